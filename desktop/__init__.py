@@ -1,0 +1,3 @@
+"""CallerCard: who is calling back, why we called, and what to say."""
+
+__version__ = "0.1.0"

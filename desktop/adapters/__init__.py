@@ -1,0 +1,1 @@
+"""The outside world without Qt: store, paths, settings, sources, importers."""

@@ -1,0 +1,61 @@
+"""Every place CallerCard keeps files, decided in one module.
+
+Order of precedence: --data-dir, then CALLERCARD_HOME, then the platform's user data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "CallerCard"
+ENV_HOME = "CALLERCARD_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "callercard.sqlite3"
+
+    @property
+    def settings(self) -> Path:
+        return self.data_dir / "settings.json"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "callercard.log"
+
+    def ensure(self) -> AppPaths:
+        """Create the data directory readable by this user alone."""
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(self.data_dir, 0o700)
+        self.cache_dir.mkdir(exist_ok=True, mode=0o700)
+        return self
+
+
+def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
+    if data_dir:
+        return AppPaths(Path(data_dir).expanduser().resolve())
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return AppPaths(Path(env).expanduser().resolve())
+    return AppPaths(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True)))
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` as an empty file readable by this user alone, if it does not exist."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    if os.name == "posix":
+        os.chmod(path, 0o600)

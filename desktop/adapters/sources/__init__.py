@@ -1,0 +1,1 @@
+"""Call sources: what softphones write or send, turned into CallEvents."""

@@ -1,0 +1,192 @@
+"""The `callercard` command: the tray app by default, and verbs that run without Qt.
+
+Imports stay inside the verbs: `callercard ring` runs from a softphone's incoming-call hook,
+which waits for it, so it must not pay for Qt, SQLite or the number metadata it never uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.adapters.paths import AppPaths
+    from desktop.adapters.settings import Settings
+    from desktop.adapters.store import Store
+
+
+class CliError(Exception):
+    """One line for the user; the command exits non-zero."""
+
+
+def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Accepted before and after the verb; the copy on each verb must not clobber the other.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--region", metavar="CC", default=default,
+        help="home region for numbers written without a country code (e.g. US, GB, DE)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=default,
+        help="where CallerCard keeps its data (default: CALLERCARD_HOME or the user data dir)",
+    )  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callercard",
+        description="Pops a prepared card the instant a prospect calls back.",
+    )
+    _add_common(parser, top=True)
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="run with the bundled demo book in a throwaway data directory",
+    )  # fmt: skip
+    parser.add_argument(
+        "--background", action="store_true",
+        help="start straight into the tray, without opening any window",
+    )  # fmt: skip
+    parser.add_argument(
+        "--watch", action="append", default=[], metavar="FORMAT:PATH",
+        help="watch a softphone call log, e.g. microsip:PATH (repeatable)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--trace", metavar="FILE", help="append one JSON line per stage of each ring to FILE"
+    )
+    parser.add_argument("--deliver", metavar="JSON", help=argparse.SUPPRESS)
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    p = verbs.add_parser("import", help="import contacts from a CSV file")
+    _add_common(p, top=False)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = verbs.add_parser("lookup", help="show the card for a caller ID")
+    _add_common(p, top=False)
+    p.add_argument("caller_id", metavar="CALLER_ID")
+    p.add_argument("--name", default="", help="the display name the phone showed")
+    p.add_argument("--json", action="store_true", help="print the card as one JSON object")
+
+    for verb, text in (("ring", "tell the running app a call is ringing (for softphone hooks)"),
+                       ("end", "tell the running app a call has ended")):  # fmt: skip
+        p = verbs.add_parser(verb, help=text)
+        _add_common(p, top=False)
+        p.add_argument("caller_id", metavar="CALLER_ID", nargs="?", default="")
+        p.add_argument("--name", default="", help="the caller's display name, if the phone has it")
+        p.add_argument("--source", default="hook", help="which softphone sent it (for the trace)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.verb in ("ring", "end"):
+            from desktop.cli_ring import send_ring
+
+            return send_ring(args)
+        if args.verb == "import":
+            return _import(args)
+        if args.verb == "lookup":
+            return _lookup(args)
+        from desktop.qt.app import run_app
+
+        return run_app(args)
+    except CliError as exc:
+        print(f"callercard: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def open_context(args: argparse.Namespace) -> tuple[AppPaths, Settings, Store, str]:
+    """Paths, settings, the store and the home region, as every verb sees them."""
+    from desktop.adapters.paths import resolve_paths
+    from desktop.adapters.settings import SettingsFile
+    from desktop.adapters.store import Store, StoreError
+    from desktop.adapters.system_locale import system_region
+
+    paths = resolve_paths(args.data_dir)
+    try:
+        paths.ensure()
+        settings_file = SettingsFile(paths.settings)
+        settings = settings_file.load()
+        if settings_file.problem:
+            print(f"callercard: {settings_file.problem}", file=sys.stderr)
+        store = Store.open(paths.database)
+    except (OSError, StoreError) as exc:
+        raise CliError(str(exc)) from exc
+    region = (args.region or settings.region or system_region()).upper()
+    if len(region) != 2 or not region.isalpha():
+        raise CliError(f"--region wants a two-letter region code such as US or GB, not {region!r}")
+    return paths, settings, store, region
+
+
+def make_lookup(paths: AppPaths, settings: Settings, store: Store, region: str) -> CallerLookup:
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.adapters.places import place_lookup_for
+    from desktop.core.numbers import NumberPolicy
+
+    templates = {**default_opener_templates(), **settings.opener_templates}
+    return CallerLookup(
+        store,
+        NumberPolicy(region, settings.outside_line_prefixes),
+        templates,
+        my_name=settings.my_name,
+        place_lookup=place_lookup_for(paths.cache_dir, region),
+    )
+
+
+def _import(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop.adapters.csv_import import ImportFailed, import_csv
+    from desktop.core.numbers import NumberPolicy
+
+    _paths, settings, store, region = open_context(args)
+    policy = NumberPolicy(region, settings.outside_line_prefixes)
+    reports = []
+    failed = []
+    for name in args.files:
+        try:
+            reports.append(import_csv(store, Path(name), policy))
+        except ImportFailed as exc:
+            failed.append(str(exc))
+            print(f"callercard: {exc}", file=sys.stderr)
+    store.close()
+    if args.json:
+        print(json.dumps({"files": [r.to_json() for r in reports], "failed": failed},
+                         ensure_ascii=False, indent=2))  # fmt: skip
+    else:
+        for report in reports:
+            print(report.summary())
+            for problem in report.rejected:
+                print(f"  rejected {problem}")
+            for problem in report.warnings:
+                print(f"  warning {problem}")
+            for merge in report.merges:
+                print(f"  {merge}")
+    return 1 if failed else 0
+
+
+def _lookup(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop.core.card import card_json
+    from desktop.core.card_text import card_lines
+
+    paths, settings, store, region = open_context(args)
+    card = make_lookup(paths, settings, store, region).card_for(args.caller_id, args.name)
+    store.close()
+    if args.json:
+        print(json.dumps(card_json(card), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(card_lines(card)))
+    if card.number.e164 is None and not card.number.withheld:
+        print(f"callercard: {card.number.problem or 'not a phone number'}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,29 @@
+"""What a softphone tells us about a call, in one shape whatever the source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from desktop.core.models import Direction
+
+
+class CallState(StrEnum):
+    RINGING = "ringing"
+    ANSWERED = "answered"
+    ENDED = "ended"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True)
+class CallEvent:
+    source: str  # "microsip", "hook", ...
+    direction: Direction
+    state: CallState
+    number: str  # the remote party exactly as the source wrote it
+    name: str  # display name as written, "" when none
+    time: datetime  # timezone-aware
+    call_key: str = ""  # identifies the call within its source, so later states follow it
+    where: str = ""  # file and key/line it came from, for messages and traces
+    read_ns: int = 0  # time.monotonic_ns() when the source had read and parsed it (for --trace)

@@ -1,0 +1,62 @@
+"""The contact book as the domain sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Direction(StrEnum):
+    OUT = "out"
+    IN = "in"
+
+
+class Outcome(StrEnum):
+    """How an attempt ended. VOICEMAIL is the one that earns a callback."""
+
+    VOICEMAIL = "voicemail"
+    NO_ANSWER = "no_answer"
+    GATEKEEPER = "gatekeeper"
+    TALKED = "talked"
+    MISSED = "missed"
+    UNKNOWN = ""
+
+
+@dataclass(frozen=True)
+class StoredNumber:
+    raw: str
+    e164: str | None
+    extension: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    direction: Direction
+    at: datetime  # timezone-aware
+    outcome: Outcome = Outcome.UNKNOWN
+    message: str = ""
+    reason: str = ""
+    number_e164: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    name: str
+    title: str = ""
+    company: str = ""
+    email: str = ""
+    notes: str = ""
+    reason: str = ""
+    referred_by: str = ""
+    next_step: str = ""
+    opener_override: str = ""
+    numbers: tuple[StoredNumber, ...] = ()
+    last_contacted: datetime | None = None
+    attempts: tuple[Attempt, ...] = field(default=())  # newest first, as many as were asked for
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else ""

@@ -1,0 +1,103 @@
+"""Prepared openers: a template chosen by what we know, filled with plain values.
+
+Rendering substitutes `{placeholder}` names from a fixed set and nothing else: no attribute
+access, no indexing, no format specs, no evaluation. Templates are user-editable and contact
+fields come from imported files, so neither side may ever be interpreted as code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from desktop.core.card import why_we_called
+from desktop.core.models import Contact, Outcome
+
+# Most specific first: the first kind whose required placeholders all have values wins.
+KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("referral_reason", ("referred_by", "reason")),
+    ("referral", ("referred_by",)),
+    ("reason", ("reason",)),
+    ("voicemail", ("last_called",)),
+    ("fallback", ()),
+)
+UNKNOWN_KIND = "unknown"
+PLACEHOLDERS = frozenset(
+    {"first_name", "name", "company", "title", "reason", "referred_by", "last_called",
+     "message", "next_step", "my_name"}
+)  # fmt: skip
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class Opener:
+    kind: str
+    text: str
+
+
+def render(template: str, values: Mapping[str, str]) -> str:
+    """Fill known placeholders; `{{`/`}}` are literal braces; anything else stays as written."""
+
+    def fill(m: re.Match[str]) -> str:
+        whole = m.group(0)
+        if whole in ("{{", "}}"):
+            return whole[0]
+        name = m.group(1)
+        if name in PLACEHOLDERS:
+            return values.get(name, "")
+        return whole  # an unknown name is shown as typed, so the user can spot the typo
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def opener_for(
+    contact: Contact | None,
+    templates: Mapping[str, str],
+    now: datetime,
+    my_name: str = "",
+) -> Opener:
+    if contact is None:
+        return Opener(UNKNOWN_KIND, render(templates.get(UNKNOWN_KIND, ""), {"my_name": my_name}))
+    values = opener_values(contact, now, my_name)
+    if contact.opener_override.strip():
+        return Opener("override", render(contact.opener_override, values))
+    for kind, required in KINDS:
+        template = templates.get(kind)
+        if template and all(values.get(name) for name in required):
+            return Opener(kind, render(template, values))
+    return Opener("fallback", "")
+
+
+def opener_values(contact: Contact, now: datetime, my_name: str = "") -> dict[str, str]:
+    last_voicemail = next(
+        (a for a in contact.attempts if a.outcome is Outcome.VOICEMAIL), None
+    )
+    return {
+        "first_name": contact.first_name or "there",
+        "name": contact.name,
+        "company": contact.company,
+        "title": contact.title,
+        "reason": why_we_called(contact),
+        "referred_by": contact.referred_by,
+        "last_called": relative_day(last_voicemail.at, now) if last_voicemail else "",
+        "message": last_voicemail.message if last_voicemail else "",
+        "next_step": contact.next_step,
+        "my_name": my_name,
+    }
+
+
+def relative_day(when: datetime, now: datetime) -> str:
+    """'today', 'yesterday', 'on Tuesday', 'last week', 'on 3 October': how people say it."""
+    days = (now.astimezone().date() - when.astimezone().date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"on {when.astimezone():%A}"
+    if days < 14:
+        return "last week"
+    local = when.astimezone()
+    return f"on {local.day} {local:%B}"

@@ -1,0 +1,185 @@
+"""Settings: home region, watched softphones, outside-line prefixes, opener templates."""
+
+from __future__ import annotations
+
+import phonenumbers
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters.settings import Settings, WatchedSource
+from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
+
+_KIND_TITLES = {
+    "referral_reason": "Referral and a reason",
+    "referral": "Referral",
+    "reason": "A reason we called",
+    "voicemail": "We left a voicemail",
+    "fallback": "Known contact, nothing else known",
+    UNKNOWN_KIND: "Unknown number",
+}
+
+
+def region_name(code: str) -> str:
+    territory = QLocale.codeToTerritory(code)
+    name = QLocale.territoryToString(territory) if territory else ""
+    return f"{name} ({code})" if name else code
+
+
+class SettingsWindow(QWidget):
+    saved = Signal(object)  # Settings
+
+    def __init__(self, settings: Settings, default_templates: dict[str, str],
+                 system_region: str) -> None:  # fmt: skip
+        super().__init__(None, Qt.WindowType.Window)
+        self.setWindowTitle("CallerCard Settings")
+        self.resize(640, 520)
+        self._settings = settings
+        self._defaults = default_templates
+        tabs = QTabWidget()
+        tabs.addTab(self._general_tab(system_region), "General")
+        tabs.addTab(self._sources_tab(), "Softphones")
+        tabs.addTab(self._openers_tab(), "Openers")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.close)
+        self.problem = QLabel("")
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.load(settings)
+
+    def _general_tab(self, system_region: str) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.my_name = QLineEdit()
+        self.my_name.setPlaceholderText("Used by openers as {my_name}")
+        form.addRow("Your name", self.my_name)
+        self.region = QComboBox()
+        self.region.addItem(f"From the system: {region_name(system_region)}", "")
+        for code in sorted(phonenumbers.SUPPORTED_REGIONS, key=region_name):
+            self.region.addItem(region_name(code), code)
+        form.addRow("Home region", self.region)
+        self.prefixes = QLineEdit()
+        self.prefixes.setPlaceholderText("e.g. 9 — digits your PBX puts before outside numbers")
+        form.addRow("Outside-line prefixes", self.prefixes)
+        note = QLabel(
+            "Numbers written without a country code are read as numbers of the home region. "
+            "Outside-line prefixes are removed before a number is matched."
+        )
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _sources_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        intro = QLabel("CallerCard watches these call logs and pops a card when a call rings.")
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.sources = QListWidget()
+        layout.addWidget(self.sources)
+        row = QHBoxLayout()
+        add = QPushButton("Add MicroSIP microsip.ini…")
+        add.clicked.connect(self._add_microsip)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove_source)
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return page
+
+    def _openers_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        names = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+        hint = QLabel(f"Placeholders: {names}. Nothing else in a template is interpreted.")
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.templates: dict[str, QPlainTextEdit] = {}
+        for kind in [k for k, _ in KINDS] + [UNKNOWN_KIND]:
+            edit = QPlainTextEdit()
+            edit.setFixedHeight(54)
+            edit.setPlaceholderText(self._defaults.get(kind, ""))
+            self.templates[kind] = edit
+            form.addRow(_KIND_TITLES[kind], edit)
+        return page
+
+    def load(self, settings: Settings) -> None:
+        self._settings = settings
+        self.my_name.setText(settings.my_name)
+        index = self.region.findData(settings.region)
+        self.region.setCurrentIndex(max(index, 0))
+        self.prefixes.setText(", ".join(settings.outside_line_prefixes))
+        self.sources.clear()
+        for source in settings.sources:
+            self._add_source_item(source)
+        for kind, edit in self.templates.items():
+            edit.setPlainText(settings.opener_templates.get(kind, self._defaults.get(kind, "")))
+
+    def _add_source_item(self, source: WatchedSource) -> None:
+        item = QListWidgetItem(f"{source.format}: {source.path}")
+        item.setData(Qt.ItemDataRole.UserRole, source)
+        self.sources.addItem(item)
+
+    def _add_microsip(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "MicroSIP settings file", "", "MicroSIP settings (*.ini);;All files (*)"
+        )
+        if path:
+            self._add_source_item(WatchedSource("microsip", path))
+
+    def _remove_source(self) -> None:
+        for item in self.sources.selectedItems():
+            self.sources.takeItem(self.sources.row(item))
+
+    def current(self) -> Settings:
+        prefixes = tuple(p for p in self.prefixes.text().replace(",", " ").split() if p)
+        templates = {
+            kind: edit.toPlainText().strip()
+            for kind, edit in self.templates.items()
+            if edit.toPlainText().strip() and edit.toPlainText().strip() != self._defaults.get(kind)
+        }
+        sources = tuple(
+            self.sources.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sources.count())
+        )
+        return self._settings.with_changes(
+            my_name=self.my_name.text().strip(),
+            region=str(self.region.currentData() or ""),
+            outside_line_prefixes=prefixes,
+            sources=sources,
+            opener_templates=templates,
+        )
+
+    def _save(self) -> None:
+        settings = self.current()
+        bad = [p for p in settings.outside_line_prefixes if not p.isdigit()]
+        if bad:
+            self.problem.setText(f"Outside-line prefixes must be digits: {', '.join(bad)}")
+            return
+        self.problem.setText("")
+        self.saved.emit(settings)
+        self.close()

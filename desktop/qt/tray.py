@@ -1,0 +1,153 @@
+"""The tray icon and its menu, with a way in when the desktop has no tray at all.
+
+Tray hosts often appear after the app at login, so availability is re-checked for a while
+before settling on the fallback window (KeePassXC does the same).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+
+TRAY_RETRY_MS = 1000
+TRAY_RETRIES = 30
+
+
+class TrayMenu(QObject):
+    search_requested = Signal()
+    import_requested = Signal()
+    settings_requested = Signal()
+    pause_toggled = Signal(bool)
+    quit_requested = Signal()
+
+    def __init__(self, icon: QIcon, paused: bool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.menu = QMenu()
+        self.search_action = self._add("Search…", self.search_requested)
+        self.import_action = self._add("Import…", self.import_requested)
+        self.menu.addSeparator()
+        self.pause_action = QAction("Pause popups", self.menu, checkable=True)
+        self.pause_action.setChecked(paused)
+        self.pause_action.toggled.connect(self.pause_toggled)
+        self.menu.addAction(self.pause_action)
+        self.settings_action = self._add("Settings…", self.settings_requested)
+        self.menu.addSeparator()
+        self.quit_action = self._add("Quit CallerCard", self.quit_requested)
+
+        self.tray = QSystemTrayIcon(icon, self)
+        self.tray.setToolTip("CallerCard")
+        self.tray.setContextMenu(self.menu)
+        self.tray.activated.connect(self._activated)
+        self.fallback = FallbackWindow(self)
+        self.fallback.setWindowIcon(icon)
+        self._retries = 0
+        self._retry = QTimer(self)
+        self._retry.setInterval(TRAY_RETRY_MS)
+        self._retry.timeout.connect(self._check_tray)
+
+    def _add(self, text: str, signal: SignalInstance) -> QAction:
+        action = self.menu.addAction(text)
+        action.triggered.connect(signal)
+        return action
+
+    def start(self, show_fallback: bool = True) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            log.info("tray: system tray available")
+            self.tray.show()
+            return
+        log.info("tray: no system tray yet; offering a window and retrying")
+        if show_fallback:
+            self.fallback.show()
+        self._retry.start()
+
+    def _check_tray(self) -> None:
+        self._retries += 1
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            log.info("tray: system tray appeared after %d s", self._retries)
+            self._retry.stop()
+            self.tray.show()
+            self.fallback.hide()
+        elif self._retries >= TRAY_RETRIES:
+            log.info("tray: still no system tray; keeping the CallerCard window")
+            self._retry.stop()
+
+    @property
+    def has_tray(self) -> bool:
+        return self.tray.isVisible() and QSystemTrayIcon.isSystemTrayAvailable()
+
+    def notify(self, title: str, text: str) -> None:
+        """Tell the user something without a dialog: a tray balloon, else the window."""
+        if self.has_tray and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
+        self.fallback.set_status(f"{title}: {text}")
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause_action.setChecked(paused)
+        self.fallback.set_paused(paused)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:
+            self.search_requested.emit()
+
+    def hide(self) -> None:
+        self._retry.stop()
+        self.tray.hide()
+        self.fallback.hide()
+
+
+class FallbackWindow(QWidget):
+    """A small window with the tray menu's actions, for desktops without a tray."""
+
+    def __init__(self, menu: TrayMenu) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setWindowTitle("CallerCard")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "CallerCard is running and will pop a card when a known number rings.\n"
+            "This desktop has no system tray, so its menu lives here."
+        )
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        for text, signal in (
+            ("Search…", menu.search_requested),
+            ("Import…", menu.import_requested),
+            ("Settings…", menu.settings_requested),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(signal)
+            row.addWidget(button)
+        self.pause = QPushButton("Pause popups")
+        self.pause.setCheckable(True)
+        self.pause.toggled.connect(menu.pause_toggled)
+        row.addWidget(self.pause)
+        quit_button = QPushButton("Quit")
+        quit_button.clicked.connect(menu.quit_requested)
+        row.addWidget(quit_button)
+        layout.addLayout(row)
+        self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause.blockSignals(True)
+        self.pause.setChecked(paused)
+        self.pause.blockSignals(False)

@@ -1,0 +1,1 @@
+"""Bundled data, read only through importlib.resources."""

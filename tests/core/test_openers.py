@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.openers import opener_for, relative_day, render
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday
+TEMPLATES = default_opener_templates()
+
+
+def contact(**fields: object) -> Contact:
+    base: dict[str, object] = {"id": 1, "name": "Mike Kowalski"}
+    base.update(fields)
+    return Contact(**base)  # type: ignore[arg-type]
+
+
+def voicemail(days_ago: int, reason: str = "", message: str = "") -> Attempt:
+    return Attempt(Direction.OUT, NOW - timedelta(days=days_ago), Outcome.VOICEMAIL,
+                   message, reason)  # fmt: skip
+
+
+def test_referral_opener_names_the_referrer() -> None:
+    opener = opener_for(contact(referred_by="Harley Smith"), TEMPLATES, NOW)
+    assert opener.kind == "referral"
+    assert "Harley Smith suggested" in opener.text
+    assert opener.text.startswith("Hi Mike,")
+
+
+def test_referral_and_reason_together() -> None:
+    opener = opener_for(
+        contact(referred_by="Harley Smith", reason="the bid I sent last week"), TEMPLATES, NOW
+    )
+    assert opener.kind == "referral_reason"
+    assert "Harley Smith" in opener.text and "the bid I sent last week" in opener.text
+
+
+def test_reason_opener_thanks_for_calling_back_about_it() -> None:
+    opener = opener_for(contact(reason="the bid I sent last week"), TEMPLATES, NOW)
+    assert opener.text == "Hi Mike, thanks for calling back about the bid I sent last week."
+
+
+def test_reason_comes_from_the_latest_attempt_when_the_contact_has_none() -> None:
+    c = contact(attempts=(voicemail(2, reason="the Q3 renewal"), voicemail(9, reason="intro")))
+    assert "the Q3 renewal" in opener_for(c, TEMPLATES, NOW).text
+
+
+def test_voicemail_opener_says_when() -> None:
+    c = contact(attempts=(voicemail(3),))
+    opener = opener_for(c, TEMPLATES, NOW)
+    assert opener.kind == "voicemail"
+    assert "on Tuesday" in opener.text
+
+
+def test_honest_fallback_when_nothing_is_known() -> None:
+    opener = opener_for(contact(), TEMPLATES, NOW)
+    assert opener.kind == "fallback"
+    assert "Mike" in opener.text
+
+
+def test_unknown_caller_gets_the_unknown_opener() -> None:
+    opener = opener_for(None, TEMPLATES, NOW)
+    assert opener.kind == "unknown"
+    assert "who am i speaking with" in opener.text.lower()
+
+
+def test_company_only_contact_is_greeted_without_a_fake_name() -> None:
+    opener = opener_for(contact(name="", company="Contoso"), TEMPLATES, NOW)
+    assert opener.text.startswith("Hi there,")
+
+
+def test_per_contact_override_wins() -> None:
+    c = contact(opener_override="Hey {first_name}! Re: {reason}", reason="pricing")
+    assert opener_for(c, TEMPLATES, NOW).text == "Hey Mike! Re: pricing"
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{first_name.__class__}", "{first_name.__class__}"),
+        ("{first_name[0]}", "{first_name[0]}"),
+        ("{first_name!r}", "{first_name!r}"),
+        ("{first_name:>20}", "{first_name:>20}"),
+        ("{0}", "{0}"),
+        ("{{first_name}}", "{first_name}"),
+        ("{nonsense}", "{nonsense}"),
+        ("{__import__}", "{__import__}"),
+        ("{first_name}", "<b>x</b>"),
+    ],
+)
+def test_rendering_fills_placeholders_and_evaluates_nothing(template: str, expected: str) -> None:
+    assert render(template, {"first_name": "<b>x</b>"}) == expected
+
+
+def test_values_from_imported_files_are_not_templates_themselves() -> None:
+    c = contact(reason="{my_name} {first_name.__globals__}")
+    text = opener_for(c, TEMPLATES, NOW).text
+    assert "{my_name} {first_name.__globals__}" in text
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [(0, "today"), (1, "yesterday"), (3, "on Tuesday"), (8, "last week"), (40, "on 11 October")],
+)
+def test_relative_day(days: int, said: str) -> None:
+    assert relative_day(NOW - timedelta(days=days), NOW) == said

@@ -1,0 +1,65 @@
+"""The layer rule from STYLE.md, checked mechanically: each layer imports only downward."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "desktop"
+
+# core: stdlib and phonenumbers, and only pure stdlib at that.
+CORE_FORBIDDEN = {"PySide6", "watchdog", "keyring", "platformdirs", "sqlite3", "socket",
+                  "subprocess", "shutil", "tempfile", "desktop.adapters", "desktop.qt"}  # fmt: skip
+ADAPTERS_FORBIDDEN = {"PySide6", "desktop.qt"}
+THIRD_PARTY_IN_CORE = {"phonenumbers"}
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def violations(layer: str, forbidden: set[str]) -> list[str]:
+    found = []
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        for name in imports_of(path):
+            if any(name == f or name.startswith(f + ".") for f in forbidden):
+                found.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
+    return found
+
+
+def test_core_is_pure() -> None:
+    assert violations("core", CORE_FORBIDDEN) == []
+
+
+def test_core_uses_only_stdlib_and_phonenumbers() -> None:
+    stdlib = sys.stdlib_module_names
+    odd = []
+    for path in sorted((PACKAGE / "core").rglob("*.py")):
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            if top not in stdlib and top not in THIRD_PARTY_IN_CORE and top != "desktop":
+                odd.append(f"{path.name} imports {name}")
+    assert odd == []
+
+
+def test_adapters_never_import_qt() -> None:
+    assert violations("adapters", ADAPTERS_FORBIDDEN) == []
+
+
+@pytest.mark.parametrize("module", ["desktop.cli", "desktop.cli_ring"])
+def test_command_line_entry_points_do_not_import_qt(module: str) -> None:
+    import subprocess
+
+    code = f"import sys, {module}; print(any(m.startswith('PySide6') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
