@@ -137,10 +137,12 @@ def _store_draft(store: Store, draft: ContactDraft, report: ImportReport, line: 
         notes=draft.notes, reason=draft.reason, referred_by=draft.referred_by,
         next_step=draft.next_step, numbers=tuple(draft.numbers),
     )  # fmt: skip
-    e164s = [n.e164 for n in draft.numbers if n.e164]
-    existing = store.contact_ids_with_numbers(e164s)
+    keys = [(n.e164, n.extension) for n in draft.numbers if n.e164]
+    existing = store.contact_ids_with_numbers(keys)
     if draft.email:
         existing |= store.contact_ids_with_email(draft.email)
+    if not keys and not draft.email:
+        existing = store.contact_ids_named(draft.name, draft.company)
     if not existing:
         store.add_contact(new, report.batch_id)
         report.imported += 1

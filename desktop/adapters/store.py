@@ -192,16 +192,32 @@ class Store:
     def count_contacts(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM contacts").fetchone()[0])
 
-    def contact_ids_with_numbers(self, e164s: Iterable[str]) -> set[int]:
+    def contact_ids_with_numbers(self, numbers: Iterable[tuple[str, str]]) -> set[int]:
+        """Contacts holding any of these (E.164, extension) numbers.
+
+        The extension is part of the identity: everyone behind a switchboard shares its E.164.
+        """
         ids: set[int] = set()
-        for e164 in set(e164s):
+        for e164, extension in set(numbers):
             ids.update(
                 r[0]
                 for r in self._conn.execute(
-                    "SELECT contact_id FROM phone_numbers WHERE e164 = ?", (e164,)
+                    "SELECT contact_id FROM phone_numbers WHERE e164 = ? AND extension = ?",
+                    (e164, extension),
                 )
             )
         return ids
+
+    def contact_ids_named(self, name: str, company: str) -> set[int]:
+        """For contacts with neither number nor email: the same name at the same company."""
+        return {
+            r[0]
+            for r in self._conn.execute(
+                "SELECT id FROM contacts "
+                "WHERE lower(name) = lower(?) AND lower(company) = lower(?)",
+                (name, company),
+            )
+        }
 
     def contact_ids_with_email(self, email: str) -> set[int]:
         return {

@@ -1,0 +1,141 @@
+"""The command-line verbs, run as a user runs them: a real child process, real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import python_env
+
+CSV = """\
+First Name,Last Name,Company,Title,Work Phone,Mobile,Email,Why I called,Referred by
+Mike,Kowalski,Harbor Freight,VP Operations,(415) 555-0142,,mike@example.com,\
+the bid I sent last week,Harley Smith
+Dana,Whitfield,Contoso,CFO,+1 415 555 0100 x204,,,the pilot budget,
+Raj,Patel,Contoso,Controller,+1 415 555 0100 ext. 317,,,,
+Anna,Berg,Nordic AB,,+44 20 7946 0958,,,,
+,,,,,,,,
+Nobody,,,,,,,,
+,,,,555,,,,
+"""
+
+
+def cc(*args: str, data_dir: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args, "--data-dir", str(data_dir)],
+        capture_output=True, text=True, env=python_env(), timeout=60, check=check,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    src = tmp_path / "prospects.csv"
+    src.write_text(CSV, encoding="utf-8")
+    result = cc("import", str(src), "--region", "US", data_dir=data)
+    assert result.returncode == 0, result.stderr
+    assert "5 imported" in result.stdout
+    assert "1 rejected" in result.stdout and "line 8" in result.stdout
+    return data
+
+
+def lookup(data: Path, caller_id: str, region: str = "US") -> dict[str, object]:
+    result = cc("lookup", caller_id, "--json", "--region", region, data_dir=data)
+    assert result.returncode == 0, result.stderr
+    out: dict[str, object] = json.loads(result.stdout)
+    return out
+
+
+@pytest.mark.parametrize(
+    "caller_id",
+    ["+14155550142", "4155550142", "14155550142", "(415) 555-0142", "1-415-555-0142",
+     "sip:+14155550142@pbx.example.com;user=phone", '"Mike K" <sip:4155550142@pbx.local>',
+     "tel:+1-415-555-0142", "14155550142.0", "011 1 415 555 0142"],
+)  # fmt: skip
+def test_lookup_finds_the_prospect_in_every_caller_id_shape(book: Path, caller_id: str) -> None:
+    card = lookup(book, caller_id)
+    assert card["caller_id"] == caller_id
+    assert card["number"] == "+14155550142"
+    assert card["withheld"] is False
+    assert card["match"] == "exact"
+    [mike] = card["contacts"]  # type: ignore[misc]
+    assert mike["name"] == "Mike Kowalski"
+    assert mike["company"] == "Harbor Freight" and mike["title"] == "VP Operations"
+    assert mike["why"] == "the bid I sent last week"
+    assert mike["referred_by"] == "Harley Smith"
+    assert mike["last_attempts"] == []
+    assert card["candidates"] == []
+    assert "Harley Smith suggested" in str(card["opener"])
+    assert card["local_time"]
+
+
+def test_switchboard_returns_everyone_behind_the_main_line(book: Path) -> None:
+    card = lookup(book, "+1 415 555 0100")
+    assert card["match"] == "switchboard"
+    names = {c["name"] for c in card["contacts"]}  # type: ignore[attr-defined]
+    assert names == {"Dana Whitfield", "Raj Patel"}
+
+
+@pytest.mark.parametrize(
+    "caller_id",
+    ["+44 415 555 0142", "+61 4155 50142", "+14155550143", "+14155550141", "4155550142 9"],
+)
+def test_near_misses_never_match(book: Path, caller_id: str) -> None:
+    card = lookup(book, caller_id)
+    assert card["match"] == "none"
+    assert card["contacts"] == []
+
+
+@pytest.mark.parametrize(
+    "caller_id",
+    ["anonymous", "Restricted", "Private", "Unavailable", "P", "O", "",
+     "sip:anonymous@anonymous.invalid"],
+)  # fmt: skip
+def test_withheld_callers_are_never_matched(book: Path, caller_id: str) -> None:
+    card = lookup(book, caller_id)
+    assert card["withheld"] is True
+    assert card["match"] == "withheld"
+    assert card["number"] is None and card["contacts"] == []
+
+
+def test_home_region_decides_national_numbers(book: Path) -> None:
+    assert lookup(book, "020 7946 0958", region="GB")["contacts"][0]["name"] == "Anna Berg"  # type: ignore[index]
+
+
+def test_a_malformed_caller_id_exits_non_zero_with_one_line(book: Path) -> None:
+    result = cc("lookup", "not a number!!", "--region", "US", data_dir=book)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "not a phone number" in result.stderr
+
+
+def test_reimporting_the_same_file_changes_nothing(book: Path, tmp_path: Path) -> None:
+    result = cc("import", str(tmp_path / "prospects.csv"), "--region", "US", "--json",
+                data_dir=book)  # fmt: skip
+    summary = json.loads(result.stdout)["files"][0]
+    assert summary["imported"] == 0 and summary["merged"] == 0 and summary["unchanged"] == 5
+
+
+def test_import_of_a_missing_file_says_which_file(tmp_path: Path) -> None:
+    result = cc("import", str(tmp_path / "nope.csv"), data_dir=tmp_path / "d")
+    assert result.returncode == 1
+    assert "nope.csv" in result.stderr
+
+
+def test_bad_region_is_refused(tmp_path: Path) -> None:
+    result = cc("lookup", "+14155550142", "--region", "USA", data_dir=tmp_path / "d")
+    assert result.returncode == 1
+    assert "two-letter region" in result.stderr
+
+
+def test_plain_lookup_output_reads_like_the_card(book: Path) -> None:
+    result = cc("lookup", "+14155550142", "--region", "US", data_dir=book, check=True)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Mike Kowalski"
+    assert "VP Operations, Harbor Freight" in lines[1]
+    assert any(line.startswith("Why we called: the bid") for line in lines)
+    assert any(line.startswith("Opener: Hi Mike") for line in lines)
