@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -60,10 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--deliver", metavar="JSON", help=argparse.SUPPRESS)
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
-    p = verbs.add_parser("import", help="import contacts from a CSV file")
+    p = verbs.add_parser(
+        "import", help="import contacts from CSV, TXT, XLSX or vCard files (one batch per file)"
+    )
     _add_common(p, top=False)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--encoding", metavar="E", help="read text files in this encoding (cp1252…)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--undo", type=int, metavar="BATCH", help="take back an earlier import batch")
+    p.add_argument("--list", action="store_true", help="list the import batches")
+    p.add_argument("--rejected-csv", metavar="PATH",
+                   help="save the rejected rows (with the reason) to PATH for fixing")
 
     p = verbs.add_parser("lookup", help="show the card for a caller ID")
     _add_common(p, top=False)
@@ -78,13 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("caller_id", metavar="CALLER_ID", nargs="?", default="")
         p.add_argument("--name", default="", help="the caller's display name, if the phone has it")
         p.add_argument("--source", default="hook", help="which softphone sent it (for the trace)")
+    p = verbs.add_parser("quit", help="ask the running app to quit")
+    _add_common(p, top=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.verb in ("ring", "end"):
+        if args.verb in ("ring", "end", "quit"):
             from desktop.cli_ring import send_ring
 
             return send_ring(args)
@@ -142,35 +150,15 @@ def make_lookup(paths: AppPaths, settings: Settings, store: Store, region: str) 
 
 
 def _import(args: argparse.Namespace) -> int:
-    import json
+    from desktop.adapters.importing.cli_run import run_import_command
 
-    from desktop.adapters.csv_import import ImportFailed, import_csv
-    from desktop.core.numbers import NumberPolicy
-
-    _paths, settings, store, region = open_context(args)
-    policy = NumberPolicy(region, settings.outside_line_prefixes)
-    reports = []
-    failed = []
-    for name in args.files:
-        try:
-            reports.append(import_csv(store, Path(name), policy))
-        except ImportFailed as exc:
-            failed.append(str(exc))
-            print(f"callercard: {exc}", file=sys.stderr)
-    store.close()
-    if args.json:
-        print(json.dumps({"files": [r.to_json() for r in reports], "failed": failed},
-                         ensure_ascii=False, indent=2))  # fmt: skip
-    else:
-        for report in reports:
-            print(report.summary())
-            for problem in report.rejected:
-                print(f"  rejected {problem}")
-            for problem in report.warnings:
-                print(f"  warning {problem}")
-            for merge in report.merges:
-                print(f"  {merge}")
-    return 1 if failed else 0
+    if not args.files and args.undo is None and not args.list:
+        raise CliError("import: name one or more files, or --undo BATCH, or --list")
+    _paths, _settings, store, region = open_context(args)
+    try:
+        return run_import_command(args, store, region)
+    finally:
+        store.close()
 
 
 def _lookup(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""`callercard ring` / `callercard end`: the softphone hook's side, kept free of Qt and SQLite.
+"""`callercard ring` / `end` / `quit`: the softphone hook's side, kept free of Qt and SQLite.
 
 A softphone waits for its hook (MicroSIP up to 10 s, delaying "180 Ringing"; Twinkle blocks
 call setup), so this hands the message over or starts the app, and returns at once.
@@ -13,12 +13,15 @@ import time
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, deliver, ring_or_launch
 from desktop.adapters.paths import resolve_paths
-from desktop.core.ipc import End, Ring
+from desktop.core.ipc import End, Quit, Ring
 
 
 def send_ring(args: argparse.Namespace) -> int:
     t_ns = time.monotonic_ns()
     paths = resolve_paths(args.data_dir)
+    if args.verb == "quit":
+        result = deliver(instance_address(paths.data_dir), Quit())
+        return 0 if result.status in (SendStatus.DELIVERED, SendStatus.NO_INSTANCE) else 1
     caller_id = args.caller_id.strip()
     if args.verb == "end":
         if not caller_id:

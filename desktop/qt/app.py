@@ -11,6 +11,7 @@ import logging
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,12 @@ from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, forward_to_running
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.paths import AppPaths, resolve_paths
-from desktop.adapters.places import place_lookup_for, start_place_index_build
+from desktop.adapters.places import (
+    PlaceIndexBuild,
+    ensure_place_index,
+    place_lookup_for,
+    start_place_index_build,
+)
 from desktop.adapters.settings import Settings, SettingsFile, WatchedSource
 from desktop.adapters.sources.microsip import MicroSipSource
 from desktop.adapters.store import Store, StoreError
@@ -96,6 +102,14 @@ def run_app(args: argparse.Namespace) -> int:
     return code
 
 
+def _warm_numbers() -> None:
+    warm_up()
+    # What is loaded by now lives for the whole session; keep the collector off it so a
+    # full collection never lands in the middle of a ring.
+    gc.collect()
+    gc.freeze()
+
+
 def _setup_logging(paths: AppPaths) -> None:
     root = logging.getLogger()
     if root.handlers:
@@ -128,9 +142,11 @@ class CallerCardApp:
         self.store = Store.open(paths.database)
         self.trace = RingTrace(Path(args.trace) if args.trace else None)
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}
+        self.places = place_lookup_for(paths.cache_dir, self.policy().region)
+        self._place_build: PlaceIndexBuild | None = None
         self.lookup = CallerLookup(
             self.store, self.policy(), self.templates, my_name=self.settings.my_name,
-            place_lookup=place_lookup_for(paths.cache_dir, self.policy().region),
+            place_lookup=self.places,
         )  # fmt: skip
         self.bridge = ThreadBridge()
         self.bridge.call_event.connect(self.on_call_event)
@@ -152,7 +168,7 @@ class CallerCardApp:
         self.sources: list[MicroSipSource] = []
         self._search_window: object | None = None
         self._settings_window: object | None = None
-        self._ring_ids: dict[str, str] = {}  # call key -> caller ID, for the trace
+        self._ring_ids: dict[str, tuple[str, str]] = {}  # call key -> (caller ID, match)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -181,12 +197,13 @@ class CallerCardApp:
         QTimer.singleShot(50, self._warm_up)
 
     def _warm_up(self) -> None:
-        warm_up()
-        start_place_index_build(self.paths.cache_dir)
-        # Everything loaded so far lives for the whole session; keep the collector off it
-        # so a full collection never lands in the middle of a ring.
-        gc.collect()
-        gc.freeze()
+        # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.
+        threading.Thread(target=_warm_numbers, name="callercard-warm-up", daemon=True).start()
+        if ensure_place_index(self.paths.cache_dir) is None:
+            # Built once per phonenumbers version, in a child process: the geocoder's 100 MB
+            # never enter this one. Until it lands, cards show the time without the place.
+            self._place_build = start_place_index_build(self.paths.cache_dir)
+        self.places.warm()
 
     def _seed_demo_if_new(self) -> None:
         if self.store.count_contacts() == 0 and not self.store.batches():
@@ -220,6 +237,7 @@ class CallerCardApp:
         for source in self.sources:
             source.stop()
         self.tray.hide()
+        self.places.close()
         self.trace.close()
         self.store.close()
 
@@ -266,11 +284,13 @@ class CallerCardApp:
         if self.settings.popups_paused:
             log.info("popups paused: not showing %s", caller_id)
             return
-        self._ring_ids[call_key] = caller_id
+        self._ring_ids[call_key] = (caller_id, card.match.value)
         self.popups.show(card, call_key)
 
     def _painted(self, call_key: str, t_ns: int) -> None:
-        self.trace.write("shown", self._ring_ids.get(call_key, ""), t_ns=t_ns, call_key=call_key)
+        caller_id, match = self._ring_ids.pop(call_key, ("", ""))
+        self.trace.write("shown", caller_id, t_ns=t_ns, call_key=call_key)
+        log.info("card shown for %s (%s)", call_key, match or "looked up by hand")
 
     # -- windows ----------------------------------------------------------------------------
 
@@ -290,7 +310,9 @@ class CallerCardApp:
             self.popups.show(card, f"contact:{contact_id}")
 
     def open_import(self) -> None:
-        self.importer.choose_and_import(self.policy())
+        # Contact files never carry PBX outside-line digits; stripping them there would
+        # misread numbers (with "0" in Germany, Paris "0033 1…" would become Potsdam).
+        self.importer.choose_and_import(NumberPolicy(self.policy().region))
 
     def open_settings(self) -> None:
         from desktop.qt.settings_window import SettingsWindow
@@ -323,7 +345,9 @@ class CallerCardApp:
         self.lookup.policy = self.policy()
         self.lookup.templates = self.templates
         self.lookup.my_name = self.settings.my_name
-        self.lookup.place_lookup = place_lookup_for(self.paths.cache_dir, self.policy().region)
+        self.places.close()
+        self.places = place_lookup_for(self.paths.cache_dir, self.policy().region)
+        self.lookup.place_lookup = self.places
 
     def report_problem(self, message: str) -> None:
         log.warning("%s", message)
