@@ -17,6 +17,14 @@ from desktop.core.ipc import End, Quit, Ring
 
 
 def send_ring(args: argparse.Namespace) -> int:
+    try:
+        return _send(args)
+    except (OSError, ValueError) as exc:  # the private socket directory is unusable
+        print(f"callercard: {exc}", file=sys.stderr)
+        return 1
+
+
+def _send(args: argparse.Namespace) -> int:
     t_ns = time.monotonic_ns()
     paths = resolve_paths(args.data_dir)
     if args.verb == "quit":

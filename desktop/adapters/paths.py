@@ -6,18 +6,22 @@ Order of precedence: --data-dir, then CALLERCARD_HOME, then the platform's user 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "CallerCard"
 ENV_HOME = "CALLERCARD_HOME"
 
 
-@dataclass(frozen=True)
 class AppPaths:
-    data_dir: Path
+    # A plain class, not a dataclass: `callercard ring` imports this on the softphone's
+    # call-setup path, where the dataclasses import alone costs ~10 ms.
+    __slots__ = ("data_dir",)
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    def __repr__(self) -> str:
+        return f"AppPaths({self.data_dir!r})"
 
     @property
     def database(self) -> Path:
@@ -50,6 +54,8 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     env = os.environ.get(ENV_HOME)
     if env:
         return AppPaths(Path(env).expanduser().resolve())
+    import platformdirs
+
     return AppPaths(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True)))
 
 

@@ -1,0 +1,247 @@
+"""The client side of the single-instance channel: hand a message to the running tray app.
+
+`callercard ring` runs inside a softphone's call-setup path (MicroSIP waits up to 10 s for it and
+delays "180 Ringing" meanwhile; Twinkle blocks outright), so this module imports only the stdlib
+and desktop.core.ipc, never Qt, and every call here returns within its timeout.
+
+When no instance runs, `ring_or_launch` starts the app detached and returns without waiting for
+it. The launched app receives the message on its command line and delivers it to itself once it
+is up. The argv contract, which the app's argument parser implements:
+
+    <launch_argv...> --background --data-dir <data_dir> --deliver <message>
+
+`--background` starts in the tray without opening a window; `<message>` is one protocol line as
+`desktop.core.ipc.encode` writes it, without the trailing newline (decode it with
+`desktop.core.ipc.decode(value.encode())`). `launch_argv` defaults to `default_launch_argv()`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import sys
+import time
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from desktop.adapters.instance_address import instance_address
+from desktop.core.ipc import Ack, IpcError, Message, Record, Ring, Show, decode_ack, encode
+
+DEFAULT_TIMEOUT = 1.0  # a healthy instance answers in milliseconds
+_MAX_ACK_BYTES = 4096
+_RETRY_EVERY = 0.05
+
+
+class SendStatus(StrEnum):
+    DELIVERED = "delivered"  # the instance acked it
+    NO_INSTANCE = "no_instance"  # nothing listens at the address
+    REJECTED = "rejected"  # the instance answered that the message is invalid (see detail)
+    NO_ANSWER = "no_answer"  # something is there but did not ack in time (hung, or not ours)
+    LAUNCHED = "launched"  # nothing was running, so the app was started with the message
+    LAUNCH_FAILED = "launch_failed"  # nothing was running and starting the app failed
+
+
+class Delivery(Record):
+    """What became of a message; `detail` says why, for whoever reads `callercard ring` output."""
+
+    __slots__ = ("detail", "pid", "status")
+    status: SendStatus
+    detail: str
+    pid: int | None  # the launched process, when status is LAUNCHED
+
+    def __init__(self, status: SendStatus, detail: str = "", pid: int | None = None) -> None:
+        super().__init__(status=status, detail=detail, pid=pid)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (SendStatus.DELIVERED, SendStatus.LAUNCHED)
+
+
+def send(address: str, message: Message, timeout: float = DEFAULT_TIMEOUT) -> bool:
+    """True when the running instance acknowledged the message."""
+    return deliver(address, message, timeout).status is SendStatus.DELIVERED
+
+
+def deliver(address: str, message: Message, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
+    """Send one message and wait for its ack; never raises for a missing or broken instance."""
+    line = encode(message)
+    try:
+        if sys.platform == "win32":
+            answer = _exchange_pipe(address, line, timeout)
+        else:
+            answer = _exchange_unix(address, line, timeout)
+    except _NoInstanceError as exc:
+        return Delivery(SendStatus.NO_INSTANCE, str(exc))
+    except TimeoutError:
+        return Delivery(SendStatus.NO_ANSWER, f"{address}: no answer within {timeout:g} s")
+    except OSError as exc:
+        return Delivery(SendStatus.NO_ANSWER, f"{address}: {exc.strerror or exc}")
+    if not answer:
+        return Delivery(SendStatus.NO_ANSWER, f"{address}: closed the connection without an answer")
+    try:
+        ack = decode_ack(answer)
+    except IpcError as exc:
+        return Delivery(SendStatus.NO_ANSWER, f"{address}: answered something else: {exc}")
+    return _from_ack(ack)
+
+
+def forward_to_running(address: str, message: Message, wait: float = 5.0) -> Delivery:
+    """Deliver to the instance that holds the lock, which may still be starting to listen.
+
+    For a second launch that found the lock taken: retry while nothing listens, up to `wait`.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        result = deliver(address, message)
+        if result.status is not SendStatus.NO_INSTANCE or time.monotonic() >= deadline:
+            return result
+        time.sleep(_RETRY_EVERY)
+
+
+def ring_or_launch(
+    data_dir: Path,
+    message: Message,
+    launch_argv: Sequence[str] | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Delivery:
+    """Deliver to the running instance, or start one that will deliver it to itself.
+
+    Only a ring or a show is worth starting the app for; an "end" or "quit" with nothing running
+    reports NO_INSTANCE. A rejected or unanswered message does not start a second app: an
+    instance holds the address and a new one would only bounce off its lock.
+
+    Raises what `instance_address` raises (InstanceDirError, ValueError) when there is no safe
+    address to use; nothing is sent or started then.
+    """
+    result = deliver(instance_address(data_dir), message, timeout)
+    if result.status is not SendStatus.NO_INSTANCE or not isinstance(message, Ring | Show):
+        return result
+    argv = [*(launch_argv or default_launch_argv()), *launch_args(data_dir, message)]
+    try:
+        pid = _spawn_detached(argv)
+    except OSError as exc:
+        return Delivery(SendStatus.LAUNCH_FAILED, f"could not start {argv[0]}: {exc}")
+    return Delivery(SendStatus.LAUNCHED, "no instance was running; started one", pid)
+
+
+def launch_args(data_dir: Path, message: Message) -> list[str]:
+    """The arguments that make a new instance start in the tray and deliver `message` to itself."""
+    payload = encode(message).decode("ascii").rstrip("\n")
+    return ["--background", "--data-dir", str(data_dir.absolute()), "--deliver", payload]
+
+
+def default_launch_argv() -> list[str]:
+    """How to start the app from the running interpreter (or the frozen bundle)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "desktop"]
+
+
+class _NoInstanceError(Exception):
+    pass
+
+
+def _from_ack(ack: Ack) -> Delivery:
+    if ack.ok:
+        return Delivery(SendStatus.DELIVERED)
+    return Delivery(SendStatus.REJECTED, ack.error or "rejected without a reason")
+
+
+def _exchange_unix(address: str, line: bytes, timeout: float) -> bytes:
+    if sys.platform == "win32":
+        raise NotImplementedError("Windows uses _exchange_pipe")
+    deadline = time.monotonic() + timeout
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(address)
+        except (FileNotFoundError, ConnectionRefusedError) as exc:
+            # No socket file, or a file left behind by an instance that died: nobody listens.
+            raise _NoInstanceError(f"{address}: no instance is running ({exc.strerror})") from exc
+        sock.sendall(line)
+        answer = b""
+        while not answer.endswith(b"\n") and len(answer) < _MAX_ACK_BYTES:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            sock.settimeout(remaining)
+            chunk = sock.recv(_MAX_ACK_BYTES)
+            if not chunk:
+                break
+            answer += chunk
+        return answer
+
+
+def _exchange_pipe(address: str, line: bytes, timeout: float) -> bytes:
+    # A file opened on a pipe has no timeouts, so the blocking part runs in a daemon thread the
+    # hook can abandon: the process exits right after, and a daemon thread does not hold it up.
+    import threading
+
+    deadline = time.monotonic() + timeout
+    result: list[bytes] = []
+    failure: list[BaseException] = []
+
+    def talk() -> None:
+        try:
+            # FileIO, not pathlib: a device path like \\.\pipe\x is no file-system path.
+            with io.FileIO(address, "r+") as pipe:
+                pipe.write(line)
+                result.append(pipe.readline(_MAX_ACK_BYTES))
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    while True:
+        worker = threading.Thread(target=talk, name="callercard-pipe", daemon=True)
+        worker.start()
+        worker.join(max(deadline - time.monotonic(), 0))
+        if worker.is_alive():
+            raise TimeoutError
+        if not failure:
+            return result[0] if result else b""
+        exc = failure.pop()
+        if isinstance(exc, FileNotFoundError):
+            raise _NoInstanceError(f"{address}: no instance is running") from exc
+        # ERROR_PIPE_BUSY: every server end is taken for a moment; the server opens another.
+        if getattr(exc, "winerror", None) == 231 and time.monotonic() < deadline:
+            time.sleep(_RETRY_EVERY)
+            continue
+        raise exc
+
+
+def _spawn_detached(argv: list[str]) -> int:
+    """Start argv in its own session with no terminal and stdio on the null device."""
+    if sys.platform == "win32":
+        import subprocess
+
+        flags = (
+            subprocess.DETACHED_PROCESS
+            | subprocess.CREATE_NO_WINDOW
+            | subprocess.CREATE_NEW_PROCESS_GROUP
+        )
+        # The Popen object may warn when collected with the app still running (ResourceWarning,
+        # silent by default); the hook process exits right after anyway.
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            creationflags=flags,
+            close_fds=True,
+        )
+        return process.pid
+    # posix_spawn rather than subprocess: no Popen object whose finaliser warns about a child
+    # that is meant to outlive us, and a vfork-fast start on the hook's clock.
+    devnull = os.devnull
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, devnull, os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, devnull, os.O_WRONLY, 0),
+    ]
+    try:
+        return os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions, setsid=True)
+    except NotImplementedError:
+        # No POSIX_SPAWN_SETSID (older macOS): a process group of its own is the next best.
+        return os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions, setpgroup=0)

@@ -1,0 +1,189 @@
+"""The server side of the single-instance channel: one tray app per instance address.
+
+A QLockFile decides ownership; only its holder removes a leftover socket and listens, so a
+second launch can never unlink a live instance's socket. QLockFile recognises a lock whose
+owner died (crash, SIGKILL) by its PID and takes it over, so no manual clean-up is ever needed.
+
+Who may talk to us: the socket sits in a 0700 directory (see desktop.adapters.instance_address)
+and is itself user-only (UserAccessOption; on Windows the pipe gets a user-only DACL). On Linux
+each connection's peer uid is also checked with SO_PEERCRED, in case the directory was made
+reachable after the fact. Everything a peer sends is still treated as untrusted: each line is
+decoded strictly, answered with an ack, and a bad or oversized line costs a logged warning,
+never the app.
+
+When `acquire()` returns False another instance owns the address: the caller forwards its
+message (a ring, or "show" for a plain second launch) with
+`desktop.adapters.instance_client.forward_to_running` and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import struct
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from desktop.adapters.instance_address import instance_lock_path
+from desktop.core.ipc import MAX_LINE_BYTES, Ack, IpcError, decode, encode_ack
+
+log = logging.getLogger(__name__)
+
+
+class InstanceLockError(OSError):
+    """The lock or the server could not be set up for a reason other than another instance."""
+
+
+class SingleInstance(QObject):
+    """Owns the instance address and turns incoming lines into `message_received` signals."""
+
+    # Carries a desktop.core.ipc.Message (Ring, End, Show or Quit).
+    message_received = Signal(object)
+
+    def __init__(
+        self, address: str, parent: QObject | None = None, *, lock_path: Path | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._address = address
+        self._lock_path = lock_path or instance_lock_path(address)
+        self._lock = QLockFile(str(self._lock_path))
+        # 0: never call a lock stale because of its age; a dead owner PID is what makes it stale.
+        self._lock.setStaleLockTime(0)
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        self._buffers: dict[QLocalSocket, bytearray] = {}
+
+    @property
+    def address(self) -> str:
+        return self._address
+
+    def acquire(self) -> bool:
+        """Become the instance: True when we now listen, False when another instance runs.
+
+        Raises InstanceLockError when the lock file or the socket cannot be created at all.
+        """
+        if self._server.isListening():
+            return True
+        if not self._lock.tryLock(0):
+            error = self._lock.error()
+            if error == QLockFile.LockError.LockFailedError:
+                return False
+            raise InstanceLockError(
+                f"{self._lock_path}: cannot create the instance lock ({error.name})"
+            )
+        # We hold the lock, so a socket file still there belongs to an instance that died.
+        QLocalServer.removeServer(self._address)
+        if not self._server.listen(self._address):
+            reason = self._server.errorString()
+            self._lock.unlock()
+            raise InstanceLockError(f"{self._address}: cannot listen: {reason}")
+        log.info("single instance: listening on %s", self._address)
+        return True
+
+    def release(self) -> None:
+        """Stop listening and give the lock up (the socket file goes with the server)."""
+        for connection in list(self._buffers):
+            connection.abort()
+        self._server.close()
+        if self._lock.isLocked():
+            self._lock.unlock()
+
+    def _accept(self) -> None:
+        while self._server.hasPendingConnections():
+            connection = self._server.nextPendingConnection()
+            if not self._peer_is_us(connection):
+                connection.abort()
+                connection.deleteLater()
+                continue
+            self._buffers[connection] = bytearray()
+            # Bound methods, not lambdas: Qt drops a receiver's connections before deleting its
+            # children, whereas a lambda still runs when a socket emits `disconnected` from its
+            # destructor, after this object is half gone (a segfault in PySide6 6.11).
+            connection.readyRead.connect(self._on_ready_read)
+            connection.disconnected.connect(self._on_disconnected)
+            if connection.bytesAvailable():
+                self._read(connection)
+
+    def _on_ready_read(self) -> None:
+        connection = self.sender()
+        if isinstance(connection, QLocalSocket):
+            self._read(connection)
+
+    def _on_disconnected(self) -> None:
+        connection = self.sender()
+        if isinstance(connection, QLocalSocket):
+            self._forget(connection)
+
+    def _peer_is_us(self, connection: QLocalSocket) -> bool:
+        if sys.platform != "linux":
+            return True  # the 0700 directory and UserAccessOption are the guard there
+        descriptor = int(connection.socketDescriptor())
+        if descriptor < 0:
+            return False
+        try:
+            with socket.socket(fileno=os.dup(descriptor)) as peer:
+                creds = peer.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+        except OSError as exc:
+            log.warning("single instance: cannot check a connection's peer, dropped: %s", exc)
+            return False
+        pid, uid, _gid = struct.unpack("iII", creds)
+        if uid != os.getuid():
+            log.warning(
+                "single instance: dropped a connection from uid %d (pid %d) on %s",
+                uid,
+                pid,
+                self._address,
+            )
+            return False
+        return True
+
+    def _read(self, connection: QLocalSocket) -> None:
+        buffer = self._buffers.get(connection)
+        if buffer is None:
+            return
+        while connection.bytesAvailable() > 0:
+            # Never pull more than one line's worth past the limit into memory.
+            chunk = connection.read(MAX_LINE_BYTES + 1 - len(buffer)).data()
+            if not chunk:
+                break
+            buffer += chunk
+            while (end := buffer.find(b"\n")) >= 0:
+                line = bytes(buffer[: end + 1])
+                del buffer[: end + 1]
+                self._handle(connection, line)
+                if connection not in self._buffers:
+                    return
+            if len(buffer) > MAX_LINE_BYTES:
+                log.warning(
+                    "single instance: dropped a connection sending a line over %d bytes",
+                    MAX_LINE_BYTES,
+                )
+                self._reply(connection, Ack(False, f"line over the {MAX_LINE_BYTES}-byte limit"))
+                self._forget(connection)
+                connection.disconnectFromServer()
+                return
+
+    def _handle(self, connection: QLocalSocket, line: bytes) -> None:
+        try:
+            message = decode(line)
+        except IpcError as exc:
+            log.warning("single instance: ignored a bad message: %s", exc)
+            self._reply(connection, Ack(False, str(exc)))
+            return
+        # Ack before acting: the hook is waiting on it inside the softphone's call setup, and
+        # the popup need not be on screen for the message to count as delivered.
+        self._reply(connection, Ack(True))
+        self.message_received.emit(message)
+
+    def _reply(self, connection: QLocalSocket, ack: Ack) -> None:
+        connection.write(encode_ack(ack))
+        connection.flush()
+
+    def _forget(self, connection: QLocalSocket) -> None:
+        if self._buffers.pop(connection, None) is not None:
+            connection.deleteLater()
