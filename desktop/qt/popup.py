@@ -1,0 +1,847 @@
+"""The caller card: what a rep sees the instant a known prospect rings.
+
+The card is built once, warmed once (`warm_up()`), and only re-filled on each ring: a card
+that was never painted costs 28-40 ms from show to painted on Xvfb, a warm one 5-9 ms on
+this shared 2-core box (fill and layout 0.3-3 ms of it, depending on how much the layout
+changes). It never takes keyboard focus on its own, because a popup that eats keystrokes
+typed into another window is the most common complaint about caller-ID tools;
+`take_focus()` hands it the keyboard on request. Every string that came from a caller, a
+call log or an import is shown as plain text: a caller ID of `<img src=x>` must read
+literally, never as markup.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import phonenumbers
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.card import Candidate, Card, MatchTier, why_we_called
+from desktop.core.localtime import LocalTime
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.numbers import CallerNumber
+from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
+
+MIN_WIDTH = 380
+MAX_WIDTH = 420
+MAX_ATTEMPTS = 3
+MAX_PEOPLE = 4  # switchboard: more than this collapse into "and N more"
+MAX_CANDIDATES = 3
+STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
+COPIED_FEEDBACK_MS = 1500
+
+POPUP_FLAGS = (
+    Qt.WindowType.Tool
+    | Qt.WindowType.FramelessWindowHint
+    | Qt.WindowType.WindowStaysOnTopHint
+    | Qt.WindowType.WindowDoesNotAcceptFocus
+)
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_OUTBOUND_OUTCOMES = {
+    Outcome.VOICEMAIL: "Left voicemail",
+    Outcome.NO_ANSWER: "No answer",
+    Outcome.GATEKEEPER: "Gatekeeper",
+    Outcome.TALKED: "Talked",
+    Outcome.MISSED: "Missed",
+    Outcome.UNKNOWN: "Called",
+}
+_INBOUND_OUTCOMES = {
+    Outcome.VOICEMAIL: "They left voicemail",
+    Outcome.NO_ANSWER: "Missed their call",
+    Outcome.GATEKEEPER: "They called",
+    Outcome.TALKED: "They called",
+    Outcome.MISSED: "Missed their call",
+    Outcome.UNKNOWN: "They called",
+}
+
+
+# ---- text shaping: pure functions, tested directly ------------------------------------------
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` literally.
+
+    QToolTip has no plain-text mode: it guesses, and `<b>Mike</b>` would render bold. Escaping
+    every character and wrapping the result makes the guess irrelevant.
+    """
+    if not text:
+        return ""
+    return f'<p style="white-space:pre-wrap">{html.escape(text)}</p>'
+
+
+def button_text(text: str) -> str:
+    """Buttons read `&` as a mnemonic marker; "AT&T" must not become "AT_T"."""
+    return text.replace("&", "&&")
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sentence(text: str) -> str:
+    """Capitalise a reason written to follow "about ..." without shouting "iPhone" into "IPhone"."""
+    text = one_line(text)
+    if text[:1].islower() and not text[1:2].isupper():
+        return text[0].upper() + text[1:]
+    return text
+
+
+def readable_number(number: CallerNumber, caller_id: str) -> str:
+    """The number as people write it ("+1 415-555-0142 ext. 204"), not as machines store it."""
+    if number.withheld:
+        return "Withheld"
+    if not number.e164:
+        return one_line(caller_id) or "(no number)"
+    shown = _international(number.e164)
+    return f"{shown} ext. {number.extension}" if number.extension else shown
+
+
+@functools.lru_cache(maxsize=512)
+def _international(e164: str) -> str:
+    # Parsing costs ~80 µs of the ring; the same few numbers call back again and again.
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    except phonenumbers.NumberParseException:
+        return e164
+
+
+def short_date(at: datetime, today: date) -> str:
+    """ "Tue 14 Oct", with the year only when it is not this year. Shown in the rep's zone."""
+    local = at.astimezone() if at.tzinfo else at
+    text = f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
+    return text if local.year == today.year else f"{text} {local.year}"
+
+
+def outcome_text(attempt: Attempt) -> str:
+    table = _INBOUND_OUTCOMES if attempt.direction is Direction.IN else _OUTBOUND_OUTCOMES
+    return table[attempt.outcome]
+
+
+def place_and_time(local_time: LocalTime) -> str:
+    return " · ".join(part for part in (local_time.text, local_time.place) if part)
+
+
+def role_line(contact: Contact) -> str:
+    parts = [contact.title]
+    if contact.company and contact.company != contact.name:
+        parts.append(contact.company)
+    return " · ".join(one_line(p) for p in parts if p.strip())
+
+
+# ---- widgets ----------------------------------------------------------------------------------
+
+
+def _set_shown(widget: QWidget, shown: bool) -> None:
+    # setVisible() costs a layout pass even when nothing changes; most rings change little.
+    if widget.isHidden() == shown:
+        widget.setVisible(shown)
+
+
+def _plain_label(parent: QWidget, *, muted: bool = False, wrap: bool = False) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    if muted:
+        label.setProperty("muted", True)
+    return label
+
+
+class ElidedLabel(QLabel):
+    """One line that shortens itself with "…" to the width it is given; full text in a tooltip.
+
+    Its size hint never asks for the text's width, so a 200-character company name cannot
+    widen the card.
+    """
+
+    def __init__(self, parent: QWidget, *, muted: bool = False) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        if muted:
+            self.setProperty("muted", True)
+        self._full = ""
+        self._tooltip: str | None = None
+        self._elided_for: tuple[str, str | None, int, str] | None = None
+
+    def set_full_text(self, text: str, tooltip: str | None = None) -> None:
+        """`tooltip` replaces the default (the full text when it had to be shortened)."""
+        self._full = text
+        self._tooltip = tooltip
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def is_elided(self) -> bool:
+        return self.text() != one_line(self._full)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(0, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        state = (self._full, self._tooltip, self.width(), self.font().key())
+        if state == self._elided_for:
+            return
+        self._elided_for = state
+        flat = one_line(self._full)
+        shown = self.fontMetrics().elidedText(flat, Qt.TextElideMode.ElideRight, self.width())
+        if shown != self.text():
+            self.setText(shown)
+        if self._tooltip is not None:
+            tip = plain_tooltip(self._tooltip)
+        else:
+            tip = plain_tooltip(self._full) if shown != flat else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+
+
+class _LinkButton(QPushButton):
+    """A name you can click: opens the contact. Plain text, styled as a link."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setProperty("link", True)
+        self.setFlat(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+
+
+class _PaintProbe(QPushButton):
+    """The card's last child, so its paintEvent ends every repaint pass of the card.
+
+    perf-limits.md measures "shown" as the end of the last widget's paintEvent; a signal from
+    here tells the app that the pixels are in the backing store, without polling.
+    """
+
+    def __init__(self, parent: QWidget, on_painted: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._on_painted = on_painted
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self._on_painted()
+
+
+class _AttemptRow:
+    def __init__(self, parent: QWidget, grid: QGridLayout, row: int) -> None:
+        self.date = _plain_label(parent, muted=True)
+        self.outcome = _plain_label(parent)
+        self.message = ElidedLabel(parent, muted=True)
+        grid.addWidget(self.date, row, 0)
+        grid.addWidget(self.outcome, row, 1)
+        grid.addWidget(self.message, row, 2)
+        self.date.setObjectName(f"attempt{row}Date")
+        self.outcome.setObjectName(f"attempt{row}Outcome")
+        self.message.setObjectName(f"attempt{row}Message")
+
+    def fill(self, attempt: Attempt | None, today: date) -> None:
+        for widget in (self.date, self.outcome, self.message):
+            _set_shown(widget, attempt is not None)
+        if attempt is None:
+            return
+        self.date.setText(short_date(attempt.at, today))
+        self.date.setToolTip(plain_tooltip(attempt.at.astimezone().strftime("%Y-%m-%d %H:%M")))
+        self.outcome.setText(outcome_text(attempt))
+        message = one_line(attempt.message)
+        self.message.set_full_text(f"“{message}”" if message else "", attempt.message or None)
+
+
+class _PersonRow:
+    """One person behind a shared number, or one "who could this be" guess."""
+
+    def __init__(self, parent: QWidget, grid: QGridLayout, row: int, kind: str) -> None:
+        self.name = _LinkButton(parent)
+        self.detail = ElidedLabel(parent, muted=True)
+        grid.addWidget(self.name, row, 0)
+        grid.addWidget(self.detail, row, 1)
+        self.name.setObjectName(f"{kind}{row}")
+        self.detail.setObjectName(f"{kind}{row}Detail")
+        self.contact_id = 0
+
+    def fill(self, name: str, detail: str, contact_id: int | None) -> None:
+        visible = contact_id is not None
+        _set_shown(self.name, visible)
+        _set_shown(self.detail, visible)
+        if contact_id is None:
+            return
+        self.contact_id = contact_id
+        self.name.setText(button_text(one_line(name)))
+        self.name.setToolTip(plain_tooltip(f"Open {name}"))
+        self.detail.set_full_text(detail)
+
+
+def _section_title(parent: QWidget, text: str, *, gap: int = 8) -> QLabel:
+    label = _plain_label(parent)
+    label.setProperty("section", True)
+    label.setText(text)
+    # The gap above belongs to the title, so it disappears with a hidden section.
+    label.setContentsMargins(0, gap, 0, 0)
+    return label
+
+
+# ---- the card ---------------------------------------------------------------------------------
+
+
+class Popup(QWidget):
+    """One caller card. Build it at start-up, `warm_up()` it, then `show_card()` per ring."""
+
+    dismissed = Signal(str)  # call_key; the user closed it (button or Esc)
+    copy_opener_clicked = Signal(str)  # call_key; the opener is already on the clipboard
+    open_search_requested = Signal(str)  # the caller ID as the source gave it
+    open_contact_requested = Signal(object)  # contact id (int; a rowid can outgrow a C int)
+    painted = Signal(str, object)  # call_key, time.monotonic_ns() (int) when painting ended
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, POPUP_FLAGS)
+        self.setObjectName("callerCard")
+        self.setWindowTitle("CallerCard")
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        # macOS hides tool windows of an inactive app, and a tray app is never the active one.
+        self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._tier = MatchTier.NONE
+        self._theme = card_theme(QGuiApplication.palette())
+
+        self._card: Card | None = None
+        self._call_key = ""
+        self._armed_key: str | None = None  # painted() is owed for this key
+        self._warm = False
+        self._focus_taken = False
+
+        self._build()
+        self._apply_theme()
+        self.setFixedWidth(self._card_width())
+
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.timeout.connect(self._reset_copy_button)
+
+    # -- construction (once) --
+
+    def _build(self) -> None:
+        # Widgets are created with this card as parent in reading order: painting follows
+        # creation order, which keeps the Dismiss button (the probe) the last widget painted.
+        root = QVBoxLayout(self)
+        root.setContentsMargins(18, 12, 14, 12)
+        root.setSpacing(4)
+
+        header = QHBoxLayout()
+        self._chip = _plain_label(self)
+        self._chip.setObjectName("tierChip")
+        header.addWidget(self._chip)
+        header.addSpacing(12)
+        self._source = ElidedLabel(self, muted=True)
+        self._source.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header.addWidget(self._source, 1)
+        root.addLayout(header)
+        root.addSpacing(4)
+
+        self._name = ElidedLabel(self)
+        root.addWidget(self._name)
+        self._role = ElidedLabel(self)
+        root.addWidget(self._role)
+        root.addSpacing(6)
+
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(12)
+        facts.setVerticalSpacing(2)
+        facts.setColumnStretch(1, 1)
+        self._number_key = _plain_label(self, muted=True)
+        self._number_key.setText("Number")
+        self._number = ElidedLabel(self)
+        self._number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._time_key = _plain_label(self, muted=True)
+        self._time_key.setText("Local time")
+        self._time = ElidedLabel(self)
+        facts.addWidget(self._number_key, 0, 0)
+        facts.addWidget(self._number, 0, 1)
+        facts.addWidget(self._time_key, 1, 0)
+        facts.addWidget(self._time, 1, 1)
+        root.addLayout(facts)
+
+        # People at a shared number (switchboard).
+        self._people_title = _section_title(self, "People at this number")
+        root.addWidget(self._people_title)
+        people = QGridLayout()
+        people.setHorizontalSpacing(10)
+        people.setVerticalSpacing(1)
+        people.setColumnStretch(1, 1)
+        self._people = [_PersonRow(self, people, i, "person") for i in range(MAX_PEOPLE)]
+        root.addLayout(people)
+        self._people_more = _plain_label(self, muted=True)
+        root.addWidget(self._people_more)
+
+        # Why we called.
+        self._why_title = _section_title(self, "Why we called")
+        root.addWidget(self._why_title)
+        self._reason = _plain_label(self, wrap=True)
+        root.addWidget(self._reason)
+        self._referral = ElidedLabel(self, muted=True)
+        root.addWidget(self._referral)
+        attempts = QGridLayout()
+        attempts.setHorizontalSpacing(10)
+        attempts.setVerticalSpacing(1)
+        attempts.setColumnStretch(2, 1)
+        self._attempts = [_AttemptRow(self, attempts, i) for i in range(MAX_ATTEMPTS)]
+        root.addLayout(attempts)
+
+        # Who could this be (unknown callers).
+        self._candidates_title = _section_title(self, "Who could this be?")
+        root.addWidget(self._candidates_title)
+        candidates = QGridLayout()
+        candidates.setHorizontalSpacing(10)
+        candidates.setVerticalSpacing(1)
+        candidates.setColumnStretch(1, 1)
+        self._candidates = [
+            _PersonRow(self, candidates, i, "candidate") for i in range(MAX_CANDIDATES)
+        ]
+        root.addLayout(candidates)
+
+        # The opener, set apart: it is what the rep reads aloud.
+        root.addSpacing(10)
+        self._opener_block = QFrame(self)
+        self._opener_block.setObjectName("openerBlock")
+        opener_layout = QVBoxLayout(self._opener_block)
+        opener_layout.setContentsMargins(10, 7, 10, 8)
+        opener_layout.setSpacing(2)
+        self._opener_title = _section_title(self._opener_block, "Opener", gap=0)
+        opener_layout.addWidget(self._opener_title)
+        self._opener = _plain_label(self._opener_block, wrap=True)
+        self._opener.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        opener_layout.addWidget(self._opener)
+        root.addWidget(self._opener_block)
+
+        root.addSpacing(8)
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        self._copy = QPushButton("Copy opener", self)
+        self._copy.clicked.connect(self._copy_opener)
+        self._open = QPushButton("Open contact", self)
+        self._open.clicked.connect(self._open_first_contact)
+        self._search = _LinkButton(self)
+        self._search.setText("Search…")
+        self._search.setToolTip("Search your contacts for this caller")
+        self._search.clicked.connect(self._request_search)
+        actions.addWidget(self._copy)
+        actions.addWidget(self._open)
+        actions.addSpacing(4)
+        actions.addWidget(self._search)
+        actions.addStretch(1)
+        self._dismiss = _PaintProbe(self, self._probe_painted)
+        self._dismiss.setText("Dismiss")
+        self._dismiss.setToolTip("Dismiss (Esc)")
+        self._dismiss.clicked.connect(self.dismiss)
+        actions.addWidget(self._dismiss)
+        root.addLayout(actions)
+
+        for row in self._people + self._candidates:
+            row.name.clicked.connect(self._make_open(row))
+        # Names for tests, style sheets and accessibility tools.
+        for name, widget in (
+            ("callerIdName", self._source),
+            ("name", self._name),
+            ("role", self._role),
+            ("number", self._number),
+            ("localTime", self._time),
+            ("peopleTitle", self._people_title),
+            ("peopleMore", self._people_more),
+            ("whyTitle", self._why_title),
+            ("reason", self._reason),
+            ("referral", self._referral),
+            ("candidatesTitle", self._candidates_title),
+            ("opener", self._opener),
+            ("copyOpener", self._copy),
+            ("openContact", self._open),
+            ("search", self._search),
+            ("dismiss", self._dismiss),
+        ):
+            widget.setObjectName(name)
+
+    def _make_open(self, row: _PersonRow) -> Callable[[], None]:
+        return lambda: self.open_contact_requested.emit(row.contact_id)
+
+    def _card_width(self) -> int:
+        # Wide enough for about 58 average characters of the desktop font, within the design range.
+        return max(MIN_WIDTH, min(MAX_WIDTH, self.fontMetrics().averageCharWidth() * 58))
+
+    def _apply_theme(self) -> None:
+        self._theme = card_theme(QGuiApplication.palette())
+        self.setStyleSheet(stylesheet(self._theme))
+        self._apply_fonts(card_fonts(QGuiApplication.font()))
+
+    def _apply_fonts(self, fonts: CardFonts) -> None:
+        self._chip.setFont(fonts.chip)
+        self._source.setFont(fonts.small)
+        self._name.setFont(fonts.name)
+        self._role.setFont(fonts.body)
+        for label in (self._number_key, self._time_key, self._people_more):
+            label.setFont(fonts.small)
+        for label in (self._number, self._time, self._reason, self._opener):
+            label.setFont(fonts.body)
+        for title in (
+            self._people_title,
+            self._why_title,
+            self._candidates_title,
+            self._opener_title,
+        ):
+            title.setFont(fonts.section)
+        self._referral.setFont(fonts.small)
+        for attempt in self._attempts:
+            attempt.date.setFont(fonts.small)
+            attempt.outcome.setFont(fonts.small)
+            attempt.message.setFont(fonts.small)
+        for row in self._people + self._candidates:
+            row.name.setFont(fonts.strong)
+            row.detail.setFont(fonts.small)
+
+    # -- per ring --
+
+    @property
+    def call_key(self) -> str:
+        """The call this card shows; "" when it is free."""
+        return self._call_key
+
+    @property
+    def card(self) -> Card | None:
+        return self._card
+
+    def is_warm(self) -> bool:
+        return self._warm
+
+    def set_card(self, card: Card, call_key: str) -> None:
+        """Fill the card and fit its height, without showing it (the stack places it first)."""
+        self._card = card
+        self._call_key = call_key
+        self._fill(card)
+        self._fit_height()
+        self._armed_key = call_key
+        # Guarantees one paint pass (and so one painted signal) even when no text changed.
+        self._dismiss.update()
+
+    def reveal(self) -> None:
+        """Show the filled card where it stands, without taking focus. Idempotent."""
+        if not self.isVisible():
+            self.show()
+
+    def show_card(self, card: Card, call_key: str) -> None:
+        """Fill and show; when already visible only the text changes."""
+        self.set_card(card, call_key)
+        self.reveal()
+
+    def _fill(self, card: Card) -> None:
+        today = date.today()
+        first = card.contacts[0] if card.contacts else None
+        number = readable_number(card.number, card.caller_id)
+
+        if self._tier is not card.match:
+            self._tier = card.match
+            # Re-polishing only the chip costs ~60 µs; re-polishing the whole card ~350 µs, so
+            # the card's accent stripe is painted by hand instead (paintEvent).
+            self._chip.setProperty("tier", card.match.value)
+            self._chip.style().unpolish(self._chip)
+            self._chip.style().polish(self._chip)
+            self.update(0, 0, STRIPE_WIDTH, self.height())
+        self._chip.setText(card.match.label)
+        display_name = one_line(card.number.display_name)
+        self._source.set_full_text(
+            f"Caller ID: {display_name}" if first is not None and display_name else ""
+        )
+
+        if first is not None:
+            headline = one_line(first.name or first.company) or number
+            role = role_line(first)
+        elif card.match is MatchTier.WITHHELD:
+            headline = display_name or "Private caller"
+            role = ""
+        else:
+            headline = display_name or number
+            role = ""
+        self._name.set_full_text(headline)
+        self._role.set_full_text(role)
+        _set_shown(self._role, bool(role))
+        self.setAccessibleName(f"{card.match.label}: {headline}")
+
+        show_number = not card.number.withheld and headline != number
+        self._number.set_full_text(number)
+        _set_shown(self._number, show_number)
+        _set_shown(self._number_key, show_number)
+        when_where = place_and_time(card.local_time)
+        self._time.set_full_text(when_where)
+        _set_shown(self._time, bool(when_where))
+        _set_shown(self._time_key, bool(when_where))
+
+        self._fill_people(card, today)
+        self._fill_story(first, today, several=len(card.contacts) > 1)
+        self._fill_candidates(card.candidates if first is None else ())
+
+        self._opener.setText(card.opener.strip())
+        _set_shown(self._opener_block, bool(card.opener.strip()))
+        _set_shown(self._copy, bool(card.opener.strip()))
+        self._reset_copy_button()
+        _set_shown(self._open, first is not None)
+        _set_shown(self._search, not card.number.withheld and bool(card.caller_id.strip()))
+
+    def _fill_people(self, card: Card, today: date) -> None:
+        several = len(card.contacts) > 1
+        _set_shown(self._people_title, several)
+        shown = card.contacts[:MAX_PEOPLE] if several else ()
+        for i, row in enumerate(self._people):
+            if i < len(shown):
+                person = shown[i]
+                details = [one_line(person.title)] if person.title.strip() else []
+                if person.last_contacted:
+                    details.append(f"last called {short_date(person.last_contacted, today)}")
+                row.fill(person.name or person.company, " · ".join(details), person.id)
+            else:
+                row.fill("", "", None)
+        hidden = len(card.contacts) - len(shown) if several else 0
+        self._people_more.setText(f"and {hidden} more" if hidden > 0 else "")
+        _set_shown(self._people_more, hidden > 0)
+
+    def _fill_story(self, contact: Contact | None, today: date, *, several: bool) -> None:
+        reason = why_we_called(contact) if contact else ""
+        referred = one_line(contact.referred_by) if contact else ""
+        attempts = contact.attempts[:MAX_ATTEMPTS] if contact else ()
+        _set_shown(self._why_title, bool(reason or referred or attempts))
+        self._why_title.setText(
+            f"Why we called {contact.first_name}"
+            if contact is not None and several and contact.first_name
+            else "Why we called"
+        )
+        self._reason.setText(sentence(reason))
+        _set_shown(self._reason, bool(reason))
+        self._referral.set_full_text(f"Referred by {referred}" if referred else "")
+        _set_shown(self._referral, bool(referred))
+        for i, row in enumerate(self._attempts):
+            row.fill(attempts[i] if i < len(attempts) else None, today)
+
+    def _fill_candidates(self, candidates: tuple[Candidate, ...]) -> None:
+        shown = candidates[:MAX_CANDIDATES]
+        _set_shown(self._candidates_title, bool(shown))
+        for i, row in enumerate(self._candidates):
+            if i < len(shown):
+                guess = shown[i]
+                row.fill(guess.contact.name or guess.contact.company, guess.why, guess.contact.id)
+            else:
+                row.fill("", "", None)
+
+    def _fit_height(self) -> None:
+        layout = self.layout()
+        assert layout is not None  # built in __init__
+        # A nested widget's layout tells its parent about new text only on a later event-loop
+        # pass; the height is needed now, before the stack places the card.
+        block_layout = self._opener_block.layout()
+        if block_layout is not None:
+            block_layout.invalidate()
+        self._opener_block.updateGeometry()
+        layout.invalidate()
+        layout.activate()
+        width = self.width()
+        height = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    # -- start-up warm-up --
+
+    def warm_up(self) -> None:
+        """Create the native window and paint every part of the card once, out of sight.
+
+        A never-shown card pays for its native window, style polish, fonts and glyphs on the
+        first ring: 28-40 ms show→painted on Xvfb against 6-9 ms afterwards. Rendering it into
+        a pixmap at start-up (about 20 ms) moves that cost out of the ring. It was measured
+        to help as much as a show/hide off-screen, and nothing appears on any screen, so
+        there is no flash even where a window cannot be placed off-screen (Wayland).
+        """
+        if self._warm:
+            return
+        self.set_card(_WARM_UP_CARD, "")
+        self._armed_key = None
+        self.winId()
+        self.grab()
+        self._warm = True
+        self._card = None
+        self._call_key = ""
+
+    def _probe_painted(self) -> None:
+        key = self._armed_key
+        if key is not None:
+            self._armed_key = None
+            self.painted.emit(key, time.monotonic_ns())
+
+    # -- focus on demand --
+
+    def take_focus(self) -> bool:
+        """Give the card the keyboard (bound to a hotkey by the app). False when not shown."""
+        if not self.isVisible():
+            return False
+        self._set_accepts_focus(True)
+        self._focus_taken = True
+        self.activateWindow()
+        # The first thing a rep would want from the keyboard: copy the opener, else search.
+        for target in (self._copy, self._search, self._dismiss):
+            if not target.isHidden():
+                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                break
+        return True
+
+    def _set_accepts_focus(self, accepts: bool) -> None:
+        # setWindowFlag() would hide the window (QWidget re-creates it); updating the flags on
+        # the live QWindow keeps the card on screen.
+        flags = self.windowFlags()
+        if accepts:
+            flags &= ~Qt.WindowType.WindowDoesNotAcceptFocus
+        else:
+            flags |= Qt.WindowType.WindowDoesNotAcceptFocus
+        if flags == self.windowFlags():
+            return
+        self.overrideWindowFlags(flags)
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlags(flags)
+
+    def _give_back_focus(self) -> None:
+        if self._focus_taken:
+            self._focus_taken = False
+            self._set_accepts_focus(False)
+
+    # -- closing --
+
+    def dismiss(self) -> None:
+        """The user is done with this card."""
+        key = self._call_key
+        self.retract()
+        self.dismissed.emit(key)
+
+    def retract(self) -> None:
+        """Hide without asking the user (the call ended, or the app cleared the stack)."""
+        self._armed_key = None
+        self._give_back_focus()
+        self.hide()
+        self._call_key = ""
+        self._card = None
+
+    # -- buttons --
+
+    def _copy_opener(self) -> None:
+        if self._card is None or not self._card.opener.strip():
+            return
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(self._card.opener.strip())
+        self._copy.setText("Copied ✓")
+        self._copied_timer.start(COPIED_FEEDBACK_MS)
+        self.copy_opener_clicked.emit(self._call_key)
+
+    def _reset_copy_button(self) -> None:
+        if self._copy.text() != "Copy opener":
+            self._copy.setText("Copy opener")
+
+    def _open_first_contact(self) -> None:
+        if self._card is not None and self._card.contacts:
+            self.open_contact_requested.emit(self._card.contacts[0].id)
+
+    def _request_search(self) -> None:
+        if self._card is not None:
+            self.open_search_requested.emit(self._card.caller_id)
+
+    # -- Qt overrides --
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if event.rect().left() < STRIPE_WIDTH:
+            painter = QPainter(self)
+            painter.fillRect(0, 0, STRIPE_WIDTH, self.height(), self._theme.accents[self._tier])
+            painter.end()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.dismiss()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # A window manager's close (Alt+F4 once focused) is a dismissal like any other.
+        if self._call_key and self.isVisible():
+            self.dismiss()
+        event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        # The desktop switched light/dark or its font: Qt delivers these to event(), not to
+        # changeEvent(), and the sheet holds concrete colours, so it is rebuilt.
+        if event.type() in (
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.ApplicationFontChange,
+        ):
+            self._apply_theme()
+            self.setFixedWidth(self._card_width())
+            if self._card is not None:
+                self._fit_height()
+        return super().event(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            self._give_back_focus()
+        super().changeEvent(event)
+
+
+def _warm_up_card() -> Card:
+    """Exercises every row and font the real cards use, so warm-up loads all of them."""
+    at = datetime(2000, 1, 3, 9, 0, tzinfo=UTC)
+    attempts = tuple(
+        Attempt(Direction.OUT, at, Outcome.VOICEMAIL, "Warm-up message", "warm-up")
+        for _ in range(MAX_ATTEMPTS)
+    )
+    people = tuple(
+        Contact(id=i, name=f"Warm Up {i}", title="Title", company="Company", attempts=attempts)
+        for i in range(MAX_PEOPLE + 1)
+    )
+    return Card(
+        caller_id="+14155550100",
+        number=CallerNumber(raw="+14155550100", withheld=False, e164="+14155550100"),
+        match=MatchTier.SWITCHBOARD,
+        contacts=people,
+        candidates=(),
+        opener="Warm-up opener.",
+        local_time=LocalTime(zones=("UTC",), text="09:00 Mon", place="Warm-up"),
+    )
+
+
+_WARM_UP_CARD = _warm_up_card()

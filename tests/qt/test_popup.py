@@ -1,0 +1,732 @@
+"""The caller card and its stack, in-process on the offscreen platform.
+
+What a rep relies on in the two seconds before saying hello: the right person, why we called,
+the opener, their local time; a card that never grabs the keyboard, lands where they look,
+stays until dismissed, and shows a caller's text literally.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import textwrap
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from PySide6 import QtGui
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextDocumentFragment
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.core.card import Card, MatchTier
+from desktop.core.localtime import LocalTime
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.numbers import CallerNumber
+from desktop.qt.popup import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    POPUP_FLAGS,
+    ElidedLabel,
+    Popup,
+    button_text,
+    outcome_text,
+    plain_tooltip,
+    readable_number,
+    sentence,
+    short_date,
+)
+from desktop.qt.popup_stack import MARGIN, SPACING, PopupStack
+from tests.conftest import PYTHON, REPO, python_env
+from tests.qt.show_popup_demo import (
+    exact_card,
+    mike,
+    switchboard_card,
+    unknown_card,
+    withheld_card,
+)
+
+# The offscreen platform cannot raise windows or pass size hints to a window manager and
+# says so with a warning on every show of a tool window; that is the platform, not the card.
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (raise|propagateSizeHints)\(\)"
+)
+
+
+@pytest.fixture
+def popup(qtbot: QtBot) -> Popup:
+    card = Popup()
+    qtbot.addWidget(card)
+    card.move(40, 40)
+    return card
+
+
+@pytest.fixture
+def stack(qapp: QApplication) -> Iterator[PopupStack]:
+    popups = PopupStack()
+    yield popups
+    popups.dismiss_all()
+    for card in popups._pool:
+        card.close()
+        card.deleteLater()
+    QApplication.sendPostedEvents()
+
+
+def label(widget: QWidget, name: str) -> QLabel:
+    found = widget.findChild(QLabel, name)
+    assert found is not None, f"no label named {name!r}"
+    return found
+
+
+def button(widget: QWidget, name: str) -> QPushButton:
+    found = widget.findChild(QPushButton, name)
+    assert found is not None, f"no button named {name!r}"
+    return found
+
+
+def full(widget: QWidget, name: str) -> str:
+    """What a label says in full (an elided label keeps the whole text for its tooltip)."""
+    found = label(widget, name)
+    return found.full_text() if isinstance(found, ElidedLabel) else found.text()
+
+
+def visible_texts(widget: QWidget) -> list[str]:
+    texts = []
+    for item in widget.findChildren(QLabel) + widget.findChildren(QPushButton):
+        if item.isVisibleTo(widget) and item.text():
+            texts.append(item.text())
+    return texts
+
+
+def shown(popup: Popup, qtbot: QtBot, card: Card, key: str = "call-1") -> Popup:
+    with qtbot.waitSignal(popup.painted, timeout=3000):
+        popup.show_card(card, key)
+    return popup
+
+
+# ---- what the card says ---------------------------------------------------------------------
+
+
+def test_exact_match_shows_who_why_the_opener_and_their_local_time(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    card = exact_card()
+    shown(popup, qtbot, card)
+    today = date.today()
+    attempts = card.contacts[0].attempts
+
+    assert label(popup, "tierChip").text() == "Exact number"
+    assert full(popup, "name") == "Mike Kowalski"
+    assert full(popup, "role") == "VP Operations · Harbor Freight Logistics"
+    assert full(popup, "number") == "+1 415-555-0142"
+    assert full(popup, "localTime") == "14:05 Tue · San Francisco, CA"
+    assert full(popup, "callerIdName") == "Caller ID: M KOWALSKI"
+    assert label(popup, "whyTitle").text() == "Why we called"
+    assert label(popup, "reason").text() == "The freight-audit proposal I sent last week"
+    assert full(popup, "referral") == "Referred by Harley Smith"
+    # The last three attempts, newest first; the fourth is history the rep does not need.
+    for i in range(3):
+        assert label(popup, f"attempt{i}Date").text() == short_date(attempts[i].at, today)
+    assert [label(popup, f"attempt{i}Outcome").text() for i in range(3)] == [
+        "Left voicemail",
+        "No answer",
+        "Gatekeeper",
+    ]
+    assert popup.findChild(QLabel, "attempt3Date") is None
+    voicemail = label(popup, "attempt0Message")
+    assert isinstance(voicemail, ElidedLabel)
+    assert voicemail.is_elided() and voicemail.text().endswith("…")
+    assert (
+        "asked for 15 minutes on Thursday"
+        in QTextDocumentFragment.fromHtml(voicemail.toolTip()).toPlainText()
+    )
+    assert not label(popup, "attempt1Message").text()  # no message left: nothing shown
+    assert label(popup, "opener").text() == card.opener
+    assert button(popup, "copyOpener").isVisible()
+    assert button(popup, "openContact").isVisible()
+    assert button(popup, "dismiss").isVisible()
+    assert not label(popup, "peopleTitle").isVisible()
+    assert not label(popup, "candidatesTitle").isVisible()
+
+
+def test_switchboard_lists_everyone_behind_the_number_and_tells_the_first_ones_story(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    shown(popup, qtbot, switchboard_card())
+
+    assert label(popup, "tierChip").text() == "Company switchboard"
+    assert full(popup, "name") == "Dana Whitfield"
+    assert label(popup, "peopleTitle").isVisible()
+    # Most recently contacted first, as the card orders them.
+    assert button(popup, "person0").text() == "Dana Whitfield"
+    assert button(popup, "person1").text() == "Raj Patel"
+    assert not button(popup, "person2").isVisible()
+    assert full(popup, "person1Detail").startswith("Financial Controller · last called ")
+    assert label(popup, "whyTitle").text() == "Why we called Dana"
+    assert label(popup, "reason").text() == "The budget sign-off for the pilot"
+    assert label(popup, "attempt0Outcome").text() == "Left voicemail"
+    assert not label(popup, "attempt1Outcome").isVisible()
+
+
+def test_switchboard_with_many_people_says_how_many_more(popup: Popup, qtbot: QtBot) -> None:
+    base = switchboard_card()
+    people = tuple(
+        Contact(id=100 + i, name=f"Person {i}", title="Buyer", company="Contoso Ltd")
+        for i in range(7)
+    )
+    shown(popup, qtbot, replace(base, contacts=people))
+
+    assert [button(popup, f"person{i}").text() for i in range(4)] == [
+        "Person 0",
+        "Person 1",
+        "Person 2",
+        "Person 3",
+    ]
+    assert label(popup, "peopleMore").text() == "and 3 more"
+
+
+def test_clicking_a_person_asks_the_app_to_open_that_contact(popup: Popup, qtbot: QtBot) -> None:
+    shown(popup, qtbot, switchboard_card())
+    with qtbot.waitSignal(popup.open_contact_requested) as opened:
+        qtbot.mouseClick(button(popup, "person1"), Qt.MouseButton.LeftButton)
+    assert opened.args == [22]
+    with qtbot.waitSignal(popup.open_contact_requested) as opened:
+        qtbot.mouseClick(button(popup, "openContact"), Qt.MouseButton.LeftButton)
+    assert opened.args == [21]  # the person whose story the card tells
+
+
+def test_unknown_caller_gets_a_compact_card_with_guesses_and_a_search_link(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    shown(popup, qtbot, exact_card())
+    known_height = popup.height()
+    shown(popup, qtbot, unknown_card(), "call-2")
+
+    assert label(popup, "tierChip").text() == "Unknown number"
+    assert full(popup, "name") == "NORTHWIND HLTH"  # the caller ID's display name
+    assert full(popup, "number") == "+44 20 7946 0399"
+    assert full(popup, "localTime") == "22:05 Tue · London"
+    assert not label(popup, "role").isVisible()
+    assert not label(popup, "whyTitle").isVisible()
+    assert not button(popup, "openContact").isVisible()
+    assert label(popup, "candidatesTitle").text() == "Who could this be?"
+    assert button(popup, "candidate0").text() == "Priya Natarajan"
+    assert full(popup, "candidate0Detail").startswith("Same company switchboard prefix")
+    assert button(popup, "candidate1").text() == "Tom Becker"
+    assert not button(popup, "candidate2").isVisible()
+    assert popup.height() < known_height
+    with qtbot.waitSignal(popup.open_search_requested) as search:
+        qtbot.mouseClick(button(popup, "search"), Qt.MouseButton.LeftButton)
+    assert search.args == ["+442079460399"]
+    with qtbot.waitSignal(popup.open_contact_requested) as opened:
+        qtbot.mouseClick(button(popup, "candidate1"), Qt.MouseButton.LeftButton)
+    assert opened.args == [32]
+
+
+def test_unknown_caller_without_guesses_shows_no_empty_section(popup: Popup, qtbot: QtBot) -> None:
+    number = CallerNumber(raw="+442079460399", withheld=False, e164="+442079460399")
+    bare = replace(unknown_card(with_candidates=False), number=number)
+    shown(popup, qtbot, bare)
+
+    assert not label(popup, "candidatesTitle").isVisible()
+    # Without a display name the number is the headline, and is not repeated below it.
+    assert full(popup, "name") == "+44 20 7946 0399"
+    assert not label(popup, "number").isVisible()
+
+
+def test_withheld_number_says_so_and_offers_no_search(popup: Popup, qtbot: QtBot) -> None:
+    shown(popup, qtbot, withheld_card())
+
+    assert label(popup, "tierChip").text() == "Number withheld"
+    assert full(popup, "name") == "Private caller"
+    assert not label(popup, "number").isVisible()
+    assert not label(popup, "localTime").isVisible()
+    assert not button(popup, "search").isVisible()
+    assert not button(popup, "openContact").isVisible()
+    assert "Dismiss" in visible_texts(popup)
+
+
+def test_ambiguous_local_time_is_shown_in_the_wording_of_local_time(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    several = LocalTime(
+        zones=("America/New_York", "America/Los_Angeles"),
+        text="2 time zones: 11:05–14:05",
+        place="United States",
+        ambiguous=True,
+    )
+    shown(popup, qtbot, replace(exact_card(), local_time=several))
+    assert full(popup, "localTime") == "2 time zones: 11:05–14:05 · United States"
+
+
+# ---- caller text is never markup --------------------------------------------------------------
+
+
+def test_caller_and_import_text_is_shown_literally_never_as_markup(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    hostile = Contact(
+        id=7,
+        name="<b>Mike</b>",
+        title="<i>VP</i>",
+        company="<img src=x>",
+        reason="<a href='http://evil.example'>click</a>",
+        referred_by="<u>Harley</u>",
+        attempts=(
+            Attempt(
+                Direction.OUT,
+                datetime(2025, 10, 14, 10, tzinfo=UTC),
+                Outcome.VOICEMAIL,
+                "<script>alert(1)</script> &amp; <b>bold</b>",
+            ),
+        ),
+    )
+    card = replace(
+        exact_card(),
+        contacts=(hostile, replace(hostile, id=8, name="AT&T <b>desk</b>")),
+        match=MatchTier.SWITCHBOARD,
+        number=CallerNumber(
+            raw="x", withheld=False, e164="+14155550142", display_name="<img src=x>"
+        ),
+        opener="Hi <b>Mike</b> &lt;3",
+        local_time=LocalTime(text="14:05 <b>Tue</b>", place="<img src=x>"),
+    )
+    shown(popup, qtbot, card)
+
+    labels = popup.findChildren(QLabel)
+    assert labels
+    for item in labels:
+        assert item.textFormat() == Qt.TextFormat.PlainText, item.objectName()
+    assert full(popup, "name") == "<b>Mike</b>"
+    assert label(popup, "name").text() == "<b>Mike</b>"
+    assert full(popup, "role") == "<i>VP</i> · <img src=x>"
+    assert label(popup, "reason").text() == "<a href='http://evil.example'>click</a>"
+    assert full(popup, "referral") == "Referred by <u>Harley</u>"
+    assert full(popup, "callerIdName") == "Caller ID: <img src=x>"
+    assert full(popup, "localTime") == "14:05 <b>Tue</b> · <img src=x>"
+    assert label(popup, "opener").text() == "Hi <b>Mike</b> &lt;3"
+    # Buttons show "&" as typed, not as a keyboard-mnemonic underline.
+    assert button(popup, "person1").text() == "AT&&T <b>desk</b>"
+    # Tooltips have no plain-text mode; the full text must still come back character for
+    # character, not rendered.
+    message = label(popup, "attempt0Message")
+    assert QTextDocumentFragment.fromHtml(message.toolTip()).toPlainText() == (
+        "<script>alert(1)</script> &amp; <b>bold</b>"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<b>Mike</b>", "<img src=x>", "a & b", "&lt;3", "line one\nline <i>two</i>", "  "],
+)
+def test_plain_tooltip_round_trips_any_text(text: str) -> None:
+    tip = plain_tooltip(text)
+    assert QtGui.Qt.mightBeRichText(tip)  # so Qt's guess is always the escaped form
+    assert QTextDocumentFragment.fromHtml(tip).toPlainText() == text
+
+
+def test_button_text_keeps_ampersands() -> None:
+    assert button_text("AT&T") == "AT&&T"
+    assert button_text("Procter && Gamble") == "Procter &&&& Gamble"
+
+
+# ---- layout ---------------------------------------------------------------------------------
+
+
+def test_a_long_name_and_company_shorten_with_a_tooltip_instead_of_widening_the_card(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    long_name = "Maximilian Alexander Konstantin von Hohenzollern-Sigmaringen der Dritte"
+    long_company = "Harbor Freight Logistics International Holdings (Europe, Middle East & Africa)"
+    contact = replace(mike(), name=long_name, company=long_company, title="Chief Operating Officer")
+    shown(popup, qtbot, replace(exact_card(), contacts=(contact,)))
+
+    assert MIN_WIDTH <= popup.width() <= MAX_WIDTH
+    name = label(popup, "name")
+    assert isinstance(name, ElidedLabel)
+    assert name.is_elided() and name.text().endswith("…")
+    assert QTextDocumentFragment.fromHtml(name.toolTip()).toPlainText() == long_name
+    role = label(popup, "role")
+    assert role.text().endswith("…")
+    assert long_company in QTextDocumentFragment.fromHtml(role.toolTip()).toPlainText()
+    for item in popup.findChildren(QLabel):
+        if item.isVisible():
+            assert item.geometry().right() < popup.width(), item.objectName()
+
+
+def test_the_card_grows_to_fit_a_long_opener_and_reason_without_clipping(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    shown(popup, qtbot, exact_card())
+    short_height = popup.height()
+    wordy = replace(
+        exact_card(),
+        opener=" ".join(["Thanks for calling me back about the freight audit."] * 5),
+        contacts=(replace(mike(), reason=" ".join(["the freight-audit proposal"] * 6)),),
+    )
+    shown(popup, qtbot, wordy, "call-2")
+
+    assert popup.height() > short_height
+    for item in popup.findChildren(QLabel):
+        if item.isVisible():
+            needed = (
+                item.heightForWidth(item.width()) if item.wordWrap() else item.sizeHint().height()
+            )
+            assert item.height() >= needed, item.objectName()
+            assert item.mapTo(popup, item.rect().bottomLeft()).y() < popup.height()
+
+
+def test_card_follows_the_system_palette_into_dark_mode(
+    popup: Popup, qtbot: QtBot, qapp: QApplication
+) -> None:
+    def background_lightness() -> float:
+        image = popup.grab().toImage()
+        return QColor(image.pixel(image.width() - 4, 4)).lightnessF()
+
+    shown(popup, qtbot, exact_card())
+    original = QApplication.palette()
+    light = background_lightness()
+    dark = QPalette(QColor("#1e1f22"))  # derives text, button and base colours for a dark UI
+    try:
+        qapp.setPalette(dark)
+        shown(popup, qtbot, exact_card(), "call-2")
+        assert background_lightness() < 0.25 < 0.6 < light
+        text = label(popup, "name").palette().color(QPalette.ColorRole.WindowText)
+        assert text.lightnessF() > 0.7  # light text on the dark card
+    finally:
+        qapp.setPalette(original)
+
+
+# ---- focus ------------------------------------------------------------------------------------
+
+
+def test_the_card_is_a_frameless_on_top_tool_window_that_never_takes_focus(popup: Popup) -> None:
+    flags = popup.windowFlags()
+    for flag in (
+        Qt.WindowType.Tool,
+        Qt.WindowType.FramelessWindowHint,
+        Qt.WindowType.WindowStaysOnTopHint,
+        Qt.WindowType.WindowDoesNotAcceptFocus,
+    ):
+        assert flags & flag == flag, flag
+    assert flags == POPUP_FLAGS
+    assert popup.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+
+
+def test_take_focus_then_escape_dismisses_and_the_next_card_again_refuses_focus(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    assert not popup.take_focus()  # nothing to focus while hidden
+    shown(popup, qtbot, exact_card(), "call-9")
+
+    assert popup.take_focus()
+    assert popup.isVisible()  # changing the focus flag must not hide the card
+    assert not popup.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    focused = popup.focusWidget()
+    assert focused is button(popup, "copyOpener")
+    with qtbot.waitSignal(popup.dismissed) as dismissed:
+        qtbot.keyClick(focused, Qt.Key.Key_Escape)
+    assert dismissed.args == ["call-9"]
+    assert not popup.isVisible()
+    assert popup.windowFlags() == POPUP_FLAGS
+
+
+def test_take_focus_on_a_card_without_opener_focuses_search(popup: Popup, qtbot: QtBot) -> None:
+    shown(popup, qtbot, replace(unknown_card(), opener=""))
+    assert popup.take_focus()
+    assert popup.focusWidget() is button(popup, "search")
+
+
+def test_dismiss_button_emits_the_call_key(popup: Popup, qtbot: QtBot) -> None:
+    shown(popup, qtbot, exact_card(), "call-3")
+    with qtbot.waitSignal(popup.dismissed) as dismissed:
+        qtbot.mouseClick(button(popup, "dismiss"), Qt.MouseButton.LeftButton)
+    assert dismissed.args == ["call-3"]
+    assert not popup.isVisible()
+
+
+def test_copy_opener_puts_the_opener_on_the_clipboard(popup: Popup, qtbot: QtBot) -> None:
+    card = exact_card()
+    shown(popup, qtbot, card, "call-4")
+    QGuiApplication.clipboard().setText("something else")
+    copy = button(popup, "copyOpener")
+    with qtbot.waitSignal(popup.copy_opener_clicked) as copied:
+        qtbot.mouseClick(copy, Qt.MouseButton.LeftButton)
+    assert copied.args == ["call-4"]
+    assert QGuiApplication.clipboard().text() == card.opener
+    assert copy.text() == "Copied ✓"
+    shown(popup, qtbot, unknown_card(), "call-5")  # the next caller starts afresh
+    assert copy.text() == "Copy opener"
+
+
+# ---- painting ---------------------------------------------------------------------------------
+
+
+def test_painted_fires_once_per_show_with_a_monotonic_time(popup: Popup, qtbot: QtBot) -> None:
+    popup.warm_up()
+    events: list[tuple[str, int]] = []
+    popup.painted.connect(lambda key, t_ns: events.append((key, t_ns)))
+
+    before = time.monotonic_ns()
+    popup.show_card(exact_card(), "call-1")
+    qtbot.waitUntil(lambda: len(events) == 1, timeout=3000)
+    qtbot.wait(100)  # later repaints (hover, tooltips) are not a second "shown"
+    assert len(events) == 1
+    key, first = events[0]
+    assert key == "call-1"
+    assert before <= first <= time.monotonic_ns()
+
+    # Already visible: only the text changes, and the app still hears when it is painted.
+    popup.show_card(unknown_card(), "call-1")
+    qtbot.waitUntil(lambda: len(events) == 2, timeout=3000)
+    # Even an identical card repaints once, so every ring gets its "shown" trace.
+    popup.show_card(unknown_card(), "call-1")
+    qtbot.waitUntil(lambda: len(events) == 3, timeout=3000)
+    qtbot.wait(100)
+    assert len(events) == 3
+    assert events[0][1] < events[1][1] < events[2][1]
+
+
+def test_warm_up_paints_out_of_sight_and_leaves_the_card_hidden(popup: Popup) -> None:
+    events: list[str] = []
+    popup.painted.connect(lambda key, _t: events.append(key))
+    popup.warm_up()
+
+    assert popup.is_warm()
+    assert not popup.isVisible()
+    assert popup.windowHandle() is not None  # the native window exists for the first ring
+    assert popup.call_key == ""
+    assert popup.card is None
+    assert events == []  # warming is not a ring
+
+
+# ---- text shaping -----------------------------------------------------------------------------
+
+
+def test_short_dates_read_like_a_diary() -> None:
+    today = date(2025, 10, 20)
+    local = datetime(2025, 10, 14, 12, 0).astimezone()
+    assert short_date(local, today) == "Tue 14 Oct"
+    assert short_date(datetime(2024, 3, 1, 12, 0).astimezone(), today) == "Fri 1 Mar 2024"
+
+
+@pytest.mark.parametrize(
+    ("direction", "outcome", "text"),
+    [
+        (Direction.OUT, Outcome.VOICEMAIL, "Left voicemail"),
+        (Direction.OUT, Outcome.NO_ANSWER, "No answer"),
+        (Direction.OUT, Outcome.TALKED, "Talked"),
+        (Direction.OUT, Outcome.UNKNOWN, "Called"),
+        (Direction.IN, Outcome.MISSED, "Missed their call"),
+        (Direction.IN, Outcome.VOICEMAIL, "They left voicemail"),
+    ],
+)
+def test_outcomes_read_as_what_happened(direction: Direction, outcome: Outcome, text: str) -> None:
+    assert outcome_text(Attempt(direction, datetime.now(UTC), outcome)) == text
+
+
+def test_numbers_are_formatted_for_people() -> None:
+    assert (
+        readable_number(
+            CallerNumber(raw="x", withheld=False, e164="+14155550100", extension="204"), "x"
+        )
+        == "+1 415-555-0100 ext. 204"
+    )
+    assert readable_number(CallerNumber(raw="1001", withheld=False, e164=None), " 1001 ") == "1001"
+    assert readable_number(CallerNumber(raw="anonymous", withheld=True, e164=None), "") == (
+        "Withheld"
+    )
+
+
+def test_reasons_start_with_a_capital_unless_they_are_a_brand() -> None:
+    assert sentence("the freight-audit proposal") == "The freight-audit proposal"
+    assert sentence("iPhone fleet renewal") == "iPhone fleet renewal"
+    assert sentence("  Q3  tender ") == "Q3 tender"
+
+
+# ---- the stack --------------------------------------------------------------------------------
+
+
+def _geometry(card: Popup) -> QRect:
+    return QRect(card.x(), card.y(), card.width(), card.height())
+
+
+def _show(stack: PopupStack, qtbot: QtBot, card: Card, key: str) -> Popup:
+    with qtbot.waitSignal(stack.painted, timeout=3000):
+        return stack.show(card, key)
+
+
+def test_overlapping_calls_stack_upward_in_the_corner_without_overlap(
+    stack: PopupStack, qtbot: QtBot
+) -> None:
+    a = _show(stack, qtbot, withheld_card(), "a")
+    b = _show(stack, qtbot, replace(unknown_card(), candidates=()), "b")
+    c = _show(stack, qtbot, withheld_card(), "c")
+
+    assert stack.visible_count() == 3
+    area = a.screen().availableGeometry()
+    rects = [_geometry(p) for p in (a, b, c)]
+    for i, rect in enumerate(rects):
+        assert area.contains(rect), (rect, area)
+        for other in rects[i + 1 :]:
+            assert not rect.intersects(other), (rect, other)
+    # The first call sits in the bottom-right corner; each new one above the previous.
+    assert rects[0].right() == area.right() - MARGIN
+    assert rects[0].bottom() == area.bottom() - MARGIN
+    assert rects[1].bottom() == rects[0].top() - SPACING - 1
+    assert rects[2].bottom() == rects[1].top() - SPACING - 1
+
+
+def test_more_cards_than_the_screen_holds_still_stay_on_it(stack: PopupStack, qtbot: QtBot) -> None:
+    # The offscreen screen is 800×800: one column of two of these cards.
+    cards = [_show(stack, qtbot, exact_card(), f"call-{i}") for i in range(5)]
+
+    assert stack.visible_count() == 5  # grew past the three pre-built cards
+    area = cards[0].screen().availableGeometry()
+    for card in cards:
+        assert area.contains(_geometry(card)), (_geometry(card), area)
+    assert not _geometry(cards[0]).intersects(_geometry(cards[1]))
+
+
+def test_a_second_event_for_the_same_call_updates_its_card(stack: PopupStack, qtbot: QtBot) -> None:
+    first = _show(stack, qtbot, unknown_card(), "call-1")
+    assert stack.has_popup("call-1")
+    again = _show(stack, qtbot, exact_card(), "call-1")
+
+    assert again is first
+    assert stack.visible_count() == 1
+    assert full(first, "name") == "Mike Kowalski"
+    area = first.screen().availableGeometry()
+    assert _geometry(first).bottom() == area.bottom() - MARGIN  # re-placed for its new height
+
+
+def test_closing_the_middle_card_repacks_the_others(stack: PopupStack, qtbot: QtBot) -> None:
+    a = _show(stack, qtbot, withheld_card(), "a")
+    _show(stack, qtbot, withheld_card(), "b")
+    c = _show(stack, qtbot, withheld_card(), "c")
+
+    assert stack.close_for_call("b")
+    assert not stack.close_for_call("b")
+    assert stack.visible_count() == 2
+    assert not stack.has_popup("b")
+    assert _geometry(c).bottom() == _geometry(a).top() - SPACING - 1
+
+
+def test_dismissing_a_card_tells_the_app_and_repacks(stack: PopupStack, qtbot: QtBot) -> None:
+    a = _show(stack, qtbot, withheld_card(), "a")
+    b = _show(stack, qtbot, withheld_card(), "b")
+    with qtbot.waitSignal(stack.dismissed) as dismissed:
+        qtbot.mouseClick(button(a, "dismiss"), Qt.MouseButton.LeftButton)
+
+    assert dismissed.args == ["a"]
+    assert stack.visible_count() == 1
+    assert _geometry(b).bottom() == b.screen().availableGeometry().bottom() - MARGIN
+    # The freed card serves the next call.
+    assert _show(stack, qtbot, exact_card(), "c") is a
+
+
+def test_dismiss_all_clears_the_screen(stack: PopupStack, qtbot: QtBot) -> None:
+    for key in ("a", "b"):
+        _show(stack, qtbot, withheld_card(), key)
+    stack.dismiss_all()
+    assert stack.visible_count() == 0
+    assert not stack.has_popup("a")
+
+
+def test_stack_forwards_the_card_buttons(stack: PopupStack, qtbot: QtBot) -> None:
+    card = _show(stack, qtbot, unknown_card(), "u")
+    with qtbot.waitSignal(stack.open_search_requested) as search:
+        qtbot.mouseClick(button(card, "search"), Qt.MouseButton.LeftButton)
+    assert search.args == ["+442079460399"]
+    with qtbot.waitSignal(stack.open_contact_requested) as opened:
+        qtbot.mouseClick(button(card, "candidate0"), Qt.MouseButton.LeftButton)
+    assert opened.args == [31]
+    with qtbot.waitSignal(stack.copy_opener_clicked) as copied:
+        qtbot.mouseClick(button(card, "copyOpener"), Qt.MouseButton.LeftButton)
+    assert copied.args == ["u"]
+
+
+def test_stack_hotkey_focuses_the_newest_card(stack: PopupStack, qtbot: QtBot) -> None:
+    assert not stack.take_focus()
+    _show(stack, qtbot, exact_card(), "old")
+    newest = _show(stack, qtbot, unknown_card(), "new")
+    assert stack.take_focus()
+    assert newest.focusWidget() is button(newest, "copyOpener")
+
+
+MULTI_SCREEN = textwrap.dedent(
+    """
+    import json, sys
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QCursor
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from desktop.qt.popup_stack import PopupStack
+    from tests.qt.show_popup_demo import exact_card
+
+    def rect(card):
+        return [card.x(), card.y(), card.width(), card.height(), card.screen().name()]
+
+    stack = PopupStack()
+    placed = {}
+    for name, cursor in (("right", QPoint(2500, 500)), ("left", QPoint(300, 300))):
+        QCursor.setPos(cursor)
+        placed[name] = rect(stack.show(exact_card(), name))
+    stack.dismiss_all()
+    QCursor.setPos(QPoint(2500, 500))
+    placed["many"] = [rect(stack.show(exact_card(), f"call-{i}")) for i in range(10)]
+    print(json.dumps(placed))
+    """
+)
+
+
+def test_cards_land_on_the_monitor_under_the_mouse_and_fill_it_in_columns(
+    tmp_path: Path,
+) -> None:
+    # Two monitors need a platform configured before QApplication exists: a child process.
+    config = {
+        "screens": [
+            {"name": "left", "x": 0, "y": 0, "width": 1280, "height": 800,
+             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+            {"name": "right", "x": 1280, "y": 0, "width": 1920, "height": 1080,
+             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+        ]
+    }  # fmt: skip
+    path = tmp_path / "screens.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    result = subprocess.run(
+        [PYTHON, "-c", MULTI_SCREEN],
+        env=python_env(QT_QPA_PLATFORM=f"offscreen:configfile={path}"),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    placed = json.loads(result.stdout)
+
+    x, y, w, h, screen = placed["right"]
+    assert screen == "right"
+    assert (x + w, y + h) == (1280 + 1920 - MARGIN, 1080 - MARGIN)
+    x, y, w, h, screen = placed["left"]
+    assert screen == "left"
+    assert (x + w, y + h) == (1280 - MARGIN, 800 - MARGIN)
+
+    right = QRect(1280, 0, 1920, 1080)
+    rects = [QRect(x, y, w, h) for x, y, w, h, screen in placed["many"]]
+    assert {screen for *_, screen in placed["many"]} == {"right"}
+    for rect in rects:
+        assert right.contains(rect), rect
+    # Two cards per column, four columns side by side before the screen is full ...
+    fitted = rects[:8]
+    for i, rect in enumerate(fitted):
+        for other in fitted[i + 1 :]:
+            assert not rect.intersects(other), (rect, other)
+    assert len({r.x() for r in fitted}) == 4
+    # ... then newer cards overlap the oldest, still on screen.
+    assert rects[8].x() == rects[0].x()

@@ -1,0 +1,83 @@
+"""The tray menu, its fallback window, and the settings window, as a user drives them."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.settings import Settings, WatchedSource
+from desktop.qt.icons import app_icon
+from desktop.qt.settings_window import SettingsWindow
+from desktop.qt.tray import TrayMenu
+
+
+def test_tray_menu_offers_the_five_actions_in_order(qtbot: QtBot) -> None:
+    menu = TrayMenu(app_icon(), paused=False)
+    texts = [a.text() for a in menu.menu.actions() if not a.isSeparator()]
+    assert texts == ["Search…", "Import…", "Pause popups", "Settings…", "Quit CallerCard"]
+    with qtbot.waitSignal(menu.pause_toggled) as blocker:
+        menu.pause_action.trigger()
+    assert blocker.args == [True]
+    with qtbot.waitSignal(menu.search_requested):
+        menu.search_action.trigger()
+    menu.hide()
+
+
+def test_without_a_tray_the_app_still_offers_a_way_in(qtbot: QtBot) -> None:
+    # Offscreen (like bare Xvfb or stock GNOME) there is no tray host.
+    menu = TrayMenu(app_icon(), paused=True)
+    qtbot.addWidget(menu.fallback)
+    menu.start(show_fallback=True)
+    assert menu.fallback.isVisible()
+    menu.set_paused(True)
+    assert menu.fallback.pause.isChecked()
+    with qtbot.waitSignal(menu.settings_requested):
+        next(b for b in menu.fallback.findChildren(type(menu.fallback.pause))
+             if b.text() == "Settings…").click()  # fmt: skip
+    menu.notify("CallerCard", "microsip.ini: line 3 is not a call")
+    assert "line 3" in menu.fallback.status.text()
+    menu.hide()
+
+
+def test_background_start_without_a_tray_keeps_quiet_until_asked(qtbot: QtBot) -> None:
+    menu = TrayMenu(app_icon(), paused=False)
+    qtbot.addWidget(menu.fallback)
+    menu.start(show_fallback=False)
+    assert not menu.fallback.isVisible()
+    menu.hide()
+
+
+def test_settings_window_edits_region_prefixes_sources_and_openers(qtbot: QtBot) -> None:
+    start = Settings(sources=(WatchedSource("microsip", "/a/microsip.ini"),))
+    window = SettingsWindow(start, default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.my_name.setText("Alex Seller")
+    window.region.setCurrentIndex(window.region.findData("GB"))
+    window.prefixes.setText("9, 0")
+    window.templates["reason"].setPlainText("Hello {first_name}, re {reason}!")
+    with qtbot.waitSignal(window.saved) as blocker:
+        window._save()
+    saved = blocker.args[0]
+    assert isinstance(saved, Settings)
+    assert saved.region == "GB"
+    assert saved.my_name == "Alex Seller"
+    assert saved.outside_line_prefixes == ("9", "0")
+    assert saved.sources == start.sources
+    # Only templates that differ from the defaults are stored as overrides.
+    assert saved.opener_templates == {"reason": "Hello {first_name}, re {reason}!"}
+
+
+def test_settings_window_refuses_non_digit_prefixes(qtbot: QtBot) -> None:
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.prefixes.setText("9, x")
+    with qtbot.assertNotEmitted(window.saved):
+        window._save()
+    assert "digits" in window.problem.text()
+
+
+def test_system_region_is_the_default_choice(qtbot: QtBot) -> None:
+    window = SettingsWindow(Settings(), default_opener_templates(), "DE")
+    qtbot.addWidget(window)
+    assert window.region.currentData() == ""
+    assert "(DE)" in window.region.currentText()
