@@ -81,15 +81,25 @@ import json, os, random, sys, time
 path, plan_file, log_file, gap_lo, gap_hi = sys.argv[1:6]
 plan = json.load(open(plan_file))
 log = open(log_file, "w", buffering=1)
-fd = os.open(path, os.O_WRONLY | os.O_APPEND)
 rng = random.Random(3)
+base = open(path, "rb").read()
+ended = []
 for key, number in plan:
-    line = f"{key}={number};Bench Caller;1;{int(time.time())};0;\r\n".encode("utf-16-le")
+    stamp = int(time.time())
+    line = f"{key}={number};Bench Caller;1;{stamp};0;\r\n".encode("utf-16-le")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
     t = time.monotonic_ns()
-    os.write(fd, line)
+    os.write(fd, line)  # the ring: MicroSIP adds the key while the phone rings
+    os.close(fd)
     log.write(json.dumps([key, number, t]) + "\n")
+    time.sleep(0.15)
+    # The call ends: MicroSIP rewrites the key with a duration; Windows rewrites the file.
+    ended.append(f"{key}={number};Bench Caller;1;{stamp};4;Call Ended\r\n".encode("utf-16-le"))
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(base + b"".join(ended))
+    os.replace(tmp, path)
     time.sleep(rng.uniform(float(gap_lo), float(gap_hi)))
-os.close(fd)
 """
 
 
@@ -151,12 +161,16 @@ def stop_app(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
-def shown_by_caller(trace: list[dict[str, object]]) -> dict[str, int]:
+def stage_by_caller(trace: list[dict[str, object]], stage: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for rec in trace:
-        if rec["stage"] == "shown":
+        if rec["stage"] == stage:
             out.setdefault(str(rec["caller_id"]), int(rec["t_ns"]))  # type: ignore[call-overload]
     return out
+
+
+def shown_by_caller(trace: list[dict[str, object]]) -> dict[str, int]:
+    return stage_by_caller(trace, "shown")
 
 
 def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
@@ -196,7 +210,10 @@ def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
     reader.kill()
     reader.wait()
     writes = [json.loads(line) for line in writes_log.read_text().splitlines()]
-    shown = shown_by_caller(read_trace(trace))
+    records = read_trace(trace)
+    shown = shown_by_caller(records)
+    read = stage_by_caller(records, "read")
+    matched = stage_by_caller(records, "matched")
     notified = sorted(int(x) for x in inotify_log.read_text().split())
     e2e, bare, ratios = [], [], []
     missing = 0
@@ -211,6 +228,15 @@ def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
         ratios.append(e2e[-1] / max(bare[-1], 1e-3))
     print(f"\nMicroSIP write → popup painted ({args.rings} rings, {len(numbers):,} contacts, "
           f"{'xcb on Xvfb' if env.get('DISPLAY') else 'offscreen'}):")  # fmt: skip
+    stages = {"write → source read+parsed": [], "read → card matched": [],
+              "matched → popup painted": []}  # fmt: skip
+    for _key, number, t_write in writes:
+        if number in read and number in matched and number in shown:
+            stages["write → source read+parsed"].append((read[number] - t_write) / 1e6)
+            stages["read → card matched"].append((matched[number] - read[number]) / 1e6)
+            stages["matched → popup painted"].append((shown[number] - matched[number]) / 1e6)
+    for name, values in stages.items():
+        summary(f"  stage: {name}", values)
     s_e2e = summary("write → popup painted", e2e)
     s_bare = summary("write → bare inotify notification", bare)
     ratio_medians = s_e2e["median"] / s_bare["median"] if bare else float("nan")
@@ -324,7 +350,7 @@ def main() -> int:
         results["file"] = bench_file_rings(args, work, numbers, env)
         results["hook"] = bench_hook(args, work, numbers, env)
         results["startup"] = bench_startup(work, env, 10)
-        results["lookup"] = bench_lookup(work, [args.contacts, args.big])
+        results["lookup"] = bench_lookup(work, sorted({args.contacts, args.big}))
     finally:
         if xvfb is not None:
             xvfb.terminate()
