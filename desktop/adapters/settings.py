@@ -16,7 +16,12 @@ from typing import Any
 from desktop.adapters.atomic_file import write_atomic
 
 SCHEMA_VERSION = 1
-KNOWN_SOURCE_FORMATS = ("microsip",)
+
+
+def known_source_formats() -> tuple[str, ...]:
+    from desktop.adapters.sources.registry import SOURCE_KINDS
+
+    return tuple(SOURCE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,8 @@ class WatchedSource:
         fmt = fmt.strip().lower()
         if not sep or not path.strip():
             raise ValueError(f"--watch wants FORMAT:PATH, got {spec!r}")
-        if fmt not in KNOWN_SOURCE_FORMATS:
-            known = ", ".join(KNOWN_SOURCE_FORMATS)
+        if fmt not in known_source_formats():
+            known = ", ".join(known_source_formats())
             raise ValueError(f"unknown source format {fmt!r} in {spec!r} (known: {known})")
         return cls(fmt, path.strip())
 
@@ -130,6 +135,6 @@ def _sources(value: object) -> list[WatchedSource]:
     for item in value:
         if isinstance(item, dict) and isinstance(item.get("format"), str):
             path = item.get("path")
-            if isinstance(path, str) and item["format"] in KNOWN_SOURCE_FORMATS:
+            if isinstance(path, str) and item["format"] in known_source_formats():
                 out.append(WatchedSource(item["format"], path))
     return out

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters.settings import Settings, WatchedSource
+from desktop.adapters.sources.registry import SOURCE_KINDS
 from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
 
 _KIND_TITLES = {
@@ -101,8 +102,12 @@ class SettingsWindow(QWidget):
         self.sources = QListWidget()
         layout.addWidget(self.sources)
         row = QHBoxLayout()
-        add = QPushButton("Add MicroSIP microsip.ini…")
-        add.clicked.connect(self._add_microsip)
+        self.source_kind = QComboBox()
+        for kind in SOURCE_KINDS.values():
+            self.source_kind.addItem(kind.title, kind.name)
+        add = QPushButton("Add…")
+        add.clicked.connect(self._add_source)
+        row.addWidget(self.source_kind)
         remove = QPushButton("Remove")
         remove.clicked.connect(self._remove_source)
         row.addWidget(add)
@@ -145,12 +150,13 @@ class SettingsWindow(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, source)
         self.sources.addItem(item)
 
-    def _add_microsip(self) -> None:
+    def _add_source(self) -> None:
+        kind = SOURCE_KINDS[str(self.source_kind.currentData())]
         path, _ = QFileDialog.getOpenFileName(
-            self, "MicroSIP settings file", "", "MicroSIP settings (*.ini);;All files (*)"
+            self, kind.title, "", f"{kind.file_filter};;All files (*)"
         )
         if path:
-            self._add_source_item(WatchedSource("microsip", path))
+            self._add_source_item(WatchedSource(kind.name, path))
 
     def _remove_source(self) -> None:
         for item in self.sources.selectedItems():
