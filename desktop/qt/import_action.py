@@ -1,38 +1,40 @@
-"""Import… from the tray: pick a CSV, import it off the GUI thread, say what happened."""
+"""Import… from the tray: opens the Import window; `start` imports a file without it."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
-from desktop.adapters.csv_import import ImportFailed, ImportReport, import_csv
+from desktop.adapters.importing import ImportFailed, ImportOptions, ImportReport, import_file
 from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
+from desktop.qt.import_window import ImportWindow
 
 
 class ImportAction(QObject):
-    finished = Signal(object)  # ImportReport or str (what went wrong)
+    finished = Signal(object)  # ImportReport, UndoResult, or str (what went wrong)
 
     def __init__(self, database: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.finished.connect(self._show_result)
-        self._busy = False
+        self._policy = NumberPolicy("US")
+        self.window: ImportWindow | None = None
 
     def choose_and_import(self, policy: NumberPolicy, parent: QWidget | None = None) -> None:
-        if self._busy:
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "Import contacts", "", "Contacts (*.csv *.txt);;All files (*)"
-        )
-        if path:
-            self.start(Path(path), policy)
+        """Show the Import window (one per app), reading numbers with `policy`."""
+        self._policy = NumberPolicy(policy.region)
+        if self.window is None:
+            self.window = ImportWindow(self.database, lambda: self._policy)
+            self.window.imported.connect(self.finished.emit)
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
 
     def start(self, path: Path, policy: NumberPolicy) -> threading.Thread:
-        self._busy = True
+        """Import `path` in a worker thread; `finished` reports the result in the GUI thread."""
         thread = threading.Thread(
             target=self._run, args=(path, policy), name="callercard-import", daemon=True
         )
@@ -44,29 +46,11 @@ class ImportAction(QObject):
         try:
             store = Store.open(self.database)
             try:
-                result: ImportReport | str = import_csv(store, path, policy)
+                result: ImportReport | str = import_file(
+                    store, path, ImportOptions(NumberPolicy(policy.region))
+                )
             finally:
                 store.close()
         except (ImportFailed, StoreError) as exc:
             result = str(exc)
         self.finished.emit(result)
-
-    def _show_result(self, result: ImportReport | str) -> None:
-        self._busy = False
-        box = QMessageBox()
-        box.setWindowTitle("CallerCard import")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        if isinstance(result, str):
-            box.setIcon(QMessageBox.Icon.Warning)
-            box.setText(f"Nothing was imported.\n{result}")
-        else:
-            box.setIcon(QMessageBox.Icon.Information)
-            box.setText(result.summary())
-            details = [f"rejected {p}" for p in result.rejected]
-            details += [f"warning {p}" for p in result.warnings] + result.merges
-            if details:
-                box.setDetailedText("\n".join(details))
-        box.setModal(False)
-        box.show()
-        self._box = box
-

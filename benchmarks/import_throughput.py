@@ -1,0 +1,127 @@
+"""Import throughput: 100,000-row CSV, 100,000-row XLSX and 20,000-card vCard files into a fresh
+store, end to end (read, normalise numbers, merge check, insert, commit). Prints rows per
+second and peak memory (RSS of this process, and of the number workers).
+
+    /work/venv/bin/python benchmarks/import_throughput.py [--rows 100000] [--cards 20000]
+
+Targets (issue 3): CSV 100,000 rows under 5 s, XLSX under 8 s. Also times the two XLSX readers
+(python-calamine, openpyxl read-only) on the same workbook, as contact-import.md §4 did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from desktop.adapters.importing import ImportOptions, import_file
+from desktop.adapters.store import Store
+from desktop.core.numbers import NumberPolicy
+
+FIRST = ["Maya", "Tomás", "Jürgen", "Søren", "Priya", "Ann", "Bo", "Zoë", "Kenta", "Eleni"]
+LAST = ["Okafor", "Herrera", "Schäfer", "Kjær", "Raman", "Lee", "Brennan", "Sato", "Pappa"]
+
+
+def people(rows: int, seed: int = 7) -> list[list[str]]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(rows):
+        area = rng.choice(["415", "212", "646", "312", "617", "303"])
+        phone = rng.choice([f"({area}) 555-{i % 10000:04d}",
+                            f"+1 {area} 55{i % 10} {i % 10000:04d}",
+                            f"+44 20 7946 {i % 1000:04d}", f"+49 30 9018{i % 10000:04d}"])
+        mobile = f"+1 {area} 2{i % 100:02d} {(i * 7) % 10000:04d}" if i % 2 else ""
+        out.append([f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}", f"Company {i % 997}", phone,
+                    mobile, f"p{i}@example.com", "called once" if i % 5 == 0 else ""])
+    return out
+
+
+HEADER = ["Name", "Company", "Phone", "Mobile", "Email", "Notes"]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+
+
+def write_xlsx(path: Path, rows: list[list[str]]) -> None:
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Prospects")
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def write_vcf(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        for name, company, phone, mobile, email, _notes in rows:
+            fh.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nORG:{company}\r\n"
+                     f"TEL;TYPE=WORK:{phone}\r\nEMAIL:{email}\r\n")
+            if mobile:
+                fh.write(f"TEL;TYPE=CELL:{mobile}\r\n")
+            fh.write("END:VCARD\r\n")
+
+
+def peak_mb() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, children
+
+
+def run(label: str, path: Path, rows: int, tmp: Path) -> None:
+    store = Store.open(tmp / f"{label}.sqlite3")
+    started = time.perf_counter()
+    report = import_file(store, path, ImportOptions(NumberPolicy("US")))
+    elapsed = time.perf_counter() - started
+    me, children = peak_mb()
+    store.close()
+    assert report.imported + report.merged + report.unchanged == rows, report.summary()
+    print(f"{label:<5} {rows:>7} rows  {path.stat().st_size / 1e6:6.1f} MB  {elapsed:6.2f} s  "
+          f"{rows / elapsed:>8,.0f} rows/s  peak RSS {me:5.0f} MB (workers {children:4.0f} MB)")
+
+
+def readers(path: Path) -> None:
+    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    with CalamineWorkbook.from_path(str(path)) as wb:
+        n = sum(1 for _ in wb.get_sheet_by_index(0).iter_rows())
+    calamine = time.perf_counter() - started
+    started = time.perf_counter()
+    wb2 = load_workbook(path, read_only=True, data_only=True)
+    m = sum(1 for _ in wb2.worksheets[0].iter_rows(values_only=True))
+    wb2.close()
+    openpyxl = time.perf_counter() - started
+    print(f"xlsx readers on {n:,}/{m:,} rows: python-calamine {calamine:.2f} s, "
+          f"openpyxl read-only {openpyxl:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--cards", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        rows = people(args.rows)
+        write_csv(tmp / "contacts.csv", rows)
+        write_xlsx(tmp / "contacts.xlsx", rows)
+        write_vcf(tmp / "contacts.vcf", rows[: args.cards])
+        run("CSV", tmp / "contacts.csv", args.rows, tmp)
+        run("XLSX", tmp / "contacts.xlsx", args.rows, tmp)
+        run("vCard", tmp / "contacts.vcf", args.cards, tmp)
+        readers(tmp / "contacts.xlsx")
+
+
+if __name__ == "__main__":
+    main()

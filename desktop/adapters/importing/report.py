@@ -1,0 +1,99 @@
+"""What an import did, row by row: imported, merged, already there, rejected (why), skipped."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.adapters.atomic_file import write_atomic
+from desktop.core.import_mapping import RowProblem
+
+
+class ImportFailed(Exception):
+    """The file as a whole cannot be imported; nothing was changed."""
+
+
+class ImportCancelled(ImportFailed):
+    """The person stopped the import; nothing was changed."""
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    batch_id: int | None = None
+    imported: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    unit: str = "line"  # what RowProblem.line counts: "line" (CSV), "row" (XLSX), "card"
+    source: str = ""  # how the file was read: "CSV, cp1252, ';'", "XLSX sheet 'Prospects'"
+    header: list[str] = field(default_factory=list)
+    rejected_cells: dict[int, list[str]] = field(default_factory=dict)  # by line, for fixing
+
+    @property
+    def unreadable_numbers(self) -> int:
+        return sum(1 for w in self.warnings if "kept as text only" in w.message)
+
+    def where(self, problem: RowProblem) -> str:
+        text = str(problem)
+        return text.replace("line ", f"{self.unit} ", 1) if self.unit != "line" else text
+
+    def to_json(self) -> dict[str, object]:
+        def listed(problems: list[RowProblem]) -> list[dict[str, object]]:
+            return [{self.unit: p.line, "field": p.field, "reason": p.message} for p in problems]
+
+        return {
+            "file": str(self.path),
+            "read_as": self.source,
+            "batch": self.batch_id,
+            "imported": self.imported,
+            "merged": self.merged,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "rejected_count": len(self.rejected),
+            "unreadable_numbers": self.unreadable_numbers,
+            "rejected": listed(self.rejected),
+            "warnings": listed(self.warnings),
+            "merges": self.merges,
+        }
+
+    def summary(self) -> str:
+        parts = [f"{self.imported} imported", f"{self.merged} merged"]
+        if self.unchanged:
+            parts.append(f"{self.unchanged} already there")
+        parts.append(f"{len(self.rejected)} rejected")
+        if self.skipped:
+            parts.append(f"{self.skipped} empty or footer rows skipped")
+        if self.unreadable_numbers:
+            count = self.unreadable_numbers
+            parts.append(f"{count} number{'s need' if count > 1 else ' needs'} fixing")
+        batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"
+        return f"{self.path.name}: " + ", ".join(parts) + batch
+
+    def write_rejected_csv(self, target: Path) -> int:
+        """The rejected rows as they were, with the reason in a first column, as a UTF-8 CSV
+        that Excel opens (BOM); returns how many rows were written."""
+        lines: list[str] = []
+        out = _Lines(lines)
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["Reason", *self.header] if self.header else ["Reason", "Where"])
+        for problem in self.rejected:
+            cells = self.rejected_cells.get(problem.line)
+            if cells is None:
+                cells = [f"{self.unit} {problem.line}"]
+            writer.writerow([f"{self.unit} {problem.line}: {problem.message}", *cells])
+        write_atomic(target, ("\ufeff" + "".join(lines)).encode("utf-8"))
+        return len(self.rejected)
+
+
+class _Lines:
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+
+    def write(self, text: str) -> int:
+        self._lines.append(text)
+        return len(text)

@@ -1,0 +1,44 @@
+"""A file's rows as one shape, whatever the format: a header and numbered rows of text cells."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.import_mapping import header_score
+
+# How far down a header row may sit below title rows and preambles.
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class Table:
+    path: Path
+    kind: str  # "CSV", "XLSX"
+    source: str  # how it was read, for the report: "CSV, cp1252, ';'"
+    unit: str  # what a row number counts: "line" or "row"
+    header: list[str]
+    header_line: int
+    rows: Iterator[tuple[int, list[str]]]  # (line or row number, cells) after the header
+    position: Callable[[], int]  # progress so far, in the same unit as `size`
+    size: int
+    close: Callable[[], None]
+
+
+def find_header(rows: Sequence[tuple[int, list[str]]]) -> int | None:
+    """The index (into `rows`) of the row that looks most like a header, or None when no
+    row names a single column this importer knows. Ties go to the first such row."""
+    best: tuple[int, int] | None = None
+    for i, (_line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = header_score(cells)
+        if score and (best is None or score > best[0]):
+            best = (score, i)
+    return None if best is None else best[1]
+
+
+def first_filled(rows: Sequence[tuple[int, list[str]]]) -> int | None:
+    for i, (_line, cells) in enumerate(rows):
+        if any(c.strip() for c in cells):
+            return i
+    return None

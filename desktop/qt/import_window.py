@@ -1,0 +1,464 @@
+"""The Import… window: pick or drop a file, check the preview and the column mapping, import
+with a progress bar and Cancel, read what happened, save the rejected rows, undo.
+
+The import runs in a worker thread with its own SQLite connection; its progress and result come
+back through Qt signals (queued to this window's thread), so no widget is touched off the GUI
+thread. Every cell from the file is shown as plain text: an imported "<b>" stays "<b>".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters.importing import (
+    ImportCancelled,
+    ImportFailed,
+    ImportOptions,
+    ImportReport,
+    Preview,
+    import_file,
+    preview_file,
+)
+from desktop.adapters.store import Store, StoreError, UndoResult
+from desktop.core.import_mapping import FIELD_TITLES, ContactDraft, Field, RowProblem
+from desktop.core.numbers import NumberPolicy
+
+FILE_FILTER = (
+    "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
+)
+ENCODINGS = (
+    ("Detect automatically", ""),
+    ("UTF-8", "utf-8"),
+    ("Windows Western (cp1252)", "cp1252"),
+    ("Windows Central European (cp1250)", "cp1250"),
+    ("Windows Cyrillic (cp1251)", "cp1251"),
+    ("UTF-16", "utf-16"),
+    ("Latin-1 (ISO-8859-1)", "latin-1"),
+    ("Mac Roman", "mac_roman"),
+)
+PREVIEW_ROWS = 12
+_IGNORE = "— not imported —"
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)  # ImportReport | UndoResult | str (what went wrong)
+
+
+class ImportWindow(QWidget):
+    """Emits `imported` with the ImportReport or UndoResult after each change to the store."""
+
+    imported = Signal(object)
+
+    def __init__(self, database: Path, policy: Callable[[], NumberPolicy]) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setWindowTitle("CallerCard — Import contacts")
+        self.setAcceptDrops(True)
+        self.resize(860, 600)
+        self.database = database
+        self._policy = policy
+        self._preview: Preview | None = None
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.report: ImportReport | None = None
+        self._signals = _Signals(self)
+        self._signals.progress.connect(self._on_progress)
+        self._signals.finished.connect(self._on_finished)
+        self._build()
+        self._set_state("empty")
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.path_edit = QLineEdit()
+        self.path_edit.setReadOnly(True)
+        self.path_edit.setPlaceholderText("Drop a CSV, Excel or vCard file here, or choose one")
+        self.choose_button = QPushButton("Choose file…")
+        self.choose_button.clicked.connect(self.choose_file)
+        self.encoding = QComboBox()
+        for title, name in ENCODINGS:
+            self.encoding.addItem(title, name)
+        self.encoding.currentIndexChanged.connect(lambda _i: self._reload())
+        self.source_label = _plain_label("")
+        self.hint = _plain_label("")
+        self.hint.setWordWrap(True)
+
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(self.choose_button)
+        form = QFormLayout()
+        form.addRow("File:", file_row)
+        form.addRow("Text encoding:", self.encoding)
+        form.addRow("Read as:", self.source_label)
+
+        self.table = QTableWidget(0, 0)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setMinimumSectionSize(90)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.summary = _plain_label("")
+        self.summary.setWordWrap(True)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setMaximumBlockCount(5000)
+        self.details.setFixedHeight(110)
+
+        self.import_button = QPushButton("Import")
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_import)
+        self.save_rejected_button = QPushButton("Save rejected rows…")
+        self.save_rejected_button.clicked.connect(self.save_rejected)
+        self.undo_button = QPushButton("Undo this import")
+        self.undo_button.clicked.connect(self.undo_last)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_rejected_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details)
+        layout.addLayout(buttons)
+
+    def _set_state(self, state: str) -> None:
+        """empty / ready / running / done: which buttons make sense now."""
+        running = state == "running"
+        self.choose_button.setEnabled(not running)
+        self.encoding.setEnabled(not running and state != "empty")
+        self.table.setEnabled(not running)
+        self.import_button.setEnabled(state == "ready" and self._mapping_ok())
+        self.cancel_button.setVisible(running)
+        self.close_button.setEnabled(not running)
+        self.progress.setVisible(state in ("running", "done"))
+        self.save_rejected_button.setVisible(state == "done" and bool(self.report
+                                             and self.report.rejected))
+        self.undo_button.setVisible(state == "done" and bool(self.report and
+                                    self.report.batch_id))
+        self.details.setVisible(bool(self.details.toPlainText()))
+        self._state = state
+
+    # -- choosing a file --------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import contacts", "", FILE_FILTER)
+        if name:
+            self.load(Path(name))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and self._state != "running":
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.load(Path(url.toLocalFile()))
+                event.acceptProposedAction()
+                return
+
+    def load(self, path: Path) -> None:
+        self.path_edit.setText(str(path))
+        self.report = None
+        self.summary.setText("")
+        self.details.setPlainText("")
+        self._reload()
+
+    def _options(self) -> ImportOptions:
+        encoding = str(self.encoding.currentData() or "") or None
+        return ImportOptions(self._policy(), encoding=encoding)
+
+    def _reload(self) -> None:
+        text = self.path_edit.text()
+        if not text:
+            return
+        store = None
+        try:
+            store = Store.open(self.database)
+            self._preview = preview_file(Path(text), self._options(), store)
+        except (ImportFailed, StoreError) as exc:
+            self._preview = None
+            self.table.clear()
+            self.table.setRowCount(0)
+            self.table.setColumnCount(0)
+            self.source_label.setText("")
+            self.hint.setText(f"This file cannot be imported.\n{exc}")
+            self._set_state("empty")
+            return
+        finally:
+            if store is not None:
+                store.close()
+        self._show_preview(self._preview)
+        self._set_state("ready")
+
+    def _show_preview(self, preview: Preview) -> None:
+        where = f", header on {'row' if preview.kind == 'XLSX' else 'line'} {preview.header_line}"
+        self.source_label.setText(preview.source + (where if preview.header else ""))
+        self.table.clear()
+        if preview.plan is None:
+            self._show_cards(preview)
+            return
+        header = preview.header
+        self.table.setColumnCount(len(header))
+        self.table.setRowCount(1 + len(preview.rows))
+        self.table.setHorizontalHeaderLabels([h or f"Column {i + 1}" for i, h in enumerate(header)])
+        self.table.setVerticalHeaderLabels(
+            ["Import as", *(str(line) for line, _ in preview.rows)]
+        )
+        for column in range(len(header)):
+            combo = QComboBox()
+            combo.addItem(_IGNORE, "")
+            for field_, title in FIELD_TITLES.items():
+                combo.addItem(title, field_.value)
+            chosen = preview.plan.fields.get(column)
+            combo.setCurrentIndex(combo.findData(chosen.value) if chosen else 0)
+            combo.currentIndexChanged.connect(lambda _i: self._mapping_changed())
+            self.table.setCellWidget(0, column, combo)
+        for row, (_line, cells) in enumerate(preview.rows, start=1):
+            for column in range(len(header)):
+                value = cells[column] if column < len(cells) else ""
+                self.table.setItem(row, column, _plain_item(value))
+        self.table.resizeColumnsToContents()
+        for column in range(len(header)):
+            width = self.table.columnWidth(column)
+            self.table.setColumnWidth(column, min(max(width, 150), 260))
+        self._mapping_changed()
+
+    def _show_cards(self, preview: Preview) -> None:
+        self.table.setColumnCount(3)
+        self.table.setRowCount(len(preview.cards))
+        self.table.setHorizontalHeaderLabels(["Name", "Company", "Numbers"])
+        self.table.setVerticalHeaderLabels([str(_line_of(c)) for c in preview.cards])
+        for row, card in enumerate(preview.cards):
+            if isinstance(card, ContactDraft):
+                numbers = ", ".join(_number_text(n.raw, n.e164, n.extension)
+                                    for n in card.numbers)
+                cells = [card.name, card.company, numbers]
+            elif isinstance(card, RowProblem):
+                cells = ["(cannot be read)", "", card.message]
+            else:
+                cells = ["(skipped)", "", card.reason]
+            for column, value in enumerate(cells):
+                self.table.setItem(row, column, _plain_item(value))
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 220)
+        self.table.setColumnWidth(1, 220)
+        self.hint.setText("vCards: each card becomes one contact; no columns to map.")
+
+    def mapping(self) -> dict[int, Field]:
+        chosen: dict[int, Field] = {}
+        for column in range(self.table.columnCount()):
+            combo = self.table.cellWidget(0, column)
+            if isinstance(combo, QComboBox) and combo.currentData():
+                chosen[column] = Field(str(combo.currentData()))
+        return chosen
+
+    def _mapping_ok(self) -> bool:
+        preview = self._preview
+        if preview is None:
+            return False
+        if preview.plan is None:
+            return True
+        names = {Field.NAME, Field.FIRST_NAME, Field.LAST_NAME, Field.NICKNAME, Field.COMPANY}
+        return any(f in names for f in self.mapping().values())
+
+    def _mapping_changed(self) -> None:
+        preview = self._preview
+        if preview is None or preview.plan is None:
+            return
+        if not self._mapping_ok():
+            self.hint.setText(
+                "Which column is which? Choose at least a name or company column in the "
+                "“Import as” row. Your choice is remembered for files with these headers."
+            )
+        elif preview.remembered:
+            self.hint.setText("Using the column choices you made for these headers last time.")
+        else:
+            self.hint.setText(
+                "Columns were matched by their headers. Check the “Import as” row, then Import."
+            )
+        if self._state in ("ready", "empty", "done"):
+            self.import_button.setEnabled(self._mapping_ok() and self._state != "running")
+
+    # -- importing --------------------------------------------------------------------------
+
+    def start_import(self) -> None:
+        preview = self._preview
+        if preview is None or self._thread is not None or not self._mapping_ok():
+            return
+        options = self._options()
+        if preview.plan is not None and self.mapping() != dict(preview.plan.fields):
+            options = ImportOptions(options.policy, options.encoding, self.mapping())
+        elif preview.plan is not None and preview.remembered:
+            options = ImportOptions(options.policy, options.encoding, self.mapping(),
+                                    remember_mapping=False)
+        self._cancel.clear()
+        self.progress.setValue(0)
+        self.summary.setText(f"Importing {preview.path.name}…")
+        self.details.setPlainText("")
+        self._set_state("running")
+        self._thread = threading.Thread(
+            target=self._run, args=(preview.path, options), name="callercard-import", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, path: Path, options: ImportOptions) -> None:
+        # Worker thread: SQLite connections belong to the thread that opened them.
+        try:
+            store = Store.open(self.database)
+            try:
+                result: ImportReport | str = import_file(
+                    store, path, options, progress=self._signals.progress.emit,
+                    cancel=self._cancel,
+                )
+            finally:
+                store.close()
+        except ImportCancelled:
+            result = "Cancelled. Nothing was imported."
+        except (ImportFailed, StoreError) as exc:
+            result = f"Nothing was imported.\n{exc}"
+        self._signals.finished.emit(result)
+
+    def cancel_import(self) -> None:
+        self._cancel.set()
+        self.summary.setText("Cancelling…")
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(min(1000, done * 1000 // max(total, 1)))
+
+    def _on_finished(self, result: ImportReport | UndoResult | str) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if isinstance(result, str):
+            self.summary.setText(result)
+            self.progress.setValue(0)
+            self._set_state("ready" if self._preview else "empty")
+            return
+        if isinstance(result, UndoResult):
+            self.summary.setText(result.summary())
+            self.report = None
+            self._set_state("ready")
+            self.imported.emit(result)
+            return
+        self.report = result
+        self.progress.setValue(1000)
+        self.summary.setText(result.summary())
+        lines = [f"Rejected {result.where(p)}" for p in result.rejected]
+        lines += [f"Check {result.where(p)}" for p in result.warnings]
+        lines += [m[:1].upper() + m[1:] for m in result.merges]
+        self.details.setPlainText("\n".join(lines))
+        self._set_state("done")
+        self.imported.emit(result)
+
+    # -- after an import --------------------------------------------------------------------
+
+    def save_rejected(self) -> None:
+        if self.report is None or not self.report.rejected:
+            return
+        suggested = self.report.path.with_name(f"{self.report.path.stem}-rejected.csv")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save rejected rows", str(suggested), "CSV (*.csv)"
+        )
+        if name:
+            self.save_rejected_to(Path(name))
+
+    def save_rejected_to(self, target: Path) -> None:
+        if self.report is None:
+            return
+        try:
+            count = self.report.write_rejected_csv(target)
+        except OSError as exc:
+            self.summary.setText(f"Could not save the rejected rows: {exc}")
+            return
+        self.summary.setText(f"{self.report.summary()}\nSaved {count} rejected rows to {target}.")
+
+    def undo_last(self) -> None:
+        if self.report is None or self.report.batch_id is None or self._thread is not None:
+            return
+        batch = self.report.batch_id
+        self._set_state("running")
+        self.summary.setText(f"Undoing batch {batch}…")
+
+        def run() -> None:
+            try:
+                store = Store.open(self.database)
+                try:
+                    result: UndoResult | str = store.undo_import(batch)
+                finally:
+                    store.close()
+            except StoreError as exc:
+                result = f"Could not undo: {exc}"
+            self._signals.finished.emit(result)
+
+        self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
+        self._thread.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._thread is not None:
+            # The worker rolls back and ends on its own; closing must not wait for it.
+            self._cancel.set()
+        super().closeEvent(event)
+
+
+def _plain_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _plain_item(text: str) -> QTableWidgetItem:
+    # Table items never interpret markup; long cells are cut for display only.
+    shown = " ⏎ ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+    item = QTableWidgetItem(shown if len(shown) <= 300 else shown[:299] + "…")
+    item.setToolTip("")
+    return item
+
+
+def _number_text(raw: str, e164: str | None, extension: str) -> str:
+    if e164 is None:
+        return f"{raw} (unreadable)"
+    return e164 + (f" ext {extension}" if extension else "")
+
+
+def _line_of(card: ContactDraft | RowProblem | object) -> int:
+    return int(getattr(card, "line", 0))

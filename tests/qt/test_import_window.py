@@ -1,0 +1,180 @@
+"""The Import… window: preview, mapping, an import off the GUI thread, cancel, undo, and
+what it looks like on a real X server."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QComboBox
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.importing import ImportReport
+from desktop.adapters.store import Store, UndoResult
+from desktop.core.import_mapping import Field
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.import_window import ImportWindow
+from tests.conftest import PYTHON, REPO, python_env
+
+# The offscreen platform cannot pass size hints to a window manager; that is all it says.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+SCREENSHOT = REPO / "artifacts" / "screenshots" / "import_window.png"
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> ImportWindow:
+    w = ImportWindow(tmp_path / "cc.sqlite3", lambda: NumberPolicy("US"))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def import_and_wait(qtbot: QtBot, w: ImportWindow) -> object:
+    with qtbot.waitSignal(w.imported, timeout=30_000) as blocker:
+        w.import_button.click()
+    return blocker.args[0]
+
+
+def test_known_export_is_previewed_mapped_and_imported(
+    qtbot: QtBot, window: ImportWindow, samples: Path, tmp_path: Path
+) -> None:
+    window.load(samples / "contacts" / "outlook_contacts_en_cp1252.csv")
+    assert window.source_label.text() == "CSV, cp1252, ',', header on line 1"
+    assert window.table.horizontalHeaderItem(1).text() == "First Name"
+    assert window.table.item(1, 1).text() == "Zoë"
+    assert window.mapping()[1] is Field.FIRST_NAME
+    assert window.import_button.isEnabled()
+    report = import_and_wait(qtbot, window)
+    assert isinstance(report, ImportReport) and report.imported == 3
+    assert window.summary.text().startswith("outlook_contacts_en_cp1252.csv: 3 imported")
+    assert window.undo_button.isVisible() and not window.save_rejected_button.isVisible()
+    assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 3
+
+
+def test_unknown_headers_open_the_mapping_step_and_the_choice_is_remembered(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "own.csv", [["Kunde", "Rufnummer"], ["Ann", "+1 415 555 0142"]])
+    window.load(path)
+    assert not window.import_button.isEnabled()
+    assert "Which column is which?" in window.hint.text()
+    for column, field_ in ((0, Field.NAME), (1, Field.PHONE)):
+        combo = window.table.cellWidget(0, column)
+        assert isinstance(combo, QComboBox)
+        combo.setCurrentIndex(combo.findData(field_.value))
+    assert window.import_button.isEnabled()
+    assert isinstance(import_and_wait(qtbot, window), ImportReport)
+    again = [["Kunde", "Rufnummer"], ["Bo", "+1 415 555 0143"]]
+    window.load(write_csv(tmp_path / "own2.csv", again))
+    assert window.mapping() == {0: Field.NAME, 1: Field.PHONE}
+    assert "last time" in window.hint.text()
+
+
+def test_imported_text_is_shown_as_plain_text(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    name = "<b>Eve</b> <img src='x'>"
+    window.load(write_csv(tmp_path / "x.csv", [["Name", "Phone"], [name, "+1 415 555 0142"],
+                                               ["", "+1 415 555 0143"]]))
+    assert window.table.item(1, 0).text() == name
+    import_and_wait(qtbot, window)
+    for label in (window.summary, window.hint, window.source_label):
+        assert label.textFormat() is Qt.TextFormat.PlainText
+    assert "Rejected line 3" in window.details.toPlainText()
+    out = tmp_path / "fix.csv"
+    window.save_rejected_to(out)
+    assert "+1 415 555 0143" in out.read_text(encoding="utf-8-sig")
+
+
+def test_the_gui_stays_responsive_and_cancel_changes_nothing(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    rows = [["Name", "Phone"]] + [[f"P{i}", f"+1 415 {200 + i % 700} {i % 10000:04d}"]
+                                  for i in range(40_000)]
+    window.load(write_csv(tmp_path / "big.csv", rows))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(10)
+    with qtbot.waitSignal(window._signals.finished, timeout=60_000):
+        window.import_button.click()
+        assert window.cancel_button.isVisible() and not window.close_button.isEnabled()
+        qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=30_000)
+        window.cancel_button.click()
+    timer.stop()
+    assert window.summary.text() == "Cancelled. Nothing was imported."
+    assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 0
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert ticks and max(gaps) < 0.25, f"the GUI thread stalled for {max(gaps):.2f} s"
+
+
+def test_undo_from_the_window(qtbot: QtBot, window: ImportWindow, samples: Path,
+                              tmp_path: Path) -> None:
+    window.load(samples / "contacts" / "apple_ios_contacts_v30.vcf")
+    assert window.table.item(0, 0).text() == "Astrid Lindqvist"
+    import_and_wait(qtbot, window)
+    with qtbot.waitSignal(window.imported, timeout=10_000) as blocker:
+        window.undo_button.click()
+    assert isinstance(blocker.args[0], UndoResult)
+    assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 0
+
+
+def test_a_binary_file_gets_a_message_not_a_crash(window: ImportWindow, tmp_path: Path) -> None:
+    path = tmp_path / "photo.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
+    window.load(path)
+    assert "binary file" in window.hint.text() and not window.import_button.isEnabled()
+
+
+SHOT = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from PySide6.QtWidgets import QApplication
+    from desktop.core.numbers import NumberPolicy
+    from desktop.qt.import_window import ImportWindow
+
+    app = QApplication(sys.argv)
+    w = ImportWindow(Path(sys.argv[1]), lambda: NumberPolicy("US"))
+    w.show()
+    w.load(Path(sys.argv[2]))
+    done = []
+    w.imported.connect(done.append)
+    w.import_button.click()
+    deadline = time.monotonic() + 30
+    while not done and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.02)
+    w.grab().save(sys.argv[3])
+    print(w.width(), w.height())
+    """
+)
+
+
+@pytest.mark.xvfb
+def test_screenshot_under_xvfb(xvfb_display: str, samples: Path, tmp_path: Path) -> None:
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [PYTHON, "-c", SHOT, str(tmp_path / "cc.sqlite3"),
+         str(samples / "contacts" / "excel_prospects_us_cp1252.csv"), str(SCREENSHOT)],
+        env=python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb"),
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert SCREENSHOT.stat().st_size > 10_000
