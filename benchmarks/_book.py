@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from pathlib import Path
 
@@ -33,7 +34,6 @@ def build_book(path: Path, count: int, seed: int = 7) -> list[str]:
     now = int(time.time())
     numbers: list[str] = []
     seen: set[str] = set()
-    conn.execute("BEGIN")
     contacts = []
     phones = []
     for i in range(1, count + 1):
@@ -46,6 +46,16 @@ def build_book(path: Path, count: int, seed: int = 7) -> list[str]:
         contacts.append((i, name, "Buyer", rng.choice(COMPANIES), "", "", "the proposal",
                          "", "", "", now, now, now - rng.randrange(90 * 86400)))  # fmt: skip
         phones.append((i, number, number, "", "work"))
+    with store.transaction(), store.deferred_search_index():
+        _insert(conn, contacts, phones)
+    store.close()
+    return numbers
+
+
+Row = tuple[object, ...]
+
+
+def _insert(conn: sqlite3.Connection, contacts: list[Row], phones: list[Row]) -> None:
     conn.executemany(
         "INSERT INTO contacts(id, name, title, company, email, notes, reason, referred_by, "
         "next_step, opener_override, created_at, updated_at, last_contacted_at) "
@@ -56,6 +66,3 @@ def build_book(path: Path, count: int, seed: int = 7) -> list[str]:
         "INSERT INTO phone_numbers(contact_id, raw, e164, extension, label) VALUES (?, ?, ?, ?, ?)",
         phones,
     )
-    conn.execute("COMMIT")
-    store.close()
-    return numbers

@@ -6,17 +6,33 @@ One long-lived connection per thread that uses it; lookups are single indexed qu
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop.adapters.paths import create_private_file
 from desktop.adapters.store_schema import MIGRATIONS, SCHEMA_VERSION
 from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
+from desktop.core.search_query import (
+    TEXT_COLUMNS,
+    SearchHit,
+    SearchQuery,
+    contains_fragments,
+    digits_expression,
+    facet_expression,
+    filter_tokens,
+    parse_query,
+    passes_filters,
+    rank,
+    recency_tokens,
+    text_expression,
+)
 
 BUSY_TIMEOUT_MS = 3000
 
@@ -43,6 +59,21 @@ _CONTACT_COLUMNS = (
     "id, name, title, company, email, notes, reason, referred_by, next_step, "
     "opener_override, last_contacted_at"
 )
+
+# Search (see the "-- search" methods).
+log = logging.getLogger(__name__)
+SEARCH_LIMIT = 30  # results shown
+SEARCH_ATTEMPTS = 3  # attempts loaded per result, as on the card
+SEARCH_ROUND_LIMIT = 40  # ids taken per round (recent, ever contacted, anyone)
+SEARCH_POOL_LIMIT = 2000  # ids intersected with the awaiting-callback set
+SEARCH_DIGIT_CAP = 1000  # matching numbers considered per digit query
+RECENT_DAYS = 30
+AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
+EDITABLE_FIELDS = frozenset(
+    {"name", "title", "company", "email", "notes", "reason", "referred_by", "next_step",
+     "opener_override"}
+)  # fmt: skip
+_SEARCH_COLUMNS = ", ".join([*TEXT_COLUMNS, "facets"])
 
 
 class Store:
@@ -163,31 +194,6 @@ class Store:
             Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n)
             for d, at, o, m, r, n in self._conn.execute(sql, params)
         )
-
-    def search_simple(self, text: str, limit: int = 50) -> list[Contact]:
-        """Contacts whose name, company, title, email, notes or reason contain `text`, or
-        whose number contains its digits; most recently contacted first.
-
-        A plain scan: the indexed search window (FTS5) replaces it for large books."""
-        text = text.strip()
-        if not text:
-            return []
-        digits = "".join(ch for ch in text if ch.isdigit())
-        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses = " OR ".join(
-            f"{col} LIKE :like ESCAPE '\\'"
-            for col in ("name", "company", "title", "email", "notes", "reason", "referred_by")
-        )
-        params: dict[str, object] = {"like": like, "limit": limit}
-        if len(digits) >= 3:
-            clauses += " OR id IN (SELECT contact_id FROM phone_numbers WHERE e164 LIKE :digits)"
-            params["digits"] = f"%{digits}%"
-        rows = self._conn.execute(
-            f"SELECT id FROM contacts WHERE {clauses} "  # noqa: S608
-            "ORDER BY last_contacted_at IS NULL, last_contacted_at DESC, name LIMIT :limit",
-            params,
-        ).fetchall()
-        return [c for (cid,) in rows if (c := self.contact(cid)) is not None]
 
     def count_contacts(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM contacts").fetchone()[0])
@@ -343,9 +349,649 @@ class Store:
         """For bulk loaders and benchmarks that need executemany speed."""
         return self._conn
 
+    # -- import -----------------------------------------------------------------------------
+    # Bulk paths for the contact importer: one indexed read up front, executemany writes, and
+    # a change log so an import's merges into existing contacts can be undone too.
+
+    def import_index(self) -> ImportIndex:
+        """Everything the importer matches on, read once: a 100k-row import then costs dict
+        lookups, not 200k queries."""
+        top = self._conn.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
+        index = ImportIndex(next_id=1 + int(top))
+        for e164, extension, contact_id in self._conn.execute(
+            "SELECT e164, extension, contact_id FROM phone_numbers WHERE e164 IS NOT NULL"
+        ):
+            index.by_number.setdefault((e164, extension), set()).add(contact_id)
+        for contact_id, email, name, company in self._conn.execute(
+            "SELECT id, lower(email), name, company FROM contacts"
+        ):
+            index.names[contact_id] = name
+            index.by_identity.setdefault((name.casefold(), company.casefold()), set()).add(
+                contact_id
+            )
+            if email:
+                index.by_email.setdefault(email, set()).add(contact_id)
+        return index
+
+    def insert_imported(self, contacts: Sequence[tuple[int, NewContact]], batch_id: int) -> None:
+        """Contacts with ids the importer chose (from `ImportIndex.next_id`), in two
+        executemany calls. Only inside a transaction that holds the write lock, so no other
+        writer can take those ids."""
+        now = _now()
+        self._conn.executemany(
+            "INSERT INTO contacts(id, name, title, company, email, notes, reason, referred_by, "
+            "next_step, created_at, updated_at, import_batch_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (cid, c.name, c.title, c.company, c.email, c.notes, c.reason, c.referred_by,
+                 c.next_step, now, now, batch_id)
+                for cid, c in contacts
+            ],
+        )  # fmt: skip
+        self._conn.executemany(
+            "INSERT INTO phone_numbers(contact_id, raw, e164, extension, label, import_batch_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (cid, n.raw, n.e164, n.extension, n.label, batch_id)
+                for cid, c in contacts
+                for n in c.numbers
+            ],
+        )
+
+    def merge_imported(self, contact_id: int, new: NewContact, batch_id: int) -> list[str]:
+        """Fill the fields the contact lacks and log them, so undoing the batch empties them
+        again; returns the names of the fields filled."""
+        filled = self.fill_empty_fields(contact_id, new)
+        self._conn.executemany(
+            "INSERT INTO import_changes(batch_id, contact_id, field, new_value) "
+            "VALUES (?, ?, ?, ?)",
+            [(batch_id, contact_id, name, getattr(new, name)) for name in filled],
+        )
+        return filled
+
+    def undo_import(self, batch_id: int) -> UndoResult:
+        """Take a batch back whole: the contacts and numbers it added go, and the fields it
+        filled in existing contacts are emptied again unless someone changed them since."""
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT undone_at, label FROM import_batches WHERE id = ?", (batch_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: there is no import batch {batch_id}")
+            if row[0] is not None:
+                return UndoResult(batch_id, str(row[1]), already_undone=True)
+            restored = 0
+            for contact_id, name, value in self._conn.execute(
+                "SELECT contact_id, field, new_value FROM import_changes WHERE batch_id = ? "
+                "ORDER BY id DESC",
+                (batch_id,),
+            ).fetchall():
+                if name not in _MERGEABLE:
+                    continue
+                restored += self._conn.execute(
+                    f"UPDATE contacts SET {name} = '', updated_at = ? "  # noqa: S608 (whitelisted)
+                    f"WHERE id = ? AND {name} = ?",
+                    (_now(), contact_id, value),
+                ).rowcount
+            self._conn.execute("DELETE FROM import_changes WHERE batch_id = ?", (batch_id,))
+            self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
+            numbers = self._conn.execute(
+                "DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,)
+            ).rowcount
+            removed = self._conn.execute(
+                "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
+            ).rowcount
+            self._conn.execute(
+                "UPDATE import_batches SET undone_at = ? WHERE id = ?", (_now(), batch_id)
+            )
+            return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored)
+
+    def batch_summary(self, batch_id: int) -> str:
+        row = self._conn.execute(
+            "SELECT summary FROM import_batches WHERE id = ?", (batch_id,)
+        ).fetchone()
+        return str(row[0]) if row else ""
+
+    def remembered_mapping(self, header_key: str) -> str | None:
+        """The column mapping (JSON) a person chose for this header set, if any."""
+        row = self._conn.execute(
+            "SELECT mapping FROM import_mappings WHERE header_key = ?", (header_key,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def remember_mapping(self, header_key: str, mapping_json: str) -> None:
+        self._conn.execute(
+            "INSERT INTO import_mappings(header_key, mapping, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(header_key) DO UPDATE SET mapping = excluded.mapping, "
+            "updated_at = excluded.updated_at",
+            (header_key, mapping_json, _now()),
+        )
+
+
+    # -- search -----------------------------------------------------------------------------
+    # Full-text and number-fragment search over the FTS5 tables of migration 2. Triggers keep
+    # them in step with single edits; bulk loads defer that work (deferred_search_index).
+    # Queries never use ORDER BY rank (bm25 over every match: 11 ms at 100k, 120+ ms at 1M):
+    # each round takes a bounded, unordered slice of the matches, the recently contacted
+    # first, and desktop.core.search_query ranks the few hundred rows that come back.
+
+    @contextmanager
+    def deferred_search_index(self) -> Iterator[None]:
+        """For bulk loads: contacts and numbers added inside skip the per-row index triggers
+        and are indexed in one statement on the way out. Use it inside the load's transaction
+        (`with store.transaction(), store.deferred_search_index(): ...`) so that a failed load
+        rolls the deferral back with the rows."""
+        self._conn.execute(
+            "UPDATE search_state SET "
+            "contacts_deferred_from = coalesce(contacts_deferred_from, "
+            "  (SELECT coalesce(max(id), 0) FROM contacts)), "
+            "numbers_deferred_from = coalesce(numbers_deferred_from, "
+            "  (SELECT coalesce(max(id), 0) FROM phone_numbers))"
+        )
+        try:
+            yield
+        except BaseException:
+            if not self._conn.in_transaction:
+                # Autocommit: the rows that made it in are committed, so index them.
+                self.catch_up_search_index()
+            raise
+        self.catch_up_search_index()
+
+    def catch_up_search_index(self) -> None:
+        """Index what a deferred load added. Idempotent: nothing to do when nothing waits."""
+        self._conn.execute(
+            f"INSERT INTO contact_search(rowid, {_SEARCH_COLUMNS}) "  # noqa: S608 (constant)
+            f"SELECT id, {_SEARCH_COLUMNS} FROM contact_search_source "
+            "WHERE id > (SELECT contacts_deferred_from FROM search_state)"
+        )
+        self._conn.execute(
+            "INSERT INTO number_search(rowid, digits) SELECT id, digits FROM number_search_source "
+            "WHERE id > (SELECT numbers_deferred_from FROM search_state)"
+        )
+        self._conn.execute(
+            "UPDATE search_state SET contacts_deferred_from = NULL, numbers_deferred_from = NULL"
+        )
+
+    def refresh_search_index(self) -> None:
+        """Rebuild both search indexes from the tables and merge their segments (about 2 s
+        per 100k contacts): to heal an index that writes outside this class left behind.
+        Bulk loads do not need it; deferred_search_index indexes what they add."""
+        with self.transaction():
+            for table in ("contact_search", "number_search"):
+                self._conn.execute(
+                    f"INSERT INTO {table}({table}) VALUES ('rebuild')"  # noqa: S608 (constant)
+                )
+                self._conn.execute(
+                    f"INSERT INTO {table}({table}) VALUES ('optimize')"  # noqa: S608 (constant)
+                )
+            self._conn.execute(
+                "UPDATE search_state SET contacts_deferred_from = NULL, "
+                "numbers_deferred_from = NULL"
+            )
+
+    def search(
+        self, query: SearchQuery, *, now: datetime | None = None, limit: int = SEARCH_LIMIT
+    ) -> list[SearchHit]:
+        """Ranked contacts for a parsed query; [] for anything unsearchable. Never raises on
+        what was typed: a query the index still refuses counts as no match."""
+        if not query.searchable:
+            return []
+        now = now or datetime.now(UTC)
+        try:
+            ids = self._search_ids(query, now)
+            contacts = [
+                c for c in self.contacts_by_id(ids, attempts_limit=0)
+                if passes_filters(c, query.filters, now)
+                and contains_fragments(c, query.fragments)
+            ]  # fmt: skip
+            hits = rank(query, contacts, now)[:limit]
+            attempts = self._recent_attempts([h.contact.id for h in hits], SEARCH_ATTEMPTS)
+            return [
+                SearchHit(
+                    replace(h.contact, attempts=attempts.get(h.contact.id, ())),
+                    h.score,
+                    h.matched_in,
+                )
+                for h in hits
+            ]
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and _is_query_error(exc):
+                log.info("search for %r: the index refused it (%s)", query.text[:80], exc)
+                return []
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def search_simple(self, text: str, limit: int = SEARCH_LIMIT) -> list[Contact]:
+        """`search` for plain typed text."""
+        return [hit.contact for hit in self.search(parse_query(text), limit=limit)]
+
+    def _search_ids(self, query: SearchQuery, now: datetime) -> list[int]:
+        """Candidate contact ids, a hundred or so. A query matching more people than one slice
+        holds (unordered, newest rows first) takes a second slice of those called in the last
+        RECENT_DAYS, so a huge match set still yields the people a callback comes from. (Each
+        slice of a prefix longer than the prefix indexes re-merges every word it expands to,
+        so rounds are kept few.)"""
+        filters = query.filters
+        parts = [text_expression(query.terms)] if query.terms else []
+        parts += [facet_expression(group) for group in filter_tokens(filters, now)]
+        waiting = self._awaiting(now) if filters.awaiting_callback else None
+        if waiting is not None and not parts and not query.fragments:
+            return waiting[0][:SEARCH_ROUND_LIMIT]
+        ids: list[int] = []
+        if query.terms or (parts and not query.fragments):
+            if waiting is not None:
+                # The awaiting list sets the order; take a wide slice to intersect with it.
+                ids += self._fts_ids(" AND ".join(parts), SEARCH_POOL_LIMIT)
+            elif filters.days is not None:  # already a recency window
+                ids += self._fts_ids(" AND ".join(parts), SEARCH_ROUND_LIMIT)
+            else:
+                everyone = self._fts_ids(" AND ".join(parts), SEARCH_ROUND_LIMIT)
+                if len(everyone) == SEARCH_ROUND_LIMIT:  # only a slice: fetch the recent too
+                    recent = facet_expression(recency_tokens(now, RECENT_DAYS))
+                    ids += self._fts_ids(" AND ".join([*parts, recent]), SEARCH_ROUND_LIMIT)
+                ids += everyone
+        if query.fragments:
+            # With words too, the rounds above are checked for the digits after loading;
+            # this adds matches of both that the rounds' slices missed.
+            ids += self._number_ids(query, parts)
+        ids = list(dict.fromkeys(ids))
+        if waiting is not None:
+            order = waiting[1]
+            ids = sorted((i for i in ids if i in order), key=order.__getitem__)
+            ids = ids[:SEARCH_ROUND_LIMIT]
+        return ids
+
+    def _fts_ids(self, expression: str, limit: int) -> list[int]:
+        return [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT rowid FROM contact_search WHERE contact_search MATCH ? "
+                "ORDER BY rowid DESC LIMIT ?",
+                (expression, limit),
+            )
+        ]
+
+    def _number_ids(self, query: SearchQuery, parts: Sequence[str]) -> list[int]:
+        digits = digits_expression(query.fragments)
+        if parts:
+            # Words and digits ("mike 415"): the words' matches among the owners of matching
+            # numbers. "+rowid" keeps SQLite from running the word query once per owner; the
+            # digit side is capped so a common fragment cannot stall a keystroke.
+            return [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT rowid FROM contact_search WHERE contact_search MATCH ? "
+                    "AND +rowid IN (SELECT p.contact_id FROM phone_numbers p WHERE p.id IN "
+                    "  (SELECT rowid FROM number_search WHERE number_search MATCH ? "
+                    "   ORDER BY rowid DESC LIMIT ?)) "
+                    "ORDER BY rowid DESC LIMIT ?",
+                    (" AND ".join(parts), digits, SEARCH_DIGIT_CAP, SEARCH_ROUND_LIMIT),
+                )
+            ]
+        # Digits alone: owners of matching numbers, the recently contacted first, among a
+        # capped slice of the matches (a 3-digit fragment can match a tenth of the book).
+        return [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT p.contact_id FROM (SELECT rowid AS number_id FROM number_search "
+                "  WHERE number_search MATCH ? ORDER BY rowid DESC LIMIT ?) m "
+                "JOIN phone_numbers p ON p.id = m.number_id "
+                "JOIN contacts c ON c.id = p.contact_id "
+                "ORDER BY c.last_contacted_at IS NULL, c.last_contacted_at DESC, m.number_id DESC "
+                "LIMIT ?",
+                (digits, SEARCH_DIGIT_CAP, SEARCH_ROUND_LIMIT * 2),
+            )
+        ]
+
+    def contacts_by_id(
+        self, ids: Sequence[int], attempts_limit: int | None = 3
+    ) -> list[Contact]:
+        """Several contacts in the order given, in three queries rather than three each;
+        ids that no longer exist are left out."""
+        if not ids:
+            return []
+        wanted = json.dumps(list(ids))
+        rows = {
+            int(row[0]): row
+            for row in self._conn.execute(
+                f"SELECT {_CONTACT_COLUMNS} FROM contacts "  # noqa: S608 (constant)
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                (wanted,),
+            )
+        }
+        numbers: dict[int, list[StoredNumber]] = {}
+        for contact_id, raw, e164, ext, label in self._conn.execute(
+            "SELECT contact_id, raw, e164, extension, label FROM phone_numbers "
+            "WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (wanted,),
+        ):
+            numbers.setdefault(contact_id, []).append(StoredNumber(raw, e164, ext, label))
+        attempts: dict[int, tuple[Attempt, ...]] = {}
+        if attempts_limit is None:
+            attempts = {cid: self._attempts(cid, None) for cid in rows}
+        elif attempts_limit > 0:
+            attempts = self._recent_attempts(list(rows), attempts_limit)
+        return [
+            _contact(rows[cid], tuple(numbers.get(cid, ())), attempts.get(cid, ()))
+            for cid in dict.fromkeys(ids)
+            if cid in rows
+        ]
+
+    def _recent_attempts(
+        self, ids: Sequence[int], per_contact: int
+    ) -> dict[int, tuple[Attempt, ...]]:
+        """The newest `per_contact` attempts of each contact, in one query."""
+        out: dict[int, list[Attempt]] = {}
+        for cid, d, at, o, m, r, n in self._conn.execute(
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164 FROM "
+            "(SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) "
+            "   AS place FROM attempts WHERE contact_id IN (SELECT value FROM json_each(?))) "
+            "WHERE place <= ? ORDER BY contact_id, place",
+            (json.dumps(list(ids)), per_contact),
+        ):
+            out.setdefault(cid, []).append(
+                Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n)
+            )
+        return {cid: tuple(a) for cid, a in out.items()}
+
+    _awaiting_cache: tuple[tuple[object, ...], list[int], dict[int, int]] | None = None
+
+    def awaiting_callback(self, now: datetime | None = None) -> list[int]:
+        """Contacts we left a voicemail for (within AWAITING_DAYS) who have neither called
+        back nor talked to us since; the most recent message first."""
+        return list(self._awaiting(now or datetime.now(UTC))[0])
+
+    def _awaiting(self, now: datetime) -> tuple[list[int], dict[int, int]]:
+        """The awaiting list and each id's place in it, cached until the database changes,
+        so the filter costs nothing per keystroke."""
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        key = (*self._data_version(), since // 3600)
+        if self._awaiting_cache is None or self._awaiting_cache[0] != key:
+            ids = [
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT contact_id FROM (SELECT contact_id, max(at) AS left_at "
+                    "  FROM attempts WHERE direction = 'out' AND outcome = 'voicemail' "
+                    "  AND at >= ? AND contact_id IS NOT NULL GROUP BY contact_id) v "
+                    "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = "
+                    "  v.contact_id AND l.at > v.left_at "
+                    "  AND (l.direction = 'in' OR l.outcome = 'talked')) "
+                    "ORDER BY left_at DESC",
+                    (since,),
+                )
+            ]
+            self._awaiting_cache = (key, ids, {cid: i for i, cid in enumerate(ids)})
+        return self._awaiting_cache[1], self._awaiting_cache[2]
+
+    def _data_version(self) -> tuple[int, int]:
+        """Changes by other connections (data_version) and by this one (total_changes)."""
+        other = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        return other, self._conn.total_changes
+
+    # -- unknown callers --
+
+    def numbers_with_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
+        """(contact id, stored E.164) of numbers starting with `prefix`: an index range, so
+        "same block as the caller" costs what an exact lookup does."""
+        return [
+            (int(r[0]), str(r[1]))
+            for r in self._conn.execute(
+                "SELECT contact_id, e164 FROM phone_numbers WHERE e164 >= ? AND e164 < ? "
+                "ORDER BY e164 LIMIT ?",
+                (prefix, prefix + "\uffff", limit),
+            )
+        ]
+
+    def voicemails_in_area(
+        self, area_prefix: str, since: datetime, limit: int
+    ) -> list[int]:
+        """Contacts we left a voicemail for since `since` on a number starting with
+        `area_prefix` ("+1415"), the most recent first."""
+        return [
+            int(r[0])
+            for r in self._conn.execute(
+                "SELECT contact_id FROM attempts "
+                "WHERE direction = 'out' AND outcome = 'voicemail' AND at >= ? "
+                "AND number_e164 >= ? AND number_e164 < ? AND contact_id IS NOT NULL "
+                "GROUP BY contact_id ORDER BY max(at) DESC LIMIT ?",
+                (int(since.timestamp()), area_prefix, area_prefix + "\uffff", limit),
+            )
+        ]
+
+    # -- edits from the contact view and the candidate picker --
+
+    def update_contact_field(self, contact_id: int, name: str, value: str) -> None:
+        """Save one edited field now (its own committed transaction unless the caller holds
+        one): an edit must survive the app being killed a moment later."""
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name!r} is not an editable contact field")
+        try:
+            self._conn.execute(
+                f"UPDATE contacts SET {name} = ?, updated_at = ? WHERE id = ?",  # noqa: S608
+                (value, _now(), contact_id),
+            )
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def link_number(self, contact_id: int, number: StoredNumber) -> bool:
+        """Store a caller's number on a contact, so their next call matches exactly, and give
+        them the calls logged from it while it was unknown; False when they had it already."""
+        try:
+            with self.transaction():
+                exists = self._conn.execute(
+                    "SELECT 1 FROM phone_numbers WHERE contact_id = ? AND e164 IS ? "
+                    "AND extension = ?",
+                    (contact_id, number.e164, number.extension),
+                ).fetchone()
+                if not exists:
+                    self.add_numbers(contact_id, (number,))
+                self._adopt_calls(contact_id, number.e164)
+                return not exists
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def add_caller_as_contact(self, new: NewContact) -> int:
+        """A contact made from an unknown caller, in one transaction with the calls logged
+        from their number (anchors.md section 3, point 8: the note and the call carry over)."""
+        try:
+            with self.transaction():
+                contact_id = self.add_contact(new)
+                for number in new.numbers:
+                    self._adopt_calls(contact_id, number.e164)
+                return contact_id
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def _adopt_calls(self, contact_id: int, e164: str | None) -> None:
+        if not e164:
+            return
+        at = self._conn.execute(
+            "SELECT max(at) FROM attempts WHERE contact_id IS NULL AND number_e164 = ?", (e164,)
+        ).fetchone()[0]
+        if at is None:
+            return
+        self._conn.execute(
+            "UPDATE attempts SET contact_id = ? WHERE contact_id IS NULL AND number_e164 = ?",
+            (contact_id, e164),
+        )
+        self._conn.execute(
+            "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
+            "WHERE id = ?",
+            (at, contact_id),
+        )
+
+    def recent_calls(self, limit: int = 200) -> list[tuple[Attempt, Contact | None]]:
+        """The newest calls either way, with the contact each belongs to (None when the
+        number matched nobody)."""
+        rows = self._conn.execute(
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164 "
+            "FROM attempts ORDER BY at DESC, id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        ids = [int(r[0]) for r in rows if r[0] is not None]
+        contacts = {c.id: c for c in self.contacts_by_id(ids, attempts_limit=0)}
+        return [
+            (Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n),
+             contacts.get(cid) if cid is not None else None)
+            for cid, d, at, o, m, r, n in rows
+        ]  # fmt: skip
+
+    # -- call history -----------------------------------------------------------------------
+
+    def record_call(
+        self,
+        contact_id: int | None,
+        attempt: Attempt,
+        source: str,
+        call_key: str,
+        *,
+        cursor: tuple[str, str] | None = None,
+    ) -> int | None:
+        """Store one call a softphone reported, once: returns the new attempt's id, or None
+        when (source, call_key) is stored already. ``cursor`` (origin, cursor) is where that
+        call log was read up to; it is saved in the same transaction, so a crash keeps both or
+        neither. A missed call does not count as having been in contact."""
+        at = int(attempt.at.timestamp())
+        try:
+            with self.transaction():
+                cur = self._conn.execute(
+                    "INSERT OR IGNORE INTO attempts(contact_id, number_e164, direction, at, "
+                    "outcome, message, reason, source, call_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (contact_id, attempt.number_e164, attempt.direction.value, at,
+                     attempt.outcome.value, attempt.message, attempt.reason, source, call_key),
+                )  # fmt: skip
+                new_id = int(cur.lastrowid or 0) if cur.rowcount == 1 else None
+                if new_id and contact_id is not None and attempt.outcome is not Outcome.MISSED:
+                    self._conn.execute(
+                        "UPDATE contacts SET last_contacted_at = "
+                        "max(coalesce(last_contacted_at, 0), ?) WHERE id = ?",
+                        (at, contact_id),
+                    )
+                if cursor is not None:
+                    self._save_cursor(*cursor)
+                return new_id
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def call_attempt(self, source: str, call_key: str) -> tuple[int, int | None, Attempt] | None:
+        """(attempt id, contact id, attempt) of a call recorded by record_call, or None."""
+        row = self._conn.execute(
+            "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164 "
+            "FROM attempts WHERE source = ? AND call_key = ? AND call_key <> ''",
+            (source, call_key),
+        ).fetchone()
+        if row is None:
+            return None
+        aid, cid, d, at, o, m, r, n = row
+        return int(aid), cid, Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n)
+
+    def attempt_by_id(self, attempt_id: int) -> tuple[int | None, Attempt] | None:
+        """(contact id, attempt), or None when it no longer exists."""
+        row = self._conn.execute(
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164 "
+            "FROM attempts WHERE id = ?",
+            (attempt_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        cid, d, at, o, m, r, n = row
+        return cid, Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n)
+
+    def save_wrap_up(self, attempt_id: int, outcome: Outcome, message: str, reason: str) -> bool:
+        """What the rep said about a call: its outcome, the message left and why we called.
+        A non-empty reason also becomes the contact's current reason, so their next call's
+        card says it. One transaction; False when the attempt no longer exists."""
+        try:
+            with self.transaction():
+                row = self._conn.execute(
+                    "SELECT contact_id FROM attempts WHERE id = ?", (attempt_id,)
+                ).fetchone()
+                if row is None:
+                    return False
+                self._conn.execute(
+                    "UPDATE attempts SET outcome = ?, message = ?, reason = ? WHERE id = ?",
+                    (outcome.value, message, reason, attempt_id),
+                )
+                if row[0] is not None and reason.strip():
+                    self._conn.execute(
+                        "UPDATE contacts SET reason = ?, updated_at = ? WHERE id = ?",
+                        (reason.strip(), _now(), row[0]),
+                    )
+                return True
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def source_cursor(self, origin: str) -> str | None:
+        """Where the call log ``origin`` was last read up to (see record_call)."""
+        row = self._conn.execute(
+            "SELECT cursor FROM source_cursors WHERE origin = ?", (origin,)
+        ).fetchone()
+        return str(row[0]) if row is not None else None
+
+    def save_source_cursor(self, origin: str, cursor: str) -> None:
+        try:
+            self._save_cursor(origin, cursor)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def _save_cursor(self, origin: str, cursor: str) -> None:
+        self._conn.execute(
+            "INSERT INTO source_cursors(origin, cursor, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(origin) DO UPDATE SET cursor = excluded.cursor, "
+            "updated_at = excluded.updated_at",
+            (origin, cursor, _now()),
+        )
+
+
+_MERGEABLE = frozenset(
+    {"name", "title", "company", "email", "notes", "reason", "referred_by", "next_step"}
+)
+
+
+@dataclass
+class ImportIndex:
+    """What an import matches rows against; the importer keeps it current as it adds."""
+
+    next_id: int
+    by_number: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    by_email: dict[str, set[int]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    # (name, company) casefolded: how a contact with neither number nor email is recognised
+    by_identity: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    label: str
+    contacts_removed: int = 0
+    numbers_removed: int = 0
+    fields_restored: int = 0
+    already_undone: bool = False
+
+    def summary(self) -> str:
+        if self.already_undone:
+            return f"batch {self.batch_id} ({self.label}) was already undone; nothing changed"
+        return (
+            f"undid batch {self.batch_id} ({self.label}): removed {self.contacts_removed} "
+            f"contacts and {self.numbers_removed} numbers, emptied {self.fields_restored} "
+            "merged fields"
+        )
+
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # A trigger body holds semicolons of its own; sqlite3 says where a statement really ends.
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\r\n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \t\r\n;"):
+        statements.append(pending.strip())
+    return statements
 
 
 def _contact(row: Sequence[object], numbers: tuple[StoredNumber, ...],
@@ -369,6 +1015,12 @@ def _from_epoch(seconds: int) -> datetime:
 
 def _now() -> int:
     return int(time.time())
+
+
+def _is_query_error(exc: sqlite3.OperationalError) -> bool:
+    """FTS5 refusing a query (as opposed to the database failing)."""
+    text = str(exc)
+    return text.startswith("fts5:") or "malformed MATCH" in text
 
 
 def _describe(exc: sqlite3.Error) -> str:

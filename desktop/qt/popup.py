@@ -17,9 +17,10 @@ import html
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import phonenumbers
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
@@ -44,6 +45,11 @@ from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
+
+if TYPE_CHECKING:
+    from desktop.qt.candidate_picker import CandidatePicker
+
+    PickerFactory = Callable[[QWidget], CandidatePicker]
 
 MIN_WIDTH = 380
 MAX_WIDTH = 420
@@ -325,9 +331,15 @@ class Popup(QWidget):
     open_search_requested = Signal(str)  # the caller ID as the source gave it
     open_contact_requested = Signal(object)  # contact id (int; a rowid can outgrow a C int)
     painted = Signal(str, object)  # call_key, time.monotonic_ns() (int) when painting ended
+    caller_identified = Signal(str, object)  # call_key, contact id: the picker settled who it is
+    height_changed = Signal()  # the card grew or shrank while shown (the stack re-packs)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, picker_factory: PickerFactory | None = None
+    ) -> None:
         super().__init__(parent, POPUP_FLAGS)
+        self._picker_factory = picker_factory
+        self._picker: CandidatePicker | None = None
         self.setObjectName("callerCard")
         self.setWindowTitle("CallerCard")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -431,6 +443,7 @@ class Popup(QWidget):
             _PersonRow(self, candidates, i, "candidate") for i in range(MAX_CANDIDATES)
         ]
         root.addLayout(candidates)
+        self._picker_index = root.count()  # the picker, built on demand, goes here
 
         # The opener, set apart: it is what the rep reads aloud.
         root.addSpacing(10)
@@ -457,6 +470,12 @@ class Popup(QWidget):
         self._search.setText("Search…")
         self._search.setToolTip("Search your contacts for this caller")
         self._search.clicked.connect(self._request_search)
+        self._identify = QPushButton("Who is it?", self)
+        self._identify.setToolTip(
+            "Narrow the guesses by name, then link this number or add a contact"
+        )
+        self._identify.clicked.connect(self.open_picker)
+        actions.addWidget(self._identify)
         actions.addWidget(self._copy)
         actions.addWidget(self._open)
         actions.addSpacing(4)
@@ -488,6 +507,7 @@ class Popup(QWidget):
             ("copyOpener", self._copy),
             ("openContact", self._open),
             ("search", self._search),
+            ("identify", self._identify),
             ("dismiss", self._dismiss),
         ):
             widget.setObjectName(name)
@@ -615,6 +635,9 @@ class Popup(QWidget):
         self._reset_copy_button()
         _set_shown(self._open, first is not None)
         _set_shown(self._search, not card.number.withheld and bool(card.caller_id.strip()))
+        _set_shown(self._identify, self._can_identify(card))
+        if self._picker is not None:
+            _set_shown(self._picker, False)
 
     def _fill_people(self, card: Card, today: date) -> None:
         several = len(card.contacts) > 1
@@ -758,6 +781,57 @@ class Popup(QWidget):
         self.hide()
         self._call_key = ""
         self._card = None
+
+    # -- who is it (unknown callers) --
+
+    def _can_identify(self, card: Card) -> bool:
+        return (
+            self._picker_factory is not None
+            and card.match is MatchTier.NONE
+            and card.number.e164 is not None
+        )
+
+    def open_picker(self) -> None:
+        """Swap the guesses for the picker: a name box that narrows them as the caller says
+        who they are, and one click to link the number or make a contact."""
+        card = self._card
+        if card is None or not self._can_identify(card) or self._picker_factory is None:
+            return
+        if self._picker is None:
+            picker = self._picker_factory(self)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(self._picker_index, picker)
+            picker.focus_wanted.connect(self.take_focus)
+            picker.linked.connect(self._identified)
+            picker.created.connect(self._identified)
+            # Narrowing changes the list's height: follow it, or a gap or a clip appears.
+            picker.installEventFilter(self)
+            self._picker = picker
+        self._picker.set_card(card)
+        _set_shown(self._candidates_title, False)
+        for row in self._candidates:
+            row.fill("", "", None)
+        _set_shown(self._picker, True)
+        _set_shown(self._identify, False)
+        self._fit_height()
+        self.height_changed.emit()
+        self.take_focus()
+        self._picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _identified(self, contact_id: object) -> None:
+        self.caller_identified.emit(self._call_key, contact_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._picker and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self._refit)
+        return super().eventFilter(watched, event)
+
+    def _refit(self) -> None:
+        before = self.height()
+        self._fit_height()
+        if self.isVisible() and self.height() != before:
+            self.height_changed.emit()
 
     # -- buttons --
 

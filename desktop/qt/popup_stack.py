@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 
 from desktop.core.card import Card
 from desktop.qt.popup import Popup
+
+if TYPE_CHECKING:
+    from desktop.qt.popup import PickerFactory
 
 PREBUILT = 3  # calls that overlap are rare; more cards are built when they happen
 MARGIN = 16  # from the screen's available edge (the taskbar is already outside it)
@@ -41,6 +45,7 @@ class PopupStack(QObject):
     open_search_requested = Signal(str)  # caller ID
     open_contact_requested = Signal(object)  # contact id (int)
     painted = Signal(str, object)  # call_key, time.monotonic_ns() (int) when the card was painted
+    caller_identified = Signal(str, object)  # call_key, contact id (an unknown caller, settled)
 
     def __init__(
         self,
@@ -50,8 +55,10 @@ class PopupStack(QObject):
         margin: int = MARGIN,
         spacing: int = SPACING,
         pick_screen: Callable[[], QScreen | None] = screen_under_cursor,
+        picker_factory: PickerFactory | None = None,
     ) -> None:
         super().__init__(parent)
+        self._picker_factory = picker_factory
         self._margin = margin
         self._spacing = spacing
         self._pick_screen = pick_screen
@@ -61,8 +68,10 @@ class PopupStack(QObject):
             self._pool.append(self._build())
 
     def _build(self) -> Popup:
-        popup = Popup()
+        popup = Popup(picker_factory=self._picker_factory)
         popup.dismissed.connect(self._on_dismissed)
+        popup.caller_identified.connect(self.caller_identified)
+        popup.height_changed.connect(self._repack)
         popup.copy_opener_clicked.connect(self.copy_opener_clicked)
         popup.open_search_requested.connect(self.open_search_requested)
         popup.open_contact_requested.connect(self.open_contact_requested)

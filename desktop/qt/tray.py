@@ -28,6 +28,7 @@ TRAY_RETRIES = 30
 
 class TrayMenu(QObject):
     search_requested = Signal()
+    calls_requested = Signal()
     import_requested = Signal()
     settings_requested = Signal()
     pause_toggled = Signal(bool)
@@ -37,6 +38,7 @@ class TrayMenu(QObject):
         super().__init__(parent)
         self.menu = QMenu()
         self.search_action = self._add("Search…", self.search_requested)
+        self.calls_action = self._add("Recent calls…", self.calls_requested)
         self.import_action = self._add("Import…", self.import_requested)
         self.menu.addSeparator()
         self.pause_action = QAction("Pause popups", self.menu, checkable=True)
@@ -125,6 +127,7 @@ class FallbackWindow(QWidget):
         row = QHBoxLayout()
         for text, signal in (
             ("Search…", menu.search_requested),
+            ("Recent calls…", menu.calls_requested),
             ("Import…", menu.import_requested),
             ("Settings…", menu.settings_requested),
         ):

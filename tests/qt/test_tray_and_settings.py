@@ -11,10 +11,11 @@ from desktop.qt.settings_window import SettingsWindow
 from desktop.qt.tray import TrayMenu
 
 
-def test_tray_menu_offers_the_five_actions_in_order(qtbot: QtBot) -> None:
+def test_tray_menu_offers_its_actions_in_order(qtbot: QtBot) -> None:
     menu = TrayMenu(app_icon(), paused=False)
     texts = [a.text() for a in menu.menu.actions() if not a.isSeparator()]
-    assert texts == ["Search…", "Import…", "Pause popups", "Settings…", "Quit CallerCard"]
+    assert texts == ["Search…", "Recent calls…", "Import…", "Pause popups", "Settings…",
+                     "Quit CallerCard"]  # fmt: skip
     with qtbot.waitSignal(menu.pause_toggled) as blocker:
         menu.pause_action.trigger()
     assert blocker.args == [True]

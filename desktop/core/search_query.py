@@ -1,0 +1,341 @@
+"""What a person typed into a search box, made safe for SQLite FTS5, and how results rank.
+
+Search-as-you-type has to survive whatever is typed or pasted: FTS5 syntax (`"`, `*`, `-`,
+`NEAR`, `)`), a 10,000-character paste, emoji, right-to-left text. So user text never reaches
+FTS5 as syntax: it is cut into words the way FTS5's unicode61 tokenizer cuts it (letters,
+digits and private-use characters form words, everything else separates them), and each word
+becomes a quoted prefix term `"mik"*`. Inside quotes NEAR, AND, OR and NOT are plain words.
+
+Runs of digits are number fragments, not words: "0142", "(415) 555" and "+44 20" search the
+phone numbers (digits separated only by phone punctuation join into one fragment). A fragment
+needs 3 digits, the shortest run the trigram number index can look up.
+
+Ranking happens here, over the few hundred rows the index hands back unordered: FTS5's bm25
+`ORDER BY rank` scores every match and costs 11 ms at 100k contacts and 120-180 ms at 1M
+(perf-limits.md section 3), too slow for a keystroke. A contact scores for the field each
+word matched (name above company above notes), for where a digit fragment sits in a number
+(the last digits and the area code above the middle), and for how recently we contacted them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from desktop.core.card import contact_json
+from desktop.core.models import Contact
+
+MAX_QUERY_CHARS = 256  # a paste longer than this is cut; nobody types more
+MAX_TERMS = 8
+MAX_TERM_CHARS = 64
+MAX_FRAGMENTS = 3
+MIN_FRAGMENT_DIGITS = 3  # the trigram index cannot look up less
+DAY_TOKEN_LIMIT = 62  # windows up to this many days use day tokens, longer ones month tokens
+RECENCY_HALF_LIFE_DAYS = 30.0
+RECENCY_WEIGHT = 8.0
+
+# The FTS5 columns people's words are matched in; `facets` holds tokens only the app writes.
+TEXT_COLUMNS = ("name", "company", "title", "email", "notes", "reason", "referred_by",
+                "next_step")  # fmt: skip
+FIELD_WEIGHTS = {
+    "name": 10.0,
+    "company": 6.0,
+    "title": 4.0,
+    "email": 4.0,
+    "referred_by": 3.0,
+    "reason": 2.0,
+    "next_step": 2.0,
+    "notes": 2.0,
+}
+WHOLE_WORD_BONUS = 4.0  # "mike" typed in full beats "mike" as the start of "mikela"
+# The index matched, but this module's reading of the words did not (tokenizer corner cases):
+# still a result, ranked below every explained one.
+UNEXPLAINED_MATCH = 0.5
+# Where a digit fragment sits in a stored number.
+SUFFIX_WEIGHT = 6.0  # "0142": the last digits, the way people quote a number
+LEADING_WEIGHT = 5.0  # "415": the area code, right after the country code
+INSIDE_WEIGHT = 3.0
+
+# Characters that may sit between the digit groups of one number: "(415) 555-0142".
+_NUMBER_PUNCTUATION = frozenset(" -.()/+\u00a0\u2010\u2011\u2012\u2013\u2212")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    days: int | None = None  # called (either way) in the last N days
+    awaiting_callback: bool = False  # we left a message and they have not called back
+    has_referral: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.days is not None or self.awaiting_callback or self.has_referral
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str  # as typed (cut to MAX_QUERY_CHARS)
+    terms: tuple[str, ...] = ()  # words, each searched as a prefix
+    fragments: tuple[str, ...] = ()  # ASCII digit runs of at least MIN_FRAGMENT_DIGITS
+    short_fragments: tuple[str, ...] = ()  # digit runs too short to look up
+    filters: SearchFilters = field(default_factory=SearchFilters)
+
+    @property
+    def searchable(self) -> bool:
+        """Whether there is anything to look up at all."""
+        return bool(self.terms or self.fragments or self.filters.active)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    contact: Contact
+    score: float
+    matched_in: tuple[str, ...]  # field names the words matched, plus "number"
+
+
+def parse_query(text: str, filters: SearchFilters | None = None) -> SearchQuery:
+    """Split typed text into prefix words and number fragments. Never raises."""
+    text = text[:MAX_QUERY_CHARS]
+    terms: list[str] = []
+    digit_runs: list[str] = []
+    pending_digits = ""  # digit groups of one number seen so far: "(415) 555" -> "415555"
+    for word, is_digits, gap in _words(unicodedata.normalize("NFKC", text)):
+        if is_digits:
+            if pending_digits and all(ch in _NUMBER_PUNCTUATION for ch in gap):
+                pending_digits += word
+            else:
+                if pending_digits:
+                    digit_runs.append(pending_digits)
+                pending_digits = word
+            continue
+        if pending_digits:
+            digit_runs.append(pending_digits)
+            pending_digits = ""
+        if len(terms) < MAX_TERMS:
+            term = word[:MAX_TERM_CHARS]
+            if term not in terms:
+                terms.append(term)
+    if pending_digits:
+        digit_runs.append(pending_digits)
+    fragments = [d for d in dict.fromkeys(digit_runs) if len(d) >= MIN_FRAGMENT_DIGITS]
+    short = [d for d in dict.fromkeys(digit_runs) if len(d) < MIN_FRAGMENT_DIGITS]
+    return SearchQuery(
+        text=text,
+        terms=tuple(terms),
+        fragments=tuple(f[:MAX_TERM_CHARS] for f in fragments[:MAX_FRAGMENTS]),
+        short_fragments=tuple(short),
+        filters=filters or SearchFilters(),
+    )
+
+
+def _words(text: str) -> Iterable[tuple[str, bool, str]]:
+    """(word, all decimal digits?, separators before it), in the way unicode61 cuts words."""
+    word: list[str] = []
+    gap: list[str] = []
+    for ch in text:
+        if _is_word_char(ch):
+            word.append(ch)
+            continue
+        if word:
+            yield _word(word, "".join(gap))
+            word = []
+            gap = []
+        gap.append(ch)
+    if word:
+        yield _word(word, "".join(gap))
+
+
+def _word(chars: list[str], gap: str) -> tuple[str, bool, str]:
+    if all(ch.isdecimal() for ch in chars):
+        # Arabic-Indic or full-width digits spell the same number as ASCII ones.
+        return "".join(str(unicodedata.decimal(ch)) for ch in chars), True, gap
+    return "".join(chars), False, gap
+
+
+def _is_word_char(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category[0] in "LN" or category == "Co"
+
+
+# -- FTS5 expressions -----------------------------------------------------------------------
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def text_expression(terms: Sequence[str]) -> str:
+    """Every word as a prefix, all required, in the text columns only."""
+    joined = " AND ".join(f"{_quoted(t)}*" for t in terms)
+    return "{" + " ".join(TEXT_COLUMNS) + "} : (" + joined + ")"
+
+
+def digits_expression(fragments: Sequence[str]) -> str:
+    """Each fragment as a substring of one stored number (trigram index)."""
+    return " AND ".join(_quoted(f) for f in fragments)
+
+
+def facet_expression(tokens: Sequence[str]) -> str:
+    """Any of the facet tokens (they are the app's own: letters and digits only)."""
+    return "{facets} : (" + " OR ".join(tokens) + ")"
+
+
+def recency_tokens(now: datetime, days: int) -> tuple[str, ...]:
+    """Facet tokens covering the last `days` days (UTC, as the index writes them): one per
+    day for short windows, one per month beyond DAY_TOKEN_LIMIT days. A superset of the
+    window; the exact cut is made on the loaded contacts."""
+    now = now.astimezone(UTC)
+    days = max(0, days)
+    if days <= DAY_TOKEN_LIMIT:
+        return tuple(f"d{(now - timedelta(days=d)):%Y%m%d}" for d in range(days + 1))
+    start = now - timedelta(days=days)
+    months = []
+    year, month = start.year, start.month
+    while (year, month) <= (now.year, now.month):
+        months.append(f"m{year:04d}{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
+
+
+def filter_tokens(filters: SearchFilters, now: datetime) -> list[tuple[str, ...]]:
+    """The facet token groups every result must have one of (each group ANDed)."""
+    groups: list[tuple[str, ...]] = []
+    if filters.days is not None:
+        groups.append(recency_tokens(now, filters.days))
+    if filters.has_referral:
+        groups.append(("referral",))
+    return groups
+
+
+def passes_filters(contact: Contact, filters: SearchFilters, now: datetime) -> bool:
+    """The exact test behind the coarse facet tokens (awaiting_callback needs the attempt
+    history and is checked by the store)."""
+    if filters.has_referral and not contact.referred_by.strip():
+        return False
+    if filters.days is not None:
+        since = now - timedelta(days=filters.days)
+        if contact.last_contacted is None or contact.last_contacted < since:
+            return False
+    return True
+
+
+# -- ranking --------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Case and accents folded the way the index folds them ("José" -> "jose")."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", stripped).casefold()
+
+
+# Words as unicode61 cuts them, near enough for scoring: runs of letters and digits.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`."""
+    return _WORD.findall(fold(text))
+
+
+def number_digits(contact: Contact) -> list[str]:
+    """Each stored number's digits: E.164 without "+", and as written when that differs."""
+    out = []
+    for number in contact.numbers:
+        if number.e164:
+            out.append(number.e164.lstrip("+"))
+        written = "".join(ch for ch in number.raw if ch.isascii() and ch.isdigit())
+        if written and not any(written in d for d in out):
+            out.append(written)
+    return out
+
+
+def recency_score(contact: Contact, now: datetime) -> float:
+    if contact.last_contacted is None:
+        return 0.0
+    age_days = max(0.0, (now - contact.last_contacted).total_seconds() / 86400)
+    return RECENCY_WEIGHT * math.pow(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
+
+
+def contains_fragments(contact: Contact, fragments: Sequence[str]) -> bool:
+    """Whether one of the contact's numbers holds each digit fragment."""
+    if not fragments:
+        return True
+    numbers = number_digits(contact)
+    return all(any(f in digits for digits in numbers) for f in fragments)
+
+
+def score(query: SearchQuery, contact: Contact, now: datetime,
+          folded_terms: Sequence[str] | None = None) -> SearchHit:  # fmt: skip
+    """How well `contact` answers `query`; `folded_terms` saves folding the terms per row."""
+    terms = folded_terms if folded_terms is not None else [fold(t) for t in query.terms]
+    total = 0.0
+    matched: list[str] = []
+    best = dict.fromkeys(terms, 0.0)
+    where = dict.fromkeys(terms, "")
+    for name in TEXT_COLUMNS:
+        value = getattr(contact, name)
+        if not value:
+            continue
+        folded = fold(value)
+        present = [t for t in terms if t in folded]  # cheap test before cutting words
+        if not present:
+            continue
+        words = _WORD.findall(folded)
+        weight = FIELD_WEIGHTS[name]
+        for term in present:
+            for word in words:
+                if word.startswith(term):
+                    value_here = weight + (WHOLE_WORD_BONUS if word == term else 0.0)
+                    if value_here > best[term]:
+                        best[term], where[term] = value_here, name
+    for term in terms:
+        total += best[term] if where[term] else UNEXPLAINED_MATCH
+        if where[term] and where[term] not in matched:
+            matched.append(where[term])
+    if query.fragments:
+        numbers = number_digits(contact)
+        for fragment in query.fragments:
+            points = 0.0
+            for digits in numbers:
+                position = digits.find(fragment)
+                if position < 0:
+                    continue
+                if digits.endswith(fragment):
+                    points = max(points, SUFFIX_WEIGHT)
+                elif position <= 3:
+                    points = max(points, LEADING_WEIGHT)
+                else:
+                    points = max(points, INSIDE_WEIGHT)
+            total += points if points else UNEXPLAINED_MATCH
+        matched.append("number")
+    total += recency_score(contact, now)
+    return SearchHit(contact, total, tuple(matched))
+
+
+def rank(query: SearchQuery, contacts: Iterable[Contact], now: datetime) -> list[SearchHit]:
+    """Best first: score, then the most recently contacted, then name, then id (stable)."""
+    terms = [fold(t) for t in query.terms]
+    hits = [score(query, c, now, terms) for c in contacts]
+    epoch = datetime.min.replace(tzinfo=UTC)
+    hits.sort(
+        key=lambda h: (
+            -h.score,
+            -(h.contact.last_contacted or epoch).timestamp(),
+            fold(h.contact.name or h.contact.company),
+            h.contact.id,
+        )
+    )
+    return hits
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    """A result with the fields `lookup --json` gives each contact, plus how it ranked."""
+    return {**contact_json(hit.contact), "score": round(hit.score, 2),
+            "matched_in": list(hit.matched_in)}  # fmt: skip

@@ -1,0 +1,255 @@
+"""For a caller we do not know: who might it be, narrowed as they say their name, and one
+click to settle it.
+
+The popup embeds this under its "Who could this be?" section. It starts with the card's
+ranked candidates (switchboard, number block, our recent voicemails in the caller's area, each
+with its reason). Typing "mike" as the caller says "Hi, this is Mike" narrows to the Mikes,
+linked ones first, then every other Mike we called. Then:
+- "This is them" stores the caller's number on the chosen contact, so the next call from it
+  matches exactly, and gives them the calls already logged from it;
+- "New contact" makes a contact with the number, the name typed (or "Caller <number>"), and
+  the note typed during the call.
+
+The search box needs the keyboard, and the popup never takes it on its own: `focus_wanted`
+fires when the rep clicks into the picker, and the popup answers with `take_focus()`.
+Names and reasons are painted as plain text (search_window.ResultDelegate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import NewContact, StoreError
+from desktop.core.candidates import readable
+from desktop.core.card import Candidate, Card
+from desktop.core.models import StoredNumber
+from desktop.core.numbers import CallerNumber
+from desktop.qt.search_window import ResultDelegate, one_line, plain_tooltip
+
+NARROW_DELAY_MS = 25
+VISIBLE_ROWS = 4
+_ID = Qt.ItemDataRole.UserRole
+_PRIMARY = Qt.ItemDataRole.UserRole + 1
+_SECONDARY = Qt.ItemDataRole.UserRole + 2
+
+
+class CandidatePicker(QWidget):
+    linked = Signal(object)  # contact id: the caller's number now belongs to them
+    created = Signal(object)  # contact id of the new contact
+    focus_wanted = Signal()  # the rep clicked in: the popup should take_focus()
+
+    def __init__(self, lookup: CallerLookup, parent: QWidget | None = None, *,
+                 clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.lookup = lookup
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._number: CallerNumber | None = None
+        self._initial: tuple[Candidate, ...] = ()
+
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText("Caller says their name…")
+        self.name.setClearButtonEnabled(True)
+        self.name.installEventFilter(self)
+        self.list = QListWidget(self)
+        self.list.setItemDelegate(ResultDelegate(self.list))
+        self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.viewport().installEventFilter(self)
+        self.empty = QLabel(self)
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty.setWordWrap(True)
+        self.note = QPlainTextEdit(self)
+        self.note.setPlaceholderText("Note about this call (kept with a new contact)")
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 2 + 12)
+        self.note.installEventFilter(self)
+        self.link_button = QPushButton("This is them", self)
+        self.link_button.setToolTip("Save this number on the selected contact")
+        self.new_button = QPushButton("New contact", self)
+        self.new_button.setToolTip("Make a contact with this number, the name and the note")
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.link_button)
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.name)
+        layout.addWidget(self.list)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        self.status.hide()
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(NARROW_DELAY_MS)
+        self._timer.timeout.connect(self.narrow)
+        self.name.textChanged.connect(self._timer.start)
+        self.name.returnPressed.connect(self.link_selected)
+        self.list.itemActivated.connect(lambda _item: self.link_selected())
+        self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.link_button.clicked.connect(self.link_selected)
+        self.new_button.clicked.connect(self.create_contact)
+        self._update_buttons()
+
+    # -- the call --
+
+    def set_card(self, card: Card) -> None:
+        """Start over for this call: its number and the candidates the card ranked."""
+        self._number = card.number if card.number.e164 and not card.number.withheld else None
+        self._initial = card.candidates
+        self.name.blockSignals(True)
+        self.name.clear()
+        self.name.blockSignals(False)
+        self.note.clear()
+        self._say("")
+        self._show(self._initial)
+        self.setEnabled(self._number is not None)
+
+    def narrow(self) -> None:
+        self._timer.stop()
+        if self._number is None:
+            return
+        typed = self.name.text()
+        if not typed.strip():
+            self._show(self._initial)
+            return
+        try:
+            found = self.lookup.candidates_for(self._number, self._clock(), named=[typed])
+        except StoreError as exc:
+            self._say(f"Search failed: {exc}")
+            return
+        self._show(found)
+
+    def selected_id(self) -> int | None:
+        item = self.list.currentItem()
+        return int(item.data(_ID)) if item is not None else None
+
+    def shown_ids(self) -> list[int]:
+        return [int(self.list.item(i).data(_ID)) for i in range(self.list.count())]
+
+    def link_selected(self) -> None:
+        if self._timer.isActive():
+            self.narrow()
+        contact_id = self.selected_id()
+        number = self._number
+        if contact_id is None or number is None or number.e164 is None:
+            return
+        stored = StoredNumber(number.raw.strip() or number.e164, number.e164, number.extension,
+                              "from a call")  # fmt: skip
+        try:
+            self.lookup.store.link_number(contact_id, stored)
+        except StoreError as exc:
+            self._say(f"Not linked: {exc}")
+            return
+        self._say(f"Saved {readable(number.e164)} on {self._name_of(contact_id)}.")
+        self.linked.emit(contact_id)
+
+    def create_contact(self) -> None:
+        self._timer.stop()  # the name typed so far is the name; no narrowing after this
+        number = self._number
+        if number is None or number.e164 is None:
+            return
+        name = one_line(self.name.text()) or f"Caller {readable(number.e164)}"
+        stored = StoredNumber(number.raw.strip() or number.e164, number.e164, number.extension,
+                              "from a call")  # fmt: skip
+        try:
+            contact_id = self.lookup.store.add_caller_as_contact(
+                NewContact(name=name, notes=self.note.toPlainText().strip(), numbers=(stored,))
+            )
+        except StoreError as exc:
+            self._say(f"Not saved: {exc}. The note is still here.")
+            return
+        self._say(f"New contact {name} saved.")
+        self.created.emit(contact_id)
+
+    # -- display --
+
+    def _show(self, candidates: tuple[Candidate, ...]) -> None:
+        self.list.clear()
+        for candidate in candidates:
+            contact = candidate.contact
+            who = one_line(contact.name) or one_line(contact.company) or "(no name)"
+            if contact.company.strip() and one_line(contact.company) != who:
+                who += f" — {one_line(contact.company)}"
+            item = QListWidgetItem()
+            item.setData(_ID, contact.id)
+            item.setData(_PRIMARY, who)
+            item.setData(_SECONDARY, one_line(candidate.why))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{who}. {candidate.why}")
+            item.setToolTip(plain_tooltip(f"{who}\n{candidate.why}"))
+            self.list.addItem(item)
+        rows = min(max(len(candidates), 1), VISIBLE_ROWS)
+        row_height = self.list.sizeHintForRow(0) if candidates else 0
+        self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth())
+        self.list.setVisible(bool(candidates))
+        if candidates:
+            self.list.setCurrentRow(0)
+            self.empty.hide()
+        else:
+            typed = one_line(self.name.text())
+            self.empty.setText(
+                f"No one called “{typed[:40]}” — make a new contact?" if typed
+                else "No one linked to this number yet."
+            )  # fmt: skip
+            self.empty.show()
+        self._update_buttons()
+
+    def _say(self, text: str) -> None:
+        # An empty status line would still take a line of the card's height.
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _update_buttons(self) -> None:
+        self.link_button.setEnabled(self.selected_id() is not None)
+        self.new_button.setEnabled(self._number is not None)
+
+    def _name_of(self, contact_id: int) -> str:
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if int(item.data(_ID)) == contact_id:
+                return str(item.data(_PRIMARY)).split(" — ")[0]
+        return "the contact"
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()  # the call is over; nothing left to narrow
+        super().hideEvent(event)
+
+    # -- keyboard --
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.FocusIn) and not (
+            self.window().isActiveWindow()
+        ):
+            self.focus_wanted.emit()
+        if watched is self.name and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(event.key()))
+            if step is not None and self.list.count():
+                row = min(max(self.list.currentRow() + step, 0), self.list.count() - 1)
+                self.list.setCurrentRow(row)
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,378 @@
+"""One person, in full: the card the popup shows, every call we made or took, and the fields
+the rep keeps up to date (why we called, referral, next step, notes, their own opener).
+
+Edits are written the moment they are made, one committed UPDATE per change: there is no Save
+button to forget and nothing waits in memory for a crash to lose. If the write fails (the
+database is locked by an import, the disk is full), the text stays in the field, the status
+line says it is not saved, and the view keeps retrying until it is.
+
+Names, notes and messages come from imports and call logs: they are shown as plain text only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import StoreError
+from desktop.core.candidates import readable, short_date
+from desktop.core.card_text import OUTCOME_LABELS
+from desktop.core.localtime import local_time_for
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.openers import opener_for
+from desktop.qt.call_list import call_number, copy_number
+from desktop.qt.search_window import bring_to_front, one_line, plain_tooltip
+
+RETRY_MS = 2000
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str  # the store column
+    label: str
+    multiline: bool
+    placeholder: str
+
+
+FIELDS = (
+    _Field("reason", "Why we called", False, "What the call was about"),
+    _Field("referred_by", "Referred by", False, "Who sent us to them"),
+    _Field("next_step", "Next step", False, "What happens next"),
+    _Field("notes", "Notes", True, "Anything worth remembering"),
+    _Field("opener_override", "Their opener", True,
+           "Leave empty to use the prepared opener; {first_name}, {reason}… fill in"),
+)  # fmt: skip
+
+
+_INBOUND = {Outcome.MISSED: "Missed", Outcome.NO_ANSWER: "Missed",
+            Outcome.VOICEMAIL: "They left voicemail"}  # fmt: skip
+
+
+def attempt_row(attempt: Attempt, now: datetime) -> tuple[str, str, str, str, str]:
+    """When, which way, how it ended, which number, what was said: the history's columns."""
+    local = attempt.at.astimezone(now.tzinfo)
+    when = f"{short_date(attempt.at, now)} {local.hour:02d}:{local.minute:02d}"
+    if attempt.direction is Direction.IN:
+        way = "In"
+        outcome = _INBOUND.get(attempt.outcome, "They called")
+    else:
+        way = "Out"
+        outcome = OUTCOME_LABELS[attempt.outcome]
+    number = readable(attempt.number_e164) if attempt.number_e164 else ""
+    said = " — ".join(one_line(t) for t in (attempt.reason, attempt.message) if t.strip())
+    return when, way, outcome, number, said
+
+
+def _plain(parent: QWidget, *, muted: bool = False, wrap: bool = False) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if muted:
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+class ContactView(QWidget):
+    """A window for one contact. Build with the lookup (store, templates, policy), then
+    `load()`; `saved` fires after each successful write with the field name."""
+
+    saved = Signal(str)
+    search_requested = Signal()
+
+    def __init__(self, lookup: CallerLookup, contact_id: int, *,
+                 clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
+        super().__init__(None, Qt.WindowType.Window)
+        self.lookup = lookup
+        self.contact_id = contact_id
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._contact: Contact | None = None
+        self._loading = False
+        self._unsaved: set[str] = set()
+        self.setWindowTitle("CallerCard — Contact")
+        self.resize(680, 760)
+        self.setMinimumSize(520, 560)
+        self._build()
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._save_pending)
+
+    # -- construction --
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(18, 16, 18, 12)
+        root.setSpacing(10)
+
+        self.name = _plain(self)
+        big = QFont(self.name.font())
+        big.setPointSizeF(big.pointSizeF() * 1.45)
+        big.setBold(True)
+        self.name.setFont(big)
+        self.role = _plain(self)
+        self.email = _plain(self, muted=True)
+        self.numbers_box = QWidget(self)
+        self.numbers = QGridLayout(self.numbers_box)
+        self.numbers.setContentsMargins(0, 0, 0, 0)
+        self.numbers.setHorizontalSpacing(10)
+        self.numbers.setVerticalSpacing(2)
+        self.place = _plain(self, muted=True)
+        header = QVBoxLayout()
+        header.setSpacing(3)
+        header.addWidget(self.name)
+        header.addWidget(self.role)
+        header.addWidget(self.email)
+        header.addSpacing(4)
+        header.addWidget(self.numbers_box)
+        header.addWidget(self.place)
+        root.addLayout(header)
+
+        self.opener_box = QFrame(self)
+        self.opener_box.setFrameShape(QFrame.Shape.StyledPanel)
+        opener_layout = QVBoxLayout(self.opener_box)
+        opener_layout.setContentsMargins(10, 8, 10, 8)
+        opener_layout.setSpacing(2)
+        opener_title = _plain(self.opener_box, muted=True)
+        opener_title.setText("Opener on the card")
+        self.opener = _plain(self.opener_box, wrap=True)
+        opener_layout.addWidget(opener_title)
+        opener_layout.addWidget(self.opener)
+        root.addWidget(self.opener_box)
+
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(6)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
+        for field in FIELDS:
+            editor: QLineEdit | QPlainTextEdit
+            if field.multiline:
+                editor = QPlainTextEdit(self)
+                editor.setTabChangesFocus(True)
+                editor.setPlaceholderText(field.placeholder)
+                lines = 4 if field.name == "notes" else 2
+                editor.setFixedHeight(editor.fontMetrics().lineSpacing() * lines + 14)
+                editor.textChanged.connect(self._saver(field.name))
+            else:
+                editor = QLineEdit(self)
+                editor.setPlaceholderText(field.placeholder)
+                editor.textEdited.connect(self._saver(field.name))
+            editor.setObjectName(field.name)
+            self.editors[field.name] = editor
+            form.addRow(field.label, editor)
+        root.addLayout(form)
+
+        self.history_title = _plain(self)
+        bold = QFont(self.history_title.font())
+        bold.setBold(True)
+        self.history_title.setFont(bold)
+        root.addWidget(self.history_title)
+        self.history = QTreeWidget(self)
+        self.history.setColumnCount(5)
+        self.history.setHeaderLabels(["When", "", "Outcome", "Number", "Reason — message"])
+        self.history.setRootIsDecorated(False)
+        self.history.setUniformRowHeights(True)
+        self.history.setAlternatingRowColors(True)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.history.setWordWrap(False)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.history.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
+        head = self.history.header()
+        for column in range(4):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        head.setStretchLastSection(True)
+        self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        root.addWidget(self.history, 1)
+
+        footer = QHBoxLayout()
+        self.status = _plain(self, muted=True)
+        footer.addWidget(self.status, 1)
+        search = QPushButton("Search…", self)
+        search.clicked.connect(self.search_requested)
+        close = QPushButton("Close", self)
+        close.clicked.connect(self.close)
+        footer.addWidget(search)
+        footer.addWidget(close)
+        root.addLayout(footer)
+
+    # -- data --
+
+    def load(self) -> bool:
+        """Read the contact afresh; False (and a message) when it no longer exists."""
+        try:
+            contact = self.lookup.store.contact(self.contact_id, attempts_limit=None)
+        except StoreError as exc:
+            self.status.setText(f"Could not read this contact: {exc}")
+            return False
+        if contact is None:
+            self.status.setText("This contact no longer exists (an import was undone?).")
+            for editor in self.editors.values():
+                editor.setEnabled(False)
+            return False
+        self._contact = contact
+        self._loading = True
+        try:
+            for field in FIELDS:
+                editor = self.editors[field.name]
+                value = getattr(contact, field.name)
+                if field.name in self._unsaved:
+                    continue  # what the rep typed wins over the stored text
+                if isinstance(editor, QPlainTextEdit):
+                    if editor.toPlainText() != value:
+                        editor.setPlainText(value)
+                elif editor.text() != value:
+                    editor.setText(value)
+        finally:
+            self._loading = False
+        self._show_card(contact)
+        self._show_history(contact)
+        if not self._unsaved:
+            self.status.setText("Changes are saved as you type.")
+        return True
+
+    def open(self) -> None:
+        self.load()
+        bring_to_front(self)
+
+    def _show_card(self, contact: Contact) -> None:
+        now = self._clock()
+        who = one_line(contact.name) or one_line(contact.company) or "(no name)"
+        self.name.setText(who)
+        self.setWindowTitle(f"CallerCard — {who}")
+        role = " · ".join(one_line(p) for p in (contact.title, contact.company)
+                          if p.strip() and one_line(p) != who)  # fmt: skip
+        self.role.setText(role)
+        self.role.setVisible(bool(role))
+        self.email.setText(one_line(contact.email))
+        self.email.setVisible(bool(contact.email.strip()))
+        while self.numbers.count():
+            item = self.numbers.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for row, number in enumerate(contact.numbers):
+            self._number_row(row, number.e164, number.raw, number.extension, number.label)
+        self.numbers.setColumnStretch(4, 1)
+        facts = []
+        first = next((n.e164 for n in contact.numbers if n.e164), None)
+        if first:
+            local = local_time_for(first, now, self.lookup.policy.region, self.lookup.place_lookup)
+            facts += [f"Their time {local.text}" if local.text else "", local.place]
+        if contact.last_contacted is not None:
+            facts.append(f"last contact {short_date(contact.last_contacted, now)}")
+        place = " · ".join(f for f in facts if f)
+        self.place.setText(place)
+        self.place.setVisible(bool(place))
+        self._show_opener(contact)
+
+    def _number_row(self, row: int, e164: str | None, raw: str, extension: str,
+                    label: str) -> None:  # fmt: skip
+        """Number, its label, and Call / Copy, in aligned columns."""
+        box = self.numbers_box
+        text = readable(e164) if e164 else one_line(raw)
+        if extension:
+            text += f" ext. {extension}"
+        shown = _plain(box)
+        shown.setText(text)
+        self.numbers.addWidget(shown, row, 0)
+        kind = _plain(box, muted=True)
+        kind.setText(one_line(label))
+        self.numbers.addWidget(kind, row, 1)
+        if e164:
+            call = QToolButton(box)
+            call.setText("Call")
+            call.setToolTip("Open in your softphone (tel: link)")
+            call.clicked.connect(lambda: call_number(e164))
+            copy = QToolButton(box)
+            copy.setText("Copy")
+            copy.setToolTip("Copy the number")
+            copy.clicked.connect(lambda: copy_number(e164))
+            self.numbers.addWidget(call, row, 2)
+            self.numbers.addWidget(copy, row, 3)
+
+    def _show_opener(self, contact: Contact) -> None:
+        opener = opener_for(contact, self.lookup.templates, self._clock(), self.lookup.my_name)
+        text = opener.text.strip()
+        self.opener.setText(text or "(no opener: add a reason, a referral or your own)")
+
+    def _show_history(self, contact: Contact) -> None:
+        now = self._clock()
+        self.history.clear()
+        for attempt in contact.attempts:
+            columns = attempt_row(attempt, now)
+            item = QTreeWidgetItem(list(columns))
+            item.setToolTip(4, plain_tooltip(columns[4]))
+            self.history.addTopLevelItem(item)
+        count = len(contact.attempts)
+        calls = f"{count} call{'s' if count != 1 else ''}" if count else "no calls yet"
+        self.history_title.setText(f"History ({calls})")
+
+    # -- saving --
+
+    def _saver(self, name: str) -> Callable[..., None]:
+        def save(*_args: object) -> None:
+            if not self._loading:
+                self._unsaved.add(name)
+                self._save_pending()
+
+        return save
+
+    def _value(self, name: str) -> str:
+        editor = self.editors[name]
+        return editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
+
+    def _save_pending(self) -> None:
+        for name in sorted(self._unsaved):
+            try:
+                self.lookup.store.update_contact_field(self.contact_id, name, self._value(name))
+            except StoreError as exc:
+                self.status.setText(f"Not saved yet ({exc}); retrying. Your text is kept here.")
+                self._retry.start()
+                return
+            self._unsaved.discard(name)
+            self.saved.emit(name)
+        self._retry.stop()
+        self.status.setText("Saved.")
+        contact = self.lookup.store.contact(self.contact_id, attempts_limit=3)
+        if contact is not None:
+            self._show_opener(contact)
+
+    def has_unsaved(self) -> bool:
+        return bool(self._unsaved)
+
+    # -- keyboard and closing --
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._unsaved:
+            self._save_pending()
+        super().closeEvent(event)

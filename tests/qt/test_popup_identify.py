@@ -1,0 +1,84 @@
+"""An unknown caller's card: "Who is it?" opens the picker in the card, and settling who it
+is turns the next lookup of that number into an exact match."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import NewContact, Store
+from desktop.core.card import MatchTier
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.candidate_picker import CandidatePicker
+from desktop.qt.popup_stack import PopupStack
+
+UNKNOWN = "+14155550199"
+
+
+@pytest.fixture
+def lookup(tmp_path: Path) -> Iterator[CallerLookup]:
+    store = Store.open(tmp_path / "cc.sqlite3")
+    now = datetime.now(UTC)
+    with store.transaction():
+        store.add_contact(NewContact(
+            name="Mike Kowalski", company="Harbor Freight",
+            numbers=(StoredNumber("+1 415 555 0142", "+14155550142"),),
+            attempts=(Attempt(Direction.OUT, now - timedelta(days=1), Outcome.VOICEMAIL,
+                              "Left a voicemail", "the audit"),),
+        ))  # fmt: skip
+        store.add_contact(NewContact(name="Anna Berg", numbers=(
+            StoredNumber("+44 20 7946 0958", "+442079460958"),)))  # fmt: skip
+    yield CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+    store.close()
+
+
+def test_who_is_it_links_the_number_and_the_card_becomes_exact(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    def factory(parent: QWidget) -> CandidatePicker:
+        return CandidatePicker(lookup, parent)
+
+    stack = PopupStack(prebuilt=1, picker_factory=factory)
+    card = lookup.card_for(UNKNOWN, "MIKE K")
+    assert card.match is MatchTier.NONE
+    popup = stack.show(card, "call-1")
+    qtbot.addWidget(popup)
+    identify = popup.findChild(QWidget, "identify")
+    assert identify is not None and not identify.isHidden()
+    height_before = popup.height()
+
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None and picker.isVisible()
+    assert identify.isHidden()
+    assert popup.height() > height_before, "the card grows to hold the picker"
+
+    picker.name.setText("mike")
+    picker.narrow()
+    assert picker.shown_ids(), "the Mike we left a voicemail for is offered"
+    picker.list.setCurrentRow(0)
+    with qtbot.waitSignal(stack.caller_identified) as blocker:
+        picker.link_selected()
+    assert blocker.args[0] == "call-1"
+
+    again = lookup.card_for(UNKNOWN)
+    assert again.match is MatchTier.EXACT
+    assert again.contacts[0].name == "Mike Kowalski"
+
+
+def test_known_and_withheld_callers_offer_no_picker(qtbot: QtBot, lookup: CallerLookup) -> None:
+    stack = PopupStack(prebuilt=1, picker_factory=lambda parent: CandidatePicker(lookup, parent))
+    for caller_id in ("+14155550142", "anonymous"):
+        popup = stack.show(lookup.card_for(caller_id), caller_id)
+        qtbot.addWidget(popup)
+        identify = popup.findChild(QWidget, "identify")
+        assert identify is not None and identify.isHidden()
+        stack.close_for_call(caller_id)

@@ -1,0 +1,328 @@
+"""The search window: search as you type over a real store, keyboard first.
+
+Also runnable as a child process on a real X display, for the screenshot:
+    python -m tests.qt.test_search_window screenshot OUT.png
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import NewContact, Store
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.core.numbers import NumberPolicy
+from desktop.core.search_query import parse_query
+from desktop.qt.candidate_picker import CandidatePicker
+from desktop.qt.search_window import SearchWindow
+from tests.conftest import PYTHON, REPO, python_env
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+SHOTS = REPO / "artifacts" / "screenshots"
+
+
+def fill(store: Store) -> dict[str, int]:
+    """A small book with the people the screenshots and tests need; returns ids by name."""
+    people = [
+        ("Mike Kowalski", "VP Operations", "Harbor Freight Logistics", "+14155550142", 2,
+         "the freight-audit proposal I sent last week", "Harley Smith"),
+        ("Mike Brennan", "Procurement Manager", "Acme Tooling", "+13125550178", 1,
+         "their Q3 tooling tender", ""),
+        ("Mikhail Orlov", "Head of Logistics", "Nordwind Cargo GmbH", "+493090182044", 40,
+         "", ""),
+        ("Michelle Tan", "Office Manager", "Summit Dental", "+61291234567", None,
+         "", ""),
+        ("Anna Berg", "CFO", "Nordic AB", "+46812345678", 5,
+         "renewal before March", ""),
+        ("<b>Mika</b> & Co", "", "", "+442079460321", None, "", ""),
+    ]  # fmt: skip
+    ids = {}
+    with store.transaction():
+        for name, title, company, number, days, reason, referral in people:
+            attempts: tuple[Attempt, ...] = ()
+            if days is not None:
+                at = NOW - timedelta(days=days)
+                attempts = (Attempt(Direction.OUT, at, Outcome.VOICEMAIL, number_e164=number),)
+            ids[name] = store.add_contact(NewContact(
+                name, title=title, company=company, reason=reason, referred_by=referral,
+                notes="met Mike at the trade fair" if name == "Anna Berg" else "",
+                numbers=(StoredNumber(number, number),), attempts=attempts,
+            ))  # fmt: skip
+    return ids
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Iterator[tuple[Store, dict[str, int]]]:
+    store = Store.open(tmp_path / "cc.sqlite3")
+    ids = fill(store)
+    yield store, ids
+    store.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, book: tuple[Store, dict[str, int]]) -> SearchWindow:
+    store, _ids = book
+    w = SearchWindow(lambda q: store.search(q, now=NOW), clock=lambda: NOW)
+    qtbot.addWidget(w)
+    w.open()
+    return w
+
+
+def typed(qtbot: QtBot, window: SearchWindow, text: str) -> None:
+    window.query.clear()
+    qtbot.keyClicks(window.query, text)
+    qtbot.waitUntil(lambda: not window._timer.isActive(), timeout=1000)
+
+
+def test_typing_narrows_the_results_keystroke_by_keystroke(
+    qtbot: QtBot, window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    _store, ids = book
+    typed(qtbot, window, "m")
+    assert len(window.result_ids()) == 6
+    typed(qtbot, window, "mik")
+    assert set(window.result_ids()) == {
+        ids["Mike Kowalski"], ids["Mike Brennan"], ids["Mikhail Orlov"], ids["<b>Mika</b> & Co"],
+        ids["Anna Berg"],  # "met Mike at the trade fair"
+    }
+    typed(qtbot, window, "mike 415")
+    assert window.result_ids() == [ids["Mike Kowalski"]]
+    assert window.status.text() == "1 found"
+    typed(qtbot, window, "0178")
+    assert window.result_ids() == [ids["Mike Brennan"]]
+
+
+def test_arrows_choose_enter_opens_and_escape_closes(
+    qtbot: QtBot, window: SearchWindow
+) -> None:
+    typed(qtbot, window, "mike")
+    first, second = window.result_ids()[:2]
+    assert window.results.currentRow() == 0
+    qtbot.keyClick(window.query, Qt.Key.Key_Down)
+    assert window.results.currentRow() == 1
+    with qtbot.waitSignal(window.contact_chosen) as chosen:
+        qtbot.keyClick(window.query, Qt.Key.Key_Return)
+    assert chosen.args == [second]
+    qtbot.keyClick(window.query, Qt.Key.Key_Up)
+    qtbot.keyClick(window.query, Qt.Key.Key_Up)  # stays on the first
+    with qtbot.waitSignal(window.contact_chosen) as chosen:
+        qtbot.keyClick(window.query, Qt.Key.Key_Enter)
+    assert chosen.args == [first]
+    assert window.query.hasFocus() or not window.isActiveWindow()
+    qtbot.keyClick(window.query, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+
+
+def test_filters_narrow_without_typing(
+    qtbot: QtBot, window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    _store, ids = book
+    window.recent.setChecked(True)
+    window.days.setValue(3)
+    assert set(window.result_ids()) == {ids["Mike Kowalski"], ids["Mike Brennan"]}
+    window.recent.setChecked(False)
+    window.referral.setChecked(True)
+    assert window.result_ids() == [ids["Mike Kowalski"]]
+    window.referral.setChecked(False)
+    window.awaiting.setChecked(True)
+    assert window.result_ids()[:2] == [ids["Mike Brennan"], ids["Mike Kowalski"]]
+    typed(qtbot, window, "anna")
+    assert window.result_ids() == [ids["Anna Berg"]]
+
+
+@pytest.mark.parametrize(
+    "text", ['"', "NEAR(", "mike)", "-", "*", "x" * 10_000, "😀", "מייק", "41"]
+)
+def test_odd_input_shows_a_message_not_an_error(
+    qtbot: QtBot, window: SearchWindow, text: str
+) -> None:
+    window.query.setText(text)
+    window.run_search()
+    assert window.status.text()
+    assert window.status.textFormat() == Qt.TextFormat.PlainText
+    assert "failed" not in window.status.text()
+
+
+def test_names_that_look_like_markup_are_shown_literally(
+    qtbot: QtBot, window: SearchWindow
+) -> None:
+    typed(qtbot, window, "mika")
+    [item] = [window.results.item(i) for i in range(window.results.count())]
+    assert item.data(Qt.ItemDataRole.UserRole + 1) == "<b>Mika</b> & Co"
+
+
+# -- the popup's candidate picker ---------------------------------------------------------------
+
+
+@pytest.fixture
+def picker_book(tmp_path: Path) -> Iterator[CallerLookup]:
+    store = Store.open(tmp_path / "picker.sqlite3")
+    picker_people(store)
+    yield CallerLookup(store, NumberPolicy("US"), {})
+    store.close()
+
+
+def picker_people(store: Store) -> None:
+    def person(name: str, company: str, number: str, days: float | None) -> None:
+        attempts: tuple[Attempt, ...] = ()
+        if days is not None:
+            at = NOW - timedelta(days=days)
+            attempts = (Attempt(Direction.OUT, at, Outcome.VOICEMAIL, number_e164=number),)
+        store.add_contact(NewContact(name, company=company, numbers=(StoredNumber(number, number),),
+                                     attempts=attempts))  # fmt: skip
+
+    person("Mike Kowalski", "Harbor Freight", "+14155550142", 6)
+    person("Mike Brennan", "Acme Tooling", "+13125550178", 1)
+    person("Dana Whitfield", "Contoso", "+14155550100", 2)
+    person("Raj Patel", "Contoso", "+14155550101", None)
+    person("Anna Berg", "Nordic AB", "+46812345678", 3)
+
+
+def picker_for(qtbot: QtBot, lookup: CallerLookup, caller_id: str) -> CandidatePicker:
+    picker = CandidatePicker(lookup, clock=lambda: NOW)
+    qtbot.addWidget(picker)
+    picker.set_card(lookup.card_for(caller_id, now=NOW))
+    picker.show()
+    return picker
+
+
+def names_in(picker: CandidatePicker, lookup: CallerLookup) -> list[str]:
+    out = []
+    for cid in picker.shown_ids():
+        contact = lookup.store.contact(cid)
+        assert contact is not None
+        out.append(contact.name)
+    return out
+
+
+def test_the_picker_narrows_candidates_as_the_caller_says_their_name(
+    qtbot: QtBot, picker_book: CallerLookup
+) -> None:
+    picker = picker_for(qtbot, picker_book, "+1 415 555 0199")
+    # Same 100-block as the caller; Dana and Mike also had our voicemail lately.
+    assert names_in(picker, picker_book) == ["Dana Whitfield", "Mike Kowalski", "Raj Patel"]
+    qtbot.keyClicks(picker.name, "mi")
+    qtbot.waitUntil(lambda: not picker._timer.isActive(), timeout=1000)
+    assert names_in(picker, picker_book) == ["Mike Kowalski", "Mike Brennan"]
+    qtbot.keyClicks(picker.name, "ke b")
+    qtbot.waitUntil(lambda: not picker._timer.isActive(), timeout=1000)
+    assert names_in(picker, picker_book) == ["Mike Brennan"]
+    picker.name.clear()
+    qtbot.keyClicks(picker.name, "zed")
+    qtbot.waitUntil(lambda: not picker._timer.isActive(), timeout=1000)
+    assert picker.shown_ids() == []
+    assert picker.empty.text().startswith("No one called “zed”")
+
+
+def test_linking_makes_the_next_call_from_that_number_match_exactly(
+    qtbot: QtBot, picker_book: CallerLookup
+) -> None:
+    picker = picker_for(qtbot, picker_book, "+1 415 555 0199")
+    qtbot.keyClicks(picker.name, "mike")
+    qtbot.keyClick(picker.name, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.name, Qt.Key.Key_Up)
+    with qtbot.waitSignal(picker.linked) as linked:
+        qtbot.keyClick(picker.name, Qt.Key.Key_Return)
+    card = picker_book.card_for("+1 415 555 0199")
+    assert card.match.value == "exact"
+    assert [c.id for c in card.contacts] == linked.args
+    assert card.contacts[0].name == "Mike Kowalski"
+
+
+def test_a_new_contact_carries_the_note_and_the_call(
+    qtbot: QtBot, picker_book: CallerLookup
+) -> None:
+    store = picker_book.store
+    store.add_attempt(None, Attempt(Direction.IN, NOW - timedelta(minutes=2),
+                                    number_e164="+12125550123"))  # fmt: skip
+    picker = picker_for(qtbot, picker_book, "+1 212 555 0123")
+    assert picker.shown_ids() == []
+    qtbot.keyClicks(picker.name, "Zed Newman")
+    picker.note.setPlainText("Wants pricing for 40 seats")
+    with qtbot.waitSignal(picker.created) as created:
+        qtbot.mouseClick(picker.new_button, Qt.MouseButton.LeftButton)
+    contact = store.contact(created.args[0])
+    assert contact is not None
+    assert (contact.name, contact.notes) == ("Zed Newman", "Wants pricing for 40 seats")
+    assert [a.direction for a in contact.attempts] == [Direction.IN], "the call came along"
+    assert picker_book.card_for("+1 212 555 0123").contacts[0].id == contact.id
+    assert [h.contact.id for h in store.search(parse_query("pricing"))] == [contact.id]
+
+
+def test_a_withheld_caller_offers_nothing_to_link(qtbot: QtBot, picker_book: CallerLookup) -> None:
+    picker = picker_for(qtbot, picker_book, "anonymous")
+    assert not picker.isEnabled()
+
+
+def test_screenshot_on_a_real_display(xvfb_display: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    out = SHOTS / "search_window.png"
+    env = python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
+    done = subprocess.run(
+        [PYTHON, "-m", "tests.qt.test_search_window", "screenshot", str(out)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["results"] >= 4
+    assert report["width"] >= 420 and report["height"] >= 320
+    assert out.stat().st_size > 10_000
+
+
+def _screenshot(out: Path) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "cc.sqlite3")
+        fill(store)
+        window = SearchWindow(lambda q: store.search(q, now=NOW), clock=lambda: NOW)
+        window.open("mi")
+        window.move(40, 40)
+        deadline = datetime.now(UTC) + timedelta(seconds=5)
+        while not window.isVisible() or not window.windowHandle().isExposed():
+            app.processEvents()
+            if datetime.now(UTC) > deadline:
+                break
+        app.processEvents()
+        pixmap = window.grab()
+        pixmap.save(str(out))
+        print(json.dumps({"results": window.results.count(), "width": pixmap.width(),
+                          "height": pixmap.height()}))  # fmt: skip
+        store.close()
+        # The picker as the popup would hold it (popup width), for whoever embeds it.
+        store = Store.open(Path(tmp) / "picker.sqlite3")
+        picker_people(store)
+        lookup = CallerLookup(store, NumberPolicy("US"), {})
+        frame = QWidget()
+        frame.setFixedWidth(400)
+        layout = QVBoxLayout(frame)
+        picker = CandidatePicker(lookup, frame, clock=lambda: NOW)
+        layout.addWidget(picker)
+        picker.set_card(lookup.card_for("+1 415 555 0199", now=NOW))
+        picker.name.setText("mike")
+        picker.narrow()
+        frame.show()
+        app.processEvents()
+        frame.grab().save(str(out.with_name("candidate_picker.png")))
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "screenshot":
+        os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+        raise SystemExit(_screenshot(Path(sys.argv[2])))
+    raise SystemExit("usage: python -m tests.qt.test_search_window screenshot OUT.png")
