@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from desktop.core.dialects.microsip import (
@@ -469,6 +469,7 @@ lines_strategy = st.lists(
 
 @given(lines_strategy, lines_strategy)
 @settings(max_examples=400, deadline=None)
+@example(old=["0l"], new=["", "l"])  # a shared tail that starts mid-line in the old text
 def test_changed_lines_covers_every_line_that_is_new(old: list[str], new: list[str]) -> None:
     old_text = "".join(line + "\n" for line in old)
     new_text = "".join(line + "\n" for line in new)

@@ -365,7 +365,8 @@ def changed_lines(old: str, new: str) -> list[str]:
         stop = len(new)
     else:
         start = _common_prefix_length(old, new)
-        stop = len(new) - _common_suffix_length(old, new, min(len(old), len(new)) - start)
+        suffix = _common_suffix_length(old, new, min(len(old), len(new)) - start)
+        stop = len(new) - _line_aligned(old, new, suffix)
         # Text removed from inside a line leaves nothing in between; that line changed too.
         stop = max(stop, start + 1)
     if start >= len(new):
@@ -384,6 +385,22 @@ def _common_prefix_length(a: str, b: str) -> int:
         else:
             high = middle - 1
     return low
+
+
+def _line_aligned(a: str, b: str, suffix: int) -> int:
+    """Shorten a common suffix so it starts at a line start in both texts.
+
+    Characters match, lines may not: "0l" rewritten as "l" shares "l" with it, yet "l" is a
+    new line. Inside the common suffix newlines sit at the same places in both texts, so one
+    step to the first newline in it is enough.
+    """
+    if suffix <= 0:
+        return 0
+    at_a, at_b = len(a) - suffix, len(b) - suffix
+    if (at_a == 0 or a[at_a - 1] == "\n") and (at_b == 0 or b[at_b - 1] == "\n"):
+        return suffix
+    newline = b.find("\n", at_b)
+    return 0 if newline < 0 else len(b) - (newline + 1)
 
 
 def _common_suffix_length(a: str, b: str, limit: int) -> int:

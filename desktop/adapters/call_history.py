@@ -1,0 +1,184 @@
+"""Calls the softphones report, written into the contact book's history.
+
+* An incoming call that is over becomes an inbound attempt: MISSED when nobody answered,
+  TALKED otherwise, whether or not the number belongs to a contact (an unknown caller's calls
+  are adopted when their number is later given to a contact). A withheld caller's missed call
+  is kept too; a number that is not a phone number at all (a PBX extension) is not.
+* An outbound call to a known number becomes an attempt against that contact, with the
+  contact's current reason, as soon as the source reports it (MicroSIP: while dialling; the
+  end-of-call logs: at the end). When it ends, ``Recorded.wrap_up`` asks the app to open the
+  wrap-up; never for a call read as catch-up (it ended while the app was not running) and
+  never twice for one attempt.
+* Every call is recorded once, whatever reads it again: the store keys each attempt by
+  (source, call key + start time). Hooks key calls by number alone, and the time keeps two
+  calls from one number apart.
+* A call log's position (HistoryEvent.cursor) is stored with the call it came with, in one
+  transaction. Positions reached by calls that record nothing are kept in memory and written
+  now and then (``flush``): losing one costs a re-read, never a call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import Store
+from desktop.core.card import MatchTier
+from desktop.core.dialects.end_of_call import HistoryEvent
+from desktop.core.events import CallEvent, CallState
+from desktop.core.matching import classify
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.numbers import CallerNumber
+
+log = logging.getLogger(__name__)
+
+CURSOR_FLUSH_S = 5.0
+_OVER = (CallState.ENDED, CallState.MISSED)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    attempt_id: int
+    contact_id: int | None
+    direction: Direction
+    outcome: Outcome
+    wrap_up: bool  # open the wrap-up window for this attempt now
+
+
+class CallHistory:
+    """Used from the GUI thread only, like the store it writes to."""
+
+    def __init__(
+        self,
+        store: Store,
+        lookup: CallerLookup,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store = store
+        self._lookup = lookup
+        self._clock = clock
+        self._wrapped: set[int] = set()  # attempts whose wrap-up was offered this session
+        self._pending_cursors: dict[str, str] = {}
+        self._last_flush = clock()
+
+    # -- call log positions --------------------------------------------------------------
+
+    def cursor_for(self, origin: str) -> str | None:
+        """Where a watched log was read up to: hand it to HistorySource.resume_from."""
+        pending = self._pending_cursors.get(origin)
+        return pending if pending is not None else self._store.source_cursor(origin)
+
+    def remember_position(self, origin: str, cursor: str) -> None:
+        """A log's position without a call to go with it (the first watch's baseline)."""
+        if origin and cursor:
+            self._pending_cursors.pop(origin, None)
+            self._store.save_source_cursor(origin, cursor)
+
+    def flush(self) -> None:
+        pending, self._pending_cursors = self._pending_cursors, {}
+        for origin, cursor in pending.items():
+            self._store.save_source_cursor(origin, cursor)
+        self._last_flush = self._clock()
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def record(self, event: CallEvent) -> Recorded | None:
+        """Put ``event`` into the history if it belongs there; None when it changed nothing
+        (a ring, a call recorded already, an outbound call to a stranger)."""
+        if event.direction is Direction.IN and event.state not in _OVER:
+            return None  # a ring is the popup's business; the call is recorded when it is over
+        cursor = _cursor_of(event)
+        number = self._lookup.parse(event.number, event.name)
+        contact = self._contact_for(number)
+        if event.direction is Direction.IN:
+            recorded = self._record_incoming(event, number, contact, cursor)
+        else:
+            recorded = self._record_outgoing(event, number, contact, cursor)
+        if recorded is None and cursor is not None:
+            self._pending_cursors[cursor[0]] = cursor[1]
+        elif cursor is not None:
+            self._pending_cursors.pop(cursor[0], None)
+        if self._pending_cursors and self._clock() - self._last_flush >= CURSOR_FLUSH_S:
+            self.flush()
+        return recorded
+
+    def _record_incoming(
+        self,
+        event: CallEvent,
+        number: CallerNumber,
+        contact: Contact | None,
+        cursor: tuple[str, str] | None,
+    ) -> Recorded | None:
+        if number.e164 is None and not number.withheld:
+            log.info("not recording a call from %r: %s", event.number, number.problem)
+            return None
+        outcome = Outcome.MISSED if event.state is CallState.MISSED else Outcome.TALKED
+        attempt = Attempt(Direction.IN, event.time, outcome, number_e164=number.e164)
+        contact_id = contact.id if contact is not None else None
+        attempt_id = self._store.record_call(
+            contact_id, attempt, event.source, _call_key(event), cursor=cursor
+        )
+        if attempt_id is None:
+            return None
+        return Recorded(attempt_id, contact_id, Direction.IN, outcome, wrap_up=False)
+
+    def _record_outgoing(
+        self,
+        event: CallEvent,
+        number: CallerNumber,
+        contact: Contact | None,
+        cursor: tuple[str, str] | None,
+    ) -> Recorded | None:
+        if contact is None:
+            return None  # only calls to people in the book are attempts worth a wrap-up
+        key = _call_key(event)
+        existing = self._store.call_attempt(event.source, key)
+        if existing is None:
+            answered = getattr(event, "answered", None)
+            outcome = Outcome.NO_ANSWER if answered is False else Outcome.UNKNOWN
+            attempt = Attempt(
+                Direction.OUT, event.time, outcome, reason=contact.reason, number_e164=number.e164
+            )
+            attempt_id = self._store.record_call(
+                contact.id, attempt, event.source, key, cursor=cursor
+            )
+            if attempt_id is None:
+                return None
+        else:
+            attempt_id, outcome = existing[0], existing[2].outcome
+            if cursor is not None:
+                self._store.save_source_cursor(*cursor)
+        wrap_up = (
+            event.state in _OVER
+            and not getattr(event, "catch_up", False)
+            and attempt_id not in self._wrapped
+        )
+        if wrap_up:
+            self._wrapped.add(attempt_id)
+        elif existing is not None:
+            return None  # seen before (ringing again, or read again): nothing new
+        return Recorded(attempt_id, contact.id, Direction.OUT, outcome, wrap_up)
+
+    def _contact_for(self, number: CallerNumber) -> Contact | None:
+        if number.e164 is None or number.withheld:
+            return None
+        rows = self._store.contacts_for_number(number.e164, attempts_limit=0)
+        tier, contacts = classify(number, rows)
+        if tier in (MatchTier.EXACT, MatchTier.SWITCHBOARD) and contacts:
+            return contacts[0]
+        return None
+
+
+def _call_key(event: CallEvent) -> str:
+    key = event.call_key or f"{event.source}:{event.number}"
+    return f"{key}@{int(event.time.timestamp())}"
+
+
+def _cursor_of(event: CallEvent) -> tuple[str, str] | None:
+    if isinstance(event, HistoryEvent) and event.origin and event.cursor:
+        return event.origin, event.cursor
+    return None

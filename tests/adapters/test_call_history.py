@@ -1,0 +1,247 @@
+"""What the softphones report ends up in the history: once, against the right contact, and an
+outbound call asks for its wrap-up exactly when the rep has just hung up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.call_history import CallHistory
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.sources.history import HISTORY_DIALECTS, HistorySource
+from desktop.adapters.store import NewContact, Store
+from desktop.core.dialects.end_of_call import HistoryEvent, history_event
+from desktop.core.events import CallEvent, CallState
+from desktop.core.models import Direction, Outcome, StoredNumber
+from desktop.core.numbers import NumberPolicy
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+JANE = "+14155550123"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def jane(store: Store) -> int:
+    return store.add_contact(
+        NewContact(
+            "Jane Doe",
+            company="Acme",
+            reason="Asked for the Q3 pricing sheet",
+            numbers=(StoredNumber("(415) 555-0123", JANE),),
+        )
+    )
+
+
+@pytest.fixture
+def history(store: Store) -> CallHistory:
+    lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+    return CallHistory(store, lookup)
+
+
+def logged(number: str, *, direction: Direction = Direction.OUT, answered: bool = True,
+           minutes_ago: float = 1, key: str = "1", catch_up: bool = False,
+           cursor: str = "", origin: str = "") -> HistoryEvent:  # fmt: skip
+    started = NOW - timedelta(minutes=minutes_ago)
+    event = history_event(
+        source="twinkle", direction=direction, answered=answered, number=number, name="",
+        started=started, ended=started + timedelta(seconds=40), key=key, where="twinkle.ch line 2",
+    )  # fmt: skip
+    return HistoryEvent(**{**event.__dict__, "catch_up": catch_up, "cursor": cursor,
+                           "origin": origin})  # fmt: skip
+
+
+def attempts(store: Store) -> list[tuple[object, ...]]:
+    return store.connection.execute(
+        "SELECT contact_id, direction, outcome, reason, number_e164, source FROM attempts "
+        "ORDER BY id"
+    ).fetchall()
+
+
+def test_an_outbound_call_to_a_contact_becomes_an_attempt_with_a_wrap_up(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    recorded = history.record(logged(f"sip:{JANE}@sip.example.com;user=phone"))
+
+    assert recorded is not None
+    assert (recorded.contact_id, recorded.direction, recorded.wrap_up) == (jane, Direction.OUT,
+                                                                          True)  # fmt: skip
+    # Why we called is carried over from the contact until the wrap-up says otherwise.
+    assert attempts(store) == [(jane, "out", "", "Asked for the Q3 pricing sheet", JANE, "twinkle")]
+    contact = store.contact(jane)
+    assert contact is not None and contact.last_contacted is not None
+
+
+def test_the_same_call_read_again_is_neither_stored_nor_wrapped_up_twice(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    assert history.record(logged(JANE)) is not None
+    assert history.record(logged(JANE)) is None
+    assert len(attempts(store)) == 1
+
+
+def test_an_unanswered_outbound_call_is_prefilled_no_answer(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    recorded = history.record(logged(JANE, answered=False))
+    assert recorded is not None and recorded.outcome is Outcome.NO_ANSWER
+    assert attempts(store)[0][2] == "no_answer"
+
+
+def test_an_outbound_call_to_a_stranger_is_not_an_attempt(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    assert history.record(logged("+14155550199")) is None
+    assert attempts(store) == []
+
+
+def test_missed_calls_are_history_known_or_not_but_extensions_are_not(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    incoming = Direction.IN
+    history.record(logged(JANE, direction=incoming, answered=False, key="a"))
+    history.record(logged("4155550199", direction=incoming, answered=False, key="b"))
+    history.record(logged("anonymous", direction=incoming, answered=False, key="c"))
+    history.record(logged("1002", direction=incoming, answered=False, key="d"))
+    history.record(logged(JANE, direction=incoming, answered=True, key="e"))
+
+    assert attempts(store) == [
+        (jane, "in", "missed", "", JANE, "twinkle"),
+        (None, "in", "missed", "", "+14155550199", "twinkle"),
+        (None, "in", "missed", "", None, "twinkle"),
+        (jane, "in", "talked", "", JANE, "twinkle"),
+    ]
+
+
+def test_a_missed_call_from_a_stranger_joins_them_when_they_become_a_contact(
+    store: Store, history: CallHistory
+) -> None:
+    history.record(logged("+14155550199", direction=Direction.IN, answered=False))
+    new_id = store.add_caller_as_contact(
+        NewContact("Bob", numbers=(StoredNumber("+14155550199", "+14155550199"),))
+    )
+    assert attempts(store)[0][0] == new_id
+
+
+def test_a_call_read_as_catch_up_is_recorded_without_a_wrap_up(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    recorded = history.record(logged(JANE, catch_up=True, minutes_ago=90))
+    assert recorded is not None and recorded.wrap_up is False
+    assert len(attempts(store)) == 1
+
+
+def test_a_ring_time_source_dialling_then_hanging_up(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    """MicroSIP writes an outbound call when dialling and again at its end."""
+    dialling = CallEvent("microsip", Direction.OUT, CallState.RINGING, JANE, "Jane Doe",
+                         NOW, call_key="microsip:4:1773156045")  # fmt: skip
+    first = history.record(dialling)
+    assert first is not None and first.wrap_up is False
+    assert history.record(dialling) is None
+
+    ended = history.record(CallEvent(**{**dialling.__dict__, "state": CallState.ENDED}))
+    assert ended is not None and ended.wrap_up is True
+    assert ended.attempt_id == first.attempt_id
+    assert history.record(CallEvent(**{**dialling.__dict__, "state": CallState.ENDED})) is None
+    assert len(attempts(store)) == 1
+
+
+def test_an_incoming_ring_records_nothing(store: Store, history: CallHistory, jane: int) -> None:
+    ring = CallEvent("microsip", Direction.IN, CallState.RINGING, JANE, "", NOW, "microsip:1:1")
+    assert history.record(ring) is None
+    assert attempts(store) == []
+
+
+def test_the_wrap_up_saves_the_outcome_and_makes_the_reason_current(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    recorded = history.record(logged(JANE))
+    assert recorded is not None
+
+    assert store.save_wrap_up(
+        recorded.attempt_id, Outcome.VOICEMAIL, "Left my direct line", "Renewal due in May"
+    )
+
+    assert attempts(store)[0][2:4] == ("voicemail", "Renewal due in May")
+    contact = store.contact(jane)
+    assert contact is not None
+    assert contact.reason == "Renewal due in May"
+    assert contact.attempts[0].message == "Left my direct line"
+    assert store.awaiting_callback() == [jane]
+
+
+def test_log_positions_are_stored_with_the_calls_they_came_with(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    history.record(logged(JANE, cursor='{"at":1}', origin="twinkle:/h/twinkle.ch"))
+    assert store.source_cursor("twinkle:/h/twinkle.ch") == '{"at":1}'
+
+    # A call that records nothing moves the position too, written now and then.
+    history.record(logged("+14155550199", key="2", cursor='{"at":2}',
+                          origin="twinkle:/h/twinkle.ch"))  # fmt: skip
+    assert history.cursor_for("twinkle:/h/twinkle.ch") == '{"at":2}'
+    history.flush()
+    assert store.source_cursor("twinkle:/h/twinkle.ch") == '{"at":2}'
+
+
+def asterisk_line(n: int, src: str, dst: str, context: str, start: float,
+                  answered: bool) -> bytes:  # fmt: skip
+    def gmt(t: float) -> str:
+        return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    answer = f'"{gmt(start + 3)}"' if answered else ""
+    status = "ANSWERED" if answered else "NO ANSWER"
+    return (
+        f'"","{src}","{dst}","{context}","""X"" <{src}>","PJSIP/a","PJSIP/b","Dial","x",'
+        f'"{gmt(start)}",{answer},"{gmt(start + 30)}",30,{27 if answered else 0},"{status}",'
+        f'"DOCUMENTATION","{int(start)}.{n}",""\n'
+    ).encode()
+
+
+def run_app_session(log: Path, store: Store, history: CallHistory) -> list[object]:
+    """What CallerCardApp does with one watched log: resume, start, record, stop."""
+    results: list[object] = []
+    source = HistorySource(
+        log, HISTORY_DIALECTS["asterisk"], lambda e: results.append(history.record(e)), print
+    )
+    stored = history.cursor_for(source.origin)
+    source.resume_from(stored)
+    source.start()
+    if stored is None:
+        history.remember_position(source.origin, source.cursor)
+    source.stop()
+    history.flush()
+    return [r for r in results if r is not None]
+
+
+def test_calls_made_while_the_app_was_down_become_history_without_windows(
+    tmp_path: Path, store: Store, history: CallHistory, jane: int
+) -> None:
+    log = tmp_path / "Master.csv"
+    now = time.time()
+    log.write_bytes(asterisk_line(1, "+14155550100", "1001", "from-trunk", now - 3600, True))
+    assert run_app_session(log, store, history) == []  # first watch: a baseline
+
+    with log.open("ab") as handle:  # the app is not running
+        handle.write(asterisk_line(2, JANE, "1001", "from-trunk", now - 600, False))
+        handle.write(asterisk_line(3, "1001", JANE, "from-internal", now - 300, True))
+
+    recorded = run_app_session(log, store, history)
+    assert [(r.direction, r.outcome, r.wrap_up) for r in recorded] == [  # type: ignore[attr-defined]
+        (Direction.IN, Outcome.MISSED, False),
+        (Direction.OUT, Outcome.UNKNOWN, False),
+    ]
+    assert run_app_session(log, store, history) == []  # and a third start adds nothing
+    assert [a[:3] for a in attempts(store)] == [(jane, "in", "missed"), (jane, "out", "")]

@@ -1,0 +1,59 @@
+"""Settings offers the softphones found on this machine, one checkbox each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.settings import Settings, WatchedSource
+from desktop.adapters.sources.detect import detect_softphones
+from desktop.qt.settings_window import SettingsWindow
+
+
+def test_detected_softphones_are_offered_and_the_checked_ones_watched(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    twinkle = home / ".twinkle" / "twinkle.ch"
+    twinkle.parent.mkdir(parents=True)
+    twinkle.write_text("# time_start|time_answer|\n")
+    legacy = home / ".local/share/linphone/call-history.db"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_bytes(b"SQLite format 3\x00")
+    jitsi = home / ".jitsi/history_ver1.0/callhistory/default/default"
+    jitsi.mkdir(parents=True)
+    already = WatchedSource("twinkle", str(twinkle))
+    window = SettingsWindow(Settings(sources=(already,)), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.detect = lambda: detect_softphones(home=home, env={}, platform="linux", root=tmp_path)
+    window.show()
+
+    qtbot.mouseClick(window.detect_button, Qt.MouseButton.LeftButton)
+
+    offered = [window.detected.item(i) for i in range(window.detected.count())]
+    assert [item.text() for item in offered] == [
+        f"Linphone ≤ 5.1 call history (call-history.db) — {legacy}",
+        f"Jitsi call history (callhistory folder) — {jitsi}",
+    ]  # the Twinkle log is watched already
+    assert all(item.checkState() is Qt.CheckState.Checked for item in offered)
+    offered[1].setCheckState(Qt.CheckState.Unchecked)  # "I do not use Jitsi"
+    qtbot.mouseClick(window.watch_detected, Qt.MouseButton.LeftButton)
+
+    assert window.current().sources == (already, WatchedSource("linphone-legacy", str(legacy)))
+    assert window.detected.count() == 1  # Jitsi stays on offer
+
+
+def test_nothing_found_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.detect = lambda: detect_softphones(home=tmp_path, env={}, platform="linux",
+                                              root=tmp_path)  # fmt: skip
+    window.show()
+
+    qtbot.mouseClick(window.detect_button, Qt.MouseButton.LeftButton)
+
+    assert window.detected.isHidden()
+    assert "No other softphone call logs" in window.detect_note.text()

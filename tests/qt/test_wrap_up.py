@@ -1,0 +1,321 @@
+"""The wrap-up after an outbound call: prefilled, quick to answer by mouse or keyboard, saved
+into the store, and never in the way of what the rep is typing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.store import NewContact, Store
+from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
+from desktop.qt.wrap_up import WrapUp, WrapUpResult, call_line
+from tests.conftest import PYTHON, REPO, python_env
+
+NOW = datetime(2026, 3, 10, 16, 30, tzinfo=UTC)
+SHOTS = REPO / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    yield store
+    store.close()
+
+
+def jane(store: Store) -> tuple[Contact, int, Attempt]:
+    """A contact with a call just recorded against her, as CallHistory leaves it."""
+    contact_id = store.add_contact(
+        NewContact(
+            "Jane Doe",
+            company="Acme",
+            reason="Asked for the Q3 pricing sheet",
+            numbers=(StoredNumber("+14155550123", "+14155550123"),),
+        )
+    )
+    attempt = Attempt(
+        Direction.OUT,
+        NOW - timedelta(minutes=2),
+        reason="Asked for the Q3 pricing sheet",
+        number_e164="+14155550123",
+    )
+    attempt_id = store.record_call(contact_id, attempt, "twinkle", "twinkle:1@1")
+    assert attempt_id is not None
+    contact = store.contact(contact_id)
+    assert contact is not None
+    return contact, attempt_id, attempt
+
+
+def open_wrap_up(qtbot: QtBot, store: Store, outcome: Outcome = Outcome.UNKNOWN) -> WrapUp:
+    contact, attempt_id, attempt = jane(store)
+    if outcome is not Outcome.UNKNOWN:
+        attempt = Attempt(attempt.direction, attempt.at, outcome, reason=attempt.reason,
+                          number_e164=attempt.number_e164)  # fmt: skip
+    window = WrapUp(attempt_id, contact, attempt, now=NOW)
+    qtbot.addWidget(window)
+    window.saved.connect(lambda r: store.save_wrap_up(r.attempt_id, r.outcome, r.message, r.reason))
+    window.reveal()
+    return window
+
+
+def stored(store: Store) -> tuple[object, ...]:
+    row = store.connection.execute(
+        "SELECT a.outcome, a.message, a.reason, c.reason FROM attempts a "
+        "JOIN contacts c ON c.id = a.contact_id"
+    ).fetchone()
+    return tuple(row)
+
+
+def test_it_is_prefilled_with_why_we_called_and_saves_with_three_clicks(
+    qtbot: QtBot, store: Store
+) -> None:
+    window = open_wrap_up(qtbot, store)
+    assert window.reason.text() == "Asked for the Q3 pricing sheet"
+    assert window.call.text() == "Called +1 415-555-0123, today 16:28"
+    assert not window.save_button.isEnabled()  # nothing picked yet
+    assert window.hint.isVisible()
+
+    qtbot.mouseClick(window.buttons[Outcome.VOICEMAIL], Qt.MouseButton.LeftButton)
+    window.message.setPlainText("Left my direct line; will send the sheet")
+    window.reason.setText("Pricing sheet, then a demo")
+    with qtbot.waitSignal(window.saved) as saved:
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+
+    assert saved.args == [
+        WrapUpResult(window.attempt_id, Outcome.VOICEMAIL,
+                     "Left my direct line; will send the sheet", "Pricing sheet, then a demo")
+    ]  # fmt: skip
+    message, reason = "Left my direct line; will send the sheet", "Pricing sheet, then a demo"
+    assert stored(store) == ("voicemail", message, reason, reason)
+    assert not window.isVisible()
+
+
+def test_an_unanswered_call_comes_preselected(qtbot: QtBot, store: Store) -> None:
+    window = open_wrap_up(qtbot, store, Outcome.NO_ANSWER)
+    assert window.outcome() is Outcome.NO_ANSWER
+    assert window.save_button.isEnabled()
+
+    window.reason.setFocus()
+    with qtbot.waitSignal(window.saved):
+        qtbot.keyClick(window.reason, Qt.Key.Key_Return)
+    assert stored(store)[0] == "no_answer"
+
+
+def test_the_keyboard_reaches_everything(qtbot: QtBot, store: Store) -> None:
+    window = open_wrap_up(qtbot, store)
+    window.activateWindow()  # the rep clicked it, or switched to it
+    qtbot.waitUntil(window.isActiveWindow)
+
+    # Alt+letter picks an outcome (a mnemonic each; QTest cannot press them, a person can)
+    keys = [QKeySequence.mnemonic(b.text()).toString() for b in window.buttons.values()]
+    assert keys == ["Alt+V", "Alt+N", "Alt+G", "Alt+T"]
+    # Tab walks from the outcomes to the message, the reason and the buttons
+    window.buttons[Outcome.VOICEMAIL].setFocus()
+    visited = []
+    for _ in range(8):
+        focused = QApplication.focusWidget()
+        visited.append(focused)
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert {window.message, window.reason, window.skip_button} <= set(visited)
+    window.buttons[Outcome.TALKED].setFocus()
+    qtbot.keyClick(window.buttons[Outcome.TALKED], Qt.Key.Key_Space)
+    assert window.outcome() is Outcome.TALKED
+    with qtbot.waitSignal(window.saved):
+        qtbot.keyClick(window.message, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert stored(store)[0] == "talked"
+
+
+def test_escape_or_closing_skips_and_changes_nothing(qtbot: QtBot, store: Store) -> None:
+    window = open_wrap_up(qtbot, store)
+    skipped: list[object] = []
+    window.skipped.connect(skipped.append)
+
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    window.close()
+
+    assert skipped == [window.attempt_id]
+    assert stored(store) == ("", "", "Asked for the Q3 pricing sheet",
+                             "Asked for the Q3 pricing sheet")  # fmt: skip
+
+
+def test_caller_text_is_shown_as_plain_text(qtbot: QtBot) -> None:
+    contact = Contact(id=1, name="<b>Bob</b> & Sons", company="<i>Evil</i> Ltd",
+                      reason="<script>x</script>")  # fmt: skip
+    window = WrapUp(1, contact, Attempt(Direction.OUT, NOW), now=NOW)
+    qtbot.addWidget(window)
+    assert window.who.textFormat() is Qt.TextFormat.PlainText
+    assert window.who.text() == "<b>Bob</b> & Sons · <i>Evil</i> Ltd"
+    assert window.reason.text() == "<script>x</script>"
+
+
+def test_it_appears_without_taking_the_keyboard(qtbot: QtBot, store: Store) -> None:
+    window = open_wrap_up(qtbot, store)
+    assert window.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert not window.isModal()
+    assert QApplication.activeWindow() is not window
+
+
+def test_the_call_line_names_the_day_when_it_was_not_today() -> None:
+    attempt = Attempt(Direction.OUT, NOW - timedelta(days=1), number_e164="+442079460321")
+    assert call_line(attempt, NOW) == "Called +44 20 7946 0321, Mon 9 Mar 16:30"
+
+
+@pytest.mark.xvfb
+def test_on_a_real_display_it_keeps_the_typists_focus_and_looks_right(
+    xvfb_display: str,
+) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "tests.qt.show_wrap_up_demo", str(SHOTS)],
+        env=python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb"),
+        cwd=REPO, capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert report["platform"] == "xcb"
+    assert report["editor_active_before"] is True
+    assert report["editor_active_after"] is True
+    assert report["wrap_up_active"] is False
+    assert report["typed"] == "typed after the call"
+    x, y, width, height = report["geometry"]
+    screen_width, _screen_height = report["screen"]
+    assert x + width <= screen_width and y >= 0  # top-right, on screen
+    assert x > screen_width / 2
+    assert 250 <= height <= 420  # everything fits without a cramped or towering window
+    assert report["reason"] == "Asked for the Q3 pricing sheet after the webinar"
+    assert report["save_enabled"] is True
+    assert report["dark_save_enabled"] is False
+    assert report["hint_visible_when_nothing_picked"] is True
+    assert (SHOTS / "wrap_up.png").stat().st_size > 5000
+    assert shutil.which("Xvfb")
+
+
+# --- the whole loop, in the real app ---------------------------------------------------------
+
+
+class HistoryApp:
+    """The app as a child process (offscreen) watching an Asterisk log, with Jane in its book."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.data = tmp / "data"
+        self.log = tmp / "cdr-csv" / "Master.csv"
+        self.trace = tmp / "trace.jsonl"
+        self.proc: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        self.trace.unlink(missing_ok=True)
+        self.proc = subprocess.Popen(
+            [PYTHON, "-m", "desktop", "--data-dir", str(self.data), "--region", "US",
+             "--background", "--watch", f"asterisk:{self.log}", "--trace", str(self.trace)],
+            env=python_env(QT_QPA_PLATFORM="offscreen"), cwd=REPO,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.wait(lambda: self.trace.exists() and '"ready"' in self.trace.read_text(), "ready")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc.communicate()
+        self.proc = None
+
+    def wait(self, done: Callable[[], bool], what: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if done():
+                return
+            if self.proc is not None and self.proc.poll() is not None:
+                pytest.fail(f"the app exited waiting for {what}: {self.proc.communicate()[1]}")
+            time.sleep(0.05)
+        pytest.fail(f"timed out waiting for {what}")
+
+    def app_log(self) -> str:
+        path = self.data / "callercard.log"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
+    def calls(self) -> list[tuple[object, ...]]:
+        conn = sqlite3.connect(f"file:{self.data / 'callercard.sqlite3'}?mode=ro", uri=True)
+        try:
+            return conn.execute(
+                "SELECT c.name, a.direction, a.outcome, a.number_e164 FROM attempts a "
+                "LEFT JOIN contacts c ON c.id = a.contact_id WHERE a.source = 'asterisk' "
+                "ORDER BY a.at"
+            ).fetchall()
+        finally:
+            conn.close()
+
+    def append(self, line: bytes) -> None:
+        with self.log.open("ab") as handle:
+            handle.write(line)
+
+
+def cdr(n: int, src: str, dst: str, context: str, minutes_ago: float, answered: bool) -> bytes:
+    start = time.time() - minutes_ago * 60
+
+    def gmt(t: float) -> str:
+        return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    answer = f'"{gmt(start + 3)}"' if answered else ""
+    status = "ANSWERED" if answered else "NO ANSWER"
+    return (
+        f'"","{src}","{dst}","{context}","""X"" <{src}>","PJSIP/a","PJSIP/b","Dial","x",'
+        f'"{gmt(start)}",{answer},"{gmt(start + 30)}",30,{27 if answered else 0},"{status}",'
+        f'"DOCUMENTATION","{int(start)}.{n}",""\n'
+    ).encode()
+
+
+@pytest.fixture
+def history_app(tmp_path: Path) -> Iterator[HistoryApp]:
+    app = HistoryApp(tmp_path)
+    app.data.mkdir(parents=True)
+    store = Store.open(app.data / "callercard.sqlite3")
+    jane(store)
+    store.close()
+    app.log.parent.mkdir(parents=True)
+    app.log.write_bytes(cdr(1, "+14155550100", "1001", "from-trunk", 120, True))
+    yield app
+    app.stop()
+
+
+def test_the_app_records_calls_asks_for_the_wrap_up_and_catches_up_after_a_restart(
+    history_app: HistoryApp,
+) -> None:
+    app = history_app
+    app.start()
+    app.append(cdr(2, "1001", "+14155550123", "from-internal", 1, True))  # we call Jane
+    app.append(cdr(3, "+14155550177", "1001", "from-trunk", 0.5, False))  # a stranger, missed
+
+    app.wait(lambda: "wrap-up shown for attempt" in app.app_log(), "the wrap-up")
+    app.wait(lambda: len(app.calls()) == 2, "two calls in the history")
+    app.stop()
+
+    app.append(cdr(4, "+14155550123", "1001", "from-trunk", 0.2, False))  # Jane, while down
+    app.start()
+    app.wait(lambda: len(app.calls()) == 3, "the call that came while the app was down")
+    app.stop()
+    app.start()
+    time.sleep(1.0)
+    app.stop()
+
+    assert app.calls() == [
+        ("Jane Doe", "out", "", "+14155550123"),
+        (None, "in", "missed", "+14155550177"),
+        ("Jane Doe", "in", "missed", "+14155550123"),
+    ]
+    assert app.app_log().count("wrap-up shown for attempt") == 1  # none for the catch-up
