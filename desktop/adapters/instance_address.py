@@ -61,7 +61,13 @@ def instance_address(data_dir: Path) -> str:
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     # The spec requires an absolute path; anything else is a broken session, not a place to use.
     if runtime and Path(runtime).is_absolute() and Path(runtime).is_dir():
-        candidate = Path(runtime) / "callercard" / name
+        base = Path(runtime)
+        flatpak_id = os.environ.get("FLATPAK_ID", "")
+        if flatpak_id:
+            # Each `flatpak run` gets a private runtime dir; only app/<id>/ is shared by all
+            # instances of the app, so the hook's process can reach the tray app's socket.
+            base = base / "app" / flatpak_id
+        candidate = base / "callercard" / name
         if len(os.fsencode(candidate)) <= _MAX_SOCKET_PATH:
             ensure_private_dir(candidate.parent)
             return str(candidate)

@@ -30,7 +30,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -289,7 +288,10 @@ class PlaceIndexBuild:
 
 
 def build_command(out_path: Path) -> list[str]:
-    """The child's command line. A frozen build must map this onto its own executable."""
+    """The child's command line: this interpreter, or the frozen bundle's own executable."""
+    if getattr(sys, "frozen", False):
+        # desktop.cli.FROZEN_PLACES_VERB; importing the CLI here would be a cycle for nothing.
+        return [sys.executable, "_build-place-index", str(out_path)]
     return [sys.executable, "-m", "desktop.adapters.places", "build", str(out_path)]
 
 
@@ -357,6 +359,8 @@ def build_place_index(out_path: Path) -> BuildResult:
     started = time.perf_counter()
     # An unwritable destination fails here, before the 300 ms data import.
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # build time only: it pulls in shutil, random and the compressors
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -461,3 +461,25 @@ def test_the_client_imports_no_qt_and_nothing_outside_the_stdlib() -> None:
     assert {"dataclasses", "inspect", "hashlib"}.isdisjoint(out)
     stdlib = set(sys.stdlib_module_names) | {"desktop", "__main__", "_distutils_hack"}
     assert {name for name in out if not name.startswith("__editable__")} <= stdlib
+
+
+def test_inside_flatpak_the_socket_is_in_the_app_shared_runtime_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from desktop.adapters.instance_address import instance_address
+
+    # A short base: a socket path must fit in 108 bytes, and pytest's tmp_path is long.
+    runtime = Path(tempfile.mkdtemp(prefix="rt", dir="/tmp"))
+    (runtime / "app" / "io.callercard.CallerCard").mkdir(parents=True, mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("FLATPAK_ID", "io.callercard.CallerCard")
+    address = instance_address(tmp_path / "data")
+    try:
+        shared = runtime / "app" / "io.callercard.CallerCard" / "callercard"
+        assert address.startswith(str(shared))
+    finally:
+        import shutil
+
+        shutil.rmtree(runtime)
