@@ -5,6 +5,10 @@ Processes, as in real life: a writer process appends MicroSIP ring lines to micr
 notifications (the physical floor); the app (`python -m desktop --watch microsip:… --trace …`)
 writes monotonic timestamps per stage. All three use CLOCK_MONOTONIC, so they compare.
 
+The same for Linphone: a writer process inserts calls into linphone.db as liblinphone does at
+the INVITE, in its default rollback-journal mode and in WAL mode, and the app watches the
+database (`--watch linphone:…`).
+
 Also: `callercard ring` hook → popup, lookup cost at 100k and 1M contacts, idle RSS and
 start-up to tray-ready. Figures only; nothing here asserts a time.
 
@@ -250,6 +254,125 @@ def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
             "ratio_p99": ratio_p99, "missing": missing, "rss_idle_mb": rss_idle}  # fmt: skip
 
 
+LINPHONE_INOTIFY_READER = r"""
+import os, sys, time
+from inotify_simple import INotify, flags
+folder = sys.argv[1]; out = open(sys.argv[2], "w", buffering=1)
+names = {"linphone.db", "linphone.db-journal", "linphone.db-wal"}
+ino = INotify()
+ino.add_watch(folder, flags.MODIFY | flags.CLOSE_WRITE | flags.CREATE | flags.DELETE)
+print("ready", flush=True)
+while True:
+    for event in ino.read():
+        t = time.monotonic_ns()
+        if event.name in names:
+            out.write(f"{t}\n")
+"""
+
+LINPHONE_WRITER = r"""
+import json, random, sys, time
+from pathlib import Path
+from desktop.adapters.sources.linphone_db import LinphoneLikeWriter
+from desktop.core.dialects.linphone import CallStatus
+path, mode, plan_file, log_file, gap_lo, gap_hi = sys.argv[1:7]
+writer = LinphoneLikeWriter(Path(path), journal_mode=mode)
+log = open(log_file, "w", buffering=1)
+rng = random.Random(3)
+for remote in json.load(open(plan_file)):
+    t_begin = time.monotonic_ns()
+    row = writer.ring(remote, "Bench Caller")  # liblinphone's insert at the INVITE
+    t_commit = time.monotonic_ns()
+    log.write(json.dumps([remote, t_begin, t_commit]) + "\n")
+    time.sleep(0.15)
+    writer.end(row, CallStatus.MISSED)
+    time.sleep(rng.uniform(float(gap_lo), float(gap_hi)))
+writer.close()
+"""
+
+
+def bench_linphone_rings(args: argparse.Namespace, work: Path, numbers: list[str],
+                         env: dict[str, str], mode: str) -> dict[str, object]:  # fmt: skip
+    """linphone.db insert → popup, with the same store and the same measuring as MicroSIP's.
+
+    A writer process inserts each call as liblinphone does at the INVITE (address, call row and
+    "started" event in one transaction) into a database in ``mode`` ("delete" is liblinphone's
+    default rollback journal; "wal" is what a build configured for WAL writes)."""
+    folder = work / f"linphone-{mode}"
+    folder.mkdir()
+    db = folder / "linphone.db"
+    from desktop.adapters.sources.linphone_db import LinphoneLikeWriter
+
+    LinphoneLikeWriter(db, journal_mode=mode).close()  # the schema, as Linphone's first start
+    trace = work / f"trace-linphone-{mode}.jsonl"
+    inotify_log = work / f"inotify-linphone-{mode}.log"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", LINPHONE_INOTIFY_READER, str(folder), str(inotify_log)],
+        stdout=subprocess.PIPE,
+    )
+    assert reader.stdout is not None
+    reader.stdout.readline()
+    app = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--data-dir", str(work / "data"), "--region", "US",
+         "--background", "--watch", f"linphone:{db}", "--trace", str(trace)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    wait_for(lambda: any(r["stage"] == "ready" for r in read_trace(trace)), 30, "the app")
+    time.sleep(2.0)
+    rng = random.Random(13)
+    plan = []
+    for i in range(args.linphone_rings):
+        if i % 10 == 7:
+            number = f"+1628555{rng.randrange(10**4):04d}"
+        else:
+            number = numbers[rng.randrange(len(numbers))]
+        plan.append(f"sip:{number}@sip.example.com;user=phone")
+    plan_file = work / f"plan-linphone-{mode}.json"
+    plan_file.write_text(json.dumps(plan))
+    writes_log = work / f"writes-linphone-{mode}.jsonl"
+    subprocess.run([sys.executable, "-c", LINPHONE_WRITER, str(db), mode, str(plan_file),
+                    str(writes_log), "0.3", "0.5"], check=True, env=env)  # fmt: skip
+    time.sleep(1.0)
+    stop_app(app)
+    reader.kill()
+    reader.wait()
+    writes = [json.loads(line) for line in writes_log.read_text().splitlines()]
+    records = read_trace(trace)
+    shown = shown_by_caller(records)
+    read = stage_by_caller(records, "read")
+    matched = stage_by_caller(records, "matched")
+    notified = sorted(int(x) for x in inotify_log.read_text().split())
+    e2e, from_begin, bare = [], [], []
+    stages: dict[str, list[float]] = {"commit → source read+parsed": [],
+                                      "read → card matched": [], "matched → popup painted": []}
+    missing = 0
+    for remote, t_begin, t_commit in writes:
+        t_shown = shown.get(remote)
+        t_notify = next((t for t in notified if t >= t_begin), None)
+        if t_shown is None or t_notify is None or remote not in read or remote not in matched:
+            missing += 1
+            print(f"  no popup traced for {remote} (read: {remote in read}, matched: "
+                  f"{remote in matched}, inotify: {t_notify is not None})")
+            continue
+        e2e.append((t_shown - t_commit) / 1e6)
+        from_begin.append((t_shown - t_begin) / 1e6)
+        bare.append((t_notify - t_begin) / 1e6)
+        stages["commit → source read+parsed"].append((read[remote] - t_commit) / 1e6)
+        stages["read → card matched"].append((matched[remote] - read[remote]) / 1e6)
+        stages["matched → popup painted"].append((t_shown - matched[remote]) / 1e6)
+    label = "rollback journal, liblinphone's default" if mode == "delete" else "WAL"
+    print(f"\nLinphone linphone.db insert → popup painted ({len(plan)} rings, "
+          f"{len(numbers):,} contacts, {label}, "
+          f"{'xcb on Xvfb' if env.get('DISPLAY') else 'offscreen'}):")  # fmt: skip
+    for name, values in stages.items():
+        summary(f"  stage: {name}", values)
+    s_e2e = summary("insert committed → popup painted", e2e)
+    s_begin = summary("insert begun → popup painted", from_begin)
+    s_bare = summary("insert begun → bare inotify notification", bare)
+    if missing:
+        print(f"rings with no popup traced: {missing}")
+    return {"e2e": s_e2e, "from_begin": s_begin, "bare": s_bare, "missing": missing}
+
+
 def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
                env: dict[str, str]) -> dict[str, object]:  # fmt: skip
     data_dir = work / "data"
@@ -334,6 +457,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rings", type=int, default=200)
     parser.add_argument("--hook-rings", type=int, default=40)
+    parser.add_argument("--linphone-rings", type=int, default=100, help="per journal mode")
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--big", type=int, default=1_000_000, help="second lookup size")
     parser.add_argument("--offscreen", action="store_true", help="no Xvfb, Qt offscreen")
@@ -348,6 +472,9 @@ def main() -> int:
         numbers = build_book(work / "data" / "callercard.sqlite3", args.contacts)
         print(f"built a {args.contacts:,}-contact store in {time.perf_counter() - t:.1f} s")
         results["file"] = bench_file_rings(args, work, numbers, env)
+        results["linphone"] = {
+            mode: bench_linphone_rings(args, work, numbers, env, mode) for mode in ("delete", "wal")
+        }
         results["hook"] = bench_hook(args, work, numbers, env)
         results["startup"] = bench_startup(work, env, 10)
         results["lookup"] = bench_lookup(work, sorted({args.contacts, args.big}))

@@ -77,29 +77,75 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="", help="the display name the phone showed")
     p.add_argument("--json", action="store_true", help="print the card as one JSON object")
 
+    p = verbs.add_parser("search", help="find contacts by name, company, notes or digits")
+    _add_common(p, top=False)
+    p.add_argument("query", metavar="QUERY", nargs="?", default="",
+                   help='words and number fragments, e.g. "mike 415" or 0142')  # fmt: skip
+    p.add_argument("--days", type=int, metavar="N", help="only people called in the last N days")
+    p.add_argument("--awaiting", action="store_true",
+                   help="only people we left a message for who have not called back")  # fmt: skip
+    p.add_argument("--referral", action="store_true", help="only people with a referral")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results")
+    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+
     for verb, text in (("ring", "tell the running app a call is ringing (for softphone hooks)"),
                        ("end", "tell the running app a call has ended")):  # fmt: skip
         p = verbs.add_parser(verb, help=text)
         _add_common(p, top=False)
         p.add_argument("caller_id", metavar="CALLER_ID", nargs="?", default="")
+        # Jitsi splits its command line at spaces, so a display name put last arrives in words.
+        p.add_argument("name_words", nargs="*", metavar="NAME", help=argparse.SUPPRESS)
         p.add_argument("--name", default="", help="the caller's display name, if the phone has it")
         p.add_argument("--source", default="hook", help="which softphone sent it (for the trace)")
+    p = verbs.add_parser("events", help="print the call events a softphone's file holds")
+    _add_common(p, top=False)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", default="auto", metavar="NAME",
+                   help="the file's format, or auto to tell it from the content (default)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p = verbs.add_parser("hook-url", help="the loopback URL for softphones that open URLs")
+    _add_common(p, top=False)
+    p.add_argument("--enable", action="store_true", help="turn it on (off by default)")
+    p.add_argument("--disable", action="store_true", help="turn it off")
+    p.add_argument("--port", type=int, metavar="N", help="listen on 127.0.0.1:N (47123)")
+    p.add_argument("--new-token", action="store_true", help="replace the secret in the URLs")
     p = verbs.add_parser("quit", help="ask the running app to quit")
     _add_common(p, top=False)
     return parser
 
 
+# A frozen bundle has no `python -m`: its child processes re-run the executable with this
+# verb first. Not in the parser, so it never shows in --help.
+FROZEN_PLACES_VERB = "_build-place-index"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] == [FROZEN_PLACES_VERB]:
+        from desktop.adapters.places import main as places_main
+
+        return places_main(["build", *raw[1:]])
+    args = build_parser().parse_args(raw)
     try:
         if args.verb in ("ring", "end", "quit"):
             from desktop.cli_ring import send_ring
 
             return send_ring(args)
+        if args.verb == "hook-url":
+            from desktop.adapters.paths import resolve_paths
+            from desktop.adapters.url_endpoint import run_command
+
+            return run_command(args, resolve_paths(args.data_dir).data_dir)
+        if args.verb == "events":
+            from desktop.cli_events import print_events
+
+            return print_events(args)
         if args.verb == "import":
             return _import(args)
         if args.verb == "lookup":
             return _lookup(args)
+        if args.verb == "search":
+            return _search(args)
         from desktop.qt.app import run_app
 
         return run_app(args)
@@ -177,4 +223,47 @@ def _lookup(args: argparse.Namespace) -> int:
     if card.number.e164 is None and not card.number.withheld:
         print(f"callercard: {card.number.problem or 'not a phone number'}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    import json
+
+    from desktop.core.card import why_we_called
+    from desktop.core.card_text import attempt_line
+    from desktop.core.search_query import SearchFilters, hit_json, parse_query
+
+    if args.days is not None and args.days < 0:
+        raise CliError("search: --days wants a number of days, 0 or more")
+    filters = SearchFilters(days=args.days, awaiting_callback=args.awaiting,
+                            has_referral=args.referral)  # fmt: skip
+    query = parse_query(args.query, filters)
+    _paths, _settings, store, _region = open_context(args)
+    try:
+        hits = store.search(query, limit=max(1, args.limit))
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"query": args.query, "results": [hit_json(h) for h in hits]},
+                         ensure_ascii=False, indent=2))  # fmt: skip
+        return 0
+    if not query.searchable:
+        hint = "nothing to search for"
+        if query.short_fragments:
+            hint = "type at least 3 digits of a number"
+        print(f"callercard: {hint}", file=sys.stderr)
+        return 0
+    for hit in hits:
+        contact = hit.contact
+        role = ", ".join(p for p in (contact.title, contact.company) if p)
+        print(" — ".join(p for p in (contact.name or contact.company, role) if p))
+        numbers = ", ".join(n.e164 or n.raw for n in contact.numbers)
+        if numbers:
+            print(f"  {numbers}")
+        why = why_we_called(contact)
+        if why:
+            print(f"  Why we called: {why}")
+        if contact.attempts:
+            print(f"  Last: {attempt_line(contact.attempts[0])}")
+    print(f"{len(hits)} found", file=sys.stderr)
     return 0

@@ -2,18 +2,41 @@
 
 A softphone waits for its hook (MicroSIP up to 10 s, delaying "180 Ringing"; Twinkle blocks
 call setup), so this hands the message over or starts the app, and returns at once.
+
+Each softphone calls its hook in its own shape (docs/softphone-hooks.md has the recipes):
+
+* MicroSIP appends the SIP user part of the caller as the last argument, and nothing else:
+  ``callercard ring --source microsip --`` becomes ``... -- +14155550123``.
+* Zoiper substitutes ``{number}`` into the command it runs.
+* Jitsi substitutes ``${caller.address}`` and ``${caller.name}``, then splits the command at
+  every space, so a name arrives as several words after the number: they are joined again.
+* Twinkle passes nothing on the command line: the caller is in the environment
+  (``SIP_FROM_USER``, ``SIP_FROM_DISPLAY``, ``SIP_FROM``; ``SIP_TO_*`` when we hung up, since
+  the message is then our own BYE), with the trigger in ``TWINKLE_TRIGGER`` and the SIP
+  Call-ID in ``SIP_CALL_ID``. Twinkle reads the hook's standard output until it closes, so
+  nothing is printed there, and nothing started from here keeps it open.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
+from collections.abc import Mapping, Sequence
 
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, deliver, ring_or_launch
 from desktop.adapters.paths import resolve_paths
 from desktop.core.ipc import End, Quit, Ring
+
+# Triggers whose SIP message was sent by us, so the remote party is in To, not From
+# (Twinkle src/call_script.cpp callers: our INVITE for out_call*, our BYE for local_release).
+_TWINKLE_REMOTE_IN_TO = frozenset(
+    {"out_call", "out_call_answered", "out_call_failed", "local_release"}
+)
+_MAX_FIELD = 512  # longer than any caller ID or display name a phone shows
 
 
 def send_ring(args: argparse.Namespace) -> int:
@@ -30,18 +53,124 @@ def _send(args: argparse.Namespace) -> int:
     if args.verb == "quit":
         result = deliver(instance_address(paths.data_dir), Quit())
         return 0 if result.status in (SendStatus.DELIVERED, SendStatus.NO_INSTANCE) else 1
-    caller_id = args.caller_id.strip()
-    if args.verb == "end":
-        if not caller_id:
-            print("callercard: end needs the CALLER_ID of the call that ended", file=sys.stderr)
-            return 2
-        result = deliver(instance_address(paths.data_dir), End(caller_id=caller_id))
+    message = hook_message(
+        args.verb,
+        caller_id=args.caller_id,
+        name_words=getattr(args, "name_words", None) or (),
+        name=args.name,
+        source=args.source,
+        environ=os.environ,
+        t_ns=t_ns,
+    )
+    if isinstance(message, str):
+        print(f"callercard: {message}", file=sys.stderr)
+        return 2
+    if isinstance(message, End):
+        result = deliver(instance_address(paths.data_dir), message)
         if result.status is SendStatus.NO_INSTANCE:
             return 0  # nothing is showing, so nothing needs closing
     else:
-        ring = Ring(caller_id=caller_id, name=args.name, source=args.source, t_ns=t_ns)
-        result = ring_or_launch(paths.data_dir, ring)
+        # The app this may start must not inherit the softphone's descriptors: Twinkle waits
+        # for its pipe to close before it lets the phone ring.
+        stop_passing_on_inherited_descriptors()
+        result = ring_or_launch(paths.data_dir, message)
     if not result.ok:
         print(f"callercard: {result.detail or result.status.value}", file=sys.stderr)
         return 1
     return 0
+
+
+def hook_message(
+    verb: str,
+    *,
+    caller_id: str,
+    name_words: Sequence[str] = (),
+    name: str = "",
+    source: str = "hook",
+    environ: Mapping[str, str],
+    t_ns: int = 0,
+) -> Ring | End | str:
+    """The message a hook invocation means, or why it means nothing (a one-line error)."""
+    caller_id = _clean(caller_id).strip()
+    name = _clean(name or " ".join(name_words)).strip()
+    call_key = ""
+    trigger = environ.get("TWINKLE_TRIGGER", "")
+    if not caller_id and trigger:
+        caller_id, twinkle_name, call_id = twinkle_party(environ)
+        name = name or twinkle_name
+        if call_id:
+            call_key = f"twinkle:{call_id}"
+        if source == "hook":
+            source = "twinkle"
+    if verb == "end":
+        if not caller_id and not call_key:
+            return "end needs the CALLER_ID of the call that ended"
+        return End(call_key=call_key, caller_id=caller_id)
+    return Ring(caller_id=caller_id, name=name, source=source, call_key=call_key, t_ns=t_ns)
+
+
+def twinkle_party(environ: Mapping[str, str]) -> tuple[str, str, str]:
+    """(user part, display name, Call-ID) of the remote party from Twinkle's script
+    environment. Twinkle 1.10.2, the version distributions ship, sets no SIP_FROM_DISPLAY;
+    the name is then taken from the From (or To) header itself."""
+    side = "TO" if environ.get("TWINKLE_TRIGGER", "") in _TWINKLE_REMOTE_IN_TO else "FROM"
+    user = _clean(environ.get(f"SIP_{side}_USER", "")).strip()
+    display = _clean(environ.get(f"SIP_{side}_DISPLAY", "")).strip()
+    if not display:
+        display = header_display_name(_clean(environ.get(f"SIP_{side}", "")))
+    return user, display, _clean(environ.get("SIP_CALL_ID", "")).strip()
+
+
+def header_display_name(header: str) -> str:
+    """The display name of a From/To header value: ``"Jane Doe" <sip:…>;tag=…`` or
+    ``Jane Doe <sip:…>``; "" for a bare URI."""
+    text = header.strip()
+    if text.startswith('"'):
+        name: list[str] = []
+        escaped = False
+        for char in text[1:]:
+            if escaped:
+                name.append(char)
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                return "".join(name).strip()
+            else:
+                name.append(char)
+        return ""  # an unterminated quote: no name rather than half of one
+    angle = text.find("<")
+    return text[:angle].strip() if angle > 0 else ""
+
+
+def _clean(text: str) -> str:
+    """What the softphone handed over, as text fit to show: bounded, and bytes that were not
+    UTF-8 (which Python keeps as lone surrogates) replaced."""
+    text = text[:_MAX_FIELD]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text.replace("\x00", "")
+
+
+def stop_passing_on_inherited_descriptors() -> None:
+    """Mark every descriptor above stderr close-on-exec.
+
+    Python creates its own that way, but a hook inherits whatever its softphone left open:
+    Twinkle's pipe, for one, which Twinkle reads until every copy of it is closed. A tray app
+    started from here with a copy would hold up that softphone's calls for as long as it runs.
+    """
+    if os.name != "posix":
+        return  # Windows: the app is started with close_fds, which passes on no handles
+    for folder in ("/proc/self/fd", "/dev/fd"):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if not name.isdigit() or int(name) <= 2:
+                continue
+            with contextlib.suppress(OSError):  # the listing's own descriptor, closed by now
+                os.set_inheritable(int(name), False)
+        return

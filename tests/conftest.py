@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -45,30 +47,89 @@ def samples() -> Path:
     return SAMPLES
 
 
+@contextlib.contextmanager
+def private_x_server(size: str = "1920x1080x24") -> Iterator[str]:
+    """A fresh Xvfb on a display number the server picks itself (-displayfd), so tests and
+    parallel runs never fight over one; yields the DISPLAY string once clients get in."""
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is not installed; scripts/bootstrap installs it (package xvfb)")
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
+        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write_fd)
+    try:
+        ready, _, _ = select.select([read_fd], [], [], 15)
+        if not ready:
+            pytest.fail("Xvfb did not report a display within 15 s")
+        display = ":" + os.read(read_fd, 32).decode().strip()
+        env = {**os.environ, "DISPLAY": display}
+        deadline = time.monotonic() + 15
+        # -displayfd can speak before the server accepts clients.
+        while not _x_answers(env):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Xvfb on {display} does not answer")
+            time.sleep(0.05)
+        yield display
+    finally:
+        os.close(read_fd)
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _x_answers(env: dict[str, str]) -> bool:
+    probe = subprocess.run(["xprop", "-root", "-len", "0"], env=env, capture_output=True,
+                           check=False)  # fmt: skip
+    return probe.returncode == 0
+
+
 @pytest.fixture(scope="session")
 def xvfb_display() -> Iterator[str]:
     """A real X server for tests of what a person sees. Started once per session."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.fail("Xvfb is not installed; .ci/run installs it (package xvfb)")
-    display = f":{90 + os.getpid() % 500}"
-    proc = subprocess.Popen(
-        [xvfb, display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
-    deadline = time.monotonic() + 10
-    while not socket.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"Xvfb did not start on {display}")
-        time.sleep(0.02)
-    try:
+    with private_x_server() as display:
         yield display
-    finally:
-        proc.terminate()
-        proc.wait(5)
+
+
+def wm_running(env: dict[str, str]) -> bool:
+    root = subprocess.run(
+        ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "_NET_SUPPORTING_WM_CHECK(WINDOW)" in root.stdout
+
+
+@pytest.fixture
+def desktop_with_wm(tmp_path: Path) -> Iterator[str]:
+    """A private X display with a real window manager (openbox), which does hand focus to
+    new windows: the situation every caller-ID popup's users complained about."""
+    for tool in ("openbox", "xprop"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is missing; scripts/bootstrap installs it")
+    with private_x_server("1280x800x24") as display:
+        env = {**os.environ, "DISPLAY": display}
+        wm_log = tmp_path / "openbox.log"
+        with wm_log.open("w") as log:
+            wm = subprocess.Popen(
+                ["openbox", "--sm-disable"], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            deadline = time.monotonic() + 10
+            while not wm_running(env):
+                if time.monotonic() > deadline or wm.poll() is not None:
+                    pytest.fail(f"openbox did not start on {display}: {wm_log.read_text()}")
+                time.sleep(0.05)
+            yield display
+        finally:
+            wm.terminate()
+            wm.wait(5)
 
 
 def python_env(**extra: str) -> dict[str, str]:

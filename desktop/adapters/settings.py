@@ -50,6 +50,7 @@ class Settings:
     opener_templates: dict[str, str] = field(default_factory=dict)  # overrides by kind
     my_name: str = ""
     popups_paused: bool = False
+    start_at_login: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -76,6 +77,7 @@ class Settings:
             },
             my_name=_str(data, "my_name"),
             popups_paused=bool(data.get("popups_paused", False)),
+            start_at_login=data.get("start_at_login") is True,
         )
 
     def with_changes(self, **changes: Any) -> Settings:

@@ -8,16 +8,20 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
-import shutil
+import os
+import subprocess
 import sys
-import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.call_history import CallHistory
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
+from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, forward_to_running
 from desktop.adapters.lookup import CallerLookup
@@ -29,14 +33,24 @@ from desktop.adapters.places import (
     start_place_index_build,
 )
 from desktop.adapters.settings import Settings, SettingsFile, WatchedSource
-from desktop.adapters.sources.microsip import MicroSipSource
+from desktop.adapters.sources.history import HistorySource
+from desktop.adapters.sources.registry import SOURCE_KINDS, CallSource
 from desktop.adapters.store import Store, StoreError
 from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
+from desktop.adapters.url_endpoint import UrlEndpoint
+from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
+from desktop.core.card import Card, MatchTier
+from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
 from desktop.core.ipc import End, IpcError, Message, Quit, Ring, Show, ShowTarget, decode
 from desktop.core.models import Direction
 from desktop.core.numbers import NumberPolicy, warm_up
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.qt.candidate_picker import CandidatePicker
 
 log = logging.getLogger("callercard")
 
@@ -44,16 +58,26 @@ log = logging.getLogger("callercard")
 def run_app(args: argparse.Namespace) -> int:
     demo_dir: Path | None = None
     if args.demo:
+        import tempfile
+
         demo_dir = Path(tempfile.mkdtemp(prefix="callercard-demo-"))
         paths = resolve_paths(demo_dir)
     else:
         paths = resolve_paths(args.data_dir)
+    instance_dir = paths.data_dir  # hooks find us by the real folder, even from a copy
+    read_only = ""
     try:
         paths.ensure()
+        _check_writable(paths.data_dir)
     except OSError as exc:
-        print(f"callercard: {paths.data_dir}: cannot create the data directory ({exc})",
-              file=sys.stderr)  # fmt: skip
-        return 1
+        try:
+            paths, read_only = _temporary_copy(paths, exc)
+        except OSError as again:
+            print(f"callercard: {paths.data_dir}: cannot create the data directory ({exc}), "
+                  f"nor a temporary one ({again})", file=sys.stderr)  # fmt: skip
+            return 1
+        print(f"callercard: {read_only}", file=sys.stderr)
+        demo_dir = demo_dir or paths.data_dir  # removed at exit like a demo's
     _setup_logging(paths)
     pending: Message | None = None
     if args.deliver:
@@ -71,11 +95,13 @@ def run_app(args: argparse.Namespace) -> int:
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName("CallerCard")
+    # Wayland and the taskbars match windows to io.callercard.CallerCard.desktop by this.
+    qapp.setDesktopFileName("io.callercard.CallerCard")
     qapp.setQuitOnLastWindowClosed(False)
-    instance = SingleInstance(instance_address(paths.data_dir))
     try:
+        instance = SingleInstance(instance_address(instance_dir))
         primary = instance.acquire()
-    except InstanceLockError as exc:
+    except (InstanceLockError, OSError, ValueError) as exc:
         print(f"callercard: {exc}", file=sys.stderr)
         return 1
     if not primary:
@@ -88,16 +114,22 @@ def run_app(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
         return 1
     try:
-        app = CallerCardApp(args, paths, instance, demo=demo_dir is not None)
+        app = CallerCardApp(args, paths, instance, demo=bool(args.demo), read_only=read_only)
     except StoreError as exc:
         print(f"callercard: {exc}", file=sys.stderr)
         instance.release()
         return 1
+    from desktop.qt.signals import QuitOnSignals
+
+    signals = QuitOnSignals(QApplication.quit)
     app.start(pending)
     code = qapp.exec()
+    signals.close()
     app.shutdown()
     instance.release()
     if demo_dir is not None:
+        import shutil
+
         shutil.rmtree(demo_dir, ignore_errors=True)
     return code
 
@@ -108,6 +140,32 @@ def _warm_numbers() -> None:
     # full collection never lands in the middle of a ring.
     gc.collect()
     gc.freeze()
+
+
+def _check_writable(folder: Path) -> None:
+    probe = folder / f".write-test-{os.getpid()}"
+    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    probe.unlink()
+
+
+def _temporary_copy(paths: AppPaths, problem: OSError) -> tuple[AppPaths, str]:
+    """A data folder we cannot write: run from a copy of it, and say plainly what that means."""
+    import shutil
+    import tempfile
+
+    copy = resolve_paths(tempfile.mkdtemp(prefix="callercard-readonly-")).ensure()
+    for original in (paths.settings, *paths.data_dir.glob(f"{paths.database.name}*")):
+        try:
+            shutil.copy2(original, copy.data_dir / original.name)
+        except OSError:
+            continue  # unreadable or missing too: that part starts empty
+    reason = problem.strerror or str(problem)
+    return copy, (
+        f"{paths.data_dir} cannot be written ({reason}), so CallerCard runs from a temporary "
+        f"copy in {copy.data_dir}. Changes made until you quit (settings, imports, call "
+        "history) will not be kept there. Make the folder writable, or start CallerCard with "
+        "--data-dir pointing to one that is."
+    )
 
 
 def _setup_logging(paths: AppPaths) -> None:
@@ -122,11 +180,15 @@ def _setup_logging(paths: AppPaths) -> None:
 
 class CallerCardApp:
     def __init__(
-        self, args: argparse.Namespace, paths: AppPaths, instance: object, *, demo: bool
-    ) -> None:
+        self, args: argparse.Namespace, paths: AppPaths, instance: object, *, demo: bool,
+        read_only: str = "",
+    ) -> None:  # fmt: skip
+        from PySide6.QtGui import QGuiApplication
+
+        from desktop.adapters.autostart import LoginStart
         from desktop.qt.bridge import ThreadBridge
-        from desktop.qt.icons import app_icon
-        from desktop.qt.import_action import ImportAction
+        from desktop.qt.icons import app_icon, current_tray_look, tray_icon
+        from desktop.qt.notifier import Notifier, PopupObstacles
         from desktop.qt.popup_stack import PopupStack
         from desktop.qt.single_instance import SingleInstance
         from desktop.qt.tray import TrayMenu
@@ -148,25 +210,43 @@ class CallerCardApp:
             self.store, self.policy(), self.templates, my_name=self.settings.my_name,
             place_lookup=self.places,
         )  # fmt: skip
+        self.history = CallHistory(self.store, self.lookup)
+        self._wrap_ups: dict[int, object] = {}  # open wrap-up windows by attempt id
         self.bridge = ThreadBridge()
         self.bridge.call_event.connect(self.on_call_event)
         self.bridge.problem.connect(self.report_problem)
-        self.popups = PopupStack()
+        self.popups = PopupStack(picker_factory=self._make_picker)
+        self.popups.caller_identified.connect(self._caller_identified)
         self.popups.painted.connect(self._painted)
         self.popups.open_search_requested.connect(self.open_search)
         self.popups.open_contact_requested.connect(self.show_contact)
-        self.tray = TrayMenu(app_icon(), self.settings.popups_paused)
+        self.tray = TrayMenu(tray_icon(current_tray_look()), self.settings.popups_paused)
+        self.tray.fallback.setWindowIcon(app_icon())
+        QGuiApplication.setWindowIcon(app_icon())
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
+        self.notifier = Notifier(self.tray.tray)
+        self.obstacles = PopupObstacles(QGuiApplication.platformName())
+        self.read_only = read_only
+        self.secret_status: object | None = None  # a SecretStoreStatus once probed
+        login_args = ["--data-dir", str(paths.data_dir)] if args.data_dir else []
+        for spec in args.watch or []:
+            login_args += ["--watch", spec]
+        self.login_start = LoginStart(login_args, self.bridge.problem_from_thread)
         self.tray.search_requested.connect(lambda: self.open_search(""))
+        self.tray.calls_requested.connect(self.open_calls)
         self.tray.import_requested.connect(self.open_import)
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.pause_toggled.connect(self.set_paused)
         self.tray.quit_requested.connect(self.quit)
-        self.importer = ImportAction(paths.database)
-        self.importer.finished.connect(lambda _result: self._refresh_lookup())
+        self._importer: object | None = None  # built on first use: the readers are heavy
         self.instance = instance
         instance.message_received.connect(self.on_message)
-        self.sources: list[MicroSipSource] = []
+        self.watcher = FileWatcher()  # one observer thread for every watched call log
+        self.sources: list[CallSource] = []
+        self.url_endpoint: UrlEndpoint | None = None
         self._search_window: object | None = None
+        self._call_list: object | None = None
+        self._contact_views: dict[int, object] = {}  # open contact views by contact id
         self._settings_window: object | None = None
         self._ring_ids: dict[str, tuple[str, str]] = {}  # call key -> (caller ID, match)
 
@@ -182,8 +262,14 @@ class CallerCardApp:
         started = time.monotonic_ns()
         if self.settings_file.problem:
             self.report_problem(self.settings_file.problem)
+        if self.read_only:
+            self.report_problem(self.read_only)
         self._seed_demo_if_new()
         self.start_sources()
+        # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
+        self.url_endpoint = start_url_endpoint(
+            self.paths.data_dir, self.bridge.event_from_thread, self.bridge.problem_from_thread
+        )
         self.popups.warm_up()
         self.tray.start(show_fallback=not self.background)
         self.trace.write("ready", "", t_ns=time.monotonic_ns(), started_ns=started)
@@ -204,6 +290,23 @@ class CallerCardApp:
             # never enter this one. Until it lands, cards show the time without the place.
             self._place_build = start_place_index_build(self.paths.cache_dir)
         self.places.warm()
+        threading.Thread(target=self._probe_secrets, name="callercard-secrets", daemon=True).start()
+        if self.settings.start_at_login and not self.demo:
+            # Rewritten at each start, so the entry follows the app when it moves or updates.
+            self.login_start.apply(True)
+
+    def _probe_secrets(self) -> None:
+        from desktop.adapters.secrets import SecretStore
+
+        status = SecretStore.open().status
+        self.secret_status = status
+        self.trace.write("secrets", "", secure=status.secure, store=status.label,
+                         backend=status.backend, detail=status.detail)  # fmt: skip
+
+    def _restyle_tray(self, *_scheme: object) -> None:
+        from desktop.qt.icons import current_tray_look, tray_icon
+
+        self.tray.tray.setIcon(tray_icon(current_tray_look()))
 
     def _seed_demo_if_new(self) -> None:
         if self.store.count_contacts() == 0 and not self.store.batches():
@@ -224,19 +327,56 @@ class CallerCardApp:
             except ValueError as exc:
                 self.report_problem(str(exc))
         for spec in dict.fromkeys(specs):
-            source = MicroSipSource(
+            source = SOURCE_KINDS[spec.format].create(
                 Path(spec.path).expanduser(),
                 self.bridge.event_from_thread,
                 self.bridge.problem_from_thread,
+                self.watcher,
             )
-            source.start()
+            self._start_source(source)
             self.sources.append(source)
             log.info("watching %s: %s", spec.format, spec.path)
+        if self.sources:
+            self.watcher.start()
+
+    def _start_source(self, source: CallSource) -> None:
+        """A call log resumes where the history was last written from it, so calls that
+        came in while the app was down are recorded as history (never popped)."""
+        if not isinstance(source, HistorySource):
+            source.start()
+            return
+        stored = self.history.cursor_for(source.origin)
+        source.resume_from(stored)
+        source.start()
+        if stored is None and source.cursor:
+            self.history.remember_position(source.origin, source.cursor)
+
+    def _stop_place_build(self) -> None:
+        """A build still running at exit is abandoned (the next start builds again): it must
+        not keep writing into a data folder that is about to be removed."""
+        build = self._place_build
+        if build is None or build.finished():
+            return
+        build.process.terminate()
+        try:
+            build.process.wait(5)
+        except subprocess.TimeoutExpired:
+            build.process.kill()
+            build.process.wait()
 
     def shutdown(self) -> None:
         for source in self.sources:
             source.stop()
+        self.watcher.stop()
+        if self.url_endpoint is not None:
+            self.url_endpoint.stop()
+        try:
+            self.history.flush()
+        except StoreError as exc:
+            log.warning("call log positions not saved: %s", exc)
         self.tray.hide()
+        self.obstacles.close()
+        self._stop_place_build()
         self.places.close()
         self.trace.close()
         self.store.close()
@@ -249,12 +389,54 @@ class CallerCardApp:
     # -- rings ------------------------------------------------------------------------------
 
     def on_call_event(self, event: CallEvent) -> None:
-        if event.direction is not Direction.IN:
+        if event.direction is Direction.IN and not isinstance(event, HistoryEvent):
+            if event.state is CallState.RINGING:
+                self.ring(event.number, event.name, event.call_key, event.read_ns, event.source)
+            elif event.state in (CallState.ENDED, CallState.MISSED):
+                self.end_call(event.call_key, event.number)
+        # After the ring: recording must never delay a card.
+        try:
+            recorded = self.history.record(event)
+        except StoreError as exc:
+            where = event.where or event.source
+            self.report_problem(f"Could not record the call from {where}: {exc}")
             return
-        if event.state is CallState.RINGING:
-            self.ring(event.number, event.name, event.call_key, event.read_ns, event.source)
-        elif event.state in (CallState.ENDED, CallState.MISSED):
-            self.popups.close_for_call(event.call_key)
+        if recorded is not None and recorded.wrap_up and not self.settings.popups_paused:
+            self.open_wrap_up(recorded.attempt_id)
+
+    def open_wrap_up(self, attempt_id: int) -> None:
+        """How an outbound call went: outcome, message left, why we called (non-modal)."""
+        from PySide6.QtCore import Qt
+
+        from desktop.qt.wrap_up import WrapUp
+
+        found = self.store.attempt_by_id(attempt_id)
+        contact = self.store.contact(found[0]) if found and found[0] is not None else None
+        if found is None or contact is None or attempt_id in self._wrap_ups:
+            return
+        window = WrapUp(attempt_id, contact, found[1])
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.saved.connect(self._save_wrap_up)
+        window.destroyed.connect(lambda *_: self._wrap_ups.pop(attempt_id, None))
+        self._wrap_ups[attempt_id] = window
+        window.reveal()
+        log.info("wrap-up shown for attempt %d (contact %d)", attempt_id, contact.id)
+
+    def _save_wrap_up(self, result: object) -> None:
+        from desktop.qt.wrap_up import WrapUpResult
+
+        assert isinstance(result, WrapUpResult)
+        try:
+            self.store.save_wrap_up(
+                result.attempt_id, result.outcome, result.message, result.reason
+            )
+        except StoreError as exc:
+            self.report_problem(f"The wrap-up was not saved: {exc}")
+
+    def end_call(self, call_key: str, caller_id: str) -> None:
+        """The call is over: its card goes (traced, so hooks can be checked from outside)."""
+        closed = self.popups.close_for_call(call_key)
+        self.trace.write("ended", caller_id, call_key=call_key, closed=closed)
 
     def on_message(self, message: Message) -> None:
         if isinstance(message, Ring):
@@ -262,7 +444,7 @@ class CallerCardApp:
             self.ring(message.caller_id, message.name, key, message.t_ns or time.monotonic_ns(),
                       message.source)  # fmt: skip
         elif isinstance(message, End):
-            self.popups.close_for_call(message.call_key or f"hook:{message.caller_id}")
+            self.end_call(message.call_key or f"hook:{message.caller_id}", message.caller_id)
         elif isinstance(message, Show):
             if message.window is ShowTarget.SETTINGS:
                 self.open_settings()
@@ -275,7 +457,8 @@ class CallerCardApp:
              source: str = "") -> None:  # fmt: skip
         self.trace.write("read", caller_id, t_ns=read_ns, source=source, call_key=call_key)
         try:
-            card = self.lookup.card_for(caller_id, name)
+            # Guesses for an unknown caller cost a few ms of queries: they follow the card.
+            card = self.lookup.card_for(caller_id, name, candidates=False)
         except StoreError as exc:
             self.report_problem(f"Could not look up {caller_id!r}: {exc}")
             return
@@ -286,33 +469,108 @@ class CallerCardApp:
             return
         self._ring_ids[call_key] = (caller_id, card.match.value)
         self.popups.show(card, call_key)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: self._tell_if_hidden(card))
+        if card.match is MatchTier.NONE and card.number.e164:
+            QTimer.singleShot(0, lambda: self._add_candidates(card, call_key))
+
+    def _add_candidates(self, card: Card, call_key: str) -> None:
+        popup = self.popups.popup_for(call_key)
+        if popup is None or popup.card is not card:
+            return  # the call ended or the card moved on
+        try:
+            guesses = self.lookup.candidates_for(card.number, datetime.now(UTC))
+        except StoreError as exc:
+            log.warning("no guesses for %s: %s", card.display_number, exc)
+            return
+        if guesses:
+            self.popups.show(replace(card, candidates=tuple(guesses)), call_key)
+
+    def _make_picker(self, parent: QWidget) -> CandidatePicker:
+        from desktop.qt.candidate_picker import CandidatePicker
+
+        return CandidatePicker(self.lookup, parent)
+
+    def _caller_identified(self, call_key: str, _contact_id: object) -> None:
+        """The rep linked the number or made a contact: the card becomes an exact match."""
+        popup = self.popups.popup_for(call_key)
+        if popup is None or popup.card is None:
+            return
+        old = popup.card
+        self.popups.show(self.lookup.card_for(old.caller_id, old.number.display_name), call_key)
+
+    def _tell_if_hidden(self, card: Card) -> None:
+        """A card behind a full-screen window helps nobody: the platform's notifier tells too."""
+        from desktop.core.card_text import card_lines
+
+        obstacle = self.obstacles.check()
+        if obstacle:
+            channel = self.notifier.notify(card.headline, "\n".join(card_lines(card)[1:5]))
+            log.info("card for %s may be hidden (%s): also sent to %s", card.display_number,
+                     obstacle, channel.value)  # fmt: skip
 
     def _painted(self, call_key: str, t_ns: int) -> None:
-        caller_id, match = self._ring_ids.pop(call_key, ("", ""))
+        if call_key not in self._ring_ids:
+            return  # a card updated after its ring (guesses added, caller identified)
+        caller_id, match = self._ring_ids.pop(call_key)
         self.trace.write("shown", caller_id, t_ns=t_ns, call_key=call_key)
-        log.info("card shown for %s (%s)", call_key, match or "looked up by hand")
+        log.info("card shown for %s (%s)", call_key, match)
 
     # -- windows ----------------------------------------------------------------------------
 
-    def open_search(self, text: str) -> None:
+    def open_search(self, text: str = "") -> None:
         from desktop.qt.search_window import SearchWindow
 
         if self._search_window is None:
-            window = SearchWindow(self.store.search_simple)
+            window = SearchWindow(self.store.search)
             window.contact_chosen.connect(self.show_contact)
             self._search_window = window
         assert isinstance(self._search_window, SearchWindow)
         self._search_window.open(text)
 
     def show_contact(self, contact_id: int) -> None:
-        card = self.lookup.card_for_contact(contact_id)
-        if card is not None:
-            self.popups.show(card, f"contact:{contact_id}")
+        """The contact view: the card plus full history and the fields the rep edits."""
+        from PySide6.QtCore import Qt
+
+        from desktop.qt.contact_view import ContactView
+        from desktop.qt.search_window import install_search_shortcut
+
+        view = self._contact_views.get(contact_id)
+        if not isinstance(view, ContactView):
+            view = ContactView(self.lookup, contact_id)
+            view.search_requested.connect(lambda: self.open_search(""))
+            view.destroyed.connect(lambda *_: self._contact_views.pop(contact_id, None))
+            view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            install_search_shortcut(view, lambda: self.open_search(""))
+            self._contact_views[contact_id] = view
+        view.open()
+
+    def open_calls(self) -> None:
+        """Recent calls both ways, missed ones, and call-back actions."""
+        from desktop.qt.call_list import CallList
+        from desktop.qt.search_window import install_search_shortcut
+
+        if self._call_list is None:
+            window = CallList(self.store.recent_calls)
+            window.contact_chosen.connect(self.show_contact)
+            window.search_requested.connect(self.open_search)
+            install_search_shortcut(window, lambda: self.open_search(""))
+            self._call_list = window
+        assert isinstance(self._call_list, CallList)
+        self._call_list.open()
 
     def open_import(self) -> None:
         # Contact files never carry PBX outside-line digits; stripping them there would
         # misread numbers (with "0" in Germany, Paris "0033 1…" would become Potsdam).
-        self.importer.choose_and_import(NumberPolicy(self.policy().region))
+        from desktop.qt.import_action import ImportAction
+
+        if self._importer is None:
+            importer = ImportAction(self.paths.database)
+            importer.finished.connect(lambda _result: self._refresh_lookup())
+            self._importer = importer
+        assert isinstance(self._importer, ImportAction)
+        self._importer.choose_and_import(NumberPolicy(self.policy().region))
 
     def open_settings(self) -> None:
         from desktop.qt.settings_window import SettingsWindow
@@ -323,6 +581,15 @@ class CallerCardApp:
             self._settings_window = window
         assert isinstance(self._settings_window, SettingsWindow)
         self._settings_window.load(self.settings)
+        if self.secret_status is None:
+            self._probe_secrets()
+        from desktop.adapters.secrets import SecretStoreStatus
+
+        status = self.secret_status
+        self._settings_window.set_platform_status(
+            status if isinstance(status, SecretStoreStatus) else None,
+            self.login_start.unavailable if not self.demo else "not for a demo session",
+        )
         self._settings_window.show()
         self._settings_window.raise_()
         self._settings_window.activateWindow()
@@ -332,6 +599,10 @@ class CallerCardApp:
             self.settings_file.save(settings)
         except OSError as exc:
             self.report_problem(f"Settings were not saved ({exc}); they apply until you quit.")
+        if self.read_only:
+            self.report_problem("Settings apply until you quit: " + self.read_only)
+        if settings.start_at_login != self.settings.start_at_login and not self.demo:
+            self.login_start.apply(settings.start_at_login)
         self.settings = settings
         self._refresh_lookup()
         self.start_sources()
@@ -352,4 +623,6 @@ class CallerCardApp:
     def report_problem(self, message: str) -> None:
         log.warning("%s", message)
         self.tray.notify("CallerCard", message)
+        if not self.tray.has_tray:
+            self.notifier.notify("CallerCard", message)
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import phonenumbers
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -22,8 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters.settings import Settings, WatchedSource
+from desktop.adapters.sources.detect import FoundLog, detect_softphones
 from desktop.adapters.sources.registry import SOURCE_KINDS
 from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
+
+if TYPE_CHECKING:  # the module itself imports keyring, which the window never needs
+    from desktop.adapters.secrets import SecretStoreStatus
 
 _KIND_TITLES = {
     "referral_reason": "Referral and a reason",
@@ -90,12 +99,39 @@ class SettingsWindow(QWidget):
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
         form.addRow(note)
+        self.start_at_login = QCheckBox("Start CallerCard when I log in")
+        self.start_at_login.setToolTip("It starts in the tray, without opening a window.")
+        form.addRow(self.start_at_login)
+        self.secrets_line = QLabel("Secrets are stored in: (checking…)")
+        self.secrets_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.secrets_line.setWordWrap(True)
+        form.addRow(self.secrets_line)
         return page
+
+    def set_platform_status(
+        self, secrets: SecretStoreStatus | None, autostart_unavailable: str = ""
+    ) -> None:
+        """Where secrets go (with a warning when nowhere safe), and whether login start works."""
+        self.start_at_login.setEnabled(not autostart_unavailable)
+        if autostart_unavailable:
+            self.start_at_login.setToolTip(f"Not available: {autostart_unavailable}.")
+        if secrets is None:
+            self.secrets_line.setText("Secrets are stored in: (checking…)")
+            return
+        text = secrets.describe()
+        font = self.secrets_line.font()
+        font.setBold(not secrets.secure)
+        self.secrets_line.setFont(font)
+        self.secrets_line.setText(text if secrets.secure else f"⚠ {text}")
 
     def _sources_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        intro = QLabel("CallerCard watches these call logs and pops a card when a call rings.")
+        intro = QLabel(
+            "CallerCard watches these call logs. Those written while a call rings (MicroSIP, "
+            "Linphone) pop a card; those written when it ends fill the history with missed "
+            "and outbound calls."
+        )
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -114,7 +150,61 @@ class SettingsWindow(QWidget):
         row.addWidget(remove)
         row.addStretch(1)
         layout.addLayout(row)
+        self._detected_section(layout)
         return page
+
+    def _detected_section(self, layout: QVBoxLayout) -> None:
+        """Softphones found at their default places, each offered with a checkbox."""
+        self.detect: Callable[[], list[FoundLog]] = detect_softphones
+        row = QHBoxLayout()
+        self.detect_button = QPushButton("Detect softphones")
+        self.detect_button.clicked.connect(self.detect_softphones)
+        self.detect_note = QLabel("")
+        self.detect_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.detect_note.setWordWrap(True)
+        row.addWidget(self.detect_button)
+        row.addWidget(self.detect_note, 1)
+        layout.addLayout(row)
+        self.detected = QListWidget()
+        self.detected.setMaximumHeight(120)
+        self.detected.hide()
+        layout.addWidget(self.detected)
+        self.watch_detected = QPushButton("Watch checked")
+        self.watch_detected.clicked.connect(self._watch_detected)
+        self.watch_detected.hide()
+        layout.addWidget(self.watch_detected, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def detect_softphones(self) -> None:
+        watched = {
+            self.sources.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sources.count())
+        }
+        self.detected.clear()
+        for found in self.detect():
+            if WatchedSource(found.kind, str(found.path)) in watched:
+                continue
+            item = QListWidgetItem(found.label)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            item.setData(Qt.ItemDataRole.UserRole, WatchedSource(found.kind, str(found.path)))
+            self.detected.addItem(item)
+        count = self.detected.count()
+        self.detect_note.setText(
+            f"Found {count} not watched yet; uncheck any you do not use."
+            if count
+            else "No other softphone call logs at their usual places."
+        )
+        self.detected.setVisible(count > 0)
+        self.watch_detected.setVisible(count > 0)
+
+    def _watch_detected(self) -> None:
+        for i in reversed(range(self.detected.count())):
+            item = self.detected.item(i)
+            if item.checkState() is Qt.CheckState.Checked:
+                self._add_source_item(item.data(Qt.ItemDataRole.UserRole))
+                self.detected.takeItem(i)
+        self.detected.setVisible(self.detected.count() > 0)
+        self.watch_detected.setVisible(self.detected.count() > 0)
+        self.detect_note.setText("Added; Save to start watching.")
 
     def _openers_tab(self) -> QWidget:
         page = QWidget()
@@ -136,6 +226,7 @@ class SettingsWindow(QWidget):
     def load(self, settings: Settings) -> None:
         self._settings = settings
         self.my_name.setText(settings.my_name)
+        self.start_at_login.setChecked(settings.start_at_login)
         index = self.region.findData(settings.region)
         self.region.setCurrentIndex(max(index, 0))
         self.prefixes.setText(", ".join(settings.outside_line_prefixes))
@@ -152,9 +243,16 @@ class SettingsWindow(QWidget):
 
     def _add_source(self) -> None:
         kind = SOURCE_KINDS[str(self.source_kind.currentData())]
-        path, _ = QFileDialog.getOpenFileName(
-            self, kind.title, "", f"{kind.file_filter};;All files (*)"
-        )
+        if kind.address:  # an event stream (baresip ctrl_tcp), not a file
+            path, ok = QInputDialog.getText(
+                self, kind.title, "Address (host:port) of the event stream:",
+                text="127.0.0.1:4444",
+            )  # fmt: skip
+            path = path.strip() if ok else ""
+        else:
+            path, _ = QFileDialog.getOpenFileName(
+                self, kind.title, "", f"{kind.file_filter};;All files (*)"
+            )
         if path:
             self._add_source_item(WatchedSource(kind.name, path))
 
@@ -174,6 +272,7 @@ class SettingsWindow(QWidget):
         )
         return self._settings.with_changes(
             my_name=self.my_name.text().strip(),
+            start_at_login=self.start_at_login.isChecked(),
             region=str(self.region.currentData() or ""),
             outside_line_prefixes=prefixes,
             sources=sources,

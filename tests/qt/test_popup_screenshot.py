@@ -9,13 +9,10 @@ popup_unknown.png, popup_withheld.png, popup_stack.png, the dark-mode and 2x var
 from __future__ import annotations
 
 import json
-import os
 import select
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -131,67 +128,6 @@ def test_cards_at_twice_the_scale_render_at_twice_the_pixels(
 
 
 # ---- with a window manager ---------------------------------------------------------------------
-
-
-def x_server_answers(env: dict[str, str]) -> bool:
-    probe = subprocess.run(
-        ["xprop", "-root", "-len", "0"], env=env, capture_output=True, check=False
-    )
-    return probe.returncode == 0
-
-
-def wm_running(env: dict[str, str]) -> bool:
-    root = subprocess.run(
-        ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return "_NET_SUPPORTING_WM_CHECK(WINDOW)" in root.stdout
-
-
-@pytest.fixture
-def desktop_with_wm(tmp_path: Path) -> Iterator[str]:
-    """A private X display with a real window manager (openbox), which does hand focus to
-    new windows: the situation every caller-ID popup's users complained about."""
-    if shutil.which("openbox") is None or shutil.which("xprop") is None:
-        pytest.skip("needs openbox and xprop (apt-get install openbox x11-utils)")
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    processes = [xvfb]
-    try:
-        ready, _, _ = select.select([read_fd], [], [], 10)
-        assert ready, "Xvfb did not report a display"
-        display = ":" + os.read(read_fd, 32).decode().strip()
-        env = {**os.environ, "DISPLAY": display}
-        deadline = time.monotonic() + 10
-        while not x_server_answers(env):  # -displayfd can speak before clients get in
-            assert time.monotonic() < deadline, f"Xvfb on {display} does not answer"
-            time.sleep(0.05)
-        wm_log = tmp_path / "openbox.log"
-        with wm_log.open("w") as log:
-            wm = subprocess.Popen(
-                ["openbox", "--sm-disable"], env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        processes.append(wm)
-        deadline = time.monotonic() + 10
-        while not wm_running(env):
-            if time.monotonic() > deadline or wm.poll() is not None:
-                pytest.fail(f"openbox did not start on {display}: {wm_log.read_text()}")
-            time.sleep(0.05)
-        yield display
-    finally:
-        os.close(read_fd)
-        for process in reversed(processes):
-            process.terminate()
-            process.wait(5)
 
 
 class Editor:

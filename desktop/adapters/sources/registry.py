@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop.adapters.filewatch import FileWatcher
+from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
+from desktop.adapters.sources.history import HISTORY_DIALECTS, HistoryDialect, HistorySource
+from desktop.adapters.sources.linphone_db import LinphoneDbSource
 from desktop.adapters.sources.microsip import MicroSipSource
 from desktop.core.events import CallEvent
 
@@ -34,6 +37,8 @@ class SourceKind:
     file_filter: str  # for the file dialog
     ring_time: bool  # True when the source reports a call while it rings
     create: SourceFactory
+    # True when the "path" is a network address (host:port), not a file: ask for an address.
+    address: bool = False
 
 
 def _microsip(path: Path, on_event: EventSink, on_problem: ProblemSink,
@@ -41,8 +46,40 @@ def _microsip(path: Path, on_event: EventSink, on_problem: ProblemSink,
     return MicroSipSource(path, on_event, on_problem, watcher=watcher)
 
 
+def _linphone(path: Path, on_event: EventSink, on_problem: ProblemSink,
+              watcher: FileWatcher) -> CallSource:  # fmt: skip
+    return LinphoneDbSource(path, on_event, on_problem, watcher=watcher)
+
+
+def _baresip(path: Path, on_event: EventSink, on_problem: ProblemSink,
+             watcher: FileWatcher) -> CallSource:  # fmt: skip
+    del watcher  # a socket, not a file
+    return BaresipCtrlSource(str(path), on_event, on_problem)
+
+
 SOURCE_KINDS: dict[str, SourceKind] = {
     "microsip": SourceKind(
         "microsip", "MicroSIP (microsip.ini)", "MicroSIP settings (*.ini)", True, _microsip
     ),
-}
+    "linphone": SourceKind(
+        "linphone", "Linphone 5.2 or later (linphone.db)", "Linphone database (linphone.db *.db)",
+        True, _linphone,
+    ),
+    "baresip": SourceKind(
+        "baresip", "baresip (ctrl_tcp events, e.g. 127.0.0.1:4444)", "", True, _baresip,
+        address=True,
+    ),
+}  # fmt: skip
+
+
+def _history(dialect: HistoryDialect) -> SourceKind:
+    """End-of-call logs (sources/history.py): they feed the history, never a ring popup."""
+
+    def create(path: Path, on_event: EventSink, on_problem: ProblemSink,
+               watcher: FileWatcher) -> CallSource:  # fmt: skip
+        return HistorySource(path, dialect, on_event, on_problem, watcher=watcher)
+
+    return SourceKind(dialect.name, dialect.title, dialect.file_filter, False, create)
+
+
+SOURCE_KINDS.update({name: _history(dialect) for name, dialect in HISTORY_DIALECTS.items()})

@@ -1,0 +1,192 @@
+"""baresip's ctrl_tcp event stream as a source of CallEvents, at ring time.
+
+baresip writes no call history, but with its ``ctrl_tcp`` module loaded it sends every event,
+``CALL_INCOMING`` included, to the one client connected to it (default 0.0.0.0:4444; set
+``ctrl_tcp_listen 127.0.0.1:4444`` in baresip's config so nothing else on the network can
+connect). This source is that client: it connects, decodes the netstrings (in
+desktop.core.dialects.baresip), and reconnects when baresip restarts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from desktop.core.dialects.baresip import (
+    BaresipEvent,
+    CallFollower,
+    NetstringDecoder,
+    StreamProblem,
+    parse_event,
+)
+from desktop.core.events import CallEvent
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4444
+RECONNECT_S = 2.0  # baresip not running (yet): try again this often
+_CONNECT_TIMEOUT_S = 2.0
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """``host:port``, ``host`` or ``:port`` (``[::1]:4444`` for IPv6); raises ValueError."""
+    text = text.strip()
+    if not text:
+        return DEFAULT_HOST, DEFAULT_PORT
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port_text = rest[1:] if rest.startswith(":") else ""
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+    else:
+        host, port_text = text, ""
+    host = host or DEFAULT_HOST
+    if not port_text:
+        return host, DEFAULT_PORT
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ValueError(f"baresip ctrl_tcp address {text!r}: {port_text!r} is not a port")
+    return host, int(port_text)
+
+
+class BaresipCtrlSource:
+    """Follows baresip's ctrl_tcp events and reports its calls as CallEvents
+    (``source="baresip"``). ``on_event`` and ``on_problem`` are called one at a time from this
+    source's own thread; nothing is reported after stop() returns."""
+
+    def __init__(
+        self,
+        address: str,
+        on_event: Callable[[CallEvent], None],
+        on_problem: Callable[[str], None],
+        *,
+        reconnect_s: float = RECONNECT_S,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._host, self._port = parse_address(address)
+        self._label = f"baresip ctrl_tcp at {self._host}:{self._port}"
+        self._on_event = on_event
+        self._on_problem = on_problem
+        self._reconnect_s = reconnect_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self._problem = ""
+        self._follower = CallFollower()
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return self._host, self._port
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._stopping.clear()
+            self._thread = threading.Thread(target=self._run, name="baresip-ctrl", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._stopping.set()
+            sock = self._socket
+        if sock is not None:
+            with contextlib.suppress(OSError):  # wakes the thread out of recv()
+                sock.shutdown(socket.SHUT_RDWR)
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(_CONNECT_TIMEOUT_S + 1.0)
+
+    # --- the source's thread ------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                sock = socket.create_connection((self._host, self._port), _CONNECT_TIMEOUT_S)
+            except OSError as exc:
+                self._report_once(
+                    f"cannot connect ({exc.strerror or exc}); is baresip running with the "
+                    "ctrl_tcp module? Trying again."
+                )
+                self._stopping.wait(self._reconnect_s)
+                continue
+            with self._lock:
+                if self._stopping.is_set():
+                    sock.close()
+                    return
+                self._socket = sock
+            if self._problem:
+                logger.info("%s: connected", self._label)
+            self._problem = ""
+            try:
+                self._read(sock)
+            except Exception:  # a bug must not end the source for good
+                logger.exception("%s: reading the event stream failed", self._label)
+            finally:
+                with self._lock:
+                    self._socket = None
+                sock.close()
+            if not self._stopping.is_set():
+                self._stopping.wait(min(self._reconnect_s, 0.5))
+
+    def _read(self, sock: socket.socket) -> None:
+        sock.settimeout(None)
+        decoder = NetstringDecoder()
+        frames = 0
+        while not self._stopping.is_set():
+            try:
+                data = sock.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                if not self._stopping.is_set():
+                    self._report_once("baresip closed the connection; reconnecting")
+                return
+            for item in decoder.feed(data):
+                if isinstance(item, StreamProblem):
+                    self._report(
+                        f"{self._label}: {item.describe('the event stream')}; reconnecting"
+                    )
+                    return
+                frames += 1
+                self._handle(item.payload, frames)
+
+    def _handle(self, payload: bytes, frame: int) -> None:
+        parsed = parse_event(payload)
+        if parsed is None:
+            return
+        if not isinstance(parsed, BaresipEvent):
+            self._report(f"{self._label}: event {frame}: {parsed}")
+            return
+        where = f"{self._label} event {frame} ({parsed.type})"
+        event = self._follower.follow(parsed, self._clock(), where=where)
+        if event is None:
+            return
+        event = replace(event, read_ns=time.monotonic_ns())
+        if self._stopping.is_set():
+            return
+        try:
+            self._on_event(event)
+        except Exception:
+            logger.exception("on_event failed for %s", where)
+
+    def _report_once(self, message: str) -> None:
+        if message != self._problem:
+            self._problem = message
+            self._report(f"{self._label}: {message}")
+
+    def _report(self, message: str) -> None:
+        if self._stopping.is_set():
+            return
+        try:
+            self._on_problem(message)
+        except Exception:
+            logger.exception("on_problem failed for %r", message)

@@ -1,0 +1,629 @@
+"""Linphone's linphone.db (liblinphone 5.2 and later) as a source of CallEvents, at ring time.
+
+liblinphone inserts a call's row when the INVITE arrives, before the phone rings
+(softphones.md §3.2), so watching the database pops the card without any hook: Linphone has
+none. The database belongs to Linphone and is written while we read it, so it is opened
+read-only (``mode=ro``), read in one short transaction per change, and a lock or a half-applied
+write is normal: the read is retried on the next change, or shortly after. Interpreting rows is
+in desktop.core.dialects.linphone; this module runs the queries.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.adapters.filewatch import FileWatcher, WatchedFile
+from desktop.core.dialects.linphone import (
+    DEFAULT_NEWS_WINDOW_S,
+    EPOCH_TEXT,
+    CallStatus,
+    CallTracker,
+    EventType,
+    LinphoneCall,
+    LogProblem,
+    call_event,
+    format_utc,
+    parse_call_row,
+)
+from desktop.core.events import CallEvent
+from desktop.core.models import Direction
+
+logger = logging.getLogger(__name__)
+
+# A read never waits for Linphone's lock: SQLite's busy handler sleeps in steps of 1, 2, 5 ms
+# and more, which would land on the ring's latency and hold up every other file served by the
+# watcher thread. A locked read fails at once and is retried: on the next change (in rollback
+# mode the journal's deletion, which is the commit, comes right after) or on the schedules below.
+BUSY_TIMEOUT_S = 0.0
+RETRY_AFTER_S = 0.25  # the longest wait between retries of a read that found the lock
+_BUSY_BACKOFF_S = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
+_BUSY_REPORT_AFTER = 25  # about 5 s of a lock held without a break
+# In WAL mode a commit writes its frames to the -wal file (the last change the watcher sees),
+# syncs it, and only then marks the frames committed in the -shm index, which is memory-mapped
+# and raises no change event. A read prompted by the last frame therefore usually comes too
+# early: the commit shows 1 to 150 ms later, as long as the sync takes. So when the read that a
+# change prompted finds no new commit, the source reads again at these intervals until one
+# shows (for at most COMMIT_WAIT_LIMIT_S), ...
+_COMMIT_WAIT_S = (0.002, 0.005, 0.01)  # the last one repeats
+COMMIT_WAIT_LIMIT_S = 2.0
+# ... and once a read has seen a commit, a few more follow in case changes were merged into
+# one notification (inotify folds identical events that queue up unread).
+SETTLE_AFTER_S = (0.01, 0.05, 0.15, 1.0)
+SNAPSHOT_ROWS = 50  # the newest rows read at start: any call still in progress is among them
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+_SELECT_CALLS = """
+SELECT c.id, c.direction, c.status, c.start_time, c.connected_time, c.duration, c.call_id,
+       f.value, f.display_name, t.value, t.display_name
+FROM conference_call AS c
+LEFT JOIN sip_address AS f ON f.id = c.from_sip_address_id
+LEFT JOIN sip_address AS t ON t.id = c.to_sip_address_id
+"""
+_NEW_CALLS = _SELECT_CALLS + "WHERE c.id > ? AND c.id <= ? ORDER BY c.id"
+_ALL_CALLS = _SELECT_CALLS + "ORDER BY c.id"
+# Walks event by its primary key: cheap however long the history is.
+_NEW_EVENTS = """
+SELECT ce.conference_call_id, e.type
+FROM event AS e JOIN conference_call_event AS ce ON ce.event_id = e.id
+WHERE e.id > ? AND e.id <= ?
+"""
+_ENDED_SINCE = """
+SELECT DISTINCT ce.conference_call_id
+FROM conference_call_event AS ce JOIN event AS e ON e.id = ce.event_id
+WHERE e.type = ? AND ce.conference_call_id > ?
+"""
+
+_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+class LinphoneDbError(Exception):
+    """The file cannot be read as Linphone's call database; the message says why, for people."""
+
+
+def connect_read_only(path: Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A connection that cannot write to Linphone's database, whatever happens."""
+    uri = Path(path).absolute().as_uri() + "?mode=ro"
+    connection = sqlite3.connect(
+        uri, uri=True, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+    )
+    connection.execute("PRAGMA query_only = 1")
+    return connection
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY_CODES
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def explain(exc: sqlite3.Error) -> str:
+    """A database error in words a user can act on."""
+    text = str(exc)
+    lowered = text.lower()
+    if "not a database" in lowered:
+        return "not an SQLite database (is this really Linphone's linphone.db?)"
+    if "malformed" in lowered or "corrupt" in lowered:
+        return f"the database is damaged ({text}); Linphone itself may fail to read it"
+    if "no such table" in lowered or "no such column" in lowered:
+        return (
+            f"not the call history of Linphone 5.2 or later ({text}); older versions write "
+            "call-history.db, and only when a call ends"
+        )
+    if "unable to open" in lowered:
+        return f"cannot open the database ({text}); check that this user may read the folder"
+    return f"cannot read the database: {text}"
+
+
+def _ended_calls(connection: sqlite3.Connection, above_id: int) -> set[int]:
+    rows = connection.execute(_ENDED_SINCE, (int(EventType.CALL_ENDED), above_id)).fetchall()
+    return {row[0] for row in rows if type(row[0]) is int}
+
+
+def read_calls(path: Path) -> list[LinphoneCall | LogProblem]:
+    """Every call in the database, in id order, for `callercard events`; raises LinphoneDbError."""
+    if not Path(path).is_file():
+        raise LinphoneDbError("no such file")
+    try:
+        # Nothing waits on this read: it may wait out a commit of Linphone's.
+        connection = connect_read_only(path, busy_timeout_s=2.0)
+    except sqlite3.Error as exc:
+        raise LinphoneDbError(explain(exc)) from exc
+    try:
+        connection.execute("BEGIN")
+        ended = _ended_calls(connection, -1)
+        rows = connection.execute(_ALL_CALLS).fetchall()
+        connection.execute("COMMIT")
+    except sqlite3.Error as exc:
+        raise LinphoneDbError(explain(exc)) from exc
+    finally:
+        connection.close()
+    return [parse_call_row(row, ended_event=row[0] in ended) for row in rows]
+
+
+class LinphoneDbSource:
+    """Follows one linphone.db and reports its calls as CallEvents (``source="linphone"``).
+
+    Same contract as MicroSipSource: ``on_event`` and ``on_problem`` are called one at a time,
+    in order, from the watcher's thread (or the caller's, for start() and poll_now(), or a
+    short retry timer's); the first read is a snapshot that reports nothing; nothing is
+    reported after stop() returns. The database, its WAL and its rollback journal are watched,
+    since a commit may touch only one of them.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        on_event: Callable[[CallEvent], None],
+        on_problem: Callable[[str], None],
+        *,
+        watcher: FileWatcher | None = None,
+        clock: Callable[[], float] = time.time,
+        news_window_s: float | None = DEFAULT_NEWS_WINDOW_S,
+        retry_after_s: float = RETRY_AFTER_S,
+    ) -> None:
+        self._path = Path(path)
+        self._file = str(path)
+        self._on_event = on_event
+        self._on_problem = on_problem
+        self._owns_watcher = watcher is None
+        self._watcher = watcher if watcher is not None else FileWatcher()
+        self._clock = clock
+        self._retry_after_s = retry_after_s
+        self._tracker = CallTracker(news_window_s=news_window_s)
+        self._lock = threading.RLock()  # reentrant so a callback may call stop()
+        self._started = False
+        self._stopped = False
+        self._watched: list[WatchedFile] = []
+        self._connection: sqlite3.Connection | None = None
+        self._file_id: tuple[int, int] | None = None
+        self._last_call_id = 0
+        self._last_event_id = 0
+        self._problem = ""
+        self._busy_reads = 0
+        self._retry: threading.Timer | None = None
+        self._settle_step = 0
+        self._chain = ""  # "wait" for a commit to show, "tail" after one did, "" idle
+        self._wait_until = 0.0
+        self._version: int | None = None  # PRAGMA data_version at the last read
+        self._saw_commit = False  # that read found a commit the one before it had not seen
+        self._failed = False
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def start(self) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+            self._stopped = False
+        self.poll_now()  # the snapshot, before any change can be reported
+        watched = [
+            self._watcher.watch(Path(f"{self._path}{suffix}"), self._on_change, self._report)
+            for suffix in ("", "-wal", "-journal")
+        ]
+        with self._lock:
+            self._watched = watched
+        if self._owns_watcher:
+            self._watcher.start()
+        self.poll_now()  # whatever changed between the snapshot and the watch
+
+    def stop(self) -> None:
+        with self._lock:
+            if not self._started:
+                return
+            self._started = False
+            self._stopped = True
+            watched, self._watched = self._watched, []
+            retry, self._retry = self._retry, None
+            self._close()
+        if retry is not None:
+            retry.cancel()
+        for item in watched:  # outside the lock: the watcher waits for a callback in flight
+            self._watcher.unwatch(item)
+        if self._owns_watcher:
+            self._watcher.stop()
+
+    def poll_now(self) -> list[CallEvent]:
+        """Read what changed since the last read and report it; returns the events."""
+        with self._lock:
+            if self._stopped:
+                return []
+            rows = self._read()
+            if rows is None:
+                return []
+            update = self._tracker.update(rows, self._clock())
+            read_ns = time.monotonic_ns()
+            events = [
+                call_event(change.call, change.state, file=self._file, read_ns=read_ns)
+                for change in update.changes
+            ]
+            for problem in update.problems:
+                self._report(problem.describe(self._file))
+            for event in events:
+                try:
+                    self._on_event(event)
+                except Exception:
+                    logger.exception("on_event failed for %s", event.where)
+            return events
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _read(self) -> list[LinphoneCall | LogProblem] | None:
+        """The rows to look at, or None when there is nothing new (or nothing readable)."""
+        try:
+            stat = os.stat(self._path)
+        except FileNotFoundError:
+            self._close()
+            self._tracker.file_missing()
+            self._problem = ""
+            return None
+        except OSError as exc:
+            self._report_once(f"cannot read the file: {exc.strerror or exc}")
+            return None
+        if stat.st_size == 0:
+            self._tracker.file_missing()  # Linphone is creating it
+            return None
+        file_id = (stat.st_dev, stat.st_ino)
+        if file_id != self._file_id:
+            self._close()  # replaced (restored, copied over): read the new file from scratch
+        try:
+            if self._connection is None:
+                self._connection = connect_read_only(self._path)
+                self._file_id = file_id
+            connection = self._connection
+            connection.execute("BEGIN")  # one consistent view for every query below
+            try:
+                if self._tracker.has_baseline:
+                    rows = self._changes(connection)
+                else:
+                    rows = self._snapshot(connection)
+                # Read inside the transaction: only starting one brings the counter up to date.
+                (version,) = connection.execute("PRAGMA data_version").fetchone()
+            finally:
+                connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._saw_commit = False
+            self._failed_read(exc)
+            return None
+        self._saw_commit = version != self._version
+        self._version = version
+        self._busy_reads = 0
+        self._problem = ""
+        return rows
+
+    def _snapshot(self, connection: sqlite3.Connection) -> list[LinphoneCall | LogProblem]:
+        last_call, last_event = self._maxima(connection)
+        low = max(last_call - SNAPSHOT_ROWS, 0)
+        ended = _ended_calls(connection, low)
+        rows = connection.execute(_NEW_CALLS, (low, last_call)).fetchall()
+        self._last_call_id, self._last_event_id = last_call, last_event
+        return [parse_call_row(row, ended_event=row[0] in ended) for row in rows]
+
+    def _changes(self, connection: sqlite3.Connection) -> list[LinphoneCall | LogProblem]:
+        last_call, last_event = self._maxima(connection)
+        if last_call < self._last_call_id:  # the newest calls were deleted from the history
+            self._tracker.forget(range(last_call + 1, self._last_call_id + 1))
+            self._last_call_id = last_call
+        self._last_event_id = min(self._last_event_id, last_event)
+        touched: set[int] = set()
+        ended: set[int] = set()
+        for call_id, event_type in connection.execute(
+            _NEW_EVENTS, (self._last_event_id, last_event)
+        ):
+            if type(call_id) is int:
+                touched.add(call_id)
+                if event_type == EventType.CALL_ENDED:
+                    ended.add(call_id)
+        rows = connection.execute(_NEW_CALLS, (self._last_call_id, last_call)).fetchall()
+        again = sorted(({*touched, *self._tracker.open_ids()}) - {row[0] for row in rows})
+        if again:
+            marks = ",".join("?" * len(again))
+            older = connection.execute(_SELECT_CALLS + f"WHERE c.id IN ({marks})", again).fetchall()
+            self._tracker.forget(set(again) - {row[0] for row in older})
+            rows = older + rows
+        self._last_call_id, self._last_event_id = last_call, last_event
+        return [parse_call_row(row, ended_event=row[0] in ended) for row in rows]
+
+    @staticmethod
+    def _maxima(connection: sqlite3.Connection) -> tuple[int, int]:
+        (last_call,) = connection.execute("SELECT MAX(id) FROM conference_call").fetchone()
+        (last_event,) = connection.execute("SELECT MAX(id) FROM event").fetchone()
+        return (
+            last_call if type(last_call) is int else 0,
+            last_event if type(last_event) is int else 0,
+        )
+
+    def _failed_read(self, exc: sqlite3.Error) -> None:
+        if is_busy(exc):
+            # Linphone is committing. Not an error: read again shortly, in case no further
+            # change comes to prompt it.
+            self._busy_reads += 1
+            if self._busy_reads == _BUSY_REPORT_AFTER:
+                self._report_once("the database has stayed locked for seconds; still trying")
+            self._schedule_retry()
+            return
+        message = explain(exc)
+        if "no such table" in str(exc).lower():
+            self._tracker.file_missing()
+            if self._is_empty_database():
+                self._close()
+                return  # Linphone has created the file and not yet its tables
+        self._close()
+        self._report_once(message)
+
+    def _is_empty_database(self) -> bool:
+        if self._connection is None:
+            return False
+        try:
+            (tables,) = self._connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            return False
+        return bool(tables == 0)
+
+    def _schedule_retry(self) -> None:
+        step = self._busy_reads - 1
+        delay = _BUSY_BACKOFF_S[step] if step < len(_BUSY_BACKOFF_S) else self._retry_after_s
+        self._schedule(min(delay, self._retry_after_s))
+
+    def _schedule(self, delay_s: float, *, restart: bool = False) -> None:
+        """One read ``delay_s`` from now. ``restart`` moves a pending one there, so that the
+        last change of a burst is always followed by a read."""
+        with self._lock:
+            if self._stopped:
+                return
+            if self._retry is not None:
+                if not restart:
+                    return
+                self._retry.cancel()
+            retry = threading.Timer(delay_s, self._retry_now)
+            retry.daemon = True
+            self._retry = retry
+            retry.start()
+
+    def _retry_now(self) -> None:
+        with self._lock:
+            self._retry = None
+        self._read_and_report()
+        with self._lock:
+            if self._busy_reads == 0:  # else the lock's own retry is already scheduled
+                self._continue_chain()
+
+    def _start_chain(self, *, restart: bool) -> None:
+        """After a read prompted by a change: wait for its commit to show, or settle."""
+        if self._saw_commit:
+            self._chain, self._settle_step = "tail", 0
+            self._schedule(SETTLE_AFTER_S[0], restart=restart)
+        else:
+            self._chain, self._settle_step = "wait", 0
+            self._wait_until = time.monotonic() + COMMIT_WAIT_LIMIT_S
+            self._schedule(_COMMIT_WAIT_S[0], restart=restart)
+
+    def _continue_chain(self) -> None:
+        if self._chain == "wait":
+            if self._saw_commit or time.monotonic() >= self._wait_until:
+                self._chain, self._settle_step = "tail", 0
+                self._schedule(SETTLE_AFTER_S[0])
+                return
+            self._settle_step += 1
+            self._schedule(_COMMIT_WAIT_S[min(self._settle_step, len(_COMMIT_WAIT_S) - 1)])
+        elif self._chain == "tail" and self._settle_step + 1 < len(SETTLE_AFTER_S):
+            self._settle_step += 1
+            self._schedule(SETTLE_AFTER_S[self._settle_step])
+        else:
+            self._chain = ""
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except sqlite3.Error:
+                logger.debug("closing %s failed", self._file, exc_info=True)
+        self._connection = None
+        self._file_id = None
+        self._version = None
+
+    def _on_change(self) -> None:
+        self._read_and_report()
+        with self._lock:
+            self._start_chain(restart=True)
+
+    def _read_and_report(self) -> None:
+        try:
+            self.poll_now()
+        except Exception as exc:  # a bug must not stop the next ring from popping
+            logger.exception("reading %s failed", self._file)
+            if not self._failed:
+                self._failed = True
+                self._report(f"{self._file}: internal error while reading the call log: {exc!r}")
+        else:
+            self._failed = False
+
+    def _report_once(self, message: str) -> None:
+        if message != self._problem:
+            self._problem = message
+            self._report(f"{self._file}: {message}")
+
+    def _report(self, message: str) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            try:
+                self._on_problem(message)
+            except Exception:
+                logger.exception("on_problem failed for %r", message)
+
+
+# --- writing the database the way liblinphone does (tests, benchmarks, demos) -----------------
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sip_address (
+  id INTEGER PRIMARY KEY ASC, value VARCHAR(255) UNIQUE NOT NULL, display_name VARCHAR(255));
+CREATE TABLE IF NOT EXISTS event (
+  id INTEGER PRIMARY KEY ASC, type TINYINT UNSIGNED NOT NULL, creation_time DATE NOT NULL);
+CREATE TABLE IF NOT EXISTS conference_call (
+  id INTEGER PRIMARY KEY ASC, from_sip_address_id INTEGER NOT NULL,
+  to_sip_address_id INTEGER NOT NULL, direction TINYINT UNSIGNED NOT NULL,
+  duration INT UNSIGNED, start_time DATE NOT NULL, connected_time DATE,
+  status TINYINT UNSIGNED NOT NULL, video_enabled BOOLEAN NOT NULL, quality DOUBLE,
+  call_id VARCHAR(64), refkey VARCHAR(64), conference_info_id INTEGER,
+  FOREIGN KEY (from_sip_address_id) REFERENCES sip_address(id) ON DELETE CASCADE,
+  FOREIGN KEY (to_sip_address_id) REFERENCES sip_address(id) ON DELETE CASCADE);
+CREATE TABLE IF NOT EXISTS conference_call_event (
+  event_id INTEGER PRIMARY KEY ASC, conference_call_id INTEGER NOT NULL,
+  FOREIGN KEY (event_id) REFERENCES event(id) ON DELETE CASCADE,
+  FOREIGN KEY (conference_call_id) REFERENCES conference_call(id) ON DELETE CASCADE);
+"""
+
+
+class LinphoneLikeWriter:
+    """Writes calls into a linphone.db with the statements and in the transactions liblinphone
+    uses (MainDb::insertConferenceCallEvent / updateConferenceCall): the row and its "started"
+    event at the INVITE, an update and a "connected" event on answer, an update and an "ended"
+    event at the end. ``journal_mode`` is "delete" (liblinphone's default) or "wal".
+    """
+
+    def __init__(
+        self, path: Path, *, journal_mode: str = "delete", me: str = "sip:alex@sip.example.com"
+    ) -> None:
+        self.path = Path(path)
+        self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        self.connection.execute(f"PRAGMA journal_mode = {journal_mode}")
+        self.connection.execute("PRAGMA secure_delete = ON")
+        # MainDb::init creates its tables in one transaction: a reader never sees half of them.
+        self.connection.executescript(f"BEGIN;\n{SCHEMA}\nCOMMIT;")
+        self._me = self._address(me, "Alex Seller")
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def ring(
+        self,
+        remote: str,
+        name: str | None = None,
+        *,
+        at: datetime | None = None,
+        direction: Direction = Direction.IN,
+        call_id: str = "",
+    ) -> int:
+        """A call starts (an incoming INVITE arrives); returns its conference_call id."""
+        moment = at or datetime.now(UTC)
+        with _transaction(self.connection):
+            other = self._address(remote, name)
+            incoming = direction is Direction.IN
+            cursor = self.connection.execute(
+                "INSERT INTO conference_call (from_sip_address_id, to_sip_address_id, direction,"
+                " duration, start_time, connected_time, status, video_enabled, quality, call_id,"
+                " refkey, conference_info_id) VALUES (?, ?, ?, 0, ?, ?, ?, 0, -1.0, ?, '', NULL)",
+                (
+                    other if incoming else self._me,
+                    self._me if incoming else other,
+                    1 if incoming else 0,
+                    format_utc(moment),
+                    EPOCH_TEXT,
+                    int(CallStatus.ABORTED),
+                    call_id or f"{moment.timestamp():.6f}@bench",
+                ),
+            )
+            row_id = cursor.lastrowid
+            assert row_id is not None
+            self._event(row_id, EventType.CALL_STARTED, moment)
+        return row_id
+
+    def answer(self, row_id: int, *, at: datetime | None = None) -> None:
+        moment = at or datetime.now(UTC)
+        with _transaction(self.connection):
+            self.connection.execute(
+                "UPDATE conference_call SET status = ?, connected_time = ? WHERE id = ?",
+                (int(CallStatus.SUCCESS), format_utc(moment), row_id),
+            )
+            self._event(row_id, EventType.CALL_CONNECTED, moment)
+
+    def end(
+        self,
+        row_id: int,
+        status: CallStatus | None = None,
+        *,
+        duration: int = 0,
+        at: datetime | None = None,
+    ) -> None:
+        moment = at or datetime.now(UTC)
+        with _transaction(self.connection):
+            if status is not None:
+                self.connection.execute(
+                    "UPDATE conference_call SET status = ?, duration = ? WHERE id = ?",
+                    (int(status), duration, row_id),
+                )
+            else:
+                self.connection.execute(
+                    "UPDATE conference_call SET duration = ? WHERE id = ?", (duration, row_id)
+                )
+            self._event(row_id, EventType.CALL_ENDED, moment)
+
+    def _address(self, value: str, name: str | None) -> int:
+        row = self.connection.execute(
+            "SELECT id, display_name FROM sip_address WHERE value = ?", (value,)
+        ).fetchone()
+        if row is not None:
+            if name is not None and row[1] != name:  # the caller's latest name wins
+                self.connection.execute(
+                    "UPDATE sip_address SET display_name = ? WHERE id = ?", (name, row[0])
+                )
+            return int(row[0])
+        cursor = self.connection.execute(
+            "INSERT INTO sip_address (value, display_name) VALUES (?, ?)", (value, name)
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _event(self, row_id: int, event_type: EventType, moment: datetime) -> None:
+        cursor = self.connection.execute(
+            "INSERT INTO event (type, creation_time) VALUES (?, ?)",
+            (int(event_type), format_utc(moment)),
+        )
+        self.connection.execute(
+            "INSERT INTO conference_call_event (event_id, conference_call_id) VALUES (?, ?)",
+            (cursor.lastrowid, row_id),
+        )
+
+
+class _transaction:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __enter__(self) -> None:
+        self._connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, *_rest: object) -> None:
+        self._connection.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def looks_like_sqlite(head: bytes) -> bool:
+    return head.startswith(SQLITE_HEADER)
+
+
+def has_call_table(path: Path) -> bool:
+    """True when the SQLite file at ``path`` has liblinphone's conference_call table."""
+    try:
+        connection = connect_read_only(path)
+    except sqlite3.Error:
+        return False
+    try:
+        row = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conference_call'"
+        ).fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+    return row is not None

@@ -1,0 +1,215 @@
+"""baresip's event stream (ctrl_tcp netstrings, or mqtt payloads): bytes in, call states out.
+
+baresip writes no call history. Its ``ctrl_tcp`` module sends every event to the one connected
+client as a netstring ``<length>:<json>,`` (length in bytes: display names are UTF-8), encoded
+by src/bevent.c::
+
+    {"event":true,"class":"call","type":"CALL_INCOMING","direction":"incoming",
+     "peeruri":"sip:+14155550123@sip.example.com;user=phone","peerdisplayname":"Jane Doe",
+     "id":"a84b4c76e66710@10.0.0.5","param":"...", ...}
+
+What each call event means (softphones.md §3.7 and §8, as baresip 1.0.0 behaves):
+
+* ``CALL_INCOMING`` arrives at the INVITE, but only when answering is manual; an auto-answered
+  call starts at ``CALL_ESTABLISHED``. RINGING (or ANSWERED).
+* ``CALL_OUTGOING`` (newer versions) and ``CALL_RINGING`` / ``CALL_PROGRESS`` (the far end
+  rings) are an outgoing call being dialled: RINGING, direction out.
+* ``CALL_ANSWERED`` (newer versions) and ``CALL_ESTABLISHED``: ANSWERED.
+* ``CALL_CLOSED`` does not say whether the call was missed: an incoming call that never reached
+  ``CALL_ESTABLISHED`` was. MISSED or ENDED.
+
+The events carry no time: the receiver stamps them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from desktop.core.events import CallEvent, CallState
+from desktop.core.models import Direction
+
+SOURCE = "baresip"
+MAX_FRAME_BYTES = 64 * 1024  # an event is under 1 KB; ctrl_tcp's own buffer is smaller still
+_MAX_LENGTH_DIGITS = 9
+_MAX_FOLLOWED = 200
+
+_STATE_OF_TYPE = {
+    "CALL_INCOMING": CallState.RINGING,
+    "CALL_OUTGOING": CallState.RINGING,
+    "CALL_RINGING": CallState.RINGING,
+    "CALL_PROGRESS": CallState.RINGING,
+    "CALL_ANSWERED": CallState.ANSWERED,
+    "CALL_ESTABLISHED": CallState.ANSWERED,
+    "CALL_CLOSED": CallState.ENDED,
+}
+_OUTGOING_TYPES = frozenset({"CALL_OUTGOING", "CALL_RINGING", "CALL_PROGRESS"})
+_ORDER = {CallState.RINGING: 0, CallState.ANSWERED: 1, CallState.ENDED: 2, CallState.MISSED: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class StreamProblem:
+    message: str
+    offset: int  # byte offset in the stream where the bad frame starts
+
+    def describe(self, where: str) -> str:
+        return f"{where} at byte {self.offset}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    payload: bytes
+    offset: int  # byte offset of the frame's length prefix in the stream
+
+
+class NetstringDecoder:
+    """Splits a byte stream into netstrings, however it arrives in pieces.
+
+    After a malformed frame nothing more can be trusted in the stream (the next length prefix
+    cannot be found), so the decoder stops: ``broken`` turns True and the caller reconnects.
+    """
+
+    def __init__(self, max_frame: int = MAX_FRAME_BYTES) -> None:
+        self._max_frame = max_frame
+        self._buffer = bytearray()
+        self._offset = 0  # stream offset of self._buffer[0]
+        self.broken = False
+
+    @property
+    def pending(self) -> int:
+        """Bytes received that do not yet make a whole frame."""
+        return len(self._buffer)
+
+    @property
+    def offset(self) -> int:
+        """Stream offset of the first byte not yet consumed."""
+        return self._offset
+
+    def feed(self, data: bytes) -> list[Frame | StreamProblem]:
+        if self.broken:
+            return []
+        self._buffer += data
+        out: list[Frame | StreamProblem] = []
+        while self._buffer:
+            colon = self._buffer.find(b":", 0, _MAX_LENGTH_DIGITS + 1)
+            if colon < 0:
+                if len(self._buffer) > _MAX_LENGTH_DIGITS or not self._buffer.isdigit():
+                    out.append(self._break("not a netstring: expected <length>:"))
+                break
+            digits = bytes(self._buffer[:colon])
+            if not digits.isdigit():
+                out.append(self._break(f"not a netstring: bad length {digits[:20]!r}"))
+                break
+            length = int(digits)
+            if length > self._max_frame:
+                out.append(self._break(f"frame of {length} bytes is over the {self._max_frame}"))
+                break
+            end = colon + 1 + length
+            if len(self._buffer) < end + 1:
+                break  # the rest is still on its way
+            if self._buffer[end] != ord(","):
+                out.append(self._break("netstring does not end with ','"))
+                break
+            out.append(Frame(bytes(self._buffer[colon + 1 : end]), self._offset))
+            del self._buffer[: end + 1]
+            self._offset += end + 1
+        return out
+
+    def _break(self, message: str) -> StreamProblem:
+        self.broken = True
+        problem = StreamProblem(message, self._offset)
+        self._buffer.clear()
+        return problem
+
+
+@dataclass(frozen=True, slots=True)
+class BaresipEvent:
+    type: str  # "CALL_INCOMING", ...
+    call_id: str
+    direction: Direction
+    peer_uri: str
+    peer_name: str
+
+
+def parse_event(payload: bytes) -> BaresipEvent | str | None:
+    """A call event; None for anything else baresip sends (other classes, command
+    responses); a one-line reason when the payload is not a baresip event at all."""
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 (byte {exc.start} of the frame)"
+    except (ValueError, RecursionError):
+        return "not JSON"
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    # ctrl_tcp marks events with "event": true (command responses carry "response"); the mqtt
+    # module publishes the same object without the marker.
+    if data.get("event", True) is not True or data.get("class") != "call":
+        return None
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in _STATE_OF_TYPE:
+        return None
+    call_id = data.get("id")
+    peer = data.get("peeruri")
+    if not isinstance(call_id, str) or not isinstance(peer, str):
+        return f"{kind} without a call id or peer URI"
+    name = data.get("peerdisplayname")
+    direction_text = data.get("direction")
+    if direction_text in ("incoming", "outgoing"):
+        direction = Direction.IN if direction_text == "incoming" else Direction.OUT
+    else:
+        direction = Direction.OUT if kind in _OUTGOING_TYPES else Direction.IN
+    return BaresipEvent(
+        type=kind,
+        call_id=call_id,
+        direction=direction,
+        peer_uri=peer,
+        peer_name=name if isinstance(name, str) else "",
+    )
+
+
+@dataclass(slots=True)
+class _Followed:
+    state: CallState
+    started: datetime
+
+
+class CallFollower:
+    """Turns baresip call events into CallEvents, each state once and never backwards."""
+
+    def __init__(self) -> None:
+        self._calls: dict[str, _Followed] = {}
+
+    def follow(self, event: BaresipEvent, now: datetime, *, where: str = "") -> CallEvent | None:
+        state = _STATE_OF_TYPE[event.type]
+        followed = self._calls.get(event.call_id)
+        if state is CallState.ENDED:
+            self._calls.pop(event.call_id, None)
+            never_answered = followed is None or followed.state is CallState.RINGING
+            if event.direction is Direction.IN and never_answered:
+                state = CallState.MISSED
+            started = followed.started if followed is not None else now
+            return self._event(event, state, started, where)
+        if followed is not None:
+            if _ORDER[state] <= _ORDER[followed.state]:
+                return None
+            followed.state = state
+            return self._event(event, state, followed.started, where)
+        if len(self._calls) >= _MAX_FOLLOWED:  # calls whose CALL_CLOSED never came
+            self._calls.pop(next(iter(self._calls)))
+        self._calls[event.call_id] = _Followed(state, now)
+        return self._event(event, state, now, where)
+
+    @staticmethod
+    def _event(event: BaresipEvent, state: CallState, started: datetime, where: str) -> CallEvent:
+        return CallEvent(
+            source=SOURCE,
+            direction=event.direction,
+            state=state,
+            number=event.peer_uri,
+            name=event.peer_name,
+            time=started,
+            call_key=f"{SOURCE}:{event.call_id}",
+            where=where,
+        )

@@ -1,0 +1,274 @@
+"""BaresipCtrlSource against a local peer that behaves as baresip's ctrl_tcp module does.
+
+The peer (modules/ctrl_tcp/ctrl_tcp.c, tcp_netstring.c, src/bevent.c): it listens on TCP,
+sends every event to the connected client as a netstring ``<bytes>:<json>,`` with
+``"event":true``, in whatever segments TCP delivers, answers nothing unasked, and closes the
+connection when baresip quits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource, parse_address
+from desktop.core.events import CallEvent, CallState
+from desktop.core.models import Direction
+
+TIMEOUT_S = 5.0
+
+
+_PEERS: list[CtrlTcpPeer] = []
+
+
+@pytest.fixture(autouse=True)
+def _peers_quit() -> Iterator[None]:
+    yield
+    while _PEERS:
+        _PEERS.pop().quit()
+
+
+class CtrlTcpPeer:
+    """baresip with ctrl_tcp loaded, minus the SIP: events are played on demand."""
+
+    def __init__(self, port: int = 0) -> None:
+        _PEERS.append(self)
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.port = self.server.getsockname()[1]
+        self.client: socket.socket | None = None
+        self._accepted = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        try:
+            client, _ = self.server.accept()
+        except OSError:
+            return
+        self.client = client
+        self._accepted.set()
+
+    def wait_client(self) -> None:
+        assert self._accepted.wait(TIMEOUT_S), "the source never connected"
+
+    def send(self, data: bytes, *, piece: int = 0) -> None:
+        self.wait_client()
+        assert self.client is not None
+        if not piece:
+            self.client.sendall(data)
+            return
+        for start in range(0, len(data), piece):  # TCP may deliver any segmentation
+            self.client.sendall(data[start : start + piece])
+            time.sleep(0.001)
+
+    def quit(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.server.close()
+        self._accepted.set()
+
+
+def frame(kind: str, call_id: str = "a84b4c76e66710@10.0.0.5", **extra: object) -> bytes:
+    """A netstring as bevent_odict_encode + ctrl_tcp write it."""
+    body: dict[str, object] = {
+        "event": True, "class": "call", "type": kind, "accountaor": "sip:1001@sip.example.com",
+        "cuser": "1001", "direction": "incoming",
+        "peeruri": "sip:+14155550123@sip.example.com;user=phone",
+        "contacturi": "sip:+14155550123@203.0.113.10:5060", "localuri": "sip:1001@sip.example.com",
+        "peerdisplayname": "Jane Doe", "id": call_id, "param": "",
+    }  # fmt: skip
+    body.update(extra)
+    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return f"{len(payload)}:".encode() + payload + b","
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self.events: list[CallEvent] = []
+        self.problems: list[str] = []
+
+    def on_event(self, event: CallEvent) -> None:
+        with self._condition:
+            self.events.append(event)
+            self._condition.notify_all()
+
+    def on_problem(self, message: str) -> None:
+        with self._condition:
+            self.problems.append(message)
+            self._condition.notify_all()
+
+    def wait(self, events: int = 0, problems: int = 0) -> None:
+        with self._condition:
+            done = self._condition.wait_for(
+                lambda: len(self.events) >= events and len(self.problems) >= problems, TIMEOUT_S
+            )
+        if not done:
+            pytest.fail(f"got {self.events} and {self.problems}")
+
+
+@pytest.fixture
+def started() -> Iterator[list[BaresipCtrlSource]]:
+    sources: list[BaresipCtrlSource] = []
+    yield sources
+    for source in sources:
+        source.stop()
+
+
+def start(address: str, sources: list[BaresipCtrlSource]) -> tuple[BaresipCtrlSource, Recorder]:
+    recorder = Recorder()
+    source = BaresipCtrlSource(address, recorder.on_event, recorder.on_problem, reconnect_s=0.05)
+    sources.append(source)
+    source.start()
+    return source, recorder
+
+
+def test_an_incoming_call_pops_and_is_followed_to_its_end(
+    started: list[BaresipCtrlSource],
+) -> None:
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.send(frame("CALL_INCOMING"))
+    recorder.wait(events=1)
+    ring = recorder.events[0]
+    assert (ring.number, ring.name) == ("sip:+14155550123@sip.example.com;user=phone", "Jane Doe")
+    assert (ring.direction, ring.state, ring.source) == (Direction.IN, CallState.RINGING, "baresip")
+    assert ring.time.utcoffset() is not None and ring.read_ns > 0
+    peer.send(frame("CALL_ESTABLISHED") + frame("CALL_CLOSED", param="Connection reset by peer"))
+    recorder.wait(events=3)
+    assert [e.state for e in recorder.events] == [
+        CallState.RINGING, CallState.ANSWERED, CallState.ENDED,
+    ]  # fmt: skip
+    assert {e.call_key for e in recorder.events} == {"baresip:a84b4c76e66710@10.0.0.5"}
+    assert recorder.problems == []
+    peer.quit()
+
+
+def test_a_missed_call_with_a_utf8_name_sent_byte_by_byte(
+    started: list[BaresipCtrlSource],
+) -> None:
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    stream = frame("CALL_INCOMING", "z1", peerdisplayname="Zoë Ångström")
+    stream += frame("CALL_CLOSED", "z1", param="Request Terminated", peerdisplayname="Zoë Ångström")
+    peer.send(stream, piece=1)
+    recorder.wait(events=2)
+    assert [(e.name, e.state) for e in recorder.events] == [
+        ("Zoë Ångström", CallState.RINGING),
+        ("Zoë Ångström", CallState.MISSED),
+    ]
+    peer.quit()
+
+
+def test_the_shared_capture_played_by_the_peer(
+    samples: Path, started: list[BaresipCtrlSource]
+) -> None:
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.send((samples / "softphones" / "baresip-ctrl_tcp-events.netstring").read_bytes(), piece=97)
+    recorder.wait(events=5)
+    assert [e.state for e in recorder.events] == [
+        CallState.RINGING, CallState.ANSWERED, CallState.ENDED, CallState.RINGING,
+        CallState.MISSED,
+    ]  # fmt: skip
+    peer.quit()
+
+
+def test_other_events_and_command_responses_are_ignored(
+    started: list[BaresipCtrlSource],
+) -> None:
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    register = json.dumps({"event": True, "class": "register", "type": "REGISTER_OK"}).encode()
+    response = json.dumps({"response": True, "ok": True, "data": "", "token": "1"}).encode()
+    for payload in (register, response):
+        peer.send(f"{len(payload)}:".encode() + payload + b",")
+    peer.send(frame("CALL_INCOMING"))
+    recorder.wait(events=1)
+    assert len(recorder.events) == 1 and recorder.problems == []
+    peer.quit()
+
+
+def test_baresip_started_later_is_picked_up(started: list[BaresipCtrlSource]) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _source, recorder = start(f"127.0.0.1:{port}", started)
+    recorder.wait(problems=1)
+    assert recorder.problems[0].startswith(f"baresip ctrl_tcp at 127.0.0.1:{port}: cannot connect")
+    time.sleep(0.2)
+    assert len(recorder.problems) == 1, "reported once, not at every retry"
+    peer = CtrlTcpPeer(port)
+    peer.send(frame("CALL_INCOMING"))
+    recorder.wait(events=1)
+    peer.quit()
+
+
+def test_a_baresip_restart_is_followed(started: list[BaresipCtrlSource]) -> None:
+    peer = CtrlTcpPeer()
+    port = peer.port
+    _source, recorder = start(f"127.0.0.1:{port}", started)
+    peer.wait_client()
+    peer.quit()
+    recorder.wait(problems=1)
+    assert "closed the connection" in recorder.problems[0]
+    again = CtrlTcpPeer(port)
+    again.send(frame("CALL_INCOMING", "after-restart"))
+    recorder.wait(events=1)
+    assert recorder.events[0].call_key == "baresip:after-restart"
+    again.quit()
+
+
+def test_a_garbled_stream_is_reported_and_the_source_reconnects(
+    started: list[BaresipCtrlSource],
+) -> None:
+    peer = CtrlTcpPeer()
+    port = peer.port
+    _source, recorder = start(f"127.0.0.1:{port}", started)
+    peer.send(frame("CALL_INCOMING", "g1") + b"GARBAGE:{},")
+    recorder.wait(events=1, problems=1)
+    assert "the event stream at byte" in recorder.problems[0]
+    peer.quit()
+    again = CtrlTcpPeer(port)
+    again.send(frame("CALL_INCOMING", "g2"))
+    recorder.wait(events=2)
+    again.quit()
+
+
+def test_stop_is_prompt_and_final(started: list[BaresipCtrlSource]) -> None:
+    peer = CtrlTcpPeer()
+    source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.wait_client()
+    began = time.monotonic()
+    source.stop()
+    assert time.monotonic() - began < 2.0
+    with contextlib.suppress(OSError):  # the source closed its end
+        peer.send(frame("CALL_INCOMING"))
+    time.sleep(0.1)
+    assert recorder.events == []
+    peer.quit()
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("", ("127.0.0.1", 4444)),
+        ("127.0.0.1:4444", ("127.0.0.1", 4444)),
+        ("localhost", ("localhost", 4444)),
+        (":5555", ("127.0.0.1", 5555)),
+        ("[::1]:4444", ("::1", 4444)),
+    ],
+)
+def test_addresses_as_written_in_settings(text: str, address: tuple[str, int]) -> None:
+    assert parse_address(text) == address
+
+
+def test_a_bad_port_says_so() -> None:
+    with pytest.raises(ValueError, match="is not a port"):
+        parse_address("127.0.0.1:http")

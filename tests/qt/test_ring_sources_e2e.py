@@ -1,0 +1,103 @@
+"""Linphone's database and baresip's event stream, each driving the real app end to end.
+
+The app runs as a child process (offscreen Qt) watching the source through --watch, as a user
+sets it up; what it did is read from its --trace file.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.sources.linphone_db import LinphoneLikeWriter
+from desktop.core.dialects.linphone import CallStatus
+from tests.adapters.test_baresip_source import CtrlTcpPeer, frame
+from tests.conftest import python_env
+
+MIKE_URI = "sip:+14155550142@sip.example.com;user=phone"  # in the demo book
+
+
+class WatchingApp:
+    def __init__(self, tmp: Path, watch: str) -> None:
+        self.trace = tmp / "trace.jsonl"
+        self.data = tmp / "data"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "desktop", "--data-dir", str(self.data), "--region", "US",
+             "--background", "--watch", watch, "--trace", str(self.trace)],
+            env=python_env(QT_QPA_PLATFORM="offscreen"), stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.wait_for(lambda r: r["stage"] == "ready", "the app")
+
+    def records(self) -> list[dict[str, object]]:
+        if not self.trace.exists():
+            return []
+        return [json.loads(x) for x in self.trace.read_text(encoding="utf-8").splitlines() if x]
+
+    def wait_for(self, match: Callable[[dict[str, object]], bool], what: str) -> dict[str, object]:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            for record in self.records():
+                if match(record):
+                    return record
+            if self.proc.poll() is not None:
+                pytest.fail(f"the app exited waiting for {what}: {self.proc.communicate()[1]}")
+            time.sleep(0.02)
+        pytest.fail(f"timed out waiting for {what}; trace: {self.records()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.proc.communicate()
+
+
+@pytest.mark.parametrize("mode", ["delete", "wal"])
+def test_a_linphone_ring_pops_the_card_and_its_end_closes_it(tmp_path: Path, mode: str) -> None:
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db, journal_mode=mode)
+    old = writer.ring("sip:+14155550100@sip.example.com", "Ringing before the app started")
+    app = WatchingApp(tmp_path, f"linphone:{db}")
+    try:
+        row = writer.ring(MIKE_URI, "MIKE K")
+        shown = app.wait_for(lambda r: r["stage"] == "shown", "the card")
+        matched = next(r for r in app.records() if r["stage"] == "matched")
+        assert shown["caller_id"] == matched["caller_id"] == MIKE_URI
+        assert matched["match"] == "exact"
+        writer.end(row, CallStatus.MISSED)
+        ended = app.wait_for(lambda r: r["stage"] == "ended", "the end of the call")
+        assert ended["closed"] is True
+        writer.end(old, CallStatus.MISSED)
+        time.sleep(0.3)
+        read = [r["caller_id"] for r in app.records() if r["stage"] == "read"]
+        assert read == [MIKE_URI], "a call already ringing at start does not pop"
+    finally:
+        app.stop()
+        writer.close()
+
+
+def test_a_baresip_ring_pops_the_card_and_its_end_closes_it(tmp_path: Path) -> None:
+    peer = CtrlTcpPeer()
+    app = WatchingApp(tmp_path, f"baresip:127.0.0.1:{peer.port}")
+    try:
+        peer.send(frame("CALL_INCOMING", "b1", peeruri=MIKE_URI, peerdisplayname="MIKE K"))
+        matched = app.wait_for(lambda r: r["stage"] == "matched", "the lookup")
+        assert (matched["caller_id"], matched["match"]) == (MIKE_URI, "exact")
+        app.wait_for(lambda r: r["stage"] == "shown", "the card")
+        peer.send(frame("CALL_CLOSED", "b1", peeruri=MIKE_URI, param="Request Terminated"))
+        ended = app.wait_for(lambda r: r["stage"] == "ended", "the end of the call")
+        assert (ended["call_key"], ended["closed"]) == ("baresip:b1", True)
+    finally:
+        app.stop()
+        peer.quit()
