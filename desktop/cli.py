@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-token", action="store_true", help="replace the secret in the URLs")
     p = verbs.add_parser("quit", help="ask the running app to quit")
     _add_common(p, top=False)
+    p = verbs.add_parser("secrets", help="say where CallerCard would keep passwords and tokens")
+    _add_common(p, top=False)
+    p.add_argument("--json", action="store_true", help="print the status as one JSON object")
     return parser
 
 
@@ -136,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop.adapters.url_endpoint import run_command
 
             return run_command(args, resolve_paths(args.data_dir).data_dir)
+        if args.verb == "secrets":
+            return _secrets(args)
         if args.verb == "events":
             from desktop.cli_events import print_events
 
@@ -154,6 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _secrets(args: argparse.Namespace) -> int:
+    """Exit 0 with a secure store, 3 without one (so scripts and the smoke test can tell)."""
+    import json
+    from dataclasses import asdict
+
+    from desktop.adapters.secrets import SecretStore
+
+    status = SecretStore.open().status
+    print(json.dumps(asdict(status)) if args.json else status.describe())
+    return 0 if status.secure else 3
 
 
 def open_context(args: argparse.Namespace) -> tuple[AppPaths, Settings, Store, str]:

@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("callercard")
 
+# A ring's card paints within a few ms; the history write waits until after that.
+RECORD_DELAY_MS = 40
+
 
 def run_app(args: argparse.Namespace) -> int:
     demo_dir: Path | None = None
@@ -248,7 +251,8 @@ class CallerCardApp:
         self._call_list: object | None = None
         self._contact_views: dict[int, object] = {}  # open contact views by contact id
         self._settings_window: object | None = None
-        self._ring_ids: dict[str, tuple[str, str]] = {}  # call key -> (caller ID, match)
+        self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
+        self._to_record: list[CallEvent] = []  # call events waiting to go into the history
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -290,7 +294,6 @@ class CallerCardApp:
             # never enter this one. Until it lands, cards show the time without the place.
             self._place_build = start_place_index_build(self.paths.cache_dir)
         self.places.warm()
-        threading.Thread(target=self._probe_secrets, name="callercard-secrets", daemon=True).start()
         if self.settings.start_at_login and not self.demo:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
             self.login_start.apply(True)
@@ -370,6 +373,7 @@ class CallerCardApp:
         self.watcher.stop()
         if self.url_endpoint is not None:
             self.url_endpoint.stop()
+        self._record_pending()
         try:
             self.history.flush()
         except StoreError as exc:
@@ -394,15 +398,25 @@ class CallerCardApp:
                 self.ring(event.number, event.name, event.call_key, event.read_ns, event.source)
             elif event.state in (CallState.ENDED, CallState.MISSED):
                 self.end_call(event.call_key, event.number)
-        # After the ring: recording must never delay a card.
-        try:
-            recorded = self.history.record(event)
-        except StoreError as exc:
-            where = event.where or event.source
-            self.report_problem(f"Could not record the call from {where}: {exc}")
-            return
-        if recorded is not None and recorded.wrap_up and not self.settings.popups_paused:
-            self.open_wrap_up(recorded.attempt_id)
+        # Recording writes to the database: done after the card has had its chance to paint,
+        # in arrival order, so a call's ring is always recorded before its end.
+        if not self._to_record:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(RECORD_DELAY_MS, self._record_pending)
+        self._to_record.append(event)
+
+    def _record_pending(self) -> None:
+        pending, self._to_record = self._to_record, []
+        for event in pending:
+            try:
+                recorded = self.history.record(event)
+            except StoreError as exc:
+                where = event.where or event.source
+                self.report_problem(f"Could not record the call from {where}: {exc}")
+                continue
+            if recorded is not None and recorded.wrap_up and not self.settings.popups_paused:
+                self.open_wrap_up(recorded.attempt_id)
 
     def open_wrap_up(self, attempt_id: int) -> None:
         """How an outbound call went: outcome, message left, why we called (non-modal)."""
@@ -467,13 +481,14 @@ class CallerCardApp:
         if self.settings.popups_paused:
             log.info("popups paused: not showing %s", caller_id)
             return
-        self._ring_ids[call_key] = (caller_id, card.match.value)
+        self._ringing[call_key] = card
         self.popups.show(card, call_key)
-        from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: self._tell_if_hidden(card))
+    def _after_shown(self, card: Card, call_key: str) -> None:
+        """What a ring also wants, once its card is on screen: nothing here may delay it."""
+        self._tell_if_hidden(card)
         if card.match is MatchTier.NONE and card.number.e164:
-            QTimer.singleShot(0, lambda: self._add_candidates(card, call_key))
+            self._add_candidates(card, call_key)
 
     def _add_candidates(self, card: Card, call_key: str) -> None:
         popup = self.popups.popup_for(call_key)
@@ -511,11 +526,14 @@ class CallerCardApp:
                      obstacle, channel.value)  # fmt: skip
 
     def _painted(self, call_key: str, t_ns: int) -> None:
-        if call_key not in self._ring_ids:
+        from PySide6.QtCore import QTimer
+
+        card = self._ringing.pop(call_key, None)
+        if card is None:
             return  # a card updated after its ring (guesses added, caller identified)
-        caller_id, match = self._ring_ids.pop(call_key)
-        self.trace.write("shown", caller_id, t_ns=t_ns, call_key=call_key)
-        log.info("card shown for %s (%s)", call_key, match)
+        self.trace.write("shown", card.caller_id, t_ns=t_ns, call_key=call_key)
+        log.info("card shown for %s (%s)", call_key, card.match.value)
+        QTimer.singleShot(0, lambda: self._after_shown(card, call_key))
 
     # -- windows ----------------------------------------------------------------------------
 

@@ -157,3 +157,16 @@ def test_a_real_secret_service_is_found_and_used(tmp_path: Path) -> None:
         "value": "from-the-test",
         "after": None,
     }
+
+
+def test_the_secrets_verb_says_when_there_is_no_secure_store(tmp_path: Path) -> None:
+    import sys
+
+    from tests.conftest import python_env
+
+    env = python_env(PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    result = subprocess.run([sys.executable, "-m", "desktop", "secrets", "--json"],
+                            capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert result.returncode == 3
+    status = json.loads(result.stdout)
+    assert status["secure"] is False and status["detail"]
