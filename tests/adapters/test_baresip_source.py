@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource, parse_address
-from desktop.core.events import CallEvent, CallState
+from desktop.core.events import CallState
 from desktop.core.models import Direction
+from tests.adapters.recorder import EventRecorder
 
 TIMEOUT_S = 5.0
 
@@ -88,29 +89,12 @@ def frame(kind: str, call_id: str = "a84b4c76e66710@10.0.0.5", **extra: object) 
     return f"{len(payload)}:".encode() + payload + b","
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self.events: list[CallEvent] = []
-        self.problems: list[str] = []
-
-    def on_event(self, event: CallEvent) -> None:
-        with self._condition:
-            self.events.append(event)
-            self._condition.notify_all()
-
-    def on_problem(self, message: str) -> None:
-        with self._condition:
-            self.problems.append(message)
-            self._condition.notify_all()
-
+class Recorder(EventRecorder):
     def wait(self, events: int = 0, problems: int = 0) -> None:
-        with self._condition:
-            done = self._condition.wait_for(
-                lambda: len(self.events) >= events and len(self.problems) >= problems, TIMEOUT_S
-            )
-        if not done:
-            pytest.fail(f"got {self.events} and {self.problems}")
+        self.wait_until(
+            lambda: len(self.events) >= events and len(self.problems) >= problems,
+            f"{events} events and {problems} problems",
+        )
 
 
 @pytest.fixture

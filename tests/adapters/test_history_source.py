@@ -8,7 +8,6 @@ import os
 import plistlib
 import sqlite3
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -22,48 +21,33 @@ from desktop.adapters.sources.history import HISTORY_DIALECTS, HistorySource, sn
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.dialects.twinkle import HEADER
 from desktop.core.events import CallEvent
+from tests.adapters.recorder import EventRecorder
 from tests.conftest import PYTHON, REPO, python_env
 
 TIMEOUT_S = 5.0
 QUIET_S = 0.4  # how long "nothing else is reported" is watched for
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self.events: list[HistoryEvent] = []
-        self.problems: list[str] = []
-
+class Recorder(EventRecorder):
     def on_event(self, event: CallEvent) -> None:
         assert isinstance(event, HistoryEvent)
-        with self._condition:
-            self.events.append(event)
-            self._condition.notify_all()
+        super().on_event(event)
 
-    def on_problem(self, message: str) -> None:
-        with self._condition:
-            self.problems.append(message)
-            self._condition.notify_all()
-
-    def wait_events(self, count: int) -> list[HistoryEvent]:
-        with self._condition:
-            if not self._condition.wait_for(lambda: len(self.events) >= count, TIMEOUT_S):
-                pytest.fail(f"{len(self.events)} events after {TIMEOUT_S} s, expected {count}")
+    def wait_events(self, count: int, timeout: float = TIMEOUT_S) -> list[HistoryEvent]:
+        super().wait_events(count, timeout)
         time.sleep(QUIET_S)  # and no more than that
         with self._condition:
             assert len(self.events) == count, [e.where for e in self.events]
-            return list(self.events)
+            return [e for e in self.events if isinstance(e, HistoryEvent)]
 
     def wait_problem(self, text: str) -> str:
         def found() -> str | None:
             return next((p for p in self.problems if text in p), None)
 
-        with self._condition:
-            if not self._condition.wait_for(lambda: found() is not None, TIMEOUT_S):
-                pytest.fail(f"no problem mentioning {text!r}; got {self.problems}")
-            result = found()
-            assert result is not None
-            return result
+        self.wait_until(lambda: found() is not None, f"problem mentioning {text!r}")
+        result = found()
+        assert result is not None
+        return result
 
 
 Start = Callable[..., tuple[HistorySource, Recorder]]

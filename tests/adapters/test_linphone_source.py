@@ -8,7 +8,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,8 +22,9 @@ from desktop.adapters.sources.linphone_db import (
     read_calls,
 )
 from desktop.core.dialects.linphone import CallStatus, LinphoneCall, call_event, format_utc
-from desktop.core.events import CallEvent, CallState
+from desktop.core.events import CallState
 from desktop.core.models import Direction
+from tests.adapters.recorder import EventRecorder
 from tests.conftest import python_env
 
 TIMEOUT_S = 5.0
@@ -32,37 +32,7 @@ JANE = "sip:+14155550123@sip.example.com;user=phone"
 ZOE = "sip:+442079460321@trunk.example.net;transport=tcp;user=phone"
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self.events: list[CallEvent] = []
-        self.problems: list[str] = []
-
-    def on_event(self, event: CallEvent) -> None:
-        with self._condition:
-            self.events.append(event)
-            self._condition.notify_all()
-
-    def on_problem(self, message: str) -> None:
-        with self._condition:
-            self.problems.append(message)
-            self._condition.notify_all()
-
-    def wait_events(self, count: int, timeout: float = TIMEOUT_S) -> list[CallEvent]:
-        with self._condition:
-            if not self._condition.wait_for(lambda: len(self.events) >= count, timeout):
-                pytest.fail(
-                    f"{len(self.events)} events after {timeout} s, expected {count}; "
-                    f"problems: {self.problems}"
-                )
-            return list(self.events)
-
-    def wait_problems(self, count: int) -> list[str]:
-        with self._condition:
-            if not self._condition.wait_for(lambda: len(self.problems) >= count, TIMEOUT_S):
-                pytest.fail(f"{len(self.problems)} problems after {TIMEOUT_S} s, expected {count}")
-            return list(self.problems)
-
+class Recorder(EventRecorder):
     def seen(self) -> list[tuple[str, str, str]]:
         return [(e.number, e.direction.value, e.state.value) for e in self.events]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,37 +22,12 @@ from desktop.core.dialects.microsip import (
 )
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction
+from tests.adapters.recorder import EventRecorder
 
 TIMEOUT_S = 5.0
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self.events: list[CallEvent] = []
-        self.problems: list[str] = []
-
-    def on_event(self, event: CallEvent) -> None:
-        with self._condition:
-            self.events.append(event)
-            self._condition.notify_all()
-
-    def on_problem(self, message: str) -> None:
-        with self._condition:
-            self.problems.append(message)
-            self._condition.notify_all()
-
-    def wait_events(self, count: int) -> list[CallEvent]:
-        with self._condition:
-            if not self._condition.wait_for(lambda: len(self.events) >= count, TIMEOUT_S):
-                pytest.fail(f"{len(self.events)} events after {TIMEOUT_S} s, expected {count}")
-            return list(self.events)
-
-    def wait_problems(self, count: int) -> list[str]:
-        with self._condition:
-            if not self._condition.wait_for(lambda: len(self.problems) >= count, TIMEOUT_S):
-                pytest.fail(f"{len(self.problems)} problems after {TIMEOUT_S} s, expected {count}")
-            return list(self.problems)
+Recorder = EventRecorder
 
 
 Start = Callable[..., tuple[MicroSipSource, Recorder]]  # (path, watcher=None)

@@ -1,0 +1,47 @@
+"""What a call source reports from its own thread, collected for a test to wait on."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from desktop.core.events import CallEvent
+
+TIMEOUT_S = 5.0
+
+
+class EventRecorder:
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self.events: list[CallEvent] = []
+        self.problems: list[str] = []
+
+    def on_event(self, event: CallEvent) -> None:
+        with self._condition:
+            self.events.append(event)
+            self._condition.notify_all()
+
+    def on_problem(self, message: str) -> None:
+        with self._condition:
+            self.problems.append(message)
+            self._condition.notify_all()
+
+    def wait_until(self, ready: Callable[[], bool], what: str, timeout: float = TIMEOUT_S) -> None:
+        with self._condition:
+            if not self._condition.wait_for(ready, timeout):
+                pytest.fail(
+                    f"no {what} after {timeout} s; events: {self.events}; "
+                    f"problems: {self.problems}"
+                )
+
+    def wait_events(self, count: int, timeout: float = TIMEOUT_S) -> list[CallEvent]:
+        self.wait_until(lambda: len(self.events) >= count, f"{count} events", timeout)
+        with self._condition:
+            return list(self.events)
+
+    def wait_problems(self, count: int) -> list[str]:
+        self.wait_until(lambda: len(self.problems) >= count, f"{count} problems")
+        with self._condition:
+            return list(self.problems)
