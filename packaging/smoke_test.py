@@ -113,7 +113,7 @@ def smoke(exe: Path, expect_store: str) -> dict[str, Any]:
             # Asked of the frozen executable itself: the backends a bundle can lose are its own.
             answer = run(exe, "secrets", "--json", env=env)
             secrets = json.loads(answer.stdout)
-            if expect_store and (not secrets["secure"] or secrets["store"] != expect_store):
+            if expect_store and (not secrets["secure"] or secrets["label"] != expect_store):
                 raise SmokeFailure(f"secret store: wanted {expect_store}, got {secrets}")
             second = run(exe, "--data-dir", str(data), "--background", env=env)
             if second.returncode != 0 or "already running" not in second.stderr:
@@ -144,7 +144,7 @@ def smoke(exe: Path, expect_store: str) -> dict[str, Any]:
         "start_to_tray_ready_ms_first_run": first_start_ms,
         "start_to_tray_ready_ms": second_start_ms,
         "ring_read_to_card_shown_ms": round((shown["t_ns"] - read["t_ns"]) / 1e6, 1),
-        "secret_store": secrets["store"] or f"none ({secrets['detail']})",
+        "secret_store": secrets["label"] or f"none ({secrets['detail']})",
     }
 
 
