@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.adapters.filewatch import FileWatcher, WatchedFile
+from desktop.adapters.sources.reporting import ProblemReporting
 from desktop.core.dialects import (
     cdr,
     jitsi,
@@ -721,7 +722,7 @@ def _log_for(path: Path, dialect: HistoryDialect, tz: tzinfo | None) -> _Log:
 # --- the source -------------------------------------------------------------------------------
 
 
-class HistorySource:
+class HistorySource(ProblemReporting):
     """Follows one end-of-call log and reports each call in it once, as a HistoryEvent.
 
     Call ``resume_from(cursor)`` before ``start()`` with the cursor of the last event the app
@@ -984,15 +985,6 @@ class HistorySource:
             if log.newest() != log.current or set(log.paths()) != set(self._watched):
                 self._on_change()
                 self._rewatch()
-
-    def _report(self, message: str) -> None:
-        with self._lock:
-            if self._stopped:
-                return
-            try:
-                self._on_problem(message)
-            except Exception:
-                logger.exception("on_problem failed for %r", message)
 
 
 def _completed(

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop.adapters.filewatch import FileWatcher, WatchedFile
+from desktop.adapters.sources.reporting import ProblemReporting
 from desktop.core.dialects.linphone import (
     DEFAULT_NEWS_WINDOW_S,
     EPOCH_TEXT,
@@ -149,7 +150,7 @@ def read_calls(path: Path) -> list[LinphoneCall | LogProblem]:
     return [parse_call_row(row, ended_event=row[0] in ended) for row in rows]
 
 
-class LinphoneDbSource:
+class LinphoneDbSource(ProblemReporting):
     """Follows one linphone.db and reports its calls as CallEvents (``source="linphone"``).
 
     Same contract as MicroSipSource: ``on_event`` and ``on_problem`` are called one at a time,
@@ -453,15 +454,6 @@ class LinphoneDbSource:
         if message != self._problem:
             self._problem = message
             self._report(f"{self._file}: {message}")
-
-    def _report(self, message: str) -> None:
-        with self._lock:
-            if self._stopped:
-                return
-            try:
-                self._on_problem(message)
-            except Exception:
-                logger.exception("on_problem failed for %r", message)
 
 
 # --- writing the database the way liblinphone does (tests, benchmarks, demos) -----------------

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.adapters.filewatch import FileWatcher, WatchedFile
+from desktop.adapters.sources.reporting import ProblemReporting
 from desktop.core.dialects.microsip import (
     DEFAULT_NEWS_WINDOW_S,
     CallLogTracker,
@@ -36,7 +37,7 @@ _SHARING_RETRIES = 5
 _SHARING_RETRY_S = 0.002
 
 
-class MicroSipSource:
+class MicroSipSource(ProblemReporting):
     """Follows one microsip.ini and reports its calls as CallEvents (``source="microsip"``).
 
     ``on_event`` and ``on_problem`` are called one at a time, in order, from the watcher's
@@ -171,15 +172,6 @@ class MicroSipSource:
         if message != self._read_problem:
             self._read_problem = message
             self._report(f"{self._file}: {message}")
-
-    def _report(self, message: str) -> None:
-        with self._lock:
-            if self._stopped:
-                return
-            try:
-                self._on_problem(message)
-            except Exception:
-                logger.exception("on_problem failed for %r", message)
 
 
 class _TooBig(Exception):
