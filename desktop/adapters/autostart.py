@@ -99,8 +99,37 @@ def _entry_value(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
-class XdgAutostart:
+class _LoginFile:
+    """A login item that is one file the session reads at login: written whole, or removed."""
+
+    path: Path
+    noun: str  # what the file is called in messages
+
+    def content(self, argv: Sequence[str]) -> bytes:
+        raise NotImplementedError
+
+    def enable(self, argv: Sequence[str]) -> str:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, self.content(argv), mode=0o644)
+        except OSError as exc:
+            raise AutostartError(
+                f"{self.path}: cannot write the {self.noun} ({exc.strerror or exc})"
+            ) from exc
+        return str(self.path)
+
+    def disable(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise AutostartError(
+                f"{self.path}: cannot remove the {self.noun} ({exc.strerror or exc})"
+            ) from exc
+
+
+class XdgAutostart(_LoginFile):
     title = "XDG autostart entry"
+    noun = "login entry"
 
     def __init__(self, config_home: Path, platform: str = sys.platform,
                  env: Mapping[str, str] = os.environ) -> None:  # fmt: skip
@@ -134,23 +163,8 @@ class XdgAutostart:
             lines.insert(5, "TryExec=" + _entry_value(argv[0]))
         return "\n".join(lines) + "\n"
 
-    def enable(self, argv: Sequence[str]) -> str:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, self.entry(argv).encode("utf-8"), mode=0o644)
-        except OSError as exc:
-            raise AutostartError(
-                f"{self.path}: cannot write the login entry ({exc.strerror or exc})"
-            ) from exc
-        return str(self.path)
-
-    def disable(self) -> None:
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise AutostartError(
-                f"{self.path}: cannot remove the login entry ({exc.strerror or exc})"
-            ) from exc
+    def content(self, argv: Sequence[str]) -> bytes:
+        return self.entry(argv).encode("utf-8")
 
     def is_enabled(self) -> bool | None:
         try:
@@ -250,8 +264,9 @@ class FlatpakPortal:
 # --- macOS LaunchAgent --------------------------------------------------------------------------
 
 
-class LaunchAgent:
+class LaunchAgent(_LoginFile):
     title = "macOS LaunchAgent"
+    noun = "LaunchAgent"
 
     def __init__(self, home: Path, platform: str = sys.platform) -> None:
         self.path = home / "Library" / "LaunchAgents" / f"{APP_ID}.plist"
@@ -273,23 +288,8 @@ class LaunchAgent:
             }
         )
 
-    def enable(self, argv: Sequence[str]) -> str:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, self.plist(argv), mode=0o644)
-        except OSError as exc:
-            raise AutostartError(
-                f"{self.path}: cannot write the LaunchAgent ({exc.strerror or exc})"
-            ) from exc
-        return str(self.path)
-
-    def disable(self) -> None:
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise AutostartError(
-                f"{self.path}: cannot remove the LaunchAgent ({exc.strerror or exc})"
-            ) from exc
+    def content(self, argv: Sequence[str]) -> bytes:
+        return self.plist(argv)
 
     def is_enabled(self) -> bool | None:
         return self.path.exists()
