@@ -132,6 +132,27 @@ def desktop_with_wm(tmp_path: Path) -> Iterator[str]:
             wm.wait(5)
 
 
+@pytest.fixture
+def session_bus(tmp_path: Path) -> Iterator[str]:
+    """A private D-Bus session bus, as a desktop session has."""
+    daemon = shutil.which("dbus-daemon")
+    if daemon is None:
+        pytest.fail("dbus-daemon is missing; scripts/bootstrap installs dbus")
+    proc = subprocess.Popen(
+        [daemon, "--session", "--nofork", "--print-address=1", "--nopidfile",
+         f"--address=unix:path={tmp_path}/bus"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    address = proc.stdout.readline().strip()
+    try:
+        yield address
+    finally:
+        proc.terminate()
+        proc.wait(5)
+        proc.stdout.close()
+
+
 def python_env(**extra: str) -> dict[str, str]:
     """Environment for a child `python -m desktop ...`, inheriting the test's isolation."""
     env = dict(os.environ)

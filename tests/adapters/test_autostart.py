@@ -7,7 +7,6 @@ import plistlib
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -185,26 +184,6 @@ def test_the_login_command_is_this_program_into_the_tray(monkeypatch: pytest.Mon
 
 
 # --- the Flatpak portal, over a real D-Bus session bus ------------------------------------------
-
-
-@pytest.fixture
-def session_bus(tmp_path: Path) -> Iterator[str]:
-    daemon = shutil.which("dbus-daemon")
-    if daemon is None:
-        pytest.fail("dbus-daemon is missing; scripts/bootstrap installs dbus")
-    proc = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address=1", "--nopidfile",
-         f"--address=unix:path={tmp_path}/bus"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    address = proc.stdout.readline().strip()
-    try:
-        yield address
-    finally:
-        proc.terminate()
-        proc.wait(5)
-        proc.stdout.close()
 
 
 class FakePortal(threading.Thread):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +27,6 @@ from desktop.qt.tray import TrayMenu
 from tests.conftest import PYTHON, REPO, python_env
 
 APP_ID = "io.callercard.CallerCard"
-
-
-@pytest.fixture
-def session_bus(tmp_path: Path) -> Iterator[str]:
-    """A private D-Bus session bus, as a desktop session has."""
-    daemon = shutil.which("dbus-daemon")
-    if daemon is None:
-        pytest.fail("dbus-daemon is missing; scripts/bootstrap installs dbus")
-    proc = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address=1", "--nopidfile",
-         f"--address=unix:path={tmp_path}/bus"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    address = proc.stdout.readline().strip()
-    try:
-        yield address
-    finally:
-        proc.terminate()
-        proc.wait(5)
-        proc.stdout.close()
 
 
 class FakeNotificationDaemon(threading.Thread):
