@@ -203,9 +203,8 @@ def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
     plan_file = work / "plan.json"
     plan_file.write_text(json.dumps(plan))
     writes_log = work / "writes.jsonl"
-    writer = subprocess.run([sys.executable, "-c", WRITER, str(ini), str(plan_file),
-                             str(writes_log), "0.3", "0.5"], check=True)  # fmt: skip
-    del writer
+    subprocess.run([sys.executable, "-c", WRITER, str(ini), str(plan_file),
+                    str(writes_log), "0.3", "0.5"], check=True)  # fmt: skip
     time.sleep(1.0)
     rss_busy = psutil.Process(app.pid).memory_info().rss / 2**20
     time.sleep(3.0)
