@@ -394,17 +394,26 @@ _ROUNDED = re.compile(r"[1-9][0-9]{7,}0000(?:\.0+)?")
 
 def split_numbers(cell: str) -> list[str]:
     """The separate numbers in one cell, each stripped; empty pieces dropped."""
+    if _SEPARATOR_CHAR.search(cell) is None:
+        # Most cells hold one number; every separator above needs one of these characters.
+        alone = cell.strip(" ,;\t")
+        return [alone] if alone else []
     return [p for p in (part.strip(" ,;\t") for part in _NUMBER_SPLIT.split(cell)) if p]
 
 
+_SEPARATOR_CHAR = re.compile(r"[:\r\n;/,]")
+
+
 def footer_or_blank(cells: Sequence[str], plan: ColumnPlan, line: int) -> Skipped | None:
-    filled = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
+    filled = [i for i, c in enumerate(cells) if c and not c.isspace()]
     if not filled:
         return Skipped(line, "empty row")
-    if not any(i in plan.fields for i, _ in filled):
+    if not any(i in plan.fields for i in filled):
         return Skipped(line, "nothing in the imported columns")
-    if len(filled) <= 2 and any(_FOOTER.match(text) for _i, text in filled):
-        return Skipped(line, f"report footer {filled[0][1][:40]!r}")
+    if len(filled) <= 2:
+        texts = [cells[i].strip() for i in filled]
+        if any(_FOOTER.match(text) for text in texts):
+            return Skipped(line, f"report footer {texts[0][:40]!r}")
     return None
 
 
@@ -424,20 +433,21 @@ def draft_from_cells(
     phones: list[tuple[int, Field, str]] = []
     extension = ""
     problems: dict[int, tuple[str, str]] = {}
+    width = len(cells)
     for index, field_ in plan.fields.items():
-        value = cells[index].strip() if index < len(cells) else ""
-        if not value:
+        value = cells[index] if index < width else ""
+        if not value or not (value := value.strip()):
             continue
-        if field_ in PHONE_LABELS:
+        if (attr := _TEXT_FIELDS.get(field_)) is not None:
+            problem = _set_text(draft, field_, attr, value, plan, index, line)
+            if problem is not None:
+                return problem
+        elif field_ in PHONE_LABELS:
             phones.append((index, field_, value))
         elif field_ is Field.EXTENSION:
             extension = value.removesuffix(".0")
         elif field_ is Field.PHONE_LABEL:
             continue
-        elif field_ in _TEXT_FIELDS:
-            problem = _set_text(draft, field_, value, plan.header(index), line)
-            if problem is not None:
-                return problem
         else:
             if len(value) > MAX_FIELD_CHARS:
                 return _too_long(line, plan.header(index), value)
@@ -476,18 +486,18 @@ def draft_from_row(
 
 
 def _set_text(
-    draft: ContactDraft, field_: Field, value: str, header: str, line: int
+    draft: ContactDraft, field_: Field, attr: str, value: str, plan: ColumnPlan, index: int,
+    line: int,
 ) -> RowProblem | None:
-    attr = _TEXT_FIELDS[field_]
     if field_ is Field.NOTES:
         if len(value) > MAX_NOTES_CHARS:
             draft.warnings.append(
-                RowProblem(line, header, f"{len(value):,} characters; kept the first "
-                           f"{MAX_NOTES_CHARS:,}")
+                RowProblem(line, plan.header(index), f"{len(value):,} characters; kept the "
+                           f"first {MAX_NOTES_CHARS:,}")
             )
             value = value[:MAX_NOTES_CHARS]
     elif len(value) > MAX_FIELD_CHARS:
-        return _too_long(line, header, value)
+        return _too_long(line, plan.header(index), value)
     if field_ is Field.EMAIL:
         # Google joins several addresses with " ::: "; the first is the one to match on.
         value = split_numbers(value)[0] if ":::" in value else value
@@ -604,14 +614,26 @@ def _region_of(e164: str, parse: NumberParser, policy: NumberPolicy) -> str | No
 def names_agree(a: str, b: str) -> bool:
     """Whether two names can be one person: one is missing, or one's words are all in the
     other ("Maya" and "Maya Okafor"), ignoring case and accents."""
-    wa, wb = _name_words(a), _name_words(b)
-    return not wa or not wb or wa <= wb or wb <= wa
+    return words_agree(name_words(a), name_words(b))
 
 
-def _name_words(name: str) -> set[str]:
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return set(re.findall(r"\w+", plain))
+def words_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    """`names_agree` for names already split with `name_words`."""
+    return not a or not b or a <= b or b <= a
+
+
+def name_words(name: str) -> frozenset[str]:
+    """A name's words, case and accents folded: what `names_agree` compares."""
+    folded = name.casefold()
+    if not folded.isascii():
+        # Only non-ASCII text has accents to fold; most names in an import skip this.
+        folded = "".join(
+            ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
+        )
+    return frozenset(_WORD.findall(folded))
+
+
+_WORD = re.compile(r"\w+")
 
 
 # -- vCards -------------------------------------------------------------------------------
