@@ -86,7 +86,12 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             create_private_file(path)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            # Not bound to its thread: an import hands its writes to a writer thread
+            # (importing/writer.py), which takes turns with it on this one connection.
+            conn = sqlite3.connect(
+                path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{path}: cannot open the contact database ({exc})") from exc
         store = cls(conn, path)
@@ -498,18 +503,35 @@ class Store:
         self.catch_up_search_index()
 
     def catch_up_search_index(self) -> None:
-        """Index what a deferred load added. Idempotent: nothing to do when nothing waits."""
+        """Index what a deferred load added and stop deferring. Idempotent."""
+        self.advance_search_index()
+        self._conn.execute(
+            "UPDATE search_state SET contacts_deferred_from = NULL, numbers_deferred_from = NULL"
+        )
+
+    def advance_search_index(self) -> None:
+        """Index what a deferred load has added so far and go on deferring: a long load can
+        index chunk by chunk, next to its other work, instead of in one statement at the end."""
+        marks = self._conn.execute(
+            "SELECT contacts_deferred_from, numbers_deferred_from FROM search_state"
+        ).fetchone()
+        if marks is None or marks == (None, None):
+            # Nothing deferred; `id > NULL` would still walk the whole view to find no rows.
+            return
         self._conn.execute(
             f"INSERT INTO contact_search(rowid, {_SEARCH_COLUMNS}) "  # noqa: S608 (constant)
-            f"SELECT id, {_SEARCH_COLUMNS} FROM contact_search_source "
-            "WHERE id > (SELECT contacts_deferred_from FROM search_state)"
+            f"SELECT id, {_SEARCH_COLUMNS} FROM contact_search_source WHERE id > ?",
+            (marks[0],),
         )
         self._conn.execute(
             "INSERT INTO number_search(rowid, digits) SELECT id, digits FROM number_search_source "
-            "WHERE id > (SELECT numbers_deferred_from FROM search_state)"
+            "WHERE id > ?",
+            (marks[1],),
         )
         self._conn.execute(
-            "UPDATE search_state SET contacts_deferred_from = NULL, numbers_deferred_from = NULL"
+            "UPDATE search_state SET "
+            "contacts_deferred_from = (SELECT coalesce(max(id), 0) FROM contacts), "
+            "numbers_deferred_from = (SELECT coalesce(max(id), 0) FROM phone_numbers)"
         )
 
     def refresh_search_index(self) -> None:

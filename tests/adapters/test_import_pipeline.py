@@ -22,9 +22,11 @@ from desktop.adapters.importing import (
     import_file,
     preview_file,
 )
+from desktop.adapters.importing.pipeline import CHUNK_ROWS
 from desktop.adapters.store import Store
 from desktop.core.import_mapping import Field
 from desktop.core.numbers import NumberPolicy
+from desktop.core.search_query import parse_query
 from tests.conftest import PYTHON, python_env
 
 US = ImportOptions(NumberPolicy("US"))
@@ -99,6 +101,31 @@ def test_two_people_sharing_a_switchboard_number_stay_two(tmp_path: Path, store:
     )
     report = import_file(store, path, US)
     assert report.imported == 2 and store.count_contacts() == 2
+
+
+def test_a_file_of_several_chunks_is_stored_indexed_and_merged_across_chunks(
+    tmp_path: Path, store: Store
+) -> None:
+    # More rows than one chunk, numbers parsed by real worker processes, chunks written by the
+    # writer thread: a later row about an earlier person still merges into them, and every
+    # contact, first chunk or last, is findable by name and by a fragment of its number.
+    rows = [["Name", "Company", "Phone", "Notes"]]
+    rows += [[f"Person{i:05d} Okafor", f"Firm {i}", f"+1 415 555 {i:04d}", ""]
+             for i in range(2 * CHUNK_ROWS + 500)]
+    rows.append(["Person00010 Okafor", "", "+1 415 555 0010", "met at the expo"])
+    path = write_csv(tmp_path / "big.csv", rows)
+    report = import_file(store, path, ImportOptions(NumberPolicy("US"), workers=2))
+    assert (report.imported, report.merged, report.rejected) == (2 * CHUNK_ROWS + 500, 1, [])
+    assert report.merges == [
+        f"line {len(rows)}: merged into 'Person00010 Okafor' (added notes)"
+    ]
+    for i in (0, CHUNK_ROWS + 1, 2 * CHUNK_ROWS + 499):
+        hits = store.search(parse_query(f"person{i:05d}"))
+        assert [h.contact.name for h in hits] == [f"Person{i:05d} Okafor"]
+        by_digits = store.search(parse_query(f"555{i:04d}"))
+        assert [h.contact.name for h in by_digits] == [f"Person{i:05d} Okafor"]
+    merged = store.contacts_for_number("+14155550010")
+    assert [(c.name, c.notes) for c, _n in merged] == [("Person00010 Okafor", "met at the expo")]
 
 
 def test_cancel_leaves_the_store_as_it_was(tmp_path: Path, store: Store) -> None:

@@ -9,6 +9,7 @@ normalisation dominates the cost, so big files parse their numbers in worker pro
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from desktop.adapters.importing.spreadsheets import SPREADSHEET_SUFFIXES, read_s
 from desktop.adapters.importing.tables import Table
 from desktop.adapters.importing.text_tables import read_text_table
 from desktop.adapters.importing.vcards import VCARD_SUFFIXES, read_vcard_file
+from desktop.adapters.importing.writer import ChunkWriter
 from desktop.adapters.store import ImportIndex, NewContact, Store, StoreError
 from desktop.core.import_mapping import (
     CardData,
@@ -31,8 +33,9 @@ from desktop.core.import_mapping import (
     draft_from_card,
     draft_from_cells,
     header_key,
-    names_agree,
+    name_words,
     split_numbers,
+    words_agree,
 )
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import NumberPolicy
@@ -243,6 +246,11 @@ class _Run:
         self.seen = 0
         self.pending: dict[int, _Pending] = {}
         self.index: ImportIndex | None = None
+        self.writer: ChunkWriter | None = None
+        self.first_new_id = 0
+        # Name words per contact, folded once: a shared switchboard number is compared
+        # against every name behind it on every row that carries it.
+        self.words: dict[int, frozenset[str]] = {}
 
     def execute(
         self,
@@ -252,10 +260,15 @@ class _Run:
     ) -> None:
         report = self.report
         try:
-            # New rows skip the per-row search-index triggers (6.8x the insert itself) and are
-            # indexed in one statement before the commit.
-            with self.store.transaction(), self.store.deferred_search_index():
+            # New rows skip the per-row search-index triggers (6.8x the insert itself); the
+            # writer indexes each chunk after storing it.
+            with (
+                self.store.transaction(),
+                self.store.deferred_search_index(),
+                ChunkWriter() as self.writer,
+            ):
                 self.index = self.store.import_index()
+                self.first_new_id = self.index.next_id
                 for outcome in outcomes:
                     self.seen += 1
                     if isinstance(outcome, Skipped):
@@ -277,6 +290,7 @@ class _Run:
                         + (" below its header row" if report.header else "")
                     )
                 self._flush()
+                self._own_turn()
                 if report.batch_id is not None:
                     self.store.finish_batch(report.batch_id, json.dumps(report.to_json()))
                 if plan_to_remember is not None:
@@ -287,6 +301,11 @@ class _Run:
                 self._tick(where)
         except StoreError as exc:
             raise ImportFailed(str(exc)) from exc
+        except sqlite3.Error as exc:
+            raise ImportFailed(
+                f"{report.path}: the contact database refused the import ({exc}); nothing was "
+                "changed"
+            ) from exc
 
     def _tick(self, where: Callable[[], tuple[int, int]]) -> None:
         if self.cancel is not None and self.cancel.is_set():
@@ -295,18 +314,31 @@ class _Run:
             done, total = where()
             self.progress(done, total)
 
+    def _own_turn(self) -> None:
+        """Wait for the writer before this thread reads or writes the store itself."""
+        if self.writer is not None:
+            self.writer.drain()
+
     def _batch(self) -> int:
         if self.report.batch_id is None:
+            self._own_turn()
             path = self.report.path
             self.report.batch_id = self.store.create_batch(f"Import of {path.name}", str(path))
         return self.report.batch_id
 
     def _flush(self) -> None:
-        if self.pending:
-            self.store.insert_imported(
-                [(p.id, p.contact) for p in self.pending.values()], self._batch()
-            )
-            self.pending.clear()
+        if not self.pending:
+            return
+        assert self.writer is not None
+        store, batch = self.store, self._batch()
+        contacts = [(p.id, p.contact) for p in self.pending.values()]
+
+        def write() -> None:
+            store.insert_imported(contacts, batch)
+            store.advance_search_index()
+
+        self.writer.submit(write)
+        self.pending.clear()
 
     def _place(self, draft: ContactDraft) -> None:
         assert self.index is not None
@@ -318,8 +350,10 @@ class _Run:
         )
         keys = {(n.e164, n.extension) for n in new.numbers if n.e164}
         by_number = {cid for k in keys for cid in index.by_number.get(k, ())}
-        # A shared switchboard number does not make two differently named people one.
-        by_number = {cid for cid in by_number if names_agree(index.names.get(cid, ""), new.name)}
+        if by_number:
+            # A shared switchboard number does not make two differently named people one.
+            words = name_words(new.name)
+            by_number = {cid for cid in by_number if words_agree(self._words(cid), words)}
         by_email = set(index.by_email.get(new.email.casefold(), ())) if new.email else set()
         matches = by_number | by_email
         if not keys and not new.email:
@@ -338,6 +372,13 @@ class _Run:
         else:
             self._merge_stored(target, new, draft.line)
 
+    def _words(self, contact_id: int) -> frozenset[str]:
+        assert self.index is not None
+        words = self.words.get(contact_id)
+        if words is None:
+            words = self.words[contact_id] = name_words(self.index.names.get(contact_id, ""))
+        return words
+
     def _remember(self, contact_id: int, new: NewContact) -> None:
         assert self.index is not None
         for n in new.numbers:
@@ -347,6 +388,7 @@ class _Run:
             self.index.by_email.setdefault(new.email.casefold(), set()).add(contact_id)
         if new.name and not self.index.names.get(contact_id):
             self.index.names[contact_id] = new.name
+            self.words.pop(contact_id, None)
         identity = (new.name.casefold(), new.company.casefold())
         self.index.by_identity.setdefault(identity, set()).add(contact_id)
 
@@ -367,6 +409,8 @@ class _Run:
                           f" ({self.report.unit} {pending.line})")
 
     def _merge_stored(self, target: int, new: NewContact, line: int) -> None:
+        if target >= self.first_new_id:
+            self._own_turn()  # the writer may not have stored it yet
         current = self.store.contact(target, attempts_limit=0)
         if current is None:
             return
@@ -375,6 +419,7 @@ class _Run:
         filled: list[str] = []
         if fresh or any(not getattr(current, f) and getattr(new, f) for f in _FIELDS):
             # Only a real change opens a batch: re-importing a file changes nothing at all.
+            self._own_turn()
             batch = self._batch()
             filled = self.store.merge_imported(target, new, batch)
             self.store.add_numbers(target, fresh, batch)
@@ -397,7 +442,9 @@ class _Run:
 _FIELDS = ("name", "title", "company", "email", "notes", "reason", "referred_by", "next_step")
 
 
-def _unique(numbers: Iterable[StoredNumber]) -> list[StoredNumber]:
+def _unique(numbers: Sequence[StoredNumber]) -> Sequence[StoredNumber]:
+    if len(numbers) < 2:
+        return numbers
     seen: set[tuple[str | None, str, str]] = set()
     out = []
     for n in numbers:
