@@ -378,10 +378,10 @@ class Store:
                 index.by_email.setdefault(email, set()).add(contact_id)
         return index
 
-    def insert_imported(self, contacts: Sequence[tuple[int, NewContact]], batch_id: int) -> None:
+    def insert_imported(self, contacts: Sequence[tuple[int, NewContact]], batch_id: int) -> int:
         """Contacts with ids the importer chose (from `ImportIndex.next_id`), in two
         executemany calls. Only inside a transaction that holds the write lock, so no other
-        writer can take those ids."""
+        writer can take those ids. Returns the highest phone number id so far."""
         now = _now()
         self._conn.executemany(
             "INSERT INTO contacts(id, name, title, company, email, notes, reason, referred_by, "
@@ -402,6 +402,7 @@ class Store:
                 for n in c.numbers
             ],
         )
+        return self._max_id("phone_numbers")
 
     def merge_imported(self, contact_id: int, new: NewContact, batch_id: int) -> list[str]:
         """Fill the fields the contact lacks and log them, so undoing the batch empties them
@@ -509,30 +510,44 @@ class Store:
             "UPDATE search_state SET contacts_deferred_from = NULL, numbers_deferred_from = NULL"
         )
 
-    def advance_search_index(self) -> None:
-        """Index what a deferred load has added so far and go on deferring: a long load can
-        index chunk by chunk, next to its other work, instead of in one statement at the end."""
+    def advance_search_index(
+        self, contacts_upto: int | None = None, numbers_upto: int | None = None
+    ) -> None:
+        """Index what a deferred load has added so far (up to these ids; None: all of it) and
+        go on deferring: a long load indexes chunk by chunk, next to its other work, instead of
+        in one statement at the end. With explicit ids the load may go on adding rows above
+        them meanwhile, through this connection, from another thread."""
         marks = self._conn.execute(
             "SELECT contacts_deferred_from, numbers_deferred_from FROM search_state"
         ).fetchone()
         if marks is None or marks == (None, None):
             # Nothing deferred; `id > NULL` would still walk the whole view to find no rows.
             return
+        if contacts_upto is None:
+            contacts_upto = self._max_id("contacts")
+        if numbers_upto is None:
+            numbers_upto = self._max_id("phone_numbers")
         self._conn.execute(
             f"INSERT INTO contact_search(rowid, {_SEARCH_COLUMNS}) "  # noqa: S608 (constant)
-            f"SELECT id, {_SEARCH_COLUMNS} FROM contact_search_source WHERE id > ?",
-            (marks[0],),
+            f"SELECT id, {_SEARCH_COLUMNS} FROM contact_search_source WHERE id > ? AND id <= ?",
+            (marks[0], contacts_upto),
         )
         self._conn.execute(
             "INSERT INTO number_search(rowid, digits) SELECT id, digits FROM number_search_source "
-            "WHERE id > ?",
-            (marks[1],),
+            "WHERE id > ? AND id <= ?",
+            (marks[1], numbers_upto),
         )
         self._conn.execute(
-            "UPDATE search_state SET "
-            "contacts_deferred_from = (SELECT coalesce(max(id), 0) FROM contacts), "
-            "numbers_deferred_from = (SELECT coalesce(max(id), 0) FROM phone_numbers)"
+            "UPDATE search_state SET contacts_deferred_from = max(contacts_deferred_from, ?), "
+            "numbers_deferred_from = max(numbers_deferred_from, ?)",
+            (contacts_upto, numbers_upto),
         )
+
+    def _max_id(self, table: str) -> int:
+        row = self._conn.execute(
+            f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608 (callers pass constants)
+        ).fetchone()
+        return int(row[0])
 
     def refresh_search_index(self) -> None:
         """Rebuild both search indexes from the tables and merge their segments (about 2 s

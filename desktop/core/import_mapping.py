@@ -626,13 +626,21 @@ def name_words(name: str) -> frozenset[str]:
     """A name's words, case and accents folded: what `names_agree` compares."""
     folded = name.casefold()
     if not folded.isascii():
-        # Only non-ASCII text has accents to fold; most names in an import skip this.
-        folded = "".join(
-            ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
-        )
+        for ch in set(folded) - _FOLDED_ALREADY:
+            # Character by character gives what folding the whole name would: NFKD splits
+            # each character on its own, and the marks it splits off are dropped anyway.
+            _UNACCENTED[ord(ch)] = "".join(
+                c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+            )
+            _FOLDED_ALREADY.add(ch)  # only now: another thread may be folding a name too
+        folded = folded.translate(_UNACCENTED)
     return frozenset(_WORD.findall(folded))
 
 
+# Every character met so far, without its accents ("é" -> "e", "ø" -> "ø"): str.translate
+# then folds a name in one call.
+_UNACCENTED: dict[int, str] = {}
+_FOLDED_ALREADY: set[str] = set()
 _WORD = re.compile(r"\w+")
 
 

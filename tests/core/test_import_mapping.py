@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.core.import_mapping import (
     CardData,
@@ -16,6 +21,7 @@ from desktop.core.import_mapping import (
     draft_from_row,
     label_from_types,
     map_headers,
+    name_words,
     names_agree,
     split_numbers,
 )
@@ -244,6 +250,15 @@ def test_a_giant_name_cell_is_rejected_and_giant_notes_are_shortened() -> None:
 )
 def test_names_agree(a: str, b: str, agree: bool) -> None:
     assert names_agree(a, b) is agree
+
+
+@given(st.text(max_size=30))
+def test_name_words_fold_like_the_whole_name_folded_at_once(name: str) -> None:
+    # The importer folds accents character by character through a cache; any name must come
+    # out as NFKD of the whole name without its combining marks would.
+    whole = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(ch for ch in whole if not unicodedata.combining(ch))
+    assert name_words(name) == frozenset(re.findall(r"\w+", plain))
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
-"""An import's SQLite writes, on a thread of their own.
+"""An import's search indexing, on a thread of its own.
 
-sqlite3 lets go of the GIL while a statement runs, so storing and indexing one chunk of
-contacts (about a third of a big import) runs on the second core while the importer reads and
-maps the next chunk, instead of adding to it. The writes still go through the import's one
-connection and one transaction; the importer drains the writer before it touches the store
-itself, so the two never take turns out of order.
+Indexing a chunk of contacts for search is one long SQLite statement per index, and sqlite3
+lets go of the GIL for the whole of it, so on a 2-core machine it runs next to the importer
+mapping the next chunk instead of adding to it (a third of the SQLite time of a big import).
+Row-by-row inserts would not gain: they hand the GIL back and forth on every row. The work
+still goes through the import's one connection and one transaction; the importer drains the
+writer before it changes a row the writer may be indexing.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from types import TracebackType
 
 Job = Callable[[], None]
 
-# Chunks waiting to be written at most: enough to keep the thread busy, few enough that a big
-# file never piles up in memory when the disk is slower than the reading.
+# Jobs waiting at most: enough to keep the thread busy, few enough that a slow disk makes the
+# importer wait rather than pile work up.
 MAX_WAITING = 2
 
 

@@ -1,0 +1,250 @@
+"""Rows to contact drafts in worker processes, for big files.
+
+Mapping a row and reading its numbers is most of an import's Python work; the importer's own
+thread keeps what must happen in order (matching against what is already stored, inserting)
+and hands chunks of rows here. Chunk k goes to worker k % n and comes back in the same order.
+
+Workers are plain child processes (`python -m` this module), not multiprocessing: spawning
+would re-run the app's unguarded __main__, and a killed import must not leave workers behind
+(they end at EOF on stdin, which the kernel delivers when the parent dies). Messages are
+length-prefixed pickles of plain tuples and strings, between this process and children it
+started itself; the file's text is only ever data in them. A worker that dies or answers
+nonsense costs nothing: its chunk is mapped in this process instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from typing import IO
+
+from desktop.core.import_mapping import (
+    ColumnPlan,
+    ContactDraft,
+    Field,
+    RowProblem,
+    Skipped,
+    draft_from_cells,
+)
+from desktop.core.models import StoredNumber
+from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
+
+Row = tuple[int, list[str]]
+Outcome = ContactDraft | RowProblem | Skipped
+_FRAME = struct.Struct(">I")
+
+
+class NumberCache:
+    """parse_number, remembered: a column of company switchboards repeats the same few
+    numbers thousands of times."""
+
+    def __init__(self, policy: NumberPolicy) -> None:
+        self.policy = policy
+        self._known: dict[str, CallerNumber] = {}
+
+    def parse(self, raw: str, policy: NumberPolicy) -> CallerNumber:
+        if policy != self.policy:
+            return parse_number(raw, policy)
+        found = self._known.get(raw)
+        if found is None:
+            found = self._known[raw] = parse_number(raw, policy)
+        return found
+
+
+def draft_rows(
+    rows: Sequence[Row], plan: ColumnPlan, policy: NumberPolicy, cache: NumberCache
+) -> list[Outcome]:
+    return [draft_from_cells(cells, plan, policy, line, cache.parse) for line, cells in rows]
+
+
+class RowWorkers:
+    """`n` worker processes mapping chunks of rows in order, some chunks ahead of the
+    importer. Use as a context manager; `drafts` yields one outcome per row."""
+
+    def __init__(self, n: int, plan: ColumnPlan, policy: NumberPolicy) -> None:
+        self.plan = plan
+        self.policy = policy
+        self._local = NumberCache(policy)
+        self._workers: list[_Worker] = []
+        if not getattr(sys, "frozen", False):  # a frozen app has no `python -m`
+            with contextlib.suppress(OSError):
+                setup = ("plan", policy.region, policy.outside_line_prefixes, plan.headers,
+                         {i: f.value for i, f in plan.fields.items()})  # fmt: skip
+                for _ in range(n):
+                    worker = _Worker()
+                    self._workers.append(worker)
+                    worker.send(setup)
+
+    def __enter__(self) -> RowWorkers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for worker in self._workers:
+            worker.close()
+        self._workers = []
+
+    def drafts(self, chunks: Iterator[list[Row]]) -> Iterator[tuple[Row, Outcome]]:
+        """Each row of each chunk with what it became, in file order."""
+        if not self._workers:
+            for chunk in chunks:
+                yield from zip(chunk, draft_rows(chunk, self.plan, self.policy, self._local),
+                               strict=True)
+            return
+        flight: deque[tuple[_Worker, list[Row]]] = deque()
+        # Two chunks per worker in flight: one being mapped, one waiting in its pipe.
+        ahead = 2 * len(self._workers)
+        for turn, chunk in enumerate(chunks):
+            worker = self._workers[turn % len(self._workers)]
+            worker.send(("rows", chunk))
+            flight.append((worker, chunk))
+            if len(flight) >= ahead:
+                yield from self._collect(*flight.popleft())
+        while flight:
+            yield from self._collect(*flight.popleft())
+
+    def _collect(self, worker: _Worker, chunk: list[Row]) -> Iterator[tuple[Row, Outcome]]:
+        answer = worker.receive()
+        outcomes = _decode(answer, chunk) if answer is not None else None
+        if outcomes is None:
+            outcomes = draft_rows(chunk, self.plan, self.policy, self._local)
+        yield from zip(chunk, outcomes, strict=True)
+
+
+def _encode(outcome: Outcome) -> tuple[object, ...]:
+    if isinstance(outcome, Skipped):
+        return ("s", outcome.line, outcome.reason)
+    if isinstance(outcome, RowProblem):
+        return ("p", outcome.line, outcome.field, outcome.message)
+    return (
+        "d", outcome.line, outcome.name, outcome.title, outcome.company, outcome.email,
+        outcome.notes, outcome.reason, outcome.referred_by, outcome.next_step,
+        [(n.raw, n.e164, n.extension, n.label) for n in outcome.numbers],
+        [(w.line, w.field, w.message) for w in outcome.warnings],
+    )  # fmt: skip
+
+
+def _decode(answer: object, chunk: Sequence[Row]) -> list[Outcome] | None:
+    """The worker's outcomes, or None when they are not one well-formed outcome per row."""
+    if not isinstance(answer, list) or len(answer) != len(chunk):
+        return None
+    out: list[Outcome] = []
+    try:
+        for item in answer:
+            kind = item[0]
+            if kind == "d":
+                (_k, line, name, title, company, email, notes, reason, referred_by, next_step,
+                 numbers, warnings) = item  # fmt: skip
+                out.append(ContactDraft(
+                    name, title, company, email, notes, reason, referred_by, next_step,
+                    [StoredNumber(*n) for n in numbers], [RowProblem(*w) for w in warnings], line,
+                ))  # fmt: skip
+            elif kind == "p":
+                out.append(RowProblem(item[1], item[2], item[3]))
+            elif kind == "s":
+                out.append(Skipped(item[1], item[2]))
+            else:
+                return None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return out
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "desktop.adapters.importing.row_workers"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        # A writer thread: a big request and a big reply in flight at once would otherwise
+        # fill both pipes and deadlock.
+        self._requests: queue.Queue[bytes | None] = queue.Queue()
+        self._writer = threading.Thread(target=self._write, name="row-worker-in", daemon=True)
+        self._writer.start()
+
+    def _write(self) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        try:
+            while (frame := self._requests.get()) is not None:
+                stdin.write(frame)
+                stdin.flush()
+        except (OSError, ValueError):
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                stdin.close()
+
+    def send(self, message: object) -> None:
+        self._requests.put(_frame(message))
+
+    def receive(self) -> object | None:
+        assert self._proc.stdout is not None
+        try:
+            return _read_frame(self._proc.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+            return None
+
+    def close(self) -> None:
+        self._requests.put(None)
+        # Closing our end first: a worker still writing a reply nobody will read then gets
+        # a broken pipe and ends, instead of waiting forever.
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        self._writer.join(timeout=5)
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+
+def _frame(message: object) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _FRAME.pack(len(payload)) + payload
+
+
+def _read_frame(stream: IO[bytes]) -> object | None:
+    head = stream.read(_FRAME.size)
+    if len(head) < _FRAME.size:
+        return None
+    (size,) = _FRAME.unpack(head)
+    payload = stream.read(size)
+    if len(payload) < size:
+        return None
+    message: object = pickle.loads(payload)  # noqa: S301 (our own child, see above)
+    return message
+
+
+def serve(source: IO[bytes], sink: IO[bytes]) -> None:
+    """The worker's side: a plan, then chunks of rows, each answered with its outcomes."""
+    # Like the importer itself: nothing here forms cycles, and collections only cost time.
+    gc.disable()
+    plan: ColumnPlan | None = None
+    policy = NumberPolicy("US")
+    cache = NumberCache(policy)
+    while (message := _read_frame(source)) is not None:
+        assert isinstance(message, tuple)
+        if message[0] == "plan":
+            _kind, region, prefixes, headers, fields = message
+            policy = NumberPolicy(region, tuple(prefixes))
+            plan = ColumnPlan(tuple(headers), {int(i): Field(v) for i, v in fields.items()})
+            cache = NumberCache(policy)
+            continue
+        assert plan is not None
+        outcomes = draft_rows(message[1], plan, policy, cache)
+        sink.write(_frame([_encode(o) for o in outcomes]))
+        sink.flush()
+
+
+if __name__ == "__main__":
+    serve(sys.stdin.buffer, sys.stdout.buffer)
