@@ -54,9 +54,11 @@ def read_sheet_table(path: Path) -> Table:
     except (CalamineError, OSError, ValueError) as exc:
         raise ImportFailed(f"{path}: not a readable spreadsheet ({exc})") from exc
     best: tuple[int, str, int, list[tuple[int, list[str]]]] | None = None
+    # Kept: calamine parses a whole sheet when it is asked for, and a big one takes a second.
+    sheets: dict[str, CalamineSheet] = {}
     for name in workbook.sheet_names:
         try:
-            sheet = workbook.get_sheet_by_name(name)
+            sheet = sheets[name] = workbook.get_sheet_by_name(name)
             head = list(_rows(sheet, HEADER_SEARCH_ROWS))
         except (CalamineError, ValueError):
             continue
@@ -73,7 +75,7 @@ def read_sheet_table(path: Path) -> Table:
         )
     _score, name, found, head = best
     header_row, header = head[found]
-    sheet = workbook.get_sheet_by_name(name)
+    sheet = sheets[name]
     total = max(sheet.height, 1)
 
     done = 0
