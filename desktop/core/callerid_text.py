@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Longer than any SIP From header a softphone writes; stops pathological input from costing
 # regex time on the ring path.
@@ -52,12 +52,18 @@ _LABEL_WORDS = frozenset(
 
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹘﹣", "-"))
 _DIGIT = re.compile(r"[0-9]")
+_NUMBER_START = re.compile(r"[+0-9]")
+# Unicode's Cc category, which the stability policy fixes at these code points.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_DIGITS = re.compile(r"[^0-9]+")
 # Anything beyond these in a number body means it is something else (an e-mail, a dial code).
 _BODY_CHARS = re.compile(r"[0-9+\s\-./()\[\]~]*")
 # "." and "," stay out: "14155550199.0" needs the spreadsheet repair below.
 _NEEDS_TEXT_WORK = re.compile(r"[^0-9+ \-()/]")
+# The commonest shapes ("+1 415 555 0142", "(415) 555-0142", "+14155550142"), told apart in one
+# match: before the first digit only what `_LEADING_LABEL` allows, or a "+" and separators.
+_PLAIN = re.compile(r"[ (/-]*(\+[ ()/-]*)?[0-9][0-9 ()/-]*")
 
 _NAME_ADDR = re.compile(
     r'\s*(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<token>[^"<]*?))\s*<(?P<uri>[^<>]*)>'
@@ -86,8 +92,9 @@ _LEADING_LABEL = re.compile(r"(?:[^\W\d_]|[\s:.(\[/-])*")
 _TRAILING_NON_DIGITS = re.compile(r"(?P<head>.*[0-9])(?P<tail>[^0-9]*)", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class NumberText:
+# A NamedTuple rather than a frozen dataclass: one per number read, and a frozen dataclass takes
+# twice as long to build.
+class NumberText(NamedTuple):
     digits: str = ""  # ASCII digits as written, vanity letters converted
     plus: bool = False  # written with a leading "+": the country code is explicit
     # Other readings of the same text (a trailing label dropped), worth using only when they
@@ -116,6 +123,9 @@ def split_number_text(raw: str) -> NumberText:
     text = _normalise(raw)
     if not text:
         return NumberText(withheld=True)
+    plain = _plain(text, "", "")
+    if plain is not None:
+        return plain
     if _DIGIT.search(text) is None and _squash(text) in _WITHHELD_WORDS:
         return NumberText(withheld=True)
     if _NEEDS_TEXT_WORK.search(text) is None:
@@ -126,7 +136,7 @@ def split_number_text(raw: str) -> NumberText:
     if ":::" in text or sum(1 for line in lines if _DIGIT.search(line)) > 1:
         return NumberText(problem=_several(raw))
     text = " ".join(line.strip() for line in lines)
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+    if _CONTROL.search(text):
         return NumberText(problem=not_a_number(raw, "control characters"))
 
     display, address = _split_name_addr(text)
@@ -272,8 +282,24 @@ def _split_extension(number: str) -> tuple[str, str]:
     return m.group("head").strip(), m.group("ext")
 
 
+def _plain(number: str, extension: str, display: str) -> NumberText | None:
+    """What `_body` makes of the commonest shapes in a third of its time; None for the rest."""
+    m = _PLAIN.fullmatch(number)
+    if m is None:
+        return None
+    digits = _NON_DIGITS.sub("", number)
+    if digits.strip("0") == "":
+        return NumberText(withheld=True, display_name=display)
+    return NumberText(
+        digits=digits, plus=m.group(1) is not None, extension=extension, display_name=display
+    )
+
+
 def _body(raw: str, number: str, extension: str, display: str) -> NumberText:
-    start = re.search(r"[+0-9]", number)
+    plain = _plain(number, extension, display)
+    if plain is not None:
+        return plain
+    start = _NUMBER_START.search(number)
     if start is None or not _LEADING_LABEL.fullmatch(number[: start.start()]):
         # "*67 415…" is a dial code, not a label; its digits are not the number's.
         return NumberText(display_name=display, problem=not_a_number(raw))

@@ -31,11 +31,13 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, ValidationResult
 
 from desktop.core.callerid_text import NumberText, not_a_number, quote, split_number_text
+from desktop.core.number_digits import parse_digits, region_and_validity
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +124,10 @@ def warm_up(regions: Iterable[str] | None = None) -> None:
         for country_code in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS:
             example = phonenumbers.example_number_for_non_geo_entity(country_code)
             if example is not None:
-                phonenumbers.is_valid_number(example)
+                region_and_validity(example)
     for country_code in country_codes:
         # The slowest first caller: a number valid nowhere walks every region of its code.
-        phonenumbers.is_valid_number(PhoneNumber(country_code=country_code, national_number=1))
+        region_and_validity(PhoneNumber(country_code=country_code, national_number=1))
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -138,8 +140,9 @@ class _Home:
     idd: re.Pattern[str] | None  # the home region's international prefix
 
 
-@dataclass(frozen=True)
-class _Reading:
+# A NamedTuple rather than a frozen dataclass: one or more per number read, and a frozen
+# dataclass takes twice as long to build.
+class _Reading(NamedTuple):
     number: PhoneNumber | None
     international: bool  # the country code was written (+, 00, home IDD)
     error: int | None = None  # NumberParseException.error_type when parsing failed
@@ -224,10 +227,10 @@ def _choose(text: NumberText, home: _Home) -> tuple[_Reading, str]:
             return
         if not text.plus and not written.international:
             for digits in (text.digits, *text.guesses):
-                yield _read("+" + digits, None, True), "read as a country code without +"
+                yield _read(digits, None, True), "read as a country code without +"
             for prefix, rest in rests:
                 yield (
-                    _read("+" + rest, None, True),
+                    _read(rest, None, True),
                     f"outside-line prefix {prefix} removed, read as a country code without +",
                 )
 
@@ -243,10 +246,10 @@ def _choose(text: NumberText, home: _Home) -> tuple[_Reading, str]:
 
 def _read_as_written(digits: str, plus: bool, home: _Home) -> _Reading:
     if plus:
-        return _read("+" + digits, None, True)
+        return _read(digits, None, True)
     after = _after_idd(digits, home)
     if after is not None:
-        return _read("+" + after, None, True)
+        return _read(after, None, True)
     return _read(digits, home.region, False)
 
 
@@ -262,15 +265,13 @@ def _after_idd(digits: str, home: _Home) -> str | None:
     return None
 
 
-def _read(text: str, region: str | None, international: bool) -> _Reading:
+def _read(digits: str, region: str | None, international: bool) -> _Reading:
+    """`digits` after "+" when `international`, else as a national number of `region`."""
     try:
-        number = phonenumbers.parse(text, region)
+        number = parse_digits(digits, region, international)
     except NumberParseException as exc:
         return _Reading(None, international, error=exc.error_type)
-    # region_code_for_number + is_valid_number_for_region is exactly is_valid_number, and gives
-    # the region without walking the region list twice.
-    own = phonenumbers.region_code_for_number(number)
-    valid = own is not None and phonenumbers.is_valid_number_for_region(number, own)
+    own, valid = region_and_validity(number)
     return _Reading(number, international, valid=valid, region=own)
 
 

@@ -7,12 +7,15 @@ never does, and anything that is not a number says so instead of guessing.
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
+from collections.abc import Callable
 
 import phonenumbers
 import pytest
 
+from desktop.core.number_digits import parse_digits, region_and_validity
 from desktop.core.numbers import (
     CallerNumber,
     NumberPolicy,
@@ -555,3 +558,180 @@ def test_every_region_reads_its_own_example_number() -> None:
         national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
         assert parse(national, region).e164 == e164, (region, national)
         assert parse(e164, "US").e164 == e164, (region, e164)
+
+
+# -- the same answers as phonenumbers -------------------------------------------------------
+#
+# number_digits.py reads digits with phonenumbers' private helpers and its own compiled copy of the
+# validity patterns, because through phonenumbers' public functions a contact import spent three
+# times as long reading numbers. These hold that copy to phonenumbers' public functions in every
+# region, so a phonenumbers release that reads a number differently fails here, not in a
+# salesperson's list.
+
+TYPES = [
+    getattr(phonenumbers.PhoneNumberType, name)
+    for name in (
+        "FIXED_LINE",
+        "MOBILE",
+        "TOLL_FREE",
+        "PREMIUM_RATE",
+        "SHARED_COST",
+        "VOIP",
+        "PERSONAL_NUMBER",
+        "PAGER",
+        "UAN",
+        "VOICEMAIL",
+    )
+]
+
+
+def _examples() -> list[tuple[str, phonenumbers.PhoneNumber]]:
+    found = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in TYPES:
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                found.append((region, example))
+    for country_code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
+        example = phonenumbers.example_number_for_non_geo_entity(country_code)
+        if example is not None:
+            found.append(("US", example))
+    return found
+
+
+def _near_misses(digits: str, rng: random.Random) -> list[str]:
+    """The digits with one changed, one dropped and one added: mostly invalid numbers."""
+    i = rng.randrange(1, len(digits))
+    return [
+        digits[:i] + str((int(digits[i]) + rng.randint(1, 9)) % 10) + digits[i + 1 :],
+        digits[:i] + digits[i + 1 :],
+        digits[:i] + str(rng.randrange(10)) + digits[i:],
+    ]
+
+
+def _phonenumbers_answer(text: str, region: str | None) -> tuple[str | None, bool, str | None]:
+    """(e164, valid, region) for digits as written, from phonenumbers' public functions and the
+    policy's own rules: E.164's 7 to 15 digits, and an invalid number still gets an E.164
+    when its length is possible and no stray zero follows the country code."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None, False, None
+    valid = phonenumbers.is_valid_number(number)
+    possible = (
+        phonenumbers.is_possible_number_with_reason(number)
+        == phonenumbers.ValidationResult.IS_POSSIBLE
+    )
+    if not valid and not (possible and not number.italian_leading_zero):
+        return None, False, None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if not 7 <= len(e164) - 1 <= 15:
+        return None, False, None
+    own = phonenumbers.region_code_for_number(number)
+    return e164, valid, own if own != "001" else None
+
+
+def test_every_number_after_a_plus_reads_as_phonenumbers_reads_it() -> None:
+    rng = random.Random(7)
+    compared = 0
+    for _region, example in _examples():
+        digits = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)[1:]
+        for candidate in [digits, *_near_misses(digits, rng)]:
+            got = parse("+" + candidate, "US")
+            assert (got.e164, got.valid, got.region) == _phonenumbers_answer(
+                "+" + candidate, None
+            ), candidate
+            compared += 1
+    assert compared > 3000
+
+
+def test_every_valid_national_number_reads_as_phonenumbers_reads_it() -> None:
+    rng = random.Random(8)
+    compared = 0
+    for region, example in _examples():
+        national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+        digits = "".join(ch for ch in national if ch.isdigit())
+        if len(digits) < 3 or digits.startswith("00"):
+            continue  # "00" is the international prefix to numbers.py in every region
+        for candidate in [digits, *_near_misses(digits, rng)]:
+            expected = _phonenumbers_answer(candidate, region)
+            if expected[1]:
+                got = parse(candidate, region)
+                assert (got.e164, got.valid, got.region) == expected, (region, candidate)
+                compared += 1
+    assert compared > 1000
+
+
+def test_any_digits_parse_exactly_as_phonenumbers_parse_them() -> None:
+    # Random digits in every region, shaped like the prefixes that steer parse: the region's
+    # national and international prefixes, its own country code, other country codes.
+    rng = random.Random(9)
+    country_codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+    def digits(n: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        assert metadata is not None
+        idd = "".join(ch for ch in metadata.international_prefix or "00" if ch.isdigit())[:4]
+        starts = [
+            "",
+            metadata.national_prefix or "0",
+            idd + str(rng.choice(country_codes)),
+            str(metadata.country_code),
+            str(metadata.country_code) + (metadata.national_prefix or ""),
+            str(rng.choice(country_codes)),
+        ]
+        for start in starts:
+            text = start + digits(rng.randint(0, 13))
+            if not text:
+                continue
+            assert _parsed(parse_digits, text, region, False) == _parsed(
+                phonenumbers.parse, text, region
+            ), (region, text)
+            number = _parsed(phonenumbers.parse, "+" + text, None)
+            assert _parsed(parse_digits, text, None, True) == number, text
+            if isinstance(number, phonenumbers.PhoneNumber):
+                assert region_and_validity(number) == (
+                    phonenumbers.region_code_for_number(number),
+                    phonenumbers.is_valid_number(number),
+                ), text
+
+
+def _parsed(
+    read: Callable[..., phonenumbers.PhoneNumber], *args: object
+) -> phonenumbers.PhoneNumber | int:
+    """The number, or the NumberParseException's error type."""
+    try:
+        return read(*args)
+    except phonenumbers.NumberParseException as exc:
+        return exc.error_type
+
+
+def test_a_phonenumbers_without_the_private_helpers_reads_numbers_the_same() -> None:
+    # Two kinds of phonenumbers release, in fresh interpreters: one without a helper
+    # number_digits.py imports, one whose helper takes other arguments. phonenumbers itself
+    # keeps its own.
+    raws = ["(415) 555-0142", "+44 20 7946 0958", "0044 20 7946 0958", "442079460958", "+1 99"]
+    expected = [parse(raw, "US").e164 for raw in raws]
+    for release in ["pass", "release._extract_country_code = lambda: None"]:
+        script = (
+            "import logging, sys, types\n"
+            "from phonenumbers import phonenumberutil\n"
+            "release = types.ModuleType(phonenumberutil.__name__)\n"
+            "release.__dict__.update(\n"
+            "    (k, v) for k, v in vars(phonenumberutil).items() if k != '_extract_country_code'\n"
+            ")\n"
+            f"{release}\n"
+            "sys.modules[phonenumberutil.__name__] = release\n"
+            "from desktop.core import number_digits, numbers\n"
+            "logging.disable(logging.CRITICAL)\n"
+            f"for raw in {raws!r}:\n"
+            "    print(numbers.parse_number(raw, numbers.NumberPolicy('US')).e164)\n"
+            "print(number_digits._fast_parse)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        )
+        assert done.stdout.split() == [str(e) for e in expected] + ["False"], done.stderr

@@ -118,3 +118,38 @@ def test_an_extension_never_changes_the_e164(
 ) -> None:
     got = parse_number(form.format(e164, extension), policy)
     assert (got.e164, got.extension) == (e164, extension)
+
+
+@FEW
+@given(
+    region=st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
+    kind=st.sampled_from(
+        [
+            phonenumbers.PhoneNumberType.FIXED_LINE,
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.TOLL_FREE,
+            phonenumbers.PhoneNumberType.VOIP,
+        ]
+    ),
+    tail=st.integers(min_value=0, max_value=9999),
+    policy=policies,
+)
+def test_a_number_after_a_plus_gets_phonenumbers_own_answer(
+    region: str, kind: int, tail: int, policy: NumberPolicy
+) -> None:
+    # Real numbering ranges with the last digits varied: valid numbers, mostly, and their
+    # neighbours; numbers.py's own fast reading of them must agree with phonenumbers'.
+    example = phonenumbers.example_number_for_type(region, kind)
+    if example is None:
+        return
+    e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+    written = e164[:-4] + f"{tail:04d}"
+    number = phonenumbers.parse(written)
+    got = parse_number(written, policy)
+    same = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if phonenumbers.is_valid_number(number) and E164.fullmatch(same):
+        own = phonenumbers.region_code_for_number(number)
+        assert (got.e164, got.valid, got.region) == (same, True, own if own != "001" else None)
+    else:
+        assert not got.valid
+        assert got.e164 in (None, same)
