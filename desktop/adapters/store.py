@@ -55,6 +55,9 @@ class NewContact:
     attempts: tuple[Attempt, ...] = ()
 
 
+# raw, e164, extension, label: a number as the importer hands it over
+ImportedNumber = tuple[str, str | None, str, str]
+
 _CONTACT_COLUMNS = (
     "id, name, title, company, email, notes, reason, referred_by, next_step, "
     "opener_override, last_contacted_at"
@@ -378,29 +381,26 @@ class Store:
                 index.by_email.setdefault(email, set()).add(contact_id)
         return index
 
-    def insert_imported(self, contacts: Sequence[tuple[int, NewContact]], batch_id: int) -> int:
-        """Contacts with ids the importer chose (from `ImportIndex.next_id`), in two
-        executemany calls. Only inside a transaction that holds the write lock, so no other
-        writer can take those ids. Returns the highest phone number id so far."""
+    def insert_imported(
+        self,
+        contacts: Sequence[tuple[int, Sequence[str], Sequence[ImportedNumber]]],
+        batch_id: int,
+    ) -> int:
+        """Contacts as (id, text fields in NewContact's order, numbers), with ids the importer
+        chose (from `ImportIndex.next_id`), in two executemany calls. Only inside a transaction
+        that holds the write lock, so no other writer can take those ids. Returns the highest
+        phone number id so far."""
         now = _now()
         self._conn.executemany(
             "INSERT INTO contacts(id, name, title, company, email, notes, reason, referred_by, "
             "next_step, created_at, updated_at, import_batch_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (cid, c.name, c.title, c.company, c.email, c.notes, c.reason, c.referred_by,
-                 c.next_step, now, now, batch_id)
-                for cid, c in contacts
-            ],
-        )  # fmt: skip
+            [(cid, *fields, now, now, batch_id) for cid, fields, _numbers in contacts],
+        )
         self._conn.executemany(
             "INSERT INTO phone_numbers(contact_id, raw, e164, extension, label, import_batch_id) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (cid, n.raw, n.e164, n.extension, n.label, batch_id)
-                for cid, c in contacts
-                for n in c.numbers
-            ],
+            [(cid, *n, batch_id) for cid, _fields, numbers in contacts for n in numbers],
         )
         return self._max_id("phone_numbers")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from desktop.adapters.importing.row_workers import NumberCache, RowWorkers, draft_rows
-from desktop.core.import_mapping import ColumnPlan, ContactDraft, RowProblem, Skipped
+from desktop.core.import_mapping import ColumnPlan, RowProblem, Skipped
+from desktop.core.import_match import ContactRow
 from desktop.core.numbers import NumberPolicy
 
 US = NumberPolicy("US")
@@ -38,7 +39,7 @@ def test_workers_give_what_mapping_here_gives_in_file_order() -> None:
     assert [row for row, _ in got] == data
     assert [outcome for _, outcome in got] == expected
     kinds = {type(o) for o in expected}
-    assert kinds == {ContactDraft, RowProblem, Skipped}
+    assert kinds == {ContactRow, RowProblem, Skipped}
 
 
 def test_a_worker_that_dies_costs_only_time() -> None:

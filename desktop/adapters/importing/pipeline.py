@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
@@ -39,9 +39,11 @@ from desktop.core.import_mapping import (
     name_words,
     words_agree,
 )
+from desktop.core.import_match import CONTACT_FIELDS, ContactRow, contact_row
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import NumberPolicy
 
+Outcome = ContactRow | RowProblem | Skipped
 Progress = Callable[[int, int], None]  # (done, total), in whatever unit the file counts
 CHUNK_ROWS = 2000
 WORKERS = 2  # row-mapping processes for a big file
@@ -177,18 +179,19 @@ def import_file(
 
 def _card_outcomes(
     items: Iterable[CardData | RowProblem], options: ImportOptions
-) -> Iterator[ContactDraft | RowProblem | Skipped]:
+) -> Iterator[Outcome]:
     cache = NumberCache(options.policy)
     for item in items:
         if isinstance(item, RowProblem):
             yield item
         else:
-            yield draft_from_card(item, options.policy, cache.parse)
+            outcome = draft_from_card(item, options.policy, cache.parse)
+            yield contact_row(outcome) if isinstance(outcome, ContactDraft) else outcome
 
 
 def _table_outcomes(
     table: Table, plan: ColumnPlan, options: ImportOptions, run: _Run
-) -> Iterator[ContactDraft | RowProblem | Skipped]:
+) -> Iterator[Outcome]:
     def chunks() -> Iterator[list[tuple[int, list[str]]]]:
         while chunk := [r for _, r in zip(range(CHUNK_ROWS), table.rows, strict=False)]:
             yield chunk
@@ -210,8 +213,7 @@ def _table_outcomes(
 @dataclass
 class _Pending:
     id: int
-    contact: NewContact
-    line: int
+    row: ContactRow
 
 
 class _Run:
@@ -239,7 +241,7 @@ class _Run:
 
     def execute(
         self,
-        outcomes: Iterable[ContactDraft | RowProblem | Skipped],
+        outcomes: Iterable[Outcome],
         where: Callable[[], tuple[int, int]],
         plan_to_remember: ColumnPlan | None,
     ) -> None:
@@ -309,48 +311,47 @@ class _Run:
         if not self.pending:
             return
         assert self.writer is not None
-        contacts = [(p.id, p.contact) for p in self.pending.values()]
-        last_number = self.store.insert_imported(contacts, self._batch())
+        rows = [(p.id, p.row.fields, p.row.numbers) for p in self.pending.values()]
+        last_number = self.store.insert_imported(rows, self._batch())
         # Indexing is one long statement per table: sqlite3 lets go of the GIL for all of
-        # it, so it runs on the other core while this thread maps the next chunk.
-        last_contact, store = contacts[-1][0], self.store
+        # it, so it runs on the other core while this thread matches the next chunk.
+        last_contact, store = rows[-1][0], self.store
         self.writer.submit(lambda: store.advance_search_index(last_contact, last_number))
         self.pending.clear()
 
-    def _place(self, draft: ContactDraft) -> None:
+    def _place(self, row: ContactRow) -> None:
         assert self.index is not None
         index = self.index
-        new = NewContact(
-            name=draft.name, title=draft.title, company=draft.company, email=draft.email,
-            notes=draft.notes, reason=draft.reason, referred_by=draft.referred_by,
-            next_step=draft.next_step, numbers=tuple(_unique(draft.numbers)),
-        )
-        keys = {(n.e164, n.extension) for n in new.numbers if n.e164}
-        by_number = {cid for k in keys for cid in index.by_number.get(k, ())}
+        by_number: set[int] = set()
+        for key in row.number_keys:
+            found = index.by_number.get(key)
+            if found:
+                by_number |= found
         if by_number:
             # A shared switchboard number does not make two differently named people one.
-            words, known = name_words(new.name), self.words
+            words, known = row.words, self.words
             by_number = {
                 cid for cid in by_number
                 if words_agree(known.get(cid) or self._words(cid), words)
             }  # fmt: skip
-        by_email = set(index.by_email.get(new.email.casefold(), ())) if new.email else set()
-        matches = by_number | by_email
-        if not keys and not new.email:
-            identity = (new.name.casefold(), new.company.casefold())
-            matches = set(index.by_identity.get(identity, ()))
+        if row.email_key:
+            matches = by_number | index.by_email.get(row.email_key, set())
+        elif not row.number_keys:
+            matches = set(index.by_identity.get(row.identity, ()))
+        else:
+            matches = by_number
         if not matches:
             contact_id = index.next_id
             index.next_id += 1
-            self.pending[contact_id] = _Pending(contact_id, new, draft.line)
-            self._remember(contact_id, new)
+            self.pending[contact_id] = _Pending(contact_id, row)
+            self._remember(contact_id, row)
             self.report.imported += 1
             return
         target = min(matches)
         if target in self.pending:
-            self._merge_pending(self.pending[target], new, draft.line)
+            self._merge_pending(self.pending[target], row)
         else:
-            self._merge_stored(target, new, draft.line)
+            self._merge_stored(target, row)
 
     def _words(self, contact_id: int) -> frozenset[str]:
         assert self.index is not None
@@ -359,43 +360,45 @@ class _Run:
             words = self.words[contact_id] = name_words(self.index.names.get(contact_id, ""))
         return words
 
-    def _remember(self, contact_id: int, new: NewContact) -> None:
+    def _remember(self, contact_id: int, row: ContactRow) -> None:
         assert self.index is not None
-        for n in new.numbers:
-            if n.e164:
-                self.index.by_number.setdefault((n.e164, n.extension), set()).add(contact_id)
-        if new.email:
-            self.index.by_email.setdefault(new.email.casefold(), set()).add(contact_id)
-        if new.name and not self.index.names.get(contact_id):
-            self.index.names[contact_id] = new.name
-            self.words.pop(contact_id, None)
-        identity = (new.name.casefold(), new.company.casefold())
-        self.index.by_identity.setdefault(identity, set()).add(contact_id)
+        index = self.index
+        for key in row.number_keys:
+            index.by_number.setdefault(key, set()).add(contact_id)
+        if row.email_key:
+            index.by_email.setdefault(row.email_key, set()).add(contact_id)
+        if row.name and not index.names.get(contact_id):
+            index.names[contact_id] = row.name
+            self.words[contact_id] = row.words
+        index.by_identity.setdefault(row.identity, set()).add(contact_id)
 
-    def _merge_pending(self, pending: _Pending, new: NewContact, line: int) -> None:
-        current = pending.contact
-        filled = [
-            name for name in _FIELDS if not getattr(current, name) and getattr(new, name)
-        ]
-        known = {(n.e164, n.extension) for n in current.numbers}
-        fresh = [n for n in new.numbers if n.e164 and (n.e164, n.extension) not in known]
-        pending.contact = replace(
-            current,
-            numbers=current.numbers + tuple(fresh),
-            **{name: getattr(new, name) for name in filled},
-        )
-        self._remember(pending.id, new)
-        self._count_merge(current.name or current.company, filled, fresh, line,
-                          f" ({self.report.unit} {pending.line})")
+    def _merge_pending(self, pending: _Pending, row: ContactRow) -> None:
+        current = pending.row
+        filled = [i for i, value in enumerate(current.fields) if not value and row.fields[i]]
+        known = {(n[1], n[2]) for n in current.numbers}
+        fresh = [n for n in row.numbers if n[1] and (n[1], n[2]) not in known]
+        fields = list(current.fields)
+        for i in filled:
+            fields[i] = row.fields[i]
+        pending.row = current._replace(fields=tuple(fields), numbers=current.numbers + tuple(fresh))
+        self._remember(pending.id, row)
+        self._count_merge(current.name or current.company, [CONTACT_FIELDS[i] for i in filled],
+                          [StoredNumber(*n) for n in fresh], row.line,
+                          f" ({self.report.unit} {current.line})")  # fmt: skip
 
-    def _merge_stored(self, target: int, new: NewContact, line: int) -> None:
+    def _merge_stored(self, target: int, row: ContactRow) -> None:
         current = self.store.contact(target, attempts_limit=0)
         if current is None:
             return
+        f = row.fields
+        new = NewContact(
+            name=f[0], title=f[1], company=f[2], email=f[3], notes=f[4], reason=f[5],
+            referred_by=f[6], next_step=f[7], numbers=tuple(StoredNumber(*n) for n in row.numbers),
+        )
         known = {(n.e164, n.extension) for n in current.numbers}
         fresh = [n for n in new.numbers if n.e164 and (n.e164, n.extension) not in known]
         filled: list[str] = []
-        if fresh or any(not getattr(current, f) and getattr(new, f) for f in _FIELDS):
+        if fresh or any(not getattr(current, f) and getattr(new, f) for f in CONTACT_FIELDS):
             # Only a real change opens a batch: re-importing a file changes nothing at all.
             if target >= self.first_new_id and self.writer is not None:
                 # Its search entry may be being written right now; the change must land after
@@ -404,8 +407,8 @@ class _Run:
             batch = self._batch()
             filled = self.store.merge_imported(target, new, batch)
             self.store.add_numbers(target, fresh, batch)
-        self._remember(target, new)
-        self._count_merge(current.name or current.company, filled, fresh, line, "")
+        self._remember(target, row)
+        self._count_merge(current.name or current.company, filled, fresh, row.line, "")
 
     def _count_merge(
         self, name: str, filled: list[str], fresh: list[StoredNumber], line: int, where: str
@@ -418,9 +421,6 @@ class _Run:
         self.report.merges.append(
             f"{self.report.unit} {line}: merged into {name!r}{where} (added {what})"
         )
-
-
-_FIELDS = ("name", "title", "company", "email", "notes", "reason", "referred_by", "next_step")
 
 
 @contextmanager
@@ -436,16 +436,3 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _unique(numbers: Sequence[StoredNumber]) -> Sequence[StoredNumber]:
-    if len(numbers) < 2:
-        return numbers
-    seen: set[tuple[str | None, str, str]] = set()
-    out = []
-    for n in numbers:
-        key = (n.e164, n.extension, "" if n.e164 else n.raw)
-        if key not in seen:
-            seen.add(key)
-            out.append(n)
-    return out

@@ -7,9 +7,9 @@ and hands chunks of rows here. Chunk k goes to worker k % n and comes back in th
 Workers are plain child processes (`python -m` this module), not multiprocessing: spawning
 would re-run the app's unguarded __main__, and a killed import must not leave workers behind
 (they end at EOF on stdin, which the kernel delivers when the parent dies). Messages are
-length-prefixed pickles of plain tuples and strings, between this process and children it
-started itself; the file's text is only ever data in them. A worker that dies or answers
-nonsense costs nothing: its chunk is mapped in this process instead.
+length-prefixed pickles of the outcomes (tuples, strings, frozensets), between this process
+and children it started itself; the file's text is only ever data in them. A worker that dies
+or answers nonsense costs nothing: its chunk is mapped in this process instead.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from desktop.core.import_mapping import (
     Skipped,
     draft_from_cells,
 )
-from desktop.core.models import StoredNumber
+from desktop.core.import_match import ContactRow, contact_row
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 
 Row = tuple[int, list[str]]
-Outcome = ContactDraft | RowProblem | Skipped
+Outcome = ContactRow | RowProblem | Skipped
 _FRAME = struct.Struct(">I")
 
 
@@ -62,7 +62,11 @@ class NumberCache:
 def draft_rows(
     rows: Sequence[Row], plan: ColumnPlan, policy: NumberPolicy, cache: NumberCache
 ) -> list[Outcome]:
-    return [draft_from_cells(cells, plan, policy, line, cache.parse) for line, cells in rows]
+    out: list[Outcome] = []
+    for line, cells in rows:
+        outcome = draft_from_cells(cells, plan, policy, line, cache.parse)
+        out.append(contact_row(outcome) if isinstance(outcome, ContactDraft) else outcome)
+    return out
 
 
 class RowWorkers:
@@ -112,49 +116,19 @@ class RowWorkers:
 
     def _collect(self, worker: _Worker, chunk: list[Row]) -> Iterator[tuple[Row, Outcome]]:
         answer = worker.receive()
-        outcomes = _decode(answer, chunk) if answer is not None else None
+        outcomes = _checked(answer, chunk) if answer is not None else None
         if outcomes is None:
             outcomes = draft_rows(chunk, self.plan, self.policy, self._local)
         yield from zip(chunk, outcomes, strict=True)
 
 
-def _encode(outcome: Outcome) -> tuple[object, ...]:
-    if isinstance(outcome, Skipped):
-        return ("s", outcome.line, outcome.reason)
-    if isinstance(outcome, RowProblem):
-        return ("p", outcome.line, outcome.field, outcome.message)
-    return (
-        "d", outcome.line, outcome.name, outcome.title, outcome.company, outcome.email,
-        outcome.notes, outcome.reason, outcome.referred_by, outcome.next_step,
-        [(n.raw, n.e164, n.extension, n.label) for n in outcome.numbers],
-        [(w.line, w.field, w.message) for w in outcome.warnings],
-    )  # fmt: skip
-
-
-def _decode(answer: object, chunk: Sequence[Row]) -> list[Outcome] | None:
-    """The worker's outcomes, or None when they are not one well-formed outcome per row."""
+def _checked(answer: object, chunk: Sequence[Row]) -> list[Outcome] | None:
+    """The worker's outcomes, or None when they are not one outcome per row."""
     if not isinstance(answer, list) or len(answer) != len(chunk):
         return None
-    out: list[Outcome] = []
-    try:
-        for item in answer:
-            kind = item[0]
-            if kind == "d":
-                (_k, line, name, title, company, email, notes, reason, referred_by, next_step,
-                 numbers, warnings) = item  # fmt: skip
-                out.append(ContactDraft(
-                    name, title, company, email, notes, reason, referred_by, next_step,
-                    [StoredNumber(*n) for n in numbers], [RowProblem(*w) for w in warnings], line,
-                ))  # fmt: skip
-            elif kind == "p":
-                out.append(RowProblem(item[1], item[2], item[3]))
-            elif kind == "s":
-                out.append(Skipped(item[1], item[2]))
-            else:
-                return None
-    except (TypeError, ValueError, IndexError):
+    if not all(isinstance(item, ContactRow | RowProblem | Skipped) for item in answer):
         return None
-    return out
+    return answer
 
 
 class _Worker:
@@ -242,7 +216,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
             continue
         assert plan is not None
         outcomes = draft_rows(message[1], plan, policy, cache)
-        sink.write(_frame([_encode(o) for o in outcomes]))
+        sink.write(_frame(outcomes))
         sink.flush()
 
 

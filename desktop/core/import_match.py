@@ -1,0 +1,64 @@
+"""What the importer matches a row on, worked out where the row is mapped.
+
+A big import maps rows in worker processes while its own thread matches them, in file order,
+against everything stored and imported before them. All that does not depend on that order
+(the row's numbers without repeats, the keys they match on, its name's folded words, its e-mail
+and identity as compared) is worked out here, next to the mapping, so the ordered part is
+dictionary lookups.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from desktop.core.import_mapping import ContactDraft, RowProblem, name_words
+
+# The text fields of a contact, in the order ContactRow.fields holds them.
+CONTACT_FIELDS = (
+    "name", "title", "company", "email", "notes", "reason", "referred_by", "next_step",
+)  # fmt: skip
+
+NumberFields = tuple[str, str | None, str, str]  # raw, e164, extension, label
+
+
+class ContactRow(NamedTuple):
+    """A mapped row, ready to match and store. A NamedTuple: cheap to build and to pickle."""
+
+    line: int
+    fields: tuple[str, ...]  # in CONTACT_FIELDS order
+    numbers: tuple[NumberFields, ...]  # no repeats
+    warnings: tuple[RowProblem, ...]
+    number_keys: frozenset[tuple[str, str]]  # (e164, extension) of the numbers that have one
+    words: frozenset[str]  # the name's words as names_agree compares them
+    email_key: str  # casefolded; "" for none
+    identity: tuple[str, str]  # (name, company) casefolded: for rows without number or e-mail
+
+    @property
+    def name(self) -> str:
+        return self.fields[0]
+
+    @property
+    def company(self) -> str:
+        return self.fields[2]
+
+
+def contact_row(draft: ContactDraft) -> ContactRow:
+    numbers: list[NumberFields] = []
+    seen: set[tuple[str | None, str, str]] = set()
+    for n in draft.numbers:
+        # A number without an E.164 is kept as typed, so its text is what makes it a repeat.
+        key = (n.e164, n.extension, "" if n.e164 else n.raw)
+        if key not in seen:
+            seen.add(key)
+            numbers.append((n.raw, n.e164, n.extension, n.label))
+    return ContactRow(
+        draft.line,
+        (draft.name, draft.title, draft.company, draft.email, draft.notes, draft.reason,
+         draft.referred_by, draft.next_step),
+        tuple(numbers),
+        tuple(draft.warnings),
+        frozenset((e164, extension) for _raw, e164, extension, _label in numbers if e164),
+        name_words(draft.name),
+        draft.email.casefold(),
+        (draft.name.casefold(), draft.company.casefold()),
+    )  # fmt: skip
