@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from desktop.adapters.importing import ImportOptions, import_file
+from desktop.adapters.importing.pipeline import CHUNK_CARDS
 from desktop.adapters.importing.row_workers import NumberCache, RowWorkers, draft_rows
+from desktop.adapters.store import Store
 from desktop.core.import_mapping import ColumnPlan, RowProblem, Skipped
 from desktop.core.import_match import ContactRow
 from desktop.core.numbers import NumberPolicy
@@ -34,7 +39,7 @@ def test_workers_give_what_mapping_here_gives_in_file_order() -> None:
     plan = ColumnPlan.from_headers(HEADER)
     data = rows(1200)
     expected = draft_rows(data, plan, US, NumberCache(US))
-    with RowWorkers(2, plan, US) as pool:
+    with RowWorkers(2, US, plan) as pool:
         got = list(pool.drafts(iter(chunked(data, 100))))
     assert [row for row, _ in got] == data
     assert [outcome for _, outcome in got] == expected
@@ -46,7 +51,32 @@ def test_a_worker_that_dies_costs_only_time() -> None:
     plan = ColumnPlan.from_headers(HEADER)
     data = rows(600)
     expected = draft_rows(data, plan, US, NumberCache(US))
-    with RowWorkers(2, plan, US) as pool:
+    with RowWorkers(2, US, plan) as pool:
         pool._workers[1]._proc.kill()
         got = [outcome for _, outcome in pool.drafts(iter(chunked(data, 50)))]
     assert got == expected
+
+
+def test_vcards_mapped_by_workers_import_as_they_do_here(samples: Path, tmp_path: Path) -> None:
+    # Real phone exports repeated into a file of several chunks, with a broken card in it.
+    sources = sorted((samples / "contacts").glob("*.vcf"))
+    text = "".join(p.read_text(encoding="utf-8-sig", errors="replace") for p in sources)
+    cards = text.count("BEGIN:VCARD")
+    copies = -(-3 * CHUNK_CARDS // cards)
+    broken = "BEGIN:VCARD\nVERSION:3.0\nN:;;;\x00\nTEL;TYPE=CELL:+1 415 555 0100\n"
+    path = tmp_path / "phone.vcf"
+    path.write_text(text * copies + broken + text, encoding="utf-8")
+
+    def imported(workers: int) -> tuple[object, ...]:
+        store = Store.open(tmp_path / f"w{workers}.sqlite3")
+        report = import_file(store, path, ImportOptions(US, workers=workers))
+        table = store.connection.execute(
+            "SELECT c.name, c.company, p.e164, p.extension, p.label FROM contacts c "
+            "JOIN phone_numbers p ON p.contact_id = c.id ORDER BY c.id, p.id"
+        ).fetchall()
+        return (report.imported, report.merged, report.unchanged,
+                [str(r) for r in report.rejected], table)  # fmt: skip
+
+    here, there = imported(0), imported(2)
+    assert here == there
+    assert here[0] > 0 and here[3]  # something imported, the broken card reported

@@ -21,15 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
-from desktop.adapters.importing.row_workers import NumberCache, RowWorkers
+from desktop.adapters.importing.row_workers import RowWorkers
 from desktop.adapters.importing.spreadsheets import SPREADSHEET_SUFFIXES, read_sheet_table
 from desktop.adapters.importing.tables import Table
 from desktop.adapters.importing.text_tables import read_text_table
-from desktop.adapters.importing.vcards import VCARD_SUFFIXES, read_vcard_file
+from desktop.adapters.importing.vcards import (
+    VCARD_SUFFIXES,
+    CardBlock,
+    read_vcard_blocks,
+    read_vcard_file,
+)
 from desktop.adapters.importing.writer import ChunkWriter
 from desktop.adapters.store import ImportIndex, NewContact, Store, StoreError
 from desktop.core.import_mapping import (
-    CardData,
     ColumnPlan,
     ContactDraft,
     Field,
@@ -40,13 +44,14 @@ from desktop.core.import_mapping import (
     name_words,
     words_agree,
 )
-from desktop.core.import_match import CONTACT_FIELDS, ContactRow, contact_row
+from desktop.core.import_match import CONTACT_FIELDS, ContactRow
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import NumberPolicy
 
 Outcome = ContactRow | RowProblem | Skipped
 Progress = Callable[[int, int], None]  # (done, total), in whatever unit the file counts
 CHUNK_ROWS = 2000
+CHUNK_CARDS = 500  # a card costs vobject about as much as ten rows cost the CSV reader
 WORKERS = 2  # row-mapping processes for a big file
 
 
@@ -151,10 +156,11 @@ def import_file(
     """Import one file as one batch. Raises ImportFailed (nothing changed) when the file as a
     whole cannot be imported, ImportCancelled when `cancel` was set before the commit."""
     if file_kind(path) == "vcard":
-        total, items = read_vcard_file(path, options.encoding)
+        cards, problems = read_vcard_blocks(path, options.encoding)
+        total = len(cards) + len(problems)
         report = ImportReport(path, unit="card", source="vCard")
         run = _Run(store, report, options, progress, cancel)
-        run.execute(_card_outcomes(items, options), lambda: (run.seen, total), None)
+        run.execute(_card_outcomes(cards, problems, options), lambda: (run.seen, total), None)
         return report
     table = open_table(path, options.encoding)
     try:
@@ -179,15 +185,16 @@ def import_file(
 
 
 def _card_outcomes(
-    items: Iterable[CardData | RowProblem], options: ImportOptions
+    cards: list[CardBlock], problems: list[RowProblem], options: ImportOptions
 ) -> Iterator[Outcome]:
-    cache = NumberCache(options.policy)
-    for item in items:
-        if isinstance(item, RowProblem):
-            yield item
-        else:
-            outcome = draft_from_card(item, options.policy, cache.parse)
-            yield contact_row(outcome) if isinstance(outcome, ContactDraft) else outcome
+    yield from problems
+    workers = options.workers
+    if workers is None:
+        workers = WORKERS if len(cards) >= CHUNK_CARDS else 0
+    chunks = (cards[k : k + CHUNK_CARDS] for k in range(0, len(cards), CHUNK_CARDS))
+    with RowWorkers(workers, options.policy) as pool:
+        for _card, outcome in pool.cards(chunks):
+            yield outcome
 
 
 def _table_outcomes(
@@ -204,7 +211,7 @@ def _table_outcomes(
         # Worker processes pay off from a few thousand rows: only a file that fills its
         # first chunk starts them, whatever unit its size is counted in.
         workers = WORKERS if len(first) == CHUNK_ROWS else 0
-    with RowWorkers(workers, plan, options.policy) as pool:
+    with RowWorkers(workers, options.policy, plan) as pool:
         for (line, cells), outcome in pool.drafts(itertools.chain([first], stream)):
             if isinstance(outcome, RowProblem):
                 run.report.rejected_cells[line] = list(cells)
@@ -459,3 +466,7 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+            # Once, now that the run's objects are gone: a full collection also empties the
+            # allocator's free lists, and the memory pages they pinned go back to the system
+            # (at 100,000 rows: 170 MB of resident memory down to 80 MB).
+            gc.collect()

@@ -1,4 +1,4 @@
-"""Rows to contact drafts in worker processes, for big files.
+"""Rows and vCards to contacts ready to match, in worker processes, for big files.
 
 Mapping a row and reading its numbers is most of an import's Python work; the importer's own
 thread keeps what must happen in order (matching against what is already stored, inserting)
@@ -23,15 +23,17 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
-from typing import IO
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, TypeVar
 
+from desktop.adapters.importing.vcards import CardBlock, parse_card
 from desktop.core.import_mapping import (
     ColumnPlan,
     ContactDraft,
     Field,
     RowProblem,
     Skipped,
+    draft_from_card,
     draft_from_cells,
 )
 from desktop.core.import_match import ContactRow, contact_row
@@ -39,6 +41,7 @@ from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 
 Row = tuple[int, list[str]]
 Outcome = ContactRow | RowProblem | Skipped
+T = TypeVar("T")
 _FRAME = struct.Struct(">I")
 
 
@@ -69,19 +72,33 @@ def draft_rows(
     return out
 
 
-class RowWorkers:
-    """`n` worker processes mapping chunks of rows in order, some chunks ahead of the
-    importer. Use as a context manager; `drafts` yields one outcome per row."""
+def draft_cards(
+    cards: Sequence[CardBlock], policy: NumberPolicy, cache: NumberCache
+) -> list[Outcome]:
+    out: list[Outcome] = []
+    for block in cards:
+        data = parse_card(block)
+        outcome = (
+            data if isinstance(data, RowProblem) else draft_from_card(data, policy, cache.parse)
+        )
+        out.append(contact_row(outcome) if isinstance(outcome, ContactDraft) else outcome)
+    return out
 
-    def __init__(self, n: int, plan: ColumnPlan, policy: NumberPolicy) -> None:
+
+class RowWorkers:
+    """`n` worker processes mapping chunks of rows (or vCards) in order, some chunks ahead of
+    the importer. Use as a context manager; `drafts` and `cards` yield one outcome per item."""
+
+    def __init__(self, n: int, policy: NumberPolicy, plan: ColumnPlan | None = None) -> None:
         self.plan = plan
         self.policy = policy
         self._local = NumberCache(policy)
         self._workers: list[_Worker] = []
         if not getattr(sys, "frozen", False):  # a frozen app has no `python -m`
             with contextlib.suppress(OSError):
-                setup = ("plan", policy.region, policy.outside_line_prefixes, plan.headers,
-                         {i: f.value for i, f in plan.fields.items()})  # fmt: skip
+                setup = ("setup", policy.region, policy.outside_line_prefixes,
+                         plan.headers if plan else (),
+                         {i: f.value for i, f in plan.fields.items()} if plan else {})  # fmt: skip
                 for _ in range(n):
                     worker = _Worker()
                     self._workers.append(worker)
@@ -97,32 +114,47 @@ class RowWorkers:
 
     def drafts(self, chunks: Iterator[list[Row]]) -> Iterator[tuple[Row, Outcome]]:
         """Each row of each chunk with what it became, in file order."""
+        plan = self.plan
+        assert plan is not None, "rows need the column plan"
+        return self._mapped(
+            "rows", chunks, lambda chunk: draft_rows(chunk, plan, self.policy, self._local)
+        )
+
+    def cards(self, chunks: Iterator[list[CardBlock]]) -> Iterator[tuple[CardBlock, Outcome]]:
+        """Each card of each chunk with what it became, in file order."""
+        return self._mapped(
+            "cards", chunks, lambda chunk: draft_cards(chunk, self.policy, self._local)
+        )
+
+    def _mapped(
+        self, kind: str, chunks: Iterator[list[T]], here: Callable[[list[T]], list[Outcome]]
+    ) -> Iterator[tuple[T, Outcome]]:
         if not self._workers:
             for chunk in chunks:
-                yield from zip(chunk, draft_rows(chunk, self.plan, self.policy, self._local),
-                               strict=True)
+                yield from zip(chunk, here(chunk), strict=True)
             return
-        flight: deque[tuple[_Worker, list[Row]]] = deque()
+        flight: deque[tuple[_Worker, list[T]]] = deque()
         # Two chunks per worker in flight: one being mapped, one waiting in its pipe.
         ahead = 2 * len(self._workers)
+
+        def collect(worker: _Worker, chunk: list[T]) -> Iterator[tuple[T, Outcome]]:
+            answer = worker.receive()
+            outcomes = _checked(answer, chunk) if answer is not None else None
+            if outcomes is None:
+                outcomes = here(chunk)
+            return zip(chunk, outcomes, strict=True)
+
         for turn, chunk in enumerate(chunks):
             worker = self._workers[turn % len(self._workers)]
-            worker.send(("rows", chunk))
+            worker.send((kind, chunk))
             flight.append((worker, chunk))
             if len(flight) >= ahead:
-                yield from self._collect(*flight.popleft())
+                yield from collect(*flight.popleft())
         while flight:
-            yield from self._collect(*flight.popleft())
-
-    def _collect(self, worker: _Worker, chunk: list[Row]) -> Iterator[tuple[Row, Outcome]]:
-        answer = worker.receive()
-        outcomes = _checked(answer, chunk) if answer is not None else None
-        if outcomes is None:
-            outcomes = draft_rows(chunk, self.plan, self.policy, self._local)
-        yield from zip(chunk, outcomes, strict=True)
+            yield from collect(*flight.popleft())
 
 
-def _checked(answer: object, chunk: Sequence[Row]) -> list[Outcome] | None:
+def _checked(answer: object, chunk: Sequence[object]) -> list[Outcome] | None:
     """The worker's outcomes, or None when they are not one outcome per row."""
     if not isinstance(answer, list) or len(answer) != len(chunk):
         return None
@@ -200,22 +232,26 @@ def _read_frame(stream: IO[bytes]) -> object | None:
 
 
 def serve(source: IO[bytes], sink: IO[bytes]) -> None:
-    """The worker's side: a plan, then chunks of rows, each answered with its outcomes."""
+    """The worker's side: a setup, then chunks of rows or cards, each answered with their
+    outcomes."""
     # Like the importer itself: nothing here forms cycles, and collections only cost time.
     gc.disable()
-    plan: ColumnPlan | None = None
+    plan = ColumnPlan((), {})
     policy = NumberPolicy("US")
     cache = NumberCache(policy)
     while (message := _read_frame(source)) is not None:
         assert isinstance(message, tuple)
-        if message[0] == "plan":
+        kind = message[0]
+        if kind == "setup":
             _kind, region, prefixes, headers, fields = message
             policy = NumberPolicy(region, tuple(prefixes))
             plan = ColumnPlan(tuple(headers), {int(i): Field(v) for i, v in fields.items()})
             cache = NumberCache(policy)
             continue
-        assert plan is not None
-        outcomes = draft_rows(message[1], plan, policy, cache)
+        if kind == "rows":
+            outcomes = draft_rows(message[1], plan, policy, cache)
+        else:
+            outcomes = draft_cards(message[1], policy, cache)
         sink.write(_frame(outcomes))
         sink.flush()
 

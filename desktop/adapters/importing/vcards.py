@@ -97,6 +97,20 @@ def read_vcard_file(
     path: Path, encoding: str | None = None
 ) -> tuple[int, Iterator[CardData | RowProblem]]:
     """How many cards there are, and each one's data or why it could not be read."""
+    cards, problems = read_vcard_blocks(path, encoding)
+
+    def items() -> Iterator[CardData | RowProblem]:
+        yield from problems
+        for block in cards:
+            yield parse_card(block)
+
+    return len(cards) + len(problems), items()
+
+
+def read_vcard_blocks(
+    path: Path, encoding: str | None = None
+) -> tuple[list[CardBlock], list[RowProblem]]:
+    """The file's cards, not yet parsed, and the problems of its shape."""
     try:
         size = path.stat().st_size
         if size > MAX_VCARD_BYTES:
@@ -113,13 +127,7 @@ def read_vcard_file(
     del data
     if not cards and not problems:
         raise ImportFailed(f"{path}: no BEGIN:VCARD … END:VCARD card in this file")
-
-    def items() -> Iterator[CardData | RowProblem]:
-        yield from problems
-        for block in cards:
-            yield parse_card(block)
-
-    return len(cards) + len(problems), items()
+    return cards, problems
 
 
 def parse_card(block: CardBlock) -> CardData | RowProblem:
