@@ -123,6 +123,7 @@ def test_a_file_of_several_chunks_is_stored_indexed_and_merged_across_chunks(
     path = write_csv(tmp_path / "big.csv", rows)
     report = import_file(store, path, ImportOptions(NumberPolicy("US"), workers=2))
     assert (report.imported, report.merged, report.rejected) == (2 * CHUNK_ROWS + 500, 1, [])
+    assert report.summary() == "big.csv: 4,500 imported, 1 merged, 0 rejected (batch 1)"
     assert report.merges == [
         f"line {len(rows)}: merged into 'Person00010 Okafor' (added notes)"
     ]

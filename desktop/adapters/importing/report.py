@@ -62,15 +62,15 @@ class ImportReport:
         }
 
     def summary(self) -> str:
-        parts = [f"{self.imported} imported", f"{self.merged} merged"]
+        parts = [f"{self.imported:,} imported", f"{self.merged:,} merged"]
         if self.unchanged:
-            parts.append(f"{self.unchanged} already there")
-        parts.append(f"{len(self.rejected)} rejected")
+            parts.append(f"{self.unchanged:,} already there")
+        parts.append(f"{len(self.rejected):,} rejected")
         if self.skipped:
-            parts.append(f"{self.skipped} empty or footer rows skipped")
+            parts.append(f"{self.skipped:,} empty or footer rows skipped")
         if self.unreadable_numbers:
             count = self.unreadable_numbers
-            parts.append(f"{count} number{'s need' if count > 1 else ' needs'} fixing")
+            parts.append(f"{count:,} number{'s need' if count > 1 else ' needs'} fixing")
         batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"
         return f"{self.path.name}: " + ", ".join(parts) + batch
 
