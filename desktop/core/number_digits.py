@@ -79,12 +79,15 @@ def parse_digits(digits: str, region: str | None, international: bool) -> PhoneN
 
 
 def _parse_international(digits: str) -> PhoneNumber:
+    return _after_country_code(digits, "Could not interpret numbers after plus-sign.")
+
+
+def _after_country_code(digits: str, unknown_code: str) -> PhoneNumber:
+    """`digits` that start with a country code; `unknown_code` is parse's message when none
+    does."""
     country_code, national = _extract_country_code(digits)
     if country_code == 0:
-        raise NumberParseException(
-            NumberParseException.INVALID_COUNTRY_CODE,
-            "Could not interpret numbers after plus-sign.",
-        )
+        raise NumberParseException(NumberParseException.INVALID_COUNTRY_CODE, unknown_code)
     return _finish(country_code, national, _metadata_for_code(country_code))
 
 
@@ -100,13 +103,7 @@ def _parse_national(digits: str, region: str) -> PhoneNumber:
                 "Phone number had an IDD, but after this was not long enough to be a viable "
                 "phone number.",
             )
-        country_code, national = _extract_country_code(rest)
-        if country_code == 0:
-            raise NumberParseException(
-                NumberParseException.INVALID_COUNTRY_CODE,
-                "Country calling code supplied was not recognised.",
-            )
-        return _finish(country_code, national, _metadata_for_code(country_code))
+        return _after_country_code(rest, "Country calling code supplied was not recognised.")
     if digits.startswith(home.country_code_digits):
         # The home country code written without "+" ("442079460958" at home in GB), taken only
         # when the digits make no sense as a national number.
