@@ -420,11 +420,12 @@ class _Run:
         current = self.store.contact(target, attempts_limit=0)
         if current is None:
             return
-        f = row.fields
+        text = row.fields
         new = NewContact(
-            name=f[0], title=f[1], company=f[2], email=f[3], notes=f[4], reason=f[5],
-            referred_by=f[6], next_step=f[7], numbers=tuple(StoredNumber(*n) for n in row.numbers),
-        )
+            name=text[0], title=text[1], company=text[2], email=text[3], notes=text[4],
+            reason=text[5], referred_by=text[6], next_step=text[7],
+            numbers=tuple(StoredNumber(*n) for n in row.numbers),
+        )  # fmt: skip
         known = {(n.e164, n.extension) for n in current.numbers}
         fresh = [n for n in new.numbers if n.e164 and (n.e164, n.extension) not in known]
         filled: list[str] = []
