@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from desktop.core.search_query import SPELLED_OUT
+
 
 def _search_migration() -> str:
     """Migration 2: the search indexes. Frozen once released, like every migration.
@@ -27,14 +29,6 @@ def _search_migration() -> str:
     the insert itself) and are indexed in one statement when the load ends
     (Store.deferred_search_index).
     """
-    facets = (
-        "CASE WHEN {r}.last_contacted_at IS NULL THEN 'never' "
-        "ELSE 'ever d' || strftime('%Y%m%d', {r}.last_contacted_at, 'unixepoch') "
-        "|| ' m' || strftime('%Y%m', {r}.last_contacted_at, 'unixepoch') END "
-        "|| CASE WHEN {r}.referred_by <> '' THEN ' referral' ELSE '' END"
-    )
-    text_columns = ("name", "company", "title", "email", "notes", "reason", "referred_by",
-                    "next_step")  # fmt: skip
     raw_digits = "{r}.raw"
     for separator in (" ", "-", "(", ")", ".", "/", "+"):
         raw_digits = f"replace({raw_digits}, '{separator}', '')"
@@ -46,29 +40,9 @@ def _search_migration() -> str:
         f"ELSE trim(coalesce(substr({{r}}.e164, 2), '') || ' ' || {raw_digits}) END"
     )
 
-    def contact_values(r: str) -> str:
-        return ", ".join([*(f"{r}.{c}" for c in text_columns), facets.format(r=r)])
-
-    def changed(r_old: str, r_new: str) -> str:
-        return " OR ".join(
-            [*(f"{r_old}.{c} IS NOT {r_new}.{c}" for c in text_columns),
-             f"({facets.format(r=r_old)}) IS NOT ({facets.format(r=r_new)})"]
-        )  # fmt: skip
-
-    columns = ", ".join([*text_columns, "facets"])
+    view, triggers = _contact_search(fold=False)
     # A row is in the index unless a deferred load added it (its id is above the mark).
-    contacts_indexed = (
-        "{r}.id <= coalesce((SELECT contacts_deferred_from FROM search_state), {r}.id)"
-    )
     numbers_indexed = "{r}.id <= coalesce((SELECT numbers_deferred_from FROM search_state), {r}.id)"
-    delete_contact = (
-        f"INSERT INTO contact_search(contact_search, rowid, {columns}) "  # noqa: S608
-        f"VALUES ('delete', OLD.id, {contact_values('OLD')});"
-    )
-    insert_contact = (
-        f"INSERT INTO contact_search(rowid, {columns}) "  # noqa: S608
-        f"VALUES (NEW.id, {contact_values('NEW')});"
-    )
     delete_number = (
         "INSERT INTO number_search(number_search, rowid, digits) "  # noqa: S608
         f"VALUES ('delete', OLD.id, {digits.format(r='OLD')});"
@@ -91,23 +65,13 @@ def _search_migration() -> str:
     CREATE INDEX attempts_area_voicemail ON attempts(number_e164, at, contact_id)
         WHERE direction = 'out' AND outcome = 'voicemail';
 
-    CREATE VIEW contact_search_source AS
-        SELECT id, {", ".join(text_columns)}, {facets.format(r="contacts")} AS facets
-        FROM contacts;
+    {view}
     CREATE VIRTUAL TABLE contact_search USING fts5(
-        {columns},
+        {_SEARCH_COLUMNS},
         content='contact_search_source', content_rowid='id',
         prefix='1 2 3', detail='column', tokenize='unicode61 remove_diacritics 2'
     );
-    CREATE TRIGGER contact_search_ai AFTER INSERT ON contacts
-    WHEN (SELECT contacts_deferred_from FROM search_state) IS NULL
-    BEGIN {insert_contact} END;
-    CREATE TRIGGER contact_search_ad AFTER DELETE ON contacts
-    WHEN {contacts_indexed.format(r="OLD")}
-    BEGIN {delete_contact} END;
-    CREATE TRIGGER contact_search_au AFTER UPDATE ON contacts
-    WHEN {contacts_indexed.format(r="OLD")} AND ({changed("OLD", "NEW")})
-    BEGIN {delete_contact} {insert_contact} END;
+    {triggers}
 
     CREATE VIEW number_search_source AS
         SELECT id, {digits.format(r="phone_numbers")} AS digits FROM phone_numbers;
@@ -126,6 +90,97 @@ def _search_migration() -> str:
 
     INSERT INTO contact_search(contact_search) VALUES ('rebuild');
     INSERT INTO number_search(number_search) VALUES ('rebuild');
+    """  # noqa: S608 (built from the constants above)
+
+
+_FACETS = (
+    "CASE WHEN {r}.last_contacted_at IS NULL THEN 'never' "
+    "ELSE 'ever d' || strftime('%Y%m%d', {r}.last_contacted_at, 'unixepoch') "
+    "|| ' m' || strftime('%Y%m', {r}.last_contacted_at, 'unixepoch') END "
+    "|| CASE WHEN {r}.referred_by <> '' THEN ' referral' ELSE '' END"
+)
+_TEXT_COLUMNS = ("name", "company", "title", "email", "notes", "reason", "referred_by",
+                 "next_step")  # fmt: skip
+_SEARCH_COLUMNS = ", ".join([*_TEXT_COLUMNS, "facets"])
+
+def _spelled_out(expression: str) -> str:
+    spelled = expression
+    for letter, spelling in SPELLED_OUT.items():
+        spelled = f"replace({spelled}, '{letter}', '{spelling}')"
+    # The replace chain on every value would cost a bulk load 4x its search indexing; an ASCII
+    # value (byte length = character length) and one without these letters skip it.
+    return (
+        f"CASE WHEN length(CAST({expression} AS BLOB)) = length({expression}) THEN {expression} "
+        f"WHEN {expression} GLOB '*[{''.join(SPELLED_OUT)}]*' THEN {spelled} "
+        f"ELSE {expression} END"
+    )
+
+
+# Who a contact is: the columns people type names into the search box for.
+_SPELLED_OUT_COLUMNS = frozenset({"name", "company", "title", "referred_by"})
+
+
+def _contact_search(fold: bool) -> tuple[str, str]:
+    """The view contact_search reads contacts through, and the triggers that keep the index in
+    step with single edits; with `fold`, SPELLED_OUT applied to the columns that name people."""
+
+    def text(r: str, c: str) -> str:
+        return _spelled_out(f"{r}.{c}") if fold and c in _SPELLED_OUT_COLUMNS else f"{r}.{c}"
+
+    def contact_values(r: str) -> str:
+        return ", ".join([*(text(r, c) for c in _TEXT_COLUMNS), _FACETS.format(r=r)])
+
+    def changed(r_old: str, r_new: str) -> str:
+        return " OR ".join(
+            [*(f"{r_old}.{c} IS NOT {r_new}.{c}" for c in _TEXT_COLUMNS),
+             f"({_FACETS.format(r=r_old)}) IS NOT ({_FACETS.format(r=r_new)})"]
+        )  # fmt: skip
+
+    contacts_indexed = (
+        "{r}.id <= coalesce((SELECT contacts_deferred_from FROM search_state), {r}.id)"
+    )
+    delete_contact = (
+        f"INSERT INTO contact_search(contact_search, rowid, {_SEARCH_COLUMNS}) "  # noqa: S608
+        f"VALUES ('delete', OLD.id, {contact_values('OLD')});"
+    )
+    insert_contact = (
+        f"INSERT INTO contact_search(rowid, {_SEARCH_COLUMNS}) "  # noqa: S608
+        f"VALUES (NEW.id, {contact_values('NEW')});"
+    )
+    columns = (
+        ", ".join(f"{text('contacts', c)} AS {c}" for c in _TEXT_COLUMNS)
+        if fold else ", ".join(_TEXT_COLUMNS)
+    )  # fmt: skip
+    view = f"""CREATE VIEW contact_search_source AS
+        SELECT id, {columns}, {_FACETS.format(r="contacts")} AS facets
+        FROM contacts;"""  # noqa: S608 (built from the constants above)
+    triggers = f"""CREATE TRIGGER contact_search_ai AFTER INSERT ON contacts
+    WHEN (SELECT contacts_deferred_from FROM search_state) IS NULL
+    BEGIN {insert_contact} END;
+    CREATE TRIGGER contact_search_ad AFTER DELETE ON contacts
+    WHEN {contacts_indexed.format(r="OLD")}
+    BEGIN {delete_contact} END;
+    CREATE TRIGGER contact_search_au AFTER UPDATE ON contacts
+    WHEN {contacts_indexed.format(r="OLD")} AND ({changed("OLD", "NEW")})
+    BEGIN {delete_contact} {insert_contact} END;"""  # noqa: S608 (built from the constants above)
+    return view, triggers
+
+
+def _spelled_out_migration() -> str:
+    """Migration 5: the contact index with SPELLED_OUT letters spelled out in names, companies,
+    titles and referrals, rebuilt. Frozen
+    like every migration: a letter added to SPELLED_OUT needs a migration of its own."""
+    view, triggers = _contact_search(fold=True)
+    return f"""
+    DROP TRIGGER contact_search_ai;
+    DROP TRIGGER contact_search_ad;
+    DROP TRIGGER contact_search_au;
+    DROP VIEW contact_search_source;
+    {view}
+    {triggers}
+    INSERT INTO contact_search(contact_search) VALUES ('rebuild');
+    INSERT INTO number_search(number_search) VALUES ('rebuild');
+    UPDATE search_state SET contacts_deferred_from = NULL, numbers_deferred_from = NULL;
     """  # noqa: S608 (built from the constants above)
 
 
@@ -216,6 +271,8 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at INTEGER NOT NULL
     );
     """,
+    # 5: names searchable without letters such as ø, æ, ł (see SPELLED_OUT)
+    _spelled_out_migration(),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -164,13 +164,25 @@ def _is_word_char(ch: str) -> bool:
 # -- FTS5 expressions -----------------------------------------------------------------------
 
 
+# Letters the index's unicode61 tokenizer keeps as they are, because Unicode gives them no
+# base letter to fall back to: "Søren" is no "soren" to it, nor "Łukasz" a "lukasz". People
+# type names without them, so the index holds them spelled out (store_schema migration 5) and
+# a query's words are spelled out the same way. ß too: casefold spells it "ss", unicode61 not.
+SPELLED_OUT = {
+    "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS",
+    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
+    "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T",
+}  # fmt: skip
+_SPELL_OUT = str.maketrans(SPELLED_OUT)
+
+
 def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
 def text_expression(terms: Sequence[str]) -> str:
     """Every word as a prefix, all required, in the text columns only."""
-    joined = " AND ".join(f"{_quoted(t)}*" for t in terms)
+    joined = " AND ".join(f"{_quoted(t.translate(_SPELL_OUT))}*" for t in terms)
     return "{" + " ".join(TEXT_COLUMNS) + "} : (" + joined + ")"
 
 
@@ -232,7 +244,7 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", stripped).casefold()
+    return unicodedata.normalize("NFKC", stripped).casefold().translate(_SPELL_OUT)
 
 
 # Words as unicode61 cuts them, near enough for scoring: runs of letters and digits.

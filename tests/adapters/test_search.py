@@ -232,6 +232,47 @@ def test_a_version_1_database_is_indexed_when_it_migrates(tmp_path: Path) -> Non
         store.close()
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [("Søren Kjær", "soren"), ("Søren Kjær", "kjaer"), ("Søren Kjær", "Søren"),
+     ("Łukasz Wójcik", "lukasz"), ("Łukasz Wójcik", "wojcik"), ("Bjørn Ærø", "aero"),
+     ("Jürgen Straßer", "strasser"), ("Jürgen Straßer", "straßer"), ("Zoë Brennan", "zoe"),
+     ("Þóra Œdipe", "thora oedipe")],
+)
+def test_names_are_found_as_people_type_them_without_special_letters(
+    store: Store, stored: str, typed: str
+) -> None:
+    store.add_contact(NewContact(name=stored))
+    store.add_contact(NewContact(name="Someone Else"))
+    hits = store.search(parse_query(typed), now=NOW)
+    assert names(hits) == [stored]
+    assert "name" in hits[0].matched_in
+
+
+def test_a_version_4_database_learns_the_spelled_out_letters_and_keeps_them_current(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v4.sqlite3"
+    conn = sqlite3.connect(path)
+    for migration in MIGRATIONS[:4]:
+        conn.executescript(migration)
+    conn.execute("INSERT INTO contacts(name, created_at, updated_at) VALUES ('Søren Kjær', 0, 0)")
+    conn.execute("PRAGMA user_version=4")
+    conn.commit()
+    conn.close()
+    store = Store.open(path)
+    try:
+        assert search(store, "soren kjaer") == ["Søren Kjær"]
+        store.update_contact_field(1, "name", "Bjørn Kjær")
+        assert search(store, "soren") == []
+        assert search(store, "bjorn") == ["Bjørn Kjær"]
+        store.connection.execute(
+            "INSERT INTO contact_search(contact_search) VALUES ('integrity-check')"
+        )
+    finally:
+        store.close()
+
+
 # -- filters -------------------------------------------------------------------------------------
 
 
