@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
+from desktop.core.search_query import SPELLED_OUT
 
 # Longer values than these are not a name or an e-mail but a pasted document.
 MAX_FIELD_CHARS = 1_000
@@ -623,13 +624,14 @@ def words_agree(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def name_words(name: str) -> frozenset[str]:
-    """A name's words, case and accents folded: what `names_agree` compares."""
+    """A name's words, case and accents folded ("Søren" is "soren", as search has it): what
+    `names_agree` compares."""
     folded = name.casefold()
     if not folded.isascii():
         for ch in set(folded) - _FOLDED_ALREADY:
             # Character by character gives what folding the whole name would: NFKD splits
             # each character on its own, and the marks it splits off are dropped anyway.
-            _UNACCENTED[ord(ch)] = "".join(
+            _UNACCENTED[ord(ch)] = SPELLED_OUT.get(ch) or "".join(
                 c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
             )
             _FOLDED_ALREADY.add(ch)  # only now: another thread may be folding a name too
@@ -637,8 +639,8 @@ def name_words(name: str) -> frozenset[str]:
     return frozenset(_WORD.findall(folded))
 
 
-# Every character met so far, without its accents ("é" -> "e", "ø" -> "ø"): str.translate
-# then folds a name in one call.
+# Every character met so far, without its accents, and spelled out as search spells it
+# ("é" -> "e", "ø" -> "o"): str.translate then folds a name in one call.
 _UNACCENTED: dict[int, str] = {}
 _FOLDED_ALREADY: set[str] = set()
 _WORD = re.compile(r"\w+")
