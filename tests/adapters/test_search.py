@@ -215,15 +215,25 @@ def test_refresh_rebuilds_an_index_that_lost_its_entries(store: Store) -> None:
     fts_is_consistent(store)
 
 
-def test_a_version_1_database_is_indexed_when_it_migrates(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
+def old_database(path: Path, version: int, *statements: str) -> Path:
+    """A database as schema `version` left it, holding what `statements` insert."""
     conn = sqlite3.connect(path)
-    conn.executescript(MIGRATIONS[0])
-    conn.execute("INSERT INTO contacts(name, created_at, updated_at) VALUES ('Old Timer', 0, 0)")
-    conn.execute("INSERT INTO phone_numbers(contact_id, raw, e164) VALUES (1, 'x', '+14155550142')")
-    conn.execute("PRAGMA user_version=1")
+    for migration in MIGRATIONS[:version]:
+        conn.executescript(migration)
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version={version}")
     conn.commit()
     conn.close()
+    return path
+
+
+def test_a_version_1_database_is_indexed_when_it_migrates(tmp_path: Path) -> None:
+    path = old_database(
+        tmp_path / "old.sqlite3", 1,
+        "INSERT INTO contacts(name, created_at, updated_at) VALUES ('Old Timer', 0, 0)",
+        "INSERT INTO phone_numbers(contact_id, raw, e164) VALUES (1, 'x', '+14155550142')",
+    )  # fmt: skip
     store = Store.open(path)
     try:
         assert search(store, "timer") == ["Old Timer"]
@@ -252,23 +262,17 @@ def test_names_are_found_as_people_type_them_without_special_letters(
 def test_a_version_4_database_learns_the_spelled_out_letters_and_keeps_them_current(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "v4.sqlite3"
-    conn = sqlite3.connect(path)
-    for migration in MIGRATIONS[:4]:
-        conn.executescript(migration)
-    conn.execute("INSERT INTO contacts(name, created_at, updated_at) VALUES ('Søren Kjær', 0, 0)")
-    conn.execute("PRAGMA user_version=4")
-    conn.commit()
-    conn.close()
+    path = old_database(
+        tmp_path / "v4.sqlite3", 4,
+        "INSERT INTO contacts(name, created_at, updated_at) VALUES ('Søren Kjær', 0, 0)",
+    )  # fmt: skip
     store = Store.open(path)
     try:
         assert search(store, "soren kjaer") == ["Søren Kjær"]
         store.update_contact_field(1, "name", "Bjørn Kjær")
         assert search(store, "soren") == []
         assert search(store, "bjorn") == ["Bjørn Kjær"]
-        store.connection.execute(
-            "INSERT INTO contact_search(contact_search) VALUES ('integrity-check')"
-        )
+        fts_is_consistent(store)
     finally:
         store.close()
 
