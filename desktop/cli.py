@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 # A frozen bundle has no `python -m`: its child processes re-run the executable with this
 # verb first. Not in the parser, so it never shows in --help.
 FROZEN_PLACES_VERB = "_build-place-index"
+FROZEN_IMPORT_WORKER_VERB = "_import-worker"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,6 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.adapters.places import main as places_main
 
         return places_main(["build", *raw[1:]])
+    if raw[:1] == [FROZEN_IMPORT_WORKER_VERB]:
+        from desktop.adapters.importing.row_workers import serve
+
+        serve(sys.stdin.buffer, sys.stdout.buffer)
+        return 0
     args = build_parser().parse_args(raw)
     try:
         if args.verb in ("ring", "end", "quit"):

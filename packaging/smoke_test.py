@@ -6,17 +6,23 @@ Stdlib only, so any Python can drive the bundle. With a temporary data directory
 app must: start into the tray, receive one ring from its own `callercard ring`, pop the
 card (trace: read, matched, shown), build the place index in its child process (the hidden
 verb and the geocoder data made it into the bundle), pick a real secret store when one is
-running, hand a second copy over to the first, and quit on `callercard quit`.
+running, hand a second copy over to the first, import a 6,000-row CSV (its rows mapped by
+import workers, which frozen are the same executable with another hidden verb), and quit on
+`callercard quit`.
 
 Prints one JSON line of measurements: bundle size, start-up to tray-ready (spawn to the
-trace's "ready"), ring to card painted. Exits non-zero with the reason on any failure.
+trace's "ready"), ring to card painted, the import's time. Exits non-zero with the reason on
+any failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
+import pickle
+import struct
 import subprocess
 import sys
 import tempfile
@@ -29,6 +35,44 @@ CALLER = "+14155550142"  # Mike Kowalski, in the demo book a new data directory 
 
 class SmokeFailure(Exception):
     pass
+
+
+def import_worker_answers(exe: Path, env: dict[str, str]) -> None:
+    """One chunk through the frozen import worker, in desktop.adapters.importing.row_workers'
+    framing (a 4-byte length, then a pickle). The answer holds ContactRows, which only the app
+    can unpickle, so its bytes are checked for the number read in E.164."""
+    frame = struct.Struct(">I")
+    messages = [("setup", "US", (), ("Name", "Phone"), {0: "name", 1: "phone"}),
+                ("rows", [(2, ["Mike Kowalski", "(415) 555-0142"])])]  # fmt: skip
+    request = b"".join(
+        frame.pack(len(p)) + p for p in (pickle.dumps(m, protocol=4) for m in messages)
+    )
+    done = subprocess.run([str(exe), "_import-worker"], input=request, capture_output=True,
+                          env=env, timeout=60, check=False)  # fmt: skip
+    head, payload = done.stdout[: frame.size], done.stdout[frame.size :]
+    if done.returncode != 0 or len(head) < frame.size or len(payload) != frame.unpack(head)[0]:
+        raise SmokeFailure(f"the import worker did not answer: {done.stderr.decode()[-500:]}")
+    if b"ContactRow" not in payload or CALLER.encode() not in payload:
+        raise SmokeFailure("the import worker's answer has no contact with the number read")
+
+
+def import_book(exe: Path, data: Path, folder: Path, env: dict[str, str]) -> float:
+    """`callercard import` of a 6,000-row CSV; returns its seconds."""
+    book = folder / "book.csv"
+    with book.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Name", "Company", "Phone"])
+        writer.writerows([f"Prospect {i}", f"Firm {i % 97}", f"+1 212 555 {i:04d}"]
+                         for i in range(6000))  # fmt: skip
+    started = time.monotonic()
+    done = run(exe, "import", str(book), "--json", "--data-dir", str(data), env=env)
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        raise SmokeFailure(f"`callercard import` failed: {done.stderr[-500:]}")
+    summary = json.loads(done.stdout)["files"][0]
+    if (summary["imported"], summary["rejected_count"]) != (6000, 0):
+        raise SmokeFailure(f"the import did not take every row: {summary}")
+    return seconds
 
 
 def folder_bytes(folder: Path) -> int:
@@ -125,6 +169,8 @@ def smoke(exe: Path, expect_store: str) -> dict[str, Any]:
                     detail = build_log.read_text("utf-8", "replace") if build_log.exists() else ""
                     raise SmokeFailure(f"the place index was not built: {detail}")
                 time.sleep(0.1)
+            import_worker_answers(exe, env)
+            import_s = import_book(exe, data, tmp, env)
         finally:
             if proc.poll() is None:
                 stop(exe, data, proc, env)
@@ -145,6 +191,7 @@ def smoke(exe: Path, expect_store: str) -> dict[str, Any]:
         "start_to_tray_ready_ms": second_start_ms,
         "ring_read_to_card_shown_ms": round((shown["t_ns"] - read["t_ns"]) / 1e6, 1),
         "secret_store": secrets["label"] or f"none ({secrets['detail']})",
+        "import_6000_rows_s": round(import_s, 2),
     }
 
 

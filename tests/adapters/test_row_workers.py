@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from desktop.adapters.importing import ImportOptions, import_file
+import pytest
+
+from desktop.adapters.importing import ImportOptions, import_file, row_workers
 from desktop.adapters.importing.pipeline import CHUNK_CARDS
 from desktop.adapters.importing.row_workers import NumberCache, RowWorkers, draft_rows
 from desktop.adapters.store import Store
+from desktop.cli import FROZEN_IMPORT_WORKER_VERB
 from desktop.core.import_mapping import ColumnPlan, RowProblem, Skipped
 from desktop.core.import_match import ContactRow
 from desktop.core.numbers import NumberPolicy
@@ -35,16 +39,47 @@ def chunked(items: list[tuple[int, list[str]]], size: int) -> list[list[tuple[in
     return [items[k : k + size] for k in range(0, len(items), size)]
 
 
-def test_workers_give_what_mapping_here_gives_in_file_order() -> None:
+def no_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, a chunk mapped in this process instead of a worker fails the test."""
+
+    def fail(*_args: object) -> None:
+        raise AssertionError("a chunk was mapped here: the worker did not answer")
+
+    monkeypatch.setattr(row_workers, "draft_rows", fail)
+
+
+def test_workers_give_what_mapping_here_gives_in_file_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     plan = ColumnPlan.from_headers(HEADER)
     data = rows(1200)
     expected = draft_rows(data, plan, US, NumberCache(US))
+    no_fallback(monkeypatch)
     with RowWorkers(2, US, plan) as pool:
         got = list(pool.drafts(iter(chunked(data, 100))))
     assert [row for row, _ in got] == data
     assert [outcome for _, outcome in got] == expected
     kinds = {type(o) for o in expected}
     assert kinds == {ContactRow, RowProblem, Skipped}
+
+
+def test_the_cli_verb_a_frozen_app_starts_its_workers_with_serves_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Frozen, a worker is the app's own executable with the hidden verb; here the same CLI.
+    assert row_workers.worker_command()[-1] == "desktop.adapters.importing.row_workers"
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert row_workers.worker_command() == [sys.executable, FROZEN_IMPORT_WORKER_VERB]
+    monkeypatch.setattr(row_workers, "worker_command",
+                        lambda: [sys.executable, "-m", "desktop", FROZEN_IMPORT_WORKER_VERB])
+    plan = ColumnPlan.from_headers(HEADER)
+    data = rows(300)
+    expected = draft_rows(data, plan, US, NumberCache(US))
+    no_fallback(monkeypatch)
+    with RowWorkers(1, US, plan) as pool:
+        got = [outcome for _, outcome in pool.drafts(iter(chunked(data, 100)))]
+        assert pool._workers[0]._proc.args[-1] == FROZEN_IMPORT_WORKER_VERB
+    assert got == expected
 
 
 def test_a_worker_that_dies_costs_only_time() -> None:

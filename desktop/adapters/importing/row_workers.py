@@ -4,12 +4,13 @@ Mapping a row and reading its numbers is most of an import's Python work; the im
 thread keeps what must happen in order (matching against what is already stored, inserting)
 and hands chunks of rows here. Chunk k goes to worker k % n and comes back in the same order.
 
-Workers are plain child processes (`python -m` this module), not multiprocessing: spawning
-would re-run the app's unguarded __main__, and a killed import must not leave workers behind
-(they end at EOF on stdin, which the kernel delivers when the parent dies). Messages are
-length-prefixed pickles of the outcomes (tuples, strings, frozensets), between this process
-and children it started itself; the file's text is only ever data in them. A worker that dies
-or answers nonsense costs nothing: its chunk is mapped in this process instead.
+Workers are plain child processes (`python -m` this module, or the frozen app with a hidden
+verb), not multiprocessing: spawning would re-run the app's unguarded __main__, and a killed
+import must not leave workers behind (they end at EOF on stdin, which the kernel delivers when
+the parent dies). Messages are length-prefixed pickles of the outcomes (tuples, strings,
+frozensets), between this process and children it started itself; the file's text is only
+ever data in them. A worker that dies or answers nonsense costs nothing: its chunk is mapped
+in this process instead.
 """
 
 from __future__ import annotations
@@ -94,15 +95,14 @@ class RowWorkers:
         self.policy = policy
         self._local = NumberCache(policy)
         self._workers: list[_Worker] = []
-        if not getattr(sys, "frozen", False):  # a frozen app has no `python -m`
-            with contextlib.suppress(OSError):
-                setup = ("setup", policy.region, policy.outside_line_prefixes,
-                         plan.headers if plan else (),
-                         {i: f.value for i, f in plan.fields.items()} if plan else {})  # fmt: skip
-                for _ in range(n):
-                    worker = _Worker()
-                    self._workers.append(worker)
-                    worker.send(setup)
+        with contextlib.suppress(OSError):
+            setup = ("setup", policy.region, policy.outside_line_prefixes,
+                     plan.headers if plan else (),
+                     {i: f.value for i, f in plan.fields.items()} if plan else {})  # fmt: skip
+            for _ in range(n):
+                worker = _Worker()
+                self._workers.append(worker)
+                worker.send(setup)
 
     def __enter__(self) -> RowWorkers:
         return self
@@ -163,10 +163,19 @@ def _checked(answer: object, chunk: Sequence[object]) -> list[Outcome] | None:
     return answer
 
 
+def worker_command() -> list[str]:
+    """This interpreter with this module, or the frozen bundle's own executable, which has no
+    `python -m`, with desktop.cli.FROZEN_IMPORT_WORKER_VERB (importing the CLI here would be a
+    cycle for nothing)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "_import-worker"]
+    return [sys.executable, "-m", "desktop.adapters.importing.row_workers"]
+
+
 class _Worker:
     def __init__(self) -> None:
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "desktop.adapters.importing.row_workers"],
+            worker_command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
