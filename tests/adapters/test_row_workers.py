@@ -31,6 +31,10 @@ def rows(n: int, start: int = 2) -> list[tuple[int, list[str]]]:
             cells = ["Grand Totals (3 records)", "", "", "", ""]
         elif i % 13 == 6:
             cells = [f"Dana {i}", "", "+49 30 901820 ::: 030 1234567", "", ""]
+        elif i % 17 == 8:
+            cells[4] = "n\x00" * 50_000  # notes cut to their limit, with a warning
+        elif i % 19 == 9:
+            cells[0] = "x" * 100_000  # no name is that long: the row is rejected
         out.append((start + i, cells))
     return out
 
@@ -61,6 +65,8 @@ def test_workers_give_what_mapping_here_gives_in_file_order(
     assert [outcome for _, outcome in got] == expected
     kinds = {type(o) for o in expected}
     assert kinds == {ContactRow, RowProblem, Skipped}
+    assert any(isinstance(o, ContactRow) and o.warnings for o in expected)
+    assert any(isinstance(o, RowProblem) and "100,000 characters" in o.message for o in expected)
 
 
 def test_the_cli_verb_a_frozen_app_starts_its_workers_with_serves_them(
