@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.adapters.filewatch import FileWatcher, WatchedFile
-from desktop.adapters.sources.reporting import ProblemReporting
+from desktop.adapters.sources.followed import FollowedSource
 from desktop.core.dialects import (
     cdr,
     jitsi,
@@ -722,7 +722,7 @@ def _log_for(path: Path, dialect: HistoryDialect, tz: tzinfo | None) -> _Log:
 # --- the source -------------------------------------------------------------------------------
 
 
-class HistorySource(ProblemReporting):
+class HistorySource(FollowedSource):
     """Follows one end-of-call log and reports each call in it once, as a HistoryEvent.
 
     Call ``resume_from(cursor)`` before ``start()`` with the cursor of the last event the app
@@ -745,20 +745,12 @@ class HistorySource(ProblemReporting):
         settle_s: float = SETTLE_S,
         rescan_s: float = RESCAN_S,
     ) -> None:
-        self._path = Path(path).expanduser().absolute()
+        super().__init__(Path(path).expanduser().absolute(), on_event, on_problem, watcher, clock)
         self._dialect = dialect
-        self._on_event = on_event
-        self._on_problem = on_problem
-        self._owns_watcher = watcher is None
-        self._watcher = watcher if watcher is not None else FileWatcher()
-        self._clock = clock
         self._news_window_s = news_window_s
         self._settle_s = settle_s
         self._rescan_s = rescan_s
         self._log = _log_for(self._path, dialect, tz)
-        self._lock = threading.RLock()
-        self._started = False
-        self._stopped = False
         self._in_start = False
         self._watched: dict[Path, WatchedFile] = {}
         self._reported: set[str] = set()
@@ -769,11 +761,6 @@ class HistorySource(ProblemReporting):
         self._settle_since = 0.0
         self._rescan_stop = threading.Event()
         self._rescan_thread: threading.Thread | None = None
-        self._failed = False
-
-    @property
-    def path(self) -> Path:
-        return self._path
 
     @property
     def dialect(self) -> HistoryDialect:
@@ -874,10 +861,7 @@ class HistorySource(ProblemReporting):
 
             def deliver(event: HistoryEvent) -> None:
                 counter[0] += 1
-                try:
-                    self._on_event(event)
-                except Exception:
-                    logger.exception("on_event failed for %s", event.where)
+                self._deliver(event)
 
             def emit(event: HistoryEvent, fresh: bool, file: str) -> None:
                 if held:
@@ -963,17 +947,6 @@ class HistorySource(ProblemReporting):
                 self._watcher.unwatch(self._watched.pop(path))
             for path in new:
                 self._watched[path] = self._watcher.watch(path, self._on_change, self._report)
-
-    def _on_change(self) -> None:
-        try:
-            self.poll_now()
-        except Exception as exc:  # a bug must not stop the next call from being recorded
-            logger.exception("reading %s failed", self._path)
-            if not self._failed:
-                self._failed = True
-                self._report(f"{self._path}: internal error while reading the call log: {exc!r}")
-        else:
-            self._failed = False
 
     def _rescan(self) -> None:
         """A folder of files (Jitsi) gains a new file after every 150 calls, which no watch on

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from desktop.adapters.filewatch import FileWatcher, WatchedFile
-from desktop.adapters.sources.reporting import ProblemReporting
+from desktop.adapters.filewatch import FileWatcher
+from desktop.adapters.sources.followed import FollowedFiles
 from desktop.core.dialects.linphone import (
     DEFAULT_NEWS_WINDOW_S,
     EPOCH_TEXT,
@@ -150,7 +150,7 @@ def read_calls(path: Path) -> list[LinphoneCall | LogProblem]:
     return [parse_call_row(row, ended_event=row[0] in ended) for row in rows]
 
 
-class LinphoneDbSource(ProblemReporting):
+class LinphoneDbSource(FollowedFiles):
     """Follows one linphone.db and reports its calls as CallEvents (``source="linphone"``).
 
     Same contract as MicroSipSource: ``on_event`` and ``on_problem`` are called one at a time,
@@ -171,24 +171,13 @@ class LinphoneDbSource(ProblemReporting):
         news_window_s: float | None = DEFAULT_NEWS_WINDOW_S,
         retry_after_s: float = RETRY_AFTER_S,
     ) -> None:
-        self._path = Path(path)
-        self._file = str(path)
-        self._on_event = on_event
-        self._on_problem = on_problem
-        self._owns_watcher = watcher is None
-        self._watcher = watcher if watcher is not None else FileWatcher()
-        self._clock = clock
+        super().__init__(Path(path), on_event, on_problem, watcher, clock)
         self._retry_after_s = retry_after_s
         self._tracker = CallTracker(news_window_s=news_window_s)
-        self._lock = threading.RLock()  # reentrant so a callback may call stop()
-        self._started = False
-        self._stopped = False
-        self._watched: list[WatchedFile] = []
         self._connection: sqlite3.Connection | None = None
         self._file_id: tuple[int, int] | None = None
         self._last_call_id = 0
         self._last_event_id = 0
-        self._problem = ""
         self._busy_reads = 0
         self._retry: threading.Timer | None = None
         self._settle_step = 0
@@ -196,44 +185,16 @@ class LinphoneDbSource(ProblemReporting):
         self._wait_until = 0.0
         self._version: int | None = None  # PRAGMA data_version at the last read
         self._saw_commit = False  # that read found a commit the one before it had not seen
-        self._failed = False
 
-    @property
-    def path(self) -> Path:
-        return self._path
+    def _watch_paths(self) -> list[Path]:
+        # A commit may touch only the journal or the WAL.
+        return [Path(f"{self._path}{suffix}") for suffix in ("", "-wal", "-journal")]
 
-    def start(self) -> None:
-        with self._lock:
-            if self._started:
-                return
-            self._started = True
-            self._stopped = False
-        self.poll_now()  # the snapshot, before any change can be reported
-        watched = [
-            self._watcher.watch(Path(f"{self._path}{suffix}"), self._on_change, self._report)
-            for suffix in ("", "-wal", "-journal")
-        ]
-        with self._lock:
-            self._watched = watched
-        if self._owns_watcher:
-            self._watcher.start()
-        self.poll_now()  # whatever changed between the snapshot and the watch
-
-    def stop(self) -> None:
-        with self._lock:
-            if not self._started:
-                return
-            self._started = False
-            self._stopped = True
-            watched, self._watched = self._watched, []
-            retry, self._retry = self._retry, None
-            self._close()
+    def _release(self) -> None:
+        retry, self._retry = self._retry, None
         if retry is not None:
             retry.cancel()
-        for item in watched:  # outside the lock: the watcher waits for a callback in flight
-            self._watcher.unwatch(item)
-        if self._owns_watcher:
-            self._watcher.stop()
+        self._close()
 
     def poll_now(self) -> list[CallEvent]:
         """Read what changed since the last read and report it; returns the events."""
@@ -252,10 +213,7 @@ class LinphoneDbSource(ProblemReporting):
             for problem in update.problems:
                 self._report(problem.describe(self._file))
             for event in events:
-                try:
-                    self._on_event(event)
-                except Exception:
-                    logger.exception("on_event failed for %s", event.where)
+                self._deliver(event)
             return events
 
     # --- reading -------------------------------------------------------------------------
@@ -395,7 +353,7 @@ class LinphoneDbSource(ProblemReporting):
     def _retry_now(self) -> None:
         with self._lock:
             self._retry = None
-        self._read_and_report()
+        self._read_guarded()
         with self._lock:
             if self._busy_reads == 0:  # else the lock's own retry is already scheduled
                 self._continue_chain()
@@ -435,25 +393,9 @@ class LinphoneDbSource(ProblemReporting):
         self._version = None
 
     def _on_change(self) -> None:
-        self._read_and_report()
+        self._read_guarded()
         with self._lock:
             self._start_chain(restart=True)
-
-    def _read_and_report(self) -> None:
-        try:
-            self.poll_now()
-        except Exception as exc:  # a bug must not stop the next ring from popping
-            logger.exception("reading %s failed", self._file)
-            if not self._failed:
-                self._failed = True
-                self._report(f"{self._file}: internal error while reading the call log: {exc!r}")
-        else:
-            self._failed = False
-
-    def _report_once(self, message: str) -> None:
-        if message != self._problem:
-            self._problem = message
-            self._report(f"{self._file}: {message}")
 
 
 # --- writing the database the way liblinphone does (tests, benchmarks, demos) -----------------
