@@ -96,16 +96,7 @@ class FollowedFiles(FollowedSource):
     reports nothing, watches, then reads again for what changed in between; nothing is
     reported after stop() returns."""
 
-    def __init__(
-        self,
-        path: Path,
-        on_event: Callable[[CallEvent], None],
-        on_problem: Callable[[str], None],
-        watcher: FileWatcher | None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        super().__init__(path, on_event, on_problem, watcher, clock)
-        self._watched: list[WatchedFile] = []
+    _watched: tuple[WatchedFile, ...] = ()  # replaced whole, never changed in place
 
     def _watch_paths(self) -> list[Path]:
         return [self._path]
@@ -120,10 +111,10 @@ class FollowedFiles(FollowedSource):
             self._started = True
             self._stopped = False
         self.poll_now()  # the snapshot, before any change can be reported
-        watched = [
+        watched = tuple(
             self._watcher.watch(path, self._on_change, self._report)
             for path in self._watch_paths()
-        ]
+        )
         with self._lock:
             self._watched = watched
         if self._owns_watcher:
@@ -136,7 +127,7 @@ class FollowedFiles(FollowedSource):
                 return
             self._started = False
             self._stopped = True
-            watched, self._watched = self._watched, []
+            watched, self._watched = self._watched, ()
             self._release()
         # Outside the lock: the watcher waits for a callback in flight, which may need it.
         for item in watched:
