@@ -311,6 +311,15 @@ class _PersonRow:
         self.detail.set_full_text(detail)
 
 
+def _row_grid(*, stretch_column: int) -> QGridLayout:
+    """The tight rows of a card's list (people, attempts, candidates)."""
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(10)
+    grid.setVerticalSpacing(1)
+    grid.setColumnStretch(stretch_column, 1)
+    return grid
+
+
 def _section_title(parent: QWidget, text: str, *, gap: int = 8) -> QLabel:
     label = _plain_label(parent)
     label.setProperty("section", True)
@@ -409,10 +418,7 @@ class Popup(QWidget):
         # People at a shared number (switchboard).
         self._people_title = _section_title(self, "People at this number")
         root.addWidget(self._people_title)
-        people = QGridLayout()
-        people.setHorizontalSpacing(10)
-        people.setVerticalSpacing(1)
-        people.setColumnStretch(1, 1)
+        people = _row_grid(stretch_column=1)
         self._people = [_PersonRow(self, people, i, "person") for i in range(MAX_PEOPLE)]
         root.addLayout(people)
         self._people_more = _plain_label(self, muted=True)
@@ -425,20 +431,14 @@ class Popup(QWidget):
         root.addWidget(self._reason)
         self._referral = ElidedLabel(self, muted=True)
         root.addWidget(self._referral)
-        attempts = QGridLayout()
-        attempts.setHorizontalSpacing(10)
-        attempts.setVerticalSpacing(1)
-        attempts.setColumnStretch(2, 1)
+        attempts = _row_grid(stretch_column=2)
         self._attempts = [_AttemptRow(self, attempts, i) for i in range(MAX_ATTEMPTS)]
         root.addLayout(attempts)
 
         # Who could this be (unknown callers).
         self._candidates_title = _section_title(self, "Who could this be?")
         root.addWidget(self._candidates_title)
-        candidates = QGridLayout()
-        candidates.setHorizontalSpacing(10)
-        candidates.setVerticalSpacing(1)
-        candidates.setColumnStretch(1, 1)
+        candidates = _row_grid(stretch_column=1)
         self._candidates = [
             _PersonRow(self, candidates, i, "candidate") for i in range(MAX_CANDIDATES)
         ]
