@@ -19,9 +19,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from desktop.core.events import CallEvent
+
+if TYPE_CHECKING:
+    from desktop.core.dialects.baresip import CallFollower
 
 SNIFF_BYTES = 64 * 1024
 _CHUNK = 1 << 20
@@ -111,7 +114,6 @@ def _baresip_read(path: Path) -> Iterator[CallEvent | str]:
     """A capture of the ctrl_tcp stream. baresip's events carry no time, so the calls are
     stamped with the capture's modification time."""
     from desktop.core.dialects.baresip import (
-        BaresipEvent,
         CallFollower,
         NetstringDecoder,
         StreamProblem,
@@ -131,18 +133,26 @@ def _baresip_read(path: Path) -> Iterator[CallEvent | str]:
                     return
                 frames += 1
                 where = f"{file} frame {frames} (byte {item.offset})"
-                parsed = parse_event(item.payload)
-                if isinstance(parsed, BaresipEvent):
-                    event = follower.follow(parsed, stamp, where=where)
-                    if event is not None:
-                        yield event
-                elif parsed is not None:
-                    yield f"{where}: {parsed}"
+                yield from _followed(parse_event(item.payload), follower, stamp, where)
     if decoder.pending:
         yield (
             f"{file} at byte {decoder.offset}: the last frame is cut short "
             f"({decoder.pending} bytes of it); not read"
         )
+
+
+def _followed(
+    parsed: object, follower: CallFollower, stamp: datetime, where: str
+) -> Iterator[CallEvent | str]:
+    """What one baresip event (or the reason it is none) adds to the call being followed."""
+    from desktop.core.dialects.baresip import BaresipEvent
+
+    if isinstance(parsed, BaresipEvent):
+        event = follower.follow(parsed, stamp, where=where)
+        if event is not None:
+            yield event
+    elif parsed is not None:
+        yield f"{where}: {parsed}"
 
 
 def _mqtt_sniff(_path: Path, head: bytes) -> bool:
@@ -155,7 +165,7 @@ def _mqtt_sniff(_path: Path, head: bytes) -> bool:
 
 def _mqtt_read(path: Path) -> Iterator[CallEvent | str]:
     """Lines ``topic<TAB>payload`` as baresip's mqtt module publishes them."""
-    from desktop.core.dialects.baresip import BaresipEvent, CallFollower, parse_event
+    from desktop.core.dialects.baresip import CallFollower, parse_event
 
     file = str(path)
     stamp = _modified(path)
@@ -176,13 +186,7 @@ def _mqtt_read(path: Path) -> Iterator[CallEvent | str]:
             if not raw.endswith(b"\n"):
                 yield f"{where}: the last line has no line end (cut short); not read"
                 continue
-            parsed = parse_event(payload)
-            if isinstance(parsed, BaresipEvent):
-                event = follower.follow(parsed, stamp, where=where)
-                if event is not None:
-                    yield event
-            elif parsed is not None:
-                yield f"{where}: {parsed}"
+            yield from _followed(parse_event(payload), follower, stamp, where)
 
 
 # --- end-of-call logs (desktop.adapters.sources.history) ----------------------------------------
