@@ -17,14 +17,13 @@ import re
 import select
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +31,7 @@ import pytest
 from desktop.cli_ring import header_display_name, hook_message, twinkle_party
 from desktop.core.ipc import End, Ring
 from tests.conftest import REPO, python_env
+from tests.traced_app import TracedApp
 
 DOC = REPO / "docs" / "softphone-hooks.md"
 BIN = Path(sys.executable).parent
@@ -65,7 +65,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class App:
+class App(TracedApp):
     """The tray app, offscreen, in its own home; hooks get the same environment."""
 
     def __init__(self, home: Path, port: int) -> None:
@@ -95,33 +95,8 @@ class App:
         )  # fmt: skip
         self.wait_for(lambda r: r["stage"] == "ready", "the app to be ready", after=0)
 
-    def records(self) -> list[dict[str, object]]:
-        if not self.trace.exists():
-            return []
-        lines = self.trace.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
-
     def mark(self) -> int:
         return len(self.records())
-
-    def wait_for(
-        self,
-        match: Callable[[dict[str, object]], bool],
-        what: str,
-        *,
-        after: int,
-        timeout: float = 20.0,
-    ) -> dict[str, object]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for record in self.records()[after:]:
-                if match(record):
-                    return record
-            assert self.proc is not None
-            if self.proc.poll() is not None:
-                pytest.fail(f"the app exited waiting for {what}: {self.proc.communicate()[1]}")
-            time.sleep(0.02)
-        pytest.fail(f"timed out waiting for {what}; trace: {self.records()[after:]}")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -129,15 +104,7 @@ class App:
         )
 
     def stop(self) -> str:
-        if self.proc is None:
-            return ""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        return self.proc.communicate()[1]
+        return self.terminate()
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,14 @@ folder that cannot be written. The app runs as a real child process where a proc
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -24,6 +22,7 @@ from desktop.adapters.settings import Settings, SettingsFile
 from desktop.adapters.store import Store
 from desktop.qt.settings_window import SettingsWindow
 from tests.conftest import PYTHON, REPO, private_x_server, python_env
+from tests.traced_app import TracedApp
 
 CALLER = "+14155550142"  # Mike Kowalski in the demo book
 
@@ -82,29 +81,14 @@ def test_without_a_way_to_start_at_login_the_box_says_why(qtbot: QtBot) -> None:
 # --- the app as a process -----------------------------------------------------------------------
 
 
-class App:
+class App(TracedApp):
+    wait_timeout_s = 30.0
+
     def __init__(self, argv: list[str], trace: Path, env: dict[str, str]) -> None:
         self.trace = trace
         self.env = env
         self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)  # fmt: skip
-
-    def records(self) -> list[dict[str, Any]]:
-        if not self.trace.exists():
-            return []
-        return [json.loads(line) for line in self.trace.read_text("utf-8").splitlines() if line]
-
-    def wait_for(self, match: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            for record in self.records():
-                if match(record):
-                    return record
-            if self.proc.poll() is not None:
-                _, err = self.proc.communicate()
-                pytest.fail(f"the app exited ({self.proc.returncode}) waiting for {what}: {err}")
-            time.sleep(0.02)
-        pytest.fail(f"timed out waiting for {what}: {self.records()}")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([PYTHON, "-m", "desktop", *args], env=self.env, capture_output=True,

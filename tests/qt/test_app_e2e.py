@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import python_env
+from tests.traced_app import TracedApp
 
 INI_HEAD = (
     "[Settings]\r\naccountId=1\r\ncallsLastKey=1\r\n[Account1]\r\nusername=1001\r\n"
@@ -44,7 +45,7 @@ def append_ini(path: Path, text: str) -> None:
         os.close(fd)
 
 
-class RunningApp:
+class RunningApp(TracedApp):
     def __init__(self, tmp: Path, *extra: str) -> None:
         self.data = tmp / "data"
         self.ini = tmp / "phone" / "microsip.ini"
@@ -61,24 +62,6 @@ class RunningApp:
         )  # fmt: skip
         self.wait_for(lambda r: r["stage"] == "ready", "the app to be ready")
 
-    def records(self) -> list[dict[str, object]]:
-        if not self.trace.exists():
-            return []
-        lines = self.trace.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
-
-    def wait_for(self, match, what: str, timeout: float = 20.0) -> dict[str, object]:  # type: ignore[no-untyped-def]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for record in self.records():
-                if match(record):
-                    return record
-            if self.proc.poll() is not None:
-                _, err = self.proc.communicate()
-                pytest.fail(f"the app exited ({self.proc.returncode}) waiting for {what}: {err}")
-            time.sleep(0.02)
-        pytest.fail(f"timed out waiting for {what}; trace: {self.records()}")
-
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "desktop", *args, "--data-dir", str(self.data)],
@@ -87,14 +70,7 @@ class RunningApp:
         )  # fmt: skip
 
     def stop(self) -> str:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        _, err = self.proc.communicate()
-        return err
+        return self.terminate()
 
 
 @pytest.fixture

@@ -6,12 +6,9 @@ sets it up; what it did is read from its --trace file.
 
 from __future__ import annotations
 
-import json
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,11 +17,12 @@ from desktop.adapters.sources.linphone_db import LinphoneLikeWriter
 from desktop.core.dialects.linphone import CallStatus
 from tests.adapters.test_baresip_source import CtrlTcpPeer, frame
 from tests.conftest import python_env
+from tests.traced_app import TracedApp
 
 MIKE_URI = "sip:+14155550142@sip.example.com;user=phone"  # in the demo book
 
 
-class WatchingApp:
+class WatchingApp(TracedApp):
     def __init__(self, tmp: Path, watch: str) -> None:
         self.trace = tmp / "trace.jsonl"
         self.data = tmp / "data"
@@ -36,30 +34,8 @@ class WatchingApp:
         )  # fmt: skip
         self.wait_for(lambda r: r["stage"] == "ready", "the app")
 
-    def records(self) -> list[dict[str, object]]:
-        if not self.trace.exists():
-            return []
-        return [json.loads(x) for x in self.trace.read_text(encoding="utf-8").splitlines() if x]
-
-    def wait_for(self, match: Callable[[dict[str, object]], bool], what: str) -> dict[str, object]:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            for record in self.records():
-                if match(record):
-                    return record
-            if self.proc.poll() is not None:
-                pytest.fail(f"the app exited waiting for {what}: {self.proc.communicate()[1]}")
-            time.sleep(0.02)
-        pytest.fail(f"timed out waiting for {what}; trace: {self.records()}")
-
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self.proc.communicate()
+        self.terminate()
 
 
 @pytest.mark.parametrize("mode", ["delete", "wal"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import sqlite3
 import subprocess
 import time
@@ -23,6 +22,7 @@ from desktop.adapters.store import NewContact, Store
 from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
 from desktop.qt.wrap_up import WrapUp, WrapUpResult, call_line
 from tests.conftest import PYTHON, REPO, python_env
+from tests.traced_app import TracedApp
 
 NOW = datetime(2026, 3, 10, 16, 30, tzinfo=UTC)
 SHOTS = REPO / "artifacts" / "screenshots"
@@ -206,7 +206,7 @@ def test_on_a_real_display_it_keeps_the_typists_focus_and_looks_right(
 # --- the whole loop, in the real app ---------------------------------------------------------
 
 
-class HistoryApp:
+class HistoryApp(TracedApp):
     """The app as a child process (offscreen) watching an Asterisk log, with Jane in its book."""
 
     def __init__(self, tmp: Path) -> None:
@@ -223,16 +223,10 @@ class HistoryApp:
             env=python_env(QT_QPA_PLATFORM="offscreen"), cwd=REPO,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        self.wait(lambda: self.trace.exists() and '"ready"' in self.trace.read_text(), "ready")
+        self.wait_for(lambda r: r["stage"] == "ready", "ready")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-            self.proc.communicate()
+        self.terminate()
         self.proc = None
 
     def wait(self, done: Callable[[], bool], what: str, timeout: float = 20) -> None:
