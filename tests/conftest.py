@@ -74,12 +74,7 @@ def private_x_server(size: str = "1920x1080x24") -> Iterator[str]:
         yield display
     finally:
         os.close(read_fd)
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
 
 
 def _x_answers(env: dict[str, str]) -> bool:

@@ -13,6 +13,7 @@ import select
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -144,16 +145,23 @@ class Editor:
             text=True,
         )
 
-    def events(self, kind: str, seconds: float = 0.3) -> list[str]:
-        """The timestamps of `kind` lines printed so far (and within `seconds`)."""
+    def _lines(self, seconds: float) -> Iterator[str]:
+        """The editor's output lines, stripped, until `seconds` pass or it closes stdout."""
         assert self.process.stdout is not None
-        stamps: list[str] = []
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
             ready, _, _ = select.select([self.process.stdout], [], [], left)
             if not ready:
-                break
-            line = self.process.stdout.readline().strip()
+                return
+            line = self.process.stdout.readline()
+            if not line:
+                return
+            yield line.strip()
+
+    def events(self, kind: str, seconds: float = 0.3) -> list[str]:
+        """The timestamps of `kind` lines printed so far (and within `seconds`)."""
+        stamps: list[str] = []
+        for line in self._lines(seconds):
             if not line:
                 break
             if line.startswith(kind + " "):
@@ -162,14 +170,8 @@ class Editor:
 
     def wait_for(self, wanted: str, seconds: float = 10) -> None:
         """Consume lines up to and including the first that starts with `wanted`."""
-        assert self.process.stdout is not None
         seen: list[str] = []
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.process.stdout], [], [], left)
-            if not ready:
-                break
-            line = self.process.stdout.readline().strip()
+        for line in self._lines(seconds):
             if line.startswith(wanted):
                 return
             if line:

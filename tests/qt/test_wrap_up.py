@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from desktop.adapters.store import NewContact, Store
 from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
 from desktop.qt.wrap_up import WrapUp, WrapUpResult, call_line
+from tests.adapters.test_call_history import asterisk_line
 from tests.conftest import PYTHON, REPO, python_env
 from tests.traced_app import TracedApp
 
@@ -260,18 +261,7 @@ class HistoryApp(TracedApp):
 
 
 def cdr(n: int, src: str, dst: str, context: str, minutes_ago: float, answered: bool) -> bytes:
-    start = time.time() - minutes_ago * 60
-
-    def gmt(t: float) -> str:
-        return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-    answer = f'"{gmt(start + 3)}"' if answered else ""
-    status = "ANSWERED" if answered else "NO ANSWER"
-    return (
-        f'"","{src}","{dst}","{context}","""X"" <{src}>","PJSIP/a","PJSIP/b","Dial","x",'
-        f'"{gmt(start)}",{answer},"{gmt(start + 30)}",30,{27 if answered else 0},"{status}",'
-        f'"DOCUMENTATION","{int(start)}.{n}",""\n'
-    ).encode()
+    return asterisk_line(n, src, dst, context, time.time() - minutes_ago * 60, answered)
 
 
 @pytest.fixture
