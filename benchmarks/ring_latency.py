@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -177,6 +178,22 @@ def shown_by_caller(trace: list[dict[str, object]]) -> dict[str, int]:
     return stage_by_caller(trace, "shown")
 
 
+def collect(
+    app: subprocess.Popen[bytes], reader: subprocess.Popen[bytes], writes_log: Path, trace: Path,
+    inotify_log: Path,
+) -> tuple[list[Any], dict[str, int], dict[str, int], dict[str, int], list[int]]:
+    """Stop the app and the bare inotify reader; what the writer did, when the card was shown,
+    read and matched per caller, and when inotify said so."""
+    stop_app(app)
+    reader.kill()
+    reader.wait()
+    writes = [json.loads(line) for line in writes_log.read_text().splitlines()]
+    records = read_trace(trace)
+    notified = sorted(int(x) for x in inotify_log.read_text().split())
+    return (writes, shown_by_caller(records), stage_by_caller(records, "read"),
+            stage_by_caller(records, "matched"), notified)  # fmt: skip
+
+
 def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
                      env: dict[str, str]) -> dict[str, object]:  # fmt: skip
     data_dir = work / "data"
@@ -209,15 +226,7 @@ def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
     rss_busy = psutil.Process(app.pid).memory_info().rss / 2**20
     time.sleep(3.0)
     rss_idle = psutil.Process(app.pid).memory_info().rss / 2**20
-    stop_app(app)
-    reader.kill()
-    reader.wait()
-    writes = [json.loads(line) for line in writes_log.read_text().splitlines()]
-    records = read_trace(trace)
-    shown = shown_by_caller(records)
-    read = stage_by_caller(records, "read")
-    matched = stage_by_caller(records, "matched")
-    notified = sorted(int(x) for x in inotify_log.read_text().split())
+    writes, shown, read, matched, notified = collect(app, reader, writes_log, trace, inotify_log)
     e2e, bare, ratios = [], [], []
     missing = 0
     for _key, number, t_write in writes:
@@ -331,15 +340,7 @@ def bench_linphone_rings(args: argparse.Namespace, work: Path, numbers: list[str
     subprocess.run([sys.executable, "-c", LINPHONE_WRITER, str(db), mode, str(plan_file),
                     str(writes_log), "0.3", "0.5"], check=True, env=env)  # fmt: skip
     time.sleep(1.0)
-    stop_app(app)
-    reader.kill()
-    reader.wait()
-    writes = [json.loads(line) for line in writes_log.read_text().splitlines()]
-    records = read_trace(trace)
-    shown = shown_by_caller(records)
-    read = stage_by_caller(records, "read")
-    matched = stage_by_caller(records, "matched")
-    notified = sorted(int(x) for x in inotify_log.read_text().split())
+    writes, shown, read, matched, notified = collect(app, reader, writes_log, trace, inotify_log)
     e2e, from_begin, bare = [], [], []
     stages: dict[str, list[float]] = {"commit → source read+parsed": [],
                                       "read → card matched": [], "matched → popup painted": []}
