@@ -18,7 +18,15 @@ from pathlib import Path
 
 from desktop.adapters.paths import create_private_file
 from desktop.adapters.store_schema import MIGRATIONS, SCHEMA_VERSION
-from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
+from desktop.core.models import (
+    CONTACT_FIELDS,
+    Attempt,
+    Contact,
+    Direction,
+    NumberFields,
+    Outcome,
+    StoredNumber,
+)
 from desktop.core.search_query import (
     TEXT_COLUMNS,
     SearchHit,
@@ -55,9 +63,6 @@ class NewContact:
     attempts: tuple[Attempt, ...] = ()
 
 
-# raw, e164, extension, label: a number as the importer hands it over
-ImportedNumber = tuple[str, str | None, str, str]
-
 _CONTACT_COLUMNS = (
     "id, name, title, company, email, notes, reason, referred_by, next_step, "
     "opener_override, last_contacted_at"
@@ -72,10 +77,7 @@ SEARCH_POOL_LIMIT = 2000  # ids intersected with the awaiting-callback set
 SEARCH_DIGIT_CAP = 1000  # matching numbers considered per digit query
 RECENT_DAYS = 30
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
-EDITABLE_FIELDS = frozenset(
-    {"name", "title", "company", "email", "notes", "reason", "referred_by", "next_step",
-     "opener_override"}
-)  # fmt: skip
+EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
 _SEARCH_COLUMNS = ", ".join([*TEXT_COLUMNS, "facets"])
 
 
@@ -288,11 +290,8 @@ class Store:
         if current is None:
             return []
         filled = [
-            name
-            for name in ("name", "title", "company", "email", "notes", "reason", "referred_by",
-                         "next_step")
-            if not getattr(current, name) and getattr(new, name)
-        ]  # fmt: skip
+            name for name in CONTACT_FIELDS if not getattr(current, name) and getattr(new, name)
+        ]
         if filled:
             assignments = ", ".join(f"{name} = ?" for name in filled)
             self._conn.execute(
@@ -383,18 +382,17 @@ class Store:
 
     def insert_imported(
         self,
-        contacts: Sequence[tuple[int, Sequence[str], Sequence[ImportedNumber]]],
+        contacts: Sequence[tuple[int, Sequence[str], Sequence[NumberFields]]],
         batch_id: int,
     ) -> int:
-        """Contacts as (id, text fields in NewContact's order, numbers), with ids the importer
+        """Contacts as (id, CONTACT_FIELDS values, numbers), with ids the importer
         chose (from `ImportIndex.next_id`), in two executemany calls. Only inside a transaction
         that holds the write lock, so no other writer can take those ids. Returns the highest
         phone number id so far."""
         now = _now()
         self._conn.executemany(
-            "INSERT INTO contacts(id, name, title, company, email, notes, reason, referred_by, "
-            "next_step, created_at, updated_at, import_batch_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO contacts(id, {', '.join(CONTACT_FIELDS)}, created_at, updated_at, "  # noqa: S608
+            "import_batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(cid, *fields, now, now, batch_id) for cid, fields, _numbers in contacts],
         )
         self._conn.executemany(
@@ -980,9 +978,7 @@ class Store:
         )
 
 
-_MERGEABLE = frozenset(
-    {"name", "title", "company", "email", "notes", "reason", "referred_by", "next_step"}
-)
+_MERGEABLE = frozenset(CONTACT_FIELDS)
 
 
 @dataclass

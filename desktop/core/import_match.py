@@ -12,20 +12,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from desktop.core.import_mapping import ContactDraft, RowProblem, name_words
-
-# The text fields of a contact, in the order ContactRow.fields holds them.
-CONTACT_FIELDS = (
-    "name", "title", "company", "email", "notes", "reason", "referred_by", "next_step",
-)  # fmt: skip
-
-NumberFields = tuple[str, str | None, str, str]  # raw, e164, extension, label
+from desktop.core.models import NumberFields
 
 
 class ContactRow(NamedTuple):
     """A mapped row, ready to match and store. A NamedTuple: cheap to build and to pickle."""
 
     line: int
-    fields: tuple[str, ...]  # in CONTACT_FIELDS order
+    fields: tuple[str, ...]  # in models.CONTACT_FIELDS order
     numbers: tuple[NumberFields, ...]  # no repeats
     warnings: tuple[RowProblem, ...]
     number_keys: frozenset[tuple[str, str]]  # (e164, extension) of the numbers that have one

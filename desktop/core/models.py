@@ -41,6 +41,14 @@ class Attempt:
     number_e164: str | None = None
 
 
+# A contact's text, as imports fill it and merges compare it (NewContact's and the contacts
+# table's order).
+CONTACT_FIELDS = (
+    "name", "title", "company", "email", "notes", "reason", "referred_by", "next_step",
+)  # fmt: skip
+NumberFields = tuple[str, str | None, str, str]  # a StoredNumber as plain values, in its order
+
+
 @dataclass(frozen=True)
 class Contact:
     id: int

@@ -44,8 +44,8 @@ from desktop.core.import_mapping import (
     name_words,
     words_agree,
 )
-from desktop.core.import_match import CONTACT_FIELDS, ContactRow
-from desktop.core.models import StoredNumber
+from desktop.core.import_match import ContactRow
+from desktop.core.models import CONTACT_FIELDS, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
 Outcome = ContactRow | RowProblem | Skipped
