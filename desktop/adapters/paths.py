@@ -59,9 +59,19 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     return AppPaths(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True)))
 
 
-def create_private_file(path: Path) -> None:
-    """Create `path` as an empty file readable by this user alone, if it does not exist."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-    os.close(fd)
-    if os.name == "posix":
-        os.chmod(path, 0o600)
+def keep_private(*paths: Path) -> None:
+    """Make files that exist readable by this user alone, without opening them.
+
+    Only chmod, by name: opening and closing a descriptor on a database this process also has
+    open through SQLite would drop every POSIX lock the process holds on it (SQLite's "How To
+    Corrupt An SQLite Database File", section 2.2), and another process would then take itself
+    for the last user and delete the WAL under us.
+    """
+    if os.name != "posix":
+        return
+    for path in paths:
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue

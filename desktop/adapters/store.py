@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from desktop.adapters.paths import create_private_file
+from desktop.adapters.paths import keep_private
 from desktop.adapters.store_schema import MIGRATIONS, SCHEMA_VERSION
 from desktop.core.models import (
     CONTACT_FIELDS,
@@ -90,7 +90,6 @@ class Store:
     def open(cls, path: Path, *, cache_mb: int = 16) -> Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            create_private_file(path)
             # Not bound to its thread: an import hands its writes to a writer thread
             # (importing/writer.py), which takes turns with it on this one connection.
             conn = sqlite3.connect(
@@ -110,6 +109,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{path}: {_describe(exc)}") from exc
+        # SQLite creates the -wal and -shm files with the database's own mode, so private
+        # from here on; the data directory is 0700 besides.
+        keep_private(path, *database_companions(path))
         return store
 
     def close(self) -> None:
@@ -857,17 +859,46 @@ class Store:
     def recent_calls(self, limit: int = 200) -> list[tuple[Attempt, Contact | None]]:
         """The newest calls either way, with the contact each belongs to (None when the
         number matched nobody)."""
+        return [(call.attempt, call.contact) for call in self.calls(limit=limit)]
+
+    def calls(
+        self,
+        *,
+        since: datetime | None = None,
+        outcome: Outcome | None = None,
+        contact_ids: Iterable[int] | None = None,
+        limit: int = 200,
+    ) -> list[LoggedCall]:
+        """Logged calls, the newest first: those since `since`, with `outcome`, of the
+        contacts `contact_ids` (each filter only when given)."""
+        where: list[str] = ["1"]
+        params: list[object] = []
+        if since is not None:
+            where.append("at >= ?")
+            params.append(int(since.timestamp()))
+        if outcome is not None:
+            where.append("outcome = ?")
+            params.append(outcome.value)
+        if contact_ids is not None:
+            ids = sorted(set(contact_ids))
+            where.append(f"contact_id IN ({', '.join('?' * len(ids))})")
+            params.extend(ids)
+        # The WHERE parts are constants; every value is a parameter.
+        sql = (
+            "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
+            f"source FROM attempts WHERE {' AND '.join(where)} "
+            "ORDER BY at DESC, id DESC LIMIT ?"
+        )
         rows = self._conn.execute(
-            "SELECT contact_id, direction, at, outcome, message, reason, number_e164 "
-            "FROM attempts ORDER BY at DESC, id DESC LIMIT ?",
-            (limit,),
+            sql,
+            (*params, limit),
         ).fetchall()
-        ids = [int(r[0]) for r in rows if r[0] is not None]
+        ids = [int(r[1]) for r in rows if r[1] is not None]
         contacts = {c.id: c for c in self.contacts_by_id(ids, attempts_limit=0)}
         return [
-            (Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n),
-             contacts.get(cid) if cid is not None else None)
-            for cid, d, at, o, m, r, n in rows
+            LoggedCall(int(aid), Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n),
+                       contacts.get(cid) if cid is not None else None, str(src))
+            for aid, cid, d, at, o, m, r, n, src in rows
         ]  # fmt: skip
 
     # -- call history -----------------------------------------------------------------------
@@ -981,6 +1012,11 @@ class Store:
 _MERGEABLE = frozenset(CONTACT_FIELDS)
 
 
+def database_companions(path: Path) -> tuple[Path, Path]:
+    """The files SQLite keeps beside a WAL database, which nothing else may open either."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
 @dataclass
 class ImportIndex:
     """What an import matches rows against; the importer keeps it current as it adds."""
@@ -991,6 +1027,16 @@ class ImportIndex:
     names: dict[int, str] = field(default_factory=dict)
     # (name, company) casefolded: how a contact with neither number nor email is recognised
     by_identity: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LoggedCall:
+    """One call in the history, with the contact it belongs to (None: nobody we know)."""
+
+    id: int
+    attempt: Attempt
+    contact: Contact | None
+    source: str  # what reported it: a softphone log, a hook, an import
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import itertools
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -32,7 +33,13 @@ from desktop.adapters.importing.vcards import (
     read_vcard_file,
 )
 from desktop.adapters.importing.writer import ChunkWriter
-from desktop.adapters.store import ImportIndex, NewContact, Store, StoreError
+from desktop.adapters.store import (
+    ImportIndex,
+    NewContact,
+    Store,
+    StoreError,
+    database_companions,
+)
 from desktop.core.import_mapping import (
     ColumnPlan,
     ContactDraft,
@@ -105,9 +112,28 @@ class Preview:
     cards: list[ContactDraft | RowProblem | Skipped] = field(default_factory=list)
 
 
+def refuse_own_database(path: Path, database: Path) -> None:
+    """Reading CallerCard's own database (or its -wal/-shm) as a contact file would open it
+    outside SQLite, which drops this process's locks on it and lets another process delete the
+    WAL under us. A person can pick it by mistake in the file dialog, so it is refused by
+    identity (hard links and other spellings of the path included), before anything opens it."""
+    for own in (database, *database_companions(database)):
+        try:
+            same = os.path.samefile(path, own)
+        except OSError:
+            continue  # one of the two does not exist
+        if same:
+            raise ImportFailed(
+                f"{path}: this is CallerCard's own contact database, not a contact file; "
+                "nothing was imported"
+            )
+
+
 def preview_file(
     path: Path, options: ImportOptions, store: Store | None = None, rows: int = 20
 ) -> Preview:
+    if store is not None:
+        refuse_own_database(path, store.path)
     if file_kind(path) == "vcard":
         _count, items = read_vcard_file(path, options.encoding)
         cards: list[ContactDraft | RowProblem | Skipped] = []
@@ -155,6 +181,7 @@ def import_file(
 ) -> ImportReport:
     """Import one file as one batch. Raises ImportFailed (nothing changed) when the file as a
     whole cannot be imported, ImportCancelled when `cancel` was set before the commit."""
+    refuse_own_database(path, store.path)
     if file_kind(path) == "vcard":
         cards, problems = read_vcard_blocks(path, options.encoding)
         total = len(cards) + len(problems)
