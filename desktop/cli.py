@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the import batches")
     p.add_argument("--rejected-csv", metavar="PATH",
                    help="save the rejected rows (with the reason) to PATH for fixing")
+    p.add_argument("--window", action="store_true",
+                   help="open the files in the running app's Import window (starts the app)")
 
     p = verbs.add_parser("lookup", help="show the card for a caller ID")
     _add_common(p, top=False)
@@ -87,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--referral", action="store_true", help="only people with a referral")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results")
     p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+
+    p = verbs.add_parser("calls", help="list the call history, the newest first")
+    _add_common(p, top=False)
+    p.add_argument("--missed", action="store_true", help="only calls we missed")
+    p.add_argument("--awaiting", action="store_true",
+                   help="only voicemails we left that have had no callback yet")  # fmt: skip
+    p.add_argument("--days", type=int, metavar="N", help="only calls of the last N days")
+    p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N calls")
+    p.add_argument("--json", action="store_true", help="print the calls as one JSON object")
 
     for verb, text in (("ring", "tell the running app a call is ringing (for softphone hooks)"),
                        ("end", "tell the running app a call has ended")):  # fmt: skip
@@ -157,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _lookup(args)
         if args.verb == "search":
             return _search(args)
+        if args.verb == "calls":
+            return _calls(args)
         from desktop.qt.app import run_app
 
         return run_app(args)
@@ -219,6 +232,12 @@ def make_lookup(paths: AppPaths, settings: Settings, store: Store, region: str) 
 
 
 def _import(args: argparse.Namespace) -> int:
+    if args.window:
+        if not args.files or args.undo is not None or args.list:
+            raise CliError("import --window: name one or more files (and nothing else)")
+        from desktop.cli_ring import open_in_import_window
+
+        return open_in_import_window(args)
     from desktop.adapters.importing.cli_run import run_import_command
 
     if not args.files and args.undo is None and not args.list:
@@ -289,4 +308,47 @@ def _search(args: argparse.Namespace) -> int:
         if contact.attempts:
             print(f"  Last: {attempt_line(contact.attempts[0])}")
     print(f"{len(hits)} found", file=sys.stderr)
+    return 0
+
+
+def _calls(args: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.core.card import attempt_json
+    from desktop.core.card_text import attempt_line
+    from desktop.core.models import Outcome
+
+    if args.days is not None and args.days < 0:
+        raise CliError("calls: --days wants a number of days, 0 or more")
+    if args.missed and args.awaiting:
+        raise CliError("calls: --missed and --awaiting exclude each other")
+    since = datetime.now(UTC) - timedelta(days=args.days) if args.days is not None else None
+    _paths, _settings, store, _region = open_context(args)
+    try:
+        if args.awaiting:
+            calls = store.calls(since=since, outcome=Outcome.VOICEMAIL,
+                                contact_ids=store.awaiting_callback(), limit=max(1, args.limit))
+        else:
+            calls = store.calls(since=since, outcome=Outcome.MISSED if args.missed else None,
+                                limit=max(1, args.limit))  # fmt: skip
+    finally:
+        store.close()
+    if args.json:
+        rows = [
+            {"id": call.id, **attempt_json(call.attempt), "number": call.attempt.number_e164,
+             "source": call.source,
+             "contact": None if call.contact is None else {
+                 "id": call.contact.id, "name": call.contact.name,
+                 "company": call.contact.company}}
+            for call in calls
+        ]  # fmt: skip
+        print(json.dumps({"calls": rows}, ensure_ascii=False, indent=2))
+        return 0
+    for call in calls:
+        who = call.contact.name or call.contact.company if call.contact else "Unknown caller"
+        direction = "→" if call.attempt.direction.value == "out" else "←"
+        number = call.attempt.number_e164 or "number withheld"
+        print(f"{direction} {attempt_line(call.attempt)} · {who} · {number}")
+    print(f"{len(calls)} calls", file=sys.stderr)
     return 0

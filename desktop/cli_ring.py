@@ -25,11 +25,17 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from desktop.adapters.instance_address import instance_address
-from desktop.adapters.instance_client import SendStatus, deliver, ring_or_launch
+from desktop.adapters.instance_client import (
+    SendStatus,
+    deliver,
+    forward_to_running,
+    ring_or_launch,
+)
 from desktop.adapters.paths import resolve_paths
-from desktop.core.ipc import End, Quit, Ring
+from desktop.core.ipc import End, OpenImport, Quit, Ring
 
 # Triggers whose SIP message was sent by us, so the remote party is in To, not From
 # (Twinkle src/call_script.cpp callers: our INVITE for out_call*, our BYE for local_release).
@@ -77,6 +83,35 @@ def _send(args: argparse.Namespace) -> int:
     if not result.ok:
         print(f"callercard: {result.detail or result.status.value}", file=sys.stderr)
         return 1
+    return 0
+
+
+# A launched app takes a second or two to listen; files after the first wait for it.
+_LAUNCH_WAIT_S = 20.0
+
+
+def open_in_import_window(args: argparse.Namespace) -> int:
+    """`callercard import --window FILE...`: hand the files to the running app's Import
+    window (starting the app when none runs), one message per file, in order."""
+    paths = resolve_paths(args.data_dir)
+    files = [Path(name).expanduser().absolute() for name in args.files]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        print(f"callercard: import --window: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    address = instance_address(paths.data_dir)
+    launched = False
+    for file in files:
+        message = OpenImport(str(file))
+        if launched:
+            result = forward_to_running(address, message, wait=_LAUNCH_WAIT_S)
+        else:
+            stop_passing_on_inherited_descriptors()
+            result = ring_or_launch(paths.data_dir, message)
+            launched = result.status is SendStatus.LAUNCHED
+        if not result.ok:
+            print(f"callercard: {file}: {result.detail or result.status.value}", file=sys.stderr)
+            return 1
     return 0
 
 

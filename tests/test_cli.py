@@ -139,3 +139,48 @@ def test_plain_lookup_output_reads_like_the_card(book: Path) -> None:
     assert "VP Operations, Harbor Freight" in lines[1]
     assert any(line.startswith("Why we called: the bid") for line in lines)
     assert any(line.startswith("Opener: Hi Mike") for line in lines)
+
+
+def test_calls_lists_the_history_newest_first_with_filters(book: Path) -> None:
+    import sqlite3
+    import time
+
+    now = int(time.time())
+    with sqlite3.connect(book / "callercard.sqlite3") as db:
+        mike = db.execute("SELECT id FROM contacts WHERE name = 'Mike Kowalski'").fetchone()[0]
+        db.executemany(
+            "INSERT INTO attempts(contact_id, number_e164, direction, at, outcome, message, "
+            "reason, source) VALUES (?, ?, ?, ?, ?, ?, '', ?)",
+            [(mike, "+14155550142", "out", now - 3 * 86400, "voicemail", "the bid", "wrap-up"),
+             (None, "+13125550100", "in", now - 3600, "missed", "", "microsip"),
+             (mike, "+14155550142", "in", now - 10 * 86400, "missed", "", "microsip")],
+        )  # fmt: skip
+    every = json.loads(cc("calls", "--json", data_dir=book, check=True).stdout)["calls"]
+    assert [c["number"] for c in every] == ["+13125550100", "+14155550142", "+14155550142"]
+    assert every[0]["contact"] is None and every[0]["source"] == "microsip"
+    assert every[1]["contact"]["name"] == "Mike Kowalski"
+    assert every[1]["message"] == "the bid"
+    missed = json.loads(cc("calls", "--missed", "--days", "7", "--json", data_dir=book).stdout)
+    assert [c["number"] for c in missed["calls"]] == ["+13125550100"]
+    awaiting = json.loads(cc("calls", "--awaiting", "--json", data_dir=book).stdout)
+    assert [(c["number"], c["outcome"]) for c in awaiting["calls"]] == [
+        ("+14155550142", "voicemail")
+    ]
+    plain = cc("calls", data_dir=book)
+    assert "Unknown caller" in plain.stdout and "Mike Kowalski" in plain.stdout
+    assert "3 calls" in plain.stderr
+
+
+def test_import_refuses_callercards_own_database(book: Path) -> None:
+    before = (book / "callercard.sqlite3").stat().st_size
+    result = cc("import", str(book / "callercard.sqlite3"), data_dir=book)
+    assert result.returncode == 1
+    assert "own contact database" in result.stderr
+    assert (book / "callercard.sqlite3").stat().st_size == before
+
+
+def test_import_window_without_files_is_refused(tmp_path: Path) -> None:
+    result = cc("import", "--window", data_dir=tmp_path / "d")
+    assert result.returncode == 1 and "name one or more files" in result.stderr
+    missing = cc("import", "--window", str(tmp_path / "nope.csv"), data_dir=tmp_path / "d")
+    assert missing.returncode == 2 and "nope.csv" in missing.stderr

@@ -27,7 +27,17 @@ from enum import StrEnum
 from pathlib import Path
 
 from desktop.adapters.instance_address import instance_address
-from desktop.core.ipc import Ack, IpcError, Message, Record, Ring, Show, decode_ack, encode
+from desktop.core.ipc import (
+    Ack,
+    IpcError,
+    Message,
+    OpenImport,
+    Record,
+    Ring,
+    Show,
+    decode_ack,
+    encode,
+)
 
 DEFAULT_TIMEOUT = 1.0  # a healthy instance answers in milliseconds
 _MAX_ACK_BYTES = 4096
@@ -109,15 +119,17 @@ def ring_or_launch(
 ) -> Delivery:
     """Deliver to the running instance, or start one that will deliver it to itself.
 
-    Only a ring or a show is worth starting the app for; an "end" or "quit" with nothing running
-    reports NO_INSTANCE. A rejected or unanswered message does not start a second app: an
-    instance holds the address and a new one would only bounce off its lock.
+    Only a ring, a show or a file to import is worth starting the app for; an "end" or
+    "quit" with nothing running reports NO_INSTANCE. A rejected or unanswered message does
+    not start a second app: an instance holds the address and a new one would only bounce off
+    its lock.
 
     Raises what `instance_address` raises (InstanceDirError, ValueError) when there is no safe
     address to use; nothing is sent or started then.
     """
     result = deliver(instance_address(data_dir), message, timeout)
-    if result.status is not SendStatus.NO_INSTANCE or not isinstance(message, Ring | Show):
+    worth_starting = isinstance(message, Ring | Show | OpenImport)
+    if result.status is not SendStatus.NO_INSTANCE or not worth_starting:
         return result
     argv = [*(launch_argv or default_launch_argv()), *launch_args(data_dir, message)]
     try:

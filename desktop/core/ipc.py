@@ -118,7 +118,20 @@ class Quit(Record):
     __slots__ = ()
 
 
-Message = Ring | End | Show | Quit
+class OpenImport(Record):
+    """Open this contact file in the running app's Import window (`callercard import
+    --window`, or the file manager's "Open with CallerCard")."""
+
+    __slots__ = ("path",)
+    path: str  # absolute, as the sending process resolved it
+
+    def __init__(self, path: str) -> None:
+        if not path:
+            raise IpcError("an 'import' message needs a path")
+        super().__init__(path=path)
+
+
+Message = Ring | End | Show | Quit | OpenImport
 
 
 class Ack(Record):
@@ -132,7 +145,9 @@ class Ack(Record):
         super().__init__(ok=ok, error=error)
 
 
-_KIND_OF: dict[type[Message], str] = {Ring: "ring", End: "end", Show: "show", Quit: "quit"}
+_KIND_OF: dict[type[Message], str] = {
+    Ring: "ring", End: "end", Show: "show", Quit: "quit", OpenImport: "import",
+}
 
 # The exact field set per kind, with the JSON type each must have.
 _FIELDS: dict[str, dict[str, type]] = {
@@ -140,6 +155,7 @@ _FIELDS: dict[str, dict[str, type]] = {
     "end": {"call_key": str, "caller_id": str},
     "show": {"window": str},
     "quit": {},
+    "import": {"path": str},
     "ack": {"ok": bool, "error": str},
 }
 _ENVELOPE = frozenset({"protocol_version", "kind"})
@@ -161,6 +177,8 @@ def encode(message: Message) -> bytes:
         body |= {"call_key": message.call_key, "caller_id": message.caller_id}
     elif isinstance(message, Show):
         body["window"] = str(message.window)
+    elif isinstance(message, OpenImport):
+        body["path"] = message.path
     return _dump(body)
 
 
@@ -192,6 +210,8 @@ def decode(line: bytes) -> Message:
             ) from None
     if kind == "quit":
         return Quit()
+    if kind == "import":
+        return OpenImport(_text(fields, "path"))
     raise IpcError(f"kind {_short(kind)} is not a message")
 
 

@@ -43,7 +43,17 @@ from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
 from desktop.core.card import Card, MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
-from desktop.core.ipc import End, IpcError, Message, Quit, Ring, Show, ShowTarget, decode
+from desktop.core.ipc import (
+    End,
+    IpcError,
+    Message,
+    OpenImport,
+    Quit,
+    Ring,
+    Show,
+    ShowTarget,
+    decode,
+)
 from desktop.core.models import Direction
 from desktop.core.numbers import NumberPolicy, warm_up
 
@@ -414,7 +424,14 @@ class CallerCardApp:
             except StoreError as exc:
                 where = event.where or event.source
                 self.report_problem(f"Could not record the call from {where}: {exc}")
+                self.trace.write("record_failed", event.number, call_key=event.call_key,
+                                 error=str(exc))  # fmt: skip
                 continue
+            if recorded is not None:
+                self.trace.write(
+                    "recorded", event.number, call_key=event.call_key,
+                    attempt=recorded.attempt_id, outcome=recorded.outcome.value,
+                )  # fmt: skip
             if recorded is not None and recorded.wrap_up and not self.settings.popups_paused:
                 self.open_wrap_up(recorded.attempt_id)
 
@@ -466,6 +483,8 @@ class CallerCardApp:
                 self.open_search("")
         elif isinstance(message, Quit):
             self.quit()
+        elif isinstance(message, OpenImport):
+            self.open_import(Path(message.path))
 
     def ring(self, caller_id: str, name: str, call_key: str, read_ns: int,
              source: str = "") -> None:  # fmt: skip
@@ -578,7 +597,8 @@ class CallerCardApp:
         assert isinstance(self._call_list, CallList)
         self._call_list.open()
 
-    def open_import(self) -> None:
+    def open_import(self, path: Path | None = None) -> None:
+        """The Import window, with `path` loaded when one was handed over."""
         # Contact files never carry PBX outside-line digits; stripping them there would
         # misread numbers (with "0" in Germany, Paris "0033 1…" would become Potsdam).
         from desktop.qt.import_action import ImportAction
@@ -586,9 +606,17 @@ class CallerCardApp:
         if self._importer is None:
             importer = ImportAction(self.paths.database)
             importer.finished.connect(lambda _result: self._refresh_lookup())
+            # Traced, so a test (or a script) driving the window from outside can follow it.
+            importer.state_changed.connect(
+                lambda state: self.trace.write("import_window", "", state=state)
+            )
             self._importer = importer
         assert isinstance(self._importer, ImportAction)
-        self._importer.choose_and_import(NumberPolicy(self.policy().region))
+        policy = NumberPolicy(self.policy().region)
+        if path is None:
+            self._importer.choose_and_import(policy)
+        else:
+            self._importer.open_file(path, policy)
 
     def open_settings(self) -> None:
         from desktop.qt.settings_window import SettingsWindow

@@ -16,6 +16,7 @@ from desktop.qt.import_window import ImportWindow
 
 class ImportAction(QObject):
     finished = Signal(object)  # ImportReport, UndoResult, or str (what went wrong)
+    state_changed = Signal(str)  # the Import window's: empty / ready / running / done
 
     def __init__(self, database: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -29,9 +30,16 @@ class ImportAction(QObject):
         if self.window is None:
             self.window = ImportWindow(self.database, lambda: self._policy)
             self.window.imported.connect(self.finished.emit)
+            self.window.state_changed.connect(self.state_changed.emit)
         self.window.show()
         self.window.raise_()
         self.window.activateWindow()
+
+    def open_file(self, path: Path, policy: NumberPolicy) -> None:
+        """The Import window with `path` in it (`callercard import --window`)."""
+        self.choose_and_import(policy)
+        assert self.window is not None
+        self.window.open_file(path)
 
     def start(self, path: Path, policy: NumberPolicy) -> threading.Thread:
         """Import `path` in a worker thread; `finished` reports the result in the GUI thread."""

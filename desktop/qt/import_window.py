@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -68,9 +68,11 @@ class _Signals(QObject):
 
 
 class ImportWindow(QWidget):
-    """Emits `imported` with the ImportReport or UndoResult after each change to the store."""
+    """Emits `imported` with the ImportReport or UndoResult after each change to the store,
+    and `state_changed` with empty / ready / running / done as the window moves on."""
 
     imported = Signal(object)
+    state_changed = Signal(str)
 
     def __init__(self, database: Path, policy: Callable[[], NumberPolicy]) -> None:
         super().__init__(None, Qt.WindowType.Window)
@@ -82,6 +84,7 @@ class ImportWindow(QWidget):
         self._preview: Preview | None = None
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self._queued: list[Path] = []  # files handed over while an import was running
         self.report: ImportReport | None = None
         self._signals = _Signals(self)
         self._signals.progress.connect(self._on_progress)
@@ -159,6 +162,9 @@ class ImportWindow(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
         layout.addLayout(buttons)
+        # Return imports from anywhere in the window, as a dialog's default button would.
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self).activated.connect(self.start_import)
 
     def _set_state(self, state: str) -> None:
         """empty / ready / running / done: which buttons make sense now."""
@@ -176,6 +182,7 @@ class ImportWindow(QWidget):
                                     self.report.batch_id))
         self.details.setVisible(bool(self.details.toPlainText()))
         self._state = state
+        self.state_changed.emit(state)
 
     # -- choosing a file --------------------------------------------------------------------
 
@@ -194,6 +201,15 @@ class ImportWindow(QWidget):
                 self.load(Path(url.toLocalFile()))
                 event.acceptProposedAction()
                 return
+
+    def open_file(self, path: Path) -> None:
+        """A file handed over from outside (`callercard import --window`): previewed now, or
+        after the import that is running, so nothing a person started is interrupted."""
+        if self._thread is not None:
+            self._queued.append(path)
+            self.summary.setText(f"{self.summary.text()}\nNext: {path.name}".strip())
+            return
+        self.load(path)
 
     def load(self, path: Path) -> None:
         self.path_edit.setText(str(path))
@@ -368,6 +384,11 @@ class ImportWindow(QWidget):
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        self._show_result(result)
+        if self._queued:
+            self.load(self._queued.pop(0))
+
+    def _show_result(self, result: ImportReport | UndoResult | str) -> None:
         if isinstance(result, str):
             self.summary.setText(result)
             self.progress.setValue(0)

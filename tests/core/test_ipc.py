@@ -15,6 +15,7 @@ from desktop.core.ipc import (
     End,
     IpcError,
     Message,
+    OpenImport,
     Quit,
     Ring,
     Show,
@@ -37,6 +38,7 @@ MESSAGES: list[Message] = [
     Show(),
     Show(ShowTarget.SETTINGS),
     Quit(),
+    OpenImport("/home/rep/Downloads/Messe 2026 – Kontakte.csv"),
 ]
 
 
@@ -98,6 +100,7 @@ _VALID_FIELDS: dict[str, dict[str, object]] = {
     "end": {"call_key": "7", "caller_id": ""},
     "show": {"window": "search"},
     "quit": {},
+    "import": {"path": "/tmp/contacts.csv"},
 }
 
 
@@ -150,6 +153,8 @@ BAD_LINES: list[tuple[str, bytes, str]] = [
     ("show unknown window", _line("show", window="inbox"), "'window' must be one of"),
     ("show window null", _line("show", window=None), "'window' must be a string, got null"),
     ("quit with a field", _line("quit", now=True), "unknown field 'now' in a 'quit'"),
+    ("import without a path", _line("import", path=""), "an 'import' message needs a path"),
+    ("import path null", _line("import", path=None), "'path' must be a string, got null"),
     ("ack as message", _line("quit", kind="ack"), "missing field 'ok'"),
 ]
 
