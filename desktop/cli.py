@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(sys.stdin.buffer, sys.stdout.buffer)
         return 0
     if raw[:1] == [FROZEN_SHEET_READER_VERB]:
-        from desktop.adapters.importing.sheet_process import main as sheet_reader_main
+        from desktop.adapters.importing.sheet_child import main as sheet_reader_main
 
         return sheet_reader_main(raw[1:])
     args = build_parser().parse_args(raw)

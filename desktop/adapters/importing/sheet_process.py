@@ -7,9 +7,9 @@ length-prefixed pickles as the row workers use (our own child, started for this 
 child that dies or runs out of memory becomes ImportFailed ("could not be read"), in the
 preview and in the import alike, and the app carries on.
 
-The child is `python -m` this module, or the frozen bundle with desktop.cli's
-FROZEN_SHEET_READER_VERB. It is killed when the reader is closed early (a preview needs twenty
-rows) and ends on a broken pipe when the parent is gone.
+The child is `python -m desktop.adapters.importing.sheet_child`, or the frozen bundle with
+desktop.cli's FROZEN_SHEET_READER_VERB. It is killed when the reader is closed early (a preview
+needs twenty rows) and ends on a broken pipe when the parent is gone.
 """
 
 from __future__ import annotations
@@ -21,17 +21,11 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from desktop.adapters.importing.report import ImportFailed
-from desktop.adapters.importing.row_workers import pack_frame, read_frame
-from desktop.adapters.importing.spreadsheets import check_sheet_file, read_sheet_here
+from desktop.adapters.importing.row_workers import read_frame
+from desktop.adapters.importing.spreadsheets import check_sheet_file
 from desktop.adapters.importing.tables import Table
-
-# What calamine may use for one workbook: the biggest accepted one (workbook_guard.py: 400 MB
-# unpacked, 5 million cells of 32 bytes) fits with room; a runaway allocation does not.
-MEMORY_LIMIT_BYTES = 3 * 1024 * 1024 * 1024
-CHUNK_ROWS = 2000
 
 
 def read_sheet_table(path: Path) -> Table:
@@ -133,61 +127,4 @@ def reader_command() -> list[str]:
     `python -m`) with desktop.cli.FROZEN_SHEET_READER_VERB."""
     if getattr(sys, "frozen", False):
         return [sys.executable, "_sheet-reader"]
-    return [sys.executable, "-m", "desktop.adapters.importing.sheet_process"]
-
-
-def limit_memory(limit: int = MEMORY_LIMIT_BYTES) -> None:
-    """Cap this process's address space where the OS enforces it (Linux; macOS and Windows
-    do not, and there only the checks in workbook_guard.py stand between calamine and a
-    runaway allocation)."""
-    try:
-        import resource
-    except ImportError:
-        return
-    with contextlib.suppress(ValueError, OSError):
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def serve(path: Path, sink: IO[bytes]) -> None:
-    """The child's side: the table's shape, then its rows in chunks, then "end"."""
-    limit_memory()
-    try:
-        table = read_sheet_here(path)
-    except ImportFailed as exc:
-        sink.write(pack_frame(("failed", str(exc))))
-        sink.flush()
-        return
-    sink.write(pack_frame(("table", table.kind, table.source, table.header, table.header_line,
-                           table.size)))  # fmt: skip
-    sink.flush()
-    chunk: list[tuple[int, list[str]]] = []
-    try:
-        for row in table.rows:
-            chunk.append(row)
-            if len(chunk) >= CHUNK_ROWS:
-                sink.write(pack_frame(("rows", chunk)))
-                sink.flush()
-                chunk = []
-        if chunk:
-            sink.write(pack_frame(("rows", chunk)))
-        sink.write(pack_frame(("end",)))
-        sink.flush()
-    except BrokenPipeError:
-        pass  # the parent had enough rows (a preview)
-    finally:
-        table.close()
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m desktop.adapters.importing.sheet_process WORKBOOK", file=sys.stderr)
-        return 2
-    serve(Path(argv[0]), sys.stdout.buffer)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    return [sys.executable, "-m", "desktop.adapters.importing.sheet_child"]
