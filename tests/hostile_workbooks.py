@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from pathlib import Path
 
@@ -86,6 +87,24 @@ def deflate_bomb_xlsx(path: Path, megabytes: int = 4) -> Path:
     text = "A" * (megabytes << 20)
     cell = f'<row r="3"><c r="A3" t="inlineStr"><is><t>{text}</t></is></c></row>'
     return write_xlsx(path, HEADER_ROWS + cell)
+
+
+def lying_size_xlsx(path: Path) -> Path:
+    """The deflate bomb with its sheet's size given as 5,000 bytes in both zip headers: a
+    reader that trusts the directory would inflate 4 MB where it planned for 5 KB."""
+    data = bytearray(deflate_bomb_xlsx(path).read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    # (signature, offset of the name length, of the name, of the uncompressed size)
+    for signature, name_length, name_at, size_at in ((b"PK\x03\x04", 26, 30, 22),
+                                                     (b"PK\x01\x02", 28, 46, 24)):  # fmt: skip
+        at = data.find(signature)
+        while at >= 0:
+            length = struct.unpack_from("<H", data, at + name_length)[0]
+            if data[at + name_at : at + name_at + length] == name:
+                struct.pack_into("<I", data, at + size_at, 5000)
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+    return path
 
 
 def repeated_cells_ods(path: Path, rows: int = 2000, columns: int = 16_000) -> Path:

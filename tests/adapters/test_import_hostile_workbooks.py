@@ -18,6 +18,7 @@ from tests.hostile_workbooks import (
     deflate_bomb_xlsx,
     far_cell_xlsx,
     huge_strings_count_xlsx,
+    lying_size_xlsx,
     repeated_cells_ods,
     write_xlsx,
 )
@@ -44,8 +45,9 @@ def callercard_import(path: Path, data: Path) -> subprocess.CompletedProcess[str
         (far_cell_xlsx, "has cells up to row 1,048,576, column XFD"),
         (huge_strings_count_xlsx, "declares 4,294,967,295 shared strings"),
         (deflate_bomb_xlsx, "that is a zip bomb"),
+        (lying_size_xlsx, "damaged zip: Bad CRC-32 for file 'xl/worksheets/sheet1.xml'"),
     ],
-    ids=["cell-at-XFD1048576", "sharedStrings-count", "deflate-bomb"],
+    ids=["cell-at-XFD1048576", "sharedStrings-count", "deflate-bomb", "size-that-lies"],
 )
 def test_the_cli_refuses_a_hostile_xlsx_with_a_clear_message(
     build: Callable[[Path], Path], says: str, tmp_path: Path
