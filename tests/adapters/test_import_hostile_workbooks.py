@@ -25,7 +25,7 @@ from tests.hostile_workbooks import (
 
 # The address space the CLI runs with here: enough for it, the reader child and a contact
 # sheet; so a reader that tries to allocate gigabytes fails quickly instead of eating RAM.
-TEST_ADDRESS_SPACE = 1536 * 1024 * 1024
+TEST_ADDRESS_SPACE = 1024 * 1024 * 1024
 
 
 def callercard_import(path: Path, data: Path) -> subprocess.CompletedProcess[str]:

@@ -28,7 +28,7 @@ from tests.hostile_workbooks import far_cell_xlsx, huge_strings_count_xlsx, repe
 # The offscreen platform cannot pass size hints to a window manager; that is all it says.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
-LIMIT = 1536 * 1024 * 1024  # address space for the window's process (and its reader child)
+LIMIT = 1024 * 1024 * 1024  # address space for the window's process (and its reader child)
 SCREENSHOT = REPO / "artifacts" / "screenshots" / "import_window.png"
 
 
