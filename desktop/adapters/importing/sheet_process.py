@@ -65,9 +65,9 @@ def read_sheet_table(path: Path) -> Table:
                 stream.close()
 
     def receive() -> tuple[object, ...]:
-        assert proc.stdout is not None
+        """The child's next message; ImportFailed when it refused the file or died."""
         try:
-            message = read_frame(proc.stdout)
+            message = read_frame(stdout)
         except (OSError, EOFError, ValueError) as exc:
             message = None
             errors.append(str(exc).encode())
@@ -123,7 +123,7 @@ def _why(proc: subprocess.Popen[bytes], errors: list[bytes]) -> str:
 
 
 def reader_command() -> list[str]:
-    """This interpreter with this module, or the frozen bundle's own executable (which has no
+    """This interpreter with sheet_child, or the frozen bundle's own executable (which has no
     `python -m`) with desktop.cli.FROZEN_SHEET_READER_VERB."""
     if getattr(sys, "frozen", False):
         return [sys.executable, "_sheet-reader"]
