@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.adapters.importing import ImportFailed, ImportOptions, preview_file
+from desktop.adapters.importing import ImportFailed, ImportOptions, preview_file, sheet_process
+from desktop.cli import FROZEN_SHEET_READER_VERB
 from desktop.core.numbers import NumberPolicy
 from tests.conftest import python_env
 from tests.hostile_workbooks import (
@@ -88,3 +89,16 @@ def test_ordinary_workbooks_still_preview_and_import(tmp_path: Path, samples: Pa
     result = callercard_import(samples / "contacts" / "prospects_mixed_types.xlsx",
                                tmp_path / "data")  # fmt: skip
     assert result.returncode == 0 and " imported" in result.stdout, result.stderr
+
+
+def test_the_cli_verb_a_frozen_app_reads_workbooks_with_serves_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Frozen, the reader is the app's own executable with the hidden verb; here the same CLI.
+    assert sheet_process.reader_command()[-1] == "desktop.adapters.importing.sheet_child"
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert sheet_process.reader_command() == [sys.executable, FROZEN_SHEET_READER_VERB]
+    monkeypatch.setattr(sheet_process, "reader_command",
+                        lambda: [sys.executable, "-m", "desktop", FROZEN_SHEET_READER_VERB])
+    preview = preview_file(write_xlsx(tmp_path / "ok.xlsx"), ImportOptions(NumberPolicy("US")))
+    assert preview.rows == [(2, ["Ann Lee", "+1 415 555 0142"])]
