@@ -152,7 +152,12 @@ def through_the_window(path: Path, rows: int, tmp: Path) -> None:
     app = QApplication.instance() or QApplication([])
     window = ImportWindow(tmp / "window.sqlite3", lambda: NumberPolicy("US"))
     window.show()
-    window.load(path)
+    previewed: list[bool] = []
+    window.previewed.connect(lambda: previewed.append(True))
+    window.load(path)  # the preview is read off the GUI thread
+    while not previewed:
+        app.processEvents()
+        time.sleep(0.001)
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))

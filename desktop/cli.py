@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 # verb first. Not in the parser, so it never shows in --help.
 FROZEN_PLACES_VERB = "_build-place-index"
 FROZEN_IMPORT_WORKER_VERB = "_import-worker"
+FROZEN_SHEET_READER_VERB = "_sheet-reader"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -145,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         serve(sys.stdin.buffer, sys.stdout.buffer)
         return 0
+    if raw[:1] == [FROZEN_SHEET_READER_VERB]:
+        from desktop.adapters.importing.sheet_child import main as sheet_reader_main
+
+        return sheet_reader_main(raw[1:])
     args = build_parser().parse_args(raw)
     try:
         if args.verb in ("ring", "end", "quit"):

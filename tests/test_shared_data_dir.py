@@ -163,3 +163,71 @@ def test_import_window_cli_verbs_and_calls_share_one_database_without_harm(
         path = data / name
         if path.exists():
             assert path.stat().st_mode & 0o777 == 0o600, f"{name} is private to the user"
+
+
+def test_everything_at_once_leaves_exact_counts_and_a_whole_database(
+    tmp_path: Path, desktop_with_wm: str
+) -> None:
+    """The app's Import window, CLI imports, lookups and searches, hook rings and MicroSIP
+    missed calls, all in parallel processes; then every count is exact."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = tmp_path / "data"
+    (tmp_path / "book.csv").write_text(BOOK, encoding="utf-8")
+    cli(data, "import", str(tmp_path / "book.csv"))
+    files = []
+    for n, area in enumerate(("646", "718", "917", "332")):
+        path = tmp_path / f"batch{n}.csv"
+        path.write_text("Name,Company,Phone\n" + "".join(
+            f"Batch{n} Person {i},Co {n},+1 {area} 555 {3000 + i:04d}\n" for i in range(2000)
+        ), encoding="utf-8")  # fmt: skip
+        files.append(path)
+    phone = Phone(tmp_path / "phone" / "microsip.ini")
+    missed = [f"+1312555{2000 + i:04d}" for i in range(8)]
+    rings = [f"+1646555{3000 + i:04d}" for i in range(12)]
+    app = AppOnDesktop(tmp_path, data, phone.ini, desktop_with_wm)
+    try:
+        mark = len(app.records())
+        cli(data, "import", "--window", str(files[0]))
+        app.window_state("ready", mark)
+
+        def imports() -> None:
+            for path in files[1:]:
+                cli(data, "import", str(path))
+
+        def readers() -> None:
+            for _ in range(8):
+                card = json.loads(cli(data, "lookup", "+14155550142", "--json").stdout)
+                assert card["contacts"][0]["name"] == "Dana Whitaker"
+                cli(data, "search", "whitaker")
+
+        def hooks() -> None:
+            for number in rings:
+                cli(data, "ring", number, "--source", "test")
+                cli(data, "end", number)
+
+        def softphone() -> None:
+            for number in missed:
+                phone.missed_call(number)
+
+        with ThreadPoolExecutor(4) as pool:
+            running = [pool.submit(job) for job in (imports, readers, hooks, softphone)]
+            press_return_in_import_window(desktop_with_wm)
+            for job in running:
+                job.result()
+        app.window_state("done", mark)
+        app.wait_for(lambda r: r["stage"] == "recorded" and r["caller_id"] == missed[-1],
+                     "the last missed call", after=mark, timeout=60)  # fmt: skip
+        matched = [r for r in app.records()[mark:] if r["stage"] == "matched"]
+    finally:
+        stderr = app.terminate()
+    assert app.proc is not None and app.proc.returncode == 0, stderr
+    assert not [r for r in app.records() if r["stage"] == "record_failed"]
+    assert sorted(r["caller_id"] for r in matched) == sorted(rings), "every hook ring once"
+    with sqlite3.connect(data / "callercard.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        db.execute("INSERT INTO contact_search(contact_search) VALUES ('integrity-check')")
+        db.execute("INSERT INTO number_search(number_search) VALUES ('integrity-check')")
+        assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 2 + 4 * 2000
+    calls = json.loads(cli(data, "calls", "--missed", "--json").stdout)["calls"]
+    assert sorted(c["number"] for c in calls) == sorted(missed), "each missed call once"

@@ -444,7 +444,9 @@ def draft_from_cells(
             if problem is not None:
                 return problem
         elif field_ in PHONE_LABELS:
-            phones.append((index, field_, value))
+            # A leading ' is a spreadsheet's "this is text" mark (and what the rejected-rows
+            # CSV puts before "+1 415…"), never part of the number.
+            phones.append((index, field_, value.removeprefix("'").lstrip()))
         elif field_ is Field.EXTENSION:
             extension = value.removesuffix(".0")
         elif field_ is Field.PHONE_LABEL:

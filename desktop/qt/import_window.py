@@ -1,13 +1,17 @@
 """The Import… window: pick or drop a file, check the preview and the column mapping, import
 with a progress bar and Cancel, read what happened, save the rejected rows, undo.
 
-The import runs in a worker thread with its own SQLite connection; its progress and result come
-back through Qt signals (queued to this window's thread), so no widget is touched off the GUI
-thread. Every cell from the file is shown as plain text: an imported "<b>" stays "<b>".
+The preview and the import run in worker threads with their own SQLite connections; their
+progress and results come back through Qt signals (queued to this window's thread), so no widget
+is touched off the GUI thread and a big or hostile file never freezes it (workbooks are read in
+a child process besides, see desktop.adapters.importing.sheet_process).
+
+Every cell from the file is shown as plain text: an imported "<b>" stays "<b>".
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -65,13 +69,16 @@ _IGNORE = "— not imported —"
 class _Signals(QObject):
     progress = Signal(int, int)
     finished = Signal(object)  # ImportReport | UndoResult | str (what went wrong)
+    previewed = Signal(int, object)  # (request number, Preview | str: why it cannot be read)
 
 
 class ImportWindow(QWidget):
     """Emits `imported` with the ImportReport or UndoResult after each change to the store,
-    and `state_changed` with empty / ready / running / done as the window moves on."""
+    `previewed` once the file chosen last is shown (or said to be unreadable), and
+    `state_changed` with empty / loading / ready / running / done as the window moves on."""
 
     imported = Signal(object)
+    previewed = Signal()
     state_changed = Signal(str)
 
     def __init__(self, database: Path, policy: Callable[[], NumberPolicy]) -> None:
@@ -85,10 +92,12 @@ class ImportWindow(QWidget):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._queued: list[Path] = []  # files handed over while an import was running
+        self._preview_request = 0
         self.report: ImportReport | None = None
         self._signals = _Signals(self)
         self._signals.progress.connect(self._on_progress)
         self._signals.finished.connect(self._on_finished)
+        self._signals.previewed.connect(self._on_previewed)
         self._build()
         self._set_state("empty")
 
@@ -167,10 +176,10 @@ class ImportWindow(QWidget):
             QShortcut(QKeySequence(key), self).activated.connect(self.start_import)
 
     def _set_state(self, state: str) -> None:
-        """empty / ready / running / done: which buttons make sense now."""
+        """empty / loading / ready / running / done: which buttons make sense now."""
         running = state == "running"
         self.choose_button.setEnabled(not running)
-        self.encoding.setEnabled(not running and state != "empty")
+        self.encoding.setEnabled(state in ("ready", "done"))
         self.table.setEnabled(not running)
         self.import_button.setEnabled(state == "ready" and self._mapping_ok())
         self.cancel_button.setVisible(running)
@@ -192,7 +201,7 @@ class ImportWindow(QWidget):
             self.load(Path(name))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and self._state != "running":
+        if event.mimeData().hasUrls() and self._state not in ("running", "loading"):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
@@ -204,8 +213,9 @@ class ImportWindow(QWidget):
 
     def open_file(self, path: Path) -> None:
         """A file handed over from outside (`callercard import --window`): previewed now, or
-        after the import that is running, so nothing a person started is interrupted."""
-        if self._thread is not None:
+        once the file before it has been previewed and imported, so each gets its turn and
+        nothing a person started is interrupted."""
+        if self._thread is not None or self._state == "loading" or self._queued:
             self._queued.append(path)
             self.summary.setText(f"{self.summary.text()}\nNext: {path.name}".strip())
             return
@@ -224,26 +234,50 @@ class ImportWindow(QWidget):
 
     def _reload(self) -> None:
         text = self.path_edit.text()
-        if not text:
+        if not text or self._thread is not None:
             return
-        store = None
+        # Only the answer to the latest request is shown: the person may pick another file
+        # or encoding while a big workbook is still being read.
+        self._preview_request += 1
+        self._preview = None
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.source_label.setText("")
+        self.hint.setText(f"Reading {Path(text).name}…")
+        self._set_state("loading")
+        threading.Thread(
+            target=self._read_preview, args=(self._preview_request, Path(text), self._options()),
+            name="callercard-preview", daemon=True,
+        ).start()  # fmt: skip
+
+    def _read_preview(self, request: int, path: Path, options: ImportOptions) -> None:
+        # Worker thread, with its own connection for the remembered column choices.
+        result: Preview | str
         try:
             store = Store.open(self.database)
-            self._preview = preview_file(Path(text), self._options(), store)
-        except (ImportFailed, StoreError) as exc:
-            self._preview = None
-            self.table.clear()
-            self.table.setRowCount(0)
-            self.table.setColumnCount(0)
-            self.source_label.setText("")
-            self.hint.setText(f"This file cannot be imported.\n{exc}")
-            self._set_state("empty")
-            return
-        finally:
-            if store is not None:
+            try:
+                result = preview_file(path, options, store)
+            finally:
                 store.close()
-        self._show_preview(self._preview)
-        self._set_state("ready")
+        except (ImportFailed, StoreError) as exc:
+            result = str(exc)
+        # The window may have been closed and deleted while the file was read.
+        with contextlib.suppress(RuntimeError):
+            self._signals.previewed.emit(request, result)
+
+    def _on_previewed(self, request: int, result: Preview | str) -> None:
+        if request != self._preview_request:
+            return
+        if isinstance(result, str):
+            self._preview = None
+            self.hint.setText(f"This file cannot be imported.\n{result}")
+            self._set_state("empty")
+        else:
+            self._preview = result
+            self._show_preview(result)
+            self._set_state("ready")
+        self.previewed.emit()
 
     def _show_preview(self, preview: Preview) -> None:
         where = f", header on {'row' if preview.kind == 'XLSX' else 'line'} {preview.header_line}"

@@ -166,7 +166,8 @@ def test_rejected_rows_are_saved_as_csv_for_fixing(tmp_path: Path, store: Store)
     assert report.write_rejected_csv(out) == 1
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0] == ["Reason", "Name", "Phone", "Email"]
-    assert rows[1][1:] == ["", "+1 415 555 0143", "x@example.com"]
+    # The quote keeps a spreadsheet from reading the number as a formula (report.py).
+    assert rows[1][1:] == ["", "'+1 415 555 0143", "x@example.com"]
     assert rows[1][0].startswith("line 3: no name")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
+import resource
 import subprocess
 import textwrap
 import time
@@ -21,10 +23,12 @@ from desktop.core.import_mapping import Field
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.import_window import ImportWindow
 from tests.conftest import PYTHON, REPO, python_env
+from tests.hostile_workbooks import far_cell_xlsx, huge_strings_count_xlsx, repeated_cells_ods
 
 # The offscreen platform cannot pass size hints to a window manager; that is all it says.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
+LIMIT = 1024 * 1024 * 1024  # address space for the window's process (and its reader child)
 SCREENSHOT = REPO / "artifacts" / "screenshots" / "import_window.png"
 
 
@@ -42,6 +46,12 @@ def window(qtbot: QtBot, tmp_path: Path) -> ImportWindow:
     return w
 
 
+def load(qtbot: QtBot, w: ImportWindow, path: Path) -> None:
+    """Choose `path` and wait for its preview, which is read off the GUI thread."""
+    with qtbot.waitSignal(w.previewed, timeout=30_000):
+        w.load(path)
+
+
 def import_and_wait(qtbot: QtBot, w: ImportWindow) -> object:
     with qtbot.waitSignal(w.imported, timeout=30_000) as blocker:
         w.import_button.click()
@@ -51,7 +61,7 @@ def import_and_wait(qtbot: QtBot, w: ImportWindow) -> object:
 def test_known_export_is_previewed_mapped_and_imported(
     qtbot: QtBot, window: ImportWindow, samples: Path, tmp_path: Path
 ) -> None:
-    window.load(samples / "contacts" / "outlook_contacts_en_cp1252.csv")
+    load(qtbot, window, samples / "contacts" / "outlook_contacts_en_cp1252.csv")
     assert window.source_label.text() == "CSV, cp1252, ',', header on line 1"
     assert window.table.horizontalHeaderItem(1).text() == "First Name"
     assert window.table.item(1, 1).text() == "Zoë"
@@ -68,7 +78,7 @@ def test_unknown_headers_open_the_mapping_step_and_the_choice_is_remembered(
     qtbot: QtBot, window: ImportWindow, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "own.csv", [["Kunde", "Rufnummer"], ["Ann", "+1 415 555 0142"]])
-    window.load(path)
+    load(qtbot, window, path)
     assert not window.import_button.isEnabled()
     assert "Which column is which?" in window.hint.text()
     for column, field_ in ((0, Field.NAME), (1, Field.PHONE)):
@@ -78,7 +88,7 @@ def test_unknown_headers_open_the_mapping_step_and_the_choice_is_remembered(
     assert window.import_button.isEnabled()
     assert isinstance(import_and_wait(qtbot, window), ImportReport)
     again = [["Kunde", "Rufnummer"], ["Bo", "+1 415 555 0143"]]
-    window.load(write_csv(tmp_path / "own2.csv", again))
+    load(qtbot, window, write_csv(tmp_path / "own2.csv", again))
     assert window.mapping() == {0: Field.NAME, 1: Field.PHONE}
     assert "last time" in window.hint.text()
 
@@ -87,8 +97,9 @@ def test_imported_text_is_shown_as_plain_text(
     qtbot: QtBot, window: ImportWindow, tmp_path: Path
 ) -> None:
     name = "<b>Eve</b> <img src='x'>"
-    window.load(write_csv(tmp_path / "x.csv", [["Name", "Phone"], [name, "+1 415 555 0142"],
-                                               ["", "+1 415 555 0143"]]))
+    load(qtbot, window, write_csv(tmp_path / "x.csv", [["Name", "Phone"],
+                                                       [name, "+1 415 555 0142"],
+                                                       ["", "+1 415 555 0143"]]))
     assert window.table.item(1, 0).text() == name
     import_and_wait(qtbot, window)
     for label in (window.summary, window.hint, window.source_label):
@@ -104,7 +115,7 @@ def test_the_gui_stays_responsive_and_cancel_changes_nothing(
 ) -> None:
     rows = [["Name", "Phone"]] + [[f"P{i}", f"+1 415 {200 + i % 700} {i % 10000:04d}"]
                                   for i in range(40_000)]
-    window.load(write_csv(tmp_path / "big.csv", rows))
+    load(qtbot, window, write_csv(tmp_path / "big.csv", rows))
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
@@ -123,7 +134,7 @@ def test_the_gui_stays_responsive_and_cancel_changes_nothing(
 
 def test_undo_from_the_window(qtbot: QtBot, window: ImportWindow, samples: Path,
                               tmp_path: Path) -> None:
-    window.load(samples / "contacts" / "apple_ios_contacts_v30.vcf")
+    load(qtbot, window, samples / "contacts" / "apple_ios_contacts_v30.vcf")
     assert window.table.item(0, 0).text() == "Astrid Lindqvist"
     import_and_wait(qtbot, window)
     with qtbot.waitSignal(window.imported, timeout=10_000) as blocker:
@@ -132,10 +143,12 @@ def test_undo_from_the_window(qtbot: QtBot, window: ImportWindow, samples: Path,
     assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 0
 
 
-def test_a_binary_file_gets_a_message_not_a_crash(window: ImportWindow, tmp_path: Path) -> None:
+def test_a_binary_file_gets_a_message_not_a_crash(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
-    window.load(path)
+    load(qtbot, window, path)
     assert "binary file" in window.hint.text() and not window.import_button.isEnabled()
 
 
@@ -150,7 +163,12 @@ SHOT = textwrap.dedent(
     app = QApplication(sys.argv)
     w = ImportWindow(Path(sys.argv[1]), lambda: NumberPolicy("US"))
     w.show()
+    shown = []
+    w.previewed.connect(lambda: shown.append(1))
     w.load(Path(sys.argv[2]))
+    while not shown:
+        app.processEvents()
+        time.sleep(0.01)
     done = []
     w.imported.connect(done.append)
     w.import_button.click()
@@ -178,3 +196,57 @@ def test_screenshot_under_xvfb(xvfb_display: str, samples: Path, tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+HOSTILE = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from PySide6.QtWidgets import QApplication
+    from desktop.core.numbers import NumberPolicy
+    from desktop.qt.import_window import ImportWindow
+
+    app = QApplication(sys.argv)
+    w = ImportWindow(Path(sys.argv[1]), lambda: NumberPolicy("US"))
+    w.show()
+    shown = []
+    w.previewed.connect(lambda: shown.append(1))
+    for name in sys.argv[2:]:
+        shown.clear()
+        w.load(Path(name))
+        deadline = time.monotonic() + 60
+        while not shown and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        print(json.dumps({"file": Path(name).name, "hint": w.hint.text(),
+                          "import": w.import_button.isEnabled()}), flush=True)
+    """
+)
+
+
+def test_hostile_workbooks_dropped_on_the_window_leave_the_app_running(
+    tmp_path: Path, samples: Path
+) -> None:
+    # A real Qt process, its address space capped as a desktop session might be: before,
+    # the first of these files aborted it (exit 134) from inside the reader.
+    files = [far_cell_xlsx(tmp_path / "far.xlsx"), huge_strings_count_xlsx(tmp_path / "n.xlsx"),
+             repeated_cells_ods(tmp_path / "big.ods"),
+             samples / "contacts" / "prospects_mixed_types.xlsx"]  # fmt: skip
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
+
+    done = subprocess.run(
+        [PYTHON, "-c", HOSTILE, str(tmp_path / "cc.sqlite3"), *map(str, files)],
+        env=python_env(QT_QPA_PLATFORM="offscreen"), capture_output=True, text=True,
+        timeout=100, check=False, preexec_fn=limit,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [s["file"] for s in seen] == [f.name for f in files]
+    far, count, ods, good = seen
+    assert "column XFD" in far["hint"] and not far["import"]
+    assert "4,294,967,295 shared strings" in count["hint"] and not count["import"]
+    assert "this workbook could not be read" in ods["hint"] and not ods["import"]
+    # And it still answers: the next, ordinary workbook is previewed and ready to import.
+    assert good["import"] and "cannot be imported" not in good["hint"]

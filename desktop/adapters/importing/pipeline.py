@@ -23,7 +23,8 @@ from pathlib import Path
 
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
 from desktop.adapters.importing.row_workers import RowWorkers
-from desktop.adapters.importing.spreadsheets import SPREADSHEET_SUFFIXES, read_sheet_table
+from desktop.adapters.importing.sheet_process import read_sheet_table
+from desktop.adapters.importing.spreadsheets import SPREADSHEET_SUFFIXES
 from desktop.adapters.importing.tables import Table
 from desktop.adapters.importing.text_tables import read_text_table
 from desktop.adapters.importing.vcards import (

@@ -79,15 +79,35 @@ class ImportReport:
         that Excel opens (BOM); returns how many rows were written."""
         lines: list[str] = []
         out = _Lines(lines)
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["Reason", *self.header] if self.header else ["Reason", "Where"])
+        writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+        header = ["Reason", *self.header] if self.header else ["Reason", "Where"]
+        writer.writerow([spreadsheet_text(c) for c in header])
         for problem in self.rejected:
             cells = self.rejected_cells.get(problem.line)
             if cells is None:
                 cells = [f"{self.unit} {problem.line}"]
-            writer.writerow([f"{self.unit} {problem.line}: {problem.message}", *cells])
+            row = [f"{self.unit} {problem.line}: {problem.message}", *cells]
+            writer.writerow([spreadsheet_text(c) for c in row])
         write_atomic(target, ("\ufeff" + "".join(lines)).encode("utf-8"))
         return len(self.rejected)
+
+
+# What makes Excel, LibreOffice or Google Sheets read a CSV cell as a formula (OWASP, "CSV
+# Injection"): =HYPERLINK(...) or +cmd|' /C calc'!A0 from an imported file would run when the
+# person opens the rejected rows to fix them.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(cell: str) -> str:
+    """`cell` as a spreadsheet will take it for text, never a formula: OWASP's rule, a leading
+    single quote before a formula character (the writer quotes every cell as well).
+
+    A phone number such as "+1 415 555 0142" gets the quote too, on purpose: Excel reads it as
+    the formula =+1 415 555 0142 (#NULL!, the spaces are its intersection operator) or, without
+    spaces, as a number that loses the + and any leading zero. A salesperson fixing the row
+    wants the number as typed; the importer drops that quote again (import_mapping reads
+    "'+1 415 555 0142" as the number), so the fixed file imports as it should."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 class _Lines:

@@ -200,12 +200,12 @@ class _Worker:
                 stdin.close()
 
     def send(self, message: object) -> None:
-        self._requests.put(_frame(message))
+        self._requests.put(pack_frame(message))
 
     def receive(self) -> object | None:
         assert self._proc.stdout is not None
         try:
-            return _read_frame(self._proc.stdout)
+            return read_frame(self._proc.stdout)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError):
             return None
 
@@ -223,12 +223,12 @@ class _Worker:
             self._proc.wait()
 
 
-def _frame(message: object) -> bytes:
+def pack_frame(message: object) -> bytes:
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return _FRAME.pack(len(payload)) + payload
 
 
-def _read_frame(stream: IO[bytes]) -> object | None:
+def read_frame(stream: IO[bytes]) -> object | None:
     head = stream.read(_FRAME.size)
     if len(head) < _FRAME.size:
         return None
@@ -248,7 +248,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     plan = ColumnPlan((), {})
     policy = NumberPolicy("US")
     cache = NumberCache(policy)
-    while (message := _read_frame(source)) is not None:
+    while (message := read_frame(source)) is not None:
         assert isinstance(message, tuple)
         kind = message[0]
         if kind == "setup":
@@ -261,7 +261,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
             outcomes = draft_rows(message[1], plan, policy, cache)
         else:
             outcomes = draft_cards(message[1], policy, cache)
-        sink.write(_frame(outcomes))
+        sink.write(pack_frame(outcomes))
         sink.flush()
 
 

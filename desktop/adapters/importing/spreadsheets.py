@@ -5,6 +5,9 @@ benchmarks/import_throughput.py).
 The data may be on any sheet and below title rows: the sheet and row that look most like a
 header win. Cells arrive typed; numbers become text without float artefacts (calamine returns
 every number as a float, and str(14155550142.0) would become a wrong number).
+
+calamine aborts the process when an allocation fails; the workbook is checked first
+(workbook_guard.py) and read in a child process (sheet_process.py), never in the app's own.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from desktop.adapters.importing.report import ImportFailed
 from desktop.adapters.importing.tables import HEADER_SEARCH_ROWS, Table, find_header
+from desktop.adapters.importing.workbook_guard import check_workbook
 from desktop.core.import_mapping import header_score
 
 MAX_SHEET_BYTES = 100 * 1024 * 1024
@@ -39,7 +43,9 @@ def cell_text(value: Cell | None) -> str:
     return str(value)
 
 
-def read_sheet_table(path: Path) -> Table:
+def check_sheet_file(path: Path) -> None:
+    """Raise ImportFailed when the workbook is too big or declares more than a contact sheet
+    needs (workbook_guard.py); cheap enough to run before every read."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -49,6 +55,12 @@ def read_sheet_table(path: Path) -> Table:
             f"{path}: the workbook is {size / 1e6:.0f} MB; the importer takes workbooks up to "
             f"{MAX_SHEET_BYTES // (1024 * 1024)} MB. Save the contact sheet as CSV UTF-8."
         )
+    check_workbook(path)
+
+
+def read_sheet_here(path: Path) -> Table:
+    """The sheet that looks most like a contact list, read by calamine in this process. Only
+    sheet_process.py calls it, after check_sheet_file, in a child with a memory limit."""
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
