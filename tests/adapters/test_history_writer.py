@@ -16,7 +16,8 @@ from desktop.adapters.call_history import Recorded
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
-from desktop.adapters.write_journal import RecordCall, SaveWrapUp, WriteJournal
+from desktop.adapters.write_journal import Job, RecordCall, SavePosition, SaveWrapUp, WriteJournal
+from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
@@ -179,3 +180,23 @@ def test_a_journal_line_cut_short_by_a_crash_is_skipped(setup: Setup) -> None:
         again.close()
     assert setup.problems == []
     assert not [w.error for w in setup.written if w.error]
+
+
+def test_every_kind_of_waiting_write_reads_back_from_the_journal_as_it_was(
+    tmp_path: Path,
+) -> None:
+    logged = HistoryEvent(
+        "asterisk", Direction.OUT, CallState.ENDED, "+14155550123", "Zoë Ångström", NOW,
+        call_key="cdr:7", where="Master.csv line 7", read_ns=12, ended=NOW + timedelta(seconds=40),
+        answered=False, catch_up=True, cursor='{"at": 7}', origin="asterisk:/var/Master.csv",
+    )  # fmt: skip
+    jobs: list[Job] = [
+        RecordCall(logged),
+        RecordCall(missed(4)),
+        SaveWrapUp(3, Outcome.VOICEMAIL, "Left my number", "Renewal"),
+        SavePosition("twinkle:/h/twinkle.ch", '{"at": 2}'),
+    ]
+    journal = WriteJournal(tmp_path / "pending-writes.jsonl")
+    journal.append(jobs[:2])
+    journal.append(jobs[2:])
+    assert journal.read() == jobs
