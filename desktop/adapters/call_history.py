@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import Store
+from desktop.adapters.store import Store, StoreError
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
@@ -49,7 +49,8 @@ class Recorded:
 
 
 class CallHistory:
-    """Used from the GUI thread only, like the store it writes to."""
+    """Used from one thread only, like the store it writes to (in the app: the history
+    writer's, history_writer.py)."""
 
     def __init__(
         self,
@@ -79,10 +80,11 @@ class CallHistory:
             self._store.save_source_cursor(origin, cursor)
 
     def flush(self) -> None:
-        pending, self._pending_cursors = self._pending_cursors, {}
-        for origin, cursor in pending.items():
-            self._store.save_source_cursor(origin, cursor)
+        """Raises StoreError when the database refuses; what was not written is kept."""
         self._last_flush = self._clock()
+        for origin, cursor in list(self._pending_cursors.items()):
+            self._store.save_source_cursor(origin, cursor)
+            del self._pending_cursors[origin]
 
     # -- calls ---------------------------------------------------------------------------
 
@@ -103,7 +105,10 @@ class CallHistory:
         elif cursor is not None:
             self._pending_cursors.pop(cursor[0], None)
         if self._pending_cursors and self._clock() - self._last_flush >= CURSOR_FLUSH_S:
-            self.flush()
+            try:
+                self.flush()
+            except StoreError as exc:  # the call itself is stored; they go with a later one
+                log.info("call log positions not saved yet: %s", exc)
         return recorded
 
     def _record_incoming(

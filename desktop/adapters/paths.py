@@ -28,6 +28,11 @@ class AppPaths:
         return self.data_dir / "callercard.sqlite3"
 
     @property
+    def write_journal(self) -> Path:
+        """History writes waiting for the database (history_writer.py)."""
+        return self.data_dir / "pending-writes.jsonl"
+
+    @property
     def settings(self) -> Path:
         return self.data_dir / "settings.json"
 

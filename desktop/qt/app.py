@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.adapters.bundled import default_opener_templates
-from desktop.adapters.call_history import CallHistory
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.filewatch import FileWatcher
+from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, forward_to_running
 from desktop.adapters.lookup import CallerLookup
@@ -40,6 +40,7 @@ from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
+from desktop.adapters.write_journal import RecordCall, SavePosition, SaveWrapUp
 from desktop.core.card import Card, MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
@@ -223,11 +224,16 @@ class CallerCardApp:
             self.store, self.policy(), self.templates, my_name=self.settings.my_name,
             place_lookup=self.places,
         )  # fmt: skip
-        self.history = CallHistory(self.store, self.lookup)
         self._wrap_ups: dict[int, object] = {}  # open wrap-up windows by attempt id
         self.bridge = ThreadBridge()
         self.bridge.call_event.connect(self.on_call_event)
         self.bridge.problem.connect(self.report_problem)
+        self.bridge.written.connect(self._call_written)
+        # Every history write goes through it: the GUI thread never waits for the write lock.
+        self.writes = HistoryWriter(
+            paths.database, paths.write_journal, self.lookup,
+            self.bridge.written_from_thread, self.bridge.problem_from_thread,
+        )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.caller_identified.connect(self._caller_identified)
         self.popups.painted.connect(self._painted)
@@ -358,11 +364,13 @@ class CallerCardApp:
         if not isinstance(source, HistorySource):
             source.start()
             return
-        stored = self.history.cursor_for(source.origin)
+        # A position still queued for writing is missed here: that costs a re-read, which
+        # records nothing twice.
+        stored = self.store.source_cursor(source.origin)
         source.resume_from(stored)
         source.start()
         if stored is None and source.cursor:
-            self.history.remember_position(source.origin, source.cursor)
+            self.writes.submit(SavePosition(source.origin, source.cursor))
 
     def _stop_place_build(self) -> None:
         """A build still running at exit is abandoned (the next start builds again): it must
@@ -384,10 +392,7 @@ class CallerCardApp:
         if self.url_endpoint is not None:
             self.url_endpoint.stop()
         self._record_pending()
-        try:
-            self.history.flush()
-        except StoreError as exc:
-            log.warning("call log positions not saved: %s", exc)
+        self.writes.close()
         self.tray.hide()
         self.obstacles.close()
         self._stop_place_build()
@@ -419,21 +424,25 @@ class CallerCardApp:
     def _record_pending(self) -> None:
         pending, self._to_record = self._to_record, []
         for event in pending:
-            try:
-                recorded = self.history.record(event)
-            except StoreError as exc:
-                where = event.where or event.source
-                self.report_problem(f"Could not record the call from {where}: {exc}")
-                self.trace.write("record_failed", event.number, call_key=event.call_key,
-                                 error=str(exc))  # fmt: skip
-                continue
-            if recorded is not None:
-                self.trace.write(
-                    "recorded", event.number, call_key=event.call_key,
-                    attempt=recorded.attempt_id, outcome=recorded.outcome.value,
-                )  # fmt: skip
-            if recorded is not None and recorded.wrap_up and not self.settings.popups_paused:
-                self.open_wrap_up(recorded.attempt_id)
+            self.writes.submit(RecordCall(event))
+
+    def _call_written(self, written: object) -> None:
+        assert isinstance(written, CallWritten)
+        event, recorded = written.event, written.recorded
+        if written.error:
+            where = event.where or event.source
+            self.report_problem(f"Could not record the call from {where}: {written.error}")
+            self.trace.write("record_failed", event.number, call_key=event.call_key,
+                             error=written.error)  # fmt: skip
+            return
+        if recorded is None:
+            return
+        self.trace.write(
+            "recorded", event.number, call_key=event.call_key,
+            attempt=recorded.attempt_id, outcome=recorded.outcome.value,
+        )  # fmt: skip
+        if recorded.wrap_up and not written.replayed and not self.settings.popups_paused:
+            self.open_wrap_up(recorded.attempt_id)
 
     def open_wrap_up(self, attempt_id: int) -> None:
         """How an outbound call went: outcome, message left, why we called (non-modal)."""
@@ -457,12 +466,9 @@ class CallerCardApp:
         from desktop.qt.wrap_up import WrapUpResult
 
         assert isinstance(result, WrapUpResult)
-        try:
-            self.store.save_wrap_up(
-                result.attempt_id, result.outcome, result.message, result.reason
-            )
-        except StoreError as exc:
-            self.report_problem(f"The wrap-up was not saved: {exc}")
+        self.writes.submit(
+            SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason)
+        )
 
     def end_call(self, call_key: str, caller_id: str) -> None:
         """The call is over: its card goes (traced, so hooks can be checked from outside)."""

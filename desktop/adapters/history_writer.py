@@ -1,0 +1,195 @@
+"""The app's call-history writes, on a thread of their own, and never lost.
+
+An import holds the contact database's write lock for the whole file (its all-or-nothing
+promise), tens of seconds for a big one. A call recorded from the GUI thread meanwhile held
+that thread for the busy timeout and then failed, and the call was gone. So every write the
+ring path makes (a call into the history, a call log's position, a wrap-up) is a job for this
+writer: one thread with its own connection, jobs done in the order they came. A job that
+finds the database locked waits and is tried again for as long as it takes; while jobs wait
+they are kept in a journal on disk (write_journal.py), so a quit or a crash loses none of
+them: the next start replays the journal before anything new. The lookups that make a card
+stay on the GUI thread: in WAL mode a writer never blocks a reader.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.adapters.call_history import CallHistory, Recorded
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import Store, StoreError
+from desktop.adapters.write_journal import Job, RecordCall, SavePosition, SaveWrapUp, WriteJournal
+from desktop.core.events import CallEvent
+
+log = logging.getLogger(__name__)
+
+# How long SQLite itself waits for the lock before a job counts as waiting: short, so the
+# thread stays free to journal what queues up behind it and to hear that the app is quitting.
+BUSY_TIMEOUT_MS = 200
+RETRY_FIRST_S = 0.05
+RETRY_MAX_S = 1.0
+CLOSE_WAIT_S = 2.0  # at quit, how long waiting jobs are still tried before they are journaled
+
+
+@dataclass(frozen=True)
+class CallWritten:
+    """What became of a call event: recorded (None when it changed nothing, such as a ring),
+    or why it could not be (a locked database is never a reason: that waits)."""
+
+    event: CallEvent
+    recorded: Recorded | None
+    replayed: bool = False  # from an earlier session's journal: history only, never a window
+    error: str = ""
+
+
+@dataclass
+class _Pending:
+    job: Job
+    replayed: bool  # from the journal of an earlier session: history only, never a window
+    journaled: bool
+
+
+class HistoryWriter:
+    """``submit`` from any thread. Each call that was recorded or failed is reported through
+    ``on_written``, other problems through ``on_problem``, both called on the writer's
+    thread."""
+
+    def __init__(
+        self,
+        database: Path,
+        journal: Path,
+        lookup: CallerLookup,
+        on_written: Callable[[CallWritten], None],
+        on_problem: Callable[[str], None],
+    ) -> None:
+        self._store = Store.open(database)
+        self._store.connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.history = CallHistory(self._store, lookup)
+        self._journal = WriteJournal(journal)
+        self._on_written = on_written
+        self._on_problem = on_problem
+        self._cond = threading.Condition()
+        self._backlog: deque[_Pending] = deque(
+            _Pending(job, replayed=True, journaled=True) for job in self._journal.read()
+        )
+        self._journal_dirty = bool(self._backlog)  # the journal holds jobs
+        self._flush_wanted = False  # the call log positions held in memory, at quit
+        self._closing_by: float | None = None  # monotonic deadline once close() was called
+        if self._backlog:
+            log.info("replaying %d history writes left waiting last time", len(self._backlog))
+        self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Job) -> None:
+        with self._cond:
+            self._backlog.append(_Pending(job, replayed=False, journaled=False))
+            self._cond.notify()
+
+    def close(self, wait_s: float = CLOSE_WAIT_S) -> None:
+        """Finish what is queued, trying for at most ``wait_s`` while the database is locked;
+        what is still waiting then stays in the journal for the next start."""
+        with self._cond:
+            self._flush_wanted = True
+            self._closing_by = time.monotonic() + wait_s
+            self._cond.notify()
+        self._thread.join()
+        self._store.close()
+
+    # -- the writer's thread ------------------------------------------------------------
+
+    def _run(self) -> None:
+        pause = RETRY_FIRST_S
+        while True:
+            with self._cond:
+                while not self._backlog and not self._flush_wanted and self._closing_by is None:
+                    self._cond.wait()
+                if not self._backlog and not self._flush_wanted:
+                    return  # closing, nothing left
+                item = self._backlog[0] if self._backlog else None
+            if self._attempt(item):
+                pause = RETRY_FIRST_S
+                with self._cond:
+                    if item is None:
+                        self._flush_wanted = False
+                    else:
+                        self._backlog.popleft()
+                    if not self._backlog and self._journal_dirty:
+                        self._journal.clear()
+                        self._journal_dirty = False
+                continue
+            # Locked: keep everything waiting on disk, then wait a little and try again.
+            self._journal_backlog()
+            with self._cond:
+                closing_by = self._closing_by
+                if closing_by is not None and time.monotonic() >= closing_by:
+                    log.warning("quitting with %d history writes waiting for the database; "
+                                "they are kept for the next start", len(self._backlog))
+                    return
+                self._cond.wait(pause)
+            pause = min(pause * 2, RETRY_MAX_S)
+
+    def _attempt(self, item: _Pending | None) -> bool:
+        """Do one job (None: write the positions); False when the database was locked."""
+        try:
+            if item is None:
+                self.history.flush()
+            else:
+                self._do(item)
+        except (StoreError, sqlite3.Error) as exc:
+            if _is_locked(exc):
+                return False
+            self._report(item, exc)
+        except Exception as exc:  # a bug in one job must not stop every later one
+            log.exception("history write failed")
+            self._report(item, exc)
+        return True
+
+    def _do(self, item: _Pending) -> None:
+        job = item.job
+        if isinstance(job, RecordCall):
+            recorded = self.history.record(job.event)
+            if recorded is not None:
+                self._on_written(CallWritten(job.event, recorded, item.replayed))
+        elif isinstance(job, SaveWrapUp):
+            self._store.save_wrap_up(job.attempt_id, job.outcome, job.message, job.reason)
+        elif isinstance(job, SavePosition):
+            self.history.remember_position(job.origin, job.cursor)
+
+    def _report(self, item: _Pending | None, exc: Exception) -> None:
+        job = item.job if item is not None else None
+        if isinstance(job, RecordCall):
+            self._on_written(CallWritten(job.event, None, item is not None and item.replayed,
+                                         str(exc)))  # fmt: skip
+        elif isinstance(job, SaveWrapUp):
+            self._on_problem(f"The wrap-up was not saved: {exc}")
+        else:
+            log.warning("call log positions not saved: %s", exc)
+
+    def _journal_backlog(self) -> None:
+        with self._cond:
+            fresh = [p for p in self._backlog if not p.journaled]
+            for pending in fresh:
+                pending.journaled = True
+        if fresh:
+            self._journal_dirty = True
+            try:
+                self._journal.append([p.job for p in fresh])
+            except OSError as exc:
+                log.warning("%s: waiting history writes not kept on disk (%s)",
+                            self._journal.path, exc)  # fmt: skip
+            else:
+                log.info("database locked by another program: %d history writes wait (%s)",
+                         len(fresh), self._journal.path)  # fmt: skip
+
+
+def _is_locked(exc: BaseException) -> bool:
+    cause = exc.__cause__ if isinstance(exc, StoreError) else exc
+    text = str(cause)
+    return isinstance(cause, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
