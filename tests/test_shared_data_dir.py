@@ -173,7 +173,10 @@ def test_everything_at_once_leaves_exact_counts_and_a_whole_database(
     from concurrent.futures import ThreadPoolExecutor
 
     data = tmp_path / "data"
-    (tmp_path / "book.csv").write_text(BOOK, encoding="utf-8")
+    rings = [f"+1213555{4000 + i:04d}" for i in range(12)]
+    (tmp_path / "book.csv").write_text(BOOK + "".join(
+        f"Ringing Person {i},Ring Co,{number}\n" for i, number in enumerate(rings)
+    ), encoding="utf-8")  # fmt: skip
     cli(data, "import", str(tmp_path / "book.csv"))
     files = []
     for n, area in enumerate(("646", "718", "917", "332")):
@@ -184,7 +187,6 @@ def test_everything_at_once_leaves_exact_counts_and_a_whole_database(
         files.append(path)
     phone = Phone(tmp_path / "phone" / "microsip.ini")
     missed = [f"+1312555{2000 + i:04d}" for i in range(8)]
-    rings = [f"+1646555{3000 + i:04d}" for i in range(12)]
     app = AppOnDesktop(tmp_path, data, phone.ini, desktop_with_wm)
     try:
         mark = len(app.records())
@@ -218,16 +220,19 @@ def test_everything_at_once_leaves_exact_counts_and_a_whole_database(
         app.window_state("done", mark)
         app.wait_for(lambda r: r["stage"] == "recorded" and r["caller_id"] == missed[-1],
                      "the last missed call", after=mark, timeout=60)  # fmt: skip
-        matched = [r for r in app.records()[mark:] if r["stage"] == "matched"]
+        hooked = [r for r in app.records()[mark:] if r["stage"] == "read" and r["source"] == "test"]
+        matched = {r["caller_id"]: r["match"] for r in app.records()[mark:]
+                   if r["stage"] == "matched"}  # fmt: skip
     finally:
         stderr = app.terminate()
     assert app.proc is not None and app.proc.returncode == 0, stderr
     assert not [r for r in app.records() if r["stage"] == "record_failed"]
-    assert sorted(r["caller_id"] for r in matched) == sorted(rings), "every hook ring once"
+    assert sorted(r["caller_id"] for r in hooked) == sorted(rings), "every hook ring once"
+    assert all(matched[number] == "exact" for number in rings), matched
     with sqlite3.connect(data / "callercard.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         db.execute("INSERT INTO contact_search(contact_search) VALUES ('integrity-check')")
         db.execute("INSERT INTO number_search(number_search) VALUES ('integrity-check')")
-        assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 2 + 4 * 2000
+        assert db.execute("SELECT count(*) FROM contacts").fetchone()[0] == 2 + 12 + 4 * 2000
     calls = json.loads(cli(data, "calls", "--missed", "--json").stdout)["calls"]
     assert sorted(c["number"] for c in calls) == sorted(missed), "each missed call once"
