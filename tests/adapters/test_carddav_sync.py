@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import socket
 import sqlite3
+import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ import pytest
 from desktop import cli
 from desktop.adapters import secrets as secrets_module
 from desktop.adapters.directories import mirror
+from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.directories.carddav import MULTIGET_BATCH
 from desktop.adapters.directories.dav_http import DavError
 from desktop.adapters.directories.syncing import find_collection, sync_directory
@@ -331,3 +335,58 @@ def test_an_unreachable_server_adds_nothing(tmp_path: Path) -> None:
                                      "refused (is the server running?)")  # fmt: skip
     listed = json.loads(cc("directory", "list", "--json", data_dir=data, check=True).stdout)
     assert listed == {"directories": []}
+
+
+# -- in the background ------------------------------------------------------------------------
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting for {what} after {seconds:g} s")
+        time.sleep(0.05)
+
+
+def test_the_background_loop_syncs_reports_an_outage_once_and_recovers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="desktop.adapters.directories.background")
+    server = Radicale(tmp_path / "server").start()
+    database = tmp_path / "data" / "callercard.sqlite3"
+    store = Store.open(database)
+    problems: list[str] = []
+    loop = None
+    try:
+        url = server.make_book("/team/book/", [DANA])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        loop = DirectorySyncLoop(database, lambda: "US", problems.append, interval=0.1,
+                                 first_delay=0.0, max_backoff=0.4)  # fmt: skip
+        threads_before = threading.active_count()
+        loop.start()
+        assert threading.active_count() == threads_before + 1
+        wait_for(lambda: store.count_contacts() == 1, "the first sync")
+
+        server.put("/team/book/lee.vcf", vcard("lee", "Lee Park", "TEL:+1 646 555 0123"))
+        wait_for(lambda: store.count_contacts() == 2, "the timer's next sync")
+
+        server.stop()
+        # Several rounds fail while the server is down; the person hears of it once.
+        wait_for(lambda: "(failure 3)" in caplog.text, "three failed syncs")
+        assert len(problems) == 1
+        assert problems[0].startswith("Team directory team: http://127.0.0.1:")
+        assert "connection refused" in problems[0] and "try again later" in problems[0]
+        assert store.count_contacts() == 2
+        assert "connection refused" in mirror.directories(store)[0].last_error
+
+        server.start()
+        server.put("/team/book/kim.vcf", vcard("kim", "Kim Ode", "TEL:+1 646 555 0124"))
+        loop.sync_now()
+        wait_for(lambda: store.count_contacts() == 3, "the sync after the outage")
+        assert mirror.directories(store)[0].last_error == ""
+        assert len(problems) == 1
+    finally:
+        if loop is not None:
+            loop.stop()
+        store.close()
+        server.stop()

@@ -9,6 +9,7 @@ rep keeps (why we called, referral, next step, opener, call history) alone.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 
 from desktop.adapters.store import NewContact, Store, StoreError
 from desktop.core.import_mapping import ContactDraft
+
+log = logging.getLogger(__name__)
 
 LOCAL_SOURCE = "local"
 _CARD_FIELDS = ("name", "title", "company", "email", "notes")
@@ -111,10 +114,14 @@ def known_cards(store: Store, directory_id: int) -> dict[str, str]:
 
 
 def record_error(store: Store, directory_id: int, message: str) -> None:
-    """Remember why the last sync failed (the mirror itself stays as it was)."""
-    store.connection.execute(
-        "UPDATE directories SET last_error = ? WHERE id = ?", (message, directory_id)
-    )
+    """Remember why the last sync failed (the mirror itself stays as it was). Best effort: a
+    busy database must not hide the sync's own error."""
+    try:
+        store.connection.execute(
+            "UPDATE directories SET last_error = ? WHERE id = ?", (message, directory_id)
+        )
+    except sqlite3.Error as exc:
+        log.warning("directory %d: last error not saved (%s)", directory_id, exc)
 
 
 def contact_sources(store: Store, contact_ids: Iterable[int]) -> dict[int, str]:
