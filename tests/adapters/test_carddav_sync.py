@@ -21,9 +21,8 @@ from desktop import cli
 from desktop.adapters import secrets as secrets_module
 from desktop.adapters.directories import mirror
 from desktop.adapters.directories.background import DirectorySyncLoop
-from desktop.adapters.directories.carddav import MULTIGET_BATCH
 from desktop.adapters.directories.dav_http import DavError
-from desktop.adapters.directories.syncing import find_collection, sync_directory
+from desktop.adapters.directories.syncing import find_collection, read_cards, sync_directory
 from desktop.adapters.secrets import MemoryKeyring
 from desktop.adapters.store import Store
 from desktop.core.numbers import NumberPolicy
@@ -131,6 +130,11 @@ def test_server_side_edits_deletes_and_adds_arrive_incrementally(
 
     again = cc("directory", "sync", "--region", "US", data_dir=data)
     assert "team: 0 added, 0 changed, 0 removed (incremental" in again.stdout
+    # Search covers the mirror too, first sync (indexed in bulk) and later ones alike.
+    for query, found in (("okafor", "Dana Reyes-Okafor"), ("lee park", "Lee Park"),
+                         ("bo li", "Bo Li"), ("mia", None)):  # fmt: skip
+        hits = json.loads(cc("search", query, "--json", data_dir=data, check=True).stdout)
+        assert [h["name"] for h in hits["results"]] == ([found] if found else []), query
 
 
 @pytest.mark.parametrize("how", ["expired", "garbage"])
@@ -255,10 +259,9 @@ def test_a_server_stopped_mid_sync_leaves_nothing_half_applied(tmp_path: Path) -
         before = mirror_state(store)
         assert len(before) == 2
 
-        # The book replaced in one PUT: Dana gone, Mia as she was, 260 new cards, whose
-        # fetch takes two multiget batches; the server dies after the first.
-        assert MULTIGET_BATCH < 260
-        many = [vcard(f"p{i}", f"Prospect {i}", f"TEL:+1 646 555 {i:04d}") for i in range(260)]
+        # The book replaced in one PUT: Dana gone, Mia as she was, 30 new cards, fetched in
+        # multiget batches of 10; the server dies after the first.
+        many = [vcard(f"p{i}", f"Prospect {i}", f"TEL:+1 646 555 {i:04d}") for i in range(30)]
         status, _ = server.request("PUT", "/team/book/", "".join([MIA, *many]).encode(),
                                    headers={"Content-Type": "text/vcard"})  # fmt: skip
         assert status in (201, 204)
@@ -270,7 +273,7 @@ def test_a_server_stopped_mid_sync_leaves_nothing_half_applied(tmp_path: Path) -
         target = mirror.directory(store, "team")
         assert target is not None
         with pytest.raises(DavError, match="connection refused"):
-            sync_directory(store, target, "", policy, progress=stop_after_first_batch)
+            sync_directory(store, target, "", policy, progress=stop_after_first_batch, batch=10)
         assert mirror_state(store) == before
         assert store.count_contacts() == 2
         target = mirror.directory(store, "team")
@@ -278,8 +281,8 @@ def test_a_server_stopped_mid_sync_leaves_nothing_half_applied(tmp_path: Path) -
 
         server.start()
         report = sync_directory(store, target, "", policy)
-        assert (report.counts.added, report.counts.removed) == (260, 1)
-        assert store.count_contacts() == 261
+        assert (report.counts.added, report.counts.removed) == (30, 1)
+        assert store.count_contacts() == 31
         store.close()
     finally:
         server.stop()
@@ -390,3 +393,19 @@ def test_the_background_loop_syncs_reports_an_outage_once_and_recovers(
             loop.stop()
         store.close()
         server.stop()
+
+
+def test_a_big_book_is_read_card_by_card_like_a_vcf_file() -> None:
+    """Past 500 cards the importer's worker processes read them; every card still comes back
+    under its own href, and one that cannot be read says why."""
+    texts = {f"/b/p{i}.vcf": (f'"e{i}"', vcard(f"p{i}", f"Prospect {i}", f"TEL:+1 646 555 {i:04d}"))
+             for i in range(700)}  # fmt: skip
+    texts["/b/empty.vcf"] = ('"x"', "BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n")
+    texts["/b/junk.vcf"] = ('"y"', "this is not a vCard")
+    read = read_cards(texts, NumberPolicy("US"))
+    assert read["/b/empty.vcf"] == ('"x"', "an empty card")
+    assert read["/b/junk.vcf"] == ('"y"', "no BEGIN:VCARD … END:VCARD")
+    for i in (0, 499, 500, 699):
+        etag, row = read[f"/b/p{i}.vcf"]
+        assert etag == f'"e{i}"' and not isinstance(row, str)
+        assert row.name == f"Prospect {i}" and row.numbers[0][1] == f"+1646555{i:04d}"

@@ -3,11 +3,12 @@
 Nothing here touches the store: `fetch_changes` returns every card that changed and every href
 that went, so the caller can apply the whole result in one transaction or not at all.
 
-Listing: `sync-collection` (RFC 6578) with the stored token. A server that lacks the report, or
-says the token is no longer valid (`valid-sync-token`), is listed with a `PROPFIND Depth: 1` of
-ETags instead, as vdirsyncer does; the collection's `sync-token` property read in that same
-PROPFIND lets the next sync be incremental again. Cards are fetched with
-`addressbook-multiget` in batches.
+Listing: `sync-collection` (RFC 6578) with the stored token, asking for the cards' text too, so
+a first sync is one request (an answer over the size cap is asked again for ETags alone). A
+server that lacks the report, or says the token is no longer valid (`valid-sync-token`), is
+listed with a `PROPFIND Depth: 1` of ETags instead, as vdirsyncer does; the collection's
+`sync-token` property read in that same PROPFIND lets the next sync be incremental again.
+Cards that came without their text are fetched with `addressbook-multiget` in batches.
 
 XML is parsed with ElementTree: it never resolves external entities, and the expat it ships
 (2.4.1 and later) refuses entity-expansion bombs; the HTTP client caps the size besides.
@@ -21,7 +22,13 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
-from desktop.adapters.directories.dav_http import DavClient, DavError, DavResponse, short_url
+from desktop.adapters.directories.dav_http import (
+    DavClient,
+    DavError,
+    DavResponse,
+    DavTooLarge,
+    short_url,
+)
 
 DAV = "DAV:"
 CARDDAV = "urn:ietf:params:xml:ns:carddav"
@@ -136,30 +143,40 @@ def fetch_changes(
     token: str,
     known: Mapping[str, str],
     progress: Progress | None = None,
+    *,
+    batch: int = MULTIGET_BATCH,
 ) -> Changes:
     """Everything that changed since `token` (all of it without one). `known` maps the hrefs
     mirrored now (keys as in Changes) to their ETags."""
     try:
-        changes, wanted = _sync_collection(client, collection, token, known)
+        try:
+            changes, wanted = _sync_collection(client, collection, token, known, with_data=True)
+        except DavTooLarge:
+            # Cards with photos, say: list the ETags alone and fetch the cards in batches.
+            changes, wanted = _sync_collection(client, collection, token, known, with_data=False)
     except _TokenRefused:
         changes, wanted = _propfind_listing(client, collection, known)
-    _multiget(client, collection, wanted, changes, progress)
+    _multiget(client, collection, wanted, changes, progress, batch)
     return changes
 
 
 def _sync_collection(
-    client: DavClient, collection: str, token: str, known: Mapping[str, str]
+    client: DavClient, collection: str, token: str, known: Mapping[str, str], *, with_data: bool
 ) -> tuple[Changes, dict[str, str]]:
+    """The changes since `token`; `with_data` asks for the cards' text in the same answer
+    (one request for a whole first sync), and what comes without it is left to multiget."""
     full = not token
     changes = Changes(token=token, method="sync-collection" if full else "incremental")
     listed: dict[str, str] = {}
     wanted: dict[str, str] = {}  # key -> href as the server wrote it
+    data = "<c:address-data/>" if with_data else ""
     for _ in range(MAX_SYNC_ROUNDS):
         body = (
             '<?xml version="1.0" encoding="utf-8"?>'
-            f'<d:sync-collection xmlns:d="{DAV}">'
+            f'<d:sync-collection xmlns:d="{DAV}" xmlns:c="{CARDDAV}">'
             f"<d:sync-token>{escape(changes.token)}</d:sync-token>"
-            "<d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>"
+            f"<d:sync-level>1</d:sync-level><d:prop><d:getetag/>{data}</d:prop>"
+            "</d:sync-collection>"
         )
         response = client.request("REPORT", collection, body.encode(), depth="1")
         if response.status == 404:
@@ -178,13 +195,20 @@ def _sync_collection(
                 continue
             if entry.status == 404:
                 changes.deleted.add(key)
+                changes.cards.pop(key, None)
                 wanted.pop(key, None)
                 listed.pop(key, None)
                 continue
             etag = entry.text(DAV, "getetag")
             listed[key] = etag
             changes.deleted.discard(key)
-            if not etag or known.get(key) != etag:
+            if etag and known.get(key) == etag:
+                continue
+            text = entry.text(CARDDAV, "address-data")
+            if text:
+                changes.cards[key] = (etag, text)
+                wanted.pop(key, None)
+            else:
                 wanted[key] = entry.href
         changes.token = (root.findtext(f"{{{DAV}}}sync-token") or "").strip()
         if not truncated:
@@ -225,11 +249,12 @@ def _multiget(
     wanted: Mapping[str, str],
     changes: Changes,
     progress: Progress | None,
+    size: int,
 ) -> None:
     keys = sorted(wanted)
     done = 0
-    for start in range(0, len(keys), MULTIGET_BATCH):
-        batch = keys[start : start + MULTIGET_BATCH]
+    for start in range(0, len(keys), size):
+        batch = keys[start : start + size]
         hrefs = "".join(f"<d:href>{escape(wanted[k])}</d:href>" for k in batch)
         body = (
             '<?xml version="1.0" encoding="utf-8"?>'

@@ -27,6 +27,10 @@ class DavError(Exception):
     """One line for the user: which server, and what went wrong."""
 
 
+class DavTooLarge(DavError):
+    """The answer was over the size cap (and was not read to its end)."""
+
+
 @dataclass(frozen=True)
 class DavResponse:
     status: int
@@ -184,7 +188,7 @@ class DavClient:
                    f"{self.max_body // (1024 * 1024)} MB; refused")  # fmt: skip
         length = response.getheader("Content-Length")
         if length and length.isdigit() and int(length) > self.max_body:
-            raise DavError(too_big)
+            raise DavTooLarge(too_big)
         # A server that drips bytes slowly would never trip the socket timeout.
         deadline = time.monotonic() + self.timeout * 6
         chunks: list[bytes] = []
@@ -192,7 +196,7 @@ class DavClient:
         while chunk := response.read(64 * 1024):
             total += len(chunk)
             if total > self.max_body:
-                raise DavError(too_big)
+                raise DavTooLarge(too_big)
             if time.monotonic() > deadline:
                 raise DavError(f"{short_url(url)}: the answer did not finish within "
                                f"{self.timeout * 6:g} s")  # fmt: skip

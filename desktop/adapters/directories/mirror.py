@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from desktop.adapters.store import NewContact, Store, StoreError
-from desktop.core.import_mapping import ContactDraft
+from desktop.core.import_match import ContactRow
+from desktop.core.models import CONTACT_FIELDS, StoredNumber
 
 log = logging.getLogger(__name__)
 
@@ -144,14 +146,14 @@ def apply_changes(
     store: Store,
     target: Directory,
     token: str,
-    cards: Mapping[str, tuple[str, ContactDraft | None]],
-    deleted: Iterable[str],
+    cards: Mapping[str, tuple[str, ContactRow | None]],
+    deleted: Collection[str],
 ) -> MirrorCounts:
     """One sync's result in one transaction: cards by href (ETag, and the contact it reads as,
     or None when it could not be read), hrefs gone, the token to start from next time."""
     conn = store.connection
     added = changed = removed = unreadable = 0
-    with store.transaction():
+    with store.transaction(), _bulk_index(store, target.id, deleted):
         row = conn.execute(
             "SELECT sync_token FROM directories WHERE id = ?", (target.id,)
         ).fetchone()
@@ -196,6 +198,21 @@ def apply_changes(
     return MirrorCounts(added, changed, removed, unreadable)
 
 
+def _bulk_index(
+    store: Store, directory_id: int, deleted: Collection[str]
+) -> AbstractContextManager[None]:
+    """A first sync only adds: its contacts are indexed for search in one statement at the
+    end, as a bulk import's are. Not when anything is deleted or replaced: a row added after
+    the newest row was deleted would take that row's id, below the deferral's mark, and never
+    be indexed."""
+    mirrored = store.connection.execute(
+        "SELECT 1 FROM directory_cards WHERE directory_id = ? LIMIT 1", (directory_id,)
+    ).fetchone()
+    if mirrored is None and not deleted:
+        return store.deferred_search_index()
+    return nullcontext()
+
+
 def _card_contact(conn: sqlite3.Connection, directory_id: int, href: str) -> int | None:
     row = conn.execute(
         "SELECT contact_id FROM directory_cards WHERE directory_id = ? AND href = ?",
@@ -210,21 +227,28 @@ def _forget_contact(conn: sqlite3.Connection, contact_id: int) -> None:
     conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
 
 
-def _new_contact(draft: ContactDraft) -> NewContact:
+def _card_values(row: ContactRow) -> dict[str, str]:
+    values = dict(zip(CONTACT_FIELDS, row.fields, strict=True))
+    return {name: values[name] for name in _CARD_FIELDS}
+
+
+def _new_contact(row: ContactRow) -> NewContact:
+    v = _card_values(row)
     return NewContact(
-        name=draft.name, title=draft.title, company=draft.company, email=draft.email,
-        notes=draft.notes, numbers=tuple(draft.numbers),
+        name=v["name"], title=v["title"], company=v["company"], email=v["email"],
+        notes=v["notes"], numbers=tuple(StoredNumber(*n) for n in row.numbers),
     )  # fmt: skip
 
 
-def _update_contact(store: Store, contact_id: int, draft: ContactDraft) -> None:
-    assignments = ", ".join(f"{name} = ?" for name in _CARD_FIELDS)
+def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
+    values = _card_values(row)
+    assignments = ", ".join(f"{name} = ?" for name in values)
     store.connection.execute(
         f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
-        (*(getattr(draft, n) for n in _CARD_FIELDS), int(time.time()), contact_id),
+        (*values.values(), int(time.time()), contact_id),
     )
     store.connection.execute("DELETE FROM phone_numbers WHERE contact_id = ?", (contact_id,))
-    store.add_numbers(contact_id, draft.numbers)
+    store.add_numbers(contact_id, [StoredNumber(*n) for n in row.numbers])
 
 
 def _directory(row: tuple[object, ...]) -> Directory:
