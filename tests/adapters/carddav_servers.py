@@ -75,25 +75,11 @@ class Radicale:
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         log.close()
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    text = (self.root / "radicale.log").read_text(errors="replace")
-                    pytest.fail(f"Radicale did not start: {text[-2000:]}")
-                time.sleep(0.05)
+        _wait_for_port(self.port, self.proc, self.root / "radicale.log", "Radicale")
+        return self
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        _stop(self.proc)
 
     def request(
         self, method: str, path: str, body: bytes = b"", *, user: str = "",
@@ -105,13 +91,7 @@ class Radicale:
         if user and self.users:
             token = base64.b64encode(f"{user}:{self.users[user]}".encode()).decode()
             sent["Authorization"] = f"Basic {token}"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body or None, headers=sent)
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
+        return _request(self.port, method, path, body, sent)
 
     def make_book(self, path: str, cards: list[str], *, user: str = "") -> str:
         """An address book at `path` ("/team/book/") holding `cards`, uploaded with one PUT of
@@ -142,6 +122,76 @@ class Radicale:
 
         cache = self.storage / "collection-root" / path.strip("/") / ".Radicale.cache"
         shutil.rmtree(cache / "sync-token")
+
+
+class Xandikos:
+    """Xandikos from PyPI (single user, no auth) with its default principal and address book
+    at /user/contacts/addressbook/."""
+
+    BOOK = "/user/contacts/addressbook/"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Xandikos:
+        self.root.mkdir(parents=True, exist_ok=True)
+        log = (self.root / "xandikos.log").open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "xandikos", "-d", str(self.root / "data"), "-l", "127.0.0.1",
+             "-p", str(self.port), "--defaults"],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        log.close()
+        _wait_for_port(self.port, self.proc, self.root / "xandikos.log", "Xandikos")
+        return self
+
+    def stop(self) -> None:
+        _stop(self.proc)
+
+    def put(self, name: str, card: str) -> None:
+        status = _request(self.port, "PUT", self.BOOK + name, card.encode(),
+                          {"Content-Type": "text/vcard"})[0]  # fmt: skip
+        assert status in (201, 204), status
+
+    def delete(self, name: str) -> None:
+        assert _request(self.port, "DELETE", self.BOOK + name)[0] in (200, 204)
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, what: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.05)
+
+
+def _stop(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _request(
+    port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body or None, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
 
 
 class MisbehavingProxy:

@@ -26,7 +26,13 @@ from desktop.adapters.directories.syncing import find_collection, read_cards, sy
 from desktop.adapters.secrets import MemoryKeyring
 from desktop.adapters.store import Store
 from desktop.core.numbers import NumberPolicy
-from tests.adapters.carddav_servers import MisbehavingProxy, Radicale, running_radicale, vcard
+from tests.adapters.carddav_servers import (
+    MisbehavingProxy,
+    Radicale,
+    Xandikos,
+    running_radicale,
+    vcard,
+)
 from tests.test_cli import cc
 
 DANA = vcard("dana", "Dana Reyes", "ORG:Acme Freight", "TITLE:Buyer",
@@ -160,6 +166,38 @@ def test_a_token_the_server_refuses_falls_back_to_listing_etags(
     radicale.put(book + "lee.vcf", vcard("lee", "Lee Park", "TEL:+1 646 555 0123"))
     after = cc("directory", "sync", "--region", "US", data_dir=data)
     assert "team: 1 added, 0 changed, 0 removed (incremental" in after.stdout
+
+
+def test_xandikos_is_found_from_its_base_url_and_synced_incrementally(tmp_path: Path) -> None:
+    server = Xandikos(tmp_path / "xandikos").start()
+    try:
+        for name, card in (("dana.vcf", DANA), ("bo.vcf", BO), ("mia.vcf", MIA)):
+            server.put(name, card)
+        data = tmp_path / "data"
+        result = cc("directory", "add", "carddav", server.base + "/", "--name", "x",
+                    "--region", "US", data_dir=data)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert f"added x: {server.base}{Xandikos.BOOK}" in result.stdout
+        assert "x: 3 added, 0 changed, 0 removed (sync-collection" in result.stdout
+        assert names(lookup(data, "+442079460958")) == [("Bo Li", "x")]
+
+        server.put("dana.vcf", vcard("dana", "Dana Reyes-Okafor", "TEL:+1 415 555 0101"))
+        server.delete("mia.vcf")
+        server.put("lee.vcf", vcard("lee", "Lee Park", "TEL:+1 646 555 0123"))
+        result = cc("directory", "sync", "--region", "US", data_dir=data)
+        assert "x: 1 added, 1 changed, 1 removed (incremental" in result.stdout, result.stderr
+        assert names(lookup(data, "+14155550101")) == [("Dana Reyes-Okafor", "x")]
+        assert names(lookup(data, "+12125550199")) == []
+
+        with sqlite3.connect(data / "callercard.sqlite3") as conn:
+            conn.execute("UPDATE directories SET sync_token = 'not-a-token'")
+        server.delete("lee.vcf")
+        result = cc("directory", "sync", "--region", "US", data_dir=data)
+        assert "x: 0 added, 0 changed, 1 removed (propfind" in result.stdout, result.stderr
+        result = cc("directory", "sync", "--region", "US", data_dir=data)
+        assert "x: 0 added, 0 changed, 0 removed (incremental" in result.stdout
+    finally:
+        server.stop()
 
 
 # -- passwords ------------------------------------------------------------------------------
@@ -396,13 +434,13 @@ def test_the_background_loop_syncs_reports_an_outage_once_and_recovers(
 
 
 def test_a_big_book_is_read_card_by_card_like_a_vcf_file() -> None:
-    """Past 500 cards the importer's worker processes read them; every card still comes back
-    under its own href, and one that cannot be read says why."""
+    """A big book is read by the importer's worker processes, 500 cards a chunk; every card
+    still comes back under its own href, and one that cannot be read says why."""
     texts = {f"/b/p{i}.vcf": (f'"e{i}"', vcard(f"p{i}", f"Prospect {i}", f"TEL:+1 646 555 {i:04d}"))
              for i in range(700)}  # fmt: skip
     texts["/b/empty.vcf"] = ('"x"', "BEGIN:VCARD\r\nVERSION:3.0\r\nEND:VCARD\r\n")
     texts["/b/junk.vcf"] = ('"y"', "this is not a vCard")
-    read = read_cards(texts, NumberPolicy("US"))
+    read = read_cards(texts, NumberPolicy("US"), workers=2)
     assert read["/b/empty.vcf"] == ('"x"', "an empty card")
     assert read["/b/junk.vcf"] == ('"y"', "no BEGIN:VCARD … END:VCARD")
     for i in (0, 499, 500, 699):

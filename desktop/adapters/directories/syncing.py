@@ -28,9 +28,11 @@ from desktop.core.import_match import ContactRow
 from desktop.core.numbers import NumberPolicy
 
 # As the importer does for a .vcf file: vobject is most of a sync's own time, so a big book is
-# read by worker processes, chunk by chunk.
+# read by worker processes, chunk by chunk. Starting them costs about what reading a thousand
+# cards does, so smaller syncs stay in this process.
 CHUNK_CARDS = 500
 WORKERS = 2
+WORKERS_FROM = 2000
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,11 @@ def sync_directory(
 
 
 def read_cards(
-    texts: dict[str, tuple[str, str]], policy: NumberPolicy
+    texts: dict[str, tuple[str, str]], policy: NumberPolicy, workers: int | None = None
 ) -> dict[str, tuple[str, ContactRow | str]]:
     """Each card's text (href -> ETag, text) read as the importer reads a .vcf file: the
-    contact, or why it could not be read."""
+    contact, or why it could not be read. `workers`: processes to read with (None: WORKERS
+    from WORKERS_FROM cards on)."""
     out: dict[str, tuple[str, ContactRow | str]] = {}
     hrefs = list(texts)
     blocks: list[CardBlock] = []
@@ -115,7 +118,9 @@ def read_cards(
         else:
             out[href] = (etag, shape[0].message if shape else "no BEGIN:VCARD … END:VCARD")
     chunks = (blocks[k : k + CHUNK_CARDS] for k in range(0, len(blocks), CHUNK_CARDS))
-    with RowWorkers(WORKERS if len(blocks) > CHUNK_CARDS else 0, policy) as pool:
+    if workers is None:
+        workers = WORKERS if len(blocks) >= WORKERS_FROM else 0
+    with RowWorkers(workers, policy) as pool:
         for block, outcome in pool.cards(chunks):
             href = hrefs[block.line]
             read: ContactRow | str
