@@ -9,6 +9,8 @@ import json
 import logging
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -33,6 +35,7 @@ from tests.adapters.carddav_servers import (
     running_radicale,
     vcard,
 )
+from tests.conftest import python_env
 from tests.test_cli import cc
 
 DANA = vcard("dana", "Dana Reyes", "ORG:Acme Freight", "TITLE:Buyer",
@@ -447,3 +450,23 @@ def test_a_big_book_is_read_card_by_card_like_a_vcf_file() -> None:
         etag, row = read[f"/b/p{i}.vcf"]
         assert etag == f'"e{i}"' and not isinstance(row, str)
         assert row.name == f"Prospect {i}" and row.numbers[0][1] == f"+1646555{i:04d}"
+
+
+def test_without_a_secure_keychain_a_password_is_refused_not_written_down(
+    radicale: Radicale, book: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "directory", "add", "carddav", radicale.base + book,
+         "--user", "dana", "--password-stdin", "--data-dir", str(data)],
+        input="hunter2-secret\n", capture_output=True, text=True, timeout=60,
+        env=python_env(PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring"),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("callercard: No secure store for secrets (keyring is set to")
+    assert "never writes them to a plain file" in result.stderr
+    listed = json.loads(cc("directory", "list", "--json", data_dir=data, check=True).stdout)
+    assert listed == {"directories": []}
+    for path in data.rglob("*"):
+        if path.is_file():
+            assert b"hunter2-secret" not in path.read_bytes(), path
