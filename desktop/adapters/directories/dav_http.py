@@ -150,9 +150,13 @@ class DavClient:
                 raise DavError(
                     f"{short_url(url)}: connection refused (is the server running?)"
                 ) from exc
-            except (OSError, http.client.HTTPException) as exc:
+            except http.client.HTTPException as exc:
                 self._drop(key)
-                reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+                raise DavError(f"{short_url(url)}: the server broke off its answer "
+                               f"({type(exc).__name__})") from exc  # fmt: skip
+            except OSError as exc:
+                self._drop(key)
+                reason = exc.strerror or str(exc) or type(exc).__name__
                 raise DavError(f"{short_url(url)}: cannot reach the server ({reason})") from exc
             if response.will_close:
                 self._drop(key)
