@@ -122,10 +122,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-token", action="store_true", help="replace the secret in the URLs")
     p = verbs.add_parser("quit", help="ask the running app to quit")
     _add_common(p, top=False)
+    _add_directory_parser(verbs)
     p = verbs.add_parser("secrets", help="say where CallerCard would keep passwords and tokens")
     _add_common(p, top=False)
     p.add_argument("--json", action="store_true", help="print the status as one JSON object")
     return parser
+
+
+def _add_directory_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = verbs.add_parser("directory", help="team address books (CardDAV) mirrored locally")
+    _add_common(p, top=False)
+    actions = p.add_subparsers(dest="directory_action", metavar="ACTION", required=True)
+    a = actions.add_parser("add", help="add a CardDAV address book and mirror it")
+    _add_common(a, top=False)
+    a.add_argument("kind", choices=["carddav"], help="the kind of directory")
+    a.add_argument("url", metavar="URL", help="the address book's URL, or the server's")
+    a.add_argument("--name", help="what to call it (default: from the URL)")
+    a.add_argument("--user", default="", help="the user name on the server")
+    a.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")  # fmt: skip
+    a = actions.add_parser("list", help="list the directories and when each last synced")
+    _add_common(a, top=False)
+    a.add_argument("--json", action="store_true", help="print them as one JSON object")
+    a = actions.add_parser("sync", help="bring the local mirror up to date now")
+    _add_common(a, top=False)
+    a.add_argument("name", nargs="?", metavar="NAME", help="only this directory")
+    a = actions.add_parser("remove", help="remove a directory and the contacts mirrored from it")
+    _add_common(a, top=False)
+    a.add_argument("name", metavar="NAME")
 
 
 # A frozen bundle has no `python -m`: its child processes re-run the executable with this
@@ -175,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _search(args)
         if args.verb == "calls":
             return _calls(args)
+        if args.verb == "directory":
+            return _directory(args)
         from desktop.qt.app import run_app
 
         return run_app(args)
@@ -254,17 +280,35 @@ def _import(args: argparse.Namespace) -> int:
         store.close()
 
 
+def _directory(args: argparse.Namespace) -> int:
+    from desktop.adapters.directories.cli_run import DirectoryCommandError, run_directory_command
+
+    _paths, _settings, store, region = open_context(args)
+    try:
+        return run_directory_command(args, store, region)
+    except DirectoryCommandError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        store.close()
+
+
 def _lookup(args: argparse.Namespace) -> int:
     import json
 
+    from desktop.adapters.directories.mirror import contact_sources
     from desktop.core.card import card_json
     from desktop.core.card_text import card_lines
 
     paths, settings, store, region = open_context(args)
     card = make_lookup(paths, settings, store, region).card_for(args.caller_id, args.name)
+    shown = (*card.contacts, *(candidate.contact for candidate in card.candidates))
+    sources = contact_sources(store, [contact.id for contact in shown])
     store.close()
     if args.json:
-        print(json.dumps(card_json(card), ensure_ascii=False, indent=2))
+        payload = card_json(card)
+        for entry in (*payload["contacts"], *payload["candidates"]):
+            entry["source"] = sources.get(entry["id"], "local")
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print("\n".join(card_lines(card)))
     if card.number.e164 is None and not card.number.withheld:

@@ -63,3 +63,27 @@ def test_command_line_entry_points_do_not_import_qt(module: str) -> None:
     code = f"import sys, {module}; print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+NETWORK_MODULES = ("desktop.adapters.directories.dav_http", "desktop.adapters.directories.carddav",
+                   "desktop.adapters.directories.syncing", "http.client", "ssl")  # fmt: skip
+
+
+def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
+    """A ring never waits on the network: the CLI's parser, `ring`, the lookup and the app's
+    start-up load none of the CardDAV client (the app loads http.client for a dialect's
+    xml.sax.saxutils, so only our own modules are checked there)."""
+    import os
+    import subprocess
+
+    def loaded(imports: str, names: tuple[str, ...]) -> str:
+        code = f"import sys, {imports}; print(sorted(m for m in sys.modules if m in {names!r}))"
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env=env)  # fmt: skip
+        return out.stdout.strip()
+
+    cli_path = ("desktop.cli, desktop.cli_ring, desktop.adapters.lookup, "
+                "desktop.adapters.directories.mirror; desktop.cli.build_parser()")  # fmt: skip
+    assert loaded(cli_path, NETWORK_MODULES) == "[]"
+    assert loaded("desktop.qt.app", NETWORK_MODULES[:3]) == "[]"

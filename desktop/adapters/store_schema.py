@@ -273,6 +273,30 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 5: names searchable without letters such as ø, æ, ł (see SPELLED_OUT)
     _spelled_out_migration(),
+    # 6: team directories (CardDAV address books) mirrored into contacts: each directory with
+    # its sync token, and each mirrored card (href, ETag) with the contact made from it
+    """
+    CREATE TABLE directories (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT NOT NULL UNIQUE,
+        kind           TEXT NOT NULL,
+        url            TEXT NOT NULL,
+        collection_url TEXT NOT NULL,
+        username       TEXT NOT NULL DEFAULT '',
+        sync_token     TEXT NOT NULL DEFAULT '',
+        created_at     INTEGER NOT NULL,
+        synced_at      INTEGER,
+        last_error     TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE directory_cards (
+        directory_id INTEGER NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+        href         TEXT NOT NULL,
+        etag         TEXT NOT NULL,
+        contact_id   INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+        PRIMARY KEY (directory_id, href)
+    );
+    CREATE INDEX directory_cards_contact ON directory_cards(contact_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

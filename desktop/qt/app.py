@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
+from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.instance_address import instance_address
@@ -263,6 +264,7 @@ class CallerCardApp:
         self.watcher = FileWatcher()  # one observer thread for every watched call log
         self.sources: list[CallSource] = []
         self.url_endpoint: UrlEndpoint | None = None
+        self.directory_sync: DirectorySyncLoop | None = None
         self._search_window: object | None = None
         self._call_list: object | None = None
         self._contact_views: dict[int, object] = {}  # open contact views by contact id
@@ -291,6 +293,10 @@ class CallerCardApp:
             self.paths.data_dir, self.bridge.event_from_thread, self.bridge.problem_from_thread
         )
         self.popups.warm_up()
+        self.directory_sync = DirectorySyncLoop(
+            self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread
+        )
+        self.directory_sync.start()
         self.tray.start(show_fallback=not self.background)
         self.trace.write("ready", "", t_ns=time.monotonic_ns(), started_ns=started)
         if pending is not None:
@@ -391,6 +397,8 @@ class CallerCardApp:
         self.watcher.stop()
         if self.url_endpoint is not None:
             self.url_endpoint.stop()
+        if self.directory_sync is not None:
+            self.directory_sync.stop(timeout=2.0)
         self._record_pending()
         self.writes.close()
         self.tray.hide()

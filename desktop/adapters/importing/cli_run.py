@@ -24,9 +24,10 @@ from desktop.core.numbers import NumberPolicy
 class ProgressLine:
     """"importing prospects.csv … 42%" rewritten in place, at most ten times a second."""
 
-    def __init__(self, name: str, stream: TextIO) -> None:
+    def __init__(self, name: str, stream: TextIO, verb: str = "importing") -> None:
         self.name = name
         self.stream = stream
+        self.verb = verb
         self.last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
@@ -35,7 +36,7 @@ class ProgressLine:
             return
         self.last = now
         percent = min(100, done * 100 // max(total, 1))
-        self.stream.write(f"\rimporting {self.name} … {percent}%\x1b[K")
+        self.stream.write(f"\r{self.verb} {self.name} … {percent}%\x1b[K")
         self.stream.flush()
 
     def clear(self) -> None:

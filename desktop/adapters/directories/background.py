@@ -1,0 +1,144 @@
+"""Team directories kept in sync from a thread of their own, on a timer and on demand.
+
+The thread has its own database connection, so a slow server never holds up the GUI thread or
+a ring (each sync writes in one short transaction at its end). A directory that fails is
+reported once, with its reason, and retried with a delay that doubles up to a cap; it is
+reported again only after a sync of it has succeeded. The network modules are imported by the
+thread, and only once there is a directory to sync.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.adapters.directories import mirror
+from desktop.adapters.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+INTERVAL_S = 15 * 60.0
+FIRST_DELAY_S = 10.0  # after start-up, so the first sync never competes with it
+MAX_BACKOFF_S = 4 * 3600.0
+
+
+class DirectorySyncLoop:
+    def __init__(
+        self,
+        database: Path,
+        region: Callable[[], str],
+        report_problem: Callable[[str], None],
+        *,
+        interval: float = INTERVAL_S,
+        first_delay: float = FIRST_DELAY_S,
+        max_backoff: float = MAX_BACKOFF_S,
+    ) -> None:
+        self.database = database
+        self.region = region
+        self.report_problem = report_problem
+        self.interval = interval
+        self.first_delay = first_delay
+        self.max_backoff = max_backoff
+        self._wake = threading.Event()
+        self._stopping = False
+        self._now_requested = False
+        self._failures: dict[str, int] = {}
+        self._due: dict[str, float] = {}
+        self._thread = threading.Thread(
+            target=self._run, name="callercard-directories", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def sync_now(self) -> None:
+        """Sync every directory at once, failing ones included."""
+        self._now_requested = True
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the thread to end and wait a little for it: a sync it was in the middle of is
+        abandoned with nothing written (its transaction never began)."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        if self._wake.wait(self.first_delay) and self._stopping:
+            return
+        self._wake.clear()
+        store: Store | None = None
+        try:
+            while not self._stopping:
+                if store is None:
+                    store = self._open()
+                wait = self._round(store) if store is not None else self.interval
+                self._wake.wait(wait)
+                self._wake.clear()
+        finally:
+            if store is not None:
+                store.close()
+
+    def _open(self) -> Store | None:
+        try:
+            return Store.open(self.database)
+        except StoreError as exc:
+            self._fail("", str(exc))
+            return None
+
+    def _round(self, store: Store) -> float:
+        """Syncs the directories that are due; returns the seconds until the next one is."""
+        if self._now_requested:
+            self._now_requested = False
+            self._due.clear()
+        try:
+            targets = mirror.directories(store)
+        except Exception as exc:  # a damaged or locked database: say so, try again later
+            self._fail("", str(exc))
+            return self.interval
+        if not targets:
+            return self.interval
+        from desktop.adapters.directories.dav_http import DavError
+        from desktop.adapters.directories.syncing import password_for, sync_directory
+        from desktop.adapters.secrets import SecretStore, SecretStoreError
+        from desktop.core.numbers import NumberPolicy
+
+        secrets: SecretStore | None = None
+        for target in targets:
+            if self._stopping:
+                break
+            if self._due.get(target.name, 0.0) > time.monotonic():
+                continue
+            try:
+                if target.username and secrets is None:
+                    secrets = SecretStore.open()
+                report = sync_directory(store, target, password_for(target, secrets),
+                                        NumberPolicy(self.region()))  # fmt: skip
+            except (DavError, StoreError, SecretStoreError) as exc:
+                self._fail(target.name, str(exc))
+                continue
+            except Exception as exc:  # never let the thread die quietly
+                log.exception("directory %s: sync failed", target.name)
+                self._fail(target.name, f"{type(exc).__name__}: {exc}")
+                continue
+            if self._failures.pop(target.name, 0):
+                log.info("directory %s: syncing again", target.name)
+            log.info("%s", report.summary())
+            self._due[target.name] = time.monotonic() + self.interval
+        known = {t.name for t in targets}
+        due = [at for name, at in self._due.items() if name in known]
+        return max(0.0, min(due, default=time.monotonic() + self.interval) - time.monotonic())
+
+    def _fail(self, name: str, message: str) -> None:
+        failures = self._failures.get(name, 0) + 1
+        self._failures[name] = failures
+        self._due[name] = time.monotonic() + min(self.interval * 2**failures, self.max_backoff)
+        log.warning("directory %s: %s (failure %d)", name or "(all)", message, failures)
+        if failures == 1:
+            what = f"Team directory {name}" if name else "Team directories"
+            self.report_problem(f"{what}: {message}. The contacts mirrored so far stay "
+                                "available; CallerCard will try again later.")  # fmt: skip

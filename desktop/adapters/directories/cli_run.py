@@ -1,0 +1,170 @@
+"""`callercard directory add|list|sync|remove`: team address books mirrored into the store.
+
+Every failure is one line on stderr naming the directory; a failed sync leaves the mirror as it
+was and says so. Passwords are read from stdin (never from the command line, where `ps` shows
+them) and kept in the system's secret store, never in a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
+
+from desktop.adapters.directories import mirror
+from desktop.adapters.directories.dav_http import DavError
+from desktop.adapters.directories.mirror import Directory
+from desktop.adapters.directories.syncing import (
+    SyncReport,
+    find_collection,
+    password_for,
+    sync_directory,
+)
+from desktop.adapters.importing.cli_run import ProgressLine
+from desktop.adapters.secrets import SecretStore, SecretStoreError
+from desktop.adapters.store import Store, StoreError
+from desktop.core.numbers import NumberPolicy
+
+SecretsFactory = Callable[[], SecretStore]
+
+
+class DirectoryCommandError(Exception):
+    """One line for the user; the command exits non-zero."""
+
+
+def run_directory_command(
+    args: argparse.Namespace,
+    store: Store,
+    region: str,
+    secrets: SecretsFactory = SecretStore.open,
+) -> int:
+    try:
+        action = args.directory_action
+        if action == "add":
+            return _add(args, store, NumberPolicy(region), secrets)
+        if action == "list":
+            return _list(store, args.json)
+        if action == "sync":
+            return _sync(store, args.name, NumberPolicy(region), secrets)
+        return _remove(store, args.name, secrets)
+    except (DavError, StoreError, SecretStoreError) as exc:
+        raise DirectoryCommandError(str(exc)) from exc
+
+
+def _add(args: argparse.Namespace, store: Store, policy: NumberPolicy,
+         secrets: SecretsFactory) -> int:  # fmt: skip
+    name = (args.name or _name_from(args.url)).strip()
+    if not name:
+        raise DirectoryCommandError("directory add: give it a name with --name")
+    if mirror.directory(store, name) is not None:
+        raise DirectoryCommandError(f"there is a directory named {name!r} already; "
+                                    "choose another with --name")  # fmt: skip
+    if args.password_stdin and not args.user:
+        raise DirectoryCommandError("directory add: --password-stdin goes with --user")
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
+    store_of_secrets = secrets() if password else None
+    if store_of_secrets is not None and not store_of_secrets.status.secure:
+        raise DirectoryCommandError(store_of_secrets.status.describe())
+    collection = find_collection(args.url, args.user, password)
+    target = mirror.add_directory(store, name, "carddav", args.url, collection, args.user)
+    if store_of_secrets is not None:
+        try:
+            store_of_secrets.set(target.secret_name, password)
+        except SecretStoreError:
+            mirror.remove_directory(store, name)
+            raise
+    print(f"added {name}: {collection}")
+    try:
+        _print_report(_sync_one(store, target, password, policy))
+    except (DavError, StoreError) as exc:
+        print(f"callercard: {name}: the first sync failed: {exc}; "
+              f"`callercard directory sync {name}` tries again", file=sys.stderr)  # fmt: skip
+        return 1
+    return 0
+
+
+def _list(store: Store, as_json: bool) -> int:
+    found = mirror.directories(store)
+    if as_json:
+        print(json.dumps({"directories": [_json(d) for d in found]}, ensure_ascii=False,
+                         indent=2))  # fmt: skip
+        return 0
+    for d in found:
+        synced = d.synced_at.strftime("%Y-%m-%d %H:%M UTC") if d.synced_at else "never"
+        user = f" as {d.username}" if d.username else ""
+        print(f"{d.name}  {d.kind}  {d.collection_url}{user}  {d.cards} contacts  "
+              f"synced {synced}")  # fmt: skip
+        if d.last_error:
+            print(f"  last sync failed: {d.last_error}")
+    if not found:
+        print("no directories; add one with `callercard directory add carddav URL`",
+              file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _sync(store: Store, name: str | None, policy: NumberPolicy,
+          secrets: SecretsFactory) -> int:  # fmt: skip
+    targets = mirror.directories(store)
+    if name is not None:
+        targets = [d for d in targets if d.name == name]
+        if not targets:
+            raise DirectoryCommandError(f"there is no directory named {name!r}")
+    opened: SecretStore | None = None
+    failed = 0
+    for target in targets:
+        try:
+            if target.username and opened is None:
+                opened = secrets()
+            _print_report(_sync_one(store, target, password_for(target, opened), policy))
+        except (DavError, StoreError, SecretStoreError) as exc:
+            failed += 1
+            print(f"callercard: {target.name}: {exc}; the mirror is unchanged", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _remove(store: Store, name: str, secrets: SecretsFactory) -> int:
+    target = mirror.directory(store, name)
+    if target is None:
+        raise DirectoryCommandError(f"there is no directory named {name!r}")
+    removed = mirror.remove_directory(store, name)
+    if target.username:
+        try:
+            secrets().delete(target.secret_name)
+        except SecretStoreError as exc:
+            print(f"callercard: {name}: its password stays in the secret store ({exc})",
+                  file=sys.stderr)  # fmt: skip
+    print(f"removed {name} and the {removed} contacts mirrored from it")
+    return 0
+
+
+def _sync_one(store: Store, target: Directory, password: str, policy: NumberPolicy) -> SyncReport:
+    terminal = sys.stderr.isatty()
+    progress = ProgressLine(target.name, sys.stderr, verb="syncing") if terminal else None
+    try:
+        return sync_directory(store, target, password, policy, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
+
+
+def _print_report(report: SyncReport) -> None:
+    print(report.summary())
+    for problem in report.problems[:20]:
+        print(f"  {problem}")
+
+
+def _json(d: Directory) -> dict[str, object]:
+    return {
+        "name": d.name, "kind": d.kind, "url": d.url, "collection_url": d.collection_url,
+        "user": d.username, "contacts": d.cards,
+        "synced_at": d.synced_at.isoformat() if d.synced_at else None,
+        "last_error": d.last_error or None,
+    }  # fmt: skip
+
+
+def _name_from(url: str) -> str:
+    parts = urlsplit(url)
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    return segments[-1] if segments else parts.hostname or ""

@@ -1,0 +1,216 @@
+"""A small WebDAV-over-HTTP client on the standard library's http.client.
+
+Why not httpx or requests: a CardDAV sync needs a handful of verbs, Basic auth, redirects,
+timeouts and a cap on what a server may send; http.client does all of that with nothing to
+bundle, nothing to keep up to date, and it is only imported when a sync runs. What it adds
+here is what every error must become: one line that names the server and says what went wrong.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import ssl
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+MAX_BODY_BYTES = 64 * 1024 * 1024  # a 10,000-card multiget of ordinary cards is ~10 MB
+TIMEOUT_S = 20.0  # each connect and read; a whole answer gets TIMEOUT_S * 6
+MAX_REDIRECTS = 5
+USER_AGENT = "CallerCard/0.1 (CardDAV mirror)"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class DavError(Exception):
+    """One line for the user: which server, and what went wrong."""
+
+
+class DavTooLarge(DavError):
+    """The answer was over the size cap (and was not read to its end)."""
+
+
+@dataclass(frozen=True)
+class DavResponse:
+    status: int
+    reason: str
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes
+    url: str  # after redirects
+
+
+class DavClient:
+    """Requests to one server with one set of credentials; a connection is kept between
+    requests when the server allows it."""
+
+    def __init__(
+        self,
+        *,
+        username: str = "",
+        password: str = "",
+        timeout: float = TIMEOUT_S,
+        max_body: int = MAX_BODY_BYTES,
+    ) -> None:
+        self.username = username
+        self._password = password
+        self.timeout = timeout
+        self.max_body = max_body
+        self._connections: dict[tuple[str, str, int], http.client.HTTPConnection] = {}
+
+    def close(self) -> None:
+        for conn in self._connections.values():
+            conn.close()
+        self._connections.clear()
+
+    def __enter__(self) -> DavClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: bytes = b"",
+        *,
+        depth: str | None = None,
+        content_type: str = "application/xml; charset=utf-8",
+    ) -> DavResponse:
+        """Sends `method`, following redirects; raises DavError for anything but an answer
+        (401 included: every caller would say the same about it)."""
+        first_host = urlsplit(url).hostname
+        seen: list[str] = []
+        while True:
+            seen.append(url)
+            headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+            if body:
+                headers["Content-Type"] = content_type
+            if depth is not None:
+                headers["Depth"] = depth
+            # Credentials go to the host the user named, never to one a redirect points at.
+            if self.username and urlsplit(url).hostname == first_host:
+                token = base64.b64encode(f"{self.username}:{self._password}".encode()).decode()
+                headers["Authorization"] = f"Basic {token}"
+            response = self._send(method, url, body, headers)
+            if response.status == 401:
+                raise DavError(self._unauthorized(url))
+            if response.status not in _REDIRECTS or "location" not in response.headers:
+                return response
+            target = urljoin(url, response.headers["location"])
+            if target in seen or len(seen) > MAX_REDIRECTS:
+                chain = " → ".join([*seen[-3:], target])
+                raise DavError(f"{short_url(url)}: the server redirects in a loop ({chain})")
+            url = target
+
+    def _unauthorized(self, url: str) -> str:
+        if self.username:
+            return (f"{short_url(url)}: the server refused user {self.username!r} and its "
+                    "password (401 Unauthorized)")  # fmt: skip
+        return (f"{short_url(url)}: the server wants a user name and password (401 Unauthorized); "
+                "give --user and --password-stdin")  # fmt: skip
+
+    def _send(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> DavResponse:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise DavError(f"{url}: not an http:// or https:// address")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        key = (parts.scheme, parts.hostname, port)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        for attempt in (1, 2):
+            reused = key in self._connections
+            conn = self._connection(key)
+            try:
+                conn.request(method, path, body=body or None, headers=headers)
+                response = conn.getresponse()
+                data = self._read(response, url)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self._drop(key)
+                # A kept connection the server had closed meanwhile: one fresh try.
+                if reused and attempt == 1:
+                    continue
+                raise DavError(
+                    f"{short_url(url)}: the server closed the connection ({exc})"
+                ) from exc
+            except DavError:
+                self._drop(key)
+                raise
+            except TimeoutError as exc:
+                self._drop(key)
+                raise DavError(
+                    f"{short_url(url)}: no answer within {self.timeout:g} s (timed out)"
+                ) from exc
+            except ssl.SSLCertVerificationError as exc:
+                self._drop(key)
+                raise DavError(f"{short_url(url)}: the server's certificate is not trusted "
+                               f"({exc.verify_message})") from exc  # fmt: skip
+            except ConnectionRefusedError as exc:
+                self._drop(key)
+                raise DavError(
+                    f"{short_url(url)}: connection refused (is the server running?)"
+                ) from exc
+            except http.client.HTTPException as exc:
+                self._drop(key)
+                raise DavError(f"{short_url(url)}: the server broke off its answer "
+                               f"({type(exc).__name__})") from exc  # fmt: skip
+            except OSError as exc:
+                self._drop(key)
+                reason = exc.strerror or str(exc) or type(exc).__name__
+                raise DavError(f"{short_url(url)}: cannot reach the server ({reason})") from exc
+            if response.will_close:
+                self._drop(key)
+            return DavResponse(
+                response.status,
+                response.reason,
+                {k.lower(): v for k, v in response.getheaders()},
+                data,
+                url,
+            )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connection(self, key: tuple[str, str, int]) -> http.client.HTTPConnection:
+        conn = self._connections.get(key)
+        if conn is None:
+            scheme, host, port = key
+            if scheme == "https":
+                conn = http.client.HTTPSConnection(
+                    host, port, timeout=self.timeout, context=ssl.create_default_context()
+                )
+            else:
+                conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
+            self._connections[key] = conn
+        return conn
+
+    def _drop(self, key: tuple[str, str, int]) -> None:
+        conn = self._connections.pop(key, None)
+        if conn is not None:
+            conn.close()
+
+    def _read(self, response: http.client.HTTPResponse, url: str) -> bytes:
+        too_big = (f"{short_url(url)}: the server's answer is larger than "
+                   f"{self.max_body // (1024 * 1024)} MB; refused")  # fmt: skip
+        length = response.getheader("Content-Length")
+        if length and length.isdigit() and int(length) > self.max_body:
+            raise DavTooLarge(too_big)
+        # A server that drips bytes slowly would never trip the socket timeout.
+        deadline = time.monotonic() + self.timeout * 6
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := response.read(64 * 1024):
+            total += len(chunk)
+            if total > self.max_body:
+                raise DavTooLarge(too_big)
+            if time.monotonic() > deadline:
+                raise DavError(f"{short_url(url)}: the answer did not finish within "
+                               f"{self.timeout * 6:g} s")  # fmt: skip
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def short_url(url: str) -> str:
+    """The address without credentials or query, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"

@@ -1,0 +1,262 @@
+"""The local mirror of team directories: which directories there are, and which contacts came
+from which card. SQLite only, so the lookup may import it on the ring path.
+
+A mirrored contact is an ordinary contact (the ring path, search and call history need nothing
+new) with a row in directory_cards naming its directory, href and ETag. A sync replaces the
+fields a card carries (name, title, company, e-mail, note, numbers) and leaves what only this
+rep keeps (why we called, referral, next step, opener, call history) alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Collection, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from desktop.adapters.store import NewContact, Store, StoreError
+from desktop.core.import_match import ContactRow
+from desktop.core.models import CONTACT_FIELDS, StoredNumber
+
+log = logging.getLogger(__name__)
+
+LOCAL_SOURCE = "local"
+_CARD_FIELDS = ("name", "title", "company", "email", "notes")
+
+
+@dataclass(frozen=True)
+class Directory:
+    id: int
+    name: str
+    kind: str  # "carddav"
+    url: str  # as the user gave it
+    collection_url: str  # the address book itself, found from `url`
+    username: str
+    sync_token: str
+    synced_at: datetime | None
+    last_error: str
+    cards: int  # contacts mirrored now
+
+    @property
+    def secret_name(self) -> str:
+        return secret_name(self.name)
+
+
+@dataclass(frozen=True)
+class MirrorCounts:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unreadable: int = 0
+
+
+def secret_name(directory_name: str) -> str:
+    """The key of a directory's password in the secret store."""
+    return f"directory:{directory_name}"
+
+
+_SELECT = (
+    "SELECT d.id, d.name, d.kind, d.url, d.collection_url, d.username, d.sync_token, "
+    "d.synced_at, d.last_error, (SELECT count(contact_id) FROM directory_cards c "
+    "WHERE c.directory_id = d.id) FROM directories d"
+)
+
+
+def directories(store: Store) -> list[Directory]:
+    return [_directory(r) for r in store.connection.execute(f"{_SELECT} ORDER BY d.name")]
+
+
+def directory(store: Store, name: str) -> Directory | None:
+    row = store.connection.execute(f"{_SELECT} WHERE d.name = ?", (name,)).fetchone()
+    return _directory(row) if row is not None else None
+
+
+def add_directory(
+    store: Store, name: str, kind: str, url: str, collection_url: str, username: str
+) -> Directory:
+    try:
+        store.connection.execute(
+            "INSERT INTO directories(name, kind, url, collection_url, username, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (name, kind, url, collection_url, username, int(time.time())),
+        )
+    except sqlite3.IntegrityError as exc:
+        raise StoreError(f"there is a directory named {name!r} already") from exc
+    found = directory(store, name)
+    assert found is not None
+    return found
+
+
+def remove_directory(store: Store, name: str) -> int:
+    """Remove a directory and the contacts mirrored from it (their calls stay in the
+    history, as calls from numbers nobody has); returns how many contacts went."""
+    conn = store.connection
+    with store.transaction():
+        row = conn.execute("SELECT id FROM directories WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise StoreError(f"there is no directory named {name!r}")
+        ids = [r[0] for r in conn.execute(
+            "SELECT contact_id FROM directory_cards WHERE directory_id = ? "
+            "AND contact_id IS NOT NULL", (row[0],))]  # fmt: skip
+        for contact_id in ids:
+            _forget_contact(conn, contact_id)
+        conn.execute("DELETE FROM directories WHERE id = ?", (row[0],))
+        return len(ids)
+
+
+def known_cards(store: Store, directory_id: int) -> dict[str, str]:
+    """href -> ETag of every card mirrored from this directory."""
+    rows = store.connection.execute(
+        "SELECT href, etag FROM directory_cards WHERE directory_id = ?", (directory_id,)
+    )
+    return {str(href): str(etag) for href, etag in rows}
+
+
+def record_error(store: Store, directory_id: int, message: str) -> None:
+    """Remember why the last sync failed (the mirror itself stays as it was). Best effort: a
+    busy database must not hide the sync's own error."""
+    try:
+        store.connection.execute(
+            "UPDATE directories SET last_error = ? WHERE id = ?", (message, directory_id)
+        )
+    except sqlite3.Error as exc:
+        log.warning("directory %d: last error not saved (%s)", directory_id, exc)
+
+
+def contact_sources(store: Store, contact_ids: Iterable[int]) -> dict[int, str]:
+    """Where each contact comes from: a directory's name, or LOCAL_SOURCE."""
+    ids = sorted(set(contact_ids))
+    sources = dict.fromkeys(ids, LOCAL_SOURCE)
+    if not ids:
+        return sources
+    marks = ", ".join("?" * len(ids))
+    rows = store.connection.execute(
+        "SELECT c.contact_id, d.name FROM directory_cards c "  # noqa: S608 (only "?" marks)
+        f"JOIN directories d ON d.id = c.directory_id WHERE c.contact_id IN ({marks})",
+        ids,
+    )
+    sources.update((int(cid), str(name)) for cid, name in rows)
+    return sources
+
+
+def apply_changes(
+    store: Store,
+    target: Directory,
+    token: str,
+    cards: Mapping[str, tuple[str, ContactRow | None]],
+    deleted: Collection[str],
+) -> MirrorCounts:
+    """One sync's result in one transaction: cards by href (ETag, and the contact it reads as,
+    or None when it could not be read), hrefs gone, the token to start from next time."""
+    conn = store.connection
+    added = changed = removed = unreadable = 0
+    with store.transaction(), _bulk_index(store, target.id, deleted):
+        row = conn.execute(
+            "SELECT sync_token FROM directories WHERE id = ?", (target.id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"{target.name}: the directory was removed during the sync")
+        if row[0] != target.sync_token:
+            raise StoreError(f"{target.name}: another sync updated the mirror meanwhile; "
+                             "nothing applied, sync again")  # fmt: skip
+        for href in deleted:
+            contact_id = _card_contact(conn, target.id, href)
+            if contact_id is not None:
+                _forget_contact(conn, contact_id)
+                removed += 1
+            conn.execute(
+                "DELETE FROM directory_cards WHERE directory_id = ? AND href = ?",
+                (target.id, href),
+            )
+        for href, (etag, draft) in cards.items():
+            contact_id = _card_contact(conn, target.id, href)
+            if draft is None:
+                unreadable += 1
+                if contact_id is not None:
+                    _forget_contact(conn, contact_id)
+                    removed += 1
+                    contact_id = None
+            elif contact_id is None:
+                contact_id = store.add_contact(_new_contact(draft))
+                added += 1
+            else:
+                _update_contact(store, contact_id, draft)
+                changed += 1
+            conn.execute(
+                "INSERT INTO directory_cards(directory_id, href, etag, contact_id) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(directory_id, href) DO UPDATE SET "
+                "etag = excluded.etag, contact_id = excluded.contact_id",
+                (target.id, href, etag, contact_id),
+            )
+        conn.execute(
+            "UPDATE directories SET sync_token = ?, synced_at = ?, last_error = '' WHERE id = ?",
+            (token, int(time.time()), target.id),
+        )
+    return MirrorCounts(added, changed, removed, unreadable)
+
+
+def _bulk_index(
+    store: Store, directory_id: int, deleted: Collection[str]
+) -> AbstractContextManager[None]:
+    """A first sync only adds: its contacts are indexed for search in one statement at the
+    end, as a bulk import's are. Not when anything is deleted or replaced: a row added after
+    the newest row was deleted would take that row's id, below the deferral's mark, and never
+    be indexed."""
+    mirrored = store.connection.execute(
+        "SELECT 1 FROM directory_cards WHERE directory_id = ? LIMIT 1", (directory_id,)
+    ).fetchone()
+    if mirrored is None and not deleted:
+        return store.deferred_search_index()
+    return nullcontext()
+
+
+def _card_contact(conn: sqlite3.Connection, directory_id: int, href: str) -> int | None:
+    row = conn.execute(
+        "SELECT contact_id FROM directory_cards WHERE directory_id = ? AND href = ?",
+        (directory_id, href),
+    ).fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else None
+
+
+def _forget_contact(conn: sqlite3.Connection, contact_id: int) -> None:
+    # Deleting would cascade to the calls; they stay, as calls from a number nobody has.
+    conn.execute("UPDATE attempts SET contact_id = NULL WHERE contact_id = ?", (contact_id,))
+    conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+
+def _card_values(row: ContactRow) -> dict[str, str]:
+    values = dict(zip(CONTACT_FIELDS, row.fields, strict=True))
+    return {name: values[name] for name in _CARD_FIELDS}
+
+
+def _new_contact(row: ContactRow) -> NewContact:
+    v = _card_values(row)
+    return NewContact(
+        name=v["name"], title=v["title"], company=v["company"], email=v["email"],
+        notes=v["notes"], numbers=tuple(StoredNumber(*n) for n in row.numbers),
+    )  # fmt: skip
+
+
+def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
+    values = _card_values(row)
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    store.connection.execute(
+        f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
+        (*values.values(), int(time.time()), contact_id),
+    )
+    store.connection.execute("DELETE FROM phone_numbers WHERE contact_id = ?", (contact_id,))
+    store.add_numbers(contact_id, [StoredNumber(*n) for n in row.numbers])
+
+
+def _directory(row: tuple[object, ...]) -> Directory:
+    did, name, kind, url, collection, user, token, synced, error, cards = row
+    return Directory(
+        id=int(did),  # type: ignore[call-overload]
+        name=str(name), kind=str(kind), url=str(url), collection_url=str(collection),
+        username=str(user), sync_token=str(token),
+        synced_at=datetime.fromtimestamp(synced, UTC) if isinstance(synced, int) else None,
+        last_error=str(error), cards=int(cards),  # type: ignore[call-overload]
+    )  # fmt: skip
