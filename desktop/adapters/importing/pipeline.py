@@ -32,6 +32,7 @@ from desktop.adapters.importing.vcards import (
     read_vcard_file,
 )
 from desktop.adapters.importing.writer import ChunkWriter
+from desktop.adapters.regular_file import read_regular
 from desktop.adapters.store import ImportIndex, NewContact, Store, StoreError
 from desktop.core.import_mapping import (
     ColumnPlan,
@@ -67,8 +68,7 @@ class ImportOptions:
 def file_kind(path: Path) -> str:
     """"vcard", "sheet" or "text", by content first: users rename files."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
+        head = read_regular(path, 4096)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):

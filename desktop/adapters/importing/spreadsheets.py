@@ -17,6 +17,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from desktop.adapters.importing.report import ImportFailed
 from desktop.adapters.importing.tables import HEADER_SEARCH_ROWS, Table, find_header
+from desktop.adapters.regular_file import require_regular
 from desktop.core.import_mapping import header_score
 
 MAX_SHEET_BYTES = 100 * 1024 * 1024
@@ -41,7 +42,7 @@ def cell_text(value: Cell | None) -> str:
 
 def read_sheet_table(path: Path) -> Table:
     try:
-        size = path.stat().st_size
+        size = require_regular(path)  # calamine's own open would wait on a FIFO for good
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if size > MAX_SHEET_BYTES:

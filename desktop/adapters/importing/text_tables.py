@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from desktop.adapters.importing.report import ImportFailed
 from desktop.adapters.importing.tables import Table, find_header, first_filled
+from desktop.adapters.regular_file import open_regular, require_regular
 from desktop.core.import_mapping import header_score
 
 MAX_TEXT_BYTES = 256 * 1024 * 1024
@@ -85,7 +86,7 @@ def _looks_binary(head: bytes) -> bool:
 def _is_utf8(path: Path) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             while chunk := fh.read(1 << 20):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
@@ -96,14 +97,14 @@ def _is_utf8(path: Path) -> bool:
 
 def read_text_table(path: Path, encoding: str | None = None) -> Table:
     size = _checked_size(path)
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         head = fh.read(_HEAD_BYTES)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ImportFailed(f"{path}: the file is empty")
     enc = detect_encoding(path, head, encoding)
     delimiter, skip, header_line, header = _find_layout(path, head, enc)
     csv.field_size_limit(MAX_CELL_CHARS)
-    raw: BinaryIO = path.open("rb")
+    raw: BinaryIO = open_regular(path)
     text = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
     reader = csv.reader(text, delimiter=delimiter)
     try:
@@ -140,7 +141,7 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
 
 def _checked_size(path: Path) -> int:
     try:
-        size = path.stat().st_size
+        size = require_regular(path)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if size == 0:
