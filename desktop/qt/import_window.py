@@ -220,6 +220,7 @@ class ImportWindow(QWidget):
             self.table.setRowCount(0)
             self.table.setColumnCount(0)
             self.source_label.setText("")
+            self.details.setPlainText("")
             self.hint.setText(f"This file cannot be imported.\n{exc}")
             self._set_state("empty")
             return
@@ -232,6 +233,7 @@ class ImportWindow(QWidget):
     def _show_preview(self, preview: Preview) -> None:
         where = f", header on {'row' if preview.kind == 'XLSX' else 'line'} {preview.header_line}"
         self.source_label.setText(preview.source + (where if preview.header else ""))
+        self.details.setPlainText("\n".join(f"Check {p}" for p in preview.warnings))
         self.table.clear()
         if preview.plan is None:
             self._show_cards(preview)

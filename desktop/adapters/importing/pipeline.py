@@ -103,6 +103,8 @@ class Preview:
     plan: ColumnPlan | None  # None for vCards
     remembered: bool = False
     cards: list[ContactDraft | RowProblem | Skipped] = field(default_factory=list)
+    # How the file reads as a whole (bytes that are not UTF-8, a quote never closed).
+    warnings: list[RowProblem] = field(default_factory=list)
 
 
 def preview_file(
@@ -125,7 +127,7 @@ def preview_file(
         table.close()
     plan, remembered = _plan(table.header, options, store)
     return Preview(path, table.kind, table.source, table.header, table.header_line, first, plan,
-                   remembered)
+                   remembered, warnings=[*table.warnings, *table.unreadable])
 
 
 def _plan(
@@ -172,7 +174,7 @@ def import_file(
                 "file in the Import window to say which column is which."
             )
         report = ImportReport(path, unit=table.unit, source=table.source,
-                              header=list(table.header))
+                              header=list(table.header), warnings=list(table.warnings))
         run = _Run(store, report, options, progress, cancel)
         run.execute(
             _table_outcomes(table, plan, options, run),
@@ -216,6 +218,7 @@ def _table_outcomes(
             if isinstance(outcome, RowProblem):
                 run.report.rejected_cells[line] = list(cells)
             yield outcome
+    yield from table.unreadable  # complete now that the rows ran out
 
 
 @dataclass
