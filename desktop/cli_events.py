@@ -248,6 +248,8 @@ def print_events(args: argparse.Namespace) -> int:
     except FileUnreadable as exc:
         print(f"callercard: {path}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # our reader went away, not the file: main() ends quietly
     except OSError as exc:
         print(f"callercard: {path}: cannot read the file: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -160,7 +160,8 @@ def import_file(
     if file_kind(path) == "vcard":
         cards, problems = read_vcard_blocks(path, options.encoding)
         total = len(cards) + len(problems)
-        report = ImportReport(path, unit="card", source="vCard")
+        # A card's number in the report is the line its BEGIN:VCARD is on.
+        report = ImportReport(path, unit="line", source="vCard")
         run = _Run(store, report, options, progress, cancel)
         run.execute(_card_outcomes(cards, problems, options), lambda: (run.seen, total), None)
         return report
