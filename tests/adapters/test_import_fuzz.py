@@ -52,7 +52,7 @@ def run(data: bytes, suffix: str) -> ImportReport | None:
             return None
         finally:
             store.close()
-        if report.unit == "line":  # read as CSV (content decides, not the name)
+        if report.source.startswith(("CSV", "TXT")):  # content decides, not the name
             table = read_text_table(path)
             rows = sum(1 for _ in table.rows) + len(table.unreadable)  # a quote never closed
             accounted = (
