@@ -22,7 +22,6 @@ LENIENT_UTF8 = "callercard-utf8-else-cp1252"
 SHOWN_LINES = 20  # lines named one by one; the rest are counted
 _CHUNK = 1 << 20
 _BAD_RUN = re.compile("[\udc80-\udcff]+")
-_LAST_ASCII = re.compile(rb"[\x00-\x7f][\x80-\xff]*\Z")
 
 
 def _as_cp1252(exc: UnicodeError) -> tuple[str, int]:
@@ -80,9 +79,7 @@ def scan_utf8(path: Path) -> Utf8Scan:
         while True:
             chunk = fh.read(_CHUNK)
             data = pending + chunk
-            # Cut after the last ASCII byte: no character is split between two blocks.
-            found = _LAST_ASCII.search(data) if chunk else None
-            cut = found.start() + 1 if found else len(data)
+            cut = _boundary(data) if chunk else len(data)
             block, pending = data[:cut], data[cut:]
             if not block.isascii():
                 line = _scan_block(block, line, scan)
@@ -92,8 +89,25 @@ def scan_utf8(path: Path) -> Utf8Scan:
                 return scan
 
 
+def _boundary(data: bytes) -> int:
+    """Where to cut ``data`` so that no character is split: after its last ASCII byte or
+    before its last lead byte, looking back no further than a character's length."""
+    for index in range(len(data) - 1, max(len(data) - 5, -1), -1):
+        if data[index] < 0x80:
+            return index + 1
+        if data[index] >= 0xC0:
+            return index
+    return len(data)  # no boundary that near the end: those bytes are not UTF-8 anyway
+
+
 def _scan_block(block: bytes, line: int, scan: Utf8Scan) -> int:
-    text = block.decode("utf-8", errors="surrogateescape")
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        text = block.decode("utf-8", errors="surrogateescape")
+    else:
+        scan.multibyte = scan.multibyte or len(text) < len(block)
+        return line + block.count(b"\n")
     # A bad byte becomes one character, a well-formed character of n bytes one: any shortfall
     # is a well-formed multi-byte character.
     scan.multibyte = scan.multibyte or len(text) < len(block)
