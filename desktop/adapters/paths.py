@@ -5,8 +5,12 @@ Order of precedence: --data-dir, then CALLERCARD_HOME, then the platform's user 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
+
+from desktop.adapters.regular_file import NotRegularFile
 
 APP_NAME = "CallerCard"
 ENV_HOME = "CALLERCARD_HOME"
@@ -60,8 +64,20 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
 
 
 def create_private_file(path: Path) -> None:
-    """Create `path` as an empty file readable by this user alone, if it does not exist."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-    os.close(fd)
+    """Create `path` as an empty file readable by this user alone, if it does not exist.
+    Raises NotRegularFile (an OSError) when something else is there: SQLite would wait on a
+    FIFO for good."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO no one reads: "no such device" says nothing
+            raise NotRegularFile(path, os.stat(path).st_mode) from exc
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(path, mode)
     if os.name == "posix":
         os.chmod(path, 0o600)

@@ -29,6 +29,7 @@ from desktop.adapters.settings import SettingsFile
 from desktop.adapters.sources.detect import detect_softphones
 from desktop.adapters.sources.history import HISTORY_DIALECTS, HistorySource
 from desktop.adapters.sources.linphone_db import LinphoneDbSource, LinphoneLikeWriter
+from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
 from tests.adapters.recorder import EventRecorder
 from tests.conftest import python_env
@@ -133,6 +134,12 @@ def test_settings_that_are_a_fifo_fall_back_to_defaults_and_say_why(tmp_path: Pa
     settings = SettingsFile(path)
     without_hanging(path, settings.load)
     assert str(path) in settings.problem and SAID in settings.problem
+
+
+def test_a_contact_database_that_is_a_fifo_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = fifo(tmp_path / "callercard.sqlite3")
+    with pytest.raises(StoreError, match=re.escape(SAID)):
+        without_hanging(path, lambda: Store.open(path))
 
 
 def test_a_fifo_at_a_softphones_place_is_not_offered(tmp_path: Path) -> None:
