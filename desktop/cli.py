@@ -7,6 +7,7 @@ which waits for it, so it must not pay for Qt, SQLite or the number metadata it 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -175,6 +176,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sheet_reader_main(raw[1:])
     args = build_parser().parse_args(raw)
+    try:
+        code = _run_verb(args)
+        sys.stdout.flush()  # a reader that went away shows here, not as a traceback at exit
+    except BrokenPipeError:
+        # `callercard lookup … | head -1`: the reader has what it wanted. Python's advice
+        # (docs, "Note on SIGPIPE"): point stdout at devnull so the exit flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return _EXIT_BROKEN_PIPE
+    return code
+
+
+_EXIT_BROKEN_PIPE = 141  # what a shell reports for a program that SIGPIPE ended
+
+
+def _run_verb(args: argparse.Namespace) -> int:
     try:
         if args.verb in ("ring", "end", "quit"):
             from desktop.cli_ring import send_ring

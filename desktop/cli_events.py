@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from desktop.adapters.regular_file import open_regular
 from desktop.core.events import CallEvent
 
 if TYPE_CHECKING:
@@ -247,6 +248,8 @@ def print_events(args: argparse.Namespace) -> int:
     except FileUnreadable as exc:
         print(f"callercard: {path}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # our reader went away, not the file: main() ends quietly
     except OSError as exc:
         print(f"callercard: {path}: cannot read the file: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -319,7 +322,7 @@ def _open(path: Path) -> BinaryIO:
         raise FileUnreadable("is a folder, not a file")
     if not path.exists():
         raise FileUnreadable("no such file")
-    return path.open("rb")
+    return open_regular(path)
 
 
 def _modified(path: Path) -> datetime:

@@ -28,11 +28,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from desktop.adapters.atomic_file import write_atomic
+from desktop.adapters.regular_file import read_regular
 
 log = logging.getLogger(__name__)
 
 APP_ID = "io.callercard.CallerCard"
 RUN_VALUE = "CallerCard"
+_MAX_ENTRY_BYTES = 64 * 1024  # a .desktop entry of ours is a few hundred bytes
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 PORTAL_TIMEOUT_S = 120.0  # the desktop may ask the user first; nobody answers in 5 s
 
@@ -168,7 +170,7 @@ class XdgAutostart(_LoginFile):
 
     def is_enabled(self) -> bool | None:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_regular(self.path, _MAX_ENTRY_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return False
         keys = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)

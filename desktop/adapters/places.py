@@ -40,6 +40,8 @@ from types import TracebackType
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
+from desktop.adapters.regular_file import require_regular_by_name
+
 SCHEMA_VERSION = 1
 LANG = "en"
 FILE_PREFIX = "places-"
@@ -94,6 +96,7 @@ class PlaceIndex:
         try:
             # immutable: the file is only ever replaced by rename, never changed in place, so
             # SQLite can skip locking and never creates -wal/-shm files next to it.
+            require_regular_by_name(path)  # SQLite's own open would wait on a FIFO for good
             uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop.adapters.atomic_file import write_atomic
+from desktop.adapters.regular_file import read_regular
 
 SCHEMA_VERSION = 1
+MAX_SETTINGS_BYTES = 4 * 1024 * 1024  # a few KB in use; a read is bounded all the same
 
 
 def known_source_formats() -> tuple[str, ...]:
@@ -92,11 +94,17 @@ class SettingsFile:
     def load(self) -> Settings:
         self.problem = ""
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path, MAX_SETTINGS_BYTES + 1)
         except FileNotFoundError:
             return Settings()
         except OSError as exc:
             self.problem = f"{self.path}: cannot read settings ({exc.strerror}); using defaults"
+            return Settings()
+        if len(raw) > MAX_SETTINGS_BYTES:
+            self.problem = (
+                f"{self.path}: more than {MAX_SETTINGS_BYTES} bytes, not this app's settings; "
+                "using defaults"
+            )
             return Settings()
         try:
             return Settings.from_json(json.loads(raw.decode("utf-8")))

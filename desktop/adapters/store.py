@@ -11,12 +11,13 @@ import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop.adapters.paths import keep_private
+from desktop.adapters.regular_file import require_regular_by_name
 from desktop.adapters.store_schema import MIGRATIONS, SCHEMA_VERSION
 from desktop.core.models import (
     CONTACT_FIELDS,
@@ -90,6 +91,8 @@ class Store:
     def open(cls, path: Path, *, cache_mb: int = 16) -> Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with suppress(FileNotFoundError):  # SQLite creates it
+                require_regular_by_name(path)  # SQLite's own open would wait on a FIFO for good
             # Not bound to its thread: an import hands its writes to a writer thread
             # (importing/writer.py), which takes turns with it on this one connection.
             conn = sqlite3.connect(

@@ -328,7 +328,7 @@ class ColumnPlan:
 
 @dataclass(frozen=True)
 class RowProblem:
-    line: int  # 1-based line in the file (the header is line 1), or card number for vCards
+    line: int  # 1-based line in the file (the header is line 1; a vCard's BEGIN:VCARD line)
     field: str  # the column's header, or "" for the whole row
     message: str
 

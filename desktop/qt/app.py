@@ -682,6 +682,7 @@ class CallerCardApp:
 
     def report_problem(self, message: str) -> None:
         log.warning("%s", message)
+        self.trace.write("problem", "", message=message)
         self.tray.notify("CallerCard", message)
         if not self.tray.has_tray:
             self.notifier.notify("CallerCard", message)

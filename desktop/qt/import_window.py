@@ -271,6 +271,7 @@ class ImportWindow(QWidget):
             return
         if isinstance(result, str):
             self._preview = None
+            self.details.setPlainText("")
             self.hint.setText(f"This file cannot be imported.\n{result}")
             self._set_state("empty")
         else:
@@ -282,6 +283,7 @@ class ImportWindow(QWidget):
     def _show_preview(self, preview: Preview) -> None:
         where = f", header on {'row' if preview.kind == 'XLSX' else 'line'} {preview.header_line}"
         self.source_label.setText(preview.source + (where if preview.header else ""))
+        self.details.setPlainText("\n".join(f"Check {p}" for p in preview.warnings))
         self.table.clear()
         if preview.plan is None:
             self._show_cards(preview)

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.adapters.csv_import import read_rows
 from desktop.adapters.importing import ImportFailed, ImportOptions, import_file
 from desktop.adapters.importing.report import ImportReport
+from desktop.adapters.importing.text_tables import read_text_table
 from desktop.adapters.store import Store
 from desktop.core.numbers import NumberPolicy
 
@@ -52,9 +52,9 @@ def run(data: bytes, suffix: str) -> ImportReport | None:
             return None
         finally:
             store.close()
-        if report.unit == "line":  # read as CSV (content decides, not the name)
-            _header, records = read_rows(path)
-            rows = sum(1 for _ in records)
+        if report.source.startswith(("CSV", "TXT")):  # content decides, not the name
+            table = read_text_table(path)
+            rows = sum(1 for _ in table.rows) + len(table.unreadable)  # a quote never closed
             accounted = (
                 report.imported
                 + report.merged

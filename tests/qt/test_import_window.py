@@ -250,3 +250,23 @@ def test_hostile_workbooks_dropped_on_the_window_leave_the_app_running(
     assert "this workbook could not be read" in ods["hint"] and not ods["import"]
     # And it still answers: the next, ordinary workbook is previewed and ready to import.
     assert good["import"] and "cannot be imported" not in good["hint"]
+
+
+def test_the_preview_says_which_lines_are_not_utf8_and_where_a_quote_never_closes(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(b"Name,Phone\r\nZo\xc3\xab M\xc3\xbcller,+1 415 555 0142\r\n"
+                      b"Jos\xe9 Garc\xeda,+1 415 555 0143\r\n")  # fmt: skip
+    load(qtbot, window, mixed)
+    assert window.details.isVisible()
+    assert window.details.toPlainText().startswith(
+        "Check line 3: bytes that are not UTF-8, read as Windows-1252 ('é')"
+    )
+    assert window.table.item(1, 0).text() == "Zoë Müller"
+    unclosed = tmp_path / "unclosed.csv"
+    unclosed.write_text('Name,Phone\nZoe,"+1 415 555 0142\nBob,+1 415 555 0143\n')
+    load(qtbot, window, unclosed)
+    assert window.details.toPlainText().startswith(
+        "Check line 2: a quote opens on this line and is never closed"
+    )

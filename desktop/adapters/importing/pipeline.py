@@ -34,6 +34,7 @@ from desktop.adapters.importing.vcards import (
     read_vcard_file,
 )
 from desktop.adapters.importing.writer import ChunkWriter
+from desktop.adapters.regular_file import read_regular
 from desktop.adapters.store import (
     ImportIndex,
     NewContact,
@@ -75,8 +76,7 @@ class ImportOptions:
 def file_kind(path: Path) -> str:
     """"vcard", "sheet" or "text", by content first: users rename files."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
+        head = read_regular(path, 4096)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
@@ -111,6 +111,8 @@ class Preview:
     plan: ColumnPlan | None  # None for vCards
     remembered: bool = False
     cards: list[ContactDraft | RowProblem | Skipped] = field(default_factory=list)
+    # How the file reads as a whole (bytes that are not UTF-8, a quote never closed).
+    warnings: list[RowProblem] = field(default_factory=list)
 
 
 def refuse_own_database(path: Path, database: Path) -> None:
@@ -152,7 +154,7 @@ def preview_file(
         table.close()
     plan, remembered = _plan(table.header, options, store)
     return Preview(path, table.kind, table.source, table.header, table.header_line, first, plan,
-                   remembered)
+                   remembered, warnings=[*table.warnings, *table.unreadable])
 
 
 def _plan(
@@ -186,7 +188,8 @@ def import_file(
     if file_kind(path) == "vcard":
         cards, problems = read_vcard_blocks(path, options.encoding)
         total = len(cards) + len(problems)
-        report = ImportReport(path, unit="card", source="vCard")
+        # A card's number in the report is the line its BEGIN:VCARD is on.
+        report = ImportReport(path, unit="line", source="vCard")
         run = _Run(store, report, options, progress, cancel)
         run.execute(_card_outcomes(cards, problems, options), lambda: (run.seen, total), None)
         return report
@@ -200,7 +203,7 @@ def import_file(
                 "file in the Import window to say which column is which."
             )
         report = ImportReport(path, unit=table.unit, source=table.source,
-                              header=list(table.header))
+                              header=list(table.header), warnings=list(table.warnings))
         run = _Run(store, report, options, progress, cancel)
         run.execute(
             _table_outcomes(table, plan, options, run),
@@ -244,6 +247,7 @@ def _table_outcomes(
             if isinstance(outcome, RowProblem):
                 run.report.rejected_cells[line] = list(cells)
             yield outcome
+    yield from table.unreadable  # complete now that the rows ran out
 
 
 @dataclass

@@ -29,7 +29,7 @@ class ImportReport:
     rejected: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
-    unit: str = "line"  # what RowProblem.line counts: "line" (CSV), "row" (XLSX), "card"
+    unit: str = "line"  # what RowProblem.line counts: "line" (CSV, vCard), "row" (XLSX)
     source: str = ""  # how the file was read: "CSV, cp1252, ';'", "XLSX sheet 'Prospects'"
     header: list[str] = field(default_factory=list)
     rejected_cells: dict[int, list[str]] = field(default_factory=dict)  # by line, for fixing

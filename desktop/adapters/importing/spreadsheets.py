@@ -21,6 +21,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 from desktop.adapters.importing.report import ImportFailed
 from desktop.adapters.importing.tables import HEADER_SEARCH_ROWS, Table, find_header
 from desktop.adapters.importing.workbook_guard import check_workbook
+from desktop.adapters.regular_file import require_regular
 from desktop.core.import_mapping import header_score
 
 MAX_SHEET_BYTES = 100 * 1024 * 1024
@@ -47,7 +48,7 @@ def check_sheet_file(path: Path) -> None:
     """Raise ImportFailed when the workbook is too big or declares more than a contact sheet
     needs (workbook_guard.py); cheap enough to run before every read."""
     try:
-        size = path.stat().st_size
+        size = require_regular(path)  # calamine's own open would wait on a FIFO for good
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if size > MAX_SHEET_BYTES:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.core.import_mapping import header_score
+from desktop.core.import_mapping import RowProblem, header_score
 
 # How far down a header row may sit below title rows and preambles.
 HEADER_SEARCH_ROWS = 30
@@ -24,6 +24,9 @@ class Table:
     position: Callable[[], int]  # progress so far, in the same unit as `size`
     size: int
     close: Callable[[], None]
+    warnings: list[RowProblem] = field(default_factory=list)  # about the file, known at open
+    # Records that could not be read as rows, found while reading `rows` (complete once it ends).
+    unreadable: list[RowProblem] = field(default_factory=list)
 
 
 def find_header(rows: Sequence[tuple[int, list[str]]]) -> int | None:

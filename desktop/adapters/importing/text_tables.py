@@ -18,7 +18,9 @@ from typing import BinaryIO
 
 from desktop.adapters.importing.report import ImportFailed
 from desktop.adapters.importing.tables import Table, find_header, first_filled
-from desktop.core.import_mapping import header_score
+from desktop.adapters.importing.utf8_scan import LENIENT_UTF8, Utf8Scan, scan_utf8
+from desktop.adapters.regular_file import open_regular, require_regular
+from desktop.core.import_mapping import RowProblem, header_score
 
 MAX_TEXT_BYTES = 256 * 1024 * 1024
 MAX_CELL_CHARS = 1_000_000
@@ -45,23 +47,29 @@ def ansi_code_page() -> str:
 
 def detect_encoding(path: Path, head: bytes, override: str | None = None) -> str:
     """The text encoding of a file whose first bytes are `head`."""
+    return _detect(path, head, override)[0]
+
+
+def _detect(path: Path, head: bytes, override: str | None) -> tuple[str, Utf8Scan | None]:
+    """The encoding, and for UTF-8 without a BOM where it is not UTF-8 (utf8_scan)."""
     if override:
         try:
             codecs.lookup(override)
         except LookupError as exc:
             raise ImportFailed(f"{path}: --encoding {override!r} is not an encoding") from exc
-        return override
+        return override, None
     for bom, name in _BOMS:
         if head.startswith(bom):
-            return name
+            return name, None
     if b"\x00" in head:
         utf16 = _utf16_without_bom(head)
         if utf16 is None:
             raise ImportFailed(f"{path}: this is a binary file, not a CSV or text export")
-        return utf16
+        return utf16, None
     if _looks_binary(head):
         raise ImportFailed(f"{path}: this is a binary file, not a CSV or text export")
-    return "utf-8" if _is_utf8(path) else ansi_code_page()
+    scan = scan_utf8(path)
+    return ("utf-8", scan) if scan.mostly_utf8 else (ansi_code_page(), None)
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -82,36 +90,34 @@ def _looks_binary(head: bytes) -> bool:
     return controls > max(4, len(head) // 100)
 
 
-def _is_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def read_text_table(path: Path, encoding: str | None = None) -> Table:
     size = _checked_size(path)
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         head = fh.read(_HEAD_BYTES)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ImportFailed(f"{path}: the file is empty")
-    enc = detect_encoding(path, head, encoding)
+    enc, scan = _detect(path, head, encoding)
     delimiter, skip, header_line, header = _find_layout(path, head, enc)
     csv.field_size_limit(MAX_CELL_CHARS)
-    raw: BinaryIO = path.open("rb")
-    text = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    raw: BinaryIO = open_regular(path)
+    lenient = scan is not None and scan.bad_lines > 0
+    text = io.TextIOWrapper(
+        raw, encoding=enc, errors=LENIENT_UTF8 if lenient else "replace", newline=""
+    )
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         for _ in range(skip + 1):
             next(reader)
     except (StopIteration, csv.Error, UnicodeError) as exc:
         raw.close()
         raise ImportFailed(f"{path}: line {header_line}: cannot read the header ({exc})") from exc
+    if lines.ended:
+        raw.close()
+        raise ImportFailed(
+            f"{path}: line {header_line}: a quote opens in the header row and is never closed"
+        )
+    unreadable: list[RowProblem] = []
 
     def records() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -122,7 +128,15 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    raise ImportFailed(f"{path}: line {line}: {exc}") from exc
+                    hint = ""
+                    if "field larger than field limit" in str(exc):
+                        hint = "; is a quote on or after this line never closed?"
+                    raise ImportFailed(f"{path}: line {line}: {exc}{hint}") from exc
+                # Only a quote still open can make the end of the file end a record; one
+                # opened on the last line swallowed nothing, and reads as it always did.
+                if lines.ended and row and _swallowed(row[-1]):
+                    unreadable.append(_unclosed_quote(row[-1], reader.line_num))
+                    return
                 yield line, row
         finally:
             raw.close()
@@ -133,14 +147,53 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
         except (OSError, ValueError):
             return size
 
-    source = f"{'TXT' if path.suffix.lower() == '.txt' else 'CSV'}, {enc}, {_NAMES[delimiter]}"
+    read_as = f"{enc} (some bytes as Windows-1252)" if lenient else enc
+    kind = "TXT" if path.suffix.lower() == ".txt" else "CSV"
+    source = f"{kind}, {read_as}, {_NAMES[delimiter]}"
+    warnings = scan.warnings() if scan is not None else []
     return Table(path, "CSV", source, "line", header, header_line, records(), position, size,
-                 raw.close)  # fmt: skip
+                 raw.close, warnings, unreadable)  # fmt: skip
+
+
+class _Lines:
+    """The text's lines for csv.reader, noting when they run out: csv.reader asks for
+    another line after a complete record only when it is asked for the next record."""
+
+    def __init__(self, text: io.TextIOWrapper) -> None:
+        self.ended = False
+        self._text = text  # kept open until the table closes its file, not when lines run out
+        self._lines = self._follow(text)
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines
+
+    def _follow(self, text: io.TextIOWrapper) -> Iterator[str]:
+        yield from text  # delegated in C: no Python call per line
+        self.ended = True
+
+
+def _swallowed(cell: str) -> int:
+    """How many lines after its first a cell that runs to the end of the file took in."""
+    return cell.count("\n") - (1 if cell.endswith("\n") else 0)
+
+
+def _unclosed_quote(cell: str, last_line: int) -> RowProblem:
+    """The record the end of the file closed: its last cell opened a quote and swallowed
+    every line after it."""
+    swallowed = _swallowed(cell)
+    opened = last_line - swallowed
+    return RowProblem(
+        opened,
+        "",
+        f"a quote opens on this line and is never closed, so the {swallowed:,} lines after it "
+        "were read as part of one cell; not imported. Close the quote (or remove it) and "
+        "import again",
+    )
 
 
 def _checked_size(path: Path) -> int:
     try:
-        size = path.stat().st_size
+        size = require_regular(path)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if size == 0:

@@ -23,6 +23,7 @@ import vobject  # type: ignore[import-untyped]
 
 from desktop.adapters.importing.report import ImportFailed
 from desktop.adapters.importing.text_tables import ansi_code_page
+from desktop.adapters.regular_file import read_regular, require_regular
 from desktop.core.import_mapping import CardData, RowProblem, label_from_types
 
 MAX_VCARD_BYTES = 256 * 1024 * 1024
@@ -112,13 +113,13 @@ def read_vcard_blocks(
 ) -> tuple[list[CardBlock], list[RowProblem]]:
     """The file's cards, not yet parsed, and the problems of its shape."""
     try:
-        size = path.stat().st_size
+        size = require_regular(path)
         if size > MAX_VCARD_BYTES:
             raise ImportFailed(
                 f"{path}: the file is {size / 1e9:.1f} GB; the importer takes vCard files up to "
                 f"{MAX_VCARD_BYTES // (1024 * 1024)} MB"
             )
-        data = path.read_bytes()
+        data = read_regular(path, MAX_VCARD_BYTES)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if not data.strip():

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.adapters.regular_file import read_regular
 from desktop.adapters.sources.registry import SOURCE_KINDS
 
 _YATE_CONFS = ("etc/yate/cdrfile.conf", "usr/local/etc/yate/cdrfile.conf")
@@ -60,8 +61,7 @@ def _exists(kind: str, path: Path) -> bool:
         if kind == "jitsi":
             return path.is_dir()
         if kind == "linphonerc":  # offered only when it keeps calls (no-database builds)
-            with path.open("rb") as handle:
-                return b"[call_log_" in handle.read(_MAX_CONF_BYTES * 4)
+            return b"[call_log_" in read_regular(path, _MAX_CONF_BYTES * 4)
         return path.is_file()
     except OSError:
         return False
@@ -123,8 +123,7 @@ def _telephone(home: Path) -> Iterator[tuple[str, Path]]:
 
 def _yate_file(conf: Path) -> Path | None:
     try:
-        with conf.open("rb") as handle:
-            text = handle.read(_MAX_CONF_BYTES).decode("utf-8", errors="replace")
+        text = read_regular(conf, _MAX_CONF_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None
     match = _YATE_FILE.search(text)

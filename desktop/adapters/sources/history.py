@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 import threading
 import time
 import urllib.parse
@@ -43,6 +44,11 @@ from pathlib import Path
 from typing import Any
 
 from desktop.adapters.filewatch import FileWatcher, WatchedFile
+from desktop.adapters.regular_file import (
+    NotRegularFile,
+    open_regular,
+    require_regular_by_name,
+)
 from desktop.adapters.sources.followed import FollowedSource
 from desktop.core.dialects import (
     cdr,
@@ -245,6 +251,10 @@ class _LineLog:
         except FileNotFoundError:
             self.pending = None
             return
+        if not stat.S_ISREG(st.st_mode):  # nothing to follow until a real file is back
+            problem = NotRegularFile(self.path, st.st_mode)
+            report(LogProblem(f"cannot read the file: {problem.strerror}"), str(self.path))
+            return
         ident = (st.st_dev, st.st_ino)
         if not self.has_state:
             self._baseline(ident, report)
@@ -268,7 +278,7 @@ class _LineLog:
         if self.check_len == 0 or self.offset < self.check_len:
             return self.offset == 0 or self.check_len == 0
         try:
-            with path.open("rb") as handle:
+            with open_regular(path) as handle:
                 handle.seek(self.offset - self.check_len)
                 return zlib.crc32(handle.read(self.check_len)) == self.check
         except OSError:
@@ -297,7 +307,7 @@ class _LineLog:
         head = b""
         position = 0
         try:
-            with self.path.open("rb") as handle:
+            with open_regular(self.path) as handle:
                 while chunk := handle.read(CHUNK_BYTES):
                     if not head:
                         head = chunk[:4096]
@@ -345,7 +355,7 @@ class _LineLog:
         file = str(path)
         pending = b""
         try:
-            handle = path.open("rb")
+            handle = open_regular(path)
         except OSError as exc:
             report(LogProblem(f"cannot read the file: {exc.strerror or exc}"), file)
             return
@@ -529,7 +539,7 @@ class _WholeLog:
     def _parse(self, path: Path, report: Report) -> HistoryRead | None:
         file = str(path)
         try:
-            with path.open("rb") as handle:
+            with open_regular(path) as handle:
                 size = os.fstat(handle.fileno()).st_size
                 if size > MAX_WHOLE_BYTES:
                     report(
@@ -614,7 +624,13 @@ class _SqliteLog:
     def read(self, emit: Emit, report: Report) -> None:
         file = str(self.path)
         for attempt in range(SQLITE_TRIES):
-            if not self.path.is_file():
+            try:
+                # SQLite's own open would wait on a FIFO for good.
+                require_regular_by_name(self.path)
+            except FileNotFoundError:
+                return
+            except OSError as exc:
+                report(LogProblem(f"cannot read the file: {exc.strerror or exc}"), file)
                 return
             try:
                 with contextlib.closing(_open_read_only(self.path)) as conn:

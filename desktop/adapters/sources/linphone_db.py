@@ -18,8 +18,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 
 from desktop.adapters.filewatch import FileWatcher
+from desktop.adapters.regular_file import NotRegularFile, require_regular_by_name
 from desktop.adapters.sources.followed import FollowedFiles
 from desktop.core.dialects.linphone import (
     DEFAULT_NEWS_WINDOW_S,
@@ -90,6 +92,8 @@ class LinphoneDbError(Exception):
 
 def connect_read_only(path: Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     """A connection that cannot write to Linphone's database, whatever happens."""
+    # SQLite's own open would wait on a FIFO for good; raises NotRegularFile (an OSError).
+    require_regular_by_name(path)
     uri = Path(path).absolute().as_uri() + "?mode=ro"
     connection = sqlite3.connect(
         uri, uri=True, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
@@ -138,6 +142,8 @@ def read_calls(path: Path) -> list[LinphoneCall | LogProblem]:
         connection = connect_read_only(path, busy_timeout_s=2.0)
     except sqlite3.Error as exc:
         raise LinphoneDbError(explain(exc)) from exc
+    except OSError as exc:
+        raise LinphoneDbError(exc.strerror or str(exc)) from exc
     try:
         connection.execute("BEGIN")
         ended = _ended_calls(connection, -1)
@@ -230,6 +236,12 @@ class LinphoneDbSource(FollowedFiles):
         except OSError as exc:
             self._report_once(f"cannot read the file: {exc.strerror or exc}")
             return None
+        if not S_ISREG(stat.st_mode):
+            self._close()
+            self._report_once(
+                f"cannot read the file: {NotRegularFile(self._path, stat.st_mode).strerror}"
+            )
+            return None
         if stat.st_size == 0:
             self._tracker.file_missing()  # Linphone is creating it
             return None
@@ -254,6 +266,10 @@ class LinphoneDbSource(FollowedFiles):
         except sqlite3.Error as exc:
             self._saw_commit = False
             self._failed_read(exc)
+            return None
+        except OSError as exc:  # not a regular file (connect_read_only), or gone meanwhile
+            self._close()
+            self._report_once(f"cannot read the file: {exc.strerror or exc}")
             return None
         self._saw_commit = version != self._version
         self._version = version
@@ -550,7 +566,7 @@ def has_call_table(path: Path) -> bool:
     """True when the SQLite file at ``path`` has liblinphone's conference_call table."""
     try:
         connection = connect_read_only(path)
-    except sqlite3.Error:
+    except (sqlite3.Error, OSError):
         return False
     try:
         row = connection.execute(

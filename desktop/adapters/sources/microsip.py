@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.adapters.filewatch import FileWatcher
+from desktop.adapters.regular_file import NotRegularFile, open_regular_fd
 from desktop.adapters.sources.followed import FollowedFiles
 from desktop.core.dialects.microsip import (
     DEFAULT_NEWS_WINDOW_S,
@@ -89,6 +90,10 @@ class MicroSipSource(FollowedFiles):
                 self._problem = ""
                 self._tracker.file_missing()
                 return None
+            except NotRegularFile as exc:
+                self._tracker.file_missing()  # what was there is gone; a real file may come back
+                self._report_once(f"cannot read the file: {exc.strerror}")
+                return None
             except _TooBig as too_big:
                 self._report_once(
                     f"the file is {too_big.size} bytes, more than any MicroSIP call log; "
@@ -118,7 +123,7 @@ class _TooBig(Exception):
 def _read_whole(path: Path) -> bytes:
     """One open, one fstat, one read into a buffer of the file's size: on the ring path a
     buffered read(MAX_FILE_BYTES) costs twice as much, most of it allocating 8 MiB."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = open_regular_fd(path)
     try:
         size = os.fstat(fd).st_size
         if size > MAX_FILE_BYTES:

@@ -154,6 +154,9 @@ def number_value(text: str) -> float | None:
 
 _NAME_ADDR = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^"<]*?))\s*<([^<>]*)>\s*(?:;.*)?')
 _QUOTED_PAIR = re.compile(r"\\(.)")
+# Asterisk's CDR clid quotes the caller's name without escaping the quotes inside it:
+# "Dr. "Ray" Castellanos" <+14155550142>. The name runs to the last quote before the <.
+_LOOSE_NAME_ADDR = re.compile(r'\s*"(.*)"\s*<([^<>]*)>\s*(?:;.*)?')
 
 
 def split_name_addr(text: str) -> tuple[str, str]:
@@ -161,7 +164,10 @@ def split_name_addr(text: str) -> tuple[str, str]:
     number comes back as ("", text)."""
     match = _NAME_ADDR.fullmatch(text)
     if match is None:
-        return "", text.strip()
+        loose = _LOOSE_NAME_ADDR.fullmatch(text)
+        if loose is None:
+            return "", text.strip()
+        return loose.group(1), loose.group(2).strip()
     quoted, token, uri = match.groups()
     name = _QUOTED_PAIR.sub(r"\1", quoted) if quoted is not None else (token or "").strip()
     return name, uri.strip()

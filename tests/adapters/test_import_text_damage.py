@@ -1,0 +1,100 @@
+"""A text export that is damaged in small ways is read as well as it can be, and the damage is
+said with its line: a few bytes that are not UTF-8 in a UTF-8 file, a quote never closed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.importing import ImportOptions, import_file, preview_file
+from desktop.adapters.store import Store
+from desktop.core.numbers import NumberPolicy
+from tests.conftest import python_env
+
+US = ImportOptions(NumberPolicy("US"))
+
+# UTF-8, but line 3 was typed in a Windows-1252 editor: é and í are single bytes there.
+MIXED = (
+    b"Name,Phone\r\n"
+    b"Zo\xc3\xab M\xc3\xbcller,+1 415 555 0142\r\n"
+    b"Jos\xe9 Garc\xeda,+1 415 555 0143\r\n"
+    b"Ann Lee,+1 415 555 0144\r\n"
+)
+# The quote opened on line 4 is never closed: lines 5 and 6 would vanish into its cell.
+UNCLOSED = (
+    'Name,Phone,Notes\n'
+    'Kim Park,+1 415 555 0140,"call back\nafter lunch"\n'
+    'Zoe Adams,+1 415 555 0142,"met at the fair\n'
+    'Bob Stone,+1 415 555 0143,x\n'
+    'Ann Lee,+1 415 555 0144,y\n'
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "cc.sqlite3")
+
+
+def test_a_utf8_file_with_a_few_windows_bytes_reads_as_utf8_and_says_which_lines(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(MIXED)
+    preview = preview_file(path, US)
+    assert [r[0] for _, r in preview.rows] == ["Zoë Müller", "José García", "Ann Lee"]
+    assert [(w.line, "not UTF-8" in w.message) for w in preview.warnings] == [(3, True)]
+    report = import_file(store, path, US)
+    assert {c.name for q in ("Zo", "Jos") for c in store.search_simple(q)} == {
+        "Zoë Müller", "José García"
+    }
+    assert [w.line for w in report.warnings] == [3]
+    assert "Windows-1252" in report.source
+    # A file with no UTF-8 in it at all is still a Windows export, read as one, unwarned.
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_bytes(b"Name,Phone\r\nJos\xe9 Garc\xeda,+1 415 555 0143\r\n")
+    plain = preview_file(legacy, US)
+    assert (plain.rows[0][1][0], plain.warnings) == ("José García", [])
+
+
+def test_an_unclosed_quote_is_said_with_its_line_and_swallows_no_name(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "unclosed.csv"
+    path.write_text(UNCLOSED, encoding="utf-8")
+    preview = preview_file(path, US)
+    assert [w.line for w in preview.warnings] == [4]
+    assert "never closed" in preview.warnings[0].message
+    assert [line for line, _ in preview.rows] == [2], "the swallowed record is not a row"
+    report = import_file(store, path, US)
+    assert [(p.line, "never closed" in p.message) for p in report.rejected] == [(4, True)]
+    stored = [c for q in ("Kim", "Zoe", "Bob", "Ann") for c in store.search_simple(q)]
+    assert [c.name for c in stored] == ["Kim Park"]  # a closed multi-line note is fine
+    assert all("\n" not in c.name for c in stored)
+
+
+def cli_import(path: Path, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "import", str(path), "--data-dir", str(data),
+         "--region", "US", *extra],
+        capture_output=True, text=True, env=python_env(), timeout=60,
+    )  # fmt: skip
+
+
+def test_the_cli_report_names_the_damaged_lines(tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(MIXED)
+    unclosed = tmp_path / "unclosed.csv"
+    unclosed.write_text(UNCLOSED, encoding="utf-8")
+    result = cli_import(mixed, tmp_path / "d1")
+    assert result.returncode == 0, result.stderr
+    assert "warning line 3: bytes that are not UTF-8, read as Windows-1252 ('é')" in result.stdout
+    result = cli_import(unclosed, tmp_path / "d2", "--json")
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)["files"]
+    assert report["imported"] == 1 and report["rejected_count"] == 1
+    assert report["rejected"][0]["line"] == 4
+    assert "a quote opens on this line and is never closed" in report["rejected"][0]["reason"]

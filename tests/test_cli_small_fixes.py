@@ -1,0 +1,87 @@
+"""Issue 10, item 10: a closed stdout ends a verb quietly; a CDR name with quotes in it keeps
+them; a vCard import report says "line" for the line numbers it gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.core.dialects import cdr
+from tests.conftest import python_env
+
+ASTERISK_LINE = (
+    '"","+14155550142","1001","from-did-direct","""Dr. ""Ray"" Castellanos"" <+14155550142>",'
+    '"PJSIP/trunk-00000012","PJSIP/1001-00000013","Dial","PJSIP/1001","2026-03-10 14:02:11",'
+    '"2026-03-10 14:02:19","2026-03-10 14:07:40",329,321,"ANSWERED","DOCUMENTATION",'
+    '"1773151331.18",""\n'
+)
+
+
+def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """The verb with its stdout a pipe whose reader is gone (`… | head -0`)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "desktop", *args], stdout=write_end, stderr=subprocess.PIPE,
+            env=python_env(), timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("verb", ["lookup", "search", "events", "import"])
+def test_every_printing_verb_ends_quietly_when_its_reader_is_gone(
+    tmp_path: Path, verb: str
+) -> None:
+    data = tmp_path / "data"
+    log = tmp_path / "Master.csv"
+    log.write_text(ASTERISK_LINE, encoding="utf-8")
+    book = tmp_path / "book.csv"
+    book.write_text("Name,Phone\nMike Kowalski,+1 415 555 0142\n", encoding="utf-8")
+    args = {
+        "lookup": ["lookup", "+14155550142", "--data-dir", str(data)],
+        "search": ["search", "Mike", "--data-dir", str(data)],
+        "events": ["events", str(log)],
+        "import": ["import", str(book), "--region", "US", "--data-dir", str(data)],
+    }[verb]
+    if verb in ("lookup", "search"):
+        subprocess.run(
+            [sys.executable, "-m", "desktop", "import", str(book), "--region", "US",
+             "--data-dir", str(data)], env=python_env(), check=True, capture_output=True,
+        )  # fmt: skip
+    result = run_into_closed_pipe(*args)
+    assert b"Traceback" not in result.stderr and b"BrokenPipe" not in result.stderr, result.stderr
+    assert result.stderr == b""
+    assert result.returncode in (0, 141)
+
+
+def test_an_asterisk_caller_name_with_quotes_in_it_keeps_them() -> None:
+    read = cdr.asterisk_events(ASTERISK_LINE.encode("utf-8"))
+    assert [(e.number, e.name) for e in read.events] == [
+        ("+14155550142", 'Dr. "Ray" Castellanos')
+    ]
+
+
+def test_the_vcard_import_report_gives_line_numbers_under_line(tmp_path: Path) -> None:
+    cards = tmp_path / "cards.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Mike Kowalski\nTEL:+14155550142\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Cut Short\nTEL:+14155550143\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "import", str(cards), "--json", "--region", "US",
+         "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, env=python_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (report,) = json.loads(result.stdout)["files"]
+    assert report["rejected"] == [
+        {"line": 6, "field": "", "reason": "card never ended (no END:VCARD): file cut short?"}
+    ]
