@@ -27,7 +27,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 from desktop.adapters.instance_address import instance_address
-from desktop.adapters.instance_client import SendStatus, deliver, ring_or_launch
+from desktop.adapters.instance_client import Delivery, SendStatus, deliver, ring_or_launch
 from desktop.adapters.paths import resolve_paths
 from desktop.core.ipc import End, Quit, Ring
 
@@ -64,7 +64,7 @@ def _send(args: argparse.Namespace) -> int:
     )
     if isinstance(message, str):
         print(f"callercard: {message}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if isinstance(message, End):
         result = deliver(instance_address(paths.data_dir), message)
         if result.status is SendStatus.NO_INSTANCE:
@@ -74,10 +74,23 @@ def _send(args: argparse.Namespace) -> int:
         # for its pipe to close before it lets the phone ring.
         stop_passing_on_inherited_descriptors()
         result = ring_or_launch(paths.data_dir, message)
-    if not result.ok:
-        print(f"callercard: {result.detail or result.status.value}", file=sys.stderr)
-        return 1
-    return 0
+    return exit_code(result)
+
+
+# What `callercard ring` / `end` exit with (docs/softphone-hooks.md lists them for hook authors).
+EXIT_DELIVERED = 0  # the app acked it (shown or queued), or was started with it
+EXIT_NOT_DELIVERED = 1  # it did not get through: no app could take it, or it was refused
+EXIT_USAGE = 2
+EXIT_UNCONFIRMED = 3  # sent whole, but no ack in time: the card may still appear
+
+
+def exit_code(result: Delivery) -> int:
+    if result.ok:
+        return EXIT_DELIVERED
+    print(f"callercard: {result.detail or result.status.value}", file=sys.stderr)
+    if result.status is SendStatus.UNCONFIRMED:
+        return EXIT_UNCONFIRMED
+    return EXIT_NOT_DELIVERED
 
 
 def hook_message(
