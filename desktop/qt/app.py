@@ -450,6 +450,7 @@ class CallerCardApp:
     def end_call(self, call_key: str, caller_id: str) -> None:
         """The call is over: its card goes (traced, so hooks can be checked from outside)."""
         closed = self.popups.close_for_call(call_key)
+        self._ringing.pop(call_key, None)  # a collapsed card that never painted
         self.trace.write("ended", caller_id, call_key=call_key, closed=closed)
 
     def on_message(self, message: Message) -> None:
