@@ -18,7 +18,9 @@ What the statuses promise: an ack means the app has the message (its card is sho
 behind others). A storm of rings can fill the listen queue (connect answers EAGAIN) and an app
 that holds the lock may not listen yet (connect is refused): both are retried with backoff
 within the budget, since nothing was sent. Once the line has been written, a missing ack is
-UNCONFIRMED, never a failure: the app may well have taken it and be slow to answer.
+UNCONFIRMED, never a failure: the app may still read it and act on it. (A connection closed
+without an ack is different: the app acks every line it reads before acting on it, so that
+line was dropped unread and nothing was delivered.)
 """
 
 from __future__ import annotations
@@ -96,11 +98,9 @@ def deliver(address: str, message: Message, timeout: float = DEFAULT_TIMEOUT) ->
     except OSError as exc:
         return Delivery(SendStatus.NO_ANSWER, f"{address}: {exc.strerror or exc}")
     if not answer:
-        return Delivery(
-            SendStatus.UNCONFIRMED,
-            f"{address}: sent, but the connection closed without an answer; "
-            "the card may still appear",
-        )
+        # The app acks a line as soon as it reads it, before acting on it: a connection closed
+        # with no ack was dropped unread (refused, shed, or the app died), so nothing arrived.
+        return Delivery(SendStatus.NO_ANSWER, f"{address}: closed the connection without an answer")
     try:
         ack = decode_ack(answer)
     except IpcError as exc:
@@ -202,30 +202,42 @@ def _exchange_unix(address: str, line: bytes, timeout: float) -> bytes:
     if sys.platform == "win32":
         raise NotImplementedError("Windows uses _exchange_pipe")
     deadline = time.monotonic() + timeout
-    with _connect_unix(address, deadline) as sock:
-        try:
-            sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            sock.sendall(line)
-        except TimeoutError:
-            raise _BusyError(
-                f"{address}: busy, the message was not taken within {timeout:g} s"
-            ) from None
-        answer = b""
-        while not answer.endswith(b"\n") and len(answer) < _MAX_ACK_BYTES:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise _SentError(f"no answer within {timeout:g} s")
-            sock.settimeout(remaining)
+    while True:
+        with _connect_unix(address, deadline) as sock:
             try:
-                chunk = sock.recv(_MAX_ACK_BYTES)
+                sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                sock.sendall(line)
             except TimeoutError:
-                raise _SentError(f"no answer within {timeout:g} s") from None
-            except ConnectionResetError:
-                raise _SentError("the connection was reset without an answer") from None
-            if not chunk:
-                break
-            answer += chunk
-        return answer
+                raise _BusyError(
+                    f"{address}: busy, the message was not taken within {timeout:g} s"
+                ) from None
+            except (BrokenPipeError, ConnectionResetError):
+                # Dropped before the line was read (the app sheds connections under a flood):
+                # nothing was delivered, so it is safe to try again while the budget lasts.
+                if time.monotonic() + _RETRY_EVERY >= deadline:
+                    raise
+                time.sleep(_RETRY_EVERY)
+                continue
+            return _read_ack(sock, deadline, timeout)
+
+
+def _read_ack(sock: socket.socket, deadline: float, timeout: float) -> bytes:
+    answer = b""
+    while not answer.endswith(b"\n") and len(answer) < _MAX_ACK_BYTES:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _SentError(f"no answer within {timeout:g} s")
+        sock.settimeout(remaining)
+        try:
+            chunk = sock.recv(_MAX_ACK_BYTES)
+        except TimeoutError:
+            raise _SentError(f"no answer within {timeout:g} s") from None
+        except ConnectionResetError:
+            return b""  # dropped unread, as a closed connection below
+        if not chunk:
+            break
+        answer += chunk
+    return answer
 
 
 def _connect_unix(address: str, deadline: float) -> socket.socket:
