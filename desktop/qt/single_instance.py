@@ -116,6 +116,9 @@ class SingleInstance(QObject):
             raise InstanceLockError(
                 f"{self._lock_path}: cannot create the instance lock ({error.name})"
             )
+        if os.name == "posix":
+            # QLockFile creates it 0644; it names our PID and host, which are ours to know.
+            os.chmod(self._lock_path, 0o600)
         # We hold the lock, so a socket file still there belongs to an instance that died.
         QLocalServer.removeServer(self._address)
         if not self._server.listen(self._address):
