@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -159,6 +160,39 @@ def test_a_lone_surrogate_from_the_socket_still_pops_a_card(app: StormApp) -> No
     read = next(r for r in app.records()[mark:] if r["stage"] == "read")
     assert read["source"] == "fu\ufffdzz"
     assert app.proc is not None and app.proc.poll() is None
+
+
+def test_ten_thousand_bad_lines_leave_a_small_private_log_and_a_working_app(
+    app: StormApp,
+) -> None:
+    log = app.data / "callercard.log"
+    before = log.stat().st_size
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as flood:
+        flood.settimeout(30)
+        flood.connect(app.address)
+        for start in range(0, 10_000, 500):
+            flood.sendall(
+                b"".join(b'{"kind": "ring", "n": %d}\n' % i for i in range(start, start + 500))
+            )
+            acks = b""
+            while acks.count(b"\n") < 500:
+                acks += flood.recv(65536)
+            assert acks.count(b'"ok":false') == 500
+    mark = app.mark()
+    result = subprocess.run(
+        [str(CALLERCARD), "ring", "--source", "storm", "--", number(9001)],
+        env=app.env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    app.wait_handled([number(9001)], mark)
+
+    grown = log.stat().st_size - before
+    assert 0 < grown < 16_384, f"the log grew by {grown} bytes for 10,000 bad lines"
+    # Every file the app made is this user's alone.
+    made = [log, app.trace, Path(f"{app.address}.lock"), *app.data.glob("callercard.sqlite3*"),
+            *(app.data / "cache").glob("*")]  # fmt: skip
+    modes = {str(path): oct(stat.S_IMODE(path.stat().st_mode)) for path in made}
+    assert set(modes.values()) == {"0o600"}, modes
 
 
 @pytest.mark.slow
