@@ -29,6 +29,7 @@ from pathlib import Path
 
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import (
+    Delivery,
     SendStatus,
     deliver,
     forward_to_running,
@@ -70,7 +71,7 @@ def _send(args: argparse.Namespace) -> int:
     )
     if isinstance(message, str):
         print(f"callercard: {message}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if isinstance(message, End):
         result = deliver(instance_address(paths.data_dir), message)
         if result.status is SendStatus.NO_INSTANCE:
@@ -80,10 +81,23 @@ def _send(args: argparse.Namespace) -> int:
         # for its pipe to close before it lets the phone ring.
         stop_passing_on_inherited_descriptors()
         result = ring_or_launch(paths.data_dir, message)
-    if not result.ok:
-        print(f"callercard: {result.detail or result.status.value}", file=sys.stderr)
-        return 1
-    return 0
+    return exit_code(result)
+
+
+# What `callercard ring` / `end` exit with (docs/softphone-hooks.md lists them for hook authors).
+EXIT_DELIVERED = 0  # the app acked it (shown or queued), or was started with it
+EXIT_NOT_DELIVERED = 1  # it did not get through: no app could take it, or it was refused
+EXIT_USAGE = 2
+EXIT_UNCONFIRMED = 3  # sent whole, but no ack in time: the card may still appear
+
+
+def exit_code(result: Delivery) -> int:
+    if result.ok:
+        return EXIT_DELIVERED
+    print(f"callercard: {result.detail or result.status.value}", file=sys.stderr)
+    if result.status is SendStatus.UNCONFIRMED:
+        return EXIT_UNCONFIRMED
+    return EXIT_NOT_DELIVERED
 
 
 # A launched app takes a second or two to listen; files after the first wait for it.
@@ -98,7 +112,7 @@ def open_in_import_window(args: argparse.Namespace) -> int:
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         print(f"callercard: import --window: no such file: {', '.join(missing)}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     address = instance_address(paths.data_dir)
     launched = False
     for file in files:
@@ -110,9 +124,9 @@ def open_in_import_window(args: argparse.Namespace) -> int:
             result = ring_or_launch(paths.data_dir, message)
             launched = result.status is SendStatus.LAUNCHED
         if not result.ok:
-            print(f"callercard: {file}: {result.detail or result.status.value}", file=sys.stderr)
-            return 1
-    return 0
+            print(f"callercard: {file} was not handed over", file=sys.stderr)
+            return exit_code(result)
+    return EXIT_DELIVERED
 
 
 def hook_message(

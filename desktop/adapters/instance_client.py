@@ -13,6 +13,14 @@ is up. The argv contract, which the app's argument parser implements:
 `--background` starts in the tray without opening a window; `<message>` is one protocol line as
 `desktop.core.ipc.encode` writes it, without the trailing newline (decode it with
 `desktop.core.ipc.decode(value.encode())`). `launch_argv` defaults to `default_launch_argv()`.
+
+What the statuses promise: an ack means the app has the message (its card is shown, or queued
+behind others). A storm of rings can fill the listen queue (connect answers EAGAIN) and an app
+that holds the lock may not listen yet (connect is refused): both are retried with backoff
+within the budget, since nothing was sent. Once the line has been written, a missing ack is
+UNCONFIRMED, never a failure: the app may still read it and act on it. (A connection closed
+without an ack is different: the app acks every line it reads before acting on it, so that
+line was dropped unread and nothing was delivered.)
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
-from desktop.adapters.instance_address import instance_address
+from desktop.adapters.instance_address import instance_address, instance_lock_path
 from desktop.core.ipc import (
     Ack,
     IpcError,
@@ -39,16 +47,20 @@ from desktop.core.ipc import (
     encode,
 )
 
-DEFAULT_TIMEOUT = 1.0  # a healthy instance answers in milliseconds
+# A healthy instance answers in milliseconds, a busy one (a storm of rings, or one still starting)
+# within a second or two; MicroSIP gives its hook 10 s.
+DEFAULT_TIMEOUT = 3.0
 _MAX_ACK_BYTES = 4096
 _RETRY_EVERY = 0.05
+_FIRST_BACKOFF = 0.002  # doubled on each retry of a connect, up to _RETRY_EVERY
 
 
 class SendStatus(StrEnum):
     DELIVERED = "delivered"  # the instance acked it
     NO_INSTANCE = "no_instance"  # nothing listens at the address
     REJECTED = "rejected"  # the instance answered that the message is invalid (see detail)
-    NO_ANSWER = "no_answer"  # something is there but did not ack in time (hung, or not ours)
+    NO_ANSWER = "no_answer"  # nothing was delivered: busy past the budget, hung, or not ours
+    UNCONFIRMED = "unconfirmed"  # sent, but no ack within the budget: it may still be shown
     LAUNCHED = "launched"  # nothing was running, so the app was started with the message
     LAUNCH_FAILED = "launch_failed"  # nothing was running and starting the app failed
 
@@ -84,11 +96,20 @@ def deliver(address: str, message: Message, timeout: float = DEFAULT_TIMEOUT) ->
             answer = _exchange_unix(address, line, timeout)
     except _NoInstanceError as exc:
         return Delivery(SendStatus.NO_INSTANCE, str(exc))
+    except _BusyError as exc:
+        return Delivery(SendStatus.NO_ANSWER, str(exc))
+    except _SentError as exc:
+        return Delivery(
+            SendStatus.UNCONFIRMED,
+            f"{address}: sent, but {exc}; the card may still appear",
+        )
     except TimeoutError:
         return Delivery(SendStatus.NO_ANSWER, f"{address}: no answer within {timeout:g} s")
     except OSError as exc:
         return Delivery(SendStatus.NO_ANSWER, f"{address}: {exc.strerror or exc}")
     if not answer:
+        # The app acks a line as soon as it reads it, before acting on it: a connection closed
+        # with no ack was dropped unread (refused, shed, or the app died), so nothing arrived.
         return Delivery(SendStatus.NO_ANSWER, f"{address}: closed the connection without an answer")
     try:
         ack = decode_ack(answer)
@@ -156,6 +177,33 @@ class _NoInstanceError(Exception):
     pass
 
 
+class _BusyError(Exception):
+    """Nothing was sent: the instance never took the connection within the budget."""
+
+
+class _SentError(Exception):
+    """The line went out whole, but no ack came back within the budget."""
+
+
+def _owner_alive(address: str) -> bool:
+    """Whether a live process holds the instance lock: an app that is starting (it listens a
+    moment after taking the lock) rather than a socket file left by one that died."""
+    try:
+        first = instance_lock_path(address).read_text("ascii", "replace").split("\n", 1)[0]
+        pid = int(first)
+    except (OSError, ValueError):
+        return False
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
 def _from_ack(ack: Ack) -> Delivery:
     if ack.ok:
         return Delivery(SendStatus.DELIVERED)
@@ -166,25 +214,75 @@ def _exchange_unix(address: str, line: bytes, timeout: float) -> bytes:
     if sys.platform == "win32":
         raise NotImplementedError("Windows uses _exchange_pipe")
     deadline = time.monotonic() + timeout
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
+    while True:
+        with _connect_unix(address, deadline) as sock:
+            try:
+                sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                sock.sendall(line)
+            except TimeoutError:
+                raise _BusyError(
+                    f"{address}: busy, the message was not taken within {timeout:g} s"
+                ) from None
+            except (BrokenPipeError, ConnectionResetError):
+                # Dropped before the line was read (the app sheds connections under a flood):
+                # nothing was delivered, so it is safe to try again while the budget lasts.
+                if time.monotonic() + _RETRY_EVERY >= deadline:
+                    raise
+                time.sleep(_RETRY_EVERY)
+                continue
+            return _read_ack(sock, deadline, timeout)
+
+
+def _read_ack(sock: socket.socket, deadline: float, timeout: float) -> bytes:
+    answer = b""
+    while not answer.endswith(b"\n") and len(answer) < _MAX_ACK_BYTES:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _SentError(f"no answer within {timeout:g} s")
+        sock.settimeout(remaining)
+        try:
+            chunk = sock.recv(_MAX_ACK_BYTES)
+        except TimeoutError:
+            raise _SentError(f"no answer within {timeout:g} s") from None
+        except ConnectionResetError:
+            return b""  # dropped unread, as a closed connection below
+        if not chunk:
+            break
+        answer += chunk
+    return answer
+
+
+def _connect_unix(address: str, deadline: float) -> socket.socket:
+    """A socket connected to `address`, retrying with backoff while the instance is busy (its
+    listen queue full: EAGAIN) or still starting (lock held, not listening yet)."""
+    if sys.platform == "win32":
+        raise NotImplementedError("Windows uses _exchange_pipe")
+    backoff = _FIRST_BACKOFF
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(max(deadline - time.monotonic(), 0.001))
         try:
             sock.connect(address)
+            return sock
         except (FileNotFoundError, ConnectionRefusedError) as exc:
-            # No socket file, or a file left behind by an instance that died: nobody listens.
-            raise _NoInstanceError(f"{address}: no instance is running ({exc.strerror})") from exc
-        sock.sendall(line)
-        answer = b""
-        while not answer.endswith(b"\n") and len(answer) < _MAX_ACK_BYTES:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            sock.settimeout(remaining)
-            chunk = sock.recv(_MAX_ACK_BYTES)
-            if not chunk:
-                break
-            answer += chunk
-        return answer
+            sock.close()
+            if not _owner_alive(address) or time.monotonic() + backoff >= deadline:
+                # No socket file, or one left behind by an instance that died: nobody listens.
+                raise _NoInstanceError(
+                    f"{address}: no instance is running ({exc.strerror})"
+                ) from exc
+        except (BlockingIOError, InterruptedError, TimeoutError) as exc:
+            sock.close()
+            if time.monotonic() + backoff >= deadline:
+                raise _BusyError(
+                    f"{address}: busy, the connection was not taken in time "
+                    f"({getattr(exc, 'strerror', None) or 'timed out'}); nothing was sent"
+                ) from exc
+        except BaseException:
+            sock.close()
+            raise
+        time.sleep(backoff)
+        backoff = min(backoff * 2, _RETRY_EVERY)
 
 
 def _exchange_pipe(address: str, line: bytes, timeout: float) -> bytes:

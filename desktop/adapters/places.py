@@ -310,7 +310,7 @@ def start_place_index_build(cache_dir: Path) -> PlaceIndexBuild:
     flags = 0
     if sys.platform == "win32":
         flags = subprocess.CREATE_NO_WINDOW | subprocess.BELOW_NORMAL_PRIORITY_CLASS
-    with log.open("wb") as out:
+    with os.fdopen(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
         process = subprocess.Popen(
             build_command(path),
             stdin=subprocess.DEVNULL,
@@ -400,8 +400,8 @@ def build_place_index(out_path: Path) -> BuildResult:
             conn.close()
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
-        # Public data, but nobody else may rewrite what the app reads.
-        tmp.chmod(0o644)
+        # Public data, but which regions a user looks up is theirs (like every file we make).
+        tmp.chmod(0o600)
         os.replace(tmp, out_path)
     except BaseException:
         with contextlib.suppress(OSError):

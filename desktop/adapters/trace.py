@@ -28,7 +28,10 @@ class RingTrace:
         record = {"stage": stage, "t_ns": t_ns or time.monotonic_ns(), "caller_id": caller_id}
         record.update(fields)
         # One write() per line on an O_APPEND fd: lines from one process never interleave.
-        os.write(self._fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        # backslashreplace: text that is not UTF-8 (a lone surrogate) becomes a JSON escape,
+        # so the line stays valid rather than the ring dying on it.
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        os.write(self._fd, line.encode("utf-8", "backslashreplace"))
 
     def close(self) -> None:
         if self._fd is not None:

@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.adapters.atomic_file import write_atomic
 from desktop.core.events import CallEvent, CallState
@@ -54,6 +54,7 @@ HOST = "127.0.0.1"
 _CONFIG_VERSION = 1
 _MAX_FIELD = 512
 _REQUEST_TIMEOUT_S = 5.0  # a client that sends its request slower than this is dropped
+MAX_CONNECTIONS = 16  # a softphone opens one per call; any web page can open hundreds
 
 
 @dataclass(frozen=True)
@@ -294,9 +295,28 @@ def _serve(endpoint: UrlEndpoint, port: int) -> ThreadingHTTPServer:
             # The default writes every request line, token included, to stderr.
             return
 
-    server = ThreadingHTTPServer((HOST, port), Handler)
-    server.daemon_threads = True
-    return server
+    class BoundedServer(ThreadingHTTPServer):
+        """One thread per connection, but no more than MAX_CONNECTIONS at once: past that a
+        connection is closed at once, so idle or slow clients cannot take every thread and
+        descriptor (each is also dropped after _REQUEST_TIMEOUT_S)."""
+
+        daemon_threads = True
+        _slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            if not self._slots.acquire(blocking=False):
+                logger.warning("URL endpoint: %d connections open, refused one", MAX_CONNECTIONS)
+                self.shutdown_request(request)
+                return
+            super().process_request(request, client_address)
+
+        def process_request_thread(self, request: Any, client_address: Any) -> None:
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                self._slots.release()
+
+    return BoundedServer((HOST, port), Handler)
 
 
 def start_if_enabled(

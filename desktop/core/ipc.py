@@ -299,6 +299,12 @@ def _load(line: bytes) -> tuple[str, dict[str, object]]:
 def _text(fields: dict[str, object], name: str) -> str:
     value = fields[name]
     assert isinstance(value, str)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON can spell a lone UTF-16 surrogate ("\\ud800"): no character, and nothing can
+        # write it as UTF-8 (the trace, the log, the screen). Shown as U+FFFD instead.
+        value = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
     return value
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.adapters.app_log import setup_file_log
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.directories.background import DirectorySyncLoop
@@ -71,6 +72,9 @@ RECORD_DELAY_MS = 40
 
 
 def run_app(args: argparse.Namespace) -> int:
+    # Everything the app and its helpers create (log, lock, caches, database journals) is
+    # this user's alone; the few files meant for others say so with an explicit mode.
+    os.umask(0o077)
     demo_dir: Path | None = None
     if args.demo:
         import tempfile
@@ -184,13 +188,9 @@ def _temporary_copy(paths: AppPaths, problem: OSError) -> tuple[AppPaths, str]:
 
 
 def _setup_logging(paths: AppPaths) -> None:
-    root = logging.getLogger()
-    if root.handlers:
+    if logging.getLogger().handlers:
         return
-    handler = logging.FileHandler(paths.log_file, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    setup_file_log(paths.log_file)
 
 
 class CallerCardApp:
@@ -481,6 +481,7 @@ class CallerCardApp:
     def end_call(self, call_key: str, caller_id: str) -> None:
         """The call is over: its card goes (traced, so hooks can be checked from outside)."""
         closed = self.popups.close_for_call(call_key)
+        self._ringing.pop(call_key, None)  # a collapsed card that never painted
         self.trace.write("ended", caller_id, call_key=call_key, closed=closed)
 
     def on_message(self, message: Message) -> None:

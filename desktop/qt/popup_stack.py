@@ -5,6 +5,11 @@ to the screen the rep is looking at (the one under the cursor) at the moment it 
 Overlapping calls stack upward from the bottom-right corner; a column that reaches the top
 of the screen continues in a new column to its left. A second event for the same call
 updates that call's card instead of adding one.
+
+At most `max_cards` cards are on screen: past that, the oldest ringing calls collapse into one
+"+N more ringing" entry (desktop.qt.more_calls) that lists them and opens any of them. A card
+whose call collapses or ends goes back to the pool, which therefore never holds more than
+max(prebuilt, max_cards) windows however many calls ring at once.
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
+from PySide6.QtWidgets import QWidget
 
 from desktop.core.card import Card
+from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
 
 if TYPE_CHECKING:
     from desktop.qt.popup import PickerFactory
 
 PREBUILT = 3  # calls that overlap are rare; more cards are built when they happen
+MAX_CARDS = 5  # on screen at once; older ringing calls wait in the "+N more" entry
 MARGIN = 16  # from the screen's available edge (the taskbar is already outside it)
 SPACING = 10  # between stacked cards
 
@@ -32,9 +40,10 @@ def screen_under_cursor() -> QScreen | None:
 
 
 @dataclass
-class _Slot:
-    popup: Popup
+class _Call:
+    card: Card
     screen: QScreen | None
+    popup: Popup | None  # None while the call waits in the "+N more" entry
 
 
 class PopupStack(QObject):
@@ -52,6 +61,7 @@ class PopupStack(QObject):
         parent: QObject | None = None,
         *,
         prebuilt: int = PREBUILT,
+        max_cards: int = MAX_CARDS,
         margin: int = MARGIN,
         spacing: int = SPACING,
         pick_screen: Callable[[], QScreen | None] = screen_under_cursor,
@@ -62,10 +72,16 @@ class PopupStack(QObject):
         self._margin = margin
         self._spacing = spacing
         self._pick_screen = pick_screen
-        self._pool: list[Popup] = []
-        self._active: dict[str, _Slot] = {}  # in order of arrival: the oldest sits lowest
+        self._max_cards = max(1, max_cards)
+        self._pool: list[Popup] = []  # every card built; bounded by max(prebuilt, max_cards)
+        self._free: list[Popup] = []
+        self._calls: dict[str, _Call] = {}  # in order of arrival: the oldest sits lowest
         for _ in range(prebuilt):
-            self._pool.append(self._build())
+            popup = self._build()
+            self._pool.append(popup)
+            self._free.append(popup)
+        self._more = MoreCalls()
+        self._more.open_requested.connect(self.bring_up)
 
     def _build(self) -> Popup:
         popup = Popup(picker_factory=self._picker_factory)
@@ -85,87 +101,149 @@ class PopupStack(QObject):
 
     # -- per call --
 
-    def show(self, card: Card, call_key: str) -> Popup:
-        """Show `card` for `call_key`; a call that already has a card gets it updated."""
-        slot = self._active.get(call_key)
-        if slot is not None:
-            slot.popup.set_card(card, call_key)
+    def show(self, card: Card, call_key: str) -> Popup | None:
+        """Show `card` for `call_key`; a call that already has a card gets it updated. A new
+        call always gets a card; None when `call_key` waits collapsed (its card is updated)."""
+        call = self._calls.get(call_key)
+        if call is not None:
+            call.card = card
+            if call.popup is None:
+                self._more.set_calls(self._collapsed())
+                return None
+            call.popup.set_card(card, call_key)
             self._repack()
-            slot.popup.reveal()
-            return slot.popup
-        popup = self._free_popup()
-        self._active[call_key] = _Slot(popup, self._pick_screen())
-        popup.set_card(card, call_key)
-        self._repack()
-        popup.reveal()
-        return popup
+            call.popup.reveal()
+            return call.popup
+        self._calls[call_key] = _Call(card, self._pick_screen(), None)
+        self._settle()
+        return self._calls[call_key].popup
+
+    def bring_up(self, call_key: str) -> Popup | None:
+        """Give a collapsed call a card (it counts as the newest now); None if no such call."""
+        call = self._calls.pop(call_key, None)
+        if call is None:
+            return None
+        self._calls[call_key] = call
+        self._settle()
+        return call.popup
 
     def has_popup(self, call_key: str) -> bool:
-        return call_key in self._active
+        """Whether the call has a card, on screen or collapsed into "+N more"."""
+        return call_key in self._calls
 
     def popup_for(self, call_key: str) -> Popup | None:
-        slot = self._active.get(call_key)
-        return slot.popup if slot else None
+        call = self._calls.get(call_key)
+        return call.popup if call else None
 
     def close_for_call(self, call_key: str) -> bool:
         """The call ended: its card goes away and the others close the gap. False if none."""
-        slot = self._active.pop(call_key, None)
-        if slot is None:
+        call = self._calls.pop(call_key, None)
+        if call is None:
             return False
-        slot.popup.retract()
-        self._repack()
+        self._release(call)
+        self._settle()
         return True
 
     def dismiss_all(self) -> None:
         """Clear every card without emitting `dismissed` (the app asked, not the user)."""
-        slots = list(self._active.values())
-        self._active.clear()
-        for slot in slots:
-            slot.popup.retract()
+        calls = list(self._calls.values())
+        self._calls.clear()
+        for call in calls:
+            self._release(call)
+        self._more.set_calls([])
 
     def visible_count(self) -> int:
-        return sum(1 for slot in self._active.values() if slot.popup.isVisible())
+        """Cards on screen, not counting the "+N more" entry."""
+        return sum(1 for popup in self.popups() if popup.isVisible())
+
+    def collapsed_count(self) -> int:
+        return sum(1 for call in self._calls.values() if call.popup is None)
+
+    def more_entry(self) -> MoreCalls:
+        return self._more
 
     def popups(self) -> list[Popup]:
         """Cards in use, oldest (lowest) first."""
-        return [slot.popup for slot in self._active.values()]
+        return [call.popup for call in self._calls.values() if call.popup is not None]
+
+    def built_count(self) -> int:
+        """Card windows that exist, in use or free."""
+        return len(self._pool)
 
     def take_focus(self) -> bool:
         """Give the keyboard to the newest card (the app binds this to a hotkey)."""
-        return any(slot.popup.take_focus() for slot in reversed(self._active.values()))
+        return any(popup.take_focus() for popup in reversed(self.popups()))
 
     # -- internals --
 
+    def _collapsed(self) -> list[tuple[str, str]]:
+        calls = self._calls.items()
+        return [(key, call.card.headline) for key, call in calls if call.popup is None]
+
+    def _settle(self) -> None:
+        """The newest `max_cards` calls get cards, the others collapse; then re-place all."""
+        keys = list(self._calls)
+        shown = keys[-self._max_cards :]
+        for key in keys[: -self._max_cards]:
+            self._release(self._calls[key])
+        revealed: list[Popup] = []
+        for key in shown:
+            call = self._calls[key]
+            if call.popup is None:
+                call.popup = self._free_popup()
+                call.popup.set_card(call.card, key)
+                revealed.append(call.popup)
+        self._more.set_calls(self._collapsed())
+        self._repack()
+        for popup in revealed:
+            popup.reveal()
+        if self._more.count:
+            self._more.show()
+
+    def _release(self, call: _Call) -> None:
+        popup, call.popup = call.popup, None
+        if popup is not None:
+            popup.retract()
+            self._free.append(popup)
+
     def _free_popup(self) -> Popup:
-        in_use = {id(slot.popup) for slot in self._active.values()}
-        for popup in self._pool:
-            if id(popup) not in in_use:
-                return popup
-        popup = self._build()  # more overlapping calls than pre-built cards: grow once
+        if self._free:
+            return self._free.pop()
+        popup = self._build()  # more overlapping calls than pre-built cards: grow, bounded
         popup.warm_up()
         self._pool.append(popup)
         return popup
 
     def _on_dismissed(self, call_key: str) -> None:
-        if self._active.pop(call_key, None) is not None:
-            self._repack()
+        call = self._calls.pop(call_key, None)
+        if call is not None:
+            self._release(call)
+            self._settle()
         self.dismissed.emit(call_key)
 
     def _repack(self) -> None:
         screens = QGuiApplication.screens()
-        columns: dict[int, list[Popup]] = {}
+        columns: dict[int, list[QWidget]] = {}
         targets: dict[int, QScreen | None] = {}
-        for slot in self._active.values():
+        newest = 0
+        for call in self._calls.values():
+            if call.popup is None:
+                continue
             # A monitor unplugged since the ring: its cards move to the primary screen.
-            if slot.screen is None or slot.screen not in screens:
-                slot.screen = QGuiApplication.primaryScreen()
-            key = id(slot.screen)
-            targets[key] = slot.screen
-            columns.setdefault(key, []).append(slot.popup)
+            if call.screen is None or call.screen not in screens:
+                call.screen = QGuiApplication.primaryScreen()
+            newest = id(call.screen)
+            targets[newest] = call.screen
+            columns.setdefault(newest, []).append(call.popup)
+        if self._more.count and newest in columns:
+            # Above the newest card, where the eye already is.
+            self._more.setFixedWidth(columns[newest][-1].width())
+            self._more.adjustSize()  # its height, before it was ever shown
+            columns[newest].append(self._more)
         for key, popups in columns.items():
             self._place_on(targets[key], popups)
 
-    def _place_on(self, screen: QScreen | None, popups: list[Popup]) -> None:
+    def _place_on(self, screen: QScreen | None, popups: list[QWidget]) -> None:
         if screen is None:
             return
         area = screen.availableGeometry()

@@ -11,6 +11,13 @@ reachable after the fact. Everything a peer sends is still treated as untrusted:
 decoded strictly, answered with an ack, and a bad or oversized line costs a logged warning,
 never the app.
 
+A storm of rings (a hunt group, a script) and a same-user process hoarding connections must
+not cost a ring either: the listen queue is deep, every line is acked before any message is
+acted on (messages are handed on one per event-loop turn), a peer that has not completed a
+line within IDLE_TIMEOUT_S is dropped, and past MAX_CONNECTIONS open peers the longest-idle
+one makes room for the newcomer, so the descriptors in use stay bounded and a fresh hook,
+which writes its line as soon as it connects, always gets in.
+
 When `acquire()` returns False another instance owns the address: the caller forwards its
 message (a ring, or "show" for a plain second launch) with
 `desktop.adapters.instance_client.forward_to_running` and exits.
@@ -23,15 +30,31 @@ import os
 import socket
 import struct
 import sys
+import time
+from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from desktop.adapters.instance_address import instance_lock_path
-from desktop.core.ipc import MAX_LINE_BYTES, Ack, IpcError, decode, encode_ack
+from desktop.core.ipc import MAX_LINE_BYTES, Ack, IpcError, Message, decode, encode_ack
 
 log = logging.getLogger(__name__)
+
+LISTEN_BACKLOG = 1024  # Qt's default of 50 turned a burst of 32 hooks into EAGAIN for most
+MAX_CONNECTIONS = 64  # a hook holds one for milliseconds; more at once is a storm or abuse
+IDLE_TIMEOUT_S = 5.0  # a hook writes its line at once; a peer silent this long is dropped
+_REAP_EVERY_MS = 1000
+_ACCEPT_BATCH = 256
+
+
+class _Peer:
+    __slots__ = ("buffer", "since")
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.since = time.monotonic()  # accepted, or last complete line
 
 
 class InstanceLockError(OSError):
@@ -45,9 +68,15 @@ class SingleInstance(QObject):
     message_received = Signal(object)
 
     def __init__(
-        self, address: str, parent: QObject | None = None, *, lock_path: Path | None = None
+        self,
+        address: str,
+        parent: QObject | None = None,
+        *,
+        lock_path: Path | None = None,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
     ) -> None:
         super().__init__(parent)
+        self._idle_timeout_s = idle_timeout_s
         self._address = address
         self._lock_path = lock_path or instance_lock_path(address)
         self._lock = QLockFile(str(self._lock_path))
@@ -55,8 +84,19 @@ class SingleInstance(QObject):
         self._lock.setStaleLockTime(0)
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.setListenBacklogSize(LISTEN_BACKLOG)
+        self._server.setMaxPendingConnections(LISTEN_BACKLOG)
         self._server.newConnection.connect(self._accept)
-        self._buffers: dict[QLocalSocket, bytearray] = {}
+        self._peers: dict[QLocalSocket, _Peer] = {}
+        self._inbox: deque[Message] = deque()
+        self._accepting = False
+        self._reaper = QTimer(self)
+        self._reaper.setInterval(min(_REAP_EVERY_MS, max(10, int(idle_timeout_s * 500))))
+        self._reaper.timeout.connect(self._drop_idle)
+        self._dispatcher = QTimer(self)
+        self._dispatcher.setSingleShot(True)
+        self._dispatcher.setInterval(0)
+        self._dispatcher.timeout.connect(self._dispatch)
 
     @property
     def address(self) -> str:
@@ -76,6 +116,9 @@ class SingleInstance(QObject):
             raise InstanceLockError(
                 f"{self._lock_path}: cannot create the instance lock ({error.name})"
             )
+        if os.name == "posix":
+            # QLockFile creates it 0644; it names our PID and host, which are ours to know.
+            os.chmod(self._lock_path, 0o600)
         # We hold the lock, so a socket file still there belongs to an instance that died.
         QLocalServer.removeServer(self._address)
         if not self._server.listen(self._address):
@@ -87,20 +130,42 @@ class SingleInstance(QObject):
 
     def release(self) -> None:
         """Stop listening and give the lock up (the socket file goes with the server)."""
-        for connection in list(self._buffers):
+        for connection in list(self._peers):
             connection.abort()
+        self._reaper.stop()
         self._server.close()
         if self._lock.isLocked():
             self._lock.unlock()
 
     def _accept(self) -> None:
+        # Qt takes one connection off the listen queue per event-loop turn, and a turn may
+        # also act on a ring; in a storm the last hook in the queue would wait for every ring
+        # ahead of it just to be acked. So the queue is drained here, a bounded batch at once.
+        if self._accepting:
+            return  # waitForNewConnection() below re-enters through newConnection
+        self._accepting = True
+        try:
+            for _ in range(_ACCEPT_BATCH):
+                self._take_pending()
+                ready, _timed_out = self._server.waitForNewConnection(0)
+                if not ready:
+                    break
+            self._take_pending()
+        finally:
+            self._accepting = False
+
+    def _take_pending(self) -> None:
         while self._server.hasPendingConnections():
             connection = self._server.nextPendingConnection()
             if not self._peer_is_us(connection):
                 connection.abort()
                 connection.deleteLater()
                 continue
-            self._buffers[connection] = bytearray()
+            if len(self._peers) >= MAX_CONNECTIONS:
+                self._drop(min(self._peers, key=lambda peer: self._peers[peer].since))
+            self._peers[connection] = _Peer()
+            if not self._reaper.isActive():
+                self._reaper.start()
             # Bound methods, not lambdas: Qt drops a receiver's connections before deleting its
             # children, whereas a lambda still runs when a socket emits `disconnected` from its
             # destructor, after this object is half gone (a segfault in PySide6 6.11).
@@ -143,9 +208,10 @@ class SingleInstance(QObject):
         return True
 
     def _read(self, connection: QLocalSocket) -> None:
-        buffer = self._buffers.get(connection)
-        if buffer is None:
+        peer = self._peers.get(connection)
+        if peer is None:
             return
+        buffer = peer.buffer
         while connection.bytesAvailable() > 0:
             # Never pull more than one line's worth past the limit into memory.
             chunk = connection.read(MAX_LINE_BYTES + 1 - len(buffer)).data()
@@ -155,8 +221,9 @@ class SingleInstance(QObject):
             while (end := buffer.find(b"\n")) >= 0:
                 line = bytes(buffer[: end + 1])
                 del buffer[: end + 1]
+                peer.since = time.monotonic()
                 self._handle(connection, line)
-                if connection not in self._buffers:
+                if connection not in self._peers:
                     return
             if len(buffer) > MAX_LINE_BYTES:
                 log.warning(
@@ -176,14 +243,41 @@ class SingleInstance(QObject):
             self._reply(connection, Ack(False, str(exc)))
             return
         # Ack before acting: the hook is waiting on it inside the softphone's call setup, and
-        # the popup need not be on screen for the message to count as delivered.
+        # the popup need not be on screen for the message to count as delivered. Acting waits
+        # for the event loop, so the acks of every other waiting hook go out first.
         self._reply(connection, Ack(True))
+        self._inbox.append(message)
+        self._dispatcher.start()
+
+    def _dispatch(self) -> None:
+        if not self._inbox:
+            return
+        message = self._inbox.popleft()
+        if self._inbox:
+            self._dispatcher.start()
         self.message_received.emit(message)
+
+    def _drop_idle(self) -> None:
+        cutoff = time.monotonic() - self._idle_timeout_s
+        idle = [connection for connection, peer in self._peers.items() if peer.since < cutoff]
+        for connection in idle:
+            self._drop(connection)
+        if idle:
+            log.warning(
+                "single instance: dropped %d connection(s) idle for %g s", len(idle),
+                self._idle_timeout_s,
+            )  # fmt: skip
+        if not self._peers:
+            self._reaper.stop()
+
+    def _drop(self, connection: QLocalSocket) -> None:
+        self._forget(connection)
+        connection.abort()
 
     def _reply(self, connection: QLocalSocket, ack: Ack) -> None:
         connection.write(encode_ack(ack))
         connection.flush()
 
     def _forget(self, connection: QLocalSocket) -> None:
-        if self._buffers.pop(connection, None) is not None:
+        if self._peers.pop(connection, None) is not None:
             connection.deleteLater()

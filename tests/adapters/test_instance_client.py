@@ -277,26 +277,35 @@ def test_a_rejected_message_reports_the_servers_reason(
 
 
 @pytest.mark.parametrize(
-    ("reply", "detail"),
+    ("reply", "status", "detail"),
     [
-        (lambda _: None, "no answer within"),
-        (lambda _: b"", "without an answer"),
-        (lambda _: b"HTTP/1.1 400 Bad Request\r\n\r\n", "answered something else"),
-        (lambda _: encode(Ring("1")), "expected an ack"),
+        # The line went out: the app may have taken it, so this is not called a failure.
+        (lambda _: None, SendStatus.UNCONFIRMED, "no answer within"),
+        # The app acks every line it reads before acting: closed unacked means dropped unread.
+        (lambda _: b"", SendStatus.NO_ANSWER, "without an answer"),
+        # Whatever answered is not CallerCard: nothing was delivered.
+        (
+            lambda _: b"HTTP/1.1 400 Bad Request\r\n\r\n",
+            SendStatus.NO_ANSWER,
+            "answered something else",
+        ),
+        (lambda _: encode(Ring("1")), SendStatus.NO_ANSWER, "expected an ack"),
     ],
     ids=["silent", "hangs-up", "not-json", "not-an-ack"],
 )
-def test_an_instance_that_does_not_ack_is_no_answer(
+def test_an_instance_that_does_not_ack_is_unconfirmed_or_no_answer(
     fake_instance: Callable[[Callable[[bytes], bytes | None]], str],
     reply: Callable[[bytes], bytes | None],
+    status: SendStatus,
     detail: str,
 ) -> None:
     address = fake_instance(reply)
 
     result = deliver(address, RING, timeout=0.3)
 
-    assert result.status is SendStatus.NO_ANSWER
+    assert result.status is status
     assert detail in result.detail
+    assert not result.ok
 
 
 def test_forward_waits_for_an_instance_that_is_still_starting(tmp_path: Path) -> None:
@@ -318,6 +327,82 @@ def test_forward_waits_for_an_instance_that_is_still_starting(tmp_path: Path) ->
 
     assert result.status is SendStatus.DELIVERED
     assert [decode(line) for line in servers[0].lines] == [Show()]
+
+
+def test_a_full_listen_queue_is_waited_out_not_failed(tmp_path: Path) -> None:
+    # A storm of hooks fills the app's listen queue: connect() answers EAGAIN until it drains.
+    address = instance_address(tmp_path / "data")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(address)
+    server.listen(1)
+    queued: list[socket.socket] = []
+    while True:
+        filler = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        filler.setblocking(False)
+        try:
+            filler.connect(address)
+        except BlockingIOError:
+            filler.close()
+            break
+        queued.append(filler)
+    lines: list[bytes] = []
+
+    def drain_late() -> None:
+        time.sleep(0.3)
+        server.settimeout(2)
+        while not lines:
+            conn, _ = server.accept()
+            with conn:
+                conn.settimeout(0.2)
+                try:
+                    data = conn.recv(65536)
+                except TimeoutError:
+                    continue  # one of the fillers: it never says anything
+                if data.endswith(b"\n"):
+                    lines.append(data)
+                    conn.sendall(encode_ack(Ack(True)))
+
+    drainer = threading.Thread(target=drain_late)
+    drainer.start()
+    try:
+        result = deliver(address, RING, timeout=3)
+    finally:
+        drainer.join()
+        for filler in queued:
+            filler.close()
+        server.close()
+
+    assert result.status is SendStatus.DELIVERED, result.detail
+    assert [decode(line) for line in lines] == [RING]
+
+
+def test_an_app_holding_the_lock_but_not_listening_yet_is_waited_for(tmp_path: Path) -> None:
+    # Between taking the lock and listening a starting app refuses connections; launching a
+    # second app then would only bounce off the lock.
+    address = instance_address(tmp_path / "data")
+    owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    instance_lock_path(address).write_text(f"{owner.pid}\npython\nhost\n", encoding="ascii")
+    servers: list[FakeInstance] = []
+
+    def start_late() -> None:
+        time.sleep(0.3)
+        servers.append(FakeInstance(address, _accept))
+
+    starter = threading.Thread(target=start_late)
+    starter.start()
+    try:
+        result = ring_or_launch(
+            tmp_path / "data", RING, [sys.executable, "-c", "raise SystemExit(9)"], timeout=3
+        )
+    finally:
+        starter.join()
+        owner.kill()
+        owner.wait()
+        for server in servers:
+            server.close()
+
+    assert result.status is SendStatus.DELIVERED, result.detail
+    assert [decode(line) for line in servers[0].lines] == [RING]
 
 
 def test_forward_gives_up_when_nothing_ever_listens(tmp_path: Path) -> None:
@@ -430,7 +515,7 @@ def test_an_unanswering_instance_is_not_answered_with_a_second_app(
         tmp_path / "data", RING, [sys.executable, "-c", "raise SystemExit(9)"], timeout=0.2
     )
 
-    assert result.status is SendStatus.NO_ANSWER
+    assert result.status is SendStatus.UNCONFIRMED
     assert result.pid is None
 
 

@@ -198,9 +198,8 @@ def test_an_index_from_another_phonenumbers_version_is_rebuilt_not_trusted(
     assert ensure_place_index(tmp_path) is None
 
 
-def test_the_built_file_is_small_public_and_not_writable_by_others(built_index: Path) -> None:
-    mode = stat.S_IMODE(built_index.stat().st_mode)
-    assert not mode & (stat.S_IWGRP | stat.S_IWOTH)
+def test_the_built_file_is_small_and_private(built_index: Path) -> None:
+    assert stat.S_IMODE(built_index.stat().st_mode) == 0o600
     assert built_index.stat().st_size < 8 * 1024 * 1024
     assert ensure_place_index(built_index.parent) == built_index
     # No temp files left from the atomic write, and the child's log was kept.

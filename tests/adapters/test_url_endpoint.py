@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import socket
 import stat
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ import pytest
 
 from desktop.adapters.url_endpoint import (
     CONFIG_NAME,
+    MAX_CONNECTIONS,
     EndpointConfig,
     UrlEndpoint,
     judge_request,
@@ -134,3 +136,25 @@ def test_a_port_held_by_someone_else_is_reported(tmp_path: Path) -> None:
         endpoint = UrlEndpoint(EndpointConfig(True, port, TOKEN), lambda _e: None, problems.append)
         assert endpoint.start() is False
     assert f"cannot listen on 127.0.0.1:{port}" in problems[0]
+
+
+def test_idle_connections_past_the_cap_are_closed_at_once(tmp_path: Path) -> None:
+    # Any web page can open connections to 127.0.0.1 and say nothing; each would hold a thread
+    # and a descriptor for the request timeout. Past the cap they are closed straight away.
+    endpoint = UrlEndpoint(EndpointConfig(True, 0, TOKEN), lambda _e: None, lambda _p: None)
+    assert endpoint.start()
+    held: list[socket.socket] = []
+    try:
+        for _ in range(MAX_CONNECTIONS + 8):
+            peer = socket.create_connection(("127.0.0.1", endpoint.port), timeout=3)
+            held.append(peer)
+        surplus = held[MAX_CONNECTIONS:]
+        # Well inside the request timeout: only the cap can have closed these.
+        assert [peer.recv(1024) for peer in surplus] == [b""] * len(surplus)
+        within = held[:MAX_CONNECTIONS]
+        readable, _, _ = select.select(within, [], [], 0)
+        assert readable == []  # those within the cap are still waiting for their request
+    finally:
+        for peer in held:
+            peer.close()
+        endpoint.stop()

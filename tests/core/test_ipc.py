@@ -207,3 +207,15 @@ def test_messages_are_immutable_values() -> None:
         ring.name = "Mallory"
     with pytest.raises(AttributeError):
         ring.extra = 1  # type: ignore[attr-defined]
+
+
+def test_a_lone_surrogate_in_a_field_decodes_as_a_replacement_character() -> None:
+    # JSON may escape a lone UTF-16 surrogate; no UTF-8 writer (trace, log, screen) takes it.
+    line = (
+        b'{"protocol_version":1,"kind":"ring","caller_id":"1\\ud800","name":"\\udfff",'
+        b'"source":"a\\ud83d\\ude00b","call_key":"","t_ns":0}\n'
+    )
+    ring = decode(line)
+    assert isinstance(ring, Ring)
+    assert (ring.caller_id, ring.name, ring.source) == ("1\ufffd", "\ufffd", "a\U0001f600b")
+    ring.caller_id.encode("utf-8")

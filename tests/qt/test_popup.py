@@ -40,7 +40,7 @@ from desktop.qt.popup import (
     sentence,
     short_date,
 )
-from desktop.qt.popup_stack import MARGIN, SPACING, PopupStack
+from desktop.qt.popup_stack import MARGIN, MAX_CARDS, PREBUILT, SPACING, PopupStack
 from tests.conftest import PYTHON, REPO, python_env
 from tests.qt.show_popup_demo import (
     exact_card,
@@ -70,7 +70,7 @@ def stack(qapp: QApplication) -> Iterator[PopupStack]:
     popups = PopupStack()
     yield popups
     popups.dismiss_all()
-    for card in popups._pool:
+    for card in [*popups._pool, popups.more_entry()]:
         card.close()
         card.deleteLater()
     QApplication.sendPostedEvents()
@@ -658,6 +658,86 @@ def test_stack_hotkey_focuses_the_newest_card(stack: PopupStack, qtbot: QtBot) -
     assert newest.focusWidget() is button(newest, "copyOpener")
 
 
+def test_twenty_calls_at_once_show_the_cap_and_one_more_entry(
+    stack: PopupStack, qtbot: QtBot
+) -> None:
+    for i in range(20):
+        stack.show(withheld_card(), f"call-{i}")
+    QApplication.processEvents()
+
+    more = stack.more_entry()
+    assert stack.visible_count() == MAX_CARDS
+    assert more.isVisible()
+    assert more.text() == f"+{20 - MAX_CARDS} more ringing"
+    # The newest calls have the cards; the entry lists the others, newest first.
+    assert [p.call_key for p in stack.popups()] == [f"call-{i}" for i in range(15, 20)]
+    assert [a.data() for a in more.menu().actions()] == [f"call-{i}" for i in range(14, -1, -1)]
+    # It sits on screen, next in the stack after the newest card and clear of it.
+    area = stack.popups()[0].screen().availableGeometry()
+    entry = QRect(more.x(), more.y(), more.width(), more.height())
+    assert area.contains(entry)
+    assert not entry.intersects(_geometry(stack.popups()[-1]))
+
+
+def test_a_collapsed_call_opens_from_the_more_entry_and_ending_a_card_brings_one_back(
+    stack: PopupStack, qtbot: QtBot
+) -> None:
+    for i in range(8):
+        stack.show(withheld_card(), f"call-{i}")
+    more = stack.more_entry()
+    assert stack.popup_for("call-0") is None
+
+    def card_shown(key: str) -> bool:
+        popup = stack.popup_for(key)
+        return popup is not None and popup.isVisible() and popup.call_key == key
+
+    next(a for a in more.menu().actions() if a.data() == "call-0").trigger()
+    assert card_shown("call-0")
+    assert stack.visible_count() == MAX_CARDS
+    assert more.text() == "+3 more ringing"
+    assert stack.popup_for("call-3") is None  # the oldest card collapsed to make room
+
+    stack.close_for_call("call-7")
+    assert card_shown("call-3")  # the newest collapsed call gets the freed card
+    assert more.text() == "+2 more ringing"
+    for key in ("call-0", "call-1", "call-2", "call-3", "call-4", "call-5", "call-6"):
+        stack.close_for_call(key)
+    assert stack.visible_count() == 0
+    assert not more.isVisible()
+
+
+def test_a_storm_of_calls_builds_no_more_cards_than_the_cap(
+    stack: PopupStack, qtbot: QtBot
+) -> None:
+    def cards_built() -> int:
+        return sum(isinstance(w, Popup) for w in QApplication.topLevelWidgets())
+
+    before = cards_built()
+    for i in range(200):
+        stack.show(withheld_card(), f"call-{i}")
+    QApplication.processEvents()
+    for i in range(200):
+        stack.close_for_call(f"call-{i}")
+
+    # One window per call would be 200 windows (and 1.27 GB at 1,000 calls).
+    assert cards_built() - before <= max(PREBUILT, MAX_CARDS) - PREBUILT
+    assert stack.visible_count() == 0
+
+
+def test_a_caller_name_in_the_more_entry_is_literal(stack: PopupStack, qtbot: QtBot) -> None:
+    for i in range(MAX_CARDS):
+        stack.show(exact_card(), f"call-{i}")
+    card = exact_card()
+    odd = replace(card, contacts=(replace(card.contacts[0], name="<b>R&D</b>"),))
+    stack.show(odd, "odd")
+    for i in range(MAX_CARDS, 2 * MAX_CARDS):
+        stack.show(card, f"call-{i}")
+
+    action = next(a for a in stack.more_entry().menu().actions() if a.data() == "odd")
+    # Shown as typed: no markup, and "&" not eaten as a keyboard mnemonic.
+    assert action.text() == "<b>R&&D</b>"
+
+
 MULTI_SCREEN = textwrap.dedent(
     """
     import json, sys
@@ -671,7 +751,7 @@ MULTI_SCREEN = textwrap.dedent(
     def rect(card):
         return [card.x(), card.y(), card.width(), card.height(), card.screen().name()]
 
-    stack = PopupStack()
+    stack = PopupStack(max_cards=10)
     placed = {}
     for name, cursor in (("right", QPoint(2500, 500)), ("left", QPoint(300, 300))):
         QCursor.setPos(cursor)

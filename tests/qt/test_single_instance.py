@@ -432,3 +432,26 @@ def test_server_output_is_json_lines(instance: SingleInstance, qtbot: QtBot, add
     assert [json.loads(a) for a in answers[0]] == [
         {"protocol_version": 1, "kind": "ack", "ok": True, "error": ""}
     ]
+
+
+def test_a_peer_that_never_finishes_its_line_is_dropped(qtbot: QtBot, address: str) -> None:
+    # A same-user process that connects and dribbles (or says nothing) must not hold one of
+    # the app's descriptors for ever; a hook writes its whole line at once.
+    server = SingleInstance(address, idle_timeout_s=0.3)
+    assert server.acquire()
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as idle:
+            idle.connect(address)
+            idle.sendall(b'{"protocol_version":1,')
+            readable: list[bytes] = []
+
+            def closed_by_server() -> bool:
+                ready, _, _ = select.select([idle], [], [], 0)
+                if ready:
+                    readable.append(idle.recv(4096))
+                return bool(readable)
+
+            qtbot.waitUntil(closed_by_server, timeout=5000)
+            assert readable == [b""]  # closed, with nothing said
+    finally:
+        server.release()

@@ -1,0 +1,79 @@
+"""The "+N more ringing" entry: where ringing calls beyond the visible cards wait.
+
+A storm of calls (a hunt group, a misdialled script) must not bury the screen or the app's
+memory under one window per call, so the stack shows a few cards and collapses the older
+ringing calls into this one small window. Its menu lists them, newest first; choosing one
+brings that call's card up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMenu, QPushButton, QVBoxLayout, QWidget
+
+from desktop.qt.popup import POPUP_FLAGS
+
+MENU_ENTRIES = 20  # a menu taller than the screen helps nobody; the rest are counted
+
+
+def _menu_text(text: str) -> str:
+    # An action's text is plain, except that "&" marks a mnemonic; a caller's name is literal.
+    return text.replace("&", "&&")
+
+
+class MoreCalls(QWidget):
+    """One small window that stands for every collapsed call; never takes focus when shown."""
+
+    open_requested = Signal(str)  # call_key of the collapsed call the rep chose
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, POPUP_FLAGS)
+        self.setObjectName("moreCalls")
+        self.setWindowTitle("CallerCard")
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self._button = QPushButton(self)
+        self._button.setObjectName("moreCallsButton")
+        self._menu = QMenu(self._button)
+        self._menu.setObjectName("moreCallsMenu")
+        self._menu.triggered.connect(self._chosen)
+        self._button.setMenu(self._menu)
+        layout.addWidget(self._button)
+        self._count = 0
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def text(self) -> str:
+        return self._button.text()
+
+    def menu(self) -> QMenu:
+        return self._menu
+
+    def set_calls(self, calls: Sequence[tuple[str, str]]) -> None:
+        """(call_key, label) of the collapsed calls, oldest first; hides itself when none."""
+        self._count = len(calls)
+        self._button.setText(f"+{len(calls)} more ringing" if calls else "")
+        self._menu.clear()
+        newest_first = list(reversed(calls))
+        for call_key, label in newest_first[:MENU_ENTRIES]:
+            action = self._menu.addAction(_menu_text(label))
+            action.setData(call_key)
+        if len(newest_first) > MENU_ENTRIES:
+            rest = self._menu.addAction(f"… and {len(newest_first) - MENU_ENTRIES} older")
+            rest.setEnabled(False)
+        if not calls:
+            self.hide()
+
+    def _chosen(self, action: object) -> None:
+        from PySide6.QtGui import QAction
+
+        if isinstance(action, QAction):
+            key = action.data()
+            if isinstance(key, str):
+                self.open_requested.emit(key)
