@@ -65,12 +65,28 @@ def check_xlsx(grid: Grid) -> None:
                 pass
             else:
                 try:
-                    same_text(table.header, rows[table.header_line - 1])
+                    # Rows start at the sheet's first used column, so a blank column A is
+                    # left out of every row alike.
+                    skipped = blank_columns(table.header, rows[table.header_line - 1])
+                    same_text(table.header, rows[table.header_line - 1][skipped:])
                     for number, cells in table.rows:
-                        same_text(cells, rows[number - 1])
+                        same_text(cells, rows[number - 1][skipped:])
                 finally:
                     table.close()
             import_bytes(path.read_bytes(), ".xlsx")
+
+
+def blank_columns(header: list[str], row: list[object]) -> int:
+    """How many blank columns the reader left out before the header it read."""
+    for skipped in range(len(row) + 1):
+        if any(_text(v) for v in row[:skipped]):
+            break
+        try:
+            same_text(header, row[skipped:])
+        except AssertionError:
+            continue
+        return skipped
+    return 0
 
 
 def same_text(cells: list[str], row: list[object]) -> None:
