@@ -178,7 +178,7 @@ def test_every_corpus_entry_reads_cleanly(parser: str, data: bytes) -> None:
 
 
 @pytest.mark.parametrize("parser", list(CHECKS))
-@fuzz_settings(120)
+@fuzz_settings(200)
 @given(draw=st.data())
 def test_mutated_corpus_entries_read_cleanly(parser: str, draw: st.DataObject) -> None:
     run(parser, draw.draw(mutants(entries(parser)), label="input"))
