@@ -41,6 +41,7 @@ def history_read(read: HistoryRead, source: str) -> None:
         assert event.answered in (None, True, False)
         if event.ended is not None:
             aware(event.ended)
+            assert event.ended >= event.time, "the call ended before it started"
     for problem in (*read.problems, *([read.incomplete] if read.incomplete else [])):
         one_line(problem.message)
         assert problem.line is None or problem.line >= 1
