@@ -24,8 +24,9 @@ def call_event(event: CallEvent, source: str) -> None:
     assert event.source == source
     assert isinstance(event.direction, Direction)
     assert isinstance(event.state, CallState)
-    for text in (event.number, event.name, event.call_key, event.where):
+    for text in (event.number, event.name, event.call_key, event.where, event.source):
         assert isinstance(text, str)
+        text.encode("utf-8")  # no lone surrogate: SQLite and the logs could not take it
     aware(event.time)
 
 
