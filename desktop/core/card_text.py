@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.core.card import Card, why_we_called
+from desktop.core.display_text import display_text
 from desktop.core.models import Attempt, Direction, Outcome
 
 OUTCOME_LABELS = {
@@ -22,7 +23,7 @@ def attempt_line(attempt: Attempt) -> str:
         label = "They called"
     text = f"{when:%a} {when.day} {when:%b}  {label}"
     if attempt.message:
-        text += f": {attempt.message}"
+        text += f": {display_text(attempt.message)}"
     return text
 
 
@@ -56,4 +57,5 @@ def card_lines(card: Card) -> list[str]:
             lines.extend(f"  {attempt_line(a)}" for a in contact.attempts)
     if card.opener:
         lines.append(f"Opener: {card.opener}")
-    return lines
+    # Every line but the labels is the caller's or an import's text.
+    return [display_text(line) for line in lines]

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
+from desktop.core.unicode_text import whole_unicode
+
 PROTOCOL_VERSION = 1
 MAX_LINE_BYTES = 64 * 1024  # a ring is a few hundred bytes; anything near this is abuse
 _MAX_T_NS = 2**63 - 1  # time.monotonic_ns() fits in a signed 64-bit int
@@ -299,13 +301,9 @@ def _load(line: bytes) -> tuple[str, dict[str, object]]:
 def _text(fields: dict[str, object], name: str) -> str:
     value = fields[name]
     assert isinstance(value, str)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        # JSON can spell a lone UTF-16 surrogate ("\\ud800"): no character, and nothing can
-        # write it as UTF-8 (the trace, the log, the screen). Shown as U+FFFD instead.
-        value = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
-    return value
+    # A hook passes argv, where bytes that are not UTF-8 became lone surrogates: mended rather
+    # than refused, so the ring still pops its card.
+    return whole_unicode(value)
 
 
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.core.card import why_we_called
+from desktop.core.display_text import display_text
 from desktop.core.models import Contact, Outcome
 
 # Most specific first: the first kind whose required placeholders all have values wins.
@@ -49,7 +50,8 @@ def render(template: str, values: Mapping[str, str]) -> str:
             return values.get(name, "")
         return whole  # an unknown name is shown as typed, so the user can spot the typo
 
-    return _PLACEHOLDER.sub(fill, template)
+    # The opener is read out and copied: the contact's fields must not steer its direction.
+    return display_text(_PLACEHOLDER.sub(fill, template))
 
 
 def opener_for(

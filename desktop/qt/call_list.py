@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.store import StoreError
 from desktop.core.candidates import readable, short_date
+from desktop.core.display_text import one_line
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 
 VIEWS = ("All", "Incoming", "Outgoing", "Missed")
@@ -71,7 +72,7 @@ def call_row(attempt: Attempt, contact: Contact | None, now: datetime) -> tuple[
     way = "In" if attempt.direction is Direction.IN else "Out"
     if is_missed(attempt):
         way = "Missed"
-    who = " ".join((contact.name or contact.company).split()) if contact else "Unknown"
+    who = one_line(contact.name or contact.company) if contact else "Unknown"
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
     outcome = {
         Outcome.VOICEMAIL: "Voicemail", Outcome.NO_ANSWER: "No answer",

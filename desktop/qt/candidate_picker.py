@@ -38,9 +38,10 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, StoreError
 from desktop.core.candidates import readable
 from desktop.core.card import Candidate, Card
+from desktop.core.display_text import one_line
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import CallerNumber
-from desktop.qt.search_window import ResultDelegate, one_line, plain_tooltip
+from desktop.qt.search_window import ResultDelegate, plain_tooltip
 
 NARROW_DELAY_MS = 25
 VISIBLE_ROWS = 4

@@ -40,11 +40,12 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import StoreError
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import OUTCOME_LABELS
+from desktop.core.display_text import one_line
 from desktop.core.localtime import local_time_for
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.openers import opener_for
 from desktop.qt.call_list import call_number, copy_number
-from desktop.qt.search_window import bring_to_front, one_line, plain_tooltip
+from desktop.qt.search_window import bring_to_front, plain_tooltip
 
 RETRY_MS = 2000
 

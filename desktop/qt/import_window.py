@@ -46,6 +46,7 @@ from desktop.adapters.importing import (
     preview_file,
 )
 from desktop.adapters.store import Store, StoreError, UndoResult
+from desktop.core.display_text import display_text
 from desktop.core.import_mapping import FIELD_TITLES, ContactDraft, Field, RowProblem
 from desktop.core.numbers import NumberPolicy
 
@@ -505,6 +506,7 @@ def _plain_label(text: str) -> QLabel:
 
 def _plain_item(text: str) -> QTableWidgetItem:
     # Table items never interpret markup; long cells are cut for display only.
+    text = display_text(text)
     shown = " ⏎ ".join(text.splitlines()) if "\n" in text or "\r" in text else text
     item = QTableWidgetItem(shown if len(shown) <= 300 else shown[:299] + "…")
     item.setToolTip("")

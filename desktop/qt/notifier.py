@@ -30,6 +30,8 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from desktop.core.display_text import display_text
+
 log = logging.getLogger(__name__)
 
 APP_ID = "io.callercard.CallerCard"
@@ -131,6 +133,8 @@ class Notifier:
 
     def notify(self, title: str, body: str) -> Channel:
         """Tell the user without a window. Returns the channel tried first."""
+        # The title is a caller's name more often than not.
+        title, body = display_text(title), display_text(body)
         tray = self._tray
         if tray is not None and tray.isVisible() and QSystemTrayIcon.isSystemTrayAvailable():
             if QSystemTrayIcon.supportsMessages():

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.card import Candidate, Card, MatchTier, why_we_called
+from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
@@ -98,16 +99,12 @@ def plain_tooltip(text: str) -> str:
     """
     if not text:
         return ""
-    return f'<p style="white-space:pre-wrap">{html.escape(text)}</p>'
+    return f'<p style="white-space:pre-wrap">{html.escape(display_text(text))}</p>'
 
 
 def button_text(text: str) -> str:
     """Buttons read `&` as a mnemonic marker; "AT&T" must not become "AT_T"."""
     return text.replace("&", "&&")
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def sentence(text: str) -> str:
@@ -629,7 +626,7 @@ class Popup(QWidget):
         self._fill_story(first, today, several=len(card.contacts) > 1)
         self._fill_candidates(card.candidates if first is None else ())
 
-        self._opener.setText(card.opener.strip())
+        self._opener.setText(display_text(card.opener.strip()))
         _set_shown(self._opener_block, bool(card.opener.strip()))
         _set_shown(self._copy, bool(card.opener.strip()))
         self._reset_copy_button()
@@ -662,7 +659,7 @@ class Popup(QWidget):
         attempts = contact.attempts[:MAX_ATTEMPTS] if contact else ()
         _set_shown(self._why_title, bool(reason or referred or attempts))
         self._why_title.setText(
-            f"Why we called {contact.first_name}"
+            f"Why we called {one_line(contact.first_name)}"
             if contact is not None and several and contact.first_name
             else "Why we called"
         )

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 from desktop.adapters.store import StoreError
 from desktop.core.candidates import readable, short_date
 from desktop.core.card import why_we_called
+from desktop.core.display_text import display_text, one_line
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 
 SEARCH_DELAY_MS = 25
@@ -69,14 +70,10 @@ _FIELD_NAMES = {
 Search = Callable[[SearchQuery], list[SearchHit]]
 
 
-def one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def plain_tooltip(text: str) -> str:
     """Tooltips guess rich text and have no plain mode: escaped and wrapped, `<b>` reads as
     typed."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
+    return f"<p style='white-space:pre-wrap'>{html.escape(display_text(text))}</p>" if text else ""
 
 
 def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.candidates import readable, short_date
+from desktop.core.display_text import display_text, one_line
 from desktop.core.models import Attempt, Contact, Outcome
 from desktop.qt.popup_stack import screen_under_cursor
 
@@ -55,8 +56,8 @@ class WrapUpResult:
 
 
 def who_line(contact: Contact) -> str:
-    name = " ".join(contact.name.split()) or "(no name)"
-    company = " ".join(contact.company.split())
+    name = one_line(contact.name) or "(no name)"
+    company = one_line(contact.company)
     return f"{name} · {company}" if company and company != name else name
 
 
@@ -144,7 +145,7 @@ class WrapUp(QWidget):
         root.addWidget(reason_label)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText("Shown on their card when they call back")
-        self.reason.setText(attempt.reason or contact.reason)
+        self.reason.setText(display_text(attempt.reason or contact.reason))
         self.reason.setCursorPosition(0)
         self.reason.returnPressed.connect(self.save)
         reason_label.setBuddy(self.reason)

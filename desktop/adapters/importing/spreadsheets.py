@@ -116,10 +116,10 @@ def read_sheet_here(path: Path) -> Table:
 
 
 def _rows(sheet: CalamineSheet, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
-    # iter_rows starts at the first used row; row numbers in messages are the sheet's own.
-    first = sheet.start[0] if sheet.start else 0
+    # iter_rows starts at the sheet's row 1 (blank rows above the used range come as empty
+    # lists), so row numbers in messages are the sheet's own as counted.
     for offset, row in enumerate(sheet.iter_rows()):
         if limit is not None and offset >= limit:
             return
         # Most cells are text already; the type check skips a call per cell.
-        yield first + offset + 1, [c if type(c) is str else cell_text(c) for c in row]
+        yield offset + 1, [c if type(c) is str else cell_text(c) for c in row]

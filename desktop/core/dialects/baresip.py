@@ -29,6 +29,7 @@ from datetime import datetime
 
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction
+from desktop.core.unicode_text import whole_unicode
 
 SOURCE = "baresip"
 MAX_FRAME_BYTES = 64 * 1024  # an event is under 1 KB; ctrl_tcp's own buffer is smaller still
@@ -160,12 +161,13 @@ def parse_event(payload: bytes) -> BaresipEvent | str | None:
         direction = Direction.IN if direction_text == "incoming" else Direction.OUT
     else:
         direction = Direction.OUT if kind in _OUTGOING_TYPES else Direction.IN
+    # JSON escapes can spell lone surrogates, which nothing downstream can store.
     return BaresipEvent(
         type=kind,
-        call_id=call_id,
+        call_id=whole_unicode(call_id),
         direction=direction,
-        peer_uri=peer,
-        peer_name=name if isinstance(name, str) else "",
+        peer_uri=whole_unicode(peer),
+        peer_name=whole_unicode(name) if isinstance(name, str) else "",
     )
 
 

@@ -83,6 +83,8 @@ def history_event(
 ) -> HistoryEvent:
     """An incoming call nobody answered is MISSED; every other call that is over is ENDED."""
     missed = direction is Direction.IN and answered is False
+    if ended is not None and ended < started:
+        ended = None  # a damaged record: an end before the start says nothing about the end
     return HistoryEvent(
         source=source,
         direction=direction,

@@ -171,6 +171,16 @@ def events_from_bytes(data: bytes, tz: tzinfo | None = None) -> HistoryRead:
         parser.Parse(data, False)
     except _Refused as refused:
         return HistoryRead(unreadable=LogProblem(str(refused), parser.CurrentLineNumber))
+    except (LookupError, ValueError) as error:
+        # The XML declaration names an encoding Python does not know, or a multi-byte one expat
+        # cannot decode; Jitsi itself always writes UTF-8.
+        return HistoryRead(
+            unreadable=LogProblem(
+                f"declares an encoding this reader cannot use ({clip(str(error), 60)}): "
+                "not Jitsi's history",
+                parser.CurrentLineNumber,
+            )
+        )
     except expat.ExpatError as error:
         return _with_records(
             reader,

@@ -60,8 +60,10 @@ def _integer(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    # An SQLite integer has at most 19 digits; int() refuses strings over 4300 digits.
+    if text.isascii() and text.isdigit() and len(text) <= 19:
+        return int(text)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None

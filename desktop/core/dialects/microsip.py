@@ -295,7 +295,7 @@ class MicroSipIni:
     @property
     def calls_last_key(self) -> int | None:
         value = self.settings.get("callsLastKey", "").strip()
-        return int(value) if value.isascii() and value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
 
 
 def parse_ini(text: str) -> MicroSipIni:

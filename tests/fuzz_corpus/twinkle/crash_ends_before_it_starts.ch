@@ -1,0 +1,2 @@
+# time_start|time_answer|time_end|direction|from_display|from_uri|from_organization|to_display|to_uri|to_organization|reply_to_display|reply_to_uri|referred_by_display|referred_by_uri|subject|rel_cause|invite_resp_code|invite_resp_reason|far_end_device|user_profile
+1773151802|0|1773151700|in|Zoë Ångström|sip:+442079460321@trunk.example.net;user=phone|||sip:1001@sip.example.com|||||||failure|487|Request Terminated|FPBX-16.0.40(18.20.0)|sales
