@@ -98,3 +98,20 @@ def test_the_cli_report_names_the_damaged_lines(tmp_path: Path) -> None:
     assert report["imported"] == 1 and report["rejected_count"] == 1
     assert report["rejected"][0]["line"] == 4
     assert "a quote opens on this line and is never closed" in report["rejected"][0]["reason"]
+
+
+def test_a_quote_left_open_on_the_last_line_is_said_too(store: Store, tmp_path: Path) -> None:
+    # Found trying it as a user: with nothing after it, the open quote swallowed no line and
+    # the whole line was stored as one name, "Carl Three,Acme,+1 415 555 0143".
+    path = tmp_path / "last.csv"
+    path.write_text(
+        'Name,Company,Phone\nAnna One,Acme,+1 415 555 0141\n"Carl Three,Acme,+1 415 555 0143\n',
+        encoding="utf-8",
+    )
+    preview = preview_file(path, US)
+    assert [(w.line, "never closed" in w.message) for w in preview.warnings] == [(3, True)]
+    report = import_file(store, path, US)
+    assert [(p.line, "this line is one cell" in p.message) for p in report.rejected] == [
+        (3, True)
+    ]
+    assert [c.name for c in store.search_simple("Carl")] == []

@@ -132,9 +132,10 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
                     if "field larger than field limit" in str(exc):
                         hint = "; is a quote on or after this line never closed?"
                     raise ImportFailed(f"{path}: line {line}: {exc}{hint}") from exc
-                # Only a quote still open can make the end of the file end a record; one
-                # opened on the last line swallowed nothing, and reads as it always did.
-                if lines.ended and row and _swallowed(row[-1]):
+                # Only a quote still open can make the end of the file end a record. Its cell
+                # then holds the lines after it, or at least the last line's own line break,
+                # which a closed record never keeps.
+                if lines.ended and row and (_swallowed(row[-1]) or row[-1].endswith("\n")):
                     unreadable.append(_unclosed_quote(row[-1], reader.line_num))
                     return
                 yield line, row
@@ -182,12 +183,17 @@ def _unclosed_quote(cell: str, last_line: int) -> RowProblem:
     every line after it."""
     swallowed = _swallowed(cell)
     opened = last_line - swallowed
+    if swallowed == 0:
+        what = "so this line is one cell"
+    elif swallowed == 1:
+        what = "so this line and the one after it are one cell"
+    else:
+        what = f"so this line and the {swallowed:,} lines after it are one cell"
     return RowProblem(
         opened,
         "",
-        f"a quote opens on this line and is never closed, so the {swallowed:,} lines after it "
-        "were read as part of one cell; not imported. Close the quote (or remove it) and "
-        "import again",
+        f"a quote opens on this line and is never closed, {what}; not imported. Close the "
+        "quote (or remove it) and import again",
     )
 
 
