@@ -634,6 +634,7 @@ class CallerCardApp:
             self._importer.open_file(path, policy)
 
     def open_settings(self) -> None:
+        from desktop.qt.search_window import bring_to_front
         from desktop.qt.settings_window import SettingsWindow
 
         if self._settings_window is None:
@@ -651,9 +652,7 @@ class CallerCardApp:
             status if isinstance(status, SecretStoreStatus) else None,
             self.login_start.unavailable if not self.demo else "not for a demo session",
         )
-        self._settings_window.show()
-        self._settings_window.raise_()
-        self._settings_window.activateWindow()
+        bring_to_front(self._settings_window)
 
     def apply_settings(self, settings: Settings) -> None:
         try:

@@ -12,6 +12,7 @@ from desktop.adapters.importing import ImportFailed, ImportOptions, ImportReport
 from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.import_window import ImportWindow
+from desktop.qt.search_window import bring_to_front
 
 
 class ImportAction(QObject):
@@ -31,9 +32,7 @@ class ImportAction(QObject):
             self.window = ImportWindow(self.database, lambda: self._policy)
             self.window.imported.connect(self.finished.emit)
             self.window.state_changed.connect(self.state_changed.emit)
-        self.window.show()
-        self.window.raise_()
-        self.window.activateWindow()
+        bring_to_front(self.window)
 
     def open_file(self, path: Path, policy: NumberPolicy) -> None:
         """The Import window with `path` in it (`callercard import --window`)."""

@@ -155,10 +155,15 @@ class ImportWindow(QWidget):
         self.undo_button.clicked.connect(self.undo_last)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.close)
+        self.next_button = QPushButton("Next file")
+        self.next_button.clicked.connect(self.next_file)
+        self.waiting = _plain_label("")
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_rejected_button)
         buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.waiting)
+        buttons.addWidget(self.next_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.close_button)
@@ -192,7 +197,16 @@ class ImportWindow(QWidget):
                                     self.report.batch_id))
         self.details.setVisible(bool(self.details.toPlainText()))
         self._state = state
+        self._show_waiting()
         self.state_changed.emit(state)
+
+    def _show_waiting(self) -> None:
+        names = [p.name for p in self._queued]
+        more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+        self.waiting.setText(f"Waiting: {names[0]}{more}" if names else "")
+        self.waiting.setVisible(bool(names))
+        self.next_button.setVisible(bool(names))
+        self.next_button.setEnabled(self._state not in ("running", "loading"))
 
     # -- choosing a file --------------------------------------------------------------------
 
@@ -206,21 +220,27 @@ class ImportWindow(QWidget):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        for url in event.mimeData().urls():
-            if url.isLocalFile():
-                self.load(Path(url.toLocalFile()))
-                event.acceptProposedAction()
-                return
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.load(files[0])
+            self._queued.extend(files[1:])
+            self._show_waiting()
 
     def open_file(self, path: Path) -> None:
-        """A file handed over from outside (`callercard import --window`): previewed now, or
-        once the file before it has been previewed and imported, so each gets its turn and
-        nothing a person started is interrupted."""
-        if self._thread is not None or self._state == "loading" or self._queued:
-            self._queued.append(path)
-            self.summary.setText(f"{self.summary.text()}\nNext: {path.name}".strip())
+        """A file handed over from outside (`callercard import --window`): previewed now when
+        the window has nothing else in hand, else it waits its turn ("Next file"), so neither
+        a preview the person is reading nor an import's result and its Undo is swept away."""
+        if self._state == "empty" and self._thread is None and not self._queued:
+            self.load(path)
             return
-        self.load(path)
+        self._queued.append(path)
+        self._show_waiting()
+
+    def next_file(self) -> None:
+        """Preview the next file that waits its turn."""
+        if self._queued and self._state not in ("running", "loading"):
+            self.load(self._queued.pop(0))
 
     def load(self, path: Path) -> None:
         self.path_edit.setText(str(path))
@@ -422,8 +442,6 @@ class ImportWindow(QWidget):
             self._thread.join()
             self._thread = None
         self._show_result(result)
-        if self._queued:
-            self.load(self._queued.pop(0))
 
     def _show_result(self, result: ImportReport | UndoResult | str) -> None:
         if isinstance(result, str):

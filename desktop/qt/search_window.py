@@ -334,7 +334,10 @@ def install_search_shortcut(window: QWidget, open_search: Callable[[], None]) ->
 
 
 def bring_to_front(window: QWidget) -> None:
-    """Show, raise and focus a window the rep asked for (never used for the popup)."""
+    """Show, raise and focus a window the rep asked for (never used for the popup), out of
+    the taskbar too: asked for while minimized, it would otherwise stay there unseen."""
+    if window.isMinimized():
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
     window.show()
     if QGuiApplication.platformName() != "offscreen":  # it has no stacking order to change
         window.raise_()

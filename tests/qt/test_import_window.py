@@ -270,3 +270,42 @@ def test_the_preview_says_which_lines_are_not_utf8_and_where_a_quote_never_close
     assert window.details.toPlainText().startswith(
         "Check line 2: a quote opens on this line and is never closed"
     )
+
+
+def test_files_handed_over_wait_their_turn_and_no_result_is_swept_away(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    # Found trying it as a user: `import --window a.csv b.csv` showed only b.csv, and a file
+    # handed over after an import replaced its result and Undo before anyone saw them.
+    first = write_csv(tmp_path / "first.csv", [["Name", "Phone"], ["Ann Lee", "+1 415 555 0144"]])
+    second = write_csv(tmp_path / "second.csv", [["Name", "Phone"], ["Bo Kim", "+1 415 555 0145"]])
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        window.open_file(first)
+        window.open_file(second)
+    assert window.path_edit.text() == str(first)
+    assert window.waiting.text() == "Waiting: second.csv" and window.next_button.isVisible()
+    import_and_wait(qtbot, window)
+    assert window.undo_button.isVisible(), "the result and its Undo stay until Next file"
+    assert window.path_edit.text() == str(first)
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        window.next_button.click()
+    assert window.path_edit.text() == str(second)
+    assert not window.next_button.isVisible()
+
+
+def test_a_minimized_import_window_comes_back_when_a_file_is_handed_over(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from desktop.qt.import_action import ImportAction
+
+    action = ImportAction(tmp_path / "cc.sqlite3")
+    action.choose_and_import(NumberPolicy("US"))
+    window = action.window
+    assert window is not None
+    qtbot.addWidget(window)
+    window.showMinimized()
+    qtbot.waitUntil(window.isMinimized)
+    path = write_csv(tmp_path / "a.csv", [["Name", "Phone"], ["Ann Lee", "+1 415 555 0144"]])
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        action.open_file(path, NumberPolicy("US"))
+    assert not window.isMinimized()
