@@ -67,6 +67,13 @@ def test_a_declared_dimension_beyond_a_contact_sheet_is_refused(tmp_path: Path) 
         preview_file(path, ImportOptions(NumberPolicy("US")))
 
 
+def test_an_outlook_wide_sheet_of_a_big_team_is_not_refused(tmp_path: Path) -> None:
+    # Found trying it as a user: 55,001 rows across Outlook's 92 columns (A:CN) was refused.
+    path = write_xlsx(tmp_path / "outlook.xlsx", dimension="A1:CN100001")
+    preview = preview_file(path, ImportOptions(NumberPolicy("US")))
+    assert preview.header == ["Name", "Phone"]
+
+
 def test_a_reader_that_runs_out_of_memory_costs_the_file_not_the_process(
     tmp_path: Path,
 ) -> None:

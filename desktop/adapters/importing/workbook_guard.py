@@ -21,7 +21,10 @@ from desktop.adapters.importing.report import ImportFailed
 # that and stay far below what makes calamine's dense grid (32 bytes a cell) exhaust memory.
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 16_384  # Excel's own limit (XFD)
-MAX_CELLS = 5_000_000  # rows × columns of the area a sheet spans
+# Rows × columns of the area a sheet spans. The reader holds that area densely (about 32 bytes a
+# cell, 640 MB at the cap, inside the reader child's 2 GiB): an Outlook-wide export of 100,000
+# contacts (92 columns) is 9.2 million cells.
+MAX_CELLS = 20_000_000
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # all members together, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed, for members big enough to matter
 RATIO_FLOOR_BYTES = 1024 * 1024
