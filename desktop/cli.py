@@ -340,6 +340,7 @@ def _search(args: argparse.Namespace) -> int:
 
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
+    from desktop.core.display_text import display_text
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
 
     if args.days is not None and args.days < 0:
@@ -347,9 +348,10 @@ def _search(args: argparse.Namespace) -> int:
     filters = SearchFilters(days=args.days, awaiting_callback=args.awaiting,
                             has_referral=args.referral)  # fmt: skip
     query = parse_query(args.query, filters)
+    limit = max(1, args.limit)
     _paths, _settings, store, _region = open_context(args)
     try:
-        hits = store.search(query, limit=max(1, args.limit))
+        hits = store.search(query, limit=limit)
     finally:
         store.close()
     if args.json:
@@ -362,19 +364,26 @@ def _search(args: argparse.Namespace) -> int:
             hint = "type at least 3 digits of a number"
         print(f"callercard: {hint}", file=sys.stderr)
         return 0
+    lines: list[str] = []
     for hit in hits:
         contact = hit.contact
         role = ", ".join(p for p in (contact.title, contact.company) if p)
-        print(" — ".join(p for p in (contact.name or contact.company, role) if p))
+        lines.append(" — ".join(p for p in (contact.name or contact.company, role) if p))
         numbers = ", ".join(n.e164 or n.raw for n in contact.numbers)
         if numbers:
-            print(f"  {numbers}")
+            lines.append(f"  {numbers}")
         why = why_we_called(contact)
         if why:
-            print(f"  Why we called: {why}")
+            lines.append(f"  Why we called: {why}")
         if contact.attempts:
-            print(f"  Last: {attempt_line(contact.attempts[0])}")
-    print(f"{len(hits)} found", file=sys.stderr)
+            lines.append(f"  Last: {attempt_line(contact.attempts[0])}")
+    # Names and notes are someone else's text: no bidi controls reach the terminal.
+    print("\n".join(display_text(line) for line in lines))
+    if len(hits) >= limit:
+        print(f"the first {len(hits)} shown; more may match (--limit N shows more)",
+              file=sys.stderr)  # fmt: skip
+    else:
+        print(f"{len(hits)} found", file=sys.stderr)
     return 0
 
 
@@ -383,8 +392,9 @@ def _calls(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
     from desktop.core.card import attempt_json
-    from desktop.core.card_text import attempt_line
-    from desktop.core.models import Outcome
+    from desktop.core.card_text import OUTCOME_LABELS
+    from desktop.core.display_text import display_text
+    from desktop.core.models import Direction, Outcome
 
     if args.days is not None and args.days < 0:
         raise CliError("calls: --days wants a number of days, 0 or more")
@@ -413,9 +423,16 @@ def _calls(args: argparse.Namespace) -> int:
         print(json.dumps({"calls": rows}, ensure_ascii=False, indent=2))
         return 0
     for call in calls:
+        attempt = call.attempt
         who = call.contact.name or call.contact.company if call.contact else "Unknown caller"
-        direction = "→" if call.attempt.direction.value == "out" else "←"
-        number = call.attempt.number_e164 or "number withheld"
-        print(f"{direction} {attempt_line(call.attempt)} · {who} · {number}")
-    print(f"{len(calls)} calls", file=sys.stderr)
+        number = attempt.number_e164 or "number withheld"
+        when = attempt.at.astimezone()
+        label = OUTCOME_LABELS[attempt.outcome]
+        if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
+            label = "They called"
+        line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "
+        line += f"{label:<14}  {who} · {number}"
+        print(display_text(line))
+        if attempt.message:
+            print(" " * 23 + display_text(attempt.message))  # under the outcome
     return 0

@@ -166,9 +166,11 @@ def test_calls_lists_the_history_newest_first_with_filters(book: Path) -> None:
     assert [(c["number"], c["outcome"]) for c in awaiting["calls"]] == [
         ("+14155550142", "voicemail")
     ]
-    plain = cc("calls", data_dir=book)
-    assert "Unknown caller" in plain.stdout and "Mike Kowalski" in plain.stdout
-    assert "3 calls" in plain.stderr
+    plain = cc("calls", data_dir=book).stdout.splitlines()
+    assert len(plain) == 4  # three calls and the message left under its outcome
+    assert "  in   Missed call" in plain[0] and plain[0].endswith("Unknown caller · +13125550100")
+    assert "  out  Left voicemail" in plain[1] and "Mike Kowalski" in plain[1]
+    assert plain[2].strip() == "the bid"
 
 
 def test_import_refuses_callercards_own_database(book: Path) -> None:
@@ -184,3 +186,20 @@ def test_import_window_without_files_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1 and "name one or more files" in result.stderr
     missing = cc("import", "--window", str(tmp_path / "nope.csv"), data_dir=tmp_path / "d")
     assert missing.returncode == 2 and "nope.csv" in missing.stderr
+
+
+def test_search_output_keeps_bidi_controls_out_and_says_when_more_match(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    src = tmp_path / "evil.csv"
+    src.write_text(
+        "Name,Company,Phone\nMike \u202egnp.exe,Evil \u202eCorp,+1 415 555 0166\n"
+        + "".join(f"Mike Number{i},Co,+1 415 555 {1000 + i}\n" for i in range(5)),
+        encoding="utf-8",
+    )
+    assert cc("import", str(src), "--region", "US", data_dir=data).returncode == 0
+    found = cc("search", "gnp", data_dir=data)
+    assert "Mike gnp.exe — Evil Corp" in found.stdout
+    assert "\u202e" not in found.stdout
+    assert "1 found" in found.stderr
+    capped = cc("search", "mike", "--limit", "3", data_dir=data)
+    assert "the first 3 shown; more may match" in capped.stderr

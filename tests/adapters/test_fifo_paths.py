@@ -1,7 +1,7 @@
 """A FIFO where a call log, an import file or the settings should be.
 
 A plain open() of a FIFO waits for a writer for good. Every reader must instead say the path is
-"a FIFO (named pipe), not a regular file" through its usual problem reporting. Each read runs
+"a named pipe, a FIFO, not a regular file" through its usual problem reporting. Each read runs
 in a helper thread here, so a reader that does hang fails the test (and is then released by
 opening the FIFO's other end) instead of holding the suite.
 """
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POS
 
 T = TypeVar("T")
 HANG_S = 10.0  # far beyond any read of an empty path; only a blocked open() takes this long
-SAID = "is a FIFO (named pipe), not a regular file"
+SAID = "is a named pipe, a FIFO, not a regular file"
 
 
 def fifo(path: Path) -> Path:
