@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
+from desktop.core.card import MatchTier
+from desktop.qt.palette import card_theme
 from desktop.qt.popup import POPUP_FLAGS
 
 MENU_ENTRIES = 20  # a menu taller than the screen helps nobody; the rest are counted
@@ -34,23 +37,42 @@ class MoreCalls(QWidget):
         self.setWindowTitle("CallerCard")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        self._button = QPushButton(self)
+        # A styled background needs this on a plain QWidget; it then reads as one of the cards.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 8, 10, 8)
+        self._label = QLabel(self)
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self._label.font()
+        font.setBold(True)
+        self._label.setFont(font)
+        self._button = QPushButton("Show…", self)
         self._button.setObjectName("moreCallsButton")
         self._menu = QMenu(self._button)
         self._menu.setObjectName("moreCallsMenu")
         self._menu.triggered.connect(self._chosen)
         self._button.setMenu(self._menu)
+        layout.addWidget(self._label, 1)
         layout.addWidget(self._button)
         self._count = 0
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The cards' own colours and left stripe, from the current palette."""
+        theme = card_theme(QGuiApplication.palette())
+        self.setStyleSheet(
+            f"#moreCalls {{ background: {theme.background.name()}; "
+            f"border: 1px solid {theme.border.name()}; "
+            f"border-left: 5px solid {theme.accents[MatchTier.EXACT].name()}; }}"
+            f"#moreCalls QLabel {{ color: {theme.text.name()}; background: transparent; }}"
+        )
 
     @property
     def count(self) -> int:
         return self._count
 
     def text(self) -> str:
-        return self._button.text()
+        return self._label.text()
 
     def menu(self) -> QMenu:
         return self._menu
@@ -58,7 +80,7 @@ class MoreCalls(QWidget):
     def set_calls(self, calls: Sequence[tuple[str, str]]) -> None:
         """(call_key, label) of the collapsed calls, oldest first; hides itself when none."""
         self._count = len(calls)
-        self._button.setText(f"+{len(calls)} more ringing" if calls else "")
+        self._label.setText(f"+{len(calls)} more ringing" if calls else "")
         self._menu.clear()
         newest_first = list(reversed(calls))
         for call_key, label in newest_first[:MENU_ENTRIES]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, QTime, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -44,6 +44,7 @@ class _Call:
     card: Card
     screen: QScreen | None
     popup: Popup | None  # None while the call waits in the "+N more" entry
+    rang: str = ""  # when it started ringing, as the system clock reads (for the entry)
 
 
 class PopupStack(QObject):
@@ -114,7 +115,8 @@ class PopupStack(QObject):
             self._repack()
             call.popup.reveal()
             return call.popup
-        self._calls[call_key] = _Call(card, self._pick_screen(), None)
+        rang = QLocale.system().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
+        self._calls[call_key] = _Call(card, self._pick_screen(), None, rang)
         self._settle()
         return self._calls[call_key].popup
 
@@ -178,7 +180,7 @@ class PopupStack(QObject):
 
     def _collapsed(self) -> list[tuple[str, str]]:
         calls = self._calls.items()
-        return [(key, call.card.headline) for key, call in calls if call.popup is None]
+        return [(key, _entry_label(call)) for key, call in calls if call.popup is None]
 
     def _settle(self) -> None:
         """The newest `max_cards` calls get cards, the others collapse; then re-place all."""
@@ -266,3 +268,14 @@ class PopupStack(QObject):
             if popup.x() != x - width or popup.y() != y:
                 popup.move(x - width, y)
             y -= self._spacing
+
+
+def _entry_label(call: _Call) -> str:
+    """Who, from which number, since when: enough to pick the call to bring up."""
+    card = call.card
+    parts = [card.headline]
+    if card.display_number and card.display_number != card.headline:
+        parts.append(card.display_number)
+    if call.rang:
+        parts.append(f"rang {call.rang}")
+    return " · ".join(parts)
