@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
@@ -66,6 +66,12 @@ class MoreCalls(QWidget):
             f"border-left: 5px solid {theme.accents[MatchTier.EXACT].name()}; }}"
             f"#moreCalls QLabel {{ color: {theme.text.name()}; background: transparent; }}"
         )
+
+    def event(self, event: QEvent) -> bool:
+        # Light/dark switched: the sheet holds concrete colours, as the cards' does.
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self.restyle()
+        return super().event(event)
 
     @property
     def count(self) -> int:
