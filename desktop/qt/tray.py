@@ -94,7 +94,7 @@ class TrayMenu(QObject):
         """Tell the user something without a dialog: a tray balloon, else the window."""
         if self.has_tray and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
-        self.fallback.set_status(f"{title}: {text}")
+        self.fallback.set_status(text)
 
     def set_paused(self, paused: bool) -> None:
         self.pause_action.setChecked(paused)
@@ -148,7 +148,17 @@ class FallbackWindow(QWidget):
         layout.addWidget(self.status)
 
     def set_status(self, text: str) -> None:
-        self.status.setText(text)
+        """The latest problem, with when it was said: it stays until the next one, so a reader
+        can tell an old one from news."""
+        from PySide6.QtCore import QLocale, QTime
+
+        when = QLocale.system().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
+        self.status.setText(f"{when}  {text}")
+        # Grow to the wrapped text, never shrink below what the person made it.
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout is not None else 0
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def set_paused(self, paused: bool) -> None:
         self.pause.blockSignals(True)

@@ -37,6 +37,11 @@ def test_without_a_tray_the_app_still_offers_a_way_in(qtbot: QtBot) -> None:
              if b.text() == "Settings…").click()  # fmt: skip
     menu.notify("CallerCard", "microsip.ini: line 3 is not a call")
     assert "line 3" in menu.fallback.status.text()
+    # A long problem grows the window rather than being cut off.
+    menu.notify("CallerCard", "/tmp/a/very/long/path/" * 12 + "microsip.ini: cannot read the file")
+    text = menu.fallback.status
+    assert text.geometry().bottom() <= menu.fallback.height()
+    assert text.height() >= text.heightForWidth(text.width())
     menu.hide()
 
 
