@@ -282,7 +282,8 @@ class ImportWindow(QWidget):
             finally:
                 store.close()
         except (ImportFailed, StoreError) as exc:
-            result = str(exc)
+            # The File field already names the file: the reason need not start with its path.
+            result = str(exc).removeprefix(f"{path}: ")
         # The window may have been closed and deleted while the file was read.
         with contextlib.suppress(RuntimeError):
             self._signals.previewed.emit(request, result)
@@ -294,9 +295,11 @@ class ImportWindow(QWidget):
             self._preview = None
             self.details.setPlainText("")
             self.hint.setText(f"This file cannot be imported.\n{result}")
+            self.table.setVisible(False)  # an empty grid would only look like a broken preview
             self._set_state("empty")
         else:
             self._preview = result
+            self.table.setVisible(True)
             self._show_preview(result)
             self._set_state("ready")
         self.previewed.emit()
