@@ -297,6 +297,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX directory_cards_contact ON directory_cards(contact_id);
     """,
+    # 7: what else a directory needs to be reached (LDAP: the filter, StartTLS, a CA file),
+    # as a JSON object
+    """
+    ALTER TABLE directories ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

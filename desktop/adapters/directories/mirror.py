@@ -9,12 +9,13 @@ rep keeps (why we called, referral, next step, opener, call history) alone.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from desktop.adapters.store import NewContact, Store, StoreError
@@ -31,14 +32,15 @@ _CARD_FIELDS = ("name", "title", "company", "email", "notes")
 class Directory:
     id: int
     name: str
-    kind: str  # "carddav"
+    kind: str  # "carddav" or "ldap"
     url: str  # as the user gave it
-    collection_url: str  # the address book itself, found from `url`
-    username: str
+    collection_url: str  # the address book itself, found from `url`; LDAP: the base DN
+    username: str  # LDAP: the bind DN
     sync_token: str
     synced_at: datetime | None
     last_error: str
     cards: int  # contacts mirrored now
+    options: Mapping[str, str] = field(default_factory=dict)  # LDAP: filter, start_tls, ca_file
 
     @property
     def secret_name(self) -> str:
@@ -61,7 +63,7 @@ def secret_name(directory_name: str) -> str:
 _SELECT = (
     "SELECT d.id, d.name, d.kind, d.url, d.collection_url, d.username, d.sync_token, "
     "d.synced_at, d.last_error, (SELECT count(contact_id) FROM directory_cards c "
-    "WHERE c.directory_id = d.id) FROM directories d"
+    "WHERE c.directory_id = d.id), d.options FROM directories d"
 )
 
 
@@ -75,14 +77,21 @@ def directory(store: Store, name: str) -> Directory | None:
 
 
 def add_directory(
-    store: Store, name: str, kind: str, url: str, collection_url: str, username: str
+    store: Store,
+    name: str,
+    kind: str,
+    url: str,
+    collection_url: str,
+    username: str,
+    options: Mapping[str, str] | None = None,
 ) -> Directory:
     try:
         store.connection.execute(
-            "INSERT INTO directories(name, kind, url, collection_url, username, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (name, kind, url, collection_url, username, int(time.time())),
-        )
+            "INSERT INTO directories(name, kind, url, collection_url, username, created_at, "
+            "options) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (name, kind, url, collection_url, username, int(time.time()),
+             json.dumps(dict(options or {}))),
+        )  # fmt: skip
     except sqlite3.IntegrityError as exc:
         raise StoreError(f"there is a directory named {name!r} already") from exc
     found = directory(store, name)
@@ -252,11 +261,12 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
 
 
 def _directory(row: tuple[object, ...]) -> Directory:
-    did, name, kind, url, collection, user, token, synced, error, cards = row
+    did, name, kind, url, collection, user, token, synced, error, cards, options = row
     return Directory(
         id=int(did),  # type: ignore[call-overload]
         name=str(name), kind=str(kind), url=str(url), collection_url=str(collection),
         username=str(user), sync_token=str(token),
         synced_at=datetime.fromtimestamp(synced, UTC) if isinstance(synced, int) else None,
         last_error=str(error), cards=int(cards),  # type: ignore[call-overload]
+        options={str(k): str(v) for k, v in json.loads(str(options)).items()},
     )  # fmt: skip
