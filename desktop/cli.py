@@ -130,17 +130,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_directory_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = verbs.add_parser("directory", help="team address books (CardDAV) mirrored locally")
+    p = verbs.add_parser(
+        "directory", help="team address books (CardDAV) and company directories (LDAP) mirrored"
+    )
     _add_common(p, top=False)
     actions = p.add_subparsers(dest="directory_action", metavar="ACTION", required=True)
-    a = actions.add_parser("add", help="add a CardDAV address book and mirror it")
+    a = actions.add_parser("add", help="add a CardDAV address book or an LDAP directory")
     _add_common(a, top=False)
-    a.add_argument("kind", choices=["carddav"], help="the kind of directory")
-    a.add_argument("url", metavar="URL", help="the address book's URL, or the server's")
+    a.add_argument("kind", choices=["carddav", "ldap"], help="the kind of directory")
+    a.add_argument("url", metavar="URL",
+                   help="the address book's URL or the server's; ldap[s]://host[:port]")
     a.add_argument("--name", help="what to call it (default: from the URL)")
-    a.add_argument("--user", default="", help="the user name on the server")
+    a.add_argument("--user", default="", help="the user name on the server (CardDAV)")
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of standard input")  # fmt: skip
+    a.add_argument("--base", default="", metavar="DN", help="LDAP: where to search")
+    a.add_argument("--bind-dn", default="", metavar="DN",
+                   help="LDAP: who to bind as (default: anonymous)")  # fmt: skip
+    a.add_argument("--filter", default="", metavar="F",
+                   help="LDAP: which entries (default: people and contacts)")  # fmt: skip
+    a.add_argument("--start-tls", action="store_true", help="LDAP: StartTLS on ldap://")
+    a.add_argument("--ca-file", default="", metavar="PATH",
+                   help="LDAP: trust the certificate authority in this PEM file")  # fmt: skip
     a = actions.add_parser("list", help="list the directories and when each last synced")
     _add_common(a, top=False)
     a.add_argument("--json", action="store_true", help="print them as one JSON object")

@@ -77,6 +77,10 @@ def sync_directory(
 ) -> SyncReport:
     """Bring the mirror of `target` up to date. Raises DavError (network, server) or
     StoreError (database) with the mirror unchanged; a DavError is remembered as last_error."""
+    if target.kind == "ldap":
+        from desktop.adapters.directories.ldap_sync import sync_ldap
+
+        return sync_ldap(store, target, password, policy, timeout=timeout)
     started = time.monotonic()
     known = mirror.known_cards(store, target.id)
     try:
