@@ -302,6 +302,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE directories ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
     """,
+    # 8: who made an attempt when a teammate did (a shared call note read from a team card);
+    # '' for this rep's own
+    """
+    ALTER TABLE attempts ADD COLUMN rep TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

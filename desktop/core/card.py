@@ -73,6 +73,7 @@ def attempt_json(attempt: Attempt) -> dict[str, Any]:
         "outcome": attempt.outcome.value,
         "message": attempt.message,
         "reason": attempt.reason,
+        "rep": attempt.rep,
     }
 
 

@@ -21,6 +21,8 @@ def attempt_line(attempt: Attempt) -> str:
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         label = "They called"
     text = f"{when:%a} {when.day} {when:%b}  {label}"
+    if attempt.rep:  # a teammate's, from a shared card
+        text += f" ({attempt.rep})"
     if attempt.message:
         text += f": {attempt.message}"
     return text

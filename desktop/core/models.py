@@ -39,6 +39,7 @@ class Attempt:
     message: str = ""
     reason: str = ""
     number_e164: str | None = None
+    rep: str = ""  # a teammate who made it (a shared call note); "" for this rep's own
 
 
 # A contact's text, as imports fill it and merges compare it (NewContact's and the contacts

@@ -148,7 +148,8 @@ def short_date(at: datetime, today: date) -> str:
 
 def outcome_text(attempt: Attempt) -> str:
     table = _INBOUND_OUTCOMES if attempt.direction is Direction.IN else _OUTBOUND_OUTCOMES
-    return table[attempt.outcome]
+    # A teammate's attempt (a shared call note) says whose it was.
+    return f"{table[attempt.outcome]} ({attempt.rep})" if attempt.rep else table[attempt.outcome]
 
 
 def place_and_time(local_time: LocalTime) -> str:

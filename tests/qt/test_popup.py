@@ -529,6 +529,11 @@ def test_outcomes_read_as_what_happened(direction: Direction, outcome: Outcome, 
     assert outcome_text(Attempt(direction, datetime.now(UTC), outcome)) == text
 
 
+def test_a_teammates_attempt_says_whose_it_was() -> None:
+    shared = Attempt(Direction.OUT, datetime.now(UTC), Outcome.VOICEMAIL, rep="Dana")
+    assert outcome_text(shared) == "Left voicemail (Dana)"
+
+
 def test_numbers_are_formatted_for_people() -> None:
     assert (
         readable_number(
