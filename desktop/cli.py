@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-token", action="store_true", help="replace the secret in the URLs")
     p = verbs.add_parser("quit", help="ask the running app to quit")
     _add_common(p, top=False)
+    _add_log_call_parser(verbs)
     _add_directory_parser(verbs)
     p = verbs.add_parser("secrets", help="say where CallerCard would keep passwords and tokens")
     _add_common(p, top=False)
@@ -161,6 +162,20 @@ def _add_directory_parser(verbs: argparse._SubParsersAction[argparse.ArgumentPar
     a = actions.add_parser("remove", help="remove a directory and the contacts mirrored from it")
     _add_common(a, top=False)
     a.add_argument("name", metavar="NAME")
+
+
+def _add_log_call_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = verbs.add_parser("log-call", help="record a call you made (and share it on the team card)")
+    _add_common(p, top=False)
+    p.add_argument("number", metavar="NUMBER")
+    # Outcome's values but "missed" and "" (not outcomes of a call one made); a literal, so
+    # building the parser (on `ring`'s path) imports nothing.
+    p.add_argument("--outcome", required=True,
+                   choices=("voicemail", "no_answer", "gatekeeper", "talked"))  # fmt: skip
+    p.add_argument("--message", default="", metavar="M", help="what was said or left")
+    p.add_argument("--reason", default="", metavar="R", help="why you called")
+    p.add_argument("--rep", default="", metavar="NAME",
+                   help="who called (default: your name in Settings, else your login)")  # fmt: skip
 
 
 # A frozen bundle has no `python -m`: its child processes re-run the executable with this
@@ -212,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _calls(args)
         if args.verb == "directory":
             return _directory(args)
+        if args.verb == "log-call":
+            from desktop.cli_log_call import log_call
+
+            return log_call(args)
         from desktop.qt.app import run_app
 
         return run_app(args)

@@ -77,6 +77,7 @@ class DavClient:
         *,
         depth: str | None = None,
         content_type: str = "application/xml; charset=utf-8",
+        if_match: str = "",
     ) -> DavResponse:
         """Sends `method`, following redirects; raises DavError for anything but an answer
         (401 included: every caller would say the same about it)."""
@@ -89,6 +90,8 @@ class DavClient:
                 headers["Content-Type"] = content_type
             if depth is not None:
                 headers["Depth"] = depth
+            if if_match:
+                headers["If-Match"] = if_match
             # Credentials go to the host the user named, never to one a redirect points at.
             if self.username and urlsplit(url).hostname == first_host:
                 token = base64.b64encode(f"{self.username}:{self._password}".encode()).decode()

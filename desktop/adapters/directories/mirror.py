@@ -13,18 +13,22 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from desktop.adapters.store import NewContact, Store, StoreError
+from desktop.core.call_notes import CallNote
 from desktop.core.import_match import ContactRow
-from desktop.core.models import CONTACT_FIELDS, StoredNumber
+from desktop.core.models import CONTACT_FIELDS, Outcome, StoredNumber
 
 log = logging.getLogger(__name__)
 
 LOCAL_SOURCE = "local"
+# The source of an attempt logged with `callercard log-call` or read from a shared card's
+# call notes: the note's id is its call_key, so each is recorded once.
+CALL_NOTE_SOURCE = "call-note"
 _CARD_FIELDS = ("name", "title", "company", "email", "notes")
 
 
@@ -157,9 +161,11 @@ def apply_changes(
     token: str,
     cards: Mapping[str, tuple[str, ContactRow | None]],
     deleted: Collection[str],
+    notes: Mapping[str, Sequence[CallNote]] | None = None,
 ) -> MirrorCounts:
     """One sync's result in one transaction: cards by href (ETag, and the contact it reads as,
-    or None when it could not be read), hrefs gone, the token to start from next time."""
+    or None when it could not be read), hrefs gone, the token to start from next time, and
+    the shared call notes the cards hold (by href), recorded once each as attempts."""
     conn = store.connection
     added = changed = removed = unreadable = 0
     with store.transaction(), _bulk_index(store, target.id, deleted):
@@ -200,11 +206,35 @@ def apply_changes(
                 "etag = excluded.etag, contact_id = excluded.contact_id",
                 (target.id, href, etag, contact_id),
             )
+            if contact_id is not None and draft is not None and notes and href in notes:
+                _record_notes(conn, contact_id, draft, notes[href])
         conn.execute(
             "UPDATE directories SET sync_token = ?, synced_at = ?, last_error = '' WHERE id = ?",
             (token, int(time.time()), target.id),
         )
     return MirrorCounts(added, changed, removed, unreadable)
+
+
+def _record_notes(
+    conn: sqlite3.Connection, contact_id: int, row: ContactRow, notes: Sequence[CallNote]
+) -> None:
+    """A card's call notes as attempts, each once (by its id, whoever wrote it: this rep's
+    own come back from the card already recorded)."""
+    e164 = next((n[1] for n in row.numbers if n[1]), None)
+    for note in notes:
+        at = int(note.at.timestamp())
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO attempts(contact_id, number_e164, direction, at, outcome, "
+            "message, reason, source, call_key, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (contact_id, e164, note.direction.value, at, note.outcome.value, note.message,
+             note.reason, CALL_NOTE_SOURCE, note.id, note.rep),
+        )  # fmt: skip
+        if cur.rowcount == 1 and note.outcome is not Outcome.MISSED:
+            conn.execute(
+                "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
+                "WHERE id = ?",
+                (at, contact_id),
+            )
 
 
 def _bulk_index(

@@ -23,6 +23,7 @@ from desktop.adapters.importing.row_workers import RowWorkers
 from desktop.adapters.importing.vcards import CardBlock, split_cards
 from desktop.adapters.secrets import SecretStore
 from desktop.adapters.store import Store
+from desktop.core.call_notes import notes_in
 from desktop.core.import_mapping import RowProblem
 from desktop.core.import_match import ContactRow
 from desktop.core.numbers import NumberPolicy
@@ -99,7 +100,9 @@ def sync_directory(
         else:
             problems.append(f"{href}: {outcome}")
             cards[href] = (etag, None)
-    counts = mirror.apply_changes(store, target, changes.token, cards, changes.deleted)
+    notes = {href: found for href, (_etag, text) in changes.cards.items()
+             if (found := notes_in(text))}  # fmt: skip
+    counts = mirror.apply_changes(store, target, changes.token, cards, changes.deleted, notes)
     return SyncReport(target.name, counts, changes.method, time.monotonic() - started,
                       tuple(problems))  # fmt: skip
 
