@@ -35,6 +35,9 @@ def card_lines(card: Card) -> list[str]:
         role = ", ".join(p for p in (first.title, first.company) if p)
         if role and first.name:
             lines.append(role)
+        if set(first.sources) - {"local"}:  # only a rep with team directories needs telling
+            lines.append("From: " + ", ".join(
+                "your contacts" if s == "local" else s for s in first.sources))  # fmt: skip
     number = card.display_number
     if card.number.extension:
         number += f" ext. {card.number.extension}"

@@ -65,6 +65,9 @@ class Contact:
     numbers: tuple[StoredNumber, ...] = ()
     last_contacted: datetime | None = None
     attempts: tuple[Attempt, ...] = field(default=())  # newest first, as many as were asked for
+    # Where the card found it: "local" and/or team directories' names (desktop.core.sources);
+    # empty where nobody asked.
+    sources: tuple[str, ...] = ()
 
     @property
     def first_name(self) -> str:

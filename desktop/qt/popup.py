@@ -160,6 +160,9 @@ def role_line(contact: Contact) -> str:
     parts = [contact.title]
     if contact.company and contact.company != contact.name:
         parts.append(contact.company)
+    shared = [s for s in contact.sources if s != "local"]  # the team directories it is in
+    if shared:
+        parts.append("from " + ", ".join(shared))
     return " · ".join(one_line(p) for p in parts if p.strip())
 
 

@@ -17,15 +17,19 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from desktop.adapters.store import NewContact, Store, StoreError
-from desktop.core.call_notes import CallNote
 from desktop.core.import_match import ContactRow
 from desktop.core.models import CONTACT_FIELDS, Outcome, StoredNumber
+from desktop.core.sources import LOCAL, RANKS, Origin
+
+if TYPE_CHECKING:
+    from desktop.core.call_notes import CallNote
 
 log = logging.getLogger(__name__)
 
-LOCAL_SOURCE = "local"
+LOCAL_SOURCE = LOCAL
 # The source of an attempt logged with `callercard log-call` or read from a shared card's
 # call notes: the note's id is its call_key, so each is recorded once.
 CALL_NOTE_SOURCE = "call-note"
@@ -153,6 +157,22 @@ def contact_sources(store: Store, contact_ids: Iterable[int]) -> dict[int, str]:
     )
     sources.update((int(cid), str(name)) for cid, name in rows)
     return sources
+
+
+def contact_origins(store: Store, contact_ids: Iterable[int]) -> dict[int, Origin]:
+    """The directory each mirrored contact comes from, with its priority (the lookup's one
+    entry per person); contacts not listed are the local book's."""
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = store.connection.execute(
+        "SELECT c.contact_id, d.kind, d.name FROM directory_cards c "  # noqa: S608 ("?" only)
+        f"JOIN directories d ON d.id = c.directory_id WHERE c.contact_id IN ({marks})",
+        ids,
+    )
+    return {int(cid): Origin(RANKS.get(str(kind), len(RANKS)), str(name))
+            for cid, kind, name in rows}  # fmt: skip
 
 
 def apply_changes(
