@@ -5,8 +5,9 @@ The attempt is recorded here first (so it is never lost to a server that is down
 the number belongs to a contact mirrored from a CardDAV book, the attempt is written into that
 card as a call note (docs/team-directories.md), for the next rep who gets the callback.
 
-Exit status: 0 when recorded (and shared, where there is a card to share it on), 1 when it was
-recorded here but could not be shared, 2 when nothing was recorded (a number that is not one).
+Exit status: 0 when recorded (and shared, or queued to be shared at the next sync when the
+server cannot be reached), 1 when recorded but a server refused the note for good (a book that
+is read-only for this user, a card that is gone), 2 when nothing was recorded (not a number).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from typing import TYPE_CHECKING
 from desktop.core.models import Attempt, Direction, Outcome
 
 if TYPE_CHECKING:
+    from desktop.adapters.directories.mirror import Directory
     from desktop.adapters.directories.note_writer import SharedCard
+    from desktop.adapters.store import Store
     from desktop.core.call_notes import CallNote
 
 
@@ -58,31 +61,45 @@ def log_call(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from exc
         who = contact.name or contact.company if contact else number.e164
         print(f"logged {note.outcome.value} for {who}")
-        return _share(cards, note)
+        # The note is queued in a transaction of its own: a crash between the two loses only
+        # the sharing, never the call.
+        return _share(store, cards, note)
     finally:
         store.close()
 
 
-def _share(cards: list[SharedCard], note: CallNote) -> int:
+def _share(store: Store, cards: list[SharedCard], note: CallNote) -> int:
+    """Queues the note for each card, then writes the queue of each of their books now."""
     if not cards:
         return 0
+    from desktop.adapters.directories import mirror
     from desktop.adapters.directories.dav_http import DavError
     from desktop.adapters.directories.note_writer import share_note
     from desktop.adapters.directories.syncing import password_for
     from desktop.adapters.secrets import SecretStore, SecretStoreError
+    from desktop.core.call_notes import note_value
 
-    failed = 0
+    queued = mirror.enqueue_note(store, [(c.directory.id, c.href) for c in cards],
+                                 note_value(note))  # fmt: skip
+    books: dict[int, tuple[Directory, list[int]]] = {}
+    for card, queue_id in zip(cards, queued, strict=True):
+        books.setdefault(card.directory.id, (card.directory, []))[1].append(queue_id)
+    refused = 0
     secrets: SecretStore | None = None
-    for card in cards:
+    for book, ids in books.values():
         try:
-            if card.directory.username and secrets is None:
+            if book.username and secrets is None:
                 secrets = SecretStore.open()
-            conflicts = share_note(card, note, password_for(card.directory, secrets))
+            done = share_note(store, book, ids, password_for(book, secrets))
         except (DavError, SecretStoreError) as exc:
-            failed += 1
-            print(f"callercard: {card.directory.name}: {exc}; the call is recorded here but "
-                  "not shared", file=sys.stderr)  # fmt: skip
+            print(f"callercard: {book.name}: {exc}; the call is recorded here and will be "
+                  "shared at the next sync", file=sys.stderr)  # fmt: skip
             continue
-        merged = f" (merged with {conflicts} edit(s) made there meanwhile)" if conflicts else ""
-        print(f"shared on {card.directory.name}{merged}")
-    return 1 if failed else 0
+        for reason in done.refused:
+            refused += 1
+            print(f"callercard: {book.name}: {reason}; not shared", file=sys.stderr)
+        if done.shared:
+            merged = (f" (merged with {done.conflicts} edit(s) made there meanwhile)"
+                      if done.conflicts else "")  # fmt: skip
+            print(f"shared on {book.name}{merged}")
+    return 1 if refused else 0

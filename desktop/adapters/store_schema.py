@@ -307,6 +307,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE attempts ADD COLUMN rep TEXT NOT NULL DEFAULT '';
     """,
+    # 9: call notes waiting to be written into a team card (the server was down, or the rep
+    # logged the call from the app): each with its card and the note's vCard value
+    """
+    CREATE TABLE directory_outbox (
+        id           INTEGER PRIMARY KEY,
+        directory_id INTEGER NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+        href         TEXT NOT NULL,
+        note         TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        tries        INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX directory_outbox_directory ON directory_outbox(directory_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

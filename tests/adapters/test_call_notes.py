@@ -17,7 +17,7 @@ from desktop.adapters.directories import mirror
 from desktop.adapters.directories.note_writer import share_note, shared_cards
 from desktop.adapters.directories.syncing import sync_directory
 from desktop.adapters.store import Store
-from desktop.core.call_notes import CallNote, notes_in, with_note
+from desktop.core.call_notes import CallNote, note_value, notes_in, with_note
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import NumberPolicy
 from tests.adapters.carddav_servers import Radicale, running_radicale, vcard
@@ -87,19 +87,29 @@ def test_a_call_one_rep_logs_shows_on_the_next_reps_card(
     cc("directory", "sync", "--region", "US", data_dir=rep_b, check=True)
     assert len(attempts(rep_b, "+14155550101")) == 1
 
-    # The server down: the call is still recorded here, and the command says it was not shared.
+    # The server down: the call is recorded here, and its note waits for the next sync.
     radicale.stop()
     try:
         offline = cc("log-call", "+12125550199", "--outcome", "talked", "--rep", "Bo",
-                     "--region", "US", data_dir=rep_b)  # fmt: skip
-        assert offline.returncode == 1
+                     "--message", "sent the deck", "--region", "US", data_dir=rep_b)  # fmt: skip
+        assert offline.returncode == 0, offline.stderr
         assert offline.stdout.strip() == "logged talked for Mia Wong"
         assert offline.stderr.strip().endswith(
-            "connection refused (is the server running?); the call is recorded here but not "
-            "shared")  # fmt: skip
+            "connection refused (is the server running?); the call is recorded here and will "
+            "be shared at the next sync")  # fmt: skip
         assert [a["outcome"] for a in attempts(rep_b, "+12125550199")] == ["talked"]
+        listed = json.loads(cc("directory", "list", "--json", data_dir=rep_b, check=True).stdout)
+        assert listed["directories"][0]["notes_waiting"] == 1
     finally:
         radicale.start()
+    resynced = cc("directory", "sync", "--region", "US", data_dir=rep_b, check=True).stdout
+    assert "; 1 call note shared" in resynced
+    listed = json.loads(cc("directory", "list", "--json", data_dir=rep_b, check=True).stdout)
+    assert listed["directories"][0]["notes_waiting"] == 0
+    assert [a["rep"] for a in attempts(rep_b, "+12125550199")] == [""]  # B's own, once
+    cc("directory", "sync", "--region", "US", data_dir=rep_a, check=True)
+    [shared] = attempts(rep_a, "+12125550199")
+    assert (shared["rep"], shared["message"]) == ("Bo", "sent the deck")
 
 
 def test_a_number_nobody_has_is_logged_locally_and_a_non_number_is_refused(
@@ -127,6 +137,7 @@ def test_a_teammates_edit_during_the_write_back_survives_with_the_note(
         sync_directory(store, target, "", NumberPolicy("US"))
         ids = [c.id for c, _ in store.contacts_for_number("+14155550101")]
         [card] = shared_cards(store, ids)
+        assert card.url == url + "dana.vcf"
         now = datetime(2026, 12, 1, 15, 4, tzinfo=UTC)
         mine = CallNote("a1", now, Direction.OUT, Outcome.VOICEMAIL, "Dana", "about the Q3 bid")
         theirs = CallNote("b1", now, Direction.OUT, Outcome.TALKED, "Bo", "sent the deck")
@@ -140,8 +151,9 @@ def test_a_teammates_edit_during_the_write_back_survives_with_the_note(
                 radicale.put(book + "dana.vcf", with_note(edited, theirs))
             edits.append(1)
 
-        conflicts = share_note(card, mine, "", before_put=teammate_edits)
-        assert conflicts == 1 and len(edits) == 2
+        queued = mirror.enqueue_note(store, [(target.id, card.href)], note_value(mine))
+        done = share_note(store, target, queued, "", before_put=teammate_edits)
+        assert (done.shared, done.conflicts, len(edits)) == (1, 1, 2)
         text = card_text(radicale, book + "dana.vcf")
         assert "TITLE:Head of Purchasing" in text
         assert sorted(n.id for n in notes_in(text)) == ["a1", "b1"]

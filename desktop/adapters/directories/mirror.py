@@ -49,6 +49,7 @@ class Directory:
     last_error: str
     cards: int  # contacts mirrored now
     options: Mapping[str, str] = field(default_factory=dict)  # LDAP: filter, start_tls, ca_file
+    waiting: int = 0  # call notes queued to be written into its cards
 
     @property
     def secret_name(self) -> str:
@@ -71,7 +72,8 @@ def secret_name(directory_name: str) -> str:
 _SELECT = (
     "SELECT d.id, d.name, d.kind, d.url, d.collection_url, d.username, d.sync_token, "
     "d.synced_at, d.last_error, (SELECT count(contact_id) FROM directory_cards c "
-    "WHERE c.directory_id = d.id), d.options FROM directories d"
+    "WHERE c.directory_id = d.id), d.options, (SELECT count(*) FROM directory_outbox o "
+    "WHERE o.directory_id = d.id) FROM directories d"
 )
 
 
@@ -157,6 +159,49 @@ def contact_sources(store: Store, contact_ids: Iterable[int]) -> dict[int, str]:
     )
     sources.update((int(cid), str(name)) for cid, name in rows)
     return sources
+
+
+@dataclass(frozen=True)
+class WaitingNote:
+    id: int
+    href: str
+    note: str  # the X-CALLERCARD-ATTEMPT value (desktop.core.call_notes)
+    tries: int
+
+
+def enqueue_note(store: Store, cards: Iterable[tuple[int, str]], note: str) -> list[int]:
+    """Queue a call note for these cards (directory id, href), in one transaction; returns
+    the queue's ids. Written to the server by note_writer.flush_outbox."""
+    ids = []
+    with store.transaction():
+        for directory_id, href in cards:
+            cur = store.connection.execute(
+                "INSERT INTO directory_outbox(directory_id, href, note, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (directory_id, href, note, int(time.time())),
+            )
+            ids.append(int(cur.lastrowid or 0))
+    return ids
+
+
+def waiting_notes(store: Store, directory_id: int) -> list[WaitingNote]:
+    rows = store.connection.execute(
+        "SELECT id, href, note, tries FROM directory_outbox WHERE directory_id = ? ORDER BY id",
+        (directory_id,),
+    )
+    return [WaitingNote(int(i), str(h), str(n), int(t)) for i, h, n, t in rows]
+
+
+def note_written(store: Store, outbox_id: int) -> None:
+    """Shared, or refused for good: out of the queue."""
+    store.connection.execute("DELETE FROM directory_outbox WHERE id = ?", (outbox_id,))
+
+
+def note_failed(store: Store, outbox_id: int, message: str) -> None:
+    store.connection.execute(
+        "UPDATE directory_outbox SET tries = tries + 1, last_error = ? WHERE id = ?",
+        (message, outbox_id),
+    )
 
 
 def contact_origins(store: Store, contact_ids: Iterable[int]) -> dict[int, Origin]:
@@ -311,7 +356,7 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
 
 
 def _directory(row: tuple[object, ...]) -> Directory:
-    did, name, kind, url, collection, user, token, synced, error, cards, options = row
+    did, name, kind, url, collection, user, token, synced, error, cards, options, waiting = row
     return Directory(
         id=int(did),  # type: ignore[call-overload]
         name=str(name), kind=str(kind), url=str(url), collection_url=str(collection),
@@ -319,4 +364,5 @@ def _directory(row: tuple[object, ...]) -> Directory:
         synced_at=datetime.fromtimestamp(synced, UTC) if isinstance(synced, int) else None,
         last_error=str(error), cards=int(cards),  # type: ignore[call-overload]
         options={str(k): str(v) for k, v in json.loads(str(options)).items()},
+        waiting=int(waiting),  # type: ignore[call-overload]
     )  # fmt: skip

@@ -18,10 +18,16 @@ from desktop.adapters.directories.dav_http import TIMEOUT_S, DavClient, DavError
 from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.importing.vcards import decode_vcard_bytes
 from desktop.adapters.store import Store
-from desktop.core.call_notes import CallNote, with_note
+from desktop.core.call_notes import CallNote, parse_note, with_note
 
 MAX_TRIES = 5
 VCARD_TYPE = "text/vcard; charset=utf-8"
+_REFUSED_FOR_GOOD = frozenset({403, 404, 405, 409, 410, 415})
+
+
+class NoteRefused(DavError):
+    """The server will never take this note (the card is gone, the book is read-only for this
+    user, the card is not one): trying again would not help."""
 
 
 @dataclass(frozen=True)
@@ -63,20 +69,21 @@ def write_note(
     reading and writing (where a teammate's edit would land)."""
     for conflicts in range(max_tries):
         got = client.request("GET", url)
-        if got.status == 404:
-            raise DavError(f"{short_url(url)}: the card is no longer on the server (404)")
+        if got.status in (404, 410):
+            raise NoteRefused(f"{short_url(url)}: the card is no longer on the server "
+                              f"({got.status})")  # fmt: skip
         if got.status != 200:
             raise DavError(f"{short_url(url)}: the server answered GET with {got.status} "
                            f"{got.reason}")  # fmt: skip
         etag = got.headers.get("etag", "")
         if not etag:
-            raise DavError(f"{short_url(url)}: the server gives the card no ETag, so it cannot "
+            raise NoteRefused(f"{short_url(url)}: the server gives the card no ETag, so it cannot "
                            "be changed without risking a teammate's edit; not written")  # fmt: skip
         text = decode_vcard_bytes(got.body)
         try:
             updated = with_note(text, note)
         except ValueError as exc:
-            raise DavError(f"{short_url(url)}: {exc}; not written") from exc
+            raise NoteRefused(f"{short_url(url)}: {exc}; not written") from exc
         if updated == text:
             return conflicts  # written already (a retry after an answer that got lost)
         if before_put is not None:
@@ -85,6 +92,9 @@ def write_note(
                              if_match=etag)  # fmt: skip
         if put.status in (200, 201, 204):
             return conflicts
+        if put.status in _REFUSED_FOR_GOOD:
+            raise NoteRefused(f"{short_url(url)}: the server refused the change ({put.status} "
+                              f"{put.reason}); is the book read-only for you?")  # fmt: skip
         if put.status != 412:
             raise DavError(f"{short_url(url)}: the server answered PUT with {put.status} "
                            f"{put.reason}")  # fmt: skip
@@ -93,15 +103,57 @@ def write_note(
                    "being written; not written")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Flushed:
+    shared: int = 0
+    conflicts: int = 0  # teammates' edits met and merged with
+    refused: tuple[str, ...] = ()  # notes the server will never take, and why (dropped)
+
+
+def flush_outbox(
+    store: Store,
+    target: Directory,
+    client: DavClient,
+    *,
+    only: Iterable[int] | None = None,
+    before_put: Callable[[], None] | None = None,
+) -> Flushed:
+    """Writes the call notes queued for `target` (or only those queue ids) into their cards.
+    A note written, or refused for good, leaves the queue; any other failure keeps it (with
+    its reason) and raises DavError, since the next note would meet the same server."""
+    wanted = set(only) if only is not None else None
+    shared = conflicts = 0
+    refused: list[str] = []
+    for waiting in mirror.waiting_notes(store, target.id):
+        if wanted is not None and waiting.id not in wanted:
+            continue
+        note = parse_note(waiting.note)
+        card = SharedCard(target, waiting.href, 0)
+        try:
+            if note is None:
+                raise NoteRefused(f"{waiting.href}: a call note this version cannot read")
+            conflicts += write_note(client, card.url, note, before_put=before_put)
+        except NoteRefused as exc:
+            refused.append(str(exc))
+            mirror.note_written(store, waiting.id)
+            continue
+        except DavError as exc:
+            mirror.note_failed(store, waiting.id, str(exc))
+            raise
+        mirror.note_written(store, waiting.id)
+        shared += 1
+    return Flushed(shared, conflicts, tuple(refused))
+
+
 def share_note(
-    card: SharedCard,
-    note: CallNote,
+    store: Store,
+    target: Directory,
+    queued: Iterable[int],
     password: str,
     *,
     timeout: float = TIMEOUT_S,
     before_put: Callable[[], None] | None = None,
-) -> int:
-    """Writes `note` into `card` on its server; returns the 412 conflicts merged."""
-    with DavClient(username=card.directory.username, password=password,
-                   timeout=timeout) as client:  # fmt: skip
-        return write_note(client, card.url, note, before_put=before_put)
+) -> Flushed:
+    """Writes these queued notes of `target` now (raises DavError, the notes kept queued)."""
+    with DavClient(username=target.username, password=password, timeout=timeout) as client:
+        return flush_outbox(store, target, client, only=queued, before_put=before_put)

@@ -19,6 +19,7 @@ from desktop.adapters.directories.carddav import (
 )
 from desktop.adapters.directories.dav_http import TIMEOUT_S, DavClient, DavError
 from desktop.adapters.directories.mirror import Directory, MirrorCounts
+from desktop.adapters.directories.note_writer import Flushed, flush_outbox
 from desktop.adapters.importing.row_workers import RowWorkers
 from desktop.adapters.importing.vcards import CardBlock, split_cards
 from desktop.adapters.secrets import SecretStore
@@ -43,6 +44,7 @@ class SyncReport:
     method: str  # how the server was listed: "sync-collection", "incremental", "propfind"
     seconds: float
     problems: tuple[str, ...] = field(default=())  # cards that could not be read, and why
+    notes_shared: int = 0  # queued call notes written into their cards first
 
     def summary(self) -> str:
         c = self.counts
@@ -50,6 +52,9 @@ class SyncReport:
                 f"({self.method}, {self.seconds:.1f} s)")  # fmt: skip
         if c.unreadable:
             text += f"; {c.unreadable} cards could not be read"
+        if self.notes_shared:
+            plural = "s" if self.notes_shared != 1 else ""
+            text += f"; {self.notes_shared} call note{plural} shared"
         return text
 
 
@@ -86,13 +91,15 @@ def sync_directory(
     known = mirror.known_cards(store, target.id)
     try:
         with DavClient(username=target.username, password=password, timeout=timeout) as client:
+            # Queued call notes first, so this very sync reads them back with the cards.
+            flushed = flush_outbox(store, target, client) if target.waiting else Flushed()
             changes = fetch_changes(
                 client, target.collection_url, target.sync_token, known, progress, batch=batch
             )
     except DavError as exc:
         mirror.record_error(store, target.id, str(exc))
         raise
-    problems: list[str] = []
+    problems: list[str] = [f"call note not shared: {reason}" for reason in flushed.refused]
     cards: dict[str, tuple[str, ContactRow | None]] = {}
     for href, (etag, outcome) in read_cards(changes.cards, policy).items():
         if isinstance(outcome, ContactRow):
@@ -104,7 +111,7 @@ def sync_directory(
              if (found := notes_in(text))}  # fmt: skip
     counts = mirror.apply_changes(store, target, changes.token, cards, changes.deleted, notes)
     return SyncReport(target.name, counts, changes.method, time.monotonic() - started,
-                      tuple(problems))  # fmt: skip
+                      tuple(problems), flushed.shared)  # fmt: skip
 
 
 def read_cards(
