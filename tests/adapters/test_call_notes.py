@@ -16,12 +16,13 @@ import vobject
 from desktop.adapters.directories import mirror
 from desktop.adapters.directories.note_writer import share_note, shared_cards
 from desktop.adapters.directories.syncing import sync_directory
+from desktop.adapters.secrets import MemoryKeyring
 from desktop.adapters.store import Store
 from desktop.core.call_notes import CallNote, note_value, notes_in, with_note
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import NumberPolicy
 from tests.adapters.carddav_servers import Radicale, running_radicale, vcard
-from tests.adapters.test_carddav_sync import BO, DANA, MIA, add, lookup
+from tests.adapters.test_carddav_sync import BO, DANA, MIA, add, keychain, lookup, run  # noqa: F401
 from tests.test_cli import cc
 
 
@@ -179,3 +180,44 @@ def test_notes_are_added_to_the_text_as_it_is_and_read_back_whatever_they_hold()
     assert all(len(line.encode()) <= 75 for line in written.split("\r\n"))
     assert notes_in(written) == [note] and with_note(written, note) == written
     assert vobject.readOne(written).fn.value == "Zoë Ødegård"
+
+
+def test_a_book_that_is_read_only_for_the_rep_refuses_the_note_and_says_so(
+    tmp_path: Path, keychain: MemoryKeyring,  # noqa: F811
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    server = Radicale(tmp_path / "server", users={"alice": "a-pass", "bo": "b-pass"})
+    # Alice owns the book; Bo may read it, not write it.
+    (server.root / "rights").write_text(
+        "[owner]\nuser: .+\ncollection: {user}(/.*)?\npermissions: RrWw\n"
+        "[bo-reads-alice]\nuser: bo\ncollection: alice(/.*)?\npermissions: Rr\n",
+        encoding="utf-8")  # fmt: skip
+    config = (server.root / "config").read_text(encoding="utf-8")
+    (server.root / "config").write_text(config.replace(
+        "type = owner_only", f"type = from_file\nfile = {server.root / 'rights'}"),
+        encoding="utf-8")  # fmt: skip
+    server.start()
+    try:
+        path = "/alice/book/"
+        server.make_book(path, [DANA], user="alice")
+        data = tmp_path / "data"
+        code, _, err = run(capsys, monkeypatch, data, "directory", "add", "carddav",
+                           server.base + path, "--name", "team", "--user", "bo",
+                           "--password-stdin", stdin="b-pass\n")  # fmt: skip
+        assert code == 0, err
+        code, out, err = run(capsys, monkeypatch, data, "log-call", "+14155550101",
+                             "--outcome", "talked", "--rep", "Bo")  # fmt: skip
+        assert code == 1
+        assert out.strip() == "logged talked for Dana Reyes"
+        assert err.strip().endswith(
+            "the server refused the change (403 Forbidden); is the book read-only for you?; "
+            "not shared")  # fmt: skip
+        status, body = server.request("GET", path + "dana.vcf", user="alice")
+        assert status == 200 and notes_in(body.decode()) == []
+        code, out, _ = run(capsys, monkeypatch, data, "directory", "list", "--json")
+        assert json.loads(out)["directories"][0]["notes_waiting"] == 0
+        code, out, _ = run(capsys, monkeypatch, data, "lookup", "+14155550101", "--json")
+        [contact] = json.loads(out)["contacts"]
+        assert [a["outcome"] for a in contact["last_attempts"]] == ["talked"]
+    finally:
+        server.stop()
