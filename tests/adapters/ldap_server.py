@@ -77,8 +77,9 @@ def skeleton() -> list[str]:
 class Slapd:
     """slapd with ldap:// (StartTLS offered) and ldaps:// on loopback."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, max_page: int | None = None) -> None:
         self.root = root
+        self.max_page = max_page  # OpenLDAP's size.pr: larger pages are refused
         self.port = free_port()
         self.tls_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -116,6 +117,7 @@ class Slapd:
 
     def _config(self) -> str:
         r = self.root
+        page = f" size.pr={self.max_page}" if self.max_page else ""
         return f"""
 include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
@@ -127,7 +129,7 @@ pidfile {r / "slapd.pid"}
 TLSCACertificateFile {self.ca_file}
 TLSCertificateFile {r / "server.pem"}
 TLSCertificateKeyFile {r / "server.key"}
-sizelimit size.soft={SIZE_LIMIT} size.hard={SIZE_LIMIT} size.prtotal=unlimited
+sizelimit size.soft={SIZE_LIMIT} size.hard={SIZE_LIMIT} size.prtotal=unlimited{page}
 database mdb
 maxsize 67108864
 suffix "{BASE}"

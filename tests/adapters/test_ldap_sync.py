@@ -189,6 +189,19 @@ def test_pages_smaller_than_the_directory_are_read_to_the_end(
         store.close()
 
 
+def test_a_server_that_refuses_large_pages_is_asked_with_smaller_ones(tmp_path: Path) -> None:
+    server = Slapd(tmp_path / "slapd", max_page=3)
+    server.load(ENTRIES)
+    server.start()
+    try:
+        data = tmp_path / "data"
+        result = add(data, server.url, "--name", "corp")
+        assert result.returncode == 0, result.stderr
+        assert "corp: 9 added" in result.stdout
+    finally:
+        server.stop()
+
+
 def test_the_background_loop_syncs_an_ldap_directory(slapd: Slapd, tmp_path: Path) -> None:
     database = tmp_path / "callercard.db"
     store = Store.open(database)

@@ -99,7 +99,15 @@ def search_entries(
     where = short(target.url)
     connection = _connect(target, timeout)
     try:
-        return {dn: entry for dn, entry in _pages(connection, target, page_size)}
+        while True:
+            try:
+                return {dn: entry for dn, entry in _pages(connection, target, page_size)}
+            except ldap_errors.LDAPAdminLimitExceededResult as exc:
+                # OpenLDAP's size.pr refuses pages larger than it allows (Active Directory
+                # shortens them instead): ask again with smaller pages.
+                if "page size" not in str(exc.message) or page_size <= 1:
+                    raise
+                page_size //= 2
     except ldap_errors.LDAPNoSuchObjectResult as exc:
         raise LdapError(f"{where}: no entry {target.base!r} on the server (check --base)") from exc
     except ldap_errors.LDAPInvalidFilterError as exc:
