@@ -152,7 +152,8 @@ def _add_directory_parser(verbs: argparse._SubParsersAction[argparse.ArgumentPar
                    help="LDAP: which entries (default: people and contacts)")  # fmt: skip
     a.add_argument("--start-tls", action="store_true", help="LDAP: StartTLS on ldap://")
     a.add_argument("--ca-file", default="", metavar="PATH",
-                   help="LDAP: trust the certificate authority in this PEM file")  # fmt: skip
+                   help="trust the certificate authorities in this PEM file (a company CA, a "
+                   "self-signed server) instead of the system's")  # fmt: skip
     a = actions.add_parser("list", help="list the directories and when each last synced")
     _add_common(a, top=False)
     a.add_argument("--json", action="store_true", help="print them as one JSON object")

@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from tests.adapters.tls_certificates import make_certificates
+
 BASE = "dc=example,dc=com"
 ADMIN_DN = f"cn=admin,{BASE}"
 ADMIN_PASSWORD = "s3cret admin"
@@ -83,11 +85,11 @@ class Slapd:
         self.port = free_port()
         self.tls_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
-        self.ca_file = root / "ca.pem"
         root.mkdir(parents=True, exist_ok=True)
         (root / "db").mkdir(exist_ok=True)
         (root / "ad.schema").write_text(AD_SCHEMA, encoding="utf-8")
-        self._certificates()
+        self.tls = make_certificates(root / "tls")
+        self.ca_file = self.tls.ca_file
         self.conf = root / "slapd.conf"
         self.conf.write_text(self._config(), encoding="utf-8")
 
@@ -98,22 +100,6 @@ class Slapd:
     @property
     def ldaps_url(self) -> str:
         return f"ldaps://127.0.0.1:{self.tls_port}"
-
-    def _certificates(self) -> None:
-        # A CA the user trusts with --ca-file, and the server's certificate signed by it.
-        r = self.root
-        run = ["openssl"]
-        subprocess.run([*run, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                        "-subj", "/CN=CallerCard test CA", "-keyout", str(r / "ca.key"),
-                        "-out", str(self.ca_file)], check=True, capture_output=True)  # fmt: skip
-        subprocess.run([*run, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-                        "-keyout", str(r / "server.key"), "-out", str(r / "server.csr")],
-                       check=True, capture_output=True)  # fmt: skip
-        (r / "ext.cnf").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
-        subprocess.run([*run, "x509", "-req", "-in", str(r / "server.csr"), "-CA",
-                        str(self.ca_file), "-CAkey", str(r / "ca.key"), "-CAcreateserial",
-                        "-days", "2", "-extfile", str(r / "ext.cnf"), "-out",
-                        str(r / "server.pem")], check=True, capture_output=True)  # fmt: skip
 
     def _config(self) -> str:
         r = self.root
@@ -127,8 +113,8 @@ modulepath /usr/lib/ldap
 moduleload back_mdb
 pidfile {r / "slapd.pid"}
 TLSCACertificateFile {self.ca_file}
-TLSCertificateFile {r / "server.pem"}
-TLSCertificateKeyFile {r / "server.key"}
+TLSCertificateFile {self.tls.certificate}
+TLSCertificateKeyFile {self.tls.key}
 sizelimit size.soft={SIZE_LIMIT} size.hard={SIZE_LIMIT} size.prtotal=unlimited{page}
 database mdb
 maxsize 67108864

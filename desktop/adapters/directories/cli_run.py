@@ -70,8 +70,10 @@ def _add(args: argparse.Namespace, store: Store, policy: NumberPolicy,
     store_of_secrets = secrets() if password else None
     if store_of_secrets is not None and not store_of_secrets.status.secure:
         raise DirectoryCommandError(store_of_secrets.status.describe())
-    collection = find_collection(args.url, args.user, password)
-    target = mirror.add_directory(store, name, "carddav", args.url, collection, args.user)
+    options = {"ca_file": _ca_file(args.ca_file)} if args.ca_file else {}
+    collection = find_collection(args.url, args.user, password, ca_file=options.get("ca_file", ""))
+    target = mirror.add_directory(store, name, "carddav", args.url, collection, args.user,
+                                  options)  # fmt: skip
     if store_of_secrets is not None:
         try:
             store_of_secrets.set(target.secret_name, password)
@@ -102,10 +104,7 @@ def _add_ldap(args: argparse.Namespace, name: str, store: Store, policy: NumberP
         raise DirectoryCommandError("directory add ldap: --password-stdin goes with --bind-dn")
     options = {"filter": args.filter.strip(), "start_tls": "1" if args.start_tls else ""}
     if args.ca_file:
-        ca_file = Path(args.ca_file).expanduser().resolve()
-        if not ca_file.is_file():
-            raise DirectoryCommandError(f"--ca-file {args.ca_file}: no such file")
-        options["ca_file"] = str(ca_file)
+        options["ca_file"] = _ca_file(args.ca_file)
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
     store_of_secrets = secrets() if password else None
     if store_of_secrets is not None and not store_of_secrets.status.secure:
@@ -122,6 +121,14 @@ def _add_ldap(args: argparse.Namespace, name: str, store: Store, policy: NumberP
     print(f"added {name}: {target.url} {target.collection_url}")
     _print_report(report)
     return 0
+
+
+def _ca_file(given: str) -> str:
+    """The trusted authorities' file, as an absolute path (the app runs from elsewhere)."""
+    ca_file = Path(given).expanduser().resolve()
+    if not ca_file.is_file():
+        raise DirectoryCommandError(f"--ca-file {given}: no such file")
+    return str(ca_file)
 
 
 def _list(store: Store, as_json: bool) -> int:

@@ -155,5 +155,6 @@ def share_note(
     before_put: Callable[[], None] | None = None,
 ) -> Flushed:
     """Writes these queued notes of `target` now (raises DavError, the notes kept queued)."""
-    with DavClient(username=target.username, password=password, timeout=timeout) as client:
+    with DavClient(username=target.username, password=password, timeout=timeout,
+                   ca_file=target.options.get("ca_file", "")) as client:  # fmt: skip
         return flush_outbox(store, target, client, only=queued, before_put=before_put)

@@ -65,9 +65,12 @@ def password_for(target: Directory, secrets: SecretStore | None) -> str:
     return secrets.get(target.secret_name) or ""
 
 
-def find_collection(url: str, username: str, password: str, timeout: float = TIMEOUT_S) -> str:
+def find_collection(
+    url: str, username: str, password: str, timeout: float = TIMEOUT_S, *, ca_file: str = ""
+) -> str:
     """The address book's own URL, from it or from the server's base URL (raises DavError)."""
-    with DavClient(username=username, password=password, timeout=timeout) as client:
+    with DavClient(username=username, password=password, timeout=timeout,
+                   ca_file=ca_file) as client:  # fmt: skip
         return discover(client, url)
 
 
@@ -90,7 +93,8 @@ def sync_directory(
     started = time.monotonic()
     known = mirror.known_cards(store, target.id)
     try:
-        with DavClient(username=target.username, password=password, timeout=timeout) as client:
+        with DavClient(username=target.username, password=password, timeout=timeout,
+                       ca_file=target.options.get("ca_file", "")) as client:  # fmt: skip
             # Queued call notes first, so this very sync reads them back with the cards.
             flushed = flush_outbox(store, target, client) if target.waiting else Flushed()
             changes = fetch_changes(
