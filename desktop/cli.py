@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-token", action="store_true", help="replace the secret in the URLs")
     p = verbs.add_parser("quit", help="ask the running app to quit")
     _add_common(p, top=False)
+    _add_log_call_parser(verbs)
     _add_directory_parser(verbs)
     p = verbs.add_parser("secrets", help="say where CallerCard would keep passwords and tokens")
     _add_common(p, top=False)
@@ -131,17 +132,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_directory_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = verbs.add_parser("directory", help="team address books (CardDAV) mirrored locally")
+    p = verbs.add_parser(
+        "directory", help="team address books (CardDAV) and company directories (LDAP) mirrored"
+    )
     _add_common(p, top=False)
     actions = p.add_subparsers(dest="directory_action", metavar="ACTION", required=True)
-    a = actions.add_parser("add", help="add a CardDAV address book and mirror it")
+    a = actions.add_parser("add", help="add a CardDAV address book or an LDAP directory")
     _add_common(a, top=False)
-    a.add_argument("kind", choices=["carddav"], help="the kind of directory")
-    a.add_argument("url", metavar="URL", help="the address book's URL, or the server's")
+    a.add_argument("kind", choices=["carddav", "ldap"], help="the kind of directory")
+    a.add_argument("url", metavar="URL",
+                   help="the address book's URL or the server's; ldap[s]://host[:port]")
     a.add_argument("--name", help="what to call it (default: from the URL)")
-    a.add_argument("--user", default="", help="the user name on the server")
+    a.add_argument("--user", default="", help="the user name on the server (CardDAV)")
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of standard input")  # fmt: skip
+    a.add_argument("--base", default="", metavar="DN", help="LDAP: where to search")
+    a.add_argument("--bind-dn", default="", metavar="DN",
+                   help="LDAP: who to bind as (default: anonymous)")  # fmt: skip
+    a.add_argument("--filter", default="", metavar="F",
+                   help="LDAP: which entries (default: people and contacts)")  # fmt: skip
+    a.add_argument("--start-tls", action="store_true", help="LDAP: StartTLS on ldap://")
+    a.add_argument("--ca-file", default="", metavar="PATH",
+                   help="trust the certificate authorities in this PEM file (a company CA, a "
+                   "self-signed server) instead of the system's")  # fmt: skip
     a = actions.add_parser("list", help="list the directories and when each last synced")
     _add_common(a, top=False)
     a.add_argument("--json", action="store_true", help="print them as one JSON object")
@@ -151,6 +164,20 @@ def _add_directory_parser(verbs: argparse._SubParsersAction[argparse.ArgumentPar
     a = actions.add_parser("remove", help="remove a directory and the contacts mirrored from it")
     _add_common(a, top=False)
     a.add_argument("name", metavar="NAME")
+
+
+def _add_log_call_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = verbs.add_parser("log-call", help="record a call you made (and share it on the team card)")
+    _add_common(p, top=False)
+    p.add_argument("number", metavar="NUMBER")
+    # Outcome's values but "missed" and "" (not outcomes of a call one made); a literal, so
+    # building the parser (on `ring`'s path) imports nothing.
+    p.add_argument("--outcome", required=True,
+                   choices=("voicemail", "no_answer", "gatekeeper", "talked"))  # fmt: skip
+    p.add_argument("--message", default="", metavar="M", help="what was said or left")
+    p.add_argument("--reason", default="", metavar="R", help="why you called")
+    p.add_argument("--rep", default="", metavar="NAME",
+                   help="who called (default: your name in Settings, else your login)")  # fmt: skip
 
 
 # A frozen bundle has no `python -m`: its child processes re-run the executable with this
@@ -219,6 +246,10 @@ def _run_verb(args: argparse.Namespace) -> int:
             return _calls(args)
         if args.verb == "directory":
             return _directory(args)
+        if args.verb == "log-call":
+            from desktop.cli_log_call import log_call
+
+            return log_call(args)
         from desktop.qt.app import run_app
 
         return run_app(args)

@@ -65,13 +65,17 @@ def test_command_line_entry_points_do_not_import_qt(module: str) -> None:
     assert out.stdout.strip() == "False"
 
 
-NETWORK_MODULES = ("desktop.adapters.directories.dav_http", "desktop.adapters.directories.carddav",
-                   "desktop.adapters.directories.syncing", "http.client", "ssl")  # fmt: skip
+OUR_NETWORK_MODULES = (
+    "desktop.adapters.directories.dav_http", "desktop.adapters.directories.carddav",
+    "desktop.adapters.directories.syncing", "desktop.adapters.directories.ldap_client",
+    "desktop.adapters.directories.ldap_sync", "ldap3",
+)  # fmt: skip
+NETWORK_MODULES = (*OUR_NETWORK_MODULES, "http.client", "ssl")
 
 
 def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
     """A ring never waits on the network: the CLI's parser, `ring`, the lookup and the app's
-    start-up load none of the CardDAV client (the app loads http.client for a dialect's
+    start-up load none of the CardDAV and LDAP clients (the app loads http.client for a dialect's
     xml.sax.saxutils, so only our own modules are checked there)."""
     import os
     import subprocess
@@ -86,4 +90,4 @@ def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
     cli_path = ("desktop.cli, desktop.cli_ring, desktop.adapters.lookup, "
                 "desktop.adapters.directories.mirror; desktop.cli.build_parser()")  # fmt: skip
     assert loaded(cli_path, NETWORK_MODULES) == "[]"
-    assert loaded("desktop.qt.app", NETWORK_MODULES[:3]) == "[]"
+    assert loaded("desktop.qt.app", OUR_NETWORK_MODULES) == "[]"

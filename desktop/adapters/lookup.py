@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import Store
 from desktop.core.candidates import AREA_MESSAGE_DAYS, plan_for, rank_candidates
 from desktop.core.card import Candidate, Card, MatchTier
@@ -14,6 +15,7 @@ from desktop.core.matching import classify
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 from desktop.core.openers import opener_for
 from desktop.core.search_query import parse_query
+from desktop.core.sources import one_entry_per_person
 
 CANDIDATE_ROWS = 12  # stored numbers read per prefix, and voicemails per area
 CANDIDATE_ATTEMPTS = 5  # enough history to find the voicemail that explains a callback
@@ -64,6 +66,10 @@ class CallerLookup:
             else []
         )
         tier, contacts = classify(number, rows)
+        if contacts:
+            contacts = one_entry_per_person(
+                contacts, contact_origins(self.store, [c.id for c in contacts])
+            )
         opener = opener_for(contacts[0] if contacts else None, self.templates, now, self.my_name)
         local = (
             local_time_for(number.e164, now, self.policy.region, self.place_lookup)
@@ -110,6 +116,7 @@ class CallerLookup:
         contact = self.store.contact(contact_id, self.attempts_limit)
         if contact is None:
             return None
+        [contact] = one_entry_per_person([contact], contact_origins(self.store, [contact.id]))
         now = now or datetime.now(UTC)
         first = next((n for n in contact.numbers if n.e164), None)
         number = self.parse(first.e164 or "") if first else CallerNumber("", False, None)

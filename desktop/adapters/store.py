@@ -198,7 +198,7 @@ class Store:
 
     def _attempts(self, contact_id: int, limit: int | None) -> tuple[Attempt, ...]:
         sql = (
-            "SELECT direction, at, outcome, message, reason, number_e164 FROM attempts "
+            "SELECT direction, at, outcome, message, reason, number_e164, rep FROM attempts "
             "WHERE contact_id = ? ORDER BY at DESC, id DESC"
         )
         params: tuple[int, ...] = (contact_id,)
@@ -206,8 +206,8 @@ class Store:
             sql += " LIMIT ?"
             params = (contact_id, limit)
         return tuple(
-            Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n)
-            for d, at, o, m, r, n in self._conn.execute(sql, params)
+            Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep)
+            for d, at, o, m, r, n, rep in self._conn.execute(sql, params)
         )
 
     def count_contacts(self) -> int:
@@ -721,15 +721,15 @@ class Store:
     ) -> dict[int, tuple[Attempt, ...]]:
         """The newest `per_contact` attempts of each contact, in one query."""
         out: dict[int, list[Attempt]] = {}
-        for cid, d, at, o, m, r, n in self._conn.execute(
-            "SELECT contact_id, direction, at, outcome, message, reason, number_e164 FROM "
+        for cid, d, at, o, m, r, n, rep in self._conn.execute(
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep FROM "
             "(SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) "
             "   AS place FROM attempts WHERE contact_id IN (SELECT value FROM json_each(?))) "
             "WHERE place <= ? ORDER BY contact_id, place",
             (json.dumps(list(ids)), per_contact),
         ):
             out.setdefault(cid, []).append(
-                Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n)
+                Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep)
             )
         return {cid: tuple(a) for cid, a in out.items()}
 

@@ -297,6 +297,30 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX directory_cards_contact ON directory_cards(contact_id);
     """,
+    # 7: what else a directory needs to be reached (LDAP: the filter, StartTLS, a CA file),
+    # as a JSON object
+    """
+    ALTER TABLE directories ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+    """,
+    # 8: who made an attempt when a teammate did (a shared call note read from a team card);
+    # '' for this rep's own
+    """
+    ALTER TABLE attempts ADD COLUMN rep TEXT NOT NULL DEFAULT '';
+    """,
+    # 9: call notes waiting to be written into a team card (the server was down, or the rep
+    # logged the call from the app): each with its card and the note's vCard value
+    """
+    CREATE TABLE directory_outbox (
+        id           INTEGER PRIMARY KEY,
+        directory_id INTEGER NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+        href         TEXT NOT NULL,
+        note         TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        tries        INTEGER NOT NULL DEFAULT 0,
+        last_error   TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX directory_outbox_directory ON directory_outbox(directory_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -73,6 +73,7 @@ def attempt_json(attempt: Attempt) -> dict[str, Any]:
         "outcome": attempt.outcome.value,
         "message": attempt.message,
         "reason": attempt.reason,
+        "rep": attempt.rep,
     }
 
 
@@ -92,6 +93,7 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         ],
         "last_contacted": contact.last_contacted.isoformat() if contact.last_contacted else None,
         "last_attempts": [attempt_json(a) for a in contact.attempts],
+        "sources": list(contact.sources),
     }
 
 

@@ -22,6 +22,8 @@ def attempt_line(attempt: Attempt) -> str:
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         label = "They called"
     text = f"{when:%a} {when.day} {when:%b}  {label}"
+    if attempt.rep:  # a teammate's, from a shared card
+        text += f" ({attempt.rep})"
     if attempt.message:
         text += f": {display_text(attempt.message)}"
     return text
@@ -34,6 +36,9 @@ def card_lines(card: Card) -> list[str]:
         role = ", ".join(p for p in (first.title, first.company) if p)
         if role and first.name:
             lines.append(role)
+        if set(first.sources) - {"local"}:  # only a rep with team directories needs telling
+            lines.append("From: " + ", ".join(
+                "your contacts" if s == "local" else s for s in first.sources))  # fmt: skip
     number = card.display_number
     if card.number.extension:
         number += f" ext. {card.number.extension}"

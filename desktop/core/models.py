@@ -39,6 +39,7 @@ class Attempt:
     message: str = ""
     reason: str = ""
     number_e164: str | None = None
+    rep: str = ""  # a teammate who made it (a shared call note); "" for this rep's own
 
 
 # A contact's text, as imports fill it and merges compare it (NewContact's and the contacts
@@ -64,6 +65,9 @@ class Contact:
     numbers: tuple[StoredNumber, ...] = ()
     last_contacted: datetime | None = None
     attempts: tuple[Attempt, ...] = field(default=())  # newest first, as many as were asked for
+    # Where the card found it: "local" and/or team directories' names (desktop.core.sources);
+    # empty where nobody asked.
+    sources: tuple[str, ...] = ()
 
     @property
     def first_name(self) -> str:

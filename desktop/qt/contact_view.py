@@ -82,6 +82,8 @@ def attempt_row(attempt: Attempt, now: datetime) -> tuple[str, str, str, str, st
     else:
         way = "Out"
         outcome = OUTCOME_LABELS[attempt.outcome]
+    if attempt.rep:  # a teammate's (a shared call note)
+        outcome += f" ({attempt.rep})"
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
     said = " — ".join(one_line(t) for t in (attempt.reason, attempt.message) if t.strip())
     return when, way, outcome, number, said

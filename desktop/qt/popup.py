@@ -145,7 +145,8 @@ def short_date(at: datetime, today: date) -> str:
 
 def outcome_text(attempt: Attempt) -> str:
     table = _INBOUND_OUTCOMES if attempt.direction is Direction.IN else _OUTBOUND_OUTCOMES
-    return table[attempt.outcome]
+    # A teammate's attempt (a shared call note) says whose it was.
+    return f"{table[attempt.outcome]} ({attempt.rep})" if attempt.rep else table[attempt.outcome]
 
 
 def place_and_time(local_time: LocalTime) -> str:
@@ -156,6 +157,9 @@ def role_line(contact: Contact) -> str:
     parts = [contact.title]
     if contact.company and contact.company != contact.name:
         parts.append(contact.company)
+    shared = [s for s in contact.sources if s != "local"]  # the team directories it is in
+    if shared:
+        parts.append("from " + ", ".join(shared))
     return " · ".join(one_line(p) for p in parts if p.strip())
 
 

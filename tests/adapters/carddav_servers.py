@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.adapters.tls_certificates import Certificates
 
 ADDRESSBOOK_MKCOL = (
     b'<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
@@ -38,11 +41,14 @@ class Radicale:
     """One Radicale process. `users` switches on htpasswd auth (plain passwords) with each
     user owning their own collections; without it anyone may read and write anything."""
 
-    def __init__(self, root: Path, users: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, root: Path, users: dict[str, str] | None = None, tls: Certificates | None = None
+    ) -> None:
         self.root = root
         self.users = users
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.tls = tls  # serve https:// with this certificate
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.storage = root / "storage"
         self.proc: subprocess.Popen[bytes] | None = None
         root.mkdir(parents=True, exist_ok=True)
@@ -57,8 +63,10 @@ class Radicale:
             auth = (f"[auth]\ntype = htpasswd\nhtpasswd_filename = {root / 'htpasswd'}\n"
                     "htpasswd_encryption = plain\ndelay = 0\n")  # fmt: skip
             rights = "[rights]\ntype = owner_only\n"
+        ssl = (f"ssl = True\ncertificate = {tls.certificate}\nkey = {tls.key}\n"
+               if tls else "")  # fmt: skip
         (root / "config").write_text(
-            f"[server]\nhosts = 127.0.0.1:{self.port}\n{auth}{rights}"
+            f"[server]\nhosts = 127.0.0.1:{self.port}\n{ssl}{auth}{rights}"
             f"[storage]\nfilesystem_folder = {self.storage}\n[logging]\nlevel = error\n",
             encoding="utf-8",
         )
@@ -91,7 +99,8 @@ class Radicale:
         if user and self.users:
             token = base64.b64encode(f"{user}:{self.users[user]}".encode()).decode()
             sent["Authorization"] = f"Basic {token}"
-        return _request(self.port, method, path, body, sent)
+        return _request(self.port, method, path, body, sent,
+                        self.tls.ca_file if self.tls else None)  # fmt: skip
 
     def make_book(self, path: str, cards: list[str], *, user: str = "") -> str:
         """An address book at `path` ("/team/book/") holding `cards`, uploaded with one PUT of
@@ -183,9 +192,12 @@ def _stop(proc: subprocess.Popen[bytes] | None) -> None:
 
 
 def _request(
-    port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
-) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None,
+    ca_file: Path | None = None,
+) -> tuple[int, bytes]:  # fmt: skip
+    conn = (http.client.HTTPSConnection("127.0.0.1", port, timeout=30,
+                                        context=ssl.create_default_context(cafile=ca_file))
+            if ca_file else http.client.HTTPConnection("127.0.0.1", port, timeout=30))  # fmt: skip
     try:
         conn.request(method, path, body=body or None, headers=headers or {})
         response = conn.getresponse()

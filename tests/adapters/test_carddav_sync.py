@@ -35,6 +35,7 @@ from tests.adapters.carddav_servers import (
     running_radicale,
     vcard,
 )
+from tests.adapters.tls_certificates import make_certificates
 from tests.conftest import python_env
 from tests.test_cli import cc
 
@@ -366,6 +367,35 @@ def test_a_server_that_never_answers_times_out_with_a_clear_line() -> None:
         with pytest.raises(DavError) as caught:
             find_collection(url, "", "", timeout=0.5)
     assert str(caught.value) == f"{url}: no answer within 0.5 s (timed out)"
+
+
+def test_a_self_signed_server_is_trusted_through_the_authority_file_the_user_gives(
+    tmp_path: Path,
+) -> None:
+    server = Radicale(tmp_path / "server", tls=make_certificates(tmp_path / "tls")).start()
+    try:
+        assert server.tls is not None
+        server.make_book("/team/book/", [DANA])
+        data = tmp_path / "data"
+        url = server.base + "/team/book/"
+        refused = cc("directory", "add", "carddav", url, "--name", "tls", data_dir=data)
+        assert refused.returncode == 1
+        assert "the server's certificate is not trusted (" in refused.stderr
+        assert refused.stderr.strip().endswith("; give its authority's file with --ca-file)")
+        listed = json.loads(cc("directory", "list", "--json", data_dir=data, check=True).stdout)
+        assert listed == {"directories": []}
+
+        add(data, url, "--name", "tls", "--ca-file", str(server.tls.ca_file))
+        assert names(lookup(data, "+14155550101")) == [("Dana Reyes", "tls")]
+        # Kept with the book: the later sync and a call note go over TLS with it too.
+        server.put("/team/book/lee.vcf", vcard("lee", "Lee Park", "TEL:+1 646 555 0123"))
+        synced = cc("directory", "sync", "--region", "US", data_dir=data)
+        assert "tls: 1 added" in synced.stdout, synced.stderr
+        logged = cc("log-call", "+14155550101", "--outcome", "talked", "--rep", "Dana",
+                    "--region", "US", data_dir=data)  # fmt: skip
+        assert logged.stdout.splitlines() == ["logged talked for Dana Reyes", "shared on tls"]
+    finally:
+        server.stop()
 
 
 def test_an_unreachable_server_adds_nothing(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from desktop.qt.popup import (
     outcome_text,
     plain_tooltip,
     readable_number,
+    role_line,
     sentence,
     short_date,
 )
@@ -527,6 +528,17 @@ def test_short_dates_read_like_a_diary() -> None:
 )
 def test_outcomes_read_as_what_happened(direction: Direction, outcome: Outcome, text: str) -> None:
     assert outcome_text(Attempt(direction, datetime.now(UTC), outcome)) == text
+
+
+def test_the_role_line_names_the_team_directories_a_contact_is_in() -> None:
+    dana = Contact(1, "Dana Reyes", title="Buyer", company="Acme", sources=("local", "team"))
+    assert role_line(dana) == "Buyer · Acme · from team"
+    assert role_line(replace(dana, sources=("local",))) == "Buyer · Acme"
+
+
+def test_a_teammates_attempt_says_whose_it_was() -> None:
+    shared = Attempt(Direction.OUT, datetime.now(UTC), Outcome.VOICEMAIL, rep="Dana")
+    assert outcome_text(shared) == "Left voicemail (Dana)"
 
 
 def test_numbers_are_formatted_for_people() -> None:

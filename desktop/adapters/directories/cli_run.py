@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from desktop.adapters.directories import mirror
@@ -61,14 +62,18 @@ def _add(args: argparse.Namespace, store: Store, policy: NumberPolicy,
     if mirror.directory(store, name) is not None:
         raise DirectoryCommandError(f"there is a directory named {name!r} already; "
                                     "choose another with --name")  # fmt: skip
+    if args.kind == "ldap":
+        return _add_ldap(args, name, store, policy, secrets)
     if args.password_stdin and not args.user:
         raise DirectoryCommandError("directory add: --password-stdin goes with --user")
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
     store_of_secrets = secrets() if password else None
     if store_of_secrets is not None and not store_of_secrets.status.secure:
         raise DirectoryCommandError(store_of_secrets.status.describe())
-    collection = find_collection(args.url, args.user, password)
-    target = mirror.add_directory(store, name, "carddav", args.url, collection, args.user)
+    options = {"ca_file": _ca_file(args.ca_file)} if args.ca_file else {}
+    collection = find_collection(args.url, args.user, password, ca_file=options.get("ca_file", ""))
+    target = mirror.add_directory(store, name, "carddav", args.url, collection, args.user,
+                                  options)  # fmt: skip
     if store_of_secrets is not None:
         try:
             store_of_secrets.set(target.secret_name, password)
@@ -85,6 +90,47 @@ def _add(args: argparse.Namespace, store: Store, policy: NumberPolicy,
     return 0
 
 
+def _add_ldap(args: argparse.Namespace, name: str, store: Store, policy: NumberPolicy,
+              secrets: SecretsFactory) -> int:  # fmt: skip
+    """Added only if its first sync succeeds: a wrong address, base, password or certificate
+    leaves nothing behind."""
+    from desktop.adapters.directories.ldap_client import check_url
+
+    check_url(args.url)
+    if not args.base.strip():
+        raise DirectoryCommandError("directory add ldap: give the search base with --base DN, "
+                                    "e.g. --base dc=example,dc=com")  # fmt: skip
+    if args.password_stdin and not args.bind_dn:
+        raise DirectoryCommandError("directory add ldap: --password-stdin goes with --bind-dn")
+    options = {"filter": args.filter.strip(), "start_tls": "1" if args.start_tls else ""}
+    if args.ca_file:
+        options["ca_file"] = _ca_file(args.ca_file)
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
+    store_of_secrets = secrets() if password else None
+    if store_of_secrets is not None and not store_of_secrets.status.secure:
+        raise DirectoryCommandError(store_of_secrets.status.describe())
+    target = mirror.add_directory(store, name, "ldap", args.url.strip(), args.base.strip(),
+                                  args.bind_dn.strip(), options)  # fmt: skip
+    try:
+        report = _sync_one(store, target, password, policy)
+        if store_of_secrets is not None:
+            store_of_secrets.set(target.secret_name, password)
+    except (DavError, StoreError, SecretStoreError):
+        mirror.remove_directory(store, name)
+        raise
+    print(f"added {name}: {target.url} {target.collection_url}")
+    _print_report(report)
+    return 0
+
+
+def _ca_file(given: str) -> str:
+    """The trusted authorities' file, as an absolute path (the app runs from elsewhere)."""
+    ca_file = Path(given).expanduser().resolve()
+    if not ca_file.is_file():
+        raise DirectoryCommandError(f"--ca-file {given}: no such file")
+    return str(ca_file)
+
+
 def _list(store: Store, as_json: bool) -> int:
     found = mirror.directories(store)
     if as_json:
@@ -94,12 +140,16 @@ def _list(store: Store, as_json: bool) -> int:
     for d in found:
         synced = d.synced_at.strftime("%Y-%m-%d %H:%M UTC") if d.synced_at else "never"
         user = f" as {d.username}" if d.username else ""
-        print(f"{d.name}  {d.kind}  {d.collection_url}{user}  {d.cards} contacts  "
+        where = f"{d.url} {d.collection_url}" if d.kind == "ldap" else d.collection_url
+        print(f"{d.name}  {d.kind}  {where}{user}  {d.cards} contacts  "
               f"synced {synced}")  # fmt: skip
         if d.last_error:
             print(f"  last sync failed: {d.last_error}")
+        if d.waiting:
+            print(f"  {d.waiting} call notes waiting to be shared")
     if not found:
-        print("no directories; add one with `callercard directory add carddav URL`",
+        print("no directories; add one with `callercard directory add carddav URL` or "
+              "`callercard directory add ldap URL --base DN`",
               file=sys.stderr)  # fmt: skip
     return 0
 
@@ -158,9 +208,9 @@ def _print_report(report: SyncReport) -> None:
 def _json(d: Directory) -> dict[str, object]:
     return {
         "name": d.name, "kind": d.kind, "url": d.url, "collection_url": d.collection_url,
-        "user": d.username, "contacts": d.cards,
+        "user": d.username, "contacts": d.cards, **d.options,
         "synced_at": d.synced_at.isoformat() if d.synced_at else None,
-        "last_error": d.last_error or None,
+        "last_error": d.last_error or None, "notes_waiting": d.waiting,
     }  # fmt: skip
 
 

@@ -51,8 +51,10 @@ class DavClient:
         password: str = "",
         timeout: float = TIMEOUT_S,
         max_body: int = MAX_BODY_BYTES,
+        ca_file: str = "",
     ) -> None:
         self.username = username
+        self.ca_file = ca_file  # a PEM file of authorities to trust instead of the system's
         self._password = password
         self.timeout = timeout
         self.max_body = max_body
@@ -77,6 +79,7 @@ class DavClient:
         *,
         depth: str | None = None,
         content_type: str = "application/xml; charset=utf-8",
+        if_match: str = "",
     ) -> DavResponse:
         """Sends `method`, following redirects; raises DavError for anything but an answer
         (401 included: every caller would say the same about it)."""
@@ -89,6 +92,8 @@ class DavClient:
                 headers["Content-Type"] = content_type
             if depth is not None:
                 headers["Depth"] = depth
+            if if_match:
+                headers["If-Match"] = if_match
             # Credentials go to the host the user named, never to one a redirect points at.
             if self.username and urlsplit(url).hostname == first_host:
                 token = base64.b64encode(f"{self.username}:{self._password}".encode()).decode()
@@ -144,7 +149,8 @@ class DavClient:
             except ssl.SSLCertVerificationError as exc:
                 self._drop(key)
                 raise DavError(f"{short_url(url)}: the server's certificate is not trusted "
-                               f"({exc.verify_message})") from exc  # fmt: skip
+                               f"({exc.verify_message}; give its authority's file with "
+                               "--ca-file)") from exc  # fmt: skip
             except ConnectionRefusedError as exc:
                 self._drop(key)
                 raise DavError(
@@ -174,9 +180,9 @@ class DavClient:
         if conn is None:
             scheme, host, port = key
             if scheme == "https":
-                conn = http.client.HTTPSConnection(
-                    host, port, timeout=self.timeout, context=ssl.create_default_context()
-                )
+                context = ssl.create_default_context(cafile=self.ca_file or None)
+                conn = http.client.HTTPSConnection(host, port, timeout=self.timeout,
+                                                   context=context)  # fmt: skip
             else:
                 conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
             self._connections[key] = conn

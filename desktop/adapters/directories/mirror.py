@@ -9,21 +9,30 @@ rep keeps (why we called, referral, next step, opener, call history) alone.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from desktop.adapters.store import NewContact, Store, StoreError
 from desktop.core.import_match import ContactRow
-from desktop.core.models import CONTACT_FIELDS, StoredNumber
+from desktop.core.models import CONTACT_FIELDS, Outcome, StoredNumber
+from desktop.core.sources import LOCAL, RANKS, Origin
+
+if TYPE_CHECKING:
+    from desktop.core.call_notes import CallNote
 
 log = logging.getLogger(__name__)
 
-LOCAL_SOURCE = "local"
+LOCAL_SOURCE = LOCAL
+# The source of an attempt logged with `callercard log-call` or read from a shared card's
+# call notes: the note's id is its call_key, so each is recorded once.
+CALL_NOTE_SOURCE = "call-note"
 _CARD_FIELDS = ("name", "title", "company", "email", "notes")
 
 
@@ -31,14 +40,16 @@ _CARD_FIELDS = ("name", "title", "company", "email", "notes")
 class Directory:
     id: int
     name: str
-    kind: str  # "carddav"
+    kind: str  # "carddav" or "ldap"
     url: str  # as the user gave it
-    collection_url: str  # the address book itself, found from `url`
-    username: str
+    collection_url: str  # the address book itself, found from `url`; LDAP: the base DN
+    username: str  # LDAP: the bind DN
     sync_token: str
     synced_at: datetime | None
     last_error: str
     cards: int  # contacts mirrored now
+    options: Mapping[str, str] = field(default_factory=dict)  # LDAP: filter, start_tls, ca_file
+    waiting: int = 0  # call notes queued to be written into its cards
 
     @property
     def secret_name(self) -> str:
@@ -61,7 +72,8 @@ def secret_name(directory_name: str) -> str:
 _SELECT = (
     "SELECT d.id, d.name, d.kind, d.url, d.collection_url, d.username, d.sync_token, "
     "d.synced_at, d.last_error, (SELECT count(contact_id) FROM directory_cards c "
-    "WHERE c.directory_id = d.id) FROM directories d"
+    "WHERE c.directory_id = d.id), d.options, (SELECT count(*) FROM directory_outbox o "
+    "WHERE o.directory_id = d.id) FROM directories d"
 )
 
 
@@ -75,14 +87,21 @@ def directory(store: Store, name: str) -> Directory | None:
 
 
 def add_directory(
-    store: Store, name: str, kind: str, url: str, collection_url: str, username: str
+    store: Store,
+    name: str,
+    kind: str,
+    url: str,
+    collection_url: str,
+    username: str,
+    options: Mapping[str, str] | None = None,
 ) -> Directory:
     try:
         store.connection.execute(
-            "INSERT INTO directories(name, kind, url, collection_url, username, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (name, kind, url, collection_url, username, int(time.time())),
-        )
+            "INSERT INTO directories(name, kind, url, collection_url, username, created_at, "
+            "options) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (name, kind, url, collection_url, username, int(time.time()),
+             json.dumps(dict(options or {}))),
+        )  # fmt: skip
     except sqlite3.IntegrityError as exc:
         raise StoreError(f"there is a directory named {name!r} already") from exc
     found = directory(store, name)
@@ -142,15 +161,76 @@ def contact_sources(store: Store, contact_ids: Iterable[int]) -> dict[int, str]:
     return sources
 
 
+@dataclass(frozen=True)
+class WaitingNote:
+    id: int
+    href: str
+    note: str  # the X-CALLERCARD-ATTEMPT value (desktop.core.call_notes)
+    tries: int
+
+
+def enqueue_note(store: Store, cards: Iterable[tuple[int, str]], note: str) -> list[int]:
+    """Queue a call note for these cards (directory id, href), in one transaction; returns
+    the queue's ids. Written to the server by note_writer.flush_outbox."""
+    ids = []
+    with store.transaction():
+        for directory_id, href in cards:
+            cur = store.connection.execute(
+                "INSERT INTO directory_outbox(directory_id, href, note, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (directory_id, href, note, int(time.time())),
+            )
+            ids.append(int(cur.lastrowid or 0))
+    return ids
+
+
+def waiting_notes(store: Store, directory_id: int) -> list[WaitingNote]:
+    rows = store.connection.execute(
+        "SELECT id, href, note, tries FROM directory_outbox WHERE directory_id = ? ORDER BY id",
+        (directory_id,),
+    )
+    return [WaitingNote(int(i), str(h), str(n), int(t)) for i, h, n, t in rows]
+
+
+def note_written(store: Store, outbox_id: int) -> None:
+    """Shared, or refused for good: out of the queue."""
+    store.connection.execute("DELETE FROM directory_outbox WHERE id = ?", (outbox_id,))
+
+
+def note_failed(store: Store, outbox_id: int, message: str) -> None:
+    store.connection.execute(
+        "UPDATE directory_outbox SET tries = tries + 1, last_error = ? WHERE id = ?",
+        (message, outbox_id),
+    )
+
+
+def contact_origins(store: Store, contact_ids: Iterable[int]) -> dict[int, Origin]:
+    """The directory each mirrored contact comes from, with its priority (the lookup's one
+    entry per person); contacts not listed are the local book's."""
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = store.connection.execute(
+        "SELECT c.contact_id, d.kind, d.name FROM directory_cards c "  # noqa: S608 ("?" only)
+        f"JOIN directories d ON d.id = c.directory_id WHERE c.contact_id IN ({marks})",
+        ids,
+    )
+    return {int(cid): Origin(RANKS.get(str(kind), len(RANKS)), str(name))
+            for cid, kind, name in rows}  # fmt: skip
+
+
 def apply_changes(
     store: Store,
     target: Directory,
     token: str,
     cards: Mapping[str, tuple[str, ContactRow | None]],
     deleted: Collection[str],
+    notes: Mapping[str, Sequence[CallNote]] | None = None,
 ) -> MirrorCounts:
     """One sync's result in one transaction: cards by href (ETag, and the contact it reads as,
-    or None when it could not be read), hrefs gone, the token to start from next time."""
+    or None when it could not be read), hrefs gone, the token to start from next time, and
+    the shared call notes the cards hold (by href), recorded once each as attempts."""
     conn = store.connection
     added = changed = removed = unreadable = 0
     with store.transaction(), _bulk_index(store, target.id, deleted):
@@ -191,11 +271,35 @@ def apply_changes(
                 "etag = excluded.etag, contact_id = excluded.contact_id",
                 (target.id, href, etag, contact_id),
             )
+            if contact_id is not None and draft is not None and notes and href in notes:
+                _record_notes(conn, contact_id, draft, notes[href])
         conn.execute(
             "UPDATE directories SET sync_token = ?, synced_at = ?, last_error = '' WHERE id = ?",
             (token, int(time.time()), target.id),
         )
     return MirrorCounts(added, changed, removed, unreadable)
+
+
+def _record_notes(
+    conn: sqlite3.Connection, contact_id: int, row: ContactRow, notes: Sequence[CallNote]
+) -> None:
+    """A card's call notes as attempts, each once (by its id, whoever wrote it: this rep's
+    own come back from the card already recorded)."""
+    e164 = next((n[1] for n in row.numbers if n[1]), None)
+    for note in notes:
+        at = int(note.at.timestamp())
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO attempts(contact_id, number_e164, direction, at, outcome, "
+            "message, reason, source, call_key, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (contact_id, e164, note.direction.value, at, note.outcome.value, note.message,
+             note.reason, CALL_NOTE_SOURCE, note.id, note.rep),
+        )  # fmt: skip
+        if cur.rowcount == 1 and note.outcome is not Outcome.MISSED:
+            conn.execute(
+                "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
+                "WHERE id = ?",
+                (at, contact_id),
+            )
 
 
 def _bulk_index(
@@ -252,11 +356,13 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
 
 
 def _directory(row: tuple[object, ...]) -> Directory:
-    did, name, kind, url, collection, user, token, synced, error, cards = row
+    did, name, kind, url, collection, user, token, synced, error, cards, options, waiting = row
     return Directory(
         id=int(did),  # type: ignore[call-overload]
         name=str(name), kind=str(kind), url=str(url), collection_url=str(collection),
         username=str(user), sync_token=str(token),
         synced_at=datetime.fromtimestamp(synced, UTC) if isinstance(synced, int) else None,
         last_error=str(error), cards=int(cards),  # type: ignore[call-overload]
+        options={str(k): str(v) for k, v in json.loads(str(options)).items()},
+        waiting=int(waiting),  # type: ignore[call-overload]
     )  # fmt: skip

@@ -19,10 +19,12 @@ from desktop.adapters.directories.carddav import (
 )
 from desktop.adapters.directories.dav_http import TIMEOUT_S, DavClient, DavError
 from desktop.adapters.directories.mirror import Directory, MirrorCounts
+from desktop.adapters.directories.note_writer import Flushed, flush_outbox
 from desktop.adapters.importing.row_workers import RowWorkers
 from desktop.adapters.importing.vcards import CardBlock, split_cards
 from desktop.adapters.secrets import SecretStore
 from desktop.adapters.store import Store
+from desktop.core.call_notes import notes_in
 from desktop.core.import_mapping import RowProblem
 from desktop.core.import_match import ContactRow
 from desktop.core.numbers import NumberPolicy
@@ -42,6 +44,7 @@ class SyncReport:
     method: str  # how the server was listed: "sync-collection", "incremental", "propfind"
     seconds: float
     problems: tuple[str, ...] = field(default=())  # cards that could not be read, and why
+    notes_shared: int = 0  # queued call notes written into their cards first
 
     def summary(self) -> str:
         c = self.counts
@@ -49,6 +52,9 @@ class SyncReport:
                 f"({self.method}, {self.seconds:.1f} s)")  # fmt: skip
         if c.unreadable:
             text += f"; {c.unreadable} cards could not be read"
+        if self.notes_shared:
+            plural = "s" if self.notes_shared != 1 else ""
+            text += f"; {self.notes_shared} call note{plural} shared"
         return text
 
 
@@ -59,9 +65,12 @@ def password_for(target: Directory, secrets: SecretStore | None) -> str:
     return secrets.get(target.secret_name) or ""
 
 
-def find_collection(url: str, username: str, password: str, timeout: float = TIMEOUT_S) -> str:
+def find_collection(
+    url: str, username: str, password: str, timeout: float = TIMEOUT_S, *, ca_file: str = ""
+) -> str:
     """The address book's own URL, from it or from the server's base URL (raises DavError)."""
-    with DavClient(username=username, password=password, timeout=timeout) as client:
+    with DavClient(username=username, password=password, timeout=timeout,
+                   ca_file=ca_file) as client:  # fmt: skip
         return discover(client, url)
 
 
@@ -77,17 +86,24 @@ def sync_directory(
 ) -> SyncReport:
     """Bring the mirror of `target` up to date. Raises DavError (network, server) or
     StoreError (database) with the mirror unchanged; a DavError is remembered as last_error."""
+    if target.kind == "ldap":
+        from desktop.adapters.directories.ldap_sync import sync_ldap
+
+        return sync_ldap(store, target, password, policy, timeout=timeout)
     started = time.monotonic()
     known = mirror.known_cards(store, target.id)
     try:
-        with DavClient(username=target.username, password=password, timeout=timeout) as client:
+        with DavClient(username=target.username, password=password, timeout=timeout,
+                       ca_file=target.options.get("ca_file", "")) as client:  # fmt: skip
+            # Queued call notes first, so this very sync reads them back with the cards.
+            flushed = flush_outbox(store, target, client) if target.waiting else Flushed()
             changes = fetch_changes(
                 client, target.collection_url, target.sync_token, known, progress, batch=batch
             )
     except DavError as exc:
         mirror.record_error(store, target.id, str(exc))
         raise
-    problems: list[str] = []
+    problems: list[str] = [f"call note not shared: {reason}" for reason in flushed.refused]
     cards: dict[str, tuple[str, ContactRow | None]] = {}
     for href, (etag, outcome) in read_cards(changes.cards, policy).items():
         if isinstance(outcome, ContactRow):
@@ -95,9 +111,11 @@ def sync_directory(
         else:
             problems.append(f"{href}: {outcome}")
             cards[href] = (etag, None)
-    counts = mirror.apply_changes(store, target, changes.token, cards, changes.deleted)
+    notes = {href: found for href, (_etag, text) in changes.cards.items()
+             if (found := notes_in(text))}  # fmt: skip
+    counts = mirror.apply_changes(store, target, changes.token, cards, changes.deleted, notes)
     return SyncReport(target.name, counts, changes.method, time.monotonic() - started,
-                      tuple(problems))  # fmt: skip
+                      tuple(problems), flushed.shared)  # fmt: skip
 
 
 def read_cards(

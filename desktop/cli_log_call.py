@@ -1,0 +1,105 @@
+"""`callercard log-call NUMBER --outcome O [--message M] [--reason R]`: record an outbound
+attempt, for scripts and dialers, and share it on the team's card.
+
+The attempt is recorded here first (so it is never lost to a server that is down); then, when
+the number belongs to a contact mirrored from a CardDAV book, the attempt is written into that
+card as a call note (docs/team-directories.md), for the next rep who gets the callback.
+
+Exit status: 0 when recorded (and shared, or queued to be shared at the next sync when the
+server cannot be reached), 1 when recorded but a server refused the note for good (a book that
+is read-only for this user, a card that is gone), 2 when nothing was recorded (not a number).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from desktop.core.models import Attempt, Direction, Outcome
+
+if TYPE_CHECKING:
+    from desktop.adapters.directories.mirror import Directory
+    from desktop.adapters.directories.note_writer import SharedCard
+    from desktop.adapters.store import Store
+    from desktop.core.call_notes import CallNote
+
+
+
+def log_call(args: argparse.Namespace) -> int:
+    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+    from desktop.adapters.store import StoreError
+    from desktop.cli import CliError, open_context
+    from desktop.core.call_notes import CallNote
+    from desktop.core.numbers import NumberPolicy, parse_number
+
+    _paths, settings, store, region = open_context(args)
+    try:
+        number = parse_number(args.number, NumberPolicy(region, settings.outside_line_prefixes))
+        if number.e164 is None:
+            print(f"callercard: log-call: {args.number!r}: "
+                  f"{number.problem or 'not a phone number'}; nothing recorded", file=sys.stderr)
+            return 2
+        from desktop.adapters.directories.note_writer import shared_cards
+
+        contacts = [c for c, _n in store.contacts_for_number(number.e164, attempts_limit=0)]
+        cards = shared_cards(store, [c.id for c in contacts])
+        contact = next((c for c in contacts if cards and c.id == cards[0].contact_id),
+                       contacts[0] if contacts else None)  # fmt: skip
+        now = datetime.now(UTC).replace(microsecond=0)
+        rep = args.rep.strip() or settings.my_name.strip() or getpass.getuser()
+        note = CallNote(uuid.uuid4().hex, now, Direction.OUT, Outcome(args.outcome), rep,
+                        args.message.strip(), args.reason.strip())  # fmt: skip
+        attempt = Attempt(Direction.OUT, now, note.outcome, note.message, note.reason,
+                          number.e164)  # fmt: skip
+        try:
+            store.record_call(contact.id if contact else None, attempt, CALL_NOTE_SOURCE, note.id)
+        except StoreError as exc:
+            raise CliError(str(exc)) from exc
+        who = contact.name or contact.company if contact else number.e164
+        print(f"logged {note.outcome.value} for {who}")
+        # The note is queued in a transaction of its own: a crash between the two loses only
+        # the sharing, never the call.
+        return _share(store, cards, note)
+    finally:
+        store.close()
+
+
+def _share(store: Store, cards: list[SharedCard], note: CallNote) -> int:
+    """Queues the note for each card, then writes the queue of each of their books now."""
+    if not cards:
+        return 0
+    from desktop.adapters.directories import mirror
+    from desktop.adapters.directories.dav_http import DavError
+    from desktop.adapters.directories.note_writer import share_note
+    from desktop.adapters.directories.syncing import password_for
+    from desktop.adapters.secrets import SecretStore, SecretStoreError
+    from desktop.core.call_notes import note_value
+
+    queued = mirror.enqueue_note(store, [(c.directory.id, c.href) for c in cards],
+                                 note_value(note))  # fmt: skip
+    books: dict[int, tuple[Directory, list[int]]] = {}
+    for card, queue_id in zip(cards, queued, strict=True):
+        books.setdefault(card.directory.id, (card.directory, []))[1].append(queue_id)
+    refused = 0
+    secrets: SecretStore | None = None
+    for book, ids in books.values():
+        try:
+            if book.username and secrets is None:
+                secrets = SecretStore.open()
+            done = share_note(store, book, ids, password_for(book, secrets))
+        except (DavError, SecretStoreError) as exc:
+            print(f"callercard: {book.name}: {exc}; the call is recorded here and will be "
+                  "shared at the next sync", file=sys.stderr)  # fmt: skip
+            continue
+        for reason in done.refused:
+            refused += 1
+            print(f"callercard: {book.name}: {reason}; not shared", file=sys.stderr)
+        if done.shared:
+            merged = (f" (merged with {done.conflicts} edit(s) made there meanwhile)"
+                      if done.conflicts else "")  # fmt: skip
+            print(f"shared on {book.name}{merged}")
+    return 1 if refused else 0
