@@ -75,8 +75,8 @@ NETWORK_MODULES = (*OUR_NETWORK_MODULES, "http.client", "ssl")
 
 def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
     """A ring never waits on the network: the CLI's parser, `ring`, the lookup and the app's
-    start-up load none of the CardDAV and LDAP clients (the app loads http.client for a dialect's
-    xml.sax.saxutils, so only our own modules are checked there)."""
+    start-up load none of the CardDAV and LDAP clients, nor http.client; the app's start-up
+    loads none of the import modules either."""
     import os
     import subprocess
 
@@ -90,4 +90,5 @@ def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
     cli_path = ("desktop.cli, desktop.cli_ring, desktop.adapters.lookup, "
                 "desktop.adapters.directories.mirror; desktop.cli.build_parser()")  # fmt: skip
     assert loaded(cli_path, NETWORK_MODULES) == "[]"
-    assert loaded("desktop.qt.app", OUR_NETWORK_MODULES) == "[]"
+    start_up_spares = (*NETWORK_MODULES, "desktop.core.import_mapping", "vobject")
+    assert loaded("desktop.qt.app", start_up_spares) == "[]"
