@@ -48,6 +48,7 @@ from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
 from desktop.core.ipc import (
     End,
+    EndOutcome,
     IpcError,
     Message,
     OpenImport,
@@ -69,6 +70,7 @@ log = logging.getLogger("callercard")
 
 # A ring's card paints within a few ms; the history write waits until after that.
 RECORD_DELAY_MS = 40
+RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as the ring's time
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -151,6 +153,16 @@ def run_app(args: argparse.Namespace) -> int:
 
         shutil.rmtree(demo_dir, ignore_errors=True)
     return code
+
+
+def _wall_time(t_ns: int) -> datetime:
+    """When a hook's ring happened, from its monotonic stamp (one clock for every process of
+    the machine): a ring that started the app is logged at the ring, not seconds later."""
+    now = datetime.now(UTC)
+    age_s = (time.monotonic_ns() - t_ns) / 1e9
+    if t_ns <= 0 or not 0 <= age_s <= RING_AGE_MAX_S:
+        return now  # no stamp, or one from another clock
+    return datetime.fromtimestamp(now.timestamp() - age_s, UTC)
 
 
 def _warm_numbers() -> None:
@@ -340,6 +352,10 @@ class CallerCardApp:
 
     def _demo_ring(self, ring: DemoRing) -> None:
         self.ring(ring.caller_id, ring.name, call_key="demo", read_ns=time.monotonic_ns())
+        self._record_later(CallEvent(
+            "demo", Direction.IN, CallState.RINGING, ring.caller_id, ring.name,
+            datetime.now(UTC), call_key="demo", hook=True,
+        ))  # fmt: skip
 
     def start_sources(self) -> None:
         for source in self.sources:
@@ -421,6 +437,9 @@ class CallerCardApp:
                 self.ring(event.number, event.name, event.call_key, event.read_ns, event.source)
             elif event.state in (CallState.ENDED, CallState.MISSED):
                 self.end_call(event.call_key, event.number)
+        self._record_later(event)
+
+    def _record_later(self, event: CallEvent) -> None:
         # Recording writes to the database: done after the card has had its chance to paint,
         # in arrival order, so a call's ring is always recorded before its end.
         if not self._to_record:
@@ -489,8 +508,20 @@ class CallerCardApp:
             key = message.call_key or f"hook:{message.caller_id}"
             self.ring(message.caller_id, message.name, key, message.t_ns or time.monotonic_ns(),
                       message.source)  # fmt: skip
+            self._record_later(CallEvent(
+                message.source, Direction.IN, CallState.RINGING, message.caller_id, message.name,
+                _wall_time(message.t_ns), call_key=key, where=f"callercard ring ({key})",
+                hook=True,
+            ))  # fmt: skip
         elif isinstance(message, End):
-            self.end_call(message.call_key or f"hook:{message.caller_id}", message.caller_id)
+            key = message.call_key or f"hook:{message.caller_id}"
+            self.end_call(key, message.caller_id)
+            missed = message.outcome is EndOutcome.MISSED
+            self._record_later(CallEvent(
+                "hook", Direction.IN, CallState.MISSED if missed else CallState.ENDED,
+                message.caller_id, "", datetime.now(UTC), call_key=key,
+                where=f"callercard end ({key})", hook=True,
+            ))  # fmt: skip
         elif isinstance(message, Show):
             if message.window is ShowTarget.SETTINGS:
                 self.open_settings()
