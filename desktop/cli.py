@@ -109,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("name_words", nargs="*", metavar="NAME", help=argparse.SUPPRESS)
         p.add_argument("--name", default="", help="the caller's display name, if the phone has it")
         p.add_argument("--source", default="hook", help="which softphone sent it (for the trace)")
+        if verb == "end":
+            said = p.add_mutually_exclusive_group()
+            said.add_argument("--missed", dest="outcome", action="store_const",
+                              const="missed", default="",
+                              help="nobody answered: log it as a missed call")  # fmt: skip
+            said.add_argument("--answered", dest="outcome", action="store_const",
+                              const="answered", help="the call was answered")  # fmt: skip
     p = verbs.add_parser("events", help="print the call events a softphone's file holds")
     _add_common(p, top=False)
     p.add_argument("file", metavar="FILE")

@@ -36,13 +36,18 @@ from desktop.adapters.instance_client import (
     ring_or_launch,
 )
 from desktop.adapters.paths import resolve_paths
-from desktop.core.ipc import End, OpenImport, Quit, Ring
+from desktop.core.ipc import End, EndOutcome, OpenImport, Quit, Ring
 
 # Triggers whose SIP message was sent by us, so the remote party is in To, not From
 # (Twinkle src/call_script.cpp callers: our INVITE for out_call*, our BYE for local_release).
 _TWINKLE_REMOTE_IN_TO = frozenset(
     {"out_call", "out_call_answered", "out_call_failed", "local_release"}
 )
+_TWINKLE_END_OUTCOME = {
+    "in_call_failed": EndOutcome.MISSED,
+    "local_release": EndOutcome.ANSWERED,
+    "remote_release": EndOutcome.ANSWERED,
+}
 _MAX_FIELD = 512  # longer than any caller ID or display name a phone shows
 
 
@@ -66,6 +71,7 @@ def _send(args: argparse.Namespace) -> int:
         name_words=getattr(args, "name_words", None) or (),
         name=args.name,
         source=args.source,
+        outcome=getattr(args, "outcome", ""),
         environ=os.environ,
         t_ns=t_ns,
     )
@@ -136,10 +142,14 @@ def hook_message(
     name_words: Sequence[str] = (),
     name: str = "",
     source: str = "hook",
+    outcome: str = "",
     environ: Mapping[str, str],
     t_ns: int = 0,
 ) -> Ring | End | str:
-    """The message a hook invocation means, or why it means nothing (a one-line error)."""
+    """The message a hook invocation means, or why it means nothing (a one-line error).
+
+    Twinkle's trigger tells how an incoming call ended: ``in_call_failed`` is a call that was
+    never answered (the caller gave up, or it was declined), a release ends one that was."""
     caller_id = _clean(caller_id).strip()
     name = _clean(name or " ".join(name_words)).strip()
     call_key = ""
@@ -154,7 +164,8 @@ def hook_message(
     if verb == "end":
         if not caller_id and not call_key:
             return "end needs the CALLER_ID of the call that ended"
-        return End(call_key=call_key, caller_id=caller_id)
+        said = EndOutcome(outcome) if outcome else _TWINKLE_END_OUTCOME.get(trigger)
+        return End(call_key=call_key, caller_id=caller_id, outcome=said or EndOutcome.UNKNOWN)
     return Ring(caller_id=caller_id, name=name, source=source, call_key=call_key, t_ns=t_ns)
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli_ring import header_display_name, hook_message, twinkle_party
-from desktop.core.ipc import End, Ring
+from desktop.core.ipc import End, EndOutcome, Ring
 from tests.conftest import REPO, python_env
 from tests.traced_app import TracedApp
 
@@ -444,7 +444,8 @@ def test_twinkle_release_by_us_takes_the_caller_from_to(samples: Path) -> None:
         SIP_TO_DISPLAY="",
     )  # fmt: skip
     message = hook_message("end", caller_id="", environ=env)
-    assert message == End(call_key="twinkle:a84b4c76e66710@10.0.0.5", caller_id="+442079460321")
+    assert message == End(call_key="twinkle:a84b4c76e66710@10.0.0.5", caller_id="+442079460321",
+                          outcome=EndOutcome.ANSWERED)  # a release ends a call that was taken
     assert twinkle_party(env)[1] == "Zoë Ångström"
 
 

@@ -145,7 +145,7 @@ def test_a_lone_surrogate_from_the_socket_still_pops_a_card(app: StormApp) -> No
     # written to the trace or shown as such. It becomes U+FFFD; the ring goes through.
     mark = app.mark()
     line = (
-        b'{"protocol_version":1,"kind":"ring","caller_id":"+14155550142",'
+        b'{"protocol_version":2,"kind":"ring","caller_id":"+14155550142",'
         b'"name":"Zo\\ud800e","source":"fu\\udc80zz","call_key":"lone","t_ns":0}\n'
     )
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as hook:

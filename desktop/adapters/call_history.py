@@ -12,6 +12,24 @@
 * Every call is recorded once, whatever reads it again: the store keys each attempt by
   (source, call key + start time). Hooks key calls by number alone, and the time keeps two
   calls from one number apart.
+* A ring/end hook (``callercard ring``/``end``, the URL endpoint, the demo ring:
+  ``CallEvent.hook``) knows only that a call rang and ended. Its ring is logged at once, as an
+  inbound call whose outcome is not known yet ("rang": not a contact, not a missed call), so a
+  ring is logged even when no end follows (Jitsi sends none, the app may quit) and while
+  popups are paused. Its end finishes that row: MISSED for ``end --missed`` (and Twinkle's
+  ``in_call_failed``), TALKED otherwise. An end whose ring was never logged logs nothing.
+  Hook rows carry call keys starting with ``hook:`` (store.HOOK_KEY_PREFIX).
+* One call reported by two sources is one attempt. The rule: two reports of an inbound call
+  from the same number (or both withheld), one of them from a hook, whose start times are
+  within SAME_CALL_S seconds, are the same call. A softphone's own log or event stream
+  (MicroSIP, Twinkle, Linphone, baresip, ...) is the richer source: it knows whether the call
+  was answered and when it started, so its report takes over the hook's row (its source, key,
+  start and outcome; the row's id, and so any note on it, stay). A hook's ring that arrives
+  after the softphone's record of the call is dropped, and a hook's end never overrides a
+  softphone's outcome. Two hook rings with the same key within the window while the first is
+  still ringing are one call too. Reports from two softphone sources are not merged (one
+  phone writes one log). The cost of the rule: a caller who rings again within SAME_CALL_S
+  seconds of a call a softphone logged is logged once.
 * A call log's position (HistoryEvent.cursor) is stored with the call it came with, in one
   transaction. Positions reached by calls that record nothing are kept in memory and written
   now and then (``flush``): losing one costs a re-read, never a call.
@@ -23,9 +41,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store import HOOK_KEY_PREFIX, Store, StoreError
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
@@ -36,6 +55,8 @@ from desktop.core.numbers import CallerNumber
 log = logging.getLogger(__name__)
 
 CURSOR_FLUSH_S = 5.0
+SAME_CALL_S = 10  # a hook's ring and a softphone's record of one call start this close
+OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restart
 _OVER = (CallState.ENDED, CallState.MISSED)
 
 
@@ -63,6 +84,7 @@ class CallHistory:
         self._lookup = lookup
         self._clock = clock
         self._wrapped: set[int] = set()  # attempts whose wrap-up was offered this session
+        self._ringing: dict[str, int] = {}  # a hook's call key -> the attempt its ring logged
         self._pending_cursors: dict[str, str] = {}
         self._last_flush = clock()
 
@@ -91,8 +113,10 @@ class CallHistory:
     def record(self, event: CallEvent) -> Recorded | None:
         """Put ``event`` into the history if it belongs there; None when it changed nothing
         (a ring, a call recorded already, an outbound call to a stranger)."""
+        if event.hook and event.direction is Direction.IN:
+            return self._record_hook(event)
         if event.direction is Direction.IN and event.state not in _OVER:
-            return None  # a ring is the popup's business; the call is recorded when it is over
+            return None  # a softphone's ring: recorded when it says how the call ended
         cursor = _cursor_of(event)
         number = self._lookup.parse(event.number, event.name)
         contact = self._contact_for(number)
@@ -124,8 +148,17 @@ class CallHistory:
         outcome = Outcome.MISSED if event.state is CallState.MISSED else Outcome.TALKED
         attempt = Attempt(Direction.IN, event.time, outcome, number_e164=number.e164)
         contact_id = contact.id if contact is not None else None
+        key = _call_key(event)
+        if self._store.call_attempt(event.source, key) is None:
+            near = self._store.calls_near(number.e164, Direction.IN, event.time, SAME_CALL_S)
+            hooked = next((c for c in near if c.from_hook), None)
+            if hooked is not None:  # a hook logged this call: the softphone's report is richer
+                self._store.take_over_call(
+                    hooked.id, contact_id, attempt, event.source, key, cursor=cursor
+                )
+                return Recorded(hooked.id, contact_id, Direction.IN, outcome, wrap_up=False)
         attempt_id = self._store.record_call(
-            contact_id, attempt, event.source, _call_key(event), cursor=cursor
+            contact_id, attempt, event.source, key, cursor=cursor
         )
         if attempt_id is None:
             return None
@@ -168,6 +201,43 @@ class CallHistory:
             return None  # seen before (ringing again, or read again): nothing new
         return Recorded(attempt_id, contact.id, Direction.OUT, outcome, wrap_up)
 
+    def _record_hook(self, event: CallEvent) -> Recorded | None:
+        """A hook's ring logs the call; its end says how it went (see the module's text)."""
+        number = self._lookup.parse(event.number, event.name)
+        base = _hook_key(event.call_key or event.number)
+        if event.state is CallState.RINGING:
+            if number.e164 is None and not number.withheld:
+                log.info("not recording a call from %r: %s", event.number, number.problem)
+                return None
+            near = self._store.calls_near(number.e164, Direction.IN, event.time, SAME_CALL_S)
+            if any(not c.from_hook or (c.outcome is Outcome.UNKNOWN
+                                       and c.call_key.startswith(base + "@")) for c in near):
+                return None  # a softphone logged it already, or this call is still ringing
+            contact = self._contact_for(number)
+            contact_id = contact.id if contact is not None else None
+            attempt = Attempt(Direction.IN, event.time, Outcome.UNKNOWN, number_e164=number.e164)
+            key = f"{base}@{int(event.time.timestamp())}"
+            attempt_id = self._store.record_call(contact_id, attempt, event.source, key)
+            if attempt_id is None:
+                return None
+            self._ringing[base] = attempt_id
+            return Recorded(attempt_id, contact_id, Direction.IN, Outcome.UNKNOWN, False)
+        if event.state not in _OVER:
+            return None
+        outcome = Outcome.MISSED if event.state is CallState.MISSED else Outcome.TALKED
+        attempt_id = self._ringing.pop(base, None)
+        if attempt_id is None and (number.e164 is not None or number.withheld):
+            since = datetime.fromtimestamp(event.time.timestamp() - OPEN_CALL_S, UTC)
+            attempt_id = self._store.open_hook_call(number.e164, base + "@", since)
+        if attempt_id is None:
+            log.info("%s ended, but its ring was not logged: nothing to record", base)
+            return None
+        if not self._store.finish_call(attempt_id, outcome):
+            return None  # a softphone has said how it went
+        found = self._store.attempt_by_id(attempt_id)
+        contact_id = found[0] if found is not None else None
+        return Recorded(attempt_id, contact_id, Direction.IN, outcome, wrap_up=False)
+
     def _contact_for(self, number: CallerNumber) -> Contact | None:
         if number.e164 is None or number.withheld:
             return None
@@ -181,6 +251,10 @@ class CallHistory:
 def _call_key(event: CallEvent) -> str:
     key = event.call_key or f"{event.source}:{event.number}"
     return f"{key}@{int(event.time.timestamp())}"
+
+
+def _hook_key(call_key: str) -> str:
+    return call_key if call_key.startswith(HOOK_KEY_PREFIX) else HOOK_KEY_PREFIX + call_key
 
 
 def _cursor_of(event: CallEvent) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,18 @@ class Settings:
     opener_templates: dict[str, str] = field(default_factory=dict)  # overrides by kind
     my_name: str = ""
     popups_paused: bool = False
+    popups_paused_until: str = ""  # ISO 8601 with offset when the pause has an end, else ""
     start_at_login: bool = False
+
+    def pause_end(self) -> datetime | None:
+        """When the pause ends; None when popups are not paused or paused with no end."""
+        if not self.popups_paused or not self.popups_paused_until:
+            return None
+        try:
+            until = datetime.fromisoformat(self.popups_paused_until)
+        except ValueError:
+            return None
+        return until if until.tzinfo is not None else None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -79,6 +91,7 @@ class Settings:
             },
             my_name=_str(data, "my_name"),
             popups_paused=bool(data.get("popups_paused", False)),
+            popups_paused_until=_str(data, "popups_paused_until")[:64],
             start_at_login=data.get("start_at_login") is True,
         )
 

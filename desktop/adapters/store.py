@@ -78,6 +78,7 @@ SEARCH_POOL_LIMIT = 2000  # ids intersected with the awaiting-callback set
 SEARCH_DIGIT_CAP = 1000  # matching numbers considered per digit query
 RECENT_DAYS = 30
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
+HOOK_KEY_PREFIX = "hook:"  # call keys of calls a ring/end hook logged (call_history.py)
 EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
 _SEARCH_COLUMNS = ", ".join([*TEXT_COLUMNS, "facets"])
 
@@ -930,15 +931,114 @@ class Store:
                      attempt.outcome.value, attempt.message, attempt.reason, source, call_key),
                 )  # fmt: skip
                 new_id = int(cur.lastrowid or 0) if cur.rowcount == 1 else None
-                if new_id and contact_id is not None and attempt.outcome is not Outcome.MISSED:
-                    self._conn.execute(
-                        "UPDATE contacts SET last_contacted_at = "
-                        "max(coalesce(last_contacted_at, 0), ?) WHERE id = ?",
-                        (at, contact_id),
-                    )
+                if new_id and contact_id is not None and _in_contact(attempt):
+                    self._touch_contact(contact_id, at)
                 if cursor is not None:
                     self._save_cursor(*cursor)
                 return new_id
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def _touch_contact(self, contact_id: int, at: int) -> None:
+        self._conn.execute(
+            "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
+            "WHERE id = ?",
+            (at, contact_id),
+        )
+
+    def _untouch_contact(self, contact_id: int, attempt_id: int, at: int) -> None:
+        """The call ``attempt_id`` (at ``at``) turned out not to be contact (a hook took a
+        missed call for a taken one): "last contacted" goes back to the contact before it,
+        when it was set by this call."""
+        self._conn.execute(
+            "UPDATE contacts SET last_contacted_at = (SELECT max(at) FROM attempts "
+            "WHERE contact_id = ?1 AND id <> ?2 AND outcome <> 'missed' "
+            "AND NOT (direction = 'in' AND outcome = '')) "
+            "WHERE id = ?1 AND last_contacted_at = ?3",
+            (contact_id, attempt_id, at),
+        )
+
+    def calls_near(
+        self, number_e164: str | None, direction: Direction, at: datetime, within_s: int
+    ) -> list[NearCall]:
+        """Logged calls with this number (None: withheld) and direction that started within
+        ``within_s`` seconds of ``at``, the nearest first: the same call seen by another
+        source (see call_history.py)."""
+        t = int(at.timestamp())
+        rows = self._conn.execute(
+            "SELECT id, source, call_key, outcome, at FROM attempts "
+            "WHERE number_e164 IS ? AND direction = ? AND at BETWEEN ? AND ? "
+            "AND call_key <> '' ORDER BY abs(at - ?), id LIMIT 20",
+            (number_e164, direction.value, t - within_s, t + within_s, t),
+        ).fetchall()
+        return [NearCall(int(i), str(src), str(key), Outcome(o)) for i, src, key, o, _ in rows]
+
+    def open_hook_call(
+        self, number_e164: str | None, key_prefix: str, since: datetime
+    ) -> int | None:
+        """The newest inbound call a hook reported ringing under ``key_prefix`` since ``since``
+        whose end is not known yet (outcome still unknown), or None."""
+        row = self._conn.execute(
+            "SELECT id FROM attempts WHERE number_e164 IS ? AND direction = 'in' AND at >= ? "
+            "AND outcome = '' AND call_key >= ? AND call_key < ? ORDER BY at DESC, id DESC "
+            "LIMIT 1",
+            (number_e164, int(since.timestamp()), key_prefix, key_prefix + "\uffff"),
+        ).fetchone()
+        return int(row[0]) if row is not None else None
+
+    def finish_call(self, attempt_id: int, outcome: Outcome) -> bool:
+        """A hook's call that rang is over: its outcome, unless a softphone's log has said it
+        already (that is kept). An answered call counts as contact. False when nothing
+        changed."""
+        try:
+            with self.transaction():
+                cur = self._conn.execute(
+                    "UPDATE attempts SET outcome = ? WHERE id = ? AND outcome = '' "
+                    "AND substr(call_key, 1, 5) = ? RETURNING contact_id, at",
+                    (outcome.value, attempt_id, HOOK_KEY_PREFIX),
+                )
+                row = cur.fetchone()
+                if row is None:
+                    return False
+                if row[0] is not None and outcome is not Outcome.MISSED:
+                    self._touch_contact(int(row[0]), int(row[1]))
+                return True
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    def take_over_call(
+        self,
+        attempt_id: int,
+        contact_id: int | None,
+        attempt: Attempt,
+        source: str,
+        call_key: str,
+        *,
+        cursor: tuple[str, str] | None = None,
+    ) -> None:
+        """A call a hook logged, now reported by a softphone's own log or event stream: the
+        row takes that source's data (its key, so reading the log again finds it; its start
+        and outcome), keeping its id and anything the rep wrote on it."""
+        at = int(attempt.at.timestamp())
+        try:
+            with self.transaction():
+                old = self._conn.execute(
+                    "SELECT contact_id, at, outcome FROM attempts WHERE id = ?", (attempt_id,)
+                ).fetchone()
+                if old is None:
+                    return
+                self._conn.execute(
+                    "UPDATE attempts SET contact_id = coalesce(contact_id, ?), at = ?, "
+                    "outcome = ?, source = ?, call_key = ? WHERE id = ?",
+                    (contact_id, at, attempt.outcome.value, source, call_key, attempt_id),
+                )
+                owner = old[0] if old[0] is not None else contact_id
+                if owner is not None and _in_contact(attempt):
+                    self._touch_contact(owner, at)
+                elif owner is not None and old[2] != Outcome.MISSED.value:
+                    self._untouch_contact(owner, attempt_id, int(old[1]))
+                if cursor is not None:
+                    self._save_cursor(*cursor)
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {_describe(exc)}") from exc
 
@@ -1043,6 +1143,20 @@ class LoggedCall:
 
 
 @dataclass(frozen=True)
+class NearCall:
+    """A logged call close in time to another report of a call (Store.calls_near)."""
+
+    id: int
+    source: str
+    call_key: str
+    outcome: Outcome
+
+    @property
+    def from_hook(self) -> bool:
+        return self.call_key.startswith(HOOK_KEY_PREFIX)
+
+
+@dataclass(frozen=True)
 class UndoResult:
     batch_id: int
     label: str
@@ -1089,6 +1203,13 @@ def _contact(row: Sequence[object], numbers: tuple[StoredNumber, ...],
         last_contacted=_from_epoch(last) if isinstance(last, int) else None,
         attempts=attempts,
     )  # fmt: skip
+
+
+def _in_contact(attempt: Attempt) -> bool:
+    """Whether a call counts as contact: not a missed one, nor one that only rang."""
+    if attempt.outcome is Outcome.MISSED:
+        return False
+    return not (attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN)
 
 
 def _from_epoch(seconds: int) -> datetime:

@@ -2,7 +2,7 @@
 "open URL" event rule, desk phones' "action URL"). Off unless the user turns it on.
 
     http://127.0.0.1:47123/ring?token=SECRET&number={number}[&name=…][&source=zoiper]
-    http://127.0.0.1:47123/end?token=SECRET&number={number}
+    http://127.0.0.1:47123/end?token=SECRET&number={number}[&outcome=missed|answered]
 
 Anything that can reach a port on 127.0.0.1 could otherwise pop cards: every other local user,
 and every web page the user opens (a page can make the browser request any URL). So:
@@ -153,14 +153,22 @@ def judge_request(
     event = CallEvent(
         source=source,
         direction=Direction.IN,
-        state=CallState.RINGING if action == "/ring" else CallState.ENDED,
+        state=_state_of(action, params.get("outcome", "")),
         number=number,
         name=params.get("name", "").strip(),
         time=now,
         call_key=f"hook:{number}",
         where=f"http://{HOST}:{config.port}{action}",
+        hook=True,
     )
     return Verdict(200, "ok", event)
+
+
+def _state_of(action: str, outcome: str) -> CallState:
+    """The call's state; an end is logged as taken unless it says ``outcome=missed``."""
+    if action == "/ring":
+        return CallState.RINGING
+    return CallState.MISSED if outcome.strip().lower() == "missed" else CallState.ENDED
 
 
 def _query(query: str) -> dict[str, str]:

@@ -27,3 +27,6 @@ class CallEvent:
     call_key: str = ""  # identifies the call within its source, so later states follow it
     where: str = ""  # file and key/line it came from, for messages and traces
     read_ns: int = 0  # time.monotonic_ns() when the source had read and parsed it (for --trace)
+    # From a ring/end hook or the URL endpoint, which know only that a call rang and ended
+    # (and at most whether it was answered), unlike a softphone's own log or event stream.
+    hook: bool = False

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from desktop.core.unicode_text import whole_unicode
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: an 'end' says whether the call was answered
 MAX_LINE_BYTES = 64 * 1024  # a ring is a few hundred bytes; anything near this is abuse
 _MAX_T_NS = 2**63 - 1  # time.monotonic_ns() fits in a signed 64-bit int
 
@@ -91,17 +91,28 @@ class Ring(Record):
         )
 
 
+class EndOutcome(StrEnum):
+    """What the hook knew about a call that ended: logged as a missed or a taken call."""
+
+    UNKNOWN = ""  # a plain `callercard end`: counted as taken, as before
+    MISSED = "missed"
+    ANSWERED = "answered"
+
+
 class End(Record):
     """The call ended (answered elsewhere, hung up, missed): its popup may close."""
 
-    __slots__ = ("call_key", "caller_id")
+    __slots__ = ("call_key", "caller_id", "outcome")
     call_key: str
     caller_id: str
+    outcome: EndOutcome
 
-    def __init__(self, call_key: str = "", caller_id: str = "") -> None:
+    def __init__(
+        self, call_key: str = "", caller_id: str = "", outcome: EndOutcome = EndOutcome.UNKNOWN
+    ) -> None:
         if not call_key and not caller_id:
             raise IpcError("an 'end' message needs call_key or caller_id")
-        super().__init__(call_key=call_key, caller_id=caller_id)
+        super().__init__(call_key=call_key, caller_id=caller_id, outcome=outcome)
 
 
 class Show(Record):
@@ -154,7 +165,7 @@ _KIND_OF: dict[type[Message], str] = {
 # The exact field set per kind, with the JSON type each must have.
 _FIELDS: dict[str, dict[str, type]] = {
     "ring": {"caller_id": str, "name": str, "source": str, "call_key": str, "t_ns": int},
-    "end": {"call_key": str, "caller_id": str},
+    "end": {"call_key": str, "caller_id": str, "outcome": str},
     "show": {"window": str},
     "quit": {},
     "import": {"path": str},
@@ -176,7 +187,8 @@ def encode(message: Message) -> bytes:
             "t_ns": message.t_ns,
         }
     elif isinstance(message, End):
-        body |= {"call_key": message.call_key, "caller_id": message.caller_id}
+        body |= {"call_key": message.call_key, "caller_id": message.caller_id,
+                 "outcome": str(message.outcome)}  # fmt: skip
     elif isinstance(message, Show):
         body["window"] = str(message.window)
     elif isinstance(message, OpenImport):
@@ -200,7 +212,15 @@ def decode(line: bytes) -> Message:
             t_ns=t_ns,
         )
     if kind == "end":
-        return End(call_key=_text(fields, "call_key"), caller_id=_text(fields, "caller_id"))
+        outcome = _text(fields, "outcome")
+        try:
+            known = EndOutcome(outcome)
+        except ValueError:
+            raise IpcError(
+                f"field 'outcome' must be '', 'missed' or 'answered', got {_short(outcome)}"
+            ) from None
+        return End(call_key=_text(fields, "call_key"), caller_id=_text(fields, "caller_id"),
+                   outcome=known)  # fmt: skip
     if kind == "show":
         window = _text(fields, "window")
         try:

@@ -117,6 +117,11 @@ def _offset(clock: datetime) -> timedelta:
     return offset if offset is not None else timedelta(0)
 
 
+def clock_text(clock: datetime, today: date, cycle: HourCycle) -> str:
+    """"14:05" or "2:05 PM", with the weekday when ``clock`` is not on ``today``."""
+    return _clock_text(clock, today, cycle)
+
+
 def _clock_text(clock: datetime, today: date, cycle: HourCycle) -> str:
     if cycle == "12h":
         hour = clock.hour % 12 or 12

@@ -48,6 +48,7 @@ from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
 from desktop.core.ipc import (
     End,
+    EndOutcome,
     IpcError,
     Message,
     OpenImport,
@@ -59,6 +60,7 @@ from desktop.core.ipc import (
 )
 from desktop.core.models import Direction
 from desktop.core.numbers import NumberPolicy, warm_up
+from desktop.core.pause import PauseLength, pause_end, pause_over
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -69,6 +71,8 @@ log = logging.getLogger("callercard")
 
 # A ring's card paints within a few ms; the history write waits until after that.
 RECORD_DELAY_MS = 40
+PAUSE_CHECK_MS = 15_000  # how often a pause with an end is checked (and its text refreshed)
+RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as the ring's time
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -153,6 +157,16 @@ def run_app(args: argparse.Namespace) -> int:
     return code
 
 
+def _wall_time(t_ns: int) -> datetime:
+    """When a hook's ring happened, from its monotonic stamp (one clock for every process of
+    the machine): a ring that started the app is logged at the ring, not seconds later."""
+    now = datetime.now(UTC)
+    age_s = (time.monotonic_ns() - t_ns) / 1e9
+    if t_ns <= 0 or not 0 <= age_s <= RING_AGE_MAX_S:
+        return now  # no stamp, or one from another clock
+    return datetime.fromtimestamp(now.timestamp() - age_s, UTC)
+
+
 def _warm_numbers() -> None:
     warm_up()
     # What is loaded by now lives for the whole session; keep the collector off it so a
@@ -198,6 +212,7 @@ class CallerCardApp:
         self, args: argparse.Namespace, paths: AppPaths, instance: object, *, demo: bool,
         read_only: str = "",
     ) -> None:  # fmt: skip
+        from PySide6.QtCore import QTimer
         from PySide6.QtGui import QGuiApplication
 
         from desktop.adapters.autostart import LoginStart
@@ -240,7 +255,8 @@ class CallerCardApp:
         self.popups.painted.connect(self._painted)
         self.popups.open_search_requested.connect(self.open_search)
         self.popups.open_contact_requested.connect(self.show_contact)
-        self.tray = TrayMenu(tray_icon(current_tray_look()), self.settings.popups_paused)
+        look = current_tray_look()
+        self.tray = TrayMenu(tray_icon(look), False, paused_icon=tray_icon(look, paused=True))
         self.tray.fallback.setWindowIcon(app_icon())
         QGuiApplication.setWindowIcon(app_icon())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
@@ -257,6 +273,12 @@ class CallerCardApp:
         self.tray.import_requested.connect(self.open_import)
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.pause_toggled.connect(self.set_paused)
+        self.tray.pause_for_requested.connect(self.pause_for)
+        # A pause with an end is checked now and then rather than timed to the minute: a
+        # timer does not count the time a laptop sleeps.
+        self._pause_check = QTimer()
+        self._pause_check.setInterval(PAUSE_CHECK_MS)
+        self._pause_check.timeout.connect(self._show_pause)
         self.tray.quit_requested.connect(self.quit)
         self._importer: object | None = None  # built on first use: the readers are heavy
         self.instance = instance
@@ -293,6 +315,7 @@ class CallerCardApp:
             self.paths.data_dir, self.bridge.event_from_thread, self.bridge.problem_from_thread
         )
         self.popups.warm_up()
+        self._show_pause()
         self.directory_sync = DirectorySyncLoop(
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread
         )
@@ -331,7 +354,8 @@ class CallerCardApp:
     def _restyle_tray(self, *_scheme: object) -> None:
         from desktop.qt.icons import current_tray_look, tray_icon
 
-        self.tray.tray.setIcon(tray_icon(current_tray_look()))
+        look = current_tray_look()
+        self.tray.set_icons(tray_icon(look), tray_icon(look, paused=True))
 
     def _seed_demo_if_new(self) -> None:
         if self.store.count_contacts() == 0 and not self.store.batches():
@@ -340,6 +364,10 @@ class CallerCardApp:
 
     def _demo_ring(self, ring: DemoRing) -> None:
         self.ring(ring.caller_id, ring.name, call_key="demo", read_ns=time.monotonic_ns())
+        self._record_later(CallEvent(
+            "demo", Direction.IN, CallState.RINGING, ring.caller_id, ring.name,
+            datetime.now(UTC), call_key="demo", hook=True,
+        ))  # fmt: skip
 
     def start_sources(self) -> None:
         for source in self.sources:
@@ -421,6 +449,9 @@ class CallerCardApp:
                 self.ring(event.number, event.name, event.call_key, event.read_ns, event.source)
             elif event.state in (CallState.ENDED, CallState.MISSED):
                 self.end_call(event.call_key, event.number)
+        self._record_later(event)
+
+    def _record_later(self, event: CallEvent) -> None:
         # Recording writes to the database: done after the card has had its chance to paint,
         # in arrival order, so a call's ring is always recorded before its end.
         if not self._to_record:
@@ -449,7 +480,7 @@ class CallerCardApp:
             "recorded", event.number, call_key=event.call_key,
             attempt=recorded.attempt_id, outcome=recorded.outcome.value,
         )  # fmt: skip
-        if recorded.wrap_up and not written.replayed and not self.settings.popups_paused:
+        if recorded.wrap_up and not written.replayed and not self.popups_paused():
             self.open_wrap_up(recorded.attempt_id)
 
     def open_wrap_up(self, attempt_id: int) -> None:
@@ -489,8 +520,20 @@ class CallerCardApp:
             key = message.call_key or f"hook:{message.caller_id}"
             self.ring(message.caller_id, message.name, key, message.t_ns or time.monotonic_ns(),
                       message.source)  # fmt: skip
+            self._record_later(CallEvent(
+                message.source, Direction.IN, CallState.RINGING, message.caller_id, message.name,
+                _wall_time(message.t_ns), call_key=key, where=f"callercard ring ({key})",
+                hook=True,
+            ))  # fmt: skip
         elif isinstance(message, End):
-            self.end_call(message.call_key or f"hook:{message.caller_id}", message.caller_id)
+            key = message.call_key or f"hook:{message.caller_id}"
+            self.end_call(key, message.caller_id)
+            missed = message.outcome is EndOutcome.MISSED
+            self._record_later(CallEvent(
+                "hook", Direction.IN, CallState.MISSED if missed else CallState.ENDED,
+                message.caller_id, "", datetime.now(UTC), call_key=key,
+                where=f"callercard end ({key})", hook=True,
+            ))  # fmt: skip
         elif isinstance(message, Show):
             if message.window is ShowTarget.SETTINGS:
                 self.open_settings()
@@ -512,7 +555,7 @@ class CallerCardApp:
             return
         self.trace.write("matched", caller_id, match=card.match.value, call_key=call_key,
                          contacts=[c.id for c in card.contacts])  # fmt: skip
-        if self.settings.popups_paused:
+        if self.popups_paused():
             log.info("popups paused: not showing %s", caller_id)
             return
         self._ringing[call_key] = card
@@ -667,9 +710,50 @@ class CallerCardApp:
         self._refresh_lookup()
         self.start_sources()
 
-    def set_paused(self, paused: bool) -> None:
-        self.apply_settings(self.settings.with_changes(popups_paused=paused))
-        self.tray.set_paused(paused)
+    def set_paused(self, paused: bool, until: datetime | None = None) -> None:
+        """Pause popups (until ``until``, or until resumed) or resume them; calls are still
+        logged while paused."""
+        self.apply_settings(self.settings.with_changes(
+            popups_paused=paused, popups_paused_until=until.isoformat() if paused and until
+            else "",
+        ))  # fmt: skip
+        self._show_pause()
+
+    def pause_for(self, length: str) -> None:
+        """"hour" or "tomorrow" (a PauseLength), from the tray menu or the fallback window."""
+        try:
+            kind = PauseLength(length)
+        except ValueError:
+            log.warning("unknown pause length %r", length)
+            return
+        self.set_paused(True, pause_end(kind, datetime.now().astimezone()))
+
+    def popups_paused(self) -> bool:
+        return self.settings.popups_paused and not pause_over(
+            self.settings.pause_end(), datetime.now(UTC)
+        )
+
+    def _show_pause(self) -> None:
+        """The tray, its menu and the fallback window say whether popups are paused and for
+        how long; a pause whose end has passed is lifted."""
+        if self.settings.popups_paused and not self.popups_paused():
+            log.info("popups resumed: the pause has ended")
+            self.set_paused(False)
+            return
+        from desktop.core.localtime import hour_cycle_for
+        from desktop.core.pause import pause_text
+
+        paused = self.settings.popups_paused
+        if paused:
+            now = datetime.now().astimezone()
+            text = pause_text(self.settings.pause_end(), now, hour_cycle_for(self.policy().region))
+            self.tray.set_paused(True, text)
+        else:
+            self.tray.set_paused(False)
+        if paused and self.settings.pause_end() is not None:
+            self._pause_check.start()
+        else:
+            self._pause_check.stop()
 
     def _refresh_lookup(self) -> None:
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}

@@ -78,6 +78,8 @@ def call_row(attempt: Attempt, contact: Contact | None, now: datetime) -> tuple[
         Outcome.VOICEMAIL: "Voicemail", Outcome.NO_ANSWER: "No answer",
         Outcome.GATEKEEPER: "Gatekeeper", Outcome.TALKED: "Talked", Outcome.MISSED: "Missed",
     }.get(attempt.outcome, "")  # fmt: skip
+    if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
+        outcome = "Rang"  # a hook's ring whose end has not come (or never will: Jitsi)
     return when, way, who or "(no name)", number, outcome
 
 

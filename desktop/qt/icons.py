@@ -17,7 +17,15 @@ import os
 import sys
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QImage,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
 
 from desktop.adapters.bundled import read_bytes
@@ -46,11 +54,12 @@ def snapped_rect(px: int) -> QRect:
 class SvgIconEngine(QIconEngine):
     """Renders `large` (or `small`, below 32 px) at the exact device pixel size."""
 
-    def __init__(self, large: bytes, small: bytes, name: str) -> None:
+    def __init__(self, large: bytes, small: bytes, name: str, *, paused: bool = False) -> None:
         super().__init__()
         self._large_svg = large
         self._small_svg = small
         self._name = name
+        self._paused = paused
         self._large = QSvgRenderer(QByteArray(large))
         self._small = QSvgRenderer(QByteArray(small))
         self._cache: dict[tuple[int, float, bool], QImage] = {}
@@ -71,6 +80,8 @@ class SvgIconEngine(QIconEngine):
                 painter.setOpacity(0.4)
             renderer = self._small if art < 2 * _GRID else self._large
             renderer.render(painter, QRectF(offset, offset, art, art))
+            if self._paused:
+                _paint_pause_badge(painter, side)
             painter.end()
             self._cache[key] = image
         return image
@@ -105,7 +116,7 @@ class SvgIconEngine(QIconEngine):
         return QSize(side, side)
 
     def clone(self) -> QIconEngine:
-        return SvgIconEngine(self._large_svg, self._small_svg, self._name)
+        return SvgIconEngine(self._large_svg, self._small_svg, self._name, paused=self._paused)
 
     def key(self) -> str:
         return "CallerCardSvgIconEngine"
@@ -117,9 +128,32 @@ class SvgIconEngine(QIconEngine):
         return not self._large.isValid()
 
 
-def _icon(look: TrayLook) -> QIcon:
+def _paint_pause_badge(painter: QPainter, side: int) -> None:
+    """A pause sign in a disc over the lower right of the icon: popups are paused. Big enough
+    to read at 16 px; amber, so it reads on light and dark panels alike (on macOS the menu
+    bar tints the template, and the disc's shape still shows)."""
+    disc = side * 0.62
+    x = y = side - disc
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#202124"))
+    painter.drawEllipse(QRectF(x, y, disc, disc))
+    inner = disc * 0.84
+    pad = (disc - inner) / 2
+    painter.setBrush(QColor("#F2A900"))
+    painter.drawEllipse(QRectF(x + pad, y + pad, inner, inner))
+    bar_w, bar_h = disc * 0.14, disc * 0.46
+    gap = disc * 0.12
+    top = y + (disc - bar_h) / 2
+    left = x + (disc - 2 * bar_w - gap) / 2
+    painter.setBrush(QColor("#202124"))
+    painter.drawRect(QRectF(left, top, bar_w, bar_h))
+    painter.drawRect(QRectF(left + bar_w + gap, top, bar_w, bar_h))
+
+
+def _icon(look: TrayLook, *, paused: bool = False) -> QIcon:
     large, small = look.value
-    engine = SvgIconEngine(read_bytes(large, "icons"), read_bytes(small, "icons"), "")
+    engine = SvgIconEngine(read_bytes(large, "icons"), read_bytes(small, "icons"), "",
+                           paused=paused)  # fmt: skip
     return QIcon(engine)
 
 
@@ -128,8 +162,9 @@ def app_icon() -> QIcon:
     return _icon(TrayLook.COLOUR)
 
 
-def tray_icon(look: TrayLook) -> QIcon:
-    icon = _icon(look)
+def tray_icon(look: TrayLook, *, paused: bool = False) -> QIcon:
+    """The tray icon for ``look``; ``paused`` adds the pause badge."""
+    icon = _icon(look, paused=paused)
     icon.setIsMask(look is TrayLook.TEMPLATE)
     return icon
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QFont, QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop.core.pause import PauseLength
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +33,31 @@ class TrayMenu(QObject):
     calls_requested = Signal()
     import_requested = Signal()
     settings_requested = Signal()
-    pause_toggled = Signal(bool)
+    pause_toggled = Signal(bool)  # True: pause with no end; False: resume
+    pause_for_requested = Signal(str)  # a PauseLength: "hour", "tomorrow"
     quit_requested = Signal()
 
-    def __init__(self, icon: QIcon, paused: bool, parent: QObject | None = None) -> None:
+    def __init__(self, icon: QIcon, paused: bool, parent: QObject | None = None, *,
+                 paused_icon: QIcon | None = None) -> None:  # fmt: skip
         super().__init__(parent)
+        self._icon = icon
+        self._paused_icon = paused_icon or icon
         self.menu = QMenu()
         self.search_action = self._add("Search…", self.search_requested)
         self.calls_action = self._add("Recent calls…", self.calls_requested)
         self.import_action = self._add("Import…", self.import_requested)
         self.menu.addSeparator()
         self.pause_action = QAction("Pause popups", self.menu, checkable=True)
-        self.pause_action.setChecked(paused)
         self.pause_action.toggled.connect(self.pause_toggled)
         self.menu.addAction(self.pause_action)
+        self.pause_hour_action = self.menu.addAction("Pause for 1 hour")
+        self.pause_hour_action.triggered.connect(
+            lambda: self.pause_for_requested.emit(PauseLength.HOUR.value)
+        )
+        self.pause_tomorrow_action = self.menu.addAction("Pause until tomorrow")
+        self.pause_tomorrow_action.triggered.connect(
+            lambda: self.pause_for_requested.emit(PauseLength.TOMORROW.value)
+        )
         self.settings_action = self._add("Settings…", self.settings_requested)
         self.menu.addSeparator()
         self.quit_action = self._add("Quit CallerCard", self.quit_requested)
@@ -55,6 +68,8 @@ class TrayMenu(QObject):
         self.tray.activated.connect(self._activated)
         self.fallback = FallbackWindow(self)
         self.fallback.setWindowIcon(icon)
+        self.paused_text = ""
+        self.set_paused(paused)
         self._retries = 0
         self._retry = QTimer(self)
         self._retry.setInterval(TRAY_RETRY_MS)
@@ -96,9 +111,22 @@ class TrayMenu(QObject):
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
         self.fallback.set_status(text)
 
-    def set_paused(self, paused: bool) -> None:
+    def set_paused(self, paused: bool, text: str = "Popups paused") -> None:
+        """Show the state everywhere the rep looks: the icon's badge, its tooltip, the menu
+        and the fallback window. ``text`` says for how long ("Popups paused until 15:42…")."""
+        self.paused_text = text if paused else ""
+        self.pause_action.blockSignals(True)
         self.pause_action.setChecked(paused)
-        self.fallback.set_paused(paused)
+        self.pause_action.blockSignals(False)
+        self.pause_action.setText(f"{text} (click to resume)" if paused else "Pause popups")
+        self.tray.setIcon(self._paused_icon if paused else self._icon)
+        self.tray.setToolTip(f"CallerCard — {text}" if paused else "CallerCard")
+        self.fallback.set_paused(paused, self.paused_text)
+
+    def set_icons(self, icon: QIcon, paused_icon: QIcon) -> None:
+        """New looks (the panel's colour scheme changed); the paused state stays shown."""
+        self._icon, self._paused_icon = icon, paused_icon
+        self.tray.setIcon(paused_icon if self.paused_text else icon)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason is QSystemTrayIcon.ActivationReason.Trigger:
@@ -134,14 +162,35 @@ class FallbackWindow(QWidget):
             button = QPushButton(text)
             button.clicked.connect(signal)
             row.addWidget(button)
-        self.pause = QPushButton("Pause popups")
-        self.pause.setCheckable(True)
-        self.pause.toggled.connect(menu.pause_toggled)
-        row.addWidget(self.pause)
         quit_button = QPushButton("Quit")
         quit_button.clicked.connect(menu.quit_requested)
         row.addWidget(quit_button)
         layout.addLayout(row)
+        pause_row = QHBoxLayout()
+        self.pause = QPushButton("Pause popups")
+        self.pause.setCheckable(True)
+        self.pause.toggled.connect(menu.pause_toggled)
+        pause_row.addWidget(self.pause)
+        self.pause_hour = QPushButton("Pause for 1 hour")
+        self.pause_hour.clicked.connect(
+            lambda: menu.pause_for_requested.emit(PauseLength.HOUR.value)
+        )
+        pause_row.addWidget(self.pause_hour)
+        self.pause_tomorrow = QPushButton("Pause until tomorrow")
+        self.pause_tomorrow.clicked.connect(
+            lambda: menu.pause_for_requested.emit(PauseLength.TOMORROW.value)
+        )
+        pause_row.addWidget(self.pause_tomorrow)
+        pause_row.addStretch(1)
+        layout.addLayout(pause_row)
+        # Bold and above the status line: a paused CallerCard must not pass for a working one.
+        self.paused_label = QLabel("")
+        self.paused_label.setTextFormat(Qt.TextFormat.PlainText)
+        bold = QFont(self.paused_label.font())
+        bold.setBold(True)
+        self.paused_label.setFont(bold)
+        self.paused_label.hide()
+        layout.addWidget(self.paused_label)
         self.status = QLabel("")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
@@ -160,7 +209,10 @@ class FallbackWindow(QWidget):
         if needed > self.height():
             self.resize(self.width(), needed)
 
-    def set_paused(self, paused: bool) -> None:
+    def set_paused(self, paused: bool, text: str = "") -> None:
         self.pause.blockSignals(True)
         self.pause.setChecked(paused)
         self.pause.blockSignals(False)
+        self.pause.setText("Resume popups" if paused else "Pause popups")
+        self.paused_label.setText(text)
+        self.paused_label.setVisible(paused)

@@ -57,6 +57,14 @@ def test_the_end_url_and_the_event_spelling_close_the_same_card() -> None:
         assert (event.state, event.call_key) == (CallState.ENDED, "hook:+14155550142")
 
 
+def test_an_end_url_can_say_the_call_was_missed_and_is_a_hooks_call() -> None:
+    missed = judge(f"/end?token={TOKEN}&number=+14155550142&outcome=missed").event
+    taken = judge(f"/end?token={TOKEN}&number=+14155550142&outcome=answered").event
+    assert missed is not None and taken is not None
+    assert (missed.state, taken.state) == (CallState.MISSED, CallState.ENDED)
+    assert missed.hook and taken.hook  # logged by the ring/end rule of call_history.py
+
+
 @pytest.mark.parametrize(
     ("target", "headers", "method", "status"),
     [

@@ -13,6 +13,7 @@ from desktop.core.ipc import (
     PROTOCOL_VERSION,
     Ack,
     End,
+    EndOutcome,
     IpcError,
     Message,
     OpenImport,
@@ -35,6 +36,8 @@ MESSAGES: list[Message] = [
     End(call_key="12"),
     End(caller_id="+14155550123"),
     End(call_key="k", caller_id="1001"),
+    End(caller_id="1001", outcome=EndOutcome.MISSED),
+    End(call_key="k", outcome=EndOutcome.ANSWERED),
     Show(),
     Show(ShowTarget.SETTINGS),
     Quit(),
@@ -55,7 +58,7 @@ def test_every_message_round_trips(message: Message) -> None:
 def test_line_carries_version_and_kind() -> None:
     body = json.loads(encode(Ring("1001")))
 
-    assert body["protocol_version"] == PROTOCOL_VERSION == 1
+    assert body["protocol_version"] == PROTOCOL_VERSION == 2
     assert body["kind"] == "ring"
 
 
@@ -97,7 +100,7 @@ _DROP = object()  # marks a field to leave out
 
 _VALID_FIELDS: dict[str, dict[str, object]] = {
     "ring": {"caller_id": "+1415", "name": "", "source": "hook", "call_key": "", "t_ns": 0},
-    "end": {"call_key": "7", "caller_id": ""},
+    "end": {"call_key": "7", "caller_id": "", "outcome": ""},
     "show": {"window": "search"},
     "quit": {},
     "import": {"path": "/tmp/contacts.csv"},
@@ -106,7 +109,7 @@ _VALID_FIELDS: dict[str, dict[str, object]] = {
 
 def _line(template: str = "ring", /, **fields: object) -> bytes:
     """A line that is a valid `template` message except for `fields`."""
-    body: dict[str, object] = {"protocol_version": 1, "kind": template, **_VALID_FIELDS[template]}
+    body: dict[str, object] = {"protocol_version": 2, "kind": template, **_VALID_FIELDS[template]}
     body.update(fields)
     return json.dumps({k: v for k, v in body.items() if v is not _DROP}).encode()
 
@@ -126,10 +129,12 @@ BAD_LINES: list[tuple[str, bytes, str]] = [
     ("two lines", encode(Quit()) + encode(Quit()), "more than one line"),
     ("oversize", b" " * MAX_LINE_BYTES + b"{}", f"over the {MAX_LINE_BYTES}-byte limit"),
     ("no version", _line(protocol_version=_DROP), "missing field 'protocol_version'"),
-    ("newer version", _line(protocol_version=2), "unsupported protocol_version 2"),
+    ("newer version", _line(protocol_version=3), "unsupported protocol_version 3"),
+    ("older version", _line(protocol_version=1), "unsupported protocol_version 1"),
     ("version 0", _line(protocol_version=0), "unsupported protocol_version 0"),
-    ("version as text", _line(protocol_version="1"), "'protocol_version' must be an integer"),
-    ("version as float", _line(protocol_version=1.0), "'protocol_version' must be an integer"),
+    ("end outcome unknown", _line("end", outcome="voicemail"), "field 'outcome' must be"),
+    ("version as text", _line(protocol_version="2"), "'protocol_version' must be an integer"),
+    ("version as float", _line(protocol_version=2.0), "'protocol_version' must be an integer"),
     ("version as bool", _line(protocol_version=True), "'protocol_version' must be an integer"),
     ("no kind", _line(kind=_DROP), "missing field 'kind'"),
     ("kind not text", _line(kind=3), "field 'kind' must be a string"),
@@ -212,7 +217,7 @@ def test_messages_are_immutable_values() -> None:
 def test_a_lone_surrogate_in_a_field_decodes_as_a_replacement_character() -> None:
     # JSON may escape a lone UTF-16 surrogate; no UTF-8 writer (trace, log, screen) takes it.
     line = (
-        b'{"protocol_version":1,"kind":"ring","caller_id":"1\\ud800","name":"\\udfff",'
+        b'{"protocol_version":2,"kind":"ring","caller_id":"1\\ud800","name":"\\udfff",'
         b'"source":"a\\ud83d\\ude00b","call_key":"","t_ns":0}\n'
     )
     ring = decode(line)

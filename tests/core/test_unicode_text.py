@@ -35,7 +35,7 @@ def _stored(*texts: str) -> list[str]:
 
 def test_a_ring_with_surrogate_escapes_is_text_the_store_can_keep() -> None:
     line = (
-        b'{"protocol_version":1,"kind":"ring","caller_id":"+14155550142",'
+        b'{"protocol_version":2,"kind":"ring","caller_id":"+14155550142",'
         b'"name":"Mike \\udcff","source":"hook","call_key":"\\ud800","t_ns":0}'
     )
     ring = ipc.decode(line)

@@ -236,14 +236,14 @@ def test_garbage_and_oversize_lines_cost_a_warning_not_the_app(
     answers = _exchange(
         address,
         b"\xff\xfe\x00garbage\n"
-        + b'{"protocol_version": 2, "kind": "ring"}\n'
+        + b'{"protocol_version": 1, "kind": "ring"}\n'
         + encode(Show()),  # the same connection still works after bad lines
     )
 
     acks = [decode_ack(a) for a in answers]
     assert [a.ok for a in acks] == [False, False, True]
     assert "not UTF-8" in acks[0].error
-    assert "unsupported protocol_version 2" in acks[1].error
+    assert "unsupported protocol_version 1" in acks[1].error
     assert server.received() == Show()
 
     # A line that never ends: refused once it passes the limit, and the connection is dropped.
@@ -430,7 +430,7 @@ def test_server_output_is_json_lines(instance: SingleInstance, qtbot: QtBot, add
     qtbot.waitUntil(lambda: not thread.is_alive(), timeout=5000)
 
     assert [json.loads(a) for a in answers[0]] == [
-        {"protocol_version": 1, "kind": "ack", "ok": True, "error": ""}
+        {"protocol_version": 2, "kind": "ack", "ok": True, "error": ""}
     ]
 
 
@@ -442,7 +442,7 @@ def test_a_peer_that_never_finishes_its_line_is_dropped(qtbot: QtBot, address: s
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as idle:
             idle.connect(address)
-            idle.sendall(b'{"protocol_version":1,')
+            idle.sendall(b'{"protocol_version":2,')
             readable: list[bytes] = []
 
             def closed_by_server() -> bool:
