@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,7 +75,7 @@ def private_x_server(size: str = "1920x1080x24") -> Iterator[str]:
         yield display
     finally:
         os.close(read_fd)
-        _stop(proc)
+        stop_process(proc)
 
 
 def _x_answers(env: dict[str, str]) -> bool:
@@ -120,7 +121,7 @@ def desktop_with_wm(tmp_path: Path) -> Iterator[str]:
                 wm = subprocess.Popen(
                     ["openbox", "--sm-disable"], env=env, stdout=log, stderr=subprocess.STDOUT
                 )
-            stack.callback(_stop, wm)
+            stack.callback(stop_process, wm)
             deadline = time.monotonic() + 10
             while not wm_running(env) and wm.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -131,10 +132,13 @@ def desktop_with_wm(tmp_path: Path) -> Iterator[str]:
     pytest.fail("openbox did not start: " + "; ".join(failures))
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop_process(proc: subprocess.Popen[Any] | None, wait: float = 5) -> None:
+    """Ask a server the test started to stop; kill it if it does not within `wait` seconds."""
+    if proc is None or proc.poll() is not None:
+        return
     proc.terminate()
     try:
-        proc.wait(5)
+        proc.wait(wait)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

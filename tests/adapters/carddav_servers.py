@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.adapters.tls_certificates import Certificates
+from tests.conftest import stop_process
 
 ADDRESSBOOK_MKCOL = (
     b'<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
@@ -87,7 +88,7 @@ class Radicale:
         return self
 
     def stop(self) -> None:
-        _stop(self.proc)
+        stop_process(self.proc)
 
     def request(
         self, method: str, path: str, body: bytes = b"", *, user: str = "",
@@ -158,7 +159,7 @@ class Xandikos:
         return self
 
     def stop(self) -> None:
-        _stop(self.proc)
+        stop_process(self.proc)
 
     def put(self, name: str, card: str) -> None:
         status = _request(self.port, "PUT", self.BOOK + name, card.encode(),
@@ -181,14 +182,6 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, what: st
             time.sleep(0.05)
 
 
-def _stop(proc: subprocess.Popen[bytes] | None) -> None:
-    if proc is not None and proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _request(

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tests.adapters.tls_certificates import make_certificates
+from tests.conftest import stop_process
 
 BASE = "dc=example,dc=com"
 ADMIN_DN = f"cn=admin,{BASE}"
@@ -166,12 +167,7 @@ access to * by * read
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            stop_process(self.process, wait=10)
             if self.process.stderr is not None:
                 self.process.stderr.close()
             self.process = None
