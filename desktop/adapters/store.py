@@ -121,6 +121,10 @@ class Store:
     def close(self) -> None:
         self._conn.close()
 
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another process's write lock before StoreError."""
+        self._conn.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+
     # -- schema ---------------------------------------------------------------------------
 
     def _migrate(self) -> None:

@@ -71,6 +71,7 @@ log = logging.getLogger("callercard")
 
 # A ring's card paints within a few ms; the history write waits until after that.
 RECORD_DELAY_MS = 40
+GUI_WRITE_WAIT_MS = 100
 PAUSE_CHECK_MS = 15_000  # how often a pause with an end is checked (and its text refreshed)
 RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as the ring's time
 
@@ -232,6 +233,10 @@ class CallerCardApp:
         self.settings = self.settings_file.load()
         self.region_override = (args.region or "").upper()
         self.store = Store.open(paths.database)
+        # This connection belongs to the GUI thread: its few writes (an edited field, a number
+        # linked from a card) give up quickly while an import holds the lock, and their windows
+        # keep the text and retry, instead of freezing every window for the 3 s default.
+        self.store.set_busy_timeout(GUI_WRITE_WAIT_MS)
         self.trace = RingTrace(Path(args.trace) if args.trace else None)
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}
         self.places = place_lookup_for(paths.cache_dir, self.policy().region)
@@ -359,7 +364,11 @@ class CallerCardApp:
 
     def _seed_demo_if_new(self) -> None:
         if self.store.count_contacts() == 0 and not self.store.batches():
-            seed_demo_book(self.store, datetime.now(UTC))
+            try:
+                seed_demo_book(self.store, datetime.now(UTC))
+            except StoreError as exc:  # another process is writing: it is not a new book
+                log.info("demo contact book not loaded: %s", exc)
+                return
             log.info("no contacts yet: loaded the demo contact book (undo its batch to remove)")
 
     def _demo_ring(self, ring: DemoRing) -> None:

@@ -28,6 +28,7 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
+from desktop.qt.app import GUI_WRITE_WAIT_MS
 from desktop.qt.call_list import CallList
 from desktop.qt.contact_view import ContactView
 from tests.conftest import PYTHON, REPO, python_env
@@ -135,7 +136,7 @@ def test_markup_in_a_name_is_shown_as_typed(qtbot: QtBot, lookup: CallerLookup) 
 def test_a_locked_database_keeps_the_text_and_saves_it_when_free(
     qtbot: QtBot, view: ContactView, lookup: CallerLookup
 ) -> None:
-    lookup.store.connection.execute("PRAGMA busy_timeout=20")
+    lookup.store.set_busy_timeout(GUI_WRITE_WAIT_MS)  # as the app's GUI connection has it
     view._retry.setInterval(30)
     blocker = sqlite3.connect(lookup.store.path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
