@@ -65,7 +65,7 @@ class Utf8Scan:
                     line,
                     "",
                     f"bytes that are not UTF-8, read as Windows-1252 ({read_as!r}); "
-                    "check this line's spelling",
+                    "make sure its letters came out right",
                 )
             )
 
