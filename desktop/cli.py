@@ -23,13 +23,13 @@ class CliError(Exception):
     """One line for the user; the command exits non-zero."""
 
 
-def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+def _add_common(
+    parser: argparse.ArgumentParser, *, top: bool,
+    region_help: str = "home region for numbers written without a country code (e.g. US, GB, DE)",
+) -> None:
     # Accepted before and after the verb; the copy on each verb must not clobber the other.
     default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--region", metavar="CC", default=default,
-        help="home region for numbers written without a country code (e.g. US, GB, DE)",
-    )  # fmt: skip
+    parser.add_argument("--region", metavar="CC", default=default, help=region_help)
     parser.add_argument(
         "--data-dir", metavar="DIR", default=default,
         help="where CallerCard keeps its data (default: CALLERCARD_HOME or the user data dir)",
@@ -63,7 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser(
         "import", help="import contacts from CSV, TXT, XLSX or vCard files (one batch per file)"
     )
-    _add_common(p, top=False)
+    _add_common(p, top=False, region_help=(
+        "read numbers without a country code in these files as numbers of this region (e.g. "
+        "DE); overrides the region otherwise inferred from each file (its headers' language, "
+        "+49 numbers, .de addresses…; the home region when the file says nothing)"))
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--encoding", metavar="E", help="read text files in this encoding (cp1252…)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")

@@ -12,6 +12,7 @@ Every cell from the file is shown as plain text: an imported "<b>" stays "<b>".
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,7 @@ from desktop.adapters.importing import (
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import display_text
 from desktop.core.import_mapping import FIELD_TITLES, ContactDraft, Field, RowProblem
+from desktop.core.import_region import REGION_NAMES, region_title
 from desktop.core.numbers import NumberPolicy
 
 FILE_FILTER = (
@@ -115,6 +117,15 @@ class ImportWindow(QWidget):
             self.encoding.addItem(title, name)
         self.encoding.currentIndexChanged.connect(lambda _i: self._reload())
         self.source_label = _plain_label("")
+        # What the file's national numbers are read as, and the way to change it.
+        self.region_label = _plain_label("")
+        self.region_label.setWordWrap(True)
+        self.region_choice = QComboBox()
+        self.region_choice.addItem("As the file suggests", "")
+        for code in sorted(REGION_NAMES, key=region_title):
+            self.region_choice.addItem(f"{region_title(code)} ({code})", code)
+        self.region_choice.setToolTip("Change the country of numbers without a country code")
+        self.region_choice.currentIndexChanged.connect(lambda _i: self._reload())
         self.hint = _plain_label("")
         self.hint.setWordWrap(True)
 
@@ -125,6 +136,10 @@ class ImportWindow(QWidget):
         form.addRow("File:", file_row)
         form.addRow("Text encoding:", self.encoding)
         form.addRow("Read as:", self.source_label)
+        region_row = QHBoxLayout()
+        region_row.addWidget(self.region_label, 1)
+        region_row.addWidget(self.region_choice)
+        form.addRow("Numbers:", region_row)
 
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -186,6 +201,7 @@ class ImportWindow(QWidget):
         running = state == "running"
         self.choose_button.setEnabled(not running)
         self.encoding.setEnabled(state in ("ready", "done"))
+        self.region_choice.setEnabled(state in ("ready", "done"))
         self.table.setEnabled(not running)
         self.import_button.setEnabled(state == "ready" and self._mapping_ok())
         self.cancel_button.setVisible(running)
@@ -251,7 +267,8 @@ class ImportWindow(QWidget):
 
     def _options(self) -> ImportOptions:
         encoding = str(self.encoding.currentData() or "") or None
-        return ImportOptions(self._policy(), encoding=encoding)
+        region = str(self.region_choice.currentData() or "") or None
+        return ImportOptions(self._policy(), encoding=encoding, region=region)
 
     def _reload(self) -> None:
         text = self.path_edit.text()
@@ -265,6 +282,7 @@ class ImportWindow(QWidget):
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
         self.source_label.setText("")
+        self.region_label.setText("")
         self.hint.setText(f"Reading {Path(text).name}…")
         self._set_state("loading")
         threading.Thread(
@@ -307,6 +325,7 @@ class ImportWindow(QWidget):
     def _show_preview(self, preview: Preview) -> None:
         where = f", header on {'row' if preview.kind == 'XLSX' else 'line'} {preview.header_line}"
         self.source_label.setText(preview.source + (where if preview.header else ""))
+        self.region_label.setText(preview.region.text() if preview.region else "")
         self.details.setPlainText("\n".join(f"Check {p}" for p in preview.warnings))
         self.table.clear()
         if preview.plan is None:
@@ -402,10 +421,9 @@ class ImportWindow(QWidget):
             return
         options = self._options()
         if preview.plan is not None and self.mapping() != dict(preview.plan.fields):
-            options = ImportOptions(options.policy, options.encoding, self.mapping())
+            options = dataclasses.replace(options, mapping=self.mapping())
         elif preview.plan is not None and preview.remembered:
-            options = ImportOptions(options.policy, options.encoding, self.mapping(),
-                                    remember_mapping=False)
+            options = dataclasses.replace(options, mapping=self.mapping(), remember_mapping=False)
         self._cancel.clear()
         self.progress.setValue(0)
         self.summary.setText(f"Importing {preview.path.name}…")
@@ -461,7 +479,8 @@ class ImportWindow(QWidget):
         self.report = result
         self.progress.setValue(1000)
         self.summary.setText(result.summary())
-        lines = [f"Rejected {result.where(p)}" for p in result.rejected]
+        lines = [result.region.text()] if result.region else []
+        lines += [f"Rejected {result.where(p)}" for p in result.rejected]
         lines += [f"Check {result.where(p)}" for p in result.warnings]
         lines += [m[:1].upper() + m[1:] for m in result.merges]
         self.details.setPlainText("\n".join(lines))

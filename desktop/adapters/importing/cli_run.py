@@ -2,7 +2,8 @@
 
 A progress line goes to stderr only when it is a terminal, so scripts and --json get clean
 output. Contact files carry no PBX outside-line prefixes, so numbers are read with the home
-region alone (see desktop.core.numbers).
+region alone (see desktop.core.numbers): the file's own region (desktop.core.import_region)
+unless --region names one.
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def run_import_command(args: argparse.Namespace, store: Store, region: str) -> i
         return _list(store, args.json)
     if args.undo is not None:
         return _undo(store, args.undo, args.json)
-    options = ImportOptions(NumberPolicy(region), encoding=args.encoding)
+    # An explicit --region says where the files' numbers are from; without it, each file's
+    # region is inferred from the file and `region` is only the home region.
+    chosen = region if getattr(args, "region", None) else None
+    options = ImportOptions(NumberPolicy(region), encoding=args.encoding, region=chosen)
     reports: list[ImportReport] = []
     failed: list[str] = []
     terminal = sys.stderr.isatty() and not args.json
@@ -78,6 +82,8 @@ def run_import_command(args: argparse.Namespace, store: Store, region: str) -> i
 
 def _print_report(report: ImportReport) -> None:
     print(f"{report.summary()}  [{report.source}]")
+    if report.region is not None:
+        print(f"  {report.region.text()}")
     for problem in report.rejected:
         print(f"  rejected {report.where(problem)}")
     for problem in report.warnings:

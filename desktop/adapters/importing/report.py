@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.adapters.atomic_file import write_atomic
 from desktop.core.import_mapping import RowProblem
+from desktop.core.import_region import RegionChoice
 
 
 class ImportFailed(Exception):
@@ -33,6 +34,7 @@ class ImportReport:
     source: str = ""  # how the file was read: "CSV, cp1252, ';'", "XLSX sheet 'Prospects'"
     header: list[str] = field(default_factory=list)
     rejected_cells: dict[int, list[str]] = field(default_factory=dict)  # by line, for fixing
+    region: RegionChoice | None = None  # where numbers without a country code were read
 
     @property
     def unreadable_numbers(self) -> int:
@@ -49,6 +51,7 @@ class ImportReport:
         return {
             "file": str(self.path),
             "read_as": self.source,
+            "region": self.region.to_json() if self.region else None,
             "batch": self.batch_id,
             "imported": self.imported,
             "merged": self.merged,
