@@ -71,6 +71,8 @@ _CONTACT_COLUMNS = (
 
 # Search (see the "-- search" methods).
 log = logging.getLogger(__name__)
+# The import batch source that marks the bundled demo book (desktop.adapters.demo_book).
+DEMO_BATCH_SOURCE = "demo"
 SEARCH_LIMIT = 30  # results shown
 SEARCH_ATTEMPTS = 3  # attempts loaded per result, as on the card
 SEARCH_ROUND_LIMIT = 40  # ids taken per round (recent, ever contacted, anyone)
@@ -455,6 +457,21 @@ class Store:
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (_now(), batch_id)
             )
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored)
+
+    def remove_demo_book(self) -> int:
+        """Delete the bundled demo book (contacts, numbers, attempts and their search entries,
+        by cascade and triggers) inside the caller's transaction; returns how many contacts
+        went. A real import calls it first, so no demo row is ever matched or merged into."""
+        demo = "SELECT id FROM import_batches WHERE source = ? AND undone_at IS NULL"
+        removed = self._conn.execute(
+            f"DELETE FROM contacts WHERE import_batch_id IN ({demo})",  # noqa: S608 (constant)
+            (DEMO_BATCH_SOURCE,),
+        ).rowcount
+        self._conn.execute(
+            "UPDATE import_batches SET undone_at = ? WHERE source = ? AND undone_at IS NULL",
+            (_now(), DEMO_BATCH_SOURCE),
+        )
+        return int(removed)
 
     def batch_summary(self, batch_id: int) -> str:
         row = self._conn.execute(

@@ -345,44 +345,14 @@ class _Run:
     ) -> None:
         report = self.report
         try:
-            # New rows skip the per-row search-index triggers (6.8x the insert itself); the
-            # writer thread indexes each chunk once it is stored.
-            with (
-                self.store.transaction(),
-                self.store.deferred_search_index(),
-                ChunkWriter() as self.writer,
-            ):
-                self.index = self.store.import_index()
-                self.first_new_id = self.index.next_id
-                for outcome in outcomes:
-                    self.seen += 1
-                    if isinstance(outcome, Skipped):
-                        report.skipped += 1
-                    elif isinstance(outcome, RowProblem):
-                        report.rejected.append(outcome)
-                    else:
-                        report.warnings.extend(outcome.warnings)
-                        self._place(outcome)
-                    if self.seen % CHUNK_ROWS == 0:
-                        self._flush()
-                        self._tick(where)
-                if self.seen == 0 or (
-                    report.imported + report.merged + report.unchanged == 0
-                    and not report.rejected
-                ):
-                    raise ImportFailed(
-                        f"{report.path}: no contacts in this file"
-                        + (" below its header row" if report.header else "")
-                    )
-                self._flush()
-                if report.batch_id is not None:
-                    self.store.finish_batch(report.batch_id, json.dumps(report.to_json()))
-                if plan_to_remember is not None:
-                    self.store.remember_mapping(
-                        header_key(plan_to_remember.headers),
-                        json.dumps({str(k): v.value for k, v in plan_to_remember.fields.items()}),
-                    )
-                self._tick(where)
+            with self.store.transaction():
+                # The demo book goes with the first real import, before anything is matched:
+                # a real prospect must never be "already there" because the demo had them.
+                report.demo_removed = self.store.remove_demo_book()
+                # New rows skip the per-row search-index triggers (6.8x the insert itself);
+                # the writer thread indexes each chunk once it is stored.
+                with self.store.deferred_search_index(), ChunkWriter() as self.writer:
+                    self._load(outcomes, where, plan_to_remember)
         except StoreError as exc:
             raise ImportFailed(str(exc)) from exc
         except sqlite3.Error as exc:
@@ -390,6 +360,45 @@ class _Run:
                 f"{report.path}: the contact database refused the import ({exc}); nothing was "
                 "changed"
             ) from exc
+
+    def _load(
+        self,
+        outcomes: Iterable[Outcome],
+        where: Callable[[], tuple[int, int]],
+        plan_to_remember: ColumnPlan | None,
+    ) -> None:
+        report = self.report
+        self.index = self.store.import_index()
+        self.first_new_id = self.index.next_id
+        for outcome in outcomes:
+            self.seen += 1
+            if isinstance(outcome, Skipped):
+                report.skipped += 1
+            elif isinstance(outcome, RowProblem):
+                report.rejected.append(outcome)
+            else:
+                report.warnings.extend(outcome.warnings)
+                self._place(outcome)
+            if self.seen % CHUNK_ROWS == 0:
+                self._flush()
+                self._tick(where)
+        if self.seen == 0 or (
+            report.imported + report.merged + report.unchanged == 0
+            and not report.rejected
+        ):
+            raise ImportFailed(
+                f"{report.path}: no contacts in this file"
+                + (" below its header row" if report.header else "")
+            )
+        self._flush()
+        if report.batch_id is not None:
+            self.store.finish_batch(report.batch_id, json.dumps(report.to_json()))
+        if plan_to_remember is not None:
+            self.store.remember_mapping(
+                header_key(plan_to_remember.headers),
+                json.dumps({str(k): v.value for k, v in plan_to_remember.fields.items()}),
+            )
+        self._tick(where)
 
     def _tick(self, where: Callable[[], tuple[int, int]]) -> None:
         if self.cancel is not None and self.cancel.is_set():

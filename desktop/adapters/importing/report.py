@@ -35,6 +35,7 @@ class ImportReport:
     header: list[str] = field(default_factory=list)
     rejected_cells: dict[int, list[str]] = field(default_factory=dict)  # by line, for fixing
     region: RegionChoice | None = None  # where numbers without a country code were read
+    demo_removed: int = 0  # demo contacts this import took out of the book
 
     @property
     def unreadable_numbers(self) -> int:
@@ -62,6 +63,7 @@ class ImportReport:
             "rejected": listed(self.rejected),
             "warnings": listed(self.warnings),
             "merges": self.merges,
+            "demo_contacts_removed": self.demo_removed,
         }
 
     def summary(self) -> str:
@@ -74,6 +76,8 @@ class ImportReport:
         if self.unreadable_numbers:
             count = self.unreadable_numbers
             parts.append(f"{count:,} number{'s need' if count > 1 else ' needs'} fixing")
+        if self.demo_removed:
+            parts.append(f"the {self.demo_removed:,} demo contacts removed")
         batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"
         return f"{self.path.name}: " + ", ".join(parts) + batch
 
