@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--undo", type=int, metavar="BATCH", help="take back an earlier import batch")
     p.add_argument("--list", action="store_true", help="list the import batches")
+    p.add_argument("--remove-demo", action="store_true",
+                   help="remove the demo contact book (the first import of a file does too)")
     p.add_argument("--rejected-csv", metavar="PATH",
                    help="save the rejected rows (with the reason) to PATH for fixing")
     p.add_argument("--window", action="store_true",
@@ -330,8 +332,10 @@ def _import(args: argparse.Namespace) -> int:
         return open_in_import_window(args)
     from desktop.adapters.importing.cli_run import run_import_command
 
-    if not args.files and args.undo is None and not args.list:
-        raise CliError("import: name one or more files, or --undo BATCH, or --list")
+    if not args.files and args.undo is None and not args.list and not args.remove_demo:
+        raise CliError(
+            "import: name one or more files, or --undo BATCH, --list or --remove-demo"
+        )
     _paths, _settings, store, region = open_context(args)
     try:
         return run_import_command(args, store, region)

@@ -66,7 +66,8 @@ class NewContact:
 
 _CONTACT_COLUMNS = (
     "id, name, title, company, email, notes, reason, referred_by, next_step, "
-    "opener_override, last_contacted_at"
+    "opener_override, last_contacted_at, "
+    "coalesce(import_batch_id IN (SELECT id FROM import_batches WHERE source = 'demo'), 0)"
 )
 
 # Search (see the "-- search" methods).
@@ -457,6 +458,12 @@ class Store:
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (_now(), batch_id)
             )
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored)
+
+    def demo_contact_count(self) -> int:
+        return int(self._conn.execute(
+            "SELECT count(*) FROM contacts WHERE import_batch_id IN (SELECT id FROM "
+            "import_batches WHERE source = ? AND undone_at IS NULL)", (DEMO_BATCH_SOURCE,),
+        ).fetchone()[0])  # fmt: skip
 
     def remove_demo_book(self) -> int:
         """Delete the bundled demo book (contacts, numbers, attempts and their search entries,
@@ -1210,7 +1217,7 @@ def _statements(script: str) -> list[str]:
 def _contact(row: Sequence[object], numbers: tuple[StoredNumber, ...],
              attempts: tuple[Attempt, ...]) -> Contact:  # fmt: skip
     (cid, name, title, company, email, notes, reason, referred_by, next_step, opener,
-     last) = row  # fmt: skip
+     last, demo) = row  # fmt: skip
     return Contact(
         id=int(cid),  # type: ignore[call-overload]
         name=str(name), title=str(title), company=str(company), email=str(email),
@@ -1219,6 +1226,7 @@ def _contact(row: Sequence[object], numbers: tuple[StoredNumber, ...],
         numbers=numbers,
         last_contacted=_from_epoch(last) if isinstance(last, int) else None,
         attempts=attempts,
+        demo=bool(demo),
     )  # fmt: skip
 
 

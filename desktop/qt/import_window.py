@@ -96,6 +96,7 @@ class ImportWindow(QWidget):
         self._thread: threading.Thread | None = None
         self._queued: list[Path] = []  # files handed over while an import was running
         self._preview_request = 0
+        self._demo_contacts = 0  # the demo book's contacts still in the store
         self.report: ImportReport | None = None
         self._signals = _Signals(self)
         self._signals.progress.connect(self._on_progress)
@@ -128,6 +129,10 @@ class ImportWindow(QWidget):
         self.region_choice.currentIndexChanged.connect(lambda _i: self._reload())
         self.hint = _plain_label("")
         self.hint.setWordWrap(True)
+        self.demo_note = _plain_label("")
+        self.demo_note.setWordWrap(True)
+        self.remove_demo_button = QPushButton("Remove demo contacts")
+        self.remove_demo_button.clicked.connect(self.remove_demo)
 
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
@@ -187,6 +192,10 @@ class ImportWindow(QWidget):
         layout.setSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.hint)
+        demo_row = QHBoxLayout()
+        demo_row.addWidget(self.demo_note, 1)
+        demo_row.addWidget(self.remove_demo_button)
+        layout.addLayout(demo_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
@@ -212,6 +221,14 @@ class ImportWindow(QWidget):
         self.undo_button.setVisible(state == "done" and bool(self.report and
                                     self.report.batch_id))
         self.details.setVisible(bool(self.details.toPlainText()))
+        demo = self._demo_contacts > 0
+        self.demo_note.setText(
+            f"Your contacts still include the {self._demo_contacts} demo contacts: importing a "
+            "file removes them, or remove them now." if demo else ""
+        )
+        self.demo_note.setVisible(demo)
+        self.remove_demo_button.setVisible(demo)
+        self.remove_demo_button.setEnabled(state in ("ready", "empty", "done"))
         self._state = state
         self._show_waiting()
         self.state_changed.emit(state)
@@ -317,6 +334,7 @@ class ImportWindow(QWidget):
             self._set_state("empty")
         else:
             self._preview = result
+            self._demo_contacts = result.demo_contacts
             self.table.setVisible(True)
             self._show_preview(result)
             self._set_state("ready")
@@ -469,6 +487,8 @@ class ImportWindow(QWidget):
             self.summary.setText(result)
             self.progress.setValue(0)
             self._set_state("ready" if self._preview else "empty")
+            if result.startswith("Removed the"):
+                self.imported.emit(result)  # the store changed: the app refreshes its lookup
             return
         if isinstance(result, UndoResult):
             self.summary.setText(result.summary())
@@ -477,6 +497,8 @@ class ImportWindow(QWidget):
             self.imported.emit(result)
             return
         self.report = result
+        if result.demo_removed:
+            self._demo_contacts = 0
         self.progress.setValue(1000)
         self.summary.setText(result.summary())
         lines = [result.region.text()] if result.region else []
@@ -528,6 +550,29 @@ class ImportWindow(QWidget):
             self._signals.finished.emit(result)
 
         self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
+        self._thread.start()
+
+    def remove_demo(self) -> None:
+        """Take the demo book out now, without importing anything."""
+        if self._thread is not None or not self._demo_contacts:
+            return
+        self._set_state("running")
+
+        def run() -> None:
+            try:
+                store = Store.open(self.database)
+                try:
+                    with store.transaction():
+                        removed = store.remove_demo_book()
+                finally:
+                    store.close()
+                result = f"Removed the {removed} demo contacts."
+            except StoreError as exc:
+                result = f"Could not remove the demo contacts: {exc}"
+            self._signals.finished.emit(result)
+
+        self._demo_contacts = 0
+        self._thread = threading.Thread(target=run, name="callercard-demo", daemon=True)
         self._thread.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
+from desktop.adapters.demo_book import seed_demo_book
 from desktop.adapters.importing import ImportReport
 from desktop.adapters.store import Store, UndoResult
 from desktop.core.import_mapping import Field
@@ -334,3 +335,19 @@ def test_preview_says_which_country_numbers_are_read_in_and_it_can_be_changed(
                                                    "Germany")  # fmt: skip
     store = Store.open(tmp_path / "cc.sqlite3")
     assert [c.name for c, _n in store.contacts_for_number("+493090182055")] == ["Jürgen Schäfer"]
+
+
+def test_demo_book_is_named_in_the_window_and_removed_with_one_click(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    store = Store.open(tmp_path / "cc.sqlite3")
+    seed_demo_book(store)
+    path = write_csv(tmp_path / "p.csv", [["Name", "Phone"], ["Ann Lee", "+1 415 555 0177"]])
+    load(qtbot, window, path)
+    assert window.remove_demo_button.isVisible()
+    assert "7 demo contacts" in window.demo_note.text()
+    with qtbot.waitSignal(window.imported, timeout=30_000) as blocker:
+        window.remove_demo_button.click()
+    assert blocker.args[0] == "Removed the 7 demo contacts."
+    assert not window.remove_demo_button.isVisible()
+    assert store.count_contacts() == 0 and store.search_simple("Kowalski") == []

@@ -119,6 +119,7 @@ class Preview:
     # How the file reads as a whole (bytes that are not UTF-8, a quote never closed).
     warnings: list[RowProblem] = field(default_factory=list)
     region: RegionChoice | None = None  # where numbers without a country code are read
+    demo_contacts: int = 0  # demo-book contacts the import will remove
 
 
 def refuse_own_database(path: Path, database: Path) -> None:
@@ -143,6 +144,12 @@ def preview_file(
 ) -> Preview:
     if store is not None:
         refuse_own_database(path, store.path)
+    preview = _preview_file(path, options, store, rows)
+    preview.demo_contacts = store.demo_contact_count() if store is not None else 0
+    return preview
+
+
+def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows: int) -> Preview:
     if file_kind(path) == "vcard":
         _count, items = read_vcard_file(path, options.encoding)
         region = _card_region(options)
