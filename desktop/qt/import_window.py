@@ -69,15 +69,25 @@ PREVIEW_ROWS = 12
 _IGNORE = "— not imported —"
 
 
+@dataclasses.dataclass(frozen=True)
+class DemoRemoved:
+    """What the Remove demo contacts button did."""
+
+    count: int
+
+    def summary(self) -> str:
+        return f"Removed the {self.count} demo contacts."
+
+
 class _Signals(QObject):
     progress = Signal(int, int)
-    finished = Signal(object)  # ImportReport | UndoResult | str (what went wrong)
+    finished = Signal(object)  # ImportReport | UndoResult | DemoRemoved | str (what went wrong)
     previewed = Signal(int, object)  # (request number, Preview | str: why it cannot be read)
 
 
 class ImportWindow(QWidget):
-    """Emits `imported` with the ImportReport or UndoResult after each change to the store,
-    `previewed` once the file chosen last is shown (or said to be unreadable), and
+    """Emits `imported` with the ImportReport, UndoResult or DemoRemoved after each change to
+    the store, `previewed` once the file chosen last is shown (or said to be unreadable), and
     `state_changed` with empty / loading / ready / running / done as the window moves on."""
 
     imported = Signal(object)
@@ -476,19 +486,22 @@ class ImportWindow(QWidget):
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setValue(min(1000, done * 1000 // max(total, 1)))
 
-    def _on_finished(self, result: ImportReport | UndoResult | str) -> None:
+    def _on_finished(self, result: ImportReport | UndoResult | DemoRemoved | str) -> None:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
         self._show_result(result)
 
-    def _show_result(self, result: ImportReport | UndoResult | str) -> None:
+    def _show_result(self, result: ImportReport | UndoResult | DemoRemoved | str) -> None:
         if isinstance(result, str):
             self.summary.setText(result)
             self.progress.setValue(0)
             self._set_state("ready" if self._preview else "empty")
-            if result.startswith("Removed the"):
-                self.imported.emit(result)  # the store changed: the app refreshes its lookup
+            return
+        if isinstance(result, DemoRemoved):
+            self.summary.setText(result.summary())
+            self._set_state("ready" if self._preview else "empty")
+            self.imported.emit(result)  # the store changed: the app refreshes its lookup
             return
         if isinstance(result, UndoResult):
             self.summary.setText(result.summary())
@@ -563,10 +576,9 @@ class ImportWindow(QWidget):
                 store = Store.open(self.database)
                 try:
                     with store.transaction():
-                        removed = store.remove_demo_book()
+                        result: DemoRemoved | str = DemoRemoved(store.remove_demo_book())
                 finally:
                     store.close()
-                result = f"Removed the {removed} demo contacts."
             except StoreError as exc:
                 result = f"Could not remove the demo contacts: {exc}"
             self._signals.finished.emit(result)

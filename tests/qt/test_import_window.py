@@ -348,6 +348,7 @@ def test_demo_book_is_named_in_the_window_and_removed_with_one_click(
     assert "7 demo contacts" in window.demo_note.text()
     with qtbot.waitSignal(window.imported, timeout=30_000) as blocker:
         window.remove_demo_button.click()
-    assert blocker.args[0] == "Removed the 7 demo contacts."
+    assert blocker.args[0].summary() == "Removed the 7 demo contacts."
+    assert window.summary.text() == "Removed the 7 demo contacts."
     assert not window.remove_demo_button.isVisible()
     assert store.count_contacts() == 0 and store.search_simple("Kowalski") == []
