@@ -23,13 +23,13 @@ class CliError(Exception):
     """One line for the user; the command exits non-zero."""
 
 
-def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+def _add_common(
+    parser: argparse.ArgumentParser, *, top: bool,
+    region_help: str = "home region for numbers written without a country code (e.g. US, GB, DE)",
+) -> None:
     # Accepted before and after the verb; the copy on each verb must not clobber the other.
     default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--region", metavar="CC", default=default,
-        help="home region for numbers written without a country code (e.g. US, GB, DE)",
-    )  # fmt: skip
+    parser.add_argument("--region", metavar="CC", default=default, help=region_help)
     parser.add_argument(
         "--data-dir", metavar="DIR", default=default,
         help="where CallerCard keeps its data (default: CALLERCARD_HOME or the user data dir)",
@@ -63,12 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser(
         "import", help="import contacts from CSV, TXT, XLSX or vCard files (one batch per file)"
     )
-    _add_common(p, top=False)
+    _add_common(p, top=False, region_help=(
+        "read numbers without a country code in these files as numbers of this region (e.g. "
+        "DE); overrides the region otherwise inferred from each file (its headers' language, "
+        "+49 numbers, .de addresses…; the home region when the file says nothing)"))
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--encoding", metavar="E", help="read text files in this encoding (cp1252…)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--undo", type=int, metavar="BATCH", help="take back an earlier import batch")
     p.add_argument("--list", action="store_true", help="list the import batches")
+    p.add_argument("--remove-demo", action="store_true",
+                   help="remove the demo contact book (the first import of a file does too)")
     p.add_argument("--rejected-csv", metavar="PATH",
                    help="save the rejected rows (with the reason) to PATH for fixing")
     p.add_argument("--window", action="store_true",
@@ -327,8 +332,10 @@ def _import(args: argparse.Namespace) -> int:
         return open_in_import_window(args)
     from desktop.adapters.importing.cli_run import run_import_command
 
-    if not args.files and args.undo is None and not args.list:
-        raise CliError("import: name one or more files, or --undo BATCH, or --list")
+    if not args.files and args.undo is None and not args.list and not args.remove_demo:
+        raise CliError(
+            "import: name one or more files, or --undo BATCH, --list or --remove-demo"
+        )
     _paths, _settings, store, region = open_context(args)
     try:
         return run_import_command(args, store, region)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from desktop.adapters.bundled import demo_book
-from desktop.adapters.store import NewContact, Store
+from desktop.adapters.store import DEMO_BATCH_SOURCE, NewContact, Store
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy, parse_number
 
@@ -34,7 +34,7 @@ def seed_demo_book(store: Store, now: datetime | None = None) -> int:
     policy = NumberPolicy("US")
     book: Any = demo_book()
     with store.transaction():
-        batch = store.create_batch(DEMO_BATCH_LABEL, "demo")
+        batch = store.create_batch(DEMO_BATCH_LABEL, DEMO_BATCH_SOURCE)
         for entry in book["contacts"]:
             numbers = []
             for n in entry.get("numbers", []):

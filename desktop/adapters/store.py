@@ -66,11 +66,14 @@ class NewContact:
 
 _CONTACT_COLUMNS = (
     "id, name, title, company, email, notes, reason, referred_by, next_step, "
-    "opener_override, last_contacted_at"
+    "opener_override, last_contacted_at, "
+    "coalesce(import_batch_id IN (SELECT id FROM import_batches WHERE source = 'demo'), 0)"
 )
 
 # Search (see the "-- search" methods).
 log = logging.getLogger(__name__)
+# The import batch source that marks the bundled demo book (desktop.adapters.demo_book).
+DEMO_BATCH_SOURCE = "demo"
 SEARCH_LIMIT = 30  # results shown
 SEARCH_ATTEMPTS = 3  # attempts loaded per result, as on the card
 SEARCH_ROUND_LIMIT = 40  # ids taken per round (recent, ever contacted, anyone)
@@ -459,6 +462,27 @@ class Store:
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (_now(), batch_id)
             )
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored)
+
+    def demo_contact_count(self) -> int:
+        return int(self._conn.execute(
+            "SELECT count(*) FROM contacts WHERE import_batch_id IN (SELECT id FROM "
+            "import_batches WHERE source = ? AND undone_at IS NULL)", (DEMO_BATCH_SOURCE,),
+        ).fetchone()[0])  # fmt: skip
+
+    def remove_demo_book(self) -> int:
+        """Delete the bundled demo book (contacts, numbers, attempts and their search entries,
+        by cascade and triggers) inside the caller's transaction; returns how many contacts
+        went. A real import calls it first, so no demo row is ever matched or merged into."""
+        demo = "SELECT id FROM import_batches WHERE source = ? AND undone_at IS NULL"
+        removed = self._conn.execute(
+            f"DELETE FROM contacts WHERE import_batch_id IN ({demo})",  # noqa: S608 (constant)
+            (DEMO_BATCH_SOURCE,),
+        ).rowcount
+        self._conn.execute(
+            "UPDATE import_batches SET undone_at = ? WHERE source = ? AND undone_at IS NULL",
+            (_now(), DEMO_BATCH_SOURCE),
+        )
+        return int(removed)
 
     def batch_summary(self, batch_id: int) -> str:
         row = self._conn.execute(
@@ -1197,7 +1221,7 @@ def _statements(script: str) -> list[str]:
 def _contact(row: Sequence[object], numbers: tuple[StoredNumber, ...],
              attempts: tuple[Attempt, ...]) -> Contact:  # fmt: skip
     (cid, name, title, company, email, notes, reason, referred_by, next_step, opener,
-     last) = row  # fmt: skip
+     last, demo) = row  # fmt: skip
     return Contact(
         id=int(cid),  # type: ignore[call-overload]
         name=str(name), title=str(title), company=str(company), email=str(email),
@@ -1206,6 +1230,7 @@ def _contact(row: Sequence[object], numbers: tuple[StoredNumber, ...],
         numbers=numbers,
         last_contacted=_from_epoch(last) if isinstance(last, int) else None,
         attempts=attempts,
+        demo=bool(demo),
     )  # fmt: skip
 
 

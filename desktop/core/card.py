@@ -94,6 +94,7 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "last_contacted": contact.last_contacted.isoformat() if contact.last_contacted else None,
         "last_attempts": [attempt_json(a) for a in contact.attempts],
         "sources": list(contact.sources),
+        "demo": contact.demo,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desktop.core.card import Card, why_we_called
 from desktop.core.display_text import display_text
-from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.models import DEMO_MARK, Attempt, Direction, Outcome
 
 OUTCOME_LABELS = {
     Outcome.VOICEMAIL: "Left voicemail",
@@ -36,6 +36,8 @@ def card_lines(card: Card) -> list[str]:
         role = ", ".join(p for p in (first.title, first.company) if p)
         if role and first.name:
             lines.append(role)
+        if first.demo:
+            lines.append(f"{DEMO_MARK}: from the demo book; your first import removes it")
         if set(first.sources) - {"local"}:  # only a rep with team directories needs telling
             lines.append("From: " + ", ".join(
                 "your contacts" if s == "local" else s for s in first.sources))  # fmt: skip

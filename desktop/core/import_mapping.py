@@ -424,8 +424,11 @@ def draft_from_cells(
     policy: NumberPolicy,
     line: int,
     parse: NumberParser = parse_number,
+    home: str = "",
 ) -> ContactDraft | RowProblem | Skipped:
-    """A contact, a reason the row cannot be one, or why it was skipped."""
+    """A contact, a reason the row cannot be one, or why it was skipped. `policy` is the
+    region the file's numbers are read in; `home`, when another, the rep's own: a number that
+    reads only there is flagged (see `_add_numbers`)."""
     skipped = footer_or_blank(cells, plan, line)
     if skipped is not None:
         return skipped
@@ -464,7 +467,7 @@ def draft_from_cells(
         label_index = plan.label_column(index)
         if label_index is not None and label_index < len(cells):
             label = phone_label(cells[label_index]) or label
-        _add_numbers(draft, value, label, plan.header(index), parse, policy, problems)
+        _add_numbers(draft, value, label, plan.header(index), parse, policy, problems, home)
     _use_row_region(draft, parse, policy)
     _warn_unread(draft, problems)
     if extension:
@@ -544,9 +547,12 @@ def _add_numbers(
     parse: NumberParser,
     policy: NumberPolicy,
     problems: dict[int, tuple[str, str]],
+    home: str = "",
 ) -> None:
     for raw in split_numbers(cell):
         parsed = parse(raw, policy)
+        if home and home != policy.region and not parsed.valid:
+            parsed = _home_only(raw, parsed, parse, policy, home)
         if parsed.e164 is not None and _ROUNDED.fullmatch(raw):
             # 4.15555E+11 typed back in as a number: valid-looking in some regions (a German
             # number may be that long), but the digits after the sixth are gone.
@@ -556,6 +562,23 @@ def _add_numbers(
         if parsed.e164 is None:
             problems[len(draft.numbers)] = (header, parsed.problem or "not a phone number")
         draft.numbers.append(StoredNumber(raw, parsed.e164, parsed.extension, label))
+
+
+def _home_only(
+    raw: str, parsed: CallerNumber, parse: NumberParser, policy: NumberPolicy, home: str
+) -> CallerNumber:
+    """A number that is no valid number where the file comes from but one in the rep's home
+    region: the home reading would be a guess against what the file says (a German list's
+    "2079460321" is not a US number just because the rep is in the US), so it is kept as text
+    and flagged for the person to check."""
+    if raw.lstrip().startswith(("+", "00")):
+        return parsed
+    at_home = parse(raw, NumberPolicy(home))
+    if not at_home.valid or at_home.e164 is None:
+        return parsed
+    return replace(parsed, e164=None, problem=(
+        f"reads as a number only in your home region ({at_home.e164}), not in {policy.region} "
+        "where the rest of this file's numbers are from: check it"))
 
 
 def _warn_unread(draft: ContactDraft, problems: Mapping[int, tuple[str, str]]) -> None:

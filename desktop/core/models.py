@@ -50,6 +50,11 @@ CONTACT_FIELDS = (
 NumberFields = tuple[str, str | None, str, str]  # a StoredNumber as plain values, in its order
 
 
+# The word beside every demo-book contact, on cards and in search, so it is never taken for
+# a real prospect.
+DEMO_MARK = "Demo"
+
+
 @dataclass(frozen=True)
 class Contact:
     id: int
@@ -68,6 +73,7 @@ class Contact:
     # Where the card found it: "local" and/or team directories' names (desktop.core.sources);
     # empty where nobody asked.
     sources: tuple[str, ...] = ()
+    demo: bool = False  # from the bundled demo book, not the rep's own: marked DEMO_MARK
 
     @property
     def first_name(self) -> str:

@@ -42,7 +42,7 @@ from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import OUTCOME_LABELS
 from desktop.core.display_text import one_line
 from desktop.core.localtime import local_time_for
-from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.openers import opener_for
 from desktop.qt.call_list import call_number, copy_number
 from desktop.qt.search_window import bring_to_front, plain_tooltip
@@ -266,7 +266,8 @@ class ContactView(QWidget):
         who = one_line(contact.name) or one_line(contact.company) or "(no name)"
         self.name.setText(who)
         self.setWindowTitle(f"CallerCard — {who}")
-        role = " · ".join(one_line(p) for p in (contact.title, contact.company)
+        role = " · ".join(one_line(p) for p in (DEMO_MARK if contact.demo else "",
+                                                  contact.title, contact.company)
                           if p.strip() and one_line(p) != who)  # fmt: skip
         self.role.setText(role)
         self.role.setVisible(bool(role))

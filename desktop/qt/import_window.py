@@ -12,6 +12,7 @@ Every cell from the file is shown as plain text: an imported "<b>" stays "<b>".
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,7 @@ from desktop.adapters.importing import (
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import display_text
 from desktop.core.import_mapping import FIELD_TITLES, ContactDraft, Field, RowProblem
+from desktop.core.import_region import REGION_NAMES, region_title
 from desktop.core.numbers import NumberPolicy
 
 FILE_FILTER = (
@@ -67,15 +69,25 @@ PREVIEW_ROWS = 12
 _IGNORE = "— not imported —"
 
 
+@dataclasses.dataclass(frozen=True)
+class DemoRemoved:
+    """What the Remove demo contacts button did."""
+
+    count: int
+
+    def summary(self) -> str:
+        return f"Removed the {self.count} demo contacts."
+
+
 class _Signals(QObject):
     progress = Signal(int, int)
-    finished = Signal(object)  # ImportReport | UndoResult | str (what went wrong)
+    finished = Signal(object)  # ImportReport | UndoResult | DemoRemoved | str (what went wrong)
     previewed = Signal(int, object)  # (request number, Preview | str: why it cannot be read)
 
 
 class ImportWindow(QWidget):
-    """Emits `imported` with the ImportReport or UndoResult after each change to the store,
-    `previewed` once the file chosen last is shown (or said to be unreadable), and
+    """Emits `imported` with the ImportReport, UndoResult or DemoRemoved after each change to
+    the store, `previewed` once the file chosen last is shown (or said to be unreadable), and
     `state_changed` with empty / loading / ready / running / done as the window moves on."""
 
     imported = Signal(object)
@@ -94,6 +106,7 @@ class ImportWindow(QWidget):
         self._thread: threading.Thread | None = None
         self._queued: list[Path] = []  # files handed over while an import was running
         self._preview_request = 0
+        self._demo_contacts = 0  # the demo book's contacts still in the store
         self.report: ImportReport | None = None
         self._signals = _Signals(self)
         self._signals.progress.connect(self._on_progress)
@@ -115,8 +128,21 @@ class ImportWindow(QWidget):
             self.encoding.addItem(title, name)
         self.encoding.currentIndexChanged.connect(lambda _i: self._reload())
         self.source_label = _plain_label("")
+        # What the file's national numbers are read as, and the way to change it.
+        self.region_label = _plain_label("")
+        self.region_label.setWordWrap(True)
+        self.region_choice = QComboBox()
+        self.region_choice.addItem("As the file suggests", "")
+        for code in sorted(REGION_NAMES, key=region_title):
+            self.region_choice.addItem(f"{region_title(code)} ({code})", code)
+        self.region_choice.setToolTip("Change the country of numbers without a country code")
+        self.region_choice.currentIndexChanged.connect(lambda _i: self._reload())
         self.hint = _plain_label("")
         self.hint.setWordWrap(True)
+        self.demo_note = _plain_label("")
+        self.demo_note.setWordWrap(True)
+        self.remove_demo_button = QPushButton("Remove demo contacts")
+        self.remove_demo_button.clicked.connect(self.remove_demo)
 
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
@@ -125,6 +151,10 @@ class ImportWindow(QWidget):
         form.addRow("File:", file_row)
         form.addRow("Text encoding:", self.encoding)
         form.addRow("Read as:", self.source_label)
+        region_row = QHBoxLayout()
+        region_row.addWidget(self.region_label, 1)
+        region_row.addWidget(self.region_choice)
+        form.addRow("Numbers:", region_row)
 
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -172,6 +202,10 @@ class ImportWindow(QWidget):
         layout.setSpacing(8)
         layout.addLayout(form)
         layout.addWidget(self.hint)
+        demo_row = QHBoxLayout()
+        demo_row.addWidget(self.demo_note, 1)
+        demo_row.addWidget(self.remove_demo_button)
+        layout.addLayout(demo_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
@@ -186,6 +220,7 @@ class ImportWindow(QWidget):
         running = state == "running"
         self.choose_button.setEnabled(not running)
         self.encoding.setEnabled(state in ("ready", "done"))
+        self.region_choice.setEnabled(state in ("ready", "done"))
         self.table.setEnabled(not running)
         self.import_button.setEnabled(state == "ready" and self._mapping_ok())
         self.cancel_button.setVisible(running)
@@ -196,6 +231,14 @@ class ImportWindow(QWidget):
         self.undo_button.setVisible(state == "done" and bool(self.report and
                                     self.report.batch_id))
         self.details.setVisible(bool(self.details.toPlainText()))
+        demo = self._demo_contacts > 0
+        self.demo_note.setText(
+            f"Your contacts still include the {self._demo_contacts} demo contacts: importing a "
+            "file removes them, or remove them now." if demo else ""
+        )
+        self.demo_note.setVisible(demo)
+        self.remove_demo_button.setVisible(demo)
+        self.remove_demo_button.setEnabled(state in ("ready", "empty", "done"))
         self._state = state
         self._show_waiting()
         self.state_changed.emit(state)
@@ -251,7 +294,8 @@ class ImportWindow(QWidget):
 
     def _options(self) -> ImportOptions:
         encoding = str(self.encoding.currentData() or "") or None
-        return ImportOptions(self._policy(), encoding=encoding)
+        region = str(self.region_choice.currentData() or "") or None
+        return ImportOptions(self._policy(), encoding=encoding, region=region)
 
     def _reload(self) -> None:
         text = self.path_edit.text()
@@ -265,6 +309,7 @@ class ImportWindow(QWidget):
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
         self.source_label.setText("")
+        self.region_label.setText("")
         self.hint.setText(f"Reading {Path(text).name}…")
         self._set_state("loading")
         threading.Thread(
@@ -299,6 +344,7 @@ class ImportWindow(QWidget):
             self._set_state("empty")
         else:
             self._preview = result
+            self._demo_contacts = result.demo_contacts
             self.table.setVisible(True)
             self._show_preview(result)
             self._set_state("ready")
@@ -307,6 +353,7 @@ class ImportWindow(QWidget):
     def _show_preview(self, preview: Preview) -> None:
         where = f", header on {'row' if preview.kind == 'XLSX' else 'line'} {preview.header_line}"
         self.source_label.setText(preview.source + (where if preview.header else ""))
+        self.region_label.setText(preview.region.text() if preview.region else "")
         self.details.setPlainText("\n".join(f"Check {p}" for p in preview.warnings))
         self.table.clear()
         if preview.plan is None:
@@ -402,10 +449,9 @@ class ImportWindow(QWidget):
             return
         options = self._options()
         if preview.plan is not None and self.mapping() != dict(preview.plan.fields):
-            options = ImportOptions(options.policy, options.encoding, self.mapping())
+            options = dataclasses.replace(options, mapping=self.mapping())
         elif preview.plan is not None and preview.remembered:
-            options = ImportOptions(options.policy, options.encoding, self.mapping(),
-                                    remember_mapping=False)
+            options = dataclasses.replace(options, mapping=self.mapping(), remember_mapping=False)
         self._cancel.clear()
         self.progress.setValue(0)
         self.summary.setText(f"Importing {preview.path.name}…")
@@ -440,17 +486,22 @@ class ImportWindow(QWidget):
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setValue(min(1000, done * 1000 // max(total, 1)))
 
-    def _on_finished(self, result: ImportReport | UndoResult | str) -> None:
+    def _on_finished(self, result: ImportReport | UndoResult | DemoRemoved | str) -> None:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
         self._show_result(result)
 
-    def _show_result(self, result: ImportReport | UndoResult | str) -> None:
+    def _show_result(self, result: ImportReport | UndoResult | DemoRemoved | str) -> None:
         if isinstance(result, str):
             self.summary.setText(result)
             self.progress.setValue(0)
             self._set_state("ready" if self._preview else "empty")
+            return
+        if isinstance(result, DemoRemoved):
+            self.summary.setText(result.summary())
+            self._set_state("ready" if self._preview else "empty")
+            self.imported.emit(result)  # the store changed: the app refreshes its lookup
             return
         if isinstance(result, UndoResult):
             self.summary.setText(result.summary())
@@ -459,9 +510,12 @@ class ImportWindow(QWidget):
             self.imported.emit(result)
             return
         self.report = result
+        if result.demo_removed:
+            self._demo_contacts = 0
         self.progress.setValue(1000)
         self.summary.setText(result.summary())
-        lines = [f"Rejected {result.where(p)}" for p in result.rejected]
+        lines = [result.region.text()] if result.region else []
+        lines += [f"Rejected {result.where(p)}" for p in result.rejected]
         lines += [f"Check {result.where(p)}" for p in result.warnings]
         lines += [m[:1].upper() + m[1:] for m in result.merges]
         self.details.setPlainText("\n".join(lines))
@@ -509,6 +563,28 @@ class ImportWindow(QWidget):
             self._signals.finished.emit(result)
 
         self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
+        self._thread.start()
+
+    def remove_demo(self) -> None:
+        """Take the demo book out now, without importing anything."""
+        if self._thread is not None or not self._demo_contacts:
+            return
+        self._set_state("running")
+
+        def run() -> None:
+            try:
+                store = Store.open(self.database)
+                try:
+                    with store.transaction():
+                        result: DemoRemoved | str = DemoRemoved(store.remove_demo_book())
+                finally:
+                    store.close()
+            except StoreError as exc:
+                result = f"Could not remove the demo contacts: {exc}"
+            self._signals.finished.emit(result)
+
+        self._demo_contacts = 0
+        self._thread = threading.Thread(target=run, name="callercard-demo", daemon=True)
         self._thread.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:

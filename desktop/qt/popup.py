@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from desktop.core.card import Candidate, Card, MatchTier, why_we_called
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import LocalTime
-from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
 
@@ -154,7 +154,7 @@ def place_and_time(local_time: LocalTime) -> str:
 
 
 def role_line(contact: Contact) -> str:
-    parts = [contact.title]
+    parts = [DEMO_MARK if contact.demo else "", contact.title]
     if contact.company and contact.company != contact.name:
         parts.append(contact.company)
     shared = [s for s in contact.sources if s != "local"]  # the team directories it is in

@@ -54,6 +54,7 @@ from desktop.adapters.store import StoreError
 from desktop.core.candidates import readable, short_date
 from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text, one_line
+from desktop.core.models import DEMO_MARK
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 
 SEARCH_DELAY_MS = 25
@@ -84,6 +85,8 @@ def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
         one_line(p) for p in (contact.title, contact.company) if p.strip() and one_line(p) != who
     )
     primary = f"{who} — {role}" if role else who
+    if contact.demo:
+        primary = f"{DEMO_MARK} · {primary}"
     details: list[str] = []
     numbers = [n for n in contact.numbers if n.e164 or n.raw.strip()]
     if numbers:

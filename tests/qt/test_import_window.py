@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
+from desktop.adapters.demo_book import seed_demo_book
 from desktop.adapters.importing import ImportReport
 from desktop.adapters.store import Store, UndoResult
 from desktop.core.import_mapping import Field
@@ -309,3 +310,45 @@ def test_a_minimized_import_window_comes_back_when_a_file_is_handed_over(
     with qtbot.waitSignal(window.previewed, timeout=30_000):
         action.open_file(path, NumberPolicy("US"))
     assert not window.isMinimized()
+
+
+def test_preview_says_which_country_numbers_are_read_in_and_it_can_be_changed(
+    qtbot: QtBot, window: ImportWindow, samples: Path, tmp_path: Path
+) -> None:
+    # The rep's home region is the US (the fixture); the file is a German Excel export.
+    load(qtbot, window, samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv")
+    assert window.region_label.text() == (
+        "Numbers without a country code are read as: Germany — from the German headers, .de "
+        "e-mail addresses, +49 numbers and its semicolons and decimal commas"
+    )
+    assert window.region_label.textFormat() == Qt.TextFormat.PlainText
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        window.region_choice.setCurrentIndex(window.region_choice.findData("AT"))
+    assert window.region_label.text() == (
+        "Numbers without a country code are read as: Austria — chosen for this file"
+    )
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        window.region_choice.setCurrentIndex(window.region_choice.findData(""))
+    report = import_and_wait(qtbot, window)
+    assert isinstance(report, ImportReport) and report.imported == 3
+    assert window.details.toPlainText().startswith("Numbers without a country code are read as: "
+                                                   "Germany")  # fmt: skip
+    store = Store.open(tmp_path / "cc.sqlite3")
+    assert [c.name for c, _n in store.contacts_for_number("+493090182055")] == ["Jürgen Schäfer"]
+
+
+def test_demo_book_is_named_in_the_window_and_removed_with_one_click(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    store = Store.open(tmp_path / "cc.sqlite3")
+    seed_demo_book(store)
+    path = write_csv(tmp_path / "p.csv", [["Name", "Phone"], ["Ann Lee", "+1 415 555 0177"]])
+    load(qtbot, window, path)
+    assert window.remove_demo_button.isVisible()
+    assert "7 demo contacts" in window.demo_note.text()
+    with qtbot.waitSignal(window.imported, timeout=30_000) as blocker:
+        window.remove_demo_button.click()
+    assert blocker.args[0].summary() == "Removed the 7 demo contacts."
+    assert window.summary.text() == "Removed the 7 demo contacts."
+    assert not window.remove_demo_button.isVisible()
+    assert store.count_contacts() == 0 and store.search_simple("Kowalski") == []

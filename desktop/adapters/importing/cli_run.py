@@ -2,7 +2,8 @@
 
 A progress line goes to stderr only when it is a terminal, so scripts and --json get clean
 output. Contact files carry no PBX outside-line prefixes, so numbers are read with the home
-region alone (see desktop.core.numbers).
+region alone (see desktop.core.numbers): the file's own region (desktop.core.import_region)
+unless --region names one.
 """
 
 from __future__ import annotations
@@ -49,7 +50,12 @@ def run_import_command(args: argparse.Namespace, store: Store, region: str) -> i
         return _list(store, args.json)
     if args.undo is not None:
         return _undo(store, args.undo, args.json)
-    options = ImportOptions(NumberPolicy(region), encoding=args.encoding)
+    if args.remove_demo and not args.files:
+        return _remove_demo(store, args.json)
+    # An explicit --region says where the files' numbers are from; without it, each file's
+    # region is inferred from the file and `region` is only the home region.
+    chosen = region if getattr(args, "region", None) else None
+    options = ImportOptions(NumberPolicy(region), encoding=args.encoding, region=chosen)
     reports: list[ImportReport] = []
     failed: list[str] = []
     terminal = sys.stderr.isatty() and not args.json
@@ -78,6 +84,8 @@ def run_import_command(args: argparse.Namespace, store: Store, region: str) -> i
 
 def _print_report(report: ImportReport) -> None:
     print(f"{report.summary()}  [{report.source}]")
+    if report.region is not None:
+        print(f"  {report.region.text()}")
     for problem in report.rejected:
         print(f"  rejected {report.where(problem)}")
     for problem in report.warnings:
@@ -96,6 +104,20 @@ def _save_rejected(reports: list[ImportReport], target: Path) -> None:
             out = target.with_stem(f"{target.stem}-{report.path.stem}")
         count = report.write_rejected_csv(out)
         print(f"saved {count} rejected rows of {report.path.name} to {out}", file=sys.stderr)
+
+
+def _remove_demo(store: Store, as_json: bool) -> int:
+    try:
+        with store.transaction():
+            removed = store.remove_demo_book()
+    except StoreError as exc:
+        print(f"callercard: {exc}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(json.dumps({"demo_contacts_removed": removed}))
+    else:
+        print(f"Removed the {removed} demo contacts." if removed else "There is no demo book.")
+    return 0
 
 
 def _undo(store: Store, batch_id: int, as_json: bool) -> int:

@@ -54,6 +54,7 @@ from desktop.core.import_mapping import (
     words_agree,
 )
 from desktop.core.import_match import ContactRow
+from desktop.core.import_region import RegionChoice, chosen_region, infer_region
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
@@ -62,15 +63,19 @@ Progress = Callable[[int, int], None]  # (done, total), in whatever unit the fil
 CHUNK_ROWS = 2000
 CHUNK_CARDS = 500  # a card costs vobject about as much as ten rows cost the CSV reader
 WORKERS = 2  # row-mapping processes for a big file
+REGION_ROWS = 500  # rows read to tell which country the file's numbers are from
 
 
 @dataclass(frozen=True)
 class ImportOptions:
-    policy: NumberPolicy
+    policy: NumberPolicy  # the rep's home region
     encoding: str | None = None  # the person's choice over the detected one
     mapping: Mapping[int, Field] | None = None  # from the mapping step; None = remembered/auto
     remember_mapping: bool = True
     workers: int | None = None  # number-parsing processes; None: by file size
+    # The region for this file's numbers without a country code (the Import window's choice,
+    # `import --region`); None: inferred from the file (desktop.core.import_region).
+    region: str | None = None
 
 
 def file_kind(path: Path) -> str:
@@ -113,6 +118,8 @@ class Preview:
     cards: list[ContactDraft | RowProblem | Skipped] = field(default_factory=list)
     # How the file reads as a whole (bytes that are not UTF-8, a quote never closed).
     warnings: list[RowProblem] = field(default_factory=list)
+    region: RegionChoice | None = None  # where numbers without a country code are read
+    demo_contacts: int = 0  # demo-book contacts the import will remove
 
 
 def refuse_own_database(path: Path, database: Path) -> None:
@@ -137,24 +144,51 @@ def preview_file(
 ) -> Preview:
     if store is not None:
         refuse_own_database(path, store.path)
+    preview = _preview_file(path, options, store, rows)
+    preview.demo_contacts = store.demo_contact_count() if store is not None else 0
+    return preview
+
+
+def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows: int) -> Preview:
     if file_kind(path) == "vcard":
         _count, items = read_vcard_file(path, options.encoding)
+        region = _card_region(options)
+        policy = NumberPolicy(region.region)
         cards: list[ContactDraft | RowProblem | Skipped] = []
         for item in items:
-            cards.append(
-                item if isinstance(item, RowProblem) else draft_from_card(item, options.policy)
-            )
+            cards.append(item if isinstance(item, RowProblem) else draft_from_card(item, policy))
             if len(cards) >= rows:
                 break
-        return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards)
+        return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards, region=region)
     table = open_table(path, options.encoding)
     try:
-        first = [r for _, r in zip(range(rows), table.rows, strict=False)]
+        head = [r for _, r in zip(range(max(rows, REGION_ROWS)), table.rows, strict=False)]
     finally:
         table.close()
     plan, remembered = _plan(table.header, options, store)
-    return Preview(path, table.kind, table.source, table.header, table.header_line, first, plan,
-                   remembered, warnings=[*table.warnings, *table.unreadable])
+    return Preview(path, table.kind, table.source, table.header, table.header_line, head[:rows],
+                   plan, remembered, warnings=[*table.warnings, *table.unreadable],
+                   region=_table_region(table, head, plan, options))  # fmt: skip
+
+
+def _table_region(
+    table: Table, head: Sequence[tuple[int, list[str]]], plan: ColumnPlan, options: ImportOptions
+) -> RegionChoice:
+    home = options.policy.region
+    if options.region:
+        return chosen_region(options.region, home)
+    return infer_region(table.header, (cells for _, cells in head), plan, home, table.delimiter)
+
+
+def _card_region(options: ImportOptions) -> RegionChoice:
+    # vCards write numbers internationally far more often than sheets; their region is the
+    # home region unless the person chooses another.
+    home = options.policy.region
+    return chosen_region(options.region, home) if options.region else RegionChoice(home, home)
+
+
+def _file_policy(region: RegionChoice, options: ImportOptions) -> NumberPolicy:
+    return NumberPolicy(region.region, options.policy.outside_line_prefixes)
 
 
 def _plan(
@@ -189,9 +223,11 @@ def import_file(
         cards, problems = read_vcard_blocks(path, options.encoding)
         total = len(cards) + len(problems)
         # A card's number in the report is the line its BEGIN:VCARD is on.
-        report = ImportReport(path, unit="line", source="vCard")
+        report = ImportReport(path, unit="line", source="vCard", region=_card_region(options))
         run = _Run(store, report, options, progress, cancel)
-        run.execute(_card_outcomes(cards, problems, options), lambda: (run.seen, total), None)
+        policy = _file_policy(report.region, options) if report.region else options.policy
+        run.execute(_card_outcomes(cards, problems, options, policy),
+                    lambda: (run.seen, total), None)  # fmt: skip
         return report
     table = open_table(path, options.encoding)
     try:
@@ -202,11 +238,15 @@ def import_file(
                 "contact from (expected headers such as Name, First Name, Company). Open the "
                 "file in the Import window to say which column is which."
             )
+        head = [r for _, r in zip(range(REGION_ROWS), table.rows, strict=False)]
+        region = _table_region(table, head, plan, options)
+        table.rows = itertools.chain(head, table.rows)
         report = ImportReport(path, unit=table.unit, source=table.source,
-                              header=list(table.header), warnings=list(table.warnings))
+                              header=list(table.header), warnings=list(table.warnings),
+                              region=region)  # fmt: skip
         run = _Run(store, report, options, progress, cancel)
         run.execute(
-            _table_outcomes(table, plan, options, run),
+            _table_outcomes(table, plan, options, run, region),
             lambda: (table.position(), table.size),
             plan if options.mapping is not None and options.remember_mapping else None,
         )
@@ -216,20 +256,21 @@ def import_file(
 
 
 def _card_outcomes(
-    cards: list[CardBlock], problems: list[RowProblem], options: ImportOptions
+    cards: list[CardBlock], problems: list[RowProblem], options: ImportOptions,
+    policy: NumberPolicy,
 ) -> Iterator[Outcome]:
     yield from problems
     workers = options.workers
     if workers is None:
         workers = WORKERS if len(cards) >= CHUNK_CARDS else 0
     chunks = (cards[k : k + CHUNK_CARDS] for k in range(0, len(cards), CHUNK_CARDS))
-    with RowWorkers(workers, options.policy) as pool:
+    with RowWorkers(workers, policy) as pool:
         for _card, outcome in pool.cards(chunks):
             yield outcome
 
 
 def _table_outcomes(
-    table: Table, plan: ColumnPlan, options: ImportOptions, run: _Run
+    table: Table, plan: ColumnPlan, options: ImportOptions, run: _Run, region: RegionChoice
 ) -> Iterator[Outcome]:
     def chunks() -> Iterator[list[tuple[int, list[str]]]]:
         while chunk := [r for _, r in zip(range(CHUNK_ROWS), table.rows, strict=False)]:
@@ -242,7 +283,8 @@ def _table_outcomes(
         # Worker processes pay off from a few thousand rows: only a file that fills its
         # first chunk starts them, whatever unit its size is counted in.
         workers = WORKERS if len(first) == CHUNK_ROWS else 0
-    with RowWorkers(workers, options.policy, plan) as pool:
+    home = options.policy.region if region.region != options.policy.region else ""
+    with RowWorkers(workers, _file_policy(region, options), plan, home) as pool:
         for (line, cells), outcome in pool.drafts(itertools.chain([first], stream)):
             if isinstance(outcome, RowProblem):
                 run.report.rejected_cells[line] = list(cells)
@@ -310,44 +352,14 @@ class _Run:
     ) -> None:
         report = self.report
         try:
-            # New rows skip the per-row search-index triggers (6.8x the insert itself); the
-            # writer thread indexes each chunk once it is stored.
-            with (
-                self.store.transaction(),
-                self.store.deferred_search_index(),
-                ChunkWriter() as self.writer,
-            ):
-                self.index = self.store.import_index()
-                self.first_new_id = self.index.next_id
-                for outcome in outcomes:
-                    self.seen += 1
-                    if isinstance(outcome, Skipped):
-                        report.skipped += 1
-                    elif isinstance(outcome, RowProblem):
-                        report.rejected.append(outcome)
-                    else:
-                        report.warnings.extend(outcome.warnings)
-                        self._place(outcome)
-                    if self.seen % CHUNK_ROWS == 0:
-                        self._flush()
-                        self._tick(where)
-                if self.seen == 0 or (
-                    report.imported + report.merged + report.unchanged == 0
-                    and not report.rejected
-                ):
-                    raise ImportFailed(
-                        f"{report.path}: no contacts in this file"
-                        + (" below its header row" if report.header else "")
-                    )
-                self._flush()
-                if report.batch_id is not None:
-                    self.store.finish_batch(report.batch_id, json.dumps(report.to_json()))
-                if plan_to_remember is not None:
-                    self.store.remember_mapping(
-                        header_key(plan_to_remember.headers),
-                        json.dumps({str(k): v.value for k, v in plan_to_remember.fields.items()}),
-                    )
-                self._tick(where)
+            with self.store.transaction():
+                # The demo book goes with the first real import, before anything is matched:
+                # a real prospect must never be "already there" because the demo had them.
+                report.demo_removed = self.store.remove_demo_book()
+                # New rows skip the per-row search-index triggers (6.8x the insert itself);
+                # the writer thread indexes each chunk once it is stored.
+                with self.store.deferred_search_index(), ChunkWriter() as self.writer:
+                    self._load(outcomes, where, plan_to_remember)
         except StoreError as exc:
             raise ImportFailed(str(exc)) from exc
         except sqlite3.Error as exc:
@@ -355,6 +367,45 @@ class _Run:
                 f"{report.path}: the contact database refused the import ({exc}); nothing was "
                 "changed"
             ) from exc
+
+    def _load(
+        self,
+        outcomes: Iterable[Outcome],
+        where: Callable[[], tuple[int, int]],
+        plan_to_remember: ColumnPlan | None,
+    ) -> None:
+        report = self.report
+        self.index = self.store.import_index()
+        self.first_new_id = self.index.next_id
+        for outcome in outcomes:
+            self.seen += 1
+            if isinstance(outcome, Skipped):
+                report.skipped += 1
+            elif isinstance(outcome, RowProblem):
+                report.rejected.append(outcome)
+            else:
+                report.warnings.extend(outcome.warnings)
+                self._place(outcome)
+            if self.seen % CHUNK_ROWS == 0:
+                self._flush()
+                self._tick(where)
+        if self.seen == 0 or (
+            report.imported + report.merged + report.unchanged == 0
+            and not report.rejected
+        ):
+            raise ImportFailed(
+                f"{report.path}: no contacts in this file"
+                + (" below its header row" if report.header else "")
+            )
+        self._flush()
+        if report.batch_id is not None:
+            self.store.finish_batch(report.batch_id, json.dumps(report.to_json()))
+        if plan_to_remember is not None:
+            self.store.remember_mapping(
+                header_key(plan_to_remember.headers),
+                json.dumps({str(k): v.value for k, v in plan_to_remember.fields.items()}),
+            )
+        self._tick(where)
 
     def _tick(self, where: Callable[[], tuple[int, int]]) -> None:
         if self.cancel is not None and self.cancel.is_set():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.adapters.atomic_file import write_atomic
 from desktop.core.import_mapping import RowProblem
+from desktop.core.import_region import RegionChoice
 
 
 class ImportFailed(Exception):
@@ -33,6 +34,8 @@ class ImportReport:
     source: str = ""  # how the file was read: "CSV, cp1252, ';'", "XLSX sheet 'Prospects'"
     header: list[str] = field(default_factory=list)
     rejected_cells: dict[int, list[str]] = field(default_factory=dict)  # by line, for fixing
+    region: RegionChoice | None = None  # where numbers without a country code were read
+    demo_removed: int = 0  # demo contacts this import took out of the book
 
     @property
     def unreadable_numbers(self) -> int:
@@ -49,6 +52,7 @@ class ImportReport:
         return {
             "file": str(self.path),
             "read_as": self.source,
+            "region": self.region.to_json() if self.region else None,
             "batch": self.batch_id,
             "imported": self.imported,
             "merged": self.merged,
@@ -59,6 +63,7 @@ class ImportReport:
             "rejected": listed(self.rejected),
             "warnings": listed(self.warnings),
             "merges": self.merges,
+            "demo_contacts_removed": self.demo_removed,
         }
 
     def summary(self) -> str:
@@ -71,6 +76,8 @@ class ImportReport:
         if self.unreadable_numbers:
             count = self.unreadable_numbers
             parts.append(f"{count:,} number{'s need' if count > 1 else ' needs'} fixing")
+        if self.demo_removed:
+            parts.append(f"the {self.demo_removed:,} demo contacts removed")
         batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"
         return f"{self.path.name}: " + ", ".join(parts) + batch
 

@@ -64,11 +64,12 @@ class NumberCache:
 
 
 def draft_rows(
-    rows: Sequence[Row], plan: ColumnPlan, policy: NumberPolicy, cache: NumberCache
+    rows: Sequence[Row], plan: ColumnPlan, policy: NumberPolicy, cache: NumberCache,
+    home: str = "",
 ) -> list[Outcome]:
     out: list[Outcome] = []
     for line, cells in rows:
-        outcome = draft_from_cells(cells, plan, policy, line, cache.parse)
+        outcome = draft_from_cells(cells, plan, policy, line, cache.parse, home)
         out.append(contact_row(outcome) if isinstance(outcome, ContactDraft) else outcome)
     return out
 
@@ -90,15 +91,21 @@ class RowWorkers:
     """`n` worker processes mapping chunks of rows (or vCards) in order, some chunks ahead of
     the importer. Use as a context manager; `drafts` and `cards` yield one outcome per item."""
 
-    def __init__(self, n: int, policy: NumberPolicy, plan: ColumnPlan | None = None) -> None:
+    def __init__(
+        self, n: int, policy: NumberPolicy, plan: ColumnPlan | None = None, home: str = ""
+    ) -> None:
+        """`policy` reads the file's numbers; `home` is the rep's region when it differs
+        (numbers that read only there are flagged)."""
         self.plan = plan
         self.policy = policy
+        self.home = home
         self._local = NumberCache(policy)
         self._workers: list[_Worker] = []
         with contextlib.suppress(OSError):
             setup = ("setup", policy.region, policy.outside_line_prefixes,
                      plan.headers if plan else (),
-                     {i: f.value for i, f in plan.fields.items()} if plan else {})  # fmt: skip
+                     {i: f.value for i, f in plan.fields.items()} if plan else {},
+                     home)  # fmt: skip
             for _ in range(n):
                 worker = _Worker()
                 self._workers.append(worker)
@@ -117,8 +124,9 @@ class RowWorkers:
         plan = self.plan
         assert plan is not None, "rows need the column plan"
         return self._mapped(
-            "rows", chunks, lambda chunk: draft_rows(chunk, plan, self.policy, self._local)
-        )
+            "rows", chunks,
+            lambda chunk: draft_rows(chunk, plan, self.policy, self._local, self.home),
+        )  # fmt: skip
 
     def cards(self, chunks: Iterator[list[CardBlock]]) -> Iterator[tuple[CardBlock, Outcome]]:
         """Each card of each chunk with what it became, in file order."""
@@ -248,17 +256,18 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     plan = ColumnPlan((), {})
     policy = NumberPolicy("US")
     cache = NumberCache(policy)
+    home = ""
     while (message := read_frame(source)) is not None:
         assert isinstance(message, tuple)
         kind = message[0]
         if kind == "setup":
-            _kind, region, prefixes, headers, fields = message
+            _kind, region, prefixes, headers, fields, home = message
             policy = NumberPolicy(region, tuple(prefixes))
             plan = ColumnPlan(tuple(headers), {int(i): Field(v) for i, v in fields.items()})
             cache = NumberCache(policy)
             continue
         if kind == "rows":
-            outcomes = draft_rows(message[1], plan, policy, cache)
+            outcomes = draft_rows(message[1], plan, policy, cache, home)
         else:
             outcomes = draft_cards(message[1], policy, cache)
         sink.write(pack_frame(outcomes))

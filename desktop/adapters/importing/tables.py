@@ -27,6 +27,7 @@ class Table:
     warnings: list[RowProblem] = field(default_factory=list)  # about the file, known at open
     # Records that could not be read as rows, found while reading `rows` (complete once it ends).
     unreadable: list[RowProblem] = field(default_factory=list)
+    delimiter: str = ""  # a text file's: "," ";" or TAB (the locale that wrote it shows)
 
 
 def find_header(rows: Sequence[tuple[int, list[str]]]) -> int | None:

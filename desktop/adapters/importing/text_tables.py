@@ -153,7 +153,7 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
     source = f"{kind}, {read_as}, {_NAMES[delimiter]}"
     warnings = scan.warnings() if scan is not None else []
     return Table(path, "CSV", source, "line", header, header_line, records(), position, size,
-                 raw.close, warnings, unreadable)  # fmt: skip
+                 raw.close, warnings, unreadable, delimiter)  # fmt: skip
 
 
 class _Lines:

@@ -1,0 +1,80 @@
+"""The demo book never mixes with real contacts: the first real import takes it out whole,
+before anything is matched against it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.adapters.demo_book import seed_demo_book
+from desktop.adapters.importing import ImportOptions, import_file
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import NewContact, Store
+from desktop.core.card import card_json
+from desktop.core.card_text import card_lines
+from desktop.core.numbers import NumberPolicy
+from desktop.core.search_query import parse_query
+from desktop.qt.search_window import result_lines
+from tests.conftest import python_env
+
+# Mike Kowalski's demo number (415) 555-0142 belongs to a real prospect in this file.
+REAL = """\
+Name,Company,Phone
+Maya Okafor,Brightline Analytics,(415) 555-0142
+"""
+
+
+def test_first_real_import_removes_the_demo_book_and_imports_the_real_prospect(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(tmp_path / "cc.sqlite3")
+    seed_demo_book(store)
+    assert store.search_simple("Kowalski")
+    path = tmp_path / "prospects.csv"
+    path.write_text(REAL, encoding="utf-8")
+    report = import_file(store, path, ImportOptions(NumberPolicy("US")))
+    assert (report.imported, report.merged, report.unchanged) == (1, 0, 0)
+    assert report.demo_removed == 7 and report.to_json()["demo_contacts_removed"] == 7
+    [(maya, _number)] = store.contacts_for_number("+14155550142")
+    assert (maya.name, maya.company) == ("Maya Okafor", "Brightline Analytics")
+    assert store.count_contacts() == 1
+    assert store.connection.execute("SELECT count(*) FROM attempts").fetchone() == (0,)
+    assert store.search_simple("Kowalski") == []
+    assert store.search_simple("Harbor") == []
+    # A second import has no demo left to remove.
+    again = import_file(store, path, ImportOptions(NumberPolicy("US")))
+    assert (again.demo_removed, again.unchanged) == (0, 1)
+
+
+def test_demo_contacts_are_marked_on_the_card_and_in_search(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "cc.sqlite3")
+    seed_demo_book(store)
+    [(mike, _number)] = store.contacts_for_number("+14155550142")
+    assert mike.demo
+    [hit] = store.search(parse_query("Kowalski"))
+    primary, _secondary = result_lines(hit, datetime.now(UTC))
+    assert primary.startswith("Demo · Mike Kowalski")
+    card = CallerLookup(store, NumberPolicy("US"), {}).card_for("(415) 555-0142")
+    assert card_json(card)["contacts"][0]["demo"] is True  # type: ignore[index]
+    assert any(line.startswith("Demo: ") for line in card_lines(card))
+    store.add_contact(NewContact(name="Real Person", numbers=()))
+    [real] = store.search(parse_query("Real Person"))
+    assert not real.contact.demo and not result_lines(real, datetime.now(UTC))[0].startswith("Demo")
+
+
+def test_remove_demo_from_the_command_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    store = Store.open(data / "callercard.sqlite3")
+    seed_demo_book(store)
+    store.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "import", "--remove-demo", "--json", "--data-dir",
+         str(data)], capture_output=True, text=True, env=python_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"demo_contacts_removed": 7}
+    assert Store.open(data / "callercard.sqlite3").count_contacts() == 0

@@ -1,0 +1,113 @@
+"""A file's national numbers are read in the file's own region, whatever the rep's home region:
+through the pipeline (preview and import) and `callercard import`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.importing import ImportOptions, import_file, preview_file
+from desktop.adapters.store import Store
+from desktop.core.numbers import NumberPolicy
+from tests.conftest import python_env
+
+UK_CSV = """\
+Name,Company,Phone,Email
+Dana Hollis,Kestrel Logistics Ltd,2079460321,dana@kestrel.example.co.uk
+Sam Price,Kestrel Logistics Ltd,020 7946 0322,sam@kestrel.example.co.uk
+Ria Shah,Harbour Freight Ltd,+44 20 7946 0323,ria@harbour.example.co.uk
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "cc.sqlite3")
+
+
+def numbers_of(store: Store, name: str) -> set[str | None]:
+    [(cid,)] = store.connection.execute("SELECT id FROM contacts WHERE name = ?", (name,))
+    contact = store.contact(cid, attempts_limit=0)
+    assert contact is not None
+    return {n.e164 for n in contact.numbers}
+
+
+def test_german_excel_export_with_a_us_home_region_gives_german_numbers(
+    samples: Path, store: Store
+) -> None:
+    path = samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv"
+    report = import_file(store, path, ImportOptions(NumberPolicy("US")))
+    assert report.region is not None and report.region.region == "DE"
+    assert numbers_of(store, "Jürgen Schäfer") == {"+493090182055", None}  # mobile: rounded
+    assert numbers_of(store, "Ännchen Weiß") == {"+493090182011", "+493090182012"}
+    assert numbers_of(store, "Grete Groß") == {"+493090182013"}
+    assert store.contacts_for_number("+13090182055") == []
+
+
+def test_us_export_with_a_german_home_region_gives_us_numbers(samples: Path, store: Store) -> None:
+    path = samples / "contacts" / "excel_prospects_us_cp1252.csv"
+    report = import_file(store, path, ImportOptions(NumberPolicy("DE")))
+    assert report.region is not None and report.region.region == "US"
+    assert numbers_of(store, "Tomás Herrera") == {"+14155550151", "+14155550152"}
+    assert numbers_of(store, "Priya Raman") == {"+14155550158", "+14155550159"}
+    assert store.contacts_for_number("+494155550159") == []
+
+
+def test_uk_file_with_a_us_home_region_gives_uk_numbers(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "uk.csv"
+    path.write_text(UK_CSV, encoding="utf-8")
+    preview = preview_file(path, ImportOptions(NumberPolicy("US")), store)
+    assert preview.region is not None
+    assert preview.region.text() == (
+        "Numbers without a country code are read as: United Kingdom — from .uk e-mail "
+        "addresses and +44 numbers"
+    )
+    import_file(store, path, ImportOptions(NumberPolicy("US")))
+    assert numbers_of(store, "Dana Hollis") == {"+442079460321"}
+    assert numbers_of(store, "Sam Price") == {"+442079460322"}
+    assert store.contacts_for_number("+12079460321") == []
+
+
+def test_a_region_chosen_for_the_file_overrides_what_it_suggests(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "uk.csv"
+    path.write_text(UK_CSV, encoding="utf-8")
+    report = import_file(store, path, ImportOptions(NumberPolicy("GB"), region="US"))
+    assert report.region is not None and report.region.why == "chosen for this file"
+    assert numbers_of(store, "Dana Hollis") == {"+12079460321"}
+
+
+def cc(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # The home region comes from the locale, as for a rep who never set one.
+    env = python_env(LC_ALL="", LC_TELEPHONE="en_US.UTF-8", LANG="en_US.UTF-8")
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "import", *args, "--data-dir", str(data)],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+
+
+def test_cli_json_report_says_which_region_was_used_and_why(samples: Path, tmp_path: Path) -> None:
+    path = samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv"
+    result = cc(tmp_path / "data", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    [report] = json.loads(result.stdout)["files"]
+    region = report["region"]
+    assert (region["region"], region["home_region"], region["inferred"]) == ("DE", "US", True)
+    assert region["why"].startswith("from the German headers")
+    assert report["imported"] == 3
+
+
+def test_cli_explicit_region_overrides_the_file_and_is_documented(
+    samples: Path, tmp_path: Path
+) -> None:
+    path = samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv"
+    result = cc(tmp_path / "data", str(path), "--region", "GB", "--json")
+    assert result.returncode == 0, result.stderr
+    region = json.loads(result.stdout)["files"][0]["region"]
+    assert (region["region"], region["why"]) == ("GB", "chosen for this file")
+    help_text = cc(tmp_path / "data", "--help").stdout
+    assert "overrides" in help_text and "inferred" in help_text

@@ -1,0 +1,115 @@
+"""Which country a contact file's national numbers are read in, from the file itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.core.import_mapping import ColumnPlan, ContactDraft, draft_from_cells
+from desktop.core.import_region import RegionChoice, chosen_region, infer_region
+from desktop.core.numbers import NumberPolicy
+
+
+def infer(rows: list[list[str]], home: str, delimiter: str = ",") -> RegionChoice:
+    header, *body = rows
+    return infer_region(header, body, ColumnPlan.from_headers(header), home, delimiter)
+
+
+CASES: list[tuple[str, list[list[str]], str, str, str]] = [
+    # (what, rows, home, delimiter, region expected)
+    ("German Excel headers, +49 and .de", [
+        ["Vorname", "Nachname", "Firma", "Telefon", "Mobil", "E-Mail"],
+        ["Jürgen", "Schäfer", "Müller GmbH", "3090182055", "", "j@example.de"],
+        ["Ännchen", "Weiß", "Weiß KG", "+49 30 90182011", "030 90182012", "a@example.de"],
+    ], "US", ";", "DE"),
+    ("a country column alone", [
+        ["Name", "Phone", "Country"],
+        ["Kestrel", "2079460321", "United Kingdom"],
+    ], "US", ",", "GB"),
+    ("French Outlook headers", [
+        ["Prénom", "Nom", "Société", "Téléphone (bureau)"],
+        ["Léa", "Martin", "Acme", "01 42 68 53 00"],
+    ], "US", ";", "FR"),
+    ("Spanish Outlook headers", [
+        ["Nombre", "Apellidos", "Organización", "Teléfono del trabajo"],
+        ["Lucía", "García", "Acme", "912 345 678"],
+    ], "US", ",", "ES"),
+    ("North American style and +1 numbers", [
+        ["Name", "Phone", "Mobile"],
+        ["Maya", "(415) 555-0142 x217", "+1 415 555 0143"],
+        ["Tomás", "415-555-0151", ""],
+    ], "DE", ",", "US"),
+    ("UK web and e-mail domains with +44", [
+        ["Name", "Phone", "Email", "Website"],
+        ["Dana", "020 7946 0321", "dana@kestrel.example.co.uk", "https://kestrel.example.co.uk"],
+        ["Sam", "+44 20 7946 0322", "", ""],
+    ], "US", ",", "GB"),
+    ("nothing to go on: the home region", [
+        ["Name", "Phone"],
+        ["Ann", "2079460321"],
+    ], "US", ",", "US"),
+    ("one +44 number is not enough to move a US rep's file", [
+        ["Name", "Phone"],
+        ["Ann", "+44 20 7946 0321"],
+        ["Bo", "2079460322"],
+    ], "US", ",", "US"),
+    ("a mix of countries stays home", [
+        ["Name", "Phone", "Email"],
+        ["Maya", "+1 415 555 0143", "m@example.com"],
+        ["Søren", "+44 20 7946 0555", "s@example.dk"],
+        ["Jürgen", "+49 30 90182055", "j@example.de"],
+    ], "GB", ",", "GB"),
+    (".io and .co are sold as generic names", [
+        ["Name", "Phone", "Email"],
+        ["A", "2079460321", "a@startup.io"],
+        ["B", "2079460322", "b@startup.co"],
+        ["C", "2079460323", "c@startup.io"],
+    ], "US", ",", "US"),
+]
+
+
+@pytest.mark.parametrize(("what", "rows", "home", "delimiter", "expected"), CASES,
+                         ids=[c[0] for c in CASES])  # fmt: skip
+def test_region_is_read_from_the_file(
+    what: str, rows: list[list[str]], home: str, delimiter: str, expected: str
+) -> None:
+    assert infer(rows, home, delimiter).region == expected, what
+
+
+def test_the_reason_names_what_in_the_file_said_so() -> None:
+    choice = infer(CASES[0][1], "US", ";")
+    assert choice.text().startswith("Numbers without a country code are read as: Germany — from ")
+    assert "the German headers" in choice.why and "+49 numbers" in choice.why
+    assert ".de e-mail addresses" in choice.why and "semicolons" in choice.why
+    assert choice.to_json() == {"region": "DE", "name": "Germany", "why": choice.why,
+                                "inferred": True, "home_region": "US"}  # fmt: skip
+
+
+def test_the_home_region_says_why_it_stayed() -> None:
+    assert infer(CASES[6][1], "US").why == "your home region; nothing in the file says otherwise"
+    assert "several countries" in infer(CASES[8][1], "GB").why
+    assert chosen_region("de", "US").text() == (
+        "Numbers without a country code are read as: Germany — chosen for this file"
+    )
+
+
+def test_a_number_that_reads_only_in_the_home_region_is_flagged_not_imported() -> None:
+    header = ["Name", "Phone"]
+    plan = ColumnPlan.from_headers(header)
+    # 2079460321 is a valid US number (Maine) but no German one; the file is German.
+    draft = draft_from_cells(["Ann", "2079460321"], plan, NumberPolicy("DE"), 2, home="US")
+    assert isinstance(draft, ContactDraft)
+    assert [(n.raw, n.e164) for n in draft.numbers] == [("2079460321", None)]
+    [flag] = draft.warnings
+    assert flag.line == 2 and flag.field == "Phone"
+    assert "only in your home region (+12079460321)" in flag.message
+    assert "kept as text only" in flag.message
+    # The same row in a file of the home region is read as before.
+    same = draft_from_cells(["Ann", "2079460321"], plan, NumberPolicy("US"), 2, home="")
+    assert isinstance(same, ContactDraft) and same.numbers[0].e164 == "+12079460321"
+
+
+def test_a_number_with_its_country_code_is_never_flagged() -> None:
+    plan = ColumnPlan.from_headers(["Name", "Phone"])
+    draft = draft_from_cells(["Ann", "+1 207 946 0321"], plan, NumberPolicy("DE"), 2, home="US")
+    assert isinstance(draft, ContactDraft) and draft.numbers[0].e164 == "+12079460321"
+    assert draft.warnings == []
