@@ -199,16 +199,16 @@ class Store:
 
     def _attempts(self, contact_id: int, limit: int | None) -> tuple[Attempt, ...]:
         sql = (
-            "SELECT direction, at, outcome, message, reason, number_e164, rep FROM attempts "
-            "WHERE contact_id = ? ORDER BY at DESC, id DESC"
+            "SELECT direction, at, outcome, message, reason, number_e164, rep, callback_from, "
+            "callback_until FROM attempts WHERE contact_id = ? ORDER BY at DESC, id DESC"
         )
         params: tuple[int, ...] = (contact_id,)
         if limit is not None:
             sql += " LIMIT ?"
             params = (contact_id, limit)
         return tuple(
-            Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep)
-            for d, at, o, m, r, n, rep in self._conn.execute(sql, params)
+            Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep, *_window(f, u))
+            for d, at, o, m, r, n, rep, f, u in self._conn.execute(sql, params)
         )
 
     def count_contacts(self) -> int:
@@ -722,15 +722,17 @@ class Store:
     ) -> dict[int, tuple[Attempt, ...]]:
         """The newest `per_contact` attempts of each contact, in one query."""
         out: dict[int, list[Attempt]] = {}
-        for cid, d, at, o, m, r, n, rep in self._conn.execute(
-            "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep FROM "
+        for cid, d, at, o, m, r, n, rep, cb_from, cb_until in self._conn.execute(
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
+            "callback_from, callback_until FROM "
             "(SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) "
             "   AS place FROM attempts WHERE contact_id IN (SELECT value FROM json_each(?))) "
             "WHERE place <= ? ORDER BY contact_id, place",
             (json.dumps(list(ids)), per_contact),
         ):
             out.setdefault(cid, []).append(
-                Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep)
+                Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep,
+                        *_window(cb_from, cb_until))
             )
         return {cid: tuple(a) for cid, a in out.items()}
 
@@ -1057,19 +1059,78 @@ class Store:
     def attempt_by_id(self, attempt_id: int) -> tuple[int | None, Attempt] | None:
         """(contact id, attempt), or None when it no longer exists."""
         row = self._conn.execute(
-            "SELECT contact_id, direction, at, outcome, message, reason, number_e164 "
-            "FROM attempts WHERE id = ?",
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
+            "callback_from, callback_until FROM attempts WHERE id = ?",
             (attempt_id,),
         ).fetchone()
         if row is None:
             return None
-        cid, d, at, o, m, r, n = row
-        return cid, Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n)
+        cid, d, at, o, m, r, n, rep, cb_from, cb_until = row
+        return cid, Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep,
+                            *_window(cb_from, cb_until))  # fmt: skip
 
-    def save_wrap_up(self, attempt_id: int, outcome: Outcome, message: str, reason: str) -> bool:
-        """What the rep said about a call: its outcome, the message left and why we called.
-        A non-empty reason also becomes the contact's current reason, so their next call's
-        card says it. One transaction; False when the attempt no longer exists."""
+    # -- callbacks (core/callbacks.py) ------------------------------------------------------
+
+    def missed_not_returned(self, now: datetime) -> list[LoggedCall]:
+        """Each contact's newest missed call within AWAITING_DAYS that we have not returned:
+        no call to them and no answered call with them since; the newest first."""
+        return self._callback_rows(
+            "a.direction = 'in' AND a.outcome = 'missed'",
+            "(l.direction = 'out' OR l.outcome = 'talked')", now,
+        )
+
+    def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
+        """Our newest voicemail to each contact who has neither called back nor talked to us
+        since (Store.awaiting_callback's contacts), the newest first."""
+        return self._callback_rows(
+            "a.direction = 'out' AND a.outcome = 'voicemail'",
+            "(l.direction = 'in' OR l.outcome = 'talked')", now,
+        )
+
+    def callback_windows(self, now: datetime) -> list[LoggedCall]:
+        """Each contact's newest attempt with a promised callback window, unless they have
+        called (or talked to us) since the window opened, or we have called them since it
+        closed; the newest first."""
+        return self._callback_rows(
+            "a.callback_until IS NOT NULL",
+            "((l.direction = 'in' OR l.outcome = 'talked') AND l.at >= a.callback_from "
+            " OR l.direction = 'out' AND l.at > a.callback_until)", now,
+            later="1",
+        )
+
+    def _callback_rows(self, which: str, answered_by: str, now: datetime, *,
+                       later: str = "l.at > a.at") -> list[LoggedCall]:  # fmt: skip
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        # `which`, `answered_by` and `later` are the constants above; values are parameters.
+        sql = (
+            "SELECT a.id, a.contact_id, a.direction, a.at, a.outcome, a.message, a.reason, "  # noqa: S608
+            "a.number_e164, a.source, a.callback_from, a.callback_until FROM attempts a "
+            f"WHERE {which} AND a.contact_id IS NOT NULL AND a.at >= ? "
+            "AND a.id = (SELECT b.id FROM attempts b WHERE b.contact_id = a.contact_id "
+            f"  AND {which.replace('a.', 'b.')} ORDER BY b.at DESC, b.id DESC LIMIT 1) "
+            f"AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = a.contact_id "
+            f"  AND l.id <> a.id AND {later} AND {answered_by}) "
+            "ORDER BY a.at DESC, a.id DESC LIMIT 500"
+        )
+        rows = self._conn.execute(sql, (since,)).fetchall()
+        contacts = {
+            c.id: c for c in self.contacts_by_id([int(r[1]) for r in rows], attempts_limit=0)
+        }
+        return [
+            LoggedCall(int(aid), Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n,
+                                         "", *_window(cb_from, cb_until)),
+                       contacts[cid], str(src))
+            for aid, cid, d, at, o, m, r, n, src, cb_from, cb_until in rows if cid in contacts
+        ]  # fmt: skip
+
+    def save_wrap_up(
+        self, attempt_id: int, outcome: Outcome, message: str, reason: str,
+        callback: tuple[datetime, datetime] | None = None,
+    ) -> bool:  # fmt: skip
+        """What the rep said about a call: its outcome, the message left, why we called and
+        the callback window promised (None: none). A non-empty reason also becomes the
+        contact's current reason, so their next call's card says it. One transaction; False
+        when the attempt no longer exists."""
         try:
             with self.transaction():
                 row = self._conn.execute(
@@ -1077,9 +1138,14 @@ class Store:
                 ).fetchone()
                 if row is None:
                     return False
+                start, end = (
+                    (int(callback[0].timestamp()), int(callback[1].timestamp()))
+                    if callback is not None else (None, None)
+                )  # fmt: skip
                 self._conn.execute(
-                    "UPDATE attempts SET outcome = ?, message = ?, reason = ? WHERE id = ?",
-                    (outcome.value, message, reason, attempt_id),
+                    "UPDATE attempts SET outcome = ?, message = ?, reason = ?, "
+                    "callback_from = ?, callback_until = ? WHERE id = ?",
+                    (outcome.value, message, reason, start, end, attempt_id),
                 )
                 if row[0] is not None and reason.strip():
                     self._conn.execute(
@@ -1210,6 +1276,12 @@ def _in_contact(attempt: Attempt) -> bool:
     if attempt.outcome is Outcome.MISSED:
         return False
     return not (attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN)
+
+
+def _window(start: object, end: object) -> tuple[datetime | None, datetime | None]:
+    if isinstance(start, int) and isinstance(end, int):
+        return _from_epoch(start), _from_epoch(end)
+    return None, None
 
 
 def _from_epoch(seconds: int) -> datetime:

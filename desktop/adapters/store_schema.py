@@ -321,6 +321,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX directory_outbox_directory ON directory_outbox(directory_id);
     """,
+    # 10: the callback window the rep promised on an attempt ("I'll be in tomorrow 9-12"), as
+    # Unix times, both or neither (core/callbacks.py)
+    """
+    ALTER TABLE attempts ADD COLUMN callback_from INTEGER;
+    ALTER TABLE attempts ADD COLUMN callback_until INTEGER;
+    CREATE INDEX attempts_callback ON attempts(callback_until) WHERE callback_until IS NOT NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
