@@ -110,3 +110,23 @@ def test_a_journalled_wrap_up_keeps_its_window() -> None:
     old = job_to_json(SaveWrapUp(7, Outcome.VOICEMAIL, "m", "r"))
     del old["callback"]  # written before windows existed
     assert job_from_json(old) == SaveWrapUp(7, Outcome.VOICEMAIL, "m", "r")
+
+
+def test_the_card_says_the_promise_when_they_call_inside_the_window(store: Store) -> None:
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.core.callbacks import Window, window_text
+    from desktop.core.card_text import card_lines
+    from desktop.core.numbers import NumberPolicy
+
+    pat = person(store, "Pat", "+14155550105")
+    attempt_id = call(store, pat, "+14155550105", Direction.OUT, timedelta(hours=20),
+                      Outcome.VOICEMAIL)  # fmt: skip
+    start, end = NOW - timedelta(hours=1), NOW + timedelta(hours=2)
+    window(store, attempt_id, start, end)
+    lookup = CallerLookup(store, NumberPolicy("US", ()), {})
+    card = lookup.card_for("+14155550105", now=NOW)
+    # In the rep's own zone, which the card reads from the system
+    said = window_text(Window(start, end), NOW.astimezone())
+    assert card.promise == f"You said you'd be in {said}"
+    assert card.promise in card_lines(card)
+    assert lookup.card_for("+14155550105", now=end + timedelta(minutes=1)).promise == ""
