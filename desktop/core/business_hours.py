@@ -35,6 +35,7 @@ class TheirClock:
     text: str  # "14:05", "7:45 AM", "several time zones: 10:05–11:05"; "" when unknown
     warning: str  # "" or "outside business hours there (before 8:00)"
     several_zones: bool
+    problem: str = ""  # the warning in short: "before 8:00", "weekend in some"
 
 
 def their_clock(e164: str, now: datetime, hours: BusinessHours, cycle: HourCycle) -> TheirClock:
@@ -47,12 +48,15 @@ def their_clock(e164: str, now: datetime, hours: BusinessHours, cycle: HourCycle
     problems = [p for p in (hours.problem(c) for c in clocks) if p]
     if len(offsets) == 1:
         warning = f"outside business hours there ({problems[0]})" if problems else ""
-        return TheirClock(clock_text(clocks[0], today, cycle), warning, several_zones=False)
+        return TheirClock(clock_text(clocks[0], today, cycle), warning, several_zones=False,
+                          problem=problems[0] if problems else "")  # fmt: skip
     ordered = sorted(clocks, key=lambda c: c.utcoffset() or timedelta(0))
     spread = f"{clock_text(ordered[0], today, cycle)}–{clock_text(ordered[-1], today, cycle)}"
-    warning = ""
+    warning = problem = ""
     if problems:
         everywhere = len(problems) == len(clocks)
         warning = ("outside business hours there" if everywhere
                    else "outside business hours in some of them") + f" ({problems[0]})"  # fmt: skip
-    return TheirClock(f"several time zones: {spread}", warning, several_zones=True)
+        problem = problems[0] if everywhere else f"{problems[0]} in some"
+    return TheirClock(f"several time zones: {spread}", warning, several_zones=True,
+                      problem=problem)  # fmt: skip

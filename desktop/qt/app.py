@@ -58,7 +58,7 @@ from desktop.core.ipc import (
     ShowTarget,
     decode,
 )
-from desktop.core.models import Direction
+from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import NumberPolicy, warm_up
 from desktop.core.pause import PauseLength, pause_end, pause_over
 
@@ -270,6 +270,8 @@ class CallerCardApp:
         self.login_start = LoginStart(login_args, self.bridge.problem_from_thread)
         self.tray.search_requested.connect(lambda: self.open_search(""))
         self.tray.calls_requested.connect(self.open_calls)
+        self.tray.callbacks_requested.connect(self.open_callbacks)
+        self.tray.menu.aboutToShow.connect(self.count_callbacks)
         self.tray.import_requested.connect(self.open_import)
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.pause_toggled.connect(self.set_paused)
@@ -289,6 +291,7 @@ class CallerCardApp:
         self.directory_sync: DirectorySyncLoop | None = None
         self._search_window: object | None = None
         self._call_list: object | None = None
+        self._callbacks: object | None = None
         self._contact_views: dict[int, object] = {}  # open contact views by contact id
         self._settings_window: object | None = None
         self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
@@ -330,6 +333,7 @@ class CallerCardApp:
         # Idle-time warm-up, after the tray is up: number metadata for every region, so the
         # first unknown caller does not pay for lazy loading, and the place index if missing.
         QTimer.singleShot(50, self._warm_up)
+        QTimer.singleShot(100, self.count_callbacks)
 
     def _warm_up(self) -> None:
         # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.
@@ -480,6 +484,8 @@ class CallerCardApp:
             "recorded", event.number, call_key=event.call_key,
             attempt=recorded.attempt_id, outcome=recorded.outcome.value,
         )  # fmt: skip
+        if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
+            self.count_callbacks()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self.popups_paused():
             self.open_wrap_up(recorded.attempt_id)
 
@@ -506,7 +512,8 @@ class CallerCardApp:
 
         assert isinstance(result, WrapUpResult)
         self.writes.submit(
-            SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason)
+            SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason,
+                       (result.callback.start, result.callback.end) if result.callback else None)
         )
 
     def end_call(self, call_key: str, caller_id: str) -> None:
@@ -654,6 +661,31 @@ class CallerCardApp:
             self._call_list = window
         assert isinstance(self._call_list, CallList)
         self._call_list.open()
+
+    def open_callbacks(self) -> None:
+        """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
+        from desktop.adapters.callbacks import business_hours, load_callbacks
+        from desktop.core.localtime import hour_cycle_for
+        from desktop.qt.callbacks_window import CallbacksWindow
+
+        if self._callbacks is None:
+            window = CallbacksWindow(lambda: load_callbacks(
+                self.store, datetime.now().astimezone(), business_hours(self.settings),
+                hour_cycle_for(self.policy().region)))  # fmt: skip
+            window.contact_chosen.connect(self.show_contact)
+            self._callbacks = window
+        assert isinstance(self._callbacks, CallbacksWindow)
+        self._callbacks.open()
+        self.count_callbacks()
+
+    def count_callbacks(self) -> None:
+        """The menu's "Callbacks (N due)": counted when the menu opens and after each call."""
+        from desktop.adapters.callbacks import count_due
+
+        try:
+            self.tray.set_callbacks_due(count_due(self.store, datetime.now().astimezone()))
+        except StoreError as exc:
+            log.info("callbacks not counted: %s", exc)
 
     def open_import(self, path: Path | None = None) -> None:
         """The Import window, with `path` loaded when one was handed over."""

@@ -135,6 +135,7 @@ def test_their_clock_warns_when_it_is_early_there() -> None:
     clock = their_clock("+14155550142", now, HOURS, "12h")
     assert clock.text == "7:45 AM"
     assert clock.warning == "outside business hours there (before 8:00)"
+    assert clock.problem == "before 8:00"
     assert not clock.several_zones
     later = their_clock("+14155550142", now + timedelta(hours=2), HOURS, "12h")
     assert later.text == "9:45 AM" and later.warning == ""
@@ -147,6 +148,7 @@ def test_their_clock_says_several_time_zones_when_they_disagree() -> None:
     assert clock.several_zones
     assert clock.text.startswith("several time zones: ")
     assert clock.warning == "outside business hours in some of them (before 8:00)"
+    assert clock.problem == "before 8:00 in some"
 
 
 def test_no_clock_for_a_number_without_a_zone() -> None:
