@@ -683,9 +683,12 @@ class CallerCardApp:
         from desktop.adapters.callbacks import count_due
 
         try:
-            self.tray.set_callbacks_due(count_due(self.store, datetime.now().astimezone()))
+            due = count_due(self.store, datetime.now().astimezone())
         except StoreError as exc:
             log.info("callbacks not counted: %s", exc)
+            return
+        self.tray.set_callbacks_due(due)
+        self.trace.write("callbacks_due", "", due=due)
 
     def open_import(self, path: Path | None = None) -> None:
         """The Import window, with `path` loaded when one was handed over."""
