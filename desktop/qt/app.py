@@ -635,12 +635,14 @@ class CallerCardApp:
         """The contact view: the card plus full history and the fields the rep edits."""
         from PySide6.QtCore import Qt
 
+        from desktop.adapters.callbacks import business_hours
         from desktop.qt.contact_view import ContactView
         from desktop.qt.search_window import install_search_shortcut
 
         view = self._contact_views.get(contact_id)
         if not isinstance(view, ContactView):
-            view = ContactView(self.lookup, contact_id)
+            view = ContactView(self.lookup, contact_id,
+                               hours=business_hours(self.settings))  # fmt: skip
             view.search_requested.connect(lambda: self.open_search(""))
             view.destroyed.connect(lambda *_: self._contact_views.pop(contact_id, None))
             view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -115,3 +115,34 @@ def test_on_a_real_display_the_callbacks_view_is_drawn(xvfb_display: str) -> Non
     assert report["status"] == "3 due"
     assert report["grab_colours"] > 20
     assert (SHOTS / "callbacks.png").stat().st_size > 5000
+
+
+def test_the_contact_view_shows_their_time_beside_each_number(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.adapters.store import NewContact
+    from desktop.core.models import StoredNumber
+    from desktop.core.numbers import NumberPolicy
+    from desktop.qt.contact_view import ContactView
+
+    book = Store.open(tmp_path / "cv.sqlite3")
+    cid = book.add_contact(NewContact("Dana", numbers=(
+        StoredNumber("415 555 0100", "+14155550100"), StoredNumber("800", "+18005550199"),
+        StoredNumber("ext 12", None))))  # fmt: skip
+    lookup = CallerLookup(book, NumberPolicy("US"), default_opener_templates())
+    view = ContactView(lookup, cid, clock=lambda: NOW, hours=BusinessHours(3, 18))
+    qtbot.addWidget(view)
+    view.open()
+    first = view.findChild(QLabel, "theirTime0")
+    assert first is not None and first.text() == "3:30 AM there"  # inside 3:00-18:00
+    toll = view.findChild(QLabel, "theirTime1")
+    assert toll is not None and toll.text().startswith("several time zones: ")
+    assert toll.text().endswith(" there — before 3:00 in some")
+    assert toll.textFormat() == Qt.TextFormat.PlainText
+    assert view.findChild(QLabel, "theirTime2") is None  # no number, no clock
+    view.close()
+    book.close()
