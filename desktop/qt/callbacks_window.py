@@ -36,6 +36,7 @@ from desktop.qt.palette import card_theme
 _CONTACT = Qt.ItemDataRole.UserRole
 _NUMBER = Qt.ItemDataRole.UserRole + 1
 _WARNING = Qt.ItemDataRole.UserRole + 2
+_CLOCK = Qt.ItemDataRole.UserRole + 3
 COLUMNS = ("Who", "Number", "What", "Their time")
 
 
@@ -63,6 +64,7 @@ class CallbacksWindow(QWidget):
         self._load = load
         self.scheme = scheme
         self.entries: list[CallbackEntry] = []
+        self._armed = ""  # a number outside their hours, asked about once: the next click calls
 
         self.table = QTreeWidget(self)
         self.table.setColumnCount(len(COLUMNS))
@@ -129,6 +131,7 @@ class CallbacksWindow(QWidget):
                 row.setData(0, _CONTACT, entry.item.contact.id)
                 row.setData(0, _NUMBER, entry.item.number or "")
                 row.setData(0, _WARNING, entry.clock.warning)
+                row.setData(0, _CLOCK, entry.clock.text)
                 if entry.clock.warning:
                     row.setForeground(3, warn)
                     row.setToolTip(3, f"Their time: {entry.clock.text} — {entry.clock.warning}")
@@ -153,16 +156,28 @@ class CallbacksWindow(QWidget):
         return str(item.data(0, _NUMBER) or "") if item is not None else ""
 
     def call_selected(self) -> None:
+        """Outside their business hours the first click says so and the second calls."""
         number = self.selected_number()
         if not number:
             return
         item = self.table.currentItem()
-        warning = str(item.data(0, _WARNING) or "") if item is not None else ""
+        if item is None:
+            return
+        warning = str(item.data(0, _WARNING) or "")
+        if warning and self._armed != number:
+            self._armed = number
+            self.status.setText(f"It is {item.data(0, _CLOCK)} there: {warning}. "
+                                "Click Call anyway to call now.")  # fmt: skip
+            self.call.setText("Call anyway")
+            return
+        self._disarm()
         if not call_number(number, self.scheme):
             copy_number(number)
             self.status.setText(f"No softphone handles {self.scheme}: links; number copied.")
-        elif warning:
-            self.status.setText(f"Calling {readable(number)}: {warning}")
+
+    def _disarm(self) -> None:
+        self._armed = ""
+        self.call.setText("Call back")
 
     def copy_selected(self) -> None:
         number = self.selected_number()
@@ -176,6 +191,8 @@ class CallbacksWindow(QWidget):
             self.contact_chosen.emit(int(item.data(0, _CONTACT)))
 
     def _update_actions(self) -> None:
+        if self._armed and self._armed != self.selected_number():
+            self._disarm()
         has_number = bool(self.selected_number())
         self.call.setEnabled(has_number)
         self.copy.setEnabled(has_number)

@@ -79,6 +79,23 @@ def test_the_window_lists_each_section_with_their_time(qtbot: QtBot, store: Stor
     assert chosen.args == [store.missed_not_returned(NOW)[0].contact.id]  # type: ignore[union-attr]
 
 
+def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> None:
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    assert window.selected_number() == "+14155550100"  # Dana: 03:30 in San Francisco
+    qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+    assert window.status.text() == (
+        "It is 03:30 there: outside business hours there (before 8:00). "
+        "Click Call anyway to call now.")  # fmt: skip
+    assert window.call.text() == "Call anyway"
+    # Another row is another question
+    waiting = window.table.topLevelItem(0)
+    assert waiting is not None
+    window.table.setCurrentItem(waiting.child(1))
+    assert window.call.text() == "Call back"
+
+
 def test_an_empty_book_shows_empty_sections_and_nothing_due(qtbot: QtBot, tmp_path: Path) -> None:
     empty = Store.open(tmp_path / "empty.sqlite3")
     window = CallbacksWindow(lambda: load_callbacks(empty, NOW, BusinessHours(), "24h"))
