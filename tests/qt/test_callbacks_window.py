@@ -163,3 +163,35 @@ def test_the_contact_view_shows_their_time_beside_each_number(
     assert view.findChild(QLabel, "theirTime2") is None  # no number, no clock
     view.close()
     book.close()
+
+
+def test_business_hours_are_set_in_settings_and_kept_in_the_file(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.settings import Settings, SettingsFile
+    from desktop.qt.settings_window import SettingsWindow
+
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    assert (window.business_start.value(), window.business_end.value()) == (8, 18)
+    window.business_start.setValue(9)
+    window.business_end.setValue(17)
+    window.business_weekends.setChecked(True)
+    chosen = window.current()
+    settings_file = SettingsFile(tmp_path / "settings.json")
+    settings_file.save(chosen)
+    again = settings_file.load()
+    assert (again.business_start_hour, again.business_end_hour, again.business_weekends) == (
+        9, 17, True)  # fmt: skip
+
+
+def test_business_hours_by_hand_that_make_no_sense_fall_back() -> None:
+    from desktop.adapters.settings import Settings
+
+    odd = Settings.from_json({"business_start_hour": "nine", "business_end_hour": 30,
+                              "business_weekends": "yes"})  # fmt: skip
+    assert (odd.business_start_hour, odd.business_end_hour, odd.business_weekends) == (
+        8, 18, False)  # fmt: skip
+    backwards = Settings.from_json({"business_start_hour": 20, "business_end_hour": 6})
+    assert (backwards.business_start_hour, backwards.business_end_hour) == (20, 20)
