@@ -10,7 +10,7 @@ from typing import Any
 from desktop.adapters.settings import Settings
 from desktop.adapters.store import LoggedCall, Store
 from desktop.core.business_hours import BusinessHours, TheirClock, their_clock
-from desktop.core.callbacks import CallbackItem, callback_items, due_count
+from desktop.core.callbacks import CallbackItem, callback_items
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact
 
@@ -44,9 +44,9 @@ def load_callbacks(
 
 
 def count_due(store: Store, now: datetime) -> int:
-    """What "Callbacks (N due)" counts: missed calls not returned, windows run out."""
-    missed, windows = store.missed_not_returned(now), store.callback_windows(now)
-    return due_count(callback_items(_pairs(missed), [], _pairs(windows), now))
+    """What "Callbacks (N due)" counts: missed calls not returned, windows run out (the
+    entries core/callbacks.py marks due)."""
+    return store.callbacks_due(now)
 
 
 def _pairs(calls: list[LoggedCall]) -> list[tuple[Attempt, Contact]]:

@@ -78,6 +78,7 @@ SEARCH_POOL_LIMIT = 2000  # ids intersected with the awaiting-callback set
 SEARCH_DIGIT_CAP = 1000  # matching numbers considered per digit query
 RECENT_DAYS = 30
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
+CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
 HOOK_KEY_PREFIX = "hook:"  # call keys of calls a ring/end hook logged (call_history.py)
 EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
 _SEARCH_COLUMNS = ", ".join([*TEXT_COLUMNS, "facets"])
@@ -1071,46 +1072,68 @@ class Store:
 
     # -- callbacks (core/callbacks.py) ------------------------------------------------------
 
+    # Each kind: (which attempts, what settles one of them). `a` is the attempt, `l` a later one.
+    _MISSED = ("a.direction = 'in' AND a.outcome = 'missed'",
+               "l.at > a.at AND (l.direction = 'out' OR l.outcome = 'talked')")  # fmt: skip
+    _VOICEMAIL = ("a.direction = 'out' AND a.outcome = 'voicemail'",
+                  "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
+    _WINDOW = ("a.callback_until IS NOT NULL",
+               "((l.direction = 'in' OR l.outcome = 'talked') AND l.at >= a.callback_from "
+               " OR l.direction = 'out' AND l.at > a.callback_until)")  # fmt: skip
+
     def missed_not_returned(self, now: datetime) -> list[LoggedCall]:
         """Each contact's newest missed call within AWAITING_DAYS that we have not returned:
         no call to them and no answered call with them since; the newest first."""
-        return self._callback_rows(
-            "a.direction = 'in' AND a.outcome = 'missed'",
-            "(l.direction = 'out' OR l.outcome = 'talked')", now,
-        )
+        return self._callback_rows(*self._MISSED, now)
 
     def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
         """Our newest voicemail to each contact who has neither called back nor talked to us
         since (Store.awaiting_callback's contacts), the newest first."""
-        return self._callback_rows(
-            "a.direction = 'out' AND a.outcome = 'voicemail'",
-            "(l.direction = 'in' OR l.outcome = 'talked')", now,
-        )
+        return self._callback_rows(*self._VOICEMAIL, now)
 
     def callback_windows(self, now: datetime) -> list[LoggedCall]:
         """Each contact's newest attempt with a promised callback window, unless they have
         called (or talked to us) since the window opened, or we have called them since it
         closed; the newest first."""
-        return self._callback_rows(
-            "a.callback_until IS NOT NULL",
-            "((l.direction = 'in' OR l.outcome = 'talked') AND l.at >= a.callback_from "
-            " OR l.direction = 'out' AND l.at > a.callback_until)", now,
-            later="1",
+        return self._callback_rows(*self._WINDOW, now)
+
+    def callbacks_due(self, now: datetime) -> int:
+        """How many missed calls are not returned and promised windows ran out unanswered
+        (core/callbacks.py's due entries), counted without loading them: the tray menu asks
+        each time it opens."""
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        missed = self._conn.execute(
+            f"SELECT count(*) {self._callback_from(*self._MISSED)}", (since,)
+        ).fetchone()[0]
+        ran_out = self._conn.execute(
+            f"SELECT count(*) {self._callback_from(*self._WINDOW)} "
+            "AND a.callback_until < ?",
+            (since, int(now.timestamp())),
+        ).fetchone()[0]
+        return int(missed) + int(ran_out)
+
+    @staticmethod
+    def _callback_from(which: str, settled_by: str) -> str:
+        """FROM and WHERE of a callback kind: each contact's newest matching attempt since
+        the first parameter, unless a later call settled it. (SQLite fills a bare column of a
+        max() aggregate from the row holding the maximum: `id` is the newest attempt's.)"""
+        newest = which.replace("a.", "")
+        # `which` and `settled_by` are the constants above; values are parameters.
+        return (
+            "FROM (SELECT id AS newest, max(at) FROM attempts "  # noqa: S608
+            f"  WHERE {newest} AND contact_id IS NOT NULL AND at >= ? GROUP BY contact_id) v "
+            "JOIN attempts a ON a.id = v.newest "
+            "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = a.contact_id "
+            f"  AND l.id <> a.id AND {settled_by})"
         )
 
-    def _callback_rows(self, which: str, answered_by: str, now: datetime, *,
-                       later: str = "l.at > a.at") -> list[LoggedCall]:  # fmt: skip
+    def _callback_rows(self, which: str, settled_by: str, now: datetime) -> list[LoggedCall]:
         since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
-        # `which`, `answered_by` and `later` are the constants above; values are parameters.
         sql = (
-            "SELECT a.id, a.contact_id, a.direction, a.at, a.outcome, a.message, a.reason, "  # noqa: S608
-            "a.number_e164, a.source, a.callback_from, a.callback_until FROM attempts a "
-            f"WHERE {which} AND a.contact_id IS NOT NULL AND a.at >= ? "
-            "AND a.id = (SELECT b.id FROM attempts b WHERE b.contact_id = a.contact_id "
-            f"  AND {which.replace('a.', 'b.')} ORDER BY b.at DESC, b.id DESC LIMIT 1) "
-            f"AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = a.contact_id "
-            f"  AND l.id <> a.id AND {later} AND {answered_by}) "
-            "ORDER BY a.at DESC, a.id DESC LIMIT 500"
+            "SELECT a.id, a.contact_id, a.direction, a.at, a.outcome, a.message, a.reason, "
+            "a.number_e164, a.source, a.callback_from, a.callback_until "
+            f"{self._callback_from(which, settled_by)} "
+            f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}"
         )
         rows = self._conn.execute(sql, (since,)).fetchall()
         contacts = {
