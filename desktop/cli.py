@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N calls")
     p.add_argument("--json", action="store_true", help="print the calls as one JSON object")
 
+    p = verbs.add_parser("callbacks", help="who is waiting for a call, and whom we wait for")
+    _add_common(p, top=False)
+    p.add_argument("--json", action="store_true", help="print the sections as one JSON object")
+
     for verb, text in (("ring", "tell the running app a call is ringing (for softphone hooks)"),
                        ("end", "tell the running app a call has ended")):  # fmt: skip
         p = verbs.add_parser(verb, help=text)
@@ -256,6 +260,10 @@ def _run_verb(args: argparse.Namespace) -> int:
             return _search(args)
         if args.verb == "calls":
             return _calls(args)
+        if args.verb == "callbacks":
+            from desktop.cli_callbacks import print_callbacks
+
+            return print_callbacks(args)
         if args.verb == "directory":
             return _directory(args)
         if args.verb == "log-call":

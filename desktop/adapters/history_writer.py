@@ -158,7 +158,8 @@ class HistoryWriter:
             if recorded is not None:
                 self._on_written(CallWritten(job.event, recorded, item.replayed))
         elif isinstance(job, SaveWrapUp):
-            self._store.save_wrap_up(job.attempt_id, job.outcome, job.message, job.reason)
+            self._store.save_wrap_up(job.attempt_id, job.outcome, job.message, job.reason,
+                                     job.callback)  # fmt: skip
         elif isinstance(job, SavePosition):
             self.history.remember_position(job.origin, job.cursor)
 

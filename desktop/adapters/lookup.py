@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import Store
+from desktop.core.callbacks import promise_line
 from desktop.core.candidates import AREA_MESSAGE_DAYS, plan_for, rank_candidates
 from desktop.core.card import Candidate, Card, MatchTier
 from desktop.core.localtime import LocalTime, PlaceLookup, local_time_for
@@ -88,6 +89,8 @@ class CallerLookup:
             ),
             opener=opener.text,
             local_time=local,
+            # In the rep's own zone: the window was typed in it, and "today" is theirs.
+            promise=promise_line(contacts[0].attempts, now.astimezone()) if contacts else "",
         )
 
     def candidates_for(

@@ -55,6 +55,10 @@ class Settings:
     popups_paused: bool = False
     popups_paused_until: str = ""  # ISO 8601 with offset when the pause has an end, else ""
     start_at_login: bool = False
+    # The other end's business hours, in their local time (Callbacks warns outside them)
+    business_start_hour: int = 8
+    business_end_hour: int = 18
+    business_weekends: bool = False  # True: Saturday and Sunday are working days
 
     def pause_end(self) -> datetime | None:
         """When the pause ends; None when popups are not paused or paused with no end."""
@@ -93,6 +97,11 @@ class Settings:
             popups_paused=bool(data.get("popups_paused", False)),
             popups_paused_until=_str(data, "popups_paused_until")[:64],
             start_at_login=data.get("start_at_login") is True,
+            business_start_hour=_hour(data, "business_start_hour", 8),
+            business_end_hour=max(
+                _hour(data, "business_end_hour", 18), _hour(data, "business_start_hour", 8)
+            ),
+            business_weekends=data.get("business_weekends") is True,
         )
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -139,6 +148,12 @@ class SettingsFile:
 def _str(data: dict[str, Any], key: str) -> str:
     value = data.get(key, "")
     return value if isinstance(value, str) else ""
+
+
+def _hour(data: dict[str, Any], key: str, default: int) -> int:
+    value = data.get(key, default)
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 24
+    return value if ok else default
 
 
 def _str_list(data: dict[str, Any], key: str) -> list[str]:

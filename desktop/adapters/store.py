@@ -81,6 +81,7 @@ SEARCH_POOL_LIMIT = 2000  # ids intersected with the awaiting-callback set
 SEARCH_DIGIT_CAP = 1000  # matching numbers considered per digit query
 RECENT_DAYS = 30
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
+CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
 HOOK_KEY_PREFIX = "hook:"  # call keys of calls a ring/end hook logged (call_history.py)
 EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
 _SEARCH_COLUMNS = ", ".join([*TEXT_COLUMNS, "facets"])
@@ -206,16 +207,16 @@ class Store:
 
     def _attempts(self, contact_id: int, limit: int | None) -> tuple[Attempt, ...]:
         sql = (
-            "SELECT direction, at, outcome, message, reason, number_e164, rep FROM attempts "
-            "WHERE contact_id = ? ORDER BY at DESC, id DESC"
+            "SELECT direction, at, outcome, message, reason, number_e164, rep, callback_from, "
+            "callback_until FROM attempts WHERE contact_id = ? ORDER BY at DESC, id DESC"
         )
         params: tuple[int, ...] = (contact_id,)
         if limit is not None:
             sql += " LIMIT ?"
             params = (contact_id, limit)
         return tuple(
-            Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep)
-            for d, at, o, m, r, n, rep in self._conn.execute(sql, params)
+            Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep, *_window(f, u))
+            for d, at, o, m, r, n, rep, f, u in self._conn.execute(sql, params)
         )
 
     def count_contacts(self) -> int:
@@ -750,15 +751,17 @@ class Store:
     ) -> dict[int, tuple[Attempt, ...]]:
         """The newest `per_contact` attempts of each contact, in one query."""
         out: dict[int, list[Attempt]] = {}
-        for cid, d, at, o, m, r, n, rep in self._conn.execute(
-            "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep FROM "
+        for cid, d, at, o, m, r, n, rep, cb_from, cb_until in self._conn.execute(
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
+            "callback_from, callback_until FROM "
             "(SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) "
             "   AS place FROM attempts WHERE contact_id IN (SELECT value FROM json_each(?))) "
             "WHERE place <= ? ORDER BY contact_id, place",
             (json.dumps(list(ids)), per_contact),
         ):
             out.setdefault(cid, []).append(
-                Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep)
+                Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep,
+                        *_window(cb_from, cb_until))
             )
         return {cid: tuple(a) for cid, a in out.items()}
 
@@ -1085,19 +1088,100 @@ class Store:
     def attempt_by_id(self, attempt_id: int) -> tuple[int | None, Attempt] | None:
         """(contact id, attempt), or None when it no longer exists."""
         row = self._conn.execute(
-            "SELECT contact_id, direction, at, outcome, message, reason, number_e164 "
-            "FROM attempts WHERE id = ?",
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
+            "callback_from, callback_until FROM attempts WHERE id = ?",
             (attempt_id,),
         ).fetchone()
         if row is None:
             return None
-        cid, d, at, o, m, r, n = row
-        return cid, Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n)
+        cid, d, at, o, m, r, n, rep, cb_from, cb_until = row
+        return cid, Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n, rep,
+                            *_window(cb_from, cb_until))  # fmt: skip
 
-    def save_wrap_up(self, attempt_id: int, outcome: Outcome, message: str, reason: str) -> bool:
-        """What the rep said about a call: its outcome, the message left and why we called.
-        A non-empty reason also becomes the contact's current reason, so their next call's
-        card says it. One transaction; False when the attempt no longer exists."""
+    # -- callbacks (core/callbacks.py) ------------------------------------------------------
+
+    # Each kind: (which attempts, what settles one of them). `a` is the attempt, `l` a later one.
+    _MISSED = ("a.direction = 'in' AND a.outcome = 'missed'",
+               "l.at > a.at AND (l.direction = 'out' OR l.outcome = 'talked')")  # fmt: skip
+    _VOICEMAIL = ("a.direction = 'out' AND a.outcome = 'voicemail'",
+                  "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
+    _WINDOW = ("a.callback_until IS NOT NULL",
+               "((l.direction = 'in' OR l.outcome = 'talked') AND l.at >= a.callback_from "
+               " OR l.direction = 'out' AND l.at > a.callback_until)")  # fmt: skip
+
+    def missed_not_returned(self, now: datetime) -> list[LoggedCall]:
+        """Each contact's newest missed call within AWAITING_DAYS that we have not returned:
+        no call to them and no answered call with them since; the newest first."""
+        return self._callback_rows(*self._MISSED, now)
+
+    def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
+        """Our newest voicemail to each contact who has neither called back nor talked to us
+        since (Store.awaiting_callback's contacts), the newest first."""
+        return self._callback_rows(*self._VOICEMAIL, now)
+
+    def callback_windows(self, now: datetime) -> list[LoggedCall]:
+        """Each contact's newest attempt with a promised callback window, unless they have
+        called (or talked to us) since the window opened, or we have called them since it
+        closed; the newest first."""
+        return self._callback_rows(*self._WINDOW, now)
+
+    def callbacks_due(self, now: datetime) -> int:
+        """How many missed calls are not returned and promised windows ran out unanswered
+        (core/callbacks.py's due entries), counted without loading them: the tray menu asks
+        each time it opens."""
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        missed = self._conn.execute(
+            f"SELECT count(*) {self._callback_from(*self._MISSED)}", (since,)
+        ).fetchone()[0]
+        ran_out = self._conn.execute(
+            f"SELECT count(*) {self._callback_from(*self._WINDOW)} "
+            "AND a.callback_until < ?",
+            (since, int(now.timestamp())),
+        ).fetchone()[0]
+        return int(missed) + int(ran_out)
+
+    @staticmethod
+    def _callback_from(which: str, settled_by: str) -> str:
+        """FROM and WHERE of a callback kind: each contact's newest matching attempt since
+        the first parameter, unless a later call settled it. (SQLite fills a bare column of a
+        max() aggregate from the row holding the maximum: `id` is the newest attempt's.)"""
+        newest = which.replace("a.", "")
+        # `which` and `settled_by` are the constants above; values are parameters.
+        return (
+            "FROM (SELECT id AS newest, max(at) FROM attempts "  # noqa: S608
+            f"  WHERE {newest} AND contact_id IS NOT NULL AND at >= ? GROUP BY contact_id) v "
+            "JOIN attempts a ON a.id = v.newest "
+            "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = a.contact_id "
+            f"  AND l.id <> a.id AND {settled_by})"
+        )
+
+    def _callback_rows(self, which: str, settled_by: str, now: datetime) -> list[LoggedCall]:
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        sql = (
+            "SELECT a.id, a.contact_id, a.direction, a.at, a.outcome, a.message, a.reason, "
+            "a.number_e164, a.source, a.callback_from, a.callback_until "
+            f"{self._callback_from(which, settled_by)} "
+            f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}"
+        )
+        rows = self._conn.execute(sql, (since,)).fetchall()
+        contacts = {
+            c.id: c for c in self.contacts_by_id([int(r[1]) for r in rows], attempts_limit=0)
+        }
+        return [
+            LoggedCall(int(aid), Attempt(Direction(d), _from_epoch(at), Outcome(o), m, r, n,
+                                         "", *_window(cb_from, cb_until)),
+                       contacts[cid], str(src))
+            for aid, cid, d, at, o, m, r, n, src, cb_from, cb_until in rows if cid in contacts
+        ]  # fmt: skip
+
+    def save_wrap_up(
+        self, attempt_id: int, outcome: Outcome, message: str, reason: str,
+        callback: tuple[datetime, datetime] | None = None,
+    ) -> bool:  # fmt: skip
+        """What the rep said about a call: its outcome, the message left, why we called and
+        the callback window promised (None: none). A non-empty reason also becomes the
+        contact's current reason, so their next call's card says it. One transaction; False
+        when the attempt no longer exists."""
         try:
             with self.transaction():
                 row = self._conn.execute(
@@ -1105,9 +1189,14 @@ class Store:
                 ).fetchone()
                 if row is None:
                     return False
+                start, end = (
+                    (int(callback[0].timestamp()), int(callback[1].timestamp()))
+                    if callback is not None else (None, None)
+                )  # fmt: skip
                 self._conn.execute(
-                    "UPDATE attempts SET outcome = ?, message = ?, reason = ? WHERE id = ?",
-                    (outcome.value, message, reason, attempt_id),
+                    "UPDATE attempts SET outcome = ?, message = ?, reason = ?, "
+                    "callback_from = ?, callback_until = ? WHERE id = ?",
+                    (outcome.value, message, reason, start, end, attempt_id),
                 )
                 if row[0] is not None and reason.strip():
                     self._conn.execute(
@@ -1239,6 +1328,12 @@ def _in_contact(attempt: Attempt) -> bool:
     if attempt.outcome is Outcome.MISSED:
         return False
     return not (attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN)
+
+
+def _window(start: object, end: object) -> tuple[datetime | None, datetime | None]:
+    if isinstance(start, int) and isinstance(end, int):
+        return _from_epoch(start), _from_epoch(end)
+    return None, None
 
 
 def _from_epoch(seconds: int) -> datetime:

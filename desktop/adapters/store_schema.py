@@ -321,6 +321,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX directory_outbox_directory ON directory_outbox(directory_id);
     """,
+    # 10: the callback window the rep promised on an attempt ("I'll be in tomorrow 9-12"), as
+    # Unix times, both or neither (core/callbacks.py); partial indexes for the Callbacks
+    # sections (Store.callbacks_due), like attempts_voicemail for the voicemails left
+    """
+    ALTER TABLE attempts ADD COLUMN callback_from INTEGER;
+    ALTER TABLE attempts ADD COLUMN callback_until INTEGER;
+    CREATE INDEX attempts_callback ON attempts(contact_id, at) WHERE callback_until IS NOT NULL;
+    CREATE INDEX attempts_missed ON attempts(contact_id, at)
+        WHERE direction = 'in' AND outcome = 'missed';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

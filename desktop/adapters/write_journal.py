@@ -36,6 +36,7 @@ class SaveWrapUp:
     outcome: Outcome
     message: str
     reason: str
+    callback: tuple[datetime, datetime] | None = None  # the window the rep promised
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,9 @@ def job_to_json(job: Job) -> dict[str, Any]:
     if isinstance(job, RecordCall):
         return {"job": "call", "event": _event_to_json(job.event)}
     if isinstance(job, SaveWrapUp):
+        window = [t.isoformat() for t in job.callback] if job.callback is not None else None
         return {"job": "wrap-up", "attempt_id": job.attempt_id, "outcome": job.outcome.value,
-                "message": job.message, "reason": job.reason}  # fmt: skip
+                "message": job.message, "reason": job.reason, "callback": window}  # fmt: skip
     return {"job": "position", "origin": job.origin, "cursor": job.cursor}
 
 
@@ -98,8 +100,13 @@ def job_from_json(data: dict[str, Any]) -> Job:
     if kind == "call":
         return RecordCall(_event_from_json(data["event"]))
     if kind == "wrap-up":
+        window = data.get("callback")  # absent from journals written before windows
+        callback = (
+            (datetime.fromisoformat(window[0]), datetime.fromisoformat(window[1]))
+            if isinstance(window, list) and len(window) == 2 else None
+        )  # fmt: skip
         return SaveWrapUp(int(data["attempt_id"]), Outcome(data["outcome"]),
-                          str(data["message"]), str(data["reason"]))  # fmt: skip
+                          str(data["message"]), str(data["reason"]), callback)  # fmt: skip
     if kind == "position":
         return SavePosition(str(data["origin"]), str(data["cursor"]))
     raise ValueError(f"unknown job {kind!r}")

@@ -48,6 +48,7 @@ class Card:
     candidates: tuple[Candidate, ...]
     opener: str
     local_time: LocalTime
+    promise: str = ""  # "You said you'd be in 9–12 today" (core/callbacks.promise_line)
 
     @property
     def headline(self) -> str:
@@ -124,6 +125,7 @@ def card_json(card: Card) -> dict[str, Any]:
         "time_zones": list(lt.zones),
         "time_zones_ambiguous": lt.ambiguous,
         "place": lt.place,
+        "promise": card.promise,
     }
 
 

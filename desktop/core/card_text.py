@@ -50,6 +50,8 @@ def card_lines(card: Card) -> list[str]:
     lt = card.local_time
     if lt.text or lt.place:
         lines.append("Local time: " + " · ".join(p for p in (lt.text, lt.place) if p))
+    if card.promise:
+        lines.append(card.promise)
     if len(card.contacts) > 1:
         lines.append("Also at this number: " + ", ".join(c.name for c in card.contacts[1:]))
     if card.contacts:

@@ -99,6 +99,11 @@ def local_time_for(
     return LocalTime(zones, f"{len(offsets)} time zones: {spread}", place, ambiguous=True)
 
 
+def clocks_for(e164: str, now: datetime) -> list[datetime]:
+    """``now`` on the clock of each of the number's zones; [] when any zone is unknown."""
+    return _clocks(zones_for(e164), now)
+
+
 def _clocks(zones: tuple[str, ...], now: datetime) -> list[datetime]:
     clocks = []
     for name in zones:

@@ -40,6 +40,9 @@ class Attempt:
     reason: str = ""
     number_e164: str | None = None
     rep: str = ""  # a teammate who made it (a shared call note); "" for this rep's own
+    # When the rep said they would be in for the callback (core/callbacks.py); both or neither
+    callback_from: datetime | None = None
+    callback_until: datetime | None = None
 
 
 # A contact's text, as imports fill it and merges compare it (NewContact's and the contacts

@@ -58,7 +58,7 @@ from desktop.core.ipc import (
     ShowTarget,
     decode,
 )
-from desktop.core.models import Direction
+from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import NumberPolicy, warm_up
 from desktop.core.pause import PauseLength, pause_end, pause_over
 
@@ -275,6 +275,8 @@ class CallerCardApp:
         self.login_start = LoginStart(login_args, self.bridge.problem_from_thread)
         self.tray.search_requested.connect(lambda: self.open_search(""))
         self.tray.calls_requested.connect(self.open_calls)
+        self.tray.callbacks_requested.connect(self.open_callbacks)
+        self.tray.menu.aboutToShow.connect(self.count_callbacks)
         self.tray.import_requested.connect(self.open_import)
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.pause_toggled.connect(self.set_paused)
@@ -294,6 +296,7 @@ class CallerCardApp:
         self.directory_sync: DirectorySyncLoop | None = None
         self._search_window: object | None = None
         self._call_list: object | None = None
+        self._callbacks: object | None = None
         self._contact_views: dict[int, object] = {}  # open contact views by contact id
         self._settings_window: object | None = None
         self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
@@ -335,6 +338,7 @@ class CallerCardApp:
         # Idle-time warm-up, after the tray is up: number metadata for every region, so the
         # first unknown caller does not pay for lazy loading, and the place index if missing.
         QTimer.singleShot(50, self._warm_up)
+        QTimer.singleShot(100, self.count_callbacks)
 
     def _warm_up(self) -> None:
         # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.
@@ -489,6 +493,8 @@ class CallerCardApp:
             "recorded", event.number, call_key=event.call_key,
             attempt=recorded.attempt_id, outcome=recorded.outcome.value,
         )  # fmt: skip
+        if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
+            self.count_callbacks()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self.popups_paused():
             self.open_wrap_up(recorded.attempt_id)
 
@@ -515,7 +521,8 @@ class CallerCardApp:
 
         assert isinstance(result, WrapUpResult)
         self.writes.submit(
-            SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason)
+            SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason,
+                       (result.callback.start, result.callback.end) if result.callback else None)
         )
 
     def end_call(self, call_key: str, caller_id: str) -> None:
@@ -637,12 +644,14 @@ class CallerCardApp:
         """The contact view: the card plus full history and the fields the rep edits."""
         from PySide6.QtCore import Qt
 
+        from desktop.adapters.callbacks import business_hours
         from desktop.qt.contact_view import ContactView
         from desktop.qt.search_window import install_search_shortcut
 
         view = self._contact_views.get(contact_id)
         if not isinstance(view, ContactView):
-            view = ContactView(self.lookup, contact_id)
+            view = ContactView(self.lookup, contact_id,
+                               hours=business_hours(self.settings))  # fmt: skip
             view.search_requested.connect(lambda: self.open_search(""))
             view.destroyed.connect(lambda *_: self._contact_views.pop(contact_id, None))
             view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -663,6 +672,34 @@ class CallerCardApp:
             self._call_list = window
         assert isinstance(self._call_list, CallList)
         self._call_list.open()
+
+    def open_callbacks(self) -> None:
+        """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
+        from desktop.adapters.callbacks import business_hours, load_callbacks
+        from desktop.core.localtime import hour_cycle_for
+        from desktop.qt.callbacks_window import CallbacksWindow
+
+        if self._callbacks is None:
+            window = CallbacksWindow(lambda: load_callbacks(
+                self.store, datetime.now().astimezone(), business_hours(self.settings),
+                hour_cycle_for(self.policy().region)))  # fmt: skip
+            window.contact_chosen.connect(self.show_contact)
+            self._callbacks = window
+        assert isinstance(self._callbacks, CallbacksWindow)
+        self._callbacks.open()
+        self.count_callbacks()
+
+    def count_callbacks(self) -> None:
+        """The menu's "Callbacks (N due)": counted when the menu opens and after each call."""
+        from desktop.adapters.callbacks import count_due
+
+        try:
+            due = count_due(self.store, datetime.now().astimezone())
+        except StoreError as exc:
+            log.info("callbacks not counted: %s", exc)
+            return
+        self.tray.set_callbacks_due(due)
+        self.trace.write("callbacks_due", "", due=due)
 
     def open_import(self, path: Path | None = None) -> None:
         """The Import window, with `path` loaded when one was handed over."""

@@ -38,10 +38,11 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import StoreError
+from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import OUTCOME_LABELS
 from desktop.core.display_text import one_line
-from desktop.core.localtime import local_time_for
+from desktop.core.localtime import hour_cycle_for, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.openers import opener_for
 from desktop.qt.call_list import call_number, copy_number
@@ -107,10 +108,12 @@ class ContactView(QWidget):
     search_requested = Signal()
 
     def __init__(self, lookup: CallerLookup, contact_id: int, *,
-                 clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
+                 clock: Callable[[], datetime] | None = None,
+                 hours: BusinessHours | None = None) -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.lookup = lookup
         self.contact_id = contact_id
+        self.hours = hours or BusinessHours()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._contact: Contact | None = None
         self._loading = False
@@ -280,6 +283,8 @@ class ContactView(QWidget):
                 widget.deleteLater()
         for row, number in enumerate(contact.numbers):
             self._number_row(row, number.e164, number.raw, number.extension, number.label)
+            if number.e164:
+                self._their_time(row, number.e164, now)
         self.numbers.setColumnStretch(4, 1)
         facts = []
         first = next((n.e164 for n in contact.numbers if n.e164), None)
@@ -317,6 +322,19 @@ class ContactView(QWidget):
             copy.clicked.connect(lambda: copy_number(e164))
             self.numbers.addWidget(call, row, 2)
             self.numbers.addWidget(copy, row, 3)
+
+    def _their_time(self, row: int, e164: str, now: datetime) -> None:
+        """Their clock beside the number, with a warning outside their business hours."""
+        cycle = hour_cycle_for(self.lookup.policy.region)
+        clock = their_clock(e164, now.astimezone(), self.hours, cycle)
+        if not clock.text:
+            return
+        label = _plain(self.numbers_box, muted=True)
+        label.setObjectName(f"theirTime{row}")
+        label.setText(f"{clock.text} there" + (f" — {clock.problem}" if clock.problem else ""))
+        if clock.warning:
+            label.setToolTip(clock.warning)
+        self.numbers.addWidget(label, row, 4)
 
     def _show_opener(self, contact: Contact) -> None:
         opener = opener_for(contact, self.lookup.templates, self._clock(), self.lookup.my_name)

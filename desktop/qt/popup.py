@@ -425,6 +425,10 @@ class Popup(QWidget):
         self._people_more = _plain_label(self, muted=True)
         root.addWidget(self._people_more)
 
+        # The callback window the rep promised, when they call inside it.
+        self._promise = _plain_label(self, wrap=True)
+        root.addWidget(self._promise)
+
         # Why we called.
         self._why_title = _section_title(self, "Why we called")
         root.addWidget(self._why_title)
@@ -502,6 +506,7 @@ class Popup(QWidget):
             ("peopleMore", self._people_more),
             ("whyTitle", self._why_title),
             ("reason", self._reason),
+            ("promise", self._promise),
             ("referral", self._referral),
             ("candidatesTitle", self._candidates_title),
             ("opener", self._opener),
@@ -628,6 +633,8 @@ class Popup(QWidget):
 
         self._fill_people(card, today)
         self._fill_story(first, today, several=len(card.contacts) > 1)
+        self._promise.setText(card.promise)
+        _set_shown(self._promise, bool(card.promise))
         self._fill_candidates(card.candidates if first is None else ())
 
         self._opener.setText(display_text(card.opener.strip()))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -99,6 +100,18 @@ class SettingsWindow(QWidget):
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
         form.addRow(note)
+        hours = QHBoxLayout()
+        self.business_start = QSpinBox()
+        self.business_end = QSpinBox()
+        for box in (self.business_start, self.business_end):
+            box.setRange(0, 24)
+            box.setSuffix(":00")
+        self.business_weekends = QCheckBox("weekends too")
+        for part in (self.business_start, QLabel("to"), self.business_end,
+                     self.business_weekends):  # fmt: skip
+            hours.addWidget(part)
+        hours.addStretch(1)
+        form.addRow("Their business hours", hours)
         self.start_at_login = QCheckBox("Start CallerCard when I log in")
         self.start_at_login.setToolTip("It starts in the tray, without opening a window.")
         form.addRow(self.start_at_login)
@@ -227,6 +240,9 @@ class SettingsWindow(QWidget):
         self._settings = settings
         self.my_name.setText(settings.my_name)
         self.start_at_login.setChecked(settings.start_at_login)
+        self.business_start.setValue(settings.business_start_hour)
+        self.business_end.setValue(settings.business_end_hour)
+        self.business_weekends.setChecked(settings.business_weekends)
         index = self.region.findData(settings.region)
         self.region.setCurrentIndex(max(index, 0))
         self.prefixes.setText(", ".join(settings.outside_line_prefixes))
@@ -273,6 +289,9 @@ class SettingsWindow(QWidget):
         return self._settings.with_changes(
             my_name=self.my_name.text().strip(),
             start_at_login=self.start_at_login.isChecked(),
+            business_start_hour=self.business_start.value(),
+            business_end_hour=max(self.business_start.value(), self.business_end.value()),
+            business_weekends=self.business_weekends.isChecked(),
             region=str(self.region.currentData() or ""),
             outside_line_prefixes=prefixes,
             sources=sources,

@@ -31,6 +31,7 @@ TRAY_RETRIES = 30
 class TrayMenu(QObject):
     search_requested = Signal()
     calls_requested = Signal()
+    callbacks_requested = Signal()
     import_requested = Signal()
     settings_requested = Signal()
     pause_toggled = Signal(bool)  # True: pause with no end; False: resume
@@ -45,6 +46,7 @@ class TrayMenu(QObject):
         self.menu = QMenu()
         self.search_action = self._add("Search…", self.search_requested)
         self.calls_action = self._add("Recent calls…", self.calls_requested)
+        self.callbacks_action = self._add("Callbacks…", self.callbacks_requested)
         self.import_action = self._add("Import…", self.import_requested)
         self.menu.addSeparator()
         self.pause_action = QAction("Pause popups", self.menu, checkable=True)
@@ -123,6 +125,11 @@ class TrayMenu(QObject):
         self.tray.setToolTip(f"CallerCard — {text}" if paused else "CallerCard")
         self.fallback.set_paused(paused, self.paused_text)
 
+    def set_callbacks_due(self, due: int) -> None:
+        text = f"Callbacks ({due} due)…" if due else "Callbacks…"
+        self.callbacks_action.setText(text)
+        self.fallback.callbacks.setText(text)
+
     def set_icons(self, icon: QIcon, paused_icon: QIcon) -> None:
         """New looks (the panel's colour scheme changed); the paused state stays shown."""
         self._icon, self._paused_icon = icon, paused_icon
@@ -153,15 +160,19 @@ class FallbackWindow(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         row = QHBoxLayout()
+        buttons = {}
         for text, signal in (
             ("Search…", menu.search_requested),
             ("Recent calls…", menu.calls_requested),
+            ("Callbacks…", menu.callbacks_requested),
             ("Import…", menu.import_requested),
             ("Settings…", menu.settings_requested),
         ):
             button = QPushButton(text)
             button.clicked.connect(signal)
             row.addWidget(button)
+            buttons[text] = button
+        self.callbacks = buttons["Callbacks…"]
         quit_button = QPushButton("Quit")
         quit_button.clicked.connect(menu.quit_requested)
         row.addWidget(quit_button)

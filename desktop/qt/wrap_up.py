@@ -31,6 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.callbacks import (
+    MAX_WINDOW_TEXT,
+    Window,
+    parse_window,
+    window_of,
+    window_text,
+)
 from desktop.core.candidates import readable, short_date
 from desktop.core.display_text import display_text, one_line
 from desktop.core.models import Attempt, Contact, Outcome
@@ -53,6 +60,7 @@ class WrapUpResult:
     outcome: Outcome
     message: str
     reason: str
+    callback: Window | None = None  # when the rep said they'd be in for the callback
 
 
 def who_line(contact: Contact) -> str:
@@ -102,6 +110,7 @@ class WrapUp(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
         self.setFixedWidth(WIDTH)
         now = now or datetime.now(UTC)
+        self._now = now.astimezone() if now.tzinfo is UTC else now  # windows: the rep's zone
 
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 14, 16, 14)
@@ -151,8 +160,20 @@ class WrapUp(QWidget):
         reason_label.setBuddy(self.reason)
         root.addWidget(self.reason)
 
+        window_label = _plain("You'll be in for their callback", self)
+        root.addWidget(window_label)
+        self.callback_field = QLineEdit(self)
+        self.callback_field.setPlaceholderText("e.g. tomorrow 9-12, Fri 2-4pm, by 17:00")
+        self.callback_field.setMaxLength(MAX_WINDOW_TEXT)
+        said = window_of(attempt)
+        if said is not None:
+            self.callback_field.setText(window_text(said, self._now))
+        self.callback_field.returnPressed.connect(self.save)
+        self.callback_field.textEdited.connect(lambda _text: self._update_save())
+        window_label.setBuddy(self.callback_field)
+        root.addWidget(self.callback_field)
+
         self.hint = _plain("Pick how it went to save.", self, muted=True)
-        self.hint.setWordWrap(False)
         row = QHBoxLayout()
         row.addWidget(self.hint)
         row.addStretch(1)  # keeps the buttons their own size when the hint is hidden
@@ -184,21 +205,38 @@ class WrapUp(QWidget):
                 return outcome
         return None
 
+    def callback_window(self) -> Window | None:
+        """Raises ValueError, saying what it understands, for words it cannot read."""
+        return parse_window(self.callback_field.text(), self._now)
+
     def result(self) -> WrapUpResult | None:
         outcome = self.outcome()
         if outcome is None:
+            return None
+        try:
+            window = self.callback_window()
+        except ValueError:
             return None
         return WrapUpResult(
             self.attempt_id,
             outcome,
             self.message.toPlainText().strip(),
             " ".join(self.reason.text().split()),
+            window,
         )
 
     def _update_save(self) -> None:
-        ready = self.outcome() is not None
-        self.save_button.setEnabled(ready)
-        self.hint.setVisible(not ready)
+        problem = "" if self.outcome() is not None else "Pick how it went to save."
+        try:
+            window = self.callback_window()
+        except ValueError as exc:
+            problem = f"Callback window: {exc}"
+        else:
+            if window is not None and not problem:
+                problem = f"You'll be in {window_text(window, self._now)}"
+        self.save_button.setEnabled(self.result() is not None)
+        self.hint.setText(problem)
+        self.hint.setVisible(bool(problem))
 
     # -- actions --
 

@@ -154,6 +154,17 @@ def test_exact_match_shows_who_why_the_opener_and_their_local_time(
     assert not label(popup, "candidatesTitle").isVisible()
 
 
+def test_a_call_inside_a_promised_window_says_so(popup: Popup, qtbot: QtBot) -> None:
+    from dataclasses import replace
+
+    shown(popup, qtbot, exact_card())
+    assert not label(popup, "promise").isVisible()
+    shown(popup, qtbot, replace(exact_card(), promise="You said you'd be in 9–12 today"),
+          key="call-2")  # fmt: skip
+    assert label(popup, "promise").isVisible()
+    assert label(popup, "promise").text() == "You said you'd be in 9–12 today"
+
+
 def test_switchboard_lists_everyone_behind_the_number_and_tells_the_first_ones_story(
     popup: Popup, qtbot: QtBot
 ) -> None:

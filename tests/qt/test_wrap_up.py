@@ -138,6 +138,31 @@ def test_the_keyboard_reaches_everything(qtbot: QtBot, store: Store) -> None:
     assert stored(store)[0] == "talked"
 
 
+def test_the_callback_window_is_read_as_typed_and_saved(qtbot: QtBot, store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    from desktop.core.callbacks import Window
+
+    contact, attempt_id, attempt = jane(store)
+    here = ZoneInfo("America/New_York")
+    window = WrapUp(attempt_id, contact, attempt, now=NOW.astimezone(here))  # 12:30 there
+    qtbot.addWidget(window)
+    window.reveal()
+    qtbot.mouseClick(window.buttons[Outcome.VOICEMAIL], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(window.callback_field, "soonish")
+    assert not window.save_button.isEnabled()
+    assert window.hint.text().startswith("Callback window: say when")
+    window.callback_field.clear()
+    qtbot.keyClicks(window.callback_field, "tomorrow 9-12")
+    assert window.save_button.isEnabled()
+    assert window.hint.text() == "You'll be in 9–12 tomorrow"
+    with qtbot.waitSignal(window.saved) as saved:
+        qtbot.keyClick(window.callback_field, Qt.Key.Key_Return)
+    result = saved.args[0]
+    assert result.callback == Window(datetime(2026, 3, 11, 9, tzinfo=here),
+                                     datetime(2026, 3, 11, 12, tzinfo=here))  # fmt: skip
+
+
 def test_escape_or_closing_skips_and_changes_nothing(qtbot: QtBot, store: Store) -> None:
     window = open_wrap_up(qtbot, store)
     skipped: list[object] = []

@@ -1,0 +1,72 @@
+"""The Callbacks view's content, read from the store: the four sections of
+core/callbacks.py, each entry with the other end's clock (core/business_hours.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from desktop.adapters.settings import Settings
+from desktop.adapters.store import LoggedCall, Store
+from desktop.core.business_hours import BusinessHours, TheirClock, their_clock
+from desktop.core.callbacks import CallbackItem, callback_items
+from desktop.core.localtime import HourCycle
+from desktop.core.models import Attempt, Contact
+
+
+@dataclass(frozen=True)
+class CallbackEntry:
+    item: CallbackItem
+    clock: TheirClock
+
+
+def business_hours(settings: Settings) -> BusinessHours:
+    return BusinessHours(settings.business_start_hour, settings.business_end_hour,
+                         settings.business_weekends)  # fmt: skip
+
+
+def load_callbacks(
+    store: Store, now: datetime, hours: BusinessHours, cycle: HourCycle
+) -> list[CallbackEntry]:
+    """``now`` aware, in the rep's zone (it words "today" and the windows)."""
+    items = callback_items(
+        _pairs(store.missed_not_returned(now)),
+        _pairs(store.voicemails_awaiting(now)),
+        _pairs(store.callback_windows(now)),
+        now,
+    )
+    return [
+        CallbackEntry(item, their_clock(item.number, now, hours, cycle) if item.number
+                      else TheirClock("", "", several_zones=False))
+        for item in items
+    ]  # fmt: skip
+
+
+def count_due(store: Store, now: datetime) -> int:
+    """What "Callbacks (N due)" counts: missed calls not returned, windows run out (the
+    entries core/callbacks.py marks due)."""
+    return store.callbacks_due(now)
+
+
+def _pairs(calls: list[LoggedCall]) -> list[tuple[Attempt, Contact]]:
+    return [(call.attempt, call.contact) for call in calls if call.contact is not None]
+
+
+def entry_json(entry: CallbackEntry) -> dict[str, Any]:
+    item, attempt = entry.item, entry.item.attempt
+    return {
+        "section": item.section.value,
+        "contact": {"id": item.contact.id, "name": item.contact.name,
+                    "company": item.contact.company},
+        "number": item.number,
+        "call_at": attempt.at.isoformat(),
+        "detail": item.detail,
+        "due": item.due,
+        "message": attempt.message,
+        "callback_from": attempt.callback_from.isoformat() if attempt.callback_from else None,
+        "callback_until": attempt.callback_until.isoformat() if attempt.callback_until else None,
+        "their_time": entry.clock.text or None,
+        "their_time_warning": entry.clock.warning,
+        "several_time_zones": entry.clock.several_zones,
+    }  # fmt: skip

@@ -1,0 +1,53 @@
+"""`callercard callbacks [--json]`: the Callbacks view's sections in the terminal.
+
+Waiting for us (missed calls from contacts, not returned), we are waiting for them (voicemails
+left, no callback), promised callback windows and follow-ups due, each with the other end's
+time and a warning outside their business hours. Every name and message is the caller's or an
+import's text, printed through display_text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+
+from desktop.adapters.callbacks import business_hours, entry_json, load_callbacks
+from desktop.core.callbacks import Section
+from desktop.core.display_text import display_text, one_line
+from desktop.core.localtime import hour_cycle_for
+
+
+def print_callbacks(args: argparse.Namespace) -> int:
+    from desktop.cli import open_context
+
+    _paths, settings, store, region = open_context(args)
+    try:
+        now = datetime.now().astimezone()
+        entries = load_callbacks(store, now, business_hours(settings), hour_cycle_for(region))
+    finally:
+        store.close()
+    if args.json:
+        out: dict[str, object] = {s.value: [] for s in Section}
+        for entry in entries:
+            section = out[entry.item.section.value]
+            assert isinstance(section, list)
+            section.append(entry_json(entry))
+        out["due"] = sum(1 for e in entries if e.item.due)
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for section in Section:
+        shown = [e for e in entries if e.item.section is section]
+        print(f"{section.heading} ({len(shown)})")
+        for entry in shown:
+            item = entry.item
+            who = one_line(item.contact.name or item.contact.company) or "(no name)"
+            line = f"  {who} · {item.number or 'no number'} · {item.detail}"
+            if entry.clock.text:
+                line += f" · their time {entry.clock.text}"
+            if entry.clock.warning:
+                line += f" ({entry.clock.warning})"
+            print(display_text(line))
+            if item.attempt.message:
+                print("    " + display_text(one_line(item.attempt.message)))
+    return 0

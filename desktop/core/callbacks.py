@@ -1,0 +1,237 @@
+"""The rep's callbacks: who is waiting for us, whom we are waiting for, the windows the rep
+promised to be in, and the follow-ups those windows left.
+
+A callback window is what the rep told a prospect ("I'll be in my office tomorrow 9–12"),
+typed in the wrap-up in the rep's own words and read here in the rep's own time zone. While
+it is open, the prospect's call shows "You said you'd be in 9–12 today" on the card; once it
+has closed without a call from them, it becomes a follow-up due.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from desktop.core.models import Attempt, Contact
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TIME = r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
+_RANGE = re.compile(rf"^{_TIME}\s*(?:-|–|—|to|until)\s*{_TIME}$")
+_BY = re.compile(rf"^(?:by|before|until)\s+{_TIME}$")
+MAX_WINDOW_TEXT = 80
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime  # aware
+    end: datetime
+
+    def holds(self, moment: datetime) -> bool:
+        return self.start <= moment <= self.end
+
+
+def window_of(attempt: Attempt) -> Window | None:
+    if attempt.callback_from is None or attempt.callback_until is None:
+        return None
+    return Window(attempt.callback_from, attempt.callback_until)
+
+
+def parse_window(text: str, now: datetime) -> Window | None:
+    """A window from the rep's words: "9-12", "tomorrow 9–12", "Fri 2-4pm", "today 14:00 to
+    16:30", "by 17:00"; read in ``now``'s zone. None for an empty text; ValueError, saying
+    what is understood, for anything else."""
+    words = " ".join(text.lower().split())
+    if not words:
+        return None
+    day, rest = _day_of(words, now)
+    by = _BY.match(rest)
+    if by is not None:
+        end_h, end_m = _hour(by.group(1), by.group(2), by.group(3), None)
+        start = now if day is None else _at(day, now, 0, 0)
+        day = day if day is not None else now
+        end = _at(day, now, end_h, end_m)
+        if end <= start:
+            end += timedelta(days=1)
+            start = _at(end, now, 0, 0) if start.date() != end.date() else start
+        return Window(start, end)
+    found = _RANGE.match(rest)
+    if found is None:
+        raise ValueError(
+            "say when, e.g. \"9-12\", \"tomorrow 9–12\", \"Fri 2-4pm\" or \"by 17:00\""
+        )
+    s_h, s_m, s_suffix, e_h, e_m, e_suffix = found.groups()
+    end_h, end_m = _hour(e_h, e_m, e_suffix, None)
+    start_h, start_m = _hour(s_h, s_m, s_suffix, e_suffix if s_suffix is None else None)
+    if (start_h, start_m) > (end_h, end_m) and s_suffix is None and start_h + 12 <= end_h:
+        start_h += 12
+    if (start_h, start_m) >= (end_h, end_m) and end_h != 24:
+        raise ValueError("the window ends before it starts")
+    base = day if day is not None else now
+    window = Window(_at(base, now, start_h, start_m), _at(base, now, end_h, end_m))
+    if day is None and window.end <= now:  # "9-12" said in the afternoon means tomorrow
+        window = Window(window.start + timedelta(days=1), window.end + timedelta(days=1))
+    return window
+
+
+def _day_of(words: str, now: datetime) -> tuple[datetime | None, str]:
+    """The day named first or last ("tomorrow 9-12", "9-12 tomorrow"), and the other words."""
+    first, _, rest = words.partition(" ")
+    day = _day_named(first, now)
+    if day is not None:
+        return day, rest
+    rest, _, last = words.rpartition(" ")
+    day = _day_named(last, now)
+    return (day, rest) if day is not None else (None, words)
+
+
+def _day_named(word: str, now: datetime) -> datetime | None:
+    if word == "today":
+        return now
+    if word == "tomorrow":
+        return now + timedelta(days=1)
+    for index, name in enumerate(_WEEKDAYS):
+        if word.startswith(name) and len(word) <= 9:
+            return now + timedelta(days=(index - now.weekday()) % 7)
+    return None
+
+
+def _hour(
+    hour: str, minute: str | None, suffix: str | None, implied: str | None
+) -> tuple[int, int]:
+    h, m = int(hour), int(minute or 0)
+    meridiem = (suffix or implied or "").replace(".", "")
+    if meridiem:
+        if not 1 <= h <= 12:
+            raise ValueError(f"{hour} is not an hour on a 12-hour clock")
+        h = h % 12 + (12 if meridiem == "pm" else 0)
+    if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
+        raise ValueError(f"{hour}:{minute or '00'} is not a time of day")
+    return h, m
+
+
+def _at(day: datetime, now: datetime, hour: int, minute: int) -> datetime:
+    midnight = day.astimezone(now.tzinfo).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + timedelta(hours=hour, minutes=minute)
+
+
+def window_text(window: Window, now: datetime) -> str:
+    """"9–12 today", "9:30–12 tomorrow", "14–16 Fri 12 Dec", in ``now``'s zone."""
+    start = window.start.astimezone(now.tzinfo)
+    end = window.end.astimezone(now.tzinfo)
+    hours = f"{_short_time(start)}–{_short_time(end)}"
+    return f"{hours} {day_text(start, now)}"
+
+
+def day_text(moment: datetime, now: datetime) -> str:
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"{_SHORT_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}"
+
+
+def _short_time(moment: datetime) -> str:
+    return f"{moment.hour}" if moment.minute == 0 else f"{moment.hour}:{moment.minute:02d}"
+
+
+def ago_text(then: datetime, now: datetime) -> str:
+    """"just now", "40 min ago", "5 h ago", "3 days ago"."""
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} days ago"
+
+
+def promise_line(attempts: Sequence[Attempt], now: datetime) -> str:
+    """What the card says when the contact calls inside a window the rep promised:
+    "You said you'd be in 9–12 today"; "" otherwise."""
+    for attempt in attempts:
+        window = window_of(attempt)
+        if window is not None and window.holds(now):
+            return f"You said you'd be in {window_text(window, now)}"
+    return ""
+
+
+class Section(StrEnum):
+    WAITING_FOR_US = "waiting_for_us"
+    WAITING_FOR_THEM = "waiting_for_them"
+    PROMISED = "promised"
+    FOLLOW_UPS = "follow_ups"
+
+    @property
+    def heading(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES = {
+    Section.WAITING_FOR_US: "Waiting for us",
+    Section.WAITING_FOR_THEM: "We are waiting for them",
+    Section.PROMISED: "Promised callback windows",
+    Section.FOLLOW_UPS: "Follow-ups due",
+}
+
+
+@dataclass(frozen=True)
+class CallbackItem:
+    section: Section
+    attempt: Attempt  # the call it comes from
+    contact: Contact
+    detail: str  # "Missed call 40 min ago", "Voicemail left 3 days ago", "9–12 tomorrow"
+    due: bool  # counts in "Callbacks (N due)"
+
+    @property
+    def number(self) -> str | None:
+        return self.attempt.number_e164 or next(
+            (n.e164 for n in self.contact.numbers if n.e164), None
+        )
+
+
+Called = Sequence[tuple[Attempt, Contact]]
+
+
+def callback_items(
+    missed: Called, voicemails: Called, windows: Called, now: datetime
+) -> list[CallbackItem]:
+    """The four sections in order. ``missed``: their newest missed call, for contacts we have
+    not reached since; ``voicemails``: our newest voicemail to contacts who have not called
+    back; ``windows``: attempts with a callback window and no call from the contact since."""
+    items = [
+        CallbackItem(Section.WAITING_FOR_US, a, c, f"Missed call {ago_text(a.at, now)}", True)
+        for a, c in missed
+    ]
+    items += [
+        CallbackItem(Section.WAITING_FOR_THEM, a, c,
+                     f"Voicemail left {ago_text(a.at, now)}", False)
+        for a, c in voicemails
+    ]  # fmt: skip
+    promised, overdue = [], []
+    for attempt, contact in windows:
+        window = window_of(attempt)
+        if window is None:
+            continue
+        said = window_text(window, now)
+        if window.end >= now:
+            detail = f"You said you'd be in {said}" + (" — open now" if window.holds(now) else "")
+            promised.append(CallbackItem(Section.PROMISED, attempt, contact, detail, False))
+        else:
+            overdue.append(CallbackItem(
+                Section.FOLLOW_UPS, attempt, contact,
+                f"No call in {said}: call them", True))  # fmt: skip
+    promised.sort(key=lambda item: item.attempt.callback_from or now)
+    return items + promised + overdue
+
+
+def due_count(items: Sequence[CallbackItem]) -> int:
+    return sum(1 for item in items if item.due)

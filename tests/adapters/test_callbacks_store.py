@@ -1,0 +1,132 @@
+"""The Callbacks sections read from a real database: what counts as returned, answered or
+kept, and a wrap-up's window coming back on the card's attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from desktop.adapters.callbacks import count_due, load_callbacks
+from desktop.adapters.store import NewContact, Store
+from desktop.adapters.write_journal import SaveWrapUp, job_from_json, job_to_json
+from desktop.core.business_hours import BusinessHours
+from desktop.core.callbacks import Section, promise_line
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+
+NOW = datetime(2026, 3, 10, 10, 30, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    yield store
+    store.close()
+
+
+def person(store: Store, name: str, number: str) -> int:
+    return store.add_contact(NewContact(name, company=f"{name} Ltd",
+                                        numbers=(StoredNumber(number, number),)))  # fmt: skip
+
+
+def call(store: Store, cid: int | None, number: str, direction: Direction, ago: timedelta,
+         outcome: Outcome, message: str = "") -> int:  # fmt: skip
+    attempt = Attempt(direction, NOW - ago, outcome, message, number_e164=number)
+    key = f"test:{number}@{int(attempt.at.timestamp())}"
+    attempt_id = store.record_call(cid, attempt, "test", key)
+    assert attempt_id is not None
+    return attempt_id
+
+
+def window(store: Store, attempt_id: int, start: datetime, end: datetime) -> None:
+    assert store.save_wrap_up(attempt_id, Outcome.VOICEMAIL, "said I'd be in", "", (start, end))
+
+
+def test_sections_from_the_database(store: Store) -> None:
+    h, d = timedelta(hours=1), timedelta(days=1)
+    dana = person(store, "Dana", "+14155550101")
+    call(store, dana, "+14155550101", Direction.IN, 1 * h, Outcome.MISSED)
+    raj = person(store, "Raj", "+14155550102")  # missed, then we called back
+    call(store, raj, "+14155550102", Direction.IN, 2 * d, Outcome.MISSED)
+    call(store, raj, "+14155550102", Direction.OUT, 1 * d, Outcome.NO_ANSWER)
+    call(store, None, "+13125550100", Direction.IN, 1 * h, Outcome.MISSED)  # nobody we know
+    mike = person(store, "Mike", "+442079460958")
+    call(store, mike, "+442079460958", Direction.OUT, 3 * d, Outcome.VOICEMAIL, "the bid")
+    anna = person(store, "Anna", "+14155550104")  # left a message; she called back
+    call(store, anna, "+14155550104", Direction.OUT, 3 * d, Outcome.VOICEMAIL)
+    call(store, anna, "+14155550104", Direction.IN, 2 * d, Outcome.TALKED)
+    pat = person(store, "Pat", "+14155550105")
+    window(store, call(store, pat, "+14155550105", Direction.OUT, 1 * h, Outcome.VOICEMAIL),
+           NOW + d - 1.5 * h, NOW + d + 1.5 * h)  # fmt: skip
+    lee = person(store, "Lee", "+14155550106")  # the window passed without a call
+    window(store, call(store, lee, "+14155550106", Direction.OUT, 2 * d, Outcome.VOICEMAIL),
+           NOW - d - 1.5 * h, NOW - d + 1.5 * h)  # fmt: skip
+    kim = person(store, "Kim", "+14155550107")  # she rang inside the window
+    window(store, call(store, kim, "+14155550107", Direction.OUT, 2 * d, Outcome.VOICEMAIL),
+           NOW - d - 1.5 * h, NOW - d + 1.5 * h)  # fmt: skip
+    call(store, kim, "+14155550107", Direction.IN, d, Outcome.TALKED)
+
+    entries = load_callbacks(store, NOW, BusinessHours(), "24h")
+    shown = [(e.item.section, e.item.contact.name) for e in entries]
+    assert shown == [
+        (Section.WAITING_FOR_US, "Dana"),
+        (Section.WAITING_FOR_THEM, "Pat"),  # a voicemail with a window waits for them too
+        (Section.WAITING_FOR_THEM, "Lee"),
+        (Section.WAITING_FOR_THEM, "Mike"),
+        (Section.PROMISED, "Pat"),
+        (Section.FOLLOW_UPS, "Lee"),
+    ]
+    by_name = {(e.item.section, e.item.contact.name): e for e in entries}
+    assert by_name[(Section.PROMISED, "Pat")].item.detail == "You said you'd be in 9–12 tomorrow"
+    mike_entry = by_name[(Section.WAITING_FOR_THEM, "Mike")]
+    assert mike_entry.item.detail == "Voicemail left 3 days ago"
+    assert mike_entry.item.attempt.message == "the bid"
+    assert mike_entry.clock.text == "10:30" and mike_entry.clock.warning == ""
+    dana_entry = by_name[(Section.WAITING_FOR_US, "Dana")]
+    assert dana_entry.clock.text == "03:30"  # San Francisco at 10:30 in London
+    assert dana_entry.clock.warning == "outside business hours there (before 8:00)"
+    assert count_due(store, NOW) == 2
+
+    # Calling Lee back settles the follow-up; Dana calling again keeps her waiting
+    call(store, lee, "+14155550106", Direction.OUT, timedelta(minutes=5), Outcome.NO_ANSWER)
+    assert count_due(store, NOW) == 1
+
+
+def test_the_window_comes_back_with_the_contacts_attempts(store: Store) -> None:
+    pat = person(store, "Pat", "+14155550105")
+    attempt_id = call(store, pat, "+14155550105", Direction.OUT, timedelta(hours=20),
+                      Outcome.UNKNOWN)  # fmt: skip
+    window(store, attempt_id, NOW - timedelta(hours=1), NOW + timedelta(hours=1))
+    [(contact, _number)] = store.contacts_for_number("+14155550105")
+    assert promise_line(contact.attempts, NOW) == "You said you'd be in 9:30–11:30 today"
+
+
+def test_a_journalled_wrap_up_keeps_its_window() -> None:
+    job = SaveWrapUp(7, Outcome.VOICEMAIL, "m", "r", (NOW, NOW + timedelta(hours=2)))
+    assert job_from_json(job_to_json(job)) == job
+    old = job_to_json(SaveWrapUp(7, Outcome.VOICEMAIL, "m", "r"))
+    del old["callback"]  # written before windows existed
+    assert job_from_json(old) == SaveWrapUp(7, Outcome.VOICEMAIL, "m", "r")
+
+
+def test_the_card_says_the_promise_when_they_call_inside_the_window(store: Store) -> None:
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.core.callbacks import Window, window_text
+    from desktop.core.card_text import card_lines
+    from desktop.core.numbers import NumberPolicy
+
+    pat = person(store, "Pat", "+14155550105")
+    attempt_id = call(store, pat, "+14155550105", Direction.OUT, timedelta(hours=20),
+                      Outcome.VOICEMAIL)  # fmt: skip
+    start, end = NOW - timedelta(hours=1), NOW + timedelta(hours=2)
+    window(store, attempt_id, start, end)
+    lookup = CallerLookup(store, NumberPolicy("US", ()), {})
+    card = lookup.card_for("+14155550105", now=NOW)
+    # In the rep's own zone, which the card reads from the system
+    said = window_text(Window(start, end), NOW.astimezone())
+    assert card.promise == f"You said you'd be in {said}"
+    assert card.promise in card_lines(card)
+    assert lookup.card_for("+14155550105", now=end + timedelta(minutes=1)).promise == ""

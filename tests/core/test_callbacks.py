@@ -1,0 +1,156 @@
+"""Callbacks: the windows the rep types, the four sections, and the other end's clock, all at
+a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from desktop.core.business_hours import BusinessHours, their_clock
+from desktop.core.callbacks import (
+    Section,
+    Window,
+    ago_text,
+    callback_items,
+    due_count,
+    parse_window,
+    promise_line,
+    window_text,
+)
+from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 3, 10, 10, 30, tzinfo=LONDON)  # a Tuesday morning for the rep
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("9-12", at(10, 9), at(10, 12)),  # still open at 10:30: today
+        ("8-9", at(11, 8), at(11, 9)),  # over for today: tomorrow
+        ("tomorrow 9–12", at(11, 9), at(11, 12)),
+        ("9–12 tomorrow", at(11, 9), at(11, 12)),
+        ("Fri 2-4pm", at(13, 14), at(13, 16)),
+        ("friday 10am to 11:30am", at(13, 10), at(13, 11, 30)),
+        ("today 14:00 - 16:30", at(10, 14), at(10, 16, 30)),
+        ("by 17:00", NOW, at(10, 17)),
+        ("Tue 9-12", at(10, 9), at(10, 12)),  # today's weekday is today
+    ],
+)  # fmt: skip
+def test_a_window_is_read_from_the_reps_words(said: str, start: datetime, end: datetime) -> None:
+    assert parse_window(said, NOW) == Window(start, end)
+
+
+@pytest.mark.parametrize("said", ["soon", "12-9", "25-26", "9-13pm"])
+def test_words_that_are_not_a_window_say_so(said: str) -> None:
+    with pytest.raises(ValueError):
+        parse_window(said, NOW)
+
+
+def test_an_empty_field_is_no_window() -> None:
+    assert parse_window("  ", NOW) is None
+
+
+def test_window_text_names_the_day() -> None:
+    assert window_text(Window(at(10, 9), at(10, 12)), NOW) == "9–12 today"
+    assert window_text(Window(at(11, 9, 30), at(11, 12)), NOW) == "9:30–12 tomorrow"
+    assert window_text(Window(at(13, 14), at(13, 16)), NOW) == "14–16 Fri 13 Mar"
+
+
+def promised(start: datetime, end: datetime, at_: datetime | None = None) -> Attempt:
+    return Attempt(Direction.OUT, at_ or at(9, 15), Outcome.VOICEMAIL,
+                   number_e164="+14155550142", callback_from=start, callback_until=end)  # fmt: skip
+
+
+def test_the_card_says_the_promise_only_inside_the_window() -> None:
+    attempts = [promised(at(10, 9), at(10, 12))]
+    assert promise_line(attempts, NOW) == "You said you'd be in 9–12 today"
+    assert promise_line(attempts, at(10, 12, 1)) == ""
+    assert promise_line(attempts, at(10, 8, 59)) == ""
+    assert promise_line([Attempt(Direction.OUT, at(9, 15))], NOW) == ""
+
+
+def contact(name: str, cid: int) -> Contact:
+    return Contact(id=cid, name=name, numbers=(StoredNumber("+14155550142", "+14155550142"),))
+
+
+def test_sections_say_who_waits_for_whom_and_what_is_due() -> None:
+    dana, raj, mike, anna = (contact(n, i) for i, n in enumerate(
+        ("Dana", "Raj", "Mike", "Anna"), start=1))  # fmt: skip
+    missed = [(Attempt(Direction.IN, NOW - timedelta(minutes=40), Outcome.MISSED), dana)]
+    voicemails = [(Attempt(Direction.OUT, NOW - timedelta(days=3), Outcome.VOICEMAIL), raj)]
+    windows = [(promised(at(11, 9), at(11, 12)), mike), (promised(at(9, 9), at(9, 12)), anna)]
+    items = callback_items(missed, voicemails, windows, NOW)
+    assert [(i.section, i.contact.name, i.detail, i.due) for i in items] == [
+        (Section.WAITING_FOR_US, "Dana", "Missed call 40 min ago", True),
+        (Section.WAITING_FOR_THEM, "Raj", "Voicemail left 3 days ago", False),
+        (Section.PROMISED, "Mike", "You said you'd be in 9–12 tomorrow", False),
+        (Section.FOLLOW_UPS, "Anna", "No call in 9–12 yesterday: call them", True),
+    ]
+    assert due_count(items) == 2
+    assert items[0].number == "+14155550142"  # the contact's number when the call had none
+
+
+def test_an_open_window_says_so() -> None:
+    items = callback_items([], [], [(promised(at(10, 9), at(10, 12)), contact("M", 1))], NOW)
+    assert items[0].detail == "You said you'd be in 9–12 today — open now"
+
+
+def test_ago_text() -> None:
+    assert ago_text(NOW - timedelta(seconds=5), NOW) == "just now"
+    assert ago_text(NOW - timedelta(hours=5), NOW) == "5 h ago"
+    assert ago_text(NOW - timedelta(days=9), NOW) == "9 days ago"
+
+
+HOURS = BusinessHours()
+
+
+@pytest.mark.parametrize(
+    ("clock", "problem"),
+    [
+        (datetime(2026, 3, 10, 7, 45), "before 8:00"),
+        (datetime(2026, 3, 10, 8, 0), ""),
+        (datetime(2026, 3, 10, 17, 59), ""),
+        (datetime(2026, 3, 10, 18, 0), "after 18:00"),
+        (datetime(2026, 3, 14, 11, 0), "weekend"),  # a Saturday
+    ],
+)  # fmt: skip
+def test_business_hours_default_to_8_to_18_on_weekdays(clock: datetime, problem: str) -> None:
+    assert HOURS.problem(clock) == problem
+
+
+def test_business_hours_are_configurable() -> None:
+    assert BusinessHours(7, 20, weekends=True).problem(datetime(2026, 3, 14, 7, 30)) == ""
+
+
+def test_their_clock_warns_when_it_is_early_there() -> None:
+    # 15:45 in London is 7:45 AM in San Francisco (PST until 8 March, PDT after: 8:45)
+    now = datetime(2026, 3, 2, 15, 45, tzinfo=LONDON)
+    clock = their_clock("+14155550142", now, HOURS, "12h")
+    assert clock.text == "7:45 AM"
+    assert clock.warning == "outside business hours there (before 8:00)"
+    assert clock.problem == "before 8:00"
+    assert not clock.several_zones
+    later = their_clock("+14155550142", now + timedelta(hours=2), HOURS, "12h")
+    assert later.text == "9:45 AM" and later.warning == ""
+
+
+def test_their_clock_says_several_time_zones_when_they_disagree() -> None:
+    # +1 800 is toll-free across the US: every zone from Hawaii to the East Coast
+    now = datetime(2026, 3, 10, 13, 0, tzinfo=LONDON)
+    clock = their_clock("+18005550100", now, HOURS, "24h")
+    assert clock.several_zones
+    assert clock.text.startswith("several time zones: ")
+    assert clock.warning == "outside business hours in some of them (before 8:00)"
+    assert clock.problem == "before 8:00 in some"
+
+
+def test_no_clock_for_a_number_without_a_zone() -> None:
+    clock = their_clock("+999", NOW, HOURS, "24h")
+    assert (clock.text, clock.warning) == ("", "")

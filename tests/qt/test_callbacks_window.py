@@ -1,0 +1,197 @@
+"""The Callbacks window: the four sections with the other end's clock, its actions, and the
+tray's "Callbacks (N due)"."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidgetItem
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.callbacks import count_due, load_callbacks
+from desktop.adapters.store import Store
+from desktop.core.business_hours import BusinessHours
+from desktop.qt.callbacks_window import CallbacksWindow
+from desktop.qt.icons import app_icon
+from desktop.qt.tray import TrayMenu
+from tests.conftest import PYTHON, REPO, python_env
+from tests.qt.show_callbacks_demo import fill_book
+
+NOW = datetime(2026, 3, 10, 10, 30, tzinfo=ZoneInfo("Europe/London"))  # a Tuesday
+SHOTS = REPO / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    fill_book(store, NOW)
+    yield store
+    store.close()
+
+
+def texts(item: QTreeWidgetItem) -> list[str]:
+    return [item.text(c) for c in range(4)]
+
+
+def test_the_window_lists_each_section_with_their_time(qtbot: QtBot, store: Store) -> None:
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    headings = [window.table.topLevelItem(i) for i in range(window.table.topLevelItemCount())]
+    assert [h.text(0) for h in headings if h is not None] == [
+        "Waiting for us (2)", "We are waiting for them (3)",
+        "Promised callback windows (1)", "Follow-ups due (1)",
+    ]  # fmt: skip
+    waiting, them, promised, follow_ups = (h for h in headings if h is not None)
+    assert texts(waiting.child(0)) == [
+        "Dana Whitfield · Contoso", "+1 415-555-0100", "Missed call 40 min ago",
+        "03:30 — before 8:00",
+    ]  # fmt: skip
+    assert texts(waiting.child(1))[2:] == [
+        "Missed call 5 h ago", "19:30 — after 18:00"]
+    assert waiting.child(0).toolTip(3) == (
+        "Their time: 03:30 — outside business hours there (before 8:00)")
+    # Caller text as typed, never markup; toll-free spans the US: several zones, said so
+    toll = them.child(0)
+    assert toll.text(0) == "Help desk <b>bold?</b> · Acme (toll-free)"
+    assert toll.text(2) == "Voicemail left 26 h ago"
+    assert toll.text(3).startswith("several time zones: ")
+    assert toll.text(3).endswith(" — before 8:00 in some")
+    assert toll.toolTip(3).endswith("outside business hours in some of them (before 8:00)")
+    assert texts(promised.child(0))[2] == "You said you'd be in 9–12 tomorrow"
+    assert texts(follow_ups.child(0))[0] == "Raj Patel · Contoso"
+    assert texts(follow_ups.child(0))[2] == "No call in 14–16 yesterday: call them"
+    assert window.status.text() == "3 due"
+
+    # The first entry is selected; headings cannot be
+    assert window.selected_number() == "+14155550100"
+    assert not (waiting.flags() & Qt.ItemFlag.ItemIsSelectable)
+    assert window.call.isEnabled() and window.copy.isEnabled()
+    with qtbot.waitSignal(window.contact_chosen) as chosen:
+        qtbot.mouseClick(window.open_button, Qt.MouseButton.LeftButton)
+    assert chosen.args == [store.missed_not_returned(NOW)[0].contact.id]  # type: ignore[union-attr]
+
+
+def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> None:
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    assert window.selected_number() == "+14155550100"  # Dana: 03:30 in San Francisco
+    qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+    assert window.status.text() == (
+        "It is 03:30 there: outside business hours there (before 8:00). "
+        "Click Call anyway to call now.")  # fmt: skip
+    assert window.call.text() == "Call anyway"
+    # Another row is another question
+    waiting = window.table.topLevelItem(0)
+    assert waiting is not None
+    window.table.setCurrentItem(waiting.child(1))
+    assert window.call.text() == "Call back"
+
+
+def test_an_empty_book_shows_empty_sections_and_nothing_due(qtbot: QtBot, tmp_path: Path) -> None:
+    empty = Store.open(tmp_path / "empty.sqlite3")
+    window = CallbacksWindow(lambda: load_callbacks(empty, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    assert window.status.text() == "Nothing due"
+    assert not window.call.isEnabled() and not window.open_button.isEnabled()
+    empty.close()
+
+
+def test_the_tray_menu_says_how_many_callbacks_are_due(qtbot: QtBot, store: Store) -> None:
+    menu = TrayMenu(app_icon(), paused=False)
+    qtbot.addWidget(menu.fallback)
+    assert menu.callbacks_action.text() == "Callbacks…"
+    menu.set_callbacks_due(count_due(store, NOW))
+    assert menu.callbacks_action.text() == "Callbacks (3 due)…"
+    assert menu.fallback.callbacks.text() == "Callbacks (3 due)…"
+    with qtbot.waitSignal(menu.callbacks_requested):
+        menu.callbacks_action.trigger()
+    menu.hide()
+
+
+@pytest.mark.xvfb
+def test_on_a_real_display_the_callbacks_view_is_drawn(xvfb_display: str) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "tests.qt.show_callbacks_demo", str(SHOTS)],
+        env=python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb"),
+        cwd=REPO, capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["platform"] == "xcb" and report["visible"] is True
+    assert report["rows"] == 4  # the four section headings
+    assert report["status"] == "3 due"
+    assert report["grab_colours"] > 20
+    assert (SHOTS / "callbacks.png").stat().st_size > 5000
+
+
+def test_the_contact_view_shows_their_time_beside_each_number(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.adapters.store import NewContact
+    from desktop.core.models import StoredNumber
+    from desktop.core.numbers import NumberPolicy
+    from desktop.qt.contact_view import ContactView
+
+    book = Store.open(tmp_path / "cv.sqlite3")
+    cid = book.add_contact(NewContact("Dana", numbers=(
+        StoredNumber("415 555 0100", "+14155550100"), StoredNumber("800", "+18005550199"),
+        StoredNumber("ext 12", None))))  # fmt: skip
+    lookup = CallerLookup(book, NumberPolicy("US"), default_opener_templates())
+    view = ContactView(lookup, cid, clock=lambda: NOW, hours=BusinessHours(3, 18))
+    qtbot.addWidget(view)
+    view.open()
+    first = view.findChild(QLabel, "theirTime0")
+    assert first is not None and first.text() == "3:30 AM there"  # inside 3:00-18:00
+    toll = view.findChild(QLabel, "theirTime1")
+    assert toll is not None and toll.text().startswith("several time zones: ")
+    assert toll.text().endswith(" there — before 3:00 in some")
+    assert toll.textFormat() == Qt.TextFormat.PlainText
+    assert view.findChild(QLabel, "theirTime2") is None  # no number, no clock
+    view.close()
+    book.close()
+
+
+def test_business_hours_are_set_in_settings_and_kept_in_the_file(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.settings import Settings, SettingsFile
+    from desktop.qt.settings_window import SettingsWindow
+
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    assert (window.business_start.value(), window.business_end.value()) == (8, 18)
+    window.business_start.setValue(9)
+    window.business_end.setValue(17)
+    window.business_weekends.setChecked(True)
+    chosen = window.current()
+    settings_file = SettingsFile(tmp_path / "settings.json")
+    settings_file.save(chosen)
+    again = settings_file.load()
+    assert (again.business_start_hour, again.business_end_hour, again.business_weekends) == (
+        9, 17, True)  # fmt: skip
+
+
+def test_business_hours_by_hand_that_make_no_sense_fall_back() -> None:
+    from desktop.adapters.settings import Settings
+
+    odd = Settings.from_json({"business_start_hour": "nine", "business_end_hour": 30,
+                              "business_weekends": "yes"})  # fmt: skip
+    assert (odd.business_start_hour, odd.business_end_hour, odd.business_weekends) == (
+        8, 18, False)  # fmt: skip
+    backwards = Settings.from_json({"business_start_hour": 20, "business_end_hour": 6})
+    assert (backwards.business_start_hour, backwards.business_end_hour) == (20, 20)
