@@ -46,7 +46,7 @@ def print_callbacks(args: argparse.Namespace) -> int:
             if entry.clock.text:
                 line += f" · their time {entry.clock.text}"
             if entry.clock.warning:
-                line += f" ({entry.clock.warning})"
+                line += f" — {entry.clock.warning}"
             print(display_text(line))
             if item.attempt.message:
                 print("    " + display_text(one_line(item.attempt.message)))
