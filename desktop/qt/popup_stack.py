@@ -10,6 +10,11 @@ At most `max_cards` cards are on screen: past that, the oldest ringing calls col
 "+N more ringing" entry (desktop.qt.more_calls) that lists them and opens any of them. A card
 whose call collapses or ends goes back to the pool, which therefore never holds more than
 max(prebuilt, max_cards) windows however many calls ring at once.
+
+The pool is filled to that size in idle time, one card per turn of the event loop, after
+start-up's warm-up and after each card has painted: a card built while a call rings pays
+for its window and first paint on the ring path, so the fifth overlapping call must find one
+ready as the first does.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QTime, Signal
+from PySide6.QtCore import QLocale, QObject, QTime, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -29,7 +34,7 @@ from desktop.qt.popup import Popup
 if TYPE_CHECKING:
     from desktop.qt.popup import PickerFactory
 
-PREBUILT = 3  # calls that overlap are rare; more cards are built when they happen
+PREBUILT = 3  # built with the stack; the pool grows to MAX_CARDS in idle time
 MAX_CARDS = 5  # on screen at once; older ringing calls wait in the "+N more" entry
 MARGIN = 16  # from the screen's available edge (the taskbar is already outside it)
 SPACING = 10  # between stacked cards
@@ -74,8 +79,10 @@ class PopupStack(QObject):
         self._spacing = spacing
         self._pick_screen = pick_screen
         self._max_cards = max(1, max_cards)
-        self._pool: list[Popup] = []  # every card built; bounded by max(prebuilt, max_cards)
+        self._pool_size = max(prebuilt, self._max_cards)
+        self._pool: list[Popup] = []  # every card built; bounded by _pool_size
         self._free: list[Popup] = []
+        self._top_up_pending = False
         self._calls: dict[str, _Call] = {}  # in order of arrival: the oldest sits lowest
         for _ in range(prebuilt):
             popup = self._build()
@@ -93,12 +100,32 @@ class PopupStack(QObject):
         popup.open_search_requested.connect(self.open_search_requested)
         popup.open_contact_requested.connect(self.open_contact_requested)
         popup.painted.connect(self.painted)
+        popup.painted.connect(self._schedule_top_up)
         return popup
 
     def warm_up(self) -> None:
-        """Call once at start-up: every pre-built card creates its window and paints once."""
+        """Call once at start-up: every pre-built card creates its window and paints once; the
+        rest of the pool follows in idle time."""
         for popup in self._pool:
             popup.warm_up()
+        self._schedule_top_up()
+
+    def _schedule_top_up(self) -> None:
+        if not self._top_up_pending and len(self._pool) < self._pool_size:
+            self._top_up_pending = True
+            QTimer.singleShot(0, self._top_up)
+
+    def _top_up(self) -> None:
+        """Build and warm one more ready card, then yield: a ring that arrived meanwhile is
+        handled before the next one is built."""
+        self._top_up_pending = False
+        if len(self._pool) >= self._pool_size:
+            return
+        popup = self._build()
+        popup.warm_up()
+        self._pool.append(popup)
+        self._free.insert(0, popup)
+        self._schedule_top_up()
 
     # -- per call --
 
@@ -211,7 +238,8 @@ class PopupStack(QObject):
     def _free_popup(self) -> Popup:
         if self._free:
             return self._free.pop()
-        popup = self._build()  # more overlapping calls than pre-built cards: grow, bounded
+        # Calls overlapping faster than idle time could top the pool up: grow now, bounded.
+        popup = self._build()
         popup.warm_up()
         self._pool.append(popup)
         return popup

@@ -736,6 +736,32 @@ def test_a_storm_of_calls_builds_no_more_cards_than_the_cap(
     assert stack.visible_count() == 0
 
 
+@pytest.mark.parametrize("warmed_at_start", [True, False])
+def test_the_pool_fills_in_idle_time_so_the_fifth_overlapping_call_finds_a_ready_card(
+    qapp: QApplication, qtbot: QtBot, warmed_at_start: bool
+) -> None:
+    stack = PopupStack(prebuilt=PREBUILT if warmed_at_start else 1)
+    try:
+        if warmed_at_start:
+            stack.warm_up()
+        else:  # the pool is short when a call rings: it fills once that card has painted
+            _show(stack, qtbot, withheld_card(), "first")
+        assert stack.built_count() < MAX_CARDS  # nothing more built on the way
+        qtbot.waitUntil(lambda: stack.built_count() == MAX_CARDS, timeout=5000)
+        stack.dismiss_all()
+
+        for i in range(MAX_CARDS):
+            stack.show(withheld_card(), f"call-{i}")
+        assert stack.built_count() == MAX_CARDS  # no card was built while they rang
+        assert stack.popup_for(f"call-{MAX_CARDS - 1}") is not None
+    finally:
+        stack.dismiss_all()
+        for card in [*stack._pool, stack.more_entry()]:
+            card.close()
+            card.deleteLater()
+        QApplication.sendPostedEvents()
+
+
 def test_a_caller_name_in_the_more_entry_is_literal(stack: PopupStack, qtbot: QtBot) -> None:
     for i in range(MAX_CARDS):
         stack.show(exact_card(), f"call-{i}")
