@@ -6,13 +6,16 @@ which waits for it, so it must not pay for Qt, SQLite or the number metadata it 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+# Not `typing.TYPE_CHECKING`: `callercard ring` imports this module on every incoming call, and
+# typing, argparse and collections are imported only by the verbs that use them.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
     from desktop.adapters.lookup import CallerLookup
     from desktop.adapters.paths import AppPaths
     from desktop.adapters.settings import Settings
@@ -27,6 +30,8 @@ def _add_common(
     parser: argparse.ArgumentParser, *, top: bool,
     region_help: str = "home region for numbers written without a country code (e.g. US, GB, DE)",
 ) -> None:
+    import argparse
+
     # Accepted before and after the verb; the copy on each verb must not clobber the other.
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--region", metavar="CC", default=default, help=region_help)
@@ -37,6 +42,8 @@ def _add_common(
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="callercard",
         description="Pops a prepared card the instant a prospect calls back.",
@@ -205,6 +212,10 @@ FROZEN_SHEET_READER_VERB = "_sheet-reader"
 
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] in (["ring"], ["end"]) or (raw[:1] and raw[0].startswith("--")):
+        code = _fast_hook(raw)
+        if code is not None:
+            return code
     if raw[:1] == [FROZEN_PLACES_VERB]:
         from desktop.adapters.places import main as places_main
 
@@ -230,6 +241,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.close(devnull)
         return _EXIT_BROKEN_PIPE
     return code
+
+
+def _fast_hook(raw: list[str]) -> int | None:
+    """`ring` / `end` without argparse (the softphone waits for them); None to parse in full."""
+    from desktop.hook_argv import parse_hook_argv
+
+    args = parse_hook_argv(raw)
+    if args is None:
+        return None
+    from desktop.cli_ring import send_ring
+
+    try:
+        return send_ring(args)
+    except KeyboardInterrupt:
+        return 130
 
 
 _EXIT_BROKEN_PIPE = 141  # what a shell reports for a program that SIGPIPE ended

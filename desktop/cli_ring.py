@@ -19,12 +19,9 @@ Each softphone calls its hook in its own shape (docs/softphone-hooks.md has the 
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from desktop.adapters.instance_address import instance_address
@@ -37,6 +34,13 @@ from desktop.adapters.instance_client import (
 )
 from desktop.adapters.paths import resolve_paths
 from desktop.core.ipc import End, EndOutcome, OpenImport, Quit, Ring
+
+TYPE_CHECKING = False  # not typing's: this runs on every incoming call (see desktop.hook_argv)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Mapping, Sequence
+
+    from desktop.hook_argv import HookArgs
 
 # Triggers whose SIP message was sent by us, so the remote party is in To, not From
 # (Twinkle src/call_script.cpp callers: our INVITE for out_call*, our BYE for local_release).
@@ -51,7 +55,7 @@ _TWINKLE_END_OUTCOME = {
 _MAX_FIELD = 512  # longer than any caller ID or display name a phone shows
 
 
-def send_ring(args: argparse.Namespace) -> int:
+def send_ring(args: argparse.Namespace | HookArgs) -> int:
     try:
         return _send(args)
     except (OSError, ValueError) as exc:  # the private socket directory is unusable
@@ -59,7 +63,7 @@ def send_ring(args: argparse.Namespace) -> int:
         return 1
 
 
-def _send(args: argparse.Namespace) -> int:
+def _send(args: argparse.Namespace | HookArgs) -> int:
     t_ns = time.monotonic_ns()
     paths = resolve_paths(args.data_dir)
     if args.verb == "quit":
@@ -231,6 +235,8 @@ def stop_passing_on_inherited_descriptors() -> None:
         for name in names:
             if not name.isdigit() or int(name) <= 2:
                 continue
-            with contextlib.suppress(OSError):  # the listing's own descriptor, closed by now
+            try:  # noqa: SIM105 - contextlib is one import more on every ring
                 os.set_inheritable(int(name), False)
+            except OSError:  # the listing's own descriptor, closed by now
+                pass
         return

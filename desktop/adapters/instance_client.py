@@ -25,12 +25,13 @@ line was dropped unread and nothing was delivered.)
 
 from __future__ import annotations
 
+# The C module, not `socket`: socket.py turns every constant into an enum member at import
+# (about 2 ms), and this runs on every incoming call. Only connect/send/recv are used here.
+import _socket
 import io
 import os
-import socket
 import sys
 import time
-from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -46,6 +47,10 @@ from desktop.core.ipc import (
     decode_ack,
     encode,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING would import typing on every ring
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # A healthy instance answers in milliseconds, a busy one (a storm of rings, or one still starting)
 # within a second or two; MicroSIP gives its hook 10 s.
@@ -215,7 +220,8 @@ def _exchange_unix(address: str, line: bytes, timeout: float) -> bytes:
         raise NotImplementedError("Windows uses _exchange_pipe")
     deadline = time.monotonic() + timeout
     while True:
-        with _connect_unix(address, deadline) as sock:
+        sock = _connect_unix(address, deadline)
+        try:
             try:
                 sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 sock.sendall(line)
@@ -231,9 +237,11 @@ def _exchange_unix(address: str, line: bytes, timeout: float) -> bytes:
                 time.sleep(_RETRY_EVERY)
                 continue
             return _read_ack(sock, deadline, timeout)
+        finally:
+            sock.close()
 
 
-def _read_ack(sock: socket.socket, deadline: float, timeout: float) -> bytes:
+def _read_ack(sock: _socket.socket, deadline: float, timeout: float) -> bytes:
     answer = b""
     while not answer.endswith(b"\n") and len(answer) < _MAX_ACK_BYTES:
         remaining = deadline - time.monotonic()
@@ -252,14 +260,14 @@ def _read_ack(sock: socket.socket, deadline: float, timeout: float) -> bytes:
     return answer
 
 
-def _connect_unix(address: str, deadline: float) -> socket.socket:
+def _connect_unix(address: str, deadline: float) -> _socket.socket:
     """A socket connected to `address`, retrying with backoff while the instance is busy (its
     listen queue full: EAGAIN) or still starting (lock held, not listening yet)."""
     if sys.platform == "win32":
         raise NotImplementedError("Windows uses _exchange_pipe")
     backoff = _FIRST_BACKOFF
     while True:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         sock.settimeout(max(deadline - time.monotonic(), 0.001))
         try:
             sock.connect(address)

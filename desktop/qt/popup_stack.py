@@ -6,10 +6,17 @@ Overlapping calls stack upward from the bottom-right corner; a column that reach
 of the screen continues in a new column to its left. A second event for the same call
 updates that call's card instead of adding one.
 
-At most `max_cards` cards are on screen: past that, the oldest ringing calls collapse into one
-"+N more ringing" entry (desktop.qt.more_calls) that lists them and opens any of them. A card
+At most `max_cards` cards are on screen, and never more than the screen holds without two of
+them overlapping (at a scale factor of 2 a 1600×1000 screen holds one column of two cards):
+past that, the oldest ringing calls collapse into one "+N more ringing" entry
+(desktop.qt.more_calls) that lists them and opens any of them. A card
 whose call collapses or ends goes back to the pool, which therefore never holds more than
 max(prebuilt, max_cards) windows however many calls ring at once.
+
+The pool is filled to that size in idle time, one card per turn of the event loop, after
+start-up's warm-up and after each card has painted: a card built while a call rings pays
+for its window and first paint on the ring path, so the fifth overlapping call must find one
+ready as the first does.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QTime, Signal
+from PySide6.QtCore import QLocale, QObject, QTime, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -29,7 +36,7 @@ from desktop.qt.popup import Popup
 if TYPE_CHECKING:
     from desktop.qt.popup import PickerFactory
 
-PREBUILT = 3  # calls that overlap are rare; more cards are built when they happen
+PREBUILT = 3  # built with the stack; the pool grows to MAX_CARDS in idle time
 MAX_CARDS = 5  # on screen at once; older ringing calls wait in the "+N more" entry
 MARGIN = 16  # from the screen's available edge (the taskbar is already outside it)
 SPACING = 10  # between stacked cards
@@ -74,8 +81,10 @@ class PopupStack(QObject):
         self._spacing = spacing
         self._pick_screen = pick_screen
         self._max_cards = max(1, max_cards)
-        self._pool: list[Popup] = []  # every card built; bounded by max(prebuilt, max_cards)
+        self._pool_size = max(prebuilt, self._max_cards)
+        self._pool: list[Popup] = []  # every card built; bounded by _pool_size
         self._free: list[Popup] = []
+        self._top_up_pending = False
         self._calls: dict[str, _Call] = {}  # in order of arrival: the oldest sits lowest
         for _ in range(prebuilt):
             popup = self._build()
@@ -88,17 +97,37 @@ class PopupStack(QObject):
         popup = Popup(picker_factory=self._picker_factory)
         popup.dismissed.connect(self._on_dismissed)
         popup.caller_identified.connect(self.caller_identified)
-        popup.height_changed.connect(self._repack)
+        popup.height_changed.connect(self._fit)
         popup.copy_opener_clicked.connect(self.copy_opener_clicked)
         popup.open_search_requested.connect(self.open_search_requested)
         popup.open_contact_requested.connect(self.open_contact_requested)
         popup.painted.connect(self.painted)
+        popup.painted.connect(self._schedule_top_up)
         return popup
 
     def warm_up(self) -> None:
-        """Call once at start-up: every pre-built card creates its window and paints once."""
+        """Call once at start-up: every pre-built card creates its window and paints once; the
+        rest of the pool follows in idle time."""
         for popup in self._pool:
             popup.warm_up()
+        self._schedule_top_up()
+
+    def _schedule_top_up(self) -> None:
+        if not self._top_up_pending and len(self._pool) < self._pool_size:
+            self._top_up_pending = True
+            QTimer.singleShot(0, self._top_up)
+
+    def _top_up(self) -> None:
+        """Build and warm one more ready card, then yield: a ring that arrived meanwhile is
+        handled before the next one is built."""
+        self._top_up_pending = False
+        if len(self._pool) >= self._pool_size:
+            return
+        popup = self._build()
+        popup.warm_up()
+        self._pool.append(popup)
+        self._free.insert(0, popup)
+        self._schedule_top_up()
 
     # -- per call --
 
@@ -112,12 +141,13 @@ class PopupStack(QObject):
                 self._more.set_calls(self._collapsed())
                 return None
             call.popup.set_card(card, call_key)
-            self._repack()
-            call.popup.reveal()
+            self._fit()
+            if call.popup is not None:  # it grew past what the screen holds: collapsed
+                call.popup.reveal()
             return call.popup
         rang = QLocale.system().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
         self._calls[call_key] = _Call(card, self._pick_screen(), None, rang)
-        self._settle()
+        self._settle(call_key)
         return self._calls[call_key].popup
 
     def bring_up(self, call_key: str) -> Popup | None:
@@ -126,7 +156,7 @@ class PopupStack(QObject):
         if call is None:
             return None
         self._calls[call_key] = call
-        self._settle()
+        self._settle(call_key)
         return call.popup
 
     def has_popup(self, call_key: str) -> bool:
@@ -182,12 +212,19 @@ class PopupStack(QObject):
         calls = self._calls.items()
         return [(key, _entry_label(call)) for key, call in calls if call.popup is None]
 
-    def _settle(self) -> None:
-        """The newest `max_cards` calls get cards, the others collapse; then re-place all."""
+    def _settle(self, newest: str | None = None) -> None:
+        """The newest `max_cards` calls get cards, the others collapse; then re-place all.
+
+        With `newest` (a call that just rang or was brought up), only that call gains a card:
+        the others that wait collapsed found no room before and the screen has not grown, so
+        filling their cards would only cost the ring path time. A call that ends frees room,
+        and then every waiting call in the newest `max_cards` is tried."""
         keys = list(self._calls)
         shown = keys[-self._max_cards :]
         for key in keys[: -self._max_cards]:
             self._release(self._calls[key])
+        if newest is not None:
+            shown = [newest]
         revealed: list[Popup] = []
         for key in shown:
             call = self._calls[key]
@@ -195,12 +232,11 @@ class PopupStack(QObject):
                 call.popup = self._free_popup()
                 call.popup.set_card(call.card, key)
                 revealed.append(call.popup)
-        self._more.set_calls(self._collapsed())
-        self._repack()
+        self._fit()
+        in_use = self.popups()
         for popup in revealed:
-            popup.reveal()
-        if self._more.count:
-            self._more.show()
+            if popup in in_use:
+                popup.reveal()
 
     def _release(self, call: _Call) -> None:
         popup, call.popup = call.popup, None
@@ -211,7 +247,8 @@ class PopupStack(QObject):
     def _free_popup(self) -> Popup:
         if self._free:
             return self._free.pop()
-        popup = self._build()  # more overlapping calls than pre-built cards: grow, bounded
+        # Calls overlapping faster than idle time could top the pool up: grow now, bounded.
+        popup = self._build()
         popup.warm_up()
         self._pool.append(popup)
         return popup
@@ -223,12 +260,26 @@ class PopupStack(QObject):
             self._settle()
         self.dismissed.emit(call_key)
 
-    def _repack(self) -> None:
+    def _fit(self) -> None:
+        """Place every card; while a screen cannot hold its cards side by side, the oldest
+        card on it collapses into the "+N more" entry (the newest call keeps its card)."""
+        while True:
+            self._more.set_calls(self._collapsed())
+            crowded = self._repack()
+            if crowded is None:
+                break
+            self._release(self._calls[crowded])
+        if self._more.count:
+            self._more.show()
+
+    def _repack(self) -> str | None:
+        """Move the cards into place; the call whose card must collapse for the others to fit,
+        or None when they all fit."""
         screens = QGuiApplication.screens()
-        columns: dict[int, list[QWidget]] = {}
+        columns: dict[int, list[tuple[str, QWidget]]] = {}
         targets: dict[int, QScreen | None] = {}
         newest = 0
-        for call in self._calls.values():
+        for key, call in self._calls.items():
             if call.popup is None:
                 continue
             # A monitor unplugged since the ring: its cards move to the primary screen.
@@ -236,38 +287,50 @@ class PopupStack(QObject):
                 call.screen = QGuiApplication.primaryScreen()
             newest = id(call.screen)
             targets[newest] = call.screen
-            columns.setdefault(newest, []).append(call.popup)
+            columns.setdefault(newest, []).append((key, call.popup))
         if self._more.count and newest in columns:
             # Above the newest card, where the eye already is.
-            self._more.setFixedWidth(columns[newest][-1].width())
+            self._more.setFixedWidth(columns[newest][-1][1].width())
             self._more.adjustSize()  # its height, before it was ever shown
-            columns[newest].append(self._more)
-        for key, popups in columns.items():
-            self._place_on(targets[key], popups)
+            columns[newest].append(("", self._more))
+        for screen_id, placed in columns.items():
+            cards = [(k, w) for k, w in placed if k]
+            # Never the newest card, nor one the rep is typing in (its picker grew it).
+            collapsible = [k for k, w in cards[:-1] if not w.isActiveWindow()]
+            if not self._place_on(targets[screen_id], [w for _, w in placed]) and collapsible:
+                return collapsible[0]
+        return None
 
-    def _place_on(self, screen: QScreen | None, popups: list[QWidget]) -> None:
+    def _place_on(self, screen: QScreen | None, widgets: list[QWidget]) -> bool:
+        """Stack `widgets` (oldest first) in columns from the bottom-right corner of the
+        screen's available area; False when they do not all fit inside it."""
         if screen is None:
-            return
+            return True
         area = screen.availableGeometry()
         left = area.x() + self._margin
         right = area.x() + area.width() - self._margin
         bottom = area.y() + area.height() - self._margin
         top = area.y() + self._margin
-        x = right
-        y = bottom
-        for popup in popups:
-            width, height = popup.width(), popup.height()
+        x, y = right, bottom
+        column_width = 0
+        fits = True
+        for widget in widgets:
+            width, height = widget.width(), widget.height()
             if y - height < top and y != bottom:
-                x -= width + self._spacing  # this column is full: start one to its left
-                y = bottom
-                if x - width < left:
-                    x = right  # the screen is full: newer cards overlap the oldest ones
-            y -= height
-            if popup.screen() is not screen:
-                popup.setScreen(screen)
-            if popup.x() != x - width or popup.y() != y:
-                popup.move(x - width, y)
-            y -= self._spacing
+                x -= column_width + self._spacing  # this column is full: start one to its left
+                y, column_width = bottom, 0
+            column_width = max(column_width, width)
+            # What does not fit stays on screen (a card taller than the screen keeps its top
+            # edge visible) and is reported, so that the oldest card collapses.
+            fits = fits and x - width >= left and y - height >= top
+            place_x = max(x - width, left)
+            place_y = max(y - height, top)
+            y -= height + self._spacing
+            if widget.screen() is not screen:
+                widget.setScreen(screen)
+            if widget.x() != place_x or widget.y() != place_y:
+                widget.move(place_x, place_y)
+        return fits
 
 
 def _entry_label(call: _Call) -> str:

@@ -42,7 +42,7 @@ from desktop.qt.popup import (
     short_date,
 )
 from desktop.qt.popup_stack import MARGIN, MAX_CARDS, PREBUILT, SPACING, PopupStack
-from tests.conftest import PYTHON, REPO, python_env
+from tests.conftest import PYTHON, REPO, private_x_server, python_env
 from tests.qt.show_popup_demo import (
     exact_card,
     mike,
@@ -604,15 +604,25 @@ def test_overlapping_calls_stack_upward_in_the_corner_without_overlap(
     assert rects[2].bottom() == rects[1].top() - SPACING - 1
 
 
-def test_more_cards_than_the_screen_holds_still_stay_on_it(stack: PopupStack, qtbot: QtBot) -> None:
-    # The offscreen screen is 800×800: one column of two of these cards.
-    cards = [_show(stack, qtbot, exact_card(), f"call-{i}") for i in range(5)]
+def test_more_cards_than_the_screen_holds_collapse_into_more_never_on_top_of_each_other(
+    stack: PopupStack, qtbot: QtBot
+) -> None:
+    # The offscreen screen is 800×800: one column of these cards, two at the very most.
+    for i in range(5):
+        _show(stack, qtbot, exact_card(), f"call-{i}")
 
-    assert stack.visible_count() == 5  # grew past the three pre-built cards
+    cards = stack.popups()
+    more = stack.more_entry()
+    assert stack.popup_for("call-4") in cards  # the newest call always has its card
+    assert stack.visible_count() + stack.collapsed_count() == 5
+    assert more.isVisible()
+    assert more.text() == f"+{stack.collapsed_count()} more ringing"
     area = cards[0].screen().availableGeometry()
-    for card in cards:
-        assert area.contains(_geometry(card)), (_geometry(card), area)
-    assert not _geometry(cards[0]).intersects(_geometry(cards[1]))
+    rects = [_geometry(w) for w in (*cards, more)]
+    for i, rect in enumerate(rects):
+        assert area.contains(rect), (rect, area)
+        for other in rects[i + 1 :]:
+            assert not rect.intersects(other), (rect, other)
 
 
 def test_a_second_event_for_the_same_call_updates_its_card(stack: PopupStack, qtbot: QtBot) -> None:
@@ -681,20 +691,36 @@ def test_stack_hotkey_focuses_the_newest_card(stack: PopupStack, qtbot: QtBot) -
     assert newest.focusWidget() is button(newest, "copyOpener")
 
 
+@pytest.fixture
+def capped(qapp: QApplication) -> Iterator[PopupStack]:
+    """A stack whose cap, not the 800×800 offscreen screen, is what limits the cards."""
+    popups = PopupStack(max_cards=CAP)
+    yield popups
+    popups.dismiss_all()
+    for card in [*popups._pool, popups.more_entry()]:
+        card.close()
+        card.deleteLater()
+    QApplication.sendPostedEvents()
+
+
+CAP = 3  # withheld cards: four fit in a column of the offscreen screen, with the entry
+
+
 def test_twenty_calls_at_once_show_the_cap_and_one_more_entry(
-    stack: PopupStack, qtbot: QtBot
+    capped: PopupStack, qtbot: QtBot
 ) -> None:
+    stack = capped
     for i in range(20):
         stack.show(withheld_card(), f"call-{i}")
     QApplication.processEvents()
 
     more = stack.more_entry()
-    assert stack.visible_count() == MAX_CARDS
+    assert stack.visible_count() == CAP
     assert more.isVisible()
-    assert more.text() == f"+{20 - MAX_CARDS} more ringing"
+    assert more.text() == f"+{20 - CAP} more ringing"
     # The newest calls have the cards; the entry lists the others, newest first.
-    assert [p.call_key for p in stack.popups()] == [f"call-{i}" for i in range(15, 20)]
-    assert [a.data() for a in more.menu().actions()] == [f"call-{i}" for i in range(14, -1, -1)]
+    assert [p.call_key for p in stack.popups()] == [f"call-{i}" for i in range(17, 20)]
+    assert [a.data() for a in more.menu().actions()] == [f"call-{i}" for i in range(16, -1, -1)]
     # It sits on screen, next in the stack after the newest card and clear of it.
     area = stack.popups()[0].screen().availableGeometry()
     entry = QRect(more.x(), more.y(), more.width(), more.height())
@@ -703,8 +729,9 @@ def test_twenty_calls_at_once_show_the_cap_and_one_more_entry(
 
 
 def test_a_collapsed_call_opens_from_the_more_entry_and_ending_a_card_brings_one_back(
-    stack: PopupStack, qtbot: QtBot
+    capped: PopupStack, qtbot: QtBot
 ) -> None:
+    stack = capped
     for i in range(8):
         stack.show(withheld_card(), f"call-{i}")
     more = stack.more_entry()
@@ -716,13 +743,13 @@ def test_a_collapsed_call_opens_from_the_more_entry_and_ending_a_card_brings_one
 
     next(a for a in more.menu().actions() if a.data() == "call-0").trigger()
     assert card_shown("call-0")
-    assert stack.visible_count() == MAX_CARDS
-    assert more.text() == "+3 more ringing"
-    assert stack.popup_for("call-3") is None  # the oldest card collapsed to make room
+    assert stack.visible_count() == CAP
+    assert more.text() == "+5 more ringing"
+    assert stack.popup_for("call-5") is None  # the oldest card collapsed to make room
 
     stack.close_for_call("call-7")
-    assert card_shown("call-3")  # the newest collapsed call gets the freed card
-    assert more.text() == "+2 more ringing"
+    assert card_shown("call-5")  # the newest collapsed call gets the freed card
+    assert more.text() == "+4 more ringing"
     for key in ("call-0", "call-1", "call-2", "call-3", "call-4", "call-5", "call-6"):
         stack.close_for_call(key)
     assert stack.visible_count() == 0
@@ -745,6 +772,32 @@ def test_a_storm_of_calls_builds_no_more_cards_than_the_cap(
     # One window per call would be 200 windows (and 1.27 GB at 1,000 calls).
     assert cards_built() - before <= max(PREBUILT, MAX_CARDS) - PREBUILT
     assert stack.visible_count() == 0
+
+
+@pytest.mark.parametrize("warmed_at_start", [True, False])
+def test_the_pool_fills_in_idle_time_so_the_fifth_overlapping_call_finds_a_ready_card(
+    qapp: QApplication, qtbot: QtBot, warmed_at_start: bool
+) -> None:
+    stack = PopupStack(prebuilt=PREBUILT if warmed_at_start else 1)
+    try:
+        if warmed_at_start:
+            stack.warm_up()
+        else:  # the pool is short when a call rings: it fills once that card has painted
+            _show(stack, qtbot, withheld_card(), "first")
+        assert stack.built_count() < MAX_CARDS  # nothing more built on the way
+        qtbot.waitUntil(lambda: stack.built_count() == MAX_CARDS, timeout=5000)
+        stack.dismiss_all()
+
+        for i in range(MAX_CARDS):
+            stack.show(withheld_card(), f"call-{i}")
+        assert stack.built_count() == MAX_CARDS  # no card was built while they rang
+        assert stack.popup_for(f"call-{MAX_CARDS - 1}") is not None
+    finally:
+        stack.dismiss_all()
+        for card in [*stack._pool, stack.more_entry()]:
+            card.close()
+            card.deleteLater()
+        QApplication.sendPostedEvents()
 
 
 def test_a_caller_name_in_the_more_entry_is_literal(stack: PopupStack, qtbot: QtBot) -> None:
@@ -782,6 +835,8 @@ MULTI_SCREEN = textwrap.dedent(
     stack.dismiss_all()
     QCursor.setPos(QPoint(2500, 500))
     placed["many"] = [rect(stack.show(exact_card(), f"call-{i}")) for i in range(10)]
+    placed["final"] = [rect(card) for card in stack.popups()]
+    placed["more"] = [*rect(stack.more_entry())[:4], stack.more_entry().text()]
     print(json.dumps(placed))
     """
 )
@@ -831,5 +886,77 @@ def test_cards_land_on_the_monitor_under_the_mouse_and_fill_it_in_columns(
         for other in fitted[i + 1 :]:
             assert not rect.intersects(other), (rect, other)
     assert len({r.x() for r in fitted}) == 4
-    # ... then newer cards overlap the oldest, still on screen.
-    assert rects[8].x() == rects[0].x()
+    # ... then the oldest collapse into "+N more" rather than be covered by newer ones.
+    *entry, text = placed["more"]
+    assert text == "+2 more ringing"
+    final = [QRect(x, y, w, h) for x, y, w, h, _screen in placed["final"]] + [QRect(*entry)]
+    assert len(final) == 9
+    for i, rect in enumerate(final):
+        assert right.contains(rect), rect
+        for other in final[i + 1 :]:
+            assert not rect.intersects(other), (rect, other)
+
+
+STACK_AT_2X = textwrap.dedent(
+    """
+    import json, sys, time
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from desktop.qt.popup_stack import PopupStack
+    from tests.qt.show_popup_demo import exact_card, unknown_card, withheld_card
+
+    def rect(widget):
+        g = widget.frameGeometry()
+        return [g.x(), g.y(), g.width(), g.height()]
+
+    stack = PopupStack()
+    stack.warm_up()
+    calls = int(sys.argv[1])
+    kinds = [exact_card, unknown_card, withheld_card]
+    for i in range(calls):
+        stack.show(kinds[i % 3](), f"call-{i}")
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:  # let X configure every window it was asked to
+        app.processEvents()
+        time.sleep(0.01)
+    more = stack.more_entry()
+    area = stack.popups()[0].screen().availableGeometry()
+    print(json.dumps({
+        "area": [area.x(), area.y(), area.width(), area.height()],
+        "cards": [[p.call_key, *rect(p)] for p in stack.popups() if p.isVisible()],
+        "more": rect(more) if more.isVisible() else None,
+        "more_text": more.text(),
+        "collapsed": stack.collapsed_count(),
+    }))
+    """
+)
+
+
+@pytest.mark.xvfb
+@pytest.mark.parametrize("calls", [3, 5])
+def test_at_scale_factor_2_stacked_cards_never_cover_each_other_nor_leave_the_screen(
+    calls: int,
+) -> None:
+    # The report: QT_SCALE_FACTOR=2 on a 1600×1000 screen, three cards drawn on one another.
+    with private_x_server("1600x1000x24") as display:
+        result = subprocess.run(
+            [PYTHON, "-c", STACK_AT_2X, str(calls)],
+            env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR="2"),
+            cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    placed = json.loads(result.stdout)
+
+    area = QRect(*placed["area"])
+    assert area.width() == 800  # 1600 device pixels at 2×
+    cards = placed["cards"]
+    assert cards[-1][0] == f"call-{calls - 1}"  # the newest call has its card
+    assert len(cards) + placed["collapsed"] == calls
+    rects = [QRect(*rect) for _key, *rect in cards]
+    if placed["collapsed"]:
+        assert placed["more_text"] == f"+{placed['collapsed']} more ringing"
+        rects.append(QRect(*placed["more"]))
+    for i, rect in enumerate(rects):
+        assert area.contains(rect), (rect, area)
+        for other in rects[i + 1 :]:
+            assert not rect.intersects(other), (rect, other)
