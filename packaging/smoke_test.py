@@ -42,7 +42,8 @@ def import_worker_answers(exe: Path, env: dict[str, str]) -> None:
     framing (a 4-byte length, then a pickle). The answer holds ContactRows, which only the app
     can unpickle, so its bytes are checked for the number read in E.164."""
     frame = struct.Struct(">I")
-    messages = [("setup", "US", (), ("Name", "Phone"), {0: "name", 1: "phone"}),
+    # setup: (region, outside-line prefixes, headers, column fields, the rep's home region)
+    messages = [("setup", "US", (), ("Name", "Phone"), {0: "name", 1: "phone"}, "US"),
                 ("rows", [(2, ["Mike Kowalski", "(415) 555-0142"])])]  # fmt: skip
     request = b"".join(
         frame.pack(len(p)) + p for p in (pickle.dumps(m, protocol=4) for m in messages)
