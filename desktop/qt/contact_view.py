@@ -45,7 +45,7 @@ from desktop.core.display_text import one_line
 from desktop.core.localtime import hour_cycle_for, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.openers import opener_for
-from desktop.qt.call_list import call_number, copy_number
+from desktop.qt.number_table import call_number, copy_number
 from desktop.qt.search_window import bring_to_front, plain_tooltip
 
 RETRY_MS = 2000

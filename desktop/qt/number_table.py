@@ -1,0 +1,128 @@
+"""The window Recent calls and Callbacks are both made of: one list of rows, each with a number
+and maybe a contact, and the same Open / Copy number / Call back actions under it.
+
+"Call back" hands a tel: (or sip:) link to the desktop, which opens the softphone registered
+for it; "Copy number" puts the number on the clipboard for any other phone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.candidates import readable
+
+CONTACT = Qt.ItemDataRole.UserRole  # the row's contact id, or None
+NUMBER = Qt.ItemDataRole.UserRole + 1  # the row's E.164 number, or ""
+
+
+def call_url(e164: str, scheme: str = "tel") -> QUrl:
+    """tel:+14155550142 (RFC 3966) or sip:+14155550142; softphones register for either."""
+    return QUrl(f"{scheme}:{e164}")
+
+
+def call_number(e164: str, scheme: str = "tel") -> bool:
+    """Ask the desktop to dial; False when no application handles the link."""
+    return QDesktopServices.openUrl(call_url(e164, scheme))
+
+
+def copy_number(e164: str) -> None:
+    QGuiApplication.clipboard().setText(e164)
+
+
+class NumberTableWindow(QWidget):
+    """`table` (its columns set by the subclass), the three actions and a status line.
+    Subclasses fill the table and say what Open does (`open_selected`)."""
+
+    contact_chosen = Signal(object)  # contact id
+
+    def __init__(self, title: str, columns: list[str], *, scheme: str = "tel") -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setWindowTitle(title)
+        self.scheme = scheme
+        self.table = QTreeWidget(self)
+        self.table.setColumnCount(len(columns))
+        self.table.setHeaderLabels(columns)
+        self.table.setRootIsDecorated(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
+        self.table.itemActivated.connect(lambda _item, _col: self.open_selected())
+        self.table.currentItemChanged.connect(lambda *_: self._update_actions())
+
+        self.call = QPushButton("Call back", self)
+        self.call.setToolTip("Open the number in your softphone")
+        self.call.clicked.connect(self.call_selected)
+        self.copy = QPushButton("Copy number", self)
+        self.copy.clicked.connect(self.copy_selected)
+        self.open_button = QPushButton("Open", self)
+        self.open_button.clicked.connect(self.open_selected)
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        actions.addWidget(self.open_button)
+        actions.addWidget(self.copy)
+        actions.addWidget(self.call)
+
+        self.body = QVBoxLayout(self)  # subclasses may put more above the table
+        self.body.setContentsMargins(14, 12, 14, 10)
+        self.body.addWidget(self.table, 1)
+        self.body.addLayout(actions)
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def open(self) -> None:
+        from desktop.qt.search_window import bring_to_front
+
+        self.reload()
+        bring_to_front(self)
+        self.table.setFocus()
+
+    def selected_number(self) -> str:
+        item = self.table.currentItem()
+        return str(item.data(0, NUMBER) or "") if item is not None else ""
+
+    def call_selected(self) -> None:
+        number = self.selected_number()
+        if number:
+            self.dial(number)
+
+    def dial(self, number: str) -> None:
+        """Hand the number to the softphone; without one, copy it and say so."""
+        if not call_number(number, self.scheme):
+            copy_number(number)
+            self.status.setText(f"No softphone handles {self.scheme}: links; number copied.")
+
+    def copy_selected(self) -> None:
+        number = self.selected_number()
+        if number:
+            copy_number(number)
+            self.status.setText(f"Copied {readable(number)}")
+
+    def open_selected(self) -> None:
+        item = self.table.currentItem()
+        if item is not None and item.data(0, CONTACT) is not None:
+            self.contact_chosen.emit(int(item.data(0, CONTACT)))
+
+    def _update_actions(self) -> None:
+        has_number = bool(self.selected_number())
+        self.call.setEnabled(has_number)
+        self.copy.setEnabled(has_number)
+        item = self.table.currentItem()
+        self.open_button.setEnabled(item is not None and item.data(0, CONTACT) is not None)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
