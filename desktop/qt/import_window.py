@@ -151,10 +151,10 @@ class ImportWindow(QWidget):
         form.addRow("File:", file_row)
         form.addRow("Text encoding:", self.encoding)
         form.addRow("Read as:", self.source_label)
-        region_row = QHBoxLayout()
-        region_row.addWidget(self.region_label, 1)
-        region_row.addWidget(self.region_choice)
-        form.addRow("Numbers:", region_row)
+        # Rows of their own: a wrapped label beside a combo box in one row is given one line's
+        # height, and its second line was cut off.
+        form.addRow("Numbers:", self.region_label)
+        form.addRow("Read them as:", self.region_choice)
 
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
