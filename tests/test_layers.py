@@ -17,23 +17,68 @@ ADAPTERS_FORBIDDEN = {"PySide6", "desktop.qt"}
 THIRD_PARTY_IN_CORE = {"phonenumbers"}
 
 
-def imports_of(path: Path) -> set[str]:
+# Dynamic imports whose module name is not written in the code, each with why it is safe. Any
+# other `__import__(x)` or `importlib.import_module(x)` with a computed name fails the test, so
+# the layer rules cannot be walked around by naming a module at run time.
+DYNAMIC_IMPORTS_ALLOWED = {
+    # The keychain backend the user configured by name (keyringrc.cfg / PYTHON_KEYRING_BACKEND):
+    # always a keyring backend module, never one of ours.
+    ("desktop/adapters/secrets.py", "_load"),
+}
+
+
+def _dynamic_import_name(node: ast.Call) -> ast.expr | None:
+    """The module-name argument of `__import__(...)` or `importlib.import_module(...)`."""
+    func = node.func
+    is_dunder = isinstance(func, ast.Name) and func.id == "__import__"
+    is_importlib = (isinstance(func, ast.Attribute) and func.attr == "import_module") or (
+        isinstance(func, ast.Name) and func.id == "import_module")  # fmt: skip
+    if (is_dunder or is_importlib) and node.args:
+        return node.args[0]
+    return None
+
+
+def _functions_by_line(tree: ast.AST) -> dict[int, str]:
+    owner: dict[int, str] = {}
+    for func in ast.walk(tree):
+        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(func):
+                if hasattr(inner, "lineno"):
+                    owner.setdefault(inner.lineno, func.name)
+    return owner
+
+
+def imports_of(path: Path, package: Path = PACKAGE) -> set[str]:
+    """Every module the file imports: statements, and `__import__`/`importlib.import_module`
+    calls with a literal name. A computed name is returned as `<dynamic in FUNC>` unless it is
+    in DYNAMIC_IMPORTS_ALLOWED, so no forbidden set can miss it."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
+    owners: dict[int, str] | None = None
+    relative = path.relative_to(package.parent).as_posix()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+        elif isinstance(node, ast.Call) and (arg := _dynamic_import_name(node)) is not None:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                names.add(arg.value)
+                continue
+            owners = owners if owners is not None else _functions_by_line(tree)
+            function = owners.get(node.lineno, "<module>")
+            if (relative, function) not in DYNAMIC_IMPORTS_ALLOWED:
+                names.add(f"<dynamic in {function}>")
     return names
 
 
-def violations(layer: str, forbidden: set[str]) -> list[str]:
+def violations(layer: str, forbidden: set[str], package: Path = PACKAGE) -> list[str]:
     found = []
-    for path in sorted((PACKAGE / layer).rglob("*.py")):
-        for name in imports_of(path):
-            if any(name == f or name.startswith(f + ".") for f in forbidden):
-                found.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
+    for path in sorted((package / layer).rglob("*.py")):
+        for name in imports_of(path, package):
+            dynamic = name.startswith("<dynamic")
+            if dynamic or any(name == f or name.startswith(f + ".") for f in forbidden):
+                found.append(f"{path.relative_to(package.parent).as_posix()} imports {name}")
     return found
 
 
@@ -54,6 +99,45 @@ def test_core_uses_only_stdlib_and_phonenumbers() -> None:
 
 def test_adapters_never_import_qt() -> None:
     assert violations("adapters", ADAPTERS_FORBIDDEN) == []
+
+
+# The one place outside desktop/qt that may start the GUI: the `run` verb's composition root.
+QT_IMPORTERS_ALLOWED = {"desktop/cli.py"}
+
+
+def test_qt_imports_only_core_and_adapters_and_only_the_run_verb_imports_qt() -> None:
+    """desktop/qt sits on top: it may import core and adapters (and itself), but not the CLI
+    modules; and nothing below it or beside it imports desktop.qt, except the verb that runs
+    the app."""
+    upward = violations("qt", {"desktop.cli", "desktop.cli_ring", "desktop.cli_events",
+                               "desktop.cli_callbacks", "desktop.cli_log_call",
+                               "desktop.hook_argv", "desktop.__main__"})  # fmt: skip
+    assert upward == []
+    importers = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE.parent).as_posix()
+        if relative.startswith("desktop/qt/") or relative in QT_IMPORTERS_ALLOWED:
+            continue
+        if any(n == "desktop.qt" or n.startswith("desktop.qt.") for n in imports_of(path)):
+            importers.append(relative)
+    assert importers == []
+
+
+def test_a_dynamic_import_cannot_walk_around_the_layers(tmp_path: Path) -> None:
+    """`__import__("PySide6")` in core counts as an import of PySide6, and a computed name is
+    reported rather than trusted."""
+    core = tmp_path / "desktop" / "core"
+    core.mkdir(parents=True)
+    (core / "_layer_probe.py").write_text(
+        "import importlib\n"
+        "def f(name):\n"
+        "    __import__('PySide6.QtCore')\n"
+        "    return importlib.import_module(name)\n",
+        encoding="utf-8",
+    )
+    found = violations("core", CORE_FORBIDDEN, tmp_path / "desktop")
+    assert "desktop/core/_layer_probe.py imports PySide6.QtCore" in found
+    assert "desktop/core/_layer_probe.py imports <dynamic in f>" in found
 
 
 @pytest.mark.parametrize("module", ["desktop.cli", "desktop.cli_ring"])
