@@ -1,19 +1,26 @@
 """Ring latency: how long from a softphone writing a ring to the card painted on screen.
 
-Processes, as in real life: a writer process appends MicroSIP ring lines to microsip.ini
-(UTF-16LE, one os.write per line); a bare inotify reader timestamps the same file's change
-notifications (the physical floor); the app (`python -m desktop --watch microsip:… --trace …`)
-writes monotonic timestamps per stage. All three use CLOCK_MONOTONIC, so they compare.
+Processes, as in real life: a writer process rings the way MicroSIP does, through
+WritePrivateProfileString: the whole microsip.ini (UTF-16LE) rewritten in place, once to add
+the ringing key to [Calls] (which is not the last section) and once to bump callsLastKey, and
+again when the call ends. Appending the ring line (what earlier versions of this benchmark did)
+is kept as a second figure. A bare inotify reader timestamps the same file's change
+notifications (the physical floor); a lean reference popup (a pre-built four-label Qt window
+whose process watches the file with inotify in its event loop, re-reads it and shows the newest
+ringing number) runs the same plan on the same display; the app (`python -m desktop --watch
+microsip:… --trace …`) writes monotonic timestamps per stage. All use CLOCK_MONOTONIC.
 
 The same for Linphone: a writer process inserts calls into linphone.db as liblinphone does at
 the INVITE, in its default rollback-journal mode and in WAL mode, and the app watches the
 database (`--watch linphone:…`).
 
 Also: five overlapping calls (each card's write → painted), `callercard ring` hook → popup
-against a bare interpreter start, lookup cost at 100k and 1M contacts, idle RSS and
-start-up to tray-ready. Figures only; nothing here asserts a time.
+against a bare interpreter start (and the frozen app's hook with --frozen), lookup cost at 100k
+and 1M contacts, RSS after 500 rings, and start-up to tray-ready against a bare PySide6 process
+that shows a tray icon. Figures only; nothing here asserts a time.
 
     .venv/bin/python benchmarks/ring_latency.py [--rings 200] [--contacts 100000] [--offscreen]
+        [--frozen dist/callercard/callercard] [--only file|lean|append|...]
 """
 
 from __future__ import annotations
@@ -37,10 +44,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psutil
 from _book import build_book
 
+# MicroSIP keeps [Calls] wherever the ini first had it; here it sits between [Settings] and the
+# account, so a reader that assumes it is the last section is caught.
 INI_HEAD = (
-    "[Settings]\r\naccountId=1\r\ncallsLastKey=0\r\n[Account1]\r\nusername=1001\r\n"
-    "domain=pbx.example.com\r\n[Calls]\r\n0=+14155550100;Old Call;1;1773151331;321;Call Ended\r\n"
+    "[Settings]\r\naccountId=1\r\ncallsLastKey=0\r\n[Calls]\r\n"
+    "0=+14155550100;Old Call;1;1773151331;321;Call Ended\r\n"
 )
+INI_TAIL = "[Account1]\r\nusername=1001\r\ndomain=pbx.example.com\r\n"
+
+
+def initial_ini() -> bytes:
+    return b"\xff\xfe" + (INI_HEAD + INI_TAIL).encode("utf-16-le")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -82,31 +96,182 @@ while True:
             out.write(f"{t}\n")
 """
 
+# How MicroSIP writes, shared by the writers below. `ring` returns the monotonic time the
+# visible change began (the truncate of an in-place rewrite, or the append).
+MICROSIP_WRITES = r"""
+import os, time
+HEAD = {head!r}
+TAIL = {tail!r}
+
+class Ini:
+    def __init__(self, path, mode):
+        self.path, self.mode = path, mode
+        self.calls = []  # (key, line) in [Calls] order
+        self.last_key = 0
+        # An appended line lands in the last section, so the append case keeps [Calls] last.
+        self.before, self.after = (TAIL + HEAD, "") if mode == "append" else (HEAD, TAIL)
+        tmp = path + ".tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(self._text())
+        os.replace(tmp, path)
+
+    def _text(self):
+        head = self.before.replace("callsLastKey=0", f"callsLastKey={{self.last_key}}")
+        text = head + "".join(line for _key, line in self.calls) + self.after
+        return b"\xff\xfe" + text.encode("utf-16-le")
+
+    def _rewrite(self):
+        # WritePrivateProfileString: the existing file opened, truncated and written whole.
+        text = self._text()
+        t = time.monotonic_ns()
+        fd = os.open(self.path, os.O_WRONLY | os.O_TRUNC)
+        os.write(fd, text)
+        os.close(fd)
+        return t
+
+    def ring(self, key, number, stamp):
+        line = f"{{key}}={{number}};Bench Caller;1;{{stamp}};0;\r\n"
+        self.calls.append((key, line))
+        if self.mode == "append":
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+            t = time.monotonic_ns()
+            os.write(fd, line.encode("utf-16-le"))
+            os.close(fd)
+            return t
+        t = self._rewrite()  # CallSave: the new key
+        self.last_key = key
+        self._rewrite()  # then callsLastKey in [Settings]
+        return t
+
+    def end(self, key, number, stamp):
+        self.calls = [(k, f"{{k}}={{number}};Bench Caller;1;{{stamp}};4;Call Ended\r\n"
+                       if k == key else line) for k, line in self.calls]
+        if self.mode == "append":  # the earlier benchmark's end: a new file renamed over
+            tmp = self.path + ".tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(self._text())
+            os.replace(tmp, self.path)
+            return
+        self._rewrite()
+"""
+
+
+def microsip_writes() -> str:
+    return MICROSIP_WRITES.format(head=INI_HEAD, tail=INI_TAIL)
+
+
 WRITER = r"""
-import json, os, random, sys, time
-path, plan_file, log_file, gap_lo, gap_hi = sys.argv[1:6]
+import json, random, sys, time
+path, mode, plan_file, log_file, gap_lo, gap_hi = sys.argv[1:7]
 plan = json.load(open(plan_file))
 log = open(log_file, "w", buffering=1)
 rng = random.Random(3)
-base = open(path, "rb").read()
-ended = []
+ini = Ini(path, mode)
 for key, number in plan:
     stamp = int(time.time())
-    line = f"{key}={number};Bench Caller;1;{stamp};0;\r\n".encode("utf-16-le")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-    t = time.monotonic_ns()
-    os.write(fd, line)  # the ring: MicroSIP adds the key while the phone rings
-    os.close(fd)
+    t = ini.ring(key, number, stamp)  # MicroSIP adds the key while the phone rings
     log.write(json.dumps([key, number, t]) + "\n")
     time.sleep(0.15)
-    # The call ends: MicroSIP rewrites the key with a duration; Windows rewrites the file.
-    ended.append(f"{key}={number};Bench Caller;1;{stamp};4;Call Ended\r\n".encode("utf-16-le"))
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(base + b"".join(ended))
-    os.replace(tmp, path)
+    ini.end(key, number, stamp)  # the call ends: the key rewritten with a duration
     time.sleep(rng.uniform(float(gap_lo), float(gap_hi)))
 """
+
+LEAN_POPUP = r"""
+import os, sys, time
+from PySide6.QtCore import QSocketNotifier, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from inotify_simple import INotify, flags
+
+path, out_path = sys.argv[1:3]
+out = open(out_path, "w", buffering=1)
+app = QApplication([])
+
+
+class LastLabel(QLabel):
+    shown_number = None
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if self.shown_number is not None:
+            out.write(f"{self.shown_number} {time.monotonic_ns()}\n")
+            self.shown_number = None
+
+
+card = QWidget(None, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
+               | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.WindowDoesNotAcceptFocus)
+card.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+layout = QVBoxLayout(card)
+labels = [QLabel("-", card) for _ in range(3)] + [LastLabel("-", card)]
+for label in labels:
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    layout.addWidget(label)
+card.resize(360, 140)
+card.show()  # pre-built and painted once, as the app's warm pool is
+app.processEvents()
+card.hide()
+
+ino = INotify()
+ino.add_watch(os.path.dirname(path), flags.MODIFY | flags.CLOSE_WRITE | flags.MOVED_TO)
+name = os.path.basename(path)
+seen = set()
+
+
+def newest_ringing():
+    try:
+        text = open(path, "rb").read().decode("utf-16", "replace")
+    except OSError:
+        return None, False
+    in_calls, newest, ringing = False, None, False
+    for line in text.splitlines():
+        if line.startswith("["):
+            in_calls = line.strip() == "[Calls]"
+        elif in_calls and "=" in line:
+            key, _, value = line.partition("=")
+            fields = value.rsplit(";", 4)
+            if len(fields) == 5 and fields[3] == "0" and fields[4] == "":
+                ringing = True
+                if key not in seen:
+                    newest = (key, fields[0].split(";")[0])
+    return newest, ringing
+
+
+def on_inotify():
+    if not any(e.name == name for e in ino.read()):
+        return
+    newest, ringing = newest_ringing()
+    if newest is not None:
+        seen.add(newest[0])
+        labels[0].setText(newest[1])
+        labels[1].setText("Bench Caller")
+        labels[2].setText("Returning your call")
+        labels[3].setText(time.strftime("%H:%M"))
+        labels[3].shown_number = newest[1]
+        card.show()
+        card.update()
+    elif not ringing and card.isVisible():
+        card.hide()
+
+
+notifier = QSocketNotifier(ino.fileno(), QSocketNotifier.Type.Read)
+notifier.activated.connect(on_inotify)
+print("ready", flush=True)
+app.exec()
+"""
+
+BARE_TRAY = r"""
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+app = QApplication([])
+pixmap = QPixmap(32, 32)
+pixmap.fill()
+tray = QSystemTrayIcon(QIcon(pixmap))
+tray.show()
+QTimer.singleShot(0, lambda: (print(time.monotonic_ns(), flush=True), app.quit()))
+app.exec()
+"""
+
 
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes] | None, str | None]:
@@ -195,34 +360,52 @@ def collect(
             stage_by_caller(records, "matched"), notified)  # fmt: skip
 
 
-def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
-                     env: dict[str, str]) -> dict[str, object]:  # fmt: skip
-    data_dir = work / "data"
-    ini = work / "phone" / "microsip.ini"
-    ini.parent.mkdir()
-    ini.write_bytes(b"\xff\xfe" + INI_HEAD.encode("utf-16-le"))
-    trace = work / "trace.jsonl"
-    inotify_log = work / "inotify.log"
-    reader = subprocess.Popen([sys.executable, "-c", INOTIFY_READER, str(ini), str(inotify_log)],
-                              stdout=subprocess.PIPE)  # fmt: skip
-    assert reader.stdout is not None
-    reader.stdout.readline()
-    app = start_app(data_dir, ini, trace, env)
-    wait_for(lambda: any(r["stage"] == "ready" for r in read_trace(trace)), 30, "the app")
-    time.sleep(2.0)  # let idle-time warm-up finish, as it would long before a real call
+def ring_plan(count: int, numbers: list[str]) -> list[tuple[int, str]]:
+    """Who rings, in order: the same seed in every section, so they compare."""
     rng = random.Random(11)
     plan = []
-    for i in range(args.rings):
+    for i in range(count):
         if i % 10 == 7:
             number = f"+1628555{rng.randrange(10**4):04d}"  # unknown caller
         else:
             number = numbers[rng.randrange(len(numbers))]
         plan.append((i + 1, number))
-    plan_file = work / "plan.json"
+    return plan
+
+
+def run_writer(work: Path, ini: Path, mode: str, plan: list[tuple[int, str]], tag: str,
+               gaps: tuple[float, float] = (0.3, 0.5)) -> Path:  # fmt: skip
+    plan_file = work / f"plan-{tag}.json"
     plan_file.write_text(json.dumps(plan))
-    writes_log = work / "writes.jsonl"
-    subprocess.run([sys.executable, "-c", WRITER, str(ini), str(plan_file),
-                    str(writes_log), "0.3", "0.5"], check=True)  # fmt: skip
+    writes_log = work / f"writes-{tag}.jsonl"
+    subprocess.run([sys.executable, "-c", microsip_writes() + WRITER, str(ini), mode,
+                    str(plan_file), str(writes_log), str(gaps[0]), str(gaps[1])],
+                   check=True)  # fmt: skip
+    return writes_log
+
+
+def start_inotify_reader(ini: Path, log: Path) -> subprocess.Popen[bytes]:
+    reader = subprocess.Popen([sys.executable, "-c", INOTIFY_READER, str(ini), str(log)],
+                              stdout=subprocess.PIPE)  # fmt: skip
+    assert reader.stdout is not None
+    reader.stdout.readline()
+    return reader
+
+
+def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
+                     env: dict[str, str], mode: str) -> dict[str, object]:  # fmt: skip
+    """MicroSIP ring → card painted, ``mode`` "inplace" (as MicroSIP writes) or "append"."""
+    data_dir = work / "data"
+    ini = work / f"phone-{mode}" / "microsip.ini"
+    ini.parent.mkdir()
+    ini.write_bytes(initial_ini())
+    trace = work / f"trace-{mode}.jsonl"
+    inotify_log = work / f"inotify-{mode}.log"
+    reader = start_inotify_reader(ini, inotify_log)
+    app = start_app(data_dir, ini, trace, env)
+    wait_for(lambda: any(r["stage"] == "ready" for r in read_trace(trace)), 30, "the app")
+    time.sleep(2.0)  # let idle-time warm-up finish, as it would long before a real call
+    writes_log = run_writer(work, ini, mode, ring_plan(args.rings, numbers), mode)
     time.sleep(1.0)
     rss_busy = psutil.Process(app.pid).memory_info().rss / 2**20
     time.sleep(3.0)
@@ -239,10 +422,11 @@ def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
         e2e.append((t_shown - t_write) / 1e6)
         bare.append((t_notify - t_write) / 1e6)
         ratios.append(e2e[-1] / max(bare[-1], 1e-3))
-    print(f"\nMicroSIP write → popup painted ({args.rings} rings, {len(numbers):,} contacts, "
+    how = "in-place rewrite, as MicroSIP writes" if mode == "inplace" else "append"
+    print(f"\nMicroSIP {how} → popup painted ({args.rings} rings, {len(numbers):,} contacts, "
           f"{'xcb on Xvfb' if env.get('DISPLAY') else 'offscreen'}):")  # fmt: skip
-    stages = {"write → source read+parsed": [], "read → card matched": [],
-              "matched → popup painted": []}  # fmt: skip
+    stages: dict[str, list[float]] = {"write → source read+parsed": [],
+                                      "read → card matched": [], "matched → popup painted": []}
     for _key, number, t_write in writes:
         if number in read and number in matched and number in shown:
             stages["write → source read+parsed"].append((read[number] - t_write) / 1e6)
@@ -261,6 +445,35 @@ def bench_file_rings(args: argparse.Namespace, work: Path, numbers: list[str],
     print(f"app RSS after the rings: {rss_busy:.1f} MB; idle 3 s later: {rss_idle:.1f} MB")
     return {"e2e": s_e2e, "bare": s_bare, "ratio_medians": ratio_medians,
             "ratio_p99": ratio_p99, "missing": missing, "rss_idle_mb": rss_idle}  # fmt: skip
+
+
+def bench_lean_reference(args: argparse.Namespace, work: Path, numbers: list[str],
+                         env: dict[str, str]) -> dict[str, object]:  # fmt: skip
+    """The same in-place plan, shown by the lean reference popup instead of the app."""
+    ini = work / "phone-lean" / "microsip.ini"
+    ini.parent.mkdir()
+    ini.write_bytes(initial_ini())
+    painted_log = work / "lean-painted.log"
+    lean = subprocess.Popen([sys.executable, "-c", LEAN_POPUP, str(ini), str(painted_log)],
+                            env=env, stdout=subprocess.PIPE)  # fmt: skip
+    assert lean.stdout is not None
+    lean.stdout.readline()
+    time.sleep(1.0)
+    writes_log = run_writer(work, ini, "inplace", ring_plan(args.rings, numbers), "lean")
+    time.sleep(0.5)
+    stop_app(lean)
+    painted: dict[str, int] = {}
+    for line in painted_log.read_text().splitlines():
+        number, t = line.split()
+        painted.setdefault(number, int(t))
+    lat = []
+    for line in writes_log.read_text().splitlines():
+        _key, number, t_write = json.loads(line)
+        if number in painted:
+            lat.append((painted[number] - t_write) / 1e6)
+    print(f"\nLean reference popup, MicroSIP in-place rewrite → painted ({args.rings} rings):")
+    s = summary("write → lean popup painted", lat)
+    return {"lean": s, "missing": args.rings - len(lat)}
 
 
 LINPHONE_INOTIFY_READER = r"""
@@ -375,27 +588,19 @@ def bench_linphone_rings(args: argparse.Namespace, work: Path, numbers: list[str
 
 
 STORM_WRITER = r"""
-import json, os, sys, time
+import json, sys, time
 path, plan_file, log_file, gap = sys.argv[1:5]
 log = open(log_file, "w", buffering=1)
-base = open(path, "rb").read()
-ended = []
+ini = Ini(path, "inplace")
 for burst in json.load(open(plan_file)):
+    stamp = int(time.time())
     for key, number in burst:  # each rings while the earlier ones still ring
-        line = f"{key}={number};Bench Caller;1;{int(time.time())};0;\r\n".encode("utf-16-le")
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-        t = time.monotonic_ns()
-        os.write(fd, line)
-        os.close(fd)
+        t = ini.ring(key, number, stamp)
         log.write(json.dumps([key, number, t]) + "\n")
         time.sleep(float(gap))
     time.sleep(0.3)
     for key, number in burst:  # then all of them end
-        ended.append(f"{key}={number};Bench Caller;1;0;4;Call Ended\r\n".encode("utf-16-le"))
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(base + b"".join(ended))
-    os.replace(tmp, path)
+        ini.end(key, number, stamp)
     time.sleep(1.5)  # idle: the app tops its pool of cards up
 """
 
@@ -407,7 +612,7 @@ def bench_overlapping(args: argparse.Namespace, work: Path, numbers: list[str],
     as the first (a pool of ready cards, refilled in idle time)."""
     ini = work / "phone-storm" / "microsip.ini"
     ini.parent.mkdir()
-    ini.write_bytes(b"\xff\xfe" + INI_HEAD.encode("utf-16-le"))
+    ini.write_bytes(initial_ini())
     trace = work / "trace-storm.jsonl"
     app = start_app(work / "data", ini, trace, env)
     wait_for(lambda: any(r["stage"] == "ready" for r in read_trace(trace)), 30, "the app")
@@ -418,8 +623,9 @@ def bench_overlapping(args: argparse.Namespace, work: Path, numbers: list[str],
     plan_file = work / "plan-storm.json"
     plan_file.write_text(json.dumps(plan))
     writes_log = work / "writes-storm.jsonl"
-    subprocess.run([sys.executable, "-c", STORM_WRITER, str(ini), str(plan_file),
-                    str(writes_log), "0.04"], check=True)  # fmt: skip
+    writer = microsip_writes() + STORM_WRITER
+    subprocess.run([sys.executable, "-c", writer, str(ini), str(plan_file), str(writes_log),
+                    "0.04"], check=True)  # fmt: skip
     time.sleep(0.5)
     stop_app(app)
     shown = shown_by_caller(read_trace(trace))
@@ -434,7 +640,7 @@ def bench_overlapping(args: argparse.Namespace, work: Path, numbers: list[str],
                 first_burst.append(by_place[n % 5][-1])
         else:
             missing += 1
-    print(f"\nFive overlapping calls ({args.bursts} bursts, one ring every 40 ms, MicroSIP append, "
+    print(f"\nFive overlapping calls ({args.bursts} bursts, a ring every 40 ms, MicroSIP in place, "
           f"{'xcb on Xvfb' if env.get('DISPLAY') else 'offscreen'}):")  # fmt: skip
     out: dict[str, object] = {}
     for place, values in enumerate(by_place, 1):
@@ -477,7 +683,7 @@ def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
     trace = work / "trace-hook.jsonl"
     if not ini.exists():  # the file section did not run
         ini.parent.mkdir(exist_ok=True)
-        ini.write_bytes(b"\xff\xfe" + INI_HEAD.encode("utf-16-le"))
+        ini.write_bytes(initial_ini())
     app = start_app(data_dir, ini, trace, env)
     wait_for(lambda: any(r["stage"] == "ready" for r in read_trace(trace)), 30, "the app")
     time.sleep(1.5)
@@ -488,43 +694,65 @@ def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
         subprocess.run([*hook, "end", "+10000000000", "--data-dir", str(data_dir)], env=henv,
                        check=True)  # fmt: skip
         subprocess.run(bare_cmd, env=henv, check=True)
+    hooks = [("callercard ring", hook)]
+    if args.frozen:  # the bundle's own hook, against the same running app
+        hooks.append(("frozen callercard ring", [str(Path(args.frozen).resolve())]))
+        subprocess.run([*hooks[-1][1], "end", "+10000000000", "--data-dir", str(data_dir)],
+                       env=henv, check=True)  # fmt: skip
     rng = random.Random(5)
-    starts = []
-    spawn_ms, bare_ms = [], []
+    starts: dict[str, list[tuple[str, int]]] = {name: [] for name, _cmd in hooks}
+    spawn_ms: dict[str, list[float]] = {name: [] for name, _cmd in hooks}
+    bare_ms = []
     for _ in range(args.hook_rings):
         t0 = time.monotonic_ns()
         subprocess.run(bare_cmd, env=henv, check=True)
         bare_ms.append((time.monotonic_ns() - t0) / 1e6)
         time.sleep(0.05)
-        number = numbers[rng.randrange(len(numbers))]
-        t0 = time.monotonic_ns()
-        subprocess.run([*hook, "ring", number, "--data-dir", str(data_dir)], env=henv,
-                       check=True)  # fmt: skip
-        spawn_ms.append((time.monotonic_ns() - t0) / 1e6)
-        starts.append((number, t0))
-        time.sleep(0.25)
-        subprocess.run([*hook, "end", number, "--data-dir", str(data_dir)], env=henv,
-                       check=True)  # fmt: skip
-        time.sleep(0.1)
+        for name, cmd in hooks:
+            number = numbers[rng.randrange(len(numbers))]
+            t0 = time.monotonic_ns()
+            subprocess.run([*cmd, "ring", number, "--data-dir", str(data_dir)], env=henv,
+                           check=True)  # fmt: skip
+            spawn_ms[name].append((time.monotonic_ns() - t0) / 1e6)
+            starts[name].append((number, t0))
+            time.sleep(0.25)
+            subprocess.run([*cmd, "end", number, "--data-dir", str(data_dir)], env=henv,
+                           check=True)  # fmt: skip
+            time.sleep(0.1)
     stop_app(app)
     shown = shown_by_caller(read_trace(trace))
-    lat = [(shown[n] - t0) / 1e6 for n, t0 in starts if n in shown]
     print(f"\n`callercard ring` hook → popup painted ({args.hook_rings} rings, "
           f"{' '.join(Path(a).name for a in hook)}):")  # fmt: skip
-    s = summary("hook spawned → popup painted", lat)
-    s_run = summary("hook process run time (spawn → exit)", spawn_ms)
     s_bare = summary("bare `python -c pass` (spawn → exit)", bare_ms)
-    ratio = s["median"] / s_bare["median"]
-    print(f"{'ratio hook → painted / bare python':<38} medians {ratio:.2f}×   "
-          f"(hook process alone {s_run['median'] / s_bare['median']:.2f}×)")
-    return {"hook": s, "hook_process": s_run, "bare_python": s_bare, "ratio_medians": ratio}
+    out: dict[str, object] = {"bare_python": s_bare}
+    for name, _cmd in hooks:
+        lat = [(shown[n] - t0) / 1e6 for n, t0 in starts[name] if n in shown]
+        s = summary(f"{name}: spawned → popup painted", lat)
+        s_run = summary(f"{name}: process run time", spawn_ms[name])
+        ratio = s["median"] / s_bare["median"]
+        print(f"{'  ratio painted / bare python':<38} medians {ratio:.2f}×   "
+              f"(process alone {s_run['median'] / s_bare['median']:.2f}×)")
+        key = "frozen" if name.startswith("frozen") else "hook"
+        out[key] = s
+        out[f"{key}_process"] = s_run
+        out[f"{key}_ratio_medians"] = ratio
+    return out
 
 
 def bench_startup(work: Path, env: dict[str, str], runs: int) -> dict[str, object]:
+    """Spawn → tray ready, interleaved with a bare PySide6 process that creates a QApplication,
+    shows a tray icon and returns to its event loop once."""
     data_dir = work / "data"
     ini = work / "phone" / "microsip.ini"
-    ready = []
+    if not ini.exists():
+        ini.parent.mkdir(exist_ok=True)
+        ini.write_bytes(initial_ini())
+    ready, bare = [], []
     for i in range(runs):
+        t0 = time.monotonic_ns()
+        out = subprocess.run([sys.executable, "-c", BARE_TRAY], env=env, check=True,
+                             capture_output=True, text=True)  # fmt: skip
+        bare.append((int(out.stdout.split()[0]) - t0) / 1e6)
         trace = work / f"trace-start-{i}.jsonl"
         t0 = time.monotonic_ns()
         app = start_app(data_dir, ini, trace, env)
@@ -532,8 +760,33 @@ def bench_startup(work: Path, env: dict[str, str], runs: int) -> dict[str, objec
         t_ready = next(int(r["t_ns"]) for r in read_trace(trace) if r["stage"] == "ready")  # type: ignore[call-overload]
         ready.append((t_ready - t0) / 1e6)
         stop_app(app)
-    print(f"\nStart-up, spawn → tray ready ({runs} runs, 100k-contact store):")
-    return {"startup": summary("spawn → tray ready", ready)}
+    print(f"\nStart-up, spawn → tray ready ({runs} runs each, 100k-contact store):")
+    s_app = summary("CallerCard: spawn → tray ready", ready)
+    s_bare = summary("bare PySide6 tray: spawn → shown", bare)
+    ratio = s_app["median"] / s_bare["median"]
+    print(f"{'ratio CallerCard / bare tray':<38} medians {ratio:.2f}×")
+    return {"startup": s_app, "bare_tray": s_bare, "ratio_medians": ratio}
+
+
+def bench_rss(args: argparse.Namespace, work: Path, numbers: list[str],
+              env: dict[str, str]) -> dict[str, object]:  # fmt: skip
+    """Resident memory after 500 in-place rings (short gaps: memory, not latency)."""
+    ini = work / "phone-rss" / "microsip.ini"
+    ini.parent.mkdir()
+    ini.write_bytes(initial_ini())
+    trace = work / "trace-rss.jsonl"
+    app = start_app(work / "data", ini, trace, env)
+    wait_for(lambda: any(r["stage"] == "ready" for r in read_trace(trace)), 30, "the app")
+    time.sleep(2.0)
+    rss_start = psutil.Process(app.pid).memory_info().rss / 2**20
+    run_writer(work, ini, "inplace", ring_plan(args.rss_rings, numbers), "rss", (0.02, 0.05))
+    time.sleep(3.0)
+    rss_end = psutil.Process(app.pid).memory_info().rss / 2**20
+    shown = len(shown_by_caller(read_trace(trace)))
+    stop_app(app)
+    print(f"\nRSS, {args.rss_rings} in-place rings ({shown} distinct callers painted): "
+          f"{rss_start:.1f} MB after start-up, {rss_end:.1f} MB after the rings")
+    return {"rss_start_mb": rss_start, "rss_after_mb": rss_end}
 
 
 def bench_lookup(work: Path, sizes: list[int]) -> dict[str, object]:
@@ -569,7 +822,7 @@ def bench_lookup(work: Path, sizes: list[int]) -> dict[str, object]:
     return out
 
 
-SECTIONS = ("file", "linphone", "overlap", "hook", "startup", "lookup")
+SECTIONS = ("lean", "file", "append", "linphone", "overlap", "hook", "startup", "rss", "lookup")
 
 
 def main() -> int:
@@ -578,6 +831,8 @@ def main() -> int:
     parser.add_argument("--hook-rings", type=int, default=40)
     parser.add_argument("--bursts", type=int, default=10, help="of five overlapping calls")
     parser.add_argument("--linphone-rings", type=int, default=100, help="per journal mode")
+    parser.add_argument("--rss-rings", type=int, default=500)
+    parser.add_argument("--frozen", metavar="PATH", help="also time this frozen app's hook")
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--big", type=int, default=1_000_000, help="second lookup size")
     parser.add_argument("--offscreen", action="store_true", help="no Xvfb, Qt offscreen")
@@ -594,8 +849,17 @@ def main() -> int:
         numbers = build_book(work / "data" / "callercard.sqlite3", args.contacts)
         print(f"built a {args.contacts:,}-contact store in {time.perf_counter() - t:.1f} s")
         only = set(args.only or SECTIONS)
+        if "lean" in only:
+            results["lean"] = bench_lean_reference(args, work, numbers, env)
         if "file" in only:
-            results["file"] = bench_file_rings(args, work, numbers, env)
+            results["file"] = bench_file_rings(args, work, numbers, env, "inplace")
+        if "lean" in only and "file" in only:
+            app_median = results["file"]["e2e"]["median"]  # type: ignore[index]
+            lean_median = results["lean"]["lean"]["median"]  # type: ignore[index]
+            print(f"\n{'ratio app / lean reference popup':<38} medians {app_median:.2f} / "
+                  f"{lean_median:.2f} ms = {app_median / lean_median:.2f}× (target ≤ 2×)")
+        if "append" in only:
+            results["append"] = bench_file_rings(args, work, numbers, env, "append")
         if "linphone" in only:
             results["linphone"] = {mode: bench_linphone_rings(args, work, numbers, env, mode)
                                    for mode in ("delete", "wal")}  # fmt: skip
@@ -605,6 +869,8 @@ def main() -> int:
             results["hook"] = bench_hook(args, work, numbers, env)
         if "startup" in only:
             results["startup"] = bench_startup(work, env, 10)
+        if "rss" in only:
+            results["rss"] = bench_rss(args, work, numbers, env)
         if "lookup" in only:
             results["lookup"] = bench_lookup(work, sorted({args.contacts, args.big}))
     finally:
