@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.pipeline import ImportOptions, import_file
 from desktop.adapters.importing.report import ImportFailed, ImportReport
 from desktop.adapters.store import Store, StoreError
@@ -55,7 +56,8 @@ def run_import_command(args: argparse.Namespace, store: Store, region: str) -> i
     # An explicit --region says where the files' numbers are from; without it, each file's
     # region is inferred from the file and `region` is only the home region.
     chosen = region if getattr(args, "region", None) else None
-    options = ImportOptions(NumberPolicy(region), encoding=args.encoding, region=chosen)
+    options = ImportOptions(NumberPolicy(region), encoding=args.encoding, region=chosen,
+                            on_wait=_say_waiting)  # fmt: skip
     reports: list[ImportReport] = []
     failed: list[str] = []
     terminal = sys.stderr.isatty() and not args.json
@@ -108,7 +110,10 @@ def _save_rejected(reports: list[ImportReport], target: Path) -> None:
 
 def _remove_demo(store: Store, as_json: bool) -> int:
     try:
-        with store.transaction():
+        with (
+            import_turn(store.path, "removing the demo book", on_wait=_say_waiting),
+            store.transaction(),
+        ):
             removed = store.remove_demo_book()
     except StoreError as exc:
         print(f"callercard: {exc}", file=sys.stderr)
@@ -120,9 +125,14 @@ def _remove_demo(store: Store, as_json: bool) -> int:
     return 0
 
 
+def _say_waiting(sentence: str) -> None:
+    print(f"callercard: {sentence}", file=sys.stderr, flush=True)
+
+
 def _undo(store: Store, batch_id: int, as_json: bool) -> int:
     try:
-        result = store.undo_import(batch_id)
+        with import_turn(store.path, f"undo of import {batch_id}", on_wait=_say_waiting):
+            result = store.undo_import(batch_id)
     except StoreError as exc:
         print(f"callercard: {exc}", file=sys.stderr)
         return 1

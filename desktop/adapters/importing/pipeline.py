@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
 from desktop.adapters.importing.row_workers import RowWorkers
 from desktop.adapters.importing.sheet_process import read_sheet_table
@@ -76,6 +77,9 @@ class ImportOptions:
     # The region for this file's numbers without a country code (the Import window's choice,
     # `import --region`); None: inferred from the file (desktop.core.import_region).
     region: str | None = None
+    # Told once, in words, when another import of this contact book is running and this one
+    # waits its turn (desktop.adapters.importing.import_turn).
+    on_wait: Callable[[str], None] | None = None
 
 
 def file_kind(path: Path) -> str:
@@ -352,7 +356,11 @@ class _Run:
     ) -> None:
         report = self.report
         try:
-            with self.store.transaction():
+            with (
+                import_turn(self.store.path, report.path.name, on_wait=self.options.on_wait,
+                            cancel=self.cancel),  # fmt: skip
+                self.store.transaction(),
+            ):
                 # The demo book goes with the first real import, before anything is matched:
                 # a real prospect must never be "already there" because the demo had them.
                 report.demo_removed = self.store.remove_demo_book()
