@@ -115,3 +115,27 @@ def test_a_quote_left_open_on_the_last_line_is_said_too(store: Store, tmp_path: 
         (3, True)
     ]
     assert [c.name for c in store.search_simple("Carl")] == []
+
+
+def test_a_utf8_vcard_with_a_stray_windows_byte_stays_utf8_and_says_which_line(
+    tmp_path: Path, store: Store
+) -> None:
+    """A phone's vCard export later edited in a Windows-1252 editor: before, the whole file
+    was read as Windows-1252 without a word ("Zoë" became "ZoÃ«")."""
+    path = tmp_path / "phone.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zo\xc3\xab M\xc3\xbcller\r\n"
+        b"TEL;TYPE=WORK:+1 415 555 0142\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jos\xe9 Garc\xeda\r\n"
+        b"TEL;TYPE=WORK:+1 415 555 0143\r\nEND:VCARD\r\n"
+    )
+    report = import_file(store, path, US)
+    assert {c.name for q in ("Zo", "Jos") for c in store.search_simple(q)} == {
+        "Zoë Müller", "José García"
+    }
+    assert [(w.line, "not UTF-8" in w.message) for w in report.warnings] == [(8, True)]
+    legacy = tmp_path / "legacy.vcf"
+    legacy.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Jos\xe9 Lima\r\n"
+                       b"TEL:+1 415 555 0149\r\nEND:VCARD\r\n")  # fmt: skip
+    assert import_file(store, legacy, US).warnings == []
+    assert [c.name for c in store.search_simple("Lima")] == ["José Lima"]

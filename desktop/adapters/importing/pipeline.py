@@ -224,10 +224,12 @@ def import_file(
     whole cannot be imported, ImportCancelled when `cancel` was set before the commit."""
     refuse_own_database(path, store.path)
     if file_kind(path) == "vcard":
-        cards, problems = read_vcard_blocks(path, options.encoding)
+        decoding: list[RowProblem] = []
+        cards, problems = read_vcard_blocks(path, options.encoding, decoding)
         total = len(cards) + len(problems)
         # A card's number in the report is the line its BEGIN:VCARD is on.
-        report = ImportReport(path, unit="line", source="vCard", region=_card_region(options))
+        report = ImportReport(path, unit="line", source="vCard", region=_card_region(options),
+                              warnings=decoding)  # fmt: skip
         run = _Run(store, report, options, progress, cancel)
         policy = _file_policy(report.region, options) if report.region else options.policy
         run.execute(_card_outcomes(cards, problems, options, policy),

@@ -89,6 +89,13 @@ def scan_utf8(path: Path) -> Utf8Scan:
                 return scan
 
 
+def scan_utf8_bytes(data: bytes) -> Utf8Scan:
+    """The same for bytes already in memory (a vCard file is read whole)."""
+    scan = Utf8Scan()
+    _scan_block(data, 1, scan)
+    return scan
+
+
 def _boundary(data: bytes) -> int:
     """Where to cut ``data`` so that no character is split: after its last ASCII byte or
     before its last lead byte, looking back no further than a character's length."""

@@ -23,6 +23,7 @@ import vobject  # type: ignore[import-untyped]
 
 from desktop.adapters.importing.report import ImportFailed
 from desktop.adapters.importing.text_tables import ansi_code_page
+from desktop.adapters.importing.utf8_scan import LENIENT_UTF8, scan_utf8_bytes
 from desktop.adapters.regular_file import read_regular, require_regular
 from desktop.core.import_mapping import CardData, RowProblem, label_from_types
 
@@ -44,7 +45,12 @@ class CardBlock:
     text: str
 
 
-def decode_vcard_bytes(data: bytes, override: str | None = None) -> str:
+def decode_vcard_bytes(
+    data: bytes, override: str | None = None, warnings: list[RowProblem] | None = None
+) -> str:
+    """The file's text. UTF-8 with a few bytes that are not (a card edited in a Windows-1252
+    editor) stays UTF-8, each stray byte read as Windows-1252 and its line added to
+    ``warnings``; a file with no UTF-8 letter at all is a legacy code-page export."""
     if override:
         return data.decode(override, errors="replace")
     if data.startswith(codecs.BOM_UTF8):
@@ -54,7 +60,12 @@ def decode_vcard_bytes(data: bytes, override: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode(ansi_code_page(), errors="replace")
+        scan = scan_utf8_bytes(data)
+        if not scan.mostly_utf8:
+            return data.decode(ansi_code_page(), errors="replace")
+        if warnings is not None:
+            warnings.extend(scan.warnings())
+        return data.decode("utf-8", errors=LENIENT_UTF8)
 
 
 def split_cards(text: str) -> tuple[list[CardBlock], list[RowProblem]]:
@@ -109,9 +120,10 @@ def read_vcard_file(
 
 
 def read_vcard_blocks(
-    path: Path, encoding: str | None = None
+    path: Path, encoding: str | None = None, warnings: list[RowProblem] | None = None
 ) -> tuple[list[CardBlock], list[RowProblem]]:
-    """The file's cards, not yet parsed, and the problems of its shape."""
+    """The file's cards, not yet parsed, and the problems of its shape; what was read but
+    should be checked (bytes that are not UTF-8) goes to ``warnings``."""
     try:
         size = require_regular(path)
         if size > MAX_VCARD_BYTES:
@@ -124,7 +136,7 @@ def read_vcard_blocks(
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if not data.strip():
         raise ImportFailed(f"{path}: the file is empty")
-    cards, problems = split_cards(decode_vcard_bytes(data, encoding))
+    cards, problems = split_cards(decode_vcard_bytes(data, encoding, warnings))
     del data
     if not cards and not problems:
         raise ImportFailed(f"{path}: no BEGIN:VCARD … END:VCARD card in this file")
