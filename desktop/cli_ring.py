@@ -33,7 +33,7 @@ from desktop.adapters.instance_client import (
     ring_or_launch,
 )
 from desktop.adapters.paths import resolve_paths
-from desktop.core.ipc import End, EndOutcome, OpenImport, Quit, Ring
+from desktop.core.ipc import End, EndOutcome, OpenImport, Quit, Ring, hook_call_key
 
 TYPE_CHECKING = False  # not typing's: this runs on every incoming call (see desktop.hook_argv)
 if TYPE_CHECKING:
@@ -167,7 +167,9 @@ def hook_message(
             source = "twinkle"
     if verb == "end":
         if not caller_id and not call_key:
-            return "end needs the CALLER_ID of the call that ended"
+            # No caller ID is a withheld number, as for `ring`: MicroSIP passes none at all
+            # when the From has no user part, other phones pass "".
+            call_key = hook_call_key("")
         said = EndOutcome(outcome) if outcome else _TWINKLE_END_OUTCOME.get(trigger)
         return End(call_key=call_key, caller_id=caller_id, outcome=said or EndOutcome.UNKNOWN)
     return Ring(caller_id=caller_id, name=name, source=source, call_key=call_key, t_ns=t_ns)

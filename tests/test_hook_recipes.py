@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli_ring import header_display_name, hook_message, twinkle_party
-from desktop.core.ipc import End, EndOutcome, Ring
+from desktop.core.ipc import End, EndOutcome, Ring, hook_call_key
 from tests.conftest import REPO, python_env
 from tests.traced_app import TracedApp
 
@@ -178,12 +178,17 @@ def test_microsip_busy_hook_closes_the_card_too(app: App) -> None:
     assert ended(app, f"hook:{BRENNAN}", mark)["closed"] is True
 
 
-def test_microsip_with_no_user_part_neither_fails_nor_hangs(app: App) -> None:
-    # INVITE From: <sip:pbx.example.com>: MicroSIP appends "" (a trailing space).
+def test_microsip_with_no_user_part_pops_a_withheld_card_and_its_end_closes_it(app: App) -> None:
+    # INVITE From: <sip:pbx.example.com>: MicroSIP appends "" (a trailing space), so the hook
+    # gets no caller ID at all, for the ring and for the end alike.
     mark = app.mark()
     code, took = run_like_microsip(recipe_value("microsip-ring", "cmdIncomingCall"), "", app.env)
     assert code == 0 and took < HOOK_BUDGET_S
     rang(app, "", mark)
+    app.wait_for(lambda r: r["stage"] == "shown" and r["caller_id"] == "", "the card", after=mark)
+    code, _ = run_like_microsip(recipe_value("microsip-end", "cmdCallEnd"), "", app.env)
+    assert code == 0
+    assert ended(app, hook_call_key(""), mark)["closed"] is True
     assert app.proc is not None and app.proc.poll() is None
 
 
@@ -485,10 +490,14 @@ def test_jitsi_name_words_are_joined_and_an_explicit_name_wins() -> None:
     assert isinstance(ring, Ring) and ring.name == "Given"
 
 
-def test_an_end_with_no_caller_and_no_twinkle_call_is_refused() -> None:
-    assert hook_message("end", caller_id=" ", environ={}) == (
-        "end needs the CALLER_ID of the call that ended"
-    )
+@pytest.mark.parametrize("given", ["", " "])
+def test_an_end_with_an_empty_caller_id_ends_the_withheld_call_that_rang(given: str) -> None:
+    """A softphone passes an empty number for a withheld caller, to `ring` and to `end`
+    alike: the end must close the "Private caller" card the ring opened."""
+    ring = hook_message("ring", caller_id=given, environ={})
+    end = hook_message("end", caller_id=given, environ={})
+    assert isinstance(ring, Ring) and isinstance(end, End)
+    assert end.call_key == (ring.call_key or hook_call_key(ring.caller_id))
 
 
 def test_descriptors_the_softphone_left_open_are_not_passed_on() -> None:

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.adapters.atomic_file import write_atomic
 from desktop.core.events import CallEvent, CallState
+from desktop.core.ipc import hook_call_key
 from desktop.core.models import Direction
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ def judge_request(
         number=number,
         name=params.get("name", "").strip(),
         time=now,
-        call_key=f"hook:{number}",
+        call_key=hook_call_key(number),
         where=f"http://{HOST}:{config.port}{action}",
         hook=True,
     )

@@ -91,6 +91,12 @@ class Ring(Record):
         )
 
 
+def hook_call_key(caller_id: str) -> str:
+    """The call a `ring` / `end` pair without a softphone call ID means: the one from that
+    caller ID ("" for a withheld number, so `end ""` closes what `ring ""` opened)."""
+    return f"hook:{caller_id}"
+
+
 class EndOutcome(StrEnum):
     """What the hook knew about a call that ended: logged as a missed or a taken call."""
 

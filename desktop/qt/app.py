@@ -57,6 +57,7 @@ from desktop.core.ipc import (
     Show,
     ShowTarget,
     decode,
+    hook_call_key,
 )
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import NumberPolicy, warm_up
@@ -533,7 +534,7 @@ class CallerCardApp:
 
     def on_message(self, message: Message) -> None:
         if isinstance(message, Ring):
-            key = message.call_key or f"hook:{message.caller_id}"
+            key = message.call_key or hook_call_key(message.caller_id)
             self.ring(message.caller_id, message.name, key, message.t_ns or time.monotonic_ns(),
                       message.source)  # fmt: skip
             self._record_later(CallEvent(
@@ -542,7 +543,7 @@ class CallerCardApp:
                 hook=True,
             ))  # fmt: skip
         elif isinstance(message, End):
-            key = message.call_key or f"hook:{message.caller_id}"
+            key = message.call_key or hook_call_key(message.caller_id)
             self.end_call(key, message.caller_id)
             missed = message.outcome is EndOutcome.MISSED
             self._record_later(CallEvent(
