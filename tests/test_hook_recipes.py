@@ -271,6 +271,8 @@ def test_the_url_endpoint_refuses_web_pages_and_strangers(app: App) -> None:
     rang(app, BRENNAN, mark)
     rings = [r for r in app.records()[mark:] if r["stage"] == "read"]
     assert [r["caller_id"] for r in rings] == [BRENNAN]
+    assert open_like_zoiper(zoiper_url(app, "zoiper-end-url", BRENNAN))[0] == 200
+    ended(app, f"hook:{BRENNAN}", mark)  # the next test's call from Brennan is a new one
 
 
 def test_the_url_endpoint_listens_on_loopback_only(app: App) -> None:

@@ -44,10 +44,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import HOOK_KEY_PREFIX, Store, StoreError
+from desktop.adapters.store import Store, StoreError
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
+from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber

@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop.adapters.paths import keep_private
 from desktop.adapters.regular_file import require_regular_by_name
 from desktop.adapters.store_schema import MIGRATIONS, SCHEMA_VERSION
+from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import (
     CONTACT_FIELDS,
     Attempt,
@@ -82,7 +83,6 @@ SEARCH_DIGIT_CAP = 1000  # matching numbers considered per digit query
 RECENT_DAYS = 30
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
 CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
-HOOK_KEY_PREFIX = "hook:"  # call keys of calls a ring/end hook logged (call_history.py)
 EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
 _SEARCH_COLUMNS = ", ".join([*TEXT_COLUMNS, "facets"])
 

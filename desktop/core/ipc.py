@@ -91,10 +91,13 @@ class Ring(Record):
         )
 
 
+HOOK_KEY_PREFIX = "hook:"
+
+
 def hook_call_key(caller_id: str) -> str:
     """The call a `ring` / `end` pair without a softphone call ID means: the one from that
     caller ID ("" for a withheld number, so `end ""` closes what `ring ""` opened)."""
-    return f"hook:{caller_id}"
+    return HOOK_KEY_PREFIX + caller_id
 
 
 class EndOutcome(StrEnum):

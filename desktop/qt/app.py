@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from desktop.adapters.app_log import setup_file_log
 from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.call_history import SAME_CALL_S
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
@@ -301,6 +302,8 @@ class CallerCardApp:
         self._contact_views: dict[int, object] = {}  # open contact views by contact id
         self._settings_window: object | None = None
         self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
+        # A second source's key for a call already on screen -> that call's key.
+        self._same_call: dict[str, str] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
 
     # -- life cycle -------------------------------------------------------------------------
@@ -528,9 +531,12 @@ class CallerCardApp:
 
     def end_call(self, call_key: str, caller_id: str) -> None:
         """The call is over: its card goes (traced, so hooks can be checked from outside)."""
-        closed = self.popups.close_for_call(call_key)
-        self._ringing.pop(call_key, None)  # a collapsed card that never painted
-        self.trace.write("ended", caller_id, call_key=call_key, closed=closed)
+        shown_as = self._same_call.pop(call_key, call_key)
+        closed = self.popups.close_for_call(shown_as)
+        for alias in [a for a, key in self._same_call.items() if key == shown_as]:
+            del self._same_call[alias]
+        self._ringing.pop(shown_as, None)  # a collapsed card that never painted
+        self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as)
 
     def on_message(self, message: Message) -> None:
         if isinstance(message, Ring):
@@ -575,8 +581,25 @@ class CallerCardApp:
         if self.popups_paused():
             log.info("popups paused: not showing %s", caller_id)
             return
+        same = self._same_call_elsewhere(card, call_key)
+        if same is not None:
+            # The phone's hook and its call log both report a ring: one call, one card, and
+            # the end either of them reports closes it.
+            self._same_call[call_key] = same
+            self.trace.write("same_call", caller_id, call_key=call_key, as_call=same)
+            return
         self._ringing[call_key] = card
         self.popups.show(card, call_key)
+
+    def _same_call_elsewhere(self, card: Card, call_key: str) -> str | None:
+        """The ringing call another source already showed for this number, if any."""
+        if not card.number.e164 or self.popups.has_popup(call_key):
+            return None
+        since = time.monotonic_ns() - SAME_CALL_S * 1_000_000_000
+        other = self.popups.call_for_number(card.number.e164, since)
+        if other is None or _source_of(other) == _source_of(call_key):
+            return None  # two calls from one switchboard number on one phone stay two
+        return other
 
     def _after_shown(self, card: Card, call_key: str) -> None:
         """What a ring also wants, once its card is on screen: nothing here may delay it."""
@@ -818,3 +841,7 @@ class CallerCardApp:
         if not self.tray.has_tray:
             self.notifier.notify("CallerCard", message)
 
+
+def _source_of(call_key: str) -> str:
+    """"microsip" for "microsip:12", "hook" for "hook:+1415…": which source keyed the call."""
+    return call_key.partition(":")[0]

@@ -21,6 +21,7 @@ ready as the first does.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,6 +53,7 @@ class _Call:
     screen: QScreen | None
     popup: Popup | None  # None while the call waits in the "+N more" entry
     rang: str = ""  # when it started ringing, as the system clock reads (for the entry)
+    rang_ns: int = 0  # time.monotonic_ns() when it started ringing
 
 
 class PopupStack(QObject):
@@ -146,7 +148,7 @@ class PopupStack(QObject):
                 call.popup.reveal()
             return call.popup
         rang = QLocale.system().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
-        self._calls[call_key] = _Call(card, self._pick_screen(), None, rang)
+        self._calls[call_key] = _Call(card, self._pick_screen(), None, rang, time.monotonic_ns())
         self._settle(call_key)
         return self._calls[call_key].popup
 
@@ -158,6 +160,15 @@ class PopupStack(QObject):
         self._calls[call_key] = call
         self._settle(call_key)
         return call.popup
+
+    def call_for_number(self, e164: str, since_ns: int) -> str | None:
+        """The key of the newest call with a card for this number that started ringing at or
+        after ``since_ns`` (time.monotonic_ns())."""
+        for key in reversed(self._calls):
+            call = self._calls[key]
+            if call.card.number.e164 == e164 and call.rang_ns >= since_ns:
+                return key
+        return None
 
     def has_popup(self, call_key: str) -> bool:
         """Whether the call has a card, on screen or collapsed into "+N more"."""

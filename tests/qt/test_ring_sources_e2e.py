@@ -77,3 +77,49 @@ def test_a_baresip_ring_pops_the_card_and_its_end_closes_it(tmp_path: Path) -> N
     finally:
         app.stop()
         peer.quit()
+
+
+MIKE = "+14155550142"
+
+
+def hook(app: WatchingApp, verb: str, number: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", verb, number, "--data-dir", str(app.data)],
+        env=python_env(), capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("first", ["log", "hook"])
+def test_a_call_reported_by_the_hook_and_the_call_log_is_one_card_either_end_closes(
+    tmp_path: Path, first: str
+) -> None:
+    """A rep who set up MicroSIP's cmdIncomingCall hook and also lets CallerCard watch
+    microsip.ini: each ring arrives twice, under two call keys. Before, that was two cards
+    for one call, and the hook's `end` left the call log's card on screen."""
+    from desktop.core.dialects.microsip import CallType, encode_ini, render_call, render_ini
+
+    ini = tmp_path / "MicroSIP" / "microsip.ini"
+    ini.parent.mkdir()
+    ini.write_bytes(encode_ini(render_ini({"callsLastKey": "0"}, {})))
+    app = WatchingApp(tmp_path, f"microsip:{ini}")
+    try:
+        stamp = int(time.time())
+
+        def log_ring() -> None:
+            ring = render_call(MIKE, "MIKE K", CallType.INCOMING, stamp)
+            ini.write_bytes(encode_ini(render_ini({"callsLastKey": "1"}, {1: ring})))
+
+        steps = [log_ring, lambda: hook(app, "ring", MIKE)]
+        one, other = steps if first == "log" else steps[::-1]
+        one()
+        app.wait_for(lambda r: r["stage"] == "shown", "the card")
+        other()
+        app.wait_for(lambda r: r["stage"] == "same_call", "the second report of the call")
+        hook(app, "end", MIKE)
+        ended = app.wait_for(lambda r: r["stage"] == "ended", "the end of the call")
+        assert ended["closed"] is True
+        shown = [r for r in app.records() if r["stage"] == "shown"]
+        assert len(shown) == 1, shown
+    finally:
+        app.stop()
