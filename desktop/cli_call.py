@@ -51,9 +51,9 @@ def place_call(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"placed": result.placed, "number": number.e164,
                           "dialer": result.dialer.value if result.dialer else None,
-                          "message": result.message}))  # fmt: skip
+                          "message": result.message, "detail": result.detail}))  # fmt: skip
     elif result.placed:
         print(f"{result.message}: {number.e164}")
     else:
-        print(f"callercard: {result.message}", file=sys.stderr)
+        print(f"callercard: {result.message} {result.detail}".rstrip(), file=sys.stderr)
     return 0 if result.placed else 1

@@ -55,8 +55,9 @@ _LAUNCH_CHECK_S = 1.0  # a launcher that fails (no handler, bad argument) does s
 class DialResult:
     placed: bool
     dialer: Dialer | None  # the softphone that placed it (or the one chosen that could not)
-    message: str  # for the rep: what happened, and what to do when nothing could dial
+    message: str  # for the rep, one sentence: what happened
     follows_up: bool = False  # False: nothing will report the call's end (the link handler)
+    detail: str = ""  # when it failed: what was tried, and what the rep can do about it
 
 
 class BaresipChannel(Protocol):
@@ -118,8 +119,8 @@ class DialPlacer:
         if choice is not Dialer.AUTOMATIC:
             tried = self._try(choice, e164, launch=True)
             if isinstance(tried, _Absent):
-                return DialResult(False, choice, f"{tried.why}. Start it, or choose another "
-                                  "way to call in Settings → Place calls with.")  # fmt: skip
+                return DialResult(False, choice, f"{_sentence(tried.why)}.",
+                                  detail=f"Start it, or {CHOOSE}.")  # fmt: skip
             return tried
         reasons: list[str] = []
         failed: DialResult | None = None
@@ -133,8 +134,8 @@ class DialPlacer:
                 failed = failed or tried
         if failed is not None:
             return failed
-        return DialResult(False, None, "No softphone could place the call: "
-                          + "; ".join(reasons) + ".")  # fmt: skip
+        return DialResult(False, None, "No softphone could place the call.",
+                          detail=_sentence("; ".join(reasons)) + f". Install one, or {CHOOSE}.")
 
     def _try(self, dialer: Dialer, e164: str, *, launch: bool) -> DialResult | _Absent:
         if dialer is Dialer.BARESIP:
@@ -280,6 +281,15 @@ class DialPlacer:
         except (OSError, subprocess.TimeoutExpired):
             return ""
         return done.stdout.strip() if done.returncode == 0 else ""
+
+
+CHOOSE = "choose how calls are placed in Settings (Place calls with)"
+
+
+def _sentence(text: str) -> str:
+    if text.startswith("baresip"):  # a name its authors write in lower case
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def _ctrl_request(address: tuple[str, int], message: bytes, token: str) -> CtrlResponse | str:

@@ -72,9 +72,12 @@ class ClickToCall(QObject):
             self.placed.emit(PlacedCall(e164, result))
             return
         QGuiApplication.clipboard().setText(e164)
-        text = f"{result.message}\n\n{readable(e164)} is on the clipboard: dial it on your phone."
+        copied = f"{readable(e164)} is on the clipboard: dial it on your phone."
         if report is not None:
-            report(" ".join(text.split()))
+            report(f"{result.message} Number copied.")
+        # One plain-text label: informative text would guess at rich text from what
+        # a softphone said.
+        text = "\n\n".join(t for t in (result.message, result.detail, copied) if t)
         self._show(parent, QMessageBox.Icon.Warning, "Call not placed", text)
 
     def _confirm(self, e164: str, clock: TheirClock, parent: QWidget | None,

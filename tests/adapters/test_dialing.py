@@ -27,7 +27,7 @@ from tests.adapters.recorder import EventRecorder
 
 NUMBER = "+14155550142"
 NOWHERE = "/nonexistent/callercard-test-path"  # a PATH with no program on it
-SETTINGS_HINT = "Start it, or choose another way to call in Settings → Place calls with."
+SETTINGS_HINT = "Start it, or choose how calls are placed in Settings (Place calls with)."
 
 
 class CtrlTcpAnswerer:
@@ -160,7 +160,8 @@ def test_a_followed_baresip_that_is_not_running_is_passed_over() -> None:
     finally:
         source.stop()
     assert not result.placed
-    assert result.message == f"baresip is not running at 127.0.0.1:{port}. {SETTINGS_HINT}"
+    assert result.message == f"baresip is not running at 127.0.0.1:{port}."
+    assert result.detail == SETTINGS_HINT
 
 
 def test_twinkle_running_is_handed_the_call(tmp_path: Path) -> None:
@@ -191,8 +192,8 @@ def test_twinkle_console_alone_cannot_place_calls(tmp_path: Path) -> None:
     placer = DialPlacer(home=tmp_path, search_path=str(tmp_path / "bin"))
     result = placer.place(Dialer.TWINKLE, NUMBER)
     assert not result.placed
-    assert result.message == ("only twinkle-console is installed, which takes no --call; "
-                              f"install Twinkle (package twinkle). {SETTINGS_HINT}")  # fmt: skip
+    assert result.message == ("Only twinkle-console is installed, which takes no --call; "
+                              "install Twinkle (package twinkle).")  # fmt: skip
     assert not (tmp_path / "bin" / "twinkle-console.argv").exists(), "never run"
 
 
@@ -227,11 +228,12 @@ def test_with_nothing_to_call_with_every_reason_is_given(tmp_path: Path) -> None
                         platform="linux")  # fmt: skip
     result = placer.place(Dialer.AUTOMATIC, NUMBER)
     assert (result.placed, result.dialer) == (False, None)
-    assert result.message == (
-        "No softphone could place the call: "
+    assert result.message == "No softphone could place the call."
+    assert result.detail == (
         f"baresip is not listening on 127.0.0.1:{port} (ctrl_tcp); Twinkle is not installed; "
         "Linphone is not installed; MicroSIP runs on Windows only; "
-        "no application is set to open tel: links."
+        "no application is set to open tel: links. Install one, or choose how calls are "
+        "placed in Settings (Place calls with)."
     )
 
 

@@ -100,7 +100,7 @@ def test_twinkle_places_the_call_for_the_number_asked(
                                          "--with", "twinkle")  # fmt: skip
 
     assert outcome == {"placed": True, "number": PROSPECT.number, "dialer": "twinkle",
-                       "message": "Calling with Twinkle"}  # fmt: skip
+                       "message": "Calling with Twinkle", "detail": ""}  # fmt: skip
     far_end.wait_done()
     assert dialled_user(far_end) == PROSPECT.number
 
@@ -116,7 +116,7 @@ def test_baresip_places_the_call_for_the_number_asked(
                                          "--region", "US")  # fmt: skip
 
     assert outcome == {"placed": True, "number": PROSPECT.number, "dialer": "baresip",
-                       "message": "Calling with baresip"}  # fmt: skip
+                       "message": "Calling with baresip", "detail": ""}  # fmt: skip
     far_end.wait_done()
     assert dialled_user(far_end) == PROSPECT.number
 
@@ -125,9 +125,9 @@ def test_nothing_to_call_with_says_so(callercard: CallerCard, processes: Process
     outcome = call_from_the_command_line(processes, callercard, PROSPECT.number,
                                          "--with", "baresip")  # fmt: skip
     assert outcome["placed"] is False
-    assert outcome["message"].startswith(
-        f"baresip is not listening on 127.0.0.1:{BARESIP_CTRL_PORT} (ctrl_tcp). Start it"
-    ), outcome
+    assert outcome["message"] == (
+        f"baresip is not listening on 127.0.0.1:{BARESIP_CTRL_PORT} (ctrl_tcp)."), outcome
+    assert outcome["detail"].startswith("Start it, or choose how calls are placed"), outcome
 
 
 def test_a_call_placed_through_the_followed_baresip_is_logged_once(
