@@ -156,3 +156,23 @@ def test_the_contact_views_call_button_goes_through_the_same_place(
     assert view.status.text() == "Twinkle is not installed. Number copied."
     box.close()
     QApplication.processEvents()
+
+
+def test_settings_offer_each_way_to_place_calls_and_keep_the_choice(qtbot: QtBot) -> None:
+    from desktop.adapters.settings import Settings
+    from desktop.qt.settings_window import SettingsWindow
+
+    window = SettingsWindow(Settings(dialer="linphone"), {}, "US")
+    qtbot.addWidget(window)
+    offered = [window.dialer.itemData(i) for i in range(window.dialer.count())]
+    assert offered == ["automatic", "baresip", "twinkle", "linphone", "microsip", "system"]
+    texts = [window.dialer.itemText(i) for i in range(window.dialer.count())]
+    assert [t.removesuffix(" (not found)") for t in texts] == [d.label for d in Dialer]
+    assert texts[0] == "Automatic", "always possible: it says what it tried"
+    assert window.dialer.currentData() == "linphone"
+    window.dialer.setCurrentIndex(window.dialer.findData("baresip"))
+    saved: list[object] = []
+    window.saved.connect(saved.append)
+    window._save()
+    [settings] = saved
+    assert isinstance(settings, Settings) and settings.dialer == "baresip"
