@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -168,3 +169,36 @@ def test_a_call_placed_through_the_followed_baresip_is_logged_once(
     assert len(calls_out) == 1, f"the call was logged {len(calls_out)} times: {calls_out}"
     # The dial went through the app's own ctrl_tcp connection, which was never pushed off.
     assert "closed the connection" not in callercard.log_tail()
+
+
+def test_linphonec_places_the_call_for_the_number_asked(
+    callercard: CallerCard, processes: Processes, netns: Namespace, tmp_path: Path
+) -> None:
+    exe = require("linphonec")
+    require("linphonecsh")
+    (home() / ".local/share/linphone").mkdir(parents=True, exist_ok=True)
+    rc = tmp_path / "linphonerc"
+    # A proxy that is never registered with: a bare number completes to its domain, the far end.
+    rc.write_text(
+        "[sip]\nsip_port=5074\nsip_tcp_port=0\nsip_tls_port=0\ndefault_proxy=0\n"
+        f"[proxy_0]\nreg_proxy=sip:127.0.0.1:{FAR_END_PORT}\nreg_identity=sip:1003@127.0.0.1\n"
+        "reg_sendregister=0\n[video]\nenabled=0\ncapture=0\ndisplay=0\n",
+        encoding="utf-8",
+    )
+    # --pipe: linphonec listens on /tmp/linphonec-UID, where linphonecsh sends its commands.
+    linphonec = processes.start("linphonec", [exe, "--pipe", "-c", str(rc), "-d", "0"],
+                                quit_line="quit")  # fmt: skip
+    linphonec.wait_for_output("linphonec>", "linphonec's command prompt")
+    far_end = far_end_rings_then_busy(processes, netns, tmp_path)
+
+    try:
+        outcome = call_from_the_command_line(processes, callercard, PROSPECT.number,
+                                             "--with", "linphone")  # fmt: skip
+        far_end.wait_done()
+    finally:
+        # With --pipe, linphonec takes seconds to obey "quit"; SIGTERM (to its process group,
+        # which this test started) ends it at once.
+        os.killpg(linphonec.proc.pid, signal.SIGTERM)
+        linphonec.proc.wait(10)
+    assert outcome["placed"] is True and outcome["dialer"] == "linphone", outcome
+    assert dialled_user(far_end) == PROSPECT.number
