@@ -128,6 +128,8 @@ class NumberTableWindow(QWidget):
 
     def _update_actions(self) -> None:
         has_number = bool(self.selected_number())
+        if has_number and self.placer is not None:  # with whom, and their time there
+            self.call.setToolTip(self.placer.tooltip(self.selected_number()))
         self.call.setEnabled(has_number)
         self.copy.setEnabled(has_number)
         item = self.table.currentItem()

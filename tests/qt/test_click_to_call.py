@@ -123,6 +123,8 @@ def test_outside_their_hours_the_call_waits_for_call_anyway(qtbot: QtBot, store:
         placer = DialPlacer(search_path=NOWHERE, baresip_address=("127.0.0.1", baresip.port))
         calls = ClickToCall(placer, lambda: Dialer.BARESIP, lambda _: NIGHT)
         window = recent_calls(qtbot, store, calls)
+        assert window.call.toolTip() == ("Call +1 415-555-0142 with baresip\nTheir time: 23:40 — "
+                                         "outside business hours there (after 18:00)")  # fmt: skip
         qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
         [question] = shown_messages(calls)
         assert question.windowTitle() == "CallerCard — Outside business hours"
