@@ -44,6 +44,8 @@ def _add_common(
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
+    from desktop.core.dialers import Dialer
+
     parser = argparse.ArgumentParser(
         prog="callercard",
         description="Pops a prepared card the instant a prospect calls back.",
@@ -115,6 +117,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("callbacks", help="who is waiting for a call, and whom we wait for")
     _add_common(p, top=False)
     p.add_argument("--json", action="store_true", help="print the sections as one JSON object")
+
+    p = verbs.add_parser("call", help="place a call with your softphone (Settings → Place "
+                         "calls with, or --with)")  # fmt: skip
+    _add_common(p, top=False)
+    p.add_argument("number", help="the number, international or of the home region")
+    p.add_argument("--with", dest="dialer", choices=[d.value for d in Dialer],
+                   help="which softphone places it (default: the one chosen in Settings)")
+    p.add_argument("--baresip", metavar="HOST:PORT",
+                   help="baresip's ctrl_tcp address (default: the watched one, else "
+                        "127.0.0.1:4444)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
 
     for verb, text in (("ring", "tell the running app a call is ringing (for softphone hooks)"),
                        ("end", "tell the running app a call has ended")):  # fmt: skip
@@ -292,6 +305,10 @@ def _run_verb(args: argparse.Namespace) -> int:
             return print_callbacks(args)
         if args.verb == "directory":
             return _directory(args)
+        if args.verb == "call":
+            from desktop.cli_call import place_call
+
+            return place_call(args)
         if args.verb == "log-call":
             from desktop.cli_log_call import log_call
 

@@ -30,6 +30,11 @@
   still ringing are one call too. Reports from two softphone sources are not merged (one
   phone writes one log). The cost of the rule: a caller who rings again within SAME_CALL_S
   seconds of a call a softphone logged is logged once.
+* A call placed from CallerCard (click to call: source DIAL_SOURCE, keys ``dial:…``) is logged
+  as an outbound attempt when it is placed. The softphone that placed it may report it too
+  (baresip's events, twinkle.ch, MicroSIP's log): its first report of an outbound call to the
+  same number starting within SAME_CALL_S seconds takes that row over, as with a hook's ring,
+  so the call is one attempt, and the softphone's end of it opens the wrap-up.
 * A call log's position (HistoryEvent.cursor) is stored with the call it came with, in one
   transaction. Positions reached by calls that record nothing are kept in memory and written
   now and then (``flush``): losing one costs a re-read, never a call.
@@ -40,7 +45,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from desktop.adapters.lookup import CallerLookup
@@ -57,6 +62,8 @@ log = logging.getLogger(__name__)
 
 CURSOR_FLUSH_S = 5.0
 SAME_CALL_S = 10  # a hook's ring and a softphone's record of one call start this close
+DIAL_SOURCE = "dial"  # calls placed from CallerCard's Call buttons
+DIAL_KEY_PREFIX = "dial:"
 OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restart
 _OVER = (CallState.ENDED, CallState.MISSED)
 
@@ -176,6 +183,8 @@ class CallHistory:
             return None  # only calls to people in the book are attempts worth a wrap-up
         key = _call_key(event)
         existing = self._store.call_attempt(event.source, key)
+        if existing is None and event.source != DIAL_SOURCE:
+            existing = self._take_over_dialed(event, number, contact, key, cursor)
         if existing is None:
             answered = getattr(event, "answered", None)
             outcome = Outcome.NO_ANSWER if answered is False else Outcome.UNKNOWN
@@ -201,6 +210,31 @@ class CallHistory:
         elif existing is not None:
             return None  # seen before (ringing again, or read again): nothing new
         return Recorded(attempt_id, contact.id, Direction.OUT, outcome, wrap_up)
+
+    def _take_over_dialed(
+        self,
+        event: CallEvent,
+        number: CallerNumber,
+        contact: Contact,
+        key: str,
+        cursor: tuple[str, str] | None,
+    ) -> tuple[int, int | None, Attempt] | None:
+        """The softphone's first report of a call we placed: it takes over our row."""
+        near = self._store.calls_near(number.e164, Direction.OUT, event.time, SAME_CALL_S)
+        dialed = next((c for c in near if c.source == DIAL_SOURCE
+                       and c.call_key.startswith(DIAL_KEY_PREFIX)), None)  # fmt: skip
+        if dialed is None:
+            return None
+        found = self._store.attempt_by_id(dialed.id)
+        if found is None:
+            return None
+        answered = getattr(event, "answered", None)
+        outcome = Outcome.NO_ANSWER if answered is False else dialed.outcome
+        attempt = replace(found[1], at=event.time, outcome=outcome)
+        self._store.take_over_call(dialed.id, contact.id, attempt, event.source, key,
+                                   cursor=cursor)  # fmt: skip
+        log.info("%s reported the call placed as attempt %d", event.source, dialed.id)
+        return dialed.id, contact.id, attempt
 
     def _record_hook(self, event: CallEvent) -> Recorded | None:
         """A hook's ring logs the call; its end says how it went (see the module's text)."""

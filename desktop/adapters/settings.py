@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.adapters.atomic_file import write_atomic
 from desktop.adapters.regular_file import read_regular
+from desktop.core.dialers import Dialer
 
 SCHEMA_VERSION = 1
 MAX_SETTINGS_BYTES = 4 * 1024 * 1024  # a few KB in use; a read is bounded all the same
@@ -59,6 +60,7 @@ class Settings:
     business_start_hour: int = 8
     business_end_hour: int = 18
     business_weekends: bool = False  # True: Saturday and Sunday are working days
+    dialer: str = Dialer.AUTOMATIC.value  # "Place calls with" (core/dialers.py)
 
     def pause_end(self) -> datetime | None:
         """When the pause ends; None when popups are not paused or paused with no end."""
@@ -102,6 +104,7 @@ class Settings:
                 _hour(data, "business_end_hour", 18), _hour(data, "business_start_hour", 8)
             ),
             business_weekends=data.get("business_weekends") is True,
+            dialer=Dialer.parse(data.get("dialer", Dialer.AUTOMATIC.value)).value,
         )
 
     def with_changes(self, **changes: Any) -> Settings:

@@ -153,7 +153,20 @@ class OpenImport(Record):
         super().__init__(path=path)
 
 
-Message = Ring | End | Show | Quit | OpenImport
+class Dial(Record):
+    """Place a call to this number the way the Call buttons do (`callercard call`), so the
+    running app logs it and opens its wrap-up."""
+
+    __slots__ = ("number",)
+    number: str  # E.164, as the sending process parsed it
+
+    def __init__(self, number: str) -> None:
+        if not number:
+            raise IpcError("a 'call' message needs a number")
+        super().__init__(number=number)
+
+
+Message = Ring | End | Show | Quit | OpenImport | Dial
 
 
 class Ack(Record):
@@ -168,7 +181,7 @@ class Ack(Record):
 
 
 _KIND_OF: dict[type[Message], str] = {
-    Ring: "ring", End: "end", Show: "show", Quit: "quit", OpenImport: "import",
+    Ring: "ring", End: "end", Show: "show", Quit: "quit", OpenImport: "import", Dial: "call",
 }
 
 # The exact field set per kind, with the JSON type each must have.
@@ -178,6 +191,7 @@ _FIELDS: dict[str, dict[str, type]] = {
     "show": {"window": str},
     "quit": {},
     "import": {"path": str},
+    "call": {"number": str},
     "ack": {"ok": bool, "error": str},
 }
 _ENVELOPE = frozenset({"protocol_version", "kind"})
@@ -202,6 +216,8 @@ def encode(message: Message) -> bytes:
         body["window"] = str(message.window)
     elif isinstance(message, OpenImport):
         body["path"] = message.path
+    elif isinstance(message, Dial):
+        body["number"] = message.number
     return _dump(body)
 
 
@@ -243,6 +259,8 @@ def decode(line: bytes) -> Message:
         return Quit()
     if kind == "import":
         return OpenImport(_text(fields, "path"))
+    if kind == "call":
+        return Dial(_text(fields, "number"))
     raise IpcError(f"kind {_short(kind)} is not a message")
 
 

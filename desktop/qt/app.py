@@ -48,6 +48,7 @@ from desktop.core.card import Card, MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
 from desktop.core.ipc import (
+    Dial,
     End,
     EndOutcome,
     IpcError,
@@ -67,7 +68,9 @@ from desktop.core.pause import PauseLength, pause_end, pause_over
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
     from desktop.qt.candidate_picker import CandidatePicker
+    from desktop.qt.click_to_call import ClickToCall
 
 log = logging.getLogger("callercard")
 
@@ -305,6 +308,8 @@ class CallerCardApp:
         # A second source's key for a call already on screen -> that call's key.
         self._same_call: dict[str, str] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
+        self.watched_formats: set[str] = set()  # the kinds of call source being followed
+        self.click_to_call = self._make_click_to_call()
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -396,6 +401,7 @@ class CallerCardApp:
                 specs.append(WatchedSource.parse(spec))
             except ValueError as exc:
                 self.report_problem(str(exc))
+        self.watched_formats = {spec.format for spec in specs}
         for spec in dict.fromkeys(specs):
             source = SOURCE_KINDS[spec.format].create(
                 Path(spec.path).expanduser(),
@@ -496,11 +502,62 @@ class CallerCardApp:
         self.trace.write(
             "recorded", event.number, call_key=event.call_key,
             attempt=recorded.attempt_id, outcome=recorded.outcome.value,
+            wrap_up=recorded.wrap_up,
         )  # fmt: skip
         if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
             self.count_callbacks()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self.popups_paused():
             self.open_wrap_up(recorded.attempt_id)
+
+    # -- click to call -----------------------------------------------------------------------
+
+    def _make_click_to_call(self) -> ClickToCall:
+        from desktop.adapters.callbacks import business_hours
+        from desktop.adapters.dialing import DialPlacer
+        from desktop.core.business_hours import TheirClock, their_clock
+        from desktop.core.dialers import Dialer
+        from desktop.core.localtime import hour_cycle_for
+        from desktop.qt.click_to_call import ClickToCall
+
+        def clock(e164: str) -> TheirClock:
+            return their_clock(e164, datetime.now().astimezone(), business_hours(self.settings),
+                               hour_cycle_for(self.policy().region))  # fmt: skip
+
+        calls = ClickToCall(DialPlacer(channels=self._baresip_channels),
+                            lambda: Dialer.parse(self.settings.dialer), clock)  # fmt: skip
+        calls.placed.connect(self._call_placed)
+        return calls
+
+    def _baresip_channels(self) -> list[BaresipCtrlSource]:
+        """The baresip event streams followed: a dial goes through one (ctrl_tcp has room for
+        a single client)."""
+        from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
+
+        return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
+
+    def _call_placed(self, placed: object) -> None:
+        """A Call button placed a call: it is logged now, as an outbound attempt. When a
+        watched source will report it (baresip's events, twinkle.ch, ...) that report takes the
+        row over and its end opens the wrap-up; otherwise nothing will say when the call ends,
+        so it is logged as over and the wrap-up opens at once."""
+        from desktop.adapters.call_history import DIAL_KEY_PREFIX, DIAL_SOURCE
+        from desktop.core.dialers import REPORTED_BY
+        from desktop.qt.click_to_call import PlacedCall
+
+        assert isinstance(placed, PlacedCall)
+        dialer = placed.result.dialer
+        reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
+        followed = placed.result.follows_up and bool(reporters & self.watched_formats)
+        label = dialer.label if dialer is not None else "a softphone"
+        self._record_later(CallEvent(
+            DIAL_SOURCE, Direction.OUT, CallState.RINGING if followed else CallState.ENDED,
+            placed.e164, "", datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{placed.e164}",
+            where=f"Call button ({label})",
+        ))  # fmt: skip
+        self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
+                         followed=followed)  # fmt: skip
+        log.info("call placed to %s with %s (%s)", placed.e164, label,
+                 "its end will be reported" if followed else "wrap-up now")  # fmt: skip
 
     def open_wrap_up(self, attempt_id: int) -> None:
         """How an outbound call went: outcome, message left, why we called (non-modal)."""
@@ -566,6 +623,9 @@ class CallerCardApp:
             self.quit()
         elif isinstance(message, OpenImport):
             self.open_import(Path(message.path))
+        elif isinstance(message, Dial):
+            # From `callercard call`: whoever ran it meant now, so no question about the hour.
+            self.click_to_call.call(message.number, None, asked=True)
 
     def ring(self, caller_id: str, name: str, call_key: str, read_ns: int,
              source: str = "") -> None:  # fmt: skip
@@ -674,8 +734,8 @@ class CallerCardApp:
 
         view = self._contact_views.get(contact_id)
         if not isinstance(view, ContactView):
-            view = ContactView(self.lookup, contact_id,
-                               hours=business_hours(self.settings))  # fmt: skip
+            view = ContactView(self.lookup, contact_id, hours=business_hours(self.settings),
+                               placer=self.click_to_call)  # fmt: skip
             view.search_requested.connect(lambda: self.open_search(""))
             view.destroyed.connect(lambda *_: self._contact_views.pop(contact_id, None))
             view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -690,6 +750,7 @@ class CallerCardApp:
 
         if self._call_list is None:
             window = CallList(self.store.recent_calls)
+            window.placer = self.click_to_call
             window.contact_chosen.connect(self.show_contact)
             window.search_requested.connect(self.open_search)
             install_search_shortcut(window, lambda: self.open_search(""))
@@ -708,6 +769,7 @@ class CallerCardApp:
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
                 hour_cycle_for(self.policy().region)))  # fmt: skip
             window.contact_chosen.connect(self.show_contact)
+            window.placer = self.click_to_call
             self._callbacks = window
         assert isinstance(self._callbacks, CallbacksWindow)
         self._callbacks.open()

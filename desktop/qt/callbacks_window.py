@@ -115,7 +115,7 @@ class CallbacksWindow(NumberTableWindow):
             self.call.setText("Call anyway")
             return
         self._disarm()
-        self.dial(number)
+        self.dial(number, asked=bool(warning))
 
     def _disarm(self) -> None:
         self._armed = ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QPalette
@@ -47,6 +48,9 @@ from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.openers import opener_for
 from desktop.qt.number_table import call_number, copy_number
 from desktop.qt.search_window import bring_to_front, plain_tooltip
+
+if TYPE_CHECKING:
+    from desktop.qt.click_to_call import ClickToCall
 
 RETRY_MS = 2000
 
@@ -109,9 +113,11 @@ class ContactView(QWidget):
 
     def __init__(self, lookup: CallerLookup, contact_id: int, *,
                  clock: Callable[[], datetime] | None = None,
-                 hours: BusinessHours | None = None) -> None:  # fmt: skip
+                 hours: BusinessHours | None = None,
+                 placer: ClickToCall | None = None) -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.lookup = lookup
+        self.placer = placer  # how Call places calls (the app's); None: a tel: link
         self.contact_id = contact_id
         self.hours = hours or BusinessHours()
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -314,14 +320,21 @@ class ContactView(QWidget):
         if e164:
             call = QToolButton(box)
             call.setText("Call")
-            call.setToolTip("Open in your softphone (tel: link)")
-            call.clicked.connect(lambda: call_number(e164))
+            call.setToolTip(self.placer.tooltip(e164) if self.placer
+                            else "Open in your softphone (tel: link)")  # fmt: skip
+            call.clicked.connect(lambda: self._call(e164))
             copy = QToolButton(box)
             copy.setText("Copy")
             copy.setToolTip("Copy the number")
             copy.clicked.connect(lambda: copy_number(e164))
             self.numbers.addWidget(call, row, 2)
             self.numbers.addWidget(copy, row, 3)
+
+    def _call(self, e164: str) -> None:
+        if self.placer is not None:
+            self.placer.call(e164, self, report=self.status.setText)
+        else:
+            call_number(e164)
 
     def _their_time(self, row: int, e164: str, now: datetime) -> None:
         """Their clock beside the number, with a warning outside their business hours."""

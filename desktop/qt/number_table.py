@@ -1,11 +1,15 @@
 """The window Recent calls and Callbacks are both made of: one list of rows, each with a number
 and maybe a contact, and the same Open / Copy number / Call back actions under it.
 
-"Call back" hands a tel: (or sip:) link to the desktop, which opens the softphone registered
-for it; "Copy number" puts the number on the clipboard for any other phone.
+"Call back" goes through the app's ClickToCall (click_to_call.py: the softphone chosen in
+Settings, a question outside business hours, a message when nothing can call); a window made
+without one hands a tel: link to the desktop. "Copy number" puts the number on the clipboard
+for any other phone.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
@@ -20,6 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.candidates import readable
+
+if TYPE_CHECKING:
+    from desktop.qt.click_to_call import ClickToCall
 
 CONTACT = Qt.ItemDataRole.UserRole  # the row's contact id, or None
 NUMBER = Qt.ItemDataRole.UserRole + 1  # the row's E.164 number, or ""
@@ -49,6 +56,7 @@ class NumberTableWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle(title)
         self.scheme = scheme
+        self.placer: ClickToCall | None = None  # set by the app: how its calls are placed
         self.table = QTreeWidget(self)
         self.table.setColumnCount(len(columns))
         self.table.setHeaderLabels(columns)
@@ -97,8 +105,12 @@ class NumberTableWindow(QWidget):
         if number:
             self.dial(number)
 
-    def dial(self, number: str) -> None:
-        """Hand the number to the softphone; without one, copy it and say so."""
+    def dial(self, number: str, *, asked: bool = False) -> None:
+        """Hand the number to the softphone; without one, copy it and say so. ``asked``: the
+        window has already asked about calling outside their business hours."""
+        if self.placer is not None:
+            self.placer.call(number, self, asked=asked, report=self.status.setText)
+            return
         if not call_number(number, self.scheme):
             copy_number(number)
             self.status.setText(f"No softphone handles {self.scheme}: links; number copied.")
@@ -116,6 +128,8 @@ class NumberTableWindow(QWidget):
 
     def _update_actions(self) -> None:
         has_number = bool(self.selected_number())
+        if has_number and self.placer is not None:  # with whom, and their time there
+            self.call.setToolTip(self.placer.tooltip(self.selected_number()))
         self.call.setEnabled(has_number)
         self.copy.setEnabled(has_number)
         item = self.table.currentItem()

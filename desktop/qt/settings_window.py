@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.adapters.dialing import DialPlacer
 from desktop.adapters.settings import Settings, WatchedSource
 from desktop.adapters.sources.detect import FoundLog, detect_softphones
 from desktop.adapters.sources.registry import SOURCE_KINDS
+from desktop.core.dialers import Dialer
 from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
 
 if TYPE_CHECKING:  # the module itself imports keyring, which the window never needs
@@ -164,7 +166,31 @@ class SettingsWindow(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         self._detected_section(layout)
+        self._dialer_section(layout)
         return page
+
+    def _dialer_section(self, layout: QVBoxLayout) -> None:
+        """Place calls with: which softphone the Call buttons use (click_to_call.py)."""
+        self.dialer_found: Callable[[Dialer], bool] = DialPlacer().installed
+        row = QHBoxLayout()
+        title = QLabel("Place calls with")
+        self.dialer = QComboBox()
+        for dialer in Dialer:
+            found = dialer is Dialer.AUTOMATIC or self.dialer_found(dialer)
+            self.dialer.addItem(dialer.label + ("" if found else " (not found)"), dialer.value)
+        title.setBuddy(self.dialer)
+        row.addWidget(title)
+        row.addWidget(self.dialer)
+        row.addStretch(1)
+        layout.addLayout(row)
+        note = QLabel(
+            "Automatic uses a softphone that is running (baresip with ctrl_tcp, Twinkle, "
+            "linphonec), then MicroSIP, then the application your desktop opens tel: links "
+            "with. When none can call, CallerCard says so and copies the number."
+        )
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+        layout.addWidget(note)
 
     def _detected_section(self, layout: QVBoxLayout) -> None:
         """Softphones found at their default places, each offered with a checkbox."""
@@ -243,6 +269,7 @@ class SettingsWindow(QWidget):
         self.business_start.setValue(settings.business_start_hour)
         self.business_end.setValue(settings.business_end_hour)
         self.business_weekends.setChecked(settings.business_weekends)
+        self.dialer.setCurrentIndex(max(self.dialer.findData(settings.dialer), 0))
         index = self.region.findData(settings.region)
         self.region.setCurrentIndex(max(index, 0))
         self.prefixes.setText(", ".join(settings.outside_line_prefixes))
@@ -292,6 +319,7 @@ class SettingsWindow(QWidget):
             business_start_hour=self.business_start.value(),
             business_end_hour=max(self.business_start.value(), self.business_end.value()),
             business_weekends=self.business_weekends.isChecked(),
+            dialer=str(self.dialer.currentData()),
             region=str(self.region.currentData() or ""),
             outside_line_prefixes=prefixes,
             sources=sources,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -245,3 +246,62 @@ def test_calls_made_while_the_app_was_down_become_history_without_windows(
     ]
     assert run_app_session(log, store, history) == []  # and a third start adds nothing
     assert [a[:3] for a in attempts(store)] == [(jane, "in", "missed"), (jane, "out", "")]
+
+
+def dialed(number: str, state: CallState = CallState.RINGING) -> CallEvent:
+    """What the app logs when a Call button placed a call (app._call_placed)."""
+    return CallEvent("dial", Direction.OUT, state, number, "", NOW, call_key=f"dial:{number}",
+                     where="Call button (Twinkle)")  # fmt: skip
+
+
+def test_a_placed_call_the_softphone_reports_too_is_one_attempt_wrapped_up_at_its_end(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    placed = history.record(dialed(JANE))
+    assert placed is not None and (placed.contact_id, placed.wrap_up) == (jane, False)
+    # Twinkle writes the call to twinkle.ch when it ends, started a moment after the click.
+    ended = history.record(logged(f"sip:{JANE}@sip.example.com;user=phone", answered=False,
+                                  minutes_ago=-0.05))  # fmt: skip
+    assert ended is not None
+    assert (ended.attempt_id, ended.wrap_up, ended.outcome) == (placed.attempt_id, True,
+                                                                Outcome.NO_ANSWER)  # fmt: skip
+    assert attempts(store) == [(jane, "out", "no_answer", "Asked for the Q3 pricing sheet", JANE,
+                                "twinkle")]  # fmt: skip
+    # Read again later, it is the same attempt, and no second wrap-up.
+    again = logged(f"sip:{JANE}@sip.example.com;user=phone", answered=False, minutes_ago=-0.05)
+    assert history.record(again) is None
+    assert len(attempts(store)) == 1
+
+
+def test_a_ring_time_softphone_takes_over_the_placed_call_and_its_end_asks_for_the_wrap_up(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    placed = history.record(dialed(JANE))
+    assert placed is not None
+    peer = f"sip:{JANE}@pbx.example.com"
+    ringing = CallEvent("baresip", Direction.OUT, CallState.RINGING, peer, "", NOW,
+                        call_key="baresip:c1")  # fmt: skip
+    assert history.record(ringing) is None  # nothing new: the button's row is that call
+    closed = history.record(replace(ringing, state=CallState.ENDED))
+    assert closed is not None and (closed.attempt_id, closed.wrap_up) == (placed.attempt_id, True)
+    assert [row[5] for row in attempts(store)] == ["baresip"]
+
+
+def test_a_placed_call_nothing_will_report_is_wrapped_up_at_once(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    placed = history.record(dialed(JANE, CallState.ENDED))  # the tel: handler: no end to wait for
+    assert placed is not None and placed.wrap_up is True
+    # A softphone that did report it after all changes the row, not the count, and asks nothing.
+    late = history.record(logged(f"sip:{JANE}@sip.example.com;user=phone", minutes_ago=-0.05))
+    assert late is None
+    assert [row[5] for row in attempts(store)] == ["twinkle"]
+
+
+def test_an_older_placed_call_is_not_taken_over_by_a_new_one(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    history.record(dialed(JANE))
+    later = history.record(logged(f"sip:{JANE}@sip.example.com", minutes_ago=-5))
+    assert later is not None and later.wrap_up
+    assert [row[5] for row in attempts(store)] == ["dial", "twinkle"]

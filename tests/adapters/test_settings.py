@@ -70,3 +70,12 @@ def test_watch_spec(spec: str, ok: bool) -> None:
     else:
         with pytest.raises(ValueError, match=r"--watch|unknown source"):
             WatchedSource.parse(spec)
+
+
+def test_the_way_calls_are_placed_is_kept_and_nonsense_is_automatic(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    SettingsFile(path).save(Settings(dialer="twinkle"))
+    assert SettingsFile(path).load().dialer == "twinkle"
+    assert Settings().dialer == "automatic"
+    path.write_text(json.dumps({"version": 1, "dialer": "skype"}), encoding="utf-8")
+    assert SettingsFile(path).load().dialer == "automatic"

@@ -12,6 +12,7 @@ from desktop.core.ipc import (
     MAX_LINE_BYTES,
     PROTOCOL_VERSION,
     Ack,
+    Dial,
     End,
     EndOutcome,
     IpcError,
@@ -42,6 +43,7 @@ MESSAGES: list[Message] = [
     Show(ShowTarget.SETTINGS),
     Quit(),
     OpenImport("/home/rep/Downloads/Messe 2026 – Kontakte.csv"),
+    Dial("+14155550142"),
 ]
 
 
@@ -224,3 +226,10 @@ def test_a_lone_surrogate_in_a_field_decodes_as_a_replacement_character() -> Non
     assert isinstance(ring, Ring)
     assert (ring.caller_id, ring.name, ring.source) == ("1\ufffd", "\ufffd", "a\U0001f600b")
     ring.caller_id.encode("utf-8")
+
+
+def test_a_call_needs_a_number() -> None:
+    with pytest.raises(IpcError, match="needs a number"):
+        Dial("")
+    with pytest.raises(IpcError, match="field 'number'"):
+        decode(b'{"protocol_version": %d, "kind": "call"}' % PROTOCOL_VERSION)

@@ -50,6 +50,7 @@ DEBIAN_PACKAGE = {
     "timeout": "coreutils",
     "sipp": "sip-tester",
     "twinkle-console": "twinkle-console",
+    "twinkle": "twinkle",
     "linphonec": "linphone-cli",
     "baresip": "baresip-core",
 }

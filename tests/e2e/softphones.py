@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import python_env
 from tests.e2e.harness import Processes, Started, require
 
 # Each test has a namespace of its own, so fixed ports cannot collide with anything.
@@ -66,7 +67,38 @@ def start_twinkle(processes: Processes, home: Path, *, ring_hook: list[str],
     return twinkle
 
 
-def start_baresip(processes: Processes, config: Path) -> Started:
+def start_twinkle_gui(processes: Processes, home: Path) -> Started:
+    """Twinkle's full build (package twinkle) in its command-line mode: unlike twinkle-console
+    it listens on ~/.twinkle/.cmdsock, where `twinkle --call NUMBER` hands it a call to place.
+    Calls to a bare number go to <number>@user_domain, 127.0.0.1:5060 here."""
+    exe = require("twinkle")
+    config = home / ".twinkle"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / f"{TWINKLE_PROFILE}.cfg").write_text(
+        f"user_name={TWINKLE_USER}\n"
+        "user_domain=127.0.0.1\n"
+        "user_display=CallerCard E2E\n"
+        "register_at_startup=no\n"
+        "pres_publish_startup=no\n",
+        encoding="utf-8",
+    )
+    (config / "twinkle.sys").write_text(
+        f"sip_port={TWINKLE_SIP_PORT}\n"
+        f"rtp_port={TWINKLE_SIP_PORT + 1000}\n"
+        "validate_audio_dev=no\n"
+        "play_ringtone=no\n"
+        "play_ringback=no\n",
+        encoding="utf-8",
+    )
+    twinkle = processes.start(
+        "twinkle", [exe, "-c", "-f", TWINKLE_PROFILE], quit_line="quit",
+        env=python_env(QT_QPA_PLATFORM="offscreen"),
+    )  # fmt: skip
+    twinkle.wait_for_output("Twinkle>", "Twinkle's command prompt")
+    return twinkle
+
+
+def start_baresip(processes: Processes, config: Path, *, outbound: str = "") -> Started:
     """baresip 1.0.0 with ctrl_tcp on 127.0.0.1 and calls answered by hand.
 
     ``-n 127.0.0.1``: baresip skips loopback when it picks its own address, and the namespace
@@ -76,6 +108,9 @@ def start_baresip(processes: Processes, config: Path) -> Started:
     """
     exe = require("baresip")
     config.mkdir(parents=True, exist_ok=True)
+    # ``outbound``: where the calls it places go (a bare number completes to this account's
+    # own address, so without a proxy they would ring baresip itself).
+    proxy = f';outbound="{outbound}"' if outbound else ""
     (config / "config").write_text(
         "poll_method\t\tepoll\n"
         f"sip_listen\t\t127.0.0.1:{BARESIP_SIP_PORT}\n"
@@ -88,7 +123,7 @@ def start_baresip(processes: Processes, config: Path) -> Started:
         encoding="utf-8",
     )
     (config / "accounts").write_text(
-        f"<sip:{BARESIP_USER}@127.0.0.1:{BARESIP_SIP_PORT}>;regint=0;answermode=manual\n",
+        f"<sip:{BARESIP_USER}@127.0.0.1:{BARESIP_SIP_PORT}>;regint=0;answermode=manual{proxy}\n",
         encoding="utf-8",
     )
     baresip = processes.start("baresip", [exe, "-f", str(config), "-n", "127.0.0.1"])

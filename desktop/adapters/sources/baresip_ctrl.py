@@ -25,6 +25,7 @@ from desktop.core.dialects.baresip import (
     StreamProblem,
     parse_event,
 )
+from desktop.core.dialers import CtrlResponse, parse_ctrl_response
 from desktop.core.events import CallEvent
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4444
 RECONNECT_S = 2.0  # baresip not running (yet): try again this often
 _CONNECT_TIMEOUT_S = 2.0
+NOT_CONNECTED = "not connected"  # request's answer while baresip is not running
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -81,6 +83,7 @@ class BaresipCtrlSource:
         self._socket: socket.socket | None = None
         self._problem = ""
         self._follower = CallFollower()
+        self._waiting: dict[str, _Answer] = {}  # a request's token -> where its answer goes
 
     @property
     def address(self) -> tuple[str, int]:
@@ -104,6 +107,27 @@ class BaresipCtrlSource:
                 sock.shutdown(socket.SHUT_RDWR)
         if thread is not None and thread is not threading.current_thread():
             thread.join(_CONNECT_TIMEOUT_S + 1.0)
+
+    def request(self, message: bytes, token: str, timeout: float) -> CtrlResponse | str:
+        """Sends one framed command on the open connection and waits up to ``timeout`` for
+        baresip's answer to ``token``; a sentence when there is none ("not connected" while
+        baresip is not running). Any thread but this source's own."""
+        answer = _Answer()
+        with self._lock:
+            sock = self._socket
+            if sock is None:
+                return NOT_CONNECTED
+            self._waiting[token] = answer
+        try:
+            sock.sendall(message)
+            if not answer.ready.wait(timeout):
+                return "baresip did not answer"
+        except OSError as exc:
+            return f"the connection failed ({exc.strerror or exc})"
+        finally:
+            with self._lock:
+                self._waiting.pop(token, None)
+        return answer.response or "baresip did not answer"
 
     # --- the source's thread ------------------------------------------------------------------
 
@@ -160,6 +184,8 @@ class BaresipCtrlSource:
                 self._handle(item.payload, frames)
 
     def _handle(self, payload: bytes, frame: int) -> None:
+        if self._waiting and self._answered(payload):
+            return
         parsed = parse_event(payload)
         if parsed is None:
             return
@@ -178,6 +204,16 @@ class BaresipCtrlSource:
         except Exception:
             logger.exception("on_event failed for %s", where)
 
+    def _answered(self, payload: bytes) -> bool:
+        response = parse_ctrl_response(payload)
+        with self._lock:
+            answer = self._waiting.get(response.token) if response is not None else None
+        if answer is None:
+            return False
+        answer.response = response
+        answer.ready.set()
+        return True
+
     def _report_once(self, message: str) -> None:
         if message != self._problem:
             self._problem = message
@@ -190,3 +226,9 @@ class BaresipCtrlSource:
             self._on_problem(message)
         except Exception:
             logger.exception("on_problem failed for %r", message)
+
+
+class _Answer:
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.response: CtrlResponse | None = None

@@ -1,0 +1,106 @@
+"""The one place every Call button goes through (contact view, Recent calls, Callbacks).
+
+It asks first, without blocking anything, when it is outside business hours at the other end;
+then hands the number to the softphone chosen in Settings (adapters/dialing.py). A call that
+was placed is announced with ``placed`` (the app logs it and later opens its wrap-up); one that
+could not be is never silent: the number goes on the clipboard and a message says why and
+what to do, in the window's status line and in a small window of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop.adapters.dialing import DialPlacer, DialResult
+from desktop.core.business_hours import TheirClock
+from desktop.core.candidates import readable
+from desktop.core.dialers import Dialer
+
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    e164: str
+    result: DialResult
+
+
+class ClickToCall(QObject):
+    placed = Signal(object)  # PlacedCall
+
+    def __init__(
+        self,
+        placer: DialPlacer,
+        choice: Callable[[], Dialer],
+        their_clock: Callable[[str], TheirClock],
+    ) -> None:
+        super().__init__()
+        self._placer = placer
+        self._choice = choice
+        self._their_clock = their_clock
+        # The small windows it opened, newest last: kept so they are not collected while shown.
+        self.messages: list[QMessageBox] = []
+
+    def tooltip(self, e164: str) -> str:
+        choice = self._choice()
+        how = "your softphone" if choice is Dialer.AUTOMATIC else choice.label
+        tip = f"Call {readable(e164)} with {how}"
+        clock = self._their_clock(e164)
+        if clock.text:
+            tip += f"\nTheir time: {clock.text}" + (f" — {clock.warning}" if clock.warning else "")
+        return tip
+
+    def call(self, e164: str, parent: QWidget | None, *, asked: bool = False,
+             report: Report | None = None) -> None:  # fmt: skip
+        """Place the call; outside their hours ask first, unless the window ``asked``."""
+        clock = self._their_clock(e164)
+        if clock.warning and not asked:
+            self._confirm(e164, clock, parent, report)
+            return
+        self._place(e164, parent, report)
+
+    def _place(self, e164: str, parent: QWidget | None, report: Report | None) -> None:
+        result = self._placer.place(self._choice(), e164)
+        if result.placed:
+            if report is not None:
+                report(f"{result.message}: {readable(e164)}")
+            self.placed.emit(PlacedCall(e164, result))
+            return
+        QGuiApplication.clipboard().setText(e164)
+        copied = f"{readable(e164)} is on the clipboard: dial it on your phone."
+        if report is not None:
+            report(f"{result.message} Number copied.")
+        # One plain-text label: informative text would guess at rich text from what
+        # a softphone said.
+        text = "\n\n".join(t for t in (result.message, result.detail, copied) if t)
+        self._show(parent, QMessageBox.Icon.Warning, "Call not placed", text)
+
+    def _confirm(self, e164: str, clock: TheirClock, parent: QWidget | None,
+                 report: Report | None) -> None:  # fmt: skip
+        box = self._show(parent, QMessageBox.Icon.Question, "Outside business hours",
+                         f"It is {clock.text} at {readable(e164)}: {clock.warning}.")  # fmt: skip
+        box.setStandardButtons(QMessageBox.StandardButton.Cancel)
+        call = box.addButton("Call anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        call.clicked.connect(lambda: self._place(e164, parent, report))
+
+    def _show(self, parent: QWidget | None, icon: QMessageBox.Icon, title: str,
+              text: str) -> QMessageBox:  # fmt: skip
+        """A small window that blocks nothing: the rep may go on working beside it."""
+        box = QMessageBox(icon, f"CallerCard — {title}", text, QMessageBox.StandardButton.Ok,
+                          parent)  # fmt: skip
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.destroyed.connect(lambda *_: self._forget(box))
+        self.messages = [m for m in self.messages if m is not box] + [box]
+        box.show()
+        return box
+
+    def _forget(self, box: QMessageBox) -> None:
+        self.messages = [m for m in self.messages if m is not box]
