@@ -494,8 +494,8 @@ while True:
 LINPHONE_WRITER = r"""
 import json, random, sys, time
 from pathlib import Path
-from desktop.adapters.sources.linphone_db import LinphoneLikeWriter
 from desktop.core.dialects.linphone import CallStatus
+from tests.softphone_writers import LinphoneLikeWriter
 path, mode, plan_file, log_file, gap_lo, gap_hi = sys.argv[1:7]
 writer = LinphoneLikeWriter(Path(path), journal_mode=mode)
 log = open(log_file, "w", buffering=1)
@@ -522,7 +522,7 @@ def bench_linphone_rings(args: argparse.Namespace, work: Path, numbers: list[str
     folder = work / f"linphone-{mode}"
     folder.mkdir()
     db = folder / "linphone.db"
-    from desktop.adapters.sources.linphone_db import LinphoneLikeWriter
+    from tests.softphone_writers import LinphoneLikeWriter
 
     LinphoneLikeWriter(db, journal_mode=mode).close()  # the schema, as Linphone's first start
     trace = work / f"trace-linphone-{mode}.jsonl"

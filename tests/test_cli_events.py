@@ -228,7 +228,8 @@ def test_an_sqlite_file_of_another_program(
 def test_a_truncated_last_line_is_reported_and_the_rest_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from desktop.core.dialects.microsip import decode_ini, encode_ini
+    from desktop.core.dialects.microsip import decode_ini
+    from tests.softphone_writers import encode_ini
 
     text = decode_ini((SOFTPHONES / "microsip.ini").read_bytes())
     path = tmp_path / "microsip.ini"

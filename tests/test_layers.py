@@ -174,5 +174,8 @@ def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
     cli_path = ("desktop.cli, desktop.cli_ring, desktop.adapters.lookup, "
                 "desktop.adapters.directories.mirror; desktop.cli.build_parser()")  # fmt: skip
     assert loaded(cli_path, NETWORK_MODULES) == "[]"
-    start_up_spares = (*NETWORK_MODULES, "desktop.core.import_mapping", "vobject")
+    import_modules = ("desktop.core.import_mapping", "desktop.core.import_headers",
+                      "desktop.core.import_rows", "desktop.core.import_cards",
+                      "desktop.core.import_names")  # fmt: skip
+    start_up_spares = (*NETWORK_MODULES, *import_modules, "vobject")
     assert loaded("desktop.qt.app", start_up_spares) == "[]"

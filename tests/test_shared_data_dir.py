@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from desktop.core.dialects.microsip import CallType, encode_ini, render_call, render_ini
+from desktop.core.dialects.microsip import CallType
 from tests.conftest import python_env
+from tests.softphone_writers import encode_ini, render_call, render_ini
 from tests.traced_app import TracedApp
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]

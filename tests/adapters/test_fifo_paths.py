@@ -28,11 +28,12 @@ from desktop.adapters.importing.vcards import read_vcard_blocks
 from desktop.adapters.settings import SettingsFile
 from desktop.adapters.sources.detect import detect_softphones
 from desktop.adapters.sources.history import HISTORY_DIALECTS, HistorySource
-from desktop.adapters.sources.linphone_db import LinphoneDbSource, LinphoneLikeWriter
+from desktop.adapters.sources.linphone_db import LinphoneDbSource
 from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
 from tests.adapters.recorder import EventRecorder
 from tests.conftest import python_env
+from tests.softphone_writers import LinphoneLikeWriter
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 

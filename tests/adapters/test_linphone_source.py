@@ -18,7 +18,6 @@ import pytest
 from desktop.adapters.sources.linphone_db import (
     LinphoneDbError,
     LinphoneDbSource,
-    LinphoneLikeWriter,
     read_calls,
 )
 from desktop.core.dialects.linphone import CallStatus, LinphoneCall, call_event, format_utc
@@ -26,6 +25,7 @@ from desktop.core.events import CallState
 from desktop.core.models import Direction
 from tests.adapters.recorder import EventRecorder
 from tests.conftest import python_env
+from tests.softphone_writers import LinphoneLikeWriter
 
 TIMEOUT_S = 5.0
 JANE = "sip:+14155550123@sip.example.com;user=phone"
@@ -215,7 +215,7 @@ def test_rings_from_another_process_in_quick_succession_pop_once_each_in_order(
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from desktop.adapters.sources.linphone_db import LinphoneLikeWriter\n"
+        "from tests.softphone_writers import LinphoneLikeWriter\n"
         "w = LinphoneLikeWriter(Path(sys.argv[1]), journal_mode=sys.argv[2])\n"
         "for i in range(40):\n"
         "    w.ring(f'sip:+1628555{i:04d}@sip.example.com', f'Caller {i}')\n"

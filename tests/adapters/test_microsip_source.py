@@ -12,17 +12,11 @@ import pytest
 
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.sources.microsip import MicroSipSource
-from desktop.core.dialects.microsip import (
-    CallType,
-    decode_ini,
-    encode_appended_call,
-    encode_ini,
-    render_call,
-    render_ini,
-)
+from desktop.core.dialects.microsip import CallType, decode_ini
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction
 from tests.adapters.recorder import EventRecorder
+from tests.softphone_writers import encode_appended_call, encode_ini, render_call, render_ini
 
 TIMEOUT_S = 5.0
 

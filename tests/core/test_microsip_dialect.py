@@ -18,16 +18,13 @@ from desktop.core.dialects.microsip import (
     call_event,
     changed_lines,
     decode_ini,
-    encode_appended_call,
-    encode_ini,
     parse_calls_line,
     parse_ini,
-    render_call,
-    render_ini,
     split_number_name,
 )
 from desktop.core.events import CallState
 from desktop.core.models import Direction
+from tests.softphone_writers import encode_appended_call, encode_ini, render_call, render_ini
 
 NOW = 1_800_000_000  # the "current time" of every tracker test
 SETTINGS = {"accountId": "1", "callsLastKey": "3"}

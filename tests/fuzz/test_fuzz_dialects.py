@@ -33,6 +33,7 @@ from tests.fuzz.corpus import (
     mutated_text,
     replay_cases,
 )
+from tests.softphone_writers import encode_ini, render_call, render_ini
 
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
 ZONES = (None, UTC, timezone(timedelta(hours=-14)), timezone(timedelta(hours=14)))
@@ -199,7 +200,7 @@ def test_microsip_names_round_trip_whatever_the_script(name: str, number: str) -
     number = "".join(c for c in number.split(";")[0] if c.isprintable()).strip()
     if not number or any(0xD800 <= ord(c) <= 0xDFFF for c in number):
         number = "+14155550142"
-    value = microsip.render_call(number, name, microsip.CallType.MISSED, 1773151331)
-    text = microsip.decode_ini(microsip.encode_ini(microsip.render_ini({}, {3: value})))
+    value = render_call(number, name, microsip.CallType.MISSED, 1773151331)
+    text = microsip.decode_ini(encode_ini(render_ini({}, {3: value})))
     entry = microsip.parse_ini(text).calls[3]
     assert (entry.name, entry.number) == (name, number)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.adapters.sources.linphone_db import LinphoneLikeWriter
 from desktop.core.dialects.linphone import CallStatus
 from tests.adapters.test_baresip_source import CtrlTcpPeer, frame
 from tests.conftest import python_env
+from tests.softphone_writers import LinphoneLikeWriter
 from tests.traced_app import TracedApp
 
 MIKE_URI = "sip:+14155550142@sip.example.com;user=phone"  # in the demo book
@@ -97,7 +97,8 @@ def test_a_call_reported_by_the_hook_and_the_call_log_is_one_card_either_end_clo
     """A rep who set up MicroSIP's cmdIncomingCall hook and also lets CallerCard watch
     microsip.ini: each ring arrives twice, under two call keys. Before, that was two cards
     for one call, and the hook's `end` left the call log's card on screen."""
-    from desktop.core.dialects.microsip import CallType, encode_ini, render_call, render_ini
+    from desktop.core.dialects.microsip import CallType
+    from tests.softphone_writers import encode_ini, render_call, render_ini
 
     ini = tmp_path / "MicroSIP" / "microsip.ini"
     ini.parent.mkdir()

@@ -16,7 +16,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISREG
 
@@ -25,18 +24,14 @@ from desktop.adapters.regular_file import NotRegularFile, require_regular_by_nam
 from desktop.adapters.sources.followed import FollowedFiles
 from desktop.core.dialects.linphone import (
     DEFAULT_NEWS_WINDOW_S,
-    EPOCH_TEXT,
-    CallStatus,
     CallTracker,
     EventType,
     LinphoneCall,
     LogProblem,
     call_event,
-    format_utc,
     parse_call_row,
 )
 from desktop.core.events import CallEvent
-from desktop.core.models import Direction
 
 logger = logging.getLogger(__name__)
 
@@ -412,150 +407,6 @@ class LinphoneDbSource(FollowedFiles):
         self._read_guarded()
         with self._lock:
             self._start_chain(restart=True)
-
-
-# --- writing the database the way liblinphone does (tests, benchmarks, demos) -----------------
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sip_address (
-  id INTEGER PRIMARY KEY ASC, value VARCHAR(255) UNIQUE NOT NULL, display_name VARCHAR(255));
-CREATE TABLE IF NOT EXISTS event (
-  id INTEGER PRIMARY KEY ASC, type TINYINT UNSIGNED NOT NULL, creation_time DATE NOT NULL);
-CREATE TABLE IF NOT EXISTS conference_call (
-  id INTEGER PRIMARY KEY ASC, from_sip_address_id INTEGER NOT NULL,
-  to_sip_address_id INTEGER NOT NULL, direction TINYINT UNSIGNED NOT NULL,
-  duration INT UNSIGNED, start_time DATE NOT NULL, connected_time DATE,
-  status TINYINT UNSIGNED NOT NULL, video_enabled BOOLEAN NOT NULL, quality DOUBLE,
-  call_id VARCHAR(64), refkey VARCHAR(64), conference_info_id INTEGER,
-  FOREIGN KEY (from_sip_address_id) REFERENCES sip_address(id) ON DELETE CASCADE,
-  FOREIGN KEY (to_sip_address_id) REFERENCES sip_address(id) ON DELETE CASCADE);
-CREATE TABLE IF NOT EXISTS conference_call_event (
-  event_id INTEGER PRIMARY KEY ASC, conference_call_id INTEGER NOT NULL,
-  FOREIGN KEY (event_id) REFERENCES event(id) ON DELETE CASCADE,
-  FOREIGN KEY (conference_call_id) REFERENCES conference_call(id) ON DELETE CASCADE);
-"""
-
-
-class LinphoneLikeWriter:
-    """Writes calls into a linphone.db with the statements and in the transactions liblinphone
-    uses (MainDb::insertConferenceCallEvent / updateConferenceCall): the row and its "started"
-    event at the INVITE, an update and a "connected" event on answer, an update and an "ended"
-    event at the end. ``journal_mode`` is "delete" (liblinphone's default) or "wal".
-    """
-
-    def __init__(
-        self, path: Path, *, journal_mode: str = "delete", me: str = "sip:alex@sip.example.com"
-    ) -> None:
-        self.path = Path(path)
-        self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
-        self.connection.execute(f"PRAGMA journal_mode = {journal_mode}")
-        self.connection.execute("PRAGMA secure_delete = ON")
-        # MainDb::init creates its tables in one transaction: a reader never sees half of them.
-        self.connection.executescript(f"BEGIN;\n{SCHEMA}\nCOMMIT;")
-        self._me = self._address(me, "Alex Seller")
-
-    def close(self) -> None:
-        self.connection.close()
-
-    def ring(
-        self,
-        remote: str,
-        name: str | None = None,
-        *,
-        at: datetime | None = None,
-        direction: Direction = Direction.IN,
-        call_id: str = "",
-    ) -> int:
-        """A call starts (an incoming INVITE arrives); returns its conference_call id."""
-        moment = at or datetime.now(UTC)
-        with _transaction(self.connection):
-            other = self._address(remote, name)
-            incoming = direction is Direction.IN
-            cursor = self.connection.execute(
-                "INSERT INTO conference_call (from_sip_address_id, to_sip_address_id, direction,"
-                " duration, start_time, connected_time, status, video_enabled, quality, call_id,"
-                " refkey, conference_info_id) VALUES (?, ?, ?, 0, ?, ?, ?, 0, -1.0, ?, '', NULL)",
-                (
-                    other if incoming else self._me,
-                    self._me if incoming else other,
-                    1 if incoming else 0,
-                    format_utc(moment),
-                    EPOCH_TEXT,
-                    int(CallStatus.ABORTED),
-                    call_id or f"{moment.timestamp():.6f}@bench",
-                ),
-            )
-            row_id = cursor.lastrowid
-            assert row_id is not None
-            self._event(row_id, EventType.CALL_STARTED, moment)
-        return row_id
-
-    def answer(self, row_id: int, *, at: datetime | None = None) -> None:
-        moment = at or datetime.now(UTC)
-        with _transaction(self.connection):
-            self.connection.execute(
-                "UPDATE conference_call SET status = ?, connected_time = ? WHERE id = ?",
-                (int(CallStatus.SUCCESS), format_utc(moment), row_id),
-            )
-            self._event(row_id, EventType.CALL_CONNECTED, moment)
-
-    def end(
-        self,
-        row_id: int,
-        status: CallStatus | None = None,
-        *,
-        duration: int = 0,
-        at: datetime | None = None,
-    ) -> None:
-        moment = at or datetime.now(UTC)
-        with _transaction(self.connection):
-            if status is not None:
-                self.connection.execute(
-                    "UPDATE conference_call SET status = ?, duration = ? WHERE id = ?",
-                    (int(status), duration, row_id),
-                )
-            else:
-                self.connection.execute(
-                    "UPDATE conference_call SET duration = ? WHERE id = ?", (duration, row_id)
-                )
-            self._event(row_id, EventType.CALL_ENDED, moment)
-
-    def _address(self, value: str, name: str | None) -> int:
-        row = self.connection.execute(
-            "SELECT id, display_name FROM sip_address WHERE value = ?", (value,)
-        ).fetchone()
-        if row is not None:
-            if name is not None and row[1] != name:  # the caller's latest name wins
-                self.connection.execute(
-                    "UPDATE sip_address SET display_name = ? WHERE id = ?", (name, row[0])
-                )
-            return int(row[0])
-        cursor = self.connection.execute(
-            "INSERT INTO sip_address (value, display_name) VALUES (?, ?)", (value, name)
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-    def _event(self, row_id: int, event_type: EventType, moment: datetime) -> None:
-        cursor = self.connection.execute(
-            "INSERT INTO event (type, creation_time) VALUES (?, ?)",
-            (int(event_type), format_utc(moment)),
-        )
-        self.connection.execute(
-            "INSERT INTO conference_call_event (event_id, conference_call_id) VALUES (?, ?)",
-            (cursor.lastrowid, row_id),
-        )
-
-
-class _transaction:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def __enter__(self) -> None:
-        self._connection.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: object, *_rest: object) -> None:
-        self._connection.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
 def looks_like_sqlite(head: bytes) -> bool:

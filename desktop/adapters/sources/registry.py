@@ -73,7 +73,7 @@ SOURCE_KINDS: dict[str, SourceKind] = {
 
 
 def _history(dialect: HistoryDialect) -> SourceKind:
-    """End-of-call logs (sources/history.py): they feed the history, never a ring popup."""
+    """End-of-call logs (sources/history/): they feed the history, never a ring popup."""
 
     def create(path: Path, on_event: EventSink, on_problem: ProblemSink,
                watcher: FileWatcher) -> CallSource:  # fmt: skip

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -569,51 +568,3 @@ def call_event(change: CallChange, *, file: str, read_ns: int) -> CallEvent:
         where=f"{file} [Calls] key {entry.key}",
         read_ns=read_ns,
     )
-
-
-# --- writing files the way MicroSIP does (tests, benchmarks, demos) -----------------------------
-
-
-def render_call(
-    number: str,
-    name: str,
-    call_type: CallType,
-    time: int,
-    duration: int = 0,
-    info: str = "",
-) -> str:
-    """A [Calls] value as CallEncode writes it. A ring is ``render_call(n, name, INCOMING, t)``;
-    MicroSIP's end of a missed call is ``render_call(n, name, MISSED, t, 0, "Missed Call")``."""
-    return f"{number};{name};{int(call_type)};{time};{duration};{info}"
-
-
-def render_ini(
-    settings: Mapping[str, str],
-    calls: Mapping[int, str],
-    *,
-    sections: Mapping[str, Mapping[str, str]] | None = None,
-) -> str:
-    """The text of a microsip.ini laid out as MicroSIP leaves it: [Settings], any other
-    sections, then [Calls] (values from render_call, or "null"); CRLF line ends. Encode it
-    with encode_ini."""
-    lines = ["[Settings]", *(f"{key}={value}" for key, value in settings.items())]
-    for name, values in (sections or {}).items():
-        lines.append(f"[{name}]")
-        lines.extend(f"{key}={value}" for key, value in values.items())
-    lines.append("[Calls]")
-    lines.extend(f"{key}={value}" for key, value in calls.items())
-    return "\r\n".join(lines) + "\r\n"
-
-
-def encode_ini(text: str) -> bytes:
-    """UTF-16LE with a byte-order mark, as MicroSIP writes its ini."""
-    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
-
-
-def encode_appended_call(key: int, value: str) -> bytes:
-    """Bytes that add one [Calls] line at the end of a file written by encode_ini.
-
-    While [Calls] is the last section (as render_ini and MicroSIP leave it), appending these with
-    one write gives the same content as MicroSIP's whole-file rewrite for a new ring, only faster.
-    """
-    return f"{key}={value}\r\n".encode("utf-16-le")
