@@ -41,8 +41,10 @@ def _plain(parent: QWidget, text: str = "") -> QLabel:
 class Retrying:
     """Runs a write now and, while the database is locked, again every RETRY_MS."""
 
-    def __init__(self, parent: QWidget, say: Callable[[str], None]) -> None:
+    def __init__(self, parent: QWidget, say: Callable[[str], None], *,
+                 failed: str = "Not saved") -> None:  # fmt: skip
         self._say = say
+        self._failed = failed
         self._pending: Callable[[], None] | None = None
         self.timer = QTimer(parent)
         self.timer.setInterval(RETRY_MS)
@@ -77,7 +79,7 @@ class Retrying:
                 self.timer.start()
                 return
             self.stop()
-            self._say(f"Not saved: {exc}")
+            self._say(f"{self._failed}: {exc}")
             return
         self.stop()
 
