@@ -34,7 +34,9 @@ class MergeDone:
 
 
 def find(store: Store) -> list[DuplicatePair]:
-    """Every likely pair in the book, strongest first (0.4 s at 100k contacts)."""
+    """Every likely pair in the book, strongest first. Seconds at 100k contacts (2-4 s on a
+    busy 2-core machine, benchmarks/duplicates_scan.py): a worker thread's job, never the
+    GUI thread's."""
     conn = store.connection
     numbers: dict[int, list[StoredNumber]] = {}
     for contact_id, raw, e164, extension, label in conn.execute(

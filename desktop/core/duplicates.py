@@ -57,8 +57,9 @@ def find_duplicates(
     person said are different people."""
     book = {c.id: c for c in contacts}
     groups: dict[tuple[str, ...], list[int]] = {}
+    folded: dict[str, str] = {}  # companies and surnames repeat: each is folded once
     for contact in book.values():
-        for key in _keys(contact):
+        for key in _keys(contact, folded):
             groups.setdefault(key, []).append(contact.id)
     reasons: dict[tuple[int, int], list[str]] = {}
     for key, ids in groups.items():
@@ -81,22 +82,26 @@ def find_duplicates(
     return pairs
 
 
-def _keys(contact: Contact) -> Iterable[tuple[str, ...]]:
+def _keys(contact: Contact, folded: dict[str, str]) -> Iterable[tuple[str, ...]]:
     for number in contact.numbers:
         if number.e164:
             yield ("number", number.e164, number.extension)
     email = contact.email.strip().casefold()
     if email:
         yield ("email", email)
-    company = " ".join(name_words(contact.company))
+    if not contact.company:
+        return
+    company = _fold(contact.company, folded)
     words = name_words(contact.name)
     if not company or not words:
         return
     yield ("name", company, *sorted(words))
     # Every contact offers its surname (the name's last word); a surname-only row offers it too.
-    surname = _last_word(contact.name)
-    if surname:
-        yield ("surname", company, surname)
+    for token in reversed(contact.name.split()):
+        surname = _fold(token, folded)
+        if surname:
+            yield ("surname", company, surname)
+            return
 
 
 def _pairs(kind: str, a: Contact, b: Contact) -> bool:
@@ -108,9 +113,12 @@ def _pairs(kind: str, a: Contact, b: Contact) -> bool:
     return True
 
 
-def _last_word(name: str) -> str:
-    words = [w for w in name.split() if name_words(w)]
-    return " ".join(sorted(name_words(words[-1]))) if words else ""
+def _fold(text: str, folded: dict[str, str]) -> str:
+    """`text`'s words folded as names are, sorted and joined: one string to group on."""
+    found = folded.get(text)
+    if found is None:
+        found = folded[text] = " ".join(sorted(name_words(text)))
+    return found
 
 
 _REASONS = (SAME_NUMBER, SAME_EMAIL, SAME_NAME, SURNAME_ONLY)
