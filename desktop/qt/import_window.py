@@ -554,7 +554,7 @@ class ImportWindow(QWidget):
             return
         batch = self.report.batch_id
         self._set_state("running")
-        self.summary.setText(f"Undoing batch {batch}…")
+        self.summary.setText(f"Taking back {self.report.path.name}…")
 
         def run() -> None:
             try:
