@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -41,10 +42,11 @@ def _plain(parent: QWidget, text: str = "") -> QLabel:
 class Retrying:
     """Runs a write now and, while the database is locked, again every RETRY_MS."""
 
-    def __init__(self, parent: QWidget, say: Callable[[str], None], *,
-                 failed: str = "Not saved") -> None:  # fmt: skip
+    def __init__(self, parent: QWidget, say: Callable[[str], None], *, failed: str = "Not saved",
+                 kept: str = " What you typed is kept.") -> None:  # fmt: skip
         self._say = say
         self._failed = failed
+        self._kept = kept
         self._pending: Callable[[], None] | None = None
         self.timer = QTimer(parent)
         self.timer.setInterval(RETRY_MS)
@@ -75,7 +77,7 @@ class Retrying:
         except StoreError as exc:
             if "locked" in str(exc) or "another program" in str(exc):
                 self._say("The contacts are busy (an import or another window is writing); "
-                          "trying again in a moment. What you typed is kept.")  # fmt: skip
+                          f"trying again in a moment.{self._kept}")  # fmt: skip
                 self.timer.start()
                 return
             self.stop()
@@ -220,6 +222,7 @@ class DeleteBar(QFrame):
         self.keep_button.clicked.connect(self.hide)
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.clicked.connect(self.undo)
+        self._retry = Retrying(self, self.text.setText, failed="Not done", kept="")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.text, 1)
@@ -237,23 +240,25 @@ class DeleteBar(QFrame):
         self.show()
 
     def confirm(self) -> None:
-        try:
+        def write() -> None:
             self._undo_id, said = contact_edits.delete_contact(self.store, self.contact_id)
-        except StoreError as exc:
-            self.text.setText(f"Not deleted: {exc} Try again in a moment.")
-            return
-        self.text.setText(said)
-        self._buttons(asking=False)
-        self.deleted.emit(said)
+            self.text.setText(said)
+            self._buttons(asking=False)
+            self.deleted.emit(said)
+
+        self._retry.run(write)
 
     def undo(self) -> None:
-        try:
+        def write() -> None:
             contact_id, said = contact_edits.undo_delete(self.store, self._undo_id)
-        except StoreError as exc:
-            self.text.setText(f"Could not bring it back: {exc}")
-            return
-        self.hide()
-        self.restored.emit(contact_id, said)
+            self.hide()
+            self.restored.emit(contact_id, said)
+
+        self._retry.run(write)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._retry.stop()  # Keep, or the view closing: no deletion waits to happen later
+        super().hideEvent(event)
 
     def _buttons(self, *, asking: bool) -> None:
         self.confirm_button.setVisible(asking)

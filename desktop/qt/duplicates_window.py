@@ -79,7 +79,7 @@ class DuplicatesWindow(QWidget):
         self._signals = _Signals(self)
         self._signals.found.connect(self._on_found)
         self._build()
-        self._retry = Retrying(self, self.status.setText, failed="Not done")
+        self._retry = Retrying(self, self.status.setText, failed="Not done", kept="")
 
     def _build(self) -> None:
         self.list = QListWidget()

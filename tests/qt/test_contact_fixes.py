@@ -169,6 +169,23 @@ def test_delete_a_contact_and_bring_it_back(qtbot: QtBot, view: ContactView,
     assert view.editors["notes"].isEnabled()
 
 
+def test_a_deletion_waits_out_a_locked_database(qtbot: QtBot, view: ContactView,
+                                                lookup: CallerLookup) -> None:  # fmt: skip
+    view.delete_bar._retry.timer.setInterval(30)
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    blocker = sqlite3.connect(lookup.store.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        qtbot.mouseClick(view.delete_bar.confirm_button, Qt.MouseButton.LeftButton)
+        assert view.delete_bar.text.text().startswith("The contacts are busy")
+        assert who_calls(lookup, "+14155550142") == ["Mike Kowalski"]
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    qtbot.waitUntil(lambda: view.status.text() == "Deleted Mike Kowalski.", timeout=3000)
+    assert who_calls(lookup, "+14155550142") == []
+
+
 def test_screenshot_while_editing_a_number(xvfb_display: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     out = SHOTS / "contact_view_editing_number.png"
