@@ -130,6 +130,19 @@ def undo_delete(store: Store, undo_id: int | None = None) -> tuple[int, str]:
     return contact_id, f"Brought back {who}."
 
 
+def gone_reason(store: Store, contact_id: int) -> str:
+    """Why a contact no longer exists, for the view that still shows it."""
+    merged = store.connection.execute(
+        "SELECT summary FROM contact_undo WHERE undone_at IS NULL AND ("
+        "(kind = 'merge' AND json_extract(payload, '$.other.id') = ?) OR "
+        "(kind = 'delete' AND contact_id = ?)) ORDER BY id DESC LIMIT 1",
+        (contact_id, contact_id),
+    ).fetchone()
+    if merged is not None:
+        return f"{merged[0]}: this contact is no longer here."
+    return "This contact no longer exists (its import was undone?)."
+
+
 def _numbers_or_gone(store: Store, contact_id: int) -> list[NumberRow]:
     if contact_undo.row(store.connection, "contacts", "id", contact_id) is None:
         raise StoreError("This contact no longer exists (deleted or merged meanwhile).")
@@ -144,4 +157,4 @@ def _touch(store: Store, contact_id: int) -> None:
 
 
 __all__ = ["NumberRow", "UndoRefused", "add_number", "change_number", "delete_contact",
-           "numbers_of", "remove_number", "undo_delete"]  # fmt: skip
+           "gone_reason", "numbers_of", "remove_number", "undo_delete"]  # fmt: skip

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.adapters.contact_edits import NumberRow, numbers_of
+from desktop.adapters.contact_edits import NumberRow, gone_reason, numbers_of
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import StoreError
 from desktop.core.business_hours import BusinessHours, their_clock
@@ -254,8 +254,9 @@ class ContactView(QWidget):
             self.status.setText(f"Could not read this contact: {exc}")
             return False
         if contact is None:
-            self.status.setText("This contact no longer exists (an import was undone?).")
-            for editor in self.editors.values():
+            self.status.setText(gone_reason(self.lookup.store, self.contact_id))
+            for editor in (*self.editors.values(), self.add_number_button, self.delete_button,
+                           self.numbers_box, self.number_editor):  # fmt: skip
                 editor.setEnabled(False)
             return False
         self._contact = contact

@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import Store
+from desktop.adapters.store import NewContact, Store
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.app import GUI_WRITE_WAIT_MS
 from desktop.qt.contact_view import ContactView
@@ -184,6 +184,23 @@ def test_a_deletion_waits_out_a_locked_database(qtbot: QtBot, view: ContactView,
         blocker.close()
     qtbot.waitUntil(lambda: view.status.text() == "Deleted Mike Kowalski.", timeout=3000)
     assert who_calls(lookup, "+14155550142") == []
+
+
+def test_a_view_of_a_contact_merged_elsewhere_says_so(qtbot: QtBot, lookup: CallerLookup) -> None:
+    from desktop.adapters import duplicates
+
+    store = lookup.store
+    surname = store.add_contact(NewContact("Lindqvist", company="Northwind Traders"))
+    full = store.add_contact(NewContact("Astrid Lindqvist", company="Northwind Traders"))
+    view = ContactView(lookup, surname, clock=lambda: NOW)
+    qtbot.addWidget(view)
+    view.open()
+    duplicates.merge(store, full, surname)
+    assert not view.load()
+    assert view.status.text() == (
+        "Merged Lindqvist into Astrid Lindqvist: this contact is no longer here."
+    )
+    assert not view.add_number_button.isEnabled() and not view.delete_button.isEnabled()
 
 
 def test_screenshot_while_editing_a_number(xvfb_display: str) -> None:
