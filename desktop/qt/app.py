@@ -715,6 +715,7 @@ class CallerCardApp:
             importer = ImportAction(self.paths.database)
             importer.finished.connect(lambda _result: self._refresh_lookup())
             importer.history_requested.connect(self.open_import_history)
+            importer.finished.connect(lambda _result: self._reload_import_history())
             # Traced, so a test (or a script) driving the window from outside can follow it.
             importer.state_changed.connect(
                 lambda state: self.trace.write("import_window", "", state=state)
@@ -750,6 +751,14 @@ class CallerCardApp:
             self._import_history = window
         assert isinstance(self._import_history, ImportHistoryWindow)
         self._import_history.open()
+
+    def _reload_import_history(self) -> None:
+        """An import or its undo in the Import window: an open history shows it at once."""
+        from desktop.qt.import_history_window import ImportHistoryWindow
+
+        window = self._import_history
+        if isinstance(window, ImportHistoryWindow) and window.isVisible() and not window.busy:
+            window.reload()
 
     def _reload_contact_views(self) -> None:
         """A merge, an undo or a deletion elsewhere: open contact views read afresh."""

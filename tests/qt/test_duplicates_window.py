@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.importing import ImportOptions, import_file
@@ -163,6 +163,49 @@ def test_import_history_lists_every_batch_and_undoes_any(qtbot: QtBot, store: St
     assert state is not None and state.text().startswith("Undone ")
     assert window.table.cellWidget(1, 3) is None, "no Undo on an undone import"
     assert store.count_contacts() == 2
+
+
+def test_the_tray_menu_opens_both_windows_and_a_merge_reloads_open_views(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from desktop.adapters.instance_address import instance_address
+    from desktop.adapters.paths import resolve_paths
+    from desktop.cli import build_parser
+    from desktop.qt.app import CallerCardApp
+    from desktop.qt.contact_view import ContactView
+    from desktop.qt.single_instance import SingleInstance
+
+    args = build_parser().parse_args(["--data-dir", str(tmp_path / "data"), "--background"])
+    paths = resolve_paths(args.data_dir)
+    paths.ensure()
+    seed = Store.open(paths.database)
+    surname, full = lindqvists(seed)
+    seed.close()
+    instance = SingleInstance(instance_address(paths.data_dir))
+    assert instance.acquire()
+    app = CallerCardApp(args, paths, instance, demo=False)
+    try:
+        app.show_contact(surname)
+        view = app._contact_views[surname]
+        assert isinstance(view, ContactView)
+        app.tray.import_history_action.trigger()
+        assert isinstance(app._import_history, ImportHistoryWindow)
+        assert app._import_history.isVisible()
+        app.tray.duplicates_action.trigger()
+        window = app._duplicates
+        assert isinstance(window, DuplicatesWindow)
+        qtbot.waitUntil(lambda: not window.busy_finding() and window.list.count() == 1)
+        window.merge()
+        assert window.status.text() == "Merged Lindqvist into Astrid Lindqvist."
+        assert view.status.text().startswith("Merged Lindqvist into Astrid Lindqvist: ")
+        card = app.lookup.card_for("+1 415 555 0173 x44", candidates=False)
+        assert [c.id for c in card.contacts] == [full]
+    finally:
+        for widget in (view, app._import_history, app._duplicates):
+            if isinstance(widget, QWidget):
+                widget.close()
+        app.shutdown()
+        instance.release()
 
 
 def test_screenshots_on_a_real_display(xvfb_display: str) -> None:
