@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p, top=False)
     _add_log_call_parser(verbs)
     _add_directory_parser(verbs)
+    _add_duplicate_parsers(verbs)
     p = verbs.add_parser("secrets", help="say where CallerCard would keep passwords and tokens")
     _add_common(p, top=False)
     p.add_argument("--json", action="store_true", help="print the status as one JSON object")
@@ -200,6 +201,23 @@ def _add_directory_parser(verbs: argparse._SubParsersAction[argparse.ArgumentPar
     a = actions.add_parser("remove", help="remove a directory and the contacts mirrored from it")
     _add_common(a, top=False)
     a.add_argument("name", metavar="NAME")
+
+
+def _add_duplicate_parsers(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = verbs.add_parser("duplicates", help="list contacts that are probably one person")
+    _add_common(p, top=False)
+    p.add_argument("--json", action="store_true", help="print the pairs as one JSON object")
+    p = verbs.add_parser("merge", help="merge two contacts into one (undo-merge takes it back)")
+    _add_common(p, top=False)
+    p.add_argument("keep", type=int, metavar="KEEP", help="the contact id that stays")
+    p.add_argument("other", type=int, metavar="OTHER", help="the contact id merged into it")
+    p.add_argument("--preview", action="store_true", help="show the result, change nothing")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p = verbs.add_parser("undo-merge", help="take a merge back (the newest unless named)")
+    _add_common(p, top=False)
+    p.add_argument("merge_id", type=int, nargs="?", metavar="MERGE",
+                   help="the number `merge` printed")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
 
 def _add_log_call_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -309,6 +327,10 @@ def _run_verb(args: argparse.Namespace) -> int:
             from desktop.cli_call import place_call
 
             return place_call(args)
+        if args.verb in ("duplicates", "merge", "undo-merge"):
+            from desktop.cli_duplicates import run
+
+            return run(args)
         if args.verb == "log-call":
             from desktop.cli_log_call import log_call
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop.adapters.paths import keep_private
 from desktop.adapters.regular_file import require_regular_by_name
 from desktop.adapters.store_schema import MIGRATIONS, SCHEMA_VERSION
+from desktop.core.import_history import DEMO_SOURCE, BatchRecord, undo_sentence
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import (
     CONTACT_FIELDS,
@@ -74,7 +75,7 @@ _CONTACT_COLUMNS = (
 # Search (see the "-- search" methods).
 log = logging.getLogger(__name__)
 # The import batch source that marks the bundled demo book (desktop.adapters.demo_book).
-DEMO_BATCH_SOURCE = "demo"
+DEMO_BATCH_SOURCE = DEMO_SOURCE
 SEARCH_LIMIT = 30  # results shown
 SEARCH_ATTEMPTS = 3  # attempts loaded per result, as on the card
 SEARCH_ROUND_LIMIT = 40  # ids taken per round (recent, ever contacted, anyone)
@@ -432,12 +433,14 @@ class Store:
         filled in existing contacts are emptied again unless someone changed them since."""
         with self.transaction():
             row = self._conn.execute(
-                "SELECT undone_at, label FROM import_batches WHERE id = ?", (batch_id,)
+                "SELECT undone_at, label, source, created_at FROM import_batches WHERE id = ?",
+                (batch_id,),
             ).fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: there is no import batch {batch_id}")
             if row[0] is not None:
-                return UndoResult(batch_id, str(row[1]), already_undone=True)
+                return UndoResult(batch_id, str(row[1]), already_undone=True, source=str(row[2]),
+                                  created_at=int(row[3]))  # fmt: skip
             restored = 0
             for contact_id, name, value in self._conn.execute(
                 "SELECT contact_id, field, new_value FROM import_changes WHERE batch_id = ? "
@@ -462,7 +465,8 @@ class Store:
             self._conn.execute(
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (_now(), batch_id)
             )
-            return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored)
+            return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
+                              source=str(row[2]), created_at=int(row[3]))  # fmt: skip
 
     def demo_contact_count(self) -> int:
         return int(self._conn.execute(
@@ -1281,15 +1285,18 @@ class UndoResult:
     numbers_removed: int = 0
     fields_restored: int = 0
     already_undone: bool = False
+    source: str = ""  # the file's path (DEMO_BATCH_SOURCE for the demo book)
+    created_at: int = 0  # when it was imported, Unix time
 
-    def summary(self) -> str:
-        if self.already_undone:
-            return f"batch {self.batch_id} ({self.label}) was already undone; nothing changed"
-        return (
-            f"undid batch {self.batch_id} ({self.label}): removed {self.contacts_removed} "
-            f"contacts and {self.numbers_removed} numbers, emptied {self.fields_restored} "
-            "merged fields"
-        )
+    def summary(self, now: datetime | None = None) -> str:
+        """For people: "Removed 12 contacts imported from prospects.csv on 3 Dec."."""
+        record = BatchRecord(self.batch_id, self.label, self.source,
+                             _from_epoch(self.created_at))  # fmt: skip
+        return undo_sentence(
+            record, now or datetime.now().astimezone(), contacts=self.contacts_removed,
+            numbers=self.numbers_removed, fields=self.fields_restored,
+            already=self.already_undone,
+        )  # fmt: skip
 
 
 def _statements(script: str) -> list[str]:

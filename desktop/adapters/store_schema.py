@@ -331,6 +331,26 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX attempts_missed ON attempts(contact_id, at)
         WHERE direction = 'in' AND outcome = 'missed';
     """,
+    # 11: fixing contacts by hand: each merge or deletion with what taking it back needs (the
+    # rows as they were, as JSON: desktop.adapters.contact_undo), and the pairs a person said
+    # are two different people, so they are not suggested as duplicates again
+    """
+    CREATE TABLE contact_undo (
+        id         INTEGER PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('merge', 'delete')),
+        contact_id INTEGER NOT NULL,
+        summary    TEXT NOT NULL,
+        payload    TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        undone_at  INTEGER
+    );
+    CREATE TABLE duplicate_dismissals (
+        low_id     INTEGER NOT NULL,
+        high_id    INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (low_id, high_id)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -283,6 +283,8 @@ class CallerCardApp:
         self.tray.callbacks_requested.connect(self.open_callbacks)
         self.tray.menu.aboutToShow.connect(self.count_callbacks)
         self.tray.import_requested.connect(self.open_import)
+        self.tray.import_history_requested.connect(self.open_import_history)
+        self.tray.duplicates_requested.connect(self.open_duplicates)
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.pause_toggled.connect(self.set_paused)
         self.tray.pause_for_requested.connect(self.pause_for)
@@ -303,6 +305,8 @@ class CallerCardApp:
         self._call_list: object | None = None
         self._callbacks: object | None = None
         self._contact_views: dict[int, object] = {}  # open contact views by contact id
+        self._duplicates: object | None = None
+        self._import_history: object | None = None
         self._settings_window: object | None = None
         self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
         # A second source's key for a call already on screen -> that call's key.
@@ -796,6 +800,8 @@ class CallerCardApp:
         if self._importer is None:
             importer = ImportAction(self.paths.database)
             importer.finished.connect(lambda _result: self._refresh_lookup())
+            importer.history_requested.connect(self.open_import_history)
+            importer.finished.connect(lambda _result: self._reload_import_history())
             # Traced, so a test (or a script) driving the window from outside can follow it.
             importer.state_changed.connect(
                 lambda state: self.trace.write("import_window", "", state=state)
@@ -807,6 +813,46 @@ class CallerCardApp:
             self._importer.choose_and_import(policy)
         else:
             self._importer.open_file(path, policy)
+
+    def open_duplicates(self) -> None:
+        """Possible duplicates: pairs, a merge preview, Merge and Undo."""
+        from desktop.qt.duplicates_window import DuplicatesWindow
+
+        if self._duplicates is None:
+            window = DuplicatesWindow(self.store)
+            window.changed.connect(lambda _id: self._reload_contact_views())
+            window.contact_chosen.connect(self.show_contact)
+            self._duplicates = window
+        assert isinstance(self._duplicates, DuplicatesWindow)
+        self._duplicates.open()
+
+    def open_import_history(self) -> None:
+        """Every import with its file, date and counts, each with Undo."""
+        from desktop.qt.import_history_window import ImportHistoryWindow
+
+        if self._import_history is None:
+            window = ImportHistoryWindow(self.store)
+            window.changed.connect(lambda _result: self._refresh_lookup())
+            window.changed.connect(lambda _result: self._reload_contact_views())
+            self._import_history = window
+        assert isinstance(self._import_history, ImportHistoryWindow)
+        self._import_history.open()
+
+    def _reload_import_history(self) -> None:
+        """An import or its undo in the Import window: an open history shows it at once."""
+        from desktop.qt.import_history_window import ImportHistoryWindow
+
+        window = self._import_history
+        if isinstance(window, ImportHistoryWindow) and window.isVisible() and not window.busy:
+            window.reload()
+
+    def _reload_contact_views(self) -> None:
+        """A merge, an undo or a deletion elsewhere: open contact views read afresh."""
+        from desktop.qt.contact_view import ContactView
+
+        for view in list(self._contact_views.values()):
+            if isinstance(view, ContactView) and not view.has_unsaved():
+                view.load()
 
     def open_settings(self) -> None:
         from desktop.qt.search_window import bring_to_front

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.adapters.contact_edits import NumberRow, gone_reason, numbers_of
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import StoreError
 from desktop.core.business_hours import BusinessHours, their_clock
@@ -46,6 +47,7 @@ from desktop.core.display_text import one_line
 from desktop.core.localtime import hour_cycle_for, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.openers import opener_for
+from desktop.qt.contact_fixes import DeleteBar, NumberEditor
 from desktop.qt.number_table import call_number, copy_number
 from desktop.qt.search_window import bring_to_front, plain_tooltip
 
@@ -159,7 +161,17 @@ class ContactView(QWidget):
         header.addWidget(self.email)
         header.addSpacing(4)
         header.addWidget(self.numbers_box)
-        header.addWidget(self.place)
+        self.number_editor = NumberEditor(self.lookup.store, self.contact_id,
+                                          lambda: self.lookup.policy.region, self)  # fmt: skip
+        self.number_editor.done.connect(self._numbers_changed)
+        header.addWidget(self.number_editor)
+        self.add_number_button = QToolButton(self)
+        self.add_number_button.setText("Add number…")
+        self.add_number_button.clicked.connect(lambda: self.number_editor.edit(None))
+        place_row = QHBoxLayout()
+        place_row.addWidget(self.place, 1)
+        place_row.addWidget(self.add_number_button)
+        header.addLayout(place_row)
         root.addLayout(header)
 
         self.opener_box = QFrame(self)
@@ -220,7 +232,14 @@ class ContactView(QWidget):
         self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         root.addWidget(self.history, 1)
 
+        self.delete_bar = DeleteBar(self.lookup.store, self)
+        self.delete_bar.deleted.connect(self._deleted)
+        self.delete_bar.restored.connect(self._restored)
+        root.addWidget(self.delete_bar)
         footer = QHBoxLayout()
+        self.delete_button = QPushButton("Delete contact…", self)
+        self.delete_button.clicked.connect(self._ask_delete)
+        footer.addWidget(self.delete_button)
         self.status = _plain(self, muted=True)
         footer.addWidget(self.status, 1)
         search = QPushButton("Search…", self)
@@ -241,8 +260,9 @@ class ContactView(QWidget):
             self.status.setText(f"Could not read this contact: {exc}")
             return False
         if contact is None:
-            self.status.setText("This contact no longer exists (an import was undone?).")
-            for editor in self.editors.values():
+            self.status.setText(gone_reason(self.lookup.store, self.contact_id))
+            for editor in (*self.editors.values(), self.add_number_button, self.delete_button,
+                           self.numbers_box, self.number_editor):  # fmt: skip
                 editor.setEnabled(False)
             return False
         self._contact = contact
@@ -292,6 +312,7 @@ class ContactView(QWidget):
             if number.e164:
                 self._their_time(row, number.e164, now)
         self.numbers.setColumnStretch(4, 1)
+        self._edit_buttons()
         facts = []
         first = next((n.e164 for n in contact.numbers if n.e164), None)
         if first:
@@ -335,6 +356,48 @@ class ContactView(QWidget):
             self.placer.call(e164, self, report=self.status.setText)
         else:
             call_number(e164)
+    def _edit_buttons(self) -> None:
+        """An Edit button at the end of each number's row (ids read with the numbers' order)."""
+        for row, stored in enumerate(numbers_of(self.lookup.store, self.contact_id)):
+            edit = QToolButton(self.numbers_box)
+            edit.setText("Edit")
+            edit.setObjectName(f"editNumber{row}")
+            edit.setToolTip("Change, relabel or remove this number")
+            edit.clicked.connect(lambda _c=False, r=stored: self._edit_number(r))
+            self.numbers.addWidget(edit, row, 5)
+
+    def _edit_number(self, row: NumberRow) -> None:
+        self.number_editor.edit(row)
+
+    def _numbers_changed(self, said: str) -> None:
+        self.load()
+        self.status.setText(said)
+        self.saved.emit("numbers")
+
+    def _ask_delete(self) -> None:
+        if self._contact is not None:
+            who = one_line(self._contact.name) or one_line(self._contact.company) or "this contact"
+            self.delete_bar.ask(self.contact_id, who, len(self._contact.attempts))
+
+    def _deleted(self, said: str) -> None:
+        self._unsaved.clear()
+        self._retry.stop()
+        self.number_editor.cancel()
+        self.status.setText(said)
+        for widget in (*self.editors.values(), self.add_number_button, self.delete_button,
+                       self.numbers_box):  # fmt: skip
+            widget.setEnabled(False)
+        self.saved.emit("deleted")
+
+    def _restored(self, contact_id: int, said: str) -> None:
+        self.contact_id = contact_id
+        self.number_editor.contact_id = contact_id
+        for widget in (*self.editors.values(), self.add_number_button, self.delete_button,
+                       self.numbers_box):  # fmt: skip
+            widget.setEnabled(True)
+        self.load()
+        self.status.setText(said)
+        self.saved.emit("restored")
 
     def _their_time(self, row: int, e164: str, now: datetime) -> None:
         """Their clock beside the number, with a warning outside their business hours."""

@@ -18,6 +18,7 @@ from desktop.qt.search_window import bring_to_front
 class ImportAction(QObject):
     finished = Signal(object)  # ImportReport, UndoResult, or str (what went wrong)
     state_changed = Signal(str)  # the Import window's: empty / ready / running / done
+    history_requested = Signal()  # the Import window's Import history… button
 
     def __init__(self, database: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +33,7 @@ class ImportAction(QObject):
             self.window = ImportWindow(self.database, lambda: self._policy)
             self.window.imported.connect(self.finished.emit)
             self.window.state_changed.connect(self.state_changed.emit)
+            self.window.history_requested.connect(self.history_requested.emit)
         bring_to_front(self.window)
 
     def open_file(self, path: Path, policy: NumberPolicy) -> None:

@@ -92,6 +92,7 @@ class ImportWindow(QWidget):
 
     imported = Signal(object)
     previewed = Signal()
+    history_requested = Signal()
     state_changed = Signal(str)
 
     def __init__(self, database: Path, policy: Callable[[], NumberPolicy]) -> None:
@@ -185,12 +186,16 @@ class ImportWindow(QWidget):
         self.undo_button.clicked.connect(self.undo_last)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.close)
+        self.history_button = QPushButton("Import history…")
+        self.history_button.setToolTip("Every import with its file, date and counts; undo any")
+        self.history_button.clicked.connect(self.history_requested)
         self.next_button = QPushButton("Next file")
         self.next_button.clicked.connect(self.next_file)
         self.waiting = _plain_label("")
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_rejected_button)
         buttons.addWidget(self.undo_button)
+        buttons.addWidget(self.history_button)
         buttons.addStretch(1)
         buttons.addWidget(self.waiting)
         buttons.addWidget(self.next_button)
@@ -549,7 +554,7 @@ class ImportWindow(QWidget):
             return
         batch = self.report.batch_id
         self._set_state("running")
-        self.summary.setText(f"Undoing batch {batch}…")
+        self.summary.setText(f"Taking back {self.report.path.name}…")
 
         def run() -> None:
             try:

@@ -33,6 +33,8 @@ class TrayMenu(QObject):
     calls_requested = Signal()
     callbacks_requested = Signal()
     import_requested = Signal()
+    import_history_requested = Signal()
+    duplicates_requested = Signal()
     settings_requested = Signal()
     pause_toggled = Signal(bool)  # True: pause with no end; False: resume
     pause_for_requested = Signal(str)  # a PauseLength: "hour", "tomorrow"
@@ -48,6 +50,8 @@ class TrayMenu(QObject):
         self.calls_action = self._add("Recent calls…", self.calls_requested)
         self.callbacks_action = self._add("Callbacks…", self.callbacks_requested)
         self.import_action = self._add("Import…", self.import_requested)
+        self.import_history_action = self._add("Import history…", self.import_history_requested)
+        self.duplicates_action = self._add("Possible duplicates…", self.duplicates_requested)
         self.menu.addSeparator()
         self.pause_action = QAction("Pause popups", self.menu, checkable=True)
         self.pause_action.toggled.connect(self.pause_toggled)
@@ -166,6 +170,7 @@ class FallbackWindow(QWidget):
             ("Recent calls…", menu.calls_requested),
             ("Callbacks…", menu.callbacks_requested),
             ("Import…", menu.import_requested),
+            ("Duplicates…", menu.duplicates_requested),
             ("Settings…", menu.settings_requested),
         ):
             button = QPushButton(text)

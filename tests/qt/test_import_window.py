@@ -142,6 +142,9 @@ def test_undo_from_the_window(qtbot: QtBot, window: ImportWindow, samples: Path,
         window.undo_button.click()
     assert isinstance(blocker.args[0], UndoResult)
     assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 0
+    assert window.summary.text().startswith(
+        "Removed 2 contacts imported from apple_ios_contacts_v30.vcf on "
+    ), "in words for people, not 'undid batch 1'"
 
 
 def test_a_binary_file_gets_a_message_not_a_crash(

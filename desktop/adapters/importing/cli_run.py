@@ -12,14 +12,16 @@ import argparse
 import json
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from desktop.adapters.import_history import batch_records
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.pipeline import ImportOptions, import_file
 from desktop.adapters.importing.report import ImportFailed, ImportReport
 from desktop.adapters.store import Store, StoreError
+from desktop.core.import_history import batch_line
 from desktop.core.numbers import NumberPolicy
 
 
@@ -140,21 +142,30 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
         print(json.dumps({"batch": batch_id, "already_undone": result.already_undone,
                           "contacts_removed": result.contacts_removed,
                           "numbers_removed": result.numbers_removed,
-                          "fields_restored": result.fields_restored}, indent=2))  # fmt: skip
+                          "fields_restored": result.fields_restored,
+                          "summary": result.summary()}, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         print(result.summary())
     return 0
 
 
 def _list(store: Store, as_json: bool) -> int:
-    batches = store.batches()
+    """Every import, the oldest first: file, date, counts (newest last, next to the prompt)."""
+    records = list(reversed(batch_records(store)))
     if as_json:
-        print(json.dumps([{"batch": b, "label": label, "source": source, "created_at": created,
-                           "undone_at": undone} for b, label, source, created, undone in batches],
-                         ensure_ascii=False, indent=2))  # fmt: skip
+        print(json.dumps([{
+            "batch": r.id, "label": r.label, "source": r.source, "file": r.file_name,
+            "created_at": int(r.created_at.timestamp()),
+            "undone_at": int(r.undone_at.timestamp()) if r.undone_at else None,
+            "counts": dict(r.counts),
+        } for r in records], ensure_ascii=False, indent=2))  # fmt: skip
         return 0
-    for batch, label, _source, created, undone in batches:
-        when = datetime.fromtimestamp(created, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
-        state = " (undone)" if undone else ""
-        print(f"{batch:>5}  {when}  {label}{state}")
+    if not records:
+        print("Nothing has been imported yet.")
+        return 0
+    now = datetime.now().astimezone()
+    for record in records:
+        print(f"{record.id:>5}  {batch_line(record, now)}")
+    if any(r.undone_at is None for r in records):
+        print("Undo one with: callercard import --undo NUMBER")
     return 0

@@ -1,0 +1,160 @@
+"""Fixing one contact by hand: add, change, relabel and remove numbers; delete the contact and
+take that back.
+
+Each change is one short committed transaction (an edit must survive the app being killed a
+moment later), and the number index follows by its triggers, so the next call from a new number
+pops the card and a removed number no longer does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop.adapters import contact_undo
+from desktop.adapters.contact_undo import UndoRefused, writing
+from desktop.adapters.store import Store, StoreError
+from desktop.core.models import StoredNumber
+from desktop.core.number_edit import contact_region, read_typed_number, shown_number
+
+
+@dataclass(frozen=True)
+class NumberRow:
+    """A stored number with the id an edit names it by."""
+
+    id: int
+    number: StoredNumber
+
+
+def numbers_of(store: Store, contact_id: int) -> list[NumberRow]:
+    return [
+        NumberRow(int(i), StoredNumber(raw, e164, ext, label))
+        for i, raw, e164, ext, label in store.connection.execute(
+            "SELECT id, raw, e164, extension, label FROM phone_numbers WHERE contact_id = ? "
+            "ORDER BY id",
+            (contact_id,),
+        )
+    ]
+
+
+def add_number(store: Store, contact_id: int, text: str, label: str, home_region: str) -> str:
+    """Store a typed number on the contact (NumberRefused when it is not one); the calls logged
+    from it while it was unknown become theirs. Returns what happened, for the status line."""
+    rows = _numbers_or_gone(store, contact_id)
+    existing = [r.number for r in rows]
+    number = read_typed_number(text, label, contact_region(existing, home_region), existing)
+    # Its own transaction: checks again that the contact lacks it, then adopts the calls.
+    if not store.link_number(contact_id, number):
+        return f"This contact has {shown_number(number)} already."
+    return f"Added {shown_number(number)}."
+
+
+def change_number(
+    store: Store, contact_id: int, number_id: int, text: str, label: str, home_region: str
+) -> str:
+    """Replace a stored number (or only its label) with what was typed."""
+    with writing(store):
+        rows = _numbers_or_gone(store, contact_id)
+        old = next((r.number for r in rows if r.id == number_id), None)
+        if old is None:
+            raise StoreError("That number was removed meanwhile; nothing was changed.")
+        others = [r.number for r in rows if r.id != number_id]
+        region = contact_region([old, *others], home_region)
+        if text.strip() == old.raw.strip() and old.e164 is not None:
+            new = StoredNumber(old.raw, old.e164, old.extension, label.strip())
+        else:
+            new = read_typed_number(text, label, region, others)
+        store.connection.execute(
+            "UPDATE phone_numbers SET raw = ?, e164 = ?, extension = ?, label = ? WHERE id = ?",
+            (new.raw, new.e164, new.extension, new.label, number_id),
+        )
+        _touch(store, contact_id)
+    if new.e164 != old.e164:
+        store.link_number(contact_id, new)  # it has it now: this only adopts its calls
+    if (new.e164, new.extension, new.raw) == (old.e164, old.extension, old.raw):
+        return f"{shown_number(new)} is now labelled {new.label or '(no label)'}."
+    return f"Changed {shown_number(old)} to {shown_number(new)}."
+
+
+def remove_number(store: Store, contact_id: int, number_id: int) -> str:
+    """Take a number off the contact: calls from it no longer pop their card. The calls already
+    logged stay in their history."""
+    with writing(store):
+        rows = _numbers_or_gone(store, contact_id)
+        old = next((r.number for r in rows if r.id == number_id), None)
+        if old is None:
+            return "That number was removed already."
+        store.connection.execute("DELETE FROM phone_numbers WHERE id = ?", (number_id,))
+        _touch(store, contact_id)
+    return f"Removed {shown_number(old)}."
+
+
+# -- deleting ---------------------------------------------------------------------------------
+
+
+def delete_contact(store: Store, contact_id: int) -> tuple[int, str]:
+    """Delete a contact with its numbers; the calls with them stay in Recent calls as calls
+    from a number we do not know. Returns (the undo id, what happened, for people)."""
+    with writing(store) as conn:
+        contact = contact_undo.row(conn, "contacts", "id", contact_id)
+        if contact is None:
+            raise StoreError("This contact no longer exists; nothing was deleted.")
+        who = contact["name"] or contact["company"] or "the contact"
+        payload = {
+            "contact": contact,
+            "numbers": contact_undo.rows_where(conn, "phone_numbers", "contact_id", contact_id),
+            "changes": contact_undo.rows_where(conn, "import_changes", "contact_id", contact_id),
+            "attempts": contact_undo.ids_where(conn, "attempts", "contact_id", contact_id),
+            "cards": contact_undo.cards_of(conn, contact_id),
+        }
+        conn.execute("UPDATE attempts SET contact_id = NULL WHERE contact_id = ?", (contact_id,))
+        conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+        contact_undo.forget_dismissals(conn, contact_id)
+        summary = f"Deleted {who}"
+        undo_id = contact_undo.record(conn, "delete", contact_id, summary, payload)
+    return undo_id, f"{summary}."
+
+
+def undo_delete(store: Store, undo_id: int | None = None) -> tuple[int, str]:
+    """Bring a deleted contact back as it was: numbers, call history, import membership.
+    Returns (its id, what happened)."""
+    with writing(store) as conn:
+        _id, payload = contact_undo.take_back(conn, "delete", undo_id)
+        contact_id = contact_undo.insert_row(conn, "contacts", payload["contact"])
+        for number in payload["numbers"]:
+            contact_undo.insert_row(conn, "phone_numbers", number, contact_id=contact_id)
+        for change in payload["changes"]:
+            contact_undo.insert_row(conn, "import_changes", change, contact_id=contact_id)
+        contact_undo.relink(conn, "attempts", payload["attempts"], contact_id, None)
+        contact_undo.relink_cards(conn, payload["cards"], contact_id, None)
+        who = payload["contact"]["name"] or payload["contact"]["company"] or "the contact"
+    return contact_id, f"Brought back {who}."
+
+
+def gone_reason(store: Store, contact_id: int) -> str:
+    """Why a contact no longer exists, for the view that still shows it."""
+    merged = store.connection.execute(
+        "SELECT summary FROM contact_undo WHERE undone_at IS NULL AND ("
+        "(kind = 'merge' AND json_extract(payload, '$.other.id') = ?) OR "
+        "(kind = 'delete' AND contact_id = ?)) ORDER BY id DESC LIMIT 1",
+        (contact_id, contact_id),
+    ).fetchone()
+    if merged is not None:
+        return f"{merged[0]}: this contact is no longer here."
+    return "This contact no longer exists (its import was undone?)."
+
+
+def _numbers_or_gone(store: Store, contact_id: int) -> list[NumberRow]:
+    if contact_undo.row(store.connection, "contacts", "id", contact_id) is None:
+        raise StoreError("This contact no longer exists (deleted or merged meanwhile).")
+    return numbers_of(store, contact_id)
+
+
+def _touch(store: Store, contact_id: int) -> None:
+    store.connection.execute(
+        "UPDATE contacts SET updated_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = ?",
+        (contact_id,),
+    )
+
+
+__all__ = ["NumberRow", "UndoRefused", "add_number", "change_number", "delete_contact",
+           "gone_reason", "numbers_of", "remove_number", "undo_delete"]  # fmt: skip

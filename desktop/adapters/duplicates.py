@@ -1,0 +1,176 @@
+"""Possible duplicates in the book, merging two contacts into one, and taking a merge back.
+
+Finding reads the book in two queries and leaves the judging to desktop.core.duplicates. A merge
+is one transaction: the kept contact takes the fields the plan gives it, the other's numbers it
+lacks, its calls, its import changes and directory cards; the other is deleted. Everything taking
+it back needs goes into contact_undo in the same transaction, so either both happen or neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.adapters import contact_undo
+from desktop.adapters.contact_undo import UndoRefused, writing
+from desktop.adapters.store import Store, StoreError
+from desktop.core.duplicates import (
+    DuplicatePair,
+    MergePlan,
+    choose_kept,
+    find_duplicates,
+    plan_merge,
+)
+from desktop.core.models import Contact, StoredNumber
+
+__all__ = ["MergeDone", "UndoRefused", "dismiss", "find", "merge", "preview", "undo_merge"]
+
+
+@dataclass(frozen=True)
+class MergeDone:
+    undo_id: int
+    contact_id: int  # the contact that stays
+    summary: str  # for people: "Merged Lindqvist into Astrid Lindqvist."
+
+
+def find(store: Store) -> list[DuplicatePair]:
+    """Every likely pair in the book, strongest first. Seconds at 100k contacts (2-4 s on a
+    busy 2-core machine, benchmarks/duplicates_scan.py): a worker thread's job, never the
+    GUI thread's."""
+    conn = store.connection
+    numbers: dict[int, list[StoredNumber]] = {}
+    for contact_id, raw, e164, extension, label in conn.execute(
+        "SELECT contact_id, raw, e164, extension, label FROM phone_numbers ORDER BY id"
+    ):
+        numbers.setdefault(contact_id, []).append(StoredNumber(raw, e164, extension, label))
+    book = [
+        Contact(cid, name, company=company, email=email, numbers=tuple(numbers.get(cid, ())))
+        for cid, name, company, email in conn.execute(
+            "SELECT id, name, company, email FROM contacts"
+        )
+    ]
+    dismissed = frozenset(
+        (int(a), int(b))
+        for a, b in conn.execute("SELECT low_id, high_id FROM duplicate_dismissals")
+    )
+    pairs = find_duplicates(book, dismissed)
+    # The list shows the whole contacts (title, calls): read just the ones in a pair.
+    full: dict[int, Contact] = {}
+    for pair in pairs:
+        for contact_id in pair.ids:
+            if contact_id not in full:
+                found = store.contact(contact_id, attempts_limit=None)
+                full[contact_id] = found if found is not None else pair.first
+    return [DuplicatePair(full[p.first.id], full[p.second.id], p.reasons) for p in pairs]
+
+
+def preview(store: Store, a: int, b: int, kept: int | None = None) -> MergePlan:
+    """What merging these two would give; `kept` names the contact to keep (default: the one
+    with more history, see choose_kept)."""
+    first, second = _both(store, a, b)
+    if kept is None:
+        stay, go = choose_kept(first, second)
+    else:
+        stay, go = (first, second) if kept == first.id else (second, first)
+    return plan_merge(stay, go)
+
+
+def merge(store: Store, kept_id: int, other_id: int) -> MergeDone:
+    if kept_id == other_id:
+        raise StoreError("A contact cannot be merged with itself.")
+    with writing(store) as conn:
+        kept, other = _both(store, kept_id, other_id)
+        plan = plan_merge(kept, other)
+        before = contact_undo.row(conn, "contacts", "id", kept_id)
+        number_rows = contact_undo.rows_where(conn, "phone_numbers", "contact_id", other_id)
+        dropped = [number_rows[i] for i in plan.dropped_positions]
+        payload: dict[str, Any] = {
+            "kept": kept_id,
+            "kept_before": before,
+            "other": contact_undo.row(conn, "contacts", "id", other_id),
+            "moved_numbers": [r["id"] for r in number_rows if r not in dropped],
+            "dropped_numbers": dropped,
+            "attempts": contact_undo.ids_where(conn, "attempts", "contact_id", other_id),
+            "changes": contact_undo.ids_where(conn, "import_changes", "contact_id", other_id),
+            "cards": contact_undo.cards_of(conn, other_id),
+        }
+        conn.executemany(
+            "DELETE FROM phone_numbers WHERE id = ?", [(r["id"],) for r in dropped]
+        )
+        for table in ("phone_numbers", "attempts", "import_changes", "directory_cards"):
+            conn.execute(
+                f"UPDATE {table} SET contact_id = ? WHERE contact_id = ?",  # noqa: S608 (constants)
+                (kept_id, other_id),
+            )
+        contact_undo.set_fields(conn, kept_id, plan.changed)
+        conn.execute(
+            "UPDATE contacts SET updated_at = CAST(strftime('%s', 'now') AS INTEGER), "
+            "last_contacted_at = (SELECT max(at) FROM (SELECT ? AS at UNION ALL SELECT ?)) "
+            "WHERE id = ?",
+            (before["last_contacted_at"] if before else None,
+             payload["other"]["last_contacted_at"], kept_id),
+        )  # fmt: skip
+        conn.execute("DELETE FROM contacts WHERE id = ?", (other_id,))
+        contact_undo.forget_dismissals(conn, other_id)
+        payload["kept_after"] = contact_undo.row(conn, "contacts", "id", kept_id)
+        summary = _merged_text(_who(other), _who(kept, plan.value("name")))
+        undo_id = contact_undo.record(conn, "merge", kept_id, summary, payload)
+    return MergeDone(undo_id, kept_id, f"{summary}.")
+
+
+def undo_merge(store: Store, undo_id: int | None = None) -> tuple[int, str]:
+    """Take a merge back (the newest when `undo_id` is None): the other contact returns with
+    its numbers, calls, import changes and cards, and the kept one gets back each field the
+    merge changed and nobody has edited since. Returns (the other's id, what happened)."""
+    with writing(store) as conn:
+        _id, payload = contact_undo.take_back(conn, "merge", undo_id)
+        kept_id = int(payload["kept"])
+        now = contact_undo.row(conn, "contacts", "id", kept_id)
+        if now is None:
+            raise StoreError(
+                "The contact this merge kept has been deleted since; bring it back first."
+            )
+        before, after = payload["kept_before"], payload["kept_after"]
+        contact_undo.set_fields(conn, kept_id, {
+            name: value for name, value in before.items()
+            if name != "id" and now.get(name) == after.get(name)
+        })  # fmt: skip
+        other_id = contact_undo.insert_row(conn, "contacts", payload["other"])
+        contact_undo.relink(conn, "phone_numbers", payload["moved_numbers"], other_id, kept_id)
+        for number in payload["dropped_numbers"]:
+            contact_undo.insert_row(conn, "phone_numbers", number, contact_id=other_id)
+        contact_undo.relink(conn, "attempts", payload["attempts"], other_id, kept_id)
+        contact_undo.relink(conn, "import_changes", payload["changes"], other_id, kept_id)
+        contact_undo.relink_cards(conn, payload["cards"], other_id, kept_id)
+        other = payload["other"]
+        gone, kept_name = (other["name"] or other["company"] or "the contact",
+                           before["name"] or before["company"] or "the kept contact")  # fmt: skip
+        text = (f"Separated the two {kept_name} contacts again." if gone == kept_name
+                else f"Separated {gone} from {kept_name} again.")  # fmt: skip
+    return other_id, text
+
+
+def dismiss(store: Store, a: int, b: int) -> None:
+    """Two different people: never suggest this pair again."""
+    with writing(store) as conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO duplicate_dismissals(low_id, high_id, created_at) "
+            "VALUES (?, ?, CAST(strftime('%s', 'now') AS INTEGER))",
+            (min(a, b), max(a, b)),
+        )
+
+
+def _both(store: Store, a: int, b: int) -> tuple[Contact, Contact]:
+    first = store.contact(a, attempts_limit=None)
+    second = store.contact(b, attempts_limit=None)
+    if first is None or second is None:
+        raise StoreError("One of these contacts no longer exists (deleted or merged meanwhile).")
+    return first, second
+
+
+def _merged_text(gone: str, kept: str) -> str:
+    return f"Merged the two {kept} contacts" if gone == kept else f"Merged {gone} into {kept}"
+
+
+def _who(contact: Contact, name: str = "") -> str:
+    return name or contact.name or contact.company or f"contact {contact.id}"

@@ -1,0 +1,121 @@
+"""Import batches in words for people: which file, when, what it did, and what undoing it did.
+
+"Removed 12 contacts imported from prospects.csv on 3 Dec", not "undid batch 2 … emptied 0
+merged fields": the batch number is the store's business, the file and the day are what a
+person remembers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+DEMO_SOURCE = "demo"  # the demo book's batch source (adapters.store.DEMO_BATCH_SOURCE)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """One import batch as the history lists it."""
+
+    id: int
+    label: str  # "Import of prospects.csv"
+    source: str  # the file's path, or DEMO_SOURCE
+    created_at: datetime  # timezone-aware
+    undone_at: datetime | None = None
+    counts: Mapping[str, int] = field(default_factory=dict)  # from the batch's summary JSON
+
+    @property
+    def file_name(self) -> str:
+        return file_name(self.source, self.label)
+
+    @property
+    def demo(self) -> bool:
+        return self.source == DEMO_SOURCE
+
+
+def counts_from_summary(summary_json: str) -> dict[str, int]:
+    """The counts an import recorded (ImportReport.to_json); {} when there are none."""
+    try:
+        data = json.loads(summary_json or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def file_name(source: str, label: str) -> str:
+    if source == DEMO_SOURCE:
+        return "the demo contacts"
+    name = re.split(r"[\\/]", source.strip())[-1] if source.strip() else ""
+    return name or label.removeprefix("Import of ").strip() or "an import"
+
+
+def day(at: datetime, now: datetime) -> str:
+    """"3 Dec", with the year when it is not this year; in `now`'s zone, English, no locale."""
+    local = at.astimezone(now.tzinfo)
+    text = f"{local.day} {_MONTHS[local.month - 1]}"
+    return text if local.year == now.year else f"{text} {local.year}"
+
+
+def when(at: datetime, now: datetime) -> str:
+    local = at.astimezone(now.tzinfo)
+    return f"{day(at, now)}, {local.hour:02d}:{local.minute:02d}"
+
+
+def counts_text(record: BatchRecord) -> str:
+    """"12 added, 3 merged into existing contacts, 1 rejected"; "" when nothing was recorded."""
+    c = record.counts
+    if record.demo:
+        return ""
+    parts = []
+    if "imported" in c:
+        parts.append(f"{c['imported']:,} added")
+    if c.get("merged"):
+        parts.append(f"{c['merged']:,} merged into existing contacts")
+    if c.get("unchanged"):
+        parts.append(f"{c['unchanged']:,} already there")
+    if c.get("rejected_count"):
+        parts.append(f"{c['rejected_count']:,} rejected")
+    return ", ".join(parts)
+
+
+def state_text(record: BatchRecord, now: datetime) -> str:
+    return f"undone {day(record.undone_at, now)}" if record.undone_at else ""
+
+
+def batch_line(record: BatchRecord, now: datetime) -> str:
+    """One line of the history: "prospects.csv · 3 Dec, 14:05 · 12 added, 1 rejected"."""
+    parts = [record.file_name, when(record.created_at, now), counts_text(record),
+             state_text(record, now)]  # fmt: skip
+    return " · ".join(p for p in parts if p)
+
+
+def undo_sentence(
+    record: BatchRecord, now: datetime, *, contacts: int, numbers: int, fields: int,
+    already: bool = False,
+) -> str:  # fmt: skip
+    """What undoing a batch did."""
+    file, on = record.file_name, day(record.created_at, now)
+    if already:
+        return f"The import of {file} from {on} was undone already; nothing changed."
+    if record.demo:
+        return f"Removed the {contacts:,} demo contacts."
+    parts = []
+    if contacts:
+        parts.append(f"Removed {_n(contacts, 'contact')} imported from {file} on {on}")
+    else:
+        parts.append(f"Took back the import of {file} from {on}")
+    if fields:
+        parts.append(f"cleared {_n(fields, 'field')} it had filled in existing contacts")
+    elif numbers and not contacts:
+        parts.append(f"removed {_n(numbers, 'number')} it had added")
+    return " and ".join(parts) + "."
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

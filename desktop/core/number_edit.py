@@ -1,0 +1,68 @@
+"""A number a person types into a contact: read with the contact's own region, refused with a
+sentence when it is not a number anyone could call back.
+
+A contact's numbers are what calls are matched on, so a half-read number here would make the
+card pop for nobody (or for somebody else): unlike an import, which keeps an unreadable cell as
+text for later fixing, an edit either stores a valid E.164 or stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from desktop.core.candidates import readable
+from desktop.core.import_region import region_title
+from desktop.core.models import StoredNumber
+from desktop.core.numbers import NumberPolicy, parse_number
+
+# What the label box offers; anything else typed is kept as typed.
+LABELS = ("work", "mobile", "main", "direct", "home", "assistant", "other")
+
+
+class NumberRefused(ValueError):
+    """The typed text is not stored; str(exc) says why, for people."""
+
+
+def contact_region(numbers: Sequence[StoredNumber], home: str) -> str:
+    """The region a contact's national numbers are read in: that of their first number with a
+    country (a London prospect's "020 7946 0321" is a London number from a US desk too), else
+    the home region."""
+    for number in numbers:
+        if number.e164:
+            region = parse_number(number.e164, NumberPolicy(home)).region
+            if region:
+                return region
+    return home
+
+
+def read_typed_number(
+    text: str, label: str, region: str, existing: Sequence[StoredNumber] = ()
+) -> StoredNumber:
+    """The number to store for `text`, or NumberRefused. `existing` are the contact's other
+    numbers: the same number twice is refused too."""
+    typed = text.strip()
+    if not typed:
+        raise NumberRefused("Type the number first.")
+    number = parse_number(typed, NumberPolicy(region))
+    if number.e164 is None:
+        why = number.problem or f"{typed!r} is not a phone number"
+        raise NumberRefused(f"Not saved: {why}.")
+    if not number.valid:
+        hint = "" if typed.startswith(("+", "00")) else (
+            f" (read as a {region_title(region)} number; for another country, start with + "
+            "and its country code)"
+        )
+        raise NumberRefused(
+            f"Not saved: {readable(number.e164)} is not a number in use; check the digits{hint}."
+        )
+    shown = readable(number.e164) + (f" ext. {number.extension}" if number.extension else "")
+    for other in existing:
+        if other.e164 == number.e164 and other.extension == number.extension:
+            raise NumberRefused(f"Not saved: this contact already has {shown}.")
+    return StoredNumber(typed, number.e164, number.extension, label.strip())
+
+
+def shown_number(number: StoredNumber) -> str:
+    """"+44 20 7946 0321 ext. 204", or the text as typed when it was never readable."""
+    text = readable(number.e164) if number.e164 else number.raw.strip()
+    return text + (f" ext. {number.extension}" if number.extension else "")

@@ -1,0 +1,266 @@
+"""The contact view's fixing tools: an inline editor for one number (add, change, relabel,
+remove) and the bar that deletes a contact and offers to bring it back.
+
+Writes go through the GUI thread's connection, which gives up quickly while another process
+(an import, the CLI) holds the write lock: the editor then keeps what was typed, says the
+contacts are busy and tries again every RETRY_MS until it is written or cancelled, so the
+window never freezes and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters import contact_edits
+from desktop.adapters.contact_edits import NumberRow
+from desktop.adapters.store import Store, StoreError
+from desktop.core.number_edit import LABELS, NumberRefused, shown_number
+
+RETRY_MS = 2000
+
+
+def _plain(parent: QWidget, text: str = "") -> QLabel:
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class Retrying:
+    """Runs a write now and, while the database is locked, again every RETRY_MS."""
+
+    def __init__(self, parent: QWidget, say: Callable[[str], None], *, failed: str = "Not saved",
+                 kept: str = " What you typed is kept.") -> None:  # fmt: skip
+        self._say = say
+        self._failed = failed
+        self._kept = kept
+        self._pending: Callable[[], None] | None = None
+        self.timer = QTimer(parent)
+        self.timer.setInterval(RETRY_MS)
+        self.timer.timeout.connect(self._again)
+
+    def run(self, write: Callable[[], None]) -> None:
+        self._pending = write
+        self._again()
+
+    def stop(self) -> None:
+        self._pending = None
+        self.timer.stop()
+
+    @property
+    def waiting(self) -> bool:
+        return self._pending is not None
+
+    def _again(self) -> None:
+        write = self._pending
+        if write is None:
+            return
+        try:
+            write()
+        except NumberRefused as exc:
+            self.stop()
+            self._say(str(exc))
+            return
+        except StoreError as exc:
+            if "locked" in str(exc) or "another program" in str(exc):
+                self._say("The contacts are busy (an import or another window is writing); "
+                          f"trying again in a moment.{self._kept}")  # fmt: skip
+                self.timer.start()
+                return
+            self.stop()
+            self._say(f"{self._failed}: {exc}")
+            return
+        self.stop()
+
+
+class NumberEditor(QFrame):
+    """Edits one number of a contact, or adds one. `done` carries the sentence to show after
+    a write; the contact view then reloads."""
+
+    done = Signal(str)
+
+    def __init__(self, store: Store, contact_id: int, home_region: Callable[[], str],
+                 parent: QWidget) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.store = store
+        self.contact_id = contact_id
+        self._home_region = home_region
+        self._row: NumberRow | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("numberEditor")
+        self.title = _plain(self)
+        self.number = QLineEdit(self)
+        self.number.setObjectName("numberText")
+        self.number.setPlaceholderText("e.g. +44 20 7946 0958 or 415 555 0142 x12")
+        self.number.returnPressed.connect(self.save)
+        self.label = QComboBox(self)
+        self.label.setObjectName("numberLabel")
+        self.label.setEditable(True)
+        self.label.addItems(["", *LABELS])
+        self.label.setMinimumContentsLength(10)
+        line = self.label.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("label")
+        self.save_button = QPushButton("Save number", self)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.remove_button = QPushButton("Remove number", self)
+        self.remove_button.clicked.connect(self.remove)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.message = _plain(self)
+        self.message.setObjectName("numberMessage")
+        self._retry = Retrying(self, self.message.setText)
+
+        fields = QHBoxLayout()
+        fields.addWidget(self.number, 3)
+        fields.addWidget(self.label, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addLayout(fields)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.hide()
+
+    def edit(self, row: NumberRow | None) -> None:
+        """Open for `row`, or for a new number when None."""
+        self._retry.stop()
+        self._row = row
+        if row is None:
+            self.title.setText("Add a number")
+            self.number.clear()
+            self.label.setCurrentText("")
+        else:
+            self.title.setText(f"Change {shown_number(row.number)}")
+            self.number.setText(row.number.raw)
+            self.label.setCurrentText(row.number.label)
+        self.remove_button.setVisible(row is not None)
+        self.message.clear()
+        self.message.hide()
+        self.show()
+        self.number.setFocus()
+        self.number.selectAll()
+
+    def save(self) -> None:
+        text, label, row = self.number.text(), self.label.currentText(), self._row
+
+        def write() -> None:
+            if row is None:
+                said = contact_edits.add_number(
+                    self.store, self.contact_id, text, label, self._home_region())
+            else:
+                said = contact_edits.change_number(
+                    self.store, self.contact_id, row.id, text, label, self._home_region())
+            self._finish(said)
+
+        self._write(write)
+
+    def remove(self) -> None:
+        row = self._row
+        if row is None:
+            return
+        self._write(lambda: self._finish(
+            contact_edits.remove_number(self.store, self.contact_id, row.id)))
+
+    def cancel(self) -> None:
+        self._retry.stop()
+        self.hide()
+
+    @property
+    def waiting(self) -> bool:
+        """A write is waiting for the database to be free."""
+        return self._retry.waiting
+
+    def _write(self, write: Callable[[], None]) -> None:
+        self.message.show()
+        self.message.clear()
+        self._retry.run(write)
+        if self.isVisible():
+            self.number.setFocus()
+
+    def _finish(self, said: str) -> None:
+        self.hide()
+        self.done.emit(said)
+
+
+class DeleteBar(QFrame):
+    """"Delete Mike Kowalski? …" with Delete / Keep, then "Deleted … [Undo]"."""
+
+    deleted = Signal(str)
+    restored = Signal(int, str)  # the contact's id (a new one only if its own was taken)
+
+    def __init__(self, store: Store, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.contact_id = 0
+        self._undo_id: int | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.text = _plain(self)
+        self.confirm_button = QPushButton("Delete", self)
+        self.confirm_button.clicked.connect(self.confirm)
+        self.keep_button = QPushButton("Keep", self)
+        self.keep_button.clicked.connect(self.hide)
+        self.undo_button = QPushButton("Undo", self)
+        self.undo_button.clicked.connect(self.undo)
+        self._retry = Retrying(self, self.text.setText, failed="Not done", kept="")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.confirm_button)
+        layout.addWidget(self.keep_button)
+        layout.addWidget(self.undo_button)
+        self.hide()
+
+    def ask(self, contact_id: int, who: str, calls: int) -> None:
+        self.contact_id = contact_id
+        kept = (f" Their {calls} call{'s' if calls != 1 else ''} stay in Recent calls."
+                if calls else "")  # fmt: skip
+        self.text.setText(f"Delete {who} and their numbers?{kept}")
+        self._buttons(asking=True)
+        self.show()
+
+    def confirm(self) -> None:
+        def write() -> None:
+            self._undo_id, said = contact_edits.delete_contact(self.store, self.contact_id)
+            self.text.setText(said)
+            self._buttons(asking=False)
+            self.deleted.emit(said)
+
+        self._retry.run(write)
+
+    def undo(self) -> None:
+        def write() -> None:
+            contact_id, said = contact_edits.undo_delete(self.store, self._undo_id)
+            self.hide()
+            self.restored.emit(contact_id, said)
+
+        self._retry.run(write)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._retry.stop()  # Keep, or the view closing: no deletion waits to happen later
+        super().hideEvent(event)
+
+    def _buttons(self, *, asking: bool) -> None:
+        self.confirm_button.setVisible(asking)
+        self.keep_button.setVisible(asking)
+        self.undo_button.setVisible(not asking)

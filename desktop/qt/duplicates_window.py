@@ -1,0 +1,330 @@
+"""Possible duplicates: the pairs the book holds, a preview of what merging one gives (which
+fields win, which numbers are kept), Merge, Not the same person, and Undo.
+
+Finding reads the whole book, so it runs in a worker thread on its own connection and comes
+back through a signal; a merge is two contacts in one short transaction on the GUI thread's
+connection, which gives up quickly while another process writes, and is then retried (the
+window says so) rather than freezing.
+
+Names, notes and numbers come from imports: every cell is plain text.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters import duplicates
+from desktop.adapters.store import Store, StoreError
+from desktop.core.display_text import one_line
+from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
+from desktop.core.models import Contact, StoredNumber
+from desktop.core.number_edit import shown_number
+from desktop.qt.contact_fixes import Retrying
+from desktop.qt.search_window import bring_to_front
+
+_ID = Qt.ItemDataRole.UserRole
+
+
+def _who(contact: Contact) -> str:
+    return one_line(contact.name) or one_line(contact.company) or f"Contact {contact.id}"
+
+
+def _plain(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class _Signals(QObject):
+    found = Signal(object)  # list[DuplicatePair] | str (why not)
+
+
+class DuplicatesWindow(QWidget):
+    """`changed` fires with the kept contact's id after a merge or its undo, so open contact
+    views and the card reload; `contact_chosen` when a pair is double-clicked."""
+
+    changed = Signal(int)
+    contact_chosen = Signal(int)
+    loaded = Signal()
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.store = store
+        self.setWindowTitle("CallerCard — Possible duplicates")
+        self.resize(980, 560)
+        self.pairs: list[DuplicatePair] = []
+        self.plan: MergePlan | None = None
+        self._undo_id: int | None = None
+        self._said = ""  # what the last action did, shown once the list is read again
+        self._thread: threading.Thread | None = None
+        self._signals = _Signals(self)
+        self._signals.found.connect(self._on_found)
+        self._build()
+        self._retry = Retrying(self, self.status.setText, failed="Not done", kept="")
+
+    def _build(self) -> None:
+        self.list = QListWidget()
+        self.list.setObjectName("pairs")
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.currentRowChanged.connect(self._show_pair)
+        self.list.itemDoubleClicked.connect(
+            lambda item: self.contact_chosen.emit(int(item.data(_ID)[0])))
+        self.summary = _plain()
+        bold = QFont(self.summary.font())
+        bold.setBold(True)
+        self.summary.setFont(bold)
+        self.reasons = _plain()
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("preview")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2, 3):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.legend = _plain("Bold: what the merge takes from the contact that goes.")
+        self.legend.setEnabled(False)
+        self.swap_button = QPushButton("Keep the other one")
+        self.swap_button.setToolTip("Which contact stays (its id, its links) and which goes")
+        self.swap_button.clicked.connect(self.swap)
+        self.dismiss_button = QPushButton("Not the same person")
+        self.dismiss_button.clicked.connect(self.dismiss)
+        self.merge_button = QPushButton("Merge")
+        self.merge_button.setDefault(True)
+        self.merge_button.clicked.connect(self.merge)
+
+        right = QWidget()
+        side = QVBoxLayout(right)
+        side.setContentsMargins(8, 0, 0, 0)
+        side.addWidget(self.summary)
+        side.addWidget(self.reasons)
+        side.addWidget(self.table, 1)
+        side.addWidget(self.legend)
+        actions = QHBoxLayout()
+        actions.addWidget(self.swap_button)
+        actions.addStretch(1)
+        actions.addWidget(self.dismiss_button)
+        actions.addWidget(self.merge_button)
+        side.addLayout(actions)
+        split = QSplitter()
+        split.addWidget(self.list)
+        split.addWidget(right)
+        split.setStretchFactor(1, 2)
+        split.setSizes([270, 710])
+
+        self.status = _plain()
+        self.status.setObjectName("status")
+        self.undo_button = QPushButton("Undo merge")
+        self.undo_button.clicked.connect(self.undo)
+        self.undo_button.hide()
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.undo_button)
+        footer.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(footer)
+        self._show_pair(-1)
+
+    # -- finding --
+
+    def open(self) -> None:
+        self.refresh()
+        bring_to_front(self)
+
+    def refresh(self) -> None:
+        """Look for duplicates again, in a worker thread."""
+        if self._thread is not None:
+            return
+        self.status.setText("Looking for duplicates…")
+        path: Path = self.store.path
+
+        def run() -> None:
+            try:
+                store = Store.open(path)
+                try:
+                    result: list[DuplicatePair] | str = duplicates.find(store)
+                finally:
+                    store.close()
+            except StoreError as exc:
+                result = f"Could not read the contacts: {exc}"
+            self._signals.found.emit(result)
+
+        self._thread = threading.Thread(target=run, name="callercard-duplicates", daemon=True)
+        self._thread.start()
+
+    def busy_finding(self) -> bool:
+        return self._thread is not None
+
+    def _on_found(self, result: list[DuplicatePair] | str) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if isinstance(result, str):
+            self.status.setText(result)
+        else:
+            self.pairs = result
+            self._fill()
+            count = len(result)
+            self.status.setText(
+                self._said or (f"{count} possible duplicate{'s' if count != 1 else ''}." if count
+                else "No possible duplicates: every contact looks like a person of their own.")
+            )  # fmt: skip
+            self._said = ""
+        self.loaded.emit()
+
+    def _fill(self) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for pair in self.pairs:
+            item = QListWidgetItem(
+                f"{_who(pair.first)}  ·  {_who(pair.second)}\n{'; '.join(pair.reasons)}")
+            item.setData(_ID, pair.ids)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self.list.setCurrentRow(0 if self.pairs else -1)
+        self._show_pair(self.list.currentRow())
+
+    # -- the preview --
+
+    def _show_pair(self, row: int, kept: int | None = None) -> None:
+        pair = self.pairs[row] if 0 <= row < len(self.pairs) else None
+        for widget in (self.swap_button, self.dismiss_button, self.merge_button):
+            widget.setEnabled(pair is not None)
+        if pair is None:
+            self.plan = None
+            self.summary.setText("Choose a pair to see what merging them gives.")
+            self.reasons.clear()
+            self.table.setRowCount(0)
+            return
+        try:
+            self.plan = duplicates.preview(self.store, *pair.ids, kept=kept)
+        except StoreError as exc:
+            self.plan = None
+            self.summary.setText(str(exc))
+            self.table.setRowCount(0)
+            return
+        self.reasons.setText("Why: " + "; ".join(pair.reasons) + ".")
+        self._show_plan(self.plan)
+
+    def _show_plan(self, plan: MergePlan) -> None:
+        self.summary.setText(plan.summary())
+        self.table.setHorizontalHeaderLabels(
+            ["", f"{_who(plan.kept)} (stays)", f"{_who(plan.other)} (goes)", "After the merge"])
+        rows: list[tuple[str, str, str, str, bool]] = []
+        for choice in plan.fields:
+            if choice.kept or choice.other:
+                rows.append((FIELD_TITLES[choice.field], choice.kept, choice.other,
+                             choice.result, choice.source in ("other", "both")))  # fmt: skip
+        for number in plan.kept.numbers:
+            rows.append(("Number", _number(number), "", _number(number), False))
+        for number in plan.numbers_moved:
+            rows.append(("Number", "", _number(number), _number(number), True))
+        for number in plan.numbers_dropped:
+            rows.append(("Number", "", _number(number), "(already there)", False))
+        calls = len(plan.kept.attempts), len(plan.other.attempts)
+        rows.append(("Calls", str(calls[0]), str(calls[1]), str(sum(calls)), calls[1] > 0))
+        self.table.setRowCount(len(rows))
+        for r, (title, mine, theirs, result, taken) in enumerate(rows):
+            for c, text in enumerate((title, mine, theirs, result)):
+                item = QTableWidgetItem(" ⏎ ".join(one_line(t) for t in text.splitlines()))
+                if c == 3 and taken:
+                    font = QFont(item.font())
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+
+    def swap(self) -> None:
+        if self.plan is not None:
+            self._show_pair(self.list.currentRow(), kept=self.plan.other.id)
+
+    # -- acting --
+
+    def merge(self) -> None:
+        plan = self.plan
+        if plan is None:
+            return
+        kept, other = plan.kept.id, plan.other.id
+
+        def write() -> None:
+            done = duplicates.merge(self.store, kept, other)
+            self._undo_id = done.undo_id
+            self.status.setText(done.summary)
+            self.undo_button.show()
+            self._forget(other)
+            self.changed.emit(kept)
+
+        self._retry.run(write)
+
+    def dismiss(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self.pairs):
+            return
+        pair = self.pairs[row]
+
+        def write() -> None:
+            duplicates.dismiss(self.store, *pair.ids)
+            self.pairs.pop(row)
+            self._fill()
+            self.status.setText(
+                f"{_who(pair.first)} and {_who(pair.second)} will not be suggested again.")
+
+        self._retry.run(write)
+
+    def undo(self) -> None:
+        undo_id = self._undo_id
+
+        def write() -> None:
+            _other, said = duplicates.undo_merge(self.store, undo_id)
+            self._undo_id = None
+            self.undo_button.hide()
+            self._said = said
+            self.refresh()
+            self.changed.emit(_other)
+
+        self._retry.run(write)
+
+    def _forget(self, gone: int) -> None:
+        """The pairs that named the contact that went no longer exist as such."""
+        self.pairs = [p for p in self.pairs if gone not in p.ids]
+        self._fill()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._retry.stop()
+        super().closeEvent(event)
+
+
+def _number(number: StoredNumber) -> str:
+    text = shown_number(number)
+    return f"{text} ({one_line(number.label)})" if number.label else text

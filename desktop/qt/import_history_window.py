@@ -1,0 +1,160 @@
+"""Import history: every import with its file, date and what it did, and Undo on each one.
+
+An undo can take a big batch out (100k contacts), so it runs in a worker thread on its own
+connection, as the Import window's own Undo does, and says what it did in words for people:
+"Removed 12 contacts imported from prospects.csv on 3 Dec."
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters.import_history import batch_records
+from desktop.adapters.store import Store, StoreError, UndoResult
+from desktop.core.display_text import one_line
+from desktop.core.import_history import BatchRecord, counts_text, state_text, when
+from desktop.qt.search_window import bring_to_front
+
+
+class _Signals(QObject):
+    undone = Signal(object)  # UndoResult | str (what went wrong)
+
+
+class ImportHistoryWindow(QWidget):
+    """`changed` fires after an undo took contacts out, so the app refreshes its lookup."""
+
+    changed = Signal(object)
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.store = store
+        self._clock = clock or (lambda: datetime.now().astimezone())
+        self._thread: threading.Thread | None = None
+        self.records: list[BatchRecord] = []
+        self.setWindowTitle("CallerCard — Import history")
+        self.resize(820, 420)
+        self._signals = _Signals(self)
+        self._signals.undone.connect(self._on_undone)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("batches")
+        self.table.setHorizontalHeaderLabels(["File", "Imported", "What it did", ""])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(footer)
+
+    def open(self) -> None:
+        self.reload()
+        bring_to_front(self)
+
+    def reload(self) -> None:
+        try:
+            self.records = batch_records(self.store)
+        except StoreError as exc:
+            self.status.setText(f"Could not read the import history: {exc}")
+            return
+        now = self._clock()
+        self.table.setRowCount(len(self.records))
+        for row, record in enumerate(self.records):
+            did = counts_text(record) or ("the demo contact book" if record.demo else "")
+            for column, text in enumerate((record.file_name, when(record.created_at, now), did)):
+                item = QTableWidgetItem(one_line(text))
+                if column == 0:
+                    item.setToolTip(record.source if not record.demo else "")
+                self.table.setItem(row, column, item)
+            if record.undone_at is not None:
+                self.table.removeCellWidget(row, 3)
+                state = state_text(record, now)
+                self.table.setItem(row, 3, QTableWidgetItem(state[:1].upper() + state[1:]))
+            else:
+                button = QPushButton("Undo")
+                button.setObjectName(f"undo{record.id}")
+                button.setToolTip(f"Remove what {record.file_name} added")
+                button.clicked.connect(lambda _c=False, r=record: self.undo(r))
+                self.table.setCellWidget(row, 3, button)
+        self.table.resizeRowsToContents()
+        self.status.setText(
+            "Undo takes out the contacts an import added and clears the fields it filled in."
+            if self.records else "Nothing has been imported yet."
+        )
+
+    def undo(self, record: BatchRecord) -> None:
+        if self._thread is not None:
+            return
+        self.status.setText(f"Taking back {record.file_name}…")
+        self.table.setEnabled(False)
+        path: Path = self.store.path
+
+        def run() -> None:
+            try:
+                store = Store.open(path)
+                try:
+                    result: UndoResult | str = store.undo_import(record.id)
+                finally:
+                    store.close()
+            except StoreError as exc:
+                result = f"Could not undo {record.file_name}: {exc}. Nothing was changed."
+            self._signals.undone.emit(result)
+
+        self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    def _on_undone(self, result: UndoResult | str) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.table.setEnabled(True)
+        self.reload()  # before the result: it sets the status line's hint
+        if isinstance(result, str):
+            self.status.setText(result)
+            return
+        self.status.setText(result.summary(self._clock()))
+        self.changed.emit(result)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)

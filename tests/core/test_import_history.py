@@ -1,0 +1,44 @@
+"""Import batches and their undo in words for people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from desktop.core.import_history import BatchRecord, batch_line, counts_from_summary, undo_sentence
+
+NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
+BATCH = BatchRecord(2, "Import of prospects.csv", "/home/sam/Downloads/prospects.csv",
+                    datetime(2026, 12, 3, 14, 5, tzinfo=UTC),
+                    counts=counts_from_summary('{"imported": 12, "merged": 3, "unchanged": 0, '
+                                               '"rejected_count": 1, "file": "x"}'))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("contacts", "numbers", "fields", "already", "sentence"),
+    [
+        (12, 14, 0, False, "Removed 12 contacts imported from prospects.csv on 3 Dec."),
+        (1, 1, 2, False, "Removed 1 contact imported from prospects.csv on 3 Dec and cleared "
+                         "2 fields it had filled in existing contacts."),
+        (0, 3, 0, False, "Took back the import of prospects.csv from 3 Dec and removed 3 "
+                         "numbers it had added."),
+        (0, 0, 0, True, "The import of prospects.csv from 3 Dec was undone already; nothing "
+                        "changed."),
+    ],
+)
+def test_undo_sentences(contacts: int, numbers: int, fields: int, already: bool,
+                        sentence: str) -> None:  # fmt: skip
+    said = undo_sentence(BATCH, NOW, contacts=contacts, numbers=numbers, fields=fields,
+                         already=already)  # fmt: skip
+    assert said == sentence
+
+
+def test_a_history_line_names_the_file_the_day_and_the_counts() -> None:
+    assert batch_line(BATCH, NOW) == (
+        "prospects.csv · 3 Dec, 14:05 · 12 added, 3 merged into existing contacts, 1 rejected"
+    )
+    last_year = BatchRecord(1, "Import of a.vcf", r"C:\Users\sam\a.vcf",
+                            datetime(2025, 6, 9, 9, 0, tzinfo=UTC),
+                            undone_at=datetime(2026, 1, 2, tzinfo=UTC))  # fmt: skip
+    assert batch_line(last_year, NOW) == "a.vcf · 9 Jun 2025, 09:00 · undone 2 Jan"

@@ -1,0 +1,248 @@
+"""Fixing a contact from its view: numbers added, changed, relabelled and removed (calls then
+match the new number and not the old), a wrong number refused with a sentence, a locked
+database waited out, a contact deleted and brought back.
+
+Also runnable as a child process for the screenshot on a real X display:
+    python -m tests.qt.test_contact_fixes screenshot OUT.png
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import NewContact, Store
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.app import GUI_WRITE_WAIT_MS
+from desktop.qt.contact_view import ContactView
+from tests.conftest import PYTHON, REPO, python_env
+from tests.qt.test_contact_view import NOW, SHOTS, mike
+
+
+@pytest.fixture
+def lookup(tmp_path: Path) -> Iterator[CallerLookup]:
+    store = Store.open(tmp_path / "cc.sqlite3")
+    store.set_busy_timeout(GUI_WRITE_WAIT_MS)  # as the app's GUI connection has it
+    yield CallerLookup(store, NumberPolicy("US"), default_opener_templates(), my_name="Sam")
+    store.close()
+
+
+@pytest.fixture
+def view(qtbot: QtBot, lookup: CallerLookup) -> ContactView:
+    v = ContactView(lookup, mike(lookup.store), clock=lambda: NOW)
+    qtbot.addWidget(v)
+    v.open()
+    return v
+
+
+def who_calls(lookup: CallerLookup, number: str) -> list[str]:
+    """The card a call from this number would pop, read through a second connection."""
+    other = Store.open(lookup.store.path)
+    try:
+        card = CallerLookup(other, NumberPolicy("US"), {}).card_for(number, candidates=False)
+        return [c.name for c in card.contacts]
+    finally:
+        other.close()
+
+
+def numbers_shown(view: ContactView) -> list[str]:
+    texts = []
+    for row in range(view.numbers.rowCount()):
+        item = view.numbers.itemAtPosition(row, 0)
+        if item is not None and item.widget() is not None:
+            texts.append(item.widget().text())  # type: ignore[attr-defined]
+    return texts
+
+
+def edit_button(view: ContactView, row: int) -> QToolButton:
+    button = view.findChild(QToolButton, f"editNumber{row}")
+    assert button is not None
+    return button
+
+
+def type_number(qtbot: QtBot, view: ContactView, text: str, label: str) -> None:
+    editor = view.number_editor
+    editor.number.clear()
+    qtbot.keyClicks(editor.number, text)
+    editor.label.setCurrentText(label)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+
+def test_add_edit_relabel_and_remove_a_number(qtbot: QtBot, view: ContactView,
+                                              lookup: CallerLookup) -> None:  # fmt: skip
+    assert who_calls(lookup, "+1 415 555 0177") == []
+    qtbot.mouseClick(view.add_number_button, Qt.MouseButton.LeftButton)
+    assert view.number_editor.isVisible()
+    type_number(qtbot, view, "415-555-0177", "direct")
+    assert not view.number_editor.isVisible()
+    assert view.status.text() == "Added +1 415-555-0177."
+    assert who_calls(lookup, "+1 415 555 0177") == ["Mike Kowalski"]
+    assert numbers_shown(view) == ["+1 415-555-0142", "+1 415-555-0199", "+1 415-555-0177"]
+
+    # The work number was wrong: fix it.
+    qtbot.mouseClick(edit_button(view, 0), Qt.MouseButton.LeftButton)
+    assert view.number_editor.number.text() == "(415) 555-0142"
+    type_number(qtbot, view, "(415) 555-0143", "work")
+    assert view.status.text() == "Changed +1 415-555-0142 to +1 415-555-0143."
+    assert who_calls(lookup, "4155550143") == ["Mike Kowalski"]
+    assert who_calls(lookup, "4155550142") == [], "the old number no longer pops his card"
+    assert lookup.store.search_simple("5550142") == []
+
+    # Relabel the mobile.
+    qtbot.mouseClick(edit_button(view, 1), Qt.MouseButton.LeftButton)
+    view.number_editor.label.setCurrentText("assistant")
+    qtbot.mouseClick(view.number_editor.save_button, Qt.MouseButton.LeftButton)
+    assert view.status.text() == "+1 415-555-0199 is now labelled assistant."
+    contact = lookup.store.contact(view.contact_id)
+    assert contact is not None and contact.numbers[1].label == "assistant"
+
+    # Remove it.
+    qtbot.mouseClick(edit_button(view, 1), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.number_editor.remove_button, Qt.MouseButton.LeftButton)
+    assert view.status.text() == "Removed +1 415-555-0199."
+    assert who_calls(lookup, "+14155550199") == []
+    assert numbers_shown(view) == ["+1 415-555-0143", "+1 415-555-0177"]
+
+
+def test_a_number_nobody_could_call_is_refused_and_kept_for_fixing(
+    qtbot: QtBot, view: ContactView, lookup: CallerLookup
+) -> None:
+    qtbot.mouseClick(view.add_number_button, Qt.MouseButton.LeftButton)
+    type_number(qtbot, view, "415 555 01", "")
+    editor = view.number_editor
+    assert editor.isVisible(), "stays open with the text, to be fixed"
+    assert editor.number.text() == "415 555 01"
+    assert editor.message.text().startswith("Not saved: ")
+    assert editor.message.textFormat() == Qt.TextFormat.PlainText
+    contact = lookup.store.contact(view.contact_id)
+    assert contact is not None and len(contact.numbers) == 2
+
+
+def test_a_locked_database_is_waited_out_without_losing_the_number(
+    qtbot: QtBot, view: ContactView, lookup: CallerLookup
+) -> None:
+    view.number_editor._retry.timer.setInterval(30)
+    blocker = sqlite3.connect(lookup.store.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        qtbot.mouseClick(view.add_number_button, Qt.MouseButton.LeftButton)
+        type_number(qtbot, view, "+44 20 7946 0958", "London")
+        assert view.number_editor.waiting
+        assert view.number_editor.message.text().startswith("The contacts are busy")
+        assert view.number_editor.number.text() == "+44 20 7946 0958"
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    qtbot.waitUntil(lambda: not view.number_editor.waiting, timeout=3000)
+    assert view.status.text() == "Added +44 20 7946 0958."
+    assert who_calls(lookup, "+442079460958") == ["Mike Kowalski"]
+
+
+def test_delete_a_contact_and_bring_it_back(qtbot: QtBot, view: ContactView,
+                                            lookup: CallerLookup) -> None:  # fmt: skip
+    contact_id = view.contact_id
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    assert view.delete_bar.text.text() == (
+        "Delete Mike Kowalski and their numbers? Their 6 calls stay in Recent calls."
+    )
+    qtbot.mouseClick(view.delete_bar.confirm_button, Qt.MouseButton.LeftButton)
+    assert view.status.text() == "Deleted Mike Kowalski."
+    assert who_calls(lookup, "+14155550142") == []
+    assert not view.editors["notes"].isEnabled()
+    qtbot.mouseClick(view.delete_bar.undo_button, Qt.MouseButton.LeftButton)
+    assert view.status.text() == "Brought back Mike Kowalski."
+    assert view.contact_id == contact_id
+    assert who_calls(lookup, "+14155550142") == ["Mike Kowalski"]
+    assert view.history.topLevelItemCount() == 6
+    assert view.editors["notes"].isEnabled()
+
+
+def test_a_deletion_waits_out_a_locked_database(qtbot: QtBot, view: ContactView,
+                                                lookup: CallerLookup) -> None:  # fmt: skip
+    view.delete_bar._retry.timer.setInterval(30)
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    blocker = sqlite3.connect(lookup.store.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        qtbot.mouseClick(view.delete_bar.confirm_button, Qt.MouseButton.LeftButton)
+        assert view.delete_bar.text.text().startswith("The contacts are busy")
+        assert who_calls(lookup, "+14155550142") == ["Mike Kowalski"]
+    finally:
+        blocker.execute("COMMIT")
+        blocker.close()
+    qtbot.waitUntil(lambda: view.status.text() == "Deleted Mike Kowalski.", timeout=3000)
+    assert who_calls(lookup, "+14155550142") == []
+
+
+def test_a_view_of_a_contact_merged_elsewhere_says_so(qtbot: QtBot, lookup: CallerLookup) -> None:
+    from desktop.adapters import duplicates
+
+    store = lookup.store
+    surname = store.add_contact(NewContact("Lindqvist", company="Northwind Traders"))
+    full = store.add_contact(NewContact("Astrid Lindqvist", company="Northwind Traders"))
+    view = ContactView(lookup, surname, clock=lambda: NOW)
+    qtbot.addWidget(view)
+    view.open()
+    duplicates.merge(store, full, surname)
+    assert not view.load()
+    assert view.status.text() == (
+        "Merged Lindqvist into Astrid Lindqvist: this contact is no longer here."
+    )
+    assert not view.add_number_button.isEnabled() and not view.delete_button.isEnabled()
+
+
+def test_screenshot_while_editing_a_number(xvfb_display: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    out = SHOTS / "contact_view_editing_number.png"
+    done = subprocess.run(
+        [PYTHON, "-m", "tests.qt.test_contact_fixes", "screenshot", str(out)],
+        cwd=REPO, env=python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb"),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["message"].startswith("Not saved: ")
+    assert out.stat().st_size > 10_000
+
+
+def _screenshot(out: Path) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "cc.sqlite3")
+        lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates(),
+                              my_name="Sam")  # fmt: skip
+        view = ContactView(lookup, mike(store), clock=lambda: NOW)
+        view.move(40, 40)
+        view.open()
+        edit = view.findChild(QToolButton, "editNumber0")
+        assert edit is not None
+        edit.click()
+        view.number_editor.number.setText("(415) 555-01")
+        view.number_editor.save()
+        for _ in range(50):
+            app.processEvents()
+        view.grab().save(str(out))
+        print(json.dumps({"message": view.number_editor.message.text()}))
+        view.close()
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "screenshot":
+        raise SystemExit(_screenshot(Path(sys.argv[2])))
+    raise SystemExit(__doc__)

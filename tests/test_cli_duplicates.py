@@ -1,0 +1,75 @@
+"""`callercard duplicates`, `merge`, `undo-merge`, and the import history in words for people."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.test_cli import cc
+
+
+def two_exports(samples: Path, data: Path) -> None:
+    for name in ("salesforce_leads_report.csv", "apple_ios_contacts_v30.vcf"):
+        done = cc("import", str(samples / "contacts" / name), "--region", "US", data_dir=data)
+        assert done.returncode == 0, done.stderr
+
+
+def test_duplicates_merge_and_undo_merge(samples: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    two_exports(samples, data)
+    listed = json.loads(cc("duplicates", "--json", data_dir=data, check=True).stdout)
+    [pair] = listed["pairs"]
+    assert pair["names"] == ["Lindqvist", "Astrid Lindqvist"]
+    assert pair["reasons"] == ["surname only beside the full name, same company"]
+    surname, full = pair["ids"]
+
+    plain = cc("duplicates", data_dir=data, check=True).stdout.splitlines()
+    assert plain[0].startswith(f"Lindqvist (#{surname}) — Northwind Traders  and  Astrid")
+
+    preview = json.loads(cc("merge", str(full), str(surname), "--preview", "--json",
+                            data_dir=data, check=True).stdout)  # fmt: skip
+    assert preview["fields"]["name"] == {"result": "Astrid Lindqvist", "from": "kept"}
+    assert preview["numbers_added"] == ["+14155550173"]
+    assert cc("lookup", "+14155550173", "--json", data_dir=data).stdout.count('"id"') >= 1
+
+    merged = cc("merge", str(full), str(surname), data_dir=data, check=True).stdout
+    assert merged.splitlines() == [
+        "Merged Lindqvist into Astrid Lindqvist.", "Take it back with: callercard undo-merge 1"
+    ]
+    card = json.loads(cc("lookup", "+1 415 555 0173 x44", "--json", data_dir=data).stdout)
+    assert [c["name"] for c in card["contacts"]] == ["Astrid Lindqvist"]
+    assert json.loads(cc("duplicates", "--json", data_dir=data).stdout) == {"pairs": []}
+
+    undone = cc("undo-merge", data_dir=data, check=True).stdout
+    assert undone == "Separated Lindqvist from Astrid Lindqvist again.\n"
+    card = json.loads(cc("lookup", "+1 415 555 0173 x44", "--json", data_dir=data).stdout)
+    assert [c["name"] for c in card["contacts"]] == ["Lindqvist"]
+    again = cc("undo-merge", data_dir=data)
+    assert again.returncode == 1
+    assert again.stderr == "callercard: There is no merge to take back.\n"
+
+
+def test_import_history_and_undo_in_words_for_people(samples: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    two_exports(samples, data)
+    lines = cc("import", "--list", data_dir=data, check=True).stdout.splitlines()
+    day = r"\d{1,2} [A-Z][a-z]{2}"
+    assert re.fullmatch(rf"    1  salesforce_leads_report\.csv · {day}, \d\d:\d\d · 3 added",
+                        lines[0]), lines  # fmt: skip
+    assert re.fullmatch(rf"    2  apple_ios_contacts_v30\.vcf · {day}, \d\d:\d\d · 2 added",
+                        lines[1]), lines  # fmt: skip
+    assert lines[2] == "Undo one with: callercard import --undo NUMBER"
+
+    undone = cc("import", "--undo", "1", data_dir=data, check=True).stdout
+    assert re.fullmatch(rf"Removed 3 contacts imported from salesforce_leads_report\.csv on "
+                        rf"{day}\.\n", undone), undone  # fmt: skip
+    assert "batch" not in undone and "emptied" not in undone
+    lines = cc("import", "--list", data_dir=data, check=True).stdout.splitlines()
+    assert re.search(rf"· undone {day}$", lines[0]), lines
+    again = cc("import", "--undo", "1", data_dir=data, check=True).stdout
+    assert again.startswith("The import of salesforce_leads_report.csv from ")
+    assert again.endswith(" was undone already; nothing changed.\n")
+    history = json.loads(cc("import", "--list", "--json", data_dir=data, check=True).stdout)
+    assert history[1]["file"] == "apple_ios_contacts_v30.vcf"
+    assert history[1]["counts"]["imported"] == 2
