@@ -34,6 +34,7 @@ class TrayMenu(QObject):
     callbacks_requested = Signal()
     import_requested = Signal()
     settings_requested = Signal()
+    welcome_requested = Signal()  # "Getting started…": the first-start welcome again
     pause_toggled = Signal(bool)  # True: pause with no end; False: resume
     pause_for_requested = Signal(str)  # a PauseLength: "hour", "tomorrow"
     quit_requested = Signal()
@@ -61,6 +62,7 @@ class TrayMenu(QObject):
             lambda: self.pause_for_requested.emit(PauseLength.TOMORROW.value)
         )
         self.settings_action = self._add("Settings…", self.settings_requested)
+        self.welcome_action = self._add("Getting started…", self.welcome_requested)
         self.menu.addSeparator()
         self.quit_action = self._add("Quit CallerCard", self.quit_requested)
 
@@ -167,6 +169,7 @@ class FallbackWindow(QWidget):
             ("Callbacks…", menu.callbacks_requested),
             ("Import…", menu.import_requested),
             ("Settings…", menu.settings_requested),
+            ("Getting started…", menu.welcome_requested),
         ):
             button = QPushButton(text)
             button.clicked.connect(signal)
