@@ -107,6 +107,9 @@ def main() -> None:
         report["hook_line"] = welcome.hook_line.toPlainText()
         welcome.copy_button.click()
         report["clipboard"] = QGuiApplication.clipboard().text()
+        welcome.watch_button.click()  # the detected call log, watched from now on
+        report["watched"] = [f"{s.format}:{s.path}" for s in app.settings.sources]
+        report["saved_settings"] = paths.settings.read_text(encoding="utf-8")
         welcome.grab().save(str(out / "welcome_2_softphone.png"))
         welcome.activateWindow()
         pump(0.3)

@@ -52,6 +52,9 @@ def test_the_welcome_flow(desktop_with_wm: str, samples: Path, tmp_path: Path) -
     line = str(report["hook_line"])
     assert line.startswith("script_incoming_call=/") and line.endswith(" ring --source twinkle")
     assert report["clipboard"] == line
+    twinkle = home / ".twinkle" / "twinkle.ch"
+    assert report["watched"] == [f"twinkle:{twinkle}"]
+    assert str(twinkle) in report["saved_settings"]
     assert report["after_test_ring_active"] == "WelcomeWindow", "the test card took the keyboard"
     assert report["done_marker"] is True
     assert report["reopened_active"] == "Popup", "the reopened welcome took the card's keyboard"
