@@ -89,7 +89,7 @@ class DryRun:
 
     def summary(self) -> str:
         t = self.totals
-        parts = [f"add {_count(t[Fate.NEW], 'new contact')}"]
+        parts = [f"add {_count(t[Fate.NEW], 'new contact')}"] if t[Fate.NEW] else []
         if t[Fate.MERGE]:
             parts.append(f"merge {t[Fate.MERGE]:,} into contacts you have")
         if t[Fate.UNCHANGED]:
@@ -98,7 +98,7 @@ class DryRun:
             parts.append(f"reject {_count(t[Fate.REJECTED], 'row')}")
         if t[Fate.SKIPPED]:
             parts.append(f"skip {_count(t[Fate.SKIPPED], 'empty or footer row')}")
-        text = "Importing will " + ", ".join(parts)
+        text = "Importing will " + (", ".join(parts) or "add nothing")
         if self.flagged:
             text += f"; {_count(self.flagged, 'row')} {'has' if self.flagged == 1 else 'have'}"
             text += " something to check (marked ⚠)"
