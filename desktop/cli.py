@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--trace", metavar="FILE", help="append one JSON line per stage of each ring to FILE"
     )
+    parser.add_argument(
+        "--open", nargs="*", default=[], metavar="FILE",
+        help="open contact files in the running app's Import window (starts the app); what "
+        "the desktop entry runs when a .csv, .vcf or .xlsx is opened with CallerCard",
+    )  # fmt: skip
     parser.add_argument("--deliver", metavar="JSON", help=argparse.SUPPRESS)
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
 
@@ -335,6 +340,13 @@ def _run_verb(args: argparse.Namespace) -> int:
             from desktop.cli_log_call import log_call
 
             return log_call(args)
+        if args.verb is None and args.open:
+            # The desktop entry's `Exec=callercard --open %F`: from the menu %F is empty and
+            # the app starts as ever; with files it is `import --window FILE...`.
+            from desktop.cli_ring import open_in_import_window
+
+            args.files = args.open
+            return open_in_import_window(args)
         from desktop.qt.app import run_app
 
         return run_app(args)

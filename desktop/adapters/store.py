@@ -474,6 +474,14 @@ class Store:
             "import_batches WHERE source = ? AND undone_at IS NULL)", (DEMO_BATCH_SOURCE,),
         ).fetchone()[0])  # fmt: skip
 
+    def demo_contact_ids(self) -> set[int]:
+        """The demo book's contacts: an import removes them first, so its dry run leaves them
+        out of what rows are matched against."""
+        return {int(r[0]) for r in self._conn.execute(
+            "SELECT id FROM contacts WHERE import_batch_id IN (SELECT id FROM "
+            "import_batches WHERE source = ? AND undone_at IS NULL)", (DEMO_BATCH_SOURCE,),
+        )}  # fmt: skip
+
     def remove_demo_book(self) -> int:
         """Delete the bundled demo book (contacts, numbers, attempts and their search entries,
         by cascade and triggers) inside the caller's transaction; returns how many contacts

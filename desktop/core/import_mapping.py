@@ -31,6 +31,7 @@ from desktop.core.import_rows import (
     draft_from_cells,
     draft_from_row,
     footer_or_blank,
+    number_columns,
     phone_label,
     split_numbers,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "name_words",
     "names_agree",
     "normalise_header",
+    "number_columns",
     "phone_label",
     "split_numbers",
     "words_agree",

@@ -9,9 +9,10 @@ dictionary lookups.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Set
 from typing import NamedTuple
 
-from desktop.core.import_mapping import ContactDraft, RowProblem, name_words
+from desktop.core.import_mapping import ContactDraft, RowProblem, name_words, words_agree
 from desktop.core.models import NumberFields
 
 
@@ -56,3 +57,43 @@ def contact_row(draft: ContactDraft) -> ContactRow:
         draft.email.casefold(),
         (draft.name.casefold(), draft.company.casefold()),
     )  # fmt: skip
+
+
+def find_matches(
+    row: ContactRow,
+    by_number: Mapping[tuple[str, str], Set[int]],
+    by_email: Mapping[str, Set[int]],
+    by_identity: Mapping[tuple[str, str], Set[int]],
+    words_of: Callable[[int], frozenset[str]],
+) -> set[int]:
+    """The contacts a row is the same person as: one with its e-mail, or with one of its
+    numbers and a name that agrees (a shared switchboard number does not make two differently
+    named people one); a row with neither is matched on name and company. The import and
+    its dry run (the Import window's preview) both decide here."""
+    found: set[int] = set()
+    for key in row.number_keys:
+        if key in by_number:
+            found |= by_number[key]
+    if found:
+        words = row.words
+        found = {cid for cid in found if words_agree(words_of(cid), words)}
+    if row.email_key:
+        return found | set(by_email.get(row.email_key, ()))
+    if not row.number_keys:
+        return set(by_identity.get(row.identity, ()))
+    return found
+
+
+def match_reason(
+    row: ContactRow,
+    target: int,
+    by_number: Mapping[tuple[str, str], Set[int]],
+    by_email: Mapping[str, Set[int]],
+) -> str:
+    """Why `row` matched `target`, as the preview says it: "same e-mail", "same number …"."""
+    if row.email_key and target in by_email.get(row.email_key, ()):
+        return "same e-mail"
+    for e164, extension in sorted(row.number_keys):
+        if target in by_number.get((e164, extension), ()):
+            return f"same number {e164}" + (f" ext {extension}" if extension else "")
+    return "same name and company"

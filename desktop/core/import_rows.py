@@ -169,6 +169,21 @@ def draft_from_cells(
     return draft
 
 
+def number_columns(cells: Sequence[str], plan: ColumnPlan) -> list[int]:
+    """The column each number of `draft_from_cells`' draft was read from, in the draft's order
+    (one entry per number a cell splits into): what lets the preview put a corrected number
+    back into its cell. Walks the columns exactly as draft_from_cells does."""
+    columns: list[int] = []
+    width = len(cells)
+    for index, field_ in plan.fields.items():
+        if field_ not in PHONE_LABELS or index >= width:
+            continue
+        value = cells[index].strip()
+        if value:
+            columns += [index] * len(split_numbers(value.removeprefix("'").lstrip()))
+    return columns
+
+
 def draft_from_row(
     cells: Sequence[str],
     mapping: Mapping[int, Field],

@@ -78,6 +78,7 @@ log = logging.getLogger("callercard")
 RECORD_DELAY_MS = 40
 GUI_WRITE_WAIT_MS = 100
 PAUSE_CHECK_MS = 15_000  # how often a pause with an end is checked (and its text refreshed)
+WELCOME_DELAY_MS = 300  # after the tray is up, so its step can say whether there is one
 RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as the ring's time
 
 
@@ -286,6 +287,7 @@ class CallerCardApp:
         self.tray.import_history_requested.connect(self.open_import_history)
         self.tray.duplicates_requested.connect(self.open_duplicates)
         self.tray.settings_requested.connect(self.open_settings)
+        self.tray.welcome_requested.connect(self.open_welcome)
         self.tray.pause_toggled.connect(self.set_paused)
         self.tray.pause_for_requested.connect(self.pause_for)
         # A pause with an end is checked now and then rather than timed to the minute: a
@@ -308,6 +310,7 @@ class CallerCardApp:
         self._duplicates: object | None = None
         self._import_history: object | None = None
         self._settings_window: object | None = None
+        self._welcome: object | None = None  # the first-start welcome, while open
         self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
         # A second source's key for a call already on screen -> that call's key.
         self._same_call: dict[str, str] = {}
@@ -352,6 +355,8 @@ class CallerCardApp:
         # first unknown caller does not pay for lazy loading, and the place index if missing.
         QTimer.singleShot(50, self._warm_up)
         QTimer.singleShot(100, self.count_callbacks)
+        if self._welcome_due():
+            QTimer.singleShot(WELCOME_DELAY_MS, self.open_welcome)
 
     def _warm_up(self) -> None:
         # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.
@@ -853,6 +858,73 @@ class CallerCardApp:
         for view in list(self._contact_views.values()):
             if isinstance(view, ContactView) and not view.has_unsaved():
                 view.load()
+    # -- the first-start welcome (desktop/qt/welcome.py) -------------------------------------
+
+    def _welcome_due(self) -> bool:
+        """At a first start a rep chose to make (not at login, not a demo) while the book has
+        none of their own contacts, until the welcome has been closed once."""
+        from desktop.adapters.first_start import WelcomeState
+
+        if self.demo or self.background or WelcomeState(self.paths.data_dir).done:
+            return False
+        return self.store.count_contacts() == self.store.demo_contact_count()
+
+    def open_welcome(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from desktop.adapters.contact_files import find_contact_files
+        from desktop.adapters.first_start import callercard_command
+        from desktop.adapters.sources.detect import detect_softphones
+        from desktop.qt.icons import current_tray_look, tray_icon
+        from desktop.qt.search_window import bring_to_front
+        from desktop.qt.welcome import WelcomeWindow
+
+        if self._welcome is None:
+            window = WelcomeWindow(
+                lambda: find_contact_files(Path.home()), detect_softphones,
+                callercard_command(), tray_icon(current_tray_look()), lambda: self.tray.has_tray,
+            )  # fmt: skip
+            window.import_requested.connect(self._welcome_import)
+            window.test_ring_requested.connect(self.test_ring)
+            window.watch_requested.connect(self._watch_detected)
+            window.closed.connect(self._welcome_closed)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._welcome = window
+        assert isinstance(self._welcome, WelcomeWindow)
+        if self.popups.visible_count():
+            # A card is up: the rep may be reading it or typing in it; the welcome waits
+            # behind, without taking the keyboard.
+            self._welcome.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+            self._welcome.show()
+            self._welcome.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        else:
+            bring_to_front(self._welcome)
+        self.trace.write("welcome", "", state="shown")
+
+    def _welcome_import(self, path: object) -> None:
+        self.open_import(path if isinstance(path, Path) else None)
+
+    def _welcome_closed(self) -> None:
+        from desktop.adapters.first_start import WelcomeState
+
+        self._welcome = None
+        try:
+            WelcomeState(self.paths.data_dir).mark_done()
+        except OSError as exc:  # it comes back at the next start; nothing else is lost
+            log.warning("could not remember that the welcome was seen: %s", exc)
+        self.trace.write("welcome", "", state="closed")
+
+    def test_ring(self) -> None:
+        """The welcome's Test ring: the demo caller's card through the same lookup and card
+        stack as a softphone's ring, kept out of the call history (nobody called)."""
+        ring = demo_ring()
+        self.ring(ring.caller_id, ring.name, call_key="test-ring", read_ns=time.monotonic_ns(),
+                  source="test")  # fmt: skip
+
+    def _watch_detected(self, kind: str, path: str) -> None:
+        source = WatchedSource(kind, path)
+        if source not in self.settings.sources:
+            self.apply_settings(replace(self.settings, sources=(*self.settings.sources, source)))
 
     def open_settings(self) -> None:
         from desktop.qt.search_window import bring_to_front

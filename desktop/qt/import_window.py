@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -48,9 +49,10 @@ from desktop.adapters.importing import (
 )
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import display_text
-from desktop.core.import_mapping import FIELD_TITLES, ContactDraft, Field, RowProblem
+from desktop.core.import_mapping import FIELD_TITLES, Field
 from desktop.core.import_region import REGION_NAMES, region_title
 from desktop.core.numbers import NumberPolicy
+from desktop.qt.import_preview import PlannedTable
 
 FILE_FILTER = (
     "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
@@ -83,16 +85,19 @@ class _Signals(QObject):
     progress = Signal(int, int)
     finished = Signal(object)  # ImportReport | UndoResult | DemoRemoved | str (what went wrong)
     previewed = Signal(int, object)  # (request number, Preview | str: why it cannot be read)
+    replanned = Signal(int, object)  # the same, after a column choice or a corrected cell
 
 
 class ImportWindow(QWidget):
     """Emits `imported` with the ImportReport, UndoResult or DemoRemoved after each change to
     the store, `previewed` once the file chosen last is shown (or said to be unreadable), and
-    `state_changed` with empty / loading / ready / running / done as the window moves on."""
+    `state_changed` with empty / loading / ready / running / done as the window moves on,
+    and `planned` each time the contacts-as-they-will-be-stored preview is (re)computed."""
 
     imported = Signal(object)
     previewed = Signal()
     history_requested = Signal()
+    planned = Signal()
     state_changed = Signal(str)
 
     def __init__(self, database: Path, policy: Callable[[], NumberPolicy]) -> None:
@@ -108,11 +113,15 @@ class ImportWindow(QWidget):
         self._queued: list[Path] = []  # files handed over while an import was running
         self._preview_request = 0
         self._demo_contacts = 0  # the demo book's contacts still in the store
+        # Cells the person corrected in the preview, (line, column) -> text: ImportOptions.edits.
+        self._edits: dict[tuple[int, int], str] = {}
+        self._edited_from: dict[tuple[int, int], str] = {}  # what the file said there
         self.report: ImportReport | None = None
         self._signals = _Signals(self)
         self._signals.progress.connect(self._on_progress)
         self._signals.finished.connect(self._on_finished)
         self._signals.previewed.connect(self._on_previewed)
+        self._signals.replanned.connect(self._on_replanned)
         self._build()
         self._set_state("empty")
 
@@ -157,6 +166,12 @@ class ImportWindow(QWidget):
         form.addRow("Numbers:", self.region_label)
         form.addRow("Read them as:", self.region_choice)
 
+        # What the rows will become (the import's dry run), and the file's own columns, where
+        # the person says which column is which.
+        self.results = PlannedTable()
+        self.results.edited.connect(self._cell_edited)
+        self.plan_summary = _plain_label("")
+        self.plan_summary.setWordWrap(True)
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
@@ -211,7 +226,11 @@ class ImportWindow(QWidget):
         demo_row.addWidget(self.demo_note, 1)
         demo_row.addWidget(self.remove_demo_button)
         layout.addLayout(demo_row)
-        layout.addWidget(self.table, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.results, "Contacts as they will be stored")
+        self.tabs.addTab(self.table, "Columns in the file")
+        layout.addWidget(self.plan_summary)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
@@ -227,6 +246,7 @@ class ImportWindow(QWidget):
         self.encoding.setEnabled(state in ("ready", "done"))
         self.region_choice.setEnabled(state in ("ready", "done"))
         self.table.setEnabled(not running)
+        self.results.setEnabled(not running)
         self.import_button.setEnabled(state == "ready" and self._mapping_ok())
         self.cancel_button.setVisible(running)
         self.close_button.setEnabled(not running)
@@ -292,6 +312,8 @@ class ImportWindow(QWidget):
 
     def load(self, path: Path) -> None:
         self.path_edit.setText(str(path))
+        self._edits.clear()
+        self._edited_from.clear()
         self.report = None
         self.summary.setText("")
         self.details.setPlainText("")
@@ -300,7 +322,8 @@ class ImportWindow(QWidget):
     def _options(self) -> ImportOptions:
         encoding = str(self.encoding.currentData() or "") or None
         region = str(self.region_choice.currentData() or "") or None
-        return ImportOptions(self._policy(), encoding=encoding, region=region)
+        return ImportOptions(self._policy(), encoding=encoding, region=region,
+                             edits=dict(self._edits))  # fmt: skip
 
     def _reload(self) -> None:
         text = self.path_edit.text()
@@ -313,8 +336,11 @@ class ImportWindow(QWidget):
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
+        self.results.clear()
+        self.results.setRowCount(0)
         self.source_label.setText("")
         self.region_label.setText("")
+        self.plan_summary.setText("")
         self.hint.setText(f"Reading {Path(text).name}…")
         self._set_state("loading")
         threading.Thread(
@@ -322,7 +348,9 @@ class ImportWindow(QWidget):
             name="callercard-preview", daemon=True,
         ).start()  # fmt: skip
 
-    def _read_preview(self, request: int, path: Path, options: ImportOptions) -> None:
+    def _read_preview(
+        self, request: int, path: Path, options: ImportOptions, again: bool = False
+    ) -> None:
         # Worker thread, with its own connection for the remembered column choices.
         result: Preview | str
         try:
@@ -336,7 +364,7 @@ class ImportWindow(QWidget):
             result = str(exc).removeprefix(f"{path}: ")
         # The window may have been closed and deleted while the file was read.
         with contextlib.suppress(RuntimeError):
-            self._signals.previewed.emit(request, result)
+            (self._signals.replanned if again else self._signals.previewed).emit(request, result)
 
     def _on_previewed(self, request: int, result: Preview | str) -> None:
         if request != self._preview_request:
@@ -354,6 +382,60 @@ class ImportWindow(QWidget):
             self._show_preview(result)
             self._set_state("ready")
         self.previewed.emit()
+        if not isinstance(result, str):
+            self.planned.emit()
+
+    def _replan(self) -> None:
+        """Work out the contacts again with the columns as now chosen and the cells as now
+        corrected; the file's grid and the person's choices stay as they are meanwhile."""
+        preview = self._preview
+        if preview is None or self._thread is not None:
+            return
+        self._preview_request += 1
+        options = self._options()
+        if preview.plan is not None:
+            options = dataclasses.replace(options, mapping=self.mapping())
+        self.plan_summary.setText("Working out the contacts again…")
+        threading.Thread(
+            target=self._read_preview, args=(self._preview_request, preview.path, options, True),
+            name="callercard-preview", daemon=True,
+        ).start()  # fmt: skip
+
+    def _on_replanned(self, request: int, result: Preview | str) -> None:
+        preview = self._preview
+        if request != self._preview_request or preview is None:
+            return
+        if isinstance(result, str):
+            self.plan_summary.setText(f"This file cannot be read now: {result}")
+            return
+        preview.planned = result.planned
+        self._show_planned(result)
+        self.planned.emit()
+
+    def _show_planned(self, preview: Preview) -> None:
+        corrected = {key: self._edited_from[key] for key in self._edits}
+        self.results.show_plan(preview.planned, preview.plan, corrected)
+        edited = len(self._edits)
+        self.plan_summary.setText(
+            preview.planned.summary()
+            + (f" You corrected {edited} {'cell' if edited == 1 else 'cells'}." if edited else "")
+            + (" Double-click a number to correct it." if preview.plan is not None else "")
+        )
+
+    def _cell_edited(self, line: int, column: int, text: str) -> None:
+        key = (line, column)
+        preview = self._preview
+        if preview is None:
+            return
+        if key not in self._edited_from:
+            row = next((r for r in preview.planned.rows if r.line == line), None)
+            cells = row.cells if row is not None else ()
+            self._edited_from[key] = cells[column] if column < len(cells) else ""
+        if text == self._edited_from[key]:
+            self._edits.pop(key, None)
+        else:
+            self._edits[key] = text
+        self._replan()
 
     def _show_preview(self, preview: Preview) -> None:
         where = f", header on {'row' if preview.kind == 'XLSX' else 'line'} {preview.header_line}"
@@ -361,8 +443,10 @@ class ImportWindow(QWidget):
         self.region_label.setText(preview.region.text() if preview.region else "")
         self.details.setPlainText("\n".join(f"Check {p}" for p in preview.warnings))
         self.table.clear()
+        self._show_planned(preview)
+        self.tabs.setTabVisible(1, preview.plan is not None)
         if preview.plan is None:
-            self._show_cards(preview)
+            self.hint.setText("vCards: each card becomes one contact; no columns to map.")
             return
         header = preview.header
         self.table.setColumnCount(len(header))
@@ -378,7 +462,7 @@ class ImportWindow(QWidget):
                 combo.addItem(title, field_.value)
             chosen = preview.plan.fields.get(column)
             combo.setCurrentIndex(combo.findData(chosen.value) if chosen else 0)
-            combo.currentIndexChanged.connect(lambda _i: self._mapping_changed())
+            combo.currentIndexChanged.connect(lambda _i: self._mapping_chosen())
             self.table.setCellWidget(0, column, combo)
         for row, (_line, cells) in enumerate(preview.rows, start=1):
             for column in range(len(header)):
@@ -389,27 +473,6 @@ class ImportWindow(QWidget):
             width = self.table.columnWidth(column)
             self.table.setColumnWidth(column, min(max(width, 150), 260))
         self._mapping_changed()
-
-    def _show_cards(self, preview: Preview) -> None:
-        self.table.setColumnCount(3)
-        self.table.setRowCount(len(preview.cards))
-        self.table.setHorizontalHeaderLabels(["Name", "Company", "Numbers"])
-        self.table.setVerticalHeaderLabels([str(_line_of(c)) for c in preview.cards])
-        for row, card in enumerate(preview.cards):
-            if isinstance(card, ContactDraft):
-                numbers = ", ".join(_number_text(n.raw, n.e164, n.extension)
-                                    for n in card.numbers)
-                cells = [card.name, card.company, numbers]
-            elif isinstance(card, RowProblem):
-                cells = ["(cannot be read)", "", card.message]
-            else:
-                cells = ["(skipped)", "", card.reason]
-            for column, value in enumerate(cells):
-                self.table.setItem(row, column, _plain_item(value))
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 220)
-        self.table.setColumnWidth(1, 220)
-        self.hint.setText("vCards: each card becomes one contact; no columns to map.")
 
     def mapping(self) -> dict[int, Field]:
         chosen: dict[int, Field] = {}
@@ -428,6 +491,11 @@ class ImportWindow(QWidget):
         names = {Field.NAME, Field.FIRST_NAME, Field.LAST_NAME, Field.NICKNAME, Field.COMPANY}
         return any(f in names for f in self.mapping().values())
 
+    def _mapping_chosen(self) -> None:
+        self._mapping_changed()
+        if self._mapping_ok():
+            self._replan()
+
     def _mapping_changed(self) -> None:
         preview = self._preview
         if preview is None or preview.plan is None:
@@ -441,7 +509,8 @@ class ImportWindow(QWidget):
             self.hint.setText("Using the column choices you made for these headers last time.")
         else:
             self.hint.setText(
-                "Columns were matched by their headers. Check the “Import as” row, then Import."
+                "Columns were matched by their headers. A wrong one? Choose it in the “Import "
+                "as” row under “Columns in the file”; the contacts are worked out again."
             )
         if self._state in ("ready", "empty", "done"):
             self.import_button.setEnabled(self._mapping_ok() and self._state != "running")
@@ -449,6 +518,10 @@ class ImportWindow(QWidget):
     # -- importing --------------------------------------------------------------------------
 
     def start_import(self) -> None:
+        if self.results.editing():
+            # Return in a number being corrected takes the correction; a second Return imports.
+            self.results.finish_editing()
+            return
         preview = self._preview
         if preview is None or self._thread is not None or not self._mapping_ok():
             return
@@ -613,13 +686,3 @@ def _plain_item(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(shown if len(shown) <= 300 else shown[:299] + "…")
     item.setToolTip("")
     return item
-
-
-def _number_text(raw: str, e164: str | None, extension: str) -> str:
-    if e164 is None:
-        return f"{raw} (unreadable)"
-    return e164 + (f" ext {extension}" if extension else "")
-
-
-def _line_of(card: ContactDraft | RowProblem | object) -> int:
-    return int(getattr(card, "line", 0))

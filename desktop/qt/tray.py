@@ -36,6 +36,7 @@ class TrayMenu(QObject):
     import_history_requested = Signal()
     duplicates_requested = Signal()
     settings_requested = Signal()
+    welcome_requested = Signal()  # "Getting started…": the first-start welcome again
     pause_toggled = Signal(bool)  # True: pause with no end; False: resume
     pause_for_requested = Signal(str)  # a PauseLength: "hour", "tomorrow"
     quit_requested = Signal()
@@ -65,6 +66,7 @@ class TrayMenu(QObject):
             lambda: self.pause_for_requested.emit(PauseLength.TOMORROW.value)
         )
         self.settings_action = self._add("Settings…", self.settings_requested)
+        self.welcome_action = self._add("Getting started…", self.welcome_requested)
         self.menu.addSeparator()
         self.quit_action = self._add("Quit CallerCard", self.quit_requested)
 
@@ -172,6 +174,7 @@ class FallbackWindow(QWidget):
             ("Import…", menu.import_requested),
             ("Duplicates…", menu.duplicates_requested),
             ("Settings…", menu.settings_requested),
+            ("Getting started…", menu.welcome_requested),
         ):
             button = QPushButton(text)
             button.clicked.connect(signal)

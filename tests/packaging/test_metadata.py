@@ -44,7 +44,8 @@ def test_the_desktop_entry_passes_desktop_file_validate() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == ""  # not even a hint
     keys = desktop_keys(DESKTOP)
-    assert keys["Exec"] == "callercard"
+    assert keys["Exec"] == "callercard --open %F"
+    assert "text/csv" in keys["MimeType"] and "text/vcard" in keys["MimeType"]
     assert keys["Icon"] == APP_ID
 
 

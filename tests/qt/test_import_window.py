@@ -136,7 +136,7 @@ def test_the_gui_stays_responsive_and_cancel_changes_nothing(
 def test_undo_from_the_window(qtbot: QtBot, window: ImportWindow, samples: Path,
                               tmp_path: Path) -> None:
     load(qtbot, window, samples / "contacts" / "apple_ios_contacts_v30.vcf")
-    assert window.table.item(0, 0).text() == "Astrid Lindqvist"
+    assert window.results.item(0, 0).text() == "Astrid Lindqvist"
     import_and_wait(qtbot, window)
     with qtbot.waitSignal(window.imported, timeout=10_000) as blocker:
         window.undo_button.click()

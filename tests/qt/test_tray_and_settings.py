@@ -17,12 +17,15 @@ def test_tray_menu_offers_its_actions_in_order(qtbot: QtBot) -> None:
     assert texts == ["Search…", "Recent calls…", "Callbacks…", "Import…", "Import history…",
                      "Possible duplicates…", "Pause popups",
                      "Pause for 1 hour",
-                     "Pause until tomorrow", "Settings…", "Quit CallerCard"]  # fmt: skip
+                     "Pause until tomorrow", "Settings…", "Getting started…",
+                     "Quit CallerCard"]  # fmt: skip
     with qtbot.waitSignal(menu.pause_toggled) as blocker:
         menu.pause_action.trigger()
     assert blocker.args == [True]
     with qtbot.waitSignal(menu.search_requested):
         menu.search_action.trigger()
+    with qtbot.waitSignal(menu.welcome_requested):
+        menu.welcome_action.trigger()
     menu.hide()
 
 

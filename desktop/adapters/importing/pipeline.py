@@ -21,12 +21,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.adapters.importing.dry_run import COUNTED_ROWS, DryRun, DryRunner
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
 from desktop.adapters.importing.row_workers import RowWorkers
 from desktop.adapters.importing.sheet_process import read_sheet_table
 from desktop.adapters.importing.spreadsheets import SPREADSHEET_SUFFIXES
-from desktop.adapters.importing.tables import Table
+from desktop.adapters.importing.tables import CellEdits, Table, with_edits
 from desktop.adapters.importing.text_tables import read_text_table
 from desktop.adapters.importing.vcards import (
     VCARD_SUFFIXES,
@@ -52,9 +53,8 @@ from desktop.core.import_mapping import (
     draft_from_card,
     header_key,
     name_words,
-    words_agree,
 )
-from desktop.core.import_match import ContactRow
+from desktop.core.import_match import ContactRow, find_matches
 from desktop.core.import_region import RegionChoice, chosen_region, infer_region
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
 from desktop.core.numbers import NumberPolicy
@@ -80,6 +80,9 @@ class ImportOptions:
     # Told once, in words, when another import of this contact book is running and this one
     # waits its turn (desktop.adapters.importing.import_turn).
     on_wait: Callable[[str], None] | None = None
+    # Cells corrected in the Import window's preview, by (line or row number, column index):
+    # used instead of the file's text, for the preview and the import alike.
+    edits: CellEdits = field(default_factory=dict)
 
 
 def file_kind(path: Path) -> str:
@@ -101,10 +104,14 @@ def file_kind(path: Path) -> str:
     return "text"
 
 
-def open_table(path: Path, encoding: str | None = None) -> Table:
+def open_table(path: Path, encoding: str | None = None, edits: CellEdits | None = None) -> Table:
     if file_kind(path) == "sheet":
-        return read_sheet_table(path)
-    return read_text_table(path, encoding)
+        table = read_sheet_table(path)
+    else:
+        table = read_text_table(path, encoding)
+    if edits:
+        table.rows = with_edits(table.rows, edits)
+    return table
 
 
 @dataclass
@@ -124,6 +131,8 @@ class Preview:
     warnings: list[RowProblem] = field(default_factory=list)
     region: RegionChoice | None = None  # where numbers without a country code are read
     demo_contacts: int = 0  # demo-book contacts the import will remove
+    # What the rows will become (new, merged into whom, flagged, rejected): the import's dry run.
+    planned: DryRun = field(default_factory=DryRun)
 
 
 def refuse_own_database(path: Path, database: Path) -> None:
@@ -154,25 +163,36 @@ def preview_file(
 
 
 def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows: int) -> Preview:
+    runner = DryRunner(store)
     if file_kind(path) == "vcard":
         _count, items = read_vcard_file(path, options.encoding)
         region = _card_region(options)
-        policy = NumberPolicy(region.region)
+        policy = _file_policy(region, options)
         cards: list[ContactDraft | RowProblem | Skipped] = []
+        whole = True
         for item in items:
-            cards.append(item if isinstance(item, RowProblem) else draft_from_card(item, policy))
-            if len(cards) >= rows:
+            if len(cards) >= COUNTED_ROWS:
+                whole = False
                 break
-        return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards, region=region)
-    table = open_table(path, options.encoding)
+            cards.append(item if isinstance(item, RowProblem) else draft_from_card(item, policy))
+        runner.drafts(cards)
+        runner.result.whole_file = whole
+        return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards[:rows], region=region,
+                       planned=runner.result)  # fmt: skip
+    table = open_table(path, options.encoding, options.edits)
     try:
-        head = [r for _, r in zip(range(max(rows, REGION_ROWS)), table.rows, strict=False)]
+        head = [r for _, r in zip(range(max(rows, COUNTED_ROWS)), table.rows, strict=False)]
+        whole = next(table.rows, None) is None
     finally:
         table.close()
     plan, remembered = _plan(table.header, options, store)
+    region = _table_region(table, head[:REGION_ROWS], plan, options)
+    home = options.policy.region if region.region != options.policy.region else ""
+    runner.table_rows(head, plan, _file_policy(region, options), home)
+    runner.result.whole_file = whole
     return Preview(path, table.kind, table.source, table.header, table.header_line, head[:rows],
                    plan, remembered, warnings=[*table.warnings, *table.unreadable],
-                   region=_table_region(table, head, plan, options))  # fmt: skip
+                   region=region, planned=runner.result)  # fmt: skip
 
 
 def _table_region(
@@ -235,7 +255,7 @@ def import_file(
         run.execute(_card_outcomes(cards, problems, options, policy),
                     lambda: (run.seen, total), None)  # fmt: skip
         return report
-    table = open_table(path, options.encoding)
+    table = open_table(path, options.encoding, options.edits)
     try:
         plan, _remembered = _plan(table.header, options, store)
         if not plan.usable:
@@ -445,24 +465,8 @@ class _Run:
     def _place(self, row: ContactRow) -> None:
         assert self.index is not None
         index = self.index
-        by_number: set[int] = set()
-        for key in row.number_keys:
-            found = index.by_number.get(key)
-            if found:
-                by_number |= found
-        if by_number:
-            # A shared switchboard number does not make two differently named people one.
-            words, known = row.words, self.words
-            by_number = {
-                cid for cid in by_number
-                if words_agree(known.get(cid) or self._words(cid), words)
-            }  # fmt: skip
-        if row.email_key:
-            matches = by_number | index.by_email.get(row.email_key, set())
-        elif not row.number_keys:
-            matches = set(index.by_identity.get(row.identity, ()))
-        else:
-            matches = by_number
+        matches = find_matches(row, index.by_number, index.by_email, index.by_identity,
+                               lambda cid: self.words.get(cid) or self._words(cid))  # fmt: skip
         if not matches:
             contact_id = index.next_id
             index.next_id += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,3 +46,26 @@ def first_filled(rows: Sequence[tuple[int, list[str]]]) -> int | None:
         if any(c.strip() for c in cells):
             return i
     return None
+
+
+CellEdits = Mapping[tuple[int, int], str]  # (line or row number, column) -> the text to use
+
+
+def with_edits(
+    rows: Iterator[tuple[int, list[str]]], edits: CellEdits
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows with the cells the person corrected in the Import window's preview in place of
+    what the file says, so the correction goes through the same mapping and number reading
+    as every other cell (and lands in the rejected-rows file as corrected)."""
+    by_line: dict[int, dict[int, str]] = {}
+    for (line, column), text in edits.items():
+        by_line.setdefault(line, {})[column] = text
+    for line, cells in rows:
+        changed = by_line.get(line)
+        if changed:
+            cells = list(cells)
+            for column, text in changed.items():
+                if column >= len(cells):
+                    cells.extend([""] * (column + 1 - len(cells)))
+                cells[column] = text
+        yield line, cells

@@ -1,0 +1,277 @@
+"""An import's dry run: what the first rows of a file will become, before anything is written.
+
+The Import window shows the result, not the raw file: each row as the contact it will be (its
+numbers as they will be stored), the rows that will merge into a contact already there and
+why, what is flagged and what is rejected. Rows are mapped with the same functions as the import
+(desktop.core.import_mapping) and matched with the same decision (import_match.find_matches)
+against the store as it is now, read-only: the store is only ever read here, on the preview's
+worker thread.
+
+Only the first SHOWN_ROWS rows are kept for display; totals cover up to COUNTED_ROWS rows
+(the whole of any ordinary contact file) and say when the file has more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+from desktop.adapters.importing.row_workers import NumberCache
+from desktop.adapters.store import ImportIndex, Store
+from desktop.core.import_mapping import (
+    ColumnPlan,
+    ContactDraft,
+    RowProblem,
+    Skipped,
+    draft_from_cells,
+    name_words,
+    number_columns,
+)
+from desktop.core.import_match import ContactRow, contact_row, find_matches, match_reason
+from desktop.core.models import CONTACT_FIELDS, NumberFields, StoredNumber
+from desktop.core.numbers import NumberPolicy
+
+SHOWN_ROWS = 200
+COUNTED_ROWS = 2000
+_K = TypeVar("_K")
+
+
+class Fate(StrEnum):
+    NEW = "new"
+    MERGE = "merge"
+    UNCHANGED = "unchanged"  # matches a contact and brings nothing it lacks
+    REJECTED = "rejected"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class PlannedNumber:
+    number: StoredNumber
+    column: int  # the file's column it was read from; -1 for a vCard's TEL
+    problem: str = ""  # why it is flagged (kept as text, never matched); "" when it reads
+
+    def text(self) -> str:
+        """The number as it will be stored: E.164, extension, label."""
+        n = self.number
+        if n.e164 is None:
+            return f"{n.raw} (kept as text)"
+        return n.e164 + (f" ext {n.extension}" if n.extension else "") + (
+            f" · {n.label}" if n.label else ""
+        )
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    line: int
+    fate: Fate
+    note: str  # what happens to the row, in a sentence
+    name: str = ""
+    company: str = ""
+    email: str = ""
+    numbers: tuple[PlannedNumber, ...] = ()
+    checks: tuple[str, ...] = ()  # what the person should check (flags)
+    cells: tuple[str, ...] = ()  # the row as read, with the person's edits
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.checks)
+
+
+@dataclass
+class DryRun:
+    rows: list[PlannedRow] = field(default_factory=list)  # the first SHOWN_ROWS
+    counted: int = 0  # rows the totals cover
+    whole_file: bool = True
+    totals: dict[Fate, int] = field(default_factory=lambda: dict.fromkeys(Fate, 0))
+    flagged: int = 0
+
+    def summary(self) -> str:
+        t = self.totals
+        parts = [f"add {_count(t[Fate.NEW], 'new contact')}"] if t[Fate.NEW] else []
+        if t[Fate.MERGE]:
+            parts.append(f"merge {t[Fate.MERGE]:,} into contacts you have")
+        if t[Fate.UNCHANGED]:
+            parts.append(f"find {t[Fate.UNCHANGED]:,} already there")
+        if t[Fate.REJECTED]:
+            parts.append(f"reject {_count(t[Fate.REJECTED], 'row')}")
+        if t[Fate.SKIPPED]:
+            parts.append(f"skip {_count(t[Fate.SKIPPED], 'empty or footer row')}")
+        text = "Importing will " + (", ".join(parts) or "add nothing")
+        if self.flagged:
+            text += f"; {_count(self.flagged, 'row')} {'has' if self.flagged == 1 else 'have'}"
+            text += " something to check (marked ⚠)"
+        if not self.whole_file:
+            text += f" — counted over the first {self.counted:,} rows; the file has more"
+        return text + "."
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}" + ("" if n == 1 else "s")
+
+
+class _Matcher:
+    """The import's matching (pipeline._Run._place) without its writes: rows the file adds
+    are remembered in memory, so a later row of the same person says it merges into them."""
+
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
+        index = store.import_index() if store is not None else ImportIndex(next_id=1)
+        if store is not None:
+            _forget(index, store.demo_contact_ids())  # the import removes them first
+        self.index = index
+        self.first_new = index.next_id
+        self.words: dict[int, frozenset[str]] = {}
+        self.added: dict[int, ContactRow] = {}  # this file's new contacts, by their future id
+
+    def place(self, row: ContactRow) -> tuple[Fate, str]:
+        index = self.index
+        matches = find_matches(row, index.by_number, index.by_email, index.by_identity,
+                               self._words)  # fmt: skip
+        if not matches:
+            self._remember(index.next_id, row)
+            self.added[index.next_id] = row
+            index.next_id += 1
+            return Fate.NEW, "New contact"
+        target = min(matches)
+        why = match_reason(row, target, index.by_number, index.by_email)
+        earlier = self.added.get(target)
+        if earlier is not None:
+            name = f"{earlier.name or earlier.company} (line {earlier.line})"
+            added = _added(earlier.fields, earlier.numbers, row)
+            self.added[target] = _merged(earlier, row)
+        else:
+            contact = self.store.contact(target, attempts_limit=0) if self.store else None
+            if contact is None:  # deleted since the index was read
+                return Fate.NEW, "New contact"
+            name = contact.name or contact.company
+            fields = tuple(getattr(contact, f) for f in CONTACT_FIELDS)
+            numbers = [(n.raw, n.e164, n.extension, n.label) for n in contact.numbers]
+            added = _added(fields, numbers, row)
+        self._remember(target, row)
+        if not added:
+            return Fate.UNCHANGED, f"Already there as {name}: {why}; nothing new"
+        return Fate.MERGE, f"Will merge into {name}: {why} (adds {', '.join(added)})"
+
+    def _words(self, contact_id: int) -> frozenset[str]:
+        words = self.words.get(contact_id)
+        if words is None:
+            words = self.words[contact_id] = name_words(self.index.names.get(contact_id, ""))
+        return words
+
+    def _remember(self, contact_id: int, row: ContactRow) -> None:
+        index = self.index
+        for key in row.number_keys:
+            index.by_number.setdefault(key, set()).add(contact_id)
+        if row.email_key:
+            index.by_email.setdefault(row.email_key, set()).add(contact_id)
+        if row.name and not index.names.get(contact_id):
+            index.names[contact_id] = row.name
+            self.words[contact_id] = row.words
+        index.by_identity.setdefault(row.identity, set()).add(contact_id)
+
+
+def _forget(index: ImportIndex, ids: set[int]) -> None:
+    if not ids:
+        return
+    index.by_number = _without(index.by_number, ids)
+    index.by_email = _without(index.by_email, ids)
+    index.by_identity = _without(index.by_identity, ids)
+    for contact_id in ids:
+        index.names.pop(contact_id, None)
+
+
+def _without(part: dict[_K, set[int]], ids: set[int]) -> dict[_K, set[int]]:
+    return {key: rest for key, found in part.items() if (rest := found - ids)}
+
+
+def _added(
+    fields: Sequence[str], numbers: Iterable[NumberFields], row: ContactRow,
+) -> list[str]:
+    """What a merge adds to a contact: the fields it lacks, the numbers it does not have."""
+    known = {(n[1], n[2]) for n in numbers}
+    filled = [CONTACT_FIELDS[i] for i, v in enumerate(fields) if not v and row.fields[i]]
+    fresh = [n for n in row.numbers if n[1] and (n[1], n[2]) not in known]
+    return [*filled, *(f"number {n[1]}" for n in fresh)]
+
+
+def _merged(current: ContactRow, row: ContactRow) -> ContactRow:
+    fields = tuple(old or new for old, new in zip(current.fields, row.fields, strict=True))
+    known = {(n[1], n[2]) for n in current.numbers}
+    fresh = tuple(n for n in row.numbers if n[1] and (n[1], n[2]) not in known)
+    return current._replace(fields=fields, numbers=current.numbers + fresh)
+
+
+class DryRunner:
+    """Feeds rows (or vCard drafts) in file order; `result` has what they will become."""
+
+    def __init__(self, store: Store | None) -> None:
+        self._matcher = _Matcher(store)
+        self.result = DryRun()
+
+    def table_rows(
+        self, rows: Iterable[tuple[int, list[str]]], plan: ColumnPlan, policy: NumberPolicy,
+        home: str = "",
+    ) -> None:
+        cache = NumberCache(policy)
+        for line, cells in rows:
+            outcome = draft_from_cells(cells, plan, policy, line, cache.parse, home)
+            columns = number_columns(cells, plan) if isinstance(outcome, ContactDraft) else []
+            self._add(outcome, columns, tuple(cells), plan)
+
+    def drafts(self, drafts: Iterable[ContactDraft | RowProblem | Skipped]) -> None:
+        for outcome in drafts:
+            self._add(outcome, [], (), None)
+
+    def _add(
+        self, outcome: ContactDraft | RowProblem | Skipped, columns: list[int],
+        cells: tuple[str, ...], plan: ColumnPlan | None,
+    ) -> None:
+        result = self.result
+        result.counted += 1
+        if isinstance(outcome, Skipped):
+            planned = PlannedRow(outcome.line, Fate.SKIPPED, f"Skipped: {outcome.reason}",
+                                 cells=cells)  # fmt: skip
+        elif isinstance(outcome, RowProblem):
+            where = f"{outcome.field}: " if outcome.field else ""
+            planned = PlannedRow(outcome.line, Fate.REJECTED, f"Rejected: {where}"
+                                 f"{outcome.message}", cells=cells)  # fmt: skip
+        else:
+            row = contact_row(outcome)
+            fate, note = self._matcher.place(row)
+            planned = PlannedRow(
+                outcome.line, fate, note, outcome.name, outcome.company, outcome.email,
+                _numbers(outcome, columns, plan),
+                tuple(f"{w.field}: {w.message}" if w.field else w.message
+                      for w in outcome.warnings),
+                cells,
+            )  # fmt: skip
+        result.totals[planned.fate] += 1
+        result.flagged += planned.flagged
+        if len(result.rows) < SHOWN_ROWS:
+            result.rows.append(planned)
+
+
+def _numbers(
+    draft: ContactDraft, columns: list[int], plan: ColumnPlan | None
+) -> tuple[PlannedNumber, ...]:
+    if len(columns) != len(draft.numbers):
+        columns = [-1] * len(draft.numbers)
+    planned: list[PlannedNumber] = []
+    seen: set[tuple[str | None, str, str]] = set()
+    for number, column in zip(draft.numbers, columns, strict=True):
+        key = (number.e164, number.extension, "" if number.e164 else number.raw)
+        if key in seen:  # stored once, as contact_row keeps it
+            continue
+        seen.add(key)
+        problem = ""
+        if number.e164 is None:
+            header = plan.header(column) if plan is not None and column >= 0 else "TEL"
+            problem = next(
+                (w.message for w in draft.warnings if w.field == header
+                 and w.message.endswith("kept as text only")),
+                "not a phone number; kept as text only",
+            )  # fmt: skip
+        planned.append(PlannedNumber(number, column, problem))
+    return tuple(planned)

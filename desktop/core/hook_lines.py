@@ -1,0 +1,78 @@
+"""The line a rep pastes into their softphone so it tells CallerCard about a ring.
+
+The same recipes as docs/softphone-hooks.md (a test compares them line by line), as data: the
+welcome window shows the one for the softphone found on this computer, with this computer's
+command for CallerCard in it, and a Copy button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CALLERCARD = "{callercard}"  # where the command goes in a recipe
+
+
+@dataclass(frozen=True)
+class HookRecipe:
+    softphone: str  # for people
+    where: str  # where to paste it, in the softphone's own words
+    lines: str  # with CALLERCARD for the command; "" when the softphone has no hook
+    note: str = ""
+    # Source kinds (desktop.adapters.sources.registry) found by detection that mean this
+    # softphone; empty for one that leaves no call log to find (Zoiper).
+    kinds: tuple[str, ...] = ()
+
+    def text(self, command: str) -> str:
+        """The lines with `command` (the full path to callercard) in them."""
+        return self.lines.replace(CALLERCARD, command)
+
+
+RECIPES: tuple[HookRecipe, ...] = (
+    HookRecipe(
+        "MicroSIP",
+        "Close MicroSIP, open microsip.ini and add under [Settings]:",
+        f"cmdIncomingCall={CALLERCARD} ring --source microsip --\n"
+        f"cmdCallEnd={CALLERCARD} end --source microsip --\n"
+        f"cmdCallBusy={CALLERCARD} end --source microsip --",
+        "MicroSIP's call log works with no set-up too: Watch it below.",
+        ("microsip",),
+    ),
+    HookRecipe(
+        "Zoiper 5",
+        "Zoiper: Settings → Features → Automation → Event rules; a rule of type Call, "
+        "direction Incoming, state Ringing, method Program:",
+        f"{CALLERCARD} ring --source zoiper -- '{{number}}'",
+        "For Hangup and Rejected, the same with “end” instead of “ring”.",
+    ),
+    HookRecipe(
+        "Twinkle",
+        "Twinkle: Edit → User profile → Scripts, “Incoming call”:",
+        f"script_incoming_call={CALLERCARD} ring --source twinkle",
+        kinds=("twinkle",),
+    ),
+    HookRecipe(
+        "Jitsi Desktop",
+        "Jitsi: Options → Events → Incoming call → tick Execute program and enter:",
+        f"{CALLERCARD} ring --source jitsi -- ${{caller.address}} ${{caller.name}}",
+        kinds=("jitsi",),
+    ),
+    HookRecipe(
+        "Linphone",
+        "Linphone starts no program on a call; CallerCard reads its database as the call "
+        "arrives (Linphone 5.2 and later).",
+        "",
+        "Nothing to paste: Watch it below.",
+        ("linphone", "linphone-legacy", "linphonerc"),
+    ),
+)
+
+
+def recipe_for_kind(kind: str) -> HookRecipe | None:
+    """The recipe for a detected call log's kind, or None (a PBX's log: watched, no hook)."""
+    return next((r for r in RECIPES if kind in r.kinds), None)
+
+
+def command_text(argv: list[str]) -> str:
+    """The command as a softphone's command line needs it: each word with a space quoted
+    ("C:\\Program Files\\CallerCard\\callercard.exe")."""
+    return " ".join(f'"{word}"' if " " in word else word for word in argv)

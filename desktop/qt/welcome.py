@@ -1,0 +1,417 @@
+"""The first-start welcome: import contacts, connect the softphone, find the tray icon.
+
+Three short steps, each skippable, shown once at the first start of a book with no contacts of
+the rep's own (app.py decides) and again whenever "Getting started…" is chosen in the tray.
+It is an ordinary window, never modal: rings keep popping while it is open, and a card that
+is up when it opens keeps the keyboard (the app shows it without activating then). What it
+looks for on disk (contact files, softphones) is looked for on a worker thread.
+
+Everything read from disk (file names, paths) is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QIcon,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters.contact_files import ContactFile
+from desktop.adapters.sources.detect import FoundLog
+from desktop.core.hook_lines import RECIPES, HookRecipe, command_text, recipe_for_kind
+
+STEPS = ("Import contacts", "Connect your softphone", "Where CallerCard lives")
+FILE_FILTER = "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Found(QObject):
+    ready = Signal(object, object)  # (list[ContactFile], list[FoundLog])
+
+
+class WelcomeWindow(QWidget):
+    """Emits `import_requested` with a Path (or None: choose in the Import window),
+    `watch_requested(kind, path)` for a detected call log, `test_ring_requested`, and `closed`
+    when it goes away by any button or the window's own close."""
+
+    import_requested = Signal(object)
+    watch_requested = Signal(str, str)
+    test_ring_requested = Signal()
+    closed = Signal()
+    looked_around = Signal()  # the found files and softphones are shown
+
+    def __init__(
+        self,
+        find_files: Callable[[], list[ContactFile]],
+        detect: Callable[[], list[FoundLog]],
+        command: list[str],
+        tray_icon: QIcon,
+        has_tray: Callable[[], bool],
+    ) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setWindowTitle("Welcome to CallerCard")
+        self.setAcceptDrops(True)
+        self.resize(680, 500)
+        self._command = command_text(command)
+        self._has_tray = has_tray
+        self._found_logs: list[FoundLog] = []
+        self._signals = _Found(self)
+        self._signals.ready.connect(self._show_found)
+        self._build(tray_icon)
+        self.go_to(0)
+        threading.Thread(
+            target=self._look_around, args=(find_files, detect), name="callercard-welcome",
+            daemon=True,
+        ).start()  # fmt: skip
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build(self, tray_icon: QIcon) -> None:
+        self.step_labels = [_plain(f"{i + 1}  {title}") for i, title in enumerate(STEPS)]
+        steps = QHBoxLayout()
+        for label in self.step_labels:
+            steps.addWidget(label)
+        steps.addStretch(1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._import_page())
+        self.pages.addWidget(self._softphone_page())
+        self.pages.addWidget(self._tray_page(tray_icon))
+        self.skip_button = QPushButton("Skip")
+        self.skip_button.setToolTip("Close; “Getting started…” in the tray menu brings it back")
+        self.skip_button.clicked.connect(self.close)
+        self.back_button = QPushButton("Back")
+        self.back_button.clicked.connect(lambda: self.go_to(self.pages.currentIndex() - 1))
+        self.next_button = QPushButton("Next")
+        self.next_button.setDefault(True)
+        self.next_button.clicked.connect(self._next)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.skip_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(steps)
+        layout.addWidget(_line())
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+
+    def _import_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading("Import your contacts"))
+        layout.addWidget(_plain(
+            "Bring the list you call from: a CSV or Excel export (Outlook, Google, HubSpot, "
+            "Salesforce…) or vCards. You see every contact before anything is imported.", wrap=True,
+        ))  # fmt: skip
+        self.drop_zone = _plain("Drop a contact file here", wrap=True)
+        self.drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drop_zone.setMinimumHeight(70)
+        self.drop_zone.setFrameShape(QFrame.Shape.StyledPanel)
+        self.drop_zone.setStyleSheet("QLabel { border: 2px dashed palette(mid); "
+                                     "border-radius: 6px; }")  # fmt: skip
+        choose = QPushButton("Choose a file…")
+        choose.clicked.connect(self._choose)
+        zone = QHBoxLayout()
+        zone.addWidget(self.drop_zone, 1)
+        zone.addWidget(choose)
+        layout.addLayout(zone)
+        self.found_title = _plain("Looking in Downloads and Documents…")
+        layout.addWidget(self.found_title)
+        self.found_files = QListWidget()
+        self.found_files.itemActivated.connect(self._open_found)
+        self.found_files.setMaximumHeight(190)  # SHOWN files; no sea of white below them
+        layout.addWidget(self.found_files)
+        self.open_found_button = QPushButton("Open in Import")
+        self.open_found_button.clicked.connect(
+            lambda: self._open_found(self.found_files.currentItem())
+        )
+        self.open_found_button.setEnabled(False)
+        self.found_files.currentItemChanged.connect(
+            lambda item, _old: self.open_found_button.setEnabled(item is not None)
+        )
+        self.import_status = _plain("", wrap=True)
+        row = QHBoxLayout()
+        row.addWidget(self.import_status, 1)
+        row.addWidget(self.open_found_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        return page
+
+    def _softphone_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading("Connect your softphone"))
+        self.detected_label = _plain("Looking for softphones…", wrap=True)
+        layout.addWidget(self.detected_label)
+        self.softphone = QComboBox()
+        self.softphone.currentIndexChanged.connect(lambda _i: self._show_recipe())
+        layout.addWidget(self.softphone)
+        self.where = _plain("", wrap=True)
+        layout.addWidget(self.where)
+        self.hook_line = QPlainTextEdit()
+        self.hook_line.setReadOnly(True)
+        self.hook_line.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.hook_line.setFixedHeight(78)
+        self.hook_line.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        layout.addWidget(self.hook_line)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.clicked.connect(self.copy_hook_line)
+        self.watch_button = QPushButton("Watch its call log")
+        self.watch_button.clicked.connect(self._watch)
+        self.test_button = QPushButton("Test ring")
+        self.test_button.setToolTip("Pops a card the way a real call does")
+        self.test_button.clicked.connect(self._test_ring)
+        row = QHBoxLayout()
+        row.addWidget(self.copy_button)
+        row.addWidget(self.watch_button)
+        row.addStretch(1)
+        row.addWidget(self.test_button)
+        layout.addLayout(row)
+        self.recipe_note = _plain("", wrap=True)
+        layout.addWidget(self.recipe_note)
+        layout.addStretch(1)
+        return page
+
+    def _tray_page(self, tray_icon: QIcon) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(_heading("Where CallerCard lives"))
+        row = QHBoxLayout()
+        icon = QLabel()
+        icon.setPixmap(tray_icon.pixmap(48, 48))
+        icon.setFixedSize(56, 56)
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        self.tray_text = _plain("", wrap=True)
+        row.addWidget(self.tray_text, 1)
+        layout.addLayout(row)
+        layout.addWidget(_plain(
+            "When a number you know rings, its card pops up in the corner of the screen under "
+            "your mouse, without taking your keyboard. Press Escape or click × to dismiss it.",
+            wrap=True,
+        ))  # fmt: skip
+        layout.addStretch(1)
+        return page
+
+    # -- moving between steps ----------------------------------------------------------------
+
+    def go_to(self, step: int) -> None:
+        step = max(0, min(step, len(STEPS) - 1))
+        self.pages.setCurrentIndex(step)
+        for i, label in enumerate(self.step_labels):
+            font = QFont(label.font())
+            font.setBold(i == step)
+            label.setFont(font)
+            label.setEnabled(i == step)
+        self.back_button.setVisible(step > 0)
+        last = step == len(STEPS) - 1
+        self.next_button.setText("Done" if last else "Next")
+        self.skip_button.setVisible(not last)
+        if last:
+            self._describe_tray()
+
+    def _next(self) -> None:
+        if self.pages.currentIndex() >= len(STEPS) - 1:
+            self.close()
+        else:
+            self.go_to(self.pages.currentIndex() + 1)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        self.closed.emit()
+
+    # -- step 1: import ---------------------------------------------------------------------
+
+    def _look_around(
+        self, find_files: Callable[[], list[ContactFile]], detect: Callable[[], list[FoundLog]]
+    ) -> None:
+        # Worker thread: a home folder on a network share must not hold up the window.
+        try:
+            files = find_files()
+        except OSError:
+            files = []
+        try:
+            logs = detect()
+        except OSError:
+            logs = []
+        with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
+            self._signals.ready.emit(files, logs)
+
+    def _show_found(self, files: list[ContactFile], logs: list[FoundLog]) -> None:
+        self.found_files.clear()
+        for found in files:
+            item = QListWidgetItem(f"{found.path.name}   ({found.path.parent.name}, "
+                                   f"{_age(found.modified)})")  # fmt: skip
+            item.setData(PATH_ROLE, str(found.path))
+            item.setToolTip("")
+            self.found_files.addItem(item)
+        self.found_title.setText(
+            "Found in Downloads and Documents, newest first:" if files else
+            "No contact files in Downloads or Documents."
+        )
+        self.found_files.setVisible(bool(files))
+        self.open_found_button.setVisible(bool(files))
+        self._found_logs = logs
+        self._fill_softphones()
+        self.looked_around.emit()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            for path in files:
+                self.request_import(path)
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import contacts", "", FILE_FILTER)
+        if name:
+            self.request_import(Path(name))
+
+    def _open_found(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.request_import(Path(str(item.data(PATH_ROLE))))
+
+    def request_import(self, path: Path) -> None:
+        self.import_status.setText(
+            f"{path.name} is open in the Import window: check the contacts there, then Import."
+        )
+        self.import_requested.emit(path)
+
+    # -- step 2: softphone --------------------------------------------------------------------
+
+    def _fill_softphones(self) -> None:
+        self.softphone.blockSignals(True)
+        self.softphone.clear()
+        detected: set[str] = set()
+        for log in self._found_logs:
+            recipe = recipe_for_kind(log.kind)
+            title = recipe.softphone if recipe else log.title
+            self.softphone.addItem(f"{title} — found: {log.path}", (recipe, log))
+            if recipe:
+                detected.add(recipe.softphone)
+        for recipe in RECIPES:
+            if recipe.softphone not in detected:
+                self.softphone.addItem(recipe.softphone, (recipe, None))
+        self.softphone.blockSignals(False)
+        found = len(self._found_logs)
+        self.detected_label.setText(
+            f"Found on this computer: {self._found_logs[0].title}. Paste the line below into "
+            "it, then press Test ring." if found == 1 else
+            f"Found {found} call logs on this computer; choose your softphone." if found else
+            "No softphone found on this computer. Choose yours:"
+        )  # fmt: skip
+        self._show_recipe()
+
+    def _show_recipe(self) -> None:
+        data = self.softphone.currentData()
+        recipe: HookRecipe | None = data[0] if data else None
+        log: FoundLog | None = data[1] if data else None
+        if recipe is None:  # a PBX's call log: there is no hook, it is read as it grows
+            self.where.setText("CallerCard reads this call log as calls are written to it.")
+            lines = ""
+            note = ""
+        else:
+            self.where.setText(recipe.where)
+            lines = recipe.text(self._command)
+            note = recipe.note
+        self.hook_line.setPlainText(lines)
+        self.hook_line.setVisible(bool(lines))
+        self.copy_button.setVisible(bool(lines))
+        self.watch_button.setVisible(log is not None)
+        self.watch_button.setEnabled(True)
+        self.watch_button.setText("Watch its call log")
+        self.recipe_note.setText(note)
+
+    def copy_hook_line(self) -> None:
+        QGuiApplication.clipboard().setText(self.hook_line.toPlainText())
+        self.recipe_note.setText("Copied. Paste it into your softphone as shown above.")
+
+    def _watch(self) -> None:
+        data = self.softphone.currentData()
+        log: FoundLog | None = data[1] if data else None
+        if log is not None:
+            self.watch_requested.emit(log.kind, str(log.path))
+            self.watch_button.setText("Watching")
+            self.watch_button.setEnabled(False)
+
+    def _test_ring(self) -> None:
+        self.test_ring_requested.emit()
+        self.recipe_note.setText(
+            "A test card popped up in the corner, as a call will. Dismiss it with ×."
+        )
+
+    # -- step 3: the tray ---------------------------------------------------------------------
+
+    def _describe_tray(self) -> None:
+        if self._has_tray():
+            text = (
+                "CallerCard runs in the system tray, near the clock: look for this icon. Click "
+                "it to search your contacts; right-click it for the menu, with Import…, "
+                "Settings… and Getting started…, which brings this window back."
+            )
+        else:
+            text = (
+                "This desktop has no system tray, so CallerCard keeps a small window with its "
+                "menu (Search, Import, Settings). Closing it leaves CallerCard running."
+            )
+        self.tray_text.setText(text)
+
+
+def _plain(text: str, wrap: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    return label
+
+
+def _heading(text: str) -> QLabel:
+    label = _plain(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.35)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _line() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
+
+
+def _age(modified: float) -> str:
+    days = int((time.time() - modified) // 86400)
+    if days > 13:
+        return time.strftime("%d %b %Y", time.localtime(modified))
+    return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"

@@ -1,0 +1,112 @@
+"""The Import window shows the result, not the raw file: contacts as they will be stored, the
+merges and flags beside them; a flagged number is corrected in its cell and a column chosen, and
+the preview is worked out again; the import uses both."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.importing import ImportOptions, ImportReport, import_file
+from desktop.adapters.store import Store
+from desktop.core.import_mapping import Field
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.import_preview import RAW_ROLE
+from desktop.qt.import_window import ImportWindow
+from tests.conftest import PYTHON, REPO, python_env
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+SHOTS = REPO / "artifacts" / "screenshots"
+
+
+def cell_texts(w: ImportWindow) -> list[list[str]]:
+    t = w.results
+    return [[t.item(r, c).text() if t.item(r, c) else "" for c in range(t.columnCount())]
+            for r in range(t.rowCount())]  # fmt: skip
+
+
+def test_merge_flag_correction_and_column_choice(
+    qtbot: QtBot, samples: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "cc.sqlite3"
+    store = Store.open(database)
+    import_file(store, samples / "contacts" / "hubspot_contacts_export.csv",
+                ImportOptions(NumberPolicy("US")))  # fmt: skip
+    store.close()
+    w = ImportWindow(database, lambda: NumberPolicy("US"))
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.planned, timeout=30_000):
+        w.load(samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv")
+    assert w.tabs.currentWidget() is w.results
+    titles = [w.results.horizontalHeaderItem(c).text() for c in range(w.results.columnCount())]
+    assert titles == ["Name", "Company", "E-mail", "Telefon", "Mobil", "What happens", "Check"]
+    jurgen = cell_texts(w)[0]
+    assert jurgen[:5] == ["Jürgen Schäfer", "Müller & Söhne GmbH", "j.schaefer@example.de",
+                          "+493090182055", "⚠ 4,93091E+11 (kept as text)"]
+    assert jurgen[5] == "Will merge into Jürgen Schäfer: same e-mail (adds notes)"
+    assert jurgen[6].startswith("⚠ Mobil: a spreadsheet destroyed this number")
+    assert cell_texts(w)[1][4] == "+493090182012 · mobile"
+    assert w.plan_summary.text().startswith(
+        "Importing will add 2 new contacts, merge 1 into contacts you have; 1 row has "
+        "something to check (marked ⚠).")
+    # Correct the number in its cell: the editor starts from the file's text, Return takes
+    # the correction (and does not import), and the preview is worked out again.
+    item = w.results.item(0, 4)
+    assert item.data(RAW_ROLE) == "4,93091E+11"
+    w.results.setFocus()
+    w.results.setCurrentItem(item)
+    w.results.editItem(item)
+    editor = w.results.open_editor
+    assert isinstance(editor, QLineEdit) and editor.text() == "4,93091E+11"
+    editor.selectAll()
+    QTest.keyClicks(editor, "030 9018 2056")
+    with qtbot.waitSignal(w.planned, timeout=30_000):
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert cell_texts(w)[0][4] == "+493090182056 · mobile"
+    assert "You corrected 1 cell." in w.plan_summary.text()
+    assert Store.open(database).count_contacts() == 3, "Return took the edit; it did not import"
+    # Choose a column: "Mobil" read as a work phone instead.
+    combo = w.table.cellWidget(0, 4)
+    assert isinstance(combo, QComboBox)
+    with qtbot.waitSignal(w.planned, timeout=30_000):
+        combo.setCurrentIndex(combo.findData(Field.WORK_PHONE.value))
+    assert cell_texts(w)[1][4] == "+493090182012 · work"
+    with qtbot.waitSignal(w.imported, timeout=30_000) as done:
+        w.import_button.click()
+    report = done.args[0]
+    assert isinstance(report, ImportReport) and (report.imported, report.merged) == (2, 1)
+    numbers = {n.e164: n.label for c, _n in Store.open(database).contacts_for_number(
+        "+493090182056") for n in c.numbers}  # fmt: skip
+    assert numbers["+493090182056"] == "work"
+
+
+@pytest.mark.xvfb
+def test_preview_screenshots_under_xvfb(
+    xvfb_display: str, samples: Path, tmp_path: Path
+) -> None:
+    database = tmp_path / "cc.sqlite3"
+    store = Store.open(database)
+    import_file(store, samples / "contacts" / "hubspot_contacts_export.csv",
+                ImportOptions(NumberPolicy("US")))  # fmt: skip
+    store.close()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [PYTHON, "-m", "tests.qt.show_import_preview_demo", str(database),
+         str(samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv"), str(SHOTS)],
+        env=python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb"),
+        capture_output=True, text=True, timeout=90, check=False, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["editor_started_with"] == "4,93091E+11"
+    assert report["rows"][0][4] == "+493090182056 · mobile" and report["state"] == "ready"
+    for name in ("import_preview.png", "import_preview_fixed.png"):
+        assert (SHOTS / name).stat().st_size > 10_000

@@ -1,0 +1,107 @@
+"""The first-start welcome, in the real app on a real X display with a window manager:
+each step looked at, a found file opened in the Import window, the hook line copied, a test
+ring that pops a card without taking the keyboard, a welcome reopened from the tray that
+leaves a card the keyboard, and never shown at start again once done."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.adapters.contact_files import find_contact_files
+from desktop.core.hook_lines import RECIPES, command_text, recipe_for_kind
+from tests.conftest import PYTHON, REPO, python_env
+from tests.test_hook_recipes import RECIPES as DOC_RECIPES
+
+SHOTS = REPO / "artifacts" / "screenshots"
+
+
+def run_demo(display: str, data: Path, *extra: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [PYTHON, "-m", "tests.qt.show_welcome_demo", str(data), str(SHOTS), *extra],
+        env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb"),
+        capture_output=True, text=True, timeout=110, check=False, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return report
+
+
+@pytest.mark.xvfb
+def test_the_welcome_flow(desktop_with_wm: str, samples: Path, tmp_path: Path) -> None:
+    home = Path(os.environ["HOME"])
+    for folder, name in (("Downloads", "hubspot_contacts_export.csv"),
+                         ("Documents", "google_contacts.csv")):  # fmt: skip
+        (home / folder).mkdir()
+        (home / folder / name).write_bytes((samples / "contacts" / name).read_bytes())
+    os.utime(home / "Downloads" / "hubspot_contacts_export.csv", (1e9, 1e9))  # the older
+    (home / ".twinkle").mkdir()
+    (home / ".twinkle" / "twinkle.ch").write_text("")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    data = tmp_path / "data"
+    report = run_demo(desktop_with_wm, data)
+    assert report["found_files"][0].startswith("google_contacts.csv   (Documents")
+    assert report["welcome_active_at_start"] == "WelcomeWindow"
+    assert report["import_file"] == str(home / "Documents" / "google_contacts.csv")
+    assert report["softphone_choice"].startswith("Twinkle — found: ")
+    line = str(report["hook_line"])
+    assert line.startswith("script_incoming_call=/") and line.endswith(" ring --source twinkle")
+    assert report["clipboard"] == line
+    twinkle = home / ".twinkle" / "twinkle.ch"
+    assert report["watched"] == [f"twinkle:{twinkle}"]
+    assert str(twinkle) in report["saved_settings"]
+    assert report["after_test_ring_active"] == "WelcomeWindow", "the test card took the keyboard"
+    assert report["done_marker"] is True
+    assert report["reopened_active"] == "Popup", "the reopened welcome took the card's keyboard"
+    for name in ("welcome_1_import", "welcome_2_softphone", "welcome_2_test_ring",
+                 "welcome_3_tray", "welcome_over_card"):  # fmt: skip
+        assert (SHOTS / f"{name}.png").stat().st_size > 5_000
+    # Done is remembered: the next start goes straight to the tray.
+    assert run_demo(desktop_with_wm, data, "--again") == {"welcome_shown": False}
+
+
+@pytest.mark.xvfb
+def test_no_welcome_for_a_rep_who_already_imported(
+    xvfb_display: str, samples: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    imported = subprocess.run(
+        [PYTHON, "-m", "desktop", "import", str(samples / "contacts" / "google_contacts.csv"),
+         "--data-dir", str(data), "--region", "US"],
+        env=python_env(), capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    assert run_demo(xvfb_display, data, "--again") == {"welcome_shown": False}
+
+
+def test_the_welcome_shows_the_documented_hook_lines() -> None:
+    documented = {line for recipe in DOC_RECIPES.values() for line in recipe.splitlines()}
+    for recipe in RECIPES:
+        for line in recipe.text("callercard").splitlines():
+            # Twinkle's page writes the full path, as the welcome does.
+            assert line in documented or line.replace(
+                "callercard", "/usr/local/bin/callercard") in documented, line
+    assert recipe_for_kind("twinkle") is not None and recipe_for_kind("asterisk") is None
+    assert command_text([r"C:\Program Files\CallerCard\callercard.exe"]) == (
+        r'"C:\Program Files\CallerCard\callercard.exe"'
+    )
+
+
+def test_contact_files_newest_first_and_only_contact_like(tmp_path: Path) -> None:
+    home = tmp_path
+    (home / "Downloads" / "crm").mkdir(parents=True)
+    (home / "Documents").mkdir()
+    for i, name in enumerate(("Downloads/old.vcf", "Downloads/crm/leads.xlsx",
+                              "Documents/notes.txt", "Documents/new.csv",
+                              "Downloads/.hidden.csv")):  # fmt: skip
+        path = home / name
+        path.write_text("x")
+        os.utime(path, (1e9 + i, 1e9 + i))
+    found = [f.path.relative_to(home).as_posix() for f in find_contact_files(home, env={})]
+    assert found == ["Documents/new.csv", "Downloads/crm/leads.xlsx", "Downloads/old.vcf"]
+    assert len(find_contact_files(home, limit=1, env={})) == 1
