@@ -1,0 +1,53 @@
+"""Settings fit any screen: at 2× on a 1600×1000 screen (800×500 to Qt) Save and Cancel are on
+the screen and a long page scrolls instead of pushing them off it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PYTHON, REPO, private_x_server, python_env
+
+pytestmark = pytest.mark.xvfb
+
+SHOTS = REPO / "artifacts" / "screenshots"
+
+
+def show(page: str, out: Path, scale: str) -> dict[str, object]:
+    with private_x_server("1600x1000x24") as display:
+        result = subprocess.run(
+            [PYTHON, "-m", "tests.qt.show_settings_demo", str(out), page], cwd=REPO,
+            capture_output=True, text=True, timeout=60,
+            env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR=scale),
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+def inside(rect: object, area: object) -> bool:
+    assert isinstance(rect, list) and isinstance(area, list)
+    x, y, w, h = rect
+    ax, ay, aw, ah = area
+    return ax <= x and ay <= y and x + w <= ax + aw and y + h <= ay + ah
+
+
+@pytest.mark.parametrize(("scale", "page"), [("2", "Openers"), ("1", "General")])
+def test_save_and_cancel_stay_on_a_small_screen_and_long_pages_scroll(
+    scale: str, page: str
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"settings_{page.lower()}_{scale}x.png"
+    report = show(page, shot, scale)
+    assert report["scale"] == float(scale)
+    assert report["page"] == page
+    assert report["buttons_visible"] is True
+    assert inside(report["save"], report["available"]), report
+    assert inside(report["cancel"], report["available"]), report
+    if scale == "2":
+        # Six opener templates are taller than 500 logical pixels: the page scrolls.
+        assert report["scrolls"] is True
+    assert shot.stat().st_size > 10_000
