@@ -47,6 +47,7 @@ _KIND_TITLES = {
     "fallback": "Known contact, nothing else known",
     UNKNOWN_KIND: "Unknown number",
 }
+_CHECKING = "Checking where passwords can be kept…"
 
 
 def region_name(code: str) -> str:
@@ -152,10 +153,17 @@ class SettingsWindow(QWidget):
         self.start_at_login = QCheckBox("Start CallerCard when I log in")
         self.start_at_login.setToolTip("It starts in the tray, without opening a window.")
         form.addRow(self.start_at_login)
-        self.secrets_line = QLabel("Secrets are stored in: (checking…)")
-        self.secrets_line.setTextFormat(Qt.TextFormat.PlainText)
-        self.secrets_line.setWordWrap(True)
-        form.addRow(self.secrets_line)
+        self.secrets_line = QLabel(_CHECKING)
+        self.secrets_advice = QLabel("")
+        for label in (self.secrets_line, self.secrets_advice):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+        self.secrets_advice.hide()
+        passwords = QVBoxLayout()
+        passwords.setSpacing(4)
+        passwords.addWidget(self.secrets_line)
+        passwords.addWidget(self.secrets_advice)
+        form.addRow("Passwords", passwords)
         return page
 
     def set_platform_status(
@@ -166,13 +174,17 @@ class SettingsWindow(QWidget):
         if autostart_unavailable:
             self.start_at_login.setToolTip(f"Not available: {autostart_unavailable}.")
         if secrets is None:
-            self.secrets_line.setText("Secrets are stored in: (checking…)")
+            self.secrets_line.setText(_CHECKING)
             return
-        text = secrets.describe()
         font = self.secrets_line.font()
         font.setBold(not secrets.secure)
         self.secrets_line.setFont(font)
+        text = secrets.in_words()
         self.secrets_line.setText(text if secrets.secure else f"⚠ {text}")
+        # keyring's own reason is for bug reports, not for the page.
+        self.secrets_line.setToolTip(secrets.detail or secrets.backend)
+        self.secrets_advice.setText(secrets.advice())
+        self.secrets_advice.setVisible(not secrets.secure)
 
     def _sources_tab(self) -> QWidget:
         page = QWidget()
