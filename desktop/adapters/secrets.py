@@ -64,7 +64,12 @@ _INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings
 
 
 class SecretStoreError(Exception):
-    """A secret could not be read, saved or removed; the message says where and why."""
+    """A secret could not be read, saved or removed; the message says where and why, and
+    `words` says it to someone in the Settings window."""
+
+    def __init__(self, message: str, words: str = "") -> None:
+        super().__init__(message)
+        self.words = words or message
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from desktop.qt.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:  # the module itself imports keyring, which the window never needs
     from desktop.adapters.secrets import SecretStoreStatus
+    from desktop.qt.settings_directories import DirectoriesPage
 
 _KIND_TITLES = {
     "referral_reason": "Referral and a reason",
@@ -72,6 +73,7 @@ class SettingsWindow(QWidget):
         self.setWindowTitle("CallerCard Settings")
         self._settings = settings
         self._defaults = default_templates
+        self.directories: DirectoriesPage | None = None
         self.page_list = QListWidget()
         self.page_list.setObjectName("settingsPages")
         self.page_list.setStyleSheet("QListWidget#settingsPages::item { padding: 5px 8px; }")
@@ -111,6 +113,11 @@ class SettingsWindow(QWidget):
         width = self.page_list.sizeHintForColumn(0) + 2 * self.page_list.frameWidth() + 24
         self.page_list.setFixedWidth(max(width, 120))
         return scroll
+
+    def add_directories_page(self, page: DirectoriesPage) -> None:
+        """Team directories act at once (add, sync, remove), apart from Save."""
+        self.directories = page
+        self.add_page("Team directories", page)
 
     def show_page(self, title: str) -> None:
         found = self.page_list.findItems(title, Qt.MatchFlag.MatchExactly)
@@ -173,6 +180,8 @@ class SettingsWindow(QWidget):
         self.start_at_login.setEnabled(not autostart_unavailable)
         if autostart_unavailable:
             self.start_at_login.setToolTip(f"Not available: {autostart_unavailable}.")
+        if self.directories is not None:
+            self.directories.set_secrets_status(secrets)
         if secrets is None:
             self.secrets_line.setText(_CHECKING)
             return

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from desktop.adapters.directories import mirror
 from desktop.adapters.directories.carddav import Progress, describe_book, discover
 from desktop.adapters.directories.dav_http import DavClient, DavError
+from desktop.adapters.directories.directory_form import DirectoryForm
 from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.directories.syncing import (
     SyncReport,
@@ -26,32 +27,8 @@ from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
 
 SecretsFactory = Callable[[], SecretStore]
-KINDS = ("carddav", "ldap")
-
-
-@dataclass(frozen=True)
-class DirectoryForm:
-    """What someone gives to add a directory. LDAP: `user` is the bind DN, `base` the
-    search base; CardDAV ignores base, search_filter and start_tls."""
-
-    kind: str
-    name: str
-    url: str
-    user: str = ""
-    password: str = ""
-    base: str = ""
-    search_filter: str = ""
-    start_tls: bool = False
-    ca_file: str = ""
-
-    def options(self) -> dict[str, str]:
-        options: dict[str, str] = {}
-        if self.kind == "ldap":
-            options = {"filter": self.search_filter.strip(),
-                       "start_tls": "1" if self.start_tls else ""}  # fmt: skip
-        if self.ca_file:
-            options["ca_file"] = self.ca_file
-        return options
+__all__ = ["Added", "DirectoryForm", "Removed", "add_directory", "check_connection",
+           "remove_directory", "sync_named"]
 
 
 @dataclass(frozen=True)
@@ -163,7 +140,7 @@ def remove_directory(store: Store, name: str, secrets: SecretsFactory) -> Remove
 def _secure(secrets: SecretsFactory) -> SecretStore:
     opened = secrets()
     if not opened.status.secure:
-        raise SecretStoreError(opened.status.describe())
+        raise SecretStoreError(opened.status.describe(), opened.status.in_words())
     return opened
 
 
