@@ -47,11 +47,8 @@ def directory_text(d: Directory, now: datetime) -> str:
     user = f"  ·  as {d.username}" if d.username else ""
     contacts = f"{d.cards:,} contact{'' if d.cards == 1 else 's'}"
     lines = [f"{d.name}  ·  {_KIND_NAMES.get(d.kind, d.kind)}  ·  {contacts}", where + user]
-    synced = f"synced {ago_text(d.synced_at, now)}" if d.synced_at else "never synced"
-    if d.last_error:
-        lines.append(f"⚠ Last sync failed: {d.last_error} (mirror {synced})")
-    else:
-        lines.append(synced[:1].upper() + synced[1:])
+    synced = f"Synced {ago_text(d.synced_at, now)}" if d.synced_at else "Never synced"
+    lines.append(f"⚠ {synced}; the last try failed: {d.last_error}" if d.last_error else synced)
     if d.waiting:
         lines[-1] += f"; {d.waiting} call note{'' if d.waiting == 1 else 's'} waiting to be shared"
     return "\n".join(lines)
@@ -82,6 +79,8 @@ class DirectoriesPage(QWidget):
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
+        self.list.setObjectName("directoryList")
+        self.list.setStyleSheet("QListWidget#directoryList::item { padding: 6px 4px; }")
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setMinimumHeight(120)
         self.list.currentRowChanged.connect(self._selection_changed)

@@ -124,9 +124,9 @@ def test_a_carddav_book_is_tested_added_synced_reported_down_once_and_removed(
         )
         lines = rows(page)[0].splitlines()
         assert lines[0] == "Sales  ·  CardDAV  ·  3 contacts"
-        assert lines[2].startswith("⚠ Last sync failed: ")
-        assert lines[2].endswith("connection refused (is the server running?) "
-                                 "(mirror synced just now)")  # fmt: skip
+        assert lines[2] == (f"⚠ Synced just now; the last try failed: http://127.0.0.1:"
+                            f"{server.port}/alice/contacts/: connection refused (is the server "
+                            "running?)")  # fmt: skip
 
         asked: list[str] = []
         page.confirm = lambda title, question: asked.append(question) is None

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.xvfb
 SHOTS = REPO / "artifacts" / "screenshots"
 
 
-def show(page: str, out: Path, scale: str) -> dict[str, object]:
+def show(page: str, out: Path, scale: str, *extra: str) -> dict[str, object]:
     with private_x_server("1600x1000x24") as display:
         result = subprocess.run(
-            [PYTHON, "-m", "tests.qt.show_settings_demo", str(out), page], cwd=REPO,
+            [PYTHON, "-m", "tests.qt.show_settings_demo", str(out), page, *extra], cwd=REPO,
             capture_output=True, text=True, timeout=60,
             env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR=scale),
         )  # fmt: skip
@@ -51,3 +51,43 @@ def test_save_and_cancel_stay_on_a_small_screen_and_long_pages_scroll(
         # Six opener templates are taller than 500 logical pixels: the page scrolls.
         assert report["scrolls"] is True
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_the_team_directories_page_with_a_synced_and_a_failing_directory(
+    tmp_path: Path, scale: str
+) -> None:
+    """Radicale on loopback: "Sales" synced and up, "Partners" synced once, then its server
+    stopped; Sync now on Partners says so in words and keeps its contacts."""
+    from desktop.adapters.directories.directory_form import DirectoryForm
+    from desktop.adapters.directories.managing import add_directory
+    from desktop.adapters.secrets import SecretStore
+    from desktop.adapters.store import Store
+    from desktop.core.numbers import NumberPolicy
+    from tests.adapters.carddav_servers import Radicale, vcard
+
+    database = tmp_path / "data" / "callercard.db"
+    up = Radicale(tmp_path / "up").start()
+    down = Radicale(tmp_path / "down").start()
+    try:
+        cards = [vcard(f"c{i}", f"Contact {i}", f"TEL:+1 415 555 01{i:02d}") for i in range(12)]
+        sales = up.make_book("/team/sales/", cards)
+        partners = down.make_book("/team/partners/", cards[:4])
+        store = Store.open(database)
+        for name, url in (("Sales", sales), ("Partners", partners)):
+            form = DirectoryForm("carddav", name, url)
+            add_directory(store, form, NumberPolicy("US"), SecretStore.open)
+        store.close()
+        down.stop()
+        shot = SHOTS / f"settings_team_directories_{scale}x.png"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        report = show("Team directories", shot, scale, str(database), "Partners")
+    finally:
+        up.stop()
+        down.stop()
+    assert report["page"] == "Team directories"
+    assert inside(report["save"], report["available"]), report
+    assert report["status"] == (
+        f"⚠ Partners: http://127.0.0.1:{down.port}/team/partners/ refused the connection: "
+        "is the server running? The contacts copied so far stay as they were."
+    )
