@@ -199,6 +199,7 @@ class AddDirectoryDialog(QDialog):
             self.ca_file.setText(path)
 
     def reject(self) -> None:
-        if self.tasks.busy:  # the worker will report to a closed dialog: wait for it instead
+        if self.tasks.busy:  # the worker reports back to this dialog: let it finish first
+            self.said.setText("Still talking to the server; Cancel works once it answers.")
             return
         super().reject()
