@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -128,6 +129,12 @@ class DirectoriesPage(QWidget):
         self.list.setVisible(self.list.count() > 0)
         self.empty.setVisible(self.list.count() == 0)
         self._enable()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The background loop syncs on its own: each look at the page reads the store anew.
+        if not self.tasks.busy:
+            self.refresh()
+        super().showEvent(event)
 
     def selected(self) -> str:
         item = self.list.currentItem()

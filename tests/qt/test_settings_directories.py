@@ -244,3 +244,15 @@ def test_opening_the_page_loads_no_network_module() -> None:
     out = subprocess.run([sys.executable, "-c", code, str(Path(os.environ["HOME"]) / "c.db")],
                          capture_output=True, text=True, check=True, env=env)  # fmt: skip
     assert out.stdout.strip() == "[]"
+
+
+def test_a_directory_synced_elsewhere_shows_when_the_page_is_looked_at(
+    qtbot: QtBot, page: DirectoriesPage, store: Store
+) -> None:
+    """The background loop and `callercard directory` change the store on their own."""
+    assert rows(page) == []
+    mirror.add_directory(store, "corp", "ldap", "ldap://127.0.0.1:9", BASE, "")
+    page.show()
+    qtbot.waitExposed(page)
+    assert rows(page) == [f"corp  ·  LDAP  ·  0 contacts\nldap://127.0.0.1:9  ·  {BASE}\n"
+                          "Never synced"]  # fmt: skip
