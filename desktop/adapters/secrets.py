@@ -47,13 +47,29 @@ _LABELS: dict[str, str] = {
     "desktop.adapters.secrets.MemoryKeyring": "Memory (this session only)",
 }
 
+# Where passwords are, as the Settings window says it ("Passwords are kept in …").
+_PLACES: dict[str, str] = {
+    "keyring.backends.macOS.Keyring": "the macOS Keychain",
+    "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Locker",
+    "keyring.backends.SecretService.Keyring": "your desktop's keyring (Secret Service)",
+    "keyring.backends.libsecret.Keyring": "your desktop's keyring (Secret Service)",
+    "keyring.backends.kwallet.DBusKeyring": "KWallet",
+    "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet",
+    "desktop.adapters.secrets.MemoryKeyring": "memory, for this session only",
+}
+
 # Backends that look like a store but keep nothing, or keep it in a file anyone with the
 # disk can read.
 _INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
 
 class SecretStoreError(Exception):
-    """A secret could not be read, saved or removed; the message says where and why."""
+    """A secret could not be read, saved or removed; the message says where and why, and
+    `words` says it to someone in the Settings window."""
+
+    def __init__(self, message: str, words: str = "") -> None:
+        super().__init__(message)
+        self.words = words or message
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,27 @@ class SecretStoreStatus:
             f"No secure store for secrets ({self.detail}). CallerCard will not save passwords "
             "or tokens until one is available; it never writes them to a plain file."
         )
+
+
+    def in_words(self) -> str:
+        """The one sentence Settings shows: where passwords go, or that they cannot be kept."""
+        if self.secure:
+            return f"Passwords are kept in {_PLACES.get(self.backend, self.label)}."
+        if self.backend:  # keyring was told to use a store that keeps nothing safely
+            return ("Your keyring setting keeps no password safely: team directory passwords "
+                    "can't be saved.")  # fmt: skip
+        return "No keychain found: team directory passwords can't be saved."
+
+    def advice(self) -> str:
+        """What to do about an insecure store ("" when it is secure)."""
+        if self.secure:
+            return ""
+        if self.backend:
+            return (f"PYTHON_KEYRING_BACKEND or keyringrc.cfg chooses {self.backend}; remove "
+                    "that choice to use the system's keychain. Directories without a password "
+                    "work as they are.")  # fmt: skip
+        return ("Directories without a password work as they are. Start your desktop's keyring "
+                "(GNOME Keyring or KWallet), then open Settings again.")  # fmt: skip
 
 
 def _qualified(obj: object) -> str:

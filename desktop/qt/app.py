@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
+    from desktop.qt.settings_directories import DirectoriesPage
 
 log = logging.getLogger("callercard")
 
@@ -933,9 +934,12 @@ class CallerCardApp:
         if self._settings_window is None:
             window = SettingsWindow(self.settings, default_opener_templates(), system_region())
             window.saved.connect(self.apply_settings)
+            window.add_directories_page(self._directories_page())
             self._settings_window = window
         assert isinstance(self._settings_window, SettingsWindow)
         self._settings_window.load(self.settings)
+        if self._settings_window.directories is not None:
+            self._settings_window.directories.refresh()
         if self.secret_status is None:
             self._probe_secrets()
         from desktop.adapters.secrets import SecretStoreStatus
@@ -946,6 +950,13 @@ class CallerCardApp:
             self.login_start.unavailable if not self.demo else "not for a demo session",
         )
         bring_to_front(self._settings_window)
+
+    def _directories_page(self) -> DirectoriesPage:
+        from desktop.qt.directory_tasks import DirectoryTasks
+        from desktop.qt.settings_directories import DirectoriesPage
+
+        tasks = DirectoryTasks(self.paths.database, self.policy, self.bridge)
+        return DirectoriesPage(self.store, tasks)
 
     def apply_settings(self, settings: Settings) -> None:
         try:

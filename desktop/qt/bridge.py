@@ -7,6 +7,8 @@ anywhere but the GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.events import CallEvent
@@ -16,6 +18,19 @@ class ThreadBridge(QObject):
     call_event = Signal(object)  # CallEvent
     problem = Signal(str)
     written = Signal(object)  # history_writer.CallWritten
+    _call = Signal(object)  # a callable to run in the GUI thread
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._call.connect(self._run)
+
+    def call_from_thread(self, fn: Callable[[], None]) -> None:
+        """Run `fn` in the GUI thread, soon: a worker's result handed to the widget waiting
+        for it (Settings' directory syncs report their progress and outcome this way)."""
+        self._call.emit(fn)
+
+    def _run(self, fn: Callable[[], None]) -> None:
+        fn()
 
     def written_from_thread(self, written: object) -> None:
         self.written.emit(written)

@@ -1,4 +1,5 @@
-"""Settings: home region, watched softphones, outside-line prefixes, opener templates."""
+"""Settings: a page each for the general choices (name, home region, prefixes, hours, login
+start), watched softphones and opener templates; more pages plug in with `add_page`."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import phonenumbers
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -21,8 +23,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
-    QTabWidget,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,9 +36,11 @@ from desktop.adapters.sources.detect import FoundLog, detect_softphones
 from desktop.adapters.sources.registry import SOURCE_KINDS
 from desktop.core.dialers import Dialer
 from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
+from desktop.qt.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:  # the module itself imports keyring, which the window never needs
     from desktop.adapters.secrets import SecretStoreStatus
+    from desktop.qt.settings_directories import DirectoriesPage
 
 _KIND_TITLES = {
     "referral_reason": "Referral and a reason",
@@ -45,6 +50,7 @@ _KIND_TITLES = {
     "fallback": "Known contact, nothing else known",
     UNKNOWN_KIND: "Unknown number",
 }
+_CHECKING = "Checking where passwords can be kept…"
 
 
 def region_name(code: str) -> str:
@@ -54,32 +60,71 @@ def region_name(code: str) -> str:
 
 
 class SettingsWindow(QWidget):
+    """A sidebar of pages (General, Softphones, Openers…), each in its own scroll area, above
+    a Save/Cancel box that never scrolls away: at 2× on a small screen every page still fits.
+
+    A page is a widget built by its own method or module and added with `add_page`; a new
+    setting goes into the page it belongs to (its row in that page's form, its value in
+    `load` and `current`)."""
+
     saved = Signal(object)  # Settings
 
     def __init__(self, settings: Settings, default_templates: dict[str, str],
                  system_region: str) -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard Settings")
-        self.resize(640, 520)
         self._settings = settings
         self._defaults = default_templates
-        tabs = QTabWidget()
-        tabs.addTab(self._general_tab(system_region), "General")
-        tabs.addTab(self._sources_tab(), "Softphones")
-        tabs.addTab(self._openers_tab(), "Openers")
-        buttons = QDialogButtonBox(
+        self.directories: DirectoriesPage | None = None
+        self.page_list = QListWidget()
+        self.page_list.setObjectName("settingsPages")
+        self.page_list.setStyleSheet("QListWidget#settingsPages::item { padding: 5px 8px; }")
+        self.pages = QStackedWidget()
+        self.page_list.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.add_page("General", self._general_tab(system_region))
+        self.add_page("Softphones", self._sources_tab())
+        self.add_page("Openers", self._openers_tab())
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.close)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.close)
         self.problem = QLabel("")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
+        self.problem.hide()
+        body = QHBoxLayout()
+        body.addWidget(self.page_list)
+        body.addWidget(self.pages, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(tabs)
+        layout.addLayout(body, 1)
         layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        self.page_list.setCurrentRow(0)
         self.load(settings)
+        fit_to_screen(self, QSize(760, 560))
+
+    def add_page(self, title: str, page: QWidget) -> QScrollArea:
+        """`page` under `title` in the sidebar, scrolled when the window is smaller than it."""
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        self.pages.addWidget(scroll)
+        self.page_list.addItem(title)
+        width = self.page_list.sizeHintForColumn(0) + 2 * self.page_list.frameWidth() + 24
+        self.page_list.setFixedWidth(max(width, 120))
+        return scroll
+
+    def add_directories_page(self, page: DirectoriesPage) -> None:
+        """Team directories act at once (add, sync, remove), apart from Save."""
+        self.directories = page
+        self.add_page("Team directories", page)
+
+    def show_page(self, title: str) -> None:
+        found = self.page_list.findItems(title, Qt.MatchFlag.MatchExactly)
+        if found:
+            self.page_list.setCurrentItem(found[0])
 
     def _general_tab(self, system_region: str) -> QWidget:
         page = QWidget()
@@ -117,10 +162,17 @@ class SettingsWindow(QWidget):
         self.start_at_login = QCheckBox("Start CallerCard when I log in")
         self.start_at_login.setToolTip("It starts in the tray, without opening a window.")
         form.addRow(self.start_at_login)
-        self.secrets_line = QLabel("Secrets are stored in: (checking…)")
-        self.secrets_line.setTextFormat(Qt.TextFormat.PlainText)
-        self.secrets_line.setWordWrap(True)
-        form.addRow(self.secrets_line)
+        self.secrets_line = QLabel(_CHECKING)
+        self.secrets_advice = QLabel("")
+        for label in (self.secrets_line, self.secrets_advice):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setWordWrap(True)
+        self.secrets_advice.hide()
+        passwords = QVBoxLayout()
+        passwords.setSpacing(4)
+        passwords.addWidget(self.secrets_line)
+        passwords.addWidget(self.secrets_advice)
+        form.addRow("Passwords", passwords)
         return page
 
     def set_platform_status(
@@ -130,14 +182,20 @@ class SettingsWindow(QWidget):
         self.start_at_login.setEnabled(not autostart_unavailable)
         if autostart_unavailable:
             self.start_at_login.setToolTip(f"Not available: {autostart_unavailable}.")
+        if self.directories is not None:
+            self.directories.set_secrets_status(secrets)
         if secrets is None:
-            self.secrets_line.setText("Secrets are stored in: (checking…)")
+            self.secrets_line.setText(_CHECKING)
             return
-        text = secrets.describe()
         font = self.secrets_line.font()
         font.setBold(not secrets.secure)
         self.secrets_line.setFont(font)
+        text = secrets.in_words()
         self.secrets_line.setText(text if secrets.secure else f"⚠ {text}")
+        # keyring's own reason is for bug reports, not for the page.
+        self.secrets_line.setToolTip(secrets.detail or secrets.backend)
+        self.secrets_advice.setText(secrets.advice())
+        self.secrets_advice.setVisible(not secrets.secure)
 
     def _sources_tab(self) -> QWidget:
         page = QWidget()
@@ -331,7 +389,10 @@ class SettingsWindow(QWidget):
         bad = [p for p in settings.outside_line_prefixes if not p.isdigit()]
         if bad:
             self.problem.setText(f"Outside-line prefixes must be digits: {', '.join(bad)}")
+            self.problem.show()
+            self.show_page("General")
             return
         self.problem.setText("")
+        self.problem.hide()
         self.saved.emit(settings)
         self.close()

@@ -49,25 +49,38 @@ def test_start_at_login_is_a_setting_that_is_saved(qtbot: QtBot, tmp_path: Path)
     assert w.start_at_login.isChecked()
 
 
-def test_where_secrets_go_is_shown_by_name(qtbot: QtBot) -> None:
+def test_where_passwords_go_is_said_in_words(qtbot: QtBot) -> None:
     w = window(qtbot)
-    w.set_platform_status(SecretStoreStatus(True, "Secret Service", "keyring.backends.x"))
-    assert w.secrets_line.text() == "Secrets are stored in: Secret Service"
+    w.set_platform_status(SecretStoreStatus(True, "Secret Service",
+                                            "keyring.backends.SecretService.Keyring"))  # fmt: skip
+    assert w.secrets_line.text() == "Passwords are kept in your desktop's keyring (Secret Service)."
     assert not w.secrets_line.font().bold()
+    assert w.secrets_advice.isHidden()
     w.set_platform_status(SecretStore.open(MemoryKeyring()).status)
-    assert w.secrets_line.text() == "Secrets are stored in: Memory (this session only)"
+    assert w.secrets_line.text() == "Passwords are kept in memory, for this session only."
 
 
-def test_no_secure_store_is_a_visible_warning(
+def test_no_secure_store_is_a_sentence_not_an_error_dump(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # keyring's fail backend, as a user's keyringrc.cfg or environment can choose it.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     w = window(qtbot)
     w.set_platform_status(SecretStore.open().status)
-    text = w.secrets_line.text()
-    assert text.startswith("⚠ No secure store for secrets")
-    assert "will not save passwords or tokens" in text
+    assert w.secrets_line.text() == ("⚠ Your keyring setting keeps no password safely: team "
+                                     "directory passwords can't be saved.")  # fmt: skip
     assert w.secrets_line.font().bold()
+    assert not w.secrets_advice.isHidden()
+    assert "keyring.backends.fail.Keyring" in w.secrets_advice.text()
+    # No keychain at all (no Secret Service on the session bus): keyring's reason is only
+    # in the tooltip.
+    reason = ("Secret Service: the Secret Service daemon is neither running nor activatable "
+              "through D-Bus")  # fmt: skip
+    w.set_platform_status(SecretStoreStatus(False, "", "", reason))
+    assert w.secrets_line.text() == ("⚠ No keychain found: team directory passwords can't be "
+                                     "saved.")  # fmt: skip
+    assert "D-Bus" not in w.secrets_line.text() + w.secrets_advice.text()
+    assert w.secrets_line.toolTip() == reason
 
 
 def test_without_a_way_to_start_at_login_the_box_says_why(qtbot: QtBot) -> None:
@@ -75,7 +88,7 @@ def test_without_a_way_to_start_at_login_the_box_says_why(qtbot: QtBot) -> None:
     w.set_platform_status(None, "this system offers no way to start at login")
     assert not w.start_at_login.isEnabled()
     assert "no way to start at login" in w.start_at_login.toolTip()
-    assert w.secrets_line.text() == "Secrets are stored in: (checking…)"
+    assert w.secrets_line.text() == "Checking where passwords can be kept…"
 
 
 # --- the app as a process -----------------------------------------------------------------------

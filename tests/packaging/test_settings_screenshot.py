@@ -92,9 +92,11 @@ def test_settings_window_shows_login_start_and_where_secrets_go(
     assert report["checkbox"] == [True, True]
     assert report["secrets_fully_shown"] is True
     if look == "light":
-        assert report["secrets_text"] == "Secrets are stored in: Secret Service"
+        assert report["secrets_text"] == ("Passwords are kept in your desktop's keyring "
+                                          "(Secret Service).")  # fmt: skip
     else:
-        assert report["secrets_text"].startswith("⚠ No secure store for secrets")
+        assert report["secrets_text"] == ("⚠ No keychain found: team directory passwords "
+                                          "can't be saved.")  # fmt: skip
     width, height = report["size"]
     assert width >= 600 and height >= 400
     assert (SHOTS / name).stat().st_size > 10_000

@@ -12,23 +12,26 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 from desktop.adapters.directories import mirror
+from desktop.adapters.directories.carddav import Progress
 from desktop.adapters.directories.dav_http import DavError
-from desktop.adapters.directories.mirror import Directory
-from desktop.adapters.directories.syncing import (
-    SyncReport,
-    find_collection,
-    password_for,
-    sync_directory,
+from desktop.adapters.directories.managing import (
+    DirectoryForm,
+    SecretsFactory,
+    add_directory,
+    remove_directory,
 )
+from desktop.adapters.directories.mirror import Directory
+from desktop.adapters.directories.syncing import SyncReport, password_for, sync_directory
 from desktop.adapters.importing.cli_run import ProgressLine
 from desktop.adapters.secrets import SecretStore, SecretStoreError
 from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
 
-SecretsFactory = Callable[[], SecretStore]
+T = TypeVar("T")
 
 
 class DirectoryCommandError(Exception):
@@ -67,26 +70,16 @@ def _add(args: argparse.Namespace, store: Store, policy: NumberPolicy,
     if args.password_stdin and not args.user:
         raise DirectoryCommandError("directory add: --password-stdin goes with --user")
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
-    store_of_secrets = secrets() if password else None
-    if store_of_secrets is not None and not store_of_secrets.status.secure:
-        raise DirectoryCommandError(store_of_secrets.status.describe())
-    options = {"ca_file": _ca_file(args.ca_file)} if args.ca_file else {}
-    collection = find_collection(args.url, args.user, password, ca_file=options.get("ca_file", ""))
-    target = mirror.add_directory(store, name, "carddav", args.url, collection, args.user,
-                                  options)  # fmt: skip
-    if store_of_secrets is not None:
-        try:
-            store_of_secrets.set(target.secret_name, password)
-        except SecretStoreError:
-            mirror.remove_directory(store, name)
-            raise
-    print(f"added {name}: {collection}")
-    try:
-        _print_report(_sync_one(store, target, password, policy))
-    except (DavError, StoreError) as exc:
-        print(f"callercard: {name}: the first sync failed: {exc}; "
+    form = DirectoryForm("carddav", name, args.url, args.user or "", password,
+                         ca_file=_ca_file(args.ca_file) if args.ca_file else "")  # fmt: skip
+    added = _with_progress(name, lambda progress: add_directory(store, form, policy, secrets,
+                                                                progress))  # fmt: skip
+    print(f"added {name}: {added.directory.collection_url}")
+    if added.report is None:
+        print(f"callercard: {name}: the first sync failed: {added.sync_error}; "
               f"`callercard directory sync {name}` tries again", file=sys.stderr)  # fmt: skip
         return 1
+    _print_report(added.report)
     return 0
 
 
@@ -102,24 +95,14 @@ def _add_ldap(args: argparse.Namespace, name: str, store: Store, policy: NumberP
                                     "e.g. --base dc=example,dc=com")  # fmt: skip
     if args.password_stdin and not args.bind_dn:
         raise DirectoryCommandError("directory add ldap: --password-stdin goes with --bind-dn")
-    options = {"filter": args.filter.strip(), "start_tls": "1" if args.start_tls else ""}
-    if args.ca_file:
-        options["ca_file"] = _ca_file(args.ca_file)
     password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else ""
-    store_of_secrets = secrets() if password else None
-    if store_of_secrets is not None and not store_of_secrets.status.secure:
-        raise DirectoryCommandError(store_of_secrets.status.describe())
-    target = mirror.add_directory(store, name, "ldap", args.url.strip(), args.base.strip(),
-                                  args.bind_dn.strip(), options)  # fmt: skip
-    try:
-        report = _sync_one(store, target, password, policy)
-        if store_of_secrets is not None:
-            store_of_secrets.set(target.secret_name, password)
-    except (DavError, StoreError, SecretStoreError):
-        mirror.remove_directory(store, name)
-        raise
-    print(f"added {name}: {target.url} {target.collection_url}")
-    _print_report(report)
+    form = DirectoryForm("ldap", name, args.url, args.bind_dn, password, args.base,
+                         args.filter, args.start_tls,
+                         _ca_file(args.ca_file) if args.ca_file else "")  # fmt: skip
+    added = add_directory(store, form, policy, secrets)
+    print(f"added {name}: {added.directory.url} {added.directory.collection_url}")
+    assert added.report is not None  # an LDAP directory is only added by a first sync
+    _print_report(added.report)
     return 0
 
 
@@ -175,25 +158,27 @@ def _sync(store: Store, name: str | None, policy: NumberPolicy,
 
 
 def _remove(store: Store, name: str, secrets: SecretsFactory) -> int:
-    target = mirror.directory(store, name)
-    if target is None:
+    if mirror.directory(store, name) is None:
         raise DirectoryCommandError(f"there is no directory named {name!r}")
-    removed = mirror.remove_directory(store, name)
-    if target.username:
-        try:
-            secrets().delete(target.secret_name)
-        except SecretStoreError as exc:
-            print(f"callercard: {name}: its password stays in the secret store ({exc})",
-                  file=sys.stderr)  # fmt: skip
-    print(f"removed {name} and the {removed} contacts mirrored from it")
+    removed = remove_directory(store, name, secrets)
+    if removed.password_kept:
+        print(f"callercard: {name}: its password stays in the secret store "
+              f"({removed.password_kept})", file=sys.stderr)  # fmt: skip
+    print(f"removed {name} and the {removed.contacts} contacts mirrored from it")
     return 0
 
 
 def _sync_one(store: Store, target: Directory, password: str, policy: NumberPolicy) -> SyncReport:
+    return _with_progress(target.name, lambda progress: sync_directory(
+        store, target, password, policy, progress=progress))  # fmt: skip
+
+
+def _with_progress(name: str, work: Callable[[Progress | None], T]) -> T:
+    """`work` with a progress line on stderr when it is a terminal."""
     terminal = sys.stderr.isatty()
-    progress = ProgressLine(target.name, sys.stderr, verb="syncing") if terminal else None
+    progress = ProgressLine(name, sys.stderr, verb="syncing") if terminal else None
     try:
-        return sync_directory(store, target, password, policy, progress=progress)
+        return work(progress)
     finally:
         if progress is not None:
             progress.clear()

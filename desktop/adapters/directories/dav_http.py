@@ -24,7 +24,13 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class DavError(Exception):
-    """One line for the user: which server, and what went wrong."""
+    """One line for the user: which server, and what went wrong. `words` says the same to
+    someone in the Settings window, without the command line's options ("Wrong user or
+    password"); it is the line itself when that needs no rewording."""
+
+    def __init__(self, message: str, words: str = "") -> None:
+        super().__init__(message)
+        self.words = words or message
 
 
 class DavTooLarge(DavError):
@@ -100,7 +106,7 @@ class DavClient:
                 headers["Authorization"] = f"Basic {token}"
             response = self._send(method, url, body, headers)
             if response.status == 401:
-                raise DavError(self._unauthorized(url))
+                raise DavError(self._unauthorized(url), self._unauthorized_words(url))
             if response.status not in _REDIRECTS or "location" not in response.headers:
                 return response
             target = urljoin(url, response.headers["location"])
@@ -115,6 +121,11 @@ class DavClient:
                     "password (401 Unauthorized)")  # fmt: skip
         return (f"{short_url(url)}: the server wants a user name and password (401 Unauthorized); "
                 "give --user and --password-stdin")  # fmt: skip
+
+    def _unauthorized_words(self, url: str) -> str:
+        if self.username:
+            return f"Wrong user or password ({short_url(url)} refused {self.username!r})"
+        return f"{short_url(url)} wants a user name and password"
 
     def _send(self, method: str, url: str, body: bytes, headers: dict[str, str]) -> DavResponse:
         parts = urlsplit(url)
@@ -144,17 +155,21 @@ class DavClient:
             except TimeoutError as exc:
                 self._drop(key)
                 raise DavError(
-                    f"{short_url(url)}: no answer within {self.timeout:g} s (timed out)"
+                    f"{short_url(url)}: no answer within {self.timeout:g} s (timed out)",
+                    f"No answer from {short_url(url)} within {self.timeout:g} seconds",
                 ) from exc
             except ssl.SSLCertVerificationError as exc:
                 self._drop(key)
                 raise DavError(f"{short_url(url)}: the server's certificate is not trusted "
                                f"({exc.verify_message}; give its authority's file with "
-                               "--ca-file)") from exc  # fmt: skip
+                               "--ca-file)",
+                               f"Certificate not trusted: {exc.verify_message} "
+                               f"({short_url(url)})") from exc  # fmt: skip
             except ConnectionRefusedError as exc:
                 self._drop(key)
                 raise DavError(
-                    f"{short_url(url)}: connection refused (is the server running?)"
+                    f"{short_url(url)}: connection refused (is the server running?)",
+                    f"{short_url(url)} refused the connection: is the server running?",
                 ) from exc
             except http.client.HTTPException as exc:
                 self._drop(key)

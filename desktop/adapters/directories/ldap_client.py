@@ -109,11 +109,14 @@ def search_entries(
                     raise
                 page_size //= 2
     except ldap_errors.LDAPNoSuchObjectResult as exc:
-        raise LdapError(f"{where}: no entry {target.base!r} on the server (check --base)") from exc
+        raise LdapError(f"{where}: no entry {target.base!r} on the server (check --base)",
+                        f"{where} has no entry {target.base!r}: check the base DN") from exc
     except ldap_errors.LDAPInvalidFilterError as exc:
-        raise LdapError(f"{where}: the filter {target.search_filter!r} is not valid") from exc
+        raise LdapError(f"{where}: the filter {target.search_filter!r} is not valid",
+                        f"The filter {target.search_filter!r} is not valid") from exc
     except ldap_errors.LDAPSocketReceiveError as exc:
-        raise LdapError(f"{where}: no answer within {timeout:g} s (timed out)") from exc
+        raise LdapError(f"{where}: no answer within {timeout:g} s (timed out)",
+                        f"No answer from {where} within {timeout:g} seconds") from exc
     except ldap_errors.LDAPCommunicationError as exc:
         raise LdapError(f"{where}: the server broke off the search ({exc})") from exc
     except ldap_errors.LDAPOperationResult as exc:
@@ -160,13 +163,17 @@ def _connect(target: LdapTarget, timeout: float) -> ldap3.Connection:
     except ldap_errors.LDAPInvalidCredentialsResult as exc:
         _close(connection)
         raise LdapError(f"{where}: the server refused {target.bind_dn!r} and its password "
-                        "(invalid credentials)") from exc  # fmt: skip
+                        "(invalid credentials)",
+                        f"Wrong bind DN or password ({where} refused {target.bind_dn!r})",
+                        ) from exc  # fmt: skip
     except ldap_errors.LDAPStartTLSError as exc:
         _close(connection)
-        raise LdapError(f"{where}: StartTLS failed ({_tls_reason(exc)})") from exc
+        raise LdapError(f"{where}: StartTLS failed ({_tls_reason(exc)})",
+                        _untrusted_words(exc, where) or f"{where}: StartTLS failed") from exc
     except ldap_errors.LDAPSocketOpenError as exc:
         _close(connection)
-        raise LdapError(f"{where}: {_socket_reason(exc)}") from exc
+        raise LdapError(f"{where}: {_socket_reason(exc)}",
+                        _untrusted_words(exc, where) or _socket_words(exc, where)) from exc
     except ldap_errors.LDAPException as exc:
         _close(connection)
         raise LdapError(f"{where}: could not connect ({exc})") from exc
@@ -216,6 +223,21 @@ def _socket_reason(exc: Exception) -> str:
     if "refused" in text.casefold():
         return "connection refused (is the server running?)"
     return f"cannot reach the server ({text})"
+
+
+def _untrusted_words(exc: Exception, where: str) -> str:
+    """"Certificate not trusted: <ssl's reason>" for a failed check, else ""."""
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" not in text:
+        return ""
+    reason = text.partition("certificate verify failed: ")[2].partition(" (_ssl")[0]
+    return f"Certificate not trusted: {reason or 'certificate verify failed'} ({where})"
+
+
+def _socket_words(exc: Exception, where: str) -> str:
+    if "refused" in str(exc).casefold():
+        return f"{where} refused the connection: is the server running?"
+    return f"Cannot reach {where} ({exc})"
 
 
 def short(url: str) -> str:

@@ -1,0 +1,148 @@
+"""Adding, testing, syncing and removing a team directory: the steps `callercard directory` and
+Settings' Team directories page share, so both say and do the same.
+
+Each step may wait on the network; callers run it where waiting is harmless (the verb's own
+process, a worker thread of the app) and never import this module on the ring path or at the
+app's start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desktop.adapters.directories import mirror
+from desktop.adapters.directories.carddav import Progress, describe_book, discover
+from desktop.adapters.directories.dav_http import DavClient, DavError
+from desktop.adapters.directories.directory_form import DirectoryForm
+from desktop.adapters.directories.mirror import Directory
+from desktop.adapters.directories.syncing import (
+    SyncReport,
+    find_collection,
+    password_for,
+    sync_directory,
+)
+from desktop.adapters.secrets import SecretStore, SecretStoreError
+from desktop.adapters.store import Store, StoreError
+from desktop.core.numbers import NumberPolicy
+
+SecretsFactory = Callable[[], SecretStore]
+__all__ = ["Added", "DirectoryForm", "Removed", "add_directory", "check_connection",
+           "remove_directory", "sync_named"]
+
+
+@dataclass(frozen=True)
+class Added:
+    directory: Directory
+    report: SyncReport | None  # None: the first sync failed (a CardDAV book stays added)
+    sync_error: DavError | StoreError | None = None
+
+
+@dataclass(frozen=True)
+class Removed:
+    name: str
+    contacts: int  # mirrored contacts that went with it
+    password_kept: str = ""  # why its password could not be removed from the secret store
+
+
+def check_connection(form: DirectoryForm) -> str:
+    """What the server holds, in words ("Found address book 'Sales' with 1,204 contacts");
+    raises DavError (LdapError included) with the reason. Nothing is stored."""
+    if form.kind == "ldap":
+        from desktop.adapters.directories.ldap_client import (
+            DEFAULT_FILTER,
+            LdapTarget,
+            check_url,
+            search_entries,
+        )
+
+        check_url(form.url)
+        found = search_entries(LdapTarget(
+            form.url.strip(), form.base.strip(), form.user.strip(), form.password,
+            form.search_filter.strip() or DEFAULT_FILTER, form.start_tls, form.ca_file,
+        ))  # fmt: skip
+        plural = "y" if len(found) == 1 else "ies"
+        return f"Found {len(found):,} entr{plural} under {form.base.strip()}"
+    with DavClient(username=form.user, password=form.password, ca_file=form.ca_file) as client:
+        collection = discover(client, form.url)
+        name, count = describe_book(client, collection)
+    plural = "" if count == 1 else "s"
+    return f"Found address book {name!r} with {count:,} contact{plural}"
+
+
+def add_directory(
+    store: Store,
+    form: DirectoryForm,
+    policy: NumberPolicy,
+    secrets: SecretsFactory,
+    progress: Progress | None = None,
+) -> Added:
+    """Add `form`'s directory and sync it once. A CardDAV book is added once its address book
+    is found (a failed first sync is retried later); an LDAP directory only if its first
+    sync succeeds, so a wrong address, base, password or certificate leaves nothing behind.
+    The password goes to the secret store, which must be a secure one; never to a file."""
+    kept = _secure(secrets) if form.password else None
+    if form.kind == "ldap":
+        target = mirror.add_directory(store, form.name, "ldap", form.url.strip(),
+                                      form.base.strip(), form.user.strip(),
+                                      form.options())  # fmt: skip
+        try:
+            report = sync_directory(store, target, form.password, policy)
+            if kept is not None:
+                kept.set(target.secret_name, form.password)
+        except (DavError, StoreError, SecretStoreError):
+            mirror.remove_directory(store, form.name)
+            raise
+        return Added(_reread(store, target), report)
+    collection = find_collection(form.url, form.user, form.password, ca_file=form.ca_file)
+    target = mirror.add_directory(store, form.name, "carddav", form.url, collection, form.user,
+                                  form.options())  # fmt: skip
+    if kept is not None:
+        try:
+            kept.set(target.secret_name, form.password)
+        except SecretStoreError:
+            mirror.remove_directory(store, form.name)
+            raise
+    try:
+        report = sync_directory(store, target, form.password, policy, progress=progress)
+    except (DavError, StoreError) as exc:
+        return Added(_reread(store, target), None, exc)
+    return Added(_reread(store, target), report)
+
+
+def sync_named(
+    store: Store, name: str, policy: NumberPolicy, secrets: SecretsFactory,
+    progress: Progress | None = None,
+) -> SyncReport:  # fmt: skip
+    """Sync the directory called `name` now, with its password from the secret store."""
+    target = mirror.directory(store, name)
+    if target is None:
+        raise StoreError(f"there is no directory named {name!r}")
+    opened = secrets() if target.username else None
+    return sync_directory(store, target, password_for(target, opened), policy, progress=progress)
+
+
+def remove_directory(store: Store, name: str, secrets: SecretsFactory) -> Removed:
+    """The directory, the contacts mirrored from it and its password (their calls stay in
+    the history, as calls from numbers nobody has)."""
+    target = mirror.directory(store, name)
+    if target is None:
+        raise StoreError(f"there is no directory named {name!r}")
+    removed = mirror.remove_directory(store, name)
+    if target.username:
+        try:
+            secrets().delete(target.secret_name)
+        except SecretStoreError as exc:
+            return Removed(name, removed, str(exc))
+    return Removed(name, removed)
+
+
+def _secure(secrets: SecretsFactory) -> SecretStore:
+    opened = secrets()
+    if not opened.status.secure:
+        raise SecretStoreError(opened.status.describe(), opened.status.in_words())
+    return opened
+
+
+def _reread(store: Store, target: Directory) -> Directory:
+    return mirror.directory(store, target.name) or target

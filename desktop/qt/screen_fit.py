@@ -1,0 +1,30 @@
+"""Windows sized for the screen they open on: a preferred size, never more than fits.
+
+At QT_SCALE_FACTOR=2 a 1600×1000 screen is 800×500 to Qt; a window asking for more would put
+its Save button below the screen's edge, where nobody can reach it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+# Room for the title bar and borders the window manager adds outside the widget.
+FRAME_ALLOWANCE = QSize(16, 48)
+
+
+def fit_to_screen(window: QWidget, preferred: QSize) -> None:
+    """Resize `window` to `preferred`, shrunk to its screen's available area, and move it
+    wholly inside that area."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(preferred)
+        return
+    area = screen.availableGeometry()
+    room = area.size() - FRAME_ALLOWANCE
+    size = preferred.boundedTo(room).expandedTo(window.minimumSizeHint().boundedTo(room))
+    window.resize(size)
+    x = min(max(window.x(), area.left()), area.right() - size.width() - FRAME_ALLOWANCE.width())
+    y = min(max(window.y(), area.top()), area.bottom() - size.height() - FRAME_ALLOWANCE.height())
+    window.move(max(x, area.left()), max(y, area.top()))

@@ -1,0 +1,258 @@
+"""Settings' Team directories page: the CardDAV books and LDAP directories mirrored here, each
+with its address, contacts and last sync in words; Add (tested first), Sync now with progress,
+Remove with its contacts.
+
+The list is read from the store on the GUI thread (SQLite only); everything that waits on a
+server runs in DirectoryTasks' worker. Directory changes take effect at once: they are not
+part of Settings' Save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.adapters.directories import mirror
+from desktop.adapters.directories.mirror import Directory
+from desktop.adapters.store import Store
+from desktop.core.callbacks import ago_text
+from desktop.qt.directory_dialog import AddDirectoryDialog
+from desktop.qt.directory_tasks import DirectoryTasks, in_words, sentence
+
+if TYPE_CHECKING:
+    from desktop.adapters.directories.managing import Added, Removed
+    from desktop.adapters.directories.syncing import SyncReport
+    from desktop.adapters.secrets import SecretStoreStatus
+
+_KIND_NAMES = {"carddav": "CardDAV", "ldap": "LDAP"}
+
+
+def directory_text(d: Directory, now: datetime) -> str:
+    """Two or three lines: name, kind and contacts; where; when it last synced, and how."""
+    where = f"{d.url}  ·  {d.collection_url}" if d.kind == "ldap" else d.collection_url
+    user = f"  ·  as {d.username}" if d.username else ""
+    contacts = f"{d.cards:,} contact{'' if d.cards == 1 else 's'}"
+    lines = [f"{d.name}  ·  {_KIND_NAMES.get(d.kind, d.kind)}  ·  {contacts}", where + user]
+    synced = f"Synced {ago_text(d.synced_at, now)}" if d.synced_at else "Never synced"
+    lines.append(f"⚠ {synced}; the last try failed: {d.last_error}" if d.last_error else synced)
+    if d.waiting:
+        lines[-1] += f"; {d.waiting} call note{'' if d.waiting == 1 else 's'} waiting to be shared"
+    return "\n".join(lines)
+
+
+class DirectoriesPage(QWidget):
+    def __init__(self, store: Store, tasks: DirectoryTasks) -> None:
+        super().__init__()
+        self.store = store
+        self.tasks = tasks
+        # Replaced by tests; asks "Remove …?" once.
+        self.confirm: Callable[[str, str], bool] = self._ask
+        self.dialog: AddDirectoryDialog | None = None
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Team address books on a CardDAV server and company directories (LDAP, Active "
+            "Directory) are copied here and kept in sync every 15 minutes, so a caller's card "
+            "never waits on the network."
+        )
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.keychain = QLabel("")
+        self.keychain.setTextFormat(Qt.TextFormat.PlainText)
+        self.keychain.setWordWrap(True)
+        self.keychain.hide()
+        layout.addWidget(self.keychain)
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setObjectName("directoryList")
+        self.list.setStyleSheet("QListWidget#directoryList::item { padding: 6px 4px; }")
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setMinimumHeight(120)
+        self.list.currentRowChanged.connect(self._selection_changed)
+        layout.addWidget(self.list, 1)
+        self.empty = QLabel("No team directories yet. Add your team's address book with Add…")
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+        row = QHBoxLayout()
+        self.add_button = QPushButton("Add…")
+        self.add_button.clicked.connect(self.open_add)
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.clicked.connect(self.sync_selected)
+        self.remove_button = QPushButton("Remove…")
+        self.remove_button.clicked.connect(self.remove_selected)
+        for button in (self.add_button, self.sync_button, self.remove_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.status = QLabel("")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        self.refresh()
+
+    # -- what is shown --
+
+    def refresh(self) -> None:
+        chosen = self.selected()
+        self.list.clear()
+        now = datetime.now(UTC)
+        for d in mirror.directories(self.store):
+            item = QListWidgetItem(directory_text(d, now))
+            item.setData(Qt.ItemDataRole.UserRole, d.name)
+            item.setToolTip(d.last_error or d.collection_url)
+            self.list.addItem(item)
+            if d.name == chosen:
+                self.list.setCurrentItem(item)
+        if self.list.currentRow() < 0 and self.list.count():
+            self.list.setCurrentRow(0)
+        self.list.setVisible(self.list.count() > 0)
+        self.empty.setVisible(self.list.count() == 0)
+        self._enable()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The background loop syncs on its own: each look at the page reads the store anew.
+        if not self.tasks.busy:
+            self.refresh()
+        super().showEvent(event)
+
+    def selected(self) -> str:
+        item = self.list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+
+    def set_secrets_status(self, status: SecretStoreStatus | None) -> None:
+        """Said only when passwords cannot be kept: a server without one still works."""
+        insecure = status is not None and not status.secure
+        self.keychain.setVisible(insecure)
+        if status is not None and insecure:
+            self.keychain.setText(f"⚠ {status.in_words()} {status.advice()}")
+
+    # -- actions --
+
+    def open_add(self) -> None:
+        taken = {str(self.list.item(i).data(Qt.ItemDataRole.UserRole))
+                 for i in range(self.list.count())}  # fmt: skip
+        dialog = AddDirectoryDialog(self.tasks, taken, self)
+        dialog.added.connect(self._added)
+        dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+
+    def sync_selected(self) -> None:
+        name = self.selected()
+        if not name or self.tasks.busy:
+            return
+        self._working(f"Syncing {name}…")
+        self.tasks.sync(name, lambda outcome: self._synced(name, outcome), self._progress)
+
+    def remove_selected(self) -> None:
+        name = self.selected()
+        if not name or self.tasks.busy:
+            return
+        d = mirror.directory(self.store, name)
+        count = d.cards if d is not None else 0
+        question = (f"Remove {name} and the {count:,} contact{'' if count == 1 else 's'} "
+                    "copied from it? Your calls with them stay in the history; the server "
+                    "is not changed.")  # fmt: skip
+        if not self.confirm(f"Remove {name}?", question):
+            return
+        self._working(f"Removing {name}…", busy=False)
+        self.tasks.remove(name, self._removed)
+
+    # -- outcomes, in the GUI thread --
+
+    def _added(self, added: Added) -> None:
+        name = added.directory.name
+        if added.report is not None:
+            self.status.setText(f"Added {name}: {_report_words(added.report)}")
+        elif added.sync_error is not None:
+            self.status.setText(f"⚠ Added {name}, but its first sync failed: "
+                                f"{sentence(in_words(added.sync_error))} CallerCard will try "
+                                "again; Sync now tries at once.")  # fmt: skip
+        self.refresh()
+
+    def _synced(self, name: str, outcome: SyncReport | Exception) -> None:
+        self._done()
+        if isinstance(outcome, Exception):
+            self.status.setText(f"⚠ {name}: {sentence(in_words(outcome))} The contacts copied "
+                                "so far stay as they were.")  # fmt: skip
+        else:
+            self.status.setText(f"Synced {name}: {_report_words(outcome)}")
+        self.refresh()
+
+    def _removed(self, outcome: Removed | Exception) -> None:
+        self._done()
+        if isinstance(outcome, Exception):
+            self.status.setText(f"⚠ {in_words(outcome)}")
+        else:
+            plural = "" if outcome.contacts == 1 else "s"
+            text = f"Removed {outcome.name} and its {outcome.contacts:,} contact{plural}."
+            if outcome.password_kept:
+                text += f" Its password stays in the keychain ({outcome.password_kept})."
+            self.status.setText(text)
+        self.refresh()
+
+    def _progress(self, fetched: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(fetched)
+        self.status.setText(f"Fetched {fetched:,} of {total:,} contacts…")
+
+    # -- helpers --
+
+    def _working(self, text: str, *, busy: bool = True) -> None:
+        self.status.setText(text)
+        self.progress.setRange(0, 0)  # busy until the server says how many cards come
+        self.progress.setVisible(busy)
+        for button in (self.add_button, self.sync_button, self.remove_button):
+            button.setEnabled(False)
+
+    def _done(self) -> None:
+        self.progress.hide()
+        self._enable()
+
+    def _enable(self) -> None:
+        if self.tasks.busy:
+            return
+        chosen = bool(self.selected())
+        self.add_button.setEnabled(True)
+        self.sync_button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen)
+
+    def _selection_changed(self, _row: int) -> None:
+        self._enable()
+
+    def _ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question,
+                                      QMessageBox.StandardButton.Yes
+                                      | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def _report_words(report: SyncReport) -> str:
+    c = report.counts
+    parts = [f"{c.added:,} added", f"{c.changed:,} changed", f"{c.removed:,} removed"]
+    text = ", ".join(parts) + f" in {report.seconds:.1f} s."
+    if c.unreadable:
+        text += f" {c.unreadable:,} cards could not be read."
+    return text

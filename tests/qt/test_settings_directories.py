@@ -1,0 +1,258 @@
+"""Settings' Team directories page as a rep drives it, against a real Radicale and a real
+OpenLDAP slapd on loopback: Test connection in words, Add with its first sync, Sync now, a
+server that is down said once, Remove with its contacts; the keychain is keyring's in-memory
+backend (the one thing tests stand in for)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters import secrets as secrets_module
+from desktop.adapters.directories import mirror
+from desktop.adapters.secrets import MemoryKeyring
+from desktop.adapters.store import Store
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.bridge import ThreadBridge
+from desktop.qt.directory_dialog import AddDirectoryDialog
+from desktop.qt.directory_tasks import DirectoryTasks
+from desktop.qt.settings_directories import DirectoriesPage
+from tests.adapters import ldap_server
+from tests.adapters.carddav_servers import Radicale, vcard
+from tests.adapters.ldap_server import BASE, READER_DN, READER_PASSWORD, Slapd, person
+
+DANA = vcard("dana", "Dana Reyes", "ORG:Acme Freight", "TEL;TYPE=CELL:+1 415 555 0101")
+MIA = vcard("mia", "Mia Wong", "TEL:(212) 555-0199")
+WAIT_MS = 30_000
+NAMED_SALES = (b'<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop>'
+               b"<D:displayname>Sales</D:displayname></D:prop></D:set></D:propertyupdate>")
+
+
+@pytest.fixture
+def keychain(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    backend = MemoryKeyring()
+    monkeypatch.setattr(secrets_module, "_configured_backend", lambda: backend)
+    return backend
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "data" / "callercard.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def page(qtbot: QtBot, store: Store) -> Iterator[DirectoriesPage]:
+    tasks = DirectoryTasks(store.path, lambda: NumberPolicy("US"), ThreadBridge())
+    shown = DirectoriesPage(store, tasks)
+    qtbot.addWidget(shown)
+    yield shown
+    tasks.wait()
+
+
+def open_dialog(page: DirectoriesPage) -> AddDirectoryDialog:
+    page.add_button.click()
+    assert page.dialog is not None
+    return page.dialog
+
+
+def said_after(qtbot: QtBot, dialog: AddDirectoryDialog, button: str) -> str:
+    """Click Test connection and wait for its answer."""
+    assert button == "test"
+    dialog.test_button.click()
+    assert dialog.said.text() == "Connecting…"
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=WAIT_MS)
+    return dialog.said.text()
+
+
+def rows(page: DirectoriesPage) -> list[str]:
+    return [page.list.item(i).text() for i in range(page.list.count())]
+
+
+def test_a_carddav_book_is_tested_added_synced_reported_down_once_and_removed(
+    qtbot: QtBot, tmp_path: Path, keychain: MemoryKeyring, page: DirectoriesPage, store: Store
+) -> None:
+    server = Radicale(tmp_path / "server", users={"alice": "correct horse"}).start()
+    try:
+        server.make_book("/alice/contacts/", [DANA, MIA], user="alice")
+        status, _ = server.request("PROPPATCH", "/alice/contacts/", NAMED_SALES, user="alice")
+        assert status == 207
+        assert page.empty.isVisibleTo(page)
+        dialog = open_dialog(page)
+        dialog.name.setText("Sales")
+        dialog.url.setText(server.base + "/")
+        dialog.user.setText("alice")
+        dialog.password.setText("wrong horse")
+        assert said_after(qtbot, dialog, "test") == (
+            f"⚠ Wrong user or password (http://127.0.0.1:{server.port}/ refused 'alice')"
+        )
+        dialog.password.setText("correct horse")
+        # From the server's base URL: /.well-known/carddav, the principal, its home set.
+        assert said_after(qtbot, dialog, "test") == "Found address book 'Sales' with 2 contacts"
+        assert mirror.directories(store) == []  # testing stores nothing
+
+        dialog.add_button.click()
+        assert dialog.progress.isVisible()  # the first sync's progress, while it runs
+        assert not dialog.add_button.isEnabled()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert page.status.text().startswith("Added Sales: 2 added, 0 changed, 0 removed in ")
+        [row] = rows(page)
+        assert row.splitlines() == ["Sales  ·  CardDAV  ·  2 contacts",
+                                    f"{server.base}/alice/contacts/  ·  as alice",
+                                    "Synced just now"]  # fmt: skip
+        assert keychain.get_password("CallerCard", "directory:Sales") == "correct horse"
+
+        server.put("/alice/contacts/lee.vcf", vcard("lee", "Lee Park", "TEL:+1 646 555 0123"),
+                   user="alice")  # fmt: skip
+        page.sync_button.click()
+        assert page.progress.isVisibleTo(page)
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
+        assert page.status.text().startswith("Synced Sales: 1 added, 0 changed, 0 removed")
+        assert not page.progress.isVisibleTo(page)
+        assert rows(page)[0].startswith("Sales  ·  CardDAV  ·  3 contacts")
+
+        server.stop()  # down: said once, in words; the mirror keeps its contacts
+        page.sync_button.click()
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
+        assert page.status.text() == (
+            f"⚠ Sales: http://127.0.0.1:{server.port}/alice/contacts/ refused the connection: "
+            "is the server running? The contacts copied so far stay as they were."
+        )
+        lines = rows(page)[0].splitlines()
+        assert lines[0] == "Sales  ·  CardDAV  ·  3 contacts"
+        assert lines[2] == (f"⚠ Synced just now; the last try failed: http://127.0.0.1:"
+                            f"{server.port}/alice/contacts/: connection refused (is the server "
+                            "running?)")  # fmt: skip
+
+        asked: list[str] = []
+        page.confirm = lambda title, question: asked.append(question) is None
+        page.remove_button.click()
+        qtbot.waitUntil(lambda: page.list.count() == 0, timeout=WAIT_MS)
+        assert asked == ["Remove Sales and the 3 contacts copied from it? Your calls with them "
+                         "stay in the history; the server is not changed."]  # fmt: skip
+        assert page.status.text() == "Removed Sales and its 3 contacts."
+        assert page.empty.isVisibleTo(page)
+        assert keychain.get_password("CallerCard", "directory:Sales") is None
+        assert store.count_contacts() == 0
+    finally:
+        server.stop()
+
+
+def test_without_a_keychain_a_password_is_refused_in_words(
+    qtbot: QtBot, page: DirectoriesPage, store: Store
+) -> None:
+    # The suite's keyring is keyring's null backend: nothing can be kept safely.
+    dialog = open_dialog(page)
+    dialog.name.setText("Sales")
+    dialog.url.setText("http://127.0.0.1:9/book/")
+    dialog.user.setText("alice")
+    dialog.password.setText("correct horse")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: dialog.add_button.isEnabled(), timeout=WAIT_MS)
+    assert dialog.said.text() == ("⚠ Your keyring setting keeps no password safely: team "
+                                  "directory passwords can't be saved.")  # fmt: skip
+    assert dialog.isVisible()
+    assert mirror.directories(store) == []
+
+
+def test_the_form_says_what_is_missing_before_anything_is_sent(
+    qtbot: QtBot, page: DirectoriesPage
+) -> None:
+    dialog = open_dialog(page)
+    dialog.test_button.click()
+    assert dialog.said.text() == "⚠ Give it a name, e.g. Sales team."
+    dialog.name.setText("corp")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("ldap"))
+    assert dialog.base.isVisibleTo(dialog)
+    dialog.url.setText("https://dc1.corp.example")
+    dialog.test_button.click()
+    assert dialog.said.text() == "⚠ The server address starts with ldap:// or ldaps://"
+    dialog.url.setText("ldap://dc1.corp.example")
+    dialog.test_button.click()
+    assert dialog.said.text() == "⚠ Give the search base, e.g. dc=example,dc=com."
+
+
+@pytest.fixture
+def slapd(tmp_path: Path) -> Iterator[Slapd]:
+    if not ldap_server.available():
+        pytest.fail("slapd and ldap-utils are missing; scripts/e2e_prereqs installs them")
+    people = [person(f"p{i}", f"Person {i}", f"telephoneNumber: +1 415 555 01{i:02d}")
+              for i in range(3)]  # fmt: skip
+    yield from ldap_server.running_slapd(tmp_path / "slapd", people)
+
+
+def test_an_ldap_directory_is_tested_in_words_and_added(
+    qtbot: QtBot, keychain: MemoryKeyring, page: DirectoriesPage, slapd: Slapd, store: Store
+) -> None:
+    dialog = open_dialog(page)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("ldap"))
+    dialog.name.setText("corp")
+    dialog.base.setText(BASE)
+    dialog.url.setText(slapd.ldaps_url)
+    assert said_after(qtbot, dialog, "test").startswith(
+        f"⚠ Certificate not trusted: self-signed certificate in certificate chain "
+        f"(ldaps://127.0.0.1:{slapd.tls_port})"
+    )
+    dialog.ca_file.setText(str(slapd.ca_file))
+    dialog.user.setText(READER_DN)
+    dialog.password.setText("not it")
+    assert said_after(qtbot, dialog, "test") == (
+        f"⚠ Wrong bind DN or password (ldaps://127.0.0.1:{slapd.tls_port} refused "
+        f"'{READER_DN}')"
+    )
+    dialog.password.setText(READER_PASSWORD)
+    assert said_after(qtbot, dialog, "test") == f"Found 3 entries under {BASE}"
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    [row] = rows(page)
+    assert row.splitlines()[:2] == ["corp  ·  LDAP  ·  3 contacts",
+                                    f"{slapd.ldaps_url}  ·  {BASE}  ·  as {READER_DN}"]  # fmt: skip
+    assert keychain.get_password("CallerCard", "directory:corp") == READER_PASSWORD
+    assert mirror.directories(store)[0].options["ca_file"] == str(slapd.ca_file)
+
+
+def test_opening_the_page_loads_no_network_module() -> None:
+    """Settings opens without the CardDAV and LDAP clients, http.client or ssl: the worker
+    loads them when a task runs."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_layers import NETWORK_MODULES
+
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from pathlib import Path\n"
+        "from desktop.adapters.store import Store\n"
+        "from desktop.core.numbers import NumberPolicy\n"
+        "from desktop.qt.bridge import ThreadBridge\n"
+        "from desktop.qt.directory_tasks import DirectoryTasks\n"
+        "from desktop.qt.settings_directories import DirectoriesPage\n"
+        "store = Store.open(Path(sys.argv[1]))\n"
+        "page = DirectoriesPage(store, DirectoryTasks(store.path, lambda: NumberPolicy('US'),"
+        " ThreadBridge()))\n"
+        "page.open_add()\n"
+        f"print(sorted(m for m in sys.modules if m in {NETWORK_MODULES!r}))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code, str(Path(os.environ["HOME"]) / "c.db")],
+                         capture_output=True, text=True, check=True, env=env)  # fmt: skip
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_directory_synced_elsewhere_shows_when_the_page_is_looked_at(
+    qtbot: QtBot, page: DirectoriesPage, store: Store
+) -> None:
+    """The background loop and `callercard directory` change the store on their own."""
+    assert rows(page) == []
+    mirror.add_directory(store, "corp", "ldap", "ldap://127.0.0.1:9", BASE, "")
+    page.show()
+    qtbot.waitExposed(page)
+    assert rows(page) == [f"corp  ·  LDAP  ·  0 contacts\nldap://127.0.0.1:9  ·  {BASE}\n"
+                          "Never synced"]  # fmt: skip
