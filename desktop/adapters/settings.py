@@ -59,6 +59,8 @@ class Settings:
     business_start_hour: int = 8
     business_end_hour: int = 18
     business_weekends: bool = False  # True: Saturday and Sunday are working days
+    # Cards kept out of screen captures, or redacted where the system cannot (core.redaction)
+    keep_out_of_screen_shares: bool = False
 
     def pause_end(self) -> datetime | None:
         """When the pause ends; None when popups are not paused or paused with no end."""
@@ -102,6 +104,7 @@ class Settings:
                 _hour(data, "business_end_hour", 18), _hour(data, "business_start_hour", 8)
             ),
             business_weekends=data.get("business_weekends") is True,
+            keep_out_of_screen_shares=data.get("keep_out_of_screen_shares") is True,
         )
 
     def with_changes(self, **changes: Any) -> Settings:

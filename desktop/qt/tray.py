@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 TRAY_RETRY_MS = 1000
 TRAY_RETRIES = 30
+SCREEN_SHARE_TEXT = "Keep cards out of screen shares"
 
 
 class TrayMenu(QObject):
@@ -36,6 +37,7 @@ class TrayMenu(QObject):
     settings_requested = Signal()
     pause_toggled = Signal(bool)  # True: pause with no end; False: resume
     pause_for_requested = Signal(str)  # a PauseLength: "hour", "tomorrow"
+    screen_share_toggled = Signal(bool)  # "Keep cards out of screen shares"
     quit_requested = Signal()
 
     def __init__(self, icon: QIcon, paused: bool, parent: QObject | None = None, *,
@@ -60,6 +62,7 @@ class TrayMenu(QObject):
         self.pause_tomorrow_action.triggered.connect(
             lambda: self.pause_for_requested.emit(PauseLength.TOMORROW.value)
         )
+        self._add_screen_share_action()
         self.settings_action = self._add("Settings…", self.settings_requested)
         self.menu.addSeparator()
         self.quit_action = self._add("Quit CallerCard", self.quit_requested)
@@ -76,6 +79,25 @@ class TrayMenu(QObject):
         self._retry = QTimer(self)
         self._retry.setInterval(TRAY_RETRY_MS)
         self._retry.timeout.connect(self._check_tray)
+
+    def _add_screen_share_action(self) -> None:
+        self.screen_share_action = QAction(SCREEN_SHARE_TEXT, self.menu, checkable=True)
+        self.screen_share_action.toggled.connect(self.screen_share_toggled)
+        self.menu.addAction(self.screen_share_action)
+        # Why cards are redacted right now, under the toggle; hidden when nothing to say.
+        self.screen_share_note = self.menu.addAction("")
+        self.screen_share_note.setEnabled(False)
+        self.screen_share_note.setVisible(False)
+
+    def set_screen_share(self, keep_out: bool, note: str = "") -> None:
+        """The toggle's state, and under it what the cards show when they are redacted
+        ("Do Not Disturb is on: cards show the company only")."""
+        action = self.screen_share_action
+        action.blockSignals(True)
+        action.setChecked(keep_out)
+        action.blockSignals(False)
+        self.screen_share_note.setText(note)
+        self.screen_share_note.setVisible(bool(note))
 
     def _add(self, text: str, signal: SignalInstance) -> QAction:
         action = self.menu.addAction(text)
