@@ -11,6 +11,7 @@ import logging
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QFont, QIcon
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -98,6 +99,7 @@ class TrayMenu(QObject):
         action.blockSignals(False)
         self.screen_share_note.setText(note)
         self.screen_share_note.setVisible(bool(note))
+        self.fallback.set_screen_share(keep_out, note)
 
     def _add(self, text: str, signal: SignalInstance) -> QAction:
         action = self.menu.addAction(text)
@@ -216,6 +218,14 @@ class FallbackWindow(QWidget):
         pause_row.addWidget(self.pause_tomorrow)
         pause_row.addStretch(1)
         layout.addLayout(pause_row)
+        self.screen_share = QCheckBox(SCREEN_SHARE_TEXT)
+        self.screen_share.toggled.connect(menu.screen_share_toggled)
+        layout.addWidget(self.screen_share)
+        self.screen_share_note = QLabel("")
+        self.screen_share_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.screen_share_note.setWordWrap(True)
+        self.screen_share_note.hide()
+        layout.addWidget(self.screen_share_note)
         # Bold and above the status line: a paused CallerCard must not pass for a working one.
         self.paused_label = QLabel("")
         self.paused_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -241,6 +251,13 @@ class FallbackWindow(QWidget):
         needed = layout.totalHeightForWidth(self.width()) if layout is not None else 0
         if needed > self.height():
             self.resize(self.width(), needed)
+
+    def set_screen_share(self, keep_out: bool, note: str) -> None:
+        self.screen_share.blockSignals(True)
+        self.screen_share.setChecked(keep_out)
+        self.screen_share.blockSignals(False)
+        self.screen_share_note.setText(note)
+        self.screen_share_note.setVisible(bool(note))
 
     def set_paused(self, paused: bool, text: str = "") -> None:
         self.pause.blockSignals(True)

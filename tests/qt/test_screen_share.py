@@ -266,8 +266,16 @@ def test_the_tray_toggle_and_the_settings_checkbox(qtbot: QtBot) -> None:
     assert not action.isChecked()
     assert menu.screen_share_note.isVisible() and not menu.screen_share_note.isEnabled()
     assert menu.screen_share_note.text() == "Do Not Disturb is on: cards show the company only"
+    note = menu.fallback.screen_share_note
+    assert note.text() == "Do Not Disturb is on: cards show the company only"
+    assert not note.isHidden()
     menu.set_screen_share(True)
     assert action.isChecked() and not menu.screen_share_note.isVisible()
+    # Without a tray, the fallback window has the same switch.
+    assert menu.fallback.screen_share.isChecked()
+    with qtbot.waitSignal(menu.screen_share_toggled) as blocker:
+        menu.fallback.screen_share.click()
+    assert blocker.args == [False]
     menu.hide()
 
     window = SettingsWindow(Settings(keep_out_of_screen_shares=True), {}, "US")
@@ -298,6 +306,26 @@ def test_the_app_follows_do_not_disturb_and_the_setting(
     finally:
         app.stop()
         daemon.stop()
+
+
+def test_the_app_started_with_the_setting_on_redacts_from_the_first_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.json").write_text(
+        json.dumps({"version": 1, "keep_out_of_screen_shares": True})
+    )
+    app = RunningApp(tmp_path)
+    try:
+        app.wait_for(lambda r: r["stage"] == "ready", "the app to be ready")
+        stages = [r["stage"] for r in app.records()]
+        first = next(r for r in app.records() if r["stage"] == "screen_share")
+        assert (first["protection"], first["do_not_disturb"]) == ("redacted", False)
+        assert stages.index("screen_share") < stages.index("ready")  # before any ring
+    finally:
+        app.stop()
 
 
 @pytest.mark.xvfb
