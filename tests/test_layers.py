@@ -157,20 +157,22 @@ OUR_NETWORK_MODULES = (
 NETWORK_MODULES = (*OUR_NETWORK_MODULES, "http.client", "ssl")
 
 
+def loaded(imports: str, names: tuple[str, ...]) -> str:
+    """Which of `names` a fresh interpreter has loaded after `imports`."""
+    import os
+    import subprocess
+
+    code = f"import sys, {imports}; print(sorted(m for m in sys.modules if m in {names!r}))"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env)  # fmt: skip
+    return out.stdout.strip()
+
+
 def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
     """A ring never waits on the network: the CLI's parser, `ring`, the lookup and the app's
     start-up load none of the CardDAV and LDAP clients, nor http.client; the app's start-up
     loads none of the import modules either."""
-    import os
-    import subprocess
-
-    def loaded(imports: str, names: tuple[str, ...]) -> str:
-        code = f"import sys, {imports}; print(sorted(m for m in sys.modules if m in {names!r}))"
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True, env=env)  # fmt: skip
-        return out.stdout.strip()
-
     cli_path = ("desktop.cli, desktop.cli_ring, desktop.adapters.lookup, "
                 "desktop.adapters.directories.mirror; desktop.cli.build_parser()")  # fmt: skip
     assert loaded(cli_path, NETWORK_MODULES) == "[]"
@@ -179,3 +181,15 @@ def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
                       "desktop.core.import_names")  # fmt: skip
     start_up_spares = (*NETWORK_MODULES, *import_modules, "vobject")
     assert loaded("desktop.qt.app", start_up_spares) == "[]"
+
+
+DO_NOT_DISTURB_MODULES = ("desktop.adapters.do_not_disturb", "jeepney", "PySide6.QtDBus")
+
+
+def test_do_not_disturb_watching_stays_off_the_ring_path_and_start_up() -> None:
+    """The D-Bus and desktop-tool watchers load when the app starts watching (idle time after
+    start-up, on Linux only), never with the ring path nor the screen-share guard itself."""
+    ring_path = "desktop.cli, desktop.cli_ring, desktop.adapters.lookup"
+    assert loaded(ring_path, DO_NOT_DISTURB_MODULES) == "[]"
+    guard = "desktop.qt.app, desktop.qt.screen_share, desktop.qt.capture_exclusion"
+    assert loaded(guard, DO_NOT_DISTURB_MODULES) == "[]"

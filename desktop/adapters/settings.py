@@ -61,6 +61,8 @@ class Settings:
     business_end_hour: int = 18
     business_weekends: bool = False  # True: Saturday and Sunday are working days
     dialer: str = Dialer.AUTOMATIC.value  # "Place calls with" (core/dialers.py)
+    # Cards kept out of screen captures, or redacted where the system cannot (core.redaction)
+    keep_out_of_screen_shares: bool = False
 
     def pause_end(self) -> datetime | None:
         """When the pause ends; None when popups are not paused or paused with no end."""
@@ -105,6 +107,7 @@ class Settings:
             ),
             business_weekends=data.get("business_weekends") is True,
             dialer=Dialer.parse(data.get("dialer", Dialer.AUTOMATIC.value)).value,
+            keep_out_of_screen_shares=data.get("keep_out_of_screen_shares") is True,
         )
 
     def with_changes(self, **changes: Any) -> Settings:

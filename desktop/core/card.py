@@ -23,6 +23,8 @@ class MatchTier(StrEnum):
         return _TIER_LABELS[self]
 
 
+REDACTED_LABEL = "Callback"  # what a redacted card says instead of who is calling
+
 _TIER_LABELS = {
     MatchTier.EXACT: "Exact number",
     MatchTier.SWITCHBOARD: "Company switchboard",
@@ -49,10 +51,15 @@ class Card:
     opener: str
     local_time: LocalTime
     promise: str = ""  # "You said you'd be in 9–12 today" (core/callbacks.promise_line)
+    # Stripped for a screen others may see (core/redaction.redact): company and a label only.
+    redacted: bool = False
 
     @property
     def headline(self) -> str:
         """The one line that names the caller."""
+        if self.redacted:
+            company = self.contacts[0].company if self.contacts else ""
+            return company or REDACTED_LABEL
         if self.contacts:
             first = self.contacts[0]
             if len(self.contacts) > 1:
@@ -64,6 +71,8 @@ class Card:
 
     @property
     def display_number(self) -> str:
+        if self.redacted:
+            return ""
         return self.number.e164 or self.caller_id.strip() or "(no number)"
 
 

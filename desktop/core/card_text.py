@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.core.card import Card, why_we_called
+from desktop.core.card import REDACTED_LABEL, Card, why_we_called
 from desktop.core.display_text import display_text
 from desktop.core.models import DEMO_MARK, Attempt, Direction, Outcome
 
@@ -30,6 +30,8 @@ def attempt_line(attempt: Attempt) -> str:
 
 
 def card_lines(card: Card) -> list[str]:
+    if card.redacted:
+        return [card.headline, REDACTED_LABEL] if card.contacts else [REDACTED_LABEL]
     lines = [card.headline]
     if card.contacts:
         first = card.contacts[0]

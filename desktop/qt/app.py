@@ -273,6 +273,7 @@ class CallerCardApp:
         QGuiApplication.setWindowIcon(app_icon())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
         self.notifier = Notifier(self.tray.tray)
+        self._build_screen_share()
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
         self.read_only = read_only
         self.secret_status: object | None = None  # a SecretStoreStatus once probed
@@ -367,9 +368,30 @@ class CallerCardApp:
             # never enter this one. Until it lands, cards show the time without the place.
             self._place_build = start_place_index_build(self.paths.cache_dir)
         self.places.warm()
+        self.screen_share.watch_do_not_disturb(os.environ)
         if self.settings.start_at_login and not self.demo:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
             self.login_start.apply(True)
+
+    def _build_screen_share(self) -> None:
+        from desktop.qt.capture_exclusion import capture_exclusion_for
+        from desktop.qt.screen_share import ScreenShareGuard
+
+        self.screen_share = ScreenShareGuard(self.popups, capture_exclusion_for(),
+                                             self.settings.keep_out_of_screen_shares)  # fmt: skip
+        self.screen_share.changed.connect(self._show_screen_share)
+        self.tray.screen_share_toggled.connect(self.set_keep_out_of_screen_shares)
+        self._show_screen_share()
+
+    def set_keep_out_of_screen_shares(self, keep_out: bool) -> None:
+        """The tray's toggle: saved like the setting, applied to the cards on screen too."""
+        self.apply_settings(self.settings.with_changes(keep_out_of_screen_shares=keep_out))
+
+    def _show_screen_share(self) -> None:
+        guard = self.screen_share
+        self.tray.set_screen_share(guard.keep_out(), guard.describe())
+        self.trace.write("screen_share", "", protection=guard.protection().value,
+                         do_not_disturb=guard.do_not_disturb())  # fmt: skip
 
     def _probe_secrets(self) -> None:
         from desktop.adapters.secrets import SecretStore
@@ -463,6 +485,7 @@ class CallerCardApp:
         self._record_pending()
         self.writes.close()
         self.tray.hide()
+        self.screen_share.close()
         self.obstacles.close()
         self._stop_place_build()
         self.places.close()
@@ -707,6 +730,7 @@ class CallerCardApp:
         from desktop.core.card_text import card_lines
 
         obstacle = self.obstacles.check()
+        card = self.popups.shown_form(card)  # a redacted card is redacted there too
         if obstacle:
             channel = self.notifier.notify(card.headline, "\n".join(card_lines(card)[1:5]))
             log.info("card for %s may be hidden (%s): also sent to %s", card.display_number,
@@ -968,6 +992,7 @@ class CallerCardApp:
         if settings.start_at_login != self.settings.start_at_login and not self.demo:
             self.login_start.apply(settings.start_at_login)
         self.settings = settings
+        self.screen_share.set_keep_out(settings.keep_out_of_screen_shares)
         self._refresh_lookup()
         self.start_sources()
 

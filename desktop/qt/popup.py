@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.card import Candidate, Card, MatchTier, why_we_called
+from desktop.core.card import REDACTED_LABEL, Candidate, Card, MatchTier, why_we_called
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import LocalTime
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
@@ -590,19 +590,16 @@ class Popup(QWidget):
         self.reveal()
 
     def _fill(self, card: Card) -> None:
+        if card.redacted:
+            self._fill_redacted(card)
+            return
         today = date.today()
         first = card.contacts[0] if card.contacts else None
         number = readable_number(card.number, card.caller_id)
 
-        if self._tier is not card.match:
-            self._tier = card.match
-            # Re-polishing only the chip costs ~60 µs; re-polishing the whole card ~350 µs, so
-            # the card's accent stripe is painted by hand instead (paintEvent).
-            self._chip.setProperty("tier", card.match.value)
-            self._chip.style().unpolish(self._chip)
-            self._chip.style().polish(self._chip)
-            self.update(0, 0, STRIPE_WIDTH, self.height())
+        self._show_tier(card.match)
         self._chip.setText(card.match.label)
+        _set_shown(self._chip, True)
         display_name = one_line(card.number.display_name)
         self._source.set_full_text(
             f"Caller ID: {display_name}" if first is not None and display_name else ""
@@ -644,6 +641,42 @@ class Popup(QWidget):
         _set_shown(self._open, first is not None)
         _set_shown(self._search, not card.number.withheld and bool(card.caller_id.strip()))
         _set_shown(self._identify, self._can_identify(card))
+        if self._picker is not None:
+            _set_shown(self._picker, False)
+
+    def _show_tier(self, tier: MatchTier) -> None:
+        if self._tier is not tier:
+            self._tier = tier
+            # Re-polishing only the chip costs ~60 µs; re-polishing the whole card ~350 µs, so
+            # the card's accent stripe is painted by hand instead (paintEvent).
+            self._chip.setProperty("tier", tier.value)
+            self._chip.style().unpolish(self._chip)
+            self._chip.style().polish(self._chip)
+            self.update(0, 0, STRIPE_WIDTH, self.height())
+
+    def _fill_redacted(self, card: Card) -> None:
+        """The company and REDACTED_LABEL (desktop.core.redaction): every other part is
+        hidden or emptied, so nothing the previous caller left in a label can show."""
+        today = date.today()
+        self._show_tier(card.match)
+        headline = one_line(card.headline)
+        self._chip.setText(REDACTED_LABEL)
+        _set_shown(self._chip, headline != REDACTED_LABEL)  # no company: the label once
+        self._source.set_full_text("")
+        self._name.set_full_text(headline)
+        self.setAccessibleName(f"{REDACTED_LABEL}: {headline}")
+        self._role.set_full_text("")
+        for widget in (self._role, self._number, self._number_key, self._time, self._time_key,
+                       self._promise, self._opener_block, self._copy, self._open,
+                       self._search, self._identify):  # fmt: skip
+            _set_shown(widget, False)
+        self._number.set_full_text("")
+        self._time.set_full_text("")
+        self._promise.setText("")
+        self._opener.setText("")
+        self._fill_people(card, today)
+        self._fill_story(None, today, several=False)
+        self._fill_candidates(())
         if self._picker is not None:
             _set_shown(self._picker, False)
 

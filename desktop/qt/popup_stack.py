@@ -31,6 +31,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.card import Card
+from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
 
@@ -88,6 +89,9 @@ class PopupStack(QObject):
         self._free: list[Popup] = []
         self._top_up_pending = False
         self._calls: dict[str, _Call] = {}  # in order of arrival: the oldest sits lowest
+        self._redacted = False  # cards show desktop.core.redaction.redact(card)
+        # Applied to every card window once it exists (capture exclusion on Windows/macOS).
+        self._window_guard: Callable[[QWidget], None] | None = None
         for _ in range(prebuilt):
             popup = self._build()
             self._pool.append(popup)
@@ -112,6 +116,7 @@ class PopupStack(QObject):
         rest of the pool follows in idle time."""
         for popup in self._pool:
             popup.warm_up()
+            self._guard(popup)
         self._schedule_top_up()
 
     def _schedule_top_up(self) -> None:
@@ -127,6 +132,7 @@ class PopupStack(QObject):
             return
         popup = self._build()
         popup.warm_up()
+        self._guard(popup)
         self._pool.append(popup)
         self._free.insert(0, popup)
         self._schedule_top_up()
@@ -142,7 +148,7 @@ class PopupStack(QObject):
             if call.popup is None:
                 self._more.set_calls(self._collapsed())
                 return None
-            call.popup.set_card(card, call_key)
+            call.popup.set_card(self._shown(card), call_key)
             self._fit()
             if call.popup is not None:  # it grew past what the screen holds: collapsed
                 call.popup.reveal()
@@ -217,11 +223,50 @@ class PopupStack(QObject):
         """Give the keyboard to the newest card (the app binds this to a hotkey)."""
         return any(popup.take_focus() for popup in reversed(self.popups()))
 
+    # -- screen shares --
+
+    @property
+    def redacted(self) -> bool:
+        return self._redacted
+
+    def set_redacted(self, redacted: bool) -> None:
+        """Show every card, now and from now on, redacted (company and "Callback") or whole;
+        the cards on screen change in place."""
+        if redacted == self._redacted:
+            return
+        self._redacted = redacted
+        for key, call in self._calls.items():
+            if call.popup is not None:
+                call.popup.set_card(self._shown(call.card), key)
+        self._fit()
+
+    def shown_form(self, card: Card) -> Card:
+        """The card as the cards show it right now (for anything else that tells of a call)."""
+        return self._shown(card)
+
+    def set_window_guard(self, guard: Callable[[QWidget], None] | None) -> None:
+        """`guard` is applied to every card window built so far and to each one built later
+        (the "+N more" entry included); None stops applying it to new ones."""
+        self._window_guard = guard
+        for popup in self._pool:
+            if popup.is_warm():
+                self._guard(popup)
+        if self._more.isVisible():
+            self._guard(self._more)
+
+    def _guard(self, window: QWidget) -> None:
+        if self._window_guard is not None:
+            self._window_guard(window)
+
+    def _shown(self, card: Card) -> Card:
+        return redact(card) if self._redacted else card
+
     # -- internals --
 
     def _collapsed(self) -> list[tuple[str, str]]:
         calls = self._calls.items()
-        return [(key, _entry_label(call)) for key, call in calls if call.popup is None]
+        return [(key, _entry_label(call, self._shown(call.card))) for key, call in calls
+                if call.popup is None]  # fmt: skip
 
     def _settle(self, newest: str | None = None) -> None:
         """The newest `max_cards` calls get cards, the others collapse; then re-place all.
@@ -241,7 +286,7 @@ class PopupStack(QObject):
             call = self._calls[key]
             if call.popup is None:
                 call.popup = self._free_popup()
-                call.popup.set_card(call.card, key)
+                call.popup.set_card(self._shown(call.card), key)
                 revealed.append(call.popup)
         self._fit()
         in_use = self.popups()
@@ -261,6 +306,7 @@ class PopupStack(QObject):
         # Calls overlapping faster than idle time could top the pool up: grow now, bounded.
         popup = self._build()
         popup.warm_up()
+        self._guard(popup)
         self._pool.append(popup)
         return popup
 
@@ -281,6 +327,8 @@ class PopupStack(QObject):
                 break
             self._release(self._calls[crowded])
         if self._more.count:
+            if not self._more.isVisible():
+                self._guard(self._more)
             self._more.show()
 
     def _repack(self) -> str | None:
@@ -344,9 +392,8 @@ class PopupStack(QObject):
         return fits
 
 
-def _entry_label(call: _Call) -> str:
+def _entry_label(call: _Call, card: Card) -> str:
     """Who, from which number, since when: enough to pick the call to bring up."""
-    card = call.card
     parts = [card.headline]
     if card.display_number and card.display_number != card.headline:
         parts.append(card.display_number)

@@ -162,6 +162,7 @@ class SettingsWindow(QWidget):
         self.start_at_login = QCheckBox("Start CallerCard when I log in")
         self.start_at_login.setToolTip("It starts in the tray, without opening a window.")
         form.addRow(self.start_at_login)
+        self._screen_share_section(form)
         self.secrets_line = QLabel(_CHECKING)
         self.secrets_advice = QLabel("")
         for label in (self.secrets_line, self.secrets_advice):
@@ -174,6 +175,15 @@ class SettingsWindow(QWidget):
         passwords.addWidget(self.secrets_advice)
         form.addRow("Passwords", passwords)
         return page
+
+    def _screen_share_section(self, form: QFormLayout) -> None:
+        self.keep_out_of_screen_shares = QCheckBox("Keep cards out of screen shares")
+        self.keep_out_of_screen_shares.setToolTip(
+            "Windows and macOS leave the cards out of shares and screenshots where the system "
+            "allows. On Linux, which cannot, cards show only the company and “Callback”; they "
+            "also do while Do Not Disturb is on."
+        )
+        form.addRow(self.keep_out_of_screen_shares)
 
     def set_platform_status(
         self, secrets: SecretStoreStatus | None, autostart_unavailable: str = ""
@@ -328,6 +338,7 @@ class SettingsWindow(QWidget):
         self.business_end.setValue(settings.business_end_hour)
         self.business_weekends.setChecked(settings.business_weekends)
         self.dialer.setCurrentIndex(max(self.dialer.findData(settings.dialer), 0))
+        self.keep_out_of_screen_shares.setChecked(settings.keep_out_of_screen_shares)
         index = self.region.findData(settings.region)
         self.region.setCurrentIndex(max(index, 0))
         self.prefixes.setText(", ".join(settings.outside_line_prefixes))
@@ -378,6 +389,7 @@ class SettingsWindow(QWidget):
             business_end_hour=max(self.business_start.value(), self.business_end.value()),
             business_weekends=self.business_weekends.isChecked(),
             dialer=str(self.dialer.currentData()),
+            keep_out_of_screen_shares=self.keep_out_of_screen_shares.isChecked(),
             region=str(self.region.currentData() or ""),
             outside_line_prefixes=prefixes,
             sources=sources,

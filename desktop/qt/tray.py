@@ -11,6 +11,7 @@ import logging
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QFont, QIcon
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 TRAY_RETRY_MS = 1000
 TRAY_RETRIES = 30
+SCREEN_SHARE_TEXT = "Keep cards out of screen shares"
 
 
 class TrayMenu(QObject):
@@ -39,6 +41,7 @@ class TrayMenu(QObject):
     welcome_requested = Signal()  # "Getting started…": the first-start welcome again
     pause_toggled = Signal(bool)  # True: pause with no end; False: resume
     pause_for_requested = Signal(str)  # a PauseLength: "hour", "tomorrow"
+    screen_share_toggled = Signal(bool)  # "Keep cards out of screen shares"
     quit_requested = Signal()
 
     def __init__(self, icon: QIcon, paused: bool, parent: QObject | None = None, *,
@@ -65,6 +68,7 @@ class TrayMenu(QObject):
         self.pause_tomorrow_action.triggered.connect(
             lambda: self.pause_for_requested.emit(PauseLength.TOMORROW.value)
         )
+        self._add_screen_share_action()
         self.settings_action = self._add("Settings…", self.settings_requested)
         self.welcome_action = self._add("Getting started…", self.welcome_requested)
         self.menu.addSeparator()
@@ -82,6 +86,26 @@ class TrayMenu(QObject):
         self._retry = QTimer(self)
         self._retry.setInterval(TRAY_RETRY_MS)
         self._retry.timeout.connect(self._check_tray)
+
+    def _add_screen_share_action(self) -> None:
+        self.screen_share_action = QAction(SCREEN_SHARE_TEXT, self.menu, checkable=True)
+        self.screen_share_action.toggled.connect(self.screen_share_toggled)
+        self.menu.addAction(self.screen_share_action)
+        # Why cards are redacted right now, under the toggle; hidden when nothing to say.
+        self.screen_share_note = self.menu.addAction("")
+        self.screen_share_note.setEnabled(False)
+        self.screen_share_note.setVisible(False)
+
+    def set_screen_share(self, keep_out: bool, note: str = "") -> None:
+        """The toggle's state, and under it what the cards show when they are redacted
+        ("Do Not Disturb is on: cards show the company only")."""
+        action = self.screen_share_action
+        action.blockSignals(True)
+        action.setChecked(keep_out)
+        action.blockSignals(False)
+        self.screen_share_note.setText(note)
+        self.screen_share_note.setVisible(bool(note))
+        self.fallback.set_screen_share(keep_out, note)
 
     def _add(self, text: str, signal: SignalInstance) -> QAction:
         action = self.menu.addAction(text)
@@ -202,6 +226,14 @@ class FallbackWindow(QWidget):
         pause_row.addWidget(self.pause_tomorrow)
         pause_row.addStretch(1)
         layout.addLayout(pause_row)
+        self.screen_share = QCheckBox(SCREEN_SHARE_TEXT)
+        self.screen_share.toggled.connect(menu.screen_share_toggled)
+        layout.addWidget(self.screen_share)
+        self.screen_share_note = QLabel("")
+        self.screen_share_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.screen_share_note.setWordWrap(True)
+        self.screen_share_note.hide()
+        layout.addWidget(self.screen_share_note)
         # Bold and above the status line: a paused CallerCard must not pass for a working one.
         self.paused_label = QLabel("")
         self.paused_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -227,6 +259,13 @@ class FallbackWindow(QWidget):
         needed = layout.totalHeightForWidth(self.width()) if layout is not None else 0
         if needed > self.height():
             self.resize(self.width(), needed)
+
+    def set_screen_share(self, keep_out: bool, note: str) -> None:
+        self.screen_share.blockSignals(True)
+        self.screen_share.setChecked(keep_out)
+        self.screen_share.blockSignals(False)
+        self.screen_share_note.setText(note)
+        self.screen_share_note.setVisible(bool(note))
 
     def set_paused(self, paused: bool, text: str = "") -> None:
         self.pause.blockSignals(True)
