@@ -11,7 +11,7 @@ from desktop.adapters.store import Store
 from desktop.core.callbacks import promise_line
 from desktop.core.candidates import AREA_MESSAGE_DAYS, plan_for, rank_candidates
 from desktop.core.card import Candidate, Card, MatchTier
-from desktop.core.localtime import LocalTime, PlaceLookup, local_time_for
+from desktop.core.localtime import HourCycle, LocalTime, PlaceLookup, local_time_for
 from desktop.core.matching import classify
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 from desktop.core.openers import opener_for
@@ -32,6 +32,7 @@ class CallerLookup:
         my_name: str = "",
         place_lookup: PlaceLookup | None = None,
         attempts_limit: int = 3,
+        hour_cycle: HourCycle | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
@@ -39,6 +40,7 @@ class CallerLookup:
         self.my_name = my_name
         self.place_lookup = place_lookup
         self.attempts_limit = attempts_limit
+        self.hour_cycle = hour_cycle  # the desktop's clock; None: the home region's custom
 
     def parse(self, caller_id: str, display_name: str = "") -> CallerNumber:
         number = parse_number(caller_id, self.policy)
@@ -73,7 +75,8 @@ class CallerLookup:
             )
         opener = opener_for(contacts[0] if contacts else None, self.templates, now, self.my_name)
         local = (
-            local_time_for(number.e164, now, self.policy.region, self.place_lookup)
+            local_time_for(number.e164, now, self.policy.region, self.place_lookup,
+                           hour_cycle=self.hour_cycle)
             if number.e164 and tier is not MatchTier.WITHHELD
             else LocalTime()
         )
@@ -124,7 +127,8 @@ class CallerLookup:
         first = next((n for n in contact.numbers if n.e164), None)
         number = self.parse(first.e164 or "") if first else CallerNumber("", False, None)
         local = (
-            local_time_for(number.e164, now, self.policy.region, self.place_lookup)
+            local_time_for(number.e164, now, self.policy.region, self.place_lookup,
+                           hour_cycle=self.hour_cycle)
             if number.e164
             else LocalTime()
         )
