@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.store import NewContact, Store
@@ -227,6 +227,14 @@ def test_on_a_real_display_it_keeps_the_typists_focus_and_looks_right(
     assert report["save_enabled"] is True
     assert report["dark_save_enabled"] is False
     assert report["hint_visible_when_nothing_picked"] is True
+    # After an incoming call: typing elsewhere goes on; one click and the note takes the keys.
+    assert report["inbound_typed"] == "typed after the call and after the next"
+    assert report["inbound_active_before_click"] is False
+    assert report["inbound_active_after_click"] is True
+    assert report["inbound_focus_in_note"] is True
+    assert report["inbound_note"] == "Wants a demo"
+    assert 250 <= report["inbound_height"] <= 420
+    assert (SHOTS / "wrap_up_inbound.png").stat().st_size > 5000
     assert (SHOTS / "wrap_up.png").stat().st_size > 5000
     assert shutil.which("Xvfb")
 
@@ -330,3 +338,44 @@ def test_the_app_records_calls_asks_for_the_wrap_up_and_catches_up_after_a_resta
         ("Jane Doe", "in", "missed", "+14155550123"),
     ]
     assert app.app_log().count("wrap-up shown for attempt") == 1  # none for the catch-up
+
+
+# --- after an incoming call ------------------------------------------------------------------
+
+
+def test_after_an_answered_incoming_call_it_asks_for_a_note_and_when_to_call_back(
+    qtbot: QtBot, store: Store
+) -> None:
+    contact, _attempt_id, _out = jane(store)
+    inbound = Attempt(Direction.IN, NOW - timedelta(minutes=6), Outcome.TALKED,
+                      number_e164="+14155550123")  # fmt: skip
+    attempt_id = store.record_call(contact.id, inbound, "twinkle", "twinkle:2@2")
+    assert attempt_id is not None
+    window = WrapUp(attempt_id, contact, inbound, now=NOW)
+    qtbot.addWidget(window)
+    window.reveal()
+
+    assert window.call.text() == "They called from +1 415-555-0123, today 16:24"
+    assert [b.text() for b in window.buttons.values()] == [
+        "&Talked", "Their &gatekeeper", "They left &voicemail"]  # fmt: skip
+    assert window.outcome() is Outcome.TALKED and window.save_button.isEnabled()
+    labels = {label.text() for label in window.findChildren(QLabel)}
+    assert {"Note", "What it was about", "Call them back by"} <= labels
+    assert not window.accepts_focus() and QApplication.activeWindow() is not window
+
+    window.message.setPlainText("Wants the pricing sheet by Friday")
+    window.callback_field.setText("by 17:00")
+    window.callback_field.textEdited.emit("by 17:00")
+    with qtbot.waitSignal(window.saved) as saved:
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    result = saved.args[0]
+    assert (result.outcome, result.message) == (Outcome.TALKED, "Wants the pricing sheet by Friday")
+    assert result.callback is not None and result.callback.end == NOW.replace(hour=17, minute=0)
+
+
+def test_a_strangers_call_gets_a_wrap_up_under_their_number(qtbot: QtBot) -> None:
+    inbound = Attempt(Direction.IN, NOW, Outcome.TALKED, number_e164="+442079460321")
+    window = WrapUp(9, None, inbound, now=NOW)
+    qtbot.addWidget(window)
+    assert window.who.text() == "+44 20 7946 0321"
+    assert window.reason.text() == ""
