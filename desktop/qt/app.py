@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import getpass
 import logging
 import os
 import subprocess
@@ -256,6 +257,7 @@ class CallerCardApp:
         self.writes = HistoryWriter(
             paths.database, paths.write_journal, self.lookup,
             self.bridge.written_from_thread, self.bridge.problem_from_thread,
+            on_note_queued=self._share_notes_now,
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.caller_identified.connect(self._caller_identified)
@@ -526,10 +528,20 @@ class CallerCardApp:
         from desktop.qt.wrap_up import WrapUpResult
 
         assert isinstance(result, WrapUpResult)
+        # The name the team sees on the note when the contact's card is shared (as log-call's).
+        rep = self.settings.my_name.strip() or getpass.getuser()
         self.writes.submit(
             SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason,
-                       (result.callback.start, result.callback.end) if result.callback else None)
+                       (result.callback.start, result.callback.end) if result.callback else None,
+                       rep)
         )
+
+    def _share_notes_now(self) -> None:
+        """From the history writer's thread: a wrap-up waits in a shared card's outbox."""
+        # A replayed wrap-up can get here before start() has made the sync loop.
+        sync = getattr(self, "directory_sync", None)
+        if sync is not None:
+            sync.share_now()
 
     def end_call(self, call_key: str, caller_id: str) -> None:
         """The call is over: its card goes (traced, so hooks can be checked from outside)."""
