@@ -14,9 +14,10 @@ from desktop.core.card import Candidate, Card, MatchTier
 from desktop.core.localtime import HourCycle, LocalTime, PlaceLookup, local_time_for
 from desktop.core.matching import classify
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
-from desktop.core.openers import opener_for
+from desktop.core.openers import opener_for, switchboard_opener
 from desktop.core.search_query import parse_query
 from desktop.core.sources import one_entry_per_person
+from desktop.core.switchboard import rank_by_caller_name
 
 CANDIDATE_ROWS = 12  # stored numbers read per prefix, and voicemails per area
 CANDIDATE_ATTEMPTS = 5  # enough history to find the voicemail that explains a callback
@@ -70,10 +71,16 @@ class CallerLookup:
         )
         tier, contacts = classify(number, rows)
         if contacts:
-            contacts = one_entry_per_person(
+            merged = one_entry_per_person(
                 contacts, contact_origins(self.store, [c.id for c in contacts])
             )
-        opener = opener_for(contacts[0] if contacts else None, self.templates, now, self.my_name)
+            # Merging orders by recency again; the caller-ID name has the first word.
+            contacts = rank_by_caller_name(merged, number.display_name)
+        opener = (
+            switchboard_opener(contacts, self.templates, now, self.my_name)
+            if tier is MatchTier.SWITCHBOARD
+            else opener_for(contacts[0] if contacts else None, self.templates, now, self.my_name)
+        )
         local = (
             local_time_for(number.e164, now, self.policy.region, self.place_lookup,
                            hour_cycle=self.hour_cycle)

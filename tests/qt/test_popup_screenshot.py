@@ -82,6 +82,7 @@ def test_cards_on_a_real_display_keep_the_typists_focus_and_render_fully(
         "switchboard",
         "unknown",
         "withheld",
+        "story",
         "a",
         "b",
         "c",
@@ -104,6 +105,8 @@ def test_cards_on_a_real_display_keep_the_typists_focus_and_render_fully(
         "popup_switchboard",
         "popup_unknown",
         "popup_withheld",
+        "popup_story",
+        "popup_story_expanded",
         "popup_exact_dark",
         "popup_switchboard_dark",
     ):
