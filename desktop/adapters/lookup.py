@@ -87,6 +87,7 @@ class CallerLookup:
             if number.e164 and tier is not MatchTier.WITHHELD
             else LocalTime()
         )
+        cycle = self.hour_cycle or "24h"  # the windows' hours as typed, unless told
         return Card(
             caller_id=caller_id,
             number=number,
@@ -100,7 +101,7 @@ class CallerLookup:
             opener=opener.text,
             local_time=local,
             # In the rep's own zone: the window was typed in it, and "today" is theirs.
-            promise=promise_line(contacts[0].attempts, now.astimezone()) if contacts else "",
+            promise=promise_line(contacts[0].attempts, now.astimezone(), cycle) if contacts else "",
         )
 
     def candidates_for(

@@ -168,6 +168,7 @@ class WrapUp(QWidget):
         self.setFixedWidth(WIDTH)
         now = now or datetime.now(UTC)
         self._now = now.astimezone() if now.tzinfo is UTC else now  # windows: the rep's zone
+        self._cycle = hour_cycle
 
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 14, 16, 14)
@@ -224,7 +225,7 @@ class WrapUp(QWidget):
         self.callback_field.setMaxLength(MAX_WINDOW_TEXT)
         said = window_of(attempt)
         if said is not None:
-            self.callback_field.setText(window_text(said, self._now))
+            self.callback_field.setText(window_text(said, self._now, self._cycle))
         self.callback_field.returnPressed.connect(self.save)
         self.callback_field.textEdited.connect(lambda _text: self._update_save())
         window_label.setBuddy(self.callback_field)
@@ -321,7 +322,8 @@ class WrapUp(QWidget):
             problem = f"Callback window: {exc}"
         else:
             if window is not None and not problem:
-                problem = f"You'll be in {window_text(window, self._now)}"
+                said = window_text(window, self._now, self._cycle)
+                problem = f"Call them back {said}" if self.inbound else f"You'll be in {said}"
         self.save_button.setEnabled(self.result() is not None)
         self.hint.setText(problem)
         self.hint.setVisible(bool(problem))

@@ -1,6 +1,7 @@
 """Every time of day in the windows follows the desktop's locale: a US desktop reads "9:50 AM"
-in Recent calls, the contact view and the wrap-up alike (before, Recent calls said "09:50"
-while Callbacks said "9:50 AM"), and a German one "09:50" everywhere."""
+in Callbacks, Recent calls, the contact view, the wrap-up and the card alike (before, Recent
+calls said "09:50" while Callbacks said "9:50 AM", both decided by the home region), and a
+German desktop reads "09:50" everywhere, whatever the home region."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import QTreeWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.callbacks import load_callbacks
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
+from desktop.core.business_hours import BusinessHours
 from desktop.core.localtime import hour_cycle_of_format
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
@@ -42,6 +45,10 @@ def windows_text(qtbot: QtBot, store: Store) -> dict[str, str]:
     attempt = Attempt(Direction.IN, CALLED, Outcome.TALKED, number_e164="+49301234567")
     aid = store.record_call(cid, attempt, "test", "k1")
     assert aid is not None
+    # They will call back tomorrow 9:00-12:00: the rep promised to be in.
+    tomorrow = NOW + timedelta(days=1)
+    store.save_wrap_up(aid, Outcome.TALKED, "", "", (tomorrow.replace(hour=9, minute=0),
+                                                     tomorrow.replace(hour=12, minute=0)))
     contact = store.contact(cid)
     assert contact is not None
 
@@ -56,7 +63,9 @@ def windows_text(qtbot: QtBot, store: Store) -> dict[str, str]:
     history = next(t for t in view.findChildren(QTreeWidget) if t.topLevelItemCount())
     wrap_up = WrapUp(aid, contact, attempt, now=NOW, hour_cycle=hour_cycle())
     qtbot.addWidget(wrap_up)
+    [callback] = load_callbacks(store, NOW, BusinessHours(), hour_cycle())
     return {
+        "callbacks": f"{callback.item.detail} | {callback.clock.text}",
         "recent calls": calls.table.topLevelItem(0).text(0),
         "contact view": history.topLevelItem(0).text(0),
         "wrap-up": wrap_up.call.text(),
@@ -70,6 +79,7 @@ def test_a_12_hour_desktop_reads_am_pm_in_every_window(
     desktop_locale("en_US")
     shown = windows_text(qtbot, store)
     assert shown == {
+        "callbacks": "You said you'd be in 9 AM–12 PM tomorrow | 4:30 PM",
         "recent calls": "Tue 10 Mar 9:50 AM",
         "contact view": "Tue 10 Mar 9:50 AM",
         "wrap-up": "They called from +49 30 1234567, today 9:50 AM",
@@ -83,6 +93,7 @@ def test_a_24_hour_desktop_reads_24_hours_in_every_window_even_with_a_us_home_re
     desktop_locale("de_DE")
     shown = windows_text(qtbot, store)
     assert shown == {
+        "callbacks": "You said you'd be in 9–12 tomorrow | 16:30",
         "recent calls": "Tue 10 Mar 09:50",
         "contact view": "Tue 10 Mar 09:50",
         "wrap-up": "They called from +49 30 1234567, today 09:50",
