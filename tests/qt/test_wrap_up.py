@@ -379,3 +379,22 @@ def test_a_strangers_call_gets_a_wrap_up_under_their_number(qtbot: QtBot) -> Non
     qtbot.addWidget(window)
     assert window.who.text() == "+44 20 7946 0321"
     assert window.reason.text() == ""
+
+
+def test_the_app_asks_for_a_wrap_up_after_an_answered_incoming_call_not_a_missed_one(
+    history_app: HistoryApp,
+) -> None:
+    app = history_app
+    app.start()
+    app.append(cdr(2, "+14155550123", "1001", "from-trunk", 0.5, False))  # Jane, missed
+    app.wait(lambda: len(app.calls()) == 1, "the missed call in the history")
+    app.append(cdr(3, "+14155550123", "1001", "from-trunk", 0.3, True))  # Jane, answered
+    app.wait(lambda: "wrap-up shown for attempt" in app.app_log(), "the wrap-up")
+    app.stop()
+
+    assert app.calls() == [
+        ("Jane Doe", "in", "missed", "+14155550123"),
+        ("Jane Doe", "in", "talked", "+14155550123"),
+    ]
+    shown = [line for line in app.app_log().splitlines() if "wrap-up shown for attempt" in line]
+    assert len(shown) == 1 and "(in, contact " in shown[0]
