@@ -107,3 +107,14 @@ def test_a_24_hour_desktop_reads_24_hours_in_every_window_even_with_a_us_home_re
 ])  # fmt: skip
 def test_the_cycle_is_read_from_the_locales_time_pattern(pattern: str, cycle: str) -> None:
     assert hour_cycle_of_format(pattern) == cycle
+
+
+def test_the_time_a_collapsed_call_rang_follows_the_desktop_too(
+    desktop_locale: Callable[[str], None],
+) -> None:
+    from desktop.qt.system_clock import time_now_text
+
+    desktop_locale("en_US")
+    assert time_now_text().endswith((" AM", " PM"))
+    desktop_locale("de_DE")
+    assert len(time_now_text()) == 5 and time_now_text()[2] == ":"
