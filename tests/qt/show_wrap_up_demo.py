@@ -12,6 +12,8 @@ wrap-up alone) and OUT_DIR/wrap_up_dark.png.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -123,6 +125,11 @@ def main() -> int:
     pump(0.2)
     report["inbound_typed"] = editor.text()
     report["inbound_active_before_click"] = inbound.isActiveWindow()
+    if shutil.which("xprop"):  # what the window manager is told before the rep clicks
+        report["inbound_xprop"] = subprocess.run(
+            ["xprop", "-id", str(int(inbound.winId()))], capture_output=True, text=True,
+            timeout=10, check=False,
+        ).stdout  # fmt: skip
     inbound.grab().save(str(out / "wrap_up_inbound.png"))
     QTest.mouseClick(inbound.message.viewport(), Qt.MouseButton.LeftButton)
     pump(0.6)

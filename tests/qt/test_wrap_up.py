@@ -230,6 +230,8 @@ def test_on_a_real_display_it_keeps_the_typists_focus_and_looks_right(
     # After an incoming call: typing elsewhere goes on; one click and the note takes the keys.
     assert report["inbound_typed"] == "typed after the call and after the next"
     assert report["inbound_active_before_click"] is False
+    if shutil.which("xprop"):
+        assert "Client accepts input or input focus: False" in report["inbound_xprop"]
     assert report["inbound_active_after_click"] is True
     assert report["inbound_focus_in_note"] is True
     assert report["inbound_note"] == "Wants a demo"
