@@ -67,6 +67,7 @@ MAX_PEOPLE = 4  # switchboard: more than this collapse into "and N more"
 MAX_CANDIDATES = 3
 STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
 COPIED_FEEDBACK_MS = 1500
+SCREEN_MARGIN = 16  # the stack keeps cards this far inside the screen's available area
 
 POPUP_FLAGS = (
     Qt.WindowType.Tool
@@ -274,31 +275,49 @@ class _PaintProbe(QPushButton):
 
 class _Expandable:
     """Wrapped text cut to a preview of a few lines, with "Show all" for the rest: a long
-    voicemail or note is readable in full without one ever making the card tower."""
+    voicemail or note is readable in full without one ever making the card tower. On a screen
+    too short for the whole card, the card folds it to a link alone ("Show notes")."""
 
-    def __init__(self, parent: QWidget, limit: int, on_resized: Callable[[], None]) -> None:
+    def __init__(
+        self, parent: QWidget, limit: int, on_resized: Callable[[_Expandable], None], what: str
+    ) -> None:
         self.text = _plain_label(parent, muted=True, wrap=True)
         self.more = _LinkButton(parent)
-        self.more.setText("Show all")
         self.more.clicked.connect(self.expand)
         self._limit = limit
         self._full = ""
         self._quoted = False
+        self._what = what
         self._on_resized = on_resized
+        self.expanded = False
 
     def fill(self, text: str, *, quoted: bool = False) -> None:
-        self._full, self._quoted = text, quoted
+        self._full, self._quoted, self.expanded = text, quoted, False
         shown, cut = preview(text, self._limit)
         self.text.setText(self._quote(shown))
+        self.more.setText("Show all")
         _set_shown(self.text, bool(shown))
         _set_shown(self.more, cut)
 
     def expand(self) -> None:
+        self.expanded = True
         self.text.setText(self._quote(display_text(self._full.strip())))
+        _set_shown(self.text, True)
         _set_shown(self.more, False)
-        self._on_resized()
+        self._on_resized(self)
+
+    def can_fold(self) -> bool:
+        return not self.text.isHidden()
+
+    def fold(self) -> None:
+        """Only the link: the text is one click away."""
+        self.expanded = False
+        _set_shown(self.text, False)
+        self.more.setText(f"Show {self._what}")
+        _set_shown(self.more, True)
 
     def hide(self) -> None:
+        self.expanded = False
         _set_shown(self.text, False)
         _set_shown(self.more, False)
 
@@ -308,12 +327,16 @@ class _Expandable:
 
 class _AttemptRow:
     def __init__(
-        self, parent: QWidget, grid: QGridLayout, row: int, on_resized: Callable[[], None]
+        self,
+        parent: QWidget,
+        grid: QGridLayout,
+        row: int,
+        on_resized: Callable[[_Expandable], None],
     ) -> None:
         self.date = _plain_label(parent, muted=True)
         self.outcome = _plain_label(parent)
         # The message under the outcome, wrapped: a voicemail is read, not guessed at.
-        self.message = _Expandable(parent, MESSAGE_PREVIEW, on_resized)
+        self.message = _Expandable(parent, MESSAGE_PREVIEW, on_resized, "message")
         grid.addWidget(self.date, 2 * row, 0)
         grid.addWidget(self.outcome, 2 * row, 1, 1, 2)
         message = QVBoxLayout()
@@ -415,6 +438,7 @@ class Popup(QWidget):
         self._armed_key: str | None = None  # painted() is owed for this key
         self._warm = False
         self._focus_taken = False
+        self._opened: _Expandable | None = None  # the text the rep asked for last
 
         self._build()
         self._apply_theme()
@@ -488,7 +512,9 @@ class Popup(QWidget):
         self._referral = ElidedLabel(self, muted=True)
         root.addWidget(self._referral)
         attempts = _row_grid(stretch_column=2)
-        self._attempts = [_AttemptRow(self, attempts, i, self._refit) for i in range(MAX_ATTEMPTS)]
+        self._attempts = [
+            _AttemptRow(self, attempts, i, self._expanded) for i in range(MAX_ATTEMPTS)
+        ]
         root.addLayout(attempts)
 
         # The contact's next step and imported notes.
@@ -496,7 +522,7 @@ class Popup(QWidget):
         root.addWidget(self._notes_title)
         self._next_step = _plain_label(self, wrap=True)
         root.addWidget(self._next_step)
-        self._notes = _Expandable(self, NOTES_PREVIEW, self._refit)
+        self._notes = _Expandable(self, NOTES_PREVIEW, self._expanded, "notes")
         root.addWidget(self._notes.text)
         root.addWidget(self._notes.more, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -640,6 +666,7 @@ class Popup(QWidget):
 
     def set_card(self, card: Card, call_key: str) -> None:
         """Fill the card and fit its height, without showing it (the stack places it first)."""
+        self._opened = None
         self._card = card
         self._call_key = call_key
         self._fill(card)
@@ -772,24 +799,46 @@ class Popup(QWidget):
                 row.fill("", "", None)
 
     def _fit_height(self) -> None:
-        layout = self.layout()
-        assert layout is not None  # built in __init__
         # A nested widget's layout tells its parent about new text only on a later event-loop
         # pass; the height is needed now, before the stack places the card.
         block_layout = self._opener_block.layout()
         if block_layout is not None:
             block_layout.invalidate()
         self._opener_block.updateGeometry()
+        height = self._content_height()
+        room = self._room()
+        if height > room:
+            # A card taller than the screen would hide its opener and buttons: the notes, then
+            # the older messages, fold to their "Show …" links until it fits; never the text
+            # the rep just asked for.
+            foldable = [self._notes] + [row.message for row in reversed(self._attempts)]
+            for part in foldable:
+                if height <= room:
+                    break
+                if part is not self._opened and part.can_fold():
+                    part.fold()
+                    height = self._content_height()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def _content_height(self) -> int:
+        layout = self.layout()
+        assert layout is not None  # built in __init__
         layout.invalidate()
         layout.activate()
         width = self.width()
-        height = (
+        return (
             layout.totalHeightForWidth(width)
             if layout.hasHeightForWidth()
             else layout.totalSizeHint().height()
         )
-        if height != self.height():
-            self.setFixedHeight(height)
+
+    def _room(self) -> int:
+        """The height the screen the card is on can show, inside the stack's margins."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return 1 << 20
+        return screen.availableGeometry().height() - 2 * SCREEN_MARGIN
 
     # -- start-up warm-up --
 
@@ -917,6 +966,10 @@ class Popup(QWidget):
         if watched is self._picker and event.type() == QEvent.Type.LayoutRequest:
             QTimer.singleShot(0, self._refit)
         return super().eventFilter(watched, event)
+
+    def _expanded(self, part: _Expandable) -> None:
+        self._opened = part
+        self._refit()
 
     def _refit(self) -> None:
         before = self.height()
