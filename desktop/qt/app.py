@@ -507,11 +507,14 @@ class CallerCardApp:
         from PySide6.QtCore import Qt
 
         from desktop.qt.system_clock import hour_cycle
-        from desktop.qt.wrap_up import WrapUp
+        from desktop.qt.wrap_up import MAX_OPEN, WrapUp
 
         found = self.store.attempt_by_id(attempt_id)
         contact = self.store.contact(found[0]) if found and found[0] is not None else None
         if found is None or attempt_id in self._wrap_ups:
+            return
+        if len(self._wrap_ups) >= MAX_OPEN:  # a burst of calls must not bury the screen
+            log.info("wrap-up not shown for attempt %d: %d open already", attempt_id, MAX_OPEN)
             return
         if contact is None and found[1].direction is Direction.OUT:
             return
@@ -519,8 +522,9 @@ class CallerCardApp:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.saved.connect(self._save_wrap_up)
         window.destroyed.connect(lambda *_: self._wrap_ups.pop(attempt_id, None))
+        taken = {w.slot for w in self._wrap_ups.values() if isinstance(w, WrapUp)}
+        window.reveal(min(set(range(MAX_OPEN)) - taken))
         self._wrap_ups[attempt_id] = window
-        window.reveal()
         log.info("wrap-up shown for attempt %d (%s, contact %s)", attempt_id,
                  found[1].direction.value, contact.id if contact else "none")  # fmt: skip
 

@@ -57,6 +57,8 @@ from desktop.qt.popup_stack import screen_under_cursor
 
 WIDTH = 400
 MARGIN = 16  # from the screen's available edge, as the cards keep
+MAX_OPEN = 3  # wrap-ups open at once; calls beyond that are in Recent calls, unasked
+CASCADE = 28  # each further open wrap-up this much lower and to the left, its title visible
 CHOICES = (
     (Outcome.VOICEMAIL, "&Voicemail left"),
     (Outcome.NO_ANSWER, "&No answer"),
@@ -159,6 +161,7 @@ class WrapUp(QWidget):
     ) -> None:
         super().__init__(parent, _FLAGS)
         self.attempt_id = attempt_id
+        self.slot = 0  # its place in the cascade of open wrap-ups (reveal)
         self.inbound = attempt.direction is Direction.IN
         words = _INBOUND if self.inbound else _OUTBOUND
         self._done = False
@@ -344,14 +347,18 @@ class WrapUp(QWidget):
             self.skipped.emit(self.attempt_id)
         self.close()
 
-    def reveal(self) -> None:
+    def reveal(self, position: int = 0) -> None:
         """Show it at the top-right of the screen the rep is looking at, without taking the
-        keyboard (the caller cards stack up from the bottom-right)."""
+        keyboard (the caller cards stack up from the bottom-right); `position` other open
+        wrap-ups cascade it down and left."""
+        self.slot = position
         self.adjustSize()
         screen = screen_under_cursor()
         if screen is not None:
             area = screen.availableGeometry()
-            self.move(QPoint(area.right() - self.width() - MARGIN, area.top() + MARGIN))
+            step = CASCADE * position
+            self.move(QPoint(area.right() - self.width() - MARGIN - step,
+                             area.top() + MARGIN + step))  # fmt: skip
         self.show()
 
     # -- Qt overrides --

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters.store import NewContact, Store
 from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
-from desktop.qt.wrap_up import WrapUp, WrapUpResult, call_line
+from desktop.qt.wrap_up import MAX_OPEN, WrapUp, WrapUpResult, call_line
 from tests.adapters.test_call_history import asterisk_line
 from tests.conftest import PYTHON, REPO, python_env
 from tests.traced_app import TracedApp
@@ -400,3 +400,14 @@ def test_the_app_asks_for_a_wrap_up_after_an_answered_incoming_call_not_a_missed
     ]
     shown = [line for line in app.app_log().splitlines() if "wrap-up shown for attempt" in line]
     assert len(shown) == 1 and "(in, contact " in shown[0]
+
+
+def test_a_burst_of_calls_opens_at_most_three_wrap_ups(history_app: HistoryApp) -> None:
+    app = history_app
+    app.start()
+    for n in range(5):  # five strangers answered back to back (a hunt group, a call storm)
+        app.append(cdr(10 + n, f"+1415555018{n}", "1001", "from-trunk", 1 - n * 0.1, True))
+    app.wait(lambda: app.app_log().count("wrap-up not shown") == 2, "the capped wrap-ups")
+    app.stop()
+    assert app.app_log().count("wrap-up shown for attempt") == MAX_OPEN == 3
+    assert len(app.calls()) == 5  # every call is in the history all the same
