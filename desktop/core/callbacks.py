@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from desktop.core.localtime import HourCycle
-from desktop.core.models import Attempt, Contact
+from desktop.core.localtime import HourCycle, clock_text
+from desktop.core.models import Attempt, Contact, Direction
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -132,6 +132,12 @@ def window_text(window: Window, now: datetime, cycle: HourCycle = "24h") -> str:
     return f"{hours} {day_text(start, now)}"
 
 
+def by_text(window: Window, now: datetime, cycle: HourCycle = "24h") -> str:
+    """"by 17:00 today", "by 5:00 PM tomorrow": the end of a window, in ``now``'s zone."""
+    end = window.end.astimezone(now.tzinfo)
+    return f"by {clock_text(end, end.date(), cycle)} {day_text(end, now)}"
+
+
 def _twelve_hour_range(start: datetime, end: datetime) -> str:
     def clock(moment: datetime) -> tuple[str, str]:
         hour = moment.hour % 12 or 12
@@ -237,6 +243,11 @@ def callback_items(
     for attempt, contact in windows:
         window = window_of(attempt)
         if window is None:
+            continue
+        if attempt.direction is Direction.IN:  # they asked us to call back by then
+            by = f"Call them back {by_text(window, now, cycle)}"
+            detail = by if window.end >= now else f"{by} — overdue"
+            items.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
             continue
         said = window_text(window, now, cycle)
         if window.end >= now:

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from desktop.core.callbacks import (
     MAX_WINDOW_TEXT,
     Window,
+    by_text,
     parse_window,
     window_of,
     window_text,
@@ -325,8 +326,11 @@ class WrapUp(QWidget):
             problem = f"Callback window: {exc}"
         else:
             if window is not None and not problem:
-                said = window_text(window, self._now, self._cycle)
-                problem = f"Call them back {said}" if self.inbound else f"You'll be in {said}"
+                problem = (
+                    f"Call them back {by_text(window, self._now, self._cycle)}"
+                    if self.inbound
+                    else f"You'll be in {window_text(window, self._now, self._cycle)}"
+                )
         self.save_button.setEnabled(self.result() is not None)
         self.hint.setText(problem)
         self.hint.setVisible(bool(problem))

@@ -45,7 +45,7 @@ def windows_text(qtbot: QtBot, store: Store) -> dict[str, str]:
     attempt = Attempt(Direction.IN, CALLED, Outcome.TALKED, number_e164="+49301234567")
     aid = store.record_call(cid, attempt, "test", "k1")
     assert aid is not None
-    # They will call back tomorrow 9:00-12:00: the rep promised to be in.
+    # The rep is to call them back by noon tomorrow (the wrap-up after their call).
     tomorrow = NOW + timedelta(days=1)
     store.save_wrap_up(aid, Outcome.TALKED, "", "", (tomorrow.replace(hour=9, minute=0),
                                                      tomorrow.replace(hour=12, minute=0)))
@@ -79,7 +79,7 @@ def test_a_12_hour_desktop_reads_am_pm_in_every_window(
     desktop_locale("en_US")
     shown = windows_text(qtbot, store)
     assert shown == {
-        "callbacks": "You said you'd be in 9 AM–12 PM tomorrow | 4:30 PM",
+        "callbacks": "Call them back by 12:00 PM tomorrow | 4:30 PM",
         "recent calls": "Tue 10 Mar 9:50 AM",
         "contact view": "Tue 10 Mar 9:50 AM",
         "wrap-up": "They called from +49 30 1234567, today 9:50 AM",
@@ -93,7 +93,7 @@ def test_a_24_hour_desktop_reads_24_hours_in_every_window_even_with_a_us_home_re
     desktop_locale("de_DE")
     shown = windows_text(qtbot, store)
     assert shown == {
-        "callbacks": "You said you'd be in 9–12 tomorrow | 16:30",
+        "callbacks": "Call them back by 12:00 tomorrow | 16:30",
         "recent calls": "Tue 10 Mar 09:50",
         "contact view": "Tue 10 Mar 09:50",
         "wrap-up": "They called from +49 30 1234567, today 09:50",

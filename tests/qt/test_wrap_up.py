@@ -368,6 +368,7 @@ def test_after_an_answered_incoming_call_it_asks_for_a_note_and_when_to_call_bac
     window.message.setPlainText("Wants the pricing sheet by Friday")
     window.callback_field.setText("by 17:00")
     window.callback_field.textEdited.emit("by 17:00")
+    assert window.hint.text() == "Call them back by 17:00 today"
     with qtbot.waitSignal(window.saved) as saved:
         qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
     result = saved.args[0]
