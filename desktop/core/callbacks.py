@@ -183,6 +183,8 @@ def promise_line(attempts: Sequence[Attempt], now: datetime, cycle: HourCycle = 
     for attempt in attempts:
         window = window_of(attempt)
         if window is not None and window.holds(now):
+            if attempt.direction is Direction.IN:  # the rep was to call them back
+                return f"You said you'd call them back {by_text(window, now, cycle)}"
             return f"You said you'd be in {window_text(window, now, cycle)}"
     return ""
 
