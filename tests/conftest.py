@@ -42,6 +42,21 @@ def _isolated_home(
 
 
 @pytest.fixture
+def desktop_locale() -> Iterator[Any]:
+    """Sets the desktop's locale for the windows (QLocale's default) to a name, e.g.
+    ``desktop_locale("en_US")``, whatever this machine's is; restored afterwards."""
+    from PySide6.QtCore import QLocale
+
+    before = QLocale()
+
+    def use(name: str) -> None:
+        QLocale.setDefault(QLocale(name))
+
+    yield use
+    QLocale.setDefault(before)
+
+
+@pytest.fixture
 def samples() -> Path:
     if not SAMPLES.is_dir():
         pytest.fail(f"the shared samples are missing: expected {SAMPLES}")

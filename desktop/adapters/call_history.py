@@ -8,7 +8,8 @@
   contact's current reason, as soon as the source reports it (MicroSIP: while dialling; the
   end-of-call logs: at the end). When it ends, ``Recorded.wrap_up`` asks the app to open the
   wrap-up; never for a call read as catch-up (it ended while the app was not running) and
-  never twice for one attempt.
+  never twice for one attempt. An answered incoming call gets its wrap-up too, once it is
+  over (a missed one waits in Callbacks instead).
 * Every call is recorded once, whatever reads it again: the store keys each attempt by
   (source, call key + start time). Hooks key calls by number alone, and the time keeps two
   calls from one number apart.
@@ -164,13 +165,24 @@ class CallHistory:
                 self._store.take_over_call(
                     hooked.id, contact_id, attempt, event.source, key, cursor=cursor
                 )
-                return Recorded(hooked.id, contact_id, Direction.IN, outcome, wrap_up=False)
+                return Recorded(hooked.id, contact_id, Direction.IN, outcome,
+                                self._offer_wrap_up(hooked.id, outcome, event))  # fmt: skip
         attempt_id = self._store.record_call(
             contact_id, attempt, event.source, key, cursor=cursor
         )
         if attempt_id is None:
             return None
-        return Recorded(attempt_id, contact_id, Direction.IN, outcome, wrap_up=False)
+        return Recorded(attempt_id, contact_id, Direction.IN, outcome,
+                        self._offer_wrap_up(attempt_id, outcome, event))  # fmt: skip
+
+    def _offer_wrap_up(self, attempt_id: int, outcome: Outcome, event: CallEvent) -> bool:
+        """An answered incoming call that just ended: once per attempt, never for catch-up."""
+        if outcome is not Outcome.TALKED or getattr(event, "catch_up", False):
+            return False
+        if attempt_id in self._wrapped:
+            return False
+        self._wrapped.add(attempt_id)
+        return True
 
     def _record_outgoing(
         self,
@@ -271,7 +283,8 @@ class CallHistory:
             return None  # a softphone has said how it went
         found = self._store.attempt_by_id(attempt_id)
         contact_id = found[0] if found is not None else None
-        return Recorded(attempt_id, contact_id, Direction.IN, outcome, wrap_up=False)
+        return Recorded(attempt_id, contact_id, Direction.IN, outcome,
+                        self._offer_wrap_up(attempt_id, outcome, event))  # fmt: skip
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
         if number.e164 is None or number.withheld:

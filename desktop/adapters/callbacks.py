@@ -35,6 +35,7 @@ def load_callbacks(
         _pairs(store.voicemails_awaiting(now)),
         _pairs(store.callback_windows(now)),
         now,
+        cycle,
     )
     return [
         CallbackEntry(item, their_clock(item.number, now, hours, cycle) if item.number

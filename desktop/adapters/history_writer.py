@@ -68,6 +68,7 @@ class HistoryWriter:
         lookup: CallerLookup,
         on_written: Callable[[CallWritten], None],
         on_problem: Callable[[str], None],
+        on_note_queued: Callable[[], None] | None = None,
     ) -> None:
         self._store = Store.open(database)
         self._store.connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -75,6 +76,7 @@ class HistoryWriter:
         self._journal = WriteJournal(journal)
         self._on_written = on_written
         self._on_problem = on_problem
+        self._on_note_queued = on_note_queued  # a wrap-up waits in a shared card's outbox
         self._cond = threading.Condition()
         self._backlog: deque[_Pending] = deque(
             _Pending(job, replayed=True, journaled=True) for job in self._journal.read()
@@ -158,10 +160,20 @@ class HistoryWriter:
             if recorded is not None:
                 self._on_written(CallWritten(job.event, recorded, item.replayed))
         elif isinstance(job, SaveWrapUp):
-            self._store.save_wrap_up(job.attempt_id, job.outcome, job.message, job.reason,
-                                     job.callback)  # fmt: skip
+            saved = self._store.save_wrap_up(job.attempt_id, job.outcome, job.message,
+                                             job.reason, job.callback)  # fmt: skip
+            if saved and job.rep:
+                self._share(job)
         elif isinstance(job, SavePosition):
             self.history.remember_position(job.origin, job.cursor)
+
+    def _share(self, job: SaveWrapUp) -> None:
+        from desktop.adapters.directories.call_sharing import queue_wrap_up_note
+
+        if queue_wrap_up_note(self._store, job.attempt_id, job.rep):
+            log.info("wrap-up of attempt %d queued for its shared card", job.attempt_id)
+            if self._on_note_queued is not None:
+                self._on_note_queued()
 
     def _report(self, item: _Pending | None, exc: Exception) -> None:
         job = item.job if item is not None else None

@@ -11,12 +11,13 @@ from desktop.adapters.store import Store
 from desktop.core.callbacks import promise_line
 from desktop.core.candidates import AREA_MESSAGE_DAYS, plan_for, rank_candidates
 from desktop.core.card import Candidate, Card, MatchTier
-from desktop.core.localtime import LocalTime, PlaceLookup, local_time_for
+from desktop.core.localtime import HourCycle, LocalTime, PlaceLookup, local_time_for
 from desktop.core.matching import classify
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
-from desktop.core.openers import opener_for
+from desktop.core.openers import opener_for, switchboard_opener
 from desktop.core.search_query import parse_query
 from desktop.core.sources import one_entry_per_person
+from desktop.core.switchboard import rank_by_caller_name
 
 CANDIDATE_ROWS = 12  # stored numbers read per prefix, and voicemails per area
 CANDIDATE_ATTEMPTS = 5  # enough history to find the voicemail that explains a callback
@@ -32,6 +33,7 @@ class CallerLookup:
         my_name: str = "",
         place_lookup: PlaceLookup | None = None,
         attempts_limit: int = 3,
+        hour_cycle: HourCycle | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
@@ -39,6 +41,7 @@ class CallerLookup:
         self.my_name = my_name
         self.place_lookup = place_lookup
         self.attempts_limit = attempts_limit
+        self.hour_cycle = hour_cycle  # the desktop's clock; None: the home region's custom
 
     def parse(self, caller_id: str, display_name: str = "") -> CallerNumber:
         number = parse_number(caller_id, self.policy)
@@ -68,15 +71,23 @@ class CallerLookup:
         )
         tier, contacts = classify(number, rows)
         if contacts:
-            contacts = one_entry_per_person(
+            merged = one_entry_per_person(
                 contacts, contact_origins(self.store, [c.id for c in contacts])
             )
-        opener = opener_for(contacts[0] if contacts else None, self.templates, now, self.my_name)
+            # Merging orders by recency again; the caller-ID name has the first word.
+            contacts = rank_by_caller_name(merged, number.display_name)
+        opener = (
+            switchboard_opener(contacts, self.templates, now, self.my_name)
+            if tier is MatchTier.SWITCHBOARD
+            else opener_for(contacts[0] if contacts else None, self.templates, now, self.my_name)
+        )
         local = (
-            local_time_for(number.e164, now, self.policy.region, self.place_lookup)
+            local_time_for(number.e164, now, self.policy.region, self.place_lookup,
+                           hour_cycle=self.hour_cycle)
             if number.e164 and tier is not MatchTier.WITHHELD
             else LocalTime()
         )
+        cycle = self.hour_cycle or "24h"  # the windows' hours as typed, unless told
         return Card(
             caller_id=caller_id,
             number=number,
@@ -90,7 +101,7 @@ class CallerLookup:
             opener=opener.text,
             local_time=local,
             # In the rep's own zone: the window was typed in it, and "today" is theirs.
-            promise=promise_line(contacts[0].attempts, now.astimezone()) if contacts else "",
+            promise=promise_line(contacts[0].attempts, now.astimezone(), cycle) if contacts else "",
         )
 
     def candidates_for(
@@ -124,7 +135,8 @@ class CallerLookup:
         first = next((n for n in contact.numbers if n.e164), None)
         number = self.parse(first.e164 or "") if first else CallerNumber("", False, None)
         local = (
-            local_time_for(number.e164, now, self.policy.region, self.place_lookup)
+            local_time_for(number.e164, now, self.policy.region, self.place_lookup,
+                           hour_cycle=self.hour_cycle)
             if number.e164
             else LocalTime()
         )

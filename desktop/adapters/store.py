@@ -1117,9 +1117,14 @@ class Store:
                "l.at > a.at AND (l.direction = 'out' OR l.outcome = 'talked')")  # fmt: skip
     _VOICEMAIL = ("a.direction = 'out' AND a.outcome = 'voicemail'",
                   "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
+    # A window on a call of ours: we wait for them in it. On their call: "call them back by"
+    # (the wrap-up after an incoming call), ours to do until we have called or talked since.
     _WINDOW = ("a.callback_until IS NOT NULL",
-               "((l.direction = 'in' OR l.outcome = 'talked') AND l.at >= a.callback_from "
-               " OR l.direction = 'out' AND l.at > a.callback_until)")  # fmt: skip
+               "(a.direction = 'in' AND l.at > a.at AND (l.direction = 'out' "
+               "  OR l.outcome = 'talked')"
+               " OR a.direction <> 'in' AND ((l.direction = 'in' OR l.outcome = 'talked') "
+               "  AND l.at >= a.callback_from OR l.direction = 'out' AND l.at > a.callback_until))"
+               )  # fmt: skip
 
     def missed_not_returned(self, now: datetime) -> list[LoggedCall]:
         """Each contact's newest missed call within AWAITING_DAYS that we have not returned:
@@ -1147,7 +1152,7 @@ class Store:
         ).fetchone()[0]
         ran_out = self._conn.execute(
             f"SELECT count(*) {self._callback_from(*self._WINDOW)} "
-            "AND a.callback_until < ?",
+            "AND (a.direction = 'in' OR a.callback_until < ?)",
             (since, int(now.timestamp())),
         ).fetchone()[0]
         return int(missed) + int(ran_out)

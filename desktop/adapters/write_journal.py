@@ -37,6 +37,7 @@ class SaveWrapUp:
     message: str
     reason: str
     callback: tuple[datetime, datetime] | None = None  # the window the rep promised
+    rep: str = ""  # who made the call, for the note on a shared card ("": not shared)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def job_to_json(job: Job) -> dict[str, Any]:
     if isinstance(job, SaveWrapUp):
         window = [t.isoformat() for t in job.callback] if job.callback is not None else None
         return {"job": "wrap-up", "attempt_id": job.attempt_id, "outcome": job.outcome.value,
-                "message": job.message, "reason": job.reason, "callback": window}  # fmt: skip
+                "message": job.message, "reason": job.reason, "callback": window,
+                "rep": job.rep}  # fmt: skip
     return {"job": "position", "origin": job.origin, "cursor": job.cursor}
 
 
@@ -106,7 +108,8 @@ def job_from_json(data: dict[str, Any]) -> Job:
             if isinstance(window, list) and len(window) == 2 else None
         )  # fmt: skip
         return SaveWrapUp(int(data["attempt_id"]), Outcome(data["outcome"]),
-                          str(data["message"]), str(data["reason"]), callback)  # fmt: skip
+                          str(data["message"]), str(data["reason"]), callback,
+                          str(data.get("rep", "")))  # fmt: skip
     if kind == "position":
         return SavePosition(str(data["origin"]), str(data["cursor"]))
     raise ValueError(f"unknown job {kind!r}")

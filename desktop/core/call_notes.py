@@ -18,6 +18,7 @@ records it once. A card keeps its newest MAX_NOTES notes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from desktop.core.models import Direction, Outcome
 
 PROPERTY = "X-CALLERCARD-ATTEMPT"
 MAX_NOTES = 50
+WRAP_UP_NOTE_PREFIX = "wrap-"  # a wrap-up's note (attempt_note_id); log-call's are uuid4 hex
 _FOLD_AT = 75  # octets per line, continuation lines included (RFC 6350 3.2)
 _LINE = re.compile(rf"^(?:[A-Za-z0-9-]+\.)?{PROPERTY}(?:;[^:]*)?:(.*)$", re.IGNORECASE)
 # One logical line as it is written: a physical line and the folded lines that continue it.
@@ -44,6 +46,14 @@ class CallNote:
     rep: str  # who made the call, as they call themselves
     message: str = ""
     reason: str = ""
+
+
+def attempt_note_id(source: str, call_key: str) -> str:
+    """The id of the note that shares a call recorded here (a wrap-up's), from the key the
+    history keeps it by: reading the note back from the card finds that call, not a new one.
+    Hashed, so the softphone's call key never reaches the team's server."""
+    digest = hashlib.sha256(f"{source}\0{call_key}".encode()).hexdigest()
+    return f"{WRAP_UP_NOTE_PREFIX}{digest[:32]}"
 
 
 def note_value(note: CallNote) -> str:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from desktop.core.models import Attempt, Contact
+from desktop.core.localtime import HourCycle, clock_text
+from desktop.core.models import Attempt, Contact, Direction
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -119,12 +120,34 @@ def _at(day: datetime, now: datetime, hour: int, minute: int) -> datetime:
     return midnight + timedelta(hours=hour, minutes=minute)
 
 
-def window_text(window: Window, now: datetime) -> str:
-    """"9–12 today", "9:30–12 tomorrow", "14–16 Fri 12 Dec", in ``now``'s zone."""
+def window_text(window: Window, now: datetime, cycle: HourCycle = "24h") -> str:
+    """"9–12 today", "9:30–12 tomorrow", "14–16 Fri 12 Dec", in ``now``'s zone; on a
+    12-hour clock "9 AM–12 PM today", "2–4 PM Fri 12 Dec"."""
     start = window.start.astimezone(now.tzinfo)
     end = window.end.astimezone(now.tzinfo)
-    hours = f"{_short_time(start)}–{_short_time(end)}"
+    if cycle == "12h":
+        hours = _twelve_hour_range(start, end)
+    else:
+        hours = f"{_short_time(start)}–{_short_time(end)}"
     return f"{hours} {day_text(start, now)}"
+
+
+def by_text(window: Window, now: datetime, cycle: HourCycle = "24h") -> str:
+    """"by 17:00 today", "by 5:00 PM tomorrow": the end of a window, in ``now``'s zone."""
+    end = window.end.astimezone(now.tzinfo)
+    return f"by {clock_text(end, end.date(), cycle)} {day_text(end, now)}"
+
+
+def _twelve_hour_range(start: datetime, end: datetime) -> str:
+    def clock(moment: datetime) -> tuple[str, str]:
+        hour = moment.hour % 12 or 12
+        text = f"{hour}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}"
+        return text, "AM" if moment.hour < 12 else "PM"
+
+    (first, first_half), (last, last_half) = clock(start), clock(end)
+    if first_half == last_half:
+        return f"{first}–{last} {last_half}"
+    return f"{first} {first_half}–{last} {last_half}"
 
 
 def day_text(moment: datetime, now: datetime) -> str:
@@ -154,13 +177,15 @@ def ago_text(then: datetime, now: datetime) -> str:
     return f"{seconds // 86400} days ago"
 
 
-def promise_line(attempts: Sequence[Attempt], now: datetime) -> str:
+def promise_line(attempts: Sequence[Attempt], now: datetime, cycle: HourCycle = "24h") -> str:
     """What the card says when the contact calls inside a window the rep promised:
     "You said you'd be in 9–12 today"; "" otherwise."""
     for attempt in attempts:
         window = window_of(attempt)
         if window is not None and window.holds(now):
-            return f"You said you'd be in {window_text(window, now)}"
+            if attempt.direction is Direction.IN:  # the rep was to call them back
+                return f"You said you'd call them back {by_text(window, now, cycle)}"
+            return f"You said you'd be in {window_text(window, now, cycle)}"
     return ""
 
 
@@ -202,7 +227,7 @@ Called = Sequence[tuple[Attempt, Contact]]
 
 
 def callback_items(
-    missed: Called, voicemails: Called, windows: Called, now: datetime
+    missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h"
 ) -> list[CallbackItem]:
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
     not reached since; ``voicemails``: our newest voicemail to contacts who have not called
@@ -221,7 +246,12 @@ def callback_items(
         window = window_of(attempt)
         if window is None:
             continue
-        said = window_text(window, now)
+        if attempt.direction is Direction.IN:  # they asked us to call back by then
+            by = f"Call them back {by_text(window, now, cycle)}"
+            detail = by if window.end >= now else f"{by} — overdue"
+            items.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
+            continue
+        said = window_text(window, now, cycle)
         if window.end >= now:
             detail = f"You said you'd be in {said}" + (" — open now" if window.holds(now) else "")
             promised.append(CallbackItem(Section.PROMISED, attempt, contact, detail, False))

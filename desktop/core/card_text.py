@@ -1,10 +1,17 @@
-"""The card as plain lines of text, for the terminal and for notifications."""
+"""The card's wording: its lines of plain text for the terminal and notifications, and the
+pieces the popup shows (a message or notes cut to a preview, the next step, the extension
+behind a switchboard)."""
 
 from __future__ import annotations
 
-from desktop.core.card import REDACTED_LABEL, Card, why_we_called
-from desktop.core.display_text import display_text
-from desktop.core.models import DEMO_MARK, Attempt, Direction, Outcome
+from desktop.core.card import REDACTED_LABEL, Card, MatchTier, why_we_called
+from desktop.core.display_text import display_text, one_line
+from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
+from desktop.core.switchboard import extension_text
+
+# How much of a voicemail or of the notes the card shows before "Show all": a few lines.
+MESSAGE_PREVIEW = 160
+NOTES_PREVIEW = 200
 
 OUTCOME_LABELS = {
     Outcome.VOICEMAIL: "Left voicemail",
@@ -29,6 +36,46 @@ def attempt_line(attempt: Attempt) -> str:
     return text
 
 
+def preview(text: str, limit: int) -> tuple[str, bool]:
+    """`text` on one line, cut at a word boundary within `limit` characters and ended with
+    "…" when longer; and whether it was cut."""
+    flat = one_line(text)
+    if len(flat) <= limit:
+        return flat, False
+    cut = flat[:limit].rstrip()
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…", True
+
+
+def next_step_line(contact: Contact) -> str:
+    step = one_line(contact.next_step)
+    return f"Next step: {step}" if step else ""
+
+
+def person_line(contact: Contact, e164: str | None, last_called: str) -> str:
+    """One person behind a shared number: the extension that reaches them and when we last
+    spoke first (what the rep acts on and what ranks them), then their title, which is the
+    part a narrow card may shorten."""
+    parts = [extension_text(contact, e164), f"last called {last_called}" if last_called else "",
+             one_line(contact.title)]  # fmt: skip
+    return " · ".join(p for p in parts if p)
+
+
+def switchboard_number(number: str, card: Card) -> str:
+    """The number as shown, with the one person's extension behind a switchboard."""
+    if card.match is not MatchTier.SWITCHBOARD or len(card.contacts) != 1:
+        return number
+    extension = extension_text(card.contacts[0], card.number.e164)
+    return f"{number}, ask for {extension}" if extension else number
+
+
+def _with_extension(contact: Contact, e164: str | None) -> str:
+    extension = extension_text(contact, e164)
+    return f"{contact.name} ({extension})" if extension else contact.name
+
+
 def card_lines(card: Card) -> list[str]:
     if card.redacted:
         return [card.headline, REDACTED_LABEL] if card.contacts else [REDACTED_LABEL]
@@ -46,7 +93,7 @@ def card_lines(card: Card) -> list[str]:
     number = card.display_number
     if card.number.extension:
         number += f" ext. {card.number.extension}"
-    lines.append(f"{number} · {card.match.label}")
+    lines.append(f"{switchboard_number(number, card)} · {card.match.label}")
     if card.number.display_name and card.contacts:
         lines.append(f"Caller ID name: {card.number.display_name}")
     lt = card.local_time
@@ -55,7 +102,8 @@ def card_lines(card: Card) -> list[str]:
     if card.promise:
         lines.append(card.promise)
     if len(card.contacts) > 1:
-        lines.append("Also at this number: " + ", ".join(c.name for c in card.contacts[1:]))
+        others = (_with_extension(c, card.number.e164) for c in card.contacts[1:])
+        lines.append("Also at this number: " + ", ".join(others))
     if card.contacts:
         contact = card.contacts[0]
         why = why_we_called(contact)
@@ -63,6 +111,10 @@ def card_lines(card: Card) -> list[str]:
             lines.append(f"Why we called: {why}")
         if contact.referred_by:
             lines.append(f"Referred by: {contact.referred_by}")
+        if contact.next_step.strip():
+            lines.append(next_step_line(contact))
+        if contact.notes.strip():
+            lines.append(f"Notes: {one_line(contact.notes)}")
         if contact.attempts:
             lines.append("Last attempts:")
             lines.extend(f"  {attempt_line(a)}" for a in contact.attempts)

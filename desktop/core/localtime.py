@@ -18,6 +18,7 @@ zones: a partial set of zones could hide a disagreement.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -55,6 +56,13 @@ class LocalTime:
 
 def hour_cycle_for(region: str) -> HourCycle:
     return "12h" if region.upper() in TWELVE_HOUR_REGIONS else "24h"
+
+
+def hour_cycle_of_format(pattern: str) -> HourCycle:
+    """The cycle of a locale's time pattern: Qt's "h:mm AP", CLDR's "h:mm a", or C's "%I:%M
+    %p" are 12-hour; "HH:mm" and "%H:%M" are 24-hour."""
+    text = re.sub(r"'[^']*'", "", pattern)  # quoted literals ('o''clock') say nothing
+    return "12h" if re.search(r"[aA]|%[pPIlr]", text) else "24h"
 
 
 def zones_for(e164: str) -> tuple[str, ...]:

@@ -2,7 +2,9 @@
 
 Only two tiers count as a match: the exact number, and a company switchboard (the caller's
 number equals a stored number that carries an extension, so several people can share it).
-Anything looser is a guess and belongs with the candidates, never with the contacts.
+Anything looser is a guess and belongs with the candidates, never with the contacts. When
+several people share the number, the one the caller-ID name names comes first, then the most
+recently contacted (desktop.core.switchboard).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from desktop.core.card import MatchTier, order_by_recency
 from desktop.core.models import Contact, StoredNumber
 from desktop.core.numbers import CallerNumber
+from desktop.core.switchboard import rank_by_caller_name
 
 
 def classify(
@@ -25,9 +28,11 @@ def classify(
     rows = [(c, n) for c, n in rows if n.e164 == caller.e164]
     exact = [c for c, n in rows if n.extension in ("", caller.extension)]
     if exact:
-        return MatchTier.EXACT, order_by_recency(_unique(exact))
+        ranked = order_by_recency(_unique(exact))
+        return MatchTier.EXACT, rank_by_caller_name(ranked, caller.display_name)
     if rows:
-        return MatchTier.SWITCHBOARD, order_by_recency(_unique([c for c, _ in rows]))
+        ranked = order_by_recency(_unique([c for c, _ in rows]))
+        return MatchTier.SWITCHBOARD, rank_by_caller_name(ranked, caller.display_name)
     return MatchTier.NONE, ()
 
 

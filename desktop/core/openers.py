@@ -8,13 +8,14 @@ fields come from imported files, so neither side may ever be interpreted as code
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text
 from desktop.core.models import Contact, Outcome
+from desktop.core.switchboard import company_of
 
 # Most specific first: the first kind whose required placeholders all have values wins.
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -25,6 +26,7 @@ KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fallback", ()),
 )
 UNKNOWN_KIND = "unknown"
+SWITCHBOARD_KIND = "switchboard"  # a company's main number: greet the company, not a person
 PLACEHOLDERS = frozenset(
     {"first_name", "name", "company", "title", "reason", "referred_by", "last_called",
      "message", "next_step", "my_name"}
@@ -70,6 +72,19 @@ def opener_for(
         if template and all(values.get(name) for name in required):
             return Opener(kind, render(template, values))
     return Opener("fallback", "")
+
+
+def switchboard_opener(
+    contacts: Sequence[Contact], templates: Mapping[str, str], now: datetime, my_name: str = ""
+) -> Opener:
+    """For a call from a company's main number: whoever is calling, it is someone at the
+    company, so the opener greets the company and asks who it is; without a company name or
+    a template, the unknown caller's opener."""
+    company = company_of(contacts)
+    template = templates.get(SWITCHBOARD_KIND, "")
+    if company and template:
+        return Opener(SWITCHBOARD_KIND, render(template, {"company": company, "my_name": my_name}))
+    return opener_for(None, templates, now, my_name)
 
 
 def opener_values(contact: Contact, now: datetime, my_name: str = "") -> dict[str, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import getpass
 import logging
 import os
 import subprocess
@@ -248,9 +249,11 @@ class CallerCardApp:
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}
         self.places = place_lookup_for(paths.cache_dir, self.policy().region)
         self._place_build: PlaceIndexBuild | None = None
+        from desktop.qt.system_clock import hour_cycle
+
         self.lookup = CallerLookup(
             self.store, self.policy(), self.templates, my_name=self.settings.my_name,
-            place_lookup=self.places,
+            place_lookup=self.places, hour_cycle=hour_cycle(),
         )  # fmt: skip
         self._wrap_ups: dict[int, object] = {}  # open wrap-up windows by attempt id
         self.bridge = ThreadBridge()
@@ -261,6 +264,7 @@ class CallerCardApp:
         self.writes = HistoryWriter(
             paths.database, paths.write_journal, self.lookup,
             self.bridge.written_from_thread, self.bridge.problem_from_thread,
+            on_note_queued=self._share_notes_now,
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.caller_identified.connect(self._caller_identified)
@@ -593,31 +597,49 @@ class CallerCardApp:
                  "its end will be reported" if followed else "wrap-up now")  # fmt: skip
 
     def open_wrap_up(self, attempt_id: int) -> None:
-        """How an outbound call went: outcome, message left, why we called (non-modal)."""
+        """How a call that just ended went: outcome, note, reason, callback (non-modal)."""
         from PySide6.QtCore import Qt
 
-        from desktop.qt.wrap_up import WrapUp
+        from desktop.qt.system_clock import hour_cycle
+        from desktop.qt.wrap_up import MAX_OPEN, WrapUp
 
         found = self.store.attempt_by_id(attempt_id)
         contact = self.store.contact(found[0]) if found and found[0] is not None else None
-        if found is None or contact is None or attempt_id in self._wrap_ups:
+        if found is None or attempt_id in self._wrap_ups:
             return
-        window = WrapUp(attempt_id, contact, found[1])
+        if len(self._wrap_ups) >= MAX_OPEN:  # a burst of calls must not bury the screen
+            log.info("wrap-up not shown for attempt %d: %d open already", attempt_id, MAX_OPEN)
+            return
+        if contact is None and found[1].direction is Direction.OUT:
+            return
+        window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle())
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.saved.connect(self._save_wrap_up)
         window.destroyed.connect(lambda *_: self._wrap_ups.pop(attempt_id, None))
+        taken = {w.slot for w in self._wrap_ups.values() if isinstance(w, WrapUp)}
+        window.reveal(min(set(range(MAX_OPEN)) - taken))
         self._wrap_ups[attempt_id] = window
-        window.reveal()
-        log.info("wrap-up shown for attempt %d (contact %d)", attempt_id, contact.id)
+        log.info("wrap-up shown for attempt %d (%s, contact %s)", attempt_id,
+                 found[1].direction.value, contact.id if contact else "none")  # fmt: skip
 
     def _save_wrap_up(self, result: object) -> None:
         from desktop.qt.wrap_up import WrapUpResult
 
         assert isinstance(result, WrapUpResult)
+        # The name the team sees on the note when the contact's card is shared (as log-call's).
+        rep = self.settings.my_name.strip() or getpass.getuser()
         self.writes.submit(
             SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason,
-                       (result.callback.start, result.callback.end) if result.callback else None)
+                       (result.callback.start, result.callback.end) if result.callback else None,
+                       rep)
         )
+
+    def _share_notes_now(self) -> None:
+        """From the history writer's thread: a wrap-up waits in a shared card's outbox."""
+        # A replayed wrap-up can get here before start() has made the sync loop.
+        sync = getattr(self, "directory_sync", None)
+        if sync is not None:
+            sync.share_now()
 
     def end_call(self, call_key: str, caller_id: str) -> None:
         """The call is over: its card goes (traced, so hooks can be checked from outside)."""
@@ -795,13 +817,13 @@ class CallerCardApp:
     def open_callbacks(self) -> None:
         """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
         from desktop.adapters.callbacks import business_hours, load_callbacks
-        from desktop.core.localtime import hour_cycle_for
         from desktop.qt.callbacks_window import CallbacksWindow
+        from desktop.qt.system_clock import hour_cycle
 
         if self._callbacks is None:
             window = CallbacksWindow(lambda: load_callbacks(
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
-                hour_cycle_for(self.policy().region)))  # fmt: skip
+                hour_cycle()))  # fmt: skip
             window.contact_chosen.connect(self.show_contact)
             window.placer = self.click_to_call
             self._callbacks = window
@@ -1026,13 +1048,13 @@ class CallerCardApp:
             log.info("popups resumed: the pause has ended")
             self.set_paused(False)
             return
-        from desktop.core.localtime import hour_cycle_for
         from desktop.core.pause import pause_text
+        from desktop.qt.system_clock import hour_cycle
 
         paused = self.settings.popups_paused
         if paused:
             now = datetime.now().astimezone()
-            text = pause_text(self.settings.pause_end(), now, hour_cycle_for(self.policy().region))
+            text = pause_text(self.settings.pause_end(), now, hour_cycle())
             self.tray.set_paused(True, text)
         else:
             self.tray.set_paused(False)

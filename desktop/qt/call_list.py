@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButto
 from desktop.adapters.store import StoreError
 from desktop.core.candidates import readable, short_date
 from desktop.core.display_text import one_line
+from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
+from desktop.qt.system_clock import hour_cycle
 
 VIEWS = ("All", "Incoming", "Outgoing", "Missed")
 _MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
@@ -37,9 +39,11 @@ def shown_in(view: str, attempt: Attempt) -> bool:
     return True
 
 
-def call_row(attempt: Attempt, contact: Contact | None, now: datetime) -> tuple[str, ...]:
+def call_row(
+    attempt: Attempt, contact: Contact | None, now: datetime, cycle: HourCycle = "24h"
+) -> tuple[str, ...]:
     local = attempt.at.astimezone(now.tzinfo)
-    when = f"{short_date(attempt.at, now)} {local.hour:02d}:{local.minute:02d}"
+    when = f"{short_date(attempt.at, now)} {clock_text(local, local.date(), cycle)}"
     way = "In" if attempt.direction is Direction.IN else "Out"
     if is_missed(attempt):
         way = "Missed"
@@ -103,12 +107,13 @@ class CallList(NumberTableWindow):
 
     def refresh(self) -> None:
         now = self._clock()
+        cycle = hour_cycle()
         self.table.clear()
         view = self.view()
         for attempt, contact in self._calls:
             if not shown_in(view, attempt):
                 continue
-            item = QTreeWidgetItem(list(call_row(attempt, contact, now)))
+            item = QTreeWidgetItem(list(call_row(attempt, contact, now, cycle)))
             item.setData(0, CONTACT, contact.id if contact else None)
             item.setData(0, NUMBER, attempt.number_e164 or "")
             self.table.addTopLevelItem(item)

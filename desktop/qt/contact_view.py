@@ -44,12 +44,13 @@ from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import OUTCOME_LABELS
 from desktop.core.display_text import one_line
-from desktop.core.localtime import hour_cycle_for, local_time_for
+from desktop.core.localtime import HourCycle, clock_text, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.openers import opener_for
 from desktop.qt.contact_fixes import DeleteBar, NumberEditor
 from desktop.qt.number_table import call_number, copy_number
 from desktop.qt.search_window import bring_to_front, plain_tooltip
+from desktop.qt.system_clock import hour_cycle
 
 if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
@@ -79,10 +80,12 @@ _INBOUND = {Outcome.MISSED: "Missed", Outcome.NO_ANSWER: "Missed",
             Outcome.VOICEMAIL: "They left voicemail"}  # fmt: skip
 
 
-def attempt_row(attempt: Attempt, now: datetime) -> tuple[str, str, str, str, str]:
+def attempt_row(
+    attempt: Attempt, now: datetime, cycle: HourCycle = "24h"
+) -> tuple[str, str, str, str, str]:
     """When, which way, how it ended, which number, what was said: the history's columns."""
     local = attempt.at.astimezone(now.tzinfo)
-    when = f"{short_date(attempt.at, now)} {local.hour:02d}:{local.minute:02d}"
+    when = f"{short_date(attempt.at, now)} {clock_text(local, local.date(), cycle)}"
     if attempt.direction is Direction.IN:
         way = "In"
         outcome = _INBOUND.get(attempt.outcome, "They called")
@@ -316,7 +319,8 @@ class ContactView(QWidget):
         facts = []
         first = next((n.e164 for n in contact.numbers if n.e164), None)
         if first:
-            local = local_time_for(first, now, self.lookup.policy.region, self.lookup.place_lookup)
+            local = local_time_for(first, now, self.lookup.policy.region, self.lookup.place_lookup,
+                                   hour_cycle=hour_cycle())  # fmt: skip
             facts += [f"Their time {local.text}" if local.text else "", local.place]
         if contact.last_contacted is not None:
             facts.append(f"last contact {short_date(contact.last_contacted, now)}")
@@ -401,7 +405,7 @@ class ContactView(QWidget):
 
     def _their_time(self, row: int, e164: str, now: datetime) -> None:
         """Their clock beside the number, with a warning outside their business hours."""
-        cycle = hour_cycle_for(self.lookup.policy.region)
+        cycle = hour_cycle()
         clock = their_clock(e164, now.astimezone(), self.hours, cycle)
         if not clock.text:
             return
@@ -421,7 +425,7 @@ class ContactView(QWidget):
         now = self._clock()
         self.history.clear()
         for attempt in contact.attempts:
-            columns = attempt_row(attempt, now)
+            columns = attempt_row(attempt, now, hour_cycle())
             item = QTreeWidgetItem(list(columns))
             item.setToolTip(4, plain_tooltip(columns[4]))
             self.history.addTopLevelItem(item)

@@ -41,6 +41,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.card import REDACTED_LABEL, Candidate, Card, MatchTier, why_we_called
+from desktop.core.card_text import (
+    MESSAGE_PREVIEW,
+    NOTES_PREVIEW,
+    next_step_line,
+    person_line,
+    preview,
+    switchboard_number,
+)
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import LocalTime
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
@@ -59,6 +67,7 @@ MAX_PEOPLE = 4  # switchboard: more than this collapse into "and N more"
 MAX_CANDIDATES = 3
 STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
 COPIED_FEEDBACK_MS = 1500
+SCREEN_MARGIN = 16  # the stack keeps cards this far inside the screen's available area
 
 POPUP_FLAGS = (
     Qt.WindowType.Tool
@@ -264,28 +273,93 @@ class _PaintProbe(QPushButton):
         self._on_painted()
 
 
+class _Expandable:
+    """Wrapped text cut to a preview of a few lines, with "Show all" for the rest: a long
+    voicemail or note is readable in full without one ever making the card tower. On a screen
+    too short for the whole card, the card folds it to a link alone ("Show notes")."""
+
+    def __init__(
+        self, parent: QWidget, limit: int, on_resized: Callable[[_Expandable], None], what: str
+    ) -> None:
+        self.text = _plain_label(parent, muted=True, wrap=True)
+        self.more = _LinkButton(parent)
+        self.more.clicked.connect(self.expand)
+        self._limit = limit
+        self._full = ""
+        self._quoted = False
+        self._what = what
+        self._on_resized = on_resized
+        self.expanded = False
+
+    def fill(self, text: str, *, quoted: bool = False) -> None:
+        self._full, self._quoted, self.expanded = text, quoted, False
+        shown, cut = preview(text, self._limit)
+        self.text.setText(self._quote(shown))
+        self.more.setText("Show all")
+        _set_shown(self.text, bool(shown))
+        _set_shown(self.more, cut)
+
+    def expand(self) -> None:
+        self.expanded = True
+        self.text.setText(self._quote(display_text(self._full.strip())))
+        _set_shown(self.text, True)
+        _set_shown(self.more, False)
+        self._on_resized(self)
+
+    def can_fold(self) -> bool:
+        return not self.text.isHidden()
+
+    def fold(self) -> None:
+        """Only the link: the text is one click away."""
+        self.expanded = False
+        _set_shown(self.text, False)
+        self.more.setText(f"Show {self._what}")
+        _set_shown(self.more, True)
+
+    def hide(self) -> None:
+        self.expanded = False
+        _set_shown(self.text, False)
+        _set_shown(self.more, False)
+
+    def _quote(self, text: str) -> str:
+        return f"“{text}”" if self._quoted and text else text
+
+
 class _AttemptRow:
-    def __init__(self, parent: QWidget, grid: QGridLayout, row: int) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        grid: QGridLayout,
+        row: int,
+        on_resized: Callable[[_Expandable], None],
+    ) -> None:
         self.date = _plain_label(parent, muted=True)
         self.outcome = _plain_label(parent)
-        self.message = ElidedLabel(parent, muted=True)
-        grid.addWidget(self.date, row, 0)
-        grid.addWidget(self.outcome, row, 1)
-        grid.addWidget(self.message, row, 2)
+        # The message under the outcome, wrapped: a voicemail is read, not guessed at.
+        self.message = _Expandable(parent, MESSAGE_PREVIEW, on_resized, "message")
+        grid.addWidget(self.date, 2 * row, 0)
+        grid.addWidget(self.outcome, 2 * row, 1, 1, 2)
+        message = QVBoxLayout()
+        message.setContentsMargins(0, 0, 0, 3)
+        message.setSpacing(0)
+        message.addWidget(self.message.text)
+        message.addWidget(self.message.more, 0, Qt.AlignmentFlag.AlignLeft)
+        grid.addLayout(message, 2 * row + 1, 1, 1, 2)
         self.date.setObjectName(f"attempt{row}Date")
         self.outcome.setObjectName(f"attempt{row}Outcome")
-        self.message.setObjectName(f"attempt{row}Message")
+        self.message.text.setObjectName(f"attempt{row}Message")
+        self.message.more.setObjectName(f"attempt{row}More")
 
     def fill(self, attempt: Attempt | None, today: date) -> None:
-        for widget in (self.date, self.outcome, self.message):
+        for widget in (self.date, self.outcome):
             _set_shown(widget, attempt is not None)
         if attempt is None:
+            self.message.hide()
             return
         self.date.setText(short_date(attempt.at, today))
         self.date.setToolTip(plain_tooltip(attempt.at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.outcome.setText(outcome_text(attempt))
-        message = one_line(attempt.message)
-        self.message.set_full_text(f"“{message}”" if message else "", attempt.message or None)
+        self.message.fill(attempt.message, quoted=True)
 
 
 class _PersonRow:
@@ -364,6 +438,7 @@ class Popup(QWidget):
         self._armed_key: str | None = None  # painted() is owed for this key
         self._warm = False
         self._focus_taken = False
+        self._opened: _Expandable | None = None  # the text the rep asked for last
 
         self._build()
         self._apply_theme()
@@ -437,8 +512,19 @@ class Popup(QWidget):
         self._referral = ElidedLabel(self, muted=True)
         root.addWidget(self._referral)
         attempts = _row_grid(stretch_column=2)
-        self._attempts = [_AttemptRow(self, attempts, i) for i in range(MAX_ATTEMPTS)]
+        self._attempts = [
+            _AttemptRow(self, attempts, i, self._expanded) for i in range(MAX_ATTEMPTS)
+        ]
         root.addLayout(attempts)
+
+        # The contact's next step and imported notes.
+        self._notes_title = _section_title(self, "Notes")
+        root.addWidget(self._notes_title)
+        self._next_step = _plain_label(self, wrap=True)
+        root.addWidget(self._next_step)
+        self._notes = _Expandable(self, NOTES_PREVIEW, self._expanded, "notes")
+        root.addWidget(self._notes.text)
+        root.addWidget(self._notes.more, 0, Qt.AlignmentFlag.AlignLeft)
 
         # Who could this be (unknown callers).
         self._candidates_title = _section_title(self, "Who could this be?")
@@ -508,6 +594,10 @@ class Popup(QWidget):
             ("reason", self._reason),
             ("promise", self._promise),
             ("referral", self._referral),
+            ("notesTitle", self._notes_title),
+            ("nextStep", self._next_step),
+            ("notes", self._notes.text),
+            ("notesMore", self._notes.more),
             ("candidatesTitle", self._candidates_title),
             ("opener", self._opener),
             ("copyOpener", self._copy),
@@ -542,15 +632,20 @@ class Popup(QWidget):
         for title in (
             self._people_title,
             self._why_title,
+            self._notes_title,
             self._candidates_title,
             self._opener_title,
         ):
             title.setFont(fonts.section)
         self._referral.setFont(fonts.small)
+        self._next_step.setFont(fonts.body)
+        self._notes.text.setFont(fonts.small)
+        self._notes.more.setFont(fonts.small)
         for attempt in self._attempts:
             attempt.date.setFont(fonts.small)
             attempt.outcome.setFont(fonts.small)
-            attempt.message.setFont(fonts.small)
+            attempt.message.text.setFont(fonts.small)
+            attempt.message.more.setFont(fonts.small)
         for row in self._people + self._candidates:
             row.name.setFont(fonts.strong)
             row.detail.setFont(fonts.small)
@@ -571,6 +666,7 @@ class Popup(QWidget):
 
     def set_card(self, card: Card, call_key: str) -> None:
         """Fill the card and fit its height, without showing it (the stack places it first)."""
+        self._opened = None
         self._card = card
         self._call_key = call_key
         self._fill(card)
@@ -620,7 +716,7 @@ class Popup(QWidget):
         self.setAccessibleName(f"{card.match.label}: {headline}")
 
         show_number = not card.number.withheld and headline != number
-        self._number.set_full_text(number)
+        self._number.set_full_text(switchboard_number(number, card))
         _set_shown(self._number, show_number)
         _set_shown(self._number_key, show_number)
         when_where = place_and_time(card.local_time)
@@ -630,6 +726,7 @@ class Popup(QWidget):
 
         self._fill_people(card, today)
         self._fill_story(first, today, several=len(card.contacts) > 1)
+        self._fill_notes(first)
         self._promise.setText(card.promise)
         _set_shown(self._promise, bool(card.promise))
         self._fill_candidates(card.candidates if first is None else ())
@@ -639,7 +736,8 @@ class Popup(QWidget):
         _set_shown(self._copy, bool(card.opener.strip()))
         self._reset_copy_button()
         _set_shown(self._open, first is not None)
-        _set_shown(self._search, not card.number.withheld and bool(card.caller_id.strip()))
+        # A withheld caller may still say who they are: the search opens empty for the name.
+        _set_shown(self._search, card.number.withheld or bool(card.caller_id.strip()))
         _set_shown(self._identify, self._can_identify(card))
         if self._picker is not None:
             _set_shown(self._picker, False)
@@ -676,6 +774,7 @@ class Popup(QWidget):
         self._opener.setText("")
         self._fill_people(card, today)
         self._fill_story(None, today, several=False)
+        self._fill_notes(None)
         self._fill_candidates(())
         if self._picker is not None:
             _set_shown(self._picker, False)
@@ -687,10 +786,9 @@ class Popup(QWidget):
         for i, row in enumerate(self._people):
             if i < len(shown):
                 person = shown[i]
-                details = [one_line(person.title)] if person.title.strip() else []
-                if person.last_contacted:
-                    details.append(f"last called {short_date(person.last_contacted, today)}")
-                row.fill(person.name or person.company, " · ".join(details), person.id)
+                when = short_date(person.last_contacted, today) if person.last_contacted else ""
+                detail = person_line(person, card.number.e164, when)
+                row.fill(person.name or person.company, detail, person.id)
             else:
                 row.fill("", "", None)
         hidden = len(card.contacts) - len(shown) if several else 0
@@ -714,6 +812,16 @@ class Popup(QWidget):
         for i, row in enumerate(self._attempts):
             row.fill(attempts[i] if i < len(attempts) else None, today)
 
+    def _fill_notes(self, contact: Contact | None) -> None:
+        step = next_step_line(contact) if contact is not None else ""
+        self._next_step.setText(step)
+        _set_shown(self._next_step, bool(step))
+        if contact is not None and contact.notes.strip():
+            self._notes.fill(contact.notes)
+        else:
+            self._notes.hide()
+        _set_shown(self._notes_title, bool(step) or not self._notes.text.isHidden())
+
     def _fill_candidates(self, candidates: tuple[Candidate, ...]) -> None:
         shown = candidates[:MAX_CANDIDATES]
         _set_shown(self._candidates_title, bool(shown))
@@ -725,24 +833,46 @@ class Popup(QWidget):
                 row.fill("", "", None)
 
     def _fit_height(self) -> None:
-        layout = self.layout()
-        assert layout is not None  # built in __init__
         # A nested widget's layout tells its parent about new text only on a later event-loop
         # pass; the height is needed now, before the stack places the card.
         block_layout = self._opener_block.layout()
         if block_layout is not None:
             block_layout.invalidate()
         self._opener_block.updateGeometry()
+        height = self._content_height()
+        room = self._room()
+        if height > room:
+            # A card taller than the screen would hide its opener and buttons: the notes, then
+            # the older messages, fold to their "Show …" links until it fits; never the text
+            # the rep just asked for.
+            foldable = [self._notes] + [row.message for row in reversed(self._attempts)]
+            for part in foldable:
+                if height <= room:
+                    break
+                if part is not self._opened and part.can_fold():
+                    part.fold()
+                    height = self._content_height()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def _content_height(self) -> int:
+        layout = self.layout()
+        assert layout is not None  # built in __init__
         layout.invalidate()
         layout.activate()
         width = self.width()
-        height = (
+        return (
             layout.totalHeightForWidth(width)
             if layout.hasHeightForWidth()
             else layout.totalSizeHint().height()
         )
-        if height != self.height():
-            self.setFixedHeight(height)
+
+    def _room(self) -> int:
+        """The height the screen the card is on can show, inside the stack's margins."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return 1 << 20
+        return screen.availableGeometry().height() - 2 * SCREEN_MARGIN
 
     # -- start-up warm-up --
 
@@ -780,8 +910,12 @@ class Popup(QWidget):
         self._set_accepts_focus(True)
         self._focus_taken = True
         self.activateWindow()
-        # The first thing a rep would want from the keyboard: copy the opener, else search.
-        for target in (self._copy, self._search, self._dismiss):
+        # The first thing a rep would want from the keyboard: the name box of "Who is it?" when
+        # it is open, else copy the opener, else search.
+        picker = self._picker
+        naming = picker is not None and not picker.isHidden()
+        targets: list[QWidget] = [picker.name] if picker is not None and naming else []
+        for target in (*targets, self._copy, self._search, self._dismiss):
             if not target.isHidden():
                 target.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 break
@@ -857,8 +991,7 @@ class Popup(QWidget):
         _set_shown(self._identify, False)
         self._fit_height()
         self.height_changed.emit()
-        self.take_focus()
-        self._picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.take_focus()  # the cursor goes into the name box
 
     def _identified(self, contact_id: object) -> None:
         self.caller_identified.emit(self._call_key, contact_id)
@@ -867,6 +1000,10 @@ class Popup(QWidget):
         if watched is self._picker and event.type() == QEvent.Type.LayoutRequest:
             QTimer.singleShot(0, self._refit)
         return super().eventFilter(watched, event)
+
+    def _expanded(self, part: _Expandable) -> None:
+        self._opened = part
+        self._refit()
 
     def _refit(self) -> None:
         before = self.height()
@@ -895,7 +1032,8 @@ class Popup(QWidget):
 
     def _request_search(self) -> None:
         if self._card is not None:
-            self.open_search_requested.emit(self._card.caller_id)
+            withheld = self._card.number.withheld
+            self.open_search_requested.emit("" if withheld else self._card.caller_id)
 
     # -- Qt overrides --
 
@@ -945,7 +1083,8 @@ def _warm_up_card() -> Card:
         for _ in range(MAX_ATTEMPTS)
     )
     people = tuple(
-        Contact(id=i, name=f"Warm Up {i}", title="Title", company="Company", attempts=attempts)
+        Contact(id=i, name=f"Warm Up {i}", title="Title", company="Company", attempts=attempts,
+                notes="Warm-up notes", next_step="Warm-up step")
         for i in range(MAX_PEOPLE + 1)
     )
     return Card(

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QTime, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -34,6 +34,7 @@ from desktop.core.card import Card
 from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
+from desktop.qt.system_clock import time_now_text
 
 if TYPE_CHECKING:
     from desktop.qt.popup import PickerFactory
@@ -153,7 +154,7 @@ class PopupStack(QObject):
             if call.popup is not None:  # it grew past what the screen holds: collapsed
                 call.popup.reveal()
             return call.popup
-        rang = QLocale.system().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
+        rang = time_now_text()
         self._calls[call_key] = _Call(card, self._pick_screen(), None, rang, time.monotonic_ns())
         self._settle(call_key)
         return self._calls[call_key].popup

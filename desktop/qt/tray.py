@@ -250,9 +250,9 @@ class FallbackWindow(QWidget):
     def set_status(self, text: str) -> None:
         """The latest problem, with when it was said: it stays until the next one, so a reader
         can tell an old one from news."""
-        from PySide6.QtCore import QLocale, QTime
+        from desktop.qt.system_clock import time_now_text
 
-        when = QLocale.system().toString(QTime.currentTime(), QLocale.FormatType.ShortFormat)
+        when = time_now_text()
         self.status.setText(f"{when}  {text}")
         # Grow to the wrapped text, never shrink below what the person made it.
         layout = self.layout()

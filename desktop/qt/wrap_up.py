@@ -1,14 +1,17 @@
-"""The wrap-up: after an outbound call to a contact, how it went, in three clicks at most.
+"""The wrap-up: after every call, how it went, in three clicks at most.
 
-It asks for the outcome (voicemail left / no answer / gatekeeper / talked), the message left
-and the reason we called, prefilled from the contact's current reason. Saving writes them onto
-the call's attempt and makes the reason the contact's current one, so the card of their
-callback says why we called. That is how "why we called" gets captured without extra work.
+After an outbound call to a contact it asks for the outcome (voicemail left / no answer /
+gatekeeper / talked), the message left, the reason we called (prefilled from the contact's
+current reason) and when the rep will be in for the callback. After an answered incoming call
+(a contact's or a stranger's; a missed one waits in Callbacks instead) it asks how it went
+(talked / their gatekeeper / they left voicemail, "talked" preselected), a note, what it was
+about and when to call them back by. Saving writes them onto the call's attempt and makes the
+reason the contact's current one, so the card of their next call says it.
 
-Like the caller card it never takes the keyboard on its own: it appears without activation
-(the rep may already be typing notes elsewhere), stays on top, and is an ordinary window once
-clicked: Tab walks it, Alt+V/N/G/T pick the outcome, Ctrl+Enter saves, Esc skips. Every text
-from the call or the contact is shown as plain text.
+It opens once the call has ended, and never takes the keyboard on its own: it appears without
+activation and refuses focus (the rep may be on the next call, typing into the CRM) until the
+rep clicks into it; from then on it is an ordinary window: Tab walks it, Alt+letter picks the
+outcome, Ctrl+Enter saves, Esc skips. Every text from the call or the contact is plain text.
 """
 
 from __future__ import annotations
@@ -16,8 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -34,24 +45,64 @@ from PySide6.QtWidgets import (
 from desktop.core.callbacks import (
     MAX_WINDOW_TEXT,
     Window,
+    by_text,
     parse_window,
     window_of,
     window_text,
 )
 from desktop.core.candidates import readable, short_date
 from desktop.core.display_text import display_text, one_line
-from desktop.core.models import Attempt, Contact, Outcome
+from desktop.core.localtime import HourCycle, clock_text
+from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.qt.popup_stack import screen_under_cursor
 
 WIDTH = 400
 MARGIN = 16  # from the screen's available edge, as the cards keep
+MAX_OPEN = 3  # wrap-ups open at once; calls beyond that are in Recent calls, unasked
+CASCADE = 28  # each further open wrap-up this much lower and to the left, its title visible
 CHOICES = (
     (Outcome.VOICEMAIL, "&Voicemail left"),
     (Outcome.NO_ANSWER, "&No answer"),
     (Outcome.GATEKEEPER, "&Gatekeeper"),
     (Outcome.TALKED, "&Talked"),
 )
-_FLAGS = Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint
+INBOUND_CHOICES = (
+    (Outcome.TALKED, "&Talked"),
+    (Outcome.GATEKEEPER, "Their &gatekeeper"),
+    (Outcome.VOICEMAIL, "They left &voicemail"),
+)
+_FLAGS = (
+    Qt.WindowType.Tool
+    | Qt.WindowType.WindowStaysOnTopHint
+    | Qt.WindowType.WindowDoesNotAcceptFocus  # until the rep clicks into it
+)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What the window asks, by the call's direction."""
+
+    choices: tuple[tuple[Outcome, str], ...]
+    message: str
+    message_hint: str
+    reason: str
+    reason_hint: str
+    callback: str
+    callback_hint: str
+
+
+_OUTBOUND = _Words(
+    CHOICES,
+    "Message left", "What you said on their voicemail or to the gatekeeper",
+    "Why we called", "Shown on their card when they call back",
+    "You'll be in for their callback", "e.g. tomorrow 9-12, Fri 2-4pm, by 17:00",
+)  # fmt: skip
+_INBOUND = _Words(
+    INBOUND_CHOICES,
+    "Note", "What they asked for, what you promised",
+    "What it was about", "Shown on their card the next time they call",
+    "Call them back by", "e.g. by 17:00, tomorrow 9-12, Fri 2-4pm",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -63,17 +114,23 @@ class WrapUpResult:
     callback: Window | None = None  # when the rep said they'd be in for the callback
 
 
-def who_line(contact: Contact) -> str:
+def who_line(contact: Contact | None, attempt: Attempt | None = None) -> str:
+    """The contact's name and company; for a stranger, their number."""
+    if contact is None:
+        number = attempt.number_e164 if attempt is not None else None
+        return readable(number) if number else "Withheld number"
     name = one_line(contact.name) or "(no name)"
     company = one_line(contact.company)
     return f"{name} · {company}" if company and company != name else name
 
 
-def call_line(attempt: Attempt, now: datetime) -> str:
+def call_line(attempt: Attempt, now: datetime, cycle: HourCycle = "24h") -> str:
     local = attempt.at.astimezone(now.tzinfo)
     day = "today" if local.date() == now.date() else short_date(attempt.at, now)
-    when = f"{day} {local.hour:02d}:{local.minute:02d}"
+    when = f"{day} {clock_text(local, local.date(), cycle)}"
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
+    if attempt.direction is Direction.IN:
+        return f"They called from {number}, {when}" if number else f"They called, {when}"
     return f"Called {number}, {when}" if number else f"Called {when}"
 
 
@@ -96,21 +153,26 @@ class WrapUp(QWidget):
     def __init__(
         self,
         attempt_id: int,
-        contact: Contact,
+        contact: Contact | None,
         attempt: Attempt,
         *,
         now: datetime | None = None,
+        hour_cycle: HourCycle = "24h",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, _FLAGS)
         self.attempt_id = attempt_id
+        self.slot = 0  # its place in the cascade of open wrap-ups (reveal)
+        self.inbound = attempt.direction is Direction.IN
+        words = _INBOUND if self.inbound else _OUTBOUND
         self._done = False
-        self.setWindowTitle(f"Wrap-up — {who_line(contact)}")
+        self.setWindowTitle(f"Wrap-up — {who_line(contact, attempt)}")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
         self.setFixedWidth(WIDTH)
         now = now or datetime.now(UTC)
         self._now = now.astimezone() if now.tzinfo is UTC else now  # windows: the rep's zone
+        self._cycle = hour_cycle
 
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 14, 16, 14)
@@ -121,9 +183,9 @@ class WrapUp(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         title.setFont(font)
         root.addWidget(title)
-        self.who = _plain(who_line(contact), self)
+        self.who = _plain(who_line(contact, attempt), self)
         root.addWidget(self.who)
-        self.call = _plain(call_line(attempt, now), self, muted=True)
+        self.call = _plain(call_line(attempt, now, hour_cycle), self, muted=True)
         root.addWidget(self.call)
         root.addSpacing(4)
 
@@ -132,7 +194,7 @@ class WrapUp(QWidget):
         grid.setVerticalSpacing(4)
         self.outcomes = QButtonGroup(self)
         self.buttons: dict[Outcome, QRadioButton] = {}
-        for index, (outcome, text) in enumerate(CHOICES):
+        for index, (outcome, text) in enumerate(words.choices):
             button = QRadioButton(text, self)
             self.outcomes.addButton(button, index)
             self.buttons[outcome] = button
@@ -140,34 +202,34 @@ class WrapUp(QWidget):
         root.addLayout(grid)
         root.addSpacing(4)
 
-        message_label = _plain("Message left", self)
+        message_label = _plain(words.message, self)
         root.addWidget(message_label)
         self.message = QPlainTextEdit(self)
         self.message.setTabChangesFocus(True)
-        self.message.setPlaceholderText("What you said on their voicemail or to the gatekeeper")
+        self.message.setPlaceholderText(words.message_hint)
         self.message.setPlainText(attempt.message)
         self.message.setFixedHeight(self.message.fontMetrics().lineSpacing() * 3 + 14)
         message_label.setBuddy(self.message)
         root.addWidget(self.message)
 
-        reason_label = _plain("Why we called", self)
+        reason_label = _plain(words.reason, self)
         root.addWidget(reason_label)
         self.reason = QLineEdit(self)
-        self.reason.setPlaceholderText("Shown on their card when they call back")
-        self.reason.setText(display_text(attempt.reason or contact.reason))
+        self.reason.setPlaceholderText(words.reason_hint)
+        self.reason.setText(display_text(attempt.reason or (contact.reason if contact else "")))
         self.reason.setCursorPosition(0)
         self.reason.returnPressed.connect(self.save)
         reason_label.setBuddy(self.reason)
         root.addWidget(self.reason)
 
-        window_label = _plain("You'll be in for their callback", self)
+        window_label = _plain(words.callback, self)
         root.addWidget(window_label)
         self.callback_field = QLineEdit(self)
-        self.callback_field.setPlaceholderText("e.g. tomorrow 9-12, Fri 2-4pm, by 17:00")
+        self.callback_field.setPlaceholderText(words.callback_hint)
         self.callback_field.setMaxLength(MAX_WINDOW_TEXT)
         said = window_of(attempt)
         if said is not None:
-            self.callback_field.setText(window_text(said, self._now))
+            self.callback_field.setText(window_text(said, self._now, self._cycle))
         self.callback_field.returnPressed.connect(self.save)
         self.callback_field.textEdited.connect(lambda _text: self._update_save())
         window_label.setBuddy(self.callback_field)
@@ -195,7 +257,38 @@ class WrapUp(QWidget):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.save)
-        self.setTabOrder(self.buttons[Outcome.VOICEMAIL], self.message)
+        self.setTabOrder(self.buttons[words.choices[0][0]], self.message)
+        # A click anywhere in it is the rep turning to it: only then may it have the keyboard.
+        for child in self.findChildren(QWidget):
+            child.installEventFilter(self)
+
+    # -- focus on the rep's click --
+
+    def accepts_focus(self) -> bool:
+        return not self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+
+    def take_focus(self) -> None:
+        """Let the window have the keyboard (the rep clicked into it)."""
+        flags = self.windowFlags() & ~Qt.WindowType.WindowDoesNotAcceptFocus
+        if flags != self.windowFlags():
+            # On the live QWindow: setWindowFlags() would hide and re-create the window.
+            self.overrideWindowFlags(flags)
+            handle = self.windowHandle()
+            if handle is not None:
+                handle.setFlags(flags)
+        self.activateWindow()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and not self.accepts_focus():
+            self.take_focus()
+            if isinstance(watched, QWidget) and watched.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                watched.setFocus(Qt.FocusReason.MouseFocusReason)
+        return super().eventFilter(watched, event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self.accepts_focus():
+            self.take_focus()
+        super().mousePressEvent(event)
 
     # -- state --
 
@@ -233,7 +326,11 @@ class WrapUp(QWidget):
             problem = f"Callback window: {exc}"
         else:
             if window is not None and not problem:
-                problem = f"You'll be in {window_text(window, self._now)}"
+                problem = (
+                    f"Call them back {by_text(window, self._now, self._cycle)}"
+                    if self.inbound
+                    else f"You'll be in {window_text(window, self._now, self._cycle)}"
+                )
         self.save_button.setEnabled(self.result() is not None)
         self.hint.setText(problem)
         self.hint.setVisible(bool(problem))
@@ -254,14 +351,18 @@ class WrapUp(QWidget):
             self.skipped.emit(self.attempt_id)
         self.close()
 
-    def reveal(self) -> None:
+    def reveal(self, position: int = 0) -> None:
         """Show it at the top-right of the screen the rep is looking at, without taking the
-        keyboard (the caller cards stack up from the bottom-right)."""
+        keyboard (the caller cards stack up from the bottom-right); `position` other open
+        wrap-ups cascade it down and left."""
+        self.slot = position
         self.adjustSize()
         screen = screen_under_cursor()
         if screen is not None:
             area = screen.availableGeometry()
-            self.move(QPoint(area.right() - self.width() - MARGIN, area.top() + MARGIN))
+            step = CASCADE * position
+            self.move(QPoint(area.right() - self.width() - MARGIN - step,
+                             area.top() + MARGIN + step))  # fmt: skip
         self.show()
 
     # -- Qt overrides --

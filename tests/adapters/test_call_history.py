@@ -305,3 +305,21 @@ def test_an_older_placed_call_is_not_taken_over_by_a_new_one(
     later = history.record(logged(f"sip:{JANE}@sip.example.com", minutes_ago=-5))
     assert later is not None and later.wrap_up
     assert [row[5] for row in attempts(store)] == ["dial", "twinkle"]
+
+
+def test_an_answered_incoming_call_asks_for_its_wrap_up_once_it_is_over(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    ring = CallEvent("microsip", Direction.IN, CallState.RINGING, JANE, "", NOW, "microsip:7:1")
+    assert history.record(ring) is None  # ringing, or in the call: no window yet
+    ended = history.record(CallEvent(**{**ring.__dict__, "state": CallState.ENDED}))
+    assert ended is not None
+    assert (ended.direction, ended.outcome, ended.wrap_up) == (Direction.IN, Outcome.TALKED, True)
+    assert history.record(CallEvent(**{**ring.__dict__, "state": CallState.ENDED})) is None
+
+    missed = history.record(logged(JANE, direction=Direction.IN, answered=False, key="8"))
+    assert missed is not None and missed.wrap_up is False  # it waits in Callbacks instead
+    stranger = history.record(logged("+14155550177", direction=Direction.IN, key="9"))
+    assert stranger is not None and stranger.wrap_up is True  # a note on an unknown number
+    caught_up = history.record(logged(JANE, direction=Direction.IN, key="10", catch_up=True))
+    assert caught_up is not None and caught_up.wrap_up is False

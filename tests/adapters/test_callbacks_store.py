@@ -130,3 +130,24 @@ def test_the_card_says_the_promise_when_they_call_inside_the_window(store: Store
     assert card.promise == f"You said you'd be in {said}"
     assert card.promise in card_lines(card)
     assert lookup.card_for("+14155550105", now=end + timedelta(minutes=1)).promise == ""
+
+
+def test_call_them_back_by_from_an_incoming_calls_wrap_up_is_ours_to_do(store: Store) -> None:
+    h = timedelta(hours=1)
+    kim = person(store, "Kim", "+14155550111")
+    answered = call(store, kim, "+14155550111", Direction.IN, h, Outcome.TALKED)
+    by = NOW.replace(hour=17, minute=0)
+    assert store.save_wrap_up(answered, Outcome.TALKED, "wants the deck", "", (NOW - h, by))
+
+    [entry] = load_callbacks(store, NOW, BusinessHours(), "24h")
+    assert (entry.item.section, entry.item.detail) == (
+        Section.WAITING_FOR_US, "Call them back by 17:00 today")
+    assert entry.item.due and count_due(store, NOW) == 1
+    late = NOW + 8 * h
+    [overdue] = load_callbacks(store, late, BusinessHours(), "12h")
+    assert overdue.item.detail == "Call them back by 5:00 PM today — overdue"
+
+    # We call them back (no answer is still a call back): it is done.
+    call(store, kim, "+14155550111", Direction.OUT, -h, Outcome.NO_ANSWER)
+    assert load_callbacks(store, NOW + 2 * h, BusinessHours(), "24h") == []
+    assert count_due(store, NOW + 2 * h) == 0

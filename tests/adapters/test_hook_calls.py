@@ -171,3 +171,15 @@ def test_a_withheld_caller_and_a_stranger_are_logged_too(
     history.record(hook(CallState.RINGING, number="+14155550199"))
 
     assert calls(store) == [("", None, "microsip"), ("missed", None, "microsip")]
+
+
+def test_a_hooks_answered_call_asks_for_one_wrap_up_when_it_ends(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    rang = history.record(hook(CallState.RINGING))
+    assert rang is not None and rang.wrap_up is False
+    ended = history.record(hook(CallState.ENDED, at=NOW + timedelta(minutes=3)))
+    assert ended is not None and ended.wrap_up is True
+    # The softphone's log of the same call takes the row over: no second wrap-up.
+    taken = history.record(microsip_log(answered=True))
+    assert taken is not None and taken.wrap_up is False and taken.attempt_id == ended.attempt_id

@@ -154,3 +154,16 @@ def test_their_clock_says_several_time_zones_when_they_disagree() -> None:
 def test_no_clock_for_a_number_without_a_zone() -> None:
     clock = their_clock("+999", NOW, HOURS, "24h")
     assert (clock.text, clock.warning) == ("", "")
+
+
+def test_window_text_on_a_12_hour_clock() -> None:
+    assert window_text(Window(at(10, 9), at(10, 12)), NOW, "12h") == "9 AM–12 PM today"
+    assert window_text(Window(at(11, 9, 30), at(11, 11)), NOW, "12h") == "9:30–11 AM tomorrow"
+    assert window_text(Window(at(13, 14), at(13, 16)), NOW, "12h") == "2–4 PM Fri 13 Mar"
+    assert window_text(Window(at(13, 12), at(13, 13)), NOW, "12h") == "12–1 PM Fri 13 Mar"
+
+
+def test_the_card_of_a_caller_we_were_to_call_back_says_so() -> None:
+    asked = Attempt(Direction.IN, at(10, 9), Outcome.TALKED, number_e164="+14155550111",
+                    callback_from=at(10, 9), callback_until=at(10, 17))  # fmt: skip
+    assert promise_line([asked], NOW) == "You said you'd call them back by 17:00 today"

@@ -131,7 +131,8 @@ def switchboard_card() -> Card:
         match=MatchTier.SWITCHBOARD,
         contacts=(dana, raj),
         candidates=(),
-        opener="Hi Dana, thanks for calling back about the budget sign-off for the pilot.",
+        # What desktop.core.openers.switchboard_opener says with the bundled template.
+        opener="Hello, thanks for calling back from Contoso Ltd! Who am I speaking with?",
         local_time=LocalTime(
             zones=("America/Los_Angeles",), text="14:05 Tue", place="San Francisco, CA"
         ),
@@ -168,6 +169,33 @@ def unknown_card(*, with_candidates: bool = True) -> Card:
     )
 
 
+LONG_VOICEMAIL = (
+    "Hi Mike, it's Sam from Contoso returning your call about the freight audit. We went "
+    "through the Q3 invoices and found about forty thousand in duplicate accessorial charges "
+    "on the Reno lane. I'd like fifteen minutes Thursday or Friday morning to walk you "
+    "through the findings before your carrier review on the 20th. My direct line is 415 "
+    "555 0100, extension 204."
+)
+IMPORTED_NOTES = (
+    "Met at the Long Beach logistics expo (booth 14). Runs ops for three DCs; the CFO signs "
+    "anything above 25k.\nPrefers calls before 10am Pacific; no e-mail on Fridays.\n"
+    "Evaluated a competitor in 2024 and dropped it over onboarding time, so lead with the "
+    "two-week rollout and the references from Harbor West."
+)
+
+
+def story_card() -> Card:
+    """Mike with everything the import and the history give: a long voicemail he left us,
+    imported notes and a next step."""
+    from dataclasses import replace
+
+    base = mike()
+    heard = Attempt(Direction.IN, _days_ago(1, 9), Outcome.VOICEMAIL, LONG_VOICEMAIL)
+    contact = replace(base, attempts=(heard, *base.attempts), notes=IMPORTED_NOTES,
+                      next_step="Send the audit summary, then book the Thursday walk-through")
+    return replace(exact_card(), contacts=(contact,))  # fmt: skip
+
+
 def withheld_card() -> Card:
     return Card(
         caller_id="anonymous",
@@ -185,6 +213,7 @@ SAMPLES: dict[str, Callable[[], Card]] = {
     "switchboard": switchboard_card,
     "unknown": unknown_card,
     "withheld": withheld_card,
+    "story": story_card,
 }
 
 
@@ -192,7 +221,7 @@ def screenshots(out_dir: Path, suffix: str = "") -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor, QGuiApplication, QPalette
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
     from desktop.qt.popup import Popup
     from desktop.qt.popup_stack import PopupStack
@@ -278,6 +307,15 @@ def screenshots(out_dir: Path, suffix: str = "") -> int:
     stack.close_for_call("unknown")
     grab(show(withheld_card(), "withheld"), "popup_withheld")
     stack.close_for_call("withheld")
+    story = show(story_card(), "story")
+    grab(story, "popup_story")
+    for name in ("attempt0More", "notesMore"):  # the rep asks for the whole text
+        more = story.findChild(QPushButton, name)
+        if more is not None and more.isVisible():
+            QTest.mouseClick(more, Qt.MouseButton.LeftButton)
+    QTest.qWait(120)
+    grab(story, "popup_story_expanded")
+    stack.close_for_call("story")
 
     # Three overlapping calls, as the rep would see them in the corner of the screen.
     for key, factory in (("a", exact_card), ("b", switchboard_card), ("c", unknown_card)):

@@ -12,12 +12,14 @@ wrap-up alone) and OUT_DIR/wrap_up_dark.png.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -107,7 +109,37 @@ def main() -> int:
     dark.grab().save(str(out / "wrap_up_dark.png"))
     report["dark_save_enabled"] = dark.save_button.isEnabled()
     report["hint_visible_when_nothing_picked"] = dark.hint.isVisible()
-    for widget in (window, dark, editor):
+    dark.close()
+    window.close()
+
+    # After an answered incoming call: it appears while the rep types, then they click into it.
+    app.setPalette(QPalette())
+    editor.activateWindow()
+    pump(0.3)
+    inbound = WrapUp(43, contact(), Attempt(Direction.IN, NOW - timedelta(minutes=4),
+                                            Outcome.TALKED, number_e164="+442079460321"),
+                     now=NOW)  # fmt: skip
+    inbound.reveal()
+    pump(0.6)
+    QTest.keyClicks(QApplication.focusWidget() or editor, " and after the next")
+    pump(0.2)
+    report["inbound_typed"] = editor.text()
+    report["inbound_active_before_click"] = inbound.isActiveWindow()
+    if shutil.which("xprop"):  # what the window manager is told before the rep clicks
+        report["inbound_xprop"] = subprocess.run(
+            ["xprop", "-id", str(int(inbound.winId()))], capture_output=True, text=True,
+            timeout=10, check=False,
+        ).stdout  # fmt: skip
+    inbound.grab().save(str(out / "wrap_up_inbound.png"))
+    QTest.mouseClick(inbound.message.viewport(), Qt.MouseButton.LeftButton)
+    pump(0.6)
+    report["inbound_active_after_click"] = inbound.isActiveWindow()
+    report["inbound_focus_in_note"] = QApplication.focusWidget() is inbound.message
+    QTest.keyClicks(inbound.message, "Wants a demo")
+    pump(0.1)
+    report["inbound_note"] = inbound.message.toPlainText()
+    report["inbound_height"] = inbound.height()
+    for widget in (inbound, editor):
         widget.close()
     pump(0.1)
     print(json.dumps(report))

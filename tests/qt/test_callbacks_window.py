@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -135,9 +135,11 @@ def test_on_a_real_display_the_callbacks_view_is_drawn(xvfb_display: str) -> Non
 
 
 def test_the_contact_view_shows_their_time_beside_each_number(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, tmp_path: Path, desktop_locale: Callable[[str], None]
 ) -> None:
     from PySide6.QtWidgets import QLabel
+
+    desktop_locale("en_US")  # a 12-hour desktop
 
     from desktop.adapters.bundled import default_opener_templates
     from desktop.adapters.lookup import CallerLookup

@@ -44,8 +44,11 @@ from desktop.qt.popup import (
 from desktop.qt.popup_stack import MARGIN, MAX_CARDS, PREBUILT, SPACING, PopupStack
 from tests.conftest import PYTHON, REPO, private_x_server, python_env
 from tests.qt.show_popup_demo import (
+    IMPORTED_NOTES,
+    LONG_VOICEMAIL,
     exact_card,
     mike,
+    story_card,
     switchboard_card,
     unknown_card,
     withheld_card,
@@ -138,13 +141,9 @@ def test_exact_match_shows_who_why_the_opener_and_their_local_time(
         "Gatekeeper",
     ]
     assert popup.findChild(QLabel, "attempt3Date") is None
-    voicemail = label(popup, "attempt0Message")
-    assert isinstance(voicemail, ElidedLabel)
-    assert voicemail.is_elided() and voicemail.text().endswith("…")
-    assert (
-        "asked for 15 minutes on Thursday"
-        in QTextDocumentFragment.fromHtml(voicemail.toolTip()).toPlainText()
-    )
+    voicemail = label(popup, "attempt0Message")  # read in full, wrapped: not "Left a voi…"
+    assert voicemail.wordWrap() and voicemail.text() == f"“{attempts[0].message}”"
+    assert not button(popup, "attempt0More").isVisible()
     assert not label(popup, "attempt1Message").text()  # no message left: nothing shown
     assert label(popup, "opener").text() == card.opener
     assert button(popup, "copyOpener").isVisible()
@@ -177,7 +176,10 @@ def test_switchboard_lists_everyone_behind_the_number_and_tells_the_first_ones_s
     assert button(popup, "person0").text() == "Dana Whitfield"
     assert button(popup, "person1").text() == "Raj Patel"
     assert not button(popup, "person2").isVisible()
-    assert full(popup, "person1Detail").startswith("Financial Controller · last called ")
+    # Each with the extension that reaches them behind the switchboard.
+    assert full(popup, "person0Detail").startswith("ext. 204 · last called ")
+    assert full(popup, "person0Detail").endswith(" · CFO")
+    assert full(popup, "person1Detail").endswith(" · Financial Controller")
     assert label(popup, "whyTitle").text() == "Why we called Dana"
     assert label(popup, "reason").text() == "The budget sign-off for the pilot"
     assert label(popup, "attempt0Outcome").text() == "Left voicemail"
@@ -250,16 +252,19 @@ def test_unknown_caller_without_guesses_shows_no_empty_section(popup: Popup, qtb
     assert not label(popup, "number").isVisible()
 
 
-def test_withheld_number_says_so_and_offers_no_search(popup: Popup, qtbot: QtBot) -> None:
+def test_withheld_number_says_so_and_offers_an_empty_search(popup: Popup, qtbot: QtBot) -> None:
     shown(popup, qtbot, withheld_card())
 
     assert label(popup, "tierChip").text() == "Number withheld"
     assert full(popup, "name") == "Private caller"
     assert not label(popup, "number").isVisible()
     assert not label(popup, "localTime").isVisible()
-    assert not button(popup, "search").isVisible()
     assert not button(popup, "openContact").isVisible()
     assert "Dismiss" in visible_texts(popup)
+    # The caller may say who they are: Search opens for their name, not for "anonymous".
+    with qtbot.waitSignal(popup.open_search_requested) as search:
+        qtbot.mouseClick(button(popup, "search"), Qt.MouseButton.LeftButton)
+    assert search.args == [""]
 
 
 def test_ambiguous_local_time_is_shown_in_the_wording_of_local_time(
@@ -326,9 +331,8 @@ def test_caller_and_import_text_is_shown_literally_never_as_markup(
     # Tooltips have no plain-text mode; the full text must still come back character for
     # character, not rendered.
     message = label(popup, "attempt0Message")
-    assert QTextDocumentFragment.fromHtml(message.toolTip()).toPlainText() == (
-        "<script>alert(1)</script> &amp; <b>bold</b>"
-    )
+    assert message.textFormat() == Qt.TextFormat.PlainText
+    assert message.text() == "“<script>alert(1)</script> &amp; <b>bold</b>”"
 
 
 @pytest.mark.parametrize(
@@ -960,3 +964,38 @@ def test_at_scale_factor_2_stacked_cards_never_cover_each_other_nor_leave_the_sc
         assert area.contains(rect), (rect, area)
         for other in rects[i + 1 :]:
             assert not rect.intersects(other), (rect, other)
+
+
+def test_a_long_voicemail_and_the_imported_notes_are_readable_in_full(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    card = story_card()
+    shown(popup, qtbot, card)
+    voicemail = label(popup, "attempt0Message")
+    assert label(popup, "attempt0Outcome").text() == "They left voicemail"
+    assert voicemail.wordWrap() and voicemail.text().endswith("…”")  # a preview of a few lines
+    assert voicemail.height() > voicemail.fontMetrics().lineSpacing() * 2  # wrapped, not cut
+    assert label(popup, "notesTitle").isVisible()
+    assert label(popup, "nextStep").text() == (
+        "Next step: Send the audit summary, then book the Thursday walk-through")
+    notes = label(popup, "notes")
+    assert notes.isVisible() and notes.text().startswith("Met at the Long Beach logistics expo")
+
+    height = popup.height()
+    with qtbot.waitSignal(popup.height_changed, timeout=2000):
+        qtbot.mouseClick(button(popup, "attempt0More"), Qt.MouseButton.LeftButton)
+    assert voicemail.text() == f"“{LONG_VOICEMAIL}”"  # every word, in the card
+    assert not button(popup, "attempt0More").isVisible()
+    qtbot.mouseClick(button(popup, "notesMore"), Qt.MouseButton.LeftButton)
+    assert notes.text() == IMPORTED_NOTES
+    qtbot.waitUntil(lambda: popup.height() > height)
+    # The next call's card starts short again.
+    shown(popup, qtbot, card, "call-2")
+    assert button(popup, "attempt0More").isVisible()
+
+
+def test_a_card_without_notes_has_no_notes_section(popup: Popup, qtbot: QtBot) -> None:
+    shown(popup, qtbot, exact_card())
+    assert not label(popup, "notesTitle").isVisible()
+    assert not label(popup, "notes").isVisible()
+    assert not button(popup, "notesMore").isVisible()

@@ -82,3 +82,27 @@ def test_known_and_withheld_callers_offer_no_picker(qtbot: QtBot, lookup: Caller
         identify = popup.findChild(QWidget, "identify")
         assert identify is not None and identify.isHidden()
         stack.close_for_call(caller_id)
+
+
+def test_who_is_it_puts_the_cursor_in_the_name_box_once_the_rep_clicked_it(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    stack = PopupStack(prebuilt=1, picker_factory=lambda parent: CandidatePicker(lookup, parent))
+    popup = stack.show(lookup.card_for(UNKNOWN), "call-2")
+    qtbot.addWidget(popup)
+    assert QApplication.focusWidget() is None or QApplication.focusWidget().window() is not popup
+
+    identify = popup.findChild(QWidget, "identify")
+    assert identify is not None
+    qtbot.mouseClick(identify, Qt.MouseButton.LeftButton)  # the rep clicks into the card
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None
+    qtbot.waitUntil(lambda: popup.focusWidget() is picker.name)
+    qtbot.keyClicks(picker.name, "mike")  # the caller says their name: it goes in the box
+    assert picker.name.text() == "mike"
+    # Clicking elsewhere in the picker and back keeps the name box the keyboard's place.
+    popup.take_focus()
+    assert popup.focusWidget() is picker.name

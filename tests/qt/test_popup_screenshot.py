@@ -82,6 +82,7 @@ def test_cards_on_a_real_display_keep_the_typists_focus_and_render_fully(
         "switchboard",
         "unknown",
         "withheld",
+        "story",
         "a",
         "b",
         "c",
@@ -104,6 +105,8 @@ def test_cards_on_a_real_display_keep_the_typists_focus_and_render_fully(
         "popup_switchboard",
         "popup_unknown",
         "popup_withheld",
+        "popup_story",
+        "popup_story_expanded",
         "popup_exact_dark",
         "popup_switchboard_dark",
     ):
@@ -126,6 +129,10 @@ def test_cards_at_twice_the_scale_render_at_twice_the_pixels(
     image = QImage(str(SHOTS / "popup_exact_2x.png"))
     assert (image.width(), image.height()) == (2 * width, 2 * height)
     assert report["editor_active_after"] is True
+    # 540 logical pixels of screen: the long card folds its notes and older messages to
+    # "Show …" links, so its opener and buttons stay on screen.
+    _x, _y, _w, screen_height = report["available_geometry"]
+    assert sizes["popup_story"][1] <= screen_height - 2 * 16
 
 
 # ---- with a window manager ---------------------------------------------------------------------

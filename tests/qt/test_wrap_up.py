@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.store import NewContact, Store
 from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
-from desktop.qt.wrap_up import WrapUp, WrapUpResult, call_line
+from desktop.qt.wrap_up import MAX_OPEN, WrapUp, WrapUpResult, call_line
 from tests.adapters.test_call_history import asterisk_line
 from tests.conftest import PYTHON, REPO, python_env
 from tests.traced_app import TracedApp
@@ -116,7 +116,9 @@ def test_an_unanswered_call_comes_preselected(qtbot: QtBot, store: Store) -> Non
 
 def test_the_keyboard_reaches_everything(qtbot: QtBot, store: Store) -> None:
     window = open_wrap_up(qtbot, store)
-    window.activateWindow()  # the rep clicked it, or switched to it
+    assert not window.accepts_focus()
+    qtbot.mouseClick(window.who, Qt.MouseButton.LeftButton)  # the rep clicked into it
+    assert window.accepts_focus()
     qtbot.waitUntil(window.isActiveWindow)
 
     # Alt+letter picks an outcome (a mnemonic each; QTest cannot press them, a person can)
@@ -225,6 +227,16 @@ def test_on_a_real_display_it_keeps_the_typists_focus_and_looks_right(
     assert report["save_enabled"] is True
     assert report["dark_save_enabled"] is False
     assert report["hint_visible_when_nothing_picked"] is True
+    # After an incoming call: typing elsewhere goes on; one click and the note takes the keys.
+    assert report["inbound_typed"] == "typed after the call and after the next"
+    assert report["inbound_active_before_click"] is False
+    if shutil.which("xprop"):
+        assert "Client accepts input or input focus: False" in report["inbound_xprop"]
+    assert report["inbound_active_after_click"] is True
+    assert report["inbound_focus_in_note"] is True
+    assert report["inbound_note"] == "Wants a demo"
+    assert 250 <= report["inbound_height"] <= 420
+    assert (SHOTS / "wrap_up_inbound.png").stat().st_size > 5000
     assert (SHOTS / "wrap_up.png").stat().st_size > 5000
     assert shutil.which("Xvfb")
 
@@ -328,3 +340,75 @@ def test_the_app_records_calls_asks_for_the_wrap_up_and_catches_up_after_a_resta
         ("Jane Doe", "in", "missed", "+14155550123"),
     ]
     assert app.app_log().count("wrap-up shown for attempt") == 1  # none for the catch-up
+
+
+# --- after an incoming call ------------------------------------------------------------------
+
+
+def test_after_an_answered_incoming_call_it_asks_for_a_note_and_when_to_call_back(
+    qtbot: QtBot, store: Store
+) -> None:
+    contact, _attempt_id, _out = jane(store)
+    inbound = Attempt(Direction.IN, NOW - timedelta(minutes=6), Outcome.TALKED,
+                      number_e164="+14155550123")  # fmt: skip
+    attempt_id = store.record_call(contact.id, inbound, "twinkle", "twinkle:2@2")
+    assert attempt_id is not None
+    window = WrapUp(attempt_id, contact, inbound, now=NOW)
+    qtbot.addWidget(window)
+    window.reveal()
+
+    assert window.call.text() == "They called from +1 415-555-0123, today 16:24"
+    assert [b.text() for b in window.buttons.values()] == [
+        "&Talked", "Their &gatekeeper", "They left &voicemail"]  # fmt: skip
+    assert window.outcome() is Outcome.TALKED and window.save_button.isEnabled()
+    labels = {label.text() for label in window.findChildren(QLabel)}
+    assert {"Note", "What it was about", "Call them back by"} <= labels
+    assert not window.accepts_focus() and QApplication.activeWindow() is not window
+
+    window.message.setPlainText("Wants the pricing sheet by Friday")
+    window.callback_field.setText("by 17:00")
+    window.callback_field.textEdited.emit("by 17:00")
+    assert window.hint.text() == "Call them back by 17:00 today"
+    with qtbot.waitSignal(window.saved) as saved:
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    result = saved.args[0]
+    assert (result.outcome, result.message) == (Outcome.TALKED, "Wants the pricing sheet by Friday")
+    assert result.callback is not None and result.callback.end == NOW.replace(hour=17, minute=0)
+
+
+def test_a_strangers_call_gets_a_wrap_up_under_their_number(qtbot: QtBot) -> None:
+    inbound = Attempt(Direction.IN, NOW, Outcome.TALKED, number_e164="+442079460321")
+    window = WrapUp(9, None, inbound, now=NOW)
+    qtbot.addWidget(window)
+    assert window.who.text() == "+44 20 7946 0321"
+    assert window.reason.text() == ""
+
+
+def test_the_app_asks_for_a_wrap_up_after_an_answered_incoming_call_not_a_missed_one(
+    history_app: HistoryApp,
+) -> None:
+    app = history_app
+    app.start()
+    app.append(cdr(2, "+14155550123", "1001", "from-trunk", 0.5, False))  # Jane, missed
+    app.wait(lambda: len(app.calls()) == 1, "the missed call in the history")
+    app.append(cdr(3, "+14155550123", "1001", "from-trunk", 0.3, True))  # Jane, answered
+    app.wait(lambda: "wrap-up shown for attempt" in app.app_log(), "the wrap-up")
+    app.stop()
+
+    assert app.calls() == [
+        ("Jane Doe", "in", "missed", "+14155550123"),
+        ("Jane Doe", "in", "talked", "+14155550123"),
+    ]
+    shown = [line for line in app.app_log().splitlines() if "wrap-up shown for attempt" in line]
+    assert len(shown) == 1 and "(in, contact " in shown[0]
+
+
+def test_a_burst_of_calls_opens_at_most_three_wrap_ups(history_app: HistoryApp) -> None:
+    app = history_app
+    app.start()
+    for n in range(5):  # five strangers answered back to back (a hunt group, a call storm)
+        app.append(cdr(10 + n, f"+1415555018{n}", "1001", "from-trunk", 1 - n * 0.1, True))
+    app.wait(lambda: app.app_log().count("wrap-up not shown") == 2, "the capped wrap-ups")
+    app.stop()
+    assert app.app_log().count("wrap-up shown for attempt") == MAX_OPEN == 3
+    assert len(app.calls()) == 5  # every call is in the history all the same

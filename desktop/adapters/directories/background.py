@@ -5,6 +5,10 @@ a ring (each sync writes in one short transaction at its end). A directory that 
 reported once, with its reason, and retried with a delay that doubles up to a cap; it is
 reported again only after a sync of it has succeeded. The network modules are imported by the
 thread, and only once there is a directory to sync.
+
+`share_now()` asks for the call notes waiting in the outbox (a wrap-up just saved) to be
+written without waiting for the next sync; a server that cannot take them now keeps them
+queued for that sync.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.adapters.directories import mirror
 from desktop.adapters.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from desktop.adapters.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,7 @@ class DirectorySyncLoop:
         self._wake = threading.Event()
         self._stopping = False
         self._now_requested = False
+        self._share_requested = False
         self._failures: dict[str, int] = {}
         self._due: dict[str, float] = {}
         self._thread = threading.Thread(
@@ -57,6 +66,11 @@ class DirectorySyncLoop:
     def sync_now(self) -> None:
         """Sync every directory at once, failing ones included."""
         self._now_requested = True
+        self._wake.set()
+
+    def share_now(self) -> None:
+        """Write the queued call notes now (callable from any thread)."""
+        self._share_requested = True
         self._wake.set()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -108,6 +122,9 @@ class DirectorySyncLoop:
         from desktop.core.numbers import NumberPolicy
 
         secrets: SecretStore | None = None
+        if self._share_requested:
+            self._share_requested = False
+            secrets = self._share_waiting(store, targets)
         for target in targets:
             if self._stopping:
                 break
@@ -132,6 +149,31 @@ class DirectorySyncLoop:
         known = {t.name for t in targets}
         due = [at for name, at in self._due.items() if name in known]
         return max(0.0, min(due, default=time.monotonic() + self.interval) - time.monotonic())
+
+    def _share_waiting(self, store: Store, targets: list[mirror.Directory]) -> SecretStore | None:
+        """Writes the outbox of each CardDAV book that has notes waiting; failures stay queued
+        for the next sync, which reports them."""
+        from desktop.adapters.directories.dav_http import DavError
+        from desktop.adapters.directories.note_writer import share_note
+        from desktop.adapters.directories.syncing import password_for
+        from desktop.adapters.secrets import SecretStore, SecretStoreError
+
+        secrets: SecretStore | None = None
+        for target in targets:
+            waiting = [n.id for n in mirror.waiting_notes(store, target.id)]
+            if target.kind != "carddav" or not waiting or self._stopping:
+                continue
+            try:
+                if target.username and secrets is None:
+                    secrets = SecretStore.open()
+                done = share_note(store, target, waiting, password_for(target, secrets))
+            except (DavError, StoreError, SecretStoreError) as exc:
+                log.warning("directory %s: call notes kept for the next sync: %s",
+                            target.name, exc)  # fmt: skip
+                continue
+            log.info("directory %s: %d call note(s) shared, %d refused", target.name,
+                     done.shared, len(done.refused))  # fmt: skip
+        return secrets
 
     def _fail(self, name: str, message: str) -> None:
         failures = self._failures.get(name, 0) + 1

@@ -286,9 +286,15 @@ def _record_notes(
     conn: sqlite3.Connection, contact_id: int, row: ContactRow, notes: Sequence[CallNote]
 ) -> None:
     """A card's call notes as attempts, each once (by its id, whoever wrote it: this rep's
-    own come back from the card already recorded)."""
+    own come back from the card already recorded, a wrap-up's under its call's own key)."""
+    from desktop.core.call_notes import WRAP_UP_NOTE_PREFIX  # only a sync gets here
+
     e164 = next((n[1] for n in row.numbers if n[1]), None)
+    wrapped = _wrapped_here(conn, contact_id, row) if any(
+        n.id.startswith(WRAP_UP_NOTE_PREFIX) for n in notes) else set()  # fmt: skip
     for note in notes:
+        if note.id in wrapped:
+            continue
         at = int(note.at.timestamp())
         cur = conn.execute(
             "INSERT OR IGNORE INTO attempts(contact_id, number_e164, direction, at, outcome, "
@@ -302,6 +308,21 @@ def _record_notes(
                 "WHERE id = ?",
                 (at, contact_id),
             )
+
+
+def _wrapped_here(conn: sqlite3.Connection, contact_id: int, row: ContactRow) -> set[str]:
+    """The note ids of the calls recorded here with this contact or one of the card's
+    numbers: a contact's few calls, hashed only when a card holds a wrap-up's note."""
+    from desktop.core.call_notes import attempt_note_id
+
+    numbers = sorted({n[1] for n in row.numbers if n[1]})
+    marks = ", ".join("?" * len(numbers)) or "NULL"
+    rows = conn.execute(
+        "SELECT source, call_key FROM attempts WHERE source != ? AND (contact_id = ? "  # noqa: S608
+        f"OR number_e164 IN ({marks}))",
+        (CALL_NOTE_SOURCE, contact_id, *numbers),
+    )
+    return {attempt_note_id(str(source), str(key)) for source, key in rows}
 
 
 def _bulk_index(

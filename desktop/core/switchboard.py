@@ -1,0 +1,53 @@
+"""Calls from a company's main number: several people stand behind it, so the card neither
+greets one of them by name nor guesses blindly which one it is.
+
+* Who is listed first: the person the caller-ID display name names ("DANA WHITFIELD",
+  "Whitfield D"), when it names one; otherwise the one we contacted most recently.
+* Which extension reaches each of them, from the number stored for them ("… ext. 204").
+* The opener greets the company, and asks who is calling ("switchboard" template).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from desktop.core.models import Contact
+
+_WORD = re.compile(r"\w+")
+
+
+def extension_at(contact: Contact, e164: str | None) -> str:
+    """The extension stored with the contact's number `e164`; "" when none is."""
+    if e164 is None:
+        return ""
+    return next((n.extension for n in contact.numbers if n.e164 == e164 and n.extension), "")
+
+
+def extension_text(contact: Contact, e164: str | None) -> str:
+    extension = extension_at(contact, e164)
+    return f"ext. {extension}" if extension else ""
+
+
+def rank_by_caller_name(contacts: Sequence[Contact], display_name: str) -> tuple[Contact, ...]:
+    """`contacts` (most recent first) with the ones the caller-ID name names moved ahead,
+    more of their name's words first; the order is otherwise kept. A display name that names
+    nobody in particular (the company, "WIRELESS CALLER") changes nothing."""
+    words = _words(display_name)
+    if not words or len(contacts) < 2:
+        return tuple(contacts)
+    scores = [len(words & _words(c.name)) for c in contacts]
+    if max(scores) == 0:
+        return tuple(contacts)
+    order = sorted(range(len(contacts)), key=lambda i: -scores[i])  # stable: recency within
+    return tuple(contacts[i] for i in order)
+
+
+def company_of(contacts: Sequence[Contact]) -> str:
+    """The company the people at a shared number work for (the first one named)."""
+    return next((c.company.strip() for c in contacts if c.company.strip()), "")
+
+
+def _words(text: str) -> set[str]:
+    # One-letter words are initials ("D"): too weak to tell two people apart.
+    return {w for w in _WORD.findall(text.casefold()) if len(w) > 1}

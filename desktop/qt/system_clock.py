@@ -1,0 +1,26 @@
+"""12-hour or 24-hour clock, as the desktop's locale says: the one answer every window uses.
+
+Every time of day the app shows (the card's local time, Recent calls, Callbacks, the contact
+view, the wrap-up, the tray's pause and problem lines, when a collapsed call rang) is written
+by desktop.core.localtime.clock_text with this cycle, so a US desktop reads "9:50 AM"
+everywhere and a German one "09:50" everywhere. QLocale() is the system locale unless a test
+set a default (QLocale.setDefault).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QLocale
+
+from desktop.core.localtime import HourCycle, clock_text, hour_cycle_of_format
+
+
+def hour_cycle() -> HourCycle:
+    return hour_cycle_of_format(QLocale().timeFormat(QLocale.FormatType.ShortFormat))
+
+
+def time_now_text() -> str:
+    """The time of day now, on the rep's clock: "9:50 AM" or "09:50"."""
+    now = datetime.now().astimezone()
+    return clock_text(now, now.date(), hour_cycle())
