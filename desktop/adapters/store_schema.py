@@ -331,6 +331,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX attempts_missed ON attempts(contact_id, at)
         WHERE direction = 'in' AND outcome = 'missed';
     """,
+    # 11: contact files imported with "keep following": re-imported when saved, each replacing
+    # its previous batch (importing/following.py). content_hash skips a save that changed
+    # nothing; rejected is how many rows the accepted version rejected; problem the last
+    # reason a version was refused, '' once one is accepted
+    """
+    CREATE TABLE followed_files (
+        id           INTEGER PRIMARY KEY,
+        path         TEXT NOT NULL UNIQUE,
+        batch_id     INTEGER REFERENCES import_batches(id),
+        content_hash TEXT NOT NULL DEFAULT '',
+        rejected     INTEGER NOT NULL DEFAULT 0,
+        problem      TEXT NOT NULL DEFAULT '',
+        followed_at  INTEGER NOT NULL,
+        checked_at   INTEGER
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

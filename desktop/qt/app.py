@@ -23,6 +23,7 @@ from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
+from desktop.adapters.follow_loop import FollowLoop
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, forward_to_running
@@ -65,6 +66,7 @@ from desktop.core.pause import PauseLength, pause_end, pause_over
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from desktop.adapters.importing.following import Refresh
     from desktop.qt.candidate_picker import CandidatePicker
 
 log = logging.getLogger("callercard")
@@ -294,6 +296,7 @@ class CallerCardApp:
         self.sources: list[CallSource] = []
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
+        self.follow_loop: FollowLoop | None = None
         self._search_window: object | None = None
         self._call_list: object | None = None
         self._callbacks: object | None = None
@@ -328,6 +331,11 @@ class CallerCardApp:
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread
         )
         self.directory_sync.start()
+        self.follow_loop = FollowLoop(
+            self.paths.database, self.watcher, self.policy, self.bridge.problem_from_thread,
+            self._followed_file_read,
+        )  # fmt: skip
+        self.follow_loop.start()
         self.tray.start(show_fallback=not self.background)
         self.trace.write("ready", "", t_ns=time.monotonic_ns(), started_ns=started)
         if pending is not None:
@@ -351,6 +359,13 @@ class CallerCardApp:
         if self.settings.start_at_login and not self.demo:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
             self.login_start.apply(True)
+
+    def _followed_file_read(self, result: Refresh) -> None:
+        # On the follow loop's thread: only the trace, which writes one line per call.
+        report = result.report
+        self.trace.write("followed", "", path=str(result.path), problem=result.problem,
+                         batch=report.batch_id if report else None,
+                         replaced=result.replaced_batch, calls_kept=result.calls_kept)  # fmt: skip
 
     def _probe_secrets(self) -> None:
         from desktop.adapters.secrets import SecretStore
@@ -440,6 +455,8 @@ class CallerCardApp:
             self.url_endpoint.stop()
         if self.directory_sync is not None:
             self.directory_sync.stop(timeout=2.0)
+        if self.follow_loop is not None:
+            self.follow_loop.stop(timeout=2.0)
         self._record_pending()
         self.writes.close()
         self.tray.hide()

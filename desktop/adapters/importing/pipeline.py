@@ -32,6 +32,7 @@ from desktop.adapters.importing.vcards import (
     CardBlock,
     read_vcard_blocks,
     read_vcard_file,
+    read_vcard_folder,
 )
 from desktop.adapters.importing.writer import ChunkWriter
 from desktop.adapters.regular_file import read_regular
@@ -219,11 +220,16 @@ def import_file(
     """Import one file as one batch. Raises ImportFailed (nothing changed) when the file as a
     whole cannot be imported, ImportCancelled when `cancel` was set before the commit."""
     refuse_own_database(path, store.path)
-    if file_kind(path) == "vcard":
-        cards, problems = read_vcard_blocks(path, options.encoding)
+    folder = path.is_dir()
+    if folder or file_kind(path) == "vcard":
+        if folder:  # a folder of .vcf files, one card each, kept by another sync tool
+            cards, problems = read_vcard_folder(path, options.encoding)
+        else:
+            cards, problems = read_vcard_blocks(path, options.encoding)
         total = len(cards) + len(problems)
         # A card's number in the report is the line its BEGIN:VCARD is on.
-        report = ImportReport(path, unit="line", source="vCard", region=_card_region(options))
+        report = ImportReport(path, unit="line", source="vCard folder" if folder else "vCard",
+                              region=_card_region(options))  # fmt: skip
         run = _Run(store, report, options, progress, cancel)
         policy = _file_policy(report.region, options) if report.region else options.policy
         run.execute(_card_outcomes(cards, problems, options, policy),
