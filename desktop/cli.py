@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="save the rejected rows (with the reason) to PATH for fixing")
     p.add_argument("--window", action="store_true",
                    help="open the files in the running app's Import window (starts the app)")
+    p.add_argument("--follow", action="store_true",
+                   help="keep following the files (or folders of .vcf files): the running app "
+                        "imports each again when it is saved, replacing its previous batch")
+    p.add_argument("--unfollow", metavar="PATH", help="stop following PATH (its contacts stay)")
+    p.add_argument("--list-followed", action="store_true", help="list the followed files")
 
     p = verbs.add_parser("lookup", help="show the card for a caller ID")
     _add_common(p, top=False)
@@ -366,10 +371,14 @@ def _import(args: argparse.Namespace) -> int:
         return open_in_import_window(args)
     from desktop.adapters.importing.cli_run import run_import_command
 
-    if not args.files and args.undo is None and not args.list and not args.remove_demo:
+    if (not args.files and args.undo is None and not args.list and not args.remove_demo
+            and not args.unfollow and not args.list_followed):  # fmt: skip
         raise CliError(
-            "import: name one or more files, or --undo BATCH, --list or --remove-demo"
+            "import: name one or more files, or --undo BATCH, --list, --remove-demo, "
+            "--unfollow PATH or --list-followed"
         )
+    if args.follow and not args.files:
+        raise CliError("import --follow: name the files or folders to follow")
     _paths, _settings, store, region = open_context(args)
     try:
         return run_import_command(args, store, region)

@@ -363,7 +363,8 @@ class CallerCardApp:
     def _followed_file_read(self, result: Refresh) -> None:
         # On the follow loop's thread: only the trace, which writes one line per call.
         report = result.report
-        self.trace.write("followed", "", path=str(result.path), problem=result.problem,
+        self.trace.write("followed", "", path=str(result.path), changed=result.changed,
+                         problem=result.problem,
                          batch=report.batch_id if report else None,
                          replaced=result.replaced_batch, calls_kept=result.calls_kept)  # fmt: skip
 

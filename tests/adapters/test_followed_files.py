@@ -78,6 +78,8 @@ def test_a_saved_change_replaces_the_old_number_and_keeps_calls_and_notes(
     assert [a.outcome for a in moved.attempts] == [Outcome.VOICEMAIL], "her call stays hers"
     assert moved.next_step == "send the Q3 quote", "what only the rep keeps stays"
     assert result.calls_kept == 1
+    (sam, _), = store.contacts_for_number("+14155550102")
+    assert moved.id > dana.id and sam.id > dana.id, "no one is given a replaced contact's id"
 
 
 def test_an_unchanged_save_imports_nothing(tmp_path: Path, store: Store) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop.adapters.followed_list import FollowedFile, followed_file, followed_key
@@ -131,10 +131,11 @@ def _replace(
 ) -> None:
     old = _live_batch(store, record.batch_id)
     kept = _OldContacts.take(store, old) if old is not None else _OldContacts()
+    top = store.connection.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
     if old is not None:
         store.undo_import(old)  # joins this transaction
         result.replaced_batch = old
-    report = import_file(store, record.path, options)
+    report = import_file(store, record.path, replace(options, first_new_id=int(top) + 1))
     if old is not None and len(report.rejected) > record.rejected:
         first = report.rejected[0]
         raise _Refused(

@@ -77,6 +77,10 @@ class ImportOptions:
     # The region for this file's numbers without a country code (the Import window's choice,
     # `import --region`); None: inferred from the file (desktop.core.import_region).
     region: str | None = None
+    # New contacts get ids from here up at least: a followed file's re-import undoes the old
+    # batch first, and its people's ids must not be handed to others (an open contact view,
+    # a queued edit).
+    first_new_id: int = 0
 
 
 def file_kind(path: Path) -> str:
@@ -382,6 +386,7 @@ class _Run:
     ) -> None:
         report = self.report
         self.index = self.store.import_index()
+        self.index.next_id = max(self.index.next_id, self.options.first_new_id)
         self.first_new_id = self.index.next_id
         for outcome in outcomes:
             self.seen += 1
