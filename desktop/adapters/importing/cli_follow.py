@@ -8,22 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop.adapters.followed_list import announce_change, followed_files
-from desktop.adapters.importing.following import follow, unfollow
-from desktop.adapters.importing.pipeline import ImportOptions, Progress
-from desktop.adapters.importing.report import ImportFailed, ImportReport
+from desktop.adapters.importing.following import unfollow
 from desktop.adapters.store import Store
-
-
-def follow_file(
-    store: Store, path: Path, options: ImportOptions, progress: Progress | None = None
-) -> ImportReport:
-    """Import `path` now and keep following it; raises ImportFailed (nothing followed)."""
-    del progress  # a followed import is one transaction with the undo; no progress line yet
-    result = follow(store, path, options)
-    announce_change(store.path)
-    if result.report is None:  # pragma: no cover (follow() re-imports whatever the hash)
-        raise ImportFailed(f"{path}: not imported")
-    return result.report
 
 
 def run_follow_listing(args: object, store: Store) -> int:

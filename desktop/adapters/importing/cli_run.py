@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from desktop.adapters.importing.cli_follow import follow_file, run_follow_listing
+from desktop.adapters.importing.cli_follow import run_follow_listing
+from desktop.adapters.importing.following import follow_file
 from desktop.adapters.importing.pipeline import ImportOptions, import_file
 from desktop.adapters.importing.report import ImportFailed, ImportReport
 from desktop.adapters.store import Store, StoreError

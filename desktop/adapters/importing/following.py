@@ -16,14 +16,20 @@ them across a sync.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from desktop.adapters.followed_list import FollowedFile, followed_file, followed_key
-from desktop.adapters.importing.pipeline import ImportOptions, import_file
-from desktop.adapters.importing.report import ImportFailed, ImportReport
+from desktop.adapters.followed_list import (
+    FollowedFile,
+    announce_change,
+    followed_file,
+    followed_key,
+)
+from desktop.adapters.importing.pipeline import ImportOptions, Progress, import_file
+from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
 from desktop.adapters.importing.vcards import VCARD_SUFFIXES
 from desktop.adapters.store import Store, StoreError
 from desktop.core.import_mapping import name_words, words_agree
@@ -63,7 +69,14 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def follow(store: Store, path: Path, options: ImportOptions) -> Refresh:
+def follow(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Refresh:
     """Start following `path` and import it now, replacing the batch of an earlier follow of
     the same file. Raises ImportFailed when the file cannot be imported (nothing recorded)."""
     key = followed_key(path)
@@ -75,10 +88,26 @@ def follow(store: Store, path: Path, options: ImportOptions) -> Refresh:
             "ON CONFLICT(path) DO UPDATE SET content_hash = ''",
             (str(key), int(time.time())),
         )
-        result = refresh(store, key, options)
+        result = refresh(store, key, options, progress=progress, cancel=cancel)
         if result.problem:
             raise ImportFailed(result.problem)  # rolls the new follow back with it
     return result
+
+
+def follow_file(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportReport:
+    """Import `path` now and keep following it (the running app is told); raises ImportFailed
+    (nothing followed)."""
+    result = follow(store, path, options, progress=progress, cancel=cancel)
+    announce_change(store.path)
+    if result.report is None:  # pragma: no cover (follow() re-imports whatever the hash)
+        raise ImportFailed(f"{path}: not imported")
+    return result.report
 
 
 def unfollow(store: Store, path: Path) -> FollowedFile | None:
@@ -93,7 +122,15 @@ def unfollow(store: Store, path: Path) -> FollowedFile | None:
     return found
 
 
-def refresh(store: Store, path: Path, options: ImportOptions, *, force: bool = False) -> Refresh:
+def refresh(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Refresh:
     """Look at a followed file again; import it when its bytes changed (or `force`)."""
     record = followed_file(store, path)
     if record is None:
@@ -114,7 +151,9 @@ def refresh(store: Store, path: Path, options: ImportOptions, *, force: bool = F
     result.changed = True
     try:
         with store.transaction():
-            _replace(store, record, digest, options, result)
+            _replace(store, record, digest, options, result, progress, cancel)
+    except ImportCancelled:
+        raise
     except ImportFailed as exc:
         result.report = None
         result.problem = f"{exc}; the contacts from its last good version stay"
@@ -127,7 +166,13 @@ class _Refused(ImportFailed):
 
 
 def _replace(
-    store: Store, record: FollowedFile, digest: str, options: ImportOptions, result: Refresh
+    store: Store,
+    record: FollowedFile,
+    digest: str,
+    options: ImportOptions,
+    result: Refresh,
+    progress: Progress | None,
+    cancel: threading.Event | None,
 ) -> None:
     old = _live_batch(store, record.batch_id)
     kept = _OldContacts.take(store, old) if old is not None else _OldContacts()
@@ -135,7 +180,8 @@ def _replace(
     if old is not None:
         store.undo_import(old)  # joins this transaction
         result.replaced_batch = old
-    report = import_file(store, record.path, replace(options, first_new_id=int(top) + 1))
+    report = import_file(store, record.path, replace(options, first_new_id=int(top) + 1),
+                         progress=progress, cancel=cancel)  # fmt: skip
     if old is not None and len(report.rejected) > record.rejected:
         first = report.rejected[0]
         raise _Refused(
