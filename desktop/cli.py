@@ -426,10 +426,12 @@ def _lookup(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     import json
 
+    from desktop.adapters.people_search import search_people
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
     from desktop.core.display_text import display_text
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
+    from desktop.core.sources import sources_text
 
     if args.days is not None and args.days < 0:
         raise CliError("search: --days wants a number of days, 0 or more")
@@ -439,11 +441,12 @@ def _search(args: argparse.Namespace) -> int:
     limit = max(1, args.limit)
     _paths, _settings, store, _region = open_context(args)
     try:
-        hits = store.search(query, limit=limit)
+        hits = search_people(store, query, limit=limit)
     finally:
         store.close()
     if args.json:
-        print(json.dumps({"query": args.query, "results": [hit_json(h) for h in hits]},
+        results = [{**hit_json(h), "source": h.contact.sources[0]} for h in hits]
+        print(json.dumps({"query": args.query, "results": results},
                          ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     if not query.searchable:
@@ -460,6 +463,9 @@ def _search(args: argparse.Namespace) -> int:
         numbers = ", ".join(n.e164 or n.raw for n in contact.numbers)
         if numbers:
             lines.append(f"  {numbers}")
+        found_in = sources_text(contact.sources)
+        if found_in:
+            lines.append(f"  From: {found_in}")
         why = why_we_called(contact)
         if why:
             lines.append(f"  Why we called: {why}")

@@ -52,6 +52,47 @@ def one_entry_per_person(
     return order_by_recency([_merged(sorted(g, key=lambda pair: pair[0])) for g in groups])
 
 
+def people_across_sources(
+    contacts: Sequence[Contact], origins: Mapping[int, Origin]
+) -> list[tuple[Contact, tuple[int, ...]]]:
+    """Contacts at any numbers (search results), each person once, in the order their first
+    contact came: with the merged contact, the positions of the contacts it stands for.
+
+    Without one number to anchor them, two contacts are one person only when they come from
+    different sources, their names agree, and they share a number or an e-mail address: two
+    "Dana"s at different companies and numbers stay two."""
+    groups: list[list[tuple[int, Origin, Contact]]] = []
+    for position, contact in enumerate(contacts):
+        origin = origins.get(contact.id, LOCAL_ORIGIN)
+        for group in groups:
+            if all(o != origin for _, o, _ in group) and any(
+                _same_person(other, contact) and _linked(other, contact) for _, _, other in group
+            ):
+                group.append((position, origin, contact))
+                break
+        else:
+            groups.append([(position, origin, contact)])
+    merged = []
+    for group in groups:
+        by_priority = sorted(((o, c) for _, o, c in group), key=lambda pair: pair[0])
+        merged.append((_merged(by_priority), tuple(p for p, _, _ in group)))
+    return merged
+
+
+def sources_text(sources: Sequence[str]) -> str:
+    """"your contacts, team, corp"; "" for a contact only in the rep's own book."""
+    if not set(sources) - {LOCAL}:
+        return ""
+    return ", ".join("your contacts" if s == LOCAL else s for s in sources)
+
+
+def _linked(a: Contact, b: Contact) -> bool:
+    numbers = {(n.e164, n.extension) for n in a.numbers if n.e164}
+    if any((n.e164, n.extension) in numbers for n in b.numbers if n.e164):
+        return True
+    return bool(a.email.strip()) and a.email.casefold() == b.email.casefold()
+
+
 def _merged(group: Sequence[tuple[Origin, Contact]]) -> Contact:
     first = group[0][1]
     sources = tuple(o.name for o, _ in group)
