@@ -11,21 +11,20 @@ from desktop.adapters.store import SEARCH_LIMIT, Store
 from desktop.core.search_query import SearchHit, SearchQuery
 from desktop.core.sources import LOCAL, people_across_sources
 
-# A person in three sources takes three of the store's results: ask for more, cut after.
-_OVERFETCH = 3
-
 
 def search_people(
     store: Store, query: SearchQuery, *, now: datetime | None = None, limit: int = SEARCH_LIMIT
 ) -> list[SearchHit]:
     """`Store.search`, one result per person, each with `contact.sources` filled in."""
-    hits = store.search(query, now=now, limit=limit * _OVERFETCH)
+    # The store's best `limit`, merged: a person found in two sources takes two of them, so a
+    # page can hold a few fewer rows. Asking for more costs every keystroke (twice as many:
+    # +1.6 ms at 100,000 contacts, measured) for rows past what anyone reads.
+    hits = store.search(query, now=now, limit=limit)
     if not hits:
         return []
     origins = contact_origins(store, [hit.contact.id for hit in hits])
-    people = people_across_sources([hit.contact for hit in hits], origins)
     merged = []
-    for contact, positions in people[:limit]:
+    for contact, positions in people_across_sources([hit.contact for hit in hits], origins):
         members = [hits[p] for p in positions]
         matched = tuple(dict.fromkeys(f for hit in members for f in hit.matched_in))
         merged.append(SearchHit(contact, max(hit.score for hit in members), matched))

@@ -60,18 +60,29 @@ def people_across_sources(
 
     Without one number to anchor them, two contacts are one person only when they come from
     different sources, their names agree, and they share a number or an e-mail address: two
-    "Dana"s at different companies and numbers stay two."""
+    "Dana"s at different companies and numbers stay two. Only contacts that share a number or
+    an address are compared, so a page of results costs a few dict lookups per contact."""
     groups: list[list[tuple[int, Origin, Contact]]] = []
+    by_key: dict[tuple[str, str], list[int]] = {}  # a number or address -> groups holding it
     for position, contact in enumerate(contacts):
         origin = origins.get(contact.id, LOCAL_ORIGIN)
-        for group in groups:
+        keys = _link_keys(contact)
+        home = None
+        for index in dict.fromkeys(i for key in keys for i in by_key.get(key, ())):
+            group = groups[index]
             if all(o != origin for _, o, _ in group) and any(
-                _same_person(other, contact) and _linked(other, contact) for _, _, other in group
+                _same_person(other, contact) for _, _, other in group
             ):
-                group.append((position, origin, contact))
+                home = index
                 break
-        else:
-            groups.append([(position, origin, contact)])
+        if home is None:
+            home = len(groups)
+            groups.append([])
+        groups[home].append((position, origin, contact))
+        for key in keys:
+            holders = by_key.setdefault(key, [])
+            if home not in holders:
+                holders.append(home)
     merged = []
     for group in groups:
         by_priority = sorted(((o, c) for _, o, c in group), key=lambda pair: pair[0])
@@ -86,11 +97,11 @@ def sources_text(sources: Sequence[str]) -> str:
     return ", ".join("your contacts" if s == LOCAL else s for s in sources)
 
 
-def _linked(a: Contact, b: Contact) -> bool:
-    numbers = {(n.e164, n.extension) for n in a.numbers if n.e164}
-    if any((n.e164, n.extension) in numbers for n in b.numbers if n.e164):
-        return True
-    return bool(a.email.strip()) and a.email.casefold() == b.email.casefold()
+def _link_keys(contact: Contact) -> list[tuple[str, str]]:
+    keys = [(n.e164, n.extension) for n in contact.numbers if n.e164]
+    if contact.email.strip():
+        keys.append(("@", contact.email.strip().casefold()))
+    return keys
 
 
 def _merged(group: Sequence[tuple[Origin, Contact]]) -> Contact:
