@@ -213,6 +213,7 @@ def _add_log_call_parser(verbs: argparse._SubParsersAction[argparse.ArgumentPars
 FROZEN_PLACES_VERB = "_build-place-index"
 FROZEN_IMPORT_WORKER_VERB = "_import-worker"
 FROZEN_SHEET_READER_VERB = "_sheet-reader"
+FROZEN_FOLLOW_VERB = "_follow-refresh"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -234,6 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.adapters.importing.sheet_child import main as sheet_reader_main
 
         return sheet_reader_main(raw[1:])
+    if raw[:1] == [FROZEN_FOLLOW_VERB]:
+        from desktop.adapters.importing.follow_child import main as follow_main
+
+        return follow_main(raw[1:])
     args = build_parser().parse_args(raw)
     try:
         code = _run_verb(args)

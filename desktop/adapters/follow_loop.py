@@ -2,10 +2,11 @@
 
 Spreadsheet programs save through a temporary file renamed over the old one, and a sync tool
 writes a folder's .vcf files one after another, so each change is acted on only once the file
-has been quiet for SETTLE_S: one import per save, never one of a file half written. Imports run
-on this loop's own thread with its own database connection; a ring meanwhile reads the store
-(WAL readers never wait for the writer) and its history write is queued and retried by the
-HistoryWriter, so neither the GUI nor the ring path waits for an import.
+has been quiet for SETTLE_S: one import per save, never one of a file half written. A save whose
+bytes hash as before is settled here; a changed one is imported by a child process
+(importing/follow_child.py), so the import shares no GIL with the GUI thread; a ring meanwhile
+reads the store (WAL readers never wait for the writer) and its history write is queued and
+retried by the HistoryWriter, so neither the GUI nor the ring path waits for an import.
 
 A refused version is reported once (until a version is accepted again, or the reason changes).
 `callercard import --follow/--unfollow` rewrites a marker file beside the database; watching it
@@ -14,20 +15,26 @@ is how the app hears of a change to the list without a new message in the instan
 
 from __future__ import annotations
 
+import json
 import logging
+import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from desktop.adapters.filewatch import FileWatcher, WatchedFile
-from desktop.adapters.followed_list import change_marker, followed_files
+from desktop.adapters.followed_list import (
+    change_marker,
+    content_hash,
+    followed_file,
+    followed_files,
+)
 from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
-
-if TYPE_CHECKING:
-    from desktop.adapters.importing.following import Refresh
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,19 @@ SETTLE_S = 0.8  # quiet time after the last change before a followed file is rea
 FIRST_LOOK_S = 2.0
 
 
+@dataclass(frozen=True)
+class FollowResult:
+    """What one look at a followed file did."""
+
+    path: Path
+    changed: bool = False  # the bytes differ from the version last looked at
+    problem: str = ""  # why the new version was refused (the old batch stays)
+    batch: int | None = None  # the new version's batch
+    replaced: int | None = None  # the batch it replaced
+    calls_kept: int = 0  # calls moved onto the same people in the new version
+    summary: str = ""  # the import's one-line summary; "" when nothing was imported
+
+
 class FollowLoop:
     def __init__(
         self,
@@ -44,7 +64,7 @@ class FollowLoop:
         watcher: FileWatcher,
         policy: Callable[[], NumberPolicy],
         report_problem: Callable[[str], None],
-        on_refreshed: Callable[[Refresh], None] | None = None,
+        on_refreshed: Callable[[FollowResult], None] | None = None,
         *,
         settle_s: float = SETTLE_S,
         first_look_s: float = FIRST_LOOK_S,
@@ -64,6 +84,8 @@ class FollowLoop:
         self._watches: dict[Path, WatchedFile] = {}
         self._reported: dict[Path, str] = {}
         self._marker: WatchedFile | None = None
+        self._child_lock = threading.Lock()
+        self._child: subprocess.Popen[str] | None = None
         self._thread = threading.Thread(target=self._run, name="callercard-follow", daemon=True)
 
     def start(self) -> None:
@@ -73,10 +95,13 @@ class FollowLoop:
         self.watcher.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """An import in progress finishes first (its transaction is all or nothing either
-        way), up to `timeout`."""
+        """A re-import in progress is stopped: its transaction never commits, so the file's
+        last good version stays, and the next start looks at the file again."""
         self._stopping = True
         self._wake.set()
+        with self._child_lock:
+            if self._child is not None:
+                self._child.terminate()
         if self._thread.is_alive():
             self._thread.join(timeout)
         for watched in [*self._watches.values(), self._marker]:
@@ -165,29 +190,64 @@ class FollowLoop:
             return max(0.0, min(self._due.values()) - time.monotonic())
 
     def _refresh(self, store: Store, path: Path) -> None:
-        # The importer is loaded here, on this thread, the first time a file is looked at:
-        # never by the app's start-up.
-        from desktop.adapters.importing.following import Refresh, refresh
-        from desktop.adapters.importing.pipeline import ImportOptions
-
-        options = ImportOptions(NumberPolicy(self.policy().region))
-        try:
-            result = refresh(store, path, options)
-        except Exception as exc:  # never let the thread die quietly
-            log.exception("re-importing %s failed", path)
-            result = Refresh(path, changed=True, problem=f"{path}: {type(exc).__name__}: {exc}")
+        result = self._look(store, path)
         if result.problem:
             if self._reported.get(path) != result.problem:
                 self._reported[path] = result.problem
                 log.warning("followed file refused: %s", result.problem)
                 self.report_problem(result.problem)
-        elif result.report is not None:
+        elif result.summary:
             self._reported.pop(path, None)
             log.info("followed file re-imported: %s (replaced batch %s, kept %d calls)",
-                     result.report.summary(), result.replaced_batch,
-                     result.calls_kept)  # fmt: skip
+                     result.summary, result.replaced, result.calls_kept)  # fmt: skip
         if self.on_refreshed is not None:
             self.on_refreshed(result)
+
+    def _look(self, store: Store, path: Path) -> FollowResult:
+        """Unchanged bytes are told here; a change is imported by a child process."""
+        try:
+            record = followed_file(store, path)
+            if record is not None and content_hash(path) == record.content_hash:
+                return FollowResult(path)
+        except (OSError, sqlite3.Error):
+            pass  # the child says what is wrong, in the words every other problem uses
+        command = [*child_command(), str(self.database), str(path), self.policy().region]
+        try:
+            with self._child_lock:
+                if self._stopping:
+                    return FollowResult(path)
+                self._child = subprocess.Popen(
+                    command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True,
+                )  # fmt: skip
+            out, err = self._child.communicate()
+        except OSError as exc:
+            return FollowResult(path, True, f"{path}: cannot start the re-import ({exc})")
+        finally:
+            with self._child_lock:
+                self._child = None
+        try:
+            answer = json.loads(out.strip().splitlines()[-1])
+            return FollowResult(
+                path, bool(answer["changed"]), str(answer["problem"]), answer.get("batch"),
+                answer.get("replaced"), int(answer.get("calls_kept", 0)),
+                str(answer.get("summary", "")),
+            )  # fmt: skip
+        except (ValueError, LookupError, TypeError):
+            if self._stopping:
+                return FollowResult(path)  # stopped on purpose: nothing was changed
+            last = (err.strip().splitlines() or ["no answer"])[-1]
+            return FollowResult(path, True, f"{path}: the re-import stopped ({last}); the "
+                                "contacts from its last good version stay")  # fmt: skip
+
+
+def child_command() -> list[str]:
+    """importing/follow_child.py: this interpreter with that module, or the frozen bundle's own
+    executable (no `python -m`) with desktop.cli.FROZEN_FOLLOW_VERB. Not imported from there:
+    the importing package loads the importer, which the app's start-up never does."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "_follow-refresh"]
+    return [sys.executable, "-m", "desktop.adapters.importing.follow_child"]
 
 
 def _bound(callback: Callable[[Path], None], path: Path) -> Callable[[], None]:

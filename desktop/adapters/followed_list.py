@@ -3,12 +3,18 @@ without loading the importer: the app's start-up and `import --list-followed` ne
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.adapters.atomic_file import write_atomic
 from desktop.adapters.store import Store
+
+# A followed folder's files: importing.vcards.VCARD_SUFFIXES, not imported from there because
+# that module loads vobject.
+FOLDER_SUFFIXES = (".vcf", ".vcard")
+_HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -54,3 +60,21 @@ def followed_files(store: Store) -> list[FollowedFile]:
 def followed_file(store: Store, path: Path) -> FollowedFile | None:
     key = str(followed_key(path))
     return next((f for f in followed_files(store) if str(f.path) == key), None)
+
+
+def content_hash(path: Path) -> str:
+    """SHA-256 of the file, or of a folder's vCard files (names and bytes, by name)."""
+    digest = hashlib.sha256()
+    files = [path]
+    if path.is_dir():
+        files = sorted(
+            entry for entry in path.iterdir()
+            if entry.suffix.lower() in FOLDER_SUFFIXES and not entry.name.startswith(".")
+        )  # fmt: skip
+    for file in files:
+        digest.update(file.name.encode("utf-8", "surrogateescape") + b"\0")
+        with file.open("rb") as stream:
+            while chunk := stream.read(_HASH_CHUNK):
+                digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()

@@ -23,7 +23,7 @@ from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
-from desktop.adapters.follow_loop import FollowLoop
+from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, forward_to_running
@@ -66,7 +66,6 @@ from desktop.core.pause import PauseLength, pause_end, pause_over
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from desktop.adapters.importing.following import Refresh
     from desktop.qt.candidate_picker import CandidatePicker
 
 log = logging.getLogger("callercard")
@@ -360,13 +359,11 @@ class CallerCardApp:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
             self.login_start.apply(True)
 
-    def _followed_file_read(self, result: Refresh) -> None:
+    def _followed_file_read(self, result: FollowResult) -> None:
         # On the follow loop's thread: only the trace, which writes one line per call.
-        report = result.report
         self.trace.write("followed", "", path=str(result.path), changed=result.changed,
-                         problem=result.problem,
-                         batch=report.batch_id if report else None,
-                         replaced=result.replaced_batch, calls_kept=result.calls_kept)  # fmt: skip
+                         problem=result.problem, batch=result.batch, replaced=result.replaced,
+                         calls_kept=result.calls_kept)  # fmt: skip
 
     def _probe_secrets(self) -> None:
         from desktop.adapters.secrets import SecretStore

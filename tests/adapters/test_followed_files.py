@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from desktop.adapters.filewatch import FileWatcher
-from desktop.adapters.follow_loop import FollowLoop
+from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.followed_list import followed_file, followed_files
 from desktop.adapters.importing import ImportFailed, ImportOptions
-from desktop.adapters.importing.following import Refresh, follow, refresh, unfollow
+from desktop.adapters.importing.following import follow, refresh, unfollow
 from desktop.adapters.store import Store
 from desktop.core.models import Attempt, Direction, Outcome
 from desktop.core.numbers import NumberPolicy
@@ -184,7 +184,7 @@ class Loop:
 
     def __init__(self, database: Path) -> None:
         self._condition = threading.Condition()
-        self.results: list[Refresh] = []  # the looks that found the bytes changed
+        self.results: list[FollowResult] = []  # the looks that found the bytes changed
         self.looks = 0
         self.problems: list[str] = []
         self.watcher = FileWatcher()
@@ -197,7 +197,7 @@ class Loop:
             self.problems.append(message)
             self._condition.notify_all()
 
-    def _refreshed(self, result: Refresh) -> None:
+    def _refreshed(self, result: FollowResult) -> None:
         with self._condition:
             self.looks += 1
             if result.changed:
@@ -209,7 +209,7 @@ class Loop:
             if not self._condition.wait_for(lambda: self.looks >= count, TIMEOUT_S):
                 pytest.fail(f"not looked at {count} times within {TIMEOUT_S} s")
 
-    def wait_results(self, count: int) -> Refresh:
+    def wait_results(self, count: int) -> FollowResult:
         with self._condition:
             if not self._condition.wait_for(lambda: len(self.results) >= count, TIMEOUT_S):
                 pytest.fail(f"no re-import #{count} within {TIMEOUT_S} s: {self.results}")
@@ -228,7 +228,8 @@ def test_the_loop_reimports_each_save_once_and_reports_a_broken_one_once(
         loop.wait_looks(1)  # the first look: unchanged since the follow
         save(book, DANA_MOVED)
         first = loop.wait_results(1)
-        assert first.report is not None and first.problem == ""
+        assert first.problem == "" and first.replaced is not None and first.batch is not None
+        assert first.summary.startswith("prospects.csv: 2 imported")
         assert names_at(store, "+14155550199") == ["Dana Reyes"]
         assert names_at(store, "+14155550101") == []
 
@@ -237,7 +238,7 @@ def test_the_loop_reimports_each_save_once_and_reports_a_broken_one_once(
         save(book, "Name,Company,Phone\n")  # the same broken bytes, saved again
         save(book, DANA_MOVED.replace("Sam Ortiz", "Sam Ortiz-Lane"))
         third = loop.wait_results(3)
-        assert third.problem == "" and third.report is not None
+        assert third.problem == "" and third.batch is not None
     finally:
         loop.loop.stop()
         loop.watcher.stop()

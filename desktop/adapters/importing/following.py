@@ -15,28 +15,25 @@ them across a sync.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from desktop.adapters.followed_list import (
     FollowedFile,
     announce_change,
+    content_hash,
     followed_file,
     followed_key,
 )
 from desktop.adapters.importing.pipeline import ImportOptions, Progress, import_file
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
-from desktop.adapters.importing.vcards import VCARD_SUFFIXES
-from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store import ImportIndex, Store, StoreError
 from desktop.core.import_mapping import name_words, words_agree
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
 
 _CARRIED = (*CONTACT_FIELDS, "opener_override")
-_HASH_CHUNK = 1 << 20
 
 
 @dataclass
@@ -49,24 +46,6 @@ class Refresh:
     problem: str = ""  # set when it was refused; the old batch stays
     replaced_batch: int | None = None
     calls_kept: int = 0  # calls moved onto the same people in the new version
-
-
-def content_hash(path: Path) -> str:
-    """SHA-256 of the file, or of a folder's vCard files (names and bytes, by name)."""
-    digest = hashlib.sha256()
-    files = [path]
-    if path.is_dir():
-        files = sorted(
-            entry for entry in path.iterdir()
-            if entry.suffix.lower() in VCARD_SUFFIXES and not entry.name.startswith(".")
-        )  # fmt: skip
-    for file in files:
-        digest.update(file.name.encode("utf-8", "surrogateescape") + b"\0")
-        with file.open("rb") as stream:
-            while chunk := stream.read(_HASH_CHUNK):
-                digest.update(chunk)
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def follow(
@@ -287,9 +266,24 @@ class _OldContacts:
                 (new_batch,),
             ).fetchone()
         ]  # fmt: skip
+        # Most of a big file's people have nothing to hand over: no call, no number added by
+        # hand, nothing typed in a field the file does not carry. Only the rest are matched,
+        # against one index of the book read once (as the importer matches its rows).
+        needy = [
+            old for old in self.contacts
+            if old.calls or old.own_numbers or any(old.values[name] for name in carried)
+        ]  # fmt: skip
+        if not needy:
+            return 0
+        index = store.import_index()
+        fresh_ids = {
+            row[0] for row in conn.execute(
+                "SELECT id FROM contacts WHERE import_batch_id = ?", (new_batch,)
+            )
+        } if new_batch is not None else set()  # fmt: skip
         moved = 0
-        for old in self.contacts:
-            heir = _heir(store, old, new_batch)
+        for old in needy:
+            heir = _heir(old, index, fresh_ids)
             if heir is None:
                 continue
             conn.executemany("UPDATE attempts SET contact_id = ? WHERE id = ?",
@@ -323,39 +317,22 @@ class _OldContacts:
         return moved
 
 
-def _heir(store: Store, old: _Old, new_batch: int | None) -> int | None:
+def _heir(old: _Old, index: ImportIndex, fresh_ids: set[int]) -> int | None:
     """The contact that is the same person as `old` now: same e-mail, else a shared number
     under an agreeing name, else the same name at the same company. The new batch's first."""
     values = old.values
-    words = name_words(values["name"])
     candidates: set[int] = set()
     if values["email"]:
-        candidates = store.contact_ids_with_email(values["email"])
+        candidates = set(index.by_email.get(values["email"].lower(), ()))
     if not candidates and old.numbers:
+        words = name_words(values["name"])
         candidates = {
-            cid for cid in store.contact_ids_with_numbers(old.numbers)
-            if words_agree(words, name_words(_name(store, cid)))
+            cid for number in old.numbers for cid in index.by_number.get(number, ())
+            if words_agree(words, name_words(index.names.get(cid, "")))
         }  # fmt: skip
     if not candidates:
-        candidates = store.contact_ids_named(values["name"], values["company"])
+        identity = (values["name"].casefold(), values["company"].casefold())
+        candidates = set(index.by_identity.get(identity, ()))
     if not candidates:
         return None
-    in_batch = _in_batch(store, candidates, new_batch)
-    return min(in_batch or candidates)
-
-
-def _name(store: Store, contact_id: int) -> str:
-    row = store.connection.execute("SELECT name FROM contacts WHERE id = ?", (contact_id,))
-    found = row.fetchone()
-    return str(found[0]) if found else ""
-
-
-def _in_batch(store: Store, ids: Iterable[int], batch_id: int | None) -> set[int]:
-    if batch_id is None:
-        return set()
-    return {
-        cid for cid in ids
-        if store.connection.execute(
-            "SELECT 1 FROM contacts WHERE id = ? AND import_batch_id = ?", (cid, batch_id)
-        ).fetchone()
-    }  # fmt: skip
+    return min((candidates & fresh_ids) or candidates)
