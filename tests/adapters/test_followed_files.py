@@ -19,7 +19,7 @@ from desktop.adapters.followed_list import followed_file, followed_files
 from desktop.adapters.importing import ImportFailed, ImportOptions
 from desktop.adapters.importing.following import follow, refresh, unfollow
 from desktop.adapters.store import Store
-from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
 OPTIONS = ImportOptions(NumberPolicy("US"))
@@ -65,6 +65,7 @@ def test_a_saved_change_replaces_the_old_number_and_keeps_calls_and_notes(
     store.add_attempt(dana.id, Attempt(Direction.OUT, datetime.now(UTC), Outcome.VOICEMAIL,
                                        number_e164="+14155550101"))  # fmt: skip
     store.update_contact_field(dana.id, "next_step", "send the Q3 quote")
+    store.link_number(dana.id, StoredNumber("+1 646 555 0100", "+16465550100"))  # from a card
 
     book.write_text(DANA_MOVED, encoding="utf-8")
     result = refresh(store, book, OPTIONS)
@@ -77,6 +78,7 @@ def test_a_saved_change_replaces_the_old_number_and_keeps_calls_and_notes(
     (moved, _), = store.contacts_for_number("+14155550199")
     assert [a.outcome for a in moved.attempts] == [Outcome.VOICEMAIL], "her call stays hers"
     assert moved.next_step == "send the Q3 quote", "what only the rep keeps stays"
+    assert names_at(store, "+16465550100") == ["Dana Reyes"], "a number linked by hand stays"
     assert result.calls_kept == 1
     (sam, _), = store.contacts_for_number("+14155550102")
     assert moved.id > dana.id and sam.id > dana.id, "no one is given a replaced contact's id"
