@@ -4,6 +4,7 @@ without loading the importer: the app's start-up and `import --list-followed` ne
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,14 @@ class FollowedFile:
     problem: str  # why the last version was refused; '' once one is accepted
     followed_at: int
     checked_at: int | None
+    encoding: str | None = None  # as asked at follow time; None: detected on each read
+    region: str | None = None  # for numbers without a country code; None: inferred
 
     def to_json(self) -> dict[str, object]:
         return {"path": str(self.path), "batch": self.batch_id, "rejected": self.rejected,
                 "problem": self.problem, "followed_at": self.followed_at,
-                "checked_at": self.checked_at}  # fmt: skip
+                "checked_at": self.checked_at, "encoding": self.encoding,
+                "region": self.region}  # fmt: skip
 
 
 def change_marker(database: Path) -> Path:
@@ -51,10 +55,23 @@ def followed_key(path: Path) -> Path:
 
 def followed_files(store: Store) -> list[FollowedFile]:
     rows = store.connection.execute(
-        "SELECT path, batch_id, content_hash, rejected, problem, followed_at, checked_at "
-        "FROM followed_files ORDER BY id"
+        "SELECT path, batch_id, content_hash, rejected, problem, followed_at, checked_at, "
+        "options FROM followed_files ORDER BY id"
     ).fetchall()
-    return [FollowedFile(Path(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+    return [FollowedFile(Path(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], *_options(r[7]))
+            for r in rows]  # fmt: skip
+
+
+def _options(text: str) -> tuple[str | None, str | None]:
+    try:
+        options = json.loads(text)
+    except ValueError:
+        return None, None
+    if not isinstance(options, dict):
+        return None, None
+    encoding, region = options.get("encoding"), options.get("region")
+    return (encoding if isinstance(encoding, str) and encoding else None,
+            region if isinstance(region, str) and region else None)  # fmt: skip
 
 
 def followed_file(store: Store, path: Path) -> FollowedFile | None:

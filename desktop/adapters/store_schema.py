@@ -334,7 +334,8 @@ MIGRATIONS: tuple[str, ...] = (
     # 11: contact files imported with "keep following": re-imported when saved, each replacing
     # its previous batch (importing/following.py). content_hash skips a save that changed
     # nothing; rejected is how many rows the accepted version rejected; problem the last
-    # reason a version was refused, '' once one is accepted
+    # reason a version was refused, '' once one is accepted; options how the person asked it
+    # to be read (JSON: encoding, region), so every save is read the same way
     """
     CREATE TABLE followed_files (
         id           INTEGER PRIMARY KEY,
@@ -344,7 +345,8 @@ MIGRATIONS: tuple[str, ...] = (
         rejected     INTEGER NOT NULL DEFAULT 0,
         problem      TEXT NOT NULL DEFAULT '',
         followed_at  INTEGER NOT NULL,
-        checked_at   INTEGER
+        checked_at   INTEGER,
+        options      TEXT NOT NULL DEFAULT '{}'
     );
     """,
 )

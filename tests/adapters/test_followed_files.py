@@ -279,3 +279,18 @@ def test_the_loop_hears_of_a_file_followed_after_it_started(
     assert names_at(store, "+14155550202") == ["Teammate 2"]
     assert names_at(store, "+14155550101") == ["Dana Reyes"]
     assert loop.problems == []
+
+
+def test_every_save_is_read_with_the_region_chosen_when_it_was_followed(
+    tmp_path: Path, store: Store
+) -> None:
+    book = tmp_path / "kunden.csv"
+    book.write_text("Name,Company,Phone\nJonas Weber,Acme,030 1234567\n", encoding="utf-8")
+    follow(store, book, ImportOptions(NumberPolicy("US"), region="DE"))
+    assert names_at(store, "+49301234567") == ["Jonas Weber"]
+    book.write_text("Name,Company,Phone\nJonas Weber,Acme,030 7654321\n", encoding="utf-8")
+    # The app looks with the rep's home region only, as the follow loop's child does.
+    assert refresh(store, book, OPTIONS).problem == ""
+    assert names_at(store, "+49307654321") == ["Jonas Weber"]
+    recorded = followed_file(store, book)
+    assert recorded is not None and recorded.region == "DE"

@@ -15,6 +15,7 @@ them across a sync.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -62,10 +63,11 @@ def follow(
     if not key.exists():
         raise ImportFailed(f"{key}: no such file or folder; nothing is followed")
     with store.transaction():
+        asked = json.dumps({"encoding": options.encoding, "region": options.region})
         store.connection.execute(
-            "INSERT INTO followed_files(path, followed_at) VALUES (?, ?) "
-            "ON CONFLICT(path) DO UPDATE SET content_hash = ''",
-            (str(key), int(time.time())),
+            "INSERT INTO followed_files(path, followed_at, options) VALUES (?, ?, ?) "
+            "ON CONFLICT(path) DO UPDATE SET content_hash = '', options = excluded.options",
+            (str(key), int(time.time()), asked),
         )
         result = refresh(store, key, options, progress=progress, cancel=cancel)
         if result.problem:
@@ -128,6 +130,10 @@ def refresh(
     if digest == record.content_hash and not force:
         return result
     result.changed = True
+    # Read as the person asked when they followed it (the Import window's encoding and
+    # region, `--encoding`, `--region`), whoever looks now.
+    options = replace(options, encoding=record.encoding or options.encoding,
+                      region=record.region or options.region)  # fmt: skip
     try:
         with store.transaction():
             _replace(store, record, digest, options, result, progress, cancel)
