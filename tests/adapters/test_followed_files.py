@@ -113,6 +113,7 @@ def test_a_broken_save_keeps_the_old_batch_and_says_where(
     book.write_text(broken, encoding="utf-8")
     result = refresh(store, book, OPTIONS)
     assert str(book) in result.problem and expected in result.problem
+    assert result.replaced_batch is None, "nothing was replaced"
     assert "stay" in result.problem
     assert names_at(store, "+14155550101") == ["Dana Reyes"]
     assert names_at(store, "+14155550199") == []

@@ -140,7 +140,7 @@ def refresh(
     except ImportCancelled:
         raise
     except ImportFailed as exc:
-        result.report = None
+        result.report, result.replaced_batch, result.calls_kept = None, None, 0  # rolled back
         result.problem = f"{exc}; the contacts from its last good version stay"
         _record_problem(store, record, result.problem, digest)
     return result
