@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="save the rejected rows (with the reason) to PATH for fixing")
     p.add_argument("--window", action="store_true",
                    help="open the files in the running app's Import window (starts the app)")
+    p.add_argument("--follow", action="store_true",
+                   help="keep following the files (or folders of .vcf files): the running app "
+                        "imports each again when it is saved, replacing its previous batch")
+    p.add_argument("--unfollow", metavar="PATH", help="stop following PATH (its contacts stay)")
+    p.add_argument("--list-followed", action="store_true", help="list the followed files")
 
     p = verbs.add_parser("lookup", help="show the card for a caller ID")
     _add_common(p, top=False)
@@ -244,6 +249,7 @@ def _add_log_call_parser(verbs: argparse._SubParsersAction[argparse.ArgumentPars
 FROZEN_PLACES_VERB = "_build-place-index"
 FROZEN_IMPORT_WORKER_VERB = "_import-worker"
 FROZEN_SHEET_READER_VERB = "_sheet-reader"
+FROZEN_FOLLOW_VERB = "_follow-refresh"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -265,6 +271,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.adapters.importing.sheet_child import main as sheet_reader_main
 
         return sheet_reader_main(raw[1:])
+    if raw[:1] == [FROZEN_FOLLOW_VERB]:
+        from desktop.adapters.importing.follow_child import main as follow_main
+
+        return follow_main(raw[1:])
     args = build_parser().parse_args(raw)
     try:
         code = _run_verb(args)
@@ -417,10 +427,14 @@ def _import(args: argparse.Namespace) -> int:
         return open_in_import_window(args)
     from desktop.adapters.importing.cli_run import run_import_command
 
-    if not args.files and args.undo is None and not args.list and not args.remove_demo:
+    if (not args.files and args.undo is None and not args.list and not args.remove_demo
+            and not args.unfollow and not args.list_followed):  # fmt: skip
         raise CliError(
-            "import: name one or more files, or --undo BATCH, --list or --remove-demo"
+            "import: name one or more files, or --undo BATCH, --list, --remove-demo, "
+            "--unfollow PATH or --list-followed"
         )
+    if args.follow and not args.files:
+        raise CliError("import --follow: name the files or folders to follow")
     _paths, _settings, store, region = open_context(args)
     try:
         return run_import_command(args, store, region)
@@ -468,10 +482,12 @@ def _lookup(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     import json
 
+    from desktop.adapters.people_search import search_people
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
     from desktop.core.display_text import display_text
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
+    from desktop.core.sources import sources_text
 
     if args.days is not None and args.days < 0:
         raise CliError("search: --days wants a number of days, 0 or more")
@@ -481,11 +497,12 @@ def _search(args: argparse.Namespace) -> int:
     limit = max(1, args.limit)
     _paths, _settings, store, _region = open_context(args)
     try:
-        hits = store.search(query, limit=limit)
+        hits = search_people(store, query, limit=limit)
     finally:
         store.close()
     if args.json:
-        print(json.dumps({"query": args.query, "results": [hit_json(h) for h in hits]},
+        results = [{**hit_json(h), "source": h.contact.sources[0]} for h in hits]
+        print(json.dumps({"query": args.query, "results": results},
                          ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     if not query.searchable:
@@ -502,6 +519,9 @@ def _search(args: argparse.Namespace) -> int:
         numbers = ", ".join(n.e164 or n.raw for n in contact.numbers)
         if numbers:
             lines.append(f"  {numbers}")
+        found_in = sources_text(contact.sources)
+        if found_in:
+            lines.append(f"  From: {found_in}")
         why = why_we_called(contact)
         if why:
             lines.append(f"  Why we called: {why}")

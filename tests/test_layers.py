@@ -152,7 +152,7 @@ def test_command_line_entry_points_do_not_import_qt(module: str) -> None:
 OUR_NETWORK_MODULES = (
     "desktop.adapters.directories.dav_http", "desktop.adapters.directories.carddav",
     "desktop.adapters.directories.syncing", "desktop.adapters.directories.ldap_client",
-    "desktop.adapters.directories.ldap_sync", "ldap3",
+    "desktop.adapters.directories.ldap_sync", "desktop.adapters.directories.http_digest", "ldap3",
 )  # fmt: skip
 NETWORK_MODULES = (*OUR_NETWORK_MODULES, "http.client", "ssl")
 

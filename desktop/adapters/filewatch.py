@@ -60,6 +60,7 @@ class WatchedFile:
     folder: str = ""  # the folder watched: the file's own, or its nearest existing ancestor
     name: str = ""  # the entry of `folder` that matters: the file, or the next folder down
     waiting: bool = False  # True while the file's own folder does not exist
+    every_entry: bool = False  # `path` is a folder: any entry of it changing counts
 
 
 class FileWatcher:
@@ -105,6 +106,21 @@ class FileWatcher:
         words, why the file cannot be watched as asked (folder missing, watch limit reached).
         """
         watched = WatchedFile(Path(path).absolute(), on_change, on_problem)
+        with self._lock:
+            self._files.append(watched)
+            problems, _moved = self._settle()
+        _report(problems)
+        return watched
+
+    def watch_folder(
+        self,
+        path: Path,
+        on_change: Callable[[], None],
+        on_problem: Callable[[str], None] | None = None,
+    ) -> WatchedFile:
+        """Like watch(), for every entry of the folder `path` (not of its subfolders): a file
+        in it created, written, renamed or deleted, or the folder itself appearing."""
+        watched = WatchedFile(Path(path).absolute(), on_change, on_problem, every_entry=True)
         with self._lock:
             self._files.append(watched)
             problems, _moved = self._settle()
@@ -176,7 +192,7 @@ class FileWatcher:
         if destination:
             names.append(destination.rpartition(os.sep)[2])
         for name in names:
-            for watched in by_name.get(name, ()):
+            for watched in (*by_name.get(name, ()), *by_name.get("", ())):
                 if not watched.waiting:
                     _notify(watched)
                 elif event.event_type in _ARRIVALS:
@@ -243,14 +259,17 @@ class FileWatcher:
         return problems, moved
 
     def _anchor(self, watched: WatchedFile) -> list[tuple[WatchedFile, str]]:
-        parent = watched.path.parent
+        parent = watched.path if watched.every_entry else watched.path.parent
         folder = parent
         while not folder.is_dir() and folder.parent != folder:
             folder = folder.parent
         was_waiting = watched.waiting
         watched.folder = str(folder)
         watched.waiting = folder != parent
-        watched.name = parent.relative_to(folder).parts[0] if watched.waiting else watched.path.name
+        if watched.waiting:
+            watched.name = parent.relative_to(folder).parts[0]
+        else:  # "" routes every entry of a watched folder to it
+            watched.name = "" if watched.every_entry else watched.path.name
         if watched.waiting and not was_waiting:
             return [
                 (

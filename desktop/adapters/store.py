@@ -151,7 +151,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic unit of work: everything inside commits together or not at all."""
+        """One atomic unit of work: everything inside commits together or not at all.
+
+        Inside another one it joins it: a followed file's re-import undoes the file's previous
+        batch and imports the new one in a single transaction (importing/following.py)."""
+        if self._conn.in_transaction:
+            yield
+            return
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -351,6 +351,24 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (low_id, high_id)
     );
     """,
+    # 12: contact files imported with "keep following": re-imported when saved, each replacing
+    # its previous batch (importing/following.py). content_hash skips a save that changed
+    # nothing; rejected is how many rows the accepted version rejected; problem the last
+    # reason a version was refused, '' once one is accepted; options how the person asked it
+    # to be read (JSON: encoding, region), so every save is read the same way
+    """
+    CREATE TABLE followed_files (
+        id           INTEGER PRIMARY KEY,
+        path         TEXT NOT NULL UNIQUE,
+        batch_id     INTEGER REFERENCES import_batches(id),
+        content_hash TEXT NOT NULL DEFAULT '',
+        rejected     INTEGER NOT NULL DEFAULT 0,
+        problem      TEXT NOT NULL DEFAULT '',
+        followed_at  INTEGER NOT NULL,
+        checked_at   INTEGER,
+        options      TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -52,6 +52,58 @@ def one_entry_per_person(
     return order_by_recency([_merged(sorted(g, key=lambda pair: pair[0])) for g in groups])
 
 
+def people_across_sources(
+    contacts: Sequence[Contact], origins: Mapping[int, Origin]
+) -> list[tuple[Contact, tuple[int, ...]]]:
+    """Contacts at any numbers (search results), each person once, in the order their first
+    contact came: with the merged contact, the positions of the contacts it stands for.
+
+    Without one number to anchor them, two contacts are one person only when they come from
+    different sources, their names agree, and they share a number or an e-mail address: two
+    "Dana"s at different companies and numbers stay two. Only contacts that share a number or
+    an address are compared, so a page of results costs a few dict lookups per contact."""
+    groups: list[list[tuple[int, Origin, Contact]]] = []
+    by_key: dict[tuple[str, str], list[int]] = {}  # a number or address -> groups holding it
+    for position, contact in enumerate(contacts):
+        origin = origins.get(contact.id, LOCAL_ORIGIN)
+        keys = _link_keys(contact)
+        home = None
+        for index in dict.fromkeys(i for key in keys for i in by_key.get(key, ())):
+            group = groups[index]
+            if all(o != origin for _, o, _ in group) and any(
+                _same_person(other, contact) for _, _, other in group
+            ):
+                home = index
+                break
+        if home is None:
+            home = len(groups)
+            groups.append([])
+        groups[home].append((position, origin, contact))
+        for key in keys:
+            holders = by_key.setdefault(key, [])
+            if home not in holders:
+                holders.append(home)
+    merged = []
+    for group in groups:
+        by_priority = sorted(((o, c) for _, o, c in group), key=lambda pair: pair[0])
+        merged.append((_merged(by_priority), tuple(p for p, _, _ in group)))
+    return merged
+
+
+def sources_text(sources: Sequence[str]) -> str:
+    """"your contacts, team, corp"; "" for a contact only in the rep's own book."""
+    if not set(sources) - {LOCAL}:
+        return ""
+    return ", ".join("your contacts" if s == LOCAL else s for s in sources)
+
+
+def _link_keys(contact: Contact) -> list[tuple[str, str]]:
+    keys = [(n.e164, n.extension) for n in contact.numbers if n.e164]
+    if contact.email.strip():
+        keys.append(("@", contact.email.strip().casefold()))
+    return keys
+
+
 def _merged(group: Sequence[tuple[Origin, Contact]]) -> Contact:
     first = group[0][1]
     sources = tuple(o.name for o, _ in group)

@@ -25,6 +25,7 @@ from desktop.adapters.call_history import SAME_CALL_S
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
+from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, forward_to_running
@@ -309,6 +310,7 @@ class CallerCardApp:
         self.sources: list[CallSource] = []
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
+        self.follow_loop: FollowLoop | None = None
         self._search_window: object | None = None
         self._call_list: object | None = None
         self._callbacks: object | None = None
@@ -350,6 +352,11 @@ class CallerCardApp:
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread
         )
         self.directory_sync.start()
+        self.follow_loop = FollowLoop(
+            self.paths.database, self.watcher, self.policy, self.bridge.problem_from_thread,
+            self._followed_file_read,
+        )  # fmt: skip
+        self.follow_loop.start()
         self.tray.start(show_fallback=not self.background)
         self.trace.write("ready", "", t_ns=time.monotonic_ns(), started_ns=started)
         if pending is not None:
@@ -396,6 +403,11 @@ class CallerCardApp:
         self.tray.set_screen_share(guard.keep_out(), guard.describe())
         self.trace.write("screen_share", "", protection=guard.protection().value,
                          do_not_disturb=guard.do_not_disturb())  # fmt: skip
+    def _followed_file_read(self, result: FollowResult) -> None:
+        # On the follow loop's thread: only the trace, which writes one line per call.
+        self.trace.write("followed", "", path=str(result.path), changed=result.changed,
+                         problem=result.problem, batch=result.batch, replaced=result.replaced,
+                         calls_kept=result.calls_kept)  # fmt: skip
 
     def _probe_secrets(self) -> None:
         from desktop.adapters.secrets import SecretStore
@@ -486,6 +498,8 @@ class CallerCardApp:
             self.url_endpoint.stop()
         if self.directory_sync is not None:
             self.directory_sync.stop(timeout=2.0)
+        if self.follow_loop is not None:
+            self.follow_loop.stop(timeout=2.0)
         self._record_pending()
         self.writes.close()
         self.tray.hide()
@@ -771,10 +785,11 @@ class CallerCardApp:
     # -- windows ----------------------------------------------------------------------------
 
     def open_search(self, text: str = "") -> None:
+        from desktop.adapters.people_search import search_people
         from desktop.qt.search_window import SearchWindow
 
         if self._search_window is None:
-            window = SearchWindow(self.store.search)
+            window = SearchWindow(lambda query: search_people(self.store, query))
             window.contact_chosen.connect(self.show_contact)
             self._search_window = window
         assert isinstance(self._search_window, SearchWindow)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.contact_edits import NumberRow, gone_reason, numbers_of
 from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.people_search import sources_of
 from desktop.adapters.store import StoreError
 from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.candidates import readable, short_date
@@ -47,6 +48,7 @@ from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.openers import opener_for
+from desktop.core.sources import sources_text
 from desktop.qt.contact_fixes import DeleteBar, NumberEditor
 from desktop.qt.number_table import call_number, copy_number
 from desktop.qt.search_window import bring_to_front, plain_tooltip
@@ -151,6 +153,7 @@ class ContactView(QWidget):
         self.name.setFont(big)
         self.role = _plain(self)
         self.email = _plain(self, muted=True)
+        self.sources = _plain(self, muted=True)  # "From your contacts, team": where it is found
         self.numbers_box = QWidget(self)
         self.numbers = QGridLayout(self.numbers_box)
         self.numbers.setContentsMargins(0, 0, 0, 0)
@@ -162,6 +165,7 @@ class ContactView(QWidget):
         header.addWidget(self.name)
         header.addWidget(self.role)
         header.addWidget(self.email)
+        header.addWidget(self.sources)
         header.addSpacing(4)
         header.addWidget(self.numbers_box)
         self.number_editor = NumberEditor(self.lookup.store, self.contact_id,
@@ -284,6 +288,7 @@ class ContactView(QWidget):
         finally:
             self._loading = False
         self._show_card(contact)
+        self._show_sources()
         self._show_history(contact)
         if not self._unsaved:
             self.status.setText("Changes are saved as you type.")
@@ -328,6 +333,14 @@ class ContactView(QWidget):
         self.place.setText(place)
         self.place.setVisible(bool(place))
         self._show_opener(contact)
+
+    def _show_sources(self) -> None:
+        try:
+            found_in = sources_text(sources_of(self.lookup.store, self.contact_id))
+        except StoreError:
+            found_in = ""  # only the line is missing; the contact itself was read
+        self.sources.setText(f"From {found_in}" if found_in else "")
+        self.sources.setVisible(bool(found_in))
 
     def _number_row(self, row: int, e164: str | None, raw: str, extension: str,
                     label: str) -> None:  # fmt: skip

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -47,6 +48,7 @@ from desktop.adapters.importing import (
     import_file,
     preview_file,
 )
+from desktop.adapters.importing.following import follow_file
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import display_text
 from desktop.core.import_mapping import FIELD_TITLES, Field
@@ -204,6 +206,10 @@ class ImportWindow(QWidget):
         self.history_button = QPushButton("Import history…")
         self.history_button.setToolTip("Every import with its file, date and counts; undo any")
         self.history_button.clicked.connect(self.history_requested)
+        # A rep's own spreadsheet open all day: its saves are imported again (following.py).
+        self._following = False  # what the running (or last) import was asked to do
+        self.keep_following = QCheckBox("Keep following this file: import it again whenever "
+                                        "it is saved")  # fmt: skip
         self.next_button = QPushButton("Next file")
         self.next_button.clicked.connect(self.next_file)
         self.waiting = _plain_label("")
@@ -234,6 +240,7 @@ class ImportWindow(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
+        layout.addWidget(self.keep_following)
         layout.addLayout(buttons)
         # Return imports from anywhere in the window, as a dialog's default button would.
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -531,24 +538,31 @@ class ImportWindow(QWidget):
         elif preview.plan is not None and preview.remembered:
             options = dataclasses.replace(options, mapping=self.mapping(), remember_mapping=False)
         self._cancel.clear()
+        self._following = self.keep_following.isChecked()
         self.progress.setValue(0)
         self.summary.setText(f"Importing {preview.path.name}…")
         self.details.setPlainText("")
         self._set_state("running")
         self._thread = threading.Thread(
-            target=self._run, args=(preview.path, options), name="callercard-import", daemon=True
-        )
+            target=self._run, args=(preview.path, options, self._following),
+            name="callercard-import", daemon=True,
+        )  # fmt: skip
         self._thread.start()
 
-    def _run(self, path: Path, options: ImportOptions) -> None:
+    def _run(self, path: Path, options: ImportOptions, following: bool = False) -> None:
         # Worker thread: SQLite connections belong to the thread that opened them.
         try:
             store = Store.open(self.database)
             try:
-                result: ImportReport | str = import_file(
-                    store, path, options, progress=self._signals.progress.emit,
-                    cancel=self._cancel,
-                )
+                if following:
+                    result: ImportReport | str = follow_file(
+                        store, path, options, self._signals.progress.emit, self._cancel
+                    )
+                else:
+                    result = import_file(
+                        store, path, options, progress=self._signals.progress.emit,
+                        cancel=self._cancel,
+                    )
             finally:
                 store.close()
         except ImportCancelled:
@@ -592,6 +606,9 @@ class ImportWindow(QWidget):
             self._demo_contacts = 0
         self.progress.setValue(1000)
         self.summary.setText(result.summary())
+        if self._following:
+            self.summary.setText(f"{result.summary()}. Following {result.path.name}: each "
+                                 "save is imported again, replacing this batch.")  # fmt: skip
         lines = [result.region.text()] if result.region else []
         lines += [f"Rejected {result.where(p)}" for p in result.rejected]
         lines += [f"Check {result.where(p)}" for p in result.warnings]

@@ -56,6 +56,7 @@ from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text, one_line
 from desktop.core.models import DEMO_MARK
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
+from desktop.core.sources import sources_text
 
 SEARCH_DELAY_MS = 25
 DEFAULT_DAYS = 7
@@ -92,6 +93,9 @@ def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
     if numbers:
         first = readable(numbers[0].e164) if numbers[0].e164 else one_line(numbers[0].raw)
         details.append(first + (f" (+{len(numbers) - 1})" if len(numbers) > 1 else ""))
+    sources = sources_text(contact.sources)
+    if sources:
+        details.append(f"from {sources}")
     if contact.last_contacted is not None:
         details.append(f"last contact {short_date(contact.last_contacted, now)}")
     else:

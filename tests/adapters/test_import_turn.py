@@ -133,3 +133,18 @@ def test_a_window_import_cancelled_while_waiting_stops_waiting(data: Path) -> No
         holder.kill()
         finished(holder)
     assert turn_file(database).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_thread_holding_the_turn_can_take_it_again(data: Path) -> None:
+    """A followed file's re-import holds the turn around its whole replace, and the import
+    inside it takes the turn again: that must not wait for itself."""
+    database = data / "callercard.sqlite3"
+    heard: list[str] = []
+    with (
+        import_turn(database, "kontakte.csv (followed)"),
+        import_turn(database, "kontakte.csv", on_wait=heard.append),
+    ):
+        pass
+    assert heard == []
+    holder = start_holder(database, 0.1)  # and it was released: another process gets it
+    assert finished(holder) == 0

@@ -47,3 +47,27 @@ def test_different_people_and_one_sources_duplicates_stay_apart() -> None:
     nameless = one_entry_per_person(
         [Contact(4, "", company="Acme"), Contact(5, "", company="ACME")], {5: CORP})
     assert [c.sources for c in nameless] == [("local", "corp")]
+
+
+def test_search_results_are_one_row_per_person_only_when_something_links_them() -> None:
+    from desktop.core.sources import people_across_sources
+
+    mine = Contact(1, "Dana Reyes", company="Acme", numbers=(NUMBER,))
+    other_dana = Contact(2, "Dana Kim", company="Globex",
+                         numbers=(StoredNumber("+1 212 555 0177", "+12125550177"),))
+    team = Contact(3, "Dana Reyes", title="Buyer", numbers=(NUMBER,))
+    corp_by_mail = Contact(4, "Dana Reyes", email="DANA@acme.example")
+    team_mail = Contact(5, "Dana", email="dana@acme.example")
+    same_name_elsewhere = Contact(6, "Dana Reyes", company="Initech",
+                                  numbers=(StoredNumber("+1 312 555 0100", "+13125550100"),))
+    found = people_across_sources(
+        [mine, other_dana, team, corp_by_mail, team_mail, same_name_elsewhere],
+        {3: TEAM, 4: CORP, 5: TEAM, 6: CORP},
+    )
+    assert [(c.id, c.sources, positions) for c, positions in found] == [
+        (1, ("local", "team"), (0, 2)),  # the same number, names that agree
+        (2, ("local",), (1,)),  # another Dana: nothing links them
+        (5, ("team", "corp"), (3, 4)),  # one e-mail address, whatever its case
+        (6, ("corp",), (5,)),  # the same name at another number is not enough
+    ]
+    assert found[0][0].title == "Buyer"

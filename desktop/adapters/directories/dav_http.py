@@ -1,6 +1,7 @@
 """A small WebDAV-over-HTTP client on the standard library's http.client.
 
-Why not httpx or requests: a CardDAV sync needs a handful of verbs, Basic auth, redirects,
+Why not httpx or requests: a CardDAV sync needs a handful of verbs, Basic or Digest auth
+(http_digest.py), redirects,
 timeouts and a cap on what a server may send; http.client does all of that with nothing to
 bundle, nothing to keep up to date, and it is only imported when a sync runs. What it adds
 here is what every error must become: one line that names the server and says what went wrong.
@@ -15,6 +16,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
+
+from desktop.adapters.directories.http_digest import (
+    DigestSession,
+    best_digest,
+    parse_challenges,
+)
 
 MAX_BODY_BYTES = 64 * 1024 * 1024  # a 10,000-card multiget of ordinary cards is ~10 MB
 TIMEOUT_S = 20.0  # each connect and read; a whole answer gets TIMEOUT_S * 6
@@ -44,6 +51,7 @@ class DavResponse:
     headers: Mapping[str, str]  # names in lower case
     body: bytes
     url: str  # after redirects
+    challenges: tuple[str, ...] = ()  # every WWW-Authenticate header, in order
 
 
 class DavClient:
@@ -65,6 +73,9 @@ class DavClient:
         self.timeout = timeout
         self.max_body = max_body
         self._connections: dict[tuple[str, str, int], http.client.HTTPConnection] = {}
+        # How the server wants the credentials: "basic", "digest", or "" until it has said.
+        self._scheme = ""
+        self._digest: DigestSession | None = None
 
     def close(self) -> None:
         for conn in self._connections.values():
@@ -91,8 +102,10 @@ class DavClient:
         (401 included: every caller would say the same about it)."""
         first_host = urlsplit(url).hostname
         seen: list[str] = []
+        answered = 0  # challenges answered for this request
         while True:
-            seen.append(url)
+            if not seen or seen[-1] != url:
+                seen.append(url)
             headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
             if body:
                 headers["Content-Type"] = content_type
@@ -101,12 +114,17 @@ class DavClient:
             if if_match:
                 headers["If-Match"] = if_match
             # Credentials go to the host the user named, never to one a redirect points at.
-            if self.username and urlsplit(url).hostname == first_host:
-                token = base64.b64encode(f"{self.username}:{self._password}".encode()).decode()
-                headers["Authorization"] = f"Basic {token}"
+            ours = bool(self.username) and urlsplit(url).hostname == first_host
+            if ours:
+                authorization = self._authorization(method, url)
+                if authorization:
+                    headers["Authorization"] = authorization
             response = self._send(method, url, body, headers)
             if response.status == 401:
-                raise DavError(self._unauthorized(url), self._unauthorized_words(url))
+                if ours and answered < 2 and self._learn(response):
+                    answered += 1
+                    continue
+                raise DavError(self._unauthorized(url, response), self._unauthorized_words(url))
             if response.status not in _REDIRECTS or "location" not in response.headers:
                 return response
             target = urljoin(url, response.headers["location"])
@@ -115,7 +133,45 @@ class DavClient:
                 raise DavError(f"{short_url(url)}: the server redirects in a loop ({chain})")
             url = target
 
-    def _unauthorized(self, url: str) -> str:
+    def _authorization(self, method: str, url: str) -> str:
+        """The Authorization header for this request, or "" to wait for the server's
+        challenge. Basic is sent unasked only over TLS (as it always was): on plain http a
+        server that wants Digest must never see the password itself."""
+        if self._scheme == "digest" and self._digest is not None:
+            parts = urlsplit(url)
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            return self._digest.authorization(method, target)
+        if self._scheme == "basic" or (not self._scheme and url.startswith("https:")):
+            token = base64.b64encode(f"{self.username}:{self._password}".encode()).decode()
+            return f"Basic {token}"
+        return ""
+
+    def _learn(self, response: DavResponse) -> bool:
+        """What a 401 says about how to authenticate; True when the request is worth sending
+        again (a scheme not tried yet, or Digest with a nonce the server renewed)."""
+        challenges = parse_challenges(list(response.challenges))
+        digest = best_digest(challenges)
+        if digest is not None:
+            # "stale": the password was right but the nonce had expired. Without it, a Digest
+            # answer refused is a wrong password, and asking again would only be refused again.
+            stale = digest.params.get("stale", "").lower() == "true"
+            if self._scheme != "digest" or stale:
+                self._scheme = "digest"
+                self._digest = DigestSession(digest, self.username, self._password)
+                return True
+            return False
+        if any(c.scheme == "basic" for c in challenges) and self._scheme != "basic":
+            self._scheme = "basic"
+            return True
+        return False
+
+    def _unauthorized(self, url: str, response: DavResponse | None = None) -> str:
+        offered = sorted({c.scheme for c in parse_challenges(list(response.challenges))}
+                         if response is not None else set())  # fmt: skip
+        if self.username and offered and not {"basic", "digest"} & set(offered):
+            return (f"{short_url(url)}: the server asks for {', '.join(offered)} "
+                    "authentication, which CallerCard does not support (Basic and Digest "
+                    "only) (401 Unauthorized)")  # fmt: skip
         if self.username:
             return (f"{short_url(url)}: the server refused user {self.username!r} and its "
                     "password (401 Unauthorized)")  # fmt: skip
@@ -187,6 +243,7 @@ class DavClient:
                 {k.lower(): v for k, v in response.getheaders()},
                 data,
                 url,
+                tuple(response.msg.get_all("WWW-Authenticate") or ()),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop.adapters.import_history import batch_records
+from desktop.adapters.importing.cli_follow import run_follow_listing
+from desktop.adapters.importing.following import follow_file
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.pipeline import ImportOptions, import_file
 from desktop.adapters.importing.report import ImportFailed, ImportReport
@@ -49,6 +51,8 @@ class ProgressLine:
 
 
 def run_import_command(args: argparse.Namespace, store: Store, region: str) -> int:
+    if getattr(args, "unfollow", None) or getattr(args, "list_followed", False):
+        return run_follow_listing(args, store)
     if args.list:
         return _list(store, args.json)
     if args.undo is not None:
@@ -67,7 +71,8 @@ def run_import_command(args: argparse.Namespace, store: Store, region: str) -> i
         path = Path(name)
         progress = ProgressLine(path.name, sys.stderr) if terminal else None
         try:
-            reports.append(import_file(store, path, options, progress=progress))
+            run = follow_file if getattr(args, "follow", False) else import_file
+            reports.append(run(store, path, options, progress=progress))
         except ImportFailed as exc:
             failed.append(str(exc))
             if not args.json:

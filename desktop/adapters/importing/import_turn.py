@@ -26,6 +26,10 @@ from desktop.adapters.importing.report import ImportCancelled
 
 # How often a waiting import looks again: it also notices a cancel this quickly.
 _RETRY_S = 0.1
+# The turns this thread holds: a followed file's re-import takes the turn around its whole
+# replace (undo the old batch, import the new version), and the import inside it must not wait
+# for itself (flock is per open file, so a second open in one process would).
+_held = threading.local()
 
 
 def turn_file(database: Path) -> Path:
@@ -43,7 +47,12 @@ def import_turn(
     """Holds this contact book's import turn while the block runs. ``what`` ("prospects.csv",
     "undo of batch 3") is left in the turn file so a waiting process can say what it waits
     for; ``on_wait`` hears that sentence once. Raises ImportCancelled if ``cancel`` is set
-    while waiting."""
+    while waiting. Re-entered by the thread that holds it, it just runs the block."""
+    key = str(database.resolve())
+    held: set[str] = _held.__dict__.setdefault("turns", set())
+    if key in held:
+        yield
+        return
     fd = os.open(turn_file(database), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if not _try_lock(fd):
@@ -54,7 +63,11 @@ def import_turn(
                     raise ImportCancelled("cancelled while waiting for another import")
                 time.sleep(_RETRY_S)
         _note_holder(fd, what)
-        yield
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
     finally:
         os.close(fd)  # releases the lock
 

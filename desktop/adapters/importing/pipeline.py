@@ -34,6 +34,7 @@ from desktop.adapters.importing.vcards import (
     CardBlock,
     read_vcard_blocks,
     read_vcard_file,
+    read_vcard_folder,
 )
 from desktop.adapters.importing.writer import ChunkWriter
 from desktop.adapters.regular_file import read_regular
@@ -83,6 +84,10 @@ class ImportOptions:
     # Cells corrected in the Import window's preview, by (line or row number, column index):
     # used instead of the file's text, for the preview and the import alike.
     edits: CellEdits = field(default_factory=dict)
+    # New contacts get ids from here up at least: a followed file's re-import undoes the old
+    # batch first, and its people's ids must not be handed to others (an open contact view,
+    # a queued edit).
+    first_new_id: int = 0
 
 
 def file_kind(path: Path) -> str:
@@ -243,13 +248,17 @@ def import_file(
     """Import one file as one batch. Raises ImportFailed (nothing changed) when the file as a
     whole cannot be imported, ImportCancelled when `cancel` was set before the commit."""
     refuse_own_database(path, store.path)
-    if file_kind(path) == "vcard":
+    folder = path.is_dir()
+    if folder or file_kind(path) == "vcard":
         decoding: list[RowProblem] = []
-        cards, problems = read_vcard_blocks(path, options.encoding, decoding)
+        if folder:  # a folder of .vcf files, one card each, kept by another sync tool
+            cards, problems = read_vcard_folder(path, options.encoding)
+        else:
+            cards, problems = read_vcard_blocks(path, options.encoding, decoding)
         total = len(cards) + len(problems)
         # A card's number in the report is the line its BEGIN:VCARD is on.
-        report = ImportReport(path, unit="line", source="vCard", region=_card_region(options),
-                              warnings=decoding)  # fmt: skip
+        report = ImportReport(path, unit="line", source="vCard folder" if folder else "vCard",
+                              region=_card_region(options), warnings=decoding)  # fmt: skip
         run = _Run(store, report, options, progress, cancel)
         policy = _file_policy(report.region, options) if report.region else options.policy
         run.execute(_card_outcomes(cards, problems, options, policy),
@@ -406,6 +415,7 @@ class _Run:
     ) -> None:
         report = self.report
         self.index = self.store.import_index()
+        self.index.next_id = max(self.index.next_id, self.options.first_new_id)
         self.first_new_id = self.index.next_id
         for outcome in outcomes:
             self.seen += 1

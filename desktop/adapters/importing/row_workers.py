@@ -83,6 +83,8 @@ def draft_cards(
         outcome = (
             data if isinstance(data, RowProblem) else draft_from_card(data, policy, cache.parse)
         )
+        if block.file and isinstance(outcome, RowProblem) and not outcome.field:
+            outcome = RowProblem(outcome.line, block.file, outcome.message)  # in a folder
         out.append(contact_row(outcome) if isinstance(outcome, ContactDraft) else outcome)
     return out
 

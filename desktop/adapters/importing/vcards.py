@@ -43,6 +43,7 @@ logging.getLogger("vobject").setLevel(logging.ERROR)
 class CardBlock:
     line: int
     text: str
+    file: str = ""  # the file's name when a folder's files are read together
 
 
 def decode_vcard_bytes(
@@ -143,15 +144,39 @@ def read_vcard_blocks(
     return cards, problems
 
 
+def read_vcard_folder(
+    folder: Path, encoding: str | None = None
+) -> tuple[list[CardBlock], list[RowProblem]]:
+    """Every card of the folder's vCard files (a folder another sync tool keeps, one card a
+    file), by file name. A problem names its file; a file that cannot be read at all (one
+    being written right now) fails the whole folder, so it is never imported short."""
+    try:
+        files = sorted(
+            entry for entry in folder.iterdir()
+            if entry.suffix.lower() in VCARD_SUFFIXES and not entry.name.startswith(".")
+        )  # fmt: skip
+    except OSError as exc:
+        raise ImportFailed(f"{folder}: cannot read the folder ({exc.strerror})") from exc
+    cards: list[CardBlock] = []
+    problems: list[RowProblem] = []
+    for file in files:
+        file_cards, file_problems = read_vcard_blocks(file, encoding)
+        cards += [CardBlock(card.line, card.text, file.name) for card in file_cards]
+        problems += [RowProblem(p.line, file.name, p.message) for p in file_problems]
+    if not cards and not problems:
+        raise ImportFailed(f"{folder}: no vCard (.vcf) files in this folder")
+    return cards, problems
+
+
 def parse_card(block: CardBlock) -> CardData | RowProblem:
     try:
         component = vobject.readOne(block.text, ignoreUnreadable=True, allowQP=True)
     except Exception as exc:  # vobject raises ParseError, ValueError, TypeError, IndexError…
-        return RowProblem(block.line, "", f"unreadable card ({_one_line(exc)})")
+        return RowProblem(block.line, block.file, f"unreadable card ({_one_line(exc)})")
     try:
         return card_data(component, block.line)
     except Exception as exc:
-        return RowProblem(block.line, "", f"unreadable card ({_one_line(exc)})")
+        return RowProblem(block.line, block.file, f"unreadable card ({_one_line(exc)})")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,0 +1,350 @@
+"""Followed files: a contact file (or a folder of .vcf files) re-imported whenever it is saved.
+
+A followed file owns one import batch. A save that changed the bytes is imported again and
+replaces that batch in ONE transaction: the old batch is undone and the new version imported
+together, so a lookup sees either the old contacts or the new ones, never both or neither. A
+version that cannot be imported (half written, unreadable, or rejecting more rows than the
+accepted version did) is refused whole: the old batch stays and the reason is recorded once.
+
+Undoing a batch deletes its contacts, and with them (by cascade) the calls logged against
+them. The calls, the numbers linked by hand and what only this rep keeps on a contact (a field
+the file never fills: why we called, next step, an opener) are therefore moved off the old
+contacts first and onto the same people in the new version, as the directory mirror keeps
+them across a sync.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from desktop.adapters.followed_list import (
+    FollowedFile,
+    announce_change,
+    content_hash,
+    followed_file,
+    followed_key,
+)
+from desktop.adapters.importing.import_turn import import_turn
+from desktop.adapters.importing.pipeline import ImportOptions, Progress, import_file
+from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
+from desktop.adapters.store import ImportIndex, Store, StoreError
+from desktop.core.import_mapping import name_words, words_agree
+from desktop.core.models import CONTACT_FIELDS, StoredNumber
+
+_CARRIED = (*CONTACT_FIELDS, "opener_override")
+
+
+@dataclass
+class Refresh:
+    """What looking at a followed file again did."""
+
+    path: Path
+    changed: bool = False  # the bytes differ from the version last looked at
+    report: ImportReport | None = None  # set when the new version replaced the old batch
+    problem: str = ""  # set when it was refused; the old batch stays
+    replaced_batch: int | None = None
+    calls_kept: int = 0  # calls moved onto the same people in the new version
+
+
+def follow(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Refresh:
+    """Start following `path` and import it now, replacing the batch of an earlier follow of
+    the same file. Raises ImportFailed when the file cannot be imported (nothing recorded)."""
+    key = followed_key(path)
+    if not key.exists():
+        raise ImportFailed(f"{key}: no such file or folder; nothing is followed")
+    with store.transaction():
+        asked = json.dumps({"encoding": options.encoding, "region": options.region})
+        store.connection.execute(
+            "INSERT INTO followed_files(path, followed_at, options) VALUES (?, ?, ?) "
+            "ON CONFLICT(path) DO UPDATE SET content_hash = '', options = excluded.options",
+            (str(key), int(time.time()), asked),
+        )
+        result = refresh(store, key, options, progress=progress, cancel=cancel)
+        if result.problem:
+            raise ImportFailed(result.problem)  # rolls the new follow back with it
+    return result
+
+
+def follow_file(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportReport:
+    """Import `path` now and keep following it (the running app is told); raises ImportFailed
+    (nothing followed)."""
+    result = follow(store, path, options, progress=progress, cancel=cancel)
+    announce_change(store.path)
+    if result.report is None:  # pragma: no cover (follow() re-imports whatever the hash)
+        raise ImportFailed(f"{path}: not imported")
+    return result.report
+
+
+def unfollow(store: Store, path: Path) -> FollowedFile | None:
+    """Stop following; the contacts of its last version stay (undo their batch to remove
+    them). Returns what was followed, None when the path was not."""
+    found = followed_file(store, path)
+    if found is not None:
+        with store.transaction():
+            store.connection.execute(
+                "DELETE FROM followed_files WHERE path = ?", (str(found.path),)
+            )
+    return found
+
+
+def refresh(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Refresh:
+    """Look at a followed file again; import it when its bytes changed (or `force`)."""
+    record = followed_file(store, path)
+    if record is None:
+        raise StoreError(f"{path}: not a followed file")
+    result = Refresh(record.path)
+    try:
+        digest = content_hash(record.path)
+    except OSError as exc:
+        what = "folder" if record.path.is_dir() else "file"
+        result.problem = (
+            f"{record.path}: cannot read the followed {what} ({exc.strerror or exc}); the "
+            "contacts imported from it before stay"
+        )
+        _record_problem(store, record, result.problem, record.content_hash)
+        return result
+    if digest == record.content_hash and not force:
+        return result
+    result.changed = True
+    # Read as the person asked when they followed it (the Import window's encoding and
+    # region, `--encoding`, `--region`), whoever looks now.
+    options = replace(options, encoding=record.encoding or options.encoding,
+                      region=record.region or options.region)  # fmt: skip
+    try:
+        # The turn is taken before the write lock: another import waiting for this one waits
+        # on the turn, not on SQLite's busy timeout.
+        with (
+            import_turn(store.path, f"{record.path.name} (followed)", cancel=cancel),
+            store.transaction(),
+        ):
+            _replace(store, record, digest, options, result, progress, cancel)
+    except ImportCancelled:
+        raise
+    except ImportFailed as exc:
+        result.report, result.replaced_batch, result.calls_kept = None, None, 0  # rolled back
+        result.problem = f"{exc}; the contacts from its last good version stay"
+        _record_problem(store, record, result.problem, digest)
+    return result
+
+
+class _Refused(ImportFailed):
+    pass
+
+
+def _replace(
+    store: Store,
+    record: FollowedFile,
+    digest: str,
+    options: ImportOptions,
+    result: Refresh,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> None:
+    old = _live_batch(store, record.batch_id)
+    kept = _OldContacts.take(store, old) if old is not None else _OldContacts()
+    top = store.connection.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
+    if old is not None:
+        store.undo_import(old)  # joins this transaction
+        result.replaced_batch = old
+    report = import_file(store, record.path, replace(options, first_new_id=int(top) + 1),
+                         progress=progress, cancel=cancel)  # fmt: skip
+    if old is not None and len(report.rejected) > record.rejected:
+        first = report.rejected[0]
+        raise _Refused(
+            f"{record.path}: {report.where(first)}; this version rejects "
+            f"{len(report.rejected)} rows (the one imported before rejected {record.rejected}), "
+            "so it was not imported"
+        )
+    result.calls_kept = kept.hand_over(store, report.batch_id)
+    if report.batch_id is not None:
+        store.connection.execute(
+            "UPDATE import_batches SET label = ? WHERE id = ?",
+            (f"Import of {record.path.name} (followed)", report.batch_id),
+        )
+    store.connection.execute(
+        "UPDATE followed_files SET batch_id = ?, content_hash = ?, rejected = ?, problem = '', "
+        "checked_at = ? WHERE path = ?",
+        (report.batch_id, digest, len(report.rejected), int(time.time()), str(record.path)),
+    )
+    result.report = report
+
+
+def _live_batch(store: Store, batch_id: int | None) -> int | None:
+    if batch_id is None:
+        return None
+    row = store.connection.execute(
+        "SELECT undone_at FROM import_batches WHERE id = ?", (batch_id,)
+    ).fetchone()
+    return batch_id if row is not None and row[0] is None else None
+
+
+def _record_problem(store: Store, record: FollowedFile, problem: str, digest: str) -> None:
+    try:
+        with store.transaction():
+            store.connection.execute(
+                "UPDATE followed_files SET problem = ?, content_hash = ?, checked_at = ? "
+                "WHERE path = ?",
+                (problem, digest, int(time.time()), str(record.path)),
+            )
+    except StoreError:
+        pass  # the problem is still reported to the person; only its record is missing
+
+
+@dataclass
+class _Old:
+    id: int
+    values: dict[str, str]
+    numbers: list[tuple[str, str]]  # (e164, extension) of the file's numbers
+    own_numbers: list[StoredNumber]  # numbers added by hand or by another import
+    calls: list[int]
+
+
+@dataclass
+class _OldContacts:
+    """The old batch's contacts, taken off before it is undone: their calls detached (so the
+    cascade does not delete them), what the rep added remembered."""
+
+    contacts: list[_Old] = field(default_factory=list)
+
+    @classmethod
+    def take(cls, store: Store, batch_id: int) -> _OldContacts:
+        conn = store.connection
+        columns = ", ".join(_CARRIED)
+        olds = {
+            row[0]: _Old(row[0], dict(zip(_CARRIED, row[1:], strict=True)), [], [], [])
+            for row in conn.execute(
+                f"SELECT id, {columns} FROM contacts WHERE import_batch_id = ?",  # noqa: S608
+                (batch_id,),
+            )
+        }
+        for contact_id, raw, e164, ext, label, number_batch in conn.execute(
+            "SELECT contact_id, raw, e164, extension, label, import_batch_id FROM phone_numbers "
+            "WHERE contact_id IN (SELECT id FROM contacts WHERE import_batch_id = ?)",
+            (batch_id,),
+        ):
+            if number_batch == batch_id:
+                if e164:
+                    olds[contact_id].numbers.append((e164, ext))
+            else:
+                olds[contact_id].own_numbers.append(StoredNumber(raw, e164, ext, label))
+        for attempt_id, contact_id in conn.execute(
+            "SELECT id, contact_id FROM attempts WHERE contact_id IN "
+            "(SELECT id FROM contacts WHERE import_batch_id = ?) AND import_batch_id IS NOT ?",
+            (batch_id, batch_id),
+        ):
+            olds[contact_id].calls.append(attempt_id)
+        calls = [call for old in olds.values() for call in old.calls]
+        conn.executemany("UPDATE attempts SET contact_id = NULL WHERE id = ?",
+                         [(call,) for call in calls])  # fmt: skip
+        return cls(list(olds.values()))
+
+    def hand_over(self, store: Store, new_batch: int | None) -> int:
+        """Give each old contact's calls, hand-added numbers and rep-only fields to the same
+        person in the new version; returns how many calls found a new home. A person no
+        longer in the file leaves their calls as calls from a number nobody has."""
+        conn = store.connection
+        if not self.contacts:
+            return 0
+        # A field the new version fills for nobody is one the file does not carry.
+        carried = [
+            name for name in _CARRIED
+            if name == "opener_override" or new_batch is None or not conn.execute(
+                f"SELECT 1 FROM contacts WHERE import_batch_id IS ? AND {name} <> '' LIMIT 1",  # noqa: S608
+                (new_batch,),
+            ).fetchone()
+        ]  # fmt: skip
+        # Most of a big file's people have nothing to hand over: no call, no number added by
+        # hand, nothing typed in a field the file does not carry. Only the rest are matched,
+        # against one index of the book read once (as the importer matches its rows).
+        needy = [
+            old for old in self.contacts
+            if old.calls or old.own_numbers or any(old.values[name] for name in carried)
+        ]  # fmt: skip
+        if not needy:
+            return 0
+        index = store.import_index()
+        fresh_ids = {
+            row[0] for row in conn.execute(
+                "SELECT id FROM contacts WHERE import_batch_id = ?", (new_batch,)
+            )
+        } if new_batch is not None else set()  # fmt: skip
+        moved = 0
+        for old in needy:
+            heir = _heir(old, index, fresh_ids)
+            if heir is None:
+                continue
+            conn.executemany("UPDATE attempts SET contact_id = ? WHERE id = ?",
+                             [(heir, call) for call in old.calls])  # fmt: skip
+            moved += len(old.calls)
+            current = conn.execute(
+                f"SELECT {', '.join(carried) or 'id'} FROM contacts WHERE id = ?",  # noqa: S608
+                (heir,),
+            ).fetchone()
+            fill = [
+                name for name, value in zip(carried, current, strict=False)
+                if not value and old.values[name]
+            ]  # fmt: skip
+            if fill:
+                conn.execute(
+                    f"UPDATE contacts SET {', '.join(f'{n} = ?' for n in fill)} "  # noqa: S608
+                    "WHERE id = ?",
+                    (*(old.values[n] for n in fill), heir),
+                )
+            have = set(conn.execute(
+                "SELECT e164, extension FROM phone_numbers WHERE contact_id = ?", (heir,)
+            ).fetchall())  # fmt: skip
+            fresh = [n for n in old.own_numbers if (n.e164, n.extension) not in have]
+            store.add_numbers(heir, fresh)
+            conn.execute(
+                "UPDATE contacts SET last_contacted_at = (SELECT max(at) FROM attempts "
+                "WHERE contact_id = ?) WHERE id = ? AND EXISTS (SELECT 1 FROM attempts "
+                "WHERE contact_id = ?)",
+                (heir, heir, heir),
+            )
+        return moved
+
+
+def _heir(old: _Old, index: ImportIndex, fresh_ids: set[int]) -> int | None:
+    """The contact that is the same person as `old` now: same e-mail, else a shared number
+    under an agreeing name, else the same name at the same company. The new batch's first."""
+    values = old.values
+    candidates: set[int] = set()
+    if values["email"]:
+        candidates = set(index.by_email.get(values["email"].lower(), ()))
+    if not candidates and old.numbers:
+        words = name_words(values["name"])
+        candidates = {
+            cid for number in old.numbers for cid in index.by_number.get(number, ())
+            if words_agree(words, name_words(index.names.get(cid, "")))
+        }  # fmt: skip
+    if not candidates:
+        identity = (values["name"].casefold(), values["company"].casefold())
+        candidates = set(index.by_identity.get(identity, ()))
+    if not candidates:
+        return None
+    return min((candidates & fresh_ids) or candidates)

@@ -1,0 +1,52 @@
+"""Search and the contact view across sources: the same person in the rep's own book, a team's
+CardDAV book and the company directory is one result, naming every source it was found in
+(desktop.core.sources decides who is the same person and merges them, as the card does)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from desktop.adapters.directories.mirror import contact_origins
+from desktop.adapters.store import SEARCH_LIMIT, Store
+from desktop.core.search_query import SearchHit, SearchQuery
+from desktop.core.sources import LOCAL, people_across_sources
+
+
+def search_people(
+    store: Store, query: SearchQuery, *, now: datetime | None = None, limit: int = SEARCH_LIMIT
+) -> list[SearchHit]:
+    """`Store.search`, one result per person, each with `contact.sources` filled in."""
+    # The store's best `limit`, merged: a person found in two sources takes two of them, so a
+    # page can hold a few fewer rows. Asking for more costs every keystroke (twice as many:
+    # +1.6 ms at 100,000 contacts, measured) for rows past what anyone reads.
+    hits = store.search(query, now=now, limit=limit)
+    if not hits:
+        return []
+    origins = contact_origins(store, [hit.contact.id for hit in hits])
+    merged = []
+    for contact, positions in people_across_sources([hit.contact for hit in hits], origins):
+        members = [hits[p] for p in positions]
+        matched = tuple(dict.fromkeys(f for hit in members for f in hit.matched_in))
+        merged.append(SearchHit(contact, max(hit.score for hit in members), matched))
+    return merged
+
+
+def sources_of(store: Store, contact_id: int) -> tuple[str, ...]:
+    """Where this person is found, in priority order ("local" and directories' names): the
+    contact's own source and those of the same person elsewhere (a shared number or e-mail
+    address, names that agree). () when the contact does not exist."""
+    contact = store.contact(contact_id, attempts_limit=0)
+    if contact is None:
+        return ()
+    numbers = [(n.e164, n.extension) for n in contact.numbers if n.e164]
+    ids = store.contact_ids_with_numbers(numbers)
+    if contact.email.strip():
+        ids |= store.contact_ids_with_email(contact.email)
+    ids.discard(contact_id)
+    others = store.contacts_by_id(sorted(ids), attempts_limit=0)
+    origins = contact_origins(store, [contact_id, *ids])
+    for person, positions in people_across_sources([contact, *others], origins):
+        if 0 in positions:
+            return person.sources
+    return (LOCAL,)  # pragma: no cover (position 0 is always in one group)
+
