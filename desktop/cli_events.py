@@ -15,7 +15,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from desktop.adapters.regular_file import open_regular
 from desktop.core.events import CallEvent
+from desktop.core.softphones import LogFormat, log_formats
 
 if TYPE_CHECKING:
+    from desktop.adapters.sources.history import HistoryDialect
     from desktop.core.dialects.baresip import CallFollower
 
 SNIFF_BYTES = 64 * 1024
@@ -193,12 +195,26 @@ def _mqtt_read(path: Path) -> Iterator[CallEvent | str]:
 # --- end-of-call logs (desktop.adapters.sources.history) ----------------------------------------
 
 
-def _history_formats() -> list[EventFormat]:
-    from desktop.adapters.sources.history import (
-        HISTORY_DIALECTS,
-        HistoryDialect,
-        read_history_file,
-    )
+# The readers of the formats that report a ring, by their name in the softphone table.
+_RING_READERS: dict[str, tuple[Callable[[Path, bytes], bool],
+                               Callable[[Path], Iterator[CallEvent | str]]]] = {
+    "microsip": (_microsip_sniff, _microsip_read),
+    "linphone": (_linphone_sniff, _linphone_read),
+    "baresip": (_baresip_sniff, _baresip_read),
+    "baresip-mqtt": (_mqtt_sniff, _mqtt_read),
+}  # fmt: skip
+
+
+def event_formats(
+    formats: tuple[LogFormat, ...] | None = None,
+    dialects: Mapping[str, HistoryDialect] | None = None,
+) -> list[EventFormat]:
+    """Every format of the softphone table (all of it by default), in the order --format auto
+    tries them: the ring-time ones, more specific, first."""
+    from desktop.adapters.sources.history import HISTORY_DIALECTS, read_history_file
+
+    formats = log_formats() if formats is None else formats
+    dialects = HISTORY_DIALECTS if dialects is None else dialects
 
     def reader(dialect: HistoryDialect) -> Callable[[Path], Iterator[CallEvent | str]]:
         return lambda path: iter(read_history_file(path, dialect))
@@ -206,22 +222,15 @@ def _history_formats() -> list[EventFormat]:
     def sniffer(dialect: HistoryDialect) -> Callable[[Path, bytes], bool]:
         return lambda _path, head: dialect.sniff(head)
 
-    return [EventFormat(d.name, d.title, sniffer(d), reader(d)) for d in HISTORY_DIALECTS.values()]
-
-
-def event_formats() -> list[EventFormat]:
-    """Every format, in the order --format auto tries them: the most specific first."""
-    return [
-        EventFormat("microsip", "MicroSIP call log (microsip.ini)",
-                    _microsip_sniff, _microsip_read),
-        EventFormat("linphone", "Linphone 5.2+ database (linphone.db)",
-                    _linphone_sniff, _linphone_read),
-        EventFormat("baresip", "baresip ctrl_tcp capture (netstrings)",
-                    _baresip_sniff, _baresip_read),
-        EventFormat("baresip-mqtt", "baresip mqtt capture (topic<TAB>json)",
-                    _mqtt_sniff, _mqtt_read),
-        *_history_formats(),
-    ]  # fmt: skip
+    chosen: list[EventFormat] = []
+    for f in formats:
+        title = f.capture_title or f.title
+        if f.ring_time:
+            chosen.append(EventFormat(f.name, title, *_RING_READERS[f.name]))
+        else:
+            dialect = dialects[f.name]
+            chosen.append(EventFormat(f.name, title, sniffer(dialect), reader(dialect)))
+    return chosen
 
 
 # --- the verb -----------------------------------------------------------------------------------

@@ -17,15 +17,15 @@ from typing import Any
 from desktop.adapters.atomic_file import write_atomic
 from desktop.adapters.regular_file import read_regular
 from desktop.core.dialers import Dialer
+from desktop.core.softphones import log_formats
 
 SCHEMA_VERSION = 1
 MAX_SETTINGS_BYTES = 4 * 1024 * 1024  # a few KB in use; a read is bounded all the same
 
 
 def known_source_formats() -> tuple[str, ...]:
-    from desktop.adapters.sources.registry import SOURCE_KINDS
-
-    return tuple(SOURCE_KINDS)
+    """The source kinds --watch and the settings file accept: the softphone table's."""
+    return tuple(f.name for f in log_formats() if f.watchable)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desktop.core.softphones import SOFTPHONES
+
 
 class Dialer(StrEnum):
     """The choice in Settings ("Place calls with"), as stored there."""
@@ -39,12 +41,10 @@ class Dialer(StrEnum):
             return cls.AUTOMATIC
 
 
+# A softphone's label is its title in the softphone table.
 _LABELS = {
     Dialer.AUTOMATIC: "Automatic",
-    Dialer.BARESIP: "baresip",
-    Dialer.TWINKLE: "Twinkle",
-    Dialer.LINPHONE: "Linphone",
-    Dialer.MICROSIP: "MicroSIP",
+    **{Dialer(p.dialer): p.title for p in SOFTPHONES if p.dialer},
     Dialer.SYSTEM: "System tel: handler",
 }
 
@@ -54,13 +54,13 @@ AUTOMATIC_ORDER = (Dialer.BARESIP, Dialer.TWINKLE, Dialer.LINPHONE, Dialer.MICRO
                    Dialer.SYSTEM)  # fmt: skip
 
 
-# The call sources (sources/registry.py) that report a call this softphone placed, and so its
-# end: with one watched, the wrap-up waits for the end; without, it opens when the call is placed.
+# The call sources that report a call this softphone placed, and so its end: its watchable
+# formats in the softphone table. With one watched, the wrap-up waits for the end; without, it
+# opens when the call is placed.
 REPORTED_BY = {
-    Dialer.BARESIP: frozenset({"baresip"}),
-    Dialer.TWINKLE: frozenset({"twinkle"}),
-    Dialer.LINPHONE: frozenset({"linphone", "linphone-legacy"}),
-    Dialer.MICROSIP: frozenset({"microsip"}),
+    Dialer(p.dialer): frozenset(f.name for f in p.formats if f.watchable)
+    for p in SOFTPHONES
+    if p.dialer
 }
 
 

@@ -9,18 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.core.softphones import softphone
+
 CALLERCARD = "{callercard}"  # where the command goes in a recipe
 
 
 @dataclass(frozen=True)
 class HookRecipe:
-    softphone: str  # for people
+    softphone_id: str  # in the softphone table (core/softphones.py)
     where: str  # where to paste it, in the softphone's own words
     lines: str  # with CALLERCARD for the command; "" when the softphone has no hook
     note: str = ""
-    # Source kinds (desktop.adapters.sources.registry) found by detection that mean this
-    # softphone; empty for one that leaves no call log to find (Zoiper).
-    kinds: tuple[str, ...] = ()
+
+    @property
+    def softphone(self) -> str:
+        """Its title, for people."""
+        return softphone(self.softphone_id).title
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The source kinds found by detection that mean this softphone; none for one that
+        leaves no call log to find (Zoiper)."""
+        return tuple(f.name for f in softphone(self.softphone_id).formats if f.watchable)
 
     def text(self, command: str) -> str:
         """The lines with `command` (the full path to callercard) in them."""
@@ -29,40 +39,36 @@ class HookRecipe:
 
 RECIPES: tuple[HookRecipe, ...] = (
     HookRecipe(
-        "MicroSIP",
+        "microsip",
         "Close MicroSIP, open microsip.ini and add under [Settings]:",
         f"cmdIncomingCall={CALLERCARD} ring --source microsip --\n"
         f"cmdCallEnd={CALLERCARD} end --source microsip --\n"
         f"cmdCallBusy={CALLERCARD} end --source microsip --",
         "MicroSIP's call log works with no set-up too: Watch it below.",
-        ("microsip",),
     ),
     HookRecipe(
-        "Zoiper 5",
+        "zoiper",
         "Zoiper: Settings → Features → Automation → Event rules; a rule of type Call, "
         "direction Incoming, state Ringing, method Program:",
         f"{CALLERCARD} ring --source zoiper -- '{{number}}'",
         "For Hangup and Rejected, the same with “end” instead of “ring”.",
     ),
     HookRecipe(
-        "Twinkle",
+        "twinkle",
         "Twinkle: Edit → User profile → Scripts, “Incoming call”:",
         f"script_incoming_call={CALLERCARD} ring --source twinkle",
-        kinds=("twinkle",),
     ),
     HookRecipe(
-        "Jitsi Desktop",
+        "jitsi",
         "Jitsi: Options → Events → Incoming call → tick Execute program and enter:",
         f"{CALLERCARD} ring --source jitsi -- ${{caller.address}} ${{caller.name}}",
-        kinds=("jitsi",),
     ),
     HookRecipe(
-        "Linphone",
+        "linphone",
         "Linphone starts no program on a call; CallerCard reads its database as the call "
         "arrives (Linphone 5.2 and later).",
         "",
         "Nothing to paste: Watch it below.",
-        ("linphone", "linphone-legacy", "linphonerc"),
     ),
 )
 

@@ -1,8 +1,8 @@
 """Which softphones' call logs exist on this machine, at their default places per OS.
 
 Settings offers what is found here with a checkbox each; nothing is watched until the user
-says so. The places come from each program's source or documentation (softphones.md §3).
-Yate has no default: its ``cdrfile.conf`` names the file, so that is read when present.
+says so. The places are the softphone table's (core/softphones.py). Yate has no default: its
+``cdrfile.conf`` names the file, so that is read when present.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.adapters.regular_file import read_regular
-from desktop.adapters.sources.registry import SOURCE_KINDS
+from desktop.core.softphones import OS, Base, Found, LogFormat, Place, log_formats
 
-_YATE_CONFS = ("etc/yate/cdrfile.conf", "usr/local/etc/yate/cdrfile.conf")
-_YATE_FILE = re.compile(r"^\s*file\s*=\s*(\S.*?)\s*$", re.MULTILINE)
+_CONF_FILE = re.compile(r"^\s*file\s*=\s*(\S.*?)\s*$", re.MULTILINE)
 _MAX_CONF_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
 class FoundLog:
-    kind: str  # a SOURCE_KINDS name
+    kind: str  # a source kind: a format name in the softphone table
     path: Path
     title: str  # for people: the kind's title
 
@@ -39,92 +38,73 @@ def detect_softphones(
     env: Mapping[str, str] | None = None,
     platform: str | None = None,
     root: Path = Path("/"),
+    formats: tuple[LogFormat, ...] | None = None,
 ) -> list[FoundLog]:
     """Every known call log that exists, for the current user on ``platform`` (sys.platform
-    by default). ``root`` is where absolute system paths (/var/log…) are looked up."""
+    by default). ``root`` is where absolute system paths (/var/log…) are looked up;
+    ``formats`` are the softphone table's (core/softphones.py) unless given."""
     env = os.environ if env is None else env
     home = Path.home() if home is None else home
-    platform = sys.platform if platform is None else platform
+    family = OS.of(sys.platform if platform is None else platform)
+    bases = _bases(home, env, root)
     found: list[FoundLog] = []
     seen: set[tuple[str, Path]] = set()
-    for kind, path in _candidates(home, env, platform, root):
-        if kind not in SOURCE_KINDS or (kind, path) in seen:
+    for log in log_formats() if formats is None else formats:
+        if not log.watchable:
             continue
-        seen.add((kind, path))
-        if _exists(kind, path):
-            found.append(FoundLog(kind, path, SOURCE_KINDS[kind].title))
+        for place in log.places:
+            if place.os is not family:
+                continue
+            for path in _paths(place, bases[place.base], root):
+                if (log.name, path) in seen:
+                    continue
+                seen.add((log.name, path))
+                if _exists(log, place, path):
+                    found.append(FoundLog(log.name, path, log.title))
     return found
 
 
-def _exists(kind: str, path: Path) -> bool:
+def _bases(home: Path, env: Mapping[str, str], root: Path) -> dict[Base, Path]:
+    return {
+        Base.HOME: home,
+        Base.ROOT: root,
+        Base.APPDATA: Path(env.get("APPDATA") or home / "AppData" / "Roaming"),
+        Base.LOCAL_APPDATA: Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local"),
+        Base.XDG_DATA: Path(env.get("XDG_DATA_HOME") or home / ".local" / "share"),
+        Base.XDG_CONFIG: Path(env.get("XDG_CONFIG_HOME") or home / ".config"),
+    }
+
+
+def _paths(place: Place, base: Path, root: Path) -> Iterator[Path]:
+    path = base / place.path
+    if place.found is Found.FILES_IN:
+        try:
+            yield from sorted(path.glob(place.pattern))
+        except OSError:
+            return
+    elif place.found is Found.NAMED_IN_CONF:
+        named = _conf_file(path)
+        if named is not None:
+            yield named if not named.is_absolute() else root / named.relative_to("/")
+    else:
+        yield path
+
+
+def _exists(log: LogFormat, place: Place, path: Path) -> bool:
     try:
-        if kind == "jitsi":
+        if place.found is Found.FOLDER:
             return path.is_dir()
-        if kind == "linphonerc":  # offered only when it keeps calls (no-database builds)
-            return b"[call_log_" in read_regular(path, _MAX_CONF_BYTES * 4)
+        if log.marker:
+            return log.marker in read_regular(path, _MAX_CONF_BYTES * 4)
         return path.is_file()
     except OSError:
         return False
 
 
-def _candidates(
-    home: Path, env: Mapping[str, str], platform: str, root: Path
-) -> Iterator[tuple[str, Path]]:
-    if platform.startswith("win"):
-        appdata = Path(env.get("APPDATA") or home / "AppData" / "Roaming")
-        local = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
-        yield "microsip", appdata / "MicroSIP" / "microsip.ini"
-        yield "linphone", local / "linphone" / "linphone.db"
-        yield "linphone-legacy", local / "linphone" / "call-history.db"
-        yield "jitsi", appdata / "Jitsi" / _JITSI_HISTORY
-        return
-    if platform == "darwin":
-        support = home / "Library" / "Application Support"
-        yield "linphone", support / "linphone" / "linphone.db"
-        yield "linphone-legacy", support / "linphone" / "call-history.db"
-        yield "linphonerc", home / ".linphonerc"
-        yield "jitsi", support / "Jitsi" / _JITSI_HISTORY
-        yield from _telephone(home)
-        return
-    data = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
-    config = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
-    yield "linphone", data / "linphone" / "linphone.db"
-    yield "linphone-legacy", data / "linphone" / "call-history.db"
-    yield "linphonerc", config / "linphone" / "linphonerc"
-    yield "linphonerc", home / ".linphonerc"
-    yield "twinkle", home / ".twinkle" / "twinkle.ch"
-    yield "jitsi", home / ".jitsi" / _JITSI_HISTORY
-    yield "asterisk", root / "var/log/asterisk/cdr-csv/Master.csv"
-    yield "freeswitch", root / "var/log/freeswitch/cdr-csv/Master.csv"
-    yield "freeswitch", root / "usr/local/freeswitch/log/cdr-csv/Master.csv"
-    for conf in _YATE_CONFS:
-        path = _yate_file(root / conf)
-        if path is not None:
-            yield "yate", path if not path.is_absolute() else root / path.relative_to("/")
-
-
-_JITSI_HISTORY = Path("history_ver1.0", "callhistory", "default", "default")
-
-
-def _telephone(home: Path) -> Iterator[tuple[str, Path]]:
-    """One plist per account; the sandboxed app keeps them inside its container."""
-    for base in (
-        home / "Library/Containers/com.tlphn.Telephone/Data/Library/Application Support",
-        home / "Library/Application Support",
-    ):
-        folder = base / "com.tlphn.Telephone" / "CallHistories"
-        try:
-            plists = sorted(folder.glob("*.plist"))
-        except OSError:
-            continue
-        for plist in plists:
-            yield "telephone", plist
-
-
-def _yate_file(conf: Path) -> Path | None:
+def _conf_file(conf: Path) -> Path | None:
     try:
         text = read_regular(conf, _MAX_CONF_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None
-    match = _YATE_FILE.search(text)
+    match = _CONF_FILE.search(text)
     return Path(match.group(1)) if match else None

@@ -1,12 +1,12 @@
 """Every kind of call source the app can watch, by the name used in settings and --watch.
 
-Adding a source means adding one entry here; the app, the settings window and the --watch
-parser all read this table.
+The kinds are the softphone table's watchable formats (core/softphones.py), in its order and
+with its titles; this module only says which source class follows each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +17,7 @@ from desktop.adapters.sources.history import HISTORY_DIALECTS, HistoryDialect, H
 from desktop.adapters.sources.linphone_db import LinphoneDbSource
 from desktop.adapters.sources.microsip import MicroSipSource
 from desktop.core.events import CallEvent
+from desktop.core.softphones import LogFormat, log_formats
 
 
 class CallSource(Protocol):
@@ -57,29 +58,37 @@ def _baresip(path: Path, on_event: EventSink, on_problem: ProblemSink,
     return BaresipCtrlSource(str(path), on_event, on_problem)
 
 
-SOURCE_KINDS: dict[str, SourceKind] = {
-    "microsip": SourceKind(
-        "microsip", "MicroSIP (microsip.ini)", "MicroSIP settings (*.ini)", True, _microsip
-    ),
-    "linphone": SourceKind(
-        "linphone", "Linphone 5.2 or later (linphone.db)", "Linphone database (linphone.db *.db)",
-        True, _linphone,
-    ),
-    "baresip": SourceKind(
-        "baresip", "baresip (ctrl_tcp events, e.g. 127.0.0.1:4444)", "", True, _baresip,
-        address=True,
-    ),
-}  # fmt: skip
+# The sources that report a ring, by their name in the softphone table.
+RING_SOURCES: dict[str, SourceFactory] = {
+    "microsip": _microsip,
+    "linphone": _linphone,
+    "baresip": _baresip,
+}
 
 
-def _history(dialect: HistoryDialect) -> SourceKind:
+def _history(dialect: HistoryDialect) -> SourceFactory:
     """End-of-call logs (sources/history/): they feed the history, never a ring popup."""
 
     def create(path: Path, on_event: EventSink, on_problem: ProblemSink,
                watcher: FileWatcher) -> CallSource:  # fmt: skip
         return HistorySource(path, dialect, on_event, on_problem, watcher=watcher)
 
-    return SourceKind(dialect.name, dialect.title, dialect.file_filter, False, create)
+    return create
 
 
-SOURCE_KINDS.update({name: _history(dialect) for name, dialect in HISTORY_DIALECTS.items()})
+def source_kinds(
+    formats: tuple[LogFormat, ...], dialects: Mapping[str, HistoryDialect]
+) -> dict[str, SourceKind]:
+    """The table's watchable formats, in its order, each with the source that follows it."""
+    kinds: dict[str, SourceKind] = {}
+    for f in formats:
+        if not f.watchable:
+            continue
+        create = RING_SOURCES.get(f.name) if f.ring_time else _history(dialects[f.name])
+        if create is None:
+            raise LookupError(f"the softphone table names {f.name!r}, which has no source")
+        kinds[f.name] = SourceKind(f.name, f.title, f.file_filter, f.ring_time, create, f.address)
+    return kinds
+
+
+SOURCE_KINDS: dict[str, SourceKind] = source_kinds(log_formats(), HISTORY_DIALECTS)

@@ -1,4 +1,4 @@
-"""The end-of-call logs CallerCard follows, and how each is written.
+"""How each end-of-call log of the softphone table (core/softphones.py) is written and read.
 
 Three ways these logs are written (``Layout``), three ways to follow them: appended a line per
 call (line_log.py), the whole file rewritten per call (whole_log.py), rows in an SQLite
@@ -7,7 +7,7 @@ database (sqlite_log.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from enum import StrEnum
@@ -21,6 +21,7 @@ from desktop.core.dialects import (
     yate,
 )
 from desktop.core.dialects.end_of_call import HistoryRead, LineParser
+from desktop.core.softphones import LogFormat, log_formats
 
 
 class Layout(StrEnum):
@@ -41,45 +42,49 @@ class HistoryDialect:
     folder_glob: str = ""  # WHOLE: a folder of files, the newest one being written
 
 
-HISTORY_DIALECTS: dict[str, HistoryDialect] = {
-    d.name: d
-    for d in (
-        HistoryDialect(
-            "linphone-legacy", "Linphone ≤ 5.1 call history (call-history.db)",
-            "Linphone call history (call-history.db *.db)", Layout.SQLITE, linphone_legacy.sniff,
-        ),
-        HistoryDialect(
-            "linphonerc", "Linphone 3.x call log (linphonerc)", "Linphone settings (linphonerc*)",
-            Layout.WHOLE, linphone_legacy.rc_sniff,
-            parse_whole=linphone_legacy.rc_events_from_bytes,
-        ),
-        HistoryDialect(
-            "twinkle", "Twinkle call history (twinkle.ch)", "Twinkle call history (*.ch)",
-            Layout.WHOLE, twinkle.sniff, parse_whole=twinkle.events_from_bytes,
-        ),
-        HistoryDialect(
-            "jitsi", "Jitsi call history (callhistory folder)", "Jitsi call history (*.xml)",
-            Layout.WHOLE, jitsi.sniff, parse_whole=jitsi.events_from_bytes, folder_glob="*.xml",
-        ),
-        HistoryDialect(
-            "asterisk", "Asterisk CDR (cdr-csv/Master.csv)", "Asterisk CDR (*.csv)",
-            Layout.LINES, cdr.asterisk_sniff, parse_line=cdr.asterisk_line,
-        ),
-        HistoryDialect(
-            "freeswitch", "FreeSWITCH CDR (cdr-csv/Master.csv)", "FreeSWITCH CDR (*.csv)",
-            Layout.LINES, cdr.freeswitch_sniff, parse_line=cdr.freeswitch_line,
-        ),
-        HistoryDialect(
-            "yate", "Yate CDR (cdrfile)", "Yate CDR (*.csv *.cdr *.txt)",
-            Layout.LINES, yate.sniff, parse_line=yate.parse_line,
-        ),
-        HistoryDialect(
-            "telephone", "Telephone for macOS call history (CallHistories/*.plist)",
-            "Telephone call history (*.plist)", Layout.WHOLE, telephone_plist.sniff,
-            parse_whole=telephone_plist.events_from_bytes,
-        ),
-    )
+@dataclass(frozen=True)
+class Reading:
+    """How one end-of-call format of the softphone table (core/softphones.py) is read."""
+
+    layout: Layout
+    sniff: Callable[[bytes], bool]
+    parse_line: LineParser | None = None
+    parse_whole: Callable[[bytes, tzinfo | None], HistoryRead] | None = None
+    folder_glob: str = ""
+
+
+READINGS: dict[str, Reading] = {
+    "linphone-legacy": Reading(Layout.SQLITE, linphone_legacy.sniff),
+    "linphonerc": Reading(Layout.WHOLE, linphone_legacy.rc_sniff,
+                          parse_whole=linphone_legacy.rc_events_from_bytes),
+    "twinkle": Reading(Layout.WHOLE, twinkle.sniff, parse_whole=twinkle.events_from_bytes),
+    "jitsi": Reading(Layout.WHOLE, jitsi.sniff, parse_whole=jitsi.events_from_bytes,
+                     folder_glob="*.xml"),
+    "asterisk": Reading(Layout.LINES, cdr.asterisk_sniff, parse_line=cdr.asterisk_line),
+    "freeswitch": Reading(Layout.LINES, cdr.freeswitch_sniff, parse_line=cdr.freeswitch_line),
+    "yate": Reading(Layout.LINES, yate.sniff, parse_line=yate.parse_line),
+    "telephone": Reading(Layout.WHOLE, telephone_plist.sniff,
+                         parse_whole=telephone_plist.events_from_bytes),
 }  # fmt: skip
+
+
+def history_dialects(
+    formats: tuple[LogFormat, ...], readings: Mapping[str, Reading] = READINGS
+) -> dict[str, HistoryDialect]:
+    """The table's end-of-call formats, in its order, each with how it is read."""
+    dialects: dict[str, HistoryDialect] = {}
+    for f in formats:
+        if f.ring_time:
+            continue
+        if f.name not in readings:
+            raise LookupError(f"the softphone table names {f.name!r}, which has no Reading")
+        r = readings[f.name]
+        dialects[f.name] = HistoryDialect(f.name, f.title, f.file_filter, r.layout, r.sniff,
+                                          r.parse_line, r.parse_whole, r.folder_glob)  # fmt: skip
+    return dialects
+
+
+HISTORY_DIALECTS: dict[str, HistoryDialect] = history_dialects(log_formats())
 
 
 def sniff_dialect(head: bytes) -> HistoryDialect | None:
