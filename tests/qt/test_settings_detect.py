@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.settings import Settings, WatchedSource
 from desktop.adapters.sources.detect import detect_softphones
+from desktop.core.softphones import SOFTPHONES, log_formats
 from desktop.qt.settings_window import SettingsWindow
 
 
@@ -57,3 +58,20 @@ def test_nothing_found_says_so(qtbot: QtBot, tmp_path: Path) -> None:
 
     assert window.detected.isHidden()
     assert "No other softphone call logs" in window.detect_note.text()
+
+
+def test_settings_offers_the_softphone_tables_sources_and_dialers_by_title(qtbot: QtBot) -> None:
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.show()
+
+    combo = window.source_kind
+    offered = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
+    assert offered == [(f.title, f.name) for f in log_formats() if f.watchable]
+    assert offered[0] == ("MicroSIP (microsip.ini)", "microsip")
+    dialers = [window.dialer.itemText(i).removesuffix(" (not found)")
+               for i in range(window.dialer.count())]  # fmt: skip
+    titles = {p.dialer: p.title for p in SOFTPHONES if p.dialer}
+    assert dialers == ["Automatic", *(titles[d] for d in
+                                      ("baresip", "twinkle", "linphone", "microsip")),
+                       "System tel: handler"]  # fmt: skip
