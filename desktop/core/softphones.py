@@ -170,9 +170,5 @@ def log_formats(softphones: tuple[Softphone, ...] = SOFTPHONES) -> tuple[LogForm
     return tuple([f for f in every if f.ring_time] + [f for f in every if not f.ring_time])
 
 
-def softphone_of(format_name: str, softphones: tuple[Softphone, ...] = SOFTPHONES) -> Softphone:
-    return next(p for p in softphones if any(f.name == format_name for f in p.formats))
-
-
 def softphone(softphone_id: str) -> Softphone:
     return next(p for p in SOFTPHONES if p.id == softphone_id)
