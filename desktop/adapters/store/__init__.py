@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desktop.adapters.paths import keep_private
 from desktop.adapters.regular_file import require_regular_by_name
-from desktop.adapters.store_schema import MIGRATIONS, SCHEMA_VERSION
+from desktop.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop.core.import_history import DEMO_SOURCE, BatchRecord, undo_sentence
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import (
