@@ -7,7 +7,7 @@ relinked, and a restore puts the rows back under their own ids (a new id only wh
 contact has taken it meanwhile).
 
 Every function here runs inside the caller's transaction. The search indexes follow by their
-triggers (store_schema: contact_search_*, number_search_*), as for any single edit.
+triggers (store/schema.py: contact_search_*, number_search_*), as for any single edit.
 """
 
 from __future__ import annotations

@@ -166,7 +166,7 @@ def _is_word_char(ch: str) -> bool:
 
 # Letters the index's unicode61 tokenizer keeps as they are, because Unicode gives them no
 # base letter to fall back to: "Søren" is no "soren" to it, nor "Łukasz" a "lukasz". People
-# type names without them, so the index holds them spelled out (store_schema migration 5) and
+# type names without them, so the index holds them spelled out (store/schema.py migration 5) and
 # a query's words are spelled out the same way. ß too: casefold spells it "ss", unicode61 not.
 SPELLED_OUT = {
     "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS",

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
-from desktop.adapters.store_schema import MIGRATIONS
+from desktop.adapters.store.schema import MIGRATIONS
 from desktop.cli import main as cli_main
 from desktop.core.card import card_json
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber

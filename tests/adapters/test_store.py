@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.adapters.store import NewContact, Store, StoreError
-from desktop.adapters.store_schema import SCHEMA_VERSION
+from desktop.adapters.store.schema import SCHEMA_VERSION
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

@@ -1,0 +1,211 @@
+"""Import batches: each import is one batch (`import_batches`), undone whole.
+
+Bulk paths for the contact importer: one indexed read up front (import_index), executemany
+writes (insert_imported), and a change log (`import_changes`) so an import's merges into
+existing contacts can be undone too. `import_mappings` remembers the column mapping a person
+chose for a set of headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from desktop.adapters.store.connection import StoreError
+from desktop.adapters.store.contacts import Contacts, NewContact
+from desktop.adapters.store.times import from_epoch, unix_now
+from desktop.core.import_history import BatchRecord, undo_sentence
+from desktop.core.models import CONTACT_FIELDS, NumberFields
+
+
+@dataclass
+class ImportIndex:
+    """What an import matches rows against; the importer keeps it current as it adds."""
+
+    next_id: int
+    by_number: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    by_email: dict[str, set[int]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    # (name, company) casefolded: how a contact with neither number nor email is recognised
+    by_identity: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    label: str
+    contacts_removed: int = 0
+    numbers_removed: int = 0
+    fields_restored: int = 0
+    already_undone: bool = False
+    source: str = ""  # the file's path (DEMO_BATCH_SOURCE for the demo book)
+    created_at: int = 0  # when it was imported, Unix time
+
+    def summary(self, now: datetime | None = None) -> str:
+        """For people: "Removed 12 contacts imported from prospects.csv on 3 Dec."."""
+        record = BatchRecord(self.batch_id, self.label, self.source,
+                             from_epoch(self.created_at))  # fmt: skip
+        return undo_sentence(
+            record, now or datetime.now().astimezone(), contacts=self.contacts_removed,
+            numbers=self.numbers_removed, fields=self.fields_restored,
+            already=self.already_undone,
+        )  # fmt: skip
+
+
+_MERGEABLE = frozenset(CONTACT_FIELDS)
+
+
+class ImportBatches(Contacts):
+    def create_batch(self, label: str, source: str = "") -> int:
+        cur = self._conn.execute(
+            "INSERT INTO import_batches(label, source, created_at) VALUES (?, ?, ?)",
+            (label, source, unix_now()),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_batch(self, batch_id: int, summary_json: str) -> None:
+        self._conn.execute(
+            "UPDATE import_batches SET summary = ? WHERE id = ?", (summary_json, batch_id)
+        )
+
+    def undo_batch(self, batch_id: int) -> int:
+        """Remove what a batch added; returns how many contacts went with it."""
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT undone_at FROM import_batches WHERE id = ?", (batch_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: there is no import batch {batch_id}")
+            if row[0] is not None:
+                return 0
+            self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
+            self._conn.execute("DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,))
+            removed = self._conn.execute(
+                "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
+            ).rowcount
+            self._conn.execute(
+                "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
+            )
+            return int(removed)
+
+    def batches(self) -> list[tuple[int, str, str, int, int | None]]:
+        return list(
+            self._conn.execute(
+                "SELECT id, label, source, created_at, undone_at FROM import_batches ORDER BY id"
+            )
+        )
+
+    def import_index(self) -> ImportIndex:
+        """Everything the importer matches on, read once: a 100k-row import then costs dict
+        lookups, not 200k queries."""
+        top = self._conn.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
+        index = ImportIndex(next_id=1 + int(top))
+        for e164, extension, contact_id in self._conn.execute(
+            "SELECT e164, extension, contact_id FROM phone_numbers WHERE e164 IS NOT NULL"
+        ):
+            index.by_number.setdefault((e164, extension), set()).add(contact_id)
+        for contact_id, email, name, company in self._conn.execute(
+            "SELECT id, lower(email), name, company FROM contacts"
+        ):
+            index.names[contact_id] = name
+            index.by_identity.setdefault((name.casefold(), company.casefold()), set()).add(
+                contact_id
+            )
+            if email:
+                index.by_email.setdefault(email, set()).add(contact_id)
+        return index
+
+    def insert_imported(
+        self,
+        contacts: Sequence[tuple[int, Sequence[str], Sequence[NumberFields]]],
+        batch_id: int,
+    ) -> int:
+        """Contacts as (id, CONTACT_FIELDS values, numbers), with ids the importer
+        chose (from `ImportIndex.next_id`), in two executemany calls. Only inside a transaction
+        that holds the write lock, so no other writer can take those ids. Returns the highest
+        phone number id so far."""
+        now = unix_now()
+        self._conn.executemany(
+            f"INSERT INTO contacts(id, {', '.join(CONTACT_FIELDS)}, created_at, updated_at, "  # noqa: S608
+            "import_batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(cid, *fields, now, now, batch_id) for cid, fields, _numbers in contacts],
+        )
+        self._conn.executemany(
+            "INSERT INTO phone_numbers(contact_id, raw, e164, extension, label, import_batch_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(cid, *n, batch_id) for cid, _fields, numbers in contacts for n in numbers],
+        )
+        return self._max_id("phone_numbers")
+
+    def merge_imported(self, contact_id: int, new: NewContact, batch_id: int) -> list[str]:
+        """Fill the fields the contact lacks and log them, so undoing the batch empties them
+        again; returns the names of the fields filled."""
+        filled = self.fill_empty_fields(contact_id, new)
+        self._conn.executemany(
+            "INSERT INTO import_changes(batch_id, contact_id, field, new_value) "
+            "VALUES (?, ?, ?, ?)",
+            [(batch_id, contact_id, name, getattr(new, name)) for name in filled],
+        )
+        return filled
+
+    def undo_import(self, batch_id: int) -> UndoResult:
+        """Take a batch back whole: the contacts and numbers it added go, and the fields it
+        filled in existing contacts are emptied again unless someone changed them since."""
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT undone_at, label, source, created_at FROM import_batches WHERE id = ?",
+                (batch_id,),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: there is no import batch {batch_id}")
+            if row[0] is not None:
+                return UndoResult(batch_id, str(row[1]), already_undone=True, source=str(row[2]),
+                                  created_at=int(row[3]))  # fmt: skip
+            restored = 0
+            for contact_id, name, value in self._conn.execute(
+                "SELECT contact_id, field, new_value FROM import_changes WHERE batch_id = ? "
+                "ORDER BY id DESC",
+                (batch_id,),
+            ).fetchall():
+                if name not in _MERGEABLE:
+                    continue
+                restored += self._conn.execute(
+                    f"UPDATE contacts SET {name} = '', updated_at = ? "  # noqa: S608 (whitelisted)
+                    f"WHERE id = ? AND {name} = ?",
+                    (unix_now(), contact_id, value),
+                ).rowcount
+            self._conn.execute("DELETE FROM import_changes WHERE batch_id = ?", (batch_id,))
+            self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
+            numbers = self._conn.execute(
+                "DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,)
+            ).rowcount
+            removed = self._conn.execute(
+                "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
+            ).rowcount
+            self._conn.execute(
+                "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
+            )
+            return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
+                              source=str(row[2]), created_at=int(row[3]))  # fmt: skip
+
+    def batch_summary(self, batch_id: int) -> str:
+        row = self._conn.execute(
+            "SELECT summary FROM import_batches WHERE id = ?", (batch_id,)
+        ).fetchone()
+        return str(row[0]) if row else ""
+
+    def remembered_mapping(self, header_key: str) -> str | None:
+        """The column mapping (JSON) a person chose for this header set, if any."""
+        row = self._conn.execute(
+            "SELECT mapping FROM import_mappings WHERE header_key = ?", (header_key,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def remember_mapping(self, header_key: str, mapping_json: str) -> None:
+        self._conn.execute(
+            "INSERT INTO import_mappings(header_key, mapping, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(header_key) DO UPDATE SET mapping = excluded.mapping, "
+            "updated_at = excluded.updated_at",
+            (header_key, mapping_json, unix_now()),
+        )

@@ -1,0 +1,134 @@
+"""Callbacks (core/callbacks.py): missed calls not returned, voicemails we left that still
+await a callback, promised callback windows.
+
+All of them are read from `attempts`; there is no table of their own. Search's "awaiting"
+filter uses awaiting_callback's list.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from desktop.adapters.store.calls import LoggedCall
+from desktop.adapters.store.contacts import Contacts
+from desktop.adapters.store.times import from_epoch, window
+from desktop.core.models import Attempt, Direction, Outcome
+
+AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
+CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
+
+
+class Callbacks(Contacts):
+    # Each kind: (which attempts, what settles one of them). `a` is the attempt, `l` a later one.
+    _MISSED = ("a.direction = 'in' AND a.outcome = 'missed'",
+               "l.at > a.at AND (l.direction = 'out' OR l.outcome = 'talked')")  # fmt: skip
+    _VOICEMAIL = ("a.direction = 'out' AND a.outcome = 'voicemail'",
+                  "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
+
+    # A window on a call of ours: we wait for them in it. On their call: "call them back by"
+    # (the wrap-up after an incoming call), ours to do until we have called or talked since.
+    _WINDOW = ("a.callback_until IS NOT NULL",
+               "(a.direction = 'in' AND l.at > a.at AND (l.direction = 'out' "
+               "  OR l.outcome = 'talked')"
+               " OR a.direction <> 'in' AND ((l.direction = 'in' OR l.outcome = 'talked') "
+               "  AND l.at >= a.callback_from OR l.direction = 'out' AND l.at > a.callback_until))"
+               )  # fmt: skip
+
+    def missed_not_returned(self, now: datetime) -> list[LoggedCall]:
+        """Each contact's newest missed call within AWAITING_DAYS that we have not returned:
+        no call to them and no answered call with them since; the newest first."""
+        return self._callback_rows(*self._MISSED, now)
+
+    def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
+        """Our newest voicemail to each contact who has neither called back nor talked to us
+        since (Store.awaiting_callback's contacts), the newest first."""
+        return self._callback_rows(*self._VOICEMAIL, now)
+
+    def callback_windows(self, now: datetime) -> list[LoggedCall]:
+        """Each contact's newest attempt with a promised callback window, unless they have
+        called (or talked to us) since the window opened, or we have called them since it
+        closed; the newest first."""
+        return self._callback_rows(*self._WINDOW, now)
+
+    def callbacks_due(self, now: datetime) -> int:
+        """How many missed calls are not returned and promised windows ran out unanswered
+        (core/callbacks.py's due entries), counted without loading them: the tray menu asks
+        each time it opens."""
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        missed = self._conn.execute(
+            f"SELECT count(*) {self._callback_from(*self._MISSED)}", (since,)
+        ).fetchone()[0]
+        ran_out = self._conn.execute(
+            f"SELECT count(*) {self._callback_from(*self._WINDOW)} "
+            "AND (a.direction = 'in' OR a.callback_until < ?)",
+            (since, int(now.timestamp())),
+        ).fetchone()[0]
+        return int(missed) + int(ran_out)
+
+    @staticmethod
+    def _callback_from(which: str, settled_by: str) -> str:
+        """FROM and WHERE of a callback kind: each contact's newest matching attempt since
+        the first parameter, unless a later call settled it. (SQLite fills a bare column of a
+        max() aggregate from the row holding the maximum: `id` is the newest attempt's.)"""
+        newest = which.replace("a.", "")
+        # `which` and `settled_by` are the constants above; values are parameters.
+        return (
+            "FROM (SELECT id AS newest, max(at) FROM attempts "  # noqa: S608
+            f"  WHERE {newest} AND contact_id IS NOT NULL AND at >= ? GROUP BY contact_id) v "
+            "JOIN attempts a ON a.id = v.newest "
+            "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = a.contact_id "
+            f"  AND l.id <> a.id AND {settled_by})"
+        )
+
+    def _callback_rows(self, which: str, settled_by: str, now: datetime) -> list[LoggedCall]:
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        sql = (
+            "SELECT a.id, a.contact_id, a.direction, a.at, a.outcome, a.message, a.reason, "
+            "a.number_e164, a.source, a.callback_from, a.callback_until "
+            f"{self._callback_from(which, settled_by)} "
+            f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}"
+        )
+        rows = self._conn.execute(sql, (since,)).fetchall()
+        contacts = {
+            c.id: c for c in self.contacts_by_id([int(r[1]) for r in rows], attempts_limit=0)
+        }
+        return [
+            LoggedCall(int(aid), Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n,
+                                         "", *window(cb_from, cb_until)),
+                       contacts[cid], str(src))
+            for aid, cid, d, at, o, m, r, n, src, cb_from, cb_until in rows if cid in contacts
+        ]  # fmt: skip
+
+    _awaiting_cache: tuple[tuple[object, ...], list[int], dict[int, int]] | None = None
+
+    def awaiting_callback(self, now: datetime | None = None) -> list[int]:
+        """Contacts we left a voicemail for (within AWAITING_DAYS) who have neither called
+        back nor talked to us since; the most recent message first."""
+        return list(self._awaiting(now or datetime.now(UTC))[0])
+
+    def _awaiting(self, now: datetime) -> tuple[list[int], dict[int, int]]:
+        """The awaiting list and each id's place in it, cached until the database changes,
+        so the filter costs nothing per keystroke."""
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        key = (*self._data_version(), since // 3600)
+        if self._awaiting_cache is None or self._awaiting_cache[0] != key:
+            ids = [
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT contact_id FROM (SELECT contact_id, max(at) AS left_at "
+                    "  FROM attempts WHERE direction = 'out' AND outcome = 'voicemail' "
+                    "  AND at >= ? AND contact_id IS NOT NULL GROUP BY contact_id) v "
+                    "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = "
+                    "  v.contact_id AND l.at > v.left_at "
+                    "  AND (l.direction = 'in' OR l.outcome = 'talked')) "
+                    "ORDER BY left_at DESC",
+                    (since,),
+                )
+            ]
+            self._awaiting_cache = (key, ids, {cid: i for i, cid in enumerate(ids)})
+        return self._awaiting_cache[1], self._awaiting_cache[2]
+
+    def _data_version(self) -> tuple[int, int]:
+        """Changes by other connections (data_version) and by this one (total_changes)."""
+        other = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        return other, self._conn.total_changes

@@ -1,0 +1,312 @@
+"""The call history: the calls softphones, hooks and the rep report, as `attempts` rows with a
+source and a call key, each stored once.
+
+Where each call log was read up to (`source_cursors`) is saved in the same transaction as its
+calls. A call that counts as contact moves the contact's `last_contacted_at`. The rep's
+wrap-up of a call is saved here too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from desktop.adapters.store.connection import StoreError, describe
+from desktop.adapters.store.contacts import Contacts
+from desktop.adapters.store.times import from_epoch, unix_now, window
+from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+
+
+@dataclass(frozen=True)
+class LoggedCall:
+    """One call in the history, with the contact it belongs to (None: nobody we know)."""
+
+    id: int
+    attempt: Attempt
+    contact: Contact | None
+    source: str  # what reported it: a softphone log, a hook, an import
+
+
+@dataclass(frozen=True)
+class NearCall:
+    """A logged call close in time to another report of a call (Store.calls_near)."""
+
+    id: int
+    source: str
+    call_key: str
+    outcome: Outcome
+
+    @property
+    def from_hook(self) -> bool:
+        return self.call_key.startswith(HOOK_KEY_PREFIX)
+
+
+class Calls(Contacts):
+    def recent_calls(self, limit: int = 200) -> list[tuple[Attempt, Contact | None]]:
+        """The newest calls either way, with the contact each belongs to (None when the
+        number matched nobody)."""
+        return [(call.attempt, call.contact) for call in self.calls(limit=limit)]
+
+    def calls(
+        self,
+        *,
+        since: datetime | None = None,
+        outcome: Outcome | None = None,
+        contact_ids: Iterable[int] | None = None,
+        limit: int = 200,
+    ) -> list[LoggedCall]:
+        """Logged calls, the newest first: those since `since`, with `outcome`, of the
+        contacts `contact_ids` (each filter only when given)."""
+        where: list[str] = ["1"]
+        params: list[object] = []
+        if since is not None:
+            where.append("at >= ?")
+            params.append(int(since.timestamp()))
+        if outcome is not None:
+            where.append("outcome = ?")
+            params.append(outcome.value)
+        if contact_ids is not None:
+            ids = sorted(set(contact_ids))
+            where.append(f"contact_id IN ({', '.join('?' * len(ids))})")
+            params.extend(ids)
+        # The WHERE parts are constants; every value is a parameter.
+        sql = (
+            "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
+            f"source FROM attempts WHERE {' AND '.join(where)} "
+            "ORDER BY at DESC, id DESC LIMIT ?"
+        )
+        rows = self._conn.execute(
+            sql,
+            (*params, limit),
+        ).fetchall()
+        ids = [int(r[1]) for r in rows if r[1] is not None]
+        contacts = {c.id: c for c in self.contacts_by_id(ids, attempts_limit=0)}
+        return [
+            LoggedCall(int(aid), Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n),
+                       contacts.get(cid) if cid is not None else None, str(src))
+            for aid, cid, d, at, o, m, r, n, src in rows
+        ]  # fmt: skip
+
+    def record_call(
+        self,
+        contact_id: int | None,
+        attempt: Attempt,
+        source: str,
+        call_key: str,
+        *,
+        cursor: tuple[str, str] | None = None,
+    ) -> int | None:
+        """Store one call a softphone reported, once: returns the new attempt's id, or None
+        when (source, call_key) is stored already. ``cursor`` (origin, cursor) is where that
+        call log was read up to; it is saved in the same transaction, so a crash keeps both or
+        neither. A missed call does not count as having been in contact."""
+        at = int(attempt.at.timestamp())
+        try:
+            with self.transaction():
+                cur = self._conn.execute(
+                    "INSERT OR IGNORE INTO attempts(contact_id, number_e164, direction, at, "
+                    "outcome, message, reason, source, call_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (contact_id, attempt.number_e164, attempt.direction.value, at,
+                     attempt.outcome.value, attempt.message, attempt.reason, source, call_key),
+                )  # fmt: skip
+                new_id = int(cur.lastrowid or 0) if cur.rowcount == 1 else None
+                if new_id and contact_id is not None and _in_contact(attempt):
+                    self._touch_contact(contact_id, at)
+                if cursor is not None:
+                    self._save_cursor(*cursor)
+                return new_id
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def _touch_contact(self, contact_id: int, at: int) -> None:
+        self._conn.execute(
+            "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
+            "WHERE id = ?",
+            (at, contact_id),
+        )
+
+    def _untouch_contact(self, contact_id: int, attempt_id: int, at: int) -> None:
+        """The call ``attempt_id`` (at ``at``) turned out not to be contact (a hook took a
+        missed call for a taken one): "last contacted" goes back to the contact before it,
+        when it was set by this call."""
+        self._conn.execute(
+            "UPDATE contacts SET last_contacted_at = (SELECT max(at) FROM attempts "
+            "WHERE contact_id = ?1 AND id <> ?2 AND outcome <> 'missed' "
+            "AND NOT (direction = 'in' AND outcome = '')) "
+            "WHERE id = ?1 AND last_contacted_at = ?3",
+            (contact_id, attempt_id, at),
+        )
+
+    def calls_near(
+        self, number_e164: str | None, direction: Direction, at: datetime, within_s: int
+    ) -> list[NearCall]:
+        """Logged calls with this number (None: withheld) and direction that started within
+        ``within_s`` seconds of ``at``, the nearest first: the same call seen by another
+        source (see call_history.py)."""
+        t = int(at.timestamp())
+        rows = self._conn.execute(
+            "SELECT id, source, call_key, outcome, at FROM attempts "
+            "WHERE number_e164 IS ? AND direction = ? AND at BETWEEN ? AND ? "
+            "AND call_key <> '' ORDER BY abs(at - ?), id LIMIT 20",
+            (number_e164, direction.value, t - within_s, t + within_s, t),
+        ).fetchall()
+        return [NearCall(int(i), str(src), str(key), Outcome(o)) for i, src, key, o, _ in rows]
+
+    def open_hook_call(
+        self, number_e164: str | None, key_prefix: str, since: datetime
+    ) -> int | None:
+        """The newest inbound call a hook reported ringing under ``key_prefix`` since ``since``
+        whose end is not known yet (outcome still unknown), or None."""
+        row = self._conn.execute(
+            "SELECT id FROM attempts WHERE number_e164 IS ? AND direction = 'in' AND at >= ? "
+            "AND outcome = '' AND call_key >= ? AND call_key < ? ORDER BY at DESC, id DESC "
+            "LIMIT 1",
+            (number_e164, int(since.timestamp()), key_prefix, key_prefix + "\uffff"),
+        ).fetchone()
+        return int(row[0]) if row is not None else None
+
+    def finish_call(self, attempt_id: int, outcome: Outcome) -> bool:
+        """A hook's call that rang is over: its outcome, unless a softphone's log has said it
+        already (that is kept). An answered call counts as contact. False when nothing
+        changed."""
+        try:
+            with self.transaction():
+                cur = self._conn.execute(
+                    "UPDATE attempts SET outcome = ? WHERE id = ? AND outcome = '' "
+                    "AND substr(call_key, 1, 5) = ? RETURNING contact_id, at",
+                    (outcome.value, attempt_id, HOOK_KEY_PREFIX),
+                )
+                row = cur.fetchone()
+                if row is None:
+                    return False
+                if row[0] is not None and outcome is not Outcome.MISSED:
+                    self._touch_contact(int(row[0]), int(row[1]))
+                return True
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def take_over_call(
+        self,
+        attempt_id: int,
+        contact_id: int | None,
+        attempt: Attempt,
+        source: str,
+        call_key: str,
+        *,
+        cursor: tuple[str, str] | None = None,
+    ) -> None:
+        """A call a hook logged, now reported by a softphone's own log or event stream: the
+        row takes that source's data (its key, so reading the log again finds it; its start
+        and outcome), keeping its id and anything the rep wrote on it."""
+        at = int(attempt.at.timestamp())
+        try:
+            with self.transaction():
+                old = self._conn.execute(
+                    "SELECT contact_id, at, outcome FROM attempts WHERE id = ?", (attempt_id,)
+                ).fetchone()
+                if old is None:
+                    return
+                self._conn.execute(
+                    "UPDATE attempts SET contact_id = coalesce(contact_id, ?), at = ?, "
+                    "outcome = ?, source = ?, call_key = ? WHERE id = ?",
+                    (contact_id, at, attempt.outcome.value, source, call_key, attempt_id),
+                )
+                owner = old[0] if old[0] is not None else contact_id
+                if owner is not None and _in_contact(attempt):
+                    self._touch_contact(owner, at)
+                elif owner is not None and old[2] != Outcome.MISSED.value:
+                    self._untouch_contact(owner, attempt_id, int(old[1]))
+                if cursor is not None:
+                    self._save_cursor(*cursor)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def call_attempt(self, source: str, call_key: str) -> tuple[int, int | None, Attempt] | None:
+        """(attempt id, contact id, attempt) of a call recorded by record_call, or None."""
+        row = self._conn.execute(
+            "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164 "
+            "FROM attempts WHERE source = ? AND call_key = ? AND call_key <> ''",
+            (source, call_key),
+        ).fetchone()
+        if row is None:
+            return None
+        aid, cid, d, at, o, m, r, n = row
+        return int(aid), cid, Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n)
+
+    def attempt_by_id(self, attempt_id: int) -> tuple[int | None, Attempt] | None:
+        """(contact id, attempt), or None when it no longer exists."""
+        row = self._conn.execute(
+            "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
+            "callback_from, callback_until FROM attempts WHERE id = ?",
+            (attempt_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        cid, d, at, o, m, r, n, rep, cb_from, cb_until = row
+        return cid, Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep,
+                            *window(cb_from, cb_until))  # fmt: skip
+
+    def save_wrap_up(
+        self, attempt_id: int, outcome: Outcome, message: str, reason: str,
+        callback: tuple[datetime, datetime] | None = None,
+    ) -> bool:  # fmt: skip
+        """What the rep said about a call: its outcome, the message left, why we called and
+        the callback window promised (None: none). A non-empty reason also becomes the
+        contact's current reason, so their next call's card says it. One transaction; False
+        when the attempt no longer exists."""
+        try:
+            with self.transaction():
+                row = self._conn.execute(
+                    "SELECT contact_id FROM attempts WHERE id = ?", (attempt_id,)
+                ).fetchone()
+                if row is None:
+                    return False
+                start, end = (
+                    (int(callback[0].timestamp()), int(callback[1].timestamp()))
+                    if callback is not None else (None, None)
+                )  # fmt: skip
+                self._conn.execute(
+                    "UPDATE attempts SET outcome = ?, message = ?, reason = ?, "
+                    "callback_from = ?, callback_until = ? WHERE id = ?",
+                    (outcome.value, message, reason, start, end, attempt_id),
+                )
+                if row[0] is not None and reason.strip():
+                    self._conn.execute(
+                        "UPDATE contacts SET reason = ?, updated_at = ? WHERE id = ?",
+                        (reason.strip(), unix_now(), row[0]),
+                    )
+                return True
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def source_cursor(self, origin: str) -> str | None:
+        """Where the call log ``origin`` was last read up to (see record_call)."""
+        row = self._conn.execute(
+            "SELECT cursor FROM source_cursors WHERE origin = ?", (origin,)
+        ).fetchone()
+        return str(row[0]) if row is not None else None
+
+    def save_source_cursor(self, origin: str, cursor: str) -> None:
+        try:
+            self._save_cursor(origin, cursor)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def _save_cursor(self, origin: str, cursor: str) -> None:
+        self._conn.execute(
+            "INSERT INTO source_cursors(origin, cursor, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(origin) DO UPDATE SET cursor = excluded.cursor, "
+            "updated_at = excluded.updated_at",
+            (origin, cursor, unix_now()),
+        )
+
+
+def _in_contact(attempt: Attempt) -> bool:
+    """Whether a call counts as contact: not a missed one, nor one that only rang."""
+    if attempt.outcome is Outcome.MISSED:
+        return False
+    return not (attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN)

@@ -1,0 +1,150 @@
+"""The connection every part of the Store works through: opening the file, migrations,
+transactions.
+
+It owns no table: PRAGMA user_version records which of schema.py's migrations have run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Self
+
+from desktop.adapters.paths import keep_private
+from desktop.adapters.regular_file import require_regular_by_name
+from desktop.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 3000
+
+
+class StoreError(Exception):
+    """The database could not do what was asked; the message says which file and why."""
+
+
+class Database:
+    """The connection and its path; each part of the Store subclasses it."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, cache_mb: int = 16) -> Self:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with suppress(FileNotFoundError):  # SQLite creates it
+                require_regular_by_name(path)  # SQLite's own open would wait on a FIFO for good
+            # Not bound to its thread: an import hands its writes to a writer thread
+            # (importing/writer.py), which takes turns with it on this one connection.
+            conn = sqlite3.connect(
+                path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{path}: cannot open the contact database ({exc})") from exc
+        store = cls(conn, path)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path}: {describe(exc)}") from exc
+        # SQLite creates the -wal and -shm files with the database's own mode, so private
+        # from here on; the data directory is 0700 besides.
+        keep_private(path, *database_companions(path))
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another process's write lock before StoreError."""
+        self._conn.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
+
+    def _migrate(self) -> None:
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: written by a newer CallerCard (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}); refusing to touch it"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[target - 1]):
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version={target}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work: everything inside commits together or not at all.
+
+        Inside another one it joins it: a followed file's re-import undoes the file's previous
+        batch and imports the new one in a single transaction (importing/following.py)."""
+        if self._conn.in_transaction:
+            yield
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self._conn.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For bulk loaders and benchmarks that need executemany speed."""
+        return self._conn
+
+    def _max_id(self, table: str) -> int:
+        row = self._conn.execute(
+            f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608 (callers pass constants)
+        ).fetchone()
+        return int(row[0])
+
+
+def database_companions(path: Path) -> tuple[Path, Path]:
+    """The files SQLite keeps beside a WAL database, which nothing else may open either."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _statements(script: str) -> list[str]:
+    # A trigger body holds semicolons of its own; sqlite3 says where a statement really ends.
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\r\n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \t\r\n;"):
+        statements.append(pending.strip())
+    return statements
+
+
+def describe(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"the database is locked by another program ({text}); nothing was changed"
+    if "not a database" in text or "malformed" in text:
+        return f"the file is not a CallerCard database or is damaged ({text})"
+    return text

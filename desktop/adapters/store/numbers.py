@@ -1,0 +1,128 @@
+"""Phone numbers: who a number belongs to (the ring's lookup), the numbers and voicemails
+near an unknown caller's, and an unknown caller's number joining a contact.
+
+It reads `phone_numbers`; linking a number adds it there and gives the contact the calls
+logged from it while it was unknown (`attempts` rows without a contact).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+
+from desktop.adapters.store.connection import StoreError, describe
+from desktop.adapters.store.contacts import Contacts, NewContact
+from desktop.core.models import Contact, StoredNumber
+
+
+class Numbers(Contacts):
+    def contacts_for_number(
+        self, e164: str, attempts_limit: int = 3
+    ) -> list[tuple[Contact, StoredNumber]]:
+        """Everyone who has this number stored, each with the stored form that matched."""
+        try:
+            rows = self._conn.execute(
+                "SELECT contact_id, raw, e164, extension, label FROM phone_numbers "
+                "WHERE e164 = ?",
+                (e164,),
+            ).fetchall()
+            out = []
+            for contact_id, raw, num, ext, label in rows:
+                contact = self.contact(contact_id, attempts_limit)
+                if contact is not None:
+                    out.append((contact, StoredNumber(raw, num, ext, label)))
+            return out
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def contact_ids_with_numbers(self, numbers: Iterable[tuple[str, str]]) -> set[int]:
+        """Contacts holding any of these (E.164, extension) numbers.
+
+        The extension is part of the identity: everyone behind a switchboard shares its E.164.
+        """
+        ids: set[int] = set()
+        for e164, extension in set(numbers):
+            ids.update(
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT contact_id FROM phone_numbers WHERE e164 = ? AND extension = ?",
+                    (e164, extension),
+                )
+            )
+        return ids
+
+    def numbers_with_prefix(self, prefix: str, limit: int) -> list[tuple[int, str]]:
+        """(contact id, stored E.164) of numbers starting with `prefix`: an index range, so
+        "same block as the caller" costs what an exact lookup does."""
+        return [
+            (int(r[0]), str(r[1]))
+            for r in self._conn.execute(
+                "SELECT contact_id, e164 FROM phone_numbers WHERE e164 >= ? AND e164 < ? "
+                "ORDER BY e164 LIMIT ?",
+                (prefix, prefix + "\uffff", limit),
+            )
+        ]
+
+    def voicemails_in_area(
+        self, area_prefix: str, since: datetime, limit: int
+    ) -> list[int]:
+        """Contacts we left a voicemail for since `since` on a number starting with
+        `area_prefix` ("+1415"), the most recent first."""
+        return [
+            int(r[0])
+            for r in self._conn.execute(
+                "SELECT contact_id FROM attempts "
+                "WHERE direction = 'out' AND outcome = 'voicemail' AND at >= ? "
+                "AND number_e164 >= ? AND number_e164 < ? AND contact_id IS NOT NULL "
+                "GROUP BY contact_id ORDER BY max(at) DESC LIMIT ?",
+                (int(since.timestamp()), area_prefix, area_prefix + "\uffff", limit),
+            )
+        ]
+
+    def link_number(self, contact_id: int, number: StoredNumber) -> bool:
+        """Store a caller's number on a contact, so their next call matches exactly, and give
+        them the calls logged from it while it was unknown; False when they had it already."""
+        try:
+            with self.transaction():
+                exists = self._conn.execute(
+                    "SELECT 1 FROM phone_numbers WHERE contact_id = ? AND e164 IS ? "
+                    "AND extension = ?",
+                    (contact_id, number.e164, number.extension),
+                ).fetchone()
+                if not exists:
+                    self.add_numbers(contact_id, (number,))
+                self._adopt_calls(contact_id, number.e164)
+                return not exists
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def add_caller_as_contact(self, new: NewContact) -> int:
+        """A contact made from an unknown caller, in one transaction with the calls logged
+        from their number (anchors.md section 3, point 8: the note and the call carry over)."""
+        try:
+            with self.transaction():
+                contact_id = self.add_contact(new)
+                for number in new.numbers:
+                    self._adopt_calls(contact_id, number.e164)
+                return contact_id
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def _adopt_calls(self, contact_id: int, e164: str | None) -> None:
+        if not e164:
+            return
+        at = self._conn.execute(
+            "SELECT max(at) FROM attempts WHERE contact_id IS NULL AND number_e164 = ?", (e164,)
+        ).fetchone()[0]
+        if at is None:
+            return
+        self._conn.execute(
+            "UPDATE attempts SET contact_id = ? WHERE contact_id IS NULL AND number_e164 = ?",
+            (contact_id, e164),
+        )
+        self._conn.execute(
+            "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
+            "WHERE id = ?",
+            (at, contact_id),
+        )
