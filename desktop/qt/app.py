@@ -262,7 +262,7 @@ class CallerCardApp:
         self.tray.fallback.setWindowIcon(app_icon())
         QGuiApplication.setWindowIcon(app_icon())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
-        self.notifier = Notifier(self.tray.tray)
+        self.notifier = Notifier(self.tray.tray, on_main=self.bridge.call_from_thread)
         self._build_screen_share()
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
         self.pipeline = self._build_pipeline()
@@ -702,7 +702,7 @@ class CallerCardApp:
         from desktop.qt.import_action import ImportAction
 
         if self._importer is None:
-            importer = ImportAction(self.paths.database)
+            importer = ImportAction(self.paths.database, self.bridge)
             importer.finished.connect(lambda _result: self._refresh_lookup())
             importer.history_requested.connect(self.open_import_history)
             importer.finished.connect(lambda _result: self._reload_import_history())

@@ -2,22 +2,21 @@
 with a progress bar and Cancel, read what happened, save the rejected rows, undo.
 
 The preview and the import run in worker threads with their own SQLite connections; their
-progress and results come back through Qt signals (queued to this window's thread), so no widget
-is touched off the GUI thread and a big or hostile file never freezes it (workbooks are read in
-a child process besides, see desktop.adapters.importing.sheet_process).
+progress and results come back through the app's ThreadBridge (desktop/qt/bridge.py), so no
+widget is touched off the GUI thread and a big or hostile file never freezes it (workbooks are
+read in a child process besides, see desktop.adapters.importing.sheet_process).
 
 Every cell from the file is shown as plain text: an imported "<b>" stays "<b>".
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +51,7 @@ from desktop.core.display_text import display_text
 from desktop.core.import_mapping import FIELD_TITLES, Field
 from desktop.core.import_region import REGION_NAMES, region_title
 from desktop.core.numbers import NumberPolicy
+from desktop.qt.bridge import ThreadBridge
 from desktop.qt.import_preview import PlannedTable
 
 FILE_FILTER = (
@@ -81,13 +81,6 @@ class DemoRemoved:
         return f"Removed the {self.count} demo contacts."
 
 
-class _Signals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)  # ImportReport | UndoResult | DemoRemoved | str (what went wrong)
-    previewed = Signal(int, object)  # (request number, Preview | str: why it cannot be read)
-    replanned = Signal(int, object)  # the same, after a column choice or a corrected cell
-
-
 class ImportWindow(QWidget):
     """Emits `imported` with the ImportReport, UndoResult or DemoRemoved after each change to
     the store, `previewed` once the file chosen last is shown (or said to be unreadable), and
@@ -100,7 +93,12 @@ class ImportWindow(QWidget):
     planned = Signal()
     state_changed = Signal(str)
 
-    def __init__(self, database: Path, policy: Callable[[], NumberPolicy]) -> None:
+    def __init__(
+        self,
+        database: Path,
+        policy: Callable[[], NumberPolicy],
+        bridge: ThreadBridge | None = None,
+    ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Import contacts")
         self.setAcceptDrops(True)
@@ -117,11 +115,8 @@ class ImportWindow(QWidget):
         self._edits: dict[tuple[int, int], str] = {}
         self._edited_from: dict[tuple[int, int], str] = {}  # what the file said there
         self.report: ImportReport | None = None
-        self._signals = _Signals(self)
-        self._signals.progress.connect(self._on_progress)
-        self._signals.finished.connect(self._on_finished)
-        self._signals.previewed.connect(self._on_previewed)
-        self._signals.replanned.connect(self._on_replanned)
+        # The app's one bridge; a window made on its own (a test, a demo) brings its own.
+        self._bridge = bridge or ThreadBridge()
         self._build()
         self._set_state("empty")
 
@@ -362,9 +357,13 @@ class ImportWindow(QWidget):
         except (ImportFailed, StoreError) as exc:
             # The File field already names the file: the reason need not start with its path.
             result = str(exc).removeprefix(f"{path}: ")
-        # The window may have been closed and deleted while the file was read.
-        with contextlib.suppress(RuntimeError):
-            (self._signals.replanned if again else self._signals.previewed).emit(request, result)
+        shown = self._on_replanned if again else self._on_previewed
+        self._to_window(lambda: shown(request, result))
+
+    def _to_window(self, fn: Callable[[], None]) -> None:
+        """From a worker thread: `fn` runs in the GUI thread, unless the window was closed and
+        deleted meanwhile."""
+        self._bridge.call_from_thread(fn, owner=self)
 
     def _on_previewed(self, request: int, result: Preview | str) -> None:
         if request != self._preview_request:
@@ -546,7 +545,7 @@ class ImportWindow(QWidget):
             store = Store.open(self.database)
             try:
                 result: ImportReport | str = import_file(
-                    store, path, options, progress=self._signals.progress.emit,
+                    store, path, options, progress=self._progress_from_thread,
                     cancel=self._cancel,
                 )
             finally:
@@ -555,7 +554,10 @@ class ImportWindow(QWidget):
             result = "Cancelled. Nothing was imported."
         except (ImportFailed, StoreError) as exc:
             result = f"Nothing was imported.\n{exc}"
-        self._signals.finished.emit(result)
+        self._to_window(lambda: self._on_finished(result))
+
+    def _progress_from_thread(self, done: int, total: int) -> None:
+        self._to_window(lambda: self._on_progress(done, total))
 
     def cancel_import(self) -> None:
         self._cancel.set()
@@ -638,7 +640,7 @@ class ImportWindow(QWidget):
                     store.close()
             except StoreError as exc:
                 result = f"Could not undo: {exc}"
-            self._signals.finished.emit(result)
+            self._to_window(lambda: self._on_finished(result))
 
         self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
         self._thread.start()
@@ -659,7 +661,7 @@ class ImportWindow(QWidget):
                     store.close()
             except StoreError as exc:
                 result = f"Could not remove the demo contacts: {exc}"
-            self._signals.finished.emit(result)
+            self._to_window(lambda: self._on_finished(result))
 
         self._demo_contacts = 0
         self._thread = threading.Thread(target=run, name="callercard-demo", daemon=True)
