@@ -44,7 +44,6 @@ from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
 from desktop.adapters.write_journal import SavePosition, SaveWrapUp
-from desktop.core.events import CallEvent, CallState
 from desktop.core.ipc import (
     Dial,
     End,
@@ -521,7 +520,7 @@ class CallerCardApp:
 
         calls = ClickToCall(DialPlacer(channels=self._baresip_channels),
                             lambda: Dialer.parse(self.settings.dialer), clock)  # fmt: skip
-        calls.placed.connect(self._call_placed)
+        calls.placed.connect(lambda placed: self.pipeline.placed(placed, self.watched_formats))
         return calls
 
     def _baresip_channels(self) -> list[BaresipCtrlSource]:
@@ -530,30 +529,6 @@ class CallerCardApp:
         from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
 
         return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
-
-    def _call_placed(self, placed: object) -> None:
-        """A Call button placed a call: it is logged now, as an outbound attempt. When a
-        watched source will report it (baresip's events, twinkle.ch, ...) that report takes the
-        row over and its end opens the wrap-up; otherwise nothing will say when the call ends,
-        so it is logged as over and the wrap-up opens at once."""
-        from desktop.adapters.call_history import DIAL_KEY_PREFIX, DIAL_SOURCE
-        from desktop.core.dialers import REPORTED_BY
-        from desktop.qt.click_to_call import PlacedCall
-
-        assert isinstance(placed, PlacedCall)
-        dialer = placed.result.dialer
-        reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
-        followed = placed.result.follows_up and bool(reporters & self.watched_formats)
-        label = dialer.label if dialer is not None else "a softphone"
-        self.pipeline.arrive(from_call_event(CallEvent(
-            DIAL_SOURCE, Direction.OUT, CallState.RINGING if followed else CallState.ENDED,
-            placed.e164, "", datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{placed.e164}",
-            where=f"Call button ({label})",
-        )))  # fmt: skip
-        self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
-                         followed=followed)  # fmt: skip
-        log.info("call placed to %s with %s (%s)", placed.e164, label,
-                 "its end will be reported" if followed else "wrap-up now")  # fmt: skip
 
     def open_wrap_up(self, attempt_id: int) -> None:
         """How a call that just ended went: outcome, note, reason, callback (non-modal)."""

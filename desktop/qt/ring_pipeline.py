@@ -3,7 +3,8 @@ work (a notification if the card may be hidden, guesses for an unknown caller) �
 the history → end.
 
 Every way a call arrives (watched logs, baresip, the URL endpoint, hooks, the demo, the Test
-ring) comes in as one `RingInput` through `arrive`. The trace stages written here (`read`,
+ring) comes in as one `RingInput` through `arrive`; a call placed from a Call button is
+logged through it too (`placed`). The trace stages written here (`read`,
 `matched`, `same_call`, `shown`, `ended`, `recorded`, `record_failed`) are read by tests and by
 benchmarks/ring_latency.py: keep their names and fields.
 """
@@ -26,9 +27,9 @@ from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import card_lines
-from desktop.core.events import CallEvent
+from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction, Outcome
-from desktop.core.ring_input import RingInput
+from desktop.core.ring_input import RingInput, from_call_event
 from desktop.qt.notifier import Notifier, PopupObstacles
 from desktop.qt.popup_stack import PopupStack
 
@@ -80,6 +81,30 @@ class RingPipeline(QObject):
             self._end(call)
         if call.recorded:
             self.record_later(call.event)
+
+    def placed(self, placed: object, watched_formats: set[str]) -> None:
+        """A Call button placed a call: it is logged now, as an outbound attempt. When a
+        watched source will report it (baresip's events, twinkle.ch, ...) that report takes the
+        row over and its end opens the wrap-up; otherwise nothing will say when the call ends,
+        so it is logged as over and the wrap-up opens at once."""
+        from desktop.adapters.call_history import DIAL_KEY_PREFIX, DIAL_SOURCE
+        from desktop.core.dialers import REPORTED_BY
+        from desktop.qt.click_to_call import PlacedCall
+
+        assert isinstance(placed, PlacedCall)
+        dialer = placed.result.dialer
+        reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
+        followed = placed.result.follows_up and bool(reporters & watched_formats)
+        label = dialer.label if dialer is not None else "a softphone"
+        self.arrive(from_call_event(CallEvent(
+            DIAL_SOURCE, Direction.OUT, CallState.RINGING if followed else CallState.ENDED,
+            placed.e164, "", datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{placed.e164}",
+            where=f"Call button ({label})",
+        )))  # fmt: skip
+        self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
+                         followed=followed)  # fmt: skip
+        log.info("call placed to %s with %s (%s)", placed.e164, label,
+                 "its end will be reported" if followed else "wrap-up now")  # fmt: skip
 
     # -- ring → lookup → show -----------------------------------------------------------------
 
@@ -166,7 +191,9 @@ class RingPipeline(QObject):
     # -- end ----------------------------------------------------------------------------------
 
     def _end(self, call: RingInput) -> None:
-        """An incoming call is over; `call.missed` says whether it went unanswered."""
+        """An incoming call is over, its card goes. The one place a call's end is decided on:
+        `call.missed` is whether nobody answered it (the log said so, or `callercard end
+        --missed`)."""
         self.end_call(call.call_key, call.caller_id)
 
     def end_call(self, call_key: str, caller_id: str) -> None:
