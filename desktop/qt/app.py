@@ -698,7 +698,7 @@ class CallerCardApp:
         from desktop.qt.duplicates_window import DuplicatesWindow
 
         if self._duplicates is None:
-            window = DuplicatesWindow(self.store)
+            window = DuplicatesWindow(self.store, self.bridge)
             window.changed.connect(lambda _id: self._reload_contact_views())
             window.contact_chosen.connect(self.show_contact)
             self._duplicates = window
@@ -710,7 +710,7 @@ class CallerCardApp:
         from desktop.qt.import_history_window import ImportHistoryWindow
 
         if self._import_history is None:
-            window = ImportHistoryWindow(self.store)
+            window = ImportHistoryWindow(self.store, bridge=self.bridge)
             window.changed.connect(lambda _result: self._refresh_lookup())
             window.changed.connect(lambda _result: self._reload_contact_views())
             self._import_history = window
@@ -757,6 +757,7 @@ class CallerCardApp:
             window = WelcomeWindow(
                 lambda: find_contact_files(Path.home()), detect_softphones,
                 callercard_command(), tray_icon(current_tray_look()), lambda: self.tray.has_tray,
+                self.bridge,
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)

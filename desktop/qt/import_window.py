@@ -117,6 +117,7 @@ class ImportWindow(QWidget):
         self.report: ImportReport | None = None
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
         self._bridge = bridge or ThreadBridge()
+        self._bar_sent = 0  # the progress bar's value last handed to the GUI thread
         self._build()
         self._set_state("empty")
 
@@ -530,6 +531,7 @@ class ImportWindow(QWidget):
         elif preview.plan is not None and preview.remembered:
             options = dataclasses.replace(options, mapping=self.mapping(), remember_mapping=False)
         self._cancel.clear()
+        self._bar_sent = 0
         self.progress.setValue(0)
         self.summary.setText(f"Importing {preview.path.name}…")
         self.details.setPlainText("")
@@ -557,14 +559,15 @@ class ImportWindow(QWidget):
         self._to_window(lambda: self._on_finished(result))
 
     def _progress_from_thread(self, done: int, total: int) -> None:
-        self._to_window(lambda: self._on_progress(done, total))
+        # Called for every row: only a step the bar can show crosses to the GUI thread.
+        shown = _bar_value(done, total)
+        if shown != self._bar_sent:
+            self._bar_sent = shown
+            self._to_window(lambda: self.progress.setValue(shown))
 
     def cancel_import(self) -> None:
         self._cancel.set()
         self.summary.setText("Cancelling…")
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(min(1000, done * 1000 // max(total, 1)))
 
     def _on_finished(self, result: ImportReport | UndoResult | DemoRemoved | str) -> None:
         if self._thread is not None:
@@ -672,6 +675,10 @@ class ImportWindow(QWidget):
             # The worker rolls back and ends on its own; closing must not wait for it.
             self._cancel.set()
         super().closeEvent(event)
+
+
+def _bar_value(done: int, total: int) -> int:
+    return min(1000, done * 1000 // max(total, 1))
 
 
 def _plain_label(text: str) -> QLabel:
