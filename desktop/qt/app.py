@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING
 
 from desktop.adapters.app_log import setup_file_log
 from desktop.adapters.bundled import default_opener_templates
-from desktop.adapters.call_history import SAME_CALL_S
 from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
-from desktop.adapters.history_writer import CallWritten, HistoryWriter
+from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, forward_to_running
 from desktop.adapters.lookup import CallerLookup
@@ -45,14 +44,10 @@ from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
-from desktop.adapters.write_journal import RecordCall, SavePosition, SaveWrapUp
-from desktop.core.card import Card, MatchTier
-from desktop.core.dialects.end_of_call import HistoryEvent
-from desktop.core.events import CallEvent, CallState
+from desktop.adapters.write_journal import SavePosition, SaveWrapUp
 from desktop.core.ipc import (
     Dial,
     End,
-    EndOutcome,
     IpcError,
     Message,
     OpenImport,
@@ -61,11 +56,17 @@ from desktop.core.ipc import (
     Show,
     ShowTarget,
     decode,
-    hook_call_key,
 )
-from desktop.core.models import Direction, Outcome
+from desktop.core.models import Direction
 from desktop.core.numbers import NumberPolicy, warm_up
 from desktop.core.pause import PauseLength, pause_end, pause_over
+from desktop.core.ring_input import (
+    demo_call,
+    from_call_event,
+    from_end_message,
+    from_ring_message,
+    welcome_test_ring,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -73,16 +74,14 @@ if TYPE_CHECKING:
     from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
+    from desktop.qt.ring_pipeline import RingPipeline
     from desktop.qt.settings_directories import DirectoriesPage
 
 log = logging.getLogger("callercard")
 
-# A ring's card paints within a few ms; the history write waits until after that.
-RECORD_DELAY_MS = 40
 GUI_WRITE_WAIT_MS = 100
 PAUSE_CHECK_MS = 15_000  # how often a pause with an end is checked (and its text refreshed)
 WELCOME_DELAY_MS = 300  # after the tray is up, so its step can say whether there is one
-RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as the ring's time
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -167,16 +166,6 @@ def run_app(args: argparse.Namespace) -> int:
     return code
 
 
-def _wall_time(t_ns: int) -> datetime:
-    """When a hook's ring happened, from its monotonic stamp (one clock for every process of
-    the machine): a ring that started the app is logged at the ring, not seconds later."""
-    now = datetime.now(UTC)
-    age_s = (time.monotonic_ns() - t_ns) / 1e9
-    if t_ns <= 0 or not 0 <= age_s <= RING_AGE_MAX_S:
-        return now  # no stamp, or one from another clock
-    return datetime.fromtimestamp(now.timestamp() - age_s, UTC)
-
-
 def _warm_numbers() -> None:
     warm_up()
     # What is loaded by now lives for the whole session; keep the collector off it so a
@@ -258,9 +247,7 @@ class CallerCardApp:
         )  # fmt: skip
         self._wrap_ups: dict[int, object] = {}  # open wrap-up windows by attempt id
         self.bridge = ThreadBridge()
-        self.bridge.call_event.connect(self.on_call_event)
         self.bridge.problem.connect(self.report_problem)
-        self.bridge.written.connect(self._call_written)
         # Every history write goes through it: the GUI thread never waits for the write lock.
         self.writes = HistoryWriter(
             paths.database, paths.write_journal, self.lookup,
@@ -268,8 +255,6 @@ class CallerCardApp:
             on_note_queued=self._share_notes_now,
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
-        self.popups.caller_identified.connect(self._caller_identified)
-        self.popups.painted.connect(self._painted)
         self.popups.open_search_requested.connect(self.open_search)
         self.popups.open_contact_requested.connect(self.show_contact)
         look = current_tray_look()
@@ -277,9 +262,10 @@ class CallerCardApp:
         self.tray.fallback.setWindowIcon(app_icon())
         QGuiApplication.setWindowIcon(app_icon())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
-        self.notifier = Notifier(self.tray.tray)
+        self.notifier = Notifier(self.tray.tray, on_main=self.bridge.call_from_thread)
         self._build_screen_share()
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
+        self.pipeline = self._build_pipeline()
         self.read_only = read_only
         self.secret_status: object | None = None  # a SecretStoreStatus once probed
         login_args = ["--data-dir", str(paths.data_dir)] if args.data_dir else []
@@ -319,12 +305,29 @@ class CallerCardApp:
         self._import_history: object | None = None
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
-        self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
-        # A second source's key for a call already on screen -> that call's key.
-        self._same_call: dict[str, str] = {}
-        self._to_record: list[CallEvent] = []  # call events waiting to go into the history
         self.watched_formats: set[str] = set()  # the kinds of call source being followed
         self.click_to_call = self._make_click_to_call()
+
+    def _build_pipeline(self) -> RingPipeline:
+        """Every call, however it arrives, goes through this one object: ring, lookup, card,
+        after-paint work, history, end."""
+        from desktop.qt.ring_pipeline import RingPipeline
+
+        pipeline = RingPipeline(
+            self.lookup, self.popups, self.writes, self.trace, notifier=self.notifier,
+            obstacles=self.obstacles, paused=self.popups_paused,
+            report_problem=self.report_problem,
+        )  # fmt: skip
+        self.bridge.call_event.connect(lambda event: pipeline.arrive(from_call_event(event)))
+        self.bridge.written.connect(pipeline.call_written)
+        pipeline.callbacks_changed.connect(self.count_callbacks)
+        pipeline.wrap_up_due.connect(self.open_wrap_up)
+        return pipeline
+
+    def _make_picker(self, parent: QWidget) -> CandidatePicker:
+        from desktop.qt.candidate_picker import CandidatePicker
+
+        return CandidatePicker(self.lookup, parent)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -433,11 +436,9 @@ class CallerCardApp:
             log.info("no contacts yet: loaded the demo contact book (undo its batch to remove)")
 
     def _demo_ring(self, ring: DemoRing) -> None:
-        self.ring(ring.caller_id, ring.name, call_key="demo", read_ns=time.monotonic_ns())
-        self._record_later(CallEvent(
-            "demo", Direction.IN, CallState.RINGING, ring.caller_id, ring.name,
-            datetime.now(UTC), call_key="demo", hook=True,
-        ))  # fmt: skip
+        self.pipeline.arrive(
+            demo_call(ring.caller_id, ring.name, datetime.now(UTC), time.monotonic_ns())
+        )
 
     def start_sources(self) -> None:
         for source in self.sources:
@@ -500,7 +501,7 @@ class CallerCardApp:
             self.directory_sync.stop(timeout=2.0)
         if self.follow_loop is not None:
             self.follow_loop.stop(timeout=2.0)
-        self._record_pending()
+        self.pipeline.record_pending()
         self.writes.close()
         self.tray.hide()
         self.screen_share.close()
@@ -516,49 +517,6 @@ class CallerCardApp:
         QApplication.quit()
 
     # -- rings ------------------------------------------------------------------------------
-
-    def on_call_event(self, event: CallEvent) -> None:
-        if event.direction is Direction.IN and not isinstance(event, HistoryEvent):
-            if event.state is CallState.RINGING:
-                self.ring(event.number, event.name, event.call_key, event.read_ns, event.source)
-            elif event.state in (CallState.ENDED, CallState.MISSED):
-                self.end_call(event.call_key, event.number)
-        self._record_later(event)
-
-    def _record_later(self, event: CallEvent) -> None:
-        # Recording writes to the database: done after the card has had its chance to paint,
-        # in arrival order, so a call's ring is always recorded before its end.
-        if not self._to_record:
-            from PySide6.QtCore import QTimer
-
-            QTimer.singleShot(RECORD_DELAY_MS, self._record_pending)
-        self._to_record.append(event)
-
-    def _record_pending(self) -> None:
-        pending, self._to_record = self._to_record, []
-        for event in pending:
-            self.writes.submit(RecordCall(event))
-
-    def _call_written(self, written: object) -> None:
-        assert isinstance(written, CallWritten)
-        event, recorded = written.event, written.recorded
-        if written.error:
-            where = event.where or event.source
-            self.report_problem(f"Could not record the call from {where}: {written.error}")
-            self.trace.write("record_failed", event.number, call_key=event.call_key,
-                             error=written.error)  # fmt: skip
-            return
-        if recorded is None:
-            return
-        self.trace.write(
-            "recorded", event.number, call_key=event.call_key,
-            attempt=recorded.attempt_id, outcome=recorded.outcome.value,
-            wrap_up=recorded.wrap_up,
-        )  # fmt: skip
-        if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
-            self.count_callbacks()  # a missed call waits for us; a call out may settle one
-        if recorded.wrap_up and not written.replayed and not self.popups_paused():
-            self.open_wrap_up(recorded.attempt_id)
 
     # -- click to call -----------------------------------------------------------------------
 
@@ -576,7 +534,7 @@ class CallerCardApp:
 
         calls = ClickToCall(DialPlacer(channels=self._baresip_channels),
                             lambda: Dialer.parse(self.settings.dialer), clock)  # fmt: skip
-        calls.placed.connect(self._call_placed)
+        calls.placed.connect(lambda placed: self.pipeline.placed(placed, self.watched_formats))
         return calls
 
     def _baresip_channels(self) -> list[BaresipCtrlSource]:
@@ -585,30 +543,6 @@ class CallerCardApp:
         from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
 
         return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
-
-    def _call_placed(self, placed: object) -> None:
-        """A Call button placed a call: it is logged now, as an outbound attempt. When a
-        watched source will report it (baresip's events, twinkle.ch, ...) that report takes the
-        row over and its end opens the wrap-up; otherwise nothing will say when the call ends,
-        so it is logged as over and the wrap-up opens at once."""
-        from desktop.adapters.call_history import DIAL_KEY_PREFIX, DIAL_SOURCE
-        from desktop.core.dialers import REPORTED_BY
-        from desktop.qt.click_to_call import PlacedCall
-
-        assert isinstance(placed, PlacedCall)
-        dialer = placed.result.dialer
-        reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
-        followed = placed.result.follows_up and bool(reporters & self.watched_formats)
-        label = dialer.label if dialer is not None else "a softphone"
-        self._record_later(CallEvent(
-            DIAL_SOURCE, Direction.OUT, CallState.RINGING if followed else CallState.ENDED,
-            placed.e164, "", datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{placed.e164}",
-            where=f"Call button ({label})",
-        ))  # fmt: skip
-        self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
-                         followed=followed)  # fmt: skip
-        log.info("call placed to %s with %s (%s)", placed.e164, label,
-                 "its end will be reported" if followed else "wrap-up now")  # fmt: skip
 
     def open_wrap_up(self, attempt_id: int) -> None:
         """How a call that just ended went: outcome, note, reason, callback (non-modal)."""
@@ -655,34 +589,13 @@ class CallerCardApp:
         if sync is not None:
             sync.share_now()
 
-    def end_call(self, call_key: str, caller_id: str) -> None:
-        """The call is over: its card goes (traced, so hooks can be checked from outside)."""
-        shown_as = self._same_call.pop(call_key, call_key)
-        closed = self.popups.close_for_call(shown_as)
-        for alias in [a for a, key in self._same_call.items() if key == shown_as]:
-            del self._same_call[alias]
-        self._ringing.pop(shown_as, None)  # a collapsed card that never painted
-        self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as)
-
     def on_message(self, message: Message) -> None:
         if isinstance(message, Ring):
-            key = message.call_key or hook_call_key(message.caller_id)
-            self.ring(message.caller_id, message.name, key, message.t_ns or time.monotonic_ns(),
-                      message.source)  # fmt: skip
-            self._record_later(CallEvent(
-                message.source, Direction.IN, CallState.RINGING, message.caller_id, message.name,
-                _wall_time(message.t_ns), call_key=key, where=f"callercard ring ({key})",
-                hook=True,
-            ))  # fmt: skip
+            self.pipeline.arrive(from_ring_message(message, datetime.now(UTC),
+                                                   time.monotonic_ns()))  # fmt: skip
         elif isinstance(message, End):
-            key = message.call_key or hook_call_key(message.caller_id)
-            self.end_call(key, message.caller_id)
-            missed = message.outcome is EndOutcome.MISSED
-            self._record_later(CallEvent(
-                "hook", Direction.IN, CallState.MISSED if missed else CallState.ENDED,
-                message.caller_id, "", datetime.now(UTC), call_key=key,
-                where=f"callercard end ({key})", hook=True,
-            ))  # fmt: skip
+            self.pipeline.arrive(from_end_message(message, datetime.now(UTC),
+                                                  time.monotonic_ns()))  # fmt: skip
         elif isinstance(message, Show):
             if message.window is ShowTarget.SETTINGS:
                 self.open_settings()
@@ -695,92 +608,6 @@ class CallerCardApp:
         elif isinstance(message, Dial):
             # From `callercard call`: whoever ran it meant now, so no question about the hour.
             self.click_to_call.call(message.number, None, asked=True)
-
-    def ring(self, caller_id: str, name: str, call_key: str, read_ns: int,
-             source: str = "") -> None:  # fmt: skip
-        self.trace.write("read", caller_id, t_ns=read_ns, source=source, call_key=call_key)
-        try:
-            # Guesses for an unknown caller cost a few ms of queries: they follow the card.
-            card = self.lookup.card_for(caller_id, name, candidates=False)
-        except StoreError as exc:
-            self.report_problem(f"Could not look up {caller_id!r}: {exc}")
-            return
-        self.trace.write("matched", caller_id, match=card.match.value, call_key=call_key,
-                         contacts=[c.id for c in card.contacts])  # fmt: skip
-        if self.popups_paused():
-            log.info("popups paused: not showing %s", caller_id)
-            return
-        same = self._same_call_elsewhere(card, call_key)
-        if same is not None:
-            # The phone's hook and its call log both report a ring: one call, one card, and
-            # the end either of them reports closes it.
-            self._same_call[call_key] = same
-            self.trace.write("same_call", caller_id, call_key=call_key, as_call=same)
-            return
-        self._ringing[call_key] = card
-        self.popups.show(card, call_key)
-
-    def _same_call_elsewhere(self, card: Card, call_key: str) -> str | None:
-        """The ringing call another source already showed for this number, if any."""
-        if not card.number.e164 or self.popups.has_popup(call_key):
-            return None
-        since = time.monotonic_ns() - SAME_CALL_S * 1_000_000_000
-        other = self.popups.call_for_number(card.number.e164, since)
-        if other is None or _source_of(other) == _source_of(call_key):
-            return None  # two calls from one switchboard number on one phone stay two
-        return other
-
-    def _after_shown(self, card: Card, call_key: str) -> None:
-        """What a ring also wants, once its card is on screen: nothing here may delay it."""
-        self._tell_if_hidden(card)
-        if card.match is MatchTier.NONE and card.number.e164:
-            self._add_candidates(card, call_key)
-
-    def _add_candidates(self, card: Card, call_key: str) -> None:
-        popup = self.popups.popup_for(call_key)
-        if popup is None or popup.card is not card:
-            return  # the call ended or the card moved on
-        try:
-            guesses = self.lookup.candidates_for(card.number, datetime.now(UTC))
-        except StoreError as exc:
-            log.warning("no guesses for %s: %s", card.display_number, exc)
-            return
-        if guesses:
-            self.popups.show(replace(card, candidates=tuple(guesses)), call_key)
-
-    def _make_picker(self, parent: QWidget) -> CandidatePicker:
-        from desktop.qt.candidate_picker import CandidatePicker
-
-        return CandidatePicker(self.lookup, parent)
-
-    def _caller_identified(self, call_key: str, _contact_id: object) -> None:
-        """The rep linked the number or made a contact: the card becomes an exact match."""
-        popup = self.popups.popup_for(call_key)
-        if popup is None or popup.card is None:
-            return
-        old = popup.card
-        self.popups.show(self.lookup.card_for(old.caller_id, old.number.display_name), call_key)
-
-    def _tell_if_hidden(self, card: Card) -> None:
-        """A card behind a full-screen window helps nobody: the platform's notifier tells too."""
-        from desktop.core.card_text import card_lines
-
-        obstacle = self.obstacles.check()
-        card = self.popups.shown_form(card)  # a redacted card is redacted there too
-        if obstacle:
-            channel = self.notifier.notify(card.headline, "\n".join(card_lines(card)[1:5]))
-            log.info("card for %s may be hidden (%s): also sent to %s", card.display_number,
-                     obstacle, channel.value)  # fmt: skip
-
-    def _painted(self, call_key: str, t_ns: int) -> None:
-        from PySide6.QtCore import QTimer
-
-        card = self._ringing.pop(call_key, None)
-        if card is None:
-            return  # a card updated after its ring (guesses added, caller identified)
-        self.trace.write("shown", card.caller_id, t_ns=t_ns, call_key=call_key)
-        log.info("card shown for %s (%s)", call_key, card.match.value)
-        QTimer.singleShot(0, lambda: self._after_shown(card, call_key))
 
     # -- windows ----------------------------------------------------------------------------
 
@@ -865,7 +692,7 @@ class CallerCardApp:
         from desktop.qt.import_action import ImportAction
 
         if self._importer is None:
-            importer = ImportAction(self.paths.database)
+            importer = ImportAction(self.paths.database, self.bridge)
             importer.finished.connect(lambda _result: self._refresh_lookup())
             importer.history_requested.connect(self.open_import_history)
             importer.finished.connect(lambda _result: self._reload_import_history())
@@ -886,7 +713,7 @@ class CallerCardApp:
         from desktop.qt.duplicates_window import DuplicatesWindow
 
         if self._duplicates is None:
-            window = DuplicatesWindow(self.store)
+            window = DuplicatesWindow(self.store, self.bridge)
             window.changed.connect(lambda _id: self._reload_contact_views())
             window.contact_chosen.connect(self.show_contact)
             self._duplicates = window
@@ -898,7 +725,7 @@ class CallerCardApp:
         from desktop.qt.import_history_window import ImportHistoryWindow
 
         if self._import_history is None:
-            window = ImportHistoryWindow(self.store)
+            window = ImportHistoryWindow(self.store, bridge=self.bridge)
             window.changed.connect(lambda _result: self._refresh_lookup())
             window.changed.connect(lambda _result: self._reload_contact_views())
             self._import_history = window
@@ -945,6 +772,7 @@ class CallerCardApp:
             window = WelcomeWindow(
                 lambda: find_contact_files(Path.home()), detect_softphones,
                 callercard_command(), tray_icon(current_tray_look()), lambda: self.tray.has_tray,
+                self.bridge,
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)
@@ -980,8 +808,9 @@ class CallerCardApp:
         """The welcome's Test ring: the demo caller's card through the same lookup and card
         stack as a softphone's ring, kept out of the call history (nobody called)."""
         ring = demo_ring()
-        self.ring(ring.caller_id, ring.name, call_key="test-ring", read_ns=time.monotonic_ns(),
-                  source="test")  # fmt: skip
+        self.pipeline.arrive(
+            welcome_test_ring(ring.caller_id, ring.name, datetime.now(UTC), time.monotonic_ns())
+        )
 
     def _watch_detected(self, kind: str, path: str) -> None:
         source = WatchedSource(kind, path)
@@ -1094,7 +923,3 @@ class CallerCardApp:
         if not self.tray.has_tray:
             self.notifier.notify("CallerCard", message)
 
-
-def _source_of(call_key: str) -> str:
-    """"microsip" for "microsip:12", "hook" for "hook:+1415…": which source keyed the call."""
-    return call_key.partition(":")[0]

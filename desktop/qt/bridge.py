@@ -1,14 +1,17 @@
-"""The one hop from worker threads (watchdog, importers, the history writer) to the GUI thread.
+"""The one hop from worker threads (watchdog, importers, the history writer, the notifier) to
+the GUI thread.
 
 Sources call `event_from_thread`/`problem_from_thread` from whatever thread they run in; the
 bridge lives in the GUI thread, so Qt queues each emission to it. No widget is touched
-anywhere but the GUI thread.
+anywhere but the GUI thread. One bridge carries everything, so results reach the GUI thread
+in the order they were handed over.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.events import CallEvent
@@ -18,18 +21,21 @@ class ThreadBridge(QObject):
     call_event = Signal(object)  # CallEvent
     problem = Signal(str)
     written = Signal(object)  # history_writer.CallWritten
-    _call = Signal(object)  # a callable to run in the GUI thread
+    _call = Signal(object, object)  # a callable to run in the GUI thread, its owner or None
 
     def __init__(self) -> None:
         super().__init__()
         self._call.connect(self._run)
 
-    def call_from_thread(self, fn: Callable[[], None]) -> None:
+    def call_from_thread(self, fn: Callable[[], None], owner: QObject | None = None) -> None:
         """Run `fn` in the GUI thread, soon: a worker's result handed to the widget waiting
-        for it (Settings' directory syncs report their progress and outcome this way)."""
-        self._call.emit(fn)
+        for it (Settings' directory syncs, the Import window, the notifier). With `owner`,
+        `fn` is dropped if that window was deleted meanwhile (closed while a file was read)."""
+        self._call.emit(fn, owner)
 
-    def _run(self, fn: Callable[[], None]) -> None:
+    def _run(self, fn: Callable[[], None], owner: QObject | None) -> None:
+        if owner is not None and not shiboken6.isValid(owner):
+            return
         fn()
 
     def written_from_thread(self, written: object) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from desktop.core.display_text import one_line
 from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
 from desktop.core.models import Contact, StoredNumber
 from desktop.core.number_edit import shown_number
+from desktop.qt.bridge import ThreadBridge
 from desktop.qt.contact_fixes import Retrying
 from desktop.qt.search_window import bring_to_front
 
@@ -54,8 +55,6 @@ def _plain(text: str = "") -> QLabel:
     return label
 
 
-class _Signals(QObject):
-    found = Signal(object)  # list[DuplicatePair] | str (why not)
 
 
 class DuplicatesWindow(QWidget):
@@ -66,7 +65,7 @@ class DuplicatesWindow(QWidget):
     contact_chosen = Signal(int)
     loaded = Signal()
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, bridge: ThreadBridge | None = None) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.store = store
         self.setWindowTitle("CallerCard — Possible duplicates")
@@ -76,8 +75,8 @@ class DuplicatesWindow(QWidget):
         self._undo_id: int | None = None
         self._said = ""  # what the last action did, shown once the list is read again
         self._thread: threading.Thread | None = None
-        self._signals = _Signals(self)
-        self._signals.found.connect(self._on_found)
+        # The app's one bridge; a window made on its own (a test, a demo) brings its own.
+        self._bridge = bridge or ThreadBridge()
         self._build()
         self._retry = Retrying(self, self.status.setText, failed="Not done", kept="")
 
@@ -172,7 +171,7 @@ class DuplicatesWindow(QWidget):
                     store.close()
             except StoreError as exc:
                 result = f"Could not read the contacts: {exc}"
-            self._signals.found.emit(result)
+            self._bridge.call_from_thread(lambda: self._on_found(result), owner=self)
 
         self._thread = threading.Thread(target=run, name="callercard-duplicates", daemon=True)
         self._thread.start()

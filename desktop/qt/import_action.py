@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from desktop.adapters.importing import ImportFailed, ImportOptions, ImportReport, import_file
 from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
+from desktop.qt.bridge import ThreadBridge
 from desktop.qt.import_window import ImportWindow
 from desktop.qt.search_window import bring_to_front
 
@@ -20,9 +21,12 @@ class ImportAction(QObject):
     state_changed = Signal(str)  # the Import window's: empty / ready / running / done
     history_requested = Signal()  # the Import window's Import history… button
 
-    def __init__(self, database: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, database: Path, bridge: ThreadBridge | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.database = database
+        self._bridge = bridge or ThreadBridge()  # the app's; made here only outside the app
         self._policy = NumberPolicy("US")
         self.window: ImportWindow | None = None
 
@@ -30,7 +34,7 @@ class ImportAction(QObject):
         """Show the Import window (one per app), reading numbers with `policy`."""
         self._policy = NumberPolicy(policy.region)
         if self.window is None:
-            self.window = ImportWindow(self.database, lambda: self._policy)
+            self.window = ImportWindow(self.database, lambda: self._policy, self._bridge)
             self.window.imported.connect(self.finished.emit)
             self.window.state_changed.connect(self.state_changed.emit)
             self.window.history_requested.connect(self.history_requested.emit)
@@ -62,4 +66,4 @@ class ImportAction(QObject):
                 store.close()
         except (ImportFailed, StoreError) as exc:
             result = str(exc)
-        self.finished.emit(result)
+        self._bridge.call_from_thread(lambda: self.finished.emit(result), owner=self)

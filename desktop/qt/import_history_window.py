@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,11 +30,8 @@ from desktop.adapters.import_history import batch_records
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import one_line
 from desktop.core.import_history import BatchRecord, counts_text, state_text, when
+from desktop.qt.bridge import ThreadBridge
 from desktop.qt.search_window import bring_to_front
-
-
-class _Signals(QObject):
-    undone = Signal(object)  # UndoResult | str (what went wrong)
 
 
 class ImportHistoryWindow(QWidget):
@@ -42,7 +39,12 @@ class ImportHistoryWindow(QWidget):
 
     changed = Signal(object)
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] | None = None,
+        bridge: ThreadBridge | None = None,
+    ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.store = store
         self._clock = clock or (lambda: datetime.now().astimezone())
@@ -50,8 +52,8 @@ class ImportHistoryWindow(QWidget):
         self.records: list[BatchRecord] = []
         self.setWindowTitle("CallerCard — Import history")
         self.resize(820, 420)
-        self._signals = _Signals(self)
-        self._signals.undone.connect(self._on_undone)
+        # The app's one bridge; a window made on its own (a test, a demo) brings its own.
+        self._bridge = bridge or ThreadBridge()
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("batches")
         self.table.setHorizontalHeaderLabels(["File", "Imported", "What it did", ""])
@@ -129,7 +131,7 @@ class ImportHistoryWindow(QWidget):
                     store.close()
             except StoreError as exc:
                 result = f"Could not undo {record.file_name}: {exc}. Nothing was changed."
-            self._signals.undone.emit(result)
+            self._bridge.call_from_thread(lambda: self._on_undone(result), owner=self)
 
         self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
         self._thread.start()

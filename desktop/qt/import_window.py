@@ -2,22 +2,21 @@
 with a progress bar and Cancel, read what happened, save the rejected rows, undo.
 
 The preview and the import run in worker threads with their own SQLite connections; their
-progress and results come back through Qt signals (queued to this window's thread), so no widget
-is touched off the GUI thread and a big or hostile file never freezes it (workbooks are read in
-a child process besides, see desktop.adapters.importing.sheet_process).
+progress and results come back through the app's ThreadBridge (desktop/qt/bridge.py), so no
+widget is touched off the GUI thread and a big or hostile file never freezes it (workbooks are
+read in a child process besides, see desktop.adapters.importing.sheet_process).
 
 Every cell from the file is shown as plain text: an imported "<b>" stays "<b>".
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +53,7 @@ from desktop.core.display_text import display_text
 from desktop.core.import_mapping import FIELD_TITLES, Field
 from desktop.core.import_region import REGION_NAMES, region_title
 from desktop.core.numbers import NumberPolicy
+from desktop.qt.bridge import ThreadBridge
 from desktop.qt.import_preview import PlannedTable
 
 FILE_FILTER = (
@@ -83,13 +83,6 @@ class DemoRemoved:
         return f"Removed the {self.count} demo contacts."
 
 
-class _Signals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)  # ImportReport | UndoResult | DemoRemoved | str (what went wrong)
-    previewed = Signal(int, object)  # (request number, Preview | str: why it cannot be read)
-    replanned = Signal(int, object)  # the same, after a column choice or a corrected cell
-
-
 class ImportWindow(QWidget):
     """Emits `imported` with the ImportReport, UndoResult or DemoRemoved after each change to
     the store, `previewed` once the file chosen last is shown (or said to be unreadable), and
@@ -102,7 +95,12 @@ class ImportWindow(QWidget):
     planned = Signal()
     state_changed = Signal(str)
 
-    def __init__(self, database: Path, policy: Callable[[], NumberPolicy]) -> None:
+    def __init__(
+        self,
+        database: Path,
+        policy: Callable[[], NumberPolicy],
+        bridge: ThreadBridge | None = None,
+    ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Import contacts")
         self.setAcceptDrops(True)
@@ -119,11 +117,9 @@ class ImportWindow(QWidget):
         self._edits: dict[tuple[int, int], str] = {}
         self._edited_from: dict[tuple[int, int], str] = {}  # what the file said there
         self.report: ImportReport | None = None
-        self._signals = _Signals(self)
-        self._signals.progress.connect(self._on_progress)
-        self._signals.finished.connect(self._on_finished)
-        self._signals.previewed.connect(self._on_previewed)
-        self._signals.replanned.connect(self._on_replanned)
+        # The app's one bridge; a window made on its own (a test, a demo) brings its own.
+        self._bridge = bridge or ThreadBridge()
+        self._bar_sent = 0  # the progress bar's value last handed to the GUI thread
         self._build()
         self._set_state("empty")
 
@@ -369,9 +365,13 @@ class ImportWindow(QWidget):
         except (ImportFailed, StoreError) as exc:
             # The File field already names the file: the reason need not start with its path.
             result = str(exc).removeprefix(f"{path}: ")
-        # The window may have been closed and deleted while the file was read.
-        with contextlib.suppress(RuntimeError):
-            (self._signals.replanned if again else self._signals.previewed).emit(request, result)
+        shown = self._on_replanned if again else self._on_previewed
+        self._to_window(lambda: shown(request, result))
+
+    def _to_window(self, fn: Callable[[], None]) -> None:
+        """From a worker thread: `fn` runs in the GUI thread, unless the window was closed and
+        deleted meanwhile."""
+        self._bridge.call_from_thread(fn, owner=self)
 
     def _on_previewed(self, request: int, result: Preview | str) -> None:
         if request != self._preview_request:
@@ -539,6 +539,7 @@ class ImportWindow(QWidget):
             options = dataclasses.replace(options, mapping=self.mapping(), remember_mapping=False)
         self._cancel.clear()
         self._following = self.keep_following.isChecked()
+        self._bar_sent = 0
         self.progress.setValue(0)
         self.summary.setText(f"Importing {preview.path.name}…")
         self.details.setPlainText("")
@@ -556,11 +557,11 @@ class ImportWindow(QWidget):
             try:
                 if following:
                     result: ImportReport | str = follow_file(
-                        store, path, options, self._signals.progress.emit, self._cancel
+                        store, path, options, self._progress_from_thread, self._cancel
                     )
                 else:
                     result = import_file(
-                        store, path, options, progress=self._signals.progress.emit,
+                        store, path, options, progress=self._progress_from_thread,
                         cancel=self._cancel,
                     )
             finally:
@@ -569,14 +570,18 @@ class ImportWindow(QWidget):
             result = "Cancelled. Nothing was imported."
         except (ImportFailed, StoreError) as exc:
             result = f"Nothing was imported.\n{exc}"
-        self._signals.finished.emit(result)
+        self._to_window(lambda: self._on_finished(result))
+
+    def _progress_from_thread(self, done: int, total: int) -> None:
+        # Called for every row: only a step the bar can show crosses to the GUI thread.
+        shown = _bar_value(done, total)
+        if shown != self._bar_sent:
+            self._bar_sent = shown
+            self._to_window(lambda: self.progress.setValue(shown))
 
     def cancel_import(self) -> None:
         self._cancel.set()
         self.summary.setText("Cancelling…")
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setValue(min(1000, done * 1000 // max(total, 1)))
 
     def _on_finished(self, result: ImportReport | UndoResult | DemoRemoved | str) -> None:
         if self._thread is not None:
@@ -655,7 +660,7 @@ class ImportWindow(QWidget):
                     store.close()
             except StoreError as exc:
                 result = f"Could not undo: {exc}"
-            self._signals.finished.emit(result)
+            self._to_window(lambda: self._on_finished(result))
 
         self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
         self._thread.start()
@@ -676,7 +681,7 @@ class ImportWindow(QWidget):
                     store.close()
             except StoreError as exc:
                 result = f"Could not remove the demo contacts: {exc}"
-            self._signals.finished.emit(result)
+            self._to_window(lambda: self._on_finished(result))
 
         self._demo_contacts = 0
         self._thread = threading.Thread(target=run, name="callercard-demo", daemon=True)
@@ -687,6 +692,10 @@ class ImportWindow(QWidget):
             # The worker rolls back and ends on its own; closing must not wait for it.
             self._cancel.set()
         super().closeEvent(event)
+
+
+def _bar_value(done: int, total: int) -> int:
+    return min(1000, done * 1000 // max(total, 1))
 
 
 def _plain_label(text: str) -> QLabel:

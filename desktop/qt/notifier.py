@@ -119,10 +119,14 @@ class Notifier:
         desktop: DesktopNotifications | None = None,
         *,
         in_thread: bool = True,
+        on_main: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         self._tray = tray
         self._desktop = desktop or DesktopNotifications()
         self._in_thread = in_thread
+        # The app's ThreadBridge.call_from_thread: the daemon's answer is taken in the GUI
+        # thread. Without one (a test) it is taken in the sending thread.
+        self._on_main = on_main
         self._last: Channel | None = None
         self._last_reason = ""
 
@@ -146,20 +150,34 @@ class Notifier:
             why_not_tray = "no system tray"
         if self._in_thread:
             # A hung daemon must not stall the GUI thread; the outcome is logged from there.
-            threading.Thread(target=self._send, args=(title, body, why_not_tray),
+            threading.Thread(target=self._send_from_thread, args=(title, body, why_not_tray),
                              name="callercard-notify", daemon=True).start()  # fmt: skip
             return Channel.DBUS
-        return self._send(title, body, why_not_tray)
+        return self._sent(title, body, *self._send(title, body, why_not_tray))
 
-    def _send(self, title: str, body: str, why_not_tray: str) -> Channel:
+    def _send_from_thread(self, title: str, body: str, why_not_tray: str) -> None:
+        channel, reason = self._send(title, body, why_not_tray)
+
+        def answered() -> None:
+            self._sent(title, body, channel, reason)
+
+        if self._on_main is None:
+            answered()
+        else:
+            self._on_main(answered)
+
+    def _send(self, title: str, body: str, why_not_tray: str) -> tuple[Channel, str]:
         try:
             self._desktop.send(title, body)
         except OSError as exc:
-            self._chose(Channel.LOG, f"{why_not_tray}; D-Bus: {exc}")
+            return Channel.LOG, f"{why_not_tray}; D-Bus: {exc}"
+        return Channel.DBUS, why_not_tray
+
+    def _sent(self, title: str, body: str, channel: Channel, reason: str) -> Channel:
+        self._chose(channel, reason)
+        if channel is Channel.LOG:
             log.warning("notification: %s: %s", title, body)
-            return Channel.LOG
-        self._chose(Channel.DBUS, why_not_tray)
-        return Channel.DBUS
+        return channel
 
 
 # --- what would hide a card ---------------------------------------------------------------------

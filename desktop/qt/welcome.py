@@ -11,13 +11,12 @@ Everything read from disk (file names, paths) is shown as plain text.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -45,14 +44,11 @@ from PySide6.QtWidgets import (
 from desktop.adapters.contact_files import ContactFile
 from desktop.adapters.sources.detect import FoundLog
 from desktop.core.hook_lines import RECIPES, HookRecipe, command_text, recipe_for_kind
+from desktop.qt.bridge import ThreadBridge
 
 STEPS = ("Import contacts", "Connect your softphone", "Where CallerCard lives")
 FILE_FILTER = "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class _Found(QObject):
-    ready = Signal(object, object)  # (list[ContactFile], list[FoundLog])
 
 
 class WelcomeWindow(QWidget):
@@ -73,6 +69,7 @@ class WelcomeWindow(QWidget):
         command: list[str],
         tray_icon: QIcon,
         has_tray: Callable[[], bool],
+        bridge: ThreadBridge | None = None,
     ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("Welcome to CallerCard")
@@ -81,8 +78,8 @@ class WelcomeWindow(QWidget):
         self._command = command_text(command)
         self._has_tray = has_tray
         self._found_logs: list[FoundLog] = []
-        self._signals = _Found(self)
-        self._signals.ready.connect(self._show_found)
+        # The app's one bridge; a window made on its own (a test, a demo) brings its own.
+        self._bridge = bridge or ThreadBridge()
         self._build(tray_icon)
         self.go_to(0)
         threading.Thread(
@@ -260,8 +257,8 @@ class WelcomeWindow(QWidget):
             logs = detect()
         except OSError:
             logs = []
-        with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
-            self._signals.ready.emit(files, logs)
+        # Dropped there if the window was closed meanwhile.
+        self._bridge.call_from_thread(lambda: self._show_found(files, logs), owner=self)
 
     def _show_found(self, files: list[ContactFile], logs: list[FoundLog]) -> None:
         self.found_files.clear()

@@ -121,13 +121,13 @@ def test_the_gui_stays_responsive_and_cancel_changes_nothing(
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
     timer.start(10)
-    with qtbot.waitSignal(window._signals.finished, timeout=60_000):
-        window.import_button.click()
-        assert window.cancel_button.isVisible() and not window.close_button.isEnabled()
-        qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=30_000)
-        window.cancel_button.click()
+    window.import_button.click()
+    assert window.cancel_button.isVisible() and not window.close_button.isEnabled()
+    qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=30_000)
+    window.cancel_button.click()
+    qtbot.waitUntil(lambda: window.summary.text() == "Cancelled. Nothing was imported.",
+                    timeout=60_000)  # fmt: skip
     timer.stop()
-    assert window.summary.text() == "Cancelled. Nothing was imported."
     assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 0
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     # The import runs off the GUI thread, so the window keeps answering. This holds that

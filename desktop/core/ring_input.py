@@ -1,0 +1,119 @@
+"""One call arriving or ending, whichever way it came: a watched call log or event stream,
+the URL endpoint, a `callercard ring`/`end` hook, the demo session or the welcome's Test ring.
+
+The ring pipeline (desktop/qt/ring_pipeline.py) takes only this, so how a call is shown,
+closed and recorded does not depend on how it reached us.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from desktop.core.dialects.end_of_call import HistoryEvent
+from desktop.core.events import CallEvent, CallState
+from desktop.core.ipc import End, EndOutcome, Ring, hook_call_key
+from desktop.core.models import Direction
+
+RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as the ring's time
+TEST_RING_KEY = "test-ring"
+DEMO_KEY = "demo"
+
+
+@dataclass(frozen=True)
+class RingInput:
+    """What a source reported about one call, and what the pipeline is to do with it."""
+
+    event: CallEvent  # the call as the history records it (number, name, key, state, hook)
+    read_ns: int  # time.monotonic_ns() when it was read: the "read" trace and ring latency
+    # Reported as it happens: an incoming ring pops a card and its end closes it. A line from
+    # an end-of-call log is history only (it is read after the call is over).
+    live: bool = True
+    recorded: bool = True  # the welcome's Test ring is shown, never logged (nobody called)
+
+    @property
+    def caller_id(self) -> str:
+        return self.event.number
+
+    @property
+    def call_key(self) -> str:
+        return self.event.call_key
+
+    @property
+    def source(self) -> str:
+        return self.event.source
+
+    @property
+    def rings(self) -> bool:
+        """An incoming call ringing now: its card pops."""
+        event = self.event
+        return self.live and event.direction is Direction.IN and event.state is CallState.RINGING
+
+    @property
+    def ends(self) -> bool:
+        """An incoming call is over (taken, hung up or missed): its card goes."""
+        event = self.event
+        return (
+            self.live
+            and event.direction is Direction.IN
+            and event.state in (CallState.ENDED, CallState.MISSED)
+        )
+
+    @property
+    def missed(self) -> bool:
+        """The call ended without being answered, as far as the source knows."""
+        return self.ends and self.event.state is CallState.MISSED
+
+
+def from_call_event(event: CallEvent) -> RingInput:
+    """A watched call log, baresip's event stream or the URL endpoint (via the bridge)."""
+    return RingInput(event, event.read_ns, live=not isinstance(event, HistoryEvent))
+
+
+def from_ring_message(message: Ring, now: datetime, now_ns: int) -> RingInput:
+    """`callercard ring`: logged at the hook's own time stamp, so a ring that had to start the
+    app is logged when it rang, not seconds later."""
+    key = message.call_key or hook_call_key(message.caller_id)
+    event = CallEvent(
+        message.source, Direction.IN, CallState.RINGING, message.caller_id, message.name,
+        hook_wall_time(message.t_ns, now, now_ns), call_key=key,
+        where=f"callercard ring ({key})", hook=True,
+    )  # fmt: skip
+    return RingInput(event, message.t_ns or now_ns)
+
+
+def from_end_message(message: End, now: datetime, now_ns: int) -> RingInput:
+    """`callercard end`: a hook knows at most whether the call was answered."""
+    key = message.call_key or hook_call_key(message.caller_id)
+    missed = message.outcome is EndOutcome.MISSED
+    event = CallEvent(
+        "hook", Direction.IN, CallState.MISSED if missed else CallState.ENDED,
+        message.caller_id, "", now, call_key=key, where=f"callercard end ({key})", hook=True,
+    )  # fmt: skip
+    return RingInput(event, now_ns)
+
+
+def demo_call(caller_id: str, name: str, now: datetime, now_ns: int) -> RingInput:
+    """The demo session's ring: shown and logged like a hook's."""
+    event = CallEvent(
+        "demo", Direction.IN, CallState.RINGING, caller_id, name, now, call_key=DEMO_KEY,
+        hook=True,
+    )  # fmt: skip
+    return RingInput(event, now_ns)
+
+
+def welcome_test_ring(caller_id: str, name: str, now: datetime, now_ns: int) -> RingInput:
+    """The welcome's Test ring: the demo caller's card, kept out of the call history."""
+    event = CallEvent(
+        "test", Direction.IN, CallState.RINGING, caller_id, name, now, call_key=TEST_RING_KEY
+    )
+    return RingInput(event, now_ns, recorded=False)
+
+
+def hook_wall_time(t_ns: int, now: datetime, now_ns: int) -> datetime:
+    """When a hook's ring happened, from its monotonic stamp (one clock for every process of
+    the machine); `now` when there is no stamp or one from another clock."""
+    age_s = (now_ns - t_ns) / 1e9
+    if t_ns <= 0 or not 0 <= age_s <= RING_AGE_MAX_S:
+        return now
+    return (now - timedelta(seconds=age_s)).astimezone(UTC)

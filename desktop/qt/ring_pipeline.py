@@ -1,0 +1,247 @@
+"""What happens to a call, in the order it happens: ring → lookup → card shown → after-paint
+work (a notification if the card may be hidden, guesses for an unknown caller) → recorded in
+the history → end.
+
+Every way a call arrives (watched logs, baresip, the URL endpoint, hooks, the demo, the Test
+ring) comes in as one `RingInput` through `arrive`; a call placed from a Call button is
+logged through it too (`placed`). The trace stages written here (`read`,
+`matched`, `same_call`, `shown`, `ended`, `recorded`, `record_failed`) are read by tests and by
+benchmarks/ring_latency.py: keep their names and fields.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.adapters.call_history import SAME_CALL_S
+from desktop.adapters.history_writer import CallWritten, HistoryWriter
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import StoreError
+from desktop.adapters.trace import RingTrace
+from desktop.adapters.write_journal import RecordCall
+from desktop.core.card import Card, MatchTier
+from desktop.core.card_text import card_lines
+from desktop.core.events import CallEvent, CallState
+from desktop.core.models import Direction, Outcome
+from desktop.core.ring_input import RingInput, from_call_event
+from desktop.qt.notifier import Notifier, PopupObstacles
+from desktop.qt.popup_stack import PopupStack
+
+log = logging.getLogger("callercard")
+
+# A ring's card paints within a few ms; the history write waits until after that.
+RECORD_DELAY_MS = 40
+
+
+class RingPipeline(QObject):
+    callbacks_changed = Signal()  # a missed call or a call out was recorded
+    wrap_up_due = Signal(int)  # attempt id: the call just ended and asks how it went
+
+    def __init__(
+        self,
+        lookup: CallerLookup,
+        popups: PopupStack,
+        writes: HistoryWriter,
+        trace: RingTrace,
+        *,
+        notifier: Notifier,
+        obstacles: PopupObstacles,
+        paused: Callable[[], bool],
+        report_problem: Callable[[str], None],
+    ) -> None:
+        super().__init__()
+        self.lookup = lookup
+        self.popups = popups
+        self.writes = writes
+        self.trace = trace
+        self.notifier = notifier
+        self.obstacles = obstacles
+        self._paused = paused
+        self._report_problem = report_problem
+        self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
+        # A second source's key for a call already on screen -> that call's key.
+        self._same_call: dict[str, str] = {}
+        self._to_record: list[CallEvent] = []  # call events waiting to go into the history
+        popups.painted.connect(self._painted)
+        popups.caller_identified.connect(self._caller_identified)
+
+    # -- in -----------------------------------------------------------------------------------
+
+    def arrive(self, call: RingInput) -> None:
+        """A source reported a call: its card pops or goes, then it is logged (after paint)."""
+        if call.rings:
+            self._ring(call)
+        elif call.ends:
+            self._end(call)
+        if call.recorded:
+            self.record_later(call.event)
+
+    def placed(self, placed: object, watched_formats: set[str]) -> None:
+        """A Call button placed a call: it is logged now, as an outbound attempt. When a
+        watched source will report it (baresip's events, twinkle.ch, ...) that report takes the
+        row over and its end opens the wrap-up; otherwise nothing will say when the call ends,
+        so it is logged as over and the wrap-up opens at once."""
+        from desktop.adapters.call_history import DIAL_KEY_PREFIX, DIAL_SOURCE
+        from desktop.core.dialers import REPORTED_BY
+        from desktop.qt.click_to_call import PlacedCall
+
+        assert isinstance(placed, PlacedCall)
+        dialer = placed.result.dialer
+        reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
+        followed = placed.result.follows_up and bool(reporters & watched_formats)
+        label = dialer.label if dialer is not None else "a softphone"
+        self.arrive(from_call_event(CallEvent(
+            DIAL_SOURCE, Direction.OUT, CallState.RINGING if followed else CallState.ENDED,
+            placed.e164, "", datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{placed.e164}",
+            where=f"Call button ({label})",
+        )))  # fmt: skip
+        self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
+                         followed=followed)  # fmt: skip
+        log.info("call placed to %s with %s (%s)", placed.e164, label,
+                 "its end will be reported" if followed else "wrap-up now")  # fmt: skip
+
+    # -- ring → lookup → show -----------------------------------------------------------------
+
+    def _ring(self, call: RingInput) -> None:
+        caller_id, call_key = call.caller_id, call.call_key
+        self.trace.write("read", caller_id, t_ns=call.read_ns, source=call.source,
+                         call_key=call_key)  # fmt: skip
+        try:
+            # Guesses for an unknown caller cost a few ms of queries: they follow the card.
+            card = self.lookup.card_for(caller_id, call.event.name, candidates=False)
+        except StoreError as exc:
+            self._report_problem(f"Could not look up {caller_id!r}: {exc}")
+            return
+        self.trace.write("matched", caller_id, match=card.match.value, call_key=call_key,
+                         contacts=[c.id for c in card.contacts])  # fmt: skip
+        if self._paused():
+            log.info("popups paused: not showing %s", caller_id)
+            return
+        same = self._same_call_elsewhere(card, call_key)
+        if same is not None:
+            # The phone's hook and its call log both report a ring: one call, one card, and
+            # the end either of them reports closes it.
+            self._same_call[call_key] = same
+            self.trace.write("same_call", caller_id, call_key=call_key, as_call=same)
+            return
+        self._ringing[call_key] = card
+        self.popups.show(card, call_key)
+
+    def _same_call_elsewhere(self, card: Card, call_key: str) -> str | None:
+        """The ringing call another source already showed for this number, if any."""
+        if not card.number.e164 or self.popups.has_popup(call_key):
+            return None
+        since = time.monotonic_ns() - SAME_CALL_S * 1_000_000_000
+        other = self.popups.call_for_number(card.number.e164, since)
+        if other is None or _source_of(other) == _source_of(call_key):
+            return None  # two calls from one switchboard number on one phone stay two
+        return other
+
+    # -- after paint --------------------------------------------------------------------------
+
+    def _painted(self, call_key: str, t_ns: int) -> None:
+        card = self._ringing.pop(call_key, None)
+        if card is None:
+            return  # a card updated after its ring (guesses added, caller identified)
+        self.trace.write("shown", card.caller_id, t_ns=t_ns, call_key=call_key)
+        log.info("card shown for %s (%s)", call_key, card.match.value)
+        QTimer.singleShot(0, lambda: self._after_shown(card, call_key))
+
+    def _after_shown(self, card: Card, call_key: str) -> None:
+        """What a ring also wants, once its card is on screen: nothing here may delay it."""
+        self._tell_if_hidden(card)
+        if card.match is MatchTier.NONE and card.number.e164:
+            self._add_candidates(card, call_key)
+
+    def _tell_if_hidden(self, card: Card) -> None:
+        """A card behind a full-screen window helps nobody: the platform's notifier tells too."""
+        obstacle = self.obstacles.check()
+        card = self.popups.shown_form(card)  # a redacted card is redacted there too
+        if obstacle:
+            channel = self.notifier.notify(card.headline, "\n".join(card_lines(card)[1:5]))
+            log.info("card for %s may be hidden (%s): also sent to %s", card.display_number,
+                     obstacle, channel.value)  # fmt: skip
+
+    def _add_candidates(self, card: Card, call_key: str) -> None:
+        popup = self.popups.popup_for(call_key)
+        if popup is None or popup.card is not card:
+            return  # the call ended or the card moved on
+        try:
+            guesses = self.lookup.candidates_for(card.number, datetime.now(UTC))
+        except StoreError as exc:
+            log.warning("no guesses for %s: %s", card.display_number, exc)
+            return
+        if guesses:
+            self.popups.show(replace(card, candidates=tuple(guesses)), call_key)
+
+    def _caller_identified(self, call_key: str, _contact_id: object) -> None:
+        """The rep linked the number or made a contact: the card becomes an exact match."""
+        popup = self.popups.popup_for(call_key)
+        if popup is None or popup.card is None:
+            return
+        old = popup.card
+        self.popups.show(self.lookup.card_for(old.caller_id, old.number.display_name), call_key)
+
+    # -- end ----------------------------------------------------------------------------------
+
+    def _end(self, call: RingInput) -> None:
+        """An incoming call is over, its card goes. The one place a call's end is decided on:
+        `call.missed` is whether nobody answered it (the log said so, or `callercard end
+        --missed`)."""
+        self.end_call(call.call_key, call.caller_id)
+
+    def end_call(self, call_key: str, caller_id: str) -> None:
+        """The call is over: its card goes (traced, so hooks can be checked from outside)."""
+        shown_as = self._same_call.pop(call_key, call_key)
+        closed = self.popups.close_for_call(shown_as)
+        for alias in [a for a, key in self._same_call.items() if key == shown_as]:
+            del self._same_call[alias]
+        self._ringing.pop(shown_as, None)  # a collapsed card that never painted
+        self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as)
+
+    # -- recorded -----------------------------------------------------------------------------
+
+    def record_later(self, event: CallEvent) -> None:
+        # Recording writes to the database: done after the card has had its chance to paint,
+        # in arrival order, so a call's ring is always recorded before its end.
+        if not self._to_record:
+            QTimer.singleShot(RECORD_DELAY_MS, self.record_pending)
+        self._to_record.append(event)
+
+    def record_pending(self) -> None:
+        pending, self._to_record = self._to_record, []
+        for event in pending:
+            self.writes.submit(RecordCall(event))
+
+    def call_written(self, written: object) -> None:
+        """The history writer's answer (through the bridge): traced, and what it asks for."""
+        assert isinstance(written, CallWritten)
+        event, recorded = written.event, written.recorded
+        if written.error:
+            where = event.where or event.source
+            self._report_problem(f"Could not record the call from {where}: {written.error}")
+            self.trace.write("record_failed", event.number, call_key=event.call_key,
+                             error=written.error)  # fmt: skip
+            return
+        if recorded is None:
+            return
+        self.trace.write(
+            "recorded", event.number, call_key=event.call_key,
+            attempt=recorded.attempt_id, outcome=recorded.outcome.value,
+            wrap_up=recorded.wrap_up,
+        )  # fmt: skip
+        if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
+            self.callbacks_changed.emit()  # a missed call waits for us; a call out may settle one
+        if recorded.wrap_up and not written.replayed and not self._paused():
+            self.wrap_up_due.emit(recorded.attempt_id)
+
+
+def _source_of(call_key: str) -> str:
+    """"microsip" for "microsip:12", "hook" for "hook:+1415…": which source keyed the call."""
+    return call_key.partition(":")[0]

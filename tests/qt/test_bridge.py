@@ -1,0 +1,57 @@
+"""Results from worker threads (the importer, the notifier) reach the GUI thread through the
+app's one ThreadBridge, and a result for a window closed meanwhile is dropped."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.bridge import ThreadBridge
+from desktop.qt.import_action import ImportAction
+from desktop.qt.notifier import Notifier
+
+
+def test_the_notifiers_answer_is_taken_in_the_gui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)  # no daemon: logged instead
+    caplog.set_level(logging.INFO)
+    bridge = ThreadBridge()
+    Notifier(None, on_main=bridge.call_from_thread).notify("Mike", "ringing")
+    qtbot.waitUntil(lambda: "notification: Mike: ringing" in caplog.text, timeout=5000)
+    said = [r for r in caplog.records if r.getMessage().startswith(("notifier:", "notification:"))]
+    assert {r.threadName for r in said} == {threading.main_thread().name}
+
+
+def test_an_import_started_without_the_window_reports_in_the_gui_thread(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    contacts = tmp_path / "a.csv"
+    contacts.write_text("Name,Phone\nAnn Lee,+1 415 555 0144\n", encoding="utf-8")
+    action = ImportAction(tmp_path / "cc.sqlite3", ThreadBridge())
+    threads: list[str] = []
+    action.finished.connect(lambda _result: threads.append(threading.current_thread().name))
+    with qtbot.waitSignal(action.finished, timeout=30_000) as finished:
+        action.start(contacts, NumberPolicy("US"))
+    assert finished.args is not None and finished.args[0].imported == 1
+    assert threads == [threading.main_thread().name]
+
+
+def test_a_result_for_a_window_deleted_meanwhile_is_dropped(qtbot: QtBot) -> None:
+    bridge = ThreadBridge()
+    window = QWidget()
+    ran: list[str] = []
+    worker = threading.Thread(target=lambda: bridge.call_from_thread(
+        lambda: ran.append("late"), owner=window))  # fmt: skip
+    shiboken6.delete(window)  # closed and deleted before the worker answers
+    worker.start()
+    worker.join()
+    bridge.call_from_thread(lambda: ran.append("kept"))
+    qtbot.waitUntil(lambda: ran == ["kept"])

@@ -1,0 +1,203 @@
+"""The app in this process (offscreen): calls arriving every way a call arrives go through
+its one ring pipeline, over a real store, real sources and the real card stack."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.store import NewContact, Store
+from desktop.core.dialects.linphone import CallStatus
+from desktop.core.events import CallEvent, CallState
+from desktop.core.ipc import End, EndOutcome, Ring
+from desktop.core.models import Direction, Outcome, StoredNumber
+from desktop.core.ring_input import from_call_event
+from desktop.qt.app import CallerCardApp
+from tests.softphone_writers import LinphoneLikeWriter
+
+MIKE = "+14155550142"
+MIKE_URI = "sip:+14155550142@sip.example.com;user=phone"
+
+
+@dataclass
+class Running:
+    app: CallerCardApp
+    trace: Path
+    instance: Any
+    closed: bool = False
+
+    def records(self, stage: str) -> list[dict[str, Any]]:
+        if not self.trace.exists():
+            return []
+        lines = self.trace.read_text(encoding="utf-8").splitlines()
+        return [r for r in map(json.loads, lines) if r["stage"] == stage]
+
+    def close(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.closed = True
+        self.app.popups.dismiss_all()
+        # As after the event loop has returned: what the writer answers from here on is for
+        # nobody (the store it would be counted in is closing).
+        QApplication.sendPostedEvents()
+        self.app.bridge.blockSignals(True)
+        self.app.shutdown()
+        self.instance.release()
+
+
+@pytest.fixture
+def start_app(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., Running]]:
+    from desktop.adapters.instance_address import instance_address
+    from desktop.adapters.paths import resolve_paths
+    from desktop.cli import build_parser
+    from desktop.qt.single_instance import SingleInstance
+
+    data = tmp_path / "data"
+    running: list[Running] = []
+
+    def start(*extra: str, settings: dict[str, object] | None = None) -> Running:
+        trace = tmp_path / f"trace-{len(running)}.jsonl"
+        args = build_parser().parse_args(
+            ["--data-dir", str(data), "--region", "US", "--background", "--trace", str(trace),
+             *extra]
+        )  # fmt: skip
+        paths = resolve_paths(args.data_dir)
+        paths.ensure()
+        if settings is not None:
+            paths.settings.write_text(json.dumps({"version": 1, **settings}))
+        store = Store.open(paths.database)
+        if store.count_contacts() == 0:
+            with store.transaction():
+                number = StoredNumber("+1 415 555 0142", MIKE)
+                store.add_contact(NewContact(name="Mike Kowalski", numbers=(number,)))
+        store.close()
+        instance = SingleInstance(instance_address(paths.data_dir))
+        assert instance.acquire()
+        app = CallerCardApp(args, paths, instance, demo=False)
+        running.append(Running(app, trace, instance))
+        return running[-1]
+
+    yield start
+    for each in running:
+        if not each.closed:
+            each.close()
+
+
+def _calls(app: CallerCardApp) -> list[tuple[Direction, Outcome, str]]:
+    return [
+        (attempt.direction, attempt.outcome, contact.name if contact else "")
+        for attempt, contact in app.store.recent_calls()
+    ]
+
+
+def test_a_hooks_ring_shows_the_callers_card_and_its_end_closes_it(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    popup = app.popups.popup_for("hook:" + MIKE)
+    assert popup is not None and popup.isVisible()
+    assert "Mike Kowalski" in popup.accessibleName()
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    assert not popup.isVisible()
+    assert [r["closed"] for r in running.records("ended")] == [True]
+    qtbot.waitUntil(lambda: _calls(app) == [(Direction.IN, Outcome.MISSED, "Mike Kowalski")])
+
+
+def test_a_call_both_the_hook_and_the_call_log_report_is_one_card_either_end_closes(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    log_ring = CallEvent("microsip", Direction.IN, CallState.RINGING, MIKE, "", datetime.now(UTC),
+                         call_key="microsip:7")  # fmt: skip
+    app.bridge.event_from_thread(log_ring)
+    qtbot.waitUntil(lambda: bool(running.records("same_call")))
+    assert running.records("same_call")[0]["as_call"] == "hook:" + MIKE
+    assert app.popups.visible_count() == 1
+    app.pipeline.arrive(from_call_event(
+        CallEvent("microsip", Direction.IN, CallState.MISSED, MIKE, "", datetime.now(UTC),
+                  call_key="microsip:7")))  # fmt: skip
+    assert app.popups.visible_count() == 0
+    assert running.records("ended")[0]["as_call"] == "hook:" + MIKE
+
+
+def test_a_ring_while_paused_is_recorded_but_not_shown(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    running = start_app(settings={"popups_paused": True})
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    assert app.popups.visible_count() == 0
+    assert running.records("matched")[0]["match"] == "exact"
+    qtbot.waitUntil(lambda: [r["outcome"] for r in running.records("recorded")] != [])
+    assert _calls(app)[0][2] == "Mike Kowalski"
+    assert running.records("shown") == []
+
+
+@pytest.mark.parametrize("caller_id", ["anonymous", "", "sip:anonymous@anonymous.invalid"])
+def test_a_withheld_caller_is_never_matched(
+    start_app: Callable[..., Running], qtbot: QtBot, caller_id: str
+) -> None:
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(caller_id))
+    matched = running.records("matched")[0]
+    assert (matched["match"], matched["contacts"]) == ("withheld", [])
+    popup = app.popups.popup_for("hook:" + caller_id)
+    assert popup is not None and "Mike" not in popup.accessibleName()
+    qtbot.waitUntil(lambda: bool(running.records("recorded")))
+    assert _calls(app)[0][2] == ""
+
+
+def test_the_welcomes_test_ring_shows_a_card_and_logs_no_call(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    running = start_app()
+    app = running.app
+    app.test_ring()
+    popup = app.popups.popup_for("test-ring")
+    assert popup is not None and popup.isVisible()
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    qtbot.wait(100)  # past the delay after which a ring is written
+    assert running.records("recorded") == [] and _calls(app) == []
+
+
+def test_a_restart_never_re_pops_a_call_its_log_already_had(
+    start_app: Callable[..., Running], qtbot: QtBot, tmp_path: Path
+) -> None:
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db)
+    try:
+        before = writer.ring("sip:+14155550100@sip.example.com", "Ringing before the start")
+        first = start_app("--watch", f"linphone:{db}")
+        first.app.start_sources()
+        ringing = writer.ring(MIKE_URI, "MIKE K")
+        qtbot.waitUntil(lambda: bool(first.records("shown")), timeout=10_000)
+        assert [r["caller_id"] for r in first.records("read")] == [MIKE_URI]
+        first.close()
+
+        again = start_app("--watch", f"linphone:{db}")
+        again.app.start_sources()
+        writer.end(ringing, CallStatus.MISSED)
+        writer.end(before, CallStatus.MISSED)
+        new = writer.ring("sip:+14155550177@sip.example.com", "New caller")
+        qtbot.waitUntil(lambda: bool(again.records("shown")), timeout=10_000)
+        read = [r["caller_id"] for r in again.records("read")]
+        assert read == ["sip:+14155550177@sip.example.com"]
+        assert again.app.popups.visible_count() == 1
+        writer.end(new, CallStatus.MISSED)
+        qtbot.waitUntil(lambda: again.app.popups.visible_count() == 0, timeout=10_000)
+    finally:
+        writer.close()
