@@ -271,6 +271,7 @@ class CallerCardApp:
         self.popups.painted.connect(self._painted)
         self.popups.open_search_requested.connect(self.open_search)
         self.popups.open_contact_requested.connect(self.show_contact)
+        self.popups.call_back_requested.connect(self.call_back)
         look = current_tray_look()
         self.tray = TrayMenu(tray_icon(look), False, paused_icon=tray_icon(look, paused=True))
         self.tray.fallback.setWindowIcon(app_icon())
@@ -508,7 +509,8 @@ class CallerCardApp:
             if event.state is CallState.RINGING:
                 self.ring(event.number, event.name, event.call_key, event.read_ns, event.source)
             elif event.state in (CallState.ENDED, CallState.MISSED):
-                self.end_call(event.call_key, event.number)
+                self.end_call(event.call_key, event.number,
+                              missed=event.state is CallState.MISSED)  # fmt: skip
         self._record_later(event)
 
     def _record_later(self, event: CallEvent) -> None:
@@ -582,6 +584,8 @@ class CallerCardApp:
         from desktop.qt.click_to_call import PlacedCall
 
         assert isinstance(placed, PlacedCall)
+        # Called back, from the missed card or from anywhere else: its missed card goes.
+        called_back = self.popups.close_missed_for(placed.e164)
         dialer = placed.result.dialer
         reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
         followed = placed.result.follows_up and bool(reporters & self.watched_formats)
@@ -592,7 +596,7 @@ class CallerCardApp:
             where=f"Call button ({label})",
         ))  # fmt: skip
         self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
-                         followed=followed)  # fmt: skip
+                         followed=followed, missed_cards_closed=called_back)  # fmt: skip
         log.info("call placed to %s with %s (%s)", placed.e164, label,
                  "its end will be reported" if followed else "wrap-up now")  # fmt: skip
 
@@ -641,14 +645,36 @@ class CallerCardApp:
         if sync is not None:
             sync.share_now()
 
-    def end_call(self, call_key: str, caller_id: str) -> None:
-        """The call is over: its card goes (traced, so hooks can be checked from outside)."""
+    def end_call(self, call_key: str, caller_id: str, *, missed: bool = False) -> None:
+        """The call is over: its card goes, or stays as a missed call's with Call back when
+        the end said nobody answered (traced, so hooks can be checked from outside)."""
         shown_as = self._same_call.pop(call_key, call_key)
-        closed = self.popups.close_for_call(shown_as)
+        kept = self._keep_missed_card(shown_as) if missed else None
+        closed = kept is None and self.popups.close_for_call(shown_as)
         for alias in [a for a, key in self._same_call.items() if key == shown_as]:
             del self._same_call[alias]
         self._ringing.pop(shown_as, None)  # a collapsed card that never painted
-        self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as)
+        self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as,
+                         missed=missed, kept=kept is not None)  # fmt: skip
+
+    def _keep_missed_card(self, call_key: str) -> str | None:
+        """An unanswered call's card stays as "Missed call · 14:05" with Call back.
+
+        Decided from the end event's own state (a softphone's MISSED, `end --missed`), not
+        from the history writer's `recorded` outcome: that one is computed from the same
+        state, only later, on another thread, and not at all when the write fails, a
+        softphone's row already settled the call, or the number cannot be stored."""
+        kept = self.popups.keep_missed(call_key)
+        popup = self.popups.popup_for(kept) if kept is not None else None
+        if popup is not None:
+            self.trace.write("missed_card", "", call_key=kept,
+                             call_back=popup.offers_call_back())  # fmt: skip
+        return kept
+
+    def call_back(self, e164: str) -> None:
+        """A missed call's Call back: the same ClickToCall as every Call button (their hours
+        asked about, the call logged, its wrap-up at its end)."""
+        self.click_to_call.call(e164, None)
 
     def on_message(self, message: Message) -> None:
         if isinstance(message, Ring):
@@ -662,8 +688,8 @@ class CallerCardApp:
             ))  # fmt: skip
         elif isinstance(message, End):
             key = message.call_key or hook_call_key(message.caller_id)
-            self.end_call(key, message.caller_id)
             missed = message.outcome is EndOutcome.MISSED
+            self.end_call(key, message.caller_id, missed=missed)
             self._record_later(CallEvent(
                 "hook", Direction.IN, CallState.MISSED if missed else CallState.ENDED,
                 message.caller_id, "", datetime.now(UTC), call_key=key,
