@@ -102,6 +102,13 @@ def main(out_dir: Path, suffix: str = "") -> int:
     app.setPalette(dark)
     QTest.qWait(20)
     missed_pair("_dark")
+    stack.set_redacted(True)  # a screen share on Linux: no name, no number, no Call back
+    stack.show(exact_card(), "shared")
+    kept = stack.keep_missed("shared")
+    redacted = stack.popup_for(kept) if kept else None
+    assert redacted is not None
+    grab(redacted, "missed_redacted_dark")
+    report["call_back_redacted"] = redacted.offers_call_back()
     print(json.dumps(report), flush=True)
     return 0
 

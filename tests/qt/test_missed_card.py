@@ -231,7 +231,8 @@ def test_on_a_real_display_missed_cards_are_drawn_whole_at_2x_and_leave_the_keyb
     assert report["typed_text_in_editor"] == "typed", "the card took no keystroke"
     assert report["call_back"] == [True, False]  # Mike's card calls back; a withheld one cannot
     assert report["call_back_dark"] == [True, False]
-    for name in ("missed_mike", "missed_withheld", "missed_mike_dark"):
+    assert report["call_back_redacted"] is False
+    for name in ("missed_mike", "missed_withheld", "missed_mike_dark", "missed_redacted_dark"):
         assert (SHOTS / f"{name}_2x.png").stat().st_size > 2000
         width, height = report["shots"][name]
         assert height < width, f"{name} is compact ({width}x{height})"
