@@ -981,6 +981,8 @@ class Popup(QWidget):
         picker = self._picker
         naming = picker is not None and not picker.isHidden()
         targets: list[QWidget] = [picker.name] if picker is not None and naming else []
+        if self._call_back is not None:  # a missed call's card: calling back is the point
+            targets.append(self._call_back)
         for target in (*targets, self._copy, self._search, self._dismiss):
             if not target.isHidden():
                 target.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -97,6 +97,9 @@ def test_a_missed_call_keeps_its_card_with_call_back_and_no_focus(stack: PopupSt
     assert popup.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
     assert not popup.isActiveWindow()
     assert stack.missed_keys() == [key]
+    assert stack.take_focus()  # the hotkey: the keyboard lands on Call back
+    assert QApplication.focusWidget() is button(popup, "callBack") or (
+        popup.focusWidget() is button(popup, "callBack"))  # fmt: skip
     # The same caller ringing again is a new call with a card of its own.
     again = rung(stack)
     assert again is not popup and not again.offers_call_back()
