@@ -372,7 +372,7 @@ def test_twinkle_local_hang_up_closes_the_card(app: App, samples: Path) -> None:
     assert ended(app, "twinkle:local-1@10.0.0.5", mark)["closed"] is True
 
 
-def test_twinkle_missed_call_closes_the_card(app: App, samples: Path) -> None:
+def test_twinkle_missed_call_leaves_a_missed_card(app: App, samples: Path) -> None:
     mark = app.mark()
     ring_env = twinkle_environment(samples, SIP_CALL_ID="missed-1@10.0.0.5", SIP_FROM_USER=BRENNAN)
     run_like_twinkle(twinkle_line("twinkle-ring", "script_incoming_call"), ring_env, app.env)
@@ -383,7 +383,8 @@ def test_twinkle_missed_call_closes_the_card(app: App, samples: Path) -> None:
         SIP_FROM_USER=BRENNAN,
     )  # fmt: skip
     run_like_twinkle(twinkle_line("twinkle-end", "script_in_call_failed"), failed, app.env)
-    assert ended(app, "twinkle:missed-1@10.0.0.5", mark)["closed"] is True
+    end = ended(app, "twinkle:missed-1@10.0.0.5", mark)
+    assert (end["missed"], end["kept"], end["closed"]) == (True, True, False)  # Call back waits
 
 
 def test_a_twinkle_ring_with_no_app_running_starts_it_without_holding_up_twinkle(

@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
     from desktop.qt.ring_pipeline import RingPipeline
     from desktop.qt.settings_directories import DirectoriesPage
+    from desktop.qt.wrap_up_gate import WrapUpGate
 
 log = logging.getLogger("callercard")
 
@@ -257,6 +258,7 @@ class CallerCardApp:
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.open_search_requested.connect(self.open_search)
         self.popups.open_contact_requested.connect(self.show_contact)
+        self.popups.call_back_requested.connect(self.call_back)
         look = current_tray_look()
         self.tray = TrayMenu(tray_icon(look), False, paused_icon=tray_icon(look, paused=True))
         self.tray.fallback.setWindowIcon(app_icon())
@@ -395,7 +397,24 @@ class CallerCardApp:
                                              self.settings.keep_out_of_screen_shares)  # fmt: skip
         self.screen_share.changed.connect(self._show_screen_share)
         self.tray.screen_share_toggled.connect(self.set_keep_out_of_screen_shares)
+        self.tray.wrap_ups_requested.connect(lambda: self._wrap_up_gate().open_waiting())
+        self._gate: object | None = None  # built with the first wrap-up (desktop/qt/wrap_up_gate)
         self._show_screen_share()
+
+    def _wrap_up_gate(self) -> WrapUpGate:
+        """What keeps wrap-ups off a shared screen; built when the first one opens."""
+        from desktop.qt.wrap_up_gate import WrapUpGate
+
+        if self._gate is None:
+            gate = WrapUpGate(self.screen_share, lambda a: self.open_wrap_up(a, asked=True),
+                              lambda: self._wrap_ups, lambda text: self.tray.notify(
+                                  "CallerCard", text))  # fmt: skip
+            gate.waiting_changed.connect(self.tray.set_wrap_ups_waiting)
+            gate.waiting_changed.connect(lambda n: self.trace.write("wrap_ups_waiting", "",
+                                                                   waiting=n))  # fmt: skip
+            self._gate = gate
+        assert isinstance(self._gate, WrapUpGate)
+        return self._gate
 
     def set_keep_out_of_screen_shares(self, keep_out: bool) -> None:
         """The tray's toggle: saved like the setting, applied to the cards on screen too."""
@@ -544,8 +563,9 @@ class CallerCardApp:
 
         return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
 
-    def open_wrap_up(self, attempt_id: int) -> None:
-        """How a call that just ended went: outcome, note, reason, callback (non-modal)."""
+    def open_wrap_up(self, attempt_id: int, *, asked: bool = False) -> None:
+        """How a call that just ended went: outcome, note, reason, callback (non-modal). Unless
+        the rep `asked`, it waits while the cards are redacted (desktop/qt/wrap_up_gate.py)."""
         from PySide6.QtCore import Qt
 
         from desktop.qt.system_clock import hour_cycle
@@ -561,6 +581,9 @@ class CallerCardApp:
         if contact is None and found[1].direction is Direction.OUT:
             return
         window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle())
+        if not self._wrap_up_gate().admit(attempt_id, window, asked=asked):
+            window.deleteLater()
+            return
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.saved.connect(self._save_wrap_up)
         window.destroyed.connect(lambda *_: self._wrap_ups.pop(attempt_id, None))
@@ -569,6 +592,7 @@ class CallerCardApp:
         self._wrap_ups[attempt_id] = window
         log.info("wrap-up shown for attempt %d (%s, contact %s)", attempt_id,
                  found[1].direction.value, contact.id if contact else "none")  # fmt: skip
+        self.trace.write("wrap_up_shown", "", attempt=attempt_id, asked=asked)
 
     def _save_wrap_up(self, result: object) -> None:
         from desktop.qt.wrap_up import WrapUpResult
@@ -588,6 +612,11 @@ class CallerCardApp:
         sync = getattr(self, "directory_sync", None)
         if sync is not None:
             sync.share_now()
+
+    def call_back(self, e164: str) -> None:
+        """A missed call's Call back: the same ClickToCall as every Call button (their hours
+        asked about, the call logged, its wrap-up at its end)."""
+        self.click_to_call.call(e164, None)
 
     def on_message(self, message: Message) -> None:
         if isinstance(message, Ring):

@@ -417,6 +417,7 @@ class Popup(QWidget):
     painted = Signal(str, object)  # call_key, time.monotonic_ns() (int) when painting ended
     caller_identified = Signal(str, object)  # call_key, contact id: the picker settled who it is
     height_changed = Signal()  # the card grew or shrank while shown (the stack re-packs)
+    call_back_requested = Signal(str)  # e164; Call back on a missed call's card
 
     def __init__(
         self, parent: QWidget | None = None, *, picker_factory: PickerFactory | None = None
@@ -439,6 +440,7 @@ class Popup(QWidget):
         self._warm = False
         self._focus_taken = False
         self._opened: _Expandable | None = None  # the text the rep asked for last
+        self._call_back: QPushButton | None = None  # built with the first missed call
 
         self._build()
         self._apply_theme()
@@ -670,6 +672,8 @@ class Popup(QWidget):
         self._card = card
         self._call_key = call_key
         self._fill(card)
+        if self._call_back is not None:
+            _set_shown(self._call_back, False)
         self._fit_height()
         self._armed_key = call_key
         # Guarantees one paint pass (and so one painted signal) even when no text changed.
@@ -874,6 +878,68 @@ class Popup(QWidget):
             return 1 << 20
         return screen.availableGeometry().height() - 2 * SCREEN_MARGIN
 
+    # -- a missed call --
+
+    def show_missed(self, rang: str) -> None:
+        """The call ended unanswered: the card folds to who called, "Missed call · 14:05",
+        their number and local time, and Call back beside Dismiss. Call back needs a number
+        the card shows: none for a withheld caller or a redacted card. Never takes focus."""
+        card = self._card
+        if card is None:
+            return
+        self._chip.setText(f"Missed call · {rang}" if rang else "Missed call")
+        _set_shown(self._chip, True)
+        self._source.set_full_text("")
+        self.setAccessibleName(f"Missed call: {self._name.full_text()}")
+        for widget in (self._promise, self._opener_block, self._copy, self._search,
+                       self._identify, self._people_title, self._people_more):  # fmt: skip
+            _set_shown(widget, False)
+        for row in self._people:
+            row.fill("", "", None)
+        today = date.today()
+        self._fill_story(None, today, several=False)
+        self._fill_notes(None)
+        self._fill_candidates(())
+        if self._picker is not None:
+            _set_shown(self._picker, False)
+        e164 = card.number.e164
+        can_call = bool(e164) and not card.number.withheld and not card.redacted
+        if card.number.withheld and not card.redacted:  # says why there is no Call back
+            self._role.set_full_text("Number withheld: no number to call back")
+            _set_shown(self._role, True)
+        button = self._call_back_button()
+        if can_call:
+            button.setToolTip(plain_tooltip(f"Call {readable_number(card.number, '')}"))
+        _set_shown(button, can_call)
+        self._refit()
+
+    def _call_back_button(self) -> QPushButton:
+        if self._call_back is None:
+            button = QPushButton("Call back", self)
+            button.setObjectName("callBack")
+            button.setDefault(True)
+            button.clicked.connect(self._request_call_back)
+            # Hidden explicitly: a layout would otherwise show a new child of a visible card
+            # on the next event-loop pass, Call back included on a withheld caller's card.
+            button.hide()
+            root = self.layout()
+            assert isinstance(root, QVBoxLayout)
+            for i in range(root.count()):
+                item = root.itemAt(i)
+                row = item.layout() if item is not None else None
+                if isinstance(row, QHBoxLayout) and row.indexOf(self._dismiss) >= 0:
+                    row.insertWidget(0, button)  # first: it is what the rep came back for
+            self._call_back = button
+        return self._call_back
+
+    def offers_call_back(self) -> bool:
+        return self._call_back is not None and not self._call_back.isHidden()
+
+    def _request_call_back(self) -> None:
+        card = self._card
+        if card is not None and card.number.e164 and not card.redacted:
+            self.call_back_requested.emit(card.number.e164)
+
     # -- start-up warm-up --
 
     def warm_up(self) -> None:
@@ -915,6 +981,8 @@ class Popup(QWidget):
         picker = self._picker
         naming = picker is not None and not picker.isHidden()
         targets: list[QWidget] = [picker.name] if picker is not None and naming else []
+        if self._call_back is not None:  # a missed call's card: calling back is the point
+            targets.append(self._call_back)
         for target in (*targets, self._copy, self._search, self._dismiss):
             if not target.isHidden():
                 target.setFocus(Qt.FocusReason.ShortcutFocusReason)

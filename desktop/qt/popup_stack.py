@@ -13,6 +13,11 @@ past that, the oldest ringing calls collapse into one "+N more ringing" entry
 whose call collapses or ends goes back to the pool, which therefore never holds more than
 max(prebuilt, max_cards) windows however many calls ring at once.
 
+A call that ends unanswered keeps its card, folded to "Missed call · 14:05" with Call back
+(`keep_missed`), for MISSED_FOR_MS or until dismissed. A missed card is one of the
+`max_cards`, but it gives way to a ringing call: it goes (it never waits in "+N more", which
+lists calls still ringing) before a ringing call would collapse.
+
 The pool is filled to that size in idle time, one card per turn of the event loop, after
 start-up's warm-up and after each card has painted: a card built while a call rings pays
 for its window and first paint on the ring path, so the fifth overlapping call must find one
@@ -42,6 +47,10 @@ if TYPE_CHECKING:
 PREBUILT = 3  # built with the stack; the pool grows to MAX_CARDS in idle time
 MAX_CARDS = 5  # on screen at once; older ringing calls wait in the "+N more" entry
 MARGIN = 16  # from the screen's available edge (the taskbar is already outside it)
+# Ten minutes: long enough for the sales call the rep was on when it rang (the usual reason
+# a call is missed) to end with the card still there, short enough that it does not sit in
+# the corner all afternoon; Recent calls and Callbacks keep the missed call after that.
+MISSED_FOR_MS = 10 * 60 * 1000
 SPACING = 10  # between stacked cards
 
 
@@ -56,6 +65,7 @@ class _Call:
     popup: Popup | None  # None while the call waits in the "+N more" entry
     rang: str = ""  # when it started ringing, as the system clock reads (for the entry)
     rang_ns: int = 0  # time.monotonic_ns() when it started ringing
+    missed: QTimer | None = None  # the call ended unanswered; the card goes when this fires
 
 
 class PopupStack(QObject):
@@ -67,6 +77,7 @@ class PopupStack(QObject):
     open_contact_requested = Signal(object)  # contact id (int)
     painted = Signal(str, object)  # call_key, time.monotonic_ns() (int) when the card was painted
     caller_identified = Signal(str, object)  # call_key, contact id (an unknown caller, settled)
+    call_back_requested = Signal(str)  # e164; a missed call's Call back
 
     def __init__(
         self,
@@ -78,8 +89,11 @@ class PopupStack(QObject):
         spacing: int = SPACING,
         pick_screen: Callable[[], QScreen | None] = screen_under_cursor,
         picker_factory: PickerFactory | None = None,
+        missed_for_ms: int = MISSED_FOR_MS,
     ) -> None:
         super().__init__(parent)
+        self._missed_for_ms = missed_for_ms
+        self._missed_count = 0  # makes each missed card's key unique
         self._picker_factory = picker_factory
         self._margin = margin
         self._spacing = spacing
@@ -110,6 +124,7 @@ class PopupStack(QObject):
         popup.open_contact_requested.connect(self.open_contact_requested)
         popup.painted.connect(self.painted)
         popup.painted.connect(self._schedule_top_up)
+        popup.call_back_requested.connect(self.call_back_requested)
         return popup
 
     def warm_up(self) -> None:
@@ -149,7 +164,7 @@ class PopupStack(QObject):
             if call.popup is None:
                 self._more.set_calls(self._collapsed())
                 return None
-            call.popup.set_card(self._shown(card), call_key)
+            self._fill(call_key, call)
             self._fit()
             if call.popup is not None:  # it grew past what the screen holds: collapsed
                 call.popup.reveal()
@@ -173,7 +188,7 @@ class PopupStack(QObject):
         after ``since_ns`` (time.monotonic_ns())."""
         for key in reversed(self._calls):
             call = self._calls[key]
-            if call.card.number.e164 == e164 and call.rang_ns >= since_ns:
+            if call.missed is None and call.card.number.e164 == e164 and call.rang_ns >= since_ns:
                 return key
         return None
 
@@ -238,7 +253,7 @@ class PopupStack(QObject):
         self._redacted = redacted
         for key, call in self._calls.items():
             if call.popup is not None:
-                call.popup.set_card(self._shown(call.card), key)
+                self._fill(key, call)
         self._fit()
 
     def shown_form(self, card: Card) -> Card:
@@ -262,6 +277,61 @@ class PopupStack(QObject):
     def _shown(self, card: Card) -> Card:
         return redact(card) if self._redacted else card
 
+    # -- missed calls --
+
+    def keep_missed(self, call_key: str) -> str | None:
+        """The call ended unanswered: its card stays, folded to "Missed call" with Call back,
+        under a new key (returned) so that the caller ringing again gets a card of its own.
+        None when the call has no card on screen (collapsed, dismissed, paused): then it
+        simply ends, as an answered call does."""
+        call = self._calls.get(call_key)
+        if call is None or call.popup is None or call.missed is not None:
+            return None
+        e164 = call.card.number.e164
+        if e164:  # one missed card per caller: the newest missed call replaces the older
+            for old in [k for k, c in self._calls.items() if c.missed is not None
+                        and c.card.number.e164 == e164]:  # fmt: skip
+                self._release(self._calls.pop(old))
+        self._missed_count += 1
+        key = f"missed-{self._missed_count}:{call_key}"
+        # Renamed where it stands: the card keeps its place in the stack.
+        self._calls = {(key if k == call_key else k): c for k, c in self._calls.items()}
+        timer = QTimer()  # no parent: it goes with its call
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self.close_for_call(key))
+        timer.start(self._missed_for_ms)
+        call.missed = timer
+        self._fill(key, call)
+        self._settle()
+        return key
+
+    def close_missed_for(self, e164: str) -> int:
+        """The rep called them back: their missed cards go. How many went."""
+        keys = [k for k, c in self._calls.items() if c.missed is not None
+                and c.card.number.e164 == e164]  # fmt: skip
+        for key in keys:
+            self.close_for_call(key)
+        return len(keys)
+
+    def missed_keys(self) -> list[str]:
+        return [k for k, c in self._calls.items() if c.missed is not None]
+
+    def _give_way(self) -> None:
+        """More calls than cards: missed cards go (oldest first) before a ringing one collapses."""
+        excess = len(self._calls) - self._max_cards
+        for key in [k for k, c in self._calls.items() if c.missed is not None][: max(0, excess)]:
+            self._release(self._calls.pop(key))
+
+    def _drop_hidden_missed(self) -> None:
+        for key in [k for k, c in self._calls.items() if c.missed is not None and c.popup is None]:
+            del self._calls[key]
+
+    def _fill(self, key: str, call: _Call) -> None:
+        assert call.popup is not None
+        call.popup.set_card(self._shown(call.card), key)
+        if call.missed is not None:
+            call.popup.show_missed(call.rang)
+
     # -- internals --
 
     def _collapsed(self) -> list[tuple[str, str]]:
@@ -276,6 +346,7 @@ class PopupStack(QObject):
         the others that wait collapsed found no room before and the screen has not grown, so
         filling their cards would only cost the ring path time. A call that ends frees room,
         and then every waiting call in the newest `max_cards` is tried."""
+        self._give_way()
         keys = list(self._calls)
         shown = keys[-self._max_cards :]
         for key in keys[: -self._max_cards]:
@@ -287,7 +358,7 @@ class PopupStack(QObject):
             call = self._calls[key]
             if call.popup is None:
                 call.popup = self._free_popup()
-                call.popup.set_card(self._shown(call.card), key)
+                self._fill(key, call)
                 revealed.append(call.popup)
         self._fit()
         in_use = self.popups()
@@ -296,6 +367,8 @@ class PopupStack(QObject):
                 popup.reveal()
 
     def _release(self, call: _Call) -> None:
+        if call.missed is not None:  # a missed card is never collapsed: it goes
+            call.missed.stop()
         popup, call.popup = call.popup, None
         if popup is not None:
             popup.retract()
@@ -322,6 +395,7 @@ class PopupStack(QObject):
         """Place every card; while a screen cannot hold its cards side by side, the oldest
         card on it collapses into the "+N more" entry (the newest call keeps its card)."""
         while True:
+            self._drop_hidden_missed()
             self._more.set_calls(self._collapsed())
             crowded = self._repack()
             if crowded is None:
@@ -357,6 +431,7 @@ class PopupStack(QObject):
             cards = [(k, w) for k, w in placed if k]
             # Never the newest card, nor one the rep is typing in (its picker grew it).
             collapsible = [k for k, w in cards[:-1] if not w.isActiveWindow()]
+            collapsible.sort(key=lambda k: self._calls[k].missed is None)  # missed ones first
             if not self._place_on(targets[screen_id], [w for _, w in placed]) and collapsible:
                 return collapsible[0]
         return None

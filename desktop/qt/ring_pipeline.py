@@ -92,6 +92,8 @@ class RingPipeline(QObject):
         from desktop.qt.click_to_call import PlacedCall
 
         assert isinstance(placed, PlacedCall)
+        # Called back, from the missed card or from anywhere else: its missed card goes.
+        called_back = self.popups.close_missed_for(placed.e164)
         dialer = placed.result.dialer
         reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
         followed = placed.result.follows_up and bool(reporters & watched_formats)
@@ -102,7 +104,7 @@ class RingPipeline(QObject):
             where=f"Call button ({label})",
         )))  # fmt: skip
         self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
-                         followed=followed)  # fmt: skip
+                         followed=followed, missed_cards_closed=called_back)  # fmt: skip
         log.info("call placed to %s with %s (%s)", placed.e164, label,
                  "its end will be reported" if followed else "wrap-up now")  # fmt: skip
 
@@ -194,16 +196,33 @@ class RingPipeline(QObject):
         """An incoming call is over, its card goes. The one place a call's end is decided on:
         `call.missed` is whether nobody answered it (the log said so, or `callercard end
         --missed`)."""
-        self.end_call(call.call_key, call.caller_id)
+        self.end_call(call.call_key, call.caller_id, missed=call.missed)
 
-    def end_call(self, call_key: str, caller_id: str) -> None:
-        """The call is over: its card goes (traced, so hooks can be checked from outside)."""
+    def end_call(self, call_key: str, caller_id: str, *, missed: bool = False) -> None:
+        """The call is over: its card goes, or stays as a missed call's with Call back when
+        the end said nobody answered (traced, so hooks can be checked from outside)."""
         shown_as = self._same_call.pop(call_key, call_key)
-        closed = self.popups.close_for_call(shown_as)
+        kept = self._keep_missed_card(shown_as) if missed else None
+        closed = kept is None and self.popups.close_for_call(shown_as)
         for alias in [a for a, key in self._same_call.items() if key == shown_as]:
             del self._same_call[alias]
         self._ringing.pop(shown_as, None)  # a collapsed card that never painted
-        self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as)
+        self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as,
+                         missed=missed, kept=kept is not None)  # fmt: skip
+
+    def _keep_missed_card(self, call_key: str) -> str | None:
+        """An unanswered call's card stays as "Missed call · 14:05" with Call back.
+
+        Decided from the end event's own state (a softphone's MISSED, `end --missed`), not
+        from the history writer's `recorded` outcome: that one is computed from the same
+        state, only later, on another thread, and not at all when the write fails, a
+        softphone's row already settled the call, or the number cannot be stored."""
+        kept = self.popups.keep_missed(call_key)
+        popup = self.popups.popup_for(kept) if kept is not None else None
+        if popup is not None:
+            self.trace.write("missed_card", "", call_key=kept,
+                             call_back=popup.offers_call_back())  # fmt: skip
+        return kept
 
     # -- recorded -----------------------------------------------------------------------------
 

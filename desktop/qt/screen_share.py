@@ -98,6 +98,14 @@ class ScreenShareGuard(QObject):
         self._watcher = choose(env)
         self._watcher.start(self._do_not_disturb_reported.emit)
 
+    def protect_window(self, window: QWidget) -> bool:
+        """A window the app opens by itself (a wrap-up) that names the caller: kept out of
+        captures like the cards where they are (True), or False while the cards are
+        redacted, when it must not show at all (Linux cannot hide it; a refusing Windows)."""
+        if self._protection is Protection.EXCLUDED and not self._exclusion.apply(window, True):
+            self._refuse()
+        return self._protection is not Protection.REDACTED
+
     def close(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
@@ -123,6 +131,9 @@ class ScreenShareGuard(QObject):
     def _guard(self, window: QWidget) -> None:
         if self._exclusion.apply(window, self._keep_out) or not self._keep_out:
             return
+        self._refuse()
+
+    def _refuse(self) -> None:
         if not self._refused:
             log.warning("screen shares: %s refused to exclude a card window; cards are "
                         "redacted instead", self._exclusion.name)  # fmt: skip

@@ -42,6 +42,7 @@ class TrayMenu(QObject):
     pause_toggled = Signal(bool)  # True: pause with no end; False: resume
     pause_for_requested = Signal(str)  # a PauseLength: "hour", "tomorrow"
     screen_share_toggled = Signal(bool)  # "Keep cards out of screen shares"
+    wrap_ups_requested = Signal()  # open the wrap-ups held while the screen was protected
     quit_requested = Signal()
 
     def __init__(self, icon: QIcon, paused: bool, parent: QObject | None = None, *,
@@ -53,6 +54,8 @@ class TrayMenu(QObject):
         self.search_action = self._add("Search…", self.search_requested)
         self.calls_action = self._add("Recent calls…", self.calls_requested)
         self.callbacks_action = self._add("Callbacks…", self.callbacks_requested)
+        self.wrap_ups_action = self._add("", self.wrap_ups_requested)
+        self.wrap_ups_action.setVisible(False)  # while none waits
         self.import_action = self._add("Import…", self.import_requested)
         self.import_history_action = self._add("Import history…", self.import_history_requested)
         self.duplicates_action = self._add("Possible duplicates…", self.duplicates_requested)
@@ -160,6 +163,14 @@ class TrayMenu(QObject):
         self.callbacks_action.setText(text)
         self.fallback.callbacks.setText(text)
 
+    def set_wrap_ups_waiting(self, waiting: int) -> None:
+        """ "Open waiting wrap-ups (2)": held while cards were redacted; hidden when none."""
+        text = f"Open waiting wrap-ups ({waiting})" if waiting else ""
+        self.wrap_ups_action.setText(text)
+        self.wrap_ups_action.setVisible(bool(waiting))
+        self.fallback.wrap_ups.setText(text)
+        self.fallback.wrap_ups.setVisible(bool(waiting))
+
     def set_icons(self, icon: QIcon, paused_icon: QIcon) -> None:
         """New looks (the panel's colour scheme changed); the paused state stays shown."""
         self._icon, self._paused_icon = icon, paused_icon
@@ -205,6 +216,10 @@ class FallbackWindow(QWidget):
             row.addWidget(button)
             buttons[text] = button
         self.callbacks = buttons["Callbacks…"]
+        self.wrap_ups = QPushButton("")
+        self.wrap_ups.clicked.connect(menu.wrap_ups_requested)
+        self.wrap_ups.hide()  # while none waits
+        row.addWidget(self.wrap_ups)
         quit_button = QPushButton("Quit")
         quit_button.clicked.connect(menu.quit_requested)
         row.addWidget(quit_button)

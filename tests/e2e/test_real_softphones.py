@@ -77,14 +77,15 @@ def assert_card_popped_while_ringing(callercard: CallerCard, call: Call, dana: i
     return shown
 
 
-def assert_card_closed_when_the_caller_gave_up(callercard: CallerCard, call: Call,
+def assert_card_turned_missed_when_the_caller_gave_up(callercard: CallerCard, call: Call,
                                                shown: Record) -> None:  # fmt: skip
     ended = callercard.wait_for(
         lambda r: r["stage"] == "ended" and r["call_key"] == shown["call_key"],
-        "the card to close when the caller hung up",
+        "the card to turn missed when the caller hung up",
     )
-    assert ended["closed"] is True, ended
-    assert int(ended["t_ns"]) >= call.cancel_not_before_ns, "closed before the caller hung up"
+    # Nobody answered: the ringing card turns into the missed call's (Call back, Dismiss).
+    assert (ended["missed"], ended["kept"], ended["closed"]) == (True, True, False), ended
+    assert int(ended["t_ns"]) >= call.cancel_not_before_ns, "ended before the caller hung up"
 
 
 def assert_missed_call_read(witness: SourceWitness) -> None:
@@ -113,7 +114,7 @@ def test_twinkle_hook_pops_the_card_and_twinkle_ch_records_the_missed_call(
         assert not history.exists() or PROSPECT.number not in history.read_text("utf-8")
 
         call.wait_done()
-        assert_card_closed_when_the_caller_gave_up(callercard, call, shown)
+        assert_card_turned_missed_when_the_caller_gave_up(callercard, call, shown)
         # Twinkle holds the call until its hook returns: the caller hears nothing meanwhile.
         held_ms = call.ringing_after_ms()
         assert held_ms < HOOK_HOLD_LIMIT_MS, f"the hook held Twinkle's ring for {held_ms:.0f} ms"
@@ -140,7 +141,7 @@ def test_baresip_event_stream_pops_the_card_while_it_rings(
                             ring_ms=RING_MS)  # fmt: skip
     shown = assert_card_popped_while_ringing(callercard, call, dana)
     call.wait_done()
-    assert_card_closed_when_the_caller_gave_up(callercard, call, shown)
+    assert_card_turned_missed_when_the_caller_gave_up(callercard, call, shown)
     # baresip writes no history: CallerCard keeps the call it followed (closed, never answered).
     calls = callercard.wait_for_incoming_calls(PROSPECT.number, since=placed)
     assert [c["outcome"] for c in calls] == ["missed"], calls

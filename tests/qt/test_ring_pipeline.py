@@ -107,9 +107,23 @@ def test_a_hooks_ring_shows_the_callers_card_and_its_end_closes_it(
     assert popup is not None and popup.isVisible()
     assert "Mike Kowalski" in popup.accessibleName()
     qtbot.waitUntil(lambda: bool(running.records("shown")))
-    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.ANSWERED))
     assert not popup.isVisible()
     assert [r["closed"] for r in running.records("ended")] == [True]
+    qtbot.waitUntil(lambda: _calls(app) == [(Direction.IN, Outcome.TALKED, "Mike Kowalski")])
+
+
+def test_a_missed_end_keeps_the_card_as_a_missed_call_and_logs_it(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    ended = running.records("ended")
+    assert [(r["missed"], r["kept"], r["closed"]) for r in ended] == [(True, True, False)]
+    assert app.popups.visible_count() == 1
     qtbot.waitUntil(lambda: _calls(app) == [(Direction.IN, Outcome.MISSED, "Mike Kowalski")])
 
 
@@ -126,7 +140,7 @@ def test_a_call_both_the_hook_and_the_call_log_report_is_one_card_either_end_clo
     assert running.records("same_call")[0]["as_call"] == "hook:" + MIKE
     assert app.popups.visible_count() == 1
     app.pipeline.arrive(from_call_event(
-        CallEvent("microsip", Direction.IN, CallState.MISSED, MIKE, "", datetime.now(UTC),
+        CallEvent("microsip", Direction.IN, CallState.ENDED, MIKE, "", datetime.now(UTC),
                   call_key="microsip:7")))  # fmt: skip
     assert app.popups.visible_count() == 0
     assert running.records("ended")[0]["as_call"] == "hook:" + MIKE
@@ -197,7 +211,7 @@ def test_a_restart_never_re_pops_a_call_its_log_already_had(
         read = [r["caller_id"] for r in again.records("read")]
         assert read == ["sip:+14155550177@sip.example.com"]
         assert again.app.popups.visible_count() == 1
-        writer.end(new, CallStatus.MISSED)
+        writer.end(new, CallStatus.SUCCESS)
         qtbot.waitUntil(lambda: again.app.popups.visible_count() == 0, timeout=10_000)
     finally:
         writer.close()

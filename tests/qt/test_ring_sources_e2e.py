@@ -39,7 +39,9 @@ class WatchingApp(TracedApp):
 
 
 @pytest.mark.parametrize("mode", ["delete", "wal"])
-def test_a_linphone_ring_pops_the_card_and_its_end_closes_it(tmp_path: Path, mode: str) -> None:
+def test_a_linphone_ring_pops_the_card_and_its_missed_end_keeps_it_as_missed(
+    tmp_path: Path, mode: str
+) -> None:
     db = tmp_path / "linphone" / "linphone.db"
     db.parent.mkdir()
     writer = LinphoneLikeWriter(db, journal_mode=mode)
@@ -53,7 +55,8 @@ def test_a_linphone_ring_pops_the_card_and_its_end_closes_it(tmp_path: Path, mod
         assert matched["match"] == "exact"
         writer.end(row, CallStatus.MISSED)
         ended = app.wait_for(lambda r: r["stage"] == "ended", "the end of the call")
-        assert ended["closed"] is True
+        # Nobody answered: the ringing card turns into a missed call's, with Call back.
+        assert (ended["missed"], ended["kept"], ended["closed"]) == (True, True, False)
         writer.end(old, CallStatus.MISSED)
         time.sleep(0.3)
         read = [r["caller_id"] for r in app.records() if r["stage"] == "read"]
@@ -63,7 +66,7 @@ def test_a_linphone_ring_pops_the_card_and_its_end_closes_it(tmp_path: Path, mod
         writer.close()
 
 
-def test_a_baresip_ring_pops_the_card_and_its_end_closes_it(tmp_path: Path) -> None:
+def test_a_baresip_ring_pops_the_card_and_its_missed_end_keeps_it_as_missed(tmp_path: Path) -> None:
     peer = CtrlTcpPeer()
     app = WatchingApp(tmp_path, f"baresip:127.0.0.1:{peer.port}")
     try:
@@ -73,7 +76,8 @@ def test_a_baresip_ring_pops_the_card_and_its_end_closes_it(tmp_path: Path) -> N
         app.wait_for(lambda r: r["stage"] == "shown", "the card")
         peer.send(frame("CALL_CLOSED", "b1", peeruri=MIKE_URI, param="Request Terminated"))
         ended = app.wait_for(lambda r: r["stage"] == "ended", "the end of the call")
-        assert (ended["call_key"], ended["closed"]) == ("baresip:b1", True)
+        # Never answered: the ringing card turns into a missed call's, with Call back.
+        assert (ended["call_key"], ended["kept"], ended["closed"]) == ("baresip:b1", True, False)
     finally:
         app.stop()
         peer.quit()

@@ -1,0 +1,97 @@
+"""Wrap-ups kept off a shared screen: the protection the cards have, for the window the app
+opens by itself after an answered call (it names the caller and shows their history).
+
+- Windows and macOS, with "Keep cards out of screen shares" on: the wrap-up is excluded from
+  captures like the cards (ScreenShareGuard.protect_window) and opens as usual.
+- While the cards are redacted (Linux with the setting or Do Not Disturb on, a Windows that
+  refused the exclusion): the wrap-up does not open. It waits, and the rep is told without a
+  name ("A wrap-up is waiting"); it opens by itself once the protection ends, which is what a
+  rep presenting in a meeting wants: nothing pops up on the shared screen, and the wrap-up
+  is there when the share is over. The tray menu's "Open waiting wrap-ups" opens them now,
+  for a rep who keeps Do Not Disturb or the setting on all day.
+- A wrap-up already open when the cards become redacted (KDE turns Do Not Disturb on as a
+  share starts) is hidden and waits the same way, unless the rep has clicked into it: one
+  they are typing in stays, because they chose to have it on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.redaction import Protection
+from desktop.qt.screen_share import ScreenShareGuard
+from desktop.qt.wrap_up import WrapUp
+
+log = logging.getLogger(__name__)
+
+WAITING_TEXT = "A wrap-up is waiting: it opens when your screen is no longer protected."
+
+
+class WrapUpGate(QObject):
+    waiting_changed = Signal(int)  # how many wrap-ups wait
+
+    def __init__(
+        self,
+        guard: ScreenShareGuard,
+        open_wrap_up: Callable[[int], None],
+        open_windows: Callable[[], Mapping[int, object]],
+        tell: Callable[[str], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._guard = guard
+        self._open = open_wrap_up
+        self._open_windows = open_windows
+        self._tell = tell
+        self._waiting: list[int] = []  # attempt ids, oldest first
+        guard.changed.connect(self._protection_changed)
+
+    def waiting(self) -> list[int]:
+        return list(self._waiting)
+
+    def admit(self, attempt_id: int, window: WrapUp, *, asked: bool = False) -> bool:
+        """True: show `window` now (kept out of captures where the OS can). False: it would
+        show on a shared screen; the wrap-up waits and `window` must not be shown. One the
+        rep `asked` for always shows."""
+        if self._guard.protect_window(window) or asked:
+            return True
+        self._hold(attempt_id)
+        return False
+
+    def open_waiting(self) -> None:
+        """Open every waiting wrap-up now: the rep asked (tray menu) or the protection ended."""
+        waiting, self._waiting = self._waiting, []
+        self.waiting_changed.emit(0)
+        windows = self._open_windows()
+        for attempt_id in waiting:
+            window = windows.get(attempt_id)
+            if isinstance(window, WrapUp):  # hidden when the protection began: as it was
+                self._guard.protect_window(window)
+                window.reveal(window.slot)
+            else:
+                self._open(attempt_id)
+
+    def _hold(self, attempt_id: int) -> None:
+        if attempt_id in self._waiting:
+            return
+        self._waiting.append(attempt_id)
+        log.info("wrap-up for attempt %d waits: cards are redacted", attempt_id)
+        if len(self._waiting) == 1:
+            self._tell(WAITING_TEXT)  # once per wait, never with a name
+        self.waiting_changed.emit(len(self._waiting))
+
+    def _protection_changed(self) -> None:
+        if self._guard.protection() is not Protection.REDACTED:
+            if self._waiting:
+                self.open_waiting()
+            for window in self._open_windows().values():
+                if isinstance(window, WrapUp):
+                    self._guard.protect_window(window)  # the setting was just turned on
+            return
+        for attempt_id, window in list(self._open_windows().items()):
+            if isinstance(window, WrapUp) and window.isVisible() and not window.accepts_focus():
+                window.hide()  # the rep never touched it: it waits like a new one
+                self._hold(attempt_id)

@@ -1,0 +1,241 @@
+"""A call that ends unanswered leaves its card as "Missed call · 14:05" with Call back and
+Dismiss; an answered or unknown end closes it as before. Call back goes through the same
+ClickToCall as every Call button, here with a Twinkle that records what it was asked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.dialing import DialPlacer
+from desktop.core.business_hours import TheirClock
+from desktop.core.card import Card
+from desktop.core.dialers import Dialer
+from desktop.qt.click_to_call import ClickToCall, PlacedCall
+from desktop.qt.popup import Popup
+from desktop.qt.popup_stack import PopupStack
+from tests.adapters.test_dialing import argv_of, program
+from tests.conftest import PYTHON, REPO, python_env
+from tests.qt.show_popup_demo import exact_card, unknown_card, withheld_card
+from tests.qt.test_popup import button, full, label, visible_texts
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (raise|propagateSizeHints)\(\)"
+)
+
+MIKE = "+14155550142"
+SHOTS = REPO / "artifacts" / "screenshots"
+DAYTIME = TheirClock("10:30", "", several_zones=False)
+NIGHT = TheirClock("23:40", "outside business hours there (after 18:00)", several_zones=False,
+                   problem="after 18:00")  # fmt: skip
+
+
+def make_stack(missed_for_ms: int = 60_000, max_cards: int = 5) -> PopupStack:
+    popups = PopupStack(prebuilt=2, max_cards=max_cards, missed_for_ms=missed_for_ms)
+    popups.warm_up()
+    return popups
+
+
+@pytest.fixture
+def stack(qapp: QApplication) -> Iterator[PopupStack]:
+    popups = make_stack()
+    yield popups
+    close(popups)
+
+
+def close(popups: PopupStack) -> None:
+    popups.dismiss_all()
+    for card in [*popups._pool, popups.more_entry()]:
+        card.close()
+        card.deleteLater()
+    QApplication.sendPostedEvents()
+
+
+def rung(stack: PopupStack, key: str = "hook:+14155550142",
+         card_of: Callable[[], Card] = exact_card) -> Popup:  # fmt: skip
+    popup = stack.show(card_of(), key)
+    assert popup is not None and popup.isVisible()
+    return popup
+
+
+def twinkle(tmp_path: Path) -> DialPlacer:
+    """A running Twinkle as tests/adapters/test_dialing.py has it: a real program on PATH that
+    records its arguments, and its command socket in the home folder."""
+    bin_dir, home = tmp_path / "bin", tmp_path / "home"
+    program(bin_dir, "twinkle", "exit 0")
+    (home / ".twinkle").mkdir(parents=True)
+    (home / ".twinkle" / ".cmdsock").touch()
+    return DialPlacer(home=home, search_path=str(bin_dir))
+
+
+def test_a_missed_call_keeps_its_card_with_call_back_and_no_focus(stack: PopupStack) -> None:
+    popup = rung(stack)
+    assert not popup.offers_call_back()
+    key = stack.keep_missed("hook:+14155550142")
+    assert key is not None and key != "hook:+14155550142"
+    assert popup.isVisible() and popup.call_key == key
+    assert label(popup, "tierChip").text().startswith("Missed call · ")
+    assert full(popup, "name") == "Mike Kowalski"
+    texts = visible_texts(popup)
+    assert texts[0].startswith("Missed call · ")
+    # Who, their number and their time of day (is it a good time to call back?); the story,
+    # notes and opener of the ringing card are gone.
+    assert texts[1:6] == ["Mike Kowalski", "VP Operations · Harbor Freight Logistics", "Number",
+                          "+1 415-555-0142", "Local time"], texts
+    assert sorted(texts[7:]) == ["Call back", "Dismiss", "Open contact"], texts
+    assert not label(popup, "opener").isVisibleTo(popup)
+    assert not label(popup, "whyTitle").isVisibleTo(popup)
+    assert popup.offers_call_back()
+    assert popup.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    assert not popup.isActiveWindow()
+    assert stack.missed_keys() == [key]
+    assert stack.take_focus()  # the hotkey: the keyboard lands on Call back
+    assert QApplication.focusWidget() is button(popup, "callBack") or (
+        popup.focusWidget() is button(popup, "callBack"))  # fmt: skip
+    # The same caller ringing again is a new call with a card of its own.
+    again = rung(stack)
+    assert again is not popup and not again.offers_call_back()
+    assert stack.visible_count() == 2
+
+
+def test_an_answered_or_unknown_end_closes_the_card_as_before(stack: PopupStack) -> None:
+    popup = rung(stack)
+    assert stack.close_for_call("hook:+14155550142")  # what end_call does without --missed
+    assert not popup.isVisible() and stack.missed_keys() == []
+
+
+def test_a_withheld_callers_missed_card_has_no_call_back(stack: PopupStack) -> None:
+    popup = rung(stack, "hook:", withheld_card)
+    assert stack.keep_missed("hook:") is not None
+    QApplication.processEvents()  # what a layout queues for a new button has happened
+    assert popup.isVisible() and not popup.offers_call_back()
+    assert "Call back" not in visible_texts(popup)
+    assert full(popup, "name") == "Private caller"
+    assert full(popup, "role") == "Number withheld: no number to call back"
+
+
+def test_a_redacted_missed_card_shows_no_number_and_no_call_back_until_it_is_lifted(
+    stack: PopupStack,
+) -> None:
+    popup = rung(stack)
+    stack.set_redacted(True)
+    assert stack.keep_missed("hook:+14155550142") is not None
+    texts = visible_texts(popup)
+    assert texts[0].startswith("Missed call · ")
+    assert texts[1:] == ["Harbor Freight Logistics", "Dismiss"], texts
+    assert not popup.offers_call_back()
+    stack.set_redacted(False)  # the share is over: still a missed card, now whole
+    assert label(popup, "tierChip").text().startswith("Missed call · ")
+    assert popup.offers_call_back() and "+1 415-555-0142" in visible_texts(popup)
+
+
+def test_call_back_places_the_call_through_click_to_call_and_the_card_goes(
+    qtbot: QtBot, stack: PopupStack, tmp_path: Path
+) -> None:
+    calls = ClickToCall(twinkle(tmp_path), lambda: Dialer.AUTOMATIC, lambda _: DAYTIME)
+    placed: list[object] = []
+    calls.placed.connect(placed.append)
+    stack.call_back_requested.connect(lambda e164: calls.call(e164, None))
+    # As the app does: a placed call takes that caller's missed cards away.
+    calls.placed.connect(lambda p: stack.close_missed_for(p.e164))
+    popup = rung(stack)
+    stack.keep_missed("hook:+14155550142")
+
+    qtbot.mouseClick(button(popup, "callBack"), Qt.MouseButton.LeftButton)
+
+    assert argv_of(tmp_path / "bin", "twinkle") == ["--call", MIKE]
+    [call] = placed
+    assert isinstance(call, PlacedCall) and call.e164 == MIKE
+    assert not popup.isVisible() and stack.missed_keys() == []
+
+
+def test_outside_their_hours_call_back_asks_first_and_the_card_waits(
+    qtbot: QtBot, stack: PopupStack, tmp_path: Path
+) -> None:
+    calls = ClickToCall(twinkle(tmp_path), lambda: Dialer.AUTOMATIC, lambda _: NIGHT)
+    stack.call_back_requested.connect(lambda e164: calls.call(e164, None))
+    popup = rung(stack)
+    stack.keep_missed("hook:+14155550142")
+    qtbot.mouseClick(button(popup, "callBack"), Qt.MouseButton.LeftButton)
+    [question] = [box for box in calls.messages if box.isVisible()]
+    assert question.windowTitle() == "CallerCard — Outside business hours"
+    assert not (tmp_path / "bin" / "twinkle.argv").exists(), "not placed before the rep says so"
+    assert popup.isVisible() and popup.offers_call_back()
+    question.close()
+
+
+def test_missed_cards_go_by_themselves_and_on_dismiss(qtbot: QtBot, qapp: QApplication) -> None:
+    popups = make_stack(missed_for_ms=50)
+    try:
+        popup = rung(popups)
+        popups.keep_missed("hook:+14155550142")
+        qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)
+        assert popups.missed_keys() == []
+        other = rung(popups, "hook:+14155550199", unknown_card)
+        popups.keep_missed("hook:+14155550199")
+        qtbot.mouseClick(button(other, "dismiss"), Qt.MouseButton.LeftButton)
+        assert not other.isVisible() and popups.missed_keys() == []
+    finally:
+        close(popups)
+
+
+def test_missed_cards_give_way_to_ringing_calls_and_never_wait_in_more(
+    qapp: QApplication,
+) -> None:
+    popups = make_stack(max_cards=3)
+
+    numbers = iter(range(100, 200))
+
+    def short() -> Card:  # three of them fit on the offscreen test screen; each its own caller
+        card = unknown_card(with_candidates=False)
+        return replace(card, number=replace(card.number, e164=f"+1415555{next(numbers)}"))
+
+    try:
+        for i in range(3):
+            rung(popups, f"call-{i}", short)
+        missed = [popups.keep_missed(f"call-{i}") for i in range(2)]
+        assert popups.visible_count() == 3 and len(popups.missed_keys()) == 2
+        rung(popups, "call-3", short)  # a fourth call: the oldest missed card goes
+
+        assert popups.visible_count() == 3 and popups.collapsed_count() == 0
+        assert popups.missed_keys() == [missed[1]]
+        rung(popups, "call-4", short)
+        rung(popups, "call-5", short)  # more ringing calls than cards: ringing ones collapse
+        assert popups.missed_keys() == []
+        assert popups.collapsed_count() >= 1
+        entries = [a.text() for a in popups.more_entry().menu().actions()]
+        assert len(entries) == popups.collapsed_count(), "only ringing calls wait there"
+        assert all("rang" in entry for entry in entries)
+    finally:
+        close(popups)
+
+
+@pytest.mark.xvfb
+def test_on_a_real_display_missed_cards_are_drawn_whole_at_2x_and_leave_the_keyboard_alone(
+    xvfb_display: str,
+) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "tests.qt.show_missed_card_demo", str(SHOTS), "_2x"],
+        env=python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR="2"),
+        cwd=REPO, capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["platform"] == "xcb"
+    assert report["editor_active_before"] and report["editor_active_after"]
+    assert report["typed_text_in_editor"] == "typed", "the card took no keystroke"
+    assert report["call_back"] == [True, False]  # Mike's card calls back; a withheld one cannot
+    assert report["call_back_dark"] == [True, False]
+    assert report["call_back_redacted"] is False
+    for name in ("missed_mike", "missed_withheld", "missed_mike_dark", "missed_redacted_dark"):
+        assert (SHOTS / f"{name}_2x.png").stat().st_size > 2000
+        width, height = report["shots"][name]
+        assert height < width, f"{name} is compact ({width}x{height})"
