@@ -22,12 +22,10 @@ from typing import TYPE_CHECKING
 from desktop.adapters.app_log import setup_file_log
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.call_history import SAME_CALL_S
-from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.instance_address import instance_address
-from desktop.adapters.instance_client import SendStatus, forward_to_running
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.paths import AppPaths, resolve_paths
 from desktop.adapters.places import (
@@ -69,6 +67,7 @@ from desktop.core.pause import PauseLength, pause_end, pause_over
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from desktop.adapters.demo_book import DemoRing
     from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
@@ -137,6 +136,8 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"callercard: {exc}", file=sys.stderr)
         return 1
     if not primary:
+        from desktop.adapters.instance_client import SendStatus, forward_to_running
+
         message = pending or Show(ShowTarget.SEARCH)
         result = forward_to_running(instance.address, message)
         if result.status is SendStatus.DELIVERED:
@@ -322,7 +323,7 @@ class CallerCardApp:
         self._same_call: dict[str, str] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
         self.watched_formats: set[str] = set()  # the kinds of call source being followed
-        self.click_to_call = self._make_click_to_call()
+        self._click_to_call: ClickToCall | None = None  # built on first use, after start-up
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -355,6 +356,8 @@ class CallerCardApp:
         if pending is not None:
             QTimer.singleShot(0, lambda: self.on_message(pending))
         if self.demo:
+            from desktop.adapters.demo_book import demo_ring
+
             ring = demo_ring()
             QTimer.singleShot(int(ring.after_seconds * 1000), lambda: self._demo_ring(ring))
         # Idle-time warm-up, after the tray is up: number metadata for every region, so the
@@ -413,6 +416,8 @@ class CallerCardApp:
 
     def _seed_demo_if_new(self) -> None:
         if self.store.count_contacts() == 0 and not self.store.batches():
+            from desktop.adapters.demo_book import seed_demo_book
+
             try:
                 seed_demo_book(self.store, datetime.now(UTC))
             except StoreError as exc:  # another process is writing: it is not a new book
@@ -547,6 +552,12 @@ class CallerCardApp:
             self.open_wrap_up(recorded.attempt_id)
 
     # -- click to call -----------------------------------------------------------------------
+
+    @property
+    def click_to_call(self) -> ClickToCall:
+        if self._click_to_call is None:
+            self._click_to_call = self._make_click_to_call()
+        return self._click_to_call
 
     def _make_click_to_call(self) -> ClickToCall:
         from desktop.adapters.callbacks import business_hours
@@ -964,6 +975,8 @@ class CallerCardApp:
     def test_ring(self) -> None:
         """The welcome's Test ring: the demo caller's card through the same lookup and card
         stack as a softphone's ring, kept out of the call history (nobody called)."""
+        from desktop.adapters.demo_book import demo_ring
+
         ring = demo_ring()
         self.ring(ring.caller_id, ring.name, call_key="test-ring", read_ns=time.monotonic_ns(),
                   source="test")  # fmt: skip

@@ -1,7 +1,8 @@
 """Every kind of call source the app can watch, by the name used in settings and --watch.
 
 Adding a source means adding one entry here; the app, the settings window and the --watch
-parser all read this table.
+parser all read this table. Each factory imports its source's module when it is called: the
+app's start-up loads only the parsers of the softphones it follows.
 """
 
 from __future__ import annotations
@@ -12,10 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop.adapters.filewatch import FileWatcher
-from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
 from desktop.adapters.sources.history import HISTORY_DIALECTS, HistoryDialect, HistorySource
-from desktop.adapters.sources.linphone_db import LinphoneDbSource
-from desktop.adapters.sources.microsip import MicroSipSource
 from desktop.core.events import CallEvent
 
 
@@ -43,16 +41,22 @@ class SourceKind:
 
 def _microsip(path: Path, on_event: EventSink, on_problem: ProblemSink,
               watcher: FileWatcher) -> CallSource:  # fmt: skip
+    from desktop.adapters.sources.microsip import MicroSipSource
+
     return MicroSipSource(path, on_event, on_problem, watcher=watcher)
 
 
 def _linphone(path: Path, on_event: EventSink, on_problem: ProblemSink,
               watcher: FileWatcher) -> CallSource:  # fmt: skip
+    from desktop.adapters.sources.linphone_db import LinphoneDbSource
+
     return LinphoneDbSource(path, on_event, on_problem, watcher=watcher)
 
 
 def _baresip(path: Path, on_event: EventSink, on_problem: ProblemSink,
              watcher: FileWatcher) -> CallSource:  # fmt: skip
+    from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
+
     del watcher  # a socket, not a file
     return BaresipCtrlSource(str(path), on_event, on_problem)
 
