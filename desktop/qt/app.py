@@ -178,11 +178,14 @@ def _wall_time(t_ns: int) -> datetime:
 
 
 def _warm_numbers() -> None:
-    warm_up()
-    # What is loaded by now lives for the whole session; keep the collector off it so a
-    # full collection never lands in the middle of a ring.
-    gc.collect()
-    gc.freeze()
+    try:
+        warm_up()
+    finally:
+        # What is loaded by now lives for the whole session; keep the collector off it so a
+        # full collection never lands in the middle of a ring.
+        gc.collect()
+        gc.freeze()
+        gc.enable()  # off since start-up began (desktop.cli)
 
 
 def _check_writable(folder: Path) -> None:
