@@ -39,9 +39,7 @@ from desktop.qt.system_clock import time_now_text
 if TYPE_CHECKING:
     from desktop.qt.popup import PickerFactory
 
-# Built and warmed before the tray says ready (one card is what a ring needs); the pool
-# grows to MAX_CARDS in idle time right after, one card per turn of the event loop.
-PREBUILT = 1
+PREBUILT = 3  # built with the stack; the pool grows to MAX_CARDS in idle time
 MAX_CARDS = 5  # on screen at once; older ringing calls wait in the "+N more" entry
 MARGIN = 16  # from the screen's available edge (the taskbar is already outside it)
 SPACING = 10  # between stacked cards
