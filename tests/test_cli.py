@@ -203,3 +203,30 @@ def test_search_output_keeps_bidi_controls_out_and_says_when_more_match(tmp_path
     assert "1 found" in found.stderr
     capped = cc("search", "mike", "--limit", "3", data_dir=data)
     assert "the first 3 shown; more may match" in capped.stderr
+
+
+@pytest.mark.parametrize("argv", [
+    [],
+    ["--background"],
+    ["--data-dir", "/tmp/cc", "--region", "gb", "--watch", "microsip:/a.ini", "--watch",
+     "linphone:/b.db", "--trace", "/tmp/t.jsonl", "--demo"],
+    ["--open", "a.csv", "b.vcf"],
+    ["--deliver", '{"protocol_version": 1}'],
+])  # fmt: skip
+def test_the_apps_own_start_reads_its_options_as_the_full_parser_does(argv: list[str]) -> None:
+    """The tray's start skips building every verb's parser; what it reads must not change."""
+    from desktop.cli import _parse_app_start, build_parser
+
+    assert _parse_app_start(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [
+    ["lookup", "+14155550100"],
+    ["--data-dir", "/tmp/cc", "search", "mik"],
+    ["--regoin", "US"],  # a typo: the full parser says what is wrong
+    ["--help"],
+])  # fmt: skip
+def test_a_verb_or_an_unknown_option_goes_to_the_full_parser(argv: list[str]) -> None:
+    from desktop.cli import _parse_app_start
+
+    assert _parse_app_start(argv) is None

@@ -179,8 +179,66 @@ def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
     import_modules = ("desktop.core.import_mapping", "desktop.core.import_headers",
                       "desktop.core.import_rows", "desktop.core.import_cards",
                       "desktop.core.import_names")  # fmt: skip
-    start_up_spares = (*NETWORK_MODULES, *import_modules, "vobject")
+    start_up_spares = (*NETWORK_MODULES, *import_modules, "vobject", *LOADED_WHEN_NEEDED)
     assert loaded("desktop.qt.app", start_up_spares) == "[]"
+
+
+# Loaded when first needed, never by the tray's start-up: handing over to a running instance,
+# the demo book, placing a call, the softphones not being followed, and OpenSSL (_hashlib,
+# ~3 MB resident; for the URL endpoint's token and the login-start portal request).
+LOADED_WHEN_NEEDED = (
+    "desktop.adapters.instance_client", "desktop.adapters.demo_book",
+    "desktop.adapters.dialing", "desktop.qt.click_to_call",
+    "desktop.adapters.sources.linphone_db", "desktop.adapters.sources.baresip_ctrl",
+    "_hashlib",
+)  # fmt: skip
+# The windows a rep opens from the tray, and what only they use.
+WINDOWS = (
+    "desktop.qt.search_window", "desktop.qt.contact_view", "desktop.qt.call_list",
+    "desktop.qt.callbacks_window", "desktop.qt.settings_window", "desktop.qt.import_window",
+    "desktop.qt.welcome", "desktop.qt.duplicates_window", "desktop.qt.wrap_up",
+    "desktop.adapters.secrets", "keyring", "phonenumbers.geocoder",
+)  # fmt: skip
+
+READY_PROBE = """
+import os, sys
+from desktop.adapters import trace
+
+write = trace.RingTrace.write
+
+def probe(self, stage, *args, **fields):
+    write(self, stage, *args, **fields)
+    if stage == "ready":
+        print(sorted(m for m in sys.modules if m in NAMES), flush=True)
+        os._exit(0)
+
+trace.RingTrace.write = probe
+from desktop.cli import main
+main(sys.argv[1:])
+"""
+
+
+def loaded_at_ready(tmp_path: Path, names: tuple[str, ...]) -> str:
+    """Which of `names` the real app (tray up, a MicroSIP log followed, a warm card) has loaded
+    at the moment its trace says "ready"."""
+    import subprocess
+
+    ini = tmp_path / "microsip.ini"
+    ini.write_bytes(b"[Calls]\r\n")
+    code = f"NAMES = {names!r}\n{READY_PROBE}"
+    out = subprocess.run(
+        [sys.executable, "-c", code, "--data-dir", str(tmp_path / "data"), "--region", "US",
+         "--background", "--watch", f"microsip:{ini}", "--trace", str(tmp_path / "trace")],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    return out.stdout.strip()
+
+
+def test_the_tray_is_ready_before_what_only_later_steps_need_is_loaded(tmp_path: Path) -> None:
+    """Start-up loads what a ring needs; the rest waits for its first use."""
+    spares = (*NETWORK_MODULES, *LOADED_WHEN_NEEDED, *WINDOWS, *DO_NOT_DISTURB_MODULES)
+    spares = tuple(name for name in spares if name != "desktop.adapters.demo_book")
+    assert loaded_at_ready(tmp_path, spares) == "[]"
 
 
 DO_NOT_DISTURB_MODULES = ("desktop.adapters.do_not_disturb", "jeepney", "PySide6.QtDBus")

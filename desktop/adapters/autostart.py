@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import plistlib
-import secrets
 import subprocess
 import sys
 import threading
@@ -233,6 +232,8 @@ class FlatpakPortal:
         self, options: dict[str, tuple[str, Any]]
     ) -> tuple[int, dict[str, Any]]:
         """RequestBackground over the session bus, waiting for the Request's Response."""
+        import secrets  # here, not at start-up: it maps OpenSSL (~3 MB)
+
         from jeepney import DBusAddress, MatchRule, MessageType, new_method_call  # type: ignore[import-untyped]
         from jeepney.bus_messages import message_bus  # type: ignore[import-untyped]
         from jeepney.io.blocking import open_dbus_connection  # type: ignore[import-untyped]

@@ -3,7 +3,6 @@ without loading the importer: the app's start-up and `import --list-followed` ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -81,6 +80,8 @@ def followed_file(store: Store, path: Path) -> FollowedFile | None:
 
 def content_hash(path: Path) -> str:
     """SHA-256 of the file, or of a folder's vCard files (names and bytes, by name)."""
+    import hashlib  # OpenSSL's few MB stay out of start-up (tests/test_layers.py)
+
     digest = hashlib.sha256()
     files = [path]
     if path.is_dir():

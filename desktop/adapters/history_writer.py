@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 # How long SQLite itself waits for the lock before a job counts as waiting: short, so the
 # thread stays free to journal what queues up behind it and to hear that the app is quitting.
 BUSY_TIMEOUT_MS = 200
+WRITER_CACHE_MB = 2  # SQLite's own default; Store.open's is 16
 RETRY_FIRST_S = 0.05
 RETRY_MAX_S = 1.0
 CLOSE_WAIT_S = 2.0  # at quit, how long waiting jobs are still tried before they are journaled
@@ -70,7 +71,9 @@ class HistoryWriter:
         on_problem: Callable[[str], None],
         on_note_queued: Callable[[], None] | None = None,
     ) -> None:
-        self._store = Store.open(database)
+        # It works after the card has painted, off the ring path, so a small page cache will
+        # do (the OS keeps the file's pages); the ring's lookups have the GUI thread's.
+        self._store = Store.open(database, cache_mb=WRITER_CACHE_MB)
         self._store.connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.history = CallHistory(self._store, lookup)
         self._journal = WriteJournal(journal)

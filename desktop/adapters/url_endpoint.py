@@ -25,10 +25,8 @@ uses, so a ring sent one way and its end the other close the same card), handed 
 from __future__ import annotations
 
 import argparse
-import hmac
 import json
 import logging
-import secrets
 import sys
 import threading
 import time
@@ -103,6 +101,10 @@ def save_config(path: Path, config: EndpointConfig) -> None:
 
 
 def new_token() -> str:
+    # hmac and secrets are imported where used: they map OpenSSL (~3 MB), and the app's
+    # start-up imports this module only to learn that the endpoint is off.
+    import secrets
+
     return secrets.token_urlsafe(32)
 
 
@@ -143,6 +145,8 @@ def judge_request(
         action = "/" + params.get("event", "")
     if action not in ("/ring", "/end"):
         return Verdict(404, "unknown path: use /ring or /end")
+    import hmac
+
     if not config.token or not hmac.compare_digest(
         params.get("token", "").encode("utf-8"), config.token.encode("utf-8")
     ):

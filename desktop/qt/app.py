@@ -21,13 +21,11 @@ from typing import TYPE_CHECKING
 
 from desktop.adapters.app_log import setup_file_log
 from desktop.adapters.bundled import default_opener_templates
-from desktop.adapters.demo_book import DemoRing, demo_ring, seed_demo_book
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.instance_address import instance_address
-from desktop.adapters.instance_client import SendStatus, forward_to_running
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.paths import AppPaths, resolve_paths
 from desktop.adapters.places import (
@@ -71,6 +69,7 @@ from desktop.core.ring_input import (
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from desktop.adapters.demo_book import DemoRing
     from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
@@ -138,6 +137,8 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"callercard: {exc}", file=sys.stderr)
         return 1
     if not primary:
+        from desktop.adapters.instance_client import SendStatus, forward_to_running
+
         message = pending or Show(ShowTarget.SEARCH)
         result = forward_to_running(instance.address, message)
         if result.status is SendStatus.DELIVERED:
@@ -168,11 +169,14 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _warm_numbers() -> None:
-    warm_up()
-    # What is loaded by now lives for the whole session; keep the collector off it so a
-    # full collection never lands in the middle of a ring.
-    gc.collect()
-    gc.freeze()
+    try:
+        warm_up()
+    finally:
+        # What is loaded by now lives for the whole session; keep the collector off it so a
+        # full collection never lands in the middle of a ring.
+        gc.collect()
+        gc.freeze()
+        gc.enable()  # off since start-up began (desktop.cli)
 
 
 def _check_writable(folder: Path) -> None:
@@ -308,7 +312,7 @@ class CallerCardApp:
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
         self.watched_formats: set[str] = set()  # the kinds of call source being followed
-        self.click_to_call = self._make_click_to_call()
+        self._click_to_call: ClickToCall | None = None  # built on first use, after start-up
 
     def _build_pipeline(self) -> RingPipeline:
         """Every call, however it arrives, goes through this one object: ring, lookup, card,
@@ -367,6 +371,8 @@ class CallerCardApp:
         if pending is not None:
             QTimer.singleShot(0, lambda: self.on_message(pending))
         if self.demo:
+            from desktop.adapters.demo_book import demo_ring
+
             ring = demo_ring()
             QTimer.singleShot(int(ring.after_seconds * 1000), lambda: self._demo_ring(ring))
         # Idle-time warm-up, after the tray is up: number metadata for every region, so the
@@ -447,6 +453,8 @@ class CallerCardApp:
 
     def _seed_demo_if_new(self) -> None:
         if self.store.count_contacts() == 0 and not self.store.batches():
+            from desktop.adapters.demo_book import seed_demo_book
+
             try:
                 seed_demo_book(self.store, datetime.now(UTC))
             except StoreError as exc:  # another process is writing: it is not a new book
@@ -538,6 +546,12 @@ class CallerCardApp:
     # -- rings ------------------------------------------------------------------------------
 
     # -- click to call -----------------------------------------------------------------------
+
+    @property
+    def click_to_call(self) -> ClickToCall:
+        if self._click_to_call is None:
+            self._click_to_call = self._make_click_to_call()
+        return self._click_to_call
 
     def _make_click_to_call(self) -> ClickToCall:
         from desktop.adapters.callbacks import business_hours
@@ -836,6 +850,8 @@ class CallerCardApp:
     def test_ring(self) -> None:
         """The welcome's Test ring: the demo caller's card through the same lookup and card
         stack as a softphone's ring, kept out of the call history (nobody called)."""
+        from desktop.adapters.demo_book import demo_ring
+
         ring = demo_ring()
         self.pipeline.arrive(
             welcome_test_ring(ring.caller_id, ring.name, datetime.now(UTC), time.monotonic_ns())

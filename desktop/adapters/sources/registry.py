@@ -2,6 +2,8 @@
 
 The kinds are the softphone table's watchable formats (core/softphones.py), in its order and
 with its titles; this module only says which source class follows each.
+Each factory imports its source's module when it is called: the app's start-up loads only
+the parsers of the softphones it follows.
 """
 
 from __future__ import annotations
@@ -12,10 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop.adapters.filewatch import FileWatcher
-from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
 from desktop.adapters.sources.history import HISTORY_DIALECTS, HistoryDialect, HistorySource
-from desktop.adapters.sources.linphone_db import LinphoneDbSource
-from desktop.adapters.sources.microsip import MicroSipSource
 from desktop.core.events import CallEvent
 from desktop.core.softphones import LogFormat, log_formats
 
@@ -44,16 +43,22 @@ class SourceKind:
 
 def _microsip(path: Path, on_event: EventSink, on_problem: ProblemSink,
               watcher: FileWatcher) -> CallSource:  # fmt: skip
+    from desktop.adapters.sources.microsip import MicroSipSource
+
     return MicroSipSource(path, on_event, on_problem, watcher=watcher)
 
 
 def _linphone(path: Path, on_event: EventSink, on_problem: ProblemSink,
               watcher: FileWatcher) -> CallSource:  # fmt: skip
+    from desktop.adapters.sources.linphone_db import LinphoneDbSource
+
     return LinphoneDbSource(path, on_event, on_problem, watcher=watcher)
 
 
 def _baresip(path: Path, on_event: EventSink, on_problem: ProblemSink,
              watcher: FileWatcher) -> CallSource:  # fmt: skip
+    from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
+
     del watcher  # a socket, not a file
     return BaresipCtrlSource(str(path), on_event, on_problem)
 
