@@ -21,6 +21,9 @@ class HookRecipe:
     # Source kinds (desktop.adapters.sources.registry) found by detection that mean this
     # softphone; empty for one that leaves no call log to find (Zoiper).
     kinds: tuple[str, ...] = ()
+    # The note instead of `note` when no call log of it was found here: `note` may point at
+    # the Watch button, which only a found log has.
+    note_without_log: str = ""
 
     def text(self, command: str) -> str:
         """The lines with `command` (the full path to callercard) in them."""
@@ -36,6 +39,7 @@ RECIPES: tuple[HookRecipe, ...] = (
         f"cmdCallBusy={CALLERCARD} end --source microsip --",
         "MicroSIP's call log works with no set-up too: Watch it below.",
         ("microsip",),
+        "Its call log, microsip.ini, can be watched too: Settings → Softphones.",
     ),
     HookRecipe(
         "Zoiper 5",
@@ -63,6 +67,8 @@ RECIPES: tuple[HookRecipe, ...] = (
         "",
         "Nothing to paste: Watch it below.",
         ("linphone", "linphone-legacy", "linphonerc"),
+        "Nothing to paste: once Linphone has run here, add its linphone.db in Settings → "
+        "Softphones.",
     ),
 )
 

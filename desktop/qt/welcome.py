@@ -343,7 +343,7 @@ class WelcomeWindow(QWidget):
         else:
             self.where.setText(recipe.where)
             lines = recipe.text(self._command)
-            note = recipe.note
+            note = recipe.note if log is not None else recipe.note_without_log
         self.hook_line.setPlainText(lines)
         self.hook_line.setVisible(bool(lines))
         self.copy_button.setVisible(bool(lines))

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QIcon
+from pytestqt.qtbot import QtBot
 
 from desktop.adapters.contact_files import find_contact_files
 from desktop.core.hook_lines import RECIPES, command_text, recipe_for_kind
+from desktop.qt.welcome import WelcomeWindow
 from tests.conftest import PYTHON, REPO, python_env
 from tests.test_hook_recipes import RECIPES as DOC_RECIPES
 
@@ -105,3 +108,21 @@ def test_contact_files_newest_first_and_only_contact_like(tmp_path: Path) -> Non
     found = [f.path.relative_to(home).as_posix() for f in find_contact_files(home, env={})]
     assert found == ["Documents/new.csv", "Downloads/crm/leads.xlsx", "Downloads/old.vcf"]
     assert len(find_contact_files(home, limit=1, env={})) == 1
+
+
+def test_with_no_softphone_found_nothing_points_at_a_watch_button_that_is_not_there(
+    qtbot: QtBot,
+) -> None:
+    """MicroSIP and Linphone said "Watch it below" with the Watch button hidden."""
+    window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.looked_around):
+        pass
+    window.go_to(1)
+    for index in range(window.softphone.count()):
+        window.softphone.setCurrentIndex(index)
+        assert not window.watch_button.isVisibleTo(window)
+        assert "below" not in window.recipe_note.text(), window.softphone.currentText()
+    linphone = window.softphone.findText("Linphone")
+    window.softphone.setCurrentIndex(linphone)
+    assert "Settings → Softphones" in window.recipe_note.text()
