@@ -670,6 +670,7 @@ class CallerCardApp:
                 where=f"callercard end ({key})", hook=True,
             ))  # fmt: skip
         elif isinstance(message, Show):
+            self.tray.offer_window()
             if message.window is ShowTarget.SETTINGS:
                 self.open_settings()
             else:

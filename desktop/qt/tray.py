@@ -133,6 +133,14 @@ class TrayMenu(QObject):
             log.info("tray: still no system tray; keeping the CallerCard window")
             self._retry.stop()
 
+    def offer_window(self) -> None:
+        """The rep asked for CallerCard (launched it again): without a tray the window with
+        its menu is the only way to Settings, Import and Quit, even after a --background
+        start kept it hidden."""
+        if not self.has_tray:
+            self.fallback.show()
+            self.fallback.raise_()
+
     @property
     def has_tray(self) -> bool:
         return self.tray.isVisible() and QSystemTrayIcon.isSystemTrayAvailable()
