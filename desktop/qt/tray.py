@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QFont, QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 TRAY_RETRY_MS = 1000
 TRAY_RETRIES = 30
+MENU_COLUMNS = 4  # the no-tray window's buttons per row
 SCREEN_SHARE_TEXT = "Keep cards out of screen shares"
 
 
@@ -197,9 +199,11 @@ class FallbackWindow(QWidget):
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        row = QHBoxLayout()
+        # Two rows of four: one row of eight ran off a small screen at 2×, taking Settings,
+        # Getting started and Quit with it.
+        row = QGridLayout()
         buttons = {}
-        for text, signal in (
+        for index, (text, signal) in enumerate((
             ("Search…", menu.search_requested),
             ("Recent calls…", menu.calls_requested),
             ("Callbacks…", menu.callbacks_requested),
@@ -207,15 +211,13 @@ class FallbackWindow(QWidget):
             ("Duplicates…", menu.duplicates_requested),
             ("Settings…", menu.settings_requested),
             ("Getting started…", menu.welcome_requested),
-        ):
+            ("Quit", menu.quit_requested),
+        )):
             button = QPushButton(text)
             button.clicked.connect(signal)
-            row.addWidget(button)
+            row.addWidget(button, index // MENU_COLUMNS, index % MENU_COLUMNS)
             buttons[text] = button
         self.callbacks = buttons["Callbacks…"]
-        quit_button = QPushButton("Quit")
-        quit_button.clicked.connect(menu.quit_requested)
-        row.addWidget(quit_button)
         layout.addLayout(row)
         pause_row = QHBoxLayout()
         self.pause = QPushButton("Pause popups")

@@ -3,11 +3,35 @@ again must then give the rep its menu window, not only Search."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.core.ipc import Show
+from tests.conftest import PYTHON, REPO, private_x_server, python_env
+
+MENU_WINDOW_ON_SCREEN = """
+import json
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
+from desktop.qt.icons import app_icon
+from desktop.qt.tray import TrayMenu
+
+app = QApplication([])
+menu = TrayMenu(app_icon(), False)
+menu.set_callbacks_due(12)
+window = menu.fallback
+window.show()
+QTest.qWait(200)
+screen = window.screen().availableGeometry()
+off = [b.text() for b in window.findChildren(QPushButton)
+       if b.mapToGlobal(QPoint(b.width(), 0)).x() > screen.right() + 1]
+print(json.dumps({"off_screen": off, "screen_width": screen.width()}))
+"""
 
 
 def test_launching_again_without_a_tray_brings_the_menu_window(
@@ -40,3 +64,18 @@ def test_launching_again_without_a_tray_brings_the_menu_window(
                 window.close()
         app.shutdown()
         instance.release()
+
+
+@pytest.mark.xvfb
+def test_the_menu_window_fits_a_small_screen_at_2x() -> None:
+    """At 2× on a 1024×600 screen the one row of eight buttons ran past the right edge:
+    Settings, Getting started and Quit could not be clicked."""
+    with private_x_server("1024x600x24") as display:
+        done = subprocess.run([PYTHON, "-c", MENU_WINDOW_ON_SCREEN], cwd=REPO,
+                              capture_output=True, text=True, timeout=60, check=False,
+                              env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb",
+                                             QT_SCALE_FACTOR="2"))  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["screen_width"] == 512
+    assert report["off_screen"] == []
