@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 from desktop.adapters.contact_files import ContactFile
 from desktop.adapters.sources.detect import FoundLog
 from desktop.core.hook_lines import RECIPES, HookRecipe, command_text, recipe_for_kind
+from desktop.qt.screen_fit import fit_to_screen
 
 STEPS = ("Import contacts", "Connect your softphone", "Where CallerCard lives")
 FILE_FILTER = "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
@@ -77,13 +79,13 @@ class WelcomeWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("Welcome to CallerCard")
         self.setAcceptDrops(True)
-        self.resize(680, 500)
         self._command = command_text(command)
         self._has_tray = has_tray
         self._found_logs: list[FoundLog] = []
         self._signals = _Found(self)
         self._signals.ready.connect(self._show_found)
         self._build(tray_icon)
+        fit_to_screen(self, QSize(680, 500))
         self.go_to(0)
         threading.Thread(
             target=self._look_around, args=(find_files, detect), name="callercard-welcome",
@@ -118,7 +120,12 @@ class WelcomeWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(steps)
         layout.addWidget(_line())
-        layout.addWidget(self.pages, 1)
+        # A step taller than a small screen at 2x scrolls; Skip and Next stay on the screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.pages)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
 
     def _import_page(self) -> QWidget:
