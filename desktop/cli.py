@@ -468,6 +468,7 @@ def _lookup(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     import json
 
+    from desktop.adapters.people_search import search_people
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
     from desktop.core.display_text import display_text
@@ -481,7 +482,7 @@ def _search(args: argparse.Namespace) -> int:
     limit = max(1, args.limit)
     _paths, _settings, store, _region = open_context(args)
     try:
-        hits = store.search(query, limit=limit)
+        hits = search_people(store, query, limit=limit)
     finally:
         store.close()
     if args.json:

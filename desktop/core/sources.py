@@ -52,6 +52,31 @@ def one_entry_per_person(
     return order_by_recency([_merged(sorted(g, key=lambda pair: pair[0])) for g in groups])
 
 
+def one_hit_per_person(
+    contacts: Sequence[Contact], origins: Mapping[int, Origin]
+) -> list[Contact]:
+    """A search's `contacts`, in their order, with each person once: a contact joins the
+    first one before it from another source that shares a number with it and whose name
+    agrees, merged as on the card, in the place of the better ranked."""
+    groups: list[list[tuple[Origin, Contact]]] = []
+    for contact in contacts:
+        origin = origins.get(contact.id, LOCAL_ORIGIN)
+        numbers = _e164s(contact)
+        for group in groups:
+            if (all(o != origin for o, _ in group)
+                    and any(numbers & _e164s(c) for _, c in group)
+                    and _same_person(group[0][1], contact)):  # fmt: skip
+                group.append((origin, contact))
+                break
+        else:
+            groups.append([(origin, contact)])
+    return [_merged(sorted(g, key=lambda pair: pair[0])) for g in groups]
+
+
+def _e164s(contact: Contact) -> set[str]:
+    return {n.e164 for n in contact.numbers if n.e164}
+
+
 def _merged(group: Sequence[tuple[Origin, Contact]]) -> Contact:
     first = group[0][1]
     sources = tuple(o.name for o, _ in group)

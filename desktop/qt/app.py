@@ -772,10 +772,11 @@ class CallerCardApp:
     # -- windows ----------------------------------------------------------------------------
 
     def open_search(self, text: str = "") -> None:
+        from desktop.adapters.people_search import search_people
         from desktop.qt.search_window import SearchWindow
 
         if self._search_window is None:
-            window = SearchWindow(self.store.search)
+            window = SearchWindow(lambda query: search_people(self.store, query))
             window.contact_chosen.connect(self.show_contact)
             self._search_window = window
         assert isinstance(self._search_window, SearchWindow)
