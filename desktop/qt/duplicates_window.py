@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
 from desktop.core.models import Contact, StoredNumber
 from desktop.core.number_edit import shown_number
 from desktop.qt.contact_fixes import Retrying
+from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 
 _ID = Qt.ItemDataRole.UserRole
@@ -70,7 +71,7 @@ class DuplicatesWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.store = store
         self.setWindowTitle("CallerCard — Possible duplicates")
-        self.resize(980, 560)
+        fit_to_screen(self, QSize(980, 560))
         self.pairs: list[DuplicatePair] = []
         self.plan: MergePlan | None = None
         self._undo_id: int | None = None

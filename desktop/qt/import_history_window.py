@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from desktop.adapters.import_history import batch_records
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import one_line
 from desktop.core.import_history import BatchRecord, counts_text, state_text, when
+from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 
 
@@ -49,7 +50,7 @@ class ImportHistoryWindow(QWidget):
         self._thread: threading.Thread | None = None
         self.records: list[BatchRecord] = []
         self.setWindowTitle("CallerCard — Import history")
-        self.resize(820, 420)
+        fit_to_screen(self, QSize(820, 420))
         self._signals = _Signals(self)
         self._signals.undone.connect(self._on_undone)
         self.table = QTableWidget(0, 4)
