@@ -110,7 +110,8 @@ class ImportHistoryWindow(QWidget):
                 self.table.setCellWidget(row, 3, button)
         self.table.resizeRowsToContents()
         self.status.setText(
-            "Undo takes out the contacts an import added and clears the fields it filled in."
+            "Undo takes out the contacts and numbers an import added and clears the fields it "
+            "filled in."
             if self.records else "Nothing has been imported yet."
         )
 
