@@ -273,7 +273,16 @@ class DuplicatesWindow(QWidget):
         kept, other = plan.kept.id, plan.other.id
 
         def write() -> None:
-            done = duplicates.merge(self.store, kept, other)
+            try:
+                done = duplicates.merge(self.store, kept, other)
+            except StoreError as exc:
+                if None not in (self.store.contact(kept), self.store.contact(other)):
+                    raise  # locked: tried again; anything else is said
+                # Merged or deleted elsewhere (`callercard merge`, a contact view): the list
+                # is stale, so it is read again rather than offering the same pair.
+                self._said = f"Not done: {exc}"
+                self.refresh()
+                return
             self._undo_id = done.undo_id
             self.status.setText(done.summary)
             self.undo_button.show()
