@@ -8,6 +8,7 @@ it back needs goes into contact_undo in the same transaction, so either both hap
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,10 +44,14 @@ def find(store: Store) -> list[DuplicatePair]:
         "SELECT contact_id, raw, e164, extension, label FROM phone_numbers ORDER BY id"
     ):
         numbers.setdefault(contact_id, []).append(StoredNumber(raw, e164, extension, label))
+    # A team directory's contacts follow their directory, and the card and search already
+    # show one entry per person across sources: they are never offered for a merge.
     book = [
         Contact(cid, name, company=company, email=email, numbers=tuple(numbers.get(cid, ())))
         for cid, name, company, email in conn.execute(
-            "SELECT id, name, company, email FROM contacts"
+            "SELECT id, name, company, email FROM contacts "
+            "WHERE id NOT IN (SELECT contact_id FROM directory_cards "
+            "                 WHERE contact_id IS NOT NULL)"
         )
     ]
     dismissed = frozenset(
@@ -68,6 +73,7 @@ def preview(store: Store, a: int, b: int, kept: int | None = None) -> MergePlan:
     """What merging these two would give; `kept` names the contact to keep (default: the one
     with more history, see choose_kept)."""
     first, second = _both(store, a, b)
+    _refuse_mirrored(store.connection, first, second)
     if kept is None:
         stay, go = choose_kept(first, second)
     else:
@@ -80,6 +86,7 @@ def merge(store: Store, kept_id: int, other_id: int) -> MergeDone:
         raise StoreError("A contact cannot be merged with itself.")
     with writing(store) as conn:
         kept, other = _both(store, kept_id, other_id)
+        _refuse_mirrored(conn, kept, other)
         plan = plan_merge(kept, other)
         before = contact_undo.row(conn, "contacts", "id", kept_id)
         number_rows = contact_undo.rows_where(conn, "phone_numbers", "contact_id", other_id)
@@ -166,6 +173,23 @@ def _both(store: Store, a: int, b: int) -> tuple[Contact, Contact]:
     if first is None or second is None:
         raise StoreError("One of these contacts no longer exists (deleted or merged meanwhile).")
     return first, second
+
+
+def _refuse_mirrored(conn: sqlite3.Connection, *contacts: Contact) -> None:
+    """A merge would hand the rep's contact to a team directory's card: removing the
+    directory, or the card, later deleted the rep's own contact with it."""
+    for contact in contacts:
+        row = conn.execute(
+            "SELECT d.name FROM directory_cards c JOIN directories d ON d.id = c.directory_id "
+            "WHERE c.contact_id = ? LIMIT 1",
+            (contact.id,),
+        ).fetchone()
+        if row is not None:
+            raise StoreError(
+                f"{_who(contact)} (#{contact.id}) comes from the team directory {row[0]!r} "
+                "and follows it: it cannot be merged. Cards and search already show the same "
+                "person once."
+            )
 
 
 def _merged_text(gone: str, kept: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from desktop.adapters.atomic_file import write_atomic
 from desktop.adapters.autostart import in_flatpak
+from desktop.adapters.paths import default_data_dir
 
 MARKER = "welcome-done"
 
@@ -28,6 +29,16 @@ class WelcomeState:
 
     def mark_done(self) -> None:
         write_atomic(self.path, b"The welcome was shown and closed; delete to see it again.\n")
+
+
+def hook_command(data_dir: Path, env: Mapping[str, str] = os.environ) -> list[str]:
+    """The command a softphone's hook runs to reach this CallerCard: with --data-dir when it
+    keeps its data anywhere but the default, since a softphone starts it with neither our
+    arguments nor our CALLERCARD_HOME (its ring would go to another, empty CallerCard)."""
+    command = callercard_command(env)
+    if data_dir != default_data_dir():
+        command += ["--data-dir", str(data_dir)]
+    return command
 
 
 def callercard_command(env: Mapping[str, str] = os.environ) -> list[str]:

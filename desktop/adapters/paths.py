@@ -59,9 +59,14 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     env = os.environ.get(ENV_HOME)
     if env:
         return AppPaths(Path(env).expanduser().resolve())
+    return AppPaths(default_data_dir())
+
+
+def default_data_dir() -> Path:
+    """Where CallerCard keeps its data when neither --data-dir nor CALLERCARD_HOME says."""
     import platformdirs
 
-    return AppPaths(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True)))
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True))
 
 
 def keep_private(*paths: Path) -> None:

@@ -24,6 +24,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _TIME = r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
 _RANGE = re.compile(rf"^{_TIME}\s*(?:-|–|—|to|until)\s*{_TIME}$")
 _BY = re.compile(rf"^(?:by|before|until)\s+{_TIME}$")
+_AT = re.compile(rf"^(?:at\s+)?{_TIME}$")  # a bare time: a deadline in "call them back by"
 MAX_WINDOW_TEXT = 80
 
 
@@ -42,15 +43,16 @@ def window_of(attempt: Attempt) -> Window | None:
     return Window(attempt.callback_from, attempt.callback_until)
 
 
-def parse_window(text: str, now: datetime) -> Window | None:
+def parse_window(text: str, now: datetime, *, deadline: bool = False) -> Window | None:
     """A window from the rep's words: "9-12", "tomorrow 9–12", "Fri 2-4pm", "today 14:00 to
-    16:30", "by 17:00"; read in ``now``'s zone. None for an empty text; ValueError, saying
-    what is understood, for anything else."""
+    16:30", "by 17:00"; read in ``now``'s zone. With ``deadline`` (the field asks "Call them
+    back by") a bare time is the end too: "5pm", "tomorrow 17:00". None for an empty text;
+    ValueError, saying what is understood, for anything else."""
     words = " ".join(text.lower().split())
     if not words:
         return None
     day, rest = _day_of(words, now)
-    by = _BY.match(rest)
+    by = _BY.match(rest) or (_AT.match(rest) if deadline else None)
     if by is not None:
         end_h, end_m = _hour(by.group(1), by.group(2), by.group(3), None)
         start = now if day is None else _at(day, now, 0, 0)
@@ -61,6 +63,8 @@ def parse_window(text: str, now: datetime) -> Window | None:
             start = _at(end, now, 0, 0) if start.date() != end.date() else start
         return Window(start, end)
     found = _RANGE.match(rest)
+    if found is None and deadline:
+        raise ValueError('say by when, e.g. "17:00", "tomorrow 5pm" or "Fri by 12"')
     if found is None:
         raise ValueError(
             "say when, e.g. \"9-12\", \"tomorrow 9–12\", \"Fri 2-4pm\" or \"by 17:00\""

@@ -20,6 +20,9 @@ class HookRecipe:
     where: str  # where to paste it, in the softphone's own words
     lines: str  # with CALLERCARD for the command; "" when the softphone has no hook
     note: str = ""
+    # The note instead of `note` when no call log of it was found here: `note` may point at
+    # the Watch button, which only a found log has.
+    note_without_log: str = ""
 
     @property
     def softphone(self) -> str:
@@ -45,6 +48,7 @@ RECIPES: tuple[HookRecipe, ...] = (
         f"cmdCallEnd={CALLERCARD} end --source microsip --\n"
         f"cmdCallBusy={CALLERCARD} end --source microsip --",
         "MicroSIP's call log works with no set-up too: Watch it below.",
+        "Its call log, microsip.ini, can be watched too: Settings → Softphones.",
     ),
     HookRecipe(
         "zoiper",
@@ -69,6 +73,8 @@ RECIPES: tuple[HookRecipe, ...] = (
         "arrives (Linphone 5.2 and later).",
         "",
         "Nothing to paste: Watch it below.",
+        "Nothing to paste: once Linphone has run here, add its linphone.db in Settings → "
+        "Softphones.",
     ),
 )
 

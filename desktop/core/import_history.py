@@ -97,9 +97,10 @@ def batch_line(record: BatchRecord, now: datetime) -> str:
 
 def undo_sentence(
     record: BatchRecord, now: datetime, *, contacts: int, numbers: int, fields: int,
-    already: bool = False,
+    already: bool = False, numbers_off_kept: int = 0,
 ) -> str:  # fmt: skip
-    """What undoing a batch did."""
+    """What undoing a batch did. ``numbers`` counts every number it removed, those of the
+    contacts it removed too; ``numbers_off_kept`` those it took off contacts that stay."""
     file, on = record.file_name, day(record.created_at, now)
     if already:
         return f"The import of {file} from {on} was undone already; nothing changed."
@@ -110,10 +111,15 @@ def undo_sentence(
         parts.append(f"Removed {_n(contacts, 'contact')} imported from {file} on {on}")
     else:
         parts.append(f"Took back the import of {file} from {on}")
+    if numbers_off_kept:
+        parts.append(f"removed {_n(numbers_off_kept, 'number')} it had added to existing "
+                     "contacts")  # fmt: skip
+    elif numbers and not contacts and not fields:
+        parts.append(f"removed {_n(numbers, 'number')} it had added")
     if fields:
         parts.append(f"cleared {_n(fields, 'field')} it had filled in existing contacts")
-    elif numbers and not contacts:
-        parts.append(f"removed {_n(numbers, 'number')} it had added")
+    if len(parts) > 2:
+        return f"{', '.join(parts[:-1])} and {parts[-1]}."
     return " and ".join(parts) + "."
 
 

@@ -84,6 +84,11 @@ def find_matches(
     return found
 
 
+def number_text(e164: str, extension: str) -> str:
+    """A number as a merge names it: "+14155550142 ext 217" is not the +14155550142 she has."""
+    return f"{e164} ext {extension}" if extension else e164
+
+
 def match_reason(
     row: ContactRow,
     target: int,
@@ -95,5 +100,5 @@ def match_reason(
         return "same e-mail"
     for e164, extension in sorted(row.number_keys):
         if target in by_number.get((e164, extension), ()):
-            return f"same number {e164}" + (f" ext {extension}" if extension else "")
+            return f"same number {number_text(e164, extension)}"
     return "same name and company"

@@ -640,6 +640,7 @@ class CallerCardApp:
             self.pipeline.arrive(from_end_message(message, datetime.now(UTC),
                                                   time.monotonic_ns()))  # fmt: skip
         elif isinstance(message, Show):
+            self.tray.offer_window()
             if message.window is ShowTarget.SETTINGS:
                 self.open_settings()
             else:
@@ -805,7 +806,7 @@ class CallerCardApp:
         from PySide6.QtCore import Qt
 
         from desktop.adapters.contact_files import find_contact_files
-        from desktop.adapters.first_start import callercard_command
+        from desktop.adapters.first_start import hook_command
         from desktop.adapters.sources.detect import detect_softphones
         from desktop.qt.icons import current_tray_look, tray_icon
         from desktop.qt.search_window import bring_to_front
@@ -814,8 +815,8 @@ class CallerCardApp:
         if self._welcome is None:
             window = WelcomeWindow(
                 lambda: find_contact_files(Path.home()), detect_softphones,
-                callercard_command(), tray_icon(current_tray_look()), lambda: self.tray.has_tray,
-                self.bridge,
+                hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
+                lambda: self.tray.has_tray, self.bridge,
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)

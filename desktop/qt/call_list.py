@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.store import StoreError
@@ -17,6 +17,7 @@ from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
+from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
 
 VIEWS = ("All", "Incoming", "Outgoing", "Missed")
@@ -65,7 +66,7 @@ class CallList(NumberTableWindow):
                  clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
         super().__init__("CallerCard — Calls", ["When", "", "Who", "Number", "Outcome"],
                          scheme=scheme)  # fmt: skip
-        self.resize(640, 480)
+        fit_to_screen(self, QSize(640, 480))
         # Fixed floor: button labels change with the selection, and a minimum that follows
         # them would re-negotiate the window's size hints on every row.
         self.setMinimumSize(480, 320)

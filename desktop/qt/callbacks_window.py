@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem
 
@@ -22,6 +22,7 @@ from desktop.core.card import MatchTier
 from desktop.core.display_text import one_line
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.palette import card_theme
+from desktop.qt.screen_fit import fit_to_screen
 
 _WARNING = Qt.ItemDataRole.UserRole + 2
 _CLOCK = Qt.ItemDataRole.UserRole + 3
@@ -44,7 +45,7 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
 class CallbacksWindow(NumberTableWindow):
     def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel") -> None:
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
-        self.resize(760, 480)
+        fit_to_screen(self, QSize(760, 480))
         self.setMinimumSize(520, 320)
         self._load = load
         self.entries: list[CallbackEntry] = []

@@ -82,18 +82,23 @@ class ClickToCall(QObject):
 
     def _confirm(self, e164: str, clock: TheirClock, parent: QWidget | None,
                  report: Report | None) -> None:  # fmt: skip
-        box = self._show(parent, QMessageBox.Icon.Question, "Outside business hours",
-                         f"It is {clock.text} at {readable(e164)}: {clock.warning}.")  # fmt: skip
-        box.setStandardButtons(QMessageBox.StandardButton.Cancel)
-        call = box.addButton("Call anyway", QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        call.clicked.connect(lambda: self._place(e164, parent, report))
+        self._show(parent, QMessageBox.Icon.Question, "Outside business hours",
+                   f"It is {clock.text} at {readable(e164)}: {clock.warning}.",
+                   ("Call anyway", lambda: self._place(e164, parent, report)))  # fmt: skip
 
-    def _show(self, parent: QWidget | None, icon: QMessageBox.Icon, title: str,
-              text: str) -> QMessageBox:  # fmt: skip
-        """A small window that blocks nothing: the rep may go on working beside it."""
-        box = QMessageBox(icon, f"CallerCard — {title}", text, QMessageBox.StandardButton.Ok,
-                          parent)  # fmt: skip
+    def _show(self, parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
+              accept: tuple[str, Callable[[], None]] | None = None) -> QMessageBox:  # fmt: skip
+        """A small window that blocks nothing: the rep may go on working beside it. With
+        ``accept`` (its button's text and action) it asks, Cancel the default. Its buttons are
+        all there before it shows: QMessageBox picks its Escape button when shown, and one
+        shown with Ok whose buttons were then replaced pressed the deleted Ok on Escape,
+        crashing the app."""
+        buttons = QMessageBox.StandardButton.Cancel if accept else QMessageBox.StandardButton.Ok
+        box = QMessageBox(icon, f"CallerCard — {title}", text, buttons, parent)
+        if accept is not None:
+            button = box.addButton(accept[0], QMessageBox.ButtonRole.AcceptRole)
+            button.clicked.connect(accept[1])
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

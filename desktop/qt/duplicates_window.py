@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from desktop.core.models import Contact, StoredNumber
 from desktop.core.number_edit import shown_number
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.contact_fixes import Retrying
+from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 
 _ID = Qt.ItemDataRole.UserRole
@@ -69,7 +70,7 @@ class DuplicatesWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.store = store
         self.setWindowTitle("CallerCard — Possible duplicates")
-        self.resize(980, 560)
+        fit_to_screen(self, QSize(980, 560))
         self.pairs: list[DuplicatePair] = []
         self.plan: MergePlan | None = None
         self._undo_id: int | None = None
@@ -271,7 +272,16 @@ class DuplicatesWindow(QWidget):
         kept, other = plan.kept.id, plan.other.id
 
         def write() -> None:
-            done = duplicates.merge(self.store, kept, other)
+            try:
+                done = duplicates.merge(self.store, kept, other)
+            except StoreError as exc:
+                if None not in (self.store.contact(kept), self.store.contact(other)):
+                    raise  # locked: tried again; anything else is said
+                # Merged or deleted elsewhere (`callercard merge`, a contact view): the list
+                # is stale, so it is read again rather than offering the same pair.
+                self._said = f"Not done: {exc}"
+                self.refresh()
+                return
             self._undo_id = done.undo_id
             self.status.setText(done.summary)
             self.undo_button.show()

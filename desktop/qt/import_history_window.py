@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import one_line
 from desktop.core.import_history import BatchRecord, counts_text, state_text, when
 from desktop.qt.bridge import ThreadBridge
+from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 
 
@@ -51,7 +52,7 @@ class ImportHistoryWindow(QWidget):
         self._thread: threading.Thread | None = None
         self.records: list[BatchRecord] = []
         self.setWindowTitle("CallerCard — Import history")
-        self.resize(820, 420)
+        fit_to_screen(self, QSize(820, 420))
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
         self._bridge = bridge or ThreadBridge()
         self.table = QTableWidget(0, 4)
@@ -111,7 +112,8 @@ class ImportHistoryWindow(QWidget):
                 self.table.setCellWidget(row, 3, button)
         self.table.resizeRowsToContents()
         self.status.setText(
-            "Undo takes out the contacts an import added and clears the fields it filled in."
+            "Undo takes out the contacts and numbers an import added and clears the fields it "
+            "filled in."
             if self.records else "Nothing has been imported yet."
         )
 

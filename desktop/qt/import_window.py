@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,6 +55,7 @@ from desktop.core.import_region import REGION_NAMES, region_title
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.import_preview import PlannedTable
+from desktop.qt.screen_fit import fit_to_screen
 
 FILE_FILTER = (
     "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
@@ -104,7 +105,7 @@ class ImportWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Import contacts")
         self.setAcceptDrops(True)
-        self.resize(860, 600)
+        fit_to_screen(self, QSize(860, 600))
         self.database = database
         self._policy = policy
         self._preview: Preview | None = None

@@ -57,6 +57,7 @@ from desktop.core.display_text import display_text, one_line
 from desktop.core.models import DEMO_MARK
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
+from desktop.qt.screen_fit import fit_to_screen
 
 SEARCH_DELAY_MS = 25
 DEFAULT_DAYS = 7
@@ -170,7 +171,6 @@ class SearchWindow(QWidget):
     def __init__(self, search: Search, *, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Search")
-        self.resize(600, 520)
         self.setMinimumSize(420, 320)
         self._search = search
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -242,6 +242,8 @@ class SearchWindow(QWidget):
         self.results.itemClicked.connect(self._choose)
         QShortcut(SEARCH_KEYS, self, self.focus_query)
         self._show_idle_hint()
+        # 600×520 ran below a 2× 1600×1000 screen (800×500 to Qt), hiding the count.
+        fit_to_screen(self, QSize(600, 520))
 
     # -- public --
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QFont, QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 TRAY_RETRY_MS = 1000
 TRAY_RETRIES = 30
+MENU_COLUMNS = 4  # the no-tray window's buttons per row
 SCREEN_SHARE_TEXT = "Keep cards out of screen shares"
 
 
@@ -136,6 +138,14 @@ class TrayMenu(QObject):
             log.info("tray: still no system tray; keeping the CallerCard window")
             self._retry.stop()
 
+    def offer_window(self) -> None:
+        """The rep asked for CallerCard (launched it again): without a tray the window with
+        its menu is the only way to Settings, Import and Quit, even after a --background
+        start kept it hidden."""
+        if not self.has_tray:
+            self.fallback.show()
+            self.fallback.raise_()
+
     @property
     def has_tray(self) -> bool:
         return self.tray.isVisible() and QSystemTrayIcon.isSystemTrayAvailable()
@@ -200,9 +210,11 @@ class FallbackWindow(QWidget):
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        row = QHBoxLayout()
+        # Two rows of four: one row of eight ran off a small screen at 2×, taking Settings,
+        # Getting started and Quit with it.
+        row = QGridLayout()
         buttons = {}
-        for text, signal in (
+        for index, (text, signal) in enumerate((
             ("Search…", menu.search_requested),
             ("Recent calls…", menu.calls_requested),
             ("Callbacks…", menu.callbacks_requested),
@@ -210,19 +222,17 @@ class FallbackWindow(QWidget):
             ("Duplicates…", menu.duplicates_requested),
             ("Settings…", menu.settings_requested),
             ("Getting started…", menu.welcome_requested),
-        ):
+            ("Quit", menu.quit_requested),
+        )):
             button = QPushButton(text)
             button.clicked.connect(signal)
-            row.addWidget(button)
+            row.addWidget(button, index // MENU_COLUMNS, index % MENU_COLUMNS)
             buttons[text] = button
         self.callbacks = buttons["Callbacks…"]
         self.wrap_ups = QPushButton("")
         self.wrap_ups.clicked.connect(menu.wrap_ups_requested)
         self.wrap_ups.hide()  # while none waits
-        row.addWidget(self.wrap_ups)
-        quit_button = QPushButton("Quit")
-        quit_button.clicked.connect(menu.quit_requested)
-        row.addWidget(quit_button)
+        row.addWidget(self.wrap_ups, row.rowCount(), 0, 1, MENU_COLUMNS)
         layout.addLayout(row)
         pause_row = QHBoxLayout()
         self.pause = QPushButton("Pause popups")

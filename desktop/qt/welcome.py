@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from desktop.adapters.contact_files import ContactFile
 from desktop.adapters.sources.detect import FoundLog
 from desktop.core.hook_lines import RECIPES, HookRecipe, command_text, recipe_for_kind
 from desktop.qt.bridge import ThreadBridge
+from desktop.qt.screen_fit import fit_to_screen
 
 STEPS = ("Import contacts", "Connect your softphone", "Where CallerCard lives")
 FILE_FILTER = "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
@@ -74,13 +76,13 @@ class WelcomeWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("Welcome to CallerCard")
         self.setAcceptDrops(True)
-        self.resize(680, 500)
         self._command = command_text(command)
         self._has_tray = has_tray
         self._found_logs: list[FoundLog] = []
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
         self._bridge = bridge or ThreadBridge()
         self._build(tray_icon)
+        fit_to_screen(self, QSize(680, 500))
         self.go_to(0)
         threading.Thread(
             target=self._look_around, args=(find_files, detect), name="callercard-welcome",
@@ -115,7 +117,12 @@ class WelcomeWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(steps)
         layout.addWidget(_line())
-        layout.addWidget(self.pages, 1)
+        # A step taller than a small screen at 2x scrolls; Skip and Next stay on the screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.pages)
+        layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
 
     def _import_page(self) -> QWidget:
@@ -340,7 +347,7 @@ class WelcomeWindow(QWidget):
         else:
             self.where.setText(recipe.where)
             lines = recipe.text(self._command)
-            note = recipe.note
+            note = recipe.note if log is not None else recipe.note_without_log
         self.hook_line.setPlainText(lines)
         self.hook_line.setVisible(bool(lines))
         self.copy_button.setVisible(bool(lines))

@@ -300,7 +300,7 @@ class WrapUp(QWidget):
 
     def callback_window(self) -> Window | None:
         """Raises ValueError, saying what it understands, for words it cannot read."""
-        return parse_window(self.callback_field.text(), self._now)
+        return parse_window(self.callback_field.text(), self._now, deadline=self.inbound)
 
     def result(self) -> WrapUpResult | None:
         outcome = self.outcome()
@@ -323,7 +323,7 @@ class WrapUp(QWidget):
         try:
             window = self.callback_window()
         except ValueError as exc:
-            problem = f"Callback window: {exc}"
+            problem = f"{'Call them back by' if self.inbound else 'Callback window'}: {exc}"
         else:
             if window is not None and not problem:
                 problem = (

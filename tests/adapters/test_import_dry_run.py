@@ -92,3 +92,19 @@ def test_demo_contacts_are_not_merged_into(tmp_path: Path) -> None:
     path.write_text(f"Name,Phone\n{demo.name},{demo.numbers[0].e164}\n", encoding="utf-8")
     row = preview_file(path, US, store).planned.rows[0]
     assert row.fate is Fate.NEW  # the import removes the demo book before it matches
+
+
+def test_a_merge_names_the_extension_it_adds(samples: Path, tmp_path: Path) -> None:
+    """Maya's "(415) 555-0142 x217" was said as "adds number +14155550142", a number she
+    already had; preview and import report now both name the extension."""
+    store = Store.open(tmp_path / "cc.sqlite3")
+    import_file(store, samples / "contacts" / "google_contacts.csv", US)
+    us_excel = samples / "contacts" / "excel_prospects_us_cp1252.csv"
+    rows = {r.name: r for r in preview_file(us_excel, US, store).planned.rows}
+    assert rows["Maya Okafor"].note == (
+        "Will merge into Maya Okafor: same e-mail (adds number +14155550142 ext 217)"
+    )
+    report = import_file(store, us_excel, US)
+    assert "line 2: merged into 'Maya Okafor' (added number +14155550142 ext 217)" in (
+        report.merges
+    )

@@ -324,3 +324,14 @@ def test_killing_the_import_mid_way_leaves_the_store_unchanged(tmp_path: Path) -
     assert after.count_contacts() == 1
     assert [b[1] for b in after.batches()] == ["Import of one.csv"]
     assert after.connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_undo_says_it_took_numbers_off_contacts_that_stay(samples: Path, store: Store) -> None:
+    """Undoing the Android export said only "cleared 1 field" while it also took three
+    numbers off Maya and Jürgen."""
+    import_file(store, samples / "contacts" / "google_contacts.csv", US)
+    android = import_file(store, samples / "contacts" / "android_contacts_v21.vcf", US)
+    assert android.batch_id is not None
+    result = store.undo_import(android.batch_id)
+    assert "removed 3 numbers it had added to existing contacts" in result.summary()
+    assert store.contacts_for_number("+14155550190") == []

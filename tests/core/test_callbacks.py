@@ -47,6 +47,21 @@ def test_a_window_is_read_from_the_reps_words(said: str, start: datetime, end: d
     assert parse_window(said, NOW) == Window(start, end)
 
 
+@pytest.mark.parametrize(
+    ("said", "end"),
+    [("5pm", at(10, 17)), ("tomorrow 5pm", at(11, 17)), ("at 16:30", at(10, 16, 30)),
+     ("by 17:00", at(10, 17)), ("9-12", at(10, 12))],
+)  # fmt: skip
+def test_call_them_back_by_reads_a_bare_time_as_the_deadline(said: str, end: datetime) -> None:
+    window = parse_window(said, NOW, deadline=True)
+    assert window is not None and window.end == end
+
+
+def test_a_bare_time_is_no_window_to_be_in() -> None:
+    with pytest.raises(ValueError, match="say when"):
+        parse_window("5pm", NOW)
+
+
 @pytest.mark.parametrize("said", ["soon", "12-9", "25-26", "9-13pm"])
 def test_words_that_are_not_a_window_say_so(said: str) -> None:
     with pytest.raises(ValueError):

@@ -15,6 +15,13 @@ BATCH = BatchRecord(2, "Import of prospects.csv", "/home/sam/Downloads/prospects
                                                '"rejected_count": 1, "file": "x"}'))  # fmt: skip
 
 
+def test_undo_names_the_numbers_it_took_off_contacts_that_stay() -> None:
+    said = undo_sentence(BATCH, NOW, contacts=1, numbers=4, fields=1, numbers_off_kept=3)
+    assert said == ("Removed 1 contact imported from prospects.csv on 3 Dec, removed 3 "
+                    "numbers it had added to existing contacts and cleared 1 field it had "
+                    "filled in existing contacts.")  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("contacts", "numbers", "fields", "already", "sentence"),
     [

@@ -5,6 +5,7 @@ number on the clipboard, when no softphone can place the call."""
 from __future__ import annotations
 
 import socket
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,7 +28,7 @@ from desktop.qt.call_list import CallList
 from desktop.qt.click_to_call import ClickToCall, PlacedCall
 from desktop.qt.contact_view import ContactView
 from tests.adapters.test_dialing import NOWHERE, CtrlTcpAnswerer
-from tests.conftest import REPO
+from tests.conftest import PYTHON, REPO, python_env
 
 DANA = "+14155550142"
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -138,6 +139,42 @@ def test_outside_their_hours_the_call_waits_for_call_anyway(qtbot: QtBot, store:
     finally:
         baresip.close()
     assert [c["params"] for c in baresip.commands] == [DANA]
+
+
+ESCAPE_ON_THE_QUESTION = """
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from desktop.adapters.dialing import DialPlacer
+from desktop.core.business_hours import TheirClock
+from desktop.core.dialers import Dialer
+from desktop.qt.click_to_call import ClickToCall
+
+app = QApplication([])
+view = QWidget()
+view.show()
+night = TheirClock("11:15 AM", "outside business hours there (weekend)", several_zones=False)
+calls = ClickToCall(DialPlacer(), lambda: Dialer.AUTOMATIC, lambda _: night)
+placed = []
+calls.placed.connect(placed.append)
+calls.call("+14155550142", view)
+[question] = calls.messages
+QTest.qWait(50)
+QTest.keyClick(question, Qt.Key.Key_Escape)
+QTest.qWait(50)
+print(len(calls.messages), len(placed))
+"""
+
+
+def test_escape_on_the_question_cancels_without_crashing_the_app() -> None:
+    """Escape on "Outside business hours" pressed the Ok its buttons had replaced after it
+    was shown: a segfault that took the whole tray app down. In a child, so a crash fails
+    this test instead of the suite."""
+    done = subprocess.run([PYTHON, "-c", ESCAPE_ON_THE_QUESTION], capture_output=True,
+                          text=True, timeout=60, check=False, cwd=REPO,
+                          env=python_env(QT_QPA_PLATFORM="offscreen"))  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["0", "0"], "the question went and nothing was dialled"
 
 
 def test_the_contact_views_call_button_goes_through_the_same_place(

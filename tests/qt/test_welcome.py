@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QIcon
+from pytestqt.qtbot import QtBot
 
 from desktop.adapters.contact_files import find_contact_files
 from desktop.core.hook_lines import RECIPES, command_text, recipe_for_kind
-from tests.conftest import PYTHON, REPO, python_env
+from desktop.qt.welcome import WelcomeWindow
+from tests.conftest import PYTHON, REPO, private_x_server, python_env
 from tests.test_hook_recipes import RECIPES as DOC_RECIPES
 
 SHOTS = REPO / "artifacts" / "screenshots"
@@ -105,3 +108,61 @@ def test_contact_files_newest_first_and_only_contact_like(tmp_path: Path) -> Non
     found = [f.path.relative_to(home).as_posix() for f in find_contact_files(home, env={})]
     assert found == ["Documents/new.csv", "Downloads/crm/leads.xlsx", "Downloads/old.vcf"]
     assert len(find_contact_files(home, limit=1, env={})) == 1
+
+
+def test_with_no_softphone_found_nothing_points_at_a_watch_button_that_is_not_there(
+    qtbot: QtBot,
+) -> None:
+    """MicroSIP and Linphone said "Watch it below" with the Watch button hidden."""
+    window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.looked_around):
+        pass
+    window.go_to(1)
+    for index in range(window.softphone.count()):
+        window.softphone.setCurrentIndex(index)
+        assert not window.watch_button.isVisibleTo(window)
+        assert "below" not in window.recipe_note.text(), window.softphone.currentText()
+    linphone = window.softphone.findText("Linphone")
+    window.softphone.setCurrentIndex(linphone)
+    assert "Settings → Softphones" in window.recipe_note.text()
+
+
+WELCOME_ON_A_SMALL_SCREEN = """
+import json
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QIcon
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from desktop.qt.welcome import WelcomeWindow
+
+app = QApplication([])
+window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: False)
+window.show()
+QTest.qWait(300)
+screen = window.screen().availableGeometry()
+def on_screen(widget):
+    return screen.contains(QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size()))
+report = {"width": screen.width()}
+for step in range(3):
+    window.go_to(step)
+    QTest.qWait(50)
+    report[str(step)] = [b.text() for b in (window.skip_button, window.back_button,
+                                            window.next_button)
+                         if b.isVisible() and not on_screen(b)]
+print(json.dumps(report))
+"""
+
+
+@pytest.mark.xvfb
+def test_skip_and_next_stay_on_a_small_screen_at_2x() -> None:
+    """The welcome asked for 680×500 whatever the screen: at 2× on 1024×600 its Next, Skip
+    and Choose a file… lay beyond the screen's edges, on the first thing a new rep sees."""
+    with private_x_server("1024x600x24") as display:
+        done = subprocess.run([PYTHON, "-c", WELCOME_ON_A_SMALL_SCREEN], cwd=REPO,
+                              capture_output=True, text=True, timeout=60, check=False,
+                              env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb",
+                                             QT_SCALE_FACTOR="2"))  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report == {"width": 512, "0": [], "1": [], "2": []}

@@ -376,6 +376,27 @@ def test_after_an_answered_incoming_call_it_asks_for_a_note_and_when_to_call_bac
     assert result.callback is not None and result.callback.end == NOW.replace(hour=17, minute=0)
 
 
+def test_call_them_back_by_takes_a_bare_time_as_the_rep_types_it(
+    qtbot: QtBot, store: Store
+) -> None:
+    """"tomorrow 5pm" in "Call them back by" was refused as no window, and Save stayed grey."""
+    contact, _attempt_id, _out = jane(store)
+    inbound = Attempt(Direction.IN, NOW, Outcome.TALKED, number_e164="+14155550123")
+    attempt_id = store.record_call(contact.id, inbound, "twinkle", "twinkle:3@3")
+    assert attempt_id is not None
+    window = WrapUp(attempt_id, contact, inbound, now=NOW)
+    qtbot.addWidget(window)
+    window.reveal()
+
+    qtbot.keyClicks(window.callback_field, "tomorrow 5pm")
+    assert window.hint.text() == "Call them back by 17:00 tomorrow"
+    assert window.save_button.isEnabled()
+    window.callback_field.clear()
+    qtbot.keyClicks(window.callback_field, "soonish")
+    assert window.hint.text().startswith("Call them back by: say by when")
+    assert not window.save_button.isEnabled()
+
+
 def test_a_strangers_call_gets_a_wrap_up_under_their_number(qtbot: QtBot) -> None:
     inbound = Attempt(Direction.IN, NOW, Outcome.TALKED, number_e164="+442079460321")
     window = WrapUp(9, None, inbound, now=NOW)

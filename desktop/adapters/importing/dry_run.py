@@ -29,7 +29,13 @@ from desktop.core.import_mapping import (
     name_words,
     number_columns,
 )
-from desktop.core.import_match import ContactRow, contact_row, find_matches, match_reason
+from desktop.core.import_match import (
+    ContactRow,
+    contact_row,
+    find_matches,
+    match_reason,
+    number_text,
+)
 from desktop.core.models import CONTACT_FIELDS, NumberFields, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
@@ -193,7 +199,7 @@ def _added(
     known = {(n[1], n[2]) for n in numbers}
     filled = [CONTACT_FIELDS[i] for i, v in enumerate(fields) if not v and row.fields[i]]
     fresh = [n for n in row.numbers if n[1] and (n[1], n[2]) not in known]
-    return [*filled, *(f"number {n[1]}" for n in fresh)]
+    return [*filled, *(f"number {number_text(n[1] or '', n[2])}" for n in fresh)]
 
 
 def _merged(current: ContactRow, row: ContactRow) -> ContactRow:

@@ -55,7 +55,7 @@ from desktop.core.import_mapping import (
     header_key,
     name_words,
 )
-from desktop.core.import_match import ContactRow, find_matches
+from desktop.core.import_match import ContactRow, find_matches, number_text
 from desktop.core.import_region import RegionChoice, chosen_region, infer_region
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
 from desktop.core.numbers import NumberPolicy
@@ -555,7 +555,8 @@ class _Run:
             self.report.unchanged += 1
             return
         self.report.merged += 1
-        what = ", ".join([*filled, *(f"number {n.e164}" for n in fresh)])
+        what = ", ".join([*filled, *(f"number {number_text(n.e164 or '', n.extension)}"
+                                     for n in fresh)])  # fmt: skip
         self.report.merges.append(
             f"{self.report.unit} {line}: merged into {name!r}{where} (added {what})"
         )

@@ -41,6 +41,7 @@ class UndoResult:
     already_undone: bool = False
     source: str = ""  # the file's path (DEMO_BATCH_SOURCE for the demo book)
     created_at: int = 0  # when it was imported, Unix time
+    numbers_off_kept: int = 0  # of numbers_removed, those taken off contacts that stay
 
     def summary(self, now: datetime | None = None) -> str:
         """For people: "Removed 12 contacts imported from prospects.csv on 3 Dec."."""
@@ -49,7 +50,7 @@ class UndoResult:
         return undo_sentence(
             record, now or datetime.now().astimezone(), contacts=self.contacts_removed,
             numbers=self.numbers_removed, fields=self.fields_restored,
-            already=self.already_undone,
+            already=self.already_undone, numbers_off_kept=self.numbers_off_kept,
         )  # fmt: skip
 
 
@@ -177,6 +178,11 @@ class ImportBatches(Contacts):
                 ).rowcount
             self._conn.execute("DELETE FROM import_changes WHERE batch_id = ?", (batch_id,))
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
+            (off_kept,) = self._conn.execute(
+                "SELECT COUNT(*) FROM phone_numbers p JOIN contacts c ON c.id = p.contact_id "
+                "WHERE p.import_batch_id = ? AND c.import_batch_id IS NOT ?",
+                (batch_id, batch_id),
+            ).fetchone()
             numbers = self._conn.execute(
                 "DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
@@ -187,7 +193,8 @@ class ImportBatches(Contacts):
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
             )
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
-                              source=str(row[2]), created_at=int(row[3]))  # fmt: skip
+                              source=str(row[2]), created_at=int(row[3]),
+                              numbers_off_kept=int(off_kept))  # fmt: skip
 
     def batch_summary(self, batch_id: int) -> str:
         row = self._conn.execute(

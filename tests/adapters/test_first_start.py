@@ -1,0 +1,36 @@
+"""The command the welcome's hook line runs reaches this CallerCard, wherever it keeps data."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from desktop.adapters.first_start import hook_command
+from desktop.adapters.paths import ENV_HOME, default_data_dir
+from tests.conftest import PYTHON, REPO, python_env
+
+
+def callercard(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run([PYTHON, "-m", "desktop", *args], env=env, capture_output=True,
+                          text=True, timeout=60, check=True, cwd=REPO)  # fmt: skip
+    return done.stdout
+
+
+def test_a_softphone_running_the_hook_line_reaches_this_data_dir(tmp_path: Path) -> None:
+    """A rep on --data-dir pasted a line without it: the softphone's rings went to a second,
+    empty CallerCard in the default folder."""
+    data = tmp_path / "work-book"
+    contacts = tmp_path / "prospects.csv"
+    contacts.write_text("Name,Phone\nMaya Okafor,+14155550142\n", encoding="utf-8")
+    mine = python_env(**{ENV_HOME: str(data)})
+    callercard(["import", str(contacts)], mine)
+
+    # The softphone has neither our arguments nor our environment.
+    softphone = python_env(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "xdg"))
+    softphone.pop(ENV_HOME, None)
+    words = hook_command(data.resolve())[1:]  # what follows the program in the pasted line
+    assert "prospects.csv" in callercard([*words, "import", "--list"], softphone)
+
+
+def test_the_default_data_dir_needs_no_argument() -> None:
+    assert "--data-dir" not in hook_command(default_data_dir())

@@ -1,0 +1,81 @@
+"""A login start (--background) on a desktop without a tray keeps quiet; launching CallerCard
+again must then give the rep its menu window, not only Search."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.core.ipc import Show
+from tests.conftest import PYTHON, REPO, private_x_server, python_env
+
+MENU_WINDOW_ON_SCREEN = """
+import json
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
+from desktop.qt.icons import app_icon
+from desktop.qt.tray import TrayMenu
+
+app = QApplication([])
+menu = TrayMenu(app_icon(), False)
+menu.set_callbacks_due(12)
+window = menu.fallback
+window.show()
+QTest.qWait(200)
+screen = window.screen().availableGeometry()
+off = [b.text() for b in window.findChildren(QPushButton)
+       if b.isVisible() and b.mapToGlobal(QPoint(b.width(), 0)).x() > screen.right() + 1]
+print(json.dumps({"off_screen": off, "screen_width": screen.width()}))
+"""
+
+
+def test_launching_again_without_a_tray_brings_the_menu_window(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The log said "keeping the CallerCard window" while none was ever shown: Settings,
+    Import and Quit were out of reach after a login start."""
+    from desktop.adapters.instance_address import instance_address
+    from desktop.adapters.paths import resolve_paths
+    from desktop.cli import build_parser
+    from desktop.qt.app import CallerCardApp
+    from desktop.qt.single_instance import SingleInstance
+
+    args = build_parser().parse_args(["--data-dir", str(tmp_path / "data"), "--background"])
+    paths = resolve_paths(args.data_dir)
+    paths.ensure()
+    instance = SingleInstance(instance_address(paths.data_dir))
+    assert instance.acquire()
+    app = CallerCardApp(args, paths, instance, demo=False)
+    try:
+        app.start(None)
+        assert not app.tray.has_tray, "offscreen has no tray host"
+        assert not app.tray.fallback.isVisible(), "a login start keeps quiet"
+        app.on_message(Show())  # what a second launch sends
+        assert app.tray.fallback.isVisible()
+        qtbot.wait(200)  # start()'s first count of callbacks, before the store closes
+    finally:
+        for window in (app._search_window, app.tray.fallback):
+            if window is not None:
+                window.close()
+        app.shutdown()
+        instance.release()
+
+
+@pytest.mark.xvfb
+def test_the_menu_window_fits_a_small_screen_at_2x() -> None:
+    """At 2× on a 1024×600 screen the one row of eight buttons ran past the right edge:
+    Settings, Getting started and Quit could not be clicked."""
+    with private_x_server("1024x600x24") as display:
+        done = subprocess.run([PYTHON, "-c", MENU_WINDOW_ON_SCREEN], cwd=REPO,
+                              capture_output=True, text=True, timeout=60, check=False,
+                              env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb",
+                                             QT_SCALE_FACTOR="2"))  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["screen_width"] == 512
+    assert report["off_screen"] == []

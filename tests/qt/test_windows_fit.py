@@ -1,0 +1,63 @@
+"""Every window the tray opens fits its screen, like Settings: at 2× on a 1600×1000 screen
+(800×500 to Qt) none asks for more than the screen, so its buttons stay reachable."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PYTHON, REPO, private_x_server, python_env
+
+pytestmark = pytest.mark.xvfb
+
+OPEN_EVERY_WINDOW = """
+import json, sys
+from pathlib import Path
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from desktop.adapters.store import Store
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.call_list import CallList
+from desktop.qt.callbacks_window import CallbacksWindow
+from desktop.qt.duplicates_window import DuplicatesWindow
+from desktop.qt.import_history_window import ImportHistoryWindow
+from desktop.qt.import_window import ImportWindow
+
+app = QApplication([])
+database = Path(sys.argv[1])
+store = Store.open(database)
+windows = {
+    "Recent calls": CallList(store.recent_calls),
+    "Callbacks": CallbacksWindow(lambda: []),
+    "Possible duplicates": DuplicatesWindow(store),
+    "Import history": ImportHistoryWindow(store),
+    "Import": ImportWindow(database, lambda: NumberPolicy("US")),
+}
+area = app.primaryScreen().availableGeometry()
+too_big = []
+for title, window in windows.items():
+    window.show()
+    QTest.qWait(100)
+    if not area.contains(window.geometry()):
+        too_big.append(title)
+print(json.dumps({"screen": [area.width(), area.height()], "too_big": too_big}))
+for window in windows.values():
+    window.close()
+"""
+
+
+def test_every_window_fits_a_2x_screen(tmp_path: Path) -> None:
+    """Import asked for 860×600, Possible duplicates 980×560, Callbacks 760×480, Import
+    history 820×420, Recent calls 640×480, whatever the screen."""
+    with private_x_server("1600x1000x24") as display:
+        done = subprocess.run(
+            [PYTHON, "-c", OPEN_EVERY_WINDOW, str(tmp_path / "callercard.sqlite3")], cwd=REPO,
+            capture_output=True, text=True, timeout=90, check=False,
+            env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR="2"),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report == {"screen": [800, 500], "too_big": []}
