@@ -12,14 +12,12 @@ literally, never as markup.
 
 from __future__ import annotations
 
-import functools
 import html
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import phonenumbers
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
@@ -44,14 +42,21 @@ from desktop.core.card import REDACTED_LABEL, Candidate, Card, MatchTier, why_we
 from desktop.core.card_text import (
     MESSAGE_PREVIEW,
     NOTES_PREVIEW,
+    card_date,
+    name_line,
     next_step_line,
+    outcome_text,
     person_line,
+    place_and_time,
     preview,
+    readable_number,
+    role_line,
+    sentence,
     switchboard_number,
 )
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import LocalTime
-from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
+from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
 
@@ -76,27 +81,6 @@ POPUP_FLAGS = (
     | Qt.WindowType.WindowDoesNotAcceptFocus
 )
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-_OUTBOUND_OUTCOMES = {
-    Outcome.VOICEMAIL: "Left voicemail",
-    Outcome.NO_ANSWER: "No answer",
-    Outcome.GATEKEEPER: "Gatekeeper",
-    Outcome.TALKED: "Talked",
-    Outcome.MISSED: "Missed",
-    Outcome.UNKNOWN: "Called",
-}
-_INBOUND_OUTCOMES = {
-    Outcome.VOICEMAIL: "They left voicemail",
-    Outcome.NO_ANSWER: "Missed their call",
-    Outcome.GATEKEEPER: "They called",
-    Outcome.TALKED: "They called",
-    Outcome.MISSED: "Missed their call",
-    Outcome.UNKNOWN: "They called",
-}
-
-
 # ---- text shaping: pure functions, tested directly ------------------------------------------
 
 
@@ -114,62 +98,6 @@ def plain_tooltip(text: str) -> str:
 def button_text(text: str) -> str:
     """Buttons read `&` as a mnemonic marker; "AT&T" must not become "AT_T"."""
     return text.replace("&", "&&")
-
-
-def sentence(text: str) -> str:
-    """Capitalise a reason written to follow "about ..." without shouting "iPhone" into "IPhone"."""
-    text = one_line(text)
-    if text[:1].islower() and not text[1:2].isupper():
-        return text[0].upper() + text[1:]
-    return text
-
-
-def readable_number(number: CallerNumber, caller_id: str) -> str:
-    """The number as people write it ("+1 415-555-0142 ext. 204"), not as machines store it."""
-    if number.withheld:
-        return "Withheld"
-    if not number.e164:
-        return one_line(caller_id) or "(no number)"
-    shown = _international(number.e164)
-    return f"{shown} ext. {number.extension}" if number.extension else shown
-
-
-@functools.lru_cache(maxsize=512)
-def _international(e164: str) -> str:
-    # Parsing costs ~80 µs of the ring; the same few numbers call back again and again.
-    try:
-        return phonenumbers.format_number(
-            phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
-    except phonenumbers.NumberParseException:
-        return e164
-
-
-def short_date(at: datetime, today: date) -> str:
-    """ "Tue 14 Oct", with the year only when it is not this year. Shown in the rep's zone."""
-    local = at.astimezone() if at.tzinfo else at
-    text = f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
-    return text if local.year == today.year else f"{text} {local.year}"
-
-
-def outcome_text(attempt: Attempt) -> str:
-    table = _INBOUND_OUTCOMES if attempt.direction is Direction.IN else _OUTBOUND_OUTCOMES
-    # A teammate's attempt (a shared call note) says whose it was.
-    return f"{table[attempt.outcome]} ({attempt.rep})" if attempt.rep else table[attempt.outcome]
-
-
-def place_and_time(local_time: LocalTime) -> str:
-    return " · ".join(part for part in (local_time.text, local_time.place) if part)
-
-
-def role_line(contact: Contact) -> str:
-    parts = [DEMO_MARK if contact.demo else "", contact.title]
-    if contact.company and contact.company != contact.name:
-        parts.append(contact.company)
-    shared = [s for s in contact.sources if s != "local"]  # the team directories it is in
-    if shared:
-        parts.append("from " + ", ".join(shared))
-    return " · ".join(one_line(p) for p in parts if p.strip())
 
 
 # ---- widgets ----------------------------------------------------------------------------------
@@ -350,13 +278,13 @@ class _AttemptRow:
         self.message.text.setObjectName(f"attempt{row}Message")
         self.message.more.setObjectName(f"attempt{row}More")
 
-    def fill(self, attempt: Attempt | None, today: date) -> None:
+    def fill(self, attempt: Attempt | None, now: datetime) -> None:
         for widget in (self.date, self.outcome):
             _set_shown(widget, attempt is not None)
         if attempt is None:
             self.message.hide()
             return
-        self.date.setText(short_date(attempt.at, today))
+        self.date.setText(card_date(attempt.at, now))
         self.date.setToolTip(plain_tooltip(attempt.at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.outcome.setText(outcome_text(attempt))
         self.message.fill(attempt.message, quoted=True)
@@ -689,7 +617,7 @@ class Popup(QWidget):
         if card.redacted:
             self._fill_redacted(card)
             return
-        today = date.today()
+        now = datetime.now().astimezone()
         first = card.contacts[0] if card.contacts else None
         number = readable_number(card.number, card.caller_id)
 
@@ -701,15 +629,8 @@ class Popup(QWidget):
             f"Caller ID: {display_name}" if first is not None and display_name else ""
         )
 
-        if first is not None:
-            headline = one_line(first.name or first.company) or number
-            role = role_line(first)
-        elif card.match is MatchTier.WITHHELD:
-            headline = display_name or "Private caller"
-            role = ""
-        else:
-            headline = display_name or number
-            role = ""
+        headline = name_line(card, number)
+        role = role_line(first) if first is not None else ""
         self._name.set_full_text(headline)
         self._role.set_full_text(role)
         _set_shown(self._role, bool(role))
@@ -724,8 +645,8 @@ class Popup(QWidget):
         _set_shown(self._time, bool(when_where))
         _set_shown(self._time_key, bool(when_where))
 
-        self._fill_people(card, today)
-        self._fill_story(first, today, several=len(card.contacts) > 1)
+        self._fill_people(card, now)
+        self._fill_story(first, now, several=len(card.contacts) > 1)
         self._fill_notes(first)
         self._promise.setText(card.promise)
         _set_shown(self._promise, bool(card.promise))
@@ -755,7 +676,7 @@ class Popup(QWidget):
     def _fill_redacted(self, card: Card) -> None:
         """The company and REDACTED_LABEL (desktop.core.redaction): every other part is
         hidden or emptied, so nothing the previous caller left in a label can show."""
-        today = date.today()
+        now = datetime.now().astimezone()
         self._show_tier(card.match)
         headline = one_line(card.headline)
         self._chip.setText(REDACTED_LABEL)
@@ -772,21 +693,21 @@ class Popup(QWidget):
         self._time.set_full_text("")
         self._promise.setText("")
         self._opener.setText("")
-        self._fill_people(card, today)
-        self._fill_story(None, today, several=False)
+        self._fill_people(card, now)
+        self._fill_story(None, now, several=False)
         self._fill_notes(None)
         self._fill_candidates(())
         if self._picker is not None:
             _set_shown(self._picker, False)
 
-    def _fill_people(self, card: Card, today: date) -> None:
+    def _fill_people(self, card: Card, now: datetime) -> None:
         several = len(card.contacts) > 1
         _set_shown(self._people_title, several)
         shown = card.contacts[:MAX_PEOPLE] if several else ()
         for i, row in enumerate(self._people):
             if i < len(shown):
                 person = shown[i]
-                when = short_date(person.last_contacted, today) if person.last_contacted else ""
+                when = card_date(person.last_contacted, now) if person.last_contacted else ""
                 detail = person_line(person, card.number.e164, when)
                 row.fill(person.name or person.company, detail, person.id)
             else:
@@ -795,7 +716,7 @@ class Popup(QWidget):
         self._people_more.setText(f"and {hidden} more" if hidden > 0 else "")
         _set_shown(self._people_more, hidden > 0)
 
-    def _fill_story(self, contact: Contact | None, today: date, *, several: bool) -> None:
+    def _fill_story(self, contact: Contact | None, now: datetime, *, several: bool) -> None:
         reason = why_we_called(contact) if contact else ""
         referred = one_line(contact.referred_by) if contact else ""
         attempts = contact.attempts[:MAX_ATTEMPTS] if contact else ()
@@ -810,7 +731,7 @@ class Popup(QWidget):
         self._referral.set_full_text(f"Referred by {referred}" if referred else "")
         _set_shown(self._referral, bool(referred))
         for i, row in enumerate(self._attempts):
-            row.fill(attempts[i] if i < len(attempts) else None, today)
+            row.fill(attempts[i] if i < len(attempts) else None, now)
 
     def _fill_notes(self, contact: Contact | None) -> None:
         step = next_step_line(contact) if contact is not None else ""
