@@ -37,7 +37,7 @@ from desktop.qt.popup import Popup
 from desktop.qt.system_clock import time_now_text
 
 if TYPE_CHECKING:
-    from desktop.qt.popup import PickerFactory
+    from desktop.qt.card_view import PickerFactory
 
 PREBUILT = 3  # built with the stack; the pool grows to MAX_CARDS in idle time
 MAX_CARDS = 5  # on screen at once; older ringing calls wait in the "+N more" entry

@@ -28,15 +28,8 @@ from desktop.core.card_text import card_date
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
-from desktop.qt.popup import (
-    MAX_WIDTH,
-    MIN_WIDTH,
-    POPUP_FLAGS,
-    ElidedLabel,
-    Popup,
-    button_text,
-    plain_tooltip,
-)
+from desktop.qt.card_view import MAX_WIDTH, MIN_WIDTH, ElidedLabel, button_text, plain_tooltip
+from desktop.qt.popup import POPUP_FLAGS, Popup
 from desktop.qt.popup_stack import MARGIN, MAX_CARDS, PREBUILT, SPACING, PopupStack
 from tests.conftest import PYTHON, REPO, private_x_server, python_env
 from tests.qt.show_popup_demo import (
