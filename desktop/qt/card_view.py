@@ -19,8 +19,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QGuiApplication,
     QPainter,
     QPaintEvent,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -124,7 +126,10 @@ class ElidedLabel(QLabel):
             self.setProperty("muted", True)
         self._full = ""
         self._tooltip: str | None = None
-        self._elided_for: tuple[str, str | None, int, str] | None = None
+        self._elided_for: tuple[str, str | None, int, int] | None = None
+        # Bumped when the font or style changes: cheaper than comparing QFont.key() per ring.
+        self._look = 0
+        self._heights: dict[tuple[bool, bool], tuple[int, int]] = {}  # (min, preferred)
 
     def set_full_text(self, text: str, tooltip: str | None = None) -> None:
         """`tooltip` replaces the default (the full text when it had to be shortened)."""
@@ -139,17 +144,37 @@ class ElidedLabel(QLabel):
         return self.text() != one_line(self._full)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(0, super().minimumSizeHint().height())
+        return QSize(0, self._hint_heights()[0])
 
     def sizeHint(self) -> QSize:
-        return QSize(0, super().sizeHint().height())
+        return QSize(0, self._hint_heights()[1])
+
+    def _hint_heights(self) -> tuple[int, int]:
+        # One line's height depends on the font, not on the words, so it is measured once per
+        # font; QLabel would lay the text out again on every ring. Only ASCII is cached: a
+        # fallback font (Arabic, Thai, emoji) can make a line taller.
+        text = self.text()
+        key = (text == "", text.isascii())
+        if not key[1]:
+            return super().minimumSizeHint().height(), super().sizeHint().height()
+        heights = self._heights.get(key)
+        if heights is None:
+            heights = (super().minimumSizeHint().height(), super().sizeHint().height())
+            self._heights[key] = heights
+        return heights
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._look += 1
+            self._heights.clear()
+        super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
 
     def _elide(self) -> None:
-        state = (self._full, self._tooltip, self.width(), self.font().key())
+        state = (self._full, self._tooltip, self.width(), self._look)
         if state == self._elided_for:
             return
         self._elided_for = state
@@ -163,6 +188,44 @@ class ElidedLabel(QLabel):
             tip = plain_tooltip(self._full) if shown != flat else ""
         if tip != self.toolTip():
             self.setToolTip(tip)
+
+
+class _TierChip(QLabel):
+    """The match tier ("Exact number") on a rounded tint of its colour, painted by hand: a
+    style-sheet property per tier cost a re-polish (60-200 µs) whenever the tier changed."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._fit_margins()
+        self._text_colour = QColor()
+        self._fill_colour = QColor()
+
+    def _fit_margins(self) -> None:
+        # The padding the style sheet gave it (2 px 8 px), plus the indent QLabel adds to a
+        # framed label: the width of an "x", half of it before the text.
+        x = self.fontMetrics().horizontalAdvance("x")
+        self.setContentsMargins(8 + x // 2, 2, 8 + x - x // 2, 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_margins()
+        super().changeEvent(event)
+
+    def set_colours(self, text: QColor, fill: QColor) -> None:
+        if (text, fill) != (self._text_colour, self._fill_colour):
+            self._text_colour, self._fill_colour = text, fill
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._fill_colour)
+        painter.drawRoundedRect(QRectF(self.rect()), 4, 4)
+        painter.setPen(self._text_colour)
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
+        painter.end()
 
 
 class _LinkButton(QPushButton):
@@ -305,6 +368,15 @@ class _PersonRow:
         self.detail.set_full_text(detail)
 
 
+def _forget_hints(layout: QLayout) -> None:
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        nested = item.layout() if item is not None else None
+        if nested is not None:
+            _forget_hints(nested)
+    layout.invalidate()
+
+
 def _row_grid(*, stretch_column: int) -> QGridLayout:
     """The tight rows of a card's list (people, attempts, candidates)."""
     grid = QGridLayout()
@@ -382,7 +454,7 @@ class CardView(QWidget):
         root.setSpacing(4)
 
         header = QHBoxLayout()
-        self._chip = _plain_label(self)
+        self._chip = _TierChip(self)
         self._chip.setObjectName("tierChip")
         header.addWidget(self._chip)
         header.addSpacing(12)
@@ -542,6 +614,7 @@ class CardView(QWidget):
     def _apply_theme(self) -> None:
         self._theme = card_theme(QGuiApplication.palette())
         self.setStyleSheet(stylesheet(self._theme))
+        self._paint_chip()
         self._apply_fonts(card_fonts(QGuiApplication.font()))
 
     def _apply_fonts(self, fonts: CardFonts) -> None:
@@ -588,7 +661,6 @@ class CardView(QWidget):
 
         self._show_tier(card.match)
         self._chip.setText(card.match.label)
-        _set_shown(self._chip, True)
         display_name = one_line(card.number.display_name)
         self._source.set_full_text(
             f"Caller ID: {display_name}" if first is not None and display_name else ""
@@ -597,6 +669,7 @@ class CardView(QWidget):
         headline = name_line(card, number)
         role = role_line(first) if first is not None else ""
         self._name.set_full_text(headline)
+        _set_shown(self._chip, headline != card.match.label)  # "Number withheld" once
         self._role.set_full_text(role)
         _set_shown(self._role, bool(role))
         self.setAccessibleName(f"{card.match.label}: {headline}")
@@ -631,12 +704,14 @@ class CardView(QWidget):
     def _show_tier(self, tier: MatchTier) -> None:
         if self._tier is not tier:
             self._tier = tier
-            # Re-polishing only the chip costs ~60 µs; re-polishing the whole card ~350 µs, so
-            # the card's accent stripe is painted by hand instead (paintEvent).
-            self._chip.setProperty("tier", tier.value)
-            self._chip.style().unpolish(self._chip)
-            self._chip.style().polish(self._chip)
+            # Re-polishing the whole card would cost ~350 µs, so the accent stripe and the
+            # chip are painted by hand (paintEvent, _TierChip) instead of by the style sheet.
+            self._paint_chip()
             self.update(0, 0, STRIPE_WIDTH, self.height())
+
+    def _paint_chip(self) -> None:
+        tier = self._tier
+        self._chip.set_colours(self._theme.accents[tier], self._theme.chip_backgrounds[tier])
 
     def _fill_redacted(self, card: Card) -> None:
         """The company and REDACTED_LABEL (desktop.core.redaction): every other part is
@@ -744,8 +819,10 @@ class CardView(QWidget):
     def _content_height(self) -> int:
         layout = self.layout()
         assert layout is not None  # built in __init__
-        layout.invalidate()
-        layout.activate()
+        # Only the height is asked here; the geometry is set once, by show() or the resize
+        # that follows (activating here too laid every widget out twice per ring). Nested
+        # layouts keep their old hints until told: activate() used to tell them.
+        _forget_hints(layout)
         width = self.width()
         return (
             layout.totalHeightForWidth(width)

@@ -243,8 +243,10 @@ def test_unknown_caller_without_guesses_shows_no_empty_section(popup: Popup, qtb
 def test_withheld_number_says_so_and_offers_an_empty_search(popup: Popup, qtbot: QtBot) -> None:
     shown(popup, qtbot, withheld_card())
 
-    assert label(popup, "tierChip").text() == "Number withheld"
     assert full(popup, "name") == "Number withheld"
+    # Said once: the chip that would repeat the headline stands aside.
+    assert label(popup, "tierChip").text() == "Number withheld"
+    assert not label(popup, "tierChip").isVisible()
     assert not label(popup, "number").isVisible()
     assert not label(popup, "localTime").isVisible()
     assert not button(popup, "openContact").isVisible()
