@@ -570,7 +570,7 @@ def _calls(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime, timedelta
 
     from desktop.core.card import attempt_json
-    from desktop.core.card_text import OUTCOME_LABELS
+    from desktop.core.card_text import WITHHELD, outcome_text
     from desktop.core.display_text import display_text
     from desktop.core.models import Direction, Outcome
 
@@ -603,11 +603,9 @@ def _calls(args: argparse.Namespace) -> int:
     for call in calls:
         attempt = call.attempt
         who = call.contact.name or call.contact.company if call.contact else "Unknown caller"
-        number = attempt.number_e164 or "number withheld"
+        number = attempt.number_e164 or WITHHELD
         when = attempt.at.astimezone()
-        label = OUTCOME_LABELS[attempt.outcome]
-        if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
-            label = "They called"
+        label = outcome_text(attempt)
         line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "
         line += f"{label:<14}  {who} · {number}"
         print(display_text(line))

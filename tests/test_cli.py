@@ -168,7 +168,8 @@ def test_calls_lists_the_history_newest_first_with_filters(book: Path) -> None:
     ]
     plain = cc("calls", data_dir=book).stdout.splitlines()
     assert len(plain) == 4  # three calls and the message left under its outcome
-    assert "  in   Missed call" in plain[0] and plain[0].endswith("Unknown caller · +13125550100")
+    assert "  in   Missed their call" in plain[0]
+    assert plain[0].endswith("Unknown caller · +13125550100")
     assert "  out  Left voicemail" in plain[1] and "Mike Kowalski" in plain[1]
     assert plain[2].strip() == "the bid"
 

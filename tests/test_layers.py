@@ -251,3 +251,10 @@ def test_do_not_disturb_watching_stays_off_the_ring_path_and_start_up() -> None:
     assert loaded(ring_path, DO_NOT_DISTURB_MODULES) == "[]"
     guard = "desktop.qt.app, desktop.qt.screen_share, desktop.qt.capture_exclusion"
     assert loaded(guard, DO_NOT_DISTURB_MODULES) == "[]"
+
+
+def test_the_gui_never_parses_numbers_itself() -> None:
+    """Numbers are read and worded in desktop/core (numbers.parse_number formats the readable
+    form once, card_text words it); a view that parsed them again would disagree with the card
+    and pay phonenumbers' cost on the ring."""
+    assert violations("qt", {"phonenumbers"}) == []

@@ -1,36 +1,111 @@
-"""The card's wording: its lines of plain text for the terminal and notifications, and the
-pieces the popup shows (a message or notes cut to a preview, the next step, the extension
-behind a switchboard)."""
+"""The card's wording, in one place for every view: the popup, the terminal, notifications,
+the contact window and the call list. Its lines of plain text, the readable number, dates,
+outcome labels, the role line, place and time, the headline, and the pieces the popup shows
+(a message or notes cut to a preview, the next step, the extension behind a switchboard)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from desktop.core.candidates import readable, short_date
 from desktop.core.card import REDACTED_LABEL, Card, MatchTier, why_we_called
 from desktop.core.display_text import display_text, one_line
+from desktop.core.localtime import LocalTime
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
+from desktop.core.numbers import CallerNumber
 from desktop.core.switchboard import extension_text
 
 # How much of a voicemail or of the notes the card shows before "Show all": a few lines.
 MESSAGE_PREVIEW = 160
 NOTES_PREVIEW = 200
 
-OUTCOME_LABELS = {
+WITHHELD = "Number withheld"  # a caller who sent no number, wherever it is said
+
+# How an attempt ended, said from the rep's side: what we did, or what they did.
+OUTBOUND_OUTCOMES = {
     Outcome.VOICEMAIL: "Left voicemail",
     Outcome.NO_ANSWER: "No answer",
     Outcome.GATEKEEPER: "Gatekeeper",
     Outcome.TALKED: "Talked",
-    Outcome.MISSED: "Missed call",
+    Outcome.MISSED: "Missed",
     Outcome.UNKNOWN: "Called",
 }
+INBOUND_OUTCOMES = {
+    Outcome.VOICEMAIL: "They left voicemail",
+    Outcome.NO_ANSWER: "Missed their call",
+    Outcome.GATEKEEPER: "They called",
+    Outcome.TALKED: "Talked",
+    Outcome.MISSED: "Missed their call",
+    Outcome.UNKNOWN: "They called",
+}
+
+
+def outcome_label(attempt: Attempt) -> str:
+    """"Left voicemail", "Missed their call"…; without whose it was."""
+    table = INBOUND_OUTCOMES if attempt.direction is Direction.IN else OUTBOUND_OUTCOMES
+    return table[attempt.outcome]
+
+
+def outcome_text(attempt: Attempt) -> str:
+    """The label, and whose attempt it was when a teammate's (a shared call note)."""
+    label = outcome_label(attempt)
+    return f"{label} ({attempt.rep})" if attempt.rep else label
+
+
+def readable_number(number: CallerNumber, caller_id: str) -> str:
+    """The number as people write it ("+1 415-555-0142 ext. 204"), not as machines store it."""
+    if number.withheld:
+        return WITHHELD
+    if not number.e164:
+        return one_line(caller_id) or "(no number)"
+    # Parsing formats it once (numbers.parse_number); only a hand-made number lacks it.
+    shown = number.international or readable(number.e164)
+    return f"{shown} ext. {number.extension}" if number.extension else shown
+
+
+def card_date(at: datetime, now: datetime | None = None) -> str:
+    """ "Tue 14 Oct" in the rep's zone, with the year only when it is not this year."""
+    return short_date(at, now or datetime.now().astimezone())
+
+
+def place_and_time(local_time: LocalTime) -> str:
+    return " · ".join(part for part in (local_time.text, local_time.place) if part)
+
+
+def role_line(contact: Contact) -> str:
+    """Title, company and the team directories the contact is in: "Buyer · Acme · from team"."""
+    parts = [DEMO_MARK if contact.demo else "", contact.title]
+    if contact.company and contact.company != contact.name:
+        parts.append(contact.company)
+    shared = [s for s in contact.sources if s != "local"]  # the team directories it is in
+    if shared:
+        parts.append("from " + ", ".join(shared))
+    return " · ".join(one_line(p) for p in parts if p.strip())
+
+
+def name_line(card: Card, number: str) -> str:
+    """The card's big line: who is calling (the people at a switchboard are listed below it),
+    else the caller ID's name, else the number as shown (`number`, readable_number's)."""
+    display_name = one_line(card.number.display_name)
+    if card.contacts:
+        first = card.contacts[0]
+        return one_line(first.name or first.company) or number
+    if card.match is MatchTier.WITHHELD:
+        return display_name or WITHHELD
+    return display_name or number
+
+
+def sentence(text: str) -> str:
+    """Capitalise a reason written to follow "about ..." without shouting "iPhone" into "IPhone"."""
+    text = one_line(text)
+    if text[:1].islower() and not text[1:2].isupper():
+        return text[0].upper() + text[1:]
+    return text
 
 
 def attempt_line(attempt: Attempt) -> str:
     when = attempt.at.astimezone()
-    label = OUTCOME_LABELS[attempt.outcome]
-    if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
-        label = "They called"
-    text = f"{when:%a} {when.day} {when:%b}  {label}"
-    if attempt.rep:  # a teammate's, from a shared card
-        text += f" ({attempt.rep})"
+    text = f"{when:%a} {when.day} {when:%b}  {outcome_text(attempt)}"
     if attempt.message:
         text += f": {display_text(attempt.message)}"
     return text

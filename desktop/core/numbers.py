@@ -61,6 +61,8 @@ class CallerNumber:
     valid: bool = False  # phonenumbers.is_valid_number
     problem: str = ""  # why e164 is None (not withheld), one line for people
     note: str = ""  # how e164 was read when not as written ("outside-line prefix 9 removed")
+    # As people write it ("+1 415-555-0142"), formatted once here so no view parses it again.
+    international: str = ""
 
 
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
@@ -78,6 +80,11 @@ def parse_number(raw: str, policy: NumberPolicy) -> CallerNumber:
         return CallerNumber(
             raw=raw, withheld=False, e164=None, problem=f"internal error reading {quote(raw)}"
         )
+
+
+def home_regions() -> frozenset[str]:
+    """Every region a rep can call home (ISO 3166 alpha-2), for the Settings choice."""
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
 def region_from_locale(locale_name: str | None, fallback: str = "US") -> str:
@@ -175,7 +182,7 @@ def _parse(raw: str, policy: NumberPolicy) -> CallerNumber:
             raw=raw, withheld=False, e164=None, display_name=text.display_name, problem=text.problem
         )
     reading, note = _choose(text, _home(policy))
-    e164 = None
+    e164 = shown = None
     if reading.number is not None and (
         reading.valid
         # "+49 00 3090…": zeros the country's trunk prefix should have consumed are noise, and
@@ -183,6 +190,7 @@ def _parse(raw: str, policy: NumberPolicy) -> CallerNumber:
         or (reading.possible and not reading.number.italian_leading_zero)
     ):
         e164 = phonenumbers.format_number(reading.number, PhoneNumberFormat.E164)
+        shown = phonenumbers.format_number(reading.number, PhoneNumberFormat.INTERNATIONAL)
     if e164 is None or not _E164.fullmatch(e164):
         return CallerNumber(
             raw=raw,
@@ -200,6 +208,7 @@ def _parse(raw: str, policy: NumberPolicy) -> CallerNumber:
         region=reading.region if reading.region != _NON_GEO else None,
         valid=reading.valid,
         note=note,
+        international=shown or e164,
     )
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButto
 
 from desktop.adapters.store import StoreError
 from desktop.core.candidates import readable, short_date
+from desktop.core.card_text import outcome_label
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -50,10 +51,7 @@ def call_row(
         way = "Missed"
     who = one_line(contact.name or contact.company) if contact else "Unknown"
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
-    outcome = {
-        Outcome.VOICEMAIL: "Voicemail", Outcome.NO_ANSWER: "No answer",
-        Outcome.GATEKEEPER: "Gatekeeper", Outcome.TALKED: "Talked", Outcome.MISSED: "Missed",
-    }.get(attempt.outcome, "")  # fmt: skip
+    outcome = outcome_label(attempt)
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         outcome = "Rang"  # a hook's ring whose end has not come (or never will: Jitsi)
     return when, way, who or "(no name)", number, outcome

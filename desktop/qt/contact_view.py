@@ -43,10 +43,10 @@ from desktop.adapters.people_search import sources_of
 from desktop.adapters.store import StoreError
 from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import OUTCOME_LABELS
+from desktop.core.card_text import outcome_text
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text, local_time_for
-from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
+from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction
 from desktop.core.openers import opener_for
 from desktop.core.sources import sources_text
 from desktop.qt.contact_fixes import DeleteBar, NumberEditor
@@ -78,24 +78,14 @@ FIELDS = (
 )  # fmt: skip
 
 
-_INBOUND = {Outcome.MISSED: "Missed", Outcome.NO_ANSWER: "Missed",
-            Outcome.VOICEMAIL: "They left voicemail"}  # fmt: skip
-
-
 def attempt_row(
     attempt: Attempt, now: datetime, cycle: HourCycle = "24h"
 ) -> tuple[str, str, str, str, str]:
     """When, which way, how it ended, which number, what was said: the history's columns."""
     local = attempt.at.astimezone(now.tzinfo)
     when = f"{short_date(attempt.at, now)} {clock_text(local, local.date(), cycle)}"
-    if attempt.direction is Direction.IN:
-        way = "In"
-        outcome = _INBOUND.get(attempt.outcome, "They called")
-    else:
-        way = "Out"
-        outcome = OUTCOME_LABELS[attempt.outcome]
-    if attempt.rep:  # a teammate's (a shared call note)
-        outcome += f" ({attempt.rep})"
+    way = "In" if attempt.direction is Direction.IN else "Out"
+    outcome = outcome_text(attempt)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
     said = " — ".join(one_line(t) for t in (attempt.reason, attempt.message) if t.strip())
     return when, way, outcome, number, said

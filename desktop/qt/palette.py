@@ -72,11 +72,11 @@ def card_theme(palette: QPalette) -> CardTheme:
 
 
 def stylesheet(theme: CardTheme) -> str:
-    """One sheet for the whole card; the chip's tier is selected by its `tier` property.
+    """One sheet for the whole card; the tier chip and stripe are painted by the card.
 
     Setting a style sheet re-polishes every child, so it is applied once at start-up and on
-    palette changes only; a ring changes the property and re-polishes just the chip. The
-    5 px left border is where the card paints its tier stripe.
+    palette changes only; a ring never touches it. The 5 px left border is where the card
+    paints its tier stripe.
     """
 
     def rgb(colour: QColor) -> str:
@@ -92,7 +92,6 @@ def stylesheet(theme: CardTheme) -> str:
         #callerCard QLabel {{ color: {rgb(theme.text)}; background: transparent; }}
         #callerCard QLabel[muted="true"] {{ color: {rgb(theme.muted)}; }}
         #callerCard QLabel[section="true"] {{ color: {rgb(theme.muted)}; }}
-        #tierChip {{ border-radius: 4px; padding: 2px 8px; }}
         #openerBlock {{
             background: {rgb(theme.opener_background)};
             border: none;
@@ -109,15 +108,6 @@ def stylesheet(theme: CardTheme) -> str:
         #callerCard QPushButton[link="true"]:focus {{ text-decoration: underline; }}
         """
     ]
-    for tier in MatchTier:
-        parts.append(
-            f"""
-            #tierChip[tier="{tier.value}"] {{
-                color: {rgb(theme.accents[tier])};
-                background: {rgb(theme.chip_backgrounds[tier])};
-            }}
-            """
-        )
     return "".join(parts)
 
 

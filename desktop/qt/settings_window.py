@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import phonenumbers
 from PySide6.QtCore import QLocale, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,6 +34,7 @@ from desktop.adapters.settings import Settings, WatchedSource
 from desktop.adapters.sources.detect import FoundLog, detect_softphones
 from desktop.adapters.sources.registry import SOURCE_KINDS
 from desktop.core.dialers import Dialer
+from desktop.core.numbers import home_regions
 from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
 from desktop.qt.screen_fit import fit_to_screen
 
@@ -134,7 +134,7 @@ class SettingsWindow(QWidget):
         form.addRow("Your name", self.my_name)
         self.region = QComboBox()
         self.region.addItem(f"From the system: {region_name(system_region)}", "")
-        for code in sorted(phonenumbers.SUPPORTED_REGIONS, key=region_name):
+        for code in sorted(home_regions(), key=region_name):
             self.region.addItem(region_name(code), code)
         form.addRow("Home region", self.region)
         self.prefixes = QLineEdit()

@@ -51,6 +51,7 @@ from desktop.core.callbacks import (
     window_text,
 )
 from desktop.core.candidates import readable, short_date
+from desktop.core.card_text import WITHHELD
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -118,7 +119,7 @@ def who_line(contact: Contact | None, attempt: Attempt | None = None) -> str:
     """The contact's name and company; for a stranger, their number."""
     if contact is None:
         number = attempt.number_e164 if attempt is not None else None
-        return readable(number) if number else "Withheld number"
+        return readable(number) if number else WITHHELD
     name = one_line(contact.name) or "(no name)"
     company = one_line(contact.company)
     return f"{name} · {company}" if company and company != name else name

@@ -118,7 +118,7 @@ def test_a_withheld_callers_missed_card_has_no_call_back(stack: PopupStack) -> N
     QApplication.processEvents()  # what a layout queues for a new button has happened
     assert popup.isVisible() and not popup.offers_call_back()
     assert "Call back" not in visible_texts(popup)
-    assert full(popup, "name") == "Private caller"
+    assert full(popup, "name") == "Number withheld"
     assert full(popup, "role") == "Number withheld: no number to call back"
 
 

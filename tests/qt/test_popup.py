@@ -13,7 +13,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,23 +24,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.card import Card, MatchTier
+from desktop.core.card_text import card_date
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
-from desktop.qt.popup import (
-    MAX_WIDTH,
-    MIN_WIDTH,
-    POPUP_FLAGS,
-    ElidedLabel,
-    Popup,
-    button_text,
-    outcome_text,
-    plain_tooltip,
-    readable_number,
-    role_line,
-    sentence,
-    short_date,
-)
+from desktop.qt.card_view import MAX_WIDTH, MIN_WIDTH, ElidedLabel, button_text, plain_tooltip
+from desktop.qt.popup import POPUP_FLAGS, Popup
 from desktop.qt.popup_stack import MARGIN, MAX_CARDS, PREBUILT, SPACING, PopupStack
 from tests.conftest import PYTHON, REPO, private_x_server, python_env
 from tests.qt.show_popup_demo import (
@@ -120,7 +109,6 @@ def test_exact_match_shows_who_why_the_opener_and_their_local_time(
 ) -> None:
     card = exact_card()
     shown(popup, qtbot, card)
-    today = date.today()
     attempts = card.contacts[0].attempts
 
     assert label(popup, "tierChip").text() == "Exact number"
@@ -134,7 +122,7 @@ def test_exact_match_shows_who_why_the_opener_and_their_local_time(
     assert full(popup, "referral") == "Referred by Harley Smith"
     # The last three attempts, newest first; the fourth is history the rep does not need.
     for i in range(3):
-        assert label(popup, f"attempt{i}Date").text() == short_date(attempts[i].at, today)
+        assert label(popup, f"attempt{i}Date").text() == card_date(attempts[i].at)
     assert [label(popup, f"attempt{i}Outcome").text() for i in range(3)] == [
         "Left voicemail",
         "No answer",
@@ -255,8 +243,10 @@ def test_unknown_caller_without_guesses_shows_no_empty_section(popup: Popup, qtb
 def test_withheld_number_says_so_and_offers_an_empty_search(popup: Popup, qtbot: QtBot) -> None:
     shown(popup, qtbot, withheld_card())
 
+    assert full(popup, "name") == "Number withheld"
+    # Said once: the chip that would repeat the headline stands aside.
     assert label(popup, "tierChip").text() == "Number withheld"
-    assert full(popup, "name") == "Private caller"
+    assert not label(popup, "tierChip").isVisible()
     assert not label(popup, "number").isVisible()
     assert not label(popup, "localTime").isVisible()
     assert not button(popup, "openContact").isVisible()
@@ -521,58 +511,6 @@ def test_warm_up_paints_out_of_sight_and_leaves_the_card_hidden(popup: Popup) ->
 
 
 # ---- text shaping -----------------------------------------------------------------------------
-
-
-def test_short_dates_read_like_a_diary() -> None:
-    today = date(2025, 10, 20)
-    local = datetime(2025, 10, 14, 12, 0).astimezone()
-    assert short_date(local, today) == "Tue 14 Oct"
-    assert short_date(datetime(2024, 3, 1, 12, 0).astimezone(), today) == "Fri 1 Mar 2024"
-
-
-@pytest.mark.parametrize(
-    ("direction", "outcome", "text"),
-    [
-        (Direction.OUT, Outcome.VOICEMAIL, "Left voicemail"),
-        (Direction.OUT, Outcome.NO_ANSWER, "No answer"),
-        (Direction.OUT, Outcome.TALKED, "Talked"),
-        (Direction.OUT, Outcome.UNKNOWN, "Called"),
-        (Direction.IN, Outcome.MISSED, "Missed their call"),
-        (Direction.IN, Outcome.VOICEMAIL, "They left voicemail"),
-    ],
-)
-def test_outcomes_read_as_what_happened(direction: Direction, outcome: Outcome, text: str) -> None:
-    assert outcome_text(Attempt(direction, datetime.now(UTC), outcome)) == text
-
-
-def test_the_role_line_names_the_team_directories_a_contact_is_in() -> None:
-    dana = Contact(1, "Dana Reyes", title="Buyer", company="Acme", sources=("local", "team"))
-    assert role_line(dana) == "Buyer · Acme · from team"
-    assert role_line(replace(dana, sources=("local",))) == "Buyer · Acme"
-
-
-def test_a_teammates_attempt_says_whose_it_was() -> None:
-    shared = Attempt(Direction.OUT, datetime.now(UTC), Outcome.VOICEMAIL, rep="Dana")
-    assert outcome_text(shared) == "Left voicemail (Dana)"
-
-
-def test_numbers_are_formatted_for_people() -> None:
-    assert (
-        readable_number(
-            CallerNumber(raw="x", withheld=False, e164="+14155550100", extension="204"), "x"
-        )
-        == "+1 415-555-0100 ext. 204"
-    )
-    assert readable_number(CallerNumber(raw="1001", withheld=False, e164=None), " 1001 ") == "1001"
-    assert readable_number(CallerNumber(raw="anonymous", withheld=True, e164=None), "") == (
-        "Withheld"
-    )
-
-
-def test_reasons_start_with_a_capital_unless_they_are_a_brand() -> None:
-    assert sentence("the freight-audit proposal") == "The freight-audit proposal"
-    assert sentence("iPhone fleet renewal") == "iPhone fleet renewal"
-    assert sentence("  Q3  tender ") == "Q3 tender"
 
 
 # ---- the stack --------------------------------------------------------------------------------

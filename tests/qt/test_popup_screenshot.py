@@ -21,7 +21,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from desktop.qt.popup import MAX_WIDTH, MIN_WIDTH
+from desktop.qt.card_view import MAX_WIDTH, MIN_WIDTH
 from tests.conftest import PYTHON, REPO, python_env
 
 pytestmark = pytest.mark.xvfb

@@ -1,0 +1,1002 @@
+"""What a caller card shows: its content view, filled from a `Card` (desktop/core/card_text
+words it), fitted to its text, themed from the desktop's palette.
+
+The window around it (flags that never take focus, warm-up, show and hide, dismissal, the
+painted signal) is desktop/qt/popup.py. Parts of the card, top to bottom: the tier chip and
+caller-ID name, the name and role, the facts grid (number, local time), the people at a
+switchboard, the promise, "Why we called" with the last attempts, notes, "Who could this be?",
+the picker (built on demand), the opener and the action row. A new state (a missed call to
+return, say) is a block built in `_build` at its place in that order and filled in `_fill`.
+
+Every string that came from a caller, a call log or an import is shown as plain text: a caller
+ID of `<img src=x>` must read literally, never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.card import REDACTED_LABEL, Candidate, Card, MatchTier, why_we_called
+from desktop.core.card_text import (
+    MESSAGE_PREVIEW,
+    NOTES_PREVIEW,
+    card_date,
+    name_line,
+    next_step_line,
+    outcome_text,
+    person_line,
+    place_and_time,
+    preview,
+    readable_number,
+    role_line,
+    sentence,
+    switchboard_number,
+)
+from desktop.core.display_text import display_text, one_line
+from desktop.core.models import Attempt, Contact
+from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
+
+if TYPE_CHECKING:
+    from desktop.qt.candidate_picker import CandidatePicker
+
+    PickerFactory = Callable[[QWidget], CandidatePicker]
+
+MIN_WIDTH = 380
+MAX_WIDTH = 420
+MAX_ATTEMPTS = 3
+MAX_PEOPLE = 4  # switchboard: more than this collapse into "and N more"
+MAX_CANDIDATES = 3
+STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
+COPIED_FEEDBACK_MS = 1500
+SCREEN_MARGIN = 16  # the stack keeps cards this far inside the screen's available area
+
+
+# ---- text shaping: pure functions, tested directly ------------------------------------------
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` literally.
+
+    QToolTip has no plain-text mode: it guesses, and `<b>Mike</b>` would render bold. Escaping
+    every character and wrapping the result makes the guess irrelevant.
+    """
+    if not text:
+        return ""
+    return f'<p style="white-space:pre-wrap">{html.escape(display_text(text))}</p>'
+
+
+def button_text(text: str) -> str:
+    """Buttons read `&` as a mnemonic marker; "AT&T" must not become "AT_T"."""
+    return text.replace("&", "&&")
+
+
+# ---- widgets ----------------------------------------------------------------------------------
+
+
+def _set_shown(widget: QWidget, shown: bool) -> None:
+    # setVisible() costs a layout pass even when nothing changes; most rings change little.
+    if widget.isHidden() == shown:
+        widget.setVisible(shown)
+
+
+def _plain_label(parent: QWidget, *, muted: bool = False, wrap: bool = False) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    if muted:
+        label.setProperty("muted", True)
+    return label
+
+
+class ElidedLabel(QLabel):
+    """One line that shortens itself with "…" to the width it is given; full text in a tooltip.
+
+    Its size hint never asks for the text's width, so a 200-character company name cannot
+    widen the card.
+    """
+
+    def __init__(self, parent: QWidget, *, muted: bool = False) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        if muted:
+            self.setProperty("muted", True)
+        self._full = ""
+        self._tooltip: str | None = None
+        self._elided_for: tuple[str, str | None, int, int] | None = None
+        # Bumped when the font or style changes: cheaper than comparing QFont.key() per ring.
+        self._look = 0
+        self._heights: dict[tuple[bool, bool], tuple[int, int]] = {}  # (min, preferred)
+
+    def set_full_text(self, text: str, tooltip: str | None = None) -> None:
+        """`tooltip` replaces the default (the full text when it had to be shortened)."""
+        self._full = text
+        self._tooltip = tooltip
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def is_elided(self) -> bool:
+        return self.text() != one_line(self._full)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self._hint_heights()[0])
+
+    def sizeHint(self) -> QSize:
+        return QSize(0, self._hint_heights()[1])
+
+    def _hint_heights(self) -> tuple[int, int]:
+        # One line's height depends on the font, not on the words, so it is measured once per
+        # font; QLabel would lay the text out again on every ring. Only ASCII is cached: a
+        # fallback font (Arabic, Thai, emoji) can make a line taller.
+        text = self.text()
+        key = (text == "", text.isascii())
+        if not key[1]:
+            return super().minimumSizeHint().height(), super().sizeHint().height()
+        heights = self._heights.get(key)
+        if heights is None:
+            heights = (super().minimumSizeHint().height(), super().sizeHint().height())
+            self._heights[key] = heights
+        return heights
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._look += 1
+            self._heights.clear()
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        state = (self._full, self._tooltip, self.width(), self._look)
+        if state == self._elided_for:
+            return
+        self._elided_for = state
+        flat = one_line(self._full)
+        shown = self.fontMetrics().elidedText(flat, Qt.TextElideMode.ElideRight, self.width())
+        if shown != self.text():
+            self.setText(shown)
+        if self._tooltip is not None:
+            tip = plain_tooltip(self._tooltip)
+        else:
+            tip = plain_tooltip(self._full) if shown != flat else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+
+
+class _TierChip(QLabel):
+    """The match tier ("Exact number") on a rounded tint of its colour, painted by hand: a
+    style-sheet property per tier cost a re-polish (60-200 µs) whenever the tier changed."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._fit_margins()
+        self._text_colour = QColor()
+        self._fill_colour = QColor()
+
+    def _fit_margins(self) -> None:
+        # The padding the style sheet gave it (2 px 8 px), plus the indent QLabel adds to a
+        # framed label: the width of an "x", half of it before the text.
+        x = self.fontMetrics().horizontalAdvance("x")
+        self.setContentsMargins(8 + x // 2, 2, 8 + x - x // 2, 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_margins()
+        super().changeEvent(event)
+
+    def set_colours(self, text: QColor, fill: QColor) -> None:
+        if (text, fill) != (self._text_colour, self._fill_colour):
+            self._text_colour, self._fill_colour = text, fill
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._fill_colour)
+        painter.drawRoundedRect(QRectF(self.rect()), 4, 4)
+        painter.setPen(self._text_colour)
+        painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
+        painter.end()
+
+
+class _LinkButton(QPushButton):
+    """A name you can click: opens the contact. Plain text, styled as a link."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setProperty("link", True)
+        self.setFlat(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+
+
+class _PaintProbe(QPushButton):
+    """The card's last child, so its paintEvent ends every repaint pass of the card.
+
+    perf-limits.md measures "shown" as the end of the last widget's paintEvent; a signal from
+    here tells the app that the pixels are in the backing store, without polling.
+    """
+
+    def __init__(self, parent: QWidget, on_painted: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._on_painted = on_painted
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self._on_painted()
+
+
+class _Expandable:
+    """Wrapped text cut to a preview of a few lines, with "Show all" for the rest: a long
+    voicemail or note is readable in full without one ever making the card tower. On a screen
+    too short for the whole card, the card folds it to a link alone ("Show notes")."""
+
+    def __init__(
+        self, parent: QWidget, limit: int, on_resized: Callable[[_Expandable], None], what: str
+    ) -> None:
+        self.text = _plain_label(parent, muted=True, wrap=True)
+        self.more = _LinkButton(parent)
+        self.more.clicked.connect(self.expand)
+        self._limit = limit
+        self._full = ""
+        self._quoted = False
+        self._what = what
+        self._on_resized = on_resized
+        self.expanded = False
+
+    def fill(self, text: str, *, quoted: bool = False) -> None:
+        self._full, self._quoted, self.expanded = text, quoted, False
+        shown, cut = preview(text, self._limit)
+        self.text.setText(self._quote(shown))
+        self.more.setText("Show all")
+        _set_shown(self.text, bool(shown))
+        _set_shown(self.more, cut)
+
+    def expand(self) -> None:
+        self.expanded = True
+        self.text.setText(self._quote(display_text(self._full.strip())))
+        _set_shown(self.text, True)
+        _set_shown(self.more, False)
+        self._on_resized(self)
+
+    def can_fold(self) -> bool:
+        return not self.text.isHidden()
+
+    def fold(self) -> None:
+        """Only the link: the text is one click away."""
+        self.expanded = False
+        _set_shown(self.text, False)
+        self.more.setText(f"Show {self._what}")
+        _set_shown(self.more, True)
+
+    def hide(self) -> None:
+        self.expanded = False
+        _set_shown(self.text, False)
+        _set_shown(self.more, False)
+
+    def _quote(self, text: str) -> str:
+        return f"“{text}”" if self._quoted and text else text
+
+
+class _AttemptRow:
+    def __init__(
+        self,
+        parent: QWidget,
+        grid: QGridLayout,
+        row: int,
+        on_resized: Callable[[_Expandable], None],
+    ) -> None:
+        self.date = _plain_label(parent, muted=True)
+        self.outcome = _plain_label(parent)
+        # The message under the outcome, wrapped: a voicemail is read, not guessed at.
+        self.message = _Expandable(parent, MESSAGE_PREVIEW, on_resized, "message")
+        grid.addWidget(self.date, 2 * row, 0)
+        grid.addWidget(self.outcome, 2 * row, 1, 1, 2)
+        message = QVBoxLayout()
+        message.setContentsMargins(0, 0, 0, 3)
+        message.setSpacing(0)
+        message.addWidget(self.message.text)
+        message.addWidget(self.message.more, 0, Qt.AlignmentFlag.AlignLeft)
+        grid.addLayout(message, 2 * row + 1, 1, 1, 2)
+        self.date.setObjectName(f"attempt{row}Date")
+        self.outcome.setObjectName(f"attempt{row}Outcome")
+        self.message.text.setObjectName(f"attempt{row}Message")
+        self.message.more.setObjectName(f"attempt{row}More")
+
+    def fill(self, attempt: Attempt | None, now: datetime) -> None:
+        for widget in (self.date, self.outcome):
+            _set_shown(widget, attempt is not None)
+        if attempt is None:
+            self.message.hide()
+            return
+        self.date.setText(card_date(attempt.at, now))
+        self.date.setToolTip(plain_tooltip(attempt.at.astimezone().strftime("%Y-%m-%d %H:%M")))
+        self.outcome.setText(outcome_text(attempt))
+        self.message.fill(attempt.message, quoted=True)
+
+
+class _PersonRow:
+    """One person behind a shared number, or one "who could this be" guess."""
+
+    def __init__(self, parent: QWidget, grid: QGridLayout, row: int, kind: str) -> None:
+        self.name = _LinkButton(parent)
+        self.detail = ElidedLabel(parent, muted=True)
+        grid.addWidget(self.name, row, 0)
+        grid.addWidget(self.detail, row, 1)
+        self.name.setObjectName(f"{kind}{row}")
+        self.detail.setObjectName(f"{kind}{row}Detail")
+        self.contact_id = 0
+
+    def fill(self, name: str, detail: str, contact_id: int | None) -> None:
+        visible = contact_id is not None
+        _set_shown(self.name, visible)
+        _set_shown(self.detail, visible)
+        if contact_id is None:
+            return
+        self.contact_id = contact_id
+        self.name.setText(button_text(one_line(name)))
+        self.name.setToolTip(plain_tooltip(f"Open {name}"))
+        self.detail.set_full_text(detail)
+
+
+def _forget_hints(layout: QLayout) -> None:
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        nested = item.layout() if item is not None else None
+        if nested is not None:
+            _forget_hints(nested)
+    layout.invalidate()
+
+
+def _row_grid(*, stretch_column: int) -> QGridLayout:
+    """The tight rows of a card's list (people, attempts, candidates)."""
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(10)
+    grid.setVerticalSpacing(1)
+    grid.setColumnStretch(stretch_column, 1)
+    return grid
+
+
+def _section_title(parent: QWidget, text: str, *, gap: int = 8) -> QLabel:
+    label = _plain_label(parent)
+    label.setProperty("section", True)
+    label.setText(text)
+    # The gap above belongs to the title, so it disappears with a hidden section.
+    label.setContentsMargins(0, gap, 0, 0)
+    return label
+
+
+class CardView(QWidget):
+    """The card's content. Built once; `_fill` per ring, `_fit_height` to its text."""
+
+    copy_opener_clicked = Signal(str)  # call_key; the opener is already on the clipboard
+    open_search_requested = Signal(str)  # the caller ID as the source gave it
+    open_contact_requested = Signal(object)  # contact id (int; a rowid can outgrow a C int)
+    caller_identified = Signal(str, object)  # call_key, contact id: the picker settled who it is
+    height_changed = Signal()  # the card grew or shrank while shown (the stack re-packs)
+    call_back_requested = Signal(str)  # e164; Call back on a missed call's card
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        flags: Qt.WindowType,
+        *,
+        picker_factory: PickerFactory | None = None,
+    ) -> None:
+        super().__init__(parent, flags)
+        self._picker_factory = picker_factory
+        self._picker: CandidatePicker | None = None
+        self.setObjectName("callerCard")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._tier = MatchTier.NONE
+        self._theme = card_theme(QGuiApplication.palette())
+
+        self._card: Card | None = None
+        self._call_key = ""
+        self._opened: _Expandable | None = None  # the text the rep asked for last
+        self._call_back: QPushButton | None = None  # built with the first missed call
+
+        self._build()
+        self._apply_theme()
+        self.setFixedWidth(self._card_width())
+
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.timeout.connect(self._reset_copy_button)
+
+    # -- what the window around the card provides (desktop/qt/popup.py) --
+
+    def take_focus(self) -> bool:
+        """Give the card the keyboard; the window decides whether it may."""
+        return False
+
+    def _probe_painted(self) -> None:
+        """The card's last widget has painted."""
+
+    def dismiss(self) -> None:
+        """The user is done with this card (its Dismiss button)."""
+        self.hide()
+
+    # -- construction (once) --
+
+    def _build(self) -> None:
+        # Widgets are created with this card as parent in reading order: painting follows
+        # creation order, which keeps the Dismiss button (the probe) the last widget painted.
+        root = QVBoxLayout(self)
+        root.setContentsMargins(18, 12, 14, 12)
+        root.setSpacing(4)
+
+        header = QHBoxLayout()
+        self._chip = _TierChip(self)
+        self._chip.setObjectName("tierChip")
+        header.addWidget(self._chip)
+        header.addSpacing(12)
+        self._source = ElidedLabel(self, muted=True)
+        self._source.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header.addWidget(self._source, 1)
+        root.addLayout(header)
+        root.addSpacing(4)
+
+        self._name = ElidedLabel(self)
+        root.addWidget(self._name)
+        self._role = ElidedLabel(self)
+        root.addWidget(self._role)
+        root.addSpacing(6)
+
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(12)
+        facts.setVerticalSpacing(2)
+        facts.setColumnStretch(1, 1)
+        self._number_key = _plain_label(self, muted=True)
+        self._number_key.setText("Number")
+        self._number = ElidedLabel(self)
+        self._number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._time_key = _plain_label(self, muted=True)
+        self._time_key.setText("Local time")
+        self._time = ElidedLabel(self)
+        facts.addWidget(self._number_key, 0, 0)
+        facts.addWidget(self._number, 0, 1)
+        facts.addWidget(self._time_key, 1, 0)
+        facts.addWidget(self._time, 1, 1)
+        root.addLayout(facts)
+
+        # People at a shared number (switchboard).
+        self._people_title = _section_title(self, "People at this number")
+        root.addWidget(self._people_title)
+        people = _row_grid(stretch_column=1)
+        self._people = [_PersonRow(self, people, i, "person") for i in range(MAX_PEOPLE)]
+        root.addLayout(people)
+        self._people_more = _plain_label(self, muted=True)
+        root.addWidget(self._people_more)
+
+        # The callback window the rep promised, when they call inside it.
+        self._promise = _plain_label(self, wrap=True)
+        root.addWidget(self._promise)
+
+        # Why we called.
+        self._why_title = _section_title(self, "Why we called")
+        root.addWidget(self._why_title)
+        self._reason = _plain_label(self, wrap=True)
+        root.addWidget(self._reason)
+        self._referral = ElidedLabel(self, muted=True)
+        root.addWidget(self._referral)
+        attempts = _row_grid(stretch_column=2)
+        self._attempts = [
+            _AttemptRow(self, attempts, i, self._expanded) for i in range(MAX_ATTEMPTS)
+        ]
+        root.addLayout(attempts)
+
+        # The contact's next step and imported notes.
+        self._notes_title = _section_title(self, "Notes")
+        root.addWidget(self._notes_title)
+        self._next_step = _plain_label(self, wrap=True)
+        root.addWidget(self._next_step)
+        self._notes = _Expandable(self, NOTES_PREVIEW, self._expanded, "notes")
+        root.addWidget(self._notes.text)
+        root.addWidget(self._notes.more, 0, Qt.AlignmentFlag.AlignLeft)
+
+        # Who could this be (unknown callers).
+        self._candidates_title = _section_title(self, "Who could this be?")
+        root.addWidget(self._candidates_title)
+        candidates = _row_grid(stretch_column=1)
+        self._candidates = [
+            _PersonRow(self, candidates, i, "candidate") for i in range(MAX_CANDIDATES)
+        ]
+        root.addLayout(candidates)
+        self._picker_index = root.count()  # the picker, built on demand, goes here
+
+        # The opener, set apart: it is what the rep reads aloud.
+        root.addSpacing(10)
+        self._opener_block = QFrame(self)
+        self._opener_block.setObjectName("openerBlock")
+        opener_layout = QVBoxLayout(self._opener_block)
+        opener_layout.setContentsMargins(10, 7, 10, 8)
+        opener_layout.setSpacing(2)
+        self._opener_title = _section_title(self._opener_block, "Opener", gap=0)
+        opener_layout.addWidget(self._opener_title)
+        self._opener = _plain_label(self._opener_block, wrap=True)
+        self._opener.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        opener_layout.addWidget(self._opener)
+        root.addWidget(self._opener_block)
+
+        root.addSpacing(8)
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        self._copy = QPushButton("Copy opener", self)
+        self._copy.clicked.connect(self._copy_opener)
+        self._open = QPushButton("Open contact", self)
+        self._open.clicked.connect(self._open_first_contact)
+        self._search = _LinkButton(self)
+        self._search.setText("Search…")
+        self._search.setToolTip("Search your contacts for this caller")
+        self._search.clicked.connect(self._request_search)
+        self._identify = QPushButton("Who is it?", self)
+        self._identify.setToolTip(
+            "Narrow the guesses by name, then link this number or add a contact"
+        )
+        self._identify.clicked.connect(self.open_picker)
+        actions.addWidget(self._identify)
+        actions.addWidget(self._copy)
+        actions.addWidget(self._open)
+        actions.addSpacing(4)
+        actions.addWidget(self._search)
+        actions.addStretch(1)
+        self._dismiss = _PaintProbe(self, self._probe_painted)
+        self._dismiss.setText("Dismiss")
+        self._dismiss.setToolTip("Dismiss (Esc)")
+        self._dismiss.clicked.connect(self.dismiss)
+        actions.addWidget(self._dismiss)
+        root.addLayout(actions)
+
+        for row in self._people + self._candidates:
+            row.name.clicked.connect(self._make_open(row))
+        # Names for tests, style sheets and accessibility tools.
+        for name, widget in (
+            ("callerIdName", self._source),
+            ("name", self._name),
+            ("role", self._role),
+            ("number", self._number),
+            ("localTime", self._time),
+            ("peopleTitle", self._people_title),
+            ("peopleMore", self._people_more),
+            ("whyTitle", self._why_title),
+            ("reason", self._reason),
+            ("promise", self._promise),
+            ("referral", self._referral),
+            ("notesTitle", self._notes_title),
+            ("nextStep", self._next_step),
+            ("notes", self._notes.text),
+            ("notesMore", self._notes.more),
+            ("candidatesTitle", self._candidates_title),
+            ("opener", self._opener),
+            ("copyOpener", self._copy),
+            ("openContact", self._open),
+            ("search", self._search),
+            ("identify", self._identify),
+            ("dismiss", self._dismiss),
+        ):
+            widget.setObjectName(name)
+
+    def _make_open(self, row: _PersonRow) -> Callable[[], None]:
+        return lambda: self.open_contact_requested.emit(row.contact_id)
+
+    def _card_width(self) -> int:
+        # Wide enough for about 58 average characters of the desktop font, within the design range.
+        return max(MIN_WIDTH, min(MAX_WIDTH, self.fontMetrics().averageCharWidth() * 58))
+
+    def _apply_theme(self) -> None:
+        self._theme = card_theme(QGuiApplication.palette())
+        self.setStyleSheet(stylesheet(self._theme))
+        self._paint_chip()
+        self._apply_fonts(card_fonts(QGuiApplication.font()))
+
+    def _apply_fonts(self, fonts: CardFonts) -> None:
+        self._chip.setFont(fonts.chip)
+        self._source.setFont(fonts.small)
+        self._name.setFont(fonts.name)
+        self._role.setFont(fonts.body)
+        for label in (self._number_key, self._time_key, self._people_more):
+            label.setFont(fonts.small)
+        for label in (self._number, self._time, self._reason, self._opener):
+            label.setFont(fonts.body)
+        for title in (
+            self._people_title,
+            self._why_title,
+            self._notes_title,
+            self._candidates_title,
+            self._opener_title,
+        ):
+            title.setFont(fonts.section)
+        self._referral.setFont(fonts.small)
+        self._next_step.setFont(fonts.body)
+        self._notes.text.setFont(fonts.small)
+        self._notes.more.setFont(fonts.small)
+        for attempt in self._attempts:
+            attempt.date.setFont(fonts.small)
+            attempt.outcome.setFont(fonts.small)
+            attempt.message.text.setFont(fonts.small)
+            attempt.message.more.setFont(fonts.small)
+        for row in self._people + self._candidates:
+            row.name.setFont(fonts.strong)
+            row.detail.setFont(fonts.small)
+
+    @property
+    def card(self) -> Card | None:
+        return self._card
+
+    def _fill(self, card: Card) -> None:
+        if card.redacted:
+            self._fill_redacted(card)
+            return
+        now = datetime.now().astimezone()
+        first = card.contacts[0] if card.contacts else None
+        number = readable_number(card.number, card.caller_id)
+
+        self._show_tier(card.match)
+        self._chip.setText(card.match.label)
+        display_name = one_line(card.number.display_name)
+        self._source.set_full_text(
+            f"Caller ID: {display_name}" if first is not None and display_name else ""
+        )
+
+        headline = name_line(card, number)
+        role = role_line(first) if first is not None else ""
+        self._name.set_full_text(headline)
+        _set_shown(self._chip, headline != card.match.label)  # "Number withheld" once
+        self._role.set_full_text(role)
+        _set_shown(self._role, bool(role))
+        self.setAccessibleName(f"{card.match.label}: {headline}")
+
+        show_number = not card.number.withheld and headline != number
+        self._number.set_full_text(switchboard_number(number, card))
+        _set_shown(self._number, show_number)
+        _set_shown(self._number_key, show_number)
+        when_where = place_and_time(card.local_time)
+        self._time.set_full_text(when_where)
+        _set_shown(self._time, bool(when_where))
+        _set_shown(self._time_key, bool(when_where))
+
+        self._fill_people(card, now)
+        self._fill_story(first, now, several=len(card.contacts) > 1)
+        self._fill_notes(first)
+        self._promise.setText(card.promise)
+        _set_shown(self._promise, bool(card.promise))
+        self._fill_candidates(card.candidates if first is None else ())
+
+        self._opener.setText(display_text(card.opener.strip()))
+        _set_shown(self._opener_block, bool(card.opener.strip()))
+        _set_shown(self._copy, bool(card.opener.strip()))
+        self._reset_copy_button()
+        _set_shown(self._open, first is not None)
+        # A withheld caller may still say who they are: the search opens empty for the name.
+        _set_shown(self._search, card.number.withheld or bool(card.caller_id.strip()))
+        _set_shown(self._identify, self._can_identify(card))
+        if self._picker is not None:
+            _set_shown(self._picker, False)
+
+    def _show_tier(self, tier: MatchTier) -> None:
+        if self._tier is not tier:
+            self._tier = tier
+            # Re-polishing the whole card would cost ~350 µs, so the accent stripe and the
+            # chip are painted by hand (paintEvent, _TierChip) instead of by the style sheet.
+            self._paint_chip()
+            self.update(0, 0, STRIPE_WIDTH, self.height())
+
+    def _paint_chip(self) -> None:
+        tier = self._tier
+        self._chip.set_colours(self._theme.accents[tier], self._theme.chip_backgrounds[tier])
+
+    # -- a missed call --
+
+    def show_missed(self, rang: str) -> None:
+        """The call ended unanswered: the card folds to who called, "Missed call · 14:05",
+        their number and local time, and Call back beside Dismiss. Call back needs a number
+        the card shows: none for a withheld caller or a redacted card. Never takes focus."""
+        card = self._card
+        if card is None:
+            return
+        self._chip.setText(f"Missed call · {rang}" if rang else "Missed call")
+        _set_shown(self._chip, True)
+        self._source.set_full_text("")
+        self.setAccessibleName(f"Missed call: {self._name.full_text()}")
+        for widget in (self._promise, self._opener_block, self._copy, self._search,
+                       self._identify, self._people_title, self._people_more):  # fmt: skip
+            _set_shown(widget, False)
+        for row in self._people:
+            row.fill("", "", None)
+        now = datetime.now().astimezone()
+        self._fill_story(None, now, several=False)
+        self._fill_notes(None)
+        self._fill_candidates(())
+        if self._picker is not None:
+            _set_shown(self._picker, False)
+        e164 = card.number.e164
+        can_call = bool(e164) and not card.number.withheld and not card.redacted
+        if card.number.withheld and not card.redacted:  # says why there is no Call back
+            self._role.set_full_text("Number withheld: no number to call back")
+            _set_shown(self._role, True)
+        button = self._call_back_button()
+        if can_call:
+            button.setToolTip(plain_tooltip(f"Call {readable_number(card.number, '')}"))
+        _set_shown(button, can_call)
+        self._refit()
+
+    def _call_back_button(self) -> QPushButton:
+        if self._call_back is None:
+            button = QPushButton("Call back", self)
+            button.setObjectName("callBack")
+            button.setDefault(True)
+            button.clicked.connect(self._request_call_back)
+            # Hidden explicitly: a layout would otherwise show a new child of a visible card
+            # on the next event-loop pass, Call back included on a withheld caller's card.
+            button.hide()
+            root = self.layout()
+            assert isinstance(root, QVBoxLayout)
+            for i in range(root.count()):
+                item = root.itemAt(i)
+                row = item.layout() if item is not None else None
+                if isinstance(row, QHBoxLayout) and row.indexOf(self._dismiss) >= 0:
+                    row.insertWidget(0, button)  # first: it is what the rep came back for
+            self._call_back = button
+        return self._call_back
+
+    def offers_call_back(self) -> bool:
+        return self._call_back is not None and not self._call_back.isHidden()
+
+    def _request_call_back(self) -> None:
+        card = self._card
+        if card is not None and card.number.e164 and not card.redacted:
+            self.call_back_requested.emit(card.number.e164)
+
+    def _fill_redacted(self, card: Card) -> None:
+        """The company and REDACTED_LABEL (desktop.core.redaction): every other part is
+        hidden or emptied, so nothing the previous caller left in a label can show."""
+        now = datetime.now().astimezone()
+        self._show_tier(card.match)
+        headline = one_line(card.headline)
+        self._chip.setText(REDACTED_LABEL)
+        _set_shown(self._chip, headline != REDACTED_LABEL)  # no company: the label once
+        self._source.set_full_text("")
+        self._name.set_full_text(headline)
+        self.setAccessibleName(f"{REDACTED_LABEL}: {headline}")
+        self._role.set_full_text("")
+        for widget in (self._role, self._number, self._number_key, self._time, self._time_key,
+                       self._promise, self._opener_block, self._copy, self._open,
+                       self._search, self._identify):  # fmt: skip
+            _set_shown(widget, False)
+        self._number.set_full_text("")
+        self._time.set_full_text("")
+        self._promise.setText("")
+        self._opener.setText("")
+        self._fill_people(card, now)
+        self._fill_story(None, now, several=False)
+        self._fill_notes(None)
+        self._fill_candidates(())
+        if self._picker is not None:
+            _set_shown(self._picker, False)
+
+    def _fill_people(self, card: Card, now: datetime) -> None:
+        several = len(card.contacts) > 1
+        _set_shown(self._people_title, several)
+        shown = card.contacts[:MAX_PEOPLE] if several else ()
+        for i, row in enumerate(self._people):
+            if i < len(shown):
+                person = shown[i]
+                when = card_date(person.last_contacted, now) if person.last_contacted else ""
+                detail = person_line(person, card.number.e164, when)
+                row.fill(person.name or person.company, detail, person.id)
+            else:
+                row.fill("", "", None)
+        hidden = len(card.contacts) - len(shown) if several else 0
+        self._people_more.setText(f"and {hidden} more" if hidden > 0 else "")
+        _set_shown(self._people_more, hidden > 0)
+
+    def _fill_story(self, contact: Contact | None, now: datetime, *, several: bool) -> None:
+        reason = why_we_called(contact) if contact else ""
+        referred = one_line(contact.referred_by) if contact else ""
+        attempts = contact.attempts[:MAX_ATTEMPTS] if contact else ()
+        _set_shown(self._why_title, bool(reason or referred or attempts))
+        self._why_title.setText(
+            f"Why we called {one_line(contact.first_name)}"
+            if contact is not None and several and contact.first_name
+            else "Why we called"
+        )
+        self._reason.setText(sentence(reason))
+        _set_shown(self._reason, bool(reason))
+        self._referral.set_full_text(f"Referred by {referred}" if referred else "")
+        _set_shown(self._referral, bool(referred))
+        for i, row in enumerate(self._attempts):
+            row.fill(attempts[i] if i < len(attempts) else None, now)
+
+    def _fill_notes(self, contact: Contact | None) -> None:
+        step = next_step_line(contact) if contact is not None else ""
+        self._next_step.setText(step)
+        _set_shown(self._next_step, bool(step))
+        if contact is not None and contact.notes.strip():
+            self._notes.fill(contact.notes)
+        else:
+            self._notes.hide()
+        _set_shown(self._notes_title, bool(step) or not self._notes.text.isHidden())
+
+    def _fill_candidates(self, candidates: tuple[Candidate, ...]) -> None:
+        shown = candidates[:MAX_CANDIDATES]
+        _set_shown(self._candidates_title, bool(shown))
+        for i, row in enumerate(self._candidates):
+            if i < len(shown):
+                guess = shown[i]
+                row.fill(guess.contact.name or guess.contact.company, guess.why, guess.contact.id)
+            else:
+                row.fill("", "", None)
+
+    def _fit_height(self) -> None:
+        # A nested widget's layout tells its parent about new text only on a later event-loop
+        # pass; the height is needed now, before the stack places the card.
+        block_layout = self._opener_block.layout()
+        if block_layout is not None:
+            block_layout.invalidate()
+        self._opener_block.updateGeometry()
+        height = self._content_height()
+        room = self._room()
+        if height > room:
+            # A card taller than the screen would hide its opener and buttons: the notes, then
+            # the older messages, fold to their "Show …" links until it fits; never the text
+            # the rep just asked for.
+            foldable = [self._notes] + [row.message for row in reversed(self._attempts)]
+            for part in foldable:
+                if height <= room:
+                    break
+                if part is not self._opened and part.can_fold():
+                    part.fold()
+                    height = self._content_height()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def _content_height(self) -> int:
+        layout = self.layout()
+        assert layout is not None  # built in __init__
+        # Only the height is asked here; the geometry is set once, by show() or the resize
+        # that follows (activating here too laid every widget out twice per ring). Nested
+        # layouts keep their old hints until told: activate() used to tell them.
+        _forget_hints(layout)
+        width = self.width()
+        return (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+
+    def _room(self) -> int:
+        """The height the screen the card is on can show, inside the stack's margins."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return 1 << 20
+        return screen.availableGeometry().height() - 2 * SCREEN_MARGIN
+
+    # -- who is it (unknown callers) --
+
+    def _can_identify(self, card: Card) -> bool:
+        return (
+            self._picker_factory is not None
+            and card.match is MatchTier.NONE
+            and card.number.e164 is not None
+        )
+
+    def open_picker(self) -> None:
+        """Swap the guesses for the picker: a name box that narrows them as the caller says
+        who they are, and one click to link the number or make a contact."""
+        card = self._card
+        if card is None or not self._can_identify(card) or self._picker_factory is None:
+            return
+        if self._picker is None:
+            picker = self._picker_factory(self)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(self._picker_index, picker)
+            picker.focus_wanted.connect(self.take_focus)
+            picker.linked.connect(self._identified)
+            picker.created.connect(self._identified)
+            # Narrowing changes the list's height: follow it, or a gap or a clip appears.
+            picker.installEventFilter(self)
+            self._picker = picker
+        self._picker.set_card(card)
+        _set_shown(self._candidates_title, False)
+        for row in self._candidates:
+            row.fill("", "", None)
+        _set_shown(self._picker, True)
+        _set_shown(self._identify, False)
+        self._fit_height()
+        self.height_changed.emit()
+        self.take_focus()  # the cursor goes into the name box
+
+    def _identified(self, contact_id: object) -> None:
+        self.caller_identified.emit(self._call_key, contact_id)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._picker and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self._refit)
+        return super().eventFilter(watched, event)
+
+    def _expanded(self, part: _Expandable) -> None:
+        self._opened = part
+        self._refit()
+
+    def _refit(self) -> None:
+        before = self.height()
+        self._fit_height()
+        if self.isVisible() and self.height() != before:
+            self.height_changed.emit()
+
+    # -- buttons --
+
+    def _copy_opener(self) -> None:
+        if self._card is None or not self._card.opener.strip():
+            return
+        clipboard = QGuiApplication.clipboard()
+        clipboard.setText(self._card.opener.strip())
+        self._copy.setText("Copied ✓")
+        self._copied_timer.start(COPIED_FEEDBACK_MS)
+        self.copy_opener_clicked.emit(self._call_key)
+
+    def _reset_copy_button(self) -> None:
+        if self._copy.text() != "Copy opener":
+            self._copy.setText("Copy opener")
+
+    def _open_first_contact(self) -> None:
+        if self._card is not None and self._card.contacts:
+            self.open_contact_requested.emit(self._card.contacts[0].id)
+
+    def _request_search(self) -> None:
+        if self._card is not None:
+            withheld = self._card.number.withheld
+            self.open_search_requested.emit("" if withheld else self._card.caller_id)
+
+    # -- Qt overrides --
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if event.rect().left() < STRIPE_WIDTH:
+            painter = QPainter(self)
+            painter.fillRect(0, 0, STRIPE_WIDTH, self.height(), self._theme.accents[self._tier])
+            painter.end()
+
+    def event(self, event: QEvent) -> bool:
+        # The desktop switched light/dark or its font: Qt delivers these to event(), not to
+        # changeEvent(), and the sheet holds concrete colours, so it is rebuilt.
+        if event.type() in (
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.ApplicationFontChange,
+        ):
+            self._apply_theme()
+            self.setFixedWidth(self._card_width())
+            if self._card is not None:
+                self._fit_height()
+        return super().event(event)

@@ -1,0 +1,96 @@
+"""The card's wording lives in desktop/core/card_text.py, one table per thing said: the popup,
+the contact window, the call list, the wrap-up and the terminal all say it the same way."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from desktop.core.card import Card, MatchTier
+from desktop.core.card_text import (
+    WITHHELD,
+    card_date,
+    card_lines,
+    name_line,
+    outcome_text,
+    readable_number,
+    role_line,
+    sentence,
+)
+from desktop.core.localtime import LocalTime
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
+
+
+def test_card_dates_read_like_a_diary() -> None:
+    now = datetime(2025, 10, 20, 12, 0).astimezone()
+    assert card_date(datetime(2025, 10, 14, 12, 0).astimezone(), now) == "Tue 14 Oct"
+    assert card_date(datetime(2024, 3, 1, 12, 0).astimezone(), now) == "Fri 1 Mar 2024"
+
+
+@pytest.mark.parametrize(
+    ("direction", "outcome", "text"),
+    [
+        (Direction.OUT, Outcome.VOICEMAIL, "Left voicemail"),
+        (Direction.OUT, Outcome.NO_ANSWER, "No answer"),
+        (Direction.OUT, Outcome.TALKED, "Talked"),
+        (Direction.OUT, Outcome.UNKNOWN, "Called"),
+        (Direction.IN, Outcome.MISSED, "Missed their call"),
+        (Direction.IN, Outcome.NO_ANSWER, "Missed their call"),
+        (Direction.IN, Outcome.VOICEMAIL, "They left voicemail"),
+        (Direction.IN, Outcome.UNKNOWN, "They called"),
+        (Direction.IN, Outcome.TALKED, "Talked"),
+    ],
+)
+def test_outcomes_read_as_what_happened(direction: Direction, outcome: Outcome, text: str) -> None:
+    assert outcome_text(Attempt(direction, datetime.now(UTC), outcome)) == text
+
+
+def test_the_terminal_card_says_the_outcome_as_the_popup_does() -> None:
+    """Before, the terminal said an inbound voicemail was one "Left voicemail" by the rep."""
+    theirs = Attempt(Direction.IN, datetime(2026, 3, 2, 15, tzinfo=UTC), Outcome.VOICEMAIL)
+    dana = Contact(1, "Dana Reyes", attempts=(theirs,))
+    card = Card("+14155550100", CallerNumber("+14155550100", False, "+14155550100"),
+                MatchTier.EXACT, (dana,), (), "", LocalTime())  # fmt: skip
+    attempt_lines = [line for line in card_lines(card) if line.startswith("  ")]
+    assert len(attempt_lines) == 1 and attempt_lines[0].endswith("They left voicemail")
+
+
+def test_a_teammates_attempt_says_whose_it_was() -> None:
+    shared = Attempt(Direction.OUT, datetime.now(UTC), Outcome.VOICEMAIL, rep="Dana")
+    assert outcome_text(shared) == "Left voicemail (Dana)"
+
+
+def test_the_role_line_names_the_team_directories_a_contact_is_in() -> None:
+    dana = Contact(1, "Dana Reyes", title="Buyer", company="Acme", sources=("local", "team"))
+    assert role_line(dana) == "Buyer · Acme · from team"
+    assert role_line(replace(dana, sources=("local",))) == "Buyer · Acme"
+
+
+def test_numbers_are_formatted_for_people_once_when_read() -> None:
+    number = parse_number("(415) 555-0100 x204", NumberPolicy("US"))
+    assert number.international == "+1 415-555-0100"
+    assert readable_number(number, "x") == "+1 415-555-0100 ext. 204"
+    # A number made by hand (tests, the demo book) is still written for people.
+    hand_made = CallerNumber(raw="x", withheld=False, e164="+442079460399")
+    assert readable_number(hand_made, "x") == "+44 20 7946 0399"
+    assert readable_number(CallerNumber(raw="1001", withheld=False, e164=None), " 1001 ") == "1001"
+
+
+def test_a_withheld_caller_is_said_one_way() -> None:
+    withheld = CallerNumber(raw="anonymous", withheld=True, e164=None)
+    card = Card("anonymous", withheld, MatchTier.WITHHELD, (), (), "", LocalTime())
+    assert WITHHELD == "Number withheld" == MatchTier.WITHHELD.label
+    assert readable_number(withheld, "anonymous") == WITHHELD
+    assert name_line(card, readable_number(withheld, "anonymous")) == WITHHELD == card.headline
+    # A withheld caller who still sent a name is named.
+    named = replace(card, number=replace(withheld, display_name="Dana"))
+    assert name_line(named, WITHHELD) == "Dana"
+
+
+def test_reasons_start_with_a_capital_unless_they_are_a_brand() -> None:
+    assert sentence("the freight-audit proposal") == "The freight-audit proposal"
+    assert sentence("iPhone fleet renewal") == "iPhone fleet renewal"
+    assert sentence("  Q3  tender ") == "Q3 tender"
