@@ -1,0 +1,33 @@
+"""A second `callercard` with the app already running hands over to it before Qt starts, so
+it needs no display of its own: from a terminal without one it used to abort in QApplication
+("could not connect to display") instead of bringing up the running app's Search window."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import python_env
+from tests.qt.test_ring_sources_e2e import WatchingApp
+
+
+def test_a_second_launch_without_a_display_hands_over_to_the_running_app(
+    tmp_path: Path,
+) -> None:
+    ini = tmp_path / "microsip.ini"
+    ini.write_bytes(b"")
+    app = WatchingApp(tmp_path, f"microsip:{ini}")
+    try:
+        env = python_env()
+        for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+            env.pop(name, None)
+        second = subprocess.run(
+            [sys.executable, "-m", "desktop", "--data-dir", str(app.data)],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert second.returncode == 0, second.stderr
+        assert "already running; handed over to it" in second.stderr
+        assert app.proc is not None and app.proc.poll() is None
+    finally:
+        app.stop()
