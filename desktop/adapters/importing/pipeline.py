@@ -499,15 +499,8 @@ class _Run:
 
     def _remember(self, contact_id: int, row: ContactRow) -> None:
         assert self.index is not None
-        index = self.index
-        for key in row.number_keys:
-            index.by_number.setdefault(key, set()).add(contact_id)
-        if row.email_key:
-            index.by_email.setdefault(row.email_key, set()).add(contact_id)
-        if row.name and not index.names.get(contact_id):
-            index.names[contact_id] = row.name
+        if self.index.remember(contact_id, row):
             self.words[contact_id] = row.words
-        index.by_identity.setdefault(row.identity, set()).add(contact_id)
 
     def _merge_pending(self, pending: _Pending, row: ContactRow) -> None:
         current = pending.row

@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts, NewContact
 from desktop.adapters.store.times import from_epoch, unix_now
 from desktop.core.import_history import BatchRecord, undo_sentence
 from desktop.core.models import CONTACT_FIELDS, NumberFields
+
+if TYPE_CHECKING:  # the import modules stay out of the app's start-up (test_layers)
+    from desktop.core.import_match import ContactRow
 
 
 @dataclass
@@ -29,6 +33,19 @@ class ImportIndex:
     names: dict[int, str] = field(default_factory=dict)
     # (name, company) casefolded: how a contact with neither number nor email is recognised
     by_identity: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+
+    def remember(self, contact_id: int, row: ContactRow) -> bool:
+        """What the next rows match against now includes `row` as `contact_id`'s; True when
+        it gave the contact its name (the caller then keeps the row's folded name words)."""
+        for key in row.number_keys:
+            self.by_number.setdefault(key, set()).add(contact_id)
+        if row.email_key:
+            self.by_email.setdefault(row.email_key, set()).add(contact_id)
+        self.by_identity.setdefault(row.identity, set()).add(contact_id)
+        if row.name and not self.names.get(contact_id):
+            self.names[contact_id] = row.name
+            return True
+        return False
 
 
 @dataclass(frozen=True)
