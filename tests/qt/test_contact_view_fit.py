@@ -42,8 +42,9 @@ buttons.update({b.text(): on_screen(b) for b in view.findChildren(type(view.dele
                 if b.text() == "Close"})
 if len(sys.argv) > 2:
     view.grab().save(sys.argv[2])
+scrolls = view.body_scroll.verticalScrollBar().maximum() > 0
 print(json.dumps({"screen": [area.width(), area.height()], "fits": area.contains(view.geometry()),
-                  "buttons": buttons, "scrolls": view.body_scroll.verticalScrollBar().maximum() > 0}))
+                  "buttons": buttons, "scrolls": scrolls}))
 view.close()
 store.close()
 """
