@@ -306,6 +306,12 @@ class ContactView(QWidget):
     def open(self) -> None:
         self.load()
         bring_to_front(self)
+        # Laid out now, not at the next turn of the event loop: the body of a scroll area
+        # waits for a posted layout request, and until then a click on Call lands nowhere.
+        body = self.body_scroll.widget()
+        layout = body.layout() if body is not None else None
+        if layout is not None:
+            layout.activate()
 
     def _show_card(self, contact: Contact) -> None:
         now = self._clock()
