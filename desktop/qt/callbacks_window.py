@@ -96,7 +96,7 @@ class CallbacksWindow(NumberTableWindow):
                 row.setData(0, CONTACT, entry.item.contact.id)
                 row.setData(0, NUMBER, entry.item.number or "")
                 row.setData(0, _WARNING, entry.clock.warning)
-                row.setData(0, _CLOCK, entry.clock.text)
+                row.setData(0, _CLOCK, entry.clock.said or entry.clock.text)  # with their day
                 if entry.clock.warning:
                     row.setForeground(3, warn)
                     row.setToolTip(3, f"Their time: {entry.clock.text} — {entry.clock.warning}")

@@ -112,7 +112,7 @@ def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> N
     assert window.selected_number() == "+14155550100"  # Dana: 03:30 in San Francisco
     qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
     assert window.status.text() == (
-        "It is 03:30 there: outside business hours there (before 8:00). "
+        "It is Tuesday 03:30 there: outside business hours there (before 8:00). "
         "Click Call anyway to call now.")  # fmt: skip
     assert window.call.text() == "Call anyway"
     # Another row is another question
