@@ -186,7 +186,7 @@ class MergePlan:
             parts.append("takes " + _listed(taken) + f" from {_who(self.other)}")
         noted = [FIELD_TITLES[c.field].lower() for c in self.fields if c.to_notes]
         if noted:
-            parts.append(f"writes {_who(self.other)}'s {_listed(noted)} into the notes")
+            parts.append(f"keeps the other {_listed(noted)} in the notes")
         return ", ".join(parts) + "."
 
 

@@ -238,7 +238,9 @@ class DuplicatesWindow(QWidget):
         rows: list[tuple[str, str, str, str, bool]] = []
         for choice in plan.fields:
             if choice.kept or choice.other:
-                result = choice.result + ("  (theirs goes into Notes)" if choice.to_notes else "")
+                # The other's differing value is not lost: say where it goes.
+                noted = f"  + {choice.other} in Notes" if choice.to_notes else ""
+                result = choice.result + noted
                 rows.append((FIELD_TITLES[choice.field], choice.kept, choice.other, result,
                              choice.to_notes or choice.source in ("other", "both")))  # fmt: skip
         for number in plan.kept.numbers:

@@ -135,7 +135,7 @@ def test_the_others_differing_email_and_title_go_into_the_notes_not_away() -> No
     )
     assert [c.field for c in plan.fields if c.to_notes] == ["title", "email"]
     assert plan.summary() == (
-        "Keeps Priya Shah, writes Priya Shah's title and e-mail into the notes."
+        "Keeps Priya Shah, keeps the other title and e-mail in the notes."
     )
     # A company spelt in other capitals is the same company: nothing to keep.
     assert not next(c for c in plan.fields if c.field == "company").to_notes

@@ -121,9 +121,9 @@ def test_the_preview_says_where_the_others_second_email_goes(qtbot: QtBot, store
     assert window.plan is not None
     other_email = window.plan.other.email
     assert cell(window, "E-mail", 2) == other_email
-    assert cell(window, "E-mail", 3).endswith("(theirs goes into Notes)")
+    assert cell(window, "E-mail", 3).endswith(f"+ {other_email} in Notes")
     assert cell(window, "Notes", 3).endswith(f"Other e-mail: {other_email}")
-    assert "e-mail into the notes" in window.summary.text()
+    assert window.summary.text().endswith(", keeps the other e-mail in the notes.")
 
 
 def test_not_the_same_person_is_not_suggested_again(qtbot: QtBot, store: Store) -> None:
