@@ -78,6 +78,7 @@ def _show_plan(plan: MergePlan, as_json: bool) -> int:
         print(json.dumps({
             "kept": plan.kept.id, "other": plan.other.id, "summary": plan.summary(),
             "fields": {c.field: {"result": c.result, "from": c.source} for c in plan.fields},
+            "into_notes": {c.field: c.other for c in plan.fields if c.to_notes},
             "numbers_added": [n.e164 or n.raw for n in plan.numbers_moved],
             "numbers_already_there": [n.e164 or n.raw for n in plan.numbers_dropped],
         }, ensure_ascii=False, indent=2))  # fmt: skip
@@ -86,7 +87,8 @@ def _show_plan(plan: MergePlan, as_json: bool) -> int:
     for choice in plan.fields:
         if choice.result:
             first = choice.result.splitlines()[0] + (" …" if "\n" in choice.result else "")
-            lines.append(f"  {FIELD_TITLES[choice.field]}: {first}")
+            lines.append(f"  {FIELD_TITLES[choice.field]}: {first}" + (
+                f" (their {choice.other} goes into Notes)" if choice.to_notes else ""))  # fmt: skip
     for number in (*plan.kept.numbers, *plan.numbers_moved):
         lines.append(f"  Number: {shown_number(number)}" + (
             f" ({number.label})" if number.label else ""))  # fmt: skip

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from desktop.core.localtime import HourCycle, clock_text, clocks_for
 
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 
 @dataclass(frozen=True)
 class BusinessHours:
@@ -36,6 +38,9 @@ class TheirClock:
     warning: str  # "" or "outside business hours there (before 8:00)"
     several_zones: bool
     problem: str = ""  # the warning in short: "before 8:00", "weekend in some"
+    # Their day and time for a sentence, "Saturday 11:12 AM": "weekend" alone does not say
+    # which day it is there. "" with several zones.
+    said: str = ""
 
 
 def their_clock(e164: str, now: datetime, hours: BusinessHours, cycle: HourCycle) -> TheirClock:
@@ -48,8 +53,10 @@ def their_clock(e164: str, now: datetime, hours: BusinessHours, cycle: HourCycle
     problems = [p for p in (hours.problem(c) for c in clocks) if p]
     if len(offsets) == 1:
         warning = f"outside business hours there ({problems[0]})" if problems else ""
-        return TheirClock(clock_text(clocks[0], today, cycle), warning, several_zones=False,
-                          problem=problems[0] if problems else "")  # fmt: skip
+        there = clocks[0]
+        said = f"{_DAYS[there.weekday()]} {clock_text(there, there.date(), cycle)}"
+        return TheirClock(clock_text(there, today, cycle), warning, several_zones=False,
+                          problem=problems[0] if problems else "", said=said)  # fmt: skip
     ordered = sorted(clocks, key=lambda c: c.utcoffset() or timedelta(0))
     spread = f"{clock_text(ordered[0], today, cycle)}–{clock_text(ordered[-1], today, cycle)}"
     warning = problem = ""

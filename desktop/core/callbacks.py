@@ -43,11 +43,29 @@ def window_of(attempt: Attempt) -> Window | None:
     return Window(attempt.callback_from, attempt.callback_until)
 
 
-def parse_window(text: str, now: datetime, *, deadline: bool = False) -> Window | None:
+# What the rep can type, shown as examples on their own clock: "Fri 2-4pm" on a 24-hour
+# desktop reads as a foreign way of writing times.
+_EXAMPLES: dict[tuple[HourCycle, bool], tuple[str, ...]] = {
+    ("24h", False): ("9-12", "tomorrow 9–12", "Fri 14-16", "by 17:00"),
+    ("12h", False): ("9-12", "tomorrow 9–12", "Fri 2-4pm", "by 5pm"),
+    ("24h", True): ("17:00", "tomorrow 17:00", "Fri by 12"),
+    ("12h", True): ("5pm", "tomorrow 5pm", "Fri by 12pm"),
+}
+
+
+def window_examples(cycle: HourCycle, *, deadline: bool = False) -> tuple[str, ...]:
+    """Examples of what `parse_window` reads, written on the rep's clock."""
+    return _EXAMPLES[cycle, deadline]
+
+
+def parse_window(
+    text: str, now: datetime, *, deadline: bool = False, cycle: HourCycle = "12h"
+) -> Window | None:
     """A window from the rep's words: "9-12", "tomorrow 9–12", "Fri 2-4pm", "today 14:00 to
     16:30", "by 17:00"; read in ``now``'s zone. With ``deadline`` (the field asks "Call them
     back by") a bare time is the end too: "5pm", "tomorrow 17:00". None for an empty text;
-    ValueError, saying what is understood, for anything else."""
+    ValueError, saying what is understood (examples on ``cycle``'s clock), for anything
+    else."""
     words = " ".join(text.lower().split())
     if not words:
         return None
@@ -64,11 +82,9 @@ def parse_window(text: str, now: datetime, *, deadline: bool = False) -> Window 
         return Window(start, end)
     found = _RANGE.match(rest)
     if found is None and deadline:
-        raise ValueError('say by when, e.g. "17:00", "tomorrow 5pm" or "Fri by 12"')
+        raise ValueError(f"say by when, e.g. {_quoted(window_examples(cycle, deadline=True))}")
     if found is None:
-        raise ValueError(
-            "say when, e.g. \"9-12\", \"tomorrow 9–12\", \"Fri 2-4pm\" or \"by 17:00\""
-        )
+        raise ValueError(f"say when, e.g. {_quoted(window_examples(cycle))}")
     s_h, s_m, s_suffix, e_h, e_m, e_suffix = found.groups()
     end_h, end_m = _hour(e_h, e_m, e_suffix, None)
     start_h, start_m = _hour(s_h, s_m, s_suffix, e_suffix if s_suffix is None else None)
@@ -269,3 +285,8 @@ def callback_items(
 
 def due_count(items: Sequence[CallbackItem]) -> int:
     return sum(1 for item in items if item.due)
+
+
+def _quoted(examples: Sequence[str]) -> str:
+    said = [f'"{e}"' for e in examples]
+    return ", ".join(said[:-1]) + " or " + said[-1]

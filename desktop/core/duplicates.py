@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from desktop.core.display_text import one_line
 from desktop.core.import_mapping import name_words, names_agree
 from desktop.core.models import CONTACT_FIELDS, Contact, StoredNumber
 
@@ -135,15 +136,20 @@ class FieldChoice:
     kept: str  # the keeper's value before the merge
     other: str  # the other contact's value
     result: str
+    # The other's value does not win but is not lost either: it is written into the notes.
+    to_notes: bool = False
+    # On the notes: the lines that hold other fields' set-aside values, at the result's end.
+    set_aside: str = ""
 
     @property
     def source(self) -> str:
         """Where the result comes from: "kept", "other", "both" or "" (both empty or equal)."""
+        result = self.result.removesuffix(self.set_aside)
         if self.kept == self.other or not (self.kept or self.other):
             return ""
-        if self.result == self.kept:
+        if result == self.kept:
             return "kept"
-        if self.result == self.other:
+        if result == self.other:
             return "other"
         return "both"
 
@@ -178,13 +184,18 @@ class MergePlan:
                  if c.source in ("other", "both")]  # fmt: skip
         if taken:
             parts.append("takes " + _listed(taken) + f" from {_who(self.other)}")
+        noted = [FIELD_TITLES[c.field].lower() for c in self.fields if c.to_notes]
+        if noted:
+            parts.append(f"keeps the other {_listed(noted)} in the notes")
         return ", ".join(parts) + "."
 
 
 def plan_merge(kept: Contact, other: Contact) -> MergePlan:
     """The keeper's values win unless empty; the fuller of two agreeing names wins (Lindqvist
-    becomes Astrid Lindqvist); notes are both kept. A number the keeper has already (same E.164
-    and extension, or the same text when unreadable) is dropped, not doubled."""
+    becomes Astrid Lindqvist); notes are both kept. A single value of the other's that differs
+    from the keeper's (a second e-mail, another title) would be lost, so it goes into the notes
+    as "Other e-mail: …", where undo-merge takes it out again. A number the keeper has already
+    (same E.164 and extension, or the same text when unreadable) is dropped, not doubled."""
     choices = []
     for field in MERGED_FIELDS:
         mine, theirs = getattr(kept, field), getattr(other, field)
@@ -193,7 +204,18 @@ def plan_merge(kept: Contact, other: Contact) -> MergePlan:
             result = theirs if len(name_words(theirs)) > len(name_words(mine)) else mine
         elif field in _JOINED and mine and theirs and theirs.strip() not in mine:
             result = f"{mine.rstrip()}\n\n{theirs.strip()}"
-        choices.append(FieldChoice(field, mine, theirs, result))
+        lost = (field not in _JOINED and bool(mine and theirs) and result != theirs
+                and _folded(theirs) != _folded(result)
+                and not (field == "name" and names_agree(mine, theirs)))  # fmt: skip
+        choices.append(FieldChoice(field, mine, theirs, result, to_notes=lost))
+    lines = [f"Other {FIELD_TITLES[c.field].lower()}: {one_line(c.other)}"
+             for c in choices if c.to_notes]  # fmt: skip
+    if lines:
+        at = next(i for i, c in enumerate(choices) if c.field == "notes")
+        notes = choices[at]
+        added = ("\n\n" if notes.result.strip() else "") + "\n".join(lines)
+        choices[at] = FieldChoice("notes", notes.kept, notes.other,
+                                  notes.result + added, set_aside=added)  # fmt: skip
     have = {_number_key(n) for n in kept.numbers}
     moved, dropped, positions = [], [], []
     for position, number in enumerate(other.numbers):
@@ -216,6 +238,10 @@ def choose_kept(a: Contact, b: Contact) -> tuple[Contact, Contact]:
         return (len(c.attempts) + filled + len(c.numbers), -c.id)
 
     return (a, b) if weight(a) >= weight(b) else (b, a)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _number_key(number: StoredNumber) -> tuple[str, str]:

@@ -159,7 +159,7 @@ def run_app(args: argparse.Namespace) -> int:
         return 1
     from desktop.qt.signals import QuitOnSignals
 
-    signals = QuitOnSignals(QApplication.quit)
+    signals = QuitOnSignals(app.quit)
     app.start(pending)
     code = qapp.exec()
     signals.close()
@@ -330,6 +330,8 @@ class CallerCardApp:
         self._import_history: object | None = None
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
+        # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
+        self._quitting = False
         self.watched_formats: set[str] = set()  # the kinds of call source being followed
         self._click_to_call: ClickToCall | None = None  # built on first use, after start-up
 
@@ -560,6 +562,7 @@ class CallerCardApp:
     def quit(self) -> None:
         from PySide6.QtWidgets import QApplication
 
+        self._quitting = True
         QApplication.quit()
 
     # -- rings ------------------------------------------------------------------------------
@@ -861,6 +864,9 @@ class CallerCardApp:
         from desktop.adapters.first_start import WelcomeState
 
         self._welcome = None
+        if self._quitting:  # a logout or Quit: the welcome comes back at the next start
+            self.trace.write("welcome", "", state="left open")
+            return
         try:
             WelcomeState(self.paths.data_dir).mark_done()
         except OSError as exc:  # it comes back at the next start; nothing else is lost

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem
 
@@ -27,6 +27,9 @@ from desktop.qt.screen_fit import fit_to_screen
 _WARNING = Qt.ItemDataRole.UserRole + 2
 _CLOCK = Qt.ItemDataRole.UserRole + 3
 COLUMNS = ("Who", "Number", "What", "Their time")
+# Room a cell's text does not get: the stylesheet's item padding and the style's text margins.
+_H_PAD = 10
+_V_PAD = 8
 
 
 def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
@@ -49,12 +52,18 @@ class CallbacksWindow(NumberTableWindow):
         self.setMinimumSize(520, 320)
         self._load = load
         self.entries: list[CallbackEntry] = []
+        self._wanted: list[int] = []  # each column's width for its text on one line
         self._armed = ""  # a number outside their hours, asked about once: the next click calls
         self.table.setItemsExpandable(False)
+        # Long rows wrap inside their columns instead of being cut: "several time zones: …
+        # before 8:00 in some" is wider than a small screen on its own.
+        self.table.setWordWrap(True)
+        self.table.setUniformRowHeights(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         head = self.table.header()
-        for column in (0, 1, 2):
-            head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        head.setStretchLastSection(False)
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.viewport().installEventFilter(self)
         self.status.setWordWrap(True)
 
     def reload(self) -> None:
@@ -87,7 +96,7 @@ class CallbacksWindow(NumberTableWindow):
                 row.setData(0, CONTACT, entry.item.contact.id)
                 row.setData(0, NUMBER, entry.item.number or "")
                 row.setData(0, _WARNING, entry.clock.warning)
-                row.setData(0, _CLOCK, entry.clock.text)
+                row.setData(0, _CLOCK, entry.clock.said or entry.clock.text)  # with their day
                 if entry.clock.warning:
                     row.setForeground(3, warn)
                     row.setToolTip(3, f"Their time: {entry.clock.text} — {entry.clock.warning}")
@@ -98,7 +107,55 @@ class CallbacksWindow(NumberTableWindow):
             self.table.setCurrentItem(first)
         due = sum(1 for e in self.entries if e.item.due)
         self.status.setText(f"{due} due" if due else "Nothing due")
+        # Measured once per fill: the row heights set below would change what is measured.
+        self._wanted = [self.table.sizeHintForColumn(c) for c in range(len(COLUMNS))]
+        self._fit_columns()
         self._update_actions()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Every column at its text's width when the window has the room; when it has not,
+        the number keeps its width (a number does not wrap) and the others share what is left
+        in proportion to their text, wrapping, so Their time is never cut off."""
+        room = self.table.viewport().width()
+        wanted = self._wanted
+        if not wanted:
+            return
+        if sum(wanted) <= room:
+            widths = list(wanted)
+            widths[2] += room - sum(wanted)  # What takes the spare room, as it stretched
+        else:
+            share = max(room - wanted[1], 0)
+            wrapping = sum(w for c, w in enumerate(wanted) if c != 1) or 1
+            widths = [wanted[1] if c == 1 else w * share // wrapping for c, w in enumerate(wanted)]
+            widths[3] += max(room - sum(widths), 0)  # what rounding down left
+        head = self.table.header()
+        if [head.sectionSize(c) for c in range(len(COLUMNS))] == widths:
+            return
+        for column, width in enumerate(widths):
+            head.resizeSection(column, width)
+        self._wrap_rows(widths)
+
+    def _wrap_rows(self, widths: list[int]) -> None:
+        """Each row as tall as its most wrapped cell: the view itself measures rows at one
+        line whatever the column's width."""
+        metrics = self.table.fontMetrics()
+        widths = [widths[0] - self.table.indentation(), *widths[1:]]  # rows sit under headings
+        rows = [row for i in range(self.table.topLevelItemCount())
+                if (heading := self.table.topLevelItem(i)) is not None
+                for j in range(heading.childCount()) if (row := heading.child(j)) is not None]
+        for row in rows:
+            lines = max(
+                metrics.boundingRect(QRect(0, 0, max(widths[c] - _H_PAD, 1), 100_000),
+                                     Qt.TextFlag.TextWordWrap, row.text(c)).height()
+                for c in range(len(COLUMNS))
+            )  # fmt: skip
+            row.setSizeHint(0, QSize(self._wanted[0], lines + _V_PAD))
+        self.table.doItemsLayout()
 
     def call_selected(self) -> None:
         """Outside their business hours the first click says so and the second calls."""

@@ -83,7 +83,7 @@ class ClickToCall(QObject):
     def _confirm(self, e164: str, clock: TheirClock, parent: QWidget | None,
                  report: Report | None) -> None:  # fmt: skip
         self._show(parent, QMessageBox.Icon.Question, "Outside business hours",
-                   f"It is {clock.text} at {readable(e164)}: {clock.warning}.",
+                   f"It is {clock.said or clock.text} at {readable(e164)}: {clock.warning}.",
                    ("Call anyway", lambda: self._place(e164, parent, report)))  # fmt: skip
 
     def _show(self, parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QTreeWidget,
@@ -51,6 +52,7 @@ from desktop.core.openers import opener_for
 from desktop.core.sources import sources_text
 from desktop.qt.contact_fixes import DeleteBar, NumberEditor
 from desktop.qt.number_table import call_number, copy_number
+from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front, plain_tooltip
 from desktop.qt.system_clock import hour_cycle
 
@@ -122,9 +124,10 @@ class ContactView(QWidget):
         self._loading = False
         self._unsaved: set[str] = set()
         self.setWindowTitle("CallerCard — Contact")
-        self.resize(680, 760)
-        self.setMinimumSize(520, 560)
         self._build()
+        # The fields and history scroll and the buttons stay put, so a small screen (800×500 at
+        # 2×) shows Delete and Close instead of a window taller than the screen.
+        fit_to_screen(self, QSize(680, 760))
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self._save_pending)
@@ -132,8 +135,18 @@ class ContactView(QWidget):
     # -- construction --
 
     def _build(self) -> None:
-        root = QVBoxLayout(self)
-        root.setContentsMargins(18, 16, 18, 12)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 12)
+        outer.setSpacing(8)
+        self.body_scroll = QScrollArea(self)
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(self.body_scroll)
+        self.body_scroll.setWidget(body)
+        outer.addWidget(self.body_scroll, 1)
+        root = QVBoxLayout(body)
+        root.setContentsMargins(18, 16, 18, 4)
         root.setSpacing(10)
 
         self.name = _plain(self)
@@ -227,12 +240,18 @@ class ContactView(QWidget):
             head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         head.setStretchLastSection(True)
         self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # A few calls stay readable when the window is short; the rest scroll with the body.
+        self.history.setMinimumHeight(self.history.fontMetrics().lineSpacing() * 8)
         root.addWidget(self.history, 1)
 
         self.delete_bar = DeleteBar(self.lookup.store, self)
         self.delete_bar.deleted.connect(self._deleted)
         self.delete_bar.restored.connect(self._restored)
-        root.addWidget(self.delete_bar)
+        bottom = QVBoxLayout()
+        bottom.setContentsMargins(18, 0, 18, 0)
+        bottom.setSpacing(8)
+        outer.addLayout(bottom)
+        bottom.addWidget(self.delete_bar)
         footer = QHBoxLayout()
         self.delete_button = QPushButton("Delete contact…", self)
         self.delete_button.clicked.connect(self._ask_delete)
@@ -245,7 +264,7 @@ class ContactView(QWidget):
         close.clicked.connect(self.close)
         footer.addWidget(search)
         footer.addWidget(close)
-        root.addLayout(footer)
+        bottom.addLayout(footer)
 
     # -- data --
 
@@ -287,6 +306,12 @@ class ContactView(QWidget):
     def open(self) -> None:
         self.load()
         bring_to_front(self)
+        # Laid out now, not at the next turn of the event loop: the body of a scroll area
+        # waits for a posted layout request, and until then a click on Call lands nowhere.
+        body = self.body_scroll.widget()
+        layout = body.layout() if body is not None else None
+        if layout is not None:
+            layout.activate()
 
     def _show_card(self, contact: Contact) -> None:
         now = self._clock()

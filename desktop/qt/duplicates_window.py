@@ -238,8 +238,11 @@ class DuplicatesWindow(QWidget):
         rows: list[tuple[str, str, str, str, bool]] = []
         for choice in plan.fields:
             if choice.kept or choice.other:
-                rows.append((FIELD_TITLES[choice.field], choice.kept, choice.other,
-                             choice.result, choice.source in ("other", "both")))  # fmt: skip
+                # The other's differing value is not lost: say where it goes.
+                noted = f"  + {choice.other} in Notes" if choice.to_notes else ""
+                result = choice.result + noted
+                rows.append((FIELD_TITLES[choice.field], choice.kept, choice.other, result,
+                             choice.to_notes or choice.source in ("other", "both")))  # fmt: skip
         for number in plan.kept.numbers:
             rows.append(("Number", _number(number), "", _number(number), False))
         for number in plan.numbers_moved:

@@ -7,17 +7,17 @@ its Save button below the screen's edge, where nobody can reach it.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 # Room for the title bar and borders the window manager adds outside the widget.
 FRAME_ALLOWANCE = QSize(16, 48)
 
 
-def fit_to_screen(window: QWidget, preferred: QSize) -> None:
+def fit_to_screen(window: QWidget, preferred: QSize, *, centre_on: QScreen | None = None) -> None:
     """Resize `window` to `preferred`, shrunk to its screen's available area, and move it
-    wholly inside that area."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
+    wholly inside that area; with `centre_on`, to the middle of that screen instead."""
+    screen = centre_on or window.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         window.resize(preferred)
         return
@@ -25,6 +25,11 @@ def fit_to_screen(window: QWidget, preferred: QSize) -> None:
     room = area.size() - FRAME_ALLOWANCE
     size = preferred.boundedTo(room).expandedTo(window.minimumSizeHint().boundedTo(room))
     window.resize(size)
-    x = min(max(window.x(), area.left()), area.right() - size.width() - FRAME_ALLOWANCE.width())
-    y = min(max(window.y(), area.top()), area.bottom() - size.height() - FRAME_ALLOWANCE.height())
+    x, y = window.x(), window.y()
+    if centre_on is not None:
+        outer = size + FRAME_ALLOWANCE
+        x = area.left() + (area.width() - outer.width()) // 2
+        y = area.top() + (area.height() - outer.height()) // 2
+    x = min(max(x, area.left()), area.right() - size.width() - FRAME_ALLOWANCE.width())
+    y = min(max(y, area.top()), area.bottom() - size.height() - FRAME_ALLOWANCE.height())
     window.move(max(x, area.left()), max(y, area.top()))

@@ -46,6 +46,7 @@ from desktop.adapters.contact_files import ContactFile
 from desktop.adapters.sources.detect import FoundLog
 from desktop.core.hook_lines import RECIPES, HookRecipe, command_text, recipe_for_kind
 from desktop.qt.bridge import ThreadBridge
+from desktop.qt.popup_stack import screen_under_cursor
 from desktop.qt.screen_fit import fit_to_screen
 
 STEPS = ("Import contacts", "Connect your softphone", "Where CallerCard lives")
@@ -82,7 +83,9 @@ class WelcomeWindow(QWidget):
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
         self._bridge = bridge or ThreadBridge()
         self._build(tray_icon)
-        fit_to_screen(self, QSize(680, 500))
+        # The first thing a new rep sees: in the middle of the screen they are looking at, not
+        # in a corner of whichever screen Qt calls primary.
+        fit_to_screen(self, QSize(680, 500), centre_on=screen_under_cursor())
         self.go_to(0)
         threading.Thread(
             target=self._look_around, args=(find_files, detect), name="callercard-welcome",

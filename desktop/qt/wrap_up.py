@@ -47,6 +47,7 @@ from desktop.core.callbacks import (
     Window,
     by_text,
     parse_window,
+    window_examples,
     window_of,
     window_text,
 )
@@ -88,21 +89,20 @@ class _Words:
     message_hint: str
     reason: str
     reason_hint: str
-    callback: str
-    callback_hint: str
+    callback: str  # its examples follow the rep's clock: see window_examples
 
 
 _OUTBOUND = _Words(
     CHOICES,
     "Message left", "What you said on their voicemail or to the gatekeeper",
     "Why we called", "Shown on their card when they call back",
-    "You'll be in for their callback", "e.g. tomorrow 9-12, Fri 2-4pm, by 17:00",
+    "You'll be in for their callback",
 )  # fmt: skip
 _INBOUND = _Words(
     INBOUND_CHOICES,
     "Note", "What they asked for, what you promised",
     "What it was about", "Shown on their card the next time they call",
-    "Call them back by", "e.g. by 17:00, tomorrow 9-12, Fri 2-4pm",
+    "Call them back by",
 )  # fmt: skip
 
 
@@ -226,7 +226,8 @@ class WrapUp(QWidget):
         window_label = _plain(words.callback, self)
         root.addWidget(window_label)
         self.callback_field = QLineEdit(self)
-        self.callback_field.setPlaceholderText(words.callback_hint)
+        self.callback_field.setPlaceholderText(
+            "e.g. " + ", ".join(window_examples(self._cycle, deadline=self.inbound)))
         self.callback_field.setMaxLength(MAX_WINDOW_TEXT)
         said = window_of(attempt)
         if said is not None:
@@ -301,7 +302,8 @@ class WrapUp(QWidget):
 
     def callback_window(self) -> Window | None:
         """Raises ValueError, saying what it understands, for words it cannot read."""
-        return parse_window(self.callback_field.text(), self._now, deadline=self.inbound)
+        return parse_window(self.callback_field.text(), self._now, deadline=self.inbound,
+                            cycle=self._cycle)  # fmt: skip
 
     def result(self) -> WrapUpResult | None:
         outcome = self.outcome()

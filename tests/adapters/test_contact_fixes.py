@@ -154,6 +154,24 @@ def test_merging_two_priyas_and_taking_it_back_restores_both_exactly(store: Stor
     assert [p.ids for p in duplicates.find(store)] == [(a, b)]
 
 
+def test_merging_keeps_the_others_second_email_in_the_notes_until_undone(store: Store) -> None:
+    a, b = two_priyas(store)
+    store.connection.execute(
+        "UPDATE contacts SET email = 'priya@fenwick.example' WHERE id = ?", (a,))
+    before = everything(store)
+    plan = duplicates.preview(store, a, b, kept=b)
+    assert [(c.field, c.other) for c in plan.fields if c.to_notes] == [
+        ("email", "priya@fenwick.example")]
+    duplicates.merge(store, b, a)
+    merged = store.contact(b)
+    assert merged is not None and merged.email == "priya.raman@example.com"
+    assert merged.notes == ("Owns the EMEA robotics budget.\n\nWants the Q4 pricing.\n\n"
+                            "Other e-mail: priya@fenwick.example")  # fmt: skip
+    duplicates.undo_merge(store)
+    assert everything(store) == before
+    index_is_right(store)
+
+
 def test_undoing_the_import_after_a_merge_still_empties_its_fields(store: Store) -> None:
     a, b = two_priyas(store)
     duplicates.merge(store, a, b)

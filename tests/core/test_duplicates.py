@@ -121,3 +121,24 @@ def test_a_number_nobody_could_call_is_refused_with_a_sentence(text: str, senten
     with pytest.raises(NumberRefused) as refused:
         read_typed_number(text, "", "GB", london)
     assert str(refused.value) == sentence
+
+
+def test_the_others_differing_email_and_title_go_into_the_notes_not_away() -> None:
+    kept = person(1, "Priya Shah", "Fenwick", "priya.shah@fenwick.example", "+14155550100",
+                  title="Head of Sales", notes="Prefers mornings.")  # fmt: skip
+    other = person(2, "Priya Shah", "FENWICK", "priya@fenwick.example", "+14155550100",
+                   title="VP Sales")  # fmt: skip
+    plan = plan_merge(kept, other)
+    assert plan.value("email") == "priya.shah@fenwick.example"
+    assert plan.value("notes") == (
+        "Prefers mornings.\n\nOther title: VP Sales\nOther e-mail: priya@fenwick.example"
+    )
+    assert [c.field for c in plan.fields if c.to_notes] == ["title", "email"]
+    assert plan.summary() == (
+        "Keeps Priya Shah, keeps the other title and e-mail in the notes."
+    )
+    # A company spelt in other capitals is the same company: nothing to keep.
+    assert not next(c for c in plan.fields if c.field == "company").to_notes
+    alone = plan_merge(person(1, "Priya Shah", email="a@x.example"),
+                       person(2, "Priya Shah", email="b@x.example"))  # fmt: skip
+    assert alone.value("notes") == "Other e-mail: b@x.example"

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
@@ -79,6 +79,32 @@ def test_the_window_lists_each_section_with_their_time(qtbot: QtBot, store: Stor
     assert chosen.args == [store.missed_not_returned(NOW)[0].contact.id]  # type: ignore[union-attr]
 
 
+def test_their_time_is_never_cut_off(qtbot: QtBot, store: Store) -> None:
+    """Their time stretched into what the other columns left: "11:17 AM — w…" on a small
+    screen. Now the columns share the width and long text wraps."""
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "12h"))
+    qtbot.addWidget(window)
+    window.open()
+    window.resize(700, 400)  # what 800×500 at 2× leaves a window
+    qtbot.waitUntil(lambda: window.table.viewport().width() < 700)
+    qtbot.wait(200)
+    table = window.table
+    head = table.header()
+    assert head.sectionPosition(3) + head.sectionSize(3) <= table.viewport().width()
+    rows = [table.topLevelItem(i).child(j)  # type: ignore[union-attr]
+            for i in range(table.topLevelItemCount())
+            for j in range(table.topLevelItem(i).childCount())]  # type: ignore[union-attr]
+    assert len(rows) == 7
+    for row in rows:
+        for column in (0, 2, 3):
+            cell = table.visualRect(table.indexFromItem(row, column))
+            room = QRect(0, 0, cell.width() - 8, 10_000)  # less the item's padding
+            need = table.fontMetrics().boundingRect(room, Qt.TextFlag.TextWordWrap,
+                                                    row.text(column))  # fmt: skip
+            assert need.width() <= room.width() and need.height() <= cell.height(), (
+                row.text(column), cell)
+
+
 def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> None:
     window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
     qtbot.addWidget(window)
@@ -86,7 +112,7 @@ def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> N
     assert window.selected_number() == "+14155550100"  # Dana: 03:30 in San Francisco
     qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
     assert window.status.text() == (
-        "It is 03:30 there: outside business hours there (before 8:00). "
+        "It is Tuesday 03:30 there: outside business hours there (before 8:00). "
         "Click Call anyway to call now.")  # fmt: skip
     assert window.call.text() == "Call anyway"
     # Another row is another question

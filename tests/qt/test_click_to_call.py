@@ -20,7 +20,7 @@ from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.dialing import DialPlacer
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
-from desktop.core.business_hours import TheirClock
+from desktop.core.business_hours import BusinessHours, TheirClock, their_clock
 from desktop.core.dialers import Dialer
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
@@ -141,12 +141,24 @@ def test_outside_their_hours_the_call_waits_for_call_anyway(qtbot: QtBot, store:
     assert [c["params"] for c in baresip.commands] == [DANA]
 
 
+def test_on_their_weekend_the_question_names_the_day(qtbot: QtBot) -> None:
+    """It said "It is 11:12 AM at …: outside business hours there (weekend)": which day?"""
+    saturday = datetime(2026, 12, 5, 19, 12, tzinfo=UTC)  # 11:12 AM in San Francisco
+    calls = ClickToCall(DialPlacer(search_path=NOWHERE), lambda: Dialer.AUTOMATIC,
+                        lambda n: their_clock(n, saturday, BusinessHours(), "12h"))  # fmt: skip
+    calls.call(DANA, None)
+    [question] = shown_messages(calls)
+    assert question.text() == ("It is Saturday 11:12 AM at +1 415-555-0142: outside business "
+                               "hours there (weekend).")  # fmt: skip
+    question.close()
+
+
 ESCAPE_ON_THE_QUESTION = """
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from desktop.adapters.dialing import DialPlacer
-from desktop.core.business_hours import TheirClock
+from desktop.core.business_hours import BusinessHours, TheirClock, their_clock
 from desktop.core.dialers import Dialer
 from desktop.qt.click_to_call import ClickToCall
 

@@ -112,6 +112,20 @@ def test_merge_from_the_preview_and_undo_restores_both(qtbot: QtBot, store: Stor
     assert everything(store) == before
 
 
+def test_the_preview_says_where_the_others_second_email_goes(qtbot: QtBot, store: Store) -> None:
+    a, _b = two_priyas(store)
+    store.connection.execute(
+        "UPDATE contacts SET email = 'priya@fenwick.example' WHERE id = ?", (a,))
+    window = opened(qtbot, store)
+    select(window, "Priya Raman")
+    assert window.plan is not None
+    other_email = window.plan.other.email
+    assert cell(window, "E-mail", 2) == other_email
+    assert cell(window, "E-mail", 3).endswith(f"+ {other_email} in Notes")
+    assert cell(window, "Notes", 3).endswith(f"Other e-mail: {other_email}")
+    assert window.summary.text().endswith(", keeps the other e-mail in the notes.")
+
+
 def test_not_the_same_person_is_not_suggested_again(qtbot: QtBot, store: Store) -> None:
     lindqvists(store)
     window = opened(qtbot, store)

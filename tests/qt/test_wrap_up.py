@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.store import NewContact, Store
+from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact, Direction, Outcome, StoredNumber
 from desktop.qt.wrap_up import MAX_OPEN, WrapUp, WrapUpResult, call_line
 from tests.adapters.test_call_history import asterisk_line
@@ -163,6 +164,25 @@ def test_the_callback_window_is_read_as_typed_and_saved(qtbot: QtBot, store: Sto
     result = saved.args[0]
     assert result.callback == Window(datetime(2026, 3, 11, 9, tzinfo=here),
                                      datetime(2026, 3, 11, 12, tzinfo=here))  # fmt: skip
+
+
+@pytest.mark.parametrize(("cycle", "placeholder", "refused"), [
+    ("24h", "e.g. 9-12, tomorrow 9–12, Fri 14-16, by 17:00",
+     'Callback window: say when, e.g. "9-12", "tomorrow 9–12", "Fri 14-16" or "by 17:00"'),
+    ("12h", "e.g. 9-12, tomorrow 9–12, Fri 2-4pm, by 5pm",
+     'Callback window: say when, e.g. "9-12", "tomorrow 9–12", "Fri 2-4pm" or "by 5pm"'),
+])  # fmt: skip
+def test_the_callback_examples_follow_the_reps_clock(
+    qtbot: QtBot, store: Store, cycle: HourCycle, placeholder: str, refused: str
+) -> None:
+    """A 24-hour desktop was shown "Fri 2-4pm" as the example."""
+    contact, attempt_id, attempt = jane(store)
+    window = WrapUp(attempt_id, contact, attempt, now=NOW, hour_cycle=cycle)
+    qtbot.addWidget(window)
+    assert window.callback_field.placeholderText() == placeholder
+    qtbot.mouseClick(window.buttons[Outcome.VOICEMAIL], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(window.callback_field, "soonish")
+    assert window.hint.text() == refused
 
 
 def test_escape_or_closing_skips_and_changes_nothing(qtbot: QtBot, store: Store) -> None:
