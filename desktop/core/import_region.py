@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from desktop.core.import_mapping import PHONE_LABELS, ColumnPlan, normalise_header, split_numbers
+from desktop.core.import_row_region import tld_region
 
 # English names for the regions the text and the region list name most; any other region is
 # shown by its code.
@@ -91,11 +92,6 @@ _COUNTRY_NAMES: Mapping[str, str] = {
     for name in names
 }  # fmt: skip
 
-# Country-code top-level domains that are sold as generic names (.io, .co, .tv…): no evidence.
-_GENERIC_TLDS = frozenset(
-    {"io", "co", "tv", "me", "ai", "ly", "fm", "gg", "to", "cc", "ws", "la", "sh", "vc", "am",
-     "app", "is", "it"}
-)  # fmt: skip
 _DOMAIN = re.compile(r"(?:@|https?://|www\.)[\w.-]*?\.([a-z]{2})(?:[/:?#\s]|$)", re.IGNORECASE)
 # (415) 555-0142, 415-555-0142, 415.555.0142: how North America writes a national number.
 _NANP_STYLE = re.compile(r"\(?[2-9]\d{2}\)?[ .-]?[2-9]\d{2}[.-]\d{4}(?!\d)")
@@ -125,6 +121,9 @@ class RegionChoice:
     reasons: tuple[str, ...] = ()
     chosen: bool = False  # the person chose it for this file (Import window, --region)
     mixed: bool = False  # the file points at several countries, none clearly
+    # When mixed, the other countries it points at: a row's national numbers that read better
+    # in one of them than at home are flagged (import_row_region.settle_row).
+    others: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -199,7 +198,7 @@ def infer_region(
         for cell in cells:
             if "@" in cell or "://" in cell or "www." in cell:
                 for tld in _DOMAIN.findall(cell):
-                    code = _tld_region(tld.casefold())
+                    code = tld_region(tld)
                     if code is not None:
                         where = "e-mail" if "@" in cell else "web"
                         hint(code, _W_DOMAIN, f".{tld.casefold()} {where} addresses")
@@ -221,7 +220,8 @@ def _decide(scores: Counter[str], kinds: Mapping[str, list[str]], home: str) -> 
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     if score < _MIN_SCORE or runner_up * 2 > score:
         # Too little to go on, or no clear winner: the home region, as before inference.
-        return RegionChoice(home, home, mixed=len(ranked) > 1)
+        others = tuple(region for region, _score in ranked if region != home)
+        return RegionChoice(home, home, mixed=len(ranked) > 1, others=others)
     return RegionChoice(best, home, tuple(kinds[best]))
 
 
@@ -248,13 +248,6 @@ def _country(value: str) -> str | None:
         upper = "GB" if text == "uk" else text.upper()
         code = upper if upper in phonenumbers.SUPPORTED_REGIONS else None
     return code
-
-
-def _tld_region(tld: str) -> str | None:
-    if tld in _GENERIC_TLDS:
-        return None
-    code = "GB" if tld == "uk" else tld.upper()
-    return code if code in phonenumbers.SUPPORTED_REGIONS else None
 
 
 def _number_hint(raw: str, home: str, hint: Callable[[str, int, str], None]) -> None:

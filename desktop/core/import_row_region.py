@@ -1,0 +1,161 @@
+"""Which country one row's numbers without a country code belong to, in a file of several.
+
+A prospect list with US, UK and German rows gives no single region (import_region.py), so its
+national numbers are read in the rep's home region. That is right for most rows and silently
+wrong for the rest: a German rep's "4155550151" becomes +49 4155 550151 and a "2079460321"
++49 20 7946 0321, when the file's own +1 and +44 numbers say where such digits come from.
+So in such a file each row is looked at on its own: its e-mail domain and its other numbers
+can name one country, and its national numbers are then read there; a number whose home
+reading is the weaker one (invalid, or only valid once a dropped trunk 0 is assumed) while it
+reads as written in another of the file's countries is kept as text and flagged, never stored
+as a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+
+import phonenumbers
+
+from desktop.core.models import StoredNumber
+from desktop.core.numbers import CallerNumber, NumberPolicy
+
+# Country-code top-level domains that are sold as generic names (.io, .co, .tv…): no evidence.
+GENERIC_TLDS = frozenset(
+    {"io", "co", "tv", "me", "ai", "ly", "fm", "gg", "to", "cc", "ws", "la", "sh", "vc", "am",
+     "app", "is", "it"}
+)  # fmt: skip
+_EMAIL_TLD = re.compile(r"@[\w.-]*\.([a-z]{2})\s*$", re.IGNORECASE)
+
+Parser = Callable[[str, NumberPolicy], CallerNumber]
+
+
+def tld_region(tld: str) -> str | None:
+    """The region a country-code top-level domain names ("de" -> DE, "uk" -> GB), if any."""
+    tld = tld.casefold()
+    if tld in GENERIC_TLDS:
+        return None
+    code = "GB" if tld == "uk" else tld.upper()
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def settle_row(
+    numbers: list[StoredNumber],
+    headers: Sequence[str],
+    email: str,
+    parse: Parser,
+    policy: NumberPolicy,
+    elsewhere: Sequence[str],
+    locked: Collection[int] = (),
+) -> tuple[list[str], dict[int, tuple[str, str]]]:
+    """Reads the row's national numbers in the row's own country when its e-mail domain and
+    other numbers name one, and flags those that read better in another of the file's countries
+    (`elsewhere`) than at home. Changes `numbers` in place; returns the notes to show (one per
+    number read elsewhere) and, by number index, the (header, reason) of each flagged number.
+    Numbers at `locked` indices are flagged already for what they are and stay as they are."""
+    national = [
+        i for i, n in enumerate(numbers) if i not in locked and _national(n.raw, parse, policy)
+    ]
+    if not national:
+        return [], {}
+    candidates = (policy.region, *(r for r in elsewhere if r != policy.region))
+    notes: list[str] = []
+    flagged: dict[int, tuple[str, str]] = {}
+    row = _row_region(numbers, national, email, parse, candidates)
+    settled: set[int] = set()
+    if row == policy.region:
+        return [], {}
+    if row is not None:
+        for i in national:
+            number = numbers[i]
+            again = parse(number.raw, NumberPolicy(row))
+            if again.valid and again.e164 is not None and again.region == row and not again.note:
+                settled.add(i)
+                if again.e164 != number.e164:
+                    numbers[i] = StoredNumber(number.raw, again.e164, again.extension, number.label)
+                    notes.append(f"{number.raw!r} read as a {row} number, like the other "
+                                 "numbers of this contact")  # fmt: skip
+    for i in national:
+        if i in settled or numbers[i].e164 is None:
+            continue  # read elsewhere, or not a number at home at all (already flagged)
+        reason = _better_elsewhere(numbers[i].raw, parse, policy, candidates[1:])
+        if reason:
+            number = numbers[i]
+            numbers[i] = StoredNumber(number.raw, None, number.extension, number.label)
+            flagged[i] = (headers[i] if i < len(headers) else "", reason)
+    return notes, flagged
+
+
+def _national(raw: str, parse: Parser, policy: NumberPolicy) -> bool:
+    """Written without a country code, and read as a national number of the file's region."""
+    text = raw.strip()
+    if text.startswith(("+", "00")):
+        return False
+    home = parse(text, policy)
+    return not home.note and home.region in (policy.region, None)
+
+
+def _row_region(
+    numbers: Sequence[StoredNumber],
+    national: Sequence[int],
+    email: str,
+    parse: Parser,
+    candidates: Sequence[str],
+) -> str | None:
+    evidence: set[str] = set()
+    domain = _EMAIL_TLD.search(email)
+    if domain is not None and (code := tld_region(domain.group(1))) is not None:
+        evidence.add(code)
+    for i, number in enumerate(numbers):
+        if i in national:
+            # A national number that is valid in only one of the file's countries names it.
+            valid = [r for r in candidates if _reads_in(number.raw, r, parse) is not None]
+            if len(valid) == 1:
+                evidence.add(valid[0])
+        elif number.e164 is not None:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(number.e164))
+            if region and region != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+                evidence.add(region)
+    return evidence.pop() if len(evidence) == 1 else None
+
+
+def _reads_in(raw: str, region: str, parse: Parser) -> CallerNumber | None:
+    """The number read as a valid national number of `region`, or None."""
+    found = parse(raw, NumberPolicy(region))
+    if found.valid and found.e164 is not None and found.region == region and not found.note:
+        return found
+    return None
+
+
+def _better_elsewhere(
+    raw: str, parse: Parser, policy: NumberPolicy, others: Sequence[str]
+) -> str:
+    """Why the home reading of `raw` is a guess against the file, or "" when it is not."""
+    home = parse(raw, policy)
+    home_weak = not home.valid or _trunk_dropped(raw, policy.region)
+    if not home_weak:
+        return ""
+    for region in others:
+        found = _reads_in(raw, region, parse)
+        if found is None or found.e164 == home.e164:
+            continue
+        if home.valid and _trunk_dropped(raw, region):
+            continue  # a guess there too: no better than the home reading
+        return (
+            f"reads as {home.e164} in your home region ({policy.region}) only "
+            f"{'as an invalid number' if not home.valid else 'if a leading 0 was lost'}, and "
+            f"as {found.e164} in {region}, where other numbers of this file are from: check it"
+        )
+    return ""
+
+
+def _trunk_dropped(raw: str, region: str) -> bool:
+    """Whether reading `raw` in `region` assumes a lost trunk prefix: "4155550151" is a German
+    number only as "04155 550151" with its 0 gone (what a General cell does to it)."""
+    if phonenumbers.country_code_for_region(region) == 1:
+        return False  # North America's trunk "1" is optional
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix if metadata is not None else None
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    return bool(prefix) and not digits.startswith(prefix or "")
