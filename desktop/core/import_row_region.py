@@ -54,6 +54,7 @@ def settle_row(
     (`elsewhere`) than at home. Changes `numbers` in place; returns the notes to show (one per
     number read elsewhere) and, by number index, the (header, reason) of each flagged number.
     Numbers at `locked` indices are flagged already for what they are and stay as they are."""
+    parse = _remembered(parse)  # each number is read in each country more than once
     national = [
         i for i, n in enumerate(numbers) if i not in locked and _national(n.raw, parse, policy)
     ]
@@ -85,6 +86,18 @@ def settle_row(
             numbers[i] = StoredNumber(number.raw, None, number.extension, number.label)
             flagged[i] = (headers[i] if i < len(headers) else "", reason)
     return notes, flagged
+
+
+def _remembered(parse: Parser) -> Parser:
+    known: dict[tuple[str, NumberPolicy], CallerNumber] = {}
+
+    def remembered(raw: str, policy: NumberPolicy) -> CallerNumber:
+        found = known.get((raw, policy))
+        if found is None:
+            found = known[raw, policy] = parse(raw, policy)
+        return found
+
+    return remembered
 
 
 def _national(raw: str, parse: Parser, policy: NumberPolicy) -> bool:
