@@ -113,3 +113,48 @@ def test_a_number_with_its_country_code_is_never_flagged() -> None:
     draft = draft_from_cells(["Ann", "+1 207 946 0321"], plan, NumberPolicy("DE"), 2, home="US")
     assert isinstance(draft, ContactDraft) and draft.numbers[0].e164 == "+12079460321"
     assert draft.warnings == []
+
+
+MIXED_FILE = [
+    ["Name", "Phone", "Email"],
+    ["Ann Lee", "+1 415 555 0144", "ann@example.com"],
+    ["Dana Hollis", "+44 20 7946 0323", "dana@example.co.uk"],
+    ["Jürgen Schäfer", "+49 30 90182055", "j@example.de"],
+]
+
+
+def mixed_row(cells: list[str], home: str) -> ContactDraft:
+    header, *body = MIXED_FILE
+    plan = ColumnPlan.from_headers(header)
+    choice = infer_region(header, body, plan, home)
+    assert choice.mixed and choice.region == home
+    draft = draft_from_cells(cells, plan, NumberPolicy(home), 5, elsewhere=choice.others)
+    assert isinstance(draft, ContactDraft)
+    return draft
+
+
+def test_a_row_of_a_mixed_file_is_read_in_the_country_its_email_names() -> None:
+    draft = mixed_row(["Sam Price", "2079460321", "sam@example.co.uk"], "US")
+    assert [n.e164 for n in draft.numbers] == ["+442079460321"]  # not Maine's +1 207
+    assert [str(w) for w in draft.warnings] == [
+        "line 5: '2079460321' read as a GB number, like the other numbers of this contact"
+    ]
+
+
+def test_a_national_number_of_a_mixed_file_that_reads_as_written_at_home_is_kept() -> None:
+    # German only as "04155 550151" with a lost 0; as written, a US number: no doubt at home.
+    draft = mixed_row(["Tomás Herrera", "4155550151", ""], "US")
+    assert [n.e164 for n in draft.numbers] == ["+14155550151"]
+    assert draft.warnings == []
+
+
+def test_a_national_number_of_a_mixed_file_that_home_reads_only_as_a_guess_is_flagged() -> None:
+    draft = mixed_row(["Tomás Herrera", "4155550151", ""], "DE")
+    assert [(n.raw, n.e164) for n in draft.numbers] == [("4155550151", None)]
+    [warning] = draft.warnings
+    assert (warning.line, warning.field) == (5, "Phone")
+    assert warning.message == (
+        "reads as +494155550151 in your home region (DE) only if a leading 0 was lost, and as "
+        "+14155550151 in US, where other numbers of this file are from: check it; kept as "
+        "text only"
+    )
