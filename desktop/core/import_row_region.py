@@ -155,11 +155,11 @@ def _better_elsewhere(
             continue
         if home.valid and _trunk_dropped(raw, region):
             continue  # a guess there too: no better than the home reading
-        return (
-            f"reads as {home.e164} in your home region ({policy.region}) only "
-            f"{'as an invalid number' if not home.valid else 'if a leading 0 was lost'}, and "
-            f"as {found.e164} in {region}, where other numbers of this file are from: check it"
-        )
+        at_home = (f"{home.e164} in {policy.region} only if a leading 0 was lost" if home.valid
+                   else f"no valid {policy.region} number")  # fmt: skip
+        how = "with a leading 0 put back" if _trunk_dropped(raw, region) else "as written"
+        return (f"{at_home}; {how}, {found.e164} in {region}, like other numbers of this "
+                "file: check it")  # fmt: skip
     return ""
 
 

@@ -154,7 +154,14 @@ def test_a_national_number_of_a_mixed_file_that_home_reads_only_as_a_guess_is_fl
     [warning] = draft.warnings
     assert (warning.line, warning.field) == (5, "Phone")
     assert warning.message == (
-        "reads as +494155550151 in your home region (DE) only if a leading 0 was lost, and as "
-        "+14155550151 in US, where other numbers of this file are from: check it; kept as "
-        "text only"
+        "+494155550151 in DE only if a leading 0 was lost; as written, +14155550151 in US, "
+        "like other numbers of this file: check it; kept as text only"
     )
+
+
+def test_a_number_that_is_no_number_at_home_says_how_it_reads_abroad() -> None:
+    draft = mixed_row(["Kim Park", "2079460321", ""], "DE")  # +49 20 7946… is no DE number
+    assert [(n.raw, n.e164) for n in draft.numbers] == [("2079460321", None)]
+    [warning] = draft.warnings
+    assert warning.message.startswith("no valid DE number; ")
+    assert "+12079460321 in US" in warning.message or "+442079460321 in GB" in warning.message
