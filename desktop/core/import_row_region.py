@@ -149,7 +149,8 @@ def _better_elsewhere(
     home_weak = not home.valid or _trunk_dropped(raw, policy.region)
     if not home_weak:
         return ""
-    for region in others:
+    # A country that reads the digits as written says more than one that needs a lost 0.
+    for region in sorted(others, key=lambda r: _trunk_dropped(raw, r)):
         found = _reads_in(raw, region, parse)
         if found is None or found.e164 == home.e164:
             continue
