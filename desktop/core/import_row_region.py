@@ -63,7 +63,7 @@ def settle_row(
     candidates = (policy.region, *(r for r in elsewhere if r != policy.region))
     notes: list[str] = []
     flagged: dict[int, tuple[str, str]] = {}
-    row = _row_region(numbers, national, email, parse, candidates)
+    row, by_number = _row_region(numbers, national, email, parse, candidates)
     settled: set[int] = set()
     if row == policy.region:
         return [], {}
@@ -73,7 +73,15 @@ def settle_row(
             again = parse(number.raw, NumberPolicy(row))
             if again.valid and again.e164 is not None and again.region == row and not again.note:
                 settled.add(i)
-                if again.e164 != number.e164:
+                if not by_number and _lost_zero_against_home(number.raw, policy, row, parse):
+                    # An e-mail domain alone is no reason to turn a number that reads as
+                    # written at home into one that needs a lost 0 elsewhere: ask instead.
+                    numbers[i] = StoredNumber(number.raw, None, number.extension, number.label)
+                    flagged[i] = (headers[i] if i < len(headers) else "", (
+                        f"{number.e164} in {policy.region} as written; with a leading 0 put "
+                        f"back, {again.e164} in {row}, where this contact's e-mail is: check it"
+                    ))  # fmt: skip
+                elif again.e164 != number.e164:
                     numbers[i] = StoredNumber(number.raw, again.e164, again.extension, number.label)
                     notes.append(f"{number.raw!r} read as a {row} number, like the other "
                                  "numbers of this contact")  # fmt: skip
@@ -115,8 +123,11 @@ def _row_region(
     email: str,
     parse: Parser,
     candidates: Sequence[str],
-) -> str | None:
+) -> tuple[str | None, bool]:
+    """The one country the row's e-mail domain and numbers name, if they name one; and
+    whether a number named it (not the e-mail alone)."""
     evidence: set[str] = set()
+    by_number: set[str] = set()
     domain = _EMAIL_TLD.search(email)
     if domain is not None and (code := tld_region(domain.group(1))) is not None:
         evidence.add(code)
@@ -125,12 +136,21 @@ def _row_region(
             # A national number that is valid in only one of the file's countries names it.
             valid = [r for r in candidates if _reads_in(number.raw, r, parse) is not None]
             if len(valid) == 1:
-                evidence.add(valid[0])
+                by_number.add(valid[0])
         elif number.e164 is not None:
             region = phonenumbers.region_code_for_number(phonenumbers.parse(number.e164))
             if region and region != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
-                evidence.add(region)
-    return evidence.pop() if len(evidence) == 1 else None
+                by_number.add(region)
+    evidence |= by_number
+    if len(evidence) != 1:
+        return None, False
+    return next(iter(evidence)), bool(by_number)
+
+
+def _lost_zero_against_home(raw: str, policy: NumberPolicy, region: str, parse: Parser) -> bool:
+    home = parse(raw, policy)
+    return (home.valid and not _trunk_dropped(raw, policy.region)
+            and _trunk_dropped(raw, region))  # fmt: skip
 
 
 def _reads_in(raw: str, region: str, parse: Parser) -> CallerNumber | None:

@@ -134,8 +134,9 @@ def mixed_row(cells: list[str], home: str) -> ContactDraft:
 
 
 def test_a_row_of_a_mixed_file_is_read_in_the_country_its_email_names() -> None:
-    draft = mixed_row(["Sam Price", "2079460321", "sam@example.co.uk"], "US")
-    assert [n.e164 for n in draft.numbers] == ["+442079460321"]  # not Maine's +1 207
+    # No valid German number; the UK's, once the 0 a spreadsheet drops is put back.
+    draft = mixed_row(["Sam Price", "2079460321", "sam@example.co.uk"], "DE")
+    assert [n.e164 for n in draft.numbers] == ["+442079460321"]
     assert [str(w) for w in draft.warnings] == [
         "line 5: '2079460321' read as a GB number, like the other numbers of this contact"
     ]
@@ -167,4 +168,16 @@ def test_a_number_that_is_no_number_at_home_says_how_it_reads_abroad() -> None:
     assert warning.message == (
         "no valid DE number; as written, +12079460321 in US, like other numbers of this file: "
         "check it; kept as text only"
+    )
+
+
+def test_an_email_alone_does_not_move_a_number_that_reads_as_written_at_home() -> None:
+    # A .de address and "4155550151": German only with a lost 0, a US number as written.
+    draft = mixed_row(["Hans Weber", "4155550151", "hans@example.de"], "US")
+    assert [(n.raw, n.e164) for n in draft.numbers] == [("4155550151", None)]
+    [warning] = draft.warnings
+    assert (warning.line, warning.field) == (5, "Phone")
+    assert warning.message == (
+        "+14155550151 in US as written; with a leading 0 put back, +494155550151 in DE, where "
+        "this contact's e-mail is: check it; kept as text only"
     )
