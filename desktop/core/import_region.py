@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from desktop.core.import_mapping import PHONE_LABELS, ColumnPlan, normalise_header, split_numbers
-from desktop.core.import_row_region import tld_region
+from desktop.core.import_row_region import COUNTRY_HEADER, country_region, tld_region
 
 # English names for the regions the text and the region list name most; any other region is
 # shown by its code.
@@ -63,34 +63,6 @@ _HEADER_WORDS: Mapping[str, tuple[str, frozenset[str]]] = {
 }  # fmt: skip
 _HEADER_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
-_COUNTRY_HEADER = re.compile(r"(?:^|\b)(?:country|country/region|land|pays|país|pais|nation)\b")
-_COUNTRY_NAMES: Mapping[str, str] = {
-    name: code
-    for code, names in {
-        "US": ("united states", "united states of america", "usa", "u.s.", "u.s.a.", "america",
-               "vereinigte staaten", "états-unis", "estados unidos"),
-        "GB": ("united kingdom", "uk", "u.k.", "great britain", "england", "scotland", "wales",
-               "northern ireland", "vereinigtes königreich", "großbritannien", "royaume-uni",
-               "reino unido"),
-        "DE": ("germany", "deutschland", "allemagne", "alemania"),
-        "AT": ("austria", "österreich", "autriche"),
-        "CH": ("switzerland", "schweiz", "suisse", "suiza"),
-        "FR": ("france", "frankreich", "francia"),
-        "ES": ("spain", "spanien", "espagne", "españa"),
-        "IT": ("italy", "italien", "italie", "italia"),
-        "NL": ("netherlands", "the netherlands", "holland", "niederlande", "pays-bas",
-               "países bajos"),
-        "BE": ("belgium", "belgien", "belgique", "bélgica"),
-        "IE": ("ireland", "irland", "irlande", "irlanda"),
-        "CA": ("canada", "kanada"),
-        "AU": ("australia", "australien", "australie"),
-        "DK": ("denmark", "dänemark", "danemark", "dinamarca"),
-        "SE": ("sweden", "schweden", "suède", "suecia"),
-        "NO": ("norway", "norwegen", "norvège", "noruega"),
-        "MX": ("mexico", "méxico", "mexiko", "mexique"),
-    }.items()
-    for name in names
-}  # fmt: skip
 
 _DOMAIN = re.compile(r"(?:@|https?://|www\.)[\w.-]*?\.([a-z]{2})(?:[/:?#\s]|$)", re.IGNORECASE)
 # (415) 555-0142, 415-555-0142, 415.555.0142: how North America writes a national number.
@@ -183,13 +155,13 @@ def infer_region(
     if language is not None:
         hint(language[1], _W_LANGUAGE, f"the {language[0]} headers")
     country_columns = [
-        i for i, h in enumerate(header) if _COUNTRY_HEADER.search(normalise_header(h))
+        i for i, h in enumerate(header) if COUNTRY_HEADER.search(normalise_header(h))
     ]
     phone_columns = [i for i, f in plan.fields.items() if f in PHONE_LABELS]
     decimal_commas = 0
     for cells in rows:
         for i in country_columns:
-            code = _country(cells[i]) if i < len(cells) else None
+            code = country_region(cells[i]) if i < len(cells) else None
             if code is not None:
                 hint(code, _W_COUNTRY, f"the {header[i].strip() or 'country'} column")
         for i in phone_columns:
@@ -237,17 +209,6 @@ def _header_language(header: Sequence[str]) -> tuple[str, str] | None:
         return None
     language = ranked[0][0]
     return language, _HEADER_WORDS[language][0]
-
-
-def _country(value: str) -> str | None:
-    text = " ".join(value.split()).casefold().strip(" .")
-    if not text:
-        return None
-    code = _COUNTRY_NAMES.get(text) or _COUNTRY_NAMES.get(text + ".")
-    if code is None and len(text) == 2 and text.isascii():
-        upper = "GB" if text == "uk" else text.upper()
-        code = upper if upper in phonenumbers.SUPPORTED_REGIONS else None
-    return code
 
 
 def _number_hint(raw: str, home: str, hint: Callable[[str, int, str], None]) -> None:

@@ -14,7 +14,7 @@ as a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import phonenumbers
 
@@ -29,6 +29,47 @@ GENERIC_TLDS = frozenset(
 _EMAIL_TLD = re.compile(r"@[\w.-]*\.([a-z]{2})\s*$", re.IGNORECASE)
 
 Parser = Callable[[str, NumberPolicy], CallerNumber]
+
+COUNTRY_HEADER = re.compile(r"(?:^|\b)(?:country|country/region|land|pays|país|pais|nation)\b")
+COUNTRY_NAMES: Mapping[str, str] = {
+    name: code
+    for code, names in {
+        "US": ("united states", "united states of america", "usa", "u.s.", "u.s.a.", "america",
+               "vereinigte staaten", "états-unis", "estados unidos"),
+        "GB": ("united kingdom", "uk", "u.k.", "great britain", "england", "scotland", "wales",
+               "northern ireland", "vereinigtes königreich", "großbritannien", "royaume-uni",
+               "reino unido"),
+        "DE": ("germany", "deutschland", "allemagne", "alemania"),
+        "AT": ("austria", "österreich", "autriche"),
+        "CH": ("switzerland", "schweiz", "suisse", "suiza"),
+        "FR": ("france", "frankreich", "francia"),
+        "ES": ("spain", "spanien", "espagne", "españa"),
+        "IT": ("italy", "italien", "italie", "italia"),
+        "NL": ("netherlands", "the netherlands", "holland", "niederlande", "pays-bas",
+               "países bajos"),
+        "BE": ("belgium", "belgien", "belgique", "bélgica"),
+        "IE": ("ireland", "irland", "irlande", "irlanda"),
+        "CA": ("canada", "kanada"),
+        "AU": ("australia", "australien", "australie"),
+        "DK": ("denmark", "dänemark", "danemark", "dinamarca"),
+        "SE": ("sweden", "schweden", "suède", "suecia"),
+        "NO": ("norway", "norwegen", "norvège", "noruega"),
+        "MX": ("mexico", "méxico", "mexiko", "mexique"),
+    }.items()
+    for name in names
+}  # fmt: skip
+
+
+def country_region(value: str) -> str | None:
+    """The region a country cell names ("Deutschland", "UK", "us"), if any."""
+    text = " ".join(value.split()).casefold().strip(" .")
+    if not text:
+        return None
+    code = COUNTRY_NAMES.get(text) or COUNTRY_NAMES.get(text + ".")
+    if code is None and len(text) == 2 and text.isascii():
+        upper = "GB" if text == "uk" else text.upper()
+        code = upper if upper in phonenumbers.SUPPORTED_REGIONS else None
+    return code
 
 
 def tld_region(tld: str) -> str | None:
@@ -48,11 +89,13 @@ def settle_row(
     policy: NumberPolicy,
     elsewhere: Sequence[str],
     locked: Collection[int] = (),
+    countries: Sequence[str] = (),
 ) -> tuple[list[str], dict[int, tuple[str, str]]]:
-    """Reads the row's national numbers in the row's own country when its e-mail domain and
-    other numbers name one, and flags those that read better in another of the file's countries
-    (`elsewhere`) than at home. Changes `numbers` in place; returns the notes to show (one per
-    number read elsewhere) and, by number index, the (header, reason) of each flagged number.
+    """Reads the row's national numbers in the row's own country when its country cells
+    (`countries`), e-mail domain and other numbers name one, and flags those that read better
+    in another of the file's countries (`elsewhere`) than at home. Changes `numbers` in
+    place; returns the notes to show (one per number read elsewhere) and, by number index,
+    the (header, reason) of each flagged number.
     Numbers at `locked` indices are flagged already for what they are and stay as they are."""
     parse = _remembered(parse)  # each number is read in each country more than once
     national = [
@@ -63,7 +106,7 @@ def settle_row(
     candidates = (policy.region, *(r for r in elsewhere if r != policy.region))
     notes: list[str] = []
     flagged: dict[int, tuple[str, str]] = {}
-    row, by_number = _row_region(numbers, national, email, parse, candidates)
+    row, by_number = _row_region(numbers, national, email, parse, candidates, countries)
     settled: set[int] = set()
     if row == policy.region:
         return [], {}
@@ -123,11 +166,13 @@ def _row_region(
     email: str,
     parse: Parser,
     candidates: Sequence[str],
+    countries: Sequence[str],
 ) -> tuple[str | None, bool]:
-    """The one country the row's e-mail domain and numbers name, if they name one; and
-    whether a number named it (not the e-mail alone)."""
+    """The one country the row's country cells, e-mail domain and numbers name, if they name
+    one; and whether a country cell or a number named it (not the e-mail alone)."""
     evidence: set[str] = set()
-    by_number: set[str] = set()
+    # A country column names the row's country outright, as firmly as a number does.
+    by_number = {code for cell in countries if (code := country_region(cell)) is not None}
     domain = _EMAIL_TLD.search(email)
     if domain is not None and (code := tld_region(domain.group(1))) is not None:
         evidence.add(code)

@@ -3,12 +3,13 @@ row yields none (a problem to show, or a blank line or report footer to skip).""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from desktop.core.import_headers import PHONE_LABELS, ColumnPlan, Field
-from desktop.core.import_row_region import settle_row
+from desktop.core.import_headers import PHONE_LABELS, ColumnPlan, Field, normalise_header
+from desktop.core.import_row_region import COUNTRY_HEADER, settle_row
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 
@@ -171,8 +172,9 @@ def draft_from_cells(
             if _ROUNDED.fullmatch(draft.numbers[i].raw)
             or parse(draft.numbers[i].raw, policy).e164 is not None
         }  # fmt: skip
+        countries = [cells[i] for i in _country_columns(plan.headers) if i < width]
         notes, flagged = settle_row(
-            draft.numbers, headers, draft.email, parse, policy, elsewhere, locked
+            draft.numbers, headers, draft.email, parse, policy, elsewhere, locked, countries
         )
         draft.warnings += [RowProblem(line, "", note) for note in notes]
         problems.update(flagged)
@@ -185,6 +187,12 @@ def draft_from_cells(
             return RowProblem(line, "", "no name and no company: nothing to call this contact")
         return Skipped(line, "no name, company, number or e-mail")
     return draft
+
+
+@functools.lru_cache(maxsize=8)
+def _country_columns(headers: tuple[str, ...]) -> tuple[int, ...]:
+    # Once per file, not per row: every row of a file of several countries asks.
+    return tuple(i for i, h in enumerate(headers) if COUNTRY_HEADER.search(normalise_header(h)))
 
 
 def number_columns(cells: Sequence[str], plan: ColumnPlan) -> list[int]:

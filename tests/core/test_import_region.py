@@ -181,3 +181,17 @@ def test_an_email_alone_does_not_move_a_number_that_reads_as_written_at_home() -
         "+14155550151 in US as written; with a leading 0 put back, +494155550151 in DE, where "
         "this contact's e-mail is: check it; kept as text only"
     )
+
+
+def test_a_country_column_names_the_row_country_of_a_mixed_file() -> None:
+    header = ["Name", "Phone", "Email", "Country"]
+    body = [["Ann Lee", "+1 415 555 0144", "", "USA"],
+            ["Dana Hollis", "+44 20 7946 0323", "", "United Kingdom"],
+            ["Jürgen Schäfer", "+49 30 90182055", "", "Deutschland"]]  # fmt: skip
+    plan = ColumnPlan.from_headers(header)
+    choice = infer_region(header, body, plan, "US")
+    assert choice.mixed
+    cells = ["Sam Price", "2079460321", "", "UK"]
+    draft = draft_from_cells(cells, plan, NumberPolicy("US"), 5, elsewhere=choice.others)
+    assert isinstance(draft, ContactDraft)
+    assert [n.e164 for n in draft.numbers] == ["+442079460321"]  # not Maine's +1 207
