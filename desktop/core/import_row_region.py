@@ -126,8 +126,8 @@ def settle_row(
                     ))  # fmt: skip
                 elif again.e164 != number.e164:
                     numbers[i] = StoredNumber(number.raw, again.e164, again.extension, number.label)
-                    notes.append(f"{number.raw!r} read as a {row} number, like the other "
-                                 "numbers of this contact")  # fmt: skip
+                    notes.append(f"{number.raw!r} read as a {row} number, the country the "
+                                 "rest of this contact points to")  # fmt: skip
     for i in national:
         if i in settled or numbers[i].e164 is None:
             continue  # read elsewhere, or not a number at home at all (already flagged)

@@ -138,7 +138,8 @@ def test_a_row_of_a_mixed_file_is_read_in_the_country_its_email_names() -> None:
     draft = mixed_row(["Sam Price", "2079460321", "sam@example.co.uk"], "DE")
     assert [n.e164 for n in draft.numbers] == ["+442079460321"]
     assert [str(w) for w in draft.warnings] == [
-        "line 5: '2079460321' read as a GB number, like the other numbers of this contact"
+        "line 5: '2079460321' read as a GB number, the country the rest of this contact "
+        "points to"
     ]
 
 
