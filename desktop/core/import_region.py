@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from desktop.core.import_mapping import PHONE_LABELS, ColumnPlan, normalise_header, split_numbers
+from desktop.core.import_row_region import COUNTRY_HEADER, country_region, tld_region
 
 # English names for the regions the text and the region list name most; any other region is
 # shown by its code.
@@ -62,40 +63,7 @@ _HEADER_WORDS: Mapping[str, tuple[str, frozenset[str]]] = {
 }  # fmt: skip
 _HEADER_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
-_COUNTRY_HEADER = re.compile(r"(?:^|\b)(?:country|country/region|land|pays|país|pais|nation)\b")
-_COUNTRY_NAMES: Mapping[str, str] = {
-    name: code
-    for code, names in {
-        "US": ("united states", "united states of america", "usa", "u.s.", "u.s.a.", "america",
-               "vereinigte staaten", "états-unis", "estados unidos"),
-        "GB": ("united kingdom", "uk", "u.k.", "great britain", "england", "scotland", "wales",
-               "northern ireland", "vereinigtes königreich", "großbritannien", "royaume-uni",
-               "reino unido"),
-        "DE": ("germany", "deutschland", "allemagne", "alemania"),
-        "AT": ("austria", "österreich", "autriche"),
-        "CH": ("switzerland", "schweiz", "suisse", "suiza"),
-        "FR": ("france", "frankreich", "francia"),
-        "ES": ("spain", "spanien", "espagne", "españa"),
-        "IT": ("italy", "italien", "italie", "italia"),
-        "NL": ("netherlands", "the netherlands", "holland", "niederlande", "pays-bas",
-               "países bajos"),
-        "BE": ("belgium", "belgien", "belgique", "bélgica"),
-        "IE": ("ireland", "irland", "irlande", "irlanda"),
-        "CA": ("canada", "kanada"),
-        "AU": ("australia", "australien", "australie"),
-        "DK": ("denmark", "dänemark", "danemark", "dinamarca"),
-        "SE": ("sweden", "schweden", "suède", "suecia"),
-        "NO": ("norway", "norwegen", "norvège", "noruega"),
-        "MX": ("mexico", "méxico", "mexiko", "mexique"),
-    }.items()
-    for name in names
-}  # fmt: skip
 
-# Country-code top-level domains that are sold as generic names (.io, .co, .tv…): no evidence.
-_GENERIC_TLDS = frozenset(
-    {"io", "co", "tv", "me", "ai", "ly", "fm", "gg", "to", "cc", "ws", "la", "sh", "vc", "am",
-     "app", "is", "it"}
-)  # fmt: skip
 _DOMAIN = re.compile(r"(?:@|https?://|www\.)[\w.-]*?\.([a-z]{2})(?:[/:?#\s]|$)", re.IGNORECASE)
 # (415) 555-0142, 415-555-0142, 415.555.0142: how North America writes a national number.
 _NANP_STYLE = re.compile(r"\(?[2-9]\d{2}\)?[ .-]?[2-9]\d{2}[.-]\d{4}(?!\d)")
@@ -125,6 +93,9 @@ class RegionChoice:
     reasons: tuple[str, ...] = ()
     chosen: bool = False  # the person chose it for this file (Import window, --region)
     mixed: bool = False  # the file points at several countries, none clearly
+    # When mixed, the other countries it points at: a row's national numbers that read better
+    # in one of them than at home are flagged (import_row_region.settle_row).
+    others: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -184,13 +155,13 @@ def infer_region(
     if language is not None:
         hint(language[1], _W_LANGUAGE, f"the {language[0]} headers")
     country_columns = [
-        i for i, h in enumerate(header) if _COUNTRY_HEADER.search(normalise_header(h))
+        i for i, h in enumerate(header) if COUNTRY_HEADER.search(normalise_header(h))
     ]
     phone_columns = [i for i, f in plan.fields.items() if f in PHONE_LABELS]
     decimal_commas = 0
     for cells in rows:
         for i in country_columns:
-            code = _country(cells[i]) if i < len(cells) else None
+            code = country_region(cells[i]) if i < len(cells) else None
             if code is not None:
                 hint(code, _W_COUNTRY, f"the {header[i].strip() or 'country'} column")
         for i in phone_columns:
@@ -199,7 +170,7 @@ def infer_region(
         for cell in cells:
             if "@" in cell or "://" in cell or "www." in cell:
                 for tld in _DOMAIN.findall(cell):
-                    code = _tld_region(tld.casefold())
+                    code = tld_region(tld)
                     if code is not None:
                         where = "e-mail" if "@" in cell else "web"
                         hint(code, _W_DOMAIN, f".{tld.casefold()} {where} addresses")
@@ -221,7 +192,8 @@ def _decide(scores: Counter[str], kinds: Mapping[str, list[str]], home: str) -> 
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     if score < _MIN_SCORE or runner_up * 2 > score:
         # Too little to go on, or no clear winner: the home region, as before inference.
-        return RegionChoice(home, home, mixed=len(ranked) > 1)
+        others = tuple(region for region, _score in ranked if region != home)
+        return RegionChoice(home, home, mixed=len(ranked) > 1, others=others)
     return RegionChoice(best, home, tuple(kinds[best]))
 
 
@@ -237,24 +209,6 @@ def _header_language(header: Sequence[str]) -> tuple[str, str] | None:
         return None
     language = ranked[0][0]
     return language, _HEADER_WORDS[language][0]
-
-
-def _country(value: str) -> str | None:
-    text = " ".join(value.split()).casefold().strip(" .")
-    if not text:
-        return None
-    code = _COUNTRY_NAMES.get(text) or _COUNTRY_NAMES.get(text + ".")
-    if code is None and len(text) == 2 and text.isascii():
-        upper = "GB" if text == "uk" else text.upper()
-        code = upper if upper in phonenumbers.SUPPORTED_REGIONS else None
-    return code
-
-
-def _tld_region(tld: str) -> str | None:
-    if tld in _GENERIC_TLDS:
-        return None
-    code = "GB" if tld == "uk" else tld.upper()
-    return code if code in phonenumbers.SUPPORTED_REGIONS else None
 
 
 def _number_hint(raw: str, home: str, hint: Callable[[str, int, str], None]) -> None:

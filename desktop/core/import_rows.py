@@ -3,11 +3,13 @@ row yields none (a problem to show, or a blank line or report footer to skip).""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from desktop.core.import_headers import PHONE_LABELS, ColumnPlan, Field
+from desktop.core.import_headers import PHONE_LABELS, ColumnPlan, Field, normalise_header
+from desktop.core.import_row_region import COUNTRY_HEADER, settle_row
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 
@@ -115,10 +117,13 @@ def draft_from_cells(
     line: int,
     parse: NumberParser = parse_number,
     home: str = "",
+    elsewhere: Sequence[str] = (),
 ) -> ContactDraft | RowProblem | Skipped:
     """A contact, a reason the row cannot be one, or why it was skipped. `policy` is the
     region the file's numbers are read in; `home`, when another, the rep's own: a number that
-    reads only there is flagged (see `_add_numbers`)."""
+    reads only there is flagged (see `_add_numbers`). `elsewhere`: the other countries a file
+    of several points to; each row's national numbers are then settled on their own
+    (import_row_region.settle_row)."""
     skipped = footer_or_blank(cells, plan, line)
     if skipped is not None:
         return skipped
@@ -152,12 +157,27 @@ def draft_from_cells(
         draft.name = " ".join(
             parts[f] for f in (Field.FIRST_NAME, Field.MIDDLE_NAME, Field.LAST_NAME) if f in parts
         ) or parts.get(Field.NICKNAME, "")
+    headers: list[str] = []
     for index, field_, value in phones:
         label = PHONE_LABELS[field_]
         label_index = plan.label_column(index)
         if label_index is not None and label_index < len(cells):
             label = phone_label(cells[label_index]) or label
         _add_numbers(draft, value, label, plan.header(index), parse, policy, problems, home)
+        headers += [plan.header(index)] * (len(draft.numbers) - len(headers))
+    if elsewhere:
+        # Numbers flagged for what they are (rounded, home-only) are not read anywhere else.
+        locked = {
+            i for i in problems
+            if _ROUNDED.fullmatch(draft.numbers[i].raw)
+            or parse(draft.numbers[i].raw, policy).e164 is not None
+        }  # fmt: skip
+        countries = [cells[i] for i in _country_columns(plan.headers) if i < width]
+        notes, flagged = settle_row(
+            draft.numbers, headers, draft.email, parse, policy, elsewhere, locked, countries
+        )
+        draft.warnings += [RowProblem(line, "", note) for note in notes]
+        problems.update(flagged)
     _use_row_region(draft, parse, policy)
     _warn_unread(draft, problems)
     if extension:
@@ -167,6 +187,12 @@ def draft_from_cells(
             return RowProblem(line, "", "no name and no company: nothing to call this contact")
         return Skipped(line, "no name, company, number or e-mail")
     return draft
+
+
+@functools.lru_cache(maxsize=8)
+def _country_columns(headers: tuple[str, ...]) -> tuple[int, ...]:
+    # Once per file, not per row: every row of a file of several countries asks.
+    return tuple(i for i, h in enumerate(headers) if COUNTRY_HEADER.search(normalise_header(h)))
 
 
 def number_columns(cells: Sequence[str], plan: ColumnPlan) -> list[int]:

@@ -4,6 +4,7 @@ through the pipeline (preview and import) and `callercard import`."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,91 @@ def test_cli_explicit_region_overrides_the_file_and_is_documented(
     assert (region["region"], region["why"]) == ("GB", "chosen for this file")
     help_text = cc(tmp_path / "data", "--help").stdout
     assert "overrides" in help_text and "inferred" in help_text
+
+
+MIXED = "prospects_mixed_types.xlsx"  # US, UK and German prospects, no single region
+
+
+def stored(store: Store) -> dict[str, dict[str, str | None]]:
+    """Each contact (by name, or company) with its numbers: as written -> E.164 (None: text)."""
+    out: dict[str, dict[str, str | None]] = {}
+    for (cid,) in store.connection.execute("SELECT id FROM contacts"):
+        contact = store.contact(cid, attempts_limit=0)
+        assert contact is not None
+        out[contact.name or contact.company] = {n.raw: n.e164 for n in contact.numbers}
+    return out
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_mixed_workbook_with_a_german_home_region_flags_what_reads_better_abroad(
+    samples: Path, tmp_path: Path, store: Store, workers: int
+) -> None:
+    path = tmp_path / MIXED
+    shutil.copyfile(samples / "contacts" / MIXED, path)
+    report = import_file(store, path, ImportOptions(NumberPolicy("DE"), workers=workers))
+    assert report.region is not None and report.region.mixed and report.region.region == "DE"
+    contacts = stored(store)
+    # "4155550151" is German only with a lost leading 0, and as written a US number like the
+    # file's +1 ones: kept as text and flagged, not stored as +49 4155 550151.
+    assert contacts["Tomás Herrera"] == {"4155550151": None, "4155550152": None}
+    flags = {(w.line, w.field): w.message for w in report.warnings}
+    assert "+14155550151 in US" in flags[(5, "Phone")]
+    assert "+14155550152 in US" in flags[(5, "Mobile")]
+    assert flags[(5, "Phone")].endswith("check it; kept as text only")
+    # Kestrel's "020 7946 0322" is a number only the UK has: the row is read as British.
+    assert contacts["Kestrel Logistics Ltd"] == {
+        "2079460321": "+442079460321", "020 7946 0322": "+442079460322"
+    }  # fmt: skip
+    assert any(w.line == 6 and w.message.startswith("'2079460321' read as a GB number")
+               for w in report.warnings)  # fmt: skip
+    # The German row, at home, is as before; the rest carry their country code.
+    assert contacts["Jürgen Schäfer"] == {
+        "493090182055": "+493090182055", "03090182056": "+493090182056"
+    }  # fmt: skip
+    assert contacts["Maya Okafor"] == {"14155550142": "+14155550142",
+                                       "+1 415 555 0143": "+14155550143"}  # fmt: skip
+    for wrong in ("+494155550151", "+494155550152", "+492079460321", "+492079460322"):
+        assert store.contacts_for_number(wrong) == []
+    assert report.to_json()["unreadable_numbers"] == 3  # Tomás's two, Priya's rounded one
+
+
+def test_mixed_workbook_with_a_us_home_region_imports_as_its_readme_says(
+    samples: Path, tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / MIXED
+    shutil.copyfile(samples / "contacts" / MIXED, path)
+    report = import_file(store, path, ImportOptions(NumberPolicy("US")))
+    contacts = stored(store)
+    assert contacts["Tomás Herrera"] == {"4155550151": "+14155550151",
+                                         "4155550152": "+14155550152"}  # fmt: skip
+    assert contacts["Kestrel Logistics Ltd"] == {
+        "2079460321": "+442079460321", "020 7946 0322": "+442079460322"
+    }  # fmt: skip
+    assert contacts["Jürgen Schäfer"] == {
+        "493090182055": "+493090182055", "03090182056": "+493090182056"
+    }  # fmt: skip
+    assert contacts["Priya Raman"] == {"415555000000": None}
+    assert store.contacts_for_number("+12079460321") == []
+    assert not any("check it" in w.message for w in report.warnings)
+
+
+def test_mixed_workbook_preview_with_a_german_home_region_marks_the_flagged_numbers(
+    samples: Path, tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / MIXED
+    shutil.copyfile(samples / "contacts" / MIXED, path)
+    preview = preview_file(path, ImportOptions(NumberPolicy("DE")), store)
+    assert preview.region is not None
+    assert preview.region.why == "your home region; the file's numbers point to several countries"
+    rows = {r.name or r.company: r for r in preview.planned.rows}
+    tomas = rows["Tomás Herrera"]
+    assert tomas.flagged
+    assert [n.text() for n in tomas.numbers] == ["4155550151 (kept as text)",
+                                                 "4155550152 (kept as text)"]  # fmt: skip
+    assert "+14155550151 in US" in tomas.numbers[0].problem
+    assert any(c.startswith("Phone: +494155550151 in DE only if") for c in tomas.checks)
+    assert [n.number.e164 for n in rows["Kestrel Logistics Ltd"].numbers] == [
+        "+442079460321", "+442079460322"
+    ]  # fmt: skip
+    assert not rows["Jürgen Schäfer"].flagged
+    assert store.count_contacts() == 0  # a preview writes nothing

@@ -113,3 +113,86 @@ def test_a_number_with_its_country_code_is_never_flagged() -> None:
     draft = draft_from_cells(["Ann", "+1 207 946 0321"], plan, NumberPolicy("DE"), 2, home="US")
     assert isinstance(draft, ContactDraft) and draft.numbers[0].e164 == "+12079460321"
     assert draft.warnings == []
+
+
+MIXED_FILE = [
+    ["Name", "Phone", "Email"],
+    ["Ann Lee", "+1 415 555 0144", "ann@example.com"],
+    ["Dana Hollis", "+44 20 7946 0323", "dana@example.co.uk"],
+    ["Jürgen Schäfer", "+49 30 90182055", "j@example.de"],
+]
+
+
+def mixed_row(cells: list[str], home: str) -> ContactDraft:
+    header, *body = MIXED_FILE
+    plan = ColumnPlan.from_headers(header)
+    choice = infer_region(header, body, plan, home)
+    assert choice.mixed and choice.region == home
+    draft = draft_from_cells(cells, plan, NumberPolicy(home), 5, elsewhere=choice.others)
+    assert isinstance(draft, ContactDraft)
+    return draft
+
+
+def test_a_row_of_a_mixed_file_is_read_in_the_country_its_email_names() -> None:
+    # No valid German number; the UK's, once the 0 a spreadsheet drops is put back.
+    draft = mixed_row(["Sam Price", "2079460321", "sam@example.co.uk"], "DE")
+    assert [n.e164 for n in draft.numbers] == ["+442079460321"]
+    assert [str(w) for w in draft.warnings] == [
+        "line 5: '2079460321' read as a GB number, the country the rest of this contact "
+        "points to"
+    ]
+
+
+def test_a_national_number_of_a_mixed_file_that_reads_as_written_at_home_is_kept() -> None:
+    # German only as "04155 550151" with a lost 0; as written, a US number: no doubt at home.
+    draft = mixed_row(["Tomás Herrera", "4155550151", ""], "US")
+    assert [n.e164 for n in draft.numbers] == ["+14155550151"]
+    assert draft.warnings == []
+
+
+def test_a_national_number_of_a_mixed_file_that_home_reads_only_as_a_guess_is_flagged() -> None:
+    draft = mixed_row(["Tomás Herrera", "4155550151", ""], "DE")
+    assert [(n.raw, n.e164) for n in draft.numbers] == [("4155550151", None)]
+    [warning] = draft.warnings
+    assert (warning.line, warning.field) == (5, "Phone")
+    assert warning.message == (
+        "+494155550151 in DE only if a leading 0 was lost; as written, +14155550151 in US, "
+        "like other numbers of this file: check it; kept as text only"
+    )
+
+
+def test_a_number_that_is_no_number_at_home_says_how_it_reads_abroad() -> None:
+    draft = mixed_row(["Kim Park", "2079460321", ""], "DE")  # +49 20 7946… is no DE number
+    assert [(n.raw, n.e164) for n in draft.numbers] == [("2079460321", None)]
+    [warning] = draft.warnings
+    # The US reads these digits as written; the UK only with a lost 0 put back.
+    assert warning.message == (
+        "no valid DE number; as written, +12079460321 in US, like other numbers of this file: "
+        "check it; kept as text only"
+    )
+
+
+def test_an_email_alone_does_not_move_a_number_that_reads_as_written_at_home() -> None:
+    # A .de address and "4155550151": German only with a lost 0, a US number as written.
+    draft = mixed_row(["Hans Weber", "4155550151", "hans@example.de"], "US")
+    assert [(n.raw, n.e164) for n in draft.numbers] == [("4155550151", None)]
+    [warning] = draft.warnings
+    assert (warning.line, warning.field) == (5, "Phone")
+    assert warning.message == (
+        "+14155550151 in US as written; with a leading 0 put back, +494155550151 in DE, where "
+        "this contact's e-mail is: check it; kept as text only"
+    )
+
+
+def test_a_country_column_names_the_row_country_of_a_mixed_file() -> None:
+    header = ["Name", "Phone", "Email", "Country"]
+    body = [["Ann Lee", "+1 415 555 0144", "", "USA"],
+            ["Dana Hollis", "+44 20 7946 0323", "", "United Kingdom"],
+            ["Jürgen Schäfer", "+49 30 90182055", "", "Deutschland"]]  # fmt: skip
+    plan = ColumnPlan.from_headers(header)
+    choice = infer_region(header, body, plan, "US")
+    assert choice.mixed
+    cells = ["Sam Price", "2079460321", "", "UK"]
+    draft = draft_from_cells(cells, plan, NumberPolicy("US"), 5, elsewhere=choice.others)
+    assert isinstance(draft, ContactDraft)
+    assert [n.e164 for n in draft.numbers] == ["+442079460321"]  # not Maine's +1 207

@@ -211,11 +211,11 @@ class DryRunner:
 
     def table_rows(
         self, rows: Iterable[tuple[int, list[str]]], plan: ColumnPlan, policy: NumberPolicy,
-        home: str = "",
+        home: str = "", elsewhere: Sequence[str] = (),
     ) -> None:
         cache = NumberCache(policy)
         for line, cells in rows:
-            outcome = draft_from_cells(cells, plan, policy, line, cache.parse, home)
+            outcome = draft_from_cells(cells, plan, policy, line, cache.parse, home, elsewhere)
             columns = number_columns(cells, plan) if isinstance(outcome, ContactDraft) else []
             self._add(outcome, columns, tuple(cells), plan)
 

@@ -193,7 +193,7 @@ def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows:
     plan, remembered = _plan(table.header, options, store)
     region = _table_region(table, head[:REGION_ROWS], plan, options)
     home = options.policy.region if region.region != options.policy.region else ""
-    runner.table_rows(head, plan, _file_policy(region, options), home)
+    runner.table_rows(head, plan, _file_policy(region, options), home, _elsewhere(region))
     runner.result.whole_file = whole
     return Preview(path, table.kind, table.source, table.header, table.header_line, head[:rows],
                    plan, remembered, warnings=[*table.warnings, *table.unreadable],
@@ -214,6 +214,11 @@ def _card_region(options: ImportOptions) -> RegionChoice:
     # home region unless the person chooses another.
     home = options.policy.region
     return chosen_region(options.region, home) if options.region else RegionChoice(home, home)
+
+
+def _elsewhere(region: RegionChoice) -> tuple[str, ...]:
+    """The other countries a file of several points at, whose rows are settled one by one."""
+    return region.others if region.mixed else ()
 
 
 def _file_policy(region: RegionChoice, options: ImportOptions) -> NumberPolicy:
@@ -319,7 +324,9 @@ def _table_outcomes(
         # first chunk starts them, whatever unit its size is counted in.
         workers = WORKERS if len(first) == CHUNK_ROWS else 0
     home = options.policy.region if region.region != options.policy.region else ""
-    with RowWorkers(workers, _file_policy(region, options), plan, home) as pool:
+    with RowWorkers(
+        workers, _file_policy(region, options), plan, home, _elsewhere(region)
+    ) as pool:
         for (line, cells), outcome in pool.drafts(itertools.chain([first], stream)):
             if isinstance(outcome, RowProblem):
                 run.report.rejected_cells[line] = list(cells)

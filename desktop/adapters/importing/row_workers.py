@@ -65,11 +65,11 @@ class NumberCache:
 
 def draft_rows(
     rows: Sequence[Row], plan: ColumnPlan, policy: NumberPolicy, cache: NumberCache,
-    home: str = "",
+    home: str = "", elsewhere: Sequence[str] = (),
 ) -> list[Outcome]:
     out: list[Outcome] = []
     for line, cells in rows:
-        outcome = draft_from_cells(cells, plan, policy, line, cache.parse, home)
+        outcome = draft_from_cells(cells, plan, policy, line, cache.parse, home, elsewhere)
         out.append(contact_row(outcome) if isinstance(outcome, ContactDraft) else outcome)
     return out
 
@@ -94,20 +94,23 @@ class RowWorkers:
     the importer. Use as a context manager; `drafts` and `cards` yield one outcome per item."""
 
     def __init__(
-        self, n: int, policy: NumberPolicy, plan: ColumnPlan | None = None, home: str = ""
+        self, n: int, policy: NumberPolicy, plan: ColumnPlan | None = None, home: str = "",
+        elsewhere: Sequence[str] = (),
     ) -> None:
         """`policy` reads the file's numbers; `home` is the rep's region when it differs
-        (numbers that read only there are flagged)."""
+        (numbers that read only there are flagged); `elsewhere`, the other countries of a
+        file of several (see draft_from_cells)."""
         self.plan = plan
         self.policy = policy
         self.home = home
+        self.elsewhere = tuple(elsewhere)
         self._local = NumberCache(policy)
         self._workers: list[_Worker] = []
         with contextlib.suppress(OSError):
             setup = ("setup", policy.region, policy.outside_line_prefixes,
                      plan.headers if plan else (),
                      {i: f.value for i, f in plan.fields.items()} if plan else {},
-                     home)  # fmt: skip
+                     home, self.elsewhere)  # fmt: skip
             for _ in range(n):
                 worker = _Worker()
                 self._workers.append(worker)
@@ -127,7 +130,9 @@ class RowWorkers:
         assert plan is not None, "rows need the column plan"
         return self._mapped(
             "rows", chunks,
-            lambda chunk: draft_rows(chunk, plan, self.policy, self._local, self.home),
+            lambda chunk: draft_rows(
+                chunk, plan, self.policy, self._local, self.home, self.elsewhere
+            ),
         )  # fmt: skip
 
     def cards(self, chunks: Iterator[list[CardBlock]]) -> Iterator[tuple[CardBlock, Outcome]]:
@@ -259,17 +264,18 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     policy = NumberPolicy("US")
     cache = NumberCache(policy)
     home = ""
+    elsewhere: tuple[str, ...] = ()
     while (message := read_frame(source)) is not None:
         assert isinstance(message, tuple)
         kind = message[0]
         if kind == "setup":
-            _kind, region, prefixes, headers, fields, home = message
+            _kind, region, prefixes, headers, fields, home, elsewhere = message
             policy = NumberPolicy(region, tuple(prefixes))
             plan = ColumnPlan(tuple(headers), {int(i): Field(v) for i, v in fields.items()})
             cache = NumberCache(policy)
             continue
         if kind == "rows":
-            outcomes = draft_rows(message[1], plan, policy, cache, home)
+            outcomes = draft_rows(message[1], plan, policy, cache, home, elsewhere)
         else:
             outcomes = draft_cards(message[1], policy, cache)
         sink.write(pack_frame(outcomes))
