@@ -41,9 +41,13 @@ def import_worker_answers(exe: Path, env: dict[str, str]) -> None:
     """One chunk through the frozen import worker, in desktop.adapters.importing.row_workers'
     framing (a 4-byte length, then a pickle). The answer holds ContactRows, which only the app
     can unpickle, so its bytes are checked for the number read in E.164."""
+    from desktop.adapters.importing.row_workers import setup_message
+    from desktop.core.import_mapping import ColumnPlan, Field
+    from desktop.core.numbers import NumberPolicy
+
     frame = struct.Struct(">I")
-    # setup: (region, outside-line prefixes, headers, column fields, the rep's home region)
-    messages = [("setup", "US", (), ("Name", "Phone"), {0: "name", 1: "phone"}, "US"),
+    plan = ColumnPlan(("Name", "Phone"), {0: Field.NAME, 1: Field.PHONE})
+    messages = [setup_message(NumberPolicy("US"), plan, "US", ()),
                 ("rows", [(2, ["Mike Kowalski", "(415) 555-0142"])])]  # fmt: skip
     request = b"".join(
         frame.pack(len(p)) + p for p in (pickle.dumps(m, protocol=4) for m in messages)

@@ -89,6 +89,17 @@ def draft_cards(
     return out
 
 
+def setup_message(
+    policy: NumberPolicy, plan: ColumnPlan | None, home: str, elsewhere: Sequence[str]
+) -> tuple[object, ...]:
+    """What a worker is told before its first chunk (`serve` reads it). The frozen smoke test
+    sends this too, so the two ends cannot drift apart again."""
+    return ("setup", policy.region, policy.outside_line_prefixes,
+            plan.headers if plan else (),
+            {i: f.value for i, f in plan.fields.items()} if plan else {},
+            home, tuple(elsewhere))  # fmt: skip
+
+
 class RowWorkers:
     """`n` worker processes mapping chunks of rows (or vCards) in order, some chunks ahead of
     the importer. Use as a context manager; `drafts` and `cards` yield one outcome per item."""
@@ -107,10 +118,7 @@ class RowWorkers:
         self._local = NumberCache(policy)
         self._workers: list[_Worker] = []
         with contextlib.suppress(OSError):
-            setup = ("setup", policy.region, policy.outside_line_prefixes,
-                     plan.headers if plan else (),
-                     {i: f.value for i, f in plan.fields.items()} if plan else {},
-                     home, self.elsewhere)  # fmt: skip
+            setup = setup_message(policy, plan, home, self.elsewhere)
             for _ in range(n):
                 worker = _Worker()
                 self._workers.append(worker)
