@@ -78,3 +78,27 @@ def test_remove_demo_from_the_command_line(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"demo_contacts_removed": 7}
     assert Store.open(data / "callercard.sqlite3").count_contacts() == 0
+
+
+def test_a_real_call_from_a_demo_number_outlives_the_demo_book(tmp_path: Path) -> None:
+    """Seen using the app: a hook ring from (415) 555-0142 while the demo book was still there
+    was logged against demo Mike Kowalski; the first real import (a CLI import from another
+    shell) then removed the demo and the call with it. `calls` said nothing had happened."""
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    store = Store.open(tmp_path / "cc.sqlite3")
+    seed_demo_book(store)
+    [(mike, _number)] = store.contacts_for_number("+14155550142")
+    at = datetime.now(UTC).replace(microsecond=0)
+    with store.transaction():
+        store.record_call(mike.id, Attempt(Direction.IN, at, Outcome.TALKED,
+                                           number_e164="+14155550142"),
+                          "hook", "hook:+14155550142")  # fmt: skip
+    path = tmp_path / "prospects.csv"
+    path.write_text(REAL, encoding="utf-8")
+    assert import_file(store, path, ImportOptions(NumberPolicy("US"))).demo_removed == 7
+    calls = store.connection.execute(
+        "SELECT contact_id, number_e164, outcome, source FROM attempts"
+    ).fetchall()
+    assert calls == [(None, "+14155550142", "talked", "hook")]
+    assert store.search_simple("Kowalski") == []

@@ -26,10 +26,19 @@ class DemoBook(Database):
         )}  # fmt: skip
 
     def remove_demo_book(self) -> int:
-        """Delete the bundled demo book (contacts, numbers, attempts and their search entries,
-        by cascade and triggers) inside the caller's transaction; returns how many contacts
+        """Delete the bundled demo book (contacts, numbers, its own attempts and their search
+        entries, by cascade and triggers) inside the caller's transaction; returns how many contacts
         went. A real import calls it first, so no demo row is ever matched or merged into."""
         demo = "SELECT id FROM import_batches WHERE source = ? AND undone_at IS NULL"
+        # A real call (from a hook or a softphone's log) that reached a demo contact stays, as
+        # a call from its number: the demo goes, what the rep really did never does. Only the
+        # demo's own made-up attempts belong to its batch.
+        self._conn.execute(
+            "UPDATE attempts SET contact_id = NULL WHERE contact_id IN ("  # noqa: S608 (constant)
+            f"SELECT id FROM contacts WHERE import_batch_id IN ({demo})) "
+            f"AND (import_batch_id IS NULL OR import_batch_id NOT IN ({demo}))",
+            (DEMO_BATCH_SOURCE, DEMO_BATCH_SOURCE),
+        )
         removed = self._conn.execute(
             f"DELETE FROM contacts WHERE import_batch_id IN ({demo})",  # noqa: S608 (constant)
             (DEMO_BATCH_SOURCE,),
