@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -114,6 +114,9 @@ class ImportWindow(QWidget):
         self._queued: list[Path] = []  # files handed over while an import was running
         self._preview_request = 0
         self._demo_contacts = 0  # the demo book's contacts still in the store
+        # The database as it was when the shown plan was worked out: another window, the
+        # tray app or a CLI import may change the contacts while this one waits.
+        self._planned_against: tuple[int, ...] = ()
         # Cells the person corrected in the preview, (line, column) -> text: ImportOptions.edits.
         self._edits: dict[tuple[int, int], str] = {}
         self._edited_from: dict[tuple[int, int], str] = {}  # what the file said there
@@ -347,6 +350,7 @@ class ImportWindow(QWidget):
         self.plan_summary.setText("")
         self.hint.setText(f"Reading {Path(text).name}…")
         self._set_state("loading")
+        self._planned_against = _database_mark(self.database)
         threading.Thread(
             target=self._read_preview, args=(self._preview_request, Path(text), self._options()),
             name="callercard-preview", daemon=True,
@@ -404,6 +408,7 @@ class ImportWindow(QWidget):
         if preview.plan is not None:
             options = dataclasses.replace(options, mapping=self.mapping())
         self.plan_summary.setText("Working out the contacts again…")
+        self._planned_against = _database_mark(self.database)
         threading.Thread(
             target=self._read_preview, args=(self._preview_request, preview.path, options, True),
             name="callercard-preview", daemon=True,
@@ -417,7 +422,10 @@ class ImportWindow(QWidget):
             self.plan_summary.setText(f"This file cannot be read now: {result}")
             return
         preview.planned = result.planned
+        self._demo_contacts = result.demo_contacts
         self._show_planned(result)
+        if self._state == "ready":
+            self._set_state("ready")  # the demo line follows the store as it is now
         self.planned.emit()
 
     def _show_planned(self, preview: Preview) -> None:
@@ -688,11 +696,39 @@ class ImportWindow(QWidget):
         self._thread = threading.Thread(target=run, name="callercard-demo", daemon=True)
         self._thread.start()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._replan_if_store_changed()
+
+    def _replan_if_store_changed(self) -> None:
+        """Back in front after the contacts changed elsewhere (another import, the demo book
+        removed, a merge): the plan's new/update counts and the demo line are worked out again
+        rather than promising what the import would no longer do."""
+        if self._state != "ready" or self._thread is not None or self._preview is None:
+            return
+        if _database_mark(self.database) != self._planned_against:
+            self._replan()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._thread is not None:
             # The worker rolls back and ends on its own; closing must not wait for it.
             self._cancel.set()
         super().closeEvent(event)
+
+
+def _database_mark(database: Path) -> tuple[int, ...]:
+    """Changes when any connection commits: the database and its write-ahead log's size and
+    modification time (a stat each, cheap enough to check each time the window comes back)."""
+    mark: list[int] = []
+    for path in (database, database.with_name(f"{database.name}-wal")):
+        try:
+            st = path.stat()
+        except OSError:
+            mark += [0, 0]
+        else:
+            mark += [st.st_mtime_ns, st.st_size]
+    return tuple(mark)
 
 
 def _bar_value(done: int, total: int) -> int:
