@@ -129,6 +129,9 @@ class SettingsWindow(QWidget):
     def _general_tab(self, system_region: str) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        # On a narrow screen (2× on 1024×600) a label goes above its field rather than the
+        # page scrolling sideways.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.my_name = QLineEdit()
         self.my_name.setPlaceholderText("Used by openers as {my_name}")
         form.addRow("Your name", self.my_name)
@@ -136,6 +139,7 @@ class SettingsWindow(QWidget):
         self.region.addItem(f"From the system: {region_name(system_region)}", "")
         for code in sorted(home_regions(), key=region_name):
             self.region.addItem(region_name(code), code)
+        _narrowable(self.region)
         form.addRow("Home region", self.region)
         self.prefixes = QLineEdit()
         self.prefixes.setPlaceholderText("e.g. 9 — digits your PBX puts before outside numbers")
@@ -224,6 +228,7 @@ class SettingsWindow(QWidget):
         self.source_kind = QComboBox()
         for kind in SOURCE_KINDS.values():
             self.source_kind.addItem(kind.title, kind.name)
+        _narrowable(self.source_kind)
         add = QPushButton("Add…")
         add.clicked.connect(self._add_source)
         row.addWidget(self.source_kind)
@@ -246,6 +251,7 @@ class SettingsWindow(QWidget):
         for dialer in Dialer:
             found = dialer is Dialer.AUTOMATIC or self.dialer_found(dialer)
             self.dialer.addItem(dialer.label + ("" if found else " (not found)"), dialer.value)
+        _narrowable(self.dialer)
         title.setBuddy(self.dialer)
         row.addWidget(title)
         row.addWidget(self.dialer)
@@ -408,3 +414,10 @@ class SettingsWindow(QWidget):
         self.problem.hide()
         self.saved.emit(settings)
         self.close()
+
+
+def _narrowable(combo: QComboBox) -> None:
+    """A choice of long names (countries, softphones) may be narrower than its longest one:
+    the open list still shows them whole."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(10)

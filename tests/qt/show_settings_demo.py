@@ -70,6 +70,8 @@ def main() -> None:
         "cancel": rect_of(window.buttons, QDialogButtonBox.StandardButton.Cancel),
         "buttons_visible": window.buttons.isVisible(),
         "scrolls": bar.isVisible() and bar.maximum() > 0,
+        "sideways": scroll.horizontalScrollBar().isVisible()
+        and scroll.horizontalScrollBar().maximum() > 0,
         "page": window.page_list.currentItem().text(),
         "status": window.directories.status.text() if window.directories else "",
     }))  # fmt: skip

@@ -16,8 +16,10 @@ pytestmark = pytest.mark.xvfb
 SHOTS = REPO / "artifacts" / "screenshots"
 
 
-def show(page: str, out: Path, scale: str, *extra: str) -> dict[str, object]:
-    with private_x_server("1600x1000x24") as display:
+def show(
+    page: str, out: Path, scale: str, *extra: str, screen: str = "1600x1000x24"
+) -> dict[str, object]:
+    with private_x_server(screen) as display:
         result = subprocess.run(
             [PYTHON, "-m", "tests.qt.show_settings_demo", str(out), page, *extra], cwd=REPO,
             capture_output=True, text=True, timeout=60,
@@ -51,6 +53,16 @@ def test_save_and_cancel_stay_on_a_small_screen_and_long_pages_scroll(
         # Six opener templates are taller than 500 logical pixels: the page scrolls.
         assert report["scrolls"] is True
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("page", ["General", "Softphones", "Openers"])
+def test_no_page_scrolls_sideways_on_a_small_laptop_at_2x(page: str, tmp_path: Path) -> None:
+    """1024×600 at 2× leaves 512×300 to Qt: long country and softphone names and a form's
+    labels give way (labels above their fields) instead of a sideways scroll bar."""
+    report = show(page, tmp_path / "shot.png", "2", screen="1024x600x24")
+    assert report["available"] == [0, 0, 512, 300]
+    assert report["sideways"] is False, report
+    assert inside(report["save"], report["available"]), report
 
 
 @pytest.mark.parametrize("scale", ["1", "2"])
