@@ -35,7 +35,9 @@
   as an outbound attempt when it is placed. The softphone that placed it may report it too
   (baresip's events, twinkle.ch, MicroSIP's log): its first report of an outbound call to the
   same number starting within SAME_CALL_S seconds takes that row over, as with a hook's ring,
-  so the call is one attempt, and the softphone's end of it opens the wrap-up.
+  so the call is one attempt, and the softphone's end of it opens the wrap-up. When the
+  softphone's report comes first (the dial is asked from a worker thread), the placed call
+  is that row and no second one is written.
 * A call log's position (HistoryEvent.cursor) is stored with the call it came with, in one
   transaction. Positions reached by calls that record nothing are kept in memory and written
   now and then (``flush``): losing one costs a re-read, never a call.
@@ -197,6 +199,8 @@ class CallHistory:
         existing = self._store.call_attempt(event.source, key)
         if existing is None and event.source != DIAL_SOURCE:
             existing = self._take_over_dialed(event, number, contact, key, cursor)
+        elif existing is None:
+            existing = self._reported_before_dialed(event, number)
         if existing is None:
             answered = getattr(event, "answered", None)
             outcome = Outcome.NO_ANSWER if answered is False else Outcome.UNKNOWN
@@ -247,6 +251,22 @@ class CallHistory:
                                    cursor=cursor)  # fmt: skip
         log.info("%s reported the call placed as attempt %d", event.source, dialed.id)
         return dialed.id, contact.id, attempt
+
+    def _reported_before_dialed(
+        self, event: CallEvent, number: CallerNumber
+    ) -> tuple[int, int | None, Attempt] | None:
+        """The softphone reported the call we placed before our own row was written (the
+        dial is asked from a worker thread, and baresip's event can come first): that row
+        is the call, and ours is not written."""
+        near = self._store.calls_near(number.e164, Direction.OUT, event.time, SAME_CALL_S)
+        reported = next((c for c in near if c.source != DIAL_SOURCE), None)
+        if reported is None:
+            return None
+        found = self._store.attempt_by_id(reported.id)
+        if found is None:
+            return None
+        log.info("%s had reported the call placed as attempt %d", reported.source, reported.id)
+        return reported.id, found[0], found[1]
 
     def _record_hook(self, event: CallEvent) -> Recorded | None:
         """A hook's ring logs the call; its end says how it went (see the module's text)."""

@@ -588,7 +588,8 @@ class CallerCardApp:
                                hour_cycle_for(self.policy().region))  # fmt: skip
 
         calls = ClickToCall(DialPlacer(channels=self._baresip_channels),
-                            lambda: Dialer.parse(self.settings.dialer), clock)  # fmt: skip
+                            lambda: Dialer.parse(self.settings.dialer), clock,
+                            on_main=self.bridge.call_from_thread)  # fmt: skip
         calls.placed.connect(lambda placed: self.pipeline.placed(placed, self.watched_formats))
         return calls
 

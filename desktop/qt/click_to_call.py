@@ -5,13 +5,19 @@ then hands the number to the softphone chosen in Settings (adapters/dialing.py).
 was placed is announced with ``placed`` (the app logs it and later opens its wrap-up); one that
 could not be is never silent: the number goes on the clipboard and a message says why and
 what to do, in the window's status line and in a small window of its own.
+
+With ``on_main`` (the app's bridge) the softphone is asked from a worker thread: baresip or a
+softphone's command line may take up to ANSWER_WAIT_S to answer, and the cards, the tray and
+every window keep working meanwhile.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -22,6 +28,7 @@ from desktop.core.candidates import readable
 from desktop.core.dialers import Dialer
 
 Report = Callable[[str], None]
+OnMain = Callable[[Callable[[], None]], None]  # runs a function in the GUI thread, soon
 
 
 @dataclass(frozen=True)
@@ -38,11 +45,15 @@ class ClickToCall(QObject):
         placer: DialPlacer,
         choice: Callable[[], Dialer],
         their_clock: Callable[[str], TheirClock],
+        *,
+        on_main: OnMain | None = None,
     ) -> None:
         super().__init__()
         self._placer = placer
         self._choice = choice
         self._their_clock = their_clock
+        self._on_main = on_main
+        self._dialing: set[str] = set()  # numbers a softphone is being asked to call now
         # The small windows it opened, newest last: kept so they are not collected while shown.
         self.messages: list[QMessageBox] = []
 
@@ -65,7 +76,28 @@ class ClickToCall(QObject):
         self._place(e164, parent, report)
 
     def _place(self, e164: str, parent: QWidget | None, report: Report | None) -> None:
-        result = self._placer.place(self._choice(), e164)
+        on_main = self._on_main
+        if on_main is None:
+            self._answered(e164, parent, report, self._placer.place(self._choice(), e164))
+            return
+        if e164 in self._dialing:
+            return  # a second click while the softphone is still being asked
+        self._dialing.add(e164)
+        if report is not None:
+            report(f"Calling {readable(e164)}…")
+        choice = self._choice()
+
+        def ask() -> None:
+            result = self._placer.place(choice, e164)
+            on_main(lambda: self._answered(e164, parent, report, result))
+
+        threading.Thread(target=ask, name="callercard-dial", daemon=True).start()
+
+    def _answered(self, e164: str, parent: QWidget | None, report: Report | None,
+                  result: DialResult) -> None:  # fmt: skip
+        self._dialing.discard(e164)
+        if parent is not None and not shiboken6.isValid(parent):
+            parent, report = None, None  # the window was closed while the softphone answered
         if result.placed:
             if report is not None:
                 report(f"{result.message}: {readable(e164)}")

@@ -287,6 +287,22 @@ def test_a_ring_time_softphone_takes_over_the_placed_call_and_its_end_asks_for_t
     assert [row[5] for row in attempts(store)] == ["baresip"]
 
 
+def test_baresip_reporting_the_placed_call_before_the_button_is_still_one_attempt(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    """The dial is asked from a worker thread, and baresip's CALL_RINGING can reach the
+    history before the button's own row: the button's row is not written a second time."""
+    peer = f"sip:{JANE}@pbx.example.com"
+    ringing = CallEvent("baresip", Direction.OUT, CallState.RINGING, peer, "", NOW,
+                        call_key="baresip:c1")  # fmt: skip
+    first = history.record(ringing)
+    assert first is not None and not first.wrap_up
+    assert history.record(dialed(JANE)) is None  # nothing new: baresip's row is that call
+    closed = history.record(replace(ringing, state=CallState.ENDED))
+    assert closed is not None and (closed.attempt_id, closed.wrap_up) == (first.attempt_id, True)
+    assert [row[5] for row in attempts(store)] == ["baresip"]
+
+
 def test_a_placed_call_nothing_will_report_is_wrapped_up_at_once(
     store: Store, history: CallHistory, jane: int
 ) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
@@ -154,7 +156,7 @@ def test_on_their_weekend_the_question_names_the_day(qtbot: QtBot) -> None:
 
 
 ESCAPE_ON_THE_QUESTION = """
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from desktop.adapters.dialing import DialPlacer
@@ -227,3 +229,48 @@ def test_settings_offer_each_way_to_place_calls_and_keep_the_choice(qtbot: QtBot
     window._save()
     [settings] = saved
     assert isinstance(settings, Settings) and settings.dialer == "baresip"
+
+
+def test_a_softphone_slow_to_answer_never_freezes_the_app(qtbot: QtBot, store: Store) -> None:
+    """baresip's ctrl_tcp takes the dial and never answers: the app asks from a worker, so the
+    window says "Calling…" at once, the event loop keeps running (a card could still pop), a
+    second click does not dial twice, and after the wait the rep is told and gets the number."""
+    from desktop.qt.bridge import ThreadBridge
+
+    silent = socket.create_server(("127.0.0.1", 0))
+    received: list[bytes] = []
+
+    def swallow() -> None:
+        client, _ = silent.accept()
+        with client:
+            while data := client.recv(4096):
+                received.append(data)
+
+    threading.Thread(target=swallow, daemon=True).start()
+    bridge = ThreadBridge()
+    try:
+        placer = DialPlacer(search_path=NOWHERE,
+                            baresip_address=("127.0.0.1", silent.getsockname()[1]))  # fmt: skip
+        calls = ClickToCall(placer, lambda: Dialer.BARESIP, lambda _: DAYTIME,
+                            on_main=bridge.call_from_thread)  # fmt: skip
+        window = recent_calls(qtbot, store, calls)
+        ticks: list[float] = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+        timer.start(50)
+        started = time.monotonic()
+        qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+        assert time.monotonic() - started < 1.0, "the click returned before baresip answered"
+        assert window.status.text() == "Calling +1 415-555-0142…"
+        qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(shown_messages(calls)), timeout=10_000)
+        timer.stop()
+    finally:
+        silent.close()
+    [box] = shown_messages(calls)
+    assert box.text().startswith("baresip (ctrl_tcp at 127.0.0.1:")
+    assert "did not place the call: baresip did not answer." in box.text()
+    assert QGuiApplication.clipboard().text() == DANA
+    assert len([t for t in ticks if t > started + 0.5]) >= 10, "the event loop kept running"
+    assert b"".join(received).count(b'"dial"') == 1, "the second click dialled nothing"
+    box.close()
