@@ -97,6 +97,13 @@ class SingleInstance(QObject):
         self._dispatcher.setSingleShot(True)
         self._dispatcher.setInterval(0)
         self._dispatcher.timeout.connect(self._dispatch)
+        # Closed connections, freed on the next event-loop turn: never inside the socket's own
+        # `disconnected` emission, which is where a connection is usually let go.
+        self._closed: list[QLocalSocket] = []
+        self._burial = QTimer(self)
+        self._burial.setSingleShot(True)
+        self._burial.setInterval(0)
+        self._burial.timeout.connect(self._closed.clear)
 
     @property
     def address(self) -> str:
@@ -159,7 +166,7 @@ class SingleInstance(QObject):
             connection = self._server.nextPendingConnection()
             if not self._peer_is_us(connection):
                 connection.abort()
-                connection.deleteLater()
+                self._let_go(connection)
                 continue
             if len(self._peers) >= MAX_CONNECTIONS:
                 self._drop(min(self._peers, key=lambda peer: self._peers[peer].since))
@@ -280,4 +287,14 @@ class SingleInstance(QObject):
 
     def _forget(self, connection: QLocalSocket) -> None:
         if self._peers.pop(connection, None) is not None:
-            connection.deleteLater()
+            self._let_go(connection)
+
+    def _let_go(self, connection: QLocalSocket) -> None:
+        # Taken from the server, whose child it was until now: PySide keeps the wrapper of a
+        # server's child, with its signal connections, until the server goes (deleteLater
+        # did not free it), about 1 KB for every hook that ever rang. Owned by Python, it is
+        # freed when the list below lets it go. While it lives it stays the server's child,
+        # so it never outlives this object with its signals still connected.
+        connection.setParent(None)
+        self._closed.append(connection)
+        self._burial.start()

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtNetwork import QLocalSocket
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.instance_address import instance_address, instance_lock_path
@@ -455,3 +456,30 @@ def test_a_peer_that_never_finishes_its_line_is_dropped(qtbot: QtBot, address: s
             assert readable == [b""]  # closed, with nothing said
     finally:
         server.release()
+
+
+def test_a_day_of_hooks_leaves_no_connection_behind(
+    qtbot: QtBot, instance: SingleInstance, address: str
+) -> None:
+    """Each ring and end of a working day's calls connects once: every connection is freed
+    once its hook is done, so a tray app running for weeks does not grow with each call."""
+    hooks = 300
+    received: list[Message] = []
+    instance.message_received.connect(received.append)
+    line = encode(RING)
+
+    def ring_all() -> None:
+        for _ in range(hooks):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as hook:
+                hook.settimeout(5)
+                hook.connect(address)
+                hook.sendall(line)
+                assert decode_ack(hook.recv(4096)).ok
+
+    thread = threading.Thread(target=ring_all)
+    thread.start()
+    qtbot.waitUntil(lambda: not thread.is_alive() and len(received) == hooks, timeout=60_000)
+    qtbot.wait(50)  # the last connections are let go on the next turns of the loop
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, QLocalSocket)]
+    assert len(alive) <= 2, f"{len(alive)} connections of {hooks} hooks are still held"
