@@ -13,8 +13,15 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -91,10 +98,24 @@ class PlannedTable(QTableWidget):
         self.resizeColumnsToContents()
         for column in range(len(titles) - 2):
             self.setColumnWidth(column, min(max(self.columnWidth(column), 110), 240))
-        self.setColumnWidth(len(titles) - 2, 260)
-        self.setColumnWidth(len(titles) - 1, 200)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.setColumnWidth(len(titles) - 2, 240)
+        self._fit_check_column()
+        # The headers settle their sizes on the next turn of the event loop: fitted again then.
+        QTimer.singleShot(0, self._fit_check_column)
+
+    def _fit_check_column(self) -> None:
+        """What to check fills what is left of the view, at least 200 pixels: a sentence
+        wrapped in a column that ran past the view's edge was cut off there."""
+        last = self.columnCount() - 1
+        if last < 1:
+            return
+        others = sum(self.columnWidth(c) for c in range(last))
+        self.setColumnWidth(last, max(200, self.viewport().width() - others))
         self.resizeRowsToContents()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_check_column()
 
     def _fill(self, row: int, planned: PlannedRow, phones: int, flagged: QColor) -> None:
         for column, text in enumerate((planned.name, planned.company, planned.email)):

@@ -46,8 +46,10 @@ def main() -> None:
     window.planned.connect(lambda: planned.append(1))
     window.load(path)
     wait_for(app, planned)
+    app.processEvents()
     window.grab().save(str(out / "import_preview.png"))
     table = window.results
+    runs_past = table.horizontalScrollBar().maximum()  # pixels of the table beyond the view
     flagged = next(
         (table.item(r, c) for r in range(table.rowCount()) for c in range(table.columnCount())
          if table.item(r, c) is not None and "⚠" in table.item(r, c).text()
@@ -75,7 +77,7 @@ def main() -> None:
     ]
     print(json.dumps({"before": before, "editor_started_with": started if flagged else "",
                       "rows": rows, "summary": window.plan_summary.text(),
-                      "state": window._state}))  # fmt: skip
+                      "state": window._state, "runs_past": runs_past}))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -107,6 +107,7 @@ def test_preview_screenshots_under_xvfb(
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.splitlines()[-1])
     assert report["editor_started_with"] == "4,93091E+11"
+    assert report["runs_past"] == 0, "the Check column's sentence ran past the view's edge"
     assert report["rows"][0][4] == "+493090182056 · mobile" and report["state"] == "ready"
     for name in ("import_preview.png", "import_preview_fixed.png"):
         assert (SHOTS / name).stat().st_size > 10_000
