@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters import duplicates
+from desktop.adapters.contact_undo import UndoRefused
 from desktop.adapters.store import Store, StoreError
 from desktop.core.display_text import one_line
 from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
@@ -73,7 +74,7 @@ class DuplicatesWindow(QWidget):
         fit_to_screen(self, QSize(980, 560))
         self.pairs: list[DuplicatePair] = []
         self.plan: MergePlan | None = None
-        self._undo_id: int | None = None
+        self._undo_ids: list[int] = []  # this window's merges, oldest first: Undo takes the last
         self._said = ""  # what the last action did, shown once the list is read again
         self._thread: threading.Thread | None = None
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
@@ -285,9 +286,9 @@ class DuplicatesWindow(QWidget):
                 self._said = f"Not done: {exc}"
                 self.refresh()
                 return
-            self._undo_id = done.undo_id
+            self._undo_ids.append(done.undo_id)
             self.status.setText(done.summary)
-            self.undo_button.show()
+            self._show_undo()
             self._forget(other)
             self.changed.emit(kept)
 
@@ -309,17 +310,34 @@ class DuplicatesWindow(QWidget):
         self._retry.run(write)
 
     def undo(self) -> None:
-        undo_id = self._undo_id
+        """Take back this window's newest merge; pressed again, the one before it."""
+        if not self._undo_ids:
+            return
+        undo_id = self._undo_ids[-1]
 
         def write() -> None:
-            _other, said = duplicates.undo_merge(self.store, undo_id)
-            self._undo_id = None
-            self.undo_button.hide()
+            try:
+                _other, said = duplicates.undo_merge(self.store, undo_id)
+            except UndoRefused:
+                self._undo_ids.remove(undo_id)  # taken back elsewhere: the next one is offered
+                self._show_undo()
+                raise
+            self._undo_ids.remove(undo_id)
+            self._show_undo()
             self._said = said
             self.refresh()
             self.changed.emit(_other)
 
         self._retry.run(write)
+
+    def _show_undo(self) -> None:
+        count = len(self._undo_ids)
+        self.undo_button.setText("Undo merge" if count < 2 else f"Undo merge ({count})")
+        self.undo_button.setToolTip(
+            "Separates the two contacts of the last merge again"
+            + (f"; press again for the {count - 1} before it." if count > 1 else ".")
+        )
+        self.undo_button.setVisible(count > 0)
 
     def _forget(self, gone: int) -> None:
         """The pairs that named the contact that went no longer exist as such."""

@@ -274,3 +274,29 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "screenshot":
         raise SystemExit(_screenshot(Path(sys.argv[2])))
     raise SystemExit(__doc__)
+
+
+def test_two_merges_are_taken_back_one_after_the_other(qtbot: QtBot, store: Store) -> None:
+    """A rep merges both suggested pairs, then sees the second was wrong and the first too:
+    Undo takes back the newest merge, and pressed again the one before it."""
+    two_priyas(store)
+    lindqvists(store)
+    before = everything(store)
+    window = opened(qtbot, store)
+    for name in ("Lindqvist", "Priya"):
+        select(window, next(p.first.name for p in window.pairs if name in p.first.name
+                            or name in p.second.name))  # fmt: skip
+        with qtbot.waitSignal(window.changed):
+            qtbot.mouseClick(window.merge_button, Qt.MouseButton.LeftButton)
+    assert window.list.count() == 0
+    assert window.undo_button.isVisible() and window.undo_button.text() == "Undo merge (2)"
+
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.list.count() == 1 and "Priya" in window.status.text()
+    assert window.undo_button.isVisible() and window.undo_button.text() == "Undo merge"
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.list.count() == 2 and "Lindqvist" in window.status.text()
+    assert not window.undo_button.isVisible()
+    assert everything(store) == before
