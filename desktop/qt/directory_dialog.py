@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.qt.directory_tasks import DirectoryTasks, in_words
+from desktop.qt.screen_fit import FRAME_ALLOWANCE
 
 if TYPE_CHECKING:
     from desktop.adapters.directories.directory_form import DirectoryForm
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 # As ldap_client.DEFAULT_FILTER (not imported: it would load ldap3 with the window).
 LDAP_FILTER_HINT = "(|(objectClass=person)(objectClass=contact))"
+MAX_EDIT_WIDTH = 900  # a longer address scrolls in its field rather than the dialog sprawl
 
 
 class AddDirectoryDialog(QDialog):
@@ -241,6 +243,23 @@ class EditDirectoryDialog(AddDirectoryDialog):
         self.start_tls.setChecked(given.start_tls)
         self.ca_file.setText(given.ca_file)
         self.add_button.setText("Save and sync")
+        self._fit_filled_in()
+        self.password.setFocus()  # what an edit most often changes
+
+    def _fit_filled_in(self) -> None:
+        """Each field shows its start (the scheme and host, not the tail of a long path), and
+        the dialog widens for a long address as far as the screen allows."""
+        filled = (self.name, self.url, self.base, self.user, self.search_filter, self.ca_file)
+        for field in filled:
+            field.setCursorPosition(0)
+        longest = max(f.fontMetrics().horizontalAdvance(f.text()) for f in filled)
+        labels = self._form.labelForField(self.url)
+        beside = labels.sizeHint().width() if labels is not None else 0
+        wanted = min(max(self.width(), longest + beside + 64), MAX_EDIT_WIDTH)
+        screen = self.screen()
+        room = screen.availableGeometry().width() - FRAME_ALLOWANCE.width() if screen else wanted
+        # Only the size: on show, QDialog centres itself over Settings and keeps to the screen.
+        self.resize(min(wanted, room), self.height())
 
     def _send(self, form: DirectoryForm) -> None:
         self.tasks.edit(self._stored, form, self._edited, self._progress)
