@@ -218,8 +218,8 @@ def test_an_ldap_directory_is_tested_in_words_and_added(
 
 
 def test_opening_the_page_loads_no_network_module() -> None:
-    """Settings opens without the CardDAV and LDAP clients, http.client or ssl: the worker
-    loads them when a task runs."""
+    """Settings, and its Add and Edit dialogs, open without the CardDAV and LDAP clients,
+    http.client or ssl: the worker loads them when a task runs."""
     import os
     import subprocess
     import sys
@@ -240,6 +240,14 @@ def test_opening_the_page_loads_no_network_module() -> None:
         "page = DirectoriesPage(store, DirectoryTasks(store.path, lambda: NumberPolicy('US'),"
         " ThreadBridge()))\n"
         "page.open_add()\n"
+        "page.dialog.reject()\n"
+        "from desktop.adapters.directories import mirror\n"
+        "if mirror.directory(store, 'Sales') is None:\n"
+        "    mirror.add_directory(store, 'Sales', 'carddav', 'http://127.0.0.1:9/b/',"
+        " 'http://127.0.0.1:9/b/', 'alice')\n"
+        "page.refresh()\n"
+        "page.open_edit()\n"
+        "assert type(page.dialog).__name__ == 'EditDirectoryDialog'\n"
         f"print(sorted(m for m in sys.modules if m in {NETWORK_MODULES!r}))\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
