@@ -228,9 +228,30 @@ def _add_directory_parser(verbs: argparse._SubParsersAction[argparse.ArgumentPar
     a = actions.add_parser("sync", help="bring the local mirror up to date now")
     _add_common(a, top=False)
     a.add_argument("name", nargs="?", metavar="NAME", help="only this directory")
+    _add_directory_edit(actions)
     a = actions.add_parser("remove", help="remove a directory and the contacts mirrored from it")
     _add_common(a, top=False)
     a.add_argument("name", metavar="NAME")
+
+
+def _add_directory_edit(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    a = actions.add_parser("edit", help="change a directory's address, user, password or name; "
+                           "its contacts stay")  # fmt: skip
+    _add_common(a, top=False)
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--name", dest="new_name", metavar="NEW", help="call it NEW from now on")
+    a.add_argument("--url", metavar="URL", help="the address book's or server's new URL")
+    a.add_argument("--user", metavar="USER", help="CardDAV: the user name ('' for none)")
+    a.add_argument("--password-stdin", action="store_true",
+                   help="read the new password from the first line of standard input")  # fmt: skip
+    a.add_argument("--base", metavar="DN", help="LDAP: where to search")
+    a.add_argument("--bind-dn", metavar="DN", help="LDAP: who to bind as ('' for anonymous)")
+    a.add_argument("--filter", metavar="F", help="LDAP: which entries ('' for the default)")
+    a.add_argument("--start-tls", action="store_const", const=True, help="LDAP: StartTLS on ldap://")
+    a.add_argument("--no-start-tls", action="store_const", const=False, dest="start_tls",
+                   help="LDAP: no StartTLS")  # fmt: skip
+    a.add_argument("--ca-file", metavar="PATH",
+                   help="trust the authorities in this PEM file ('' for the system's)")
 
 
 def _add_duplicate_parsers(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

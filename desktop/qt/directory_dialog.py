@@ -1,5 +1,6 @@
 """Add a team directory: a CardDAV address book or an LDAP / Active Directory, tested before
-it is added, and synced once with a progress bar while the dialog stays open."""
+it is added, and synced once with a progress bar while the dialog stays open. Edit is the same
+dialog filled in with a directory that exists."""
 
 from __future__ import annotations
 
@@ -23,17 +24,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.qt.directory_tasks import DirectoryTasks, in_words
+from desktop.qt.screen_fit import FRAME_ALLOWANCE
 
 if TYPE_CHECKING:
     from desktop.adapters.directories.directory_form import DirectoryForm
-    from desktop.adapters.directories.managing import Added
+    from desktop.adapters.directories.managing import Added, Edited
+    from desktop.adapters.directories.mirror import Directory
 
 # As ldap_client.DEFAULT_FILTER (not imported: it would load ldap3 with the window).
 LDAP_FILTER_HINT = "(|(objectClass=person)(objectClass=contact))"
+MAX_EDIT_WIDTH = 900  # a longer address scrolls in its field rather than the dialog sprawl
 
 
 class AddDirectoryDialog(QDialog):
     added = Signal(object)  # managing.Added
+    WORKING = "Adding and syncing…"
 
     def __init__(self, tasks: DirectoryTasks, taken: set[str], parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -41,6 +46,7 @@ class AddDirectoryDialog(QDialog):
         self.setModal(True)
         self.tasks = tasks
         self._taken = taken
+        self._stored = ""  # Edit: the directory whose stored password an empty field means
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.kind = QComboBox()
@@ -90,6 +96,7 @@ class AddDirectoryDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         accept = QDialogButtonBox.ButtonRole.AcceptRole
         self.add_button = self.buttons.addButton("Add and sync", accept)
+        self._lockable: list[QWidget] = [self.test_button, self.add_button, self.kind]
         self.buttons.accepted.connect(self.add)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -127,15 +134,18 @@ class AddDirectoryDialog(QDialog):
         if form is None:
             return
         self._busy("Connecting…")
-        self.tasks.check(form, self._tested)
+        self.tasks.check(form, self._tested, self._stored)
 
     def add(self) -> None:
         form = self._form_or_say()
         if form is None:
             return
-        self._busy("Adding and syncing…")
+        self._busy(self.WORKING)
         self.progress.setRange(0, 0)  # busy until the server says how many cards come
         self.progress.show()
+        self._send(form)
+
+    def _send(self, form: DirectoryForm) -> None:
         self.tasks.add(form, self._added, self._progress)
 
     # -- outcomes, in the GUI thread --
@@ -173,11 +183,11 @@ class AddDirectoryDialog(QDialog):
 
     def _busy(self, text: str) -> None:
         self.said.setText(text)
-        for widget in (self.test_button, self.add_button, self.kind):
+        for widget in self._lockable:
             widget.setEnabled(False)
 
     def _idle(self) -> None:
-        for widget in (self.test_button, self.add_button, self.kind):
+        for widget in self._lockable:
             widget.setEnabled(True)
 
     def _kind_changed(self) -> None:
@@ -203,3 +213,62 @@ class AddDirectoryDialog(QDialog):
             self.said.setText("Still talking to the server; Cancel works once it answers.")
             return
         super().reject()
+
+
+class EditDirectoryDialog(AddDirectoryDialog):
+    """Add's dialog for a directory that exists: its settings filled in and its kind fixed.
+    The password field starts empty, "Unchanged": left so, the stored password is kept (and
+    Test connection uses it); it is only ever read from and written to the keychain."""
+
+    edited = Signal(object)  # managing.Edited
+    WORKING = "Saving and syncing…"
+
+    def __init__(self, tasks: DirectoryTasks, taken: set[str], target: Directory,
+                 parent: QWidget | None) -> None:  # fmt: skip
+        from desktop.adapters.directories.directory_form import form_of
+
+        super().__init__(tasks, taken - {target.name}, parent)
+        self.setWindowTitle(f"Edit {target.name}")
+        self._stored = target.name
+        self.kind.setCurrentIndex(self.kind.findData(target.kind))
+        self.kind.setEnabled(False)
+        self._lockable.remove(self.kind)
+        given = form_of(target)
+        self.name.setText(given.name)
+        self.url.setText(given.url)
+        self.base.setText(given.base)
+        self.user.setText(given.user)
+        self.password.setPlaceholderText("Unchanged")
+        self.search_filter.setText(given.search_filter)
+        self.start_tls.setChecked(given.start_tls)
+        self.ca_file.setText(given.ca_file)
+        self.add_button.setText("Save and sync")
+        self._fit_filled_in()
+        self.password.setFocus()  # what an edit most often changes
+
+    def _fit_filled_in(self) -> None:
+        """Each field shows its start (the scheme and host, not the tail of a long path), and
+        the dialog widens for a long address as far as the screen allows."""
+        filled = (self.name, self.url, self.base, self.user, self.search_filter, self.ca_file)
+        for field in filled:
+            field.setCursorPosition(0)
+        longest = max(f.fontMetrics().horizontalAdvance(f.text()) for f in filled)
+        labels = self._form.labelForField(self.url)
+        beside = labels.sizeHint().width() if labels is not None else 0
+        wanted = min(max(self.width(), longest + beside + 64), MAX_EDIT_WIDTH)
+        screen = self.screen()
+        room = screen.availableGeometry().width() - FRAME_ALLOWANCE.width() if screen else wanted
+        # Only the size: on show, QDialog centres itself over Settings and keeps to the screen.
+        self.resize(min(wanted, room), self.height())
+
+    def _send(self, form: DirectoryForm) -> None:
+        self.tasks.edit(self._stored, form, self._edited, self._progress)
+
+    def _edited(self, outcome: Edited | Exception) -> None:
+        self._idle()
+        self.progress.hide()
+        if isinstance(outcome, Exception):
+            self._say(in_words(outcome), ok=False)
+            return
+        self.edited.emit(outcome)
+        self.accept()

@@ -1,4 +1,4 @@
-"""Settings' directory work (test, add, sync, remove) on a worker thread, one task at a time.
+"""Settings' directory work (test, add, edit, sync, remove) on a worker thread, one task at a time.
 
 The steps are those of `callercard directory` (desktop/adapters/directories/managing.py),
 imported by the worker when it runs, so opening Settings loads no network module. The worker
@@ -19,7 +19,7 @@ from desktop.qt.bridge import ThreadBridge
 
 if TYPE_CHECKING:
     from desktop.adapters.directories.directory_form import DirectoryForm
-    from desktop.adapters.directories.managing import Added, Removed
+    from desktop.adapters.directories.managing import Added, Edited, Removed
     from desktop.adapters.directories.syncing import SyncReport
     from desktop.adapters.secrets import SecretStore
     from desktop.adapters.store import Store
@@ -49,11 +49,18 @@ class DirectoryTasks:
     def busy(self) -> bool:
         return self._running
 
-    def check(self, form: DirectoryForm, done: Callable[[str | Exception], None]) -> None:
-        def work(_store: Store | None, _progress: Progress) -> str:
-            from desktop.adapters.directories.managing import check_connection
+    def check(self, form: DirectoryForm, done: Callable[[str | Exception], None],
+              stored: str = "") -> None:  # fmt: skip
+        """Test `form`; with `stored` (a directory's name), an empty password is its own."""
 
-            return check_connection(form)
+        def work(_store: Store | None, _progress: Progress) -> str:
+            from desktop.adapters.directories.managing import (
+                check_connection,
+                with_stored_password,
+            )
+
+            tried = with_stored_password(form, stored, self._open_secrets) if stored else form
+            return check_connection(tried)
 
         self._start(work, done, None, needs_store=False)
 
@@ -66,6 +73,18 @@ class DirectoryTasks:
 
             assert store is not None
             return add_directory(store, form, policy, self._open_secrets, progress)
+
+        self._start(work, done, progress)
+
+    def edit(self, name: str, form: DirectoryForm, done: Callable[[Edited | Exception], None],
+             progress: Progress) -> None:  # fmt: skip
+        policy = self.policy()
+
+        def work(store: Store | None, progress: Progress) -> Edited:
+            from desktop.adapters.directories.managing import update_directory
+
+            assert store is not None
+            return update_directory(store, name, form, policy, self._open_secrets, progress)
 
         self._start(work, done, progress)
 

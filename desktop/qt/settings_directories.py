@@ -1,6 +1,6 @@
 """Settings' Team directories page: the CardDAV books and LDAP directories mirrored here, each
-with its address, contacts and last sync in words; Add (tested first), Sync now with progress,
-Remove with its contacts.
+with its address, contacts and last sync in words; Add (tested first), Edit (its contacts
+stay), Sync now with progress, Remove with its contacts.
 
 The list is read from the store on the GUI thread (SQLite only); everything that waits on a
 server runs in DirectoryTasks' worker. Directory changes take effect at once: they are not
@@ -31,11 +31,11 @@ from desktop.adapters.directories import mirror
 from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.store import Store
 from desktop.core.callbacks import ago_text
-from desktop.qt.directory_dialog import AddDirectoryDialog
+from desktop.qt.directory_dialog import AddDirectoryDialog, EditDirectoryDialog
 from desktop.qt.directory_tasks import DirectoryTasks, in_words, sentence
 
 if TYPE_CHECKING:
-    from desktop.adapters.directories.managing import Added, Removed
+    from desktop.adapters.directories.managing import Added, Edited, Removed
     from desktop.adapters.directories.syncing import SyncReport
     from desktop.adapters.secrets import SecretStoreStatus
 
@@ -85,6 +85,7 @@ class DirectoriesPage(QWidget):
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setMinimumHeight(120)
         self.list.currentRowChanged.connect(self._selection_changed)
+        self.list.itemActivated.connect(lambda _item: self.open_edit())
         layout.addWidget(self.list, 1)
         self.empty = QLabel("No team directories yet. Add your team's address book with Add…")
         self.empty.setTextFormat(Qt.TextFormat.PlainText)
@@ -93,11 +94,13 @@ class DirectoriesPage(QWidget):
         row = QHBoxLayout()
         self.add_button = QPushButton("Add…")
         self.add_button.clicked.connect(self.open_add)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.clicked.connect(self.open_edit)
         self.sync_button = QPushButton("Sync now")
         self.sync_button.clicked.connect(self.sync_selected)
         self.remove_button = QPushButton("Remove…")
         self.remove_button.clicked.connect(self.remove_selected)
-        for button in (self.add_button, self.sync_button, self.remove_button):
+        for button in (self.add_button, self.edit_button, self.sync_button, self.remove_button):
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -113,8 +116,8 @@ class DirectoriesPage(QWidget):
 
     # -- what is shown --
 
-    def refresh(self) -> None:
-        chosen = self.selected()
+    def refresh(self, chosen: str = "") -> None:
+        chosen = chosen or self.selected()
         self.list.clear()
         now = datetime.now(UTC)
         for d in mirror.directories(self.store):
@@ -150,13 +153,18 @@ class DirectoriesPage(QWidget):
     # -- actions --
 
     def open_add(self) -> None:
-        taken = {str(self.list.item(i).data(Qt.ItemDataRole.UserRole))
-                 for i in range(self.list.count())}  # fmt: skip
-        dialog = AddDirectoryDialog(self.tasks, taken, self)
+        dialog = AddDirectoryDialog(self.tasks, self._taken(), self)
         dialog.added.connect(self._added)
-        dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
+        self._show_dialog(dialog)
+
+    def open_edit(self) -> None:
+        name = self.selected()
+        target = mirror.directory(self.store, name) if name else None
+        if target is None or self.tasks.busy or self.dialog is not None:
+            return
+        dialog = EditDirectoryDialog(self.tasks, self._taken(), target, self)
+        dialog.edited.connect(self._edited)
+        self._show_dialog(dialog)
 
     def sync_selected(self) -> None:
         name = self.selected()
@@ -191,6 +199,18 @@ class DirectoriesPage(QWidget):
                                 "again; Sync now tries at once.")  # fmt: skip
         self.refresh()
 
+    def _edited(self, edited: Edited) -> None:
+        name = edited.directory.name
+        renamed = f" (was {edited.was})" if edited.was and edited.was != name else ""
+        if edited.report is not None:
+            self.status.setText(f"Saved {name}{renamed} and synced: "
+                                f"{_report_words(edited.report)}")  # fmt: skip
+        elif edited.sync_error is not None:
+            self.status.setText(f"⚠ Saved {name}{renamed}, but the sync failed: "
+                                f"{sentence(in_words(edited.sync_error))} The contacts copied "
+                                "so far stay as they were; Sync now tries again.")  # fmt: skip
+        self.refresh(name)
+
     def _synced(self, name: str, outcome: SyncReport | Exception) -> None:
         self._done()
         if isinstance(outcome, Exception):
@@ -223,7 +243,8 @@ class DirectoriesPage(QWidget):
         self.status.setText(text)
         self.progress.setRange(0, 0)  # busy until the server says how many cards come
         self.progress.setVisible(busy)
-        for button in (self.add_button, self.sync_button, self.remove_button):
+        for button in (self.add_button, self.edit_button, self.sync_button,
+                       self.remove_button):  # fmt: skip
             button.setEnabled(False)
 
     def _done(self) -> None:
@@ -235,8 +256,18 @@ class DirectoriesPage(QWidget):
             return
         chosen = bool(self.selected())
         self.add_button.setEnabled(True)
+        self.edit_button.setEnabled(chosen)
         self.sync_button.setEnabled(chosen)
         self.remove_button.setEnabled(chosen)
+
+    def _taken(self) -> set[str]:
+        return {str(self.list.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.list.count())}  # fmt: skip
+
+    def _show_dialog(self, dialog: AddDirectoryDialog) -> None:
+        dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
 
     def _selection_changed(self, _row: int) -> None:
         self._enable()

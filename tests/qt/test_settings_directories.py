@@ -6,6 +6,7 @@ backend (the one thing tests stand in for)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters import secrets as secrets_module
 from desktop.adapters.directories import mirror
-from desktop.adapters.secrets import MemoryKeyring
+from desktop.adapters.secrets import MemoryKeyring, SecretStore
 from desktop.adapters.store import Store
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.bridge import ThreadBridge
-from desktop.qt.directory_dialog import AddDirectoryDialog
+from desktop.qt.directory_dialog import AddDirectoryDialog, EditDirectoryDialog
 from desktop.qt.directory_tasks import DirectoryTasks
 from desktop.qt.settings_directories import DirectoriesPage
 from tests.adapters import ldap_server
@@ -26,6 +27,7 @@ from tests.adapters.ldap_server import BASE, READER_DN, READER_PASSWORD, Slapd, 
 
 DANA = vcard("dana", "Dana Reyes", "ORG:Acme Freight", "TEL;TYPE=CELL:+1 415 555 0101")
 MIA = vcard("mia", "Mia Wong", "TEL:(212) 555-0199")
+LEE = vcard("lee", "Lee Park", "TEL:+1 646 555 0123")
 WAIT_MS = 30_000
 NAMED_SALES = (b'<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop>'
                b"<D:displayname>Sales</D:displayname></D:prop></D:set></D:propertyupdate>")
@@ -216,8 +218,8 @@ def test_an_ldap_directory_is_tested_in_words_and_added(
 
 
 def test_opening_the_page_loads_no_network_module() -> None:
-    """Settings opens without the CardDAV and LDAP clients, http.client or ssl: the worker
-    loads them when a task runs."""
+    """Settings, and its Add and Edit dialogs, open without the CardDAV and LDAP clients,
+    http.client or ssl: the worker loads them when a task runs."""
     import os
     import subprocess
     import sys
@@ -238,6 +240,14 @@ def test_opening_the_page_loads_no_network_module() -> None:
         "page = DirectoriesPage(store, DirectoryTasks(store.path, lambda: NumberPolicy('US'),"
         " ThreadBridge()))\n"
         "page.open_add()\n"
+        "page.dialog.reject()\n"
+        "from desktop.adapters.directories import mirror\n"
+        "if mirror.directory(store, 'Sales') is None:\n"
+        "    mirror.add_directory(store, 'Sales', 'carddav', 'http://127.0.0.1:9/b/',"
+        " 'http://127.0.0.1:9/b/', 'alice')\n"
+        "page.refresh()\n"
+        "page.open_edit()\n"
+        "assert type(page.dialog).__name__ == 'EditDirectoryDialog'\n"
         f"print(sorted(m for m in sys.modules if m in {NETWORK_MODULES!r}))\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -256,3 +266,116 @@ def test_a_directory_synced_elsewhere_shows_when_the_page_is_looked_at(
     qtbot.waitExposed(page)
     assert rows(page) == [f"corp  ·  LDAP  ·  0 contacts\nldap://127.0.0.1:9  ·  {BASE}\n"
                           "Never synced"]  # fmt: skip
+
+
+def test_edit_opens_filled_in_tests_with_the_stored_password_and_follows_a_moved_book(
+    qtbot: QtBot, tmp_path: Path, keychain: MemoryKeyring, page: DirectoriesPage, store: Store
+) -> None:
+    from desktop.adapters.directories.directory_form import DirectoryForm
+    from desktop.adapters.directories.managing import add_directory
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    old = Radicale(tmp_path / "old", users={"alice": "correct horse"}).start()
+    # The book moved to another server, where the company password is a new one.
+    new = Radicale(tmp_path / "new", users={"alice": "battery staple"}).start()
+    try:
+        for server, cards in ((old, [DANA, MIA]), (new, [DANA, MIA, LEE])):
+            server.make_book("/alice/contacts/", [], user="alice")
+            for card in cards:
+                server.put(f"/alice/contacts/{card.split('UID:')[1].split()[0]}.vcf", card,
+                           user="alice")  # fmt: skip
+        form = DirectoryForm("carddav", "Sales", old.base + "/", "alice", "correct horse")
+        add_directory(store, form, NumberPolicy("US"), SecretStore.open)
+        dana = store.connection.execute(
+            "SELECT contact_id FROM phone_numbers WHERE e164 = '+14155550101'").fetchone()[0]
+        store.record_call(dana, Attempt(Direction.IN, datetime.now(UTC), Outcome.TALKED,
+                                        number_e164="+14155550101"), "linphone", "k1")  # fmt: skip
+        page.refresh()
+        assert page.edit_button.isEnabled()
+        page.edit_button.click()
+        dialog = page.dialog
+        assert isinstance(dialog, EditDirectoryDialog)
+        assert dialog.windowTitle() == "Edit Sales"
+        assert (dialog.kind.currentData(), dialog.kind.isEnabled()) == ("carddav", False)
+        assert not dialog.base.isVisibleTo(dialog)
+        assert (dialog.name.text(), dialog.url.text(), dialog.user.text()) == (
+            "Sales", old.base + "/", "alice")  # fmt: skip
+        assert (dialog.password.text(), dialog.password.placeholderText()) == ("", "Unchanged")
+        assert dialog.add_button.text() == "Save and sync"
+        # Test connection on what is typed, with the stored password while the field is empty.
+        assert said_after(qtbot, dialog, "test") == (
+            "Found address book 'alice/contacts' with 2 contacts")
+        assert not dialog.kind.isEnabled()  # stays fixed after the test
+        dialog.url.setText(new.base + "/")
+        assert said_after(qtbot, dialog, "test") == (
+            f"⚠ Wrong user or password (http://127.0.0.1:{new.port}/ refused 'alice')"
+        )
+        dialog.password.setText("battery staple")
+        assert said_after(qtbot, dialog, "test") == (
+            "Found address book 'alice/contacts' with 3 contacts")
+        assert mirror.directory(store, "Sales").url == old.base + "/"  # type: ignore[union-attr]
+
+        dialog.add_button.click()
+        assert dialog.progress.isVisible()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert page.status.text().startswith(
+            "Saved Sales and synced: 1 added, 0 changed, 0 removed in ")
+        [row] = rows(page)
+        assert row.splitlines()[:2] == ["Sales  ·  CardDAV  ·  3 contacts",
+                                        f"{new.base}/alice/contacts/  ·  as alice"]  # fmt: skip
+        assert keychain.get_password("CallerCard", "directory:Sales") == "battery staple"
+        # The same contact, and the call with it keeps its person.
+        assert store.connection.execute(
+            "SELECT contact_id FROM attempts WHERE call_key = 'k1'").fetchone()[0] == dana
+
+        # A new password while the server is down: kept, and the failed sync said.
+        new.stop()
+        page.edit_button.click()
+        dialog = page.dialog
+        assert isinstance(dialog, EditDirectoryDialog)
+        dialog.name.setText("Sales team")
+        dialog.password.setText("next season")
+        dialog.add_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert page.status.text() == (
+            f"⚠ Saved Sales team (was Sales), but the sync failed: http://127.0.0.1:{new.port}"
+            "/alice/contacts/ refused the connection: is the server running? The contacts "
+            "copied so far stay as they were; Sync now tries again.")  # fmt: skip
+        assert page.selected() == "Sales team"
+        assert keychain.get_password("CallerCard", "directory:Sales") is None
+        assert keychain.get_password("CallerCard", "directory:Sales team") == "next season"
+        assert store.count_contacts() == 3
+        for path in store.path.parent.rglob("*"):
+            if path.is_file():
+                for secret in ("correct horse", "battery staple", "next season"):
+                    assert secret.encode() not in path.read_bytes(), path
+    finally:
+        old.stop()
+        new.stop()
+
+
+def test_edit_shows_an_ldap_directory_as_it_was_added_and_refuses_a_taken_name(
+    qtbot: QtBot, page: DirectoriesPage, store: Store
+) -> None:
+    mirror.add_directory(store, "corp", "ldap", "ldap://127.0.0.1:9", BASE, READER_DN,
+                         {"filter": "(uid=d*)", "start_tls": "1", "ca_file": "/etc/corp.pem"})
+    mirror.add_directory(store, "partners", "carddav", "http://127.0.0.1:9/b/",
+                         "http://127.0.0.1:9/b/", "")  # fmt: skip
+    page.refresh()
+    page.list.setCurrentRow(0)
+    page.edit_button.click()
+    dialog = page.dialog
+    assert isinstance(dialog, EditDirectoryDialog)
+    assert (dialog.kind.currentData(), dialog.kind.isEnabled()) == ("ldap", False)
+    assert dialog.base.isVisibleTo(dialog) and dialog.base.text() == BASE
+    assert (dialog.user.text(), dialog.search_filter.text()) == (READER_DN, "(uid=d*)")
+    assert dialog.start_tls.isChecked() and dialog.ca_file.text() == "/etc/corp.pem"
+    assert dialog.password.placeholderText() == "Unchanged"
+    dialog.name.setText("partners")
+    dialog.add_button.click()
+    assert dialog.said.text() == ("⚠ There is a directory named 'partners' already; choose "
+                                  "another name.")  # fmt: skip
+    dialog.name.setText("corp")
+    dialog.url.setText("")
+    dialog.test_button.click()
+    assert dialog.said.text() == "⚠ The server address starts with ldap:// or ldaps://"

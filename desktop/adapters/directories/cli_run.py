@@ -1,4 +1,4 @@
-"""`callercard directory add|list|sync|remove`: team address books mirrored into the store.
+"""`callercard directory add|list|sync|edit|remove`: team address books mirrored into the store.
 
 Every failure is one line on stderr naming the directory; a failed sync leaves the mirror as it
 was and says so. Passwords are read from stdin (never from the command line, where `ps` shows
@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import unquote, urlsplit
@@ -22,7 +23,9 @@ from desktop.adapters.directories.managing import (
     DirectoryForm,
     SecretsFactory,
     add_directory,
+    form_of,
     remove_directory,
+    update_directory,
 )
 from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.directories.syncing import SyncReport, password_for, sync_directory
@@ -52,6 +55,8 @@ def run_directory_command(
             return _list(store, args.json)
         if action == "sync":
             return _sync(store, args.name, NumberPolicy(region), secrets)
+        if action == "edit":
+            return _edit(args, store, NumberPolicy(region), secrets)
         return _remove(store, args.name, secrets)
     except (DavError, StoreError, SecretStoreError) as exc:
         raise DirectoryCommandError(str(exc)) from exc
@@ -155,6 +160,54 @@ def _sync(store: Store, name: str | None, policy: NumberPolicy,
             failed += 1
             print(f"callercard: {target.name}: {exc}; the mirror is unchanged", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _edit(args: argparse.Namespace, store: Store, policy: NumberPolicy,
+          secrets: SecretsFactory) -> int:  # fmt: skip
+    """What Settings' Edit does: the options given change, the rest stay; the password only
+    with --password-stdin. Synced at once; a failed sync keeps the new settings."""
+    target = mirror.directory(store, args.name)
+    if target is None:
+        raise DirectoryCommandError(f"there is no directory named {args.name!r}")
+    ldap = target.kind == "ldap"
+    given = {"--user": args.user, "--bind-dn": args.bind_dn, "--base": args.base,
+             "--filter": args.filter, "--start-tls": args.start_tls}  # fmt: skip
+    foreign = ("--user",) if ldap else ("--bind-dn", "--base", "--filter", "--start-tls")
+    for option in foreign:
+        if given[option] is not None:
+            raise DirectoryCommandError(f"directory edit: {option} is not for a "
+                                        f"{target.kind} directory")  # fmt: skip
+    form = form_of(target)
+    user = args.bind_dn if ldap else args.user
+    form = replace(
+        form,
+        name=form.name if args.new_name is None else args.new_name,
+        url=form.url if args.url is None else args.url,
+        user=form.user if user is None else user,
+        base=form.base if args.base is None else args.base,
+        search_filter=form.search_filter if args.filter is None else args.filter,
+        start_tls=form.start_tls if args.start_tls is None else args.start_tls,
+        ca_file=form.ca_file if args.ca_file is None else (
+            _ca_file(args.ca_file) if args.ca_file else ""),
+    )  # fmt: skip
+    if args.password_stdin:
+        if not form.user.strip():
+            who = "--bind-dn" if ldap else "--user"
+            raise DirectoryCommandError(f"directory edit: --password-stdin goes with {who}")
+        form = replace(form, password=sys.stdin.readline().rstrip("\r\n"))
+    edited = _with_progress(form.name, lambda progress: update_directory(
+        store, target.name, form, policy, secrets, progress))  # fmt: skip
+    d = edited.directory
+    renamed = f" (was {target.name})" if d.name != target.name else ""
+    where = f"{d.url} {d.collection_url}" if ldap else d.collection_url
+    print(f"edited {d.name}{renamed}: {where}")
+    if edited.report is None:
+        print(f"callercard: {d.name}: the sync after the edit failed: {edited.sync_error}; "
+              f"the new settings are kept; `callercard directory sync {d.name}` tries again",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    _print_report(edited.report)
+    return 0
 
 
 def _remove(store: Store, name: str, secrets: SecretsFactory) -> int:

@@ -8,13 +8,14 @@ app's start-up.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop.adapters.directories import mirror
 from desktop.adapters.directories.carddav import Progress, describe_book, discover
 from desktop.adapters.directories.dav_http import DavClient, DavError
-from desktop.adapters.directories.directory_form import DirectoryForm
+from desktop.adapters.directories.directory_form import DirectoryForm, form_of
 from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.directories.syncing import (
     SyncReport,
@@ -26,9 +27,11 @@ from desktop.adapters.secrets import SecretStore, SecretStoreError
 from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
 
+log = logging.getLogger(__name__)
+
 SecretsFactory = Callable[[], SecretStore]
-__all__ = ["Added", "DirectoryForm", "Removed", "add_directory", "check_connection",
-           "remove_directory", "sync_named"]
+__all__ = ["Added", "DirectoryForm", "Edited", "Removed", "add_directory", "check_connection",
+           "form_of", "remove_directory", "sync_named", "update_directory", "with_stored_password"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,14 @@ class Added:
     directory: Directory
     report: SyncReport | None  # None: the first sync failed (a CardDAV book stays added)
     sync_error: DavError | StoreError | None = None
+
+
+@dataclass(frozen=True)
+class Edited:
+    directory: Directory  # as it is now, under its new name when it was renamed
+    report: SyncReport | None  # None: the sync after the edit failed (the edit stays)
+    sync_error: DavError | StoreError | None = None
+    was: str = ""  # its name before the edit
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,80 @@ def add_directory(
     return Added(_reread(store, target), report)
 
 
+def with_stored_password(form: DirectoryForm, name: str, secrets: SecretsFactory) -> DirectoryForm:
+    """`form` with directory `name`'s stored password when its own is empty: "Unchanged" in
+    Edit means the password in the secret store. No user, no password."""
+    if form.password or not form.user:
+        return form
+    return replace(form, password=secrets().get(mirror.secret_name(name)) or "")
+
+
+def update_directory(
+    store: Store,
+    name: str,
+    form: DirectoryForm,
+    policy: NumberPolicy,
+    secrets: SecretsFactory,
+    progress: Progress | None = None,
+) -> Edited:
+    """Change directory `name` to `form` (its kind stays; an empty password keeps the stored
+    one) and sync it. Its mirrored contacts stay and a sync replaces what changed, so calls
+    linked to them keep their person. A new CardDAV address or user is looked up first: if
+    no address book is found there, nothing changes. A failed sync keeps the new settings
+    and says why, as adding does. A rename takes the password along in the secret store."""
+    target = mirror.directory(store, name)
+    if target is None:
+        raise StoreError(f"there is no directory named {name!r}")
+    if form.kind != target.kind:
+        raise StoreError(f"{name}: a directory's kind cannot change; remove it and add the "
+                         f"{form.kind} directory instead")  # fmt: skip
+    new_name = form.name.strip()
+    if not new_name:
+        raise StoreError(f"{name}: a directory needs a name")
+    if new_name != name and mirror.directory(store, new_name) is not None:
+        raise StoreError(f"there is a directory named {new_name!r} already")
+    user = form.user.strip()
+    if form.password and not user:
+        raise StoreError(f"{name}: a password goes with a "
+                         + ("bind DN" if form.kind == "ldap" else "user name"))
+    opened = secrets() if user or target.username else None
+    stored = password_for(target, opened) if target.username else ""
+    password = form.password or (stored if user else "")
+    # The secret is written only when it changes or moves: an unchanged one needs no keychain.
+    moves = bool(user and password) and (bool(form.password) or new_name != name)
+    keeper = _secure(secrets) if moves else None
+    form = replace(form, name=new_name, user=user, password=password)
+    if form.kind == "ldap":
+        from desktop.adapters.directories.ldap_client import check_url
+
+        collection = form.base.strip()
+        url = form.url.strip()
+        check_url(url)
+    else:
+        url = form.url
+        collection = target.collection_url
+        if (url, user) != (target.url, target.username):
+            collection = find_collection(url, user, password, ca_file=form.ca_file)
+    if keeper is not None:
+        keeper.set(mirror.secret_name(new_name), password)
+    try:
+        edited = mirror.update_directory(store, target, new_name, url, collection, user,
+                                         form.options())  # fmt: skip
+    except StoreError:
+        if keeper is not None and new_name == name and stored:
+            keeper.set(target.secret_name, stored)
+        elif keeper is not None:
+            _forget(keeper, mirror.secret_name(new_name))
+        raise
+    if target.username and (new_name != name or not user):
+        _forget(opened, target.secret_name)
+    try:
+        report = sync_directory(store, edited, password, policy, progress=progress)
+    except (DavError, StoreError) as exc:
+        return Edited(_reread(store, edited), None, exc, name)
+    return Edited(_reread(store, edited), report, None, name)
+
+
 def sync_named(
     store: Store, name: str, policy: NumberPolicy, secrets: SecretsFactory,
     progress: Progress | None = None,
@@ -142,6 +227,16 @@ def _secure(secrets: SecretsFactory) -> SecretStore:
     if not opened.status.secure:
         raise SecretStoreError(opened.status.describe(), opened.status.in_words())
     return opened
+
+
+def _forget(opened: SecretStore | None, secret: str) -> None:
+    """Best effort: a password left under a name no directory has is never read again."""
+    if opened is None:
+        return
+    try:
+        opened.delete(secret)
+    except SecretStoreError as exc:
+        log.warning("directories: %s", exc)
 
 
 def _reread(store: Store, target: Directory) -> Directory:

@@ -111,6 +111,63 @@ def add_directory(
     return found
 
 
+def update_directory(
+    store: Store,
+    target: Directory,
+    name: str,
+    url: str,
+    collection_url: str,
+    username: str,
+    options: Mapping[str, str],
+) -> Directory:
+    """Change where and as whom `target` is reached, and what it is called; its mirrored
+    contacts stay, so calls linked to them keep their person. Once the server, book or user
+    changes, its sync token means nothing there: the next sync lists everything again and
+    replaces only what differs. A book that moved to another path keeps its cards by their
+    names in it (the key is the path), as does a call note still waiting to be shared."""
+    conn = store.connection
+    moved = _book_path(target, collection_url)
+    reached_anew = (url, collection_url, username, dict(options)) != (
+        target.url, target.collection_url, target.username, dict(target.options))  # fmt: skip
+    with store.transaction():
+        try:
+            updated = conn.execute(
+                "UPDATE directories SET name = ?, url = ?, collection_url = ?, username = ?, "
+                "options = ?, sync_token = CASE WHEN ? THEN '' ELSE sync_token END "
+                "WHERE id = ?",
+                (name, url, collection_url, username, json.dumps(dict(options)), reached_anew,
+                 target.id),
+            )  # fmt: skip
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"there is a directory named {name!r} already") from exc
+        if updated.rowcount == 0:
+            raise StoreError(f"there is no directory named {target.name!r}")
+        if moved is not None:
+            old, new = moved
+            for table in ("directory_cards", "directory_outbox"):
+                conn.execute(
+                    f"UPDATE {table} SET href = ? || substr(href, ?) "  # noqa: S608 (constants)
+                    "WHERE directory_id = ? AND substr(href, 1, ?) = ?",
+                    (new, len(old) + 1, target.id, len(old), old),
+                )
+    found = directory(store, name)
+    assert found is not None
+    return found
+
+
+def _book_path(target: Directory, collection_url: str) -> tuple[str, str] | None:
+    """A CardDAV book's old and new path (each ending in "/") when it moved, else None."""
+    if target.kind != "carddav":
+        return None
+    from urllib.parse import unquote, urlsplit  # an edit only: the ring path never needs it
+
+    def path(url: str) -> str:
+        return unquote(urlsplit(url).path).rstrip("/") + "/"
+
+    old, new = path(target.collection_url), path(collection_url)
+    return (old, new) if old != new else None
+
+
 def remove_directory(store: Store, name: str) -> int:
     """Remove a directory and the contacts mirrored from it (their calls stay in the
     history, as calls from numbers nobody has); returns how many contacts went."""
