@@ -28,7 +28,15 @@ from desktop.core.card_text import card_date
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
-from desktop.qt.card_view import MAX_WIDTH, MIN_WIDTH, ElidedLabel, button_text, plain_tooltip
+from desktop.qt.card_view import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    CardView,
+    ElidedLabel,
+    button_text,
+    plain_tooltip,
+)
+from desktop.qt.painted_text import TextPart
 from desktop.qt.popup import POPUP_FLAGS, Popup
 from desktop.qt.popup_stack import MARGIN, MAX_CARDS, PREBUILT, SPACING, PopupStack
 from tests.conftest import PYTHON, REPO, private_x_server, python_env
@@ -69,9 +77,11 @@ def stack(qapp: QApplication) -> Iterator[PopupStack]:
     QApplication.sendPostedEvents()
 
 
-def label(widget: QWidget, name: str) -> QLabel:
-    found = widget.findChild(QLabel, name)
-    assert found is not None, f"no label named {name!r}"
+def label(widget: QWidget, name: str) -> QLabel | TextPart:
+    """A text of the card by name: one it paints itself (CardView.text_part) or a label."""
+    part = widget.text_part(name) if isinstance(widget, CardView) else None
+    found = part or widget.findChild(QLabel, name)
+    assert found is not None, f"no text named {name!r}"
     return found
 
 
@@ -84,15 +94,30 @@ def button(widget: QWidget, name: str) -> QPushButton:
 def full(widget: QWidget, name: str) -> str:
     """What a label says in full (an elided label keeps the whole text for its tooltip)."""
     found = label(widget, name)
-    return found.full_text() if isinstance(found, ElidedLabel) else found.text()
+    return found.full_text() if isinstance(found, ElidedLabel | TextPart) else found.text()
 
 
 def visible_texts(widget: QWidget) -> list[str]:
-    texts = []
-    for item in widget.findChildren(QLabel) + widget.findChildren(QPushButton):
-        if item.isVisibleTo(widget) and item.text():
-            texts.append(item.text())
-    return texts
+    """Every text the card shows (painted lines, labels, buttons)."""
+    assert isinstance(widget, CardView)
+    return widget.shown_texts()
+
+
+def text_boxes(popup: Popup) -> list[tuple[str, QRect, int]]:
+    """Each visible text's name, rectangle in the card and the height its text needs."""
+    boxes = []
+    for part in popup.text_parts():
+        if part.isVisible():
+            rect = part.geometry_in(popup)
+            boxes.append((part.objectName(), rect, part.needed_height(rect.width())))
+    for item in popup.findChildren(QLabel):
+        if item.isVisible():
+            needed = (
+                item.heightForWidth(item.width()) if item.wordWrap() else item.sizeHint().height()
+            )
+            rect = QRect(item.mapTo(popup, item.rect().topLeft()), item.size())
+            boxes.append((item.objectName(), rect, needed))
+    return boxes
 
 
 def shown(popup: Popup, qtbot: QtBot, card: Card, key: str = "call-1") -> Popup:
@@ -128,7 +153,7 @@ def test_exact_match_shows_who_why_the_opener_and_their_local_time(
         "No answer",
         "Gatekeeper",
     ]
-    assert popup.findChild(QLabel, "attempt3Date") is None
+    assert popup.text_part("attempt3Date") is None
     voicemail = label(popup, "attempt0Message")  # read in full, wrapped: not "Left a voi…"
     assert voicemail.wordWrap() and voicemail.text() == f"“{attempts[0].message}”"
     assert not button(popup, "attempt0More").isVisible()
@@ -304,9 +329,9 @@ def test_caller_and_import_text_is_shown_literally_never_as_markup(
     )
     shown(popup, qtbot, card)
 
-    labels = popup.findChildren(QLabel)
-    assert labels
-    for item in labels:
+    texts = [*popup.findChildren(QLabel), *popup.text_parts()]
+    assert texts
+    for item in texts:
         assert item.textFormat() == Qt.TextFormat.PlainText, item.objectName()
     assert full(popup, "name") == "<b>Mike</b>"
     assert label(popup, "name").text() == "<b>Mike</b>"
@@ -353,15 +378,14 @@ def test_a_long_name_and_company_shorten_with_a_tooltip_instead_of_widening_the_
 
     assert MIN_WIDTH <= popup.width() <= MAX_WIDTH
     name = label(popup, "name")
-    assert isinstance(name, ElidedLabel)
+    assert isinstance(name, ElidedLabel | TextPart)
     assert name.is_elided() and name.text().endswith("…")
     assert QTextDocumentFragment.fromHtml(name.toolTip()).toPlainText() == long_name
     role = label(popup, "role")
     assert role.text().endswith("…")
     assert long_company in QTextDocumentFragment.fromHtml(role.toolTip()).toPlainText()
-    for item in popup.findChildren(QLabel):
-        if item.isVisible():
-            assert item.geometry().right() < popup.width(), item.objectName()
+    for name_of, rect, _needed in text_boxes(popup):
+        assert rect.right() < popup.width(), name_of
 
 
 def test_the_card_grows_to_fit_a_long_opener_and_reason_without_clipping(
@@ -377,13 +401,9 @@ def test_the_card_grows_to_fit_a_long_opener_and_reason_without_clipping(
     shown(popup, qtbot, wordy, "call-2")
 
     assert popup.height() > short_height
-    for item in popup.findChildren(QLabel):
-        if item.isVisible():
-            needed = (
-                item.heightForWidth(item.width()) if item.wordWrap() else item.sizeHint().height()
-            )
-            assert item.height() >= needed, item.objectName()
-            assert item.mapTo(popup, item.rect().bottomLeft()).y() < popup.height()
+    for name, rect, needed in text_boxes(popup):
+        assert rect.height() >= needed, name
+        assert rect.bottom() < popup.height(), name
 
 
 def test_card_follows_the_system_palette_into_dark_mode(
@@ -401,7 +421,9 @@ def test_card_follows_the_system_palette_into_dark_mode(
         qapp.setPalette(dark)
         shown(popup, qtbot, exact_card(), "call-2")
         assert background_lightness() < 0.25 < 0.6 < light
-        text = label(popup, "name").palette().color(QPalette.ColorRole.WindowText)
+        name = label(popup, "name")
+        assert isinstance(name, TextPart)
+        text = name.colour()
         assert text.lightnessF() > 0.7  # light text on the dark card
     finally:
         qapp.setPalette(original)
@@ -912,7 +934,9 @@ def test_a_long_voicemail_and_the_imported_notes_are_readable_in_full(
     voicemail = label(popup, "attempt0Message")
     assert label(popup, "attempt0Outcome").text() == "They left voicemail"
     assert voicemail.wordWrap() and voicemail.text().endswith("…”")  # a preview of a few lines
-    assert voicemail.height() > voicemail.fontMetrics().lineSpacing() * 2  # wrapped, not cut
+    assert isinstance(voicemail, TextPart)
+    lines = voicemail.geometry_in(popup).height() / voicemail.metrics.lineSpacing()
+    assert lines > 2  # wrapped, not cut
     assert label(popup, "notesTitle").isVisible()
     assert label(popup, "nextStep").text() == (
         "Next step: Send the audit summary, then book the Thursday walk-through")
