@@ -113,6 +113,7 @@ class TextPart:
             self._tooltip = tooltip
             if not self.elide:
                 self._shown = text
+            self._panel._stale = True
 
     def setToolTip(self, tip: str) -> None:
         self._tip = tip
@@ -120,6 +121,7 @@ class TextPart:
     def setVisible(self, visible: bool) -> None:
         if self._hidden == visible:
             self._hidden = not visible
+            self._panel._stale = True
 
     def setFont(self, font: QFont) -> None:
         self.font = QFont(font)
@@ -128,6 +130,7 @@ class TextPart:
         self._wrapped = None
         self._elided_for = None
         self._natural = None
+        self._panel._stale = True
 
     # -- what is shown --
 
@@ -396,6 +399,9 @@ class TextPanel(QWidget):
         self._width = 0
         self._height = 0
         self._has_content = False
+        self._stale = True  # a part changed since the last lay_out
+        self._widgets: list[QWidget] = []  # placed here between the parts
+        self._placed_widgets: list[tuple[bool, QSize]] = []
         self._tooltip: Tooltip = lambda text: text
         self._colours: dict[Ink, QColor] = {Ink.TEXT: QColor(), Ink.MUTED: QColor()}
 
@@ -406,6 +412,7 @@ class TextPanel(QWidget):
         """Items in reading order; widgets in them must be this panel's children. A button
         keeps its own width, on the left (a "Show all" link); other widgets get the width."""
         self._items.append(item)
+        self._widgets += [cell for cell in _cells(item) if isinstance(cell, QWidget)]
 
     def set_tooltip_format(self, tooltip: Tooltip) -> None:
         self._tooltip = tooltip
@@ -439,6 +446,11 @@ class TextPanel(QWidget):
     def lay_out(self, width: int) -> int:
         """Measure and place every part and widget for `width`; returns the height. Texts
         already measured at this width are not measured again."""
+        widgets = [(w.isHidden(), w.sizeHint()) for w in self._widgets]
+        if not self._stale and width == self._width and widgets == self._placed_widgets:
+            return self._height
+        self._stale = False
+        self._placed_widgets = widgets
         self._width = width
         y = 0
         shown_before = False
