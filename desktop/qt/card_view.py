@@ -364,9 +364,9 @@ def _row_grid(*, stretch_column: int) -> QGridLayout:
     return grid
 
 
-def _painted_title(panel: TextPanel, name: str, text: str) -> TextPart:
+def _painted_title(panel: TextPanel, name: str, text: str, *, gap: int = 8) -> TextPart:
     """A section title drawn by `panel`; the gap above it goes with it when it is hidden."""
-    title = TextPart(panel, name, ink=Ink.MUTED, gap=8)
+    title = TextPart(panel, name, ink=Ink.MUTED, gap=gap)
     title.setText(text)
     return title
 
@@ -530,11 +530,15 @@ class CardView(QWidget):
         opener_layout = QVBoxLayout(self._opener_block)
         opener_layout.setContentsMargins(10, 7, 10, 8)
         opener_layout.setSpacing(2)
-        self._opener_title = _section_title(self._opener_block, "Opener", gap=0)
-        opener_layout.addWidget(self._opener_title)
-        self._opener = _plain_label(self._opener_block, wrap=True)
-        self._opener.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        opener_layout.addWidget(self._opener)
+        # Painted too: as a selectable label it cost a QTextDocument layout per ring (~0.25
+        # ms); "Copy opener" puts it on the clipboard.
+        self._opener_text = TextPanel(self._opener_block, spacing=opener_layout.spacing())
+        self._opener_text.setObjectName("openerText")
+        self._opener_title = _painted_title(self._opener_text, "openerTitle", "Opener", gap=0)
+        self._opener = TextPart(self._opener_text, "opener", wrap=True)
+        self._opener_text.add(self._opener_title)
+        self._opener_text.add(self._opener)
+        opener_layout.addWidget(self._opener_text)
         root.addWidget(self._opener_block)
 
         root.addSpacing(8)
@@ -576,7 +580,6 @@ class CardView(QWidget):
             ("peopleMore", self._people_more),
             ("story", self._story),
             ("candidatesTitle", self._candidates_title),
-            ("opener", self._opener),
             ("copyOpener", self._copy),
             ("openContact", self._open),
             ("search", self._search),
@@ -595,7 +598,7 @@ class CardView(QWidget):
     def _apply_theme(self) -> None:
         self._theme = card_theme(QGuiApplication.palette())
         self.setStyleSheet(stylesheet(self._theme))
-        for panel in (self._head, self._story):
+        for panel in (self._head, self._story, self._opener_text):
             panel.set_colours(self._theme.text, self._theme.muted)
             panel.set_tooltip_format(plain_tooltip)
         self._paint_chip()
@@ -637,7 +640,7 @@ class CardView(QWidget):
 
     def text_parts(self) -> list[TextPart]:
         """The card's painted text parts, top to bottom, shown or not (see shown_texts)."""
-        return self._head.parts() + self._story.parts()
+        return self._head.parts() + self._story.parts() + self._opener_text.parts()
 
     def text_part(self, name: str) -> TextPart | None:
         return next((part for part in self.text_parts() if part.objectName() == name), None)
@@ -648,11 +651,13 @@ class CardView(QWidget):
         descriptions.)"""
         lines: list[QLabel | TextPart] = []
         for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if isinstance(child, TextPanel):
-                lines += [c for c in child.texts() if isinstance(c, QLabel | TextPart)]
-            elif isinstance(child, QLabel):
+            if isinstance(child, QLabel):
                 lines.append(child)
-            else:
+                continue
+            panels = [child] if isinstance(child, TextPanel) else child.findChildren(TextPanel)
+            for panel in panels:
+                lines += [c for c in panel.texts() if isinstance(c, QLabel | TextPart)]
+            if not isinstance(child, TextPanel):
                 lines += child.findChildren(QLabel)
         buttons = self.findChildren(QPushButton)
         shown = [item.text() for item in [*lines, *buttons] if item.isVisibleTo(self)]
@@ -906,6 +911,10 @@ class CardView(QWidget):
         margins = layout.contentsMargins()
         width = self.width() - margins.left() - margins.right()
         self._head.lay_out(width)
+        opener_layout = self._opener_block.layout()
+        assert opener_layout is not None  # built in _build
+        inset = opener_layout.contentsMargins()
+        self._opener_text.lay_out(width - inset.left() - inset.right())
         height = self._story.lay_out(width)
         blank = 0 if self._story.has_content() else height
         _set_shown(self._story, not blank and height > 0)
