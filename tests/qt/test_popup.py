@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 from PySide6 import QtGui
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextDocumentFragment
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QPalette, QTextDocumentFragment
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.card import Card, MatchTier
@@ -386,6 +386,46 @@ def test_a_long_name_and_company_shorten_with_a_tooltip_instead_of_widening_the_
     assert long_company in QTextDocumentFragment.fromHtml(role.toolTip()).toPlainText()
     for name_of, rect, _needed in text_boxes(popup):
         assert rect.right() < popup.width(), name_of
+
+
+def test_a_screen_reader_reads_every_painted_line_and_a_shortened_one_in_full(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    long_name = "Maximilian Alexander Konstantin von Hohenzollern-Sigmaringen der Dritte"
+    card = replace(exact_card(), contacts=(replace(mike(), name=long_name),))
+    shown(popup, qtbot, card)
+    assert label(popup, "name").text().endswith("…")
+
+    read = "\n".join(child.accessibleDescription() for child in popup.findChildren(QWidget))
+    for line in (long_name, "VP Operations · Harbor Freight Logistics", "Number",
+                 "14:05 Tue · San Francisco, CA", "Why we called",
+                 "The freight-audit proposal I sent last week", "Left voicemail",
+                 "Referred by Harley Smith", card.opener):  # fmt: skip
+        assert line in read.splitlines(), line
+    assert popup.accessibleName() == f"Exact number: {long_name}"
+
+
+def test_hovering_a_shortened_painted_line_shows_it_in_full(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    long_company = "Harbor Freight Logistics International Holdings (Europe, Middle East & Africa)"
+    shown(popup, qtbot, replace(exact_card(), contacts=(replace(mike(), company=long_company),)))
+    role = label(popup, "role")
+    assert isinstance(role, TextPart) and role.is_elided()
+    panel = popup.findChild(QWidget, "head")
+    assert panel is not None
+
+    def hover(part: QLabel | TextPart) -> None:
+        assert isinstance(part, TextPart)
+        at = part.geometry_in(panel).center()
+        QApplication.sendEvent(panel, QHelpEvent(QEvent.Type.ToolTip, at, panel.mapToGlobal(at)))
+
+    hover(role)
+    assert QToolTip.isVisible()
+    assert QTextDocumentFragment.fromHtml(QToolTip.text()).toPlainText() == (
+        f"VP Operations · {long_company}")
+    hover(label(popup, "name"))  # shown whole: no tooltip
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
 
 
 def test_the_card_grows_to_fit_a_long_opener_and_reason_without_clipping(
