@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QHelpEvent,
     QPainter,
     QPaintEvent,
+    QPixmap,
     QTextLayout,
     QTextOption,
 )
@@ -93,6 +94,7 @@ class TextPart:
         self._elided_for: tuple[str, str | None, int] | None = None
         self.rect = QRect()  # where it is drawn, in panel coordinates
         self._natural: tuple[str, int] | None = None  # text -> its width on one line
+        self._look = 0  # bumped when the font changes
         self._flags_for: tuple[str, int] | None = None  # text -> its drawing flags
         self._area = QRect()  # the text's own rectangle, inside margins and gap
         self._draw_flags = 0
@@ -130,6 +132,7 @@ class TextPart:
         self._wrapped = None
         self._elided_for = None
         self._natural = None
+        self._look += 1
         self._panel._stale = True
 
     # -- what is shown --
@@ -288,6 +291,7 @@ class Chip(TextPart):
         super().__init__(panel, name)
         self.text_colour = QColor()
         self.fill_colour = QColor()
+        self._drawn: tuple[tuple[object, ...], QPixmap] | None = None
 
     def setFont(self, font: QFont) -> None:
         super().setFont(font)
@@ -302,13 +306,29 @@ class Chip(TextPart):
             self._panel.update(self.rect)
 
     def _paint(self, painter: QPainter, colours: dict[Ink, QColor]) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.fill_colour)
-        painter.drawRoundedRect(QRectF(self.rect), 4, 4)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(self.text_colour)
-        self._draw_text(painter)
+        painter.drawPixmap(self.rect.topLeft(), self._image(painter.device().devicePixelRatioF()))
+
+    def _image(self, ratio: float) -> QPixmap:
+        """The chip drawn once per text, size and colours: its antialiased rounded tint and
+        its semi-bold text cost ~0.1 ms on every ring, and the tier rarely changes."""
+        key = (self._shown, self.rect.width(), self.rect.height(), self.fill_colour.rgba(),
+               self.text_colour.rgba(), ratio, self._look)  # fmt: skip
+        if self._drawn is None or self._drawn[0] != key:
+            pixmap = QPixmap(round(self.rect.width() * ratio), round(self.rect.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self.fill_colour)
+            painter.drawRoundedRect(QRectF(0, 0, self.rect.width(), self.rect.height()), 4, 4)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(self.text_colour)
+            painter.translate(-self.rect.topLeft())
+            self._draw_text(painter)
+            painter.end()
+            self._drawn = (key, pixmap)
+        return self._drawn[1]
 
 
 def _break_lines(
