@@ -458,9 +458,6 @@ class TextPanel(QWidget):
         height but, like an empty layout, gets no spacing around it)."""
         return self._has_content
 
-    def height_hint(self) -> int:
-        return self._height
-
     # -- layout --
 
     def lay_out(self, width: int) -> int:
