@@ -8,6 +8,11 @@ switchboard, the promise, "Why we called" with the last attempts, notes, "Who co
 the picker (built on demand), the opener and the action row. A new state (a missed call to
 return, say) is a block built in `_build` at its place in that order and filled in `_fill`.
 
+The text a rep only reads is drawn by `TextPanel`s (desktop/qt/painted_text.py), measured for
+the card's fixed width when it is filled: one for the caller (chip to local time), one for the
+story (promise to notes). What is clicked or selected stays a widget: the people's and guesses'
+names, "Show all", the number, the buttons, the picker. `shown_texts()` lists what it shows.
+
 Every string that came from a caller, a call log or an import is shown as plain text: a caller
 ID of `<img src=x>` must read literally, never as markup.
 """
@@ -17,11 +22,10 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QGuiApplication,
     QPainter,
     QPaintEvent,
@@ -35,6 +39,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QSizePolicy,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +62,17 @@ from desktop.core.card_text import (
 )
 from desktop.core.display_text import display_text, one_line
 from desktop.core.models import Attempt, Contact
+from desktop.qt.painted_text import (
+    Chip,
+    Grid,
+    GridRow,
+    Ink,
+    Item,
+    Row,
+    Space,
+    TextPanel,
+    TextPart,
+)
 from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
 
 if TYPE_CHECKING:
@@ -96,7 +112,12 @@ def button_text(text: str) -> str:
 # ---- widgets ----------------------------------------------------------------------------------
 
 
-def _set_shown(widget: QWidget, shown: bool) -> None:
+class _Showable(Protocol):
+    def isHidden(self) -> bool: ...
+    def setVisible(self, visible: bool) -> None: ...
+
+
+def _set_shown(widget: _Showable, shown: bool) -> None:
     # setVisible() costs a layout pass even when nothing changes; most rings change little.
     if widget.isHidden() == shown:
         widget.setVisible(shown)
@@ -190,44 +211,6 @@ class ElidedLabel(QLabel):
             self.setToolTip(tip)
 
 
-class _TierChip(QLabel):
-    """The match tier ("Exact number") on a rounded tint of its colour, painted by hand: a
-    style-sheet property per tier cost a re-polish (60-200 µs) whenever the tier changed."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self._fit_margins()
-        self._text_colour = QColor()
-        self._fill_colour = QColor()
-
-    def _fit_margins(self) -> None:
-        # The padding the style sheet gave it (2 px 8 px), plus the indent QLabel adds to a
-        # framed label: the width of an "x", half of it before the text.
-        x = self.fontMetrics().horizontalAdvance("x")
-        self.setContentsMargins(8 + x // 2, 2, 8 + x - x // 2, 2)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self._fit_margins()
-        super().changeEvent(event)
-
-    def set_colours(self, text: QColor, fill: QColor) -> None:
-        if (text, fill) != (self._text_colour, self._fill_colour):
-            self._text_colour, self._fill_colour = text, fill
-            self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self._fill_colour)
-        painter.drawRoundedRect(QRectF(self.rect()), 4, 4)
-        painter.setPen(self._text_colour)
-        painter.drawText(self.contentsRect(), int(self.alignment()), self.text())
-        painter.end()
-
-
 class _LinkButton(QPushButton):
     """A name you can click: opens the contact. Plain text, styled as a link."""
 
@@ -261,10 +244,16 @@ class _Expandable:
     too short for the whole card, the card folds it to a link alone ("Show notes")."""
 
     def __init__(
-        self, parent: QWidget, limit: int, on_resized: Callable[[_Expandable], None], what: str
+        self,
+        panel: TextPanel,
+        names: tuple[str, str],  # the text's, the link's
+        limit: int,
+        on_resized: Callable[[_Expandable], None],
+        what: str,
     ) -> None:
-        self.text = _plain_label(parent, muted=True, wrap=True)
-        self.more = _LinkButton(parent)
+        self.text = TextPart(panel, names[0], ink=Ink.MUTED, wrap=True)
+        self.more = _LinkButton(panel)
+        self.more.setObjectName(names[1])
         self.more.clicked.connect(self.expand)
         self._limit = limit
         self._full = ""
@@ -309,28 +298,17 @@ class _Expandable:
 
 class _AttemptRow:
     def __init__(
-        self,
-        parent: QWidget,
-        grid: QGridLayout,
-        row: int,
-        on_resized: Callable[[_Expandable], None],
+        self, panel: TextPanel, row: int, on_resized: Callable[[_Expandable], None]
     ) -> None:
-        self.date = _plain_label(parent, muted=True)
-        self.outcome = _plain_label(parent)
+        self.date = TextPart(panel, f"attempt{row}Date", ink=Ink.MUTED)
+        self.outcome = TextPart(panel, f"attempt{row}Outcome")
         # The message under the outcome, wrapped: a voicemail is read, not guessed at.
-        self.message = _Expandable(parent, MESSAGE_PREVIEW, on_resized, "message")
-        grid.addWidget(self.date, 2 * row, 0)
-        grid.addWidget(self.outcome, 2 * row, 1, 1, 2)
-        message = QVBoxLayout()
-        message.setContentsMargins(0, 0, 0, 3)
-        message.setSpacing(0)
-        message.addWidget(self.message.text)
-        message.addWidget(self.message.more, 0, Qt.AlignmentFlag.AlignLeft)
-        grid.addLayout(message, 2 * row + 1, 1, 1, 2)
-        self.date.setObjectName(f"attempt{row}Date")
-        self.outcome.setObjectName(f"attempt{row}Outcome")
-        self.message.text.setObjectName(f"attempt{row}Message")
-        self.message.more.setObjectName(f"attempt{row}More")
+        names = (f"attempt{row}Message", f"attempt{row}More")
+        self.message = _Expandable(panel, names, MESSAGE_PREVIEW, on_resized, "message")
+        self.rows = [
+            GridRow(key=self.date, value=self.outcome),
+            GridRow(stack=[self.message.text, self.message.more], bottom=3),
+        ]
 
     def fill(self, attempt: Attempt | None, now: datetime) -> None:
         for widget in (self.date, self.outcome):
@@ -384,6 +362,13 @@ def _row_grid(*, stretch_column: int) -> QGridLayout:
     grid.setVerticalSpacing(1)
     grid.setColumnStretch(stretch_column, 1)
     return grid
+
+
+def _painted_title(panel: TextPanel, name: str, text: str, *, gap: int = 8) -> TextPart:
+    """A section title drawn by `panel`; the gap above it goes with it when it is hidden."""
+    title = TextPart(panel, name, ink=Ink.MUTED, gap=gap)
+    title.setText(text)
+    return title
 
 
 def _section_title(parent: QWidget, text: str, *, gap: int = 8) -> QLabel:
@@ -455,39 +440,33 @@ class CardView(QWidget):
         root.setContentsMargins(18, 12, 14, 12)
         root.setSpacing(4)
 
-        header = QHBoxLayout()
-        self._chip = _TierChip(self)
-        self._chip.setObjectName("tierChip")
-        header.addWidget(self._chip)
-        header.addSpacing(12)
-        self._source = ElidedLabel(self, muted=True)
-        self._source.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        header.addWidget(self._source, 1)
-        root.addLayout(header)
-        root.addSpacing(4)
-
-        self._name = ElidedLabel(self)
-        root.addWidget(self._name)
-        self._role = ElidedLabel(self)
-        root.addWidget(self._role)
-        root.addSpacing(6)
-
-        facts = QGridLayout()
-        facts.setHorizontalSpacing(12)
-        facts.setVerticalSpacing(2)
-        facts.setColumnStretch(1, 1)
-        self._number_key = _plain_label(self, muted=True)
+        # The caller, drawn by one widget: the chip and caller-ID name, the headline, the role
+        # line and the facts (the number stays a label, so it can be selected).
+        self._head = TextPanel(self, spacing=root.spacing())
+        self._chip = Chip(self._head, "tierChip")
+        self._source = TextPart(self._head, "callerIdName", ink=Ink.MUTED, elide=True,
+                                align_right=True)  # fmt: skip
+        self._name = TextPart(self._head, "name", elide=True)
+        self._role = TextPart(self._head, "role", elide=True)
+        self._number_key = TextPart(self._head, "numberKey", ink=Ink.MUTED)
         self._number_key.setText("Number")
-        self._number = ElidedLabel(self)
+        self._number = ElidedLabel(self._head)
         self._number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._time_key = _plain_label(self, muted=True)
+        self._time_key = TextPart(self._head, "localTimeKey", ink=Ink.MUTED)
         self._time_key.setText("Local time")
-        self._time = ElidedLabel(self)
-        facts.addWidget(self._number_key, 0, 0)
-        facts.addWidget(self._number, 0, 1)
-        facts.addWidget(self._time_key, 1, 0)
-        facts.addWidget(self._time, 1, 1)
-        root.addLayout(facts)
+        self._time = TextPart(self._head, "localTime", elide=True)
+        facts = [GridRow(self._number_key, self._number), GridRow(self._time_key, self._time)]
+        head: list[Item] = [
+            Row(self._chip, self._source, gap=12),
+            Space(4),
+            self._name,
+            self._role,
+            Space(6),
+            Grid(facts, column_gap=12, row_gap=2),
+        ]
+        for item in head:
+            self._head.add(item)
+        root.addWidget(self._head)
 
         # People at a shared number (switchboard).
         self._people_title = _section_title(self, "People at this number")
@@ -498,31 +477,41 @@ class CardView(QWidget):
         self._people_more = _plain_label(self, muted=True)
         root.addWidget(self._people_more)
 
+        # What the rep needs to know before saying hello, drawn by one widget: the promise,
+        # why we called and the last attempts, the next step and the notes. Their "Show all"
+        # links are widgets it places.
+        story = TextPanel(self, spacing=root.spacing())
+        self._story = story
         # The callback window the rep promised, when they call inside it.
-        self._promise = _plain_label(self, wrap=True)
-        root.addWidget(self._promise)
-
-        # Why we called.
-        self._why_title = _section_title(self, "Why we called")
-        root.addWidget(self._why_title)
-        self._reason = _plain_label(self, wrap=True)
-        root.addWidget(self._reason)
-        self._referral = ElidedLabel(self, muted=True)
-        root.addWidget(self._referral)
-        attempts = _row_grid(stretch_column=2)
-        self._attempts = [
-            _AttemptRow(self, attempts, i, self._expanded) for i in range(MAX_ATTEMPTS)
-        ]
-        root.addLayout(attempts)
-
+        self._promise = TextPart(story, "promise", wrap=True)
+        self._why_title = _painted_title(story, "whyTitle", "Why we called")
+        self._reason = TextPart(story, "reason", wrap=True)
+        self._referral = TextPart(story, "referral", ink=Ink.MUTED, elide=True)
+        self._attempts = [_AttemptRow(story, i, self._expanded) for i in range(MAX_ATTEMPTS)]
         # The contact's next step and imported notes.
-        self._notes_title = _section_title(self, "Notes")
-        root.addWidget(self._notes_title)
-        self._next_step = _plain_label(self, wrap=True)
-        root.addWidget(self._next_step)
-        self._notes = _Expandable(self, NOTES_PREVIEW, self._expanded, "notes")
-        root.addWidget(self._notes.text)
-        root.addWidget(self._notes.more, 0, Qt.AlignmentFlag.AlignLeft)
+        self._notes_title = _painted_title(story, "notesTitle", "Notes")
+        self._next_step = TextPart(story, "nextStep", wrap=True)
+        self._notes = _Expandable(story, ("notes", "notesMore"), NOTES_PREVIEW, self._expanded,
+                                  "notes")  # fmt: skip
+        parts: list[Item] = [
+            self._promise,
+            self._why_title,
+            self._reason,
+            self._referral,
+            Grid([r for row in self._attempts for r in row.rows], column_gap=10, row_gap=1),
+            self._notes_title,
+            self._next_step,
+            self._notes.text,
+            self._notes.more,
+        ]
+        for item in parts:
+            story.add(item)
+        root.addWidget(story)
+        # A story with nothing to show still takes the blank rows' height, without spacing,
+        # as the layouts it replaced did (so the card keeps its proportions).
+        self._story_blank = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum,
+                                        QSizePolicy.Policy.Fixed)  # fmt: skip
+        root.addItem(self._story_blank)
 
         # Who could this be (unknown callers).
         self._candidates_title = _section_title(self, "Who could this be?")
@@ -541,11 +530,15 @@ class CardView(QWidget):
         opener_layout = QVBoxLayout(self._opener_block)
         opener_layout.setContentsMargins(10, 7, 10, 8)
         opener_layout.setSpacing(2)
-        self._opener_title = _section_title(self._opener_block, "Opener", gap=0)
-        opener_layout.addWidget(self._opener_title)
-        self._opener = _plain_label(self._opener_block, wrap=True)
-        self._opener.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        opener_layout.addWidget(self._opener)
+        # Painted too: as a selectable label it cost a QTextDocument layout per ring (~0.25
+        # ms); "Copy opener" puts it on the clipboard.
+        self._opener_text = TextPanel(self._opener_block, spacing=opener_layout.spacing())
+        self._opener_text.setObjectName("openerText")
+        self._opener_title = _painted_title(self._opener_text, "openerTitle", "Opener", gap=0)
+        self._opener = TextPart(self._opener_text, "opener", wrap=True)
+        self._opener_text.add(self._opener_title)
+        self._opener_text.add(self._opener)
+        opener_layout.addWidget(self._opener_text)
         root.addWidget(self._opener_block)
 
         root.addSpacing(8)
@@ -581,23 +574,12 @@ class CardView(QWidget):
             row.name.clicked.connect(self._make_open(row))
         # Names for tests, style sheets and accessibility tools.
         for name, widget in (
-            ("callerIdName", self._source),
-            ("name", self._name),
-            ("role", self._role),
+            ("head", self._head),
             ("number", self._number),
-            ("localTime", self._time),
             ("peopleTitle", self._people_title),
             ("peopleMore", self._people_more),
-            ("whyTitle", self._why_title),
-            ("reason", self._reason),
-            ("promise", self._promise),
-            ("referral", self._referral),
-            ("notesTitle", self._notes_title),
-            ("nextStep", self._next_step),
-            ("notes", self._notes.text),
-            ("notesMore", self._notes.more),
+            ("story", self._story),
             ("candidatesTitle", self._candidates_title),
-            ("opener", self._opener),
             ("copyOpener", self._copy),
             ("openContact", self._open),
             ("search", self._search),
@@ -616,6 +598,9 @@ class CardView(QWidget):
     def _apply_theme(self) -> None:
         self._theme = card_theme(QGuiApplication.palette())
         self.setStyleSheet(stylesheet(self._theme))
+        for panel in (self._head, self._story, self._opener_text):
+            panel.set_colours(self._theme.text, self._theme.muted)
+            panel.set_tooltip_format(plain_tooltip)
         self._paint_chip()
         self._apply_fonts(card_fonts(QGuiApplication.font()))
 
@@ -652,6 +637,31 @@ class CardView(QWidget):
     @property
     def card(self) -> Card | None:
         return self._card
+
+    def text_parts(self) -> list[TextPart]:
+        """The card's painted text parts, top to bottom, shown or not (see shown_texts)."""
+        return self._head.parts() + self._story.parts() + self._opener_text.parts()
+
+    def text_part(self, name: str) -> TextPart | None:
+        return next((part for part in self.text_parts() if part.objectName() == name), None)
+
+    def shown_texts(self) -> list[str]:
+        """Every text the card shows: its lines (painted or labels) top to bottom, then its
+        buttons. (Screen readers get the painted lines as the panels' accessible
+        descriptions.)"""
+        lines: list[QLabel | TextPart] = []
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if isinstance(child, QLabel):
+                lines.append(child)
+                continue
+            panels = [child] if isinstance(child, TextPanel) else child.findChildren(TextPanel)
+            for panel in panels:
+                lines += [c for c in panel.texts() if isinstance(c, QLabel | TextPart)]
+            if not isinstance(child, TextPanel):
+                lines += child.findChildren(QLabel)
+        buttons = self.findChildren(QPushButton)
+        shown = [item.text() for item in [*lines, *buttons] if item.isVisibleTo(self)]
+        return [text for text in shown if text]
 
     def _fill(self, card: Card) -> None:
         if card.redacted:
@@ -883,6 +893,7 @@ class CardView(QWidget):
     def _content_height(self) -> int:
         layout = self.layout()
         assert layout is not None  # built in __init__
+        self._lay_out_text(layout)
         # Only the height is asked here; the geometry is set once, by show() or the resize
         # that follows (activating here too laid every widget out twice per ring). Nested
         # layouts keep their old hints until told: activate() used to tell them.
@@ -893,6 +904,23 @@ class CardView(QWidget):
             if layout.hasHeightForWidth()
             else layout.totalSizeHint().height()
         )
+
+    def _lay_out_text(self, layout: QLayout) -> None:
+        """The painted text is measured for the card's width, which is fixed, before the
+        layout asks the panels for their heights."""
+        margins = layout.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        self._head.lay_out(width)
+        opener_layout = self._opener_block.layout()
+        assert opener_layout is not None  # built in _build
+        inset = opener_layout.contentsMargins()
+        self._opener_text.lay_out(width - inset.left() - inset.right())
+        height = self._story.lay_out(width)
+        blank = 0 if self._story.has_content() else height
+        _set_shown(self._story, not blank and height > 0)
+        if self._story_blank.sizeHint().height() != blank:
+            self._story_blank.changeSize(0, blank, QSizePolicy.Policy.Minimum,
+                                         QSizePolicy.Policy.Fixed)  # fmt: skip
 
     def _room(self) -> int:
         """The height the screen the card is on can show, inside the stack's margins."""

@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QPoint
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from desktop.qt.capture_exclusion import NoExclusion
+from desktop.qt.card_view import CardView
 from desktop.qt.icons import TrayLook, tray_icon
 from desktop.qt.popup_stack import PopupStack
 from desktop.qt.screen_share import ScreenShareGuard
@@ -46,6 +47,8 @@ def grab(app: QApplication, widget: QWidget, path: Path) -> int:
 
 
 def visible_texts(widget: QWidget) -> list[str]:
+    if isinstance(widget, CardView):  # a card paints most of its text itself
+        return widget.shown_texts()
     found = widget.findChildren(QLabel) + widget.findChildren(QPushButton)
     return [w.text() for w in found if w.isVisibleTo(widget) and w.text()]
 

@@ -17,6 +17,7 @@ from desktop.adapters.store import NewContact, Store
 from desktop.core.card import Card
 from desktop.core.display_text import BIDI_CONTROLS
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.qt.card_view import CardView
 from desktop.qt.popup import Popup
 from desktop.qt.search_window import SearchWindow
 from tests.qt.show_popup_demo import exact_card, mike, switchboard_card
@@ -36,6 +37,9 @@ def shown_texts(widget: QWidget) -> list[str]:
     texts = [widget.windowTitle(), widget.accessibleName()]
     for child in widget.findChildren(QLabel) + widget.findChildren(QAbstractButton):
         texts += [child.text(), child.toolTip(), child.accessibleName()]
+    if isinstance(widget, CardView):  # the lines a card paints, and what it tells a reader
+        texts += [text for part in widget.text_parts() for text in (part.text(), part.toolTip())]
+        texts += [child.accessibleDescription() for child in widget.findChildren(QWidget)]
     for view in widget.findChildren(QListWidget):
         for row in range(view.count()):
             item = view.item(row)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 from PySide6 import QtGui
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextDocumentFragment
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QPalette, QTextDocumentFragment
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.core.card import Card, MatchTier
@@ -28,7 +28,15 @@ from desktop.core.card_text import card_date
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
-from desktop.qt.card_view import MAX_WIDTH, MIN_WIDTH, ElidedLabel, button_text, plain_tooltip
+from desktop.qt.card_view import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    CardView,
+    ElidedLabel,
+    button_text,
+    plain_tooltip,
+)
+from desktop.qt.painted_text import TextPart
 from desktop.qt.popup import POPUP_FLAGS, Popup
 from desktop.qt.popup_stack import MARGIN, MAX_CARDS, PREBUILT, SPACING, PopupStack
 from tests.conftest import PYTHON, REPO, private_x_server, python_env
@@ -69,9 +77,11 @@ def stack(qapp: QApplication) -> Iterator[PopupStack]:
     QApplication.sendPostedEvents()
 
 
-def label(widget: QWidget, name: str) -> QLabel:
-    found = widget.findChild(QLabel, name)
-    assert found is not None, f"no label named {name!r}"
+def label(widget: QWidget, name: str) -> QLabel | TextPart:
+    """A text of the card by name: one it paints itself (CardView.text_part) or a label."""
+    part = widget.text_part(name) if isinstance(widget, CardView) else None
+    found = part or widget.findChild(QLabel, name)
+    assert found is not None, f"no text named {name!r}"
     return found
 
 
@@ -84,15 +94,30 @@ def button(widget: QWidget, name: str) -> QPushButton:
 def full(widget: QWidget, name: str) -> str:
     """What a label says in full (an elided label keeps the whole text for its tooltip)."""
     found = label(widget, name)
-    return found.full_text() if isinstance(found, ElidedLabel) else found.text()
+    return found.full_text() if isinstance(found, ElidedLabel | TextPart) else found.text()
 
 
 def visible_texts(widget: QWidget) -> list[str]:
-    texts = []
-    for item in widget.findChildren(QLabel) + widget.findChildren(QPushButton):
-        if item.isVisibleTo(widget) and item.text():
-            texts.append(item.text())
-    return texts
+    """Every text the card shows (painted lines, labels, buttons)."""
+    assert isinstance(widget, CardView)
+    return widget.shown_texts()
+
+
+def text_boxes(popup: Popup) -> list[tuple[str, QRect, int]]:
+    """Each visible text's name, rectangle in the card and the height its text needs."""
+    boxes = []
+    for part in popup.text_parts():
+        if part.isVisible():
+            rect = part.geometry_in(popup)
+            boxes.append((part.objectName(), rect, part.needed_height(rect.width())))
+    for item in popup.findChildren(QLabel):
+        if item.isVisible():
+            needed = (
+                item.heightForWidth(item.width()) if item.wordWrap() else item.sizeHint().height()
+            )
+            rect = QRect(item.mapTo(popup, item.rect().topLeft()), item.size())
+            boxes.append((item.objectName(), rect, needed))
+    return boxes
 
 
 def shown(popup: Popup, qtbot: QtBot, card: Card, key: str = "call-1") -> Popup:
@@ -128,7 +153,7 @@ def test_exact_match_shows_who_why_the_opener_and_their_local_time(
         "No answer",
         "Gatekeeper",
     ]
-    assert popup.findChild(QLabel, "attempt3Date") is None
+    assert popup.text_part("attempt3Date") is None
     voicemail = label(popup, "attempt0Message")  # read in full, wrapped: not "Left a voi…"
     assert voicemail.wordWrap() and voicemail.text() == f"“{attempts[0].message}”"
     assert not button(popup, "attempt0More").isVisible()
@@ -304,9 +329,9 @@ def test_caller_and_import_text_is_shown_literally_never_as_markup(
     )
     shown(popup, qtbot, card)
 
-    labels = popup.findChildren(QLabel)
-    assert labels
-    for item in labels:
+    texts = [*popup.findChildren(QLabel), *popup.text_parts()]
+    assert texts
+    for item in texts:
         assert item.textFormat() == Qt.TextFormat.PlainText, item.objectName()
     assert full(popup, "name") == "<b>Mike</b>"
     assert label(popup, "name").text() == "<b>Mike</b>"
@@ -353,15 +378,54 @@ def test_a_long_name_and_company_shorten_with_a_tooltip_instead_of_widening_the_
 
     assert MIN_WIDTH <= popup.width() <= MAX_WIDTH
     name = label(popup, "name")
-    assert isinstance(name, ElidedLabel)
+    assert isinstance(name, ElidedLabel | TextPart)
     assert name.is_elided() and name.text().endswith("…")
     assert QTextDocumentFragment.fromHtml(name.toolTip()).toPlainText() == long_name
     role = label(popup, "role")
     assert role.text().endswith("…")
     assert long_company in QTextDocumentFragment.fromHtml(role.toolTip()).toPlainText()
-    for item in popup.findChildren(QLabel):
-        if item.isVisible():
-            assert item.geometry().right() < popup.width(), item.objectName()
+    for name_of, rect, _needed in text_boxes(popup):
+        assert rect.right() < popup.width(), name_of
+
+
+def test_a_screen_reader_reads_every_painted_line_and_a_shortened_one_in_full(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    long_name = "Maximilian Alexander Konstantin von Hohenzollern-Sigmaringen der Dritte"
+    card = replace(exact_card(), contacts=(replace(mike(), name=long_name),))
+    shown(popup, qtbot, card)
+    assert label(popup, "name").text().endswith("…")
+
+    read = "\n".join(child.accessibleDescription() for child in popup.findChildren(QWidget))
+    for line in (long_name, "VP Operations · Harbor Freight Logistics", "Number",
+                 "14:05 Tue · San Francisco, CA", "Why we called",
+                 "The freight-audit proposal I sent last week", "Left voicemail",
+                 "Referred by Harley Smith", card.opener):  # fmt: skip
+        assert line in read.splitlines(), line
+    assert popup.accessibleName() == f"Exact number: {long_name}"
+
+
+def test_hovering_a_shortened_painted_line_shows_it_in_full(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    long_company = "Harbor Freight Logistics International Holdings (Europe, Middle East & Africa)"
+    shown(popup, qtbot, replace(exact_card(), contacts=(replace(mike(), company=long_company),)))
+    role = label(popup, "role")
+    assert isinstance(role, TextPart) and role.is_elided()
+    panel = popup.findChild(QWidget, "head")
+    assert panel is not None
+
+    def hover(part: QLabel | TextPart) -> None:
+        assert isinstance(part, TextPart)
+        at = part.geometry_in(panel).center()
+        QApplication.sendEvent(panel, QHelpEvent(QEvent.Type.ToolTip, at, panel.mapToGlobal(at)))
+
+    hover(role)
+    assert QToolTip.isVisible()
+    assert QTextDocumentFragment.fromHtml(QToolTip.text()).toPlainText() == (
+        f"VP Operations · {long_company}")
+    hover(label(popup, "name"))  # shown whole: no tooltip
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
 
 
 def test_the_card_grows_to_fit_a_long_opener_and_reason_without_clipping(
@@ -377,13 +441,9 @@ def test_the_card_grows_to_fit_a_long_opener_and_reason_without_clipping(
     shown(popup, qtbot, wordy, "call-2")
 
     assert popup.height() > short_height
-    for item in popup.findChildren(QLabel):
-        if item.isVisible():
-            needed = (
-                item.heightForWidth(item.width()) if item.wordWrap() else item.sizeHint().height()
-            )
-            assert item.height() >= needed, item.objectName()
-            assert item.mapTo(popup, item.rect().bottomLeft()).y() < popup.height()
+    for name, rect, needed in text_boxes(popup):
+        assert rect.height() >= needed, name
+        assert rect.bottom() < popup.height(), name
 
 
 def test_card_follows_the_system_palette_into_dark_mode(
@@ -401,7 +461,9 @@ def test_card_follows_the_system_palette_into_dark_mode(
         qapp.setPalette(dark)
         shown(popup, qtbot, exact_card(), "call-2")
         assert background_lightness() < 0.25 < 0.6 < light
-        text = label(popup, "name").palette().color(QPalette.ColorRole.WindowText)
+        name = label(popup, "name")
+        assert isinstance(name, TextPart)
+        text = name.colour()
         assert text.lightnessF() > 0.7  # light text on the dark card
     finally:
         qapp.setPalette(original)
@@ -912,7 +974,9 @@ def test_a_long_voicemail_and_the_imported_notes_are_readable_in_full(
     voicemail = label(popup, "attempt0Message")
     assert label(popup, "attempt0Outcome").text() == "They left voicemail"
     assert voicemail.wordWrap() and voicemail.text().endswith("…”")  # a preview of a few lines
-    assert voicemail.height() > voicemail.fontMetrics().lineSpacing() * 2  # wrapped, not cut
+    assert isinstance(voicemail, TextPart)
+    lines = voicemail.geometry_in(popup).height() / voicemail.metrics.lineSpacing()
+    assert lines > 2  # wrapped, not cut
     assert label(popup, "notesTitle").isVisible()
     assert label(popup, "nextStep").text() == (
         "Next step: Send the audit summary, then book the Thursday walk-through")
