@@ -276,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     if raw[:1] in (["ring"], ["end"]) or (raw[:1] and raw[0].startswith("--")):
         code = _fast_hook(raw)
+        if code is not None and argv is None:
+            _end_process(code)  # this process is the hook: see _end_process
         if code is not None:
             return code
     if raw[:1] == [FROZEN_PLACES_VERB]:
@@ -318,12 +320,31 @@ def _fast_hook(raw: list[str]) -> int | None:
     args = parse_hook_argv(raw)
     if args is None:
         return None
-    from desktop.cli_ring import send_ring
+    from desktop.hook_send import send_line
 
     try:
-        return send_ring(args)
+        code = send_line(args)
+        if code is None:  # nothing was sent: no app to take it, or not the common case
+            from desktop.cli_ring import send_ring
+
+            code = send_ring(args)
     except KeyboardInterrupt:
         return 130
+    return code
+
+
+def _end_process(code: int) -> None:
+    """Exit without the interpreter's tear-down, which frees every module object by object
+    (~3 ms, a quarter of a bare interpreter's start) while the softphone still waits for the
+    hook. Nothing on the hook's path registers atexit work or starts a thread; the launched
+    app, when there is one, is a process of its own. Only the streams need flushing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe: nobody is reading what there was to say
+    os._exit(code)
 
 
 _EXIT_BROKEN_PIPE = 141  # what a shell reports for a program that SIGPIPE ended
