@@ -700,10 +700,18 @@ def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
                        check=True)  # fmt: skip
         subprocess.run(bare_cmd, env=henv, check=True)
     hooks = [("callercard ring", hook)]
-    if args.frozen:  # the bundle's own hook, against the same running app
-        hooks.append(("frozen callercard ring", [str(Path(args.frozen).resolve())]))
-        subprocess.run([*hooks[-1][1], "end", "+10000000000", "--data-dir", str(data_dir)],
-                       env=henv, check=True)  # fmt: skip
+    keys = {"callercard ring": "hook"}
+    if args.frozen:  # the bundle's own hooks, against the same running app
+        frozen = Path(args.frozen).resolve()
+        hooks.append(("frozen callercard ring", [str(frozen)]))
+        keys["frozen callercard ring"] = "frozen"
+        light = frozen.with_name("callercard-hook")  # the bundle's hook program (Linux, macOS)
+        if light.is_file():
+            hooks.append(("frozen callercard-hook ring", [str(light)]))
+            keys["frozen callercard-hook ring"] = "frozen_hook"
+        for _name, cmd in hooks[1:]:
+            subprocess.run([*cmd, "end", "+10000000000", "--data-dir", str(data_dir)], env=henv,
+                           check=True)  # fmt: skip
     rng = random.Random(5)
     starts: dict[str, list[tuple[str, int]]] = {name: [] for name, _cmd in hooks}
     spawn_ms: dict[str, list[float]] = {name: [] for name, _cmd in hooks}
@@ -737,7 +745,7 @@ def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
         ratio = s["median"] / s_bare["median"]
         print(f"{'  ratio painted / bare python':<38} medians {ratio:.2f}×   "
               f"(process alone {s_run['median'] / s_bare['median']:.2f}×)")
-        key = "frozen" if name.startswith("frozen") else "hook"
+        key = keys[name]
         out[key] = s
         out[f"{key}_process"] = s_run
         out[f"{key}_ratio_medians"] = ratio

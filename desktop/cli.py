@@ -277,7 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if raw[:1] in (["ring"], ["end"]) or (raw[:1] and raw[0].startswith("--")):
         code = _fast_hook(raw)
         if code is not None and argv is None:
-            _end_process(code)  # this process is the hook: see _end_process
+            from desktop.hook_send import exit_now
+
+            exit_now(code)  # this process is the hook
         if code is not None:
             return code
     if raw[:1] == [FROZEN_PLACES_VERB]:
@@ -331,20 +333,6 @@ def _fast_hook(raw: list[str]) -> int | None:
     except KeyboardInterrupt:
         return 130
     return code
-
-
-def _end_process(code: int) -> None:
-    """Exit without the interpreter's tear-down, which frees every module object by object
-    (~3 ms, a quarter of a bare interpreter's start) while the softphone still waits for the
-    hook. Nothing on the hook's path registers atexit work or starts a thread; the launched
-    app, when there is one, is a process of its own. Only the streams need flushing."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):
-            pass  # a closed pipe: nobody is reading what there was to say
-    os._exit(code)
 
 
 _EXIT_BROKEN_PIPE = 141  # what a shell reports for a program that SIGPIPE ended
