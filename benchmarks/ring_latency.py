@@ -695,23 +695,38 @@ def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
     hook = hook_command()
     henv = hook_env(env, work)
     bare_cmd = [sys.executable, "-c", "pass"]
+    # Without site: what the interpreter costs before any .pth file runs. An editable install's
+    # finder (pathlib, re, importlib.util) is paid by bare_cmd and the hook alike, and a wheel
+    # install pays none of it, so the gap between the two bares is what the ratio is flattered by.
+    nosite_cmd = [sys.executable, "-S", "-c", "pass"]
     for _ in range(2):  # write the bytecode cache, as an install would have
         subprocess.run([*hook, "end", "+10000000000", "--data-dir", str(data_dir)], env=henv,
                        check=True)  # fmt: skip
         subprocess.run(bare_cmd, env=henv, check=True)
     hooks = [("callercard ring", hook)]
-    if args.frozen:  # the bundle's own hook, against the same running app
-        hooks.append(("frozen callercard ring", [str(Path(args.frozen).resolve())]))
-        subprocess.run([*hooks[-1][1], "end", "+10000000000", "--data-dir", str(data_dir)],
-                       env=henv, check=True)  # fmt: skip
+    keys = {"callercard ring": "hook"}
+    if args.frozen:  # the bundle's own hooks, against the same running app
+        frozen = Path(args.frozen).resolve()
+        hooks.append(("frozen callercard ring", [str(frozen)]))
+        keys["frozen callercard ring"] = "frozen"
+        light = frozen.with_name("callercard-hook")  # the bundle's hook program (Linux, macOS)
+        if light.is_file():
+            hooks.append(("frozen callercard-hook ring", [str(light)]))
+            keys["frozen callercard-hook ring"] = "frozen_hook"
+        for _name, cmd in hooks[1:]:
+            subprocess.run([*cmd, "end", "+10000000000", "--data-dir", str(data_dir)], env=henv,
+                           check=True)  # fmt: skip
     rng = random.Random(5)
     starts: dict[str, list[tuple[str, int]]] = {name: [] for name, _cmd in hooks}
     spawn_ms: dict[str, list[float]] = {name: [] for name, _cmd in hooks}
-    bare_ms = []
+    bare_ms, nosite_ms = [], []
     for _ in range(args.hook_rings):
         t0 = time.monotonic_ns()
         subprocess.run(bare_cmd, env=henv, check=True)
         bare_ms.append((time.monotonic_ns() - t0) / 1e6)
+        t0 = time.monotonic_ns()
+        subprocess.run(nosite_cmd, env=henv, check=True)
+        nosite_ms.append((time.monotonic_ns() - t0) / 1e6)
         time.sleep(0.05)
         for name, cmd in hooks:
             number = numbers[rng.randrange(len(numbers))]
@@ -729,7 +744,8 @@ def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
     print(f"\n`callercard ring` hook → popup painted ({args.hook_rings} rings, "
           f"{' '.join(Path(a).name for a in hook)}):")  # fmt: skip
     s_bare = summary("bare `python -c pass` (spawn → exit)", bare_ms)
-    out: dict[str, object] = {"bare_python": s_bare}
+    s_nosite = summary("bare `python -S -c pass` (no site)", nosite_ms)
+    out: dict[str, object] = {"bare_python": s_bare, "bare_python_no_site": s_nosite}
     for name, _cmd in hooks:
         lat = [(shown[n] - t0) / 1e6 for n, t0 in starts[name] if n in shown]
         s = summary(f"{name}: spawned → popup painted", lat)
@@ -737,7 +753,7 @@ def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
         ratio = s["median"] / s_bare["median"]
         print(f"{'  ratio painted / bare python':<38} medians {ratio:.2f}×   "
               f"(process alone {s_run['median'] / s_bare['median']:.2f}×)")
-        key = "frozen" if name.startswith("frozen") else "hook"
+        key = keys[name]
         out[key] = s
         out[f"{key}_process"] = s_run
         out[f"{key}_ratio_medians"] = ratio

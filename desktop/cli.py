@@ -297,6 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     if raw[:1] in (["ring"], ["end"]) or (raw[:1] and raw[0].startswith("--")):
         code = _fast_hook(raw)
+        if code is not None and argv is None:
+            from desktop.hook_send import exit_now
+
+            exit_now(code)  # this process is the hook
         if code is not None:
             return code
     if raw[:1] == [FROZEN_PLACES_VERB]:
@@ -339,12 +343,17 @@ def _fast_hook(raw: list[str]) -> int | None:
     args = parse_hook_argv(raw)
     if args is None:
         return None
-    from desktop.cli_ring import send_ring
+    from desktop.hook_send import send_line
 
     try:
-        return send_ring(args)
+        code = send_line(args)
+        if code is None:  # nothing was sent: no app to take it, or not the common case
+            from desktop.cli_ring import send_ring
+
+            code = send_ring(args)
     except KeyboardInterrupt:
         return 130
+    return code
 
 
 _EXIT_BROKEN_PIPE = 141  # what a shell reports for a program that SIGPIPE ended

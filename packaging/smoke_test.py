@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 CALLER = "+14155550142"  # Mike Kowalski, in the demo book a new data directory starts with
+HOOK_CALLER = "+14155550199"  # nobody in the demo book: rung through callercard-hook
 
 
 class SmokeFailure(Exception):
@@ -136,6 +137,31 @@ def stop(exe: Path, data: Path, proc: subprocess.Popen[str], env: dict[str, str]
     return err
 
 
+def ring_through_the_hook_executable(exe: Path, data: Path, trace: Path,
+                                     proc: subprocess.Popen[str], env: dict[str, str]) -> float | None:  # noqa: E501
+    """The light `callercard-hook` beside the app (Linux, macOS) rings and ends a call, and
+    hands what it does not do itself (here `--help`) to the main executable."""
+    hook = exe.parent / "callercard-hook"
+    if sys.platform == "win32":
+        return None
+    if not hook.exists():
+        raise SmokeFailure(f"no {hook.name} beside {exe.name}")
+    spawned = time.monotonic_ns()
+    rang = run(hook, "ring", "--source", "microsip", "--data-dir", str(data), "--", HOOK_CALLER,
+               env=env)  # fmt: skip
+    if rang.returncode != 0:
+        raise SmokeFailure(f"`callercard-hook ring` failed ({rang.returncode}): {rang.stderr}")
+    read = wait_for(trace, proc, "read", caller_id=HOOK_CALLER)
+    ended = run(hook, "end", "--missed", "--data-dir", str(data), HOOK_CALLER, env=env)
+    if ended.returncode != 0:
+        raise SmokeFailure(f"`callercard-hook end` failed ({ended.returncode}): {ended.stderr}")
+    wait_for(trace, proc, "ended", caller_id=HOOK_CALLER)
+    helped = run(hook, "--help", env=env)
+    if helped.returncode != 0 or "usage: callercard" not in helped.stdout:
+        raise SmokeFailure(f"`callercard-hook --help` did not reach the app: {helped.stderr}")
+    return round((int(read["t_ns"]) - spawned) / 1e6, 1)
+
+
 def smoke(exe: Path, expect_store: str) -> dict[str, Any]:
     exe = exe.resolve()
     with tempfile.TemporaryDirectory(prefix="callercard-smoke-") as tmp_name:
@@ -159,6 +185,7 @@ def smoke(exe: Path, expect_store: str) -> dict[str, Any]:
                 raise SmokeFailure(f"the demo prospect was not matched exactly: {matched}")
             read = wait_for(trace, proc, "read", caller_id=CALLER)
             shown = wait_for(trace, proc, "shown", caller_id=CALLER)
+            hook_ms = ring_through_the_hook_executable(exe, data, trace, proc, env)
             # Asked of the frozen executable itself: the backends a bundle can lose are its own.
             answer = run(exe, "secrets", "--json", env=env)
             secrets = json.loads(answer.stdout)
@@ -195,6 +222,7 @@ def smoke(exe: Path, expect_store: str) -> dict[str, Any]:
         "start_to_tray_ready_ms_first_run": first_start_ms,
         "start_to_tray_ready_ms": second_start_ms,
         "ring_read_to_card_shown_ms": round((shown["t_ns"] - read["t_ns"]) / 1e6, 1),
+        "hook_executable_spawn_to_read_ms": hook_ms,
         "secret_store": secrets["label"] or f"none ({secrets['detail']})",
         "import_6000_rows_s": round(import_s, 2),
     }

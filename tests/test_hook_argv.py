@@ -7,6 +7,7 @@ anything unusual).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,10 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from desktop.adapters.instance_address import instance_address
+from desktop.adapters.paths import APP_NAME, ENV_HOME
 from desktop.cli import build_parser, main
 from desktop.core.ipc import Ack, End, EndOutcome, Ring, decode, encode_ack
 from desktop.hook_argv import parse_hook_argv
-from tests.adapters.test_instance_client import fake_instance  # noqa: F401 - a fixture
+from tests.adapters.test_instance_client import (
+    FakeInstance,
+    fake_instance,  # noqa: F401 - a fixture
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 FIELDS = ("verb", "caller_id", "name_words", "name", "source", "region", "data_dir")
 
@@ -114,3 +122,45 @@ def test_a_ring_reaches_the_app_without_loading_argparse_typing_or_socket_py(
         loaded = set(run.stdout.split())
         # argparse brings gettext, shutil and locale; socket.py makes enums of every constant.
         assert {"argparse", "gettext", "shutil", "typing", "socket"}.isdisjoint(loaded)
+
+
+# What an interpreter loads before running anything (`python -S`), beyond which the hook adds
+# only its own modules and two C extensions; each name here would add milliseconds to every
+# ring (json brings re and enum, pathlib brings re, enum, fnmatch and urllib).
+HOOK_NEVER_LOADS = {"json", "re", "enum", "pathlib", "platformdirs", "typing", "argparse",
+                    "socket", "collections", "functools", "desktop.core.ipc",
+                    "desktop.adapters.instance_client", "desktop.cli_ring"}  # fmt: skip
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG data directory")
+def test_a_ring_to_a_running_app_loads_nothing_a_bare_interpreter_does_not(
+    tmp_path: Path,
+) -> None:
+    # -S: as a wheel install starts (the editable install's .pth finder loads pathlib and re
+    # at start-up, which would hide them); the default data directory, as most users run it.
+    lines: list[bytes] = []
+
+    def accept(line: bytes) -> bytes:
+        lines.append(line)
+        return encode_ack(Ack(True))
+
+    xdg = tmp_path / "xdg"
+    app = FakeInstance(instance_address(xdg / APP_NAME), accept)
+    env = {k: v for k, v in os.environ.items() if k != ENV_HOME}
+    env |= {"PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(xdg)}
+    hook = [sys.executable, "-S", "-c", CHILD]
+    try:
+        rang = subprocess.run([*hook, "ring", "--source", "microsip", "--", "+14155550123"],
+                              env=env, capture_output=True, text=True, timeout=30)  # fmt: skip
+        ended = subprocess.run([*hook, "end", "--missed", "--", "+14155550123"], env=env,
+                               capture_output=True, text=True, timeout=30)  # fmt: skip
+    finally:
+        app.close()
+
+    assert (rang.returncode, rang.stderr, ended.returncode, ended.stderr) == (0, "", 0, "")
+    sent = [decode(line) for line in lines]
+    assert isinstance(sent[0], Ring)
+    assert (sent[0].caller_id, sent[0].source) == ("+14155550123", "microsip")
+    assert sent[1] == End(caller_id="+14155550123", outcome=EndOutcome.MISSED)
+    for run in (rang, ended):
+        assert HOOK_NEVER_LOADS & set(run.stdout.split()) == set()

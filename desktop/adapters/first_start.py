@@ -17,6 +17,7 @@ from desktop.adapters.autostart import in_flatpak
 from desktop.adapters.paths import default_data_dir
 
 MARKER = "welcome-done"
+HOOK_EXECUTABLE = "callercard-hook"  # packaging/callercard.spec
 
 
 class WelcomeState:
@@ -49,7 +50,10 @@ def callercard_command(env: Mapping[str, str] = os.environ) -> list[str]:
     if in_flatpak(env):
         return ["flatpak", "run", "io.callercard.CallerCard"]
     if getattr(sys, "frozen", False):
-        return [sys.executable]
+        # The Linux and macOS bundles' light hook program (desktop/hook_main.py): the same
+        # arguments, a third of the start-up, on every incoming call.
+        hook = Path(sys.executable).with_name(HOOK_EXECUTABLE)
+        return [str(hook)] if hook.is_file() else [sys.executable]
     script = Path(sys.executable).parent / ("callercard.exe" if sys.platform == "win32"
                                             else "callercard")  # fmt: skip
     if script.is_file():

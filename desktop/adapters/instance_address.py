@@ -14,7 +14,9 @@ The instance key is a short hash (crc32) of the resolved data directory, so a `-
 or demo instance never answers for the real one. `CALLERCARD_INSTANCE` replaces the key (tests,
 or two deliberate instances).
 
-Kept to the stdlib: `callercard ring` imports this on every incoming call.
+Kept to the stdlib, and to os.path rather than pathlib: `callercard ring` imports this on
+every incoming call, and pathlib brings re, enum, fnmatch and urllib (~10 ms of a ~10 ms
+interpreter start when nothing else loaded them).
 """
 
 from __future__ import annotations
@@ -23,21 +25,28 @@ import os
 import stat
 import sys
 import zlib
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING would import typing on every ring
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import TypeAlias, TypeVar
+
+    StrPath: TypeAlias = str | os.PathLike[str]
+    _P = TypeVar("_P", bound=StrPath)
 
 ENV_INSTANCE = "CALLERCARD_INSTANCE"
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _MAX_KEY_LEN = 40
 # sockaddr_un.sun_path is 108 bytes on Linux and 104 on macOS, both including the final NUL.
 _MAX_SOCKET_PATH = 100
-_TMP_ROOT = Path("/tmp")  # noqa: S108 - the directory below it is checked, see module doc
+_TMP_ROOT = "/tmp"  # noqa: S108 - the directory below it is checked, see module doc
 
 
 class InstanceDirError(OSError):
     """The socket directory exists but is not safely ours; says which and why."""
 
 
-def instance_key(data_dir: Path) -> str:
+def instance_key(data_dir: StrPath) -> str:
     """The name that tells instances apart: the override, or a hash of the data directory."""
     override = os.environ.get(ENV_INSTANCE, "")
     if override:
@@ -48,10 +57,11 @@ def instance_key(data_dir: Path) -> str:
         return override
     # crc32 rather than hashlib: this runs on every ring, and loading OpenSSL costs ~3 ms. The
     # key only has to tell apart the few data directories one user has; it is no secret.
-    return f"{zlib.crc32(os.fsencode(data_dir.resolve())):08x}"
+    # realpath is what Path.resolve() does, so the key is the one earlier versions computed.
+    return f"{zlib.crc32(os.fsencode(os.path.realpath(data_dir))):08x}"
 
 
-def instance_address(data_dir: Path) -> str:
+def instance_address(data_dir: StrPath) -> str:
     """The QLocalServer name / socket path / pipe path both sides use for this data directory."""
     key = instance_key(data_dir)
     if sys.platform == "win32":
@@ -60,24 +70,27 @@ def instance_address(data_dir: Path) -> str:
     name = f"{key}.sock"
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     # The spec requires an absolute path; anything else is a broken session, not a place to use.
-    if runtime and Path(runtime).is_absolute() and Path(runtime).is_dir():
-        base = Path(runtime)
+    if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
+        base = os.path.normpath(runtime)
         flatpak_id = os.environ.get("FLATPAK_ID", "")
         if flatpak_id:
             # Each `flatpak run` gets a private runtime dir; only app/<id>/ is shared by all
             # instances of the app, so the hook's process can reach the tray app's socket.
-            base = base / "app" / flatpak_id
-        candidate = base / "callercard" / name
+            base = os.path.join(base, "app", flatpak_id)
+        directory = os.path.join(base, "callercard")
+        candidate = os.path.join(directory, name)
         if len(os.fsencode(candidate)) <= _MAX_SOCKET_PATH:
-            ensure_private_dir(candidate.parent)
-            return str(candidate)
-    directory = _TMP_ROOT / f"callercard-{os.getuid()}"
+            ensure_private_dir(directory)
+            return candidate
+    directory = os.path.join(_TMP_ROOT, f"callercard-{os.getuid()}")
     ensure_private_dir(directory)
-    return str(directory / name)
+    return os.path.join(directory, name)
 
 
 def instance_lock_path(address: str) -> Path:
     """The lock file that decides which process owns `address`."""
+    from pathlib import Path  # not on the hook's path: only a failed connect looks at the lock
+
     if sys.platform == "win32":
         # %TEMP% is per user on Windows; a pipe has no directory to sit next to.
         temp = os.environ.get("TEMP") or os.environ.get("TMP") or str(Path.home())
@@ -86,19 +99,19 @@ def instance_lock_path(address: str) -> Path:
     return Path(f"{address}.lock")
 
 
-def ensure_private_dir(path: Path) -> Path:
+def ensure_private_dir(path: _P) -> _P:
     """Create `path` mode 0700 if missing; refuse an existing one not safely ours (POSIX)."""
     if sys.platform == "win32":
         raise NotImplementedError("Windows uses a named pipe, not a socket directory")
     try:
-        path.mkdir(mode=0o700)
+        os.mkdir(path, mode=0o700)
     except FileExistsError:
         pass
     else:
         # A strict umask (0o277, say) would leave even us without access.
-        path.chmod(0o700)
+        os.chmod(path, 0o700)
     try:
-        info = path.lstat()
+        info = os.lstat(path)
     except OSError as exc:
         raise InstanceDirError(f"{path}: cannot check the instance directory: {exc}") from exc
     if stat.S_ISLNK(info.st_mode):

@@ -25,9 +25,6 @@ line was dropped unread and nothing was delivered.)
 
 from __future__ import annotations
 
-# The C module, not `socket`: socket.py turns every constant into an enum member at import
-# (about 2 ms), and this runs on every incoming call. Only connect/send/recv are used here.
-import _socket
 import io
 import os
 import sys
@@ -35,7 +32,16 @@ import time
 from enum import StrEnum
 from pathlib import Path
 
-from desktop.adapters.instance_address import instance_address, instance_lock_path
+from desktop.adapters.instance_address import instance_address
+from desktop.adapters.instance_socket import (
+    DEFAULT_TIMEOUT,
+    MAX_ACK_BYTES,
+    RETRY_EVERY,
+    BusyError,
+    NoInstanceError,
+    SentError,
+    exchange_unix,
+)
 from desktop.core.ipc import (
     Ack,
     IpcError,
@@ -52,12 +58,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING would import typing on every ring
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# A healthy instance answers in milliseconds, a busy one (a storm of rings, or one still starting)
-# within a second or two; MicroSIP gives its hook 10 s.
-DEFAULT_TIMEOUT = 3.0
-_MAX_ACK_BYTES = 4096
-_RETRY_EVERY = 0.05
-_FIRST_BACKOFF = 0.002  # doubled on each retry of a connect, up to _RETRY_EVERY
 
 
 class SendStatus(StrEnum):
@@ -98,20 +98,31 @@ def deliver(address: str, message: Message, timeout: float = DEFAULT_TIMEOUT) ->
         if sys.platform == "win32":
             answer = _exchange_pipe(address, line, timeout)
         else:
-            answer = _exchange_unix(address, line, timeout)
-    except _NoInstanceError as exc:
+            answer = exchange_unix(address, line, timeout)
+    except (NoInstanceError, BusyError, SentError, OSError) as exc:
+        return failed_delivery(address, exc, timeout)
+    return answered_delivery(address, answer)
+
+
+def failed_delivery(address: str, exc: Exception, timeout: float) -> Delivery:
+    """What an exchange that raised `exc` (instance_socket's errors, or OSError) delivered."""
+    if isinstance(exc, NoInstanceError):
         return Delivery(SendStatus.NO_INSTANCE, str(exc))
-    except _BusyError as exc:
+    if isinstance(exc, BusyError):
         return Delivery(SendStatus.NO_ANSWER, str(exc))
-    except _SentError as exc:
+    if isinstance(exc, SentError):
         return Delivery(
             SendStatus.UNCONFIRMED,
             f"{address}: sent, but {exc}; the card may still appear",
         )
-    except TimeoutError:
+    if isinstance(exc, TimeoutError):
         return Delivery(SendStatus.NO_ANSWER, f"{address}: no answer within {timeout:g} s")
-    except OSError as exc:
-        return Delivery(SendStatus.NO_ANSWER, f"{address}: {exc.strerror or exc}")
+    strerror = exc.strerror if isinstance(exc, OSError) else None
+    return Delivery(SendStatus.NO_ANSWER, f"{address}: {strerror or exc}")
+
+
+def answered_delivery(address: str, answer: bytes) -> Delivery:
+    """What a line whose exchange returned `answer` (the bytes read back) delivered."""
     if not answer:
         # The app acks a line as soon as it reads it, before acting on it: a connection closed
         # with no ack was dropped unread (refused, shed, or the app died), so nothing arrived.
@@ -133,7 +144,7 @@ def forward_to_running(address: str, message: Message, wait: float = 5.0) -> Del
         result = deliver(address, message)
         if result.status is not SendStatus.NO_INSTANCE or time.monotonic() >= deadline:
             return result
-        time.sleep(_RETRY_EVERY)
+        time.sleep(RETRY_EVERY)
 
 
 def ring_or_launch(
@@ -178,119 +189,10 @@ def default_launch_argv() -> list[str]:
     return [sys.executable, "-m", "desktop"]
 
 
-class _NoInstanceError(Exception):
-    pass
-
-
-class _BusyError(Exception):
-    """Nothing was sent: the instance never took the connection within the budget."""
-
-
-class _SentError(Exception):
-    """The line went out whole, but no ack came back within the budget."""
-
-
-def _owner_alive(address: str) -> bool:
-    """Whether a live process holds the instance lock: an app that is starting (it listens a
-    moment after taking the lock) rather than a socket file left by one that died."""
-    try:
-        first = instance_lock_path(address).read_text("ascii", "replace").split("\n", 1)[0]
-        pid = int(first)
-    except (OSError, ValueError):
-        return False
-    if pid <= 0 or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def _from_ack(ack: Ack) -> Delivery:
     if ack.ok:
         return Delivery(SendStatus.DELIVERED)
     return Delivery(SendStatus.REJECTED, ack.error or "rejected without a reason")
-
-
-def _exchange_unix(address: str, line: bytes, timeout: float) -> bytes:
-    if sys.platform == "win32":
-        raise NotImplementedError("Windows uses _exchange_pipe")
-    deadline = time.monotonic() + timeout
-    while True:
-        sock = _connect_unix(address, deadline)
-        try:
-            try:
-                sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                sock.sendall(line)
-            except TimeoutError:
-                raise _BusyError(
-                    f"{address}: busy, the message was not taken within {timeout:g} s"
-                ) from None
-            except (BrokenPipeError, ConnectionResetError):
-                # Dropped before the line was read (the app sheds connections under a flood):
-                # nothing was delivered, so it is safe to try again while the budget lasts.
-                if time.monotonic() + _RETRY_EVERY >= deadline:
-                    raise
-                time.sleep(_RETRY_EVERY)
-                continue
-            return _read_ack(sock, deadline, timeout)
-        finally:
-            sock.close()
-
-
-def _read_ack(sock: _socket.socket, deadline: float, timeout: float) -> bytes:
-    answer = b""
-    while not answer.endswith(b"\n") and len(answer) < _MAX_ACK_BYTES:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise _SentError(f"no answer within {timeout:g} s")
-        sock.settimeout(remaining)
-        try:
-            chunk = sock.recv(_MAX_ACK_BYTES)
-        except TimeoutError:
-            raise _SentError(f"no answer within {timeout:g} s") from None
-        except ConnectionResetError:
-            return b""  # dropped unread, as a closed connection below
-        if not chunk:
-            break
-        answer += chunk
-    return answer
-
-
-def _connect_unix(address: str, deadline: float) -> _socket.socket:
-    """A socket connected to `address`, retrying with backoff while the instance is busy (its
-    listen queue full: EAGAIN) or still starting (lock held, not listening yet)."""
-    if sys.platform == "win32":
-        raise NotImplementedError("Windows uses _exchange_pipe")
-    backoff = _FIRST_BACKOFF
-    while True:
-        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-        sock.settimeout(max(deadline - time.monotonic(), 0.001))
-        try:
-            sock.connect(address)
-            return sock
-        except (FileNotFoundError, ConnectionRefusedError) as exc:
-            sock.close()
-            if not _owner_alive(address) or time.monotonic() + backoff >= deadline:
-                # No socket file, or one left behind by an instance that died: nobody listens.
-                raise _NoInstanceError(
-                    f"{address}: no instance is running ({exc.strerror})"
-                ) from exc
-        except (BlockingIOError, InterruptedError, TimeoutError) as exc:
-            sock.close()
-            if time.monotonic() + backoff >= deadline:
-                raise _BusyError(
-                    f"{address}: busy, the connection was not taken in time "
-                    f"({getattr(exc, 'strerror', None) or 'timed out'}); nothing was sent"
-                ) from exc
-        except BaseException:
-            sock.close()
-            raise
-        time.sleep(backoff)
-        backoff = min(backoff * 2, _RETRY_EVERY)
 
 
 def _exchange_pipe(address: str, line: bytes, timeout: float) -> bytes:
@@ -307,7 +209,7 @@ def _exchange_pipe(address: str, line: bytes, timeout: float) -> bytes:
             # FileIO, not pathlib: a device path like \\.\pipe\x is no file-system path.
             with io.FileIO(address, "r+") as pipe:
                 pipe.write(line)
-                result.append(pipe.readline(_MAX_ACK_BYTES))
+                result.append(pipe.readline(MAX_ACK_BYTES))
         except BaseException as exc:  # re-raised in the caller's thread
             failure.append(exc)
 
@@ -321,10 +223,10 @@ def _exchange_pipe(address: str, line: bytes, timeout: float) -> bytes:
             return result[0] if result else b""
         exc = failure.pop()
         if isinstance(exc, FileNotFoundError):
-            raise _NoInstanceError(f"{address}: no instance is running") from exc
+            raise NoInstanceError(f"{address}: no instance is running") from exc
         # ERROR_PIPE_BUSY: every server end is taken for a moment; the server opens another.
         if getattr(exc, "winerror", None) == 231 and time.monotonic() < deadline:
-            time.sleep(_RETRY_EVERY)
+            time.sleep(RETRY_EVERY)
             continue
         raise exc
 

@@ -16,10 +16,14 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
+# The shared constants live with the line writer, which the hook imports without this module.
+from desktop.core.ipc_line import HOOK_KEY_PREFIX as HOOK_KEY_PREFIX
+from desktop.core.ipc_line import MAX_LINE_BYTES as MAX_LINE_BYTES
+from desktop.core.ipc_line import PROTOCOL_VERSION as PROTOCOL_VERSION
+from desktop.core.ipc_line import hook_call_key as hook_call_key
+from desktop.core.ipc_line import json_line
 from desktop.core.unicode_text import whole_unicode
 
-PROTOCOL_VERSION = 2  # 2: an 'end' says whether the call was answered
-MAX_LINE_BYTES = 64 * 1024  # a ring is a few hundred bytes; anything near this is abuse
 _MAX_T_NS = 2**63 - 1  # time.monotonic_ns() fits in a signed 64-bit int
 
 
@@ -89,15 +93,6 @@ class Ring(Record):
         super().__init__(
             caller_id=caller_id, name=name, source=source, call_key=call_key, t_ns=t_ns
         )
-
-
-HOOK_KEY_PREFIX = "hook:"
-
-
-def hook_call_key(caller_id: str) -> str:
-    """The call a `ring` / `end` pair without a softphone call ID means: the one from that
-    caller ID ("" for a withheld number, so `end ""` closes what `ring ""` opened)."""
-    return HOOK_KEY_PREFIX + caller_id
 
 
 class EndOutcome(StrEnum):
@@ -200,7 +195,7 @@ _ENVELOPE = frozenset({"protocol_version", "kind"})
 def encode(message: Message) -> bytes:
     """One JSON line, UTF-8, ending in "\\n". Raises IpcError when it would be too long to send."""
     kind = _KIND_OF[type(message)]
-    body: dict[str, object] = {"protocol_version": PROTOCOL_VERSION, "kind": kind}
+    body: dict[str, str | int | bool] = {"protocol_version": PROTOCOL_VERSION, "kind": kind}
     if isinstance(message, Ring):
         body |= {
             "caller_id": message.caller_id,
@@ -279,12 +274,12 @@ def decode_ack(line: bytes) -> Ack:
     return Ack(ok=ok, error=_text(fields, "error"))
 
 
-def _dump(body: dict[str, object]) -> bytes:
-    # ensure_ascii keeps the line pure ASCII: no encoding surprises on a Windows pipe or in argv.
-    data = json.dumps(body, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode()
-    if len(data) + 1 > MAX_LINE_BYTES:
-        raise IpcError(f"message is {len(data) + 1} bytes, over the {MAX_LINE_BYTES}-byte limit")
-    return data + b"\n"
+def _dump(body: dict[str, str | int | bool]) -> bytes:
+    # ASCII only (ipc_line escapes the rest): no encoding surprises on a Windows pipe or in argv.
+    line = json_line(body)
+    if len(line) > MAX_LINE_BYTES:
+        raise IpcError(f"message is {len(line)} bytes, over the {MAX_LINE_BYTES}-byte limit")
+    return line
 
 
 def _load(line: bytes) -> tuple[str, dict[str, object]]:

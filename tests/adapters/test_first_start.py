@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from desktop.adapters.first_start import hook_command
 from desktop.adapters.paths import ENV_HOME, default_data_dir
@@ -34,3 +37,21 @@ def test_a_softphone_running_the_hook_line_reaches_this_data_dir(tmp_path: Path)
 
 def test_the_default_data_dir_needs_no_argument() -> None:
     assert "--data-dir" not in hook_command(default_data_dir())
+
+
+def test_a_bundle_s_hook_line_runs_its_light_hook_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The frozen main program loads Qt's runtime hooks before any of ours (~100 ms on every
+    ring); the bundle's callercard-hook beside it does not."""
+    bundle = tmp_path / "callercard"
+    bundle.mkdir()
+    (bundle / "callercard").write_bytes(b"")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(bundle / "callercard"))
+    monkeypatch.delenv("APPIMAGE", raising=False)
+    monkeypatch.delenv("FLATPAK_ID", raising=False)
+
+    assert hook_command(default_data_dir()) == [str(bundle / "callercard")]  # an older bundle
+    (bundle / "callercard-hook").write_bytes(b"")
+    assert hook_command(default_data_dir()) == [str(bundle / "callercard-hook")]

@@ -1,0 +1,66 @@
+"""The protocol line as bytes, written without the json module, and the constants both ends share.
+
+`callercard ring` writes one of these on every incoming call, from a softphone that waits for
+it. Importing json costs that process more than the rest of its work (json.decoder brings re,
+and re brings enum, functools and collections: ~7 ms on top of a ~10 ms interpreter start), so
+the line is written here by hand, the way `json.dumps(body, ensure_ascii=True,
+separators=(",", ":"))` writes it, byte for byte (tests/core/test_ipc_line.py holds it to
+that). `desktop.core.ipc` writes every message with this too, so there is one writer; reading
+stays with json there, since the hook reads nothing but the one ack it expects.
+"""
+
+from __future__ import annotations
+
+PROTOCOL_VERSION = 2  # 2: an 'end' says whether the call was answered
+MAX_LINE_BYTES = 64 * 1024  # a ring is a few hundred bytes; anything near this is abuse
+HOOK_KEY_PREFIX = "hook:"
+
+# json.encoder's table: the two-character escapes, then \\u00XX for the other control characters.
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+            "\f": "\\f"}  # fmt: skip
+
+
+def hook_call_key(caller_id: str) -> str:
+    """The call a `ring` / `end` pair without a softphone call ID means: the one from that
+    caller ID ("" for a withheld number, so `end ""` closes what `ring ""` opened)."""
+    return HOOK_KEY_PREFIX + caller_id
+
+
+def json_line(body: dict[str, str | int | bool]) -> bytes:
+    """`body` (flat: strings, integers, booleans) as one compact ASCII JSON object and "\\n"."""
+    parts = []
+    for key, value in body.items():
+        if value is True:
+            text = "true"
+        elif value is False:
+            text = "false"
+        elif isinstance(value, int):
+            text = int.__repr__(value)  # an IntEnum's repr would be its name
+        else:
+            text = _string(value)
+        parts.append(f"{_string(key)}:{text}")
+    return ("{" + ",".join(parts) + "}\n").encode("ascii")
+
+
+def _string(text: str) -> str:
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'  # the common case: a phone number, a name in plain ASCII
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0x20 <= code < 0x7F and char not in '"\\':
+            out.append(char)
+        elif char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:  # outside the BMP: a UTF-16 surrogate pair, as JSON spells it
+            code -= 0x10000
+            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
+    return '"' + "".join(out) + '"'
+
+
+OK_ACK_LINE = json_line(
+    {"protocol_version": PROTOCOL_VERSION, "kind": "ack", "ok": True, "error": ""}
+)
+"""The answer a running app gives a line it took: anything else is read with the full decoder."""
