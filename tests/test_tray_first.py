@@ -138,6 +138,9 @@ def test_a_menu_item_clicked_before_the_app_is_ready_opens_once_it_is(tmp_path: 
     out, err = finish(proc)
     assert proc.returncode == 0, err
     assert "SearchWindow" in json.loads(out.splitlines()[-1])
+    # The log file is opened after the icon is shown, and still has what came before it.
+    log = (tmp_path / "data" / "callercard.log").read_text("utf-8")
+    assert "single instance: listening" in log and "tray: " in log
 
 
 def test_a_logout_before_the_app_is_ready_quits_cleanly(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ kept waiting), and a menu item clicked (held here). Quit and a logout act at onc
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 import time
@@ -65,7 +66,7 @@ def run_app(args: argparse.Namespace) -> int:
             return 1
         print(f"callercard: {read_only}", file=sys.stderr)
         demo_dir = demo_dir or paths.data_dir  # removed at exit like a demo's
-    _setup_logging(paths)
+    early_log = EarlyLog.install()
     pending: Message | None = None
     if args.deliver:
         try:
@@ -109,7 +110,7 @@ def run_app(args: argparse.Namespace) -> int:
         return 1
     from desktop.qt.signals import QuitOnSignals
 
-    start_up = StartUp(args, paths, instance, pending, read_only=read_only)
+    start_up = StartUp(args, paths, instance, pending, read_only=read_only, early_log=early_log)
     signals = QuitOnSignals(start_up.quit)
     start_up.show_tray()
     code = qapp.exec()
@@ -133,9 +134,10 @@ class StartUp:
 
     def __init__(
         self, args: argparse.Namespace, paths: AppPaths, instance: SingleInstance,
-        pending: Message | None, *, read_only: str = "",
+        pending: Message | None, *, read_only: str = "", early_log: EarlyLog | None = None,
     ) -> None:  # fmt: skip
         self.args = args
+        self.early_log = early_log
         self.paths = paths
         self.instance = instance
         self.pending = pending
@@ -177,7 +179,13 @@ class StartUp:
         from PySide6.QtCore import QTimer
 
         self.trace.write("tray", "", t_ns=time.monotonic_ns(), started_ns=self._started_ns)
+        self._open_log()
         QTimer.singleShot(0, self._import_app)
+
+    def _open_log(self) -> None:
+        if self.early_log is not None:
+            self.early_log.open_file(self.paths)
+            self.early_log = None
 
     def _import_app(self) -> None:
         from PySide6.QtCore import QTimer
@@ -227,6 +235,7 @@ class StartUp:
         QApplication.quit()
 
     def shutdown(self) -> None:
+        self._open_log()  # a quit before the tray's first turn
         if self._holders:  # quit before the app was built
             self._stop_holding()
         if self.app is not None:
@@ -278,11 +287,35 @@ def _temporary_copy(paths: AppPaths, problem: OSError) -> tuple[AppPaths, str]:
     )
 
 
-def _setup_logging(paths: AppPaths) -> None:
-    import logging
+class EarlyLog(logging.Handler):
+    """Keeps what is logged until the tray is shown: the log file's rotating handler costs
+    ~10 ms of imports, which the icon does not wait for. The file gets these records first."""
 
-    if logging.getLogger().handlers:
-        return
-    from desktop.adapters.app_log import setup_file_log
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
 
-    setup_file_log(paths.log_file)
+    @classmethod
+    def install(cls) -> EarlyLog | None:
+        """None when the root logger is set up already (a test, an embedding program)."""
+        root = logging.getLogger()
+        if root.handlers:
+            return None
+        early = cls()
+        root.addHandler(early)
+        root.setLevel(logging.INFO)
+        return early
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def open_file(self, paths: AppPaths) -> None:
+        from desktop.adapters.app_log import setup_file_log
+
+        root = logging.getLogger()
+        root.removeHandler(self)
+        handler = setup_file_log(paths.log_file)
+        for record in self.records:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+        self.records = []

@@ -38,8 +38,9 @@ def make_tray() -> TrayMenu:
 
     look = current_tray_look()
     tray = TrayMenu(tray_icon(look), False, paused_icon=tray_icon(look, paused=True))
-    tray.fallback.setWindowIcon(app_icon())
-    QGuiApplication.setWindowIcon(app_icon())
+    icon = app_icon()
+    tray.fallback.setWindowIcon(icon)
+    QGuiApplication.setWindowIcon(icon)
     return tray
 
 
