@@ -22,6 +22,8 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,7 +159,7 @@ class StartUp:
         tray = make_tray()
         self.tray = tray
         for signal in tray.menu_signals():
-            holder = self._quit_now if signal is tray.quit_requested else self._holder(signal)
+            holder = self.quit if signal is tray.quit_requested else self._holder(signal)
             signal.connect(holder)
             self._holders.append((signal, holder))
         tray.start(show_fallback=not self.args.background)
@@ -173,7 +175,7 @@ class StartUp:
     def _stop_holding(self) -> None:
         for signal, holder in self._holders:
             signal.disconnect(holder)
-        self._holders = []  # _quit_now is a bound method: no cycle left behind
+        self._holders = []  # self.quit is a bound method: no cycle left behind
 
     def _tray_shown(self) -> None:
         from PySide6.QtCore import QTimer
@@ -190,8 +192,8 @@ class StartUp:
     def _import_app(self) -> None:
         from PySide6.QtCore import QTimer
 
-        import desktop.qt.app  # noqa: F401  the bulk of start-up's imports
-
+        with _exit_on_error():
+            import desktop.qt.app  # noqa: F401  the bulk of start-up's imports
         self.trace.write("start_step", "", step="imported")
         QTimer.singleShot(0, self._build_and_start)
 
@@ -199,7 +201,6 @@ class StartUp:
         """One turn: nothing can reach the app between its build and its start, so every
         message and click before this is held, every one after goes straight to it."""
         from PySide6.QtCore import QTimer
-        from PySide6.QtWidgets import QApplication
 
         from desktop.adapters.store import StoreError
         from desktop.qt.app import CallerCardApp
@@ -207,24 +208,22 @@ class StartUp:
         assert self.tray is not None
         self._stop_holding()
         try:
-            app = CallerCardApp(
-                self.args, self.paths, self.instance, demo=bool(self.args.demo),
-                read_only=self.read_only, tray=self.tray, trace=self.trace,
-            )  # fmt: skip
+            with _exit_on_error():
+                app = CallerCardApp(
+                    self.args, self.paths, self.instance, demo=bool(self.args.demo),
+                    read_only=self.read_only, tray=self.tray, trace=self.trace,
+                )  # fmt: skip
         except StoreError as exc:
             print(f"callercard: {exc}", file=sys.stderr)
-            QApplication.exit(1)
             return
         self.app = app
         self.trace.write("start_step", "", step="built")
-        app.start(None)
+        with _exit_on_error():
+            app.start(None)
         self.instance.hand_on_messages(first=self.pending)
         for signal, values in self._clicked:
             QTimer.singleShot(0, lambda s=signal, v=values: s.emit(*v))
         self._clicked.clear()
-
-    def _quit_now(self) -> None:
-        self.quit()
 
     def quit(self) -> None:
         if self.app is not None:
@@ -244,6 +243,19 @@ class StartUp:
         if self.tray is not None:
             self.tray.hide()
         self.trace.close()
+
+
+@contextmanager
+def _exit_on_error() -> Iterator[None]:
+    """A start step that fails ends the app (exit status 1), as before the tray came first:
+    an exception in a Qt callback is only printed, and the tray would stay up doing nothing."""
+    try:
+        yield
+    except BaseException:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.exit(1)
+        raise
 
 
 def _handed_to_running(instance_dir: Path, message: Message) -> bool:
