@@ -206,6 +206,7 @@ class StartUp:
         from desktop.qt.app import CallerCardApp
 
         assert self.tray is not None
+        _ack_waiting_hooks()
         self._stop_holding()
         try:
             with _exit_on_error():
@@ -243,6 +244,16 @@ class StartUp:
         if self.tray is not None:
             self.tray.hide()
         self.trace.close()
+
+
+def _ack_waiting_hooks() -> None:
+    """What came in during the last step is read now, before the next one: a hook fired
+    while the app's modules were imported has its ack (its ring is held) at once, instead of
+    after the build and start (the zero-timer of the next step goes first)."""
+    from PySide6.QtCore import QCoreApplication
+
+    for _turn in range(3):  # accepted, read (and acked), handed to the held inbox
+        QCoreApplication.processEvents()
 
 
 @contextmanager
