@@ -16,8 +16,8 @@ database (`--watch linphone:…`).
 
 Also: five overlapping calls (each card's write → painted), `callercard ring` hook → popup
 against a bare interpreter start (and the frozen app's hook with --frozen), lookup cost at 100k
-and 1M contacts, RSS after 500 rings, and start-up to tray-ready against a bare PySide6 process
-that shows a tray icon. Figures only; nothing here asserts a time.
+and 1M contacts, RSS after 500 rings, and start-up (tray shown, ready to ring) against a bare
+PySide6 process that shows a tray icon. Figures only; nothing here asserts a time.
 
     .venv/bin/python benchmarks/ring_latency.py [--rings 200] [--contacts 100000] [--offscreen]
         [--frozen dist/callercard/callercard] [--only file|lean|append|...]
@@ -761,14 +761,15 @@ def bench_hook(args: argparse.Namespace, work: Path, numbers: list[str],
 
 
 def bench_startup(work: Path, env: dict[str, str], runs: int) -> dict[str, object]:
-    """Spawn → tray ready, interleaved with a bare PySide6 process that creates a QApplication,
-    shows a tray icon and returns to its event loop once."""
+    """Spawn → tray icon shown and spawn → ready to ring, interleaved with a bare PySide6
+    process that creates a QApplication, shows a tray icon and returns to its event loop once.
+    The tray is the target's figure; ready (store, lookup, cards, sources) is reported beside."""
     data_dir = work / "data"
     ini = work / "phone" / "microsip.ini"
     if not ini.exists():
         ini.parent.mkdir(exist_ok=True)
         ini.write_bytes(initial_ini())
-    ready, bare = [], []
+    tray, ready, bare = [], [], []
     for i in range(-1, runs):  # run -1 is not timed: it writes the bytecode, warms the cache
         t0 = time.monotonic_ns()
         out = subprocess.run([sys.executable, "-c", BARE_TRAY], env=env, check=True,
@@ -778,16 +779,21 @@ def bench_startup(work: Path, env: dict[str, str], runs: int) -> dict[str, objec
         t0 = time.monotonic_ns()
         app = start_app(data_dir, ini, trace, env)
         wait_for(lambda tr=trace: any(r["stage"] == "ready" for r in read_trace(tr)), 30, "ready")
-        t_ready = next(int(r["t_ns"]) for r in read_trace(trace) if r["stage"] == "ready")  # type: ignore[call-overload]
-        ready.append((t_ready - t0) / 1e6)
+        at = {str(r["stage"]): int(r["t_ns"]) for r in read_trace(trace)}  # type: ignore[call-overload]
+        tray.append((at["tray"] - t0) / 1e6)
+        ready.append((at["ready"] - t0) / 1e6)
         stop_app(app)
-    del ready[0], bare[0]
-    print(f"\nStart-up, spawn → tray ready ({runs} runs each, 100k-contact store):")
-    s_app = summary("CallerCard: spawn → tray ready", ready)
+    del tray[0], ready[0], bare[0]
+    print(f"\nStart-up ({runs} runs each, 100k-contact store):")
     s_bare = summary("bare PySide6 tray: spawn → shown", bare)
-    ratio = s_app["median"] / s_bare["median"]
-    print(f"{'ratio CallerCard / bare tray':<38} medians {ratio:.2f}×")
-    return {"startup": s_app, "bare_tray": s_bare, "ratio_medians": ratio}
+    s_tray = summary("CallerCard: spawn → tray shown", tray)
+    s_app = summary("CallerCard: spawn → ready to ring", ready)
+    ratio = s_tray["median"] / s_bare["median"]
+    ratio_ready = s_app["median"] / s_bare["median"]
+    print(f"{'ratio tray shown / bare tray':<38} medians {ratio:.2f}× (target ≤ 1.5×)")
+    print(f"{'ratio ready to ring / bare tray':<38} medians {ratio_ready:.2f}×")
+    return {"tray": s_tray, "startup": s_app, "bare_tray": s_bare, "ratio_medians": ratio,
+            "ready_ratio_medians": ratio_ready}  # fmt: skip
 
 
 def bench_rss(args: argparse.Namespace, work: Path, numbers: list[str],

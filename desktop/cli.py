@@ -415,7 +415,7 @@ def _run_verb(args: argparse.Namespace) -> int:
         # ~80 collections it would trigger free nothing and cost 35-60 ms of the tray's
         # start-up. The app turns the collector back on once that is frozen (_warm_numbers).
         gc.disable()
-        from desktop.qt.app import run_app
+        from desktop.qt.start_up import run_app
 
         return run_app(args)
     except CliError as exc:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from desktop.core.localtime import HourCycle, clock_text
+if TYPE_CHECKING:
+    # Imported where the text is made: localtime loads phonenumbers, and the tray, shown
+    # before anything else at start-up, needs only PauseLength from here.
+    from desktop.core.localtime import HourCycle
 
 RESUME_HOUR = 8  # "until tomorrow" ends when the working day starts
 
@@ -39,6 +43,8 @@ def pause_text(until: datetime | None, now: datetime, cycle: HourCycle) -> str:
     if until is None:
         return "Popups paused until you resume them"
     local = until.astimezone(now.tzinfo)
+    from desktop.core.localtime import clock_text
+
     text = f"Popups paused until {clock_text(local, now.date(), cycle)}"
     minutes = max(1, round((until - now).total_seconds() / 60))
     if minutes < 60:

@@ -1,5 +1,7 @@
 """The composition root: builds the store, sources, lookup and windows, and wires them.
 
+The order the app starts in (the tray first, this module after it) is desktop/qt/start_up.py.
+
 Nothing below this module looks anything up globally; each piece gets what it needs here.
 """
 
@@ -11,7 +13,6 @@ import getpass
 import logging
 import os
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import replace
@@ -19,15 +20,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.adapters.app_log import setup_file_log
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import HistoryWriter
-from desktop.adapters.instance_address import instance_address
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.paths import AppPaths, resolve_paths
+from desktop.adapters.paths import AppPaths
 from desktop.adapters.places import (
     PlaceIndexBuild,
     ensure_place_index,
@@ -46,14 +45,12 @@ from desktop.adapters.write_journal import SavePosition, SaveWrapUp
 from desktop.core.ipc import (
     Dial,
     End,
-    IpcError,
     Message,
     OpenImport,
     Quit,
     Ring,
     Show,
     ShowTarget,
-    decode,
 )
 from desktop.core.models import Direction
 from desktop.core.numbers import NumberPolicy, warm_up
@@ -75,6 +72,7 @@ if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
     from desktop.qt.ring_pipeline import RingPipeline
     from desktop.qt.settings_directories import DirectoriesPage
+    from desktop.qt.tray import TrayMenu
     from desktop.qt.wrap_up_gate import WrapUpGate
 
 log = logging.getLogger("callercard")
@@ -82,94 +80,6 @@ log = logging.getLogger("callercard")
 GUI_WRITE_WAIT_MS = 100
 PAUSE_CHECK_MS = 15_000  # how often a pause with an end is checked (and its text refreshed)
 WELCOME_DELAY_MS = 300  # after the tray is up, so its step can say whether there is one
-
-
-def run_app(args: argparse.Namespace) -> int:
-    # Everything the app and its helpers create (log, lock, caches, database journals) is
-    # this user's alone; the few files meant for others say so with an explicit mode.
-    os.umask(0o077)
-    demo_dir: Path | None = None
-    if args.demo:
-        import tempfile
-
-        demo_dir = Path(tempfile.mkdtemp(prefix="callercard-demo-"))
-        paths = resolve_paths(demo_dir)
-    else:
-        paths = resolve_paths(args.data_dir)
-    instance_dir = paths.data_dir  # hooks find us by the real folder, even from a copy
-    read_only = ""
-    try:
-        paths.ensure()
-        _check_writable(paths.data_dir)
-    except OSError as exc:
-        try:
-            paths, read_only = _temporary_copy(paths, exc)
-        except OSError as again:
-            print(f"callercard: {paths.data_dir}: cannot create the data directory ({exc}), "
-                  f"nor a temporary one ({again})", file=sys.stderr)  # fmt: skip
-            return 1
-        print(f"callercard: {read_only}", file=sys.stderr)
-        demo_dir = demo_dir or paths.data_dir  # removed at exit like a demo's
-    _setup_logging(paths)
-    pending: Message | None = None
-    if args.deliver:
-        try:
-            pending = decode(args.deliver.encode("utf-8"))
-        except IpcError as exc:
-            print(f"callercard: --deliver: {exc}", file=sys.stderr)
-            return 2
-
-    if not args.demo and _handed_to_running(instance_dir, pending or Show(ShowTarget.SEARCH)):
-        print("callercard: already running; handed over to it", file=sys.stderr)
-        return 0
-
-    # Qt is imported only now: every path above must stay cheap for the hook's sake.
-    from PySide6.QtWidgets import QApplication
-
-    from desktop.qt.single_instance import InstanceLockError, SingleInstance
-
-    qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(qapp, QApplication)
-    qapp.setApplicationName("CallerCard")
-    # Wayland and the taskbars match windows to io.callercard.CallerCard.desktop by this.
-    qapp.setDesktopFileName("io.callercard.CallerCard")
-    qapp.setQuitOnLastWindowClosed(False)
-    try:
-        instance = SingleInstance(instance_address(instance_dir))
-        primary = instance.acquire()
-    except (InstanceLockError, OSError, ValueError) as exc:
-        print(f"callercard: {exc}", file=sys.stderr)
-        return 1
-    if not primary:
-        from desktop.adapters.instance_client import SendStatus, forward_to_running
-
-        message = pending or Show(ShowTarget.SEARCH)
-        result = forward_to_running(instance.address, message)
-        if result.status is SendStatus.DELIVERED:
-            print("callercard: already running; handed over to it", file=sys.stderr)
-            return 0
-        print(f"callercard: another instance holds the lock but {result.detail}",
-              file=sys.stderr)  # fmt: skip
-        return 1
-    try:
-        app = CallerCardApp(args, paths, instance, demo=bool(args.demo), read_only=read_only)
-    except StoreError as exc:
-        print(f"callercard: {exc}", file=sys.stderr)
-        instance.release()
-        return 1
-    from desktop.qt.signals import QuitOnSignals
-
-    signals = QuitOnSignals(app.quit)
-    app.start(pending)
-    code = qapp.exec()
-    signals.close()
-    app.shutdown()
-    instance.release()
-    if demo_dir is not None:
-        import shutil
-
-        shutil.rmtree(demo_dir, ignore_errors=True)
-    return code
 
 
 def _warm_numbers() -> None:
@@ -183,68 +93,21 @@ def _warm_numbers() -> None:
         gc.enable()  # off since start-up began (desktop.cli)
 
 
-def _handed_to_running(instance_dir: Path, message: Message) -> bool:
-    """A second launch with the app already running hands over before Qt starts: it needs no
-    display of its own (a launch from a terminal without one aborted in QApplication), and is
-    quicker. No socket: nothing runs, and the client is not even imported (start-up time)."""
-    try:
-        address = instance_address(instance_dir)
-    except (OSError, ValueError):
-        return False  # the lock below says why, with Qt up
-    if sys.platform != "win32" and not os.path.exists(address):
-        return False
-    from desktop.adapters.instance_client import SendStatus, deliver
-
-    return deliver(address, message).status is SendStatus.DELIVERED
-
-
-def _check_writable(folder: Path) -> None:
-    probe = folder / f".write-test-{os.getpid()}"
-    os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    probe.unlink()
-
-
-def _temporary_copy(paths: AppPaths, problem: OSError) -> tuple[AppPaths, str]:
-    """A data folder we cannot write: run from a copy of it, and say plainly what that means."""
-    import shutil
-    import tempfile
-
-    copy = resolve_paths(tempfile.mkdtemp(prefix="callercard-readonly-")).ensure()
-    for original in (paths.settings, *paths.data_dir.glob(f"{paths.database.name}*")):
-        try:
-            shutil.copy2(original, copy.data_dir / original.name)
-        except OSError:
-            continue  # unreadable or missing too: that part starts empty
-    reason = problem.strerror or str(problem)
-    return copy, (
-        f"{paths.data_dir} cannot be written ({reason}), so CallerCard runs from a temporary "
-        f"copy in {copy.data_dir}. Changes made until you quit (settings, imports, call "
-        "history) will not be kept there. Make the folder writable, or start CallerCard with "
-        "--data-dir pointing to one that is."
-    )
-
-
-def _setup_logging(paths: AppPaths) -> None:
-    if logging.getLogger().handlers:
-        return
-    setup_file_log(paths.log_file)
-
-
 class CallerCardApp:
     def __init__(
         self, args: argparse.Namespace, paths: AppPaths, instance: object, *, demo: bool,
-        read_only: str = "",
+        read_only: str = "", tray: TrayMenu | None = None, trace: RingTrace | None = None,
     ) -> None:  # fmt: skip
+        """`tray` and `trace` when start-up made them already (the tray is shown first)."""
         from PySide6.QtCore import QTimer
         from PySide6.QtGui import QGuiApplication
 
         from desktop.adapters.autostart import LoginStart
         from desktop.qt.bridge import ThreadBridge
-        from desktop.qt.icons import app_icon, current_tray_look, tray_icon
         from desktop.qt.notifier import Notifier, PopupObstacles
         from desktop.qt.popup_stack import PopupStack
         from desktop.qt.single_instance import SingleInstance
-        from desktop.qt.tray import TrayMenu
+        from desktop.qt.tray import make_tray
 
         assert isinstance(instance, SingleInstance)
         self.args = args
@@ -259,7 +122,9 @@ class CallerCardApp:
         # linked from a card) give up quickly while an import holds the lock, and their windows
         # keep the text and retry, instead of freezing every window for the 3 s default.
         self.store.set_busy_timeout(GUI_WRITE_WAIT_MS)
-        self.trace = RingTrace(Path(args.trace) if args.trace else None)
+        if trace is None:
+            trace = RingTrace(Path(args.trace) if args.trace else None)
+        self.trace = trace
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}
         self.places = place_lookup_for(paths.cache_dir, self.policy().region)
         self._place_build: PlaceIndexBuild | None = None
@@ -282,10 +147,7 @@ class CallerCardApp:
         self.popups.open_search_requested.connect(self.open_search)
         self.popups.open_contact_requested.connect(self.show_contact)
         self.popups.call_back_requested.connect(self.call_back)
-        look = current_tray_look()
-        self.tray = TrayMenu(tray_icon(look), False, paused_icon=tray_icon(look, paused=True))
-        self.tray.fallback.setWindowIcon(app_icon())
-        QGuiApplication.setWindowIcon(app_icon())
+        self.tray = tray if tray is not None else make_tray()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
         self.notifier = Notifier(self.tray.tray, on_main=self.bridge.call_from_thread)
         self._build_screen_share()

@@ -89,6 +89,7 @@ class SingleInstance(QObject):
         self._server.newConnection.connect(self._accept)
         self._peers: dict[QLocalSocket, _Peer] = {}
         self._inbox: deque[Message] = deque()
+        self._holding = False
         self._accepting = False
         self._reaper = QTimer(self)
         self._reaper.setInterval(min(_REAP_EVERY_MS, max(10, int(idle_timeout_s * 500))))
@@ -134,6 +135,20 @@ class SingleInstance(QObject):
             raise InstanceLockError(f"{self._address}: cannot listen: {reason}")
         log.info("single instance: listening on %s", self._address)
         return True
+
+    def hold_messages(self) -> None:
+        """Ack and keep what arrives without handing it on, until `hand_on_messages`: the
+        tray is up before the app that acts on a ring is built."""
+        self._holding = True
+
+    def hand_on_messages(self, first: Message | None = None) -> None:
+        """Hand on what was kept, in the order it came (`first` before it), one message per
+        event-loop turn as ever."""
+        self._holding = False
+        if first is not None:
+            self._inbox.appendleft(first)
+        if self._inbox:
+            self._dispatcher.start()
 
     def release(self) -> None:
         """Stop listening and give the lock up (the socket file goes with the server)."""
@@ -257,7 +272,7 @@ class SingleInstance(QObject):
         self._dispatcher.start()
 
     def _dispatch(self) -> None:
-        if not self._inbox:
+        if self._holding or not self._inbox:
             return
         message = self._inbox.popleft()
         if self._inbox:

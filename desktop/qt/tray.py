@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QFont, QIcon
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -30,6 +30,18 @@ TRAY_RETRY_MS = 1000
 TRAY_RETRIES = 30
 MENU_COLUMNS = 4  # the no-tray window's buttons per row
 SCREEN_SHARE_TEXT = "Keep cards out of screen shares"
+
+
+def make_tray() -> TrayMenu:
+    """The tray with the app's icons in the look that suits the panel, not yet shown."""
+    from desktop.qt.icons import app_icon, current_tray_look, tray_icon
+
+    look = current_tray_look()
+    tray = TrayMenu(tray_icon(look), False, paused_icon=tray_icon(look, paused=True))
+    icon = app_icon()
+    tray.fallback.setWindowIcon(icon)
+    QGuiApplication.setWindowIcon(icon)
+    return tray
 
 
 class TrayMenu(QObject):
@@ -87,6 +99,7 @@ class TrayMenu(QObject):
         self.fallback.setWindowIcon(icon)
         self.paused_text = ""
         self.set_paused(paused)
+        self._started = False
         self._retries = 0
         self._retry = QTimer(self)
         self._retry.setInterval(TRAY_RETRY_MS)
@@ -117,7 +130,20 @@ class TrayMenu(QObject):
         action.triggered.connect(signal)
         return action
 
+    def menu_signals(self) -> list[SignalInstance]:
+        """Every signal a menu item or the fallback window's buttons emit."""
+        return [self.search_requested, self.calls_requested, self.callbacks_requested,
+                self.import_requested, self.import_history_requested,
+                self.duplicates_requested, self.settings_requested, self.welcome_requested,
+                self.pause_toggled, self.pause_for_requested, self.screen_share_toggled,
+                self.wrap_ups_requested, self.quit_requested]  # fmt: skip
+
     def start(self, show_fallback: bool = True) -> None:
+        """Show the icon, or the fallback window while there is no tray; once only (the
+        start-up shows it before the app that also asks is built)."""
+        if self._started:
+            return
+        self._started = True
         if QSystemTrayIcon.isSystemTrayAvailable():
             log.info("tray: system tray available")
             self.tray.show()
