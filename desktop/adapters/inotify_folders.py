@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import logging
 import os
 import struct
 import threading
@@ -30,6 +31,8 @@ from watchdog.observers.inotify_c import (
 
 if TYPE_CHECKING:
     from watchdog.observers.inotify_c import WatchDescriptor
+
+logger = logging.getLogger(__name__)
 
 _C = InotifyConstants
 # Written, created, renamed onto or away, deleted; the folder itself deleted or moved. Opens,
@@ -102,6 +105,9 @@ class InotifyFolders:
         try:
             data = os.read(self._fd, _READ_BYTES)
         except (BlockingIOError, InterruptedError):
+            return FolderChanges()
+        except OSError:  # closed under us (stop): nothing more will be read
+            logger.debug("inotify read failed", exc_info=True)
             return FolderChanges()
         entries: list[tuple[str, str, bool]] = []
         gone: list[str] = []

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSocketNotifier
+from PySide6.QtCore import QCoreApplication, QSocketNotifier
 
 
 def wait_in_gui_thread(fd: int, drain: Callable[[], None]) -> Callable[[], None]:
     """Call `drain` from Qt's event loop whenever `fd` is readable, until the returned function
     is called (before the descriptor is closed). GUI thread only."""
-    notifier: QSocketNotifier | None = QSocketNotifier(fd, QSocketNotifier.Type.Read)
-    assert notifier is not None
+    # Owned by the application, and deleted later rather than at once: stop may be called from
+    # inside drain, that is, while the notifier is still emitting.
+    notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, QCoreApplication.instance())
     notifier.activated.connect(lambda *_: drain())
 
     def stop() -> None:
-        nonlocal notifier
-        if notifier is not None:
+        if notifier.isEnabled():
             notifier.setEnabled(False)
-            notifier = None
+            notifier.deleteLater()
 
     return stop

@@ -77,3 +77,31 @@ def test_rings_in_place_by_rename_and_after_the_folder_is_back_reach_the_gui_thr
         ("+14155550144", CallState.RINGING),
     ]
     assert {thread for _e, thread in events} == {threading.main_thread().name}
+
+
+def test_a_callback_that_stops_the_watcher_ends_the_waiting(qtbot: QtBot, tmp_path: Path) -> None:
+    """Settings applied from a card (sources restarted) may stop the watcher from inside the
+    read: the notifier goes, nothing more is read, and a new start watches again."""
+    path = tmp_path / "microsip.ini"
+    watcher = FileWatcher(event_loop=wait_in_gui_thread)
+    told: list[str] = []
+
+    def stop_on_change() -> None:
+        told.append("changed")
+        if len(told) == 2:  # the first call is start's
+            watcher.stop()
+
+    watcher.watch(path, stop_on_change)
+    watcher.start()
+    path.write_bytes(ini())
+    qtbot.waitUntil(lambda: len(told) == 2)
+    assert not watcher.running
+
+    path.write_bytes(ini("1=+14155550142;Mike;1;1773151331;0;"))
+    qtbot.wait(100)
+    assert len(told) == 2
+
+    watcher.start()  # tells the file once, and watches it again
+    path.write_bytes(ini())
+    qtbot.waitUntil(lambda: len(told) == 4)
+    watcher.stop()
