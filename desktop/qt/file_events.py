@@ -6,20 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QSocketNotifier
+from PySide6.QtCore import QSocketNotifier
 
 
 def wait_in_gui_thread(fd: int, drain: Callable[[], None]) -> Callable[[], None]:
     """Call `drain` from Qt's event loop whenever `fd` is readable, until the returned function
     is called (before the descriptor is closed). GUI thread only."""
-    # Owned by the application, and deleted later rather than at once: stop may be called from
-    # inside drain, that is, while the notifier is still emitting.
-    notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, QCoreApplication.instance())
+    notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read)
     notifier.activated.connect(lambda *_: drain())
 
     def stop() -> None:
-        if notifier.isEnabled():
-            notifier.setEnabled(False)
-            notifier.deleteLater()
+        # Only disabled: the notifier goes with this function, which may be while drain runs
+        # (a callback stopped the watcher); Qt 6 guards the emission against that.
+        notifier.setEnabled(False)
 
     return stop
