@@ -1,4 +1,5 @@
-"""Call back the moment a file may have changed, through watchdog's native observer.
+"""Call back the moment a file may have changed: through watchdog's native observer, or, on
+Linux when the caller runs an event loop, through an inotify descriptor that loop waits on.
 
 Sources that read a softphone's log (MicroSIP's ini, Linphone's database, Twinkle's history)
 register the file and re-read it when told; they diff what they read, so being told more often
@@ -10,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -30,6 +33,9 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
+
+if TYPE_CHECKING:
+    from desktop.adapters.inotify_folders import FolderChanges, InotifyFolders
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +54,10 @@ _EVENT_TYPES: list[type[FileSystemEvent]] = [
 _ARRIVALS = frozenset({"created", "moved"})
 _HELPER_JOIN_TIMEOUT_S = 5.0
 _SETTLE_ROUNDS = 8  # each round goes one folder deeper, or finds a folder gone
+
+# The caller's event loop, for FileWatcher(event_loop=...): given a descriptor and the function
+# to call whenever it is readable, it starts waiting on it and returns how to stop.
+EventLoop = Callable[[int, Callable[[], None]], Callable[[], None]]
 
 
 @dataclass(eq=False)
@@ -68,6 +78,11 @@ class FileWatcher:
     created, written, closed after writing, renamed onto or away, or deleted (right after its
     folder appears, the call comes from a short-lived helper thread instead).
 
+    With ``event_loop`` on Linux, no thread at all: the loop waits on one inotify descriptor
+    and every call comes from the loop's thread, in `drain` (the ring is read where the card
+    is shown, with no hop between threads). The changes one drain reads call each file back
+    once, since a read after them sees them all. Elsewhere ``event_loop`` is not used.
+
     A file is watched through its folder (non-recursively), which is what makes a replace by
     rename, and a delete followed by a new file, visible at all. While the folder does not
     exist, its nearest existing ancestor is watched until the folder appears. One observer
@@ -80,11 +95,16 @@ class FileWatcher:
     short-lived helper thread.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, event_loop: EventLoop | None = None) -> None:
         self._lock = threading.RLock()
+        self._event_loop = event_loop if sys.platform.startswith("linux") else None
         self._observer: BaseObserver | None = None
+        self._folders: InotifyFolders | None = None  # with an event loop, instead of _observer
+        self._stop_waiting: Callable[[], None] | None = None
+        self._drain_lock = threading.Lock()  # held by the loop's thread while it calls back
+        self._draining: int | None = None  # that thread's ident, meanwhile
         self._files: list[WatchedFile] = []
-        self._scheduled: dict[str, ObservedWatch] = {}
+        self._scheduled: dict[str, ObservedWatch | None] = {}  # None: in _folders
         # Replaced, never mutated: watchdog's thread reads it without a lock.
         self._routes: dict[str, dict[str, tuple[WatchedFile, ...]]] = {}
         self._helpers_lock = threading.Lock()
@@ -92,7 +112,7 @@ class FileWatcher:
 
     @property
     def running(self) -> bool:
-        return self._observer is not None
+        return self._observer is not None or self._folders is not None
 
     def watch(
         self,
@@ -140,32 +160,60 @@ class FileWatcher:
         problems: list[tuple[WatchedFile, str]] = []
         started: list[WatchedFile] = []
         with self._lock:
-            if self._observer is not None:
+            if self.running:
                 return
             try:
-                observer = Observer()
+                if self._event_loop is not None:
+                    self._start_in_loop(self._event_loop)
+                else:
+                    self._start_observer()
             except OSError as exc:  # e.g. the per-user limit of inotify instances
                 problems = [(f, f"cannot watch files for changes: {exc}") for f in self._files]
+            except _Polling:
+                # Polling adds 0.5 s on average to every ring (perf-limits.md §1).
+                problems = [(f, _NO_NATIVE_WATCHER) for f in self._files]
             else:
-                if isinstance(observer, PollingObserver):
-                    # Polling adds 0.5 s on average to every ring (perf-limits.md §1).
-                    problems = [(f, _NO_NATIVE_WATCHER) for f in self._files]
-                else:
-                    observer.start()
-                    self._observer = observer
-                    self._scheduled.clear()
-                    problems, _moved = self._settle()
-                    started = list(self._files)
+                self._scheduled.clear()
+                problems, _moved = self._settle()
+                started = list(self._files)
         _report(problems)
         for watched in started:
             _notify(watched)
 
+    def _start_observer(self) -> None:
+        observer = Observer()
+        if isinstance(observer, PollingObserver):
+            raise _Polling
+        observer.start()
+        self._observer = observer
+
+    def _start_in_loop(self, event_loop: EventLoop) -> None:
+        from desktop.adapters.inotify_folders import InotifyFolders
+
+        folders = InotifyFolders()
+        try:
+            self._stop_waiting = event_loop(folders.fileno(), self.drain)
+        except BaseException:
+            folders.close()
+            raise
+        self._folders = folders
+
     def stop(self) -> None:
-        """Stop the observer and wait for its thread; no callback runs after this returns
-        (unless stop() was called from inside one)."""
+        """Stop watching (and wait for watchdog's thread, or for a drain in progress); no
+        callback runs after this returns (unless stop() was called from inside one)."""
         with self._lock:
             observer, self._observer = self._observer, None
+            folders, self._folders = self._folders, None
+            stop_waiting, self._stop_waiting = self._stop_waiting, None
             self._scheduled.clear()
+        if folders is not None:
+            if stop_waiting is not None:
+                stop_waiting()
+            if self._draining != threading.get_ident():
+                with self._drain_lock:
+                    folders.close()
+            else:
+                folders.close()
         if observer is None:
             return
         observer.stop()
@@ -176,6 +224,46 @@ class FileWatcher:
             helpers = [helper for helper in self._helpers if helper is not current]
         for helper in helpers:
             helper.join(_HELPER_JOIN_TIMEOUT_S)
+
+    # --- the event loop's thread -----------------------------------------------------------
+
+    def drain(self) -> None:
+        """Read what inotify has queued and call back every file it concerns, once each. For
+        the event loop only, when the descriptor it was given is readable."""
+        if self._draining == threading.get_ident():
+            return  # a nested event loop (a modal dialog) in a callback: the next turn reads
+        with self._drain_lock:
+            folders = self._folders
+            if folders is None:
+                return
+            self._draining = threading.get_ident()
+            try:
+                self._route(folders.drain())
+            finally:
+                self._draining = None
+
+    def _route(self, changes: FolderChanges) -> None:
+        for folder in changes.gone:
+            self._reanchor(folder)  # the watched folder itself is gone
+        if changes.overflowed:
+            self._reanchor(None)
+        told: dict[int, WatchedFile] = {}
+        arrived = False
+        for folder, name, arrival in changes.entries:
+            by_name = self._routes.get(folder, {})
+            for watched in (*by_name.get(name, ()), *by_name.get("", ())):
+                if not watched.waiting:
+                    told.setdefault(id(watched), watched)
+                elif arrival:
+                    arrived = True  # the next folder down appeared
+        if arrived:
+            self._reanchor(None)
+        if changes.overflowed:
+            told.update({id(w): w for w in self._files if not w.waiting})
+        for watched in told.values():
+            if self._folders is None:
+                return  # stopped from inside a callback
+            _notify(watched)
 
     # --- watchdog's thread -----------------------------------------------------------------
 
@@ -212,7 +300,7 @@ class FileWatcher:
     def _reanchor(self, dead_folder: str | None) -> None:
         try:
             with self._lock:
-                if self._observer is None:
+                if not self.running:
                     return
                 problems, moved = self._settle(dead_folder)
             _report(problems)
@@ -240,7 +328,7 @@ class FileWatcher:
                 problems += self._anchor(watched)
             self._publish_routes()
             vanished = False
-            if self._observer is not None:
+            if self.running:
                 scheduling_problems, vanished = self._schedule_needed()
                 problems += scheduling_problems
             if not vanished and not any(
@@ -288,8 +376,6 @@ class FileWatcher:
 
     def _schedule_needed(self) -> tuple[list[tuple[WatchedFile, str]], bool]:
         """Watch the folders the files need and no others; True if one vanished meanwhile."""
-        observer = self._observer
-        assert observer is not None
         needed = {watched.folder for watched in self._files}
         for folder in [folder for folder in self._scheduled if folder not in needed]:
             self._unschedule(folder)
@@ -297,12 +383,16 @@ class FileWatcher:
         vanished = False
         for folder in sorted(needed - self._scheduled.keys()):
             try:
-                self._scheduled[folder] = observer.schedule(
-                    _FolderHandler(self, folder),
-                    folder,
-                    recursive=False,
-                    event_filter=_EVENT_TYPES,
-                )
+                if self._folders is not None:
+                    self._folders.watch(folder)
+                    self._scheduled[folder] = None
+                elif self._observer is not None:
+                    self._scheduled[folder] = self._observer.schedule(
+                        _FolderHandler(self, folder),
+                        folder,
+                        recursive=False,
+                        event_filter=_EVENT_TYPES,
+                    )
             except (FileNotFoundError, NotADirectoryError):
                 vanished = True  # since it was looked at: the next round anchors higher up
             except OSError as exc:  # e.g. the inotify watch limit
@@ -315,7 +405,9 @@ class FileWatcher:
 
     def _unschedule(self, folder: str) -> None:
         watch = self._scheduled.pop(folder)
-        if self._observer is not None:
+        if self._folders is not None:
+            self._folders.unwatch(folder)
+        elif self._observer is not None and watch is not None:
             with contextlib.suppress(KeyError, OSError):  # gone already, with its folder
                 self._observer.unschedule(watch)
 
@@ -331,6 +423,10 @@ class _FolderHandler(FileSystemEventHandler):
             self._watcher._on_event(self._folder, event)
         except Exception:
             logger.exception("handling %r in %s failed", event, self._folder)
+
+
+class _Polling(Exception):
+    """watchdog found no native observer here and would poll."""
 
 
 _NO_NATIVE_WATCHER = (

@@ -41,6 +41,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
 from desktop.adapters.regular_file import require_regular_by_name
+from desktop.core.number_digits import parse_e164
 
 SCHEMA_VERSION = 1
 LANG = "en"
@@ -136,9 +137,8 @@ class PlaceIndex:
         """Where the number is from, e.g. "London, United Kingdom"; see the module docstring."""
         if self._conn is None:
             return ""
-        try:
-            number = phonenumbers.parse(e164, None)
-        except NumberParseException:
+        number = parse_e164(e164)  # the zones of a ring's card read it too: parsed once
+        if number is None:
             return ""
         try:
             return self._describe(number, home_region.upper())

@@ -25,9 +25,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-from phonenumbers import NumberParseException
 from phonenumbers import timezone as number_timezone
+
+from desktop.core.number_digits import parse_e164
 
 # Looks up a human place ("San Francisco, CA", "London") for an E.164 number; "" when unknown.
 PlaceLookup = Callable[[str], str]
@@ -67,9 +67,8 @@ def hour_cycle_of_format(pattern: str) -> HourCycle:
 
 def zones_for(e164: str) -> tuple[str, ...]:
     """IANA zones for the number, () when the number or its zone is unknown."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except NumberParseException:
+    number = parse_e164(e164)
+    if number is None:
         return ()
     zones = number_timezone.time_zones_for_number(number)
     return tuple(z for z in zones if z != number_timezone.UNKNOWN_TIMEZONE)

@@ -78,6 +78,21 @@ def parse_digits(digits: str, region: str | None, international: bool) -> PhoneN
     return phonenumbers.parse(text, None if international else region)
 
 
+@functools.lru_cache(maxsize=64)
+def parse_e164(e164: str) -> PhoneNumber | None:
+    """A stored or caller E.164 string ("+14155550142") read back, None when it is not one.
+
+    A ring's time zones and its place both need the number parsed: cached, so the card parses
+    it once (and a caller who rings again, not at all). The object is shared: never change it.
+    """
+    if not (e164[:1] == "+" and e164[1:].isdigit()):
+        return None
+    try:
+        return parse_digits(e164[1:], None, True)
+    except NumberParseException:
+        return None
+
+
 def _parse_international(digits: str) -> PhoneNumber:
     return _after_country_code(digits, "Could not interpret numbers after plus-sign.")
 

@@ -179,7 +179,10 @@ class CallerCardApp:
         self._importer: object | None = None  # built on first use: the readers are heavy
         self.instance = instance
         instance.message_received.connect(self.on_message)
-        self.watcher = FileWatcher()  # one observer thread for every watched call log
+        from desktop.qt.file_events import wait_in_gui_thread
+
+        # Every watched call log, read in this thread (Linux) or watchdog's (elsewhere).
+        self.watcher = FileWatcher(event_loop=wait_in_gui_thread)
         self.sources: list[CallSource] = []
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None

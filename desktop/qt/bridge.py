@@ -5,14 +5,20 @@ Sources call `event_from_thread`/`problem_from_thread` from whatever thread they
 bridge lives in the GUI thread, so Qt queues each emission to it. No widget is touched
 anywhere but the GUI thread. One bridge carries everything, so results reach the GUI thread
 in the order they were handed over.
+
+A call log read in the GUI thread itself (desktop/qt/file_events.py) hands its event over
+directly, with no trip through the event queue, unless events from other threads (a source's
+retry timer) are still queued: then it queues behind them, so a call's end never overtakes
+its ring.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop.core.events import CallEvent
 
@@ -22,10 +28,15 @@ class ThreadBridge(QObject):
     problem = Signal(str)
     written = Signal(object)  # history_writer.CallWritten
     _call = Signal(object, object)  # a callable to run in the GUI thread, its owner or None
+    _queued_event = Signal(object)  # CallEvent, always through the GUI thread's event queue
 
     def __init__(self) -> None:
         super().__init__()
         self._call.connect(self._run)
+        self._gui_thread = threading.get_ident()  # made there, like every QObject of the app
+        self._lock = threading.Lock()
+        self._events_queued = 0
+        self._queued_event.connect(self._deliver_queued, Qt.ConnectionType.QueuedConnection)
 
     def call_from_thread(self, fn: Callable[[], None], owner: QObject | None = None) -> None:
         """Run `fn` in the GUI thread, soon: a worker's result handed to the widget waiting
@@ -42,6 +53,18 @@ class ThreadBridge(QObject):
         self.written.emit(written)
 
     def event_from_thread(self, event: CallEvent) -> None:
+        with self._lock:
+            direct = threading.get_ident() == self._gui_thread and not self._events_queued
+            if not direct:
+                self._events_queued += 1
+        if direct:
+            self.call_event.emit(event)
+        else:
+            self._queued_event.emit(event)
+
+    def _deliver_queued(self, event: CallEvent) -> None:
+        with self._lock:
+            self._events_queued -= 1
         self.call_event.emit(event)
 
     def problem_from_thread(self, message: str) -> None:

@@ -1,13 +1,17 @@
-"""FileWatcher on real folders with watchdog's inotify observer: told at once, never polled."""
+"""FileWatcher on real folders, told at once, never polled: through watchdog's inotify observer,
+and (Linux) through an inotify descriptor that an event loop waits on, as the app's GUI thread
+does; here a plain thread stands in for that loop (tests/qt/test_file_events.py runs Qt's)."""
 
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import statistics
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,14 +55,48 @@ class Calls:
             return self.problems[-1]
 
 
-@pytest.fixture
-def watcher() -> Iterator[FileWatcher]:
-    watcher = FileWatcher()
+class ThreadLoop:
+    """An event loop of one thread: waits on the descriptors it is given, calls their drain."""
+
+    def __init__(self) -> None:
+        self.started = 0
+
+    def __call__(self, fd: int, drain: Callable[[], None]) -> Callable[[], None]:
+        wake_r, wake_w = os.pipe()
+        stopping = threading.Event()
+
+        def run() -> None:
+            while not stopping.is_set():
+                readable, _, _ = select.select([fd, wake_r], [], [])
+                if fd in readable and not stopping.is_set():
+                    drain()
+
+        thread = threading.Thread(target=run, name="test-event-loop", daemon=True)
+        thread.start()
+        self.started += 1
+
+        def stop() -> None:
+            stopping.set()
+            os.write(wake_w, b"!")
+            if thread is not threading.current_thread():
+                thread.join(TIMEOUT_S)
+            os.close(wake_r)
+            os.close(wake_w)
+
+        return stop
+
+
+LINUX_ONLY = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify")
+
+
+@pytest.fixture(params=["observer", pytest.param("event-loop", marks=LINUX_ONLY)])
+def watcher(request: pytest.FixtureRequest) -> Iterator[FileWatcher]:
+    watcher = FileWatcher(ThreadLoop() if request.param == "event-loop" else None)
     yield watcher
     watcher.stop()
 
 
-def test_a_write_calls_back_from_watchdogs_thread(tmp_path: Path, watcher: FileWatcher) -> None:
+def test_a_write_calls_back_from_another_thread(tmp_path: Path, watcher: FileWatcher) -> None:
     target = tmp_path / "microsip.ini"
     target.write_bytes(b"before\r\n")
     calls = Calls()
@@ -303,3 +341,107 @@ def test_write_to_callback_latency_is_measured(tmp_path: Path, watcher: FileWatc
         f"\nwrite -> FileWatcher callback, n={len(latencies_us)}: "
         f"median {statistics.median(latencies_us):.0f} us, max {latencies_us[-1]:.0f} us"
     )
+
+
+def test_a_truncate_and_an_in_place_rewrite_are_seen(tmp_path: Path, watcher: FileWatcher) -> None:
+    target = tmp_path / "microsip.ini"
+    target.write_bytes(b"[Calls]\r\n1=+14155550100;Old;1;1773151331;321;Call Ended\r\n")
+    calls = Calls()
+    watcher.watch(target, calls)
+    watcher.start()
+
+    seen = calls.count
+    os.truncate(target, 0)  # WritePrivateProfileString opens with O_TRUNC, then writes
+    calls.wait_beyond(seen)
+
+    seen = calls.count
+    fd = os.open(target, os.O_WRONLY | os.O_TRUNC)
+    os.write(fd, b"[Calls]\r\n2=+14155550101;New;1;1773151400;0;\r\n")
+    os.close(fd)
+    calls.wait_beyond(seen)
+
+
+@pytest.fixture
+def loop_watcher() -> Iterator[FileWatcher]:
+    watcher = FileWatcher(ThreadLoop())
+    yield watcher
+    watcher.stop()
+
+
+@LINUX_ONLY
+def test_a_folder_renamed_away_is_waited_for_and_its_successor_watched(
+    tmp_path: Path, loop_watcher: FileWatcher
+) -> None:
+    """(watchdog's observer keeps watching the renamed folder: the event loop's path only.)"""
+    watcher = loop_watcher
+    target = tmp_path / "MicroSIP" / "microsip.ini"
+    target.parent.mkdir()
+    target.write_bytes(b"one\r\n")
+    calls = Calls()
+    watcher.watch(target, calls, calls.problem)
+    watcher.start()
+
+    target.parent.rename(tmp_path / "MicroSIP.old")
+    seen = calls.count
+    (tmp_path / "MicroSIP.old" / "microsip.ini").write_bytes(b"moved away\r\n")
+    target.parent.mkdir()
+    target.write_bytes(b"two\r\n")
+    calls.wait_beyond(seen)
+
+    seen = calls.count
+    target.write_bytes(b"three\r\n")  # the new folder is the one watched
+    calls.wait_beyond(seen)
+
+
+@LINUX_ONLY
+def test_with_an_event_loop_no_thread_is_started_and_stop_stops_the_waiting(
+    tmp_path: Path,
+) -> None:
+    loop = ThreadLoop()
+    watcher = FileWatcher(loop)
+    target = tmp_path / "microsip.ini"
+    calls = Calls()
+    watcher.watch(target, calls)
+    before = {t for t in threading.enumerate() if t.name != "test-event-loop"}
+    watcher.start()
+    watcher.start()
+    assert watcher.running
+    assert loop.started == 1
+    seen = calls.count
+    target.write_bytes(b"x\r\n")
+    calls.wait_beyond(seen)
+    assert calls.threads == {"MainThread", "test-event-loop"}  # start's call, then the loop's
+    assert {t for t in threading.enumerate() if t.name != "test-event-loop"} == before
+
+    watcher.stop()
+    watcher.stop()
+    seen = calls.count
+    target.write_bytes(b"y\r\n")
+    time.sleep(0.2)
+
+    assert not watcher.running
+    assert calls.count == seen
+
+
+@LINUX_ONLY
+def test_with_an_event_loop_a_burst_of_writes_read_together_calls_back_once(
+    tmp_path: Path,
+) -> None:
+    """MicroSIP's in-place rewrite is a truncate, a write and a close: three kernel events for
+    one change. Read in one go, they make one read of the file, not three."""
+    drains: list[Callable[[], None]] = []
+    watcher = FileWatcher(lambda _fd, drain: (drains.append(drain), lambda: None)[1])
+    target = tmp_path / "microsip.ini"
+    target.write_bytes(b"")
+    calls = Calls()
+    watcher.watch(target, calls)
+    watcher.start()
+    seen = calls.count
+
+    fd = os.open(target, os.O_WRONLY | os.O_TRUNC)
+    os.write(fd, b"[Calls]\r\n1=+14155550100;Jane;1;1773151331;0;\r\n")
+    os.close(fd)
+    drains[0]()
+
+    assert calls.count == seen + 1
+    watcher.stop()

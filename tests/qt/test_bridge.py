@@ -55,3 +55,32 @@ def test_a_result_for_a_window_deleted_meanwhile_is_dropped(qtbot: QtBot) -> Non
     worker.join()
     bridge.call_from_thread(lambda: ran.append("kept"))
     qtbot.waitUntil(lambda: ran == ["kept"])
+
+
+def test_a_call_log_read_in_the_gui_thread_never_overtakes_an_event_queued_before_it(
+    qtbot: QtBot,
+) -> None:
+    """Linphone's source re-reads from a timer thread while the GUI thread reads on inotify:
+    a ring read on the timer, then its end read in the GUI thread, arrive in that order."""
+    from datetime import UTC, datetime
+
+    from desktop.core.events import CallEvent, CallState
+    from desktop.core.models import Direction
+
+    bridge = ThreadBridge()
+    arrived: list[CallState] = []
+    bridge.call_event.connect(lambda event: arrived.append(event.state))
+
+    def event(state: CallState) -> CallEvent:
+        return CallEvent("linphone", Direction.IN, state, "+14155550142", "Mike",
+                         datetime.now(UTC), call_key="linphone:7")  # fmt: skip
+
+    timer = threading.Thread(target=lambda: bridge.event_from_thread(event(CallState.RINGING)))
+    timer.start()
+    timer.join()
+    bridge.event_from_thread(event(CallState.MISSED))  # the GUI thread, before the queue ran
+    qtbot.waitUntil(lambda: len(arrived) == 2)
+    assert arrived == [CallState.RINGING, CallState.MISSED]
+
+    bridge.event_from_thread(event(CallState.RINGING))  # nothing queued: handed over at once
+    assert arrived[2:] == [CallState.RINGING]

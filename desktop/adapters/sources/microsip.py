@@ -7,6 +7,7 @@ in desktop.core.dialects.microsip; this module reads the file when the watcher s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -110,8 +111,23 @@ class MicroSipSource(FollowedFiles):
                 self._report_once(f"cannot read the file: {exc.strerror or exc}")
                 return None
             self._problem = ""
+            if not data and _yield_cpu():
+                # Caught between the truncate and the write of MicroSIP's rewrite: our wake-up
+                # has often preempted the writer, whose write takes microseconds. Once it has
+                # run, the ring is read now rather than at the next notification.
+                with contextlib.suppress(OSError):
+                    data = _read_whole(self._path)
             return data
         return None
+
+
+def _yield_cpu() -> bool:
+    """Let another runnable thread or process have this CPU; False where that is not offered."""
+    sched_yield = getattr(os, "sched_yield", None)
+    if sched_yield is None:
+        return False
+    sched_yield()
+    return True
 
 
 class _TooBig(Exception):
