@@ -38,6 +38,7 @@ from desktop.adapters.settings import Settings, SettingsFile, WatchedSource
 from desktop.adapters.sources.history import HistorySource
 from desktop.adapters.sources.registry import SOURCE_KINDS, CallSource
 from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store.connection import RESIDENT_CACHE_MB
 from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
@@ -254,7 +255,7 @@ class CallerCardApp:
         self.settings_file = SettingsFile(paths.settings)
         self.settings = self.settings_file.load()
         self.region_override = (args.region or "").upper()
-        self.store = Store.open(paths.database)
+        self.store = Store.open(paths.database, cache_mb=RESIDENT_CACHE_MB)
         # This connection belongs to the GUI thread: its few writes (an edited field, a number
         # linked from a card) give up quickly while an import holds the lock, and their windows
         # keep the text and retry, instead of freezing every window for the 3 s default.
