@@ -28,6 +28,7 @@ from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.native_heap import limit_arenas, release_free_memory
 from desktop.adapters.paths import AppPaths, resolve_paths
 from desktop.adapters.places import (
     PlaceIndexBuild,
@@ -125,6 +126,8 @@ def run_app(args: argparse.Namespace) -> int:
         print("callercard: already running; handed over to it", file=sys.stderr)
         return 0
 
+    # Before Qt and the app start their threads, each of which would get a malloc arena.
+    limit_arenas()
     # Qt is imported only now: every path above must stay cheap for the hook's sake.
     from PySide6.QtWidgets import QApplication
 
@@ -187,6 +190,7 @@ def _warm_numbers() -> None:
         gc.collect()
         gc.freeze()
         gc.enable()  # off since start-up began (desktop.cli)
+        release_free_memory()  # start-up's temporaries, freed by now
 
 
 def _handed_to_running(instance_dir: Path, message: Message) -> bool:

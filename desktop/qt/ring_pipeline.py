@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.adapters.call_history import SAME_CALL_S
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.native_heap import release_free_memory
 from desktop.adapters.store import StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
@@ -37,6 +38,9 @@ log = logging.getLogger("callercard")
 
 # A ring's card paints within a few ms; the history write waits until after that.
 RECORD_DELAY_MS = 40
+# Once no call has ended for this long, what calls freed (cards' text, queries, a closed
+# wrap-up) is handed back to the system (desktop.adapters.native_heap); well under a ms.
+RELEASE_AFTER_MS = 2000
 
 
 class RingPipeline(QObject):
@@ -68,6 +72,10 @@ class RingPipeline(QObject):
         # A second source's key for a call already on screen -> that call's key.
         self._same_call: dict[str, str] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
+        self._quiet = QTimer(self)
+        self._quiet.setSingleShot(True)
+        self._quiet.setInterval(RELEASE_AFTER_MS)
+        self._quiet.timeout.connect(release_free_memory)
         popups.painted.connect(self._painted)
         popups.caller_identified.connect(self._caller_identified)
 
@@ -209,6 +217,7 @@ class RingPipeline(QObject):
         self._ringing.pop(shown_as, None)  # a collapsed card that never painted
         self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as,
                          missed=missed, kept=kept is not None)  # fmt: skip
+        self._quiet.start()  # restarted by each end: never while calls come thick and fast
 
     def _keep_missed_card(self, call_key: str) -> str | None:
         """An unanswered call's card stays as "Missed call · 14:05" with Call back.
