@@ -116,6 +116,10 @@ class RingPipeline(QObject):
         log.info("call placed to %s with %s (%s)", placed.e164, label,
                  "its end will be reported" if followed else "wrap-up now")  # fmt: skip
 
+    def calls_in_flight(self) -> int:
+        """Calls this pipeline still keeps something for: rung, not yet painted or ended."""
+        return len(self._ringing) + len(self._same_call)
+
     # -- ring → lookup → show -----------------------------------------------------------------
 
     def _ring(self, call: RingInput) -> None:
