@@ -11,6 +11,7 @@ benchmarks/ring_latency.py: keep their names and fields.
 
 from __future__ import annotations
 
+import linecache
 import logging
 import time
 from collections.abc import Callable
@@ -75,7 +76,7 @@ class RingPipeline(QObject):
         self._quiet = QTimer(self)
         self._quiet.setSingleShot(True)
         self._quiet.setInterval(RELEASE_AFTER_MS)
-        self._quiet.timeout.connect(release_free_memory)
+        self._quiet.timeout.connect(self._calls_quiet)
         popups.painted.connect(self._painted)
         popups.caller_identified.connect(self._caller_identified)
 
@@ -222,6 +223,12 @@ class RingPipeline(QObject):
         self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as,
                          missed=missed, kept=kept is not None)  # fmt: skip
         self._quiet.start()  # restarted by each end: never while calls come thick and fast
+
+    def _calls_quiet(self) -> None:
+        # What the first calls imported (the wrap-up's modules, ...) left its source in
+        # linecache, as start-up's did (desktop.qt.app._warm_numbers).
+        linecache.clearcache()
+        release_free_memory()
 
     def _keep_missed_card(self, call_key: str) -> str | None:
         """An unanswered call's card stays as "Missed call · 14:05" with Call back.
