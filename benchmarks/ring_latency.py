@@ -16,8 +16,9 @@ database (`--watch linphone:…`).
 
 Also: five overlapping calls (each card's write → painted), `callercard ring` hook → popup
 against a bare interpreter start (and the frozen app's hook with --frozen), lookup cost at 100k
-and 1M contacts, RSS after 500 rings, and start-up (tray shown, ready to ring) against a bare
-PySide6 process that shows a tray icon. Figures only; nothing here asserts a time.
+and 1M contacts, RSS after 500 rings and its series over a 5,000-ring soak (--soak-rings), and
+start-up (tray shown, ready to ring) against a bare PySide6 process that shows a tray icon.
+Figures only; nothing here asserts a time.
 
     .venv/bin/python benchmarks/ring_latency.py [--rings 200] [--contacts 100000] [--offscreen]
         [--frozen dist/callercard/callercard] [--only file|lean|append|...]
@@ -131,7 +132,11 @@ class Ini:
 
     def ring(self, key, number, stamp):
         line = f"{{key}}={{number}};Bench Caller;1;{{stamp}};0;\r\n"
-        self.calls.append((key, line))
+        # Keys form a ring buffer (0…999): a reused key's line is rewritten where it stands.
+        if any(k == key for k, _line in self.calls):
+            self.calls = [(k, line if k == key else old) for k, old in self.calls]
+        else:
+            self.calls.append((key, line))
         if self.mode == "append":
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
             t = time.monotonic_ns()
@@ -163,11 +168,16 @@ def microsip_writes() -> str:
 WRITER = r"""
 import json, random, sys, time
 path, mode, plan_file, log_file, gap_lo, gap_hi = sys.argv[1:7]
+# Every this many rings, say so on stdout and wait for a line on stdin (the soak samples RSS).
+pause_every = int(sys.argv[7]) if len(sys.argv) > 7 else 0
 plan = json.load(open(plan_file))
 log = open(log_file, "w", buffering=1)
 rng = random.Random(3)
 ini = Ini(path, mode)
-for key, number in plan:
+for done, (key, number) in enumerate(plan):
+    if pause_every and done and done % pause_every == 0:
+        print(done, flush=True)
+        sys.stdin.readline()
     stamp = int(time.time())
     t = ini.ring(key, number, stamp)  # MicroSIP adds the key while the phone rings
     log.write(json.dumps([key, number, t]) + "\n")
@@ -366,7 +376,8 @@ def collect(
 
 
 def ring_plan(count: int, numbers: list[str]) -> list[tuple[int, str]]:
-    """Who rings, in order: the same seed in every section, so they compare."""
+    """Who rings, in order: the same seed in every section, so they compare. Keys run 1…999
+    and then start again, as MicroSIP's ring buffer of 1000 keys does (0 holds the old call)."""
     rng = random.Random(11)
     plan = []
     for i in range(count):
@@ -374,7 +385,7 @@ def ring_plan(count: int, numbers: list[str]) -> list[tuple[int, str]]:
             number = f"+1628555{rng.randrange(10**4):04d}"  # unknown caller
         else:
             number = numbers[rng.randrange(len(numbers))]
-        plan.append((i + 1, number))
+        plan.append((i % 999 + 1, number))
     return plan
 
 
@@ -798,7 +809,11 @@ def bench_startup(work: Path, env: dict[str, str], runs: int) -> dict[str, objec
 
 def bench_rss(args: argparse.Namespace, work: Path, numbers: list[str],
               env: dict[str, str]) -> dict[str, object]:  # fmt: skip
-    """Resident memory after 500 in-place rings (short gaps: memory, not latency)."""
+    """Resident memory after start-up and after every --rss-rings in-place rings (short gaps:
+    memory, not latency) up to --soak-rings: the first sample is the "after 500 rings" figure,
+    the series shows whether anything grows with the number of calls."""
+    every = max(1, args.rss_rings)
+    total = max(every, args.soak_rings)
     ini = work / "phone-rss" / "microsip.ini"
     ini.parent.mkdir()
     ini.write_bytes(initial_ini())
@@ -806,15 +821,41 @@ def bench_rss(args: argparse.Namespace, work: Path, numbers: list[str],
     app = start_app(work / "data", ini, trace, env)
     wait_for(lambda: any(r["stage"] == "ready" for r in read_trace(trace)), 30, "the app")
     time.sleep(2.0)
-    rss_start = psutil.Process(app.pid).memory_info().rss / 2**20
-    run_writer(work, ini, "inplace", ring_plan(args.rss_rings, numbers), "rss", (0.02, 0.05))
-    time.sleep(3.0)
-    rss_end = psutil.Process(app.pid).memory_info().rss / 2**20
+    process = psutil.Process(app.pid)
+    rss_start = process.memory_info().rss / 2**20
+    plan_file = work / "plan-rss.json"
+    plan_file.write_text(json.dumps(ring_plan(total, numbers)))
+    writer = subprocess.Popen(
+        [sys.executable, "-c", microsip_writes() + WRITER, str(ini), "inplace", str(plan_file),
+         str(work / "writes-rss.jsonl"), "0.02", "0.05", str(every)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert writer.stdin is not None and writer.stdout is not None
+    series: list[tuple[int, float]] = []
+    print(f"\nRSS over {total:,} in-place rings, sampled every {every:,}:")
+    print(f"  {'start-up':>9}  {rss_start:6.1f} MB")
+    for rung in range(every, total + 1, every):
+        if rung < total:
+            writer.stdout.readline()  # the writer waits for us here
+        else:
+            writer.wait()
+        time.sleep(3.0)  # the last card's after-paint work and history write are done
+        series.append((rung, process.memory_info().rss / 2**20))
+        print(f"  {rung:>9,}  {series[-1][1]:6.1f} MB", flush=True)
+        if rung < total:
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
     shown = len(shown_by_caller(read_trace(trace)))
     stop_app(app)
-    print(f"\nRSS, {args.rss_rings} in-place rings ({shown} distinct callers painted): "
+    rss_end = series[0][1]
+    growth = series[-1][1] - series[0][1]
+    print(f"RSS, {every} in-place rings ({shown} distinct callers painted in all): "
           f"{rss_start:.1f} MB after start-up, {rss_end:.1f} MB after the rings")
-    return {"rss_start_mb": rss_start, "rss_after_mb": rss_end}
+    if len(series) > 1:
+        print(f"growth from ring {series[0][0]:,} to {series[-1][0]:,}: {growth:+.1f} MB")
+    samples = [{"rings": rings, "rss_mb": mb} for rings, mb in series]
+    return {"rss_start_mb": rss_start, "rss_after_mb": rss_end, "series": samples,
+            "growth_mb": growth}  # fmt: skip
 
 
 def bench_lookup(work: Path, sizes: list[int]) -> dict[str, object]:
@@ -859,7 +900,10 @@ def main() -> int:
     parser.add_argument("--hook-rings", type=int, default=40)
     parser.add_argument("--bursts", type=int, default=10, help="of five overlapping calls")
     parser.add_argument("--linphone-rings", type=int, default=100, help="per journal mode")
-    parser.add_argument("--rss-rings", type=int, default=500)
+    parser.add_argument("--rss-rings", type=int, default=500, help="RSS sampled every N rings")
+    parser.add_argument("--soak-rings", type=int, default=5000,
+                        help="rings in the RSS section in all (≈0.2 s each; --soak-rings 500 "
+                             "for the single figure)")  # fmt: skip
     parser.add_argument("--frozen", metavar="PATH", help="also time this frozen app's hook")
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--big", type=int, default=1_000_000, help="second lookup size")

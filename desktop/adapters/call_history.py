@@ -50,6 +50,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import Store, StoreError
@@ -69,6 +70,14 @@ DIAL_SOURCE = "dial"  # calls placed from CallerCard's Call buttons
 DIAL_KEY_PREFIX = "dial:"
 OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restart
 _OVER = (CallState.ENDED, CallState.MISSED)
+# Per-call bookkeeping kept in memory is bounded, so a day of calls does not grow the app: the
+# oldest entry goes. A wrap-up is offered again only if a call's end were reported after 2000
+# newer calls (the sources forget lines they reported at the same count); a hook's ring past
+# the limit is found again in the database by its end (open_hook_call).
+WRAPPED_LIMIT = 2000
+HOOK_RINGING_LIMIT = 200
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,8 @@ class CallHistory:
         self._store = store
         self._lookup = lookup
         self._clock = clock
-        self._wrapped: set[int] = set()  # attempts whose wrap-up was offered this session
+        # Attempts whose wrap-up was offered this session, oldest first (an ordered set).
+        self._wrapped: dict[int, None] = {}
         self._ringing: dict[str, int] = {}  # a hook's call key -> the attempt its ring logged
         self._pending_cursors: dict[str, str] = {}
         self._last_flush = clock()
@@ -181,9 +191,13 @@ class CallHistory:
         """An answered incoming call that just ended: once per attempt, never for catch-up."""
         if outcome is not Outcome.TALKED or getattr(event, "catch_up", False):
             return False
+        return self._first_offer(attempt_id)
+
+    def _first_offer(self, attempt_id: int) -> bool:
+        """Whether this attempt's wrap-up was not offered yet (and now counts as offered)."""
         if attempt_id in self._wrapped:
             return False
-        self._wrapped.add(attempt_id)
+        _remember(self._wrapped, attempt_id, None, WRAPPED_LIMIT)
         return True
 
     def _record_outgoing(
@@ -219,11 +233,9 @@ class CallHistory:
         wrap_up = (
             event.state in _OVER
             and not getattr(event, "catch_up", False)
-            and attempt_id not in self._wrapped
+            and self._first_offer(attempt_id)
         )
-        if wrap_up:
-            self._wrapped.add(attempt_id)
-        elif existing is not None:
+        if not wrap_up and existing is not None:
             return None  # seen before (ringing again, or read again): nothing new
         return Recorded(attempt_id, contact.id, Direction.OUT, outcome, wrap_up)
 
@@ -287,7 +299,7 @@ class CallHistory:
             attempt_id = self._store.record_call(contact_id, attempt, event.source, key)
             if attempt_id is None:
                 return None
-            self._ringing[base] = attempt_id
+            _remember(self._ringing, base, attempt_id, HOOK_RINGING_LIMIT)
             return Recorded(attempt_id, contact_id, Direction.IN, Outcome.UNKNOWN, False)
         if event.state not in _OVER:
             return None
@@ -329,3 +341,11 @@ def _cursor_of(event: CallEvent) -> tuple[str, str] | None:
     if isinstance(event, HistoryEvent) and event.origin and event.cursor:
         return event.origin, event.cursor
     return None
+
+
+def _remember(entries: dict[_K, _V], key: _K, value: _V, limit: int) -> None:
+    """entries[key] = value, the oldest entry forgotten when `limit` are held already."""
+    entries.pop(key, None)
+    if len(entries) >= limit:
+        del entries[next(iter(entries))]
+    entries[key] = value

@@ -47,6 +47,7 @@ SCHEMA_VERSION = 1
 LANG = "en"
 FILE_PREFIX = "places-"
 FILE_SUFFIX = ".sqlite3"
+PAGE_CACHE_KB = 256  # the reading side's page cache
 BUILD_LOG = "places-build.log"
 
 _UNKNOWN_REGION = "ZZ"
@@ -100,6 +101,10 @@ class PlaceIndex:
             require_regular_by_name(path)  # SQLite's own open would wait on a FIFO for good
             uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            # Open for the app's whole life: a ring reads a few pages of a 4.5 MB file, which
+            # the OS's file cache holds anyway; SQLite's default 2 MB cache would only keep a
+            # second copy resident.
+            conn.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             expected = _meta_values()
             for key in ("schema", "phonenumbers", "lang"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import getpass
+import linecache
 import logging
 import os
 import subprocess
@@ -26,6 +27,7 @@ from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.native_heap import release_free_memory
 from desktop.adapters.paths import AppPaths
 from desktop.adapters.places import (
     PlaceIndexBuild,
@@ -37,6 +39,7 @@ from desktop.adapters.settings import Settings, SettingsFile, WatchedSource
 from desktop.adapters.sources.history import HistorySource
 from desktop.adapters.sources.registry import SOURCE_KINDS, CallSource
 from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store.connection import RESIDENT_CACHE_MB
 from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
@@ -86,11 +89,16 @@ def _warm_numbers() -> None:
     try:
         warm_up()
     finally:
+        # PySide6 reads the source of every module imported after it (inspect.getsource, for
+        # its __feature__ check) and linecache keeps it all: ~4 MB of lines nothing reads
+        # again (phonenumbers' 300 metadata modules included), free for what comes later.
+        linecache.clearcache()
         # What is loaded by now lives for the whole session; keep the collector off it so a
         # full collection never lands in the middle of a ring.
         gc.collect()
         gc.freeze()
         gc.enable()  # off since start-up began (desktop.cli)
+        release_free_memory()  # start-up's temporaries, freed by now
 
 
 class CallerCardApp:
@@ -117,7 +125,7 @@ class CallerCardApp:
         self.settings_file = SettingsFile(paths.settings)
         self.settings = self.settings_file.load()
         self.region_override = (args.region or "").upper()
-        self.store = Store.open(paths.database)
+        self.store = Store.open(paths.database, cache_mb=RESIDENT_CACHE_MB)
         # This connection belongs to the GUI thread: its few writes (an edited field, a number
         # linked from a card) give up quickly while an import holds the lock, and their windows
         # keep the text and retry, instead of freezing every window for the 3 s default.

@@ -11,6 +11,7 @@ benchmarks/ring_latency.py: keep their names and fields.
 
 from __future__ import annotations
 
+import linecache
 import logging
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.adapters.call_history import SAME_CALL_S
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.native_heap import release_free_memory
 from desktop.adapters.store import StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
@@ -37,6 +39,9 @@ log = logging.getLogger("callercard")
 
 # A ring's card paints within a few ms; the history write waits until after that.
 RECORD_DELAY_MS = 40
+# Once no call has ended for this long, what calls freed (cards' text, queries, a closed
+# wrap-up) is handed back to the system (desktop.adapters.native_heap); well under a ms.
+RELEASE_AFTER_MS = 2000
 
 
 class RingPipeline(QObject):
@@ -68,6 +73,10 @@ class RingPipeline(QObject):
         # A second source's key for a call already on screen -> that call's key.
         self._same_call: dict[str, str] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
+        self._quiet = QTimer(self)
+        self._quiet.setSingleShot(True)
+        self._quiet.setInterval(RELEASE_AFTER_MS)
+        self._quiet.timeout.connect(self._calls_quiet)
         popups.painted.connect(self._painted)
         popups.caller_identified.connect(self._caller_identified)
 
@@ -107,6 +116,10 @@ class RingPipeline(QObject):
                          followed=followed, missed_cards_closed=called_back)  # fmt: skip
         log.info("call placed to %s with %s (%s)", placed.e164, label,
                  "its end will be reported" if followed else "wrap-up now")  # fmt: skip
+
+    def calls_in_flight(self) -> int:
+        """Calls this pipeline still keeps something for: rung, not yet painted or ended."""
+        return len(self._ringing) + len(self._same_call)
 
     # -- ring → lookup → show -----------------------------------------------------------------
 
@@ -209,6 +222,13 @@ class RingPipeline(QObject):
         self._ringing.pop(shown_as, None)  # a collapsed card that never painted
         self.trace.write("ended", caller_id, call_key=call_key, closed=closed, as_call=shown_as,
                          missed=missed, kept=kept is not None)  # fmt: skip
+        self._quiet.start()  # restarted by each end: never while calls come thick and fast
+
+    def _calls_quiet(self) -> None:
+        # What the first calls imported (the wrap-up's modules, ...) left its source in
+        # linecache, as start-up's did (desktop.qt.app._warm_numbers).
+        linecache.clearcache()
+        release_free_memory()
 
     def _keep_missed_card(self, call_key: str) -> str | None:
         """An unanswered call's card stays as "Missed call · 14:05" with Call back.

@@ -192,6 +192,11 @@ class StartUp:
     def _import_app(self) -> None:
         from PySide6.QtCore import QTimer
 
+        # Before the app starts its threads (history writer, syncs, imports), each of which
+        # would otherwise get a malloc arena of its own; after the tray, as ctypes costs ms.
+        from desktop.adapters.native_heap import limit_arenas
+
+        limit_arenas()
         with _exit_on_error():
             import desktop.qt.app  # noqa: F401  the bulk of start-up's imports
         self.trace.write("start_step", "", step="imported")

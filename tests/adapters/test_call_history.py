@@ -339,3 +339,36 @@ def test_an_answered_incoming_call_asks_for_its_wrap_up_once_it_is_over(
     assert stranger is not None and stranger.wrap_up is True  # a note on an unknown number
     caught_up = history.record(logged(JANE, direction=Direction.IN, key="10", catch_up=True))
     assert caught_up is not None and caught_up.wrap_up is False
+
+
+def test_a_day_of_calls_keeps_what_it_remembers_bounded_and_each_wrap_up_asked_once(
+    store: Store, history: CallHistory, jane: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app runs for days: per-call memory is capped (the oldest goes), and neither the
+    wrap-up of a recent call nor a hook call's end depends on what was forgotten."""
+    from desktop.adapters import call_history
+    from desktop.core.ipc import Ring, hook_call_key
+    from desktop.core.ring_input import from_ring_message
+
+    monkeypatch.setattr(call_history, "WRAPPED_LIMIT", 5, raising=False)
+    monkeypatch.setattr(call_history, "HOOK_RINGING_LIMIT", 3, raising=False)
+    for i in range(8):
+        dialling = CallEvent("microsip", Direction.OUT, CallState.RINGING, JANE, "Jane Doe",
+                             NOW, call_key=f"microsip:{i}:1773156045")  # fmt: skip
+        history.record(dialling)
+        ended = CallEvent(**{**dialling.__dict__, "state": CallState.ENDED})
+        first = history.record(ended)
+        assert first is not None and first.wrap_up is True
+        assert history.record(ended) is None  # reported again: not asked twice
+    assert len(history._wrapped) == 5
+
+    callers = [f"+1415555{i:04d}" for i in range(100, 105)]
+    for number in callers:  # hooks that rang and have not ended yet
+        ring = from_ring_message(Ring(number), NOW, 0)
+        assert history.record(ring.event) is not None
+    assert len(history._ringing) == 3
+    oldest = from_ring_message(Ring(callers[0]), NOW, 0).event
+    end = CallEvent(**{**oldest.__dict__, "state": CallState.ENDED})
+    assert end.call_key == hook_call_key(callers[0])
+    finished = history.record(end)  # its ring was forgotten here; the database has it
+    assert finished is not None and finished.outcome is Outcome.TALKED

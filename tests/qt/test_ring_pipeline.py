@@ -215,3 +215,42 @@ def test_a_restart_never_re_pops_a_call_its_log_already_had(
         qtbot.waitUntil(lambda: again.app.popups.visible_count() == 0, timeout=10_000)
     finally:
         writer.close()
+
+
+def test_hundreds_of_calls_leave_no_call_behind_in_memory(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """A day of calls in a few seconds: hooks and call logs ringing for the same call, callers
+    known and unknown, answered and missed. Once every call has ended nothing is kept for any
+    of them but the missed cards the stack shows (at most MAX_CARDS), and the card objects
+    alive are the few the windows show, not one per call."""
+    import gc
+
+    from desktop.core.card import Card
+    from desktop.qt.popup_stack import MAX_CARDS
+
+    running = start_app()
+    app = running.app
+    calls = 200
+    for i in range(calls):
+        number = MIKE if i % 3 else f"+1628555{i:04d}"  # every third caller is unknown
+        app.on_message(Ring(number, "M KOWALSKI", call_key=f"c{i}"))
+        # The phone's call log reports the same call: one card, either end closes it.
+        app.pipeline.arrive(from_call_event(CallEvent(
+            "microsip", Direction.IN, CallState.RINGING, number, "", datetime.now(UTC),
+            call_key=f"microsip:{i}")))  # fmt: skip
+        qtbot.waitUntil(lambda i=i: len(running.records("shown")) == i + 1)
+        state = CallState.MISSED if i % 4 == 0 else CallState.ENDED
+        app.pipeline.arrive(from_call_event(CallEvent(
+            "microsip", Direction.IN, state, number, "", datetime.now(UTC),
+            call_key=f"microsip:{i}")))  # fmt: skip
+        app.on_message(End(call_key=f"c{i}", caller_id=number))
+    qtbot.waitUntil(lambda: len(running.records("recorded")) >= calls)
+    assert len(running.records("same_call")) == calls
+    assert app.pipeline.calls_in_flight() == 0
+    assert app.popups.visible_count() == len(app.popups.missed_keys()) <= MAX_CARDS
+    assert app.popups.collapsed_count() == 0
+    assert app.popups.built_count() <= MAX_CARDS
+    gc.collect()
+    cards = sum(isinstance(o, Card) for o in gc.get_objects())
+    assert cards <= 3 * MAX_CARDS, f"{cards} cards alive after {calls} calls"
