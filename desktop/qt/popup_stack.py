@@ -9,7 +9,7 @@ updates that call's card instead of adding one.
 At most `max_cards` cards are on screen, and never more than the screen holds without two of
 them overlapping (at a scale factor of 2 a 1600×1000 screen holds one column of two cards):
 past that, the oldest ringing calls collapse into one "+N more ringing" entry
-(desktop.qt.more_calls) that lists them and opens any of them. A card
+(desktop.qt.more_calls) that lists them and opens any of them, MAX_WAITING of them at most. A card
 whose call collapses or ends goes back to the pool, which therefore never holds more than
 max(prebuilt, max_cards) windows however many calls ring at once.
 
@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 PREBUILT = 3  # built with the stack; the pool grows to MAX_CARDS in idle time
 MAX_CARDS = 5  # on screen at once; older ringing calls wait in the "+N more" entry
+# Calls waiting in "+N more" at most: a hook that sends only `ring` never reports an end, so
+# without a bound its calls would pile up there for as long as the app runs. The oldest goes.
+MAX_WAITING = 50
 MARGIN = 16  # from the screen's available edge (the taskbar is already outside it)
 # Ten minutes: long enough for the sales call the rep was on when it rang (the usual reason
 # a call is missed) to end with the card still there, short enough that it does not sit in
@@ -181,7 +184,15 @@ class PopupStack(QObject):
         rang = datetime.now().astimezone()
         self._calls[call_key] = _Call(card, self._pick_screen(), None, rang, time.monotonic_ns())
         self._settle(call_key)
+        self._forget_oldest_waiting()
         return self._calls[call_key].popup
+
+    def _forget_oldest_waiting(self) -> None:
+        waiting = [key for key, call in self._calls.items() if call.popup is None]
+        if len(waiting) > MAX_WAITING:
+            for key in waiting[: len(waiting) - MAX_WAITING]:
+                del self._calls[key]
+            self._more.set_calls(self._collapsed())
 
     def bring_up(self, call_key: str) -> Popup | None:
         """Give a collapsed call a card (it counts as the newest now); None if no such call."""

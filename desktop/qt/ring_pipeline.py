@@ -147,6 +147,16 @@ class RingPipeline(QObject):
             return
         self._ringing[call_key] = card
         self.popups.show(card, call_key)
+        self._forget_calls_gone()
+
+    def _forget_calls_gone(self) -> None:
+        """Nothing is kept for a call the cards no longer have: dismissed before it painted,
+        or dropped from "+N more" because no end ever came (a hook that sends only `ring`)."""
+        has = self.popups.has_popup
+        for key in [k for k in self._ringing if not has(k)]:
+            del self._ringing[key]
+        for alias in [a for a, key in self._same_call.items() if not has(key)]:
+            del self._same_call[alias]
 
     def _same_call_elsewhere(self, card: Card, call_key: str) -> str | None:
         """The ringing call another source already showed for this number, if any."""

@@ -38,7 +38,14 @@ from desktop.qt.card_view import (
 )
 from desktop.qt.painted_text import TextPart
 from desktop.qt.popup import POPUP_FLAGS, Popup
-from desktop.qt.popup_stack import MARGIN, MAX_CARDS, PREBUILT, SPACING, PopupStack
+from desktop.qt.popup_stack import (
+    MARGIN,
+    MAX_CARDS,
+    MAX_WAITING,
+    PREBUILT,
+    SPACING,
+    PopupStack,
+)
 from tests.conftest import PYTHON, REPO, private_x_server, python_env
 from tests.qt.show_popup_demo import (
     IMPORTED_NOTES,
@@ -730,6 +737,24 @@ def test_twenty_calls_at_once_show_the_cap_and_one_more_entry(
     entry = QRect(more.x(), more.y(), more.width(), more.height())
     assert area.contains(entry)
     assert not entry.intersects(_geometry(stack.popups()[-1]))
+
+
+def test_rings_whose_end_never_comes_do_not_pile_up_for_ever(
+    capped: PopupStack, qtbot: QtBot
+) -> None:
+    """A softphone set up with only the ring hook never reports an end: a day of calls must
+    not leave hundreds waiting in "+N more" (and in memory); the oldest go first."""
+    stack = capped
+    calls = CAP + MAX_WAITING + 30
+    for i in range(calls):
+        stack.show(withheld_card(), f"call-{i}")
+    QApplication.processEvents()
+    more = stack.more_entry()
+    assert more.text() == f"+{MAX_WAITING} more ringing"
+    assert stack.collapsed_count() == MAX_WAITING
+    assert not stack.has_popup("call-0") and not stack.has_popup("call-29")
+    assert stack.has_popup("call-30")  # the oldest still remembered
+    assert [p.call_key for p in stack.popups()] == [f"call-{i}" for i in range(calls - CAP, calls)]
 
 
 def test_a_collapsed_call_opens_from_the_more_entry_and_ending_a_card_brings_one_back(

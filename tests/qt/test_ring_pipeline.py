@@ -254,3 +254,26 @@ def test_hundreds_of_calls_leave_no_call_behind_in_memory(
     gc.collect()
     cards = sum(isinstance(o, Card) for o in gc.get_objects())
     assert cards <= 3 * MAX_CARDS, f"{cards} cards alive after {calls} calls"
+
+
+def test_rings_that_never_end_keep_a_bounded_number_of_calls(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """A softphone with only the ring hook set up, and its call log ringing too: no end ever
+    comes. The cards and the "+N more" entry keep the newest calls; the pipeline keeps nothing
+    for the calls the stack let go."""
+    from desktop.qt.popup_stack import MAX_CARDS, MAX_WAITING
+
+    running = start_app()
+    app = running.app
+    calls = MAX_CARDS + MAX_WAITING + 40
+    for i in range(calls):
+        number = f"+1628555{i:04d}"
+        app.on_message(Ring(number, "", call_key=f"c{i}"))
+        app.pipeline.arrive(from_call_event(CallEvent(
+            "microsip", Direction.IN, CallState.RINGING, number, "", datetime.now(UTC),
+            call_key=f"microsip:{i}")))  # fmt: skip
+    qtbot.waitUntil(lambda: len(running.records("same_call")) == calls)
+    assert app.popups.collapsed_count() == MAX_WAITING
+    assert app.pipeline.calls_in_flight() <= 2 * (app.popups.visible_count() + MAX_WAITING)
+    assert app.popups.has_popup(f"c{calls - 1}") and not app.popups.has_popup("c0")
