@@ -104,6 +104,14 @@ class CallerLookup:
             promise=promise_line(contacts[0].attempts, now.astimezone(), cycle) if contacts else "",
         )
 
+    def local_time_now(self, number: CallerNumber, now: datetime | None = None) -> LocalTime:
+        """The caller's clock as of `now`: a card stays up for the whole call, and a missed
+        call's card for minutes more, so its time is brought up to date while shown."""
+        if not number.e164 or number.withheld:
+            return LocalTime()
+        return local_time_for(number.e164, now or datetime.now(UTC), self.policy.region,
+                              self.place_lookup, hour_cycle=self.hour_cycle)  # fmt: skip
+
     def candidates_for(
         self, number: CallerNumber, now: datetime, named: Sequence[str] = ()
     ) -> tuple[Candidate, ...]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -76,6 +77,7 @@ from desktop.qt.painted_text import (
 from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
 
 if TYPE_CHECKING:
+    from desktop.core.localtime import LocalTime
     from desktop.qt.candidate_picker import CandidatePicker
 
     PickerFactory = Callable[[QWidget], CandidatePicker]
@@ -976,6 +978,20 @@ class CardView(QWidget):
     def _expanded(self, part: _Expandable) -> None:
         self._opened = part
         self._refit()
+
+    def update_local_time(self, local: LocalTime) -> None:
+        """The caller's clock moved on while the card is up: only that line changes (what
+        the rep opened or typed on the card stays as it is)."""
+        card = self._card
+        if card is None or card.redacted or local.text == card.local_time.text:
+            return
+        self._card = replace(card, local_time=local)
+        when_where = place_and_time(local)
+        self._time.set_full_text(when_where)
+        _set_shown(self._time, bool(when_where))
+        _set_shown(self._time_key, bool(when_where))
+        self._refit()
+        self.update()
 
     def _refit(self) -> None:
         before = self.height()

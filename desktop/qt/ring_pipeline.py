@@ -39,6 +39,8 @@ log = logging.getLogger("callercard")
 
 # A ring's card paints within a few ms; the history write waits until after that.
 RECORD_DELAY_MS = 40
+# How often the caller's local time on the cards shown is brought up to date.
+CLOCK_TICK_MS = 15_000
 # Once no call has ended for this long, what calls freed (cards' text, queries, a closed
 # wrap-up) is handed back to the system (desktop.adapters.native_heap); well under a ms.
 RELEASE_AFTER_MS = 2000
@@ -78,6 +80,9 @@ class RingPipeline(QObject):
         self._quiet.setInterval(RELEASE_AFTER_MS)
         self._quiet.timeout.connect(self._calls_quiet)
         popups.painted.connect(self._painted)
+        self._clocks = QTimer(self)  # runs while cards are shown
+        self._clocks.setInterval(CLOCK_TICK_MS)
+        self._clocks.timeout.connect(self.tick_clocks)
         popups.caller_identified.connect(self._caller_identified)
 
     # -- in -----------------------------------------------------------------------------------
@@ -175,6 +180,8 @@ class RingPipeline(QObject):
         if card is None:
             return  # a card updated after its ring (guesses added, caller identified)
         self.trace.write("shown", card.caller_id, t_ns=t_ns, call_key=call_key)
+        if not self._clocks.isActive():
+            self._clocks.start()
         log.info("card shown for %s (%s)", call_key, card.match.value)
         QTimer.singleShot(0, lambda: self._after_shown(card, call_key))
 
@@ -204,6 +211,19 @@ class RingPipeline(QObject):
             return
         if guesses:
             self.popups.show(replace(card, candidates=tuple(guesses)), call_key)
+
+    def tick_clocks(self, now: datetime | None = None) -> None:
+        """Each card shown gets its caller's local time as of now: a call, and a missed
+        call's card after it, can stay up for many minutes."""
+        shown = self.popups.popups()
+        if not shown:
+            self._clocks.stop()
+            return
+        now = now or datetime.now(UTC)
+        for popup in shown:
+            card = popup.card
+            if card is not None and card.local_time.zones:
+                popup.update_local_time(self.lookup.local_time_now(card.number, now))
 
     def _caller_identified(self, call_key: str, _contact_id: object) -> None:
         """The rep linked the number or made a contact: the card becomes an exact match."""

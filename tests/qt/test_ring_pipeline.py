@@ -277,3 +277,30 @@ def test_rings_that_never_end_keep_a_bounded_number_of_calls(
     assert app.popups.collapsed_count() == MAX_WAITING
     assert app.pipeline.calls_in_flight() <= 2 * (app.popups.visible_count() + MAX_WAITING)
     assert app.popups.has_popup(f"c{calls - 1}") and not app.popups.has_popup("c0")
+
+
+def test_a_missed_cards_local_time_keeps_up_with_the_callers_clock(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """A missed call's card stays up for minutes, and an answered call's for the whole call:
+    the caller's local time on it follows their clock, and only that line changes."""
+    from datetime import timedelta
+
+    from desktop.core.localtime import local_time_for
+
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    [popup] = app.popups.popups()
+    time_line = popup.text_part("localTime")
+    assert time_line is not None
+    shown_before = time_line.full_text()
+    later = datetime.now(UTC) + timedelta(hours=3, minutes=7)
+    expected = local_time_for(MIKE, later, "US", app.lookup.place_lookup,
+                              hour_cycle=app.lookup.hour_cycle).text  # fmt: skip
+    app.pipeline.tick_clocks(later)
+    assert time_line.full_text() != shown_before
+    assert time_line.full_text().startswith(expected)
+    assert "Missed call" in " ".join(popup.shown_texts()), "still the missed call's card"
