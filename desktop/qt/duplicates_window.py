@@ -221,6 +221,7 @@ class DuplicatesWindow(QWidget):
             self.summary.setText("Choose a pair to see what merging them gives.")
             self.reasons.clear()
             self.table.setRowCount(0)
+            self.table.horizontalHeader().hide()  # else Qt's "1 2 3 4" head an empty table
             return
         try:
             self.plan = duplicates.preview(self.store, *pair.ids, kept=kept)
@@ -228,12 +229,14 @@ class DuplicatesWindow(QWidget):
             self.plan = None
             self.summary.setText(str(exc))
             self.table.setRowCount(0)
+            self.table.horizontalHeader().hide()
             return
         self.reasons.setText("Why: " + "; ".join(pair.reasons) + ".")
         self._show_plan(self.plan)
 
     def _show_plan(self, plan: MergePlan) -> None:
         self.summary.setText(plan.summary())
+        self.table.horizontalHeader().show()
         self.table.setHorizontalHeaderLabels(
             ["", f"{_who(plan.kept)} (stays)", f"{_who(plan.other)} (goes)", "After the merge"])
         rows: list[tuple[str, str, str, str, bool]] = []

@@ -336,7 +336,9 @@ def _break_lines(
 ) -> tuple[QTextLayout, float]:
     """`text` broken into lines at `width` as qt_format_text (QPainter.drawText, so QLabel)
     breaks and stacks them; the layout and its height."""
-    layout = QTextLayout(text, font)
+    # qt_format_text breaks the line at "\n" and reads "\r" as a space; QTextLayout does
+    # neither by itself, and ran the lines of a note together.
+    layout = QTextLayout(text.replace("\r", " ").replace("\n", "\u2028"), font)
     layout.setCacheEnabled(True)
     option = QTextOption()
     option.setAlignment(Qt.AlignmentFlag.AlignLeft)  # right alignment is per line, when drawn

@@ -300,3 +300,20 @@ def test_two_merges_are_taken_back_one_after_the_other(qtbot: QtBot, store: Stor
     assert window.list.count() == 2 and "Lindqvist" in window.status.text()
     assert not window.undo_button.isVisible()
     assert everything(store) == before
+
+
+def test_no_pair_chosen_shows_no_numbered_column_headings(qtbot: QtBot, store: Store) -> None:
+    # With nothing to compare, the preview's headings read "1 2 3 4" (Qt's defaults).
+    store.add_contact(NewContact("Only One", company="Solo Ltd"))
+    window = opened(qtbot, store)
+    assert window.pairs == []
+    head = window.table.horizontalHeader()
+    model = window.table.model()
+    shown = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert head.isHidden() or not any(shown), shown
+    two_priyas(store)
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        window.open()
+    select(window, "Priya Raman")
+    assert not head.isHidden()
+    assert "(stays)" in model.headerData(1, Qt.Orientation.Horizontal)

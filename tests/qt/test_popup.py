@@ -1021,6 +1021,23 @@ def test_a_long_voicemail_and_the_imported_notes_are_readable_in_full(
     assert button(popup, "attempt0More").isVisible()
 
 
+def test_notes_shown_in_full_keep_their_line_breaks(popup: Popup, qtbot: QtBot) -> None:
+    # The painted paragraph ran the lines together ("Ask for DanaParking at the back").
+    notes_text = "Gate code 4411\nAsk for Dana\nParking at the back\n" + "Budget talk. " * 20
+    contact = replace(mike(), notes=notes_text)
+    shown(popup, qtbot, replace(exact_card(), contacts=(contact,)))
+    qtbot.mouseClick(button(popup, "notesMore"), Qt.MouseButton.LeftButton)
+    notes = label(popup, "notes")
+    assert isinstance(notes, TextPart)
+    assert notes.text().startswith("Gate code 4411\nAsk for Dana\n")
+    width = notes.geometry_in(popup).width()
+    # As QLabel (QPainter.drawText) lays the same text out: one line per line of the notes.
+    as_label = notes.metrics.boundingRect(
+        QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), notes.text()
+    ).height()
+    assert notes.needed_height(width) - notes.gap == as_label
+
+
 def test_a_card_without_notes_has_no_notes_section(popup: Popup, qtbot: QtBot) -> None:
     shown(popup, qtbot, exact_card())
     assert not label(popup, "notesTitle").isVisible()
