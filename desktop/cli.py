@@ -622,7 +622,7 @@ def _calls(args: argparse.Namespace) -> int:
     if args.json:
         rows = [
             {"id": call.id, **attempt_json(call.attempt), "number": call.attempt.number_e164,
-             "source": call.source,
+             "source": call.source, "caller_name": call.attempt.caller_name,
              "contact": None if call.contact is None else {
                  "id": call.contact.id, "name": call.contact.name,
                  "company": call.contact.company}}
@@ -632,7 +632,8 @@ def _calls(args: argparse.Namespace) -> int:
         return 0
     for call in calls:
         attempt = call.attempt
-        who = call.contact.name or call.contact.company if call.contact else "Unknown caller"
+        who = (call.contact.name or call.contact.company if call.contact
+               else attempt.caller_name or "Unknown caller")  # fmt: skip
         number = attempt.number_e164 or WITHHELD
         when = attempt.at.astimezone()
         label = outcome_text(attempt)
