@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--awaiting", action="store_true",
                    help="only voicemails we left that have had no callback yet")  # fmt: skip
     p.add_argument("--days", type=int, metavar="N", help="only calls of the last N days")
+    p.add_argument("--name", default="", metavar="TEXT",
+                   help="only calls with someone whose name, company or caller ID name "
+                        "holds TEXT")  # fmt: skip
     p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N calls")
     p.add_argument("--json", action="store_true", help="print the calls as one JSON object")
 
@@ -613,10 +616,11 @@ def _calls(args: argparse.Namespace) -> int:
     try:
         if args.awaiting:
             calls = store.calls(since=since, outcome=Outcome.VOICEMAIL,
-                                contact_ids=store.awaiting_callback(), limit=max(1, args.limit))
+                                contact_ids=store.awaiting_callback(), named=args.name,
+                                limit=max(1, args.limit))  # fmt: skip
         else:
             calls = store.calls(since=since, outcome=Outcome.MISSED if args.missed else None,
-                                limit=max(1, args.limit))  # fmt: skip
+                                named=args.name, limit=max(1, args.limit))  # fmt: skip
     finally:
         store.close()
     if args.json:

@@ -14,11 +14,11 @@ import pytest
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.call_history import CALLER_NAME_MAX, CallHistory
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import Store
+from desktop.adapters.store import NewContact, Store
 from desktop.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop.core.dialects.end_of_call import history_event
 from desktop.core.events import CallEvent, CallState
-from desktop.core.models import Direction
+from desktop.core.models import Direction, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -107,3 +107,18 @@ def test_a_softphone_taking_over_a_hooks_row_keeps_whichever_gave_a_name(store: 
     calls = store.calls()
     assert [c.source for c in calls] == ["microsip", "microsip"]  # one row per call
     assert names(store) == {MIKE: "MIKE CELL", "+14155550177": "NORTHWIND HLTH"}
+
+
+def test_calls_are_found_by_the_caller_ids_name_or_the_contacts(store: Store) -> None:
+    """"All the Mikes": a contact called Mike and an unknown caller whose caller ID said MIKE."""
+    store.add_contact(NewContact("Mike Kowalski", company="Harbor Freight",
+                                 numbers=(StoredNumber("+14155550100", "+14155550100"),)))
+    history = history_for(store)
+    history.record(missed("+14155550100", "HARBOR FRT", key="k1"))
+    history.record(missed(MIKE, "MIKE CELL", key="k2", at=NOW + timedelta(minutes=2)))
+    history.record(missed("+14155550199", "NORTHWIND HLTH", key="k3",
+                          at=NOW + timedelta(minutes=4)))  # fmt: skip
+    found = [c.attempt.number_e164 for c in store.calls(named="  mike ")]
+    assert found == [MIKE, "+14155550100"]
+    assert [c.attempt.number_e164 for c in store.calls(named="harbor")] == ["+14155550100"]
+    assert len(store.calls(named="")) == 3

@@ -85,5 +85,11 @@ def test_a_hooks_caller_id_name_reaches_the_call_history(tmp_path: Path) -> None
         assert text.returncode == 0, text.stderr
         (line,) = [line for line in text.stdout.splitlines() if STRANGER in line]
         assert line.endswith(f"MIKE CELL · {STRANGER}")
+        # "All the Mikes this week"
+        mikes = app.cli("calls", "--days", "7", "--name", "mike", "--json")
+        assert mikes.returncode == 0, mikes.stderr
+        assert STRANGER in [c["number"] for c in json.loads(mikes.stdout)["calls"]]
+        others = app.cli("calls", "--name", "northwind", "--json")
+        assert STRANGER not in [c["number"] for c in json.loads(others.stdout)["calls"]]
     finally:
         app.stop()

@@ -56,10 +56,12 @@ class Calls(Contacts):
         since: datetime | None = None,
         outcome: Outcome | None = None,
         contact_ids: Iterable[int] | None = None,
+        named: str = "",
         limit: int = 200,
     ) -> list[LoggedCall]:
         """Logged calls, the newest first: those since `since`, with `outcome`, of the
-        contacts `contact_ids` (each filter only when given)."""
+        contacts `contact_ids`, with someone whose name, company or caller ID name holds
+        `named` (ASCII letters in any case; each filter only when given)."""
         where: list[str] = ["1"]
         params: list[object] = []
         if since is not None:
@@ -72,6 +74,14 @@ class Calls(Contacts):
             ids = sorted(set(contact_ids))
             where.append(f"contact_id IN ({', '.join('?' * len(ids))})")
             params.extend(ids)
+        if named.strip():
+            # A scan (instr, as LIKE '%…%' would be): a listing the rep asked for, never the
+            # ring path; --days bounds it by the index on `at`.
+            where.append(
+                "(instr(lower(caller_name), ?) OR contact_id IN (SELECT id FROM contacts "
+                "WHERE instr(lower(name), ?) OR instr(lower(company), ?)))"
+            )
+            params.extend([named.strip().lower()] * 3)
         # The WHERE parts are constants; every value is a parameter.
         sql = (
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
