@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--awaiting", action="store_true",
                    help="only voicemails we left that have had no callback yet")  # fmt: skip
     p.add_argument("--days", type=int, metavar="N", help="only calls of the last N days")
+    p.add_argument("--name", default="", metavar="TEXT",
+                   help="only calls with someone whose name, company or caller ID name "
+                        "holds TEXT")  # fmt: skip
     p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N calls")
     p.add_argument("--json", action="store_true", help="print the calls as one JSON object")
 
@@ -613,16 +616,17 @@ def _calls(args: argparse.Namespace) -> int:
     try:
         if args.awaiting:
             calls = store.calls(since=since, outcome=Outcome.VOICEMAIL,
-                                contact_ids=store.awaiting_callback(), limit=max(1, args.limit))
+                                contact_ids=store.awaiting_callback(), named=args.name,
+                                limit=max(1, args.limit))  # fmt: skip
         else:
             calls = store.calls(since=since, outcome=Outcome.MISSED if args.missed else None,
-                                limit=max(1, args.limit))  # fmt: skip
+                                named=args.name, limit=max(1, args.limit))  # fmt: skip
     finally:
         store.close()
     if args.json:
         rows = [
             {"id": call.id, **attempt_json(call.attempt), "number": call.attempt.number_e164,
-             "source": call.source,
+             "source": call.source, "caller_name": call.attempt.caller_name,
              "contact": None if call.contact is None else {
                  "id": call.contact.id, "name": call.contact.name,
                  "company": call.contact.company}}
@@ -632,7 +636,8 @@ def _calls(args: argparse.Namespace) -> int:
         return 0
     for call in calls:
         attempt = call.attempt
-        who = call.contact.name or call.contact.company if call.contact else "Unknown caller"
+        who = (call.contact.name or call.contact.company if call.contact
+               else attempt.caller_name or "Unknown caller")  # fmt: skip
         number = attempt.number_e164 or WITHHELD
         when = attempt.at.astimezone()
         label = outcome_text(attempt)

@@ -41,6 +41,10 @@
 * A call log's position (HistoryEvent.cursor) is stored with the call it came with, in one
   transaction. Positions reached by calls that record nothing are kept in memory and written
   now and then (``flush``): losing one costs a re-read, never a call.
+* An incoming call keeps the name its caller ID gave ("MIKE CELL"), so the history can say who
+  an unknown caller claimed to be: one line, at most CALLER_NAME_MAX characters; never a
+  withheld caller's (softphones make one up: "Anonymous"), nor one without a letter (the number
+  again). When a softphone takes over a hook's row, the name is the softphone's if it gave one.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ _OVER = (CallState.ENDED, CallState.MISSED)
 # the limit is found again in the database by its end (open_hook_call).
 WRAPPED_LIMIT = 2000
 HOOK_RINGING_LIMIT = 200
+CALLER_NAME_MAX = 80  # longer than any CNAM (15) or SIP display name seen; a bound on junk
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
@@ -167,7 +172,8 @@ class CallHistory:
             log.info("not recording a call from %r: %s", event.number, number.problem)
             return None
         outcome = Outcome.MISSED if event.state is CallState.MISSED else Outcome.TALKED
-        attempt = Attempt(Direction.IN, event.time, outcome, number_e164=number.e164)
+        attempt = Attempt(Direction.IN, event.time, outcome, number_e164=number.e164,
+                          caller_name=caller_name(number))  # fmt: skip
         contact_id = contact.id if contact is not None else None
         key = _call_key(event)
         if self._store.call_attempt(event.source, key) is None:
@@ -294,7 +300,8 @@ class CallHistory:
                 return None  # a softphone logged it already, or this call is still ringing
             contact = self._contact_for(number)
             contact_id = contact.id if contact is not None else None
-            attempt = Attempt(Direction.IN, event.time, Outcome.UNKNOWN, number_e164=number.e164)
+            attempt = Attempt(Direction.IN, event.time, Outcome.UNKNOWN,
+                              number_e164=number.e164, caller_name=caller_name(number))
             key = f"{base}@{int(event.time.timestamp())}"
             attempt_id = self._store.record_call(contact_id, attempt, event.source, key)
             if attempt_id is None:
@@ -326,6 +333,14 @@ class CallHistory:
         if tier in (MatchTier.EXACT, MatchTier.SWITCHBOARD) and contacts:
             return contacts[0]
         return None
+
+
+def caller_name(number: CallerNumber) -> str:
+    """The caller ID's name as the history keeps it (see the module's text); "" for none."""
+    if number.withheld:
+        return ""
+    name = " ".join(number.display_name.split())[:CALLER_NAME_MAX].rstrip()
+    return name if any(ch.isalpha() for ch in name) else ""
 
 
 def _call_key(event: CallEvent) -> str:

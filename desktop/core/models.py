@@ -43,6 +43,7 @@ class Attempt:
     # When the rep said they would be in for the callback (core/callbacks.py); both or neither
     callback_from: datetime | None = None
     callback_until: datetime | None = None
+    caller_name: str = ""  # the caller ID's display name, as stored (call_history.py)
 
 
 # A contact's text, as imports fill it and merges compare it (NewContact's and the contacts

@@ -25,6 +25,8 @@ VIEWS = ("All", "Incoming", "Outgoing", "Missed")
 _MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
 
 Calls = list[tuple[Attempt, Contact | None]]
+# Fixed text (a tooltip would read a caller's name as rich text).
+CALLER_ID_NAME_TIP = "The name the caller ID gave: nobody in your contacts has this number"
 
 
 def is_missed(attempt: Attempt) -> bool:
@@ -49,7 +51,11 @@ def call_row(
     way = "In" if attempt.direction is Direction.IN else "Out"
     if is_missed(attempt):
         way = "Missed"
-    who = one_line(contact.name or contact.company) if contact else "Unknown"
+    if contact is not None:
+        who = one_line(contact.name or contact.company)
+    else:  # nobody we know: who the caller ID said it was, if it said
+        name = one_line(attempt.caller_name)
+        who = f"{name} (caller ID)" if name else "Unknown"
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
     outcome = outcome_label(attempt)
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
@@ -113,6 +119,8 @@ class CallList(NumberTableWindow):
             if not shown_in(view, attempt):
                 continue
             item = QTreeWidgetItem(list(call_row(attempt, contact, now, cycle)))
+            if contact is None and attempt.caller_name:
+                item.setToolTip(2, CALLER_ID_NAME_TIP)
             item.setData(0, CONTACT, contact.id if contact else None)
             item.setData(0, NUMBER, attempt.number_e164 or "")
             self.table.addTopLevelItem(item)

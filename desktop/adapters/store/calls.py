@@ -56,10 +56,12 @@ class Calls(Contacts):
         since: datetime | None = None,
         outcome: Outcome | None = None,
         contact_ids: Iterable[int] | None = None,
+        named: str = "",
         limit: int = 200,
     ) -> list[LoggedCall]:
         """Logged calls, the newest first: those since `since`, with `outcome`, of the
-        contacts `contact_ids` (each filter only when given)."""
+        contacts `contact_ids`, with someone whose name, company or caller ID name holds
+        `named` (ASCII letters in any case; each filter only when given)."""
         where: list[str] = ["1"]
         params: list[object] = []
         if since is not None:
@@ -72,10 +74,18 @@ class Calls(Contacts):
             ids = sorted(set(contact_ids))
             where.append(f"contact_id IN ({', '.join('?' * len(ids))})")
             params.extend(ids)
+        if named.strip():
+            # A scan (instr, as LIKE '%…%' would be): a listing the rep asked for, never the
+            # ring path; --days bounds it by the index on `at`.
+            where.append(
+                "(instr(lower(caller_name), ?) OR contact_id IN (SELECT id FROM contacts "
+                "WHERE instr(lower(name), ?) OR instr(lower(company), ?)))"
+            )
+            params.extend([named.strip().lower()] * 3)
         # The WHERE parts are constants; every value is a parameter.
         sql = (
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
-            f"source FROM attempts WHERE {' AND '.join(where)} "
+            f"source, caller_name FROM attempts WHERE {' AND '.join(where)} "
             "ORDER BY at DESC, id DESC LIMIT ?"
         )
         rows = self._conn.execute(
@@ -85,9 +95,10 @@ class Calls(Contacts):
         ids = [int(r[1]) for r in rows if r[1] is not None]
         contacts = {c.id: c for c in self.contacts_by_id(ids, attempts_limit=0)}
         return [
-            LoggedCall(int(aid), Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n),
+            LoggedCall(int(aid), Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n,
+                                         caller_name=str(name)),
                        contacts.get(cid) if cid is not None else None, str(src))
-            for aid, cid, d, at, o, m, r, n, src in rows
+            for aid, cid, d, at, o, m, r, n, src, name in rows
         ]  # fmt: skip
 
     def record_call(
@@ -108,10 +119,11 @@ class Calls(Contacts):
             with self.transaction():
                 cur = self._conn.execute(
                     "INSERT OR IGNORE INTO attempts(contact_id, number_e164, direction, at, "
-                    "outcome, message, reason, source, call_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "outcome, message, reason, source, call_key, caller_name) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (contact_id, attempt.number_e164, attempt.direction.value, at,
-                     attempt.outcome.value, attempt.message, attempt.reason, source, call_key),
+                     attempt.outcome.value, attempt.message, attempt.reason, source, call_key,
+                     attempt.caller_name),
                 )  # fmt: skip
                 new_id = int(cur.lastrowid or 0) if cur.rowcount == 1 else None
                 if new_id and contact_id is not None and _in_contact(attempt):
@@ -201,7 +213,8 @@ class Calls(Contacts):
     ) -> None:
         """A call a hook logged, now reported by a softphone's own log or event stream: the
         row takes that source's data (its key, so reading the log again finds it; its start
-        and outcome), keeping its id and anything the rep wrote on it."""
+        and outcome), keeping its id and anything the rep wrote on it. The caller ID's name
+        is the softphone's when it gave one, else the hook's."""
         at = int(attempt.at.timestamp())
         try:
             with self.transaction():
@@ -212,8 +225,10 @@ class Calls(Contacts):
                     return
                 self._conn.execute(
                     "UPDATE attempts SET contact_id = coalesce(contact_id, ?), at = ?, "
-                    "outcome = ?, source = ?, call_key = ? WHERE id = ?",
-                    (contact_id, at, attempt.outcome.value, source, call_key, attempt_id),
+                    "outcome = ?, source = ?, call_key = ?, "
+                    "caller_name = coalesce(nullif(?, ''), caller_name) WHERE id = ?",
+                    (contact_id, at, attempt.outcome.value, source, call_key,
+                     attempt.caller_name, attempt_id),
                 )
                 owner = old[0] if old[0] is not None else contact_id
                 if owner is not None and _in_contact(attempt):
@@ -228,27 +243,28 @@ class Calls(Contacts):
     def call_attempt(self, source: str, call_key: str) -> tuple[int, int | None, Attempt] | None:
         """(attempt id, contact id, attempt) of a call recorded by record_call, or None."""
         row = self._conn.execute(
-            "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164 "
-            "FROM attempts WHERE source = ? AND call_key = ? AND call_key <> ''",
+            "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "
+            "caller_name FROM attempts WHERE source = ? AND call_key = ? AND call_key <> ''",
             (source, call_key),
         ).fetchone()
         if row is None:
             return None
-        aid, cid, d, at, o, m, r, n = row
-        return int(aid), cid, Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n)
+        aid, cid, d, at, o, m, r, n, name = row
+        return int(aid), cid, Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n,
+                                      caller_name=str(name))  # fmt: skip
 
     def attempt_by_id(self, attempt_id: int) -> tuple[int | None, Attempt] | None:
         """(contact id, attempt), or None when it no longer exists."""
         row = self._conn.execute(
             "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
-            "callback_from, callback_until FROM attempts WHERE id = ?",
+            "callback_from, callback_until, caller_name FROM attempts WHERE id = ?",
             (attempt_id,),
         ).fetchone()
         if row is None:
             return None
-        cid, d, at, o, m, r, n, rep, cb_from, cb_until = row
+        cid, d, at, o, m, r, n, rep, cb_from, cb_until, name = row
         return cid, Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep,
-                            *window(cb_from, cb_until))  # fmt: skip
+                            *window(cb_from, cb_until), str(name))  # fmt: skip
 
     def save_wrap_up(
         self, attempt_id: int, outcome: Outcome, message: str, reason: str,

@@ -369,6 +369,11 @@ MIGRATIONS: tuple[str, ...] = (
         options      TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 13: the name an unknown caller's caller ID gave ("MIKE CELL"), so the history can say
+    # who the call claimed to be; '' when it gave none (and always for a withheld number)
+    """
+    ALTER TABLE attempts ADD COLUMN caller_name TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
