@@ -218,7 +218,10 @@ class DuplicatesWindow(QWidget):
             widget.setEnabled(pair is not None)
         if pair is None:
             self.plan = None
-            self.summary.setText("Choose a pair to see what merging them gives.")
+            # With nothing listed there is nothing to choose: the status line says why.
+            self.summary.setText(
+                "Choose a pair to see what merging them gives." if self.pairs else ""
+            )
             self.reasons.clear()
             self.table.setRowCount(0)
             self.table.horizontalHeader().hide()  # else Qt's "1 2 3 4" head an empty table

@@ -311,6 +311,8 @@ def test_no_pair_chosen_shows_no_numbered_column_headings(qtbot: QtBot, store: S
     model = window.table.model()
     shown = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
     assert head.isHidden() or not any(shown), shown
+    assert window.summary.text() == "", "nothing listed, so nothing to choose"
+    assert window.status.text().startswith("No possible duplicates")
     two_priyas(store)
     with qtbot.waitSignal(window.loaded, timeout=10_000):
         window.open()
