@@ -676,9 +676,9 @@ class CardView(QWidget):
         self._show_tier(card.match)
         self._chip.setText(card.match.label)
         display_name = one_line(card.number.display_name)
-        self._source.set_full_text(
-            f"Caller ID: {display_name}" if first is not None and display_name else ""
-        )
+        source = f"Caller ID: {display_name}" if first is not None and display_name else ""
+        self._source.set_full_text(source)
+        _set_shown(self._source, bool(source))  # an empty one would still take its row
 
         headline = name_line(card, number)
         role = role_line(first) if first is not None else ""

@@ -279,6 +279,9 @@ def test_withheld_number_says_so_and_offers_an_empty_search(popup: Popup, qtbot:
     # Said once: the chip that would repeat the headline stands aside.
     assert label(popup, "tierChip").text() == "Number withheld"
     assert not label(popup, "tierChip").isVisible()
+    # Nor does the chip's row leave an empty strip above the headline.
+    name_top = popup.text_part("name").geometry_in(popup).top()  # type: ignore[union-attr]
+    assert name_top - label(popup, "tierChip").geometry_in(popup).top() < 10
     assert not label(popup, "number").isVisible()
     assert not label(popup, "localTime").isVisible()
     assert not button(popup, "openContact").isVisible()
