@@ -13,6 +13,7 @@ Elsewhere (Windows, macOS, musl) both calls do nothing.
 from __future__ import annotations
 
 import ctypes
+import linecache
 import os
 import sys
 
@@ -53,3 +54,12 @@ def release_free_memory() -> bool:
     if libc is None:
         return False
     return bool(libc.malloc_trim(0))
+
+
+def release_idle_memory() -> bool:
+    """After a burst of imports (start-up's warm-up, the modules the first calls loaded), when
+    nothing is waiting: PySide6 reads the source of every module imported after it (for its
+    __feature__ check) and linecache keeps it all, ~4 MB of lines nothing reads again; then the
+    heap's free pages go back to the system. Whether any memory was released."""
+    linecache.clearcache()
+    return release_free_memory()

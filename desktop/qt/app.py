@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import gc
 import getpass
-import linecache
 import logging
 import os
 import subprocess
@@ -27,7 +26,7 @@ from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.native_heap import release_free_memory
+from desktop.adapters.native_heap import release_idle_memory
 from desktop.adapters.paths import AppPaths
 from desktop.adapters.places import (
     PlaceIndexBuild,
@@ -89,16 +88,12 @@ def _warm_numbers() -> None:
     try:
         warm_up()
     finally:
-        # PySide6 reads the source of every module imported after it (inspect.getsource, for
-        # its __feature__ check) and linecache keeps it all: ~4 MB of lines nothing reads
-        # again (phonenumbers' 300 metadata modules included), free for what comes later.
-        linecache.clearcache()
         # What is loaded by now lives for the whole session; keep the collector off it so a
         # full collection never lands in the middle of a ring.
         gc.collect()
         gc.freeze()
         gc.enable()  # off since start-up began (desktop.cli)
-        release_free_memory()  # start-up's temporaries, freed by now
+        release_idle_memory()  # start-up's temporaries and the sources linecache kept
 
 
 class CallerCardApp:

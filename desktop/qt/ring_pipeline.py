@@ -11,7 +11,6 @@ benchmarks/ring_latency.py: keep their names and fields.
 
 from __future__ import annotations
 
-import linecache
 import logging
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.adapters.call_history import SAME_CALL_S
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.native_heap import release_free_memory
+from desktop.adapters.native_heap import release_idle_memory
 from desktop.adapters.store import StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
@@ -255,10 +254,8 @@ class RingPipeline(QObject):
         self._quiet.start()  # restarted by each end: never while calls come thick and fast
 
     def _calls_quiet(self) -> None:
-        # What the first calls imported (the wrap-up's modules, ...) left its source in
-        # linecache, as start-up's did (desktop.qt.app._warm_numbers).
-        linecache.clearcache()
-        release_free_memory()
+        # What the first calls imported (the wrap-up's modules, ...), as start-up's warm-up.
+        release_idle_memory()
 
     def _keep_missed_card(self, call_key: str) -> str | None:
         """An unanswered call's card stays as "Missed call · 14:05" with Call back.
