@@ -104,13 +104,17 @@ class PlannedTable(QTableWidget):
         QTimer.singleShot(0, self._fit_check_column)
 
     def _fit_check_column(self) -> None:
-        """What to check fills what is left of the view, at least 200 pixels: a sentence
-        wrapped in a column that ran past the view's edge was cut off there."""
+        """What to check fills what is left of the view: at least 200 pixels when a row has
+        something to check (a sentence wrapped in a column that ran past the view's edge was
+        cut off there), else only what is left, so an empty column needs no sideways scroll."""
         last = self.columnCount() - 1
         if last < 1:
             return
         others = sum(self.columnWidth(c) for c in range(last))
-        self.setColumnWidth(last, max(200, self.viewport().width() - others))
+        checks = any((item := self.item(row, last)) is not None and item.text()
+                     for row in range(self.rowCount()))  # fmt: skip
+        least = 200 if checks else self.horizontalHeader().minimumSectionSize()
+        self.setColumnWidth(last, max(least, self.viewport().width() - others))
         self.resizeRowsToContents()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -396,3 +396,18 @@ def test_a_waiting_preview_is_worked_out_again_after_another_process_imports(
     assert "demo" not in w.demo_note.text()
     assert "1 new" not in w.plan_summary.text()
     store.close()
+
+
+def test_a_file_with_nothing_to_check_is_previewed_without_a_sideways_scroll(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    """Every row is fine: the empty Check column takes only what is left of the view, instead
+    of pushing the table past its edge."""
+    window.resize(860, 600)
+    path = write_csv(tmp_path / "p.csv", [
+        ["Name", "Company", "E-mail", "Phone"],
+        ["Ann Lee", "Lee Partners", "ann@example.com", "+1 415 555 0177"],
+    ])  # fmt: skip
+    load(qtbot, window, path)
+    qtbot.wait(100)  # the columns are fitted again once the headers settled
+    assert window.results.horizontalScrollBar().maximum() == 0
