@@ -90,11 +90,16 @@ def notes_in(card: str) -> list[CallNote]:
 
 def with_note(card: str, note: CallNote) -> str:
     """The card's text with `note` added before its END:VCARD, everything else as it was;
-    the oldest notes beyond MAX_NOTES go. Unchanged when the note is there already."""
+    the oldest notes beyond MAX_NOTES go. Unchanged when the note is there already; a note
+    of the same id that says something else (a wrap-up edited later) is replaced where it
+    stands."""
     present = notes_in(card)
-    if any(n.id == note.id for n in present):
+    same = next((n for n in present if n.id == note.id), None)
+    if same == note:
         return card
     newline = "\r\n" if "\r\n" in card else "\n"
+    if same is not None:
+        return _replaced(card, note, newline)
     end = _END.search(card)
     if end is None:
         raise ValueError("not a vCard: no END:VCARD")
@@ -105,6 +110,19 @@ def with_note(card: str, note: CallNote) -> str:
     if head and not head.endswith(("\n", "\r")):
         head += newline
     return head + _folded(f"{PROPERTY}:{note_value(note)}", newline) + card[end.start() :]
+
+
+def _replaced(text: str, note: CallNote, newline: str) -> str:
+    """`text` with the note of `note.id` written anew in its place; every other line as it
+    was."""
+    out = []
+    for raw in _RAW_LINE.findall(text):
+        line = re.sub(r"\r?\n[ \t]", "", raw).rstrip("\r\n")
+        found = _LINE.match(line)
+        old = parse_note(found.group(1)) if found is not None else None
+        out.append(_folded(f"{PROPERTY}:{note_value(note)}", newline)
+                   if old is not None and old.id == note.id else raw)  # fmt: skip
+    return "".join(out)
 
 
 def _without(text: str, ids: set[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -180,6 +181,26 @@ def test_notes_are_added_to_the_text_as_it_is_and_read_back_whatever_they_hold()
     assert all(len(line.encode()) <= 75 for line in written.split("\r\n"))
     assert notes_in(written) == [note] and with_note(written, note) == written
     assert vobject.readOne(written).fn.value == "Zoë Ødegård"
+
+
+def test_a_wrap_up_edited_later_replaces_its_note_where_it_stands() -> None:
+    card = vcard("x", "Dana Reyes", "TEL:+1 415 555 0101")
+    first = CallNote("wrap-1", datetime(2026, 12, 1, tzinfo=UTC), Direction.IN,
+                     Outcome.TALKED, "Ann", "wants the Q3 bid", "Q3 bid")  # fmt: skip
+    later = CallNote("other", datetime(2026, 12, 2, tzinfo=UTC), Direction.OUT,
+                     Outcome.VOICEMAIL, "Bo", "left a message", "")  # fmt: skip
+    text = with_note(with_note(card, first), later)
+    edited = replace(first, outcome=Outcome.GATEKEEPER, message="wants the Q3 bid by Friday;\n"
+                     "asked for the " + "long " * 30 + "version")  # fmt: skip
+    rewritten = with_note(text, edited)
+    assert notes_in(rewritten) == [edited, later]  # one note per call, Bo's kept
+    assert rewritten.index("Bo") > rewritten.index("Friday")  # in the same place as before
+    assert all(len(line.encode()) <= 75 for line in rewritten.split("\r\n"))
+    assert rewritten.replace(rewritten[rewritten.index("X-CALLERCARD"):rewritten.index(
+        "X-CALLERCARD", rewritten.index("X-CALLERCARD") + 1)], "") == text.replace(
+        text[text.index("X-CALLERCARD"):text.index("X-CALLERCARD", text.index(
+            "X-CALLERCARD") + 1)], "")  # every other line exactly as it was
+    assert with_note(rewritten, edited) == rewritten
 
 
 def test_a_book_that_is_read_only_for_the_rep_refuses_the_note_and_says_so(

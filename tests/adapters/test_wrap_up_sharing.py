@@ -1,7 +1,8 @@
 """A wrap-up saved in the app is shared on the contact's card like `callercard log-call`'s
 note: the history writer queues it, the directory thread writes it to a real Radicale at once
 (not at the next 15-minute sync), a teammate's CallerCard shows it after their sync, and the
-rep's own sync reads it back as the call it already has, not as a second one."""
+rep's own sync reads it back as the call it already has, not as a second one. A wrap-up
+corrected later replaces its note, and the teammate's copy follows."""
 
 from __future__ import annotations
 
@@ -73,16 +74,29 @@ def test_a_wrap_up_after_danas_call_reaches_her_shared_card_and_the_next_rep(
         assert (note.direction, note.outcome, note.rep, note.message, note.reason) == (
             Direction.IN, Outcome.TALKED, "Dana's rep", "wants the Q3 bid by Fri", "Q3 bid")
         assert note.at == started
+
+        cc("directory", "sync", "--region", "US", data_dir=rep_b, check=True)
+        [seen] = attempts(rep_b, "+14155550101")
+        assert (seen["direction"], seen["outcome"], seen["message"], seen["rep"]) == (
+            "in", "talked", "wants the Q3 bid by Fri", "Dana's rep")
+
+        # Later, from Recent calls, the rep corrects it: the card's note is that call's
+        # note, corrected in place, not a second one.
+        writer.submit(SaveWrapUp(recorded.attempt_id, Outcome.TALKED, "wants the Q3 bid by Thu",
+                                 "Q3 bid", None, "Dana's rep"))  # fmt: skip
+        wait_for(lambda: [n.message for n in notes_in(card_text(radicale, book + "dana.vcf"))]
+                 == ["wants the Q3 bid by Thu"], "the corrected note on Dana's card")  # fmt: skip
         assert not problems
     finally:
         writer.close()
         loop.stop()
         store.close()
 
+    # The teammate's next sync shows the correction on the call they have already.
     cc("directory", "sync", "--region", "US", data_dir=rep_b, check=True)
     [seen] = attempts(rep_b, "+14155550101")
     assert (seen["direction"], seen["outcome"], seen["message"], seen["rep"]) == (
-        "in", "talked", "wants the Q3 bid by Fri", "Dana's rep")
+        "in", "talked", "wants the Q3 bid by Thu", "Dana's rep")
     # Rep A's own sync reads the note back as the call A already has: still one call.
     cc("directory", "sync", "--region", "US", data_dir=rep_a, check=True)
     mine = attempts(rep_a, "+14155550101")

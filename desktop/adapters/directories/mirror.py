@@ -343,7 +343,8 @@ def _record_notes(
     conn: sqlite3.Connection, contact_id: int, row: ContactRow, notes: Sequence[CallNote]
 ) -> None:
     """A card's call notes as attempts, each once (by its id, whoever wrote it: this rep's
-    own come back from the card already recorded, a wrap-up's under its call's own key)."""
+    own come back from the card already recorded, a wrap-up's under its call's own key), a
+    note changed since it was read (a wrap-up edited later) with what it says now."""
     from desktop.core.call_notes import WRAP_UP_NOTE_PREFIX  # only a sync gets here
 
     e164 = next((n[1] for n in row.numbers if n[1]), None)
@@ -353,9 +354,15 @@ def _record_notes(
         if note.id in wrapped:
             continue
         at = int(note.at.timestamp())
+        # A note read before and changed since (its rep edited the wrap-up) is updated; who
+        # wrote it is not (this rep's own log-call notes are kept as "", their own).
         cur = conn.execute(
-            "INSERT OR IGNORE INTO attempts(contact_id, number_e164, direction, at, outcome, "
-            "message, reason, source, call_key, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO attempts(contact_id, number_e164, direction, at, outcome, message, "
+            "reason, source, call_key, rep) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(source, call_key) WHERE call_key <> '' DO UPDATE SET "
+            "outcome = excluded.outcome, message = excluded.message, reason = excluded.reason "
+            "WHERE (outcome, message, reason) IS NOT "
+            "(excluded.outcome, excluded.message, excluded.reason)",
             (contact_id, e164, note.direction.value, at, note.outcome.value, note.message,
              note.reason, CALL_NOTE_SOURCE, note.id, note.rep),
         )  # fmt: skip
