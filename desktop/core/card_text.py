@@ -33,7 +33,7 @@ OUTBOUND_OUTCOMES = {
 INBOUND_OUTCOMES = {
     Outcome.VOICEMAIL: "They left voicemail",
     Outcome.NO_ANSWER: "Missed their call",
-    Outcome.GATEKEEPER: "They called",
+    Outcome.GATEKEEPER: "Their gatekeeper",  # as the wrap-up offers it
     Outcome.TALKED: "Talked",
     Outcome.MISSED: "Missed their call",
     Outcome.UNKNOWN: "They called",

@@ -145,6 +145,7 @@ class CallerCardApp:
             paths.database, paths.write_journal, self.lookup,
             self.bridge.written_from_thread, self.bridge.problem_from_thread,
             on_note_queued=self._share_notes_now,
+            on_wrap_up_saved=lambda _id: self.bridge.call_from_thread(self._wrap_up_saved),
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.open_search_requested.connect(self.open_search)
@@ -511,6 +512,25 @@ class CallerCardApp:
                        rep)
         )
 
+    def wrap_up_asked(self, attempt_id: int) -> None:
+        """The rep asked to write or correct a call's wrap-up (Recent calls): it opens filled
+        with what was saved, and has the keyboard, since the rep is turning to it now."""
+        from desktop.qt.wrap_up import WrapUp
+
+        self.open_wrap_up(attempt_id, asked=True)
+        window = self._wrap_ups.get(attempt_id)
+        if isinstance(window, WrapUp):
+            window.raise_()
+            window.take_focus()
+
+    def _wrap_up_saved(self) -> None:
+        """A wrap-up is in the history: what lists it is brought up to date."""
+        from desktop.qt.call_list import CallList
+
+        if isinstance(self._call_list, CallList) and self._call_list.isVisible():
+            self._call_list.reload()
+        self.count_callbacks()
+
     def _share_notes_now(self) -> None:
         """From the history writer's thread: a wrap-up waits in a shared card's outbox."""
         # A replayed wrap-up can get here before start() has made the sync loop.
@@ -582,9 +602,10 @@ class CallerCardApp:
         from desktop.qt.search_window import install_search_shortcut
 
         if self._call_list is None:
-            window = CallList(self.store.recent_calls)
+            window = CallList(self.store.calls)
             window.placer = self.click_to_call
             window.contact_chosen.connect(self.show_contact)
+            window.wrap_up_requested.connect(self.wrap_up_asked)
             window.search_requested.connect(self.open_search)
             install_search_shortcut(window, lambda: self.open_search(""))
             self._call_list = window

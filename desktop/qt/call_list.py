@@ -1,6 +1,8 @@
 """Recent calls, both ways, with who they were and a way to call back (number_table.py).
 
-Missed calls have their own view, because they are the ones waiting for a callback.
+Missed calls have their own view, because they are the ones waiting for a callback. A call the
+rep made or took can have its wrap-up written or corrected later (Wrap-up…): the app opens the
+same window as at the call's end, filled with what was saved.
 """
 
 from __future__ import annotations
@@ -8,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButton, QTreeWidgetItem
 
-from desktop.adapters.store import StoreError
+from desktop.adapters.store import LoggedCall, StoreError
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import outcome_label
 from desktop.core.display_text import one_line
@@ -24,7 +26,8 @@ from desktop.qt.system_clock import hour_cycle
 VIEWS = ("All", "Incoming", "Outgoing", "Missed")
 _MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
 
-Calls = list[tuple[Attempt, Contact | None]]
+Calls = list[LoggedCall]
+ATTEMPT = Qt.ItemDataRole.UserRole + 2  # the row's attempt id, when a wrap-up can be opened
 # Fixed text (a tooltip would read a caller's name as rich text).
 CALLER_ID_NAME_TIP = "The name the caller ID gave: nobody in your contacts has this number"
 
@@ -41,6 +44,14 @@ def shown_in(view: str, attempt: Attempt) -> bool:
     if view == "Missed":
         return is_missed(attempt)
     return True
+
+
+def can_wrap_up(attempt: Attempt, contact: Contact | None) -> bool:
+    """A call of this rep's that was not missed: a teammate's shared note is theirs to edit,
+    and a call out to a number nobody has has no one to note it on (as at the call's end)."""
+    if attempt.rep or is_missed(attempt):
+        return False
+    return contact is not None or attempt.direction is Direction.IN
 
 
 def call_row(
@@ -65,6 +76,7 @@ def call_row(
 
 class CallList(NumberTableWindow):
     search_requested = Signal(str)  # a number nobody has: find who it might be
+    wrap_up_requested = Signal(int)  # attempt id: write or correct how the call went
 
     def __init__(self, load: Callable[[], Calls], *, scheme: str = "tel",
                  clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
@@ -90,6 +102,10 @@ class CallList(NumberTableWindow):
         tabs.addStretch(1)
         self.views.idToggled.connect(lambda _id, on: self.refresh() if on else None)
         self.body.insertLayout(0, tabs)
+        self.wrap_up_button = QPushButton("Wrap-up…", self)
+        self.wrap_up_button.setToolTip("Write or correct how this call went")
+        self.wrap_up_button.clicked.connect(self.wrap_up_selected)
+        self.action_row.insertWidget(1, self.wrap_up_button)
 
         self.table.setUniformRowHeights(True)
         self.table.setAlternatingRowColors(True)
@@ -113,9 +129,13 @@ class CallList(NumberTableWindow):
     def refresh(self) -> None:
         now = self._clock()
         cycle = hour_cycle()
-        self.table.clear()
         view = self.view()
-        for attempt, contact in self._calls:
+        current = self.table.currentItem()
+        keep = current.data(0, ATTEMPT) if current is not None else None
+        self.table.clear()
+        chosen = None
+        for call in self._calls:
+            attempt, contact = call.attempt, call.contact
             if not shown_in(view, attempt):
                 continue
             item = QTreeWidgetItem(list(call_row(attempt, contact, now, cycle)))
@@ -123,11 +143,14 @@ class CallList(NumberTableWindow):
                 item.setToolTip(2, CALLER_ID_NAME_TIP)
             item.setData(0, CONTACT, contact.id if contact else None)
             item.setData(0, NUMBER, attempt.number_e164 or "")
+            item.setData(0, ATTEMPT, call.id if can_wrap_up(attempt, contact) else None)
             self.table.addTopLevelItem(item)
-        first = self.table.topLevelItem(0)
+            if keep is not None and call.id == keep:
+                chosen = item  # a reload after a wrap-up keeps the row the rep was on
+        first = chosen or self.table.topLevelItem(0)
         if first is not None:
             self.table.setCurrentItem(first)
-        missed = sum(1 for a, _ in self._calls if is_missed(a))
+        missed = sum(1 for c in self._calls if is_missed(c.attempt))
         shown = self.table.topLevelItemCount()
         self.status.setText(f"{shown} calls" + (f" · {missed} missed" if missed else ""))
         self._update_actions()
@@ -142,9 +165,15 @@ class CallList(NumberTableWindow):
         elif item.data(0, NUMBER):
             self.search_requested.emit(str(item.data(0, NUMBER)))
 
+    def wrap_up_selected(self) -> None:
+        item = self.table.currentItem()
+        if item is not None and item.data(0, ATTEMPT) is not None:
+            self.wrap_up_requested.emit(int(item.data(0, ATTEMPT)))
+
     def _update_actions(self) -> None:
         super()._update_actions()
         item = self.table.currentItem()
+        self.wrap_up_button.setEnabled(item is not None and item.data(0, ATTEMPT) is not None)
         self.open_button.setEnabled(item is not None)
         unknown = item is not None and item.data(0, CONTACT) is None
         self.open_button.setText("Who is it?" if unknown else "Open")

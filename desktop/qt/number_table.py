@@ -75,16 +75,16 @@ class NumberTableWindow(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        actions = QHBoxLayout()
-        actions.addWidget(self.status, 1)
-        actions.addWidget(self.open_button)
-        actions.addWidget(self.copy)
-        actions.addWidget(self.call)
+        self.action_row = QHBoxLayout()  # subclasses may add their own buttons
+        self.action_row.addWidget(self.status, 1)
+        self.action_row.addWidget(self.open_button)
+        self.action_row.addWidget(self.copy)
+        self.action_row.addWidget(self.call)
 
         self.body = QVBoxLayout(self)  # subclasses may put more above the table
         self.body.setContentsMargins(14, 12, 14, 10)
         self.body.addWidget(self.table, 1)
-        self.body.addLayout(actions)
+        self.body.addLayout(self.action_row)
 
     def reload(self) -> None:
         raise NotImplementedError

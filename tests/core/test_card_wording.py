@@ -41,6 +41,7 @@ def test_card_dates_read_like_a_diary() -> None:
         (Direction.IN, Outcome.NO_ANSWER, "Missed their call"),
         (Direction.IN, Outcome.VOICEMAIL, "They left voicemail"),
         (Direction.IN, Outcome.UNKNOWN, "They called"),
+        (Direction.IN, Outcome.GATEKEEPER, "Their gatekeeper"),  # the wrap-up's own words
         (Direction.IN, Outcome.TALKED, "Talked"),
     ],
 )

@@ -73,7 +73,7 @@ def main() -> int:
         store = Store.open(Path(folder) / "callercard.sqlite3")
         now = datetime.now(UTC).replace(second=0, microsecond=0)
         log_calls(store, now)
-        window = CallList(store.recent_calls)
+        window = CallList(store.calls)
         window.resize(680, 300)
         window.move(40, 40)
         window.open()

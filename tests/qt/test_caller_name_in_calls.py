@@ -29,7 +29,7 @@ def test_recent_calls_name_an_unknown_caller_by_their_caller_id(
 ) -> None:
     store = Store.open(tmp_path / "cc.sqlite3")
     log_calls(store, NOW)
-    window = CallList(store.recent_calls, clock=lambda: NOW)
+    window = CallList(store.calls, clock=lambda: NOW)
     qtbot.addWidget(window)
     window.open()
     rows = {}

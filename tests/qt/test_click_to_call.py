@@ -65,7 +65,7 @@ def shown_messages(calls: ClickToCall) -> list[QMessageBox]:
 
 
 def recent_calls(qtbot: QtBot, store: Store, calls: ClickToCall) -> CallList:
-    window = CallList(store.recent_calls)
+    window = CallList(store.calls)
     qtbot.addWidget(window)
     window.placer = calls
     window.open()

@@ -209,7 +209,7 @@ def calls(qtbot: QtBot, lookup: CallerLookup) -> CallList:
     missed = Attempt(Direction.IN, NOW - timedelta(minutes=5), Outcome.MISSED,
                      number_e164="+442079460999")  # fmt: skip
     lookup.store.add_attempt(None, missed)
-    window = CallList(lookup.store.recent_calls, clock=lambda: NOW)
+    window = CallList(lookup.store.calls, clock=lambda: NOW)
     qtbot.addWidget(window)
     window.open()
     return window

@@ -50,7 +50,7 @@ def jane(lookup: CallerLookup) -> int:
 
 def test_recent_calls_list_hook_calls_with_how_they_went(qtbot: QtBot, lookup: CallerLookup,
                                                           jane: int) -> None:  # fmt: skip
-    window = CallList(lookup.store.recent_calls, clock=lambda: NOW)
+    window = CallList(lookup.store.calls, clock=lambda: NOW)
     qtbot.addWidget(window)
     window.open()
 

@@ -92,8 +92,8 @@ def start_app(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., Running]]:
 
 def _calls(app: CallerCardApp) -> list[tuple[Direction, Outcome, str]]:
     return [
-        (attempt.direction, attempt.outcome, contact.name if contact else "")
-        for attempt, contact in app.store.recent_calls()
+        (c.attempt.direction, c.attempt.outcome, c.contact.name if c.contact else "")
+        for c in app.store.calls()
     ]
 
 

@@ -30,7 +30,7 @@ app = QApplication([])
 database = Path(sys.argv[1])
 store = Store.open(database)
 windows = {
-    "Recent calls": CallList(store.recent_calls),
+    "Recent calls": CallList(store.calls),
     "Callbacks": CallbacksWindow(lambda: []),
     "Possible duplicates": DuplicatesWindow(store),
     "Import history": ImportHistoryWindow(store),

@@ -45,11 +45,6 @@ class NearCall:
 
 
 class Calls(Contacts):
-    def recent_calls(self, limit: int = 200) -> list[tuple[Attempt, Contact | None]]:
-        """The newest calls either way, with the contact each belongs to (None when the
-        number matched nobody)."""
-        return [(call.attempt, call.contact) for call in self.calls(limit=limit)]
-
     def calls(
         self,
         *,
@@ -85,7 +80,7 @@ class Calls(Contacts):
         # The WHERE parts are constants; every value is a parameter.
         sql = (
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
-            f"source, caller_name FROM attempts WHERE {' AND '.join(where)} "
+            f"source, caller_name, rep FROM attempts WHERE {' AND '.join(where)} "
             "ORDER BY at DESC, id DESC LIMIT ?"
         )
         rows = self._conn.execute(
@@ -96,9 +91,9 @@ class Calls(Contacts):
         contacts = {c.id: c for c in self.contacts_by_id(ids, attempts_limit=0)}
         return [
             LoggedCall(int(aid), Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n,
-                                         caller_name=str(name)),
+                                         str(rep), caller_name=str(name)),
                        contacts.get(cid) if cid is not None else None, str(src))
-            for aid, cid, d, at, o, m, r, n, src, name in rows
+            for aid, cid, d, at, o, m, r, n, src, name, rep in rows
         ]  # fmt: skip
 
     def record_call(
