@@ -301,17 +301,26 @@ def apply_changes(
         if row[0] != target.sync_token:
             raise StoreError(f"{target.name}: another sync updated the mirror meanwhile; "
                              "nothing applied, sync again")  # fmt: skip
+        renamed = _renamed_cards(conn, target.id, cards, deleted)
+        kept = {contact_id for _old, contact_id in renamed.values()}
         for href in deleted:
             contact_id = _card_contact(conn, target.id, href)
-            if contact_id is not None:
+            if contact_id is not None and contact_id not in kept:
                 _forget_contact(conn, contact_id)
                 removed += 1
             conn.execute(
                 "DELETE FROM directory_cards WHERE directory_id = ? AND href = ?",
                 (target.id, href),
             )
+        for new_href, (old_href, _contact_id) in renamed.items():
+            conn.execute(
+                "UPDATE directory_outbox SET href = ? WHERE directory_id = ? AND href = ?",
+                (new_href, target.id, old_href),
+            )
         for href, (etag, draft) in cards.items():
             contact_id = _card_contact(conn, target.id, href)
+            if contact_id is None and href in renamed:
+                contact_id = renamed[href][1]
             if draft is None:
                 unreadable += 1
                 if contact_id is not None:
@@ -337,6 +346,44 @@ def apply_changes(
             (token, int(time.time()), target.id),
         )
     return MirrorCounts(added, changed, removed, unreadable)
+
+
+def _renamed_cards(
+    conn: sqlite3.Connection,
+    directory_id: int,
+    cards: Mapping[str, tuple[str, ContactRow | None]],
+    deleted: Collection[str],
+) -> dict[str, tuple[str, int]]:
+    """New card href -> (the gone href, its contact) for a card that is the same person under
+    another file name: a book moved to a server that names its cards differently lists every
+    card anew and none of the old ones. Without this their contacts would be removed and added
+    again, and every call linked to them would lose its person. The same person is the same
+    name and the same numbers, matched one to one (two alike on either side: not matched)."""
+    if not deleted:
+        return {}
+    gone: dict[tuple[str, tuple[str, ...]], list[tuple[str, int]]] = {}
+    for href in deleted:
+        contact_id = _card_contact(conn, directory_id, href)
+        if contact_id is None:
+            continue
+        row = conn.execute("SELECT name FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+        numbers = tuple(sorted(str(n) for (n,) in conn.execute(
+            "SELECT e164 FROM phone_numbers WHERE contact_id = ? AND e164 IS NOT NULL",
+            (contact_id,))))  # fmt: skip
+        if row is not None:
+            gone.setdefault((_same_name(str(row[0])), numbers), []).append((href, contact_id))
+    new: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for href, (_etag, draft) in cards.items():
+        if draft is not None and _card_contact(conn, directory_id, href) is None:
+            numbers = tuple(sorted(n[1] for n in draft.numbers if n[1]))
+            name = _same_name(_card_values(draft)["name"])
+            new.setdefault((name, numbers), []).append(href)
+    return {hrefs[0]: gone[key][0] for key, hrefs in new.items()
+            if len(hrefs) == 1 and len(gone.get(key, ())) == 1 and key[0]}  # fmt: skip
+
+
+def _same_name(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _record_notes(
