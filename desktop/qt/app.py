@@ -602,6 +602,7 @@ class CallerCardApp:
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
                 hour_cycle()))  # fmt: skip
             window.contact_chosen.connect(self.show_contact)
+            window.search_requested.connect(self.open_search)  # an unknown number: who is it?
             window.placer = self.click_to_call
             self._callbacks = window
         assert isinstance(self._callbacks, CallbacksWindow)

@@ -101,6 +101,13 @@ class Calls(Contacts):
             for aid, cid, d, at, o, m, r, n, src, name in rows
         ]  # fmt: skip
 
+    def has_called_us(self, number_e164: str) -> bool:
+        """Whether any incoming call from this number is in the history."""
+        return self._conn.execute(
+            "SELECT 1 FROM attempts WHERE number_e164 = ? AND direction = 'in' LIMIT 1",
+            (number_e164,),
+        ).fetchone() is not None
+
     def record_call(
         self,
         contact_id: int | None,
