@@ -547,12 +547,14 @@ class CallerCardApp:
     # -- windows ----------------------------------------------------------------------------
 
     def open_search(self, text: str = "") -> None:
-        from desktop.adapters.people_search import search_people
+        from desktop.adapters.people_search import search_calls, search_people
         from desktop.qt.search_window import SearchWindow
 
         if self._search_window is None:
-            window = SearchWindow(lambda query: search_people(self.store, query))
+            window = SearchWindow(lambda query: search_people(self.store, query),
+                                  calls=lambda query, hits: search_calls(self.store, query, hits))
             window.contact_chosen.connect(self.show_contact)
+            window.placer = self.click_to_call
             self._search_window = window
         assert isinstance(self._search_window, SearchWindow)
         self._search_window.open(text)
