@@ -621,6 +621,12 @@ class CallerCardApp:
             log.info("callbacks not counted: %s", exc)
             return
         self.tray.set_callbacks_due(due)
+        if self._callbacks is not None:  # open: a call back made leaves it, a new miss comes
+            from desktop.qt.callbacks_window import CallbacksWindow
+
+            assert isinstance(self._callbacks, CallbacksWindow)
+            if self._callbacks.isVisible():
+                self._callbacks.reload()
         self.trace.write("callbacks_due", "", due=due)
 
     def open_import(self, path: Path | None = None) -> None:

@@ -30,6 +30,7 @@ from desktop.qt.screen_fit import fit_to_screen
 
 _WARNING = Qt.ItemDataRole.UserRole + 2
 _CLOCK = Qt.ItemDataRole.UserRole + 3
+_SECTION = Qt.ItemDataRole.UserRole + 4  # a heading's Section
 COLUMNS = ("Who", "Number", "What", "Their time")
 # Room a cell's text does not get: the stylesheet's item padding and the style's text margins.
 _H_PAD = 10
@@ -87,6 +88,13 @@ class CallbacksWindow(NumberTableWindow):
             self.status.setText(problem)
 
     def refresh(self) -> None:
+        # The row the rep is on stays chosen when the list is read again (a call came or went
+        # meanwhile): Call back must never land on somebody else.
+        current = self.table.currentItem()
+        parent = current.parent() if current is not None else None
+        kept = None
+        if current is not None and parent is not None:
+            kept = (parent.data(0, _SECTION), current.data(0, CONTACT), current.data(0, NUMBER))
         self.table.clear()
         bold = QFont(self.table.font())
         bold.setBold(True)
@@ -96,6 +104,7 @@ class CallbacksWindow(NumberTableWindow):
             shown = [e for e in self.entries if e.item.section is section]
             heading = QTreeWidgetItem([f"{section.heading} ({len(shown)})", "", "", ""])
             heading.setFont(0, bold)
+            heading.setData(0, _SECTION, section.value)
             heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
             heading.setFirstColumnSpanned(True)
             self.table.addTopLevelItem(heading)
@@ -114,6 +123,8 @@ class CallbacksWindow(NumberTableWindow):
                     row.setToolTip(3, f"Their time: {entry.clock.text} — {entry.clock.warning}")
                 heading.addChild(row)
                 first = first or row
+                if kept == (section.value, row.data(0, CONTACT), row.data(0, NUMBER)):
+                    first, kept = row, None
             heading.setExpanded(True)
         if first is not None:
             self.table.setCurrentItem(first)

@@ -300,7 +300,9 @@ def test_an_unknown_callers_missed_calls_wait_and_are_called_back_from_the_list(
                                               default_opener_templates()))  # fmt: skip
     history.record(CallEvent(DIAL_SOURCE, Direction.OUT, CallState.ENDED, STRANGER, "",
                              datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{STRANGER}"))
-    window.reload()
+    window.table.setCurrentItem(waiting.child(2))  # the rep moved on to Yuki meanwhile
+    window.reload()  # as the app does when a call is logged
     waiting = window.table.topLevelItem(0)
     assert waiting is not None and waiting.text(0) == "Waiting for us (2)"
     assert window.status.text() == "3 due"
+    assert window.selected_number() == "+81312345678", "still on Yuki: the list moved"
