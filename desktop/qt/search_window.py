@@ -216,10 +216,10 @@ class ResultDelegate(QStyledItemDelegate):
         colour = option.palette.color(QPalette.ColorRole.Text)
         colour.setAlphaF(0.75)
         painter.save()
-        rule = option.palette.color(QPalette.ColorRole.Mid)
-        painter.setPen(rule)
-        painter.drawLine(option.rect.left() + 4, option.rect.top() + 4,
-                         option.rect.right() - 4, option.rect.top() + 4)  # fmt: skip
+        if index.row() > 0:  # a rule under the people; with nobody found there is none
+            painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+            painter.drawLine(option.rect.left() + 4, option.rect.top() + 4,
+                             option.rect.right() - 4, option.rect.top() + 4)  # fmt: skip
         painter.setFont(bold)
         painter.setPen(colour)
         text = QFontMetrics(bold).elidedText(str(index.data(_PRIMARY) or ""),
@@ -339,6 +339,8 @@ class SearchWindow(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.results, 1)
         layout.addLayout(footer)
+        # As narrow as the filters allow: at 420 they were cut ("Called in th", "Has a refer").
+        self.setMinimumWidth(max(420, layout.minimumSize().width()))
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -426,10 +428,12 @@ class SearchWindow(QWidget):
             self._add_calls(calls, query.filters.days, now.astimezone())
         if hits or calls:
             self.results.setCurrentRow(0 if hits else 1)  # a call: the row under its heading
-            found = [f"{len(hits)} found" if hits else "No one found"]
-            if calls:
-                found.append(f"{len(calls)} call" + ("s" if len(calls) > 1 else ""))
-            self.status.setText(" · ".join(found))
+            counted = f"{len(calls)} call" + ("s" if len(calls) > 1 else "")
+            if not hits:
+                self.status.setText(f"{counted} · no contact")
+            else:
+                found = f"{len(hits)} found" if len(hits) > 1 else "1 found"
+                self.status.setText(f"{found} · {counted}" if calls else found)
         else:
             text = one_line(self.query.text())
             shown = text if len(text) <= 40 else text[:39] + "…"

@@ -221,7 +221,7 @@ def test_calls_are_listed_under_the_people_by_caller_id_name_and_number(
     typed(qtbot, window, "0177")  # a few digits of the number
     assert window.result_ids() == []
     assert [r.split(" · ")[1] for r in window.call_rows()] == ["+1 415-555-0177"] * 2
-    assert window.status.text() == "No one found · 2 calls"
+    assert window.status.text() == "2 calls · no contact"
     window.recent.setChecked(False)
     typed(qtbot, window, "northwind")
     assert window.call_rows()[0].startswith("NORTHWIND HLTH (caller ID) · +1 206-555-0123")
@@ -274,6 +274,16 @@ def test_a_call_is_chosen_with_the_keys_and_called_back(
     assert isinstance(call, PlacedCall) and call.e164 == MIKE_CELL
     assert [c["params"] for c in baresip.commands] == [MIKE_CELL]
     assert window.status.text() == "Calling with baresip: +1 415-555-0177"
+
+
+def test_at_its_narrowest_the_filters_are_whole(
+    qtbot: QtBot, calls_window: SearchWindow
+) -> None:
+    window = calls_window
+    window.resize(window.minimumWidth(), window.minimumHeight())
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
+    for box in (window.recent, window.awaiting, window.referral):
+        assert box.width() >= box.sizeHint().width(), box.text()
 
 
 @pytest.mark.xvfb
