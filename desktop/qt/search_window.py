@@ -446,6 +446,7 @@ class SearchWindow(QWidget):
         within = f" in the last {days} days" if days is not None else ""
         newest = f"the newest {len(calls)}" if len(calls) >= CALL_SEARCH_LIMIT else "newest first"
         heading.setData(_PRIMARY, f"Calls{within} · {newest}")
+        heading.setData(Qt.ItemDataRole.AccessibleTextRole, f"Calls{within} · {newest}")
         heading.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a label: never chosen
         self.results.addItem(heading)
         cycle = hour_cycle()
