@@ -1,9 +1,9 @@
 """`callercard callbacks [--json]`: the Callbacks view's sections in the terminal.
 
-Waiting for us (missed calls from contacts, not returned), we are waiting for them (voicemails
-left, no callback), promised callback windows and follow-ups due, each with the other end's
-time and a warning outside their business hours. Every name and message is the caller's or an
-import's text, printed through display_text.
+Waiting for us (missed calls not returned, from contacts and from numbers nobody has), we are
+waiting for them (voicemails left, no callback), promised callback windows and follow-ups due,
+each with the other end's time and a warning outside their business hours. Every name and
+message is the caller's or an import's text, printed through display_text.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import json
 from datetime import datetime
 
 from desktop.adapters.callbacks import business_hours, entry_json, load_callbacks
+from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import hour_cycle_for
@@ -41,7 +42,10 @@ def print_callbacks(args: argparse.Namespace) -> int:
         print(f"{section.heading} ({len(shown)})")
         for entry in shown:
             item = entry.item
-            who = one_line(item.contact.name or item.contact.company) or "(no name)"
+            if item.contact is None:  # a number nobody has
+                who = unknown_who(item.attempt.caller_name)
+            else:
+                who = one_line(item.contact.name or item.contact.company) or "(no name)"
             line = f"  {who} · {item.number or 'no number'} · {item.detail}"
             if entry.clock.text:
                 line += f" · their time {entry.clock.text}"

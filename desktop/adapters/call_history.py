@@ -6,10 +6,12 @@
   is kept too; a number that is not a phone number at all (a PBX extension) is not.
 * An outbound call to a known number becomes an attempt against that contact, with the
   contact's current reason, as soon as the source reports it (MicroSIP: while dialling; the
-  end-of-call logs: at the end). When it ends, ``Recorded.wrap_up`` asks the app to open the
-  wrap-up; never for a call read as catch-up (it ended while the app was not running) and
-  never twice for one attempt. An answered incoming call gets its wrap-up too, once it is
-  over (a missed one waits in Callbacks instead).
+  end-of-call logs: at the end). When it ends, ``Recorded.wrap_up`` asks the app to open
+  the wrap-up; never for a call read as catch-up (it ended while the app was not running)
+  and never twice for one attempt. One to a number nobody has is kept only when that number
+  called us (it returns their call, and takes it off Callbacks), with no wrap-up. An
+  answered incoming call gets its wrap-up too, once it is over (a missed one waits in
+  Callbacks instead).
 * Every call is recorded once, whatever reads it again: the store keys each attempt by
   (source, call key + start time). Hooks key calls by number alone, and the time keeps two
   calls from one number apart.
@@ -213,8 +215,8 @@ class CallHistory:
         contact: Contact | None,
         cursor: tuple[str, str] | None,
     ) -> Recorded | None:
-        if contact is None:
-            return None  # only calls to people in the book are attempts worth a wrap-up
+        if contact is None and not (number.e164 and self._store.has_called_us(number.e164)):
+            return None  # a stranger's number: only a call returning one of theirs is kept
         key = _call_key(event)
         existing = self._store.call_attempt(event.source, key)
         if existing is None and event.source != DIAL_SOURCE:
@@ -224,12 +226,11 @@ class CallHistory:
         if existing is None:
             answered = getattr(event, "answered", None)
             outcome = Outcome.NO_ANSWER if answered is False else Outcome.UNKNOWN
-            attempt = Attempt(
-                Direction.OUT, event.time, outcome, reason=contact.reason, number_e164=number.e164
-            )
+            attempt = Attempt(Direction.OUT, event.time, outcome,
+                              reason=contact.reason if contact else "", number_e164=number.e164)
             attempt_id = self._store.record_call(
-                contact.id, attempt, event.source, key, cursor=cursor
-            )
+                contact.id if contact else None, attempt, event.source, key, cursor=cursor
+            )  # fmt: skip
             if attempt_id is None:
                 return None
         else:
@@ -237,19 +238,21 @@ class CallHistory:
             if cursor is not None:
                 self._store.save_source_cursor(*cursor)
         wrap_up = (
-            event.state in _OVER
+            contact is not None  # a wrap-up is written on a contact
+            and event.state in _OVER
             and not getattr(event, "catch_up", False)
             and self._first_offer(attempt_id)
         )
         if not wrap_up and existing is not None:
             return None  # seen before (ringing again, or read again): nothing new
-        return Recorded(attempt_id, contact.id, Direction.OUT, outcome, wrap_up)
+        return Recorded(attempt_id, contact.id if contact else None, Direction.OUT, outcome,
+                        wrap_up)  # fmt: skip
 
     def _take_over_dialed(
         self,
         event: CallEvent,
         number: CallerNumber,
-        contact: Contact,
+        contact: Contact | None,
         key: str,
         cursor: tuple[str, str] | None,
     ) -> tuple[int, int | None, Attempt] | None:
@@ -265,10 +268,11 @@ class CallHistory:
         answered = getattr(event, "answered", None)
         outcome = Outcome.NO_ANSWER if answered is False else dialed.outcome
         attempt = replace(found[1], at=event.time, outcome=outcome)
-        self._store.take_over_call(dialed.id, contact.id, attempt, event.source, key,
+        contact_id = contact.id if contact else None
+        self._store.take_over_call(dialed.id, contact_id, attempt, event.source, key,
                                    cursor=cursor)  # fmt: skip
         log.info("%s reported the call placed as attempt %d", event.source, dialed.id)
-        return dialed.id, contact.id, attempt
+        return dialed.id, contact_id, attempt
 
     def _reported_before_dialed(
         self, event: CallEvent, number: CallerNumber

@@ -36,6 +36,7 @@ def load_callbacks(
         _pairs(store.callback_windows(now)),
         now,
         cycle,
+        [(u.attempt, u.tries) for u in store.unknown_missed_not_returned(now)],
     )
     return [
         CallbackEntry(item, their_clock(item.number, now, hours, cycle) if item.number
@@ -45,8 +46,8 @@ def load_callbacks(
 
 
 def count_due(store: Store, now: datetime) -> int:
-    """What "Callbacks (N due)" counts: missed calls not returned, windows run out (the
-    entries core/callbacks.py marks due)."""
+    """What "Callbacks (N due)" counts: missed calls not returned (unknown numbers too),
+    windows run out (the entries core/callbacks.py marks due)."""
     return store.callbacks_due(now)
 
 
@@ -59,11 +60,13 @@ def entry_json(entry: CallbackEntry) -> dict[str, Any]:
     return {
         "section": item.section.value,
         "contact": {"id": item.contact.id, "name": item.contact.name,
-                    "company": item.contact.company},
+                    "company": item.contact.company} if item.contact is not None else None,
+        "caller_name": attempt.caller_name or None,  # the caller ID's, for a number nobody has
         "number": item.number,
         "call_at": attempt.at.isoformat(),
         "detail": item.detail,
         "due": item.due,
+        "tries": item.tries,
         "message": attempt.message,
         "callback_from": attempt.callback_from.isoformat() if attempt.callback_from else None,
         "callback_until": attempt.callback_until.isoformat() if attempt.callback_until else None,

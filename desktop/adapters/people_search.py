@@ -1,13 +1,16 @@
 """Search and the contact view across sources: the same person in the rep's own book, a team's
 CardDAV book and the company directory is one result, naming every source it was found in
-(desktop.core.sources decides who is the same person and merges them, as the card does)."""
+(desktop.core.sources decides who is the same person and merges them, as the card does).
+
+The Search window lists calls under the people too (`search_calls`): "mike" finds the calls
+with the Mikes found and those whose caller ID said MIKE, unknown callers included."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from desktop.adapters.directories.mirror import contact_origins
-from desktop.adapters.store import SEARCH_LIMIT, Store
+from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, Store
 from desktop.core.search_query import SearchHit, SearchQuery
 from desktop.core.sources import LOCAL, people_across_sources
 
@@ -29,6 +32,33 @@ def search_people(
         matched = tuple(dict.fromkeys(f for hit in members for f in hit.matched_in))
         merged.append(SearchHit(contact, max(hit.score for hit in members), matched))
     return merged
+
+
+# A person found by who they are or by their number: their calls are what was looked for. One
+# found only in their notes ("met Mike at the fair") is not: their calls would be noise.
+_CALLS_OF = frozenset({"name", "company", "number"})
+
+
+def search_calls(
+    store: Store, query: SearchQuery, hits: list[SearchHit], *, now: datetime | None = None
+) -> list[LoggedCall]:
+    """The calls for what was typed, the newest first: with the people `hits` found by name,
+    company or number, and any whose caller ID holds the words (its name) and digits (its
+    number). "Called in the last N days" keeps the last N days; "Message left" and "Has a
+    referral" are about people, so only the calls of the people found are kept then."""
+    if not (query.terms or query.fragments):
+        return []
+    filters = query.filters
+    by_caller_id = not (filters.awaiting_callback or filters.has_referral)
+    since = None
+    if filters.days is not None:
+        since = (now or datetime.now(UTC)) - timedelta(days=filters.days)
+    return store.search_calls(
+        contact_ids=[hit.contact.id for hit in hits if _CALLS_OF & set(hit.matched_in)],
+        words=query.terms if by_caller_id else (),
+        digits=query.fragments if by_caller_id else (),
+        since=since,
+    )
 
 
 def sources_of(store: Store, contact_id: int) -> tuple[str, ...]:

@@ -232,30 +232,44 @@ _TITLES = {
 class CallbackItem:
     section: Section
     attempt: Attempt  # the call it comes from
-    contact: Contact
+    contact: Contact | None  # None: a number nobody has (the caller ID's name is on attempt)
     detail: str  # "Missed call 40 min ago", "Voicemail left 3 days ago", "9–12 tomorrow"
     due: bool  # counts in "Callbacks (N due)"
+    tries: int = 1  # an unknown number's missed calls since it was last called or answered
 
     @property
     def number(self) -> str | None:
-        return self.attempt.number_e164 or next(
-            (n.e164 for n in self.contact.numbers if n.e164), None
-        )
+        if self.attempt.number_e164 or self.contact is None:
+            return self.attempt.number_e164
+        return next((n.e164 for n in self.contact.numbers if n.e164), None)
 
 
 Called = Sequence[tuple[Attempt, Contact]]
+# An unknown number's newest missed call, and how many missed calls it made since it was last
+# called back or answered.
+UnknownCalled = Sequence[tuple[Attempt, int]]
+
+
+def tries_text(tries: int) -> str:
+    return f" ({tries} tries)" if tries > 1 else ""
 
 
 def callback_items(
-    missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h"
-) -> list[CallbackItem]:
+    missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h",
+    unknown_missed: UnknownCalled = (),
+) -> list[CallbackItem]:  # fmt: skip
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
-    not reached since; ``voicemails``: our newest voicemail to contacts who have not called
-    back; ``windows``: attempts with a callback window and no call from the contact since."""
+    not reached since; ``unknown_missed`` the same for numbers nobody has, listed among them
+    by time; ``voicemails``: our newest voicemail to contacts who have not called back;
+    ``windows``: attempts with a callback window and no call from the contact since."""
+    waiting: list[tuple[Attempt, Contact | None, int]] = [(a, c, 1) for a, c in missed]
+    waiting += [(a, None, tries) for a, tries in unknown_missed]
+    waiting.sort(key=lambda entry: entry[0].at, reverse=True)
     items = [
-        CallbackItem(Section.WAITING_FOR_US, a, c, f"Missed call {ago_text(a.at, now)}", True)
-        for a, c in missed
-    ]
+        CallbackItem(Section.WAITING_FOR_US, a, c,
+                     f"Missed call {ago_text(a.at, now)}{tries_text(tries)}", True, tries)
+        for a, c, tries in waiting
+    ]  # fmt: skip
     items += [
         CallbackItem(Section.WAITING_FOR_THEM, a, c,
                      f"Voicemail left {ago_text(a.at, now)}", False)

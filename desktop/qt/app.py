@@ -567,12 +567,14 @@ class CallerCardApp:
     # -- windows ----------------------------------------------------------------------------
 
     def open_search(self, text: str = "") -> None:
-        from desktop.adapters.people_search import search_people
+        from desktop.adapters.people_search import search_calls, search_people
         from desktop.qt.search_window import SearchWindow
 
         if self._search_window is None:
-            window = SearchWindow(lambda query: search_people(self.store, query))
+            window = SearchWindow(lambda query: search_people(self.store, query),
+                                  calls=lambda query, hits: search_calls(self.store, query, hits))
             window.contact_chosen.connect(self.show_contact)
+            window.placer = self.click_to_call
             self._search_window = window
         assert isinstance(self._search_window, SearchWindow)
         self._search_window.open(text)
@@ -623,6 +625,7 @@ class CallerCardApp:
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
                 hour_cycle()))  # fmt: skip
             window.contact_chosen.connect(self.show_contact)
+            window.search_requested.connect(self.open_search)  # an unknown number: who is it?
             window.placer = self.click_to_call
             self._callbacks = window
         assert isinstance(self._callbacks, CallbacksWindow)
@@ -639,6 +642,12 @@ class CallerCardApp:
             log.info("callbacks not counted: %s", exc)
             return
         self.tray.set_callbacks_due(due)
+        if self._callbacks is not None:  # open: a call back made leaves it, a new miss comes
+            from desktop.qt.callbacks_window import CallbacksWindow
+
+            assert isinstance(self._callbacks, CallbacksWindow)
+            if self._callbacks.isVisible():
+                self._callbacks.reload()
         self.trace.write("callbacks_due", "", due=due)
 
     def open_import(self, path: Path | None = None) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.store import LoggedCall, StoreError
+from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import outcome_label
 from desktop.core.display_text import one_line
@@ -65,8 +66,7 @@ def call_row(
     if contact is not None:
         who = one_line(contact.name or contact.company)
     else:  # nobody we know: who the caller ID said it was, if it said
-        name = one_line(attempt.caller_name)
-        who = f"{name} (caller ID)" if name else "Unknown"
+        who = unknown_who(attempt.caller_name)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
     outcome = outcome_label(attempt)
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:

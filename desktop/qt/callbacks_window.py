@@ -2,7 +2,9 @@
 windows the rep promised, and the follow-ups those left; with the other end's clock.
 
 Built like Recent calls (number_table.py): one list, here grouped under the four section
-headings, and the same Open / Copy number / Call back actions. A number whose time there is
+headings, and the same Open / Copy number / Call back actions. A missed call from a number
+nobody has waits here too, named by its caller ID ("MIKE CELL (caller ID)"); its Open is
+"Who is it?", a search for the number. A number whose time there is
 outside business hours says so in its row, and Call back asks the status line to repeat it.
 """
 
@@ -10,22 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem
 
 from desktop.adapters.callbacks import CallbackEntry
 from desktop.adapters.store import StoreError
+from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
 from desktop.core.display_text import one_line
+from desktop.qt.call_list import CALLER_ID_NAME_TIP
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.palette import card_theme
 from desktop.qt.screen_fit import fit_to_screen
 
 _WARNING = Qt.ItemDataRole.UserRole + 2
 _CLOCK = Qt.ItemDataRole.UserRole + 3
+_SECTION = Qt.ItemDataRole.UserRole + 4  # a heading's Section
 COLUMNS = ("Who", "Number", "What", "Their time")
 # Room a cell's text does not get: the stylesheet's item padding and the style's text margins.
 _H_PAD = 10
@@ -34,10 +39,13 @@ _V_PAD = 8
 
 def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
     item = entry.item
-    who = one_line(item.contact.name or item.contact.company) or "(no name)"
-    company = one_line(item.contact.company)
-    if company and item.contact.name and company != who:
-        who += f" · {company}"
+    if item.contact is None:  # a number nobody has: what its caller ID said, marked as such
+        who = unknown_who(item.attempt.caller_name)
+    else:
+        who = one_line(item.contact.name or item.contact.company) or "(no name)"
+        company = one_line(item.contact.company)
+        if company and item.contact.name and company != who:
+            who += f" · {company}"
     number = readable(item.number) if item.number else ""
     clock = entry.clock.text
     if entry.clock.problem:  # in full in the tooltip and when calling
@@ -46,6 +54,8 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
 
 
 class CallbacksWindow(NumberTableWindow):
+    search_requested = Signal(str)  # a number nobody has: find who it might be
+
     def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel") -> None:
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
         fit_to_screen(self, QSize(760, 480))
@@ -78,6 +88,13 @@ class CallbacksWindow(NumberTableWindow):
             self.status.setText(problem)
 
     def refresh(self) -> None:
+        # The row the rep is on stays chosen when the list is read again (a call came or went
+        # meanwhile): Call back must never land on somebody else.
+        current = self.table.currentItem()
+        parent = current.parent() if current is not None else None
+        kept = None
+        if current is not None and parent is not None:
+            kept = (parent.data(0, _SECTION), current.data(0, CONTACT), current.data(0, NUMBER))
         self.table.clear()
         bold = QFont(self.table.font())
         bold.setBold(True)
@@ -87,13 +104,17 @@ class CallbacksWindow(NumberTableWindow):
             shown = [e for e in self.entries if e.item.section is section]
             heading = QTreeWidgetItem([f"{section.heading} ({len(shown)})", "", "", ""])
             heading.setFont(0, bold)
+            heading.setData(0, _SECTION, section.value)
             heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
             heading.setFirstColumnSpanned(True)
             self.table.addTopLevelItem(heading)
             heading.setFirstColumnSpanned(True)
             for entry in shown:
                 row = QTreeWidgetItem(list(entry_row(entry)))
-                row.setData(0, CONTACT, entry.item.contact.id)
+                contact = entry.item.contact
+                row.setData(0, CONTACT, contact.id if contact is not None else None)
+                if contact is None and entry.item.attempt.caller_name:
+                    row.setToolTip(0, CALLER_ID_NAME_TIP)
                 row.setData(0, NUMBER, entry.item.number or "")
                 row.setData(0, _WARNING, entry.clock.warning)
                 row.setData(0, _CLOCK, entry.clock.said or entry.clock.text)  # with their day
@@ -102,6 +123,8 @@ class CallbacksWindow(NumberTableWindow):
                     row.setToolTip(3, f"Their time: {entry.clock.text} — {entry.clock.warning}")
                 heading.addChild(row)
                 first = first or row
+                if kept == (section.value, row.data(0, CONTACT), row.data(0, NUMBER)):
+                    first, kept = row, None
             heading.setExpanded(True)
         if first is not None:
             self.table.setCurrentItem(first)
@@ -179,7 +202,24 @@ class CallbacksWindow(NumberTableWindow):
         self._armed = ""
         self.call.setText("Call back")
 
+    def open_selected(self) -> None:
+        """A contact's entry opens the contact; an unknown number's looks for who it might be
+        (as Recent calls' "Who is it?")."""
+        item = self.table.currentItem()
+        if item is None:
+            return
+        if item.data(0, CONTACT) is not None:
+            self.contact_chosen.emit(int(item.data(0, CONTACT)))
+        elif item.data(0, NUMBER):
+            self.search_requested.emit(str(item.data(0, NUMBER)))
+
     def _update_actions(self) -> None:
         if self._armed and self._armed != self.selected_number():
             self._disarm()
         super()._update_actions()
+        item = self.table.currentItem()
+        unknown = item is not None and item.data(0, CONTACT) is None and bool(
+            item.data(0, NUMBER))
+        if unknown:
+            self.open_button.setEnabled(True)
+        self.open_button.setText("Who is it?" if unknown else "Open")

@@ -9,6 +9,7 @@ for any other phone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -44,6 +45,19 @@ def call_number(e164: str, scheme: str = "tel") -> bool:
 
 def copy_number(e164: str) -> None:
     QGuiApplication.clipboard().setText(e164)
+
+
+def place_call(placer: ClickToCall | None, number: str, parent: QWidget,
+               report: Callable[[str], None], *, scheme: str = "tel",
+               asked: bool = False) -> None:  # fmt: skip
+    """Hand the number to the app's ClickToCall; a window made without one hands a link to
+    the desktop and, when nothing takes it, copies the number and says so."""
+    if placer is not None:
+        placer.call(number, parent, asked=asked, report=report)
+        return
+    if not call_number(number, scheme):
+        copy_number(number)
+        report(f"No softphone handles {scheme}: links; number copied.")
 
 
 class NumberTableWindow(QWidget):
@@ -108,12 +122,8 @@ class NumberTableWindow(QWidget):
     def dial(self, number: str, *, asked: bool = False) -> None:
         """Hand the number to the softphone; without one, copy it and say so. ``asked``: the
         window has already asked about calling outside their business hours."""
-        if self.placer is not None:
-            self.placer.call(number, self, asked=asked, report=self.status.setText)
-            return
-        if not call_number(number, self.scheme):
-            copy_number(number)
-            self.status.setText(f"No softphone handles {self.scheme}: links; number copied.")
+        place_call(self.placer, number, self, self.status.setText, scheme=self.scheme,
+                   asked=asked)  # fmt: skip
 
     def copy_selected(self) -> None:
         number = self.selected_number()

@@ -5,8 +5,15 @@ results, Enter opens the selected person, Esc closes the window. Every keystroke
 indexed search (well under a frame at 100k contacts: benchmarks/search_latency.py); a short
 timer only folds together keystrokes that arrive faster than that.
 
-Names, companies, notes and reasons come from imports and call logs, so results are painted as
-plain text by the delegate below, never as rich text.
+Under the people found, a "Calls" group lists the calls for what was typed, the newest first:
+those with the people found by name, company or number, and those whose caller ID said it
+(unknown callers included): "mike" finds MIKE CELL's missed calls, "0177" the calls from
+numbers holding 0177. "Called in the last N days" narrows the calls too ("all the Mikes this
+week"). A call row's Call back places the call as every Call button does; Enter opens the
+contact a call was with.
+
+Names, companies, notes, reasons and caller ID names come from imports and call logs, so
+results are painted as plain text by the delegate below, never as rich text.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -42,6 +50,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSpinBox,
     QStyle,
     QStyledItemDelegate,
@@ -50,27 +59,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.adapters.store import StoreError
+from desktop.adapters.store import LoggedCall, StoreError
+from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
+from desktop.core.call_summary import call_who, what_happened, when_text
 from desktop.core.candidates import readable, short_date
 from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text, one_line
+from desktop.core.localtime import HourCycle
 from desktop.core.models import DEMO_MARK
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
+from desktop.qt.call_list import CALLER_ID_NAME_TIP
+from desktop.qt.number_table import place_call
 from desktop.qt.screen_fit import fit_to_screen
+from desktop.qt.system_clock import hour_cycle
+
+if TYPE_CHECKING:
+    from desktop.qt.click_to_call import ClickToCall
 
 SEARCH_DELAY_MS = 25
 DEFAULT_DAYS = 7
 SEARCH_KEYS = QKeySequence.StandardKey.Find  # Ctrl+F (Cmd+F on macOS) in every app window
 _PRIMARY = Qt.ItemDataRole.UserRole + 1
 _SECONDARY = Qt.ItemDataRole.UserRole + 2
-_ID = Qt.ItemDataRole.UserRole
+_ID = Qt.ItemDataRole.UserRole  # a contact's id; a call's contact id, or None
+_KIND = Qt.ItemDataRole.UserRole + 3  # one of the three below
+_NUMBER = Qt.ItemDataRole.UserRole + 4  # a call's number (E.164)
+PERSON, HEADING, CALL = "person", "heading", "call"
 _FIELD_NAMES = {
     "company": "company", "title": "title", "email": "email", "notes": "notes",
     "reason": "reason", "referred_by": "referral", "next_step": "next step",
 }  # fmt: skip
 
 Search = Callable[[SearchQuery], list[SearchHit]]
+FindCalls = Callable[[SearchQuery, list[SearchHit]], list[LoggedCall]]
 
 
 def plain_tooltip(text: str) -> str:
@@ -111,6 +133,15 @@ def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
     return primary, " · ".join(details)
 
 
+def call_lines(call: LoggedCall, now: datetime, cycle: HourCycle = "24h") -> tuple[str, str]:
+    """A call row's two parts, shown on one line: who (in bold), then the number and what
+    happened when: ("MIKE CELL (caller ID)", "+1 415-555-0177 · missed Tue 14:05")."""
+    attempt = call.attempt
+    rest = [readable(attempt.number_e164)] if attempt.number_e164 else []
+    rest.append(f"{what_happened(attempt)} {when_text(attempt.at, now, cycle)}")
+    return call_who(attempt, call.contact), " · ".join(rest)
+
+
 class ResultDelegate(QStyledItemDelegate):
     """Two plain-text lines per result: the name in bold, the details muted and elided."""
 
@@ -122,10 +153,22 @@ class ResultDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         metrics = QFontMetrics(option.font)
+        kind = index.data(_KIND)
+        if kind == HEADING:  # room above it parts it from the people
+            return QSize(200, metrics.height() + self.padding * 2 + 8)
+        if kind == CALL:
+            return QSize(200, metrics.height() + self.padding * 2)
         return QSize(200, metrics.height() * 2 + self.padding * 2 + 2)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:  # fmt: skip
+        kind = index.data(_KIND)
+        if kind == HEADING:
+            self._paint_heading(painter, option, index)
+            return
+        if kind == CALL:
+            self._paint_call(painter, option, index)
+            return
         style_option = QStyleOptionViewItem(option)
         self.initStyleOption(style_option, index)
         style_option.text = ""
@@ -164,16 +207,81 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawText(rect.adjusted(0, line + 1, 0, 0), flags, secondary)
         painter.restore()
 
+    def _paint_heading(self, painter: QPainter, option: QStyleOptionViewItem,
+                       index: QModelIndex | QPersistentModelIndex) -> None:  # fmt: skip
+        """The group's name in bold, muted, on a rule across the list."""
+        bold = QFont(option.font)
+        bold.setBold(True)
+        rect = option.rect.adjusted(self.padding + 4, self.padding + 8, -self.padding, 0)
+        colour = option.palette.color(QPalette.ColorRole.Text)
+        colour.setAlphaF(0.75)
+        painter.save()
+        if index.row() > 0:  # a rule under the people; with nobody found there is none
+            painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+            painter.drawLine(option.rect.left() + 4, option.rect.top() + 4,
+                             option.rect.right() - 4, option.rect.top() + 4)  # fmt: skip
+        painter.setFont(bold)
+        painter.setPen(colour)
+        text = QFontMetrics(bold).elidedText(str(index.data(_PRIMARY) or ""),
+                                             Qt.TextElideMode.ElideRight, rect.width())  # fmt: skip
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                         | int(Qt.TextFlag.TextSingleLine), text)  # fmt: skip
+        painter.restore()
+
+    def _paint_call(self, painter: QPainter, option: QStyleOptionViewItem,
+                    index: QModelIndex | QPersistentModelIndex) -> None:  # fmt: skip
+        """One line: who in bold, then the number and when, muted; the details give way
+        first when the row is narrow."""
+        style_option = QStyleOptionViewItem(option)
+        self.initStyleOption(style_option, index)
+        style_option.text = ""
+        widget = style_option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option, painter, widget)
+        rect = style_option.rect.adjusted(self.padding + 4, self.padding, -self.padding,
+                                          -self.padding)  # fmt: skip
+        selected = bool(style_option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text_colour = style_option.palette.color(role)
+        muted = style_option.palette.color(role)
+        muted.setAlphaF(0.7 if selected else 0.62)
+        bold = QFont(style_option.font)
+        bold.setBold(True)
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(
+            Qt.TextFlag.TextSingleLine
+        )
+        who = QFontMetrics(bold).elidedText(str(index.data(_PRIMARY) or ""),
+                                            Qt.TextElideMode.ElideRight, rect.width())  # fmt: skip
+        painter.save()
+        painter.setFont(bold)
+        painter.setPen(text_colour)
+        painter.drawText(rect, flags, who)
+        used = QFontMetrics(bold).horizontalAdvance(who)
+        regular = QFont(style_option.font)
+        rest_rect = rect.adjusted(used, 0, 0, 0)
+        rest = QFontMetrics(regular).elidedText(" · " + str(index.data(_SECONDARY) or ""),
+                                                Qt.TextElideMode.ElideRight,
+                                                max(rest_rect.width(), 0))  # fmt: skip
+        painter.setFont(regular)
+        painter.setPen(muted)
+        painter.drawText(rest_rect, flags, rest)
+        painter.restore()
+
 
 class SearchWindow(QWidget):
     contact_chosen = Signal(object)  # contact id (int; a rowid can outgrow a C int)
 
-    def __init__(self, search: Search, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, search: Search, *, clock: Callable[[], datetime] | None = None,
+                 calls: FindCalls | None = None) -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Search")
         self.setMinimumSize(420, 320)
         self._search = search
+        self._find_calls = calls
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.placer: ClickToCall | None = None  # set by the app: how its calls are placed
+        self.scheme = "tel"
 
         self.query = QLineEdit(self)
         self.query.setPlaceholderText("Name, company, notes, or 3+ digits of a number")
@@ -206,7 +314,7 @@ class SearchWindow(QWidget):
 
         self.results = QListWidget(self)
         self.results.setItemDelegate(ResultDelegate(self.results))
-        self.results.setUniformItemSizes(True)
+        self.results.setUniformItemSizes(False)  # people take two lines, calls one
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the query keeps the keyboard
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.status = QLabel("", self)
@@ -215,9 +323,14 @@ class SearchWindow(QWidget):
         self.hint = QLabel("↑↓ choose · Enter open · Esc close", self)
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.call = QPushButton("&Call back", self)
+        self.call.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the query keeps the keyboard
+        self.call.clicked.connect(self.call_selected)
+        self.call.hide()  # shown with the calls
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
         footer.addWidget(self.hint)
+        footer.addWidget(self.call)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 14, 14, 10)
@@ -226,6 +339,8 @@ class SearchWindow(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.results, 1)
         layout.addLayout(footer)
+        # As narrow as the filters allow: at 420 they were cut ("Called in th", "Has a refer").
+        self.setMinimumWidth(max(420, layout.minimumSize().width()))
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -239,7 +354,8 @@ class SearchWindow(QWidget):
             box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.days.valueChanged.connect(self.run_search)
         self.results.itemActivated.connect(self._choose)
-        self.results.itemClicked.connect(self._choose)
+        self.results.itemClicked.connect(self._clicked)
+        self.results.currentItemChanged.connect(lambda *_: self._update_call())
         QShortcut(SEARCH_KEYS, self, self.focus_query)
         self._show_idle_hint()
         # 600×520 ran below a 2× 1600×1000 screen (800×500 to Qt), hiding the count.
@@ -264,13 +380,26 @@ class SearchWindow(QWidget):
             has_referral=self.referral.isChecked(),
         )
 
+    def _rows(self, kind: str) -> list[QListWidgetItem]:
+        return [item for i in range(self.results.count())
+                if (item := self.results.item(i)).data(_KIND) == kind]  # fmt: skip
+
     def result_ids(self) -> list[int]:
-        return [int(self.results.item(i).data(_ID)) for i in range(self.results.count())]
+        """The people listed, in order."""
+        return [int(item.data(_ID)) for item in self._rows(PERSON)]
+
+    def call_rows(self) -> list[str]:
+        """The calls listed, in order, each as its line reads."""
+        return [f"{item.data(_PRIMARY)} · {item.data(_SECONDARY)}" for item in self._rows(CALL)]
+
+    def calls_heading(self) -> str:
+        return next((str(item.data(_PRIMARY)) for item in self._rows(HEADING)), "")
 
     def run_search(self) -> None:
         self._timer.stop()
         query = parse_query(self.query.text(), self.filters())
         self.results.clear()
+        self.call.hide()
         if not query.searchable:
             if query.short_fragments and not query.terms:
                 self.status.setText("Type at least 3 digits of a number.")
@@ -279,6 +408,7 @@ class SearchWindow(QWidget):
             return
         try:
             hits = self._search(query)
+            calls = self._find_calls(query, hits) if self._find_calls is not None else []
         except StoreError as exc:
             self.status.setText(f"Search failed: {exc}")
             return
@@ -286,6 +416,7 @@ class SearchWindow(QWidget):
         for hit in hits:
             primary, secondary = result_lines(hit, now)
             item = QListWidgetItem()
+            item.setData(_KIND, PERSON)
             item.setData(_ID, hit.contact.id)
             item.setData(_PRIMARY, primary)
             item.setData(_SECONDARY, secondary)
@@ -293,13 +424,70 @@ class SearchWindow(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{primary}. {secondary}")
             item.setToolTip(plain_tooltip(f"{primary}\n{secondary}"))
             self.results.addItem(item)
-        if hits:
-            self.results.setCurrentRow(0)
-            self.status.setText(f"{len(hits)} found" if len(hits) > 1 else "1 found")
+        if calls:
+            self._add_calls(calls, query.filters.days, now.astimezone())
+        if hits or calls:
+            self.results.setCurrentRow(0 if hits else 1)  # a call: the row under its heading
+            counted = f"{len(calls)} call" + ("s" if len(calls) > 1 else "")
+            if not hits:
+                self.status.setText(f"{counted} · no contact")
+            else:
+                found = f"{len(hits)} found" if len(hits) > 1 else "1 found"
+                self.status.setText(f"{found} · {counted}" if calls else found)
         else:
             text = one_line(self.query.text())
             shown = text if len(text) <= 40 else text[:39] + "…"
             self.status.setText(f"No one matches “{shown}”." if shown else "No one matches.")
+        self._update_call()
+
+    def _add_calls(self, calls: list[LoggedCall], days: int | None, now: datetime) -> None:
+        heading = QListWidgetItem()
+        heading.setData(_KIND, HEADING)
+        within = f" in the last {days} days" if days is not None else ""
+        newest = f"the newest {len(calls)}" if len(calls) >= CALL_SEARCH_LIMIT else "newest first"
+        heading.setData(_PRIMARY, f"Calls{within} · {newest}")
+        heading.setData(Qt.ItemDataRole.AccessibleTextRole, f"Calls{within} · {newest}")
+        heading.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a label: never chosen
+        self.results.addItem(heading)
+        cycle = hour_cycle()
+        for call in calls:
+            who, rest = call_lines(call, now, cycle)
+            item = QListWidgetItem()
+            item.setData(_KIND, CALL)
+            item.setData(_ID, call.contact.id if call.contact is not None else None)
+            item.setData(_NUMBER, call.attempt.number_e164 or "")
+            item.setData(_PRIMARY, who)
+            item.setData(_SECONDARY, rest)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{who} · {rest}")
+            tip = f"{who} · {rest}"
+            if call.contact is None and call.attempt.caller_name:
+                tip += f"\n{CALLER_ID_NAME_TIP}"
+            item.setToolTip(plain_tooltip(tip))
+            self.results.addItem(item)
+
+    # -- calling back --
+
+    def selected_number(self) -> str:
+        item = self.results.currentItem()
+        if item is None or item.data(_KIND) != CALL:
+            return ""
+        return str(item.data(_NUMBER) or "")
+
+    def call_selected(self) -> None:
+        number = self.selected_number()
+        if number:
+            place_call(self.placer, number, self, self.status.setText, scheme=self.scheme)
+
+    def _update_call(self) -> None:
+        self.call.setVisible(bool(self._rows(CALL)))
+        number = self.selected_number()
+        self.call.setEnabled(bool(number))
+        if number and self.placer is not None:  # with whom, and their time there
+            self.call.setToolTip(self.placer.tooltip(number))
+        elif number:
+            self.call.setToolTip(f"Call {readable(number)}")
+        else:
+            self.call.setToolTip("Choose a call to call back")
 
     # -- keyboard --
 
@@ -312,8 +500,7 @@ class SearchWindow(QWidget):
             }  # fmt: skip
             step = steps.get(Qt.Key(event.key()))
             if step is not None and self.results.count():
-                row = min(max(self.results.currentRow() + step, 0), self.results.count() - 1)
-                self.results.setCurrentRow(row)
+                self._move(step)
                 return True
         return super().eventFilter(watched, event)
 
@@ -326,6 +513,16 @@ class SearchWindow(QWidget):
     def _show_idle_hint(self) -> None:
         self.status.setText("Search names, companies, notes, reasons, or digits of a number.")
 
+    def _move(self, step: int) -> None:
+        """Up/Down through the rows, past the Calls heading."""
+        last = self.results.count() - 1
+        row = min(max(self.results.currentRow() + step, 0), last)
+        while 0 <= row <= last and self.results.item(row).data(_KIND) == HEADING:
+            row += 1 if step > 0 else -1
+        if not 0 <= row <= last:  # the heading was at the end it moved to: stay
+            row = self.results.currentRow()
+        self.results.setCurrentRow(row)
+
     def _choose_current(self) -> None:
         if self._timer.isActive():
             self.run_search()  # Enter right after typing opens what was typed
@@ -333,8 +530,21 @@ class SearchWindow(QWidget):
         if item is not None:
             self._choose(item)
 
+    def _clicked(self, item: QListWidgetItem) -> None:
+        """A person opens at a click; a call is chosen, for Call back (Enter or a double
+        click opens the contact it was with)."""
+        if item.data(_KIND) == PERSON:
+            self._choose(item)
+
     def _choose(self, item: QListWidgetItem) -> None:
-        self.contact_chosen.emit(int(item.data(_ID)))
+        kind = item.data(_KIND)
+        if kind == HEADING:
+            return
+        if item.data(_ID) is not None:
+            self.contact_chosen.emit(int(item.data(_ID)))
+        elif kind == CALL:  # nobody has the number: nothing to open, so say what there is
+            self.status.setText(f"Nobody has {readable(str(item.data(_NUMBER)))}: "
+                                "Call back calls it.")  # fmt: skip
 
 
 def install_search_shortcut(window: QWidget, open_search: Callable[[], None]) -> QShortcut:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -223,3 +223,86 @@ def test_business_hours_by_hand_that_make_no_sense_fall_back() -> None:
         8, 18, False)  # fmt: skip
     backwards = Settings.from_json({"business_start_hour": 20, "business_end_hour": 6})
     assert (backwards.business_start_hour, backwards.business_end_hour) == (20, 20)
+
+
+# -- a number nobody has ------------------------------------------------------------------------
+
+STRANGER = "+14155550177"
+
+
+def test_an_unknown_callers_missed_calls_wait_and_are_called_back_from_the_list(
+    qtbot: QtBot, store: Store
+) -> None:
+    """A number nobody has: named by its caller ID (plain text), how many times it tried,
+    called back from its row through the same worker-thread ClickToCall, "Who is it?" to
+    find who it might be; the call back (logged as the app logs a Call button's) settles it."""
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.call_history import DIAL_KEY_PREFIX, DIAL_SOURCE, CallHistory
+    from desktop.adapters.dialing import DialPlacer
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.core.business_hours import TheirClock
+    from desktop.core.dialers import Dialer
+    from desktop.core.events import CallEvent, CallState
+    from desktop.core.models import Attempt, Direction, Outcome
+    from desktop.core.numbers import NumberPolicy
+    from desktop.qt.bridge import ThreadBridge
+    from desktop.qt.call_list import CALLER_ID_NAME_TIP
+    from desktop.qt.click_to_call import ClickToCall, PlacedCall
+    from tests.adapters.test_dialing import NOWHERE, CtrlTcpAnswerer
+
+    for minutes, name in ((55, "<b>MIKE</b> CELL"), (35, "<b>MIKE</b> CELL")):
+        at = NOW - minutes * timedelta(minutes=1)
+        store.record_call(None, Attempt(Direction.IN, at, Outcome.MISSED, number_e164=STRANGER,
+                                        caller_name=name), "twinkle", f"k{minutes}")  # fmt: skip
+    store.record_call(None, Attempt(Direction.IN, NOW - timedelta(minutes=20), Outcome.MISSED),
+                      "twinkle", "withheld")  # fmt: skip
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    waiting = window.table.topLevelItem(0)
+    assert waiting is not None and waiting.text(0) == "Waiting for us (3)"  # not the withheld
+    rows = [texts(waiting.child(i)) for i in range(waiting.childCount())]
+    assert [r[0] for r in rows] == ["<b>MIKE</b> CELL (caller ID)", "Dana Whitfield · Contoso",
+                                    "Yuki Tanaka · Sakura Trading"]  # fmt: skip
+    assert rows[0][1:3] == ["+1 415-555-0177", "Missed call 35 min ago (2 tries)"]
+    assert rows[0][3] == "03:30 — before 8:00"  # their time, as for a contact
+    mike = waiting.child(0)
+    assert mike.toolTip(0) == CALLER_ID_NAME_TIP
+    assert window.status.text() == "4 due"
+
+    window.table.setCurrentItem(mike)
+    assert window.open_button.text() == "Who is it?" and window.open_button.isEnabled()
+    with qtbot.waitSignal(window.search_requested) as asked:
+        qtbot.mouseClick(window.open_button, Qt.MouseButton.LeftButton)
+    assert asked.args == [STRANGER]
+
+    baresip = CtrlTcpAnswerer()
+    bridge = ThreadBridge()
+    try:
+        placer = DialPlacer(search_path=NOWHERE, baresip_address=("127.0.0.1", baresip.port))
+        daytime = TheirClock("10:30", "", several_zones=False)
+        window.placer = ClickToCall(placer, lambda: Dialer.BARESIP, lambda _: daytime,
+                                    on_main=bridge.call_from_thread)  # fmt: skip
+        window.table.setCurrentItem(mike)
+        assert window.call.isEnabled() and window.call.text() == "Call back"
+        qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)  # 03:30 there: asks first
+        assert window.call.text() == "Call anyway" and baresip.commands == []
+        with qtbot.waitSignal(window.placer.placed, timeout=10_000) as placed:
+            qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+    finally:
+        baresip.close()
+    call = placed.args[0]
+    assert isinstance(call, PlacedCall) and call.e164 == STRANGER
+    assert [c["params"] for c in baresip.commands] == [STRANGER]
+
+    # The app logs a Call button's call (ring_pipeline.placed): it returns Mike's, so it stays
+    history = CallHistory(store, CallerLookup(store, NumberPolicy("US"),
+                                              default_opener_templates()))  # fmt: skip
+    history.record(CallEvent(DIAL_SOURCE, Direction.OUT, CallState.ENDED, STRANGER, "",
+                             datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{STRANGER}"))
+    window.table.setCurrentItem(waiting.child(2))  # the rep moved on to Yuki meanwhile
+    window.reload()  # as the app does when a call is logged
+    waiting = window.table.topLevelItem(0)
+    assert waiting is not None and waiting.text(0) == "Waiting for us (2)"
+    assert window.status.text() == "3 due"
+    assert window.selected_number() == "+81312345678", "still on Yuki: the list moved"

@@ -163,6 +163,150 @@ def test_names_that_look_like_markup_are_shown_literally(
     assert item.data(Qt.ItemDataRole.UserRole + 1) == "<b>Mika</b> & Co"
 
 
+# -- calls under the people ------------------------------------------------------------------------
+
+MIKE_CELL = "+14155550177"  # in nobody's book
+
+
+def log_calls(store: Store) -> None:
+    """Unknown callers (two whose caller ID gave a name, one in markup), a withheld one."""
+    m, d = timedelta(minutes=1), timedelta(days=1)
+    for i, (number, ago, name) in enumerate([
+        (MIKE_CELL, 3 * d, "MIKE CELL"), (MIKE_CELL, 90 * m, "MIKE CELL"),
+        ("+12125550190", 9 * d, "<b>MIKHAIL</b> O"), ("+12065550123", 30 * m, "NORTHWIND HLTH"),
+        (None, 20 * m, ""),
+    ]):  # fmt: skip
+        attempt = Attempt(Direction.IN, NOW - ago, Outcome.MISSED, number_e164=number,
+                          caller_name=name)  # fmt: skip
+        store.record_call(None, attempt, "twinkle", f"k{i}")
+
+
+@pytest.fixture
+def calls_window(qtbot: QtBot, book: tuple[Store, dict[str, int]]) -> SearchWindow:
+    from desktop.adapters.people_search import search_calls, search_people
+
+    store, _ids = book
+    log_calls(store)
+    w = SearchWindow(lambda q: search_people(store, q, now=NOW), clock=lambda: NOW,
+                     calls=lambda q, hits: search_calls(store, q, hits, now=NOW))  # fmt: skip
+    qtbot.addWidget(w)
+    w.open()
+    return w
+
+
+def test_calls_are_listed_under_the_people_by_caller_id_name_and_number(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    _store, ids = book
+    window = calls_window
+    typed(qtbot, window, "mike")
+    assert window.result_ids()[:2] == [ids["Mike Brennan"], ids["Mike Kowalski"]]
+    assert window.calls_heading() == "Calls · newest first"
+    rows = window.call_rows()
+    # Newest first: the unknown caller's two misses, and the Mikes' calls (not Anna's: her
+    # notes name a Mike, her calls are not with one)
+    assert [r.split(" · ")[0] for r in rows] == [
+        "MIKE CELL (caller ID)", "Mike Brennan", "Mike Kowalski", "MIKE CELL (caller ID)"]
+    assert rows[0].startswith("MIKE CELL (caller ID) · +1 415-555-0177 · missed ")
+    assert rows[1].startswith("Mike Brennan · Acme Tooling · +1 312-555-0178 · voicemail left ")
+    assert window.status.text() == "3 found · 4 calls"
+
+    typed(qtbot, window, "mik")  # a caller ID's name is shown as it came, never as markup
+    assert "<b>MIKHAIL</b> O (caller ID) · +1 212-555-0190 · missed " in " | ".join(
+        window.call_rows())
+    window.recent.setChecked(True)  # "all the Mikes this week"
+    assert window.calls_heading() == "Calls in the last 7 days · newest first"
+    assert not any("MIKHAIL" in r for r in window.call_rows())  # 9 days ago
+
+    typed(qtbot, window, "0177")  # a few digits of the number
+    assert window.result_ids() == []
+    assert [r.split(" · ")[1] for r in window.call_rows()] == ["+1 415-555-0177"] * 2
+    assert window.status.text() == "2 calls · no contact"
+    window.recent.setChecked(False)
+    typed(qtbot, window, "northwind")
+    assert window.call_rows()[0].startswith("NORTHWIND HLTH (caller ID) · +1 206-555-0123")
+    typed(qtbot, window, "zed")  # nothing at all: no empty Calls heading
+    assert window.calls_heading() == "" and not window.call.isVisible()
+
+
+def test_a_call_is_chosen_with_the_keys_and_called_back(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    from desktop.adapters.dialing import DialPlacer
+    from desktop.core.business_hours import TheirClock
+    from desktop.core.dialers import Dialer
+    from desktop.qt.bridge import ThreadBridge
+    from desktop.qt.click_to_call import ClickToCall, PlacedCall
+    from tests.adapters.test_dialing import NOWHERE, CtrlTcpAnswerer
+
+    _store, ids = book
+    window = calls_window
+    typed(qtbot, window, "mike")
+    people = len(window.result_ids())
+    assert window.call.isVisible() and not window.call.isEnabled()  # a person is chosen
+    for _ in range(people):
+        qtbot.keyClick(window.query, Qt.Key.Key_Down)  # past the Calls heading
+    assert window.results.currentRow() == people + 1
+    assert window.selected_number() == MIKE_CELL and window.call.isEnabled()
+    qtbot.keyClick(window.query, Qt.Key.Key_Return)  # nobody has it: nothing to open
+    assert window.status.text() == "Nobody has +1 415-555-0177: Call back calls it."
+    qtbot.keyClick(window.query, Qt.Key.Key_Up)  # back over the heading, to the people
+    assert window.results.currentRow() == people - 1
+    qtbot.keyClick(window.query, Qt.Key.Key_Down)
+    qtbot.keyClick(window.query, Qt.Key.Key_Down)  # Mike Brennan's call: Enter opens him
+    with qtbot.waitSignal(window.contact_chosen) as chosen:
+        qtbot.keyClick(window.query, Qt.Key.Key_Return)
+    assert chosen.args == [ids["Mike Brennan"]]
+
+    qtbot.keyClick(window.query, Qt.Key.Key_Up)
+    baresip = CtrlTcpAnswerer()
+    bridge = ThreadBridge()
+    try:
+        placer = DialPlacer(search_path=NOWHERE, baresip_address=("127.0.0.1", baresip.port))
+        daytime = TheirClock("10:30", "", several_zones=False)
+        window.placer = ClickToCall(placer, lambda: Dialer.BARESIP, lambda _: daytime,
+                                    on_main=bridge.call_from_thread)  # fmt: skip
+        with qtbot.waitSignal(window.placer.placed, timeout=10_000) as placed:
+            qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+    finally:
+        baresip.close()
+    call = placed.args[0]
+    assert isinstance(call, PlacedCall) and call.e164 == MIKE_CELL
+    assert [c["params"] for c in baresip.commands] == [MIKE_CELL]
+    assert window.status.text() == "Calling with baresip: +1 415-555-0177"
+
+
+def test_at_its_narrowest_the_filters_are_whole(
+    qtbot: QtBot, calls_window: SearchWindow
+) -> None:
+    window = calls_window
+    window.resize(window.minimumWidth(), window.minimumHeight())
+    qtbot.waitUntil(lambda: window.width() == window.minimumWidth())
+    for box in (window.recent, window.awaiting, window.referral):
+        assert box.width() >= box.sizeHint().width(), box.text()
+
+
+@pytest.mark.xvfb
+def test_on_a_real_display_unknown_callers_show_in_callbacks_and_search(
+    xvfb_display: str,
+) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "tests.qt.show_calls_demo", str(SHOTS)],
+        env=python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb"),
+        cwd=REPO, capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["platform"] == "xcb"
+    assert ["MIKE CELL (caller ID)", "+1 415-555-0177"] in [r[:2] for r in
+                                                          report["callbacks_rows"]]  # fmt: skip
+    assert report["calls_heading"] == "Calls · newest first" and report["call_button"]
+    assert report["calls"][0].startswith("MIKE CELL (caller ID) · +1 415-555-0177 · missed ")
+    assert report["callbacks_colours"] > 20 and report["search_colours"] > 20
+    for name in ("calls-callbacks.png", "calls-search.png"):
+        assert (SHOTS / name).stat().st_size > 5000
+
+
 # -- the popup's candidate picker ---------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
-"""Callbacks (core/callbacks.py): missed calls not returned, voicemails we left that still
-await a callback, promised callback windows.
+"""Callbacks (core/callbacks.py): missed calls not returned (from contacts and from numbers
+nobody has), voicemails we left that still await a callback, promised callback windows.
 
 All of them are read from `attempts`; there is no table of their own. Search's "awaiting"
 filter uses awaiting_callback's list.
@@ -7,6 +7,7 @@ filter uses awaiting_callback's list.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from desktop.adapters.store.calls import LoggedCall
@@ -16,6 +17,17 @@ from desktop.core.models import Attempt, Direction, Outcome
 
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
 CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
+
+
+@dataclass(frozen=True)
+class UnknownMissed:
+    """A number nobody has that called and was not called back: its newest missed call
+    (with the caller ID's name, if it gave one) and how many missed calls since we last
+    called it or talked with it."""
+
+    id: int
+    attempt: Attempt
+    tries: int
 
 
 class Callbacks(Contacts):
@@ -50,6 +62,41 @@ class Callbacks(Contacts):
         closed; the newest first."""
         return self._callback_rows(*self._WINDOW, now)
 
+    # An unknown caller is its number: settled, like a contact, by a later call to that
+    # number or an answered call with it (attempts_number_at finds both). Withheld callers
+    # (no number) can never be called back and are left out.
+    _UNKNOWN_MISSED = (
+        "FROM (SELECT id AS newest, max(at) FROM attempts WHERE direction = 'in' "
+        "  AND outcome = 'missed' AND contact_id IS NULL AND number_e164 IS NOT NULL "
+        "  AND at >= ? GROUP BY number_e164) v "
+        "JOIN attempts a ON a.id = v.newest "
+        "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.number_e164 = a.number_e164 "
+        "  AND l.at > a.at AND (l.direction = 'out' OR l.outcome = 'talked'))"
+    )
+
+    def unknown_missed_not_returned(self, now: datetime) -> list[UnknownMissed]:
+        """Each unknown number's newest missed call within AWAITING_DAYS that nobody
+        returned, the newest first, with its tries since the last call to or answered call
+        with that number."""
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        # Built from the constants above; values are parameters.
+        rows = self._conn.execute(
+            "SELECT a.id, a.at, a.number_e164, a.caller_name, (SELECT count(*) FROM attempts m "  # noqa: S608
+            "  WHERE m.number_e164 = a.number_e164 AND m.direction = 'in' "
+            "  AND m.outcome = 'missed' AND m.contact_id IS NULL AND m.at >= ? "
+            "  AND m.at > coalesce((SELECT max(s.at) FROM attempts s "
+            "    WHERE s.number_e164 = a.number_e164 "
+            "    AND (s.direction = 'out' OR s.outcome = 'talked')), 0)) "
+            f"{self._UNKNOWN_MISSED} ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
+            (since, since),
+        ).fetchall()
+        return [
+            UnknownMissed(int(aid), Attempt(Direction.IN, from_epoch(at), Outcome.MISSED,
+                                            number_e164=str(number), caller_name=str(name)),
+                          max(int(tries), 1))
+            for aid, at, number, name, tries in rows
+        ]  # fmt: skip
+
     def callbacks_due(self, now: datetime) -> int:
         """How many missed calls are not returned and promised windows ran out unanswered
         (core/callbacks.py's due entries), counted without loading them: the tray menu asks
@@ -63,7 +110,10 @@ class Callbacks(Contacts):
             "AND (a.direction = 'in' OR a.callback_until < ?)",
             (since, int(now.timestamp())),
         ).fetchone()[0]
-        return int(missed) + int(ran_out)
+        unknown = self._conn.execute(
+            f"SELECT count(*) {self._UNKNOWN_MISSED}", (since,)
+        ).fetchone()[0]
+        return int(missed) + int(ran_out) + int(unknown)
 
     @staticmethod
     def _callback_from(which: str, settled_by: str) -> str:

@@ -9,15 +9,18 @@ wrap-up of a call is saved here too.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now, window
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import Attempt, Contact, Direction, Outcome
+
+CALL_SEARCH_LIMIT = 50  # calls the Search window lists under the people found
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,11 @@ class Calls(Contacts):
             sql,
             (*params, limit),
         ).fetchall()
+        return self._logged_calls(rows)
+
+    def _logged_calls(self, rows: list[tuple[Any, ...]]) -> list[LoggedCall]:
+        """Rows of (id, contact_id, direction, at, outcome, message, reason, number_e164,
+        source, caller_name), each with its contact."""
         ids = [int(r[1]) for r in rows if r[1] is not None]
         contacts = {c.id: c for c in self.contacts_by_id(ids, attempts_limit=0)}
         return [
@@ -95,6 +103,68 @@ class Calls(Contacts):
                        contacts.get(cid) if cid is not None else None, str(src))
             for aid, cid, d, at, o, m, r, n, src, name, rep in rows
         ]  # fmt: skip
+
+    def search_calls(
+        self,
+        *,
+        contact_ids: Iterable[int] = (),
+        words: Sequence[str] = (),
+        digits: Sequence[str] = (),
+        since: datetime | None = None,
+        limit: int = CALL_SEARCH_LIMIT,
+    ) -> list[LoggedCall]:
+        """The Search window's calls, the newest first (since `since`): those with the
+        contacts `contact_ids`, and those whose caller ID holds every one of `words` in its
+        name (ASCII letters in any case, as `calls` named=) and every run of `digits` in
+        its number. [] when given none of them; never a withheld call (it has neither)."""
+        # Each part is (a constant statement, its values); none interpolates a value.
+        after = " AND at >= ?" if since is not None else ""
+        since_value = [int(since.timestamp())] if since is not None else []
+        parts: list[tuple[str, list[object]]] = []
+        ids = sorted(set(contact_ids))
+        if ids:
+            marks = ", ".join("?" * len(ids))
+            parts.append((f"SELECT id, at FROM attempts WHERE contact_id IN ({marks}){after}",  # noqa: S608
+                          [*ids, *since_value]))  # fmt: skip
+        if words:
+            # A scan of attempts_caller_name alone (the calls whose caller ID gave a name, with
+            # every column looked at): its text has no word index, and 20,000 calls scan in
+            # about a millisecond (benchmarks/call_search_latency.py). LIKE is ASCII
+            # case-insensitive, as `calls` named=; the table's rows are read for those shown.
+            held = " AND ".join(["caller_name LIKE ? ESCAPE '\\'"] * len(words)
+                                + ["instr(number_e164, ?)"] * len(digits))  # fmt: skip
+            parts.append((
+                "SELECT id, at FROM attempts INDEXED BY attempts_caller_name "  # noqa: S608
+                f"WHERE caller_name <> '' AND number_e164 IS NOT NULL AND {held}{after}",
+                [*(f"%{_like_escaped(w)}%" for w in words), *digits, *since_value],
+            ))  # fmt: skip
+        elif digits:  # the numbers alone: attempts_number_at holds them and the time
+            held = " AND ".join(["instr(number_e164, ?)"] * len(digits))
+            parts.append((
+                "SELECT id, at FROM attempts INDEXED BY attempts_number_at "  # noqa: S608
+                f"WHERE number_e164 IS NOT NULL AND {held}{after}",
+                [*digits, *since_value],
+            ))  # fmt: skip
+        if not parts:
+            return []
+        union = " UNION ".join(sql for sql, _ in parts)
+        values = [v for _, part_values in parts for v in part_values]
+        newest = [int(r[0]) for r in self._conn.execute(
+            f"{union} ORDER BY at DESC, id DESC LIMIT ?", (*values, limit))]  # fmt: skip
+        rows = self._conn.execute(
+            "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
+            f"source, caller_name FROM attempts WHERE id IN ({', '.join('?' * len(newest))}) "
+            "ORDER BY at DESC, id DESC",
+            newest,
+        ).fetchall()
+        return self._logged_calls(rows)
+
+    def has_called_us(self, number_e164: str) -> bool:
+        """Whether any incoming call from this number is in the history."""
+        return self._conn.execute(
+            "SELECT 1 FROM attempts WHERE number_e164 = ? AND direction = 'in' LIMIT 1",
+            (number_e164,),
+        ).fetchone() is not None
 
     def record_call(
         self,
@@ -314,6 +384,10 @@ class Calls(Contacts):
             "updated_at = excluded.updated_at",
             (origin, cursor, unix_now()),
         )
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _in_contact(attempt: Attempt) -> bool:

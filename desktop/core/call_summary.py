@@ -1,0 +1,70 @@
+"""A logged call in one line, as the lists that name calls write it: who (a contact's name, or
+the name an unknown caller's caller ID gave, marked as such), the number, and what happened
+when ("MIKE CELL (caller ID) · +1 415-555-0177 · missed Tue 14:05").
+
+The caller ID's name is whatever the network or the softphone sent: it is never presented as
+a contact's, and the windows show all of it as plain text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from desktop.core.candidates import readable, short_date
+from desktop.core.display_text import one_line
+from desktop.core.localtime import HourCycle, clock_text
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
+
+
+def unknown_who(caller_name: str) -> str:
+    """A caller nobody in the book has the number of: "MIKE CELL (caller ID)", or "Unknown"
+    when the caller ID gave no name."""
+    name = one_line(caller_name)
+    return f"{name} (caller ID)" if name else "Unknown"
+
+
+def call_who(attempt: Attempt, contact: Contact | None) -> str:
+    if contact is None:
+        return unknown_who(attempt.caller_name)
+    who = one_line(contact.name) or one_line(contact.company) or "(no name)"
+    company = one_line(contact.company)
+    return f"{who} · {company}" if company and company != who else who
+
+
+def what_happened(attempt: Attempt) -> str:
+    """"missed", "answered", "rang" (its end never came), "you called", "voicemail left"."""
+    if attempt.direction is Direction.IN:
+        if attempt.outcome in _MISSED:
+            return "missed"
+        return "rang" if attempt.outcome is Outcome.UNKNOWN else "answered"
+    return "voicemail left" if attempt.outcome is Outcome.VOICEMAIL else "you called"
+
+
+def when_text(at: datetime, now: datetime, cycle: HourCycle = "24h") -> str:
+    """"today 14:05", "yesterday 9:12 AM", "Tue 14:05" within the week, "Tue 3 Nov 14:05"
+    before it; in ``now``'s zone."""
+    local = at.astimezone(now.tzinfo)
+    days = (now.astimezone(now.tzinfo).date() - local.date()).days
+    if days == 0:
+        day = "today"
+    elif days == 1:
+        day = "yesterday"
+    elif 1 < days < 7:
+        day = _WEEKDAYS[local.weekday()]
+    else:
+        day = short_date(at, now)
+    return f"{day} {clock_text(local, local.date(), cycle)}"
+
+
+def call_line(
+    attempt: Attempt, contact: Contact | None, now: datetime, cycle: HourCycle = "24h"
+) -> str:
+    """"MIKE CELL (caller ID) · +1 415-555-0177 · missed Tue 14:05"."""
+    parts = [call_who(attempt, contact)]
+    if attempt.number_e164:
+        parts.append(readable(attempt.number_e164))
+    parts.append(f"{what_happened(attempt)} {when_text(attempt.at, now, cycle)}")
+    return " · ".join(parts)

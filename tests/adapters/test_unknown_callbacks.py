@@ -1,0 +1,93 @@
+"""A missed call from a number nobody has waits in Callbacks like a contact's: named by its
+caller ID, with how many times it tried, until that number is called back or answered; a
+withheld caller never (nobody can call them back)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.call_history import CallHistory, Recorded
+from desktop.adapters.callbacks import count_due, entry_json, load_callbacks
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import Store
+from desktop.core.business_hours import BusinessHours
+from desktop.core.dialects.end_of_call import history_event
+from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.numbers import NumberPolicy
+
+NOW = datetime.now(ZoneInfo("Europe/London")).replace(microsecond=0)
+MIKE = "+14155550177"  # in nobody's book
+m = timedelta(minutes=1)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    yield store
+    store.close()
+
+
+def rang(store: Store, number: str | None, ago: timedelta, outcome: Outcome = Outcome.MISSED,
+         name: str = "", direction: Direction = Direction.IN) -> None:  # fmt: skip
+    attempt = Attempt(direction, NOW - ago, outcome, number_e164=number, caller_name=name)
+    key = f"test:{number}@{int(attempt.at.timestamp())}"
+    assert store.record_call(None, attempt, "test", key) is not None
+
+
+def waiting(store: Store) -> list[tuple[str | None, str, str]]:
+    return [(e.item.number, e.item.attempt.caller_name, e.item.detail)
+            for e in load_callbacks(store, NOW, BusinessHours(), "24h")]  # fmt: skip
+
+
+def test_an_unknown_callers_missed_calls_wait_with_their_tries(store: Store) -> None:
+    rang(store, MIKE, 50 * m, name="MIKE CELL")
+    rang(store, MIKE, 20 * m, name="MIKE CELL")
+    rang(store, "+13125550100", 5 * m)  # gave no name
+    rang(store, None, 3 * m)  # withheld: nobody can call them back
+    assert waiting(store) == [
+        ("+13125550100", "", "Missed call 5 min ago"),
+        (MIKE, "MIKE CELL", "Missed call 20 min ago (2 tries)"),
+    ]
+    assert count_due(store, NOW) == 2
+    [entry] = [e for e in load_callbacks(store, NOW, BusinessHours(), "24h")
+               if e.item.number == MIKE]  # fmt: skip
+    said = entry_json(entry)
+    assert (said["contact"], said["caller_name"], said["tries"]) == (None, "MIKE CELL", 2)
+    assert entry.clock.text  # their time, as for a contact's number
+
+
+def test_calling_back_or_answering_the_number_settles_it(store: Store) -> None:
+    rang(store, MIKE, 50 * m, name="MIKE CELL")
+    rang(store, "+13125550100", 40 * m)
+    rang(store, MIKE, 30 * m, direction=Direction.OUT, outcome=Outcome.NO_ANSWER)
+    rang(store, "+13125550100", 10 * m, outcome=Outcome.TALKED)  # they rang again; answered
+    assert waiting(store) == []
+    assert count_due(store, NOW) == 0
+    rang(store, MIKE, 5 * m, name="MIKE CELL")  # a new miss after the callback: one try
+    assert waiting(store) == [(MIKE, "MIKE CELL", "Missed call 5 min ago")]
+
+
+def test_a_call_back_to_a_stranger_who_called_is_kept_and_settles_them(store: Store) -> None:
+    """The history keeps no call out to a number nobody has (nothing to wrap up), except one
+    returning their call: without it the number would wait in Callbacks for ever."""
+    history = CallHistory(store, CallerLookup(store, NumberPolicy("US"),
+                                              default_opener_templates()))  # fmt: skip
+    rang(store, MIKE, 50 * m, name="MIKE CELL")
+
+    def out(number: str, key: str) -> Recorded | None:
+        started = NOW - 2 * m
+        return history.record(history_event(
+            source="twinkle", direction=Direction.OUT, answered=False, number=number, name="",
+            started=started, ended=started + m, key=key, where="twinkle.ch"))  # fmt: skip
+
+    assert out("+12125550123", "a") is None  # a stranger who never called: not kept
+    recorded = out(MIKE, "b")
+    assert recorded is not None
+    assert (recorded.contact_id, recorded.wrap_up) == (None, False)
+    assert waiting(store) == []

@@ -1,0 +1,33 @@
+"""A logged call in one line: who (a contact, or an unknown caller's caller ID marked as
+such), the number, and what happened when, on the rep's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from desktop.core.call_summary import call_line, unknown_who, when_text
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+
+NOW = datetime(2026, 12, 6, 16, 30, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Sunday
+
+
+def test_when_reads_as_a_day_of_this_week_then_a_date() -> None:
+    assert when_text(NOW - timedelta(minutes=30), NOW) == "today 16:00"
+    assert when_text(NOW - timedelta(days=1), NOW, "12h") == "yesterday 4:30 PM"
+    assert when_text(datetime(2026, 12, 1, 22, 5, tzinfo=ZoneInfo("UTC")), NOW) == "Tue 14:05"
+    assert when_text(NOW - timedelta(days=9), NOW) == "Fri 27 Nov 16:30"
+
+
+def test_a_call_line_names_an_unknown_caller_by_the_caller_id_and_says_so() -> None:
+    tuesday = datetime(2026, 12, 1, 22, 5, tzinfo=ZoneInfo("UTC"))
+    missed = Attempt(Direction.IN, tuesday, Outcome.MISSED, number_e164="+14155550177",
+                     caller_name="MIKE CELL")  # fmt: skip
+    assert call_line(missed, None, NOW) == (
+        "MIKE CELL (caller ID) · +1 415-555-0177 · missed Tue 14:05")
+    assert unknown_who(" \n") == "Unknown"
+    out = Attempt(Direction.OUT, NOW - timedelta(hours=1), Outcome.VOICEMAIL,
+                  number_e164="+14155550142")  # fmt: skip
+    mike = Contact(id=1, name="Mike Kowalski", company="Harbor Freight")
+    assert call_line(out, mike, NOW) == (
+        "Mike Kowalski · Harbor Freight · +1 415-555-0142 · voicemail left today 15:30")
