@@ -153,7 +153,7 @@ class Calls(Contacts):
             f"{union} ORDER BY at DESC, id DESC LIMIT ?", (*values, limit))]  # fmt: skip
         rows = self._conn.execute(
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
-            f"source, caller_name FROM attempts WHERE id IN ({', '.join('?' * len(newest))}) "
+            f"source, caller_name, rep FROM attempts WHERE id IN ({', '.join('?' * len(newest))}) "
             "ORDER BY at DESC, id DESC",
             newest,
         ).fetchall()
