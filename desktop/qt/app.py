@@ -44,6 +44,7 @@ from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
 from desktop.adapters.write_journal import SavePosition, SaveWrapUp
+from desktop.core.first_read import rings_since
 from desktop.core.ipc import (
     Dial,
     End,
@@ -120,6 +121,8 @@ class CallerCardApp:
         self.settings_file = SettingsFile(paths.settings)
         self.settings = self.settings_file.load()
         self.region_override = (args.region or "").upper()
+        # The process started under a second ago: first_read's margin of a minute covers that.
+        self._ringing_since = rings_since(time.time())
         self.store = Store.open(paths.database, cache_mb=RESIDENT_CACHE_MB)
         # This connection belongs to the GUI thread: its few writes (an edited field, a number
         # linked from a card) give up quickly while an import holds the lock, and their windows
@@ -239,12 +242,14 @@ class CallerCardApp:
         if self.read_only:
             self.report_problem(self.read_only)
         self._seed_demo_if_new()
+        # Before the sources: their first read may pop a call ringing now, whose card the
+        # warm-up would paint over with its own.
+        self.popups.warm_up()
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
             self.paths.data_dir, self.bridge.event_from_thread, self.bridge.problem_from_thread
         )
-        self.popups.warm_up()
         self._show_pause()
         self.directory_sync = DirectorySyncLoop(
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread
@@ -357,8 +362,11 @@ class CallerCardApp:
         )
 
     def start_sources(self) -> None:
+        restart = bool(self.sources)
         for source in self.sources:
             source.stop()
+        if restart:  # settings applied: the rings before this were popped by the old sources
+            self._ringing_since = float(int(time.time()))  # MicroSIP stamps whole seconds
         self.sources = []
         specs = list(self.settings.sources)
         for spec in self.args.watch or []:
@@ -373,6 +381,7 @@ class CallerCardApp:
                 self.bridge.event_from_thread,
                 self.bridge.problem_from_thread,
                 self.watcher,
+                ringing_since=self._ringing_since,
             )
             self._start_source(source)
             self.sources.append(source)
