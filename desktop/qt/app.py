@@ -188,7 +188,8 @@ class CallerCardApp:
         from desktop.qt.file_events import wait_in_gui_thread
 
         # Every watched call log, read in this thread (Linux) or watchdog's (elsewhere).
-        self.watcher = FileWatcher(event_loop=wait_in_gui_thread)
+        self.watcher = FileWatcher(event_loop=wait_in_gui_thread,
+                                   on_watched_again=self._watched_again)  # fmt: skip
         self.sources: list[CallSource] = []
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
@@ -871,4 +872,10 @@ class CallerCardApp:
         self.tray.notify("CallerCard", message)
         if not self.tray.has_tray:
             self.notifier.notify("CallerCard", message)
+
+    def _watched_again(self, path: Path) -> None:
+        """A watched file's folder is back: its "does not exist" problem is over. Through the
+        bridge, behind that problem and ahead of what the next read reports."""
+        about = f"{path}: "  # how FileWatcher words a file's problems
+        self.bridge.call_from_thread(lambda: self.tray.problem_over(about))
 
