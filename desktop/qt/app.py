@@ -123,6 +123,7 @@ class CallerCardApp:
         self.region_override = (args.region or "").upper()
         # The process started under a second ago: first_read's margin of a minute covers that.
         self._ringing_since = rings_since(time.time())
+        self._sources_started = False
         self.store = Store.open(paths.database, cache_mb=RESIDENT_CACHE_MB)
         # This connection belongs to the GUI thread: its few writes (an edited field, a number
         # linked from a card) give up quickly while an import holds the lock, and their windows
@@ -363,11 +364,11 @@ class CallerCardApp:
         )
 
     def start_sources(self) -> None:
-        restart = bool(self.sources)
         for source in self.sources:
             source.stop()
-        if restart:  # settings applied: the rings before this were popped by the old sources
+        if self._sources_started:  # settings applied: earlier rings were the old sources' to pop
             self._ringing_since = float(int(time.time()))  # MicroSIP stamps whole seconds
+        self._sources_started = True
         self.sources = []
         specs = list(self.settings.sources)
         for spec in self.args.watch or []:
