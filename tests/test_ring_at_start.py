@@ -1,6 +1,6 @@
 """A call that rings while the app starts, or is ringing when it restarts, pops its card; a
-restart never pops a call that is over. The real app in a child process, a real microsip.ini,
-Xvfb."""
+restart never pops a call that is over. The real app in a child process, a real microsip.ini
+or linphone.db, Xvfb."""
 
 from __future__ import annotations
 
@@ -22,11 +22,13 @@ OLD = render_call("+14155550100", "", CallType.MISSED, int(time.time()) - 3600, 
 
 
 class App(TracedApp):
-    def __init__(self, tmp: Path, ini: Path, display: str, name: str) -> None:
+    def __init__(
+        self, tmp: Path, log: Path, display: str, name: str, *, watch: str = "microsip"
+    ) -> None:
         self.trace = tmp / f"{name}.jsonl"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "desktop", "--data-dir", str(tmp / "data"), "--region", "US",
-             "--background", "--watch", f"microsip:{ini}", "--trace", str(self.trace)],
+             "--background", "--watch", f"{watch}:{log}", "--trace", str(self.trace)],
             env=python_env(QT_QPA_PLATFORM="xcb", DISPLAY=display),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
@@ -65,3 +67,29 @@ def test_a_call_ringing_when_the_app_starts_pops_and_a_restart_after_it_ended_do
     finally:
         again.terminate()
     assert again.stages() == []
+
+
+def test_a_linphone_call_ringing_when_the_app_starts_pops_and_one_taken_does_not(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.softphone_writers import LinphoneLikeWriter
+
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db)
+    try:
+        taken = writer.ring("sip:+14155550100@sip.example.com", "Talking",
+                            at=datetime.now(UTC) - timedelta(seconds=20))  # fmt: skip
+        writer.answer(taken)
+        ringing = writer.ring("sip:+14155550142@sip.example.com;user=phone", "MIKE K")
+        app = App(tmp_path, db, xvfb_display, "linphone", watch="linphone")
+        try:
+            app.wait_for(lambda r: r["stage"] == "shown", "Mike's card")
+        finally:
+            app.terminate()
+    finally:
+        writer.close()
+    assert [stage for stage, _key in app.stages()] == ["read", "shown"]
+    assert all(key.startswith(f"linphone:{ringing}:") for _stage, key in app.stages())
