@@ -405,13 +405,16 @@ def _run_verb(args: argparse.Namespace) -> int:
             from desktop.cli_log_call import log_call
 
             return log_call(args)
-        if args.verb is None and args.open:
+        if args.verb is None and args.open and args.demo:
+            _open_in_demo(args)  # then the demo starts below, as without --open
+        elif args.verb is None and args.open:
             # The desktop entry's `Exec=callercard --open %F`: from the menu %F is empty and
-            # the app starts as ever; with files it is `import --window FILE...`.
+            # the app starts as ever; with files it is `import --window FILE...`, and an app
+            # started for them runs with the other options given (--region, --watch...).
             from desktop.cli_ring import open_in_import_window
 
             args.files = args.open
-            return open_in_import_window(args)
+            return open_in_import_window(args, app_options=app_options(args))
         import gc
 
         # What start-up allocates (modules, classes, Qt wrappers) lives for the session: the
@@ -426,6 +429,40 @@ def _run_verb(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def app_options(args: argparse.Namespace) -> list[str]:
+    """The app's own options in `args` as a command line, for the app a launch starts: all
+    but the files to open and what the launch says itself (--data-dir, --background,
+    --deliver). Read from the parser, so an option added later is passed on too."""
+    launch_sets = {"help", "open", "data_dir", "background", "deliver"}
+    words: list[str] = []
+    for action in _app_parser()._actions:
+        value = getattr(args, action.dest, None)
+        if action.dest in launch_sets or value in (None, False, [], action.default):
+            continue
+        flag = action.option_strings[-1]
+        if value is True:
+            words.append(flag)
+        elif isinstance(value, list):
+            words += [word for item in value for word in (flag, str(item))]
+        else:
+            words += [flag, str(value)]
+    return words
+
+
+def _open_in_demo(args: argparse.Namespace) -> None:
+    """`--demo --open FILE`: the demo is an app of its own with a throwaway book, never the
+    one running, so it opens the file itself."""
+    from pathlib import Path
+
+    from desktop.core.ipc import OpenImport, encode
+
+    if len(args.open) > 1:
+        print(f"callercard: a demo opens one file; not {', '.join(args.open[1:])}",
+              file=sys.stderr)  # fmt: skip
+    first = OpenImport(str(Path(args.open[0]).expanduser().absolute()))
+    args.deliver = encode(first).decode("ascii").rstrip("\n")
 
 
 def _secrets(args: argparse.Namespace) -> int:

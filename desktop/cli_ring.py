@@ -19,6 +19,7 @@ from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import (
     Delivery,
     SendStatus,
+    default_launch_argv,
     deliver,
     forward_to_running,
     ring_or_launch,
@@ -96,9 +97,10 @@ def exit_code(result: Delivery) -> int:
 _LAUNCH_WAIT_S = 20.0
 
 
-def open_in_import_window(args: argparse.Namespace) -> int:
+def open_in_import_window(args: argparse.Namespace, app_options: Sequence[str] = ()) -> int:
     """`callercard import --window FILE...`: hand the files to the running app's Import
-    window (starting the app when none runs), one message per file, in order."""
+    window (starting the app when none runs, with `app_options`), one message per file, in
+    order."""
     paths = resolve_paths(args.data_dir)
     files = [Path(name).expanduser().absolute() for name in args.files]
     missing = [str(f) for f in files if not f.exists()]
@@ -113,7 +115,9 @@ def open_in_import_window(args: argparse.Namespace) -> int:
             result = forward_to_running(address, message, wait=_LAUNCH_WAIT_S)
         else:
             stop_passing_on_inherited_descriptors()
-            result = ring_or_launch(paths.data_dir, message)
+            result = ring_or_launch(
+                paths.data_dir, message, [*default_launch_argv(), *app_options]
+            )
             launched = result.status is SendStatus.LAUNCHED
         if not result.ok:
             print(f"callercard: {file} was not handed over", file=sys.stderr)

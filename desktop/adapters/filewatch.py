@@ -89,13 +89,22 @@ class FileWatcher:
     (one dispatching thread) serves every watched file. Callback exceptions are logged, never
     raised into watchdog's thread.
 
+    A file that waited for its folder (its ``on_problem`` heard so) and watches it again is
+    passed to ``on_watched_again``, from the thread that saw the folder appear, before its
+    ``on_change``: whatever shows that problem can take it down.
+
     Locking: watchdog calls handlers while holding its observer's lock, and our methods call
     the observer while holding ours, so watchdog's thread never takes ours. It reads an
     immutable routing table, and leaves re-anchoring (a folder appearing or vanishing) to a
     short-lived helper thread.
     """
 
-    def __init__(self, event_loop: EventLoop | None = None) -> None:
+    def __init__(
+        self,
+        event_loop: EventLoop | None = None,
+        on_watched_again: Callable[[Path], None] | None = None,
+    ) -> None:
+        self._on_watched_again = on_watched_again
         self._lock = threading.RLock()
         self._event_loop = event_loop if sys.platform.startswith("linux") else None
         self._observer: BaseObserver | None = None
@@ -302,12 +311,24 @@ class FileWatcher:
             with self._lock:
                 if not self.running:
                     return
+                waited = {watched for watched in self._files if watched.waiting}
                 problems, moved = self._settle(dead_folder)
             _report(problems)
+            for watched in moved:
+                if watched in waited:
+                    self._watched_again(watched)
             for watched in moved:
                 _notify(watched)
         except Exception:
             logger.exception("re-watching after a folder change failed")
+
+    def _watched_again(self, watched: WatchedFile) -> None:
+        if self._on_watched_again is None:
+            return
+        try:
+            self._on_watched_again(watched.path)
+        except Exception:
+            logger.exception("watched-again callback for %s failed", watched.path)
 
     def _settle(
         self, dead_folder: str | None = None

@@ -44,6 +44,7 @@ from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
 from desktop.adapters.write_journal import SavePosition, SaveWrapUp
+from desktop.core.first_read import rings_since
 from desktop.core.ipc import (
     Dial,
     End,
@@ -120,6 +121,9 @@ class CallerCardApp:
         self.settings_file = SettingsFile(paths.settings)
         self.settings = self.settings_file.load()
         self.region_override = (args.region or "").upper()
+        # The process started under a second ago: first_read's margin of a minute covers that.
+        self._ringing_since = rings_since(time.time())
+        self._sources_started = False
         self.store = Store.open(paths.database, cache_mb=RESIDENT_CACHE_MB)
         # This connection belongs to the GUI thread: its few writes (an edited field, a number
         # linked from a card) give up quickly while an import holds the lock, and their windows
@@ -186,7 +190,8 @@ class CallerCardApp:
         from desktop.qt.file_events import wait_in_gui_thread
 
         # Every watched call log, read in this thread (Linux) or watchdog's (elsewhere).
-        self.watcher = FileWatcher(event_loop=wait_in_gui_thread)
+        self.watcher = FileWatcher(event_loop=wait_in_gui_thread,
+                                   on_watched_again=self._watched_again)  # fmt: skip
         self.sources: list[CallSource] = []
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
@@ -240,12 +245,14 @@ class CallerCardApp:
         if self.read_only:
             self.report_problem(self.read_only)
         self._seed_demo_if_new()
+        # Before the sources: their first read may pop a call ringing now, whose card the
+        # warm-up would paint over with its own.
+        self.popups.warm_up()
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
             self.paths.data_dir, self.bridge.event_from_thread, self.bridge.problem_from_thread
         )
-        self.popups.warm_up()
         self._show_pause()
         self.directory_sync = DirectorySyncLoop(
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread
@@ -360,6 +367,9 @@ class CallerCardApp:
     def start_sources(self) -> None:
         for source in self.sources:
             source.stop()
+        if self._sources_started:  # settings applied: earlier rings were the old sources' to pop
+            self._ringing_since = float(int(time.time()))  # MicroSIP stamps whole seconds
+        self._sources_started = True
         self.sources = []
         specs = list(self.settings.sources)
         for spec in self.args.watch or []:
@@ -374,6 +384,7 @@ class CallerCardApp:
                 self.bridge.event_from_thread,
                 self.bridge.problem_from_thread,
                 self.watcher,
+                ringing_since=self._ringing_since,
             )
             self._start_source(source)
             self.sources.append(source)
@@ -892,4 +903,10 @@ class CallerCardApp:
         self.tray.notify("CallerCard", message)
         if not self.tray.has_tray:
             self.notifier.notify("CallerCard", message)
+
+    def _watched_again(self, path: Path) -> None:
+        """A watched file's folder is back: its "does not exist" problem is over. Through the
+        bridge, behind that problem and ahead of what the next read reports."""
+        about = f"{path}: "  # how FileWatcher words a file's problems
+        self.bridge.call_from_thread(lambda: self.tray.problem_over(about))
 

@@ -182,6 +182,11 @@ class TrayMenu(QObject):
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
         self.fallback.set_status(text)
 
+    def problem_over(self, about: str) -> None:
+        """The problem told whose text starts with `about` is over. Only the fallback window
+        keeps problems on show; a balloon goes by itself and the tooltip and menu show none."""
+        self.fallback.clear_status(about)
+
     def set_paused(self, paused: bool, text: str = "Popups paused") -> None:
         """Show the state everywhere the rep looks: the icon's badge, its tooltip, the menu
         and the fallback window. ``text`` says for how long ("Popups paused until 15:42…")."""
@@ -297,19 +302,27 @@ class FallbackWindow(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        self._problem = ""  # what the status line says, without its time
 
     def set_status(self, text: str) -> None:
-        """The latest problem, with when it was said: it stays until the next one, so a reader
-        can tell an old one from news."""
+        """The latest problem, with when it was said: it stays until the next one, or until it
+        is over (clear_status), so a reader can tell an old one from news."""
         from desktop.qt.system_clock import time_now_text
 
         when = time_now_text()
+        self._problem = text
         self.status.setText(f"{when}  {text}")
         # Grow to the wrapped text, never shrink below what the person made it.
         layout = self.layout()
         needed = layout.totalHeightForWidth(self.width()) if layout is not None else 0
         if needed > self.height():
             self.resize(self.width(), needed)
+
+    def clear_status(self, about: str) -> None:
+        """Take the problem down if it is the one shown: its text starts with `about`."""
+        if self._problem and self._problem.startswith(about):
+            self._problem = ""
+            self.status.setText("")
 
     def set_screen_share(self, keep_out: bool, note: str) -> None:
         self.screen_share.blockSignals(True)

@@ -445,3 +445,35 @@ def test_with_an_event_loop_a_burst_of_writes_read_together_calls_back_once(
 
     assert calls.count == seen + 1
     watcher.stop()
+
+
+@pytest.mark.parametrize("mode", ["observer", pytest.param("event-loop", marks=LINUX_ONLY)])
+def test_a_file_whose_folder_comes_back_is_said_to_be_watched_again_before_it_is_read(
+    tmp_path: Path, mode: str
+) -> None:
+    """What showed "folder ... does not exist" hears that it is over, and before the read
+    that may report the file's next problem."""
+    target = tmp_path / "MicroSIP" / "microsip.ini"
+    present = tmp_path / "present.ini"  # its folder is there all along: never "again"
+    told: list[str] = []
+    read = threading.Event()
+    watcher = FileWatcher(
+        ThreadLoop() if mode == "event-loop" else None,
+        on_watched_again=lambda path: told.append(f"again {path}"),
+    )
+    calls = Calls()
+    try:
+        watcher.watch(present, lambda: told.append("present read"))
+        watcher.watch(target, lambda: (told.append("read"), read.set()), calls.problem)
+        watcher.start()
+        assert "does not exist" in calls.wait_problem()
+        told.clear()  # start() tells every file once
+        read.clear()
+
+        target.parent.mkdir()
+        target.write_bytes(b"[Settings]\r\n")
+        assert read.wait(TIMEOUT_S)
+        assert told[:2] == [f"again {target}", "read"]
+        assert "present read" not in told and told.count(f"again {target}") == 1
+    finally:
+        watcher.stop()

@@ -194,18 +194,20 @@ def test_a_restart_never_re_pops_a_call_its_log_already_had(
     db.parent.mkdir()
     writer = LinphoneLikeWriter(db)
     try:
-        before = writer.ring("sip:+14155550100@sip.example.com", "Ringing before the start")
+        before = writer.ring("sip:+14155550100@sip.example.com", "Taken before the start")
+        writer.answer(before)  # still ringing, it would pop (tests/test_ring_at_start.py)
         first = start_app("--watch", f"linphone:{db}")
         first.app.start_sources()
         ringing = writer.ring(MIKE_URI, "MIKE K")
         qtbot.waitUntil(lambda: bool(first.records("shown")), timeout=10_000)
         assert [r["caller_id"] for r in first.records("read")] == [MIKE_URI]
         first.close()
+        writer.answer(ringing)  # taken while the app was down: a call it had already popped
 
         again = start_app("--watch", f"linphone:{db}")
         again.app.start_sources()
-        writer.end(ringing, CallStatus.MISSED)
-        writer.end(before, CallStatus.MISSED)
+        writer.end(ringing, duration=30)
+        writer.end(before, duration=90)
         new = writer.ring("sip:+14155550177@sip.example.com", "New caller")
         qtbot.waitUntil(lambda: bool(again.records("shown")), timeout=10_000)
         read = [r["caller_id"] for r in again.records("read")]

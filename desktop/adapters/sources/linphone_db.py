@@ -156,9 +156,10 @@ class LinphoneDbSource(FollowedFiles):
 
     Same contract as MicroSipSource: ``on_event`` and ``on_problem`` are called one at a time,
     in order, from the watcher's thread (or the caller's, for start() and poll_now(), or a
-    short retry timer's); the first read is a snapshot that reports nothing; nothing is
-    reported after stop() returns. The database, its WAL and its rollback journal are watched,
-    since a commit may touch only one of them.
+    short retry timer's); the first read is a snapshot that reports only a call still ringing
+    that started at or after ``ringing_since``; nothing is reported after stop() returns. The
+    database, its WAL and its rollback journal are watched, since a commit may touch only one
+    of them.
     """
 
     def __init__(
@@ -170,11 +171,12 @@ class LinphoneDbSource(FollowedFiles):
         watcher: FileWatcher | None = None,
         clock: Callable[[], float] = time.time,
         news_window_s: float | None = DEFAULT_NEWS_WINDOW_S,
+        ringing_since: float | None = None,
         retry_after_s: float = RETRY_AFTER_S,
     ) -> None:
         super().__init__(Path(path), on_event, on_problem, watcher, clock)
         self._retry_after_s = retry_after_s
-        self._tracker = CallTracker(news_window_s=news_window_s)
+        self._tracker = CallTracker(news_window_s=news_window_s, ringing_since=ringing_since)
         self._connection: sqlite3.Connection | None = None
         self._file_id: tuple[int, int] | None = None
         self._last_call_id = 0

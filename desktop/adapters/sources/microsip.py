@@ -43,8 +43,9 @@ class MicroSipSource(FollowedFiles):
 
     ``on_event`` and ``on_problem`` are called one at a time, in order, from the watcher's
     thread (or the caller's, for start() and poll_now()); they must be quick and thread-safe.
-    The first read is a snapshot: calls already in the file are not reported. Nothing is
-    reported after stop() returns (FollowedFiles). Pass a shared ``watcher`` to serve several
+    The first read is a snapshot: calls already in the file are not reported, but for a call
+    still ringing that started at or after ``ringing_since`` (desktop.core.first_read). Nothing
+    is reported after stop() returns (FollowedFiles). Pass a shared ``watcher`` to serve several
     sources from one observer thread; it is then started and stopped by its owner.
     """
 
@@ -57,9 +58,10 @@ class MicroSipSource(FollowedFiles):
         watcher: FileWatcher | None = None,
         clock: Callable[[], float] = time.time,
         news_window_s: float | None = DEFAULT_NEWS_WINDOW_S,
+        ringing_since: float | None = None,
     ) -> None:
         super().__init__(Path(path), on_event, on_problem, watcher, clock)
-        self._tracker = CallLogTracker(news_window_s=news_window_s)
+        self._tracker = CallLogTracker(news_window_s=news_window_s, ringing_since=ringing_since)
         self._last_data = b""
 
     def poll_now(self) -> list[CallEvent]:

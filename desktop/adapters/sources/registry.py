@@ -27,7 +27,15 @@ class CallSource(Protocol):
 
 EventSink = Callable[[CallEvent], None]
 ProblemSink = Callable[[str], None]
-SourceFactory = Callable[[Path, EventSink, ProblemSink, FileWatcher], CallSource]
+
+
+class SourceFactory(Protocol):
+    """Makes a source; `ringing_since` (Unix seconds) lets its first read pop a call still
+    ringing that started then or later (desktop.core.first_read); only ring sources use it."""
+
+    def __call__(self, path: Path, on_event: EventSink, on_problem: ProblemSink,
+                 watcher: FileWatcher, *, ringing_since: float | None = None,
+                 ) -> CallSource: ...  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -41,25 +49,27 @@ class SourceKind:
     address: bool = False
 
 
-def _microsip(path: Path, on_event: EventSink, on_problem: ProblemSink,
-              watcher: FileWatcher) -> CallSource:  # fmt: skip
+def _microsip(path: Path, on_event: EventSink, on_problem: ProblemSink, watcher: FileWatcher,
+              *, ringing_since: float | None = None) -> CallSource:  # fmt: skip
     from desktop.adapters.sources.microsip import MicroSipSource
 
-    return MicroSipSource(path, on_event, on_problem, watcher=watcher)
+    return MicroSipSource(path, on_event, on_problem, watcher=watcher,
+                          ringing_since=ringing_since)  # fmt: skip
 
 
-def _linphone(path: Path, on_event: EventSink, on_problem: ProblemSink,
-              watcher: FileWatcher) -> CallSource:  # fmt: skip
+def _linphone(path: Path, on_event: EventSink, on_problem: ProblemSink, watcher: FileWatcher,
+              *, ringing_since: float | None = None) -> CallSource:  # fmt: skip
     from desktop.adapters.sources.linphone_db import LinphoneDbSource
 
-    return LinphoneDbSource(path, on_event, on_problem, watcher=watcher)
+    return LinphoneDbSource(path, on_event, on_problem, watcher=watcher,
+                            ringing_since=ringing_since)  # fmt: skip
 
 
-def _baresip(path: Path, on_event: EventSink, on_problem: ProblemSink,
-             watcher: FileWatcher) -> CallSource:  # fmt: skip
+def _baresip(path: Path, on_event: EventSink, on_problem: ProblemSink, watcher: FileWatcher,
+             *, ringing_since: float | None = None) -> CallSource:  # fmt: skip
     from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
 
-    del watcher  # a socket, not a file
+    del watcher, ringing_since  # a socket, not a file: it has no first read
     return BaresipCtrlSource(str(path), on_event, on_problem)
 
 
@@ -74,8 +84,9 @@ RING_SOURCES: dict[str, SourceFactory] = {
 def _history(dialect: HistoryDialect) -> SourceFactory:
     """End-of-call logs (sources/history/): they feed the history, never a ring popup."""
 
-    def create(path: Path, on_event: EventSink, on_problem: ProblemSink,
-               watcher: FileWatcher) -> CallSource:  # fmt: skip
+    def create(path: Path, on_event: EventSink, on_problem: ProblemSink, watcher: FileWatcher,
+               *, ringing_since: float | None = None) -> CallSource:  # fmt: skip
+        del ringing_since  # written at the end of a call: nothing in it rings
         return HistorySource(path, dialect, on_event, on_problem, watcher=watcher)
 
     return create

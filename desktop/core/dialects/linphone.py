@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from enum import IntEnum
 
 from desktop.core.events import CallEvent, CallState
+from desktop.core.first_read import pops_at_first_read
 from desktop.core.models import Direction
 
 SOURCE = "linphone"
@@ -256,11 +257,18 @@ class CallTracker:
 
     The adapter decides which rows to read (new ids, rows with new events, and the calls still
     in progress, see ``open_ids``) and passes them to ``update``. The first update is a snapshot:
-    it follows the calls still in progress and reports nothing.
+    it follows the calls still in progress and reports only a call still ringing that started
+    at or after ``ringing_since`` (desktop.core.first_read), and nothing without it.
     """
 
-    def __init__(self, *, news_window_s: float | None = DEFAULT_NEWS_WINDOW_S) -> None:
+    def __init__(
+        self,
+        *,
+        news_window_s: float | None = DEFAULT_NEWS_WINDOW_S,
+        ringing_since: float | None = None,
+    ) -> None:
         self._news_window_s = news_window_s
+        self._ringing_since = ringing_since
         self._has_baseline = False
         self._followed: dict[int, _Followed] = {}
         self._reported: set[tuple[int | None, str]] = set()
@@ -309,6 +317,10 @@ class CallTracker:
         if followed is None or followed.identity != call.identity:
             self._remember(call.id, _Followed(call.identity, state))
             if emit and self._is_news(call, state, now):
+                return CallChange(call, state)
+            if not emit and pops_at_first_read(
+                call.direction, state, call.started_at.timestamp(), self._ringing_since
+            ):
                 return CallChange(call, state)
             return None
         if _ORDER[state] <= _ORDER[followed.state]:

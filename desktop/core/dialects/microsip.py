@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from enum import IntEnum
 
 from desktop.core.events import CallEvent, CallState
+from desktop.core.first_read import pops_at_first_read
 from desktop.core.models import Direction
 
 SOURCE = "microsip"
@@ -442,13 +443,21 @@ class CallLogTracker:
 
     Every read is diffed against what has been seen, so a rewrite that changes nothing, a
     duplicate filesystem event or a repeated read reports nothing. The first read with complete
-    lines is a snapshot and reports nothing. Calls missing from a read are not forgotten: a file
-    caught empty or cut short in the middle of a rewrite must not make them new when they
-    reappear. A key's call is replaced only when the key is seen holding another call or null.
+    lines is a snapshot: it reports only a call still ringing that started at or after
+    ``ringing_since`` (desktop.core.first_read), and nothing without it. Calls missing from a
+    read are not forgotten: a file caught empty or cut short in the middle of a rewrite must
+    not make them new when they reappear. A key's call is replaced only when the key is seen
+    holding another call or null.
     """
 
-    def __init__(self, *, news_window_s: float | None = DEFAULT_NEWS_WINDOW_S) -> None:
+    def __init__(
+        self,
+        *,
+        news_window_s: float | None = DEFAULT_NEWS_WINDOW_S,
+        ringing_since: float | None = None,
+    ) -> None:
         self._news_window_s = news_window_s
+        self._ringing_since = ringing_since
         self._has_baseline = False
         self._followed: dict[int, _Followed] = {}
         # [Calls] lines already handled. Only lines not in here are parsed, which keeps a
@@ -519,6 +528,10 @@ class CallLogTracker:
         if followed is None or followed.time != entry.time:
             self._followed[entry.key] = _Followed(entry.time, state)
             if emit and self._is_news(entry, state, now):
+                return CallChange(entry, state)
+            if not emit and pops_at_first_read(
+                entry.direction, state, entry.time, self._ringing_since
+            ):
                 return CallChange(entry, state)
             return None
         # Never back to RINGING: a call that has ended does not ring again.
