@@ -435,7 +435,7 @@ class ImportWindow(QWidget):
         self.plan_summary.setText(
             preview.planned.summary()
             + (f" You corrected {edited} {'cell' if edited == 1 else 'cells'}." if edited else "")
-            + (" Double-click a number to correct it." if preview.plan is not None else "")
+            + (" Double-click a number to correct it." if self.results.phone_columns else "")
         )
 
     def _cell_edited(self, line: int, column: int, text: str) -> None:

@@ -27,7 +27,7 @@ from desktop.adapters.importing.report import ImportCancelled, ImportFailed, Imp
 from desktop.adapters.importing.row_workers import RowWorkers
 from desktop.adapters.importing.sheet_process import read_sheet_table
 from desktop.adapters.importing.spreadsheets import SPREADSHEET_SUFFIXES
-from desktop.adapters.importing.tables import CellEdits, Table, with_edits
+from desktop.adapters.importing.tables import CellEdits, Table, edits_by_line, with_edits
 from desktop.adapters.importing.text_tables import read_text_table
 from desktop.adapters.importing.vcards import (
     VCARD_SUFFIXES,
@@ -46,14 +46,15 @@ from desktop.adapters.store import (
     database_companions,
 )
 from desktop.core.import_mapping import (
+    CardData,
     ColumnPlan,
     ContactDraft,
     Field,
     RowProblem,
     Skipped,
-    draft_from_card,
     header_key,
     name_words,
+    with_corrected_tels,
 )
 from desktop.core.import_match import ContactRow, find_matches, number_text
 from desktop.core.import_region import RegionChoice, chosen_region, infer_region
@@ -172,16 +173,16 @@ def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows:
     if file_kind(path) == "vcard":
         _count, items = read_vcard_file(path, options.encoding)
         region = _card_region(options)
-        policy = _file_policy(region, options)
-        cards: list[ContactDraft | RowProblem | Skipped] = []
-        whole = True
+        corrected = edits_by_line(options.edits)
+        read: list[CardData | RowProblem] = []
         for item in items:
-            if len(cards) >= COUNTED_ROWS:
-                whole = False
+            if len(read) >= COUNTED_ROWS:
+                runner.result.whole_file = False
                 break
-            cards.append(item if isinstance(item, RowProblem) else draft_from_card(item, policy))
-        runner.drafts(cards)
-        runner.result.whole_file = whole
+            if isinstance(item, CardData):
+                item = with_corrected_tels(item, corrected.get(item.line, {}))
+            read.append(item)
+        cards = runner.cards(read, _file_policy(region, options))
         return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards[:rows], region=region,
                        planned=runner.result)  # fmt: skip
     table = open_table(path, options.encoding, options.edits)
@@ -260,6 +261,9 @@ def import_file(
             cards, problems = read_vcard_folder(path, options.encoding)
         else:
             cards, problems = read_vcard_blocks(path, options.encoding, decoding)
+            corrected = edits_by_line(options.edits)
+            for card in cards:
+                card.corrected = corrected.get(card.line, {})
         total = len(cards) + len(problems)
         # A card's number in the report is the line its BEGIN:VCARD is on.
         report = ImportReport(path, unit="line", source="vCard folder" if folder else "vCard",
