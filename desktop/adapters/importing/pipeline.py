@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.adapters.importing.book_mark import BookMark, book_mark
 from desktop.adapters.importing.dry_run import COUNTED_ROWS, DryRun, DryRunner
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
@@ -89,6 +90,10 @@ class ImportOptions:
     # batch first, and its people's ids must not be handed to others (an open contact view,
     # a queued edit).
     first_new_id: int = 0
+    # Called inside the import's transaction, with its turn and the write lock held, before
+    # anything is written; raising stops the import with nothing changed. The Import window
+    # checks there that its preview is still what the import will do (stale_plan.py).
+    check_plan: Callable[[Store], None] | None = None
 
 
 def file_kind(path: Path) -> str:
@@ -139,6 +144,8 @@ class Preview:
     demo_contacts: int = 0  # demo-book contacts the import will remove
     # What the rows will become (new, merged into whom, flagged, rejected): the import's dry run.
     planned: DryRun = field(default_factory=DryRun)
+    # The contacts as the plan was worked out against (book_mark.py); () without a store.
+    book_mark: BookMark = ()
 
 
 def refuse_own_database(path: Path, database: Path) -> None:
@@ -163,7 +170,11 @@ def preview_file(
 ) -> Preview:
     if store is not None:
         refuse_own_database(path, store.path)
+    # Taken before the plan is worked out: a change in between shows as a mark that is old,
+    # so the plan is worked out once more rather than trusted.
+    mark = book_mark(store) if store is not None else ()
     preview = _preview_file(path, options, store, rows)
+    preview.book_mark = mark
     preview.demo_contacts = store.demo_contact_count() if store is not None else 0
     return preview
 
@@ -403,6 +414,8 @@ class _Run:
                             cancel=self.cancel),  # fmt: skip
                 self.store.transaction(),
             ):
+                if self.options.check_plan is not None:
+                    self.options.check_plan(self.store)
                 # The demo book goes with the first real import, before anything is matched:
                 # a real prospect must never be "already there" because the demo had them.
                 report.demo_removed = self.store.remove_demo_book()
