@@ -30,6 +30,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateS
 US = ImportOptions(NumberPolicy("US"))
 ANN = ["Ann Lee", "+1 415 555 0177", "555-01"]
 BO = ["Bo Chen", "+1 415 555 0188", ""]
+CY = ["Cy Diaz", "+1 415 555 0166", ""]
 
 
 def in_front(qtbot: QtBot, database: Path, path: Path) -> ImportWindow:
@@ -69,7 +70,7 @@ def test_the_plan_follows_another_process_and_keeps_the_reps_choices(
     """The preview went on offering Bo Chen as new after another process added him, until
     the window was left and came back to the front."""
     database = tmp_path / "cc.sqlite3"
-    path = write_csv(tmp_path / "p.csv", [["Name", "Phone", "Mobile"], ANN, BO])
+    path = write_csv(tmp_path / "p.csv", [["Name", "Phone", "Mobile"], ANN, BO, CY])
     w = in_front(qtbot, database, path)
     correct(qtbot, w, 0, 4, "+1 415 555 0199")
     combo = w.table.cellWidget(0, 1)
@@ -80,18 +81,32 @@ def test_the_plan_follows_another_process_and_keeps_the_reps_choices(
     with qtbot.waitSignal(w.planned, timeout=10_000):
         other_process_imports(database, write_csv(tmp_path / "bo.csv", [["Name", "Phone"], BO]))
     assert w.isActiveWindow()
-    ann, bo = cell_texts(w)
-    assert bo[5].startswith("Already there as Bo Chen")
+    ann, bo, cy = cell_texts(w)
+    assert bo[5].startswith("Already there as Bo Chen") and cy[5] == "New contact"
     assert ann[3:6] == ["+14155550177 · work", "+14155550199 · mobile", "New contact"]
     assert w.results.item(0, 4).font().italic(), "the correction is still shown as the rep's"
     assert w.plan_summary.text().endswith(
         "You corrected 1 cell. Double-click a number to correct it. Worked out again: your "
         "contacts changed while this was open."
     )
+    # A number being typed when the next change lands is not swept away with its editor;
+    # the plan catches up once it is taken.
+    w.results.editItem(w.results.item(2, 4))
+    editor = w.results.open_editor
+    assert isinstance(editor, QLineEdit)
+    QTest.keyClicks(editor, "+1 415 555 0167")
+    other_process_imports(database, write_csv(tmp_path / "cy.csv", [["Name", "Phone"], CY]))
+    qtbot.wait(800)  # the watch's settling time and the check, three times over
+    assert w.results.editing() and editor.text() == "+1 415 555 0167"
+    with qtbot.waitSignal(w.planned, timeout=10_000):
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+    cy = cell_texts(w)[2]
+    assert cy[4] == "+14155550167 · mobile" and cy[5].startswith("Will merge into Cy Diaz")
     with qtbot.waitSignal(w.imported, timeout=30_000) as done:
         w.import_button.click()
     report = done.args[0]
-    assert isinstance(report, ImportReport) and (report.imported, report.unchanged) == (1, 1)
+    assert isinstance(report, ImportReport)
+    assert (report.imported, report.merged, report.unchanged) == (1, 1, 1)
     store = Store.open(database)
     (ann_stored, _n), = store.contacts_for_number("+14155550199")
     assert {(n.e164, n.label) for n in ann_stored.numbers} == {
