@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from desktop.core.import_rows import (
     MAX_FIELD_CHARS,
@@ -17,6 +17,7 @@ from desktop.core.import_rows import (
     _use_row_region,
     _warn_unread,
     phone_label,
+    split_numbers,
 )
 from desktop.core.numbers import NumberPolicy, parse_number
 
@@ -57,6 +58,22 @@ def label_from_types(types: Iterable[str], custom: str = "") -> str:
         if t.startswith("x-") and len(t) > 2:
             return phone_label(t[2:])
     return ""
+
+
+def with_corrected_tels(card: CardData, corrected: Mapping[int, str]) -> CardData:
+    """The card with the numbers the person corrected in the Import window's preview (by the
+    TEL's place on the card) in place of what the file says, each keeping its TEL's label, so
+    a correction is read exactly as the file's own TEL would be."""
+    if not corrected:
+        return card
+    tels = [(corrected.get(i, value), label) for i, (value, label) in enumerate(card.tels)]
+    return replace(card, tels=tels)
+
+
+def card_number_columns(card: CardData) -> list[int]:
+    """The TEL (its place on the card) each number of `draft_from_card`'s draft was read from,
+    in the draft's order: what lets the preview put a corrected number back on its TEL."""
+    return [i for i, (value, _label) in enumerate(card.tels) for _ in split_numbers(value)]
 
 
 def draft_from_card(

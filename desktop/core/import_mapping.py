@@ -6,7 +6,13 @@ row's cells to a ContactDraft), import_cards.py (a vCard or directory entry to o
 import_names.py (whether two names can be one person).
 """
 
-from desktop.core.import_cards import CardData, draft_from_card, label_from_types
+from desktop.core.import_cards import (
+    CardData,
+    card_number_columns,
+    draft_from_card,
+    label_from_types,
+    with_corrected_tels,
+)
 from desktop.core.import_headers import (
     FIELD_TITLES,
     HEADER_ALIASES,
@@ -50,6 +56,7 @@ __all__ = [
     "NumberParser",
     "RowProblem",
     "Skipped",
+    "card_number_columns",
     "draft_from_card",
     "draft_from_cells",
     "draft_from_row",
@@ -65,5 +72,6 @@ __all__ = [
     "number_columns",
     "phone_label",
     "split_numbers",
+    "with_corrected_tels",
     "words_agree",
 ]

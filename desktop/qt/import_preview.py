@@ -3,8 +3,10 @@
 Each row shows the name, company and e-mail, every number in the form it will be stored
 (E.164, extension, label), what will happen to the row (new, "Will merge into Jürgen Schäfer:
 same e-mail", rejected, skipped) and what to check. The numbers sit under the file's phone
-columns, so a number can be corrected where it is: editing a cell starts from the file's text,
-and the correction is handed to the window as (line, column, text) for ImportOptions.edits.
+columns (a vCard's under Number 1, 2… one per TEL), so a number can be corrected where it is:
+editing a cell starts from the file's text, and the correction is handed to the window as
+(line, column, text) for ImportOptions.edits (for a vCard: the line its card starts on and
+the TEL's place on the card).
 Everything from the file is plain text.
 """
 
@@ -72,6 +74,7 @@ class PlannedTable(QTableWidget):
         self.phone_columns: list[int] = []  # the file's phone columns, in table order
         self.open_editor: QLineEdit | None = None
         self._corrected: Mapping[tuple[int, int], str] = {}
+        self._cards = False  # the plan is a vCard file's: its phone columns are TELs
 
     def show_plan(
         self, planned: DryRun, plan: ColumnPlan | None,
@@ -80,11 +83,15 @@ class PlannedTable(QTableWidget):
         """`corrected`: what the file said in each cell the person corrected."""
         self._corrected = corrected or {}
         self.clear()
+        self._cards = plan is None
         if plan is not None:
             self.phone_columns = [i for i, f in plan.fields.items() if f in PHONE_LABELS]
             phone_titles = [plan.header(i) or f"Column {i + 1}" for i in self.phone_columns]
         else:
-            self.phone_columns, phone_titles = [], []
+            # A vCard's TELs, one column each, so each number is corrected where it is.
+            tels = max((len(r.cells) for r in planned.rows), default=0)
+            self.phone_columns = list(range(tels))
+            phone_titles = ["Number"] if tels == 1 else [f"Number {i + 1}" for i in range(tels)]
         spare = any(n.column < 0 for r in planned.rows for n in r.numbers)
         titles = ["Name", "Company", "E-mail", *phone_titles, *(["Numbers"] if spare or not
                   phone_titles else []), "What happens", "Check"]  # fmt: skip
@@ -127,11 +134,11 @@ class PlannedTable(QTableWidget):
         by_column: dict[int, list[PlannedNumber]] = {}
         for number in planned.numbers:
             by_column.setdefault(number.column, []).append(number)
-        editable = bool(planned.cells)
         for offset, file_column in enumerate(self.phone_columns):
             numbers = by_column.pop(file_column, [])
             item = _numbers_item(numbers, flagged)
-            if editable:
+            # A CSV row's empty phone cell can be filled in; a card has only the TELs it has.
+            if planned.cells and (not self._cards or file_column < len(planned.cells)):
                 raw = planned.cells[file_column] if file_column < len(planned.cells) else ""
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 item.setData(LINE_ROLE, planned.line)

@@ -16,8 +16,16 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QHideEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,16 +51,20 @@ from desktop.adapters.importing import (
     ImportFailed,
     ImportOptions,
     ImportReport,
+    PlanChanged,
     Preview,
     import_file,
+    plan_check,
     preview_file,
 )
+from desktop.adapters.importing.book_mark import book_mark
 from desktop.adapters.importing.following import follow_file
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import display_text
 from desktop.core.import_mapping import FIELD_TITLES, Field
 from desktop.core.import_region import REGION_NAMES, region_title
 from desktop.core.numbers import NumberPolicy
+from desktop.qt.book_watch import BookWatch
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.import_preview import PlannedTable
 from desktop.qt.screen_fit import fit_to_screen
@@ -113,10 +125,17 @@ class ImportWindow(QWidget):
         self._thread: threading.Thread | None = None
         self._queued: list[Path] = []  # files handed over while an import was running
         self._preview_request = 0
+        self._landed_request = 0  # the last request whose answer came back
         self._demo_contacts = 0  # the demo book's contacts still in the store
-        # The database as it was when the shown plan was worked out: another window, the
-        # tray app or a CLI import may change the contacts while this one waits.
-        self._planned_against: tuple[int, ...] = ()
+        # Another process (a CLI import, a directory sync, the tray's Fix contact) may change
+        # the contacts while the shown plan waits: the watch says when one committed, a check
+        # off the GUI thread whether the contacts changed, and the plan is worked out again.
+        self._book_watch = BookWatch(database, self)
+        self._book_watch.committed.connect(self._contacts_may_have_changed)
+        self._book_dirty = False  # a commit came while the plan could not be checked
+        self._checking = False  # a check of the contacts against the shown plan is running
+        self._elsewhere_request = 0  # the replan asked for by a change made elsewhere
+        self._import_when_planned = False  # Import pressed while a correction was worked in
         # Cells the person corrected in the preview, (line, column) -> text: ImportOptions.edits.
         self._edits: dict[tuple[int, int], str] = {}
         self._edited_from: dict[tuple[int, int], str] = {}  # what the file said there
@@ -172,6 +191,7 @@ class ImportWindow(QWidget):
         # the person says which column is which.
         self.results = PlannedTable()
         self.results.edited.connect(self._cell_edited)
+        self.results.itemDelegate().closeEditor.connect(lambda *_: self._editor_closed())
         self.plan_summary = _plain_label("")
         self.plan_summary.setWordWrap(True)
         self.table = QTableWidget(0, 0)
@@ -350,7 +370,6 @@ class ImportWindow(QWidget):
         self.plan_summary.setText("")
         self.hint.setText(f"Reading {Path(text).name}…")
         self._set_state("loading")
-        self._planned_against = _database_mark(self.database)
         threading.Thread(
             target=self._read_preview, args=(self._preview_request, Path(text), self._options()),
             name="callercard-preview", daemon=True,
@@ -381,6 +400,7 @@ class ImportWindow(QWidget):
     def _on_previewed(self, request: int, result: Preview | str) -> None:
         if request != self._preview_request:
             return
+        self._landed_request = request
         if isinstance(result, str):
             self._preview = None
             self.details.setPlainText("")
@@ -393,24 +413,36 @@ class ImportWindow(QWidget):
             self.table.setVisible(True)
             self._show_preview(result)
             self._set_state("ready")
+            if self.isVisible():
+                self._book_watch.start()
         self.previewed.emit()
         if not isinstance(result, str):
             self.planned.emit()
+            self._check_if_dirty()
 
-    def _replan(self) -> None:
+    def _plan_options(self) -> ImportOptions:
+        """The options the shown plan is worked out with: the columns as now chosen and the
+        cells as now corrected."""
+        options = self._options()
+        if self._preview is not None and self._preview.plan is not None:
+            options = dataclasses.replace(options, mapping=self.mapping())
+        return options
+
+    def _replan(self, elsewhere: bool = False) -> None:
         """Work out the contacts again with the columns as now chosen and the cells as now
-        corrected; the file's grid and the person's choices stay as they are meanwhile."""
+        corrected; the file's grid and the person's choices stay as they are meanwhile.
+        `elsewhere`: because the contacts changed, not because the person changed anything."""
         preview = self._preview
         if preview is None or self._thread is not None:
             return
         self._preview_request += 1
-        options = self._options()
-        if preview.plan is not None:
-            options = dataclasses.replace(options, mapping=self.mapping())
-        self.plan_summary.setText("Working out the contacts again…")
-        self._planned_against = _database_mark(self.database)
+        if elsewhere:
+            self._elsewhere_request = self._preview_request
+        else:
+            self.plan_summary.setText("Working out the contacts again…")
         threading.Thread(
-            target=self._read_preview, args=(self._preview_request, preview.path, options, True),
+            target=self._read_preview,
+            args=(self._preview_request, preview.path, self._plan_options(), True),
             name="callercard-preview", daemon=True,
         ).start()  # fmt: skip
 
@@ -418,25 +450,97 @@ class ImportWindow(QWidget):
         preview = self._preview
         if request != self._preview_request or preview is None:
             return
+        self._landed_request = request
         if isinstance(result, str):
             self.plan_summary.setText(f"This file cannot be read now: {result}")
+            self._import_when_planned = False
             return
-        preview.planned = result.planned
+        elsewhere = request == self._elsewhere_request
+        if elsewhere and self.results.editing():
+            # Redrawn now, the table would take the number being typed away with its editor;
+            # looked at again once it is closed.
+            self._book_dirty = True
+            return
+        same = (result.planned, result.demo_contacts) == (preview.planned, self._demo_contacts)
+        _take_plan(preview, result)
         self._demo_contacts = result.demo_contacts
-        self._show_planned(result)
-        if self._state == "ready":
-            self._set_state("ready")  # the demo line follows the store as it is now
+        if not (elsewhere and same):
+            self._show_planned(preview, changed_elsewhere=elsewhere)
+            if self._state == "ready":
+                self._set_state("ready")  # the demo line follows the store as it is now
         self.planned.emit()
+        if self._import_when_planned:
+            self._import_when_planned = False
+            self.start_import()
+        self._check_if_dirty()
 
-    def _show_planned(self, preview: Preview) -> None:
+    def _show_planned(self, preview: Preview, changed_elsewhere: bool = False) -> None:
         corrected = {key: self._edited_from[key] for key in self._edits}
+        # Worked out again, the rows stay where the person had scrolled to.
+        bars = (self.results.verticalScrollBar(), self.results.horizontalScrollBar())
+        at = [bar.value() for bar in bars]
         self.results.show_plan(preview.planned, preview.plan, corrected)
+        for bar, value in zip(bars, at, strict=True):
+            bar.setValue(value)
+            QTimer.singleShot(0, lambda bar=bar, value=value: bar.setValue(value))
         edited = len(self._edits)
+        again = " Worked out again: your contacts changed while this was open."
         self.plan_summary.setText(
             preview.planned.summary()
             + (f" You corrected {edited} {'cell' if edited == 1 else 'cells'}." if edited else "")
-            + (" Double-click a number to correct it." if preview.plan is not None else "")
+            + (" Double-click a number to correct it." if self.results.phone_columns else "")
+            + (again if changed_elsewhere else "")
         )
+
+    # -- the contacts changing elsewhere ------------------------------------------------------
+
+    def _contacts_may_have_changed(self) -> None:
+        """Another connection committed (or the window is back in front): the contacts are
+        compared with the ones the shown plan was worked out against, off the GUI thread, and
+        the plan is worked out again if they differ. Until the plan can be looked at (being
+        read, a number being typed, an import running), it waits."""
+        preview = self._preview
+        if preview is None or self._state not in ("ready", "loading"):
+            return
+        if (self._state != "ready" or self._checking or self._thread is not None
+                or self._landed_request != self._preview_request or self.results.editing()):
+            self._book_dirty = True
+            return
+        self._book_dirty = False
+        self._checking = True
+        request, mark = self._preview_request, preview.book_mark
+
+        def check() -> None:
+            try:
+                store = Store.open(self.database)
+                try:
+                    changed = book_mark(store) != mark
+                finally:
+                    store.close()
+            except StoreError:
+                changed = True  # the replan then says what is wrong
+            self._to_window(lambda: self._on_book_checked(request, changed))
+
+        threading.Thread(target=check, name="callercard-book-check", daemon=True).start()
+
+    def _on_book_checked(self, request: int, changed: bool) -> None:
+        self._checking = False
+        if self._state != "ready":
+            return  # an import ran meanwhile: its result is on show now, not the plan
+        if changed and request == self._preview_request and not self.results.editing():
+            self._replan(elsewhere=True)
+            return
+        if changed:
+            self._book_dirty = True
+        self._check_if_dirty()
+
+    def _check_if_dirty(self) -> None:
+        if self._book_dirty:
+            self._contacts_may_have_changed()
+
+    def _editor_closed(self) -> None:
+        # After the correction's own replan, if any, has been asked for.
+        QTimer.singleShot(0, self._check_if_dirty)
 
     def _cell_edited(self, line: int, column: int, text: str) -> None:
         key = (line, column)
@@ -541,11 +645,26 @@ class ImportWindow(QWidget):
         preview = self._preview
         if preview is None or self._thread is not None or not self._mapping_ok():
             return
+        if self._landed_request != self._preview_request:
+            if self._preview_request != self._elsewhere_request:
+                # A correction or a column choice is still being worked in: the import goes
+                # once the plan it makes is shown, and is checked against that one.
+                self._import_when_planned = True
+                return
+            # A change made elsewhere is being worked in: the import's own check finds it and
+            # shows the new plan; the answer on its way is no longer wanted.
+            self._preview_request += 1
+            self._landed_request = self._preview_request
         options = self._options()
         if preview.plan is not None and self.mapping() != dict(preview.plan.fields):
             options = dataclasses.replace(options, mapping=self.mapping())
         elif preview.plan is not None and preview.remembered:
             options = dataclasses.replace(options, mapping=self.mapping(), remember_mapping=False)
+        # Checked again inside the import's transaction: the contacts may have changed since
+        # the plan was shown, and then the new plan is shown and nothing is imported.
+        options = dataclasses.replace(
+            options, check_plan=plan_check(preview.path, self._plan_options(), preview)
+        )
         self._cancel.clear()
         self._following = self.keep_following.isChecked()
         self._bar_sent = 0
@@ -565,7 +684,7 @@ class ImportWindow(QWidget):
             store = Store.open(self.database)
             try:
                 if following:
-                    result: ImportReport | str = follow_file(
+                    result: ImportReport | PlanChanged | str = follow_file(
                         store, path, options, self._progress_from_thread, self._cancel
                     )
                 else:
@@ -577,6 +696,8 @@ class ImportWindow(QWidget):
                 store.close()
         except ImportCancelled:
             result = "Cancelled. Nothing was imported."
+        except PlanChanged as changed:
+            result = changed
         except (ImportFailed, StoreError) as exc:
             result = f"Nothing was imported.\n{exc}"
         self._to_window(lambda: self._on_finished(result))
@@ -592,13 +713,20 @@ class ImportWindow(QWidget):
         self._cancel.set()
         self.summary.setText("Cancelling…")
 
-    def _on_finished(self, result: ImportReport | UndoResult | DemoRemoved | str) -> None:
+    def _on_finished(
+        self, result: ImportReport | UndoResult | DemoRemoved | PlanChanged | str
+    ) -> None:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
         self._show_result(result)
 
-    def _show_result(self, result: ImportReport | UndoResult | DemoRemoved | str) -> None:
+    def _show_result(
+        self, result: ImportReport | UndoResult | DemoRemoved | PlanChanged | str
+    ) -> None:
+        if isinstance(result, PlanChanged):
+            self._show_changed_plan(result.preview)
+            return
         if isinstance(result, str):
             self.summary.setText(result)
             self.progress.setValue(0)
@@ -630,6 +758,23 @@ class ImportWindow(QWidget):
         self.details.setPlainText("\n".join(lines))
         self._set_state("done")
         self.imported.emit(result)
+
+    def _show_changed_plan(self, now: Preview) -> None:
+        """The import found the contacts changed since the plan was shown and wrote nothing:
+        the plan as it is now, with the person's choices, and Import to press again."""
+        preview = self._preview
+        assert preview is not None
+        _take_plan(preview, now)
+        self._demo_contacts = now.demo_contacts
+        self._show_planned(preview, changed_elsewhere=True)
+        self.progress.setValue(0)
+        self.summary.setText(
+            "Nothing was imported: your contacts changed after this preview was worked out "
+            "(another import, a sync or an edit). Above is what Import will do now; press "
+            "Import again to go ahead."
+        )
+        self._set_state("ready")
+        self.planned.emit()
 
     # -- after an import --------------------------------------------------------------------
 
@@ -698,37 +843,35 @@ class ImportWindow(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
-            self._replan_if_store_changed()
+        if (event.type() == QEvent.Type.ActivationChange and self.isActiveWindow()
+                and not self._book_watch.running):
+            # Where the contacts could not be watched (no inotify instance left, say).
+            self._contacts_may_have_changed()
 
-    def _replan_if_store_changed(self) -> None:
-        """Back in front after the contacts changed elsewhere (another import, the demo book
-        removed, a merge): the plan's new/update counts and the demo line are worked out again
-        rather than promising what the import would no longer do."""
-        if self._state != "ready" or self._thread is not None or self._preview is None:
-            return
-        if _database_mark(self.database) != self._planned_against:
-            self._replan()
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._preview is not None:
+            self._book_watch.start()
+            self._contacts_may_have_changed()  # while the window was hidden, nothing watched
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Nobody reads a hidden plan; it is checked when the window comes back.
+        self._book_watch.stop()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._thread is not None:
             # The worker rolls back and ends on its own; closing must not wait for it.
             self._cancel.set()
+        self._book_watch.stop()
         super().closeEvent(event)
 
 
-def _database_mark(database: Path) -> tuple[int, ...]:
-    """Changes when any connection commits: the database and its write-ahead log's size and
-    modification time (a stat each, cheap enough to check each time the window comes back)."""
-    mark: list[int] = []
-    for path in (database, database.with_name(f"{database.name}-wal")):
-        try:
-            st = path.stat()
-        except OSError:
-            mark += [0, 0]
-        else:
-            mark += [st.st_mtime_ns, st.st_size]
-    return tuple(mark)
+def _take_plan(shown: Preview, again: Preview) -> None:
+    """The plan worked out again, into the preview on show (whose grid and column choices
+    stay): what the import is checked against."""
+    shown.planned, shown.book_mark = again.planned, again.book_mark
+    shown.demo_contacts = again.demo_contacts
 
 
 def _bar_value(done: int, total: int) -> int:

@@ -20,6 +20,7 @@ from desktop.core.import_mapping import Field
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.import_preview import RAW_ROLE
 from desktop.qt.import_window import ImportWindow
+from tests.adapters.test_import_vcard_corrections import phone_vcf
 from tests.conftest import PYTHON, REPO, python_env
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
@@ -111,3 +112,51 @@ def test_preview_screenshots_under_xvfb(
     assert report["rows"][0][4] == "+493090182056 · mobile" and report["state"] == "ready"
     for name in ("import_preview.png", "import_preview_fixed.png"):
         assert (SHOTS / name).stat().st_size > 10_000
+
+
+def test_a_vcard_number_is_corrected_in_its_cell_and_imported_so(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A phone's vCard: each TEL under Number 1, 2…, a number that does not read flagged with
+    its own problem, corrected in place as a CSV cell is; the import stores the correction.
+    (vCard numbers were one read-only "Numbers" cell.)"""
+    database = tmp_path / "cc.sqlite3"
+    w = ImportWindow(database, lambda: NumberPolicy("US"))
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.planned, timeout=30_000):
+        w.load(phone_vcf(tmp_path))
+    titles = [w.results.horizontalHeaderItem(c).text() for c in range(w.results.columnCount())]
+    assert titles == ["Name", "Company", "E-mail", "Number 1", "Number 2", "Number 3",
+                      "What happens", "Check"]  # fmt: skip
+    maya, jurgen = cell_texts(w)
+    assert maya[3:6] == ["+14155550142 · mobile", "⚠ 555-01 (kept as text)",
+                         "⚠ 0171 2345678 (kept as text)"]  # fmt: skip
+    assert "too short" in w.results.item(0, 4).toolTip()
+    assert "too long" in w.results.item(0, 5).toolTip()
+    assert jurgen[3:6] == ["⚠ ask reception (kept as text)", "", ""]
+    assert not w.results.item(1, 4).flags() & Qt.ItemFlag.ItemIsEditable  # no second TEL
+    assert "Double-click a number to correct it." in w.plan_summary.text()
+    for row, column, text in ((0, 5, "+49 171 2345678"), (1, 3, "+49 30 901820")):
+        item = w.results.item(row, column)
+        w.results.setFocus()
+        w.results.setCurrentItem(item)
+        w.results.editItem(item)
+        editor = w.results.open_editor
+        assert isinstance(editor, QLineEdit) and editor.text() == item.data(RAW_ROLE)
+        editor.selectAll()
+        QTest.keyClicks(editor, text)
+        with qtbot.waitSignal(w.planned, timeout=30_000):
+            QTest.keyClick(editor, Qt.Key.Key_Return)
+    maya, jurgen = cell_texts(w)
+    assert maya[5] == "+491712345678 · berlin" and jurgen[3] == "+4930901820 · main"
+    assert w.results.item(0, 5).font().italic()
+    assert "the file says &#x27;0171 2345678&#x27;" in w.results.item(0, 5).toolTip()
+    assert "You corrected 2 cells." in w.plan_summary.text()
+    with qtbot.waitSignal(w.imported, timeout=30_000) as done:
+        w.import_button.click()
+    assert isinstance(done.args[0], ImportReport) and done.args[0].imported == 2
+    store = Store.open(database)
+    assert [c.name for c, _n in store.contacts_for_number("+491712345678")] == ["Maya Okafor"]
+    assert [c.name for c, _n in store.contacts_for_number("+4930901820")] == ["Jürgen Schäfer"]
+    store.close()

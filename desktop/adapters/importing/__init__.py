@@ -8,14 +8,17 @@ from desktop.adapters.importing.pipeline import (
     preview_file,
 )
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
+from desktop.adapters.importing.stale_plan import PlanChanged, plan_check
 
 __all__ = [
     "ImportCancelled",
     "ImportFailed",
     "ImportOptions",
     "ImportReport",
+    "PlanChanged",
     "Preview",
     "file_kind",
     "import_file",
+    "plan_check",
     "preview_file",
 ]

@@ -13,6 +13,7 @@ Only the first SHOWN_ROWS rows are kept for display; totals cover up to COUNTED_
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,10 +22,13 @@ from typing import TypeVar
 from desktop.adapters.importing.row_workers import NumberCache
 from desktop.adapters.store import ImportIndex, Store
 from desktop.core.import_mapping import (
+    CardData,
     ColumnPlan,
     ContactDraft,
     RowProblem,
     Skipped,
+    card_number_columns,
+    draft_from_card,
     draft_from_cells,
     name_words,
     number_columns,
@@ -219,9 +223,23 @@ class DryRunner:
             columns = number_columns(cells, plan) if isinstance(outcome, ContactDraft) else []
             self._add(outcome, columns, tuple(cells), plan)
 
-    def drafts(self, drafts: Iterable[ContactDraft | RowProblem | Skipped]) -> None:
-        for outcome in drafts:
-            self._add(outcome, [], (), None)
+    def cards(
+        self, cards: Iterable[CardData | RowProblem], policy: NumberPolicy
+    ) -> list[ContactDraft | RowProblem | Skipped]:
+        """vCards (read, or why not), each with its TEL values as its cells: a number is then
+        corrected on its TEL as a CSV number is in its column. Returns what each became."""
+        cache = NumberCache(policy)
+        outcomes: list[ContactDraft | RowProblem | Skipped] = []
+        for card in cards:
+            if isinstance(card, RowProblem):
+                outcomes.append(card)
+                self._add(card, [], (), None)
+                continue
+            outcome = draft_from_card(card, policy, cache.parse)
+            columns = card_number_columns(card) if isinstance(outcome, ContactDraft) else []
+            self._add(outcome, columns, tuple(value for value, _label in card.tels), None)
+            outcomes.append(outcome)
+        return outcomes
 
     def _add(
         self, outcome: ContactDraft | RowProblem | Skipped, columns: list[int],
@@ -259,18 +277,22 @@ def _numbers(
         columns = [-1] * len(draft.numbers)
     planned: list[PlannedNumber] = []
     seen: set[tuple[str | None, str, str]] = set()
+    # Each number kept as text has its own warning, in the draft's order, under its column's
+    # header (every TEL of a card shares "TEL"): the n-th such number of a column gets the
+    # n-th warning of that column, not the first one's again.
+    unread: dict[str, deque[str]] = {}
+    for w in draft.warnings:
+        if w.message.endswith("kept as text only"):
+            unread.setdefault(w.field, deque()).append(w.message)
     for number, column in zip(draft.numbers, columns, strict=True):
+        problem = ""
+        if number.e164 is None:
+            header = plan.header(column) if plan is not None and column >= 0 else "TEL"
+            waiting = unread.get(header)
+            problem = waiting.popleft() if waiting else "not a phone number; kept as text only"
         key = (number.e164, number.extension, "" if number.e164 else number.raw)
         if key in seen:  # stored once, as contact_row keeps it
             continue
         seen.add(key)
-        problem = ""
-        if number.e164 is None:
-            header = plan.header(column) if plan is not None and column >= 0 else "TEL"
-            problem = next(
-                (w.message for w in draft.warnings if w.field == header
-                 and w.message.endswith("kept as text only")),
-                "not a phone number; kept as text only",
-            )  # fmt: skip
         planned.append(PlannedNumber(number, column, problem))
     return tuple(planned)

@@ -165,6 +165,10 @@ def _replace(
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> None:
+    if options.check_plan is not None:
+        # Against the contacts as the preview saw them, before the old version is undone.
+        options.check_plan(store)
+        options = replace(options, check_plan=None)
     old = _live_batch(store, record.batch_id)
     kept = _OldContacts.take(store, old) if old is not None else _OldContacts()
     top = store.connection.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]

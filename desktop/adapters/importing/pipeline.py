@@ -21,13 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.adapters.importing.book_mark import BookMark, book_mark
 from desktop.adapters.importing.dry_run import COUNTED_ROWS, DryRun, DryRunner
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
 from desktop.adapters.importing.row_workers import RowWorkers
 from desktop.adapters.importing.sheet_process import read_sheet_table
 from desktop.adapters.importing.spreadsheets import SPREADSHEET_SUFFIXES
-from desktop.adapters.importing.tables import CellEdits, Table, with_edits
+from desktop.adapters.importing.tables import CellEdits, Table, edits_by_line, with_edits
 from desktop.adapters.importing.text_tables import read_text_table
 from desktop.adapters.importing.vcards import (
     VCARD_SUFFIXES,
@@ -46,14 +47,15 @@ from desktop.adapters.store import (
     database_companions,
 )
 from desktop.core.import_mapping import (
+    CardData,
     ColumnPlan,
     ContactDraft,
     Field,
     RowProblem,
     Skipped,
-    draft_from_card,
     header_key,
     name_words,
+    with_corrected_tels,
 )
 from desktop.core.import_match import ContactRow, find_matches, number_text
 from desktop.core.import_region import RegionChoice, chosen_region, infer_region
@@ -88,6 +90,10 @@ class ImportOptions:
     # batch first, and its people's ids must not be handed to others (an open contact view,
     # a queued edit).
     first_new_id: int = 0
+    # Called inside the import's transaction, with its turn and the write lock held, before
+    # anything is written; raising stops the import with nothing changed. The Import window
+    # checks there that its preview is still what the import will do (stale_plan.py).
+    check_plan: Callable[[Store], None] | None = None
 
 
 def file_kind(path: Path) -> str:
@@ -138,6 +144,8 @@ class Preview:
     demo_contacts: int = 0  # demo-book contacts the import will remove
     # What the rows will become (new, merged into whom, flagged, rejected): the import's dry run.
     planned: DryRun = field(default_factory=DryRun)
+    # The contacts as the plan was worked out against (book_mark.py); () without a store.
+    book_mark: BookMark = ()
 
 
 def refuse_own_database(path: Path, database: Path) -> None:
@@ -162,7 +170,11 @@ def preview_file(
 ) -> Preview:
     if store is not None:
         refuse_own_database(path, store.path)
+    # Taken before the plan is worked out: a change in between shows as a mark that is old,
+    # so the plan is worked out once more rather than trusted.
+    mark = book_mark(store) if store is not None else ()
     preview = _preview_file(path, options, store, rows)
+    preview.book_mark = mark
     preview.demo_contacts = store.demo_contact_count() if store is not None else 0
     return preview
 
@@ -172,16 +184,16 @@ def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows:
     if file_kind(path) == "vcard":
         _count, items = read_vcard_file(path, options.encoding)
         region = _card_region(options)
-        policy = _file_policy(region, options)
-        cards: list[ContactDraft | RowProblem | Skipped] = []
-        whole = True
+        corrected = edits_by_line(options.edits)
+        read: list[CardData | RowProblem] = []
         for item in items:
-            if len(cards) >= COUNTED_ROWS:
-                whole = False
+            if len(read) >= COUNTED_ROWS:
+                runner.result.whole_file = False
                 break
-            cards.append(item if isinstance(item, RowProblem) else draft_from_card(item, policy))
-        runner.drafts(cards)
-        runner.result.whole_file = whole
+            if isinstance(item, CardData):
+                item = with_corrected_tels(item, corrected.get(item.line, {}))
+            read.append(item)
+        cards = runner.cards(read, _file_policy(region, options))
         return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards[:rows], region=region,
                        planned=runner.result)  # fmt: skip
     table = open_table(path, options.encoding, options.edits)
@@ -260,6 +272,9 @@ def import_file(
             cards, problems = read_vcard_folder(path, options.encoding)
         else:
             cards, problems = read_vcard_blocks(path, options.encoding, decoding)
+            corrected = edits_by_line(options.edits)
+            for card in cards:
+                card.corrected = corrected.get(card.line, {})
         total = len(cards) + len(problems)
         # A card's number in the report is the line its BEGIN:VCARD is on.
         report = ImportReport(path, unit="line", source="vCard folder" if folder else "vCard",
@@ -399,6 +414,8 @@ class _Run:
                             cancel=self.cancel),  # fmt: skip
                 self.store.transaction(),
             ):
+                if self.options.check_plan is not None:
+                    self.options.check_plan(self.store)
                 # The demo book goes with the first real import, before anything is matched:
                 # a real prospect must never be "already there" because the demo had them.
                 report.demo_removed = self.store.remove_demo_book()

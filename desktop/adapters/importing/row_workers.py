@@ -36,6 +36,7 @@ from desktop.core.import_mapping import (
     Skipped,
     draft_from_card,
     draft_from_cells,
+    with_corrected_tels,
 )
 from desktop.core.import_match import ContactRow, contact_row
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
@@ -80,9 +81,11 @@ def draft_cards(
     out: list[Outcome] = []
     for block in cards:
         data = parse_card(block)
-        outcome = (
-            data if isinstance(data, RowProblem) else draft_from_card(data, policy, cache.parse)
-        )
+        if isinstance(data, RowProblem):
+            outcome: ContactDraft | RowProblem | Skipped = data
+        else:
+            data = with_corrected_tels(data, block.corrected)
+            outcome = draft_from_card(data, policy, cache.parse)
         if block.file and isinstance(outcome, RowProblem) and not outcome.field:
             outcome = RowProblem(outcome.line, block.file, outcome.message)  # in a folder
         out.append(contact_row(outcome) if isinstance(outcome, ContactDraft) else outcome)

@@ -57,9 +57,7 @@ def with_edits(
     """The rows with the cells the person corrected in the Import window's preview in place of
     what the file says, so the correction goes through the same mapping and number reading
     as every other cell (and lands in the rejected-rows file as corrected)."""
-    by_line: dict[int, dict[int, str]] = {}
-    for (line, column), text in edits.items():
-        by_line.setdefault(line, {})[column] = text
+    by_line = edits_by_line(edits)
     for line, cells in rows:
         changed = by_line.get(line)
         if changed:
@@ -69,3 +67,11 @@ def with_edits(
                     cells.extend([""] * (column + 1 - len(cells)))
                 cells[column] = text
         yield line, cells
+
+
+def edits_by_line(edits: CellEdits) -> dict[int, dict[int, str]]:
+    """The corrections of each row (or vCard, by the line it starts on), by column (or TEL)."""
+    by_line: dict[int, dict[int, str]] = {}
+    for (line, column), text in edits.items():
+        by_line.setdefault(line, {})[column] = text
+    return by_line

@@ -15,7 +15,7 @@ import codecs
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class CardBlock:
     line: int
     text: str
     file: str = ""  # the file's name when a folder's files are read together
+    # Numbers corrected in the Import window's preview, by the TEL's place on the card.
+    corrected: dict[int, str] = field(default_factory=dict)
 
 
 def decode_vcard_bytes(
