@@ -1,10 +1,12 @@
-"""Settings offers the softphones found on this machine, one checkbox each."""
+"""Settings offers the softphones found on this machine, one checkbox each; its choice of
+softphone shows whole names when the row has room."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
@@ -75,3 +77,18 @@ def test_settings_offers_the_softphone_tables_sources_and_dialers_by_title(qtbot
     assert dialers == ["Automatic", *(titles[d] for d in
                                       ("baresip", "twinkle", "linphone", "microsip")),
                        "System tel: handler"]  # fmt: skip
+
+
+def test_a_softphone_choice_with_room_beside_it_shows_its_whole_name(qtbot: QtBot) -> None:
+    # Seen on a 1600×1000 screen: "MicroSIP (microsi" beside the empty rest of the row.
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.show_page("Softphones")
+    window.show()
+    qtbot.waitExposed(window)
+
+    for combo in (window.source_kind, window.dialer):
+        whole = QComboBox()
+        whole.addItems([combo.itemText(i) for i in range(combo.count())])
+        whole.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        assert combo.width() >= whole.sizeHint().width(), combo.currentText()
