@@ -1,6 +1,6 @@
 """Issue 10, item 10: a closed stdout ends a verb quietly; a CDR name with quotes in it keeps
 them; a vCard import report says "line" for the line numbers it gives; a read-only data folder
-is named, with why, instead of an errno."""
+is named, with why, instead of an errno; so is a full disk."""
 
 from __future__ import annotations
 
@@ -112,3 +112,26 @@ def test_a_read_only_data_folder_is_named_with_why_not_an_errno(
         f"callercard: {data} cannot be written (Read-only file system): CallerCard keeps its "
         "database there. Make the folder writable, or use --data-dir with one that is.\n"
     )
+
+
+def test_an_import_onto_a_full_disk_says_the_disk_is_full(tmp_path: Path) -> None:
+    # Seen on a full disk: "refused the import (cannot rollback - no transaction is active)":
+    # SQLite had rolled back by itself, and the second ROLLBACK's error hid the first one's.
+    book = tmp_path / "book.csv"
+    book.write_text("Name,Phone,Notes\n" + "".join(
+        f"P{i},+1 415 555 {i % 10000:04d},{'x' * 300}\n" for i in range(3000)
+    ), encoding="utf-8")  # fmt: skip
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    # A private mount namespace with a 512 KiB tmpfs as the data folder's disk: a real ENOSPC.
+    script = 'mount -t tmpfs -o size=512k tmpfs "$1" && shift && exec "$@"'
+    command = [sys.executable, "-m", "desktop", "--data-dir", str(disk / "data"), "import",
+               str(book)]  # fmt: skip
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(disk), *command],
+        capture_output=True, text=True, env=python_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("callercard: "), result.stderr
+    assert "database or disk is full" in result.stderr
+    assert "cannot rollback" not in result.stderr
