@@ -322,7 +322,12 @@ class SettingsWindow(QWidget):
 
     def _openers_tab(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        column = QVBoxLayout(page)
+        form = QFormLayout()
+        column.addLayout(form)
+        # The page's spare height goes under the last template, not into blank bands between
+        # the rows and above the hint.
+        column.addStretch(1)
         names = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
         hint = QLabel(f"Placeholders: {names}. Nothing else in a template is interpreted.")
         hint.setTextFormat(Qt.TextFormat.PlainText)
