@@ -493,6 +493,13 @@ def open_context(args: argparse.Namespace) -> tuple[AppPaths, Settings, Store, s
             print(f"callercard: {settings_file.problem}", file=sys.stderr)
         store = Store.open(paths.database)
     except (OSError, StoreError) as exc:
+        reason = paths.unwritable_reason() if paths.data_dir.is_dir() else ""
+        if reason:
+            # SQLite only says "unable to open database file", an EROFS chmod "[Errno 30]".
+            raise CliError(
+                f"{paths.data_dir} cannot be written ({reason}): CallerCard keeps its "
+                "database there. Make the folder writable, or use --data-dir with one that is."
+            ) from exc
         raise CliError(str(exc)) from exc
     region = (args.region or settings.region or system_region()).upper()
     if len(region) != 2 or not region.isalpha():

@@ -1,5 +1,6 @@
 """Issue 10, item 10: a closed stdout ends a verb quietly; a CDR name with quotes in it keeps
-them; a vCard import report says "line" for the line numbers it gives."""
+them; a vCard import report says "line" for the line numbers it gives; a read-only data folder
+is named, with why, instead of an errno; so is a full disk."""
 
 from __future__ import annotations
 
@@ -85,3 +86,52 @@ def test_the_vcard_import_report_gives_line_numbers_under_line(tmp_path: Path) -
     assert report["rejected"] == [
         {"line": 6, "field": "", "reason": "card never ended (no END:VCARD): file cut short?"}
     ]
+
+
+@pytest.mark.parametrize("verb", [["lookup", "+14155550142"], ["search", "mike"]])
+def test_a_read_only_data_folder_is_named_with_why_not_an_errno(
+    tmp_path: Path, verb: list[str]
+) -> None:
+    # Seen as a rep looking at a backup mounted read-only: "[Errno 30] Read-only file system"
+    # from the lookup, "unable to open database file" from SQLite, naming nothing to do.
+    data = tmp_path / "data"
+    book = tmp_path / "book.csv"
+    book.write_text("Name,Phone\nMike Kowalski,+1 415 555 0142\n", encoding="utf-8")
+    command = [sys.executable, "-m", "desktop", "--data-dir", str(data)]
+    made = subprocess.run([*command, "import", str(book)], capture_output=True, text=True,
+                          env=python_env(), timeout=60)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    # A private mount namespace where the data folder is a read-only bind mount: a real EROFS.
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(data), *command, *verb],
+        capture_output=True, text=True, env=python_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"callercard: {data} cannot be written (Read-only file system): CallerCard keeps its "
+        "database there. Make the folder writable, or use --data-dir with one that is.\n"
+    )
+
+
+def test_an_import_onto_a_full_disk_says_the_disk_is_full(tmp_path: Path) -> None:
+    # Seen on a full disk: "refused the import (cannot rollback - no transaction is active)":
+    # SQLite had rolled back by itself, and the second ROLLBACK's error hid the first one's.
+    book = tmp_path / "book.csv"
+    book.write_text("Name,Phone,Notes\n" + "".join(
+        f"P{i},+1 415 555 {i % 10000:04d},{'x' * 300}\n" for i in range(3000)
+    ), encoding="utf-8")  # fmt: skip
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    # A private mount namespace with a 512 KiB tmpfs as the data folder's disk: a real ENOSPC.
+    script = 'mount -t tmpfs -o size=512k tmpfs "$1" && shift && exec "$@"'
+    command = [sys.executable, "-m", "desktop", "--data-dir", str(disk / "data"), "import",
+               str(book)]  # fmt: skip
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(disk), *command],
+        capture_output=True, text=True, env=python_env(), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("callercard: "), result.stderr
+    assert "database or disk is full" in result.stderr
+    assert "cannot rollback" not in result.stderr

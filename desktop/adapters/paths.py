@@ -60,6 +60,17 @@ class AppPaths:
         self.cache_dir.mkdir(exist_ok=True, mode=0o700)
         return self
 
+    def unwritable_reason(self) -> str:
+        """Why nothing can be written in the data directory ("Read-only file system",
+        "Permission denied"), or "" when something can."""
+        probe = self.data_dir / f".write-test-{os.getpid()}"
+        try:
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        probe.unlink()
+        return ""
+
 
 def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     from pathlib import Path

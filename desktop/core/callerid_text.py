@@ -75,9 +75,10 @@ _THOUSANDS_EN = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.0+)?")
 _THOUSANDS_DE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,0+)?")
 _SCIENTIFIC = re.compile(r"\+?(?P<lead>[0-9])(?:[.,](?P<frac>[0-9]*))?[eE]\+?(?P<exp>[0-9]{1,3})")
 
+# The word may stand in brackets after the number: "(ext. 204)", "(Durchwahl 12)", "[x5]".
 _EXT_WORD = re.compile(
-    r"(?P<head>.*?)[\s,;:]*(?<![^\W\d_])(?:extension|extn|ext|x|poste|durchwahl|dw|anexo|доб)"
-    r"\.?\s*[:=#.]?\s*(?P<ext>[0-9]{1,10})\s*\#?\s*",
+    r"(?P<head>.*?)[\s,;:(\[]*(?<![^\W\d_])(?:extension|extn|ext|x|poste|durchwahl|dw|anexo|доб)"
+    r"\.?\s*[:=#.]?\s*(?P<ext>[0-9]{1,10})\s*\#?\s*[)\]]?\s*",
     re.IGNORECASE | re.DOTALL,
 )
 _EXT_HASH = re.compile(r"(?P<head>.*?[0-9)])\s*\#\s*(?P<ext>[0-9]{1,10})\s*\#?\s*", re.DOTALL)

@@ -67,10 +67,15 @@ _TEXT_FIELDS = {
 
 # Several numbers in one cell: Google's " ::: ", line breaks (Alt+Enter), and ";" or "/"
 # between numbers. A ";" that starts a URI parameter (";ext=204") or an Android wait (";217")
-# belongs to the number; so does "," before digits (a DTMF pause: ",,123").
+# belongs to the number; so does "," before digits (a DTMF pause: ",,123"). The " / " is the
+# one separator captured: it also ends a German area code ("030 / 901 820-21", DIN 5008's
+# old style), which split_numbers joins back to the rest.
 _NUMBER_SPLIT = re.compile(
-    r"\s*:::\s*|[\r\n]+|\s*;\s*(?![a-z-]+=|\d{1,6}\s*$)|\s+/\s+|,\s+(?=[+(0-9])"
+    r"\s*:::\s*|[\r\n]+|\s*;\s*(?![a-z-]+=|\d{1,6}\s*$)|(\s+/\s+)|,\s+(?=[+(0-9])"
 )
+# What stands before " / " when it is an area code, not a number: "030", "(0 30)", "+49 30".
+_AREA_CODE_ALONE = re.compile(r"[+(]?[0-9][0-9 ()]*")
+_AREA_CODE_DIGITS = 6
 # Report footers: Salesforce "Grand Totals (3 records)", "Confidential Information - Do Not
 # Distribute", "Copyright (c) 2000-2025 salesforce.com"; a sheet's "Total: 6 prospects".
 _FOOTER = re.compile(
@@ -91,7 +96,23 @@ def split_numbers(cell: str) -> list[str]:
         # Most cells hold one number; every separator above needs one of these characters.
         alone = cell.strip(" ,;\t")
         return [alone] if alone else []
-    return [p for p in (part.strip(" ,;\t") for part in _NUMBER_SPLIT.split(cell)) if p]
+    pieces = _NUMBER_SPLIT.split(cell)
+    numbers: list[str] = []
+    joined = ""  # an area code waiting for the rest of its number
+    for index in range(0, len(pieces), 2):
+        part = (joined + (pieces[index] or "")).strip(" ,;\t")
+        joined = ""
+        slash_follows = index + 1 < len(pieces) and pieces[index + 1] is not None
+        if slash_follows and _area_code_alone(part):
+            joined = part + " "
+        elif part:
+            numbers.append(part)
+    return [*numbers, joined.strip()] if joined else numbers
+
+
+def _area_code_alone(part: str) -> bool:
+    digits = sum(char.isdigit() for char in part)
+    return 0 < digits <= _AREA_CODE_DIGITS and _AREA_CODE_ALONE.fullmatch(part) is not None
 
 
 _SEPARATOR_CHAR = re.compile(r"[:\r\n;/,]")

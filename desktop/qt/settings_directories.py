@@ -112,6 +112,9 @@ class DirectoriesPage(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
+        # Takes the spare height only while the list (stretch 1) is hidden: with no directory
+        # yet, the page's text and buttons stay together at the top instead of spread apart.
+        layout.addStretch(0)
         self.refresh()
 
     # -- what is shown --

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -228,15 +229,15 @@ class SettingsWindow(QWidget):
         self.source_kind = QComboBox()
         for kind in SOURCE_KINDS.values():
             self.source_kind.addItem(kind.title, kind.name)
-        _narrowable(self.source_kind)
+        _whole_when_room(self.source_kind)
         add = QPushButton("Add…")
         add.clicked.connect(self._add_source)
-        row.addWidget(self.source_kind)
+        row.addWidget(self.source_kind, 1)
         remove = QPushButton("Remove")
         remove.clicked.connect(self._remove_source)
         row.addWidget(add)
         row.addWidget(remove)
-        row.addStretch(1)
+        row.addStretch()  # only what the choice leaves: it comes first
         layout.addLayout(row)
         self._detected_section(layout)
         self._dialer_section(layout)
@@ -251,11 +252,11 @@ class SettingsWindow(QWidget):
         for dialer in Dialer:
             found = dialer is Dialer.AUTOMATIC or self.dialer_found(dialer)
             self.dialer.addItem(dialer.label + ("" if found else " (not found)"), dialer.value)
-        _narrowable(self.dialer)
+        _whole_when_room(self.dialer)
         title.setBuddy(self.dialer)
         row.addWidget(title)
-        row.addWidget(self.dialer)
-        row.addStretch(1)
+        row.addWidget(self.dialer, 1)
+        row.addStretch()
         layout.addLayout(row)
         note = QLabel(
             "Automatic uses a softphone that is running (baresip with ctrl_tcp, Twinkle, "
@@ -321,7 +322,12 @@ class SettingsWindow(QWidget):
 
     def _openers_tab(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        column = QVBoxLayout(page)
+        form = QFormLayout()
+        column.addLayout(form)
+        # The page's spare height goes under the last template, not into blank bands between
+        # the rows and above the hint.
+        column.addStretch(1)
         names = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
         hint = QLabel(f"Placeholders: {names}. Nothing else in a template is interpreted.")
         hint.setTextFormat(Qt.TextFormat.PlainText)
@@ -421,3 +427,16 @@ def _narrowable(combo: QComboBox) -> None:
     the open list still shows them whole."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(10)
+
+
+def _whole_when_room(combo: QComboBox) -> None:
+    """A narrowable choice in a row with room to spare takes the room, up to its longest name:
+    "MicroSIP (microsi" beside empty space was its narrow size, kept though the row had room.
+    Its row gives it a stretch, so it narrows only as far as the window does."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    whole = combo.sizeHint().width()
+    _narrowable(combo)
+    combo.setMaximumWidth(whole)
+    policy = combo.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+    combo.setSizePolicy(policy)

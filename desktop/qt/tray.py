@@ -330,6 +330,7 @@ class FallbackWindow(QWidget):
         self.screen_share.blockSignals(False)
         self.screen_share_note.setText(note)
         self.screen_share_note.setVisible(bool(note))
+        self._grow_to_fit()
 
     def set_paused(self, paused: bool, text: str = "") -> None:
         self.pause.blockSignals(True)
@@ -338,3 +339,12 @@ class FallbackWindow(QWidget):
         self.pause.setText("Resume popups" if paused else "Pause popups")
         self.paused_label.setText(text)
         self.paused_label.setVisible(paused)
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        """A line shown in a window already up (paused, the screen-share note) makes it taller:
+        kept at its old height, the intro lost its last line and the buttons were squashed."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout is not None else 0
+        if needed > self.height():
+            self.resize(self.width(), needed)

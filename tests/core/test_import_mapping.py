@@ -164,6 +164,9 @@ def test_unknown_headers_need_the_mapping_step() -> None:
         ("+1 415 555 0100,,123", ["+1 415 555 0100,,123"]),
         ("+14155550100;217", ["+14155550100;217"]),
         ("030 901820-55 / 030 901820-56", ["030 901820-55", "030 901820-56"]),
+        ("030 / 901 820-21", ["030 901 820-21"]),
+        ("+49 30 / 90182021 / 0171 2345678", ["+49 30 90182021", "0171 2345678"]),
+        ("(0 30) / ", ["(0 30)"]),
         ("  ", []),
     ],
 )
@@ -191,6 +194,14 @@ def draft(headers: list[str], cells: list[str], policy: NumberPolicy = US) -> Co
 def test_extensions_in_every_written_form_are_kept(cell: str, e164: str, extension: str) -> None:
     [number] = draft(["Name", "Phone"], ["Ann", cell]).numbers
     assert (number.e164, number.extension) == (e164, extension)
+
+
+def test_an_area_code_written_before_a_slash_is_part_of_the_number() -> None:
+    # A German sheet's "Telefon geschäftlich" in DIN 5008's old style: one number, not the
+    # unusable "030" plus a wrong +49 90182021.
+    d = draft(["Name", "Telefon geschäftlich"], ["Jürgen", "030 / 901 820-21"], NumberPolicy("DE"))
+    assert [(x.e164, x.label) for x in d.numbers] == [("+493090182021", "work")]
+    assert d.warnings == []
 
 
 @pytest.mark.parametrize("cell", ["4.15555E+11", "4,93091E+11", "415555000000"])

@@ -264,6 +264,9 @@ EXTENSIONS = [
     case("US", "+14155550142;217", "217", "android-wait-semicolon"),
     case("US", "+14155550142,,217,,4", "217", "pause-then-menu-choice"),
     case("US", "415.555.0142 x44", "44", "salesforce-style"),
+    case("US", "415 555 0142 (ext. 204)", "204", "ext-in-brackets"),
+    case("US", "(415) 555-0142 (x3)", "3", "x-in-brackets-after-area-code"),
+    case("US", "415 555 0142 [ext 5]", "5", "ext-in-square-brackets"),
 ]
 
 
@@ -278,6 +281,9 @@ def test_extensions_are_digits_apart_from_the_e164(region: str, raw: str, extens
     [
         pytest.param("GB", "+44 (0)20 7946 0321 #204", "+442079460321", "204", id="gb-hash"),
         pytest.param("DE", "030 901820 dw 55", "+4930901820", "55", id="de-durchwahl"),
+        pytest.param(
+            "DE", "+49 30 90182056 (Durchwahl 12)", "+493090182056", "12", id="de-dw-in-brackets"
+        ),
         pytest.param("FR", "01 99 00 12 34 poste 12", "+33199001234", "12", id="fr-poste"),
         pytest.param("AU", "02 9374 4000 ext 3", "+61293744000", "3", id="au-ext"),
     ],

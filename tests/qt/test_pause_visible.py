@@ -1,5 +1,6 @@
 """Paused popups are visible: the tray icon carries a pause badge, its tooltip, menu and the
-fallback window say until when, and the menu offers "for 1 hour" and "until tomorrow"."""
+fallback window say until when (the window grows for that line), and the menu offers "for 1
+hour" and "until tomorrow"."""
 
 from __future__ import annotations
 
@@ -136,3 +137,24 @@ def test_a_pause_still_running_keeps_cards_away_until_its_end(tmp_path: Path) ->
         assert json.loads((app.data / "settings.json").read_text())["popups_paused"] is True
     finally:
         app.stop()
+
+
+def test_the_fallback_window_grows_for_the_paused_line_instead_of_squashing_its_buttons(
+    qtbot: QtBot,
+) -> None:
+    # Seen under Openbox: "Pause for 1 hour" in the no-tray window cut the intro's last line
+    # and squashed every button to two thirds of its height.
+    menu = menu_for(qtbot)
+    window = menu.fallback
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(window.width(), window.sizeHint().height())
+
+    menu.set_paused(True, TEXT)
+
+    layout = window.layout()
+    assert layout is not None
+    assert window.height() >= layout.totalHeightForWidth(window.width())
+    buttons = window.findChildren(QPushButton)
+    assert all(b.height() >= b.sizeHint().height() for b in buttons if b.isVisible())
+    menu.hide()

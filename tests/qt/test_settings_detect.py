@@ -1,10 +1,12 @@
-"""Settings offers the softphones found on this machine, one checkbox each."""
+"""Settings offers the softphones found on this machine, one checkbox each; its choice of
+softphone shows whole names when the row has room; the Openers page has no blank bands."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
@@ -75,3 +77,37 @@ def test_settings_offers_the_softphone_tables_sources_and_dialers_by_title(qtbot
     assert dialers == ["Automatic", *(titles[d] for d in
                                       ("baresip", "twinkle", "linphone", "microsip")),
                        "System tel: handler"]  # fmt: skip
+
+
+def test_a_softphone_choice_with_room_beside_it_shows_its_whole_name(qtbot: QtBot) -> None:
+    # Seen on a 1600×1000 screen: "MicroSIP (microsi" beside the empty rest of the row.
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.show_page("Softphones")
+    window.show()
+    qtbot.waitExposed(window)
+
+    for combo in (window.source_kind, window.dialer):
+        whole = QComboBox()
+        whole.addItems([combo.itemText(i) for i in range(combo.count())])
+        whole.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        assert combo.width() >= whole.sizeHint().width(), combo.currentText()
+
+
+def test_the_openers_page_keeps_its_templates_under_the_hint(qtbot: QtBot) -> None:
+    # Seen at 1600×1000: blank bands above the placeholders hint and between it and the first
+    # template, the page's spare height spread into them instead of left under the last one.
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.resize(780, 560)
+    window.show_page("Openers")
+    window.show()
+    qtbot.waitExposed(window)
+
+    first = window.templates["referral_reason"]  # the top row
+    page = first.parentWidget()
+    [hint] = [label for label in page.findChildren(QLabel)
+              if label.text().startswith("Placeholders:")]  # fmt: skip
+    text_bottom = hint.geometry().top() + hint.heightForWidth(hint.width())
+    assert hint.geometry().top() <= 12
+    assert first.geometry().top() - text_bottom <= 12

@@ -379,3 +379,17 @@ def test_edit_shows_an_ldap_directory_as_it_was_added_and_refuses_a_taken_name(
     dialog.url.setText("")
     dialog.test_button.click()
     assert dialog.said.text() == "⚠ The server address starts with ldap:// or ldaps://"
+
+
+def test_with_no_directory_yet_the_text_and_buttons_stay_together(
+    qtbot: QtBot, page: DirectoriesPage
+) -> None:
+    # Seen at 1600×1000: with the list hidden its spare height went into blank bands between
+    # the intro, the "No team directories yet" line and the Add… button.
+    page.resize(600, 480)
+    page.show()
+    qtbot.waitExposed(page)
+
+    assert page.empty.isVisible()
+    assert page.add_button.geometry().top() - page.empty.geometry().bottom() <= 12
+    assert page.add_button.geometry().bottom() < page.height() // 2

@@ -105,14 +105,20 @@ class Database:
         try:
             yield
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def _rollback(self) -> None:
+        # A full disk (or an I/O error) makes SQLite roll the transaction back by itself: a
+        # ROLLBACK then fails with "no transaction is active", hiding why the write failed.
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -150,6 +156,8 @@ def describe(exc: sqlite3.Error) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return f"the database is locked by another program ({text}); nothing was changed"
+    if "disk is full" in text:
+        return f"the disk is full ({text}); nothing was changed"
     if "not a database" in text or "malformed" in text:
         return f"the file is not a CallerCard database or is damaged ({text})"
     return text
