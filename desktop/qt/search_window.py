@@ -69,7 +69,7 @@ from desktop.core.localtime import HourCycle
 from desktop.core.models import DEMO_MARK
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
-from desktop.qt.call_list import CALLER_ID_NAME_TIP
+from desktop.qt.call_list import CALLER_ID_NAME_TIP, is_missed
 from desktop.qt.number_table import place_call
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
@@ -112,15 +112,20 @@ def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
     if contact.demo:
         primary = f"{DEMO_MARK} · {primary}"
     details: list[str] = []
-    numbers = [n for n in contact.numbers if n.e164 or n.raw.strip()]
+    # A number that can be called first: "030" kept as text only is no use at the top.
+    numbers = sorted((n for n in contact.numbers if n.e164 or n.raw.strip()),
+                     key=lambda n: n.e164 is None)  # fmt: skip
     if numbers:
         first = readable(numbers[0].e164) if numbers[0].e164 else one_line(numbers[0].raw)
         details.append(first + (f" (+{len(numbers) - 1})" if len(numbers) > 1 else ""))
     sources = sources_text(contact.sources)
     if sources:
         details.append(f"from {sources}")
+    missed = next((a for a in contact.attempts if is_missed(a)), None)
     if contact.last_contacted is not None:
         details.append(f"last contact {short_date(contact.last_contacted, now)}")
+    elif missed is not None:  # they called, nobody has spoken to them yet
+        details.append(f"missed their call {short_date(missed.at, now)}")
     else:
         details.append("never contacted")
     why = one_line(why_we_called(contact))

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -470,3 +471,22 @@ if __name__ == "__main__":
         os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
         raise SystemExit(_screenshot(Path(sys.argv[2])))
     raise SystemExit("usage: python -m tests.qt.test_search_window screenshot OUT.png")
+
+
+def test_a_result_shows_a_callable_number_first_and_a_missed_caller_is_not_never_contacted(
+) -> None:
+    from desktop.core.models import Contact
+    from desktop.core.search_query import SearchHit
+    from desktop.qt.search_window import result_lines
+
+    now = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
+    called = Attempt(Direction.IN, now - timedelta(days=1), Outcome.MISSED,
+                     number_e164="+4930901820")  # fmt: skip
+    juergen = Contact(7, "Jürgen Schäfer", numbers=(
+        StoredNumber("030", None), StoredNumber("030 901820", "+4930901820")),
+        attempts=(called,))  # fmt: skip
+    _who, details = result_lines(SearchHit(juergen, 1.0, ("name",)), now)
+    assert details.startswith("+49 30 901820 (+1)")  # the one a Call button can dial
+    assert "missed their call Sat 5 Dec" in details and "never contacted" not in details
+    nobody = replace(juergen, attempts=())
+    assert "never contacted" in result_lines(SearchHit(nobody, 1.0, ("name",)), now)[1]
