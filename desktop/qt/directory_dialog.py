@@ -4,6 +4,7 @@ dialog filled in with a directory that exists."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -203,7 +204,8 @@ class AddDirectoryDialog(QDialog):
 
     def _choose_ca_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Certificate authority", "", "Certificates (*.pem *.crt);;All files (*)"
+            self, "Certificate authority", str(Path.home()),
+            "Certificates (*.pem *.crt);;All files (*)",
         )
         if path:
             self.ca_file.setText(path)

@@ -306,7 +306,8 @@ class ImportWindow(QWidget):
     # -- choosing a file --------------------------------------------------------------------
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import contacts", "", FILE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self, "Import contacts", str(Path.home()),
+                                               FILE_FILTER)  # fmt: skip
         if name:
             self.load(Path(name))
 

@@ -374,8 +374,11 @@ class SettingsWindow(QWidget):
             )  # fmt: skip
             path = path.strip() if ok else ""
         else:
+            from desktop.adapters.sources.detect import default_folder
+
+            start = default_folder(kind.name)  # where that softphone keeps its log
             path, _ = QFileDialog.getOpenFileName(
-                self, kind.title, "", f"{kind.file_filter};;All files (*)"
+                self, kind.title, str(start), f"{kind.file_filter};;All files (*)"
             )
         if path:
             self._add_source_item(WatchedSource(kind.name, path))

@@ -300,7 +300,8 @@ class WelcomeWindow(QWidget):
                 self.request_import(path)
 
     def _choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import contacts", "", FILE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self, "Import contacts", str(Path.home()),
+                                               FILE_FILTER)  # fmt: skip
         if name:
             self.request_import(Path(name))
 

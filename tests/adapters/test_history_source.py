@@ -664,6 +664,26 @@ def test_detection_on_linux_finds_each_installed_softphone(tmp_path: Path) -> No
     assert found[1].label == f"Twinkle call history (twinkle.ch) — {twinkle}"
 
 
+def test_the_file_dialog_for_a_softphones_log_opens_where_that_softphone_keeps_it(
+    tmp_path: Path,
+) -> None:
+    from desktop.adapters.sources.detect import default_folder
+
+    home = tmp_path / "home"
+    (home / ".local/share/linphone").mkdir(parents=True)
+    (home / ".twinkle").mkdir()
+    linux = {"home": home, "env": {}, "platform": "linux"}
+    assert default_folder("linphone", **linux) == home / ".local/share/linphone"
+    assert default_folder("twinkle", **linux) == home / ".twinkle"
+    # Not installed: as near as exists on the way there, and never the app's working folder.
+    assert default_folder("jitsi", **linux) == home
+    appdata = tmp_path / "AppData" / "Roaming"
+    appdata.mkdir(parents=True)
+    windows = {"home": home, "env": {"APPDATA": str(appdata)}, "platform": "win32"}
+    assert default_folder("microsip", **windows) == appdata
+    assert default_folder("no-such-kind", home=home) == home
+
+
 def test_detection_on_macos_and_windows(tmp_path: Path) -> None:
     from desktop.adapters.sources.detect import detect_softphones
 

@@ -64,6 +64,32 @@ def detect_softphones(
     return found
 
 
+def default_folder(
+    kind: str,
+    *,
+    home: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+) -> Path:
+    """Where a file dialog asking for the log of `kind` (a format name in the softphone table)
+    should open: the nearest folder that exists on the way to its default place on this OS
+    (the rep's home when it has none), never the folder the app happened to start in."""
+    home = Path.home() if home is None else home
+    log = next((f for f in log_formats() if f.name == kind), None)
+    if log is None:
+        return home
+    bases = _bases(home, os.environ if env is None else env, Path("/"))
+    family = OS.of(sys.platform if platform is None else platform)
+    for place in log.places:
+        if place.os is family:
+            folder = bases[place.base] / place.path
+            folder = folder if place.found in (Found.FOLDER, Found.FILES_IN) else folder.parent
+            for candidate in (folder, *folder.parents):
+                if candidate.is_dir() and candidate != Path("/"):
+                    return candidate
+    return home
+
+
 def _bases(home: Path, env: Mapping[str, str], root: Path) -> dict[Base, Path]:
     return {
         Base.HOME: home,
