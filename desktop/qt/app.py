@@ -672,6 +672,7 @@ class CallerCardApp:
             importer.finished.connect(lambda _result: self._refresh_lookup())
             importer.history_requested.connect(self.open_import_history)
             importer.finished.connect(lambda _result: self._reload_import_history())
+            importer.finished.connect(self._tell_welcome)
             # Traced, so a test (or a script) driving the window from outside can follow it.
             importer.state_changed.connect(
                 lambda state: self.trace.write("import_window", "", state=state)
@@ -769,6 +770,14 @@ class CallerCardApp:
 
     def _welcome_import(self, path: object) -> None:
         self.open_import(path if isinstance(path, Path) else None)
+
+    def _tell_welcome(self, result: object) -> None:
+        """An import done while the welcome is open: its first step says how it went."""
+        from desktop.adapters.importing.report import ImportReport
+        from desktop.qt.welcome import WelcomeWindow
+
+        if isinstance(self._welcome, WelcomeWindow) and isinstance(result, ImportReport):
+            self._welcome.import_finished(result.summary())
 
     def _welcome_closed(self) -> None:
         from desktop.adapters.first_start import WelcomeState

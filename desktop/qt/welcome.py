@@ -315,6 +315,11 @@ class WelcomeWindow(QWidget):
         )
         self.import_requested.emit(path)
 
+    def import_finished(self, summary: str) -> None:
+        """What the Import window did with the file this step opened (its one-line summary),
+        in place of "… is open in the Import window", which would no longer be true."""
+        self.import_status.setText(f"Done: {summary}. Next: your softphone.")
+
     # -- step 2: softphone --------------------------------------------------------------------
 
     def _fill_softphones(self) -> None:

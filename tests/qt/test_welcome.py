@@ -51,6 +51,10 @@ def test_the_welcome_flow(desktop_with_wm: str, samples: Path, tmp_path: Path) -
     assert report["found_files"][0].startswith("google_contacts.csv   (Documents")
     assert report["welcome_active_at_start"] == "WelcomeWindow"
     assert report["import_file"] == str(home / "Documents" / "google_contacts.csv")
+    assert report["import_status"].startswith("google_contacts.csv is open in the Import window")
+    # Once imported, the step says so rather than pointing at a window that is done.
+    assert report["import_status_after"].startswith("Done: google_contacts.csv: ")
+    assert "imported" in report["import_status_after"]
     assert report["softphone_choice"].startswith("Twinkle — found: ")
     line = str(report["hook_line"])
     assert line.startswith("script_incoming_call=/") and line.endswith(" ring --source twinkle")
