@@ -483,7 +483,7 @@ class CallerCardApp:
     def open_wrap_up(self, attempt_id: int, *, asked: bool = False) -> None:
         """How a call that just ended went: outcome, note, reason, callback (non-modal). Unless
         the rep `asked`, it waits while the cards are redacted (desktop/qt/wrap_up_gate.py)."""
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import QRect, Qt
 
         from desktop.qt.system_clock import hour_cycle
         from desktop.qt.wrap_up import MAX_OPEN, WrapUp
@@ -505,7 +505,11 @@ class CallerCardApp:
         window.saved.connect(self._save_wrap_up)
         window.destroyed.connect(lambda *_: self._wrap_ups.pop(attempt_id, None))
         taken = {w.slot for w in self._wrap_ups.values() if isinstance(w, WrapUp)}
-        window.reveal(min(set(range(MAX_OPEN)) - taken))
+        cards = QRect()
+        for card in self.popups.popups():
+            if card.isVisible():
+                cards = cards.united(card.frameGeometry())
+        window.reveal(min(set(range(MAX_OPEN)) - taken), cards if cards.isValid() else None)
         self._wrap_ups[attempt_id] = window
         log.info("wrap-up shown for attempt %d (%s, contact %s)", attempt_id,
                  found[1].direction.value, contact.id if contact else "none")  # fmt: skip

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QFont,
@@ -354,18 +354,24 @@ class WrapUp(QWidget):
             self.skipped.emit(self.attempt_id)
         self.close()
 
-    def reveal(self, position: int = 0) -> None:
+    def reveal(self, position: int = 0, cards: QRect | None = None) -> None:
         """Show it at the top-right of the screen the rep is looking at, without taking the
         keyboard (the caller cards stack up from the bottom-right); `position` other open
-        wrap-ups cascade it down and left."""
+        wrap-ups cascade it down and left. Where the `cards` on screen reach that high (four
+        stacked), it stands to their left: a wrap-up never covers a ringing caller's card."""
         self.slot = position
         self.adjustSize()
         screen = screen_under_cursor()
         if screen is not None:
             area = screen.availableGeometry()
             step = CASCADE * position
-            self.move(QPoint(area.right() - self.width() - MARGIN - step,
-                             area.top() + MARGIN + step))  # fmt: skip
+            spot = QRect(QPoint(area.right() - self.width() - MARGIN - step,
+                                area.top() + MARGIN + step), self.size())  # fmt: skip
+            if cards is not None and spot.intersects(cards):
+                left = cards.left() - MARGIN - self.width() - step
+                if left >= area.left():
+                    spot.moveLeft(left)
+            self.move(spot.topLeft())
         self.show()
 
     # -- Qt overrides --

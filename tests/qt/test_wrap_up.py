@@ -453,3 +453,24 @@ def test_a_burst_of_calls_opens_at_most_three_wrap_ups(history_app: HistoryApp) 
     app.stop()
     assert app.app_log().count("wrap-up shown for attempt") == MAX_OPEN == 3
     assert len(app.calls()) == 5  # every call is in the history all the same
+
+
+def test_a_wrap_up_stands_beside_a_stack_of_cards_that_reaches_the_top(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    assert screen is not None
+    area = screen.availableGeometry()
+    window = WrapUp(1, None, Attempt(Direction.IN, NOW, number_e164="+14155550100"), now=NOW)
+    qtbot.addWidget(window)
+    window.reveal(0)
+    alone = window.frameGeometry()
+    assert alone.right() > area.center().x()  # top-right, as ever, with no cards up
+    # Four cards stacked from the bottom-right corner up to the top of the screen.
+    cards = QRect(area.right() - 16 - 300, area.top() + 8, 300, area.height() - 24)
+    window.hide()
+    window.reveal(0, cards)
+    beside = window.frameGeometry()
+    assert not beside.intersects(cards) and beside.top() == alone.top()
+    assert area.contains(beside)
