@@ -6,8 +6,8 @@ its Save button below the screen's edge, where nobody can reach it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 # Room for the title bar and borders the window manager adds outside the widget.
@@ -16,7 +16,11 @@ FRAME_ALLOWANCE = QSize(16, 48)
 
 def fit_to_screen(window: QWidget, preferred: QSize, *, centre_on: QScreen | None = None) -> None:
     """Resize `window` to `preferred`, shrunk to its screen's available area, and move it
-    wholly inside that area; with `centre_on`, to the middle of that screen instead."""
+    wholly inside that area; with `centre_on`, to the middle of that screen instead. A window
+    never placed yet opens in the middle of the screen under the mouse (where the rep is
+    looking), not in its top-left corner."""
+    if centre_on is None and not window.testAttribute(Qt.WidgetAttribute.WA_Moved):
+        centre_on = QGuiApplication.screenAt(QCursor.pos())
     screen = centre_on or window.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         window.resize(preferred)

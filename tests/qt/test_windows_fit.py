@@ -61,3 +61,21 @@ def test_every_window_fits_a_2x_screen(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.splitlines()[-1])
     assert report == {"screen": [800, 500], "too_big": []}
+
+
+def test_a_window_opens_in_the_middle_of_the_screen_not_its_corner(tmp_path: Path) -> None:
+    """The Import window (and every window sized by screen_fit) opened in the top-left corner
+    under a window manager: it was moved to (0, 0) before it was ever shown."""
+    script = OPEN_EVERY_WINDOW.replace(
+        "    if not area.contains(window.geometry()):",
+        "    off = window.frameGeometry().center() - area.center()\n"
+        "    if abs(off.x()) > 40 or abs(off.y()) > 40:",
+    )
+    with private_x_server("1600x1000x24") as display:
+        done = subprocess.run(
+            [PYTHON, "-c", script, str(tmp_path / "callercard.sqlite3")], cwd=REPO,
+            capture_output=True, text=True, timeout=90, check=False,
+            env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb"),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.splitlines()[-1])["too_big"] == []  # here: off-centre
