@@ -125,6 +125,7 @@ class ImportWindow(QWidget):
         self._thread: threading.Thread | None = None
         self._queued: list[Path] = []  # files handed over while an import was running
         self._preview_request = 0
+        self._chosen_by_hand = False  # the rep picked a column in "Import as" for this file
         self._landed_request = 0  # the last request whose answer came back
         self._demo_contacts = 0  # the demo book's contacts still in the store
         # Another process (a CLI import, a directory sync, the tray's Fix contact) may change
@@ -340,6 +341,7 @@ class ImportWindow(QWidget):
 
     def load(self, path: Path) -> None:
         self.path_edit.setText(str(path))
+        self._chosen_by_hand = False
         self._edits.clear()
         self._edited_from.clear()
         self.report = None
@@ -613,6 +615,7 @@ class ImportWindow(QWidget):
         return any(f in names for f in self.mapping().values())
 
     def _mapping_chosen(self) -> None:
+        self._chosen_by_hand = True
         self._mapping_changed()
         if self._mapping_ok():
             self._replan()
@@ -626,6 +629,9 @@ class ImportWindow(QWidget):
                 "Which column is which? Choose at least a name or company column in the "
                 "“Import as” row. Your choice is remembered for files with these headers."
             )
+        elif self._chosen_by_hand:
+            self.hint.setText("Using the columns you chose; they are remembered for files with "
+                              "these headers.")  # fmt: skip
         elif preview.remembered:
             self.hint.setText("Using the column choices you made for these headers last time.")
         else:

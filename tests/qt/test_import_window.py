@@ -87,6 +87,8 @@ def test_unknown_headers_open_the_mapping_step_and_the_choice_is_remembered(
         assert isinstance(combo, QComboBox)
         combo.setCurrentIndex(combo.findData(field_.value))
     assert window.import_button.isEnabled()
+    # The rep's own choice, not "matched by their headers" (which they were not).
+    assert window.hint.text().startswith("Using the columns you chose")
     assert isinstance(import_and_wait(qtbot, window), ImportReport)
     again = [["Kunde", "Rufnummer"], ["Bo", "+1 415 555 0143"]]
     load(qtbot, window, write_csv(tmp_path / "own2.csv", again))
