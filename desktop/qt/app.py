@@ -607,6 +607,7 @@ class CallerCardApp:
             view = ContactView(self.lookup, contact_id, hours=business_hours(self.settings),
                                placer=self.click_to_call)  # fmt: skip
             view.search_requested.connect(lambda: self.open_search(""))
+            view.saved.connect(lambda _field: self._refresh_search())
             view.destroyed.connect(lambda *_: self._contact_views.pop(contact_id, None))
             view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             install_search_shortcut(view, lambda: self.open_search(""))
@@ -728,6 +729,14 @@ class CallerCardApp:
         for view in list(self._contact_views.values()):
             if isinstance(view, ContactView) and not view.has_unsaved():
                 view.load()
+        self._refresh_search()
+
+    def _refresh_search(self) -> None:
+        """Search results on screen follow an edit, a merge or an undo made elsewhere."""
+        from desktop.qt.search_window import SearchWindow
+
+        if isinstance(self._search_window, SearchWindow):
+            self._search_window.refresh()
     # -- the first-start welcome (desktop/qt/welcome.py) -------------------------------------
 
     def _welcome_due(self) -> bool:

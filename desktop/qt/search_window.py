@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
 
 SEARCH_DELAY_MS = 25
+REFRESH_DELAY_MS = 300
 DEFAULT_DAYS = 7
 SEARCH_KEYS = QKeySequence.StandardKey.Find  # Ctrl+F (Cmd+F on macOS) in every app window
 _PRIMARY = Qt.ItemDataRole.UserRole + 1
@@ -351,6 +352,12 @@ class SearchWindow(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.run_search)
+        # Edits elsewhere come a keystroke at a time (the contact view saves each): one
+        # search again once they pause.
+        self._stale = QTimer(self)
+        self._stale.setSingleShot(True)
+        self._stale.setInterval(REFRESH_DELAY_MS)
+        self._stale.timeout.connect(self._search_again)
         self.query.textChanged.connect(self._timer.start)
         self.query.returnPressed.connect(self._choose_current)
         self.recent.toggled.connect(self.days.setEnabled)
@@ -399,6 +406,23 @@ class SearchWindow(QWidget):
 
     def calls_heading(self) -> str:
         return next((str(item.data(_PRIMARY)) for item in self._rows(HEADING)), "")
+
+    def refresh(self) -> None:
+        """A contact was edited, merged or removed elsewhere: the results shown are worked out
+        again shortly, staying on the person the rep had chosen when they are still found."""
+        if self.isVisible() and self.query.text().strip():
+            self._stale.start()
+
+    def _search_again(self) -> None:
+        current = self.results.currentItem()
+        person = current is not None and current.data(_KIND) == PERSON
+        chosen = current.data(_ID) if current is not None and person else None
+        self.run_search()
+        for row in range(self.results.count()):
+            item = self.results.item(row)
+            if chosen is not None and item.data(_KIND) == PERSON and item.data(_ID) == chosen:
+                self.results.setCurrentRow(row)
+                break
 
     def run_search(self) -> None:
         self._timer.stop()

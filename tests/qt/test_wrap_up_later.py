@@ -101,3 +101,4 @@ def test_a_teammates_shared_note_has_no_wrap_up_here(
     assert _rows(window)["Out"] == ("Left voicemail", None)
     assert not window.wrap_up_button.isEnabled()
     running.close()
+
