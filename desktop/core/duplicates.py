@@ -2,8 +2,9 @@
 
 Suggestions only: a person decides, after a preview. Four reasons make a pair:
 - the same number (E.164 and extension), or the same e-mail, with names that can be one person
-  (`names_agree`: one missing, or one's words all in the other's). Colleagues behind one
-  switchboard line share a number, not a person, so a number alone is not enough;
+  (`names_agree`: one missing, or one's words all in the other's; at a shared number a phone's
+  label in a name, "Mike Cell", does not count). Colleagues behind one switchboard line share
+  a number, not a person, so a number alone is not enough;
 - the same name, folded as search folds it ("Søren" is "soren"), at the same company;
 - a surname alone ("Lindqvist", as a CRM export's Last Name column leaves it) beside a full
   name ending in it at the same company.
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop.core.display_text import one_line
-from desktop.core.import_mapping import name_words, names_agree
+from desktop.core.import_mapping import name_words, names_agree, words_agree
 from desktop.core.models import CONTACT_FIELDS, Contact, StoredNumber
 
 SAME_NUMBER = "same number"
@@ -106,12 +107,29 @@ def _keys(contact: Contact, folded: dict[str, str]) -> Iterable[tuple[str, ...]]
 
 
 def _pairs(kind: str, a: Contact, b: Contact) -> bool:
-    if kind in ("number", "email"):
+    if kind == "number":
+        return words_agree(_person_words(a.name), _person_words(b.name))
+    if kind == "email":
         return names_agree(a.name, b.name)
     if kind == "surname":
         # Exactly one of them is the surname alone; two full names sharing a surname are not.
         return (len(name_words(a.name)) == 1) != (len(name_words(b.name)) == 1)
     return True
+
+
+def _person_words(name: str) -> frozenset[str]:
+    """A name's words without the phone's label a contact saved on a phone often carries
+    ("Mike Cell", "Dana Work"), so it pairs with the full name at the same number; a name
+    that is nothing but a label ("Office") keeps it, and stays a line, not a person."""
+    words = name_words(name)
+    return (words - _PHONE_LABELS) or words
+
+
+# Words phones and their users append to a name to tell one number from another.
+_PHONE_LABELS = frozenset({
+    "cell", "mobile", "mob", "handy", "iphone", "work", "office", "home", "private",
+    "personal", "direct", "new", "old", "phone", "tel",
+})  # fmt: skip
 
 
 def _fold(text: str, folded: dict[str, str]) -> str:

@@ -43,6 +43,9 @@ def reasons(*contacts: Contact) -> dict[tuple[int, int], tuple[str, ...]]:
          (SAME_NAME,)),
         (person(1, "Maya", "", "Maya.Okafor@example.com"),
          person(2, "Maya Okafor", "", "maya.okafor@example.com"), (SAME_EMAIL,)),
+        # A phone's contact named by its number's label, beside the full name at that number.
+        (person(1, "Mike Cell", "", "", "+14155550142"),
+         person(2, "Mike Kowalski", "Brightline", "", "+14155550142"), (SAME_NUMBER,)),
     ],
 )
 def test_sample_like_duplicates_are_suggested(a: Contact, b: Contact,
@@ -62,6 +65,11 @@ def test_sample_like_duplicates_are_suggested(a: Contact, b: Contact,
         (person(1, "Astrid Lindqvist", "Northwind"), person(2, "Erik Lindqvist", "Northwind")),
         # A surname alone at another company.
         (person(1, "Lindqvist", "Contoso"), person(2, "Astrid Lindqvist", "Northwind")),
+        # Two people's work numbers are still two people; a line named "Office" is a line.
+        (person(1, "Dana Work", "", "", "+14155550100"),
+         person(2, "Bo Work", "", "", "+14155550100")),
+        (person(1, "Office", "", "", "+14155550100"),
+         person(2, "Maya Okafor", "Brightline", "", "+14155550100")),
     ],
 )
 def test_different_people_are_not_suggested(a: Contact, b: Contact) -> None:
