@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QEnterEvent,
     QGuiApplication,
     QPainter,
     QPaintEvent,
@@ -211,6 +212,24 @@ class ElidedLabel(QLabel):
             tip = plain_tooltip(self._full) if shown != flat else ""
         if tip != self.toolTip():
             self.setToolTip(tip)
+
+
+class _HoverSelectable(ElidedLabel):
+    """An ElidedLabel the mouse can select text in (the number, to paste it elsewhere).
+
+    A selectable QLabel paints through a text document, 0.08 ms of every ring's paint on
+    Xvfb, for a selection only a pointer already over the label can start: it becomes
+    selectable when the pointer enters, and plain again when it leaves nothing selected.
+    """
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        if not self.hasSelectedText():
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
 
 
 class _LinkButton(QPushButton):
@@ -452,8 +471,7 @@ class CardView(QWidget):
         self._role = TextPart(self._head, "role", elide=True)
         self._number_key = TextPart(self._head, "numberKey", ink=Ink.MUTED)
         self._number_key.setText("Number")
-        self._number = ElidedLabel(self._head)
-        self._number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._number = _HoverSelectable(self._head)
         self._time_key = TextPart(self._head, "localTimeKey", ink=Ink.MUTED)
         self._time_key.setText("Local time")
         self._time = TextPart(self._head, "localTime", elide=True)

@@ -18,8 +18,15 @@ from pathlib import Path
 
 import pytest
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QPalette, QTextDocumentFragment
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
+from PySide6.QtGui import (
+    QColor,
+    QEnterEvent,
+    QGuiApplication,
+    QHelpEvent,
+    QPalette,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -436,6 +443,36 @@ def test_hovering_a_shortened_painted_line_shows_it_in_full(
         f"VP Operations · {long_company}")
     hover(label(popup, "name"))  # shown whole: no tooltip
     qtbot.waitUntil(lambda: not QToolTip.isVisible())
+
+
+def test_the_number_can_be_selected_with_the_mouse_once_the_pointer_is_over_it(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    shown(popup, qtbot, exact_card())
+    number = popup.findChild(ElidedLabel, "number")
+    assert number is not None
+    selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+    # Drawn as plain text until then: a selectable label paints through a text document,
+    # which every ring would pay for.
+    assert not number.textInteractionFlags() & selectable
+
+    middle = number.rect().center()
+    QApplication.sendEvent(number, QEnterEvent(middle.toPointF(), middle.toPointF(),
+                                               number.mapToGlobal(middle).toPointF()))  # fmt: skip
+    assert number.textInteractionFlags() & selectable
+    left, right = QPoint(1, middle.y()), QPoint(number.width() - 1, middle.y())
+    qtbot.mousePress(number, Qt.MouseButton.LeftButton, pos=left)
+    qtbot.mouseMove(number, right)
+    qtbot.mouseRelease(number, Qt.MouseButton.LeftButton, pos=right)
+    assert number.selectedText() == "+1 415-555-0142"
+
+    # Leaving keeps what the rep selected (to copy it); leaving with nothing selected makes
+    # it plain again.
+    QApplication.sendEvent(number, QEvent(QEvent.Type.Leave))
+    assert number.selectedText() == "+1 415-555-0142"
+    number.setSelection(0, 0)
+    QApplication.sendEvent(number, QEvent(QEvent.Type.Leave))
+    assert not number.textInteractionFlags() & selectable
 
 
 def test_the_card_grows_to_fit_a_long_opener_and_reason_without_clipping(
