@@ -167,3 +167,17 @@ def test_a_merge_recorded_before_its_import_was_undone_the_old_way_brings_no_gho
     assert contact is not None and (contact.email, contact.title) == ("", "")
     with pytest.raises(UndoRefused, match="There is no merge to take back"):
         duplicates.undo_merge(store)
+
+
+def test_calls_the_rep_logged_with_an_imported_contact_stay_when_the_import_goes(
+    store: Store,
+) -> None:
+    batch, [s] = crm(store, "Schäfer")
+    logged = Attempt(Direction.OUT, datetime(2026, 12, 4, 10, tzinfo=UTC), Outcome.TALKED,
+                     "Wants a quote", number_e164="+49897654321")  # fmt: skip
+    store.add_attempt(s, logged)
+    store.undo_import(batch)
+    calls = store.calls(limit=10)
+    assert [(c.contact, c.attempt.message) for c in calls] == [(None, "Wants a quote")], (
+        "the rep's call stays in Recent calls; the call crm.csv brought goes with it"
+    )

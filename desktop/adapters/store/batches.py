@@ -203,6 +203,14 @@ class ImportBatches(Contacts):
             # transaction then changes nothing), the others end with what they brought.
             merges = settle(self._conn, batch_id, file_name(str(row[2]), str(row[1])))
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
+            # The calls the rep logged with its contacts are the rep's: they stay in the call
+            # history as calls from a number nobody has (as after deleting a contact), not
+            # deleted by the cascade.
+            self._conn.execute(
+                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
+                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+                (batch_id,),
+            )
             (off_kept,) = self._conn.execute(
                 "SELECT COUNT(*) FROM phone_numbers p JOIN contacts c ON c.id = p.contact_id "
                 "WHERE p.import_batch_id = ? AND c.import_batch_id IS NOT ?",
