@@ -73,3 +73,28 @@ def test_import_history_and_undo_in_words_for_people(samples: Path, tmp_path: Pa
     history = json.loads(cc("import", "--list", "--json", data_dir=data, check=True).stdout)
     assert history[1]["file"] == "apple_ios_contacts_v30.vcf"
     assert history[1]["counts"]["imported"] == 2
+
+
+def test_undo_merge_after_the_import_was_undone_brings_back_no_ghost(tmp_path: Path) -> None:
+    """QA's order: crm.csv's Schäfer merged into Jürgen, crm.csv undone, then undo-merge."""
+    data = tmp_path / "data"
+    header = "First Name,Last Name,Company,Email,Phone\n"
+    files = {"base.csv": "Jürgen,Schäfer,Kaffee GmbH,,+49 30 1234567\n",
+             "crm.csv": ",Schäfer,Kaffee GmbH,js@kaffee.de,+49 89 7654321\n"}  # fmt: skip
+    for name, row in files.items():
+        (tmp_path / name).write_text(header + row, encoding="utf-8")
+        cc("import", str(tmp_path / name), "--region", "DE", data_dir=data, check=True)
+    cc("merge", "1", "2", data_dir=data, check=True)
+    undone = cc("import", "--undo", "2", data_dir=data, check=True).stdout
+    assert undone.endswith(" and took back 1 merge of its contacts into others.\n")
+    again = cc("undo-merge", "1", data_dir=data)
+    assert again.returncode == 1
+    assert again.stderr == (
+        "callercard: That merge ended when the import of crm.csv was undone: what it brought "
+        "went with it, and nothing from an undone import comes back.\n"
+    )
+    assert cc("search", "Schäfer", data_dir=data, check=True).stdout == (
+        "Jürgen Schäfer — Kaffee GmbH\n  +49301234567\n"
+    )
+    card = json.loads(cc("lookup", "+49301234567", "--json", data_dir=data).stdout)
+    assert [(c["name"], c["email"]) for c in card["contacts"]] == [("Jürgen Schäfer", "")]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from desktop.adapters import contact_undo
 from desktop.adapters.contact_undo import UndoRefused, writing
 from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store.undone_imports import undone_imports
 from desktop.core.models import StoredNumber
 from desktop.core.number_edit import contact_region, read_typed_number, shown_number
 
@@ -119,14 +120,29 @@ def undo_delete(store: Store, undo_id: int | None = None) -> tuple[int, str]:
     Returns (its id, what happened)."""
     with writing(store) as conn:
         _id, payload = contact_undo.take_back(conn, "delete", undo_id)
-        contact_id = contact_undo.insert_row(conn, "contacts", payload["contact"])
-        for number in payload["numbers"]:
-            contact_undo.insert_row(conn, "phone_numbers", number, contact_id=contact_id)
-        for change in payload["changes"]:
-            contact_undo.insert_row(conn, "import_changes", change, contact_id=contact_id)
-        contact_undo.relink(conn, "attempts", payload["attempts"], contact_id, None)
-        contact_undo.relink_cards(conn, payload["cards"], contact_id, None)
-        who = payload["contact"]["name"] or payload["contact"]["company"] or "the contact"
+        # Nothing comes back from an import undone since the deletion (recorded before undoing
+        # an import settled its deletions): not the contact, nor its numbers or filled fields.
+        undone = undone_imports(conn)
+        contact = dict(payload["contact"])
+        ended = undone.get(contact["import_batch_id"] or 0)
+        if ended is None:
+            for change in payload["changes"]:
+                field, value = change["field"], change["new_value"]
+                if change["batch_id"] in undone and contact.get(field) == value:
+                    contact[field] = ""
+            contact_id = contact_undo.insert_row(conn, "contacts", contact)
+            for number in payload["numbers"]:
+                if number["import_batch_id"] not in undone:
+                    contact_undo.insert_row(conn, "phone_numbers", number, contact_id=contact_id)
+            for change in payload["changes"]:
+                if change["batch_id"] not in undone:
+                    contact_undo.insert_row(conn, "import_changes", change, contact_id=contact_id)
+            contact_undo.relink(conn, "attempts", payload["attempts"], contact_id, None)
+            contact_undo.relink_cards(conn, payload["cards"], contact_id, None)
+        who = contact["name"] or contact["company"] or "the contact"
+    if ended is not None:  # committed: the deletion ends, it never blocks the next one
+        raise UndoRefused(f"{who} came from {ended}, whose import was undone since: there is "
+                          "nothing to bring back.")  # fmt: skip
     return contact_id, f"Brought back {who}."
 
 

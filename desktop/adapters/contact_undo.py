@@ -170,6 +170,12 @@ def take_back(conn: sqlite3.Connection, kind: str, undo_id: int | None) -> tuple
         raise UndoRefused(f"There is no {what} to take back" + (
             f" with number {undo_id}." if undo_id is not None else "."))  # fmt: skip
     if found[2] is not None:
+        settled_by = json.loads(found[1]).get("settled_by_import")
+        if settled_by:
+            raise UndoRefused(
+                f"That {what} ended when the import of {settled_by} was undone: what it "
+                "brought went with it, and nothing from an undone import comes back."
+            )
         raise UndoRefused(f"That {what} was taken back already.")
     conn.execute(
         "UPDATE contact_undo SET undone_at = ? WHERE id = ?", (int(time.time()), found[0])

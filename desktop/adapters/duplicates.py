@@ -15,6 +15,7 @@ from typing import Any
 from desktop.adapters import contact_undo
 from desktop.adapters.contact_undo import UndoRefused, writing
 from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store.undone_imports import restore_kept, undone_imports
 from desktop.core.duplicates import (
     DuplicatePair,
     MergePlan,
@@ -128,32 +129,57 @@ def merge(store: Store, kept_id: int, other_id: int) -> MergeDone:
 def undo_merge(store: Store, undo_id: int | None = None) -> tuple[int, str]:
     """Take a merge back (the newest when `undo_id` is None): the other contact returns with
     its numbers, calls, import changes and cards, and the kept one gets back each field the
-    merge changed and nobody has edited since. Returns (the other's id, what happened)."""
+    merge changed and nobody has edited since. Returns (the other's id, what happened).
+    UndoRefused when a side came from an import undone since: it is not brought back."""
     with writing(store) as conn:
         _id, payload = contact_undo.take_back(conn, "merge", undo_id)
-        kept_id = int(payload["kept"])
-        now = contact_undo.row(conn, "contacts", "id", kept_id)
-        if now is None:
-            raise StoreError(
-                "The contact this merge kept has been deleted since; bring it back first."
-            )
-        before, after = payload["kept_before"], payload["kept_after"]
-        contact_undo.set_fields(conn, kept_id, {
-            name: value for name, value in before.items()
-            if name != "id" and now.get(name) == after.get(name)
-        })  # fmt: skip
-        other_id = contact_undo.insert_row(conn, "contacts", payload["other"])
-        contact_undo.relink(conn, "phone_numbers", payload["moved_numbers"], other_id, kept_id)
-        for number in payload["dropped_numbers"]:
+        ended = _from_undone_import(conn, payload)
+        if ended is None:
+            other_id, text = _separate(conn, payload)
+    if ended is not None:  # committed: the merge ends, it never blocks the next one
+        raise UndoRefused(ended)
+    return other_id, text
+
+
+def _from_undone_import(conn: sqlite3.Connection, payload: dict[str, Any]) -> str | None:
+    """Why this merge cannot be separated when one side came from an import undone since
+    (recorded before undoing an import settled its merges): the kept contact gets back the
+    fields the merge changed, and the import's contact is not brought back."""
+    undone = undone_imports(conn)
+    kept, other = payload["kept_before"], payload["other"]
+    for side in (other, kept):
+        source = undone.get(side.get("import_batch_id") or 0)
+        still_here = side is kept and contact_undo.row(conn, "contacts", "id", kept["id"])
+        if source is None or still_here:  # a ghost an older undo made is separated as usual
+            continue
+        who = side["name"] or side["company"] or "the contact"
+        if side is other and restore_kept(conn, payload):
+            return (f"{who} came from {source}, whose import was undone since: it is not "
+                    f"brought back. {kept['name'] or 'The contact it was merged into'} has "
+                    "back the fields the merge changed.")  # fmt: skip
+        return f"{who} came from {source}, whose import was undone since: nothing to separate."
+    return None
+
+
+def _separate(conn: sqlite3.Connection, payload: dict[str, Any]) -> tuple[int, str]:
+    kept_id = int(payload["kept"])
+    if contact_undo.row(conn, "contacts", "id", kept_id) is None:
+        raise StoreError("The contact this merge kept has been deleted since; bring it back first.")
+    restore_kept(conn, payload)
+    other_id = contact_undo.insert_row(conn, "contacts", payload["other"])
+    contact_undo.relink(conn, "phone_numbers", payload["moved_numbers"], other_id, kept_id)
+    undone = undone_imports(conn)
+    for number in payload["dropped_numbers"]:
+        if number.get("import_batch_id") not in undone:  # nothing comes back from an undone import
             contact_undo.insert_row(conn, "phone_numbers", number, contact_id=other_id)
-        contact_undo.relink(conn, "attempts", payload["attempts"], other_id, kept_id)
-        contact_undo.relink(conn, "import_changes", payload["changes"], other_id, kept_id)
-        contact_undo.relink_cards(conn, payload["cards"], other_id, kept_id)
-        other = payload["other"]
-        gone, kept_name = (other["name"] or other["company"] or "the contact",
-                           before["name"] or before["company"] or "the kept contact")  # fmt: skip
-        text = (f"Separated the two {kept_name} contacts again." if gone == kept_name
-                else f"Separated {gone} from {kept_name} again.")  # fmt: skip
+    contact_undo.relink(conn, "attempts", payload["attempts"], other_id, kept_id)
+    contact_undo.relink(conn, "import_changes", payload["changes"], other_id, kept_id)
+    contact_undo.relink_cards(conn, payload["cards"], other_id, kept_id)
+    other, before = payload["other"], payload["kept_before"]
+    gone, kept_name = (other["name"] or other["company"] or "the contact",
+                       before["name"] or before["company"] or "the kept contact")  # fmt: skip
+    text = (f"Separated the two {kept_name} contacts again." if gone == kept_name
+            else f"Separated {gone} from {kept_name} again.")  # fmt: skip
     return other_id, text
 
 

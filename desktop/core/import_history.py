@@ -97,10 +97,11 @@ def batch_line(record: BatchRecord, now: datetime) -> str:
 
 def undo_sentence(
     record: BatchRecord, now: datetime, *, contacts: int, numbers: int, fields: int,
-    already: bool = False, numbers_off_kept: int = 0,
+    already: bool = False, numbers_off_kept: int = 0, merges: int = 0,
 ) -> str:  # fmt: skip
     """What undoing a batch did. ``numbers`` counts every number it removed, those of the
-    contacts it removed too; ``numbers_off_kept`` those it took off contacts that stay."""
+    contacts it removed too; ``numbers_off_kept`` those it took off contacts that stay;
+    ``merges`` the merges of its contacts into contacts that stay it took back."""
     file, on = record.file_name, day(record.created_at, now)
     if already:
         return f"The import of {file} from {on} was undone already; nothing changed."
@@ -118,6 +119,8 @@ def undo_sentence(
         parts.append(f"removed {_n(numbers, 'number')} it had added")
     if fields:
         parts.append(f"cleared {_n(fields, 'field')} it had filled in existing contacts")
+    if merges:
+        parts.append(f"took back {_n(merges, 'merge')} of its contacts into others")
     if len(parts) > 2:
         return f"{', '.join(parts[:-1])} and {parts[-1]}."
     return " and ".join(parts) + "."

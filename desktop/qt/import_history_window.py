@@ -132,7 +132,8 @@ class ImportHistoryWindow(QWidget):
                 finally:
                     store.close()
             except StoreError as exc:
-                result = f"Could not undo {record.file_name}: {exc}. Nothing was changed."
+                why = str(exc).rstrip(".")  # a sentence of its own ends in one full stop
+                result = f"Could not undo {record.file_name}: {why}. Nothing was changed."
             self._bridge.call_from_thread(lambda: self._on_undone(result), owner=self)
 
         self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)

@@ -148,6 +148,7 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
                           "contacts_removed": result.contacts_removed,
                           "numbers_removed": result.numbers_removed,
                           "fields_restored": result.fields_restored,
+                          "merges_undone": result.merges_undone,
                           "summary": result.summary()}, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         print(result.summary())

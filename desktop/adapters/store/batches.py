@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts, NewContact
 from desktop.adapters.store.times import from_epoch, unix_now
-from desktop.core.import_history import BatchRecord, undo_sentence
+from desktop.adapters.store.undone_imports import settle
+from desktop.core.import_history import BatchRecord, file_name, undo_sentence
 from desktop.core.models import CONTACT_FIELDS, NumberFields
 
 if TYPE_CHECKING:  # the import modules stay out of the app's start-up (test_layers)
@@ -59,6 +60,7 @@ class UndoResult:
     source: str = ""  # the file's path (DEMO_BATCH_SOURCE for the demo book)
     created_at: int = 0  # when it was imported, Unix time
     numbers_off_kept: int = 0  # of numbers_removed, those taken off contacts that stay
+    merges_undone: int = 0  # merges of its contacts into contacts that stay, taken back
 
     def summary(self, now: datetime | None = None) -> str:
         """For people: "Removed 12 contacts imported from prospects.csv on 3 Dec."."""
@@ -68,6 +70,7 @@ class UndoResult:
             record, now or datetime.now().astimezone(), contacts=self.contacts_removed,
             numbers=self.numbers_removed, fields=self.fields_restored,
             already=self.already_undone, numbers_off_kept=self.numbers_off_kept,
+            merges=self.merges_undone,
         )  # fmt: skip
 
 
@@ -169,7 +172,9 @@ class ImportBatches(Contacts):
 
     def undo_import(self, batch_id: int) -> UndoResult:
         """Take a batch back whole: the contacts and numbers it added go, and the fields it
-        filled in existing contacts are emptied again unless someone changed them since."""
+        filled in existing contacts are emptied again unless someone changed them since. A
+        merge of one of its contacts into another is taken back out of the one that stayed,
+        and no merge or deletion of its contacts can be undone after (undone_imports.py)."""
         with self.transaction():
             row = self._conn.execute(
                 "SELECT undone_at, label, source, created_at FROM import_batches WHERE id = ?",
@@ -194,7 +199,18 @@ class ImportBatches(Contacts):
                     (unix_now(), contact_id, value),
                 ).rowcount
             self._conn.execute("DELETE FROM import_changes WHERE batch_id = ?", (batch_id,))
+            # Before its contacts go: a merge that must be taken back first refuses here (the
+            # transaction then changes nothing), the others end with what they brought.
+            merges = settle(self._conn, batch_id, file_name(str(row[2]), str(row[1])))
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
+            # The calls the rep logged with its contacts are the rep's: they stay in the call
+            # history as calls from a number nobody has (as after deleting a contact), not
+            # deleted by the cascade.
+            self._conn.execute(
+                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
+                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+                (batch_id,),
+            )
             (off_kept,) = self._conn.execute(
                 "SELECT COUNT(*) FROM phone_numbers p JOIN contacts c ON c.id = p.contact_id "
                 "WHERE p.import_batch_id = ? AND c.import_batch_id IS NOT ?",
@@ -211,7 +227,7 @@ class ImportBatches(Contacts):
             )
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
                               source=str(row[2]), created_at=int(row[3]),
-                              numbers_off_kept=int(off_kept))  # fmt: skip
+                              numbers_off_kept=int(off_kept), merges_undone=merges)  # fmt: skip
 
     def batch_summary(self, batch_id: int) -> str:
         row = self._conn.execute(
