@@ -213,7 +213,7 @@ class CallerCardApp:
             obstacles=self.obstacles, paused=self.popups_paused,
             report_problem=self.report_problem,
         )  # fmt: skip
-        self.bridge.call_event.connect(lambda event: pipeline.arrive(from_call_event(event)))
+        self.bridge.receive_call_events(lambda event: pipeline.arrive(from_call_event(event)))
         self.bridge.written.connect(pipeline.call_written)
         pipeline.callbacks_changed.connect(self.count_callbacks)
         pipeline.wrap_up_due.connect(self.open_wrap_up)
