@@ -184,12 +184,14 @@ def test_directory_networking_stays_off_the_ring_path_and_start_up() -> None:
 
 
 # Loaded when first needed, never by the tray's start-up: handing over to a running instance,
-# the demo book, placing a call, the softphones not being followed, and OpenSSL (_hashlib,
-# ~3 MB resident; for the URL endpoint's token and the login-start portal request).
+# the demo book, placing a call, the softphones not being followed (the end-of-call logs'
+# parsers hold 0.7 MB), and OpenSSL (_hashlib, ~3 MB resident; for the URL endpoint's token
+# and the login-start portal request).
 LOADED_WHEN_NEEDED = (
     "desktop.adapters.instance_client", "desktop.adapters.demo_book",
     "desktop.adapters.dialing", "desktop.qt.click_to_call",
     "desktop.adapters.sources.linphone_db", "desktop.adapters.sources.baresip_ctrl",
+    "desktop.adapters.sources.history",
     "_hashlib",
 )  # fmt: skip
 # The windows a rep opens from the tray, and what only they use.

@@ -33,7 +33,9 @@ log = logging.getLogger(__name__)
 # How long SQLite itself waits for the lock before a job counts as waiting: short, so the
 # thread stays free to journal what queues up behind it and to hear that the app is quitting.
 BUSY_TIMEOUT_MS = 200
-WRITER_CACHE_MB = 1  # half SQLite's default: it filled over 500 rings of random callers
+# An eighth of SQLite's default: it fills within a few dozen rings of random callers, and the
+# writes come after the card has painted.
+WRITER_CACHE_MB = 0.25
 RETRY_FIRST_S = 0.05
 RETRY_MAX_S = 1.0
 CLOSE_WAIT_S = 2.0  # at quit, how long waiting jobs are still tried before they are journaled

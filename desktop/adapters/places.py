@@ -41,7 +41,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
 from desktop.adapters.regular_file import require_regular_by_name
-from desktop.core.number_digits import parse_e164
+from desktop.core.number_digits import number_type_of, parse_e164, region_and_validity
 
 SCHEMA_VERSION = 1
 LANG = "en"
@@ -146,19 +146,18 @@ class PlaceIndex:
         if number is None:
             return ""
         try:
-            return self._describe(number, home_region.upper())
+            return self._describe(number, number_type_of(e164), home_region.upper())
         except sqlite3.Error:
             # The file went bad under us (disk error, truncated by hand): no place, no crash.
             return ""
 
-    def _describe(self, number: PhoneNumber, home_region: str) -> str:
-        ntype = phonenumbers.number_type(number)
+    def _describe(self, number: PhoneNumber, ntype: int, home_region: str) -> str:
         if ntype == PhoneNumberType.UNKNOWN:
             return ""
         if not phonenumbers.is_number_type_geographical(ntype, number.country_code or 0):
             return self._country_name(number)
         area = self._area(number) or self._country_name(number)
-        number_region = phonenumbers.region_code_for_number(number) or _UNKNOWN_REGION
+        number_region = region_and_validity(number)[0] or _UNKNOWN_REGION
         if not home_region or home_region == number_region:
             return area
         country = self._regions.get(number_region, "")

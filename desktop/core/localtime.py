@@ -25,9 +25,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
+from phonenumbers import PhoneNumberType
 from phonenumbers import timezone as number_timezone
 
-from desktop.core.number_digits import parse_e164
+from desktop.core.number_digits import number_type_of, parse_e164
 
 # Looks up a human place ("San Francisco, CA", "London") for an E.164 number; "" when unknown.
 PlaceLookup = Callable[[str], str]
@@ -70,7 +72,15 @@ def zones_for(e164: str) -> tuple[str, ...]:
     number = parse_e164(e164)
     if number is None:
         return ()
-    zones = number_timezone.time_zones_for_number(number)
+    # number_timezone.time_zones_for_number, with the number's type worked out once for the
+    # card (its place needs it too).
+    kind = number_type_of(e164)
+    if kind == PhoneNumberType.UNKNOWN:
+        return ()
+    if phonenumbers.is_number_type_geographical(kind, number.country_code or 0):
+        zones = number_timezone.time_zones_for_geographical_number(number)
+    else:
+        zones = number_timezone.time_zones_for_number(number)  # the country's zones
     return tuple(z for z in zones if z != number_timezone.UNKNOWN_TIMEZONE)
 
 

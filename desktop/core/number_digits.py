@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, ValidationResult
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType, ValidationResult
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,15 @@ def parse_e164(e164: str) -> PhoneNumber | None:
         return parse_digits(e164[1:], None, True)
     except NumberParseException:
         return None
+
+
+@functools.lru_cache(maxsize=64)
+def number_type_of(e164: str) -> int:
+    """phonenumbers.number_type of an E.164 string (a PhoneNumberType value; UNKNOWN when it
+    is not one). A ring's time zones and its place both need it: cached like parse_e164, so
+    the card works it out once."""
+    number = parse_e164(e164)
+    return PhoneNumberType.UNKNOWN if number is None else phonenumbers.number_type(number)
 
 
 def _parse_international(digits: str) -> PhoneNumber:

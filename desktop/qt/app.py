@@ -35,7 +35,6 @@ from desktop.adapters.places import (
     start_place_index_build,
 )
 from desktop.adapters.settings import Settings, SettingsFile, WatchedSource
-from desktop.adapters.sources.history import HistorySource
 from desktop.adapters.sources.registry import SOURCE_KINDS, CallSource
 from desktop.adapters.store import Store, StoreError
 from desktop.adapters.store.connection import RESIDENT_CACHE_MB
@@ -219,7 +218,7 @@ class CallerCardApp:
             obstacles=self.obstacles, paused=self.popups_paused,
             report_problem=self.report_problem,
         )  # fmt: skip
-        self.bridge.call_event.connect(lambda event: pipeline.arrive(from_call_event(event)))
+        self.bridge.receive_call_events(lambda event: pipeline.arrive(from_call_event(event)))
         self.bridge.written.connect(pipeline.call_written)
         pipeline.callbacks_changed.connect(self.count_callbacks)
         pipeline.wrap_up_due.connect(self.open_wrap_up)
@@ -379,25 +378,29 @@ class CallerCardApp:
                 self.report_problem(str(exc))
         self.watched_formats = {spec.format for spec in specs}
         for spec in dict.fromkeys(specs):
-            source = SOURCE_KINDS[spec.format].create(
+            kind = SOURCE_KINDS[spec.format]
+            source = kind.create(
                 Path(spec.path).expanduser(),
                 self.bridge.event_from_thread,
                 self.bridge.problem_from_thread,
                 self.watcher,
                 ringing_since=self._ringing_since,
             )
-            self._start_source(source)
+            self._start_source(source, history=not kind.ring_time)
             self.sources.append(source)
             log.info("watching %s: %s", spec.format, spec.path)
         if self.sources:
             self.watcher.start()
 
-    def _start_source(self, source: CallSource) -> None:
-        """A call log resumes where the history was last written from it, so calls that
-        came in while the app was down are recorded as history (never popped)."""
-        if not isinstance(source, HistorySource):
+    def _start_source(self, source: CallSource, *, history: bool) -> None:
+        """An end-of-call log resumes where the history was last written from it, so calls
+        that came in while the app was down are recorded as history (never popped)."""
+        if not history:
             source.start()
             return
+        from desktop.adapters.sources.history import HistorySource
+
+        assert isinstance(source, HistorySource)
         # A position still queued for writing is missed here: that costs a re-read, which
         # records nothing twice.
         stored = self.store.source_cursor(source.origin)

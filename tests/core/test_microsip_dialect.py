@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -441,6 +442,61 @@ def test_a_flood_of_bad_lines_is_summarised() -> None:
     problems = tracker.update(ini(calls), NOW).problems
     assert len(problems) == 5
     assert problems[-1].message == "26 more unreadable lines in [Calls]"
+
+
+def test_two_calls_changed_far_apart_in_one_read_both_report_and_nothing_else() -> None:
+    # A read that caught two writes at once: a ring near the top of [Calls], an end near the
+    # bottom, and 80 unchanged calls in between that must not come back as news.
+    calls = {
+        key: render_call(f"+1415555{key:04d}", f"Caller {key}", CallType.INCOMING, NOW - 99, 30,
+                         "Call Ended")
+        for key in range(100)
+    }  # fmt: skip
+    calls[90] = render_call("+14155550090", "Caller 90", CallType.INCOMING, NOW - 5)
+    tracker = CallLogTracker(news_window_s=None)
+    tracker.update(ini(calls), NOW)
+    calls[5] = render_call("+14155550199", "Sam", CallType.INCOMING, NOW - 1)
+    calls[90] = render_call("+14155550090", "Caller 90", CallType.INCOMING, NOW - 5, 4)
+    assert states(tracker, ini(calls)) == [
+        (f"microsip:90:{NOW - 5}", Direction.IN, CallState.ENDED),
+        (f"microsip:5:{NOW - 1}", Direction.IN, CallState.RINGING),
+    ]
+
+
+def test_thousands_of_rings_leave_the_tracker_no_bigger() -> None:
+    # The app follows the file for days: what it keeps must not grow with the calls seen,
+    # only with the file (MicroSIP keeps at most 1000 calls).
+    calls = {
+        key: render_call(f"+1415555{key:04d}", f"Caller {key}", CallType.INCOMING, NOW - 9999, 30,
+                         "Call Ended")
+        for key in range(100)
+    }  # fmt: skip
+    tracker = CallLogTracker(news_window_s=None)
+    tracker.update(ini(calls), NOW)
+    rings = 0
+
+    def ring_and_end(ring: int) -> None:
+        nonlocal rings
+        key, when = ring % 100, NOW + ring
+        calls[key] = render_call(f"+1628555{ring:04d}", "Bench", CallType.INCOMING, when)
+        rings += len(tracker.update(ini(calls, key), NOW).changes)
+        calls[key] = render_call(f"+1628555{ring:04d}", "Bench", CallType.INCOMING, when, 4,
+                                 "Call Ended")  # fmt: skip
+        tracker.update(ini(calls, key), NOW)
+
+    for ring in range(200):
+        ring_and_end(ring)
+    tracemalloc.start()  # counts what is allocated from here on, at its peak
+    try:
+        for ring in range(200, 1200):
+            ring_and_end(ring)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rings == 1200
+    # A read's own text comes and goes (about 10 KB here); the old memory of every line seen
+    # peaked at 350 KB.
+    assert peak < 64 * 1024
 
 
 # --- writing files like MicroSIP --------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_a_call_log_read_in_the_gui_thread_never_overtakes_an_event_queued_befor
 
     bridge = ThreadBridge()
     arrived: list[CallState] = []
-    bridge.call_event.connect(lambda event: arrived.append(event.state))
+    bridge.receive_call_events(lambda event: arrived.append(event.state))
 
     def event(state: CallState) -> CallEvent:
         return CallEvent("linphone", Direction.IN, state, "+14155550142", "Mike",

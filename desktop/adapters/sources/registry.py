@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from desktop.adapters.filewatch import FileWatcher
-from desktop.adapters.sources.history import HISTORY_DIALECTS, HistoryDialect, HistorySource
 from desktop.core.events import CallEvent
 from desktop.core.softphones import LogFormat, log_formats
+
+if TYPE_CHECKING:
+    from desktop.adapters.sources.history import HistoryDialect
 
 
 class CallSource(Protocol):
@@ -81,30 +83,36 @@ RING_SOURCES: dict[str, SourceFactory] = {
 }
 
 
-def _history(dialect: HistoryDialect) -> SourceFactory:
-    """End-of-call logs (sources/history/): they feed the history, never a ring popup."""
+def _history(name: str, dialects: Mapping[str, HistoryDialect] | None) -> SourceFactory:
+    """End-of-call logs (sources/history/): they feed the history, never a ring popup. With
+    no `dialects`, the app's own, imported with the first such source (their parsers and
+    what they import, xml, csv, plistlib, hold 0.7 MB)."""
 
     def create(path: Path, on_event: EventSink, on_problem: ProblemSink, watcher: FileWatcher,
                *, ringing_since: float | None = None) -> CallSource:  # fmt: skip
         del ringing_since  # written at the end of a call: nothing in it rings
+        from desktop.adapters.sources.history import HISTORY_DIALECTS, HistorySource
+
+        dialect = (HISTORY_DIALECTS if dialects is None else dialects)[name]
         return HistorySource(path, dialect, on_event, on_problem, watcher=watcher)
 
     return create
 
 
 def source_kinds(
-    formats: tuple[LogFormat, ...], dialects: Mapping[str, HistoryDialect]
+    formats: tuple[LogFormat, ...], dialects: Mapping[str, HistoryDialect] | None = None
 ) -> dict[str, SourceKind]:
-    """The table's watchable formats, in its order, each with the source that follows it."""
+    """The table's watchable formats, in its order, each with the source that follows it
+    (end-of-call logs read with `dialects`, by default the app's own)."""
     kinds: dict[str, SourceKind] = {}
     for f in formats:
         if not f.watchable:
             continue
-        create = RING_SOURCES.get(f.name) if f.ring_time else _history(dialects[f.name])
+        create = RING_SOURCES.get(f.name) if f.ring_time else _history(f.name, dialects)
         if create is None:
             raise LookupError(f"the softphone table names {f.name!r}, which has no source")
         kinds[f.name] = SourceKind(f.name, f.title, f.file_filter, f.ring_time, create, f.address)
     return kinds
 
 
-SOURCE_KINDS: dict[str, SourceKind] = source_kinds(log_formats(), HISTORY_DIALECTS)
+SOURCE_KINDS: dict[str, SourceKind] = source_kinds(log_formats())

@@ -56,7 +56,9 @@ ANSI_ENCODING = "cp1252"
 
 _MAX_TIME = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
 _MAX_PROBLEMS_PER_READ = 5
-_KNOWN_LINES_LIMIT = 4000  # 1000 keys, each seen in a few successive spellings
+# More changed lines than this in one read: the read spans several writes, and the unchanged
+# lines between their changes are left out before parsing (CallLogTracker.update).
+_FEW_LINES = 8
 _REPORTED_LINES_LIMIT = 2000
 
 
@@ -460,9 +462,8 @@ class CallLogTracker:
         self._ringing_since = ringing_since
         self._has_baseline = False
         self._followed: dict[int, _Followed] = {}
-        # [Calls] lines already handled. Only lines not in here are parsed, which keeps a
-        # rewrite of a 1000-call file cheap on the ring path.
-        self._known_lines: set[str] = set()
+        # The [Calls] section last read whole: every line of it has been handled, so a read
+        # parses only the lines that differ from it (a ring in a 1000-call file: one line).
         self._last_section = ""
         self._reported_lines: set[str] = set()
         self._content_problem = ""
@@ -500,13 +501,14 @@ class CallLogTracker:
             # A section that is a prefix of the last one is a read that caught a rewrite half
             # way; diffing the next read against the full one keeps that read cheap.
             self._last_section = section
-        known = self._known_lines
-        fresh = [line for line in candidates if line and line not in known]
-        if len(known) + len(fresh) > _KNOWN_LINES_LIMIT:
-            known.clear()
-            known.update(section.split("\n"))
+        if len(candidates) > _FEW_LINES:
+            # Changes far apart (a read that caught several writes at once, or a file edited
+            # by hand): the lines between them were handled when they were read before. The
+            # set is built only here: the tracker keeps no set of every line it has seen.
+            handled = set(previous.split("\n"))
+            fresh = [line for line in candidates if line and line not in handled]
         else:
-            known.update(fresh)
+            fresh = [line for line in candidates if line]
         changes: list[CallChange] = []
         problems: list[LogProblem] = []
         for line in fresh:
