@@ -583,6 +583,7 @@ def _search(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from desktop.adapters.people_search import search_calls, search_people
+    from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
     from desktop.core.call_summary import call_line
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
@@ -637,7 +638,8 @@ def _search(args: argparse.Namespace) -> int:
         within = f" in the last {args.days} days" if args.days is not None else ""
         if lines:
             lines.append("")  # the people above, then the calls
-        lines.append(f"Calls{within} · newest first")
+        newest = f"the newest {len(calls)}" if len(calls) >= CALL_SEARCH_LIMIT else "newest first"
+        lines.append(f"Calls{within} · {newest}")
         cycle = hour_cycle_for(region)
         lines.extend(f"  {call_line(call.attempt, call.contact, now, cycle)}" for call in calls)
     # Names and notes are someone else's text: no bidi controls reach the terminal.
