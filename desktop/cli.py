@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from desktop.adapters.lookup import CallerLookup
     from desktop.adapters.paths import AppPaths
     from desktop.adapters.settings import Settings
-    from desktop.adapters.store import Store
+    from desktop.adapters.store import LoggedCall, Store
 
 
 class CliError(Exception):
@@ -128,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p, top=False)
     p.add_argument("query", metavar="QUERY", nargs="?", default="",
                    help='words and number fragments, e.g. "mike 415" or 0142')  # fmt: skip
-    p.add_argument("--days", type=int, metavar="N", help="only people called in the last N days")
+    p.add_argument("--days", type=int, metavar="N",
+                   help="only people called, and calls, in the last N days")  # fmt: skip
     p.add_argument("--awaiting", action="store_true",
                    help="only people we left a message for who have not called back")  # fmt: skip
     p.add_argument("--referral", action="store_true", help="only people with a referral")
@@ -586,11 +587,15 @@ def _lookup(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     import json
+    from datetime import datetime
 
-    from desktop.adapters.people_search import search_people
+    from desktop.adapters.people_search import search_calls, search_people
+    from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
+    from desktop.core.call_summary import call_line
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
     from desktop.core.display_text import display_text
+    from desktop.core.localtime import hour_cycle_for
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
     from desktop.core.sources import sources_text
 
@@ -600,14 +605,18 @@ def _search(args: argparse.Namespace) -> int:
                             has_referral=args.referral)  # fmt: skip
     query = parse_query(args.query, filters)
     limit = max(1, args.limit)
-    _paths, _settings, store, _region = open_context(args)
+    _paths, _settings, store, region = open_context(args)
+    now = datetime.now().astimezone()
     try:
         hits = search_people(store, query, limit=limit)
+        # The Search window's Calls group: caller ID names and numbers, the people's calls.
+        calls = search_calls(store, query, hits, now=now) if query.searchable else []
     finally:
         store.close()
     if args.json:
         results = [{**hit_json(h), "source": h.contact.sources[0]} for h in hits]
-        print(json.dumps({"query": args.query, "results": results},
+        print(json.dumps({"query": args.query, "results": results,
+                          "calls": [_call_json(call) for call in calls]},
                          ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     if not query.searchable:
@@ -632,6 +641,14 @@ def _search(args: argparse.Namespace) -> int:
             lines.append(f"  Why we called: {why}")
         if contact.attempts:
             lines.append(f"  Last: {attempt_line(contact.attempts[0])}")
+    if calls:
+        within = f" in the last {args.days} days" if args.days is not None else ""
+        if lines:
+            lines.append("")  # the people above, then the calls
+        newest = f"the newest {len(calls)}" if len(calls) >= CALL_SEARCH_LIMIT else "newest first"
+        lines.append(f"Calls{within} · {newest}")
+        cycle = hour_cycle_for(region)
+        lines.extend(f"  {call_line(call.attempt, call.contact, now, cycle)}" for call in calls)
     # Names and notes are someone else's text: no bidi controls reach the terminal.
     print("\n".join(display_text(line) for line in lines))
     if len(hits) >= limit:
@@ -639,14 +656,26 @@ def _search(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
     else:
         print(f"{len(hits)} found", file=sys.stderr)
+    if calls:
+        print(f"{len(calls)} call{'' if len(calls) == 1 else 's'}", file=sys.stderr)
     return 0
+
+
+def _call_json(call: LoggedCall) -> dict[str, object]:
+    """One logged call as `calls --json` and `search --json` give it."""
+    from desktop.core.card import attempt_json
+
+    contact = call.contact
+    return {"id": call.id, **attempt_json(call.attempt), "number": call.attempt.number_e164,
+            "source": call.source, "caller_name": call.attempt.caller_name,
+            "contact": None if contact is None else {
+                "id": contact.id, "name": contact.name, "company": contact.company}}  # fmt: skip
 
 
 def _calls(args: argparse.Namespace) -> int:
     import json
     from datetime import UTC, datetime, timedelta
 
-    from desktop.core.card import attempt_json
     from desktop.core.card_text import WITHHELD, outcome_text
     from desktop.core.display_text import display_text
     from desktop.core.models import Direction, Outcome
@@ -668,15 +697,8 @@ def _calls(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        rows = [
-            {"id": call.id, **attempt_json(call.attempt), "number": call.attempt.number_e164,
-             "source": call.source, "caller_name": call.attempt.caller_name,
-             "contact": None if call.contact is None else {
-                 "id": call.contact.id, "name": call.contact.name,
-                 "company": call.contact.company}}
-            for call in calls
-        ]  # fmt: skip
-        print(json.dumps({"calls": rows}, ensure_ascii=False, indent=2))
+        print(json.dumps({"calls": [_call_json(call) for call in calls]},
+                         ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     for call in calls:
         attempt = call.attempt

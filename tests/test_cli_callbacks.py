@@ -53,3 +53,23 @@ def test_callbacks_on_an_empty_book_says_none(tmp_path: Path) -> None:
     out = json.loads(cc("callbacks", "--json", data_dir=tmp_path / "d", check=True).stdout)
     assert out == {"waiting_for_us": [], "waiting_for_them": [], "promised": [],
                    "follow_ups": [], "due": 0}  # fmt: skip
+
+
+def test_a_contact_who_tried_twice_says_so_as_an_unknown_number_does(book: Path) -> None:
+    now = int(time.time())
+    with sqlite3.connect(book / "callercard.sqlite3") as db:
+        [mike] = [i for (i,) in db.execute("SELECT id FROM contacts WHERE name = 'Mike Kowalski'")]
+        db.executemany(
+            "INSERT INTO attempts(contact_id, number_e164, direction, at, outcome, message, "
+            "reason, source, caller_name) VALUES (?, ?, 'in', ?, 'missed', '', '', 'test', ?)",
+            [(mike, "+14155550142", now - 3 * 3600, ""), (mike, "+14155550142", now - 3600, ""),
+             (None, "+14155550177", now - 7200, "MIKE CELL"),
+             (None, "+14155550177", now - 5400, "MIKE CELL")],
+        )  # fmt: skip
+    out = json.loads(cc("callbacks", "--json", data_dir=book, check=True).stdout)
+    said = [(e["detail"], e["tries"]) for e in out["waiting_for_us"]]
+    assert said == [("Missed call 1 h ago (2 tries)", 2), ("Missed call 1 h ago (2 tries)", 2)]
+    plain = cc("callbacks", data_dir=book, check=True).stdout.splitlines()
+    assert plain[1].startswith("  Mike Kowalski · +14155550142 · Missed call 1 h ago (2 tries) · ")
+    assert plain[2].startswith("  MIKE CELL (caller ID) · +14155550177 · Missed call ")
+    assert "(2 tries)" in plain[2]  # the two rows read alike

@@ -30,13 +30,15 @@ def load_callbacks(
     store: Store, now: datetime, hours: BusinessHours, cycle: HourCycle
 ) -> list[CallbackEntry]:
     """``now`` aware, in the rep's zone (it words "today" and the windows)."""
+    missed = _pairs(store.missed_not_returned(now))
     items = callback_items(
-        _pairs(store.missed_not_returned(now)),
+        missed,
         _pairs(store.voicemails_awaiting(now)),
         _pairs(store.callback_windows(now)),
         now,
         cycle,
         [(u.attempt, u.tries) for u in store.unknown_missed_not_returned(now)],
+        store.missed_tries([c.id for _a, c in missed], now),
     )
     return [
         CallbackEntry(item, their_clock(item.number, now, hours, cycle) if item.number

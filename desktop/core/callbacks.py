@@ -10,7 +10,7 @@ has closed without a call from them, it becomes a follow-up due.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -235,7 +235,7 @@ class CallbackItem:
     contact: Contact | None  # None: a number nobody has (the caller ID's name is on attempt)
     detail: str  # "Missed call 40 min ago", "Voicemail left 3 days ago", "9–12 tomorrow"
     due: bool  # counts in "Callbacks (N due)"
-    tries: int = 1  # an unknown number's missed calls since it was last called or answered
+    tries: int = 1  # missed calls since the number (or contact) was last called or answered
 
     @property
     def number(self) -> str | None:
@@ -256,13 +256,18 @@ def tries_text(tries: int) -> str:
 
 def callback_items(
     missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h",
-    unknown_missed: UnknownCalled = (),
+    unknown_missed: UnknownCalled = (), contact_tries: Mapping[int, int] | None = None,
 ) -> list[CallbackItem]:  # fmt: skip
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
     not reached since; ``unknown_missed`` the same for numbers nobody has, listed among them
     by time; ``voicemails``: our newest voicemail to contacts who have not called back;
-    ``windows``: attempts with a callback window and no call from the contact since."""
-    waiting: list[tuple[Attempt, Contact | None, int]] = [(a, c, 1) for a, c in missed]
+    ``windows``: attempts with a callback window and no call from the contact since;
+    ``contact_tries``: each missed contact's tries since we last reached them (1 if absent),
+    as an unknown number's are counted."""
+    tries_of = contact_tries or {}
+    waiting: list[tuple[Attempt, Contact | None, int]] = [
+        (a, c, max(tries_of.get(c.id, 1), 1)) for a, c in missed
+    ]
     waiting += [(a, None, tries) for a, tries in unknown_missed]
     waiting.sort(key=lambda entry: entry[0].at, reverse=True)
     items = [

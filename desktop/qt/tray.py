@@ -303,6 +303,9 @@ class FallbackWindow(QWidget):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self._problem = ""  # what the status line says, without its time
+        # (the height before a problem line grew the window, the height it grew to): taking
+        # the line down gives the room back, unless the person has resized the window since.
+        self._grown: tuple[int, int] | None = None
 
     def set_status(self, text: str) -> None:
         """The latest problem, with when it was said: it stays until the next one, or until it
@@ -313,16 +316,29 @@ class FallbackWindow(QWidget):
         self._problem = text
         self.status.setText(f"{when}  {text}")
         # Grow to the wrapped text, never shrink below what the person made it.
-        layout = self.layout()
-        needed = layout.totalHeightForWidth(self.width()) if layout is not None else 0
+        needed = self._needed_height()
         if needed > self.height():
+            grown = self._grown if self._grown_still() else None
+            before = grown[0] if grown is not None else self.height()
             self.resize(self.width(), needed)
+            self._grown = (before, self.height())
 
     def clear_status(self, about: str) -> None:
         """Take the problem down if it is the one shown: its text starts with `about`."""
         if self._problem and self._problem.startswith(about):
             self._problem = ""
             self.status.setText("")
+            if self._grown is not None and self._grown_still():
+                self.resize(self.width(), max(self._grown[0], self._needed_height()))
+            self._grown = None
+
+    def _needed_height(self) -> int:
+        layout = self.layout()
+        return layout.totalHeightForWidth(self.width()) if layout is not None else 0
+
+    def _grown_still(self) -> bool:
+        """Whether the window is as tall as a problem line made it (nobody resized it since)."""
+        return self._grown is not None and self.height() == self._grown[1]
 
     def set_screen_share(self, keep_out: bool, note: str) -> None:
         self.screen_share.blockSignals(True)

@@ -68,6 +68,20 @@ class CtrlTcpPeer:
             self.client.sendall(data[start : start + piece])
             time.sleep(0.001)
 
+    def answer(self, data: str) -> None:
+        """Reads the client's command and answers it as ctrl_tcp does: with its token."""
+        self.wait_client()
+        assert self.client is not None
+        self.client.settimeout(TIMEOUT_S)
+        received = b""
+        while not received.endswith(b","):
+            received += self.client.recv(4096)
+        command = json.loads(received[received.index(b":") + 1 : -1])
+        assert command["command"] == "callstat"
+        body = {"response": True, "ok": True, "data": data, "token": command["token"]}
+        payload = json.dumps(body).encode("utf-8")
+        self.client.sendall(f"{len(payload)}:".encode() + payload + b",")
+
     def quit(self) -> None:
         if self.client is not None:
             self.client.close()
@@ -256,3 +270,57 @@ def test_addresses_as_written_in_settings(text: str, address: tuple[str, int]) -
 def test_a_bad_port_says_so() -> None:
     with pytest.raises(ValueError, match="is not a port"):
         parse_address("127.0.0.1:http")
+
+
+def callstat(state: str, call_id: str = "1-7431@127.0.0.1", direction: str = "Incoming") -> str:
+    """What the real baresip 1.0.0 answered to `callstat` while SIPp's call rang it."""
+    return (
+        f"\n===== Call debug ({state}) =====\n local_uri:  <sip:callercard@127.0.0.1:5072>\n"
+        " peer_uri:  Dana W <sip:+14155550142@127.0.0.1:5090;user=phone>\n"
+        f" af=AF_INET id={call_id}\n direction: {direction}\nSDP session\n"
+        "  local attributes:\n    tool='baresip 1.0.0'\n  remote attributes:\nsession media:\n"
+        "audio RTP/AVP\n  local formats:\n      0 PCMU/8000/1 () *\n\n"
+    )
+
+
+def test_a_call_ringing_when_the_source_connects_pops_once(
+    started: list[BaresipCtrlSource],
+) -> None:
+    peer = CtrlTcpPeer()
+    port = peer.port
+    _source, recorder = start(f"127.0.0.1:{port}", started)
+    peer.answer(callstat("INCOMING"))
+    recorder.wait(events=1)
+    ring = recorder.events[0]
+    assert (ring.number, ring.name) == ("sip:+14155550142@127.0.0.1:5090;user=phone", "Dana W")
+    assert (ring.direction, ring.state) == (Direction.IN, CallState.RINGING)
+    assert ring.call_key == "baresip:1-7431@127.0.0.1"
+    # The connection drops and comes back while it still rings: not popped again.
+    peer.quit()
+    again = CtrlTcpPeer(port)
+    again.answer(callstat("INCOMING"))
+    # Its own CALL_CLOSED, never answered, ends that call: the card turns missed.
+    again.send(frame("CALL_CLOSED", "1-7431@127.0.0.1", peeruri=ring.number,
+                     peerdisplayname="Dana W", param="Request Terminated"))  # fmt: skip
+    recorder.wait(events=2)
+    assert [(e.state, e.call_key) for e in recorder.events] == [
+        (CallState.RINGING, ring.call_key), (CallState.MISSED, ring.call_key)]  # fmt: skip
+    again.quit()
+
+
+@pytest.mark.parametrize("answer", [
+    "\n(no active calls)\n",
+    callstat("ESTABLISHED"),  # the rep is talking: nothing to pop
+    callstat("RINGING", direction="Outgoing"),  # the rep is calling out
+])  # fmt: skip
+def test_no_call_ringing_in_when_the_source_connects_pops_nothing(
+    started: list[BaresipCtrlSource], answer: str
+) -> None:
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.answer(answer)
+    peer.send(frame("CALL_INCOMING", "next"))  # what rings afterwards still pops
+    recorder.wait(events=1)
+    assert [e.call_key for e in recorder.events] == ["baresip:next"]
+    assert recorder.problems == []
+    peer.quit()

@@ -15,10 +15,10 @@ from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.call_history import CallHistory, Recorded
 from desktop.adapters.callbacks import count_due, entry_json, load_callbacks
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import Store
+from desktop.adapters.store import NewContact, Store
 from desktop.core.business_hours import BusinessHours
 from desktop.core.dialects.end_of_call import history_event
-from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
 NOW = datetime.now(ZoneInfo("Europe/London")).replace(microsecond=0)
@@ -91,3 +91,28 @@ def test_a_call_back_to_a_stranger_who_called_is_kept_and_settles_them(store: St
     assert recorded is not None
     assert (recorded.contact_id, recorded.wrap_up) == (None, False)
     assert waiting(store) == []
+
+
+def test_a_contacts_missed_calls_say_their_tries_as_an_unknown_numbers_do(store: Store) -> None:
+    """Dana tried three times; the first of them before we last called her: two tries since."""
+    dana = store.add_contact(NewContact("Dana Whitfield", numbers=(
+        StoredNumber("+13125550111", "+13125550111"),)))  # fmt: skip
+
+    def dana_rang(ago: timedelta, direction: Direction = Direction.IN,
+                  outcome: Outcome = Outcome.MISSED) -> None:  # fmt: skip
+        attempt = Attempt(direction, NOW - ago, outcome, number_e164="+13125550111")
+        assert store.record_call(dana, attempt, "test", f"test:dana@{ago}") is not None
+
+    dana_rang(90 * m)
+    dana_rang(60 * m, Direction.OUT, Outcome.NO_ANSWER)  # we called back: that try is settled
+    dana_rang(40 * m)
+    dana_rang(10 * m)
+    rang(store, MIKE, 5 * m, name="MIKE CELL")
+    assert waiting(store) == [
+        (MIKE, "MIKE CELL", "Missed call 5 min ago"),
+        ("+13125550111", "", "Missed call 10 min ago (2 tries)"),
+    ]
+    entry = load_callbacks(store, NOW, BusinessHours(), "24h")[1]
+    assert entry_json(entry)["tries"] == 2
+    dana_rang(2 * m, outcome=Outcome.TALKED)  # she got through: nothing waits
+    assert [number for number, _n, _d in waiting(store)] == [MIKE]

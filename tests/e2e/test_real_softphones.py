@@ -147,6 +147,30 @@ def test_baresip_event_stream_pops_the_card_while_it_rings(
     assert [c["outcome"] for c in calls] == ["missed"], calls
 
 
+def test_baresip_call_already_ringing_when_callercard_starts_pops_its_card(
+    callercard: CallerCard, processes: Processes, tmp_path: Path
+) -> None:
+    """Its CALL_INCOMING went to nobody: CallerCard asks baresip (callstat) on connecting."""
+    dana = callercard.import_book(tmp_path, PROSPECT)
+    baresip = start_baresip(processes, tmp_path / "baresip")
+    ring_ms = 12_000  # rings from before CallerCard starts until well after its card is up
+    call = ring_then_cancel(processes, tmp_path, to_user=BARESIP_USER, to_port=BARESIP_SIP_PORT,
+                            ring_ms=ring_ms)  # fmt: skip
+    baresip.wait_for_output("Incoming call from", "baresip to ring")
+    placed = time.time()
+    callercard.start(f"baresip:127.0.0.1:{BARESIP_CTRL_PORT}")
+    shown = callercard.wait_for(lambda r: r["stage"] == "shown",
+                                "the card of the call ringing at start", timeout=ring_ms / 1000)
+    matched = next(r for r in callercard.records() if r["stage"] == "matched")
+    assert matched["contacts"] == [dana], "the card is the prospect's"
+    assert int(shown["t_ns"]) < call.cancel_not_before_ns, "popped after the caller hung up"
+    call.wait_done()
+    assert_card_turned_missed_when_the_caller_gave_up(callercard, call, shown)
+    calls = callercard.wait_for_incoming_calls(PROSPECT.number, since=placed)
+    assert [c["outcome"] for c in calls] == ["missed"], calls
+    assert len([r for r in callercard.records() if r["stage"] == "shown"]) == 1, "popped once"
+
+
 def test_linphonec_call_history_records_the_missed_call(
     callercard: CallerCard, processes: Processes, tmp_path: Path
 ) -> None:

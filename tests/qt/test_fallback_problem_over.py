@@ -50,3 +50,39 @@ def test_the_no_tray_window_drops_a_missing_folder_once_it_is_back(
         app.tray.fallback.close()
         app.shutdown()
         instance.release()
+
+
+PROBLEM = (
+    "/home/rep/.config/MicroSIP/microsip.ini: folder /home/rep/.config/MicroSIP does not "
+    "exist; watching /home/rep/.config until it is created (is MicroSIP installed?)"
+)
+
+
+def test_the_no_tray_window_gives_back_the_room_a_problem_line_took(qtbot: QtBot) -> None:
+    """It grew for the wrapped problem and kept that height once the line was gone: an empty
+    band under the buttons."""
+    from desktop.qt.icons import app_icon
+    from desktop.qt.tray import TrayMenu
+
+    menu = TrayMenu(app_icon(), False)
+    window = menu.fallback
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    natural = window.height()
+
+    window.set_status(PROBLEM)
+    grown = window.height()
+    assert grown > natural, "the wrapped problem is shown whole"
+    window.set_status(PROBLEM + " " + PROBLEM)  # a longer one grows it again
+    assert window.height() > grown
+    window.clear_status("/home/rep/.config/MicroSIP/microsip.ini: ")
+    assert window.height() == natural
+
+    # A window the person made taller keeps the height they chose.
+    window.set_status(PROBLEM)
+    window.resize(window.width(), window.height() + 80)
+    chosen = window.height()
+    window.clear_status("/home/rep/.config/MicroSIP/microsip.ini: ")
+    assert window.height() == chosen
+    menu.hide()

@@ -19,11 +19,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from desktop.core.dialects.baresip import (
+    CALLSTAT_TAG,
     BaresipEvent,
     CallFollower,
     NetstringDecoder,
     StreamProblem,
+    callstat_command,
     parse_event,
+    ringing_call,
 )
 from desktop.core.dialers import CtrlResponse, parse_ctrl_response
 from desktop.core.events import CallEvent
@@ -84,6 +87,7 @@ class BaresipCtrlSource:
         self._problem = ""
         self._follower = CallFollower()
         self._waiting: dict[str, _Answer] = {}  # a request's token -> where its answer goes
+        self._asked_ringing = False  # callstat sent on connect, its answer not read yet
 
     @property
     def address(self) -> tuple[str, int]:
@@ -151,6 +155,7 @@ class BaresipCtrlSource:
                 logger.info("%s: connected", self._label)
             self._problem = ""
             try:
+                self._ask_what_rings(sock)
                 self._read(sock)
             except Exception:  # a bug must not end the source for good
                 logger.exception("%s: reading the event stream failed", self._label)
@@ -183,16 +188,29 @@ class BaresipCtrlSource:
                 frames += 1
                 self._handle(item.payload, frames)
 
+    def _ask_what_rings(self, sock: socket.socket) -> None:
+        """A call that began ringing before this connection (the app starting, baresip
+        restarted) sent its CALL_INCOMING to nobody: ask baresip for it."""
+        self._asked_ringing = True
+        try:
+            sock.sendall(callstat_command())
+        except OSError:
+            self._asked_ringing = False  # the read that follows finds the connection gone
+
     def _handle(self, payload: bytes, frame: int) -> None:
         if self._waiting and self._answered(payload):
             return
         parsed = parse_event(payload)
+        where = f"{self._label} event {frame}"
+        if parsed is None and self._asked_ringing:
+            parsed = self._ringing_at_connect(payload)
+            where = f"{self._label} callstat on connecting"
         if parsed is None:
             return
         if not isinstance(parsed, BaresipEvent):
             self._report(f"{self._label}: event {frame}: {parsed}")
             return
-        where = f"{self._label} event {frame} ({parsed.type})"
+        where = f"{where} ({parsed.type})"
         event = self._follower.follow(parsed, self._clock(), where=where)
         if event is None:
             return
@@ -203,6 +221,15 @@ class BaresipCtrlSource:
             self._on_event(event)
         except Exception:
             logger.exception("on_event failed for %s", where)
+
+    def _ringing_at_connect(self, payload: bytes) -> BaresipEvent | None:
+        """The incoming call still ringing that callstat's answer describes, once: the
+        follower knows it from then on, by the id its own later events carry."""
+        response = parse_ctrl_response(payload)
+        if response is None or response.token != CALLSTAT_TAG:
+            return None
+        self._asked_ringing = False
+        return ringing_call(response.data) if response.ok else None
 
     def _answered(self, payload: bytes) -> bool:
         response = parse_ctrl_response(payload)

@@ -7,6 +7,7 @@ filter uses awaiting_callback's list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -50,6 +51,27 @@ class Callbacks(Contacts):
         """Each contact's newest missed call within AWAITING_DAYS that we have not returned:
         no call to them and no answered call with them since; the newest first."""
         return self._callback_rows(*self._MISSED, now)
+
+    def missed_tries(self, contact_ids: Sequence[int], now: datetime) -> dict[int, int]:
+        """How many missed calls each of these contacts made within AWAITING_DAYS since we
+        last called them or talked with them (an unknown number's tries, for a contact);
+        a contact with none is left out."""
+        ids = sorted(set(contact_ids))
+        if not ids:
+            return {}
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        # Only placeholders are interpolated; attempts_missed holds (contact_id, at).
+        rows = self._conn.execute(
+            "SELECT m.contact_id, count(*) FROM attempts m "  # noqa: S608
+            f"WHERE m.contact_id IN ({', '.join('?' * len(ids))}) AND m.direction = 'in' "
+            "  AND m.outcome = 'missed' AND m.at >= ? "
+            "  AND m.at > coalesce((SELECT max(s.at) FROM attempts s "
+            "    WHERE s.contact_id = m.contact_id "
+            "    AND (s.direction = 'out' OR s.outcome = 'talked')), 0) "
+            "GROUP BY m.contact_id",
+            (*ids, since),
+        ).fetchall()
+        return {int(cid): int(tries) for cid, tries in rows}
 
     def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
         """Our newest voicemail to each contact who has neither called back nor talked to us

@@ -24,9 +24,11 @@ The events carry no time: the receiver stamps them.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from desktop.core.dialers import netstring
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction
 from desktop.core.unicode_text import whole_unicode
@@ -168,6 +170,49 @@ def parse_event(payload: bytes) -> BaresipEvent | str | None:
         direction=direction,
         peer_uri=whole_unicode(peer),
         peer_name=whole_unicode(name) if isinstance(name, str) else "",
+    )
+
+
+# A call already ringing when the source connects sent its CALL_INCOMING to nobody. ctrl_tcp's
+# `callstat` command describes the newest call (baresip 1.0.0, checked against the real one):
+#     ===== Call debug (INCOMING) =====
+#      local_uri:  <sip:1001@127.0.0.1:5072>
+#      peer_uri:  Dana W <sip:+14155550142@127.0.0.1:5090;user=phone>
+#      af=AF_INET id=1-7431@127.0.0.1
+#      direction: Incoming
+# ("(no active calls)" when there is none). Its id is the events' "id", so the call's own
+# CALL_ESTABLISHED or CALL_CLOSED later follows it as if its CALL_INCOMING had been seen.
+CALLSTAT_TAG = "callercard-ringing-at-connect"  # the command's "token", echoed in its answer
+_STILL_RINGING = frozenset({"INCOMING", "EARLY"})  # an incoming call nobody has answered yet
+_CALL_DEBUG = re.compile(r"=+ Call debug \((\w+)\) =+")
+_PEER_URI = re.compile(r"^\s*peer_uri:[ \t]*(.*?)[ \t]*<([^<>\s]+)>[ \t]*$", re.MULTILINE)
+_CALL_ID = re.compile(r"(?:^|\s)id=(\S+)", re.MULTILINE)
+_INCOMING = re.compile(r"^\s*direction:\s*Incoming\s*$", re.MULTILINE)
+
+
+def callstat_command() -> bytes:
+    """ctrl_tcp's `callstat`, framed; its answer carries CALLSTAT_TAG."""
+    command = {"command": "callstat", "params": "", "token": CALLSTAT_TAG}
+    return netstring(json.dumps(command, separators=(",", ":")).encode("utf-8"))
+
+
+def ringing_call(callstat: str) -> BaresipEvent | None:
+    """The call `callstat` describes as the CALL_INCOMING that announced it, when it is an
+    incoming call still ringing; None for no call, an answered or outgoing one, or text in
+    another shape."""
+    header = _CALL_DEBUG.search(callstat)
+    peer = _PEER_URI.search(callstat)
+    call_id = _CALL_ID.search(callstat)
+    if header is None or peer is None or call_id is None or not _INCOMING.search(callstat):
+        return None
+    if header.group(1) not in _STILL_RINGING:
+        return None
+    return BaresipEvent(
+        type="CALL_INCOMING",
+        call_id=whole_unicode(call_id.group(1)),
+        direction=Direction.IN,
+        peer_uri=whole_unicode(peer.group(2)),
+        peer_name=whole_unicode(peer.group(1)),
     )
 
 
