@@ -533,6 +533,7 @@ class CallerCardApp:
         if isinstance(window, WrapUp):
             window.raise_()
             window.take_focus()
+            window.type_into_note()
 
     def _wrap_up_saved(self) -> None:
         """A wrap-up is in the history: what lists it is brought up to date."""
