@@ -635,7 +635,8 @@ class CallerCardApp:
         if self._callbacks is None:
             window = CallbacksWindow(lambda: load_callbacks(
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
-                hour_cycle()))  # fmt: skip
+                hour_cycle()), database=self.paths.database)  # fmt: skip
+            window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)
             window.search_requested.connect(self.open_search)  # an unknown number: who is it?
             window.placer = self.click_to_call
