@@ -73,6 +73,7 @@ class CallbacksWindow(NumberTableWindow):
         self.entries: list[CallbackEntry] = []
         self._wanted: list[int] = []  # each column's width for its text on one line
         self._armed = ""  # a number outside their hours, asked about once: the next click calls
+        self._question = ""  # what the status line asked about it
         self.table.setItemsExpandable(False)
         # Long rows wrap inside their columns instead of being cut: "several time zones: …
         # before 8:00 in some" is wider than a small screen on its own.
@@ -109,6 +110,7 @@ class CallbacksWindow(NumberTableWindow):
     def refresh(self) -> None:
         # The row the rep is on stays chosen when the list is read again (a call came or went
         # meanwhile): Call back must never land on somebody else.
+        armed = self._armed  # clearing the list below forgets it
         current = self.table.currentItem()
         parent = current.parent() if current is not None else None
         kept = None
@@ -153,6 +155,11 @@ class CallbacksWindow(NumberTableWindow):
         self._wanted = [self.table.sizeHintForColumn(c) for c in range(len(COLUMNS))]
         self._fit_columns()
         self._update_actions()
+        if armed and armed == self.selected_number():
+            # Still on the number asked about: the question stays, and the next click calls.
+            self._armed = armed
+            self.call.setText("Call anyway")
+            self.status.setText(self._question)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
@@ -210,8 +217,9 @@ class CallbacksWindow(NumberTableWindow):
         warning = str(item.data(0, _WARNING) or "")
         if warning and self._armed != number:
             self._armed = number
-            self.status.setText(f"It is {item.data(0, _CLOCK)} there: {warning}. "
-                                "Click Call anyway to call now.")  # fmt: skip
+            self._question = (f"It is {item.data(0, _CLOCK)} there: {warning}. "
+                              "Click Call anyway to call now.")  # fmt: skip
+            self.status.setText(self._question)
             self.call.setText("Call anyway")
             return
         self._disarm()

@@ -115,6 +115,9 @@ def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> N
         "It is Tuesday 03:30 there: outside business hours there (before 8:00). "
         "Click Call anyway to call now.")  # fmt: skip
     assert window.call.text() == "Call anyway"
+    window.reload()  # a call came or went meanwhile: the question stays beside its button
+    assert window.status.text().startswith("It is Tuesday 03:30 there")
+    assert window.call.text() == "Call anyway"
     # Another row is another question
     waiting = window.table.topLevelItem(0)
     assert waiting is not None
