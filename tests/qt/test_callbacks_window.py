@@ -233,6 +233,34 @@ def test_business_hours_by_hand_that_make_no_sense_fall_back() -> None:
 STRANGER = "+14155550177"
 
 
+def test_a_huge_caller_id_name_leaves_what_and_their_time_readable(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """500 characters of caller ID without a space took the Who column's whole share: What
+    and Their time were cut to "Missed call" and "18:5"."""
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    store.record_call(None, Attempt(Direction.IN, NOW - timedelta(minutes=5), Outcome.MISSED,
+                                    number_e164=STRANGER, caller_name="W" * 500),
+                      "twinkle", "k1")  # fmt: skip
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "12h"))
+    qtbot.addWidget(window)
+    window.open()
+    window.resize(760, 480)
+    qtbot.wait(100)
+    table = window.table
+    row = table.topLevelItem(0).child(0)  # type: ignore[union-attr]
+    assert row.text(0).endswith("… (caller ID)")
+    for column in (1, 2, 3):
+        cell = table.visualRect(table.indexFromItem(row, column))
+        room = QRect(0, 0, cell.width() - 8, 10_000)  # less the item's padding
+        need = table.fontMetrics().boundingRect(room, Qt.TextFlag.TextWordWrap, row.text(column))
+        assert need.width() <= room.width() and need.height() <= cell.height(), (
+            row.text(column), cell)
+    store.close()
+
+
 def test_an_unknown_callers_missed_calls_wait_and_are_called_back_from_the_list(
     qtbot: QtBot, store: Store
 ) -> None:
