@@ -437,6 +437,11 @@ class CallerCardApp:
         self._stop_place_build()
         self.places.close()
         self.trace.close()
+        from desktop.qt.number_table import NumberTableWindow
+
+        for window in (self._call_list, self._callbacks):
+            if isinstance(window, NumberTableWindow):
+                window.close()  # its commit watch must not read the store closed below
         self.store.close()
 
     def quit(self) -> None:
@@ -617,6 +622,8 @@ class CallerCardApp:
 
         if self._call_list is None:
             window = CallList(self.store.calls)
+            window.follow_commits(self.paths.database)  # calls come in while it is open
+            window.committed_elsewhere.connect(window.reload)
             window.placer = self.click_to_call
             window.contact_chosen.connect(self.show_contact)
             window.wrap_up_requested.connect(self.wrap_up_asked)
@@ -635,7 +642,8 @@ class CallerCardApp:
         if self._callbacks is None:
             window = CallbacksWindow(lambda: load_callbacks(
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
-                hour_cycle()), database=self.paths.database)  # fmt: skip
+                hour_cycle()))  # fmt: skip
+            window.follow_commits(self.paths.database)
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)
             window.search_requested.connect(self.open_search)  # an unknown number: who is it?

@@ -11,10 +11,9 @@ outside business hours says so in its row, and Call back asks the status line to
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QHideEvent, QShowEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem
 
 from desktop.adapters.callbacks import CallbackEntry
@@ -24,7 +23,6 @@ from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
 from desktop.core.display_text import one_line
-from desktop.qt.book_watch import BookWatch
 from desktop.qt.call_list import CALLER_ID_NAME_TIP
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.palette import card_theme
@@ -57,16 +55,9 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
 
 class CallbacksWindow(NumberTableWindow):
     search_requested = Signal(str)  # a number nobody has: find who it might be
-    # While shown, another process committed to `database` (`callercard log-call`, `call`
-    # without the app, an import): a call back made there may settle an entry here.
-    committed_elsewhere = Signal()
 
-    def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel",
-                 database: Path | None = None) -> None:  # fmt: skip
+    def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel") -> None:
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
-        self._book_watch = BookWatch(database, self) if database is not None else None
-        if self._book_watch is not None:
-            self._book_watch.committed.connect(self.committed_elsewhere)
         fit_to_screen(self, QSize(760, 480))
         self.setMinimumSize(520, 320)
         self._load = load
@@ -85,16 +76,6 @@ class CallbacksWindow(NumberTableWindow):
         head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.viewport().installEventFilter(self)
         self.status.setWordWrap(True)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._book_watch is not None:
-            self._book_watch.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        if self._book_watch is not None:
-            self._book_watch.stop()
-        super().hideEvent(event)
 
     def reload(self) -> None:
         try:

@@ -1,6 +1,6 @@
-"""Callbacks left open follows what other processes write: a stranger called back with
-`callercard log-call` in a terminal leaves the list (it stayed until the window was reopened),
-and the count with it."""
+"""Callbacks and Recent calls left open follow what is written meanwhile: a stranger called
+back with `callercard log-call` in a terminal leaves Callbacks (it stayed until the window was
+reopened), and a call that rings while Recent calls is open is listed in it (it was not)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 from pytestqt.qtbot import QtBot
 
+from desktop.core.ipc import End, EndOutcome, Ring
 from desktop.core.models import Attempt, Direction, Outcome
+from desktop.qt.call_list import CallList
 from desktop.qt.callbacks_window import CallbacksWindow
-from tests.qt.test_ring_pipeline import Running, start_app  # noqa: F401 (fixture)
+from tests.qt.test_ring_pipeline import MIKE, Running, start_app  # noqa: F401 (fixture)
 
 STRANGER = "+15035550177"  # in nobody's book
 
@@ -48,4 +50,30 @@ def test_a_stranger_called_back_from_a_terminal_leaves_the_open_window(
     assert result.returncode == 0, result.stderr
     qtbot.waitUntil(lambda: _rows(window) == [], timeout=10_000)
     assert window.status.text() == "Nothing due"
+    running.close()
+
+
+def test_calls_made_while_recent_calls_is_open_are_listed_in_it(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    running = start_app()
+    app = running.app
+    app.open_calls()
+    window = app._call_list
+    assert isinstance(window, CallList)
+    qtbot.waitUntil(window.isVisible)
+    assert window.table.topLevelItemCount() == 0
+
+    app.on_message(Ring(MIKE, "M KOWALSKI"))  # a hook's ring, missed: written by the writer
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    qtbot.waitUntil(lambda: window.status.text() == "1 calls · 1 missed", timeout=10_000)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(app.paths.data_dir), "--region",
+         "US", "log-call", STRANGER, "--outcome", "voicemail"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    qtbot.waitUntil(lambda: window.table.topLevelItemCount() == 2, timeout=10_000)
+    newest = window.table.topLevelItem(0)
+    assert newest is not None and (newest.text(1), newest.text(3)) == ("Out", "+1 503-555-0177")
     running.close()
