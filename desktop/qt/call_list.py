@@ -152,7 +152,8 @@ class CallList(NumberTableWindow):
             self.table.setCurrentItem(first)
         missed = sum(1 for c in self._calls if is_missed(c.attempt))
         shown = self.table.topLevelItemCount()
-        self.status.setText(f"{shown} calls" + (f" · {missed} missed" if missed else ""))
+        said = f"{shown} call" if shown == 1 else f"{shown} calls"
+        self.status.setText(said + (f" · {missed} missed" if missed else ""))
         self._update_actions()
 
     def open_selected(self) -> None:

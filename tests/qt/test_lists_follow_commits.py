@@ -66,7 +66,7 @@ def test_calls_made_while_recent_calls_is_open_are_listed_in_it(
 
     app.on_message(Ring(MIKE, "M KOWALSKI"))  # a hook's ring, missed: written by the writer
     app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
-    qtbot.waitUntil(lambda: window.status.text() == "1 calls · 1 missed", timeout=10_000)
+    qtbot.waitUntil(lambda: window.status.text() == "1 call · 1 missed", timeout=10_000)
     result = subprocess.run(
         [sys.executable, "-m", "desktop", "--data-dir", str(app.paths.data_dir), "--region",
          "US", "log-call", STRANGER, "--outcome", "voicemail"],
