@@ -635,14 +635,15 @@ class CallerCardApp:
 
     def open_callbacks(self) -> None:
         """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
-        from desktop.adapters.callbacks import business_hours, load_callbacks
+        from desktop.adapters.callbacks import business_hours, count_due, load_callbacks
         from desktop.qt.callbacks_window import CallbacksWindow
         from desktop.qt.system_clock import hour_cycle
 
         if self._callbacks is None:
             window = CallbacksWindow(lambda: load_callbacks(
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
-                hour_cycle()))  # fmt: skip
+                hour_cycle()),
+                count=lambda: count_due(self.store, datetime.now().astimezone()))  # fmt: skip
             window.follow_commits(self.paths.database)
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)

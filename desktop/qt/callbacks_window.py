@@ -56,8 +56,13 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
 class CallbacksWindow(NumberTableWindow):
     search_requested = Signal(str)  # a number nobody has: find who it might be
 
-    def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel") -> None:
+    def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel",
+                 count: Callable[[], int] | None = None) -> None:  # fmt: skip
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
+        # What "Callbacks (N due)" counts: every one, where the list stops at its newest
+        # CALLBACKS_LIMIT per section, so the window says both.
+        self._count = count
+        self._due = 0
         fit_to_screen(self, QSize(760, 480))
         self.setMinimumSize(520, 320)
         self._load = load
@@ -80,6 +85,7 @@ class CallbacksWindow(NumberTableWindow):
     def reload(self) -> None:
         try:
             self.entries = self._load()
+            self._due = self._count() if self._count is not None else 0
             problem = ""
         except StoreError as exc:
             self.entries = []
@@ -130,8 +136,12 @@ class CallbacksWindow(NumberTableWindow):
             heading.setExpanded(True)
         if first is not None:
             self.table.setCurrentItem(first)
-        due = sum(1 for e in self.entries if e.item.due)
-        self.status.setText(f"{due} due" if due else "Nothing due")
+        listed = sum(1 for e in self.entries if e.item.due)
+        due = max(listed, self._due)
+        said = f"{due} due" if due else "Nothing due"
+        if due > listed:
+            said += f" · the newest {listed} listed"
+        self.status.setText(said)
         # Measured once per fill: the row heights set below would change what is measured.
         self._wanted = [self.table.sizeHintForColumn(c) for c in range(len(COLUMNS))]
         self._fit_columns()

@@ -233,6 +233,28 @@ def test_business_hours_by_hand_that_make_no_sense_fall_back() -> None:
 STRANGER = "+14155550177"
 
 
+def test_more_due_than_listed_says_both(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thousand strangers' missed calls: the button said "Callbacks (1008 due)" and the
+    window "502 due", its list stopping at the newest 500 of each kind."""
+    from desktop.adapters.store import callbacks
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    monkeypatch.setattr(callbacks, "CALLBACKS_LIMIT", 2)  # as 500 of 1,000
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    for i in range(3):
+        store.record_call(None, Attempt(Direction.IN, NOW - timedelta(minutes=5 + i),
+                                        Outcome.MISSED, number_e164=f"+1415555017{i}"),
+                          "twinkle", f"k{i}")  # fmt: skip
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"),
+                             count=lambda: count_due(store, NOW))  # fmt: skip
+    qtbot.addWidget(window)
+    window.open()
+    assert window.status.text() == "3 due · the newest 2 listed"
+    store.close()
+
+
 def test_a_huge_caller_id_name_leaves_what_and_their_time_readable(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
