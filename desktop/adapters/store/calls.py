@@ -19,8 +19,16 @@ from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now, window
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.search_query import fold
 
 CALL_SEARCH_LIMIT = 50  # calls the Search window lists under the people found
+# A caller ID's name holds a word typed in Search: as typed (ASCII in any case), or, for a name
+# with letters beyond ASCII, folded as the search index folds (connection.py's folded()).
+# (More bytes than characters: a letter beyond ASCII, found without a scan of the text.)
+_CALLER_NAME_HOLDS = (
+    "(caller_name LIKE ? ESCAPE '\\' OR (length(CAST(caller_name AS BLOB)) "
+    "> length(caller_name) AND folded(caller_name) LIKE ? ESCAPE '\\'))"
+)
 
 
 @dataclass(frozen=True)
@@ -131,12 +139,16 @@ class Calls(Contacts):
             # every column looked at): its text has no word index, and 20,000 calls scan in
             # about a millisecond (benchmarks/call_search_latency.py). LIKE is ASCII
             # case-insensitive, as `calls` named=; the table's rows are read for those shown.
-            held = " AND ".join(["caller_name LIKE ? ESCAPE '\\'"] * len(words)
+            # A name with letters beyond ASCII is also folded ("JOSÉ PÉREZ" found by "josé"
+            # and "jose", as people are): only those rows pay for the Python call.
+            held = " AND ".join([_CALLER_NAME_HOLDS] * len(words)
                                 + ["instr(number_e164, ?)"] * len(digits))  # fmt: skip
             parts.append((
                 "SELECT id, at FROM attempts INDEXED BY attempts_caller_name "  # noqa: S608
                 f"WHERE caller_name <> '' AND number_e164 IS NOT NULL AND {held}{after}",
-                [*(f"%{_like_escaped(w)}%" for w in words), *digits, *since_value],
+                [*(v for w in words for v in (f"%{_like_escaped(w)}%",
+                                              f"%{_like_escaped(fold(w))}%")),
+                 *digits, *since_value],
             ))  # fmt: skip
         elif digits:  # the numbers alone: attempts_number_at holds them and the time
             held = " AND ".join(["instr(number_e164, ?)"] * len(digits))

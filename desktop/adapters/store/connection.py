@@ -15,6 +15,7 @@ from typing import Self
 from desktop.adapters.paths import keep_private
 from desktop.adapters.regular_file import require_regular_by_name
 from desktop.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
+from desktop.core.search_query import fold
 
 BUSY_TIMEOUT_MS = 3000
 # The page cache of a connection that lives as long as the app (the GUI's lookups) is resident
@@ -22,6 +23,10 @@ BUSY_TIMEOUT_MS = 3000
 # SQLite's own default, 2 MB, keeps the hot index pages; a lookup's other pages come back from
 # the OS's file cache in microseconds (no slower ring: benchmarks/ring_latency.py --only rss).
 RESIDENT_CACHE_MB = 2
+
+
+def _folded(text: object) -> str:
+    return fold(text) if isinstance(text, str) else ""
 
 
 class StoreError(Exception):
@@ -56,6 +61,9 @@ class Database:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")
+            # folded(text): case and accents folded as the search index folds them, for text
+            # that has no index of its own (a caller ID's name: "JOSÉ" found by "jose").
+            conn.create_function("folded", 1, _folded, deterministic=True)
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()
