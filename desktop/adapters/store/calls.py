@@ -123,8 +123,9 @@ class Calls(Contacts):
     ) -> list[LoggedCall]:
         """The Search window's calls, the newest first (since `since`): those with the
         contacts `contact_ids`, and those whose caller ID holds every one of `words` in its
-        name (ASCII letters in any case, as `calls` named=) and every run of `digits` in
-        its number. [] when given none of them; never a withheld call (it has neither)."""
+        name (in any case, accents folded as the search index folds them) and every run of
+        `digits` in its number. [] when given none of them; never a withheld call (it has
+        neither)."""
         # Each part is (a constant statement, its values); none interpolates a value.
         after = " AND at >= ?" if since is not None else ""
         since_value = [int(since.timestamp())] if since is not None else []
