@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.store import LoggedCall, StoreError
+from desktop.adapters.store.calls import CALLS_LIMIT
 from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import outcome_label
@@ -153,6 +154,10 @@ class CallList(NumberTableWindow):
         missed = sum(1 for c in self._calls if is_missed(c.attempt))
         shown = self.table.topLevelItemCount()
         said = f"{shown} call" if shown == 1 else f"{shown} calls"
+        if len(self._calls) >= CALLS_LIMIT:  # the list stops there: "200 calls" read as all
+            loaded = len(self._calls)
+            said = (f"the newest {loaded} calls" if shown == loaded
+                    else f"{shown} of the newest {loaded} calls")  # fmt: skip
         self.status.setText(said + (f" · {missed} missed" if missed else ""))
         self._update_actions()
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
@@ -77,3 +78,26 @@ def test_calls_made_while_recent_calls_is_open_are_listed_in_it(
     newest = window.table.topLevelItem(0)
     assert newest is not None and (newest.text(1), newest.text(3)) == ("Out", "+1 503-555-0177")
     running.close()
+
+
+def test_recent_calls_says_when_it_lists_only_the_newest(qtbot: QtBot, tmp_path: Path) -> None:
+    """With 1,000 strangers' calls logged it said "200 calls · 198 missed", read as all."""
+    from desktop.adapters.store import Store
+    from desktop.adapters.store.calls import CALLS_LIMIT
+
+    store = Store.open(tmp_path / "cc.sqlite3")
+    now = datetime.now(UTC).replace(microsecond=0)
+    with store.transaction():
+        for i in range(CALLS_LIMIT + 3):
+            outcome = Outcome.TALKED if i % 2 else Outcome.MISSED
+            call = Attempt(Direction.IN, now - timedelta(minutes=i), outcome,
+                           number_e164=f"+1415555{i:04d}")  # fmt: skip
+            store.record_call(None, call, "test", f"k{i}")
+    window = CallList(store.calls)
+    qtbot.addWidget(window)
+    window.open()
+    assert window.status.text() == f"the newest {CALLS_LIMIT} calls · {CALLS_LIMIT // 2} missed"
+    window.views.button(3).setChecked(True)  # Missed
+    assert window.status.text() == (
+        f"{CALLS_LIMIT // 2} of the newest {CALLS_LIMIT} calls · {CALLS_LIMIT // 2} missed")
+    store.close()

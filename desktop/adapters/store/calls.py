@@ -22,6 +22,7 @@ from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.search_query import fold
 
 CALL_SEARCH_LIMIT = 50  # calls the Search window lists under the people found
+CALLS_LIMIT = 200  # calls Recent calls and `callercard calls` list, the newest first
 # A caller ID's name holds a word typed in Search: as typed (ASCII in any case), or, for a name
 # with letters beyond ASCII, folded as the search index folds (connection.py's folded()).
 # (More bytes than characters: a letter beyond ASCII, found without a scan of the text.)
@@ -63,7 +64,7 @@ class Calls(Contacts):
         outcome: Outcome | None = None,
         contact_ids: Iterable[int] | None = None,
         named: str = "",
-        limit: int = 200,
+        limit: int = CALLS_LIMIT,
     ) -> list[LoggedCall]:
         """Logged calls, the newest first: those since `since`, with `outcome`, of the
         contacts `contact_ids`, with someone whose name, company or caller ID name holds
