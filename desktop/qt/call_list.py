@@ -17,7 +17,7 @@ from desktop.adapters.store import LoggedCall, StoreError
 from desktop.adapters.store.calls import CALLS_LIMIT
 from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import outcome_label
+from desktop.core.card_text import WITHHELD, outcome_label
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -66,6 +66,8 @@ def call_row(
         way = "Missed"
     if contact is not None:
         who = one_line(contact.name or contact.company)
+    elif attempt.number_e164 is None and not one_line(attempt.caller_name):
+        who = WITHHELD  # as its card said it: "Unknown" read as a number nobody has
     else:  # nobody we know: who the caller ID said it was, if it said
         who = unknown_who(attempt.caller_name)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
