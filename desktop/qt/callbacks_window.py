@@ -144,7 +144,7 @@ class CallbacksWindow(NumberTableWindow):
         self.status.setText(said)
         # Measured once per fill: the row heights set below would change what is measured.
         self._wanted = [self.table.sizeHintForColumn(c) for c in range(len(COLUMNS))]
-        self._fit_columns()
+        self._fit_columns(new_rows=True)
         self._update_actions()
         if armed and armed == self.selected_number():
             # Still on the number asked about: the question stays, and the next click calls.
@@ -157,7 +157,7 @@ class CallbacksWindow(NumberTableWindow):
             self._fit_columns()
         return super().eventFilter(watched, event)
 
-    def _fit_columns(self) -> None:
+    def _fit_columns(self, *, new_rows: bool = False) -> None:
         """Every column at its text's width when the window has the room; when it has not,
         the number keeps its width (a number does not wrap) and the others share what is left
         in proportion to their text, wrapping, so Their time is never cut off."""
@@ -175,6 +175,8 @@ class CallbacksWindow(NumberTableWindow):
             widths[3] += max(room - sum(widths), 0)  # what rounding down left
         head = self.table.header()
         if [head.sectionSize(c) for c in range(len(COLUMNS))] == widths:
+            if new_rows:  # same columns, rows just made: they still need their heights
+                self._wrap_rows(widths)
             return
         for column, width in enumerate(widths):
             head.resizeSection(column, width)

@@ -255,6 +255,32 @@ def test_more_due_than_listed_says_both(
     store.close()
 
 
+def test_wrapped_rows_keep_their_height_when_the_list_is_read_again(
+    qtbot: QtBot, store: Store
+) -> None:
+    """Read again at the width it had (a call came or went), every row fell back to one line:
+    "Missed call 35 min ago (2 tries)" wrapped in a one-line row, its second line cut off."""
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "12h"))
+    qtbot.addWidget(window)
+    window.open()
+    window.resize(520, 400)
+    qtbot.waitUntil(lambda: window.table.viewport().width() < 520)
+    qtbot.wait(100)
+    table = window.table
+
+    def heights() -> list[int]:
+        waiting = table.topLevelItem(0)
+        assert waiting is not None
+        return [table.visualItemRect(waiting.child(i)).height()
+                for i in range(waiting.childCount())]  # fmt: skip
+
+    before = heights()
+    assert max(before) > table.fontMetrics().lineSpacing() * 2  # some rows wrap
+    window.reload()
+    qtbot.wait(50)
+    assert heights() == before
+
+
 def test_a_huge_caller_id_name_leaves_what_and_their_time_readable(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
