@@ -676,7 +676,8 @@ def _calls(args: argparse.Namespace) -> int:
     import json
     from datetime import UTC, datetime, timedelta
 
-    from desktop.core.card_text import WITHHELD, outcome_text
+    from desktop.core.call_summary import CALLER_ID_NAME_CHARS
+    from desktop.core.card_text import WITHHELD, outcome_text, preview
     from desktop.core.display_text import display_text
     from desktop.core.models import Direction, Outcome
 
@@ -702,8 +703,9 @@ def _calls(args: argparse.Namespace) -> int:
         return 0
     for call in calls:
         attempt = call.attempt
+        named = preview(attempt.caller_name, CALLER_ID_NAME_CHARS)[0]  # 500 characters of it
         who = (call.contact.name or call.contact.company if call.contact
-               else attempt.caller_name or "Unknown caller")  # fmt: skip
+               else named or "Unknown caller")  # fmt: skip
         number = attempt.number_e164 or WITHHELD
         when = attempt.at.astimezone()
         label = outcome_text(attempt)

@@ -231,3 +231,22 @@ def test_a_verb_or_an_unknown_option_goes_to_the_full_parser(argv: list[str]) ->
     from desktop.cli import _parse_app_start
 
     assert _parse_app_start(argv) is None
+
+
+def test_calls_cut_a_caller_id_name_hundreds_of_characters_long(book: Path) -> None:
+    """What `ring --name` passed on is printed as Callbacks shows it: 500 characters of it
+    made one history line wider than any terminal."""
+    import sqlite3
+    import time
+
+    with sqlite3.connect(book / "callercard.sqlite3") as db:
+        db.execute(
+            "INSERT INTO attempts(contact_id, number_e164, direction, at, outcome, message, "
+            "reason, source, caller_name) VALUES (NULL, '+13125550101', 'in', ?, 'missed', "
+            "'', '', 'hook', ?)",
+            (int(time.time()) - 60, "W" * 500),
+        )
+    [line] = cc("calls", data_dir=book, check=True).stdout.splitlines()
+    assert line.endswith(f"{'W' * 40}… · +13125550101")
+    as_json = json.loads(cc("calls", "--json", data_dir=book, check=True).stdout)["calls"]
+    assert as_json[0]["caller_name"] == "W" * 500  # the data as it came, for scripts

@@ -11,18 +11,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from desktop.core.candidates import readable, short_date
+from desktop.core.card_text import preview
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
+# Carrier caller-ID names are 15 characters, SIP display names a department's name at most.
+CALLER_ID_NAME_CHARS = 40
 
 
 def unknown_who(caller_name: str) -> str:
     """A caller nobody in the book has the number of: "MIKE CELL (caller ID)", or "Unknown"
-    when the caller ID gave no name."""
-    name = one_line(caller_name)
+    when the caller ID gave no name. A name past CALLER_ID_NAME_CHARS is cut with "…": a hook
+    passes on whatever the phone was sent, and 500 characters of it pushed the rest of a
+    Callbacks or Recent calls row out of the window."""
+    name, _cut = preview(caller_name, CALLER_ID_NAME_CHARS)
     return f"{name} (caller ID)" if name else "Unknown"
 
 

@@ -440,6 +440,11 @@ class CallerCardApp:
         self._stop_place_build()
         self.places.close()
         self.trace.close()
+        from desktop.qt.number_table import NumberTableWindow
+
+        for window in (self._call_list, self._callbacks):
+            if isinstance(window, NumberTableWindow):
+                window.close()  # its commit watch must not read the store closed below
         self.store.close()
 
     def quit(self) -> None:
@@ -540,6 +545,7 @@ class CallerCardApp:
         if isinstance(window, WrapUp):
             window.raise_()
             window.take_focus()
+            window.type_into_note()
 
     def _wrap_up_saved(self) -> None:
         """A wrap-up is in the history: what lists it is brought up to date."""
@@ -624,6 +630,8 @@ class CallerCardApp:
 
         if self._call_list is None:
             window = CallList(self.store.calls)
+            window.follow_commits(self.paths.database)  # calls come in while it is open
+            window.committed_elsewhere.connect(window.reload)
             window.placer = self.click_to_call
             window.contact_chosen.connect(self.show_contact)
             window.wrap_up_requested.connect(self.wrap_up_asked)
@@ -635,14 +643,17 @@ class CallerCardApp:
 
     def open_callbacks(self) -> None:
         """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
-        from desktop.adapters.callbacks import business_hours, load_callbacks
+        from desktop.adapters.callbacks import business_hours, count_due, load_callbacks
         from desktop.qt.callbacks_window import CallbacksWindow
         from desktop.qt.system_clock import hour_cycle
 
         if self._callbacks is None:
             window = CallbacksWindow(lambda: load_callbacks(
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
-                hour_cycle()))  # fmt: skip
+                hour_cycle()),
+                count=lambda: count_due(self.store, datetime.now().astimezone()))  # fmt: skip
+            window.follow_commits(self.paths.database)
+            window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)
             window.search_requested.connect(self.open_search)  # an unknown number: who is it?
             window.placer = self.click_to_call

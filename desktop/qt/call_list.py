@@ -14,9 +14,10 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.store import LoggedCall, StoreError
+from desktop.adapters.store.calls import CALLS_LIMIT
 from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import outcome_label
+from desktop.core.card_text import WITHHELD, outcome_label
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -65,6 +66,8 @@ def call_row(
         way = "Missed"
     if contact is not None:
         who = one_line(contact.name or contact.company)
+    elif attempt.number_e164 is None and not one_line(attempt.caller_name):
+        who = WITHHELD  # as its card said it: "Unknown" read as a number nobody has
     else:  # nobody we know: who the caller ID said it was, if it said
         who = unknown_who(attempt.caller_name)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
@@ -152,7 +155,12 @@ class CallList(NumberTableWindow):
             self.table.setCurrentItem(first)
         missed = sum(1 for c in self._calls if is_missed(c.attempt))
         shown = self.table.topLevelItemCount()
-        self.status.setText(f"{shown} calls" + (f" · {missed} missed" if missed else ""))
+        said = f"{shown} call" if shown == 1 else f"{shown} calls"
+        if len(self._calls) >= CALLS_LIMIT:  # the list stops there: "200 calls" read as all
+            loaded = len(self._calls)
+            said = (f"the newest {loaded} calls" if shown == loaded
+                    else f"{shown} of the newest {loaded} calls")  # fmt: skip
+        self.status.setText(said + (f" · {missed} missed" if missed else ""))
         self._update_actions()
 
     def open_selected(self) -> None:

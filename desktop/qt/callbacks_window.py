@@ -56,14 +56,20 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
 class CallbacksWindow(NumberTableWindow):
     search_requested = Signal(str)  # a number nobody has: find who it might be
 
-    def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel") -> None:
+    def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel",
+                 count: Callable[[], int] | None = None) -> None:  # fmt: skip
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
+        # What "Callbacks (N due)" counts: every one, where the list stops at its newest
+        # CALLBACKS_LIMIT per section, so the window says both.
+        self._count = count
+        self._due = 0
         fit_to_screen(self, QSize(760, 480))
         self.setMinimumSize(520, 320)
         self._load = load
         self.entries: list[CallbackEntry] = []
         self._wanted: list[int] = []  # each column's width for its text on one line
         self._armed = ""  # a number outside their hours, asked about once: the next click calls
+        self._question = ""  # what the status line asked about it
         self.table.setItemsExpandable(False)
         # Long rows wrap inside their columns instead of being cut: "several time zones: …
         # before 8:00 in some" is wider than a small screen on its own.
@@ -79,6 +85,7 @@ class CallbacksWindow(NumberTableWindow):
     def reload(self) -> None:
         try:
             self.entries = self._load()
+            self._due = self._count() if self._count is not None else 0
             problem = ""
         except StoreError as exc:
             self.entries = []
@@ -90,6 +97,7 @@ class CallbacksWindow(NumberTableWindow):
     def refresh(self) -> None:
         # The row the rep is on stays chosen when the list is read again (a call came or went
         # meanwhile): Call back must never land on somebody else.
+        armed = self._armed  # clearing the list below forgets it
         current = self.table.currentItem()
         parent = current.parent() if current is not None else None
         kept = None
@@ -128,19 +136,28 @@ class CallbacksWindow(NumberTableWindow):
             heading.setExpanded(True)
         if first is not None:
             self.table.setCurrentItem(first)
-        due = sum(1 for e in self.entries if e.item.due)
-        self.status.setText(f"{due} due" if due else "Nothing due")
+        listed = sum(1 for e in self.entries if e.item.due)
+        due = max(listed, self._due)
+        said = f"{due} due" if due else "Nothing due"
+        if due > listed:
+            said += f" · the newest {listed} listed"
+        self.status.setText(said)
         # Measured once per fill: the row heights set below would change what is measured.
         self._wanted = [self.table.sizeHintForColumn(c) for c in range(len(COLUMNS))]
-        self._fit_columns()
+        self._fit_columns(new_rows=True)
         self._update_actions()
+        if armed and armed == self.selected_number():
+            # Still on the number asked about: the question stays, and the next click calls.
+            self._armed = armed
+            self.call.setText("Call anyway")
+            self.status.setText(self._question)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()
         return super().eventFilter(watched, event)
 
-    def _fit_columns(self) -> None:
+    def _fit_columns(self, *, new_rows: bool = False) -> None:
         """Every column at its text's width when the window has the room; when it has not,
         the number keeps its width (a number does not wrap) and the others share what is left
         in proportion to their text, wrapping, so Their time is never cut off."""
@@ -158,6 +175,8 @@ class CallbacksWindow(NumberTableWindow):
             widths[3] += max(room - sum(widths), 0)  # what rounding down left
         head = self.table.header()
         if [head.sectionSize(c) for c in range(len(COLUMNS))] == widths:
+            if new_rows:  # same columns, rows just made: they still need their heights
+                self._wrap_rows(widths)
             return
         for column, width in enumerate(widths):
             head.resizeSection(column, width)
@@ -191,8 +210,9 @@ class CallbacksWindow(NumberTableWindow):
         warning = str(item.data(0, _WARNING) or "")
         if warning and self._armed != number:
             self._armed = number
-            self.status.setText(f"It is {item.data(0, _CLOCK)} there: {warning}. "
-                                "Click Call anyway to call now.")  # fmt: skip
+            self._question = (f"It is {item.data(0, _CLOCK)} there: {warning}. "
+                              "Click Call anyway to call now.")  # fmt: skip
+            self.status.setText(self._question)
             self.call.setText("Call anyway")
             return
         self._disarm()

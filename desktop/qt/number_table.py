@@ -10,10 +10,11 @@ for any other phone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.candidates import readable
+from desktop.qt.book_watch import BookWatch
 
 if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
@@ -65,10 +67,14 @@ class NumberTableWindow(QWidget):
     Subclasses fill the table and say what Open does (`open_selected`)."""
 
     contact_chosen = Signal(object)  # contact id
+    # While shown and following (follow_commits), another connection committed to the
+    # database: a call from a terminal's `log-call`, the writer thread's, an import.
+    committed_elsewhere = Signal()
 
     def __init__(self, title: str, columns: list[str], *, scheme: str = "tel") -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle(title)
+        self._book_watch: BookWatch | None = None
         self.scheme = scheme
         self.placer: ClickToCall | None = None  # set by the app: how its calls are placed
         self.table = QTreeWidget(self)
@@ -102,6 +108,25 @@ class NumberTableWindow(QWidget):
 
     def reload(self) -> None:
         raise NotImplementedError
+
+    def follow_commits(self, database: Path) -> None:
+        """Say `committed_elsewhere` while shown (BookWatch: inotify and data_version, never
+        polled), so a list left open all day does not go stale."""
+        if self._book_watch is None:
+            self._book_watch = BookWatch(database, self)
+            self._book_watch.committed.connect(self.committed_elsewhere)
+            if self.isVisible():
+                self._book_watch.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._book_watch is not None:
+            self._book_watch.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._book_watch is not None:
+            self._book_watch.stop()
+        super().hideEvent(event)
 
     def open(self) -> None:
         from desktop.qt.search_window import bring_to_front

@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.adapters.store import LoggedCall, StoreError
+from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, StoreError
 from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
 from desktop.core.call_summary import call_who, what_happened, when_text
 from desktop.core.candidates import readable, short_date
@@ -462,6 +462,8 @@ class SearchWindow(QWidget):
                 self.status.setText(f"{counted} · no contact")
             else:
                 found = f"{len(hits)} found" if len(hits) > 1 else "1 found"
+                if len(hits) >= SEARCH_LIMIT:  # the best of more: "30 found" read as all
+                    found = f"{len(hits)} shown; more may match"
                 self.status.setText(f"{found} · {counted}" if calls else found)
         else:
             text = one_line(self.query.text())

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPalette,
     QShortcut,
+    QTextCursor,
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -279,6 +280,12 @@ class WrapUp(QWidget):
             if handle is not None:
                 handle.setFlags(flags)
         self.activateWindow()
+
+    def type_into_note(self) -> None:
+        """What the rep types next goes into the note, after what it says (the window's first
+        focus would be the outcome buttons, where typing goes nowhere)."""
+        self.message.moveCursor(QTextCursor.MoveOperation.End)
+        self.message.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonPress and not self.accepts_focus():

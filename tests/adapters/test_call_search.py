@@ -63,3 +63,26 @@ def test_typed_text_is_never_a_pattern(store: Store) -> None:
     assert [c.attempt.caller_name for c in store.search_calls(words=["0% s"])] == [
         "100% SOLAR_CO"]
     assert len(store.search_calls(words=["%"])) == 1  # not every named call
+
+
+def test_a_caller_id_with_accents_is_found_as_people_are(tmp_path: Path) -> None:
+    """LIKE folds ASCII letters only: "josé" and "jose" missed "JOSÉ PÉREZ", "müller" missed
+    "MÜLLER GMBH", while the people with those names were found by either."""
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    names = ["JOSÉ PÉREZ", "MÜLLER GMBH", "ΩMEGA", "محمد العلي", "100% SOLAR_CO"]
+    for i, name in enumerate(names):
+        attempt = Attempt(Direction.IN, NOW - timedelta(minutes=i + 1), Outcome.MISSED,
+                          number_e164=f"+1415555020{i}", caller_name=name)  # fmt: skip
+        store.record_call(None, attempt, "test", f"k{i}")
+
+    def named(text: str) -> list[str]:
+        query = parse_query(text, SearchFilters())
+        return [c.attempt.caller_name for c in search_calls(store, query, [], now=NOW)]
+
+    for typed in ("josé", "jose", "JOSÉ", "perez", "Pérez"):
+        assert named(typed) == ["JOSÉ PÉREZ"], typed
+    assert named("müller") == named("muller") == named("Müller GmbH") == ["MÜLLER GMBH"]
+    assert named("ωmega") == ["ΩMEGA"]
+    assert named("محمد") == ["محمد العلي"]
+    assert store.search_calls(words=["m_ller"]) == []  # text, never a pattern, folded too
+    store.close()

@@ -31,3 +31,12 @@ def test_a_call_line_names_an_unknown_caller_by_the_caller_id_and_says_so() -> N
     mike = Contact(id=1, name="Mike Kowalski", company="Harbor Freight")
     assert call_line(out, mike, NOW) == (
         "Mike Kowalski · Harbor Freight · +1 415-555-0142 · voicemail left today 15:30")
+
+
+def test_a_caller_id_name_hundreds_of_characters_long_is_cut() -> None:
+    """`callercard ring --name` passes on what the phone was sent; 500 characters of it took
+    a Callbacks row's whole width."""
+    who = unknown_who("W" * 500)
+    assert who == "W" * 40 + "… (caller ID)"
+    assert unknown_who("ACME " * 20) == "ACME ACME ACME ACME ACME ACME ACME… (caller ID)"
+    assert unknown_who("NORTHWIND HLTH") == "NORTHWIND HLTH (caller ID)"

@@ -115,6 +115,9 @@ def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> N
         "It is Tuesday 03:30 there: outside business hours there (before 8:00). "
         "Click Call anyway to call now.")  # fmt: skip
     assert window.call.text() == "Call anyway"
+    window.reload()  # a call came or went meanwhile: the question stays beside its button
+    assert window.status.text().startswith("It is Tuesday 03:30 there")
+    assert window.call.text() == "Call anyway"
     # Another row is another question
     waiting = window.table.topLevelItem(0)
     assert waiting is not None
@@ -228,6 +231,82 @@ def test_business_hours_by_hand_that_make_no_sense_fall_back() -> None:
 # -- a number nobody has ------------------------------------------------------------------------
 
 STRANGER = "+14155550177"
+
+
+def test_more_due_than_listed_says_both(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thousand strangers' missed calls: the button said "Callbacks (1008 due)" and the
+    window "502 due", its list stopping at the newest 500 of each kind."""
+    from desktop.adapters.store import callbacks
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    monkeypatch.setattr(callbacks, "CALLBACKS_LIMIT", 2)  # as 500 of 1,000
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    for i in range(3):
+        store.record_call(None, Attempt(Direction.IN, NOW - timedelta(minutes=5 + i),
+                                        Outcome.MISSED, number_e164=f"+1415555017{i}"),
+                          "twinkle", f"k{i}")  # fmt: skip
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"),
+                             count=lambda: count_due(store, NOW))  # fmt: skip
+    qtbot.addWidget(window)
+    window.open()
+    assert window.status.text() == "3 due · the newest 2 listed"
+    store.close()
+
+
+def test_wrapped_rows_keep_their_height_when_the_list_is_read_again(
+    qtbot: QtBot, store: Store
+) -> None:
+    """Read again at the width it had (a call came or went), every row fell back to one line:
+    "Missed call 35 min ago (2 tries)" wrapped in a one-line row, its second line cut off."""
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "12h"))
+    qtbot.addWidget(window)
+    window.open()
+    window.resize(520, 400)
+    qtbot.waitUntil(lambda: window.table.viewport().width() < 520)
+    qtbot.wait(100)
+    table = window.table
+
+    def heights() -> list[int]:
+        waiting = table.topLevelItem(0)
+        assert waiting is not None
+        return [table.visualItemRect(waiting.child(i)).height()
+                for i in range(waiting.childCount())]  # fmt: skip
+
+    before = heights()
+    assert max(before) > table.fontMetrics().lineSpacing() * 2  # some rows wrap
+    window.reload()
+    qtbot.wait(50)
+    assert heights() == before
+
+
+def test_a_huge_caller_id_name_leaves_what_and_their_time_readable(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """500 characters of caller ID without a space took the Who column's whole share: What
+    and Their time were cut to "Missed call" and "18:5"."""
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    store.record_call(None, Attempt(Direction.IN, NOW - timedelta(minutes=5), Outcome.MISSED,
+                                    number_e164=STRANGER, caller_name="W" * 500),
+                      "twinkle", "k1")  # fmt: skip
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "12h"))
+    qtbot.addWidget(window)
+    window.open()
+    window.resize(760, 480)
+    qtbot.wait(100)
+    table = window.table
+    row = table.topLevelItem(0).child(0)  # type: ignore[union-attr]
+    assert row.text(0).endswith("… (caller ID)")
+    for column in (1, 2, 3):
+        cell = table.visualRect(table.indexFromItem(row, column))
+        room = QRect(0, 0, cell.width() - 8, 10_000)  # less the item's padding
+        need = table.fontMetrics().boundingRect(room, Qt.TextFlag.TextWordWrap, row.text(column))
+        assert need.width() <= room.width() and need.height() <= cell.height(), (
+            row.text(column), cell)
+    store.close()
 
 
 def test_an_unknown_callers_missed_calls_wait_and_are_called_back_from_the_list(

@@ -42,7 +42,7 @@ def test_recent_calls_name_an_unknown_caller_by_their_caller_id(
         "+1 206-555-0123": ("NORTHWIND HLTH (caller ID)", CALLER_ID_NAME_TIP),
         "+1 415-555-0177": ("MIKE CELL (caller ID)", CALLER_ID_NAME_TIP),
         "+1 312-555-0178": ("Unknown", ""),  # it gave no name
-        "withheld": ("Unknown", ""),  # "Anonymous" is no name
+        "withheld": ("Number withheld", ""),  # "Anonymous" is no name; as its card says
         "+1 415-555-0100": ("Dana Whitfield", ""),  # a contact's name, not the caller ID's
     }
 

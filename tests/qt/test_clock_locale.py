@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.callbacks import load_callbacks
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import NewContact, Store
+from desktop.adapters.store import LoggedCall, NewContact, Store
 from desktop.core.business_hours import BusinessHours
 from desktop.core.localtime import hour_cycle_of_format
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
@@ -52,7 +52,7 @@ def windows_text(qtbot: QtBot, store: Store) -> dict[str, str]:
     contact = store.contact(cid)
     assert contact is not None
 
-    calls = CallList(lambda: [(attempt, contact)], clock=lambda: NOW)
+    calls = CallList(lambda: [LoggedCall(aid, attempt, contact, "test")], clock=lambda: NOW)
     qtbot.addWidget(calls)
     calls.reload()
     lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates(),

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import NewContact, Store
+from desktop.adapters.store import SEARCH_LIMIT, NewContact, Store
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 from desktop.core.search_query import parse_query
@@ -103,6 +103,25 @@ def test_typing_narrows_the_results_keystroke_by_keystroke(
     assert window.status.text() == "1 found"
     typed(qtbot, window, "0178")
     assert window.result_ids() == [ids["Mike Brennan"]]
+
+
+def test_more_people_than_shown_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    """In a 100,000-contact book "mike" said "30 found": the best 30 of thousands."""
+    store = Store.open(tmp_path / "cc.sqlite3")
+    with store.transaction():
+        for i in range(SEARCH_LIMIT + 5):
+            number = f"+1415555{i:04d}"
+            store.add_contact(NewContact(f"Mike Number{i}",
+                                         numbers=(StoredNumber(number, number),)))  # fmt: skip
+    w = SearchWindow(lambda q: store.search(q, now=NOW), clock=lambda: NOW)
+    qtbot.addWidget(w)
+    w.open()
+    typed(qtbot, w, "mike")
+    assert len(w.result_ids()) == SEARCH_LIMIT
+    assert w.status.text() == f"{SEARCH_LIMIT} shown; more may match"
+    typed(qtbot, w, "mike number3")
+    assert w.status.text() == "6 found"  # Number3, Number30…Number34
+    store.close()
 
 
 def test_arrows_choose_enter_opens_and_escape_closes(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.core.models import Attempt, Direction, Outcome
@@ -102,3 +104,34 @@ def test_a_teammates_shared_note_has_no_wrap_up_here(
     assert not window.wrap_up_button.isEnabled()
     running.close()
 
+
+def test_what_the_rep_types_after_wrap_up_goes_into_the_note(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """Under a real window manager the window had the keyboard but its outcome buttons had the
+    focus: the rep's typing went nowhere until they clicked into the note."""
+    running = start_app()
+    app, store = running.app, running.app.store
+    [(mike, _)] = store.contacts_for_number(MIKE)
+    talked = store.record_call(mike.id, Attempt(Direction.IN, AT, Outcome.TALKED,
+                                                number_e164=MIKE), "twinkle", "c1")  # fmt: skip
+    assert talked is not None
+    store.save_wrap_up(talked, Outcome.TALKED, "wants a quote", "the quote")
+    app.open_calls()
+    window = app._call_list
+    assert isinstance(window, CallList)
+    qtbot.waitUntil(window.isVisible)
+    window.table.setCurrentItem(window.table.topLevelItem(0))
+    window.wrap_up_button.click()
+    wrap_up = app._wrap_ups.get(talked)
+    assert isinstance(wrap_up, WrapUp)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is wrap_up.message)
+    qtbot.keyClicks(wrap_up.message, " for 40 seats")
+    qtbot.keyClick(wrap_up.message, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    def saved() -> bool:
+        found = store.attempt_by_id(talked)
+        return found is not None and found[1].message == "wants a quote for 40 seats"
+
+    qtbot.waitUntil(saved, timeout=10_000)
+    running.close()

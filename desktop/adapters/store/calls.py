@@ -19,8 +19,17 @@ from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now, window
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.search_query import fold
 
 CALL_SEARCH_LIMIT = 50  # calls the Search window lists under the people found
+CALLS_LIMIT = 200  # calls Recent calls and `callercard calls` list, the newest first
+# A caller ID's name holds a word typed in Search: as typed (ASCII in any case), or, for a name
+# with letters beyond ASCII, folded as the search index folds (connection.py's folded()).
+# (More bytes than characters: a letter beyond ASCII, found without a scan of the text.)
+_CALLER_NAME_HOLDS = (
+    "(caller_name LIKE ? ESCAPE '\\' OR (length(CAST(caller_name AS BLOB)) "
+    "> length(caller_name) AND folded(caller_name) LIKE ? ESCAPE '\\'))"
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class Calls(Contacts):
         outcome: Outcome | None = None,
         contact_ids: Iterable[int] | None = None,
         named: str = "",
-        limit: int = 200,
+        limit: int = CALLS_LIMIT,
     ) -> list[LoggedCall]:
         """Logged calls, the newest first: those since `since`, with `outcome`, of the
         contacts `contact_ids`, with someone whose name, company or caller ID name holds
@@ -115,8 +124,9 @@ class Calls(Contacts):
     ) -> list[LoggedCall]:
         """The Search window's calls, the newest first (since `since`): those with the
         contacts `contact_ids`, and those whose caller ID holds every one of `words` in its
-        name (ASCII letters in any case, as `calls` named=) and every run of `digits` in
-        its number. [] when given none of them; never a withheld call (it has neither)."""
+        name (in any case, accents folded as the search index folds them) and every run of
+        `digits` in its number. [] when given none of them; never a withheld call (it has
+        neither)."""
         # Each part is (a constant statement, its values); none interpolates a value.
         after = " AND at >= ?" if since is not None else ""
         since_value = [int(since.timestamp())] if since is not None else []
@@ -131,12 +141,16 @@ class Calls(Contacts):
             # every column looked at): its text has no word index, and 20,000 calls scan in
             # about a millisecond (benchmarks/call_search_latency.py). LIKE is ASCII
             # case-insensitive, as `calls` named=; the table's rows are read for those shown.
-            held = " AND ".join(["caller_name LIKE ? ESCAPE '\\'"] * len(words)
+            # A name with letters beyond ASCII is also folded ("JOSÉ PÉREZ" found by "josé"
+            # and "jose", as people are): only those rows pay for the Python call.
+            held = " AND ".join([_CALLER_NAME_HOLDS] * len(words)
                                 + ["instr(number_e164, ?)"] * len(digits))  # fmt: skip
             parts.append((
                 "SELECT id, at FROM attempts INDEXED BY attempts_caller_name "  # noqa: S608
                 f"WHERE caller_name <> '' AND number_e164 IS NOT NULL AND {held}{after}",
-                [*(f"%{_like_escaped(w)}%" for w in words), *digits, *since_value],
+                [*(v for w in words for v in (f"%{_like_escaped(w)}%",
+                                              f"%{_like_escaped(fold(w))}%")),
+                 *digits, *since_value],
             ))  # fmt: skip
         elif digits:  # the numbers alone: attempts_number_at holds them and the time
             held = " AND ".join(["instr(number_e164, ?)"] * len(digits))
