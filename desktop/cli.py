@@ -678,6 +678,9 @@ def _calls(args: argparse.Namespace) -> int:
         ]  # fmt: skip
         print(json.dumps({"calls": rows}, ensure_ascii=False, indent=2))
         return 0
+    if not calls:  # said where search says its count: stdout stays the calls alone
+        filtered = args.missed or args.awaiting or args.name or args.days is not None
+        print("No calls match." if filtered else "No calls logged yet.", file=sys.stderr)
     for call in calls:
         attempt = call.attempt
         who = (call.contact.name or call.contact.company if call.contact
