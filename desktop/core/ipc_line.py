@@ -27,6 +27,8 @@ def hook_call_key(caller_id: str) -> str:
     that call."""
     if not any(char.isdigit() for char in caller_id):
         return HOOK_KEY_PREFIX  # "", "anonymous", "Private", "unknown": no number to key by
+    if not any(char.isalpha() for char in caller_id):
+        return HOOK_KEY_PREFIX + caller_id  # "+14155550142", the commonest: no marker in it
     # Only a caller ID with digits pays for the import (the hook itself never passes one):
     # the withheld markers that carry digits ("sip:anonymous@10.0.0.1").
     from desktop.core.callerid_text import split_number_text
