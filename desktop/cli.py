@@ -701,6 +701,9 @@ def _calls(args: argparse.Namespace) -> int:
         print(json.dumps({"calls": [_call_json(call) for call in calls]},
                          ensure_ascii=False, indent=2))  # fmt: skip
         return 0
+    if not calls:  # said where search says its count: stdout stays the calls alone
+        filtered = args.missed or args.awaiting or args.name or args.days is not None
+        print("No calls match." if filtered else "No calls logged yet.", file=sys.stderr)
     for call in calls:
         attempt = call.attempt
         named = preview(attempt.caller_name, CALLER_ID_NAME_CHARS)[0]  # 500 characters of it

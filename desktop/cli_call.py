@@ -31,8 +31,7 @@ def place_call(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if number.e164 is None:
-        raise CliError(f"{args.number!r} is not a phone number CallerCard can dial: "
-                       f"{number.problem or 'no country code and no home region'}")  # fmt: skip
+        raise CliError(_why_not_dialable(args.number, number.withheld, number.problem, region))
     if not args.dialer and not args.baresip:
         handed = deliver(instance_address(paths.data_dir), Dial(number.e164))
         if handed.status is SendStatus.DELIVERED:
@@ -57,3 +56,16 @@ def place_call(args: argparse.Namespace) -> int:
     else:
         print(f"callercard: {result.message} {result.detail}".rstrip(), file=sys.stderr)
     return 0 if result.placed else 1
+
+
+def _why_not_dialable(raw: str, withheld: bool, problem: str, region: str) -> str:
+    # The home region is always known here (open_context settles it): never blame its absence.
+    if not raw.strip():
+        return (
+            "call: the number is empty; give one, international (+44 20 7946 0958) or "
+            f"as dialled in the home region ({region})"
+        )
+    why = "it stands for a withheld number" if withheld else problem
+    return f"{raw!r} is not a phone number CallerCard can dial: " + (
+        why or f"not a valid number, international or of the home region ({region})"
+    )

@@ -192,6 +192,30 @@ def test_microsip_with_no_user_part_pops_a_withheld_card_and_its_end_closes_it(a
     assert app.proc is not None and app.proc.poll() is None
 
 
+def test_a_withheld_ring_by_name_is_closed_and_logged_missed_by_an_end_with_no_caller_id(
+    app: App,
+) -> None:
+    # A phone rings with a word for the withheld number and ends with no caller ID at all:
+    # the end must close that card and log the missed call, matched to no contact.
+    for said in ("anonymous", "Restricted"):
+        mark = app.mark()
+        assert app.cli("ring", said).returncode == 0
+        rang(app, said, mark)
+        app.wait_for(lambda r, s=said: r["stage"] == "shown" and r["caller_id"] == s,
+                     "the card", after=mark)  # fmt: skip
+        assert app.cli("end", "--missed").returncode == 0
+        # Kept as the missed call's card: before, no card was found under the end's key.
+        assert ended(app, hook_call_key(""), mark)["kept"] is True
+    deadline = time.monotonic() + 10
+    while True:  # the history writer logs the call on a thread of its own
+        newest = json.loads(app.cli("calls", "--json").stdout)["calls"][0]
+        if newest["outcome"] == "missed" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    said = (newest["direction"], newest["outcome"], newest["number"], newest["contact"])
+    assert said == ("in", "missed", None, None)
+
+
 # --- Zoiper ---------------------------------------------------------------------------------
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -26,7 +28,21 @@ _MAX_KEYS = 512  # distinct messages tracked at once; the oldest is forgotten pa
 
 
 class PrivateRotatingFileHandler(RotatingFileHandler):
-    """A RotatingFileHandler whose files are created 0600 (rotation renames, keeping it)."""
+    """A RotatingFileHandler whose files are created 0600 (rotation renames, keeping it), and
+    which says once on stderr that it cannot write (a full disk), instead of logging's
+    traceback for every record."""
+
+    _told = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if self._told:
+            return
+        self._told = True
+        problem = sys.exc_info()[1]
+        reason = getattr(problem, "strerror", None) or str(problem)
+        with suppress(OSError, ValueError):  # stderr gone too: nobody left to tell
+            print(f"callercard: cannot write the log {self.baseFilename} ({reason}); "
+                  "log lines are dropped while it cannot", file=sys.stderr)  # fmt: skip
 
     def _open(self) -> TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

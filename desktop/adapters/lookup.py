@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import Store
+from desktop.core.call_in_flight import without_call_in_flight
 from desktop.core.callbacks import promise_line
 from desktop.core.candidates import AREA_MESSAGE_DAYS, plan_for, rank_candidates
 from desktop.core.card import Candidate, Card, MatchTier
@@ -51,24 +52,30 @@ class CallerLookup:
 
     def card_for(
         self, caller_id: str, display_name: str = "", now: datetime | None = None,
-        *, candidates: bool = True,
+        *, candidates: bool = True, in_flight_from: datetime | None = None,
     ) -> Card:  # fmt: skip
+        """`in_flight_from`: the card of a call in progress built again, whose own row in the
+        history (inbound, from then on) is no past attempt (core/call_in_flight.py)."""
+        number = self.parse(caller_id, display_name)
         return self.card_for_number(
-            caller_id, self.parse(caller_id, display_name), now, candidates=candidates
+            caller_id, number, now, candidates=candidates, in_flight_from=in_flight_from
         )
 
     def card_for_number(
         self, caller_id: str, number: CallerNumber, now: datetime | None = None,
-        *, candidates: bool = True,
+        *, candidates: bool = True, in_flight_from: datetime | None = None,
     ) -> Card:  # fmt: skip
         """`candidates=False` leaves guesses for an unknown number out (they cost 1-2 ms at
         100k contacts), for a caller that paints first and adds them with `candidates_for`."""
         now = now or datetime.now(UTC)
+        limit = self.attempts_limit
         rows = (
-            self.store.contacts_for_number(number.e164, self.attempts_limit)
+            self.store.contacts_for_number(number.e164, limit + (in_flight_from is not None))
             if number.e164 and not number.withheld
             else []
         )
+        if in_flight_from is not None:
+            rows = [(without_call_in_flight(c, in_flight_from, limit), n) for c, n in rows]
         tier, contacts = classify(number, rows)
         if contacts:
             merged = one_entry_per_person(

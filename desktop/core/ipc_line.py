@@ -22,7 +22,19 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b
 
 def hook_call_key(caller_id: str) -> str:
     """The call a `ring` / `end` pair without a softphone call ID means: the one from that
-    caller ID ("" for a withheld number, so `end ""` closes what `ring ""` opened)."""
+    caller ID. Every withheld one keys alike, as "": a phone may ring with "anonymous" (or
+    "Restricted", "sip:anonymous@…") and end with no caller ID at all, which must still close
+    that call."""
+    if not any(char.isdigit() for char in caller_id):
+        return HOOK_KEY_PREFIX  # "", "anonymous", "Private", "unknown": no number to key by
+    if not any(char.isalpha() for char in caller_id):
+        return HOOK_KEY_PREFIX + caller_id  # "+14155550142", the commonest: no marker in it
+    # Only a caller ID with digits pays for the import (the hook itself never passes one):
+    # the withheld markers that carry digits ("sip:anonymous@10.0.0.1").
+    from desktop.core.callerid_text import split_number_text
+
+    if split_number_text(caller_id).withheld:
+        return HOOK_KEY_PREFIX
     return HOOK_KEY_PREFIX + caller_id
 
 

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -71,6 +71,9 @@ class RingPipeline(QObject):
         self._paused = paused
         self._report_problem = report_problem
         self._ringing: dict[str, Card] = {}  # call key -> its card, until painted
+        # Call key -> when it rang, while its card is up: the card built again for the call
+        # must not list the call itself (logged after the ring) as a past one.
+        self._rang_at: dict[str, datetime] = {}
         # A second source's key for a call already on screen -> that call's key.
         self._same_call: dict[str, str] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
@@ -153,6 +156,7 @@ class RingPipeline(QObject):
             self.trace.write("same_call", caller_id, call_key=call_key, as_call=same)
             return
         self._ringing[call_key] = card
+        self._rang_at[call_key] = call.event.time
         self.popups.show(card, call_key)
         self._forget_calls_gone()
 
@@ -168,6 +172,8 @@ class RingPipeline(QObject):
             del self._ringing[key]
         for alias in [a for a, key in self._same_call.items() if not has(key)]:
             del self._same_call[alias]
+        for key in [k for k in self._rang_at if not has(k)]:
+            del self._rang_at[key]
 
     def _same_call_elsewhere(self, card: Card, call_key: str) -> str | None:
         """The ringing call another source already showed for this number, if any."""
@@ -237,7 +243,12 @@ class RingPipeline(QObject):
         if popup is None or popup.card is None:
             return
         old = popup.card
-        self.popups.show(self.lookup.card_for(old.caller_id, old.number.display_name), call_key)
+        rang = self._rang_at.get(call_key)
+        # A softphone's record of the call, taking the hook's row over, may start a little
+        # before the ring reached us: the same margin that makes the two one call.
+        since = rang - timedelta(seconds=SAME_CALL_S) if rang is not None else None
+        card = self.lookup.card_for(old.caller_id, old.number.display_name, in_flight_from=since)
+        self.popups.show(card, call_key)
 
     # -- end ----------------------------------------------------------------------------------
 
@@ -253,6 +264,8 @@ class RingPipeline(QObject):
         shown_as = self._same_call.pop(call_key, call_key)
         kept = self._keep_missed_card(shown_as) if missed else None
         closed = kept is None and self.popups.close_for_call(shown_as)
+        if closed:
+            self._rang_at.pop(shown_as, None)
         for alias in [a for a, key in self._same_call.items() if key == shown_as]:
             del self._same_call[alias]
         self._ringing.pop(shown_as, None)  # a collapsed card that never painted

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     import argparse
 
     from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QMessageBox
 
+    from desktop.adapters.store import StoreError
     from desktop.qt.app import CallerCardApp
     from desktop.qt.single_instance import SingleInstance
     from desktop.qt.tray import TrayMenu
@@ -150,6 +152,7 @@ class StartUp:
         self._clicked: list[tuple[SignalInstance, tuple[object, ...]]] = []
         self._holders: list[tuple[SignalInstance, object]] = []
         self._started_ns = time.monotonic_ns()
+        self._failure: QMessageBox | None = None  # why the app cannot start, on show
 
     def show_tray(self) -> None:
         from PySide6.QtCore import QTimer
@@ -213,15 +216,15 @@ class StartUp:
         assert self.tray is not None
         _ack_waiting_hooks()
         self._stop_holding()
-        try:
-            with _exit_on_error():
+        with _exit_on_error():
+            try:
                 app = CallerCardApp(
                     self.args, self.paths, self.instance, demo=bool(self.args.demo),
                     read_only=self.read_only, tray=self.tray, trace=self.trace,
                 )  # fmt: skip
-        except StoreError as exc:
-            print(f"callercard: {exc}", file=sys.stderr)
-            return
+            except StoreError as exc:
+                self._cannot_start(exc)
+                return
         self.app = app
         self.trace.write("start_step", "", step="built")
         with _exit_on_error():
@@ -230,6 +233,15 @@ class StartUp:
         for signal, values in self._clicked:
             QTimer.singleShot(0, lambda s=signal, v=values: s.emit(*v))
         self._clicked.clear()
+
+    def _cannot_start(self, exc: StoreError) -> None:
+        from desktop.qt.start_failure import database_problem, report
+
+        print(f"callercard: {exc}", file=sys.stderr)
+        assert self.tray is not None
+        self.tray.hide()  # its menu would do nothing: the app it belongs to does not exist
+        self._failure = report(database_problem(self.paths.database, exc),
+                               background=bool(self.args.background))  # fmt: skip
 
     def quit(self) -> None:
         if self.app is not None:
@@ -342,7 +354,14 @@ class EarlyLog(logging.Handler):
 
         root = logging.getLogger()
         root.removeHandler(self)
-        handler = setup_file_log(paths.log_file)
+        try:
+            handler = setup_file_log(paths.log_file)
+        except OSError as exc:  # a full disk or a log file left unwritable: the app runs on
+            print(f"callercard: cannot write the log {paths.log_file} "
+                  f"({exc.strerror or exc}); the app runs without it", file=sys.stderr)  # fmt: skip
+            root.addHandler(logging.NullHandler())  # else logging's last resort prints them
+            self.records = []
+            return
         for record in self.records:
             if record.levelno >= handler.level:
                 handler.handle(record)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop.core.ipc import Ack, End, EndOutcome, Ring, decode, encode_ack
-from desktop.core.ipc_line import OK_ACK_LINE, PROTOCOL_VERSION, json_line
+from desktop.core.ipc_line import OK_ACK_LINE, PROTOCOL_VERSION, hook_call_key, json_line
 
 VALUES = st.one_of(st.text(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70))
 
@@ -56,3 +57,18 @@ def test_an_end_says_its_outcome_in_the_line_json_would_write() -> None:
 
 def test_the_ack_a_hook_expects_is_the_one_the_app_sends() -> None:
     assert encode_ack(Ack(True)) == OK_ACK_LINE
+
+
+@pytest.mark.parametrize(
+    "withheld",
+    ["anonymous", "Anonymous", "Restricted", "Private", "unknown", "Unavailable", " ",
+     '"Anonymous" <sip:anonymous@anonymous.invalid>', "sip:anonymous@10.0.0.1"],
+)  # fmt: skip
+def test_every_withheld_caller_id_keys_as_the_end_with_none_does(withheld: str) -> None:
+    # `ring anonymous` then `end` with no caller ID (MicroSIP, a From without a user part).
+    assert hook_call_key(withheld) == hook_call_key("")
+
+
+def test_numbers_key_apart() -> None:
+    keys = {hook_call_key(n) for n in ("+14155550142", "+14155550178", "")}
+    assert len(keys) == 3
