@@ -60,6 +60,12 @@ class RingInput:
         )
 
     @property
+    def calls_out(self) -> bool:
+        """The rep is calling out, from the softphone itself (a watched log or event stream)."""
+        event = self.event
+        return self.live and event.direction is Direction.OUT and event.state is CallState.RINGING
+
+    @property
     def missed(self) -> bool:
         """The call ended without being answered, as far as the source knows."""
         return self.ends and self.event.state is CallState.MISSED

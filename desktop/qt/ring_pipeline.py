@@ -95,6 +95,8 @@ class RingPipeline(QObject):
             self._ring(call)
         elif call.ends:
             self._end(call)
+        elif call.calls_out and self.popups.missed_keys():
+            self._called_back(call)
         if call.recorded:
             self.record_later(call.event)
 
@@ -123,6 +125,16 @@ class RingPipeline(QObject):
                          followed=followed, missed_cards_closed=called_back)  # fmt: skip
         log.info("call placed to %s with %s (%s)", placed.e164, label,
                  "its end will be reported" if followed else "wrap-up now")  # fmt: skip
+
+    def _called_back(self, call: RingInput) -> None:
+        """The rep dialled from the softphone itself: a missed card for that number goes, as
+        after its Call back button."""
+        from desktop.core.numbers import parse_number
+
+        e164 = parse_number(call.caller_id, self.lookup.policy).e164
+        closed = self.popups.close_missed_for(e164) if e164 else 0
+        if closed:
+            self.trace.write("called_back", e164 or "", missed_cards_closed=closed)
 
     def calls_in_flight(self) -> int:
         """Calls this pipeline still keeps something for: rung, not yet painted or ended."""

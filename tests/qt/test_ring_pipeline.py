@@ -127,6 +127,28 @@ def test_a_missed_end_keeps_the_card_as_a_missed_call_and_logs_it(
     qtbot.waitUntil(lambda: _calls(app) == [(Direction.IN, Outcome.MISSED, "Mike Kowalski")])
 
 
+def test_calling_back_from_the_softphone_itself_takes_the_missed_card_away(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    assert app.popups.missed_keys() != []
+    # Another number dialled: Mike's missed card stays.
+    app.pipeline.arrive(from_call_event(CallEvent(
+        "baresip", Direction.OUT, CallState.RINGING, "sip:+12125550100@sip.example.com", "",
+        datetime.now(UTC), call_key="out-1")))  # fmt: skip
+    assert app.popups.visible_count() == 1
+    # The rep dials Mike from the softphone (as its log or event stream reports it).
+    app.pipeline.arrive(from_call_event(CallEvent(
+        "baresip", Direction.OUT, CallState.RINGING, "sip:4155550142@sip.example.com", "",
+        datetime.now(UTC), call_key="out-2")))  # fmt: skip
+    assert app.popups.missed_keys() == [] and app.popups.visible_count() == 0
+    assert [r["missed_cards_closed"] for r in running.records("called_back")] == [1]
+
+
 def test_a_call_both_the_hook_and_the_call_log_report_is_one_card_either_end_closes(
     start_app: Callable[..., Running], qtbot: QtBot
 ) -> None:
