@@ -103,9 +103,10 @@ class PlannedTable(QTableWidget):
         for row, planned_row in enumerate(planned.rows):
             self._fill(row, planned_row, len(phone_titles), flagged)
         self.resizeColumnsToContents()
-        for column in range(len(titles) - 2):
+        # Each as wide as its text, within bounds ("What happens" too: "New contact" needs
+        # little), so what is left goes to Check, whose sentences are the longest.
+        for column in range(len(titles) - 1):
             self.setColumnWidth(column, min(max(self.columnWidth(column), 110), 240))
-        self.setColumnWidth(len(titles) - 2, 240)
         self._fit_check_column()
         # The headers settle their sizes on the next turn of the event loop: fitted again then.
         QTimer.singleShot(0, self._fit_check_column)

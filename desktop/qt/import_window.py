@@ -84,6 +84,7 @@ ENCODINGS = (
 )
 PREVIEW_ROWS = 12
 _IGNORE = "— not imported —"
+WORKED_OUT_AGAIN = "Worked out again: your contacts changed while this was open."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,7 +118,8 @@ class ImportWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Import contacts")
         self.setAcceptDrops(True)
-        fit_to_screen(self, QSize(860, 600))
+        # Room for a typical export's columns and What happens without a sideways scroll.
+        fit_to_screen(self, QSize(1120, 680))
         self.database = database
         self._policy = policy
         self._preview: Preview | None = None
@@ -487,7 +489,7 @@ class ImportWindow(QWidget):
             bar.setValue(value)
             QTimer.singleShot(0, lambda bar=bar, value=value: bar.setValue(value))
         edited = len(self._edits)
-        again = " Worked out again: your contacts changed while this was open."
+        again = f" {WORKED_OUT_AGAIN}"
         self.plan_summary.setText(
             preview.planned.summary()
             + (f" You corrected {edited} {'cell' if edited == 1 else 'cells'}." if edited else "")
@@ -763,6 +765,8 @@ class ImportWindow(QWidget):
         lines += [f"Check {result.where(p)}" for p in result.warnings]
         lines += [m[:1].upper() + m[1:] for m in result.merges]
         self.details.setPlainText("\n".join(lines))
+        # What was imported is the plan as last worked out: "worked out again" is history now.
+        self.plan_summary.setText(self.plan_summary.text().replace(f" {WORKED_OUT_AGAIN}", ""))
         self._set_state("done")
         self.imported.emit(result)
 

@@ -190,7 +190,10 @@ SHOT = textwrap.dedent(
         app.processEvents()
         time.sleep(0.02)
     w.grab().save(sys.argv[3])
-    print(w.width(), w.height())
+    table = w.results
+    check = table.columnCount() - 1
+    seen = table.columnViewportPosition(check) + 150 <= table.viewport().width()
+    print(w.width(), w.height(), seen)
     """
 )
 
@@ -206,6 +209,8 @@ def test_screenshot_under_xvfb(xvfb_display: str, samples: Path, tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert SCREENSHOT.stat().st_size > 10_000
+    # On a 1600×1000 screen the Check column's sentence is in view, not behind a scroll.
+    assert done.stdout.split()[-1] == "True", done.stdout
 
 
 HOSTILE = textwrap.dedent(

@@ -50,7 +50,7 @@ for window in windows.values():
 
 
 def test_every_window_fits_a_2x_screen(tmp_path: Path) -> None:
-    """Import asked for 860×600, Possible duplicates 980×560, Callbacks 760×480, Import
+    """Import asked for 1120×680, Possible duplicates 980×560, Callbacks 760×480, Import
     history 820×420, Recent calls 640×480, whatever the screen."""
     with private_x_server("1600x1000x24") as display:
         done = subprocess.run(
