@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import datetime
 
-from desktop.adapters.callbacks import business_hours, entry_json, load_callbacks
+from desktop.adapters.callbacks import business_hours, count_due, entry_json, load_callbacks
 from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.display_text import display_text, one_line
@@ -26,6 +27,7 @@ def print_callbacks(args: argparse.Namespace) -> int:
     try:
         now = datetime.now().astimezone()
         entries = load_callbacks(store, now, business_hours(settings), hour_cycle_for(region))
+        due = max(count_due(store, now), sum(1 for e in entries if e.item.due))
     finally:
         store.close()
     if args.json:
@@ -34,9 +36,13 @@ def print_callbacks(args: argparse.Namespace) -> int:
             section = out[entry.item.section.value]
             assert isinstance(section, list)
             section.append(entry_json(entry))
-        out["due"] = sum(1 for e in entries if e.item.due)
+        out["due"] = due
+        out["listed"] = sum(1 for e in entries if e.item.due)  # the newest, as the window has
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
+    listed = sum(1 for e in entries if e.item.due)
+    if due > listed:  # said first: the lists below stop before the end
+        print(f"{due} due · the newest {listed} listed", file=sys.stderr)
     for section in Section:
         shown = [e for e in entries if e.item.section is section]
         print(f"{section.heading} ({len(shown)})")

@@ -52,7 +52,7 @@ def test_callbacks_lists_the_four_sections(book: Path) -> None:
 def test_callbacks_on_an_empty_book_says_none(tmp_path: Path) -> None:
     out = json.loads(cc("callbacks", "--json", data_dir=tmp_path / "d", check=True).stdout)
     assert out == {"waiting_for_us": [], "waiting_for_them": [], "promised": [],
-                   "follow_ups": [], "due": 0}  # fmt: skip
+                   "follow_ups": [], "due": 0, "listed": 0}  # fmt: skip
 
 
 def test_a_contact_who_tried_twice_says_so_as_an_unknown_number_does(book: Path) -> None:
@@ -73,3 +73,18 @@ def test_a_contact_who_tried_twice_says_so_as_an_unknown_number_does(book: Path)
     assert plain[1].startswith("  Mike Kowalski · +14155550142 · Missed call 1 h ago (2 tries) · ")
     assert plain[2].startswith("  MIKE CELL (caller ID) · +14155550177 · Missed call ")
     assert "(2 tries)" in plain[2]  # the two rows read alike
+
+
+def test_a_cut_list_says_how_many_are_due_in_all(book: Path) -> None:
+    """1,008 due and 501 listed read as if 501 were everyone waiting."""
+    now = int(time.time())
+    with sqlite3.connect(book / "callercard.sqlite3") as db:
+        db.executemany(
+            "INSERT INTO attempts(contact_id, number_e164, direction, at, outcome, message, "
+            "reason, source) VALUES (NULL, ?, 'in', ?, 'missed', '', '', 'test')",
+            [(f"+1415555{n:04d}", now - 60 - n) for n in range(1000, 1520)],
+        )  # fmt: skip
+    out = json.loads(cc("callbacks", "--json", data_dir=book, check=True).stdout)
+    assert (out["due"], out["listed"]) == (520, 500)
+    text = cc("callbacks", data_dir=book, check=True)
+    assert "520 due · the newest 500 listed" in text.stderr
