@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from desktop.adapters.store.connection import StoreError
-from desktop.adapters.store.contacts import Contacts, NewContact
+from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now
 from desktop.core.import_history import BatchRecord, undo_sentence
+from desktop.core.import_merge import APPEND_MARK, FieldMerge, without_appended
 from desktop.core.models import CONTACT_FIELDS, NumberFields
 
 if TYPE_CHECKING:  # the import modules stay out of the app's start-up (test_layers)
@@ -156,16 +157,25 @@ class ImportBatches(Contacts):
         )
         return self._max_id("phone_numbers")
 
-    def merge_imported(self, contact_id: int, new: NewContact, batch_id: int) -> list[str]:
-        """Fill the fields the contact lacks and log them, so undoing the batch empties them
-        again; returns the names of the fields filled."""
-        filled = self.fill_empty_fields(contact_id, new)
+    def merge_imported(self, contact_id: int, merge: FieldMerge, batch_id: int) -> None:
+        """Write a merge's filled fields and appended notes and log each, so undoing the batch
+        empties the filled fields and takes the appended text out again."""
+        names = [*merge.filled, *(name for name, _text in merge.appended)]
+        if not names:
+            return
+        values = {name: merge.fields[CONTACT_FIELDS.index(name)] for name in names}
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        self._conn.execute(
+            f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
+            (*values.values(), unix_now(), contact_id),
+        )
         self._conn.executemany(
             "INSERT INTO import_changes(batch_id, contact_id, field, new_value) "
             "VALUES (?, ?, ?, ?)",
-            [(batch_id, contact_id, name, getattr(new, name)) for name in filled],
-        )
-        return filled
+            [*((batch_id, contact_id, name, values[name]) for name in merge.filled),
+             *((batch_id, contact_id, name + APPEND_MARK, text)
+               for name, text in merge.appended)],
+        )  # fmt: skip
 
     def undo_import(self, batch_id: int) -> UndoResult:
         """Take a batch back whole: the contacts and numbers it added go, and the fields it
@@ -186,6 +196,9 @@ class ImportBatches(Contacts):
                 "ORDER BY id DESC",
                 (batch_id,),
             ).fetchall():
+                if name.endswith(APPEND_MARK) and name[:-1] in _MERGEABLE:
+                    restored += self._take_appended(contact_id, name[:-1], value)
+                    continue
                 if name not in _MERGEABLE:
                     continue
                 restored += self._conn.execute(
@@ -212,6 +225,18 @@ class ImportBatches(Contacts):
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
                               source=str(row[2]), created_at=int(row[3]),
                               numbers_off_kept=int(off_kept))  # fmt: skip
+
+    def _take_appended(self, contact_id: int, name: str, text: str) -> int:
+        row = self._conn.execute(
+            f"SELECT {name} FROM contacts WHERE id = ?", (contact_id,)  # noqa: S608 (whitelisted)
+        ).fetchone()
+        value = without_appended(str(row[0]), text) if row else None
+        if value is None:  # edited away since: nothing of the import's is left to take
+            return 0
+        return self._conn.execute(
+            f"UPDATE contacts SET {name} = ?, updated_at = ? WHERE id = ?",  # noqa: S608
+            (value, unix_now(), contact_id),
+        ).rowcount
 
     def batch_summary(self, batch_id: int) -> str:
         row = self._conn.execute(
