@@ -430,6 +430,7 @@ class _Run:
                 f"{report.path}: the contact database refused the import ({exc}); nothing was "
                 "changed"
             ) from exc
+        self.store.give_back_space()  # committed: its -wal file need not stay that big
 
     def _load(
         self,

@@ -22,6 +22,14 @@ BUSY_TIMEOUT_MS = 3000
 # SQLite's own default, 2 MB, keeps the hot index pages; a lookup's other pages come back from
 # the OS's file cache in microseconds (no slower ring: benchmarks/ring_latency.py --only rss).
 RESIDENT_CACHE_MB = 2
+# Disk: a -wal file stays as large as the largest transaction made it (a 50 MB import left one
+# of 288 MB) unless SQLite may cut it back to this after a checkpoint; and the pages an undone
+# import frees go back to the file system only with incremental auto-vacuum (new databases get
+# it; `callercard compact` converts an older one).
+WAL_KEPT_BYTES = 4 * 1024 * 1024
+# How long giving space back waits for a reader (a ring's lookup) before it leaves the -wal
+# file for the next checkpoint: the import or undo it follows is done and must not hang on it.
+SPACE_WAIT_MS = 200
 
 
 class StoreError(Exception):
@@ -51,7 +59,9 @@ class Database:
             raise StoreError(f"{path}: cannot open the contact database ({exc})") from exc
         store = cls(conn, path)
         try:
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # only a new file takes it
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -114,6 +124,36 @@ class Database:
                 self._rollback()
                 raise StoreError(f"{self.path}: {describe(exc)}") from exc
 
+    def give_back_space(self) -> None:
+        """After a bulk change (an import, an undo): the free pages go back to the file system
+        and the -wal file is emptied, unless a reader is using it (then the next checkpoint
+        does it). Nothing inside a transaction: the one this joins does it when it is done."""
+        if self._conn.in_transaction:
+            return
+        try:
+            # Each step of this pragma frees one page, and execute() steps once: only
+            # executescript() runs it to the end.
+            self._conn.executescript("PRAGMA incremental_vacuum;")
+            self.set_busy_timeout(SPACE_WAIT_MS)
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                self.set_busy_timeout(BUSY_TIMEOUT_MS)
+        except sqlite3.OperationalError:
+            pass  # busy or locked: space is a nicety, never the import's failure
+
+    def compact(self) -> tuple[int, int]:
+        """Rewrite the database without its free pages (VACUUM), converting an older file to
+        incremental auto-vacuum on the way; returns its size before and after, in bytes."""
+        before = _size(self.path)
+        try:
+            self._conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot compact the database ({describe(exc)})") from exc
+        return before, _size(self.path)
+
     def _rollback(self) -> None:
         # A full disk (or an I/O error) makes SQLite roll the transaction back by itself: a
         # ROLLBACK then fails with "no transaction is active", hiding why the write failed.
@@ -130,6 +170,15 @@ class Database:
             f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608 (callers pass constants)
         ).fetchone()
         return int(row[0])
+
+
+def _size(path: Path) -> int:
+    """The database and its -wal file together: what it takes on disk."""
+    total = 0
+    for part in (path, database_companions(path)[0]):
+        with suppress(OSError):
+            total += part.stat().st_size
+    return total
 
 
 def database_companions(path: Path) -> tuple[Path, Path]:
