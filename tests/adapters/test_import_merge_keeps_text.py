@@ -48,7 +48,8 @@ def test_an_imported_note_is_appended_once_and_undo_takes_it_out(tmp_path: Path)
     assert _fields(store)[2] == "prefers mornings\nmet at trade show"
 
     assert report.batch_id is not None
-    store.undo_import(report.batch_id)
+    undone = store.undo_import(report.batch_id)
+    assert undone.summary().endswith("and took out 1 note it had added to existing contacts.")
     assert _fields(store)[2] == "prefers mornings"
 
 

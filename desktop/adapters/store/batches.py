@@ -60,6 +60,7 @@ class UndoResult:
     source: str = ""  # the file's path (DEMO_BATCH_SOURCE for the demo book)
     created_at: int = 0  # when it was imported, Unix time
     numbers_off_kept: int = 0  # of numbers_removed, those taken off contacts that stay
+    notes_taken_out: int = 0  # text a merge had appended to a contact's notes, taken out again
 
     def summary(self, now: datetime | None = None) -> str:
         """For people: "Removed 12 contacts imported from prospects.csv on 3 Dec."."""
@@ -69,6 +70,7 @@ class UndoResult:
             record, now or datetime.now().astimezone(), contacts=self.contacts_removed,
             numbers=self.numbers_removed, fields=self.fields_restored,
             already=self.already_undone, numbers_off_kept=self.numbers_off_kept,
+            notes=self.notes_taken_out,
         )  # fmt: skip
 
 
@@ -211,14 +213,14 @@ class ImportBatches(Contacts):
             if row[0] is not None:
                 return UndoResult(batch_id, str(row[1]), already_undone=True, source=str(row[2]),
                                   created_at=int(row[3]))  # fmt: skip
-            restored = 0
+            restored = appended = 0
             for contact_id, name, value in self._conn.execute(
                 "SELECT contact_id, field, new_value FROM import_changes WHERE batch_id = ? "
                 "ORDER BY id DESC",
                 (batch_id,),
             ).fetchall():
                 if name.endswith(APPEND_MARK) and name[:-1] in _MERGEABLE:
-                    restored += self._take_appended(contact_id, name[:-1], value)
+                    appended += self._take_appended(contact_id, name[:-1], value)
                     continue
                 if name not in _MERGEABLE:
                     continue
@@ -245,7 +247,8 @@ class ImportBatches(Contacts):
             )
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
                               source=str(row[2]), created_at=int(row[3]),
-                              numbers_off_kept=int(off_kept))  # fmt: skip
+                              numbers_off_kept=int(off_kept),
+                              notes_taken_out=appended)  # fmt: skip
 
     def _take_appended(self, contact_id: int, name: str, text: str) -> int:
         row = self._conn.execute(
