@@ -139,8 +139,8 @@ class Database:
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             finally:
                 self.set_busy_timeout(BUSY_TIMEOUT_MS)
-        except sqlite3.OperationalError:
-            pass  # busy or locked: space is a nicety, never the import's failure
+        except sqlite3.Error:
+            pass  # busy, locked, or the disk full: space is a nicety, never the change's failure
 
     def compact(self) -> tuple[int, int]:
         """Rewrite the database without its free pages (VACUUM), converting an older file to
