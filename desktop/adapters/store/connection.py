@@ -59,7 +59,9 @@ class Database:
             raise StoreError(f"{path}: cannot open the contact database ({exc})") from exc
         store = cls(conn, path)
         try:
-            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # only a new file takes it
+            if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+                # A new file only: on one in use, setting it waits for the write lock.
+                conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
             conn.execute("PRAGMA synchronous=NORMAL")
