@@ -17,9 +17,10 @@ def compact(args: argparse.Namespace) -> int:
     from desktop.cli import CliError, open_context
 
     _paths, _settings, store, _region = open_context(args)
+    before = store.disk_size()
     try:
-        store.merge_search_segments()
-        before, after = store.compact()
+        store.merge_search_segments()  # what deleted contacts left in the search index
+        after = store.compact()
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -144,17 +144,24 @@ class Database:
         except sqlite3.Error:
             pass  # busy, locked, or the disk full: space is a nicety, never the change's failure
 
-    def compact(self) -> tuple[int, int]:
+    def disk_size(self) -> int:
+        """The database and its -wal file together, in bytes: what it takes on disk."""
+        total = 0
+        for part in (self.path, database_companions(self.path)[0]):
+            with suppress(OSError):
+                total += part.stat().st_size
+        return total
+
+    def compact(self) -> int:
         """Rewrite the database without its free pages (VACUUM), converting an older file to
-        incremental auto-vacuum on the way; returns its size before and after, in bytes."""
-        before = _size(self.path)
+        incremental auto-vacuum on the way; returns its disk_size after."""
         try:
             self._conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self._conn.execute("VACUUM")
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot compact the database ({describe(exc)})") from exc
-        return before, _size(self.path)
+        return self.disk_size()
 
     def _rollback(self) -> None:
         # A full disk (or an I/O error) makes SQLite roll the transaction back by itself: a
@@ -172,15 +179,6 @@ class Database:
             f"SELECT coalesce(max(id), 0) FROM {table}"  # noqa: S608 (callers pass constants)
         ).fetchone()
         return int(row[0])
-
-
-def _size(path: Path) -> int:
-    """The database and its -wal file together: what it takes on disk."""
-    total = 0
-    for part in (path, database_companions(path)[0]):
-        with suppress(OSError):
-            total += part.stat().st_size
-    return total
 
 
 def database_companions(path: Path) -> tuple[Path, Path]:
