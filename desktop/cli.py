@@ -199,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("secrets", help="say where CallerCard would keep passwords and tokens")
     _add_common(p, top=False)
     p.add_argument("--json", action="store_true", help="print the status as one JSON object")
+    p = verbs.add_parser("compact", help="give the disk back the space undone imports freed")
+    _add_common(p, top=False)
     return parser
 
 
@@ -406,6 +408,10 @@ def _run_verb(args: argparse.Namespace) -> int:
             from desktop.cli_log_call import log_call
 
             return log_call(args)
+        if args.verb == "compact":
+            from desktop.cli_compact import compact
+
+            return compact(args)
         if args.verb is None and args.open and args.demo:
             _open_in_demo(args)  # then the demo starts below, as without --open
         elif args.verb is None and args.open:

@@ -97,7 +97,7 @@ def batch_line(record: BatchRecord, now: datetime) -> str:
 
 def undo_sentence(
     record: BatchRecord, now: datetime, *, contacts: int, numbers: int, fields: int,
-    already: bool = False, numbers_off_kept: int = 0, merges: int = 0,
+    already: bool = False, numbers_off_kept: int = 0, merges: int = 0, notes: int = 0,
 ) -> str:  # fmt: skip
     """What undoing a batch did. ``numbers`` counts every number it removed, those of the
     contacts it removed too; ``numbers_off_kept`` those it took off contacts that stay;
@@ -121,6 +121,8 @@ def undo_sentence(
         parts.append(f"cleared {_n(fields, 'field')} it had filled in existing contacts")
     if merges:
         parts.append(f"took back {_n(merges, 'merge')} of its contacts into others")
+    if notes:
+        parts.append(f"took out {_n(notes, 'note')} it had added to existing contacts")
     if len(parts) > 2:
         return f"{', '.join(parts[:-1])} and {parts[-1]}."
     return " and ".join(parts) + "."

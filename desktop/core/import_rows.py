@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from desktop.core.import_headers import PHONE_LABELS, ColumnPlan, Field, normalise_header
 from desktop.core.import_row_region import COUNTRY_HEADER, settle_row
 from desktop.core.models import StoredNumber
-from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
+from desktop.core.numbers import DROPPED_PLUS, CallerNumber, NumberPolicy, parse_number
 
 # Longer values than these are not a name or an e-mail but a pasted document.
 MAX_FIELD_CHARS = 1_000
@@ -313,6 +313,8 @@ def _add_numbers(
                 "check the original"))
         if parsed.e164 is None:
             problems[len(draft.numbers)] = (header, parsed.problem or "not a phone number")
+        elif DROPPED_PLUS in parsed.note:  # both readings are numbers: the person decides
+            draft.warnings.append(RowProblem(draft.line, header, f"{raw!r} {parsed.note}"))
         draft.numbers.append(StoredNumber(raw, parsed.e164, parsed.extension, label))
 
 

@@ -11,6 +11,10 @@ How digits are read, in order (the first valid reading wins):
 2. the same digits read without a trailing label ("030 123456 Zentrale");
 3. without a configured PBX outside-line prefix ("9 1 415 555 2671" -> +1 415 555 2671);
 4. as a country code written without "+" ("442079460958" from a US home region).
+One exception to reading 1: where national numbers take a trunk "0" (DE, GB, FR...), digits that
+start with the home country code read as an international number when that is valid too
+("4915123456789" in DE is +49 1512 3456789 with its "+" lost, not 0491 5123456789); its note
+says so, with the national reading (see `_dropped_plus`).
 Readings 2-4 are guesses, so they count only when phonenumbers says the result is a valid
 number. When nothing is valid, the as-written reading is kept if its length is possible for its
 country (see `_choose`).
@@ -145,6 +149,9 @@ class _Home:
     region: str | None  # None when the policy's region is not one phonenumbers knows
     prefixes: tuple[str, ...]
     idd: re.Pattern[str] | None  # the home region's international prefix
+    # The home country code when national numbers there are written with trunk prefix "0"
+    # (DE, GB, FR, AU...), "" elsewhere: see `_dropped_plus`.
+    zero_trunk_code: str = ""
 
 
 # A NamedTuple rather than a frozen dataclass: one or more per number read, and a frozen
@@ -170,7 +177,9 @@ def _home(policy: NumberPolicy) -> _Home:
     prefixes = tuple(p for p in (p.strip() for p in policy.outside_line_prefixes) if p.isdigit())
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region) if region else None
     idd = metadata.international_prefix if metadata is not None else None
-    return _Home(region, prefixes, re.compile(idd) if idd else None)
+    zero_trunk = metadata is not None and metadata.national_prefix == "0"
+    code = str(metadata.country_code) if metadata is not None and zero_trunk else ""
+    return _Home(region, prefixes, re.compile(idd) if idd else None, code)
 
 
 def _parse(raw: str, policy: NumberPolicy) -> CallerNumber:
@@ -225,7 +234,7 @@ def _choose(text: NumberText, home: _Home) -> tuple[_Reading, str]:
         _after_idd(rest, home) is None for _, rest in rests
     )
     if written.valid and not prefix_made_it_international:
-        return written, ""
+        return _dropped_plus(text, home, written) or (written, "")
 
     def guesses() -> Iterator[tuple[_Reading, str]]:
         for digits in text.guesses:
@@ -251,6 +260,30 @@ def _choose(text: NumberText, home: _Home) -> tuple[_Reading, str]:
     # for its country still gets an E.164 (valid=False) and can match. Only the reading as
     # written qualifies: a guess that is not even valid is no better than noise.
     return written, ""
+
+
+DROPPED_PLUS = "a spreadsheet may have dropped its +"
+
+
+def _dropped_plus(
+    text: NumberText, home: _Home, written: _Reading
+) -> tuple[_Reading, str] | None:
+    """The international reading of digits that start with the home country code, when both
+    readings are valid. Where national numbers are written with a trunk "0", "4915123456789"
+    is far more likely "+49 1512 3456789" with the "+" lost (Excel drops it, and a German SIP
+    trunk sends caller IDs that way) than a national number written without its "0". The note
+    keeps the other reading for the person to check."""
+    digits, code = text.digits, home.zero_trunk_code
+    if not code or text.plus or written.international or not digits.startswith(code):
+        return None
+    if written.number is None or str(written.number.national_number) != digits:
+        return None  # phonenumbers already read the country code
+    reading = _read(digits, None, True)
+    if not reading.valid or reading.number is None:
+        return None
+    national = phonenumbers.format_number(written.number, PhoneNumberFormat.NATIONAL)
+    shown = phonenumbers.format_number(reading.number, PhoneNumberFormat.INTERNATIONAL)
+    return reading, f"read as {shown}: {DROPPED_PLUS}; as a national number it is {national}"
 
 
 def _read_as_written(digits: str, plus: bool, home: _Home) -> _Reading:

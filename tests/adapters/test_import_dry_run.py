@@ -101,10 +101,13 @@ def test_a_merge_names_the_extension_it_adds(samples: Path, tmp_path: Path) -> N
     import_file(store, samples / "contacts" / "google_contacts.csv", US)
     us_excel = samples / "contacts" / "excel_prospects_us_cp1252.csv"
     rows = {r.name: r for r in preview_file(us_excel, US, store).planned.rows}
+    # Her notes in this file differ from Google's: they are added, never dropped (s18).
     assert rows["Maya Okafor"].note == (
-        "Will merge into Maya Okafor: same e-mail (adds number +14155550142 ext 217)"
+        "Will merge into Maya Okafor: same e-mail (adds a line to notes, number +14155550142"
+        " ext 217); kept its company 'Brightline Analytics, Inc.' (the file has 'Brightline"
+        " Analytics')"
     )
     report = import_file(store, us_excel, US)
-    assert "line 2: merged into 'Maya Okafor' (added number +14155550142 ext 217)" in (
-        report.merges
-    )
+    assert ("line 2: merged into 'Maya Okafor' (added a line to notes, number +14155550142"
+            " ext 217); kept its company 'Brightline Analytics, Inc.' (the file has"
+            " 'Brightline Analytics')") in report.merges

@@ -40,6 +40,7 @@ from desktop.core.import_match import (
     match_reason,
     number_text,
 )
+from desktop.core.import_merge import merge_fields
 from desktop.core.models import CONTACT_FIELDS, NumberFields, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
@@ -160,9 +161,10 @@ class _Matcher:
             numbers = [(n.raw, n.e164, n.extension, n.label) for n in contact.numbers]
             added = _added(fields, numbers, row)
         self._remember(target, row)
-        if not added:
-            return Fate.UNCHANGED, f"Already there as {name}: {why}; nothing new"
-        return Fate.MERGE, f"Will merge into {name}: {why} (adds {', '.join(added)})"
+        kept = "".join(f"; {d}" for d in added.differences)
+        if not added.words:
+            return Fate.UNCHANGED, f"Already there as {name}: {why}; nothing new{kept}"
+        return Fate.MERGE, f"Will merge into {name}: {why} (adds {', '.join(added.words)}){kept}"
 
     def _words(self, contact_id: int) -> frozenset[str]:
         words = self.words.get(contact_id)
@@ -189,20 +191,28 @@ def _without(part: dict[_K, set[int]], ids: set[int]) -> dict[_K, set[int]]:
     return {key: rest for key, found in part.items() if (rest := found - ids)}
 
 
+@dataclass(frozen=True)
+class _Adds:
+    words: list[str]  # what a merge adds: fields, "notes (appended)", numbers
+    differences: list[str]  # the row's values the contact keeps its own for
+
+
 def _added(
     fields: Sequence[str], numbers: Iterable[NumberFields], row: ContactRow,
-) -> list[str]:
-    """What a merge adds to a contact: the fields it lacks, the numbers it does not have."""
+) -> _Adds:
+    """What a merge adds to a contact: the fields it lacks, notes it does not have yet, the
+    numbers it does not have; and what it keeps its own value for."""
     known = {(n[1], n[2]) for n in numbers}
-    filled = [CONTACT_FIELDS[i] for i, v in enumerate(fields) if not v and row.fields[i]]
+    merge = merge_fields(fields, row.fields)
     fresh = [n for n in row.numbers if n[1] and (n[1], n[2]) not in known]
-    return [*filled, *(f"number {number_text(n[1] or '', n[2])}" for n in fresh)]
+    words = [*merge.added(), *(f"number {number_text(n[1] or '', n[2])}" for n in fresh)]
+    return _Adds(words, merge.differences())
 
 
 def _merged(current: ContactRow, row: ContactRow) -> ContactRow:
-    fields = tuple(old or new for old, new in zip(current.fields, row.fields, strict=True))
     known = {(n[1], n[2]) for n in current.numbers}
     fresh = tuple(n for n in row.numbers if n[1] and (n[1], n[2]) not in known)
+    fields = merge_fields(current.fields, row.fields).fields
     return current._replace(fields=fields, numbers=current.numbers + fresh)
 
 

@@ -41,7 +41,6 @@ from desktop.adapters.importing.writer import ChunkWriter
 from desktop.adapters.regular_file import read_regular
 from desktop.adapters.store import (
     ImportIndex,
-    NewContact,
     Store,
     StoreError,
     database_companions,
@@ -58,6 +57,7 @@ from desktop.core.import_mapping import (
     with_corrected_tels,
 )
 from desktop.core.import_match import ContactRow, find_matches, number_text
+from desktop.core.import_merge import FieldMerge, merge_fields
 from desktop.core.import_region import RegionChoice, chosen_region, infer_region
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
 from desktop.core.numbers import NumberPolicy
@@ -430,6 +430,7 @@ class _Run:
                 f"{report.path}: the contact database refused the import ({exc}); nothing was "
                 "changed"
             ) from exc
+        self.store.give_back_space()  # committed: its -wal file need not stay that big
 
     def _load(
         self,
@@ -528,15 +529,12 @@ class _Run:
 
     def _merge_pending(self, pending: _Pending, row: ContactRow) -> None:
         current = pending.row
-        filled = [i for i, value in enumerate(current.fields) if not value and row.fields[i]]
+        merge = merge_fields(current.fields, row.fields)
         known = {(n[1], n[2]) for n in current.numbers}
         fresh = [n for n in row.numbers if n[1] and (n[1], n[2]) not in known]
-        fields = list(current.fields)
-        for i in filled:
-            fields[i] = row.fields[i]
-        pending.row = current._replace(fields=tuple(fields), numbers=current.numbers + tuple(fresh))
+        pending.row = current._replace(fields=merge.fields, numbers=current.numbers + tuple(fresh))
         self._remember(pending.id, row)
-        self._count_merge(current.name or current.company, [CONTACT_FIELDS[i] for i in filled],
+        self._count_merge(current.name or current.company, merge,
                           [StoredNumber(*n) for n in fresh], row.line,
                           f" ({self.report.unit} {current.line})")  # fmt: skip
 
@@ -544,38 +542,38 @@ class _Run:
         current = self.store.contact(target, attempts_limit=0)
         if current is None:
             return
-        text = row.fields
-        new = NewContact(
-            name=text[0], title=text[1], company=text[2], email=text[3], notes=text[4],
-            reason=text[5], referred_by=text[6], next_step=text[7],
-            numbers=tuple(StoredNumber(*n) for n in row.numbers),
-        )  # fmt: skip
+        merge = merge_fields(tuple(getattr(current, f) for f in CONTACT_FIELDS), row.fields)
         known = {(n.e164, n.extension) for n in current.numbers}
-        fresh = [n for n in new.numbers if n.e164 and (n.e164, n.extension) not in known]
-        filled: list[str] = []
-        if fresh or any(not getattr(current, f) and getattr(new, f) for f in CONTACT_FIELDS):
+        fresh = [StoredNumber(*n) for n in row.numbers
+                 if n[1] and (n[1], n[2]) not in known]  # fmt: skip
+        if fresh or merge.changed:
             # Only a real change opens a batch: re-importing a file changes nothing at all.
             if target >= self.first_new_id and self.writer is not None:
                 # Its search entry may be being written right now; the change must land after
                 # it, or the index would keep the values from before the merge.
                 self.writer.drain()
             batch = self._batch()
-            filled = self.store.merge_imported(target, new, batch)
+            self.store.merge_imported(target, merge, batch)
             self.store.add_numbers(target, fresh, batch)
         self._remember(target, row)
-        self._count_merge(current.name or current.company, filled, fresh, row.line, "")
+        self._count_merge(current.name or current.company, merge, fresh, row.line, "")
 
     def _count_merge(
-        self, name: str, filled: list[str], fresh: list[StoredNumber], line: int, where: str
+        self, name: str, merge: FieldMerge, fresh: list[StoredNumber], line: int, where: str
     ) -> None:
-        if not filled and not fresh:
+        kept = "".join(f"; {d}" for d in merge.differences())
+        if not merge.changed and not fresh:
             self.report.unchanged += 1
+            if kept:  # the file's other values are said, never dropped in silence
+                self.report.merges.append(
+                    f"{self.report.unit} {line}: already there as {name!r}{where}{kept}"
+                )
             return
         self.report.merged += 1
-        what = ", ".join([*filled, *(f"number {number_text(n.e164 or '', n.extension)}"
-                                     for n in fresh)])  # fmt: skip
+        what = ", ".join([*merge.added(), *(f"number {number_text(n.e164 or '', n.extension)}"
+                                            for n in fresh)])  # fmt: skip
         self.report.merges.append(
-            f"{self.report.unit} {line}: merged into {name!r}{where} (added {what})"
+            f"{self.report.unit} {line}: merged into {name!r}{where} (added {what}){kept}"
         )
 
 

@@ -23,7 +23,10 @@ from desktop.adapters.regular_file import open_regular, require_regular
 from desktop.core.import_mapping import RowProblem, header_score
 
 MAX_TEXT_BYTES = 256 * 1024 * 1024
-MAX_CELL_CHARS = 1_000_000
+MAX_CELL_CHARS = 1_000_000  # a longer cell is no contact's: its row is rejected, not the file
+# What csv may read into one cell so that such a row can be rejected alone. Its parser holds a
+# cell as 4 bytes a character: 64 MB at most. Only a quote never closed gets past this.
+PARSED_CELL_CHARS = 16 * MAX_CELL_CHARS
 _HEAD_BYTES = 64 * 1024
 _DELIMITERS = (",", ";", "\t")
 _BOMS = (
@@ -98,7 +101,7 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
         raise ImportFailed(f"{path}: the file is empty")
     enc, scan = _detect(path, head, encoding)
     delimiter, skip, header_line, header = _find_layout(path, head, enc)
-    csv.field_size_limit(MAX_CELL_CHARS)
+    csv.field_size_limit(PARSED_CELL_CHARS)
     raw: BinaryIO = open_regular(path)
     lenient = scan is not None and scan.bad_lines > 0
     text = io.TextIOWrapper(
@@ -128,16 +131,21 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    hint = ""
                     if "field larger than field limit" in str(exc):
-                        hint = "; is a quote on or after this line never closed?"
-                    raise ImportFailed(f"{path}: line {line}: {exc}{hint}") from exc
+                        raise ImportFailed(
+                            f"{path}: line {line}: a cell runs on past {PARSED_CELL_CHARS:,}"
+                            " characters; is a quote on or after this line never closed?"
+                        ) from exc
+                    raise ImportFailed(f"{path}: line {line}: {exc}") from exc
                 # Only a quote still open can make the end of the file end a record. Its cell
                 # then holds the lines after it, or at least the last line's own line break,
                 # which a closed record never keeps.
                 if lines.ended and row and (_swallowed(row[-1]) or row[-1].endswith("\n")):
                     unreadable.append(_unclosed_quote(row[-1], reader.line_num))
                     return
+                if max(map(len, row), default=0) > MAX_CELL_CHARS:
+                    unreadable.append(_too_big(row, header, line))
+                    continue
                 yield line, row
         finally:
             raw.close()
@@ -194,6 +202,15 @@ def _unclosed_quote(cell: str, last_line: int) -> RowProblem:
         "",
         f"a quote opens on this line and is never closed, {what}; not imported. Close the "
         "quote (or remove it) and import again",
+    )
+
+
+def _too_big(row: list[str], header: list[str], line: int) -> RowProblem:
+    at, cell = max(enumerate(row), key=lambda item: len(item[1]))
+    name = header[at] if at < len(header) and header[at].strip() else f"column {at + 1}"
+    return RowProblem(
+        line, name, f"a cell of {len(cell):,} characters (more than {MAX_CELL_CHARS:,}); this "
+        "row is not imported. Shorten the cell, or check that its quotes close where they should",
     )
 
 

@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from desktop.adapters.store.connection import StoreError
-from desktop.adapters.store.contacts import Contacts, NewContact
+from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now
 from desktop.adapters.store.undone_imports import settle
 from desktop.core.import_history import BatchRecord, file_name, undo_sentence
+from desktop.core.import_merge import APPEND_MARK, FieldMerge, without_appended
 from desktop.core.models import CONTACT_FIELDS, NumberFields
 
 if TYPE_CHECKING:  # the import modules stay out of the app's start-up (test_layers)
@@ -61,6 +62,7 @@ class UndoResult:
     created_at: int = 0  # when it was imported, Unix time
     numbers_off_kept: int = 0  # of numbers_removed, those taken off contacts that stay
     merges_undone: int = 0  # merges of its contacts into contacts that stay, taken back
+    notes_taken_out: int = 0  # text a merge had appended to a contact's notes, taken out again
 
     def summary(self, now: datetime | None = None) -> str:
         """For people: "Removed 12 contacts imported from prospects.csv on 3 Dec."."""
@@ -71,10 +73,13 @@ class UndoResult:
             numbers=self.numbers_removed, fields=self.fields_restored,
             already=self.already_undone, numbers_off_kept=self.numbers_off_kept,
             merges=self.merges_undone,
+            notes=self.notes_taken_out,
         )  # fmt: skip
 
 
 _MERGEABLE = frozenset(CONTACT_FIELDS)
+# An undo that takes out this many rows leaves enough dead search entries to merge them away.
+BULK_UNDO_ROWS = 1000
 
 
 class ImportBatches(Contacts):
@@ -159,22 +164,50 @@ class ImportBatches(Contacts):
         )
         return self._max_id("phone_numbers")
 
-    def merge_imported(self, contact_id: int, new: NewContact, batch_id: int) -> list[str]:
-        """Fill the fields the contact lacks and log them, so undoing the batch empties them
-        again; returns the names of the fields filled."""
-        filled = self.fill_empty_fields(contact_id, new)
+    def merge_imported(self, contact_id: int, merge: FieldMerge, batch_id: int) -> None:
+        """Write a merge's filled fields and appended notes and log each, so undoing the batch
+        empties the filled fields and takes the appended text out again."""
+        names = [*merge.filled, *(name for name, _text in merge.appended)]
+        if not names:
+            return
+        values = {name: merge.fields[CONTACT_FIELDS.index(name)] for name in names}
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        self._conn.execute(
+            f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
+            (*values.values(), unix_now(), contact_id),
+        )
         self._conn.executemany(
             "INSERT INTO import_changes(batch_id, contact_id, field, new_value) "
             "VALUES (?, ?, ?, ?)",
-            [(batch_id, contact_id, name, getattr(new, name)) for name in filled],
-        )
-        return filled
+            [*((batch_id, contact_id, name, values[name]) for name in merge.filled),
+             *((batch_id, contact_id, name + APPEND_MARK, text)
+               for name, text in merge.appended)],
+        )  # fmt: skip
 
     def undo_import(self, batch_id: int) -> UndoResult:
         """Take a batch back whole: the contacts and numbers it added go, and the fields it
         filled in existing contacts are emptied again unless someone changed them since. A
         merge of one of its contacts into another is taken back out of the one that stayed,
-        and no merge or deletion of its contacts can be undone after (undone_imports.py)."""
+        and no merge or deletion of its contacts can be undone after (undone_imports.py).
+        The space it took goes back to the disk."""
+        result = self._undo_import(batch_id)
+        if result.contacts_removed + result.numbers_removed >= BULK_UNDO_ROWS:
+            self.merge_search_segments()
+        self.give_back_space()
+        return result
+
+    def merge_search_segments(self) -> None:
+        """Merge each search index into one segment: what deleted rows left in it (FTS5 keeps a
+        delete as an entry until its segment is merged) goes, about 1 s per 100k contacts."""
+        if self._conn.in_transaction:
+            return  # a followed file's re-import: it adds back about what it took out
+        with self.transaction():
+            for table in ("contact_search", "number_search"):
+                self._conn.execute(
+                    f"INSERT INTO {table}({table}) VALUES ('optimize')"  # noqa: S608 (constant)
+                )
+
+    def _undo_import(self, batch_id: int) -> UndoResult:
         with self.transaction():
             row = self._conn.execute(
                 "SELECT undone_at, label, source, created_at FROM import_batches WHERE id = ?",
@@ -185,12 +218,15 @@ class ImportBatches(Contacts):
             if row[0] is not None:
                 return UndoResult(batch_id, str(row[1]), already_undone=True, source=str(row[2]),
                                   created_at=int(row[3]))  # fmt: skip
-            restored = 0
+            restored = appended = 0
             for contact_id, name, value in self._conn.execute(
                 "SELECT contact_id, field, new_value FROM import_changes WHERE batch_id = ? "
                 "ORDER BY id DESC",
                 (batch_id,),
             ).fetchall():
+                if name.endswith(APPEND_MARK) and name[:-1] in _MERGEABLE:
+                    appended += self._take_appended(contact_id, name[:-1], value)
+                    continue
                 if name not in _MERGEABLE:
                     continue
                 restored += self._conn.execute(
@@ -227,7 +263,20 @@ class ImportBatches(Contacts):
             )
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
                               source=str(row[2]), created_at=int(row[3]),
-                              numbers_off_kept=int(off_kept), merges_undone=merges)  # fmt: skip
+                              numbers_off_kept=int(off_kept), merges_undone=merges,
+                              notes_taken_out=appended)  # fmt: skip
+
+    def _take_appended(self, contact_id: int, name: str, text: str) -> int:
+        row = self._conn.execute(
+            f"SELECT {name} FROM contacts WHERE id = ?", (contact_id,)  # noqa: S608 (whitelisted)
+        ).fetchone()
+        value = without_appended(str(row[0]), text) if row else None
+        if value is None:  # edited away since: nothing of the import's is left to take
+            return 0
+        return self._conn.execute(
+            f"UPDATE contacts SET {name} = ?, updated_at = ? WHERE id = ?",  # noqa: S608
+            (value, unix_now(), contact_id),
+        ).rowcount
 
     def batch_summary(self, batch_id: int) -> str:
         row = self._conn.execute(

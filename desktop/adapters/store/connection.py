@@ -24,6 +24,14 @@ BUSY_TIMEOUT_MS = 3000
 # microseconds. A ring's lookup measured the same with 256 KB, 2 MB and 64 MB (cold, as rings
 # are: 0.19-0.23 ms at 100k contacts); 2 MB held 1 MB more after 500 rings.
 RESIDENT_CACHE_MB = 1.0
+# Disk: a -wal file stays as large as the largest transaction made it (a 50 MB import left one
+# of 288 MB) unless SQLite may cut it back to this after a checkpoint; and the pages an undone
+# import frees go back to the file system only with incremental auto-vacuum (new databases get
+# it; `callercard compact` converts an older one).
+WAL_KEPT_BYTES = 4 * 1024 * 1024
+# How long giving space back waits for a reader (a ring's lookup) before it leaves the -wal
+# file for the next checkpoint: the import or undo it follows is done and must not hang on it.
+SPACE_WAIT_MS = 200
 
 
 def _folded(text: object) -> str:
@@ -57,7 +65,11 @@ class Database:
             raise StoreError(f"{path}: cannot open the contact database ({exc})") from exc
         store = cls(conn, path)
         try:
+            if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+                # A new file only: on one in use, setting it waits for the write lock.
+                conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA journal_size_limit={WAL_KEPT_BYTES}")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -122,6 +134,43 @@ class Database:
             except sqlite3.OperationalError as exc:
                 self._rollback()
                 raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def give_back_space(self) -> None:
+        """After a bulk change (an import, an undo): the free pages go back to the file system
+        and the -wal file is emptied, unless a reader is using it (then the next checkpoint
+        does it). Nothing inside a transaction: the one this joins does it when it is done."""
+        if self._conn.in_transaction:
+            return
+        try:
+            # Each step of this pragma frees one page, and execute() steps once: only
+            # executescript() runs it to the end.
+            self._conn.executescript("PRAGMA incremental_vacuum;")
+            self.set_busy_timeout(SPACE_WAIT_MS)
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                self.set_busy_timeout(BUSY_TIMEOUT_MS)
+        except sqlite3.Error:
+            pass  # busy, locked, or the disk full: space is a nicety, never the change's failure
+
+    def disk_size(self) -> int:
+        """The database and its -wal file together, in bytes: what it takes on disk."""
+        total = 0
+        for part in (self.path, database_companions(self.path)[0]):
+            with suppress(OSError):
+                total += part.stat().st_size
+        return total
+
+    def compact(self) -> int:
+        """Rewrite the database without its free pages (VACUUM), converting an older file to
+        incremental auto-vacuum on the way; returns its disk_size after."""
+        try:
+            self._conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot compact the database ({describe(exc)})") from exc
+        return self.disk_size()
 
     def _rollback(self) -> None:
         # A full disk (or an I/O error) makes SQLite roll the transaction back by itself: a
