@@ -14,7 +14,8 @@ import pytest
 from desktop.adapters import contact_edits, duplicates
 from desktop.adapters.contact_undo import UndoRefused
 from desktop.adapters.store import NewContact, Store, StoreError
-from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.core.import_merge import merge_fields
+from desktop.core.models import CONTACT_FIELDS, Attempt, Direction, Outcome, StoredNumber
 from tests.adapters.test_contact_fixes import everything, found, index_is_right
 
 BERLIN = StoredNumber("+49 30 1234567", "+49301234567")
@@ -139,7 +140,12 @@ def test_a_deleted_contact_comes_back_without_what_an_undone_import_added(store:
     before_import = everything(store)
     batch = store.create_batch("Import of crm.csv", "/home/rep/crm.csv")
     with store.transaction():  # crm.csv's row for Jürgen: an e-mail and a second number
-        store.merge_imported(j, NewContact("Jürgen Schäfer", email="js@kaffee.de"), batch)
+        contact = store.contact(j)
+        assert contact is not None
+        row = NewContact("Jürgen Schäfer", email="js@kaffee.de")
+        merge = merge_fields([getattr(contact, f) for f in CONTACT_FIELDS],
+                             [getattr(row, f) for f in CONTACT_FIELDS])  # fmt: skip
+        store.merge_imported(j, merge, batch)
         store.add_numbers(j, (MUNICH,), batch)
     undo_id, _said = contact_edits.delete_contact(store, j)
     store.undo_import(batch)
