@@ -70,6 +70,7 @@ from desktop.qt.painted_text import (
     GridRow,
     Ink,
     Item,
+    LineFit,
     Row,
     Space,
     TextPanel,
@@ -154,6 +155,8 @@ class ElidedLabel(QLabel):
         # Bumped when the font or style changes: cheaper than comparing QFont.key() per ring.
         self._look = 0
         self._heights: dict[tuple[bool, bool], tuple[int, int]] = {}  # (min, preferred)
+        self._fit = LineFit()
+        self._fit_look = -1  # the _look _fit was told the font of
 
     def set_full_text(self, text: str, tooltip: str | None = None) -> None:
         """`tooltip` replaces the default (the full text when it had to be shortened)."""
@@ -203,7 +206,10 @@ class ElidedLabel(QLabel):
             return
         self._elided_for = state
         flat = one_line(self._full)
-        shown = self.fontMetrics().elidedText(flat, Qt.TextElideMode.ElideRight, self.width())
+        if self._fit_look != self._look:
+            self._fit_look = self._look
+            self._fit.set_font(self.font())
+        shown = self._fit.elided(self.fontMetrics(), flat, self.width())
         if shown != self.text():
             self.setText(shown)
         if self._tooltip is not None:
