@@ -70,6 +70,7 @@ from desktop.qt.painted_text import (
     GridRow,
     Ink,
     Item,
+    LineFit,
     Row,
     Space,
     TextPanel,
@@ -154,6 +155,8 @@ class ElidedLabel(QLabel):
         # Bumped when the font or style changes: cheaper than comparing QFont.key() per ring.
         self._look = 0
         self._heights: dict[tuple[bool, bool], tuple[int, int]] = {}  # (min, preferred)
+        self._fit = LineFit()
+        self._fit_look = -1  # the _look _fit was told the font of
 
     def set_full_text(self, text: str, tooltip: str | None = None) -> None:
         """`tooltip` replaces the default (the full text when it had to be shortened)."""
@@ -203,7 +206,10 @@ class ElidedLabel(QLabel):
             return
         self._elided_for = state
         flat = one_line(self._full)
-        shown = self.fontMetrics().elidedText(flat, Qt.TextElideMode.ElideRight, self.width())
+        if self._fit_look != self._look:
+            self._fit_look = self._look
+            self._fit.set_font(self.font())
+        shown = self._fit.elided(self.fontMetrics(), flat, self.width())
         if shown != self.text():
             self.setText(shown)
         if self._tooltip is not None:
@@ -367,13 +373,16 @@ class _PersonRow:
         self.detail.set_full_text(detail)
 
 
-def _forget_hints(layout: QLayout) -> None:
+def _layouts_in(layout: QLayout) -> list[QLayout]:
+    """`layout` and every layout nested in it, innermost first."""
+    found: list[QLayout] = []
     for i in range(layout.count()):
         item = layout.itemAt(i)
         nested = item.layout() if item is not None else None
         if nested is not None:
-            _forget_hints(nested)
-    layout.invalidate()
+            found += _layouts_in(nested)
+    found.append(layout)
+    return found
 
 
 def _row_grid(*, stretch_column: int) -> QGridLayout:
@@ -430,6 +439,7 @@ class CardView(QWidget):
         self._call_key = ""
         self._opened: _Expandable | None = None  # the text the rep asked for last
         self._call_back: QPushButton | None = None  # built with the first missed call
+        self._hint_layouts: tuple[int, list[QLayout]] = (-1, [])  # root's count -> its layouts
 
         self._build()
         self._apply_theme()
@@ -917,13 +927,21 @@ class CardView(QWidget):
         # Only the height is asked here; the geometry is set once, by show() or the resize
         # that follows (activating here too laid every widget out twice per ring). Nested
         # layouts keep their old hints until told: activate() used to tell them.
-        _forget_hints(layout)
+        self._forget_hints(layout)
         width = self.width()
         return (
             layout.totalHeightForWidth(width)
             if layout.hasHeightForWidth()
             else layout.totalSizeHint().height()
         )
+
+    def _forget_hints(self, layout: QLayout) -> None:
+        # The card's layouts are all made in _build (later only widgets go in), so the tree is
+        # walked once: wrapping each of its items for Python cost ~60 µs on every ring.
+        if self._hint_layouts[0] != layout.count():
+            self._hint_layouts = (layout.count(), _layouts_in(layout))
+        for nested in self._hint_layouts[1]:
+            nested.invalidate()
 
     def _lay_out_text(self, layout: QLayout) -> None:
         """The painted text is measured for the card's width, which is fixed, before the

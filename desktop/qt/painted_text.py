@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QFontMetricsF,
     QHelpEvent,
     QPainter,
     QPaintEvent,
@@ -46,6 +47,44 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _WRAP = int(Qt.TextFlag.TextWordWrap)
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight)
+_PRINTABLE_ASCII = [chr(code) for code in range(0x20, 0x7F)]
+_ascii_advances: dict[str, dict[str, float]] = {}  # QFont.key() -> character -> advance
+
+
+class LineFit:
+    """Whether a line surely fits a width, told without shaping it (elidedText shapes the
+    whole line, ~30 µs per line on a ring, and most lines fit).
+
+    The sum of the characters' own advances, plus a pixel for each (kerning, which can widen
+    a pair a little), bounds the line's width. Only printable ASCII is summed: other text may
+    come from a fallback font, and is measured by elidedText as before.
+    """
+
+    def __init__(self) -> None:
+        self._advances: dict[str, float] = {}
+
+    def set_font(self, font: QFont) -> None:
+        if font.letterSpacing() or font.wordSpacing():
+            self._advances = {}  # spacing the sum would not count: always measured
+            return
+        key = font.key()
+        known = _ascii_advances.get(key)
+        if known is None:
+            metrics = QFontMetricsF(font)
+            known = {char: metrics.horizontalAdvance(char) for char in _PRINTABLE_ASCII}
+            _ascii_advances[key] = known
+        self._advances = known
+
+    def elided(self, metrics: QFontMetrics, text: str, width: int) -> str:
+        """`text` on one line, shortened with "…" at the right to `width`."""
+        if (
+            self._advances
+            and text.isascii()
+            and text.isprintable()
+            and sum(map(self._advances.__getitem__, text)) + len(text) + 2 <= width
+        ):
+            return text
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 class Ink(Enum):
@@ -82,6 +121,7 @@ class TextPart:
         self.align_right = align_right
         self.font = QFont()
         self.metrics = QFontMetrics(self.font)
+        self._fit = LineFit()
         self.margins = (0, 0, 0, 0)  # left, top, right, bottom: the chip's padding
         self._full = ""
         self._shown = ""  # the text drawn: elided for an eliding part
@@ -128,6 +168,8 @@ class TextPart:
     def setFont(self, font: QFont) -> None:
         self.font = QFont(font)
         self.metrics = QFontMetrics(self.font, self._panel)
+        if self.elide:
+            self._fit.set_font(self.font)
         self._heights.clear()
         self._wrapped = None
         self._elided_for = None
@@ -237,7 +279,7 @@ class TextPart:
             if state != self._elided_for:
                 self._elided_for = state
                 self._flat = flat = one_line(self._full)
-                self._shown = self.metrics.elidedText(flat, Qt.TextElideMode.ElideRight, inner)
+                self._shown = self._fit.elided(self.metrics, flat, inner)
                 if self._tooltip is not None:
                     self._tip = tooltip(self._tooltip)
                 else:
