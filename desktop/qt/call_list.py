@@ -78,7 +78,6 @@ def call_row(
 
 
 class CallList(NumberTableWindow):
-    search_requested = Signal(str)  # a number nobody has: find who it might be
     wrap_up_requested = Signal(int)  # attempt id: write or correct how the call went
 
     def __init__(self, load: Callable[[], Calls], *, scheme: str = "tel",
@@ -162,16 +161,6 @@ class CallList(NumberTableWindow):
                     else f"{shown} of the newest {loaded} calls")  # fmt: skip
         self.status.setText(said + (f" · {missed} missed" if missed else ""))
         self._update_actions()
-
-    def open_selected(self) -> None:
-        """A known caller's contact; for a number nobody has, who it might be."""
-        item = self.table.currentItem()
-        if item is None:
-            return
-        if item.data(0, CONTACT) is not None:
-            self.contact_chosen.emit(int(item.data(0, CONTACT)))
-        elif item.data(0, NUMBER):
-            self.search_requested.emit(str(item.data(0, NUMBER)))
 
     def wrap_up_selected(self) -> None:
         item = self.table.currentItem()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem
 
@@ -54,8 +54,6 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
 
 
 class CallbacksWindow(NumberTableWindow):
-    search_requested = Signal(str)  # a number nobody has: find who it might be
-
     def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel",
                  count: Callable[[], int] | None = None) -> None:  # fmt: skip
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
@@ -221,17 +219,6 @@ class CallbacksWindow(NumberTableWindow):
     def _disarm(self) -> None:
         self._armed = ""
         self.call.setText("Call back")
-
-    def open_selected(self) -> None:
-        """A contact's entry opens the contact; an unknown number's looks for who it might be
-        (as Recent calls' "Who is it?")."""
-        item = self.table.currentItem()
-        if item is None:
-            return
-        if item.data(0, CONTACT) is not None:
-            self.contact_chosen.emit(int(item.data(0, CONTACT)))
-        elif item.data(0, NUMBER):
-            self.search_requested.emit(str(item.data(0, NUMBER)))
 
     def _update_actions(self) -> None:
         if self._armed and self._armed != self.selected_number():

@@ -67,6 +67,7 @@ class NumberTableWindow(QWidget):
     Subclasses fill the table and say what Open does (`open_selected`)."""
 
     contact_chosen = Signal(object)  # contact id
+    search_requested = Signal(str)  # a number nobody has: find who it might be
     # While shown and following (follow_commits), another connection committed to the
     # database: a call from a terminal's `log-call`, the writer thread's, an import.
     committed_elsewhere = Signal()
@@ -157,9 +158,15 @@ class NumberTableWindow(QWidget):
             self.status.setText(f"Copied {readable(number)}")
 
     def open_selected(self) -> None:
+        """A contact's row opens the contact; a number nobody has looks for who it might be
+        ("Who is it?")."""
         item = self.table.currentItem()
-        if item is not None and item.data(0, CONTACT) is not None:
+        if item is None:
+            return
+        if item.data(0, CONTACT) is not None:
             self.contact_chosen.emit(int(item.data(0, CONTACT)))
+        elif item.data(0, NUMBER):
+            self.search_requested.emit(str(item.data(0, NUMBER)))
 
     def _update_actions(self) -> None:
         has_number = bool(self.selected_number())

@@ -175,13 +175,7 @@ class ResultDelegate(QStyledItemDelegate):
         if kind == CALL:
             self._paint_call(painter, option, index)
             return
-        style_option = QStyleOptionViewItem(option)
-        self.initStyleOption(style_option, index)
-        style_option.text = ""
-        widget = style_option.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option, painter, widget)
+        style_option = self._item_background(painter, option, index)
         rect = style_option.rect.adjusted(
             self.padding + 4, self.padding, -self.padding, -self.padding
         )
@@ -234,10 +228,12 @@ class ResultDelegate(QStyledItemDelegate):
                          | int(Qt.TextFlag.TextSingleLine), text)  # fmt: skip
         painter.restore()
 
-    def _paint_call(self, painter: QPainter, option: QStyleOptionViewItem,
-                    index: QModelIndex | QPersistentModelIndex) -> None:  # fmt: skip
-        """One line: who in bold, then the number and when, muted; the details give way
-        first when the row is narrow."""
+    def _item_background(
+        self, painter: QPainter, option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QStyleOptionViewItem:  # fmt: skip
+        """The row's background and selection as the style draws them, without its text (the
+        text is drawn by hand, plain); the option, to draw the text in."""
         style_option = QStyleOptionViewItem(option)
         self.initStyleOption(style_option, index)
         style_option.text = ""
@@ -245,6 +241,13 @@ class ResultDelegate(QStyledItemDelegate):
         style = widget.style() if widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, style_option, painter, widget)
+        return style_option
+
+    def _paint_call(self, painter: QPainter, option: QStyleOptionViewItem,
+                    index: QModelIndex | QPersistentModelIndex) -> None:  # fmt: skip
+        """One line: who in bold, then the number and when, muted; the details give way
+        first when the row is narrow."""
+        style_option = self._item_background(painter, option, index)
         rect = style_option.rect.adjusted(self.padding + 4, self.padding, -self.padding,
                                           -self.padding)  # fmt: skip
         selected = bool(style_option.state & QStyle.StateFlag.State_Selected)
