@@ -488,7 +488,8 @@ class CallerCardApp:
 
         return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
 
-    def open_wrap_up(self, attempt_id: int, *, asked: bool = False) -> None:
+    def open_wrap_up(self, attempt_id: int, *, asked: bool = False,
+                     keyboard: bool = False) -> None:  # fmt: skip
         """How a call that just ended went: outcome, note, reason, callback (non-modal). Unless
         the rep `asked`, it waits while the cards are redacted (desktop/qt/wrap_up_gate.py)."""
         from PySide6.QtCore import QRect, Qt
@@ -517,7 +518,12 @@ class CallerCardApp:
         for card in self.popups.popups():
             if card.isVisible():
                 cards = cards.united(card.frameGeometry())
+        if keyboard:  # the rep opened it: an ordinary window that takes the keyboard
+            window.accept_focus_from_the_start()
         window.reveal(min(set(range(MAX_OPEN)) - taken), cards if cards.isValid() else None)
+        if keyboard:
+            window.activateWindow()
+            window.type_into_note()
         self._wrap_ups[attempt_id] = window
         log.info("wrap-up shown for attempt %d (%s, contact %s)", attempt_id,
                  found[1].direction.value, contact.id if contact else "none")  # fmt: skip
@@ -540,8 +546,10 @@ class CallerCardApp:
         with what was saved, and has the keyboard, since the rep is turning to it now."""
         from desktop.qt.wrap_up import WrapUp
 
-        self.open_wrap_up(attempt_id, asked=True)
-        window = self._wrap_ups.get(attempt_id)
+        if attempt_id not in self._wrap_ups:
+            self.open_wrap_up(attempt_id, asked=True, keyboard=True)
+            return
+        window = self._wrap_ups[attempt_id]  # open already, still waiting: brought forward
         if isinstance(window, WrapUp):
             window.raise_()
             window.take_focus()

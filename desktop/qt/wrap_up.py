@@ -281,6 +281,13 @@ class WrapUp(QWidget):
                 handle.setFlags(flags)
         self.activateWindow()
 
+    def accept_focus_from_the_start(self) -> None:
+        """Before it is first shown: a window the rep opened (Recent calls' Wrap-up…) is an
+        ordinary one that is activated when it appears. Taking the no-focus hint off a window
+        already mapped is not enough for every window manager (openbox keeps the first)."""
+        self.setWindowFlags(self.windowFlags() & ~Qt.WindowType.WindowDoesNotAcceptFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+
     def type_into_note(self) -> None:
         """What the rep types next goes into the note, after what it says (the window's first
         focus would be the outcome buttons, where typing goes nowhere)."""

@@ -61,6 +61,9 @@ def test_a_skipped_wrap_up_is_written_later_from_recent_calls(
     assert isinstance(wrap_up, WrapUp)
     qtbot.waitUntil(wrap_up.isVisible)
     assert wrap_up.accepts_focus()  # the rep asked for it: it may have the keyboard
+    # An ordinary window from the start, activated as it appears: openbox kept a window's
+    # first "no input" hint, and the rep's typing went nowhere (seen under Xvfb + openbox).
+    assert not wrap_up.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
     assert wrap_up.message.toPlainText() == "wants a quote"
     assert wrap_up.reason.text() == "the quote"
     assert wrap_up.buttons[Outcome.TALKED].isChecked()
