@@ -141,6 +141,7 @@ class CallerCardApp:
             place_lookup=self.places, hour_cycle=hour_cycle(),
         )  # fmt: skip
         self._wrap_ups: dict[int, object] = {}  # open wrap-up windows by attempt id
+        self._called_back: object | None = None  # a CalledBackWatch once a missed card is up
         self.bridge = ThreadBridge()
         self.bridge.problem.connect(self.report_problem)
         # Every history write goes through it: the GUI thread never waits for the write lock.
@@ -221,6 +222,7 @@ class CallerCardApp:
         self.bridge.receive_call_events(lambda event: pipeline.arrive(from_call_event(event)))
         self.bridge.written.connect(pipeline.call_written)
         pipeline.callbacks_changed.connect(self.count_callbacks)
+        pipeline.missed_card_kept.connect(self._watch_for_call_back)
         pipeline.wrap_up_due.connect(self.open_wrap_up)
         return pipeline
 
@@ -445,6 +447,11 @@ class CallerCardApp:
         for window in (self._call_list, self._callbacks):
             if isinstance(window, NumberTableWindow):
                 window.close()  # its commit watch must not read the store closed below
+        if self._called_back is not None:
+            from desktop.qt.called_back_watch import CalledBackWatch
+
+            assert isinstance(self._called_back, CalledBackWatch)
+            self._called_back.stop()  # likewise
         self.store.close()
 
     def quit(self) -> None:
@@ -540,6 +547,15 @@ class CallerCardApp:
                        (result.callback.start, result.callback.end) if result.callback else None,
                        rep)
         )
+
+    def _watch_for_call_back(self, e164: str) -> None:
+        """A missed card is up: it goes if another process logs a call back to that number."""
+        from desktop.qt.called_back_watch import CalledBackWatch
+
+        if self._called_back is None:
+            self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups)
+        assert isinstance(self._called_back, CalledBackWatch)
+        self._called_back.missed(e164)
 
     def wrap_up_asked(self, attempt_id: int) -> None:
         """The rep asked to write or correct a call's wrap-up (Recent calls): it opens filled

@@ -336,6 +336,11 @@ class PopupStack(QObject):
     def missed_keys(self) -> list[str]:
         return [k for k, c in self._calls.items() if c.missed is not None]
 
+    def missed_numbers(self) -> list[str]:
+        """The numbers of the missed cards up (a withheld caller's has none)."""
+        return [e164 for c in self._calls.values()
+                if c.missed is not None and (e164 := c.card.number.e164)]  # fmt: skip
+
     def _give_way(self) -> None:
         """More calls than cards: missed cards go (oldest first) before a ringing one collapses."""
         excess = len(self._calls) - self._max_cards

@@ -47,6 +47,7 @@ RELEASE_AFTER_MS = 2000
 
 class RingPipeline(QObject):
     callbacks_changed = Signal()  # a missed call or a call out was recorded
+    missed_card_kept = Signal(str)  # e164: an unanswered call's card stays up
     wrap_up_due = Signal(int)  # attempt id: the call just ended and asks how it went
 
     def __init__(
@@ -301,6 +302,9 @@ class RingPipeline(QObject):
         if popup is not None:
             self.trace.write("missed_card", "", call_key=kept,
                              call_back=popup.offers_call_back())  # fmt: skip
+            e164 = popup.card.number.e164 if popup.card is not None else None
+            if e164:
+                self.missed_card_kept.emit(e164)
         return kept
 
     # -- recorded -----------------------------------------------------------------------------

@@ -180,6 +180,16 @@ class Calls(Contacts):
             (number_e164,),
         ).fetchone() is not None
 
+    def called_out_since(self, number_e164: str, since: int) -> bool:
+        """Whether a call out to this number was logged at or after `since` (Unix seconds),
+        by anyone (attempts_number_at)."""
+        row = self._conn.execute(
+            "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND direction = 'out' "
+            "LIMIT 1",
+            (number_e164, since),
+        ).fetchone()
+        return row is not None
+
     def record_call(
         self,
         contact_id: int | None,

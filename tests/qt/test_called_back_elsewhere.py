@@ -1,0 +1,38 @@
+"""A missed card goes when the rep calls that number back from anywhere: here, a
+`callercard log-call` run in a terminal while the app shows the card (the app hears of it only
+as another process's commit). A call back to someone else leaves the card up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pytestqt.qtbot import QtBot
+
+from desktop.core.ipc import End, EndOutcome, Ring
+from tests.qt.test_ring_pipeline import MIKE, Running, start_app  # noqa: F401 (fixture)
+from tests.test_cli import cc
+
+
+def test_a_call_back_logged_from_a_terminal_takes_the_missed_card_away(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    assert app.popups.missed_numbers() == [MIKE]
+    data = app.paths.data_dir
+
+    other = cc("log-call", "+1 212 555 0100", "--outcome", "voicemail", "--region", "US",
+               data_dir=data)  # fmt: skip
+    assert other.returncode == 0, other.stderr
+    qtbot.wait(800)  # the commit watch settles (250 ms) and looks: Mike's card stays
+    assert app.popups.missed_numbers() == [MIKE]
+
+    back = cc("log-call", "(415) 555-0142", "--outcome", "talked", "--region", "US",
+              data_dir=data)  # fmt: skip
+    assert back.returncode == 0, back.stderr
+    qtbot.waitUntil(lambda: app.popups.missed_numbers() == [], timeout=10_000)
+    assert app.popups.visible_count() == 0
+    running.close()
