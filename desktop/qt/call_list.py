@@ -30,6 +30,7 @@ _MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
 
 Calls = list[LoggedCall]
 ATTEMPT = Qt.ItemDataRole.UserRole + 2  # the row's attempt id, when a wrap-up can be opened
+_CALL = Qt.ItemDataRole.UserRole + 3  # the row's attempt id, always: the row kept on a reload
 # Fixed text (a tooltip would read a caller's name as rich text).
 CALLER_ID_NAME_TIP = "The name the caller ID gave: nobody in your contacts has this number"
 
@@ -133,7 +134,7 @@ class CallList(NumberTableWindow):
         cycle = hour_cycle()
         view = self.view()
         current = self.table.currentItem()
-        keep = current.data(0, ATTEMPT) if current is not None else None
+        keep = current.data(0, _CALL) if current is not None else None
         self.table.clear()
         chosen = None
         for call in self._calls:
@@ -146,9 +147,10 @@ class CallList(NumberTableWindow):
             item.setData(0, CONTACT, contact.id if contact else None)
             item.setData(0, NUMBER, attempt.number_e164 or "")
             item.setData(0, ATTEMPT, call.id if can_wrap_up(attempt, contact) else None)
+            item.setData(0, _CALL, call.id)
             self.table.addTopLevelItem(item)
             if keep is not None and call.id == keep:
-                chosen = item  # a reload after a wrap-up keeps the row the rep was on
+                chosen = item  # a reload (a call logged, a wrap-up saved) keeps the rep's row
         first = chosen or self.table.topLevelItem(0)
         if first is not None:
             self.table.setCurrentItem(first)

@@ -77,6 +77,10 @@ def test_calls_made_while_recent_calls_is_open_are_listed_in_it(
     qtbot.waitUntil(lambda: window.table.topLevelItemCount() == 2, timeout=10_000)
     newest = window.table.topLevelItem(0)
     assert newest is not None and (newest.text(1), newest.text(3)) == ("Out", "+1 503-555-0177")
+    # The rep was on Mike's missed call: the new row does not move them off it.
+    current = window.table.currentItem()
+    assert current is not None and (current.text(1), current.text(2)) == ("Missed",
+                                                                          "Mike Kowalski")
     running.close()
 
 
