@@ -235,7 +235,7 @@ class FallbackWindow(QWidget):
         self.setWindowTitle("CallerCard")
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "CallerCard is running and will pop a card when a known number rings.\n"
+            "CallerCard is running: a card pops when a known number rings.\n"
             "This desktop has no system tray, so its menu lives here."
         )
         intro.setTextFormat(Qt.TextFormat.PlainText)
