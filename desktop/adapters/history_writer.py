@@ -72,7 +72,6 @@ class HistoryWriter:
         on_written: Callable[[CallWritten], None],
         on_problem: Callable[[str], None],
         on_note_queued: Callable[[], None] | None = None,
-        on_wrap_up_saved: Callable[[int], None] | None = None,
     ) -> None:
         # It works after the card has painted, off the ring path, so a small page cache will
         # do (the OS keeps the file's pages); the ring's lookups have the GUI thread's.
@@ -83,7 +82,6 @@ class HistoryWriter:
         self._on_written = on_written
         self._on_problem = on_problem
         self._on_note_queued = on_note_queued  # a wrap-up waits in a shared card's outbox
-        self._on_wrap_up_saved = on_wrap_up_saved  # attempt id: lists showing it are stale
         self._cond = threading.Condition()
         self._backlog: deque[_Pending] = deque(
             _Pending(job, replayed=True, journaled=True) for job in self._journal.read()
@@ -171,8 +169,6 @@ class HistoryWriter:
                                              job.reason, job.callback)  # fmt: skip
             if saved and job.rep:
                 self._share(job)
-            if saved and self._on_wrap_up_saved is not None:
-                self._on_wrap_up_saved(job.attempt_id)
         elif isinstance(job, SavePosition):
             self.history.remember_position(job.origin, job.cursor)
 

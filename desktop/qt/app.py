@@ -149,7 +149,6 @@ class CallerCardApp:
             paths.database, paths.write_journal, self.lookup,
             self.bridge.written_from_thread, self.bridge.problem_from_thread,
             on_note_queued=self._share_notes_now,
-            on_wrap_up_saved=lambda _id: self.bridge.call_from_thread(self._wrap_up_saved),
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.open_search_requested.connect(self.open_search)
@@ -570,14 +569,6 @@ class CallerCardApp:
             window.raise_()
             window.take_focus()
             window.type_into_note()
-
-    def _wrap_up_saved(self) -> None:
-        """A wrap-up is in the history: what lists it is brought up to date."""
-        from desktop.qt.call_list import CallList
-
-        if isinstance(self._call_list, CallList) and self._call_list.isVisible():
-            self._call_list.reload()
-        self.count_callbacks()
 
     def _share_notes_now(self) -> None:
         """From the history writer's thread: a wrap-up waits in a shared card's outbox."""
