@@ -195,9 +195,16 @@ def test_ten_thousand_bad_lines_leave_a_small_private_log_and_a_working_app(
     assert set(modes.values()) == {"0o600"}, modes
 
 
+# Each ring and each end is a connection of its own: 2,000 of them through an app limited to
+# FD_LIMIT descriptors, so one descriptor kept per connection runs it dry well before the end.
+# The 5,000-ring soak and its memory are benchmarks/ring_storm.py's; the call history's bounds
+# have their own tests (tests/adapters/test_call_history.py).
+SOAK_RINGS = 1_000
+
+
 @pytest.mark.slow
-def test_five_thousand_rings_are_each_handled_once_and_the_app_lives(app: StormApp) -> None:
-    rings = 5_000
+def test_a_thousand_rings_are_each_handled_once_and_the_app_lives(app: StormApp) -> None:
+    rings = SOAK_RINGS
     start_rss = app.rss()
     mark = app.mark()
     lost: list[str] = []

@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import python_env
+from tests.test_cli import cc
 
 MIKE = "+14155550142"  # in the demo book a new data folder starts with
 
@@ -23,7 +26,14 @@ ACTION, DATA = sys.argv.pop(1), sys.argv.pop(1)
 write = trace.RingTrace.write
 made = []
 make_tray = tray_module.make_tray
-tray_module.make_tray = lambda: made.append(make_tray()) or made[-1]
+
+def made_tray():
+    made.append(make_tray())
+    if ACTION in ("SIGTERM", "SIGINT"):  # a logout or Ctrl+C before the event loop's first turn
+        os.kill(os.getpid(), getattr(signal, ACTION))
+    return made[-1]
+
+tray_module.make_tray = made_tray
 
 def hook(ring_trace):
     hook = subprocess.Popen([sys.executable, "-m", "desktop", "ring", "--source", "test",
@@ -154,3 +164,22 @@ def test_a_logout_before_the_app_is_ready_quits_cleanly(tmp_path: Path) -> None:
     again = run_probe(tmp_path, "modules")
     out, err = finish(again)
     assert again.returncode == 0 and out.strip(), err
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_logout_while_the_tray_is_being_made_quits_cleanly(
+    tmp_path: Path, signal_name: str
+) -> None:
+    """The signal comes before the event loop runs: it used to be lost (Qt drops a quit made
+    outside its loop), so the app went on to start and ignored the logout until killed."""
+    data = tmp_path / "data"
+    logged = cc("log-call", MIKE, "--outcome", "talked", "--region", "US", data_dir=data)
+    assert logged.returncode == 0, logged.stderr
+    proc = run_probe(tmp_path, signal_name)
+    _, err = finish(proc, timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "Fatal" not in err, err
+    assert "ready" not in [r["stage"] for r in records(tmp_path / "trace.jsonl")]
+    assert f"quit: {signal_name}" in (data / "callercard.log").read_text("utf-8")
+    calls = json.loads(cc("calls", "--json", data_dir=data).stdout)["calls"]
+    assert [(c["number"], c["outcome"]) for c in calls] == [(MIKE, "talked")]

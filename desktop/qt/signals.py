@@ -1,18 +1,28 @@
 """Quit cleanly on SIGTERM/SIGINT (logout, `kill`, Ctrl+C in a terminal).
 
 Python runs signal handlers only between bytecodes, and Qt's event loop can sleep for hours in
-C++. The wakeup fd writes a byte on every signal; a QSocketNotifier turns that byte into a
-Qt event, so the handler runs at once without a polling timer waking the CPU.
+C++. The wakeup fd writes the signal's number on every signal; a QSocketNotifier turns that
+byte into a Qt event, so the quit runs at once without a polling timer waking the CPU.
+
+The quit is made from the notifier, never from the Python handler: a signal that comes before
+the event loop runs (while the tray is being made) would have its QApplication.quit() dropped,
+as Qt ignores a quit outside exec(), and the app would then start and ignore the logout. The
+byte waits in the socket until the loop's first turn instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import socket
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSocketNotifier
+
+log = logging.getLogger(__name__)
+
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class QuitOnSignals(QObject):
@@ -25,18 +35,25 @@ class QuitOnSignals(QObject):
         self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, self._handle)
-
-    def _handle(self, _signum: int, _frame: object) -> None:
-        self._on_signal()
+        for sig in QUIT_SIGNALS:
+            signal.signal(sig, _replace_default_action)
 
     def _drain(self) -> None:
+        received = b""
         with contextlib.suppress(BlockingIOError):
-            self._reader.recv(64)
+            received = self._reader.recv(64)
+        # Any signal with a Python handler writes its number here, not only ours.
+        asked = [signal.Signals(n).name for n in set(received) if n in QUIT_SIGNALS]
+        if asked:
+            log.info("quit: %s", ", ".join(sorted(asked)))
+            self._on_signal()
 
     def close(self) -> None:
         self._notifier.setEnabled(False)
         signal.set_wakeup_fd(self._previous_fd)
         self._reader.close()
         self._writer.close()
+
+
+def _replace_default_action(_signum: int, _frame: object) -> None:
+    """The default action would end the process mid-write; the wakeup byte does the quit."""

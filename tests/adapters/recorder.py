@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -29,12 +30,18 @@ class EventRecorder:
             self._condition.notify_all()
 
     def wait_until(self, ready: Callable[[], bool], what: str, timeout: float = TIMEOUT_S) -> None:
+        """An event or a problem wakes the wait at once; whatever else `ready` looks at (a
+        peer's connection) is seen within a slice, not only when the timeout is up."""
+        deadline = time.monotonic() + timeout
         with self._condition:
-            if not self._condition.wait_for(ready, timeout):
-                pytest.fail(
-                    f"no {what} after {timeout} s; events: {self.events}; "
-                    f"problems: {self.problems}"
-                )
+            while not ready():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    pytest.fail(
+                        f"no {what} after {timeout} s; events: {self.events}; "
+                        f"problems: {self.problems}"
+                    )
+                self._condition.wait(min(left, 0.02))
 
     def wait_events(self, count: int, timeout: float = TIMEOUT_S) -> list[CallEvent]:
         self.wait_until(lambda: len(self.events) >= count, f"{count} events", timeout)

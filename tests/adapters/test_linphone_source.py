@@ -269,17 +269,14 @@ def test_a_read_that_hits_the_lock_is_retried_without_another_change(tmp_path: P
         writer.path, recorder.on_event, recorder.on_problem, retry_after_s=0.05
     )
     source.poll_now()
-    writer.connection.execute("BEGIN EXCLUSIVE")
-    writer.connection.execute(
-        "INSERT INTO sip_address (value, display_name) VALUES ('sip:2@x', 'x')"
-    )
-    writer.connection.execute("COMMIT")  # a change the source has not read yet
+    # A change the source has not read yet, and no watcher: nothing but the retry reads it.
+    # (Written after the lock, the retry could come first under load and read nothing.)
+    writer.ring(JANE, "Jane Doe")
     blocker = sqlite3.connect(writer.path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     source.poll_now()  # locked: the source arms its retry
     blocker.execute("ROLLBACK")
     blocker.close()
-    writer.ring(JANE, "Jane Doe")  # no watcher: nothing but the retry reads this
     (event,) = recorder.wait_events(1)
     assert event.name == "Jane Doe"
     assert recorder.problems == []

@@ -153,7 +153,7 @@ def test_baresip_call_already_ringing_when_callercard_starts_pops_its_card(
     """Its CALL_INCOMING went to nobody: CallerCard asks baresip (callstat) on connecting."""
     dana = callercard.import_book(tmp_path, PROSPECT)
     baresip = start_baresip(processes, tmp_path / "baresip")
-    ring_ms = 12_000  # rings from before CallerCard starts until well after its card is up
+    ring_ms = 6_000  # rings from before CallerCard starts until well after its card is up
     call = ring_then_cancel(processes, tmp_path, to_user=BARESIP_USER, to_port=BARESIP_SIP_PORT,
                             ring_ms=ring_ms)  # fmt: skip
     baresip.wait_for_output("Incoming call from", "baresip to ring")

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QEventLoop, QPoint, QRect, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QScrollArea
 
@@ -33,6 +33,14 @@ def rect_of(widget: QDialogButtonBox, which: QDialogButtonBox.StandardButton) ->
     button = widget.button(which)
     top_left = button.mapToGlobal(QPoint(0, 0))
     return [top_left.x(), top_left.y(), button.width(), button.height()]
+
+
+def wait_ms(ms: int) -> None:
+    """The event loop for `ms`, with the interpreter free meanwhile: PySide6's QTest.qWait keeps
+    the GIL while it waits, and the sync's thread crawled (8 s to import its modules)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def main() -> None:
@@ -55,7 +63,7 @@ def main() -> None:
         for _ in range(300):
             if directories.sync_button.isEnabled():
                 break
-            QTest.qWait(100)
+            wait_ms(100)
     QTest.qWait(300)  # the first paint after the expose
     screen = window.screen()
     screen.grabWindow(0).save(out)

@@ -53,6 +53,7 @@ class RunningApp(TracedApp):
         self.ini.parent.mkdir(parents=True, exist_ok=True)
         if not self.ini.exists():
             write_ini(self.ini, INI_HEAD)
+        earlier = len(self.records())  # a restart appends to the trace of the run before
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "desktop", "--data-dir", str(self.data), "--region", "US",
              "--background", "--watch", f"microsip:{self.ini}", "--trace", str(self.trace),
@@ -60,7 +61,7 @@ class RunningApp(TracedApp):
             env=python_env(QT_QPA_PLATFORM="offscreen"),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        self.wait_for(lambda r: r["stage"] == "ready", "the app to be ready")
+        self.wait_for(lambda r: r["stage"] == "ready", "the app to be ready", after=earlier)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
