@@ -518,6 +518,7 @@ def make_lookup(paths: AppPaths, settings: Settings, store: Store, region: str) 
     from desktop.adapters.bundled import default_opener_templates
     from desktop.adapters.lookup import CallerLookup
     from desktop.adapters.places import place_lookup_for
+    from desktop.adapters.system_locale import system_hour_cycle
     from desktop.core.numbers import NumberPolicy
 
     templates = {**default_opener_templates(), **settings.opener_templates}
@@ -527,6 +528,7 @@ def make_lookup(paths: AppPaths, settings: Settings, store: Store, region: str) 
         templates,
         my_name=settings.my_name,
         place_lookup=place_lookup_for(paths.cache_dir, region),
+        hour_cycle=system_hour_cycle(),
     )
 
 
@@ -597,11 +599,11 @@ def _search(args: argparse.Namespace) -> int:
 
     from desktop.adapters.people_search import search_calls, search_people
     from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
+    from desktop.adapters.system_locale import system_hour_cycle
     from desktop.core.call_summary import call_line
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
     from desktop.core.display_text import display_text
-    from desktop.core.localtime import hour_cycle_for
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
     from desktop.core.sources import sources_text
 
@@ -611,7 +613,7 @@ def _search(args: argparse.Namespace) -> int:
                             has_referral=args.referral)  # fmt: skip
     query = parse_query(args.query, filters)
     limit = max(1, args.limit)
-    _paths, _settings, store, region = open_context(args)
+    _paths, _settings, store, _region = open_context(args)
     now = datetime.now().astimezone()
     try:
         hits = search_people(store, query, limit=limit)
@@ -653,7 +655,7 @@ def _search(args: argparse.Namespace) -> int:
             lines.append("")  # the people above, then the calls
         newest = f"the newest {len(calls)}" if len(calls) >= CALL_SEARCH_LIMIT else "newest first"
         lines.append(f"Calls{within} · {newest}")
-        cycle = hour_cycle_for(region)
+        cycle = system_hour_cycle()
         lines.extend(f"  {call_line(call.attempt, call.contact, now, cycle)}" for call in calls)
     # Names and notes are someone else's text: no bidi controls reach the terminal.
     print("\n".join(display_text(line) for line in lines))

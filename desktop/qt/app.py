@@ -474,12 +474,12 @@ class CallerCardApp:
         from desktop.adapters.dialing import DialPlacer
         from desktop.core.business_hours import TheirClock, their_clock
         from desktop.core.dialers import Dialer
-        from desktop.core.localtime import hour_cycle_for
         from desktop.qt.click_to_call import ClickToCall
+        from desktop.qt.system_clock import hour_cycle
 
         def clock(e164: str) -> TheirClock:
             return their_clock(e164, datetime.now().astimezone(), business_hours(self.settings),
-                               hour_cycle_for(self.policy().region))  # fmt: skip
+                               hour_cycle())  # fmt: skip
 
         calls = ClickToCall(DialPlacer(channels=self._baresip_channels),
                             lambda: Dialer.parse(self.settings.dialer), clock,

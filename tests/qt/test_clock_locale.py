@@ -118,3 +118,48 @@ def test_the_time_a_collapsed_call_rang_follows_the_desktop_too(
     assert time_now_text().endswith((" AM", " PM"))
     desktop_locale("de_DE")
     assert len(time_now_text()) == 5 and time_now_text()[2] == ":"
+
+
+def test_every_locale_qt_knows_reads_the_clock_qt_gives_it() -> None:
+    """The command line cannot ask Qt: its table of CLDR's clocks agrees with Qt's own."""
+    from PySide6.QtCore import QLocale
+
+    from desktop.core.locale_clock import hour_cycle_of_locale
+
+    every = QLocale.matchingLocales(QLocale.Language.AnyLanguage, QLocale.Script.AnyScript,
+                                    QLocale.Country.AnyCountry)  # fmt: skip
+    names = {locale.name() for locale in every} | {"C", "POSIX", "xx_YY", "de_US"}
+    disagree = {
+        name for name in names
+        if hour_cycle_of_locale(f"{name}.UTF-8") != hour_cycle_of_format(
+            QLocale(name).timeFormat(QLocale.FormatType.ShortFormat))
+    }  # fmt: skip
+    assert len(names) > 600 and disagree == set()
+
+
+@pytest.mark.parametrize(("name", "region"), [("de_DE", "US"), ("en_US", "DE")])
+def test_the_command_line_prints_a_calls_time_as_the_windows_do_whatever_the_home_region(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    desktop_locale: Callable[[str], None], name: str, region: str,
+) -> None:  # fmt: skip
+    from desktop.cli import main as cli_main
+    from desktop.core.call_summary import call_line
+
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        cid = store.add_contact(NewContact(
+            "Dana Becker", numbers=(StoredNumber("+49 30 1234567", "+49301234567"),)))  # fmt: skip
+        called = datetime.now().astimezone().replace(hour=16, minute=5) - timedelta(days=2)
+        attempt = Attempt(Direction.IN, called, Outcome.TALKED, number_e164="+49301234567")
+        assert store.record_call(cid, attempt, "test", "k1") is not None
+        contact = store.contact(cid, attempts_limit=0)
+    finally:
+        store.close()
+    desktop_locale(name)
+    assert cli_main(["search", "dana", "--region", region, "--data-dir", str(data)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    # The Search window writes a call with this very line and the windows' clock.
+    window = call_line(attempt, contact, datetime.now().astimezone(), hour_cycle())
+    assert f"  {window}" in printed
+    assert window.endswith(" PM" if name == "en_US" else "16:05")
