@@ -214,25 +214,25 @@ def recency_tokens(now: datetime, days: int) -> tuple[str, ...]:
 
 
 def filter_tokens(filters: SearchFilters, now: datetime) -> list[tuple[str, ...]]:
-    """The facet token groups every result must have one of (each group ANDed)."""
+    """The facet token groups every result must have one of (each group ANDed). "Called in
+    the last N days" has none: the facets know when we were last in contact, and an
+    unanswered or missed call is a call too (the store asks the call history, called_since)."""
     groups: list[tuple[str, ...]] = []
-    if filters.days is not None:
-        groups.append(recency_tokens(now, filters.days))
     if filters.has_referral:
         groups.append(("referral",))
     return groups
 
 
+def called_since(filters: SearchFilters, now: datetime) -> datetime | None:
+    """Where "called in the last N days" starts: any call with the person at or after it, in
+    either direction, answered or not. None without that filter."""
+    return None if filters.days is None else now - timedelta(days=filters.days)
+
+
 def passes_filters(contact: Contact, filters: SearchFilters, now: datetime) -> bool:
-    """The exact test behind the coarse facet tokens (awaiting_callback needs the attempt
-    history and is checked by the store)."""
-    if filters.has_referral and not contact.referred_by.strip():
-        return False
-    if filters.days is not None:
-        since = now - timedelta(days=filters.days)
-        if contact.last_contacted is None or contact.last_contacted < since:
-            return False
-    return True
+    """The exact test behind the coarse facet tokens (awaiting_callback and the days called
+    need the call history and are checked by the store)."""
+    return not (filters.has_referral and not contact.referred_by.strip())
 
 
 # -- ranking --------------------------------------------------------------------------------
