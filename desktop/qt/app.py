@@ -170,6 +170,8 @@ class CallerCardApp:
         self.tray.calls_requested.connect(self.open_calls)
         self.tray.callbacks_requested.connect(self.open_callbacks)
         self.tray.menu.aboutToShow.connect(self.count_callbacks)
+        self.tray.fallback.follow_commits(paths.database)  # no tray: its menu is always open
+        self.tray.fallback.committed_elsewhere.connect(self.count_callbacks)
         self.tray.import_requested.connect(self.open_import)
         self.tray.import_history_requested.connect(self.open_import_history)
         self.tray.duplicates_requested.connect(self.open_duplicates)
