@@ -684,8 +684,8 @@ def _calls(args: argparse.Namespace) -> int:
     import json
     from datetime import UTC, datetime, timedelta
 
-    from desktop.core.call_summary import CALLER_ID_NAME_CHARS
-    from desktop.core.card_text import WITHHELD, outcome_text, preview
+    from desktop.core.call_summary import unknown_who
+    from desktop.core.card_text import WITHHELD, outcome_text
     from desktop.core.display_text import display_text
     from desktop.core.models import Direction, Outcome
 
@@ -712,16 +712,19 @@ def _calls(args: argparse.Namespace) -> int:
     if not calls:  # said where search says its count: stdout stays the calls alone
         filtered = args.missed or args.awaiting or args.name or args.days is not None
         print("No calls match." if filtered else "No calls logged yet.", file=sys.stderr)
+    # The widest outcome sets the column, so every name starts under the one above.
+    width = max((len(outcome_text(call.attempt)) for call in calls), default=0)
     for call in calls:
         attempt = call.attempt
-        named = preview(attempt.caller_name, CALLER_ID_NAME_CHARS)[0]  # 500 characters of it
+        # A caller ID's name is marked as one, never passed off as a contact's (500 characters
+        # of it cut as Callbacks cuts it).
         who = (call.contact.name or call.contact.company if call.contact
-               else named or "Unknown caller")  # fmt: skip
+               else unknown_who(attempt.caller_name))  # fmt: skip
         number = attempt.number_e164 or WITHHELD
         when = attempt.at.astimezone()
         label = outcome_text(attempt)
         line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "
-        line += f"{label:<14}  {who} · {number}"
+        line += f"{label:<{width}}  {who} · {number}"
         print(display_text(line))
         if attempt.message:
             print(" " * 23 + display_text(attempt.message))  # under the outcome
