@@ -135,3 +135,22 @@ def test_an_import_onto_a_full_disk_says_the_disk_is_full(tmp_path: Path) -> Non
     assert result.stderr.startswith("callercard: "), result.stderr
     assert "database or disk is full" in result.stderr
     assert "cannot rollback" not in result.stderr
+
+
+@pytest.mark.parametrize("typed", ["abc", "x" * 5000, "sip:@", ""])
+def test_log_call_names_what_is_not_a_number_once_and_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], typed: str
+) -> None:
+    """The value was printed whole before the problem that quotes it again, cut: a pasted
+    5,000 characters filled the terminal."""
+    from desktop.cli import main as cli_main
+
+    status = cli_main(["log-call", typed, "--outcome", "talked",
+                       "--data-dir", str(tmp_path / "data")])  # fmt: skip
+    said = capsys.readouterr().err.strip()
+    assert status == 2
+    assert said.startswith("callercard: log-call: not a phone number: ")
+    assert said.endswith("; nothing recorded")
+    assert len(said) < 200
+    if typed:
+        assert said.count(typed[:20]) == 1
