@@ -33,6 +33,7 @@ from desktop.core.import_history import BatchRecord, counts_text, state_text, wh
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
+from desktop.qt.system_clock import hour_cycle
 
 
 class ImportHistoryWindow(QWidget):
@@ -92,10 +93,12 @@ class ImportHistoryWindow(QWidget):
             self.status.setText(f"Could not read the import history: {exc}")
             return
         now = self._clock()
+        cycle = hour_cycle()
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
             did = counts_text(record) or ("the demo contact book" if record.demo else "")
-            for column, text in enumerate((record.file_name, when(record.created_at, now), did)):
+            for column, text in enumerate((record.file_name, when(record.created_at, now, cycle),
+                                            did)):  # fmt: skip
                 item = QTableWidgetItem(one_line(text))
                 if column == 0:
                     item.setToolTip(record.source if not record.demo else "")

@@ -24,6 +24,7 @@ from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.call_list import CallList
 from desktop.qt.contact_view import ContactView
+from desktop.qt.import_history_window import ImportHistoryWindow
 from desktop.qt.system_clock import hour_cycle
 from desktop.qt.wrap_up import WrapUp
 
@@ -64,7 +65,15 @@ def windows_text(qtbot: QtBot, store: Store) -> dict[str, str]:
     wrap_up = WrapUp(aid, contact, attempt, now=NOW, hour_cycle=hour_cycle())
     qtbot.addWidget(wrap_up)
     [callback] = load_callbacks(store, NOW, BusinessHours(), hour_cycle())
+    with store.transaction():
+        batch = store.create_batch("Import of prospects.csv", "/home/rep/prospects.csv")
+    store.connection.execute("UPDATE import_batches SET created_at = ? WHERE id = ?",
+                             (int(CALLED.timestamp()), batch))  # fmt: skip
+    imports = ImportHistoryWindow(store, clock=lambda: NOW)
+    qtbot.addWidget(imports)
+    imports.reload()
     return {
+        "import history": imports.table.item(0, 1).text(),
         "callbacks": f"{callback.item.detail} | {callback.clock.text}",
         "recent calls": calls.table.topLevelItem(0).text(0),
         "contact view": history.topLevelItem(0).text(0),
@@ -79,6 +88,7 @@ def test_a_12_hour_desktop_reads_am_pm_in_every_window(
     desktop_locale("en_US")
     shown = windows_text(qtbot, store)
     assert shown == {
+        "import history": "10 Mar, 9:50 AM",
         "callbacks": "Call them back by 12:00 PM tomorrow | 4:30 PM",
         "recent calls": "Tue 10 Mar 9:50 AM",
         "contact view": "Tue 10 Mar 9:50 AM",
@@ -93,6 +103,7 @@ def test_a_24_hour_desktop_reads_24_hours_in_every_window_even_with_a_us_home_re
     desktop_locale("de_DE")
     shown = windows_text(qtbot, store)
     assert shown == {
+        "import history": "10 Mar, 09:50",
         "callbacks": "Call them back by 12:00 tomorrow | 16:30",
         "recent calls": "Tue 10 Mar 09:50",
         "contact view": "Tue 10 Mar 09:50",
