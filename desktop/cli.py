@@ -638,7 +638,9 @@ def _search(args: argparse.Namespace) -> int:
         contact = hit.contact
         role = ", ".join(p for p in (contact.title, contact.company) if p)
         lines.append(" — ".join(p for p in (contact.name or contact.company, role) if p))
-        numbers = ", ".join(n.e164 or n.raw for n in contact.numbers)
+        # With the extension: a switchboard and one desk behind it are two numbers here.
+        numbers = ", ".join((n.e164 or n.raw) + (f" ext. {n.extension}" if n.extension else "")
+                            for n in contact.numbers)  # fmt: skip
         if numbers:
             lines.append(f"  {numbers}")
         found_in = sources_text(contact.sources)

@@ -154,3 +154,24 @@ def test_log_call_names_what_is_not_a_number_once_and_short(
     assert len(said) < 200
     if typed:
         assert said.count(typed[:20]) == 1
+
+
+def test_search_prints_a_numbers_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Maya's desk (ext. 217) and the main line were printed as one number twice."""
+    from desktop.adapters.store import NewContact, Store
+    from desktop.cli import main as cli_main
+    from desktop.core.models import StoredNumber
+
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        store.add_contact(NewContact("Maya Okafor", numbers=(
+            StoredNumber("(415) 555-0142 x217", "+14155550142", "217"),
+            StoredNumber("+1 415 555 0142", "+14155550142"))))  # fmt: skip
+    finally:
+        store.close()
+    assert cli_main(["search", "maya", "--data-dir", str(data)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:2] == ["Maya Okafor", "  +14155550142 ext. 217, +14155550142"]
