@@ -189,7 +189,7 @@ def test_the_contact_view_shows_their_time_beside_each_number(
     assert first is not None and first.text() == "3:30 AM there"  # inside 3:00-18:00
     toll = view.findChild(QLabel, "theirTime1")
     assert toll is not None and toll.text().startswith("several time zones: ")
-    assert toll.text().endswith(" there — before 3:00 in some")
+    assert toll.text().endswith(" there — before 3 AM in some")
     assert toll.textFormat() == Qt.TextFormat.PlainText
     assert view.findChild(QLabel, "theirTime2") is None  # no number, no clock
     view.close()
