@@ -684,18 +684,19 @@ def _call_json(call: LoggedCall) -> dict[str, object]:
 
 def _calls(args: argparse.Namespace) -> int:
     import json
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
     from desktop.core.call_summary import unknown_who
     from desktop.core.card_text import WITHHELD, outcome_text
     from desktop.core.display_text import display_text
     from desktop.core.models import Direction, Outcome
+    from desktop.core.search_query import days_before
 
     if args.days is not None and args.days < 0:
         raise CliError("calls: --days wants a number of days, 0 or more")
     if args.missed and args.awaiting:
         raise CliError("calls: --missed and --awaiting exclude each other")
-    since = datetime.now(UTC) - timedelta(days=args.days) if args.days is not None else None
+    since = days_before(datetime.now(UTC), args.days) if args.days is not None else None
     _paths, _settings, store, _region = open_context(args)
     try:
         if args.awaiting:

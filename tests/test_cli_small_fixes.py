@@ -175,3 +175,30 @@ def test_search_prints_a_numbers_extension(
     assert cli_main(["search", "maya", "--data-dir", str(data)]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert printed[:2] == ["Maya Okafor", "  +14155550142 ext. 217, +14155550142"]
+
+
+@pytest.mark.parametrize("verb", ["search", "calls"])
+def test_a_window_of_days_longer_than_the_calendar_lists_every_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], verb: str
+) -> None:
+    """`--days 99999999` went past the year 1 and ended in an OverflowError traceback."""
+    from datetime import UTC, datetime
+
+    from desktop.adapters.store import NewContact, Store
+    from desktop.cli import main as cli_main
+    from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        number = "+14155550142"
+        mike = store.add_contact(NewContact("Mike", numbers=(StoredNumber(number, number),)))
+        call = Attempt(Direction.IN, datetime(2001, 5, 1, tzinfo=UTC), Outcome.MISSED,
+                       number_e164=number)  # fmt: skip
+        assert store.record_call(mike, call, "test", "t1") is not None
+    finally:
+        store.close()
+    args = ["mike"] if verb == "search" else []
+    assert cli_main([verb, *args, "--days", "99999999", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "Mike" in out and ("2001-05-01" in out or "1 May 2001" in out)

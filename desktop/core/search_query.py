@@ -35,6 +35,7 @@ MAX_TERMS = 8
 MAX_TERM_CHARS = 64
 MAX_FRAGMENTS = 3
 MIN_FRAGMENT_DIGITS = 3  # the trigram index cannot look up less
+MAX_WINDOW_DAYS = 36_500  # a century: every call a book holds
 DAY_TOKEN_LIMIT = 62  # windows up to this many days use day tokens, longer ones month tokens
 RECENCY_HALF_LIFE_DAYS = 30.0
 RECENCY_WEIGHT = 8.0
@@ -226,7 +227,13 @@ def filter_tokens(filters: SearchFilters, now: datetime) -> list[tuple[str, ...]
 def called_since(filters: SearchFilters, now: datetime) -> datetime | None:
     """Where "called in the last N days" starts: any call with the person at or after it, in
     either direction, answered or not. None without that filter."""
-    return None if filters.days is None else now - timedelta(days=filters.days)
+    return None if filters.days is None else days_before(now, filters.days)
+
+
+def days_before(now: datetime, days: int) -> datetime:
+    """`days` days before `now`; a window longer than MAX_WINDOW_DAYS (`--days 99999999`, which
+    ran past the year 1) is every call there is."""
+    return now - timedelta(days=min(max(days, 0), MAX_WINDOW_DAYS))
 
 
 def passes_filters(contact: Contact, filters: SearchFilters, now: datetime) -> bool:
