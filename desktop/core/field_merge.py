@@ -34,7 +34,11 @@ def merged_edit(base: str, mine: str, stored: str, *, multiline: bool = True) ->
 
 def _joined(first: str, second: str) -> str:
     """Two texts one after the other, on separate lines unless either already ends or starts
-    one (or one is empty)."""
-    if not first or not second or first.endswith("\n") or second.startswith("\n"):
+    one; with one empty, the other alone (without the line break it was added after)."""
+    if not first:
+        return second.lstrip("\n")
+    if not second:
+        return first
+    if first.endswith("\n") or second.startswith("\n"):
         return first + second
     return f"{first}\n{second}"

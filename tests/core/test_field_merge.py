@@ -36,3 +36,8 @@ def test_a_single_line_field_keeps_what_the_rep_typed_when_both_changed_it() -> 
 def test_an_empty_field_filled_on_both_sides_keeps_both() -> None:
     assert merged_edit("", "Call after 10", "Met at Dreamforce") == (
         "Call after 10\nMet at Dreamforce")
+
+
+def test_a_field_the_rep_emptied_keeps_only_what_was_added_elsewhere() -> None:
+    assert merged_edit(BASE, "", f"{BASE}\nMet at Dreamforce") == "Met at Dreamforce"
+
