@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QIcon, QShowEvent
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.pause import PauseLength
-from desktop.qt.book_watch import BookWatch
+
+if TYPE_CHECKING:
+    from desktop.qt.book_watch import BookWatch
 
 log = logging.getLogger(__name__)
 
@@ -342,6 +345,9 @@ class FallbackWindow(QWidget):
     def follow_commits(self, database: Path) -> None:
         """Say `committed_elsewhere` while shown (BookWatch: inotify and data_version, never
         polled), so "Callbacks (N due)" follows a call logged from a terminal or a hook."""
+        # Imported here: the tray is shown before sqlite3 is loaded (test_tray_first.py).
+        from desktop.qt.book_watch import BookWatch
+
         if self._book_watch is None:
             self._book_watch = BookWatch(database, self)
             self._book_watch.committed.connect(self.committed_elsewhere)
