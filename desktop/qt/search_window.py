@@ -462,8 +462,8 @@ class SearchWindow(QWidget):
         if hits or calls:
             self.results.setCurrentRow(0 if hits else 1)  # a call: the row under its heading
             counted = f"{len(calls)} call" + ("s" if len(calls) > 1 else "")
-            if not hits:
-                self.status.setText(f"{counted} · no contact")
+            if not hits:  # "no contact" read as if the calls had none ("Bo (caller ID…)")
+                self.status.setText(f"no one found · {counted}")
             else:
                 found = f"{len(hits)} found" if len(hits) > 1 else "1 found"
                 if len(hits) >= SEARCH_LIMIT:  # the best of more: "30 found" read as all

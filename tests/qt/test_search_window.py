@@ -241,7 +241,7 @@ def test_calls_are_listed_under_the_people_by_caller_id_name_and_number(
     typed(qtbot, window, "0177")  # a few digits of the number
     assert window.result_ids() == []
     assert [r.split(" · ")[1] for r in window.call_rows()] == ["+1 415-555-0177"] * 2
-    assert window.status.text() == "2 calls · no contact"
+    assert window.status.text() == "no one found · 2 calls"  # no person: the calls have one
     window.recent.setChecked(False)
     typed(qtbot, window, "northwind")
     assert window.call_rows()[0].startswith("NORTHWIND HLTH (caller ID) · +1 206-555-0123")
