@@ -518,6 +518,7 @@ def make_lookup(paths: AppPaths, settings: Settings, store: Store, region: str) 
     from desktop.adapters.bundled import default_opener_templates
     from desktop.adapters.lookup import CallerLookup
     from desktop.adapters.places import place_lookup_for
+    from desktop.adapters.system_locale import system_hour_cycle
     from desktop.core.numbers import NumberPolicy
 
     templates = {**default_opener_templates(), **settings.opener_templates}
@@ -527,6 +528,7 @@ def make_lookup(paths: AppPaths, settings: Settings, store: Store, region: str) 
         templates,
         my_name=settings.my_name,
         place_lookup=place_lookup_for(paths.cache_dir, region),
+        hour_cycle=system_hour_cycle(),
     )
 
 
@@ -597,11 +599,11 @@ def _search(args: argparse.Namespace) -> int:
 
     from desktop.adapters.people_search import search_calls, search_people
     from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
+    from desktop.adapters.system_locale import system_hour_cycle
     from desktop.core.call_summary import call_line
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
     from desktop.core.display_text import display_text
-    from desktop.core.localtime import hour_cycle_for
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
     from desktop.core.sources import sources_text
 
@@ -611,7 +613,7 @@ def _search(args: argparse.Namespace) -> int:
                             has_referral=args.referral)  # fmt: skip
     query = parse_query(args.query, filters)
     limit = max(1, args.limit)
-    _paths, _settings, store, region = open_context(args)
+    _paths, _settings, store, _region = open_context(args)
     now = datetime.now().astimezone()
     try:
         hits = search_people(store, query, limit=limit)
@@ -636,7 +638,9 @@ def _search(args: argparse.Namespace) -> int:
         contact = hit.contact
         role = ", ".join(p for p in (contact.title, contact.company) if p)
         lines.append(" — ".join(p for p in (contact.name or contact.company, role) if p))
-        numbers = ", ".join(n.e164 or n.raw for n in contact.numbers)
+        # With the extension: a switchboard and one desk behind it are two numbers here.
+        numbers = ", ".join((n.e164 or n.raw) + (f" ext. {n.extension}" if n.extension else "")
+                            for n in contact.numbers)  # fmt: skip
         if numbers:
             lines.append(f"  {numbers}")
         found_in = sources_text(contact.sources)
@@ -653,7 +657,7 @@ def _search(args: argparse.Namespace) -> int:
             lines.append("")  # the people above, then the calls
         newest = f"the newest {len(calls)}" if len(calls) >= CALL_SEARCH_LIMIT else "newest first"
         lines.append(f"Calls{within} · {newest}")
-        cycle = hour_cycle_for(region)
+        cycle = system_hour_cycle()
         lines.extend(f"  {call_line(call.attempt, call.contact, now, cycle)}" for call in calls)
     # Names and notes are someone else's text: no bidi controls reach the terminal.
     print("\n".join(display_text(line) for line in lines))
@@ -680,18 +684,19 @@ def _call_json(call: LoggedCall) -> dict[str, object]:
 
 def _calls(args: argparse.Namespace) -> int:
     import json
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
-    from desktop.core.call_summary import CALLER_ID_NAME_CHARS
-    from desktop.core.card_text import WITHHELD, outcome_text, preview
+    from desktop.core.call_summary import unknown_who
+    from desktop.core.card_text import WITHHELD, outcome_text
     from desktop.core.display_text import display_text
     from desktop.core.models import Direction, Outcome
+    from desktop.core.search_query import days_before
 
     if args.days is not None and args.days < 0:
         raise CliError("calls: --days wants a number of days, 0 or more")
     if args.missed and args.awaiting:
         raise CliError("calls: --missed and --awaiting exclude each other")
-    since = datetime.now(UTC) - timedelta(days=args.days) if args.days is not None else None
+    since = days_before(datetime.now(UTC), args.days) if args.days is not None else None
     _paths, _settings, store, _region = open_context(args)
     try:
         if args.awaiting:
@@ -710,16 +715,19 @@ def _calls(args: argparse.Namespace) -> int:
     if not calls:  # said where search says its count: stdout stays the calls alone
         filtered = args.missed or args.awaiting or args.name or args.days is not None
         print("No calls match." if filtered else "No calls logged yet.", file=sys.stderr)
+    # The widest outcome sets the column, so every name starts under the one above.
+    width = max((len(outcome_text(call.attempt)) for call in calls), default=0)
     for call in calls:
         attempt = call.attempt
-        named = preview(attempt.caller_name, CALLER_ID_NAME_CHARS)[0]  # 500 characters of it
+        # A caller ID's name is marked as one, never passed off as a contact's (500 characters
+        # of it cut as Callbacks cuts it).
         who = (call.contact.name or call.contact.company if call.contact
-               else named or "Unknown caller")  # fmt: skip
+               else unknown_who(attempt.caller_name))  # fmt: skip
         number = attempt.number_e164 or WITHHELD
         when = attempt.at.astimezone()
         label = outcome_text(attempt)
         line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "
-        line += f"{label:<14}  {who} · {number}"
+        line += f"{label:<{width}}  {who} · {number}"
         print(display_text(line))
         if attempt.message:
             print(" " * 23 + display_text(attempt.message))  # under the outcome

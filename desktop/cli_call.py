@@ -18,6 +18,7 @@ from desktop.adapters.dialing import DialPlacer
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, deliver
 from desktop.adapters.sources.baresip_ctrl import parse_address
+from desktop.core.callerid_text import quote
 from desktop.core.dialers import Dialer
 from desktop.core.ipc import Dial
 
@@ -66,6 +67,8 @@ def _why_not_dialable(raw: str, withheld: bool, problem: str, region: str) -> st
             f"as dialled in the home region ({region})"
         )
     why = "it stands for a withheld number" if withheld else problem
-    return f"{raw!r} is not a phone number CallerCard can dial: " + (
+    if why.startswith("not a phone number"):  # it quotes the value already, cut short
+        return f"call: {why}"
+    return f"{quote(raw)} is not a phone number CallerCard can dial: " + (
         why or f"not a valid number, international or of the home region ({region})"
     )

@@ -14,19 +14,19 @@ import sys
 from datetime import datetime
 
 from desktop.adapters.callbacks import business_hours, count_due, entry_json, load_callbacks
+from desktop.adapters.system_locale import system_hour_cycle
 from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.display_text import display_text, one_line
-from desktop.core.localtime import hour_cycle_for
 
 
 def print_callbacks(args: argparse.Namespace) -> int:
     from desktop.cli import open_context
 
-    _paths, settings, store, region = open_context(args)
+    _paths, settings, store, _region = open_context(args)
     try:
         now = datetime.now().astimezone()
-        entries = load_callbacks(store, now, business_hours(settings), hour_cycle_for(region))
+        entries = load_callbacks(store, now, business_hours(settings), system_hour_cycle())
         due = max(count_due(store, now), sum(1 for e in entries if e.item.due))
     finally:
         store.close()

@@ -34,14 +34,17 @@ def log_call(args: argparse.Namespace) -> int:
     from desktop.adapters.store import StoreError
     from desktop.cli import CliError, open_context
     from desktop.core.call_notes import CallNote
+    from desktop.core.callerid_text import not_a_number
     from desktop.core.numbers import NumberPolicy, parse_number
 
     _paths, settings, store, region = open_context(args)
     try:
         number = parse_number(args.number, NumberPolicy(region, settings.outside_line_prefixes))
         if number.e164 is None:
-            print(f"callercard: log-call: {args.number!r}: "
-                  f"{number.problem or 'not a phone number'}; nothing recorded", file=sys.stderr)
+            # The problem quotes the value, cut to a readable length (a 5,000-character paste
+            # was printed whole before it).
+            problem = number.problem or not_a_number(args.number)
+            print(f"callercard: log-call: {problem}; nothing recorded", file=sys.stderr)
             return 2
         from desktop.adapters.directories.note_writer import shared_cards
 

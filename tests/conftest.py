@@ -53,14 +53,16 @@ def _isolated_home(
 
 
 @pytest.fixture
-def desktop_locale() -> Iterator[Any]:
-    """Sets the desktop's locale for the windows (QLocale's default) to a name, e.g.
-    ``desktop_locale("en_US")``, whatever this machine's is; restored afterwards."""
+def desktop_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Sets the desktop's locale to a name, e.g. ``desktop_locale("en_US")``, whatever this
+    machine's is: LC_ALL, as a Linux session sets it (the windows' and the command line's
+    clock), and QLocale's default (the rest of what Qt writes); restored afterwards."""
     from PySide6.QtCore import QLocale
 
     before = QLocale()
 
     def use(name: str) -> None:
+        monkeypatch.setenv("LC_ALL", f"{name}.UTF-8")
         QLocale.setDefault(QLocale(name))
 
     yield use

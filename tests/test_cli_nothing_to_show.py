@@ -51,3 +51,17 @@ def test_call_with_a_withheld_marker_says_it_is_one(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "home region" not in result.stderr
     assert result.stderr.endswith(": it stands for a withheld number\n")
+
+
+def test_call_with_a_pasted_page_names_it_once_and_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """5,000 pasted characters were printed whole, then quoted again (cut) in the reason."""
+    from desktop.cli import main as cli_main
+
+    pasted = "x" * 5000
+    assert cli_main(["call", pasted, "--region", "US",
+                     "--data-dir", str(tmp_path / "data")]) == 1  # fmt: skip
+    said = capsys.readouterr().err
+    assert said.startswith("callercard: call: not a phone number: 'xxx")
+    assert len(said) < 200 and said.count("x" * 20) == 1

@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from desktop.adapters.store import Store
 from desktop.core.models import Attempt, Direction, Outcome
 from desktop.core.search_query import parse_query
@@ -25,7 +27,10 @@ def rang(store: Store, contact_id: int | None, number: str, ago: timedelta, name
     assert store.record_call(contact_id, attempt, "test", f"test:{number}:{ago}") is not None
 
 
-def test_search_lists_the_mikes_calls_this_week_newest_first(book: Path) -> None:
+def test_search_lists_the_mikes_calls_this_week_newest_first(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # a US desktop: the windows' 12-hour clock
     store = Store.open(book / "callercard.sqlite3")
     try:
         [mike] = [hit.contact.id for hit in store.search(parse_query("kowalski"))]
@@ -43,7 +48,7 @@ def test_search_lists_the_mikes_calls_this_week_newest_first(book: Path) -> None
     heading = lines.index("Calls in the last 7 days · newest first")
     calls = lines[heading + 1:]
     assert len(calls) == 2
-    # "missed today 9:05 PM", or "yesterday" just after midnight: US numbers, a 12-hour clock
+    # "missed today 9:05 PM", or "yesterday" just after midnight
     assert calls[0].startswith("  MIKE CELL (caller ID) · +1 415-555-0177 · missed ")
     assert calls[0].endswith(("AM", "PM"))
     assert calls[1].startswith("  Mike Kowalski · Harbor Freight · +1 415-555-0142 · you called ")

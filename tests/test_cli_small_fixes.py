@@ -135,3 +135,70 @@ def test_an_import_onto_a_full_disk_says_the_disk_is_full(tmp_path: Path) -> Non
     assert result.stderr.startswith("callercard: "), result.stderr
     assert "database or disk is full" in result.stderr
     assert "cannot rollback" not in result.stderr
+
+
+@pytest.mark.parametrize("typed", ["abc", "x" * 5000, "sip:@", ""])
+def test_log_call_names_what_is_not_a_number_once_and_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], typed: str
+) -> None:
+    """The value was printed whole before the problem that quotes it again, cut: a pasted
+    5,000 characters filled the terminal."""
+    from desktop.cli import main as cli_main
+
+    status = cli_main(["log-call", typed, "--outcome", "talked",
+                       "--data-dir", str(tmp_path / "data")])  # fmt: skip
+    said = capsys.readouterr().err.strip()
+    assert status == 2
+    assert said.startswith("callercard: log-call: not a phone number: ")
+    assert said.endswith("; nothing recorded")
+    assert len(said) < 200
+    if typed:
+        assert said.count(typed[:20]) == 1
+
+
+def test_search_prints_a_numbers_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Maya's desk (ext. 217) and the main line were printed as one number twice."""
+    from desktop.adapters.store import NewContact, Store
+    from desktop.cli import main as cli_main
+    from desktop.core.models import StoredNumber
+
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        store.add_contact(NewContact("Maya Okafor", numbers=(
+            StoredNumber("(415) 555-0142 x217", "+14155550142", "217"),
+            StoredNumber("+1 415 555 0142", "+14155550142"))))  # fmt: skip
+    finally:
+        store.close()
+    assert cli_main(["search", "maya", "--data-dir", str(data)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:2] == ["Maya Okafor", "  +14155550142 ext. 217, +14155550142"]
+
+
+@pytest.mark.parametrize("verb", ["search", "calls"])
+def test_a_window_of_days_longer_than_the_calendar_lists_every_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], verb: str
+) -> None:
+    """`--days 99999999` went past the year 1 and ended in an OverflowError traceback."""
+    from datetime import UTC, datetime
+
+    from desktop.adapters.store import NewContact, Store
+    from desktop.cli import main as cli_main
+    from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        number = "+14155550142"
+        mike = store.add_contact(NewContact("Mike", numbers=(StoredNumber(number, number),)))
+        call = Attempt(Direction.IN, datetime(2001, 5, 1, tzinfo=UTC), Outcome.MISSED,
+                       number_e164=number)  # fmt: skip
+        assert store.record_call(mike, call, "test", "t1") is not None
+    finally:
+        store.close()
+    args = ["mike"] if verb == "search" else []
+    assert cli_main([verb, *args, "--days", "99999999", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "Mike" in out and ("2001-05-01" in out or "1 May 2001" in out)

@@ -1,5 +1,6 @@
 """Fixing one contact by hand: add, change, relabel and remove numbers; delete the contact and
-take that back.
+take that back; save a field the rep typed without losing what another process wrote into it
+meanwhile.
 
 Each change is one short committed transaction (an edit must survive the app being killed a
 moment later), and the number index follows by its triggers, so the next call from a new number
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 from desktop.adapters import contact_undo
 from desktop.adapters.contact_undo import UndoRefused, writing
 from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store.contacts import EDITABLE_FIELDS
 from desktop.adapters.store.undone_imports import undone_imports
+from desktop.core.field_merge import merged_edit
 from desktop.core.models import StoredNumber
 from desktop.core.number_edit import contact_region, read_typed_number, shown_number
 
@@ -144,6 +147,26 @@ def undo_delete(store: Store, undo_id: int | None = None) -> tuple[int, str]:
         raise UndoRefused(f"{who} came from {ended}, whose import was undone since: there is "
                           "nothing to bring back.")  # fmt: skip
     return contact_id, f"Brought back {who}."
+
+
+def save_field(
+    store: Store, contact_id: int, name: str, base: str, mine: str, *, multiline: bool
+) -> str:
+    """Store what the rep typed into field `name` (they started from `base`), merged with
+    what another process wrote there since (desktop.core.field_merge); returns the text now
+    stored. One transaction: nothing can commit between the read and the write."""
+    if name not in EDITABLE_FIELDS:
+        raise ValueError(f"{name!r} is not an editable contact field")
+    with writing(store) as conn:
+        row = conn.execute(
+            f"SELECT {name} FROM contacts WHERE id = ?", (contact_id,)  # noqa: S608
+        ).fetchone()
+        if row is None:
+            raise StoreError(gone_reason(store, contact_id))
+        value = merged_edit(base, mine, str(row[0]), multiline=multiline)
+        if value != row[0]:
+            store.update_contact_field(contact_id, name, value)
+        return value
 
 
 def gone_reason(store: Store, contact_id: int) -> str:

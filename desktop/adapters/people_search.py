@@ -7,11 +7,11 @@ with the Mikes found and those whose caller ID said MIKE, unknown callers includ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, Store
-from desktop.core.search_query import SearchHit, SearchQuery
+from desktop.core.search_query import SearchHit, SearchQuery, called_since
 from desktop.core.sources import LOCAL, people_across_sources
 
 
@@ -50,9 +50,7 @@ def search_calls(
         return []
     filters = query.filters
     by_caller_id = not (filters.awaiting_callback or filters.has_referral)
-    since = None
-    if filters.days is not None:
-        since = (now or datetime.now(UTC)) - timedelta(days=filters.days)
+    since = called_since(filters, now or datetime.now(UTC))
     return store.search_calls(
         contact_ids=[hit.contact.id for hit in hits if _CALLS_OF & set(hit.matched_in)],
         words=query.terms if by_caller_id else (),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from desktop.core.localtime import HourCycle, clock_text, clocks_for
+from desktop.core.localtime import HourCycle, clock_text, clocks_for, hour_text
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -20,15 +20,16 @@ class BusinessHours:
     end_hour: int = 18
     weekends: bool = False  # True: Saturday and Sunday count as working days
 
-    def problem(self, clock: datetime) -> str:
-        """"" inside the hours, else why not: "weekend", "before 8:00", "after 18:00"."""
+    def problem(self, clock: datetime, cycle: HourCycle = "24h") -> str:
+        """"" inside the hours, else why not: "weekend", "before 8:00", "after 18:00" ("after
+        6 PM" on a 12-hour clock, the one their time is written in beside it)."""
         if not self.weekends and clock.weekday() >= 5:
             return "weekend"
         minutes = clock.hour * 60 + clock.minute
         if minutes < self.start_hour * 60:
-            return f"before {self.start_hour}:00"
+            return f"before {hour_text(self.start_hour, cycle)}"
         if minutes >= self.end_hour * 60:
-            return f"after {self.end_hour}:00"
+            return f"after {hour_text(self.end_hour, cycle)}"
         return ""
 
 
@@ -50,7 +51,7 @@ def their_clock(e164: str, now: datetime, hours: BusinessHours, cycle: HourCycle
         return TheirClock("", "", several_zones=False)
     today = now.date()
     offsets = {c.utcoffset() for c in clocks}
-    problems = [p for p in (hours.problem(c) for c in clocks) if p]
+    problems = [p for p in (hours.problem(c, cycle) for c in clocks) if p]
     if len(offsets) == 1:
         warning = f"outside business hours there ({problems[0]})" if problems else ""
         there = clocks[0]

@@ -15,6 +15,7 @@ from desktop.core.card_text import preview
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.search_query import fold
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
@@ -32,11 +33,18 @@ def unknown_who(caller_name: str) -> str:
 
 
 def call_who(attempt: Attempt, contact: Contact | None) -> str:
+    """The contact ("Mike Kowalski · Harbor Freight"), with the caller ID's name when it is
+    not theirs ("Bo (caller ID: MIKE CELL)": Search finds calls by it, and a row naming only
+    Bo would not say why "mike" found it); an unknown caller by the caller ID alone."""
     if contact is None:
         return unknown_who(attempt.caller_name)
-    who = one_line(contact.name) or one_line(contact.company) or "(no name)"
+    name = one_line(contact.name) or one_line(contact.company) or "(no name)"
+    who = name
+    said = preview(attempt.caller_name, CALLER_ID_NAME_CHARS)[0]
+    if said and fold(said) not in fold(f"{contact.name} {contact.company}"):
+        who = f"{name} (caller ID: {said})"
     company = one_line(contact.company)
-    return f"{who} · {company}" if company and company != who else who
+    return f"{who} · {company}" if company and company != name else who
 
 
 def what_happened(attempt: Attempt) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from desktop.core.localtime import HourCycle, clock_text
+
 DEMO_SOURCE = "demo"  # the demo book's batch source (adapters.store.DEMO_BATCH_SOURCE)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -62,9 +64,10 @@ def day(at: datetime, now: datetime) -> str:
     return text if local.year == now.year else f"{text} {local.year}"
 
 
-def when(at: datetime, now: datetime) -> str:
+def when(at: datetime, now: datetime, cycle: HourCycle = "24h") -> str:
+    """"3 Dec, 14:05" or "3 Dec, 2:05 PM", on the clock every other time is written in."""
     local = at.astimezone(now.tzinfo)
-    return f"{day(at, now)}, {local.hour:02d}:{local.minute:02d}"
+    return f"{day(at, now)}, {clock_text(local, local.date(), cycle)}"
 
 
 def counts_text(record: BatchRecord) -> str:
@@ -88,9 +91,9 @@ def state_text(record: BatchRecord, now: datetime) -> str:
     return f"undone {day(record.undone_at, now)}" if record.undone_at else ""
 
 
-def batch_line(record: BatchRecord, now: datetime) -> str:
+def batch_line(record: BatchRecord, now: datetime, cycle: HourCycle = "24h") -> str:
     """One line of the history: "prospects.csv · 3 Dec, 14:05 · 12 added, 1 rejected"."""
-    parts = [record.file_name, when(record.created_at, now), counts_text(record),
+    parts = [record.file_name, when(record.created_at, now, cycle), counts_text(record),
              state_text(record, now)]  # fmt: skip
     return " · ".join(p for p in parts if p)
 

@@ -139,6 +139,18 @@ def _offset(clock: datetime) -> timedelta:
     return offset if offset is not None else timedelta(0)
 
 
+def hour_text(hour: int, cycle: HourCycle) -> str:
+    """A whole hour of the day (0-24) on the clock: "18:00", or "6 PM"; 0 and 24 are
+    "midnight" on a 12-hour clock, where "12 AM" is read both ways."""
+    if cycle == "24h":
+        return f"{hour}:00"
+    if hour % 24 == 0:
+        return "midnight"
+    if hour == 12:
+        return "12 PM"
+    return f"{hour} AM" if hour < 12 else f"{hour - 12} PM"
+
+
 def clock_text(clock: datetime, today: date, cycle: HourCycle) -> str:
     """"14:05" or "2:05 PM", with the weekday when ``clock`` is not on ``today``."""
     return _clock_text(clock, today, cycle)

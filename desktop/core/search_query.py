@@ -35,6 +35,7 @@ MAX_TERMS = 8
 MAX_TERM_CHARS = 64
 MAX_FRAGMENTS = 3
 MIN_FRAGMENT_DIGITS = 3  # the trigram index cannot look up less
+MAX_WINDOW_DAYS = 36_500  # a century: every call a book holds
 DAY_TOKEN_LIMIT = 62  # windows up to this many days use day tokens, longer ones month tokens
 RECENCY_HALF_LIFE_DAYS = 30.0
 RECENCY_WEIGHT = 8.0
@@ -214,25 +215,31 @@ def recency_tokens(now: datetime, days: int) -> tuple[str, ...]:
 
 
 def filter_tokens(filters: SearchFilters, now: datetime) -> list[tuple[str, ...]]:
-    """The facet token groups every result must have one of (each group ANDed)."""
+    """The facet token groups every result must have one of (each group ANDed). "Called in
+    the last N days" has none: the facets know when we were last in contact, and an
+    unanswered or missed call is a call too (the store asks the call history, called_since)."""
     groups: list[tuple[str, ...]] = []
-    if filters.days is not None:
-        groups.append(recency_tokens(now, filters.days))
     if filters.has_referral:
         groups.append(("referral",))
     return groups
 
 
+def called_since(filters: SearchFilters, now: datetime) -> datetime | None:
+    """Where "called in the last N days" starts: any call with the person at or after it, in
+    either direction, answered or not. None without that filter."""
+    return None if filters.days is None else days_before(now, filters.days)
+
+
+def days_before(now: datetime, days: int) -> datetime:
+    """`days` days before `now`; a window longer than MAX_WINDOW_DAYS (`--days 99999999`, which
+    ran past the year 1) is every call there is."""
+    return now - timedelta(days=min(max(days, 0), MAX_WINDOW_DAYS))
+
+
 def passes_filters(contact: Contact, filters: SearchFilters, now: datetime) -> bool:
-    """The exact test behind the coarse facet tokens (awaiting_callback needs the attempt
-    history and is checked by the store)."""
-    if filters.has_referral and not contact.referred_by.strip():
-        return False
-    if filters.days is not None:
-        since = now - timedelta(days=filters.days)
-        if contact.last_contacted is None or contact.last_contacted < since:
-            return False
-    return True
+    """The exact test behind the coarse facet tokens (awaiting_callback and the days called
+    need the call history and are checked by the store)."""
+    return not (filters.has_referral and not contact.referred_by.strip())
 
 
 # -- ranking --------------------------------------------------------------------------------

@@ -170,6 +170,8 @@ class CallerCardApp:
         self.tray.calls_requested.connect(self.open_calls)
         self.tray.callbacks_requested.connect(self.open_callbacks)
         self.tray.menu.aboutToShow.connect(self.count_callbacks)
+        self.tray.fallback.follow_commits(paths.database)  # no tray: its menu is always open
+        self.tray.fallback.committed_elsewhere.connect(self.count_callbacks)
         self.tray.import_requested.connect(self.open_import)
         self.tray.import_history_requested.connect(self.open_import_history)
         self.tray.duplicates_requested.connect(self.open_duplicates)
@@ -474,12 +476,12 @@ class CallerCardApp:
         from desktop.adapters.dialing import DialPlacer
         from desktop.core.business_hours import TheirClock, their_clock
         from desktop.core.dialers import Dialer
-        from desktop.core.localtime import hour_cycle_for
         from desktop.qt.click_to_call import ClickToCall
+        from desktop.qt.system_clock import hour_cycle
 
         def clock(e164: str) -> TheirClock:
             return their_clock(e164, datetime.now().astimezone(), business_hours(self.settings),
-                               hour_cycle_for(self.policy().region))  # fmt: skip
+                               hour_cycle())  # fmt: skip
 
         calls = ClickToCall(DialPlacer(channels=self._baresip_channels),
                             lambda: Dialer.parse(self.settings.dialer), clock,

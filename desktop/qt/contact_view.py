@@ -6,6 +6,12 @@ button to forget and nothing waits in memory for a crash to lose. If the write f
 database is locked by an import, the disk is full), the text stays in the field, the status
 line says it is not saved, and the view keeps retrying until it is.
 
+Another process may write to the same contact while the view is open (an import adds a line to
+the notes, a sync brings a teammate's note): while shown, the view follows the database's
+commits (BookWatch) and shows what changed, and each save merges with what the field holds by
+then (adapters.contact_edits.save_field), so the rep's next keystroke does not write back the
+text from before and wipe it.
+
 Names, notes and messages come from imports and call logs: they are shown as plain text only.
 """
 
@@ -17,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QPalette
+from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeyEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -38,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.adapters.contact_edits import NumberRow, gone_reason, numbers_of
+from desktop.adapters.contact_edits import NumberRow, gone_reason, numbers_of, save_field
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.people_search import sources_of
 from desktop.adapters.store import StoreError
@@ -50,6 +56,7 @@ from desktop.core.localtime import HourCycle, clock_text, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction
 from desktop.core.openers import opener_for
 from desktop.core.sources import sources_text
+from desktop.qt.book_watch import BookWatch
 from desktop.qt.contact_fixes import DeleteBar, NumberEditor
 from desktop.qt.number_table import call_number, copy_number
 from desktop.qt.screen_fit import fit_to_screen
@@ -123,6 +130,8 @@ class ContactView(QWidget):
         self._contact: Contact | None = None
         self._loading = False
         self._unsaved: set[str] = set()
+        self._base: dict[str, str] = {}  # each field as last read or written: what a save merges
+        self._book_watch: BookWatch | None = None
         self.setWindowTitle("CallerCard — Contact")
         self._build()
         # The fields and history scroll and the buttons stay put, so a small screen (800×500 at
@@ -282,20 +291,12 @@ class ContactView(QWidget):
                 editor.setEnabled(False)
             return False
         self._contact = contact
-        self._loading = True
-        try:
-            for field in FIELDS:
-                editor = self.editors[field.name]
-                value = getattr(contact, field.name)
-                if field.name in self._unsaved:
-                    continue  # what the rep typed wins over the stored text
-                if isinstance(editor, QPlainTextEdit):
-                    if editor.toPlainText() != value:
-                        editor.setPlainText(value)
-                elif editor.text() != value:
-                    editor.setText(value)
-        finally:
-            self._loading = False
+        for field in FIELDS:
+            if field.name in self._unsaved:
+                continue  # what the rep typed is merged with the stored text when it is saved
+            value = getattr(contact, field.name)
+            self._base[field.name] = value
+            self._show_value(field.name, value)
         self._show_card(contact)
         self._show_sources()
         self._show_history(contact)
@@ -475,18 +476,53 @@ class ContactView(QWidget):
         editor = self.editors[name]
         return editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
 
+    def _show_value(self, name: str, value: str) -> None:
+        """Put `value` in the field without it counting as the rep's edit. In the field the rep
+        is in, the cursor stays where it was (text another process added after it does not
+        move it)."""
+        editor = self.editors[name]
+        if self._value(name) == value:
+            return
+        typing = editor.hasFocus()
+        self._loading = True
+        try:
+            if isinstance(editor, QPlainTextEdit):
+                position = editor.textCursor().position()
+                editor.setPlainText(value)
+                if typing:
+                    cursor = editor.textCursor()
+                    cursor.setPosition(min(position, len(value)))
+                    editor.setTextCursor(cursor)
+            else:
+                position = editor.cursorPosition()
+                editor.setText(value)
+                if typing:
+                    editor.setCursorPosition(min(position, len(value)))
+        finally:
+            self._loading = False
+
     def _save_pending(self) -> None:
+        merged = False
         for name in sorted(self._unsaved):
+            typed = self._value(name)
+            multiline = next(f.multiline for f in FIELDS if f.name == name)
             try:
-                self.lookup.store.update_contact_field(self.contact_id, name, self._value(name))
+                base = self._base.get(name, "")
+                stored = save_field(self.lookup.store, self.contact_id, name, base, typed,
+                                    multiline=multiline)  # fmt: skip
             except StoreError as exc:
                 self.status.setText(f"Not saved yet ({exc}); retrying. Your text is kept here.")
                 self._retry.start()
                 return
+            self._base[name] = stored
+            if stored != typed:  # with what was written elsewhere meanwhile
+                self._show_value(name, stored)
+                merged = True
             self._unsaved.discard(name)
             self.saved.emit(name)
         self._retry.stop()
-        self.status.setText("Saved.")
+        self.status.setText("Saved, with what was added elsewhere meanwhile." if merged
+                            else "Saved.")  # fmt: skip
         contact = self.lookup.store.contact(self.contact_id, attempts_limit=3)
         if contact is not None:
             self._show_opener(contact)
@@ -501,6 +537,22 @@ class ContactView(QWidget):
             self.close()
         else:
             super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._book_watch is None:
+            self._book_watch = BookWatch(self.lookup.store.path, self)
+            self._book_watch.committed.connect(self._committed_elsewhere)
+        self._book_watch.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._book_watch is not None:
+            self._book_watch.stop()
+        super().hideEvent(event)
+
+    def _committed_elsewhere(self) -> None:
+        if self._contact is not None:  # not once it is gone: load() said why already
+            self.load()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._unsaved:

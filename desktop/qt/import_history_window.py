@@ -3,6 +3,9 @@
 An undo can take a big batch out (100k contacts), so it runs in a worker thread on its own
 connection, as the Import window's own Undo does, and says what it did in words for people:
 "Removed 12 contacts imported from prospects.csv on 3 Dec."
+
+While shown it follows the database's commits (BookWatch), so an import or an undo from a
+terminal shows here instead of an Undo for an import that is gone.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,9 +33,11 @@ from desktop.adapters.import_history import batch_records
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import one_line
 from desktop.core.import_history import BatchRecord, counts_text, state_text, when
+from desktop.qt.book_watch import BookWatch
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
+from desktop.qt.system_clock import hour_cycle
 
 
 class ImportHistoryWindow(QWidget):
@@ -50,6 +55,7 @@ class ImportHistoryWindow(QWidget):
         self.store = store
         self._clock = clock or (lambda: datetime.now().astimezone())
         self._thread: threading.Thread | None = None
+        self._book_watch: BookWatch | None = None
         self.records: list[BatchRecord] = []
         self.setWindowTitle("CallerCard — Import history")
         fit_to_screen(self, QSize(820, 420))
@@ -92,10 +98,12 @@ class ImportHistoryWindow(QWidget):
             self.status.setText(f"Could not read the import history: {exc}")
             return
         now = self._clock()
+        cycle = hour_cycle()
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
             did = counts_text(record) or ("the demo contact book" if record.demo else "")
-            for column, text in enumerate((record.file_name, when(record.created_at, now), did)):
+            for column, text in enumerate((record.file_name, when(record.created_at, now, cycle),
+                                            did)):  # fmt: skip
                 item = QTableWidgetItem(one_line(text))
                 if column == 0:
                     item.setToolTip(record.source if not record.demo else "")
@@ -154,6 +162,22 @@ class ImportHistoryWindow(QWidget):
             return
         self.status.setText(result.summary(self._clock()))
         self.changed.emit(result)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._book_watch is None:
+            self._book_watch = BookWatch(self.store.path, self)
+            self._book_watch.committed.connect(self._committed_elsewhere)
+        self._book_watch.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._book_watch is not None:
+            self._book_watch.stop()
+        super().hideEvent(event)
+
+    def _committed_elsewhere(self) -> None:
+        if not self.busy:  # an undo of ours reloads when it is done, and says what it did
+            self.reload()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

@@ -46,6 +46,7 @@ FLAG = "⚠"
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's line in the file
 COLUMN_ROLE = Qt.ItemDataRole.UserRole + 2  # the file's column
 RAW_ROLE = Qt.ItemDataRole.UserRole + 3  # the cell's text, as the editor starts from it
+NARROWEST = 110  # a column of the preview is never narrower (a number, "New contact")
 
 _FATE_WORDS = {Fate.NEW: "New", Fate.MERGE: "Merge", Fate.UNCHANGED: "Already there",
                Fate.REJECTED: "Rejected", Fate.SKIPPED: "Skipped"}  # fmt: skip
@@ -106,7 +107,7 @@ class PlannedTable(QTableWidget):
         # Each as wide as its text, within bounds ("What happens" too: "New contact" needs
         # little), so what is left goes to Check, whose sentences are the longest.
         for column in range(len(titles) - 1):
-            self.setColumnWidth(column, min(max(self.columnWidth(column), 110), 240))
+            self.setColumnWidth(column, min(max(self.columnWidth(column), NARROWEST), 240))
         self._fit_check_column()
         # The headers settle their sizes on the next turn of the event loop: fitted again then.
         QTimer.singleShot(0, self._fit_check_column)
@@ -118,10 +119,17 @@ class PlannedTable(QTableWidget):
         last = self.columnCount() - 1
         if last < 1:
             return
-        others = sum(self.columnWidth(c) for c in range(last))
         checks = any((item := self.item(row, last)) is not None and item.text()
                      for row in range(self.rowCount()))  # fmt: skip
         least = 200 if checks else self.horizontalHeader().minimumSectionSize()
+        room = self.viewport().width() - least
+        widths = [self.columnWidth(c) for c in range(last)]
+        if checks and sum(widths) > room:
+            # Two number columns and a long "What happens" left no 200 pixels: the widest
+            # columns give way (their text wraps), none below NARROWEST.
+            for column, width in enumerate(_capped(widths, room, NARROWEST)):
+                self.setColumnWidth(column, width)
+        others = sum(self.columnWidth(c) for c in range(last))
         self.setColumnWidth(last, max(least, self.viewport().width() - others))
         self.resizeRowsToContents()
 
@@ -248,3 +256,19 @@ def _plain_tooltip(text: str) -> str:
     # A tooltip guesses rich text from its content; escaped inside <p> it is always shown as
     # the characters the file has.
     return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
+
+
+def _capped(widths: list[int], room: int, floor: int) -> list[int]:
+    """`widths` with every one above a cap cut to it, the cap as high as lets them fit in
+    `room`; none is cut below `floor` (past that they still do not fit, and a scroll it is)."""
+    if sum(widths) <= room:
+        return widths
+    low, high = floor, max(widths)
+    while low < high:  # the highest cap that fits
+        cap = (low + high + 1) // 2
+        if sum(min(w, cap) for w in widths) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return [min(w, low) for w in widths]
+

@@ -67,6 +67,7 @@ from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle
 from desktop.core.models import DEMO_MARK
+from desktop.core.number_edit import shown_number
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
 from desktop.qt.call_list import CALLER_ID_NAME_TIP, is_missed
@@ -117,7 +118,7 @@ def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
     numbers = sorted((n for n in contact.numbers if n.e164 or n.raw.strip()),
                      key=lambda n: n.e164 is None)  # fmt: skip
     if numbers:
-        first = readable(numbers[0].e164) if numbers[0].e164 else one_line(numbers[0].raw)
+        first = one_line(shown_number(numbers[0]))  # with its extension: a desk, not the line
         details.append(first + (f" (+{len(numbers) - 1})" if len(numbers) > 1 else ""))
     sources = sources_text(contact.sources)
     if sources:
@@ -461,8 +462,8 @@ class SearchWindow(QWidget):
         if hits or calls:
             self.results.setCurrentRow(0 if hits else 1)  # a call: the row under its heading
             counted = f"{len(calls)} call" + ("s" if len(calls) > 1 else "")
-            if not hits:
-                self.status.setText(f"{counted} · no contact")
+            if not hits:  # "no contact" read as if the calls had none ("Bo (caller ID…)")
+                self.status.setText(f"no one found · {counted}")
             else:
                 found = f"{len(hits)} found" if len(hits) > 1 else "1 found"
                 if len(hits) >= SEARCH_LIMIT:  # the best of more: "30 found" read as all

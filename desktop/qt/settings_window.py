@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -37,7 +36,9 @@ from desktop.adapters.sources.registry import SOURCE_KINDS
 from desktop.core.dialers import Dialer
 from desktop.core.numbers import home_regions
 from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
+from desktop.qt.hour_box import HourBox
 from desktop.qt.screen_fit import fit_to_screen
+from desktop.qt.system_clock import hour_cycle
 
 if TYPE_CHECKING:  # the module itself imports keyring, which the window never needs
     from desktop.adapters.secrets import SecretStoreStatus
@@ -153,11 +154,9 @@ class SettingsWindow(QWidget):
         note.setWordWrap(True)
         form.addRow(note)
         hours = QHBoxLayout()
-        self.business_start = QSpinBox()
-        self.business_end = QSpinBox()
-        for box in (self.business_start, self.business_end):
-            box.setRange(0, 24)
-            box.setSuffix(":00")
+        # On the desktop's clock, as the warnings these hours give are written.
+        self.business_start = HourBox(hour_cycle(), midnight=0)
+        self.business_end = HourBox(hour_cycle(), midnight=24)
         self.business_weekends = QCheckBox("weekends too")
         for part in (self.business_start, QLabel("to"), self.business_end,
                      self.business_weekends):  # fmt: skip

@@ -7,9 +7,11 @@ before settling on the fallback window (KeePassXC does the same).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QIcon
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -23,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.pause import PauseLength
+
+if TYPE_CHECKING:
+    from desktop.qt.book_watch import BookWatch
 
 log = logging.getLogger(__name__)
 
@@ -230,8 +235,13 @@ class TrayMenu(QObject):
 class FallbackWindow(QWidget):
     """A small window with the tray menu's actions, for desktops without a tray."""
 
+    # While shown and following (follow_commits), another connection committed to the
+    # database: the tray counts callbacks as its menu opens, but this menu is always open.
+    committed_elsewhere = Signal()
+
     def __init__(self, menu: TrayMenu) -> None:
         super().__init__(None, Qt.WindowType.Window)
+        self._book_watch: BookWatch | None = None
         self.setWindowTitle("CallerCard")
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -331,6 +341,28 @@ class FallbackWindow(QWidget):
             if self._grown is not None and self._grown_still():
                 self.resize(self.width(), max(self._grown[0], self._needed_height()))
             self._grown = None
+
+    def follow_commits(self, database: Path) -> None:
+        """Say `committed_elsewhere` while shown (BookWatch: inotify and data_version, never
+        polled), so "Callbacks (N due)" follows a call logged from a terminal or a hook."""
+        # Imported here: the tray is shown before sqlite3 is loaded (test_tray_first.py).
+        from desktop.qt.book_watch import BookWatch
+
+        if self._book_watch is None:
+            self._book_watch = BookWatch(database, self)
+            self._book_watch.committed.connect(self.committed_elsewhere)
+            if self.isVisible():
+                self._book_watch.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._book_watch is not None:
+            self._book_watch.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._book_watch is not None:
+            self._book_watch.stop()
+        super().hideEvent(event)
 
     def _needed_height(self) -> int:
         layout = self.layout()

@@ -121,8 +121,8 @@ def who_line(contact: Contact | None, attempt: Attempt | None = None) -> str:
     if contact is None:
         number = attempt.number_e164 if attempt is not None else None
         return readable(number) if number else WITHHELD
-    name = one_line(contact.name) or "(no name)"
     company = one_line(contact.company)
+    name = one_line(contact.name) or company or "(no name)"  # a company alone: its name
     return f"{name} · {company}" if company and company != name else name
 
 

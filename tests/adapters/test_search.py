@@ -296,6 +296,31 @@ def test_filters_for_recent_calls_waiting_callbacks_and_referrals(store: Store) 
     assert search(store, "", awaiting_callback=True) == ["Old Mike"], "the cache saw the call"
 
 
+def test_called_in_the_last_days_means_any_call_answered_or_not_either_way(store: Store) -> None:
+    """"All the Mikes I called this week": a call that went unanswered or only rang is a call
+    too, in either direction (before, only calls that counted as contact did)."""
+    missed = add(store, "Missed Mike", "+14155550101")
+    rang = add(store, "Rang Mike", "+14155550102")
+    no_answer = add(store, "Unanswered Mike", "+14155550103")
+    old = add(store, "Old Missed Mike", "+14155550104")
+    add(store, "Never Mike", "+14155550105")
+    for cid, number, days, direction, outcome in (
+        (missed, "+14155550101", 1, Direction.IN, Outcome.MISSED),
+        (rang, "+14155550102", 2, Direction.IN, Outcome.UNKNOWN),
+        (no_answer, "+14155550103", 3, Direction.OUT, Outcome.NO_ANSWER),
+        (old, "+14155550104", 20, Direction.IN, Outcome.MISSED),
+    ):
+        call = Attempt(direction, NOW - timedelta(days=days), outcome, number_e164=number)
+        assert store.record_call(cid, call, "test", f"test:{cid}") is not None
+    this_week = {"Missed Mike", "Rang Mike", "Unanswered Mike"}
+    assert set(search(store, "mike", days=7)) == this_week
+    assert set(search(store, "", days=7)) == this_week
+    assert search(store, "0101", days=7) == ["Missed Mike"]
+    assert search(store, "mike 0104", days=7) == []
+    assert set(search(store, "mike", days=30)) == {*this_week, "Old Missed Mike"}
+    fts_is_consistent(store)
+
+
 # -- bad input -----------------------------------------------------------------------------------
 
 

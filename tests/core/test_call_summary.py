@@ -3,6 +3,7 @@ such), the number, and what happened when, on the rep's clock."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,3 +41,24 @@ def test_a_caller_id_name_hundreds_of_characters_long_is_cut() -> None:
     assert who == "W" * 40 + "… (caller ID)"
     assert unknown_who("ACME " * 20) == "ACME ACME ACME ACME ACME ACME ACME… (caller ID)"
     assert unknown_who("NORTHWIND HLTH") == "NORTHWIND HLTH (caller ID)"
+
+
+def test_a_contacts_call_says_the_caller_id_name_when_it_is_not_theirs() -> None:
+    """Search "mike" listed a missed call as "Bo": Bo's number rang with MIKE CELL on the
+    caller ID, and nothing on the row said why it was there."""
+    rang = Attempt(Direction.IN, NOW - timedelta(hours=1), Outcome.MISSED,
+                   number_e164="+14155550199", caller_name="MIKE CELL")  # fmt: skip
+    bo = Contact(id=2, name="Bo")
+    assert call_line(rang, bo, NOW) == (
+        "Bo (caller ID: MIKE CELL) · +1 415-555-0199 · missed today 15:30")
+    # A caller ID that names them (any case, cut short, accents folded) adds nothing.
+    maya = Contact(id=3, name="Maya Okafor", company="Brightline")
+    for said in ("MAYA O", "maya okafor", "MAYA", ""):
+        assert call_line(replace(rang, caller_name=said), maya, NOW).startswith(
+            "Maya Okafor · Brightline · +1")
+    jose = Contact(id=4, name="José Pérez")
+    assert call_line(replace(rang, caller_name="JOSE PEREZ"), jose, NOW).startswith("José Pérez ·")
+    switchboard = Contact(id=5, name="", company="Kestrel Logistics")
+    assert call_line(replace(rang, caller_name="FRONT DESK"), switchboard, NOW).startswith(
+        "Kestrel Logistics (caller ID: FRONT DESK) · +1")
+

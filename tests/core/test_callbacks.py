@@ -140,6 +140,18 @@ def test_business_hours_default_to_8_to_18_on_weekdays(clock: datetime, problem:
     assert HOURS.problem(clock) == problem
 
 
+@pytest.mark.parametrize(("hours", "clock", "problem"), [
+    (HOURS, datetime(2026, 3, 10, 7, 45), "before 8 AM"),
+    (HOURS, datetime(2026, 3, 10, 18, 0), "after 6 PM"),
+    (BusinessHours(0, 12), datetime(2026, 3, 10, 12, 30), "after 12 PM"),
+    (BusinessHours(9, 24), datetime(2026, 3, 10, 8, 0), "before 9 AM"),
+])  # fmt: skip
+def test_a_12_hour_desktop_reads_business_hours_on_its_clock(
+    hours: BusinessHours, clock: datetime, problem: str
+) -> None:
+    assert hours.problem(clock, "12h") == problem
+
+
 def test_business_hours_are_configurable() -> None:
     assert BusinessHours(7, 20, weekends=True).problem(datetime(2026, 3, 14, 7, 30)) == ""
 
@@ -149,8 +161,8 @@ def test_their_clock_warns_when_it_is_early_there() -> None:
     now = datetime(2026, 3, 2, 15, 45, tzinfo=LONDON)
     clock = their_clock("+14155550142", now, HOURS, "12h")
     assert clock.text == "7:45 AM"
-    assert clock.warning == "outside business hours there (before 8:00)"
-    assert clock.problem == "before 8:00"
+    assert clock.warning == "outside business hours there (before 8 AM)"  # the same clock
+    assert clock.problem == "before 8 AM"
     assert not clock.several_zones
     later = their_clock("+14155550142", now + timedelta(hours=2), HOURS, "12h")
     assert later.text == "9:45 AM" and later.warning == ""

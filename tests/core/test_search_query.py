@@ -12,6 +12,7 @@ from desktop.core.search_query import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
     SearchFilters,
+    called_since,
     contains_fragments,
     digits_expression,
     fold,
@@ -90,11 +91,11 @@ def test_recency_tokens_cover_the_window_by_day_then_by_month() -> None:
 def test_filters_cut_exactly_on_the_loaded_contacts() -> None:
     recent = person(1, "A", days_ago=3, referred_by="Harley")
     old = person(2, "B", days_ago=40)
-    never = person(3, "C")
-    week = SearchFilters(days=7)
-    assert [passes_filters(c, week, NOW) for c in (recent, old, never)] == [True, False, False]
     referral = SearchFilters(has_referral=True)
     assert [passes_filters(c, referral, NOW) for c in (recent, old)] == [True, False]
+    # The days called are the call history's to say (a missed call counts): the store's cut.
+    assert called_since(SearchFilters(days=7), NOW) == NOW - timedelta(days=7)
+    assert called_since(SearchFilters(), NOW) is None
 
 
 def test_name_matches_outrank_company_and_notes() -> None:

@@ -189,7 +189,7 @@ def test_the_contact_view_shows_their_time_beside_each_number(
     assert first is not None and first.text() == "3:30 AM there"  # inside 3:00-18:00
     toll = view.findChild(QLabel, "theirTime1")
     assert toll is not None and toll.text().startswith("several time zones: ")
-    assert toll.text().endswith(" there — before 3:00 in some")
+    assert toll.text().endswith(" there — before 3 AM in some")
     assert toll.textFormat() == Qt.TextFormat.PlainText
     assert view.findChild(QLabel, "theirTime2") is None  # no number, no clock
     view.close()
@@ -215,6 +215,32 @@ def test_business_hours_are_set_in_settings_and_kept_in_the_file(
     again = settings_file.load()
     assert (again.business_start_hour, again.business_end_hour, again.business_weekends) == (
         9, 17, True)  # fmt: skip
+
+
+def test_business_hours_in_settings_read_on_the_desktops_clock(
+    qtbot: QtBot, desktop_locale: Callable[[str], None]
+) -> None:
+    """A US desktop read "8:00 to 18:00" in Settings and "6:30 PM" everywhere else."""
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.settings import Settings
+    from desktop.qt.settings_window import SettingsWindow
+
+    desktop_locale("en_US")
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    start, end = window.business_start, window.business_end
+    assert (start.text(), end.text()) == ("8 AM", "6 PM")
+    end.lineEdit().selectAll()
+    qtbot.keyClicks(end, "7 pm")
+    start.lineEdit().selectAll()
+    qtbot.keyClicks(start, "midnight")
+    assert (start.value(), end.value()) == (0, 19)
+    end.setValue(24)
+    assert end.text() == "midnight"
+    desktop_locale("de_DE")
+    german = SettingsWindow(Settings(), default_opener_templates(), "DE")
+    qtbot.addWidget(german)
+    assert (german.business_start.text(), german.business_end.text()) == ("8:00", "18:00")
 
 
 def test_business_hours_by_hand_that_make_no_sense_fall_back() -> None:

@@ -24,6 +24,7 @@ from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.call_list import CallList
 from desktop.qt.contact_view import ContactView
+from desktop.qt.import_history_window import ImportHistoryWindow
 from desktop.qt.system_clock import hour_cycle
 from desktop.qt.wrap_up import WrapUp
 
@@ -64,7 +65,15 @@ def windows_text(qtbot: QtBot, store: Store) -> dict[str, str]:
     wrap_up = WrapUp(aid, contact, attempt, now=NOW, hour_cycle=hour_cycle())
     qtbot.addWidget(wrap_up)
     [callback] = load_callbacks(store, NOW, BusinessHours(), hour_cycle())
+    with store.transaction():
+        batch = store.create_batch("Import of prospects.csv", "/home/rep/prospects.csv")
+    store.connection.execute("UPDATE import_batches SET created_at = ? WHERE id = ?",
+                             (int(CALLED.timestamp()), batch))  # fmt: skip
+    imports = ImportHistoryWindow(store, clock=lambda: NOW)
+    qtbot.addWidget(imports)
+    imports.reload()
     return {
+        "import history": imports.table.item(0, 1).text(),
         "callbacks": f"{callback.item.detail} | {callback.clock.text}",
         "recent calls": calls.table.topLevelItem(0).text(0),
         "contact view": history.topLevelItem(0).text(0),
@@ -79,6 +88,7 @@ def test_a_12_hour_desktop_reads_am_pm_in_every_window(
     desktop_locale("en_US")
     shown = windows_text(qtbot, store)
     assert shown == {
+        "import history": "10 Mar, 9:50 AM",
         "callbacks": "Call them back by 12:00 PM tomorrow | 4:30 PM",
         "recent calls": "Tue 10 Mar 9:50 AM",
         "contact view": "Tue 10 Mar 9:50 AM",
@@ -93,6 +103,7 @@ def test_a_24_hour_desktop_reads_24_hours_in_every_window_even_with_a_us_home_re
     desktop_locale("de_DE")
     shown = windows_text(qtbot, store)
     assert shown == {
+        "import history": "10 Mar, 09:50",
         "callbacks": "Call them back by 12:00 tomorrow | 16:30",
         "recent calls": "Tue 10 Mar 09:50",
         "contact view": "Tue 10 Mar 09:50",
@@ -118,3 +129,48 @@ def test_the_time_a_collapsed_call_rang_follows_the_desktop_too(
     assert time_now_text().endswith((" AM", " PM"))
     desktop_locale("de_DE")
     assert len(time_now_text()) == 5 and time_now_text()[2] == ":"
+
+
+def test_every_locale_qt_knows_reads_the_clock_qt_gives_it() -> None:
+    """The command line cannot ask Qt: its table of CLDR's clocks agrees with Qt's own."""
+    from PySide6.QtCore import QLocale
+
+    from desktop.core.locale_clock import hour_cycle_of_locale
+
+    every = QLocale.matchingLocales(QLocale.Language.AnyLanguage, QLocale.Script.AnyScript,
+                                    QLocale.Country.AnyCountry)  # fmt: skip
+    names = {locale.name() for locale in every} | {"C", "POSIX", "xx_YY", "de_US"}
+    disagree = {
+        name for name in names
+        if hour_cycle_of_locale(f"{name}.UTF-8") != hour_cycle_of_format(
+            QLocale(name).timeFormat(QLocale.FormatType.ShortFormat))
+    }  # fmt: skip
+    assert len(names) > 600 and disagree == set()
+
+
+@pytest.mark.parametrize(("name", "region"), [("de_DE", "US"), ("en_US", "DE")])
+def test_the_command_line_prints_a_calls_time_as_the_windows_do_whatever_the_home_region(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    desktop_locale: Callable[[str], None], name: str, region: str,
+) -> None:  # fmt: skip
+    from desktop.cli import main as cli_main
+    from desktop.core.call_summary import call_line
+
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        cid = store.add_contact(NewContact(
+            "Dana Becker", numbers=(StoredNumber("+49 30 1234567", "+49301234567"),)))  # fmt: skip
+        called = datetime.now().astimezone().replace(hour=16, minute=5) - timedelta(days=2)
+        attempt = Attempt(Direction.IN, called, Outcome.TALKED, number_e164="+49301234567")
+        assert store.record_call(cid, attempt, "test", "k1") is not None
+        contact = store.contact(cid, attempts_limit=0)
+    finally:
+        store.close()
+    desktop_locale(name)
+    assert cli_main(["search", "dana", "--region", region, "--data-dir", str(data)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    # The Search window writes a call with this very line and the windows' clock.
+    window = call_line(attempt, contact, datetime.now().astimezone(), hour_cycle())
+    assert f"  {window}" in printed
+    assert window.endswith(" PM" if name == "en_US" else "16:05")

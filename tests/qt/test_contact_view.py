@@ -124,6 +124,38 @@ def test_each_edit_is_in_the_database_at_once(
     assert lookup.store.search_simple("renewal")[0].id == view.contact_id, "searchable at once"
 
 
+def test_a_line_another_process_adds_to_the_notes_survives_the_reps_typing(
+    qtbot: QtBot, view: ContactView, lookup: CallerLookup
+) -> None:
+    """An import from a terminal merged a line into the notes while the view was open; the
+    rep's next keystroke wrote back the notes from before and the line was gone."""
+    notes = view.editors["notes"]
+    notes.setFocus()
+    qtbot.keyClick(notes, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(notes, " Ask about Q1.")
+    other = Store.open(lookup.store.path)  # the import, another process
+    try:
+        before = stored(lookup, view.contact_id, "notes")
+        other.update_contact_field(view.contact_id, "notes", before + "\nMet at Dreamforce")
+    finally:
+        other.close()
+    # The view shows it, the cursor still where the rep was typing.
+    qtbot.waitUntil(lambda: notes.toPlainText().endswith("\nMet at Dreamforce"))
+    qtbot.keyClicks(notes, " Budget ok.")
+    assert stored(lookup, view.contact_id, "notes") == (
+        "Prefers mornings. Assistant: Jen. Ask about Q1. Budget ok.\nMet at Dreamforce")
+    # Typed over before the view had heard of it: both are kept.
+    other = Store.open(lookup.store.path)
+    try:
+        other.update_contact_field(view.contact_id, "notes", "From the CRM: VIP")
+        qtbot.keyClicks(notes, "!")  # before the commit was seen
+    finally:
+        other.close()
+    kept = stored(lookup, view.contact_id, "notes")
+    assert "Budget ok.!" in kept and "From the CRM: VIP" in kept
+    assert view.status.text() == "Saved, with what was added elsewhere meanwhile."
+
+
 def test_markup_in_a_name_is_shown_as_typed(qtbot: QtBot, lookup: CallerLookup) -> None:
     cid = lookup.store.add_contact(NewContact("<img src=x> <b>Bold</b>"))
     v = ContactView(lookup, cid, clock=lambda: NOW)

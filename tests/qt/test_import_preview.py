@@ -89,6 +89,31 @@ def test_merge_flag_correction_and_column_choice(
     assert numbers["+493090182056"] == "work"
 
 
+def test_what_to_check_stays_in_view_when_the_other_columns_are_wide(
+    qtbot: QtBot, samples: Path, tmp_path: Path
+) -> None:
+    """A German file merging into Jürgen: two number columns and a long "What happens" left
+    the Check column's sentence half behind a sideways scroll in the window as the app opens
+    it (1120 wide); the wide columns give way (wrapped) down to 110 pixels each."""
+    database = tmp_path / "cc.sqlite3"
+    store = Store.open(database)
+    import_file(store, samples / "contacts" / "hubspot_contacts_export.csv",
+                ImportOptions(NumberPolicy("US")))  # fmt: skip
+    store.close()
+    w = ImportWindow(database, lambda: NumberPolicy("US"))
+    qtbot.addWidget(w)
+    w.resize(1120, 680)
+    w.show()
+    with qtbot.waitSignal(w.planned, timeout=30_000):
+        w.load(samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv")
+    table = w.results
+    check = table.columnCount() - 1
+    qtbot.wait(50)  # the headers settle on the next turn of the event loop; fitted again then
+    widths = [table.columnWidth(c) for c in range(check + 1)]
+    assert sum(widths) <= table.viewport().width(), widths
+    assert widths[check] >= 200 and min(widths) >= 110
+
+
 @pytest.mark.xvfb
 def test_preview_screenshots_under_xvfb(
     xvfb_display: str, samples: Path, tmp_path: Path

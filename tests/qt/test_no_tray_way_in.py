@@ -79,3 +79,46 @@ def test_the_menu_window_fits_a_small_screen_at_2x() -> None:
     report = json.loads(done.stdout.splitlines()[-1])
     assert report["screen_width"] == 512
     assert report["off_screen"] == []
+
+
+def test_the_no_tray_windows_callbacks_due_follows_calls_logged_elsewhere(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The tray counts callbacks as its menu opens; the no-tray window's menu is always open,
+    and it went on saying "Callbacks (1 due)" after the rep called back from a terminal."""
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.adapters.instance_address import instance_address
+    from desktop.adapters.paths import resolve_paths
+    from desktop.adapters.store import NewContact, Store
+    from desktop.cli import build_parser
+    from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+    from desktop.qt.app import CallerCardApp
+    from desktop.qt.single_instance import SingleInstance
+
+    args = build_parser().parse_args(["--data-dir", str(tmp_path / "data")])
+    paths = resolve_paths(args.data_dir)
+    paths.ensure()
+    instance = SingleInstance(instance_address(paths.data_dir))
+    assert instance.acquire()
+    app = CallerCardApp(args, paths, instance, demo=False)
+    elsewhere = Store.open(paths.database)  # a terminal's callercard, a hook
+    try:
+        app.start(None)
+        button = app.tray.fallback.callbacks
+        assert app.tray.fallback.isVisible()
+        qtbot.waitUntil(lambda: button.text() == "Callbacks…")
+        number = "+14155550142"
+        maya = elsewhere.add_contact(NewContact("Maya", numbers=(StoredNumber(number, number),)))
+        missed = Attempt(Direction.IN, datetime.now(UTC) - timedelta(minutes=5), Outcome.MISSED,
+                         number_e164=number)  # fmt: skip
+        assert elsewhere.record_call(maya, missed, "hook", "hook:1") is not None
+        qtbot.waitUntil(lambda: button.text() == "Callbacks (1 due)…")
+        elsewhere.add_attempt(maya, Attempt(Direction.OUT, datetime.now(UTC), Outcome.TALKED,
+                                            number_e164=number))  # fmt: skip
+        qtbot.waitUntil(lambda: button.text() == "Callbacks…")
+    finally:
+        elsewhere.close()
+        app.tray.fallback.close()
+        app.shutdown()
+        instance.release()

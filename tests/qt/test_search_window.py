@@ -241,7 +241,7 @@ def test_calls_are_listed_under_the_people_by_caller_id_name_and_number(
     typed(qtbot, window, "0177")  # a few digits of the number
     assert window.result_ids() == []
     assert [r.split(" · ")[1] for r in window.call_rows()] == ["+1 415-555-0177"] * 2
-    assert window.status.text() == "2 calls · no contact"
+    assert window.status.text() == "no one found · 2 calls"  # no person: the calls have one
     window.recent.setChecked(False)
     typed(qtbot, window, "northwind")
     assert window.call_rows()[0].startswith("NORTHWIND HLTH (caller ID) · +1 206-555-0123")
@@ -509,3 +509,17 @@ def test_a_result_shows_a_callable_number_first_and_a_missed_caller_is_not_never
     assert "missed their call Sat 5 Dec" in details and "never contacted" not in details
     nobody = replace(juergen, attempts=())
     assert "never contacted" in result_lines(SearchHit(nobody, 1.0, ("name",)), now)[1]
+
+
+def test_a_results_number_keeps_its_extension() -> None:
+    """Priya's desk is ext. 9 behind the main line: the result showed the main line alone."""
+    from desktop.core.models import Contact
+    from desktop.core.search_query import SearchHit
+    from desktop.qt.search_window import result_lines
+
+    now = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
+    priya = Contact(8, "Priya Raman", numbers=(
+        StoredNumber("+1 415 555 0158 Ext 9", "+14155550158", "9"),))  # fmt: skip
+    assert result_lines(SearchHit(priya, 1.0, ("name",)), now)[1].startswith(
+        "+1 415-555-0158 ext. 9 · ")
+

@@ -104,6 +104,23 @@ def test_it_is_prefilled_with_why_we_called_and_saves_with_three_clicks(
     assert not window.isVisible()
 
 
+def test_a_company_with_no_person_is_named_by_its_company(qtbot: QtBot, store: Store) -> None:
+    """A switchboard imported as a company alone: "(no name) · Kestrel Logistics Ltd" in the
+    wrap-up, where Recent calls and Search say "Kestrel Logistics Ltd"."""
+    number = "+442079460321"
+    contact_id = store.add_contact(NewContact(
+        "", company="Kestrel Logistics Ltd", numbers=(StoredNumber(number, number),)))  # fmt: skip
+    attempt = Attempt(Direction.IN, NOW - timedelta(minutes=2), Outcome.TALKED,
+                      number_e164=number)  # fmt: skip
+    attempt_id = store.record_call(contact_id, attempt, "hook", "hook:1")
+    contact = store.contact(contact_id)
+    assert attempt_id is not None and contact is not None
+    window = WrapUp(attempt_id, contact, attempt, now=NOW)
+    qtbot.addWidget(window)
+    assert window.who.text() == "Kestrel Logistics Ltd"
+    assert window.windowTitle() == "Wrap-up — Kestrel Logistics Ltd"
+
+
 def test_an_unanswered_call_comes_preselected(qtbot: QtBot, store: Store) -> None:
     window = open_wrap_up(qtbot, store, Outcome.NO_ANSWER)
     assert window.outcome() is Outcome.NO_ANSWER

@@ -23,6 +23,7 @@ from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.pipeline import ImportOptions, import_file
 from desktop.adapters.importing.report import ImportFailed, ImportReport
 from desktop.adapters.store import Store, StoreError
+from desktop.adapters.system_locale import system_hour_cycle
 from desktop.core.import_history import batch_line
 from desktop.core.numbers import NumberPolicy
 
@@ -170,8 +171,9 @@ def _list(store: Store, as_json: bool) -> int:
         print("Nothing has been imported yet.")
         return 0
     now = datetime.now().astimezone()
+    cycle = system_hour_cycle()  # the windows' clock (Import history)
     for record in records:
-        print(f"{record.id:>5}  {batch_line(record, now)}")
+        print(f"{record.id:>5}  {batch_line(record, now, cycle)}")
     if any(r.undone_at is None for r in records):
         print("Undo one with: callercard import --undo NUMBER")
     return 0

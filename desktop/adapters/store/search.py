@@ -19,6 +19,7 @@ from desktop.core.models import Contact
 from desktop.core.search_query import (
     SearchHit,
     SearchQuery,
+    called_since,
     contains_fragments,
     digits_expression,
     facet_expression,
@@ -39,6 +40,12 @@ SEARCH_ROUND_LIMIT = 40  # ids taken per round (recent, ever contacted, anyone)
 SEARCH_POOL_LIMIT = 2000  # ids intersected with the awaiting-callback set
 SEARCH_DIGIT_CAP = 1000  # matching numbers considered per digit query
 RECENT_DAYS = 30
+# "Called in the last N days": any call with them since a moment, missed and unanswered ones too
+# (contact_search's facets only know the last time we were in contact). One seek in
+# attempts_contact_at per row the index hands back: 'mi' + 30 days takes 0.1 ms at 100k
+# contacts where gathering the window's calls first (20,000 rows) took 17 ms.
+_CALLED_SINCE = "EXISTS (SELECT 1 FROM attempts WHERE contact_id = {id} AND at >= ?)"
+_CALLED_SINCE_ROW = _CALLED_SINCE.format(id="contact_search.rowid")
 
 
 class Search(Callbacks):
@@ -86,26 +93,31 @@ class Search(Callbacks):
         filters = query.filters
         parts = [text_expression(query.terms)] if query.terms else []
         parts += [facet_expression(group) for group in filter_tokens(filters, now)]
+        since_at = called_since(filters, now)
+        since = int(since_at.timestamp()) if since_at is not None else None
         waiting = self._awaiting(now) if filters.awaiting_callback else None
-        if waiting is not None and not parts and not query.fragments:
+        if waiting is not None and not parts and not query.fragments and since is None:
             return waiting[0][:SEARCH_ROUND_LIMIT]
         ids: list[int] = []
         if query.terms or (parts and not query.fragments):
             if waiting is not None:
                 # The awaiting list sets the order; take a wide slice to intersect with it.
-                ids += self._fts_ids(" AND ".join(parts), SEARCH_POOL_LIMIT)
-            elif filters.days is not None:  # already a recency window
-                ids += self._fts_ids(" AND ".join(parts), SEARCH_ROUND_LIMIT)
+                ids += self._fts_ids(" AND ".join(parts), SEARCH_POOL_LIMIT, since)
+            elif since is not None:  # already a recency window
+                ids += self._fts_ids(" AND ".join(parts), SEARCH_ROUND_LIMIT, since)
             else:
                 everyone = self._fts_ids(" AND ".join(parts), SEARCH_ROUND_LIMIT)
                 if len(everyone) == SEARCH_ROUND_LIMIT:  # only a slice: fetch the recent too
                     recent = facet_expression(recency_tokens(now, RECENT_DAYS))
                     ids += self._fts_ids(" AND ".join([*parts, recent]), SEARCH_ROUND_LIMIT)
                 ids += everyone
+        elif since is not None and not query.fragments:  # "called in the last N days" alone
+            limit = SEARCH_POOL_LIMIT if waiting is not None else SEARCH_ROUND_LIMIT
+            ids += self._called_ids(since, limit)
         if query.fragments:
             # With words too, the rounds above are checked for the digits after loading;
             # this adds matches of both that the rounds' slices missed.
-            ids += self._number_ids(query, parts)
+            ids += self._number_ids(query, parts, since)
         ids = list(dict.fromkeys(ids))
         if waiting is not None:
             order = waiting[1]
@@ -113,45 +125,65 @@ class Search(Callbacks):
             ids = ids[:SEARCH_ROUND_LIMIT]
         return ids
 
-    def _fts_ids(self, expression: str, limit: int) -> list[int]:
+    def _fts_ids(self, expression: str, limit: int, since: int | None = None) -> list[int]:
+        """Matches of `expression`, the newest rows first; with `since`, only people with a
+        call at or after it."""
+        called = f" AND {_CALLED_SINCE_ROW}" if since is not None else ""
         return [
             r[0]
             for r in self._conn.execute(
-                "SELECT rowid FROM contact_search WHERE contact_search MATCH ? "
-                "ORDER BY rowid DESC LIMIT ?",
-                (expression, limit),
+                "SELECT rowid FROM contact_search WHERE contact_search MATCH ?"  # noqa: S608
+                f"{called} ORDER BY rowid DESC LIMIT ?",
+                (expression, *([since] if since is not None else []), limit),
             )
         ]
 
-    def _number_ids(self, query: SearchQuery, parts: Sequence[str]) -> list[int]:
+    def _called_ids(self, since: int, limit: int) -> list[int]:
+        """The people with a call at or after `since`, the latest call first: the window's
+        calls newest first (attempts_at), read only until `limit` people are found."""
+        ids: dict[int, None] = {}
+        for (cid,) in self._conn.execute(
+            "SELECT contact_id FROM attempts WHERE at >= ? AND contact_id IS NOT NULL "
+            "ORDER BY at DESC",
+            (since,),
+        ):
+            ids[int(cid)] = None
+            if len(ids) >= limit:
+                break
+        return list(ids)
+
+    def _number_ids(self, query: SearchQuery, parts: Sequence[str], since: int | None) -> list[int]:
         digits = digits_expression(query.fragments)
+        window = [since] if since is not None else []
         if parts:
             # Words and digits ("mike 415"): the words' matches among the owners of matching
             # numbers. "+rowid" keeps SQLite from running the word query once per owner; the
             # digit side is capped so a common fragment cannot stall a keystroke.
+            called = f"AND {_CALLED_SINCE_ROW} " if since is not None else ""
             return [
                 r[0]
                 for r in self._conn.execute(
-                    "SELECT rowid FROM contact_search WHERE contact_search MATCH ? "
+                    "SELECT rowid FROM contact_search WHERE contact_search MATCH ? "  # noqa: S608
                     "AND +rowid IN (SELECT p.contact_id FROM phone_numbers p WHERE p.id IN "
                     "  (SELECT rowid FROM number_search WHERE number_search MATCH ? "
-                    "   ORDER BY rowid DESC LIMIT ?)) "
+                    f"   ORDER BY rowid DESC LIMIT ?)) {called}"
                     "ORDER BY rowid DESC LIMIT ?",
-                    (" AND ".join(parts), digits, SEARCH_DIGIT_CAP, SEARCH_ROUND_LIMIT),
+                    (" AND ".join(parts), digits, SEARCH_DIGIT_CAP, *window, SEARCH_ROUND_LIMIT),
                 )
             ]
         # Digits alone: owners of matching numbers, the recently contacted first, among a
         # capped slice of the matches (a 3-digit fragment can match a tenth of the book).
+        called = f"WHERE {_CALLED_SINCE.format(id='p.contact_id')} " if since is not None else ""
         return [
             r[0]
             for r in self._conn.execute(
-                "SELECT p.contact_id FROM (SELECT rowid AS number_id FROM number_search "
+                "SELECT p.contact_id FROM (SELECT rowid AS number_id FROM number_search "  # noqa: S608
                 "  WHERE number_search MATCH ? ORDER BY rowid DESC LIMIT ?) m "
                 "JOIN phone_numbers p ON p.id = m.number_id "
-                "JOIN contacts c ON c.id = p.contact_id "
+                f"JOIN contacts c ON c.id = p.contact_id {called}"
                 "ORDER BY c.last_contacted_at IS NULL, c.last_contacted_at DESC, m.number_id DESC "
                 "LIMIT ?",
-                (digits, SEARCH_DIGIT_CAP, SEARCH_ROUND_LIMIT * 2),
+                (digits, SEARCH_DIGIT_CAP, *window, SEARCH_ROUND_LIMIT * 2),
             )
         ]
 
