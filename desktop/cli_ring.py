@@ -1,7 +1,9 @@
 """`callercard ring` / `end` / `quit`: the softphone hook's side, kept free of Qt and SQLite.
 
 A softphone waits for its hook (MicroSIP up to 10 s, delaying "180 Ringing"; Twinkle blocks
-call setup), so this hands the message over or starts the app, and returns at once.
+call setup), so this hands the message over or starts the app, and returns at once. With no
+app to take it, the hook records the call itself first (desktop.hook_record), so it is never
+lost: the app it starts, or one started later, finds it in the history.
 
 How each softphone passes the caller is in desktop.core.hook_fields. Twinkle reads the
 hook's standard output until it closes, so nothing is printed there, and nothing started from
