@@ -1,7 +1,9 @@
 """`callercard ring` / `end` / `quit`: the softphone hook's side, kept free of Qt and SQLite.
 
 A softphone waits for its hook (MicroSIP up to 10 s, delaying "180 Ringing"; Twinkle blocks
-call setup), so this hands the message over or starts the app, and returns at once.
+call setup), so this hands the message over or starts the app, and returns at once. With no
+app to take it, the hook records the call itself first (desktop.hook_record), so it is never
+lost: the app it starts, or one started later, finds it in the history.
 
 How each softphone passes the caller is in desktop.core.hook_fields. Twinkle reads the
 hook's standard output until it closes, so nothing is printed there, and nothing started from
@@ -65,16 +67,21 @@ def _send(args: argparse.Namespace | HookArgs) -> int:
     if isinstance(message, str):
         print(f"callercard: {message}", file=sys.stderr)
         return EXIT_USAGE
-    if isinstance(message, End):
-        result = deliver(instance_address(paths.data_dir), message)
-        if result.status is SendStatus.NO_INSTANCE:
-            return 0  # nothing is showing, so nothing needs closing
-    else:
-        # The app this may start must not inherit the softphone's descriptors: Twinkle waits
-        # for its pipe to close before it lets the phone ring.
-        stop_passing_on_inherited_descriptors()
-        result = ring_or_launch(paths.data_dir, message)
-    return exit_code(result)
+    result = deliver(instance_address(paths.data_dir), message)
+    if result.status is not SendStatus.NO_INSTANCE:
+        return exit_code(result)
+    # Nobody took it: the hook records the call itself, so it is never lost (a ring is
+    # recorded before the app it starts is, which then finds it in the history).
+    from desktop.hook_record import can_show_cards, record_without_app
+
+    launching = isinstance(message, Ring) and can_show_cards(os.environ)
+    code = record_without_app(args.data_dir, args.region, message, launching=launching)
+    if not launching:
+        return code
+    # The app this starts must not inherit the softphone's descriptors: Twinkle waits for its
+    # pipe to close before it lets the phone ring.
+    stop_passing_on_inherited_descriptors()
+    return exit_code(ring_or_launch(paths.data_dir, message))
 
 
 # What `callercard ring` / `end` exit with (docs/softphone-hooks.md lists them for hook authors).
@@ -82,6 +89,8 @@ EXIT_DELIVERED = 0  # the app acked it (shown or queued), or was started with it
 EXIT_NOT_DELIVERED = 1  # it did not get through: no app could take it, or it was refused
 EXIT_USAGE = 2
 EXIT_UNCONFIRMED = 3  # sent whole, but no ack in time: the card may still appear
+# 4 (desktop.hook_record.EXIT_RECORDED_ONLY): no app was running (nor could one show a card);
+# the hook recorded the call in the history itself.
 
 
 def exit_code(result: Delivery) -> int:

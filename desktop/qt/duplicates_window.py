@@ -4,18 +4,21 @@ fields win, which numbers are kept), Merge, Not the same person, and Undo.
 Finding reads the whole book, so it runs in a worker thread on its own connection and comes
 back through a signal; a merge is two contacts in one short transaction on the GUI thread's
 connection, which gives up quickly while another process writes, and is then retried (the
-window says so) rather than freezing.
+window says so) rather than freezing. A merge made elsewhere (`callercard merge`, the window of
+another CallerCard on the same book) is followed as it commits (BookWatch): the list is read
+again, the chosen pair kept chosen while it still exists.
 
 Names, notes and numbers come from imports: every cell is plain text.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,6 +41,7 @@ from desktop.core.display_text import one_line
 from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
 from desktop.core.models import Contact, StoredNumber
 from desktop.core.number_edit import shown_number
+from desktop.qt.book_watch import BookWatch
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.contact_fixes import Retrying
 from desktop.qt.screen_fit import fit_to_screen
@@ -81,6 +85,12 @@ class DuplicatesWindow(QWidget):
         self._bridge = bridge or ThreadBridge()
         self._build()
         self._retry = Retrying(self, self.status.setText, failed="Not done", kept="")
+        # Commits by other connections, while shown. PRAGMA data_version of the window's own
+        # connection moves only for those, so a merge made here is not read back as news.
+        self._book_watch = BookWatch(store.path, self)
+        self._book_watch.committed.connect(self._committed_elsewhere)
+        self._read_at_version: int | None = None  # the book as the list was last read
+        self._read_again = False  # a commit came while a reading was under way
 
     def _build(self) -> None:
         self.list = QListWidget()
@@ -162,6 +172,7 @@ class DuplicatesWindow(QWidget):
         if self._thread is not None:
             return
         self.status.setText("Looking for duplicates…")
+        self._read_at_version = self._data_version()
         path: Path = self.store.path
 
         def run() -> None:
@@ -197,8 +208,28 @@ class DuplicatesWindow(QWidget):
             )  # fmt: skip
             self._said = ""
         self.loaded.emit()
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
+
+    def _committed_elsewhere(self) -> None:
+        version = self._data_version()
+        if version is not None and version == self._read_at_version:
+            return  # this window's own write (or nothing new for this connection)
+        if self._thread is not None:
+            self._read_again = True  # the reading under way may predate the commit
+            return
+        self.refresh()
+
+    def _data_version(self) -> int | None:
+        try:
+            return int(self.store.connection.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return None  # busy: read the list again, to be safe
 
     def _fill(self) -> None:
+        row = self.list.currentRow()
+        chosen = tuple(self.list.item(row).data(_ID)) if row >= 0 else None
         self.list.blockSignals(True)
         self.list.clear()
         for pair in self.pairs:
@@ -207,7 +238,9 @@ class DuplicatesWindow(QWidget):
             item.setData(_ID, pair.ids)
             self.list.addItem(item)
         self.list.blockSignals(False)
-        self.list.setCurrentRow(0 if self.pairs else -1)
+        # The pair being looked at stays chosen when the list is read again under it.
+        row = next((i for i, p in enumerate(self.pairs) if p.ids == chosen), 0)
+        self.list.setCurrentRow(row if self.pairs else -1)
         self._show_pair(self.list.currentRow())
 
     # -- the preview --
@@ -355,6 +388,14 @@ class DuplicatesWindow(QWidget):
             self.close()
         else:
             super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._book_watch.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._book_watch.stop()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._retry.stop()

@@ -34,3 +34,34 @@ def test_a_pair_merged_elsewhere_leaves_the_list(qtbot: QtBot, tmp_path: Path) -
         assert [p.first.name for p in window.pairs] == ["Priya Raman"]
     finally:
         store.close()
+
+
+def test_a_merge_elsewhere_is_followed_while_the_window_is_open(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The window kept the merged pair until Merge was pressed on it ("no longer exists"); it
+    now reads the list again as the other connection commits, and the chosen pair stays
+    chosen. A merge made in the window itself is not read back as news."""
+    store = Store.open(tmp_path / "cc.sqlite3")
+    try:
+        two_priyas(store)
+        surname, full = lindqvists(store)
+        window = opened(qtbot, store)
+        select(window, "Priya Raman")
+        shell = Store.open(tmp_path / "cc.sqlite3")  # `callercard merge` in a terminal
+        try:
+            with qtbot.waitSignal(window.loaded, timeout=10_000):
+                duplicates.merge(shell, full, surname)
+        finally:
+            shell.close()
+        assert [p.first.name for p in window.pairs] == ["Priya Raman"]
+        assert window.list.currentRow() == 0 and window.plan is not None
+        assert window.status.text() == "1 possible duplicate."
+
+        window.merge()  # the pair that is left, merged here
+        said = window.status.text()
+        with qtbot.assertNotEmitted(window.loaded, wait=600):
+            pass
+        assert window.pairs == [] and window.status.text() == said
+    finally:
+        store.close()

@@ -1,0 +1,107 @@
+"""A call a softphone's hook reports while no CallerCard runs (it crashed, or is not started
+yet, and there is no display to start it on) is recorded by the hook itself: once, in
+Callbacks and `callercard calls`, never popped by an app started later, and one call when the
+softphone's own log reports it too. Real child processes on one data dir."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.core.dialects.microsip import CallType
+from tests.conftest import python_env
+from tests.softphone_writers import encode_ini, render_call, render_ini
+from tests.test_ring_at_start import App
+
+NUMBER = "+14155550123"
+NOT_RUNNING = "callercard: CallerCard is not running: "
+
+
+def hook(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`callercard ARGS` as a softphone on a machine without a display runs it."""
+    env = python_env()
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data), "--region", "US", *args],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def calls(data: Path) -> list[dict[str, object]]:
+    out = hook(data, "calls", "--json")
+    assert out.returncode == 0, out.stderr
+    listed: list[dict[str, object]] = json.loads(out.stdout)["calls"]
+    return listed
+
+
+def missed_and_recorded(data: Path) -> None:
+    rang = hook(data, "ring", "--source", "microsip", "--", NUMBER)
+    assert (rang.returncode, rang.stderr) == (
+        4, NOT_RUNNING + "call from +1 415-555-0123 recorded; no card shown\n"
+    )  # fmt: skip
+    ended = hook(data, "end", "--missed", "--", NUMBER)
+    assert (ended.returncode, ended.stderr) == (
+        4, NOT_RUNNING + "missed call from +1 415-555-0123 recorded\n"
+    )  # fmt: skip
+
+
+def test_a_missed_call_with_no_app_running_is_in_calls_and_callbacks_once(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    missed_and_recorded(data)
+
+    [call] = calls(data)
+    assert (call["number"], call["outcome"], call["direction"]) == (NUMBER, "missed", "in")
+    out = hook(data, "callbacks", "--json")
+    assert out.returncode == 0, out.stderr
+    waiting = json.loads(out.stdout)["waiting_for_us"]
+    assert [entry["number"] for entry in waiting] == [NUMBER]
+
+
+def test_a_ring_with_no_end_and_no_app_is_a_call_whose_outcome_is_not_known(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    rang = hook(data, "ring", "anonymous")
+    ended = hook(data, "end", "--missed", "+14155550199")  # its ring never reached us
+
+    assert (rang.returncode, rang.stderr) == (
+        4, NOT_RUNNING + "call from a withheld number recorded; no card shown\n"
+    )  # fmt: skip
+    assert ended.returncode == 1
+    assert ended.stderr.startswith(NOT_RUNNING) and "nothing recorded" in ended.stderr
+    [call] = calls(data)
+    assert (call["number"], call["outcome"]) == (None, "")  # "They called": rang, outcome unknown
+
+
+@pytest.mark.xvfb
+def test_an_app_started_later_neither_pops_nor_doubles_it_nor_does_the_softphone_log(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    data = tmp_path / "data"
+    started = int(time.time())
+    missed_and_recorded(data)
+    ini = tmp_path / "microsip.ini"
+    logged = {0: render_call("+14155550100", "", CallType.MISSED, started - 3600, 0, "Missed Call")}
+    ini.write_bytes(encode_ini(render_ini({"callsLastKey": "0"}, logged)))
+
+    app = App(tmp_path, ini, xvfb_display, "later")
+    try:
+        # MicroSIP's own record of the call, written as the app runs.
+        logged[1] = render_call(NUMBER, "", CallType.MISSED, started, 0, "Missed Call")
+        ini.write_bytes(encode_ini(render_ini({"callsLastKey": "1"}, logged)))
+        app.wait_for(lambda r: r["stage"] == "recorded", "MicroSIP's record of the call")
+    finally:
+        app.terminate()
+
+    assert [r["stage"] for r in app.records() if r["stage"] == "shown"] == []
+    # (The first start also put in the demo book, with calls of its own.)
+    [call] = [c for c in calls(data) if c["number"] == NUMBER]
+    assert (call["number"], call["outcome"], call["source"]) == (NUMBER, "missed", "microsip")
