@@ -351,7 +351,9 @@ class CallerCardApp:
         self.tray.set_icons(tray_icon(look), tray_icon(look, paused=True))
 
     def _seed_demo_if_new(self) -> None:
-        if self.store.count_contacts() == 0 and not self.store.batches():
+        # Calls a hook recorded before the first start make it the rep's own book, not a new one.
+        store = self.store
+        if store.count_contacts() == 0 and not store.batches() and not store.has_calls():
             from desktop.adapters.demo_book import seed_demo_book
 
             try:

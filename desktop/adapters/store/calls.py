@@ -173,6 +173,10 @@ class Calls(Contacts):
         ).fetchall()
         return self._logged_calls(rows)
 
+    def has_calls(self) -> bool:
+        """Whether any call is in the history (a hook may log calls before the app first runs)."""
+        return self._conn.execute("SELECT 1 FROM attempts LIMIT 1").fetchone() is not None
+
     def has_called_us(self, number_e164: str) -> bool:
         """Whether any incoming call from this number is in the history."""
         return self._conn.execute(
