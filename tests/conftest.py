@@ -19,6 +19,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keyring's in-memory stand-in; the OS keychain is the one thing tests cannot use for real.
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# A child that hangs is ended with SIGABRT, on which this prints each of its threads' stacks
+# (tests/traced_app.py): the next hang is diagnosed from the failure, not rerun blind. No
+# core files: the stacks are what is wanted, and a core is as big as the app's memory.
+os.environ.setdefault("PYTHONFAULTHANDLER", "1")
+if sys.platform != "win32":
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

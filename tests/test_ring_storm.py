@@ -38,7 +38,8 @@ class StormApp(App):
     def start(self) -> None:
         # stderr to a file: offscreen Qt warns on every card shown, and a pipe nobody reads
         # fills after a few hundred rings and blocks the app.
-        with (self.home / "stderr.txt").open("w") as stderr:
+        self.stderr_file = self.home / "stderr.txt"
+        with self.stderr_file.open("w") as stderr:
             self.proc = subprocess.Popen(
                 ["prlimit", f"--nofile={FD_LIMIT}:{FD_LIMIT}", "--", str(CALLERCARD),
                  "--data-dir", str(self.data), "--region", "US", "--background",

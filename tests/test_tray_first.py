@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import python_env
 from tests.test_cli import cc
+from tests.traced_app import end_with_sigterm, fail_with_stacks
 
 MIKE = "+14155550142"  # in the demo book a new data folder starts with
 
@@ -96,12 +97,11 @@ def records(trace: Path) -> list[dict[str, object]]:
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:
+    """stdout and stderr of a probe that ends by itself; one that hangs fails with its stacks."""
     try:
         return proc.communicate(timeout=timeout)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    except subprocess.TimeoutExpired:
+        fail_with_stacks(proc, f"the app did not end within {timeout:g} s")
 
 
 def test_the_tray_is_shown_before_the_store_the_lookup_and_the_cards_are_loaded(
@@ -131,8 +131,7 @@ def test_a_hook_ring_sent_as_the_tray_shows_pops_its_card_once(tmp_path: Path) -
             time.sleep(0.05)
         time.sleep(1.0)  # a second card would be on its way by now
     finally:
-        proc.terminate()
-        _, err = finish(proc)
+        err = end_with_sigterm(proc)
     at = {str(r["stage"]): r for r in records(trace)}
     shown = [r for r in records(trace) if r["stage"] == "shown"]
     assert [r["caller_id"] for r in shown] == [MIKE], err
@@ -183,3 +182,4 @@ def test_a_logout_while_the_tray_is_being_made_quits_cleanly(
     assert f"quit: {signal_name}" in (data / "callercard.log").read_text("utf-8")
     calls = json.loads(cc("calls", "--json", data_dir=data).stdout)["calls"]
     assert [(c["number"], c["outcome"]) for c in calls] == [(MIKE, "talked")]
+
