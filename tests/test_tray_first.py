@@ -22,6 +22,7 @@ PROBE = """
 import json, os, signal, subprocess, sys, time
 from desktop.adapters import trace
 import desktop.qt.tray as tray_module
+import desktop.qt.start_up as start_up_module
 
 ACTION, DATA = sys.argv.pop(1), sys.argv.pop(1)
 write = trace.RingTrace.write
@@ -35,6 +36,14 @@ def made_tray():
     return made[-1]
 
 tray_module.make_tray = made_tray
+handed_to_running = start_up_module._handed_to_running
+
+def handed_before_qt(*args):
+    if ACTION == "SIGTERM before Qt":  # a logout as the app looks for one already running
+        os.kill(os.getpid(), signal.SIGTERM)
+    return handed_to_running(*args)
+
+start_up_module._handed_to_running = handed_before_qt
 
 def hook(ring_trace):
     hook = subprocess.Popen([sys.executable, "-m", "desktop", "ring", "--source", "test",
@@ -183,3 +192,13 @@ def test_a_logout_while_the_tray_is_being_made_quits_cleanly(
     calls = json.loads(cc("calls", "--json", data_dir=data).stdout)["calls"]
     assert [(c["number"], c["outcome"]) for c in calls] == [(MIKE, "talked")]
 
+
+def test_a_logout_before_qt_is_up_quits_cleanly_once_it_is(tmp_path: Path) -> None:
+    """SIGTERM before Qt is even imported: the default action used to end the app there and
+    then (exit -15, nothing in the log, a demo's folder left behind); now it quits as from a
+    logout at any other moment."""
+    proc = run_probe(tmp_path, "SIGTERM before Qt")
+    _, err = finish(proc, timeout=30)
+    assert proc.returncode == 0, err
+    assert "ready" not in [r["stage"] for r in records(tmp_path / "trace.jsonl")]
+    assert "quit: SIGTERM" in (tmp_path / "data" / "callercard.log").read_text("utf-8")
