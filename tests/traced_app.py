@@ -9,7 +9,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
@@ -72,14 +72,14 @@ def end_with_sigterm(
     try:
         _, err = proc.communicate(timeout=wait)
     except subprocess.TimeoutExpired:
-        fail_with_stacks(proc, f"the app did not quit within {wait:g} s of SIGTERM", stderr_file)
-    return _stderr(err, stderr_file)
+        pass  # failed below, out of this handler: the timeout's own traceback is only noise
+    else:
+        return _stderr(err, stderr_file)
+    pytest.fail(f"the app did not quit within {wait:g} s of SIGTERM; {stacks(proc, stderr_file)}")
 
 
-def fail_with_stacks(
-    proc: subprocess.Popen[str], what: str, stderr_file: Path | None = None
-) -> NoReturn:
-    """Fails the test with what `proc` was doing: SIGABRT makes the faulthandler that
+def stacks(proc: subprocess.Popen[str], stderr_file: Path | None = None) -> str:
+    """What a hung `proc` was doing, for the failure: SIGABRT makes the faulthandler that
     PYTHONFAULTHANDLER (set for every child, see tests/conftest.py) turned on print the stack
     of each of its threads to stderr before the process ends."""
     proc.send_signal(signal.SIGABRT)
@@ -88,7 +88,7 @@ def fail_with_stacks(
     except subprocess.TimeoutExpired:  # stuck in the kernel: not even the abort got through
         proc.kill()
         _, err = proc.communicate()
-    pytest.fail(f"{what}; its threads when it was aborted:\n{_stderr(err, stderr_file)}")
+    return f"its threads when it was aborted:\n{_stderr(err, stderr_file)}"
 
 
 def _stderr(piped: str | None, stderr_file: Path | None) -> str:
