@@ -9,6 +9,7 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keyring's in-memory stand-in; the OS keychain is the one thing tests cannot use for real.
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# A child that hangs is ended with SIGABRT, on which this prints each of its threads' stacks
+# (tests/traced_app.py): the next hang is diagnosed from the failure, not rerun blind. No
+# core files: the stacks are what is wanted, and a core is as big as the app's memory.
+os.environ.setdefault("PYTHONFAULTHANDLER", "1")
+if sys.platform != "win32":
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -178,19 +187,27 @@ def session_bus(tmp_path: Path) -> Iterator[str]:
     daemon = shutil.which("dbus-daemon")
     if daemon is None:
         pytest.fail("dbus-daemon is missing; scripts/bootstrap installs dbus")
-    proc = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address=1", "--nopidfile",
-         f"--address=unix:path={tmp_path}/bus"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+    # Not under tmp_path: a socket's path must fit AF_UNIX's ~100 bytes, and a long TMPDIR
+    # (a deep home, CI's work folders) makes tmp_path longer than that.
+    folder = tempfile.mkdtemp(prefix="cc-bus-", dir="/tmp")
+    said = tmp_path / "dbus-daemon.txt"
+    with said.open("w") as stderr:
+        proc = subprocess.Popen(
+            [daemon, "--session", "--nofork", "--print-address=1", "--nopidfile",
+             f"--address=unix:path={folder}/bus"],
+            stdout=subprocess.PIPE, stderr=stderr, text=True,
+        )  # fmt: skip
     assert proc.stdout is not None
     address = proc.stdout.readline().strip()
     try:
+        if not address:
+            pytest.fail(f"dbus-daemon did not start: {said.read_text(errors='replace')}")
         yield address
     finally:
         proc.terminate()
         proc.wait(5)
         proc.stdout.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def python_env(**extra: str) -> dict[str, str]:

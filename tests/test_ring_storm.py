@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import os
 import socket
 import stat
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import SendStatus, deliver
 from desktop.core.ipc import End, Ring
 from tests.test_hook_recipes import CALLERCARD, App, free_port
@@ -35,10 +37,13 @@ FD_LIMIT = 256  # the app's descriptors, so that hoarding them is cheap to try
 class StormApp(App):
     """The app with a low descriptor limit, so running out of them takes a modest flood."""
 
+    address: str  # where it listens, once started
+
     def start(self) -> None:
         # stderr to a file: offscreen Qt warns on every card shown, and a pipe nobody reads
         # fills after a few hundred rings and blocks the app.
-        with (self.home / "stderr.txt").open("w") as stderr:
+        self.stderr_file = self.home / "stderr.txt"
+        with self.stderr_file.open("w") as stderr:
             self.proc = subprocess.Popen(
                 ["prlimit", f"--nofile={FD_LIMIT}:{FD_LIMIT}", "--", str(CALLERCARD),
                  "--data-dir", str(self.data), "--region", "US", "--background",
@@ -46,12 +51,21 @@ class StormApp(App):
                 env=self.env, stdout=subprocess.DEVNULL, stderr=stderr, text=True,
             )  # fmt: skip
         self.wait_for(lambda r: r["stage"] == "ready", "the app to be ready", after=0)
+        self.address = self._listening_at()
 
-    @property
-    def address(self) -> str:
-        found = list((self.home / "run" / "callercard").glob("*.sock"))
-        assert len(found) == 1, found
-        return str(found[0])
+    def _listening_at(self) -> str:
+        """Where the app listens, worked out as its hooks do, from their environment: under a
+        TMPDIR so long that the runtime dir's socket would pass the AF_UNIX limit, that is
+        /tmp/callercard-<uid>, not the runtime dir. Once, before the senders' threads start:
+        the environment is the process's."""
+        with pytest.MonkeyPatch.context() as env:
+            for name in set(os.environ) - set(self.env):
+                env.delenv(name)
+            for name, value in self.env.items():
+                env.setenv(name, value)
+            address = instance_address(self.data)
+        assert stat.S_ISSOCK(os.stat(address).st_mode), address
+        return address
 
     def rss(self) -> int:
         assert self.proc is not None

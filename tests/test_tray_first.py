@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import python_env
 from tests.test_cli import cc
+from tests.traced_app import end_with_sigterm, stacks
 
 MIKE = "+14155550142"  # in the demo book a new data folder starts with
 
@@ -21,6 +22,7 @@ PROBE = """
 import json, os, signal, subprocess, sys, time
 from desktop.adapters import trace
 import desktop.qt.tray as tray_module
+import desktop.qt.start_up as start_up_module
 
 ACTION, DATA = sys.argv.pop(1), sys.argv.pop(1)
 write = trace.RingTrace.write
@@ -34,6 +36,14 @@ def made_tray():
     return made[-1]
 
 tray_module.make_tray = made_tray
+handed_to_running = start_up_module._handed_to_running
+
+def handed_before_qt(*args):
+    if ACTION == "SIGTERM before Qt":  # a logout as the app looks for one already running
+        os.kill(os.getpid(), signal.SIGTERM)
+    return handed_to_running(*args)
+
+start_up_module._handed_to_running = handed_before_qt
 
 def hook(ring_trace):
     hook = subprocess.Popen([sys.executable, "-m", "desktop", "ring", "--source", "test",
@@ -96,12 +106,12 @@ def records(trace: Path) -> list[dict[str, object]]:
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:
+    """stdout and stderr of a probe that ends by itself; one that hangs fails with its stacks."""
     try:
         return proc.communicate(timeout=timeout)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+    except subprocess.TimeoutExpired:
+        pass  # failed below, out of this handler: the timeout's own traceback is only noise
+    pytest.fail(f"the app did not end within {timeout:g} s; {stacks(proc)}")
 
 
 def test_the_tray_is_shown_before_the_store_the_lookup_and_the_cards_are_loaded(
@@ -131,8 +141,7 @@ def test_a_hook_ring_sent_as_the_tray_shows_pops_its_card_once(tmp_path: Path) -
             time.sleep(0.05)
         time.sleep(1.0)  # a second card would be on its way by now
     finally:
-        proc.terminate()
-        _, err = finish(proc)
+        err = end_with_sigterm(proc)
     at = {str(r["stage"]): r for r in records(trace)}
     shown = [r for r in records(trace) if r["stage"] == "shown"]
     assert [r["caller_id"] for r in shown] == [MIKE], err
@@ -183,3 +192,14 @@ def test_a_logout_while_the_tray_is_being_made_quits_cleanly(
     assert f"quit: {signal_name}" in (data / "callercard.log").read_text("utf-8")
     calls = json.loads(cc("calls", "--json", data_dir=data).stdout)["calls"]
     assert [(c["number"], c["outcome"]) for c in calls] == [(MIKE, "talked")]
+
+
+def test_a_logout_before_qt_is_up_quits_cleanly_once_it_is(tmp_path: Path) -> None:
+    """SIGTERM before Qt is even imported: the default action used to end the app there and
+    then (exit -15, nothing in the log, a demo's folder left behind); now it quits as from a
+    logout at any other moment."""
+    proc = run_probe(tmp_path, "SIGTERM before Qt")
+    _, err = finish(proc, timeout=30)
+    assert proc.returncode == 0, err
+    assert "ready" not in [r["stage"] for r in records(tmp_path / "trace.jsonl")]
+    assert "quit: SIGTERM" in (tmp_path / "data" / "callercard.log").read_text("utf-8")

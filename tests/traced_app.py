@@ -19,6 +19,7 @@ class TracedApp:
 
     trace: Path
     proc: subprocess.Popen[str] | None = None
+    stderr_file: Path | None = None  # where stderr goes when it is not piped
     wait_timeout_s = 20.0
 
     def records(self) -> list[dict[str, Any]]:
@@ -50,13 +51,47 @@ class TracedApp:
         pytest.fail(f"timed out waiting for {what}; trace: {self.records()[after:]}")
 
     def terminate(self) -> str:
-        """SIGTERM, as a session logout sends it (a kill after 10 s); the app's stderr."""
+        """SIGTERM, as a session logout sends it; the app's stderr. An app still running
+        `QUIT_WAIT_S` later fails the test with its stacks (see `end_with_sigterm`)."""
         if self.proc is None:
             return ""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        return self.proc.communicate()[1] or ""
+        return end_with_sigterm(self.proc, stderr_file=self.stderr_file)
+
+
+# The app quits within a second or two of a logout even on a loaded machine: ten is a hang.
+QUIT_WAIT_S = 10.0
+
+
+def end_with_sigterm(
+    proc: subprocess.Popen[str], *, wait: float = QUIT_WAIT_S, stderr_file: Path | None = None
+) -> str:
+    """SIGTERM to `proc` and its stderr once it has quit. One still running `wait` seconds later
+    fails the test: a quiet kill here once hid an app that ignored every logout."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=wait)
+    except subprocess.TimeoutExpired:
+        pass  # failed below, out of this handler: the timeout's own traceback is only noise
+    else:
+        return _stderr(err, stderr_file)
+    pytest.fail(f"the app did not quit within {wait:g} s of SIGTERM; {stacks(proc, stderr_file)}")
+
+
+def stacks(proc: subprocess.Popen[str], stderr_file: Path | None = None) -> str:
+    """What a hung `proc` was doing, for the failure: SIGABRT makes the faulthandler that
+    PYTHONFAULTHANDLER (set for every child, see tests/conftest.py) turned on print the stack
+    of each of its threads to stderr before the process ends."""
+    proc.send_signal(signal.SIGABRT)
+    try:
+        _, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:  # stuck in the kernel: not even the abort got through
+        proc.kill()
+        _, err = proc.communicate()
+    return f"its threads when it was aborted:\n{_stderr(err, stderr_file)}"
+
+
+def _stderr(piped: str | None, stderr_file: Path | None) -> str:
+    if piped is not None or stderr_file is None:
+        return piped or ""
+    return stderr_file.read_text(encoding="utf-8", errors="replace")

@@ -20,13 +20,19 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSocketNotifier
 
-log = logging.getLogger(__name__)
+from desktop.adapters.early_quit import QUIT_SIGNALS, EarlyQuitSignals
 
-QUIT_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+log = logging.getLogger(__name__)
 
 
 class QuitOnSignals(QObject):
-    def __init__(self, on_signal: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        on_signal: Callable[[], None],
+        parent: QObject | None = None,
+        *,
+        early: EarlyQuitSignals | None = None,
+    ) -> None:
         super().__init__(parent)
         self._on_signal = on_signal
         self._reader, self._writer = socket.socketpair()
@@ -36,7 +42,11 @@ class QuitOnSignals(QObject):
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
         for sig in QUIT_SIGNALS:
+            # signal.signal() first runs a handler still pending, so `early` has it all by now.
             signal.signal(sig, _replace_default_action)
+        if early is not None and early.received:
+            # A logout that came before Qt was up quits the same way, on the loop's first turn.
+            self._writer.send(bytes(early.received))
 
     def _drain(self) -> None:
         received = b""

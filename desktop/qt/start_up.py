@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.adapters.early_quit import EarlyQuitSignals
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.paths import AppPaths, resolve_paths
 from desktop.adapters.trace import RingTrace
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    early_quit = EarlyQuitSignals()  # before anything: a logout now is obeyed once Qt is up
     # Everything the app and its helpers create (log, lock, caches, database journals) is
     # this user's alone; the few files meant for others say so with an explicit mode.
     os.umask(0o077)
@@ -115,7 +117,7 @@ def run_app(args: argparse.Namespace) -> int:
     from desktop.qt.signals import QuitOnSignals
 
     start_up = StartUp(args, paths, instance, pending, read_only=read_only, early_log=early_log)
-    signals = QuitOnSignals(start_up.quit)
+    signals = QuitOnSignals(start_up.quit, early=early_quit)
     start_up.show_tray()
     code = qapp.exec()
     signals.close()

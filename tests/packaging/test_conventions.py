@@ -4,9 +4,9 @@ folder that cannot be written. The app runs as a real child process where a proc
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -108,12 +108,9 @@ class App(TracedApp):
                               text=True, timeout=30)  # fmt: skip
 
     def stop(self) -> tuple[int, str]:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(10)
-        _, err = self.proc.communicate()
+        err = self.terminate()
         return self.proc.returncode, err
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import python_env
-from tests.traced_app import TracedApp
+from tests.traced_app import TracedApp, end_with_sigterm
 
 INI_HEAD = (
     "[Settings]\r\naccountId=1\r\ncallsLastKey=1\r\n[Account1]\r\nusername=1001\r\n"
@@ -189,8 +188,7 @@ def test_demo_rings_a_prospect_soon_after_start_and_cleans_up(tmp_path: Path) ->
             if any(r["stage"] == "shown" for r in records):
                 break
         time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=15)
+    err = end_with_sigterm(proc)
     matched = next(r for r in records if r["stage"] == "matched")
     assert matched["match"] == "exact" and matched["caller_id"] == "+14155550142"
     assert proc.returncode == 0, err

@@ -7,7 +7,6 @@ instead, keep popping cards once a real file is back, and still end on SIGTERM.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -82,9 +81,7 @@ def test_a_fifo_at_the_watched_file_is_reported_and_rings_pop_once_a_file_is_bac
 
         make_fifo(ini)  # and once more, left in place at quit
         app.fifo_problem(len(app.records()))
-        assert app.proc is not None
-        app.proc.send_signal(signal.SIGTERM)
-        _, err = app.proc.communicate(timeout=15)
-        assert app.proc.returncode == 0, err
+        err = app.terminate()
+        assert app.proc is not None and app.proc.returncode == 0, err
     finally:
         app.terminate()
