@@ -32,7 +32,7 @@ def mentions_pyside(module: ModuleType) -> bool:
         return False
     try:
         source = get_source(module.__name__)
-    except (ImportError, OSError, SyntaxError, UnicodeDecodeError):
+    except (ImportError, OSError, SyntaxError, ValueError):  # ValueError: undecodable bytes
         return False
     return isinstance(source, str) and "PySide6" in source
 
