@@ -58,8 +58,8 @@ def release_free_memory() -> bool:
 
 def release_idle_memory() -> bool:
     """After a burst of imports (start-up's warm-up, the modules the first calls loaded), when
-    nothing is waiting: PySide6 reads the source of every module imported after it (for its
-    __feature__ check) and linecache keeps it all, ~4 MB of lines nothing reads again; then the
+    nothing is waiting: whatever source linecache holds (a logged traceback's; PySide6's check
+    of each imported module no longer leaves any, desktop.qt.import_source_check), then the
     heap's free pages go back to the system. Whether any memory was released."""
     linecache.clearcache()
     return release_free_memory()
