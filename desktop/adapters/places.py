@@ -52,11 +52,13 @@ BUILD_LOG = "places-build.log"
 
 _UNKNOWN_REGION = "ZZ"
 _E164_MAX_DIGITS = 15
-_LONGEST_PREFIX_SQL = """
-    SELECT name.text FROM prefix JOIN name ON name.id = prefix.name_id
-    WHERE prefix.code IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ORDER BY prefix.code DESC LIMIT 1
-"""
+# One primary-key probe per prefix of the number, the longest first, stopping at the first
+# found. "code IN (...15 values) ORDER BY code DESC LIMIT 1" answered the same, but SQLite
+# built a temporary index of the 15 values for it on every ring.
+_LONGEST_PREFIX_SQL = " UNION ALL ".join(  # noqa: S608 (a constant, "?" only)
+    "SELECT name.text FROM prefix JOIN name ON name.id = prefix.name_id WHERE prefix.code = ?"
+    for _ in range(_E164_MAX_DIGITS)
+) + " LIMIT 1"
 # Leftovers of a build that died before its rename; anything this old is not a build in progress.
 _STALE_TMP_SECONDS = 3600
 
@@ -181,10 +183,9 @@ class PlaceIndex:
     def _longest_prefix_name(self, digits: str) -> str:
         if not digits.isdigit() or digits.startswith("0") or len(digits) > _E164_MAX_DIGITS:
             return ""
-        # Prefixes are stored as integers: country codes never start with 0, so a longer prefix
-        # of the same digits is always the larger integer and ORDER BY picks the longest. Every
-        # prefix of the number is a candidate; 0, which no prefix is, pads the fixed list.
-        candidates = [int(digits[:n]) for n in range(1, len(digits) + 1)]
+        # Prefixes are stored as integers (country codes never start with 0). Every prefix of
+        # the number is a candidate, the longest first; 0, which no prefix is, pads the list.
+        candidates = [int(digits[:n]) for n in range(len(digits), 0, -1)]
         candidates += [0] * (_E164_MAX_DIGITS - len(candidates))
         with self._lock:
             if self._conn is None:

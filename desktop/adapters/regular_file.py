@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-_FLAGS = (
+REGULAR_OPEN_FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_BINARY", 0)
     | getattr(os, "O_NONBLOCK", 0)
@@ -44,12 +44,12 @@ class NotRegularFile(OSError):
 def open_regular_fd(path: str | os.PathLike[str]) -> int:
     """A blocking read-only descriptor on ``path``; raises NotRegularFile (an OSError) when it
     is not a regular file, and whatever os.open raises (FileNotFoundError…)."""
-    fd = os.open(path, _FLAGS)
+    fd = os.open(path, REGULAR_OPEN_FLAGS)
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise NotRegularFile(path, mode)
-        if _FLAGS & getattr(os, "O_NONBLOCK", 0):
+        if REGULAR_OPEN_FLAGS & getattr(os, "O_NONBLOCK", 0):
             os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)

@@ -41,7 +41,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, ValidationResult
 
 from desktop.core.callerid_text import NumberText, not_a_number, quote, split_number_text
-from desktop.core.number_digits import parse_digits, region_and_validity
+from desktop.core.number_digits import parse_digits, region_and_validity, remember_read
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +208,8 @@ def _parse(raw: str, policy: NumberPolicy) -> CallerNumber:
             display_name=text.display_name,
             problem=_why_not(raw, text, reading),
         )
+    assert reading.number is not None  # e164 was formatted from it
+    remember_read(e164, reading.number)
     return CallerNumber(
         raw=raw,
         withheld=False,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from desktop.adapters.filewatch import FileWatcher
-from desktop.adapters.regular_file import NotRegularFile, open_regular_fd
+from desktop.adapters.regular_file import REGULAR_OPEN_FLAGS, NotRegularFile
 from desktop.adapters.sources.followed import FollowedFiles
 from desktop.core.dialects.microsip import (
     DEFAULT_NEWS_WINDOW_S,
@@ -140,10 +141,16 @@ class _TooBig(Exception):
 
 def _read_whole(path: Path) -> bytes:
     """One open, one fstat, one read into a buffer of the file's size: on the ring path a
-    buffered read(MAX_FILE_BYTES) costs twice as much, most of it allocating 8 MiB."""
-    fd = open_regular_fd(path)
+    buffered read(MAX_FILE_BYTES) costs twice as much, most of it allocating 8 MiB. Opened
+    as open_regular_fd does (a FIFO's open returns at once), but the one fstat both checks
+    the kind and sizes the read, and the descriptor stays non-blocking, which a regular
+    file's read ignores: three system calls fewer, ~10 µs of a ring read cold."""
+    fd = os.open(path, REGULAR_OPEN_FLAGS)
     try:
-        size = os.fstat(fd).st_size
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(path, st.st_mode)
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             raise _TooBig(size)
         # A file that grows after fstat reads cut short; the parser waits that out until the
