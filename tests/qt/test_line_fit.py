@@ -22,8 +22,13 @@ def test_lines_are_shortened_exactly_where_elided_text_shortens_them(qtbot: QtBo
     lines = ["".join(rng.choice(letters) for _ in range(rng.randrange(1, 60))) for _ in range(300)]
     lines += ["".join(rng.choice(wider) for _ in range(rng.randrange(1, 60))) for _ in range(300)]
     lines += ["WWWWWWWWWWWW", "AVAVAVAVAV", "Tr.Ty.Yo.Wa", "fi fl ffi", "\u05e9\u05dc\u05d5"]
-    lines += ["Zoë Ørsted", "Buyer · Fabrikam · from West team", "09:00 Mon · Kraków",
-              "Ŧŧ ŦŴŶ ĀVĀVĀV", "Å\u0301ngström"]
+    lines += [
+        "Zoë Ørsted",
+        "Buyer · Fabrikam · from West team",
+        "09:00 Mon · Kraków",
+        "Ŧŧ ŦŴŶ ĀVĀVĀV",
+        "Å\u0301ngström",
+    ]
     for size, bold in ((10, False), (13, True), (20, False)):
         font = QFont()
         font.setPointSize(size)
