@@ -178,10 +178,10 @@ class ElidedLabel(QLabel):
 
     def _hint_heights(self) -> tuple[int, int]:
         # One line's height depends on the font, not on the words, so it is measured once per
-        # font; QLabel would lay the text out again on every ring. Only ASCII is cached: a
-        # fallback font (Arabic, Thai, emoji) can make a line taller.
+        # font; QLabel would lay the text out again on every ring. Only text in the font's own
+        # glyphs is cached: a fallback font (Arabic, Thai, emoji) can make a line taller.
         text = self.text()
-        key = (text == "", text.isascii())
+        key = (text == "", text.isascii() or self._fit.own_font(text))
         if not key[1]:
             return super().minimumSizeHint().height(), super().sizeHint().height()
         heights = self._heights.get(key)

@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPixmap,
+    QRawFont,
     QTextLayout,
     QTextOption,
 )
@@ -48,7 +49,34 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _WRAP = int(Qt.TextFlag.TextWordWrap)
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight)
 _PRINTABLE_ASCII = [chr(code) for code in range(0x20, 0x7F)]
-_ascii_advances: dict[str, dict[str, float]] = {}  # QFont.key() -> character -> advance
+# Scripts drawn one character after another, with no joining or reordering: Latin (names
+# such as "Zoë Ørsted"), Greek, Cyrillic, and the punctuation the card itself writes
+# (" · " between a title and a company, "…", dashes, quotes).
+_SIMPLE_BLOCKS = ((0x00A0, 0x052F), (0x1E00, 0x1EFF), (0x2010, 0x2027), (0x2030, 0x205E))
+_SIMPLE_KINDS = ("L", "N", "P", "S", "Zs")  # no marks (combining), no format characters
+_advances: dict[str, _Advances] = {}  # QFont.key() -> character -> advance
+
+
+class _Advances(dict[str, float]):
+    """A font's own advance of each character it draws itself; infinite for one it may not
+    (another script, a fallback font's glyph, a combining mark), so a sum that meets one
+    says "measure this line"."""
+
+    def __init__(self, font: QFont) -> None:
+        self._metrics = QFontMetricsF(font)
+        self._raw = QRawFont.fromFont(font)
+        super().__init__((char, self._metrics.horizontalAdvance(char)) for char in _PRINTABLE_ASCII)
+
+    def __missing__(self, char: str) -> float:
+        code = ord(char)
+        simple = (
+            any(low <= code <= high for low, high in _SIMPLE_BLOCKS)
+            and unicodedata.category(char).startswith(_SIMPLE_KINDS)
+            and self._raw.supportsCharacter(code)
+        )
+        advance = self._metrics.horizontalAdvance(char) if simple else math.inf
+        self[char] = advance
+        return advance
 
 
 class LineFit:
@@ -56,8 +84,9 @@ class LineFit:
     whole line, ~30 µs per line on a ring, and most lines fit).
 
     The sum of the characters' own advances, plus a pixel for each (kerning, which can widen
-    a pair a little), bounds the line's width. Only printable ASCII is summed: other text may
-    come from a fallback font, and is measured by elidedText as before.
+    a pair a little), bounds the line's width. Only characters the font draws itself, from
+    scripts with no joining or reordering, are summed: other text may come from a fallback
+    font, and is measured by elidedText as before.
     """
 
     def __init__(self) -> None:
@@ -68,23 +97,24 @@ class LineFit:
             self._advances = {}  # spacing the sum would not count: always measured
             return
         key = font.key()
-        known = _ascii_advances.get(key)
+        known = _advances.get(key)
         if known is None:
-            metrics = QFontMetricsF(font)
-            known = {char: metrics.horizontalAdvance(char) for char in _PRINTABLE_ASCII}
-            _ascii_advances[key] = known
+            known = _advances[key] = _Advances(font)
         self._advances = known
+
+    def own_font(self, text: str) -> bool:
+        """Whether every character of `text` is drawn from the font itself (so the line is
+        exactly as tall as one of plain ASCII)."""
+        return bool(self._advances) and text.isprintable() and self._width(text) < math.inf
 
     def elided(self, metrics: QFontMetrics, text: str, width: int) -> str:
         """`text` on one line, shortened with "…" at the right to `width`."""
-        if (
-            self._advances
-            and text.isascii()
-            and text.isprintable()
-            and sum(map(self._advances.__getitem__, text)) + len(text) + 2 <= width
-        ):
+        if self._advances and text.isprintable() and self._width(text) + len(text) + 2 <= width:
             return text
         return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+    def _width(self, text: str) -> float:
+        return sum(map(self._advances.__getitem__, text))
 
 
 class Ink(Enum):
@@ -168,8 +198,7 @@ class TextPart:
     def setFont(self, font: QFont) -> None:
         self.font = QFont(font)
         self.metrics = QFontMetrics(self.font, self._panel)
-        if self.elide:
-            self._fit.set_font(self.font)
+        self._fit.set_font(self.font)
         self._heights.clear()
         self._wrapped = None
         self._elided_for = None
@@ -244,8 +273,9 @@ class TextPart:
         if self.wrap:
             return self._wrapped_lines(text, width)[2]
         # One line's height depends on the font, not the words (QLabel would lay the text out
-        # again on every ring). Only ASCII is cached: a fallback font can make a line taller.
-        key = (text == "", text.isascii())
+        # again on every ring). Only text in the font's own glyphs is cached: a fallback font
+        # can make a line taller.
+        key = (text == "", text.isascii() or self._fit.own_font(text))
         known = self._heights.get(key) if key[1] else None
         if known is not None:
             return known
