@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.regular_file import require_regular_by_name
@@ -98,6 +100,33 @@ class BookWatch(QObject):
         if version is None or version != self._version:
             self._version = version
             self._settle.start()
+
+
+def while_shown(window: QWidget, database: Path, on_commit: Callable[[], None]) -> BookWatch:
+    """A BookWatch on `database` that runs while `window` is shown, calling `on_commit`: a list
+    left open all day follows what terminals, hooks and syncs commit, and a hidden window holds
+    no watch or connection."""
+    watch = BookWatch(database, window)
+    watch.committed.connect(on_commit)
+    window.installEventFilter(_RunWhileShown(watch, window))
+    if window.isVisible():
+        watch.start()
+    return watch
+
+
+class _RunWhileShown(QObject):
+    def __init__(self, watch: BookWatch, window: QWidget) -> None:
+        super().__init__(window)
+        self._watch = watch
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window:
+            if event.type() == QEvent.Type.Show:
+                self._watch.start()
+            elif event.type() == QEvent.Type.Hide:
+                self._watch.stop()
+        return False
 
 
 def _data_version(connection: sqlite3.Connection) -> int:

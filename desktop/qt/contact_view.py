@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeyEvent, QPalette, QShowEvent
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -56,7 +56,7 @@ from desktop.core.localtime import HourCycle, clock_text, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction
 from desktop.core.openers import opener_for
 from desktop.core.sources import sources_text
-from desktop.qt.book_watch import BookWatch
+from desktop.qt.book_watch import BookWatch, while_shown
 from desktop.qt.contact_fixes import DeleteBar, NumberEditor
 from desktop.qt.number_table import call_number, copy_number
 from desktop.qt.screen_fit import fit_to_screen
@@ -540,15 +540,9 @@ class ContactView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._book_watch is None:
-            self._book_watch = BookWatch(self.lookup.store.path, self)
-            self._book_watch.committed.connect(self._committed_elsewhere)
-        self._book_watch.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        if self._book_watch is not None:
-            self._book_watch.stop()
-        super().hideEvent(event)
+        if self._book_watch is None:  # from now on it runs while the view is shown
+            self._book_watch = while_shown(self, self.lookup.store.path, self._committed_elsewhere)
+            self._book_watch.start()
 
     def _committed_elsewhere(self) -> None:
         if self._contact is not None:  # not once it is gone: load() said why already

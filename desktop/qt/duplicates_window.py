@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -41,7 +41,7 @@ from desktop.core.display_text import one_line
 from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
 from desktop.core.models import Contact, StoredNumber
 from desktop.core.number_edit import shown_number
-from desktop.qt.book_watch import BookWatch
+from desktop.qt.book_watch import while_shown
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.contact_fixes import Retrying
 from desktop.qt.screen_fit import fit_to_screen
@@ -87,8 +87,7 @@ class DuplicatesWindow(QWidget):
         self._retry = Retrying(self, self.status.setText, failed="Not done", kept="")
         # Commits by other connections, while shown. PRAGMA data_version of the window's own
         # connection moves only for those, so a merge made here is not read back as news.
-        self._book_watch = BookWatch(store.path, self)
-        self._book_watch.committed.connect(self._committed_elsewhere)
+        self._book_watch = while_shown(self, store.path, self._committed_elsewhere)
         self._read_at_version: int | None = None  # the book as the list was last read
         self._read_again = False  # a commit came while a reading was under way
 
@@ -388,14 +387,6 @@ class DuplicatesWindow(QWidget):
             self.close()
         else:
             super().keyPressEvent(event)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._book_watch.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        self._book_watch.stop()
-        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._retry.stop()

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -33,7 +33,7 @@ from desktop.adapters.import_history import batch_records
 from desktop.adapters.store import Store, StoreError, UndoResult
 from desktop.core.display_text import one_line
 from desktop.core.import_history import BatchRecord, counts_text, state_text, when
-from desktop.qt.book_watch import BookWatch
+from desktop.qt.book_watch import BookWatch, while_shown
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
@@ -165,15 +165,9 @@ class ImportHistoryWindow(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._book_watch is None:
-            self._book_watch = BookWatch(self.store.path, self)
-            self._book_watch.committed.connect(self._committed_elsewhere)
-        self._book_watch.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        if self._book_watch is not None:
-            self._book_watch.stop()
-        super().hideEvent(event)
+        if self._book_watch is None:  # from now on it runs while the window is shown
+            self._book_watch = while_shown(self, self.store.path, self._committed_elsewhere)
+            self._book_watch.start()
 
     def _committed_elsewhere(self) -> None:
         if not self.busy:  # an undo of ours reloads when it is done, and says what it did

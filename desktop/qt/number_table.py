@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.candidates import readable
-from desktop.qt.book_watch import BookWatch
+from desktop.qt.book_watch import BookWatch, while_shown
 
 if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
@@ -114,20 +114,7 @@ class NumberTableWindow(QWidget):
         """Say `committed_elsewhere` while shown (BookWatch: inotify and data_version, never
         polled), so a list left open all day does not go stale."""
         if self._book_watch is None:
-            self._book_watch = BookWatch(database, self)
-            self._book_watch.committed.connect(self.committed_elsewhere)
-            if self.isVisible():
-                self._book_watch.start()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._book_watch is not None:
-            self._book_watch.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        if self._book_watch is not None:
-            self._book_watch.stop()
-        super().hideEvent(event)
+            self._book_watch = while_shown(self, database, self.committed_elsewhere.emit)
 
     def open(self) -> None:
         from desktop.qt.search_window import bring_to_front

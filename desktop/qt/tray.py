@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QHideEvent, QIcon, QShowEvent
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -346,23 +346,10 @@ class FallbackWindow(QWidget):
         """Say `committed_elsewhere` while shown (BookWatch: inotify and data_version, never
         polled), so "Callbacks (N due)" follows a call logged from a terminal or a hook."""
         # Imported here: the tray is shown before sqlite3 is loaded (test_tray_first.py).
-        from desktop.qt.book_watch import BookWatch
+        from desktop.qt.book_watch import while_shown
 
         if self._book_watch is None:
-            self._book_watch = BookWatch(database, self)
-            self._book_watch.committed.connect(self.committed_elsewhere)
-            if self.isVisible():
-                self._book_watch.start()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._book_watch is not None:
-            self._book_watch.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        if self._book_watch is not None:
-            self._book_watch.stop()
-        super().hideEvent(event)
+            self._book_watch = while_shown(self, database, self.committed_elsewhere.emit)
 
     def _needed_height(self) -> int:
         layout = self.layout()
