@@ -41,6 +41,7 @@ from desktop.core.localtime import clock_text
 from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
+from desktop.qt.stay_on_top import StayOnTop
 from desktop.qt.system_clock import hour_cycle
 
 if TYPE_CHECKING:
@@ -114,17 +115,20 @@ class PopupStack(QObject):
         self._pool_size = max(prebuilt, self._max_cards)
         self._pool: list[Popup] = []  # every card built; bounded by _pool_size
         self._free: list[Popup] = []
+        self._hidden_ns: dict[Popup, int] = {}  # when each free card was last hidden
         self._top_up_pending = False
         self._calls: dict[str, _Call] = {}  # in order of arrival: the oldest sits lowest
         self._redacted = False  # cards show desktop.core.redaction.redact(card)
         # Applied to every card window once it exists (capture exclusion on Windows/macOS).
         self._window_guard: Callable[[QWidget], None] | None = None
+        self._on_top = StayOnTop(QGuiApplication.platformName(), self)
         for _ in range(prebuilt):
             popup = self._build()
             self._pool.append(popup)
             self._free.append(popup)
         self._more = MoreCalls()
         self._more.open_requested.connect(self.bring_up)
+        self._on_top.watch(self._more)
 
     def _build(self) -> Popup:
         popup = Popup(picker_factory=self._picker_factory)
@@ -136,6 +140,7 @@ class PopupStack(QObject):
         popup.open_contact_requested.connect(self.open_contact_requested)
         popup.painted.connect(self.painted)
         popup.painted.connect(self._schedule_top_up)
+        popup.painted.connect(lambda _key, _ns: self._on_top.check_soon(popup))
         popup.call_back_requested.connect(self.call_back_requested)
         return popup
 
@@ -398,11 +403,15 @@ class PopupStack(QObject):
         popup, call.popup = call.popup, None
         if popup is not None:
             popup.retract()
+            self._hidden_ns[popup] = time.monotonic_ns()
             self._free.append(popup)
 
     def _free_popup(self) -> Popup:
         if self._free:
-            return self._free.pop()
+            # Never one the window manager is still withdrawing: shown again before that, it
+            # can come back below other windows (desktop.qt.stay_on_top).
+            hidden = [self._hidden_ns.get(popup, 0) for popup in self._free]
+            return self._free.pop(self._on_top.choose(self._free, hidden))
         # Calls overlapping faster than idle time could top the pool up: grow now, bounded.
         popup = self._build()
         popup.warm_up()
@@ -430,6 +439,7 @@ class PopupStack(QObject):
         if self._more.count:
             if not self._more.isVisible():
                 self._guard(self._more)
+                self._on_top.before_show(self._more)
             self._more.show()
 
     def _repack(self) -> str | None:
