@@ -115,7 +115,6 @@ class PopupStack(QObject):
         self._pool_size = max(prebuilt, self._max_cards)
         self._pool: list[Popup] = []  # every card built; bounded by _pool_size
         self._free: list[Popup] = []
-        self._hidden_ns: dict[Popup, int] = {}  # when each free card was last hidden
         self._top_up_pending = False
         self._calls: dict[str, _Call] = {}  # in order of arrival: the oldest sits lowest
         self._redacted = False  # cards show desktop.core.redaction.redact(card)
@@ -403,15 +402,14 @@ class PopupStack(QObject):
         popup, call.popup = call.popup, None
         if popup is not None:
             popup.retract()
-            self._hidden_ns[popup] = time.monotonic_ns()
+            self._on_top.hidden(popup)
             self._free.append(popup)
 
     def _free_popup(self) -> Popup:
         if self._free:
             # Never one the window manager is still withdrawing: shown again before that, it
             # can come back below other windows (desktop.qt.stay_on_top).
-            hidden = [self._hidden_ns.get(popup, 0) for popup in self._free]
-            return self._free.pop(self._on_top.choose(self._free, hidden))
+            return self._free.pop(self._on_top.choose(self._free))
         # Calls overlapping faster than idle time could top the pool up: grow now, bounded.
         popup = self._build()
         popup.warm_up()

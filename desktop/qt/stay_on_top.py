@@ -9,8 +9,9 @@ ordinary window, behind the Import or Duplicates window (QA, session 19).
 ICCCM 4.1.4: a client that maps a window again after withdrawing it must first wait for the
 window manager to complete the withdrawal, which it shows by removing WM_STATE. So:
 
-- `choose()` picks a hidden card whose withdrawal the window manager has completed (and
-  waits for one, a millisecond or so, when it has completed none);
+- each hidden card is followed in idle time until the window manager has withdrawn it, and
+  `choose()` picks a card it has withdrawn (waiting, a millisecond or so, only when it has
+  withdrawn none yet), so the ring path asks the X server nothing;
 - after each paint, `check_soon()` reads the card's state once the window manager has
   managed it (WM_STATE is back), and a card without ABOVE gets the client message EWMH
   defines for a mapped window, which the window manager obeys whatever came before.
@@ -34,10 +35,9 @@ log = logging.getLogger(__name__)
 
 _ADD = 1  # _NET_WM_STATE_ADD
 _FROM_APPLICATION = 1  # EWMH source indication: a normal application
-# A card hidden longer ago than this is taken as withdrawn without asking: the window manager
-# handles an unmap in about a millisecond, and asking costs a round trip on the ring path.
-SETTLED_NS = 2_000_000_000
 _WAIT_NS = 50_000_000  # for a withdrawal at most, then the card is shown anyway
+_FOLLOW_MS = 5  # a hidden card: look again until the window manager has withdrawn it
+_FOLLOWS = 200
 _RECHECK_MS = 50  # the window manager has not managed the card yet: look again
 _RECHECKS = 20
 
@@ -51,40 +51,66 @@ class StayOnTop(QObject):
         self._x: XcbClient | None = None
         self._atoms: dict[bytes, int] = {}
         self._due: dict[QWidget, int] = {}  # window: checks left
-        self._hidden_ns: dict[QWidget, int] = {}  # watched windows: when each last hid
+        # Hidden windows the window manager has not been seen to withdraw yet: checks left.
+        self._withdrawing: dict[QWidget, int] = {}
+        self._following = False
         self._restored = 0  # windows that had lost ABOVE and were given it back
 
-    # -- before showing a hidden card again --
+    # -- hiding, and showing a hidden card again --
 
-    def choose(self, windows: Sequence[QWidget], hidden_ns: Sequence[int]) -> int:
-        """Which of the free `windows`, hidden at `hidden_ns` (time.monotonic_ns(); in the
-        order they were freed), to show next: the one freed last, as elsewhere, unless the
-        window manager may still be withdrawing it; then the first one it has withdrawn, and
-        when it is still withdrawing every one, the first once it has (a millisecond or so)."""
-        now = time.monotonic_ns()
-        if not self._x11 or now - hidden_ns[-1] > SETTLED_NS:
-            return len(windows) - 1  # no round trip to the X server on an ordinary ring
-        for i, (window, hidden) in enumerate(zip(windows, hidden_ns, strict=True)):
-            if self._withdrawn(window, hidden, now):
+    def hidden(self, window: QWidget) -> None:
+        """`window` was just hidden: follow its withdrawal in idle time, so that `choose()`
+        knows which cards are ready without asking the X server on the ring path."""
+        if not self._x11:
+            return
+        if not self._following:
+            self._following = True
+            QTimer.singleShot(0, self, self._follow)
+        self._withdrawing[window] = _FOLLOWS
+
+    def _follow(self) -> None:
+        self._following = False
+        x = self._connection()
+        if x is None:
+            self._withdrawing.clear()
+            return
+        for window, left in list(self._withdrawing.items()):
+            if window.isVisible() or not self._managed(x, window):
+                del self._withdrawing[window]
+            elif left > 1:
+                self._withdrawing[window] = left - 1
+        if any(left > 1 for left in self._withdrawing.values()):
+            self._following = True
+            QTimer.singleShot(_FOLLOW_MS, self, self._follow)
+
+    def choose(self, windows: Sequence[QWidget]) -> int:
+        """Which of the free `windows` (in the order they were freed) to show next: the one
+        freed last, as elsewhere, unless the window manager may still be withdrawing it; then
+        the first one it has withdrawn, and when it is still withdrawing every one, the first
+        once it has (a millisecond or so)."""
+        if windows[-1] not in self._withdrawing:
+            return len(windows) - 1
+        for i, window in enumerate(windows):
+            if window not in self._withdrawing:
                 return i
-        deadline = now + _WAIT_NS
-        while not self._withdrawn(windows[0], hidden_ns[0], now) and now < deadline:
-            time.sleep(0.0002)
-            now = time.monotonic_ns()
+        self._wait_until_withdrawn(windows[0])
         return 0
 
     def before_show(self, window: QWidget) -> None:
-        """A watched window is about to be shown: wait until the window manager has
-        withdrawn it, if it was hidden moments ago."""
-        hidden = self._hidden_ns.get(window)
-        if hidden is not None:
-            self.choose([window], [hidden])
+        """A watched window is about to be shown again: first let the window manager
+        complete its withdrawal, if it has not yet."""
+        if window in self._withdrawing:
+            self._wait_until_withdrawn(window)
 
-    def _withdrawn(self, window: QWidget, hidden_ns: int, now: int) -> bool:
-        if now - hidden_ns > SETTLED_NS:
-            return True
+    def _wait_until_withdrawn(self, window: QWidget) -> None:
+        self._withdrawing.pop(window, None)
         x = self._connection()
-        return x is None or not x.property(int(window.winId()), self._atoms[b"WM_STATE"])
+        deadline = time.monotonic_ns() + _WAIT_NS
+        while x is not None and self._managed(x, window) and time.monotonic_ns() < deadline:
+            time.sleep(0.0002)
+
+    def _managed(self, x: XcbClient, window: QWidget) -> bool:
+        return bool(x.property(int(window.winId()), self._atoms[b"WM_STATE"]))
 
     # -- after painting --
 
@@ -100,7 +126,7 @@ class StayOnTop(QObject):
             if event.type() == QEvent.Type.Paint:
                 self.check_soon(watched)
             elif event.type() == QEvent.Type.Hide:
-                self._hidden_ns[watched] = time.monotonic_ns()
+                self.hidden(watched)
         return False
 
     def check_soon(self, window: QWidget) -> None:
@@ -108,7 +134,7 @@ class StayOnTop(QObject):
         if not self._x11:
             return
         if not self._due:
-            QTimer.singleShot(0, self._check)
+            QTimer.singleShot(0, self, self._check)
         self._due[window] = _RECHECKS
 
     def _check(self) -> None:
@@ -122,7 +148,7 @@ class StayOnTop(QObject):
             if not window.isVisible():
                 continue
             handle = int(window.winId())
-            if not x.property(handle, self._atoms[b"WM_STATE"]):
+            if not self._managed(x, window):
                 if left > 1:  # not managed yet: what it says now is not what will hold
                     later[window] = left - 1
                 continue
@@ -134,7 +160,7 @@ class StayOnTop(QObject):
                 log.info("cards: the window manager dropped a card's stay-on-top; asked again")
         if later:
             self._due.update(later)
-            QTimer.singleShot(_RECHECK_MS, self._check)
+            QTimer.singleShot(_RECHECK_MS, self, self._check)
 
     def _connection(self) -> XcbClient | None:
         if self._x is None and self._x11:
