@@ -17,7 +17,6 @@ list as `av`, and GLib-based notification daemons refuse Notify unless it is `su
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import enum
 import html
 import logging
@@ -31,6 +30,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop.core.display_text import display_text
+from desktop.qt.xcb_client import XcbClient
 
 log = logging.getLogger(__name__)
 
@@ -204,108 +204,23 @@ def _windows_state() -> int:
     return 0
 
 
-class _AtomReply(ctypes.Structure):
-    _fields_ = [("response_type", ctypes.c_uint8), ("pad0", ctypes.c_uint8),
-                ("sequence", ctypes.c_uint16), ("length", ctypes.c_uint32),
-                ("atom", ctypes.c_uint32)]  # fmt: skip
-
-
-class _Screen(ctypes.Structure):
-    _fields_ = [("root", ctypes.c_uint32)]  # the rest is never read
-
-
-class _ScreenIterator(ctypes.Structure):
-    _fields_ = [("data", ctypes.POINTER(_Screen)), ("rem", ctypes.c_int),
-                ("index", ctypes.c_int)]  # fmt: skip
-
-
 class _XcbFullscreen:
-    """Reads the active window's _NET_WM_STATE over a private xcb connection.
-
-    libxcb reports errors in each reply (a window that just closed is not fatal), unlike
-    Xlib's process-wide error handler, which would fight Qt's.
-    """
+    """Reads the active window's _NET_WM_STATE over a private xcb connection."""
 
     def __init__(self) -> None:
-        # The soname first: a frozen bundle carries libxcb.so.1, which find_library cannot see.
-        try:
-            xcb = ctypes.CDLL("libxcb.so.1")
-        except OSError:
-            name = ctypes.util.find_library("xcb")
-            if name is None:
-                raise OSError("libxcb is not available") from None
-            xcb = ctypes.CDLL(name)
-        xcb.xcb_connect.restype = ctypes.c_void_p
-        xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
-        xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
-        xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
-        xcb.xcb_get_setup.restype = ctypes.c_void_p
-        xcb.xcb_get_setup.argtypes = [ctypes.c_void_p]
-        xcb.xcb_setup_roots_iterator.restype = _ScreenIterator
-        xcb.xcb_setup_roots_iterator.argtypes = [ctypes.c_void_p]
-        xcb.xcb_screen_next.argtypes = [ctypes.POINTER(_ScreenIterator)]
-        xcb.xcb_intern_atom.restype = ctypes.c_uint  # a cookie is one unsigned int
-        xcb.xcb_intern_atom.argtypes = [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_uint16,
-                                        ctypes.c_char_p]  # fmt: skip
-        xcb.xcb_intern_atom_reply.restype = ctypes.POINTER(_AtomReply)
-        xcb.xcb_intern_atom_reply.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_void_p]
-        xcb.xcb_get_property.restype = ctypes.c_uint
-        xcb.xcb_get_property.argtypes = [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_uint32,
-                                         ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint32,
-                                         ctypes.c_uint32]  # fmt: skip
-        xcb.xcb_get_property_reply.restype = ctypes.c_void_p
-        xcb.xcb_get_property_reply.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_void_p]
-        xcb.xcb_get_property_value.restype = ctypes.c_void_p
-        xcb.xcb_get_property_value.argtypes = [ctypes.c_void_p]
-        xcb.xcb_get_property_value_length.argtypes = [ctypes.c_void_p]
-        self._xcb = xcb
-        self._libc = ctypes.CDLL(None)
-        self._libc.free.argtypes = [ctypes.c_void_p]
-        screen = ctypes.c_int(0)
-        self._conn = xcb.xcb_connect(None, ctypes.byref(screen))
-        if not self._conn or xcb.xcb_connection_has_error(self._conn):
-            self.close()
-            raise OSError("cannot connect to the X server")
-        roots = xcb.xcb_setup_roots_iterator(xcb.xcb_get_setup(self._conn))
-        for _ in range(screen.value):
-            xcb.xcb_screen_next(ctypes.byref(roots))
-        self._root = int(roots.data.contents.root)
-        self._active = self._atom(b"_NET_ACTIVE_WINDOW")
-        self._state = self._atom(b"_NET_WM_STATE")
-        self._fullscreen = self._atom(b"_NET_WM_STATE_FULLSCREEN")
-
-    def _atom(self, name: bytes) -> int:
-        cookie = self._xcb.xcb_intern_atom(self._conn, 0, len(name), name)
-        reply = self._xcb.xcb_intern_atom_reply(self._conn, cookie, None)
-        if not reply:
-            raise OSError(f"the X server has no atom {name.decode()}")
-        atom = int(reply.contents.atom)
-        self._libc.free(ctypes.cast(reply, ctypes.c_void_p))
-        return atom
-
-    def _property(self, window: int, prop: int) -> list[int]:
-        cookie = self._xcb.xcb_get_property(self._conn, 0, window, prop, 0, 0, 64)
-        reply = self._xcb.xcb_get_property_reply(self._conn, cookie, None)
-        if not reply:  # the window is gone, or never had the property
-            return []
-        try:
-            size = self._xcb.xcb_get_property_value_length(reply)
-            data = self._xcb.xcb_get_property_value(reply)
-            count = size // 4
-            return list((ctypes.c_uint32 * count).from_address(data)) if count else []
-        finally:
-            self._libc.free(reply)
+        self._x = XcbClient()
+        self._active = self._x.atom(b"_NET_ACTIVE_WINDOW")
+        self._state = self._x.atom(b"_NET_WM_STATE")
+        self._fullscreen = self._x.atom(b"_NET_WM_STATE_FULLSCREEN")
 
     def active_window_is_fullscreen(self) -> bool:
-        active = self._property(self._root, self._active)
+        active = self._x.property(self._x.root, self._active)
         if not active or active[0] == 0:
             return False
-        return self._fullscreen in self._property(active[0], self._state)
+        return self._fullscreen in self._x.property(active[0], self._state)
 
     def close(self) -> None:
-        if self._conn:
-            self._xcb.xcb_disconnect(self._conn)
-            self._conn = None
+        self._x.close()
 
 
 class PopupObstacles:

@@ -41,6 +41,7 @@ from desktop.core.localtime import clock_text
 from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
+from desktop.qt.stay_on_top import StayOnTop
 from desktop.qt.system_clock import hour_cycle
 
 if TYPE_CHECKING:
@@ -119,12 +120,14 @@ class PopupStack(QObject):
         self._redacted = False  # cards show desktop.core.redaction.redact(card)
         # Applied to every card window once it exists (capture exclusion on Windows/macOS).
         self._window_guard: Callable[[QWidget], None] | None = None
+        self._on_top = StayOnTop(QGuiApplication.platformName(), self)
         for _ in range(prebuilt):
             popup = self._build()
             self._pool.append(popup)
             self._free.append(popup)
         self._more = MoreCalls()
         self._more.open_requested.connect(self.bring_up)
+        self._on_top.watch(self._more)
 
     def _build(self) -> Popup:
         popup = Popup(picker_factory=self._picker_factory)
@@ -136,6 +139,7 @@ class PopupStack(QObject):
         popup.open_contact_requested.connect(self.open_contact_requested)
         popup.painted.connect(self.painted)
         popup.painted.connect(self._schedule_top_up)
+        popup.painted.connect(lambda _key, _ns: self._on_top.check_soon(popup))
         popup.call_back_requested.connect(self.call_back_requested)
         return popup
 
@@ -398,11 +402,14 @@ class PopupStack(QObject):
         popup, call.popup = call.popup, None
         if popup is not None:
             popup.retract()
+            self._on_top.hidden(popup)
             self._free.append(popup)
 
     def _free_popup(self) -> Popup:
         if self._free:
-            return self._free.pop()
+            # Never one the window manager is still withdrawing: shown again before that, it
+            # can come back below other windows (desktop.qt.stay_on_top).
+            return self._free.pop(self._on_top.choose(self._free))
         # Calls overlapping faster than idle time could top the pool up: grow now, bounded.
         popup = self._build()
         popup.warm_up()
@@ -430,6 +437,7 @@ class PopupStack(QObject):
         if self._more.count:
             if not self._more.isVisible():
                 self._guard(self._more)
+                self._on_top.before_show(self._more)
             self._more.show()
 
     def _repack(self) -> str | None:
