@@ -19,7 +19,6 @@ from pathlib import Path
 
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import (
-    Delivery,
     SendStatus,
     default_launch_argv,
     deliver,
@@ -31,6 +30,7 @@ from desktop.core.hook_fields import header_display_name as header_display_name
 from desktop.core.hook_fields import hook_fields
 from desktop.core.hook_fields import twinkle_party as twinkle_party
 from desktop.core.ipc import End, EndOutcome, OpenImport, Quit, Ring
+from desktop.hook_exit import EXIT_DELIVERED, EXIT_USAGE, exit_code
 
 TYPE_CHECKING = False  # not typing's: this runs on every incoming call (see desktop.hook_argv)
 if TYPE_CHECKING:
@@ -83,23 +83,6 @@ def _send(args: argparse.Namespace | HookArgs) -> int:
     stop_passing_on_inherited_descriptors()
     return exit_code(ring_or_launch(paths.data_dir, message))
 
-
-# What `callercard ring` / `end` exit with (docs/softphone-hooks.md lists them for hook authors).
-EXIT_DELIVERED = 0  # the app acked it (shown or queued), or was started with it
-EXIT_NOT_DELIVERED = 1  # it did not get through: no app could take it, or it was refused
-EXIT_USAGE = 2
-EXIT_UNCONFIRMED = 3  # sent whole, but no ack in time: the card may still appear
-# 4 (desktop.hook_record.EXIT_RECORDED_ONLY): no app was running (nor could one show a card);
-# the hook recorded the call in the history itself.
-
-
-def exit_code(result: Delivery) -> int:
-    if result.ok:
-        return EXIT_DELIVERED
-    print(f"callercard: {result.detail or result.status.value}", file=sys.stderr)
-    if result.status is SendStatus.UNCONFIRMED:
-        return EXIT_UNCONFIRMED
-    return EXIT_NOT_DELIVERED
 
 
 # A launched app takes a second or two to listen; files after the first wait for it.

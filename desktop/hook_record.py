@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # What `callercard ring` / `end` exit with when CallerCard was not running but the hook
 # recorded the call itself (docs/softphone-hooks.md): it is in the history, no card was shown.
 EXIT_RECORDED_ONLY = 4
-_NOT_RECORDED = 1  # cli_ring.EXIT_NOT_DELIVERED: neither delivered nor recorded
+_NOT_RECORDED = 1  # hook_exit.EXIT_NOT_DELIVERED: neither delivered nor recorded
 # Qt platforms that draw on a display server the hook can look for in the environment.
 _NEEDS_DISPLAY = ("xcb", "wayland", "wayland-egl")
 

@@ -62,7 +62,7 @@ def send_line(args: HookArgs) -> int | None:
 def _reported(address: str, *, answer: bytes = b"", failure: Exception | None = None) -> int:
     """Anything but the plain ack, read and reported as the full way does it."""
     from desktop.adapters.instance_client import answered_delivery, failed_delivery
-    from desktop.cli_ring import exit_code
+    from desktop.hook_exit import exit_code
 
     if failure is not None:
         return exit_code(failed_delivery(address, failure, DEFAULT_TIMEOUT))

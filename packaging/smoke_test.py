@@ -137,6 +137,9 @@ def stop(exe: Path, data: Path, proc: subprocess.Popen[str], env: dict[str, str]
     return err
 
 
+HOOK_MAX_BYTES = 4_000_000
+
+
 def ring_through_the_hook_executable(exe: Path, data: Path, trace: Path,
                                      proc: subprocess.Popen[str], env: dict[str, str]) -> float | None:  # noqa: E501
     """The light `callercard-hook` beside the app (Linux, macOS) rings and ends a call, and
@@ -146,6 +149,11 @@ def ring_through_the_hook_executable(exe: Path, data: Path, trace: Path,
         return None
     if not hook.exists():
         raise SmokeFailure(f"no {hook.name} beside {exe.name}")
+    # Its archive holds the fast path alone (1.6 MB). At 11 MB it had Qt again, and Qt's
+    # runtime hook ran on every ring: 130-220 ms from spawn to the app's read, not 26.
+    if hook.stat().st_size > HOOK_MAX_BYTES:
+        raise SmokeFailure(f"{hook.name} is {hook.stat().st_size / 1e6:.1f} MB: an import "
+                           "reached from desktop/hook_main.py bundles more than the fast path")
     spawned = time.monotonic_ns()
     rang = run(hook, "ring", "--source", "microsip", "--data-dir", str(data), "--", HOOK_CALLER,
                env=env)  # fmt: skip
