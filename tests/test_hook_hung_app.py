@@ -9,11 +9,14 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from desktop.core.ipc_line import LATE_ACK_LINE
 from desktop.hook_send import UNANSWERED_ENV
+from tests.adapters.test_instance_client import fake_instance  # noqa: F401 - a fixture
 from tests.conftest import python_env
 from tests.test_hook_without_app import NOT_RUNNING, NUMBER, hook
 from tests.test_hook_without_app import calls as all_calls
@@ -135,3 +138,25 @@ def test_the_frozen_hooks_hand_over_records_the_call_and_sends_nothing(
     )  # fmt: skip
     [call] = calls(data)
     assert call["outcome"] == "talked"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        ["ring", "--", NUMBER],  # the hook's fast path
+        ["ring", "--sour", "microsip", "--", NUMBER],  # an abbreviation: argparse's full way
+    ],
+)
+def test_a_ring_answered_read_too_late_is_recorded_by_the_hook(
+    tmp_path: Path,
+    fake_instance: Callable[[Callable[[bytes], bytes | None]], str],  # noqa: F811
+    line: list[str],
+) -> None:
+    """An app that read the ring after its hook may have stopped waiting answers so, and
+    records nothing of it: the hook records it, exactly as when it gets no answer at all."""
+    fake_instance(lambda _line: LATE_ACK_LINE)
+    rang = hook(tmp_path / "data", *line)
+    assert (rang.returncode, rang.stderr) == (
+        4, NOT_ANSWERING + "call from +1 415-555-0123 recorded; its card may still appear\n"
+    )  # fmt: skip
+    assert [c["outcome"] for c in calls(tmp_path / "data")] == [""]
