@@ -353,10 +353,10 @@ def _fast_hook(raw: list[str]) -> int | None:
 
     try:
         code = send_line(args)
-        if code is None:  # nothing was sent: no app to take it, or not the common case
+        if not isinstance(code, int):  # nothing sent (no app, not the common case), or unanswered
             from desktop.cli_ring import send_ring
 
-            code = send_ring(args)
+            code = send_ring(args, unanswered=code)
     except KeyboardInterrupt:
         return 130
     return code

@@ -1,6 +1,7 @@
 """`callercard callbacks [--json]`: the Callbacks view's sections in the terminal.
 
-Waiting for us (missed calls not returned, from contacts and from numbers nobody has), we are
+Waiting for us (missed calls not returned, from contacts and from numbers nobody has, and
+calls that rang with no outcome reported), we are
 waiting for them (voicemails left, no callback), promised callback windows and follow-ups due,
 each with the other end's time and a warning outside their business hours. Every name and
 message is the caller's or an import's text, printed through display_text.

@@ -3,7 +3,8 @@
 A softphone waits for its hook (MicroSIP up to 10 s, delaying "180 Ringing"; Twinkle blocks
 call setup), so this hands the message over or starts the app, and returns at once. With no
 app to take it, the hook records the call itself first (desktop.hook_record), so it is never
-lost: the app it starts, or one started later, finds it in the history.
+lost: the app it starts, or one started later, finds it in the history. So it does when the
+app runs but does not take the line within ipc_line.HOOK_WAIT_S (hung, stopped, flooded).
 
 How each softphone passes the caller is in desktop.core.hook_fields. Twinkle reads the
 hook's standard output until it closes, so nothing is printed there, and nothing started from
@@ -30,7 +31,7 @@ from desktop.core.hook_fields import header_display_name as header_display_name
 from desktop.core.hook_fields import hook_fields
 from desktop.core.hook_fields import twinkle_party as twinkle_party
 from desktop.core.ipc import End, EndOutcome, OpenImport, Quit, Ring
-from desktop.hook_exit import EXIT_DELIVERED, EXIT_USAGE, exit_code
+from desktop.hook_exit import EXIT_DELIVERED, EXIT_USAGE, exit_code, failure_code
 
 TYPE_CHECKING = False  # not typing's: this runs on every incoming call (see desktop.hook_argv)
 if TYPE_CHECKING:
@@ -38,17 +39,20 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from desktop.hook_argv import HookArgs
+    from desktop.hook_send import Unanswered
 
 
-def send_ring(args: argparse.Namespace | HookArgs) -> int:
+def send_ring(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = None) -> int:
+    """`unanswered`: the hook's fast path sent the line, and the running app did not take it
+    in time; the call is only recorded here, never sent again."""
     try:
-        return _send(args)
+        return _send(args, unanswered)
     except (OSError, ValueError) as exc:  # the private socket directory is unusable
         print(f"callercard: {exc}", file=sys.stderr)
         return 1
 
 
-def _send(args: argparse.Namespace | HookArgs) -> int:
+def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = None) -> int:
     t_ns = time.monotonic_ns()
     paths = resolve_paths(args.data_dir)
     if args.verb == "quit":
@@ -67,7 +71,11 @@ def _send(args: argparse.Namespace | HookArgs) -> int:
     if isinstance(message, str):
         print(f"callercard: {message}", file=sys.stderr)
         return EXIT_USAGE
+    if unanswered is not None:
+        return _record_unanswered(args, message, unanswered.code)
     result = deliver(instance_address(paths.data_dir), message)
+    if result.unanswered:
+        return _record_unanswered(args, message, failure_code(result))
     if result.status is not SendStatus.NO_INSTANCE:
         return exit_code(result)
     # Nobody took it: the hook records the call itself, so it is never lost (a ring is
@@ -83,6 +91,16 @@ def _send(args: argparse.Namespace | HookArgs) -> int:
     stop_passing_on_inherited_descriptors()
     return exit_code(ring_or_launch(paths.data_dir, message))
 
+
+
+def _record_unanswered(
+    args: argparse.Namespace | HookArgs, message: Ring | End, not_recorded: int
+) -> int:
+    """The running app did not take the call in time: the hook records it, as when no app
+    runs (the app, reading the line late, leaves a ring's record to the hook)."""
+    from desktop.hook_record import record_unanswered
+
+    return record_unanswered(args.data_dir, args.region, message, not_recorded)
 
 
 # A launched app takes a second or two to listen; files after the first wait for it.

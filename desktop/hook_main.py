@@ -7,6 +7,8 @@ built from this module alone (packaging/callercard.spec), which imports only the
 path, so it gets none of them. Anything the fast path does not do (no app running, any other
 verb, `--help`) is handed to the main executable beside it, with the same arguments, in the
 same process (exec), so the softphone still waits for one process and reads one exit code.
+A call the running app did not take in time goes there too, to be recorded, with
+hook_send.UNANSWERED_ENV telling it not to send the line again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import sys
 
 from desktop.hook_argv import parse_hook_argv
-from desktop.hook_send import exit_now, send_line
+from desktop.hook_send import UNANSWERED_ENV, Unanswered, exit_now, send_line
 
 MAIN_EXECUTABLE = "CallerCard" if sys.platform == "darwin" else "callercard"
 
@@ -27,7 +29,9 @@ def main() -> None:
         code = None if args is None else send_line(args)
     except KeyboardInterrupt:
         exit_now(130)
-    if code is not None:
+    if isinstance(code, Unanswered):
+        os.environ[UNANSWERED_ENV] = str(code.code)
+    elif code is not None:
         exit_now(code)
     main_executable = os.path.join(os.path.dirname(sys.executable), MAIN_EXECUTABLE)
     os.execv(main_executable, [main_executable, *argv])  # noqa: S606 - our own executable

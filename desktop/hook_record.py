@@ -12,6 +12,12 @@ a card for it.
 A ring without an end stays a call whose outcome is not known ("They called"), as when the
 app quits during a call; the `end` that follows, whoever takes it, finishes that row.
 
+An app that runs but does not answer within the hook's wait (ipc_line.HOOK_WAIT_S: its main
+thread blocked, the process stopped, a flood) is treated the same way (`record_unanswered`):
+the hook records the call. When that app reads the line later, a ring it reads after
+ipc_line.LATE_RING_S is not recorded again, and pops no card if its call is over by then
+(desktop.core.late_ring); an end finishes a row once, whoever writes it first.
+
 Only this path pays for SQLite and the number metadata; a ring the running app takes never
 imports this module (desktop.hook_send).
 """
@@ -34,6 +40,8 @@ if TYPE_CHECKING:
 # recorded the call itself (docs/softphone-hooks.md): it is in the history, no card was shown.
 EXIT_RECORDED_ONLY = 4
 _NOT_RECORDED = 1  # hook_exit.EXIT_NOT_DELIVERED: neither delivered nor recorded
+NOT_RUNNING = "CallerCard is not running"
+NOT_ANSWERING = "CallerCard did not answer in time"
 # Qt platforms that draw on a display server the hook can look for in the environment.
 _NEEDS_DISPLAY = ("xcb", "wayland", "wayland-egl")
 
@@ -49,12 +57,49 @@ def can_show_cards(environ: Mapping[str, str]) -> bool:
     return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
+class _Report:
+    """How the hook tells the softphone's log what it did: why it records the call, and the
+    exit code when it recorded nothing."""
+
+    __slots__ = ("card", "launching", "not_recorded", "why")
+
+    def __init__(
+        self, why: str, not_recorded: int, *, launching: bool = False, card: str = "no card shown"
+    ) -> None:
+        self.why = why
+        self.not_recorded = not_recorded
+        # The app being started says the rest, and records what this could not.
+        self.launching = launching
+        self.card = card  # what became of a ring's card
+
+
 def record_without_app(
     data_dir: str | None, region: str | None, message: Ring | End, *, launching: bool
 ) -> int:
     """Record the call `message` reports in the data dir's history; the exit code to give
     when the hook ends here, and a one-line report on stderr for the softphone's log (none
     when `launching`: the app then shows the card, and records the call if this could not)."""
+    return _open_and_record(data_dir, region, message,
+                            _Report(NOT_RUNNING, _NOT_RECORDED, launching=launching))  # fmt: skip
+
+
+def record_unanswered(
+    data_dir: str | None, region: str | None, message: Ring | End, not_recorded: int
+) -> int:
+    """Record the call `message` reports, which the running app did not take in time; the
+    exit code (`not_recorded` when nothing could be recorded: what the delivery alone would
+    have given), and a one-line report on stderr."""
+    from desktop.hook_exit import EXIT_UNCONFIRMED
+
+    # A line the app has (it may wake while the call still rings) can still pop its card.
+    card = "its card may still appear" if not_recorded == EXIT_UNCONFIRMED else "no card shown"
+    return _open_and_record(data_dir, region, message,
+                            _Report(NOT_ANSWERING, not_recorded, card=card))  # fmt: skip
+
+
+def _open_and_record(
+    data_dir: str | None, region: str | None, message: Ring | End, report: _Report
+) -> int:
     from desktop.cli import CliError, open_context
 
     try:
@@ -62,15 +107,15 @@ def record_without_app(
             argparse.Namespace(data_dir=data_dir, region=region)
         )
     except CliError as exc:
-        return _failed(message, str(exc), launching=launching)
+        return _failed(message, str(exc), report)
     try:
-        return _record(store, settings.outside_line_prefixes, home, message, launching)
+        return _record(store, settings.outside_line_prefixes, home, message, report)
     finally:
         store.close()
 
 
 def _record(
-    store: Store, prefixes: tuple[str, ...], home: str, message: Ring | End, launching: bool
+    store: Store, prefixes: tuple[str, ...], home: str, message: Ring | End, report: _Report
 ) -> int:
     import time
 
@@ -90,24 +135,27 @@ def _record(
     try:
         recorded = CallHistory(store, lookup).record(event)
     except StoreError as exc:
-        return _failed(message, str(exc), launching=launching)
-    if launching:
+        return _failed(message, str(exc), report)
+    if report.launching:
         return 0
     if isinstance(message, Ring):
         if number.e164 is None and not number.withheld:
-            _say(f"call from {who} not recorded ({number.problem or 'not a phone number'}); "
-                 "no card shown")  # fmt: skip
-            return _NOT_RECORDED
+            _say(report, f"call from {who} not recorded "
+                 f"({number.problem or 'not a phone number'}); {report.card}")  # fmt: skip
+            return report.not_recorded
         # None: a softphone's log, or this call's ring, is in the history already.
-        _say(f"call from {who} recorded; no card shown")
+        _say(report, f"call from {who} recorded; {report.card}")
         return EXIT_RECORDED_ONLY
     if recorded is None:
         # The app's own rule: an end whose ring was never logged logs nothing (an end alone
         # cannot tell an incoming call from anything else); or a softphone said how it went.
-        _say(f"the end of a call from {who}, whose ring is not in the history; nothing recorded")
-        return _NOT_RECORDED
+        _say(
+            report,
+            f"the end of a call from {who}, whose ring is not in the history; nothing recorded",
+        )
+        return report.not_recorded
     how = "missed call" if recorded.outcome is Outcome.MISSED else "answered call"
-    _say(f"{how} from {who} recorded")
+    _say(report, f"{how} from {who} recorded")
     return EXIT_RECORDED_ONLY
 
 
@@ -117,15 +165,15 @@ def _who(number: CallerNumber, caller_id: str) -> str:
     return "a withheld number" if number.withheld else readable_number(number, caller_id)
 
 
-def _failed(message: Ring | End, reason: str, *, launching: bool) -> int:
-    if launching:
+def _failed(message: Ring | End, reason: str, report: _Report) -> int:
+    if report.launching:
         return 0  # the app being started records the ring itself
     from desktop.core.display_text import one_line
 
     who = one_line(message.caller_id) or "a withheld number"
-    _say(f"the call from {who} could not be recorded: {one_line(reason)}")
-    return _NOT_RECORDED
+    _say(report, f"the call from {who} could not be recorded: {one_line(reason)}")
+    return report.not_recorded
 
 
-def _say(text: str) -> None:
-    print(f"callercard: CallerCard is not running: {text}", file=sys.stderr)
+def _say(report: _Report, text: str) -> None:
+    print(f"callercard: {report.why}: {text}", file=sys.stderr)

@@ -9,7 +9,9 @@ a bare interpreter's start), and no platformdirs on Linux.
 Everything else goes the full way (desktop.cli_ring), and only when nothing was sent yet, so a
 ring is never written twice: no app listening (a `ring` starts one, an `end` has nothing to
 close), Windows' named pipe. After the line went out, an answer other than the plain ack, or
-none, is read and reported by desktop.adapters.instance_client exactly as the full way does.
+none, is read and reported by desktop.adapters.instance_client exactly as the full way does;
+an app that runs but did not take the line in time (hung, stopped, flooded) leaves the call
+to the full way to record, which then sends nothing (`Unanswered`).
 """
 
 from __future__ import annotations
@@ -35,9 +37,28 @@ if TYPE_CHECKING:
     from desktop.hook_argv import HookArgs
 
 
-def send_line(args: HookArgs) -> int | None:
-    """The exit code of a ring / end the running app took (or refused), or None when nothing
-    was sent and desktop.cli_ring.send_ring must do it."""
+# Set by the frozen `callercard-hook` (desktop.hook_main) for the main executable it hands an
+# unanswered call to: record it, do not send it again. Its value is Unanswered.code.
+UNANSWERED_ENV = "CALLERCARD_HOOK_UNANSWERED"
+
+
+class Unanswered:
+    """A running app did not take the line in time (hung, stopped, flooded, or it read a ring
+    too late to record it): desktop.cli_ring.send_ring records the call and sends nothing."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: int) -> None:
+        self.code = code  # the exit code if the call cannot be recorded either
+
+
+def send_line(args: HookArgs) -> int | Unanswered | None:
+    """The exit code of a ring / end the running app took (or refused); Unanswered when it did
+    not take it in time; None when nothing was sent and desktop.cli_ring.send_ring must do it."""
+    handed = os.environ.pop(UNANSWERED_ENV, None)
+    if handed is not None:
+        # hook_exit's EXIT_UNCONFIRMED or EXIT_NOT_DELIVERED (that module imports enum)
+        return Unanswered(3 if handed == "3" else 1)
     if sys.platform == "win32":
         return None
     t_ns = time.monotonic_ns()
@@ -59,14 +80,20 @@ def send_line(args: HookArgs) -> int | None:
     return _reported(address, answer=answer)
 
 
-def _reported(address: str, *, answer: bytes = b"", failure: Exception | None = None) -> int:
+def _reported(
+    address: str, *, answer: bytes = b"", failure: Exception | None = None
+) -> int | Unanswered:
     """Anything but the plain ack, read and reported as the full way does it."""
     from desktop.adapters.instance_client import answered_delivery, failed_delivery
-    from desktop.hook_exit import exit_code
+    from desktop.hook_exit import exit_code, failure_code
 
     if failure is not None:
-        return exit_code(failed_delivery(address, failure, DEFAULT_TIMEOUT))
-    return exit_code(answered_delivery(address, answer))
+        result = failed_delivery(address, failure, DEFAULT_TIMEOUT)
+    else:
+        result = answered_delivery(address, answer)
+    if result.unanswered:
+        return Unanswered(failure_code(result))
+    return exit_code(result)
 
 
 def exit_now(code: int) -> None:

@@ -81,6 +81,28 @@ def test_a_ring_with_no_end_and_no_app_is_a_call_whose_outcome_is_not_known(
     assert (call["number"], call["outcome"]) == (None, "")  # "They called": rang, outcome unknown
 
 
+def test_a_ring_no_end_followed_waits_in_callbacks_as_outcome_unknown(tmp_path: Path) -> None:
+    """A ring whose end never comes (the softphone crashed, or its hook is set for incoming
+    calls only) may have been missed: `callercard callbacks` lists it, not due, until the
+    call's end (or any later call with them) settles it."""
+    data = tmp_path / "data"
+    assert hook(data, "ring", "--", NUMBER).returncode == 4
+
+    def waiting() -> tuple[list[tuple[object, object, object]], object]:
+        out = hook(data, "callbacks", "--json")
+        assert out.returncode == 0, out.stderr
+        listed = json.loads(out.stdout)
+        entries = [(e["number"], e["detail"], e["due"]) for e in listed["waiting_for_us"]]
+        return entries, listed["due"]
+
+    assert waiting() == ([(NUMBER, "Rang just now, outcome unknown", False)], 0)
+    plain = hook(data, "callbacks").stdout.splitlines()
+    assert plain[0] == "Waiting for us (1)"
+    assert plain[1].startswith("  Unknown · +14155550123 · Rang just now, outcome unknown · ")
+    assert hook(data, "end", "--answered", "--", NUMBER).returncode == 4
+    assert waiting() == ([], 0)
+
+
 @pytest.mark.xvfb
 def test_an_app_started_later_neither_pops_nor_doubles_it_nor_does_the_softphone_log(
     tmp_path: Path, xvfb_display: str

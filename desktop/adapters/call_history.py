@@ -62,7 +62,7 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import Store, StoreError
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
-from desktop.core.events import CallEvent, CallState
+from desktop.core.events import CallEvent, CallGone, CallState
 from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -174,6 +174,8 @@ class CallHistory:
             log.info("not recording a call from %r: %s", event.number, number.problem)
             return None
         outcome = Outcome.MISSED if event.state is CallState.MISSED else Outcome.TALKED
+        if isinstance(event, CallGone):
+            outcome = Outcome.UNKNOWN  # its end was never written (core/events.py)
         attempt = Attempt(Direction.IN, event.time, outcome, number_e164=number.e164,
                           caller_name=caller_name(number))  # fmt: skip
         contact_id = contact.id if contact is not None else None
@@ -181,6 +183,8 @@ class CallHistory:
         if self._store.call_attempt(event.source, key) is None:
             near = self._store.calls_near(number.e164, Direction.IN, event.time, SAME_CALL_S)
             hooked = next((c for c in near if c.from_hook), None)
+            if hooked is not None and outcome is Outcome.UNKNOWN:
+                return None  # the hook's row is this call, and knows as much or more
             if hooked is not None:  # a hook logged this call: the softphone's report is richer
                 self._store.take_over_call(
                     hooked.id, contact_id, attempt, event.source, key, cursor=cursor

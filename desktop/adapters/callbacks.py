@@ -39,6 +39,7 @@ def load_callbacks(
         cycle,
         [(u.attempt, u.tries) for u in store.unknown_missed_not_returned(now)],
         store.missed_tries([c.id for _a, c in missed], now),
+        _rang(store, now),
     )
     return [
         CallbackEntry(item, their_clock(item.number, now, hours, cycle) if item.number
@@ -51,6 +52,15 @@ def count_due(store: Store, now: datetime) -> int:
     """What "Callbacks (N due)" counts: missed calls not returned (unknown numbers too),
     windows run out (the entries core/callbacks.py marks due)."""
     return store.callbacks_due(now)
+
+
+def _rang(store: Store, now: datetime) -> list[tuple[Attempt, Contact | None]]:
+    """Calls that rang with no outcome reported (core/callbacks.py), with their contacts."""
+    rang = store.rang_not_returned(now)
+    ids = [cid for _a, cid in rang if cid is not None]
+    contacts = {c.id: c for c in store.contacts_by_id(ids, attempts_limit=0)} if ids else {}
+    # A contact deleted since is a number nobody has.
+    return [(a, contacts.get(cid) if cid is not None else None) for a, cid in rang]
 
 
 def _pairs(calls: list[LoggedCall]) -> list[tuple[Attempt, Contact]]:

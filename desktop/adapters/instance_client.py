@@ -53,6 +53,7 @@ from desktop.core.ipc import (
     decode_ack,
     encode,
 )
+from desktop.core.ipc_line import LATE_ACK_ERROR
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING would import typing on every ring
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class SendStatus(StrEnum):
     REJECTED = "rejected"  # the instance answered that the message is invalid (see detail)
     NO_ANSWER = "no_answer"  # nothing was delivered: busy past the budget, hung, or not ours
     UNCONFIRMED = "unconfirmed"  # sent, but no ack within the budget: it may still be shown
+    LATE = "late"  # a ring the app read too late to record (it was hung): it may still be shown
     LAUNCHED = "launched"  # nothing was running, so the app was started with the message
     LAUNCH_FAILED = "launch_failed"  # nothing was running and starting the app failed
 
@@ -84,6 +86,12 @@ class Delivery(Record):
     @property
     def ok(self) -> bool:
         return self.status in (SendStatus.DELIVERED, SendStatus.LAUNCHED)
+
+    @property
+    def unanswered(self) -> bool:
+        """A running app did not take it in time (hung, stopped, flooded, or it read a ring
+        too late): nothing it does will record the call, so the sender records it."""
+        return self.status in (SendStatus.NO_ANSWER, SendStatus.UNCONFIRMED, SendStatus.LATE)
 
 
 def send(address: str, message: Message, timeout: float = DEFAULT_TIMEOUT) -> bool:
@@ -192,6 +200,8 @@ def default_launch_argv() -> list[str]:
 def _from_ack(ack: Ack) -> Delivery:
     if ack.ok:
         return Delivery(SendStatus.DELIVERED)
+    if ack.error == LATE_ACK_ERROR:
+        return Delivery(SendStatus.LATE, f"it was {LATE_ACK_ERROR}; the card may still appear")
     return Delivery(SendStatus.REJECTED, ack.error or "rejected without a reason")
 
 

@@ -16,10 +16,12 @@ import sys
 import time
 
 from desktop.adapters.instance_address import instance_lock_path
+from desktop.core.ipc_line import HOOK_WAIT_S
 
 # A healthy instance answers in milliseconds, a busy one (a storm of rings, or one still starting)
-# within a second or two; MicroSIP gives its hook 10 s.
-DEFAULT_TIMEOUT = 3.0
+# within a second or two; MicroSIP gives its hook 10 s, and a hook not answered in this time
+# records the call itself.
+DEFAULT_TIMEOUT = HOOK_WAIT_S
 MAX_ACK_BYTES = 4096
 RETRY_EVERY = 0.05
 _FIRST_BACKOFF = 0.002  # doubled on each retry of a connect, up to RETRY_EVERY

@@ -248,6 +248,8 @@ Called = Sequence[tuple[Attempt, Contact]]
 # An unknown number's newest missed call, and how many missed calls it made since it was last
 # called back or answered.
 UnknownCalled = Sequence[tuple[Attempt, int]]
+# A caller's newest call whose outcome is not known, nothing since; None: a number nobody has.
+Rang = Sequence[tuple[Attempt, Contact | None]]
 
 
 def tries_text(tries: int) -> str:
@@ -257,22 +259,35 @@ def tries_text(tries: int) -> str:
 def callback_items(
     missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h",
     unknown_missed: UnknownCalled = (), contact_tries: Mapping[int, int] | None = None,
+    rang: Rang = (),
 ) -> list[CallbackItem]:  # fmt: skip
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
     not reached since; ``unknown_missed`` the same for numbers nobody has, listed among them
     by time; ``voicemails``: our newest voicemail to contacts who have not called back;
     ``windows``: attempts with a callback window and no call from the contact since;
     ``contact_tries``: each missed contact's tries since we last reached them (1 if absent),
-    as an unknown number's are counted."""
+    as an unknown number's are counted.
+
+    ``rang``: calls that rang and whose outcome nobody reported (a hook's ring with no end: a
+    softphone that crashed, a hook set for incoming calls only), each caller's newest with no
+    call since. Such a call may have been missed, so it waits among the missed calls ("Rang
+    20 min ago, outcome unknown") rather than being dropped; it is not counted as due (it may
+    as well have been answered), and a caller listed for a missed call is listed once."""
     tries_of = contact_tries or {}
     waiting: list[tuple[Attempt, Contact | None, int]] = [
         (a, c, max(tries_of.get(c.id, 1), 1)) for a, c in missed
     ]
     waiting += [(a, None, tries) for a, tries in unknown_missed]
+    listed = {c.id for _a, c in missed} | {a.number_e164 for a, _t in unknown_missed}
+    waiting += [(a, c, 0) for a, c in rang
+                if (c.id if c is not None else a.number_e164) not in listed]  # fmt: skip
     waiting.sort(key=lambda entry: entry[0].at, reverse=True)
     items = [
         CallbackItem(Section.WAITING_FOR_US, a, c,
                      f"Missed call {ago_text(a.at, now)}{tries_text(tries)}", True, tries)
+        if tries else
+        CallbackItem(Section.WAITING_FOR_US, a, c,
+                     f"Rang {ago_text(a.at, now)}, outcome unknown", False)
         for a, c, tries in waiting
     ]  # fmt: skip
     items += [

@@ -30,3 +30,11 @@ class CallEvent:
     # From a ring/end hook or the URL endpoint, which know only that a call rang and ended
     # (and at most whether it was answered), unlike a softphone's own log or event stream.
     hook: bool = False
+
+
+@dataclass(frozen=True)
+class CallGone(CallEvent):
+    """A call known to be over only because its source's log gave its place to another call
+    (MicroSIP's 1000-entry ring buffer reusing a key) or deleted it while it still rang: the
+    source never wrote how it ended. State ENDED: its card goes; recorded as a call whose
+    outcome is not known (it waits in Callbacks as one), unless a hook recorded it already."""

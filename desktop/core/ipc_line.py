@@ -14,6 +14,15 @@ from __future__ import annotations
 PROTOCOL_VERSION = 2  # 2: an 'end' says whether the call was answered
 MAX_LINE_BYTES = 64 * 1024  # a ring is a few hundred bytes; anything near this is abuse
 HOOK_KEY_PREFIX = "hook:"
+# How long a hook waits for the app's ack before it records the call itself (a hung or stopped
+# app); MicroSIP gives its hook 10 s, and the rest goes to that recording.
+HOOK_WAIT_S = 3.0
+# A ring the app reads later than this after the hook stamped it is answered LATE_ACK_LINE: the
+# hook, if it still waits, records the call itself, as one that gave up waiting does. Shorter
+# than HOOK_WAIT_S by the time an ack takes to reach a hook that still waits: whichever way
+# it goes, exactly one of the two records the ring.
+LATE_RING_S = 2.5
+LATE_ACK_ERROR = "read too late: the hook records the call"
 
 # json.encoder's table: the two-character escapes, then \\u00XX for the other control characters.
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
@@ -76,3 +85,8 @@ OK_ACK_LINE = json_line(
     {"protocol_version": PROTOCOL_VERSION, "kind": "ack", "ok": True, "error": ""}
 )
 """The answer a running app gives a line it took: anything else is read with the full decoder."""
+LATE_ACK_LINE = json_line(
+    {"protocol_version": PROTOCOL_VERSION, "kind": "ack", "ok": False, "error": LATE_ACK_ERROR}
+)
+"""The answer to a ring read after LATE_RING_S: its card may still show, its record is the
+hook's."""

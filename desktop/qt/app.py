@@ -54,6 +54,7 @@ from desktop.core.ipc import (
     Show,
     ShowTarget,
 )
+from desktop.core.late_ring import LateRing, from_late_ring
 from desktop.core.models import Direction
 from desktop.core.numbers import NumberPolicy, warm_up
 from desktop.core.pause import PauseLength, pause_end, pause_over
@@ -586,10 +587,16 @@ class CallerCardApp:
         asked about, the call logged, its wrap-up at its end)."""
         self.click_to_call.call(e164, None)
 
-    def on_message(self, message: Message) -> None:
+    def on_message(self, message: Message | LateRing) -> None:
         if isinstance(message, Ring):
             self.pipeline.arrive(from_ring_message(message, datetime.now(UTC),
                                                    time.monotonic_ns()))  # fmt: skip
+        elif isinstance(message, LateRing):
+            # Read after its hook gave up waiting: the hook records it (desktop.core.late_ring).
+            call = from_late_ring(message, datetime.now(UTC), time.monotonic_ns())
+            self.trace.write("late_ring", call.caller_id, call_key=call.call_key,
+                             card=call.rings, ended=message.ended)  # fmt: skip
+            self.pipeline.arrive(call)
         elif isinstance(message, End):
             self.pipeline.arrive(from_end_message(message, datetime.now(UTC),
                                                   time.monotonic_ns()))  # fmt: skip

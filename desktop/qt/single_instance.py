@@ -18,6 +18,11 @@ line within IDLE_TIMEOUT_S is dropped, and past MAX_CONNECTIONS open peers the l
 one makes room for the newcomer, so the descriptors in use stay bounded and a fresh hook,
 which writes its line as soon as it connects, always gets in.
 
+A hook waits ipc_line.HOOK_WAIT_S for its ack, then records the call itself; a ring read
+after ipc_line.LATE_RING_S (this app was hung or stopped) is answered LATE_ACK_LINE and handed
+on as a LateRing, never recorded here, and a moment later than the rest, so that the end a hook
+sent meanwhile is read by then (desktop.core.late_ring).
+
 When `acquire()` returns False another instance owns the address: the caller forwards its
 message (a ring, or "show" for a plain second launch) with
 `desktop.adapters.instance_client.forward_to_running` and exits.
@@ -38,7 +43,9 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from desktop.adapters.instance_address import instance_lock_path
-from desktop.core.ipc import MAX_LINE_BYTES, Ack, IpcError, Message, decode, encode_ack
+from desktop.core.ipc import MAX_LINE_BYTES, Ack, IpcError, Message, Ring, decode, encode_ack
+from desktop.core.ipc_line import LATE_ACK_LINE
+from desktop.core.late_ring import SETTLE_MS, LateRing, read_late, with_end_read
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +71,7 @@ class InstanceLockError(OSError):
 class SingleInstance(QObject):
     """Owns the instance address and turns incoming lines into `message_received` signals."""
 
-    # Carries a desktop.core.ipc.Message (Ring, End, Show or Quit).
+    # Carries a desktop.core.ipc.Message (Ring, End, Show or Quit), or a LateRing.
     message_received = Signal(object)
 
     def __init__(
@@ -88,7 +95,7 @@ class SingleInstance(QObject):
         self._server.setMaxPendingConnections(LISTEN_BACKLOG)
         self._server.newConnection.connect(self._accept)
         self._peers: dict[QLocalSocket, _Peer] = {}
-        self._inbox: deque[Message] = deque()
+        self._inbox: deque[Message | LateRing] = deque()
         self._holding = False
         self._accepting = False
         self._reaper = QTimer(self)
@@ -98,6 +105,9 @@ class SingleInstance(QObject):
         self._dispatcher.setSingleShot(True)
         self._dispatcher.setInterval(0)
         self._dispatcher.timeout.connect(self._dispatch)
+        self._settle = QTimer(self)  # a late ring at the head of the inbox waits for its end
+        self._settle.setSingleShot(True)
+        self._settle.timeout.connect(self._dispatch)
         # Closed connections, freed on the next event-loop turn: never inside the socket's own
         # `disconnected` emission, which is where a connection is usually let go.
         self._closed: list[QLocalSocket] = []
@@ -264,6 +274,13 @@ class SingleInstance(QObject):
             log.warning("single instance: ignored a bad message: %s", exc)
             self._reply(connection, Ack(False, str(exc)))
             return
+        if isinstance(message, Ring) and read_late(message, read_ns := time.monotonic_ns()):
+            # Its hook records it (it may have stopped waiting): we must not as well.
+            connection.write(LATE_ACK_LINE)
+            connection.flush()
+            self._inbox.append(LateRing(message, read_ns))
+            self._dispatcher.start()
+            return
         # Ack before acting: the hook is waiting on it inside the softphone's call setup, and
         # the popup need not be on screen for the message to count as delivered. Acting waits
         # for the event loop, so the acks of every other waiting hook go out first.
@@ -274,7 +291,16 @@ class SingleInstance(QObject):
     def _dispatch(self) -> None:
         if self._holding or not self._inbox:
             return
-        message = self._inbox.popleft()
+        message = self._inbox[0]
+        if isinstance(message, LateRing):
+            wait_ms = SETTLE_MS - (time.monotonic_ns() - message.read_ns) // 1_000_000
+            if wait_ms > 0:
+                self._settle.start(int(wait_ms))
+                return
+            self._inbox.popleft()
+            message = with_end_read(message, self._inbox)
+        else:
+            self._inbox.popleft()
         if self._inbox:
             self._dispatcher.start()
         self.message_received.emit(message)

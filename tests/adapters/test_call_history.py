@@ -372,3 +372,31 @@ def test_a_day_of_calls_keeps_what_it_remembers_bounded_and_each_wrap_up_asked_o
     assert end.call_key == hook_call_key(callers[0])
     finished = history.record(end)  # its ring was forgotten here; the database has it
     assert finished is not None and finished.outcome is Outcome.TALKED
+
+
+def test_a_call_whose_log_entry_gave_way_before_its_end_is_kept_outcome_unknown(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    """MicroSIP reused the key of a call still ringing (core.events.CallGone): how it went was
+    never written, so it is kept as a call whose outcome is not known, no wrap-up; and when a
+    hook logged the same call, the hook's row stands as it is."""
+    from desktop.core.events import CallGone
+
+    def gone(number: str, at: datetime, key: str) -> CallGone:
+        return CallGone("microsip", Direction.IN, CallState.ENDED, number, "", at,
+                        call_key=f"microsip:{key}")  # fmt: skip
+
+    recorded = history.record(gone(JANE, NOW - timedelta(minutes=5), "0:1"))
+    assert recorded is not None
+    assert (recorded.contact_id, recorded.outcome, recorded.wrap_up) == (
+        jane, Outcome.UNKNOWN, False)  # fmt: skip
+
+    hooked = CallEvent("hook", Direction.IN, CallState.MISSED, "+14155550199", "", NOW,
+                       call_key="hook:+14155550199", hook=True)  # fmt: skip
+    history.record(replace(hooked, state=CallState.RINGING))
+    history.record(hooked)
+    assert history.record(gone("+14155550199", NOW + timedelta(seconds=2), "1:2")) is None
+    assert attempts(store) == [
+        (jane, "in", "", "", JANE, "microsip"),
+        (None, "in", "missed", "", "+14155550199", "hook"),
+    ]

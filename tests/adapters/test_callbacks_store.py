@@ -32,7 +32,7 @@ def person(store: Store, name: str, number: str) -> int:
                                         numbers=(StoredNumber(number, number),)))  # fmt: skip
 
 
-def call(store: Store, cid: int | None, number: str, direction: Direction, ago: timedelta,
+def call(store: Store, cid: int | None, number: str | None, direction: Direction, ago: timedelta,
          outcome: Outcome, message: str = "") -> int:  # fmt: skip
     attempt = Attempt(direction, NOW - ago, outcome, message, number_e164=number)
     key = f"test:{number}@{int(attempt.at.timestamp())}"
@@ -153,3 +153,31 @@ def test_call_them_back_by_from_an_incoming_calls_wrap_up_is_ours_to_do(store: S
     call(store, kim, "+14155550111", Direction.OUT, -h, Outcome.NO_ANSWER)
     assert load_callbacks(store, NOW + 2 * h, BusinessHours(), "24h") == []
     assert count_due(store, NOW + 2 * h) == 0
+
+
+def test_a_ring_no_end_followed_waits_as_outcome_unknown_not_due(store: Store) -> None:
+    """A hook's ring with no end (a softphone that crashed, a hook set for incoming calls
+    only) may have been missed: it waits among the missed calls, said as unknown, and is not
+    counted due. A later call with that caller, either way, settles it; a caller already
+    waiting for a missed call is listed once; a withheld one never."""
+    hours = BusinessHours()
+    dana = person(store, "Dana", "+14155550100")
+    raj = person(store, "Raj", "+14155550101")
+    mike = person(store, "Mike", "+14155550102")
+    call(store, dana, "+14155550100", Direction.IN, timedelta(minutes=20), Outcome.UNKNOWN)
+    call(store, None, "+14155550177", Direction.IN, timedelta(hours=2), Outcome.UNKNOWN)
+    call(store, None, None, Direction.IN, timedelta(minutes=5), Outcome.UNKNOWN)  # withheld
+    call(store, raj, "+14155550101", Direction.IN, timedelta(hours=3), Outcome.UNKNOWN)
+    call(store, raj, "+14155550101", Direction.OUT, timedelta(hours=1), Outcome.NO_ANSWER)
+    call(store, mike, "+14155550102", Direction.IN, timedelta(hours=4), Outcome.MISSED)
+    call(store, mike, "+14155550102", Direction.IN, timedelta(hours=1), Outcome.UNKNOWN)
+
+    waiting = [e.item for e in load_callbacks(store, NOW, hours, "24h")
+               if e.item.section is Section.WAITING_FOR_US]  # fmt: skip
+    assert [(i.number, i.detail, i.due) for i in waiting] == [
+        ("+14155550100", "Rang 20 min ago, outcome unknown", False),
+        ("+14155550177", "Rang 2 h ago, outcome unknown", False),
+        ("+14155550102", "Missed call 4 h ago", True),
+    ]
+    assert waiting[0].contact is not None and waiting[0].contact.id == dana
+    assert count_due(store, NOW) == 1  # Mike's missed call only

@@ -220,6 +220,29 @@ def test_a_full_ring_buffer_reuses_key_0_for_a_new_call(tmp_path: Path, start: S
     assert (event.call_key, event.state) == (f"microsip:0:{at}", CallState.RINGING)
 
 
+def test_a_ringing_key_rewritten_with_a_new_call_ends_the_old_one(
+    tmp_path: Path, start: Start
+) -> None:
+    """MicroSIP crashed during a ring (no end written); a thousand calls later its ring buffer
+    gives that key to a new call: the old call is reported over before the new one rings."""
+    path = tmp_path / "microsip.ini"
+    calls = history(1000)
+    rewrite(path, microsip_text(calls, 999))
+    _source, recorder = start(path)
+    rang = now() - 5
+    rewrite(path, microsip_text({**calls, 0: ring("+14155550123", "Jane", at=rang)}, 0))
+    recorder.wait_events(1)
+
+    at = rang + 3
+    rewrite(path, microsip_text({**calls, 0: ring(at=at)}, 0))
+
+    _first, gone, new = recorder.wait_events(3)
+    assert (gone.call_key, gone.state, type(gone).__name__) == (
+        f"microsip:0:{rang}", CallState.ENDED, "CallGone")
+    assert (gone.number, gone.direction) == ("+14155550123", Direction.IN)
+    assert (new.call_key, new.state) == (f"microsip:0:{at}", CallState.RINGING)
+
+
 def test_junk_is_reported_with_the_file_and_the_next_good_write_pops(
     tmp_path: Path, start: Start
 ) -> None:

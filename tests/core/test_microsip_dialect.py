@@ -356,8 +356,33 @@ def test_a_ring_buffer_key_reused_is_a_new_call() -> None:
     ]
 
 
-def test_a_deleted_entry_reports_nothing_and_its_key_can_be_reused() -> None:
+def test_a_ringing_key_reused_before_its_end_was_written_ends_that_call_first() -> None:
+    """MicroSIP's ring buffer gave the key of a call it never wrote the end of (it crashed,
+    or was closed, during the ring) to a new call: the old call is over, how is not known."""
+    tracker = started()
+    first = render_call("+14155550123", "Jane", CallType.INCOMING, NOW - 60)
+    second = render_call("+14155550199", "Sam", CallType.INCOMING, NOW - 1)
+    seen = []
+    for text in (with_call(4, first), with_call(4, second)):
+        seen += [(c.entry.call_key, c.state, c.gone) for c in tracker.update(text, NOW).changes]
+    assert seen == [
+        (f"microsip:4:{NOW - 60}", CallState.RINGING, False),
+        (f"microsip:4:{NOW - 60}", CallState.ENDED, True),
+        (f"microsip:4:{NOW - 1}", CallState.RINGING, False),
+    ]
+    change = tracker.update(with_call(4, "null"), NOW).changes
+    assert [(c.entry.call_key, c.gone) for c in change] == [(f"microsip:4:{NOW - 1}", True)]
+    # A call out has no card to take down.
+    dialled = render_call("+14155550142", "", CallType.OUTGOING, NOW - 30)
+    assert states(tracker, with_call(5, dialled), with_call(5, first)) == [
+        (f"microsip:5:{NOW - 30}", Direction.OUT, CallState.RINGING),
+        (f"microsip:5:{NOW - 60}", Direction.IN, CallState.RINGING),
+    ]
+
+
+def test_a_deleted_entry_ends_a_call_that_still_rang_and_its_key_can_be_reused() -> None:
     tracker = started(with_call(4, RING))
+    assert states(tracker, with_call(4, "null")) == [(KEY, Direction.IN, CallState.ENDED)]
     assert states(tracker, with_call(4, "null")) == []
     later = render_call("+14155550199", "Sam", CallType.INCOMING, NOW - 1)
     assert states(tracker, with_call(4, later)) == [

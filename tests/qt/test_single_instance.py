@@ -21,6 +21,7 @@ import sys
 import tempfile
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from desktop.adapters.instance_client import SendStatus, deliver, send
 from desktop.core.ipc import (
     MAX_LINE_BYTES,
     End,
+    EndOutcome,
     Message,
     Quit,
     Ring,
@@ -42,11 +44,15 @@ from desktop.core.ipc import (
     decode_ack,
     encode,
 )
+from desktop.core.ipc_line import LATE_ACK_LINE, OK_ACK_LINE
+from desktop.core.late_ring import LateRing
 from desktop.qt.single_instance import SingleInstance
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
 
-RING = Ring(caller_id="+14155550123", name="Zoë O'Neil", source="microsip", call_key="7", t_ns=42)
+# No stamp: a hook's stamp is its monotonic clock, and one older than ipc_line.LATE_RING_S
+# makes the ring a late one (test_a_ring_read_late_is_answered_late_and_handed_on_as_such).
+RING = Ring(caller_id="+14155550123", name="Zoë O'Neil", source="microsip", call_key="7", t_ns=0)
 
 SERVER = textwrap.dedent(
     """\
@@ -292,6 +298,44 @@ def test_message_received_carries_the_typed_message(
 
     assert signal_.args == [RING]
     assert result == [True]
+
+
+def test_a_ring_read_late_is_answered_late_and_handed_on_as_such(
+    qtbot: QtBot, instance: SingleInstance, address: str
+) -> None:
+    """A ring read after its hook may have stopped waiting (this app was stopped, or hung) is
+    answered "read too late", so its hook records the call; the app gets it as a LateRing,
+    told whether its call's end was read behind it. A fresh ring is a plain one."""
+    now = time.monotonic_ns()
+    late = Ring("+14155550123", source="microsip", t_ns=now - 3_000_000_000)
+    still = Ring("+14155550199", t_ns=now - 3_000_000_000)
+    fresh = Ring("+14155550142", t_ns=now)
+    lines = [late, still, End(caller_id="+14155550123", outcome=EndOutcome.MISSED), fresh]
+    received: list[object] = []
+    instance.message_received.connect(received.append)
+    hooks = []
+    for message in lines:
+        hook = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        hooks.append(hook)
+        hook.settimeout(5)
+        hook.connect(address)
+        hook.sendall(encode(message))
+    try:
+        qtbot.waitUntil(lambda: len(received) == len(lines), timeout=5000)
+        answers = []
+        for hook in hooks:
+            qtbot.waitUntil(lambda hook=hook: _readable(hook), timeout=5000)
+            answers.append(hook.recv(4096))
+    finally:
+        for hook in hooks:
+            hook.close()
+
+    assert answers == [LATE_ACK_LINE, LATE_ACK_LINE, OK_ACK_LINE, OK_ACK_LINE]
+    first, second, end, plain = received
+    assert isinstance(first, LateRing) and isinstance(second, LateRing)
+    assert (first.ring, first.ended) == (late, True)  # its end came while it waited
+    assert (second.ring, second.ended) == (still, False)  # another caller's: may still ring
+    assert (end, plain) == (lines[2], fresh)
 
 
 def test_socket_and_its_directory_are_private_to_the_user(

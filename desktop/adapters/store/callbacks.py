@@ -17,6 +17,9 @@ from desktop.adapters.store.times import from_epoch, window
 from desktop.core.models import Attempt, Direction, Outcome
 
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
+# A call whose outcome nobody reported is listed this long: it may have been answered, and
+# the scan for these rows (no index of their own) stays short.
+RANG_DAYS = 30
 CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
 
 
@@ -117,6 +120,28 @@ class Callbacks(Contacts):
                                             number_e164=str(number), caller_name=str(name)),
                           max(int(tries), 1))
             for aid, at, number, name, tries in rows
+        ]  # fmt: skip
+
+    def rang_not_returned(self, now: datetime) -> list[tuple[Attempt, int | None]]:
+        """Each caller's newest inbound call within RANG_DAYS whose outcome is not known (a
+        hook's ring that no end followed), with no call from or to them since, the newest
+        first; with its contact's id, None for a number nobody has. Withheld callers (no
+        number, no contact) cannot be called back and are left out."""
+        since = int((now - timedelta(days=RANG_DAYS)).timestamp())
+        rows = self._conn.execute(
+            "SELECT a.contact_id, a.at, a.number_e164, a.caller_name FROM attempts a "  # noqa: S608
+            "WHERE a.at >= ? AND a.direction = 'in' AND a.outcome = '' "
+            "  AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
+            "  AND NOT EXISTS (SELECT 1 FROM attempts l "
+            "    WHERE (l.at > a.at OR l.at = a.at AND l.id > a.id) "
+            "    AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164)) "
+            f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
+            (since,),
+        ).fetchall()
+        return [
+            (Attempt(Direction.IN, from_epoch(at), Outcome.UNKNOWN, number_e164=number,
+                     caller_name=str(name or "")), None if cid is None else int(cid))
+            for cid, at, number, name in rows
         ]  # fmt: skip
 
     def callbacks_due(self, now: datetime) -> int:

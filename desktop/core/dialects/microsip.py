@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import IntEnum
 
-from desktop.core.events import CallEvent, CallState
+from desktop.core.events import CallEvent, CallGone, CallState
 from desktop.core.first_read import pops_at_first_read
 from desktop.core.models import Direction
 
@@ -423,6 +423,10 @@ def _common_suffix_length(a: str, b: str, limit: int) -> int:
 class CallChange:
     entry: CallEntry
     state: CallState
+    # Over only because its key now holds another call (the 1000-entry ring buffer wrapped) or
+    # was deleted while it still rang: MicroSIP never wrote how it ended (it crashed, or was
+    # closed, during the ring).
+    gone: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +442,7 @@ _NOTHING = TrackerUpdate()
 class _Followed:
     time: int
     state: CallState
+    entry: CallEntry  # what its end reports when the key is reused before MicroSIP wrote one
 
 
 class CallLogTracker:
@@ -449,7 +454,8 @@ class CallLogTracker:
     ``ringing_since`` (desktop.core.first_read), and nothing without it. Calls missing from a
     read are not forgotten: a file caught empty or cut short in the middle of a rewrite must
     not make them new when they reappear. A key's call is replaced only when the key is seen
-    holding another call or null.
+    holding another call or null; one still ringing then is reported over (`gone`: how it
+    ended is not known), so its card does not stay up for a call MicroSIP has forgotten.
     """
 
     def __init__(
@@ -514,21 +520,24 @@ class CallLogTracker:
         for line in fresh:
             parsed = parse_calls_line(line)
             if isinstance(parsed, CallEntry):
-                change = self._follow(parsed, now, emit=emit)
+                change = self._follow(parsed, now, emit=emit, changes=changes)
                 if change is not None:
                     changes.append(change)
             elif isinstance(parsed, DeletedEntry):
-                self._followed.pop(parsed.key, None)
+                self._replaced(self._followed.pop(parsed.key, None), emit, changes)
             elif isinstance(parsed, LogProblem) and self._first_report(line):
                 problems.append(replace(parsed, line=_line_number(complete, offset, line)))
         changes.sort(key=lambda change: (change.entry.time, change.entry.key))
         return TrackerUpdate(tuple(changes), _capped(problems))
 
-    def _follow(self, entry: CallEntry, now: float, *, emit: bool) -> CallChange | None:
+    def _follow(
+        self, entry: CallEntry, now: float, *, emit: bool, changes: list[CallChange]
+    ) -> CallChange | None:
         state = entry.state
         followed = self._followed.get(entry.key)
         if followed is None or followed.time != entry.time:
-            self._followed[entry.key] = _Followed(entry.time, state)
+            self._replaced(followed, emit, changes)
+            self._followed[entry.key] = _Followed(entry.time, state, entry)
             if emit and self._is_news(entry, state, now):
                 return CallChange(entry, state)
             if not emit and pops_at_first_read(
@@ -541,6 +550,14 @@ class CallLogTracker:
             return None
         followed.state = state
         return CallChange(entry, state)
+
+    @staticmethod
+    def _replaced(followed: _Followed | None, emit: bool, changes: list[CallChange]) -> None:
+        """A key's call gave way to another call or to null: an incoming one that still rang
+        is over (a call out has no card to take down, and a wrap-up for it would come late)."""
+        if (emit and followed is not None and followed.state is CallState.RINGING
+                and followed.entry.direction is Direction.IN):  # fmt: skip
+            changes.append(CallChange(followed.entry, CallState.ENDED, gone=True))
 
     def _is_news(self, entry: CallEntry, state: CallState, now: float) -> bool:
         if self._news_window_s is None:
@@ -572,7 +589,7 @@ def _capped(problems: list[LogProblem]) -> tuple[LogProblem, ...]:
 
 def call_event(change: CallChange, *, file: str, read_ns: int) -> CallEvent:
     entry = change.entry
-    return CallEvent(
+    return (CallGone if change.gone else CallEvent)(
         source=SOURCE,
         direction=entry.direction,
         state=change.state,

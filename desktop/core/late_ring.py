@@ -1,0 +1,69 @@
+"""A hook's ring the app read after the hook stopped waiting for it (the app was hung, stopped
+with SIGSTOP, in a modal loop that did not turn the socket server, or flooded).
+
+The hook waits ipc_line.HOOK_WAIT_S for the ack, then records the call itself. So that the
+call is recorded exactly once, the app answers a ring it reads more than ipc_line.LATE_RING_S
+after the hook stamped it (Ring.t_ns, one monotonic clock for the machine) with
+ipc_line.LATE_ACK_LINE: the hook records it whether it still waits for that answer or gave up
+already, and the app records nothing for it. (Its end finishes the hook's row, whoever
+takes it: an end finishes a ring once.)
+
+Its card pops only while the call may still ring: when no end for the same call was read
+with it (an app that wakes finds, in its socket's queue, the end a hook sent meanwhile) and it
+rang less than STALE_RING_S ago (a hook that sends no end: the card would be for a call that
+long stopped ringing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from desktop.core.ipc import End, Record, Ring, hook_call_key
+from desktop.core.ipc_line import LATE_RING_S
+from desktop.core.ring_input import RingInput, from_ring_message
+
+# Most phone systems send a ring nobody answers to voicemail, or drop it, within 30-45 s.
+STALE_RING_S = 45
+# A late ring waits this long for what the woken app's socket still holds (the end a hook
+# sent meanwhile is read a few event-loop turns after the ring); it is late by seconds already.
+SETTLE_MS = 250
+
+
+class LateRing(Record):
+    """A ring read after LATE_RING_S, answered LATE_ACK_LINE; `ended`: an end for the same
+    call was read before it was handed on."""
+
+    __slots__ = ("ended", "read_ns", "ring")
+    ring: Ring
+    read_ns: int  # time.monotonic_ns() when its line was read
+    ended: bool
+
+    def __init__(self, ring: Ring, read_ns: int, ended: bool = False) -> None:
+        super().__init__(ring=ring, read_ns=read_ns, ended=ended)
+
+
+def read_late(ring: Ring, read_ns: int) -> bool:
+    """Whether the hook that sent `ring` may have stopped waiting by `read_ns`."""
+    return ring.t_ns > 0 and read_ns - ring.t_ns > LATE_RING_S * 1e9
+
+
+def message_call_key(message: Ring | End) -> str:
+    """The call a hook's ring or end is about, as desktop.core.ring_input keys it."""
+    return message.call_key or hook_call_key(message.caller_id)
+
+
+def with_end_read(late: LateRing, read_after: Iterable[object]) -> LateRing:
+    """`late`, told whether an end for its call is among the messages read after it."""
+    key = message_call_key(late.ring)
+    ended = any(isinstance(m, End) and message_call_key(m) == key for m in read_after)
+    return LateRing(late.ring, late.read_ns, ended) if ended else late
+
+
+def from_late_ring(late: LateRing, now: datetime, now_ns: int) -> RingInput:
+    """The late ring as the pipeline takes it: never recorded (the hook did), and a card only
+    while its call may still ring."""
+    call = from_ring_message(late.ring, now, now_ns)
+    ringing = not late.ended and now_ns - late.ring.t_ns <= STALE_RING_S * 1e9
+    return replace(call, live=ringing, recorded=False)

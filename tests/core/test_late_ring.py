@@ -1,0 +1,62 @@
+"""A ring read after its hook stopped waiting: never recorded by the app (the hook records it),
+and a card only while its call may still ring."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from desktop.adapters.instance_socket import DEFAULT_TIMEOUT
+from desktop.core.ipc import End, EndOutcome, Ring, Show
+from desktop.core.ipc_line import LATE_RING_S
+from desktop.core.late_ring import (
+    STALE_RING_S,
+    LateRing,
+    from_late_ring,
+    read_late,
+    with_end_read,
+)
+
+NOW = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
+NOW_NS = 5_000_000_000_000
+S = 1_000_000_000
+
+
+def test_a_ring_is_late_once_its_hook_may_have_stopped_waiting_never_before() -> None:
+    ring = Ring("+14155550142", t_ns=NOW_NS)
+    assert not read_late(ring, NOW_NS + int(LATE_RING_S * S))
+    assert read_late(ring, NOW_NS + int(LATE_RING_S * S) + 1)
+    assert not read_late(Ring("+14155550142"), NOW_NS)  # no stamp: not a hook's ring
+    # The app's late answer must reach a hook that still waits (it then records the call).
+    assert LATE_RING_S < DEFAULT_TIMEOUT
+
+
+@pytest.mark.parametrize(
+    ("ring", "after", "ended"),
+    [
+        (Ring("+14155550142"), [End(caller_id="+14155550142", outcome=EndOutcome.MISSED)], True),
+        (Ring("+14155550142"), [End(caller_id="+14155550199")], False),  # another caller's
+        (Ring("+14155550142"), [Show()], False),
+        (Ring("anonymous"), [End(call_key="hook:")], True),  # a withheld ring and its end
+        (Ring("1001", call_key="twinkle:abc"), [End(call_key="twinkle:abc")], True),
+        (Ring("1001", call_key="twinkle:abc"), [End(call_key="twinkle:xyz")], False),
+    ],
+)
+def test_an_end_read_after_the_late_ring_marks_its_call_over(
+    ring: Ring, after: list[object], ended: bool
+) -> None:
+    assert with_end_read(LateRing(ring, NOW_NS), after).ended is ended
+
+
+@pytest.mark.parametrize(
+    ("ended", "age_s", "card"),
+    [(False, 5, True), (True, 5, False), (False, STALE_RING_S + 1, False)],
+)
+def test_a_late_ring_pops_only_while_its_call_may_ring_and_is_never_recorded(
+    ended: bool, age_s: int, card: bool
+) -> None:
+    ring = Ring("+14155550142", "Dana", "microsip", t_ns=NOW_NS - age_s * S)
+    call = from_late_ring(LateRing(ring, NOW_NS, ended), NOW, NOW_NS)
+    assert (call.rings, call.recorded, call.ends) == (card, False, False)
+    assert call.call_key == "hook:+14155550142"

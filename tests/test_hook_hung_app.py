@@ -1,0 +1,162 @@
+"""A call a hook reports while CallerCard runs but does not answer (stopped with SIGSTOP here,
+as a blocked main thread or a modal loop leaves it) is recorded by the hook itself after its
+wait, once: the app, woken later, reads the queued line and neither records the call again
+nor pops a card for a call that ended meanwhile. The real app and real hooks in child
+processes on one data dir, Xvfb."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from desktop.core.ipc_line import LATE_ACK_LINE
+from desktop.hook_send import UNANSWERED_ENV
+from tests.adapters.test_instance_client import fake_instance  # noqa: F401 - a fixture
+from tests.conftest import python_env
+from tests.test_hook_without_app import NOT_RUNNING, NUMBER, hook
+from tests.test_hook_without_app import calls as all_calls
+from tests.traced_app import TracedApp
+
+KEY = f"hook:{NUMBER}"
+NOT_ANSWERING = "callercard: CallerCard did not answer in time: "
+
+
+class App(TracedApp):
+    def __init__(self, tmp: Path, display: str) -> None:
+        self.trace = tmp / "app.jsonl"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "desktop", "--data-dir", str(tmp / "data"), "--region", "US",
+             "--background", "--trace", str(self.trace)],
+            env=python_env(QT_QPA_PLATFORM="xcb", DISPLAY=display),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.wait_for(lambda r: r["stage"] == "ready", "the app")
+
+    def stage(self, stage: str, **fields: object) -> dict[str, object]:
+        return self.wait_for(
+            lambda r: r["stage"] == stage and all(r.get(k) == v for k, v in fields.items()),
+            f"{stage} {fields}",
+        )
+
+    def terminate(self) -> str:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)  # a test that failed while it was stopped
+        return super().terminate()
+
+    def shown(self) -> list[str]:
+        return [r["call_key"] for r in self.records() if r["stage"] == "shown"]
+
+
+def calls(data: Path) -> list[dict[str, object]]:
+    """The caller's calls (an app started on an empty data dir has the demo book's too)."""
+    return [call for call in all_calls(data) if call["number"] == NUMBER]
+
+
+def stopped_ring(app: App, data: Path) -> None:
+    """`callercard ring` while the app is stopped: recorded by the hook after its wait."""
+    assert app.proc is not None
+    app.proc.send_signal(signal.SIGSTOP)
+    rang = hook(data, "ring", "--source", "microsip", "--", NUMBER)
+    assert (rang.returncode, rang.stderr) == (
+        4, NOT_ANSWERING + "call from +1 415-555-0123 recorded; its card may still appear\n"
+    )  # fmt: skip
+
+
+@pytest.mark.xvfb
+def test_a_call_that_rang_and_ended_while_the_app_was_stopped_is_one_row_and_no_card(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    data = tmp_path / "data"
+    app = App(tmp_path, xvfb_display)
+    try:
+        stopped_ring(app, data)
+        ended = hook(data, "end", "--missed", "--", NUMBER)
+        assert (ended.returncode, ended.stderr) == (
+            4, NOT_ANSWERING + "missed call from +1 415-555-0123 recorded\n"
+        )  # fmt: skip
+        [call] = calls(data)  # the hooks' own record, while the app is still stopped
+        assert (call["number"], call["outcome"]) == (NUMBER, "missed")
+
+        assert app.proc is not None
+        app.proc.send_signal(signal.SIGCONT)
+        app.stage("ended", call_key=KEY)
+    finally:
+        app.terminate()
+
+    assert app.shown() == []  # no card for a call that is over
+    [late] = [r for r in app.records() if r["stage"] == "late_ring"]
+    assert (late["call_key"], late["card"], late["ended"]) == (KEY, False, True)
+    [call] = calls(data)
+    assert (call["number"], call["outcome"], call["source"]) == (NUMBER, "missed", "microsip")
+
+
+@pytest.mark.xvfb
+def test_a_call_still_ringing_when_the_app_wakes_pops_and_is_still_one_row(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    data = tmp_path / "data"
+    app = App(tmp_path, xvfb_display)
+    try:
+        stopped_ring(app, data)
+        assert app.proc is not None
+        app.proc.send_signal(signal.SIGCONT)
+        late = app.stage("late_ring", call_key=KEY)
+        app.stage("shown", call_key=KEY)
+        ended = hook(data, "end", "--missed", "--", NUMBER)  # the app answers again
+        assert (ended.returncode, ended.stderr) == (0, "")
+        app.stage("recorded", call_key=KEY, outcome="missed")
+    finally:
+        app.terminate()
+
+    assert (late["card"], late["ended"]) == (True, False)
+    [call] = calls(data)
+    assert (call["number"], call["outcome"]) == (NUMBER, "missed")
+
+
+def test_the_frozen_hooks_hand_over_records_the_call_and_sends_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The frozen `callercard-hook` hands a call the app did not take to the main executable
+    with UNANSWERED_ENV set: that one records it and does not send it again (which would wait
+    another 3 s for the same hung app, and queue the ring twice)."""
+    data = tmp_path / "data"
+    monkeypatch.setenv(UNANSWERED_ENV, "3")  # the line went out: its card may still appear
+    rang = hook(data, "ring", "--", NUMBER)
+    monkeypatch.delenv(UNANSWERED_ENV)
+    again = hook(data, "end", "--", NUMBER)  # no app: the hook's own way, as before
+
+    assert (rang.returncode, rang.stderr) == (
+        4, NOT_ANSWERING + "call from +1 415-555-0123 recorded; its card may still appear\n"
+    )  # fmt: skip
+    assert (again.returncode, again.stderr) == (
+        4, NOT_RUNNING + "answered call from +1 415-555-0123 recorded\n"
+    )  # fmt: skip
+    [call] = calls(data)
+    assert call["outcome"] == "talked"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        ["ring", "--", NUMBER],  # the hook's fast path
+        ["ring", "--sour", "microsip", "--", NUMBER],  # an abbreviation: argparse's full way
+    ],
+)
+def test_a_ring_answered_read_too_late_is_recorded_by_the_hook(
+    tmp_path: Path,
+    fake_instance: Callable[[Callable[[bytes], bytes | None]], str],  # noqa: F811
+    line: list[str],
+) -> None:
+    """An app that read the ring after its hook may have stopped waiting answers so, and
+    records nothing of it: the hook records it, exactly as when it gets no answer at all."""
+    fake_instance(lambda _line: LATE_ACK_LINE)
+    rang = hook(tmp_path / "data", *line)
+    assert (rang.returncode, rang.stderr) == (
+        4, NOT_ANSWERING + "call from +1 415-555-0123 recorded; its card may still appear\n"
+    )  # fmt: skip
+    assert [c["outcome"] for c in calls(tmp_path / "data")] == [""]
