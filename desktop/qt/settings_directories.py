@@ -200,7 +200,7 @@ class DirectoriesPage(QWidget):
             self.status.setText(f"⚠ Added {name}, but its first sync failed: "
                                 f"{sentence(in_words(added.sync_error))} CallerCard will try "
                                 "again; Sync now tries at once.")  # fmt: skip
-        self.refresh()
+        self.refresh(name)  # Sync now and Edit… then act on the one just added
 
     def _edited(self, edited: Edited) -> None:
         name = edited.directory.name

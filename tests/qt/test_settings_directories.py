@@ -393,3 +393,25 @@ def test_with_no_directory_yet_the_text_and_buttons_stay_together(
     assert page.empty.isVisible()
     assert page.add_button.geometry().top() - page.empty.geometry().bottom() <= 12
     assert page.add_button.geometry().bottom() < page.height() // 2
+
+
+def test_a_directory_just_added_is_the_one_chosen(
+    qtbot: QtBot, tmp_path: Path, page: DirectoriesPage, store: Store
+) -> None:
+    """Sync now and Edit… right after Add act on the book just added, not on the one that
+    happened to be chosen before."""
+    mirror.add_directory(store, "corp", "ldap", "ldap://127.0.0.1:9", BASE, "")
+    page.refresh()
+    assert page.selected() == "corp"
+    server = Radicale(tmp_path / "server").start()
+    try:
+        server.make_book("/team/sales/", [DANA])
+        dialog = open_dialog(page)
+        dialog.name.setText("Sales")
+        dialog.url.setText(server.base + "/team/sales/")
+        dialog.add_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert page.status.text().startswith("Added Sales: 1 added")
+        assert page.selected() == "Sales"
+    finally:
+        server.stop()
