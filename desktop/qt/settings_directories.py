@@ -31,6 +31,7 @@ from desktop.adapters.directories import mirror
 from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.store import Store
 from desktop.core.callbacks import ago_text
+from desktop.qt.book_watch import while_shown
 from desktop.qt.directory_dialog import AddDirectoryDialog, EditDirectoryDialog
 from desktop.qt.directory_tasks import DirectoryTasks, in_words, sentence
 
@@ -116,6 +117,9 @@ class DirectoriesPage(QWidget):
         # yet, the page's text and buttons stay together at the top instead of spread apart.
         layout.addStretch(0)
         self.refresh()
+        # Open all day beside a terminal: `directory add/sync/remove` there, and the app's own
+        # background syncs, commit through other connections.
+        while_shown(self, store.path, self._committed_elsewhere)
 
     # -- what is shown --
 
@@ -141,6 +145,10 @@ class DirectoriesPage(QWidget):
         if not self.tasks.busy:
             self.refresh()
         super().showEvent(event)
+
+    def _committed_elsewhere(self) -> None:
+        if not self.tasks.busy:  # the task under way refreshes when it ends
+            self.refresh()
 
     def selected(self) -> str:
         item = self.list.currentItem()

@@ -395,6 +395,25 @@ def test_with_no_directory_yet_the_text_and_buttons_stay_together(
     assert page.add_button.geometry().bottom() < page.height() // 2
 
 
+def test_the_page_left_open_follows_directories_changed_elsewhere(
+    qtbot: QtBot, tmp_path: Path, page: DirectoriesPage, store: Store
+) -> None:
+    """Settings open on this page all day, while `callercard directory add` runs in a terminal
+    and the app's loop syncs in the background: both commit through connections of their own."""
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.empty.isVisible()
+    elsewhere = Store.open(store.path)
+    try:
+        mirror.add_directory(elsewhere, "corp", "ldap", "ldap://127.0.0.1:9", BASE, "")
+        qtbot.waitUntil(lambda: page.list.count() == 1, timeout=WAIT_MS)
+        assert rows(page)[0].splitlines()[2] == "Never synced"
+        assert page.sync_button.isEnabled()
+        assert not page.empty.isVisible()
+    finally:
+        elsewhere.close()
+
+
 def test_a_directory_just_added_is_the_one_chosen(
     qtbot: QtBot, tmp_path: Path, page: DirectoriesPage, store: Store
 ) -> None:
