@@ -615,7 +615,8 @@ class CallerCardApp:
 
         if self._search_window is None:
             window = SearchWindow(lambda query: search_people(self.store, query),
-                                  calls=lambda query, hits: search_calls(self.store, query, hits))
+                                  calls=lambda query, hits: search_calls(self.store, query, hits),
+                                  database=self.store.path)
             window.contact_chosen.connect(self.show_contact)
             window.placer = self.click_to_call
             self._search_window = window
