@@ -313,7 +313,7 @@ class CallerCardApp:
         if self._gate is None:
             gate = WrapUpGate(self.screen_share, lambda a: self.open_wrap_up(a, asked=True),
                               lambda: self._wrap_ups, lambda text: self.tray.notify(
-                                  "CallerCard", text))  # fmt: skip
+                                  "CallerCard", text), over=self.tray.problem_over)  # fmt: skip
             gate.waiting_changed.connect(self.tray.set_wrap_ups_waiting)
             gate.waiting_changed.connect(lambda n: self.trace.write("wrap_ups_waiting", "",
                                                                    waiting=n))  # fmt: skip
