@@ -67,9 +67,14 @@ def change_number(
             new = StoredNumber(old.raw, old.e164, old.extension, label.strip())
         else:
             new = read_typed_number(text, label, region, others)
+        # A number the rep typed is theirs, no longer the import batch's: a followed file's
+        # next version hands it over to the same person (as a number added by hand), and
+        # undoing the batch that brought the old one leaves it. A relabel keeps it the file's.
+        typed = (new.e164, new.extension, new.raw) != (old.e164, old.extension, old.raw)
         store.connection.execute(
-            "UPDATE phone_numbers SET raw = ?, e164 = ?, extension = ?, label = ? WHERE id = ?",
-            (new.raw, new.e164, new.extension, new.label, number_id),
+            "UPDATE phone_numbers SET raw = ?, e164 = ?, extension = ?, label = ?, "
+            "import_batch_id = CASE WHEN ? THEN NULL ELSE import_batch_id END WHERE id = ?",
+            (new.raw, new.e164, new.extension, new.label, typed, number_id),
         )
         _touch(store, contact_id)
     if new.e164 != old.e164:
