@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from desktop.adapters import contact_undo
 from desktop.adapters.contact_undo import UndoRefused, writing
-from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store import Store, StoreError, removed_numbers
 from desktop.adapters.store.contacts import EDITABLE_FIELDS
 from desktop.adapters.store.undone_imports import undone_imports
 from desktop.core.field_merge import merged_edit
@@ -76,6 +76,8 @@ def change_number(
             "import_batch_id = CASE WHEN ? THEN NULL ELSE import_batch_id END WHERE id = ?",
             (new.raw, new.e164, new.extension, new.label, typed, number_id),
         )
+        if (new.e164, new.extension) != (old.e164, old.extension):
+            removed_numbers.remember(store.connection, contact_id, old)  # corrected: not theirs
         _touch(store, contact_id)
     if new.e164 != old.e164:
         store.link_number(contact_id, new)  # it has it now: this only adopts its calls
@@ -93,6 +95,7 @@ def remove_number(store: Store, contact_id: int, number_id: int) -> str:
         if old is None:
             return "That number was removed already."
         store.connection.execute("DELETE FROM phone_numbers WHERE id = ?", (number_id,))
+        removed_numbers.remember(store.connection, contact_id, old)
         _touch(store, contact_id)
     return f"Removed {shown_number(old)}."
 

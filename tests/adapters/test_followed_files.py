@@ -317,4 +317,13 @@ def test_a_number_the_rep_corrected_stays_across_the_next_save(
 
     assert result.problem == ""
     assert names_at(store, "+14155550111") == ["Dana Reyes"], "the rep's fix stays"
+    assert names_at(store, "+14155550101") == [], "the wrong one stays off"
     assert names_at(store, "+14155550102") == ["Sam Ortiz-Lee"]
+
+    # The old number was right after all: given back by hand, it stays through a save.
+    (dana, _), = store.contacts_for_number("+14155550111")
+    contact_edits.add_number(store, dana.id, "+1 415 555 0101", "work", "US")
+    book.write_text(BOOK, encoding="utf-8")
+    assert refresh(store, book, OPTIONS).problem == ""
+    assert names_at(store, "+14155550101") == ["Dana Reyes"]
+    assert names_at(store, "+14155550111") == ["Dana Reyes"]

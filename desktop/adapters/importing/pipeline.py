@@ -44,6 +44,7 @@ from desktop.adapters.store import (
     Store,
     StoreError,
     database_companions,
+    removed_numbers,
 )
 from desktop.core.import_mapping import (
     CardData,
@@ -543,7 +544,9 @@ class _Run:
         if current is None:
             return
         merge = merge_fields(tuple(getattr(current, f) for f in CONTACT_FIELDS), row.fields)
+        # A number the rep took off this person by hand stays off, whatever the file says.
         known = {(n.e164, n.extension) for n in current.numbers}
+        known |= removed_numbers.removed_from(self.store.connection, target)
         fresh = [StoredNumber(*n) for n in row.numbers
                  if n[1] and (n[1], n[2]) not in known]  # fmt: skip
         if fresh or merge.changed:

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
+from desktop.adapters.store import removed_numbers
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts, NewContact
 from desktop.core.models import Contact, StoredNumber
@@ -92,6 +93,7 @@ class Numbers(Contacts):
                 ).fetchone()
                 if not exists:
                     self.add_numbers(contact_id, (number,))
+                removed_numbers.forget(self._conn, contact_id, number)  # wanted after all
                 self._adopt_calls(contact_id, number.e164)
                 return not exists
         except sqlite3.OperationalError as exc:
