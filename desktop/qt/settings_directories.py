@@ -203,7 +203,8 @@ class DirectoriesPage(QWidget):
     def _added(self, added: Added) -> None:
         name = added.directory.name
         if added.report is not None:
-            self.status.setText(f"Added {name}: {_report_words(added.report)}")
+            self.status.setText(f"Added {name}: {_report_words(added.report)}"
+                                f"{added.demo_words()}")  # fmt: skip
         elif added.sync_error is not None:
             self.status.setText(f"⚠ Added {name}, but its first sync failed: "
                                 f"{sentence(in_words(added.sync_error))} CallerCard will try "
