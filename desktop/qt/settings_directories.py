@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +58,21 @@ def directory_text(d: Directory, now: datetime) -> str:
     return "\n".join(lines)
 
 
+_SIDE_PADDING = 4  # px left and right of each directory's lines
+
+
+class _WrappedInsidePadding(QStyledItemDelegate):
+    """Word-wraps a row to the list's width less its side padding. The list wraps text to
+    the full viewport and the style sheet then adds the padding, so a line that just fits
+    made the row wider than the list: a sideways scroll bar under the directories."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:  # fmt: skip
+        inside = QStyleOptionViewItem(option)
+        inside.rect.setWidth(option.rect.width() - 2 * _SIDE_PADDING)
+        return super().sizeHint(inside, index)
+
+
 class DirectoriesPage(QWidget):
     def __init__(self, store: Store, tasks: DirectoryTasks) -> None:
         super().__init__()
@@ -82,7 +99,9 @@ class DirectoriesPage(QWidget):
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
         self.list.setObjectName("directoryList")
-        self.list.setStyleSheet("QListWidget#directoryList::item { padding: 6px 4px; }")
+        self.list.setStyleSheet(
+            f"QListWidget#directoryList::item {{ padding: 6px {_SIDE_PADDING}px; }}")
+        self.list.setItemDelegate(_WrappedInsidePadding(self.list))
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setMinimumHeight(120)
         self.list.currentRowChanged.connect(self._selection_changed)

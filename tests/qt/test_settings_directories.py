@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters import secrets as secrets_module
@@ -434,3 +435,29 @@ def test_a_directory_just_added_is_the_one_chosen(
         assert page.selected() == "Sales"
     finally:
         server.stop()
+
+
+def test_a_long_failure_wraps_inside_the_list_with_no_sideways_scroll_bar(
+    qtbot: QtBot, page: DirectoriesPage, store: Store
+) -> None:
+    """A last error whose wrapped line just fits the list made the row wider by its padding:
+    a sideways scroll bar appeared under the directories, at widths a rep has (seen at 1600 px
+    with the page as Settings opens)."""
+    url = "http://127.0.0.1:59915/dana/big/"
+    mirror.add_directory(store, "big", "carddav", url, url, "dana")
+    page.show()
+    qtbot.waitExposed(page)
+    wide: list[tuple[int, int]] = []
+    for width in range(420, 700, 10):
+        page.resize(width, 400)
+        for pad in range(0, 24, 2):  # where the line breaks moves with the text's length
+            store.connection.execute(
+                "UPDATE directories SET synced_at = 1, last_error = ?",
+                (f"{url}: the server refused user '{'d' * pad}' and its password "
+                 "(401 Unauthorized)",),
+            )  # fmt: skip
+            page.refresh()
+            QApplication.processEvents()
+            if page.list.horizontalScrollBar().maximum() > 0:
+                wide.append((width, pad))
+    assert wide == []
