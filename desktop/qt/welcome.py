@@ -140,7 +140,7 @@ class WelcomeWindow(QWidget):
         self.drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.drop_zone.setMinimumHeight(70)
         self.drop_zone.setFrameShape(QFrame.Shape.StyledPanel)
-        self.drop_zone.setStyleSheet("QLabel { border: 2px dashed palette(mid); "
+        self.drop_zone.setStyleSheet("QLabel { border: 2px dashed palette(placeholder-text); "
                                      "border-radius: 6px; }")  # fmt: skip
         choose = QPushButton("Choose a file…")
         choose.clicked.connect(self._choose)
