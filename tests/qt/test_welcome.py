@@ -198,3 +198,18 @@ def test_the_drop_zone_is_outlined_on_a_dark_desktop(qtbot: QtBot) -> None:
         QApplication.setPalette(light)
     edge = {image.pixelColor(0, y).lightness() for y in range(8, image.height() - 8)}
     assert max(edge) - QColor("#323232").lightness() > 80, "the outline stands out"
+
+
+def test_the_welcome_names_the_button_a_card_has(qtbot: QtBot) -> None:
+    """It told the rep to click "×" on a card whose only way out is its Dismiss button."""
+    from PySide6.QtWidgets import QLabel
+
+    window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    window.go_to(1)
+    window._test_ring()
+    window.go_to(2)
+    words = [label.text() for label in window.findChildren(QLabel)]
+    assert not [text for text in words if "×" in text]
+    assert any("pops up in the corner" in t and "Dismiss button" in t for t in words)
+    assert "Dismiss button" in window.recipe_note.text()
