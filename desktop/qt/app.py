@@ -257,8 +257,10 @@ class CallerCardApp:
         )
         self._show_pause()
         self.directory_sync = DirectorySyncLoop(
-            self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread
-        )
+            self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread,
+            problem_over=lambda about: self.bridge.call_from_thread(
+                lambda: self.tray.problem_over(about)),
+        )  # fmt: skip
         self.directory_sync.start()
         self.follow_loop = FollowLoop(
             self.paths.database, self.watcher, self.policy, self.bridge.problem_from_thread,
@@ -883,7 +885,17 @@ class CallerCardApp:
         from desktop.qt.settings_directories import DirectoriesPage
 
         tasks = DirectoryTasks(self.paths.database, self.policy, self.bridge)
-        return DirectoriesPage(self.store, tasks)
+        page = DirectoriesPage(self.store, tasks)
+        page.synced.connect(self._directory_synced_in_settings)
+        return page
+
+    def _directory_synced_in_settings(self, name: str) -> None:
+        """The rep fixed a failing directory in Settings: what the loop said of it is over."""
+        from desktop.adapters.directories.background import problem_about
+
+        self.tray.problem_over(problem_about(name))
+        if self.directory_sync is not None:
+            self.directory_sync.synced_elsewhere(name)
 
     def apply_settings(self, settings: Settings) -> None:
         try:

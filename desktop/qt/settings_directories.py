@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -74,6 +74,9 @@ class _WrappedInsidePadding(QStyledItemDelegate):
 
 
 class DirectoriesPage(QWidget):
+    # A directory synced from here (Add, Edit, Sync now): a problem said about it is over.
+    synced = Signal(str)
+
     def __init__(self, store: Store, tasks: DirectoryTasks) -> None:
         super().__init__()
         self.store = store
@@ -224,6 +227,7 @@ class DirectoriesPage(QWidget):
         if added.report is not None:
             self.status.setText(f"Added {name}: {_report_words(added.report)}"
                                 f"{added.demo_words()}")  # fmt: skip
+            self.synced.emit(name)
         elif added.sync_error is not None:
             self.status.setText(f"⚠ Added {name}, but its first sync failed: "
                                 f"{sentence(in_words(added.sync_error))} CallerCard will try "
@@ -236,6 +240,7 @@ class DirectoriesPage(QWidget):
         if edited.report is not None:
             self.status.setText(f"Saved {name}{renamed} and synced: "
                                 f"{_report_words(edited.report)}")  # fmt: skip
+            self.synced.emit(edited.was or name)
         elif edited.sync_error is not None:
             self.status.setText(f"⚠ Saved {name}{renamed}, but the sync failed: "
                                 f"{sentence(in_words(edited.sync_error))} The contacts copied "
@@ -249,6 +254,7 @@ class DirectoriesPage(QWidget):
                                 "so far stay as they were.")  # fmt: skip
         else:
             self.status.setText(f"Synced {name}: {_report_words(outcome)}")
+            self.synced.emit(name)
         self.refresh()
 
     def _removed(self, outcome: Removed | Exception) -> None:

@@ -25,7 +25,7 @@ from desktop.adapters.directories import mirror
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.directories.dav_http import DavError
 from desktop.adapters.directories.syncing import find_collection, read_cards, sync_directory
-from desktop.adapters.secrets import MemoryKeyring
+from desktop.adapters.secrets import MemoryKeyring, SecretStore
 from desktop.adapters.store import Store
 from desktop.core.numbers import NumberPolicy
 from tests.adapters.carddav_servers import (
@@ -434,8 +434,10 @@ def test_the_background_loop_syncs_reports_an_outage_once_and_recovers(
     try:
         url = server.make_book("/team/book/", [DANA])
         mirror.add_directory(store, "team", "carddav", url, url, "")
+        over: list[str] = []
         loop = DirectorySyncLoop(database, lambda: "US", problems.append, interval=0.1,
-                                 first_delay=0.0, max_backoff=0.4)  # fmt: skip
+                                 first_delay=0.0, max_backoff=0.4,
+                                 problem_over=over.append)  # fmt: skip
         threads_before = threading.active_count()
         loop.start()
         assert threading.active_count() == threads_before + 1
@@ -459,12 +461,53 @@ def test_the_background_loop_syncs_reports_an_outage_once_and_recovers(
         wait_for(lambda: store.count_contacts() == 3, "the sync after the outage")
         assert mirror.directories(store)[0].last_error == ""
         assert len(problems) == 1
+        # The window's "Team directory team: … refused" is taken back, by how it begins.
+        wait_for(lambda: over == ["Team directory team: "], "the problem taken back")
+        assert problems[0].startswith(over[0])
     finally:
         if loop is not None:
             loop.stop()
         store.close()
         server.stop()
 
+
+
+def test_a_book_fixed_in_settings_is_reported_again_when_it_fails_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The loop reports a failing book once. The rep fixes it in Settings (its sync succeeds
+    there, not in the loop); when the book fails again later, the rep hears of it again."""
+    from desktop.adapters.directories.managing import sync_named
+
+    caplog.set_level(logging.INFO, logger="desktop.adapters.directories.background")
+    server = Radicale(tmp_path / "server").start()
+    database = tmp_path / "data" / "callercard.sqlite3"
+    store = Store.open(database)
+    problems: list[str] = []
+    loop = None
+    try:
+        url = server.make_book("/team/book/", [DANA])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        loop = DirectorySyncLoop(database, lambda: "US", problems.append, interval=3600,
+                                 first_delay=0.0, max_backoff=3600)  # fmt: skip
+        loop.start()
+        wait_for(lambda: store.count_contacts() == 1, "the first sync")
+        server.stop()
+        loop.sync_now()
+        wait_for(lambda: len(problems) == 1, "the outage, said")
+
+        server.start()
+        sync_named(store, "team", NumberPolicy("US"), SecretStore.open)  # Settings' Sync now
+        loop.synced_elsewhere("team")
+        server.stop()
+        loop.sync_now()
+        wait_for(lambda: caplog.text.count("(failure 1)") == 2, "the next outage's first failure")
+        assert len(problems) == 2
+    finally:
+        if loop is not None:
+            loop.stop()
+        store.close()
+        server.stop()
 
 def test_a_big_book_is_read_card_by_card_like_a_vcf_file() -> None:
     """A big book is read by the importer's worker processes, 500 cards a chunk; every card

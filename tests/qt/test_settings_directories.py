@@ -85,6 +85,8 @@ def test_a_carddav_book_is_tested_added_synced_reported_down_once_and_removed(
         status, _ = server.request("PROPPATCH", "/alice/contacts/", NAMED_SALES, user="alice")
         assert status == 207
         assert page.empty.isVisibleTo(page)
+        synced: list[str] = []  # each takes back what the background loop said of it
+        page.synced.connect(synced.append)
         dialog = open_dialog(page)
         dialog.name.setText("Sales")
         dialog.url.setText(server.base + "/")
@@ -115,6 +117,7 @@ def test_a_carddav_book_is_tested_added_synced_reported_down_once_and_removed(
         assert page.progress.isVisibleTo(page)
         qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
         assert page.status.text().startswith("Synced Sales: 1 added, 0 changed, 0 removed")
+        assert synced == ["Sales", "Sales"]
         assert not page.progress.isVisibleTo(page)
         assert rows(page)[0].startswith("Sales  ·  CardDAV  ·  3 contacts")
 
@@ -125,6 +128,7 @@ def test_a_carddav_book_is_tested_added_synced_reported_down_once_and_removed(
             f"⚠ Sales: http://127.0.0.1:{server.port}/alice/contacts/ refused the connection: "
             "is the server running? The contacts copied so far stay as they were."
         )
+        assert synced == ["Sales", "Sales"], "a failed sync takes nothing back"
         lines = rows(page)[0].splitlines()
         assert lines[0] == "Sales  ·  CardDAV  ·  3 contacts"
         assert lines[2] == (f"⚠ Synced just now; the last try failed: http://127.0.0.1:"
