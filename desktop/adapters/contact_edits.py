@@ -68,13 +68,15 @@ def change_number(
         else:
             new = read_typed_number(text, label, region, others)
         # A number the rep typed is theirs, no longer the import batch's: a followed file's
-        # next version hands it over to the same person (as a number added by hand), and
-        # undoing the batch that brought the old one leaves it. A relabel keeps it the file's.
+        # next version hands it over to the same person (as a number added by hand), undoing
+        # the batch that brought the old one leaves it, and a directory's sync keeps it. A
+        # relabel keeps it the file's (or the card's).
         typed = (new.e164, new.extension, new.raw) != (old.e164, old.extension, old.raw)
         store.connection.execute(
             "UPDATE phone_numbers SET raw = ?, e164 = ?, extension = ?, label = ?, "
-            "import_batch_id = CASE WHEN ? THEN NULL ELSE import_batch_id END WHERE id = ?",
-            (new.raw, new.e164, new.extension, new.label, typed, number_id),
+            "import_batch_id = CASE WHEN ? THEN NULL ELSE import_batch_id END, "
+            "by_hand = by_hand OR ? WHERE id = ?",
+            (new.raw, new.e164, new.extension, new.label, typed, typed, number_id),
         )
         if (new.e164, new.extension) != (old.e164, old.extension):
             removed_numbers.remember(store.connection, contact_id, old)  # corrected: not theirs

@@ -509,6 +509,47 @@ def test_a_book_fixed_in_settings_is_reported_again_when_it_fails_again(
         store.close()
         server.stop()
 
+
+def test_a_sync_keeps_the_numbers_the_rep_fixed_by_hand(tmp_path: Path) -> None:
+    """The team's card for Dana changes on the server (a new title). What the rep did to her
+    numbers here stays: a number linked to her with Who is it?, one corrected in her contact
+    view, and one removed there (the card still has it)."""
+    from desktop.adapters import contact_edits
+    from desktop.core.models import StoredNumber
+
+    server = Radicale(tmp_path / "server").start()
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    try:
+        card = vcard("dana", "Dana Reyes", "ORG:Acme Freight", "TEL;TYPE=CELL:+1 415 555 0101",
+                     "TEL;TYPE=WORK:+1 415 555 0102", "TEL;TYPE=HOME:+1 415 555 0103")
+        url = server.make_book("/team/book/", [card])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        policy = NumberPolicy("US")
+        sync_directory(store, mirror.directories(store)[0], "", policy)
+        (dana, _), = store.contacts_for_number("+14155550101")
+        store.link_number(dana.id, StoredNumber("+1 646 555 0199", "+16465550199"))
+        rows = {r.number.e164: r.id for r in contact_edits.numbers_of(store, dana.id)}
+        contact_edits.change_number(store, dana.id, rows["+14155550102"], "+1 415 555 0112",
+                                    "work", "US")  # fmt: skip
+        contact_edits.remove_number(store, dana.id, rows["+14155550103"])
+
+        server.put("/team/book/dana.vcf", card.replace("ORG:Acme Freight",
+                                                       "ORG:Acme Freight\r\nTITLE:COO"))
+        report = sync_directory(store, mirror.directories(store)[0], "", policy)
+        assert report.counts.changed == 1
+
+        def who(e164: str) -> list[str]:
+            return [c.title for c, _ in store.contacts_for_number(e164)]
+
+        assert who("+14155550101") == ["COO"], "the card's number, and its change, arrive"
+        assert who("+16465550199") == ["COO"], "linked with Who is it?"
+        assert who("+14155550112") == ["COO"], "corrected by hand"
+        assert who("+14155550102") == [], "the wrong one stays off"
+        assert who("+14155550103") == [], "removed by hand"
+    finally:
+        store.close()
+        server.stop()
+
 def test_a_big_book_is_read_card_by_card_like_a_vcf_file() -> None:
     """A big book is read by the importer's worker processes, 500 cards a chunk; every card
     still comes back under its own href, and one that cannot be read says why."""

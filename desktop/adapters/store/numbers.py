@@ -93,6 +93,11 @@ class Numbers(Contacts):
                 ).fetchone()
                 if not exists:
                     self.add_numbers(contact_id, (number,))
+                    self._conn.execute(
+                        "UPDATE phone_numbers SET by_hand = 1 WHERE contact_id = ? "
+                        "AND e164 IS ? AND extension = ?",
+                        (contact_id, number.e164, number.extension),
+                    )
                 removed_numbers.forget(self._conn, contact_id, number)  # wanted after all
                 self._adopt_calls(contact_id, number.e164)
                 return not exists
