@@ -550,6 +550,31 @@ def test_a_sync_keeps_the_numbers_the_rep_fixed_by_hand(tmp_path: Path) -> None:
         store.close()
         server.stop()
 
+
+def test_a_strangers_calls_become_the_team_contacts_when_the_book_brings_the_number(
+    tmp_path: Path,
+) -> None:
+    """A number nobody had called and was missed; the team's book has it (a teammate added
+    the card): after the sync the call is that person's, in their history and Callbacks."""
+    from datetime import UTC, datetime
+
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    server = Radicale(tmp_path / "server").start()
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    try:
+        missed = Attempt(Direction.IN, datetime.now(UTC), Outcome.MISSED,
+                         number_e164="+14155550101", caller_name="DANA R")  # fmt: skip
+        assert store.record_call(None, missed, "hook", "k1") is not None
+        url = server.make_book("/team/book/", [DANA])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        sync_directory(store, mirror.directories(store)[0], "", NumberPolicy("US"))
+        [(dana, _)] = store.contacts_for_number("+14155550101")
+        assert [a.outcome for a in dana.attempts] == [Outcome.MISSED]
+    finally:
+        store.close()
+        server.stop()
+
 def test_a_big_book_is_read_card_by_card_like_a_vcf_file() -> None:
     """A big book is read by the importer's worker processes, 500 cards a chunk; every card
     still comes back under its own href, and one that cannot be read says why."""

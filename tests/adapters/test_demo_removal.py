@@ -100,7 +100,10 @@ def test_a_real_call_from_a_demo_number_outlives_the_demo_book(tmp_path: Path) -
     calls = store.connection.execute(
         "SELECT contact_id, number_e164, outcome, source FROM attempts"
     ).fetchall()
-    assert calls == [(None, "+14155550142", "talked", "hook")]
+    # The call stays, and is now the call of the real prospect who has that number.
+    [(maya, _number)] = store.contacts_for_number("+14155550142")
+    assert maya.name == "Maya Okafor"
+    assert calls == [(maya.id, "+14155550142", "talked", "hook")]
     assert store.search_simple("Kowalski") == []
 
 

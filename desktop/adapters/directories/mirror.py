@@ -341,6 +341,7 @@ def apply_changes(
             )
             if contact_id is not None and draft is not None and notes and href in notes:
                 _record_notes(conn, contact_id, draft, notes[href])
+        store.adopt_unknown_calls()  # an unknown caller's calls, now the team contact's
         conn.execute(
             "UPDATE directories SET sync_token = ?, synced_at = ?, last_error = '' WHERE id = ?",
             (token, int(time.time()), target.id),

@@ -424,6 +424,7 @@ class _Run:
                 # the writer thread indexes each chunk once it is stored.
                 with self.store.deferred_search_index(), ChunkWriter() as self.writer:
                     self._load(outcomes, where, plan_to_remember)
+                self.store.adopt_unknown_calls()  # an unknown caller's calls, now theirs
         except StoreError as exc:
             raise ImportFailed(str(exc)) from exc
         except sqlite3.Error as exc:
