@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from desktop.adapters import contact_undo
 from desktop.adapters.contact_undo import UndoRefused, writing
-from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store import Store, StoreError, removed_numbers
 from desktop.adapters.store.contacts import EDITABLE_FIELDS
 from desktop.adapters.store.undone_imports import undone_imports
 from desktop.core.field_merge import merged_edit
@@ -67,10 +67,19 @@ def change_number(
             new = StoredNumber(old.raw, old.e164, old.extension, label.strip())
         else:
             new = read_typed_number(text, label, region, others)
+        # A number the rep typed is theirs, no longer the import batch's: a followed file's
+        # next version hands it over to the same person (as a number added by hand), undoing
+        # the batch that brought the old one leaves it, and a directory's sync keeps it. A
+        # relabel keeps it the file's (or the card's).
+        typed = (new.e164, new.extension, new.raw) != (old.e164, old.extension, old.raw)
         store.connection.execute(
-            "UPDATE phone_numbers SET raw = ?, e164 = ?, extension = ?, label = ? WHERE id = ?",
-            (new.raw, new.e164, new.extension, new.label, number_id),
+            "UPDATE phone_numbers SET raw = ?, e164 = ?, extension = ?, label = ?, "
+            "import_batch_id = CASE WHEN ? THEN NULL ELSE import_batch_id END, "
+            "by_hand = by_hand OR ? WHERE id = ?",
+            (new.raw, new.e164, new.extension, new.label, typed, typed, number_id),
         )
+        if (new.e164, new.extension) != (old.e164, old.extension):
+            removed_numbers.remember(store.connection, contact_id, old)  # corrected: not theirs
         _touch(store, contact_id)
     if new.e164 != old.e164:
         store.link_number(contact_id, new)  # it has it now: this only adopts its calls
@@ -88,6 +97,7 @@ def remove_number(store: Store, contact_id: int, number_id: int) -> str:
         if old is None:
             return "That number was removed already."
         store.connection.execute("DELETE FROM phone_numbers WHERE id = ?", (number_id,))
+        removed_numbers.remember(store.connection, contact_id, old)
         _touch(store, contact_id)
     return f"Removed {shown_number(old)}."
 

@@ -258,8 +258,10 @@ class CallerCardApp:
         )
         self._show_pause()
         self.directory_sync = DirectorySyncLoop(
-            self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread
-        )
+            self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread,
+            problem_over=lambda about: self.bridge.call_from_thread(
+                lambda: self.tray.problem_over(about)),
+        )  # fmt: skip
         self.directory_sync.start()
         self.follow_loop = FollowLoop(
             self.paths.database, self.watcher, self.policy, self.bridge.problem_from_thread,
@@ -314,7 +316,7 @@ class CallerCardApp:
         if self._gate is None:
             gate = WrapUpGate(self.screen_share, lambda a: self.open_wrap_up(a, asked=True),
                               lambda: self._wrap_ups, lambda text: self.tray.notify(
-                                  "CallerCard", text))  # fmt: skip
+                                  "CallerCard", text), over=self.tray.problem_over)  # fmt: skip
             gate.waiting_changed.connect(self.tray.set_wrap_ups_waiting)
             gate.waiting_changed.connect(lambda n: self.trace.write("wrap_ups_waiting", "",
                                                                    waiting=n))  # fmt: skip
@@ -622,7 +624,8 @@ class CallerCardApp:
 
         if self._search_window is None:
             window = SearchWindow(lambda query: search_people(self.store, query),
-                                  calls=lambda query, hits: search_calls(self.store, query, hits))
+                                  calls=lambda query, hits: search_calls(self.store, query, hits),
+                                  database=self.store.path)
             window.contact_chosen.connect(self.show_contact)
             window.placer = self.click_to_call
             self._search_window = window
@@ -889,7 +892,17 @@ class CallerCardApp:
         from desktop.qt.settings_directories import DirectoriesPage
 
         tasks = DirectoryTasks(self.paths.database, self.policy, self.bridge)
-        return DirectoriesPage(self.store, tasks)
+        page = DirectoriesPage(self.store, tasks)
+        page.synced.connect(self._directory_synced_in_settings)
+        return page
+
+    def _directory_synced_in_settings(self, name: str) -> None:
+        """The rep fixed a failing directory in Settings: what the loop said of it is over."""
+        from desktop.adapters.directories.background import problem_about
+
+        self.tray.problem_over(problem_about(name))
+        if self.directory_sync is not None:
+            self.directory_sync.synced_elsewhere(name)
 
     def apply_settings(self, settings: Settings) -> None:
         try:

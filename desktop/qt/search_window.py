@@ -70,12 +70,15 @@ from desktop.core.models import DEMO_MARK
 from desktop.core.number_edit import shown_number
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
+from desktop.qt.book_watch import while_shown
 from desktop.qt.call_list import CALLER_ID_NAME_TIP, is_missed
 from desktop.qt.number_table import place_call
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from desktop.qt.click_to_call import ClickToCall
 
 SEARCH_DELAY_MS = 25
@@ -283,7 +286,7 @@ class SearchWindow(QWidget):
     contact_chosen = Signal(object)  # contact id (int; a rowid can outgrow a C int)
 
     def __init__(self, search: Search, *, clock: Callable[[], datetime] | None = None,
-                 calls: FindCalls | None = None) -> None:  # fmt: skip
+                 calls: FindCalls | None = None, database: Path | None = None) -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Search")
         self.setMinimumSize(420, 320)
@@ -362,6 +365,10 @@ class SearchWindow(QWidget):
         self._stale.setSingleShot(True)
         self._stale.setInterval(REFRESH_DELAY_MS)
         self._stale.timeout.connect(self._search_again)
+        if database is not None:
+            # Left open while an import runs in a terminal or a directory syncs: those commit
+            # through their own connections, and the people shown are read again.
+            while_shown(self, database, self.refresh)
         self.query.textChanged.connect(self._timer.start)
         self.query.returnPressed.connect(self._choose_current)
         self.recent.toggled.connect(self.days.setEnabled)

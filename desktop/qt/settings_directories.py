@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +33,7 @@ from desktop.adapters.directories import mirror
 from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.store import Store
 from desktop.core.callbacks import ago_text
+from desktop.qt.book_watch import while_shown
 from desktop.qt.directory_dialog import AddDirectoryDialog, EditDirectoryDialog
 from desktop.qt.directory_tasks import DirectoryTasks, in_words, sentence
 
@@ -55,7 +58,25 @@ def directory_text(d: Directory, now: datetime) -> str:
     return "\n".join(lines)
 
 
+_SIDE_PADDING = 4  # px left and right of each directory's lines
+
+
+class _WrappedInsidePadding(QStyledItemDelegate):
+    """Word-wraps a row to the list's width less its side padding. The list wraps text to
+    the full viewport and the style sheet then adds the padding, so a line that just fits
+    made the row wider than the list: a sideways scroll bar under the directories."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:  # fmt: skip
+        inside = QStyleOptionViewItem(option)
+        inside.rect.setWidth(option.rect.width() - 2 * _SIDE_PADDING)
+        return super().sizeHint(inside, index)
+
+
 class DirectoriesPage(QWidget):
+    # A directory synced from here (Add, Edit, Sync now): a problem said about it is over.
+    synced = Signal(str)
+
     def __init__(self, store: Store, tasks: DirectoryTasks) -> None:
         super().__init__()
         self.store = store
@@ -81,7 +102,9 @@ class DirectoriesPage(QWidget):
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
         self.list.setObjectName("directoryList")
-        self.list.setStyleSheet("QListWidget#directoryList::item { padding: 6px 4px; }")
+        self.list.setStyleSheet(
+            f"QListWidget#directoryList::item {{ padding: 6px {_SIDE_PADDING}px; }}")
+        self.list.setItemDelegate(_WrappedInsidePadding(self.list))
         self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.setMinimumHeight(120)
         self.list.currentRowChanged.connect(self._selection_changed)
@@ -116,6 +139,9 @@ class DirectoriesPage(QWidget):
         # yet, the page's text and buttons stay together at the top instead of spread apart.
         layout.addStretch(0)
         self.refresh()
+        # Open all day beside a terminal: `directory add/sync/remove` there, and the app's own
+        # background syncs, commit through other connections.
+        while_shown(self, store.path, self._committed_elsewhere)
 
     # -- what is shown --
 
@@ -141,6 +167,10 @@ class DirectoriesPage(QWidget):
         if not self.tasks.busy:
             self.refresh()
         super().showEvent(event)
+
+    def _committed_elsewhere(self) -> None:
+        if not self.tasks.busy:  # the task under way refreshes when it ends
+            self.refresh()
 
     def selected(self) -> str:
         item = self.list.currentItem()
@@ -195,12 +225,14 @@ class DirectoriesPage(QWidget):
     def _added(self, added: Added) -> None:
         name = added.directory.name
         if added.report is not None:
-            self.status.setText(f"Added {name}: {_report_words(added.report)}")
+            self.status.setText(f"Added {name}: {_report_words(added.report)}"
+                                f"{added.demo_words()}")  # fmt: skip
+            self.synced.emit(name)
         elif added.sync_error is not None:
             self.status.setText(f"⚠ Added {name}, but its first sync failed: "
                                 f"{sentence(in_words(added.sync_error))} CallerCard will try "
                                 "again; Sync now tries at once.")  # fmt: skip
-        self.refresh()
+        self.refresh(name)  # Sync now and Edit… then act on the one just added
 
     def _edited(self, edited: Edited) -> None:
         name = edited.directory.name
@@ -208,6 +240,7 @@ class DirectoriesPage(QWidget):
         if edited.report is not None:
             self.status.setText(f"Saved {name}{renamed} and synced: "
                                 f"{_report_words(edited.report)}")  # fmt: skip
+            self.synced.emit(edited.was or name)
         elif edited.sync_error is not None:
             self.status.setText(f"⚠ Saved {name}{renamed}, but the sync failed: "
                                 f"{sentence(in_words(edited.sync_error))} The contacts copied "
@@ -221,6 +254,7 @@ class DirectoriesPage(QWidget):
                                 "so far stay as they were.")  # fmt: skip
         else:
             self.status.setText(f"Synced {name}: {_report_words(outcome)}")
+            self.synced.emit(name)
         self.refresh()
 
     def _removed(self, outcome: Removed | Exception) -> None:

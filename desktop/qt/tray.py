@@ -312,6 +312,8 @@ class FallbackWindow(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        # Spare height (a line that was shown, then hidden) goes below, not between the rows.
+        layout.addStretch(1)
         self._problem = ""  # what the status line says, without its time
         # (the height before a problem line grew the window, the height it grew to): taking
         # the line down gives the room back, unless the person has resized the window since.

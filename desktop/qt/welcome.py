@@ -140,7 +140,7 @@ class WelcomeWindow(QWidget):
         self.drop_zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.drop_zone.setMinimumHeight(70)
         self.drop_zone.setFrameShape(QFrame.Shape.StyledPanel)
-        self.drop_zone.setStyleSheet("QLabel { border: 2px dashed palette(mid); "
+        self.drop_zone.setStyleSheet("QLabel { border: 2px dashed palette(placeholder-text); "
                                      "border-radius: 6px; }")  # fmt: skip
         choose = QPushButton("Choose a file…")
         choose.clicked.connect(self._choose)
@@ -220,7 +220,7 @@ class WelcomeWindow(QWidget):
         layout.addLayout(row)
         layout.addWidget(_plain(
             "When a number you know rings, its card pops up in the corner of the screen under "
-            "your mouse, without taking your keyboard. Press Escape or click × to dismiss it.",
+            "your mouse, without taking your keyboard. Its Dismiss button puts it away.",
             wrap=True,
         ))  # fmt: skip
         layout.addStretch(1)
@@ -380,7 +380,8 @@ class WelcomeWindow(QWidget):
     def _test_ring(self) -> None:
         self.test_ring_requested.emit()
         self.recipe_note.setText(
-            "A test card popped up in the corner, as a call will. Dismiss it with ×."
+            "A test card popped up in the corner, as a call will. Its Dismiss button puts it "
+            "away."
         )
 
     # -- step 3: the tray ---------------------------------------------------------------------

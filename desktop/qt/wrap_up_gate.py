@@ -40,12 +40,17 @@ class WrapUpGate(QObject):
         open_windows: Callable[[], Mapping[int, object]],
         tell: Callable[[str], None],
         parent: QObject | None = None,
+        *,
+        over: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._guard = guard
         self._open = open_wrap_up
         self._open_windows = open_windows
         self._tell = tell
+        # Takes back what `tell` said once nothing waits: the tray window keeps a told
+        # problem on show until it is over.
+        self._over = over
         self._waiting: list[int] = []  # attempt ids, oldest first
         guard.changed.connect(self._protection_changed)
 
@@ -65,6 +70,8 @@ class WrapUpGate(QObject):
         """Open every waiting wrap-up now: the rep asked (tray menu) or the protection ended."""
         waiting, self._waiting = self._waiting, []
         self.waiting_changed.emit(0)
+        if waiting and self._over is not None:
+            self._over(WAITING_TEXT)
         windows = self._open_windows()
         for attempt_id in waiting:
             window = windows.get(attempt_id)

@@ -25,7 +25,7 @@ from desktop.adapters.directories import mirror
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.directories.dav_http import DavError
 from desktop.adapters.directories.syncing import find_collection, read_cards, sync_directory
-from desktop.adapters.secrets import MemoryKeyring
+from desktop.adapters.secrets import MemoryKeyring, SecretStore
 from desktop.adapters.store import Store
 from desktop.core.numbers import NumberPolicy
 from tests.adapters.carddav_servers import (
@@ -434,8 +434,10 @@ def test_the_background_loop_syncs_reports_an_outage_once_and_recovers(
     try:
         url = server.make_book("/team/book/", [DANA])
         mirror.add_directory(store, "team", "carddav", url, url, "")
+        over: list[str] = []
         loop = DirectorySyncLoop(database, lambda: "US", problems.append, interval=0.1,
-                                 first_delay=0.0, max_backoff=0.4)  # fmt: skip
+                                 first_delay=0.0, max_backoff=0.4,
+                                 problem_over=over.append)  # fmt: skip
         threads_before = threading.active_count()
         loop.start()
         assert threading.active_count() == threads_before + 1
@@ -459,12 +461,119 @@ def test_the_background_loop_syncs_reports_an_outage_once_and_recovers(
         wait_for(lambda: store.count_contacts() == 3, "the sync after the outage")
         assert mirror.directories(store)[0].last_error == ""
         assert len(problems) == 1
+        # The window's "Team directory team: … refused" is taken back, by how it begins.
+        wait_for(lambda: over == ["Team directory team: "], "the problem taken back")
+        assert problems[0].startswith(over[0])
     finally:
         if loop is not None:
             loop.stop()
         store.close()
         server.stop()
 
+
+
+def test_a_book_fixed_in_settings_is_reported_again_when_it_fails_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The loop reports a failing book once. The rep fixes it in Settings (its sync succeeds
+    there, not in the loop); when the book fails again later, the rep hears of it again."""
+    from desktop.adapters.directories.managing import sync_named
+
+    caplog.set_level(logging.INFO, logger="desktop.adapters.directories.background")
+    server = Radicale(tmp_path / "server").start()
+    database = tmp_path / "data" / "callercard.sqlite3"
+    store = Store.open(database)
+    problems: list[str] = []
+    loop = None
+    try:
+        url = server.make_book("/team/book/", [DANA])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        loop = DirectorySyncLoop(database, lambda: "US", problems.append, interval=3600,
+                                 first_delay=0.0, max_backoff=3600)  # fmt: skip
+        loop.start()
+        wait_for(lambda: store.count_contacts() == 1, "the first sync")
+        server.stop()
+        loop.sync_now()
+        wait_for(lambda: len(problems) == 1, "the outage, said")
+
+        server.start()
+        sync_named(store, "team", NumberPolicy("US"), SecretStore.open)  # Settings' Sync now
+        loop.synced_elsewhere("team")
+        server.stop()
+        loop.sync_now()
+        wait_for(lambda: caplog.text.count("(failure 1)") == 2, "the next outage's first failure")
+        assert len(problems) == 2
+    finally:
+        if loop is not None:
+            loop.stop()
+        store.close()
+        server.stop()
+
+
+def test_a_sync_keeps_the_numbers_the_rep_fixed_by_hand(tmp_path: Path) -> None:
+    """The team's card for Dana changes on the server (a new title). What the rep did to her
+    numbers here stays: a number linked to her with Who is it?, one corrected in her contact
+    view, and one removed there (the card still has it)."""
+    from desktop.adapters import contact_edits
+    from desktop.core.models import StoredNumber
+
+    server = Radicale(tmp_path / "server").start()
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    try:
+        card = vcard("dana", "Dana Reyes", "ORG:Acme Freight", "TEL;TYPE=CELL:+1 415 555 0101",
+                     "TEL;TYPE=WORK:+1 415 555 0102", "TEL;TYPE=HOME:+1 415 555 0103")
+        url = server.make_book("/team/book/", [card])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        policy = NumberPolicy("US")
+        sync_directory(store, mirror.directories(store)[0], "", policy)
+        (dana, _), = store.contacts_for_number("+14155550101")
+        store.link_number(dana.id, StoredNumber("+1 646 555 0199", "+16465550199"))
+        rows = {r.number.e164: r.id for r in contact_edits.numbers_of(store, dana.id)}
+        contact_edits.change_number(store, dana.id, rows["+14155550102"], "+1 415 555 0112",
+                                    "work", "US")  # fmt: skip
+        contact_edits.remove_number(store, dana.id, rows["+14155550103"])
+
+        server.put("/team/book/dana.vcf", card.replace("ORG:Acme Freight",
+                                                       "ORG:Acme Freight\r\nTITLE:COO"))
+        report = sync_directory(store, mirror.directories(store)[0], "", policy)
+        assert report.counts.changed == 1
+
+        def who(e164: str) -> list[str]:
+            return [c.title for c, _ in store.contacts_for_number(e164)]
+
+        assert who("+14155550101") == ["COO"], "the card's number, and its change, arrive"
+        assert who("+16465550199") == ["COO"], "linked with Who is it?"
+        assert who("+14155550112") == ["COO"], "corrected by hand"
+        assert who("+14155550102") == [], "the wrong one stays off"
+        assert who("+14155550103") == [], "removed by hand"
+    finally:
+        store.close()
+        server.stop()
+
+
+def test_a_strangers_calls_become_the_team_contacts_when_the_book_brings_the_number(
+    tmp_path: Path,
+) -> None:
+    """A number nobody had called and was missed; the team's book has it (a teammate added
+    the card): after the sync the call is that person's, in their history and Callbacks."""
+    from datetime import UTC, datetime
+
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    server = Radicale(tmp_path / "server").start()
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    try:
+        missed = Attempt(Direction.IN, datetime.now(UTC), Outcome.MISSED,
+                         number_e164="+14155550101", caller_name="DANA R")  # fmt: skip
+        assert store.record_call(None, missed, "hook", "k1") is not None
+        url = server.make_book("/team/book/", [DANA])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        sync_directory(store, mirror.directories(store)[0], "", NumberPolicy("US"))
+        [(dana, _)] = store.contacts_for_number("+14155550101")
+        assert [a.outcome for a in dana.attempts] == [Outcome.MISSED]
+    finally:
+        store.close()
+        server.stop()
 
 def test_a_big_book_is_read_card_by_card_like_a_vcf_file() -> None:
     """A big book is read by the importer's worker processes, 500 cards a chunk; every card

@@ -218,3 +218,37 @@ def test_a_locked_database_is_a_sentence_and_nothing_half_done(store: Store) -> 
         other.rollback()
         other.close()
     assert everything(store) == before
+
+
+SHEET = ("Name,Company,Phone,Mobile,Fax\n"
+         "Tomás Herrera,Cobalt Freight,+1 415 555 0151,+1 415 555 0152,+1 415 555 0153\n")
+
+
+def test_a_number_fixed_by_hand_is_not_brought_back_by_the_next_import(
+    tmp_path: Path, store: Store
+) -> None:
+    """The sheet has Tomás' mobile wrong and a fax he no longer has. The rep corrects the one
+    and removes the other; importing the same sheet again adds neither back (its preview says
+    so too), and the next call from either does not pop his card."""
+    from desktop.adapters.importing import preview_file
+    from desktop.adapters.importing.dry_run import Fate
+
+    sheet = tmp_path / "prospects.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    options = ImportOptions(NumberPolicy("US"))
+    import_file(store, sheet, options)
+    [tomas] = found(store, "+14155550151")
+    tomas_id = store.contacts_for_number("+14155550151")[0][0].id
+    rows = {r.number.e164: r.id for r in contact_edits.numbers_of(store, tomas_id)}
+    contact_edits.change_number(store, tomas_id, rows["+14155550152"], "(415) 555-0162",
+                                "mobile", "US")  # fmt: skip
+    contact_edits.remove_number(store, tomas_id, rows["+14155550153"])
+
+    [planned] = preview_file(sheet, options, store).planned.rows
+    assert planned.fate is Fate.UNCHANGED, planned.note
+    report = import_file(store, sheet, options)
+    assert (report.merged, report.unchanged) == (0, 1)
+    assert found(store, "+14155550152") == [] and found(store, "+14155550153") == []
+    assert found(store, "+14155550162") == [tomas]
+    index_is_right(store)
+

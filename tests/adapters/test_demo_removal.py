@@ -100,5 +100,46 @@ def test_a_real_call_from_a_demo_number_outlives_the_demo_book(tmp_path: Path) -
     calls = store.connection.execute(
         "SELECT contact_id, number_e164, outcome, source FROM attempts"
     ).fetchall()
-    assert calls == [(None, "+14155550142", "talked", "hook")]
+    # The call stays, and is now the call of the real prospect who has that number.
+    [(maya, _number)] = store.contacts_for_number("+14155550142")
+    assert maya.name == "Maya Okafor"
+    assert calls == [(maya.id, "+14155550142", "talked", "hook")]
     assert store.search_simple("Kowalski") == []
+
+
+def test_a_team_directorys_first_contacts_take_the_demo_book_out(tmp_path: Path) -> None:
+    """A rep whose contacts live in the team's address book adds it at once: the demo's Mike
+    Kowalski no longer pops cards beside the team's people. An empty book leaves the demo."""
+    from desktop.adapters.directories.directory_form import DirectoryForm
+    from desktop.adapters.directories.managing import add_directory
+    from desktop.adapters.secrets import SecretStore
+    from tests.adapters.carddav_servers import Radicale, vcard
+
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    seed_demo_book(store)
+    server = Radicale(tmp_path / "server").start()
+    try:
+        server.make_book("/team/empty/", [])
+        server.make_book("/team/sales/", [vcard("dana", "Dana Reyes", "TEL:+1 646 555 0101")])
+        policy = NumberPolicy("US")
+        add_directory(store, DirectoryForm("carddav", "empty", server.base + "/team/empty/"),
+                      policy, SecretStore.open)  # fmt: skip
+        assert store.demo_contact_count() == 7
+        store.close()
+        # From a terminal, as a rep would: it says what went.
+        added = subprocess.run(
+            [sys.executable, "-m", "desktop", "directory", "add", "carddav",
+             server.base + "/team/sales/", "--name", "sales", "--data-dir", str(data),
+             "--region", "US"],
+            capture_output=True, text=True, env=python_env(), timeout=60,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        assert added.stdout.splitlines()[-1] == "The 7 demo contacts were removed."
+        store = Store.open(data / "callercard.sqlite3")
+        assert store.demo_contact_count() == 0
+        assert not store.search_simple("Kowalski")
+        assert [c.name for c, _ in store.contacts_for_number("+16465550101")] == ["Dana Reyes"]
+    finally:
+        store.close()
+        server.stop()

@@ -295,3 +295,35 @@ def test_every_save_is_read_with_the_region_chosen_when_it_was_followed(
     assert names_at(store, "+49307654321") == ["Jonas Weber"]
     recorded = followed_file(store, book)
     assert recorded is not None and recorded.region == "DE"
+
+
+def test_a_number_the_rep_corrected_stays_across_the_next_save(
+    tmp_path: Path, store: Store
+) -> None:
+    """The file has Dana's number wrong; the rep fixes it in her contact view. The next save
+    of the sheet (any change, here Sam's) keeps the fixed number ringing Dana's card."""
+    from desktop.adapters import contact_edits
+
+    book = tmp_path / "prospects.csv"
+    book.write_text(BOOK, encoding="utf-8")
+    follow(store, book, OPTIONS)
+    (dana, _), = store.contacts_for_number("+14155550101")
+    [row] = contact_edits.numbers_of(store, dana.id)
+    contact_edits.change_number(store, dana.id, row.id, "(415) 555-0111", "mobile", "US")
+    assert names_at(store, "+14155550111") == ["Dana Reyes"]
+
+    book.write_text(BOOK.replace("Sam Ortiz", "Sam Ortiz-Lee"), encoding="utf-8")
+    result = refresh(store, book, OPTIONS)
+
+    assert result.problem == ""
+    assert names_at(store, "+14155550111") == ["Dana Reyes"], "the rep's fix stays"
+    assert names_at(store, "+14155550101") == [], "the wrong one stays off"
+    assert names_at(store, "+14155550102") == ["Sam Ortiz-Lee"]
+
+    # The old number was right after all: given back by hand, it stays through a save.
+    (dana, _), = store.contacts_for_number("+14155550111")
+    contact_edits.add_number(store, dana.id, "+1 415 555 0101", "work", "US")
+    book.write_text(BOOK, encoding="utf-8")
+    assert refresh(store, book, OPTIONS).problem == ""
+    assert names_at(store, "+14155550101") == ["Dana Reyes"]
+    assert names_at(store, "+14155550111") == ["Dana Reyes"]

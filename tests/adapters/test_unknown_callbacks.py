@@ -116,3 +116,28 @@ def test_a_contacts_missed_calls_say_their_tries_as_an_unknown_numbers_do(store:
     assert entry_json(entry)["tries"] == 2
     dana_rang(2 * m, outcome=Outcome.TALKED)  # she got through: nothing waits
     assert [number for number, _n, _d in waiting(store)] == [MIKE]
+
+
+def test_an_unknown_callers_calls_become_theirs_when_their_sheet_is_imported(
+    store: Store, tmp_path: Path
+) -> None:
+    """"MIKE CELL" called twice and nobody had the number; the rep then imports the sheet
+    that has him. Callbacks, the history and his card now say Mike Brennan, as after linking
+    the number by hand. A number two people share (a switchboard) stays nobody's."""
+    from desktop.adapters.importing import ImportOptions, import_file
+
+    rang(store, MIKE, 50 * m, name="MIKE CELL")
+    rang(store, MIKE, 20 * m, name="MIKE CELL")
+    rang(store, "+13125550100", 5 * m, name="ACME")
+    sheet = tmp_path / "prospects.csv"
+    sheet.write_text("Name,Company,Phone\nMike Brennan,Acme Tooling,+1 415 555 0177\n"
+                     "Ann Lee,Acme,+1 312 555 0100\nBo Ode,Acme,+1 312 555 0100\n",
+                     encoding="utf-8")  # fmt: skip
+    import_file(store, sheet, ImportOptions(NumberPolicy("US")))
+
+    [mike] = [c for c, _ in store.contacts_for_number(MIKE, attempts_limit=5)]
+    assert [a.outcome for a in mike.attempts] == [Outcome.MISSED, Outcome.MISSED]
+    assert mike.last_contacted is not None
+    assert [(e.item.contact.name if e.item.contact else None, e.item.number)
+            for e in load_callbacks(store, NOW, BusinessHours(), "24h")] == [
+        (None, "+13125550100"), ("Mike Brennan", MIKE)]  # fmt: skip

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.core.ipc import Show
@@ -122,3 +123,24 @@ def test_the_no_tray_windows_callbacks_due_follows_calls_logged_elsewhere(
         app.tray.fallback.close()
         app.shutdown()
         instance.release()
+
+
+def test_the_menu_window_keeps_its_rows_together_when_a_line_goes(qtbot: QtBot) -> None:
+    """"Open waiting wrap-ups" showed, grew the window, then went once the wrap-up opened:
+    the spare height spread between the rows (a blank band under the title, the buttons
+    apart) instead of staying below them."""
+    from desktop.qt.icons import app_icon
+    from desktop.qt.tray import TrayMenu
+
+    menu = TrayMenu(app_icon(), paused=False)
+    window = menu.fallback
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    first_row = window.callbacks.geometry().top()
+    menu.set_wrap_ups_waiting(1)
+    window.resize(window.width(), window.height() + 80)  # as it grew for the line
+    menu.set_wrap_ups_waiting(0)
+    QApplication.processEvents()
+    assert window.callbacks.geometry().top() == first_row
+    menu.hide()

@@ -1,9 +1,10 @@
 """Windows on screen follow what the rep changes in another window: the Search window's
-results after an edit in the contact view."""
+results after an edit in the contact view, and after an import run in a terminal."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -33,4 +34,28 @@ def test_search_results_follow_an_edit_made_in_the_contact_view(
     # The result on screen says it, without the rep typing the search again.
     qtbot.waitUntil(lambda: "freight audit" in str(
         search.results.item(0).data(Qt.ItemDataRole.UserRole + 2)), timeout=5000)  # fmt: skip
+    running.close()
+
+
+def test_search_results_follow_an_import_run_in_a_terminal(
+    qtbot: QtBot, tmp_path: Path, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """The rep searched "mike", then imports a sheet from a terminal: the new Mike is listed
+    without typing again (the import commits through a process of its own)."""
+    from desktop.qt.search_window import SearchWindow
+    from tests.test_cli import cc
+
+    running = start_app()
+    app = running.app
+    app.open_search("mike")
+    search = app._search_window
+    assert isinstance(search, SearchWindow)
+    qtbot.waitUntil(lambda: len(search.result_ids()) == 1)
+    sheet = tmp_path / "more.csv"
+    sheet.write_text("Name,Company,Phone\nMike Adler,Adler Bau,+1 415 555 0199\n",
+                     encoding="utf-8")  # fmt: skip
+    done = cc("import", str(sheet), "--region", "US", data_dir=app.paths.data_dir)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: len(search.result_ids()) == 2, timeout=10_000)
+    assert search.status.text() == "2 found"
     running.close()

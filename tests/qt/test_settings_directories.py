@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters import secrets as secrets_module
@@ -84,6 +85,8 @@ def test_a_carddav_book_is_tested_added_synced_reported_down_once_and_removed(
         status, _ = server.request("PROPPATCH", "/alice/contacts/", NAMED_SALES, user="alice")
         assert status == 207
         assert page.empty.isVisibleTo(page)
+        synced: list[str] = []  # each takes back what the background loop said of it
+        page.synced.connect(synced.append)
         dialog = open_dialog(page)
         dialog.name.setText("Sales")
         dialog.url.setText(server.base + "/")
@@ -114,6 +117,7 @@ def test_a_carddav_book_is_tested_added_synced_reported_down_once_and_removed(
         assert page.progress.isVisibleTo(page)
         qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
         assert page.status.text().startswith("Synced Sales: 1 added, 0 changed, 0 removed")
+        assert synced == ["Sales", "Sales"]
         assert not page.progress.isVisibleTo(page)
         assert rows(page)[0].startswith("Sales  ·  CardDAV  ·  3 contacts")
 
@@ -124,6 +128,7 @@ def test_a_carddav_book_is_tested_added_synced_reported_down_once_and_removed(
             f"⚠ Sales: http://127.0.0.1:{server.port}/alice/contacts/ refused the connection: "
             "is the server running? The contacts copied so far stay as they were."
         )
+        assert synced == ["Sales", "Sales"], "a failed sync takes nothing back"
         lines = rows(page)[0].splitlines()
         assert lines[0] == "Sales  ·  CardDAV  ·  3 contacts"
         assert lines[2] == (f"⚠ Synced just now; the last try failed: http://127.0.0.1:"
@@ -393,3 +398,70 @@ def test_with_no_directory_yet_the_text_and_buttons_stay_together(
     assert page.empty.isVisible()
     assert page.add_button.geometry().top() - page.empty.geometry().bottom() <= 12
     assert page.add_button.geometry().bottom() < page.height() // 2
+
+
+def test_the_page_left_open_follows_directories_changed_elsewhere(
+    qtbot: QtBot, tmp_path: Path, page: DirectoriesPage, store: Store
+) -> None:
+    """Settings open on this page all day, while `callercard directory add` runs in a terminal
+    and the app's loop syncs in the background: both commit through connections of their own."""
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.empty.isVisible()
+    elsewhere = Store.open(store.path)
+    try:
+        mirror.add_directory(elsewhere, "corp", "ldap", "ldap://127.0.0.1:9", BASE, "")
+        qtbot.waitUntil(lambda: page.list.count() == 1, timeout=WAIT_MS)
+        assert rows(page)[0].splitlines()[2] == "Never synced"
+        assert page.sync_button.isEnabled()
+        assert not page.empty.isVisible()
+    finally:
+        elsewhere.close()
+
+
+def test_a_directory_just_added_is_the_one_chosen(
+    qtbot: QtBot, tmp_path: Path, page: DirectoriesPage, store: Store
+) -> None:
+    """Sync now and Edit… right after Add act on the book just added, not on the one that
+    happened to be chosen before."""
+    mirror.add_directory(store, "corp", "ldap", "ldap://127.0.0.1:9", BASE, "")
+    page.refresh()
+    assert page.selected() == "corp"
+    server = Radicale(tmp_path / "server").start()
+    try:
+        server.make_book("/team/sales/", [DANA])
+        dialog = open_dialog(page)
+        dialog.name.setText("Sales")
+        dialog.url.setText(server.base + "/team/sales/")
+        dialog.add_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert page.status.text().startswith("Added Sales: 1 added")
+        assert page.selected() == "Sales"
+    finally:
+        server.stop()
+
+
+def test_a_long_failure_wraps_inside_the_list_with_no_sideways_scroll_bar(
+    qtbot: QtBot, page: DirectoriesPage, store: Store
+) -> None:
+    """A last error whose wrapped line just fits the list made the row wider by its padding:
+    a sideways scroll bar appeared under the directories, at widths a rep has (seen at 1600 px
+    with the page as Settings opens)."""
+    url = "http://127.0.0.1:59915/dana/big/"
+    mirror.add_directory(store, "big", "carddav", url, url, "dana")
+    page.show()
+    qtbot.waitExposed(page)
+    wide: list[tuple[int, int]] = []
+    for width in range(420, 700, 10):
+        page.resize(width, 400)
+        for pad in range(0, 24, 2):  # where the line breaks moves with the text's length
+            store.connection.execute(
+                "UPDATE directories SET synced_at = 1, last_error = ?",
+                (f"{url}: the server refused user '{'d' * pad}' and its password "
+                 "(401 Unauthorized)",),
+            )  # fmt: skip
+            page.refresh()
+            QApplication.processEvents()
+            if page.list.horizontalScrollBar().maximum() > 0:
+                wide.append((width, pad))
+    assert wide == []

@@ -170,3 +170,46 @@ def test_skip_and_next_stay_on_a_small_screen_at_2x() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.splitlines()[-1])
     assert report == {"width": 512, "0": [], "1": [], "2": []}
+
+
+def test_the_drop_zone_is_outlined_on_a_dark_desktop(qtbot: QtBot) -> None:
+    """GTK's Adwaita-dark hands Qt a "mid" one step from the window colour (#383838 on
+    #323232): a dashed outline in it was not there to see. The placeholder text's grey is."""
+    from PySide6.QtGui import QColor, QPalette
+
+    dark = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#323232"),
+                         (QPalette.ColorRole.WindowText, "#ffffff"),
+                         (QPalette.ColorRole.Mid, "#383838"),
+                         (QPalette.ColorRole.PlaceholderText, "#9b9b9b")):  # fmt: skip
+        dark.setColor(role, QColor(colour))
+    from PySide6.QtWidgets import QApplication
+
+    light = QApplication.palette()
+    QApplication.setPalette(dark)  # the desktop's, as the app starts with it
+    try:
+        window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: True)
+        qtbot.addWidget(window)
+        window.resize(900, 600)
+        window.show()
+        qtbot.waitExposed(window)
+        image = window.drop_zone.grab().toImage()
+    finally:
+        QApplication.setPalette(light)
+    edge = {image.pixelColor(0, y).lightness() for y in range(8, image.height() - 8)}
+    assert max(edge) - QColor("#323232").lightness() > 80, "the outline stands out"
+
+
+def test_the_welcome_names_the_button_a_card_has(qtbot: QtBot) -> None:
+    """It told the rep to click "×" on a card whose only way out is its Dismiss button."""
+    from PySide6.QtWidgets import QLabel
+
+    window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    window.go_to(1)
+    window._test_ring()
+    window.go_to(2)
+    words = [label.text() for label in window.findChildren(QLabel)]
+    assert not [text for text in words if "×" in text]
+    assert any("pops up in the corner" in t and "Dismiss button" in t for t in words)
+    assert "Dismiss button" in window.recipe_note.text()

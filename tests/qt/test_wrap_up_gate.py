@@ -121,6 +121,31 @@ def test_the_rep_can_open_waiting_wrap_ups_from_the_tray_while_still_protected(
     menu.hide()
 
 
+
+def test_the_tray_window_stops_saying_a_wrap_up_waits_once_it_has_opened(
+    qtbot: QtBot, stack: PopupStack
+) -> None:
+    """Without a tray, "A wrap-up is waiting" stays in the window until it is over: the
+    protection ends (or the rep opens it from the menu) and the wrap-up is on screen."""
+    guard = ScreenShareGuard(stack, NoExclusion(), keep_out=True)
+    opened = Opened(qtbot)
+    menu = TrayMenu(app_icon(), paused=False)
+    qtbot.addWidget(menu.fallback)
+    gate = WrapUpGate(guard, opened.open, lambda: opened.windows,
+                      lambda text: menu.notify("CallerCard", text),
+                      over=menu.problem_over)  # fmt: skip
+    opened.offer(gate, 41)
+    assert menu.fallback.status.text().endswith(WAITING_TEXT)
+    guard.set_keep_out(False)
+    assert opened.windows[41].isVisible()
+    assert menu.fallback.status.text() == ""
+    guard.set_keep_out(True)
+    opened.offer(gate, 42)
+    assert menu.fallback.status.text().endswith(WAITING_TEXT)
+    gate.open_waiting()  # "Open waiting wrap-ups" while still protected
+    assert menu.fallback.status.text() == ""
+    menu.hide()
+
 def test_an_untouched_open_wrap_up_steps_aside_when_a_share_starts_one_in_use_stays(
     qtbot: QtBot, stack: PopupStack
 ) -> None:

@@ -33,6 +33,11 @@ FIRST_DELAY_S = 10.0  # after start-up, so the first sync never competes with it
 MAX_BACKOFF_S = 4 * 3600.0
 
 
+def problem_about(name: str) -> str:
+    """How a directory's reported problem begins: what takes it back once it is over."""
+    return f"Team directory {name}: " if name else "Team directories: "
+
+
 class DirectorySyncLoop:
     def __init__(
         self,
@@ -43,10 +48,13 @@ class DirectorySyncLoop:
         interval: float = INTERVAL_S,
         first_delay: float = FIRST_DELAY_S,
         max_backoff: float = MAX_BACKOFF_S,
+        problem_over: Callable[[str], None] | None = None,
     ) -> None:
         self.database = database
         self.region = region
         self.report_problem = report_problem
+        # Takes back a reported problem (by how it begins) once that directory syncs again.
+        self.problem_over = problem_over
         self.interval = interval
         self.first_delay = first_delay
         self.max_backoff = max_backoff
@@ -56,6 +64,7 @@ class DirectorySyncLoop:
         self._share_requested = False
         self._failures: dict[str, int] = {}
         self._due: dict[str, float] = {}
+        self._synced_elsewhere: set[str] = set()  # added to from other threads
         self._thread = threading.Thread(
             target=self._run, name="callercard-directories", daemon=True
         )
@@ -67,6 +76,12 @@ class DirectorySyncLoop:
         """Sync every directory at once, failing ones included."""
         self._now_requested = True
         self._wake.set()
+
+    def synced_elsewhere(self, name: str) -> None:
+        """Directory `name` synced outside the loop (Settings' Sync now or Edit): its failures
+        are over, so a new one is reported again and its retry waits no longer. Callable from
+        any thread; the loop takes it in on its next round."""
+        self._synced_elsewhere.add(name)
 
     def share_now(self) -> None:
         """Write the queued call notes now (callable from any thread)."""
@@ -106,6 +121,10 @@ class DirectorySyncLoop:
 
     def _round(self, store: Store) -> float:
         """Syncs the directories that are due; returns the seconds until the next one is."""
+        while self._synced_elsewhere:
+            name = self._synced_elsewhere.pop()
+            if self._failures.pop(name, 0):
+                self._due[name] = time.monotonic() + self.interval
         if self._now_requested:
             self._now_requested = False
             self._due.clear()
@@ -144,6 +163,8 @@ class DirectorySyncLoop:
                 continue
             if self._failures.pop(target.name, 0):
                 log.info("directory %s: syncing again", target.name)
+                if self.problem_over is not None:
+                    self.problem_over(problem_about(target.name))
             log.info("%s", report.summary())
             self._due[target.name] = time.monotonic() + self.interval
         known = {t.name for t in targets}
@@ -181,6 +202,5 @@ class DirectorySyncLoop:
         self._due[name] = time.monotonic() + min(self.interval * 2**failures, self.max_backoff)
         log.warning("directory %s: %s (failure %d)", name or "(all)", message, failures)
         if failures == 1:
-            what = f"Team directory {name}" if name else "Team directories"
-            self.report_problem(f"{what}: {message}. The contacts mirrored so far stay "
-                                "available; CallerCard will try again later.")  # fmt: skip
+            self.report_problem(f"{problem_about(name)}{message}. The contacts mirrored so far "
+                                "stay available; CallerCard will try again later.")  # fmt: skip

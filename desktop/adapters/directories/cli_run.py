@@ -85,6 +85,8 @@ def _add(args: argparse.Namespace, store: Store, policy: NumberPolicy,
               f"`callercard directory sync {name}` tries again", file=sys.stderr)  # fmt: skip
         return 1
     _print_report(added.report)
+    if added.demo_removed:
+        print(added.demo_words().strip())
     return 0
 
 
@@ -108,6 +110,8 @@ def _add_ldap(args: argparse.Namespace, name: str, store: Store, policy: NumberP
     print(f"added {name}: {added.directory.url} {added.directory.collection_url}")
     assert added.report is not None  # an LDAP directory is only added by a first sync
     _print_report(added.report)
+    if added.demo_removed:
+        print(added.demo_words().strip())
     return 0
 
 

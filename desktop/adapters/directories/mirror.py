@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from desktop.adapters.store import NewContact, Store, StoreError
+from desktop.adapters.store import NewContact, Store, StoreError, removed_numbers
 from desktop.core.models import CONTACT_FIELDS, Outcome, StoredNumber
 from desktop.core.sources import LOCAL, RANKS, Origin
 
@@ -341,6 +341,7 @@ def apply_changes(
             )
             if contact_id is not None and draft is not None and notes and href in notes:
                 _record_notes(conn, contact_id, draft, notes[href])
+        store.adopt_unknown_calls()  # an unknown caller's calls, now the team contact's
         conn.execute(
             "UPDATE directories SET sync_token = ?, synced_at = ?, last_error = '' WHERE id = ?",
             (token, int(time.time()), target.id),
@@ -485,8 +486,15 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
         f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
         (*values.values(), int(time.time()), contact_id),
     )
-    store.connection.execute("DELETE FROM phone_numbers WHERE contact_id = ?", (contact_id,))
-    store.add_numbers(contact_id, [StoredNumber(*n) for n in row.numbers])
+    # The card's numbers are replaced; those the rep gave this person by hand stay, and one
+    # the rep took off stays off, as an import's would.
+    conn = store.connection
+    conn.execute("DELETE FROM phone_numbers WHERE contact_id = ? AND NOT by_hand", (contact_id,))
+    kept = {(e164, ext) for e164, ext in conn.execute(
+        "SELECT e164, extension FROM phone_numbers WHERE contact_id = ?", (contact_id,))}
+    kept |= removed_numbers.removed_from(conn, contact_id)
+    store.add_numbers(contact_id, [StoredNumber(*n) for n in row.numbers
+                                   if not n[1] or (n[1], n[2]) not in kept])  # fmt: skip
 
 
 def _directory(row: tuple[object, ...]) -> Directory:

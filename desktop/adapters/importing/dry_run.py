@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from desktop.adapters.importing.row_workers import NumberCache
-from desktop.adapters.store import ImportIndex, Store
+from desktop.adapters.store import ImportIndex, Store, removed_numbers
 from desktop.core.import_mapping import (
     CardData,
     ColumnPlan,
@@ -159,6 +159,11 @@ class _Matcher:
             name = contact.name or contact.company
             fields = tuple(getattr(contact, f) for f in CONTACT_FIELDS)
             numbers = [(n.raw, n.e164, n.extension, n.label) for n in contact.numbers]
+            # Taken off by hand: the import will not add them back, so neither does the plan.
+            assert self.store is not None
+            numbers += [("", e164, ext, "")
+                        for e164, ext in removed_numbers.removed_from(self.store.connection,
+                                                                      target)]  # fmt: skip
             added = _added(fields, numbers, row)
         self._remember(target, row)
         kept = "".join(f"; {d}" for d in added.differences)

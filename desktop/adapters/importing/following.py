@@ -31,7 +31,7 @@ from desktop.adapters.followed_list import (
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.pipeline import ImportOptions, Progress, import_file
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
-from desktop.adapters.store import ImportIndex, Store, StoreError
+from desktop.adapters.store import ImportIndex, Store, StoreError, removed_numbers
 from desktop.core.import_mapping import name_words, words_agree
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
 
@@ -226,6 +226,7 @@ class _Old:
     numbers: list[tuple[str, str]]  # (e164, extension) of the file's numbers
     own_numbers: list[StoredNumber]  # numbers added by hand or by another import
     calls: list[int]
+    removed: set[tuple[str, str]] = field(default_factory=set)  # taken off by hand
 
 
 @dataclass
@@ -256,6 +257,12 @@ class _OldContacts:
                     olds[contact_id].numbers.append((e164, ext))
             else:
                 olds[contact_id].own_numbers.append(StoredNumber(raw, e164, ext, label))
+        for contact_id, e164, ext in conn.execute(
+            "SELECT contact_id, e164, extension FROM removed_numbers WHERE contact_id IN "
+            "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+            (batch_id,),
+        ):
+            olds[contact_id].removed.add((e164, ext))
         for attempt_id, contact_id in conn.execute(
             "SELECT id, contact_id FROM attempts WHERE contact_id IN "
             "(SELECT id FROM contacts WHERE import_batch_id = ?) AND import_batch_id IS NOT ?",
@@ -287,7 +294,8 @@ class _OldContacts:
         # against one index of the book read once (as the importer matches its rows).
         needy = [
             old for old in self.contacts
-            if old.calls or old.own_numbers or any(old.values[name] for name in carried)
+            if old.calls or old.own_numbers or old.removed
+            or any(old.values[name] for name in carried)
         ]  # fmt: skip
         if not needy:
             return 0
@@ -324,6 +332,13 @@ class _OldContacts:
             ).fetchall())  # fmt: skip
             fresh = [n for n in old.own_numbers if (n.e164, n.extension) not in have]
             store.add_numbers(heir, fresh)
+            # The new version still has a number the rep took off this person: off it stays.
+            for e164, ext in old.removed:
+                removed_numbers.remember(conn, heir, StoredNumber("", e164, ext))
+            conn.executemany(
+                "DELETE FROM phone_numbers WHERE contact_id = ? AND e164 = ? AND extension = ?",
+                [(heir, e164, ext) for e164, ext in old.removed],
+            )
             conn.execute(
                 "UPDATE contacts SET last_contacted_at = (SELECT max(at) FROM attempts "
                 "WHERE contact_id = ?) WHERE id = ? AND EXISTS (SELECT 1 FROM attempts "

@@ -44,6 +44,7 @@ from desktop.adapters.store import (
     Store,
     StoreError,
     database_companions,
+    removed_numbers,
 )
 from desktop.core.import_mapping import (
     CardData,
@@ -423,6 +424,7 @@ class _Run:
                 # the writer thread indexes each chunk once it is stored.
                 with self.store.deferred_search_index(), ChunkWriter() as self.writer:
                     self._load(outcomes, where, plan_to_remember)
+                self.store.adopt_unknown_calls()  # an unknown caller's calls, now theirs
         except StoreError as exc:
             raise ImportFailed(str(exc)) from exc
         except sqlite3.Error as exc:
@@ -543,7 +545,9 @@ class _Run:
         if current is None:
             return
         merge = merge_fields(tuple(getattr(current, f) for f in CONTACT_FIELDS), row.fields)
+        # A number the rep took off this person by hand stays off, whatever the file says.
         known = {(n.e164, n.extension) for n in current.numbers}
+        known |= removed_numbers.removed_from(self.store.connection, target)
         fresh = [StoredNumber(*n) for n in row.numbers
                  if n[1] and (n[1], n[2]) not in known]  # fmt: skip
         if fresh or merge.changed:

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
+from desktop.adapters.store import removed_numbers
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts, NewContact
 from desktop.core.models import Contact, StoredNumber
@@ -92,6 +93,12 @@ class Numbers(Contacts):
                 ).fetchone()
                 if not exists:
                     self.add_numbers(contact_id, (number,))
+                    self._conn.execute(
+                        "UPDATE phone_numbers SET by_hand = 1 WHERE contact_id = ? "
+                        "AND e164 IS ? AND extension = ?",
+                        (contact_id, number.e164, number.extension),
+                    )
+                removed_numbers.forget(self._conn, contact_id, number)  # wanted after all
                 self._adopt_calls(contact_id, number.e164)
                 return not exists
         except sqlite3.OperationalError as exc:
@@ -108,6 +115,29 @@ class Numbers(Contacts):
                 return contact_id
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
+    def adopt_unknown_calls(self) -> int:
+        """Calls logged from a number nobody had become the calls of the one person who has
+        it now (an import or a directory sync just brought them): the missed call from "JO
+        CELL" is Jo Baker's once her sheet is imported, in Callbacks, Recent calls and her
+        history, as linking her number by hand does. A number several people share (a
+        switchboard) adopts nothing. Inside the caller's transaction; returns how many."""
+        adopted = self._conn.execute(
+            "UPDATE attempts SET contact_id = (SELECT min(p.contact_id) FROM phone_numbers p "
+            "WHERE p.e164 = attempts.number_e164) "
+            "WHERE contact_id IS NULL AND number_e164 IS NOT NULL AND (SELECT count(DISTINCT "
+            "p.contact_id) FROM phone_numbers p WHERE p.e164 = attempts.number_e164) = 1 "
+            "RETURNING contact_id, at"
+        ).fetchall()
+        latest: dict[int, int] = {}
+        for contact_id, at in adopted:
+            latest[contact_id] = max(at, latest.get(contact_id, at))
+        self._conn.executemany(
+            "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
+            "WHERE id = ?",
+            [(at, contact_id) for contact_id, at in latest.items()],
+        )
+        return len(adopted)
 
     def _adopt_calls(self, contact_id: int, e164: str | None) -> None:
         if not e164:

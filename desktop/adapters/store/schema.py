@@ -380,6 +380,21 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX attempts_caller_name ON attempts(caller_name, number_e164, at)
         WHERE caller_name <> '';
     """,
+    # 15: numbers the rep took off a contact by hand (removed it, or corrected it to another):
+    # an import merging into that contact, a followed file's next version or a directory's
+    # next sync does not bring them back (desktop.adapters.store.removed_numbers); and the
+    # numbers the rep gave a contact by hand (linked, added, corrected), which a directory's
+    # sync keeps when it replaces the numbers its card carries
+    """
+    ALTER TABLE phone_numbers ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE removed_numbers (
+        contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        e164       TEXT NOT NULL,
+        extension  TEXT NOT NULL DEFAULT '',
+        removed_at INTEGER NOT NULL,
+        PRIMARY KEY (contact_id, e164, extension)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
