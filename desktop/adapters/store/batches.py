@@ -106,6 +106,12 @@ class ImportBatches(Contacts):
             if row[0] is not None:
                 return 0
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
+            # The rep's calls with its contacts stay, as calls from a number nobody has.
+            self._conn.execute(
+                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
+                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+                (batch_id,),
+            )
             self._conn.execute("DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,))
             removed = self._conn.execute(
                 "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
