@@ -55,6 +55,7 @@ _PRINTABLE_ASCII = [chr(code) for code in range(0x20, 0x7F)]
 _SIMPLE_BLOCKS = ((0x00A0, 0x052F), (0x1E00, 0x1EFF), (0x2010, 0x2027), (0x2030, 0x205E))
 _SIMPLE_KINDS = ("L", "N", "P", "S", "Zs")  # no marks (combining), no format characters
 _advances: dict[str, _Advances] = {}  # QFont.key() -> character -> advance
+_NO_SIZE = QSize()
 
 
 class _Advances(dict[str, float]):
@@ -537,7 +538,10 @@ class TextPanel(QWidget):
     def lay_out(self, width: int) -> int:
         """Measure and place every part and widget for `width`; returns the height. Texts
         already measured at this width are not measured again."""
-        widgets = [(w.isHidden(), w.sizeHint()) for w in self._widgets]
+        # A hidden widget's size cannot move anything (a QPushButton's sizeHint costs ~10 µs
+        # on a ring, and most "Show all" links are hidden).
+        widgets = [(True, _NO_SIZE) if w.isHidden() else (False, w.sizeHint())
+                   for w in self._widgets]  # fmt: skip
         if not self._stale and width == self._width and widgets == self._placed_widgets:
             return self._height
         self._stale = False
