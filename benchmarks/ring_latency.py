@@ -8,7 +8,9 @@ is kept as a second figure. A bare inotify reader timestamps the same file's cha
 notifications (the physical floor); a lean reference popup (a pre-built four-label Qt window
 whose process watches the file with inotify in its event loop, re-reads it and shows the newest
 ringing number) runs the same plan on the same display; the app (`python -m desktop --watch
-microsip:… --trace …`) writes monotonic timestamps per stage. All use CLOCK_MONOTONIC.
+microsip:… --trace …`) writes monotonic timestamps per stage. All use CLOCK_MONOTONIC. The
+"paired" section runs the app and the lean reference at once and rings them in turn with the
+same callers, so their ratio is not moved by the machine's drift between two sections.
 
 The same for Linphone: a writer process inserts calls into linphone.db as liblinphone does at
 the INVITE, in its default rollback-journal mode and in WAL mode, and the app watches the
@@ -184,6 +186,26 @@ for done, (key, number) in enumerate(plan):
     time.sleep(0.15)
     ini.end(key, number, stamp)  # the call ends: the key rewritten with a duration
     time.sleep(rng.uniform(float(gap_lo), float(gap_hi)))
+"""
+
+PAIRED_WRITER = r"""
+import json, random, sys, time
+app_path, lean_path, plan_file, log_file, gap_lo, gap_hi = sys.argv[1:7]
+plan = json.load(open(plan_file))
+log = open(log_file, "w", buffering=1)
+rng = random.Random(3)
+inis = {"app": Ini(app_path, "inplace"), "lean": Ini(lean_path, "inplace")}
+for done, (key, number) in enumerate(plan):
+    # Each caller rings the app and the lean reference in turn, the first of the two taking
+    # turns, so that neither is always the one that waited longer.
+    for who in (("app", "lean") if done % 2 == 0 else ("lean", "app")):
+        ini = inis[who]
+        stamp = int(time.time())
+        t = ini.ring(key, number, stamp)
+        log.write(json.dumps([who, key, number, t]) + "\n")
+        time.sleep(0.15)
+        ini.end(key, number, stamp)
+        time.sleep(rng.uniform(float(gap_lo), float(gap_hi)))
 """
 
 LEAN_POPUP = r"""
@@ -510,6 +532,57 @@ def bench_lean_reference(args: argparse.Namespace, work: Path, numbers: list[str
     s = summary("write → lean popup painted", lat)
     return {"lean": s, "missing": args.rings - len(lat)}
 
+
+
+def bench_paired(args: argparse.Namespace, work: Path, numbers: list[str],
+                 env: dict[str, str]) -> dict[str, object]:  # fmt: skip
+    """The app and the lean reference popup both running, rung in turn with the same callers
+    (MicroSIP in place): the ratio of the two, with the machine's drift between sections taken
+    out (the lean and file sections run minutes apart, and this VM's speed moves by 1.5× in
+    that time)."""
+    data_dir = work / "data"
+    inis = {who: work / f"phone-paired-{who}" / "microsip.ini" for who in ("app", "lean")}
+    for ini in inis.values():
+        ini.parent.mkdir()
+        ini.write_bytes(initial_ini())
+    trace = work / "trace-paired.jsonl"
+    painted_log = work / "lean-paired-painted.log"
+    lean = subprocess.Popen([sys.executable, "-c", LEAN_POPUP, str(inis["lean"]),
+                             str(painted_log)], env=env, stdout=subprocess.PIPE)  # fmt: skip
+    assert lean.stdout is not None
+    lean.stdout.readline()
+    app = start_app(data_dir, inis["app"], trace, env)
+    wait_for(lambda: any(r["stage"] == "ready" for r in read_trace(trace)), 30, "the app")
+    time.sleep(2.0)
+    plan_file = work / "plan-paired.json"
+    plan_file.write_text(json.dumps(ring_plan(args.rings, numbers)))
+    writes_log = work / "writes-paired.jsonl"
+    subprocess.run([sys.executable, "-c", microsip_writes() + PAIRED_WRITER, str(inis["app"]),
+                    str(inis["lean"]), str(plan_file), str(writes_log), "0.15", "0.25"],
+                   check=True)  # fmt: skip
+    time.sleep(0.5)
+    stop_app(app)
+    stop_app(lean)
+    shown = {"app": shown_by_caller(read_trace(trace)), "lean": {}}
+    for line in painted_log.read_text().splitlines():
+        number, t = line.split()
+        shown["lean"].setdefault(number, int(t))
+    latency: dict[str, dict[str, float]] = {"app": {}, "lean": {}}
+    for line in writes_log.read_text().splitlines():
+        who, _key, number, t_write = json.loads(line)
+        if number in shown[who]:
+            latency[who].setdefault(number, (shown[who][number] - t_write) / 1e6)
+    print(f"\nApp and lean reference rung in turn, MicroSIP in place ({args.rings} callers each, "
+          f"{display_kind(env)}):")  # fmt: skip
+    s_app = summary("write → app card painted", list(latency["app"].values()))
+    s_lean = summary("write → lean popup painted", list(latency["lean"].values()))
+    both = [latency["app"][n] / latency["lean"][n] for n in latency["app"] if n in latency["lean"]]
+    ratio = s_app["median"] / s_lean["median"]
+    print(f"{'ratio app / lean, rung in turn':<38} medians {s_app['median']:.2f} / "
+          f"{s_lean['median']:.2f} ms = {ratio:.2f}× (target ≤ 2×); per caller, median "
+          f"{statistics.median(both) if both else float('nan'):.2f}×")  # fmt: skip
+    return {"app": s_app, "lean": s_lean, "ratio_medians": ratio,
+            "missing": 2 * args.rings - len(latency["app"]) - len(latency["lean"])}  # fmt: skip
 
 LINPHONE_INOTIFY_READER = r"""
 import os, sys, time
@@ -910,7 +983,8 @@ def bench_lookup(work: Path, sizes: list[int]) -> dict[str, object]:
     return out
 
 
-SECTIONS = ("lean", "file", "append", "linphone", "overlap", "hook", "startup", "rss", "lookup")
+SECTIONS = ("lean", "file", "paired", "append", "linphone", "overlap", "hook", "startup", "rss",
+            "lookup")
 
 
 def main() -> int:
@@ -955,6 +1029,8 @@ def main() -> int:
             lean_median = results["lean"]["lean"]["median"]  # type: ignore[index]
             print(f"\n{'ratio app / lean reference popup':<38} medians {app_median:.2f} / "
                   f"{lean_median:.2f} ms = {app_median / lean_median:.2f}× (target ≤ 2×)")
+        if "paired" in only:
+            results["paired"] = bench_paired(args, work, numbers, env)
         if "append" in only:
             results["append"] = bench_file_rings(args, work, numbers, env, "append")
         if "linphone" in only:

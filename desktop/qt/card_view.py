@@ -71,6 +71,7 @@ from desktop.qt.painted_text import (
     Ink,
     Item,
     LineFit,
+    PartTips,
     Row,
     Space,
     TextPanel,
@@ -92,6 +93,7 @@ MAX_CANDIDATES = 3
 STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
 COPIED_FEEDBACK_MS = 1500
 SCREEN_MARGIN = 16  # the stack keeps cards this far inside the screen's available area
+_RESTYLED = (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
 
 
 # ---- text shaping: pure functions, tested directly ------------------------------------------
@@ -440,6 +442,8 @@ class CardView(QWidget):
         self._opened: _Expandable | None = None  # the text the rep asked for last
         self._call_back: QPushButton | None = None  # built with the first missed call
         self._hint_layouts: tuple[int, list[QLayout]] = (-1, [])  # root's count -> its layouts
+        self._restyling = False
+        self._tips = PartTips(self)  # the painted lines' tooltips, while the pointer is here
 
         self._build()
         self._apply_theme()
@@ -1068,15 +1072,28 @@ class CardView(QWidget):
             painter.fillRect(0, 0, STRIPE_WIDTH, self.height(), self._theme.accents[self._tier])
             painter.end()
 
-    def event(self, event: QEvent) -> bool:
-        # The desktop switched light/dark or its font: Qt delivers these to event(), not to
-        # changeEvent(), and the sheet holds concrete colours, so it is rebuilt.
-        if event.type() in (
-            QEvent.Type.ApplicationPaletteChange,
-            QEvent.Type.ApplicationFontChange,
-        ):
-            self._apply_theme()
-            self.setFixedWidth(self._card_width())
-            if self._card is not None:
-                self._fit_height()
-        return super().event(event)
+    def changeEvent(self, event: QEvent) -> None:
+        # The desktop switched light/dark or its font: the card's own palette or font follows
+        # it, and the sheet holds concrete colours, so it is rebuilt. (Not in event(): a
+        # Python event() is called for every event of the card, ten on every ring.)
+        if event.type() in _RESTYLED and not self._restyling:
+            self._restyling = True  # the new sheet may change the palette again
+            try:
+                self._apply_theme()
+                self.setFixedWidth(self._card_width())
+                if self._card is not None:
+                    self._fit_height()
+            finally:
+                self._restyling = False
+        super().changeEvent(event)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self._tips.follow(self._panels(), True)
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._tips.follow(self._panels(), False)
+        super().leaveEvent(event)
+
+    def _panels(self) -> list[TextPanel]:
+        return [self._head, self._story, self._opener_text]

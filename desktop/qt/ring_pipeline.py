@@ -153,12 +153,15 @@ class RingPipeline(QObject):
             self._report_problem(f"Could not look up {caller_id!r}: {exc}")
             return
         matched_ns = time.monotonic_ns()
-        # Traced once the card is built, each stage at its own time: writing a trace line
-        # costs 40 µs, which a ring without --trace never pays.
-        self._trace_read(call)
+        # Traced once the card is built, each stage at its own time, and written once it has
+        # painted (the next line written, `shown`, or the record after it): a trace line's
+        # write costs 40 µs, which a ring without --trace never pays.
+        self._trace_read(call, held=True)
         self.trace.write("matched", caller_id, t_ns=matched_ns, match=card.match.value,
-                         call_key=call_key, contacts=[c.id for c in card.contacts])  # fmt: skip
+                         call_key=call_key, contacts=[c.id for c in card.contacts],
+                         held=True)  # fmt: skip
         if self._paused():
+            self.trace.release()
             log.info("popups paused: not showing %s", caller_id)
             return
         same = self._same_call_elsewhere(card, call_key)
@@ -170,12 +173,13 @@ class RingPipeline(QObject):
             return
         self._ringing[call_key] = card
         self._rang_at[call_key] = call.event.time
-        self.popups.show(card, call_key)
+        if self.popups.show(card, call_key) is None:
+            self.trace.release()  # it waits collapsed in "+N more": no paint will follow
         self._forget_calls_gone()
 
-    def _trace_read(self, call: RingInput) -> None:
+    def _trace_read(self, call: RingInput, *, held: bool = False) -> None:
         self.trace.write("read", call.caller_id, t_ns=call.read_ns, source=call.source,
-                         call_key=call.call_key)  # fmt: skip
+                         call_key=call.call_key, held=held)  # fmt: skip
 
     def _forget_calls_gone(self) -> None:
         """Nothing is kept for a call the cards no longer have: dismissed before it painted,
@@ -317,6 +321,7 @@ class RingPipeline(QObject):
         self._to_record.append(event)
 
     def record_pending(self) -> None:
+        self.trace.release()  # a ring whose card never painted (dismissed first)
         pending, self._to_record = self._to_record, []
         for event in pending:
             self.writes.submit(RecordCall(event))

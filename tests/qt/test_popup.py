@@ -435,6 +435,7 @@ def test_hovering_a_shortened_painted_line_shows_it_in_full(
     def hover(part: QLabel | TextPart) -> None:
         assert isinstance(part, TextPart)
         at = part.geometry_in(panel).center()
+        qtbot.mouseMove(panel, at)  # the pointer comes onto the card, then rests there
         QApplication.sendEvent(panel, QHelpEvent(QEvent.Type.ToolTip, at, panel.mapToGlobal(at)))
 
     hover(role)

@@ -188,6 +188,7 @@ def test_a_withheld_caller_is_never_matched(
     running = start_app()
     app = running.app
     app.on_message(Ring(caller_id))
+    qtbot.waitUntil(lambda: bool(running.records("matched")))  # written once its card painted
     matched = running.records("matched")[0]
     assert (matched["match"], matched["contacts"]) == ("withheld", [])
     popup = app.popups.popup_for("hook:")  # every withheld caller ID keys as "" does
