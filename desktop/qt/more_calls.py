@@ -85,6 +85,8 @@ class MoreCalls(QWidget):
 
     def set_calls(self, calls: Sequence[tuple[str, str]]) -> None:
         """(call_key, label) of the collapsed calls, oldest first; hides itself when none."""
+        if not calls and not self._count and self.isHidden():
+            return  # the usual case, on every ring: nothing collapsed before or now
         self._count = len(calls)
         self._label.setText(f"+{len(calls)} more ringing" if calls else "")
         self._menu.clear()
