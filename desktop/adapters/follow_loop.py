@@ -32,6 +32,7 @@ from desktop.adapters.followed_list import (
     content_hash,
     followed_file,
     followed_files,
+    make_marker_folder,
 )
 from desktop.adapters.store import Store, StoreError
 from desktop.core.numbers import NumberPolicy
@@ -89,6 +90,10 @@ class FollowLoop:
         self._thread = threading.Thread(target=self._run, name="callercard-follow", daemon=True)
 
     def start(self) -> None:
+        try:
+            make_marker_folder(self.database)
+        except OSError as exc:  # watched from the data folder instead, which works too
+            log.info("no folder for the followed files' marker: %s", exc)
         self._marker = self.watcher.watch(change_marker(self.database), self._list_changed)
         self._thread.start()
         # Running even with nothing followed yet: `import --follow` may add the first file.

@@ -38,11 +38,20 @@ class FollowedFile:
 
 def change_marker(database: Path) -> Path:
     """Rewritten by `import --follow/--unfollow`; the running app watches it and reads the
-    list of followed files again (FollowLoop)."""
-    return database.with_name("followed-files.changed")
+    list of followed files again (FollowLoop).
+
+    It has a folder of its own: the app watches the marker's folder (it is replaced, not
+    written), and beside the database every page SQLite writes woke that watch, some thirty
+    times for each call recorded, in the thread that shows the next caller's card."""
+    return database.with_name("notices") / "followed-files.changed"
+
+
+def make_marker_folder(database: Path) -> None:
+    change_marker(database).parent.mkdir(mode=0o700, exist_ok=True)
 
 
 def announce_change(database: Path) -> None:
+    make_marker_folder(database)
     write_atomic(change_marker(database), f"{time.time_ns()}\n".encode())
 
 
