@@ -49,6 +49,10 @@ class Popup(CardView):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         # macOS hides tool windows of an inactive app, and a tray app is never the active one.
         self.setAttribute(Qt.WidgetAttribute.WA_MacAlwaysShowToolWindow)
+        # A card is never the active window (it takes no focus), and Qt shows tooltips only
+        # in the active window: without this, no shortened line showed its full text, and
+        # no button its tooltip, to a rep's pointer.
+        self.setAttribute(Qt.WidgetAttribute.WA_AlwaysShowToolTips)
         self._armed_key: str | None = None  # painted() is owed for this key
         self._warm = False
         self._focus_taken = False

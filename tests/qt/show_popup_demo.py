@@ -446,6 +446,44 @@ def ring(take_focus: bool = False) -> int:
     return 0
 
 
+def hover() -> int:
+    """A card whose role line is shortened; the real pointer comes to rest on that line (as a
+    rep's does, with the card never the active window): the tooltip Qt shows, if any."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QCursor
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+
+    from desktop.qt.painted_text import TextPart
+    from desktop.qt.popup_stack import PopupStack
+
+    app = QApplication([sys.argv[0]])  # noqa: F841 (must outlive the window)
+    stack = PopupStack(prebuilt=1)
+    stack.warm_up()
+    company = "Harbor Freight Logistics International Holdings (Europe, Middle East & Africa)"
+    card = exact_card()
+    card = replace(card, contacts=(replace(card.contacts[0], company=company),))
+    popup = stack.show(card, "ring-1")
+    assert popup is not None
+    QTest.qWait(500)
+    role = popup.text_part("role")
+    head = popup.findChild(QWidget, "head")
+    assert isinstance(role, TextPart) and head is not None
+    QCursor.setPos(popup.mapToGlobal(QPoint(2, 2)))  # onto the card, then onto the line
+    QTest.qWait(100)
+    QCursor.setPos(head.mapToGlobal(role.geometry_in(head).center()))
+    deadline = time.monotonic() + 4
+    while not QToolTip.isVisible() and time.monotonic() < deadline:
+        QTest.qWait(20)
+    report = {"elided": role.is_elided(), "popup_active": popup.isActiveWindow(),
+              "tooltip": QToolTip.text() if QToolTip.isVisible() else None}  # fmt: skip
+    print(json.dumps(report), flush=True)
+    stack.dismiss_all()
+    return 0
+
+
 def plain() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
@@ -467,4 +505,4 @@ if __name__ == "__main__":
         sys.exit(screenshots(out, *rest[1:2]))
     if mode == "ring":
         sys.exit(ring(take_focus=rest == ["take-focus"]))
-    sys.exit({"editor": editor, "plain": plain}[mode]())
+    sys.exit({"editor": editor, "plain": plain, "hover": hover}[mode]())

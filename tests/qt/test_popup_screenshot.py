@@ -195,6 +195,18 @@ class Editor:
         return err
 
 
+def test_a_pointer_resting_on_a_shortened_line_gets_its_full_text_though_the_card_is_inactive(
+    desktop_with_wm: str,
+) -> None:
+    """Qt shows tooltips only in the active window unless told otherwise, and a card never
+    is: the full text of a shortened line must still reach a rep's pointer."""
+    report = run_demo(desktop_with_wm, "hover")
+    assert report["elided"] is True
+    assert report["popup_active"] is False
+    assert report["tooltip"] is not None, "no tooltip for the pointer"
+    assert "International Holdings (Europe, Middle East" in report["tooltip"]
+
+
 def test_under_a_window_manager_the_card_gets_the_keyboard_only_on_request(
     desktop_with_wm: str,
 ) -> None:
