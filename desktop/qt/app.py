@@ -289,7 +289,7 @@ class CallerCardApp:
             # never enter this one. Until it lands, cards show the time without the place.
             self._place_build = start_place_index_build(self.paths.cache_dir)
         self.places.warm()
-        self.screen_share.watch_do_not_disturb(os.environ)
+        self.screen_share.watch_do_not_disturb(os.environ, on_main=self.bridge.call_from_thread)
         if self.settings.start_at_login and not self.demo:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
             self.login_start.apply(True)
@@ -443,6 +443,7 @@ class CallerCardApp:
         self.screen_share.close()
         self.obstacles.close()
         self._stop_place_build()
+        self._end_workers()
         self.places.close()
         self.trace.close()
         from desktop.qt.number_table import NumberTableWindow
@@ -456,6 +457,16 @@ class CallerCardApp:
             assert isinstance(self._called_back, CalledBackWatch)
             self._called_back.stop()  # likewise
         self.store.close()
+
+    def _end_workers(self) -> None:
+        """What no owner could stop (a preview, an import, a notification) gets a moment to
+        end; then the bridge is closed, before any window goes (desktop/qt/bridge.py)."""
+        from desktop.adapters.thread_roll_call import wait_for_threads
+
+        still = wait_for_threads()
+        if still:
+            log.info("quit: left running: %s", ", ".join(still))
+        self.bridge.close()
 
     def quit(self) -> None:
         from PySide6.QtWidgets import QApplication
