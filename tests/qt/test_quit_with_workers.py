@@ -26,7 +26,7 @@ def test_a_preview_still_reading_at_quit_is_waited_for_and_its_result_dropped(
     from desktop.qt.single_instance import SingleInstance
 
     contacts = tmp_path / "prospects.csv"
-    rows = "".join(f"Person {n},+1 415 555 {n:04d},Acme {n % 7}\n" for n in range(2000))
+    rows = "".join(f"Person {n},+1 415 555 {n:04d},Acme {n % 7}\n" for n in range(500))
     contacts.write_text("Name,Phone,Company\n" + rows, encoding="utf-8")
     args = build_parser().parse_args(
         ["--data-dir", str(tmp_path / "data"), "--background", "--region", "US"]
