@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.adapters.crash_log import record_crashes
 from desktop.adapters.early_quit import EarlyQuitSignals
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.paths import AppPaths, resolve_paths
@@ -72,6 +73,7 @@ def run_app(args: argparse.Namespace) -> int:
             return 1
         print(f"callercard: {read_only}", file=sys.stderr)
         demo_dir = demo_dir or paths.data_dir  # removed at exit like a demo's
+    record_crashes(paths.data_dir)  # a crash, at quit or not, leaves its stacks there
     early_log = EarlyLog.install()
     pending: Message | None = None
     if args.deliver:
