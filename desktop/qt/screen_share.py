@@ -97,13 +97,10 @@ class ScreenShareGuard(QObject):
 
             choose = choose_watcher
         self._watcher = choose(env)
-        report: Callable[[bool], None] = self._do_not_disturb_reported.emit
-        if on_main is not None:
-
-            def report(on: bool) -> None:
-                on_main(lambda: self.set_do_not_disturb(on), self)
-
-        self._watcher.start(report)
+        if on_main is None:
+            self._watcher.start(self._do_not_disturb_reported.emit)
+        else:
+            self._watcher.start(lambda on: on_main(lambda: self.set_do_not_disturb(on), self))
 
     def protect_window(self, window: QWidget) -> bool:
         """A window the app opens by itself (a wrap-up) that names the caller: kept out of
