@@ -437,6 +437,7 @@ class CallerCardApp:
             self.directory_sync.stop(timeout=2.0)
         if self.follow_loop is not None:
             self.follow_loop.stop(timeout=2.0)
+        self._record_waiting_calls()
         self.pipeline.record_pending()
         self.writes.close()
         self.tray.hide()
@@ -457,6 +458,23 @@ class CallerCardApp:
             assert isinstance(self._called_back, CalledBackWatch)
             self._called_back.stop()  # likewise
         self.store.close()
+
+    def _record_waiting_calls(self) -> None:
+        """Rings and ends hooks handed over just before the quit, still waiting for their
+        event-loop turn: recorded (no card), as the hooks were told they were delivered."""
+        from desktop.qt.single_instance import SingleInstance
+
+        assert isinstance(self.instance, SingleInstance)
+        for message in self.instance.take_waiting():
+            now, now_ns = datetime.now(UTC), time.monotonic_ns()
+            if isinstance(message, Ring):
+                call = from_ring_message(message, now, now_ns)
+            elif isinstance(message, End):
+                call = from_end_message(message, now, now_ns)
+            else:
+                continue
+            if call.recorded:
+                self.pipeline.record_later(call.event)
 
     def _end_workers(self) -> None:
         """What no owner could stop (a preview, an import, a notification) gets a moment to

@@ -150,6 +150,14 @@ class SingleInstance(QObject):
         if self._inbox:
             self._dispatcher.start()
 
+    def take_waiting(self) -> list[Message]:
+        """What was acked but not yet handed on, oldest first, and no longer kept: at quit, a
+        hook's ring acked on the turn before it must still be recorded (the hook, told it
+        was delivered, does not record it itself)."""
+        waiting = list(self._inbox)
+        self._inbox.clear()
+        return waiting
+
     def release(self) -> None:
         """Stop listening and give the lock up (the socket file goes with the server)."""
         for connection in list(self._peers):

@@ -265,9 +265,26 @@ class StartUp:
         if self.app is not None:
             self.app.shutdown()
             return
+        self._record_held_calls()
         if self.tray is not None:
             self.tray.hide()
         self.trace.close()
+
+    def _record_held_calls(self) -> None:
+        """A quit before the app was built: the rings and ends held for it (each hook was
+        acked, so it records nothing itself) are recorded as a hook records with no app."""
+        from desktop.core.ipc import End, Ring
+
+        held = [self.pending, *self.instance.take_waiting()]
+        calls = [message for message in held if isinstance(message, Ring | End)]
+        if not calls:
+            return
+        from desktop.hook_record import record_without_app
+
+        for message in calls:
+            # launching=True: quietly, as this is the app's stderr, not the softphone's log
+            record_without_app(str(self.paths.data_dir), self.args.region, message,
+                               launching=True)  # fmt: skip
 
 
 def _ack_waiting_hooks() -> None:
