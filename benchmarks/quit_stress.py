@@ -6,7 +6,8 @@ does one thing, waits a random moment and quits it one of three ways: SIGTERM (a
 
 - startup: nothing; the quit comes 0-2.5 s after the spawn, during start-up or just after;
 - ring: a burst of 1-6 calls written to the ini (cards painting at the quit);
-- hook: 1-4 `callercard ring` hooks at once;
+- hook: 1-4 `callercard ring` hooks at once; each of their calls must be in the history
+  afterwards, whether the app took it before the quit or the hook found no app and recorded it;
 - import: `callercard --open` a 20,000-row CSV (its preview is read by a worker thread);
 - fifo: the ini replaced by a FIFO (a problem reported through the bridge).
 
@@ -146,18 +147,25 @@ def one_run(n: int, rng: random.Random, opts: argparse.Namespace) -> dict[str, A
             except subprocess.TimeoutExpired:
                 helper.kill()
                 helper.wait()
+    lost = []
+    if moment == "hook":
+        history = subprocess.run([*cli, "calls", "--json"], env=env, capture_output=True,
+                                 text=True, timeout=60, check=False).stdout  # fmt: skip
+        lost = [f"+1415666{k:04d}" for k in range(len(helpers))
+                if f"+1415666{k:04d}" not in history]  # fmt: skip
     stderr = (run / "stderr.txt").read_text(errors="replace")
     noise = [line for line in stderr.splitlines() if line.strip() and not line.startswith(NOISE)]
     log = data / "callercard.log"
     left = [line for line in log.read_text(errors="replace").splitlines()
             if "left running" in line] if log.exists() else []  # fmt: skip
-    ok = rc == 0 and not noise
+    ok = rc == 0 and not noise and not lost
     early = (trigger != "quit" and rc in (130, -signal.SIGINT, -signal.SIGTERM) and not noise
              and not traced(trace, "tray"))  # fmt: skip
     if ok:
         shutil.rmtree(run, ignore_errors=True)
     return {"n": n, "moment": moment, "trigger": trigger, "rc": rc, "ok": ok, "early": early,
-            "quit_s": quit_s, "left": left, "stderr": "" if ok else stderr[-3000:]}  # fmt: skip
+            "quit_s": quit_s, "left": left, "lost": lost,
+            "stderr": "" if ok else stderr[-3000:]}  # fmt: skip
 
 
 def main() -> int:
@@ -180,7 +188,11 @@ def main() -> int:
             out.flush()
             if not result["ok"]:
                 print(f"run {n} ({result['moment']}, {result['trigger']}): exit {result['rc']}"
-                      + (" before the handler" if result["early"] else ""), flush=True)  # fmt: skip
+                      + (" before the handler" if result["early"] else "")
+                      + (f", calls lost: {result['lost']}" if result["lost"] else ""),
+                      flush=True)  # fmt: skip
+    if not results:
+        return 0
     failed = Counter((r["moment"], r["trigger"], str(r["rc"])) for r in results
                      if not r["ok"] and not r["early"])  # fmt: skip
     early = sum(r["early"] for r in results)
