@@ -260,6 +260,7 @@ class StartUp:
 
     def shutdown(self) -> None:
         self._open_log()  # a quit before the tray's first turn
+        self.instance.answer_at_quit()  # hooks that rang meanwhile: recorded below
         if self._holders:  # quit before the app was built
             self._stop_holding()
         if self.app is not None:

@@ -6,6 +6,7 @@ lost every call their hooks rang. The quit's turn came before the acked rings' t
 
 from __future__ import annotations
 
+import socket
 import threading
 from pathlib import Path
 
@@ -82,4 +83,30 @@ def test_a_ring_held_by_an_app_quit_before_it_was_built_is_recorded(
         start_up.shutdown()  # a logout during start-up
     finally:
         instance.release()
+    assert recorded_numbers(paths).count(CALLER) == 1
+
+
+def test_a_hook_that_rang_as_the_app_quit_is_answered_and_its_call_recorded(
+    tmp_path: Path,
+) -> None:
+    """The hook connected and sent its ring after the quit's turn began: no event loop runs
+    any more. It used to be cut off without an answer (exit 1, nothing recorded)."""
+    from desktop.core.ipc import decode_ack, encode
+    from desktop.qt.start_up import StartUp
+
+    paths, instance = owned_instance(tmp_path)
+    args = build_parser().parse_args(
+        ["--data-dir", str(paths.data_dir), "--background", "--region", "US"]
+    )
+    start_up = StartUp(args, paths, instance, None)
+    with socket.socket(socket.AF_UNIX) as hook:
+        hook.connect(instance.address)
+        hook.sendall(encode(Ring(CALLER, "DANA W")))
+        try:
+            start_up.shutdown()
+        finally:
+            instance.release()
+        hook.settimeout(5)
+        answer = hook.recv(4096)
+    assert decode_ack(answer).ok
     assert recorded_numbers(paths).count(CALLER) == 1
