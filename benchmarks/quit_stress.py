@@ -85,6 +85,23 @@ def isolated_env(home: Path, code: Path) -> dict[str, str]:
                 PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")  # fmt: skip
 
 
+def quit_relaunched(cli: list[str], env: dict[str, str], data: Path) -> bool:
+    """A hook or `--open` that came after the quit found no app and started one (as they
+    should): it is asked to quit too, and waited for, before the history is read."""
+    def running() -> bool:
+        found = subprocess.run(["pgrep", "-f", f"desktop.* --data-dir {data} "],
+                               capture_output=True, check=False)  # fmt: skip
+        return found.returncode == 0
+
+    if not running():
+        return False
+    deadline = time.monotonic() + 30
+    while running() and time.monotonic() < deadline:
+        subprocess.run([*cli, "quit"], env=env, capture_output=True, timeout=30, check=False)
+        time.sleep(0.5)
+    return True
+
+
 def one_run(n: int, rng: random.Random, opts: argparse.Namespace) -> dict[str, Any]:
     run = Path(opts.out) / f"run-{n}"
     shutil.rmtree(run, ignore_errors=True)
@@ -112,9 +129,11 @@ def one_run(n: int, rng: random.Random, opts: argparse.Namespace) -> dict[str, A
                 write_ini(ini, INI_HEAD + "".join(f"{k}=+1415555{k:04d};Caller {k};1;{now};0;\r\n"
                                                   for k in range(rng.randint(1, 6))))  # fmt: skip
             elif moment == "hook":
-                helpers += [subprocess.Popen([*cli, "ring", f"+1415666{k:04d}"], env=env,
-                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                            for k in range(rng.randint(1, 4))]  # fmt: skip
+                for k in range(rng.randint(1, 4)):  # what each hook said is kept with the run
+                    said = open(run / f"hook-{k}.txt", "wb")  # noqa: SIM115  the child's
+                    helpers.append(subprocess.Popen([*cli, "ring", f"+1415666{k:04d}"], env=env,
+                                                    stdout=said, stderr=said))  # fmt: skip
+                    said.close()
             elif moment == "import":
                 book = run / "big.csv"
                 book.write_text("Name,Phone,Company\n" + "".join(
@@ -147,6 +166,11 @@ def one_run(n: int, rng: random.Random, opts: argparse.Namespace) -> dict[str, A
             except subprocess.TimeoutExpired:
                 helper.kill()
                 helper.wait()
+        relaunched = quit_relaunched(cli, env, data)
+        for k, helper in enumerate(helpers):
+            if moment == "hook":
+                with open(run / f"hook-{k}.txt", "a", encoding="utf-8") as said:
+                    said.write(f"exit {helper.returncode}\n")
     lost = []
     if moment == "hook":
         history = subprocess.run([*cli, "calls", "--json"], env=env, capture_output=True,
@@ -164,7 +188,7 @@ def one_run(n: int, rng: random.Random, opts: argparse.Namespace) -> dict[str, A
     if ok:
         shutil.rmtree(run, ignore_errors=True)
     return {"n": n, "moment": moment, "trigger": trigger, "rc": rc, "ok": ok, "early": early,
-            "quit_s": quit_s, "left": left, "lost": lost,
+            "quit_s": quit_s, "left": left, "lost": lost, "relaunched": relaunched,
             "stderr": "" if ok else stderr[-3000:]}  # fmt: skip
 
 
