@@ -133,7 +133,9 @@ def stop(exe: Path, data: Path, proc: subprocess.Popen[str], env: dict[str, str]
         raise SmokeFailure("the app did not quit within 20 s of `callercard quit`") from None
     _, err = proc.communicate()
     if proc.returncode != 0:
-        raise SmokeFailure(f"the app exited with {proc.returncode}: {err}")
+        crash = data / "crash.log"  # every thread's stack, when it crashed (crash_log.py)
+        stacks = crash.read_text("utf-8", "replace") if crash.exists() else ""
+        raise SmokeFailure(f"the app exited with {proc.returncode}: {err}{stacks}")
     return err
 
 

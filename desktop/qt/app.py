@@ -292,7 +292,7 @@ class CallerCardApp:
             # never enter this one. Until it lands, cards show the time without the place.
             self._place_build = start_place_index_build(self.paths.cache_dir)
         self.places.warm()
-        self.screen_share.watch_do_not_disturb(os.environ)
+        self.screen_share.watch_do_not_disturb(os.environ, on_main=self.bridge.call_from_thread)
         if self.settings.start_at_login and not self.demo:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
             self.login_start.apply(True)
@@ -440,12 +440,14 @@ class CallerCardApp:
             self.directory_sync.stop(timeout=2.0)
         if self.follow_loop is not None:
             self.follow_loop.stop(timeout=2.0)
+        self._record_waiting_calls()
         self.pipeline.record_pending()
         self.writes.close()
         self.tray.hide()
         self.screen_share.close()
         self.obstacles.close()
         self._stop_place_build()
+        self._end_workers()
         self.places.close()
         self.trace.close()
         from desktop.qt.number_table import NumberTableWindow
@@ -459,6 +461,33 @@ class CallerCardApp:
             assert isinstance(self._called_back, CalledBackWatch)
             self._called_back.stop()  # likewise
         self.store.close()
+
+    def _record_waiting_calls(self) -> None:
+        """Rings and ends hooks handed over just before the quit, still waiting for their
+        event-loop turn: recorded (no card), as the hooks were told they were delivered."""
+        from desktop.qt.single_instance import SingleInstance
+
+        assert isinstance(self.instance, SingleInstance)
+        for message in self.instance.take_waiting():
+            now, now_ns = datetime.now(UTC), time.monotonic_ns()
+            if isinstance(message, Ring):
+                call = from_ring_message(message, now, now_ns)
+            elif isinstance(message, End):
+                call = from_end_message(message, now, now_ns)
+            else:
+                continue
+            if call.recorded:
+                self.pipeline.record_later(call.event)
+
+    def _end_workers(self) -> None:
+        """What no owner could stop (a preview, an import, a notification) gets a moment to
+        end; then the bridge is closed, before any window goes (desktop/qt/bridge.py)."""
+        from desktop.adapters.thread_roll_call import wait_for_threads
+
+        still = wait_for_threads()
+        if still:
+            log.info("quit: left running: %s", ", ".join(still))
+        self.bridge.close()
 
     def quit(self) -> None:
         from PySide6.QtWidgets import QApplication

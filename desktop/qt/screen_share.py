@@ -10,7 +10,8 @@ Linux, the desktop's Do Not Disturb, and decides with desktop.core.redaction.pro
 - Linux: cards are redacted while the setting is on or Do Not Disturb is on. The watcher
   (desktop.adapters.do_not_disturb) is loaded and started by `watch_do_not_disturb()` after
   start-up, never on the ring path; it reports from its own thread, and the report reaches
-  the cards through a queued signal.
+  the cards through the app's ThreadBridge (which drops it once the app is quitting), or a
+  queued signal without one.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class ScreenShareGuard(QObject):
 
     def watch_do_not_disturb(
         self, env: Mapping[str, str], choose: Callable[[Mapping[str, str]], DoNotDisturbWatcher]
-        | None = None,
+        | None = None, on_main: Callable[[Callable[[], None], QObject], None] | None = None,
     ) -> None:  # fmt: skip
         """Follow the desktop's Do Not Disturb where windows cannot be excluded. Idempotent."""
         if self._exclusion.supported or self._watcher is not None:
@@ -96,7 +97,10 @@ class ScreenShareGuard(QObject):
 
             choose = choose_watcher
         self._watcher = choose(env)
-        self._watcher.start(self._do_not_disturb_reported.emit)
+        if on_main is None:
+            self._watcher.start(self._do_not_disturb_reported.emit)
+        else:
+            self._watcher.start(lambda on: on_main(lambda: self.set_do_not_disturb(on), self))
 
     def protect_window(self, window: QWidget) -> bool:
         """A window the app opens by itself (a wrap-up) that names the caller: kept out of

@@ -54,6 +54,7 @@ MAX_CONNECTIONS = 64  # a hook holds one for milliseconds; more at once is a sto
 IDLE_TIMEOUT_S = 5.0  # a hook writes its line at once; a peer silent this long is dropped
 _REAP_EVERY_MS = 1000
 _ACCEPT_BATCH = 256
+QUIT_ANSWER_S = 0.5  # at quit, for the hooks already connected to send their line
 
 
 class _Peer:
@@ -159,6 +160,35 @@ class SingleInstance(QObject):
             self._inbox.appendleft(first)
         if self._inbox:
             self._dispatcher.start()
+
+    def answer_at_quit(self, wait_s: float = QUIT_ANSWER_S) -> None:
+        """At quit, with the event loop over: stop listening, then read and ack every hook
+        already connected (its message kept for `take_waiting`). Cut off without an answer
+        when the server closed, such a hook recorded nothing (exit 1); one that comes after
+        this finds no app and records its call itself."""
+        self._holding = True  # kept, never handed on: the app takes them at its shutdown
+        self._accept()  # the listen queue, now
+        self._server.close()
+        deadline = time.monotonic() + wait_s
+        for connection in list(self._peers):
+            # Until its line is acked (the ack waits in the buffer), it hangs up, or time is up.
+            while connection in self._peers and not connection.bytesToWrite():
+                if connection.bytesAvailable():
+                    self._read(connection)
+                    continue
+                left_ms = int((deadline - time.monotonic()) * 1000)
+                if left_ms <= 0 or not connection.waitForReadyRead(left_ms):
+                    break
+            if connection in self._peers and connection.bytesToWrite():
+                connection.waitForBytesWritten(100)  # release() aborts: unwritten, it is lost
+
+    def take_waiting(self) -> list[Message]:
+        """What was acked but not yet handed on, oldest first, and no longer kept: at quit, a
+        hook's ring acked on the turn before it must still be recorded (the hook, told it
+        was delivered, does not record it itself)."""
+        waiting = list(self._inbox)
+        self._inbox.clear()
+        return waiting
 
     def release(self) -> None:
         """Stop listening and give the lock up (the socket file goes with the server)."""

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.adapters.crash_log import record_crashes
 from desktop.adapters.early_quit import EarlyQuitSignals
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.paths import AppPaths, resolve_paths
@@ -72,6 +73,7 @@ def run_app(args: argparse.Namespace) -> int:
             return 1
         print(f"callercard: {read_only}", file=sys.stderr)
         demo_dir = demo_dir or paths.data_dir  # removed at exit like a demo's
+    record_crashes(paths.data_dir)  # a crash, at quit or not, leaves its stacks there
     early_log = EarlyLog.install()
     pending: Message | None = None
     if args.deliver:
@@ -258,14 +260,32 @@ class StartUp:
 
     def shutdown(self) -> None:
         self._open_log()  # a quit before the tray's first turn
+        self.instance.answer_at_quit()  # hooks that rang meanwhile: recorded below
         if self._holders:  # quit before the app was built
             self._stop_holding()
         if self.app is not None:
             self.app.shutdown()
             return
+        self._record_held_calls()
         if self.tray is not None:
             self.tray.hide()
         self.trace.close()
+
+    def _record_held_calls(self) -> None:
+        """A quit before the app was built: the rings and ends held for it (each hook was
+        acked, so it records nothing itself) are recorded as a hook records with no app."""
+        from desktop.core.ipc import End, Ring
+
+        held = [self.pending, *self.instance.take_waiting()]
+        calls = [message for message in held if isinstance(message, Ring | End)]
+        if not calls:
+            return
+        from desktop.hook_record import record_without_app
+
+        for message in calls:
+            # launching=True: quietly, as this is the app's stderr, not the softphone's log
+            record_without_app(str(self.paths.data_dir), self.args.region, message,
+                               launching=True)  # fmt: skip
 
 
 def _ack_waiting_hooks() -> None:

@@ -84,3 +84,46 @@ def test_a_call_log_read_in_the_gui_thread_never_overtakes_an_event_queued_befor
 
     bridge.event_from_thread(event(CallState.RINGING))  # nothing queued: handed over at once
     assert arrived[2:] == [CallState.RINGING]
+
+
+def test_a_worker_answering_after_the_bridge_closed_at_quit_hands_over_nothing(
+    qtbot: QtBot,
+) -> None:
+    """At quit the app closes the bridge before its windows and QApplication go. A worker still
+    running then (a preview of a big file, a sync waiting on a slow server) that answers later
+    reaches neither the GUI thread nor the deleted Qt object: its emit used to raise "Signal
+    source has been deleted" in the worker, or crash the app on its way out."""
+    from datetime import UTC, datetime
+
+    from desktop.core.events import CallEvent, CallState
+    from desktop.core.models import Direction
+
+    bridge = ThreadBridge()
+    arrived: list[object] = []
+    bridge.receive_call_events(arrived.append)
+    bridge.problem.connect(arrived.append)
+    bridge.written.connect(arrived.append)
+    answer = threading.Event()
+    raised: list[BaseException] = []
+
+    def worker() -> None:
+        answer.wait()
+        try:
+            bridge.call_from_thread(lambda: arrived.append("the preview"))
+            bridge.problem_from_thread("the directory did not answer")
+            bridge.written_from_thread("a call recorded")
+            bridge.event_from_thread(CallEvent("microsip", Direction.IN, CallState.RINGING,
+                                               "+14155550142", "Mike", datetime.now(UTC),
+                                               call_key="microsip:7"))  # fmt: skip
+        except BaseException as exc:  # what the thread would have died of
+            raised.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    bridge.close()
+    shiboken6.delete(bridge)  # as QApplication's teardown deletes it
+    answer.set()
+    thread.join()
+    qtbot.wait(50)  # anything queued would be delivered by now
+    assert raised == []
+    assert arrived == []
