@@ -182,10 +182,10 @@ class SingleInstance(QObject):
             if connection in self._peers and connection.bytesToWrite():
                 connection.waitForBytesWritten(100)  # release() aborts: unwritten, it is lost
 
-    def take_waiting(self) -> list[Message]:
+    def take_waiting(self) -> list[Message | LateRing]:
         """What was acked but not yet handed on, oldest first, and no longer kept: at quit, a
         hook's ring acked on the turn before it must still be recorded (the hook, told it
-        was delivered, does not record it itself)."""
+        was delivered, does not record it itself); a LateRing's hook records it."""
         waiting = list(self._inbox)
         self._inbox.clear()
         return waiting
