@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import (
     QColor,
     QEnterEvent,
+    QFont,
     QGuiApplication,
     QHelpEvent,
     QPalette,
@@ -515,6 +516,25 @@ def test_card_follows_the_system_palette_into_dark_mode(
         assert text.lightnessF() > 0.7  # light text on the dark card
     finally:
         qapp.setPalette(original)
+
+
+def test_card_follows_a_larger_desktop_font(popup: Popup, qtbot: QtBot, qapp: QApplication) -> None:
+    shown(popup, qtbot, exact_card())
+    name = label(popup, "name")
+    assert isinstance(name, TextPart)
+    before, height = name.font.pointSizeF(), popup.height()
+    original = QApplication.font()
+    bigger = QFont(original)
+    bigger.setPointSizeF(original.pointSizeF() * 1.5)
+    try:
+        qapp.setFont(bigger)
+        shown(popup, qtbot, exact_card(), "call-2")
+        assert name.font.pointSizeF() > before * 1.4  # the whole card scales with it
+        assert popup.height() > height
+        for part_name, rect, needed in text_boxes(popup):
+            assert rect.height() >= needed, part_name
+    finally:
+        qapp.setFont(original)
 
 
 # ---- focus ------------------------------------------------------------------------------------
