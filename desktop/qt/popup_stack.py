@@ -395,6 +395,7 @@ class PopupStack(QObject):
         for popup in revealed:
             if popup in in_use:
                 popup.reveal()
+                self._on_top.shown(popup)
 
     def _release(self, call: _Call) -> None:
         if call.missed is not None:  # a missed card is never collapsed: it goes
@@ -434,11 +435,11 @@ class PopupStack(QObject):
             if crowded is None:
                 break
             self._release(self._calls[crowded])
-        if self._more.count:
-            if not self._more.isVisible():
-                self._guard(self._more)
-                self._on_top.before_show(self._more)
+        if self._more.count and not self._more.isVisible():
+            self._guard(self._more)
+            self._on_top.before_show(self._more)
             self._more.show()
+            self._on_top.shown(self._more)
 
     def _repack(self) -> str | None:
         """Move the cards into place; the call whose card must collapse for the others to fit,

@@ -40,6 +40,10 @@ _FOLLOW_MS = 5  # a hidden card: look again until the window manager has withdra
 _FOLLOWS = 200
 _RECHECK_MS = 50  # the window manager has not managed the card yet: look again
 _RECHECKS = 20
+# After a show: a window the window manager has not managed by then is looked at again, and
+# when it still has not, it is mapped again (see `shown`).
+_LOST_CHECK_MS = 250
+_LOST_CHECKS = 3
 
 
 class StayOnTop(QObject):
@@ -55,6 +59,11 @@ class StayOnTop(QObject):
         self._withdrawing: dict[QWidget, int] = {}
         self._following = False
         self._restored = 0  # windows that had lost ABOVE and were given it back
+        self._shown: dict[QWidget, int] = {}  # windows shown lately: looks left
+        self._lost = QTimer(self)  # one timer: started on the ring path, where start() is cheap
+        self._lost.setSingleShot(True)
+        self._lost.setInterval(_LOST_CHECK_MS)
+        self._lost.timeout.connect(self._map_lost)
 
     # -- hiding, and showing a hidden card again --
 
@@ -111,6 +120,39 @@ class StayOnTop(QObject):
 
     def _managed(self, x: XcbClient, window: QWidget) -> bool:
         return bool(x.property(int(window.winId()), self._atoms[b"WM_STATE"]))
+
+    # -- a map the window manager never answered --
+
+    def shown(self, window: QWidget) -> None:
+        """`window` was just shown. A map that reached the window manager before it had
+        finished withdrawing the window (when every free card was still being withdrawn and
+        the wait for one ran out, on a loaded machine) is dropped: the card stays unmapped,
+        unpainted, while Qt holds it shown. Looked at once it has had time to appear (it has
+        not painted then, so `check_soon` never comes), and mapped again if it has not."""
+        if not self._x11:
+            return
+        self._shown[window] = _LOST_CHECKS
+        if not self._lost.isActive():
+            self._lost.start()
+
+    def _map_lost(self) -> None:
+        x = self._connection()
+        if x is None or not x.property(x.root, self._atoms[b"_NET_SUPPORTING_WM_CHECK"]):
+            self._shown.clear()
+            return
+        for window, left in list(self._shown.items()):
+            if not window.isVisible() or self._managed(x, window):
+                del self._shown[window]
+            elif left > 1:
+                self._shown[window] = left - 1
+            else:
+                # Withdrawn for the window manager by now, so this map is answered.
+                del self._shown[window]
+                window.hide()
+                window.show()
+                log.info("cards: the window manager never mapped a card; mapped it again")
+        if self._shown:
+            self._lost.start()
 
     # -- after painting --
 

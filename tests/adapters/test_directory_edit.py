@@ -53,9 +53,9 @@ def contact_with(store: Store, e164: str) -> int:
     return int(row[0])
 
 
-def call_with(store: Store, contact_id: int, key: str) -> None:
+def call_with(store: Store, contact_id: int, key: str, number: str = DANA_NUMBER) -> None:
     store.record_call(contact_id, Attempt(Direction.IN, datetime(2026, 12, 1, 9, tzinfo=UTC),
-                                          Outcome.TALKED, number_e164=DANA_NUMBER),
+                                          Outcome.TALKED, number_e164=number),
                       "linphone", key)  # fmt: skip
 
 
@@ -282,7 +282,8 @@ def test_cards_renamed_on_the_server_keep_their_contacts_unless_two_are_alike(
         sync(store, {"dana.vcf": DANA, "bo.vcf": BO, "bo-copy.vcf": twin}, [])
         dana = contact_with(store, DANA_NUMBER)
         call_with(store, dana, "call-1")
-        call_with(store, contact_with(store, "+12125550102"), "call-2")
+        # Bo's call, from Bo's number (a call from Dana's would be Dana's once detached).
+        call_with(store, contact_with(store, "+12125550102"), "call-2", "+12125550102")
 
         sync(store, {"uid-1.vcf": DANA_PROMOTED, "uid-2.vcf": BO, "uid-3.vcf": twin},
              ["dana.vcf", "bo.vcf", "bo-copy.vcf"])  # fmt: skip
