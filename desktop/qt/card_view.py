@@ -93,6 +93,7 @@ MAX_CANDIDATES = 3
 STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
 COPIED_FEEDBACK_MS = 1500
 SCREEN_MARGIN = 16  # the stack keeps cards this far inside the screen's available area
+TOOLTIP_LINE = 90  # characters: a longer line of a tooltip wraps
 _RESTYLED = (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
 
 
@@ -107,7 +108,11 @@ def plain_tooltip(text: str) -> str:
     """
     if not text:
         return ""
-    return f'<p style="white-space:pre-wrap">{html.escape(display_text(text))}</p>'
+    shown = display_text(text)
+    # Qt lays a wrapping tooltip out narrow: "Call +1 / 617-555-0199" on two lines. Short
+    # lines stay whole; only a line too long for a tooltip wraps.
+    long = any(len(line) > TOOLTIP_LINE for line in shown.splitlines())
+    return f'<p style="white-space:{"pre-wrap" if long else "pre"}">{html.escape(shown)}</p>'
 
 
 def button_text(text: str) -> str:
