@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import getpass
 import logging
 import os
 import subprocess
@@ -42,7 +41,7 @@ from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
-from desktop.adapters.write_journal import SavePosition, SaveWrapUp
+from desktop.adapters.write_journal import SavePosition
 from desktop.core.first_read import rings_since
 from desktop.core.ipc import (
     Dial,
@@ -55,7 +54,6 @@ from desktop.core.ipc import (
     ShowTarget,
 )
 from desktop.core.late_ring import LateRing, from_late_ring
-from desktop.core.models import Direction
 from desktop.core.numbers import NumberPolicy, warm_up
 from desktop.core.pause import PauseLength, pause_end, pause_over
 from desktop.core.ring_input import (
@@ -76,7 +74,6 @@ if TYPE_CHECKING:
     from desktop.qt.ring_pipeline import RingPipeline
     from desktop.qt.settings_directories import DirectoriesPage
     from desktop.qt.tray import TrayMenu
-    from desktop.qt.wrap_up_gate import WrapUpGate
 
 log = logging.getLogger("callercard")
 
@@ -112,6 +109,7 @@ class CallerCardApp:
         from desktop.qt.popup_stack import PopupStack
         from desktop.qt.single_instance import SingleInstance
         from desktop.qt.tray import make_tray
+        from desktop.qt.wrap_up_windows import WrapUpWindows
 
         assert isinstance(instance, SingleInstance)
         self.args = args
@@ -141,7 +139,6 @@ class CallerCardApp:
             self.store, self.policy(), self.templates, my_name=self.settings.my_name,
             place_lookup=self.places, hour_cycle=hour_cycle(),
         )  # fmt: skip
-        self._wrap_ups: dict[int, object] = {}  # open wrap-up windows by attempt id
         self._called_back: object | None = None  # a CalledBackWatch once a missed card is up
         self.bridge = ThreadBridge()
         self.bridge.problem.connect(self.report_problem)
@@ -159,6 +156,9 @@ class CallerCardApp:
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
         self.notifier = Notifier(self.tray.tray, on_main=self.bridge.call_from_thread)
         self._build_screen_share()
+        self.wrap_ups = WrapUpWindows(self.store, self.popups, self.writes, self.tray,
+                                      self.screen_share, self.trace,
+                                      lambda: self.settings.my_name)  # fmt: skip
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
         self.pipeline = self._build_pipeline()
         self.read_only = read_only
@@ -225,7 +225,7 @@ class CallerCardApp:
         self.bridge.written.connect(pipeline.call_written)
         pipeline.callbacks_changed.connect(self.count_callbacks)
         pipeline.missed_card_kept.connect(self._watch_for_call_back)
-        pipeline.wrap_up_due.connect(self.open_wrap_up)
+        pipeline.wrap_up_due.connect(self.wrap_ups.open)
         return pipeline
 
     def _make_picker(self, parent: QWidget) -> CandidatePicker:
@@ -305,24 +305,7 @@ class CallerCardApp:
                                              self.settings.keep_out_of_screen_shares)  # fmt: skip
         self.screen_share.changed.connect(self._show_screen_share)
         self.tray.screen_share_toggled.connect(self.set_keep_out_of_screen_shares)
-        self.tray.wrap_ups_requested.connect(lambda: self._wrap_up_gate().open_waiting())
-        self._gate: object | None = None  # built with the first wrap-up (desktop/qt/wrap_up_gate)
         self._show_screen_share()
-
-    def _wrap_up_gate(self) -> WrapUpGate:
-        """What keeps wrap-ups off a shared screen; built when the first one opens."""
-        from desktop.qt.wrap_up_gate import WrapUpGate
-
-        if self._gate is None:
-            gate = WrapUpGate(self.screen_share, lambda a: self.open_wrap_up(a, asked=True),
-                              lambda: self._wrap_ups, lambda text: self.tray.notify(
-                                  "CallerCard", text), over=self.tray.problem_over)  # fmt: skip
-            gate.waiting_changed.connect(self.tray.set_wrap_ups_waiting)
-            gate.waiting_changed.connect(lambda n: self.trace.write("wrap_ups_waiting", "",
-                                                                   waiting=n))  # fmt: skip
-            self._gate = gate
-        assert isinstance(self._gate, WrapUpGate)
-        return self._gate
 
     def set_keep_out_of_screen_shares(self, keep_out: bool) -> None:
         """The tray's toggle: saved like the setting, applied to the cards on screen too."""
@@ -333,6 +316,7 @@ class CallerCardApp:
         self.tray.set_screen_share(guard.keep_out(), guard.describe())
         self.trace.write("screen_share", "", protection=guard.protection().value,
                          do_not_disturb=guard.do_not_disturb())  # fmt: skip
+
     def _followed_file_read(self, result: FollowResult) -> None:
         # On the follow loop's thread: only the trace, which writes one line per call.
         self.trace.write("followed", "", path=str(result.path), changed=result.changed,
@@ -530,59 +514,6 @@ class CallerCardApp:
 
         return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
 
-    def open_wrap_up(self, attempt_id: int, *, asked: bool = False,
-                     keyboard: bool = False) -> None:  # fmt: skip
-        """How a call that just ended went: outcome, note, reason, callback (non-modal). Unless
-        the rep `asked`, it waits while the cards are redacted (desktop/qt/wrap_up_gate.py)."""
-        from PySide6.QtCore import QRect, Qt
-
-        from desktop.qt.system_clock import hour_cycle
-        from desktop.qt.wrap_up import MAX_OPEN, WrapUp
-
-        found = self.store.attempt_by_id(attempt_id)
-        contact = self.store.contact(found[0]) if found and found[0] is not None else None
-        if found is None or attempt_id in self._wrap_ups:
-            return
-        if len(self._wrap_ups) >= MAX_OPEN:  # a burst of calls must not bury the screen
-            log.info("wrap-up not shown for attempt %d: %d open already", attempt_id, MAX_OPEN)
-            return
-        if contact is None and found[1].direction is Direction.OUT:
-            return
-        window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle())
-        if not self._wrap_up_gate().admit(attempt_id, window, asked=asked):
-            window.deleteLater()
-            return
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.saved.connect(self._save_wrap_up)
-        window.destroyed.connect(lambda *_: self._wrap_ups.pop(attempt_id, None))
-        taken = {w.slot for w in self._wrap_ups.values() if isinstance(w, WrapUp)}
-        cards = QRect()
-        for card in self.popups.popups():
-            if card.isVisible():
-                cards = cards.united(card.frameGeometry())
-        if keyboard:  # the rep opened it: an ordinary window that takes the keyboard
-            window.accept_focus_from_the_start()
-        window.reveal(min(set(range(MAX_OPEN)) - taken), cards if cards.isValid() else None)
-        if keyboard:
-            window.activateWindow()
-            window.type_into_note()
-        self._wrap_ups[attempt_id] = window
-        log.info("wrap-up shown for attempt %d (%s, contact %s)", attempt_id,
-                 found[1].direction.value, contact.id if contact else "none")  # fmt: skip
-        self.trace.write("wrap_up_shown", "", attempt=attempt_id, asked=asked)
-
-    def _save_wrap_up(self, result: object) -> None:
-        from desktop.qt.wrap_up import WrapUpResult
-
-        assert isinstance(result, WrapUpResult)
-        # The name the team sees on the note when the contact's card is shared (as log-call's).
-        rep = self.settings.my_name.strip() or getpass.getuser()
-        self.writes.submit(
-            SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason,
-                       (result.callback.start, result.callback.end) if result.callback else None,
-                       rep)
-        )
-
     def _watch_for_call_back(self, e164: str) -> None:
         """A missed card is up: it goes if another process logs a call back to that number."""
         from desktop.qt.called_back_watch import CalledBackWatch
@@ -591,20 +522,6 @@ class CallerCardApp:
             self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups)
         assert isinstance(self._called_back, CalledBackWatch)
         self._called_back.missed(e164)
-
-    def wrap_up_asked(self, attempt_id: int) -> None:
-        """The rep asked to write or correct a call's wrap-up (Recent calls): it opens filled
-        with what was saved, and has the keyboard, since the rep is turning to it now."""
-        from desktop.qt.wrap_up import WrapUp
-
-        if attempt_id not in self._wrap_ups:
-            self.open_wrap_up(attempt_id, asked=True, keyboard=True)
-            return
-        window = self._wrap_ups[attempt_id]  # open already, still waiting: brought forward
-        if isinstance(window, WrapUp):
-            window.raise_()
-            window.take_focus()
-            window.type_into_note()
 
     def _share_notes_now(self) -> None:
         """From the history writer's thread: a wrap-up waits in a shared card's outbox."""
@@ -692,7 +609,7 @@ class CallerCardApp:
             window.committed_elsewhere.connect(window.reload)
             window.placer = self.click_to_call
             window.contact_chosen.connect(self.show_contact)
-            window.wrap_up_requested.connect(self.wrap_up_asked)
+            window.wrap_up_requested.connect(self.wrap_ups.asked)
             window.search_requested.connect(self.open_search)
             install_search_shortcut(window, lambda: self.open_search(""))
             self._call_list = window
@@ -809,6 +726,7 @@ class CallerCardApp:
 
         if isinstance(self._search_window, SearchWindow):
             self._search_window.refresh()
+
     # -- the first-start welcome (desktop/qt/welcome.py) -------------------------------------
 
     def _welcome_due(self) -> bool:

@@ -57,7 +57,7 @@ def test_a_skipped_wrap_up_is_written_later_from_recent_calls(
     assert window.wrap_up_button.isEnabled()
     window.wrap_up_button.click()
 
-    wrap_up = app._wrap_ups.get(talked)
+    wrap_up = app.wrap_ups.window_for(talked)
     assert isinstance(wrap_up, WrapUp)
     qtbot.waitUntil(wrap_up.isVisible)
     assert wrap_up.accepts_focus()  # the rep asked for it: it may have the keyboard
@@ -126,7 +126,7 @@ def test_what_the_rep_types_after_wrap_up_goes_into_the_note(
     qtbot.waitUntil(window.isVisible)
     window.table.setCurrentItem(window.table.topLevelItem(0))
     window.wrap_up_button.click()
-    wrap_up = app._wrap_ups.get(talked)
+    wrap_up = app.wrap_ups.window_for(talked)
     assert isinstance(wrap_up, WrapUp)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is wrap_up.message)
     qtbot.keyClicks(wrap_up.message, " for 40 seats")

@@ -1,0 +1,125 @@
+"""The wrap-up windows: one per call that just ended, or that the rep asked to write up.
+
+A burst of calls opens at most `MAX_OPEN` of them, each in a slot of its own beside the cards;
+while the cards are kept off a shared screen they wait (wrap_up_gate.py) unless the rep asked
+for one; what the rep saves goes to the history writer, signed with the rep's name.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from desktop.adapters.write_journal import SaveWrapUp
+from desktop.core.models import Direction
+
+if TYPE_CHECKING:
+    from desktop.adapters.history_writer import HistoryWriter
+    from desktop.adapters.store import Store
+    from desktop.adapters.trace import RingTrace
+    from desktop.qt.popup_stack import PopupStack
+    from desktop.qt.screen_share import ScreenShareGuard
+    from desktop.qt.tray import TrayMenu
+    from desktop.qt.wrap_up import WrapUp, WrapUpResult
+    from desktop.qt.wrap_up_gate import WrapUpGate
+
+log = logging.getLogger(__name__)
+
+
+class WrapUpWindows:
+    def __init__(
+        self, store: Store, popups: PopupStack, writes: HistoryWriter, tray: TrayMenu,
+        screen_share: ScreenShareGuard, trace: RingTrace, rep_name: Callable[[], str],
+    ) -> None:  # fmt: skip
+        """`rep_name`: the name the rep gave in Settings, read when a wrap-up is saved."""
+        self._store = store
+        self._popups = popups
+        self._writes = writes
+        self._tray = tray
+        self._screen_share = screen_share
+        self._trace = trace
+        self._rep_name = rep_name
+        self._open: dict[int, WrapUp] = {}  # by attempt id
+        self._gate: WrapUpGate | None = None  # built with the first wrap-up
+        tray.wrap_ups_requested.connect(lambda: self.gate().open_waiting())
+
+    def window_for(self, attempt_id: int) -> WrapUp | None:
+        """The wrap-up open (or waiting) for this call."""
+        return self._open.get(attempt_id)
+
+    def gate(self) -> WrapUpGate:
+        """What keeps wrap-ups off a shared screen."""
+        from desktop.qt.wrap_up_gate import WrapUpGate
+
+        if self._gate is None:
+            gate = WrapUpGate(self._screen_share, lambda a: self.open(a, asked=True),
+                              lambda: self._open, lambda text: self._tray.notify(
+                                  "CallerCard", text), over=self._tray.problem_over)  # fmt: skip
+            gate.waiting_changed.connect(self._tray.set_wrap_ups_waiting)
+            gate.waiting_changed.connect(lambda n: self._trace.write("wrap_ups_waiting", "",
+                                                                    waiting=n))  # fmt: skip
+            self._gate = gate
+        return self._gate
+
+    def open(self, attempt_id: int, *, asked: bool = False, keyboard: bool = False) -> None:
+        """How a call that just ended went: outcome, note, reason, callback (non-modal). Unless
+        the rep `asked`, it waits while the cards are redacted (desktop/qt/wrap_up_gate.py)."""
+        # Imported with the first wrap-up, not at start-up: the tray comes up first.
+        from PySide6.QtCore import QRect, Qt
+
+        from desktop.qt.system_clock import hour_cycle
+        from desktop.qt.wrap_up import MAX_OPEN, WrapUp
+
+        found = self._store.attempt_by_id(attempt_id)
+        contact = self._store.contact(found[0]) if found and found[0] is not None else None
+        if found is None or attempt_id in self._open:
+            return
+        if len(self._open) >= MAX_OPEN:  # a burst of calls must not bury the screen
+            log.info("wrap-up not shown for attempt %d: %d open already", attempt_id, MAX_OPEN)
+            return
+        if contact is None and found[1].direction is Direction.OUT:
+            return
+        window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle())
+        if not self.gate().admit(attempt_id, window, asked=asked):
+            window.deleteLater()
+            return
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.saved.connect(self._save)
+        window.destroyed.connect(lambda *_: self._open.pop(attempt_id, None))
+        taken = {w.slot for w in self._open.values()}
+        cards = QRect()
+        for card in self._popups.popups():
+            if card.isVisible():
+                cards = cards.united(card.frameGeometry())
+        if keyboard:  # the rep opened it: an ordinary window that takes the keyboard
+            window.accept_focus_from_the_start()
+        window.reveal(min(set(range(MAX_OPEN)) - taken), cards if cards.isValid() else None)
+        if keyboard:
+            window.activateWindow()
+            window.type_into_note()
+        self._open[attempt_id] = window
+        log.info("wrap-up shown for attempt %d (%s, contact %s)", attempt_id,
+                 found[1].direction.value, contact.id if contact else "none")  # fmt: skip
+        self._trace.write("wrap_up_shown", "", attempt=attempt_id, asked=asked)
+
+    def asked(self, attempt_id: int) -> None:
+        """The rep asked to write or correct a call's wrap-up (Recent calls): it opens filled
+        with what was saved, and has the keyboard, since the rep is turning to it now."""
+        window = self._open.get(attempt_id)
+        if window is None:
+            self.open(attempt_id, asked=True, keyboard=True)
+            return
+        window.raise_()  # open already, still waiting: brought forward
+        window.take_focus()
+        window.type_into_note()
+
+    def _save(self, result: WrapUpResult) -> None:
+        # The name the team sees on the note when the contact's card is shared (as log-call's).
+        rep = self._rep_name().strip() or getpass.getuser()
+        self._writes.submit(
+            SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason,
+                       (result.callback.start, result.callback.end) if result.callback else None,
+                       rep)
+        )  # fmt: skip
