@@ -12,6 +12,7 @@ import gc
 import logging
 import os
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -269,7 +270,8 @@ class CallerCardApp:
         )  # fmt: skip
         self.follow_loop.start()
         self.tray.start(show_fallback=not self.background)
-        self.trace.write("ready", "", t_ns=time.monotonic_ns(), started_ns=started)
+        self.trace.write("ready", "", t_ns=time.monotonic_ns(), started_ns=started,
+                         switch_interval_ms=round(sys.getswitchinterval() * 1000, 3))  # fmt: skip
         if pending is not None:
             QTimer.singleShot(0, lambda: self.on_message(pending))
         if self.demo:

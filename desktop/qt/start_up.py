@@ -31,6 +31,7 @@ from desktop.adapters.crash_log import record_crashes
 from desktop.adapters.early_quit import EarlyQuitSignals
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.paths import AppPaths, resolve_paths
+from desktop.adapters.thread_turns import give_the_gui_thread_quick_turns
 from desktop.adapters.trace import RingTrace
 from desktop.core.ipc import IpcError, Message, Show, ShowTarget, decode
 
@@ -74,6 +75,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"callercard: {read_only}", file=sys.stderr)
         demo_dir = demo_dir or paths.data_dir  # removed at exit like a demo's
     record_crashes(paths.data_dir)  # a crash, at quit or not, leaves its stacks there
+    give_the_gui_thread_quick_turns()  # a worker's Python must not hold a ring up
     early_log = EarlyLog.install()
     pending: Message | None = None
     if args.deliver:
