@@ -30,7 +30,7 @@ from desktop.adapters.paths import resolve_paths
 from desktop.core.hook_fields import header_display_name as header_display_name
 from desktop.core.hook_fields import hook_fields
 from desktop.core.hook_fields import twinkle_party as twinkle_party
-from desktop.core.ipc import End, EndOutcome, OpenImport, Quit, Ring
+from desktop.core.ipc import End, EndOutcome, OpenImport, Ring
 from desktop.hook_exit import EXIT_DELIVERED, EXIT_USAGE, exit_code, failure_code
 
 TYPE_CHECKING = False  # not typing's: this runs on every incoming call (see desktop.hook_argv)
@@ -56,8 +56,9 @@ def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = N
     t_ns = time.monotonic_ns()
     paths = resolve_paths(args.data_dir)
     if args.verb == "quit":
-        result = deliver(instance_address(paths.data_dir), Quit())
-        return 0 if result.status in (SendStatus.DELIVERED, SendStatus.NO_INSTANCE) else 1
+        from desktop.cli_quit import quit_app
+
+        return quit_app(paths.data_dir)
     message = hook_message(
         args.verb,
         caller_id=args.caller_id,

@@ -5,7 +5,9 @@ softphone's own log reports it too. Real child processes on one data dir."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.adapters.store.callbacks import RANG_LISTED_AFTER
 from desktop.core.dialects.microsip import CallType
 from tests.conftest import python_env
 from tests.softphone_writers import encode_ini, render_call, render_ini
@@ -84,7 +87,8 @@ def test_a_ring_with_no_end_and_no_app_is_a_call_whose_outcome_is_not_known(
 def test_a_ring_no_end_followed_waits_in_callbacks_as_outcome_unknown(tmp_path: Path) -> None:
     """A ring whose end never comes (the softphone crashed, or its hook is set for incoming
     calls only) may have been missed: `callercard callbacks` lists it, not due, until the
-    call's end (or any later call with them) settles it."""
+    call's end (or any later call with them) settles it; not while the rep may still be
+    talking on it (the first RANG_LISTED_AFTER)."""
     data = tmp_path / "data"
     assert hook(data, "ring", "--", NUMBER).returncode == 4
 
@@ -95,10 +99,13 @@ def test_a_ring_no_end_followed_waits_in_callbacks_as_outcome_unknown(tmp_path: 
         entries = [(e["number"], e["detail"], e["due"]) for e in listed["waiting_for_us"]]
         return entries, listed["due"]
 
-    assert waiting() == ([(NUMBER, "Rang just now, outcome unknown", False)], 0)
+    assert waiting() == ([], 0)  # "Rang just now, outcome unknown" while perhaps talking
+    with contextlib.closing(sqlite3.connect(data / "callercard.sqlite3")) as db, db:
+        db.execute("UPDATE attempts SET at = at - ?", (RANG_LISTED_AFTER.total_seconds(),))
+    assert waiting() == ([(NUMBER, "Rang 30 min ago, outcome unknown", False)], 0)
     plain = hook(data, "callbacks").stdout.splitlines()
     assert plain[0] == "Waiting for us (1)"
-    assert plain[1].startswith("  Unknown · +14155550123 · Rang just now, outcome unknown · ")
+    assert plain[1].startswith("  Unknown · +14155550123 · Rang 30 min ago, outcome unknown · ")
     assert hook(data, "end", "--answered", "--", NUMBER).returncode == 4
     assert waiting() == ([], 0)
 

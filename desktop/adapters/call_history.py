@@ -75,6 +75,7 @@ SAME_CALL_S = 10  # a hook's ring and a softphone's record of one call start thi
 DIAL_SOURCE = "dial"  # calls placed from CallerCard's Call buttons
 DIAL_KEY_PREFIX = "dial:"
 OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restart
+RING_BEFORE_END_S = 2  # the ring's and the end's wall times come from two processes' clocks
 _OVER = (CallState.ENDED, CallState.MISSED)
 # Per-call bookkeeping kept in memory is bounded, so a day of calls does not grow the app: the
 # oldest entry goes. A wrap-up is offered again only if a call's end were reported after 2000
@@ -115,6 +116,7 @@ class CallHistory:
         self._ringing: dict[str, int] = {}  # a hook's call key -> the attempt its ring logged
         self._pending_cursors: dict[str, str] = {}
         self._last_flush = clock()
+        self.end_unmatched = False  # see record()
 
     # -- call log positions --------------------------------------------------------------
 
@@ -140,7 +142,10 @@ class CallHistory:
 
     def record(self, event: CallEvent) -> Recorded | None:
         """Put ``event`` into the history if it belongs there; None when it changed nothing
-        (a ring, a call recorded already, an outbound call to a stranger)."""
+        (a ring, a call recorded already, an outbound call to a stranger). ``end_unmatched``
+        then says whether it was a hook's end whose ring is not in the history: a hook that
+        recorded the ring itself (the app read it late) may still be writing it."""
+        self.end_unmatched = False
         if event.hook and event.direction is Direction.IN:
             return self._record_hook(event)
         if event.direction is Direction.IN and event.state not in _OVER:
@@ -322,9 +327,12 @@ class CallHistory:
         attempt_id = self._ringing.pop(base, None)
         if attempt_id is None and (number.e164 is not None or number.withheld):
             since = datetime.fromtimestamp(event.time.timestamp() - OPEN_CALL_S, UTC)
-            attempt_id = self._store.open_hook_call(number.e164, base + "@", since)
+            # Never a call that rang after this end (one a retried end might otherwise take).
+            until = datetime.fromtimestamp(event.time.timestamp() + RING_BEFORE_END_S, UTC)
+            attempt_id = self._store.open_hook_call(number.e164, base + "@", since, until)
         if attempt_id is None:
-            log.info("%s ended, but its ring was not logged: nothing to record", base)
+            log.info("%s ended, but its ring is not logged (yet): nothing to record", base)
+            self.end_unmatched = True
             return None
         if not self._store.finish_call(attempt_id, outcome):
             return None  # a softphone has said how it went

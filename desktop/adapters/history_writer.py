@@ -39,6 +39,12 @@ WRITER_CACHE_MB = 0.25
 RETRY_FIRST_S = 0.05
 RETRY_MAX_S = 1.0
 CLOSE_WAIT_S = 2.0  # at quit, how long waiting jobs are still tried before they are journaled
+# A hook's end whose ring is not in the history yet is tried again after these pauses: when
+# the app read the ring too late (desktop.core.late_ring) its hook records the ring itself,
+# and an end that came a moment later could be done first and find nothing, leaving the call
+# "outcome unknown" for good. The hook writes within a second or so; a ring that was never
+# logged at all costs these few reads.
+END_RETRY_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class _Pending:
     job: Job
     replayed: bool  # from the journal of an earlier session: history only, never a window
     journaled: bool
+    tries: int = 0  # an end done before its ring was in the history: how often so far
+    due: float = 0.0  # when it is tried again (monotonic)
 
 
 class HistoryWriter:
@@ -89,6 +97,7 @@ class HistoryWriter:
         self._journal_dirty = bool(self._backlog)  # the journal holds jobs
         self._flush_wanted = False  # the call log positions held in memory, at quit
         self._closing_by: float | None = None  # monotonic deadline once close() was called
+        self._later: list[_Pending] = []  # ends waiting for their ring (END_RETRY_S)
         if self._backlog:
             log.info("replaying %d history writes left waiting last time", len(self._backlog))
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
@@ -115,8 +124,11 @@ class HistoryWriter:
         pause = RETRY_FIRST_S
         while True:
             with self._cond:
-                while not self._backlog and not self._flush_wanted and self._closing_by is None:
-                    self._cond.wait()
+                while True:
+                    self._take_due()
+                    if self._backlog or self._flush_wanted or self._closing_by is not None:
+                        break
+                    self._cond.wait(self._until_due())
                 if not self._backlog and not self._flush_wanted:
                     return  # closing, nothing left
                 item = self._backlog[0] if self._backlog else None
@@ -164,6 +176,8 @@ class HistoryWriter:
             recorded = self.history.record(job.event)
             if recorded is not None:
                 self._on_written(CallWritten(job.event, recorded, item.replayed))
+            elif self.history.end_unmatched and not item.replayed:
+                self._try_later(item)
         elif isinstance(job, SaveWrapUp):
             saved = self._store.save_wrap_up(job.attempt_id, job.outcome, job.message,
                                              job.reason, job.callback)  # fmt: skip
@@ -171,6 +185,33 @@ class HistoryWriter:
                 self._share(job)
         elif isinstance(job, SavePosition):
             self.history.remember_position(job.origin, job.cursor)
+
+    def _try_later(self, item: _Pending) -> None:
+        with self._cond:
+            if item.tries >= len(END_RETRY_S) or self._closing_by is not None:
+                return  # its ring was never logged (or the app quits): nothing to finish
+            item.due = time.monotonic() + END_RETRY_S[item.tries]
+            item.tries += 1
+            self._later.append(item)
+
+    def _take_due(self) -> None:
+        """Ends whose pause is over go to the back of the queue (all of them at quit: one
+        last try). The lock is held."""
+        now = time.monotonic()
+        closing = self._closing_by is not None
+        waiting: list[_Pending] = []
+        for item in self._later:
+            if closing or item.due <= now:
+                item.journaled = False  # the journal may have been cleared since
+                self._backlog.append(item)
+            else:
+                waiting.append(item)
+        self._later = waiting
+
+    def _until_due(self) -> float | None:
+        if not self._later:
+            return None
+        return max(0.0, min(item.due for item in self._later) - time.monotonic())
 
     def _share(self, job: SaveWrapUp) -> None:
         from desktop.adapters.directories.call_sharing import queue_wrap_up_note

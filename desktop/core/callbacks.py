@@ -270,8 +270,9 @@ def callback_items(
 
     ``rang``: calls that rang and whose outcome nobody reported (a hook's ring with no end: a
     softphone that crashed, a hook set for incoming calls only), each caller's newest with no
-    call since. Such a call may have been missed, so it waits among the missed calls ("Rang
-    20 min ago, outcome unknown") rather than being dropped; it is not counted as due (it may
+    call since, once it is old enough not to be still talked on (the store's
+    RANG_LISTED_AFTER). Such a call may have been missed, so it waits among the missed calls
+    ("Rang 40 min ago, outcome unknown") rather than being dropped; it is not counted as due (it may
     as well have been answered), and a caller listed for a missed call is listed once."""
     tries_of = contact_tries or {}
     waiting: list[tuple[Attempt, Contact | None, int]] = [

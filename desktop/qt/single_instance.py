@@ -43,7 +43,16 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from desktop.adapters.instance_address import instance_lock_path
-from desktop.core.ipc import MAX_LINE_BYTES, Ack, IpcError, Message, Ring, decode, encode_ack
+from desktop.core.ipc import (
+    MAX_LINE_BYTES,
+    Ack,
+    IpcError,
+    Message,
+    Quit,
+    Ring,
+    decode,
+    encode_ack,
+)
 from desktop.core.ipc_line import LATE_ACK_LINE
 from desktop.core.late_ring import SETTLE_MS, LateRing, read_late, with_end_read
 
@@ -74,6 +83,9 @@ class SingleInstance(QObject):
 
     # Carries a desktop.core.ipc.Message (Ring, End, Show or Quit), or a LateRing.
     message_received = Signal(object)
+    # A Quit came while messages are held (the app is still being built): whoever holds them
+    # may quit at once, as for a logout, instead of building the app only to quit it.
+    quit_held = Signal()
 
     def __init__(
         self,
@@ -317,6 +329,8 @@ class SingleInstance(QObject):
         self._reply(connection, Ack(True))
         self._inbox.append(message)
         self._dispatcher.start()
+        if self._holding and isinstance(message, Quit):
+            self.quit_held.emit()
 
     def _dispatch(self) -> None:
         if self._holding or not self._inbox:

@@ -12,7 +12,9 @@
 
 What arrives before "ready" waits for it and is then handed on in the order it came: a hook's
 ring or a second launch's message (held by SingleInstance, acked at once so the hook is not
-kept waiting), and a menu item clicked (held here). Quit and a logout act at once.
+kept waiting), and a menu item clicked (held here). Quit (the menu's, a logout, `callercard
+quit`) acts at once; a quit sent before the app listens waits for it (desktop.adapters.
+starting_mark).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from desktop.adapters.crash_log import record_crashes
 from desktop.adapters.early_quit import EarlyQuitSignals
 from desktop.adapters.instance_address import instance_address
 from desktop.adapters.paths import AppPaths, resolve_paths
+from desktop.adapters.starting_mark import StartingMark
 from desktop.adapters.thread_turns import give_the_gui_thread_quick_turns
 from desktop.adapters.trace import RingTrace
 from desktop.core.ipc import IpcError, Message, Show, ShowTarget, decode
@@ -49,6 +52,15 @@ if TYPE_CHECKING:
 
 def run_app(args: argparse.Namespace) -> int:
     early_quit = EarlyQuitSignals()  # before anything: a logout now is obeyed once Qt is up
+    starting = StartingMark()
+    try:
+        return _run_app(args, early_quit, starting)
+    finally:
+        starting.withdraw()  # a start that ended before it listened
+
+
+def _run_app(args: argparse.Namespace, early_quit: EarlyQuitSignals,
+             starting: StartingMark) -> int:  # fmt: skip
     # Everything the app and its helpers create (log, lock, caches, database journals) is
     # this user's alone; the few files meant for others say so with an explicit mode.
     os.umask(0o077)
@@ -61,6 +73,7 @@ def run_app(args: argparse.Namespace) -> int:
     else:
         paths = resolve_paths(args.data_dir)
     instance_dir = paths.data_dir  # hooks find us by the real folder, even from a copy
+    starting.announce(instance_dir)  # `callercard quit` now waits for us to listen
     read_only = ""
     try:
         paths.ensure()
@@ -110,6 +123,7 @@ def run_app(args: argparse.Namespace) -> int:
     except (InstanceLockError, OSError, ValueError) as exc:
         print(f"callercard: {exc}", file=sys.stderr)
         return 1
+    starting.withdraw()  # listening, or another instance is: a quit reaches it by the socket
     if not primary:
         from desktop.adapters.instance_client import SendStatus, forward_to_running
 
@@ -174,6 +188,9 @@ class StartUp:
             holder = self.quit if signal is tray.quit_requested else self._holder(signal)
             signal.connect(holder)
             self._holders.append((signal, holder))
+        # `callercard quit` while the app is built quits at once, as the menu's Quit does.
+        self.instance.quit_held.connect(self._quit_asked)
+        self._holders.append((self.instance.quit_held, self._quit_asked))
         tray.start(show_fallback=not self.args.background)
         # Traced on the event loop's first turn, as a bare Qt app's tray would first be seen.
         QTimer.singleShot(0, self._tray_shown)
@@ -251,6 +268,10 @@ class StartUp:
         self.tray.hide()  # its menu would do nothing: the app it belongs to does not exist
         self._failure = report(database_problem(self.paths.database, exc),
                                background=bool(self.args.background))  # fmt: skip
+
+    def _quit_asked(self) -> None:
+        logging.getLogger(__name__).info("quit: asked by `callercard quit` while starting")
+        self.quit()
 
     def quit(self) -> None:
         if self.app is not None:

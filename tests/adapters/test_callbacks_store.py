@@ -164,7 +164,7 @@ def test_a_ring_no_end_followed_waits_as_outcome_unknown_not_due(store: Store) -
     dana = person(store, "Dana", "+14155550100")
     raj = person(store, "Raj", "+14155550101")
     mike = person(store, "Mike", "+14155550102")
-    call(store, dana, "+14155550100", Direction.IN, timedelta(minutes=20), Outcome.UNKNOWN)
+    call(store, dana, "+14155550100", Direction.IN, timedelta(minutes=40), Outcome.UNKNOWN)
     call(store, None, "+14155550177", Direction.IN, timedelta(hours=2), Outcome.UNKNOWN)
     call(store, None, None, Direction.IN, timedelta(minutes=5), Outcome.UNKNOWN)  # withheld
     call(store, raj, "+14155550101", Direction.IN, timedelta(hours=3), Outcome.UNKNOWN)
@@ -175,9 +175,26 @@ def test_a_ring_no_end_followed_waits_as_outcome_unknown_not_due(store: Store) -
     waiting = [e.item for e in load_callbacks(store, NOW, hours, "24h")
                if e.item.section is Section.WAITING_FOR_US]  # fmt: skip
     assert [(i.number, i.detail, i.due) for i in waiting] == [
-        ("+14155550100", "Rang 20 min ago, outcome unknown", False),
+        ("+14155550100", "Rang 40 min ago, outcome unknown", False),
         ("+14155550177", "Rang 2 h ago, outcome unknown", False),
         ("+14155550102", "Missed call 4 h ago", True),
     ]
     assert waiting[0].contact is not None and waiting[0].contact.id == dana
     assert count_due(store, NOW) == 1  # Mike's missed call only
+
+
+def test_a_ring_no_end_followed_is_not_listed_while_it_may_still_be_talked_on(
+    store: Store,
+) -> None:
+    """The rep answered a ring whose hook sends no end and is still on the phone: Callbacks
+    does not say "Rang just now, outcome unknown" about the call being talked on. Half an
+    hour after it rang it is listed, as the window and `callercard callbacks` both read it."""
+    hours = BusinessHours()
+    dana = person(store, "Dana", "+14155550100")
+    call(store, dana, "+14155550100", Direction.IN, timedelta(minutes=1), Outcome.UNKNOWN)
+
+    assert load_callbacks(store, NOW, hours, "24h") == []
+    assert load_callbacks(store, NOW + timedelta(minutes=28), hours, "24h") == []
+    [later] = load_callbacks(store, NOW + timedelta(minutes=29), hours, "24h")
+    assert (later.item.detail, later.item.due) == ("Rang 30 min ago, outcome unknown", False)
+    assert count_due(store, NOW + timedelta(minutes=29)) == 0

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 import pytest
 
+from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.importing.pipeline import ImportOptions, preview_file
 from desktop.adapters.importing.report import ImportFailed
 from desktop.adapters.importing.sheet_process import read_sheet_table
@@ -110,6 +111,29 @@ def test_linphones_database_replaced_by_a_fifo_is_reported_then_read_again(
         assert events[0].number == "sip:+14155550142@sip.example.com"
     finally:
         without_hanging(path, source.stop)
+
+
+def test_a_ring_written_before_the_replaced_linphone_database_is_first_read_pops(
+    tmp_path: Path,
+) -> None:
+    """As late as a watcher starved of CPU would read it (its shared watcher never runs here):
+    the ring is in the new database before the source first looks, and is still news."""
+    path = fifo(tmp_path / "linphone.db")
+    recorder = EventRecorder()
+    source = LinphoneDbSource(path, recorder.on_event, recorder.on_problem,
+                              watcher=FileWatcher())  # fmt: skip
+    try:
+        without_hanging(path, source.start)
+        path.unlink()
+        writer = LinphoneLikeWriter(path)
+        try:
+            writer.ring("sip:+14155550142@sip.example.com", "MIKE K")
+            events = source.poll_now()
+        finally:
+            writer.close()
+        assert [e.number for e in events] == ["sip:+14155550142@sip.example.com"]
+    finally:
+        source.stop()
 
 
 @pytest.mark.parametrize(

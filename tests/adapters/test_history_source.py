@@ -529,10 +529,54 @@ def test_a_corrupt_sqlite_file_is_reported_and_a_good_one_later_is_followed(
     conn.execute(LEGACY_SCHEMA)
     conn.close()
     fresh.replace(db)
-    time.sleep(QUIET_S)
-    insert_call(db, '"After repair" <sip:+14155550109@h>', recent())
+    # No wait for the watcher to read the repaired file first: the call is news either way.
+    insert_call(db, '"After repair" <sip:+14155550109@h>', recent(0.5))
     [event] = recorder.wait_events(1)
     assert event.name == "After repair"
+
+
+def unwatched(path: Path, kind: str) -> tuple[HistorySource, Recorder]:
+    """A source whose shared watcher never runs: reads happen only at poll_now(), as late as
+    a watcher thread starved of CPU would make them."""
+    recorder = Recorder()
+    source = HistorySource(path, HISTORY_DIALECTS[kind], recorder.on_event, recorder.on_problem,
+                           watcher=FileWatcher())  # fmt: skip
+    source.start()
+    return source, recorder
+
+
+def test_a_call_written_before_a_repaired_database_is_first_read_is_not_lost(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "call-history.db"
+    db.write_bytes(b"SQLite format 3\x00" + os.urandom(3000))
+    source, recorder = unwatched(db, "linphone-legacy")
+    assert recorder.problems and source.cursor == ""
+
+    fresh = tmp_path / "fresh.db"
+    conn = sqlite3.connect(fresh)
+    conn.execute(LEGACY_SCHEMA)
+    conn.close()
+    insert_call(fresh, '"Long ago" <sip:+14155550101@h>', recent(600))
+    fresh.replace(db)
+    insert_call(db, '"Just now" <sip:+14155550109@h>', recent(0.2))  # ends in 18 s
+    source.poll_now()
+    assert [(e.name, e.catch_up) for e in recorder.events] == [("Just now", False)]
+    source.stop()
+
+
+def test_a_log_created_with_its_first_call_after_the_start_reports_that_call(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "Master.csv"  # the PBX writes it with its first record
+    source, recorder = unwatched(log, "asterisk")
+    log.write_bytes(
+        asterisk(1, "+14155550101", "Long ago", recent(600))
+        + asterisk(2, "+14155550102", "First call", recent(0.5))
+    )
+    source.poll_now()
+    assert [(e.name, e.catch_up) for e in recorder.events] == [("First call", False)]
+    source.stop()
 
 
 # --- shared watcher, sniffing -------------------------------------------------------------------

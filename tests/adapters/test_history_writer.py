@@ -3,6 +3,7 @@ file) instead of failing, and survive the app quitting while they wait."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -200,3 +201,38 @@ def test_every_kind_of_waiting_write_reads_back_from_the_journal_as_it_was(
     journal.append(jobs[:2])
     journal.append(jobs[2:])
     assert journal.read() == jobs
+
+
+def hook_event(state: CallState, ago_s: float) -> CallEvent:
+    return CallEvent("hook", Direction.IN, state, JANE, "", NOW - timedelta(seconds=ago_s),
+                     call_key=f"hook:{JANE}", hook=True)  # fmt: skip
+
+
+def test_an_end_done_before_its_hook_wrote_the_ring_still_finishes_the_call(
+    setup: Setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The app read the ring too late, so its hook records it; the end came to the app a
+    moment later and was done first. The call is still talked, not "outcome unknown"."""
+    from desktop.adapters.call_history import CallHistory
+
+    writer = setup.writer()
+    try:
+        with caplog.at_level(logging.INFO, logger="desktop.adapters.call_history"):
+            writer.submit(RecordCall(hook_event(CallState.ENDED, 0)))
+            wait_until(lambda: "ended, but its ring" in caplog.text, "the end to be tried")
+        # The hook's own write of the ring, on its own connection, as `callercard ring` does.
+        CallHistory(setup.store, setup.lookup).record(hook_event(CallState.RINGING, 5))
+        wait_until(lambda: [o for _k, o in setup.calls()] == ["talked"], "the call's end")
+    finally:
+        writer.close()
+    assert [r.outcome for r in setup.recorded] == [Outcome.TALKED]
+
+
+def test_an_end_whose_ring_never_came_is_given_up_and_does_not_hold_up_a_quit(
+    setup: Setup,
+) -> None:
+    writer = setup.writer()
+    writer.submit(RecordCall(hook_event(CallState.ENDED, 0)))
+    writer.close()
+    assert setup.calls() == [] and setup.recorded == []
+    assert WriteJournal(setup.journal).read() == []

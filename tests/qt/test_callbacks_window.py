@@ -420,7 +420,7 @@ def test_a_ring_no_end_followed_is_listed_as_outcome_unknown_and_not_counted(
     `callercard callbacks` lists it; "N due" counts only what is sure to be missed."""
     from desktop.core.models import Attempt, Direction, Outcome
 
-    rang = Attempt(Direction.IN, NOW - timedelta(minutes=12), Outcome.UNKNOWN,
+    rang = Attempt(Direction.IN, NOW - timedelta(minutes=35), Outcome.UNKNOWN,
                    number_e164="+14155550177", caller_name="MIKE CELL")  # fmt: skip
     assert store.record_call(None, rang, "hook", f"hook:+14155550177@{int(rang.at.timestamp())}")
     window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"),
@@ -430,7 +430,7 @@ def test_a_ring_no_end_followed_is_listed_as_outcome_unknown_and_not_counted(
     waiting = window.table.topLevelItem(0)
     assert waiting is not None and waiting.text(0) == "Waiting for us (3)"
     assert texts(waiting.child(0))[:3] == [
-        "MIKE CELL (caller ID)", "+1 415-555-0177", "Rang 12 min ago, outcome unknown",
+        "MIKE CELL (caller ID)", "+1 415-555-0177", "Rang 35 min ago, outcome unknown",
     ]  # fmt: skip
     assert window.status.text() == "3 due"  # Dana's and Yuki's missed calls, Raj's window
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -235,6 +235,9 @@ class LinphoneDbSource(FollowedFiles):
             return None
         if not S_ISREG(stat.st_mode):
             self._close()
+            # No database there, as when it is missing: what one holds once it is back is new
+            # (a snapshot then would swallow a ring written before that first read).
+            self._tracker.file_missing()
             self._report_once(
                 f"cannot read the file: {NotRegularFile(self._path, stat.st_mode).strerror}"
             )

@@ -20,6 +20,11 @@ AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaitin
 # A call whose outcome nobody reported is listed this long: it may have been answered, and
 # the scan for these rows (no index of their own) stays short.
 RANG_DAYS = 30
+# ...and only from this long after it rang: until then the rep may well still be talking on it
+# (a hook set for incoming calls only sends no end), and "Rang just now, outcome unknown" in
+# Callbacks mid-call is noise. Such a call is never counted due, so listing it later costs
+# nothing. A rule on the stored call alone, so the window and `callercard callbacks` agree.
+RANG_LISTED_AFTER = timedelta(minutes=30)
 CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
 
 
@@ -123,20 +128,22 @@ class Callbacks(Contacts):
         ]  # fmt: skip
 
     def rang_not_returned(self, now: datetime) -> list[tuple[Attempt, int | None]]:
-        """Each caller's newest inbound call within RANG_DAYS whose outcome is not known (a
-        hook's ring that no end followed), with no call from or to them since, the newest
-        first; with its contact's id, None for a number nobody has. Withheld callers (no
-        number, no contact) cannot be called back and are left out."""
+        """Each caller's newest inbound call within RANG_DAYS, and RANG_LISTED_AFTER old at
+        least, whose outcome is not known (a hook's ring that no end followed), with no call
+        from or to them since, the newest first; with its contact's id, None for a number
+        nobody has. Withheld callers (no number, no contact) cannot be called back and are
+        left out."""
         since = int((now - timedelta(days=RANG_DAYS)).timestamp())
+        until = int((now - RANG_LISTED_AFTER).timestamp())
         rows = self._conn.execute(
             "SELECT a.contact_id, a.at, a.number_e164, a.caller_name FROM attempts a "  # noqa: S608
-            "WHERE a.at >= ? AND a.direction = 'in' AND a.outcome = '' "
+            "WHERE a.at >= ? AND a.at <= ? AND a.direction = 'in' AND a.outcome = '' "
             "  AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
             "  AND NOT EXISTS (SELECT 1 FROM attempts l "
             "    WHERE (l.at > a.at OR l.at = a.at AND l.id > a.id) "
             "    AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164)) "
             f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
-            (since,),
+            (since, until),
         ).fetchall()
         return [
             (Attempt(Direction.IN, from_epoch(at), Outcome.UNKNOWN, number_e164=number,

@@ -262,15 +262,18 @@ class Calls(Contacts):
         return [NearCall(int(i), str(src), str(key), Outcome(o)) for i, src, key, o, _ in rows]
 
     def open_hook_call(
-        self, number_e164: str | None, key_prefix: str, since: datetime
-    ) -> int | None:
+        self, number_e164: str | None, key_prefix: str, since: datetime,
+        until: datetime | None = None,
+    ) -> int | None:  # fmt: skip
         """The newest inbound call a hook reported ringing under ``key_prefix`` since ``since``
-        whose end is not known yet (outcome still unknown), or None."""
+        (and up to ``until``) whose end is not known yet (outcome still unknown), or None."""
+        last = int(until.timestamp()) if until is not None else 2**62
         row = self._conn.execute(
-            "SELECT id FROM attempts WHERE number_e164 IS ? AND direction = 'in' AND at >= ? "
+            "SELECT id FROM attempts WHERE number_e164 IS ? AND direction = 'in' "
+            "AND at BETWEEN ? AND ? "
             "AND outcome = '' AND call_key >= ? AND call_key < ? ORDER BY at DESC, id DESC "
             "LIMIT 1",
-            (number_e164, int(since.timestamp()), key_prefix, key_prefix + "\uffff"),
+            (number_e164, int(since.timestamp()), last, key_prefix, key_prefix + "\uffff"),
         ).fetchone()
         return int(row[0]) if row is not None else None
 

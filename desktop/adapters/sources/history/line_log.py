@@ -35,6 +35,9 @@ class LineLog:
         self.parse = dialect.parse_line
         self.tz = tz
         self.has_state = False
+        # Set when the first read found no readable log: the baseline taken once it appears
+        # keeps the calls that ended since then (a log is created with its first call).
+        self.since: float | None = None
         self.ident: tuple[int, int] | None = None
         self.offset = 0  # just after the last complete line handled
         self.line = 0  # lines before offset
@@ -75,7 +78,12 @@ class LineLog:
             return
         ident = (st.st_dev, st.st_ino)
         if not self.has_state:
-            self._baseline(ident, report)
+            if self.since is None:
+                self._baseline(ident, report)
+                return
+            self.has_state = True
+            self.ident = ident
+            self._read_lines(self.path, emit, report, MarkFilter(self.since, {}))
             return
         mark: MarkFilter | None = None
         if self.ident is not None and ident != self.ident:

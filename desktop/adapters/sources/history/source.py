@@ -4,7 +4,8 @@ A restart neither re-pops nor misses: the app stores each event's ``cursor`` wit
 it made of it (one transaction) and hands the last one back through ``resume_from`` before
 ``start``. Whatever the log gained meanwhile is reported with ``catch_up=True``: history, never
 a window. Without a cursor (a log watched for the first time) the log's current content is the
-baseline and nothing in it is reported.
+baseline and nothing in it is reported; a log missing or unreadable at start is diffed, once it
+can be read, against the moment the source started (calls that ended since are reported).
 
 Callbacks run one at a time, from the watcher's thread or the caller's (start, poll_now), like
 MicroSipSource's.
@@ -196,6 +197,11 @@ class HistorySource(FollowedSource):
                 )
 
             self._log.read(emit, self._report_problem)
+            if catch_up_all and not self._log.has_state:
+                # Missing or unreadable as the source starts: what the log holds once it can
+                # be read is diffed against now, not taken as the baseline (a call that lands
+                # before that first read would be lost, whenever the watcher is slow).
+                self._log.since = now
             if held:
                 deliver(replace(held.pop(), cursor=self._cursor()))
             self._summarise_problems()

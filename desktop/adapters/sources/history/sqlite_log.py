@@ -30,6 +30,9 @@ class SqliteLog:
         self.path = path
         self.dialect = dialect
         self.has_state = False
+        # Set when the first read found no readable database: the baseline taken later keeps
+        # calls that ended since then (a call landing as the database appears is news).
+        self.since: float | None = None
         self.last_id = 0
         self.seen = Seen()
 
@@ -103,16 +106,20 @@ class SqliteLog:
         query = linphone_legacy.QUERY.format(columns=", ".join(wanted))
         newest = conn.execute("SELECT max(id) FROM call_history").fetchone()[0]
         newest = int(newest) if isinstance(newest, int) else 0
-        if not self.has_state:
-            self.last_id = newest
-            row = conn.execute(
-                "SELECT max(CAST(start_time AS INTEGER) + coalesce(duration, 0)) FROM call_history"
-            ).fetchone()
-            self.seen.mark = float(row[0]) if isinstance(row[0], int | float) else 0.0
-            self.has_state = True
-            return
         mark: MarkFilter | None = None
-        if newest < self.last_id:  # a new database under the old name
+        if not self.has_state:
+            self.has_state = True
+            if self.since is not None:  # readable only now: its rows from 0, by their end
+                mark = MarkFilter(self.since, {})
+            else:
+                self.last_id = newest
+                row = conn.execute(
+                    "SELECT max(CAST(start_time AS INTEGER) + coalesce(duration, 0)) "
+                    "FROM call_history"
+                ).fetchone()
+                self.seen.mark = float(row[0]) if isinstance(row[0], int | float) else 0.0
+                return
+        elif newest < self.last_id:  # a new database under the old name
             self.last_id = 0
             mark = self.seen.filter()
         while True:

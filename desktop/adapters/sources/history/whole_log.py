@@ -40,6 +40,7 @@ class WholeLog:
             self.folder = path if path.is_dir() or not path.suffix else path.parent
         self.path = path
         self.has_state = False
+        self.since: float | None = None  # unused: a first read always leaves a baseline
         self.diffing = False  # True once a read has filled `seen`: later reads diff against it
         self.seen: dict[str, float] = {}  # call key -> end (Unix seconds)
         self.mark = 0.0
