@@ -226,7 +226,7 @@ class DirectoriesPage(QWidget):
         name = added.directory.name
         if added.report is not None:
             self.status.setText(f"Added {name}: {_report_words(added.report)}"
-                                f"{added.demo_words()}")  # fmt: skip
+                                f"{added.report.demo_words()}")  # fmt: skip
             self.synced.emit(name)
         elif added.sync_error is not None:
             self.status.setText(f"⚠ Added {name}, but its first sync failed: "
@@ -239,7 +239,8 @@ class DirectoriesPage(QWidget):
         renamed = f" (was {edited.was})" if edited.was and edited.was != name else ""
         if edited.report is not None:
             self.status.setText(f"Saved {name}{renamed} and synced: "
-                                f"{_report_words(edited.report)}")  # fmt: skip
+                                f"{_report_words(edited.report)}"
+                                f"{edited.report.demo_words()}")  # fmt: skip
             self.synced.emit(edited.was or name)
         elif edited.sync_error is not None:
             self.status.setText(f"⚠ Saved {name}{renamed}, but the sync failed: "
@@ -253,7 +254,8 @@ class DirectoriesPage(QWidget):
             self.status.setText(f"⚠ {name}: {sentence(in_words(outcome))} The contacts copied "
                                 "so far stay as they were.")  # fmt: skip
         else:
-            self.status.setText(f"Synced {name}: {_report_words(outcome)}")
+            self.status.setText(f"Synced {name}: {_report_words(outcome)}"
+                                f"{outcome.demo_words()}")  # fmt: skip
             self.synced.emit(name)
         self.refresh()
 

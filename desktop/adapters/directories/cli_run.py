@@ -85,8 +85,6 @@ def _add(args: argparse.Namespace, store: Store, policy: NumberPolicy,
               f"`callercard directory sync {name}` tries again", file=sys.stderr)  # fmt: skip
         return 1
     _print_report(added.report)
-    if added.demo_removed:
-        print(added.demo_words().strip())
     return 0
 
 
@@ -110,8 +108,6 @@ def _add_ldap(args: argparse.Namespace, name: str, store: Store, policy: NumberP
     print(f"added {name}: {added.directory.url} {added.directory.collection_url}")
     assert added.report is not None  # an LDAP directory is only added by a first sync
     _print_report(added.report)
-    if added.demo_removed:
-        print(added.demo_words().strip())
     return 0
 
 
@@ -245,6 +241,8 @@ def _print_report(report: SyncReport) -> None:
     print(report.summary())
     for problem in report.problems[:20]:
         print(f"  {problem}")
+    if report.counts.demo_removed:
+        print(report.demo_words().strip())
 
 
 def _json(d: Directory) -> dict[str, object]:

@@ -64,6 +64,7 @@ class MirrorCounts:
     changed: int = 0
     removed: int = 0
     unreadable: int = 0
+    demo_removed: int = 0  # the bundled demo contacts the team's contacts replaced
 
 
 def secret_name(directory_name: str) -> str:
@@ -341,12 +342,29 @@ def apply_changes(
             )
             if contact_id is not None and draft is not None and notes and href in notes:
                 _record_notes(conn, contact_id, draft, notes[href])
+        demo_removed = _replace_demo(store, target)
         store.adopt_unknown_calls()  # an unknown caller's calls, now the team contact's
         conn.execute(
             "UPDATE directories SET sync_token = ?, synced_at = ?, last_error = '' WHERE id = ?",
             (token, int(time.time()), target.id),
         )
-    return MirrorCounts(added, changed, removed, unreadable)
+    return MirrorCounts(added, changed, removed, unreadable, demo_removed)
+
+
+def _replace_demo(store: Store, target: Directory) -> int:
+    """The team's contacts have arrived: the bundled demo book goes, as a first import takes
+    it (a demo Mike Kowalski among the team's people would pop cards for nobody). Any sync
+    that leaves the directory with contacts does it, not only the one that added it: a book
+    whose first sync failed (server down, wrong password) fills on a later one. An empty book
+    leaves the demo. Before adopt_unknown_calls, so a real call a demo contact had goes to
+    the team contact with that number."""
+    if not store.demo_contact_count():
+        return 0
+    has_contacts = store.connection.execute(
+        "SELECT 1 FROM directory_cards WHERE directory_id = ? AND contact_id IS NOT NULL "
+        "LIMIT 1", (target.id,),
+    ).fetchone()  # fmt: skip
+    return store.remove_demo_book() if has_contacts else 0
 
 
 def _renamed_cards(
