@@ -34,6 +34,7 @@ from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.store import Store
 from desktop.core.callbacks import ago_text
 from desktop.qt.book_watch import while_shown
+from desktop.qt.clock_tick import tick_while_shown
 from desktop.qt.directory_dialog import AddDirectoryDialog, EditDirectoryDialog
 from desktop.qt.directory_tasks import DirectoryTasks, in_words, sentence
 
@@ -83,6 +84,8 @@ class DirectoriesPage(QWidget):
         self.tasks = tasks
         # Replaced by tests; asks "Remove …?" once.
         self.confirm: Callable[[str, str], bool] = self._ask
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests move it on
+        self._shown: list[Directory] = []  # as listed, for their "Synced … ago" to age
         self.dialog: AddDirectoryDialog | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -142,14 +145,18 @@ class DirectoriesPage(QWidget):
         # Open all day beside a terminal: `directory add/sync/remove` there, and the app's own
         # background syncs, commit through other connections.
         while_shown(self, store.path, self._committed_elsewhere)
+        # Left open, "Synced just now" becomes "Synced 1 h ago" as the Callbacks window's
+        # "Missed call 40 min ago" does, without reading the store again.
+        tick_while_shown(self, self._age)
 
     # -- what is shown --
 
     def refresh(self, chosen: str = "") -> None:
         chosen = chosen or self.selected()
         self.list.clear()
-        now = datetime.now(UTC)
-        for d in mirror.directories(self.store):
+        now = self.clock()
+        self._shown = mirror.directories(self.store)
+        for d in self._shown:
             item = QListWidgetItem(directory_text(d, now))
             item.setData(Qt.ItemDataRole.UserRole, d.name)
             item.setToolTip(d.last_error or d.collection_url)
@@ -161,6 +168,14 @@ class DirectoriesPage(QWidget):
         self.list.setVisible(self.list.count() > 0)
         self.empty.setVisible(self.list.count() == 0)
         self._enable()
+
+    def _age(self) -> None:
+        now = self.clock()
+        for row, d in enumerate(self._shown):
+            item = self.list.item(row)
+            text = directory_text(d, now)
+            if item is not None and item.text() != text:  # the same text: nothing is laid out
+                item.setText(text)
 
     def showEvent(self, event: QShowEvent) -> None:
         # The background loop syncs on its own: each look at the page reads the store anew.

@@ -6,10 +6,11 @@ backend (the one thing tests stand in for)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -417,6 +418,33 @@ def test_the_page_left_open_follows_directories_changed_elsewhere(
         assert not page.empty.isVisible()
     finally:
         elsewhere.close()
+
+
+def test_synced_just_now_ages_while_the_page_is_left_open(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings left open on this page: an hour after a sync it still said "Synced just now"
+    (the words were written once, when the list was read). Hidden, it holds no timer."""
+    from desktop.qt import clock_tick
+
+    monkeypatch.setattr(clock_tick, "TICK_MS", 20)
+    target = mirror.add_directory(store, "sales", "carddav", "http://127.0.0.1:9/b/",
+                                  "http://127.0.0.1:9/b/", "")  # fmt: skip
+    mirror.apply_changes(store, target, "token-1", {}, [])  # a sync that brought nothing new
+    tasks = DirectoryTasks(store.path, lambda: NumberPolicy("US"), ThreadBridge())
+    page = DirectoriesPage(store, tasks)
+    qtbot.addWidget(page)
+    synced = datetime.now(UTC)
+    page.clock = lambda: synced
+    page.show()
+    qtbot.waitExposed(page)
+    assert rows(page)[0].splitlines()[2] == "Synced just now"
+    page.clock = lambda: synced + timedelta(minutes=7)
+    qtbot.waitUntil(lambda: rows(page)[0].splitlines()[2] == "Synced 7 min ago", timeout=WAIT_MS)
+    page.clock = lambda: synced + timedelta(minutes=65)
+    qtbot.waitUntil(lambda: rows(page)[0].splitlines()[2] == "Synced 1 h ago", timeout=WAIT_MS)
+    page.hide()
+    assert not [t for t in page.findChildren(QTimer) if t.isActive()]
 
 
 def test_a_directory_just_added_is_the_one_chosen(
