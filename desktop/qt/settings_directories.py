@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.directories import mirror
 from desktop.adapters.directories.mirror import Directory
-from desktop.adapters.store import Store
+from desktop.adapters.store import Store, StoreError
 from desktop.core.callbacks import ago_text
 from desktop.qt.book_watch import while_shown
 from desktop.qt.clock_tick import tick_while_shown
@@ -51,6 +51,8 @@ def directory_text(d: Directory, now: datetime) -> str:
     where = f"{d.url}  ·  {d.collection_url}" if d.kind == "ldap" else d.collection_url
     user = f"  ·  as {d.username}" if d.username else ""
     contacts = f"{d.cards:,} contact{'' if d.cards == 1 else 's'}"
+    if d.hidden:
+        contacts += f" ({d.hidden:,} hidden from your cards)"
     lines = [f"{d.name}  ·  {_KIND_NAMES.get(d.kind, d.kind)}  ·  {contacts}", where + user]
     synced = f"Synced {ago_text(d.synced_at, now)}" if d.synced_at else "Never synced"
     lines.append(f"⚠ {synced}; the last try failed: {d.last_error}" if d.last_error else synced)
@@ -126,7 +128,12 @@ class DirectoriesPage(QWidget):
         self.sync_button.clicked.connect(self.sync_selected)
         self.remove_button = QPushButton("Remove…")
         self.remove_button.clicked.connect(self.remove_selected)
-        for button in (self.add_button, self.edit_button, self.sync_button, self.remove_button):
+        # Only while the chosen directory has people the rep hid (Hide from my cards).
+        self.show_hidden_button = QPushButton("Show hidden")
+        self.show_hidden_button.setToolTip("Bring back the people you hid from your cards")
+        self.show_hidden_button.clicked.connect(self.show_hidden)
+        for button in (self.add_button, self.edit_button, self.sync_button,
+                       self.show_hidden_button, self.remove_button):  # fmt: skip
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -221,6 +228,20 @@ class DirectoriesPage(QWidget):
         self._working(f"Syncing {name}…")
         self.tasks.sync(name, lambda outcome: self._synced(name, outcome), self._progress)
 
+    def show_hidden(self) -> None:
+        """The people hidden from the chosen directory come back with a sync that reads
+        them afresh."""
+        name = self.selected()
+        if not name or self.tasks.busy:
+            return
+        try:
+            shown = mirror.show_hidden(self.store, name)
+        except StoreError as exc:
+            self.status.setText(f"⚠ {in_words(exc)}")
+            return
+        if shown:
+            self.sync_selected()
+
     def remove_selected(self) -> None:
         name = self.selected()
         if not name or self.tasks.busy:
@@ -298,7 +319,7 @@ class DirectoriesPage(QWidget):
         self.progress.setRange(0, 0)  # busy until the server says how many cards come
         self.progress.setVisible(busy)
         for button in (self.add_button, self.edit_button, self.sync_button,
-                       self.remove_button):  # fmt: skip
+                       self.show_hidden_button, self.remove_button):  # fmt: skip
             button.setEnabled(False)
 
     def _done(self) -> None:
@@ -313,6 +334,10 @@ class DirectoriesPage(QWidget):
         self.edit_button.setEnabled(chosen)
         self.sync_button.setEnabled(chosen)
         self.remove_button.setEnabled(chosen)
+        row = self.list.currentRow()
+        hidden = self._shown[row].hidden if 0 <= row < len(self._shown) else 0
+        self.show_hidden_button.setEnabled(chosen)
+        self.show_hidden_button.setVisible(hidden > 0)
 
     def _taken(self) -> set[str]:
         return {str(self.list.item(i).data(Qt.ItemDataRole.UserRole))

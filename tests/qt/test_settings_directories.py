@@ -493,3 +493,54 @@ def test_a_long_failure_wraps_inside_the_list_with_no_sideways_scroll_bar(
             if page.list.horizontalScrollBar().maximum() > 0:
                 wide.append((width, pad))
     assert wide == []
+
+
+def test_a_team_contact_hidden_from_the_contact_view_stays_hidden_until_shown_again(
+    qtbot: QtBot, tmp_path: Path, page: DirectoriesPage, store: Store
+) -> None:
+    """Deleting Dana (the team book's) lasted until someone edited her card on the server.
+    Now the contact view offers to hide her from this rep's cards, says the team keeps her
+    and where to bring her back; a later sync leaves her out; Show hidden brings her back."""
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.qt.contact_view import ContactView
+
+    server = Radicale(tmp_path / "server").start()
+    try:
+        url = server.make_book("/team/sales/", [DANA, MIA])
+        target = mirror.add_directory(store, "sales", "carddav", url, url, "")
+        mirror.apply_changes(store, target, "", {}, [])  # as added, before its first sync
+        page.show()
+        qtbot.waitExposed(page)
+        page.sync_button.click()
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
+        [(dana, _)] = store.contacts_for_number("+14155550101")
+        lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+        view = ContactView(lookup, dana.id)
+        qtbot.addWidget(view)
+        view.open()
+        assert view.delete_button.text() == "Hide from my cards…"
+        view.delete_button.click()
+        assert view.delete_bar.text.text() == (
+            "Hide Dana Reyes from your cards? sales keeps them for the team, and its syncs "
+            "leave them out until you choose Show hidden in Settings → Team directories.")
+        assert view.delete_bar.confirm_button.text() == "Hide"
+        view.delete_bar.confirm_button.click()
+        assert view.status.text() == "Hid Dana Reyes from your cards."
+        view.close()
+        server.put("/team/sales/dana.vcf", vcard("dana", "Dana Reyes", "ORG:Acme Logistics",
+                                                  "TEL;TYPE=CELL:+1 415 555 0101"))  # fmt: skip
+        page.sync_button.click()
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
+        assert store.contacts_for_number("+14155550101") == []
+        assert rows(page)[0].splitlines()[0] == (
+            "sales  ·  CardDAV  ·  1 contact (1 hidden from your cards)")
+        assert page.show_hidden_button.isVisible()
+        page.show_hidden_button.click()
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
+        [(back, _)] = store.contacts_for_number("+14155550101")
+        assert back.company == "Acme Logistics"
+        assert rows(page)[0].splitlines()[0] == "sales  ·  CardDAV  ·  2 contacts"
+        assert not page.show_hidden_button.isVisible()
+    finally:
+        server.stop()

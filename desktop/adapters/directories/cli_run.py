@@ -135,6 +135,9 @@ def _list(store: Store, as_json: bool) -> int:
             print(f"  last sync failed: {d.last_error}")
         if d.waiting:
             print(f"  {d.waiting} call notes waiting to be shared")
+        if d.hidden:
+            print(f"  {d.hidden} hidden from your cards (Settings → Team directories → "
+                  "Show hidden)")  # fmt: skip
     if not found:
         print("no directories; add one with `callercard directory add carddav URL` or "
               "`callercard directory add ldap URL --base DN`",
@@ -250,7 +253,7 @@ def _json(d: Directory) -> dict[str, object]:
         "name": d.name, "kind": d.kind, "url": d.url, "collection_url": d.collection_url,
         "user": d.username, "contacts": d.cards, **d.options,
         "synced_at": d.synced_at.isoformat() if d.synced_at else None,
-        "last_error": d.last_error or None, "notes_waiting": d.waiting,
+        "last_error": d.last_error or None, "notes_waiting": d.waiting, "hidden": d.hidden,
     }  # fmt: skip
 
 
