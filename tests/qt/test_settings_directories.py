@@ -522,8 +522,8 @@ def test_a_team_contact_hidden_from_the_contact_view_stays_hidden_until_shown_ag
         assert view.delete_button.text() == "Hide from my cards…"
         view.delete_button.click()
         assert view.delete_bar.text.text() == (
-            "Hide Dana Reyes from your cards? sales keeps them for the team, and its syncs "
-            "leave them out until you choose Show hidden in Settings → Team directories.")
+            "Hide Dana Reyes from your cards? They stay in sales, the team's directory, whose "
+            "syncs leave them out until you choose Show hidden in Settings → Team directories.")
         assert view.delete_bar.confirm_button.text() == "Hide"
         view.delete_bar.confirm_button.click()
         assert view.status.text() == "Hid Dana Reyes from your cards."
