@@ -540,10 +540,12 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
         f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
         (*values.values(), int(time.time()), contact_id),
     )
-    # The card's numbers are replaced; those the rep gave this person by hand stay, and one
-    # the rep took off stays off, as an import's would.
+    # The card's numbers are replaced; those the rep gave this person by hand or an import
+    # merged in (a row of their own sheet that is this team contact) stay, and one the rep
+    # took off stays off, as an import's would. Undoing that import still takes its own away.
     conn = store.connection
-    conn.execute("DELETE FROM phone_numbers WHERE contact_id = ? AND NOT by_hand", (contact_id,))
+    conn.execute("DELETE FROM phone_numbers WHERE contact_id = ? AND NOT by_hand "
+                 "AND import_batch_id IS NULL", (contact_id,))  # fmt: skip
     kept = {(e164, ext) for e164, ext in conn.execute(
         "SELECT e164, extension FROM phone_numbers WHERE contact_id = ?", (contact_id,))}
     kept |= removed_numbers.removed_from(conn, contact_id)
