@@ -1,5 +1,5 @@
 """A row of the rep's own sheet that is a team directory's person is merged into that contact;
-what it brought stays when the team's card changes."""
+what it brought (numbers, a field the card leaves empty) stays when the team's card changes."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ def test_a_number_an_import_merged_into_a_team_contact_outlives_the_next_sync(
         target = mirror.add_directory(store, "sales", "carddav", url, url, "")
         sync_directory(store, target, "", US)
         sheet = tmp_path / "mine.csv"
-        sheet.write_text("Name,Company,Email,Mobile\n"
-                         "Lee Park,Initech,lee@initech.example,+1 646 555 0177\n",
+        sheet.write_text("Name,Company,Email,Mobile,Notes\n"
+                         "Lee Park,Initech,lee@initech.example,+1 646 555 0177,Met at SaaStr\n",
                          encoding="utf-8")  # fmt: skip
         batch = import_file(store, sheet, ImportOptions(US))
         assert (batch.imported, batch.merged) == (0, 1)
@@ -41,11 +41,13 @@ def test_a_number_an_import_merged_into_a_team_contact_outlives_the_next_sync(
         assert synced is not None
         assert sync_directory(store, synced, "", US).counts.changed == 1
         [(lee, _)] = store.contacts_for_number("+16465550177")
-        assert (lee.name, lee.title) == ("Lee Park", "CTO")
+        assert (lee.name, lee.title, lee.notes) == ("Lee Park", "CTO", "Met at SaaStr")
         assert [c.name for c, _ in store.contacts_for_number("+16465550123")] == ["Lee Park"]
         # Undoing the import still takes its number away.
         store.undo_import(batch.batch_id)
         assert store.contacts_for_number("+16465550177") == []
+        [(lee, _)] = store.contacts_for_number("+16465550123")
+        assert lee.notes == ""
         assert [c.name for c, _ in store.contacts_for_number("+16465550123")] == ["Lee Park"]
     finally:
         store.close()

@@ -534,16 +534,21 @@ def _new_contact(row: ContactRow) -> NewContact:
 
 
 def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
-    values = _card_values(row)
-    assignments = ", ".join(f"{name} = ?" for name in values)
-    store.connection.execute(
-        f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
+    conn = store.connection
+    # A field the card leaves empty keeps what an import of the rep's own sheet filled in
+    # (import_changes, while that import stands), as the numbers it brought do below.
+    imported = {str(f) for (f,) in conn.execute(
+        "SELECT c.field FROM import_changes c JOIN import_batches b ON b.id = c.batch_id "
+        "WHERE c.contact_id = ? AND b.undone_at IS NULL", (contact_id,))}  # fmt: skip
+    values = {k: v for k, v in _card_values(row).items() if v or k not in imported}
+    assignments = "".join(f"{name} = ?, " for name in values)
+    conn.execute(
+        f"UPDATE contacts SET {assignments}updated_at = ? WHERE id = ?",  # noqa: S608
         (*values.values(), int(time.time()), contact_id),
     )
     # The card's numbers are replaced; those the rep gave this person by hand or an import
     # merged in (a row of their own sheet that is this team contact) stay, and one the rep
     # took off stays off, as an import's would. Undoing that import still takes its own away.
-    conn = store.connection
     conn.execute("DELETE FROM phone_numbers WHERE contact_id = ? AND NOT by_hand "
                  "AND import_batch_id IS NULL", (contact_id,))  # fmt: skip
     kept = {(e164, ext) for e164, ext in conn.execute(
