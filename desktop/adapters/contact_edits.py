@@ -121,9 +121,11 @@ def delete_contact(store: Store, contact_id: int) -> tuple[int, str]:
             "cards": contact_undo.cards_of(conn, contact_id),
         }
         conn.execute("UPDATE attempts SET contact_id = NULL WHERE contact_id = ?", (contact_id,))
+        # A team directory's person: hidden from this rep's cards (their syncs leave it out).
+        contact_undo.hide_cards(conn, contact_id)
         conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
         contact_undo.forget_dismissals(conn, contact_id)
-        summary = f"Deleted {who}"
+        summary = f"Hid {who} from your cards" if payload["cards"] else f"Deleted {who}"
         undo_id = contact_undo.record(conn, "delete", contact_id, summary, payload)
     return undo_id, f"{summary}."
 

@@ -129,12 +129,21 @@ def relink(
     )
 
 
+def hide_cards(conn: sqlite3.Connection, contact_id: int) -> None:
+    """The contact is deleted: the directory cards it mirrors stay hidden from the rep's
+    cards, so no later sync of a changed entry brings it back (relink_cards shows them)."""
+    conn.execute(
+        "UPDATE directory_cards SET hidden_at = ? WHERE contact_id = ?",
+        (int(time.time()), contact_id),
+    )
+
+
 def relink_cards(
     conn: sqlite3.Connection, cards: list[list[object]], to: int, only_from: int | None
 ) -> None:
     where = "contact_id IS NULL" if only_from is None else "contact_id = ?"
     conn.executemany(
-        "UPDATE directory_cards SET contact_id = ? "  # noqa: S608 (constants)
+        "UPDATE directory_cards SET contact_id = ?, hidden_at = NULL "  # noqa: S608 (constants)
         f"WHERE directory_id = ? AND href = ? AND {where}",
         [(to, d, h) if only_from is None else (to, d, h, only_from) for d, h in cards],
     )

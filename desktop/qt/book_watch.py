@@ -108,24 +108,31 @@ def while_shown(window: QWidget, database: Path, on_commit: Callable[[], None]) 
     no watch or connection."""
     watch = BookWatch(database, window)
     watch.committed.connect(on_commit)
-    window.installEventFilter(_RunWhileShown(watch, window))
-    if window.isVisible():
-        watch.start()
+    run_while_shown(window, watch.start, watch.stop)
     return watch
 
 
+def run_while_shown(window: QWidget, start: Callable[[], None], stop: Callable[[], None]) -> None:
+    """`start` when `window` is shown (now, if it is), `stop` when it is hidden."""
+    window.installEventFilter(_RunWhileShown(start, stop, window))
+    if window.isVisible():
+        start()
+
+
 class _RunWhileShown(QObject):
-    def __init__(self, watch: BookWatch, window: QWidget) -> None:
+    def __init__(self, start: Callable[[], None], stop: Callable[[], None],
+                 window: QWidget) -> None:  # fmt: skip
         super().__init__(window)
-        self._watch = watch
+        self._start = start
+        self._stop = stop
         self._window = window
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window:
             if event.type() == QEvent.Type.Show:
-                self._watch.start()
+                self._start()
             elif event.type() == QEvent.Type.Hide:
-                self._watch.stop()
+                self._stop()
         return False
 
 

@@ -24,6 +24,7 @@ from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
 from desktop.core.display_text import one_line
 from desktop.qt.call_list import CALLER_ID_NAME_TIP
+from desktop.qt.clock_tick import tick_while_shown
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.palette import card_theme
 from desktop.qt.screen_fit import fit_to_screen
@@ -79,6 +80,9 @@ class CallbacksWindow(NumberTableWindow):
         head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.viewport().installEventFilter(self)
         self.status.setWordWrap(True)
+        # Left open, "Missed call 40 min ago", their time of day and what is due follow the
+        # clock; a commit (a call, an import) reloads it at once as before.
+        tick_while_shown(self, self._age)
 
     def reload(self) -> None:
         try:
@@ -91,6 +95,22 @@ class CallbacksWindow(NumberTableWindow):
         self.refresh()
         if problem:
             self.status.setText(problem)
+
+    def _age(self) -> None:
+        """Read again for the clock's sake: the list is rebuilt only when a row's words or the
+        count changed, and keeps where the rep had scrolled to."""
+        try:
+            entries = self._load()
+            due = self._count() if self._count is not None else 0
+        except StoreError:
+            return  # said by the next reload; a busy store is no news for a clock tick
+        if due == self._due and list(map(entry_row, entries)) == list(map(entry_row, self.entries)):
+            return
+        self.entries, self._due = entries, due
+        scroll = self.table.verticalScrollBar()
+        kept = scroll.value()
+        self.refresh()
+        scroll.setValue(kept)
 
     def refresh(self) -> None:
         # The row the rep is on stays chosen when the list is read again (a call came or went

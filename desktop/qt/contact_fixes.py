@@ -231,11 +231,21 @@ class DeleteBar(QFrame):
         layout.addWidget(self.undo_button)
         self.hide()
 
-    def ask(self, contact_id: int, who: str, calls: int) -> None:
+    def ask(self, contact_id: int, who: str, calls: int, directory: str = "") -> None:
+        """`directory`: the team directory the contact is mirrored from. Its next sync would
+        bring a deleted person back, so they are hidden from this rep's cards instead, and
+        the question says where they stay and how to show them again."""
         self.contact_id = contact_id
-        kept = (f" Their {calls} call{'s' if calls != 1 else ''} stay in Recent calls."
-                if calls else "")  # fmt: skip
-        self.text.setText(f"Delete {who} and their numbers?{kept}")
+        kept = (" Their call stays in Recent calls." if calls == 1
+                else f" Their {calls} calls stay in Recent calls." if calls else "")  # fmt: skip
+        if directory:
+            self.text.setText(f"Hide {who} from your cards? They stay in {directory}, the "
+                              "team's directory, whose syncs leave them out until you choose "
+                              f"Show hidden in Settings → Team directories.{kept}")  # fmt: skip
+            self.confirm_button.setText("Hide")
+        else:
+            self.text.setText(f"Delete {who} and their numbers?{kept}")
+            self.confirm_button.setText("Delete")
         self._buttons(asking=True)
         self.show()
 

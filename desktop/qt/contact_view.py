@@ -17,6 +17,7 @@ Names, notes and messages come from imports and call logs: they are shown as pla
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters.contact_edits import NumberRow, gone_reason, numbers_of, save_field
+from desktop.adapters.directories.mirror import LOCAL_SOURCE, contact_sources
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.people_search import sources_of
 from desktop.adapters.store import StoreError
@@ -128,6 +130,7 @@ class ContactView(QWidget):
         self.hours = hours or BusinessHours()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._contact: Contact | None = None
+        self._directory = ""  # the team directory this contact is mirrored from, if any
         self._loading = False
         self._unsaved: set[str] = set()
         self._base: dict[str, str] = {}  # each field as last read or written: what a save merges
@@ -353,10 +356,16 @@ class ContactView(QWidget):
     def _show_sources(self) -> None:
         try:
             found_in = sources_text(sources_of(self.lookup.store, self.contact_id))
-        except StoreError:
-            found_in = ""  # only the line is missing; the contact itself was read
+            own = contact_sources(self.lookup.store, [self.contact_id])[self.contact_id]
+        except (StoreError, sqlite3.Error):
+            found_in, own = "", LOCAL_SOURCE  # only the line is missing; the contact was read
         self.sources.setText(f"From {found_in}" if found_in else "")
         self.sources.setVisible(bool(found_in))
+        # A team directory's person is hidden from this rep's cards, never deleted: the
+        # directory's next sync would bring them back.
+        self._directory = "" if own == LOCAL_SOURCE else own
+        self.delete_button.setText("Hide from my cards…" if self._directory
+                                   else "Delete contact…")  # fmt: skip
 
     def _number_row(self, row: int, e164: str | None, raw: str, extension: str,
                     label: str) -> None:  # fmt: skip
@@ -410,7 +419,8 @@ class ContactView(QWidget):
     def _ask_delete(self) -> None:
         if self._contact is not None:
             who = one_line(self._contact.name) or one_line(self._contact.company) or "this contact"
-            self.delete_bar.ask(self.contact_id, who, len(self._contact.attempts))
+            self.delete_bar.ask(self.contact_id, who, len(self._contact.attempts),
+                                self._directory)  # fmt: skip
 
     def _deleted(self, said: str) -> None:
         self._unsaved.clear()

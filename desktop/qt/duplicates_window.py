@@ -45,7 +45,7 @@ from desktop.qt.book_watch import while_shown
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.contact_fixes import Retrying
 from desktop.qt.screen_fit import fit_to_screen
-from desktop.qt.search_window import bring_to_front
+from desktop.qt.search_window import bring_to_front, plain_tooltip
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -272,8 +272,14 @@ class DuplicatesWindow(QWidget):
     def _show_plan(self, plan: MergePlan) -> None:
         self.summary.setText(plan.summary())
         self.table.horizontalHeader().show()
-        self.table.setHorizontalHeaderLabels(
-            ["", f"{_who(plan.kept)} (stays)", f"{_who(plan.other)} (goes)", "After the merge"])
+        # Short headings: a name in them ("Astrid Lindqvist (stays)") was cut at both ends at
+        # 2× on a 1600×1000 screen, and the Name row below says who is who anyway.
+        self.table.setHorizontalHeaderLabels(["", "Stays", "Goes", "After the merge"])
+        for column, tip in ((1, f"{_who(plan.kept)}: the contact that stays (its id, its links)"),
+                            (2, f"{_who(plan.other)}: the contact that goes")):  # fmt: skip
+            heading = self.table.horizontalHeaderItem(column)
+            if heading is not None:
+                heading.setToolTip(plain_tooltip(tip))
         rows: list[tuple[str, str, str, str, bool]] = []
         for choice in plan.fields:
             if choice.kept or choice.other:

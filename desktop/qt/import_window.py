@@ -213,7 +213,11 @@ class ImportWindow(QWidget):
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setMaximumBlockCount(5000)
-        self.details.setFixedHeight(110)
+        # Up to 110 px, down to two lines: at 2× on a 1600×1000 screen a fixed 110 px made the
+        # finished import's window taller than the screen, its Close button below the edge.
+        self.details.setMaximumHeight(110)
+        frame = 2 * self.details.frameWidth() + 2 * int(self.details.document().documentMargin())
+        self.details.setMinimumHeight(2 * self.details.fontMetrics().lineSpacing() + frame)
 
         self.import_button = QPushButton("Import")
         self.import_button.setDefault(True)
@@ -280,7 +284,7 @@ class ImportWindow(QWidget):
         self.import_button.setEnabled(state == "ready" and self._mapping_ok())
         self.cancel_button.setVisible(running)
         self.close_button.setEnabled(not running)
-        self.progress.setVisible(state in ("running", "done"))
+        self.progress.setVisible(running)  # done: the summary line below says how it went
         self.save_rejected_button.setVisible(state == "done" and bool(self.report
                                              and self.report.rejected))
         self.undo_button.setVisible(state == "done" and bool(self.report and

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.directories import mirror
 from desktop.adapters.directories.mirror import Directory
-from desktop.adapters.store import Store
+from desktop.adapters.store import Store, StoreError
 from desktop.core.callbacks import ago_text
 from desktop.qt.book_watch import while_shown
+from desktop.qt.clock_tick import tick_while_shown
 from desktop.qt.directory_dialog import AddDirectoryDialog, EditDirectoryDialog
 from desktop.qt.directory_tasks import DirectoryTasks, in_words, sentence
 
@@ -50,6 +51,8 @@ def directory_text(d: Directory, now: datetime) -> str:
     where = f"{d.url}  ·  {d.collection_url}" if d.kind == "ldap" else d.collection_url
     user = f"  ·  as {d.username}" if d.username else ""
     contacts = f"{d.cards:,} contact{'' if d.cards == 1 else 's'}"
+    if d.hidden:
+        contacts += f" ({d.hidden:,} hidden from your cards)"
     lines = [f"{d.name}  ·  {_KIND_NAMES.get(d.kind, d.kind)}  ·  {contacts}", where + user]
     synced = f"Synced {ago_text(d.synced_at, now)}" if d.synced_at else "Never synced"
     lines.append(f"⚠ {synced}; the last try failed: {d.last_error}" if d.last_error else synced)
@@ -83,6 +86,8 @@ class DirectoriesPage(QWidget):
         self.tasks = tasks
         # Replaced by tests; asks "Remove …?" once.
         self.confirm: Callable[[str, str], bool] = self._ask
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests move it on
+        self._shown: list[Directory] = []  # as listed, for their "Synced … ago" to age
         self.dialog: AddDirectoryDialog | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -123,7 +128,12 @@ class DirectoriesPage(QWidget):
         self.sync_button.clicked.connect(self.sync_selected)
         self.remove_button = QPushButton("Remove…")
         self.remove_button.clicked.connect(self.remove_selected)
-        for button in (self.add_button, self.edit_button, self.sync_button, self.remove_button):
+        # Only while the chosen directory has people the rep hid (Hide from my cards).
+        self.show_hidden_button = QPushButton("Show hidden")
+        self.show_hidden_button.setToolTip("Bring back the people you hid from your cards")
+        self.show_hidden_button.clicked.connect(self.show_hidden)
+        for button in (self.add_button, self.edit_button, self.sync_button,
+                       self.show_hidden_button, self.remove_button):  # fmt: skip
             row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -142,14 +152,18 @@ class DirectoriesPage(QWidget):
         # Open all day beside a terminal: `directory add/sync/remove` there, and the app's own
         # background syncs, commit through other connections.
         while_shown(self, store.path, self._committed_elsewhere)
+        # Left open, "Synced just now" becomes "Synced 1 h ago" as the Callbacks window's
+        # "Missed call 40 min ago" does, without reading the store again.
+        tick_while_shown(self, self._age)
 
     # -- what is shown --
 
     def refresh(self, chosen: str = "") -> None:
         chosen = chosen or self.selected()
         self.list.clear()
-        now = datetime.now(UTC)
-        for d in mirror.directories(self.store):
+        now = self.clock()
+        self._shown = mirror.directories(self.store)
+        for d in self._shown:
             item = QListWidgetItem(directory_text(d, now))
             item.setData(Qt.ItemDataRole.UserRole, d.name)
             item.setToolTip(d.last_error or d.collection_url)
@@ -161,6 +175,14 @@ class DirectoriesPage(QWidget):
         self.list.setVisible(self.list.count() > 0)
         self.empty.setVisible(self.list.count() == 0)
         self._enable()
+
+    def _age(self) -> None:
+        now = self.clock()
+        for row, d in enumerate(self._shown):
+            item = self.list.item(row)
+            text = directory_text(d, now)
+            if item is not None and item.text() != text:  # the same text: nothing is laid out
+                item.setText(text)
 
     def showEvent(self, event: QShowEvent) -> None:
         # The background loop syncs on its own: each look at the page reads the store anew.
@@ -206,6 +228,20 @@ class DirectoriesPage(QWidget):
         self._working(f"Syncing {name}…")
         self.tasks.sync(name, lambda outcome: self._synced(name, outcome), self._progress)
 
+    def show_hidden(self) -> None:
+        """The people hidden from the chosen directory come back with a sync that reads
+        them afresh."""
+        name = self.selected()
+        if not name or self.tasks.busy:
+            return
+        try:
+            shown = mirror.show_hidden(self.store, name)
+        except StoreError as exc:
+            self.status.setText(f"⚠ {in_words(exc)}")
+            return
+        if shown:
+            self.sync_selected()
+
     def remove_selected(self) -> None:
         name = self.selected()
         if not name or self.tasks.busy:
@@ -226,7 +262,7 @@ class DirectoriesPage(QWidget):
         name = added.directory.name
         if added.report is not None:
             self.status.setText(f"Added {name}: {_report_words(added.report)}"
-                                f"{added.demo_words()}")  # fmt: skip
+                                f"{added.report.demo_words()}")  # fmt: skip
             self.synced.emit(name)
         elif added.sync_error is not None:
             self.status.setText(f"⚠ Added {name}, but its first sync failed: "
@@ -239,7 +275,8 @@ class DirectoriesPage(QWidget):
         renamed = f" (was {edited.was})" if edited.was and edited.was != name else ""
         if edited.report is not None:
             self.status.setText(f"Saved {name}{renamed} and synced: "
-                                f"{_report_words(edited.report)}")  # fmt: skip
+                                f"{_report_words(edited.report)}"
+                                f"{edited.report.demo_words()}")  # fmt: skip
             self.synced.emit(edited.was or name)
         elif edited.sync_error is not None:
             self.status.setText(f"⚠ Saved {name}{renamed}, but the sync failed: "
@@ -253,7 +290,8 @@ class DirectoriesPage(QWidget):
             self.status.setText(f"⚠ {name}: {sentence(in_words(outcome))} The contacts copied "
                                 "so far stay as they were.")  # fmt: skip
         else:
-            self.status.setText(f"Synced {name}: {_report_words(outcome)}")
+            self.status.setText(f"Synced {name}: {_report_words(outcome)}"
+                                f"{outcome.demo_words()}")  # fmt: skip
             self.synced.emit(name)
         self.refresh()
 
@@ -281,7 +319,7 @@ class DirectoriesPage(QWidget):
         self.progress.setRange(0, 0)  # busy until the server says how many cards come
         self.progress.setVisible(busy)
         for button in (self.add_button, self.edit_button, self.sync_button,
-                       self.remove_button):  # fmt: skip
+                       self.show_hidden_button, self.remove_button):  # fmt: skip
             button.setEnabled(False)
 
     def _done(self) -> None:
@@ -296,6 +334,10 @@ class DirectoriesPage(QWidget):
         self.edit_button.setEnabled(chosen)
         self.sync_button.setEnabled(chosen)
         self.remove_button.setEnabled(chosen)
+        row = self.list.currentRow()
+        hidden = self._shown[row].hidden if 0 <= row < len(self._shown) else 0
+        self.show_hidden_button.setEnabled(chosen)
+        self.show_hidden_button.setVisible(hidden > 0)
 
     def _taken(self) -> set[str]:
         return {str(self.list.item(i).data(Qt.ItemDataRole.UserRole))

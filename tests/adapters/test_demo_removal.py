@@ -143,3 +143,60 @@ def test_a_team_directorys_first_contacts_take_the_demo_book_out(tmp_path: Path)
     finally:
         store.close()
         server.stop()
+
+
+def test_a_team_book_whose_first_sync_failed_takes_the_demo_out_when_it_fills_later(
+    tmp_path: Path,
+) -> None:
+    """Seen using the app: the team's book was added while its server answered nonsense, so
+    the first sync failed; the next sync (from a terminal, as the background loop's would)
+    brought Dana and the others, and the demo's Mike Kowalski stayed among them, popping
+    cards for nobody. Only the sync that added a book looked at the demo."""
+    from desktop.adapters.directories.directory_form import DirectoryForm
+    from desktop.adapters.directories.managing import add_directory
+    from desktop.adapters.secrets import SecretStore
+    from desktop.core.models import Attempt, Direction, Outcome
+    from tests.adapters.carddav_servers import MisbehavingProxy, Radicale, vcard
+
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    seed_demo_book(store)
+    [(mike, _number)] = store.contacts_for_number("+14155550142")
+    with store.transaction():  # a real call from the number demo Mike has
+        store.record_call(mike.id, Attempt(Direction.IN, datetime.now(UTC), Outcome.TALKED,
+                                           number_e164="+14155550142"),
+                          "hook", "hook:+14155550142")  # fmt: skip
+    server = Radicale(tmp_path / "server").start()
+    proxy = MisbehavingProxy(server.port)
+    try:
+        server.make_book("/team/sales/", [
+            vcard("dana", "Dana Reyes", "TEL:+1 646 555 0101"),
+            vcard("maya", "Maya Okafor", "TEL:(415) 555-0142"),
+        ])  # fmt: skip
+        proxy.mode = "garbage"  # the address book is found; its listing is nonsense
+        added = add_directory(store, DirectoryForm("carddav", "sales",
+                                                   proxy.base + "/team/sales/"),
+                              NumberPolicy("US"), SecretStore.open)  # fmt: skip
+        assert added.report is None and added.sync_error is not None
+        assert store.demo_contact_count() == 7
+        store.close()
+        proxy.mode = "pass"
+        synced = subprocess.run(
+            [sys.executable, "-m", "desktop", "directory", "sync", "sales", "--data-dir",
+             str(data), "--region", "US"],
+            capture_output=True, text=True, env=python_env(), timeout=60,
+        )  # fmt: skip
+        assert synced.returncode == 0, synced.stderr
+        assert synced.stdout.splitlines()[-1] == "The 7 demo contacts were removed."
+        store = Store.open(data / "callercard.sqlite3")
+        assert store.demo_contact_count() == 0
+        assert not store.search_simple("Kowalski")
+        assert store.count_contacts() == 2
+        # The call stays, now the call of the team's contact who has that number.
+        [(maya, _number)] = store.contacts_for_number("+14155550142")
+        assert store.connection.execute(
+            "SELECT contact_id, source FROM attempts").fetchall() == [(maya.id, "hook")]
+    finally:
+        store.close()
+        proxy.close()
+        server.stop()

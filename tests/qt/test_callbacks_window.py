@@ -435,3 +435,30 @@ def test_a_ring_no_end_followed_is_listed_as_outcome_unknown_and_not_counted(
     assert window.status.text() == "3 due"  # Dana's and Yuki's missed calls, Raj's window
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "callbacks-rang-unknown.png"))
+
+
+def test_the_window_left_open_follows_the_clock(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Left open with no call coming or going, "Missed call 40 min ago" still said so an hour
+    later, and their time of day stood still: the words were written when the list was read."""
+    from desktop.qt import clock_tick
+
+    monkeypatch.setattr(clock_tick, "TICK_MS", 20)
+    now = [NOW]
+    window = CallbacksWindow(lambda: load_callbacks(store, now[0], BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    waiting = window.table.topLevelItem(0)
+    assert waiting is not None
+    assert texts(waiting.child(0))[2:] == ["Missed call 40 min ago", "03:30 — before 8:00"]
+    now[0] = NOW + timedelta(hours=1)
+
+    def aged() -> bool:
+        heading = window.table.topLevelItem(0)
+        return heading is not None and texts(heading.child(0))[2] == "Missed call 1 h ago"
+
+    qtbot.waitUntil(aged, timeout=10_000)
+    heading = window.table.topLevelItem(0)
+    assert heading is not None and heading.child(0).text(3) == "04:30 — before 8:00"
+    assert window.selected_number() == "+14155550100"  # still on the row the rep was on

@@ -246,3 +246,10 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "screenshot":
         raise SystemExit(_screenshot(Path(sys.argv[2])))
     raise SystemExit(__doc__)
+
+
+def test_one_call_is_said_in_the_singular(qtbot: QtBot, view: ContactView) -> None:
+    """Seen using the app: "Their 1 call stay in Recent calls." """
+    view.delete_bar.ask(view.contact_id, "Bo Li", 1)
+    assert view.delete_bar.text.text() == (
+        "Delete Bo Li and their numbers? Their call stays in Recent calls.")

@@ -421,3 +421,22 @@ def test_a_file_with_nothing_to_check_is_previewed_without_a_sideways_scroll(
     load(qtbot, window, path)
     qtbot.wait(100)  # the columns are fitted again once the headers settled
     assert window.results.horizontalScrollBar().maximum() == 0
+
+
+def test_a_finished_import_still_fits_a_2x_screen(
+    qtbot: QtBot, window: ImportWindow, samples: Path
+) -> None:
+    """At 2× on a 1600×1000 screen (800×500 to Qt) the window grew to 527 px once the import
+    was done (its 100% bar and a 110 px box of details), and Close went below the screen."""
+    from desktop.qt.screen_fit import FRAME_ALLOWANCE
+
+    room = 500 - FRAME_ALLOWANCE.height()
+    window.resize(800 - FRAME_ALLOWANCE.width(), room)
+    load(qtbot, window, samples / "contacts" / "hubspot_contacts_export.csv")
+    import_and_wait(qtbot, window)
+    qtbot.waitUntil(lambda: window.details.isVisible())
+    assert window.summary.text().startswith("hubspot_contacts_export.csv: 3 imported")
+    assert window.minimumSizeHint().height() <= room
+    assert window.height() <= room
+    close = window.close_button.geometry()
+    assert close.bottom() < window.height()

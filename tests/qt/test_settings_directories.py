@@ -6,10 +6,11 @@ backend (the one thing tests stand in for)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -419,6 +420,33 @@ def test_the_page_left_open_follows_directories_changed_elsewhere(
         elsewhere.close()
 
 
+def test_synced_just_now_ages_while_the_page_is_left_open(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings left open on this page: an hour after a sync it still said "Synced just now"
+    (the words were written once, when the list was read). Hidden, it holds no timer."""
+    from desktop.qt import clock_tick
+
+    monkeypatch.setattr(clock_tick, "TICK_MS", 20)
+    target = mirror.add_directory(store, "sales", "carddav", "http://127.0.0.1:9/b/",
+                                  "http://127.0.0.1:9/b/", "")  # fmt: skip
+    mirror.apply_changes(store, target, "token-1", {}, [])  # a sync that brought nothing new
+    tasks = DirectoryTasks(store.path, lambda: NumberPolicy("US"), ThreadBridge())
+    page = DirectoriesPage(store, tasks)
+    qtbot.addWidget(page)
+    synced = datetime.now(UTC)
+    page.clock = lambda: synced
+    page.show()
+    qtbot.waitExposed(page)
+    assert rows(page)[0].splitlines()[2] == "Synced just now"
+    page.clock = lambda: synced + timedelta(minutes=7)
+    qtbot.waitUntil(lambda: rows(page)[0].splitlines()[2] == "Synced 7 min ago", timeout=WAIT_MS)
+    page.clock = lambda: synced + timedelta(minutes=65)
+    qtbot.waitUntil(lambda: rows(page)[0].splitlines()[2] == "Synced 1 h ago", timeout=WAIT_MS)
+    page.hide()
+    assert not [t for t in page.findChildren(QTimer) if t.isActive()]
+
+
 def test_a_directory_just_added_is_the_one_chosen(
     qtbot: QtBot, tmp_path: Path, page: DirectoriesPage, store: Store
 ) -> None:
@@ -465,3 +493,54 @@ def test_a_long_failure_wraps_inside_the_list_with_no_sideways_scroll_bar(
             if page.list.horizontalScrollBar().maximum() > 0:
                 wide.append((width, pad))
     assert wide == []
+
+
+def test_a_team_contact_hidden_from_the_contact_view_stays_hidden_until_shown_again(
+    qtbot: QtBot, tmp_path: Path, page: DirectoriesPage, store: Store
+) -> None:
+    """Deleting Dana (the team book's) lasted until someone edited her card on the server.
+    Now the contact view offers to hide her from this rep's cards, says the team keeps her
+    and where to bring her back; a later sync leaves her out; Show hidden brings her back."""
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.qt.contact_view import ContactView
+
+    server = Radicale(tmp_path / "server").start()
+    try:
+        url = server.make_book("/team/sales/", [DANA, MIA])
+        target = mirror.add_directory(store, "sales", "carddav", url, url, "")
+        mirror.apply_changes(store, target, "", {}, [])  # as added, before its first sync
+        page.show()
+        qtbot.waitExposed(page)
+        page.sync_button.click()
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
+        [(dana, _)] = store.contacts_for_number("+14155550101")
+        lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+        view = ContactView(lookup, dana.id)
+        qtbot.addWidget(view)
+        view.open()
+        assert view.delete_button.text() == "Hide from my cards…"
+        view.delete_button.click()
+        assert view.delete_bar.text.text() == (
+            "Hide Dana Reyes from your cards? They stay in sales, the team's directory, whose "
+            "syncs leave them out until you choose Show hidden in Settings → Team directories.")
+        assert view.delete_bar.confirm_button.text() == "Hide"
+        view.delete_bar.confirm_button.click()
+        assert view.status.text() == "Hid Dana Reyes from your cards."
+        view.close()
+        server.put("/team/sales/dana.vcf", vcard("dana", "Dana Reyes", "ORG:Acme Logistics",
+                                                  "TEL;TYPE=CELL:+1 415 555 0101"))  # fmt: skip
+        page.sync_button.click()
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
+        assert store.contacts_for_number("+14155550101") == []
+        assert rows(page)[0].splitlines()[0] == (
+            "sales  ·  CardDAV  ·  1 contact (1 hidden from your cards)")
+        assert page.show_hidden_button.isVisible()
+        page.show_hidden_button.click()
+        qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=WAIT_MS)
+        [(back, _)] = store.contacts_for_number("+14155550101")
+        assert back.company == "Acme Logistics"
+        assert rows(page)[0].splitlines()[0] == "sales  ·  CardDAV  ·  2 contacts"
+        assert not page.show_hidden_button.isVisible()
+    finally:
+        server.stop()

@@ -165,7 +165,7 @@ class DirectorySyncLoop:
                 log.info("directory %s: syncing again", target.name)
                 if self.problem_over is not None:
                     self.problem_over(problem_about(target.name))
-            log.info("%s", report.summary())
+            log.info("%s%s", report.summary(), report.demo_words())
             self._due[target.name] = time.monotonic() + self.interval
         known = {t.name for t in targets}
         due = [at for name, at in self._due.items() if name in known]

@@ -85,8 +85,6 @@ def _add(args: argparse.Namespace, store: Store, policy: NumberPolicy,
               f"`callercard directory sync {name}` tries again", file=sys.stderr)  # fmt: skip
         return 1
     _print_report(added.report)
-    if added.demo_removed:
-        print(added.demo_words().strip())
     return 0
 
 
@@ -110,8 +108,6 @@ def _add_ldap(args: argparse.Namespace, name: str, store: Store, policy: NumberP
     print(f"added {name}: {added.directory.url} {added.directory.collection_url}")
     assert added.report is not None  # an LDAP directory is only added by a first sync
     _print_report(added.report)
-    if added.demo_removed:
-        print(added.demo_words().strip())
     return 0
 
 
@@ -139,6 +135,9 @@ def _list(store: Store, as_json: bool) -> int:
             print(f"  last sync failed: {d.last_error}")
         if d.waiting:
             print(f"  {d.waiting} call notes waiting to be shared")
+        if d.hidden:
+            print(f"  {d.hidden} hidden from your cards (Settings → Team directories → "
+                  "Show hidden)")  # fmt: skip
     if not found:
         print("no directories; add one with `callercard directory add carddav URL` or "
               "`callercard directory add ldap URL --base DN`",
@@ -245,6 +244,8 @@ def _print_report(report: SyncReport) -> None:
     print(report.summary())
     for problem in report.problems[:20]:
         print(f"  {problem}")
+    if report.counts.demo_removed:
+        print(report.demo_words().strip())
 
 
 def _json(d: Directory) -> dict[str, object]:
@@ -252,7 +253,7 @@ def _json(d: Directory) -> dict[str, object]:
         "name": d.name, "kind": d.kind, "url": d.url, "collection_url": d.collection_url,
         "user": d.username, "contacts": d.cards, **d.options,
         "synced_at": d.synced_at.isoformat() if d.synced_at else None,
-        "last_error": d.last_error or None, "notes_waiting": d.waiting,
+        "last_error": d.last_error or None, "notes_waiting": d.waiting, "hidden": d.hidden,
     }  # fmt: skip
 
 

@@ -39,14 +39,6 @@ class Added:
     directory: Directory
     report: SyncReport | None  # None: the first sync failed (a CardDAV book stays added)
     sync_error: DavError | StoreError | None = None
-    demo_removed: int = 0  # the bundled demo contacts its first contacts replaced
-
-    def demo_words(self) -> str:
-        """" The 7 demo contacts were removed." (with a leading space), or ""."""
-        n = self.demo_removed
-        if not n:
-            return ""
-        return f" The {n} demo contact{'s were' if n > 1 else ' was'} removed."
 
 
 @dataclass(frozen=True)
@@ -112,7 +104,7 @@ def add_directory(
         except (DavError, StoreError, SecretStoreError):
             mirror.remove_directory(store, form.name)
             raise
-        return Added(_reread(store, target), report, demo_removed=_demo_gone(store, target))
+        return Added(_reread(store, target), report)
     collection = find_collection(form.url, form.user, form.password, ca_file=form.ca_file)
     target = mirror.add_directory(store, form.name, "carddav", form.url, collection, form.user,
                                   form.options())  # fmt: skip
@@ -126,22 +118,7 @@ def add_directory(
         report = sync_directory(store, target, form.password, policy, progress=progress)
     except (DavError, StoreError) as exc:
         return Added(_reread(store, target), None, exc)
-    return Added(_reread(store, target), report, demo_removed=_demo_gone(store, target))
-
-
-def _demo_gone(store: Store, target: Directory) -> int:
-    """The team's contacts have arrived: the bundled demo book goes, as a first import takes
-    it (a demo Mike Kowalski among the team's people would pop cards for nobody). An empty
-    book leaves it. Returns how many demo contacts went."""
-    synced = _reread(store, target)
-    if not synced.cards or not store.demo_contact_count():
-        return 0
-    try:
-        with store.transaction():
-            return store.remove_demo_book()
-    except StoreError as exc:  # the directory is added and synced; the demo stays a while
-        log.warning("demo contacts not removed after adding %s: %s", target.name, exc)
-        return 0
+    return Added(_reread(store, target), report)
 
 
 def with_stored_password(form: DirectoryForm, name: str, secrets: SecretsFactory) -> DirectoryForm:

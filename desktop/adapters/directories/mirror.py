@@ -52,6 +52,7 @@ class Directory:
     cards: int  # contacts mirrored now
     options: Mapping[str, str] = field(default_factory=dict)  # LDAP: filter, start_tls, ca_file
     waiting: int = 0  # call notes queued to be written into its cards
+    hidden: int = 0  # cards whose contact the rep deleted: hidden from their cards
 
     @property
     def secret_name(self) -> str:
@@ -64,6 +65,7 @@ class MirrorCounts:
     changed: int = 0
     removed: int = 0
     unreadable: int = 0
+    demo_removed: int = 0  # the bundled demo contacts the team's contacts replaced
 
 
 def secret_name(directory_name: str) -> str:
@@ -75,7 +77,8 @@ _SELECT = (
     "SELECT d.id, d.name, d.kind, d.url, d.collection_url, d.username, d.sync_token, "
     "d.synced_at, d.last_error, (SELECT count(contact_id) FROM directory_cards c "
     "WHERE c.directory_id = d.id), d.options, (SELECT count(*) FROM directory_outbox o "
-    "WHERE o.directory_id = d.id) FROM directories d"
+    "WHERE o.directory_id = d.id), (SELECT count(*) FROM directory_cards h "
+    "WHERE h.directory_id = d.id AND h.hidden_at IS NOT NULL) FROM directories d"
 )
 
 
@@ -301,7 +304,8 @@ def apply_changes(
         if row[0] != target.sync_token:
             raise StoreError(f"{target.name}: another sync updated the mirror meanwhile; "
                              "nothing applied, sync again")  # fmt: skip
-        renamed = _renamed_cards(conn, target.id, cards, deleted)
+        hidden = _hidden_cards(conn, target.id)
+        renamed = _renamed_cards(conn, target.id, cards, deleted, hidden)
         kept = {contact_id for _old, contact_id in renamed.values()}
         for href in deleted:
             contact_id = _card_contact(conn, target.id, href)
@@ -318,6 +322,12 @@ def apply_changes(
                 (new_href, target.id, old_href),
             )
         for href, (etag, draft) in cards.items():
+            if href in hidden:  # the rep deleted its contact: changed or not, it stays out
+                conn.execute(
+                    "UPDATE directory_cards SET etag = ? WHERE directory_id = ? AND href = ?",
+                    (etag, target.id, href),
+                )
+                continue
             contact_id = _card_contact(conn, target.id, href)
             if contact_id is None and href in renamed:
                 contact_id = renamed[href][1]
@@ -341,12 +351,29 @@ def apply_changes(
             )
             if contact_id is not None and draft is not None and notes and href in notes:
                 _record_notes(conn, contact_id, draft, notes[href])
+        demo_removed = _replace_demo(store, target)
         store.adopt_unknown_calls()  # an unknown caller's calls, now the team contact's
         conn.execute(
             "UPDATE directories SET sync_token = ?, synced_at = ?, last_error = '' WHERE id = ?",
             (token, int(time.time()), target.id),
         )
-    return MirrorCounts(added, changed, removed, unreadable)
+    return MirrorCounts(added, changed, removed, unreadable, demo_removed)
+
+
+def _replace_demo(store: Store, target: Directory) -> int:
+    """The team's contacts have arrived: the bundled demo book goes, as a first import takes
+    it (a demo Mike Kowalski among the team's people would pop cards for nobody). Any sync
+    that leaves the directory with contacts does it, not only the one that added it: a book
+    whose first sync failed (server down, wrong password) fills on a later one. An empty book
+    leaves the demo. Before adopt_unknown_calls, so a real call a demo contact had goes to
+    the team contact with that number."""
+    if not store.demo_contact_count():
+        return 0
+    has_contacts = store.connection.execute(
+        "SELECT 1 FROM directory_cards WHERE directory_id = ? AND contact_id IS NOT NULL "
+        "LIMIT 1", (target.id,),
+    ).fetchone()  # fmt: skip
+    return store.remove_demo_book() if has_contacts else 0
 
 
 def _renamed_cards(
@@ -354,6 +381,7 @@ def _renamed_cards(
     directory_id: int,
     cards: Mapping[str, tuple[str, ContactRow | None]],
     deleted: Collection[str],
+    hidden: Collection[str],
 ) -> dict[str, tuple[str, int]]:
     """New card href -> (the gone href, its contact) for a card that is the same person under
     another file name: a book moved to a server that names its cards differently lists every
@@ -375,12 +403,38 @@ def _renamed_cards(
             gone.setdefault((_same_name(str(row[0])), numbers), []).append((href, contact_id))
     new: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for href, (_etag, draft) in cards.items():
-        if draft is not None and _card_contact(conn, directory_id, href) is None:
+        if (draft is not None and href not in hidden
+                and _card_contact(conn, directory_id, href) is None):  # fmt: skip
             numbers = tuple(sorted(n[1] for n in draft.numbers if n[1]))
             name = _same_name(_card_values(draft)["name"])
             new.setdefault((name, numbers), []).append(href)
     return {hrefs[0]: gone[key][0] for key, hrefs in new.items()
             if len(hrefs) == 1 and len(gone.get(key, ())) == 1 and key[0]}  # fmt: skip
+
+
+def _hidden_cards(conn: sqlite3.Connection, directory_id: int) -> set[str]:
+    return {str(href) for (href,) in conn.execute(
+        "SELECT href FROM directory_cards WHERE directory_id = ? AND hidden_at IS NOT NULL",
+        (directory_id,))}  # fmt: skip
+
+
+def show_hidden(store: Store, name: str) -> int:
+    """The rep wants the cards hidden from this directory back: the next sync reads them
+    afresh (their ETags and the directory's sync token are forgotten, so even an entry that
+    never changed is listed and fetched again). Returns how many were hidden."""
+    with store.transaction():
+        row = store.connection.execute(
+            "SELECT id FROM directories WHERE name = ?", (name,)).fetchone()  # fmt: skip
+        if row is None:
+            raise StoreError(f"there is no directory named {name!r}")
+        shown = store.connection.execute(
+            "UPDATE directory_cards SET hidden_at = NULL, etag = '' "
+            "WHERE directory_id = ? AND hidden_at IS NOT NULL", (row[0],),
+        ).rowcount  # fmt: skip
+        if shown:
+            store.connection.execute(
+                "UPDATE directories SET sync_token = '' WHERE id = ?", (row[0],))
+    return int(shown)
 
 
 def _same_name(name: str) -> str:
@@ -480,16 +534,23 @@ def _new_contact(row: ContactRow) -> NewContact:
 
 
 def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
-    values = _card_values(row)
-    assignments = ", ".join(f"{name} = ?" for name in values)
-    store.connection.execute(
-        f"UPDATE contacts SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608
+    conn = store.connection
+    # A field the card leaves empty keeps what an import of the rep's own sheet filled in
+    # (import_changes, while that import stands), as the numbers it brought do below.
+    imported = {str(f) for (f,) in conn.execute(
+        "SELECT c.field FROM import_changes c JOIN import_batches b ON b.id = c.batch_id "
+        "WHERE c.contact_id = ? AND b.undone_at IS NULL", (contact_id,))}  # fmt: skip
+    values = {k: v for k, v in _card_values(row).items() if v or k not in imported}
+    assignments = "".join(f"{name} = ?, " for name in values)
+    conn.execute(
+        f"UPDATE contacts SET {assignments}updated_at = ? WHERE id = ?",  # noqa: S608
         (*values.values(), int(time.time()), contact_id),
     )
-    # The card's numbers are replaced; those the rep gave this person by hand stay, and one
-    # the rep took off stays off, as an import's would.
-    conn = store.connection
-    conn.execute("DELETE FROM phone_numbers WHERE contact_id = ? AND NOT by_hand", (contact_id,))
+    # The card's numbers are replaced; those the rep gave this person by hand or an import
+    # merged in (a row of their own sheet that is this team contact) stay, and one the rep
+    # took off stays off, as an import's would. Undoing that import still takes its own away.
+    conn.execute("DELETE FROM phone_numbers WHERE contact_id = ? AND NOT by_hand "
+                 "AND import_batch_id IS NULL", (contact_id,))  # fmt: skip
     kept = {(e164, ext) for e164, ext in conn.execute(
         "SELECT e164, extension FROM phone_numbers WHERE contact_id = ?", (contact_id,))}
     kept |= removed_numbers.removed_from(conn, contact_id)
@@ -498,7 +559,8 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
 
 
 def _directory(row: tuple[object, ...]) -> Directory:
-    did, name, kind, url, collection, user, token, synced, error, cards, options, waiting = row
+    (did, name, kind, url, collection, user, token, synced, error, cards, options, waiting,
+     hidden) = row  # fmt: skip
     return Directory(
         id=int(did),  # type: ignore[call-overload]
         name=str(name), kind=str(kind), url=str(url), collection_url=str(collection),
@@ -507,4 +569,5 @@ def _directory(row: tuple[object, ...]) -> Directory:
         last_error=str(error), cards=int(cards),  # type: ignore[call-overload]
         options={str(k): str(v) for k, v in json.loads(str(options)).items()},
         waiting=int(waiting),  # type: ignore[call-overload]
+        hidden=int(hidden),  # type: ignore[call-overload]
     )  # fmt: skip

@@ -57,6 +57,13 @@ class SyncReport:
             text += f"; {self.notes_shared} call note{plural} shared"
         return text
 
+    def demo_words(self) -> str:
+        """" The 7 demo contacts were removed." (with a leading space), or ""."""
+        n = self.counts.demo_removed
+        if not n:
+            return ""
+        return f" The {n} demo contact{'s were' if n > 1 else ' was'} removed."
+
 
 def password_for(target: Directory, secrets: SecretStore | None) -> str:
     """The directory's password from the secret store ("" for a server without auth)."""

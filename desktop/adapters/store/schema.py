@@ -395,6 +395,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (contact_id, e164, extension)
     );
     """,
+    # 16: a team-directory card whose contact the rep deleted ("Hide from my cards"): when it
+    # was hidden, NULL while shown. A sync keeps its ETag and makes no contact of it, however
+    # the server changes the entry, until the rep shows it again (directories/mirror.py)
+    """
+    ALTER TABLE directory_cards ADD COLUMN hidden_at INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
