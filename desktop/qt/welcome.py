@@ -11,6 +11,7 @@ Everything read from disk (file names, paths) is shown as plain text.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.contact_files import ContactFile
 from desktop.adapters.sources.detect import FoundLog
-from desktop.core.hook_lines import RECIPES, HookRecipe, command_text, recipe_for_kind
+from desktop.core.hook_lines import HookRecipe, command_text, recipe_for_kind, recipes_for
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.popup_stack import screen_under_cursor
 from desktop.qt.screen_fit import fit_to_screen
@@ -332,7 +333,7 @@ class WelcomeWindow(QWidget):
             self.softphone.addItem(f"{title} — found: {log.path}", (recipe, log))
             if recipe:
                 detected.add(recipe.softphone)
-        for recipe in RECIPES:
+        for recipe in recipes_for(sys.platform):
             if recipe.softphone not in detected:
                 self.softphone.addItem(recipe.softphone, (recipe, None))
         self.softphone.blockSignals(False)
