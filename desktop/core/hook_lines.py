@@ -78,8 +78,8 @@ RECIPES: tuple[HookRecipe, ...] = (
     ),
     HookRecipe(
         "baresip",
-        "baresip starts no program on a call; it tells CallerCard through its ctrl_tcp "
-        "module. Add to ~/.baresip/config and restart baresip:",
+        "baresip tells CallerCard about calls through its ctrl_tcp module. Add these lines to "
+        "~/.baresip/config, then restart baresip:",
         "module ctrl_tcp.so\nctrl_tcp_listen 127.0.0.1:4444",
         "Then Settings → Softphones → add “baresip” at 127.0.0.1:4444.",
         "Then Settings → Softphones → add “baresip” at 127.0.0.1:4444.",
