@@ -316,10 +316,12 @@ class WelcomeWindow(QWidget):
         )
         self.import_requested.emit(path)
 
-    def import_finished(self, summary: str) -> None:
+    def import_finished(self, summary: str, region_note: str = "") -> None:
         """What the Import window did with the file this step opened (its one-line summary),
-        in place of "… is open in the Import window", which would no longer be true."""
-        self.import_status.setText(f"Done: {summary}. Next: your softphone.")
+        in place of "… is open in the Import window", which would no longer be true; and
+        `region_note`, when the file's numbers were read in another country than caller IDs."""
+        note = f" {region_note}" if region_note else ""
+        self.import_status.setText(f"Done: {summary}.{note} Next: your softphone.")
 
     # -- step 2: softphone --------------------------------------------------------------------
 

@@ -239,3 +239,16 @@ def test_the_welcome_names_the_button_a_card_has(qtbot: QtBot) -> None:
     assert not [text for text in words if "×" in text]
     assert any("pops up in the corner" in t and "Dismiss button" in t for t in words)
     assert "Dismiss button" in window.recipe_note.text()
+
+
+def test_done_says_when_caller_ids_are_read_in_another_country_than_the_file(
+    qtbot: QtBot,
+) -> None:
+    window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    note = "Caller IDs without a country code are read as United States numbers: …"
+    window.import_finished("Kunden.csv: 5 imported", note)
+    assert window.import_status.text() == (
+        f"Done: Kunden.csv: 5 imported. {note} Next: your softphone.")  # fmt: skip
+    window.import_finished("Kunden.csv: 5 imported")
+    assert window.import_status.text() == "Done: Kunden.csv: 5 imported. Next: your softphone."
