@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from desktop.core.callerid_text import split_number_text
+from desktop.core.callerid_text import number_as_written
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact
 from desktop.core.numbers import CallerNumber
@@ -74,22 +74,7 @@ class Card:
     def display_number(self) -> str:
         if self.redacted:
             return ""
-        return self.number.e164 or _as_written(self.caller_id) or "(no number)"
-
-
-_URI_SCHEMES = ("sip:", "sips:", "tel:")
-
-
-def _as_written(caller_id: str) -> str:
-    """A caller ID that could not be read, as people write it: the number of a SIP or tel URI
-    ("sip:015233445566@10.0.0.5;user=phone" headed the card whole, cut after the host), any
-    other text as it came."""
-    text = caller_id.strip()
-    if "<" in text or text.lower().startswith(_URI_SCHEMES):
-        written = split_number_text(text)
-        if written.digits:
-            return ("+" if written.plus else "") + written.digits
-    return text
+        return self.number.e164 or number_as_written(self.caller_id) or "(no number)"
 
 
 def attempt_json(attempt: Attempt) -> dict[str, Any]:

@@ -110,6 +110,7 @@ def test_a_caller_id_that_is_no_number_here_heads_the_card_with_its_digits(
     number = parse_number(caller_id, NumberPolicy("US"))
     assert number.e164 is None
     card = Card(caller_id, number, MatchTier.NONE, (), (), "", LocalTime())
-    assert card.display_number == shown
+    assert card.display_number == shown == readable_number(number, caller_id)
     assert card.headline == (number.display_name or shown)
+    assert name_line(card, readable_number(number, caller_id)) == card.headline  # the popup's
     assert card_lines(card)[0].startswith(card.headline)
