@@ -31,3 +31,26 @@ def test_a_second_launch_without_a_display_hands_over_to_the_running_app(
         assert app.proc is not None and app.proc.poll() is None
     finally:
         app.stop()
+
+
+def test_a_second_launch_with_watch_says_the_running_app_does_not_take_it(
+    tmp_path: Path,
+) -> None:
+    # The README's `callercard --watch baresip:…` typed while CallerCard already runs (it
+    # starts at login) was dropped with "handed over" and exit 0: the rep waited for cards
+    # that never came.
+    ini = tmp_path / "microsip.ini"
+    ini.write_bytes(b"")
+    app = WatchingApp(tmp_path, f"microsip:{ini}")
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "desktop", "--data-dir", str(app.data),
+             "--watch", "baresip:127.0.0.1:4444"],
+            env=python_env(), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert second.returncode == 1, second.stderr
+        assert "baresip:127.0.0.1:4444 not watched" in second.stderr
+        assert "Settings → Softphones" in second.stderr
+        assert app.proc is not None and app.proc.poll() is None
+    finally:
+        app.stop()

@@ -117,6 +117,21 @@ def not_a_number(raw: str, why: str = "") -> str:
     return f"not a phone number: {quote(raw)}" + (f" ({why})" if why else "")
 
 
+_URI_SCHEMES = ("sip:", "sips:", "tel:")
+
+
+def number_as_written(caller_id: str) -> str:
+    """A caller ID that could not be read, as people write it: the number of a SIP or tel URI
+    ("sip:015233445566@10.0.0.5;user=phone" headed the card whole, cut after the host), any
+    other text as it came."""
+    text = caller_id.strip()
+    if "<" in text or text.lower().startswith(_URI_SCHEMES):
+        written = split_number_text(text)
+        if written.digits:
+            return ("+" if written.plus else "") + written.digits
+    return text
+
+
 def split_number_text(raw: str) -> NumberText:
     """Digits and their surroundings, or a verdict (withheld / problem)."""
     if len(raw) > MAX_RAW_CHARS:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from desktop.core.callerid_text import number_as_written
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact
 from desktop.core.numbers import CallerNumber
@@ -73,7 +74,7 @@ class Card:
     def display_number(self) -> str:
         if self.redacted:
             return ""
-        return self.number.e164 or self.caller_id.strip() or "(no number)"
+        return self.number.e164 or number_as_written(self.caller_id) or "(no number)"
 
 
 def attempt_json(attempt: Attempt) -> dict[str, Any]:

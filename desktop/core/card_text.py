@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from desktop.core.callerid_text import number_as_written
 from desktop.core.candidates import readable, short_date
 from desktop.core.card import REDACTED_LABEL, Card, MatchTier, why_we_called
 from desktop.core.display_text import display_text, one_line
@@ -57,7 +58,7 @@ def readable_number(number: CallerNumber, caller_id: str) -> str:
     if number.withheld:
         return WITHHELD
     if not number.e164:
-        return one_line(caller_id) or "(no number)"
+        return one_line(number_as_written(caller_id)) or "(no number)"
     # Parsing formats it once (numbers.parse_number); only a hand-made number lacks it.
     shown = number.international or readable(number.e164)
     return f"{shown} ext. {number.extension}" if number.extension else shown

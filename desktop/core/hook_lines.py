@@ -23,6 +23,9 @@ class HookRecipe:
     # The note instead of `note` when no call log of it was found here: `note` may point at
     # the Watch button, which only a found log has.
     note_without_log: str = ""
+    # The sys.platform prefixes it runs on ("win32", "linux", "darwin"); empty for all. The
+    # welcome lists this computer's first: a Linux rep was offered MicroSIP before anything.
+    platforms: tuple[str, ...] = ()
 
     @property
     def softphone(self) -> str:
@@ -49,6 +52,7 @@ RECIPES: tuple[HookRecipe, ...] = (
         f"cmdCallBusy={CALLERCARD} end --source microsip --",
         "MicroSIP's call log works with no set-up too: Watch it below.",
         "Its call log, microsip.ini, can be watched too: Settings → Softphones.",
+        platforms=("win32",),
     ),
     HookRecipe(
         "zoiper",
@@ -59,13 +63,27 @@ RECIPES: tuple[HookRecipe, ...] = (
     ),
     HookRecipe(
         "twinkle",
-        "Twinkle: Edit → User profile → Scripts, “Incoming call”:",
-        f"script_incoming_call={CALLERCARD} ring --source twinkle",
+        "Twinkle: Edit → User profile → Scripts (the profile's .cfg file in ~/.twinkle):",
+        # Without the end lines the card never followed the call: it stayed after a hang-up.
+        f"script_incoming_call={CALLERCARD} ring --source twinkle\n"
+        f"script_in_call_failed={CALLERCARD} end --source twinkle\n"
+        f"script_local_release={CALLERCARD} end --source twinkle\n"
+        f"script_remote_release={CALLERCARD} end --source twinkle",
+        platforms=("linux",),
     ),
     HookRecipe(
         "jitsi",
         "Jitsi: Options → Events → Incoming call → tick Execute program and enter:",
         f"{CALLERCARD} ring --source jitsi -- ${{caller.address}} ${{caller.name}}",
+    ),
+    HookRecipe(
+        "baresip",
+        "baresip tells CallerCard about calls through its ctrl_tcp module. Add these lines to "
+        "~/.baresip/config, then restart baresip:",
+        "module ctrl_tcp.so\nctrl_tcp_listen 127.0.0.1:4444",
+        "Then Settings → Softphones → add “baresip” at 127.0.0.1:4444.",
+        "Then Settings → Softphones → add “baresip” at 127.0.0.1:4444.",
+        platforms=("linux", "darwin"),
     ),
     HookRecipe(
         "linphone",
@@ -77,6 +95,12 @@ RECIPES: tuple[HookRecipe, ...] = (
         "Softphones.",
     ),
 )
+
+
+def recipes_for(platform: str) -> tuple[HookRecipe, ...]:
+    """Every recipe, those for softphones that run on `platform` (sys.platform) first."""
+    here = [r for r in RECIPES if not r.platforms or platform.startswith(r.platforms)]
+    return (*here, *(r for r in RECIPES if r not in here))
 
 
 def recipe_for_kind(kind: str) -> HookRecipe | None:

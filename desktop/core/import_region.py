@@ -114,6 +114,19 @@ class RegionChoice:
     def text(self) -> str:
         return f"Numbers without a country code are read as: {self.name} — {self.why}"
 
+    def caller_id_note(self) -> str:
+        """What to check when the file's national numbers were read in another country than
+        the home region that caller IDs are read in ("" when they agree): a German file on a
+        machine whose locale says nothing (C, en_US) left "015233445566" ringing as a number
+        nobody knows, and unrecorded."""
+        if self.region == self.home:
+            return ""
+        return (
+            f"Caller IDs without a country code are read as {region_title(self.home)} "
+            f"numbers: if your phone line is in {self.name}, choose it in Settings → General → "
+            "Home region."
+        )
+
     def to_json(self) -> dict[str, object]:
         return {
             "region": self.region,

@@ -115,7 +115,7 @@ SOFTPHONES: tuple[Softphone, ...] = (
                   address=True, capture_title="baresip ctrl_tcp capture (netstrings)"),
         LogFormat("baresip-mqtt", "baresip mqtt capture (topic<TAB>json)", ring_time=True,
                   watchable=False),
-    ), dialer="baresip"),
+    ), ("baresip-config",), dialer="baresip"),
     Softphone("twinkle", "Twinkle", (
         LogFormat("twinkle", "Twinkle call history (twinkle.ch)", "Twinkle call history (*.ch)",
                   places=(Place(OS.UNIX, Base.HOME, ".twinkle/twinkle.ch"),)),

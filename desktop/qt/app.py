@@ -782,7 +782,8 @@ class CallerCardApp:
         from desktop.qt.welcome import WelcomeWindow
 
         if isinstance(self._welcome, WelcomeWindow) and isinstance(result, ImportReport):
-            self._welcome.import_finished(result.summary())
+            note = result.region.caller_id_note() if result.region is not None else ""
+            self._welcome.import_finished(result.summary(), note)
 
     def _welcome_closed(self) -> None:
         from desktop.adapters.first_start import WelcomeState

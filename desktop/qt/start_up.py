@@ -100,7 +100,7 @@ def _run_app(args: argparse.Namespace, early_quit: EarlyQuitSignals,
 
     if not args.demo and _handed_to_running(instance_dir, pending or Show(ShowTarget.SEARCH)):
         print("callercard: already running; handed over to it", file=sys.stderr)
-        return 0
+        return _start_only_options_ignored(args)
 
     # Qt is imported only now: every path above must stay cheap for the hook's sake.
     from PySide6.QtWidgets import QApplication
@@ -131,7 +131,7 @@ def _run_app(args: argparse.Namespace, early_quit: EarlyQuitSignals,
         result = forward_to_running(instance.address, message)
         if result.status is SendStatus.DELIVERED:
             print("callercard: already running; handed over to it", file=sys.stderr)
-            return 0
+            return _start_only_options_ignored(args)
         print(f"callercard: another instance holds the lock but {result.detail}",
               file=sys.stderr)  # fmt: skip
         return 1
@@ -347,6 +347,19 @@ def _handed_to_running(instance_dir: Path, message: Message) -> bool:
     from desktop.adapters.instance_client import SendStatus, deliver
 
     return deliver(address, message).status is SendStatus.DELIVERED
+
+
+def _start_only_options_ignored(args: argparse.Namespace) -> int:
+    """1, with what to do instead, when the launch asked for what only a starting app does:
+    the README's `callercard --watch …` typed while CallerCard already runs (it starts at
+    login) used to be dropped without a word."""
+    if not args.watch:
+        return 0
+    specs = " ".join(args.watch)
+    print(f"callercard: {specs} not watched: --watch applies only when CallerCard starts. Add "
+          "it in Settings → Softphones, or run `callercard quit` and start CallerCard again "
+          "with --watch", file=sys.stderr)  # fmt: skip
+    return 1
 
 
 def _check_writable(folder: Path) -> None:

@@ -11,6 +11,7 @@ Everything read from disk (file names, paths) is shown as plain text.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.contact_files import ContactFile
 from desktop.adapters.sources.detect import FoundLog
-from desktop.core.hook_lines import RECIPES, HookRecipe, command_text, recipe_for_kind
+from desktop.core.hook_lines import HookRecipe, command_text, recipe_for_kind, recipes_for
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.popup_stack import screen_under_cursor
 from desktop.qt.screen_fit import fit_to_screen
@@ -315,10 +316,12 @@ class WelcomeWindow(QWidget):
         )
         self.import_requested.emit(path)
 
-    def import_finished(self, summary: str) -> None:
+    def import_finished(self, summary: str, region_note: str = "") -> None:
         """What the Import window did with the file this step opened (its one-line summary),
-        in place of "… is open in the Import window", which would no longer be true."""
-        self.import_status.setText(f"Done: {summary}. Next: your softphone.")
+        in place of "… is open in the Import window", which would no longer be true; and
+        `region_note`, when the file's numbers were read in another country than caller IDs."""
+        note = f" {region_note}" if region_note else ""
+        self.import_status.setText(f"Done: {summary}.{note} Next: your softphone.")
 
     # -- step 2: softphone --------------------------------------------------------------------
 
@@ -332,7 +335,7 @@ class WelcomeWindow(QWidget):
             self.softphone.addItem(f"{title} — found: {log.path}", (recipe, log))
             if recipe:
                 detected.add(recipe.softphone)
-        for recipe in RECIPES:
+        for recipe in recipes_for(sys.platform):
             if recipe.softphone not in detected:
                 self.softphone.addItem(recipe.softphone, (recipe, None))
         self.softphone.blockSignals(False)

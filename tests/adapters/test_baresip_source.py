@@ -324,3 +324,21 @@ def test_no_call_ringing_in_when_the_source_connects_pops_nothing(
     assert [e.call_key for e in recorder.events] == ["baresip:next"]
     assert recorder.problems == []
     peer.quit()
+
+
+def test_a_call_already_answered_when_the_source_connects_ends_as_taken_not_missed(
+    started: list[BaresipCtrlSource],
+) -> None:
+    # The rep quit and restarted CallerCard while talking: the call's CALL_CLOSED is the
+    # first event of it this connection sees, and it was a call taken, not a missed one.
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.answer(callstat("ESTABLISHED"))
+    peer.send(frame("CALL_CLOSED", "1-7431@127.0.0.1",
+                    peeruri="sip:+14155550142@127.0.0.1:5090;user=phone",
+                    peerdisplayname="Dana W", param="Connection reset by peer"))  # fmt: skip
+    recorder.wait(events=1)
+    assert [(e.state, e.call_key) for e in recorder.events] == [
+        (CallState.ENDED, "baresip:1-7431@127.0.0.1")]  # fmt: skip
+    assert recorder.problems == []
+    peer.quit()

@@ -95,3 +95,22 @@ def test_reasons_start_with_a_capital_unless_they_are_a_brand() -> None:
     assert sentence("the freight-audit proposal") == "The freight-audit proposal"
     assert sentence("iPhone fleet renewal") == "iPhone fleet renewal"
     assert sentence("  Q3  tender ") == "Q3 tender"
+
+
+@pytest.mark.parametrize("caller_id, shown", [
+    # baresip's peer URI for a national number the home region cannot read: the card was
+    # headed "sip:015233445566@127.0.0.1:…", the host and port crowding out the digits.
+    ("sip:015233445566@127.0.0.1:15093;user=phone", "015233445566"),
+    ('"Reception" <sip:0301234@pbx.example.com>', "0301234"),
+    ("Reception", "Reception"),  # no number in it: said as it came
+])  # fmt: skip
+def test_a_caller_id_that_is_no_number_here_heads_the_card_with_its_digits(
+    caller_id: str, shown: str
+) -> None:
+    number = parse_number(caller_id, NumberPolicy("US"))
+    assert number.e164 is None
+    card = Card(caller_id, number, MatchTier.NONE, (), (), "", LocalTime())
+    assert card.display_number == shown == readable_number(number, caller_id)
+    assert card.headline == (number.display_name or shown)
+    assert name_line(card, readable_number(number, caller_id)) == card.headline  # the popup's
+    assert card_lines(card)[0].startswith(card.headline)

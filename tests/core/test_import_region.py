@@ -196,3 +196,15 @@ def test_a_country_column_names_the_row_country_of_a_mixed_file() -> None:
     draft = draft_from_cells(cells, plan, NumberPolicy("US"), 5, elsewhere=choice.others)
     assert isinstance(draft, ContactDraft)
     assert [n.e164 for n in draft.numbers] == ["+442079460321"]  # not Maine's +1 207
+
+
+def test_a_file_read_in_another_country_than_caller_ids_says_where_to_change_that() -> None:
+    # A German file imported on a machine whose locale names no country (home "US"): its
+    # numbers were read as German, yet "015233445566" ringing stayed an unknown number. The
+    # welcome shows this note under "Done:".
+    german = infer(CASES[0][1], "US", ";")
+    note = german.caller_id_note()
+    assert "read as United States numbers" in note
+    assert "if your phone line is in Germany" in note
+    assert "Settings → General → Home region" in note
+    assert infer(CASES[0][1], "DE", ";").caller_id_note() == ""

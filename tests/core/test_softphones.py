@@ -70,7 +70,7 @@ def test_every_documented_hook_recipe_belongs_to_one_softphone_of_the_table() ->
 def test_the_welcome_shows_a_recipe_for_each_softphone_with_hooks_titled_from_the_table() -> None:
     by_id = {p.id: p for p in SOFTPHONES}
     assert [r.softphone for r in RECIPES] == [
-        "MicroSIP", "Zoiper 5", "Twinkle", "Jitsi Desktop", "Linphone",
+        "MicroSIP", "Zoiper 5", "Twinkle", "Jitsi Desktop", "baresip", "Linphone",
     ]  # fmt: skip
     assert {p.id for p in SOFTPHONES if p.hooks} == {r.softphone_id for r in RECIPES if r.lines}
     for recipe in RECIPES:

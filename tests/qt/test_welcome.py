@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,12 @@ def test_the_welcome_flow(desktop_with_wm: str, samples: Path, tmp_path: Path) -
     assert "imported" in report["import_status_after"]
     assert report["softphone_choice"].startswith("Twinkle — found: ")
     line = str(report["hook_line"])
-    assert line.startswith("script_incoming_call=/") and line.endswith(" ring --source twinkle")
+    ring, *ends = line.splitlines()
+    assert ring.startswith("script_incoming_call=/") and ring.endswith(" ring --source twinkle")
+    # With the end lines too: without them the card stayed after the caller hung up.
+    assert [end.split("=")[0] for end in ends] == [
+        "script_in_call_failed", "script_local_release", "script_remote_release"]  # fmt: skip
+    assert all(end.endswith(" end --source twinkle") for end in ends)
     assert report["clipboard"] == line
     twinkle = home / ".twinkle" / "twinkle.ch"
     assert report["watched"] == [f"twinkle:{twinkle}"]
@@ -130,6 +136,26 @@ def test_with_no_softphone_found_nothing_points_at_a_watch_button_that_is_not_th
     linphone = window.softphone.findText("Linphone")
     window.softphone.setCurrentIndex(linphone)
     assert "Settings → Softphones" in window.recipe_note.text()
+
+
+def test_with_no_softphone_found_a_linux_rep_is_offered_linux_softphones_baresip_included(
+    qtbot: QtBot,
+) -> None:
+    """On Linux the choice began with MicroSIP (Windows only), and baresip, whose page in
+    docs/softphone-hooks.md a rep follows, was not in it at all."""
+    window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.looked_around):
+        pass
+    window.go_to(1)
+    choices = [window.softphone.itemText(i) for i in range(window.softphone.count())]
+    if sys.platform.startswith("linux"):
+        assert choices.index("Twinkle") < choices.index("MicroSIP")
+        assert choices[0] != "MicroSIP"
+    window.softphone.setCurrentIndex(choices.index("baresip"))
+    assert window.hook_line.toPlainText() == "module ctrl_tcp.so\nctrl_tcp_listen 127.0.0.1:4444"
+    assert "Settings → Softphones" in window.recipe_note.text()
+    assert "~/.baresip/config" in window.where.text()
 
 
 WELCOME_ON_A_SMALL_SCREEN = """
@@ -213,3 +239,16 @@ def test_the_welcome_names_the_button_a_card_has(qtbot: QtBot) -> None:
     assert not [text for text in words if "×" in text]
     assert any("pops up in the corner" in t and "Dismiss button" in t for t in words)
     assert "Dismiss button" in window.recipe_note.text()
+
+
+def test_done_says_when_caller_ids_are_read_in_another_country_than_the_file(
+    qtbot: QtBot,
+) -> None:
+    window = WelcomeWindow(list, list, ["callercard"], QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    note = "Caller IDs without a country code are read as United States numbers: …"
+    window.import_finished("Kunden.csv: 5 imported", note)
+    assert window.import_status.text() == (
+        f"Done: Kunden.csv: 5 imported. {note} Next: your softphone.")  # fmt: skip
+    window.import_finished("Kunden.csv: 5 imported")
+    assert window.import_status.text() == "Done: Kunden.csv: 5 imported. Next: your softphone."

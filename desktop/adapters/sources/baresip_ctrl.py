@@ -24,6 +24,7 @@ from desktop.core.dialects.baresip import (
     CallFollower,
     NetstringDecoder,
     StreamProblem,
+    answered_call,
     callstat_command,
     parse_event,
     ringing_call,
@@ -229,7 +230,13 @@ class BaresipCtrlSource:
         if response is None or response.token != CALLSTAT_TAG:
             return None
         self._asked_ringing = False
-        return ringing_call(response.data) if response.ok else None
+        if not response.ok:
+            return None
+        talking = answered_call(response.data)
+        if talking is not None:  # nothing to pop; its end is then a call taken, not missed
+            self._follower.adopt(talking, self._clock())
+            return None
+        return ringing_call(response.data)
 
     def _answered(self, payload: bytes) -> bool:
         response = parse_ctrl_response(payload)

@@ -200,15 +200,26 @@ def ringing_call(callstat: str) -> BaresipEvent | None:
     """The call `callstat` describes as the CALL_INCOMING that announced it, when it is an
     incoming call still ringing; None for no call, an answered or outgoing one, or text in
     another shape."""
+    return _incoming_call(callstat, _STILL_RINGING, "CALL_INCOMING")
+
+
+def answered_call(callstat: str) -> BaresipEvent | None:
+    """The incoming call `callstat` describes as already answered (the app started, or
+    reconnected, while the rep was talking), as the CALL_ESTABLISHED that went to nobody;
+    None for anything else."""
+    return _incoming_call(callstat, frozenset({"ESTABLISHED"}), "CALL_ESTABLISHED")
+
+
+def _incoming_call(callstat: str, states: frozenset[str], kind: str) -> BaresipEvent | None:
     header = _CALL_DEBUG.search(callstat)
     peer = _PEER_URI.search(callstat)
     call_id = _CALL_ID.search(callstat)
     if header is None or peer is None or call_id is None or not _INCOMING.search(callstat):
         return None
-    if header.group(1) not in _STILL_RINGING:
+    if header.group(1) not in states:
         return None
     return BaresipEvent(
-        type="CALL_INCOMING",
+        type=kind,
         call_id=whole_unicode(call_id.group(1)),
         direction=Direction.IN,
         peer_uri=whole_unicode(peer.group(2)),
@@ -227,6 +238,14 @@ class CallFollower:
 
     def __init__(self) -> None:
         self._calls: dict[str, _Followed] = {}
+
+    def adopt(self, event: BaresipEvent, now: datetime) -> None:
+        """Knows a call from now on without announcing it: one answered before this stream
+        was read, so that its CALL_CLOSED ends a call that was taken, not a missed one."""
+        if event.call_id not in self._calls:
+            if len(self._calls) >= _MAX_FOLLOWED:
+                self._calls.pop(next(iter(self._calls)))
+            self._calls[event.call_id] = _Followed(_STATE_OF_TYPE[event.type], now)
 
     def follow(self, event: BaresipEvent, now: datetime, *, where: str = "") -> CallEvent | None:
         state = _STATE_OF_TYPE[event.type]
