@@ -5,7 +5,7 @@ CPython hands the interpreter lock to a waiting thread only every `sys.getswitch
 round trip, paint flush and SQLite step, and has to ask for it back each time. While a worker
 thread runs Python (a team directory sync reading vCards, the Duplicates scan, an undo, the
 history writer) each of those asks waited up to the whole interval: with a thread reading
-vCards, a card that paints in 3 ms took a median of 75 ms (benchmarks/ring_during_worker.py).
+vCards, a card that paints in 3 ms took a median of 75-85 ms (benchmarks/ring_during_worker.py).
 The interval matters only while two threads want to run; the GUI thread is idle between
 rings, so a short one costs a worker nothing then (its throughput did not change).
 """
