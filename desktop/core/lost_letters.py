@@ -27,8 +27,11 @@ def has_lost_letter(cell: str) -> bool:
 
 
 def code_page_title(encoding: str) -> str:
-    """"cp1252" as people know it: "Windows-1252"."""
+    """"cp1252" as people know it: "Windows-1252"; "ascii" (a file with nothing else in it,
+    as Excel's export is once every letter it could not carry is a "?") "plain ASCII"."""
     name = encoding.lower().replace("_", "-")
+    if name in ("ascii", "us-ascii"):
+        return "plain ASCII"
     for prefix in ("cp", "windows-"):
         if name.startswith(prefix) and name[len(prefix):].isdigit():
             return f"Windows-{name[len(prefix):]}"

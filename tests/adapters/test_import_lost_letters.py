@@ -73,6 +73,8 @@ def test_an_all_ascii_export_is_checked_too_and_a_utf8_one_is_not(
     ascii_only.write_bytes(b"Name,Phone\r\nAyse Y?lmaz,+49 1523 3445566\r\n")
     preview = preview_file(ascii_only, US)
     assert [w.line for w in preview.warnings] == [1, 2]
+    assert "could not carry" in preview.warnings[0].message
+    assert "(plain ASCII)" in preview.warnings[0].message  # as it was read: not Windows-1252
     assert preview.warnings[1].field == "Name"
 
     utf8 = tmp_path / "utf8.csv"

@@ -170,7 +170,7 @@ def _lossy(encoding: str, scan: Utf8Scan | None) -> str:
     turned each letter it could not carry into "?" is all ASCII too."""
     if codecs.lookup(encoding).name.startswith("utf"):  # a BOM's, or UTF-8 by its bytes
         if scan is not None and not scan.multibyte and scan.bad_lines == 0:
-            return ansi_code_page()
+            return "ascii"
         return ""
     return encoding
 
