@@ -21,6 +21,23 @@ def system_region(fallback: str = "US") -> str:
     return region_from_locale(name, fallback)
 
 
+def region_named(ctype: str | None = None) -> bool:
+    """Whether the system's locale names a country for `system_region` to read; False on a C or
+    POSIX locale, where it falls back (Python maps C.UTF-8 to en_US). `ctype`: the process's
+    LC_CTYPE as the C library names it, asked when not given."""
+    for var in ("LC_ALL", "LC_TELEPHONE", "LC_ADDRESS", "LANG"):
+        value = os.environ.get(var)
+        if value and not _is_c(value):
+            return bool(region_from_locale(value, ""))
+    if ctype is None:
+        ctype = locale.setlocale(locale.LC_CTYPE)  # a query: changes nothing
+    return not _is_c(ctype) and bool(region_from_locale(locale.getlocale()[0], ""))
+
+
+def _is_c(name: str) -> bool:
+    return name in ("C", "POSIX") or name.startswith("C.")
+
+
 def time_locale() -> str:
     """The locale times of day are written in, as C and Qt read it on Unix: LC_ALL, else LC_TIME,
     else LANG (an empty variable does not count); "" when none is set (Windows, macOS)."""

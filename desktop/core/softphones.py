@@ -172,3 +172,17 @@ def log_formats(softphones: tuple[Softphone, ...] = SOFTPHONES) -> tuple[LogForm
 
 def softphone(softphone_id: str) -> Softphone:
     return next(p for p in SOFTPHONES if p.id == softphone_id)
+
+
+def watched_at_ring() -> tuple[str, ...]:
+    """The softphones whose watched log or stream reports a call while it rings: watching it
+    pops the card."""
+    return tuple(p.title for p in SOFTPHONES if any(f.ring_time and f.watchable for f in p.formats))
+
+
+def popped_by_hook() -> tuple[str, ...]:
+    """The others that pop a card at ring through a hook of their own (a recipe in
+    docs/softphone-hooks.md run when the call rings), not through a log."""
+    watched = watched_at_ring()
+    return tuple(p.title for p in SOFTPHONES
+                 if p.title not in watched and any("-ring" in h for h in p.hooks))  # fmt: skip

@@ -161,7 +161,11 @@ class CallbacksWindow(NumberTableWindow):
             said += f" · the newest {listed} listed"
         self.status.setText(said)
         # Measured once per fill: the row heights set below would change what is measured.
-        self._wanted = [self.table.sizeHintForColumn(c) for c in range(len(COLUMNS))]
+        # At least the heading's own width: a list of short times ("09:13") cut "Their time"
+        # to "Their ti".
+        head = self.table.header()
+        self._wanted = [max(self.table.sizeHintForColumn(c), head.sectionSizeHint(c))
+                        for c in range(len(COLUMNS))]  # fmt: skip
         self._fit_columns(new_rows=True)
         self._update_actions()
         if armed and armed == self.selected_number():

@@ -15,6 +15,7 @@ import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -22,6 +23,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QHideEvent,
+    QKeyEvent,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -152,9 +154,15 @@ class ImportWindow(QWidget):
     # -- layout ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.path_edit = QLineEdit()
-        self.path_edit.setReadOnly(True)
-        self.path_edit.setPlaceholderText("Drop a CSV, Excel or vCard file here, or choose one")
+        self.path_edit = _PathEdit()
+        # Typed or pasted, a path is read once Enter is pressed: read-only, the field took the
+        # keys of a rep who pasted a path and showed nothing.
+        self.path_edit.setPlaceholderText(
+            "Drop a CSV, Excel or vCard file here, paste its path and press Enter, or choose one"
+        )
+        self.path_edit.setToolTip("Type or paste a file's path, then press Enter")
+        self.path_edit.returnPressed.connect(self._path_typed)
+        self._path: Path | None = None  # the file shown; the field may hold one being typed
         self.choose_button = QPushButton("Choose file…")
         self.choose_button.clicked.connect(self.choose_file)
         self.encoding = QComboBox()
@@ -277,6 +285,7 @@ class ImportWindow(QWidget):
         """empty / loading / ready / running / done: which buttons make sense now."""
         running = state == "running"
         self.choose_button.setEnabled(not running)
+        self.path_edit.setReadOnly(running)
         self.encoding.setEnabled(state in ("ready", "done"))
         self.region_choice.setEnabled(state in ("ready", "done"))
         self.table.setEnabled(not running)
@@ -345,7 +354,19 @@ class ImportWindow(QWidget):
         if self._queued and self._state not in ("running", "loading"):
             self.load(self._queued.pop(0))
 
+    def _path_typed(self) -> None:
+        if self._state in ("running", "loading"):
+            return
+        path = typed_path(self.path_edit.text())
+        if path is None:
+            return
+        if not path.exists():
+            self.summary.setText(f"No file at {path}: check the path, or choose the file.")
+            return
+        self.load(path)
+
     def load(self, path: Path) -> None:
+        self._path = path
         self.path_edit.setText(str(path))
         self._chosen_by_hand = False
         self._edits.clear()
@@ -362,7 +383,7 @@ class ImportWindow(QWidget):
                              edits=dict(self._edits))  # fmt: skip
 
     def _reload(self) -> None:
-        text = self.path_edit.text()
+        text = str(self._path) if self._path is not None else ""
         if not text or self._thread is not None:
             return
         # Only the answer to the latest request is shown: the person may pick another file
@@ -880,6 +901,30 @@ class ImportWindow(QWidget):
             self._cancel.set()
         self._book_watch.stop()
         super().closeEvent(event)
+
+
+class _PathEdit(QLineEdit):
+    """The File field: Enter here reads the path typed, where elsewhere in the window it
+    imports (the window's Return shortcut would otherwise take it first)."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and not self.isReadOnly():
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                event.accept()
+                return True
+        return super().event(event)
+
+
+def typed_path(text: str) -> Path | None:
+    """The file a typed or pasted path names: quotes that Windows' "Copy as path" adds, a
+    file:// URL a file manager copies, and ~ are undone; None for an empty field."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    if text.startswith("file://"):
+        text = unquote(urlsplit(text).path)
+    return Path(text).expanduser() if text else None
 
 
 def _take_plan(shown: Preview, again: Preview) -> None:

@@ -9,8 +9,8 @@ Under the people found, a "Calls" group lists the calls for what was typed, the 
 those with the people found by name, company or number, and those whose caller ID said it
 (unknown callers included): "mike" finds MIKE CELL's missed calls, "0177" the calls from
 numbers holding 0177. "Called in the last N days" narrows the calls too ("all the Mikes this
-week"). A call row's Call back places the call as every Call button does; Enter opens the
-contact a call was with.
+week"). A call row's Call back places the call as every Call button does (on a person's row,
+to the number it shows first); Enter opens the contact a call was with.
 
 Names, companies, notes, reasons and caller ID names come from imports and call logs, so
 results are painted as plain text by the delegate below, never as rich text.
@@ -458,6 +458,8 @@ class SearchWindow(QWidget):
             item = QListWidgetItem()
             item.setData(_KIND, PERSON)
             item.setData(_ID, hit.contact.id)
+            # Call back calls the number the row shows first, the one that can be dialled.
+            item.setData(_NUMBER, next((n.e164 for n in hit.contact.numbers if n.e164), ""))
             item.setData(_PRIMARY, primary)
             item.setData(_SECONDARY, secondary)
             # Screen readers and tooltips get the same plain text the delegate paints.
@@ -510,8 +512,9 @@ class SearchWindow(QWidget):
     # -- calling back --
 
     def selected_number(self) -> str:
+        """The selected call's number, or the selected person's first dialable one."""
         item = self.results.currentItem()
-        if item is None or item.data(_KIND) != CALL:
+        if item is None or item.data(_KIND) not in (CALL, PERSON):
             return ""
         return str(item.data(_NUMBER) or "")
 
@@ -528,8 +531,12 @@ class SearchWindow(QWidget):
             self.call.setToolTip(self.placer.tooltip(number))
         elif number:
             self.call.setToolTip(f"Call {readable(number)}")
+        elif (item := self.results.currentItem()) is not None and item.data(_KIND) == PERSON:
+            who = str(item.data(_PRIMARY)).split(" — ")[0]
+            self.call.setToolTip(plain_tooltip(f"{who} has no number that can be dialled: "
+                                               "open them to add or fix one"))  # fmt: skip
         else:
-            self.call.setToolTip("Choose a call to call back")
+            self.call.setToolTip("Choose a call or a person to call")
 
     # -- keyboard --
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,9 +34,11 @@ from desktop.adapters.dialing import DialPlacer
 from desktop.adapters.settings import Settings, WatchedSource
 from desktop.adapters.sources.detect import FoundLog, detect_softphones
 from desktop.adapters.sources.registry import SOURCE_KINDS
+from desktop.adapters.system_locale import region_named as system_names_region
 from desktop.core.dialers import Dialer
 from desktop.core.numbers import home_regions
 from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
+from desktop.core.softphones import popped_by_hook, watched_at_ring
 from desktop.qt.hour_box import HourBox
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
@@ -61,6 +64,20 @@ def region_name(code: str) -> str:
     return f"{name} ({code})" if name else code
 
 
+def sources_intro() -> str:
+    """The Softphones page's first words, from the one table of softphones: which pop a card
+    at ring through what is watched here, which through a hook of their own."""
+    hooked = popped_by_hook()
+    by_hook = ", ".join(hooked[:-1]) + f" and {hooked[-1]}" if len(hooked) > 1 else "".join(hooked)
+    return (
+        f"CallerCard watches these call logs. Those that report a call while it rings "
+        f"({', '.join(watched_at_ring())}) pop a card; those written when it ends fill the "
+        "history with missed and outbound calls."
+        + (f" {by_hook} pop a card through a hook of their own: Getting started… in the tray "
+           "menu shows it." if by_hook else "")
+    )  # fmt: skip
+
+
 class SettingsWindow(QWidget):
     """A sidebar of pages (General, Softphones, Openers…), each in its own scroll area, above
     a Save/Cancel box that never scrolls away: at 2× on a small screen every page still fits.
@@ -72,7 +89,7 @@ class SettingsWindow(QWidget):
     saved = Signal(object)  # Settings
 
     def __init__(self, settings: Settings, default_templates: dict[str, str],
-                 system_region: str) -> None:  # fmt: skip
+                 system_region: str, *, region_named: bool | None = None) -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard Settings")
         self._settings = settings
@@ -83,7 +100,8 @@ class SettingsWindow(QWidget):
         self.page_list.setStyleSheet("QListWidget#settingsPages::item { padding: 5px 8px; }")
         self.pages = QStackedWidget()
         self.page_list.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.add_page("General", self._general_tab(system_region))
+        named = system_names_region() if region_named is None else region_named
+        self.add_page("General", self._general_tab(system_region, named))
         self.add_page("Softphones", self._sources_tab())
         self.add_page("Openers", self._openers_tab())
         self.buttons = QDialogButtonBox(
@@ -105,6 +123,14 @@ class SettingsWindow(QWidget):
         self.page_list.setCurrentRow(0)
         self.load(settings)
         fit_to_screen(self, QSize(760, 560))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape cancels, as in a dialog and every other CallerCard window; as a plain window
+        # Settings let it fall through from whichever list or field had the focus.
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+        else:
+            super().keyPressEvent(event)
 
     def add_page(self, title: str, page: QWidget) -> QScrollArea:
         """`page` under `title` in the sidebar, scrolled when the window is smaller than it."""
@@ -128,7 +154,7 @@ class SettingsWindow(QWidget):
         if found:
             self.page_list.setCurrentItem(found[0])
 
-    def _general_tab(self, system_region: str) -> QWidget:
+    def _general_tab(self, system_region: str, named: bool) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
         # On a narrow screen (2× on 1024×600) a label goes above its field rather than the
@@ -138,7 +164,14 @@ class SettingsWindow(QWidget):
         self.my_name.setPlaceholderText("Used by openers as {my_name}")
         form.addRow("Your name", self.my_name)
         self.region = QComboBox()
-        self.region.addItem(f"From the system: {region_name(system_region)}", "")
+        if named:
+            self.region.addItem(f"From the system: {region_name(system_region)}", "")
+        else:  # a C or POSIX locale names no country: what is used is a fallback
+            self.region.addItem(f"From the system: none set, so {region_name(system_region)}",
+                                "")  # fmt: skip
+            self.region.setItemData(0, "This system's locale (C or POSIX) names no country: "
+                                    "choose your home region.",
+                                    Qt.ItemDataRole.ToolTipRole)  # fmt: skip
         for code in sorted(home_regions(), key=region_name):
             self.region.addItem(region_name(code), code)
         _narrowable(self.region)
@@ -214,11 +247,7 @@ class SettingsWindow(QWidget):
     def _sources_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        intro = QLabel(
-            "CallerCard watches these call logs. Those written while a call rings (MicroSIP, "
-            "Linphone) pop a card; those written when it ends fill the history with missed "
-            "and outbound calls."
-        )
+        intro = QLabel(sources_intro())
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)

@@ -127,7 +127,14 @@ class WelcomeWindow(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.pages)
         layout.addWidget(scroll, 1)
+        # The buttons on a bar of their own, as the steps are above: under openbox's thin
+        # bottom handle, buttons a few pixels from the edge read as a window cut short.
+        self.button_rule = _line()
+        layout.addWidget(self.button_rule)
         layout.addLayout(buttons)
+        margins = layout.contentsMargins()
+        margins.setBottom(margins.top() + 4)
+        layout.setContentsMargins(margins)
 
     def _import_page(self) -> QWidget:
         page = QWidget()

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.callbacks import count_due, load_callbacks
-from desktop.adapters.store import Store
+from desktop.adapters.store import NewContact, Store
 from desktop.core.business_hours import BusinessHours
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.qt.callbacks_window import CallbacksWindow
 from desktop.qt.icons import app_icon
 from desktop.qt.tray import TrayMenu
@@ -103,6 +104,26 @@ def test_their_time_is_never_cut_off(qtbot: QtBot, store: Store) -> None:
                                                     row.text(column))  # fmt: skip
             assert need.width() <= room.width() and need.height() <= cell.height(), (
                 row.text(column), cell)
+
+
+def test_the_their_time_heading_is_whole_over_short_times(qtbot: QtBot, tmp_path: Path) -> None:
+    """Only times of day in the column ("10:30") sized it below its heading: "Their ti"."""
+    book = Store.open(tmp_path / "callercard.sqlite3")
+    cid = book.add_contact(NewContact("Raj Patel", numbers=(
+        StoredNumber("+442079460958", "+442079460958"),)))  # fmt: skip
+    attempt = Attempt(Direction.IN, NOW - timedelta(minutes=5), Outcome.MISSED,
+                      number_e164="+442079460958")  # fmt: skip
+    book.record_call(cid, attempt, "demo", "demo:raj")
+    window = CallbacksWindow(lambda: load_callbacks(book, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    qtbot.wait(50)
+    row = window.table.topLevelItem(0).child(0)  # type: ignore[union-attr]
+    assert row.text(3) == "10:30"
+    head = window.table.header()
+    needed = head.fontMetrics().horizontalAdvance("Their time")
+    assert head.sectionSize(3) >= head.sectionSizeHint(3) > needed
+    book.close()
 
 
 def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> None:

@@ -263,7 +263,9 @@ def test_a_call_is_chosen_with_the_keys_and_called_back(
     window = calls_window
     typed(qtbot, window, "mike")
     people = len(window.result_ids())
-    assert window.call.isVisible() and not window.call.isEnabled()  # a person is chosen
+    # A person is chosen: Call back calls their number
+    assert window.call.isVisible() and window.call.isEnabled()
+    assert window.selected_number() == "+13125550178"
     for _ in range(people):
         qtbot.keyClick(window.query, Qt.Key.Key_Down)  # past the Calls heading
     assert window.results.currentRow() == people + 1
@@ -294,6 +296,40 @@ def test_a_call_is_chosen_with_the_keys_and_called_back(
     assert isinstance(call, PlacedCall) and call.e164 == MIKE_CELL
     assert [c["params"] for c in baresip.commands] == [MIKE_CELL]
     assert window.status.text() == "Calling with baresip: +1 415-555-0177"
+
+
+def test_a_chosen_person_is_called_back_on_their_number_or_told_why_not(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    """Call back was greyed out on a person's row, with "Choose a call to call back"."""
+    from desktop.adapters.dialing import DialPlacer
+    from desktop.core.business_hours import TheirClock
+    from desktop.core.dialers import Dialer
+    from desktop.qt.bridge import ThreadBridge
+    from desktop.qt.click_to_call import ClickToCall
+    from tests.adapters.test_dialing import NOWHERE, CtrlTcpAnswerer
+
+    store, ids = book
+    nobody = store.add_contact(NewContact("Mike Numberless", company="Walk-in"))
+    window = calls_window
+    typed(qtbot, window, "mike")
+    assert window.result_ids()[0] == ids["Mike Brennan"] and window.call.isEnabled()
+    baresip = CtrlTcpAnswerer()
+    bridge = ThreadBridge()
+    try:
+        placer = DialPlacer(search_path=NOWHERE, baresip_address=("127.0.0.1", baresip.port))
+        daytime = TheirClock("10:30", "", several_zones=False)
+        window.placer = ClickToCall(placer, lambda: Dialer.BARESIP, lambda _: daytime,
+                                    on_main=bridge.call_from_thread)  # fmt: skip
+        with qtbot.waitSignal(window.placer.placed, timeout=10_000):
+            qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+    finally:
+        baresip.close()
+    assert [c["params"] for c in baresip.commands] == ["+13125550178"]
+
+    window.results.setCurrentRow(window.result_ids().index(nobody))
+    assert not window.call.isEnabled()
+    assert "Mike Numberless has no number that can be dialled" in window.call.toolTip()
 
 
 def test_at_its_narrowest_the_filters_are_whole(

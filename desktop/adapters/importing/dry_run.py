@@ -14,8 +14,8 @@ Only the first SHOWN_ROWS rows are kept for display; totals cover up to COUNTED_
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -116,6 +116,16 @@ class DryRun:
         if not self.whole_file:
             text += f" — counted over the first {self.counted:,} rows; the file has more"
         return text + "."
+
+
+    def add_checks(self, check: Callable[[int], str]) -> None:
+        """What else to check in each row, by its line ("" for nothing), found outside the
+        row's own reading: a letter the file's code page lost."""
+        for i, row in enumerate(self.rows):
+            text = check(row.line)
+            if text and row.fate is not Fate.REJECTED:
+                self.rows[i] = replace(row, checks=(*row.checks, text))
+                self.flagged += not row.flagged
 
 
 def _count(n: int, thing: str) -> str:

@@ -60,6 +60,7 @@ from desktop.core.import_mapping import (
 from desktop.core.import_match import ContactRow, find_matches, number_text
 from desktop.core.import_merge import FieldMerge, merge_fields
 from desktop.core.import_region import RegionChoice, chosen_region, infer_region
+from desktop.core.lost_letters import LostLetters
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
@@ -124,6 +125,22 @@ def open_table(path: Path, encoding: str | None = None, edits: CellEdits | None 
     if edits:
         table.rows = with_edits(table.rows, edits)
     return table
+
+
+def lost_letters(table: Table) -> LostLetters | None:
+    """Follows the table's rows (as corrected) for letters its code page lost, when it was
+    read in one that may have; its warnings are complete once the rows run out."""
+    if not table.lossy_encoding:
+        return None
+    found = LostLetters(table.lossy_encoding, table.header, table.header_line, table.unit)
+
+    def checked(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+        for line, cells in rows:
+            found.check(line, cells)
+            yield line, cells
+
+    table.rows = checked(table.rows)
+    return found
 
 
 @dataclass
@@ -198,6 +215,7 @@ def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows:
         return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards[:rows], region=region,
                        planned=runner.result)  # fmt: skip
     table = open_table(path, options.encoding, options.edits)
+    lost = lost_letters(table)
     try:
         head = [r for _, r in zip(range(max(rows, COUNTED_ROWS)), table.rows, strict=False)]
         whole = next(table.rows, None) is None
@@ -208,8 +226,11 @@ def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows:
     home = options.policy.region if region.region != options.policy.region else ""
     runner.table_rows(head, plan, _file_policy(region, options), home, _elsewhere(region))
     runner.result.whole_file = whole
+    if lost is not None:
+        runner.result.add_checks(lost.check_text)
     return Preview(path, table.kind, table.source, table.header, table.header_line, head[:rows],
-                   plan, remembered, warnings=[*table.warnings, *table.unreadable],
+                   plan, remembered, warnings=[*(lost.warnings() if lost else []),
+                                               *table.warnings, *table.unreadable],
                    region=region, planned=runner.result)  # fmt: skip
 
 
@@ -286,6 +307,7 @@ def import_file(
                     lambda: (run.seen, total), None)  # fmt: skip
         return report
     table = open_table(path, options.encoding, options.edits)
+    lost = lost_letters(table)
     try:
         plan, _remembered = _plan(table.header, options, store)
         if not plan.usable:
@@ -308,6 +330,9 @@ def import_file(
         )
     finally:
         table.close()
+    if lost is not None:  # first: what to do about them is the news
+        report.warnings[:0] = lost.warnings()
+        report.lost_letters = lost.cells
     return report
 
 

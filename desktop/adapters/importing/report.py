@@ -36,6 +36,7 @@ class ImportReport:
     rejected_cells: dict[int, list[str]] = field(default_factory=dict)  # by line, for fixing
     region: RegionChoice | None = None  # where numbers without a country code were read
     demo_removed: int = 0  # demo contacts this import took out of the book
+    lost_letters: int = 0  # cells with a "?" for a letter the file's code page lost
 
     @property
     def unreadable_numbers(self) -> int:
@@ -60,6 +61,7 @@ class ImportReport:
             "skipped": self.skipped,
             "rejected_count": len(self.rejected),
             "unreadable_numbers": self.unreadable_numbers,
+            "lost_letter_cells": self.lost_letters,
             "rejected": listed(self.rejected),
             "warnings": listed(self.warnings),
             "merges": self.merges,
@@ -76,6 +78,9 @@ class ImportReport:
         if self.unreadable_numbers:
             count = self.unreadable_numbers
             parts.append(f"{count:,} number{'s need' if count > 1 else ' needs'} fixing")
+        if self.lost_letters:
+            count = self.lost_letters
+            parts.append(f"{count:,} cell{'s' if count > 1 else ''} with a “?” for a lost letter")
         if self.demo_removed:
             parts.append(f"the {self.demo_removed:,} demo contacts removed")
         batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"

@@ -28,6 +28,9 @@ class Table:
     # Records that could not be read as rows, found while reading `rows` (complete once it ends).
     unreadable: list[RowProblem] = field(default_factory=list)
     delimiter: str = ""  # a text file's: "," ";" or TAB (the locale that wrote it shows)
+    # A text file read as (or, all ASCII, perhaps saved in) a code page that has no byte for
+    # most of the world's letters: Excel wrote "?" for those (desktop.core.lost_letters).
+    lossy_encoding: str = ""
 
 
 def find_header(rows: Sequence[tuple[int, list[str]]]) -> int | None:

@@ -161,7 +161,18 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
     source = f"{kind}, {read_as}, {_NAMES[delimiter]}"
     warnings = scan.warnings() if scan is not None else []
     return Table(path, "CSV", source, "line", header, header_line, records(), position, size,
-                 raw.close, warnings, unreadable, delimiter)  # fmt: skip
+                 raw.close, warnings, unreadable, delimiter, _lossy(enc, scan))  # fmt: skip
+
+
+def _lossy(encoding: str, scan: Utf8Scan | None) -> str:
+    """The code page a file may have lost letters to; "" for Unicode that carries them all.
+    All ASCII, a file says nothing of its encoding: Excel's "CSV (Comma delimited)" that
+    turned each letter it could not carry into "?" is all ASCII too."""
+    if codecs.lookup(encoding).name.startswith("utf"):  # a BOM's, or UTF-8 by its bytes
+        if scan is not None and not scan.multibyte and scan.bad_lines == 0:
+            return "ascii"
+        return ""
+    return encoding
 
 
 class _Lines:
