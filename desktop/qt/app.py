@@ -380,6 +380,8 @@ class CallerCardApp:
                 self.watcher,
                 ringing_since=self._ringing_since,
             )
+            if hasattr(source, "on_problem_over"):  # baresip: connected again
+                source.on_problem_over = self._problem_over_from_thread
             self._start_source(source, history=not kind.ring_time)
             self.sources.append(source)
             log.info("watching %s: %s", spec.format, spec.path)
@@ -928,6 +930,9 @@ class CallerCardApp:
         self.tray.notify("CallerCard", message)
         if not self.tray.has_tray:
             self.notifier.notify("CallerCard", message)
+
+    def _problem_over_from_thread(self, about: str) -> None:
+        self.bridge.call_from_thread(lambda: self.tray.problem_over(about))
 
     def _watched_again(self, path: Path) -> None:
         """A watched file's folder is back: its "does not exist" problem is over. Through the

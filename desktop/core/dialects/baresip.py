@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.core.dialers import netstring
-from desktop.core.events import CallEvent, CallState
+from desktop.core.events import CallEvent, CallGone, CallState
 from desktop.core.models import Direction
 from desktop.core.unicode_text import whole_unicode
 
@@ -227,10 +227,17 @@ def _incoming_call(callstat: str, states: frozenset[str], kind: str) -> BaresipE
     )
 
 
+def names_no_call(callstat: str) -> bool:
+    """Whether `callstat`'s answer says baresip has no call at all. Only those words: an
+    answer in another shape may still describe a call (callstat names the newest only)."""
+    return "(no active calls)" in callstat
+
+
 @dataclass(slots=True)
 class _Followed:
     state: CallState
     started: datetime
+    event: BaresipEvent  # the first event read of it: who and which way, for lost()
 
 
 class CallFollower:
@@ -245,7 +252,19 @@ class CallFollower:
         if event.call_id not in self._calls:
             if len(self._calls) >= _MAX_FOLLOWED:
                 self._calls.pop(next(iter(self._calls)))
-            self._calls[event.call_id] = _Followed(_STATE_OF_TYPE[event.type], now)
+            self._calls[event.call_id] = _Followed(_STATE_OF_TYPE[event.type], now, event)
+
+    def lost(self, *, where: str = "") -> list[CallEvent]:
+        """baresip went away (its process, and so its calls, with the connection) before the
+        calls followed were closed: each is over, as it stood. One that still rang is a
+        CallGone (its card goes; an incoming one is logged outcome unknown and waits in
+        Callbacks, as a hook's ring with no end does); one answered ended, taken."""
+        calls, self._calls = self._calls, {}
+        ended = CallState.ENDED
+        return [
+            self._event(f.event, ended, f.started, where, gone=f.state is CallState.RINGING)
+            for f in calls.values()
+        ]
 
     def follow(self, event: BaresipEvent, now: datetime, *, where: str = "") -> CallEvent | None:
         state = _STATE_OF_TYPE[event.type]
@@ -264,12 +283,14 @@ class CallFollower:
             return self._event(event, state, followed.started, where)
         if len(self._calls) >= _MAX_FOLLOWED:  # calls whose CALL_CLOSED never came
             self._calls.pop(next(iter(self._calls)))
-        self._calls[event.call_id] = _Followed(state, now)
+        self._calls[event.call_id] = _Followed(state, now, event)
         return self._event(event, state, now, where)
 
     @staticmethod
-    def _event(event: BaresipEvent, state: CallState, started: datetime, where: str) -> CallEvent:
-        return CallEvent(
+    def _event(
+        event: BaresipEvent, state: CallState, started: datetime, where: str, *, gone: bool = False
+    ) -> CallEvent:
+        return (CallGone if gone else CallEvent)(
             source=SOURCE,
             direction=event.direction,
             state=state,
