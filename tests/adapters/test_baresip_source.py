@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource, parse_address
-from desktop.core.events import CallGone, CallState
+from desktop.core.events import CallFailed, CallGone, CallState
 from desktop.core.models import Direction
 from tests.adapters.recorder import EventRecorder
 
@@ -434,3 +434,20 @@ def test_connected_again_takes_the_cannot_connect_problem_back(
     assert recorder.problems[0].startswith(over[0])
     assert over == [f"baresip ctrl_tcp at 127.0.0.1:{port}: "]
     assert not RINGING_GONE.startswith(over[0]), "calls ended stay told"
+
+
+def test_a_dial_refused_before_it_rang_is_a_failed_call_and_the_rep_is_told(
+    started: list[BaresipCtrlSource],
+) -> None:
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.send(frame("CALL_CLOSED", "out-1", direction="outgoing", param="404 Not Found"))
+    recorder.wait(events=1, problems=1)
+    failed = recorder.events[0]
+    assert isinstance(failed, CallFailed)
+    assert (failed.state, failed.direction, failed.why) == (
+        CallState.ENDED, Direction.OUT, "404 Not Found")  # fmt: skip
+    assert recorder.problems == [
+        "baresip could not place the call to +14155550123: 404 Not Found. It is logged as a "
+        "failed call; any callback stays due."
+    ]

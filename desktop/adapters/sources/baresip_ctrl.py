@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from desktop.core.callerid_text import number_as_written
 from desktop.core.dialects.baresip import (
     CALLSTAT_TAG,
     BaresipEvent,
@@ -36,7 +37,7 @@ from desktop.core.dialects.baresip import (
     ringing_call,
 )
 from desktop.core.dialers import CtrlResponse, parse_ctrl_response
-from desktop.core.events import CallEvent, CallGone
+from desktop.core.events import CallEvent, CallFailed, CallGone
 from desktop.core.models import Direction
 
 logger = logging.getLogger(__name__)
@@ -233,6 +234,10 @@ class BaresipCtrlSource:
             self._on_event(event)
         except Exception:
             logger.exception("on_event failed for %s", where)
+        if isinstance(event, CallFailed):  # the rep asked for it and waits for the far end
+            called = number_as_written(event.number)
+            self._report(f"baresip could not place the call to {called}: {event.why}. "
+                         "It is logged as a failed call; any callback stays due.")  # fmt: skip
 
     def _ringing_at_connect(self, payload: bytes) -> BaresipEvent | None:
         """The incoming call still ringing that callstat's answer describes, once: the
