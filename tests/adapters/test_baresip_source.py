@@ -354,8 +354,8 @@ def test_a_call_already_answered_when_the_source_connects_ends_as_taken_not_miss
 
 
 RINGING_GONE = (
-    "baresip went away during a call: its card is closed; a call that was ringing is in "
-    "Callbacks with its outcome unknown."
+    "baresip went away during a call: its card is closed; a call that was ringing is logged "
+    "with the outcome unknown."
 )
 
 

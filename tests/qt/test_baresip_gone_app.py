@@ -53,7 +53,7 @@ def test_baresip_gone_mid_ring_as_a_rep_sees_it(qtbot: QtBot, tmp_path: Path) ->
         server.close()
         qtbot.waitUntil(lambda: not app.popups.has_popup("baresip:gone-1"))
         qtbot.waitUntil(lambda: "baresip went away during a call" in status.text())
-        assert "in Callbacks with its outcome unknown" in status.text()
+        assert "a call that was ringing is logged with the outcome unknown" in status.text()
 
         def logged() -> list[tuple[object, ...]]:
             return app.store.connection.execute(

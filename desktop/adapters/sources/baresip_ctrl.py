@@ -309,8 +309,9 @@ def _lost_calls_text(events: list[CallEvent]) -> str:
     ended = len(events) - unknown
     said = []
     if unknown:
+        # Callbacks lists such a call only RANG_LISTED_AFTER it rang: not said to be there now.
         calls = "a call that was ringing is" if unknown == 1 else f"{unknown} ringing calls are"
-        said.append(f"{calls} in Callbacks with its outcome unknown")
+        said.append(f"{calls} logged with the outcome unknown")
     if ended:
         said.append("a call in progress was logged as ended" if ended == 1
                     else f"{ended} calls in progress were logged as ended")  # fmt: skip
