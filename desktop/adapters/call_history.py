@@ -228,11 +228,17 @@ class CallHistory:
             return None  # a stranger's number: only a call returning one of theirs is kept
         key = _call_key(event)
         existing = self._store.call_attempt(event.source, key)
+        taken_over = False
         if existing is None and event.source != DIAL_SOURCE:
             existing = self._take_over_dialed(event, number, contact, key, cursor)
+            taken_over = existing is not None
         elif existing is None:
             existing = self._reported_before_dialed(event, number)
+        # A call that failed is news even on a row already written: the callback it took off
+        # is due again, so whoever counts them must hear of it.
+        failed_now = False
         if existing is not None and isinstance(event, CallFailed):
+            failed_now = taken_over or existing[2].outcome is not Outcome.FAILED
             existing = self._failed(existing, event, key, cursor)
         if existing is None:
             outcome = _outgoing_outcome(event, Outcome.UNKNOWN)
@@ -254,7 +260,7 @@ class CallHistory:
             and not getattr(event, "catch_up", False)
             and self._first_offer(attempt_id)
         )
-        if not wrap_up and existing is not None:
+        if not wrap_up and existing is not None and not failed_now:
             return None  # seen before (ringing again, or read again): nothing new
         return Recorded(attempt_id, contact.id if contact else None, Direction.OUT, outcome,
                         wrap_up)  # fmt: skip
