@@ -62,7 +62,7 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import Store, StoreError
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
-from desktop.core.events import CallEvent, CallGone, CallState
+from desktop.core.events import CallEvent, CallFailed, CallGone, CallState
 from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -228,13 +228,20 @@ class CallHistory:
             return None  # a stranger's number: only a call returning one of theirs is kept
         key = _call_key(event)
         existing = self._store.call_attempt(event.source, key)
+        taken_over = False
         if existing is None and event.source != DIAL_SOURCE:
             existing = self._take_over_dialed(event, number, contact, key, cursor)
+            taken_over = existing is not None
         elif existing is None:
             existing = self._reported_before_dialed(event, number)
+        # A call that failed is news even on a row already written: the callback it took off
+        # is due again, so whoever counts them must hear of it.
+        failed_now = False
+        if existing is not None and isinstance(event, CallFailed):
+            failed_now = taken_over or existing[2].outcome is not Outcome.FAILED
+            existing = self._failed(existing, event, key, cursor)
         if existing is None:
-            answered = getattr(event, "answered", None)
-            outcome = Outcome.NO_ANSWER if answered is False else Outcome.UNKNOWN
+            outcome = _outgoing_outcome(event, Outcome.UNKNOWN)
             attempt = Attempt(Direction.OUT, event.time, outcome,
                               reason=contact.reason if contact else "", number_e164=number.e164)
             attempt_id = self._store.record_call(
@@ -248,11 +255,12 @@ class CallHistory:
                 self._store.save_source_cursor(*cursor)
         wrap_up = (
             contact is not None  # a wrap-up is written on a contact
+            and not isinstance(event, CallFailed)  # it reached nobody: nothing to wrap up
             and event.state in _OVER
             and not getattr(event, "catch_up", False)
             and self._first_offer(attempt_id)
         )
-        if not wrap_up and existing is not None:
+        if not wrap_up and existing is not None and not failed_now:
             return None  # seen before (ringing again, or read again): nothing new
         return Recorded(attempt_id, contact.id if contact else None, Direction.OUT, outcome,
                         wrap_up)  # fmt: skip
@@ -274,14 +282,31 @@ class CallHistory:
         found = self._store.attempt_by_id(dialed.id)
         if found is None:
             return None
-        answered = getattr(event, "answered", None)
-        outcome = Outcome.NO_ANSWER if answered is False else dialed.outcome
+        outcome = _outgoing_outcome(event, dialed.outcome)
         attempt = replace(found[1], at=event.time, outcome=outcome)
         contact_id = contact.id if contact else None
         self._store.take_over_call(dialed.id, contact_id, attempt, event.source, key,
                                    cursor=cursor)  # fmt: skip
         log.info("%s reported the call placed as attempt %d", event.source, dialed.id)
         return dialed.id, contact_id, attempt
+
+    def _failed(
+        self,
+        existing: tuple[int, int | None, Attempt],
+        event: CallFailed,
+        key: str,
+        cursor: tuple[str, str] | None,
+    ) -> tuple[int, int | None, Attempt]:
+        """The call the softphone reported dialling (its row, or ours it took over) failed."""
+        attempt_id, contact_id, attempt = existing
+        if attempt.outcome is Outcome.FAILED:
+            return existing
+        failed = replace(attempt, outcome=Outcome.FAILED)
+        self._store.take_over_call(attempt_id, contact_id, failed, event.source, key,
+                                   cursor=cursor)  # fmt: skip
+        log.info("%s could not place the call of attempt %d: %s", event.source, attempt_id,
+                 event.why)  # fmt: skip
+        return attempt_id, contact_id, failed
 
     def _reported_before_dialed(
         self, event: CallEvent, number: CallerNumber
@@ -366,6 +391,13 @@ def _call_key(event: CallEvent) -> str:
 
 def _hook_key(call_key: str) -> str:
     return call_key if call_key.startswith(HOOK_KEY_PREFIX) else HOOK_KEY_PREFIX + call_key
+
+
+def _outgoing_outcome(event: CallEvent, otherwise: Outcome) -> Outcome:
+    """A failed call (it reached nobody), one the source says was not answered, or as is."""
+    if isinstance(event, CallFailed):
+        return Outcome.FAILED
+    return Outcome.NO_ANSWER if getattr(event, "answered", None) is False else otherwise
 
 
 def _cursor_of(event: CallEvent) -> tuple[str, str] | None:

@@ -29,6 +29,7 @@ OUTBOUND_OUTCOMES = {
     Outcome.GATEKEEPER: "Gatekeeper",
     Outcome.TALKED: "Talked",
     Outcome.MISSED: "Missed",
+    Outcome.FAILED: "Call failed",
     Outcome.UNKNOWN: "Called",
 }
 INBOUND_OUTCOMES = {
@@ -37,6 +38,7 @@ INBOUND_OUTCOMES = {
     Outcome.GATEKEEPER: "Their gatekeeper",  # as the wrap-up offers it
     Outcome.TALKED: "Talked",
     Outcome.MISSED: "Missed their call",
+    Outcome.FAILED: "Call failed",
     Outcome.UNKNOWN: "They called",
 }
 

@@ -33,6 +33,15 @@ class CallEvent:
 
 
 @dataclass(frozen=True)
+class CallFailed(CallEvent):
+    """A call of ours that ended before the far end rang or answered (baresip's dial met
+    "404 Not Found" at once): state ENDED, logged Outcome.FAILED, no wrap-up. `why` is what
+    the softphone said."""
+
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class CallGone(CallEvent):
     """A call known to be over only because its source's log gave its place to another call
     (MicroSIP's 1000-entry ring buffer reusing a key) or deleted it while it still rang: the

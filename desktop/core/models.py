@@ -20,6 +20,9 @@ class Outcome(StrEnum):
     GATEKEEPER = "gatekeeper"
     TALKED = "talked"
     MISSED = "missed"
+    # A call of ours the softphone could not place (baresip's dial answered 404 at once): it
+    # reached nobody, so it returns no one's call and takes nothing off Callbacks.
+    FAILED = "failed"
     UNKNOWN = ""
 
 

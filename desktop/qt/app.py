@@ -174,6 +174,7 @@ class CallerCardApp:
         self.tray.menu.aboutToShow.connect(self.count_callbacks)
         self.tray.fallback.follow_commits(paths.database)  # no tray: its menu is always open
         self.tray.fallback.committed_elsewhere.connect(self.count_callbacks)
+        self._follow_the_clock_in_the_menu()
         self.tray.import_requested.connect(self.open_import)
         self.tray.import_history_requested.connect(self.open_import_history)
         self.tray.duplicates_requested.connect(self.open_duplicates)
@@ -380,6 +381,8 @@ class CallerCardApp:
                 self.watcher,
                 ringing_since=self._ringing_since,
             )
+            if hasattr(source, "on_problem_over"):  # baresip: connected again
+                source.on_problem_over = self._problem_over_from_thread
             self._start_source(source, history=not kind.ring_time)
             self.sources.append(source)
             log.info("watching %s: %s", spec.format, spec.path)
@@ -620,7 +623,7 @@ class CallerCardApp:
 
     def open_callbacks(self) -> None:
         """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
-        from desktop.adapters.callbacks import business_hours, count_due, load_callbacks
+        from desktop.adapters.callbacks import business_hours, load_callbacks
         from desktop.qt.callbacks_window import CallbacksWindow
         from desktop.qt.system_clock import hour_cycle
 
@@ -628,7 +631,7 @@ class CallerCardApp:
             window = CallbacksWindow(lambda: load_callbacks(
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
                 hour_cycle()),
-                count=lambda: count_due(self.store, datetime.now().astimezone()))  # fmt: skip
+                count=self._count_due_for_menu_too)  # fmt: skip
             window.follow_commits(self.paths.database)
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)
@@ -638,6 +641,29 @@ class CallerCardApp:
         assert isinstance(self._callbacks, CallbacksWindow)
         self._callbacks.open()
         self.count_callbacks()
+
+    def _count_due_for_menu_too(self) -> int:
+        """The Callbacks window's count, which the menu then says too: the window reads it
+        again on its clock tick (a promised window ran out: a follow-up is due), and the menu
+        said the number of the last call or commit until then ("4 due" beside "3 due")."""
+        from desktop.adapters.callbacks import count_due
+
+        due = count_due(self.store, datetime.now().astimezone())
+        self.tray.set_callbacks_due(due)
+        return due
+
+    def _follow_the_clock_in_the_menu(self) -> None:
+        """The no-tray window's menu is always open: its "Callbacks (N due)" follows the clock
+        while shown, as the Callbacks window does (the tray's own menu counts as it opens)."""
+        from desktop.qt.clock_tick import tick_while_shown
+
+        tick_while_shown(self.tray.fallback, self._count_for_menu)
+
+    def _count_for_menu(self) -> None:
+        try:
+            self._count_due_for_menu_too()
+        except StoreError as exc:
+            log.info("callbacks not counted: %s", exc)
 
     def count_callbacks(self) -> None:
         """The menu's "Callbacks (N due)": counted when the menu opens and after each call."""
@@ -928,6 +954,9 @@ class CallerCardApp:
         self.tray.notify("CallerCard", message)
         if not self.tray.has_tray:
             self.notifier.notify("CallerCard", message)
+
+    def _problem_over_from_thread(self, about: str) -> None:
+        self.bridge.call_from_thread(lambda: self.tray.problem_over(about))
 
     def _watched_again(self, path: Path) -> None:
         """A watched file's folder is back: its "does not exist" problem is over. Through the

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource, parse_address
-from desktop.core.events import CallState
+from desktop.core.events import CallFailed, CallGone, CallState
 from desktop.core.models import Direction
 from tests.adapters.recorder import EventRecorder
 
@@ -81,6 +81,15 @@ class CtrlTcpPeer:
         body = {"response": True, "ok": True, "data": data, "token": command["token"]}
         payload = json.dumps(body).encode("utf-8")
         self.client.sendall(f"{len(payload)}:".encode() + payload + b",")
+
+    def drop_client(self) -> None:
+        """The connection drops while baresip (and its calls) stay: the next one is taken."""
+        self.wait_client()
+        assert self.client is not None
+        self.client.close()
+        self.client = None
+        self._accepted.clear()
+        threading.Thread(target=self._accept, daemon=True).start()
 
     def quit(self) -> None:
         if self.client is not None:
@@ -296,8 +305,8 @@ def test_a_call_ringing_when_the_source_connects_pops_once(
     assert (ring.direction, ring.state) == (Direction.IN, CallState.RINGING)
     assert ring.call_key == "baresip:1-7431@127.0.0.1"
     # The connection drops and comes back while it still rings: not popped again.
-    peer.quit()
-    again = CtrlTcpPeer(port)
+    peer.drop_client()
+    again = peer
     again.answer(callstat("INCOMING"))
     # Its own CALL_CLOSED, never answered, ends that call: the card turns missed.
     again.send(frame("CALL_CLOSED", "1-7431@127.0.0.1", peeruri=ring.number,
@@ -342,3 +351,103 @@ def test_a_call_already_answered_when_the_source_connects_ends_as_taken_not_miss
         (CallState.ENDED, "baresip:1-7431@127.0.0.1")]  # fmt: skip
     assert recorder.problems == []
     peer.quit()
+
+
+RINGING_GONE = (
+    "baresip went away during a call: its card is closed; a call that was ringing is logged "
+    "with the outcome unknown."
+)
+
+
+def test_baresip_gone_mid_ring_closes_the_card_and_logs_the_call_outcome_unknown(
+    started: list[BaresipCtrlSource],
+) -> None:
+    # baresip crashed (or was quit) while a call rang: its CALL_CLOSED will never come.
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.send(frame("CALL_INCOMING", "dies-ringing"))
+    recorder.wait(events=1)
+    peer.quit()
+    recorder.wait(events=2, problems=3)
+    ring, gone = recorder.events
+    assert isinstance(gone, CallGone) and not isinstance(ring, CallGone)
+    assert (gone.state, gone.call_key, gone.time, gone.number, gone.name) == (
+        CallState.ENDED, "baresip:dies-ringing", ring.time, ring.number, ring.name)  # fmt: skip
+    assert "closed the connection" in recorder.problems[0]
+    assert "cannot connect" in recorder.problems[1]
+    assert recorder.problems[2] == RINGING_GONE
+    time.sleep(0.2)  # told once, not at every retry
+    assert (len(recorder.events), len(recorder.problems)) == (2, 3)
+
+
+def test_baresip_gone_mid_call_ends_the_answered_call_as_taken(
+    started: list[BaresipCtrlSource],
+) -> None:
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.send(frame("CALL_INCOMING", "talking") + frame("CALL_ESTABLISHED", "talking"))
+    recorder.wait(events=2)
+    peer.quit()
+    recorder.wait(events=3, problems=3)
+    ended = recorder.events[2]
+    assert not isinstance(ended, CallGone)
+    assert (ended.state, ended.call_key) == (CallState.ENDED, "baresip:talking")
+    assert recorder.problems[2] == (
+        "baresip went away during a call: its card is closed; a call in progress was logged "
+        "as ended."
+    )
+
+
+def test_baresip_back_at_once_without_the_call_ends_it(
+    started: list[BaresipCtrlSource],
+) -> None:
+    # Restarted quicker than the source reconnects: connected again, but the call is gone.
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.send(frame("CALL_INCOMING", "before-restart"))
+    recorder.wait(events=1)
+    peer.drop_client()
+    peer.answer("\n(no active calls)\n")
+    recorder.wait(events=2, problems=2)
+    assert isinstance(recorder.events[1], CallGone)
+    assert recorder.events[1].call_key == "baresip:before-restart"
+    assert recorder.problems[1] == RINGING_GONE
+
+
+def test_connected_again_takes_the_cannot_connect_problem_back(
+    started: list[BaresipCtrlSource],
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = Recorder()
+    over: list[str] = []
+    source = BaresipCtrlSource(f"127.0.0.1:{port}", recorder.on_event, recorder.on_problem,
+                               reconnect_s=0.05, on_problem_over=over.append)  # fmt: skip
+    started.append(source)
+    source.start()
+    recorder.wait(problems=1)
+    assert over == []
+    peer = CtrlTcpPeer(port)
+    peer.wait_client()
+    recorder.wait_until(lambda: bool(over), "the problem taken back")
+    assert recorder.problems[0].startswith(over[0])
+    assert over == [f"baresip ctrl_tcp at 127.0.0.1:{port}: "]
+    assert not RINGING_GONE.startswith(over[0]), "calls ended stay told"
+
+
+def test_a_dial_refused_before_it_rang_is_a_failed_call_and_the_rep_is_told(
+    started: list[BaresipCtrlSource],
+) -> None:
+    peer = CtrlTcpPeer()
+    _source, recorder = start(f"127.0.0.1:{peer.port}", started)
+    peer.send(frame("CALL_CLOSED", "out-1", direction="outgoing", param="404 Not Found"))
+    recorder.wait(events=1, problems=1)
+    failed = recorder.events[0]
+    assert isinstance(failed, CallFailed)
+    assert (failed.state, failed.direction, failed.why) == (
+        CallState.ENDED, Direction.OUT, "404 Not Found")  # fmt: skip
+    assert recorder.problems == [
+        "baresip could not place the call to +14155550123: 404 Not Found. It is logged as a "
+        "failed call; any callback stays due."
+    ]

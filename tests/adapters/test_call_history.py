@@ -400,3 +400,62 @@ def test_a_call_whose_log_entry_gave_way_before_its_end_is_kept_outcome_unknown(
         (jane, "in", "", "", JANE, "microsip"),
         (None, "in", "missed", "", "+14155550199", "hook"),
     ]
+
+
+def baresip_dial_events(*types_and_params: tuple[str, str]) -> list[CallEvent]:
+    """What baresip's ctrl_tcp said of a call the rep placed to Jane, through its follower."""
+    import json
+
+    from desktop.core.dialects.baresip import BaresipEvent, CallFollower, parse_event
+
+    follower = CallFollower()
+    events = []
+    for kind, param in types_and_params:
+        payload = json.dumps({"event": True, "class": "call", "type": kind, "id": "d1",
+                              "direction": "outgoing", "peeruri": f"sip:{JANE}@pbx.example.com",
+                              "peerdisplayname": "", "param": param}).encode()  # fmt: skip
+        parsed = parse_event(payload)
+        assert isinstance(parsed, BaresipEvent)
+        event = follower.follow(parsed, NOW + timedelta(seconds=1))
+        if event is not None:
+            events.append(event)
+    return events
+
+
+@pytest.mark.parametrize("dial_first", [True, False])
+def test_a_call_back_that_never_rang_is_logged_failed_and_the_callback_stays(
+    store: Store, history: CallHistory, jane: int, dial_first: bool
+) -> None:
+    """The rep pressed Call back and baresip met "404 Not Found" at once: the far end never
+    rang. The call is logged, as failed (no wrap-up), and Jane's missed call stays due, in
+    whichever order the button's row and baresip's report reach the history."""
+    missed = CallEvent("baresip", Direction.IN, CallState.MISSED, JANE, "", NOW - timedelta(
+        minutes=10), call_key="baresip:m1")  # fmt: skip
+    assert history.record(missed) is not None
+    assert store.callbacks_due(NOW) == 1
+    (closed,) = baresip_dial_events(("CALL_CLOSED", "404 Not Found"))
+    first, second = (dialed(JANE), closed) if dial_first else (closed, dialed(JANE))
+    history.record(first)
+    recorded = history.record(second)
+    if dial_first:  # news: the callback the button's row took off is due again
+        assert recorded is not None and recorded.outcome is Outcome.FAILED
+    assert recorded is None or not recorded.wrap_up
+    assert attempts(store)[1:] == [
+        (jane, "out", "failed", "Asked for the Q3 pricing sheet", JANE, "baresip")]  # fmt: skip
+    assert store.callbacks_due(NOW + timedelta(seconds=5)) == 1
+    assert [c.attempt.outcome for c in store.missed_not_returned(NOW)] == [Outcome.MISSED]
+    assert not store.called_out_since(JANE, int(NOW.timestamp()) - 60)
+
+
+def test_a_call_back_that_rang_then_was_refused_still_returns_the_call(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    """It rang at their end (CALL_RINGING) before "486 Busy Here": a real attempt, wrapped up."""
+    history.record(CallEvent("baresip", Direction.IN, CallState.MISSED, JANE, "",
+                             NOW - timedelta(minutes=10), call_key="baresip:m1"))  # fmt: skip
+    history.record(dialed(JANE))
+    ringing, closed = baresip_dial_events(("CALL_RINGING", ""), ("CALL_CLOSED", "486 Busy Here"))
+    history.record(ringing)
+    recorded = history.record(closed)
+    assert recorded is not None and recorded.wrap_up
+    assert store.callbacks_due(NOW + timedelta(seconds=5)) == 0

@@ -47,13 +47,14 @@ def home() -> Path:
     return Path(os.environ["HOME"])  # the suite's per-test home (tests/conftest.py)
 
 
-def far_end_rings_then_busy(processes: Processes, netns: Namespace, tmp: Path) -> Call:
+def far_end_rings_then_busy(processes: Processes, netns: Namespace, tmp: Path,
+                            scenario: str = "ring_then_busy.xml") -> Call:  # fmt: skip
     """SIPp waiting for one call on 127.0.0.1:5060; returns once it listens."""
     sipp = require("sipp")
     logs = tmp / "logs"
     messages = logs / "far-end-messages.log"
     argv = [
-        sipp, "-sf", str(SCENARIOS / "ring_then_busy.xml"), "-d", str(RING_MS),
+        sipp, "-sf", str(SCENARIOS / scenario), "-d", str(RING_MS),
         "-i", "127.0.0.1", "-p", str(FAR_END_PORT), "-m", "1",
         "-timeout", "30s", "-timeout_error", "-nostdin",
         "-trace_msg", "-message_file", str(messages),
@@ -170,6 +171,39 @@ def test_a_call_placed_through_the_followed_baresip_is_logged_once(
     assert len(calls_out) == 1, f"the call was logged {len(calls_out)} times: {calls_out}"
     # The dial went through the app's own ctrl_tcp connection, which was never pushed off.
     assert "closed the connection" not in callercard.log_tail()
+
+
+def test_a_call_back_baresip_could_not_place_is_logged_failed_and_stays_due(
+    callercard: CallerCard, processes: Processes, netns: Namespace, tmp_path: Path
+) -> None:
+    """The prospect's missed call waits in Callbacks; the rep calls back and the far end says
+    "404 Not Found" before anything rang: logged as a failed call, no wrap-up, still due."""
+    callercard.import_book(tmp_path, PROSPECT)
+    start_baresip(processes, tmp_path / "baresip", outbound=f"sip:127.0.0.1:{FAR_END_PORT}")
+    callercard.start(f"baresip:127.0.0.1:{BARESIP_CTRL_PORT}")
+    wait_until(lambda: connected(netns, BARESIP_CTRL_PORT),
+               "CallerCard to connect to baresip's ctrl_tcp port",
+               detail=callercard.log_tail)  # fmt: skip
+    for verb in (["ring"], ["end", "--missed"]):  # a ring hook's missed call, to call back
+        assert callercard.cli(*verb, PROSPECT.number).returncode == 0
+    callercard.wait_for(lambda r: r["stage"] == "recorded" and r.get("outcome") == "missed",
+                        "the missed call")  # fmt: skip
+    far_end = far_end_rings_then_busy(processes, netns, tmp_path, "not_found.xml")
+
+    placed = callercard.cli("call", PROSPECT.number)
+    assert placed.returncode == 0, placed.stderr
+    far_end.wait_done()
+    # Whichever reached the history first (the button's row or baresip's CALL_CLOSED), the
+    # call is recorded failed, and the callback it took off for a moment is counted again.
+    failed = callercard.wait_for(
+        lambda r: r["stage"] == "recorded" and r.get("outcome") == "failed", "the failed call")
+    assert failed["wrap_up"] is False, failed
+    callercard.wait_for(lambda r: r["stage"] == "callbacks_due" and r["due"] == 1,
+                        "'Callbacks (1 due)' again")  # fmt: skip
+    wait_until(lambda: "could not place the call" in callercard.log_tail(),
+               "the rep to be told", detail=callercard.log_tail)  # fmt: skip
+    due = json.loads(callercard.cli("callbacks", "--json").stdout)
+    assert due["due"] == 1 and due["waiting_for_us"][0]["number"] == PROSPECT.number, due
 
 
 def test_linphonec_places_the_call_for_the_number_asked(

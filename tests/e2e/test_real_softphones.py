@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sqlite3
 import time
 from pathlib import Path
@@ -169,6 +170,32 @@ def test_baresip_call_already_ringing_when_callercard_starts_pops_its_card(
     calls = callercard.wait_for_incoming_calls(PROSPECT.number, since=placed)
     assert [c["outcome"] for c in calls] == ["missed"], calls
     assert len([r for r in callercard.records() if r["stage"] == "shown"]) == 1, "popped once"
+
+
+def test_baresip_killed_while_it_rings_closes_the_card_and_keeps_the_call(
+    callercard: CallerCard, processes: Processes, netns: Namespace, tmp_path: Path
+) -> None:
+    """baresip dies mid-ring (SIGKILL: no CALL_CLOSED is ever sent): the card does not stay
+    up for a call nobody can answer any more, and the call is logged, outcome unknown."""
+    dana = callercard.import_book(tmp_path, PROSPECT)
+    baresip = start_baresip(processes, tmp_path / "baresip")
+    callercard.start(f"baresip:127.0.0.1:{BARESIP_CTRL_PORT}")
+    wait_until(lambda: connected(netns, BARESIP_CTRL_PORT),
+               "CallerCard to connect to baresip's ctrl_tcp port",
+               detail=callercard.log_tail)  # fmt: skip
+    placed = time.time()
+    call = ring_then_cancel(processes, tmp_path, to_user=BARESIP_USER, to_port=BARESIP_SIP_PORT,
+                            ring_ms=6_000)  # fmt: skip
+    shown = assert_card_popped_while_ringing(callercard, call, dana)
+    os.killpg(baresip.proc.pid, signal.SIGKILL)
+    ended = callercard.wait_for(
+        lambda r: r["stage"] == "ended" and r["call_key"] == shown["call_key"],
+        "the card to close when baresip went away",
+    )
+    assert int(ended["t_ns"]) < call.cancel_not_before_ns, "closed only when the caller gave up"
+    assert (ended["missed"], ended["closed"]) == (False, True), ended
+    calls = callercard.wait_for_incoming_calls(PROSPECT.number, since=placed)
+    assert [c["outcome"] for c in calls] == [""], calls
 
 
 def test_linphonec_call_history_records_the_missed_call(

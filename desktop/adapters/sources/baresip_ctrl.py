@@ -5,6 +5,11 @@ baresip writes no call history, but with its ``ctrl_tcp`` module loaded it sends
 ``ctrl_tcp_listen 127.0.0.1:4444`` in baresip's config so nothing else on the network can
 connect). This source is that client: it connects, decodes the netstrings (in
 desktop.core.dialects.baresip), and reconnects when baresip restarts.
+
+baresip's calls die with it. When it goes away with calls it reported open (it cannot be
+reached again, or it is back with "no active calls"), their CALL_CLOSED never comes: each is
+ended as it stood (CallFollower.lost), so a ringing card closes and the call is logged, and the
+rep is told. A connection that is back at once with a call still on keeps following it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from desktop.core.callerid_text import number_as_written
 from desktop.core.dialects.baresip import (
     CALLSTAT_TAG,
     BaresipEvent,
@@ -26,11 +32,13 @@ from desktop.core.dialects.baresip import (
     StreamProblem,
     answered_call,
     callstat_command,
+    names_no_call,
     parse_event,
     ringing_call,
 )
 from desktop.core.dialers import CtrlResponse, parse_ctrl_response
-from desktop.core.events import CallEvent
+from desktop.core.events import CallEvent, CallFailed, CallGone
+from desktop.core.models import Direction
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +82,13 @@ class BaresipCtrlSource:
         *,
         reconnect_s: float = RECONNECT_S,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_problem_over: Callable[[str], None] | None = None,
     ) -> None:
         self._host, self._port = parse_address(address)
         self._label = f"baresip ctrl_tcp at {self._host}:{self._port}"
         self._on_event = on_event
         self._on_problem = on_problem
+        self.on_problem_over = on_problem_over
         self._reconnect_s = reconnect_s
         self._clock = clock
         self._lock = threading.Lock()
@@ -145,6 +155,7 @@ class BaresipCtrlSource:
                     f"cannot connect ({exc.strerror or exc}); is baresip running with the "
                     "ctrl_tcp module? Trying again."
                 )
+                self._end_lost_calls()
                 self._stopping.wait(self._reconnect_s)
                 continue
             with self._lock:
@@ -154,6 +165,7 @@ class BaresipCtrlSource:
                 self._socket = sock
             if self._problem:
                 logger.info("%s: connected", self._label)
+                self._problem_over()
             self._problem = ""
             try:
                 self._ask_what_rings(sock)
@@ -222,6 +234,10 @@ class BaresipCtrlSource:
             self._on_event(event)
         except Exception:
             logger.exception("on_event failed for %s", where)
+        if isinstance(event, CallFailed):  # the rep asked for it and waits for the far end
+            called = number_as_written(event.number)
+            self._report(f"baresip could not place the call to {called}: {event.why}. "
+                         "It is logged as a failed call; any callback stays due.")  # fmt: skip
 
     def _ringing_at_connect(self, payload: bytes) -> BaresipEvent | None:
         """The incoming call still ringing that callstat's answer describes, once: the
@@ -231,6 +247,9 @@ class BaresipCtrlSource:
             return None
         self._asked_ringing = False
         if not response.ok:
+            return None
+        if names_no_call(response.data):  # baresip restarted meanwhile: its calls went with it
+            self._end_lost_calls()
             return None
         talking = answered_call(response.data)
         if talking is not None:  # nothing to pop; its end is then a call taken, not missed
@@ -248,6 +267,27 @@ class BaresipCtrlSource:
         answer.ready.set()
         return True
 
+    def _end_lost_calls(self) -> None:
+        """The calls baresip reported open and never closed are over: their cards close and
+        they are logged (core.dialects.baresip.CallFollower.lost), and the rep is told."""
+        events = self._follower.lost(where=f"{self._label}: baresip went away")
+        if not events or self._stopping.is_set():
+            return
+        for event in events:
+            try:
+                self._on_event(replace(event, read_ns=time.monotonic_ns()))
+            except Exception:
+                logger.exception("on_event failed for %s", event.where)
+        self._report(_lost_calls_text(events))
+
+    def _problem_over(self) -> None:
+        if self.on_problem_over is None or self._stopping.is_set():
+            return
+        try:
+            self.on_problem_over(f"{self._label}: ")
+        except Exception:
+            logger.exception("on_problem_over failed")
+
     def _report_once(self, message: str) -> None:
         if message != self._problem:
             self._problem = message
@@ -260,6 +300,23 @@ class BaresipCtrlSource:
             self._on_problem(message)
         except Exception:
             logger.exception("on_problem failed for %r", message)
+
+
+def _lost_calls_text(events: list[CallEvent]) -> str:
+    """What the rep is told, worded apart from the connection's problems (which the next
+    connection takes back): this stays until something newer is said."""
+    unknown = sum(1 for e in events if isinstance(e, CallGone) and e.direction is Direction.IN)
+    ended = len(events) - unknown
+    said = []
+    if unknown:
+        # Callbacks lists such a call only RANG_LISTED_AFTER it rang: not said to be there now.
+        calls = "a call that was ringing is" if unknown == 1 else f"{unknown} ringing calls are"
+        said.append(f"{calls} logged with the outcome unknown")
+    if ended:
+        said.append("a call in progress was logged as ended" if ended == 1
+                    else f"{ended} calls in progress were logged as ended")  # fmt: skip
+    cards = "its card is" if len(events) == 1 else "their cards are"
+    return f"baresip went away during a call: {cards} closed; " + "; ".join(said) + "."
 
 
 class _Answer:

@@ -41,8 +41,10 @@ class UnknownMissed:
 
 class Callbacks(Contacts):
     # Each kind: (which attempts, what settles one of them). `a` is the attempt, `l` a later one.
+    # A call of ours that failed (Outcome.FAILED) reached nobody: it settles nothing.
     _MISSED = ("a.direction = 'in' AND a.outcome = 'missed'",
-               "l.at > a.at AND (l.direction = 'out' OR l.outcome = 'talked')")  # fmt: skip
+               "l.at > a.at AND (l.direction = 'out' AND l.outcome <> 'failed' "
+               "  OR l.outcome = 'talked')")  # fmt: skip
     _VOICEMAIL = ("a.direction = 'out' AND a.outcome = 'voicemail'",
                   "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
 
@@ -50,9 +52,10 @@ class Callbacks(Contacts):
     # (the wrap-up after an incoming call), ours to do until we have called or talked since.
     _WINDOW = ("a.callback_until IS NOT NULL",
                "(a.direction = 'in' AND l.at > a.at AND (l.direction = 'out' "
-               "  OR l.outcome = 'talked')"
+               "  AND l.outcome <> 'failed' OR l.outcome = 'talked')"
                " OR a.direction <> 'in' AND ((l.direction = 'in' OR l.outcome = 'talked') "
-               "  AND l.at >= a.callback_from OR l.direction = 'out' AND l.at > a.callback_until))"
+               "  AND l.at >= a.callback_from OR l.direction = 'out' AND l.outcome <> 'failed' "
+               "  AND l.at > a.callback_until))"
                )  # fmt: skip
 
     def missed_not_returned(self, now: datetime) -> list[LoggedCall]:
@@ -75,7 +78,7 @@ class Callbacks(Contacts):
             "  AND m.outcome = 'missed' AND m.at >= ? "
             "  AND m.at > coalesce((SELECT max(s.at) FROM attempts s "
             "    WHERE s.contact_id = m.contact_id "
-            "    AND (s.direction = 'out' OR s.outcome = 'talked')), 0) "
+            "    AND (s.direction = 'out' AND s.outcome <> 'failed' OR s.outcome = 'talked')), 0) "
             "GROUP BY m.contact_id",
             (*ids, since),
         ).fetchall()
@@ -101,7 +104,8 @@ class Callbacks(Contacts):
         "  AND at >= ? GROUP BY number_e164) v "
         "JOIN attempts a ON a.id = v.newest "
         "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.number_e164 = a.number_e164 "
-        "  AND l.at > a.at AND (l.direction = 'out' OR l.outcome = 'talked'))"
+        "  AND l.at > a.at AND (l.direction = 'out' AND l.outcome <> 'failed' "
+        "  OR l.outcome = 'talked'))"
     )
 
     def unknown_missed_not_returned(self, now: datetime) -> list[UnknownMissed]:
@@ -116,7 +120,7 @@ class Callbacks(Contacts):
             "  AND m.outcome = 'missed' AND m.contact_id IS NULL AND m.at >= ? "
             "  AND m.at > coalesce((SELECT max(s.at) FROM attempts s "
             "    WHERE s.number_e164 = a.number_e164 "
-            "    AND (s.direction = 'out' OR s.outcome = 'talked')), 0)) "
+            "    AND (s.direction = 'out' AND s.outcome <> 'failed' OR s.outcome = 'talked')), 0)) "
             f"{self._UNKNOWN_MISSED} ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
             (since, since),
         ).fetchall()
@@ -141,7 +145,8 @@ class Callbacks(Contacts):
             "  AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
             "  AND NOT EXISTS (SELECT 1 FROM attempts l "
             "    WHERE (l.at > a.at OR l.at = a.at AND l.id > a.id) "
-            "    AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164)) "
+            "    AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
+            "    AND l.outcome <> 'failed') "
             f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
             (since, until),
         ).fetchall()

@@ -189,7 +189,7 @@ class Calls(Contacts):
         by anyone (attempts_number_at)."""
         row = self._conn.execute(
             "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND direction = 'out' "
-            "LIMIT 1",
+            "AND outcome <> 'failed' LIMIT 1",
             (number_e164, since),
         ).fetchone()
         return row is not None

@@ -16,7 +16,8 @@ What each call event means (softphones.md §3.7 and §8, as baresip 1.0.0 behave
   rings) are an outgoing call being dialled: RINGING, direction out.
 * ``CALL_ANSWERED`` (newer versions) and ``CALL_ESTABLISHED``: ANSWERED.
 * ``CALL_CLOSED`` does not say whether the call was missed: an incoming call that never reached
-  ``CALL_ESTABLISHED`` was. MISSED or ENDED.
+  ``CALL_ESTABLISHED`` was. MISSED or ENDED. An outgoing one closed with a SIP failure status
+  ("404 Not Found") before the far end rang or answered never reached anyone: CallFailed.
 
 The events carry no time: the receiver stamps them.
 """
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.core.dialers import netstring
-from desktop.core.events import CallEvent, CallState
+from desktop.core.events import CallEvent, CallFailed, CallGone, CallState
 from desktop.core.models import Direction
 from desktop.core.unicode_text import whole_unicode
 
@@ -48,6 +49,10 @@ _STATE_OF_TYPE = {
     "CALL_CLOSED": CallState.ENDED,
 }
 _OUTGOING_TYPES = frozenset({"CALL_OUTGOING", "CALL_RINGING", "CALL_PROGRESS"})
+_FAR_END_RANG = frozenset({"CALL_RINGING", "CALL_PROGRESS"})
+# CALL_CLOSED's param when the far end refused the call ("404 Not Found", "503 Service
+# Unavailable"); the rep hanging up first closes it with no status.
+_SIP_FAILURE = re.compile(r"[456]\d\d\b")
 _ORDER = {CallState.RINGING: 0, CallState.ANSWERED: 1, CallState.ENDED: 2, CallState.MISSED: 2}
 
 
@@ -133,6 +138,7 @@ class BaresipEvent:
     direction: Direction
     peer_uri: str
     peer_name: str
+    param: str = ""  # CALL_CLOSED's reason: "404 Not Found", "Connection reset by peer"
 
 
 def parse_event(payload: bytes) -> BaresipEvent | str | None:
@@ -170,6 +176,7 @@ def parse_event(payload: bytes) -> BaresipEvent | str | None:
         direction=direction,
         peer_uri=whole_unicode(peer),
         peer_name=whole_unicode(name) if isinstance(name, str) else "",
+        param=whole_unicode(param) if isinstance(param := data.get("param"), str) else "",
     )
 
 
@@ -227,10 +234,18 @@ def _incoming_call(callstat: str, states: frozenset[str], kind: str) -> BaresipE
     )
 
 
+def names_no_call(callstat: str) -> bool:
+    """Whether `callstat`'s answer says baresip has no call at all. Only those words: an
+    answer in another shape may still describe a call (callstat names the newest only)."""
+    return "(no active calls)" in callstat
+
+
 @dataclass(slots=True)
 class _Followed:
     state: CallState
     started: datetime
+    event: BaresipEvent  # the first event read of it: who and which way, for lost()
+    rang: bool = False  # an outgoing call: the far end rang (CALL_RINGING, CALL_PROGRESS)
 
 
 class CallFollower:
@@ -245,7 +260,19 @@ class CallFollower:
         if event.call_id not in self._calls:
             if len(self._calls) >= _MAX_FOLLOWED:
                 self._calls.pop(next(iter(self._calls)))
-            self._calls[event.call_id] = _Followed(_STATE_OF_TYPE[event.type], now)
+            self._calls[event.call_id] = _Followed(_STATE_OF_TYPE[event.type], now, event)
+
+    def lost(self, *, where: str = "") -> list[CallEvent]:
+        """baresip went away (its process, and so its calls, with the connection) before the
+        calls followed were closed: each is over, as it stood. One that still rang is a
+        CallGone (its card goes; an incoming one is logged outcome unknown and waits in
+        Callbacks, as a hook's ring with no end does); one answered ended, taken."""
+        calls, self._calls = self._calls, {}
+        ended = CallState.ENDED
+        return [
+            self._event(f.event, ended, f.started, where, gone=f.state is CallState.RINGING)
+            for f in calls.values()
+        ]
 
     def follow(self, event: BaresipEvent, now: datetime, *, where: str = "") -> CallEvent | None:
         state = _STATE_OF_TYPE[event.type]
@@ -256,20 +283,29 @@ class CallFollower:
             if event.direction is Direction.IN and never_answered:
                 state = CallState.MISSED
             started = followed.started if followed is not None else now
+            rang = followed is not None and followed.rang
+            if event.direction is Direction.OUT and never_answered and not rang and (
+                _SIP_FAILURE.match(event.param)
+            ):
+                return CallFailed(**vars(self._event(event, state, started, where)),
+                                  why=event.param)  # fmt: skip
             return self._event(event, state, started, where)
         if followed is not None:
+            followed.rang = followed.rang or event.type in _FAR_END_RANG
             if _ORDER[state] <= _ORDER[followed.state]:
                 return None
             followed.state = state
             return self._event(event, state, followed.started, where)
         if len(self._calls) >= _MAX_FOLLOWED:  # calls whose CALL_CLOSED never came
             self._calls.pop(next(iter(self._calls)))
-        self._calls[event.call_id] = _Followed(state, now)
+        self._calls[event.call_id] = _Followed(state, now, event, event.type in _FAR_END_RANG)
         return self._event(event, state, now, where)
 
     @staticmethod
-    def _event(event: BaresipEvent, state: CallState, started: datetime, where: str) -> CallEvent:
-        return CallEvent(
+    def _event(
+        event: BaresipEvent, state: CallState, started: datetime, where: str, *, gone: bool = False
+    ) -> CallEvent:
+        return (CallGone if gone else CallEvent)(
             source=SOURCE,
             direction=event.direction,
             state=state,
