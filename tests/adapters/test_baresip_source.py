@@ -448,6 +448,6 @@ def test_a_dial_refused_before_it_rang_is_a_failed_call_and_the_rep_is_told(
     assert (failed.state, failed.direction, failed.why) == (
         CallState.ENDED, Direction.OUT, "404 Not Found")  # fmt: skip
     assert recorder.problems == [
-        "baresip could not place the call to +14155550123: 404 Not Found. It is logged as a "
+        "baresip could not place the call to +1 415-555-0123: 404 Not Found. It is logged as a "
         "failed call; any callback stays due."
     ]

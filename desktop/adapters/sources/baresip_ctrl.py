@@ -24,6 +24,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from desktop.core.callerid_text import number_as_written
+from desktop.core.candidates import readable
 from desktop.core.dialects.baresip import (
     CALLSTAT_TAG,
     BaresipEvent,
@@ -235,7 +236,7 @@ class BaresipCtrlSource:
         except Exception:
             logger.exception("on_event failed for %s", where)
         if isinstance(event, CallFailed):  # the rep asked for it and waits for the far end
-            called = number_as_written(event.number)
+            called = readable(number_as_written(event.number))  # as the card writes it
             self._report(f"baresip could not place the call to {called}: {event.why}. "
                          "It is logged as a failed call; any callback stays due.")  # fmt: skip
 
