@@ -358,15 +358,15 @@ class ImportWindow(QWidget):
         if self._state in ("running", "loading"):
             return
         path = typed_path(self.path_edit.text())
-        if path is None:
-            return
+        if path is None or path == self._path:
+            return  # the file shown: Enter imports it (the window's shortcut), when it may
         if not path.exists():
             self.summary.setText(f"No file at {path}: check the path, or choose the file.")
             return
         self.load(path)
 
     def load(self, path: Path) -> None:
-        self._path = path
+        self._path = self.path_edit.loaded = path
         self.path_edit.setText(str(path))
         self._chosen_by_hand = False
         self._edits.clear()
@@ -904,13 +904,17 @@ class ImportWindow(QWidget):
 
 
 class _PathEdit(QLineEdit):
-    """The File field: Enter here reads the path typed, where elsewhere in the window it
-    imports (the window's Return shortcut would otherwise take it first)."""
+    """The File field: Enter here reads a path the rep typed (the window's Return shortcut,
+    which imports, would otherwise take it first). On the file already shown, Enter imports
+    as everywhere else in the window: the field has the focus when the window opens."""
+
+    loaded: Path | None = None  # the file the window shows
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and not self.isReadOnly():
             assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            typed = typed_path(self.text())
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and typed != self.loaded:
                 event.accept()
                 return True
         return super().event(event)

@@ -50,3 +50,20 @@ def test_a_pasted_path_is_read_at_enter_and_a_wrong_one_is_said(
     store = Store.open(tmp_path / "cc.sqlite3")
     assert store.count_contacts() == 0  # Enter in the field read the file, imported nothing
     store.close()
+
+
+def test_enter_on_the_file_shown_imports_it_as_everywhere_in_the_window(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    """The field has the focus when the window opens: a rep who presses Enter to import (the
+    window's Return) must not have the file read again instead."""
+    export = write_csv(tmp_path / "leads.csv", [["Name", "Phone"], ["Bo Diaz", "+1 415 555 0177"]])
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        window.load(export)
+    qtbot.waitUntil(lambda: window.import_button.isEnabled(), timeout=30_000)
+    window.path_edit.setFocus()
+    with qtbot.waitSignal(window.imported, timeout=30_000):
+        qtbot.keyClick(window.path_edit, Qt.Key.Key_Return)
+    store = Store.open(tmp_path / "cc.sqlite3")
+    assert store.count_contacts() == 1
+    store.close()
