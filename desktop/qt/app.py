@@ -261,8 +261,7 @@ class CallerCardApp:
         self._show_pause()
         self.directory_sync = DirectorySyncLoop(
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread,
-            problem_over=lambda about: self.bridge.call_from_thread(
-                lambda: self.tray.problem_over(about)),
+            problem_over=self._problem_over_from_thread,
         )  # fmt: skip
         self.directory_sync.start()
         self.follow_loop = FollowLoop(
@@ -659,22 +658,19 @@ class CallerCardApp:
 
         tick_while_shown(self.tray.fallback, self._count_for_menu)
 
-    def _count_for_menu(self) -> None:
+    def _count_for_menu(self) -> int | None:
+        """The menu's count read again; None while the store cannot say (it is busy)."""
         try:
-            self._count_due_for_menu_too()
+            return self._count_due_for_menu_too()
         except StoreError as exc:
             log.info("callbacks not counted: %s", exc)
+            return None
 
     def count_callbacks(self) -> None:
         """The menu's "Callbacks (N due)": counted when the menu opens and after each call."""
-        from desktop.adapters.callbacks import count_due
-
-        try:
-            due = count_due(self.store, datetime.now().astimezone())
-        except StoreError as exc:
-            log.info("callbacks not counted: %s", exc)
+        due = self._count_for_menu()
+        if due is None:
             return
-        self.tray.set_callbacks_due(due)
         if self._callbacks is not None:  # open: a call back made leaves it, a new miss comes
             from desktop.qt.callbacks_window import CallbacksWindow
 
@@ -956,11 +952,12 @@ class CallerCardApp:
             self.notifier.notify("CallerCard", message)
 
     def _problem_over_from_thread(self, about: str) -> None:
+        """A problem a source or loop reported (`about` starts it) is over, said from its
+        thread: the tray takes it back in order, behind the problem itself."""
         self.bridge.call_from_thread(lambda: self.tray.problem_over(about))
 
     def _watched_again(self, path: Path) -> None:
         """A watched file's folder is back: its "does not exist" problem is over. Through the
         bridge, behind that problem and ahead of what the next read reports."""
-        about = f"{path}: "  # how FileWatcher words a file's problems
-        self.bridge.call_from_thread(lambda: self.tray.problem_over(about))
+        self._problem_over_from_thread(f"{path}: ")  # how FileWatcher words a file's problems
 

@@ -15,7 +15,7 @@ from desktop.qt.book_watch import run_while_shown
 TICK_MS = 30_000
 
 
-def tick_while_shown(window: QWidget, on_tick: Callable[[], None]) -> QTimer:
+def tick_while_shown(window: QWidget, on_tick: Callable[[], object]) -> QTimer:
     """Call `on_tick` every TICK_MS while `window` is shown."""
     timer = QTimer(window)
     timer.setInterval(TICK_MS)

@@ -117,7 +117,6 @@ class DryRun:
             text += f" — counted over the first {self.counted:,} rows; the file has more"
         return text + "."
 
-
     def add_checks(self, check: Callable[[int], str]) -> None:
         """What else to check in each row, by its line ("" for nothing), found outside the
         row's own reading: a letter the file's code page lost."""

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from desktop.core.dialers import netstring
 from desktop.core.events import CallEvent, CallFailed, CallGone, CallState
@@ -287,8 +289,7 @@ class CallFollower:
             if event.direction is Direction.OUT and never_answered and not rang and (
                 _SIP_FAILURE.match(event.param)
             ):
-                return CallFailed(**vars(self._event(event, state, started, where)),
-                                  why=event.param)  # fmt: skip
+                return self._event(event, state, started, where, failed=event.param)
             return self._event(event, state, started, where)
         if followed is not None:
             followed.rang = followed.rang or event.type in _FAR_END_RANG
@@ -303,9 +304,14 @@ class CallFollower:
 
     @staticmethod
     def _event(
-        event: BaresipEvent, state: CallState, started: datetime, where: str, *, gone: bool = False
+        event: BaresipEvent, state: CallState, started: datetime, where: str, *,
+        gone: bool = False, failed: str = "",
     ) -> CallEvent:
-        return (CallGone if gone else CallEvent)(
+        """A CallGone when `gone`; a CallFailed, saying why, when `failed`."""
+        make: Callable[..., CallEvent] = (
+            partial(CallFailed, why=failed) if failed else CallGone if gone else CallEvent
+        )
+        return make(
             source=SOURCE,
             direction=event.direction,
             state=state,
