@@ -68,7 +68,8 @@ def probe(self, stage, *args, **fields):
     if stage == "tray":
         if ACTION == "modules":
             names = ("desktop.qt.app", "desktop.adapters.store", "desktop.adapters.lookup",
-                     "desktop.qt.popup_stack", "phonenumbers", "sqlite3")
+                     "desktop.qt.popup_stack", "desktop.core.ring_input", "phonenumbers",
+                     "sqlite3")
             print(json.dumps(sorted(n for n in names if n in sys.modules)), flush=True)
             os._exit(0)
         elif ACTION == "ring":

@@ -17,12 +17,9 @@ long stopped ringing).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
-from datetime import datetime
 
 from desktop.core.ipc import End, Record, Ring, hook_call_key
 from desktop.core.ipc_line import LATE_RING_S
-from desktop.core.ring_input import RingInput, from_ring_message
 
 # Most phone systems send a ring nobody answers to voicemail, or drop it, within 30-45 s.
 STALE_RING_S = 45
@@ -59,11 +56,3 @@ def with_end_read(late: LateRing, read_after: Iterable[object]) -> LateRing:
     key = message_call_key(late.ring)
     ended = any(isinstance(m, End) and message_call_key(m) == key for m in read_after)
     return LateRing(late.ring, late.read_ns, ended) if ended else late
-
-
-def from_late_ring(late: LateRing, now: datetime, now_ns: int) -> RingInput:
-    """The late ring as the pipeline takes it: never recorded (the hook did), and a card only
-    while its call may still ring."""
-    call = from_ring_message(late.ring, now, now_ns)
-    ringing = not late.ended and now_ns - late.ring.t_ns <= STALE_RING_S * 1e9
-    return replace(call, live=ringing, recorded=False)

@@ -7,12 +7,13 @@ closed and recorded does not depend on how it reached us.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
 from desktop.core.ipc import End, EndOutcome, Ring, hook_call_key
+from desktop.core.late_ring import STALE_RING_S, LateRing
 from desktop.core.models import Direction
 
 RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as the ring's time
@@ -86,6 +87,14 @@ def from_ring_message(message: Ring, now: datetime, now_ns: int) -> RingInput:
         where=f"callercard ring ({key})", hook=True,
     )  # fmt: skip
     return RingInput(event, message.t_ns or now_ns)
+
+
+def from_late_ring(late: LateRing, now: datetime, now_ns: int) -> RingInput:
+    """A ring read after its hook stopped waiting (desktop.core.late_ring): never recorded (the
+    hook did), and a card only while its call may still ring."""
+    call = from_ring_message(late.ring, now, now_ns)
+    ringing = not late.ended and now_ns - late.ring.t_ns <= STALE_RING_S * 1e9
+    return replace(call, live=ringing, recorded=False)
 
 
 def from_end_message(message: End, now: datetime, now_ns: int) -> RingInput:

@@ -54,13 +54,14 @@ from desktop.core.ipc import (
     Show,
     ShowTarget,
 )
-from desktop.core.late_ring import LateRing, from_late_ring
+from desktop.core.late_ring import LateRing
 from desktop.core.numbers import NumberPolicy, warm_up
 from desktop.core.pause import PauseLength, pause_end, pause_over
 from desktop.core.ring_input import (
     demo_call,
     from_call_event,
     from_end_message,
+    from_late_ring,
     from_ring_message,
     welcome_test_ring,
 )

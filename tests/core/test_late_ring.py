@@ -10,13 +10,8 @@ import pytest
 from desktop.adapters.instance_socket import DEFAULT_TIMEOUT
 from desktop.core.ipc import End, EndOutcome, Ring, Show
 from desktop.core.ipc_line import LATE_RING_S
-from desktop.core.late_ring import (
-    STALE_RING_S,
-    LateRing,
-    from_late_ring,
-    read_late,
-    with_end_read,
-)
+from desktop.core.late_ring import STALE_RING_S, LateRing, read_late, with_end_read
+from desktop.core.ring_input import from_late_ring
 
 NOW = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
 NOW_NS = 5_000_000_000_000
