@@ -380,7 +380,11 @@ class FallbackWindow(QWidget):
 
     def _grow_to_fit(self) -> None:
         """A line shown in a window already up (paused, the screen-share note) makes it taller:
-        kept at its old height, the intro lost its last line and the buttons were squashed."""
+        kept at its old height, the intro lost its last line and the buttons were squashed.
+        A window not shown gets its size when it is: laying it out here cost 6 ms of every
+        start before the tray icon showed."""
+        if not self.isVisible():
+            return
         layout = self.layout()
         needed = layout.totalHeightForWidth(self.width()) if layout is not None else 0
         if needed > self.height():

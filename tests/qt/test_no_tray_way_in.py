@@ -144,3 +144,26 @@ def test_the_menu_window_keeps_its_rows_together_when_a_line_goes(qtbot: QtBot) 
     QApplication.processEvents()
     assert window.callbacks.geometry().top() == first_row
     menu.hide()
+
+
+def test_the_menu_window_told_things_while_hidden_shows_them_whole(qtbot: QtBot) -> None:
+    """Paused and redacting before the window was ever shown (start-up no longer lays a hidden
+    window out): once shown, the paused line and the screen-share note are all there, the
+    intro and the buttons unsquashed."""
+    from desktop.qt.icons import app_icon
+    from desktop.qt.tray import TrayMenu
+
+    menu = TrayMenu(app_icon(), paused=True)
+    menu.set_paused(True, "Popups paused until 15:42 (click to resume)")
+    menu.set_screen_share(True, "Do Not Disturb is on: cards show the company only")
+    window = menu.fallback
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    layout = window.layout()
+    assert layout is not None
+    assert window.height() >= layout.totalHeightForWidth(window.width())
+    for line in (window.paused_label, window.screen_share_note, window.status):
+        assert line.geometry().bottom() <= window.height()
+    assert window.paused_label.isVisible() and window.screen_share_note.isVisible()
+    menu.hide()
