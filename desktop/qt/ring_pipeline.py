@@ -28,7 +28,7 @@ from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import card_lines
-from desktop.core.events import CallEvent, CallState
+from desktop.core.events import CallEvent, CallFailed, CallState
 from desktop.core.models import Direction, Outcome
 from desktop.core.ring_input import RingInput, from_call_event
 from desktop.qt.notifier import Notifier, PopupObstacles
@@ -48,6 +48,7 @@ RELEASE_AFTER_MS = 2000
 class RingPipeline(QObject):
     callbacks_changed = Signal()  # a missed call or a call out was recorded
     missed_card_kept = Signal(str)  # e164: an unanswered call's card stays up
+    missed_card_back = Signal(str)  # e164: it is up again, because the call back failed
     wrap_up_due = Signal(int)  # attempt id: the call just ended and asks how it went
 
     def __init__(
@@ -104,6 +105,8 @@ class RingPipeline(QObject):
             self._end(call)
         elif call.calls_out and self.popups.missed_keys():
             self._called_back(call)
+        elif call.event.direction is Direction.OUT and call.live:
+            self._call_out_went_on(call)
         if call.recorded:
             self.record_later(call.event)
 
@@ -117,16 +120,20 @@ class RingPipeline(QObject):
         from desktop.qt.click_to_call import PlacedCall
 
         assert isinstance(placed, PlacedCall)
-        # Called back, from the missed card or from anywhere else: its missed card goes.
-        called_back = self.popups.close_missed_for(placed.e164)
         dialer = placed.result.dialer
         reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
         followed = placed.result.follows_up and bool(reporters & watched_formats)
+        # Called back, from the missed card or from anywhere else: its missed card goes; kept
+        # aside when the softphone will report the call, which may yet fail (_call_out_went_on).
+        if followed:
+            called_back = self.popups.set_aside_missed_for(placed.e164, placed.asked_ns)
+        else:
+            called_back = self.popups.close_missed_for(placed.e164)
         label = dialer.label if dialer is not None else "a softphone"
         self.arrive(from_call_event(CallEvent(
             DIAL_SOURCE, Direction.OUT, CallState.RINGING if followed else CallState.ENDED,
             placed.e164, "", datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{placed.e164}",
-            where=f"Call button ({label})",
+            where=f"Call button ({label})", read_ns=placed.asked_ns,
         )))  # fmt: skip
         self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
                          followed=followed, missed_cards_closed=called_back)  # fmt: skip
@@ -139,9 +146,31 @@ class RingPipeline(QObject):
         from desktop.core.numbers import parse_number
 
         e164 = parse_number(call.caller_id, self.lookup.policy).e164
-        closed = self.popups.close_missed_for(e164) if e164 else 0
+        dialled_ns = call.read_ns or time.monotonic_ns()
+        closed = self.popups.set_aside_missed_for(e164, dialled_ns) if e164 else 0
         if closed:
             self.trace.write("called_back", e164 or "", missed_cards_closed=closed)
+
+    def _call_out_went_on(self, call: RingInput) -> None:
+        """A call out answered, over or failed. One that failed before the far end rang
+        (CallFailed) brings back the missed card its call back took away, saying so, with
+        Call back to try again: the rep was looking at it, and the callback is still due.
+        It is brought back rather than left up until the call is known to go through,
+        because most calls do, and a card the rep just acted on should go at once."""
+        from desktop.core.numbers import parse_number
+
+        if call.event.state is CallState.RINGING:
+            return
+        e164 = parse_number(call.caller_id, self.lookup.policy).e164
+        if not e164:
+            return
+        if not isinstance(call.event, CallFailed):
+            self.popups.called_back_through(e164)
+            return
+        key = self.popups.restore_missed(e164)
+        self.trace.write("call_back_failed", e164, card=key or "")
+        if key is not None:
+            self.missed_card_back.emit(e164)
 
     def calls_in_flight(self) -> int:
         """Calls this pipeline still keeps something for: rung, not yet painted or ended."""
