@@ -31,6 +31,7 @@ from desktop.core.card_text import card_lines
 from desktop.core.events import CallEvent, CallFailed, CallState
 from desktop.core.models import Direction, Outcome
 from desktop.core.ring_input import RingInput, from_call_event
+from desktop.core.withheld_calls import WITHHELD_KEY, WithheldCalls
 from desktop.qt.notifier import Notifier, PopupObstacles
 from desktop.qt.popup_stack import PopupStack
 
@@ -76,6 +77,7 @@ class RingPipeline(QObject):
         # Call key -> when it rang, while its card is up: the card built again for the call
         # must not list the call itself (logged after the ring) as a past one.
         self._rang_at: dict[str, datetime] = {}
+        self._withheld = WithheldCalls(popups.has_popup)
         # A second source's key for a call already on screen -> that call's key.
         self._same_call: dict[str, str] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
@@ -99,6 +101,8 @@ class RingPipeline(QObject):
 
     def arrive(self, call: RingInput) -> None:
         """A source reported a call: its card pops or goes, then it is logged (after paint)."""
+        if call.call_key == WITHHELD_KEY and call.live:
+            call = self._withheld_apart(call)
         if call.rings:
             self._ring(call)
         elif call.ends:
@@ -109,6 +113,19 @@ class RingPipeline(QObject):
             self._call_out_went_on(call)
         if call.recorded:
             self.record_later(call.event)
+
+    def _withheld_apart(self, call: RingInput) -> RingInput:
+        """A hook's withheld caller, keyed apart from another one ringing now (its own card,
+        its own row in the history) and ended newest first (desktop.core.withheld_calls)."""
+        if call.rings:
+            key = self._withheld.ring_key()
+        elif call.ends:
+            key = self._withheld.end_key()
+        else:
+            return call
+        if key == call.call_key:
+            return call
+        return replace(call, event=replace(call.event, call_key=key))
 
     def placed(self, placed: object, watched_formats: set[str]) -> None:
         """A Call button placed a call: it is logged now, as an outbound attempt. When a
