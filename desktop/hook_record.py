@@ -10,7 +10,9 @@ not log the call again (adapters/call_history.py). A row is history only: no app
 a card for it.
 
 A ring without an end stays a call whose outcome is not known ("They called"), as when the
-app quits during a call; the `end` that follows, whoever takes it, finishes that row.
+app quits during a call; the `end` that follows, whoever takes it, finishes that row. An end
+that finds no ring looks again for a moment (END_LOOKS_AGAIN_S): the ring's own hook may still
+be writing it.
 
 An app that runs but does not answer within the hook's wait (ipc_line.HOOK_WAIT_S: its main
 thread blocked, the process stopped, a flood) is treated the same way (`record_unanswered`):
@@ -42,6 +44,11 @@ EXIT_RECORDED_ONLY = 4
 _NOT_RECORDED = 1  # hook_exit.EXIT_NOT_DELIVERED: neither delivered nor recorded
 NOT_RUNNING = "CallerCard is not running"
 NOT_ANSWERING = "CallerCard did not answer in time"
+# An end whose ring is not in the history yet looks again after these pauses (1.5 s in all):
+# the softphone ran the ring's hook first, but for a short call that process may still be
+# writing the ring (its start-up, a database another program is writing). An end whose ring
+# was never recorded costs its hook these waits.
+END_LOOKS_AGAIN_S = (0.1, 0.2, 0.4, 0.8)
 # Qt platforms that draw on a display server the hook can look for in the environment.
 _NEEDS_DISPLAY = ("xcb", "wayland", "wayland-egl")
 
@@ -132,8 +139,14 @@ def _record(
              else from_end_message(message, now, now_ns)).event  # fmt: skip
     number = lookup.parse(event.number, event.name)
     who = _who(number, event.number)
+    history = CallHistory(store, lookup)
     try:
-        recorded = CallHistory(store, lookup).record(event)
+        recorded = history.record(event)
+        for pause in END_LOOKS_AGAIN_S:
+            if not history.end_unmatched:
+                break
+            time.sleep(pause)
+            recorded = history.record(event)
     except StoreError as exc:
         return _failed(message, str(exc), report)
     if report.launching:

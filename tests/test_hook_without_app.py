@@ -134,3 +134,42 @@ def test_an_app_started_later_neither_pops_nor_doubles_it_nor_does_the_softphone
     # The hook's call made the book the rep's own: no demo contacts or demo calls came in.
     [call] = calls(data)
     assert (call["number"], call["outcome"], call["source"]) == (NUMBER, "missed", "microsip")
+
+
+def hook_process(data: Path, *args: str) -> subprocess.Popen[str]:
+    env = python_env()
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--data-dir", str(data), "--region", "US", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def test_an_end_that_reaches_the_history_before_its_ring_still_finishes_the_call(
+    tmp_path: Path,
+) -> None:
+    """A short call: the softphone runs the ring hook, then the end hook, with no app. The
+    ring's write waits a moment for the database (another program writing), so the end's
+    process looks for the ring first. The call still says how it went, not "outcome unknown"."""
+    data = tmp_path / "data"
+    assert calls(data) == []  # the data dir and its database exist
+    locker = sqlite3.connect(data / "callercard.sqlite3", isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # another program writes (an import, a sync)
+    try:
+        ring = hook_process(data, "ring", "--", NUMBER)
+        end = hook_process(data, "end", "--missed", "--", NUMBER)
+        deadline = time.monotonic() + 1.0  # the end has looked for its ring by then
+        while end.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
+    ring_out = ring.communicate(timeout=60)
+    end_out = end.communicate(timeout=60)
+    assert (ring.returncode, ring_out[1]) == (
+        4, NOT_RUNNING + "call from +1 415-555-0123 recorded; no card shown\n")  # fmt: skip
+    assert (end.returncode, end_out[1]) == (
+        4, NOT_RUNNING + "missed call from +1 415-555-0123 recorded\n")  # fmt: skip
+    [call] = calls(data)
+    assert (call["number"], call["outcome"]) == (NUMBER, "missed")

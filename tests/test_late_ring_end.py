@@ -73,3 +73,45 @@ def test_an_end_done_before_the_hook_wrote_its_late_ring_still_finishes_the_call
         app.terminate()
     [call] = calls(data)
     assert (call["number"], call["outcome"]) == (NUMBER, "talked")  # not "" (rang, unknown)
+
+
+@pytest.mark.xvfb
+def test_an_end_waiting_for_its_late_ring_survives_the_app_being_killed(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """The same race, and the app dies (SIGKILL) while the end waits to be tried again: the
+    end was kept on disk, so the next start finishes the call the hook recorded meanwhile."""
+    data = tmp_path / "data"
+    app = App(tmp_path, xvfb_display)
+    try:
+        t_ns = time.monotonic_ns() - 3_000_000_000
+        ring = hook_message("ring", caller_id=NUMBER, environ={}, t_ns=t_ns)
+        assert isinstance(ring, Ring)
+        assert deliver(instance_address(data), ring).status is SendStatus.LATE
+        app.stage("late_ring", call_key=KEY)
+        ended = hook(data, "end", "--missed", "--", NUMBER)
+        assert (ended.returncode, ended.stderr) == (0, "")
+        wait_for_log(data / "callercard.log", f"{KEY} ended, but its ring")
+        assert app.proc is not None
+        app.proc.kill()
+        app.proc.wait(timeout=30)
+    finally:
+        app.terminate()
+
+    recorded = subprocess.run(
+        [sys.executable, "-c", RECORD_AS_THE_HOOK, str(data), NUMBER, str(t_ns)],
+        env=python_env(), capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert recorded.returncode == 4, recorded.stderr
+    assert [c["outcome"] for c in calls(data)] == [""]  # rang, outcome unknown
+
+    (tmp_path / "app.jsonl").unlink()  # the next start's trace alone
+    again = App(tmp_path, xvfb_display)
+    try:
+        deadline = time.monotonic() + 15
+        while [c["outcome"] for c in calls(data)] != ["missed"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        again.terminate()
+    [call] = calls(data)
+    assert (call["number"], call["outcome"]) == (NUMBER, "missed")

@@ -43,7 +43,8 @@ CLOSE_WAIT_S = 2.0  # at quit, how long waiting jobs are still tried before they
 # the app read the ring too late (desktop.core.late_ring) its hook records the ring itself,
 # and an end that came a moment later could be done first and find nothing, leaving the call
 # "outcome unknown" for good. The hook writes within a second or so; a ring that was never
-# logged at all costs these few reads.
+# logged at all costs these few reads. While it waits the end is kept in the journal too: an
+# app killed meanwhile finishes the call at its next start, when the ring is long written.
 END_RETRY_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
@@ -139,7 +140,7 @@ class HistoryWriter:
                         self._flush_wanted = False
                     else:
                         self._backlog.popleft()
-                    if not self._backlog and self._journal_dirty:
+                    if not self._backlog and not self._later and self._journal_dirty:
                         self._journal.clear()
                         self._journal_dirty = False
                 continue
@@ -193,6 +194,8 @@ class HistoryWriter:
             item.due = time.monotonic() + END_RETRY_S[item.tries]
             item.tries += 1
             self._later.append(item)
+        if not item.journaled:
+            self._keep_on_disk([item])
 
     def _take_due(self) -> None:
         """Ends whose pause is over go to the back of the queue (all of them at quit: one
@@ -202,8 +205,7 @@ class HistoryWriter:
         waiting: list[_Pending] = []
         for item in self._later:
             if closing or item.due <= now:
-                item.journaled = False  # the journal may have been cleared since
-                self._backlog.append(item)
+                self._backlog.append(item)  # still in the journal: not cleared while it waits
             else:
                 waiting.append(item)
         self._later = waiting
@@ -234,18 +236,26 @@ class HistoryWriter:
     def _journal_backlog(self) -> None:
         with self._cond:
             fresh = [p for p in self._backlog if not p.journaled]
-            for pending in fresh:
+        if self._keep_on_disk(fresh):
+            log.info("database locked by another program: %d history writes wait (%s)",
+                     len(fresh), self._journal.path)  # fmt: skip
+
+    def _keep_on_disk(self, items: list[_Pending]) -> bool:
+        """Appended to the journal (on the writer's thread); False when there were none or
+        the journal could not be written."""
+        if not items:
+            return False
+        with self._cond:
+            for pending in items:
                 pending.journaled = True
-        if fresh:
-            self._journal_dirty = True
-            try:
-                self._journal.append([p.job for p in fresh])
-            except OSError as exc:
-                log.warning("%s: waiting history writes not kept on disk (%s)",
-                            self._journal.path, exc)  # fmt: skip
-            else:
-                log.info("database locked by another program: %d history writes wait (%s)",
-                         len(fresh), self._journal.path)  # fmt: skip
+        self._journal_dirty = True
+        try:
+            self._journal.append([p.job for p in items])
+        except OSError as exc:
+            log.warning("%s: waiting history writes not kept on disk (%s)",
+                        self._journal.path, exc)  # fmt: skip
+            return False
+        return True
 
 
 def _is_locked(exc: BaseException) -> bool:

@@ -228,6 +228,7 @@ class CallerCardApp:
         self.bridge.written.connect(pipeline.call_written)
         pipeline.callbacks_changed.connect(self.count_callbacks)
         pipeline.missed_card_kept.connect(self._watch_for_call_back)
+        pipeline.missed_card_back.connect(lambda e164: self._watch_for_call_back(e164, back=True))
         pipeline.wrap_up_due.connect(self.wrap_ups.open)
         return pipeline
 
@@ -519,14 +520,18 @@ class CallerCardApp:
 
         return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
 
-    def _watch_for_call_back(self, e164: str) -> None:
-        """A missed card is up: it goes if another process logs a call back to that number."""
+    def _watch_for_call_back(self, e164: str, *, back: bool = False) -> None:
+        """A missed card is up (`back`: again, a call back failed): it goes if another process
+        logs a call back to that number."""
         from desktop.qt.called_back_watch import CalledBackWatch
 
         if self._called_back is None:
             self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups)
         assert isinstance(self._called_back, CalledBackWatch)
-        self._called_back.missed(e164)
+        if back:
+            self._called_back.back(e164)
+        else:
+            self._called_back.missed(e164)
 
     def _share_notes_now(self) -> None:
         """From the history writer's thread: a wrap-up waits in a shared card's outbox."""

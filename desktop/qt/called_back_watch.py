@@ -38,6 +38,13 @@ class CalledBackWatch(QObject):
         self._since[e164] = int(time.time())
         self._watch.start()
 
+    def back(self, e164: str) -> None:
+        """The missed card for `e164` is up again because a call back failed. That call's own
+        rows, logged before its failure and so at or before this second, may not read failed
+        yet when a commit is looked at: only a call out from the next second on counts."""
+        self._since[e164] = int(time.time()) + 1
+        self._watch.start()
+
     def stop(self) -> None:
         self._since.clear()
         self._watch.stop()

@@ -14,6 +14,7 @@ every window keep working meanwhile.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ OnMain = Callable[[Callable[[], None]], None]  # runs a function in the GUI thre
 class PlacedCall:
     e164: str
     result: DialResult
+    asked_ns: int = 0  # time.monotonic_ns() when the softphone was asked to place it
 
 
 class ClickToCall(QObject):
@@ -77,8 +79,9 @@ class ClickToCall(QObject):
 
     def _place(self, e164: str, parent: QWidget | None, report: Report | None) -> None:
         on_main = self._on_main
+        asked = time.monotonic_ns()
         if on_main is None:
-            self._answered(e164, parent, report, self._placer.place(self._choice(), e164))
+            self._answered(e164, parent, report, self._placer.place(self._choice(), e164), asked)
             return
         if e164 in self._dialing:
             return  # a second click while the softphone is still being asked
@@ -89,19 +92,19 @@ class ClickToCall(QObject):
 
         def ask() -> None:
             result = self._placer.place(choice, e164)
-            on_main(lambda: self._answered(e164, parent, report, result))
+            on_main(lambda: self._answered(e164, parent, report, result, asked))
 
         threading.Thread(target=ask, name="callercard-dial", daemon=True).start()
 
     def _answered(self, e164: str, parent: QWidget | None, report: Report | None,
-                  result: DialResult) -> None:  # fmt: skip
+                  result: DialResult, asked_ns: int) -> None:  # fmt: skip
         self._dialing.discard(e164)
         if parent is not None and not shiboken6.isValid(parent):
             parent, report = None, None  # the window was closed while the softphone answered
         if result.placed:
             if report is not None:
                 report(f"{result.message}: {readable(e164)}")
-            self.placed.emit(PlacedCall(e164, result))
+            self.placed.emit(PlacedCall(e164, result, asked_ns))
             return
         QGuiApplication.clipboard().setText(e164)
         copied = f"{readable(e164)} is on the clipboard: dial it on your phone."

@@ -16,7 +16,9 @@ max(prebuilt, max_cards) windows however many calls ring at once.
 A call that ends unanswered keeps its card, folded to "Missed call · 14:05" with Call back
 (`keep_missed`), for MISSED_FOR_MS or until dismissed. A missed card is one of the
 `max_cards`, but it gives way to a ringing call: it goes (it never waits in "+N more", which
-lists calls still ringing) before a ringing call would collapse.
+lists calls still ringing) before a ringing call would collapse. Calling the caller back takes
+their missed card off the screen, kept aside for CALL_BACK_FAILS_WITHIN_S: a call back the
+softphone then reports failed brings the card back, "call back failed", with Call back.
 
 The pool is filled to that size in idle time, one card per turn of the event loop, after
 start-up's warm-up and after each card has painted: a card built while a call rings pays
@@ -58,6 +60,11 @@ MARGIN = 16  # from the screen's available edge (the taskbar is already outside 
 # the corner all afternoon; Recent calls and Callbacks keep the missed call after that.
 MISSED_FOR_MS = 10 * 60 * 1000
 SPACING = 10  # between stacked cards
+# How long a missed card taken away by a call back is kept aside, in case the softphone reports
+# that call failed: a SIP failure comes before the far end rings, within INVITE's 32 s timeout.
+CALL_BACK_FAILS_WITHIN_S = 60
+# Said on a missed card brought back because the call back did not go through.
+CALL_BACK_FAILED = "call back failed"
 
 
 def screen_under_cursor() -> QScreen | None:
@@ -79,6 +86,8 @@ class _Call:
     rang: datetime | None = None
     rang_ns: int = 0  # time.monotonic_ns() when it started ringing
     missed: QTimer | None = None  # the call ended unanswered; the card goes when this fires
+    # time.monotonic_ns() when a call back to this missed caller was reported failed; 0: none.
+    call_back_failed_ns: int = 0
 
 
 class PopupStack(QObject):
@@ -117,6 +126,9 @@ class PopupStack(QObject):
         self._free: list[Popup] = []
         self._top_up_pending = False
         self._calls: dict[str, _Call] = {}  # in order of arrival: the oldest sits lowest
+        # A called-back caller's number -> their missed card's key, call and when it was set
+        # aside (time.monotonic_ns()), until the call back fails or CALL_BACK_FAILS_WITHIN_S.
+        self._set_aside: dict[str, tuple[str, _Call, int]] = {}
         self._redacted = False  # cards show desktop.core.redaction.redact(card)
         # Applied to every card window once it exists (capture exclusion on Windows/macOS).
         self._window_guard: Callable[[QWidget], None] | None = None
@@ -237,6 +249,7 @@ class PopupStack(QObject):
         """Clear every card without emitting `dismissed` (the app asked, not the user)."""
         calls = list(self._calls.values())
         self._calls.clear()
+        self._set_aside.clear()
         for call in calls:
             self._release(call)
         self._more.set_calls([])
@@ -337,6 +350,59 @@ class PopupStack(QObject):
             self.close_for_call(key)
         return len(keys)
 
+    def set_aside_missed_for(self, e164: str, dialled_ns: int) -> int:
+        """The rep is calling them back (a call out that began at `dialled_ns`,
+        time.monotonic_ns()): their missed card goes from the screen but is kept aside, for
+        `restore_missed` if that call fails. A card already back because a call back failed
+        after `dialled_ns` stays: the report is of that failed call (the Call button's answer
+        and the softphone's own report of one call reach us in either order). How many went."""
+        now = time.monotonic_ns()
+        limit = CALL_BACK_FAILS_WITHIN_S * 1_000_000_000
+        for number in [n for n, (_, _, at) in self._set_aside.items() if now - at > limit]:
+            del self._set_aside[number]
+        keys = [k for k, c in self._calls.items() if c.missed is not None
+                and c.card.number.e164 == e164
+                and not 0 < dialled_ns <= c.call_back_failed_ns]  # fmt: skip
+        for key in keys:
+            call = self._calls.pop(key)
+            self._release(call)
+            self._set_aside[e164] = (key, call, now)
+        if keys:
+            self._settle()
+        return len(keys)
+
+    def restore_missed(self, e164: str) -> str | None:
+        """A call back to `e164` failed: their missed card comes back (or, still up, says so),
+        "call back failed", with Call back, for a full MISSED_FOR_MS. Its key; None when the
+        rep had no missed card of theirs (called from a list, or kept aside too long)."""
+        now = time.monotonic_ns()
+        up = next((k for k, c in self._calls.items() if c.missed is not None
+                   and c.card.number.e164 == e164), None)  # fmt: skip
+        aside = self._set_aside.pop(e164, None)
+        if up is not None:  # it rang and was missed again meanwhile, or was never taken
+            call = self._calls[up]
+            call.call_back_failed_ns = now
+            if call.popup is not None:
+                self._fill(up, call)
+                self._fit()
+            return up
+        if aside is None or now - aside[2] > CALL_BACK_FAILS_WITHIN_S * 1_000_000_000:
+            return None
+        key, call, _ = aside
+        call.call_back_failed_ns = now
+        timer = QTimer()  # no parent: it goes with its call
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self.close_for_call(key))
+        timer.start(self._missed_for_ms)
+        call.missed = timer
+        self._calls[key] = call  # the newest: it is news again
+        self._settle(key)
+        return key
+
+    def called_back_through(self, e164: str) -> None:
+        """The call back was answered or ended as a call: no card to bring back for it."""
+        self._set_aside.pop(e164, None)
+
     def missed_keys(self) -> list[str]:
         return [k for k, c in self._calls.items() if c.missed is not None]
 
@@ -360,7 +426,10 @@ class PopupStack(QObject):
         call.popup.set_card(self._shown(call.card), key)
         if call.missed is not None:
             rang = call.rang
-            call.popup.show_missed(clock_text(rang, rang.date(), hour_cycle()) if rang else "")
+            said = clock_text(rang, rang.date(), hour_cycle()) if rang else ""
+            if call.call_back_failed_ns:
+                said = f"{said} · {CALL_BACK_FAILED}" if said else CALL_BACK_FAILED
+            call.popup.show_missed(said)
 
     # -- internals --
 

@@ -28,9 +28,10 @@ from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import card_lines
-from desktop.core.events import CallEvent, CallState
+from desktop.core.events import CallEvent, CallFailed, CallState
 from desktop.core.models import Direction, Outcome
 from desktop.core.ring_input import RingInput, from_call_event
+from desktop.core.withheld_calls import WITHHELD_KEY, WithheldCalls
 from desktop.qt.notifier import Notifier, PopupObstacles
 from desktop.qt.popup_stack import PopupStack
 
@@ -48,6 +49,7 @@ RELEASE_AFTER_MS = 2000
 class RingPipeline(QObject):
     callbacks_changed = Signal()  # a missed call or a call out was recorded
     missed_card_kept = Signal(str)  # e164: an unanswered call's card stays up
+    missed_card_back = Signal(str)  # e164: it is up again, because the call back failed
     wrap_up_due = Signal(int)  # attempt id: the call just ended and asks how it went
 
     def __init__(
@@ -75,6 +77,7 @@ class RingPipeline(QObject):
         # Call key -> when it rang, while its card is up: the card built again for the call
         # must not list the call itself (logged after the ring) as a past one.
         self._rang_at: dict[str, datetime] = {}
+        self._withheld = WithheldCalls(popups.has_popup)
         # A second source's key for a call already on screen -> that call's key.
         self._same_call: dict[str, str] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
@@ -98,14 +101,31 @@ class RingPipeline(QObject):
 
     def arrive(self, call: RingInput) -> None:
         """A source reported a call: its card pops or goes, then it is logged (after paint)."""
+        if call.call_key == WITHHELD_KEY and call.live:
+            call = self._withheld_apart(call)
         if call.rings:
             self._ring(call)
         elif call.ends:
             self._end(call)
         elif call.calls_out and self.popups.missed_keys():
             self._called_back(call)
+        elif call.event.direction is Direction.OUT and call.live:
+            self._call_out_went_on(call)
         if call.recorded:
             self.record_later(call.event)
+
+    def _withheld_apart(self, call: RingInput) -> RingInput:
+        """A hook's withheld caller, keyed apart from another one ringing now (its own card,
+        its own row in the history) and ended newest first (desktop.core.withheld_calls)."""
+        if call.rings:
+            key = self._withheld.ring_key()
+        elif call.ends:
+            key = self._withheld.end_key()
+        else:
+            return call
+        if key == call.call_key:
+            return call
+        return replace(call, event=replace(call.event, call_key=key))
 
     def placed(self, placed: object, watched_formats: set[str]) -> None:
         """A Call button placed a call: it is logged now, as an outbound attempt. When a
@@ -117,16 +137,20 @@ class RingPipeline(QObject):
         from desktop.qt.click_to_call import PlacedCall
 
         assert isinstance(placed, PlacedCall)
-        # Called back, from the missed card or from anywhere else: its missed card goes.
-        called_back = self.popups.close_missed_for(placed.e164)
         dialer = placed.result.dialer
         reporters = REPORTED_BY.get(dialer, frozenset()) if dialer is not None else frozenset()
         followed = placed.result.follows_up and bool(reporters & watched_formats)
+        # Called back, from the missed card or from anywhere else: its missed card goes; kept
+        # aside when the softphone will report the call, which may yet fail (_call_out_went_on).
+        if followed:
+            called_back = self.popups.set_aside_missed_for(placed.e164, placed.asked_ns)
+        else:
+            called_back = self.popups.close_missed_for(placed.e164)
         label = dialer.label if dialer is not None else "a softphone"
         self.arrive(from_call_event(CallEvent(
             DIAL_SOURCE, Direction.OUT, CallState.RINGING if followed else CallState.ENDED,
             placed.e164, "", datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{placed.e164}",
-            where=f"Call button ({label})",
+            where=f"Call button ({label})", read_ns=placed.asked_ns,
         )))  # fmt: skip
         self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
                          followed=followed, missed_cards_closed=called_back)  # fmt: skip
@@ -139,9 +163,31 @@ class RingPipeline(QObject):
         from desktop.core.numbers import parse_number
 
         e164 = parse_number(call.caller_id, self.lookup.policy).e164
-        closed = self.popups.close_missed_for(e164) if e164 else 0
+        dialled_ns = call.read_ns or time.monotonic_ns()
+        closed = self.popups.set_aside_missed_for(e164, dialled_ns) if e164 else 0
         if closed:
             self.trace.write("called_back", e164 or "", missed_cards_closed=closed)
+
+    def _call_out_went_on(self, call: RingInput) -> None:
+        """A call out answered, over or failed. One that failed before the far end rang
+        (CallFailed) brings back the missed card its call back took away, saying so, with
+        Call back to try again: the rep was looking at it, and the callback is still due.
+        It is brought back rather than left up until the call is known to go through,
+        because most calls do, and a card the rep just acted on should go at once."""
+        from desktop.core.numbers import parse_number
+
+        if call.event.state is CallState.RINGING:
+            return
+        e164 = parse_number(call.caller_id, self.lookup.policy).e164
+        if not e164:
+            return
+        if not isinstance(call.event, CallFailed):
+            self.popups.called_back_through(e164)
+            return
+        key = self.popups.restore_missed(e164)
+        self.trace.write("call_back_failed", e164, card=key or "")
+        if key is not None:
+            self.missed_card_back.emit(e164)
 
     def calls_in_flight(self) -> int:
         """Calls this pipeline still keeps something for: rung, not yet painted or ended."""

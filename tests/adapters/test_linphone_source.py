@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 import statistics
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.sources.linphone_db import (
     LinphoneDbError,
     LinphoneDbSource,
@@ -22,6 +24,7 @@ from desktop.adapters.sources.linphone_db import (
 )
 from desktop.core.dialects.linphone import CallStatus, LinphoneCall, call_event, format_utc
 from desktop.core.events import CallState
+from desktop.core.first_read import rings_since
 from desktop.core.models import Direction
 from tests.adapters.recorder import EventRecorder
 from tests.conftest import python_env
@@ -318,6 +321,56 @@ def test_a_damaged_database_is_reported_and_never_raises(tmp_path: Path, start: 
     assert problems[0].startswith(f"{path}: ")
     with pytest.raises(LinphoneDbError):
         read_calls(path)
+
+
+@pytest.mark.parametrize("damage", ["garbage after the header", "a page of garbage"])
+def test_a_database_damaged_at_start_is_named_and_calls_in_it_once_repaired_are_not_lost(
+    tmp_path: Path, damage: str
+) -> None:
+    """Damaged when the app starts (an SQLite header over garbage, or a page overwritten),
+    then repaired (a good copy moved over it, so it is never missing): a call that lands and
+    ends before the first read of the repaired file is logged, one still ringing pops, an
+    older one in the copy stays history. Read as late as a starved watcher reads (poll_now
+    with a watcher that never runs)."""
+    path = tmp_path / "linphone.db"
+    if damage == "garbage after the header":
+        path.write_bytes(b"SQLite format 3\x00" + os.urandom(3000))
+    else:
+        writer = LinphoneLikeWriter(path)
+        for i in range(200):
+            writer.ring(f"sip:+1628555{i:04d}@sip.example.com", "x" * 200)
+        writer.close()
+        data = bytearray(path.read_bytes())
+        data[4096:8192] = b"\xa5" * 4096
+        path.write_bytes(bytes(data))
+    recorder = Recorder()
+    since = rings_since(time.time())  # as the app starts its sources
+    source = LinphoneDbSource(path, recorder.on_event, recorder.on_problem,
+                              watcher=FileWatcher(), ringing_since=since)  # fmt: skip
+    source.start()
+    try:
+        (problem,) = recorder.problems
+        assert problem.startswith(f"{path}: the database is damaged ("), problem
+        assert problem.endswith("; Linphone itself may fail to read it"), problem
+
+        fresh = tmp_path / "repaired.db"
+        copy = LinphoneLikeWriter(fresh)
+        earlier = datetime.now(UTC) - timedelta(minutes=5)
+        copy.end(copy.ring(ZOE, "Before the app", at=earlier), CallStatus.MISSED, at=earlier)
+        copy.close()
+        fresh.replace(path)
+        writer = LinphoneLikeWriter(path)
+        writer.end(writer.ring(JANE, "Jane Doe"), CallStatus.MISSED)  # over before it was read
+        writer.ring("sip:+14155550124@sip.example.com", "Still ringing")
+        source.poll_now()
+        writer.close()
+        assert recorder.seen() == [
+            (JANE, "in", "missed"),
+            ("sip:+14155550124@sip.example.com", "in", "ringing"),
+        ]
+        assert len(recorder.problems) == 1
+    finally:
+        source.stop()
 
 
 def test_an_older_linphone_database_says_why_nothing_pops_then_pops_after_upgrade(

@@ -105,13 +105,14 @@ def is_busy(exc: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
-def explain(exc: sqlite3.Error) -> str:
-    """A database error in words a user can act on."""
+def explain(exc: sqlite3.Error, *, damaged: bool = False) -> str:
+    """A database error in words a user can act on; `damaged`: the file begins as an SQLite
+    database, so one SQLite cannot read is damaged rather than some other file."""
     text = str(exc)
     lowered = text.lower()
-    if "not a database" in lowered:
+    if "not a database" in lowered and not damaged:
         return "not an SQLite database (is this really Linphone's linphone.db?)"
-    if "malformed" in lowered or "corrupt" in lowered:
+    if "malformed" in lowered or "corrupt" in lowered or "not a database" in lowered:
         return f"the database is damaged ({text}); Linphone itself may fail to read it"
     if "no such table" in lowered or "no such column" in lowered:
         return (
@@ -175,6 +176,9 @@ class LinphoneDbSource(FollowedFiles):
         retry_after_s: float = RETRY_AFTER_S,
     ) -> None:
         super().__init__(Path(path), on_event, on_problem, watcher, clock)
+        # What happened from here on is news if the database cannot be read at start
+        # (whole seconds: Linphone stamps its calls so).
+        self._started_at = ringing_since if ringing_since is not None else float(int(clock()))
         self._retry_after_s = retry_after_s
         self._tracker = CallTracker(news_window_s=news_window_s, ringing_since=ringing_since)
         self._connection: sqlite3.Connection | None = None
@@ -231,6 +235,7 @@ class LinphoneDbSource(FollowedFiles):
             self._problem = ""
             return None
         except OSError as exc:
+            self._unreadable()
             self._report_once(f"cannot read the file: {exc.strerror or exc}")
             return None
         if not S_ISREG(stat.st_mode):
@@ -269,6 +274,7 @@ class LinphoneDbSource(FollowedFiles):
             return None
         except OSError as exc:  # not a regular file (connect_read_only), or gone meanwhile
             self._close()
+            self._unreadable()
             self._report_once(f"cannot read the file: {exc.strerror or exc}")
             return None
         self._saw_commit = version != self._version
@@ -328,14 +334,30 @@ class LinphoneDbSource(FollowedFiles):
                 self._report_once("the database has stayed locked for seconds; still trying")
             self._schedule_retry()
             return
-        message = explain(exc)
+        message = explain(exc, damaged=self._starts_as_sqlite())
         if "no such table" in str(exc).lower():
             self._tracker.file_missing()
             if self._is_empty_database():
                 self._close()
                 return  # Linphone has created the file and not yet its tables
         self._close()
+        self._unreadable()
         self._report_once(message)
+
+    def _unreadable(self) -> None:
+        """No read has worked yet: calls the database holds once it can be read are news
+        from the source's start on, not a baseline (see CallTracker.unreadable_at_start)."""
+        if not self._tracker.has_baseline:
+            self._tracker.unreadable_at_start(self._started_at)
+
+    def _starts_as_sqlite(self) -> bool:
+        """Whether the file begins as an SQLite database does (so one that cannot be read is
+        a damaged database, not some other file)."""
+        try:
+            with open(self._path, "rb") as file:
+                return looks_like_sqlite(file.read(len(SQLITE_HEADER)))
+        except OSError:
+            return False
 
     def _is_empty_database(self) -> bool:
         if self._connection is None:

@@ -270,6 +270,8 @@ class CallTracker:
         self._news_window_s = news_window_s
         self._ringing_since = ringing_since
         self._has_baseline = False
+        # Set when the database could not be read at start: only what happened since is news.
+        self._news_since: float | None = None
         self._followed: dict[int, _Followed] = {}
         self._reported: set[tuple[int | None, str]] = set()
 
@@ -281,6 +283,16 @@ class CallTracker:
         """There is no call table to read. Before any read that means an empty history:
         whatever appears later is new (within the news window)."""
         self._has_baseline = True
+
+    def unreadable_at_start(self, since: float) -> None:
+        """The database could not be read before any read worked (damaged, not a database,
+        not readable by us): once it can be, its calls are diffed against `since` (Unix
+        seconds) rather than taken as the baseline, so a call that lands in the repaired
+        database before that first read is still reported (popped while it rings, logged
+        once over). Calls that happened before `since` are history, as at any start."""
+        if not self._has_baseline:
+            self._has_baseline = True
+            self._news_since = since
 
     def open_ids(self) -> list[int]:
         """Row ids of the calls followed that have not ended yet: read them again each time."""
@@ -340,12 +352,12 @@ class CallTracker:
                 del self._followed[old_id]
 
     def _is_news(self, call: LinphoneCall, state: CallState, now: float) -> bool:
-        if self._news_window_s is None:
-            return True
         happened = call.started_at.timestamp()
         if state in (CallState.ENDED, CallState.MISSED):
             happened += call.duration
-        return now - happened <= self._news_window_s
+        if self._news_since is not None and happened < self._news_since:
+            return False
+        return self._news_window_s is None or now - happened <= self._news_window_s
 
     def _first_report(self, problem: LogProblem) -> bool:
         key = (problem.row, problem.message)
