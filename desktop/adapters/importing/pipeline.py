@@ -127,12 +127,18 @@ def open_table(path: Path, encoding: str | None = None, edits: CellEdits | None 
     return table
 
 
-def lost_letters(table: Table) -> LostLetters | None:
+# Where people write sentences: a "?" ending a word there is a question, not a lost letter.
+_SENTENCE_FIELDS = frozenset({Field.NOTES, Field.REASON, Field.NEXT_STEP})
+
+
+def lost_letters(table: Table, plan: ColumnPlan) -> LostLetters | None:
     """Follows the table's rows (as corrected) for letters its code page lost, when it was
     read in one that may have; its warnings are complete once the rows run out."""
     if not table.lossy_encoding:
         return None
-    found = LostLetters(table.lossy_encoding, table.header, table.header_line, table.unit)
+    prose = frozenset(c for c, f in plan.fields.items() if f in _SENTENCE_FIELDS)
+    found = LostLetters(table.lossy_encoding, table.header, table.header_line, table.unit,
+                        prose)  # fmt: skip
 
     def checked(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
         for line, cells in rows:
@@ -215,13 +221,13 @@ def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows:
         return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards[:rows], region=region,
                        planned=runner.result)  # fmt: skip
     table = open_table(path, options.encoding, options.edits)
-    lost = lost_letters(table)
     try:
+        plan, remembered = _plan(table.header, options, store)
+        lost = lost_letters(table, plan)
         head = [r for _, r in zip(range(max(rows, COUNTED_ROWS)), table.rows, strict=False)]
         whole = next(table.rows, None) is None
     finally:
         table.close()
-    plan, remembered = _plan(table.header, options, store)
     region = _table_region(table, head[:REGION_ROWS], plan, options)
     home = options.policy.region if region.region != options.policy.region else ""
     runner.table_rows(head, plan, _file_policy(region, options), home, _elsewhere(region))
@@ -307,9 +313,9 @@ def import_file(
                     lambda: (run.seen, total), None)  # fmt: skip
         return report
     table = open_table(path, options.encoding, options.edits)
-    lost = lost_letters(table)
     try:
         plan, _remembered = _plan(table.header, options, store)
+        lost = lost_letters(table, plan)
         if not plan.usable:
             raise ImportFailed(
                 f"{path}: {table.unit} {table.header_line}: no column this importer can name a "

@@ -44,7 +44,8 @@ class ImportReport:
 
     def where(self, problem: RowProblem) -> str:
         text = str(problem)
-        return text.replace("line ", f"{self.unit} ", 1) if self.unit != "line" else text
+        # "line 7" or "lines 2 and 4" (RowProblem.where): the unit's word, in either case.
+        return text.replace("line", self.unit, 1) if self.unit != "line" else text
 
     def to_json(self) -> dict[str, object]:
         def listed(problems: list[RowProblem]) -> list[dict[str, object]]:
