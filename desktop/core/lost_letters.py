@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from desktop.core.import_headers import FIELD_TITLES, Field
 from desktop.core.import_rows import RowProblem
+from desktop.core.models import CONTACT_FIELDS
 
 # A "?" with a letter right after it ("Y?lmaz", "?ukasz"), two after a letter ("Ko??"), or a
 # run of three: a question ends a word and is followed by a space or nothing.
@@ -32,6 +34,18 @@ CSV_REMEDY = (", as Excel's “CSV (Comma delimited)” does with ı, Ł, ő and
               "imported as written, not guessed: save the sheet again as “CSV UTF-8 (Comma "
               "delimited)” and import that file to keep the letters")  # fmt: skip
 CSV_RE_EXPORT = "re-export the file as “CSV UTF-8”"
+# vCard 4.0 is UTF-8 only (RFC 6350 §3.1): an export in it carries every letter.
+VCARD_REMEDY = (", as a vCard that Outlook saves in the Windows code page does with ı, Ł, ő and "
+                "others. They are imported as written, not guessed: export the contacts again "
+                "in UTF-8 (a vCard 4.0 always is) and import that file to keep the letters, or "
+                "correct these contacts after the import")  # fmt: skip
+VCARD_RE_EXPORT = "export the card again in UTF-8"
+
+# Where people write sentences: a "?" ending a word there is a question, not a lost letter.
+SENTENCE_FIELDS = frozenset({Field.NOTES, Field.REASON, Field.NEXT_STEP})
+# A card's values as a row of cells (models.CONTACT_FIELDS order), and their names.
+CARD_FIELD_TITLES = tuple("Name" if f == "name" else FIELD_TITLES[Field(f)]
+                          for f in CONTACT_FIELDS)  # fmt: skip
 
 
 def has_lost_letter(cell: str) -> bool:
@@ -191,3 +205,11 @@ class LostLetters:
         such = f"and {more:,} more such {self.cell_word}s after this"
         tail = [RowProblem(shown[-1].line, "", such)]
         return [told, *shown, *(tail if more > 0 else [])]
+
+
+def card_lost_letters(encoding: str) -> LostLetters:
+    """LostLetters for the cards of a vCard file read in `encoding`: each card is checked as a
+    row of its contact's values (CONTACT_FIELDS order), numbered by its BEGIN:VCARD line."""
+    prose = frozenset(i for i, f in enumerate(CONTACT_FIELDS) if Field(f) in SENTENCE_FIELDS)
+    return LostLetters(encoding, list(CARD_FIELD_TITLES), 0, prose=prose, cell_word="field",
+                       row_word="card", remedy=VCARD_REMEDY, re_export=VCARD_RE_EXPORT)  # fmt: skip
