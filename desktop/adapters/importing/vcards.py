@@ -34,6 +34,10 @@ _BINARY_PROPS = re.compile(r"(?:[A-Za-z0-9-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", 
 _PROPERTY_START = re.compile(r"(?:[A-Za-z0-9-]+\.)?[A-Za-z0-9-]+[;:]")
 _BEGIN = re.compile(r"BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"END\s*:\s*VCARD\s*$", re.IGNORECASE)
+# A card's UID line and the lines folded onto it (RFC 6350 §3.2: a line break and a space).
+_UID = re.compile(r"^(?:[A-Za-z0-9-]+\.)?UID(?:;[^:\r\n]*)?:(.*(?:\r?\n[ \t].*)*)",
+                  re.IGNORECASE | re.MULTILINE)  # fmt: skip
+_FOLD = re.compile(r"\r?\n[ \t]")
 _CHARSET = re.compile(rb"[;,]\s*CHARSET=([A-Za-z0-9_-]+)", re.IGNORECASE)
 
 # vobject logs every line it skips with ignoreUnreadable; the report says what matters.
@@ -90,6 +94,12 @@ def _ascii_code_page(data: bytes) -> str:
     if any(c.replace("-", "").startswith("utf") for c in charsets):
         return ""  # its letters are quoted-printable UTF-8: every one carried
     return min(charsets) if charsets else "ascii"
+
+
+def card_uid(text: str) -> str:
+    """The UID of the card in `text`, unfolded; "" for a card without one."""
+    found = _UID.search(text)
+    return _FOLD.sub("", found.group(1)).strip() if found else ""
 
 
 def split_cards(text: str) -> tuple[list[CardBlock], list[RowProblem]]:
