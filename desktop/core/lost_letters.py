@@ -24,7 +24,9 @@ _LOST = re.compile(r"\?(?=[^\W\d_])|(?<=[^\W\d_])\?\?|\?\?\?")
 # ("Jan ?. Nowak"): a question's mark looks just the same, so such a cell counts only where
 # the file lost letters for sure elsewhere (_LOST), and never in a column of sentences.
 _WORD_EDGE = re.compile(r"(?<=[^\W\d_])\?|(?<![\w?])\?\.")
-_LINK = re.compile(r"://|^\s*www\.", re.IGNORECASE)  # "?utm_source=" is a query, not a letter
+# "?utm_source=" is a query, not a letter: in a link, or an address without its scheme
+# ("acme.example/page?id=5").
+_LINK = re.compile(r"://|^\s*www\.|(?:^|\s)[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S*\?", re.IGNORECASE)
 SHOWN_CELLS = 20
 MARKED_ROWS = 10_000  # rows remembered for the preview's marks: more than it counts
 NAMED_LINES = 5  # lines the explanation names before "and N more"

@@ -17,8 +17,10 @@ def test_a_question_mark_inside_a_word_is_a_lost_letter(cell: str) -> None:
     assert has_lost_letter(cell)
 
 
-@pytest.mark.parametrize("cell", ["Call back?", "Call him? yes", "5?", "", "?",
-                                  "https://y.example/?ref=fair", "www.y.example/?a=b"])  # fmt: skip
+@pytest.mark.parametrize("cell", [
+    "Call back?", "Call him? yes", "5?", "", "?", "https://y.example/?ref=fair",
+    "www.y.example/?a=b", "acme.example/page?id=5", "see shop.acme.pl/kontakt?x=1",
+])  # fmt: skip
 def test_a_question_a_query_or_a_lone_mark_is_not(cell: str) -> None:
     assert not has_lost_letter(cell)
 
@@ -37,13 +39,13 @@ def test_many_cells_are_told_once_then_the_first_twenty_then_how_many_more() -> 
 
 
 @pytest.mark.parametrize("cell", ["Przemys? SA", "Pozna?", "?ód?", "przemys?@firma.example",
-                                  "Jan ?. Nowak", "Ott?"])  # fmt: skip
+                                  "Jan ?. Nowak", "Ott?", "Huta Sp. z o.o./Oddzia?"])  # fmt: skip
 def test_a_question_mark_ending_a_word_may_be_a_lost_letter(cell: str) -> None:
     assert may_have_lost_letter(cell)
 
 
 @pytest.mark.parametrize("cell", ["5?", "(?)", "?", "Size: 5 ?", "https://p.example/a?b=c",
-                                  "www.p.example/x?y"])  # fmt: skip
+                                  "www.p.example/x?y", "p.example/kontakt?"])  # fmt: skip
 def test_a_mark_after_no_letter_or_in_a_link_may_not(cell: str) -> None:
     assert not may_have_lost_letter(cell)
 
