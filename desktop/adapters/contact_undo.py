@@ -79,10 +79,13 @@ def ids_where(conn: sqlite3.Connection, table: str, key: str, value: object) -> 
 
 
 def cards_of(conn: sqlite3.Connection, contact_id: int) -> list[list[object]]:
+    """[directory id, href, UID] of each card the contact mirrors: the UID finds the card
+    again once the server has renamed its file."""
     return [
-        [directory, href]
-        for directory, href in conn.execute(
-            "SELECT directory_id, href FROM directory_cards WHERE contact_id = ?", (contact_id,)
+        [directory, href, uid]
+        for directory, href, uid in conn.execute(
+            "SELECT directory_id, href, uid FROM directory_cards WHERE contact_id = ?",
+            (contact_id,),
         )
     ]
 
@@ -142,11 +145,14 @@ def relink_cards(
     conn: sqlite3.Connection, cards: list[list[object]], to: int, only_from: int | None
 ) -> None:
     where = "contact_id IS NULL" if only_from is None else "contact_id = ?"
+    # An entry recorded before UIDs were kept is [directory id, href].
+    found = [(card[0], card[1], card[2] if len(card) > 2 else "") for card in cards]
     conn.executemany(
         "UPDATE directory_cards SET contact_id = ?, hidden_at = NULL "  # noqa: S608 (constants)
-        f"WHERE directory_id = ? AND href = ? AND {where}",
-        [(to, d, h) if only_from is None else (to, d, h, only_from) for d, h in cards],
-    )
+        f"WHERE directory_id = ? AND (href = ? OR (? <> '' AND uid = ?)) AND {where}",
+        [(to, d, h, u, u) if only_from is None else (to, d, h, u, u, only_from)
+         for d, h, u in found],
+    )  # fmt: skip
 
 
 def record(

@@ -98,6 +98,7 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "why": why_we_called(contact),
         "referred_by": contact.referred_by,
         "next_step": contact.next_step,
+        "notes": contact.notes,  # whole: the card shows the first lines, "Show all" the rest
         "numbers": [
             {"raw": n.raw, "e164": n.e164, "extension": n.extension, "label": n.label}
             for n in contact.numbers

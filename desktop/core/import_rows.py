@@ -23,9 +23,12 @@ class RowProblem:
     line: int  # 1-based line in the file (the header is line 1; a vCard's BEGIN:VCARD line)
     field: str  # the column's header, or "" for the whole row
     message: str
+    # The place as told, for a problem of many lines ("lines 2 and 4 (Name, Company)"):
+    # `line` is then the first of them. "" for one line, told from `line` and `field`.
+    where: str = ""
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", {self.field}" if self.field else "")
+        where = self.where or f"line {self.line}" + (f", {self.field}" if self.field else "")
         return f"{where}: {self.message}"
 
 

@@ -36,9 +36,11 @@ def test_letters_a_windows_export_lost_are_named_and_kept_as_written(
     path.write_bytes(EXCEL_1252)
     preview = preview_file(path, US)
     told, *cells = preview.warnings
-    assert told.line == 1
-    assert told.message.startswith("3 cells in 2 lines hold a “?” for a letter this file's "
-                                   "encoding (Windows-1252) could not carry")  # fmt: skip
+    # Named by where the letters were lost, as the Import window's details list it ("Check …"),
+    # not by the header's line.
+    assert str(told).startswith("lines 2 and 4 (First Name, Last Name, Company): 3 cells in 2 "
+                                "lines hold a “?” for a letter this file's encoding "
+                                "(Windows-1252) could not carry")  # fmt: skip
     assert "save the sheet again as “CSV UTF-8 (Comma delimited)”" in told.message
     assert [str(c) for c in cells] == [
         "line 2, Last Name: “Y?lmaz” has a “?” where the file lost a letter; imported as written",
@@ -72,7 +74,8 @@ def test_an_all_ascii_export_is_checked_too_and_a_utf8_one_is_not(
     ascii_only = tmp_path / "ascii.csv"
     ascii_only.write_bytes(b"Name,Phone\r\nAyse Y?lmaz,+49 1523 3445566\r\n")
     preview = preview_file(ascii_only, US)
-    assert [w.line for w in preview.warnings] == [1, 2]
+    assert [w.line for w in preview.warnings] == [2, 2]
+    assert str(preview.warnings[0]).startswith("line 2 (Name): 1 cell in 1 line hold")
     assert "could not carry" in preview.warnings[0].message
     assert "(plain ASCII)" in preview.warnings[0].message  # as it was read: not Windows-1252
     assert preview.warnings[1].field == "Name"
@@ -82,3 +85,42 @@ def test_an_all_ascii_export_is_checked_too_and_a_utf8_one_is_not(
     assert preview_file(utf8, US).warnings == []
     report = import_file(store, utf8, US)
     assert report.lost_letters == 0 and report.warnings == []
+
+
+# A Polish Windows export read as Windows-1252: ł, ś, ń, ź had no byte and became "?". Three
+# of them end a word, where a question's mark stands too; "Wa?brzych" shows the loss.
+POLISH_1252 = (
+    "Name,Company,City,Phone,Notes\r\n"
+    "Jan Nowak,Przemys? SA,Pozna?,+48 61 123 45 67,Is this right?\r\n"
+    "Ewa Lis,Huta,Wa?brzych,+48 74 123 45 67,Budget? Przemys? SA knows\r\n"
+    "Olga Bia?,Dom,?ód?,+48 42 123 45 67,\r\n"
+).encode("cp1252")
+
+
+def test_a_letter_lost_at_a_words_end_is_named_where_the_file_shows_the_loss(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "polska.csv"
+    path.write_bytes(POLISH_1252)
+    preview = preview_file(path, US)
+    told, *cells = preview.warnings
+    assert str(told).startswith("lines 2, 3 and 4 (Name, Company, City): 5 cells in 3 lines")
+    assert [(c.line, c.field, c.message.split("”")[0]) for c in cells] == [
+        (2, "Company", "“Przemys? SA"), (2, "City", "“Pozna?"), (3, "City", "“Wa?brzych"),
+        (4, "Name", "“Olga Bia?"), (4, "City", "“?ód?"),
+    ]  # the notes' questions are no lost letters
+    checks = {row.line: row.checks for row in preview.planned.rows}
+    assert checks[2] == ("a “?” for a lost letter in Company, City: re-export the file as "
+                         "“CSV UTF-8”",)  # fmt: skip
+    report = import_file(store, path, US)
+    assert report.lost_letters == 5
+    assert report.where(report.warnings[0]) == str(told)
+
+
+def test_a_question_ending_a_name_is_kept_quiet_when_nothing_else_was_lost(
+    tmp_path: Path, store: Store
+) -> None:
+    path = tmp_path / "quiz.csv"
+    path.write_bytes(b"Name,Company,Phone\r\nJo Wolf,Why? Digital,+1 415 555 0142\r\n")
+    assert preview_file(path, US).warnings == []
+    assert import_file(store, path, US).lost_letters == 0

@@ -21,6 +21,7 @@ from desktop.core.numbers import NumberPolicy
 from desktop.qt.import_preview import RAW_ROLE
 from desktop.qt.import_window import ImportWindow
 from tests.adapters.test_import_vcard_corrections import phone_vcf
+from tests.adapters.test_import_vcard_lost_letters import outlook_vcf
 from tests.conftest import PYTHON, REPO, python_env
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
@@ -185,3 +186,24 @@ def test_a_vcard_number_is_corrected_in_its_cell_and_imported_so(
     assert [c.name for c, _n in store.contacts_for_number("+491712345678")] == ["Maya Okafor"]
     assert [c.name for c, _n in store.contacts_for_number("+4930901820")] == ["Jürgen Schäfer"]
     store.close()
+
+
+def test_a_code_page_vcards_lost_letters_are_shown_as_a_csvs_are(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Outlook's Windows-1252 vCard: the details say where letters were lost and what to do,
+    and the card's row says it in the Check column, as for a CSV (vCards said nothing)."""
+    w = ImportWindow(tmp_path / "cc.sqlite3", lambda: NumberPolicy("US"))
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.planned, timeout=30_000):
+        w.load(outlook_vcf(tmp_path))
+    details = w.details.toPlainText().splitlines()
+    assert w.details.isVisible()
+    assert details[0].startswith("Check line 1 (Name, Company): 2 fields in 1 card hold a “?”")
+    assert details[1].startswith("Check line 1, Name: “?ukasz Nowak” has a “?” where the file")
+    lukasz, jurgen = cell_texts(w)
+    assert lukasz[0] == "?ukasz Nowak"
+    assert lukasz[-1] == ("⚠ a “?” for a lost letter in Name, Company: export the card again "
+                          "in UTF-8")  # fmt: skip
+    assert jurgen[-1] == ""

@@ -289,11 +289,14 @@ def apply_changes(
     cards: Mapping[str, tuple[str, ContactRow | None]],
     deleted: Collection[str],
     notes: Mapping[str, Sequence[CallNote]] | None = None,
+    uids: Mapping[str, str] | None = None,
 ) -> MirrorCounts:
     """One sync's result in one transaction: cards by href (ETag, and the contact it reads as,
-    or None when it could not be read), hrefs gone, the token to start from next time, and
-    the shared call notes the cards hold (by href), recorded once each as attempts."""
+    or None when it could not be read), hrefs gone, the token to start from next time, the
+    shared call notes the cards hold (by href), recorded once each as attempts, and the cards'
+    own UIDs (by href; none for LDAP's entries)."""
     conn = store.connection
+    uids = uids or {}
     added = changed = removed = unreadable = 0
     with store.transaction(), _bulk_index(store, target.id, deleted):
         row = conn.execute(
@@ -304,6 +307,15 @@ def apply_changes(
         if row[0] != target.sync_token:
             raise StoreError(f"{target.name}: another sync updated the mirror meanwhile; "
                              "nothing applied, sync again")  # fmt: skip
+        moved = _moved_cards(conn, target.id, cards, deleted, uids)
+        for new_href, old_href in moved.items():
+            for table in ("directory_cards", "directory_outbox"):
+                conn.execute(
+                    f"UPDATE {table} SET href = ? "  # noqa: S608 (constants)
+                    "WHERE directory_id = ? AND href = ?",
+                    (new_href, target.id, old_href),
+                )
+        deleted = [href for href in deleted if href not in moved.values()]
         hidden = _hidden_cards(conn, target.id)
         renamed = _renamed_cards(conn, target.id, cards, deleted, hidden)
         kept = {contact_id for _old, contact_id in renamed.values()}
@@ -322,10 +334,12 @@ def apply_changes(
                 (new_href, target.id, old_href),
             )
         for href, (etag, draft) in cards.items():
+            uid = uids.get(href, "")
             if href in hidden:  # the rep deleted its contact: changed or not, it stays out
                 conn.execute(
-                    "UPDATE directory_cards SET etag = ? WHERE directory_id = ? AND href = ?",
-                    (etag, target.id, href),
+                    "UPDATE directory_cards SET etag = ?, uid = ? "
+                    "WHERE directory_id = ? AND href = ?",
+                    (etag, uid, target.id, href),
                 )
                 continue
             contact_id = _card_contact(conn, target.id, href)
@@ -344,10 +358,10 @@ def apply_changes(
                 _update_contact(store, contact_id, draft)
                 changed += 1
             conn.execute(
-                "INSERT INTO directory_cards(directory_id, href, etag, contact_id) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT(directory_id, href) DO UPDATE SET "
-                "etag = excluded.etag, contact_id = excluded.contact_id",
-                (target.id, href, etag, contact_id),
+                "INSERT INTO directory_cards(directory_id, href, etag, contact_id, uid) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(directory_id, href) DO UPDATE SET "
+                "etag = excluded.etag, contact_id = excluded.contact_id, uid = excluded.uid",
+                (target.id, href, etag, contact_id, uid),
             )
             if contact_id is not None and draft is not None and notes and href in notes:
                 _record_notes(conn, contact_id, draft, notes[href])
@@ -374,6 +388,41 @@ def _replace_demo(store: Store, target: Directory) -> int:
         "LIMIT 1", (target.id,),
     ).fetchone()  # fmt: skip
     return store.remove_demo_book() if has_contacts else 0
+
+
+def _moved_cards(
+    conn: sqlite3.Connection,
+    directory_id: int,
+    cards: Mapping[str, tuple[str, ContactRow | None]],
+    deleted: Collection[str],
+    uids: Mapping[str, str],
+) -> dict[str, str]:
+    """New card href -> the gone href of the card with the same UID: the server renamed the
+    card's file (a delete and a put under another name). The card moves with its contact and
+    its state (hidden, the fields and numbers an import merged in, the calls linked to it),
+    whatever changed in it meanwhile. A UID on two cards on either side moves nothing."""
+    if not deleted or not uids:
+        return {}
+    gone = set(deleted)
+    fresh: dict[str, list[str]] = {}
+    for href in cards:
+        uid = uids.get(href, "")
+        if uid and not _has_card(conn, directory_id, href):
+            fresh.setdefault(uid, []).append(href)
+    moved: dict[str, str] = {}
+    for uid, hrefs in fresh.items():
+        rows = [str(href) for (href,) in conn.execute(
+            "SELECT href FROM directory_cards WHERE directory_id = ? AND uid = ?",
+            (directory_id, uid))]  # fmt: skip
+        if len(hrefs) == 1 and len(rows) == 1 and rows[0] in gone:
+            moved[hrefs[0]] = rows[0]
+    return moved
+
+
+def _has_card(conn: sqlite3.Connection, directory_id: int, href: str) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM directory_cards WHERE directory_id = ? AND href = ?", (directory_id, href)
+    ).fetchone() is not None
 
 
 def _renamed_cards(

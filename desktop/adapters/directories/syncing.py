@@ -21,7 +21,7 @@ from desktop.adapters.directories.dav_http import TIMEOUT_S, DavClient, DavError
 from desktop.adapters.directories.mirror import Directory, MirrorCounts
 from desktop.adapters.directories.note_writer import Flushed, flush_outbox
 from desktop.adapters.importing.row_workers import RowWorkers
-from desktop.adapters.importing.vcards import CardBlock, split_cards
+from desktop.adapters.importing.vcards import CardBlock, card_uid, split_cards
 from desktop.adapters.secrets import SecretStore
 from desktop.adapters.store import Store
 from desktop.core.call_notes import notes_in
@@ -120,7 +120,9 @@ def sync_directory(
             cards[href] = (etag, None)
     notes = {href: found for href, (_etag, text) in changes.cards.items()
              if (found := notes_in(text))}  # fmt: skip
-    counts = mirror.apply_changes(store, target, changes.token, cards, changes.deleted, notes)
+    uids = {href: card_uid(text) for href, (_etag, text) in changes.cards.items()}
+    counts = mirror.apply_changes(store, target, changes.token, cards, changes.deleted, notes,
+                                  uids)  # fmt: skip
     return SyncReport(target.name, counts, changes.method, time.monotonic() - started,
                       tuple(problems), flushed.shared)  # fmt: skip
 

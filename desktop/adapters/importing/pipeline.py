@@ -33,7 +33,7 @@ from desktop.adapters.importing.text_tables import read_text_table
 from desktop.adapters.importing.vcards import (
     VCARD_SUFFIXES,
     CardBlock,
-    read_vcard_blocks,
+    read_vcard_cards,
     read_vcard_file,
     read_vcard_folder,
 )
@@ -60,7 +60,7 @@ from desktop.core.import_mapping import (
 from desktop.core.import_match import ContactRow, find_matches, number_text
 from desktop.core.import_merge import FieldMerge, merge_fields
 from desktop.core.import_region import RegionChoice, chosen_region, infer_region
-from desktop.core.lost_letters import LostLetters
+from desktop.core.lost_letters import SENTENCE_FIELDS, LostLetters, card_lost_letters
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
@@ -127,12 +127,14 @@ def open_table(path: Path, encoding: str | None = None, edits: CellEdits | None 
     return table
 
 
-def lost_letters(table: Table) -> LostLetters | None:
+def lost_letters(table: Table, plan: ColumnPlan) -> LostLetters | None:
     """Follows the table's rows (as corrected) for letters its code page lost, when it was
     read in one that may have; its warnings are complete once the rows run out."""
     if not table.lossy_encoding:
         return None
-    found = LostLetters(table.lossy_encoding, table.header, table.header_line, table.unit)
+    prose = frozenset(c for c, f in plan.fields.items() if f in SENTENCE_FIELDS)
+    found = LostLetters(table.lossy_encoding, table.header, table.header_line, table.unit,
+                        prose)  # fmt: skip
 
     def checked(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
         for line, cells in rows:
@@ -200,7 +202,7 @@ def preview_file(
 def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows: int) -> Preview:
     runner = DryRunner(store)
     if file_kind(path) == "vcard":
-        _count, items = read_vcard_file(path, options.encoding)
+        _count, items, lossy = read_vcard_file(path, options.encoding)
         region = _card_region(options)
         corrected = edits_by_line(options.edits)
         read: list[CardData | RowProblem] = []
@@ -212,16 +214,22 @@ def _preview_file(path: Path, options: ImportOptions, store: Store | None, rows:
                 item = with_corrected_tels(item, corrected.get(item.line, {}))
             read.append(item)
         cards = runner.cards(read, _file_policy(region, options))
+        lost = card_lost_letters(lossy) if lossy else None
+        if lost is not None:
+            for card in cards:
+                if isinstance(card, ContactDraft):
+                    lost.check(card.line, [getattr(card, f) for f in CONTACT_FIELDS])
+            runner.result.add_checks(lost.check_text)
         return Preview(path, "vCard", "vCard", [], 0, [], None, cards=cards[:rows], region=region,
-                       planned=runner.result)  # fmt: skip
+                       planned=runner.result, warnings=lost.warnings() if lost else [])  # fmt: skip
     table = open_table(path, options.encoding, options.edits)
-    lost = lost_letters(table)
     try:
+        plan, remembered = _plan(table.header, options, store)
+        lost = lost_letters(table, plan)
         head = [r for _, r in zip(range(max(rows, COUNTED_ROWS)), table.rows, strict=False)]
         whole = next(table.rows, None) is None
     finally:
         table.close()
-    plan, remembered = _plan(table.header, options, store)
     region = _table_region(table, head[:REGION_ROWS], plan, options)
     home = options.policy.region if region.region != options.policy.region else ""
     runner.table_rows(head, plan, _file_policy(region, options), home, _elsewhere(region))
@@ -290,10 +298,12 @@ def import_file(
     folder = path.is_dir()
     if folder or file_kind(path) == "vcard":
         decoding: list[RowProblem] = []
+        lost: LostLetters | None = None
         if folder:  # a folder of .vcf files, one card each, kept by another sync tool
             cards, problems = read_vcard_folder(path, options.encoding)
         else:
-            cards, problems = read_vcard_blocks(path, options.encoding, decoding)
+            cards, problems, lossy = read_vcard_cards(path, options.encoding, decoding)
+            lost = card_lost_letters(lossy) if lossy else None
             corrected = edits_by_line(options.edits)
             for card in cards:
                 card.corrected = corrected.get(card.line, {})
@@ -303,13 +313,17 @@ def import_file(
                               region=_card_region(options), warnings=decoding)  # fmt: skip
         run = _Run(store, report, options, progress, cancel)
         policy = _file_policy(report.region, options) if report.region else options.policy
-        run.execute(_card_outcomes(cards, problems, options, policy),
+        outcomes = _card_outcomes(cards, problems, options, policy)
+        run.execute(_checked_cards(outcomes, lost) if lost else outcomes,
                     lambda: (run.seen, total), None)  # fmt: skip
+        if lost is not None:  # first: what to do about them is the news
+            report.warnings[:0] = lost.warnings()
+            report.lost_letters = lost.cells
         return report
     table = open_table(path, options.encoding, options.edits)
-    lost = lost_letters(table)
     try:
         plan, _remembered = _plan(table.header, options, store)
+        lost = lost_letters(table, plan)
         if not plan.usable:
             raise ImportFailed(
                 f"{path}: {table.unit} {table.header_line}: no column this importer can name a "
@@ -334,6 +348,13 @@ def import_file(
         report.warnings[:0] = lost.warnings()
         report.lost_letters = lost.cells
     return report
+
+
+def _checked_cards(outcomes: Iterator[Outcome], lost: LostLetters) -> Iterator[Outcome]:
+    for outcome in outcomes:
+        if isinstance(outcome, ContactRow):
+            lost.check(outcome.line, list(outcome.fields))
+        yield outcome
 
 
 def _card_outcomes(

@@ -44,7 +44,8 @@ class ImportReport:
 
     def where(self, problem: RowProblem) -> str:
         text = str(problem)
-        return text.replace("line ", f"{self.unit} ", 1) if self.unit != "line" else text
+        # "line 7" or "lines 2 and 4" (RowProblem.where): the unit's word, in either case.
+        return text.replace("line", self.unit, 1) if self.unit != "line" else text
 
     def to_json(self) -> dict[str, object]:
         def listed(problems: list[RowProblem]) -> list[dict[str, object]]:
@@ -80,7 +81,8 @@ class ImportReport:
             parts.append(f"{count:,} number{'s need' if count > 1 else ' needs'} fixing")
         if self.lost_letters:
             count = self.lost_letters
-            parts.append(f"{count:,} cell{'s' if count > 1 else ''} with a “?” for a lost letter")
+            noun = "field" if self.source.startswith("vCard") else "cell"  # a card's, a row's
+            parts.append(f"{count:,} {noun}{'s' if count > 1 else ''} with a “?” for a lost letter")
         if self.demo_removed:
             parts.append(f"the {self.demo_removed:,} demo contacts removed")
         batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"

@@ -34,6 +34,11 @@ _BINARY_PROPS = re.compile(r"(?:[A-Za-z0-9-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", 
 _PROPERTY_START = re.compile(r"(?:[A-Za-z0-9-]+\.)?[A-Za-z0-9-]+[;:]")
 _BEGIN = re.compile(r"BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"END\s*:\s*VCARD\s*$", re.IGNORECASE)
+# A card's UID line and the lines folded onto it (RFC 6350 §3.2: a line break and a space).
+_UID = re.compile(r"^(?:[A-Za-z0-9-]+\.)?UID(?:;[^:\r\n]*)?:(.*(?:\r?\n[ \t].*)*)",
+                  re.IGNORECASE | re.MULTILINE)  # fmt: skip
+_FOLD = re.compile(r"\r?\n[ \t]")
+_CHARSET = re.compile(rb"[;,]\s*CHARSET=([A-Za-z0-9_-]+)", re.IGNORECASE)
 
 # vobject logs every line it skips with ignoreUnreadable; the report says what matters.
 logging.getLogger("vobject").setLevel(logging.ERROR)
@@ -54,21 +59,47 @@ def decode_vcard_bytes(
     """The file's text. UTF-8 with a few bytes that are not (a card edited in a Windows-1252
     editor) stays UTF-8, each stray byte read as Windows-1252 and its line added to
     ``warnings``; a file with no UTF-8 letter at all is a legacy code-page export."""
+    return decode_vcard(data, override, warnings)[0]
+
+
+def decode_vcard(
+    data: bytes, override: str | None = None, warnings: list[RowProblem] | None = None
+) -> tuple[str, str]:
+    """The file's text (as decode_vcard_bytes), and the code page it may have lost letters
+    to (desktop.core.lost_letters), "" when it was written in a Unicode encoding."""
     if override:
-        return data.decode(override, errors="replace")
+        unicode = codecs.lookup(override).name.startswith("utf")
+        return data.decode(override, errors="replace"), "" if unicode else override
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
+        return data[3:].decode("utf-8", errors="replace"), ""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="replace"), ""
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         scan = scan_utf8_bytes(data)
         if not scan.mostly_utf8:
-            return data.decode(ansi_code_page(), errors="replace")
+            code_page = ansi_code_page()
+            return data.decode(code_page, errors="replace"), code_page
         if warnings is not None:
             warnings.extend(scan.warnings())
-        return data.decode("utf-8", errors=LENIENT_UTF8)
+        return data.decode("utf-8", errors=LENIENT_UTF8), ""
+    return text, _ascii_code_page(data) if data.isascii() else ""
+
+
+def _ascii_code_page(data: bytes) -> str:
+    """An all-ASCII file's: the CHARSET its quoted-printable values declare, else "ascii"
+    (Outlook's export is all ASCII once each letter it could not carry is a "?")."""
+    charsets = {m.decode("ascii").lower() for m in _CHARSET.findall(data)}
+    if any(c.replace("-", "").startswith("utf") for c in charsets):
+        return ""  # its letters are quoted-printable UTF-8: every one carried
+    return min(charsets) if charsets else "ascii"
+
+
+def card_uid(text: str) -> str:
+    """The UID of the card in `text`, unfolded; "" for a card without one."""
+    found = _UID.search(text)
+    return _FOLD.sub("", found.group(1)).strip() if found else ""
 
 
 def split_cards(text: str) -> tuple[list[CardBlock], list[RowProblem]]:
@@ -110,16 +141,17 @@ def split_cards(text: str) -> tuple[list[CardBlock], list[RowProblem]]:
 
 def read_vcard_file(
     path: Path, encoding: str | None = None
-) -> tuple[int, Iterator[CardData | RowProblem]]:
-    """How many cards there are, and each one's data or why it could not be read."""
-    cards, problems = read_vcard_blocks(path, encoding)
+) -> tuple[int, Iterator[CardData | RowProblem], str]:
+    """How many cards there are, each one's data or why it could not be read, and the code
+    page the file may have lost letters to ("" for none)."""
+    cards, problems, lossy = read_vcard_cards(path, encoding)
 
     def items() -> Iterator[CardData | RowProblem]:
         yield from problems
         for block in cards:
             yield parse_card(block)
 
-    return len(cards) + len(problems), items()
+    return len(cards) + len(problems), items(), lossy
 
 
 def read_vcard_blocks(
@@ -127,6 +159,14 @@ def read_vcard_blocks(
 ) -> tuple[list[CardBlock], list[RowProblem]]:
     """The file's cards, not yet parsed, and the problems of its shape; what was read but
     should be checked (bytes that are not UTF-8) goes to ``warnings``."""
+    cards, problems, _lossy = read_vcard_cards(path, encoding, warnings)
+    return cards, problems
+
+
+def read_vcard_cards(
+    path: Path, encoding: str | None = None, warnings: list[RowProblem] | None = None
+) -> tuple[list[CardBlock], list[RowProblem], str]:
+    """read_vcard_blocks, and the code page the file may have lost letters to ("" for none)."""
     try:
         size = require_regular(path)
         if size > MAX_VCARD_BYTES:
@@ -139,11 +179,12 @@ def read_vcard_blocks(
         raise ImportFailed(f"{path}: cannot read the file ({exc.strerror})") from exc
     if not data.strip():
         raise ImportFailed(f"{path}: the file is empty")
-    cards, problems = split_cards(decode_vcard_bytes(data, encoding, warnings))
+    text, lossy = decode_vcard(data, encoding, warnings)
     del data
+    cards, problems = split_cards(text)
     if not cards and not problems:
         raise ImportFailed(f"{path}: no BEGIN:VCARD … END:VCARD card in this file")
-    return cards, problems
+    return cards, problems, lossy
 
 
 def read_vcard_folder(

@@ -401,6 +401,18 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE directory_cards ADD COLUMN hidden_at INTEGER;
     """,
+    # 17: a CardDAV card's own UID, '' when it has none (an LDAP entry): a server that renames
+    # a card's file (a delete and a put of the same UID under another name) moves the card, and
+    # its contact, hidden or followed, goes with it (directories/mirror.py). The cards mirrored
+    # so far were read without it: each CardDAV directory's next sync reads every card afresh
+    # (its sync token and the cards' ETags forgotten, as Show hidden does) to learn them
+    """
+    ALTER TABLE directory_cards ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+    CREATE INDEX directory_cards_uid ON directory_cards(directory_id, uid) WHERE uid <> '';
+    UPDATE directory_cards SET etag = ''
+        WHERE directory_id IN (SELECT id FROM directories WHERE kind = 'carddav');
+    UPDATE directories SET sync_token = '' WHERE kind = 'carddav';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
