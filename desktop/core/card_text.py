@@ -42,6 +42,21 @@ INBOUND_OUTCOMES = {
     Outcome.UNKNOWN: "They called",
 }
 
+# What a SIP refusal means to a rep deciding whether to try again. The status code decides, not
+# the phrase after it: servers word (and translate) the phrase as they like.
+_SIP_REFUSALS = {
+    403: "the phone service refused the call",
+    404: "the number was not found",
+    408: "the call timed out",
+    410: "the number is no longer in service",
+    480: "they could not be reached",
+    484: "the number is incomplete",
+    486: "the line was busy",
+    503: "the phone service is unavailable",
+    600: "the line was busy",
+    603: "the call was declined",
+    604: "the number does not exist",
+}
 
 def outcome_label(attempt: Attempt) -> str:
     """"Left voicemail", "Missed their call"…; without whose it was."""
@@ -152,6 +167,18 @@ def switchboard_number(number: str, card: Card) -> str:
 def _with_extension(contact: Contact, e164: str | None) -> str:
     extension = extension_text(contact, e164)
     return f"{contact.name} ({extension})" if extension else contact.name
+
+
+def call_back_failure(why: str) -> str:
+    """A call back the softphone could not place, said on the missed card that came back:
+    "Call back did not go through: the line was busy (486)". The code stays for whoever
+    looks into it; the server's phrase only when there are no plainer words for the code."""
+    why = one_line(why).strip()
+    code = why[:3]
+    meaning = _SIP_REFUSALS.get(int(code)) if code.isdigit() and code.isascii() else None
+    if meaning:
+        return f"Call back did not go through: {meaning} ({code})"
+    return f"Call back did not go through: {why}" if why else "Call back did not go through"
 
 
 def card_lines(card: Card) -> list[str]:

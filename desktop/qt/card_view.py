@@ -766,10 +766,11 @@ class CardView(QWidget):
 
     # -- a missed call --
 
-    def show_missed(self, rang: str) -> None:
+    def show_missed(self, rang: str, failure: str = "") -> None:
         """The call ended unanswered: the card folds to who called, "Missed call · 14:05",
         their number and local time, and Call back beside Dismiss. Call back needs a number
-        the card shows: none for a withheld caller or a redacted card. Never takes focus."""
+        the card shows: none for a withheld caller or a redacted card. Never takes focus.
+        `failure`: why a call back did not go through, said where the promise stands."""
         card = self._card
         if card is None:
             return
@@ -777,9 +778,12 @@ class CardView(QWidget):
         _set_shown(self._chip, True)
         self._source.set_full_text("")
         self.setAccessibleName(f"Missed call: {self._name.full_text()}")
-        for widget in (self._promise, self._opener_block, self._copy, self._search,
-                       self._identify, self._people_title, self._people_more):  # fmt: skip
+        for widget in (self._opener_block, self._copy, self._search, self._identify,
+                       self._people_title, self._people_more):  # fmt: skip
             _set_shown(widget, False)
+        # The promise made to them is in Callbacks; a failed call back is what matters now.
+        self._promise.setText(failure)
+        _set_shown(self._promise, bool(failure))
         for row in self._people:
             row.fill("", "", None)
         now = datetime.now().astimezone()

@@ -39,6 +39,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.card import Card
+from desktop.core.card_text import call_back_failure
 from desktop.core.localtime import clock_text
 from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
@@ -88,6 +89,7 @@ class _Call:
     missed: QTimer | None = None  # the call ended unanswered; the card goes when this fires
     # time.monotonic_ns() when a call back to this missed caller was reported failed; 0: none.
     call_back_failed_ns: int = 0
+    call_back_failed_why: str = ""  # what the softphone said ("486 Busy Here")
 
 
 class PopupStack(QObject):
@@ -371,17 +373,18 @@ class PopupStack(QObject):
             self._settle()
         return len(keys)
 
-    def restore_missed(self, e164: str) -> str | None:
+    def restore_missed(self, e164: str, why: str = "") -> str | None:
         """A call back to `e164` failed: their missed card comes back (or, still up, says so),
-        "call back failed", with Call back, for a full MISSED_FOR_MS. Its key; None when the
-        rep had no missed card of theirs (called from a list, or kept aside too long)."""
+        "call back failed" and what the softphone said (`why`), with Call back, for a full
+        MISSED_FOR_MS. Its key; None when the rep had no missed card of theirs (called from a
+        list, or kept aside too long)."""
         now = time.monotonic_ns()
         up = next((k for k, c in self._calls.items() if c.missed is not None
                    and c.card.number.e164 == e164), None)  # fmt: skip
         aside = self._set_aside.pop(e164, None)
         if up is not None:  # it rang and was missed again meanwhile, or was never taken
             call = self._calls[up]
-            call.call_back_failed_ns = now
+            call.call_back_failed_ns, call.call_back_failed_why = now, why
             if call.popup is not None:
                 self._fill(up, call)
                 self._fit()
@@ -389,7 +392,7 @@ class PopupStack(QObject):
         if aside is None or now - aside[2] > CALL_BACK_FAILS_WITHIN_S * 1_000_000_000:
             return None
         key, call, _ = aside
-        call.call_back_failed_ns = now
+        call.call_back_failed_ns, call.call_back_failed_why = now, why
         timer = QTimer()  # no parent: it goes with its call
         timer.setSingleShot(True)
         timer.timeout.connect(lambda: self.close_for_call(key))
@@ -427,9 +430,11 @@ class PopupStack(QObject):
         if call.missed is not None:
             rang = call.rang
             said = clock_text(rang, rang.date(), hour_cycle()) if rang else ""
+            failure = ""
             if call.call_back_failed_ns:
                 said = f"{said} · {CALL_BACK_FAILED}" if said else CALL_BACK_FAILED
-            call.popup.show_missed(said)
+                failure = call_back_failure(call.call_back_failed_why)
+            call.popup.show_missed(said, failure)
 
     # -- internals --
 

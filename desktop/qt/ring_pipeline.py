@@ -184,7 +184,7 @@ class RingPipeline(QObject):
         if not isinstance(call.event, CallFailed):
             self.popups.called_back_through(e164)
             return
-        key = self.popups.restore_missed(e164)
+        key = self.popups.restore_missed(e164, call.event.why)
         self.trace.write("call_back_failed", e164, card=key or "")
         if key is not None:
             self.missed_card_back.emit(e164)

@@ -11,6 +11,7 @@ import pytest
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import (
     WITHHELD,
+    call_back_failure,
     card_date,
     card_lines,
     name_line,
@@ -114,3 +115,19 @@ def test_a_caller_id_that_is_no_number_here_heads_the_card_with_its_digits(
     assert card.headline == (number.display_name or shown)
     assert name_line(card, readable_number(number, caller_id)) == card.headline  # the popup's
     assert card_lines(card)[0].startswith(card.headline)
+
+
+@pytest.mark.parametrize(
+    ("why", "said"),
+    [
+        ("486 Busy Here", "the line was busy (486)"),
+        ("404 Not Found", "the number was not found (404)"),
+        ("486 Occupato", "the line was busy (486)"),  # the code decides, not the words
+        ("699 Something New", "699 Something New"),
+        ("Connection reset\nby peer", "Connection reset by peer"),  # one line, as written
+    ],
+)
+def test_a_failed_call_back_says_what_the_rep_can_do_about_it(why: str, said: str) -> None:
+    """A busy line is worth another try in a minute; a number not found is a wrong number."""
+    assert call_back_failure(why) == f"Call back did not go through: {said}"
+    assert call_back_failure("") == "Call back did not go through"

@@ -146,6 +146,10 @@ def test_a_call_back_that_fails_brings_the_missed_card_back_to_try_again(
     chip = label(back, "tierChip").text()
     assert chip.startswith("Missed call · ") and chip.endswith(f" · {CALL_BACK_FAILED}"), chip
     assert full(back, "name") == "Mike Kowalski" and back.offers_call_back()
+    # What the softphone said, in words a rep can act on (a wrong number, not a busy line).
+    reason = label(back, "promise")
+    assert reason.isVisible()
+    assert reason.text() == "Call back did not go through: the number was not found (404)"
     due = app.store.missed_not_returned(datetime.now(UTC))  # still due, as the card says
     assert [c.attempt.number_e164 for c in due] == [MIKE]
     # The commits of the failed call do not take the card back away.
