@@ -215,6 +215,37 @@ def test_escape_or_closing_skips_and_changes_nothing(qtbot: QtBot, store: Store)
                              "Asked for the Q3 pricing sheet")  # fmt: skip
 
 
+def test_escape_after_typing_a_note_asks_before_dropping_it(qtbot: QtBot, store: Store) -> None:
+    """Used as a rep: a note typed into an answered call's wrap-up, then one stray Esc, and the
+    window was gone with the note: nothing stored, nothing said."""
+    window = open_wrap_up(qtbot, store, Outcome.TALKED)
+    skipped: list[object] = []
+    window.skipped.connect(skipped.append)
+    qtbot.keyClicks(window.message, "Wants 3 quotes by Friday")
+
+    qtbot.keyClick(window.message, Qt.Key.Key_Escape)
+    assert window.isVisible() and skipped == []
+    assert window.hint.text() == "Esc again drops what you typed; Ctrl+Enter saves it."
+    qtbot.keyClicks(window.message, ", and a demo")  # typing on: the next Esc asks again
+    qtbot.keyClick(window.message, Qt.Key.Key_Escape)
+    assert window.isVisible() and skipped == []
+
+    with qtbot.waitSignal(window.saved) as saved:
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0].message == "Wants 3 quotes by Friday, and a demo"
+
+
+def test_a_second_escape_drops_what_was_typed(qtbot: QtBot, store: Store) -> None:
+    window = open_wrap_up(qtbot, store)
+    skipped: list[object] = []
+    window.skipped.connect(skipped.append)
+    qtbot.keyClicks(window.message, "Nobody there")
+    qtbot.keyClick(window.message, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.message, Qt.Key.Key_Escape)
+    assert skipped == [window.attempt_id] and not window.isVisible()
+    assert stored(store)[1] == ""
+
+
 def test_caller_text_is_shown_as_plain_text(qtbot: QtBot) -> None:
     contact = Contact(id=1, name="<b>Bob</b> & Sons", company="<i>Evil</i> Ltd",
                       reason="<script>x</script>")  # fmt: skip
