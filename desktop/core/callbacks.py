@@ -296,7 +296,7 @@ def callback_items(
                      f"Voicemail left {ago_text(a.at, now)}", False)
         for a, c in voicemails
     ]  # fmt: skip
-    promised, overdue = [], []
+    promised, overdue, deadlines = [], [], []
     for attempt, contact in windows:
         window = window_of(attempt)
         if window is None:
@@ -304,7 +304,7 @@ def callback_items(
         if attempt.direction is Direction.IN:  # they asked us to call back by then
             by = f"Call them back {by_text(window, now, cycle)}"
             detail = by if window.end >= now else f"{by} — overdue"
-            items.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
+            deadlines.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
             continue
         said = window_text(window, now, cycle)
         if window.end >= now:
@@ -315,7 +315,10 @@ def callback_items(
                 Section.FOLLOW_UPS, attempt, contact,
                 f"No call in {said}: call them", True))  # fmt: skip
     promised.sort(key=lambda item: item.attempt.callback_from or now)
-    return items + promised + overdue
+    # The soonest due first, as the rep has to make them: in the order the calls came, "by
+    # 12:00 tomorrow" stood above "by 11:30 today".
+    deadlines.sort(key=lambda item: item.attempt.callback_until or now)
+    return items + deadlines + promised + overdue
 
 
 def due_count(items: Sequence[CallbackItem]) -> int:

@@ -117,6 +117,32 @@ def test_an_open_window_says_so() -> None:
     assert items[0].detail == "You said you'd be in 9–12 today — open now"
 
 
+def asked_back_by(end: datetime, at_: datetime) -> Attempt:
+    return Attempt(Direction.IN, at_, Outcome.TALKED, number_e164="+14155550142",
+                   callback_from=at_, callback_until=end)  # fmt: skip
+
+
+def test_call_them_back_by_is_listed_soonest_due_first() -> None:
+    """Used as a rep: the calls came Maya (by 11:30 today), Priya (by 12:00 tomorrow), Julia
+    (by 17:00 Wed), and Waiting for us listed them Julia, Priya, Maya: newest call first,
+    the one due within the hour at the bottom."""
+    maya, priya, julia = (contact(n, i) for i, n in enumerate(("Maya", "Priya", "Julia"), 1))
+    windows = [  # as the store hands them: the newest call first
+        (asked_back_by(at(12, 17), NOW - timedelta(minutes=1)), julia),
+        (asked_back_by(at(11, 12), NOW - timedelta(minutes=5)), priya),
+        (asked_back_by(at(10, 11, 30), NOW - timedelta(minutes=9)), maya),
+    ]
+    missed = [(Attempt(Direction.IN, NOW - timedelta(minutes=2), Outcome.MISSED),
+               contact("Dana", 4))]  # fmt: skip
+    items = callback_items(missed, [], windows, NOW)
+    assert [(i.contact.name, i.detail) for i in items] == [
+        ("Dana", "Missed call 2 min ago"),
+        ("Maya", "Call them back by 11:30 today"),
+        ("Priya", "Call them back by 12:00 tomorrow"),
+        ("Julia", "Call them back by 17:00 Thu 12 Mar"),
+    ]
+
+
 def test_ago_text() -> None:
     assert ago_text(NOW - timedelta(seconds=5), NOW) == "just now"
     assert ago_text(NOW - timedelta(hours=5), NOW) == "5 h ago"
