@@ -22,7 +22,7 @@ from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
-from desktop.core.display_text import one_line
+from desktop.core.display_text import display_text, one_line
 from desktop.qt.call_list import CALLER_ID_NAME_TIP
 from desktop.qt.clock_tick import tick_while_shown
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
@@ -33,6 +33,7 @@ _WARNING = Qt.ItemDataRole.UserRole + 2
 _CLOCK = Qt.ItemDataRole.UserRole + 3
 _SECTION = Qt.ItemDataRole.UserRole + 4  # a heading's Section
 COLUMNS = ("Who", "Number", "What", "Their time")
+NOTE_CHARS = 60  # of the note under What: the column's width follows its longest line
 # Room a cell's text does not get: the stylesheet's item padding and the style's text margins.
 _H_PAD = 10
 _V_PAD = 8
@@ -51,7 +52,17 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
     clock = entry.clock.text
     if entry.clock.problem:  # in full in the tooltip and when calling
         clock += f" — {entry.clock.problem}"
-    return who, number, one_line(item.detail), clock
+    return who, number, what_cell(item.detail, item.attempt.message), clock
+
+
+def what_cell(detail: str, note: str) -> str:
+    """What is due, and under it what the rep noted or said on their voicemail: "Call them
+    back by 12:00 tomorrow" alone did not say what about (`callercard callbacks` printed it,
+    the window did not). A long note is cut here and whole in the cell's tooltip."""
+    note = one_line(note)
+    if len(note) > NOTE_CHARS:
+        note = note[: NOTE_CHARS - 1].rstrip() + "…"
+    return f"{one_line(detail)}\n{note}" if note else one_line(detail)
 
 
 class CallbacksWindow(NumberTableWindow):
@@ -83,6 +94,22 @@ class CallbacksWindow(NumberTableWindow):
         # Left open, "Missed call 40 min ago", their time of day and what is due follow the
         # clock; a commit (a call, an import) reloads it at once as before.
         tick_while_shown(self, self._age)
+
+    def open(self) -> None:
+        """Opened (not raised while shown), it is as wide as its rows want, as far as the
+        screen lets it: at its 760 px a German book's "Jürgen Schäfer · Müller & Söhne GmbH"
+        and "05:31 — before 8:00" wrapped, "8:00" alone on a line, on a 1600 px screen."""
+        shown = self.isVisible()
+        super().open()
+        if shown or not self._wanted:
+            return
+        # The table's frame, the rows' indentation under their headings, the scroll bar and
+        # the window's margins: what the columns' own widths leave out.
+        extra = (self.width() - self.table.viewport().width()
+                 + self.table.indentation() + self.table.verticalScrollBar().sizeHint().width())
+        wanted = sum(self._wanted) + extra
+        if wanted > self.width():
+            fit_to_screen(self, QSize(wanted, self.height()), centre_on=self.screen())
 
     def reload(self) -> None:
         try:
@@ -142,6 +169,8 @@ class CallbacksWindow(NumberTableWindow):
                 if contact is None and entry.item.attempt.caller_name:
                     row.setToolTip(0, CALLER_ID_NAME_TIP)
                 row.setData(0, NUMBER, entry.item.number or "")
+                if entry.item.attempt.message:
+                    row.setToolTip(2, display_text(entry.item.attempt.message))
                 row.setData(0, _WARNING, entry.clock.warning)
                 row.setData(0, _CLOCK, entry.clock.said or entry.clock.text)  # with their day
                 if entry.clock.warning:
