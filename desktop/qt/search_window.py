@@ -122,7 +122,8 @@ def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
                      key=lambda n: n.e164 is None)  # fmt: skip
     if numbers:
         first = one_line(shown_number(numbers[0]))  # with its extension: a desk, not the line
-        details.append(first + (f" (+{len(numbers) - 1})" if len(numbers) > 1 else ""))
+        # "and 1 more", not "(+1)": beside a number, "+1" read as the US country code.
+        details.append(first + (f" and {len(numbers) - 1} more" if len(numbers) > 1 else ""))
     sources = sources_text(contact.sources)
     if sources:
         details.append(f"from {sources}")

@@ -541,7 +541,9 @@ def test_a_result_shows_a_callable_number_first_and_a_missed_caller_is_not_never
         StoredNumber("030", None), StoredNumber("030 901820", "+4930901820")),
         attempts=(called,))  # fmt: skip
     _who, details = result_lines(SearchHit(juergen, 1.0, ("name",)), now)
-    assert details.startswith("+49 30 901820 (+1)")  # the one a Call button can dial
+    # the one a Call button can dial; "and 1 more", where "(+1)" beside a German number read
+    # as the US country code (used as a rep: "Ännchen Weiß · +49 30 90182011 (+1)")
+    assert details.startswith("+49 30 901820 and 1 more · ")
     assert "missed their call Sat 5 Dec" in details and "never contacted" not in details
     nobody = replace(juergen, attempts=())
     assert "never contacted" in result_lines(SearchHit(nobody, 1.0, ("name",)), now)[1]
