@@ -26,6 +26,7 @@ _RANGE = re.compile(rf"^{_TIME}\s*(?:-|–|—|to|until)\s*{_TIME}$")
 _BY = re.compile(rf"^(?:by|before|until)\s+{_TIME}$")
 _AT = re.compile(rf"^(?:at\s+)?{_TIME}$")  # a bare time: a deadline in "call them back by"
 MAX_WINDOW_TEXT = 80
+END_OF_DAY = (18, 0)  # a day named alone as a deadline: the default business hours' end
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,13 @@ def parse_window(
     if not words:
         return None
     day, rest = _day_of(words, now)
+    if deadline and day is not None and rest in ("", "by", "before", "until"):
+        # "Wed", "by tomorrow": by the end of that working day, which the wrap-up's line
+        # then says ("Call them back by 18:00 Wed 9 Dec"). Refused, the rep was left with
+        # a grey Save and three lines of examples.
+        start = now if day.date() == now.date() else _at(day, now, 0, 0)
+        end = _at(day, now, *END_OF_DAY)
+        return Window(start, end if end > start else _at(day, now, 23, 59))  # "today", late
     by = _BY.match(rest) or (_AT.match(rest) if deadline else None)
     if by is not None:
         end_h, end_m = _hour(by.group(1), by.group(2), by.group(3), None)

@@ -57,6 +57,23 @@ def test_call_them_back_by_reads_a_bare_time_as_the_deadline(said: str, end: dat
     assert window is not None and window.end == end
 
 
+@pytest.mark.parametrize(
+    ("said", "end"),
+    [("Fri", at(13, 18)), ("tomorrow", at(11, 18)), ("by tomorrow", at(11, 18)),
+     ("by Thursday", at(12, 18)), ("today", at(10, 18))],
+)  # fmt: skip
+def test_call_them_back_by_a_day_alone_is_by_the_end_of_that_working_day(
+    said: str, end: datetime
+) -> None:
+    """Used as a rep: "Wed" in "Call them back by" was refused, Save stayed grey."""
+    window = parse_window(said, NOW, deadline=True)
+    assert window is not None and window.end == end
+    late = at(10, 19, 30)  # "today" said after the working day: by the day's end still
+    assert parse_window("today", late, deadline=True) == Window(late, at(10, 23, 59))
+    with pytest.raises(ValueError, match="say when"):  # a window to be in needs its hours
+        parse_window(said, NOW)
+
+
 def test_a_bare_time_is_no_window_to_be_in() -> None:
     with pytest.raises(ValueError, match="say when"):
         parse_window("5pm", NOW)
