@@ -240,10 +240,17 @@ class WrapUp(QWidget):
         window_label.setBuddy(self.callback_field)
         root.addWidget(self.callback_field)
 
+        # On a line of its own above the buttons: beside them it had a third of the width and
+        # "Call them back by: say by when, e.g. …" ran to three grey lines against the window's
+        # edge. Its room is kept while it is hidden, so the window does not jump as one types.
         self.hint = _plain("Pick how it went to save.", self, muted=True)
+        kept = self.hint.sizePolicy()
+        kept.setRetainSizeWhenHidden(True)
+        self.hint.setSizePolicy(kept)
+        root.addSpacing(2)
+        root.addWidget(self.hint)
         row = QHBoxLayout()
-        row.addWidget(self.hint)
-        row.addStretch(1)  # keeps the buttons their own size when the hint is hidden
+        row.addStretch(1)
         self.skip_button = QPushButton("Skip", self)
         self.skip_button.clicked.connect(self.skip)
         self.save_button = QPushButton("Save", self)
@@ -344,10 +351,12 @@ class WrapUp(QWidget):
 
     def _update_save(self) -> None:
         problem = "" if self.outcome() is not None else "Pick how it went to save."
+        refused = False
         try:
             window = self.callback_window()
         except ValueError as exc:
             problem = f"{'Call them back by' if self.inbound else 'Callback window'}: {exc}"
+            refused = True
         else:
             if window is not None and not problem:
                 problem = (
@@ -358,6 +367,9 @@ class WrapUp(QWidget):
         self.save_button.setEnabled(self.result() is not None)
         self.hint.setText(problem)
         self.hint.setVisible(bool(problem))
+        # Words it cannot read are why Save is grey: said in the text's colour, not as a hint.
+        self.hint.setForegroundRole(QPalette.ColorRole.WindowText if refused
+                                    else QPalette.ColorRole.PlaceholderText)  # fmt: skip
 
     # -- actions --
 
