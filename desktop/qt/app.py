@@ -203,6 +203,7 @@ class CallerCardApp:
         self._search_window: object | None = None
         self._call_list: object | None = None
         self._callbacks: object | None = None
+        self._who_is_it: object | None = None  # Who is it? for a number nobody has, while open
         self._contact_views: dict[int, object] = {}  # open contact views by contact id
         self._duplicates: object | None = None
         self._import_history: object | None = None
@@ -602,6 +603,25 @@ class CallerCardApp:
             self._contact_views[contact_id] = view
         view.open()
 
+    def who_is_it(self, number: str) -> None:
+        """A number nobody has, from Callbacks or Recent calls: whose it is, or a new contact."""
+        from PySide6.QtCore import Qt
+
+        from desktop.qt.who_is_it import WhoIsItWindow
+
+        if isinstance(self._who_is_it, WhoIsItWindow):
+            self._who_is_it.close()  # one at a time: the newest number asked about
+        window = WhoIsItWindow(self.lookup, number)
+        window.settled.connect(self.show_contact)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda *_, gone=window: self._forget_who_is_it(gone))
+        self._who_is_it = window
+        window.open()
+
+    def _forget_who_is_it(self, gone: object) -> None:
+        if self._who_is_it is gone:  # not a newer one opened meanwhile
+            self._who_is_it = None
+
     def open_calls(self) -> None:
         """Recent calls both ways, missed ones, and call-back actions."""
         from desktop.qt.call_list import CallList
@@ -614,7 +634,7 @@ class CallerCardApp:
             window.placer = self.click_to_call
             window.contact_chosen.connect(self.show_contact)
             window.wrap_up_requested.connect(self.wrap_ups.asked)
-            window.search_requested.connect(self.open_search)
+            window.search_requested.connect(self.who_is_it)
             install_search_shortcut(window, lambda: self.open_search(""))
             self._call_list = window
         assert isinstance(self._call_list, CallList)
@@ -634,7 +654,7 @@ class CallerCardApp:
             window.follow_commits(self.paths.database)
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)
-            window.search_requested.connect(self.open_search)  # an unknown number: who is it?
+            window.search_requested.connect(self.who_is_it)  # a number nobody has
             window.placer = self.click_to_call
             self._callbacks = window
         assert isinstance(self._callbacks, CallbacksWindow)

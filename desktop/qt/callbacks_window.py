@@ -4,7 +4,8 @@ windows the rep promised, and the follow-ups those left; with the other end's cl
 Built like Recent calls (number_table.py): one list, here grouped under the four section
 headings, and the same Open / Copy number / Call back actions. A missed call from a number
 nobody has waits here too, named by its caller ID ("MIKE CELL (caller ID)"); its Open is
-"Who is it?", a search for the number. A number whose time there is
+"Who is it?", which gives the number to a contact or makes a new one (who_is_it.py). A number
+whose time there is
 outside business hours says so in its row, and Call back asks the status line to repeat it.
 """
 
