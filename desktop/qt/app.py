@@ -570,13 +570,19 @@ class CallerCardApp:
     # -- windows ----------------------------------------------------------------------------
 
     def open_search(self, text: str = "") -> None:
-        from desktop.adapters.people_search import search_calls, search_people
+        from desktop.adapters.people_search import at_home, search_calls, search_people
+        from desktop.core.search_query import SearchQuery
         from desktop.qt.search_window import SearchWindow
 
         if self._search_window is None:
-            window = SearchWindow(lambda query: search_people(self.store, query),
-                                  calls=lambda query, hits: search_calls(self.store, query, hits),
-                                  database=self.store.path)
+
+            def home(query: SearchQuery) -> SearchQuery:  # the region as Settings say it now
+                return at_home(query, self.lookup.policy.region)
+
+            window = SearchWindow(lambda query: search_people(self.store, home(query)),
+                                  calls=lambda query, hits: search_calls(self.store, home(query),
+                                                                         hits),
+                                  database=self.store.path)  # fmt: skip
             window.contact_chosen.connect(self.show_contact)
             window.placer = self.click_to_call
             self._search_window = window
