@@ -144,6 +144,7 @@ class ContactView(QWidget):
         self._loading = False
         self._unsaved: set[str] = set()
         self._base: dict[str, str] = {}  # each field as last read or written: what a save merges
+        self._read_failed = False  # the status line says why the contact could not be read
         self._book_watch: BookWatch | None = None
         self.setWindowTitle("CallerCard — Contact")
         self._build()
@@ -296,9 +297,11 @@ class ContactView(QWidget):
             contact = self.lookup.store.contact(self.contact_id, attempts_limit=None)
         except StoreError as exc:
             self.status.setText(f"Could not read this contact: {exc}")
+            self._read_failed = True
             return False
         if contact is None:
             self.status.setText(gone_reason(self.lookup.store, self.contact_id))
+            self._read_failed = True
             for editor in (*self.editors.values(), self.add_number_button, self.delete_button,
                            self.numbers_box, self.number_editor):  # fmt: skip
                 editor.setEnabled(False)
@@ -313,8 +316,11 @@ class ContactView(QWidget):
         self._show_card(contact)
         self._show_sources()
         self._show_history(contact)
-        if not self._unsaved:
+        # What the last change said ("Added +1 646-555-0100.", "Saved.") stays: the view reads
+        # the contact again on its own commit, and that wiped the sentence at once.
+        if not self._unsaved and (self._read_failed or not self.status.text()):
             self.status.setText("Changes are saved as you type.")
+        self._read_failed = False
         return True
 
     def open(self) -> None:
