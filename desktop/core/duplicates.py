@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from desktop.core.display_text import one_line
 from desktop.core.import_mapping import name_words, names_agree, words_agree
 from desktop.core.models import CONTACT_FIELDS, Contact, StoredNumber
+from desktop.core.search_query import words
 
 SAME_NUMBER = "same number"
 SAME_EMAIL = "same e-mail"
@@ -114,15 +115,26 @@ def _keys(contact: Contact, folded: dict[str, str]) -> Iterable[tuple[str, ...]]
 
 def _pairs(kind: str, a: Contact, b: Contact) -> bool:
     if kind == "number":
-        return words_agree(_person_words(a.name), _person_words(b.name))
+        return (words_agree(_person_words(a.name), _person_words(b.name))
+                or _short_first_name(a.name, b.name))  # fmt: skip
     if kind == "email":
-        return names_agree(a.name, b.name)
+        return names_agree(a.name, b.name) or _short_first_name(a.name, b.name)
     if kind == "person":  # both at a company: the name key pairs them if it is one
         return not a.company.strip() or not b.company.strip()
     if kind == "surname":
         # Exactly one of them is the surname alone; two full names sharing a surname are not.
         return (len(name_words(a.name)) == 1) != (len(name_words(b.name)) == 1)
     return True
+
+
+def _short_first_name(a: str, b: str) -> bool:
+    """The same surname, one first name the start of the other: "Dan Webb" and "Daniel Webb",
+    "D. Webb" (used as a rep: at one number, Duplicates did not pair Dan and Daniel)."""
+    name_a, name_b = words(a), words(b)
+    if len(name_a) < 2 or len(name_b) < 2 or name_a[-1] != name_b[-1]:
+        return False  # a surname alone is SURNAME_ONLY's, at the same company only
+    first_a, first_b = name_a[0], name_b[0]
+    return first_a != first_b and (first_a.startswith(first_b) or first_b.startswith(first_a))
 
 
 def _person_words(name: str) -> frozenset[str]:

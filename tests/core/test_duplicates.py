@@ -94,6 +94,11 @@ def test_different_people_are_not_suggested(a: Contact, b: Contact) -> None:
          person(2, "Marcus Johnson", "", "marcus.j@gmail.example", "+14045550167"),
          (SAME_NAME_NO_COMPANY,)),
         (person(1, "Rosa Delgado"), person(2, "Rosa Delgado"), (SAME_NAME_NO_COMPANY,)),
+        # A short first name at one number or address: Dan and Daniel, an initial.
+        (person(1, "Daniel Webb", "Harbor Medical", "", "+16175550133"),
+         person(2, "Dan Webb", "", "", "+16175550134", "+16175550133"), (SAME_NUMBER,)),
+        (person(1, "D. Webb", "", "dwebb@harbormed.example"),
+         person(2, "Daniel Webb", "", "dwebb@harbormed.example"), (SAME_EMAIL,)),
     ],
 )
 def test_one_person_written_two_ways_is_suggested(a: Contact, b: Contact,
@@ -109,6 +114,11 @@ def test_one_person_written_two_ways_is_suggested(a: Contact, b: Contact,
         # A first name alone, with no company, is many people.
         (person(1, "Maya"), person(2, "Maya")),
         (person(1, "Priya Raman", "Fenwick Robotics Inc"), person(2, "Priya Raman", "Acme Inc")),
+        # One number, two people: not one first name inside the other, or not one surname
+        (person(1, "Dana Webb", "", "", "+16175550133"),
+         person(2, "Daniel Webb", "", "", "+16175550133")),
+        (person(1, "Dan Webb", "", "", "+16175550133"),
+         person(2, "Daniel Smith", "", "", "+16175550133")),
     ],
 )
 def test_names_that_only_look_alike_are_not_suggested(a: Contact, b: Contact) -> None:
