@@ -124,7 +124,9 @@ def _day_named(word: str, now: datetime) -> datetime | None:
     if word == "tomorrow":
         return now + timedelta(days=1)
     for index, name in enumerate(_WEEKDAYS):
-        if word.startswith(name) and len(word) <= 9:
+        # "Fri", "friday", and the two letters calendars head their columns with ("Fr 14-16":
+        # used as a rep, refused).
+        if (word.startswith(name) and len(word) <= 9) or word.rstrip(".") == name[:2]:
             return now + timedelta(days=(index - now.weekday()) % 7)
     return None
 

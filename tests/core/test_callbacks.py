@@ -41,6 +41,8 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
         ("today 14:00 - 16:30", at(10, 14), at(10, 16, 30)),
         ("by 17:00", NOW, at(10, 17)),
         ("Tue 9-12", at(10, 9), at(10, 12)),  # today's weekday is today
+        ("Fr 14-16", at(13, 14), at(13, 16)),  # a calendar's two letters (refused, as a rep)
+        ("th. 9-12", at(12, 9), at(12, 12)),
     ],
 )  # fmt: skip
 def test_a_window_is_read_from_the_reps_words(said: str, start: datetime, end: datetime) -> None:
