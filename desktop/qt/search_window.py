@@ -19,7 +19,7 @@ results are painted as plain text by the delegate below, never as rich text.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -66,7 +66,7 @@ from desktop.core.candidates import readable, short_date
 from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle
-from desktop.core.models import DEMO_MARK
+from desktop.core.models import DEMO_MARK, Contact, StoredNumber
 from desktop.core.number_edit import shown_number
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
@@ -106,7 +106,22 @@ def plain_tooltip(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(display_text(text))}</p>" if text else ""
 
 
-def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
+def first_number(contact: Contact, fragments: Sequence[str] = ()) -> StoredNumber | None:
+    """The number a result shows first and Call back dials: the one holding the digits
+    searched for ("0199" found Chris by his second number, and his row showed the first), else
+    one that can be called ("030" kept as text only is no use at the top)."""
+    numbers = sorted((n for n in contact.numbers if n.e164 or n.raw.strip()),
+                     key=lambda n: n.e164 is None)  # fmt: skip
+    for number in numbers:
+        digits = ((number.e164 or "").lstrip("+"),
+                  "".join(ch for ch in number.raw if ch.isascii() and ch.isdigit()))
+        if fragments and all(any(f in d for d in digits) for f in fragments):
+            return number
+    return numbers[0] if numbers else None
+
+
+def result_lines(hit: SearchHit, now: datetime,
+                 fragments: Sequence[str] = ()) -> tuple[str, str]:  # fmt: skip
     """The two lines a result shows: who, and why they might be the one."""
     contact = hit.contact
     who = one_line(contact.name) or one_line(contact.company) or "(no name)"
@@ -117,13 +132,12 @@ def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
     if contact.demo:
         primary = f"{DEMO_MARK} · {primary}"
     details: list[str] = []
-    # A number that can be called first: "030" kept as text only is no use at the top.
-    numbers = sorted((n for n in contact.numbers if n.e164 or n.raw.strip()),
-                     key=lambda n: n.e164 is None)  # fmt: skip
-    if numbers:
-        first = one_line(shown_number(numbers[0]))  # with its extension: a desk, not the line
+    shown = first_number(contact, fragments)
+    if shown is not None:
+        others = sum(1 for n in contact.numbers if n.e164 or n.raw.strip()) - 1
+        first = one_line(shown_number(shown))  # with its extension: a desk, not the line
         # "and 1 more", not "(+1)": beside a number, "+1" read as the US country code.
-        details.append(first + (f" and {len(numbers) - 1} more" if len(numbers) > 1 else ""))
+        details.append(first + (f" and {others} more" if others else ""))
     sources = sources_text(contact.sources)
     if sources:
         details.append(f"from {sources}")
@@ -455,12 +469,14 @@ class SearchWindow(QWidget):
             return
         now = self._clock()
         for hit in hits:
-            primary, secondary = result_lines(hit, now)
+            primary, secondary = result_lines(hit, now, query.fragments)
             item = QListWidgetItem()
             item.setData(_KIND, PERSON)
             item.setData(_ID, hit.contact.id)
-            # Call back calls the number the row shows first, the one that can be dialled.
-            item.setData(_NUMBER, next((n.e164 for n in hit.contact.numbers if n.e164), ""))
+            # Call back calls the number the row shows first.
+            first = first_number(hit.contact, query.fragments)
+            item.setData(_NUMBER, (first.e164 if first is not None else None) or next(
+                (n.e164 for n in hit.contact.numbers if n.e164), ""))  # fmt: skip
             item.setData(_PRIMARY, primary)
             item.setData(_SECONDARY, secondary)
             # Screen readers and tooltips get the same plain text the delegate paints.

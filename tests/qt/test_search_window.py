@@ -549,6 +549,27 @@ def test_a_result_shows_a_callable_number_first_and_a_missed_caller_is_not_never
     assert "never contacted" in result_lines(SearchHit(nobody, 1.0, ("name",)), now)[1]
 
 
+def test_a_person_found_by_another_number_shows_that_number(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    """Used as a rep: "0199" found Chris by his second number, and his row showed his first
+    ("+1 303-555-0110 (+1)"), so why he was found was not on it; Call back dialled the first."""
+    store, _ids = book
+    chris = store.add_contact(NewContact("Chris Nguyen", company="Summit Partners", numbers=(
+        StoredNumber("(303) 555-0110", "+13035550110"),
+        StoredNumber("(312) 555-0199", "+13125550199", label="from a call"))))  # fmt: skip
+    window = calls_window
+    typed(qtbot, window, "312 555 0199")
+    assert window.result_ids() == [chris]
+    details = window.results.item(0).data(Qt.ItemDataRole.UserRole + 2)
+    assert details.startswith("+1 312-555-0199 and 1 more · ")
+    assert window.selected_number() == "+13125550199"
+    typed(qtbot, window, "chris")  # found by name: the first number, as before
+    assert window.results.item(0).data(Qt.ItemDataRole.UserRole + 2).startswith(
+        "+1 303-555-0110 and 1 more · ")
+    assert window.selected_number() == "+13035550110"
+
+
 def test_a_results_number_keeps_its_extension() -> None:
     """Priya's desk is ext. 9 behind the main line: the result showed the main line alone."""
     from desktop.core.models import Contact
