@@ -579,10 +579,9 @@ class CallerCardApp:
             def home(query: SearchQuery) -> SearchQuery:  # the region as Settings say it now
                 return at_home(query, self.lookup.policy.region)
 
-            window = SearchWindow(lambda query: search_people(self.store, home(query)),
-                                  calls=lambda query, hits: search_calls(self.store, home(query),
-                                                                         hits),
-                                  database=self.store.path)  # fmt: skip
+            window = SearchWindow(lambda query: search_people(self.store, query),
+                                  calls=lambda query, hits: search_calls(self.store, query, hits),
+                                  database=self.store.path, home=home)  # fmt: skip
             window.contact_chosen.connect(self.show_contact)
             window.placer = self.click_to_call
             self._search_window = window

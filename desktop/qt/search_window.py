@@ -106,7 +106,8 @@ def plain_tooltip(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(display_text(text))}</p>" if text else ""
 
 
-def first_number(contact: Contact, fragments: Sequence[str] = ()) -> StoredNumber | None:
+def first_number(contact: Contact,
+                 fragments: Sequence[Sequence[str]] = ()) -> StoredNumber | None:  # fmt: skip
     """The number a result shows first and Call back dials: the one holding the digits
     searched for ("0199" found Chris by his second number, and his row showed the first), else
     one that can be called ("030" kept as text only is no use at the top)."""
@@ -115,13 +116,13 @@ def first_number(contact: Contact, fragments: Sequence[str] = ()) -> StoredNumbe
     for number in numbers:
         digits = ((number.e164 or "").lstrip("+"),
                   "".join(ch for ch in number.raw if ch.isascii() and ch.isdigit()))
-        if fragments and all(any(f in d for d in digits) for f in fragments):
+        if fragments and all(any(f in d for f in forms for d in digits) for forms in fragments):
             return number
     return numbers[0] if numbers else None
 
 
 def result_lines(hit: SearchHit, now: datetime,
-                 fragments: Sequence[str] = ()) -> tuple[str, str]:  # fmt: skip
+                 fragments: Sequence[Sequence[str]] = ()) -> tuple[str, str]:  # fmt: skip
     """The two lines a result shows: who, and why they might be the one."""
     contact = hit.contact
     who = one_line(contact.name) or one_line(contact.company) or "(no name)"
@@ -301,12 +302,16 @@ class SearchWindow(QWidget):
     contact_chosen = Signal(object)  # contact id (int; a rowid can outgrow a C int)
 
     def __init__(self, search: Search, *, clock: Callable[[], datetime] | None = None,
-                 calls: FindCalls | None = None, database: Path | None = None) -> None:  # fmt: skip
+                 calls: FindCalls | None = None, database: Path | None = None,
+                 home: Callable[[SearchQuery], SearchQuery] | None = None) -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Search")
         self.setMinimumSize(420, 320)
         self._search = search
         self._find_calls = calls
+        # What was typed read as the home region writes numbers ("0171" is also 49171 in DE):
+        # the search, and which number a result shows first, both go by it.
+        self._home = home or (lambda query: query)
         self._clock = clock or (lambda: datetime.now(UTC))
         self.placer: ClickToCall | None = None  # set by the app: how its calls are placed
         self.scheme = "tel"
@@ -452,7 +457,7 @@ class SearchWindow(QWidget):
 
     def run_search(self) -> None:
         self._timer.stop()
-        query = parse_query(self.query.text(), self.filters())
+        query = self._home(parse_query(self.query.text(), self.filters()))
         self.results.clear()
         self.call.hide()
         if not query.searchable:
@@ -469,12 +474,12 @@ class SearchWindow(QWidget):
             return
         now = self._clock()
         for hit in hits:
-            primary, secondary = result_lines(hit, now, query.fragments)
+            primary, secondary = result_lines(hit, now, query.fragment_forms())
             item = QListWidgetItem()
             item.setData(_KIND, PERSON)
             item.setData(_ID, hit.contact.id)
             # Call back calls the number the row shows first.
-            first = first_number(hit.contact, query.fragments)
+            first = first_number(hit.contact, query.fragment_forms())
             item.setData(_NUMBER, (first.e164 if first is not None else None) or next(
                 (n.e164 for n in hit.contact.numbers if n.e164), ""))  # fmt: skip
             item.setData(_PRIMARY, primary)

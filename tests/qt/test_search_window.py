@@ -570,6 +570,28 @@ def test_a_person_found_by_another_number_shows_that_number(
     assert window.selected_number() == "+13035550110"
 
 
+def test_a_german_rep_finds_a_mobile_by_its_0171(qtbot: QtBot, tmp_path: Path) -> None:
+    """Used as a rep (home region DE): "0171" found nobody; Lena's mobile is stored from
+    "+49 171 2345678". Found, her row shows that number, not her office's."""
+    from desktop.adapters.people_search import at_home, search_calls, search_people
+
+    store = Store.open(tmp_path / "de.sqlite3")
+    lena = store.add_contact(NewContact("Lena Fischer", company="Alpenglow GmbH", numbers=(
+        StoredNumber("+49 89 12345670", "+498912345670"),
+        StoredNumber("+49 171 2345678", "+491712345678", label="mobile"))))  # fmt: skip
+    window = SearchWindow(lambda q: search_people(store, q, now=NOW), clock=lambda: NOW,
+                          calls=lambda q, hits: search_calls(store, q, hits, now=NOW),
+                          home=lambda q: at_home(q, "DE"))  # fmt: skip
+    qtbot.addWidget(window)
+    window.open()
+    typed(qtbot, window, "0171")
+    assert window.result_ids() == [lena]
+    assert window.results.item(0).data(Qt.ItemDataRole.UserRole + 2).startswith(
+        "+49 171 2345678 and 1 more · ")
+    assert window.selected_number() == "+491712345678"
+    store.close()
+
+
 def test_a_results_number_keeps_its_extension() -> None:
     """Priya's desk is ext. 9 behind the main line: the result showed the main line alone."""
     from desktop.core.models import Contact
