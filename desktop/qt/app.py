@@ -660,10 +660,34 @@ class CallerCardApp:
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)
             window.search_requested.connect(self.who_is_it)  # a number nobody has
+            window.log_requested.connect(self._log_call_by_hand)
             window.placer = self.click_to_call
             self._callbacks = window
         assert isinstance(self._callbacks, CallbacksWindow)
         self._callbacks.open()
+        self.count_callbacks()
+
+    def _log_call_by_hand(self, contact_id: object, e164: str) -> None:
+        """Callbacks' Log a call…: the rep called from another phone. Logged as a call made
+        now (so it is called back, as after a Call button) and its wrap-up opens."""
+        import uuid
+
+        from desktop.adapters.store import StoreError
+        from desktop.core.models import Attempt, Direction
+
+        attempt = Attempt(Direction.OUT, datetime.now(UTC), number_e164=e164)
+        owner = contact_id if isinstance(contact_id, int) else None
+        try:
+            attempt_id = self.store.record_call(owner, attempt, "by hand",
+                                                f"hand:{uuid.uuid4().hex}")  # fmt: skip
+        except StoreError as exc:
+            from desktop.qt.callbacks_window import CallbacksWindow
+
+            if isinstance(self._callbacks, CallbacksWindow):  # where it was asked for
+                self._callbacks.status.setText(f"The call was not logged: {exc}")
+            return
+        if attempt_id is not None:
+            self.wrap_ups.asked(attempt_id)
         self.count_callbacks()
 
     def _count_due_for_menu_too(self) -> int:

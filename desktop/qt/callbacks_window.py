@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem
+from PySide6.QtWidgets import QHeaderView, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.callbacks import CallbackEntry
 from desktop.adapters.store import StoreError
@@ -67,9 +67,19 @@ def what_cell(detail: str, note: str) -> str:
 
 
 class CallbacksWindow(NumberTableWindow):
+    # The rep called them another way (a desk phone, a mobile): (contact id or None, number).
+    # Nothing else would ever take the entry off the list (used as a rep: "No softphone could
+    # place the call. Number copied.", dialled by hand, and the callback stayed due).
+    log_requested = Signal(object, str)
+
     def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel",
                  count: Callable[[], int] | None = None) -> None:  # fmt: skip
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
+        self.log_button = QPushButton("Log a call…", self)
+        self.log_button.setToolTip("You called them from another phone: log the call and "
+                                   "write how it went")  # fmt: skip
+        self.log_button.clicked.connect(self.log_selected)
+        self.action_row.insertWidget(self.action_row.indexOf(self.call), self.log_button)
         # What "Callbacks (N due)" counts: every one, where the list stops at its newest
         # CALLBACKS_LIMIT per section, so the window says both.
         self._count = count
@@ -270,6 +280,12 @@ class CallbacksWindow(NumberTableWindow):
         self._disarm()
         self.dial(number, asked=bool(warning))
 
+    def log_selected(self) -> None:
+        number = self.selected_number()
+        item = self.table.currentItem()
+        if number and item is not None:
+            self.log_requested.emit(item.data(0, CONTACT), number)
+
     def _disarm(self) -> None:
         self._armed = ""
         self.call.setText("Call back")
@@ -278,6 +294,7 @@ class CallbacksWindow(NumberTableWindow):
         if self._armed and self._armed != self.selected_number():
             self._disarm()
         super()._update_actions()
+        self.log_button.setEnabled(bool(self.selected_number()))
         item = self.table.currentItem()
         unknown = item is not None and item.data(0, CONTACT) is None and bool(
             item.data(0, NUMBER))
