@@ -359,7 +359,7 @@ class SearchWindow(QWidget):
         self.call = QPushButton("&Call back", self)
         self.call.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the query keeps the keyboard
         self.call.clicked.connect(self.call_selected)
-        self.call.hide()  # shown with the calls
+        self.call.hide()  # shown with the results
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
         footer.addWidget(self.hint)
@@ -546,7 +546,9 @@ class SearchWindow(QWidget):
             place_call(self.placer, number, self, self.status.setText, scheme=self.scheme)
 
     def _update_call(self) -> None:
-        self.call.setVisible(bool(self._rows(CALL)))
+        # With people alone too: "Message left, no callback" lists whom to call back, and
+        # only the calls' rows brought the button (used as a rep: Open, then Call, per person).
+        self.call.setVisible(bool(self._rows(CALL) or self._rows(PERSON)))
         number = self.selected_number()
         self.call.setEnabled(bool(number))
         if number and self.placer is not None:  # with whom, and their time there

@@ -592,6 +592,21 @@ def test_a_german_rep_finds_a_mobile_by_its_0171(qtbot: QtBot, tmp_path: Path) -
     store.close()
 
 
+def test_call_back_is_there_for_people_found_without_calls(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    """Used as a rep: "Message left, no callback" listed Marcus and no Call back; the button
+    came only with a Calls group."""
+    store, _ids = book
+    frank = store.add_contact(NewContact("Frank Miller", numbers=(
+        StoredNumber("(414) 555-0102", "+14145550102"),)))  # fmt: skip
+    window = calls_window
+    typed(qtbot, window, "frank")
+    assert window.result_ids() == [frank] and window.calls_heading() == ""
+    assert window.call.isVisible() and window.call.isEnabled()
+    assert window.selected_number() == "+14145550102"
+
+
 def test_a_results_number_keeps_its_extension() -> None:
     """Priya's desk is ext. 9 behind the main line: the result showed the main line alone."""
     from desktop.core.models import Contact
