@@ -326,9 +326,12 @@ def callback_items(
                 f"No call in {said}: call them", True))  # fmt: skip
     promised.sort(key=lambda item: item.attempt.callback_from or now)
     # The soonest due first, as the rep has to make them: in the order the calls came, "by
-    # 12:00 tomorrow" stood above "by 11:30 today".
+    # 12:00 tomorrow" stood above "by 11:30 today". One whose time has passed heads the
+    # section, above the missed calls: a promise already broken.
     deadlines.sort(key=lambda item: item.attempt.callback_until or now)
-    return items + deadlines + promised + overdue
+    late = [d for d in deadlines if (d.attempt.callback_until or now) < now]
+    ahead = deadlines[len(late):]
+    return late + items + ahead + promised + overdue
 
 
 def due_count(items: Sequence[CallbackItem]) -> int:

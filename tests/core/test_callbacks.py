@@ -160,6 +160,10 @@ def test_call_them_back_by_is_listed_soonest_due_first() -> None:
         ("Priya", "Call them back by 12:00 tomorrow"),
         ("Julia", "Call them back by 17:00 Thu 12 Mar"),
     ]
+    # Past its time, a promise heads the section, above the missed calls
+    late = callback_items(missed, [], windows, at(10, 11, 45))
+    assert [(i.contact.name, i.detail) for i in late][:2] == [
+        ("Maya", "Call them back by 11:30 today — overdue"), ("Dana", "Missed call 1 h ago")]
 
 
 def test_ago_text() -> None:
