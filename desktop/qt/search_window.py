@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
 from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, StoreError
 from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
 from desktop.core.call_summary import call_who, what_happened, when_text
-from desktop.core.candidates import readable, short_date
+from desktop.core.candidates import readable
 from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle
@@ -121,8 +121,8 @@ def first_number(contact: Contact,
     return numbers[0] if numbers else None
 
 
-def result_lines(hit: SearchHit, now: datetime,
-                 fragments: Sequence[Sequence[str]] = ()) -> tuple[str, str]:  # fmt: skip
+def result_lines(hit: SearchHit, now: datetime, fragments: Sequence[Sequence[str]] = (),
+                 cycle: HourCycle = "24h") -> tuple[str, str]:  # fmt: skip
     """The two lines a result shows: who, and why they might be the one."""
     contact = hit.contact
     who = one_line(contact.name) or one_line(contact.company) or "(no name)"
@@ -144,9 +144,10 @@ def result_lines(hit: SearchHit, now: datetime,
         details.append(f"from {sources}")
     missed = next((a for a in contact.attempts if is_missed(a)), None)
     if contact.last_contacted is not None:
-        details.append(f"last contact {short_date(contact.last_contacted, now)}")
+        # As the Calls group under it says it: "today 10:37", not "Mon 7 Dec" for this morning.
+        details.append(f"last contact {when_text(contact.last_contacted, now, cycle)}")
     elif missed is not None:  # they called, nobody has spoken to them yet
-        details.append(f"missed their call {short_date(missed.at, now)}")
+        details.append(f"missed their call {when_text(missed.at, now, cycle)}")
     else:
         details.append("never contacted")
     why = one_line(why_we_called(contact))
@@ -474,7 +475,7 @@ class SearchWindow(QWidget):
             return
         now = self._clock()
         for hit in hits:
-            primary, secondary = result_lines(hit, now, query.fragment_forms())
+            primary, secondary = result_lines(hit, now, query.fragment_forms(), hour_cycle())
             item = QListWidgetItem()
             item.setData(_KIND, PERSON)
             item.setData(_ID, hit.contact.id)

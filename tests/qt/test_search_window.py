@@ -544,7 +544,7 @@ def test_a_result_shows_a_callable_number_first_and_a_missed_caller_is_not_never
     # the one a Call button can dial; "and 1 more", where "(+1)" beside a German number read
     # as the US country code (used as a rep: "Ännchen Weiß · +49 30 90182011 (+1)")
     assert details.startswith("+49 30 901820 and 1 more · ")
-    assert "missed their call Sat 5 Dec" in details and "never contacted" not in details
+    assert "missed their call yesterday 15:00" in details and "never contacted" not in details
     nobody = replace(juergen, attempts=())
     assert "never contacted" in result_lines(SearchHit(nobody, 1.0, ("name",)), now)[1]
 
@@ -605,6 +605,21 @@ def test_call_back_is_there_for_people_found_without_calls(
     assert window.result_ids() == [frank] and window.calls_heading() == ""
     assert window.call.isVisible() and window.call.isEnabled()
     assert window.selected_number() == "+14145550102"
+
+
+def test_a_result_says_today_as_the_calls_under_it_do() -> None:
+    """Used as a rep: "last contact Mon 7 Dec" on Jürgen's row, "answered today 10:26" on his
+    call just under it."""
+    from desktop.core.models import Contact
+    from desktop.core.search_query import SearchHit
+    from desktop.qt.search_window import result_lines
+
+    now = datetime(2026, 12, 7, 10, 40, tzinfo=UTC)
+    juergen = Contact(7, "Jürgen Schäfer", last_contacted=now - timedelta(minutes=14))
+    _who, details = result_lines(SearchHit(juergen, 1.0, ("name",)), now)
+    assert "last contact today 10:26" in details
+    assert "last contact today 10:26 AM" in result_lines(
+        SearchHit(juergen, 1.0, ("name",)), now, cycle="12h")[1]
 
 
 def test_a_results_number_keeps_its_extension() -> None:
