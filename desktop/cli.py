@@ -597,7 +597,7 @@ def _search(args: argparse.Namespace) -> int:
     import json
     from datetime import datetime
 
-    from desktop.adapters.people_search import search_calls, search_people
+    from desktop.adapters.people_search import at_home, search_calls, search_people
     from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
     from desktop.adapters.system_locale import system_hour_cycle
     from desktop.core.call_summary import call_line
@@ -613,7 +613,8 @@ def _search(args: argparse.Namespace) -> int:
                             has_referral=args.referral)  # fmt: skip
     query = parse_query(args.query, filters)
     limit = max(1, args.limit)
-    _paths, _settings, store, _region = open_context(args)
+    _paths, _settings, store, region = open_context(args)
+    query = at_home(query, region)  # "0171" from a German rep: +49 171 … numbers
     now = datetime.now().astimezone()
     try:
         hits = search_people(store, query, limit=limit)

@@ -11,8 +11,15 @@ from datetime import UTC, datetime
 
 from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, Store
-from desktop.core.search_query import SearchHit, SearchQuery, called_since
+from desktop.core.numbers import home_trunk
+from desktop.core.search_query import SearchHit, SearchQuery, called_since, with_home_trunk
 from desktop.core.sources import LOCAL, people_across_sources
+
+
+def at_home(query: SearchQuery, region: str) -> SearchQuery:
+    """`query` with digits typed the way `region` writes its own numbers ("0171" in DE) also
+    looked for in E.164, as stored numbers hold them."""
+    return with_home_trunk(query, *home_trunk(region))
 
 
 def search_people(
@@ -54,7 +61,7 @@ def search_calls(
     return store.search_calls(
         contact_ids=[hit.contact.id for hit in hits if _CALLS_OF & set(hit.matched_in)],
         words=query.terms if by_caller_id else (),
-        digits=query.fragments if by_caller_id else (),
+        digits=query.fragment_forms() if by_caller_id else (),
         since=since,
     )
 

@@ -26,6 +26,7 @@ _RANGE = re.compile(rf"^{_TIME}\s*(?:-|–|—|to|until)\s*{_TIME}$")
 _BY = re.compile(rf"^(?:by|before|until)\s+{_TIME}$")
 _AT = re.compile(rf"^(?:at\s+)?{_TIME}$")  # a bare time: a deadline in "call them back by"
 MAX_WINDOW_TEXT = 80
+END_OF_DAY = (18, 0)  # a day named alone as a deadline: the default business hours' end
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,13 @@ def parse_window(
     if not words:
         return None
     day, rest = _day_of(words, now)
+    if deadline and day is not None and rest in ("", "by", "before", "until"):
+        # "Wed", "by tomorrow": by the end of that working day, which the wrap-up's line
+        # then says ("Call them back by 18:00 Wed 9 Dec"). Refused, the rep was left with
+        # a grey Save and three lines of examples.
+        start = now if day.date() == now.date() else _at(day, now, 0, 0)
+        end = _at(day, now, *END_OF_DAY)
+        return Window(start, end if end > start else _at(day, now, 23, 59))  # "today", late
     by = _BY.match(rest) or (_AT.match(rest) if deadline else None)
     if by is not None:
         end_h, end_m = _hour(by.group(1), by.group(2), by.group(3), None)
@@ -116,7 +124,9 @@ def _day_named(word: str, now: datetime) -> datetime | None:
     if word == "tomorrow":
         return now + timedelta(days=1)
     for index, name in enumerate(_WEEKDAYS):
-        if word.startswith(name) and len(word) <= 9:
+        # "Fri", "friday", and the two letters calendars head their columns with ("Fr 14-16":
+        # used as a rep, refused).
+        if (word.startswith(name) and len(word) <= 9) or word.rstrip(".") == name[:2]:
             return now + timedelta(days=(index - now.weekday()) % 7)
     return None
 
@@ -296,7 +306,7 @@ def callback_items(
                      f"Voicemail left {ago_text(a.at, now)}", False)
         for a, c in voicemails
     ]  # fmt: skip
-    promised, overdue = [], []
+    promised, overdue, deadlines = [], [], []
     for attempt, contact in windows:
         window = window_of(attempt)
         if window is None:
@@ -304,7 +314,7 @@ def callback_items(
         if attempt.direction is Direction.IN:  # they asked us to call back by then
             by = f"Call them back {by_text(window, now, cycle)}"
             detail = by if window.end >= now else f"{by} — overdue"
-            items.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
+            deadlines.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
             continue
         said = window_text(window, now, cycle)
         if window.end >= now:
@@ -315,7 +325,13 @@ def callback_items(
                 Section.FOLLOW_UPS, attempt, contact,
                 f"No call in {said}: call them", True))  # fmt: skip
     promised.sort(key=lambda item: item.attempt.callback_from or now)
-    return items + promised + overdue
+    # The soonest due first, as the rep has to make them: in the order the calls came, "by
+    # 12:00 tomorrow" stood above "by 11:30 today". One whose time has passed heads the
+    # section, above the missed calls: a promise already broken.
+    deadlines.sort(key=lambda item: item.attempt.callback_until or now)
+    late = [d for d in deadlines if (d.attempt.callback_until or now) < now]
+    ahead = deadlines[len(late):]
+    return late + items + ahead + promised + overdue
 
 
 def due_count(items: Sequence[CallbackItem]) -> int:

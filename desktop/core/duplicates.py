@@ -1,11 +1,14 @@
 """Which stored contacts are probably one person, and what merging two of them gives.
 
-Suggestions only: a person decides, after a preview. Four reasons make a pair:
+Suggestions only: a person decides, after a preview. Five reasons make a pair:
 - the same number (E.164 and extension), or the same e-mail, with names that can be one person
   (`names_agree`: one missing, or one's words all in the other's; at a shared number a phone's
   label in a name, "Mike Cell", does not count). Colleagues behind one switchboard line share
   a number, not a person, so a number alone is not enough;
-- the same name, folded as search folds it ("Søren" is "soren"), at the same company;
+- the same name, folded as search folds it ("Søren" is "soren"), at the same company, its
+  legal form and "&" or "and" aside ("Sakura Imports" is "Sakura Imports LLC");
+- the same full name where one of them (or both) has no company to tell them apart ("Marcus
+  Johnson" from a CRM export beside "Marcus Johnson, Ironclad Security");
 - a surname alone ("Lindqvist", as a CRM export's Last Name column leaves it) beside a full
   name ending in it at the same company.
 
@@ -20,10 +23,12 @@ from dataclasses import dataclass
 from desktop.core.display_text import one_line
 from desktop.core.import_mapping import name_words, names_agree, words_agree
 from desktop.core.models import CONTACT_FIELDS, Contact, StoredNumber
+from desktop.core.search_query import words
 
 SAME_NUMBER = "same number"
 SAME_EMAIL = "same e-mail"
 SAME_NAME = "same name at the same company"
+SAME_NAME_NO_COMPANY = "same name, no company to tell them apart"
 SURNAME_ONLY = "surname only beside the full name, same company"
 # A key shared by more contacts than this is a shared line or an info@ address, not a person.
 MAX_GROUP = 6
@@ -91,10 +96,12 @@ def _keys(contact: Contact, folded: dict[str, str]) -> Iterable[tuple[str, ...]]
     email = contact.email.strip().casefold()
     if email:
         yield ("email", email)
+    words = name_words(contact.name)
+    if len(words) > 1:  # a full name: a first name or a surname alone is many people's
+        yield ("person", *sorted(words))
     if not contact.company:
         return
-    company = _fold(contact.company, folded)
-    words = name_words(contact.name)
+    company = _company(contact.company, folded)
     if not company or not words:
         return
     yield ("name", company, *sorted(words))
@@ -108,13 +115,26 @@ def _keys(contact: Contact, folded: dict[str, str]) -> Iterable[tuple[str, ...]]
 
 def _pairs(kind: str, a: Contact, b: Contact) -> bool:
     if kind == "number":
-        return words_agree(_person_words(a.name), _person_words(b.name))
+        return (words_agree(_person_words(a.name), _person_words(b.name))
+                or _short_first_name(a.name, b.name))  # fmt: skip
     if kind == "email":
-        return names_agree(a.name, b.name)
+        return names_agree(a.name, b.name) or _short_first_name(a.name, b.name)
+    if kind == "person":  # both at a company: the name key pairs them if it is one
+        return not a.company.strip() or not b.company.strip()
     if kind == "surname":
         # Exactly one of them is the surname alone; two full names sharing a surname are not.
         return (len(name_words(a.name)) == 1) != (len(name_words(b.name)) == 1)
     return True
+
+
+def _short_first_name(a: str, b: str) -> bool:
+    """The same surname, one first name the start of the other: "Dan Webb" and "Daniel Webb",
+    "D. Webb" (used as a rep: at one number, Duplicates did not pair Dan and Daniel)."""
+    name_a, name_b = words(a), words(b)
+    if len(name_a) < 2 or len(name_b) < 2 or name_a[-1] != name_b[-1]:
+        return False  # a surname alone is SURNAME_ONLY's, at the same company only
+    first_a, first_b = name_a[0], name_b[0]
+    return first_a != first_b and (first_a.startswith(first_b) or first_b.startswith(first_a))
 
 
 def _person_words(name: str) -> frozenset[str]:
@@ -132,6 +152,26 @@ _PHONE_LABELS = frozenset({
 })  # fmt: skip
 
 
+def _company(company: str, folded: dict[str, str]) -> str:
+    """`_fold` for a company: without its legal form and joining words, unless that is all
+    it is called."""
+    key = "\0" + company  # its own entry in the cache surnames share
+    found = folded.get(key)
+    if found is None:
+        words = name_words(company)
+        found = folded[key] = " ".join(sorted((words - _LEGAL_FORMS) or words))
+    return found
+
+
+# Written with a company's name or left off, in the exports reps get: "Cobalt Freight Inc."
+# in the CRM, "Cobalt Freight" in the address book; "Palmer & Sons" and "Palmer and Sons".
+_LEGAL_FORMS = frozenset({
+    "inc", "incorporated", "llc", "llp", "ltd", "limited", "plc", "corp", "corporation", "co",
+    "company", "gmbh", "mbh", "ag", "kg", "ohg", "ug", "ev", "sa", "sas", "sarl", "srl", "spa",
+    "bv", "nv", "ab", "aps", "asa", "oy", "oyj", "pty", "and", "und", "et", "the",
+})  # fmt: skip
+
+
 def _fold(text: str, folded: dict[str, str]) -> str:
     """`text`'s words folded as names are, sorted and joined: one string to group on."""
     found = folded.get(text)
@@ -140,9 +180,9 @@ def _fold(text: str, folded: dict[str, str]) -> str:
     return found
 
 
-_REASONS = (SAME_NUMBER, SAME_EMAIL, SAME_NAME, SURNAME_ONLY)
+_REASONS = (SAME_NUMBER, SAME_EMAIL, SAME_NAME, SAME_NAME_NO_COMPANY, SURNAME_ONLY)
 _REASON_OF = {"number": SAME_NUMBER, "email": SAME_EMAIL, "name": SAME_NAME,
-              "surname": SURNAME_ONLY}  # fmt: skip
+              "person": SAME_NAME_NO_COMPANY, "surname": SURNAME_ONLY}  # fmt: skip
 
 
 # -- merging ----------------------------------------------------------------------------------

@@ -86,6 +86,15 @@ def parse_number(raw: str, policy: NumberPolicy) -> CallerNumber:
         )
 
 
+def home_trunk(region: str) -> tuple[str, str]:
+    """The trunk prefix a region's people dial their own country's numbers with, and its
+    country code: ("0", "49") for DE, ("1", "1") for US; ("", "") for an unknown region."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region.upper(), None)
+    if metadata is None or metadata.country_code is None:
+        return "", ""
+    return metadata.national_prefix or "", str(metadata.country_code)
+
+
 def home_regions() -> frozenset[str]:
     """Every region a rep can call home (ISO 3166 alpha-2), for the Settings choice."""
     return frozenset(phonenumbers.SUPPORTED_REGIONS)

@@ -8,7 +8,9 @@ becomes a quoted prefix term `"mik"*`. Inside quotes NEAR, AND, OR and NOT are p
 
 Runs of digits are number fragments, not words: "0142", "(415) 555" and "+44 20" search the
 phone numbers (digits separated only by phone punctuation join into one fragment). A fragment
-needs 3 digits, the shortest run the trigram number index can look up.
+needs 3 digits, the shortest run the trigram number index can look up. A fragment typed with
+the home country's trunk prefix ("0171" in Germany) is looked for in E.164 too ("49171"),
+either form matching (with_home_trunk).
 
 Ranking happens here, over the few hundred rows the index hands back unordered: FTS5's bm25
 `ORDER BY rank` scores every match and costs 11 ms at 100k contacts and 120-180 ms at 1M
@@ -23,7 +25,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -84,6 +86,14 @@ class SearchQuery:
     fragments: tuple[str, ...] = ()  # ASCII digit runs of at least MIN_FRAGMENT_DIGITS
     short_fragments: tuple[str, ...] = ()  # digit runs too short to look up
     filters: SearchFilters = field(default_factory=SearchFilters)
+    # Each fragment in E.164 digits where it was written the home country's way ("0171" in
+    # Germany is "49171"), "" where not: beside `fragments`, set by with_home_trunk.
+    international: tuple[str, ...] = ()
+
+    def fragment_forms(self) -> tuple[tuple[str, ...], ...]:
+        """Each fragment with the other way a stored number may hold it: any one matches."""
+        other = self.international or ("",) * len(self.fragments)
+        return tuple((f, i) if i else (f,) for f, i in zip(self.fragments, other, strict=True))
 
     @property
     def searchable(self) -> bool:
@@ -187,9 +197,33 @@ def text_expression(terms: Sequence[str]) -> str:
     return "{" + " ".join(TEXT_COLUMNS) + "} : (" + joined + ")"
 
 
-def digits_expression(fragments: Sequence[str]) -> str:
-    """Each fragment as a substring of one stored number (trigram index)."""
-    return " AND ".join(_quoted(f) for f in fragments)
+def with_home_trunk(query: SearchQuery, trunk: str, country_code: str) -> SearchQuery:
+    """`query` with its fragments that start with the home country's trunk prefix ("0" in
+    Germany and Britain) also read in E.164: a German rep types Lena's mobile as "0171",
+    and a number stored from "+49 171 2345678" holds "49171", never "0171" (used as a rep,
+    "0171" found nobody). The fragment as typed is still looked for too: it may be digits
+    inside a number, not its start."""
+    if not trunk or not country_code:
+        return query
+    international = tuple(
+        country_code + f[len(trunk):]
+        if f.startswith(trunk) and not f.startswith(trunk * 2) and len(f) > len(trunk) + 1
+        else ""
+        for f in query.fragments
+    )
+    international = tuple(i if i not in query.fragments else "" for i in international)
+    return replace(query, international=international) if any(international) else query
+
+
+def _forms(fragment: str | Sequence[str]) -> tuple[str, ...]:
+    return (fragment,) if isinstance(fragment, str) else tuple(fragment)
+
+
+def digits_expression(fragments: Sequence[str | Sequence[str]]) -> str:
+    """Each fragment (or any of its forms) as a substring of one stored number (trigram
+    index)."""
+    groups = [" OR ".join(_quoted(f) for f in _forms(each)) for each in fragments]
+    return " AND ".join(g if " OR " not in g else f"({g})" for g in groups)
 
 
 def facet_expression(tokens: Sequence[str]) -> str:
@@ -282,12 +316,13 @@ def recency_score(contact: Contact, now: datetime) -> float:
     return RECENCY_WEIGHT * math.pow(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
 
 
-def contains_fragments(contact: Contact, fragments: Sequence[str]) -> bool:
-    """Whether one of the contact's numbers holds each digit fragment."""
+def contains_fragments(contact: Contact, fragments: Sequence[str | Sequence[str]]) -> bool:
+    """Whether one of the contact's numbers holds each digit fragment (one of its forms)."""
     if not fragments:
         return True
     numbers = number_digits(contact)
-    return all(any(f in digits for digits in numbers) for f in fragments)
+    return all(any(f in digits for f in _forms(each) for digits in numbers)
+               for each in fragments)  # fmt: skip
 
 
 def score(query: SearchQuery, contact: Contact, now: datetime,
@@ -320,9 +355,9 @@ def score(query: SearchQuery, contact: Contact, now: datetime,
             matched.append(where[term])
     if query.fragments:
         numbers = number_digits(contact)
-        for fragment in query.fragments:
+        for forms in query.fragment_forms():
             points = 0.0
-            for digits in numbers:
+            for fragment, digits in ((f, d) for f in forms for d in numbers):
                 position = digits.find(fragment)
                 if position < 0:
                     continue

@@ -204,6 +204,7 @@ class CallerCardApp:
         self._search_window: object | None = None
         self._call_list: object | None = None
         self._callbacks: object | None = None
+        self._who_is_it: object | None = None  # Who is it? for a number nobody has, while open
         self._contact_views: dict[int, object] = {}  # open contact views by contact id
         self._duplicates: object | None = None
         self._import_history: object | None = None
@@ -575,13 +576,18 @@ class CallerCardApp:
     # -- windows ----------------------------------------------------------------------------
 
     def open_search(self, text: str = "") -> None:
-        from desktop.adapters.people_search import search_calls, search_people
+        from desktop.adapters.people_search import at_home, search_calls, search_people
+        from desktop.core.search_query import SearchQuery
         from desktop.qt.search_window import SearchWindow
 
         if self._search_window is None:
+
+            def home(query: SearchQuery) -> SearchQuery:  # the region as Settings say it now
+                return at_home(query, self.lookup.policy.region)
+
             window = SearchWindow(lambda query: search_people(self.store, query),
                                   calls=lambda query, hits: search_calls(self.store, query, hits),
-                                  database=self.store.path)
+                                  database=self.store.path, home=home)  # fmt: skip
             window.contact_chosen.connect(self.show_contact)
             window.placer = self.click_to_call
             self._search_window = window
@@ -608,6 +614,25 @@ class CallerCardApp:
             self._contact_views[contact_id] = view
         view.open()
 
+    def who_is_it(self, number: str) -> None:
+        """A number nobody has, from Callbacks or Recent calls: whose it is, or a new contact."""
+        from PySide6.QtCore import Qt
+
+        from desktop.qt.who_is_it import WhoIsItWindow
+
+        if isinstance(self._who_is_it, WhoIsItWindow):
+            self._who_is_it.close()  # one at a time: the newest number asked about
+        window = WhoIsItWindow(self.lookup, number)
+        window.settled.connect(self.show_contact)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda *_, gone=window: self._forget_who_is_it(gone))
+        self._who_is_it = window
+        window.open()
+
+    def _forget_who_is_it(self, gone: object) -> None:
+        if self._who_is_it is gone:  # not a newer one opened meanwhile
+            self._who_is_it = None
+
     def open_calls(self) -> None:
         """Recent calls both ways, missed ones, and call-back actions."""
         from desktop.qt.call_list import CallList
@@ -620,7 +645,7 @@ class CallerCardApp:
             window.placer = self.click_to_call
             window.contact_chosen.connect(self.show_contact)
             window.wrap_up_requested.connect(self.wrap_ups.asked)
-            window.search_requested.connect(self.open_search)
+            window.search_requested.connect(self.who_is_it)
             install_search_shortcut(window, lambda: self.open_search(""))
             self._call_list = window
         assert isinstance(self._call_list, CallList)
@@ -640,11 +665,35 @@ class CallerCardApp:
             window.follow_commits(self.paths.database)
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)
-            window.search_requested.connect(self.open_search)  # an unknown number: who is it?
+            window.search_requested.connect(self.who_is_it)  # a number nobody has
+            window.log_requested.connect(self._log_call_by_hand)
             window.placer = self.click_to_call
             self._callbacks = window
         assert isinstance(self._callbacks, CallbacksWindow)
         self._callbacks.open()
+        self.count_callbacks()
+
+    def _log_call_by_hand(self, contact_id: object, e164: str) -> None:
+        """Callbacks' Log a call…: the rep called from another phone. Logged as a call made
+        now (so it is called back, as after a Call button) and its wrap-up opens."""
+        import uuid
+
+        from desktop.adapters.store import StoreError
+        from desktop.core.models import Attempt, Direction
+
+        attempt = Attempt(Direction.OUT, datetime.now(UTC), number_e164=e164)
+        owner = contact_id if isinstance(contact_id, int) else None
+        try:
+            attempt_id = self.store.record_call(owner, attempt, "by hand",
+                                                f"hand:{uuid.uuid4().hex}")  # fmt: skip
+        except StoreError as exc:
+            from desktop.qt.callbacks_window import CallbacksWindow
+
+            if isinstance(self._callbacks, CallbacksWindow):  # where it was asked for
+                self._callbacks.status.setText(f"The call was not logged: {exc}")
+            return
+        if attempt_id is not None:
+            self.wrap_ups.asked(attempt_id)
         self.count_callbacks()
 
     def _count_due_for_menu_too(self) -> int:

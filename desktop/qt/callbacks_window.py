@@ -4,7 +4,8 @@ windows the rep promised, and the follow-ups those left; with the other end's cl
 Built like Recent calls (number_table.py): one list, here grouped under the four section
 headings, and the same Open / Copy number / Call back actions. A missed call from a number
 nobody has waits here too, named by its caller ID ("MIKE CELL (caller ID)"); its Open is
-"Who is it?", a search for the number. A number whose time there is
+"Who is it?", which gives the number to a contact or makes a new one (who_is_it.py). A number
+whose time there is
 outside business hours says so in its row, and Call back asks the status line to repeat it.
 """
 
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHeaderView, QTreeWidgetItem
+from PySide6.QtWidgets import QHeaderView, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.callbacks import CallbackEntry
 from desktop.adapters.store import StoreError
@@ -22,7 +23,7 @@ from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
-from desktop.core.display_text import one_line
+from desktop.core.display_text import display_text, one_line
 from desktop.qt.call_list import CALLER_ID_NAME_TIP
 from desktop.qt.clock_tick import tick_while_shown
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
@@ -33,6 +34,7 @@ _WARNING = Qt.ItemDataRole.UserRole + 2
 _CLOCK = Qt.ItemDataRole.UserRole + 3
 _SECTION = Qt.ItemDataRole.UserRole + 4  # a heading's Section
 COLUMNS = ("Who", "Number", "What", "Their time")
+NOTE_CHARS = 60  # of the note under What: the column's width follows its longest line
 # Room a cell's text does not get: the stylesheet's item padding and the style's text margins.
 _H_PAD = 10
 _V_PAD = 8
@@ -51,13 +53,33 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
     clock = entry.clock.text
     if entry.clock.problem:  # in full in the tooltip and when calling
         clock += f" — {entry.clock.problem}"
-    return who, number, one_line(item.detail), clock
+    return who, number, what_cell(item.detail, item.attempt.message), clock
+
+
+def what_cell(detail: str, note: str) -> str:
+    """What is due, and under it what the rep noted or said on their voicemail: "Call them
+    back by 12:00 tomorrow" alone did not say what about (`callercard callbacks` printed it,
+    the window did not). A long note is cut here and whole in the cell's tooltip."""
+    note = one_line(note)
+    if len(note) > NOTE_CHARS:
+        note = note[: NOTE_CHARS - 1].rstrip() + "…"
+    return f"{one_line(detail)}\n{note}" if note else one_line(detail)
 
 
 class CallbacksWindow(NumberTableWindow):
+    # The rep called them another way (a desk phone, a mobile): (contact id or None, number).
+    # Nothing else would ever take the entry off the list (used as a rep: "No softphone could
+    # place the call. Number copied.", dialled by hand, and the callback stayed due).
+    log_requested = Signal(object, str)
+
     def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel",
                  count: Callable[[], int] | None = None) -> None:  # fmt: skip
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
+        self.log_button = QPushButton("Log a call…", self)
+        self.log_button.setToolTip("You called them from another phone: log the call and "
+                                   "write how it went")  # fmt: skip
+        self.log_button.clicked.connect(self.log_selected)
+        self.action_row.insertWidget(self.action_row.indexOf(self.call), self.log_button)
         # What "Callbacks (N due)" counts: every one, where the list stops at its newest
         # CALLBACKS_LIMIT per section, so the window says both.
         self._count = count
@@ -83,6 +105,22 @@ class CallbacksWindow(NumberTableWindow):
         # Left open, "Missed call 40 min ago", their time of day and what is due follow the
         # clock; a commit (a call, an import) reloads it at once as before.
         tick_while_shown(self, self._age)
+
+    def open(self) -> None:
+        """Opened (not raised while shown), it is as wide as its rows want, as far as the
+        screen lets it: at its 760 px a German book's "Jürgen Schäfer · Müller & Söhne GmbH"
+        and "05:31 — before 8:00" wrapped, "8:00" alone on a line, on a 1600 px screen."""
+        shown = self.isVisible()
+        super().open()
+        if shown or not self._wanted:
+            return
+        # The table's frame, the rows' indentation under their headings, the scroll bar and
+        # the window's margins: what the columns' own widths leave out.
+        extra = (self.width() - self.table.viewport().width()
+                 + self.table.indentation() + self.table.verticalScrollBar().sizeHint().width())
+        wanted = sum(self._wanted) + extra
+        if wanted > self.width():
+            fit_to_screen(self, QSize(wanted, self.height()), centre_on=self.screen())
 
     def reload(self) -> None:
         try:
@@ -142,6 +180,8 @@ class CallbacksWindow(NumberTableWindow):
                 if contact is None and entry.item.attempt.caller_name:
                     row.setToolTip(0, CALLER_ID_NAME_TIP)
                 row.setData(0, NUMBER, entry.item.number or "")
+                if entry.item.attempt.message:
+                    row.setToolTip(2, display_text(entry.item.attempt.message))
                 row.setData(0, _WARNING, entry.clock.warning)
                 row.setData(0, _CLOCK, entry.clock.said or entry.clock.text)  # with their day
                 if entry.clock.warning:
@@ -240,6 +280,12 @@ class CallbacksWindow(NumberTableWindow):
         self._disarm()
         self.dial(number, asked=bool(warning))
 
+    def log_selected(self) -> None:
+        number = self.selected_number()
+        item = self.table.currentItem()
+        if number and item is not None:
+            self.log_requested.emit(item.data(0, CONTACT), number)
+
     def _disarm(self) -> None:
         self._armed = ""
         self.call.setText("Call back")
@@ -248,6 +294,7 @@ class CallbacksWindow(NumberTableWindow):
         if self._armed and self._armed != self.selected_number():
             self._disarm()
         super()._update_actions()
+        self.log_button.setEnabled(bool(self.selected_number()))
         item = self.table.currentItem()
         unknown = item is not None and item.data(0, CONTACT) is None and bool(
             item.data(0, NUMBER))

@@ -1,5 +1,7 @@
 """One person, in full: the card the popup shows, every call we made or took, and the fields
-the rep keeps up to date (why we called, referral, next step, notes, their own opener).
+the rep keeps up to date (who they are: name, title, company, e-mail; why we called, referral,
+next step, notes, their own opener). A team directory's person keeps the directory's name,
+title, company and e-mail: its next sync would write them back.
 
 Edits are written the moment they are made, one committed UPDATE per change: there is no Save
 button to forget and nothing waits in memory for a crash to lose. If the write fails (the
@@ -69,6 +71,8 @@ if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
 
 RETRY_MS = 2000
+# Fields the card's head shows: a save redraws it. A team directory keeps them.
+WHO_FIELDS = frozenset({"name", "title", "company", "email"})
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,12 @@ class _Field:
 
 
 FIELDS = (
+    # Who they are, first: used as a rep, a misspelt name or a stale company could be fixed
+    # nowhere (only numbers had Edit), so the card went on saying it wrong.
+    _Field("name", "Name", False, "Their name as the card should say it"),
+    _Field("title", "Title", False, "Their job title"),
+    _Field("company", "Company", False, "Where they work"),
+    _Field("email", "E-mail", False, "Their e-mail address"),
     _Field("reason", "Why we called", False, "What the call was about"),
     _Field("referred_by", "Referred by", False, "Who sent us to them"),
     _Field("next_step", "Next step", False, "What happens next"),
@@ -134,6 +144,7 @@ class ContactView(QWidget):
         self._loading = False
         self._unsaved: set[str] = set()
         self._base: dict[str, str] = {}  # each field as last read or written: what a save merges
+        self._read_failed = False  # the status line says why the contact could not be read
         self._book_watch: BookWatch | None = None
         self.setWindowTitle("CallerCard — Contact")
         self._build()
@@ -286,9 +297,11 @@ class ContactView(QWidget):
             contact = self.lookup.store.contact(self.contact_id, attempts_limit=None)
         except StoreError as exc:
             self.status.setText(f"Could not read this contact: {exc}")
+            self._read_failed = True
             return False
         if contact is None:
             self.status.setText(gone_reason(self.lookup.store, self.contact_id))
+            self._read_failed = True
             for editor in (*self.editors.values(), self.add_number_button, self.delete_button,
                            self.numbers_box, self.number_editor):  # fmt: skip
                 editor.setEnabled(False)
@@ -303,8 +316,11 @@ class ContactView(QWidget):
         self._show_card(contact)
         self._show_sources()
         self._show_history(contact)
-        if not self._unsaved:
+        # What the last change said ("Added +1 646-555-0100.", "Saved.") stays: the view reads
+        # the contact again on its own commit, and that wiped the sentence at once.
+        if not self._unsaved and (self._read_failed or not self.status.text()):
             self.status.setText("Changes are saved as you type.")
+        self._read_failed = False
         return True
 
     def open(self) -> None:
@@ -319,16 +335,7 @@ class ContactView(QWidget):
 
     def _show_card(self, contact: Contact) -> None:
         now = self._clock()
-        who = one_line(contact.name) or one_line(contact.company) or "(no name)"
-        self.name.setText(who)
-        self.setWindowTitle(f"CallerCard — {who}")
-        role = " · ".join(one_line(p) for p in (DEMO_MARK if contact.demo else "",
-                                                  contact.title, contact.company)
-                          if p.strip() and one_line(p) != who)  # fmt: skip
-        self.role.setText(role)
-        self.role.setVisible(bool(role))
-        self.email.setText(one_line(contact.email))
-        self.email.setVisible(bool(contact.email.strip()))
+        self._show_head(contact)
         while self.numbers.count():
             item = self.numbers.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -353,6 +360,19 @@ class ContactView(QWidget):
         self.place.setVisible(bool(place))
         self._show_opener(contact)
 
+    def _show_head(self, contact: Contact) -> None:
+        """Name, role and e-mail at the top, and the window's title."""
+        who = one_line(contact.name) or one_line(contact.company) or "(no name)"
+        self.name.setText(who)
+        self.setWindowTitle(f"CallerCard — {who}")
+        role = " · ".join(one_line(p) for p in (DEMO_MARK if contact.demo else "",
+                                                  contact.title, contact.company)
+                          if p.strip() and one_line(p) != who)  # fmt: skip
+        self.role.setText(role)
+        self.role.setVisible(bool(role))
+        self.email.setText(one_line(contact.email))
+        self.email.setVisible(bool(contact.email.strip()))
+
     def _show_sources(self) -> None:
         try:
             found_in = sources_text(sources_of(self.lookup.store, self.contact_id))
@@ -366,6 +386,11 @@ class ContactView(QWidget):
         self._directory = "" if own == LOCAL_SOURCE else own
         self.delete_button.setText("Hide from my cards…" if self._directory
                                    else "Delete contact…")  # fmt: skip
+        for name in WHO_FIELDS:  # the directory's next sync would write its own back
+            editor = self.editors[name]
+            editor.setReadOnly(bool(self._directory))
+            editor.setToolTip(f"Kept by {self._directory}: change it there."
+                              if self._directory else "")  # fmt: skip
 
     def _number_row(self, row: int, e164: str | None, raw: str, extension: str,
                     label: str) -> None:  # fmt: skip
@@ -535,7 +560,8 @@ class ContactView(QWidget):
                             else "Saved.")  # fmt: skip
         contact = self.lookup.store.contact(self.contact_id, attempts_limit=3)
         if contact is not None:
-            self._show_opener(contact)
+            self._show_head(contact)
+            self._show_opener(contact)  # "Hi {first_name}" follows a corrected name
 
     def has_unsaved(self) -> bool:
         return bool(self._unsaved)

@@ -54,6 +54,27 @@ def _who(contact: Contact) -> str:
     return one_line(contact.name) or one_line(contact.company) or f"Contact {contact.id}"
 
 
+def pair_line(first: Contact, second: Contact) -> str:
+    """The pair in the list: their names, and where the names are the same, what tells them
+    apart, one to a line ("Rosa Delgado (Mesa Foods)", "Rosa Delgado (no company)"); the same
+    name twice said nothing about which pair was which."""
+    a, b = _who(first), _who(second)
+    if a.casefold() != b.casefold():
+        return f"{a}  ·  {b}"
+    facts = ((first.company, second.company, "no company"),
+             (first.email, second.email, "no e-mail"),
+             (_first_number(first), _first_number(second), "no number"))  # fmt: skip
+    for mine, theirs, missing in facts:
+        mine, theirs = one_line(mine), one_line(theirs)
+        if mine.casefold() != theirs.casefold():
+            return f"{a} ({mine or missing})\n{b} ({theirs or missing})"
+    return f"{a}  ·  {b}"
+
+
+def _first_number(contact: Contact) -> str:
+    return shown_number(contact.numbers[0]) if contact.numbers else ""
+
+
 def _plain(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -232,8 +253,8 @@ class DuplicatesWindow(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for pair in self.pairs:
-            item = QListWidgetItem(
-                f"{_who(pair.first)}  ·  {_who(pair.second)}\n{'; '.join(pair.reasons)}")
+            item = QListWidgetItem(f"{pair_line(pair.first, pair.second)}\n"
+                                   f"{'; '.join(pair.reasons)}")  # fmt: skip
             item.setData(_ID, pair.ids)
             self.list.addItem(item)
         self.list.blockSignals(False)

@@ -67,7 +67,7 @@ class NumberTableWindow(QWidget):
     Subclasses fill the table and say what Open does (`open_selected`)."""
 
     contact_chosen = Signal(object)  # contact id
-    search_requested = Signal(str)  # a number nobody has: find who it might be
+    search_requested = Signal(str)  # a number nobody has: whose it is (the app's Who is it?)
     # While shown and following (follow_commits), another connection committed to the
     # database: a call from a terminal's `log-call`, the writer thread's, an import.
     committed_elsewhere = Signal()

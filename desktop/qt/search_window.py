@@ -19,7 +19,7 @@ results are painted as plain text by the delegate below, never as rich text.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -62,11 +62,11 @@ from PySide6.QtWidgets import (
 from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, StoreError
 from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
 from desktop.core.call_summary import call_who, what_happened, when_text
-from desktop.core.candidates import readable, short_date
+from desktop.core.candidates import readable
 from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle
-from desktop.core.models import DEMO_MARK
+from desktop.core.models import DEMO_MARK, Contact, StoredNumber
 from desktop.core.number_edit import shown_number
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
@@ -106,7 +106,23 @@ def plain_tooltip(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(display_text(text))}</p>" if text else ""
 
 
-def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
+def first_number(contact: Contact,
+                 fragments: Sequence[Sequence[str]] = ()) -> StoredNumber | None:  # fmt: skip
+    """The number a result shows first and Call back dials: the one holding the digits
+    searched for ("0199" found Chris by his second number, and his row showed the first), else
+    one that can be called ("030" kept as text only is no use at the top)."""
+    numbers = sorted((n for n in contact.numbers if n.e164 or n.raw.strip()),
+                     key=lambda n: n.e164 is None)  # fmt: skip
+    for number in numbers:
+        digits = ((number.e164 or "").lstrip("+"),
+                  "".join(ch for ch in number.raw if ch.isascii() and ch.isdigit()))
+        if fragments and all(any(f in d for f in forms for d in digits) for forms in fragments):
+            return number
+    return numbers[0] if numbers else None
+
+
+def result_lines(hit: SearchHit, now: datetime, fragments: Sequence[Sequence[str]] = (),
+                 cycle: HourCycle = "24h") -> tuple[str, str]:  # fmt: skip
     """The two lines a result shows: who, and why they might be the one."""
     contact = hit.contact
     who = one_line(contact.name) or one_line(contact.company) or "(no name)"
@@ -117,20 +133,21 @@ def result_lines(hit: SearchHit, now: datetime) -> tuple[str, str]:
     if contact.demo:
         primary = f"{DEMO_MARK} · {primary}"
     details: list[str] = []
-    # A number that can be called first: "030" kept as text only is no use at the top.
-    numbers = sorted((n for n in contact.numbers if n.e164 or n.raw.strip()),
-                     key=lambda n: n.e164 is None)  # fmt: skip
-    if numbers:
-        first = one_line(shown_number(numbers[0]))  # with its extension: a desk, not the line
-        details.append(first + (f" (+{len(numbers) - 1})" if len(numbers) > 1 else ""))
+    shown = first_number(contact, fragments)
+    if shown is not None:
+        others = sum(1 for n in contact.numbers if n.e164 or n.raw.strip()) - 1
+        first = one_line(shown_number(shown))  # with its extension: a desk, not the line
+        # "and 1 more", not "(+1)": beside a number, "+1" read as the US country code.
+        details.append(first + (f" and {others} more" if others else ""))
     sources = sources_text(contact.sources)
     if sources:
         details.append(f"from {sources}")
     missed = next((a for a in contact.attempts if is_missed(a)), None)
     if contact.last_contacted is not None:
-        details.append(f"last contact {short_date(contact.last_contacted, now)}")
+        # As the Calls group under it says it: "today 10:37", not "Mon 7 Dec" for this morning.
+        details.append(f"last contact {when_text(contact.last_contacted, now, cycle)}")
     elif missed is not None:  # they called, nobody has spoken to them yet
-        details.append(f"missed their call {short_date(missed.at, now)}")
+        details.append(f"missed their call {when_text(missed.at, now, cycle)}")
     else:
         details.append("never contacted")
     why = one_line(why_we_called(contact))
@@ -286,12 +303,16 @@ class SearchWindow(QWidget):
     contact_chosen = Signal(object)  # contact id (int; a rowid can outgrow a C int)
 
     def __init__(self, search: Search, *, clock: Callable[[], datetime] | None = None,
-                 calls: FindCalls | None = None, database: Path | None = None) -> None:  # fmt: skip
+                 calls: FindCalls | None = None, database: Path | None = None,
+                 home: Callable[[SearchQuery], SearchQuery] | None = None) -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard — Search")
         self.setMinimumSize(420, 320)
         self._search = search
         self._find_calls = calls
+        # What was typed read as the home region writes numbers ("0171" is also 49171 in DE):
+        # the search, and which number a result shows first, both go by it.
+        self._home = home or (lambda query: query)
         self._clock = clock or (lambda: datetime.now(UTC))
         self.placer: ClickToCall | None = None  # set by the app: how its calls are placed
         self.scheme = "tel"
@@ -339,7 +360,7 @@ class SearchWindow(QWidget):
         self.call = QPushButton("&Call back", self)
         self.call.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the query keeps the keyboard
         self.call.clicked.connect(self.call_selected)
-        self.call.hide()  # shown with the calls
+        self.call.hide()  # shown with the results
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
         footer.addWidget(self.hint)
@@ -437,7 +458,7 @@ class SearchWindow(QWidget):
 
     def run_search(self) -> None:
         self._timer.stop()
-        query = parse_query(self.query.text(), self.filters())
+        query = self._home(parse_query(self.query.text(), self.filters()))
         self.results.clear()
         self.call.hide()
         if not query.searchable:
@@ -454,12 +475,14 @@ class SearchWindow(QWidget):
             return
         now = self._clock()
         for hit in hits:
-            primary, secondary = result_lines(hit, now)
+            primary, secondary = result_lines(hit, now, query.fragment_forms(), hour_cycle())
             item = QListWidgetItem()
             item.setData(_KIND, PERSON)
             item.setData(_ID, hit.contact.id)
-            # Call back calls the number the row shows first, the one that can be dialled.
-            item.setData(_NUMBER, next((n.e164 for n in hit.contact.numbers if n.e164), ""))
+            # Call back calls the number the row shows first.
+            first = first_number(hit.contact, query.fragment_forms())
+            item.setData(_NUMBER, (first.e164 if first is not None else None) or next(
+                (n.e164 for n in hit.contact.numbers if n.e164), ""))  # fmt: skip
             item.setData(_PRIMARY, primary)
             item.setData(_SECONDARY, secondary)
             # Screen readers and tooltips get the same plain text the delegate paints.
@@ -524,7 +547,9 @@ class SearchWindow(QWidget):
             place_call(self.placer, number, self, self.status.setText, scheme=self.scheme)
 
     def _update_call(self) -> None:
-        self.call.setVisible(bool(self._rows(CALL)))
+        # With people alone too: "Message left, no callback" lists whom to call back, and
+        # only the calls' rows brought the button (used as a rep: Open, then Call, per person).
+        self.call.setVisible(bool(self._rows(CALL) or self._rows(PERSON)))
         number = self.selected_number()
         self.call.setEnabled(bool(number))
         if number and self.placer is not None:  # with whom, and their time there

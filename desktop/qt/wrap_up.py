@@ -11,7 +11,9 @@ reason the contact's current one, so the card of their next call says it.
 It opens once the call has ended, and never takes the keyboard on its own: it appears without
 activation and refuses focus (the rep may be on the next call, typing into the CRM) until the
 rep clicks into it; from then on it is an ordinary window: Tab walks it, Alt+letter picks the
-outcome, Ctrl+Enter saves, Esc skips. Every text from the call or the contact is plain text.
+outcome, Ctrl+Enter saves, Esc skips. Esc with words the rep typed asks first (a second Esc
+drops them): one stray key lost a whole note. Every text from the call or the contact is plain
+text.
 """
 
 from __future__ import annotations
@@ -238,10 +240,17 @@ class WrapUp(QWidget):
         window_label.setBuddy(self.callback_field)
         root.addWidget(self.callback_field)
 
+        # On a line of its own above the buttons: beside them it had a third of the width and
+        # "Call them back by: say by when, e.g. …" ran to three grey lines against the window's
+        # edge. Its room is kept while it is hidden, so the window does not jump as one types.
         self.hint = _plain("Pick how it went to save.", self, muted=True)
+        kept = self.hint.sizePolicy()
+        kept.setRetainSizeWhenHidden(True)
+        self.hint.setSizePolicy(kept)
+        root.addSpacing(2)
+        root.addWidget(self.hint)
         row = QHBoxLayout()
-        row.addWidget(self.hint)
-        row.addStretch(1)  # keeps the buttons their own size when the hint is hidden
+        row.addStretch(1)
         self.skip_button = QPushButton("Skip", self)
         self.skip_button.clicked.connect(self.skip)
         self.save_button = QPushButton("Save", self)
@@ -261,6 +270,8 @@ class WrapUp(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.save)
         self.setTabOrder(self.buttons[words.choices[0][0]], self.message)
+        self._opened = self._typed()  # what Esc may drop without asking
+        self._asked_about: tuple[str, str, str] | None = None  # what the last Esc asked about
         # A click anywhere in it is the rep turning to it: only then may it have the keyboard.
         for child in self.findChildren(QWidget):
             child.installEventFilter(self)
@@ -335,12 +346,17 @@ class WrapUp(QWidget):
             window,
         )
 
+    def _typed(self) -> tuple[str, str, str]:
+        return (self.message.toPlainText(), self.reason.text(), self.callback_field.text())
+
     def _update_save(self) -> None:
         problem = "" if self.outcome() is not None else "Pick how it went to save."
+        refused = False
         try:
             window = self.callback_window()
         except ValueError as exc:
             problem = f"{'Call them back by' if self.inbound else 'Callback window'}: {exc}"
+            refused = True
         else:
             if window is not None and not problem:
                 problem = (
@@ -351,6 +367,9 @@ class WrapUp(QWidget):
         self.save_button.setEnabled(self.result() is not None)
         self.hint.setText(problem)
         self.hint.setVisible(bool(problem))
+        # Words it cannot read are why Save is grey: said in the text's colour, not as a hint.
+        self.hint.setForegroundRole(QPalette.ColorRole.WindowText if refused
+                                    else QPalette.ColorRole.PlaceholderText)  # fmt: skip
 
     # -- actions --
 
@@ -392,6 +411,12 @@ class WrapUp(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
+            typed = self._typed()
+            if typed not in (self._opened, self._asked_about):  # typed since: ask again
+                self._asked_about = typed
+                self.hint.setText("Esc again drops what you typed; Ctrl+Enter saves it.")
+                self.hint.setVisible(True)
+                return
             self.skip()
             return
         super().keyPressEvent(event)

@@ -41,6 +41,8 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
         ("today 14:00 - 16:30", at(10, 14), at(10, 16, 30)),
         ("by 17:00", NOW, at(10, 17)),
         ("Tue 9-12", at(10, 9), at(10, 12)),  # today's weekday is today
+        ("Fr 14-16", at(13, 14), at(13, 16)),  # a calendar's two letters (refused, as a rep)
+        ("th. 9-12", at(12, 9), at(12, 12)),
     ],
 )  # fmt: skip
 def test_a_window_is_read_from_the_reps_words(said: str, start: datetime, end: datetime) -> None:
@@ -55,6 +57,23 @@ def test_a_window_is_read_from_the_reps_words(said: str, start: datetime, end: d
 def test_call_them_back_by_reads_a_bare_time_as_the_deadline(said: str, end: datetime) -> None:
     window = parse_window(said, NOW, deadline=True)
     assert window is not None and window.end == end
+
+
+@pytest.mark.parametrize(
+    ("said", "end"),
+    [("Fri", at(13, 18)), ("tomorrow", at(11, 18)), ("by tomorrow", at(11, 18)),
+     ("by Thursday", at(12, 18)), ("today", at(10, 18))],
+)  # fmt: skip
+def test_call_them_back_by_a_day_alone_is_by_the_end_of_that_working_day(
+    said: str, end: datetime
+) -> None:
+    """Used as a rep: "Wed" in "Call them back by" was refused, Save stayed grey."""
+    window = parse_window(said, NOW, deadline=True)
+    assert window is not None and window.end == end
+    late = at(10, 19, 30)  # "today" said after the working day: by the day's end still
+    assert parse_window("today", late, deadline=True) == Window(late, at(10, 23, 59))
+    with pytest.raises(ValueError, match="say when"):  # a window to be in needs its hours
+        parse_window(said, NOW)
 
 
 def test_a_bare_time_is_no_window_to_be_in() -> None:
@@ -115,6 +134,36 @@ def test_sections_say_who_waits_for_whom_and_what_is_due() -> None:
 def test_an_open_window_says_so() -> None:
     items = callback_items([], [], [(promised(at(10, 9), at(10, 12)), contact("M", 1))], NOW)
     assert items[0].detail == "You said you'd be in 9–12 today — open now"
+
+
+def asked_back_by(end: datetime, at_: datetime) -> Attempt:
+    return Attempt(Direction.IN, at_, Outcome.TALKED, number_e164="+14155550142",
+                   callback_from=at_, callback_until=end)  # fmt: skip
+
+
+def test_call_them_back_by_is_listed_soonest_due_first() -> None:
+    """Used as a rep: the calls came Maya (by 11:30 today), Priya (by 12:00 tomorrow), Julia
+    (by 17:00 Wed), and Waiting for us listed them Julia, Priya, Maya: newest call first,
+    the one due within the hour at the bottom."""
+    maya, priya, julia = (contact(n, i) for i, n in enumerate(("Maya", "Priya", "Julia"), 1))
+    windows = [  # as the store hands them: the newest call first
+        (asked_back_by(at(12, 17), NOW - timedelta(minutes=1)), julia),
+        (asked_back_by(at(11, 12), NOW - timedelta(minutes=5)), priya),
+        (asked_back_by(at(10, 11, 30), NOW - timedelta(minutes=9)), maya),
+    ]
+    missed = [(Attempt(Direction.IN, NOW - timedelta(minutes=2), Outcome.MISSED),
+               contact("Dana", 4))]  # fmt: skip
+    items = callback_items(missed, [], windows, NOW)
+    assert [(i.contact.name, i.detail) for i in items] == [
+        ("Dana", "Missed call 2 min ago"),
+        ("Maya", "Call them back by 11:30 today"),
+        ("Priya", "Call them back by 12:00 tomorrow"),
+        ("Julia", "Call them back by 17:00 Thu 12 Mar"),
+    ]
+    # Past its time, a promise heads the section, above the missed calls
+    late = callback_items(missed, [], windows, at(10, 11, 45))
+    assert [(i.contact.name, i.detail) for i in late][:2] == [
+        ("Maya", "Call them back by 11:30 today — overdue"), ("Dana", "Missed call 1 h ago")]
 
 
 def test_ago_text() -> None:

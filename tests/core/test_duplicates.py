@@ -7,6 +7,7 @@ import pytest
 from desktop.core.duplicates import (
     SAME_EMAIL,
     SAME_NAME,
+    SAME_NAME_NO_COMPANY,
     SAME_NUMBER,
     SURNAME_ONLY,
     choose_kept,
@@ -73,6 +74,54 @@ def test_sample_like_duplicates_are_suggested(a: Contact, b: Contact,
     ],
 )
 def test_different_people_are_not_suggested(a: Contact, b: Contact) -> None:
+    assert reasons(a, b) == {}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # Used as a rep: a CRM export beside the rep's own sheet, imported as new contacts
+        # each, and Duplicates said "every contact looks like a person of their own".
+        (person(1, "Kenji Tanaka", "Sakura Imports", "", "+13105550119"),
+         person(2, "Kenji Tanaka", "Sakura Imports LLC", "", "+13105550120"), (SAME_NAME,)),
+        (person(1, "Tomás Herrera", "Cobalt Freight"),
+         person(2, "Tomas Herrera", "Cobalt Freight Inc."), (SAME_NAME,)),
+        (person(1, "Greg Palmer", "Palmer & Sons"), person(2, "Greg Palmer", "Palmer and Sons"),
+         (SAME_NAME,)),
+        (person(1, "Jürgen Schäfer", "Müller & Söhne GmbH"),
+         person(2, "Jürgen Schäfer", "Müller und Söhne"), (SAME_NAME,)),
+        (person(1, "Marcus Johnson", "Ironclad Security", "", "+14045550166"),
+         person(2, "Marcus Johnson", "", "marcus.j@gmail.example", "+14045550167"),
+         (SAME_NAME_NO_COMPANY,)),
+        (person(1, "Rosa Delgado"), person(2, "Rosa Delgado"), (SAME_NAME_NO_COMPANY,)),
+        # A short first name at one number or address: Dan and Daniel, an initial.
+        (person(1, "Daniel Webb", "Harbor Medical", "", "+16175550133"),
+         person(2, "Dan Webb", "", "", "+16175550134", "+16175550133"), (SAME_NUMBER,)),
+        (person(1, "D. Webb", "", "dwebb@harbormed.example"),
+         person(2, "Daniel Webb", "", "dwebb@harbormed.example"), (SAME_EMAIL,)),
+    ],
+)
+def test_one_person_written_two_ways_is_suggested(a: Contact, b: Contact,
+                                                 expected: tuple[str, ...]) -> None:  # fmt: skip
+    assert reasons(a, b) == {(1, 2): expected}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # A legal form is not all a company is called: "Sakura" and "Sakura Imports" differ.
+        (person(1, "Kenji Tanaka", "Sakura"), person(2, "Kenji Tanaka", "Sakura Imports")),
+        # A first name alone, with no company, is many people.
+        (person(1, "Maya"), person(2, "Maya")),
+        (person(1, "Priya Raman", "Fenwick Robotics Inc"), person(2, "Priya Raman", "Acme Inc")),
+        # One number, two people: not one first name inside the other, or not one surname
+        (person(1, "Dana Webb", "", "", "+16175550133"),
+         person(2, "Daniel Webb", "", "", "+16175550133")),
+        (person(1, "Dan Webb", "", "", "+16175550133"),
+         person(2, "Daniel Smith", "", "", "+16175550133")),
+    ],
+)
+def test_names_that_only_look_alike_are_not_suggested(a: Contact, b: Contact) -> None:
     assert reasons(a, b) == {}
 
 

@@ -21,6 +21,7 @@ from desktop.core.business_hours import BusinessHours
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.qt.callbacks_window import CallbacksWindow
 from desktop.qt.icons import app_icon
+from desktop.qt.screen_fit import FRAME_ALLOWANCE
 from desktop.qt.tray import TrayMenu
 from tests.conftest import PYTHON, REPO, python_env
 from tests.qt.show_callbacks_demo import fill_book
@@ -104,6 +105,67 @@ def test_their_time_is_never_cut_off(qtbot: QtBot, store: Store) -> None:
                                                     row.text(column))  # fmt: skip
             assert need.width() <= room.width() and need.height() <= cell.height(), (
                 row.text(column), cell)
+
+
+def test_what_the_rep_noted_is_under_what_is_due(qtbot: QtBot, store: Store) -> None:
+    """Used as a rep: "Call them back by 12:00 tomorrow" with no word of what about; the note
+    ("Asked about onboarding timeline") was in `callercard callbacks`, not in the window."""
+    cid = store.add_contact(NewContact("Priya Raman", company="Kite Robotics", numbers=(
+        StoredNumber("+12125550190", "+12125550190"),)))  # fmt: skip
+    asked = Attempt(Direction.IN, NOW - timedelta(minutes=3), Outcome.TALKED,
+                    number_e164="+12125550190")  # fmt: skip
+    attempt_id = store.record_call(cid, asked, "hook", "hook:priya")
+    assert attempt_id is not None
+    note = ("Asked about onboarding timeline, needs CFO sign-off before the Q1 budget "
+            "meeting on the 14th")  # fmt: skip
+    by = NOW + timedelta(days=1)
+    store.save_wrap_up(attempt_id, Outcome.TALKED, note, "", (NOW, by.replace(hour=12, minute=0)))
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    waiting = window.table.topLevelItem(0)
+    assert waiting is not None
+    priya = next(waiting.child(i) for i in range(waiting.childCount())
+                 if waiting.child(i).text(0).startswith("Priya"))  # fmt: skip
+    assert priya.text(2) == ("Call them back by 12:00 tomorrow\n"
+                             "Asked about onboarding timeline, needs CFO sign-off before…")
+    assert priya.toolTip(2) == note
+    them = window.table.topLevelItem(1)
+    assert them is not None
+    mike = next(them.child(i) for i in range(them.childCount())
+                if them.child(i).text(0).startswith("Mike"))  # fmt: skip
+    assert mike.text(2) == ("Voicemail left 3 days ago\n"
+                            "Left my direct line; the freight-audit proposal")
+    # Two lines need two lines' height
+    cell = window.table.visualRect(window.table.indexFromItem(priya, 2))
+    assert cell.height() >= 2 * window.table.fontMetrics().lineSpacing()
+
+
+def test_it_opens_as_wide_as_its_rows_want_where_the_screen_has_room(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    """Used as a rep (German book, 1600 px screen): it opened at 760 px and wrapped "Jürgen
+    Schäfer · Müller & Söhne GmbH" and "05:31 — before 8:00", "8:00" alone on a line."""
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    assert window.width() == 760
+    window.open()
+    room = window.screen().availableGeometry().width() - FRAME_ALLOWANCE.width()
+    assert window.width() == room  # these rows want more than the 800 px test screen has
+    window.resize(600, 400)
+    window.open()  # raised while shown: left as the rep made it
+    assert window.width() == 600
+
+    small = Store.open(tmp_path / "small.sqlite3")
+    cid = small.add_contact(NewContact("Raj", numbers=(
+        StoredNumber("+442079460958", "+442079460958"),)))  # fmt: skip
+    small.record_call(cid, Attempt(Direction.IN, NOW - timedelta(minutes=5), Outcome.MISSED,
+                                   number_e164="+442079460958"), "demo", "demo:raj")  # fmt: skip
+    narrow = CallbacksWindow(lambda: load_callbacks(small, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(narrow)
+    narrow.open()
+    assert narrow.width() == 760  # never narrower than it was
+    small.close()
 
 
 def test_the_their_time_heading_is_whole_over_short_times(qtbot: QtBot, tmp_path: Path) -> None:

@@ -116,6 +116,22 @@ def test_add_edit_relabel_and_remove_a_number(qtbot: QtBot, view: ContactView,
     assert numbers_shown(view) == ["+1 415-555-0143", "+1 415-555-0177"]
 
 
+def test_what_a_change_said_stays_after_the_view_reads_the_contact_again(
+    qtbot: QtBot, view: ContactView, lookup: CallerLookup
+) -> None:
+    """Used as a rep: "Added +1 646-555-0100." was never seen; the view read the contact
+    again on its own commit and the line went back to "Changes are saved as you type."."""
+    qtbot.mouseClick(view.add_number_button, Qt.MouseButton.LeftButton)
+    type_number(qtbot, view, "415-555-0177", "direct")
+    assert view.status.text() == "Added +1 415-555-0177."
+    view.load()  # as its book watch does on the commit it just made
+    assert view.status.text() == "Added +1 415-555-0177."
+    name = view.editors["name"]
+    qtbot.keyClicks(name, " Jr.")
+    view.load()
+    assert view.status.text() == "Saved."
+
+
 def test_a_number_nobody_could_call_is_refused_and_kept_for_fixing(
     qtbot: QtBot, view: ContactView, lookup: CallerLookup
 ) -> None:

@@ -59,6 +59,28 @@ def opened(qtbot: QtBot, store: Store) -> DuplicatesWindow:
     return window
 
 
+def test_a_pair_with_one_name_twice_says_what_tells_them_apart(
+    qtbot: QtBot, store: Store
+) -> None:
+    """Used as a rep: "Rosa Delgado  ·  Rosa Delgado" and "Aisha Siddiqui  ·  Aisha
+    Siddiqui" in the list; which was which only the preview said."""
+    store.add_contact(NewContact("Rosa Delgado", company="Mesa Foods", numbers=(
+        StoredNumber("(602) 555-0177", "+16025550177"),)))  # fmt: skip
+    store.add_contact(NewContact("Rosa Delgado", email="rosa.d@gmail.example"))
+    store.add_contact(NewContact("Aisha Siddiqui", company="Crescent Health", numbers=(
+        StoredNumber("(713) 555-0145", "+17135550145"),)))  # fmt: skip
+    store.add_contact(NewContact("Aisha Siddiqui", company="Crescent Health", numbers=(
+        StoredNumber("(713) 555-0146", "+17135550146"),)))  # fmt: skip
+    window = opened(qtbot, store)
+    pairs = sorted(window.list.item(i).text() for i in range(window.list.count()))
+    assert pairs == [
+        "Aisha Siddiqui (+1 713-555-0145)\nAisha Siddiqui (+1 713-555-0146)\n"
+        "same name at the same company",
+        "Rosa Delgado (Mesa Foods)\nRosa Delgado (no company)\n"
+        "same name, no company to tell them apart",
+    ]
+
+
 def select(window: DuplicatesWindow, name: str) -> None:
     [row] = [i for i, p in enumerate(window.pairs) if name in (p.first.name, p.second.name)]
     window.list.setCurrentRow(row)

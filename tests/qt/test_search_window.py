@@ -541,10 +541,85 @@ def test_a_result_shows_a_callable_number_first_and_a_missed_caller_is_not_never
         StoredNumber("030", None), StoredNumber("030 901820", "+4930901820")),
         attempts=(called,))  # fmt: skip
     _who, details = result_lines(SearchHit(juergen, 1.0, ("name",)), now)
-    assert details.startswith("+49 30 901820 (+1)")  # the one a Call button can dial
-    assert "missed their call Sat 5 Dec" in details and "never contacted" not in details
+    # the one a Call button can dial; "and 1 more", where "(+1)" beside a German number read
+    # as the US country code (used as a rep: "Ännchen Weiß · +49 30 90182011 (+1)")
+    assert details.startswith("+49 30 901820 and 1 more · ")
+    assert "missed their call yesterday 15:00" in details and "never contacted" not in details
     nobody = replace(juergen, attempts=())
     assert "never contacted" in result_lines(SearchHit(nobody, 1.0, ("name",)), now)[1]
+
+
+def test_a_person_found_by_another_number_shows_that_number(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    """Used as a rep: "0199" found Chris by his second number, and his row showed his first
+    ("+1 303-555-0110 (+1)"), so why he was found was not on it; Call back dialled the first."""
+    store, _ids = book
+    chris = store.add_contact(NewContact("Chris Nguyen", company="Summit Partners", numbers=(
+        StoredNumber("(303) 555-0110", "+13035550110"),
+        StoredNumber("(312) 555-0199", "+13125550199", label="from a call"))))  # fmt: skip
+    window = calls_window
+    typed(qtbot, window, "312 555 0199")
+    assert window.result_ids() == [chris]
+    details = window.results.item(0).data(Qt.ItemDataRole.UserRole + 2)
+    assert details.startswith("+1 312-555-0199 and 1 more · ")
+    assert window.selected_number() == "+13125550199"
+    typed(qtbot, window, "chris")  # found by name: the first number, as before
+    assert window.results.item(0).data(Qt.ItemDataRole.UserRole + 2).startswith(
+        "+1 303-555-0110 and 1 more · ")
+    assert window.selected_number() == "+13035550110"
+
+
+def test_a_german_rep_finds_a_mobile_by_its_0171(qtbot: QtBot, tmp_path: Path) -> None:
+    """Used as a rep (home region DE): "0171" found nobody; Lena's mobile is stored from
+    "+49 171 2345678". Found, her row shows that number, not her office's."""
+    from desktop.adapters.people_search import at_home, search_calls, search_people
+
+    store = Store.open(tmp_path / "de.sqlite3")
+    lena = store.add_contact(NewContact("Lena Fischer", company="Alpenglow GmbH", numbers=(
+        StoredNumber("+49 89 12345670", "+498912345670"),
+        StoredNumber("+49 171 2345678", "+491712345678", label="mobile"))))  # fmt: skip
+    window = SearchWindow(lambda q: search_people(store, q, now=NOW), clock=lambda: NOW,
+                          calls=lambda q, hits: search_calls(store, q, hits, now=NOW),
+                          home=lambda q: at_home(q, "DE"))  # fmt: skip
+    qtbot.addWidget(window)
+    window.open()
+    typed(qtbot, window, "0171")
+    assert window.result_ids() == [lena]
+    assert window.results.item(0).data(Qt.ItemDataRole.UserRole + 2).startswith(
+        "+49 171 2345678 and 1 more · ")
+    assert window.selected_number() == "+491712345678"
+    store.close()
+
+
+def test_call_back_is_there_for_people_found_without_calls(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    """Used as a rep: "Message left, no callback" listed Marcus and no Call back; the button
+    came only with a Calls group."""
+    store, _ids = book
+    frank = store.add_contact(NewContact("Frank Miller", numbers=(
+        StoredNumber("(414) 555-0102", "+14145550102"),)))  # fmt: skip
+    window = calls_window
+    typed(qtbot, window, "frank")
+    assert window.result_ids() == [frank] and window.calls_heading() == ""
+    assert window.call.isVisible() and window.call.isEnabled()
+    assert window.selected_number() == "+14145550102"
+
+
+def test_a_result_says_today_as_the_calls_under_it_do() -> None:
+    """Used as a rep: "last contact Mon 7 Dec" on Jürgen's row, "answered today 10:26" on his
+    call just under it."""
+    from desktop.core.models import Contact
+    from desktop.core.search_query import SearchHit
+    from desktop.qt.search_window import result_lines
+
+    now = datetime(2026, 12, 7, 10, 40, tzinfo=UTC)
+    juergen = Contact(7, "Jürgen Schäfer", last_contacted=now - timedelta(minutes=14))
+    _who, details = result_lines(SearchHit(juergen, 1.0, ("name",)), now)
+    assert "last contact today 10:26" in details
+    assert "last contact today 10:26 AM" in result_lines(
+        SearchHit(juergen, 1.0, ("name",)), now, cycle="12h")[1]
 
 
 def test_a_results_number_keeps_its_extension() -> None:

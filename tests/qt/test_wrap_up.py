@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -213,6 +213,37 @@ def test_escape_or_closing_skips_and_changes_nothing(qtbot: QtBot, store: Store)
     assert skipped == [window.attempt_id]
     assert stored(store) == ("", "", "Asked for the Q3 pricing sheet",
                              "Asked for the Q3 pricing sheet")  # fmt: skip
+
+
+def test_escape_after_typing_a_note_asks_before_dropping_it(qtbot: QtBot, store: Store) -> None:
+    """Used as a rep: a note typed into an answered call's wrap-up, then one stray Esc, and the
+    window was gone with the note: nothing stored, nothing said."""
+    window = open_wrap_up(qtbot, store, Outcome.TALKED)
+    skipped: list[object] = []
+    window.skipped.connect(skipped.append)
+    qtbot.keyClicks(window.message, "Wants 3 quotes by Friday")
+
+    qtbot.keyClick(window.message, Qt.Key.Key_Escape)
+    assert window.isVisible() and skipped == []
+    assert window.hint.text() == "Esc again drops what you typed; Ctrl+Enter saves it."
+    qtbot.keyClicks(window.message, ", and a demo")  # typing on: the next Esc asks again
+    qtbot.keyClick(window.message, Qt.Key.Key_Escape)
+    assert window.isVisible() and skipped == []
+
+    with qtbot.waitSignal(window.saved) as saved:
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0].message == "Wants 3 quotes by Friday, and a demo"
+
+
+def test_a_second_escape_drops_what_was_typed(qtbot: QtBot, store: Store) -> None:
+    window = open_wrap_up(qtbot, store)
+    skipped: list[object] = []
+    window.skipped.connect(skipped.append)
+    qtbot.keyClicks(window.message, "Nobody there")
+    qtbot.keyClick(window.message, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.message, Qt.Key.Key_Escape)
+    assert skipped == [window.attempt_id] and not window.isVisible()
+    assert stored(store)[1] == ""
 
 
 def test_caller_text_is_shown_as_plain_text(qtbot: QtBot) -> None:
@@ -432,6 +463,40 @@ def test_call_them_back_by_takes_a_bare_time_as_the_rep_types_it(
     qtbot.keyClicks(window.callback_field, "soonish")
     assert window.hint.text().startswith("Call them back by: say by when")
     assert not window.save_button.isEnabled()
+
+
+def test_what_the_callback_field_reads_as_has_a_line_of_its_own(
+    qtbot: QtBot, store: Store
+) -> None:
+    """Used as a rep: the line beside Skip and Save had a third of the window, so "Call them
+    back by 12:00 tomorrow" took two lines and a refusal three, grey, against the bottom
+    edge; the window jumped a few pixels each time it came or went."""
+    contact, _attempt_id, _out = jane(store)
+    inbound = Attempt(Direction.IN, NOW, Outcome.TALKED, number_e164="+14155550123")
+    attempt_id = store.record_call(contact.id, inbound, "twinkle", "twinkle:4@4")
+    assert attempt_id is not None
+    window = WrapUp(attempt_id, contact, inbound, now=NOW)
+    qtbot.addWidget(window)
+    window.reveal()
+    talked = window.buttons[Outcome.TALKED]
+    top = talked.mapTo(window, talked.rect().topLeft())
+    assert not window.hint.isVisible()  # talked is picked, nothing typed: nothing to say
+
+    qtbot.keyClicks(window.callback_field, "tomorrow 12")
+    assert window.hint.text() == "Call them back by 12:00 tomorrow"
+    qtbot.wait(50)  # laid out again
+    line = window.hint.fontMetrics().lineSpacing()
+    assert window.hint.height() < 2 * line, "one line"
+    hint_bottom = window.hint.mapTo(window, window.hint.rect().bottomLeft()).y()
+    assert hint_bottom < window.save_button.mapTo(window, window.save_button.rect().topLeft()).y()
+    assert talked.mapTo(window, talked.rect().topLeft()) == top, "the rows stay where they were"
+
+    window.callback_field.clear()
+    qtbot.keyClicks(window.callback_field, "soonish")
+    assert window.hint.text().startswith("Call them back by: say by when")
+    assert window.hint.foregroundRole() is QPalette.ColorRole.WindowText  # not a grey hint
+    qtbot.wait(50)
+    assert window.hint.height() <= 2 * line + 2, "two lines at most, the whole width"
 
 
 def test_a_strangers_call_gets_a_wrap_up_under_their_number(qtbot: QtBot) -> None:

@@ -118,7 +118,7 @@ class Calls(Contacts):
         *,
         contact_ids: Iterable[int] = (),
         words: Sequence[str] = (),
-        digits: Sequence[str] = (),
+        digits: Sequence[str | Sequence[str]] = (),
         since: datetime | None = None,
         limit: int = CALL_SEARCH_LIMIT,
     ) -> list[LoggedCall]:
@@ -127,7 +127,11 @@ class Calls(Contacts):
         name (in any case, accents folded as the search index folds them) and every run of
         `digits` in its number. [] when given none of them; never a withheld call (it has
         neither)."""
-        # Each part is (a constant statement, its values); none interpolates a value.
+        # Each part is (a constant statement, its values); none interpolates a value. A run
+        # of digits may come in two forms ("0171", "49171"): either one is in the number.
+        forms = [(d,) if isinstance(d, str) else tuple(d) for d in digits]
+        digit_held = ["(" + " OR ".join(["instr(number_e164, ?)"] * len(f)) + ")" for f in forms]
+        digit_values = [d for f in forms for d in f]  # in the statements' order
         after = " AND at >= ?" if since is not None else ""
         since_value = [int(since.timestamp())] if since is not None else []
         parts: list[tuple[str, list[object]]] = []
@@ -143,21 +147,20 @@ class Calls(Contacts):
             # case-insensitive, as `calls` named=; the table's rows are read for those shown.
             # A name with letters beyond ASCII is also folded ("JOSÉ PÉREZ" found by "josé"
             # and "jose", as people are): only those rows pay for the Python call.
-            held = " AND ".join([_CALLER_NAME_HOLDS] * len(words)
-                                + ["instr(number_e164, ?)"] * len(digits))  # fmt: skip
+            held = " AND ".join([_CALLER_NAME_HOLDS] * len(words) + digit_held)
             parts.append((
                 "SELECT id, at FROM attempts INDEXED BY attempts_caller_name "  # noqa: S608
                 f"WHERE caller_name <> '' AND number_e164 IS NOT NULL AND {held}{after}",
                 [*(v for w in words for v in (f"%{_like_escaped(w)}%",
                                               f"%{_like_escaped(fold(w))}%")),
-                 *digits, *since_value],
+                 *digit_values, *since_value],
             ))  # fmt: skip
-        elif digits:  # the numbers alone: attempts_number_at holds them and the time
-            held = " AND ".join(["instr(number_e164, ?)"] * len(digits))
+        elif forms:  # the numbers alone: attempts_number_at holds them and the time
+            held = " AND ".join(digit_held)
             parts.append((
                 "SELECT id, at FROM attempts INDEXED BY attempts_number_at "  # noqa: S608
                 f"WHERE number_e164 IS NOT NULL AND {held}{after}",
-                [*digits, *since_value],
+                [*digit_values, *since_value],
             ))  # fmt: skip
         if not parts:
             return []

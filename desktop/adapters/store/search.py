@@ -62,7 +62,7 @@ class Search(Callbacks):
             contacts = [
                 c for c in self.contacts_by_id(ids, attempts_limit=0)
                 if passes_filters(c, query.filters, now)
-                and contains_fragments(c, query.fragments)
+                and contains_fragments(c, query.fragment_forms())
             ]  # fmt: skip
             hits = rank(query, contacts, now)[:limit]
             attempts = self._recent_attempts([h.contact.id for h in hits], SEARCH_ATTEMPTS)
@@ -153,7 +153,7 @@ class Search(Callbacks):
         return list(ids)
 
     def _number_ids(self, query: SearchQuery, parts: Sequence[str], since: int | None) -> list[int]:
-        digits = digits_expression(query.fragments)
+        digits = digits_expression(query.fragment_forms())
         window = [since] if since is not None else []
         if parts:
             # Words and digits ("mike 415"): the words' matches among the owners of matching

@@ -1,0 +1,53 @@
+"""Log a call… in Callbacks: the rep called from another phone, and the entry is settled.
+
+Used as a rep: Call back said "No softphone could place the call. Number copied."; the rep
+dialled Maya from the desk phone, and "Call them back by 11:30 today" stayed due: nothing in
+the window could say the call was made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.core.models import Attempt, Direction, Outcome
+from tests.qt.test_ring_pipeline import MIKE, Running, start_app  # noqa: F401 (fixture)
+
+
+def test_log_a_call_settles_the_callback_and_asks_how_it_went(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    from desktop.qt.callbacks_window import CallbacksWindow
+    from desktop.qt.wrap_up import WrapUp
+
+    running = start_app()
+    app = running.app
+    [(mike, _)] = app.store.contacts_for_number(MIKE)
+    now = datetime.now(UTC)
+    talked = Attempt(Direction.IN, now - timedelta(minutes=20), Outcome.TALKED, number_e164=MIKE)
+    attempt_id = app.store.record_call(mike.id, talked, "hook", "hook:mike")
+    assert attempt_id is not None
+    app.store.save_wrap_up(attempt_id, Outcome.TALKED, "Wants pricing for 40 seats", "",
+                           (now, now + timedelta(hours=1)))  # fmt: skip
+    app.open_callbacks()
+    callbacks = app._callbacks
+    assert isinstance(callbacks, CallbacksWindow)
+    waiting = callbacks.table.topLevelItem(0)
+    assert waiting is not None and waiting.childCount() == 1
+    callbacks.table.setCurrentItem(waiting.child(0))
+    assert callbacks.status.text() == "1 due" and callbacks.log_button.isEnabled()
+
+    qtbot.mouseClick(callbacks.log_button, Qt.MouseButton.LeftButton)
+
+    newest = app.store.calls()[0]
+    assert (newest.attempt.direction, newest.contact.name if newest.contact else "") == (
+        Direction.OUT, "Mike Kowalski")  # fmt: skip
+    wrap_up = app.wrap_ups.window_for(newest.id)
+    assert isinstance(wrap_up, WrapUp) and wrap_up.isVisible()  # how it went: asked now
+    assert not wrap_up.inbound and wrap_up.accepts_focus()
+    callbacks.reload()
+    assert callbacks.status.text() == "Nothing due"
+    running.close()

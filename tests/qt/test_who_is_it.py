@@ -1,0 +1,91 @@
+"""Who is it? in Callbacks and Recent calls: a number nobody has given to a contact, or made a
+new one, after the call.
+
+Used as a rep: CHICAGO IL's missed calls waited in Callbacks; its Who is it? opened Search for
+the number, which said "Nobody has +1 312-555-0199: Call back calls it." and nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.core.models import Attempt, Direction, Outcome
+from tests.qt.test_ring_pipeline import Running, start_app  # noqa: F401 (fixture)
+
+CHICAGO = "+13125550199"
+
+
+def missed_from_chicago(running: Running) -> None:
+    attempt = Attempt(Direction.IN, datetime.now(UTC) - timedelta(minutes=3), Outcome.MISSED,
+                      number_e164=CHICAGO, caller_name="CHICAGO IL")  # fmt: skip
+    assert running.app.store.record_call(None, attempt, "hook", "hook:chicago") is not None
+
+
+def test_who_is_it_in_callbacks_gives_the_number_to_a_contact(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    from desktop.qt.callbacks_window import CallbacksWindow
+    from desktop.qt.contact_view import ContactView
+    from desktop.qt.who_is_it import WhoIsItWindow
+
+    running = start_app()
+    app = running.app
+    missed_from_chicago(running)
+    app.open_callbacks()
+    callbacks = app._callbacks
+    assert isinstance(callbacks, CallbacksWindow)
+    waiting = callbacks.table.topLevelItem(0)
+    assert waiting is not None
+    row = waiting.child(0)
+    assert row.text(0) == "CHICAGO IL (caller ID)"
+    callbacks.table.setCurrentItem(row)
+    assert callbacks.open_button.text() == "Who is it?"
+
+    qtbot.mouseClick(callbacks.open_button, Qt.MouseButton.LeftButton)
+    who = app._who_is_it
+    assert isinstance(who, WhoIsItWindow) and who.isVisible()
+    assert who.title.text() == "Who called from +1 312-555-0199?"
+    qtbot.keyClicks(who.picker.name, "kowal")
+    qtbot.waitUntil(lambda: who.picker.list.count() == 1)
+    [(mike, _)] = app.store.contacts_for_number("+14155550142")
+    assert who.picker.selected_id() == mike.id
+    qtbot.mouseClick(who.picker.link_button, Qt.MouseButton.LeftButton)
+
+    # The number is Mike's now: his view opens, his calls include Chicago's missed one, and
+    # Callbacks lists the missed call as his.
+    assert [n.e164 for n in (app.store.contact(mike.id) or mike).numbers] == [
+        "+14155550142", CHICAGO]  # fmt: skip
+    view = app._contact_views.get(mike.id)
+    assert isinstance(view, ContactView) and view.isVisible()
+    assert not who.isVisible()
+    callbacks.reload()
+    waiting = callbacks.table.topLevelItem(0)
+    assert waiting is not None and waiting.child(0).text(0) == "Mike Kowalski"
+    running.close()
+
+
+def test_who_is_it_in_recent_calls_makes_a_new_contact(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    from desktop.qt.call_list import CallList
+    from desktop.qt.who_is_it import WhoIsItWindow
+
+    running = start_app()
+    app = running.app
+    missed_from_chicago(running)
+    app.open_calls()
+    calls = app._call_list
+    assert isinstance(calls, CallList)
+    calls.open_selected()  # the newest call, Chicago's, is selected
+    who = app._who_is_it
+    assert isinstance(who, WhoIsItWindow)
+    qtbot.keyClicks(who.picker.name, "Rosa Delgado")
+    qtbot.mouseClick(who.picker.new_button, Qt.MouseButton.LeftButton)
+    [(rosa, _)] = app.store.contacts_for_number(CHICAGO)
+    assert rosa.name == "Rosa Delgado"
+    assert not who.isVisible()
+    running.close()
