@@ -176,6 +176,7 @@ class StartUp:
         self._holders: list[tuple[SignalInstance, object]] = []
         self._started_ns = time.monotonic_ns()
         self._failure: QMessageBox | None = None  # why the app cannot start, on show
+        self._quitting = False  # asked to quit before the app was built
 
     def show_tray(self) -> None:
         from PySide6.QtCore import QTimer
@@ -241,6 +242,8 @@ class StartUp:
 
         assert self.tray is not None
         _ack_waiting_hooks()
+        if self._quitting:  # a quit read just now: QApplication.quit() returns to this step
+            return
         self._stop_holding()
         with _exit_on_error():
             try:
@@ -279,6 +282,7 @@ class StartUp:
             return
         from PySide6.QtWidgets import QApplication
 
+        self._quitting = True
         QApplication.quit()
 
     def shutdown(self) -> None:
