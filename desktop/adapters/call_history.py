@@ -67,6 +67,7 @@ from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
+from desktop.core.withheld_calls import WITHHELD_KEY, is_withheld_key
 
 log = logging.getLogger(__name__)
 
@@ -354,7 +355,13 @@ class CallHistory:
             since = datetime.fromtimestamp(event.time.timestamp() - OPEN_CALL_S, UTC)
             # Never a call that rang after this end (one a retried end might otherwise take).
             until = datetime.fromtimestamp(event.time.timestamp() + RING_BEFORE_END_S, UTC)
-            attempt_id = self._store.open_hook_call(number.e164, base + "@", since, until)
+            if base != WITHHELD_KEY:  # a plain withheld end is the newest's, whatever its key
+                attempt_id = self._store.open_hook_call(number.e164, base + "@", since, until)
+            if attempt_id is None and is_withheld_key(base):
+                # Its ring logged under another withheld key (desktop.core.withheld_calls).
+                attempt_id = self._store.open_withheld_call(
+                    since, until, excluding=set(self._ringing.values())
+                )
         if attempt_id is None:
             log.info("%s ended, but its ring is not logged (yet): nothing to record", base)
             self.end_unmatched = True
