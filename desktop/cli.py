@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which softphone places it (default: the one chosen in Settings)")
     p.add_argument("--baresip", metavar="HOST:PORT",
                    help="baresip's ctrl_tcp address (default: the watched one, else "
-                        "127.0.0.1:4444)")  # fmt: skip
+                        "$CALLERCARD_BARESIP_CTRL, else 127.0.0.1:4444)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
 
     for verb, text in (("ring", "tell the running app a call is ringing (for softphone hooks)"),

@@ -7,6 +7,7 @@ import gc
 import os
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -17,9 +18,15 @@ from typing import Any
 
 import pytest
 
+from desktop.adapters.sources.baresip_ctrl import ADDRESS_VARIABLE
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keyring's in-memory stand-in; the OS keychain is the one thing tests cannot use for real.
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# Forced, not defaulted: a developer's own PYTHON_KEYRING_BACKEND would hand tests their keyring.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+# Not the developer's desktop bus: real notifications, Do Not Disturb, the autostart portal.
+# A test that needs a bus starts its own (session_bus).
+os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
 # A child that hangs is ended with SIGABRT, on which this prints each of its threads' stacks
 # (tests/traced_app.py): the next hang is diagnosed from the failure, not rerun blind. No
 # core files: the stacks are what is wanted, and a core is as big as the app's memory.
@@ -42,6 +49,27 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     each otherwise."""
     gc.collect()
     gc.freeze()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_baresip_address() -> Iterator[tuple[str, int]]:
+    """The baresip ctrl_tcp address of the whole run, in-process and in every app or command a
+    test starts: a port this process holds without listening, so a dial to the default address
+    ("Automatic" tries baresip first) is refused at once. Left at baresip's 127.0.0.1:4444, it
+    reached whatever listened there: a developer's baresip, or a rep's, placing a real call."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        # No SO_REUSEADDR: while it is held, nothing else can listen on this port.
+        held.bind(("127.0.0.1", 0))
+        host, port = held.getsockname()
+        before = os.environ.get(ADDRESS_VARIABLE)
+        os.environ[ADDRESS_VARIABLE] = f"{host}:{port}"
+        try:
+            yield host, port
+        finally:
+            if before is None:
+                os.environ.pop(ADDRESS_VARIABLE, None)
+            else:
+                os.environ[ADDRESS_VARIABLE] = before
 
 
 @pytest.fixture(autouse=True)

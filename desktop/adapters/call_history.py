@@ -59,7 +59,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store import NearCall, Store, StoreError
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallFailed, CallGone, CallState
@@ -67,6 +67,7 @@ from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
+from desktop.core.withheld_calls import WITHHELD_KEY, is_withheld_key
 
 log = logging.getLogger(__name__)
 
@@ -333,8 +334,7 @@ class CallHistory:
                 log.info("not recording a call from %r: %s", event.number, number.problem)
                 return None
             near = self._store.calls_near(number.e164, Direction.IN, event.time, SAME_CALL_S)
-            if any(not c.from_hook or (c.outcome is Outcome.UNKNOWN
-                                       and c.call_key.startswith(base + "@")) for c in near):
+            if any(not c.from_hook or self._still_ringing(c, base, event.time) for c in near):
                 return None  # a softphone logged it already, or this call is still ringing
             contact = self._contact_for(number)
             contact_id = contact.id if contact is not None else None
@@ -354,7 +354,13 @@ class CallHistory:
             since = datetime.fromtimestamp(event.time.timestamp() - OPEN_CALL_S, UTC)
             # Never a call that rang after this end (one a retried end might otherwise take).
             until = datetime.fromtimestamp(event.time.timestamp() + RING_BEFORE_END_S, UTC)
-            attempt_id = self._store.open_hook_call(number.e164, base + "@", since, until)
+            if base != WITHHELD_KEY:  # a plain withheld end is the newest's, whatever its key
+                attempt_id = self._store.open_hook_call(number.e164, base + "@", since, until)
+            if attempt_id is None and is_withheld_key(base):
+                # Its ring logged under another withheld key (desktop.core.withheld_calls).
+                attempt_id = self._store.open_withheld_call(
+                    since, until, excluding=set(self._ringing.values())
+                )
         if attempt_id is None:
             log.info("%s ended, but its ring is not logged (yet): nothing to record", base)
             self.end_unmatched = True
@@ -365,6 +371,19 @@ class CallHistory:
         contact_id = found[0] if found is not None else None
         return Recorded(attempt_id, contact_id, Direction.IN, outcome,
                         self._offer_wrap_up(attempt_id, outcome, event))  # fmt: skip
+
+    @staticmethod
+    def _still_ringing(logged: NearCall, base: str, at: datetime) -> bool:
+        """Whether a call a hook logged is the one ringing at `at` under `base`. Every withheld
+        caller keys alike: another one's call ringing a few seconds earlier (its ring read by
+        the app too late, its hook logging it) is a call of its own; the same call's ring
+        logged twice (by its hook and the app it started) has the same time."""
+        if logged.outcome is not Outcome.UNKNOWN or not logged.call_key.startswith(base + "@"):
+            return False
+        if base != WITHHELD_KEY:
+            return True
+        rang = logged.call_key.rpartition("@")[2]
+        return rang.isdigit() and abs(int(rang) - at.timestamp()) <= RING_BEFORE_END_S
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
         if number.e164 is None or number.withheld:

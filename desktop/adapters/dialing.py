@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from desktop.adapters.sources.baresip_ctrl import DEFAULT_HOST, DEFAULT_PORT, NOT_CONNECTED
+from desktop.adapters.sources.baresip_ctrl import NOT_CONNECTED, default_address
 from desktop.core.dialects.baresip import NetstringDecoder, StreamProblem
 from desktop.core.dialers import (
     AUTOMATIC_ORDER,
@@ -82,7 +82,7 @@ class DialPlacer:
         *,
         home: Path | None = None,
         search_path: str | None = None,
-        baresip_address: tuple[str, int] = (DEFAULT_HOST, DEFAULT_PORT),
+        baresip_address: tuple[str, int] | None = None,  # None: default_address() when used
         channels: Callable[[], Sequence[BaresipChannel]] = tuple,
         platform: str = sys.platform,
         environ: Mapping[str, str] | None = None,
@@ -157,7 +157,10 @@ class DialPlacer:
             host, port = channel.address
             answer = channel.request(message, token, ANSWER_WAIT_S)
         else:
-            host, port = self._baresip_address
+            try:
+                host, port = self._baresip_address or default_address()
+            except ValueError as exc:
+                return DialResult(False, Dialer.BARESIP, f"baresip was not tried: {exc}.")
             try:
                 answer = _ctrl_request((host, port), message, token)
             except ConnectionRefusedError:

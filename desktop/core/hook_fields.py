@@ -11,6 +11,9 @@ Each softphone calls its hook in its own shape (docs/softphone-hooks.md has the 
 * Zoiper substitutes ``{number}`` into the command it runs.
 * Jitsi substitutes ``${caller.address}`` and ``${caller.name}``, then splits the command at
   every space, so a name arrives as several words after the number: they are joined again.
+* A hook written ``callercard ring %number% %name%`` without quotes hands a number the phone
+  shows with spaces (``+4930 1234567``) as several words: the digit groups after a number
+  are the rest of it, not a name (``number_words``).
 * Twinkle passes nothing on the command line: the caller is in the environment
   (``SIP_FROM_USER``, ``SIP_FROM_DISPLAY``, ``SIP_FROM``; ``SIP_TO_*`` when we hung up, since
   the message is then our own BYE), with the trigger in ``TWINKLE_TRIGGER`` and the SIP
@@ -37,6 +40,8 @@ _TWINKLE_END_OUTCOME = {
     "remote_release": "answered",
 }
 _MAX_FIELD = 512  # longer than any caller ID or display name a phone shows
+_NUMBER_MARKS = frozenset("-.()")  # what a phone writes between a number's digit groups
+_MAX_DIGITS = 17  # 00 + the 15 of the longest E.164 number: a group beyond that is no part of it
 
 
 def hook_fields(
@@ -56,6 +61,7 @@ def hook_fields(
     Twinkle's trigger tells how an incoming call ended: ``in_call_failed`` is a call that was
     never answered (the caller gave up, or it was declined), a release ends one that was."""
     caller_id = _clean(caller_id).strip()
+    caller_id, name_words = number_words(caller_id, name_words)
     name = _clean(name or " ".join(name_words)).strip()
     call_key = ""
     trigger = environ.get("TWINKLE_TRIGGER", "")
@@ -76,6 +82,39 @@ def hook_fields(
                 "caller_id": caller_id, "outcome": said}  # fmt: skip
     return {"protocol_version": PROTOCOL_VERSION, "kind": "ring", "caller_id": caller_id,
             "name": name, "source": source, "call_key": call_key, "t_ns": t_ns}  # fmt: skip
+
+
+def number_words(caller_id: str, words: Sequence[str]) -> tuple[str, Sequence[str]]:
+    """(caller ID, the name's words) once the digit groups that follow a number, as an unquoted
+    ``%number%`` splits it, are back in the number: ``+4930``, ``1234567`` is ``+4930 1234567``.
+    A word with a letter ends them (``Room 101`` stays a name), and so do groups that would make
+    a number longer than any, or that only say the number again (a phone that names a caller
+    with no name by the number)."""
+    digits = _digits(caller_id, first="+")
+    if not digits:
+        return caller_id, words
+    groups = 0
+    total = len(digits)
+    for word in words:
+        group = _digits(word)
+        if not group or total + len(group) > _MAX_DIGITS:
+            break
+        groups += 1
+        total += len(group)
+    if not groups or "".join(_digits(w) for w in words[:groups]) == digits:
+        return caller_id, words
+    return " ".join((caller_id, *words[:groups])), words[groups:]
+
+
+def _digits(word: str, first: str = "") -> str:
+    """The digits of a number or a group of one (``+``, when ``first``, may lead it); "" for
+    anything else: a letter, a word with no digit."""
+    text = word[1:] if first and word.startswith(first) else word
+    digits = "".join(c for c in text if c.isdigit() and c.isascii())
+    if not digits or any(not (c.isdigit() and c.isascii()) and c not in _NUMBER_MARKS
+                         for c in text):  # fmt: skip
+        return ""
+    return digits
 
 
 def twinkle_party(environ: Mapping[str, str]) -> tuple[str, str, str]:

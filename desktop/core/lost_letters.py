@@ -115,6 +115,9 @@ class LostLetters:
     row_word: str = ""  # what one row is called in the count, if not the unit: "card"
     remedy: str = CSV_REMEDY
     re_export: str = CSV_RE_EXPORT
+    # A row's name for people where its number says nothing: a folder's card is numbered in
+    # the folder, and named by its file.
+    name_row: Callable[[int], str] | None = None
     _sure: _Found = field(default_factory=_Found)
     _edge: _Found = field(default_factory=_Found)
     # The columns of each row found (and whether each is sure), for the preview's Check
@@ -139,8 +142,12 @@ class LostLetters:
             self._by_line[line] = sorted([(c, True) for c in sure] + [(c, False) for c in edge])
 
         def problem(column: int) -> RowProblem:
-            return RowProblem(line, self._column(column), f"“{cells[column]}” has a “?” where "
-                              "the file lost a letter; imported as written")  # fmt: skip
+            where = self._column(column)
+            if self.name_row is not None:
+                where = f"{self.name_row(line)}, {where}"
+            return RowProblem(line, where, f"“{cells[column]}” has a “?” where the file lost a "
+                              "letter; imported as written",
+                              where if self.name_row is not None else "")  # fmt: skip
 
         self._sure.add(line, sure, problem, bool(sure))
         self._edge.add(line, edge, problem, not sure)
@@ -183,7 +190,13 @@ class LostLetters:
                     break
         columns = self._sure.columns | (self._edge.columns if self.shows_loss else set())
         names = ", ".join(self._column(c) for c in sorted(columns))
-        return lines[0], f"{spelled_lines(self.unit, lines, self.rows - len(lines))} ({names})"
+        more = self.rows - len(lines)
+        if self.name_row is not None:
+            places = [self.name_row(line) for line in lines] + ([f"{more:,} more"] if more else [])
+            spelled = " and ".join([", ".join(places[:-1]), places[-1]] if len(places) > 1
+                                   else places)  # fmt: skip
+            return lines[0], f"{spelled} ({names})"
+        return lines[0], f"{spelled_lines(self.unit, lines, more)} ({names})"
 
     def warnings(self) -> list[RowProblem]:
         """The whole story first (where, how many, why, what to do), then the cells one by
@@ -197,21 +210,27 @@ class LostLetters:
         row_word = self.row_word or self.unit
         rows = f"{self.rows:,} {row_word}{'s' if self.rows > 1 else ''}"
         first, where = self._where()
+        whose = "its file's" if self.name_row is not None else "this file's"
         told = RowProblem(
             first, "",
-            f"{cells} in {rows} hold a “?” for a letter this file's encoding "
+            f"{cells} in {rows} hold a “?” for a letter {whose} encoding "
             f"({code_page_title(self.encoding)}) could not carry{self.remedy}",
             where,
         )  # fmt: skip
         more = self.cells - len(shown)
         such = f"and {more:,} more such {self.cell_word}s after this"
-        tail = [RowProblem(shown[-1].line, "", such)]
+        last = shown[-1].line
+        tail = [RowProblem(last, "", such, self.name_row(last) if self.name_row else "")]
         return [told, *shown, *(tail if more > 0 else [])]
 
 
-def card_lost_letters(encoding: str) -> LostLetters:
+def card_lost_letters(
+    encoding: str, name_row: Callable[[int], str] | None = None
+) -> LostLetters:
     """LostLetters for the cards of a vCard file read in `encoding`: each card is checked as a
-    row of its contact's values (CONTACT_FIELDS order), numbered by its BEGIN:VCARD line."""
+    row of its contact's values (CONTACT_FIELDS order), numbered by its BEGIN:VCARD line (or,
+    in a folder, by its place there, and named by `name_row`)."""
     prose = frozenset(i for i, f in enumerate(CONTACT_FIELDS) if Field(f) in SENTENCE_FIELDS)
     return LostLetters(encoding, list(CARD_FIELD_TITLES), 0, prose=prose, cell_word="field",
-                       row_word="card", remedy=VCARD_REMEDY, re_export=VCARD_RE_EXPORT)  # fmt: skip
+                       row_word="card", remedy=VCARD_REMEDY, re_export=VCARD_RE_EXPORT,
+                       name_row=name_row)  # fmt: skip

@@ -12,6 +12,12 @@ is what overlapping calls usually are for one rep: the second call rings while t
 the first (call waiting), and is the one that gives up or is declined while the first goes on.
 Calls a withheld caller made one after the other (each card gone before the next rang) keep
 the plain key: the history finds their rows as before.
+
+Where the app cannot tell which row an end is for, the history (adapters/call_history.py) takes
+the newest withheld call whose end is not known and whose card is not up under another key,
+whichever key it was logged under: a ring read too late, which its hook logged as "hook:" while
+the app keyed its card "hook:~2", and calls that rang before the app was restarted (its keys
+given are gone with it; a plain end is then the newest call's, as here).
 """
 
 from __future__ import annotations
@@ -21,6 +27,12 @@ from collections.abc import Callable
 from desktop.core.ipc_line import HOOK_KEY_PREFIX
 
 WITHHELD_KEY = HOOK_KEY_PREFIX  # what hook_call_key gives every withheld caller
+TOLD_APART = WITHHELD_KEY + "~"  # then 2, 3, ...: a withheld call with another one's card up
+
+
+def is_withheld_key(key: str) -> bool:
+    """Whether a hook's call key is a withheld caller's, plain or told apart."""
+    return key == WITHHELD_KEY or key.startswith(TOLD_APART)
 
 
 class WithheldCalls:
@@ -37,7 +49,7 @@ class WithheldCalls:
         key, n = WITHHELD_KEY, 1
         while key in taken or self._has_card(key):
             n += 1
-            key = f"{WITHHELD_KEY}~{n}"
+            key = f"{TOLD_APART}{n}"
         self._ringing.append(key)
         return key
 

@@ -272,7 +272,10 @@ def test_stop_is_prompt_and_final(started: list[BaresipCtrlSource]) -> None:
         ("[::1]:4444", ("::1", 4444)),
     ],
 )
-def test_addresses_as_written_in_settings(text: str, address: tuple[str, int]) -> None:
+def test_addresses_as_written_in_settings(
+    text: str, address: tuple[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CALLERCARD_BARESIP_CTRL")  # the suite's own port (tests/conftest.py)
     assert parse_address(text) == address
 
 

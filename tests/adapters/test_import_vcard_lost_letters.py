@@ -102,3 +102,36 @@ def test_an_all_ascii_vcard_is_checked_as_plain_ascii(tmp_path: Path) -> None:
     ascii_only.write_bytes(OUTLOOK_1252.replace("ä", "ae").replace("ü", "ue").encode("ascii"))
     told = preview_file(ascii_only, US).warnings[0]
     assert "(plain ASCII)" in told.message and str(told).startswith("line 1 (Name, Company)")
+
+
+def test_a_folder_of_code_page_vcards_names_each_field_by_its_file(
+    tmp_path: Path, store: Store
+) -> None:
+    """A folder another sync tool keeps, one card a file: checked as a single file is, each
+    field named by its file (every card there is on line 1 of its own)."""
+    folder = tmp_path / "contacts"
+    folder.mkdir()
+    lukasz, juergen = OUTLOOK_1252.split("END:VCARD\r\n")[:2]
+    (folder / "lukasz.vcf").write_bytes((lukasz + "END:VCARD\r\n").encode("cp1252"))
+    (folder / "juergen.vcf").write_bytes((juergen + "END:VCARD\r\n").encode("cp1252"))
+    # A UTF-8 file carries every letter: its "?" is the company's own.
+    (folder / "who.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ola Żak\r\n"
+                                    "ORG:Who?Digital\r\nTEL:+48 600 123 456\r\nEND:VCARD\r\n",
+                                    encoding="utf-8")  # fmt: skip
+
+    report = import_file(store, folder, US)
+
+    assert report.imported == 3 and report.lost_letters == 2
+    assert "2 fields with a “?” for a lost letter" in report.summary()
+    told, *fields = report.warnings[:3]
+    assert str(told).startswith(
+        "lukasz.vcf (Name, Company): 2 fields in 1 card hold a “?” for a letter its file's "
+        "encoding (Windows-1252) could not carry"
+    )
+    assert [str(f) for f in fields] == [
+        "lukasz.vcf, Name: “?ukasz Nowak” has a “?” where the file lost a letter; imported as "
+        "written",
+        "lukasz.vcf, Company: “Przemys? SA” has a “?” where the file lost a letter; imported as "
+        "written",
+    ]
+    assert store.contact_ids_named("?ukasz Nowak", "Przemys? SA")  # never a guessed Ł

@@ -11,7 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from desktop.adapters.sources.baresip_ctrl import ADDRESS_VARIABLE
 from tests.e2e.harness import CallerCard, Namespace, Processes, private_namespace
+
+
+@pytest.fixture(autouse=True)
+def _baresip_default_address(
+    suite_baresip_address: tuple[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a network namespace of the test's own, baresip's 127.0.0.1:4444 is the test's: its
+    processes use the default address as a rep's do, not the suite's stand-in."""
+    del suite_baresip_address  # set first, then taken away here
+    monkeypatch.delenv(ADDRESS_VARIABLE)
 
 
 @pytest.fixture

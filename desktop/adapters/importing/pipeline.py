@@ -9,6 +9,7 @@ Python work, so big files do it in worker processes (row_workers.py).
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import json
@@ -16,6 +17,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -299,11 +301,16 @@ def import_file(
     if folder or file_kind(path) == "vcard":
         decoding: list[RowProblem] = []
         lost: LostLetters | None = None
+        checked: Callable[[Iterator[Outcome]], Iterator[Outcome]] | None = None
         if folder:  # a folder of .vcf files, one card each, kept by another sync tool
-            cards, problems = read_vcard_folder(path, options.encoding)
+            cards, problems, lossy_files = read_vcard_folder(path, options.encoding)
+            if lossy_files:
+                lost, checked = _folder_lost_letters(cards, problems, lossy_files)
         else:
             cards, problems, lossy = read_vcard_cards(path, options.encoding, decoding)
             lost = card_lost_letters(lossy) if lossy else None
+            if lost is not None:
+                checked = functools.partial(_checked_cards, lost=lost)
             corrected = edits_by_line(options.edits)
             for card in cards:
                 card.corrected = corrected.get(card.line, {})
@@ -314,7 +321,7 @@ def import_file(
         run = _Run(store, report, options, progress, cancel)
         policy = _file_policy(report.region, options) if report.region else options.policy
         outcomes = _card_outcomes(cards, problems, options, policy)
-        run.execute(_checked_cards(outcomes, lost) if lost else outcomes,
+        run.execute(checked(outcomes) if checked else outcomes,
                     lambda: (run.seen, total), None)  # fmt: skip
         if lost is not None:  # first: what to do about them is the news
             report.warnings[:0] = lost.warnings()
@@ -355,6 +362,25 @@ def _checked_cards(outcomes: Iterator[Outcome], lost: LostLetters) -> Iterator[O
         if isinstance(outcome, ContactRow):
             lost.check(outcome.line, list(outcome.fields))
         yield outcome
+
+
+def _folder_lost_letters(
+    cards: list[CardBlock], problems: list[RowProblem], lossy_files: dict[str, str]
+) -> tuple[LostLetters, Callable[[Iterator[Outcome]], Iterator[Outcome]]]:
+    """LostLetters for the cards of a folder's files read in a code page, each card numbered
+    by its place in the folder and named by its file; and what checks the folder's outcomes
+    (its problems first, then one per card, in order: _card_outcomes)."""
+    files = [card.file for card in cards]
+    code_pages = Counter(lossy_files.values())  # one exporter, one code page: the most told
+    lost = card_lost_letters(code_pages.most_common(1)[0][0], lambda n: files[n - 1])
+
+    def check(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+        for n, outcome in enumerate(outcomes, start=1 - len(problems)):
+            if n >= 1 and files[n - 1] in lossy_files and isinstance(outcome, ContactRow):
+                lost.check(n, list(outcome.fields))
+            yield outcome
+
+    return lost, check
 
 
 def _card_outcomes(

@@ -189,10 +189,11 @@ def read_vcard_cards(
 
 def read_vcard_folder(
     folder: Path, encoding: str | None = None
-) -> tuple[list[CardBlock], list[RowProblem]]:
+) -> tuple[list[CardBlock], list[RowProblem], dict[str, str]]:
     """Every card of the folder's vCard files (a folder another sync tool keeps, one card a
-    file), by file name. A problem names its file; a file that cannot be read at all (one
-    being written right now) fails the whole folder, so it is never imported short."""
+    file), by file name, and the code page each file read in one may have lost letters to,
+    by file name. A problem names its file; a file that cannot be read at all (one being
+    written right now) fails the whole folder, so it is never imported short."""
     try:
         files = sorted(
             entry for entry in folder.iterdir()
@@ -202,13 +203,16 @@ def read_vcard_folder(
         raise ImportFailed(f"{folder}: cannot read the folder ({exc.strerror})") from exc
     cards: list[CardBlock] = []
     problems: list[RowProblem] = []
+    lossy: dict[str, str] = {}
     for file in files:
-        file_cards, file_problems = read_vcard_blocks(file, encoding)
+        file_cards, file_problems, code_page = read_vcard_cards(file, encoding)
         cards += [CardBlock(card.line, card.text, file.name) for card in file_cards]
         problems += [RowProblem(p.line, file.name, p.message) for p in file_problems]
+        if code_page:
+            lossy[file.name] = code_page
     if not cards and not problems:
         raise ImportFailed(f"{folder}: no vCard (.vcf) files in this folder")
-    return cards, problems
+    return cards, problems, lossy
 
 
 def parse_card(block: CardBlock) -> CardData | RowProblem:

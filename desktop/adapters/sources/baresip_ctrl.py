@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -45,16 +46,32 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4444
+# Where baresip's ctrl_tcp is looked for when no address is written (`callercard call`, the
+# Call buttons with no baresip followed): a rep whose ctrl_tcp listens elsewhere sets it once,
+# and the test suite points it at a port of its own, so that no test dials a real baresip.
+ADDRESS_VARIABLE = "CALLERCARD_BARESIP_CTRL"
 RECONNECT_S = 2.0  # baresip not running (yet): try again this often
 _CONNECT_TIMEOUT_S = 2.0
 NOT_CONNECTED = "not connected"  # request's answer while baresip is not running
 
 
+def default_address(environ: Mapping[str, str] | None = None) -> tuple[str, int]:
+    """127.0.0.1:4444 (baresip's own), or CALLERCARD_BARESIP_CTRL; raises ValueError."""
+    given = (os.environ if environ is None else environ).get(ADDRESS_VARIABLE, "").strip()
+    if not given:
+        return DEFAULT_HOST, DEFAULT_PORT
+    try:
+        return parse_address(given)
+    except ValueError as exc:
+        raise ValueError(f"{ADDRESS_VARIABLE}: {exc}") from None
+
+
 def parse_address(text: str) -> tuple[str, int]:
-    """``host:port``, ``host`` or ``:port`` (``[::1]:4444`` for IPv6); raises ValueError."""
+    """``host:port``, ``host`` or ``:port`` (``[::1]:4444`` for IPv6); raises ValueError.
+    Nothing written is the default address (default_address)."""
     text = text.strip()
     if not text:
-        return DEFAULT_HOST, DEFAULT_PORT
+        return default_address()
     if text.startswith("["):
         host, _, rest = text[1:].partition("]")
         port_text = rest[1:] if rest.startswith(":") else ""

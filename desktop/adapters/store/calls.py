@@ -9,7 +9,7 @@ wrap-up of a call is saved here too.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,7 @@ from desktop.adapters.store.times import from_epoch, unix_now, window
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.search_query import fold
+from desktop.core.withheld_calls import TOLD_APART, WITHHELD_KEY
 
 CALL_SEARCH_LIMIT = 50  # calls the Search window lists under the people found
 CALLS_LIMIT = 200  # calls Recent calls and `callercard calls` list, the newest first
@@ -279,6 +280,22 @@ class Calls(Contacts):
             (number_e164, int(since.timestamp()), last, key_prefix, key_prefix + "\uffff"),
         ).fetchone()
         return int(row[0]) if row is not None else None
+
+    def open_withheld_call(
+        self, since: datetime, until: datetime, excluding: Collection[int] = ()
+    ) -> int | None:
+        """The newest withheld call a hook reported ringing between ``since`` and ``until``,
+        under the plain key or one told apart (desktop.core.withheld_calls), whose end is not
+        known yet and which is not one of ``excluding``; or None."""
+        rows = self._conn.execute(
+            "SELECT id FROM attempts WHERE number_e164 IS NULL AND direction = 'in' "
+            "AND at BETWEEN ? AND ? AND outcome = '' "
+            "AND (call_key >= ? AND call_key < ? OR call_key >= ? AND call_key < ?) "
+            "ORDER BY at DESC, id DESC",
+            (int(since.timestamp()), int(until.timestamp()), f"{WITHHELD_KEY}@",
+             f"{WITHHELD_KEY}@\uffff", TOLD_APART, f"{TOLD_APART}\uffff"),
+        ).fetchall()  # fmt: skip
+        return next((int(i) for (i,) in rows if int(i) not in excluding), None)
 
     def finish_call(self, attempt_id: int, outcome: Outcome) -> bool:
         """A hook's call that rang is over: its outcome, unless a softphone's log has said it
