@@ -607,7 +607,7 @@ class CallerCardApp:
             view = ContactView(self.lookup, contact_id, hours=business_hours(self.settings),
                                placer=self.click_to_call)  # fmt: skip
             view.search_requested.connect(lambda: self.open_search(""))
-            view.saved.connect(lambda _field: self._refresh_search())
+            view.saved.connect(lambda _field: self._contacts_changed())
             view.destroyed.connect(lambda *_: self._contact_views.pop(contact_id, None))
             view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             install_search_shortcut(view, lambda: self.open_search(""))
@@ -624,6 +624,7 @@ class CallerCardApp:
             self._who_is_it.close()  # one at a time: the newest number asked about
         window = WhoIsItWindow(self.lookup, number)
         window.settled.connect(self.show_contact)
+        window.settled.connect(lambda _id: self.pipeline.refresh_cards())
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda *_, gone=window: self._forget_who_is_it(gone))
         self._who_is_it = window
@@ -743,6 +744,7 @@ class CallerCardApp:
         if self._importer is None:
             importer = ImportAction(self.paths.database, self.bridge)
             importer.finished.connect(lambda _result: self._refresh_lookup())
+            importer.finished.connect(lambda _result: self.pipeline.refresh_cards())
             importer.history_requested.connect(self.open_import_history)
             importer.finished.connect(lambda _result: self._reload_import_history())
             importer.finished.connect(self._tell_welcome)
@@ -797,7 +799,12 @@ class CallerCardApp:
         for view in list(self._contact_views.values()):
             if isinstance(view, ContactView) and not view.has_unsaved():
                 view.load()
+        self._contacts_changed()
+
+    def _contacts_changed(self) -> None:
+        """An edit, a merge or an undo made here: the searches and the cards on screen follow."""
         self._refresh_search()
+        self.pipeline.refresh_cards()
 
     def _refresh_search(self) -> None:
         """Search results on screen follow an edit, a merge or an undo made elsewhere."""

@@ -266,6 +266,11 @@ class PopupStack(QObject):
     def more_entry(self) -> MoreCalls:
         return self._more
 
+    def calls_up(self) -> list[tuple[str, Card]]:
+        """Every call with a card, on screen or waiting in "+N more", and the card it was
+        given (whole, not redacted), oldest first."""
+        return [(key, call.card) for key, call in self._calls.items()]
+
     def popups(self) -> list[Popup]:
         """Cards in use, oldest (lowest) first."""
         return [call.popup for call in self._calls.values() if call.popup is not None]

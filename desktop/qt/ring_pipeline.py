@@ -311,7 +311,21 @@ class RingPipeline(QObject):
         popup = self.popups.popup_for(call_key)
         if popup is None or popup.card is None:
             return
-        old = popup.card
+        self._look_up_again(call_key, popup.card)
+
+    def refresh_cards(self) -> None:
+        """The book changed here (a number given to someone, a name fixed, a merge, an
+        import): every card up, ringing or missed, is looked up again, so a caller named in
+        Callbacks or a contact window is named on their card too."""
+        for call_key, card in self.popups.calls_up():
+            if card.number.e164 and not card.number.withheld:
+                try:
+                    self._look_up_again(call_key, card)
+                except StoreError as exc:
+                    log.warning("cards not looked up again: %s", exc)
+                    return
+
+    def _look_up_again(self, call_key: str, old: Card) -> None:
         rang = self._rang_at.get(call_key)
         # A softphone's record of the call, taking the hook's row over, may start a little
         # before the ring reached us: the same margin that makes the two one call.
