@@ -773,7 +773,7 @@ class CallerCardApp:
 
         from desktop.adapters.contact_files import find_contact_files
         from desktop.adapters.first_start import hook_command
-        from desktop.adapters.sources.detect import detect_softphones
+        from desktop.adapters.sources.detect import detect_softphones, set_up_softphones
         from desktop.qt.icons import current_tray_look, tray_icon
         from desktop.qt.search_window import bring_to_front
         from desktop.qt.welcome import WelcomeWindow
@@ -782,7 +782,7 @@ class CallerCardApp:
             window = WelcomeWindow(
                 lambda: find_contact_files(Path.home()), detect_softphones,
                 hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
-                lambda: self.tray.has_tray, self.bridge,
+                lambda: self.tray.has_tray, self.bridge, set_up_softphones,
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.adapters.regular_file import read_regular
-from desktop.core.softphones import OS, Base, Found, LogFormat, Place, log_formats
+from desktop.core.softphones import OS, SOFTPHONES, Base, Found, LogFormat, Place, log_formats
 
 _CONF_FILE = re.compile(r"^\s*file\s*=\s*(\S.*?)\s*$", re.MULTILINE)
 _MAX_CONF_BYTES = 256 * 1024
@@ -62,6 +62,34 @@ def detect_softphones(
                 if _exists(log, place, path):
                     found.append(FoundLog(log.name, path, log.title))
     return found
+
+
+def set_up_softphones(
+    *,
+    home: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+) -> list[str]:
+    """The ids (core/softphones.py) of the softphones whose settings are here: each has been
+    started by this user, though it may have logged no call yet."""
+    env = os.environ if env is None else env
+    home = Path.home() if home is None else home
+    family = OS.of(sys.platform if platform is None else platform)
+    bases = _bases(home, env, Path("/"))
+    found: list[str] = []
+    for phone in SOFTPHONES:
+        for place in phone.homes:
+            if place.os is family and _present(bases[place.base] / place.path):
+                found.append(phone.id)
+                break
+    return found
+
+
+def _present(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def default_folder(
