@@ -63,7 +63,12 @@ RECIPES: tuple[HookRecipe, ...] = (
     ),
     HookRecipe(
         "twinkle",
-        "Twinkle: Edit → User profile → Scripts (the profile's .cfg file in ~/.twinkle):",
+        # In Twinkle's own words: its Scripts page has a field per event, not these keys, and
+        # a rep pasted all four lines into "Incoming call".
+        "Twinkle: Edit → User profile → Scripts. Put what follows each = in its field: "
+        "Incoming call (the ring line), Incoming call failed, Call released locally and Call "
+        "released remotely (the end lines). Or, with Twinkle closed, add the lines to the "
+        "profile's .cfg file in ~/.twinkle:",
         # Without the end lines the card never followed the call: it stayed after a hang-up.
         f"script_incoming_call={CALLERCARD} ring --source twinkle\n"
         f"script_in_call_failed={CALLERCARD} end --source twinkle\n"

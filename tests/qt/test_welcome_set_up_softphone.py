@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.sources.detect import detect_softphones, set_up_softphones
+from desktop.core.hook_lines import RECIPES
 from desktop.qt.welcome import WelcomeWindow
 
 
@@ -46,3 +47,12 @@ def test_the_welcome_names_a_twinkle_with_no_call_logged_and_shows_its_recipe_fi
     assert "ring --source twinkle" in window.hook_line.toPlainText()
     assert window.softphone.findText("Twinkle") == -1  # offered once
     assert not window.watch_button.isVisibleTo(window)  # there is no log to watch yet
+
+
+def test_the_twinkle_recipe_names_the_fields_of_twinkles_scripts_page() -> None:
+    """It showed script_incoming_call=… keys only: Twinkle's Scripts page has fields named
+    Incoming call, Incoming call failed, Call released locally and remotely."""
+    twinkle = next(r for r in RECIPES if r.softphone_id == "twinkle")
+    for field in ("Incoming call (", "Incoming call failed", "Call released locally",
+                  "Call released remotely", "Twinkle closed"):  # fmt: skip
+        assert field in twinkle.where, field
