@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop.adapters.sources.baresip_ctrl import DEFAULT_HOST, DEFAULT_PORT, NOT_CONNECTED
+from desktop.adapters.sources.detect import set_up_softphones
 from desktop.core.dialects.baresip import NetstringDecoder, StreamProblem
 from desktop.core.dialers import (
     AUTOMATIC_ORDER,
@@ -43,6 +44,7 @@ from desktop.core.dialers import (
     twinkle_argv,
     xdg_open_argv,
 )
+from desktop.core.softphones import softphone
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +126,7 @@ class DialPlacer:
             return tried
         reasons: list[str] = []
         failed: DialResult | None = None
-        for dialer in AUTOMATIC_ORDER:
+        for dialer in self._automatic_order():
             tried = self._try(dialer, e164, launch=False)
             if isinstance(tried, _Absent):
                 reasons.append(tried.why)
@@ -136,6 +138,16 @@ class DialPlacer:
             return failed
         return DialResult(False, None, "No softphone could place the call.",
                           detail=_sentence("; ".join(reasons)) + f". Install one, or {CHOOSE}.")
+
+    def _automatic_order(self) -> list[Dialer]:
+        """The softphones set up for this user first: a Twinkle rep's Call back went to a
+        baresip that happened to listen on 127.0.0.1:4444, and Twinkle never rang."""
+        mine = {softphone(i).dialer for i in set_up_softphones(
+            home=self._home, env=self._environ, platform=self._platform)}  # fmt: skip
+        if self._channels():  # a baresip whose events are followed is the rep's own
+            mine.add(Dialer.BARESIP.value)
+        first = [d for d in AUTOMATIC_ORDER if d.value in mine]
+        return first + [d for d in AUTOMATIC_ORDER if d not in first]
 
     def _try(self, dialer: Dialer, e164: str, *, launch: bool) -> DialResult | _Absent:
         if dialer is Dialer.BARESIP:

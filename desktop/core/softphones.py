@@ -126,7 +126,9 @@ SOFTPHONES: tuple[Softphone, ...] = (
                   address=True, capture_title="baresip ctrl_tcp capture (netstrings)"),
         LogFormat("baresip-mqtt", "baresip mqtt capture (topic<TAB>json)", ring_time=True,
                   watchable=False),
-    ), ("baresip-config",), dialer="baresip"),
+    ), ("baresip-config",), dialer="baresip", homes=(
+        Place(OS.MACOS, Base.HOME, ".baresip"), Place(OS.UNIX, Base.HOME, ".baresip"),
+    )),
     Softphone("twinkle", "Twinkle", (
         LogFormat("twinkle", "Twinkle call history (twinkle.ch)", "Twinkle call history (*.ch)",
                   places=(Place(OS.UNIX, Base.HOME, ".twinkle/twinkle.ch"),)),

@@ -288,8 +288,9 @@ class SettingsWindow(QWidget):
         layout.addLayout(row)
         note = QLabel(
             "Automatic uses a softphone that is running (baresip with ctrl_tcp, Twinkle, "
-            "linphonec), then MicroSIP, then the application your desktop opens tel: links "
-            "with. When none can call, CallerCard says so and copies the number."
+            "linphonec; yours first, those set up in your home folder), then MicroSIP, then "
+            "the application your desktop opens tel: links with. When none can call, "
+            "CallerCard says so and copies the number."
         )
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
