@@ -174,7 +174,7 @@ def test_twinkle_running_is_handed_the_call(tmp_path: Path) -> None:
     result = DialPlacer(home=home, search_path=str(bin_dir)).place(Dialer.AUTOMATIC, NUMBER)
     assert (result.placed, result.dialer, result.message) == (True, Dialer.TWINKLE,
                                                                "Calling with Twinkle")  # fmt: skip
-    assert argv_of(bin_dir, "twinkle") == ["--call", NUMBER]
+    assert argv_of(bin_dir, "twinkle") == ["--immediate", "--call", NUMBER]
 
 
 def test_twinkle_that_cannot_reach_its_instance_says_so(tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_automatic_calls_with_the_twinkle_set_up_here_before_a_baresip_that_answ
                         baresip_address=("127.0.0.1", baresip.port))  # fmt: skip
     result = placer.place(Dialer.AUTOMATIC, NUMBER)
     assert (result.placed, result.dialer) == (True, Dialer.TWINKLE), result
-    assert argv_of(bin_dir, "twinkle") == ["--call", NUMBER]
+    assert argv_of(bin_dir, "twinkle") == ["--immediate", "--call", NUMBER]
     assert baresip.commands == []
     # With Twinkle not running, Automatic still goes on to the baresip that is.
     (home / ".twinkle" / ".cmdsock").unlink()
