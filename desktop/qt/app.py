@@ -775,7 +775,6 @@ class CallerCardApp:
         from desktop.adapters.first_start import hook_command
         from desktop.adapters.sources.detect import detect_softphones, set_up_softphones
         from desktop.qt.icons import current_tray_look, tray_icon
-        from desktop.qt.search_window import bring_to_front
         from desktop.qt.welcome import WelcomeWindow
 
         if self._welcome is None:
@@ -791,14 +790,9 @@ class CallerCardApp:
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._welcome = window
         assert isinstance(self._welcome, WelcomeWindow)
-        if self.popups.visible_count():
-            # A card is up: the rep may be reading it or typing in it; the welcome waits
-            # behind, without taking the keyboard.
-            self._welcome.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
-            self._welcome.show()
-            self._welcome.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
-        else:
-            bring_to_front(self._welcome)
+        # A card is up: the rep may be reading it or typing in it; the welcome comes up
+        # without taking the keyboard.
+        self._welcome.come_forward(quietly=bool(self.popups.visible_count()))
         self.trace.write("welcome", "", state="shown")
 
     def _welcome_import(self, path: object) -> None:

@@ -236,6 +236,23 @@ class WelcomeWindow(QWidget):
         layout.addStretch(1)
         return page
 
+    def come_forward(self, *, quietly: bool) -> None:
+        """Shown on top of the other windows. `quietly` (a card is up: the rep may be reading
+        or typing in it) without taking the keyboard; shown so, a welcome already open stayed
+        under the softphone's window, and "Getting started…" seemed to do nothing."""
+        from desktop.qt.search_window import bring_to_front
+
+        if not quietly:
+            bring_to_front(self)
+            return
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self.show()
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        if QGuiApplication.platformName() != "offscreen":  # it has no stacking order to change
+            self.raise_()
+
     # -- moving between steps ----------------------------------------------------------------
 
     def go_to(self, step: int) -> None:
