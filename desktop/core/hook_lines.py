@@ -50,7 +50,7 @@ RECIPES: tuple[HookRecipe, ...] = (
         f"cmdIncomingCall={CALLERCARD} ring --source microsip --\n"
         f"cmdCallEnd={CALLERCARD} end --source microsip --\n"
         f"cmdCallBusy={CALLERCARD} end --source microsip --",
-        "MicroSIP's call log works with no set-up too: Watch it below.",
+        "MicroSIP's call log works with no set-up too: press Watch its call log.",
         "Its call log, microsip.ini, can be watched too: Settings → Softphones.",
         platforms=("win32",),
     ),
@@ -95,7 +95,7 @@ RECIPES: tuple[HookRecipe, ...] = (
         "Linphone starts no program on a call; CallerCard reads its database as the call "
         "arrives (Linphone 5.2 and later).",
         "",
-        "Nothing to paste: Watch it below.",
+        "Nothing to paste: press Watch its call log.",
         "Nothing to paste: once Linphone has run here, add its linphone.db in Settings → "
         "Softphones.",
     ),

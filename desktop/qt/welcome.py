@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from desktop.adapters.contact_files import ContactFile
 from desktop.adapters.sources.detect import FoundLog
 from desktop.core.hook_lines import HookRecipe, command_text, recipe_for_kind, recipes_for
+from desktop.core.softphones import log_formats
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.popup_stack import screen_under_cursor
 from desktop.qt.screen_fit import fit_to_screen
@@ -397,6 +398,11 @@ class WelcomeWindow(QWidget):
             self.where.setText(recipe.where)
             lines = recipe.text(self._command)
             note = recipe.note if log is not None else recipe.note_without_log
+            if log is not None and not lines and not _rings(log.kind):
+                # Linphone 5.1's call-history.db: the recipe spoke of a card at ring only.
+                note = (f"{log.title} is written when a call ends: watching it gives missed "
+                        "calls and the call history, not a card while the phone rings. Press "
+                        "Watch its call log.")  # fmt: skip
         self.hook_line.setPlainText(lines)
         self.hook_line.setVisible(bool(lines))
         self.copy_button.setVisible(bool(lines))
@@ -439,6 +445,11 @@ class WelcomeWindow(QWidget):
                 "menu (Search, Import, Settings). Closing it leaves CallerCard running."
             )
         self.tray_text.setText(text)
+
+
+def _rings(kind: str) -> bool:
+    """Whether a log of this kind reports a call while it rings (else only once it ended)."""
+    return any(f.ring_time for f in log_formats() if f.name == kind)
 
 
 def _found_text(logs: list[FoundLog], fresh: list[HookRecipe]) -> str:

@@ -7,12 +7,13 @@ Linphone rep the same, before a first call.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
 
-from desktop.adapters.sources.detect import detect_softphones, set_up_softphones
+from desktop.adapters.sources.detect import FoundLog, detect_softphones, set_up_softphones
 from desktop.core.hook_lines import RECIPES
 from desktop.qt.welcome import WelcomeWindow
 
@@ -56,3 +57,40 @@ def test_the_twinkle_recipe_names_the_fields_of_twinkles_scripts_page() -> None:
     for field in ("Incoming call (", "Incoming call failed", "Call released locally",
                   "Call released remotely", "Twinkle closed"):  # fmt: skip
         assert field in twinkle.where, field
+
+
+def test_linphonec_5_1s_linphone_db_with_no_calls_table_is_not_offered(tmp_path: Path) -> None:
+    """linphonec 5.1 makes a linphone.db with no conference_call table and logs its calls in
+    call-history.db; the welcome offered the linphone.db first, and watching it gave only
+    "not the call history of Linphone 5.2 or later"."""
+    folder = tmp_path / ".local" / "share" / "linphone"
+    folder.mkdir(parents=True)
+    with sqlite3.connect(folder / "linphone.db") as db:  # what linphonec 5.1.65 leaves
+        db.execute("CREATE TABLE sip_address (id INTEGER PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE event (id INTEGER PRIMARY KEY, type INTEGER)")
+    db.close()
+    with sqlite3.connect(folder / "call-history.db") as db:
+        db.execute("CREATE TABLE call_history (id INTEGER PRIMARY KEY)")
+    db.close()
+    found = detect_softphones(home=tmp_path, env={}, platform="linux", root=tmp_path / "root")
+    assert [(f.kind, f.path.name) for f in found] == [("linphone-legacy", "call-history.db")]
+
+
+def test_a_linphone_that_logs_calls_only_at_their_end_is_not_promised_a_card_at_ring(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """For call-history.db the welcome said only "CallerCard reads its database as the call
+    arrives" and "Watch it below" (the button is above): a linphonec 5.1 rep watched it and
+    waited for a card that never comes."""
+    log = FoundLog("linphone-legacy", tmp_path / "call-history.db",
+                   "Linphone ≤ 5.1 call history (call-history.db)")  # fmt: skip
+    window = WelcomeWindow(list, lambda: [log], ["callercard"], QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.looked_around):
+        pass
+    window.go_to(1)
+    assert window.watch_button.isVisibleTo(window)
+    assert window.recipe_note.text() == (
+        "Linphone ≤ 5.1 call history (call-history.db) is written when a call ends: watching "
+        "it gives missed calls and the call history, not a card while the phone rings. Press "
+        "Watch its call log.")  # fmt: skip

@@ -150,6 +150,12 @@ def _exists(log: LogFormat, place: Place, path: Path) -> bool:
             return path.is_dir()
         if log.marker:
             return log.marker in read_regular(path, _MAX_CONF_BYTES * 4)
+        if log.name == "linphone":
+            # linphonec 5.1 makes a linphone.db too, with no calls table (it logs calls in
+            # call-history.db): offered first, watching it gave only an error.
+            from desktop.adapters.sources.linphone_db import has_call_table
+
+            return path.is_file() and has_call_table(path)
         return path.is_file()
     except OSError:
         return False
