@@ -88,8 +88,11 @@ class DialPlacer:
         channels: Callable[[], Sequence[BaresipChannel]] = tuple,
         platform: str = sys.platform,
         environ: Mapping[str, str] | None = None,
+        linphonec_pipe: Path | None = None,
     ) -> None:
         self._home = home if home is not None else Path.home()
+        # ortp's server pipe for linphonec --pipe (and `linphonecsh init`): /tmp/linphonec-UID
+        self._pipe = linphonec_pipe or Path("/tmp") / f"linphonec-{os.getuid()}"  # noqa: S108
         self._path = search_path  # None: the PATH of this process
         self._baresip_address = baresip_address
         self._channels = channels
@@ -216,7 +219,10 @@ class DialPlacer:
             return DialResult(True, Dialer.LINPHONE, "Calling with linphonec", follows_up=True)
         desktop = self._which("linphone")
         if desktop is None:
-            return _Absent("Linphone is not running" if shell else "Linphone is not installed")
+            # A linphonec started at its prompt was running, and "not running" puzzled its rep.
+            return _Absent("no linphonec started with --pipe is running (linphonecsh reaches "
+                           "only that one, or one started by `linphonecsh init`)" if shell else
+                           "Linphone is not installed")  # fmt: skip
         problem = _launch(linphone_argv(desktop, e164))
         if problem:
             return DialResult(False, Dialer.LINPHONE, f"Linphone did not start: {problem}.")
@@ -264,8 +270,7 @@ class DialPlacer:
         return self._which("linphonecsh") or self._which("linphone")
 
     def _linphonec_pipe(self) -> Path:
-        # ortp's server pipe for linphonec --pipe (and `linphonecsh init`): /tmp/linphonec-UID
-        return Path("/tmp") / f"linphonec-{os.getuid()}"  # noqa: S108 (only looked at)
+        return self._pipe
 
     def _microsip(self) -> str | None:
         found = self._which("microsip")

@@ -271,3 +271,21 @@ def test_automatic_calls_with_the_twinkle_set_up_here_before_a_baresip_that_answ
     (home / ".twinkle" / ".cmdsock").unlink()
     result = placer.place(Dialer.AUTOMATIC, NUMBER)
     assert (result.placed, result.dialer) == (True, Dialer.BARESIP), result
+
+
+def test_a_linphonec_without_its_pipe_is_named_so_not_said_to_be_off(tmp_path: Path) -> None:
+    """A rep with linphonec open at its prompt was told "Linphone is not running": linphonecsh
+    reaches only a linphonec started with --pipe (or by `linphonecsh init`)."""
+    bin_dir, pipe = tmp_path / "bin", tmp_path / "linphonec-pipe"
+    program(bin_dir, "linphonecsh", "exit 0")
+    placer = DialPlacer(home=tmp_path, search_path=str(bin_dir), platform="linux",
+                        linphonec_pipe=pipe)  # fmt: skip
+    result = placer.place(Dialer.LINPHONE, NUMBER)
+    assert not result.placed
+    assert result.message == (
+        "No linphonec started with --pipe is running (linphonecsh reaches only that one, or one "
+        "started by `linphonecsh init`).")  # fmt: skip
+    pipe.touch()  # linphonec --pipe is up
+    result = placer.place(Dialer.LINPHONE, NUMBER)
+    assert (result.placed, result.message) == (True, "Calling with linphonec")
+    assert argv_of(bin_dir, "linphonecsh")[-1] == NUMBER
