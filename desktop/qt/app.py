@@ -209,6 +209,7 @@ class CallerCardApp:
         self._import_history: object | None = None
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
+        self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
         self.watched_formats: set[str] = set()  # the kinds of call source being followed
@@ -373,6 +374,11 @@ class CallerCardApp:
             except ValueError as exc:
                 self.report_problem(str(exc))
         self.watched_formats = {spec.format for spec in specs}
+        # A log no longer watched takes its problem with it: a linphone.db the rep had swapped
+        # for the right log still said "not the call history" under the buttons.
+        for gone in set(self._watched_specs) - set(specs):
+            self.tray.problem_over(f"{Path(gone.path).expanduser()}: ")
+        self._watched_specs = specs
         for spec in dict.fromkeys(specs):
             kind = SOURCE_KINDS[spec.format]
             source = kind.create(
