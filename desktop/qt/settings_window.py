@@ -390,7 +390,9 @@ class SettingsWindow(QWidget):
             edit.setPlainText(settings.opener_templates.get(kind, self._defaults.get(kind, "")))
 
     def _add_source_item(self, source: WatchedSource) -> None:
-        item = QListWidgetItem(f"{source.format}: {source.path}")
+        # In words, as Detect softphones offers it: "linphone-legacy: …" meant nothing to a rep.
+        kind = SOURCE_KINDS.get(source.format)
+        item = QListWidgetItem(f"{kind.title if kind else source.format} — {source.path}")
         item.setData(Qt.ItemDataRole.UserRole, source)
         self.sources.addItem(item)
 

@@ -46,6 +46,11 @@ def test_detected_softphones_are_offered_and_the_checked_ones_watched(
     qtbot.mouseClick(window.watch_detected, Qt.MouseButton.LeftButton)
 
     assert window.current().sources == (already, WatchedSource("linphone-legacy", str(legacy)))
+    # The watched list names each log as it was offered, not by its settings key.
+    assert [window.sources.item(i).text() for i in range(window.sources.count())] == [
+        f"Twinkle call history (twinkle.ch) — {twinkle}",
+        f"Linphone ≤ 5.1 call history (call-history.db) — {legacy}",
+    ]
     assert window.detected.count() == 1  # Jitsi stays on offer
 
 
