@@ -252,6 +252,9 @@ class SettingsWindow(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.sources = QListWidget()
+        # A long path loses its middle, not its file name at the end (the tooltip has it all).
+        self.sources.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.sources.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.sources)
         row = QHBoxLayout()
         self.source_kind = QComboBox()
@@ -393,6 +396,7 @@ class SettingsWindow(QWidget):
         # In words, as Detect softphones offers it: "linphone-legacy: …" meant nothing to a rep.
         kind = SOURCE_KINDS.get(source.format)
         item = QListWidgetItem(f"{kind.title if kind else source.format} — {source.path}")
+        item.setToolTip(source.path)
         item.setData(Qt.ItemDataRole.UserRole, source)
         self.sources.addItem(item)
 

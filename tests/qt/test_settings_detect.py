@@ -51,6 +51,9 @@ def test_detected_softphones_are_offered_and_the_checked_ones_watched(
         f"Twinkle call history (twinkle.ch) — {twinkle}",
         f"Linphone ≤ 5.1 call history (call-history.db) — {legacy}",
     ]
+    # A long path gives up its middle, and shows whole in the tooltip.
+    assert window.sources.textElideMode() is Qt.TextElideMode.ElideMiddle
+    assert window.sources.item(1).toolTip() == str(legacy)
     assert window.detected.count() == 1  # Jitsi stays on offer
 
 
