@@ -456,6 +456,9 @@ def _found_text(logs: list[FoundLog], fresh: list[HookRecipe]) -> str:
     """What was found: call logs, and softphones set up here that have logged no call yet."""
     names = ", ".join(r.softphone for r in fresh)
     if len(logs) == 1 and not fresh:
+        recipe = recipe_for_kind(logs[0].kind)
+        if recipe is None or not recipe.lines:  # Linphone, a PBX: nothing to paste
+            return f"Found on this computer: {logs[0].title}. Press Watch its call log."
         return (f"Found on this computer: {logs[0].title}. Paste the line below into it, then "
                 "press Test ring.")  # fmt: skip
     if logs:

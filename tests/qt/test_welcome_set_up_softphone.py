@@ -89,6 +89,10 @@ def test_a_linphone_that_logs_calls_only_at_their_end_is_not_promised_a_card_at_
     with qtbot.waitSignal(window.looked_around):
         pass
     window.go_to(1)
+    # Nothing to paste for Linphone: it said "Paste the line below into it".
+    assert window.detected_label.text() == (
+        "Found on this computer: Linphone ≤ 5.1 call history (call-history.db). Press Watch its "
+        "call log.")  # fmt: skip
     assert window.watch_button.isVisibleTo(window)
     assert window.recipe_note.text() == (
         "Linphone ≤ 5.1 call history (call-history.db) is written when a call ends: watching "
