@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters.contact_files import ContactFile
-from desktop.adapters.sources.detect import FoundLog
+from desktop.adapters.sources.detect import FoundLog, log_to_come
 from desktop.core.hook_lines import HookRecipe, command_text, recipe_for_kind, recipes_for
 from desktop.core.softphones import log_formats
 from desktop.qt.bridge import ThreadBridge
@@ -376,8 +376,9 @@ class WelcomeWindow(QWidget):
         fresh = [r for r in recipes_for(sys.platform)
                  if r.softphone_id in self._set_up and r.softphone not in detected]  # fmt: skip
         for recipe in fresh:
+            # Its log to come is watched from now, when it has one fixed place (Twinkle's).
             self.softphone.addItem(f"{recipe.softphone} — set up here, no call logged yet",
-                                   (recipe, None))  # fmt: skip
+                                   (recipe, log_to_come(recipe.softphone_id)))  # fmt: skip
             detected.add(recipe.softphone)
         for recipe in recipes_for(sys.platform):
             if recipe.softphone not in detected:

@@ -85,6 +85,30 @@ def set_up_softphones(
     return found
 
 
+def log_to_come(
+    softphone_id: str,
+    *,
+    home: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+) -> FoundLog | None:
+    """Where a softphone set up here will write its call log, for one that has a single log
+    file at a fixed place (Twinkle's twinkle.ch, made at the end of its first call): watched
+    from the start, the calls the rep places in Twinkle itself are logged too. None for one
+    whose log depends on its version (Linphone: linphone.db or call-history.db)."""
+    home = Path.home() if home is None else home
+    family = OS.of(sys.platform if platform is None else platform)
+    formats = [f for p in SOFTPHONES if p.id == softphone_id for f in p.formats if f.watchable]
+    if len(formats) != 1:
+        return None
+    log = formats[0]
+    places = [p for p in log.places if p.os is family and p.found is Found.FILE]
+    if len(places) != 1:
+        return None
+    base = _bases(home, os.environ if env is None else env, Path("/"))[places[0].base]
+    return FoundLog(log.name, base / places[0].path, log.title)
+
+
 def _present(path: Path) -> bool:
     try:
         return path.exists()
