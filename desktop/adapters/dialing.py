@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop.adapters.sources.baresip_ctrl import NOT_CONNECTED, default_address
+from desktop.adapters.sources.detect import set_up_softphones
 from desktop.core.dialects.baresip import NetstringDecoder, StreamProblem
 from desktop.core.dialers import (
     AUTOMATIC_ORDER,
@@ -43,6 +44,7 @@ from desktop.core.dialers import (
     twinkle_argv,
     xdg_open_argv,
 )
+from desktop.core.softphones import softphone
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +88,11 @@ class DialPlacer:
         channels: Callable[[], Sequence[BaresipChannel]] = tuple,
         platform: str = sys.platform,
         environ: Mapping[str, str] | None = None,
+        linphonec_pipe: Path | None = None,
     ) -> None:
         self._home = home if home is not None else Path.home()
+        # ortp's server pipe for linphonec --pipe (and `linphonecsh init`): /tmp/linphonec-UID
+        self._pipe = linphonec_pipe or Path("/tmp") / f"linphonec-{os.getuid()}"  # noqa: S108
         self._path = search_path  # None: the PATH of this process
         self._baresip_address = baresip_address
         self._channels = channels
@@ -124,7 +129,7 @@ class DialPlacer:
             return tried
         reasons: list[str] = []
         failed: DialResult | None = None
-        for dialer in AUTOMATIC_ORDER:
+        for dialer in self._automatic_order():
             tried = self._try(dialer, e164, launch=False)
             if isinstance(tried, _Absent):
                 reasons.append(tried.why)
@@ -136,6 +141,16 @@ class DialPlacer:
             return failed
         return DialResult(False, None, "No softphone could place the call.",
                           detail=_sentence("; ".join(reasons)) + f". Install one, or {CHOOSE}.")
+
+    def _automatic_order(self) -> list[Dialer]:
+        """The softphones set up for this user first: a Twinkle rep's Call back went to a
+        baresip that happened to listen on 127.0.0.1:4444, and Twinkle never rang."""
+        mine = {softphone(i).dialer for i in set_up_softphones(
+            home=self._home, env=self._environ, platform=self._platform)}  # fmt: skip
+        if self._channels():  # a baresip whose events are followed is the rep's own
+            mine.add(Dialer.BARESIP.value)
+        first = [d for d in AUTOMATIC_ORDER if d.value in mine]
+        return first + [d for d in AUTOMATIC_ORDER if d not in first]
 
     def _try(self, dialer: Dialer, e164: str, *, launch: bool) -> DialResult | _Absent:
         if dialer is Dialer.BARESIP:
@@ -207,7 +222,10 @@ class DialPlacer:
             return DialResult(True, Dialer.LINPHONE, "Calling with linphonec", follows_up=True)
         desktop = self._which("linphone")
         if desktop is None:
-            return _Absent("Linphone is not running" if shell else "Linphone is not installed")
+            # A linphonec started at its prompt was running, and "not running" puzzled its rep.
+            return _Absent("no linphonec started with --pipe is running (linphonecsh reaches "
+                           "only that one, or one started by `linphonecsh init`)" if shell else
+                           "Linphone is not installed")  # fmt: skip
         problem = _launch(linphone_argv(desktop, e164))
         if problem:
             return DialResult(False, Dialer.LINPHONE, f"Linphone did not start: {problem}.")
@@ -255,8 +273,7 @@ class DialPlacer:
         return self._which("linphonecsh") or self._which("linphone")
 
     def _linphonec_pipe(self) -> Path:
-        # ortp's server pipe for linphonec --pipe (and `linphonecsh init`): /tmp/linphonec-UID
-        return Path("/tmp") / f"linphonec-{os.getuid()}"  # noqa: S108 (only looked at)
+        return self._pipe
 
     def _microsip(self) -> str | None:
         found = self._which("microsip")

@@ -76,8 +76,10 @@ def tel_uri(e164: str) -> str:
 
 def twinkle_argv(program: str, e164: str) -> list[str]:
     """`twinkle --call` hands the call to the running Twinkle (over ~/.twinkle/.cmdsock) and
-    exits; with none running it starts Twinkle, which then calls."""
-    return [program, "--call", e164]
+    exits; with none running it starts Twinkle, which then calls. `--immediate`: without it
+    Twinkle's window opens a Call dialog for the rep to confirm once more, and a call they
+    cancelled there was logged as placed."""
+    return [program, "--immediate", "--call", e164]
 
 
 def linphonecsh_argv(program: str, e164: str) -> list[str]:

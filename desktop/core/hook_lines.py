@@ -50,7 +50,7 @@ RECIPES: tuple[HookRecipe, ...] = (
         f"cmdIncomingCall={CALLERCARD} ring --source microsip --\n"
         f"cmdCallEnd={CALLERCARD} end --source microsip --\n"
         f"cmdCallBusy={CALLERCARD} end --source microsip --",
-        "MicroSIP's call log works with no set-up too: Watch it below.",
+        "MicroSIP's call log works with no set-up too: press Watch its call log.",
         "Its call log, microsip.ini, can be watched too: Settings → Softphones.",
         platforms=("win32",),
     ),
@@ -63,7 +63,12 @@ RECIPES: tuple[HookRecipe, ...] = (
     ),
     HookRecipe(
         "twinkle",
-        "Twinkle: Edit → User profile → Scripts (the profile's .cfg file in ~/.twinkle):",
+        # In Twinkle's own words: its Scripts page has a field per event, not these keys, and
+        # a rep pasted all four lines into "Incoming call".
+        "Twinkle: Edit → User profile → Scripts. Put what follows each = in its field: "
+        "Incoming call (the ring line), Incoming call failed, Call released locally and Call "
+        "released remotely (the end lines). Or, with Twinkle closed, add the lines to the "
+        "profile's .cfg file in ~/.twinkle:",
         # Without the end lines the card never followed the call: it stayed after a hang-up.
         f"script_incoming_call={CALLERCARD} ring --source twinkle\n"
         f"script_in_call_failed={CALLERCARD} end --source twinkle\n"
@@ -90,7 +95,7 @@ RECIPES: tuple[HookRecipe, ...] = (
         "Linphone starts no program on a call; CallerCard reads its database as the call "
         "arrives (Linphone 5.2 and later).",
         "",
-        "Nothing to paste: Watch it below.",
+        "Nothing to paste: press Watch its call log.",
         "Nothing to paste: once Linphone has run here, add its linphone.db in Settings → "
         "Softphones.",
     ),

@@ -78,6 +78,10 @@ class Softphone:
     formats: tuple[LogFormat, ...] = ()
     hooks: tuple[str, ...] = ()  # recipe ids in docs/softphone-hooks.md
     dialer: str = ""  # its "Place calls with" choice (core/dialers.py Dialer), "" if it cannot
+    # Where it keeps its settings: there from its first start, long before its call log,
+    # which most write at the end of the first call. The welcome names a softphone found
+    # here; a new Twinkle rep was told "No softphone found" and shown Zoiper's recipe.
+    homes: tuple[Place, ...] = ()
 
 
 def _linphone_places(file: str) -> tuple[Place, ...]:
@@ -95,7 +99,8 @@ SOFTPHONES: tuple[Softphone, ...] = (
     Softphone("microsip", "MicroSIP", (
         LogFormat("microsip", "MicroSIP (microsip.ini)", "MicroSIP settings (*.ini)", True,
                   (Place(OS.WINDOWS, Base.APPDATA, "MicroSIP/microsip.ini"),)),
-    ), ("microsip-ring", "microsip-end", "microsip-busy"), dialer="microsip"),
+    ), ("microsip-ring", "microsip-end", "microsip-busy"), dialer="microsip",
+       homes=(Place(OS.WINDOWS, Base.APPDATA, "MicroSIP"),)),
     Softphone("linphone", "Linphone", (
         LogFormat("linphone", "Linphone 5.2 or later (linphone.db)",
                   "Linphone database (linphone.db *.db)", True, _linphone_places("linphone.db")),
@@ -109,17 +114,26 @@ SOFTPHONES: tuple[Softphone, ...] = (
                       Place(OS.UNIX, Base.XDG_CONFIG, "linphone/linphonerc"),
                       Place(OS.UNIX, Base.HOME, ".linphonerc"),
                   ), marker=b"[call_log_"),
-    ), dialer="linphone"),
+    ), dialer="linphone", homes=(
+        Place(OS.WINDOWS, Base.LOCAL_APPDATA, "linphone"),
+        Place(OS.MACOS, Base.HOME, "Library/Application Support/linphone"),
+        Place(OS.UNIX, Base.XDG_DATA, "linphone"),
+        Place(OS.UNIX, Base.XDG_CONFIG, "linphone/linphonerc"),
+        Place(OS.UNIX, Base.HOME, ".linphonerc"),
+    )),
     Softphone("baresip", "baresip", (
         LogFormat("baresip", "baresip (ctrl_tcp events, e.g. 127.0.0.1:4444)", ring_time=True,
                   address=True, capture_title="baresip ctrl_tcp capture (netstrings)"),
         LogFormat("baresip-mqtt", "baresip mqtt capture (topic<TAB>json)", ring_time=True,
                   watchable=False),
-    ), ("baresip-config",), dialer="baresip"),
+    ), ("baresip-config",), dialer="baresip", homes=(
+        Place(OS.MACOS, Base.HOME, ".baresip"), Place(OS.UNIX, Base.HOME, ".baresip"),
+    )),
     Softphone("twinkle", "Twinkle", (
         LogFormat("twinkle", "Twinkle call history (twinkle.ch)", "Twinkle call history (*.ch)",
                   places=(Place(OS.UNIX, Base.HOME, ".twinkle/twinkle.ch"),)),
-    ), ("twinkle-ring", "twinkle-end"), dialer="twinkle"),
+    ), ("twinkle-ring", "twinkle-end"), dialer="twinkle",
+       homes=(Place(OS.UNIX, Base.HOME, ".twinkle"),)),
     Softphone("jitsi", "Jitsi Desktop", (
         LogFormat("jitsi", "Jitsi call history (callhistory folder)",
                   "Jitsi call history (*.xml)", places=(
@@ -128,10 +142,14 @@ SOFTPHONES: tuple[Softphone, ...] = (
                             f"Library/Application Support/Jitsi/{_JITSI_HISTORY}", Found.FOLDER),
                       Place(OS.UNIX, Base.HOME, f".jitsi/{_JITSI_HISTORY}", Found.FOLDER),
                   )),
-    ), ("jitsi-ring",)),
+    ), ("jitsi-ring",), homes=(
+        Place(OS.WINDOWS, Base.APPDATA, "Jitsi"),
+        Place(OS.MACOS, Base.HOME, "Library/Application Support/Jitsi"),
+        Place(OS.UNIX, Base.HOME, ".jitsi"),
+    )),
     Softphone("zoiper", "Zoiper 5", hooks=(
         "zoiper-ring-program", "zoiper-end-program", "zoiper-ring-url", "zoiper-end-url",
-    )),
+    ), homes=(Place(OS.WINDOWS, Base.APPDATA, "Zoiper5"), Place(OS.UNIX, Base.HOME, ".Zoiper5"))),
     Softphone("asterisk", "Asterisk", (
         LogFormat("asterisk", "Asterisk CDR (cdr-csv/Master.csv)", "Asterisk CDR (*.csv)",
                   places=(Place(OS.UNIX, Base.ROOT, "var/log/asterisk/cdr-csv/Master.csv"),)),

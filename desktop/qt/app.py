@@ -210,6 +210,7 @@ class CallerCardApp:
         self._import_history: object | None = None
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
+        self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
         self.watched_formats: set[str] = set()  # the kinds of call source being followed
@@ -374,6 +375,11 @@ class CallerCardApp:
             except ValueError as exc:
                 self.report_problem(str(exc))
         self.watched_formats = {spec.format for spec in specs}
+        # A log no longer watched takes its problem with it: a linphone.db the rep had swapped
+        # for the right log still said "not the call history" under the buttons.
+        for gone in set(self._watched_specs) - set(specs):
+            self.tray.problem_over(f"{Path(gone.path).expanduser()}: ")
+        self._watched_specs = specs
         for spec in dict.fromkeys(specs):
             kind = SOURCE_KINDS[spec.format]
             source = kind.create(
@@ -829,16 +835,15 @@ class CallerCardApp:
 
         from desktop.adapters.contact_files import find_contact_files
         from desktop.adapters.first_start import hook_command
-        from desktop.adapters.sources.detect import detect_softphones
+        from desktop.adapters.sources.detect import detect_softphones, set_up_softphones
         from desktop.qt.icons import current_tray_look, tray_icon
-        from desktop.qt.search_window import bring_to_front
         from desktop.qt.welcome import WelcomeWindow
 
         if self._welcome is None:
             window = WelcomeWindow(
                 lambda: find_contact_files(Path.home()), detect_softphones,
                 hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
-                lambda: self.tray.has_tray, self.bridge,
+                lambda: self.tray.has_tray, self.bridge, set_up_softphones,
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)
@@ -847,14 +852,9 @@ class CallerCardApp:
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._welcome = window
         assert isinstance(self._welcome, WelcomeWindow)
-        if self.popups.visible_count():
-            # A card is up: the rep may be reading it or typing in it; the welcome waits
-            # behind, without taking the keyboard.
-            self._welcome.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
-            self._welcome.show()
-            self._welcome.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
-        else:
-            bring_to_front(self._welcome)
+        # A card is up: the rep may be reading it or typing in it; the welcome comes up
+        # without taking the keyboard.
+        self._welcome.come_forward(quietly=bool(self.popups.visible_count()))
         self.trace.write("welcome", "", state="shown")
 
     def _welcome_import(self, path: object) -> None:

@@ -252,6 +252,9 @@ class SettingsWindow(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.sources = QListWidget()
+        # A long path loses its middle, not its file name at the end (the tooltip has it all).
+        self.sources.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.sources.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.sources)
         row = QHBoxLayout()
         self.source_kind = QComboBox()
@@ -288,8 +291,9 @@ class SettingsWindow(QWidget):
         layout.addLayout(row)
         note = QLabel(
             "Automatic uses a softphone that is running (baresip with ctrl_tcp, Twinkle, "
-            "linphonec), then MicroSIP, then the application your desktop opens tel: links "
-            "with. When none can call, CallerCard says so and copies the number."
+            "linphonec; yours first, those set up in your home folder), then MicroSIP, then "
+            "the application your desktop opens tel: links with. When none can call, "
+            "CallerCard says so and copies the number."
         )
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
@@ -389,7 +393,10 @@ class SettingsWindow(QWidget):
             edit.setPlainText(settings.opener_templates.get(kind, self._defaults.get(kind, "")))
 
     def _add_source_item(self, source: WatchedSource) -> None:
-        item = QListWidgetItem(f"{source.format}: {source.path}")
+        # In words, as Detect softphones offers it: "linphone-legacy: …" meant nothing to a rep.
+        kind = SOURCE_KINDS.get(source.format)
+        item = QListWidgetItem(f"{kind.title if kind else source.format} — {source.path}")
+        item.setToolTip(source.path)
         item.setData(Qt.ItemDataRole.UserRole, source)
         self.sources.addItem(item)
 

@@ -44,8 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters.contact_files import ContactFile
-from desktop.adapters.sources.detect import FoundLog
+from desktop.adapters.sources.detect import FoundLog, log_to_come
 from desktop.core.hook_lines import HookRecipe, command_text, recipe_for_kind, recipes_for
+from desktop.core.softphones import log_formats
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.popup_stack import screen_under_cursor
 from desktop.qt.screen_fit import fit_to_screen
@@ -74,6 +75,7 @@ class WelcomeWindow(QWidget):
         tray_icon: QIcon,
         has_tray: Callable[[], bool],
         bridge: ThreadBridge | None = None,
+        set_up: Callable[[], list[str]] = list,
     ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("Welcome to CallerCard")
@@ -81,6 +83,7 @@ class WelcomeWindow(QWidget):
         self._command = command_text(command)
         self._has_tray = has_tray
         self._found_logs: list[FoundLog] = []
+        self._set_up: list[str] = []  # softphones set up here (ids), logged call or not
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
         self._bridge = bridge or ThreadBridge()
         self._build(tray_icon)
@@ -89,7 +92,7 @@ class WelcomeWindow(QWidget):
         fit_to_screen(self, QSize(680, 500), centre_on=screen_under_cursor())
         self.go_to(0)
         threading.Thread(
-            target=self._look_around, args=(find_files, detect), name="callercard-welcome",
+            target=self._look_around, args=(find_files, detect, set_up), name="callercard-welcome",
             daemon=True,
         ).start()  # fmt: skip
 
@@ -234,6 +237,23 @@ class WelcomeWindow(QWidget):
         layout.addStretch(1)
         return page
 
+    def come_forward(self, *, quietly: bool) -> None:
+        """Shown on top of the other windows. `quietly` (a card is up: the rep may be reading
+        or typing in it) without taking the keyboard; shown so, a welcome already open stayed
+        under the softphone's window, and "Getting started…" seemed to do nothing."""
+        from desktop.qt.search_window import bring_to_front
+
+        if not quietly:
+            bring_to_front(self)
+            return
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self.show()
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        if QGuiApplication.platformName() != "offscreen":  # it has no stacking order to change
+            self.raise_()
+
     # -- moving between steps ----------------------------------------------------------------
 
     def go_to(self, step: int) -> None:
@@ -264,7 +284,10 @@ class WelcomeWindow(QWidget):
     # -- step 1: import ---------------------------------------------------------------------
 
     def _look_around(
-        self, find_files: Callable[[], list[ContactFile]], detect: Callable[[], list[FoundLog]]
+        self,
+        find_files: Callable[[], list[ContactFile]],
+        detect: Callable[[], list[FoundLog]],
+        set_up: Callable[[], list[str]],
     ) -> None:
         # Worker thread: a home folder on a network share must not hold up the window.
         try:
@@ -275,10 +298,16 @@ class WelcomeWindow(QWidget):
             logs = detect()
         except OSError:
             logs = []
+        try:
+            phones = set_up()
+        except OSError:
+            phones = []
         # Dropped there if the window was closed meanwhile.
-        self._bridge.call_from_thread(lambda: self._show_found(files, logs), owner=self)
+        self._bridge.call_from_thread(lambda: self._show_found(files, logs, phones), owner=self)
 
-    def _show_found(self, files: list[ContactFile], logs: list[FoundLog]) -> None:
+    def _show_found(
+        self, files: list[ContactFile], logs: list[FoundLog], set_up: list[str] | None = None
+    ) -> None:
         self.found_files.clear()
         for found in files:
             item = QListWidgetItem(f"{found.path.name}   ({found.path.parent.name}, "
@@ -293,6 +322,7 @@ class WelcomeWindow(QWidget):
         self.found_files.setVisible(bool(files))
         self.open_found_button.setVisible(bool(files))
         self._found_logs = logs
+        self._set_up = set_up or []
         self._fill_softphones()
         self.looked_around.emit()
 
@@ -342,17 +372,19 @@ class WelcomeWindow(QWidget):
             self.softphone.addItem(f"{title} — found: {log.path}", (recipe, log))
             if recipe:
                 detected.add(recipe.softphone)
+        # Set up here with no call logged yet: its recipe, before the softphones not found.
+        fresh = [r for r in recipes_for(sys.platform)
+                 if r.softphone_id in self._set_up and r.softphone not in detected]  # fmt: skip
+        for recipe in fresh:
+            # Its log to come is watched from now, when it has one fixed place (Twinkle's).
+            self.softphone.addItem(f"{recipe.softphone} — set up here, no call logged yet",
+                                   (recipe, log_to_come(recipe.softphone_id)))  # fmt: skip
+            detected.add(recipe.softphone)
         for recipe in recipes_for(sys.platform):
             if recipe.softphone not in detected:
                 self.softphone.addItem(recipe.softphone, (recipe, None))
         self.softphone.blockSignals(False)
-        found = len(self._found_logs)
-        self.detected_label.setText(
-            f"Found on this computer: {self._found_logs[0].title}. Paste the line below into "
-            "it, then press Test ring." if found == 1 else
-            f"Found {found} call logs on this computer; choose your softphone." if found else
-            "No softphone found on this computer. Choose yours:"
-        )  # fmt: skip
+        self.detected_label.setText(_found_text(self._found_logs, fresh))
         self._show_recipe()
 
     def _show_recipe(self) -> None:
@@ -367,6 +399,11 @@ class WelcomeWindow(QWidget):
             self.where.setText(recipe.where)
             lines = recipe.text(self._command)
             note = recipe.note if log is not None else recipe.note_without_log
+            if log is not None and not lines and not _rings(log.kind):
+                # Linphone 5.1's call-history.db: the recipe spoke of a card at ring only.
+                note = (f"{log.title} is written when a call ends: watching it gives missed "
+                        "calls and the call history, not a card while the phone rings. Press "
+                        "Watch its call log.")  # fmt: skip
         self.hook_line.setPlainText(lines)
         self.hook_line.setVisible(bool(lines))
         self.copy_button.setVisible(bool(lines))
@@ -409,6 +446,31 @@ class WelcomeWindow(QWidget):
                 "menu (Search, Import, Settings). Closing it leaves CallerCard running."
             )
         self.tray_text.setText(text)
+
+
+def _rings(kind: str) -> bool:
+    """Whether a log of this kind reports a call while it rings (else only once it ended)."""
+    return any(f.ring_time for f in log_formats() if f.name == kind)
+
+
+def _found_text(logs: list[FoundLog], fresh: list[HookRecipe]) -> str:
+    """What was found: call logs, and softphones set up here that have logged no call yet."""
+    names = ", ".join(r.softphone for r in fresh)
+    if len(logs) == 1 and not fresh:
+        recipe = recipe_for_kind(logs[0].kind)
+        if recipe is None or not recipe.lines:  # Linphone, a PBX: nothing to paste
+            return f"Found on this computer: {logs[0].title}. Press Watch its call log."
+        return (f"Found on this computer: {logs[0].title}. Paste the line below into it, then "
+                "press Test ring.")  # fmt: skip
+    if logs:
+        more = f" (and {names}, no call logged yet)" if fresh else ""
+        plural = "s" if len(logs) > 1 else ""
+        return f"Found {len(logs)} call log{plural} on this computer{more}; choose your softphone."
+    if len(fresh) == 1:
+        return f"Found on this computer: {names}. Set it up as below, then press Test ring."
+    if fresh:
+        return f"Found on this computer: {names}; choose yours."
+    return "No softphone found on this computer. Choose yours:"
 
 
 def _plain(text: str, wrap: bool = False) -> QLabel:

@@ -174,7 +174,7 @@ def test_twinkle_running_is_handed_the_call(tmp_path: Path) -> None:
     result = DialPlacer(home=home, search_path=str(bin_dir)).place(Dialer.AUTOMATIC, NUMBER)
     assert (result.placed, result.dialer, result.message) == (True, Dialer.TWINKLE,
                                                                "Calling with Twinkle")  # fmt: skip
-    assert argv_of(bin_dir, "twinkle") == ["--call", NUMBER]
+    assert argv_of(bin_dir, "twinkle") == ["--immediate", "--call", NUMBER]
 
 
 def test_twinkle_that_cannot_reach_its_instance_says_so(tmp_path: Path) -> None:
@@ -203,9 +203,11 @@ def test_the_tel_handler_opens_the_tel_link(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     program(bin_dir, "xdg-mime", 'echo "org.example.Softphone.desktop"')
     program(bin_dir, "xdg-open", "exit 0")
-    result = DialPlacer(home=tmp_path, search_path=str(bin_dir), platform="linux").place(
+    # A closed port for baresip: another program on 127.0.0.1:4444 would take the call.
+    result = DialPlacer(home=tmp_path, search_path=str(bin_dir), platform="linux",
+                        baresip_address=("127.0.0.1", closed_port())).place(
         Dialer.AUTOMATIC, NUMBER
-    )
+    )  # fmt: skip
     assert (result.placed, result.dialer) == (True, Dialer.SYSTEM)
     assert result.message == "Opened the tel: link with org.example.Softphone.desktop"
     assert result.follows_up is False  # nothing will say when that call ends
@@ -247,3 +249,43 @@ def test_a_number_that_is_not_international_is_never_handed_over(
     assert not result.placed
     assert "not a full international number" in result.message
     assert baresip.commands == []
+
+
+def test_automatic_calls_with_the_twinkle_set_up_here_before_a_baresip_that_answers(
+    tmp_path: Path, baresip: CtrlTcpAnswerer
+) -> None:
+    """A Twinkle rep's Call back went to a baresip listening on ctrl_tcp (another program's,
+    not theirs): the call was reported placed and Twinkle never rang."""
+    bin_dir, home = tmp_path / "bin", tmp_path / "home"
+    program(bin_dir, "twinkle", "exit 0")
+    (home / ".twinkle").mkdir(parents=True)
+    (home / ".twinkle" / "rep.cfg").write_text("user_name=1001\n")
+    (home / ".twinkle" / ".cmdsock").touch()
+    placer = DialPlacer(home=home, search_path=str(bin_dir), platform="linux",
+                        baresip_address=("127.0.0.1", baresip.port))  # fmt: skip
+    result = placer.place(Dialer.AUTOMATIC, NUMBER)
+    assert (result.placed, result.dialer) == (True, Dialer.TWINKLE), result
+    assert argv_of(bin_dir, "twinkle") == ["--immediate", "--call", NUMBER]
+    assert baresip.commands == []
+    # With Twinkle not running, Automatic still goes on to the baresip that is.
+    (home / ".twinkle" / ".cmdsock").unlink()
+    result = placer.place(Dialer.AUTOMATIC, NUMBER)
+    assert (result.placed, result.dialer) == (True, Dialer.BARESIP), result
+
+
+def test_a_linphonec_without_its_pipe_is_named_so_not_said_to_be_off(tmp_path: Path) -> None:
+    """A rep with linphonec open at its prompt was told "Linphone is not running": linphonecsh
+    reaches only a linphonec started with --pipe (or by `linphonecsh init`)."""
+    bin_dir, pipe = tmp_path / "bin", tmp_path / "linphonec-pipe"
+    program(bin_dir, "linphonecsh", "exit 0")
+    placer = DialPlacer(home=tmp_path, search_path=str(bin_dir), platform="linux",
+                        linphonec_pipe=pipe)  # fmt: skip
+    result = placer.place(Dialer.LINPHONE, NUMBER)
+    assert not result.placed
+    assert result.message == (
+        "No linphonec started with --pipe is running (linphonecsh reaches only that one, or one "
+        "started by `linphonecsh init`).")  # fmt: skip
+    pipe.touch()  # linphonec --pipe is up
+    result = placer.place(Dialer.LINPHONE, NUMBER)
+    assert (result.placed, result.message) == (True, "Calling with linphonec")
+    assert argv_of(bin_dir, "linphonecsh")[-1] == NUMBER

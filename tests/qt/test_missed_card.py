@@ -151,7 +151,7 @@ def test_call_back_places_the_call_through_click_to_call_and_the_card_goes(
 
     qtbot.mouseClick(button(popup, "callBack"), Qt.MouseButton.LeftButton)
 
-    assert argv_of(tmp_path / "bin", "twinkle") == ["--call", MIKE]
+    assert argv_of(tmp_path / "bin", "twinkle") == ["--immediate", "--call", MIKE]
     [call] = placed
     assert isinstance(call, PlacedCall) and call.e164 == MIKE
     assert not popup.isVisible() and stack.missed_keys() == []

@@ -77,6 +77,6 @@ def test_hook_ends_turn_missed_cards_into_call_back_cards_and_close_the_others(
         hook(app, "call", MIKE)
         dialed = app.wait_for(lambda r: r["stage"] == "dialed", "the call back", after=mark)
         assert (dialed["dialer"], dialed["missed_cards_closed"]) == ("twinkle", 1)
-        assert argv_of(bin_dir, "twinkle") == ["--call", MIKE]
+        assert argv_of(bin_dir, "twinkle") == ["--immediate", "--call", MIKE]
     finally:
         app.stop()

@@ -46,6 +46,14 @@ def test_detected_softphones_are_offered_and_the_checked_ones_watched(
     qtbot.mouseClick(window.watch_detected, Qt.MouseButton.LeftButton)
 
     assert window.current().sources == (already, WatchedSource("linphone-legacy", str(legacy)))
+    # The watched list names each log as it was offered, not by its settings key.
+    assert [window.sources.item(i).text() for i in range(window.sources.count())] == [
+        f"Twinkle call history (twinkle.ch) — {twinkle}",
+        f"Linphone ≤ 5.1 call history (call-history.db) — {legacy}",
+    ]
+    # A long path gives up its middle, and shows whole in the tooltip.
+    assert window.sources.textElideMode() is Qt.TextElideMode.ElideMiddle
+    assert window.sources.item(1).toolTip() == str(legacy)
     assert window.detected.count() == 1  # Jitsi stays on offer
 
 

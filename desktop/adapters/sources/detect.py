@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.adapters.regular_file import read_regular
-from desktop.core.softphones import OS, Base, Found, LogFormat, Place, log_formats
+from desktop.core.softphones import OS, SOFTPHONES, Base, Found, LogFormat, Place, log_formats
 
 _CONF_FILE = re.compile(r"^\s*file\s*=\s*(\S.*?)\s*$", re.MULTILINE)
 _MAX_CONF_BYTES = 256 * 1024
@@ -62,6 +62,58 @@ def detect_softphones(
                 if _exists(log, place, path):
                     found.append(FoundLog(log.name, path, log.title))
     return found
+
+
+def set_up_softphones(
+    *,
+    home: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+) -> list[str]:
+    """The ids (core/softphones.py) of the softphones whose settings are here: each has been
+    started by this user, though it may have logged no call yet."""
+    env = os.environ if env is None else env
+    home = Path.home() if home is None else home
+    family = OS.of(sys.platform if platform is None else platform)
+    bases = _bases(home, env, Path("/"))
+    found: list[str] = []
+    for phone in SOFTPHONES:
+        for place in phone.homes:
+            if place.os is family and _present(bases[place.base] / place.path):
+                found.append(phone.id)
+                break
+    return found
+
+
+def log_to_come(
+    softphone_id: str,
+    *,
+    home: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+) -> FoundLog | None:
+    """Where a softphone set up here will write its call log, for one that has a single log
+    file at a fixed place (Twinkle's twinkle.ch, made at the end of its first call): watched
+    from the start, the calls the rep places in Twinkle itself are logged too. None for one
+    whose log depends on its version (Linphone: linphone.db or call-history.db)."""
+    home = Path.home() if home is None else home
+    family = OS.of(sys.platform if platform is None else platform)
+    formats = [f for p in SOFTPHONES if p.id == softphone_id for f in p.formats if f.watchable]
+    if len(formats) != 1:
+        return None
+    log = formats[0]
+    places = [p for p in log.places if p.os is family and p.found is Found.FILE]
+    if len(places) != 1:
+        return None
+    base = _bases(home, os.environ if env is None else env, Path("/"))[places[0].base]
+    return FoundLog(log.name, base / places[0].path, log.title)
+
+
+def _present(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def default_folder(
@@ -122,6 +174,12 @@ def _exists(log: LogFormat, place: Place, path: Path) -> bool:
             return path.is_dir()
         if log.marker:
             return log.marker in read_regular(path, _MAX_CONF_BYTES * 4)
+        if log.name == "linphone":
+            # linphonec 5.1 makes a linphone.db too, with no calls table (it logs calls in
+            # call-history.db): offered first, watching it gave only an error.
+            from desktop.adapters.sources.linphone_db import has_call_table
+
+            return path.is_file() and has_call_table(path)
         return path.is_file()
     except OSError:
         return False
