@@ -133,7 +133,9 @@ def test_the_dial_goes_through_the_followed_event_stream_not_a_second_connection
     source = BaresipCtrlSource(f"127.0.0.1:{baresip.port}", events.on_event, events.on_problem)
     source.start()
     try:
-        events.wait_until(lambda: baresip.client is not None, "the source to connect")
+        # Its first command (callstat) is sent once its connection is the one it dials on:
+        # the accept alone can come before that.
+        events.wait_until(lambda: bool(baresip.commands), "the source to connect")
         placer = DialPlacer(search_path=NOWHERE, channels=lambda: [source])
         result = placer.place(Dialer.AUTOMATIC, NUMBER)
         baresip.event({"class": "call", "type": "CALL_RINGING", "direction": "outgoing",
