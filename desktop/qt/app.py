@@ -447,11 +447,15 @@ class CallerCardApp:
         self._end_workers()
         self.places.close()
         self.trace.close()
-        from desktop.qt.number_table import NumberTableWindow
+        from PySide6.QtWidgets import QWidget
 
-        for window in (self._call_list, self._callbacks):
-            if isinstance(window, NumberTableWindow):
-                window.close()  # its commit watch must not read the store closed below
+        # Each window that reads the store on a commit it sees must not read it closed below;
+        # closed, a contact view also saves what was typed in it.
+        for window in (*self._contact_views.values(), self._search_window, self._call_list,
+                       self._callbacks, self._who_is_it, self._duplicates,
+                       self._import_history, self._settings_window):  # fmt: skip
+            if isinstance(window, QWidget):
+                window.close()
         if self._called_back is not None:
             from desktop.qt.called_back_watch import CalledBackWatch
 
