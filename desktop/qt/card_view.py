@@ -50,6 +50,7 @@ from desktop.core.card import REDACTED_LABEL, Candidate, Card, MatchTier, why_we
 from desktop.core.card_text import (
     MESSAGE_PREVIEW,
     NOTES_PREVIEW,
+    WITHHELD,
     card_date,
     name_line,
     next_step_line,
@@ -795,8 +796,12 @@ class CardView(QWidget):
         e164 = card.number.e164
         can_call = bool(e164) and not card.number.withheld and not card.redacted
         if card.number.withheld and not card.redacted:  # says why there is no Call back
-            self._role.set_full_text("Number withheld: no number to call back")
+            named = self._name.full_text() != WITHHELD  # else it said so just above
+            self._role.set_full_text("Number withheld: no number to call back" if named
+                                     else "No number to call back")  # fmt: skip
             _set_shown(self._role, True)
+        # Who rang from a number nobody has is still worth settling: Who is it? stays.
+        _set_shown(self._identify, self._can_identify(card) and not card.redacted)
         button = self._call_back_button()
         if can_call:
             button.setToolTip(plain_tooltip(f"Call {readable_number(card.number, '')}"))

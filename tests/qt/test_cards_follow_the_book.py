@@ -77,3 +77,36 @@ def test_a_name_fixed_in_the_contact_view_is_fixed_on_the_ringing_card(
     assert popup.isVisible() and popup.call_key  # still the ringing call's card
     view.close()
     running.close()
+
+
+def test_a_missed_unknown_caller_is_named_from_their_card(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """The missed card of a number nobody has keeps Who is it? (h-qa5 and h-fresh2, session
+    22: it offered only Call back and Dismiss); settled there, it stays the missed card."""
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.qt.candidate_picker import CandidatePicker
+    from tests.qt.test_popup import button
+
+    running = start_app()
+    app = running.app
+    popup = missed_card(running, qtbot, CHICAGO, "WIRELESS CALLER")
+    identify = popup.findChild(QWidget, "identify")
+    assert identify is not None and identify.isVisible()
+    assert popup.offers_call_back()
+
+    qtbot.mouseClick(button(popup, "identify"), Qt.MouseButton.LeftButton)
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None and picker.isVisible()
+    qtbot.keyClicks(picker.name, "kowal")
+    qtbot.waitUntil(lambda: bool(picker.shown_ids()))
+    picker.list.setCurrentRow(0)
+    picker.link_selected()
+
+    assert full(popup, "name") == "Mike Kowalski"
+    assert app.popups.missed_keys() == [popup.call_key] and popup.offers_call_back()
+    assert not identify.isVisible() and not picker.isVisible()
+    [(mike, _)] = app.store.contacts_for_number(CHICAGO)
+    assert mike.name == "Mike Kowalski"
+    running.close()
