@@ -604,6 +604,7 @@ def _search(args: argparse.Namespace) -> int:
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
     from desktop.core.display_text import display_text
+    from desktop.core.number_edit import shown_number
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
     from desktop.core.sources import sources_text
 
@@ -640,8 +641,7 @@ def _search(args: argparse.Namespace) -> int:
         role = ", ".join(p for p in (contact.title, contact.company) if p)
         lines.append(" — ".join(p for p in (contact.name or contact.company, role) if p))
         # With the extension: a switchboard and one desk behind it are two numbers here.
-        numbers = ", ".join((n.e164 or n.raw) + (f" ext. {n.extension}" if n.extension else "")
-                            for n in contact.numbers)  # fmt: skip
+        numbers = ", ".join(shown_number(n) for n in contact.numbers)
         if numbers:
             lines.append(f"  {numbers}")
         found_in = sources_text(contact.sources)
@@ -688,6 +688,7 @@ def _calls(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from desktop.core.call_summary import unknown_who
+    from desktop.core.candidates import readable
     from desktop.core.card_text import WITHHELD, outcome_text
     from desktop.core.display_text import display_text
     from desktop.core.models import Direction, Outcome
@@ -724,7 +725,7 @@ def _calls(args: argparse.Namespace) -> int:
         # of it cut as Callbacks cuts it).
         who = (call.contact.name or call.contact.company if call.contact
                else unknown_who(attempt.caller_name))  # fmt: skip
-        number = attempt.number_e164 or WITHHELD
+        number = readable(attempt.number_e164) if attempt.number_e164 else WITHHELD
         when = attempt.at.astimezone()
         label = outcome_text(attempt)
         line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "

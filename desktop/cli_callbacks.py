@@ -18,6 +18,7 @@ from desktop.adapters.callbacks import business_hours, count_due, entry_json, lo
 from desktop.adapters.system_locale import system_hour_cycle
 from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
+from desktop.core.candidates import readable
 from desktop.core.display_text import display_text, one_line
 
 
@@ -53,7 +54,8 @@ def print_callbacks(args: argparse.Namespace) -> int:
                 who = unknown_who(item.attempt.caller_name)
             else:
                 who = one_line(item.contact.name or item.contact.company) or "(no name)"
-            line = f"  {who} · {item.number or 'no number'} · {item.detail}"
+            number = readable(item.number) if item.number else "no number"
+            line = f"  {who} · {number} · {item.detail}"
             if entry.clock.text:
                 line += f" · their time {entry.clock.text}"
             if entry.clock.warning:

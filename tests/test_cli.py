@@ -169,7 +169,7 @@ def test_calls_lists_the_history_newest_first_with_filters(book: Path) -> None:
     plain = cc("calls", data_dir=book).stdout.splitlines()
     assert len(plain) == 4  # three calls and the message left under its outcome
     assert "  in   Missed their call" in plain[0]
-    assert plain[0].endswith("  Unknown · +13125550100")  # no caller ID name
+    assert plain[0].endswith("  Unknown · +1 312-555-0100")  # no caller ID name
     assert "  out  Left voicemail" in plain[1] and "Mike Kowalski" in plain[1]
     assert plain[2].strip() == "the bid"
     # Every name starts in one column, however long the outcome before it.
@@ -251,6 +251,6 @@ def test_calls_cut_a_caller_id_name_hundreds_of_characters_long(book: Path) -> N
             (int(time.time()) - 60, "W" * 500),
         )
     [line] = cc("calls", data_dir=book, check=True).stdout.splitlines()
-    assert line.endswith(f"{'W' * 40}… (caller ID) · +13125550101"), "never passed off as a name"
+    assert line.endswith(f"{'W' * 40}… (caller ID) · +1 312-555-0101"), "never passed off as a name"
     as_json = json.loads(cc("calls", "--json", data_dir=book, check=True).stdout)["calls"]
     assert as_json[0]["caller_name"] == "W" * 500  # the data as it came, for scripts

@@ -44,7 +44,8 @@ def test_callbacks_lists_the_four_sections(book: Path) -> None:
 
     plain = cc("callbacks", data_dir=book, check=True).stdout.splitlines()
     assert plain[0] == "Waiting for us (1)"
-    assert plain[1].startswith("  Mike Kowalski · +14155550142 · Missed call 1 h ago · their time")
+    assert plain[1].startswith(
+        "  Mike Kowalski · +1 415-555-0142 · Missed call 1 h ago · their time")
     assert "We are waiting for them (1)" in plain
     assert "    <b>the pilot</b>" in plain  # the message under it, as typed
 
@@ -70,8 +71,9 @@ def test_a_contact_who_tried_twice_says_so_as_an_unknown_number_does(book: Path)
     said = [(e["detail"], e["tries"]) for e in out["waiting_for_us"]]
     assert said == [("Missed call 1 h ago (2 tries)", 2), ("Missed call 1 h ago (2 tries)", 2)]
     plain = cc("callbacks", data_dir=book, check=True).stdout.splitlines()
-    assert plain[1].startswith("  Mike Kowalski · +14155550142 · Missed call 1 h ago (2 tries) · ")
-    assert plain[2].startswith("  MIKE CELL (caller ID) · +14155550177 · Missed call ")
+    assert plain[1].startswith(
+        "  Mike Kowalski · +1 415-555-0142 · Missed call 1 h ago (2 tries) · ")
+    assert plain[2].startswith("  MIKE CELL (caller ID) · +1 415-555-0177 · Missed call ")
     assert "(2 tries)" in plain[2]  # the two rows read alike
 
 

@@ -94,7 +94,7 @@ def test_undo_merge_after_the_import_was_undone_brings_back_no_ghost(tmp_path: P
         "went with it, and nothing from an undone import comes back.\n"
     )
     assert cc("search", "Schäfer", data_dir=data, check=True).stdout == (
-        "Jürgen Schäfer — Kaffee GmbH\n  +49301234567\n"
+        "Jürgen Schäfer — Kaffee GmbH\n  +49 30 1234567\n"
     )
     card = json.loads(cc("lookup", "+49301234567", "--json", data_dir=data).stdout)
     assert [(c["name"], c["email"]) for c in card["contacts"]] == [("Jürgen Schäfer", "")]

@@ -174,7 +174,7 @@ def test_search_prints_a_numbers_extension(
         store.close()
     assert cli_main(["search", "maya", "--data-dir", str(data)]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert printed[:2] == ["Maya Okafor", "  +14155550142 ext. 217, +14155550142"]
+    assert printed[:2] == ["Maya Okafor", "  +1 415-555-0142 ext. 217, +1 415-555-0142"]
 
 
 @pytest.mark.parametrize("verb", ["search", "calls"])

@@ -105,7 +105,7 @@ def test_a_ring_no_end_followed_waits_in_callbacks_as_outcome_unknown(tmp_path: 
     assert waiting() == ([(NUMBER, "Rang 30 min ago, outcome unknown", False)], 0)
     plain = hook(data, "callbacks").stdout.splitlines()
     assert plain[0] == "Waiting for us (1)"
-    assert plain[1].startswith("  Unknown · +14155550123 · Rang 30 min ago, outcome unknown · ")
+    assert plain[1].startswith("  Unknown · +1 415-555-0123 · Rang 30 min ago, outcome unknown · ")
     assert hook(data, "end", "--answered", "--", NUMBER).returncode == 4
     assert waiting() == ([], 0)
 

@@ -184,7 +184,14 @@ def call_back_failure(why: str) -> str:
 def card_lines(card: Card) -> list[str]:
     if card.redacted:
         return [card.headline, REDACTED_LABEL] if card.contacts else [REDACTED_LABEL]
-    lines = [card.headline]
+    # The number as people write it ("+49 171 2345678"), where the card shows it, not E.164.
+    number = card.display_number
+    if card.number.e164:
+        number = readable_number(card.number, card.caller_id)
+    elif card.number.extension:
+        number += f" ext. {card.number.extension}"
+    headline = number if card.headline == card.display_number else card.headline
+    lines = [headline]
     if card.contacts:
         first = card.contacts[0]
         role = ", ".join(p for p in (first.title, first.company) if p)
@@ -195,9 +202,6 @@ def card_lines(card: Card) -> list[str]:
         if set(first.sources) - {"local"}:  # only a rep with team directories needs telling
             lines.append("From: " + ", ".join(
                 "your contacts" if s == "local" else s for s in first.sources))  # fmt: skip
-    number = card.display_number
-    if card.number.extension:
-        number += f" ext. {card.number.extension}"
     lines.append(f"{switchboard_number(number, card)} · {card.match.label}")
     if card.number.display_name and card.contacts:
         lines.append(f"Caller ID name: {card.number.display_name}")

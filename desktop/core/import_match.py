@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Set
 from typing import NamedTuple
 
+from desktop.core.candidates import readable
 from desktop.core.import_mapping import ContactDraft, RowProblem, name_words, words_agree
 from desktop.core.models import NumberFields
 
@@ -85,8 +86,10 @@ def find_matches(
 
 
 def number_text(e164: str, extension: str) -> str:
-    """A number as a merge names it: "+14155550142 ext 217" is not the +14155550142 she has."""
-    return f"{e164} ext {extension}" if extension else e164
+    """A number as a merge names it, as people write it: "+1 415-555-0142 ext. 217" is not the
+    +1 415-555-0142 she has."""
+    shown = readable(e164)
+    return f"{shown} ext. {extension}" if extension else shown
 
 
 def match_reason(

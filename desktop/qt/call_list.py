@@ -17,10 +17,11 @@ from desktop.adapters.store import LoggedCall, StoreError
 from desktop.adapters.store.calls import CALLS_LIMIT
 from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import WITHHELD, outcome_label
-from desktop.core.display_text import one_line
+from desktop.core.card_text import WITHHELD, outcome_label, preview
+from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.qt.card_view import plain_tooltip
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
@@ -33,6 +34,7 @@ ATTEMPT = Qt.ItemDataRole.UserRole + 2  # the row's attempt id, when a wrap-up c
 _CALL = Qt.ItemDataRole.UserRole + 3  # the row's attempt id, always: the row kept on a reload
 # Fixed text (a tooltip would read a caller's name as rich text).
 CALLER_ID_NAME_TIP = "The name the caller ID gave: nobody in your contacts has this number"
+NOTE_CHARS = 60  # of a wrap-up's note in its column; whole in the cell's tooltip
 
 
 def is_missed(attempt: Attempt) -> bool:
@@ -75,7 +77,9 @@ def call_row(
     outcome = outcome_label(attempt)
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         outcome = "Rang"  # a hook's ring whose end has not come (or never will: Jitsi)
-    return when, way, who or "(no name)", number, outcome
+    # What the rep noted at the wrap-up: "Left voicemail" alone did not say what about.
+    note, _cut = preview(display_text(attempt.message), NOTE_CHARS)
+    return when, way, who or "(no name)", number, outcome, note
 
 
 class CallList(NumberTableWindow):
@@ -83,9 +87,9 @@ class CallList(NumberTableWindow):
 
     def __init__(self, load: Callable[[], Calls], *, scheme: str = "tel",
                  clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
-        super().__init__("CallerCard — Calls", ["When", "", "Who", "Number", "Outcome"],
+        super().__init__("CallerCard — Calls", ["When", "", "Who", "Number", "Outcome", "Note"],
                          scheme=scheme)  # fmt: skip
-        fit_to_screen(self, QSize(640, 480))
+        fit_to_screen(self, QSize(820, 480))
         # Fixed floor: button labels change with the selection, and a minimum that follows
         # them would re-negotiate the window's size hints on every row.
         self.setMinimumSize(480, 320)
@@ -115,7 +119,10 @@ class CallList(NumberTableWindow):
         head = self.table.header()
         for column in (0, 1, 3, 4):
             head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Who and the note share what the others leave, each elided at its edge: a long
+        # imported name cannot push the note out of the window, nor a note the name.
+        for column in (2, 5):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         head.setStretchLastSection(False)
 
     def view(self) -> str:
@@ -144,6 +151,8 @@ class CallList(NumberTableWindow):
             item = QTreeWidgetItem(list(call_row(attempt, contact, now, cycle)))
             if contact is None and attempt.caller_name:
                 item.setToolTip(2, CALLER_ID_NAME_TIP)
+            if attempt.message.strip():
+                item.setToolTip(5, plain_tooltip(attempt.message))
             item.setData(0, CONTACT, contact.id if contact else None)
             item.setData(0, NUMBER, attempt.number_e164 or "")
             item.setData(0, ATTEMPT, call.id if can_wrap_up(attempt, contact) else None)

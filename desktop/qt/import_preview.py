@@ -249,6 +249,12 @@ def _numbers_item(numbers: list[PlannedNumber], flagged: QColor) -> QTableWidget
     if problems:
         item.setBackground(flagged)
         item.setToolTip(_plain_tooltip("\n".join(problems) + "\nDouble-click to correct it."))
+    elif any(n.number.e164 for n in numbers):
+        # The cell reads as people write numbers; what the file said and what is stored (and
+        # matched on) stay a hover away for whoever checks the digits.
+        stored = [f"{n.number.raw.strip()} → stored as {n.number.e164}"
+                  for n in numbers if n.number.e164]  # fmt: skip
+        item.setToolTip(_plain_tooltip(display_text("\n".join(stored))))
     return item
 
 

@@ -20,9 +20,9 @@ def test_a_number_that_lost_its_plus_is_read_international_and_flagged(tmp_path:
                     encoding="utf-8")
     store = Store.open(tmp_path / "cc.sqlite3")
     anna, ben = preview_file(path, DE, store).planned.rows[:2]
-    assert [n.text() for n in anna.numbers] == ["+4915123456789"]
+    assert [n.text() for n in anna.numbers] == ["+49 1512 3456789"]
     assert anna.checks == (f"Telefon: {WARNING}",)
-    assert (ben.checks, [n.text() for n in ben.numbers]) == ((), ["+493090182056"])
+    assert (ben.checks, [n.text() for n in ben.numbers]) == ((), ["+49 30 90182056"])
 
     report = import_file(store, path, DE)
     assert [str(w) for w in report.warnings] == [f"line 2, Telefon: {WARNING}"]

@@ -22,15 +22,16 @@ def test_the_preview_shows_stored_forms_and_merges(samples: Path, tmp_path: Path
     preview = preview_file(samples / "contacts" / "google_contacts.csv", US, store)
     rows = {r.name or r.company: r for r in preview.planned.rows}
     maya = rows["Maya Okafor"]
-    assert [n.text() for n in maya.numbers] == ["+14155550142 · mobile",
-                                                "+14155550100 ext 217 · work"]
+    assert [n.text() for n in maya.numbers] == ["+1 415-555-0142 · mobile",
+                                                "+1 415-555-0100 ext. 217 · work"]
     assert maya.fate is Fate.NEW and maya.note == "New contact"
     tomas = [n.text() for n in rows["Tomás Herrera"].numbers]
-    assert tomas[-1] == "+14155550161 ext 44 · Direct line"
-    assert [n.text() for n in rows["Bo"].numbers] == ["+14155550199"]
+    assert tomas[-1] == "+1 415-555-0161 ext. 44 · Direct line"
+    assert [n.text() for n in rows["Bo"].numbers] == ["+1 415-555-0199"]
     jurgen = rows["Jürgen Schäfer"]
     assert jurgen.fate is Fate.MERGE
-    assert jurgen.note == "Will merge into Jürgen Schäfer: same e-mail (adds number +493090182059)"
+    assert jurgen.note == (
+        "Will merge into Jürgen Schäfer: same e-mail (adds number +49 30 90182059)")
     assert preview.planned.summary() == (
         "Importing will add 4 new contacts, merge 1 into contacts you have."
     )
@@ -47,7 +48,7 @@ def test_a_second_row_of_one_person_merges_into_the_first(tmp_path: Path) -> Non
     store = Store.open(tmp_path / "cc.sqlite3")
     rows = preview_file(path, US, store).planned.rows
     assert rows[1].note == (
-        "Will merge into Ann Lee (line 2): same e-mail (adds number +14155550145)"
+        "Will merge into Ann Lee (line 2): same e-mail (adds number +1 415-555-0145)"
     )
     assert store.count_contacts() == 0
 
@@ -67,7 +68,7 @@ def test_a_flagged_number_corrected_in_the_preview_is_what_gets_imported(
     fixed = ImportOptions(NumberPolicy("US"), edits={(jurgen.line, flagged[0].column):
                                                      "030 9018 2056"})
     again = preview_file(path, fixed, store).planned.rows[0]
-    assert [n.text() for n in again.numbers] == ["+493090182055", "+493090182056 · mobile"]
+    assert [n.text() for n in again.numbers] == ["+49 30 90182055", "+49 30 90182056 · mobile"]
     assert not again.flagged
     import_file(store, path, fixed)
     assert [c.name for c, _n in store.contacts_for_number("+493090182056")] == ["Jürgen Schäfer"]
@@ -78,7 +79,7 @@ def test_a_chosen_column_changes_what_the_rows_become(tmp_path: Path) -> None:
     path.write_text("Kunde,Rufnummer\nAnn Lee,+1 415 555 0144\n", encoding="utf-8")
     chosen = ImportOptions(NumberPolicy("US"), mapping={0: Field.NAME, 1: Field.MOBILE})
     row = preview_file(path, chosen).planned.rows[0]
-    assert (row.name, [n.text() for n in row.numbers]) == ("Ann Lee", ["+14155550144 · mobile"])
+    assert (row.name, [n.text() for n in row.numbers]) == ("Ann Lee", ["+1 415-555-0144 · mobile"])
 
 
 def test_demo_contacts_are_not_merged_into(tmp_path: Path) -> None:
@@ -103,11 +104,11 @@ def test_a_merge_names_the_extension_it_adds(samples: Path, tmp_path: Path) -> N
     rows = {r.name: r for r in preview_file(us_excel, US, store).planned.rows}
     # Her notes in this file differ from Google's: they are added, never dropped (s18).
     assert rows["Maya Okafor"].note == (
-        "Will merge into Maya Okafor: same e-mail (adds a line to notes, number +14155550142"
-        " ext 217); kept its company 'Brightline Analytics, Inc.' (the file has 'Brightline"
+        "Will merge into Maya Okafor: same e-mail (adds a line to notes, number +1 415-555-0142"
+        " ext. 217); kept its company 'Brightline Analytics, Inc.' (the file has 'Brightline"
         " Analytics')"
     )
     report = import_file(store, us_excel, US)
-    assert ("line 2: merged into 'Maya Okafor' (added a line to notes, number +14155550142"
-            " ext 217); kept its company 'Brightline Analytics, Inc.' (the file has"
+    assert ("line 2: merged into 'Maya Okafor' (added a line to notes, number +1 415-555-0142"
+            " ext. 217); kept its company 'Brightline Analytics, Inc.' (the file has"
             " 'Brightline Analytics')") in report.merges

@@ -29,7 +29,7 @@ def test_an_imported_note_is_appended_once_and_undo_takes_it_out(tmp_path: Path)
     planned = preview_file(second, DE, store).planned.rows[0]
     assert planned.fate is Fate.MERGE
     assert planned.note == (
-        "Will merge into Anna Weber: same number +493090182055 (adds a line to notes);"
+        "Will merge into Anna Weber: same number +49 30 90182055 (adds a line to notes);"
         " kept its title 'CTO' (the file has 'VP Sales'); kept its company 'Acme'"
         " (the file has 'Acme GmbH')"
     )

@@ -74,7 +74,7 @@ def test_same_person_from_another_export_is_merged_and_the_report_says_so(
     report = import_file(store, samples / "contacts" / "salesforce_leads_report.csv", US)
     assert (report.imported, report.merged) == (2, 1)
     assert report.merges == [
-        "line 2: merged into 'Maya Okafor' (added number +14155550171, number +14155550172);"
+        "line 2: merged into 'Maya Okafor' (added number +1 415-555-0171, number +1 415-555-0172);"
         " kept its company 'Brightline Analytics, Inc.' (the file has 'Brightline Analytics')"
     ]
     [(maya, _)] = store.contacts_for_number("+14155550171")

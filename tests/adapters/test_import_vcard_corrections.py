@@ -47,7 +47,7 @@ def test_each_tel_is_a_cell_with_its_own_problem(tmp_path: Path) -> None:
     assert (maya.line, jurgen.line) == (MAYA, JURGEN)
     assert maya.cells == ("+1-415-555-0142", "555-01", "0171 2345678")
     assert [(n.column, n.text()) for n in maya.numbers] == [
-        (0, "+14155550142 · mobile"), (1, "555-01 (kept as text)"),
+        (0, "+1 415-555-0142 · mobile"), (1, "555-01 (kept as text)"),
         (2, "0171 2345678 (kept as text)"),
     ]  # fmt: skip
     assert [n.problem for n in maya.numbers] == [
@@ -66,10 +66,10 @@ def test_corrected_tels_are_previewed_and_imported_as_corrected(tmp_path: Path) 
     })  # fmt: skip
     maya, jurgen = preview_file(path, fixed, store).planned.rows
     assert [n.text() for n in maya.numbers] == [
-        "+14155550142 · mobile", "+14155550143 · work", "+491712345678 · berlin",
+        "+1 415-555-0142 · mobile", "+1 415-555-0143 · work", "+49 171 2345678 · berlin",
     ]  # fmt: skip
     assert not maya.flagged and not jurgen.flagged
-    assert [n.text() for n in jurgen.numbers] == ["+4930901820 · main"]
+    assert [n.text() for n in jurgen.numbers] == ["+49 30 901820 · main"]
     report = import_file(store, path, fixed)
     assert (report.imported, report.warnings) == (2, [])
     found = store.contacts_for_number("+491712345678")

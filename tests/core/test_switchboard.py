@@ -92,6 +92,6 @@ def test_the_terminal_card_has_the_extension_next_step_and_notes() -> None:
     assert "Notes: Prefers mornings. CFO signs." in lines
     alone = Card(MAIN, CallerNumber(MAIN, False, MAIN), MatchTier.SWITCHBOARD, (dana,), (), "",
                  LocalTime())  # fmt: skip
-    assert "+14155550100, ask for ext. 204 · Company switchboard" in card_lines(alone)
+    assert "+1 415-555-0100, ask for ext. 204 · Company switchboard" in card_lines(alone)
     assert next_step_line(RAJ) == ""
     assert person_line(RAJ, MAIN, "Fri 27 Feb") == "ext. 317 · last called Fri 27 Feb · Buyer"

@@ -54,4 +54,4 @@ def test_an_unknown_callers_missed_hook_call_waits_too_but_a_withheld_one_never(
     assert (waiting["contact"], waiting["caller_name"], waiting["number"], waiting["tries"]) == (
         None, "MIKE CELL", stranger, 1)  # fmt: skip
     text = app.cli("callbacks")
-    assert f"  MIKE CELL (caller ID) · {stranger} · Missed call " in text.stdout
+    assert "  MIKE CELL (caller ID) · +1 415-555-0177 · Missed call " in text.stdout

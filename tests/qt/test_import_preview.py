@@ -52,10 +52,10 @@ def test_merge_flag_correction_and_column_choice(
     assert titles == ["Name", "Company", "E-mail", "Telefon", "Mobil", "What happens", "Check"]
     jurgen = cell_texts(w)[0]
     assert jurgen[:5] == ["Jürgen Schäfer", "Müller & Söhne GmbH", "j.schaefer@example.de",
-                          "+493090182055", "⚠ 4,93091E+11 (kept as text)"]
+                          "+49 30 90182055", "⚠ 4,93091E+11 (kept as text)"]
     assert jurgen[5] == "Will merge into Jürgen Schäfer: same e-mail (adds notes)"
     assert jurgen[6].startswith("⚠ Mobil: a spreadsheet destroyed this number")
-    assert cell_texts(w)[1][4] == "+493090182012 · mobile"
+    assert cell_texts(w)[1][4] == "+49 30 90182012 · mobile"
     assert w.plan_summary.text().startswith(
         "Importing will add 2 new contacts, merge 1 into contacts you have; 1 row has "
         "something to check (marked ⚠).")
@@ -72,7 +72,7 @@ def test_merge_flag_correction_and_column_choice(
     QTest.keyClicks(editor, "030 9018 2056")
     with qtbot.waitSignal(w.planned, timeout=30_000):
         QTest.keyClick(editor, Qt.Key.Key_Return)
-    assert cell_texts(w)[0][4] == "+493090182056 · mobile"
+    assert cell_texts(w)[0][4] == "+49 30 90182056 · mobile"
     assert "You corrected 1 cell." in w.plan_summary.text()
     assert Store.open(database).count_contacts() == 3, "Return took the edit; it did not import"
     # Choose a column: "Mobil" read as a work phone instead.
@@ -80,7 +80,7 @@ def test_merge_flag_correction_and_column_choice(
     assert isinstance(combo, QComboBox)
     with qtbot.waitSignal(w.planned, timeout=30_000):
         combo.setCurrentIndex(combo.findData(Field.WORK_PHONE.value))
-    assert cell_texts(w)[1][4] == "+493090182012 · work"
+    assert cell_texts(w)[1][4] == "+49 30 90182012 · work"
     with qtbot.waitSignal(w.imported, timeout=30_000) as done:
         w.import_button.click()
     report = done.args[0]
@@ -135,7 +135,7 @@ def test_preview_screenshots_under_xvfb(
     report = json.loads(done.stdout.splitlines()[-1])
     assert report["editor_started_with"] == "4,93091E+11"
     assert report["runs_past"] == 0, "the Check column's sentence ran past the view's edge"
-    assert report["rows"][0][4] == "+493090182056 · mobile" and report["state"] == "ready"
+    assert report["rows"][0][4] == "+49 30 90182056 · mobile" and report["state"] == "ready"
     for name in ("import_preview.png", "import_preview_fixed.png"):
         assert (SHOTS / name).stat().st_size > 10_000
 
@@ -156,7 +156,7 @@ def test_a_vcard_number_is_corrected_in_its_cell_and_imported_so(
     assert titles == ["Name", "Company", "E-mail", "Number 1", "Number 2", "Number 3",
                       "What happens", "Check"]  # fmt: skip
     maya, jurgen = cell_texts(w)
-    assert maya[3:6] == ["+14155550142 · mobile", "⚠ 555-01 (kept as text)",
+    assert maya[3:6] == ["+1 415-555-0142 · mobile", "⚠ 555-01 (kept as text)",
                          "⚠ 0171 2345678 (kept as text)"]  # fmt: skip
     assert "too short" in w.results.item(0, 4).toolTip()
     assert "too long" in w.results.item(0, 5).toolTip()
@@ -175,7 +175,7 @@ def test_a_vcard_number_is_corrected_in_its_cell_and_imported_so(
         with qtbot.waitSignal(w.planned, timeout=30_000):
             QTest.keyClick(editor, Qt.Key.Key_Return)
     maya, jurgen = cell_texts(w)
-    assert maya[5] == "+491712345678 · berlin" and jurgen[3] == "+4930901820 · main"
+    assert maya[5] == "+49 171 2345678 · berlin" and jurgen[3] == "+49 30 901820 · main"
     assert w.results.item(0, 5).font().italic()
     assert "the file says &#x27;0171 2345678&#x27;" in w.results.item(0, 5).toolTip()
     assert "You corrected 2 cells." in w.plan_summary.text()
@@ -207,3 +207,21 @@ def test_a_code_page_vcards_lost_letters_are_shown_as_a_csvs_are(
     assert lukasz[-1] == ("⚠ a “?” for a lost letter in Name, Company: export the card again "
                           "in UTF-8")  # fmt: skip
     assert jurgen[-1] == ""
+
+
+def test_the_preview_says_numbers_as_people_write_them(qtbot: QtBot, tmp_path: Path) -> None:
+    """A German rep reads "+49 171 2345678", not "+491712345678"; the cell as the file has it
+    and the stored form are a hover away."""
+    path = tmp_path / "kunden.csv"
+    path.write_text("Name,Firma,Mobil\nJonas Becker,Stadtwerke Kiel,0171 2345678\n"
+                    "Mike Kowalski,Harbor Freight,+1 (415) 555-0142\n",
+                    encoding="utf-8")  # fmt: skip
+    w = ImportWindow(tmp_path / "cc.sqlite3", lambda: NumberPolicy("DE"))
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.planned, timeout=30_000):
+        w.load(path)
+    jonas, mike = cell_texts(w)
+    assert jonas[3] == "+49 171 2345678 · mobile" and mike[3] == "+1 415-555-0142 · mobile"
+    tip = w.results.item(0, 3).toolTip()
+    assert "0171 2345678 → stored as +491712345678" in tip

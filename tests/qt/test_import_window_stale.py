@@ -83,7 +83,7 @@ def test_the_plan_follows_another_process_and_keeps_the_reps_choices(
     assert w.isActiveWindow()
     ann, bo, cy = cell_texts(w)
     assert bo[5].startswith("Already there as Bo Chen") and cy[5] == "New contact"
-    assert ann[3:6] == ["+14155550177 · work", "+14155550199 · mobile", "New contact"]
+    assert ann[3:6] == ["+1 415-555-0177 · work", "+1 415-555-0199 · mobile", "New contact"]
     assert w.results.item(0, 4).font().italic(), "the correction is still shown as the rep's"
     assert w.plan_summary.text().endswith(
         "You corrected 1 cell. Double-click a number to correct it. Worked out again: your "
@@ -101,7 +101,7 @@ def test_the_plan_follows_another_process_and_keeps_the_reps_choices(
     with qtbot.waitSignal(w.planned, timeout=10_000):
         QTest.keyClick(editor, Qt.Key.Key_Return)
     cy = cell_texts(w)[2]
-    assert cy[4] == "+14155550167 · mobile" and cy[5].startswith("Will merge into Cy Diaz")
+    assert cy[4] == "+1 415-555-0167 · mobile" and cy[5].startswith("Will merge into Cy Diaz")
     with qtbot.waitSignal(w.imported, timeout=30_000) as done:
         w.import_button.click()
     report = done.args[0]

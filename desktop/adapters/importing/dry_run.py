@@ -42,6 +42,7 @@ from desktop.core.import_match import (
 )
 from desktop.core.import_merge import merge_fields
 from desktop.core.models import CONTACT_FIELDS, NumberFields, StoredNumber
+from desktop.core.number_edit import shown_number
 from desktop.core.numbers import NumberPolicy
 
 SHOWN_ROWS = 200
@@ -64,13 +65,12 @@ class PlannedNumber:
     problem: str = ""  # why it is flagged (kept as text, never matched); "" when it reads
 
     def text(self) -> str:
-        """The number as it will be stored: E.164, extension, label."""
+        """The number as the cards will show it ("+49 171 2345678 ext. 12 · Mobile"), not the
+        E.164 it is stored as: the person checking the preview reads it at a glance."""
         n = self.number
         if n.e164 is None:
             return f"{n.raw} (kept as text)"
-        return n.e164 + (f" ext {n.extension}" if n.extension else "") + (
-            f" · {n.label}" if n.label else ""
-        )
+        return shown_number(n) + (f" · {n.label}" if n.label else "")
 
 
 @dataclass(frozen=True)
