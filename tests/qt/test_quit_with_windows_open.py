@@ -32,7 +32,7 @@ def test_windows_left_open_at_quit_read_nothing_after_it(
 
     running.close()  # the app's quit: its store is closed
     assert not view.isVisible()
-    with closing(Store.open(path)) as terminal:  # `callercard log-call` from a terminal
-        with terminal.transaction():
-            terminal.update_contact_field(mike.id, "reason", "Quoted the freight audit")
+    # `callercard log-call` from a terminal:
+    with closing(Store.open(path)) as terminal, terminal.transaction():
+        terminal.update_contact_field(mike.id, "reason", "Quoted the freight audit")
     qtbot.wait(400)  # the watches' turn: an open window would read the closed store now
