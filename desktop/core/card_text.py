@@ -58,6 +58,7 @@ _SIP_REFUSALS = {
     604: "the number does not exist",
 }
 
+
 def outcome_label(attempt: Attempt) -> str:
     """"Left voicemail", "Missed their call"…; without whose it was."""
     table = INBOUND_OUTCOMES if attempt.direction is Direction.IN else OUTBOUND_OUTCOMES
@@ -181,15 +182,21 @@ def call_back_failure(why: str) -> str:
     return f"Call back did not go through: {why}" if why else "Call back did not go through"
 
 
-def card_lines(card: Card) -> list[str]:
-    if card.redacted:
-        return [card.headline, REDACTED_LABEL] if card.contacts else [REDACTED_LABEL]
-    # The number as people write it ("+49 171 2345678"), where the card shows it, not E.164.
+def card_number(card: Card) -> str:
+    """The caller's number as people write it ("+49 171 2345678"), as the card shows it, not
+    E.164; "" on a redacted card."""
     number = card.display_number
     if card.number.e164:
         number = readable_number(card.number, card.caller_id)
     elif card.number.extension:
         number += f" ext. {card.number.extension}"
+    return number
+
+
+def card_lines(card: Card) -> list[str]:
+    if card.redacted:
+        return [card.headline, REDACTED_LABEL] if card.contacts else [REDACTED_LABEL]
+    number = card_number(card)
     headline = number if card.headline == card.display_number else card.headline
     lines = [headline]
     if card.contacts:

@@ -21,8 +21,8 @@ from desktop.core.card_text import WITHHELD, outcome_label, preview
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
-from desktop.qt.card_view import plain_tooltip
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
+from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
 

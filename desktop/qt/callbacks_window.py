@@ -23,11 +23,12 @@ from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
-from desktop.core.display_text import display_text, one_line
+from desktop.core.display_text import one_line
 from desktop.qt.call_list import CALLER_ID_NAME_TIP
 from desktop.qt.clock_tick import tick_while_shown
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.palette import card_theme
+from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 
 _WARNING = Qt.ItemDataRole.UserRole + 2
@@ -181,7 +182,7 @@ class CallbacksWindow(NumberTableWindow):
                     row.setToolTip(0, CALLER_ID_NAME_TIP)
                 row.setData(0, NUMBER, entry.item.number or "")
                 if entry.item.attempt.message:
-                    row.setToolTip(2, display_text(entry.item.attempt.message))
+                    row.setToolTip(2, plain_tooltip(entry.item.attempt.message))
                 row.setData(0, _WARNING, entry.clock.warning)
                 row.setData(0, _CLOCK, entry.clock.said or entry.clock.text)  # with their day
                 if entry.clock.warning:

@@ -41,7 +41,8 @@ from desktop.core.card import Candidate, Card
 from desktop.core.display_text import one_line
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import CallerNumber
-from desktop.qt.search_window import ResultDelegate, plain_tooltip
+from desktop.qt.plain_tooltip import plain_tooltip
+from desktop.qt.search_window import ResultDelegate
 
 NARROW_DELAY_MS = 25
 VISIBLE_ROWS = 4

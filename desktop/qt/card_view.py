@@ -19,7 +19,6 @@ ID of `<img src=x>` must read literally, never as markup.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -79,6 +78,7 @@ from desktop.qt.painted_text import (
     TextPart,
 )
 from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
+from desktop.qt.plain_tooltip import plain_tooltip
 
 if TYPE_CHECKING:
     from desktop.core.localtime import LocalTime
@@ -94,26 +94,10 @@ MAX_CANDIDATES = 3
 STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
 COPIED_FEEDBACK_MS = 1500
 SCREEN_MARGIN = 16  # the stack keeps cards this far inside the screen's available area
-TOOLTIP_LINE = 90  # characters: a longer line of a tooltip wraps
 _RESTYLED = (QEvent.Type.PaletteChange, QEvent.Type.FontChange)
 
 
 # ---- text shaping: pure functions, tested directly ------------------------------------------
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` literally.
-
-    QToolTip has no plain-text mode: it guesses, and `<b>Mike</b>` would render bold. Escaping
-    every character and wrapping the result makes the guess irrelevant.
-    """
-    if not text:
-        return ""
-    shown = display_text(text)
-    # Qt lays a wrapping tooltip out narrow: "Call +1 / 617-555-0199" on two lines. Short
-    # lines stay whole; only a line too long for a tooltip wraps.
-    long = any(len(line) > TOOLTIP_LINE for line in shown.splitlines())
-    return f'<p style="white-space:{"pre-wrap" if long else "pre"}">{html.escape(shown)}</p>'
 
 
 def button_text(text: str) -> str:

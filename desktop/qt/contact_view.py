@@ -63,8 +63,9 @@ from desktop.core.sources import sources_text
 from desktop.qt.book_watch import BookWatch, while_shown
 from desktop.qt.contact_fixes import DeleteBar, NumberEditor
 from desktop.qt.number_table import call_number, copy_number
+from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
-from desktop.qt.search_window import bring_to_front, plain_tooltip
+from desktop.qt.search_window import bring_to_front
 from desktop.qt.system_clock import hour_cycle
 
 if TYPE_CHECKING:
@@ -389,8 +390,8 @@ class ContactView(QWidget):
         for name in WHO_FIELDS:  # the directory's next sync would write its own back
             editor = self.editors[name]
             editor.setReadOnly(bool(self._directory))
-            editor.setToolTip(f"Kept by {self._directory}: change it there."
-                              if self._directory else "")  # fmt: skip
+            editor.setToolTip(plain_tooltip(f"Kept by {self._directory}: change it there."
+                                            if self._directory else ""))  # fmt: skip
 
     def _number_row(self, row: int, e164: str | None, raw: str, extension: str,
                     label: str) -> None:  # fmt: skip

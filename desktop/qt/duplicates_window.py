@@ -44,8 +44,9 @@ from desktop.core.number_edit import shown_number
 from desktop.qt.book_watch import while_shown
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.contact_fixes import Retrying
+from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
-from desktop.qt.search_window import bring_to_front, plain_tooltip
+from desktop.qt.search_window import bring_to_front
 
 _ID = Qt.ItemDataRole.UserRole
 

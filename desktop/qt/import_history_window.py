@@ -35,6 +35,7 @@ from desktop.core.display_text import one_line
 from desktop.core.import_history import BatchRecord, counts_text, state_text, when
 from desktop.qt.book_watch import BookWatch, while_shown
 from desktop.qt.bridge import ThreadBridge
+from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 from desktop.qt.system_clock import hour_cycle
@@ -106,7 +107,7 @@ class ImportHistoryWindow(QWidget):
                                             did)):  # fmt: skip
                 item = QTableWidgetItem(one_line(text))
                 if column == 0:
-                    item.setToolTip(record.source if not record.demo else "")
+                    item.setToolTip(plain_tooltip(record.source) if not record.demo else "")
                 self.table.setItem(row, column, item)
             if record.undone_at is not None:
                 self.table.removeCellWidget(row, 3)

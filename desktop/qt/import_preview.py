@@ -12,7 +12,6 @@ Everything from the file is plain text.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 from PySide6.QtCore import (
@@ -40,6 +39,7 @@ from desktop.adapters.importing.dry_run import DryRun, Fate, PlannedNumber, Plan
 from desktop.core.display_text import display_text
 from desktop.core.import_mapping import PHONE_LABELS, ColumnPlan
 from desktop.qt.palette import blend, is_dark
+from desktop.qt.plain_tooltip import plain_tooltip
 
 FLAG = "⚠"
 # What an editable number cell keeps besides what it shows.
@@ -158,7 +158,7 @@ class PlannedTable(QTableWidget):
                     font = QFont(item.font())
                     font.setItalic(True)
                     item.setFont(font)
-                    item.setToolTip(_plain_tooltip(f"Corrected by you; the file says {original!r}"))
+                    item.setToolTip(plain_tooltip(f"Corrected by you; the file says {original!r}"))
             self.setItem(row, 3 + offset, item)
         column = 3 + phones
         if self.columnCount() > column + 2:  # the "Numbers" column: vCards, or unplaced
@@ -238,7 +238,7 @@ def _item(text: str) -> QTableWidgetItem:
     item = QTableWidgetItem(shown if len(shown) <= 300 else shown[:299] + "…")
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if len(shown) > 40:
-        item.setToolTip(_plain_tooltip(shown[:1000]))
+        item.setToolTip(plain_tooltip(shown[:1000]))
     return item
 
 
@@ -248,20 +248,14 @@ def _numbers_item(numbers: list[PlannedNumber], flagged: QColor) -> QTableWidget
     problems = [f"{n.number.raw}: {n.problem}" for n in numbers if n.problem]
     if problems:
         item.setBackground(flagged)
-        item.setToolTip(_plain_tooltip("\n".join(problems) + "\nDouble-click to correct it."))
+        item.setToolTip(plain_tooltip("\n".join(problems) + "\nDouble-click to correct it."))
     elif any(n.number.e164 for n in numbers):
         # The cell reads as people write numbers; what the file said and what is stored (and
         # matched on) stay a hover away for whoever checks the digits.
         stored = [f"{n.number.raw.strip()} → stored as {n.number.e164}"
                   for n in numbers if n.number.e164]  # fmt: skip
-        item.setToolTip(_plain_tooltip(display_text("\n".join(stored))))
+        item.setToolTip(plain_tooltip(display_text("\n".join(stored))))
     return item
-
-
-def _plain_tooltip(text: str) -> str:
-    # A tooltip guesses rich text from its content; escaped inside <p> it is always shown as
-    # the characters the file has.
-    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
 def _capped(widths: list[int], room: int, floor: int) -> list[int]:

@@ -39,7 +39,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.card import Card
-from desktop.core.card_text import call_back_failure
+from desktop.core.card_text import call_back_failure, card_number
 from desktop.core.localtime import clock_text
 from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
@@ -584,9 +584,12 @@ class PopupStack(QObject):
 
 def _entry_label(call: _Call, card: Card) -> str:
     """Who, from which number, since when: enough to pick the call to bring up."""
-    parts = [card.headline]
-    if card.display_number and card.display_number != card.headline:
-        parts.append(card.display_number)
+    number = card_number(card)
+    # Named by its number alone: the number as people write it, once.
+    headline = number if card.headline == card.display_number else card.headline
+    parts = [headline]
+    if number and number != headline:
+        parts.append(number)
     if call.rang is not None:
         parts.append(f"rang {clock_text(call.rang, call.rang.date(), hour_cycle())}")
     return " · ".join(parts)

@@ -18,7 +18,6 @@ results are painted as plain text by the delegate below, never as rich text.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -64,7 +63,7 @@ from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
 from desktop.core.call_summary import call_who, what_happened, when_text
 from desktop.core.candidates import readable
 from desktop.core.card import why_we_called
-from desktop.core.display_text import display_text, one_line
+from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle
 from desktop.core.models import DEMO_MARK, Contact, StoredNumber
 from desktop.core.number_edit import shown_number
@@ -73,6 +72,7 @@ from desktop.core.sources import sources_text
 from desktop.qt.book_watch import while_shown
 from desktop.qt.call_list import CALLER_ID_NAME_TIP, is_missed
 from desktop.qt.number_table import place_call
+from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
 
@@ -98,12 +98,6 @@ _FIELD_NAMES = {
 
 Search = Callable[[SearchQuery], list[SearchHit]]
 FindCalls = Callable[[SearchQuery, list[SearchHit]], list[LoggedCall]]
-
-
-def plain_tooltip(text: str) -> str:
-    """Tooltips guess rich text and have no plain mode: escaped and wrapped, `<b>` reads as
-    typed."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(display_text(text))}</p>" if text else ""
 
 
 def first_number(contact: Contact,

@@ -37,6 +37,7 @@ from desktop.qt.book_watch import while_shown
 from desktop.qt.clock_tick import tick_while_shown
 from desktop.qt.directory_dialog import AddDirectoryDialog, EditDirectoryDialog
 from desktop.qt.directory_tasks import DirectoryTasks, in_words, sentence
+from desktop.qt.plain_tooltip import plain_tooltip
 
 if TYPE_CHECKING:
     from desktop.adapters.directories.managing import Added, Edited, Removed
@@ -166,7 +167,8 @@ class DirectoriesPage(QWidget):
         for d in self._shown:
             item = QListWidgetItem(directory_text(d, now))
             item.setData(Qt.ItemDataRole.UserRole, d.name)
-            item.setToolTip(d.last_error or d.collection_url)
+            # A server's words and a URL the rep typed: never read as markup.
+            item.setToolTip(plain_tooltip(d.last_error or d.collection_url))
             self.list.addItem(item)
             if d.name == chosen:
                 self.list.setCurrentItem(item)

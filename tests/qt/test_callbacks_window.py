@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
@@ -116,7 +117,8 @@ def test_what_the_rep_noted_is_under_what_is_due(qtbot: QtBot, store: Store) -> 
                     number_e164="+12125550190")  # fmt: skip
     attempt_id = store.record_call(cid, asked, "hook", "hook:priya")
     assert attempt_id is not None
-    note = ("Asked about onboarding timeline, needs CFO sign-off before the Q1 budget "
+    # A note is the rep's words or an imported cell: markup in it reads as typed.
+    note = ("Asked about <b>onboarding</b> timeline, needs CFO sign-off before the Q1 budget "
             "meeting on the 14th")  # fmt: skip
     by = NOW + timedelta(days=1)
     store.save_wrap_up(attempt_id, Outcome.TALKED, note, "", (NOW, by.replace(hour=12, minute=0)))
@@ -128,8 +130,8 @@ def test_what_the_rep_noted_is_under_what_is_due(qtbot: QtBot, store: Store) -> 
     priya = next(waiting.child(i) for i in range(waiting.childCount())
                  if waiting.child(i).text(0).startswith("Priya"))  # fmt: skip
     assert priya.text(2) == ("Call them back by 12:00 tomorrow\n"
-                             "Asked about onboarding timeline, needs CFO sign-off before…")
-    assert priya.toolTip(2) == note
+                             "Asked about <b>onboarding</b> timeline, needs CFO sign-off…")
+    assert QTextDocumentFragment.fromHtml(priya.toolTip(2)).toPlainText() == note
     them = window.table.topLevelItem(1)
     assert them is not None
     mike = next(them.child(i) for i in range(them.childCount())

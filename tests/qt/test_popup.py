@@ -42,9 +42,9 @@ from desktop.qt.card_view import (
     CardView,
     ElidedLabel,
     button_text,
-    plain_tooltip,
 )
 from desktop.qt.painted_text import TextPart
+from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.popup import POPUP_FLAGS, Popup
 from desktop.qt.popup_stack import (
     MARGIN,
@@ -901,7 +901,7 @@ def test_a_caller_name_in_the_more_entry_is_literal(stack: PopupStack, qtbot: Qt
 
     action = next(a for a in stack.more_entry().menu().actions() if a.data() == "odd")
     # Shown as typed: no markup, and "&" not eaten as a keyboard mnemonic.
-    assert action.text().startswith("<b>R&&D</b> · +14155550142 · rang ")
+    assert action.text().startswith("<b>R&&D</b> · +1 415-555-0142 · rang ")
 
 
 MULTI_SCREEN = textwrap.dedent(
@@ -1104,3 +1104,17 @@ def test_a_card_without_notes_has_no_notes_section(popup: Popup, qtbot: QtBot) -
     assert not label(popup, "notesTitle").isVisible()
     assert not label(popup, "notes").isVisible()
     assert not button(popup, "notesMore").isVisible()
+
+
+def test_the_more_entry_writes_each_number_as_people_do(capped: PopupStack) -> None:
+    """A collapsed call is picked by who and which number: "+44 20 7946 0399", the card's
+    own form, not E.164 (h-cli, session 22)."""
+    from desktop.core.numbers import NumberPolicy, parse_number
+
+    number = parse_number("(415) 555-0199", NumberPolicy("US"))
+    card = replace(unknown_card(with_candidates=False), caller_id="(415) 555-0199",
+                   number=number)  # fmt: skip
+    for i in range(CAP + 1):
+        capped.show(card, f"call-{i}")
+    entries = [a.text() for a in capped.more_entry().menu().actions()]
+    assert entries and all(e.startswith("+1 415-555-0199 · rang ") for e in entries), entries
