@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Collection
 
 QUIT_WAIT_S = 2.0  # a logout must not hang on a worker; its result is dropped past this
 # Waits for a softphone a Call button started, which outlives us (desktop/adapters/dialing.py);
@@ -23,9 +24,12 @@ QUIT_WAIT_S = 2.0  # a logout must not hang on a worker; its result is dropped p
 NOT_WAITED_FOR = frozenset({"dialer-reaper"})
 
 
-def wait_for_threads(timeout_s: float = QUIT_WAIT_S) -> list[str]:
-    """Join every thread but the caller and the main thread, within `timeout_s` in all;
-    the names of those still running after it."""
+def wait_for_threads(
+    timeout_s: float = QUIT_WAIT_S, *, before: Collection[threading.Thread] = ()
+) -> list[str]:
+    """Join every thread but the caller, the main thread and those in `before` (running
+    before the app was built: not the app's), within `timeout_s` in all; the names of those
+    still running after it."""
     deadline = time.monotonic() + timeout_s
     me = threading.current_thread()
     others = [
@@ -35,6 +39,7 @@ def wait_for_threads(timeout_s: float = QUIT_WAIT_S) -> list[str]:
         if thread is not me
         and thread is not threading.main_thread()
         and thread.name not in NOT_WAITED_FOR
+        and thread not in before
         and not isinstance(thread, threading._DummyThread)
     ]
     for thread in others:

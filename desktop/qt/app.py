@@ -114,6 +114,8 @@ class CallerCardApp:
         from desktop.qt.wrap_up_windows import WrapUpWindows
 
         assert isinstance(instance, SingleInstance)
+        # The threads of whoever built the app (a test run's own): its quit waits for its own.
+        self._threads_before = frozenset(threading.enumerate())
         self.args = args
         self.paths = paths
         self.demo = demo
@@ -485,7 +487,7 @@ class CallerCardApp:
         end; then the bridge is closed, before any window goes (desktop/qt/bridge.py)."""
         from desktop.adapters.thread_roll_call import wait_for_threads
 
-        still = wait_for_threads()
+        still = wait_for_threads(before=self._threads_before)
         if still:
             log.info("quit: left running: %s", ", ".join(still))
         self.bridge.close()
