@@ -333,26 +333,20 @@ class PopupStack(QObject):
             return None
         e164 = call.card.number.e164
         if e164:  # one missed card per caller: the newest missed call replaces the older
-            for old in [k for k, c in self._calls.items() if c.missed is not None
-                        and c.card.number.e164 == e164]:  # fmt: skip
+            for old in self._missed_of(e164):
                 self._release(self._calls.pop(old))
         self._missed_count += 1
         key = f"missed-{self._missed_count}:{call_key}"
         # Renamed where it stands: the card keeps its place in the stack.
         self._calls = {(key if k == call_key else k): c for k, c in self._calls.items()}
-        timer = QTimer()  # no parent: it goes with its call
-        timer.setSingleShot(True)
-        timer.timeout.connect(lambda: self.close_for_call(key))
-        timer.start(self._missed_for_ms)
-        call.missed = timer
+        call.missed = self._goes_in_time(key)
         self._fill(key, call)
         self._settle()
         return key
 
     def close_missed_for(self, e164: str) -> int:
         """The rep called them back: their missed cards go. How many went."""
-        keys = [k for k, c in self._calls.items() if c.missed is not None
-                and c.card.number.e164 == e164]  # fmt: skip
+        keys = self._missed_of(e164)
         for key in keys:
             self.close_for_call(key)
         return len(keys)
@@ -367,9 +361,8 @@ class PopupStack(QObject):
         limit = CALL_BACK_FAILS_WITHIN_S * 1_000_000_000
         for number in [n for n, (_, _, at) in self._set_aside.items() if now - at > limit]:
             del self._set_aside[number]
-        keys = [k for k, c in self._calls.items() if c.missed is not None
-                and c.card.number.e164 == e164
-                and not 0 < dialled_ns <= c.call_back_failed_ns]  # fmt: skip
+        keys = [k for k in self._missed_of(e164)
+                if not 0 < dialled_ns <= self._calls[k].call_back_failed_ns]
         for key in keys:
             call = self._calls.pop(key)
             self._release(call)
@@ -384,8 +377,7 @@ class PopupStack(QObject):
         MISSED_FOR_MS. Its key; None when the rep had no missed card of theirs (called from a
         list, or kept aside too long)."""
         now = time.monotonic_ns()
-        up = next((k for k, c in self._calls.items() if c.missed is not None
-                   and c.card.number.e164 == e164), None)  # fmt: skip
+        up = next(iter(self._missed_of(e164)), None)
         aside = self._set_aside.pop(e164, None)
         if up is not None:  # it rang and was missed again meanwhile, or was never taken
             call = self._calls[up]
@@ -398,11 +390,7 @@ class PopupStack(QObject):
             return None
         key, call, _ = aside
         call.call_back_failed_ns, call.call_back_failed_why = now, why
-        timer = QTimer()  # no parent: it goes with its call
-        timer.setSingleShot(True)
-        timer.timeout.connect(lambda: self.close_for_call(key))
-        timer.start(self._missed_for_ms)
-        call.missed = timer
+        call.missed = self._goes_in_time(key)
         self._calls[key] = call  # the newest: it is news again
         self._settle(key)
         return key
@@ -410,6 +398,19 @@ class PopupStack(QObject):
     def called_back_through(self, e164: str) -> None:
         """The call back was answered or ended as a call: no card to bring back for it."""
         self._set_aside.pop(e164, None)
+
+    def _missed_of(self, e164: str) -> list[str]:
+        """The keys of this caller's missed cards, oldest first."""
+        return [k for k, c in self._calls.items()
+                if c.missed is not None and c.card.number.e164 == e164]  # fmt: skip
+
+    def _goes_in_time(self, key: str) -> QTimer:
+        """A missed card's timer: the card goes after MISSED_FOR_MS."""
+        timer = QTimer()  # no parent: it goes with its call
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self.close_for_call(key))
+        timer.start(self._missed_for_ms)
+        return timer
 
     def missed_keys(self) -> list[str]:
         return [k for k, c in self._calls.items() if c.missed is not None]

@@ -160,9 +160,7 @@ class RingPipeline(QObject):
     def _called_back(self, call: RingInput) -> None:
         """The rep dialled from the softphone itself: a missed card for that number goes, as
         after its Call back button."""
-        from desktop.core.numbers import parse_number
-
-        e164 = parse_number(call.caller_id, self.lookup.policy).e164
+        e164 = self._e164_of(call)
         dialled_ns = call.read_ns or time.monotonic_ns()
         closed = self.popups.set_aside_missed_for(e164, dialled_ns) if e164 else 0
         if closed:
@@ -174,11 +172,9 @@ class RingPipeline(QObject):
         Call back to try again: the rep was looking at it, and the callback is still due.
         It is brought back rather than left up until the call is known to go through,
         because most calls do, and a card the rep just acted on should go at once."""
-        from desktop.core.numbers import parse_number
-
         if call.event.state is CallState.RINGING:
             return
-        e164 = parse_number(call.caller_id, self.lookup.policy).e164
+        e164 = self._e164_of(call)
         if not e164:
             return
         if not isinstance(call.event, CallFailed):
@@ -188,6 +184,10 @@ class RingPipeline(QObject):
         self.trace.write("call_back_failed", e164, card=key or "")
         if key is not None:
             self.missed_card_back.emit(e164)
+
+    def _e164_of(self, call: RingInput) -> str | None:
+        """A call out's number, read as the lookup reads numbers."""
+        return self.lookup.parse(call.caller_id).e164
 
     def calls_in_flight(self) -> int:
         """Calls this pipeline still keeps something for: rung, not yet painted or ended."""
