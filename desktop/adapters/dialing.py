@@ -74,6 +74,9 @@ class BaresipChannel(Protocol):
 @dataclass(frozen=True)
 class _Absent:
     why: str  # "Twinkle is not running": Automatic moves on to the next
+    # Not running but startable (Linphone's desktop app, MicroSIP, the tel: handler):
+    # Automatic starts one only when no softphone already running took the call.
+    can_launch: bool = False
 
 
 class DialPlacer:
@@ -129,14 +132,23 @@ class DialPlacer:
             return tried
         reasons: list[str] = []
         failed: DialResult | None = None
+        # A softphone already running is asked first, each in the order of preference; only
+        # then is one started: a Linphone set up but closed was launched ahead of the baresip
+        # the rep had running.
+        startable: list[Dialer] = []
         for dialer in self._automatic_order():
             tried = self._try(dialer, e164, launch=False)
-            if isinstance(tried, _Absent):
-                reasons.append(tried.why)
-            elif tried.placed:
+            if isinstance(tried, _Absent) and tried.can_launch:
+                startable.append(dialer)
+                continue
+            if isinstance(tried, DialResult) and tried.placed:
                 return tried
-            else:
-                failed = failed or tried
+            failed, reasons = _noted(tried, failed, reasons)
+        for dialer in startable:
+            tried = self._try(dialer, e164, launch=True)
+            if isinstance(tried, DialResult) and tried.placed:
+                return tried
+            failed, reasons = _noted(tried, failed, reasons)
         if failed is not None:
             return failed
         return DialResult(False, None, "No softphone could place the call.",
@@ -158,10 +170,10 @@ class DialPlacer:
         if dialer is Dialer.TWINKLE:
             return self._twinkle(e164, launch=launch)
         if dialer is Dialer.LINPHONE:
-            return self._linphone(e164)
+            return self._linphone(e164, launch=launch)
         if dialer is Dialer.MICROSIP:
-            return self._run_microsip(e164)
-        return self._system(e164)
+            return self._run_microsip(e164, launch=launch)
+        return self._system(e164, launch=launch)
 
     def _baresip(self, e164: str) -> DialResult | _Absent:
         token = f"callercard-{uuid.uuid4().hex[:12]}"
@@ -212,7 +224,7 @@ class DialPlacer:
             return DialResult(False, Dialer.TWINKLE, f"Twinkle did not take the call: {problem}.")
         return DialResult(True, Dialer.TWINKLE, "Calling with Twinkle", follows_up=True)
 
-    def _linphone(self, e164: str) -> DialResult | _Absent:
+    def _linphone(self, e164: str, *, launch: bool) -> DialResult | _Absent:
         shell = self._which("linphonecsh")
         if shell is not None and self._linphonec_pipe().exists():
             problem = _run(linphonecsh_argv(shell, e164))
@@ -226,22 +238,28 @@ class DialPlacer:
             return _Absent("no linphonec started with --pipe is running (linphonecsh reaches "
                            "only that one, or one started by `linphonecsh init`)" if shell else
                            "Linphone is not installed")  # fmt: skip
+        if not launch:
+            return _Absent("Linphone is not running", can_launch=True)
         problem = _launch(linphone_argv(desktop, e164))
         if problem:
             return DialResult(False, Dialer.LINPHONE, f"Linphone did not start: {problem}.")
         return DialResult(True, Dialer.LINPHONE, "Calling with Linphone", follows_up=True)
 
-    def _run_microsip(self, e164: str) -> DialResult | _Absent:
+    def _run_microsip(self, e164: str, *, launch: bool) -> DialResult | _Absent:
         program = self._microsip()
         if program is None:
             return _Absent("MicroSIP is not installed" if self._platform == "win32"
                            else "MicroSIP runs on Windows only")  # fmt: skip
+        if not launch:  # its command line reaches a running MicroSIP or starts one: no telling
+            return _Absent("MicroSIP was not started", can_launch=True)
         problem = _launch(microsip_argv(program, e164))
         if problem:
             return DialResult(False, Dialer.MICROSIP, f"MicroSIP did not start: {problem}.")
         return DialResult(True, Dialer.MICROSIP, "Calling with MicroSIP", follows_up=True)
 
-    def _system(self, e164: str) -> DialResult | _Absent:
+    def _system(self, e164: str, *, launch: bool) -> DialResult | _Absent:
+        if not launch:
+            return _Absent("the tel: link was not opened", can_launch=True)
         uri = tel_uri(e164)
         if self._platform == "win32":
             try:
@@ -304,6 +322,16 @@ class DialPlacer:
 
 
 CHOOSE = "choose how calls are placed in Settings (Place calls with)"
+
+
+def _noted(
+    tried: DialResult | _Absent, failed: DialResult | None, reasons: list[str]
+) -> tuple[DialResult | None, list[str]]:
+    """Automatic's record of a softphone that did not place the call: the first failure
+    (reported if none places it) or why it was absent (listed if none was there)."""
+    if isinstance(tried, _Absent):
+        return failed, [*reasons, tried.why]
+    return failed or tried, reasons
 
 
 def _sentence(text: str) -> str:

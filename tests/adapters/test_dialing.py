@@ -77,6 +77,10 @@ class CtrlTcpAnswerer:
     def close(self) -> None:
         if self.client is not None:
             self.client.close()
+        if self.server.fileno() == -1:  # closed already (by the test, then the fixture)
+            return
+        # A bare close leaves the port listening while _serve's accept() holds the socket.
+        self.server.shutdown(socket.SHUT_RDWR)
         self.server.close()
 
 
@@ -273,6 +277,31 @@ def test_automatic_calls_with_the_twinkle_set_up_here_before_a_baresip_that_answ
     (home / ".twinkle" / ".cmdsock").unlink()
     result = placer.place(Dialer.AUTOMATIC, NUMBER)
     assert (result.placed, result.dialer) == (True, Dialer.BARESIP), result
+
+
+def test_automatic_asks_a_running_baresip_before_starting_a_closed_linphone(
+    tmp_path: Path, baresip: CtrlTcpAnswerer
+) -> None:
+    """Linphone set up here but closed was started (and rang nobody's desk phone) while the
+    rep's baresip, running with its config outside ~/.baresip, sat idle: a softphone already
+    running is asked first; one is started only when none is."""
+    bin_dir, home = tmp_path / "bin", tmp_path / "home"
+    program(bin_dir, "linphone", "exit 0")
+    (home / ".config" / "linphone").mkdir(parents=True)
+    (home / ".config" / "linphone" / "linphonerc").write_text("[sip]\n")
+    placer = DialPlacer(home=home, search_path=str(bin_dir), platform="linux",
+                        baresip_address=("127.0.0.1", baresip.port),
+                        environ={"HOME": str(home)})  # fmt: skip
+    result = placer.place(Dialer.AUTOMATIC, NUMBER)
+    assert (result.placed, result.dialer) == (True, Dialer.BARESIP), result
+    assert [c["params"] for c in baresip.commands] == [NUMBER]
+    assert not (bin_dir / "linphone.argv").exists()
+    # With no softphone running, the Linphone set up here is started to call.
+    baresip.close()
+    result = placer.place(Dialer.AUTOMATIC, NUMBER)
+    assert (result.placed, result.dialer, result.message) == (
+        True, Dialer.LINPHONE, "Calling with Linphone")  # fmt: skip
+    assert argv_of(bin_dir, "linphone") == [f"call sip-address={NUMBER}"]
 
 
 def test_a_linphonec_without_its_pipe_is_named_so_not_said_to_be_off(tmp_path: Path) -> None:
