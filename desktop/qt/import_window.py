@@ -339,11 +339,17 @@ class ImportWindow(QWidget):
             self._queued.extend(files[1:])
             self._show_waiting()
 
-    def open_file(self, path: Path) -> None:
+    def open_file(self, path: Path, *, chosen_now: bool = False) -> None:
         """A file handed over from outside (`callercard import --window`): previewed now when
         the window has nothing else in hand, else it waits its turn ("Next file"), so neither
-        a preview the person is reading nor an import's result and its Undo is swept away."""
-        if self._state == "empty" and self._thread is None and not self._queued:
+        a preview the person is reading nor an import's result and its Undo is swept away.
+
+        `chosen_now`: the rep picked it this moment (the welcome's Choose a file…), as they
+        would with Choose file… here; a finished import then makes way for it (its Undo stays
+        in Import history). As a user: the welcome's second file waited behind the first
+        file's result, and the window showed the file already imported."""
+        idle = self._thread is None and not self._queued
+        if idle and (self._state == "empty" or (chosen_now and self._state == "done")):
             self.load(path)
             return
         self._queued.append(path)

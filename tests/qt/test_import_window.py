@@ -308,6 +308,30 @@ def test_files_handed_over_wait_their_turn_and_no_result_is_swept_away(
     assert not window.next_button.isVisible()
 
 
+def test_a_file_chosen_in_the_welcome_replaces_a_finished_import_at_once(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    # Used as a rep: the welcome's Choose a file… for a second file brought the Import window
+    # back on the first file, already imported, with "Waiting: outlook.csv" and Next file.
+    from desktop.qt.import_action import ImportAction
+
+    action = ImportAction(tmp_path / "cc.sqlite3")
+    first = write_csv(tmp_path / "first.csv", [["Name", "Phone"], ["Ann Lee", "+1 415 555 0144"]])
+    second = write_csv(tmp_path / "second.csv", [["Name", "Phone"], ["Bo Kim", "+1 415 555 0145"]])
+    action.choose_and_import(NumberPolicy("US"))
+    window = action.window
+    assert window is not None
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        action.open_file(first, NumberPolicy("US"), chosen_now=True)
+    import_and_wait(qtbot, window)
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        action.open_file(second, NumberPolicy("US"), chosen_now=True)
+    assert window.path_edit.text() == str(second)
+    assert not window.waiting.isVisible() and not window.next_button.isVisible()
+    assert window.import_button.isEnabled()
+
+
 def test_a_minimized_import_window_comes_back_when_a_file_is_handed_over(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
