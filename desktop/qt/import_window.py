@@ -87,6 +87,11 @@ ENCODINGS = (
 PREVIEW_ROWS = 12
 _IGNORE = "— not imported —"
 WORKED_OUT_AGAIN = "Worked out again: your contacts changed while this was open."
+PLANNED_TAB = "Contacts as they will be stored"
+# Once imported, the plan above the rows is history: "Importing will add 3 new contacts"
+# beside "3 imported" read as if the file still waited to be imported.
+IMPORTED_TAB = "Contacts as they were stored"
+IMPORTED_PLAN = "Imported as planned below."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +146,7 @@ class ImportWindow(QWidget):
         self._checking = False  # a check of the contacts against the shown plan is running
         self._elsewhere_request = 0  # the replan asked for by a change made elsewhere
         self._import_when_planned = False  # Import pressed while a correction was worked in
+        self._plan_before_import = ""  # the plan's summary, shown again if the import is undone
         # Cells the person corrected in the preview, (line, column) -> text: ImportOptions.edits.
         self._edits: dict[tuple[int, int], str] = {}
         self._edited_from: dict[tuple[int, int], str] = {}  # what the file said there
@@ -268,7 +274,7 @@ class ImportWindow(QWidget):
         demo_row.addWidget(self.remove_demo_button)
         layout.addLayout(demo_row)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.results, "Contacts as they will be stored")
+        self.tabs.addTab(self.results, PLANNED_TAB)
         self.tabs.addTab(self.table, "Columns in the file")
         layout.addWidget(self.plan_summary)
         layout.addWidget(self.tabs, 1)
@@ -521,6 +527,7 @@ class ImportWindow(QWidget):
             QTimer.singleShot(0, lambda bar=bar, value=value: bar.setValue(value))
         edited = len(self._edits)
         again = f" {WORKED_OUT_AGAIN}"
+        self.tabs.setTabText(0, PLANNED_TAB)
         self.plan_summary.setText(
             preview.planned.summary()
             + (f" You corrected {edited} {'cell' if edited == 1 else 'cells'}." if edited else "")
@@ -780,6 +787,9 @@ class ImportWindow(QWidget):
         if isinstance(result, UndoResult):
             self.summary.setText(result.summary())
             self.report = None
+            if self._plan_before_import:  # the file is not imported any more: its plan again
+                self.plan_summary.setText(self._plan_before_import)
+                self.tabs.setTabText(0, PLANNED_TAB)
             self._set_state("ready")
             self.imported.emit(result)
             return
@@ -797,7 +807,9 @@ class ImportWindow(QWidget):
         lines += [m[:1].upper() + m[1:] for m in result.merges]
         self.details.setPlainText("\n".join(lines))
         # What was imported is the plan as last worked out: "worked out again" is history now.
-        self.plan_summary.setText(self.plan_summary.text().replace(f" {WORKED_OUT_AGAIN}", ""))
+        self._plan_before_import = self.plan_summary.text().replace(f" {WORKED_OUT_AGAIN}", "")
+        self.plan_summary.setText(IMPORTED_PLAN)
+        self.tabs.setTabText(0, IMPORTED_TAB)
         self._set_state("done")
         self.imported.emit(result)
 

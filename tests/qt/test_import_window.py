@@ -143,10 +143,18 @@ def test_undo_from_the_window(qtbot: QtBot, window: ImportWindow, samples: Path,
                               tmp_path: Path) -> None:
     load(qtbot, window, samples / "contacts" / "apple_ios_contacts_v30.vcf")
     assert window.results.item(0, 0).text() == "Astrid Lindqvist"
+    planned = window.plan_summary.text()
+    assert planned.startswith("Importing will add 2 new contacts")
     import_and_wait(qtbot, window)
+    # Used as a rep: "Importing will add 3 new contacts" stayed above "3 imported", as if
+    # the file still waited to be imported.
+    assert window.plan_summary.text() == "Imported as planned below."
+    assert window.tabs.tabText(0) == "Contacts as they were stored"
     with qtbot.waitSignal(window.imported, timeout=10_000) as blocker:
         window.undo_button.click()
     assert isinstance(blocker.args[0], UndoResult)
+    assert window.plan_summary.text() == planned  # not imported any more: the plan again
+    assert window.tabs.tabText(0) == "Contacts as they will be stored"
     assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 0
     assert window.summary.text().startswith(
         "Removed 2 contacts imported from apple_ios_contacts_v30.vcf on "
