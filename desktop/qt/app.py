@@ -909,7 +909,8 @@ class CallerCardApp:
         from desktop.qt.settings_window import SettingsWindow
 
         if self._settings_window is None:
-            window = SettingsWindow(self.settings, default_opener_templates(), system_region())
+            window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
+                                    region_override=self.region_override)  # fmt: skip
             window.saved.connect(self.apply_settings)
             window.add_directories_page(self._directories_page())
             self._settings_window = window
