@@ -222,7 +222,9 @@ class ImportWindow(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
-        self.summary = _plain_label("")
+        # Empty until there is something to say: at 2× on a 1600×1000 screen its empty line
+        # and spacing were taken from the preview, which then showed one row.
+        self.summary = _SaidLine()
         self.summary.setWordWrap(True)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
@@ -965,6 +967,20 @@ def _plain_label(text: str) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+class _SaidLine(QLabel):
+    """A plain-text line that takes no room in the layout while it has nothing to say."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setVisible(False)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 def _plain_item(text: str) -> QTableWidgetItem:

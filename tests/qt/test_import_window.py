@@ -68,9 +68,13 @@ def test_known_export_is_previewed_mapped_and_imported(
     assert window.table.item(1, 1).text() == "Zoë"
     assert window.mapping()[1] is Field.FIRST_NAME
     assert window.import_button.isEnabled()
+    # Nothing to say yet, so no empty line under the preview: at 2× on a 1600×1000 screen
+    # that line and its spacing left the preview one row tall.
+    assert not window.summary.isVisible()
     report = import_and_wait(qtbot, window)
     assert isinstance(report, ImportReport) and report.imported == 3
     assert window.summary.text().startswith("outlook_contacts_en_cp1252.csv: 3 imported")
+    assert window.summary.isVisible()
     assert window.undo_button.isVisible() and not window.save_rejected_button.isVisible()
     assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 3
 
