@@ -7,10 +7,12 @@ with the Mikes found and those whose caller ID said MIKE, unknown callers includ
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, Store
+from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
 from desktop.core.numbers import home_trunk
 from desktop.core.search_query import SearchHit, SearchQuery, called_since, with_home_trunk
 from desktop.core.sources import LOCAL, people_across_sources
@@ -58,12 +60,46 @@ def search_calls(
     filters = query.filters
     by_caller_id = not (filters.awaiting_callback or filters.has_referral)
     since = called_since(filters, now or datetime.now(UTC))
-    return store.search_calls(
+    calls = store.search_calls(
         contact_ids=[hit.contact.id for hit in hits if _CALLS_OF & set(hit.matched_in)],
         words=query.terms if by_caller_id else (),
         digits=query.fragment_forms() if by_caller_id else (),
         since=since,
     )
+    return _with_unnamed_calls(store, calls, since) if by_caller_id and query.terms else calls
+
+
+# Numbers known only by a caller ID's name whose other calls are looked up: "mike" finds a
+# handful of such numbers at most; more is a word too common to be about one caller.
+_NAMED_NUMBERS = 10
+
+
+def _with_unnamed_calls(
+    store: Store, calls: list[LoggedCall], since: datetime | None
+) -> list[LoggedCall]:
+    """`calls` found by a caller ID's name, with the other calls of those numbers that carry no
+    name (the rep's own calls to them, a withheld name), named as the caller ID named them.
+    Used as a rep: "mike" found MIKE ROSS's call but not the call back to him, logged as
+    "Unknown · +1 415-555-0177"."""
+    named: dict[str, str] = {}
+    for call in calls:  # the newest first: a number is named as it was last
+        number = call.attempt.number_e164
+        if call.contact is None and number and call.attempt.caller_name:
+            named.setdefault(number, call.attempt.caller_name)
+    if not named:
+        return calls
+    seen = {call.id for call in calls}
+    more = [
+        replace(call, attempt=replace(call.attempt, caller_name=named[number]))
+        for number in list(named)[:_NAMED_NUMBERS]
+        for call in store.search_calls(digits=[number.lstrip("+")], since=since)
+        if call.id not in seen and call.contact is None and not call.attempt.caller_name
+        and call.attempt.number_e164 == number
+    ]
+    if not more:
+        return calls
+    merged = sorted([*calls, *more], key=lambda call: call.attempt.at, reverse=True)
+    return merged[:CALL_SEARCH_LIMIT]
 
 
 def sources_of(store: Store, contact_id: int) -> tuple[str, ...]:
