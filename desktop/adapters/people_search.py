@@ -66,7 +66,9 @@ def search_calls(
         digits=query.fragment_forms() if by_caller_id else (),
         since=since,
     )
-    return _with_unnamed_calls(store, calls, since) if by_caller_id and query.terms else calls
+    if not by_caller_id:
+        return calls
+    return _with_unnamed_calls(store, calls, since, fetch=bool(query.terms))
 
 
 # Numbers known only by a caller ID's name whose other calls are looked up: "mike" finds a
@@ -75,12 +77,12 @@ _NAMED_NUMBERS = 10
 
 
 def _with_unnamed_calls(
-    store: Store, calls: list[LoggedCall], since: datetime | None
+    store: Store, calls: list[LoggedCall], since: datetime | None, *, fetch: bool
 ) -> list[LoggedCall]:
-    """`calls` found by a caller ID's name, with the other calls of those numbers that carry no
-    name (the rep's own calls to them, a withheld name), named as the caller ID named them.
-    Used as a rep: "mike" found MIKE ROSS's call but not the call back to him, logged as
-    "Unknown · +1 415-555-0177"."""
+    """`calls`, those of a number known only by a caller ID's name and logged without one
+    (the rep's own calls to it) named as the caller ID named it; with `fetch` (found by the
+    name), those calls looked up too. Used as a rep: "mike" found MIKE ROSS's call but not
+    the call back to him, which "0177" listed as "Unknown · +1 415-555-0177"."""
     named: dict[str, str] = {}
     for call in calls:  # the newest first: a number is named as it was last
         number = call.attempt.number_e164
@@ -90,16 +92,20 @@ def _with_unnamed_calls(
         return calls
     seen = {call.id for call in calls}
     more = [
-        replace(call, attempt=replace(call.attempt, caller_name=named[number]))
-        for number in list(named)[:_NAMED_NUMBERS]
+        call
+        for number in (list(named)[:_NAMED_NUMBERS] if fetch else [])
         for call in store.search_calls(digits=[number.lstrip("+")], since=since)
-        if call.id not in seen and call.contact is None and not call.attempt.caller_name
-        and call.attempt.number_e164 == number
+        if call.id not in seen and call.attempt.number_e164 == number
     ]
-    if not more:
-        return calls
     merged = sorted([*calls, *more], key=lambda call: call.attempt.at, reverse=True)
-    return merged[:CALL_SEARCH_LIMIT]
+    return [_named(call, named) for call in merged[:CALL_SEARCH_LIMIT]]
+
+
+def _named(call: LoggedCall, named: dict[str, str]) -> LoggedCall:
+    number = call.attempt.number_e164
+    if call.contact is not None or call.attempt.caller_name or number not in named:
+        return call
+    return replace(call, attempt=replace(call.attempt, caller_name=named[number]))
 
 
 def sources_of(store: Store, contact_id: int) -> tuple[str, ...]:

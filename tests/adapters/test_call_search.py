@@ -105,4 +105,7 @@ def test_a_call_to_a_number_known_by_its_caller_id_is_found_by_that_name(tmp_pat
     assert [(c.attempt.direction, c.attempt.number_e164, c.attempt.caller_name)
             for c in found] == [(Direction.OUT, "+14155550177", "MIKE ROSS"),
                                 (Direction.IN, "+14155550177", "MIKE ROSS")]  # fmt: skip
+    by_digits = parse_query("0177", SearchFilters())
+    assert [c.attempt.caller_name for c in search_calls(store, by_digits, [], now=NOW)] == [
+        "MIKE ROSS", "MIKE ROSS"]  # the digits find both; the nameless one is named too
     store.close()
