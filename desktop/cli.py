@@ -603,7 +603,7 @@ def _search(args: argparse.Namespace) -> int:
     from desktop.core.call_summary import call_line
     from desktop.core.card import why_we_called
     from desktop.core.card_text import attempt_line
-    from desktop.core.display_text import display_text
+    from desktop.core.display_text import display_text, one_line
     from desktop.core.number_edit import shown_number
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
     from desktop.core.sources import sources_text
@@ -640,8 +640,12 @@ def _search(args: argparse.Namespace) -> int:
         contact = hit.contact
         role = ", ".join(p for p in (contact.title, contact.company) if p)
         lines.append(" — ".join(p for p in (contact.name or contact.company, role) if p))
-        # With the extension: a switchboard and one desk behind it are two numbers here.
-        numbers = ", ".join(shown_number(n) for n in contact.numbers)
+        # With the extension: a switchboard and one desk behind it are two numbers here. With
+        # the label: Zoë's fax, listed first as her Outlook export had it, read as her phone.
+        numbers = ", ".join(
+            f"{shown_number(n)} ({one_line(n.label)})" if n.label.strip() else shown_number(n)
+            for n in contact.numbers
+        )
         if numbers:
             lines.append(f"  {numbers}")
         found_in = sources_text(contact.sources)

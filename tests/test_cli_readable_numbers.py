@@ -56,9 +56,9 @@ def test_calls_says_numbers_readably_and_json_keeps_e164(book: Path) -> None:
 
 def test_search_people_lines_say_numbers_readably_and_json_keeps_e164(book: Path) -> None:
     lines = _plain("search", "becker", data_dir=book).splitlines()
-    assert lines[:2] == ["Jonas Becker — Stadtwerke Kiel", f"  {GERMAN}"]
+    assert lines[:2] == ["Jonas Becker — Stadtwerke Kiel", f"  {GERMAN} (mobile)"]
     lines = _plain("search", "kowalski", data_dir=book).splitlines()
-    assert lines[:2] == ["Mike Kowalski — Harbor Freight", f"  {US}"]
+    assert lines[:2] == ["Mike Kowalski — Harbor Freight", f"  {US} (mobile)"]
     [hit] = json.loads(cc("search", "becker", "--json", data_dir=book, check=True).stdout)[
         "results"]
     assert GERMAN_E164 in json.dumps(hit) and GERMAN not in json.dumps(hit)
@@ -89,3 +89,15 @@ def test_lookup_says_the_number_readably_and_json_keeps_e164(
     assert e164 not in result.stdout
     card = json.loads(cc("lookup", caller_id, "--region", "DE", "--json", data_dir=book).stdout)
     assert card["number"] == e164
+
+
+def test_search_says_which_number_is_the_fax(tmp_path: Path) -> None:
+    """Used as a rep: `callercard search harbor` listed Zoë's three numbers bare, her fax
+    first (as her Outlook export had it), so nothing told the fax from her desk."""
+    data = tmp_path / "data"
+    src = tmp_path / "outlook.csv"
+    src.write_text("First Name,Last Name,Business Fax,Business Phone\n"
+                   "Zoë,Brennan,(415) 555-0136,(415) 555-0134\n", encoding="utf-8")  # fmt: skip
+    cc("import", str(src), "--region", "US", data_dir=data, check=True)
+    lines = cc("search", "brennan", data_dir=data, check=True).stdout.splitlines()
+    assert lines[1] == "  +1 415-555-0136 (fax), +1 415-555-0134 (work)"

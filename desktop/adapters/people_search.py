@@ -7,10 +7,12 @@ with the Mikes found and those whose caller ID said MIKE, unknown callers includ
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, Store
+from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
 from desktop.core.numbers import home_trunk
 from desktop.core.search_query import SearchHit, SearchQuery, called_since, with_home_trunk
 from desktop.core.sources import LOCAL, people_across_sources
@@ -58,12 +60,52 @@ def search_calls(
     filters = query.filters
     by_caller_id = not (filters.awaiting_callback or filters.has_referral)
     since = called_since(filters, now or datetime.now(UTC))
-    return store.search_calls(
+    calls = store.search_calls(
         contact_ids=[hit.contact.id for hit in hits if _CALLS_OF & set(hit.matched_in)],
         words=query.terms if by_caller_id else (),
         digits=query.fragment_forms() if by_caller_id else (),
         since=since,
     )
+    if not by_caller_id:
+        return calls
+    return _with_unnamed_calls(store, calls, since, fetch=bool(query.terms))
+
+
+# Numbers known only by a caller ID's name whose other calls are looked up: "mike" finds a
+# handful of such numbers at most; more is a word too common to be about one caller.
+_NAMED_NUMBERS = 10
+
+
+def _with_unnamed_calls(
+    store: Store, calls: list[LoggedCall], since: datetime | None, *, fetch: bool
+) -> list[LoggedCall]:
+    """`calls`, those of a number known only by a caller ID's name and logged without one
+    (the rep's own calls to it) named as the caller ID named it; with `fetch` (found by the
+    name), those calls looked up too. Used as a rep: "mike" found MIKE ROSS's call but not
+    the call back to him, which "0177" listed as "Unknown · +1 415-555-0177"."""
+    named: dict[str, str] = {}
+    for call in calls:  # the newest first: a number is named as it was last
+        number = call.attempt.number_e164
+        if call.contact is None and number and call.attempt.caller_name:
+            named.setdefault(number, call.attempt.caller_name)
+    if not named:
+        return calls
+    seen = {call.id for call in calls}
+    more = [
+        call
+        for number in (list(named)[:_NAMED_NUMBERS] if fetch else [])
+        for call in store.search_calls(digits=[number.lstrip("+")], since=since)
+        if call.id not in seen and call.attempt.number_e164 == number
+    ]
+    merged = sorted([*calls, *more], key=lambda call: call.attempt.at, reverse=True)
+    return [_named(call, named) for call in merged[:CALL_SEARCH_LIMIT]]
+
+
+def _named(call: LoggedCall, named: dict[str, str]) -> LoggedCall:
+    number = call.attempt.number_e164
+    if call.contact is not None or call.attempt.caller_name or number not in named:
+        return call
+    return replace(call, attempt=replace(call.attempt, caller_name=named[number]))
 
 
 def sources_of(store: Store, contact_id: int) -> tuple[str, ...]:

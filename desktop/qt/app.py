@@ -747,8 +747,9 @@ class CallerCardApp:
                 self._callbacks.reload()
         self.trace.write("callbacks_due", "", due=due)
 
-    def open_import(self, path: Path | None = None) -> None:
-        """The Import window, with `path` loaded when one was handed over."""
+    def open_import(self, path: Path | None = None, *, chosen_now: bool = False) -> None:
+        """The Import window, with `path` loaded when one was handed over (`chosen_now`: by
+        the rep this moment, in the welcome)."""
         # Contact files never carry PBX outside-line digits; stripping them there would
         # misread numbers (with "0" in Germany, Paris "0033 1…" would become Potsdam).
         from desktop.qt.import_action import ImportAction
@@ -770,7 +771,7 @@ class CallerCardApp:
         if path is None:
             self._importer.choose_and_import(policy)
         else:
-            self._importer.open_file(path, policy)
+            self._importer.open_file(path, policy, chosen_now=chosen_now)
 
     def open_duplicates(self) -> None:
         """Possible duplicates: pairs, a merge preview, Merge and Undo."""
@@ -864,7 +865,7 @@ class CallerCardApp:
         self.trace.write("welcome", "", state="shown")
 
     def _welcome_import(self, path: object) -> None:
-        self.open_import(path if isinstance(path, Path) else None)
+        self.open_import(path if isinstance(path, Path) else None, chosen_now=True)
 
     def _tell_welcome(self, result: object) -> None:
         """An import done while the welcome is open: its first step says how it went."""
@@ -908,7 +909,8 @@ class CallerCardApp:
         from desktop.qt.settings_window import SettingsWindow
 
         if self._settings_window is None:
-            window = SettingsWindow(self.settings, default_opener_templates(), system_region())
+            window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
+                                    region_override=self.region_override)  # fmt: skip
             window.saved.connect(self.apply_settings)
             window.add_directories_page(self._directories_page())
             self._settings_window = window

@@ -40,11 +40,12 @@ class ImportAction(QObject):
             self.window.history_requested.connect(self.history_requested.emit)
         bring_to_front(self.window)
 
-    def open_file(self, path: Path, policy: NumberPolicy) -> None:
-        """The Import window with `path` in it (`callercard import --window`)."""
+    def open_file(self, path: Path, policy: NumberPolicy, *, chosen_now: bool = False) -> None:
+        """The Import window with `path` in it (`callercard import --window`; `chosen_now`:
+        see ImportWindow.open_file)."""
         self.choose_and_import(policy)
         assert self.window is not None
-        self.window.open_file(path)
+        self.window.open_file(path, chosen_now=chosen_now)
 
     def start(self, path: Path, policy: NumberPolicy) -> threading.Thread:
         """Import `path` in a worker thread; `finished` reports the result in the GUI thread."""

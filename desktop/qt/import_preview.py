@@ -124,9 +124,11 @@ class PlannedTable(QTableWidget):
         least = 200 if checks else self.horizontalHeader().minimumSectionSize()
         room = self.viewport().width() - least
         widths = [self.columnWidth(c) for c in range(last)]
-        if checks and sum(widths) > room:
+        if sum(widths) > room:
             # Two number columns and a long "What happens" left no 200 pixels: the widest
-            # columns give way (their text wraps), none below NARROWEST.
+            # columns give way (their text wraps), none below NARROWEST. With nothing to
+            # check too: a phone's vCard with four numbers put "Will merge into Jürgen
+            # Schäfer" behind a sideways scroll.
             for column, width in enumerate(_capped(widths, room, NARROWEST)):
                 self.setColumnWidth(column, width)
         others = sum(self.columnWidth(c) for c in range(last))

@@ -87,6 +87,11 @@ ENCODINGS = (
 PREVIEW_ROWS = 12
 _IGNORE = "— not imported —"
 WORKED_OUT_AGAIN = "Worked out again: your contacts changed while this was open."
+PLANNED_TAB = "Contacts as they will be stored"
+# Once imported, the plan above the rows is history: "Importing will add 3 new contacts"
+# beside "3 imported" read as if the file still waited to be imported.
+IMPORTED_TAB = "Contacts as they were stored"
+IMPORTED_PLAN = "Imported as planned below."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +146,7 @@ class ImportWindow(QWidget):
         self._checking = False  # a check of the contacts against the shown plan is running
         self._elsewhere_request = 0  # the replan asked for by a change made elsewhere
         self._import_when_planned = False  # Import pressed while a correction was worked in
+        self._plan_before_import = ""  # the plan's summary, shown again if the import is undone
         # Cells the person corrected in the preview, (line, column) -> text: ImportOptions.edits.
         self._edits: dict[tuple[int, int], str] = {}
         self._edited_from: dict[tuple[int, int], str] = {}  # what the file said there
@@ -216,7 +222,9 @@ class ImportWindow(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
-        self.summary = _plain_label("")
+        # Empty until there is something to say: at 2× on a 1600×1000 screen its empty line
+        # and spacing were taken from the preview, which then showed one row.
+        self.summary = _SaidLine()
         self.summary.setWordWrap(True)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
@@ -268,7 +276,7 @@ class ImportWindow(QWidget):
         demo_row.addWidget(self.remove_demo_button)
         layout.addLayout(demo_row)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.results, "Contacts as they will be stored")
+        self.tabs.addTab(self.results, PLANNED_TAB)
         self.tabs.addTab(self.table, "Columns in the file")
         layout.addWidget(self.plan_summary)
         layout.addWidget(self.tabs, 1)
@@ -339,11 +347,17 @@ class ImportWindow(QWidget):
             self._queued.extend(files[1:])
             self._show_waiting()
 
-    def open_file(self, path: Path) -> None:
+    def open_file(self, path: Path, *, chosen_now: bool = False) -> None:
         """A file handed over from outside (`callercard import --window`): previewed now when
         the window has nothing else in hand, else it waits its turn ("Next file"), so neither
-        a preview the person is reading nor an import's result and its Undo is swept away."""
-        if self._state == "empty" and self._thread is None and not self._queued:
+        a preview the person is reading nor an import's result and its Undo is swept away.
+
+        `chosen_now`: the rep picked it this moment (the welcome's Choose a file…), as they
+        would with Choose file… here; a finished import then makes way for it (its Undo stays
+        in Import history). As a user: the welcome's second file waited behind the first
+        file's result, and the window showed the file already imported."""
+        idle = self._thread is None and not self._queued
+        if idle and (self._state == "empty" or (chosen_now and self._state == "done")):
             self.load(path)
             return
         self._queued.append(path)
@@ -515,6 +529,7 @@ class ImportWindow(QWidget):
             QTimer.singleShot(0, lambda bar=bar, value=value: bar.setValue(value))
         edited = len(self._edits)
         again = f" {WORKED_OUT_AGAIN}"
+        self.tabs.setTabText(0, PLANNED_TAB)
         self.plan_summary.setText(
             preview.planned.summary()
             + (f" You corrected {edited} {'cell' if edited == 1 else 'cells'}." if edited else "")
@@ -774,6 +789,9 @@ class ImportWindow(QWidget):
         if isinstance(result, UndoResult):
             self.summary.setText(result.summary())
             self.report = None
+            if self._plan_before_import:  # the file is not imported any more: its plan again
+                self.plan_summary.setText(self._plan_before_import)
+                self.tabs.setTabText(0, PLANNED_TAB)
             self._set_state("ready")
             self.imported.emit(result)
             return
@@ -791,7 +809,9 @@ class ImportWindow(QWidget):
         lines += [m[:1].upper() + m[1:] for m in result.merges]
         self.details.setPlainText("\n".join(lines))
         # What was imported is the plan as last worked out: "worked out again" is history now.
-        self.plan_summary.setText(self.plan_summary.text().replace(f" {WORKED_OUT_AGAIN}", ""))
+        self._plan_before_import = self.plan_summary.text().replace(f" {WORKED_OUT_AGAIN}", "")
+        self.plan_summary.setText(IMPORTED_PLAN)
+        self.tabs.setTabText(0, IMPORTED_TAB)
         self._set_state("done")
         self.imported.emit(result)
 
@@ -947,6 +967,20 @@ def _plain_label(text: str) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+class _SaidLine(QLabel):
+    """A plain-text line that takes no room in the layout while it has nothing to say."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setVisible(False)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 def _plain_item(text: str) -> QTableWidgetItem:

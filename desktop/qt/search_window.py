@@ -104,9 +104,11 @@ def first_number(contact: Contact,
                  fragments: Sequence[Sequence[str]] = ()) -> StoredNumber | None:  # fmt: skip
     """The number a result shows first and Call back dials: the one holding the digits
     searched for ("0199" found Chris by his second number, and his row showed the first), else
-    one that can be called ("030" kept as text only is no use at the top)."""
+    one that can be called ("030" kept as text only is no use at the top), and a voice line
+    before a fax: an Outlook export lists Business Fax before Business Phone, and Zoë's row
+    showed her fax and Call back dialled it."""
     numbers = sorted((n for n in contact.numbers if n.e164 or n.raw.strip()),
-                     key=lambda n: n.e164 is None)  # fmt: skip
+                     key=lambda n: (n.e164 is None, n.label.strip().lower() == "fax"))  # fmt: skip
     for number in numbers:
         digits = ((number.e164 or "").lstrip("+"),
                   "".join(ch for ch in number.raw if ch.isascii() and ch.isdigit()))

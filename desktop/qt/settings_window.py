@@ -89,7 +89,8 @@ class SettingsWindow(QWidget):
     saved = Signal(object)  # Settings
 
     def __init__(self, settings: Settings, default_templates: dict[str, str],
-                 system_region: str, *, region_named: bool | None = None) -> None:  # fmt: skip
+                 system_region: str, *, region_named: bool | None = None,
+                 region_override: str = "") -> None:  # fmt: skip
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard Settings")
         self._settings = settings
@@ -101,7 +102,7 @@ class SettingsWindow(QWidget):
         self.pages = QStackedWidget()
         self.page_list.currentRowChanged.connect(self.pages.setCurrentIndex)
         named = system_names_region() if region_named is None else region_named
-        self.add_page("General", self._general_tab(system_region, named))
+        self.add_page("General", self._general_tab(system_region, named, region_override))
         self.add_page("Softphones", self._sources_tab())
         self.add_page("Openers", self._openers_tab())
         self.buttons = QDialogButtonBox(
@@ -154,7 +155,7 @@ class SettingsWindow(QWidget):
         if found:
             self.page_list.setCurrentItem(found[0])
 
-    def _general_tab(self, system_region: str, named: bool) -> QWidget:
+    def _general_tab(self, system_region: str, named: bool, override: str) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
         # On a narrow screen (2× on 1024×600) a label goes above its field rather than the
@@ -175,7 +176,20 @@ class SettingsWindow(QWidget):
         for code in sorted(home_regions(), key=region_name):
             self.region.addItem(region_name(code), code)
         _narrowable(self.region)
-        form.addRow("Home region", self.region)
+        # Started with --region, the app reads numbers in that region whatever is chosen here:
+        # as a rep, Settings said "From the system: none set" and a choice changed nothing.
+        self.region_override = QLabel(
+            f"This run reads numbers as {region_name(override)}: CallerCard was started with "
+            f"--region {override}, which wins over the choice above until it is started "
+            "without it." if override else ""
+        )
+        self.region_override.setTextFormat(Qt.TextFormat.PlainText)
+        self.region_override.setWordWrap(True)
+        self.region_override.setVisible(bool(override))
+        region = QVBoxLayout()
+        region.addWidget(self.region)
+        region.addWidget(self.region_override)
+        form.addRow("Home region", region)
         self.prefixes = QLineEdit()
         self.prefixes.setPlaceholderText("e.g. 9 — digits your PBX puts before outside numbers")
         form.addRow("Outside-line prefixes", self.prefixes)

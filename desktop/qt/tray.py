@@ -245,7 +245,7 @@ class FallbackWindow(QWidget):
         self.setWindowTitle("CallerCard")
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "CallerCard is running: a card pops when a known number rings.\n"
+            "CallerCard is running: a card pops up when your phone rings.\n"
             "This desktop has no system tray, so its menu lives here."
         )
         intro.setTextFormat(Qt.TextFormat.PlainText)
@@ -263,7 +263,6 @@ class FallbackWindow(QWidget):
             ("Duplicates…", menu.duplicates_requested),
             ("Settings…", menu.settings_requested),
             ("Getting started…", menu.welcome_requested),
-            ("Quit", menu.quit_requested),
         )):
             button = QPushButton(text)
             button.clicked.connect(signal)
@@ -314,6 +313,14 @@ class FallbackWindow(QWidget):
         layout.addWidget(self.status)
         # Spare height (a line that was shown, then hidden) goes below, not between the rows.
         layout.addStretch(1)
+        # Apart, at the bottom right, named as in the tray menu: in the grid, "Quit" sat right
+        # under Import…, the same size, and a slip there ends the day's cards.
+        self.quit = QPushButton("Quit CallerCard")
+        self.quit.clicked.connect(menu.quit_requested)
+        quit_row = QHBoxLayout()
+        quit_row.addStretch(1)
+        quit_row.addWidget(self.quit)
+        layout.addLayout(quit_row)
         self._problem = ""  # what the status line says, without its time
         # (the height before a problem line grew the window, the height it grew to): taking
         # the line down gives the room back, unless the person has resized the window since.

@@ -11,6 +11,7 @@ Everything read from disk (file names, paths) is shown as plain text.
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -54,6 +55,7 @@ from desktop.qt.screen_fit import fit_to_screen
 STEPS = ("Import contacts", "Connect your softphone", "Where CallerCard lives")
 FILE_FILTER = "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+HOOK_LINES_SHOWN = 6  # a recipe's lines shown at once; a longer one scrolls
 
 
 class WelcomeWindow(QWidget):
@@ -195,7 +197,6 @@ class WelcomeWindow(QWidget):
         self.hook_line = QPlainTextEdit()
         self.hook_line.setReadOnly(True)
         self.hook_line.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.hook_line.setFixedHeight(78)
         self.hook_line.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         layout.addWidget(self.hook_line)
         self.copy_button = QPushButton("Copy")
@@ -405,12 +406,26 @@ class WelcomeWindow(QWidget):
                         "calls and the call history, not a card while the phone rings. Press "
                         "Watch its call log.")  # fmt: skip
         self.hook_line.setPlainText(lines)
+        self._fit_hook_lines()
         self.hook_line.setVisible(bool(lines))
         self.copy_button.setVisible(bool(lines))
         self.watch_button.setVisible(log is not None)
         self.watch_button.setEnabled(True)
         self.watch_button.setText("Watch its call log")
         self.recipe_note.setText(note)
+
+    def _fit_hook_lines(self) -> None:
+        """Tall enough for every line and the sideways scroll bar under them: a fixed 78 px
+        showed Twinkle's four lines behind a second, vertical scroll bar, with half the page
+        empty below."""
+        box = self.hook_line
+        shown = min(max(box.blockCount(), 1), HOOK_LINES_SHOWN)
+        frame = 2 * box.frameWidth() + 2 * int(box.document().documentMargin())
+        bar = box.horizontalScrollBar().sizeHint().height()
+        line = box.blockBoundingRect(box.document().firstBlock()).height()
+        # 2 px more: with the last line's bottom right on the bottom margin, the box still
+        # scrolled by one line (measured: 4 lines of 14 px in a 64 px viewport).
+        box.setFixedHeight(math.ceil(shown * line) + frame + bar + 2)
 
     def copy_hook_line(self) -> None:
         QGuiApplication.clipboard().setText(self.hook_line.toPlainText())

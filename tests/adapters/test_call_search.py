@@ -86,3 +86,26 @@ def test_a_caller_id_with_accents_is_found_as_people_are(tmp_path: Path) -> None
     assert named("محمد") == ["محمد العلي"]
     assert store.search_calls(words=["m_ller"]) == []  # text, never a pattern, folded too
     store.close()
+
+
+def test_a_call_to_a_number_known_by_its_caller_id_is_found_by_that_name(tmp_path: Path) -> None:
+    """Used as a rep: "mike" found MIKE ROSS's call, not the call back to him that the
+    softphone's log reported without a name ("Unknown · +1 415-555-0177")."""
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    calls = [
+        (Direction.IN, "+14155550177", 30, "MIKE ROSS"), (Direction.OUT, "+14155550177", 10, ""),
+        (Direction.OUT, "+14155550188", 5, ""),  # someone else: stays out
+    ]  # fmt: skip
+    for i, (direction, number, minutes, name) in enumerate(calls):
+        attempt = Attempt(direction, NOW - timedelta(minutes=minutes), Outcome.UNKNOWN,
+                          number_e164=number, caller_name=name)  # fmt: skip
+        store.record_call(None, attempt, "test", f"k{i}")
+    query = parse_query("mike", SearchFilters(days=7))
+    found = search_calls(store, query, search_people(store, query, now=NOW), now=NOW)
+    assert [(c.attempt.direction, c.attempt.number_e164, c.attempt.caller_name)
+            for c in found] == [(Direction.OUT, "+14155550177", "MIKE ROSS"),
+                                (Direction.IN, "+14155550177", "MIKE ROSS")]  # fmt: skip
+    by_digits = parse_query("0177", SearchFilters())
+    assert [c.attempt.caller_name for c in search_calls(store, by_digits, [], now=NOW)] == [
+        "MIKE ROSS", "MIKE ROSS"]  # the digits find both; the nameless one is named too
+    store.close()

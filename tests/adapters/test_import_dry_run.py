@@ -112,3 +112,12 @@ def test_a_merge_names_the_extension_it_adds(samples: Path, tmp_path: Path) -> N
     assert ("line 2: merged into 'Maya Okafor' (added a line to notes, number +1 415-555-0142"
             " ext. 217); kept its company 'Brightline Analytics, Inc.' (the file has"
             " 'Brightline Analytics')") in report.merges
+
+
+def test_the_reports_summary_counts_one_skipped_row_in_the_singular() -> None:
+    """Used as a rep: LinkedIn's export read "1 empty or footer rows skipped"."""
+    from desktop.adapters.importing.report import ImportReport
+
+    one = ImportReport(Path("Connections.csv"), skipped=1).summary()
+    assert "1 empty or footer row skipped" in one
+    assert "2 empty or footer rows skipped" in ImportReport(Path("c.csv"), skipped=2).summary()

@@ -115,6 +115,33 @@ def test_what_to_check_stays_in_view_when_the_other_columns_are_wide(
     assert widths[check] >= 200 and min(widths) >= 110
 
 
+def test_what_happens_stays_in_view_for_a_card_with_many_numbers(
+    qtbot: QtBot, samples: Path, tmp_path: Path
+) -> None:
+    """Used as a rep: a phone's vCard (four numbers on Maya's card) put the What happens
+    column, "Will merge into Jürgen Schäfer…", behind a sideways scroll at the size the app
+    opens the window (1120 wide), when no row had anything to check."""
+    database = tmp_path / "cc.sqlite3"
+    store = Store.open(database)
+    import_file(store, samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv",
+                ImportOptions(NumberPolicy("US")))  # fmt: skip
+    store.close()
+    w = ImportWindow(database, lambda: NumberPolicy("US"))
+    qtbot.addWidget(w)
+    w.resize(1120, 680)
+    w.show()
+    with qtbot.waitSignal(w.planned, timeout=30_000):
+        w.load(samples / "contacts" / "android_contacts_v21.vcf")
+    table = w.results
+    titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert "Number 4" in titles
+    qtbot.wait(50)  # the headers settle on the next turn of the event loop; fitted again then
+    assert table.horizontalScrollBar().maximum() == 0
+    happens = titles.index("What happens")
+    assert any(table.item(r, happens).text().startswith("Will merge into Jürgen Schäfer")
+               for r in range(table.rowCount()))  # fmt: skip
+
+
 @pytest.mark.xvfb
 def test_preview_screenshots_under_xvfb(
     xvfb_display: str, samples: Path, tmp_path: Path

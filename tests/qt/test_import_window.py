@@ -68,9 +68,13 @@ def test_known_export_is_previewed_mapped_and_imported(
     assert window.table.item(1, 1).text() == "Zoë"
     assert window.mapping()[1] is Field.FIRST_NAME
     assert window.import_button.isEnabled()
+    # Nothing to say yet, so no empty line under the preview: at 2× on a 1600×1000 screen
+    # that line and its spacing left the preview one row tall.
+    assert not window.summary.isVisible()
     report = import_and_wait(qtbot, window)
     assert isinstance(report, ImportReport) and report.imported == 3
     assert window.summary.text().startswith("outlook_contacts_en_cp1252.csv: 3 imported")
+    assert window.summary.isVisible()
     assert window.undo_button.isVisible() and not window.save_rejected_button.isVisible()
     assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 3
 
@@ -143,10 +147,18 @@ def test_undo_from_the_window(qtbot: QtBot, window: ImportWindow, samples: Path,
                               tmp_path: Path) -> None:
     load(qtbot, window, samples / "contacts" / "apple_ios_contacts_v30.vcf")
     assert window.results.item(0, 0).text() == "Astrid Lindqvist"
+    planned = window.plan_summary.text()
+    assert planned.startswith("Importing will add 2 new contacts")
     import_and_wait(qtbot, window)
+    # Used as a rep: "Importing will add 3 new contacts" stayed above "3 imported", as if
+    # the file still waited to be imported.
+    assert window.plan_summary.text() == "Imported as planned below."
+    assert window.tabs.tabText(0) == "Contacts as they were stored"
     with qtbot.waitSignal(window.imported, timeout=10_000) as blocker:
         window.undo_button.click()
     assert isinstance(blocker.args[0], UndoResult)
+    assert window.plan_summary.text() == planned  # not imported any more: the plan again
+    assert window.tabs.tabText(0) == "Contacts as they will be stored"
     assert Store.open(tmp_path / "cc.sqlite3").count_contacts() == 0
     assert window.summary.text().startswith(
         "Removed 2 contacts imported from apple_ios_contacts_v30.vcf on "
@@ -306,6 +318,30 @@ def test_files_handed_over_wait_their_turn_and_no_result_is_swept_away(
         window.next_button.click()
     assert window.path_edit.text() == str(second)
     assert not window.next_button.isVisible()
+
+
+def test_a_file_chosen_in_the_welcome_replaces_a_finished_import_at_once(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    # Used as a rep: the welcome's Choose a file… for a second file brought the Import window
+    # back on the first file, already imported, with "Waiting: outlook.csv" and Next file.
+    from desktop.qt.import_action import ImportAction
+
+    action = ImportAction(tmp_path / "cc.sqlite3")
+    first = write_csv(tmp_path / "first.csv", [["Name", "Phone"], ["Ann Lee", "+1 415 555 0144"]])
+    second = write_csv(tmp_path / "second.csv", [["Name", "Phone"], ["Bo Kim", "+1 415 555 0145"]])
+    action.choose_and_import(NumberPolicy("US"))
+    window = action.window
+    assert window is not None
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        action.open_file(first, NumberPolicy("US"), chosen_now=True)
+    import_and_wait(qtbot, window)
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        action.open_file(second, NumberPolicy("US"), chosen_now=True)
+    assert window.path_edit.text() == str(second)
+    assert not window.waiting.isVisible() and not window.next_button.isVisible()
+    assert window.import_button.isEnabled()
 
 
 def test_a_minimized_import_window_comes_back_when_a_file_is_handed_over(

@@ -634,3 +634,23 @@ def test_a_results_number_keeps_its_extension() -> None:
     assert result_lines(SearchHit(priya, 1.0, ("name",)), now)[1].startswith(
         "+1 415-555-0158 ext. 9 · ")
 
+
+
+def test_a_result_shows_and_calls_back_a_voice_line_before_a_fax() -> None:
+    """Used as a rep: an Outlook export stores Business Fax before Business Phone, so Zoë's
+    row read "+1 415-555-0136 and 2 more" (her fax) and Call back dialled the fax machine."""
+    from desktop.core.models import Contact
+    from desktop.core.search_query import SearchHit
+    from desktop.qt.search_window import first_number, result_lines
+
+    now = datetime(2026, 12, 7, 10, 40, tzinfo=UTC)
+    zoe = Contact(4, "Zoë Brennan", numbers=(
+        StoredNumber("(415) 555-0136", "+14155550136", label="fax"),
+        StoredNumber("(415) 555-0134", "+14155550134", label="work")))  # fmt: skip
+    assert result_lines(SearchHit(zoe, 1.0, ("name",)), now)[1].startswith(
+        "+1 415-555-0134 and 1 more · ")
+    assert first_number(zoe) == zoe.numbers[1]
+    # Found by the fax's own digits, the fax is what the row shows.
+    assert first_number(zoe, parse_query("0136").fragment_forms()) == zoe.numbers[0]
+    only_fax = Contact(5, "Kestrel", numbers=(zoe.numbers[0],))
+    assert first_number(only_fax) == zoe.numbers[0]

@@ -92,3 +92,20 @@ def test_a_home_region_the_system_did_not_name_is_called_a_fallback(
     assert "names no country" in str(window.region.itemData(0, Qt.ItemDataRole.ToolTipRole))
     named = settings_window(qtbot, region_named=True)
     assert named.region.itemText(0) == "From the system: United States (US)"
+
+
+def test_a_region_given_at_start_is_named_beside_the_home_region_choice(qtbot: QtBot) -> None:
+    """Used as a rep, started with --region US: the Home region read "From the system: none
+    set, so United States (US)", and choosing Germany there changed nothing in this run."""
+    window = SettingsWindow(Settings(), default_opener_templates(), "US", region_named=False,
+                            region_override="US")  # fmt: skip
+    qtbot.addWidget(window)
+    window.show()
+    assert window.region_override.isVisible()
+    assert window.region_override.text() == (
+        "This run reads numbers as United States (US): CallerCard was started with --region "
+        "US, which wins over the choice above until it is started without it."
+    )
+    plain = settings_window(qtbot)
+    plain.show()
+    assert not plain.region_override.isVisible()

@@ -51,6 +51,29 @@ def test_without_a_tray_the_app_still_offers_a_way_in(qtbot: QtBot) -> None:
     menu.hide()
 
 
+def test_the_no_tray_windows_quit_is_apart_from_the_everyday_buttons(qtbot: QtBot) -> None:
+    """Used as a rep: "Quit" sat in the grid right under Import…, the same size; and the
+    window said a card pops "when a known number rings" (an unknown number's does too)."""
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    menu = TrayMenu(app_icon(), paused=False)
+    window = menu.fallback
+    qtbot.addWidget(window)
+    menu.start(show_fallback=True)
+    qtbot.waitExposed(window)
+    quits = [b for b in window.findChildren(QPushButton) if "Quit" in b.text()]
+    assert quits == [window.quit] and window.quit.text() == "Quit CallerCard"
+    below = [b for b in window.findChildren(QPushButton)
+             if b.isVisible() and b is not window.quit]  # fmt: skip
+    assert all(window.quit.geometry().top() > b.geometry().bottom() for b in below)
+    assert window.quit.geometry().right() >= max(b.geometry().right() for b in below)
+    with qtbot.waitSignal(menu.quit_requested):
+        window.quit.click()
+    intro = [label.text() for label in window.findChildren(QLabel)]
+    assert any(t.startswith("CallerCard is running: a card pops up when your phone rings.")
+               for t in intro)  # fmt: skip
+
+
 def test_background_start_without_a_tray_keeps_quiet_until_asked(qtbot: QtBot) -> None:
     menu = TrayMenu(app_icon(), paused=False)
     qtbot.addWidget(menu.fallback)

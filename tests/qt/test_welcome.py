@@ -252,3 +252,21 @@ def test_done_says_when_caller_ids_are_read_in_another_country_than_the_file(
         f"Done: Kunden.csv: 5 imported. {note} Next: your softphone.")  # fmt: skip
     window.import_finished("Kunden.csv: 5 imported")
     assert window.import_status.text() == "Done: Kunden.csv: 5 imported. Next: your softphone."
+
+
+def test_every_hook_line_shows_without_a_scroll_up_and_down(qtbot: QtBot) -> None:
+    """Used as a rep: Twinkle's four lines sat in a box 78 px tall, behind a vertical scroll
+    bar as well as the sideways one, with half the page empty below them."""
+    command = ["/home/rep/.venv/bin/callercard", "--data-dir", "/home/rep/.local/share/cc"]
+    window = WelcomeWindow(list, list, command, QIcon(), lambda: True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.looked_around):
+        pass
+    window.go_to(1)
+    window.softphone.setCurrentIndex(window.softphone.findText("Twinkle"))
+    window.show()
+    qtbot.waitExposed(window)
+    box = window.hook_line
+    assert box.blockCount() == 4
+    qtbot.waitUntil(lambda: box.horizontalScrollBar().maximum() > 0)  # long lines: sideways
+    assert box.verticalScrollBar().maximum() == 0
