@@ -12,7 +12,7 @@ from desktop.adapters.store import LoggedCall, Store
 from desktop.core.business_hours import BusinessHours, TheirClock, their_clock
 from desktop.core.callbacks import CallbackItem, callback_items
 from desktop.core.localtime import HourCycle
-from desktop.core.models import Attempt, Contact
+from desktop.core.models import Attempt, Contact, Direction
 
 
 @dataclass(frozen=True)
@@ -31,15 +31,21 @@ def load_callbacks(
 ) -> list[CallbackEntry]:
     """``now`` aware, in the rep's zone (it words "today" and the windows)."""
     missed = _pairs(store.missed_not_returned(now))
+    windows = [c for c in store.callback_windows(now) if c.contact is not None]
+    promises = {c.id: c.contact.id for c in windows
+                if c.contact is not None and c.attempt.direction is Direction.IN}  # fmt: skip
+    unreached = {promises[pid]: tried
+                 for pid, tried in store.unreached_since(list(promises)).items()}  # fmt: skip
     items = callback_items(
         missed,
         _pairs(store.voicemails_awaiting(now)),
-        _pairs(store.callback_windows(now)),
+        _pairs(windows),
         now,
         cycle,
         [(u.attempt, u.tries) for u in store.unknown_missed_not_returned(now)],
         store.missed_tries([c.id for _a, c in missed], now),
         _rang(store, now),
+        unreached,
     )
     return [
         CallbackEntry(item, their_clock(item.number, now, hours, cycle) if item.number

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from desktop.core.localtime import HourCycle, clock_text
-from desktop.core.models import Attempt, Contact, Direction
+from desktop.core.models import Attempt, Contact, Direction, Outcome
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -254,6 +254,24 @@ class CallbackItem:
         return next((n.e164 for n in self.contact.numbers if n.e164), None)
 
 
+@dataclass(frozen=True)
+class Unreached:
+    """Calls back since a "call them back by" promise that reached nobody: they keep it
+    open, and the newest is said beside it ("Tried 14:05, no answer")."""
+
+    at: datetime
+    outcome: Outcome  # NO_ANSWER (a busy line too: the call logs say no more) or FAILED
+    tries: int = 1
+
+    def text(self, now: datetime, cycle: HourCycle = "24h") -> str:
+        local = self.at.astimezone(now.tzinfo)
+        when = clock_text(local, local.date(), cycle)
+        if local.date() != now.date():
+            when = f"{day_text(local, now)} {when}"
+        how = "call failed" if self.outcome is Outcome.FAILED else "no answer"
+        return f"Tried {when}, {how}{tries_text(self.tries)}"
+
+
 Called = Sequence[tuple[Attempt, Contact]]
 # An unknown number's newest missed call, and how many missed calls it made since it was last
 # called back or answered.
@@ -269,14 +287,15 @@ def tries_text(tries: int) -> str:
 def callback_items(
     missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h",
     unknown_missed: UnknownCalled = (), contact_tries: Mapping[int, int] | None = None,
-    rang: Rang = (),
+    rang: Rang = (), unreached: Mapping[int, Unreached] | None = None,
 ) -> list[CallbackItem]:  # fmt: skip
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
     not reached since; ``unknown_missed`` the same for numbers nobody has, listed among them
     by time; ``voicemails``: our newest voicemail to contacts who have not called back;
     ``windows``: attempts with a callback window and no call from the contact since;
     ``contact_tries``: each missed contact's tries since we last reached them (1 if absent),
-    as an unknown number's are counted.
+    as an unknown number's are counted; ``unreached``: by contact id, the calls back since
+    their "call them back by" promise that reached nobody (it stays open and due).
 
     ``rang``: calls that rang and whose outcome nobody reported (a hook's ring with no end: a
     softphone that crashed, a hook set for incoming calls only), each caller's newest with no
@@ -314,6 +333,9 @@ def callback_items(
         if attempt.direction is Direction.IN:  # they asked us to call back by then
             by = f"Call them back {by_text(window, now, cycle)}"
             detail = by if window.end >= now else f"{by} — overdue"
+            tried = (unreached or {}).get(contact.id)
+            if tried is not None:
+                detail += f" · {tried.text(now, cycle)}"
             deadlines.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
             continue
         said = window_text(window, now, cycle)

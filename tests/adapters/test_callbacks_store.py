@@ -149,8 +149,39 @@ def test_call_them_back_by_from_an_incoming_calls_wrap_up_is_ours_to_do(store: S
     [overdue] = load_callbacks(store, late, BusinessHours(), "12h")
     assert overdue.item.detail == "Call them back by 5:00 PM today — overdue"
 
-    # We call them back (no answer is still a call back): it is done.
-    call(store, kim, "+14155550111", Direction.OUT, -h, Outcome.NO_ANSWER)
+    # We reach them, or leave a message: the promise is kept.
+    call(store, kim, "+14155550111", Direction.OUT, -h, Outcome.VOICEMAIL)
+    [left] = load_callbacks(store, NOW + 2 * h, BusinessHours(), "24h")
+    assert left.item.section is Section.WAITING_FOR_THEM  # now they owe us the call
+    assert count_due(store, NOW + 2 * h) == 0
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.FAILED])
+def test_a_call_back_that_reached_nobody_keeps_the_promise_open(
+    store: Store, outcome: Outcome
+) -> None:
+    """"No answer" (a busy line is logged so too) or a failed call: the promise stays due,
+    with the try said beside it, in the window and `callercard callbacks` alike."""
+    h, m = timedelta(hours=1), timedelta(minutes=1)
+    kim = person(store, "Kim", "+14155550111")
+    answered = call(store, kim, "+14155550111", Direction.IN, h, Outcome.TALKED)
+    assert store.save_wrap_up(answered, Outcome.TALKED, "wants the deck", "",
+                              (NOW - h, NOW.replace(hour=17, minute=0)))  # fmt: skip
+    call(store, kim, "+14155550111", Direction.OUT, 25 * m, outcome)  # 10:05
+
+    [entry] = load_callbacks(store, NOW, BusinessHours(), "24h")
+    said = "call failed" if outcome is Outcome.FAILED else "no answer"
+    assert entry.item.detail == f"Call them back by 17:00 today · Tried 10:05, {said}"
+    assert entry.item.due and count_due(store, NOW) == 1
+
+    call(store, kim, "+14155550111", Direction.OUT, 10 * m, Outcome.NO_ANSWER)  # 10:20
+    [entry] = load_callbacks(store, NOW + 8 * h, BusinessHours(), "12h")
+    assert entry.item.detail == ("Call them back by 5:00 PM today — overdue · "
+                                 "Tried 10:20 AM, no answer (2 tries)")  # fmt: skip
+    [entry] = load_callbacks(store, NOW + 24 * h, BusinessHours(), "24h")
+    assert entry.item.detail.endswith(" · Tried yesterday 10:20, no answer (2 tries)")
+
+    call(store, kim, "+14155550111", Direction.OUT, -h, Outcome.TALKED)
     assert load_callbacks(store, NOW + 2 * h, BusinessHours(), "24h") == []
     assert count_due(store, NOW + 2 * h) == 0
 
