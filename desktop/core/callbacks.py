@@ -224,6 +224,7 @@ class Section(StrEnum):
     WAITING_FOR_THEM = "waiting_for_them"
     PROMISED = "promised"
     FOLLOW_UPS = "follow_ups"
+    PUT_OFF = "put_off"  # core/put_off.py: snoozed until a time the rep chose
 
     @property
     def heading(self) -> str:
@@ -235,6 +236,7 @@ _TITLES = {
     Section.WAITING_FOR_THEM: "We are waiting for them",
     Section.PROMISED: "Promised callback windows",
     Section.FOLLOW_UPS: "Follow-ups due",
+    Section.PUT_OFF: "Put off",
 }
 
 
@@ -246,6 +248,9 @@ class CallbackItem:
     detail: str  # "Missed call 40 min ago", "Voicemail left 3 days ago", "9–12 tomorrow"
     due: bool  # counts in "Callbacks (N due)"
     tries: int = 1  # missed calls since the number (or contact) was last called or answered
+    # Put off (core/put_off.py): the section it waits to go back to, and until when
+    put_off_from: Section | None = None
+    until: datetime | None = None
 
     @property
     def number(self) -> str | None:

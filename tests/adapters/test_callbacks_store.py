@@ -229,3 +229,49 @@ def test_a_ring_no_end_followed_is_not_listed_while_it_may_still_be_talked_on(
     [later] = load_callbacks(store, NOW + timedelta(minutes=29), hours, "24h")
     assert (later.item.detail, later.item.due) == ("Rang 30 min ago, outcome unknown", False)
     assert count_due(store, NOW + timedelta(minutes=29)) == 0
+
+
+def test_a_put_off_callback_is_not_due_until_its_time_and_survives_a_restart(
+    tmp_path: Path,
+) -> None:
+    """Snooze is kept in the database: counted out of "N due" (the menu's SQL count too),
+    listed under Put off, and read so by the next process to open the book."""
+    from desktop.core.put_off import key_of
+
+    m, h = timedelta(minutes=1), timedelta(hours=1)
+    path = tmp_path / "callercard.sqlite3"
+    store = Store.open(path)
+    dana = person(store, "Dana", "+14155550101")
+    call(store, dana, "+14155550101", Direction.IN, 40 * m, Outcome.MISSED)
+    call(store, None, "+13125550100", Direction.IN, 90 * m, Outcome.MISSED)  # nobody we know
+    kim = person(store, "Kim", "+14155550111")
+    answered = call(store, kim, "+14155550111", Direction.IN, h, Outcome.TALKED)
+    assert store.save_wrap_up(answered, Outcome.TALKED, "", "", (NOW - h, NOW - m))  # overdue
+    entries = load_callbacks(store, NOW, BusinessHours(), "24h")
+    assert count_due(store, NOW) == 3
+    for entry in entries:
+        store.put_off(key_of(entry.item), NOW + 2 * h, NOW)
+    store.close()
+
+    store = Store.open(path)  # the app restarted, or `callercard callbacks` in a terminal
+    try:
+        assert count_due(store, NOW) == 0
+        put = load_callbacks(store, NOW, BusinessHours(), "24h")
+        assert [e.item.section for e in put] == [Section.PUT_OFF] * 3
+        assert not any(e.item.due for e in put)
+        assert put[0].item.detail.startswith("Until 12:30 today · ")
+        # Due now takes one back
+        store.take_back(key_of(put[0].item))
+        assert count_due(store, NOW) == 1
+        # Their time come, every one is due again, where it was
+        back = load_callbacks(store, NOW + 2 * h, BusinessHours(), "24h")
+        assert {e.item.section for e in back} == {Section.WAITING_FOR_US}
+        assert count_due(store, NOW + 2 * h) == 3
+        # A new missed call from Dana is news: due at once, put off or not
+        [dana_entry] = [e for e in back if e.item.contact and e.item.contact.name == "Dana"]
+        store.put_off(key_of(dana_entry.item), NOW + 5 * h, NOW + 2 * h)
+        assert count_due(store, NOW + 2 * h) == 2
+        call(store, dana, "+14155550101", Direction.IN, -h - 5 * m, Outcome.MISSED)
+        assert count_due(store, NOW + 2 * h) == 3
+    finally:
+        store.close()

@@ -182,21 +182,37 @@ class Callbacks(Contacts):
 
     def callbacks_due(self, now: datetime) -> int:
         """How many missed calls are not returned and promised windows ran out unanswered
-        (core/callbacks.py's due entries), counted without loading them: the tray menu asks
-        each time it opens."""
+        (core/callbacks.py's due entries), less those put off past ``now`` (store/put_off.py),
+        counted without loading them: the tray menu asks each time it opens."""
         since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        at = int(now.timestamp())
+        contact, number = "'c:' || a.contact_id", "'n:' || a.number_e164"
+        ours = "CASE a.direction WHEN 'in' THEN 'waiting_for_us' ELSE 'follow_ups' END"
         missed = self._conn.execute(
-            f"SELECT count(*) {self._callback_from(*self._MISSED)}", (since,)
+            f"SELECT count(*) {self._callback_from(*self._MISSED)} "
+            f"AND {self._not_put_off(self._WAITING, contact)}",
+            (since, at),
         ).fetchone()[0]
         ran_out = self._conn.execute(
             f"SELECT count(*) {self._callback_from(*self._WINDOW)} "
-            "AND (a.direction = 'in' OR a.callback_until < ?)",
-            (since, int(now.timestamp())),
+            "AND (a.direction = 'in' OR a.callback_until < ?) "
+            f"AND {self._not_put_off(ours, contact)}",
+            (since, at, at),
         ).fetchone()[0]
         unknown = self._conn.execute(
-            f"SELECT count(*) {self._UNKNOWN_MISSED}", (since,)
+            f"SELECT count(*) {self._UNKNOWN_MISSED} "
+            f"AND {self._not_put_off(self._WAITING, number)}",
+            (since, at),
         ).fetchone()[0]
         return int(missed) + int(ran_out) + int(unknown)
+
+    _WAITING = "'waiting_for_us'"
+
+    @staticmethod
+    def _not_put_off(section: str, who: str) -> str:
+        """The attempt `a`'s entry in ``section`` is not put off past the next parameter."""
+        return ("NOT EXISTS (SELECT 1 FROM callbacks_put_off z WHERE z.section = "  # noqa: S608
+                f"{section} AND z.who = {who} AND z.call_at = a.at AND z.until > ?)")  # fmt: skip
 
     @staticmethod
     def _callback_from(which: str, settled_by: str) -> str:
