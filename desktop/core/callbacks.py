@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.time_words import day_named, in_english
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -54,23 +55,38 @@ _EXAMPLES: dict[tuple[HourCycle, bool], tuple[str, ...]] = {
 }
 
 
-def window_examples(cycle: HourCycle, *, deadline: bool = False) -> tuple[str, ...]:
-    """Examples of what `parse_window` reads, written on the rep's clock."""
-    return _EXAMPLES[cycle, deadline]
+# ...and in the rep's own language where it reads one (core/time_words.py): a German rep
+# shown "tomorrow 17:00" did not learn that "morgen 17 Uhr" is read.
+_THEIR_EXAMPLES: dict[tuple[str, bool], tuple[str, ...]] = {
+    ("de", False): ("9-12", "morgen 9–12", "Fr 14-16 Uhr", "bis 17 Uhr"),
+    ("de", True): ("17 Uhr", "morgen 14 Uhr", "Fr bis 12"),
+    ("fr", False): ("9h-12h", "demain 9h-12h", "ven 14h-16h", "avant 17h"),
+    ("fr", True): ("17h", "demain 14h", "ven avant 12h"),
+}
+
+
+def window_examples(
+    cycle: HourCycle, *, deadline: bool = False, language: str = "en"
+) -> tuple[str, ...]:
+    """Examples of what `parse_window` reads, written on the rep's clock, in the rep's
+    language."""
+    return _THEIR_EXAMPLES.get((language, deadline)) or _EXAMPLES[cycle, deadline]
 
 
 def parse_window(
-    text: str, now: datetime, *, deadline: bool = False, cycle: HourCycle = "12h"
-) -> Window | None:
+    text: str, now: datetime, *, deadline: bool = False, cycle: HourCycle = "12h",
+    language: str = "en",
+) -> Window | None:  # fmt: skip
     """A window from the rep's words: "9-12", "tomorrow 9–12", "Fri 2-4pm", "today 14:00 to
     16:30", "by 17:00"; read in ``now``'s zone. With ``deadline`` (the field asks "Call them
-    back by") a bare time is the end too: "5pm", "tomorrow 17:00". None for an empty text;
-    ValueError, saying what is understood (examples on ``cycle``'s clock), for anything
-    else."""
-    words = " ".join(text.lower().split())
+    back by") a bare time is the end too: "5pm", "tomorrow 17:00". "next week" is its
+    Monday; with ``language`` "de" or "fr" the rep's own words too ("morgen 14 Uhr", "bis
+    17 Uhr", "demain 14h": core/time_words.py). None for an empty text; ValueError, saying
+    what is understood (examples on ``cycle``'s clock), for anything else."""
+    words = in_english(" ".join(text.lower().split()), language)
     if not words:
         return None
-    day, rest = _day_of(words, now)
+    day, rest = _day_of(words, now, language)
     if deadline and day is not None and rest in ("", "by", "before", "until"):
         # "Wed", "by tomorrow": by the end of that working day, which the wrap-up's line
         # then says ("Call them back by 18:00 Wed 9 Dec"). Refused, the rep was left with
@@ -90,9 +106,10 @@ def parse_window(
         return Window(start, end)
     found = _RANGE.match(rest)
     if found is None and deadline:
-        raise ValueError(f"say by when, e.g. {_quoted(window_examples(cycle, deadline=True))}")
+        examples = window_examples(cycle, deadline=True, language=language)
+        raise ValueError(f"say by when, e.g. {_quoted(examples)}")
     if found is None:
-        raise ValueError(f"say when, e.g. {_quoted(window_examples(cycle))}")
+        raise ValueError(f"say when, e.g. {_quoted(window_examples(cycle, language=language))}")
     s_h, s_m, s_suffix, e_h, e_m, e_suffix = found.groups()
     end_h, end_m = _hour(e_h, e_m, e_suffix, None)
     start_h, start_m = _hour(s_h, s_m, s_suffix, e_suffix if s_suffix is None else None)
@@ -107,18 +124,21 @@ def parse_window(
     return window
 
 
-def _day_of(words: str, now: datetime) -> tuple[datetime | None, str]:
+def _day_of(words: str, now: datetime, language: str) -> tuple[datetime | None, str]:
     """The day named first or last ("tomorrow 9-12", "9-12 tomorrow"), and the other words."""
     first, _, rest = words.partition(" ")
-    day = _day_named(first, now)
+    day = _day_named(first, now, language)
     if day is not None:
         return day, rest
     rest, _, last = words.rpartition(" ")
-    day = _day_named(last, now)
+    day = _day_named(last, now, language)
     return (day, rest) if day is not None else (None, words)
 
 
-def _day_named(word: str, now: datetime) -> datetime | None:
+def _day_named(word: str, now: datetime, language: str) -> datetime | None:
+    theirs = day_named(word, now, language)  # the rep's language's, and next week
+    if theirs is not None:
+        return theirs
     if word == "today":
         return now
     if word == "tomorrow":

@@ -113,11 +113,12 @@ def choices(now: datetime, hours: BusinessHours, cycle: HourCycle = "24h") -> li
 
 
 def parse_until(text: str, now: datetime, hours: BusinessHours,
-                cycle: HourCycle = "24h") -> datetime:  # fmt: skip
-    """A time the rep typed ("16:30", "tomorrow 9", "Fri"): the deadline parse_window reads;
+                cycle: HourCycle = "24h", language: str = "en") -> datetime:  # fmt: skip
+    """A time the rep typed ("16:30", "tomorrow 9", "Fri", "morgen 9 Uhr" in ``language``):
+    the deadline parse_window reads;
     a day alone is that day's business start. ValueError for anything else, or a time
     passed."""
-    window = parse_window(text, now, deadline=True, cycle=cycle)
+    window = parse_window(text, now, deadline=True, cycle=cycle, language=language)
     if window is None:
         raise ValueError("say until when")
     until = window.end

@@ -668,14 +668,15 @@ class CallerCardApp:
         """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
         from desktop.adapters.callbacks import business_hours, load_callbacks
         from desktop.qt.callbacks_window import CallbacksWindow
-        from desktop.qt.system_clock import hour_cycle
+        from desktop.qt.system_clock import hour_cycle, time_language
 
         if self._callbacks is None:
             window = CallbacksWindow(lambda: load_callbacks(
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
                 hour_cycle()),
                 count=self._count_due_for_menu_too, put_off=self._put_off_callback,
-                hours=business_hours(self.settings), cycle=hour_cycle())  # fmt: skip
+                hours=business_hours(self.settings), cycle=hour_cycle(),
+                language=time_language())  # fmt: skip
             window.follow_commits(self.paths.database)
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)

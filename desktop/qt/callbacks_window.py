@@ -83,7 +83,8 @@ class CallbacksWindow(NumberTableWindow):
                  count: Callable[[], int] | None = None,
                  put_off: Callable[[PutOffKey, datetime | None], None] | None = None,
                  hours: BusinessHours | None = None, cycle: HourCycle = "24h",
-                 clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
+                 clock: Callable[[], datetime] | None = None,
+                 language: str = "en") -> None:  # fmt: skip
         """``put_off`` writes a Snooze (None: due again now); without it there is none."""
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
         self.log_button = QPushButton("Log a call…", self)
@@ -94,7 +95,8 @@ class CallbacksWindow(NumberTableWindow):
         self._write_put_off = put_off
         self._cycle = cycle
         self._clock = clock or (lambda: datetime.now().astimezone())
-        self.put_off = PutOffControls(self, hours or BusinessHours(), cycle, self._clock)
+        self.put_off = PutOffControls(self, hours or BusinessHours(), cycle, self._clock,
+                                      language)  # fmt: skip
         self.put_off.chosen.connect(self._put_off_chosen)
         self.put_off.problem_said.connect(self.status.setText)
         if put_off is not None:

@@ -20,6 +20,7 @@ from desktop.core.localtime import HourCycle
 from desktop.core.put_off import choices, parse_until
 
 AT_A_TIME = "At a time…"
+_EXAMPLES = {"de": ("16:30", "morgen 9 Uhr", "Fr"), "fr": ("16h30", "demain 9h", "ven")}
 DUE_NOW = "Due now"
 
 
@@ -31,9 +32,10 @@ class PutOffControls(QWidget):
     problem_said = Signal(str)  # what was typed is not a time
 
     def __init__(self, parent: QWidget, hours: BusinessHours, cycle: HourCycle,
-                 clock: Callable[[], datetime]) -> None:  # fmt: skip
+                 clock: Callable[[], datetime], language: str = "en") -> None:  # fmt: skip
         super().__init__(parent)
         self._hours, self._cycle, self._clock = hours, cycle, clock
+        self._language = language
         self._put_off = False  # the chosen entry is already put off: Due now is offered
         self.button = QPushButton("Snooze", parent)
         self.button.setToolTip("Put this callback off: it is not due until then")
@@ -43,8 +45,9 @@ class PutOffControls(QWidget):
 
         label = QLabel("Put off until", self)
         self.field = QLineEdit(self)
-        examples = ", ".join(("16:30", "tomorrow 9", "Fri") if cycle == "24h"
-                             else ("4:30pm", "tomorrow 9am", "Fri"))  # fmt: skip
+        examples = ", ".join(_EXAMPLES.get(language)
+                             or (("16:30", "tomorrow 9", "Fri") if cycle == "24h"
+                                 else ("4:30pm", "tomorrow 9am", "Fri")))  # fmt: skip
         self.field.setPlaceholderText(f"e.g. {examples}")
         self.field.returnPressed.connect(self._typed)
         self.apply = QPushButton("Put off", self)
@@ -91,7 +94,8 @@ class PutOffControls(QWidget):
         """What the rep typed, read as the wrap-up reads "Call them back by"; a mistake is
         said in the window's status (`problem_said`), the row left open to mend it."""
         try:
-            until = parse_until(self.field.text(), self._clock(), self._hours, self._cycle)
+            until = parse_until(self.field.text(), self._clock(), self._hours, self._cycle,
+                                self._language)  # fmt: skip
         except ValueError as exc:
             self.problem_said.emit(f"Not put off: {exc}")
             return
