@@ -98,7 +98,6 @@ class CallbacksWindow(NumberTableWindow):
         self.put_off = PutOffControls(self, hours or BusinessHours(), cycle, self._clock,
                                       language)  # fmt: skip
         self.put_off.chosen.connect(self._put_off_chosen)
-        self.put_off.problem_said.connect(self.status.setText)
         if put_off is not None:
             self.action_row.insertWidget(self.action_row.indexOf(self.log_button),
                                          self.put_off.button)  # fmt: skip

@@ -13,7 +13,15 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.business_hours import BusinessHours
 from desktop.core.localtime import HourCycle
@@ -29,7 +37,6 @@ class PutOffControls(QWidget):
     hidden until asked for)."""
 
     chosen = Signal(object)  # datetime: put off until then; None: due again now
-    problem_said = Signal(str)  # what was typed is not a time
 
     def __init__(self, parent: QWidget, hours: BusinessHours, cycle: HourCycle,
                  clock: Callable[[], datetime], language: str = "en") -> None:  # fmt: skip
@@ -54,12 +61,23 @@ class PutOffControls(QWidget):
         self.apply.clicked.connect(self._typed)
         cancel = QPushButton("Cancel", self)
         cancel.clicked.connect(self.close_row)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        # What was typed and not read, under the field the whole width: in the window's
+        # status line, beside five buttons, it took six lines on a narrow window.
+        self.problem = QLabel(self)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        row = QHBoxLayout()
         row.addWidget(label)
         row.addWidget(self.field, 1)
         row.addWidget(self.apply)
         row.addWidget(cancel)
+        column.addLayout(row)
+        column.addWidget(self.problem)
+        self.field.textEdited.connect(lambda _text: self.problem.hide())
         self.hide()
 
     def offer(self, *, enabled: bool, put_off: bool) -> None:
@@ -88,16 +106,18 @@ class PutOffControls(QWidget):
 
     def close_row(self) -> None:
         self.field.clear()
+        self.problem.hide()
         self.hide()
 
     def _typed(self) -> None:
         """What the rep typed, read as the wrap-up reads "Call them back by"; a mistake is
-        said in the window's status (`problem_said`), the row left open to mend it."""
+        said under the field, the row left open to mend it."""
         try:
             until = parse_until(self.field.text(), self._clock(), self._hours, self._cycle,
                                 self._language)  # fmt: skip
         except ValueError as exc:
-            self.problem_said.emit(f"Not put off: {exc}")
+            self.problem.setText(f"Not put off: {exc}")
+            self.problem.show()
             return
         self.close_row()
         self.chosen.emit(until)
