@@ -606,6 +606,10 @@ def test_snooze_puts_a_callback_off_until_its_time(qtbot: QtBot, store: Store) -
     qtbot.keyClick(window.put_off.field, Qt.Key.Key_Return)
     assert not window.put_off.isVisibleTo(window)
     assert window.status.text() == "Put off until 09:00 tomorrow · 2 due"
+    # Esc in the row closes the row, not the window
+    menu_item(window, "At a time")
+    qtbot.keyClick(window.put_off.field, Qt.Key.Key_Escape)
+    assert not window.put_off.isVisibleTo(window) and window.isVisible()
 
 
 def test_a_callback_put_off_in_the_window_is_put_off_for_the_cli(
