@@ -1,10 +1,11 @@
 """`callercard callbacks [--json]`: the Callbacks view's sections in the terminal.
 
 Waiting for us (missed calls not returned, from contacts and from numbers nobody has, and
-calls that rang with no outcome reported), we are
-waiting for them (voicemails left, no callback), promised callback windows and follow-ups due,
-each with the other end's time and a warning outside their business hours. Every name and
-message is the caller's or an import's text, printed through display_text.
+calls that rang with no outcome reported), we are waiting for them (voicemails left, no
+callback), promised callback windows and follow-ups due, then what the rep put off (Snooze in
+the window) and until when; each with the other end's time and a warning outside their
+business hours. Every name and message is the caller's or an import's text, printed through
+display_text.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def print_callbacks(args: argparse.Namespace) -> int:
         print(f"{due} due · the newest {listed} listed", file=sys.stderr)
     for section in Section:
         shown = [e for e in entries if e.item.section is section]
+        if section is Section.PUT_OFF and not shown:
+            continue  # said only when something was put off (Snooze in the window)
         print(f"{section.heading} ({len(shown)})")
         for entry in shown:
             item = entry.item

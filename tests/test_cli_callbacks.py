@@ -53,7 +53,7 @@ def test_callbacks_lists_the_four_sections(book: Path) -> None:
 def test_callbacks_on_an_empty_book_says_none(tmp_path: Path) -> None:
     out = json.loads(cc("callbacks", "--json", data_dir=tmp_path / "d", check=True).stdout)
     assert out == {"waiting_for_us": [], "waiting_for_them": [], "promised": [],
-                   "follow_ups": [], "due": 0, "listed": 0}  # fmt: skip
+                   "follow_ups": [], "put_off": [], "due": 0, "listed": 0}  # fmt: skip
 
 
 def test_a_contact_who_tried_twice_says_so_as_an_unknown_number_does(book: Path) -> None:

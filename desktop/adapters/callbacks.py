@@ -12,7 +12,8 @@ from desktop.adapters.store import LoggedCall, Store
 from desktop.core.business_hours import BusinessHours, TheirClock, their_clock
 from desktop.core.callbacks import CallbackItem, callback_items
 from desktop.core.localtime import HourCycle
-from desktop.core.models import Attempt, Contact
+from desktop.core.models import Attempt, Contact, Direction
+from desktop.core.put_off import put_off
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,23 @@ def load_callbacks(
 ) -> list[CallbackEntry]:
     """``now`` aware, in the rep's zone (it words "today" and the windows)."""
     missed = _pairs(store.missed_not_returned(now))
+    windows = [c for c in store.callback_windows(now) if c.contact is not None]
+    promises = {c.id: c.contact.id for c in windows
+                if c.contact is not None and c.attempt.direction is Direction.IN}  # fmt: skip
+    unreached = {promises[pid]: tried
+                 for pid, tried in store.unreached_since(list(promises)).items()}  # fmt: skip
     items = callback_items(
         missed,
         _pairs(store.voicemails_awaiting(now)),
-        _pairs(store.callback_windows(now)),
+        _pairs(windows),
         now,
         cycle,
         [(u.attempt, u.tries) for u in store.unknown_missed_not_returned(now)],
         store.missed_tries([c.id for _a, c in missed], now),
         _rang(store, now),
+        unreached,
     )
+    items = put_off(items, store.put_off_until(now), now, cycle)
     return [
         CallbackEntry(item, their_clock(item.number, now, hours, cycle) if item.number
                       else TheirClock("", "", several_zones=False))
@@ -50,7 +58,7 @@ def load_callbacks(
 
 def count_due(store: Store, now: datetime) -> int:
     """What "Callbacks (N due)" counts: missed calls not returned (unknown numbers too),
-    windows run out (the entries core/callbacks.py marks due)."""
+    windows run out (the entries core/callbacks.py marks due), none put off."""
     return store.callbacks_due(now)
 
 
@@ -82,6 +90,8 @@ def entry_json(entry: CallbackEntry) -> dict[str, Any]:
         "message": attempt.message,
         "callback_from": attempt.callback_from.isoformat() if attempt.callback_from else None,
         "callback_until": attempt.callback_until.isoformat() if attempt.callback_until else None,
+        "put_off_until": item.until.isoformat() if item.until else None,
+        "put_off_from": item.put_off_from.value if item.put_off_from else None,
         "their_time": entry.clock.text or None,
         "their_time_warning": entry.clock.warning,
         "several_time_zones": entry.clock.several_zones,

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from desktop.core.localtime import HourCycle, clock_text
-from desktop.core.models import Attempt, Contact, Direction
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+from desktop.core.time_words import day_named, in_english
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -54,23 +55,38 @@ _EXAMPLES: dict[tuple[HourCycle, bool], tuple[str, ...]] = {
 }
 
 
-def window_examples(cycle: HourCycle, *, deadline: bool = False) -> tuple[str, ...]:
-    """Examples of what `parse_window` reads, written on the rep's clock."""
-    return _EXAMPLES[cycle, deadline]
+# ...and in the rep's own language where it reads one (core/time_words.py): a German rep
+# shown "tomorrow 17:00" did not learn that "morgen 17 Uhr" is read.
+_THEIR_EXAMPLES: dict[tuple[str, bool], tuple[str, ...]] = {
+    ("de", False): ("9-12", "morgen 9–12", "Fr 14-16 Uhr", "bis 17 Uhr"),
+    ("de", True): ("17 Uhr", "morgen 14 Uhr", "Fr bis 12"),
+    ("fr", False): ("9h-12h", "demain 9h-12h", "ven 14h-16h", "avant 17h"),
+    ("fr", True): ("17h", "demain 14h", "ven avant 12h"),
+}
+
+
+def window_examples(
+    cycle: HourCycle, *, deadline: bool = False, language: str = "en"
+) -> tuple[str, ...]:
+    """Examples of what `parse_window` reads, written on the rep's clock, in the rep's
+    language."""
+    return _THEIR_EXAMPLES.get((language, deadline)) or _EXAMPLES[cycle, deadline]
 
 
 def parse_window(
-    text: str, now: datetime, *, deadline: bool = False, cycle: HourCycle = "12h"
-) -> Window | None:
+    text: str, now: datetime, *, deadline: bool = False, cycle: HourCycle = "12h",
+    language: str = "en",
+) -> Window | None:  # fmt: skip
     """A window from the rep's words: "9-12", "tomorrow 9–12", "Fri 2-4pm", "today 14:00 to
     16:30", "by 17:00"; read in ``now``'s zone. With ``deadline`` (the field asks "Call them
-    back by") a bare time is the end too: "5pm", "tomorrow 17:00". None for an empty text;
-    ValueError, saying what is understood (examples on ``cycle``'s clock), for anything
-    else."""
-    words = " ".join(text.lower().split())
+    back by") a bare time is the end too: "5pm", "tomorrow 17:00". "next week" is its
+    Monday; with ``language`` "de" or "fr" the rep's own words too ("morgen 14 Uhr", "bis
+    17 Uhr", "demain 14h": core/time_words.py). None for an empty text; ValueError, saying
+    what is understood (examples on ``cycle``'s clock), for anything else."""
+    words = in_english(" ".join(text.lower().split()), language)
     if not words:
         return None
-    day, rest = _day_of(words, now)
+    day, rest = _day_of(words, now, language)
     if deadline and day is not None and rest in ("", "by", "before", "until"):
         # "Wed", "by tomorrow": by the end of that working day, which the wrap-up's line
         # then says ("Call them back by 18:00 Wed 9 Dec"). Refused, the rep was left with
@@ -90,9 +106,10 @@ def parse_window(
         return Window(start, end)
     found = _RANGE.match(rest)
     if found is None and deadline:
-        raise ValueError(f"say by when, e.g. {_quoted(window_examples(cycle, deadline=True))}")
+        examples = window_examples(cycle, deadline=True, language=language)
+        raise ValueError(f"say by when, e.g. {_quoted(examples)}")
     if found is None:
-        raise ValueError(f"say when, e.g. {_quoted(window_examples(cycle))}")
+        raise ValueError(f"say when, e.g. {_quoted(window_examples(cycle, language=language))}")
     s_h, s_m, s_suffix, e_h, e_m, e_suffix = found.groups()
     end_h, end_m = _hour(e_h, e_m, e_suffix, None)
     start_h, start_m = _hour(s_h, s_m, s_suffix, e_suffix if s_suffix is None else None)
@@ -107,18 +124,21 @@ def parse_window(
     return window
 
 
-def _day_of(words: str, now: datetime) -> tuple[datetime | None, str]:
+def _day_of(words: str, now: datetime, language: str) -> tuple[datetime | None, str]:
     """The day named first or last ("tomorrow 9-12", "9-12 tomorrow"), and the other words."""
     first, _, rest = words.partition(" ")
-    day = _day_named(first, now)
+    day = _day_named(first, now, language)
     if day is not None:
         return day, rest
     rest, _, last = words.rpartition(" ")
-    day = _day_named(last, now)
+    day = _day_named(last, now, language)
     return (day, rest) if day is not None else (None, words)
 
 
-def _day_named(word: str, now: datetime) -> datetime | None:
+def _day_named(word: str, now: datetime, language: str) -> datetime | None:
+    theirs = day_named(word, now, language)  # the rep's language's, and next week
+    if theirs is not None:
+        return theirs
     if word == "today":
         return now
     if word == "tomorrow":
@@ -224,6 +244,7 @@ class Section(StrEnum):
     WAITING_FOR_THEM = "waiting_for_them"
     PROMISED = "promised"
     FOLLOW_UPS = "follow_ups"
+    PUT_OFF = "put_off"  # core/put_off.py: snoozed until a time the rep chose
 
     @property
     def heading(self) -> str:
@@ -235,6 +256,7 @@ _TITLES = {
     Section.WAITING_FOR_THEM: "We are waiting for them",
     Section.PROMISED: "Promised callback windows",
     Section.FOLLOW_UPS: "Follow-ups due",
+    Section.PUT_OFF: "Put off",
 }
 
 
@@ -246,12 +268,33 @@ class CallbackItem:
     detail: str  # "Missed call 40 min ago", "Voicemail left 3 days ago", "9–12 tomorrow"
     due: bool  # counts in "Callbacks (N due)"
     tries: int = 1  # missed calls since the number (or contact) was last called or answered
+    # Put off (core/put_off.py): the section it waits to go back to, and until when
+    put_off_from: Section | None = None
+    until: datetime | None = None
 
     @property
     def number(self) -> str | None:
         if self.attempt.number_e164 or self.contact is None:
             return self.attempt.number_e164
         return next((n.e164 for n in self.contact.numbers if n.e164), None)
+
+
+@dataclass(frozen=True)
+class Unreached:
+    """Calls back since a "call them back by" promise that reached nobody: they keep it
+    open, and the newest is said beside it ("Tried 14:05, no answer")."""
+
+    at: datetime
+    outcome: Outcome  # NO_ANSWER (a busy line too: the call logs say no more) or FAILED
+    tries: int = 1
+
+    def text(self, now: datetime, cycle: HourCycle = "24h") -> str:
+        local = self.at.astimezone(now.tzinfo)
+        when = clock_text(local, local.date(), cycle)
+        if local.date() != now.date():
+            when = f"{day_text(local, now)} {when}"
+        how = "call failed" if self.outcome is Outcome.FAILED else "no answer"
+        return f"Tried {when}, {how}{tries_text(self.tries)}"
 
 
 Called = Sequence[tuple[Attempt, Contact]]
@@ -269,14 +312,15 @@ def tries_text(tries: int) -> str:
 def callback_items(
     missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h",
     unknown_missed: UnknownCalled = (), contact_tries: Mapping[int, int] | None = None,
-    rang: Rang = (),
+    rang: Rang = (), unreached: Mapping[int, Unreached] | None = None,
 ) -> list[CallbackItem]:  # fmt: skip
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
     not reached since; ``unknown_missed`` the same for numbers nobody has, listed among them
     by time; ``voicemails``: our newest voicemail to contacts who have not called back;
     ``windows``: attempts with a callback window and no call from the contact since;
     ``contact_tries``: each missed contact's tries since we last reached them (1 if absent),
-    as an unknown number's are counted.
+    as an unknown number's are counted; ``unreached``: by contact id, the calls back since
+    their "call them back by" promise that reached nobody (it stays open and due).
 
     ``rang``: calls that rang and whose outcome nobody reported (a hook's ring with no end: a
     softphone that crashed, a hook set for incoming calls only), each caller's newest with no
@@ -314,6 +358,9 @@ def callback_items(
         if attempt.direction is Direction.IN:  # they asked us to call back by then
             by = f"Call them back {by_text(window, now, cycle)}"
             detail = by if window.end >= now else f"{by} — overdue"
+            tried = (unreached or {}).get(contact.id)
+            if tried is not None:
+                detail += f" · {tried.text(now, cycle)}"
             deadlines.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
             continue
         said = window_text(window, now, cycle)

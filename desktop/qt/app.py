@@ -668,13 +668,15 @@ class CallerCardApp:
         """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
         from desktop.adapters.callbacks import business_hours, load_callbacks
         from desktop.qt.callbacks_window import CallbacksWindow
-        from desktop.qt.system_clock import hour_cycle
+        from desktop.qt.system_clock import hour_cycle, time_language
 
         if self._callbacks is None:
             window = CallbacksWindow(lambda: load_callbacks(
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
                 hour_cycle()),
-                count=self._count_due_for_menu_too)  # fmt: skip
+                count=self._count_due_for_menu_too, put_off=self._put_off_callback,
+                hours=business_hours(self.settings), cycle=hour_cycle(),
+                language=time_language())  # fmt: skip
             window.follow_commits(self.paths.database)
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
             window.contact_chosen.connect(self.show_contact)
@@ -685,6 +687,16 @@ class CallerCardApp:
         assert isinstance(self._callbacks, CallbacksWindow)
         self._callbacks.open()
         self.count_callbacks()
+
+    def _put_off_callback(self, key: object, until: datetime | None) -> None:
+        """Callbacks' Snooze (store/put_off.py); None: due again now."""
+        from desktop.core.put_off import PutOffKey
+
+        assert isinstance(key, PutOffKey)
+        if until is None:
+            self.store.take_back(key)
+        else:
+            self.store.put_off(key, until, datetime.now().astimezone())
 
     def _log_call_by_hand(self, contact_id: object, e164: str) -> None:
         """Callbacks' Log a call…: the rep called from another phone. Logged as a call made

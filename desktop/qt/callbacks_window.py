@@ -12,6 +12,7 @@ outside business hours says so in its row, and Call back asks the status line to
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont
@@ -19,21 +20,26 @@ from PySide6.QtWidgets import QHeaderView, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.callbacks import CallbackEntry
 from desktop.adapters.store import StoreError
+from desktop.core.business_hours import BusinessHours
 from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
 from desktop.core.display_text import one_line
+from desktop.core.localtime import HourCycle
+from desktop.core.put_off import PutOffKey, key_of, moment_text
 from desktop.qt.call_list import CALLER_ID_NAME_TIP
 from desktop.qt.clock_tick import tick_while_shown
 from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.palette import card_theme
 from desktop.qt.plain_tooltip import plain_tooltip
+from desktop.qt.put_off_controls import PutOffControls
 from desktop.qt.screen_fit import fit_to_screen
 
 _WARNING = Qt.ItemDataRole.UserRole + 2
 _CLOCK = Qt.ItemDataRole.UserRole + 3
 _SECTION = Qt.ItemDataRole.UserRole + 4  # a heading's Section
+_ENTRY = Qt.ItemDataRole.UserRole + 5  # a row's CallbackEntry
 COLUMNS = ("Who", "Number", "What", "Their time")
 NOTE_CHARS = 60  # of the note under What: the column's width follows its longest line
 # Room a cell's text does not get: the stylesheet's item padding and the style's text margins.
@@ -74,13 +80,30 @@ class CallbacksWindow(NumberTableWindow):
     log_requested = Signal(object, str)
 
     def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel",
-                 count: Callable[[], int] | None = None) -> None:  # fmt: skip
+                 count: Callable[[], int] | None = None,
+                 put_off: Callable[[PutOffKey, datetime | None], None] | None = None,
+                 hours: BusinessHours | None = None, cycle: HourCycle = "24h",
+                 clock: Callable[[], datetime] | None = None,
+                 language: str = "en") -> None:  # fmt: skip
+        """``put_off`` writes a Snooze (None: due again now); without it there is none."""
         super().__init__("CallerCard — Callbacks", list(COLUMNS), scheme=scheme)
         self.log_button = QPushButton("Log a call…", self)
         self.log_button.setToolTip("You called them from another phone: log the call and "
                                    "write how it went")  # fmt: skip
         self.log_button.clicked.connect(self.log_selected)
         self.action_row.insertWidget(self.action_row.indexOf(self.call), self.log_button)
+        self._write_put_off = put_off
+        self._cycle = cycle
+        self._clock = clock or (lambda: datetime.now().astimezone())
+        self.put_off = PutOffControls(self, hours or BusinessHours(), cycle, self._clock,
+                                      language)  # fmt: skip
+        self.put_off.chosen.connect(self._put_off_chosen)
+        if put_off is not None:
+            self.action_row.insertWidget(self.action_row.indexOf(self.log_button),
+                                         self.put_off.button)  # fmt: skip
+            self.body.insertWidget(self.body.indexOf(self.table) + 1, self.put_off)
+        else:
+            self.put_off.button.hide()
         # What "Callbacks (N due)" counts: every one, where the list stops at its newest
         # CALLBACKS_LIMIT per section, so the window says both.
         self._count = count
@@ -167,6 +190,8 @@ class CallbacksWindow(NumberTableWindow):
         first: QTreeWidgetItem | None = None
         for section in Section:
             shown = [e for e in self.entries if e.item.section is section]
+            if section is Section.PUT_OFF and not shown:
+                continue  # a heading only when the rep has put something off
             heading = QTreeWidgetItem([f"{section.heading} ({len(shown)})", "", "", ""])
             heading.setFont(0, bold)
             heading.setData(0, _SECTION, section.value)
@@ -183,6 +208,7 @@ class CallbacksWindow(NumberTableWindow):
                 row.setData(0, NUMBER, entry.item.number or "")
                 if entry.item.attempt.message:
                     row.setToolTip(2, plain_tooltip(entry.item.attempt.message))
+                row.setData(0, _ENTRY, entry)
                 row.setData(0, _WARNING, entry.clock.warning)
                 row.setData(0, _CLOCK, entry.clock.said or entry.clock.text)  # with their day
                 if entry.clock.warning:
@@ -281,6 +307,25 @@ class CallbacksWindow(NumberTableWindow):
         self._disarm()
         self.dial(number, asked=bool(warning))
 
+    def _put_off_chosen(self, until: object) -> None:
+        """Snooze's choice written for the chosen entry, and the list read again: the entry
+        moves under Put off (or back), and the count follows."""
+        item = self.table.currentItem()
+        entry = item.data(0, _ENTRY) if item is not None else None
+        if self._write_put_off is None or not isinstance(entry, CallbackEntry):
+            return
+        key = key_of(entry.item)
+        try:
+            self._write_put_off(key, until if isinstance(until, datetime) else None)
+        except StoreError as exc:
+            self.status.setText(f"Not put off: {exc}")
+            return
+        self.reload()
+        now = self._clock()
+        said = (f"Put off until {moment_text(until, now, self._cycle)}"
+                if isinstance(until, datetime) else "Due again now")  # fmt: skip
+        self.status.setText(f"{said} · {self.status.text()}")
+
     def log_selected(self) -> None:
         number = self.selected_number()
         item = self.table.currentItem()
@@ -296,6 +341,10 @@ class CallbacksWindow(NumberTableWindow):
             self._disarm()
         super()._update_actions()
         self.log_button.setEnabled(bool(self.selected_number()))
+        entry = item.data(0, _ENTRY) if (item := self.table.currentItem()) is not None else None
+        self.put_off.offer(enabled=isinstance(entry, CallbackEntry),
+                           put_off=isinstance(entry, CallbackEntry)
+                           and entry.item.section is Section.PUT_OFF)  # fmt: skip
         item = self.table.currentItem()
         unknown = item is not None and item.data(0, CONTACT) is None and bool(
             item.data(0, NUMBER))

@@ -18,6 +18,7 @@ from PySide6.QtCore import QLocale
 from desktop.adapters.system_locale import time_locale
 from desktop.core.locale_clock import hour_cycle_of_locale
 from desktop.core.localtime import HourCycle, clock_text, hour_cycle_of_format
+from desktop.core.time_words import language_of
 
 
 def hour_cycle() -> HourCycle:
@@ -25,6 +26,12 @@ def hour_cycle() -> HourCycle:
     if name:
         return hour_cycle_of_locale(name)
     return hour_cycle_of_format(QLocale().timeFormat(QLocale.FormatType.ShortFormat))
+
+
+def time_language() -> str:
+    """The language callback times are typed in besides English, by the locale that
+    decides the clock (core/time_words.py)."""
+    return language_of(time_locale() or QLocale().name())
 
 
 def time_now_text() -> str:

@@ -162,6 +162,7 @@ class WrapUp(QWidget):
         *,
         now: datetime | None = None,
         hour_cycle: HourCycle = "24h",
+        language: str = "en",  # besides English, the callback time's (core/time_words.py)
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, _FLAGS)
@@ -177,6 +178,7 @@ class WrapUp(QWidget):
         now = now or datetime.now(UTC)
         self._now = now.astimezone() if now.tzinfo is UTC else now  # windows: the rep's zone
         self._cycle = hour_cycle
+        self._language = language
 
         root = QVBoxLayout(self)
         root.setContentsMargins(16, 14, 16, 14)
@@ -230,7 +232,8 @@ class WrapUp(QWidget):
         root.addWidget(window_label)
         self.callback_field = QLineEdit(self)
         self.callback_field.setPlaceholderText(
-            "e.g. " + ", ".join(window_examples(self._cycle, deadline=self.inbound)))
+            "e.g. " + ", ".join(window_examples(self._cycle, deadline=self.inbound,
+                                                language=language)))  # fmt: skip
         self.callback_field.setMaxLength(MAX_WINDOW_TEXT)
         said = window_of(attempt)
         if said is not None:
@@ -328,7 +331,7 @@ class WrapUp(QWidget):
     def callback_window(self) -> Window | None:
         """Raises ValueError, saying what it understands, for words it cannot read."""
         return parse_window(self.callback_field.text(), self._now, deadline=self.inbound,
-                            cycle=self._cycle)  # fmt: skip
+                            cycle=self._cycle, language=self._language)  # fmt: skip
 
     def result(self) -> WrapUpResult | None:
         outcome = self.outcome()

@@ -69,7 +69,7 @@ class WrapUpWindows:
         # Imported with the first wrap-up, not at start-up: the tray comes up first.
         from PySide6.QtCore import QRect, Qt
 
-        from desktop.qt.system_clock import hour_cycle
+        from desktop.qt.system_clock import hour_cycle, time_language
         from desktop.qt.wrap_up import MAX_OPEN, WrapUp
 
         found = self._store.attempt_by_id(attempt_id)
@@ -81,7 +81,8 @@ class WrapUpWindows:
             return
         if contact is None and found[1].direction is Direction.OUT:
             return
-        window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle())
+        window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle(),
+                        language=time_language())  # fmt: skip
         if not self.gate().admit(attempt_id, window, asked=asked):
             window.deleteLater()
             return

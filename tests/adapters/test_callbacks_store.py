@@ -149,8 +149,39 @@ def test_call_them_back_by_from_an_incoming_calls_wrap_up_is_ours_to_do(store: S
     [overdue] = load_callbacks(store, late, BusinessHours(), "12h")
     assert overdue.item.detail == "Call them back by 5:00 PM today — overdue"
 
-    # We call them back (no answer is still a call back): it is done.
-    call(store, kim, "+14155550111", Direction.OUT, -h, Outcome.NO_ANSWER)
+    # We reach them, or leave a message: the promise is kept.
+    call(store, kim, "+14155550111", Direction.OUT, -h, Outcome.VOICEMAIL)
+    [left] = load_callbacks(store, NOW + 2 * h, BusinessHours(), "24h")
+    assert left.item.section is Section.WAITING_FOR_THEM  # now they owe us the call
+    assert count_due(store, NOW + 2 * h) == 0
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.FAILED])
+def test_a_call_back_that_reached_nobody_keeps_the_promise_open(
+    store: Store, outcome: Outcome
+) -> None:
+    """"No answer" (a busy line is logged so too) or a failed call: the promise stays due,
+    with the try said beside it, in the window and `callercard callbacks` alike."""
+    h, m = timedelta(hours=1), timedelta(minutes=1)
+    kim = person(store, "Kim", "+14155550111")
+    answered = call(store, kim, "+14155550111", Direction.IN, h, Outcome.TALKED)
+    assert store.save_wrap_up(answered, Outcome.TALKED, "wants the deck", "",
+                              (NOW - h, NOW.replace(hour=17, minute=0)))  # fmt: skip
+    call(store, kim, "+14155550111", Direction.OUT, 25 * m, outcome)  # 10:05
+
+    [entry] = load_callbacks(store, NOW, BusinessHours(), "24h")
+    said = "call failed" if outcome is Outcome.FAILED else "no answer"
+    assert entry.item.detail == f"Call them back by 17:00 today · Tried 10:05, {said}"
+    assert entry.item.due and count_due(store, NOW) == 1
+
+    call(store, kim, "+14155550111", Direction.OUT, 10 * m, Outcome.NO_ANSWER)  # 10:20
+    [entry] = load_callbacks(store, NOW + 8 * h, BusinessHours(), "12h")
+    assert entry.item.detail == ("Call them back by 5:00 PM today — overdue · "
+                                 "Tried 10:20 AM, no answer (2 tries)")  # fmt: skip
+    [entry] = load_callbacks(store, NOW + 24 * h, BusinessHours(), "24h")
+    assert entry.item.detail.endswith(" · Tried yesterday 10:20, no answer (2 tries)")
+
+    call(store, kim, "+14155550111", Direction.OUT, -h, Outcome.TALKED)
     assert load_callbacks(store, NOW + 2 * h, BusinessHours(), "24h") == []
     assert count_due(store, NOW + 2 * h) == 0
 
@@ -198,3 +229,49 @@ def test_a_ring_no_end_followed_is_not_listed_while_it_may_still_be_talked_on(
     [later] = load_callbacks(store, NOW + timedelta(minutes=29), hours, "24h")
     assert (later.item.detail, later.item.due) == ("Rang 30 min ago, outcome unknown", False)
     assert count_due(store, NOW + timedelta(minutes=29)) == 0
+
+
+def test_a_put_off_callback_is_not_due_until_its_time_and_survives_a_restart(
+    tmp_path: Path,
+) -> None:
+    """Snooze is kept in the database: counted out of "N due" (the menu's SQL count too),
+    listed under Put off, and read so by the next process to open the book."""
+    from desktop.core.put_off import key_of
+
+    m, h = timedelta(minutes=1), timedelta(hours=1)
+    path = tmp_path / "callercard.sqlite3"
+    store = Store.open(path)
+    dana = person(store, "Dana", "+14155550101")
+    call(store, dana, "+14155550101", Direction.IN, 40 * m, Outcome.MISSED)
+    call(store, None, "+13125550100", Direction.IN, 90 * m, Outcome.MISSED)  # nobody we know
+    kim = person(store, "Kim", "+14155550111")
+    answered = call(store, kim, "+14155550111", Direction.IN, h, Outcome.TALKED)
+    assert store.save_wrap_up(answered, Outcome.TALKED, "", "", (NOW - h, NOW - m))  # overdue
+    entries = load_callbacks(store, NOW, BusinessHours(), "24h")
+    assert count_due(store, NOW) == 3
+    for entry in entries:
+        store.put_off(key_of(entry.item), NOW + 2 * h, NOW)
+    store.close()
+
+    store = Store.open(path)  # the app restarted, or `callercard callbacks` in a terminal
+    try:
+        assert count_due(store, NOW) == 0
+        put = load_callbacks(store, NOW, BusinessHours(), "24h")
+        assert [e.item.section for e in put] == [Section.PUT_OFF] * 3
+        assert not any(e.item.due for e in put)
+        assert put[0].item.detail.startswith("Until 12:30 today · ")
+        # Due now takes one back
+        store.take_back(key_of(put[0].item))
+        assert count_due(store, NOW) == 1
+        # Their time come, every one is due again, where it was
+        back = load_callbacks(store, NOW + 2 * h, BusinessHours(), "24h")
+        assert {e.item.section for e in back} == {Section.WAITING_FOR_US}
+        assert count_due(store, NOW + 2 * h) == 3
+        # A new missed call from Dana is news: due at once, put off or not
+        [dana_entry] = [e for e in back if e.item.contact and e.item.contact.name == "Dana"]
+        store.put_off(key_of(dana_entry.item), NOW + 5 * h, NOW + 2 * h)
+        assert count_due(store, NOW + 2 * h) == 2
+        call(store, dana, "+14155550101", Direction.IN, -h - 5 * m, Outcome.MISSED)
+        assert count_due(store, NOW + 2 * h) == 3
+    finally:
+        store.close()

@@ -547,3 +547,90 @@ def test_the_window_left_open_follows_the_clock(
     heading = window.table.topLevelItem(0)
     assert heading is not None and heading.child(0).text(3) == "04:30 — before 8:00"
     assert window.selected_number() == "+14155550100"  # still on the row the rep was on
+
+
+def snoozing_window(qtbot: QtBot, store: Store, now: datetime = NOW) -> CallbacksWindow:
+    def write(key: object, until: datetime | None) -> None:
+        from desktop.core.put_off import PutOffKey
+
+        assert isinstance(key, PutOffKey)
+        store.take_back(key) if until is None else store.put_off(key, until, now)
+
+    window = CallbacksWindow(lambda: load_callbacks(store, now, BusinessHours(), "24h"),
+                             count=lambda: count_due(store, now), put_off=write,
+                             hours=BusinessHours(), clock=lambda: now)  # fmt: skip
+    qtbot.addWidget(window)
+    window.open()
+    return window
+
+
+def menu_item(window: CallbacksWindow, starts: str) -> None:
+    window.put_off.menu.aboutToShow.emit()  # as opening the menu fills it
+    [action] = [a for a in window.put_off.menu.actions() if a.text().startswith(starts)]
+    action.trigger()
+
+
+def test_snooze_puts_a_callback_off_until_its_time(qtbot: QtBot, store: Store) -> None:
+    window = snoozing_window(qtbot, store)
+    assert window.status.text() == "3 due"
+    assert window.selected_number() == "+14155550100"  # Dana's missed call
+    window.put_off.menu.aboutToShow.emit()
+    assert [a.text() for a in window.put_off.menu.actions()] == [
+        "Later today (12:30 today)", "Tomorrow morning (08:00 tomorrow)",
+        "Next week (08:00 Mon 16 Mar)", "At a time…"]  # fmt: skip
+    menu_item(window, "Later today")
+    last = window.table.topLevelItem(window.table.topLevelItemCount() - 1)
+    assert last is not None and last.text(0) == "Put off (1)"
+    assert texts(last.child(0))[:3] == [
+        "Dana Whitfield · Contoso", "+1 415-555-0100",
+        "Until 12:30 today · Missed call 40 min ago"]  # fmt: skip
+    assert window.status.text() == "Put off until 12:30 today · 2 due"
+    assert count_due(store, NOW) == 2  # what the tray's menu says
+
+    # Due now brings it back where it was
+    window.table.setCurrentItem(last.child(0))
+    menu_item(window, "Due now")
+    assert window.status.text() == "Due again now · 3 due"
+    assert all(h.text(0) != "Put off (1)" for i in range(window.table.topLevelItemCount())
+               if (h := window.table.topLevelItem(i)) is not None)  # fmt: skip
+
+    # A time typed: a mistake is said and the row stays to mend it
+    menu_item(window, "At a time")
+    assert window.put_off.isVisibleTo(window)
+    qtbot.keyClicks(window.put_off.field, "soon")
+    qtbot.keyClick(window.put_off.field, Qt.Key.Key_Return)
+    assert window.put_off.problem.text().startswith("Not put off: say by when, e.g. ")
+    assert window.put_off.problem.isVisibleTo(window)
+    assert window.put_off.isVisibleTo(window)
+    window.put_off.field.setText("tomorrow 9")
+    qtbot.keyClick(window.put_off.field, Qt.Key.Key_Return)
+    assert not window.put_off.isVisibleTo(window)
+    assert window.status.text() == "Put off until 09:00 tomorrow · 2 due"
+    # Esc in the row closes the row, not the window
+    menu_item(window, "At a time")
+    qtbot.keyClick(window.put_off.field, Qt.Key.Key_Escape)
+    assert not window.put_off.isVisibleTo(window) and window.isVisible()
+
+
+def test_a_callback_put_off_in_the_window_is_put_off_for_the_cli(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Another process on the same data dir (`callercard callbacks`) reads the same rows."""
+    from tests.test_cli import cc
+
+    now = datetime.now().astimezone()
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        fill_book(store, now)
+        before = json.loads(cc("callbacks", "--json", data_dir=data, check=True).stdout)
+        window = snoozing_window(qtbot, store, now)
+        menu_item(window, "Next week")
+        out = json.loads(cc("callbacks", "--json", data_dir=data, check=True).stdout)
+    finally:
+        store.close()
+    assert [(p["contact"]["name"], p["put_off_from"], p["due"]) for p in out["put_off"]] == [
+        ("Dana Whitfield", "waiting_for_us", False)]
+    assert datetime.fromisoformat(out["put_off"][0]["put_off_until"]).weekday() == 0  # Monday
+    assert out["due"] == before["due"] - 1

@@ -465,6 +465,29 @@ def test_call_them_back_by_takes_a_bare_time_as_the_rep_types_it(
     assert not window.save_button.isEnabled()
 
 
+def test_a_german_rep_types_call_them_back_by_in_german(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"morgen 14 Uhr" was refused ("say by when"), where "tomorrow 2pm" was read: on a
+    German desktop (LC_ALL de_DE) the wrap-up reads the rep's own words."""
+    from desktop.qt.system_clock import time_language
+
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    assert time_language() == "de"
+    contact, _attempt_id, _out = jane(store)
+    inbound = Attempt(Direction.IN, NOW, Outcome.TALKED, number_e164="+14155550123")
+    attempt_id = store.record_call(contact.id, inbound, "twinkle", "twinkle:5@5")
+    assert attempt_id is not None
+    window = WrapUp(attempt_id, contact, inbound, now=NOW, language=time_language())
+    qtbot.addWidget(window)
+    window.reveal()
+    assert window.callback_field.placeholderText() == (
+        "e.g. 17 Uhr, morgen 14 Uhr, Fr bis 12")  # fmt: skip
+    qtbot.keyClicks(window.callback_field, "morgen 14 Uhr")
+    assert window.hint.text() == "Call them back by 14:00 tomorrow"
+    assert window.save_button.isEnabled()
+
+
 def test_what_the_callback_field_reads_as_has_a_line_of_its_own(
     qtbot: QtBot, store: Store
 ) -> None:

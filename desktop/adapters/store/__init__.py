@@ -15,6 +15,7 @@ module whose docstring names the tables it owns:
     callbacks     Callbacks(Contacts): missed calls, voicemails and windows awaiting a callback
     search        Search(Callbacks): ranked full-text and number-fragment search
     calls         Calls(Contacts): the call history, call-log cursors, wrap-ups
+    put_off       PutOff(Database): callbacks put off until a time (Snooze)
 
 Each part works through `self._conn` and `self.transaction()` of Database, and subclasses the
 parts whose methods it calls (Search ranks `contacts_by_id` results and filters on
@@ -34,6 +35,7 @@ from desktop.adapters.store.connection import BUSY_TIMEOUT_MS, StoreError, datab
 from desktop.adapters.store.contacts import NewContact
 from desktop.adapters.store.demo import DEMO_BATCH_SOURCE, DemoBook
 from desktop.adapters.store.numbers import Numbers
+from desktop.adapters.store.put_off import PutOff
 from desktop.adapters.store.search import SEARCH_LIMIT, Search
 from desktop.adapters.store.search_index import SearchIndex
 
@@ -52,5 +54,5 @@ __all__ = [
 ]
 
 
-class Store(Search, Callbacks, Calls, Numbers, ImportBatches, DemoBook, SearchIndex):
+class Store(Search, Callbacks, Calls, Numbers, ImportBatches, DemoBook, SearchIndex, PutOff):
     """The contact book (see the module docstring for its parts)."""

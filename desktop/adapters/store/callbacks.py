@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from desktop.adapters.store.calls import LoggedCall
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, window
+from desktop.core.callbacks import Unreached
 from desktop.core.models import Attempt, Direction, Outcome
 
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
@@ -49,10 +50,12 @@ class Callbacks(Contacts):
                   "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
 
     # A window on a call of ours: we wait for them in it. On their call: "call them back by"
-    # (the wrap-up after an incoming call), ours to do until we have called or talked since.
+    # (the wrap-up after an incoming call), a promise kept once we reach them or leave a
+    # message: a call back that rang out ("No answer", a busy line) or failed keeps it open
+    # (_UNREACHED), shown beside it as the try it was.
     _WINDOW = ("a.callback_until IS NOT NULL",
                "(a.direction = 'in' AND l.at > a.at AND (l.direction = 'out' "
-               "  AND l.outcome <> 'failed' OR l.outcome = 'talked')"
+               "  AND l.outcome NOT IN ('failed', 'no_answer') OR l.outcome = 'talked')"
                " OR a.direction <> 'in' AND ((l.direction = 'in' OR l.outcome = 'talked') "
                "  AND l.at >= a.callback_from OR l.direction = 'out' AND l.outcome <> 'failed' "
                "  AND l.at > a.callback_until))"
@@ -94,6 +97,27 @@ class Callbacks(Contacts):
         called (or talked to us) since the window opened, or we have called them since it
         closed; the newest first."""
         return self._callback_rows(*self._WINDOW, now)
+
+    # Calls out that reached nobody: they keep a "call them back by" promise open.
+    _UNREACHED = "('failed', 'no_answer')"
+
+    def unreached_since(self, promise_ids: Sequence[int]) -> dict[int, Unreached]:
+        """For each "call them back by" promise (the id of the incoming call it was made on),
+        the newest call out to that contact since that reached nobody, and how many did; a
+        promise with none is left out."""
+        ids = sorted(set(promise_ids))
+        if not ids:
+            return {}
+        # Only placeholders are interpolated; attempts_contact_at finds the tries.
+        rows = self._conn.execute(
+            "SELECT p.id, max(t.at), t.outcome, count(*) FROM attempts p "  # noqa: S608
+            "JOIN attempts t ON t.contact_id = p.contact_id AND t.direction = 'out' "
+            f"  AND t.outcome IN {self._UNREACHED} AND t.at > p.at "
+            f"WHERE p.id IN ({', '.join('?' * len(ids))}) GROUP BY p.id",
+            ids,
+        ).fetchall()
+        return {int(pid): Unreached(from_epoch(at), Outcome(outcome), int(n))
+                for pid, at, outcome, n in rows}  # fmt: skip
 
     # An unknown caller is its number: settled, like a contact, by a later call to that
     # number or an answered call with it (attempts_number_at finds both). Withheld callers
@@ -158,21 +182,37 @@ class Callbacks(Contacts):
 
     def callbacks_due(self, now: datetime) -> int:
         """How many missed calls are not returned and promised windows ran out unanswered
-        (core/callbacks.py's due entries), counted without loading them: the tray menu asks
-        each time it opens."""
+        (core/callbacks.py's due entries), less those put off past ``now`` (store/put_off.py),
+        counted without loading them: the tray menu asks each time it opens."""
         since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        at = int(now.timestamp())
+        contact, number = "'c:' || a.contact_id", "'n:' || a.number_e164"
+        ours = "CASE a.direction WHEN 'in' THEN 'waiting_for_us' ELSE 'follow_ups' END"
         missed = self._conn.execute(
-            f"SELECT count(*) {self._callback_from(*self._MISSED)}", (since,)
+            f"SELECT count(*) {self._callback_from(*self._MISSED)} "
+            f"AND {self._not_put_off(self._WAITING, contact)}",
+            (since, at),
         ).fetchone()[0]
         ran_out = self._conn.execute(
             f"SELECT count(*) {self._callback_from(*self._WINDOW)} "
-            "AND (a.direction = 'in' OR a.callback_until < ?)",
-            (since, int(now.timestamp())),
+            "AND (a.direction = 'in' OR a.callback_until < ?) "
+            f"AND {self._not_put_off(ours, contact)}",
+            (since, at, at),
         ).fetchone()[0]
         unknown = self._conn.execute(
-            f"SELECT count(*) {self._UNKNOWN_MISSED}", (since,)
+            f"SELECT count(*) {self._UNKNOWN_MISSED} "
+            f"AND {self._not_put_off(self._WAITING, number)}",
+            (since, at),
         ).fetchone()[0]
         return int(missed) + int(ran_out) + int(unknown)
+
+    _WAITING = "'waiting_for_us'"
+
+    @staticmethod
+    def _not_put_off(section: str, who: str) -> str:
+        """The attempt `a`'s entry in ``section`` is not put off past the next parameter."""
+        return ("NOT EXISTS (SELECT 1 FROM callbacks_put_off z WHERE z.section = "  # noqa: S608
+                f"{section} AND z.who = {who} AND z.call_at = a.at AND z.until > ?)")  # fmt: skip
 
     @staticmethod
     def _callback_from(which: str, settled_by: str) -> str:

@@ -413,6 +413,18 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE directory_id IN (SELECT id FROM directories WHERE kind = 'carddav');
     UPDATE directories SET sync_token = '' WHERE kind = 'carddav';
     """,
+    # 18: callbacks the rep put off (Snooze): not due until `until` (store/put_off.py). An
+    # entry is its section, who ("c:<contact id>" or "n:<E.164>") and the call it comes from
+    """
+    CREATE TABLE callbacks_put_off (
+        section TEXT NOT NULL,
+        who     TEXT NOT NULL,
+        call_at INTEGER NOT NULL,
+        until   INTEGER NOT NULL,
+        put_at  INTEGER NOT NULL,
+        PRIMARY KEY (section, who, call_at)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
