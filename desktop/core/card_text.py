@@ -82,6 +82,34 @@ def readable_number(number: CallerNumber, caller_id: str) -> str:
     return f"{shown} ext. {number.extension}" if number.extension else shown
 
 
+def story_title(contact: Contact, attempts: tuple[Attempt, ...], *, several: bool) -> str:
+    """The heading over a person's reason and last calls: "Why we called" while there is a
+    reason, a referral or a call of ours among them; "Earlier calls" when they are only
+    calls of theirs ("Why we called: Missed their call" read as if we had called them).
+    With several people at the number, their first name says whose it is."""
+    ours = bool(why_we_called(contact) or contact.referred_by.strip()) or any(
+        a.direction is Direction.OUT for a in attempts
+    )
+    first = one_line(contact.first_name) if several else ""
+    if ours:
+        return f"Why we called {first}" if first else "Why we called"
+    return f"Earlier calls with {first}" if first else "Earlier calls"
+
+
+def caller_id_name(number: CallerNumber, contact: Contact | None) -> str:
+    """The name the caller ID sent, when it tells the rep something: "" when nobody at the
+    number is known (it is the headline then) or when it is the person's own name however
+    written ("MAYA OKAFOR", "Okafor, Maya" for Maya Okafor)."""
+    said = one_line(number.display_name)
+    if contact is None or not said:
+        return ""
+    return "" if _name_words(said) == _name_words(contact.name) else said
+
+
+def _name_words(name: str) -> list[str]:
+    return sorted(name.replace(",", " ").casefold().split())
+
+
 def card_date(at: datetime, now: datetime | None = None) -> str:
     """ "Tue 14 Oct" in the rep's zone, with the year only when it is not this year."""
     return short_date(at, now or datetime.now().astimezone())
@@ -210,8 +238,9 @@ def card_lines(card: Card) -> list[str]:
             lines.append("From: " + ", ".join(
                 "your contacts" if s == "local" else s for s in first.sources))  # fmt: skip
     lines.append(f"{switchboard_number(number, card)} · {card.match.label}")
-    if card.number.display_name and card.contacts:
-        lines.append(f"Caller ID name: {card.number.display_name}")
+    said = caller_id_name(card.number, card.contacts[0] if card.contacts else None)
+    if said:
+        lines.append(f"Caller ID name: {said}")
     lt = card.local_time
     if lt.text or lt.place:
         lines.append("Local time: " + " · ".join(p for p in (lt.text, lt.place) if p))

@@ -50,6 +50,7 @@ from desktop.core.card_text import (
     MESSAGE_PREVIEW,
     NOTES_PREVIEW,
     WITHHELD,
+    caller_id_name,
     card_date,
     name_line,
     next_step_line,
@@ -60,6 +61,7 @@ from desktop.core.card_text import (
     readable_number,
     role_line,
     sentence,
+    story_title,
     switchboard_number,
 )
 from desktop.core.display_text import display_text, one_line
@@ -697,8 +699,8 @@ class CardView(QWidget):
 
         self._show_tier(card.match)
         self._chip.setText(card.match.label)
-        display_name = one_line(card.number.display_name)
-        source = f"Caller ID: {display_name}" if first is not None and display_name else ""
+        said = caller_id_name(card.number, first)
+        source = f"Caller ID: {said}" if said else ""
         self._source.set_full_text(source)
         _set_shown(self._source, bool(source))  # an empty one would still take its row
 
@@ -867,11 +869,8 @@ class CardView(QWidget):
         referred = one_line(contact.referred_by) if contact else ""
         attempts = contact.attempts[:MAX_ATTEMPTS] if contact else ()
         _set_shown(self._why_title, bool(reason or referred or attempts))
-        self._why_title.setText(
-            f"Why we called {one_line(contact.first_name)}"
-            if contact is not None and several and contact.first_name
-            else "Why we called"
-        )
+        if contact is not None:
+            self._why_title.setText(story_title(contact, attempts, several=several))
         self._reason.setText(sentence(reason))
         _set_shown(self._reason, bool(reason))
         self._referral.set_full_text(f"Referred by {referred}" if referred else "")

@@ -12,6 +12,7 @@ from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import (
     WITHHELD,
     call_back_failure,
+    caller_id_name,
     card_date,
     card_lines,
     name_line,
@@ -19,6 +20,7 @@ from desktop.core.card_text import (
     readable_number,
     role_line,
     sentence,
+    story_title,
 )
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -131,3 +133,34 @@ def test_a_failed_call_back_says_what_the_rep_can_do_about_it(why: str, said: st
     """A busy line is worth another try in a minute; a number not found is a wrong number."""
     assert call_back_failure(why) == f"Call back did not go through: {said}"
     assert call_back_failure("") == "Call back did not go through"
+
+
+def _maya(reason: str = "", *attempts: Attempt) -> Contact:
+    return Contact(id=7, name="Maya Okafor", reason=reason, attempts=attempts)
+
+
+def test_a_story_of_their_calls_only_is_not_called_why_we_called() -> None:
+    """A rep read "WHY WE CALLED · Missed their call" on the card of someone who had only
+    ever called them."""
+    at = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    theirs = Attempt(Direction.IN, at, Outcome.MISSED)
+    ours = Attempt(Direction.OUT, at, Outcome.VOICEMAIL)
+    assert story_title(_maya("", theirs), (theirs,), several=False) == "Earlier calls"
+    assert story_title(_maya("", theirs), (theirs,), several=True) == "Earlier calls with Maya"
+    assert story_title(_maya("", theirs, ours), (theirs, ours), several=False) == "Why we called"
+    assert story_title(_maya("the renewal", theirs), (theirs,), several=False) == "Why we called"
+    assert story_title(_maya("x"), (), several=True) == "Why we called Maya"
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [("Maya Okafor", ""), ("MAYA OKAFOR", ""), ("Okafor, Maya", ""), ("M OKAFOR", "M OKAFOR"),
+     ("Front desk", "Front desk"), ("", "")],
+)
+def test_the_caller_id_name_is_said_only_when_it_is_not_the_persons_own(
+    sent: str, said: str
+) -> None:
+    number = CallerNumber("+14155550142", False, "+14155550142", display_name=sent)
+    assert caller_id_name(number, _maya()) == said
+    # Nobody known at the number: the caller ID's name is the card's headline, not a line.
+    assert caller_id_name(number, None) == ""

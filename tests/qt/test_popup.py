@@ -144,6 +144,23 @@ def shown(popup: Popup, qtbot: QtBot, card: Card, key: str = "call-1") -> Popup:
 # ---- what the card says ---------------------------------------------------------------------
 
 
+def test_a_caller_who_only_ever_called_us_has_earlier_calls_not_why_we_called(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    """Used as a rep: a missed caller's next call showed "WHY WE CALLED · Missed their call"
+    and "Caller ID: Maya Okafor" under the name Maya Okafor."""
+    card = exact_card()
+    missed = Attempt(Direction.IN, card.contacts[0].attempts[0].at, Outcome.MISSED)
+    maya = replace(card.contacts[0], name="Maya Okafor", reason="", referred_by="",
+                   attempts=(missed,))  # fmt: skip
+    card = replace(card, contacts=(maya,),
+                   number=replace(card.number, display_name="MAYA OKAFOR"))  # fmt: skip
+    shown(popup, qtbot, card)
+    assert label(popup, "whyTitle").text() == "Earlier calls"
+    assert label(popup, "attempt0Outcome").text() == "Missed their call"
+    assert label(popup, "callerIdName").isHidden()
+
+
 def test_exact_match_shows_who_why_the_opener_and_their_local_time(
     popup: Popup, qtbot: QtBot
 ) -> None:
