@@ -243,8 +243,10 @@ class CallHistory:
             existing = self._failed(existing, event, key, cursor)
         if existing is None:
             outcome = _outgoing_outcome(event, Outcome.UNKNOWN)
+            # A stranger's number is named by what the softphone called it, as a caller's is.
             attempt = Attempt(Direction.OUT, event.time, outcome,
-                              reason=contact.reason if contact else "", number_e164=number.e164)
+                              reason=contact.reason if contact else "", number_e164=number.e164,
+                              caller_name="" if contact else caller_name(number))  # fmt: skip
             attempt_id = self._store.record_call(
                 contact.id if contact else None, attempt, event.source, key, cursor=cursor
             )  # fmt: skip

@@ -124,6 +124,20 @@ def test_missed_calls_are_history_known_or_not_but_extensions_are_not(
     ]
 
 
+def test_a_call_back_to_a_stranger_keeps_the_name_the_softphone_logged(
+    store: Store, history: CallHistory
+) -> None:
+    """Used as a rep: MicroSIP logged the call back to a missed stranger as "Mike Ross" and
+    Recent calls listed it as Unknown, though the softphone had named it."""
+    stranger = "+14155550177"
+    history.record(logged(stranger, direction=Direction.IN, answered=False, key="m"))
+    back = replace(logged(stranger, key="b", minutes_ago=0.5), name="Mike Ross")
+    assert history.record(back) is not None
+    assert store.connection.execute(
+        "SELECT direction, caller_name FROM attempts ORDER BY id").fetchall() == [
+        ("in", ""), ("out", "Mike Ross")]  # fmt: skip
+
+
 def test_a_missed_call_from_a_stranger_joins_them_when_they_become_a_contact(
     store: Store, history: CallHistory
 ) -> None:
