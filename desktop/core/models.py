@@ -33,6 +33,11 @@ class StoredNumber:
     extension: str = ""
     label: str = ""
 
+    @property
+    def is_fax(self) -> bool:
+        """Labelled a fax ("fax", "Business Fax", "Fax privat"): a number no rep dials."""
+        return "fax" in self.label.casefold().replace("-", " ").split()
+
 
 @dataclass(frozen=True)
 class Attempt:

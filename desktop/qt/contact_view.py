@@ -57,7 +57,7 @@ from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import outcome_text
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text, local_time_for
-from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction
+from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, StoredNumber
 from desktop.core.openers import opener_for
 from desktop.core.sources import sources_text
 from desktop.qt.book_watch import BookWatch, while_shown
@@ -343,13 +343,13 @@ class ContactView(QWidget):
             if widget is not None:
                 widget.deleteLater()
         for row, number in enumerate(contact.numbers):
-            self._number_row(row, number.e164, number.raw, number.extension, number.label)
+            self._number_row(row, number)
             if number.e164:
                 self._their_time(row, number.e164, now)
         self.numbers.setColumnStretch(4, 1)
         self._edit_buttons()
         facts = []
-        first = next((n.e164 for n in contact.numbers if n.e164), None)
+        first = next((n.e164 for n in contact.numbers if n.e164 and not n.is_fax), None)
         if first:
             local = local_time_for(first, now, self.lookup.policy.region, self.lookup.place_lookup,
                                    hour_cycle=hour_cycle())  # fmt: skip
@@ -393,37 +393,41 @@ class ContactView(QWidget):
             editor.setToolTip(plain_tooltip(f"Kept by {self._directory}: change it there."
                                             if self._directory else ""))  # fmt: skip
 
-    def _number_row(self, row: int, e164: str | None, raw: str, extension: str,
-                    label: str) -> None:  # fmt: skip
-        """Number, its label, and Call / Copy, in aligned columns."""
+    def _number_row(self, row: int, number: StoredNumber) -> None:
+        """Number, its label, and Call / Copy, in aligned columns (a fax has no Call: an
+        Outlook export lists Business Fax first, and its Call dialled the fax machine)."""
         box = self.numbers_box
-        text = readable(e164) if e164 else one_line(raw)
-        if extension:
-            text += f" ext. {extension}"
+        e164 = number.e164
+        text = readable(e164) if e164 else one_line(number.raw)
+        if number.extension:
+            text += f" ext. {number.extension}"
         shown = _plain(box)
         shown.setText(text)
         self.numbers.addWidget(shown, row, 0)
         kind = _plain(box, muted=True)
-        kind.setText(one_line(label))
+        kind.setText(one_line(number.label))
         self.numbers.addWidget(kind, row, 1)
-        if e164:
+        if e164 is None:
+            return
+        if not number.is_fax:
             call = QToolButton(box)
             call.setText("Call")
             call.setToolTip(self.placer.tooltip(e164) if self.placer
                             else "Open in your softphone (tel: link)")  # fmt: skip
             call.clicked.connect(lambda: self._call(e164))
-            copy = QToolButton(box)
-            copy.setText("Copy")
-            copy.setToolTip("Copy the number")
-            copy.clicked.connect(lambda: copy_number(e164))
             self.numbers.addWidget(call, row, 2)
-            self.numbers.addWidget(copy, row, 3)
+        copy = QToolButton(box)
+        copy.setText("Copy")
+        copy.setToolTip("Copy the number")
+        copy.clicked.connect(lambda: copy_number(e164))
+        self.numbers.addWidget(copy, row, 3)
 
     def _call(self, e164: str) -> None:
         if self.placer is not None:
             self.placer.call(e164, self, report=self.status.setText)
         else:
             call_number(e164)
+
     def _edit_buttons(self) -> None:
         """An Edit button at the end of each number's row (ids read with the numbers' order)."""
         for row, stored in enumerate(numbers_of(self.lookup.store, self.contact_id)):

@@ -108,7 +108,7 @@ def first_number(contact: Contact,
     before a fax: an Outlook export lists Business Fax before Business Phone, and Zoë's row
     showed her fax and Call back dialled it."""
     numbers = sorted((n for n in contact.numbers if n.e164 or n.raw.strip()),
-                     key=lambda n: (n.e164 is None, n.label.strip().lower() == "fax"))  # fmt: skip
+                     key=lambda n: (n.e164 is None, n.is_fax))  # fmt: skip
     for number in numbers:
         digits = ((number.e164 or "").lstrip("+"),
                   "".join(ch for ch in number.raw if ch.isascii() and ch.isdigit()))

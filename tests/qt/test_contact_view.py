@@ -21,16 +21,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
+from desktop.core.localtime import local_time_for
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.app import GUI_WRITE_WAIT_MS
 from desktop.qt.call_list import CallList
 from desktop.qt.contact_view import ContactView
+from desktop.qt.system_clock import hour_cycle
 from tests.conftest import PYTHON, REPO, python_env
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -154,6 +157,26 @@ def test_a_line_another_process_adds_to_the_notes_survives_the_reps_typing(
     kept = stored(lookup, view.contact_id, "notes")
     assert "Budget ok.!" in kept and "From the CRM: VIP" in kept
     assert view.status.text() == "Saved, with what was added elsewhere meanwhile."
+
+
+def test_a_fax_listed_first_has_no_call_button_and_gives_no_local_time(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """Used as a rep: an Outlook export lists Business Fax before Business Phone, and the
+    contact view offered Call on the fax machine (and read their time from it)."""
+    cid = lookup.store.add_contact(NewContact("Zoë Adler", numbers=(
+        StoredNumber("+44 20 7946 0000", "+442079460000", label="Business Fax"),
+        StoredNumber("(415) 555-0134", "+14155550134", label="work"),
+    )))  # fmt: skip
+    v = ContactView(lookup, cid, clock=lambda: NOW)
+    qtbot.addWidget(v)
+    v.load()
+    buttons = {(v.numbers.getItemPosition(v.numbers.indexOf(b))[0], b.text())
+               for b in v.numbers_box.findChildren(QToolButton)}  # fmt: skip
+    assert (0, "Call") not in buttons and (0, "Copy") in buttons
+    assert {(1, "Call"), (1, "Copy")} <= buttons
+    theirs = local_time_for("+14155550134", NOW, "US", None, hour_cycle=hour_cycle()).text
+    assert v.place.text().startswith(f"Their time {theirs}")  # the desk's, not the fax's zone
 
 
 def test_markup_in_a_name_is_shown_as_typed(qtbot: QtBot, lookup: CallerLookup) -> None:
