@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.adapters.call_history import SAME_CALL_S
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.missed_cards_file import OpenMissedCard
 from desktop.adapters.native_heap import release_idle_memory
 from desktop.adapters.store import StoreError
 from desktop.adapters.trace import RingTrace
@@ -376,6 +377,32 @@ class RingPipeline(QObject):
             if e164:
                 self.missed_card_kept.emit(e164)
         return kept
+
+    def reopen_missed(self, kept: OpenMissedCard) -> str | None:
+        """A missed card open when the app last quit comes back (its key), unless its caller
+        was called back since, by anyone."""
+        number = self.lookup.parse(kept.caller_id, kept.name)
+        since = int(kept.rang.timestamp())
+        if number.e164 and self.lookup.store.called_out_since(number.e164, since):
+            return None
+        return self._add_missed(kept.caller_id, kept.name, kept.rang, kept.tries,
+                                call_key="restored", restored=True)  # fmt: skip
+
+    def _add_missed(self, caller_id: str, name: str, rang: datetime, tries: int, *,
+                    call_key: str, **traced: bool) -> str | None:  # fmt: skip
+        try:
+            card = self.lookup.card_for(caller_id, name, candidates=False)
+        except StoreError as exc:
+            self._report_problem(f"Could not look up {caller_id!r}: {exc}")
+            return None
+        key = self.popups.add_missed(card, call_key, rang, tries)
+        popup = self.popups.popup_for(key)
+        self.trace.write("missed_card", caller_id, call_key=key, tries=tries,
+                         call_back=popup is not None and popup.offers_call_back(),
+                         **traced)  # fmt: skip
+        if card.number.e164 and popup is not None:
+            self.missed_card_kept.emit(card.number.e164)
+        return key
 
     # -- recorded -----------------------------------------------------------------------------
 
