@@ -5,8 +5,8 @@ start follows the cards: a dismissed one is not kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,13 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.missed_cards_file import MissedCardsFile, OpenMissedCard
+from desktop.core.models import Attempt, Direction, Outcome
 from desktop.qt.missed_cards_kept import MissedCardsKept
 from desktop.qt.popup_stack import PopupStack
 from tests.qt.show_popup_demo import exact_card, unknown_card, withheld_card
 from tests.qt.test_missed_card import close, make_stack
 from tests.qt.test_popup import visible_texts
+from tests.qt.test_ring_pipeline import MIKE, Running, start_app  # noqa: F401
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (raise|propagateSizeHints)\(\)"
@@ -82,3 +84,27 @@ def test_a_damaged_file_brings_nothing_back(tmp_path: Path) -> None:
     path = tmp_path / "missed-cards.json"
     path.write_text('[{"caller_id": "+14155550142", "rang": "not a time"}, {"rang"', "utf-8")
     assert MissedCardsFile(path).load() == []
+
+
+def test_a_caller_called_back_while_the_app_was_down_does_not_come_back(
+    start_app: Callable[..., Running],  # noqa: F811
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    rang = datetime.now(UTC) - timedelta(minutes=20)
+    data = tmp_path / "data"
+    data.mkdir()
+    MissedCardsFile(data / "missed-cards.json").save(
+        [OpenMissedCard(MIKE, "", rang, 2), OpenMissedCard("+13125550199", "DANA", rang)]
+    )
+    running = start_app()
+    store = running.app.store
+    with store.transaction():  # Mike called back from the desk phone, logged meanwhile
+        called = Attempt(Direction.OUT, rang + timedelta(minutes=5), Outcome.TALKED,
+                         number_e164=MIKE)  # fmt: skip
+        store.record_call(None, called, "by hand", "desk-phone")
+    running.app.start(None)
+    assert [p.card.caller_id for p in running.app.popups.popups() if p.card] == ["+13125550199"]
+    [back] = running.records("missed_card")
+    assert (back["caller_id"], back["restored"]) == ("+13125550199", True)
+    qtbot.wait(150)  # start-up's own timers (the menu's count) run before the store closes
