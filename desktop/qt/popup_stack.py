@@ -15,13 +15,13 @@ max(prebuilt, max_cards) windows however many calls ring at once.
 
 A call that ends unanswered keeps its card, folded to "Missed call · 14:05" with Call back
 (`keep_missed`), for MISSED_FOR_MS or until dismissed. One caller has one missed card: a
-second missed call replaces it, and the card counts the tries. The missed cards open when
-the app last quit come back (`add_missed`); `missed_changed` tells whoever keeps them for the
-next start. A missed card is one of the `max_cards`, but it gives way to a ringing call: it
-goes (it never waits in "+N more", which lists calls still ringing) before a ringing call
-would collapse. Calling the caller back takes their missed card off the screen, kept aside
-for CALL_BACK_FAILS_WITHIN_S: a call back the softphone then reports failed brings the card
-back, "call back failed", with Call back.
+second missed call replaces it, and the card says so, "Missed call · 14:05 (2 tries)". The
+missed cards open when the app last quit come back (`add_missed`); `missed_changed` tells
+whoever keeps them for the next start. A missed card is one of the `max_cards`, but it
+gives way to a ringing call: it goes (it never waits in "+N more", which lists calls still
+ringing) before a ringing call would collapse. Calling the caller back takes their missed
+card off the screen, kept aside for CALL_BACK_FAILS_WITHIN_S: a call back the softphone then
+reports failed brings the card back, "call back failed", with Call back.
 
 The pool is filled to that size in idle time, one card per turn of the event loop, after
 start-up's warm-up and after each card has painted: a card built while a call rings pays
@@ -42,7 +42,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.card import Card
-from desktop.core.card_text import call_back_failure, card_number
+from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.localtime import clock_text
 from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
@@ -472,7 +472,7 @@ class PopupStack(QObject):
             rang = call.rang
             # With its weekday once it is not today's (a card kept over midnight or a restart).
             today = datetime.now().astimezone().date()
-            said = clock_text(rang, today, hour_cycle()) if rang else ""
+            said = missed_when(clock_text(rang, today, hour_cycle()) if rang else "", call.tries)
             failure = ""
             if call.call_back_failed_ns:
                 said = f"{said} · {CALL_BACK_FAILED}" if said else CALL_BACK_FAILED
