@@ -236,6 +236,15 @@ class PopupStack(QObject):
                 return key
         return None
 
+    def has_card_near(self, e164: str | None, at: datetime, within_s: float) -> bool:
+        """Whether a card, ringing or missed, is up for this number (None: a withheld caller)
+        that rang within `within_s` seconds of `at`: the same call, reported again."""
+        return any(
+            c.card.number.e164 == e164 and c.rang is not None
+            and abs((c.rang - at).total_seconds()) <= within_s
+            for c in self._calls.values()
+        )  # fmt: skip
+
     def has_popup(self, call_key: str) -> bool:
         """Whether the call has a card, on screen or collapsed into "+N more"."""
         return call_key in self._calls

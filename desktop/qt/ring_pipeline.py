@@ -29,6 +29,7 @@ from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import card_lines
+from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallFailed, CallState
 from desktop.core.models import Direction, Outcome
 from desktop.core.ring_input import RingInput, from_call_event
@@ -112,6 +113,8 @@ class RingPipeline(QObject):
             self._called_back(call)
         elif call.event.direction is Direction.OUT and call.live:
             self._call_out_went_on(call)
+        elif _missed_unseen(call):
+            self._missed_with_no_ring(call)
         if call.recorded:
             self.record_later(call.event)
 
@@ -378,6 +381,19 @@ class RingPipeline(QObject):
                 self.missed_card_kept.emit(e164)
         return kept
 
+    def _missed_with_no_ring(self, call: RingInput) -> None:
+        """A call the softphone logged only once it was over, missed (linphonec 5.1 writes
+        its call log at a call's end and nothing at its ring): no card rang for it, so its
+        missed card comes now, once. Not for a call whose card did ring (a hook's ring, its
+        log line after), nor for one read at start or late: that is history (Callbacks)."""
+        if self._paused() or self.popups.has_card_near(
+            self.lookup.parse(call.caller_id, call.event.name).e164, call.event.time,
+            SAME_CALL_S,
+        ):
+            return
+        self._add_missed(call.caller_id, call.event.name, call.event.time, 1,
+                         call_key=call.call_key, rang_unseen=True)  # fmt: skip
+
     def reopen_missed(self, kept: OpenMissedCard) -> str | None:
         """A missed card open when the app last quit comes back (its key), unless its caller
         was called back since, by anyone."""
@@ -440,6 +456,18 @@ class RingPipeline(QObject):
             self.callbacks_changed.emit()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self._paused():
             self.wrap_up_due.emit(recorded.attempt_id)
+
+
+def _missed_unseen(call: RingInput) -> bool:
+    """An incoming call an end-of-call log reported missed as it was written, not at start
+    nor late (HistoryEvent.catch_up): whether a card rang for it is the pipeline's to say."""
+    event = call.event
+    return (
+        isinstance(event, HistoryEvent)
+        and not event.catch_up
+        and event.direction is Direction.IN
+        and event.state is CallState.MISSED
+    )
 
 
 def _source_of(call_key: str) -> str:
