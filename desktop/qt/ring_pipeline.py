@@ -413,7 +413,7 @@ class RingPipeline(QObject):
             return None
         key = self.popups.add_missed(card, call_key, rang, tries)
         popup = self.popups.popup_for(key)
-        self.trace.write("missed_card", caller_id, call_key=key, tries=tries,
+        self.trace.write("missed_card", caller_id, call_key=key,
                          call_back=popup is not None and popup.offers_call_back(),
                          **traced)  # fmt: skip
         if card.number.e164 and popup is not None:
