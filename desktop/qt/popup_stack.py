@@ -383,6 +383,20 @@ class PopupStack(QObject):
             self._release(call)
         return tries
 
+    def count_tries(self, e164: str, tries: int) -> None:
+        """The history counts `tries` missed calls from this caller since we last reached
+        them, as Callbacks says it: their missed card says no fewer, though an earlier card
+        of theirs was dismissed or timed out before they called again."""
+        raised = False
+        for key in self._missed_of(e164):
+            call = self._calls[key]
+            if tries > call.tries:
+                call.tries, raised = tries, True
+                if call.popup is not None:
+                    self._fill(key, call)
+        if raised:
+            self._fit()
+
     def open_missed(self) -> list[tuple[Card, datetime | None, int]]:
         """The missed cards up, oldest first: each one's card (whole, not redacted), when its
         last call rang and the tries it stands for."""

@@ -24,7 +24,7 @@ from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.missed_cards_file import OpenMissedCard
 from desktop.adapters.native_heap import release_idle_memory
-from desktop.adapters.store import StoreError
+from desktop.adapters.store import Store, StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
 from desktop.core.card import Card, MatchTier
@@ -420,6 +420,20 @@ class RingPipeline(QObject):
             self.missed_card_kept.emit(card.number.e164)
         return key
 
+    def _count_tries(self, event: CallEvent, contact_id: int | None) -> None:
+        """A missed call is in the history: the caller's missed card counts their tries as
+        Callbacks does, so one dismissed before they called again does not leave the next
+        card saying they tried once."""
+        e164 = self.lookup.parse(event.number, event.name).e164
+        if not e164 or e164 not in self.popups.missed_numbers():
+            return
+        try:
+            tries = _tries_of(self.lookup.store, e164, contact_id, datetime.now(UTC))
+        except StoreError as exc:
+            log.info("tries of %s not counted: %s", e164, exc)
+            return
+        self.popups.count_tries(e164, tries)
+
     # -- recorded -----------------------------------------------------------------------------
 
     def record_later(self, event: CallEvent) -> None:
@@ -452,10 +466,21 @@ class RingPipeline(QObject):
             attempt=recorded.attempt_id, outcome=recorded.outcome.value,
             wrap_up=recorded.wrap_up,
         )  # fmt: skip
+        if recorded.outcome is Outcome.MISSED and recorded.direction is Direction.IN:
+            self._count_tries(event, recorded.contact_id)
         if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
             self.callbacks_changed.emit()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self._paused():
             self.wrap_up_due.emit(recorded.attempt_id)
+
+
+def _tries_of(store: Store, e164: str, contact_id: int | None, now: datetime) -> int:
+    """Missed calls from this caller since we last reached them, counted as Callbacks
+    counts them (desktop.adapters.callbacks): a contact's on any of their numbers."""
+    if contact_id is not None:
+        return store.missed_tries([contact_id], now).get(contact_id, 1)
+    unknown = store.unknown_missed_not_returned(now)
+    return next((u.tries for u in unknown if u.attempt.number_e164 == e164), 1)
 
 
 def _missed_unseen(call: RingInput) -> bool:

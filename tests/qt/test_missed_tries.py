@@ -1,20 +1,28 @@
 """One caller who misses you twice has one missed card, and it says so in the words
-Callbacks uses for the same calls ("(2 tries)"), after a restart too."""
+Callbacks uses for the same calls ("(2 tries)"), counted as Callbacks counts them (a card
+dismissed before the second call included), after a restart too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from desktop.adapters.callbacks import business_hours, load_callbacks
 from desktop.core.callbacks import tries_text
 from desktop.core.card_text import missed_when
+from desktop.core.ipc import End, EndOutcome, Ring
 from desktop.qt.popup_stack import PopupStack
 from tests.qt.show_popup_demo import exact_card, withheld_card
 from tests.qt.test_missed_card import close, make_stack, rung
 from tests.qt.test_popup import label
+from tests.qt.test_ring_pipeline import Running, start_app  # noqa: F401
+
+CHICAGO = "+13125550199"  # a number nobody has
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (raise|propagateSizeHints)\(\)"
@@ -64,3 +72,31 @@ def test_the_tries_come_back_after_a_restart_and_count_on(stack: PopupStack) -> 
     stack.keep_missed("hook:+14155550142")
     assert [t for _c, _r, t in stack.open_missed()] == [3]
     assert chip(stack)[0].endswith(" (3 tries)")
+
+
+def test_the_card_counts_the_tries_as_callbacks_does_after_a_dismissal_too(
+    start_app: Callable[..., Running],  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    running = start_app()
+    app = running.app
+
+    def rings_out(seconds_ago: float) -> None:
+        mark = len(running.records("recorded"))
+        app.on_message(
+            Ring(CHICAGO, "CHICAGO IL", t_ns=time.monotonic_ns() - int(seconds_ago * 1e9))
+        )
+        app.on_message(End(caller_id=CHICAGO, outcome=EndOutcome.MISSED))
+        qtbot.waitUntil(lambda: [r["outcome"] for r in running.records("recorded")[mark:]]
+                        == ["", "missed"])  # fmt: skip
+
+    rings_out(30)
+    [first] = app.popups.popups()
+    first.dismiss()  # the rep saw it, meant to call back later
+    rings_out(5)
+    [card] = app.popups.popups()
+    qtbot.waitUntil(lambda: label(card, "tierChip").text().endswith(" (2 tries)"))
+    now = datetime.now().astimezone()
+    [entry] = [e for e in load_callbacks(app.store, now, business_hours(app.settings), "24h")
+               if e.item.number == CHICAGO]  # fmt: skip
+    assert entry.item.tries == 2 and entry.item.detail.endswith(" (2 tries)")
