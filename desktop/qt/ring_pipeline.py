@@ -386,10 +386,8 @@ class RingPipeline(QObject):
         its call log at a call's end and nothing at its ring): no card rang for it, so its
         missed card comes now, once. Not for a call whose card did ring (a hook's ring, its
         log line after), nor for one read at start or late: that is history (Callbacks)."""
-        if self._paused() or self.popups.has_card_near(
-            self.lookup.parse(call.caller_id, call.event.name).e164, call.event.time,
-            SAME_CALL_S,
-        ):
+        e164 = self.lookup.parse(call.caller_id, call.event.name).e164
+        if self._paused() or self.popups.has_card_near(e164, call.event.time, SAME_CALL_S):
             return
         self._add_missed(call.caller_id, call.event.name, call.event.time, 1,
                          call_key=call.call_key, rang_unseen=True)  # fmt: skip
