@@ -41,6 +41,11 @@ class AppPaths:
         return self.data_dir / "pending-writes.jsonl"
 
     @property
+    def missed_cards(self) -> Path:
+        """The missed cards open on screen, for the next start (missed_cards_file.py)."""
+        return self.data_dir / "missed-cards.json"
+
+    @property
     def settings(self) -> Path:
         return self.data_dir / "settings.json"
 

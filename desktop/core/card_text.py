@@ -210,6 +210,14 @@ def call_back_failure(why: str) -> str:
     return f"Call back did not go through: {why}" if why else "Call back did not go through"
 
 
+def missed_when(rang: str, tries: int) -> str:
+    """What a missed card says after "Missed call · ": when the caller's last call rang, and
+    how often they tried when more than once, in Callbacks' words ("Missed call 40 min ago
+    (2 tries)"): "14:05 (2 tries)"."""
+    counted = f"({tries} tries)" if tries > 1 else ""
+    return " ".join(part for part in (rang, counted) if part)
+
+
 def card_number(card: Card) -> str:
     """The caller's number as people write it ("+49 171 2345678"), as the card shows it, not
     E.164; "" on a redacted card."""

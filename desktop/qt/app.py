@@ -165,6 +165,11 @@ class CallerCardApp:
                                       lambda: self.settings.my_name)  # fmt: skip
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
         self.pipeline = self._build_pipeline()
+        from desktop.adapters.missed_cards_file import MissedCardsFile
+        from desktop.qt.missed_cards_kept import MissedCardsKept
+
+        self.missed_cards = MissedCardsKept(MissedCardsFile(paths.missed_cards), self.popups,
+                                            self.report_problem)  # fmt: skip
         self.read_only = read_only
         self.secret_status: object | None = None  # a SecretStoreStatus once probed
         login_args = ["--data-dir", str(paths.data_dir)] if args.data_dir else []
@@ -259,6 +264,7 @@ class CallerCardApp:
         # Before the sources: their first read may pop a call ringing now, whose card the
         # warm-up would paint over with its own.
         self.popups.warm_up()
+        self._reopen_missed_cards()
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
@@ -429,7 +435,20 @@ class CallerCardApp:
             build.process.kill()
             build.process.wait()
 
+    def _reopen_missed_cards(self) -> None:
+        """The missed cards open when the app last quit come back, oldest lowest, before any
+        call that rings now (never while popups are paused: they wait for the next start)."""
+        if self.popups_paused():
+            return
+        for kept in self.missed_cards.remembered():
+            try:
+                self.pipeline.reopen_missed(kept)
+            except StoreError as exc:
+                self.report_problem(f"Missed cards from before the restart not shown: {exc}")
+                return
+
     def shutdown(self) -> None:
+        self.missed_cards.close()  # a quit that did not come through quit()
         for source in self.sources:
             source.stop()
         self.watcher.stop()
@@ -496,6 +515,7 @@ class CallerCardApp:
         from PySide6.QtWidgets import QApplication
 
         self._quitting = True
+        self.missed_cards.close()  # the cards Qt closes now were open: they come back
         QApplication.quit()
 
     # -- rings ------------------------------------------------------------------------------

@@ -14,11 +14,14 @@ whose call collapses or ends goes back to the pool, which therefore never holds 
 max(prebuilt, max_cards) windows however many calls ring at once.
 
 A call that ends unanswered keeps its card, folded to "Missed call · 14:05" with Call back
-(`keep_missed`), for MISSED_FOR_MS or until dismissed. A missed card is one of the
-`max_cards`, but it gives way to a ringing call: it goes (it never waits in "+N more", which
-lists calls still ringing) before a ringing call would collapse. Calling the caller back takes
-their missed card off the screen, kept aside for CALL_BACK_FAILS_WITHIN_S: a call back the
-softphone then reports failed brings the card back, "call back failed", with Call back.
+(`keep_missed`), for MISSED_FOR_MS or until dismissed. One caller has one missed card: a
+second missed call replaces it, and the card says so, "Missed call · 14:05 (2 tries)". The
+missed cards open when the app last quit come back (`add_missed`); `missed_changed` tells
+whoever keeps them for the next start. A missed card is one of the `max_cards`, but it
+gives way to a ringing call: it goes (it never waits in "+N more", which lists calls still
+ringing) before a ringing call would collapse. Calling the caller back takes their missed
+card off the screen, kept aside for CALL_BACK_FAILS_WITHIN_S: a call back the softphone then
+reports failed brings the card back, "call back failed", with Call back.
 
 The pool is filled to that size in idle time, one card per turn of the event loop, after
 start-up's warm-up and after each card has painted: a card built while a call rings pays
@@ -39,7 +42,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.card import Card
-from desktop.core.card_text import call_back_failure, card_number
+from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.localtime import clock_text
 from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
@@ -90,6 +93,7 @@ class _Call:
     # time.monotonic_ns() when a call back to this missed caller was reported failed; 0: none.
     call_back_failed_ns: int = 0
     call_back_failed_why: str = ""  # what the softphone said ("486 Busy Here")
+    tries: int = 1  # a missed card: the caller's missed calls it stands for
 
 
 class PopupStack(QObject):
@@ -102,6 +106,7 @@ class PopupStack(QObject):
     painted = Signal(str, object)  # call_key, time.monotonic_ns() (int) when the card was painted
     caller_identified = Signal(str, object)  # call_key, contact id (an unknown caller, settled)
     call_back_requested = Signal(str)  # e164; a missed call's Call back
+    missed_changed = Signal()  # a missed card came, went, or counts one more try
 
     def __init__(
         self,
@@ -118,6 +123,7 @@ class PopupStack(QObject):
         super().__init__(parent)
         self._missed_for_ms = missed_for_ms
         self._missed_count = 0  # makes each missed card's key unique
+        self._missed_told: list[tuple[str, int]] = []  # the missed cards missed_changed told of
         self._picker_factory = picker_factory
         self._margin = margin
         self._spacing = spacing
@@ -230,6 +236,15 @@ class PopupStack(QObject):
                 return key
         return None
 
+    def has_card_near(self, e164: str | None, at: datetime, within_s: float) -> bool:
+        """Whether a card, ringing or missed, is up for this number (None: a withheld caller)
+        that rang within `within_s` seconds of `at`: the same call, reported again."""
+        return any(
+            c.card.number.e164 == e164 and c.rang is not None
+            and abs((c.rang - at).total_seconds()) <= within_s
+            for c in self._calls.values()
+        )  # fmt: skip
+
     def has_popup(self, call_key: str) -> bool:
         """Whether the call has a card, on screen or collapsed into "+N more"."""
         return call_key in self._calls
@@ -331,10 +346,7 @@ class PopupStack(QObject):
         call = self._calls.get(call_key)
         if call is None or call.popup is None or call.missed is not None:
             return None
-        e164 = call.card.number.e164
-        if e164:  # one missed card per caller: the newest missed call replaces the older
-            for old in self._missed_of(e164):
-                self._release(self._calls.pop(old))
+        call.tries = self._replace_missed_of(call.card.number.e164) + 1
         self._missed_count += 1
         key = f"missed-{self._missed_count}:{call_key}"
         # Renamed where it stands: the card keeps its place in the stack.
@@ -343,6 +355,52 @@ class PopupStack(QObject):
         self._fill(key, call)
         self._settle()
         return key
+
+    def add_missed(self, card: Card, call_key: str, rang: datetime, tries: int = 1) -> str:
+        """A missed call whose card never rang here gets the missed card `keep_missed` leaves,
+        as the newest card, without taking focus: a call a softphone logs only at its end, or
+        a missed card that was open when the app last quit (`rang`: when it rang, aware;
+        `tries`: the missed calls it stood for). Its key."""
+        tries += self._replace_missed_of(card.number.e164)
+        self._missed_count += 1
+        key = f"missed-{self._missed_count}:{call_key}"
+        call = _Call(card, self._pick_screen(), None, rang.astimezone(), time.monotonic_ns(),
+                     tries=tries)  # fmt: skip
+        call.missed = self._goes_in_time(key)
+        self._calls[key] = call
+        self._settle(key)
+        return key
+
+    def _replace_missed_of(self, e164: str | None) -> int:
+        """One missed card per caller: their older ones go, for the newest. The tries those
+        stood for."""
+        if not e164:
+            return 0
+        tries = 0
+        for old in self._missed_of(e164):
+            call = self._calls.pop(old)
+            tries += call.tries
+            self._release(call)
+        return tries
+
+    def count_tries(self, e164: str, tries: int) -> None:
+        """The history counts `tries` missed calls from this caller since we last reached
+        them, as Callbacks says it: their missed card says no fewer, though an earlier card
+        of theirs was dismissed or timed out before they called again."""
+        raised = False
+        for key in self._missed_of(e164):
+            call = self._calls[key]
+            if tries > call.tries:
+                call.tries, raised = tries, True
+                if call.popup is not None:
+                    self._fill(key, call)
+        if raised:
+            self._fit()
+
+    def open_missed(self) -> list[tuple[Card, datetime | None, int]]:
+        """The missed cards up, oldest first: each one's card (whole, not redacted), when its
+        last call rang and the tries it stands for."""
+        return [(c.card, c.rang, c.tries) for c in self._calls.values() if c.missed is not None]
 
     def close_missed_for(self, e164: str) -> int:
         """The rep called them back: their missed cards go. How many went."""
@@ -435,7 +493,9 @@ class PopupStack(QObject):
         call.popup.set_card(self._shown(call.card), key)
         if call.missed is not None:
             rang = call.rang
-            said = clock_text(rang, rang.date(), hour_cycle()) if rang else ""
+            # With its weekday once it is not today's (a card kept over midnight or a restart).
+            today = datetime.now().astimezone().date()
+            said = missed_when(clock_text(rang, today, hour_cycle()) if rang else "", call.tries)
             failure = ""
             if call.call_back_failed_ns:
                 said = f"{said} · {CALL_BACK_FAILED}" if said else CALL_BACK_FAILED
@@ -520,6 +580,15 @@ class PopupStack(QObject):
             self._on_top.before_show(self._more)
             self._more.show()
             self._on_top.shown(self._more)
+        self._tell_if_missed_changed()
+
+    def _tell_if_missed_changed(self) -> None:
+        # Every change to the cards ends here (a ring, an end, a dismissal, a timeout): a few
+        # µs for the five cards at most, and a signal only when the missed ones changed.
+        missed = [(k, c.tries) for k, c in self._calls.items() if c.missed is not None]
+        if missed != self._missed_told:
+            self._missed_told = missed
+            self.missed_changed.emit()
 
     def _repack(self) -> str | None:
         """Move the cards into place; the call whose card must collapse for the others to fit,

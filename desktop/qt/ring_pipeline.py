@@ -22,12 +22,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.adapters.call_history import SAME_CALL_S
 from desktop.adapters.history_writer import CallWritten, HistoryWriter
 from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.missed_cards_file import OpenMissedCard
 from desktop.adapters.native_heap import release_idle_memory
-from desktop.adapters.store import StoreError
+from desktop.adapters.store import Store, StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import card_lines
+from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallFailed, CallState
 from desktop.core.models import Direction, Outcome
 from desktop.core.ring_input import RingInput, from_call_event
@@ -111,6 +113,8 @@ class RingPipeline(QObject):
             self._called_back(call)
         elif call.event.direction is Direction.OUT and call.live:
             self._call_out_went_on(call)
+        elif _missed_unseen(call):
+            self._missed_with_no_ring(call)
         if call.recorded:
             self.record_later(call.event)
 
@@ -377,6 +381,57 @@ class RingPipeline(QObject):
                 self.missed_card_kept.emit(e164)
         return kept
 
+    def _missed_with_no_ring(self, call: RingInput) -> None:
+        """A call the softphone logged only once it was over, missed (linphonec 5.1 writes
+        its call log at a call's end and nothing at its ring): no card rang for it, so its
+        missed card comes now, once. Not for a call whose card did ring (a hook's ring, its
+        log line after), nor for one read at start or late: that is history (Callbacks)."""
+        e164 = self.lookup.parse(call.caller_id, call.event.name).e164
+        if self._paused() or self.popups.has_card_near(e164, call.event.time, SAME_CALL_S):
+            return
+        self._add_missed(call.caller_id, call.event.name, call.event.time, 1,
+                         call_key=call.call_key, rang_unseen=True)  # fmt: skip
+
+    def reopen_missed(self, kept: OpenMissedCard) -> str | None:
+        """A missed card open when the app last quit comes back (its key), unless its caller
+        was called back since, by anyone."""
+        number = self.lookup.parse(kept.caller_id, kept.name)
+        since = int(kept.rang.timestamp())
+        if number.e164 and self.lookup.store.called_out_since(number.e164, since):
+            return None
+        return self._add_missed(kept.caller_id, kept.name, kept.rang, kept.tries,
+                                call_key="restored", restored=True)  # fmt: skip
+
+    def _add_missed(self, caller_id: str, name: str, rang: datetime, tries: int, *,
+                    call_key: str, **traced: bool) -> str | None:  # fmt: skip
+        try:
+            card = self.lookup.card_for(caller_id, name, candidates=False)
+        except StoreError as exc:
+            self._report_problem(f"Could not look up {caller_id!r}: {exc}")
+            return None
+        key = self.popups.add_missed(card, call_key, rang, tries)
+        popup = self.popups.popup_for(key)
+        self.trace.write("missed_card", caller_id, call_key=key,
+                         call_back=popup is not None and popup.offers_call_back(),
+                         **traced)  # fmt: skip
+        if card.number.e164 and popup is not None:
+            self.missed_card_kept.emit(card.number.e164)
+        return key
+
+    def _count_tries(self, event: CallEvent, contact_id: int | None) -> None:
+        """A missed call is in the history: the caller's missed card counts their tries as
+        Callbacks does, so one dismissed before they called again does not leave the next
+        card saying they tried once."""
+        e164 = self.lookup.parse(event.number, event.name).e164
+        if not e164 or e164 not in self.popups.missed_numbers():
+            return
+        try:
+            tries = _tries_of(self.lookup.store, e164, contact_id, datetime.now(UTC))
+        except StoreError as exc:
+            log.info("tries of %s not counted: %s", e164, exc)
+            return
+        self.popups.count_tries(e164, tries)
+
     # -- recorded -----------------------------------------------------------------------------
 
     def record_later(self, event: CallEvent) -> None:
@@ -409,10 +464,33 @@ class RingPipeline(QObject):
             attempt=recorded.attempt_id, outcome=recorded.outcome.value,
             wrap_up=recorded.wrap_up,
         )  # fmt: skip
+        if recorded.outcome is Outcome.MISSED and recorded.direction is Direction.IN:
+            self._count_tries(event, recorded.contact_id)
         if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
             self.callbacks_changed.emit()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self._paused():
             self.wrap_up_due.emit(recorded.attempt_id)
+
+
+def _tries_of(store: Store, e164: str, contact_id: int | None, now: datetime) -> int:
+    """Missed calls from this caller since we last reached them, counted as Callbacks
+    counts them (desktop.adapters.callbacks): a contact's on any of their numbers."""
+    if contact_id is not None:
+        return store.missed_tries([contact_id], now).get(contact_id, 1)
+    unknown = store.unknown_missed_not_returned(now)
+    return next((u.tries for u in unknown if u.attempt.number_e164 == e164), 1)
+
+
+def _missed_unseen(call: RingInput) -> bool:
+    """An incoming call an end-of-call log reported missed as it was written, not at start
+    nor late (HistoryEvent.catch_up): whether a card rang for it is the pipeline's to say."""
+    event = call.event
+    return (
+        isinstance(event, HistoryEvent)
+        and not event.catch_up
+        and event.direction is Direction.IN
+        and event.state is CallState.MISSED
+    )
 
 
 def _source_of(call_key: str) -> str:

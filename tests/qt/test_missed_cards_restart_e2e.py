@@ -1,0 +1,64 @@
+"""Missed cards survive a restart: the real app in a child process, quit (SIGTERM, as a
+logout or a PC restart sends it) with missed cards up and started again on the same data
+directory, brings back those still open, in their order, and nothing else. Driven by real
+`callercard ring` / `end --missed` hooks and read back from the app's --trace file."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.missed_cards_file import MissedCardsFile
+from tests.qt.test_app_e2e import RunningApp
+from tests.qt.test_missed_card_e2e import a_running_twinkle, hook
+
+MIKE = "+14155550142"  # in the demo book
+BRENNAN = "+13125550199"  # nobody's
+DANA = "+14155550178"  # in the demo book
+
+
+def missed(app: RunningApp, number: str) -> None:
+    mark = len(app.records())
+    hook(app, "ring", number)
+    app.wait_for(lambda r: r["stage"] == "shown", f"{number}'s card", after=mark)
+    hook(app, "end", number, "--missed")
+    app.wait_for(lambda r: r["stage"] == "missed_card", f"{number}'s missed card", after=mark)
+
+
+def test_missed_cards_open_at_quit_come_back_in_order_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_running_twinkle(tmp_path, monkeypatch)
+    app = RunningApp(tmp_path)
+    try:
+        for number in (MIKE, DANA, BRENNAN):
+            missed(app, number)
+        mark = len(app.records())
+        hook(app, "call", DANA)  # called back: that card is done with
+        app.wait_for(lambda r: r["stage"] == "dialed", "the call back", after=mark)
+        hook(app, "ring", "+12065550123")  # ringing at quit: a ring is never re-popped
+        app.wait_for(lambda r: r["stage"] == "shown", "the ringing card", after=mark)
+    finally:
+        app.stop()
+    kept = app.data / "missed-cards.json"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600  # it holds callers' numbers
+
+    mark = len(app.records())
+    again = RunningApp(tmp_path)
+    try:
+        records = again.records()
+        ready = next(i for i, r in enumerate(records) if i >= mark and r["stage"] == "ready")
+        back = [r for r in records[mark:ready] if r["stage"] == "missed_card"]
+        assert [(r["caller_id"], r["restored"]) for r in back] == [(MIKE, True), (BRENNAN, True)]
+        assert all(r["call_back"] for r in back)
+        # Nothing rang again: no ring read, no ringing card shown.
+        assert not [r for r in again.records()[mark:] if r["stage"] in ("read", "shown")]
+
+        # Brennan's card done with by calling him back: the next start brings Mike's back.
+        hook(again, "call", BRENNAN)
+        again.wait_for(lambda r: r["stage"] == "dialed", "Brennan called back", after=mark)
+    finally:
+        again.stop()
+    assert [c.caller_id for c in MissedCardsFile(kept).load()] == [MIKE]

@@ -1,0 +1,58 @@
+"""A missed call that first appears already over (linphonec 5.1 writes its call-history.db
+row only at a call's end, softphones.md §8) leaves a missed card all the same, once: with no
+ring seen, it was never shown ringing. A call whose card did ring (a hook's ring, the
+softphone's row after it) keeps its one card, and an answered call leaves none. The real app
+in this process, watching a call-history.db written in linphonec's own format."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop.core.ipc import End, EndOutcome, Ring
+from tests.adapters.test_history_source import LEGACY_SCHEMA, insert_call
+from tests.qt.test_popup import label
+from tests.qt.test_ring_pipeline import MIKE, Running, start_app  # noqa: F401
+
+DANA = "+13125550199"
+
+
+def test_a_missed_call_logged_only_at_its_end_leaves_one_missed_card(
+    start_app: Callable[..., Running],  # noqa: F811
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    db = tmp_path / "call-history.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(LEGACY_SCHEMA)
+    conn.close()
+    running = start_app("--watch", f"linphone-legacy:{db}")
+    app = running.app
+    app.start_sources()
+
+    insert_call(db, "sip:+14155550177@127.0.0.1", int(time.time()) - 5, status=0)  # answered
+    rang = int(time.time()) - 20
+    insert_call(db, f'"Mike K" <sip:{MIKE}@127.0.0.1>', rang)  # missed: status 2
+    qtbot.waitUntil(lambda: bool(running.records("missed_card")), timeout=10_000)
+    [card] = running.records("missed_card")
+    assert (card["rang_unseen"], card["call_back"]) == (True, True)
+    [popup] = app.popups.popups()
+    assert "Mike Kowalski" in popup.accessibleName() and popup.offers_call_back()
+    said = time.strftime("%H:%M", time.localtime(rang))
+    assert label(popup, "tierChip").text() == f"Missed call · {said}"
+    assert running.records("shown") == []  # it never rang here
+
+    # Dana's hook rang (her card up), then linphonec wrote the same call: still one card.
+    app.on_message(Ring(DANA, "DANA"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    insert_call(db, f"sip:{DANA}@127.0.0.1", int(time.time()))
+    qtbot.waitUntil(lambda: len(running.records("recorded")) >= 3, timeout=10_000)
+    app.on_message(End(caller_id=DANA, outcome=EndOutcome.MISSED))
+    assert len(app.popups.popups()) == 2 and len(app.popups.missed_keys()) == 2
+    assert [r["caller_id"] for r in running.records("missed_card") if r.get("rang_unseen")] == [
+        f"sip:{MIKE}@127.0.0.1"
+    ]
