@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import (
     MAX_WINDOW_TEXT,
     Window,
@@ -119,10 +120,13 @@ class WrapUpResult:
 
 
 def who_line(contact: Contact | None, attempt: Attempt | None = None) -> str:
-    """The contact's name and company; for a stranger, their number."""
+    """The contact's name and company; for a stranger, the name their caller ID gave and
+    their number ("MIKE ROSS (caller ID) · +1 415-555-0177": the number alone named nobody)."""
     if contact is None:
         number = attempt.number_e164 if attempt is not None else None
-        return readable(number) if number else WITHHELD
+        said = one_line(attempt.caller_name) if attempt is not None else ""
+        shown = readable(number) if number else WITHHELD
+        return f"{unknown_who(said)} · {shown}" if said else shown
     company = one_line(contact.company)
     name = one_line(contact.name) or company or "(no name)"  # a company alone: its name
     return f"{name} · {company}" if company and company != name else name

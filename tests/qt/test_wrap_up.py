@@ -530,6 +530,16 @@ def test_a_strangers_call_gets_a_wrap_up_under_their_number(qtbot: QtBot) -> Non
     assert window.reason.text() == ""
 
 
+def test_a_strangers_wrap_up_names_them_as_their_caller_id_did(qtbot: QtBot) -> None:
+    """Used as a rep: the wrap-up after MIKE ROSS's call said only "+1 415-555-0177", and the
+    rep could not tell which of the morning's strangers it was."""
+    inbound = Attempt(Direction.IN, NOW, Outcome.TALKED, number_e164="+14155550177",
+                      caller_name="MIKE ROSS")  # fmt: skip
+    window = WrapUp(9, None, inbound, now=NOW)
+    qtbot.addWidget(window)
+    assert window.who.text() == "MIKE ROSS (caller ID) · +1 415-555-0177"
+
+
 def test_the_app_asks_for_a_wrap_up_after_an_answered_incoming_call_not_a_missed_one(
     history_app: HistoryApp,
 ) -> None:
