@@ -107,7 +107,8 @@ class CallList(NumberTableWindow):
             self.views.addButton(button, i)
             tabs.addWidget(button)
         tabs.addStretch(1)
-        self.views.idToggled.connect(lambda _id, on: self.refresh() if on else None)
+        self.views.idToggled.connect(self._view_toggled)
+        self._mark_view()
         self.body.insertLayout(0, tabs)
         self.wrap_up_button = QPushButton("Wrap-up…", self)
         self.wrap_up_button.setToolTip("Write or correct how this call went")
@@ -127,6 +128,19 @@ class CallList(NumberTableWindow):
 
     def view(self) -> str:
         return VIEWS[max(0, self.views.checkedId())]
+
+    def _view_toggled(self, _id: int, on: bool) -> None:
+        if on:
+            self._mark_view()
+            self.refresh()
+
+    def _mark_view(self) -> None:
+        """The chosen view's button in bold: a checked push button's shade alone did not say
+        which calls the list held."""
+        for button in self.views.buttons():
+            font = button.font()
+            font.setBold(button.isChecked())
+            button.setFont(font)
 
     def reload(self) -> None:
         try:
@@ -165,7 +179,8 @@ class CallList(NumberTableWindow):
             self.table.setCurrentItem(first)
         missed = sum(1 for c in self._calls if is_missed(c.attempt))
         shown = self.table.topLevelItemCount()
-        said = f"{shown} call" if shown == 1 else f"{shown} calls"
+        kind = "" if view == "All" else f"{view.lower()} "  # "3 outgoing calls"
+        said = f"{shown} {kind}call" if shown == 1 else f"{shown} {kind}calls"
         if len(self._calls) >= CALLS_LIMIT:  # the list stops there: "200 calls" read as all
             loaded = len(self._calls)
             said = (f"the newest {loaded} calls" if shown == loaded

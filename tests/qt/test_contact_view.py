@@ -288,7 +288,9 @@ def test_call_list_shows_both_ways_and_missed_calls_apart(calls: CallList) -> No
     assert [r[2] for r in rows(calls)] == ["Unknown", "Mike Kowalski"]
     calls.views.button(2).click()  # Outgoing
     assert all(r[1] == "Out" for r in rows(calls)) and len(rows(calls)) == 5
-    assert calls.status.text() == "5 calls · 2 missed"
+    # Which calls the list holds is said, and its button stands out (a shade alone did not).
+    assert calls.status.text() == "5 outgoing calls · 2 missed"
+    assert [b.font().bold() for b in calls.views.buttons()] == [False, False, True, False]
 
 
 def test_call_back_opens_a_tel_link_and_copy_puts_the_number_on_the_clipboard(
