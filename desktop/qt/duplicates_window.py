@@ -165,6 +165,18 @@ class DuplicatesWindow(QWidget):
         split.addWidget(right)
         split.setStretchFactor(1, 2)
         split.setSizes([270, 710])
+        self.split = split
+        # In place of two empty panes (which read as a window that failed to load) once a
+        # reading found nothing: what would be listed, so the rep knows it was looked for.
+        self.empty = _plain(
+            "Nothing to merge.\n\nTwo contacts are listed here when they look like one "
+            "person: the same number or e-mail with names that agree, or the same name at the "
+            "same company."
+        )
+        self.empty.setObjectName("empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setContentsMargins(150, 0, 150, 0)
+        self.empty.hide()
 
         self.status = _plain()
         self.status.setObjectName("status")
@@ -179,6 +191,7 @@ class DuplicatesWindow(QWidget):
         footer.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
+        layout.addWidget(self.empty, 1)
         layout.addLayout(footer)
         self._show_pair(-1)
 
@@ -222,6 +235,8 @@ class DuplicatesWindow(QWidget):
         else:
             self.pairs = result
             self._fill()
+            self.split.setVisible(bool(result))
+            self.empty.setVisible(not result)
             count = len(result)
             self.status.setText(
                 self._said or (f"{count} possible duplicate{'s' if count != 1 else ''}." if count

@@ -357,9 +357,13 @@ def test_no_pair_chosen_shows_no_numbered_column_headings(qtbot: QtBot, store: S
     assert head.isHidden() or not any(shown), shown
     assert window.summary.text() == "", "nothing listed, so nothing to choose"
     assert window.status.text().startswith("No possible duplicates")
+    # Used as a rep: two empty panes read as a window that failed to load.
+    assert window.split.isHidden() and not window.empty.isHidden()
+    assert window.empty.text().startswith("Nothing to merge.")
     two_priyas(store)
     with qtbot.waitSignal(window.loaded, timeout=10_000):
         window.open()
+    assert not window.split.isHidden() and window.empty.isHidden()
     select(window, "Priya Raman")
     assert not head.isHidden()
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Stays"
