@@ -87,8 +87,6 @@ def _parse_app_start(raw: list[str]) -> argparse.Namespace | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import argparse
-
     from desktop.core.dialers import Dialer
 
     parser = _app_parser()
@@ -165,11 +163,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     for verb, text in (("ring", "tell the running app a call is ringing (for softphone hooks)"),
                        ("end", "tell the running app a call has ended")):  # fmt: skip
-        p = verbs.add_parser(verb, help=text)
+        epilog = HOOK_EPILOG.format(
+            verb=verb, when="as a call rings" if verb == "ring" else "when a call is over",
+            starts=" and starts CallerCard when it is not running" if verb == "ring" else "")
+        p = verbs.add_parser(verb, help=text, description=text[0].upper() + text[1:] + ".",
+                             epilog=epilog)  # fmt: skip
         _add_common(p, top=False)
-        p.add_argument("caller_id", metavar="CALLER_ID", nargs="?", default="")
+        p.add_argument("caller_id", metavar="CALLER_ID", nargs="?", default="",
+                       help="the number as the phone shows it (empty, 'anonymous' or "
+                            "'Restricted' for a withheld caller)")  # fmt: skip
         # Jitsi splits its command line at spaces, so a display name put last arrives in words.
-        p.add_argument("name_words", nargs="*", metavar="NAME", help=argparse.SUPPRESS)
+        p.add_argument("name_words", nargs="*", metavar="NAME",
+                       help="the caller's display name, as --name; digit groups right after "
+                            "the number are read as part of it (+49 30 1234567)")  # fmt: skip
         p.add_argument("--name", default="", help="the caller's display name, if the phone has it")
         p.add_argument("--source", default="hook", help="which softphone sent it (for the trace)")
         if verb == "end":
@@ -293,6 +299,11 @@ def _add_log_call_parser(verbs: argparse._SubParsersAction[argparse.ArgumentPars
 
 # A frozen bundle has no `python -m`: its child processes re-run the executable with this
 # verb first. Not in the parser, so it never shows in --help.
+HOOK_EPILOG = (
+    "A softphone runs this {when}: `callercard {verb} %number% %name%`, with its own "
+    "placeholders. docs/softphone-hooks.md has the line for MicroSIP, Zoiper, Twinkle, Jitsi "
+    "and others. It returns in a few tens of milliseconds{starts}."
+)
 FROZEN_PLACES_VERB = "_build-place-index"
 FROZEN_IMPORT_WORKER_VERB = "_import-worker"
 FROZEN_SHEET_READER_VERB = "_sheet-reader"

@@ -24,6 +24,7 @@ from tests.adapters.test_instance_client import (
     FakeInstance,
     fake_instance,  # noqa: F401 - a fixture
 )
+from tests.conftest import python_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -164,3 +165,17 @@ def test_a_ring_to_a_running_app_loads_nothing_a_bare_interpreter_does_not(
     assert sent[1] == End(caller_id="+14155550123", outcome=EndOutcome.MISSED)
     for run in (rang, ended):
         assert HOOK_NEVER_LOADS & set(run.stdout.split()) == set()
+
+
+def test_ring_help_says_what_its_words_are_and_where_the_recipes_are() -> None:
+    """Used as a rep: `callercard ring --help` named a bare CALLER_ID and hid the name words
+    a hook line passes after it, so nothing said how to write the softphone's hook."""
+    for verb in ("ring", "end"):
+        done = subprocess.run([sys.executable, "-m", "desktop", verb, "--help"],
+                              capture_output=True, text=True, env=python_env(), timeout=60,
+                              check=True)  # fmt: skip
+        said = " ".join(done.stdout.split())
+        assert "[CALLER_ID] [NAME ...]" in said
+        assert "the number as the phone shows it" in said
+        assert f"callercard {verb} %number% %name%" in said
+        assert "docs/softphone-hooks.md" in said
