@@ -90,23 +90,30 @@ def test_merge_flag_correction_and_column_choice(
     assert numbers["+493090182056"] == "work"
 
 
-def test_what_to_check_stays_in_view_when_the_other_columns_are_wide(
-    qtbot: QtBot, samples: Path, tmp_path: Path
-) -> None:
-    """A German file merging into Jürgen: two number columns and a long "What happens" left
-    the Check column's sentence half behind a sideways scroll in the window as the app opens
-    it (1120 wide); the wide columns give way (wrapped) down to 110 pixels each."""
+def planned_over(qtbot: QtBot, tmp_path: Path, imported: Path, loaded: Path) -> ImportWindow:
+    """The Import window at the size the app opens it, planning `loaded` over a book that
+    already holds `imported`."""
     database = tmp_path / "cc.sqlite3"
     store = Store.open(database)
-    import_file(store, samples / "contacts" / "hubspot_contacts_export.csv",
-                ImportOptions(NumberPolicy("US")))  # fmt: skip
+    import_file(store, imported, ImportOptions(NumberPolicy("US")))
     store.close()
     w = ImportWindow(database, lambda: NumberPolicy("US"))
     qtbot.addWidget(w)
     w.resize(1120, 680)
     w.show()
     with qtbot.waitSignal(w.planned, timeout=30_000):
-        w.load(samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv")
+        w.load(loaded)
+    return w
+
+
+def test_what_to_check_stays_in_view_when_the_other_columns_are_wide(
+    qtbot: QtBot, samples: Path, tmp_path: Path
+) -> None:
+    """A German file merging into Jürgen: two number columns and a long "What happens" left
+    the Check column's sentence half behind a sideways scroll in the window as the app opens
+    it (1120 wide); the wide columns give way (wrapped) down to 110 pixels each."""
+    w = planned_over(qtbot, tmp_path, samples / "contacts" / "hubspot_contacts_export.csv",
+                     samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv")
     table = w.results
     check = table.columnCount() - 1
     qtbot.wait(50)  # the headers settle on the next turn of the event loop; fitted again then
@@ -121,17 +128,9 @@ def test_what_happens_stays_in_view_for_a_card_with_many_numbers(
     """Used as a rep: a phone's vCard (four numbers on Maya's card) put the What happens
     column, "Will merge into Jürgen Schäfer…", behind a sideways scroll at the size the app
     opens the window (1120 wide), when no row had anything to check."""
-    database = tmp_path / "cc.sqlite3"
-    store = Store.open(database)
-    import_file(store, samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv",
-                ImportOptions(NumberPolicy("US")))  # fmt: skip
-    store.close()
-    w = ImportWindow(database, lambda: NumberPolicy("US"))
-    qtbot.addWidget(w)
-    w.resize(1120, 680)
-    w.show()
-    with qtbot.waitSignal(w.planned, timeout=30_000):
-        w.load(samples / "contacts" / "android_contacts_v21.vcf")
+    w = planned_over(qtbot, tmp_path,
+                     samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv",
+                     samples / "contacts" / "android_contacts_v21.vcf")  # fmt: skip
     table = w.results
     titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
     assert "Number 4" in titles
