@@ -2,13 +2,13 @@
 at the next start: a PC restarted, or the app quit, with three missed cards up must not lose
 them (Callbacks lists the calls, but the card is what the rep was going to act on).
 
-One small JSON file, rewritten whole (atomically, readable by this user alone: it holds
-callers' numbers) whenever the cards up change. Not the database: the cards change on the
-GUI thread, whose store connection gives up quickly while an import holds the write lock,
-and what is on screen is the app's state, not the book's. Only what the card is built
-from again is kept: the caller ID as the softphone sent it and its name, when the last call
-rang, and how many calls the card stands for; the card itself is looked up again at start,
-so a caller named meanwhile is named on it.
+One small JSON file, rewritten whole (atomically, but not synced: see `save`; readable by
+this user alone: it holds callers' numbers) whenever the cards up change. Not the database:
+the cards change on the GUI thread, whose store connection gives up quickly while an import
+holds the write lock, and what is on screen is the app's state, not the book's. Only what
+the card is built from again is kept: the caller ID as the softphone sent it and its name,
+when the last call rang, and how many calls the card stands for; the card itself is looked
+up again at start, so a caller named meanwhile is named on it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ class MissedCardsFile:
             return
         data = [{"caller_id": c.caller_id, "name": c.name, "rang": c.rang.isoformat(),
                  "tries": c.tries} for c in cards[-KEPT_MAX:]]  # fmt: skip
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        # Not synced: saved from the GUI thread, where an fsync (4-8 ms) would hold back a
+        # ring arriving meanwhile; a quit or a restart still finds it whole.
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                     durable=False)  # fmt: skip
 
     def load(self) -> list[OpenMissedCard]:
         """The cards as saved, oldest first; none when there is no file or it is damaged (a

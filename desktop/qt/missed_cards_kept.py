@@ -1,7 +1,8 @@
 """The missed cards on screen, kept for the next start (desktop.adapters.missed_cards_file).
 
 Saved a moment after they change, never on a ring's path: a ring that makes an old missed
-card give way changes them too, and the file is synced to disk. Saving stops as the quit
+card give way changes them too. The write is not synced to disk, so a ring that arrives
+meanwhile waits for no fsync. Saving stops as the quit
 begins, before Qt closes the cards: those were still open, and are what comes back.
 """
 
