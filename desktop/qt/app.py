@@ -464,6 +464,30 @@ class CallerCardApp:
             assert isinstance(self._called_back, CalledBackWatch)
             self._called_back.stop()  # likewise
         self.store.close()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Every Qt object the app made is deleted at the event loop's next turn. Slots
+        connected as lambdas hold the app, and Qt holds them while their sender lives: kept,
+        the app and all its windows outlived its quit for good. That matters where the process
+        goes on (each in-process app of the test suite left nine windows or more); the real
+        app's process ends right after."""
+        from PySide6.QtCore import QObject
+
+        from desktop.qt.import_action import ImportAction
+
+        windows = (*self._contact_views.values(), self._search_window, self._call_list,
+                   self._callbacks, self._who_is_it, self._duplicates, self._import_history,
+                   self._settings_window, self._welcome)  # fmt: skip
+        if isinstance(self._importer, ImportAction):
+            windows = (*windows, self._importer.window, self._importer)
+        for each in (*windows, self._called_back, self._click_to_call, self.pipeline,
+                     self.screen_share, self.bridge):  # fmt: skip
+            if isinstance(each, QObject):
+                each.deleteLater()
+        self.wrap_ups.let_go()
+        self.popups.let_go()
+        self.tray.let_go()
 
     def _record_waiting_calls(self) -> None:
         """Rings and ends hooks handed over just before the quit, still waiting for their

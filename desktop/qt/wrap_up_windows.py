@@ -45,6 +45,13 @@ class WrapUpWindows:
         self._gate: WrapUpGate | None = None  # built with the first wrap-up
         tray.wrap_ups_requested.connect(lambda: self.gate().open_waiting())
 
+    def let_go(self) -> None:
+        """At quit: the wrap-ups open or waiting, and the gate, are deleted (they hold this)."""
+        for window in self._open.values():
+            window.deleteLater()
+        if self._gate is not None:
+            self._gate.deleteLater()
+
     def window_for(self, attempt_id: int) -> WrapUp | None:
         """The wrap-up open (or waiting) for this call."""
         return self._open.get(attempt_id)
