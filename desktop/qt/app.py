@@ -659,7 +659,8 @@ class CallerCardApp:
         if isinstance(self._who_is_it, WhoIsItWindow):
             self._who_is_it.close()  # one at a time: the newest number asked about
         window = WhoIsItWindow(self.lookup, number)
-        window.settled.connect(self.show_contact)
+        # A lambda, not the bound method: see WrapUpWindows.open (a weakref a window, for good).
+        window.settled.connect(lambda contact_id: self.show_contact(contact_id))
         window.settled.connect(lambda _id: self.pipeline.refresh_cards())
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda *_, gone=window: self._forget_who_is_it(gone))

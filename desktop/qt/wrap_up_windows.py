@@ -93,7 +93,9 @@ class WrapUpWindows:
             window.deleteLater()
             return
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.saved.connect(self._save)
+        # Not the bound method: PySide 6.11 keeps a weakref for each connection to a method of
+        # an object that is not a QObject, after its sender is gone (one per wrap-up, for good).
+        window.saved.connect(lambda result: self._save(result))
         window.destroyed.connect(lambda *_: self._open.pop(attempt_id, None))
         taken = {w.slot for w in self._open.values()}
         cards = QRect()
