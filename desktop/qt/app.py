@@ -483,6 +483,30 @@ class CallerCardApp:
             assert isinstance(self._called_back, CalledBackWatch)
             self._called_back.stop()  # likewise
         self.store.close()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Every Qt object the app made is deleted at the event loop's next turn. Slots
+        connected as lambdas hold the app, and Qt holds them while their sender lives: kept,
+        the app and all its windows outlived its quit for good. That matters where the process
+        goes on (each in-process app of the test suite left nine windows or more); the real
+        app's process ends right after."""
+        from PySide6.QtCore import QObject
+
+        from desktop.qt.import_action import ImportAction
+
+        windows = (*self._contact_views.values(), self._search_window, self._call_list,
+                   self._callbacks, self._who_is_it, self._duplicates, self._import_history,
+                   self._settings_window, self._welcome)  # fmt: skip
+        if isinstance(self._importer, ImportAction):
+            windows = (*windows, self._importer.window, self._importer)
+        for each in (*windows, self._called_back, self._click_to_call, self.pipeline,
+                     self.screen_share, self.bridge):  # fmt: skip
+            if isinstance(each, QObject):
+                each.deleteLater()
+        self.wrap_ups.let_go()
+        self.popups.let_go()
+        self.tray.let_go()
 
     def _record_waiting_calls(self) -> None:
         """Rings and ends hooks handed over just before the quit, still waiting for their
@@ -655,7 +679,8 @@ class CallerCardApp:
         if isinstance(self._who_is_it, WhoIsItWindow):
             self._who_is_it.close()  # one at a time: the newest number asked about
         window = WhoIsItWindow(self.lookup, number)
-        window.settled.connect(self.show_contact)
+        # A lambda, not the bound method: see WrapUpWindows.open (a weakref a window, for good).
+        window.settled.connect(lambda contact_id: self.show_contact(contact_id))
         window.settled.connect(lambda _id: self.pipeline.refresh_cards())
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda *_, gone=window: self._forget_who_is_it(gone))

@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
@@ -34,6 +35,11 @@ log = logging.getLogger(__name__)
 
 SIZES = (16, 20, 22, 24, 32, 48, 64, 128, 256)
 _GRID = 16  # the small art's grid; the large art's 4-unit grid also lands on it
+# Every engine handed to a QIcon, while the icon keeps it (the icon deletes it). Once the
+# app's tray could be collected at quit, the collector freeing it with its icons segfaulted
+# in ~QIcon (2 runs of 2 of a set of Qt tests; none of 5 since the engines are held here):
+# the engine's Python half could go first, and the icon then deleted an engine without it.
+_ENGINES: list[SvgIconEngine] = []
 
 
 class TrayLook(enum.Enum):
@@ -154,6 +160,8 @@ def _icon(look: TrayLook, *, paused: bool = False) -> QIcon:
     large, small = look.value
     engine = SvgIconEngine(read_bytes(large, "icons"), read_bytes(small, "icons"), "",
                            paused=paused)  # fmt: skip
+    _ENGINES[:] = [kept for kept in _ENGINES if shiboken6.isValid(kept)]  # deleted: let go
+    _ENGINES.append(engine)
     return QIcon(engine)
 
 

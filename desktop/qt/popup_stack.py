@@ -286,6 +286,15 @@ class PopupStack(QObject):
         given (whole, not redacted), oldest first."""
         return [(key, call.card) for key, call in self._calls.items()]
 
+    def let_go(self) -> None:
+        """At quit: the stack, every card it built (shown or free) and "+N more" are deleted,
+        so what was connected to their signals (the app's own slots) is let go with them."""
+        self._pool_size = 0  # a top-up already queued builds no card after this
+        for popup in self._pool:
+            popup.deleteLater()
+        self._more.deleteLater()
+        self.deleteLater()
+
     def popups(self) -> list[Popup]:
         """Cards in use, oldest (lowest) first."""
         return [call.popup for call in self._calls.values() if call.popup is not None]

@@ -231,6 +231,12 @@ class TrayMenu(QObject):
         self.tray.hide()
         self.fallback.hide()
 
+    def let_go(self) -> None:
+        """At quit: the menu and the no-tray window have no parent; they go with the tray."""
+        self.menu.deleteLater()
+        self.fallback.deleteLater()
+        self.deleteLater()
+
 
 class FallbackWindow(QWidget):
     """A small window with the tray menu's actions, for desktops without a tray."""

@@ -45,6 +45,13 @@ class WrapUpWindows:
         self._gate: WrapUpGate | None = None  # built with the first wrap-up
         tray.wrap_ups_requested.connect(lambda: self.gate().open_waiting())
 
+    def let_go(self) -> None:
+        """At quit: the wrap-ups open or waiting, and the gate, are deleted (they hold this)."""
+        for window in self._open.values():
+            window.deleteLater()
+        if self._gate is not None:
+            self._gate.deleteLater()
+
     def window_for(self, attempt_id: int) -> WrapUp | None:
         """The wrap-up open (or waiting) for this call."""
         return self._open.get(attempt_id)
@@ -87,7 +94,9 @@ class WrapUpWindows:
             window.deleteLater()
             return
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.saved.connect(self._save)
+        # Not the bound method: PySide 6.11 keeps a weakref for each connection to a method of
+        # an object that is not a QObject, after its sender is gone (one per wrap-up, for good).
+        window.saved.connect(lambda result: self._save(result))
         window.destroyed.connect(lambda *_: self._open.pop(attempt_id, None))
         taken = {w.slot for w in self._open.values()}
         cards = QRect()

@@ -9,6 +9,7 @@ argv they were given. The real baresip and Twinkle are called in tests/e2e/test_
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import stat
@@ -40,7 +41,8 @@ class CtrlTcpAnswerer:
         self.commands: list[dict[str, object]] = []
         self.client: socket.socket | None = None
         self.connections = 0
-        threading.Thread(target=self._serve, daemon=True).start()
+        self._threads = [threading.Thread(target=self._serve, daemon=True)]
+        self._threads[0].start()
 
     def _serve(self) -> None:
         while True:
@@ -49,9 +51,13 @@ class CtrlTcpAnswerer:
             except OSError:
                 return
             if self.client is not None:  # as ctrl_tcp does: the newcomer replaces it
+                with contextlib.suppress(OSError):
+                    self.client.shutdown(socket.SHUT_RDWR)  # wakes its answering thread
                 self.client.close()
             self.client, self.connections = client, self.connections + 1
-            threading.Thread(target=self._answer, args=(client,), daemon=True).start()
+            answering = threading.Thread(target=self._answer, args=(client,), daemon=True)
+            self._threads.append(answering)
+            answering.start()
 
     def _answer(self, client: socket.socket) -> None:
         decoder = NetstringDecoder()
@@ -75,13 +81,15 @@ class CtrlTcpAnswerer:
         self.client.sendall(netstring(json.dumps({"event": True, **body}).encode()))
 
     def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
-        if self.server.fileno() == -1:  # closed already (by the test, then the fixture)
-            return
-        # A bare close leaves the port listening while _serve's accept() holds the socket.
-        self.server.shutdown(socket.SHUT_RDWR)
-        self.server.close()
+        # A socket closed in one thread does not wake another blocked in accept() or recv()
+        # on Linux: shut down first, or each answerer's threads outlived it for the session.
+        for sock in (self.client, self.server):
+            if sock is not None:
+                with contextlib.suppress(OSError):  # the app hung up first
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+        for thread in self._threads:
+            thread.join(5)
 
 
 @pytest.fixture

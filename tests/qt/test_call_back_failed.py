@@ -9,6 +9,7 @@ connection, and it answers the dial and reports the call out and its failure in 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -46,7 +47,8 @@ class Baresip:
         self.connected = threading.Event()
         self.dials: list[list[bytes | str]] = []
         self.dialled: list[str] = []
-        threading.Thread(target=self._serve, daemon=True).start()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
 
     def _serve(self) -> None:
         try:
@@ -73,9 +75,13 @@ class Baresip:
         self.client.sendall(data)
 
     def close(self) -> None:
-        if self.client is not None:
-            self.client.close()
-        self.server.close()
+        # Shut down first: a socket closed here does not wake the thread blocked on it.
+        for sock in (self.client, self.server):
+            if sock is not None:
+                with contextlib.suppress(OSError):  # the app hung up first
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+        self._thread.join(5)
 
 
 def _recv(client: socket.socket) -> bytes:
@@ -121,8 +127,9 @@ def outcomes(running: Running) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("order", ["answered first", "failure first"])
 def test_a_call_back_that_fails_brings_the_missed_card_back_to_try_again(
-    start_app: Callable[..., Running], baresip: Baresip, qtbot: QtBot, order: str,  # noqa: F811
+    baresip: Baresip, start_app: Callable[..., Running], qtbot: QtBot, order: str,  # noqa: F811
 ) -> None:
+    # baresip first: torn down last, once the app has quit (its close now hangs up for real).
     running = start_app("--watch", f"baresip:127.0.0.1:{baresip.port}",
                         settings={"dialer": "baresip", **ALWAYS_OPEN})  # fmt: skip
     app = running.app

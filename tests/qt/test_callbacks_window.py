@@ -222,6 +222,7 @@ def test_an_empty_book_shows_empty_sections_and_nothing_due(qtbot: QtBot, tmp_pa
 
 def test_the_tray_menu_says_how_many_callbacks_are_due(qtbot: QtBot, store: Store) -> None:
     menu = TrayMenu(app_icon(), paused=False)
+    qtbot.addWidget(menu.menu)  # no parent: left behind, the menu stayed for the session
     qtbot.addWidget(menu.fallback)
     assert menu.callbacks_action.text() == "Callbacks…"
     menu.set_callbacks_due(count_due(store, NOW))

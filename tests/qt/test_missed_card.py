@@ -55,7 +55,7 @@ def close(popups: PopupStack) -> None:
     popups.dismiss_all()
     for card in [*popups._pool, popups.more_entry()]:
         card.close()
-        card.deleteLater()
+    popups.let_go()  # with the cards a top-up still queued would have built afterwards
     QApplication.sendPostedEvents()
 
 

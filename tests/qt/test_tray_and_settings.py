@@ -13,6 +13,8 @@ from desktop.qt.tray import TrayMenu
 
 def test_tray_menu_offers_its_actions_in_order(qtbot: QtBot) -> None:
     menu = TrayMenu(app_icon(), paused=False)
+    qtbot.addWidget(menu.menu)  # no parent: left behind, every test's menu stayed
+    qtbot.addWidget(menu.fallback)
     texts = [a.text() for a in menu.menu.actions() if a.isVisible() and not a.isSeparator()]
     assert texts == ["Search…", "Recent calls…", "Callbacks…", "Import…", "Import history…",
                      "Possible duplicates…", "Pause popups",
@@ -33,6 +35,7 @@ def test_tray_menu_offers_its_actions_in_order(qtbot: QtBot) -> None:
 def test_without_a_tray_the_app_still_offers_a_way_in(qtbot: QtBot) -> None:
     # Offscreen (like bare Xvfb or stock GNOME) there is no tray host.
     menu = TrayMenu(app_icon(), paused=True)
+    qtbot.addWidget(menu.menu)
     qtbot.addWidget(menu.fallback)
     menu.start(show_fallback=True)
     assert menu.fallback.isVisible()
@@ -76,6 +79,7 @@ def test_the_no_tray_windows_quit_is_apart_from_the_everyday_buttons(qtbot: QtBo
 
 def test_background_start_without_a_tray_keeps_quiet_until_asked(qtbot: QtBot) -> None:
     menu = TrayMenu(app_icon(), paused=False)
+    qtbot.addWidget(menu.menu)
     qtbot.addWidget(menu.fallback)
     menu.start(show_fallback=False)
     assert not menu.fallback.isVisible()
