@@ -67,6 +67,8 @@ from desktop.core.ring_input import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QWidget
 
     from desktop.adapters.demo_book import DemoRing
@@ -220,6 +222,7 @@ class CallerCardApp:
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
+        self._shut_down = False  # shutdown() has begun: nothing is read or written after
         self.watched_formats: set[str] = set()  # the kinds of call source being followed
         self._click_to_call: ClickToCall | None = None  # built on first use, after start-up
 
@@ -253,8 +256,6 @@ class CallerCardApp:
         return NumberPolicy(region, self.settings.outside_line_prefixes)
 
     def start(self, pending: Message | None) -> None:
-        from PySide6.QtCore import QTimer
-
         started = time.monotonic_ns()
         if self.settings_file.problem:
             self.report_problem(self.settings_file.problem)
@@ -285,18 +286,18 @@ class CallerCardApp:
         self.trace.write("ready", "", t_ns=time.monotonic_ns(), started_ns=started,
                          switch_interval_ms=round(sys.getswitchinterval() * 1000, 3))  # fmt: skip
         if pending is not None:
-            QTimer.singleShot(0, lambda: self.on_message(pending))
+            self._after_start(0, lambda: self.on_message(pending))
         if self.demo:
             from desktop.adapters.demo_book import demo_ring
 
             ring = demo_ring()
-            QTimer.singleShot(int(ring.after_seconds * 1000), lambda: self._demo_ring(ring))
+            self._after_start(int(ring.after_seconds * 1000), lambda: self._demo_ring(ring))
         # Idle-time warm-up, after the tray is up: number metadata for every region, so the
         # first unknown caller does not pay for lazy loading, and the place index if missing.
-        QTimer.singleShot(50, self._warm_up)
-        QTimer.singleShot(100, self.count_callbacks)
+        self._after_start(50, self._warm_up)
+        self._after_start(100, self.count_callbacks)
         if self._welcome_due():
-            QTimer.singleShot(WELCOME_DELAY_MS, self.open_welcome)
+            self._after_start(WELCOME_DELAY_MS, self.open_welcome)
 
     def _warm_up(self) -> None:
         # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.
@@ -447,7 +448,15 @@ class CallerCardApp:
                 self.report_problem(f"Missed cards from before the restart not shown: {exc}")
                 return
 
+    def _after_start(self, ms: int, work: Callable[[], object]) -> None:
+        """Start-up's later work, dropped if the app has shut down by then: one quit within
+        100 ms of its start counted the callbacks in a database already closed."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(ms, lambda: None if self._shut_down else work())
+
     def shutdown(self) -> None:
+        self._shut_down = True
         self.missed_cards.close()  # a quit that did not come through quit()
         for source in self.sources:
             source.stop()

@@ -73,3 +73,15 @@ def test_wrap_ups_and_who_is_it_opened_and_closed_all_day_leave_nothing_behind(
     for _ in range(5):
         a_call_wrapped_up_and_a_number_looked_up()
     assert (weakref.getweakrefcount(app), weakref.getweakrefcount(app.wrap_ups)) == before
+
+
+def test_an_app_shut_down_at_once_reads_nothing_after(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """An app that quit within 100 ms of starting had its start-up's callback count still to
+    come: it read the closed database ("Cannot operate on a closed database") after the
+    quit, an exception in the event loop of the shutting-down process."""
+    running = start_app()
+    running.app.start(None)
+    running.close()
+    qtbot.wait(300)  # the start-up's timers come due: none may touch what was shut down
