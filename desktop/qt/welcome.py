@@ -242,6 +242,7 @@ class WelcomeWindow(QWidget):
         """Shown on top of the other windows. `quietly` (a card is up: the rep may be reading
         or typing in it) without taking the keyboard; shown so, a welcome already open stayed
         under the softphone's window, and "Getting started…" seemed to do nothing."""
+        from desktop.qt.quiet_raise import raise_quietly
         from desktop.qt.search_window import bring_to_front
 
         if not quietly:
@@ -249,11 +250,13 @@ class WelcomeWindow(QWidget):
             return
         if self.isMinimized():
             self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
-        self.show()
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
-        if QGuiApplication.platformName() != "offscreen":  # it has no stacking order to change
-            self.raise_()
+        if not self.isVisible():
+            # Only to show it: toggled on a window already up, the attribute made openbox
+            # refuse the restack below as well (the welcome stayed under the softphone).
+            self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+            self.show()
+            self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        raise_quietly(self)
 
     # -- moving between steps ----------------------------------------------------------------
 

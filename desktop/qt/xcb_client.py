@@ -8,6 +8,7 @@ process-wide error handler, which would fight Qt's.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 
@@ -126,5 +127,9 @@ class XcbClient:
 
     def close(self) -> None:
         if self._conn:
+            # One round trip first: a message sent just before the disconnect was lost now and
+            # then (the X server dropped what it had not handled yet; 2 of 3 tries once).
+            with contextlib.suppress(OSError):
+                self.atom(b"WM_STATE")
             self._xcb.xcb_disconnect(self._conn)
         self._conn = None
