@@ -729,7 +729,7 @@ class CallerCardApp:
                 self.store, datetime.now().astimezone(), business_hours(self.settings),
                 hour_cycle()),
                 count=self._count_due_for_menu_too, put_off=self._put_off_callback,
-                hours=business_hours(self.settings), cycle=hour_cycle(),
+                hours=lambda: business_hours(self.settings), cycle=hour_cycle(),
                 language=time_language())  # fmt: skip
             window.follow_commits(self.paths.database)
             window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again

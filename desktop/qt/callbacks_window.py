@@ -82,7 +82,7 @@ class CallbacksWindow(NumberTableWindow):
     def __init__(self, load: Callable[[], list[CallbackEntry]], *, scheme: str = "tel",
                  count: Callable[[], int] | None = None,
                  put_off: Callable[[PutOffKey, datetime | None], None] | None = None,
-                 hours: BusinessHours | None = None, cycle: HourCycle = "24h",
+                 hours: Callable[[], BusinessHours] | None = None, cycle: HourCycle = "24h",
                  clock: Callable[[], datetime] | None = None,
                  language: str = "en") -> None:  # fmt: skip
         """``put_off`` writes a Snooze (None: due again now); without it there is none."""
@@ -95,7 +95,7 @@ class CallbacksWindow(NumberTableWindow):
         self._write_put_off = put_off
         self._cycle = cycle
         self._clock = clock or (lambda: datetime.now().astimezone())
-        self.put_off = PutOffControls(self, hours or BusinessHours(), cycle, self._clock,
+        self.put_off = PutOffControls(self, hours or BusinessHours, cycle, self._clock,
                                       language)  # fmt: skip
         self.put_off.chosen.connect(self._put_off_chosen)
         if put_off is not None:

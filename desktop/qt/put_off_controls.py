@@ -38,8 +38,9 @@ class PutOffControls(QWidget):
 
     chosen = Signal(object)  # datetime: put off until then; None: due again now
 
-    def __init__(self, parent: QWidget, hours: BusinessHours, cycle: HourCycle,
+    def __init__(self, parent: QWidget, hours: Callable[[], BusinessHours], cycle: HourCycle,
                  clock: Callable[[], datetime], language: str = "en") -> None:  # fmt: skip
+        """`hours`: read each time they are needed, so a change in Settings applies at once."""
         super().__init__(parent)
         self._hours, self._cycle, self._clock = hours, cycle, clock
         self._language = language
@@ -91,7 +92,7 @@ class PutOffControls(QWidget):
         """The choices worked out as the menu opens: "Later today" at 17:10 is tomorrow."""
         self.menu.clear()
         now = self._clock()
-        for choice in choices(now, self._hours, self._cycle):
+        for choice in choices(now, self._hours(), self._cycle):
             action = self.menu.addAction(choice.label)
             action.triggered.connect(lambda _=False, until=choice.until: self.chosen.emit(until))
         self.menu.addAction(AT_A_TIME).triggered.connect(self.open_row)
@@ -113,7 +114,7 @@ class PutOffControls(QWidget):
         """What the rep typed, read as the wrap-up reads "Call them back by"; a mistake is
         said under the field, the row left open to mend it."""
         try:
-            until = parse_until(self.field.text(), self._clock(), self._hours, self._cycle,
+            until = parse_until(self.field.text(), self._clock(), self._hours(), self._cycle,
                                 self._language)  # fmt: skip
         except ValueError as exc:
             self.problem.setText(f"Not put off: {exc}")

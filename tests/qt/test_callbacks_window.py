@@ -26,6 +26,7 @@ from desktop.qt.screen_fit import FRAME_ALLOWANCE
 from desktop.qt.tray import TrayMenu
 from tests.conftest import PYTHON, REPO, python_env
 from tests.qt.show_callbacks_demo import fill_book
+from tests.qt.test_ring_pipeline import Running, start_app  # noqa: F401 (fixture)
 
 NOW = datetime(2026, 3, 10, 10, 30, tzinfo=ZoneInfo("Europe/London"))  # a Tuesday
 SHOTS = REPO / "artifacts" / "screenshots"
@@ -559,7 +560,7 @@ def snoozing_window(qtbot: QtBot, store: Store, now: datetime = NOW) -> Callback
 
     window = CallbacksWindow(lambda: load_callbacks(store, now, BusinessHours(), "24h"),
                              count=lambda: count_due(store, now), put_off=write,
-                             hours=BusinessHours(), clock=lambda: now)  # fmt: skip
+                             hours=BusinessHours, clock=lambda: now)  # fmt: skip
     qtbot.addWidget(window)
     window.open()
     return window
@@ -635,3 +636,22 @@ def test_a_callback_put_off_in_the_window_is_put_off_for_the_cli(
         ("Dana Whitfield", "waiting_for_us", False)]
     assert datetime.fromisoformat(out["put_off"][0]["put_off_until"]).weekday() == 0  # Monday
     assert out["due"] == before["due"] - 1
+
+
+def test_snooze_follows_business_hours_changed_in_settings(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """Snooze read the business hours once, when the window was first built: a rep who moved
+    their day to start at 10 was still offered "Tomorrow morning (08:00 …)" until a restart."""
+    app = start_app().app
+    app.open_callbacks()
+    window = app._callbacks
+    assert isinstance(window, CallbacksWindow)
+
+    def morning() -> str:
+        window.put_off.menu.aboutToShow.emit()  # as opening the menu fills it
+        return next(a.text() for a in window.put_off.menu.actions() if "morning" in a.text())
+
+    assert "(08:00" in morning()
+    app.apply_settings(app.settings.with_changes(business_start_hour=10))
+    assert "(10:00" in morning()
