@@ -8,30 +8,18 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from tests.qt.in_process_app import app_in_process
+
 
 def test_the_no_tray_window_drops_a_missing_folder_once_it_is_back(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    from desktop.adapters.instance_address import instance_address
-    from desktop.adapters.paths import resolve_paths
-    from desktop.cli import build_parser
-    from desktop.qt.app import CallerCardApp
-    from desktop.qt.single_instance import SingleInstance
     from tests.softphone_writers import encode_ini, render_ini
 
     ini = tmp_path / "MicroSIP" / "microsip.ini"
     other = tmp_path / "Linphone" / "linphone.db"
-    args = build_parser().parse_args([
-        "--data-dir", str(tmp_path / "data"), "--background", "--region", "US",
-        "--watch", f"microsip:{ini}",
-    ])  # fmt: skip
-    paths = resolve_paths(args.data_dir)
-    paths.ensure()
-    instance = SingleInstance(instance_address(paths.data_dir))
-    assert instance.acquire()
-    app = CallerCardApp(args, paths, instance, demo=False)
-    status = app.tray.fallback.status
-    try:
+    with app_in_process(tmp_path, "--watch", f"microsip:{ini}") as app:
+        status = app.tray.fallback.status
         app.start(None)
         assert not app.tray.has_tray, "offscreen has no tray host"
         assert f"{ini.parent} does not exist" in status.text()
@@ -45,11 +33,6 @@ def test_the_no_tray_window_drops_a_missing_folder_once_it_is_back(
         app.report_problem(problem)
         app.tray.problem_over(f"{ini}: ")
         assert status.text().endswith(problem)
-        qtbot.wait(200)  # start()'s first count of callbacks, before the store closes
-    finally:
-        app.tray.fallback.close()
-        app.shutdown()
-        instance.release()
 
 
 PROBLEM = (

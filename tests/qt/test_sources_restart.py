@@ -10,33 +10,19 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from desktop.core.dialects.microsip import CallType
+from tests.qt.in_process_app import app_in_process
 from tests.softphone_writers import encode_ini, render_call, render_ini
 
 
 def test_a_ring_popped_at_start_and_dismissed_stays_down_when_settings_restart_the_sources(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    from desktop.adapters.instance_address import instance_address
-    from desktop.adapters.paths import resolve_paths
-    from desktop.cli import build_parser
-    from desktop.qt.app import CallerCardApp
-    from desktop.qt.single_instance import SingleInstance
-
     ini = tmp_path / "microsip.ini"
     started = int(time.time()) - 2  # rang while the app was starting up
     calls = {0: render_call("+14155550142", "", CallType.INCOMING, started)}
     ini.write_bytes(encode_ini(render_ini({"callsLastKey": "0"}, calls)))
-    args = build_parser().parse_args([
-        "--data-dir", str(tmp_path / "data"), "--background", "--region", "US",
-        "--watch", f"microsip:{ini}",
-    ])  # fmt: skip
-    paths = resolve_paths(args.data_dir)
-    paths.ensure()
-    instance = SingleInstance(instance_address(paths.data_dir))
-    assert instance.acquire()
-    app = CallerCardApp(args, paths, instance, demo=False)
     key = f"microsip:0:{started}"
-    try:
+    with app_in_process(tmp_path, "--watch", f"microsip:{ini}") as app:
         app.start(None)
         popup = app.popups.popup_for(key)
         assert popup is not None, "the call ringing at start pops"
@@ -50,7 +36,3 @@ def test_a_ring_popped_at_start_and_dismissed_stays_down_when_settings_restart_t
         calls[1] = render_call("+14155550178", "", CallType.INCOMING, int(time.time()))
         ini.write_bytes(encode_ini(render_ini({"callsLastKey": "1"}, calls)))
         qtbot.waitUntil(lambda: app.popups.has_popup(f"microsip:1:{calls[1].split(';')[3]}"))
-    finally:
-        app.popups.dismiss_all()
-        app.shutdown()
-        instance.release()

@@ -14,15 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters.settings import WatchedSource
 from tests.conftest import SAMPLES
+from tests.qt.in_process_app import app_in_process
 
 
 def test_the_problem_of_a_log_no_longer_watched_goes(qtbot: QtBot, tmp_path: Path) -> None:
-    from desktop.adapters.instance_address import instance_address
-    from desktop.adapters.paths import resolve_paths
-    from desktop.cli import build_parser
-    from desktop.qt.app import CallerCardApp
-    from desktop.qt.single_instance import SingleInstance
-
     folder = tmp_path / "linphone"
     folder.mkdir()
     empty = folder / "linphone.db"
@@ -31,16 +26,8 @@ def test_the_problem_of_a_log_no_longer_watched_goes(qtbot: QtBot, tmp_path: Pat
     db.close()
     history = folder / "call-history.db"
     history.write_bytes((SAMPLES / "softphones" / "call-history.db").read_bytes())
-    args = build_parser().parse_args([
-        "--data-dir", str(tmp_path / "data"), "--background", "--region", "US",
-    ])  # fmt: skip
-    paths = resolve_paths(args.data_dir)
-    paths.ensure()
-    instance = SingleInstance(instance_address(paths.data_dir))
-    assert instance.acquire()
-    app = CallerCardApp(args, paths, instance, demo=False)
-    status = app.tray.fallback.status
-    try:
+    with app_in_process(tmp_path) as app:
+        status = app.tray.fallback.status
         app.start(None)
         app.apply_settings(app.settings.with_changes(
             sources=(WatchedSource("linphone", str(empty)),)))  # fmt: skip
@@ -49,7 +36,3 @@ def test_the_problem_of_a_log_no_longer_watched_goes(qtbot: QtBot, tmp_path: Pat
             sources=(WatchedSource("linphone-legacy", str(history)),)))  # fmt: skip
         qtbot.wait(300)  # the new source's first read, and anything it would report
         assert status.text() == ""
-    finally:
-        app.tray.fallback.close()
-        app.shutdown()
-        instance.release()
