@@ -32,6 +32,7 @@ from desktop.core.card_text import card_lines
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallFailed, CallState
 from desktop.core.models import Direction, Outcome
+from desktop.core.numbers import CallerNumber
 from desktop.core.ring_input import RingInput, from_call_event
 from desktop.core.withheld_calls import WITHHELD_KEY, WithheldCalls
 from desktop.qt.notifier import Notifier, PopupObstacles
@@ -386,10 +387,10 @@ class RingPipeline(QObject):
         its call log at a call's end and nothing at its ring): no card rang for it, so its
         missed card comes now, once. Not for a call whose card did ring (a hook's ring, its
         log line after), nor for one read at start or late: that is history (Callbacks)."""
-        e164 = self.lookup.parse(call.caller_id, call.event.name).e164
-        if self._paused() or self.popups.has_card_near(e164, call.event.time, SAME_CALL_S):
+        number = self.lookup.parse(call.caller_id, call.event.name)
+        if self._paused() or self.popups.has_card_near(number.e164, call.event.time, SAME_CALL_S):
             return
-        self._add_missed(call.caller_id, call.event.name, call.event.time, 1,
+        self._add_missed(call.caller_id, number, call.event.time, 1,
                          call_key=call.call_key, rang_unseen=True)  # fmt: skip
 
     def reopen_missed(self, kept: OpenMissedCard) -> str | None:
@@ -399,13 +400,13 @@ class RingPipeline(QObject):
         since = int(kept.rang.timestamp())
         if number.e164 and self.lookup.store.called_out_since(number.e164, since):
             return None
-        return self._add_missed(kept.caller_id, kept.name, kept.rang, kept.tries,
+        return self._add_missed(kept.caller_id, number, kept.rang, kept.tries,
                                 call_key="restored", restored=True)  # fmt: skip
 
-    def _add_missed(self, caller_id: str, name: str, rang: datetime, tries: int, *,
+    def _add_missed(self, caller_id: str, number: CallerNumber, rang: datetime, tries: int, *,
                     call_key: str, **traced: bool) -> str | None:  # fmt: skip
         try:
-            card = self.lookup.card_for(caller_id, name, candidates=False)
+            card = self.lookup.card_for_number(caller_id, number, candidates=False)
         except StoreError as exc:
             self._report_problem(f"Could not look up {caller_id!r}: {exc}")
             return None
