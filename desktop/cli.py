@@ -692,7 +692,10 @@ def _call_json(call: LoggedCall) -> dict[str, object]:
     from desktop.core.card import attempt_json
 
     contact = call.contact
+    # "caller_id": the caller ID as received when it was not a number we can read ("number"
+    # is then null, as for a withheld caller, whose "caller_id" is null too).
     return {"id": call.id, **attempt_json(call.attempt), "number": call.attempt.number_e164,
+            "caller_id": call.attempt.caller_id or None,
             "source": call.source, "caller_name": call.attempt.caller_name,
             "contact": None if contact is None else {
                 "id": contact.id, "name": contact.name, "company": contact.company}}  # fmt: skip
@@ -708,6 +711,7 @@ def _calls(args: argparse.Namespace) -> int:
     from desktop.core.display_text import display_text
     from desktop.core.models import Direction, Outcome
     from desktop.core.search_query import days_before
+    from desktop.core.unread_caller_id import shown_caller_id
 
     if args.days is not None and args.days < 0:
         raise CliError("calls: --days wants a number of days, 0 or more")
@@ -741,6 +745,8 @@ def _calls(args: argparse.Namespace) -> int:
         who = (call.contact.name or call.contact.company if call.contact
                else unknown_who(attempt.caller_name))  # fmt: skip
         number = readable(attempt.number_e164) if attempt.number_e164 else WITHHELD
+        if attempt.caller_id:  # not a number we can read: as it came, and said to be
+            number = f"{shown_caller_id(attempt.caller_id)} (caller ID as received)"
         when = attempt.at.astimezone()
         label = outcome_text(attempt)
         line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "

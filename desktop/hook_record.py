@@ -152,10 +152,7 @@ def _record(
     if report.launching:
         return 0
     if isinstance(message, Ring):
-        if number.e164 is None and not number.withheld:
-            _say(report, f"call from {who} not recorded "
-                 f"({number.problem or 'not a phone number'}); {report.card}")  # fmt: skip
-            return report.not_recorded
+        # A caller ID that is not a number we can read is recorded as received, like any call.
         # None: a softphone's log, or this call's ring, is in the history already.
         _say(report, f"call from {who} recorded; {report.card}")
         return EXIT_RECORDED_ONLY

@@ -3,7 +3,10 @@
 * An incoming call that is over becomes an inbound attempt: MISSED when nobody answered,
   TALKED otherwise, whether or not the number belongs to a contact (an unknown caller's calls
   are adopted when their number is later given to a contact). A withheld caller's missed call
-  is kept too; a number that is not a phone number at all (a PBX extension) is not.
+  is kept too, and so is a call from a caller ID that is not a number we can read (a number
+  written nationally for another country, a PBX extension, "Reception"): with no E.164 but
+  the caller ID as received (desktop.core.unread_caller_id), so no call the rep got is
+  forgotten.
 * An outbound call to a known number becomes an attempt against that contact, with the
   contact's current reason, as soon as the source reports it (MicroSIP: while dialling; the
   end-of-call logs: at the end). When it ends, ``Recorded.wrap_up`` asks the app to open
@@ -23,7 +26,8 @@
   ``in_call_failed``), TALKED otherwise. An end whose ring was never logged logs nothing.
   Hook rows carry call keys starting with ``hook:`` (store.HOOK_KEY_PREFIX).
 * One call reported by two sources is one attempt. The rule: two reports of an inbound call
-  from the same number (or both withheld), one of them from a hook, whose start times are
+  from the same number (or both withheld, or both from one unreadable caller ID by
+  same_caller_key), one of them from a hook, whose start times are
   within SAME_CALL_S seconds, are the same call. A softphone's own log or event stream
   (MicroSIP, Twinkle, Linphone, baresip, ...) is the richer source: it knows whether the call
   was answered and when it started, so its report takes over the hook's row (its source, key,
@@ -67,6 +71,7 @@ from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
+from desktop.core.unread_caller_id import kept_caller_id
 from desktop.core.withheld_calls import WITHHELD_KEY, is_withheld_key
 
 log = logging.getLogger(__name__)
@@ -176,18 +181,16 @@ class CallHistory:
         contact: Contact | None,
         cursor: tuple[str, str] | None,
     ) -> Recorded | None:
-        if number.e164 is None and not number.withheld:
-            log.info("not recording a call from %r: %s", event.number, number.problem)
-            return None
         outcome = Outcome.MISSED if event.state is CallState.MISSED else Outcome.TALKED
         if isinstance(event, CallGone):
             outcome = Outcome.UNKNOWN  # its end was never written (core/events.py)
         attempt = Attempt(Direction.IN, event.time, outcome, number_e164=number.e164,
-                          caller_name=caller_name(number))  # fmt: skip
+                          caller_name=caller_name(number), caller_id=unread_caller_id(number))
         contact_id = contact.id if contact is not None else None
         key = _call_key(event)
         if self._store.call_attempt(event.source, key) is None:
-            near = self._store.calls_near(number.e164, Direction.IN, event.time, SAME_CALL_S)
+            near = self._store.calls_near(number.e164, Direction.IN, event.time, SAME_CALL_S,
+                                          caller_id=attempt.caller_id)  # fmt: skip
             hooked = next((c for c in near if c.from_hook), None)
             if hooked is not None and outcome is Outcome.UNKNOWN:
                 return None  # the hook's row is this call, and knows as much or more
@@ -331,17 +334,17 @@ class CallHistory:
         """A hook's ring logs the call; its end says how it went (see the module's text)."""
         number = self._lookup.parse(event.number, event.name)
         base = _hook_key(event.call_key or event.number)
+        unread = unread_caller_id(number)
         if event.state is CallState.RINGING:
-            if number.e164 is None and not number.withheld:
-                log.info("not recording a call from %r: %s", event.number, number.problem)
-                return None
-            near = self._store.calls_near(number.e164, Direction.IN, event.time, SAME_CALL_S)
+            near = self._store.calls_near(number.e164, Direction.IN, event.time, SAME_CALL_S,
+                                          caller_id=unread)  # fmt: skip
             if any(not c.from_hook or self._still_ringing(c, base, event.time) for c in near):
                 return None  # a softphone logged it already, or this call is still ringing
             contact = self._contact_for(number)
             contact_id = contact.id if contact is not None else None
             attempt = Attempt(Direction.IN, event.time, Outcome.UNKNOWN,
-                              number_e164=number.e164, caller_name=caller_name(number))
+                              number_e164=number.e164, caller_name=caller_name(number),
+                              caller_id=unread)  # fmt: skip
             key = f"{base}@{int(event.time.timestamp())}"
             attempt_id = self._store.record_call(contact_id, attempt, event.source, key)
             if attempt_id is None:
@@ -352,13 +355,15 @@ class CallHistory:
             return None
         outcome = Outcome.MISSED if event.state is CallState.MISSED else Outcome.TALKED
         attempt_id = self._ringing.pop(base, None)
-        if attempt_id is None and (number.e164 is not None or number.withheld):
+        if attempt_id is None:
             since = datetime.fromtimestamp(event.time.timestamp() - OPEN_CALL_S, UTC)
             # Never a call that rang after this end (one a retried end might otherwise take).
             until = datetime.fromtimestamp(event.time.timestamp() + RING_BEFORE_END_S, UTC)
-            if base != WITHHELD_KEY:  # a plain withheld end is the newest's, whatever its key
+            if unread:  # its key may be a withheld one's ("Reception" has no digits)
+                attempt_id = self._store.open_unread_call(unread, since, until)
+            elif base != WITHHELD_KEY:  # a plain withheld end is the newest's, whatever its key
                 attempt_id = self._store.open_hook_call(number.e164, base + "@", since, until)
-            if attempt_id is None and is_withheld_key(base):
+            if attempt_id is None and is_withheld_key(base) and not unread:
                 # Its ring logged under another withheld key (desktop.core.withheld_calls).
                 attempt_id = self._store.open_withheld_call(
                     since, until, excluding=set(self._ringing.values())
@@ -403,6 +408,14 @@ def caller_name(number: CallerNumber) -> str:
         return ""
     name = " ".join(number.display_name.split())[:CALLER_NAME_MAX].rstrip()
     return name if any(ch.isalpha() for ch in name) else ""
+
+
+def unread_caller_id(number: CallerNumber) -> str:
+    """The caller ID as the history keeps it for a call whose number could not be read
+    (desktop.core.unread_caller_id); "" for a readable number or a withheld caller."""
+    if number.e164 is not None or number.withheld:
+        return ""
+    return kept_caller_id(number.raw)
 
 
 def _call_key(event: CallEvent) -> str:

@@ -52,6 +52,9 @@ class Attempt:
     callback_from: datetime | None = None
     callback_until: datetime | None = None
     caller_name: str = ""  # the caller ID's display name, as stored (call_history.py)
+    # The caller ID as received when it is not a number we can read (no E.164, not withheld:
+    # desktop.core.unread_caller_id); "" for every other call
+    caller_id: str = ""
 
 
 # A contact's text, as imports fill it and merges compare it (NewContact's and the contacts

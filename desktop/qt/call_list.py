@@ -21,7 +21,8 @@ from desktop.core.card_text import WITHHELD, outcome_label, preview
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
-from desktop.qt.number_table import CONTACT, NUMBER, NumberTableWindow
+from desktop.core.unread_caller_id import shown_caller_id
+from desktop.qt.number_table import CALLER_ID, CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
@@ -34,6 +35,8 @@ ATTEMPT = Qt.ItemDataRole.UserRole + 2  # the row's attempt id, when a wrap-up c
 _CALL = Qt.ItemDataRole.UserRole + 3  # the row's attempt id, always: the row kept on a reload
 # Fixed text (a tooltip would read a caller's name as rich text).
 CALLER_ID_NAME_TIP = "The name the caller ID gave: nobody in your contacts has this number"
+UNREAD_CALLER_ID_TIP = ("The caller ID as the phone received it: not a number CallerCard can "
+                        "read or dial. Copy it to dial it by hand.")  # fmt: skip
 NOTE_CHARS = 60  # of a wrap-up's note in its column; whole in the cell's tooltip
 
 
@@ -69,11 +72,14 @@ def call_row(
         way = "Missed"
     if contact is not None:
         who = one_line(contact.name or contact.company)
-    elif attempt.number_e164 is None and not one_line(attempt.caller_name):
+    elif (attempt.number_e164 is None and not attempt.caller_id
+          and not one_line(attempt.caller_name)):  # fmt: skip
         who = WITHHELD  # as its card said it: "Unknown" read as a number nobody has
     else:  # nobody we know: who the caller ID said it was, if it said
         who = unknown_who(attempt.caller_name)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
+    if attempt.caller_id:  # a caller ID that is not a number we can read: as it came
+        number = shown_caller_id(attempt.caller_id)
     outcome = outcome_label(attempt)
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         outcome = "Rang"  # a hook's ring whose end has not come (or never will: Jitsi)
@@ -165,10 +171,13 @@ class CallList(NumberTableWindow):
             item = QTreeWidgetItem(list(call_row(attempt, contact, now, cycle)))
             if contact is None and attempt.caller_name:
                 item.setToolTip(2, CALLER_ID_NAME_TIP)
+            if attempt.caller_id:
+                item.setToolTip(3, UNREAD_CALLER_ID_TIP)
             if attempt.message.strip():
                 item.setToolTip(5, plain_tooltip(attempt.message))
             item.setData(0, CONTACT, contact.id if contact else None)
             item.setData(0, NUMBER, attempt.number_e164 or "")
+            item.setData(0, CALLER_ID, attempt.caller_id)
             item.setData(0, ATTEMPT, call.id if can_wrap_up(attempt, contact) else None)
             item.setData(0, _CALL, call.id)
             self.table.addTopLevelItem(item)
@@ -197,6 +206,9 @@ class CallList(NumberTableWindow):
         super()._update_actions()
         item = self.table.currentItem()
         self.wrap_up_button.setEnabled(item is not None and item.data(0, ATTEMPT) is not None)
-        self.open_button.setEnabled(item is not None)
+        # A withheld caller or an unreadable caller ID has nothing to look up: Who is it? did
+        # nothing there.
+        self.open_button.setEnabled(item is not None and bool(
+            item.data(0, CONTACT) is not None or item.data(0, NUMBER)))  # fmt: skip
         unknown = item is not None and item.data(0, CONTACT) is None
         self.open_button.setText("Who is it?" if unknown else "Open")

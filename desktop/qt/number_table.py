@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.candidates import readable
+from desktop.core.unread_caller_id import shown_caller_id
 from desktop.qt.book_watch import BookWatch, while_shown
 
 if TYPE_CHECKING:
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 CONTACT = Qt.ItemDataRole.UserRole  # the row's contact id, or None
 NUMBER = Qt.ItemDataRole.UserRole + 1  # the row's E.164 number, or ""
+# A row without one: its caller ID as received, when that was not a number we can read
+# (desktop.core.unread_caller_id). Copied, never dialled nor looked up.
+CALLER_ID = Qt.ItemDataRole.UserRole + 10  # past the roles the subclasses use
 
 
 def call_url(e164: str, scheme: str = "tel") -> QUrl:
@@ -143,6 +147,13 @@ class NumberTableWindow(QWidget):
         if number:
             copy_number(number)
             self.status.setText(f"Copied {readable(number)}")
+        elif caller_id := self._selected_caller_id():
+            copy_number(caller_id)
+            self.status.setText(f"Copied {shown_caller_id(caller_id)}")
+
+    def _selected_caller_id(self) -> str:
+        item = self.table.currentItem()
+        return str(item.data(0, CALLER_ID) or "") if item is not None else ""
 
     def open_selected(self) -> None:
         """A contact's row opens the contact; a number nobody has looks for who it might be
@@ -160,7 +171,7 @@ class NumberTableWindow(QWidget):
         if has_number and self.placer is not None:  # with whom, and their time there
             self.call.setToolTip(self.placer.tooltip(self.selected_number()))
         self.call.setEnabled(has_number)
-        self.copy.setEnabled(has_number)
+        self.copy.setEnabled(has_number or bool(self._selected_caller_id()))
         item = self.table.currentItem()
         self.open_button.setEnabled(item is not None and item.data(0, CONTACT) is not None)
 

@@ -106,9 +106,11 @@ def test_an_outbound_call_to_a_stranger_is_not_an_attempt(
     assert attempts(store) == []
 
 
-def test_missed_calls_are_history_known_or_not_but_extensions_are_not(
+def test_missed_calls_are_history_known_or_not_and_so_are_extensions(
     store: Store, history: CallHistory, jane: int
 ) -> None:
+    """A PBX extension's call was dropped from the history ("not a phone number"): the rep got
+    it all the same. It is kept with its caller ID, and no E.164."""
     incoming = Direction.IN
     history.record(logged(JANE, direction=incoming, answered=False, key="a"))
     history.record(logged("4155550199", direction=incoming, answered=False, key="b"))
@@ -120,8 +122,10 @@ def test_missed_calls_are_history_known_or_not_but_extensions_are_not(
         (jane, "in", "missed", "", JANE, "twinkle"),
         (None, "in", "missed", "", "+14155550199", "twinkle"),
         (None, "in", "missed", "", None, "twinkle"),
+        (None, "in", "missed", "", None, "twinkle"),
         (jane, "in", "talked", "", JANE, "twinkle"),
     ]
+    assert [c.attempt.caller_id for c in reversed(store.calls())] == ["", "", "", "1002", ""]
 
 
 def test_a_call_back_to_a_stranger_keeps_the_name_the_softphone_logged(

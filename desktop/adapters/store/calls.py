@@ -20,6 +20,7 @@ from desktop.adapters.store.times import from_epoch, unix_now, window
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.search_query import fold
+from desktop.core.unread_caller_id import same_caller_key
 from desktop.core.withheld_calls import TOLD_APART, WITHHELD_KEY
 
 CALL_SEARCH_LIMIT = 50  # calls the Search window lists under the people found
@@ -93,7 +94,7 @@ class Calls(Contacts):
         # The WHERE parts are constants; every value is a parameter.
         sql = (
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
-            f"source, caller_name, rep FROM attempts WHERE {' AND '.join(where)} "
+            f"source, caller_name, rep, caller_id FROM attempts WHERE {' AND '.join(where)} "
             "ORDER BY at DESC, id DESC LIMIT ?"
         )
         rows = self._conn.execute(
@@ -104,14 +105,14 @@ class Calls(Contacts):
 
     def _logged_calls(self, rows: list[tuple[Any, ...]]) -> list[LoggedCall]:
         """Rows of (id, contact_id, direction, at, outcome, message, reason, number_e164,
-        source, caller_name), each with its contact."""
+        source, caller_name, rep, caller_id), each with its contact."""
         ids = [int(r[1]) for r in rows if r[1] is not None]
         contacts = {c.id: c for c in self.contacts_by_id(ids, attempts_limit=0)}
         return [
             LoggedCall(int(aid), Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n,
-                                         str(rep), caller_name=str(name)),
+                                         str(rep), caller_name=str(name), caller_id=str(raw)),
                        contacts.get(cid) if cid is not None else None, str(src))
-            for aid, cid, d, at, o, m, r, n, src, name, rep in rows
+            for aid, cid, d, at, o, m, r, n, src, name, rep, raw in rows
         ]  # fmt: skip
 
     def search_calls(
@@ -171,7 +172,8 @@ class Calls(Contacts):
             f"{union} ORDER BY at DESC, id DESC LIMIT ?", (*values, limit))]  # fmt: skip
         rows = self._conn.execute(
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
-            f"source, caller_name, rep FROM attempts WHERE id IN ({', '.join('?' * len(newest))}) "
+            f"source, caller_name, rep, caller_id FROM attempts "
+            f"WHERE id IN ({', '.join('?' * len(newest))}) "
             "ORDER BY at DESC, id DESC",
             newest,
         ).fetchall()
@@ -216,11 +218,11 @@ class Calls(Contacts):
             with self.transaction():
                 cur = self._conn.execute(
                     "INSERT OR IGNORE INTO attempts(contact_id, number_e164, direction, at, "
-                    "outcome, message, reason, source, call_key, caller_name) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "outcome, message, reason, source, call_key, caller_name, caller_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (contact_id, attempt.number_e164, attempt.direction.value, at,
                      attempt.outcome.value, attempt.message, attempt.reason, source, call_key,
-                     attempt.caller_name),
+                     attempt.caller_name, attempt.caller_id),
                 )  # fmt: skip
                 new_id = int(cur.lastrowid or 0) if cur.rowcount == 1 else None
                 if new_id and contact_id is not None and _in_contact(attempt):
@@ -251,19 +253,41 @@ class Calls(Contacts):
         )
 
     def calls_near(
-        self, number_e164: str | None, direction: Direction, at: datetime, within_s: int
-    ) -> list[NearCall]:
-        """Logged calls with this number (None: withheld) and direction that started within
-        ``within_s`` seconds of ``at``, the nearest first: the same call seen by another
-        source (see call_history.py)."""
+        self, number_e164: str | None, direction: Direction, at: datetime, within_s: int,
+        *, caller_id: str = "",
+    ) -> list[NearCall]:  # fmt: skip
+        """Logged calls with this number and direction that started within ``within_s``
+        seconds of ``at``, the nearest first: the same call seen by another source (see
+        call_history.py). A number None is a withheld caller's, or, with ``caller_id``, the
+        calls from a caller ID that is not a number, told apart by same_caller_key."""
         t = int(at.timestamp())
+        unread = number_e164 is None and bool(caller_id)
+        # Either clause is a constant; every value is a parameter.
+        who = "caller_id <> ''" if unread else "caller_id = ''"
         rows = self._conn.execute(
-            "SELECT id, source, call_key, outcome, at FROM attempts "
-            "WHERE number_e164 IS ? AND direction = ? AND at BETWEEN ? AND ? "
+            "SELECT id, source, call_key, outcome, at, caller_id FROM attempts "  # noqa: S608
+            f"WHERE number_e164 IS ? AND {who} AND direction = ? AND at BETWEEN ? AND ? "
             "AND call_key <> '' ORDER BY abs(at - ?), id LIMIT 20",
             (number_e164, direction.value, t - within_s, t + within_s, t),
         ).fetchall()
-        return [NearCall(int(i), str(src), str(key), Outcome(o)) for i, src, key, o, _ in rows]
+        key = same_caller_key(caller_id) if unread else ""
+        return [NearCall(int(i), str(src), str(k), Outcome(o))
+                for i, src, k, o, _, raw in rows
+                if not unread or same_caller_key(str(raw)) == key]  # fmt: skip
+
+    def open_unread_call(self, caller_id: str, since: datetime, until: datetime) -> int | None:
+        """The newest inbound call a hook reported ringing between ``since`` and ``until``
+        from this caller ID that is not a number (same_caller_key), whose end is not known
+        yet; or None. Its key does not say: a caller ID without digits ("Reception") keys
+        as a withheld one (desktop.core.ipc_line.hook_call_key)."""
+        key = same_caller_key(caller_id)
+        rows = self._conn.execute(
+            "SELECT id, caller_id FROM attempts WHERE number_e164 IS NULL AND caller_id <> '' "
+            "AND direction = 'in' AND at BETWEEN ? AND ? AND outcome = '' "
+            "AND substr(call_key, 1, 5) = ? ORDER BY at DESC, id DESC",
+            (int(since.timestamp()), int(until.timestamp()), HOOK_KEY_PREFIX),
+        ).fetchall()
+        return next((int(i) for i, raw in rows if same_caller_key(str(raw)) == key), None)
 
     def open_hook_call(
         self, number_e164: str | None, key_prefix: str, since: datetime,
@@ -288,8 +312,8 @@ class Calls(Contacts):
         under the plain key or one told apart (desktop.core.withheld_calls), whose end is not
         known yet and which is not one of ``excluding``; or None."""
         rows = self._conn.execute(
-            "SELECT id FROM attempts WHERE number_e164 IS NULL AND direction = 'in' "
-            "AND at BETWEEN ? AND ? AND outcome = '' "
+            "SELECT id FROM attempts WHERE number_e164 IS NULL AND caller_id = '' "
+            "AND direction = 'in' AND at BETWEEN ? AND ? AND outcome = '' "
             "AND (call_key >= ? AND call_key < ? OR call_key >= ? AND call_key < ?) "
             "ORDER BY at DESC, id DESC",
             (int(since.timestamp()), int(until.timestamp()), f"{WITHHELD_KEY}@",
@@ -360,27 +384,28 @@ class Calls(Contacts):
         """(attempt id, contact id, attempt) of a call recorded by record_call, or None."""
         row = self._conn.execute(
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "
-            "caller_name FROM attempts WHERE source = ? AND call_key = ? AND call_key <> ''",
+            "caller_name, caller_id FROM attempts WHERE source = ? AND call_key = ? "
+            "AND call_key <> ''",
             (source, call_key),
         ).fetchone()
         if row is None:
             return None
-        aid, cid, d, at, o, m, r, n, name = row
+        aid, cid, d, at, o, m, r, n, name, raw = row
         return int(aid), cid, Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n,
-                                      caller_name=str(name))  # fmt: skip
+                                      caller_name=str(name), caller_id=str(raw))  # fmt: skip
 
     def attempt_by_id(self, attempt_id: int) -> tuple[int | None, Attempt] | None:
         """(contact id, attempt), or None when it no longer exists."""
         row = self._conn.execute(
             "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
-            "callback_from, callback_until, caller_name FROM attempts WHERE id = ?",
+            "callback_from, callback_until, caller_name, caller_id FROM attempts WHERE id = ?",
             (attempt_id,),
         ).fetchone()
         if row is None:
             return None
-        cid, d, at, o, m, r, n, rep, cb_from, cb_until, name = row
+        cid, d, at, o, m, r, n, rep, cb_from, cb_until, name, raw = row
         return cid, Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep,
-                            *window(cb_from, cb_until), str(name))  # fmt: skip
+                            *window(cb_from, cb_until), str(name), str(raw))  # fmt: skip
 
     def save_wrap_up(
         self, attempt_id: int, outcome: Outcome, message: str, reason: str,

@@ -425,6 +425,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (section, who, call_at)
     );
     """,
+    # 19: the caller ID as received of a call whose number could not be read (a German
+    # number written nationally, a PBX extension, "Reception": desktop.core.unread_caller_id),
+    # so the call is kept and can be read back; '' for every other call (number_e164 NULL
+    # with '' here is a withheld caller, as before)
+    """
+    ALTER TABLE attempts ADD COLUMN caller_id TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,49 @@
+"""Calls from a caller ID that is not a phone number CallerCard can read.
+
+A phone reports what it was sent: a number written nationally for another country ("030
+90182013" on a rep whose home region is US), a PBX extension ("12345"), a SIP address
+("sip:front-desk@pbx"), a name ("Reception"). Such a call is a call the rep got all the same,
+so the history keeps it (adapters/call_history.py), with the caller ID as it came
+(Attempt.caller_id) where a readable number keeps its E.164. It has no E.164, so nothing offers
+to dial it, look it up or count it as a callback: the rep reads it back and copies it.
+
+One call reported twice (a hook's ring and the softphone's log) is one row: where readable
+numbers are told apart by their E.164, these are by `same_caller_key`, which ignores how the
+caller ID was spelled around its user part ("sip:Front-Desk@pbx" and "front-desk" are one
+caller; "030 90182013" and "03090182013" too).
+"""
+
+from __future__ import annotations
+
+import re
+
+from desktop.core.card_text import preview
+
+# Longer than any SIP From header's user part or a CNAM; a hook passes on whatever the phone
+# was sent, and the history keeps a bounded line of it.
+CALLER_ID_MAX = 200
+CALLER_ID_SHOWN_CHARS = 40  # in a list's Number column or a CLI line, like a caller ID's name
+_NAME_ADDR = re.compile(r"<([^<>]*)>")
+_SCHEME = re.compile(r"^\s*(?:sips?|tel):(?://)?", re.IGNORECASE)
+
+
+def kept_caller_id(raw: str) -> str:
+    """The caller ID as the history keeps it: as received, cut at CALLER_ID_MAX characters."""
+    return raw[:CALLER_ID_MAX]
+
+
+def same_caller_key(caller_id: str) -> str:
+    """What two reports of one caller ID have in common: the user part of a SIP address (or
+    the whole text), its letters and digits alone, casefolded."""
+    text = caller_id
+    inside = _NAME_ADDR.search(text)
+    if inside is not None:
+        text = inside.group(1)
+    text = _SCHEME.sub("", text).split(";", 1)[0].split("@", 1)[0]
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def shown_caller_id(caller_id: str) -> str:
+    """The caller ID on one line, cut with "…" past CALLER_ID_SHOWN_CHARS (someone else's
+    text: the views show it as plain text)."""
+    return preview(caller_id, CALLER_ID_SHOWN_CHARS)[0]
