@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", metavar="QUERY", nargs="?", default="",
                    help='words and number fragments, e.g. "mike 415" or 0142')  # fmt: skip
     p.add_argument("--days", type=int, metavar="N",
-                   help="only people called, and calls, in the last N days")  # fmt: skip
+                   help="only people called, and calls, in the last N days (0: today)")  # fmt: skip
     p.add_argument("--awaiting", action="store_true",
                    help="only people we left a message for who have not called back")  # fmt: skip
     p.add_argument("--referral", action="store_true", help="only people with a referral")
@@ -139,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--missed", action="store_true", help="only calls we missed")
     p.add_argument("--awaiting", action="store_true",
                    help="only voicemails we left that have had no callback yet")  # fmt: skip
-    p.add_argument("--days", type=int, metavar="N", help="only calls of the last N days")
+    p.add_argument("--days", type=int, metavar="N",
+                   help="only calls of the last N days (0: today, since midnight)")
     p.add_argument("--name", default="", metavar="TEXT",
                    help="only calls with someone whose name, company or caller ID name "
                         "holds TEXT")  # fmt: skip

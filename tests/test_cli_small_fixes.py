@@ -202,3 +202,37 @@ def test_a_window_of_days_longer_than_the_calendar_lists_every_call(
     assert cli_main([verb, *args, "--days", "99999999", "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
     assert "Mike" in out and ("2001-05-01" in out or "1 May 2001" in out)
+
+
+@pytest.mark.parametrize("verb", ["calls", "search"])
+def test_days_0_is_today_since_midnight(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], verb: str
+) -> None:
+    """`--days 0` found nothing at all (the last 0 days): it is today's calls, from the rep's
+    own midnight, and not yesterday's."""
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.adapters.store import NewContact, Store
+    from desktop.cli import main as cli_main
+    from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+
+    now = datetime.now(UTC)
+    midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = max(midnight + timedelta(seconds=1), now - timedelta(minutes=1))
+    data = tmp_path / "data"
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        yesterday = midnight - timedelta(minutes=5)
+        calls = (("Mike Today", "+14155550142", today),
+                 ("Mike Yesterday", "+14155550143", yesterday))
+        for name, number, at in calls:
+            who = store.add_contact(NewContact(name, numbers=(StoredNumber(number, number),)))
+            call = Attempt(Direction.IN, at, Outcome.MISSED, number_e164=number)
+            assert store.record_call(who, call, "test", name) is not None
+    finally:
+        store.close()
+    args = ["mike"] if verb == "search" else []
+    assert cli_main([verb, *args, "--days", "0", "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "Mike Today" in out
+    assert "Mike Yesterday" not in out

@@ -236,7 +236,7 @@ def recency_tokens(now: datetime, days: int) -> tuple[str, ...]:
     day for short windows, one per month beyond DAY_TOKEN_LIMIT days. A superset of the
     window; the exact cut is made on the loaded contacts."""
     now = now.astimezone(UTC)
-    days = max(0, days)
+    days = max(1, days)  # today from local midnight may start on yesterday's UTC date
     if days <= DAY_TOKEN_LIMIT:
         return tuple(f"d{(now - timedelta(days=d)):%Y%m%d}" for d in range(days + 1))
     start = now - timedelta(days=days)
@@ -265,9 +265,12 @@ def called_since(filters: SearchFilters, now: datetime) -> datetime | None:
 
 
 def days_before(now: datetime, days: int) -> datetime:
-    """`days` days before `now`; a window longer than MAX_WINDOW_DAYS (`--days 99999999`, which
-    ran past the year 1) is every call there is."""
-    return now - timedelta(days=min(max(days, 0), MAX_WINDOW_DAYS))
+    """`days` days before `now`; 0 is today, from the rep's own midnight (`--days 0` found
+    nothing at all: the last 0 days). A window longer than MAX_WINDOW_DAYS (`--days 99999999`,
+    which ran past the year 1) is every call there is."""
+    if days <= 0:
+        return now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    return now - timedelta(days=min(days, MAX_WINDOW_DAYS))
 
 
 def passes_filters(contact: Contact, filters: SearchFilters, now: datetime) -> bool:
