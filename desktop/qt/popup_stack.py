@@ -236,6 +236,16 @@ class PopupStack(QObject):
                 return key
         return None
 
+    def ringing_near(self, e164: str, at: datetime, within_s: float) -> str | None:
+        """The key of the newest call still ringing (not a missed card) for this number that
+        rang within `within_s` seconds of `at`, on screen or in "+N more"."""
+        for key in reversed(self._calls):
+            call = self._calls[key]
+            if (call.missed is None and call.card.number.e164 == e164 and call.rang is not None
+                    and abs((call.rang - at).total_seconds()) <= within_s):  # fmt: skip
+                return key
+        return None
+
     def has_card_near(self, e164: str | None, at: datetime, within_s: float) -> bool:
         """Whether a card, ringing or missed, is up for this number (None: a withheld caller)
         that rang within `within_s` seconds of `at`: the same call, reported again."""
