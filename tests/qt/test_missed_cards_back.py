@@ -167,6 +167,6 @@ def test_a_restart_still_paused_loses_none_of_the_cards(
     running.app.start(None)
     running.app.set_paused(True)  # paused for an hour now, say: still paused
     qtbot.wait(400)
-    running.app.quit()
+    running.app.missed_cards.close()  # what a quit does first
     running.close()
     assert [c.caller_id for c in file.load()] == [MIKE]
