@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.qt.test_app_e2e import RunningApp, append_ini, now
 from tests.qt.test_missed_card_e2e import hook
 
-DANA = "+14155550178"  # in the demo book
+DANA = "+14155550178"
 
 
 def test_a_ring_only_hooks_card_folds_to_missed_when_microsip_logs_the_call_missed(
