@@ -210,11 +210,13 @@ def call_back_failure(why: str) -> str:
     return f"Call back did not go through: {why}" if why else "Call back did not go through"
 
 
-def missed_when(rang: str, tries: int) -> str:
+def missed_when(rang: str, tries: int, *, withheld: bool = False) -> str:
     """What a missed card says after "Missed call · ": when the caller's last call rang, and
     how often they tried when more than once, in Callbacks' words ("Missed call 40 min ago
-    (2 tries)"): "14:05 (2 tries)"."""
-    counted = f"({tries} tries)" if tries > 1 else ""
+    (2 tries)"): "14:05 (2 tries)". Withheld callers' calls share one card but are not known
+    to be one person's tries: "14:05 (2 withheld calls)"."""
+    what = "withheld calls" if withheld else "tries"
+    counted = f"({tries} {what})" if tries > 1 else ""
     return " ".join(part for part in (rang, counted) if part)
 
 

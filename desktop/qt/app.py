@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from desktop.adapters.demo_book import DemoRing
+    from desktop.adapters.missed_cards_file import OpenMissedCard
     from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
@@ -438,10 +439,15 @@ class CallerCardApp:
 
     def _reopen_missed_cards(self) -> None:
         """The missed cards open when the app last quit come back, oldest lowest, before any
-        call that rings now (never while popups are paused: they wait for the next start)."""
+        call that rings now; while popups are paused they wait, kept, until the rep resumes
+        popups (set_paused)."""
         if self.popups_paused():
+            self.missed_cards.hold_back()
             return
-        for kept in self.missed_cards.remembered():
+        self._bring_back(self.missed_cards.remembered())
+
+    def _bring_back(self, cards: list[OpenMissedCard]) -> None:
+        for kept in cards:
             try:
                 self.pipeline.reopen_missed(kept)
             except StoreError as exc:
@@ -1033,6 +1039,8 @@ class CallerCardApp:
             popups_paused=paused, popups_paused_until=until.isoformat() if paused and until
             else "",
         ))  # fmt: skip
+        if not paused:  # by the rep, or a pause that ended: what waited is shown now
+            self._bring_back(self.missed_cards.take_back())
         self._show_pause()
 
     def pause_for(self, length: str) -> None:

@@ -4,6 +4,10 @@ Saved a moment after they change, never on a ring's path: a ring that makes an o
 card give way changes them too. The write is not synced to disk, so a ring that arrives
 meanwhile waits for no fsync. Saving stops as the quit
 begins, before Qt closes the cards: those were still open, and are what comes back.
+
+Started with popups paused, the cards from last time are not shown: they wait (`hold_back`)
+until the rep resumes popups (`take_back`), and every save meanwhile keeps them, oldest
+first, so that a card missed after the resume does not write them out of the file.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class MissedCardsKept(QObject):
         self._report_problem = report_problem
         self._problem_told = False
         self._closed = False
+        self._waiting: list[OpenMissedCard] = []  # from the last session, not shown yet
         self._save_soon = QTimer(self)
         self._save_soon.setSingleShot(True)
         self._save_soon.setInterval(SAVE_AFTER_MS)
@@ -45,8 +50,20 @@ class MissedCardsKept(QObject):
         """The missed cards open when the app last quit, oldest first."""
         return self._file.load()
 
+    def hold_back(self) -> None:
+        """Popups are paused at start: the cards from last time wait, still kept."""
+        self._waiting = self._file.load()
+
+    def take_back(self) -> list[OpenMissedCard]:
+        """Popups are back on: the cards that waited, oldest first, to be shown now (and no
+        longer kept but as they are shown); none the second time."""
+        waiting, self._waiting = self._waiting, []
+        if waiting and not self._closed:
+            self._save_soon.start()  # a card not shown again (called back) is not kept
+        return waiting
+
     def save(self) -> None:
-        cards = [
+        cards = [*self._waiting] + [
             OpenMissedCard(card.caller_id, card.number.display_name, rang, tries)
             for card, rang, tries in self._popups.open_missed()
             if rang is not None

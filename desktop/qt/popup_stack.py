@@ -15,7 +15,10 @@ max(prebuilt, max_cards) windows however many calls ring at once.
 
 A call that ends unanswered keeps its card, folded to "Missed call · 14:05" with Call back
 (`keep_missed`), for MISSED_FOR_MS or until dismissed. One caller has one missed card: a
-second missed call replaces it, and the card says so, "Missed call · 14:05 (2 tries)". The
+second missed call replaces it, and the card says so, "Missed call · 14:05 (2 tries)".
+Withheld callers are not known to be one person, yet a pile of identical "Number withheld"
+cards says no more than one: their missed calls share one card (one per name the caller ID
+gave, mostly none), "Missed call · 14:05 (2 withheld calls)". The
 missed cards open when the app last quit come back (`add_missed`); `missed_changed` tells
 whoever keeps them for the next start. A missed card is one of the `max_cards`, but it
 gives way to a ringing call: it goes (it never waits in "+N more", which lists calls still
@@ -236,6 +239,16 @@ class PopupStack(QObject):
                 return key
         return None
 
+    def ringing_near(self, e164: str, at: datetime, within_s: float) -> str | None:
+        """The key of the newest call still ringing (not a missed card) for this number that
+        rang within `within_s` seconds of `at`, on screen or in "+N more"."""
+        for key in reversed(self._calls):
+            call = self._calls[key]
+            if (call.missed is None and call.card.number.e164 == e164 and call.rang is not None
+                    and abs((call.rang - at).total_seconds()) <= within_s):  # fmt: skip
+                return key
+        return None
+
     def has_card_near(self, e164: str | None, at: datetime, within_s: float) -> bool:
         """Whether a card, ringing or missed, is up for this number (None: a withheld caller)
         that rang within `within_s` seconds of `at`: the same call, reported again."""
@@ -355,7 +368,7 @@ class PopupStack(QObject):
         call = self._calls.get(call_key)
         if call is None or call.popup is None or call.missed is not None:
             return None
-        call.tries = self._replace_missed_of(call.card.number.e164) + 1
+        call.tries = self._replace_missed_like(call.card) + 1
         self._missed_count += 1
         key = f"missed-{self._missed_count}:{call_key}"
         # Renamed where it stands: the card keeps its place in the stack.
@@ -370,7 +383,7 @@ class PopupStack(QObject):
         as the newest card, without taking focus: a call a softphone logs only at its end, or
         a missed card that was open when the app last quit (`rang`: when it rang, aware;
         `tries`: the missed calls it stood for). Its key."""
-        tries += self._replace_missed_of(card.number.e164)
+        tries += self._replace_missed_like(card)
         self._missed_count += 1
         key = f"missed-{self._missed_count}:{call_key}"
         call = _Call(card, self._pick_screen(), None, rang.astimezone(), time.monotonic_ns(),
@@ -380,13 +393,16 @@ class PopupStack(QObject):
         self._settle(key)
         return key
 
-    def _replace_missed_of(self, e164: str | None) -> int:
-        """One missed card per caller: their older ones go, for the newest. The tries those
-        stood for."""
-        if not e164:
+    def _replace_missed_like(self, card: Card) -> int:
+        """One missed card per caller (and one for withheld callers of one name): the older
+        ones go, for the newest. The missed calls those stood for."""
+        caller = _missed_caller(card)
+        if caller is None:
             return 0
         tries = 0
-        for old in self._missed_of(e164):
+        like = [k for k, c in self._calls.items()
+                if c.missed is not None and _missed_caller(c.card) == caller]  # fmt: skip
+        for old in like:
             call = self._calls.pop(old)
             tries += call.tries
             self._release(call)
@@ -504,7 +520,8 @@ class PopupStack(QObject):
             rang = call.rang
             # With its weekday once it is not today's (a card kept over midnight or a restart).
             today = datetime.now().astimezone().date()
-            said = missed_when(clock_text(rang, today, hour_cycle()) if rang else "", call.tries)
+            said = missed_when(clock_text(rang, today, hour_cycle()) if rang else "", call.tries,
+                               withheld=call.card.number.withheld)  # fmt: skip
             failure = ""
             if call.call_back_failed_ns:
                 said = f"{said} · {CALL_BACK_FAILED}" if said else CALL_BACK_FAILED
@@ -659,6 +676,17 @@ class PopupStack(QObject):
             if widget.x() != place_x or widget.y() != place_y:
                 widget.move(place_x, place_y)
         return fits
+
+
+def _missed_caller(card: Card) -> tuple[str, str] | None:
+    """Whose missed calls share a card: a number's, or withheld callers' of one name (a
+    withheld number with a name is still someone the rep can tell apart); None for a caller
+    ID that is neither (an address nobody can call), whose cards stay apart as before."""
+    if card.number.e164:
+        return ("number", card.number.e164)
+    if card.number.withheld:
+        return ("withheld", card.number.display_name)
+    return None
 
 
 def _entry_label(call: _Call, card: Card) -> str:

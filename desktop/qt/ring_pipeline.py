@@ -114,8 +114,8 @@ class RingPipeline(QObject):
             self._called_back(call)
         elif call.event.direction is Direction.OUT and call.live:
             self._call_out_went_on(call)
-        elif _missed_unseen(call):
-            self._missed_with_no_ring(call)
+        elif _logged_at_its_end(call):
+            self._logged_at_end(call)
         if call.recorded:
             self.record_later(call.event)
 
@@ -344,7 +344,35 @@ class RingPipeline(QObject):
         """An incoming call is over, its card goes. The one place a call's end is decided on:
         `call.missed` is whether nobody answered it (the log said so, or `callercard end
         --missed`)."""
+        if call.call_key not in self._same_call and not self.popups.has_popup(call.call_key):
+            self._same_as_ringing(call)
         self.end_call(call.call_key, call.caller_id, missed=call.missed)
+
+    def _same_as_ringing(self, call: RingInput) -> bool:
+        """A call this source reports over without its ring having reached us, while another
+        source's card for that number rings: that card is this call's, and this end is its end.
+        A softphone whose hook reports only the ring (Jitsi, MicroSIP with no end hook set)
+        and whose log wrote the call only at its end, or its ring and its end between two
+        reads: without this the card went on ringing after the call was missed. The same test
+        as for two rings (SAME_CALL_S), against when the log says the call began."""
+        e164 = self.lookup.parse(call.caller_id, call.event.name).e164
+        if not e164:
+            return False  # two withheld callers are not known to be one call
+        other = self.popups.ringing_near(e164, call.event.time, SAME_CALL_S)
+        if other is None or _source_of(other) == _source_of(call.call_key):
+            return False
+        self._same_call[call.call_key] = other
+        self.trace.write("same_call", call.caller_id, call_key=call.call_key, as_call=other)
+        return True
+
+    def _logged_at_end(self, call: RingInput) -> None:
+        """A call an end-of-call log wrote as it ended: the card another source rang for it
+        goes, or folds to a missed card; a missed call that had no card gets one."""
+        missed = call.event.state is CallState.MISSED
+        if self._same_as_ringing(call):
+            self.end_call(call.call_key, call.caller_id, missed=missed)
+        elif missed:
+            self._missed_with_no_ring(call)
 
     def end_call(self, call_key: str, caller_id: str, *, missed: bool = False) -> None:
         """The call is over: its card goes, or stays as a missed call's with Call back when
@@ -482,15 +510,15 @@ def _tries_of(store: Store, e164: str, contact_id: int | None, now: datetime) ->
     return next((u.tries for u in unknown if u.attempt.number_e164 == e164), 1)
 
 
-def _missed_unseen(call: RingInput) -> bool:
-    """An incoming call an end-of-call log reported missed as it was written, not at start
-    nor late (HistoryEvent.catch_up): whether a card rang for it is the pipeline's to say."""
+def _logged_at_its_end(call: RingInput) -> bool:
+    """An incoming call an end-of-call log reported as it was written, not at start nor late
+    (HistoryEvent.catch_up): whether a card rang for it is the pipeline's to say."""
     event = call.event
     return (
         isinstance(event, HistoryEvent)
         and not event.catch_up
         and event.direction is Direction.IN
-        and event.state is CallState.MISSED
+        and event.state in (CallState.ENDED, CallState.MISSED)
     )
 
 

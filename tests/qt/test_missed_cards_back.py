@@ -108,3 +108,65 @@ def test_a_caller_called_back_while_the_app_was_down_does_not_come_back(
     [back] = running.records("missed_card")
     assert (back["caller_id"], back["restored"]) == ("+13125550199", True)
     qtbot.wait(150)  # start-up's own timers (the menu's count) run before the store closes
+
+
+def test_cards_kept_while_popups_are_paused_come_back_when_the_rep_resumes_them(
+    start_app: Callable[..., Running],  # noqa: F811
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    """Started with popups paused, the missed cards from last time wait: kept in the file
+    whatever happens meanwhile, and up on screen as soon as popups are resumed."""
+    from desktop.core.ipc import End, EndOutcome, Ring
+    from tests.qt.test_popup import label
+
+    rang = datetime.now(UTC) - timedelta(minutes=20)
+    data = tmp_path / "data"
+    data.mkdir()
+    file = MissedCardsFile(data / "missed-cards.json")
+    file.save([OpenMissedCard(MIKE, "", rang, 2), OpenMissedCard("+13125550199", "DANA", rang)])
+    running = start_app(settings={"popups_paused": True})
+    app = running.app
+    app.start(None)
+    assert app.popups.popups() == []
+
+    def missed(number: str) -> None:
+        mark = len(running.records("recorded"))
+        app.on_message(Ring(number, ""))
+        app.on_message(End(caller_id=number, outcome=EndOutcome.MISSED))
+        qtbot.waitUntil(lambda: len(running.records("recorded")[mark:]) == 2)
+
+    missed("+12065550123")  # while paused: logged, no card, and the file keeps the two
+    qtbot.wait(400)  # past MissedCardsKept's save delay
+    assert [c.caller_id for c in file.load()] == [MIKE, "+13125550199"]
+
+    app.set_paused(False)
+    cards = app.popups.popups()
+    assert [p.card.caller_id for p in cards if p.card] == [MIKE, "+13125550199"]
+    assert label(cards[0], "tierChip").text().endswith(" (2 tries)")
+    assert all(r["restored"] for r in running.records("missed_card"))
+
+    # A call missed after the rep resumed: the file has it and the two brought back.
+    missed("+12065550177")
+    qtbot.waitUntil(lambda: [c.caller_id for c in file.load()]
+                    == [MIKE, "+13125550199", "+12065550177"])  # fmt: skip
+    qtbot.wait(150)  # start-up's own timers (the menu's count) run before the store closes
+
+
+def test_a_restart_still_paused_loses_none_of_the_cards(
+    start_app: Callable[..., Running],  # noqa: F811
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    rang = datetime.now(UTC) - timedelta(minutes=20)
+    data = tmp_path / "data"
+    data.mkdir()
+    file = MissedCardsFile(data / "missed-cards.json")
+    file.save([OpenMissedCard(MIKE, "", rang, 1)])
+    running = start_app(settings={"popups_paused": True})
+    running.app.start(None)
+    running.app.set_paused(True)  # paused for an hour now, say: still paused
+    qtbot.wait(400)
+    running.app.missed_cards.close()  # what a quit does first
+    running.close()
+    assert [c.caller_id for c in file.load()] == [MIKE]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -15,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from desktop.adapters.callbacks import business_hours, load_callbacks
 from desktop.core.callbacks import tries_text
 from desktop.core.card_text import missed_when
-from desktop.core.ipc import End, EndOutcome, Ring
+from desktop.core.ipc import End, EndOutcome, Ring, hook_call_key
 from desktop.qt.popup_stack import PopupStack
 from tests.qt.show_popup_demo import exact_card, withheld_card
 from tests.qt.test_missed_card import close, make_stack, rung
@@ -57,11 +58,33 @@ def test_a_caller_who_misses_you_twice_has_one_card_saying_two_tries(stack: Popu
     assert missed_when("14:05", 1) == "14:05" + tries_text(1)
 
 
-def test_withheld_callers_are_not_counted_as_one(stack: PopupStack) -> None:
-    for _ in range(2):
+def test_withheld_calls_share_one_card_that_counts_calls_not_tries(stack: PopupStack) -> None:
+    """Withheld callers are not known to be one person, so their calls are not one caller's
+    "tries"; but a pile of identical "Number withheld" cards tells the rep nothing more than
+    one card saying how many such calls were missed."""
+    for _ in range(3):
         rung(stack, "hook:", withheld_card)
         stack.keep_missed("hook:")
-    assert [c.endswith("tries)") for c in chip(stack)] == [False, False]
+    [said] = chip(stack)
+    assert said.startswith("Missed call · ") and said.endswith(" (3 withheld calls)"), said
+    assert "tries" not in said
+    [(_card, _rang, calls)] = stack.open_missed()
+    assert calls == 3  # kept as such for the next start
+    assert missed_when("14:05", 2, withheld=True) == "14:05 (2 withheld calls)"
+    assert missed_when("14:05", 1, withheld=True) == "14:05"
+
+
+def test_a_withheld_caller_who_gives_a_name_keeps_a_card_of_their_own(stack: PopupStack) -> None:
+    named = replace(withheld_card(), number=replace(withheld_card().number, display_name="ACME"))
+    rung(stack, "hook:", withheld_card)
+    stack.keep_missed("hook:")
+    rung(stack, "hook:~2", lambda: named)
+    stack.keep_missed("hook:~2")
+    stack.add_missed(withheld_card(), "restored", datetime.now().astimezone())  # unnamed again
+    said = {p.card.number.display_name: label(p, "tierChip").text()
+            for p in stack.popups() if p.card}  # fmt: skip
+    assert said[""].endswith(" (2 withheld calls)"), said
+    assert said["ACME"].startswith("Missed call · ") and "(" not in said["ACME"], said
 
 
 def test_the_tries_come_back_after_a_restart_and_count_on(stack: PopupStack) -> None:
@@ -100,3 +123,35 @@ def test_the_card_counts_the_tries_as_callbacks_does_after_a_dismissal_too(
     [entry] = [e for e in load_callbacks(app.store, now, business_hours(app.settings), "24h")
                if e.item.number == CHICAGO]  # fmt: skip
     assert entry.item.tries == 2 and entry.item.detail.endswith(" (2 tries)")
+
+
+def test_withheld_calls_missed_one_after_another_leave_one_card_that_counts_them(
+    start_app: Callable[..., Running],  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    from desktop.adapters.missed_cards_file import MissedCardsFile
+    from tests.qt.test_popup import visible_texts
+
+    running = start_app()
+    app = running.app
+    # Two phones' ways of saying "withheld", the second call 25 s after the first.
+    for caller_id, seconds_ago in (("anonymous", 30), ("", 5)):
+        mark = len(running.records("recorded"))
+        app.on_message(Ring(caller_id, t_ns=time.monotonic_ns() - int(seconds_ago * 1e9)))
+        app.on_message(End(call_key=hook_call_key(caller_id), outcome=EndOutcome.MISSED))
+        qtbot.waitUntil(lambda mark=mark: [r["outcome"] for r in running.records("recorded")[mark:]]
+                        == ["", "missed"])  # fmt: skip
+    [card] = app.popups.popups()
+    said = label(card, "tierChip").text()
+    assert said.endswith(" (2 withheld calls)") and "tries" not in said, said
+    assert "No number to call back" in visible_texts(card) and not card.offers_call_back()
+    kept = MissedCardsFile(app.paths.missed_cards)
+    qtbot.waitUntil(lambda: [c.tries for c in kept.load()] == [2])
+    app.missed_cards.close()
+    running.close()
+
+    again = start_app()
+    again.app.start(None)
+    [card] = again.app.popups.popups()
+    assert label(card, "tierChip").text().endswith(" (2 withheld calls)")
+    qtbot.wait(150)  # start-up's own timers (the menu's count) run before the store closes

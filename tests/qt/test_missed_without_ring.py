@@ -56,3 +56,38 @@ def test_a_missed_call_logged_only_at_its_end_leaves_one_missed_card(
     assert [r["caller_id"] for r in running.records("missed_card") if r.get("rang_unseen")] == [
         f"sip:{MIKE}@127.0.0.1"
     ]
+
+
+def test_a_ring_only_hooks_card_folds_to_missed_when_the_log_writes_the_call_missed(
+    start_app: Callable[..., Running],  # noqa: F811
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    """Jitsi's hook reports the ring and nothing else; its call log writes the call once it is
+    over. The card rang for that call is the one that folds to a missed card, or closes when
+    the log says the call was answered: it no longer rings on until dismissed."""
+    db = tmp_path / "call-history.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(LEGACY_SCHEMA)
+    conn.close()
+    running = start_app("--watch", f"linphone-legacy:{db}")
+    app = running.app
+    app.start_sources()
+
+    app.on_message(Ring(DANA, "DANA"))  # and no end: the hook reports only the ring
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    insert_call(db, f"sip:{DANA}@127.0.0.1", int(time.time()) - 3)  # missed
+    qtbot.waitUntil(lambda: bool(running.records("missed_card")), timeout=10_000)
+    [ended] = running.records("ended")
+    assert (ended["as_call"], ended["missed"], ended["kept"]) == (f"hook:{DANA}", True, True)
+    [popup] = app.popups.popups()
+    assert label(popup, "tierChip").text().startswith("Missed call · ")
+    assert popup.offers_call_back() and app.popups.missed_keys() != []
+
+    app.on_message(Ring(MIKE, "MIKE K"))  # answered, as the log says once it is over
+    qtbot.waitUntil(lambda: len(running.records("shown")) == 2)
+    insert_call(db, f"sip:{MIKE}@127.0.0.1", int(time.time()) - 2, status=0)
+    qtbot.waitUntil(lambda: len(running.records("ended")) == 2, timeout=10_000)
+    assert running.records("ended")[1]["closed"] is True
+    [left] = app.popups.popups()
+    assert left is popup  # Dana's missed card, and no second one for anybody
