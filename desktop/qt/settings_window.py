@@ -225,6 +225,7 @@ class SettingsWindow(QWidget):
         passwords.addWidget(self.secrets_line)
         passwords.addWidget(self.secrets_advice)
         form.addRow("Passwords", passwords)
+        self._general_form, self._passwords_row = form, passwords
         return page
 
     def _screen_share_section(self, form: QFormLayout) -> None:
@@ -255,8 +256,14 @@ class SettingsWindow(QWidget):
         self.secrets_line.setText(text if secrets.secure else f"⚠ {text}")
         # keyring's own reason is for bug reports, not for the page.
         self.secrets_line.setToolTip(secrets.detail or secrets.backend)
+        # Only team directories keep passwords: with their page here, a keychain that is
+        # missing is said there, beside Add…, once. Said on General too, it greeted every rep
+        # with a bold warning about a feature most never use, and said it twice. (Showing the
+        # row shows each of its labels: the advice's own visibility is set after it.)
+        here = secrets.secure or self.directories is None
+        self._general_form.setRowVisible(self._passwords_row, here)
         self.secrets_advice.setText(secrets.advice())
-        self.secrets_advice.setVisible(not secrets.secure)
+        self.secrets_advice.setVisible(here and not secrets.secure)
 
     def _sources_tab(self) -> QWidget:
         page = QWidget()
