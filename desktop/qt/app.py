@@ -917,6 +917,7 @@ class CallerCardApp:
                 lambda: find_contact_files(Path.home()), detect_softphones,
                 hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
                 lambda: self.tray.has_tray, self.bridge, set_up_softphones,
+                lambda: list(self._watched_specs),
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)
