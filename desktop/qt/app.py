@@ -976,8 +976,15 @@ class CallerCardApp:
         from desktop.qt.settings_window import SettingsWindow
 
         if self._settings_window is None:
+            from_command_line: list[WatchedSource] = []
+            for spec in self.args.watch or []:
+                try:
+                    from_command_line.append(WatchedSource.parse(spec))
+                except ValueError:  # said when the sources started; nothing is watched for it
+                    continue
             window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
-                                    region_override=self.region_override)  # fmt: skip
+                                    region_override=self.region_override,
+                                    watch_override=tuple(from_command_line))  # fmt: skip
             window.saved.connect(self.apply_settings)
             window.add_directories_page(self._directories_page())
             self._settings_window = window
