@@ -949,6 +949,33 @@ class ImportWindow(QWidget):
         if self._preview is not None:
             self._book_watch.start()
             self._contacts_may_have_changed()  # while the window was hidden, nothing watched
+        elif self._state == "empty" and self.database.exists():
+            # (No database yet, no demo book: and two connections making one at once raced
+            # to create its tables, which failed the preview opened meanwhile.)
+            self._count_demo_contacts()
+
+    def _count_demo_contacts(self) -> None:
+        """With no file yet, whether the demo book is still there: said (with Remove demo
+        contacts) only once a file was previewed, a rep on the demo book opened Import and
+        was not told that importing takes the demo contacts away."""
+
+        def run() -> None:
+            try:
+                store = Store.open(self.database)
+                try:
+                    count = store.demo_contact_count()
+                finally:
+                    store.close()
+            except StoreError:
+                return  # said by the preview, which counts them again
+            self._to_window(lambda: self._demo_counted(count))
+
+        threading.Thread(target=run, name="callercard-demo-count", daemon=True).start()
+
+    def _demo_counted(self, count: int) -> None:
+        if self._state == "empty" and self._preview is None and count != self._demo_contacts:
+            self._demo_contacts = count
+            self._set_state("empty")
 
     def hideEvent(self, event: QHideEvent) -> None:
         # Nobody reads a hidden plan; it is checked when the window comes back.

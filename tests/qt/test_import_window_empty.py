@@ -32,7 +32,7 @@ def test_with_no_file_the_window_says_choose_or_drop_one(qtbot: QtBot, tmp_path:
     # A file: its preview and what it was read as, the empty state gone
     load(qtbot, window, write_csv(tmp_path / "leads.csv", [
         ["Name", "Phone"], ["Mike Kowalski", "415 555 0142"]]))  # fmt: skip
-    assert window.tabs.isVisible() and window.results.isVisible()
+    assert window.tabs.isVisible() and window.results.isVisible(), window.hint.text()
     assert window.results.rowCount() == 1
     assert not window.empty.isVisible()
     assert window.source_label.isVisible() and window.source_label.text().startswith("CSV")
@@ -43,3 +43,26 @@ def test_with_no_file_the_window_says_choose_or_drop_one(qtbot: QtBot, tmp_path:
     assert window.hint.text().startswith("This file cannot be imported.")
     assert window.empty.isVisible() and not window.tabs.isVisible()
     window.close()
+
+
+def test_with_no_file_the_demo_book_is_named_and_can_be_removed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from desktop.adapters.demo_book import seed_demo_book
+    from desktop.adapters.store import Store
+
+    store = Store.open(tmp_path / "cc.sqlite3")
+    seed_demo_book(store)
+    window = ImportWindow(tmp_path / "cc.sqlite3", lambda: NumberPolicy("US"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.remove_demo_button.isVisible, timeout=10_000)
+    assert window.demo_note.text() == ("Your contacts still include the 7 demo contacts: "
+                                       "importing a file removes them, or remove them now.")
+    assert window.empty.isVisible()  # still the empty state under it
+    with qtbot.waitSignal(window.imported, timeout=30_000):
+        window.remove_demo_button.click()
+    assert window.summary.text() == "Removed the 7 demo contacts."
+    assert not window.remove_demo_button.isVisible() and store.count_contacts() == 0
+    window.close()
+    store.close()
