@@ -600,6 +600,16 @@ def menu_item(window: CallbacksWindow, starts: str) -> None:
     action.trigger()
 
 
+def test_snooze_offers_each_moment_once(qtbot: QtBot, store: Store) -> None:
+    """Late on a Friday, "Later", "Monday morning" and "Next week" all meant 08:00 Monday: three
+    lines of the same time read as three choices."""
+    friday = NOW.replace(day=13, hour=17)
+    window = snoozing_window(qtbot, store, friday)
+    window.put_off.menu.aboutToShow.emit()
+    assert [a.text() for a in window.put_off.menu.actions()] == [
+        "Monday morning (08:00 Mon 16 Mar)", "At a time…"]  # fmt: skip
+
+
 def test_snooze_puts_a_callback_off_until_its_time(qtbot: QtBot, store: Store) -> None:
     window = snoozing_window(qtbot, store)
     assert window.status.text() == "3 due"
