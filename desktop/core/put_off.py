@@ -105,11 +105,16 @@ def choices(now: datetime, hours: BusinessHours, cycle: HourCycle = "24h") -> li
     later_label = "Later today" if later.date() == now.date() else "Later"
     said_day = "Tomorrow" if morning.date() == (now + timedelta(days=1)).date() else (
         morning.strftime("%A"))  # fmt: skip
-    return [
-        Choice(f"{later_label} ({moment_text(later, now, cycle)})", later),
-        Choice(f"{said_day} morning ({moment_text(morning, now, cycle)})", morning),
-        Choice(f"Next week ({moment_text(week, now, cycle)})", week),
-    ]
+    # One line per moment, under the name that says it best: after hours "Later (08:00
+    # tomorrow)" sat over "Tomorrow morning (08:00 tomorrow)", and on a Friday afternoon all
+    # three lines read 08:00 Monday, which looked like three different choices.
+    offered = []
+    if later not in (morning, week):
+        offered.append(Choice(f"{later_label} ({moment_text(later, now, cycle)})", later))
+    offered.append(Choice(f"{said_day} morning ({moment_text(morning, now, cycle)})", morning))
+    if week != morning:
+        offered.append(Choice(f"Next week ({moment_text(week, now, cycle)})", week))
+    return offered
 
 
 def parse_until(text: str, now: datetime, hours: BusinessHours,

@@ -923,6 +923,7 @@ class CallerCardApp:
                 lambda: find_contact_files(Path.home()), detect_softphones,
                 hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
                 lambda: self.tray.has_tray, self.bridge, set_up_softphones,
+                lambda: list(self._watched_specs),
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)
@@ -981,8 +982,15 @@ class CallerCardApp:
         from desktop.qt.settings_window import SettingsWindow
 
         if self._settings_window is None:
+            from_command_line: list[WatchedSource] = []
+            for spec in self.args.watch or []:
+                try:
+                    from_command_line.append(WatchedSource.parse(spec))
+                except ValueError:  # said when the sources started; nothing is watched for it
+                    continue
             window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
-                                    region_override=self.region_override)  # fmt: skip
+                                    region_override=self.region_override,
+                                    watch_override=tuple(from_command_line))  # fmt: skip
             window.saved.connect(self.apply_settings)
             window.add_directories_page(self._directories_page())
             self._settings_window = window

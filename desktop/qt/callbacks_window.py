@@ -1,8 +1,9 @@
 """Callbacks: who is waiting for a call from us, whom we are waiting for, the callback
 windows the rep promised, and the follow-ups those left; with the other end's clock.
 
-Built like Recent calls (number_table.py): one list, here grouped under the four section
-headings, and the same Open / Copy number / Call back actions. A missed call from a number
+Built like Recent calls (number_table.py): one list, here grouped under a heading for each
+section that has someone in it (and, with nobody, a line saying what would be listed), and
+the same Open / Copy number / Call back actions. A missed call from a number
 nobody has waits here too, named by its caller ID ("MIKE CELL (caller ID)"); its Open is
 "Who is it?", which gives the number to a contact or makes a new one (who_is_it.py). A number
 whose time there is
@@ -16,7 +17,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHeaderView, QPushButton, QTreeWidgetItem
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.callbacks import CallbackEntry
 from desktop.adapters.store import StoreError
@@ -41,6 +42,13 @@ _CLOCK = Qt.ItemDataRole.UserRole + 3
 _SECTION = Qt.ItemDataRole.UserRole + 4  # a heading's Section
 _ENTRY = Qt.ItemDataRole.UserRole + 5  # a row's CallbackEntry
 COLUMNS = ("Who", "Number", "What", "Their time")
+# In place of an empty list: a rep on their first morning saw four "… (0)" headings and could
+# not tell a quiet day from a window that does not work, nor what would ever land here.
+NOTHING_WAITING = (
+    "Nobody is waiting for a call from you.\n\n"
+    "Missed calls from your contacts, voicemails you left and the times people asked you to "
+    "call back are listed here, each with the time of day where they are."
+)
 NOTE_CHARS = 60  # of the note under What: the column's width follows its longest line
 # Room a cell's text does not get: the stylesheet's item padding and the style's text margins.
 _H_PAD = 10
@@ -125,6 +133,15 @@ class CallbacksWindow(NumberTableWindow):
         head.setStretchLastSection(False)
         head.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.viewport().installEventFilter(self)
+        self.empty = QLabel(NOTHING_WAITING, self)
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setMaximumWidth(520)  # a few short lines in the middle, not one long one
+        self.empty.hide()
+        self.body.insertWidget(self.body.indexOf(self.table) + 1, self.empty, 1,
+                               Qt.AlignmentFlag.AlignHCenter)  # fmt: skip
+        self._unread = False  # the store could not be read: an empty list says nothing then
         self.status.setWordWrap(True)
         # Left open, "Missed call 40 min ago", their time of day and what is due follow the
         # clock; a commit (a call, an import) reloads it at once as before.
@@ -136,7 +153,7 @@ class CallbacksWindow(NumberTableWindow):
         and "05:31 — before 8:00" wrapped, "8:00" alone on a line, on a 1600 px screen."""
         shown = self.isVisible()
         super().open()
-        if shown or not self._wanted:
+        if shown or not self._wanted or self.table.isHidden():
             return
         # The table's frame, the rows' indentation under their headings, the scroll bar and
         # the window's margins: what the columns' own widths leave out.
@@ -154,6 +171,7 @@ class CallbacksWindow(NumberTableWindow):
         except StoreError as exc:
             self.entries = []
             problem = f"Could not read the callbacks: {exc}"
+        self._unread = bool(problem)
         self.refresh()
         if problem:
             self.status.setText(problem)
@@ -168,7 +186,7 @@ class CallbacksWindow(NumberTableWindow):
             return  # said by the next reload; a busy store is no news for a clock tick
         if due == self._due and list(map(entry_row, entries)) == list(map(entry_row, self.entries)):
             return
-        self.entries, self._due = entries, due
+        self.entries, self._due, self._unread = entries, due, False
         scroll = self.table.verticalScrollBar()
         kept = scroll.value()
         self.refresh()
@@ -190,8 +208,8 @@ class CallbacksWindow(NumberTableWindow):
         first: QTreeWidgetItem | None = None
         for section in Section:
             shown = [e for e in self.entries if e.item.section is section]
-            if section is Section.PUT_OFF and not shown:
-                continue  # a heading only when the rep has put something off
+            if not shown:
+                continue  # "Follow-ups due (0)" under every other heading was only noise
             heading = QTreeWidgetItem([f"{section.heading} ({len(shown)})", "", "", ""])
             heading.setFont(0, bold)
             heading.setData(0, _SECTION, section.value)
@@ -221,6 +239,9 @@ class CallbacksWindow(NumberTableWindow):
             heading.setExpanded(True)
         if first is not None:
             self.table.setCurrentItem(first)
+        quiet = not self.entries and not self._unread
+        self.table.setVisible(not quiet)
+        self.empty.setVisible(quiet)
         listed = sum(1 for e in self.entries if e.item.due)
         due = max(listed, self._due)
         said = f"{due} due" if due else "Nothing due"

@@ -196,6 +196,7 @@ class ImportWindow(QWidget):
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(self.choose_button)
         form = QFormLayout()
+        self.form = form
         form.addRow("File:", file_row)
         form.addRow("Text encoding:", self.encoding)
         form.addRow("Read as:", self.source_label)
@@ -280,6 +281,7 @@ class ImportWindow(QWidget):
         self.tabs.addTab(self.table, "Columns in the file")
         layout.addWidget(self.plan_summary)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self._empty_state(), 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.details)
@@ -288,6 +290,36 @@ class ImportWindow(QWidget):
         # Return imports from anywhere in the window, as a dialog's default button would.
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             QShortcut(QKeySequence(key), self).activated.connect(self.start_import)
+
+    def _empty_state(self) -> QWidget:
+        """In place of the preview while there is no file: what to do, where an empty grid
+        under two tabs looked like a preview that had failed to load."""
+        self.empty = QWidget()
+        self.empty_title = _plain_label("Choose a contact file, or drop one on this window")
+        font = self.empty_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.empty_title.setFont(font)
+        self.empty_text = _plain_label(
+            "A CSV, Excel or vCard export from Outlook, Google, HubSpot, Salesforce or your "
+            "phone. Each contact is shown here as it will be stored before anything is "
+            "imported, and an import can be undone."
+        )
+        self.empty_text.setWordWrap(True)
+        choose = QPushButton("Choose file…")
+        choose.clicked.connect(self.choose_file)
+        column = QVBoxLayout(self.empty)
+        # Margins, not an alignment, keep the lines short: a wrapped label given an alignment
+        # is laid out at its narrowest and cut its sentence off after two lines.
+        column.setContentsMargins(160, 0, 160, 0)
+        column.addStretch(1)
+        for label in (self.empty_title, self.empty_text):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            column.addWidget(label)
+        column.addWidget(choose, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(2)
+        self.empty.setVisible(False)
+        return self.empty
 
     def _set_state(self, state: str) -> None:
         """empty / loading / ready / running / done: which buttons make sense now."""
@@ -315,6 +347,14 @@ class ImportWindow(QWidget):
         self.demo_note.setVisible(demo)
         self.remove_demo_button.setVisible(demo)
         self.remove_demo_button.setEnabled(state in ("ready", "empty", "done"))
+        nothing = state == "empty"  # no file, or one that cannot be imported: no preview
+        self.tabs.setVisible(not nothing)
+        self.empty.setVisible(nothing)
+        # What the file was read as, and the choices about it: blank labels and greyed boxes
+        # until there is a file.
+        for field in (self.encoding, self.source_label, self.region_label, self.region_choice):
+            self.form.setRowVisible(field, not nothing)
+        self.keep_following.setVisible(not nothing)  # following which file?
         self._state = state
         self._show_waiting()
         self.state_changed.emit(state)
@@ -909,6 +949,33 @@ class ImportWindow(QWidget):
         if self._preview is not None:
             self._book_watch.start()
             self._contacts_may_have_changed()  # while the window was hidden, nothing watched
+        elif self._state == "empty" and self.database.exists():
+            # (No database yet, no demo book: and two connections making one at once raced
+            # to create its tables, which failed the preview opened meanwhile.)
+            self._count_demo_contacts()
+
+    def _count_demo_contacts(self) -> None:
+        """With no file yet, whether the demo book is still there: said (with Remove demo
+        contacts) only once a file was previewed, a rep on the demo book opened Import and
+        was not told that importing takes the demo contacts away."""
+
+        def run() -> None:
+            try:
+                store = Store.open(self.database)
+                try:
+                    count = store.demo_contact_count()
+                finally:
+                    store.close()
+            except StoreError:
+                return  # said by the preview, which counts them again
+            self._to_window(lambda: self._demo_counted(count))
+
+        threading.Thread(target=run, name="callercard-demo-count", daemon=True).start()
+
+    def _demo_counted(self, count: int) -> None:
+        if self._state == "empty" and self._preview is None and count != self._demo_contacts:
+            self._demo_contacts = count
+            self._set_state("empty")
 
     def hideEvent(self, event: QHideEvent) -> None:
         # Nobody reads a hidden plan; it is checked when the window comes back.

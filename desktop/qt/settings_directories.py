@@ -206,6 +206,8 @@ class DirectoriesPage(QWidget):
         self.keychain.setVisible(insecure)
         if status is not None and insecure:
             self.keychain.setText(f"⚠ {status.in_words()} {status.advice()}")
+            # keyring's own reason is for bug reports, not for the page.
+            self.keychain.setToolTip(status.detail or status.backend)
 
     # -- actions --
 

@@ -90,11 +90,15 @@ class SettingsWindow(QWidget):
 
     def __init__(self, settings: Settings, default_templates: dict[str, str],
                  system_region: str, *, region_named: bool | None = None,
-                 region_override: str = "") -> None:  # fmt: skip
+                 region_override: str = "",
+                 watch_override: tuple[WatchedSource, ...] = ()) -> None:  # fmt: skip
+        """``watch_override``: the call logs this run was started to watch (--watch), which
+        the list of saved ones does not hold."""
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard Settings")
         self._settings = settings
         self._defaults = default_templates
+        self._watch_override = watch_override
         self.directories: DirectoriesPage | None = None
         self.page_list = QListWidget()
         self.page_list.setObjectName("settingsPages")
@@ -225,6 +229,7 @@ class SettingsWindow(QWidget):
         passwords.addWidget(self.secrets_line)
         passwords.addWidget(self.secrets_advice)
         form.addRow("Passwords", passwords)
+        self._general_form, self._passwords_row = form, passwords
         return page
 
     def _screen_share_section(self, form: QFormLayout) -> None:
@@ -255,8 +260,14 @@ class SettingsWindow(QWidget):
         self.secrets_line.setText(text if secrets.secure else f"⚠ {text}")
         # keyring's own reason is for bug reports, not for the page.
         self.secrets_line.setToolTip(secrets.detail or secrets.backend)
+        # Only team directories keep passwords: with their page here, a keychain that is
+        # missing is said there, beside Add…, once. Said on General too, it greeted every rep
+        # with a bold warning about a feature most never use, and said it twice. (Showing the
+        # row shows each of its labels: the advice's own visibility is set after it.)
+        here = secrets.secure or self.directories is None
+        self._general_form.setRowVisible(self._passwords_row, here)
         self.secrets_advice.setText(secrets.advice())
-        self.secrets_advice.setVisible(not secrets.secure)
+        self.secrets_advice.setVisible(here and not secrets.secure)
 
     def _sources_tab(self) -> QWidget:
         page = QWidget()
@@ -270,6 +281,13 @@ class SettingsWindow(QWidget):
         self.sources.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.sources.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.sources)
+        # Started with --watch, the app read a call log this list did not show: as a rep the
+        # page said "CallerCard watches these call logs" over an empty list, while it did.
+        self.sources_override = QLabel("")
+        self.sources_override.setTextFormat(Qt.TextFormat.PlainText)
+        self.sources_override.setWordWrap(True)
+        self.sources_override.hide()
+        layout.addWidget(self.sources_override)
         row = QHBoxLayout()
         self.source_kind = QComboBox()
         for kind in SOURCE_KINDS.values():
@@ -337,7 +355,7 @@ class SettingsWindow(QWidget):
     def detect_softphones(self) -> None:
         watched = {
             self.sources.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sources.count())
-        }
+        } | set(self._watch_override)
         self.detected.clear()
         for found in self.detect():
             if WatchedSource(found.kind, str(found.path)) in watched:
@@ -403,13 +421,16 @@ class SettingsWindow(QWidget):
         self.sources.clear()
         for source in settings.sources:
             self._add_source_item(source)
+        also = [s for s in dict.fromkeys(self._watch_override) if s not in settings.sources]
+        self.sources_override.setText(
+            "This run also watches, as CallerCard was started with --watch (not saved here): "
+            + "; ".join(f"{_source_title(s)} — {s.path}" for s in also) if also else "")
+        self.sources_override.setVisible(bool(also))
         for kind, edit in self.templates.items():
             edit.setPlainText(settings.opener_templates.get(kind, self._defaults.get(kind, "")))
 
     def _add_source_item(self, source: WatchedSource) -> None:
-        # In words, as Detect softphones offers it: "linphone-legacy: …" meant nothing to a rep.
-        kind = SOURCE_KINDS.get(source.format)
-        item = QListWidgetItem(f"{kind.title if kind else source.format} — {source.path}")
+        item = QListWidgetItem(f"{_source_title(source)} — {source.path}")
         item.setToolTip(source.path)
         item.setData(Qt.ItemDataRole.UserRole, source)
         self.sources.addItem(item)
@@ -492,3 +513,9 @@ def _whole_when_room(combo: QComboBox) -> None:
     policy = combo.sizePolicy()
     policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
     combo.setSizePolicy(policy)
+
+
+def _source_title(source: WatchedSource) -> str:
+    # In words, as Detect softphones offers it: "linphone-legacy: …" meant nothing to a rep.
+    kind = SOURCE_KINDS.get(source.format)
+    return kind.title if kind else source.format

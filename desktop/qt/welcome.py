@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters.contact_files import ContactFile
+from desktop.adapters.settings import WatchedSource
 from desktop.adapters.sources.detect import FoundLog, log_to_come
 from desktop.core.hook_lines import HookRecipe, command_text, recipe_for_kind, recipes_for
 from desktop.core.softphones import log_formats
@@ -78,7 +79,10 @@ class WelcomeWindow(QWidget):
         has_tray: Callable[[], bool],
         bridge: ThreadBridge | None = None,
         set_up: Callable[[], list[str]] = list,
+        watched: Callable[[], list[WatchedSource]] = list,
     ) -> None:
+        """``watched``: the call logs the app reads now (Settings → Softphones and --watch),
+        asked again each time the softphone step is shown."""
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("Welcome to CallerCard")
         self.setAcceptDrops(True)
@@ -86,6 +90,9 @@ class WelcomeWindow(QWidget):
         self._has_tray = has_tray
         self._found_logs: list[FoundLog] = []
         self._set_up: list[str] = []  # softphones set up here (ids), logged call or not
+        self._watched = watched
+        self._connected: list[FoundLog] = []  # as last shown: the logs already read
+        self._looked = False  # the found files and softphones are in
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
         self._bridge = bridge or ThreadBridge()
         self._build(tray_icon)
@@ -269,6 +276,8 @@ class WelcomeWindow(QWidget):
             label.setFont(font)
             label.setEnabled(i == step)
         self.back_button.setVisible(step > 0)
+        if step == 1 and self._looked and _connected(self._watched()) != self._connected:
+            self._fill_softphones()  # a log connected meanwhile (Settings, Watch its call log)
         last = step == len(STEPS) - 1
         self.next_button.setText("Done" if last else "Next")
         self.skip_button.setVisible(not last)
@@ -327,6 +336,7 @@ class WelcomeWindow(QWidget):
         self.open_found_button.setVisible(bool(files))
         self._found_logs = logs
         self._set_up = set_up or []
+        self._looked = True
         self._fill_softphones()
         self.looked_around.emit()
 
@@ -370,7 +380,18 @@ class WelcomeWindow(QWidget):
         self.softphone.blockSignals(True)
         self.softphone.clear()
         detected: set[str] = set()
+        # Read already (Settings → Softphones, --watch): said first, and not asked for again.
+        self._connected = _connected(self._watched())
+        for log in self._connected:
+            recipe = recipe_for_kind(log.kind)
+            title = recipe.softphone if recipe else log.title
+            self.softphone.addItem(f"{title} — connected: {log.path}", (recipe, log))
+            if recipe:
+                detected.add(recipe.softphone)
+        read = {_same_file(log.path) for log in self._connected}
         for log in self._found_logs:
+            if _same_file(log.path) in read:
+                continue
             recipe = recipe_for_kind(log.kind)
             title = recipe.softphone if recipe else log.title
             self.softphone.addItem(f"{title} — found: {log.path}", (recipe, log))
@@ -388,7 +409,9 @@ class WelcomeWindow(QWidget):
             if recipe.softphone not in detected:
                 self.softphone.addItem(recipe.softphone, (recipe, None))
         self.softphone.blockSignals(False)
-        self.detected_label.setText(_found_text(self._found_logs, fresh))
+        others = [log for log in self._found_logs if _same_file(log.path) not in read]
+        self.detected_label.setText(_connected_text(self._connected, others)
+                                    if self._connected else _found_text(self._found_logs, fresh))
         self._show_recipe()
 
     def _show_recipe(self) -> None:
@@ -408,13 +431,24 @@ class WelcomeWindow(QWidget):
                 note = (f"{log.title} is written when a call ends: watching it gives missed "
                         "calls and the call history, not a card while the phone rings. Press "
                         "Watch its call log.")  # fmt: skip
+        connected = log is not None and log in self._connected
+        if connected and log is not None and (_rings(log.kind) or not lines):
+            # Its log pops the card as it rings: a hook line to paste would be asking again.
+            self.where.setText("")
+            lines = ""
+            note = (f"CallerCard reads {log.title} already, so a card pops up as a call comes "
+                    "in. Press Test ring to see one.")  # fmt: skip
+        elif connected and log is not None:
+            note = (f"CallerCard reads {log.title} already: missed calls and the call "
+                    "history. For a card while the phone rings, add the line above too.")
+        self.where.setVisible(bool(self.where.text()))
         self.hook_line.setPlainText(lines)
         self._fit_hook_lines()
         self.hook_line.setVisible(bool(lines))
         self.copy_button.setVisible(bool(lines))
         self.watch_button.setVisible(log is not None)
-        self.watch_button.setEnabled(True)
-        self.watch_button.setText("Watch its call log")
+        self.watch_button.setEnabled(not connected)
+        self.watch_button.setText("Watching" if connected else "Watch its call log")
         self.recipe_note.setText(note)
 
     def _fit_hook_lines(self) -> None:
@@ -437,10 +471,21 @@ class WelcomeWindow(QWidget):
     def _watch(self) -> None:
         data = self.softphone.currentData()
         log: FoundLog | None = data[1] if data else None
-        if log is not None:
-            self.watch_requested.emit(log.kind, str(log.path))
-            self.watch_button.setText("Watching")
-            self.watch_button.setEnabled(False)
+        if log is None:
+            return
+        self.watch_requested.emit(log.kind, str(log.path))
+        if _same_file(log.path) in {_same_file(c.path) for c in _connected(self._watched())}:
+            # Said as connected from now, as it will be when the step is shown again.
+            self._fill_softphones()
+            for i in range(self.softphone.count()):
+                data = self.softphone.itemData(i)
+                if data and data[1] is not None and _same_file(data[1].path) == _same_file(
+                        log.path):  # fmt: skip
+                    self.softphone.setCurrentIndex(i)
+                    break
+            return
+        self.watch_button.setText("Watching")
+        self.watch_button.setEnabled(False)
 
     def _test_ring(self) -> None:
         self.test_ring_requested.emit()
@@ -469,6 +514,39 @@ class WelcomeWindow(QWidget):
 def _rings(kind: str) -> bool:
     """Whether a log of this kind reports a call while it rings (else only once it ended)."""
     return any(f.ring_time for f in log_formats() if f.name == kind)
+
+
+def _same_file(path: Path) -> Path:
+    """A path as the app would open it: "~/.config/…" given to --watch is the file found."""
+    try:
+        return path.expanduser().resolve()
+    except (OSError, RuntimeError):  # a loop of links: compared as written
+        return path
+
+
+def _connected(watched: list[WatchedSource]) -> list[FoundLog]:
+    """The call logs read now, each once, in the words the found ones are said in."""
+    titles = {f.name: f.title for f in log_formats()}
+    logs: list[FoundLog] = []
+    for source in watched:
+        log = FoundLog(source.format, Path(source.path).expanduser(),
+                       titles.get(source.format, source.format))  # fmt: skip
+        if all(_same_file(log.path) != _same_file(known.path) for known in logs):
+            logs.append(log)
+    return logs
+
+
+def _connected_text(connected: list[FoundLog], others: list[FoundLog]) -> str:
+    """What is connected already, and what else was found that is not."""
+    names = "; ".join(log.title for log in connected)
+    text = f"Already connected: {names}."
+    if others:
+        plural = "s" if len(others) > 1 else ""
+        text += (f" Found {len(others)} more call log{plural} on this computer: choose one "
+                 "below to connect it too.")  # fmt: skip
+    else:
+        text += " Press Test ring to see a card, or choose another softphone below."
+    return text
 
 
 def _found_text(logs: list[FoundLog], fresh: list[HookRecipe]) -> str:

@@ -26,14 +26,15 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     [
         (at(10, 10, 30), ["Later today (12:30 today)", "Tomorrow morning (08:00 tomorrow)",
                           "Next week (08:00 Mon 16 Mar)"]),
-        # 19:00 is after hours: the next business hour, tomorrow's
-        (at(10, 17), ["Later (08:00 tomorrow)", "Tomorrow morning (08:00 tomorrow)",
-                      "Next week (08:00 Mon 16 Mar)"]),
+        # 19:00 is after hours: the next business hour, tomorrow's, said once, by its name
+        (at(10, 17), ["Tomorrow morning (08:00 tomorrow)", "Next week (08:00 Mon 16 Mar)"]),
         (at(10, 5), ["Later today (08:00 today)", "Tomorrow morning (08:00 tomorrow)",
                      "Next week (08:00 Mon 16 Mar)"]),
-        # Friday afternoon: Saturday is no working day
-        (at(13, 16, 30), ["Later (08:00 Mon 16 Mar)", "Monday morning (08:00 Mon 16 Mar)",
-                          "Next week (08:00 Mon 16 Mar)"]),
+        # Friday afternoon: Saturday is no working day, and all three mean 08:00 Monday
+        (at(13, 16, 30), ["Monday morning (08:00 Mon 16 Mar)"]),
+        # Friday morning: "Later today" is still today, Monday is both tomorrow's working
+        # morning and next week's
+        (at(13, 10), ["Later today (12:00 today)", "Monday morning (08:00 Mon 16 Mar)"]),
     ],
 )  # fmt: skip
 def test_what_snooze_offers_and_when_it_means(now: datetime, said: list[str]) -> None:
@@ -41,9 +42,9 @@ def test_what_snooze_offers_and_when_it_means(now: datetime, said: list[str]) ->
 
 
 def test_a_weekend_worker_is_offered_saturday() -> None:
-    [later, morning, week] = choices(at(13, 16, 30), BusinessHours(8, 18, weekends=True))
-    assert (later.until, morning.until, week.until) == (at(14, 8), at(14, 8), at(16, 8))
-    assert later.label == "Later (08:00 tomorrow)"
+    [morning, week] = choices(at(13, 16, 30), BusinessHours(8, 18, weekends=True))
+    assert (morning.until, week.until) == (at(14, 8), at(16, 8))
+    assert morning.label == "Tomorrow morning (08:00 tomorrow)"  # "Later" meant the same
 
 
 def test_twelve_hour_clock() -> None:

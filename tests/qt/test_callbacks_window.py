@@ -16,8 +16,8 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from desktop.adapters.callbacks import count_due, load_callbacks
-from desktop.adapters.store import NewContact, Store
+from desktop.adapters.callbacks import CallbackEntry, count_due, load_callbacks
+from desktop.adapters.store import NewContact, Store, StoreError
 from desktop.core.business_hours import BusinessHours
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.qt.callbacks_window import CallbacksWindow
@@ -211,14 +211,42 @@ def test_calling_outside_their_hours_asks_first(qtbot: QtBot, store: Store) -> N
     assert window.call.text() == "Call back"
 
 
-def test_an_empty_book_shows_empty_sections_and_nothing_due(qtbot: QtBot, tmp_path: Path) -> None:
+def test_an_empty_book_says_what_would_be_listed_not_four_empty_headings(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     empty = Store.open(tmp_path / "empty.sqlite3")
     window = CallbacksWindow(lambda: load_callbacks(empty, NOW, BusinessHours(), "24h"))
     qtbot.addWidget(window)
     window.open()
+    assert window.table.topLevelItemCount() == 0  # no "Waiting for us (0)" and the like
+    assert window.table.isHidden() and window.empty.isVisible()
+    assert window.empty.text().startswith("Nobody is waiting for a call from you.")
+    assert "voicemails you left" in window.empty.text()
     assert window.status.text() == "Nothing due"
     assert not window.call.isEnabled() and not window.open_button.isEnabled()
+
+    # The first missed call: the list comes back, with its one heading
+    mike = empty.add_contact(NewContact("Mike Kowalski", numbers=(
+        StoredNumber("+14155550142", "+14155550142"),)))  # fmt: skip
+    empty.record_call(mike, Attempt(Direction.IN, NOW - timedelta(minutes=5), Outcome.MISSED,
+                                    number_e164="+14155550142"), "test", "k1")  # fmt: skip
+    window.reload()
+    assert window.table.isVisible() and window.empty.isHidden()
+    headings = [window.table.topLevelItem(i) for i in range(window.table.topLevelItemCount())]
+    assert [h.text(0) for h in headings if h is not None] == ["Waiting for us (1)"]
+    assert window.status.text() == "1 due"
     empty.close()
+
+
+def test_a_store_that_cannot_be_read_is_not_called_a_quiet_day(qtbot: QtBot) -> None:
+    def broken() -> list[CallbackEntry]:
+        raise StoreError("database is locked")
+
+    window = CallbacksWindow(broken)
+    qtbot.addWidget(window)
+    window.open()
+    assert window.status.text() == "Could not read the callbacks: database is locked"
+    assert window.empty.isHidden()  # "Nobody is waiting" would be a guess
 
 
 def test_the_tray_menu_says_how_many_callbacks_are_due(qtbot: QtBot, store: Store) -> None:
@@ -570,6 +598,16 @@ def menu_item(window: CallbacksWindow, starts: str) -> None:
     window.put_off.menu.aboutToShow.emit()  # as opening the menu fills it
     [action] = [a for a in window.put_off.menu.actions() if a.text().startswith(starts)]
     action.trigger()
+
+
+def test_snooze_offers_each_moment_once(qtbot: QtBot, store: Store) -> None:
+    """Late on a Friday, "Later", "Monday morning" and "Next week" all meant 08:00 Monday: three
+    lines of the same time read as three choices."""
+    friday = NOW.replace(day=13, hour=17)
+    window = snoozing_window(qtbot, store, friday)
+    window.put_off.menu.aboutToShow.emit()
+    assert [a.text() for a in window.put_off.menu.actions()] == [
+        "Monday morning (08:00 Mon 16 Mar)", "At a time…"]  # fmt: skip
 
 
 def test_snooze_puts_a_callback_off_until_its_time(qtbot: QtBot, store: Store) -> None:

@@ -1,0 +1,55 @@
+"""Started with --watch, Settings → Softphones says which call log this run also reads: the
+page said "CallerCard watches these call logs" over an empty list while it watched one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.settings import Settings, WatchedSource
+from desktop.adapters.sources.detect import FoundLog
+from desktop.qt.settings_window import SettingsWindow
+from tests.qt.in_process_app import app_in_process
+
+
+def test_a_log_watched_from_the_command_line_is_said_and_not_offered_again(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    ini = str(tmp_path / "microsip.ini")
+    saved = WatchedSource("twinkle", str(tmp_path / "twinkle.ch"))
+    w = SettingsWindow(Settings(sources=(saved,)), default_opener_templates(), "US",
+                       watch_override=(WatchedSource("microsip", ini), saved))  # fmt: skip
+    qtbot.addWidget(w)
+    w.show()
+    w.show_page("Softphones")
+    assert w.sources.count() == 1  # the list is what Save keeps
+    assert w.sources_override.isVisible()
+    # Said once: the saved Twinkle log is in the list already
+    assert w.sources_override.text() == (
+        "This run also watches, as CallerCard was started with --watch (not saved here): "
+        f"MicroSIP (microsip.ini) — {ini}")  # fmt: skip
+    assert w.current().sources == (saved,)  # not written into the settings by a Save
+    w.detect = lambda: [FoundLog("microsip", Path(ini), "MicroSIP (microsip.ini)")]
+    w.detect_softphones()
+    assert w.detected.count() == 0  # watched already: not offered to watch again
+    w.close()
+
+
+def test_without_watch_nothing_more_is_said(qtbot: QtBot) -> None:
+    w = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(w)
+    assert w.sources_override.isHidden() and w.sources_override.text() == ""
+
+
+def test_the_app_hands_its_watch_to_settings(qtbot: QtBot, tmp_path: Path) -> None:
+    ini = tmp_path / "microsip.ini"
+    ini.write_text("[Settings]\n", encoding="utf-8")
+    with app_in_process(tmp_path, "--watch", f"microsip:{ini}") as app:
+        app.start(None)
+        app.open_settings()
+        window = app._settings_window
+        assert isinstance(window, SettingsWindow)
+        assert window.sources_override.text().endswith(f"MicroSIP (microsip.ini) — {ini}")
+        window.close()
