@@ -102,6 +102,12 @@ class Database:
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
+                # Read again under the write lock: another process opening the same file at
+                # the same moment (the app's first start and a hook, or both after an
+                # upgrade) may have run this migration since, and running it twice failed
+                # with "table ... already exists" in 9 of 10 tries of three at once.
+                if self.schema_version >= target:
+                    continue
                 for statement in _statements(MIGRATIONS[target - 1]):
                     self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version={target}")
