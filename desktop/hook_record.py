@@ -35,7 +35,11 @@ from typing import TYPE_CHECKING
 from desktop.core.ipc import End, Ring
 
 if TYPE_CHECKING:
-    from desktop.adapters.store import Store
+    from pathlib import Path
+
+    from desktop.adapters.paths import AppPaths
+    from desktop.adapters.store import Store, StoreError
+    from desktop.core.events import CallEvent
     from desktop.core.numbers import CallerNumber
 
 # What `callercard ring` / `end` exit with when CallerCard was not running but the hook
@@ -116,13 +120,18 @@ def _open_and_record(
     except CliError as exc:
         return _failed(message, str(exc), report)
     try:
-        return _record(store, settings.outside_line_prefixes, home, message, report)
+        return _record(store, settings.outside_line_prefixes, home, message, report, _paths)
     finally:
         store.close()
 
 
 def _record(
-    store: Store, prefixes: tuple[str, ...], home: str, message: Ring | End, report: _Report
+    store: Store,
+    prefixes: tuple[str, ...],
+    home: str,
+    message: Ring | End,
+    report: _Report,
+    paths: AppPaths,
 ) -> int:
     import time
 
@@ -148,7 +157,17 @@ def _record(
             time.sleep(pause)
             recorded = history.record(event)
     except StoreError as exc:
-        return _failed(message, str(exc), report)
+        # Only with no app running: one that runs but does not answer has the line already.
+        if report.launching or report.why != NOT_RUNNING or not _busy(exc):
+            return _failed(message, str(exc), report)
+        taken = _taken_by_app_started_meanwhile(paths, message)
+        if taken is not None:
+            return taken
+        if not _kept(paths.write_journal, event):
+            return _failed(message, str(exc), report)
+        _say(report, f"{_what(message)} from {who} kept: the database is busy (another program "
+             "is writing it); CallerCard records it when it next starts")  # fmt: skip
+        return EXIT_RECORDED_ONLY
     if report.launching:
         return 0
     if isinstance(message, Ring):
@@ -167,6 +186,52 @@ def _record(
     how = "missed call" if recorded.outcome is Outcome.MISSED else "answered call"
     _say(report, f"{how} from {who} recorded")
     return EXIT_RECORDED_ONLY
+
+
+def _busy(exc: StoreError) -> bool:
+    """Whether the write failed only because another process holds the write lock (an import
+    holds it for the whole file), which its waiting out would have fixed."""
+    import sqlite3
+
+    cause = exc.__cause__
+    return isinstance(cause, sqlite3.OperationalError) and (
+        "locked" in str(cause) or "busy" in str(cause)
+    )
+
+
+def _taken_by_app_started_meanwhile(paths: AppPaths, message: Ring | End) -> int | None:
+    """The exit code when an app started while this waited (another call's hook starts one)
+    took the message; its writer waits for the lock. None when no app took it. The journal is
+    no place for it then: that app replays the journal at its start only, and clears it."""
+    from desktop.adapters.instance_address import instance_address
+    from desktop.adapters.instance_client import SendStatus, deliver
+    from desktop.hook_exit import exit_code
+
+    result = deliver(instance_address(paths.data_dir), message)
+    return None if result.status is SendStatus.NO_INSTANCE else exit_code(result)
+
+
+def _kept(journal: Path, event: CallEvent) -> bool:
+    """Append the call to the history's write journal, which the next start of the app replays
+    (history_writer.py) as it replays its own: the hook cannot wait for an import to finish
+    (Twinkle waits for its scripts), and the call must not be lost meanwhile."""
+    from desktop.adapters.write_journal import RecordCall, WriteJournal
+
+    try:
+        WriteJournal(journal).append([RecordCall(event)])
+    except OSError:
+        return False
+    return True
+
+
+def _what(message: Ring | End) -> str:
+    from desktop.core.ipc import EndOutcome
+
+    if isinstance(message, Ring):
+        return "call"
+    return {EndOutcome.MISSED: "missed call", EndOutcome.ANSWERED: "answered call"}.get(
+        message.outcome, "the end of a call"
+    )
 
 
 def _who(number: CallerNumber, caller_id: str) -> str:

@@ -105,3 +105,33 @@ def test_a_followed_file_saved_while_the_app_runs(tmp_path: Path, xvfb_display: 
     assert "Traceback" not in stderr
     problems = [r for r in app.records() if r["stage"] == "problem"]
     assert len(problems) == 1, problems
+
+
+def test_a_followed_file_cut_off_inside_a_quote_leaves_the_book_as_it_was(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """Found in a rep's day (several processes on one data directory): a save that stopped
+    inside a quoted cell on the last line, with no line break after it (a sync tool cut off,
+    an editor that crashed writing in place), was taken for a good version. Its last line
+    became a contact named 'Sam Ort' and replaced the batch, so Sam Ortiz's number no
+    longer found him until the next good save."""
+    data = tmp_path / "data"
+    book = tmp_path / "prospects.csv"
+    book.write_text(BOOK, encoding="utf-8")
+    app = App(tmp_path, data, xvfb_display)
+    try:
+        assert cli(data, "import", "--follow", str(book)).returncode == 0
+        app.followed(0, changed=False)
+        mark = len(app.records())
+        book.write_text(  # written in place, and stopped before the quote closed
+            'Name,Company,Phone\nDana Reyes,Acme,+1 415 555 0101\n"Sam Ort', encoding="utf-8"
+        )
+        problem = app.wait_for(lambda r: r["stage"] == "problem", "the problem", after=mark)
+        assert "line 3" in str(problem["message"]), problem
+        assert "never closed" in str(problem["message"]), problem
+        assert names_at(data, "+14155550102") == ["Sam Ortiz"], "the old batch stays"
+        found = json.loads(cli(data, "search", "Sam Ort", "--json").stdout)
+        assert [c["name"] for c in found["results"]] == ["Sam Ortiz"]
+    finally:
+        stderr = app.terminate()
+    assert app.proc is not None and app.proc.returncode == 0, stderr

@@ -173,3 +173,38 @@ def test_an_end_that_reaches_the_history_before_its_ring_still_finishes_the_call
         4, NOT_RUNNING + "missed call from +1 415-555-0123 recorded\n")  # fmt: skip
     [call] = calls(data)
     assert (call["number"], call["outcome"]) == (NUMBER, "missed")
+
+
+def test_an_end_while_an_import_holds_the_database_is_kept_for_the_next_start(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """Found in a rep's day: the app was killed with a call ringing, an import of 20,000 rows
+    held the database, and the call's `end --missed` gave up after its 3 s wait ("database is
+    locked", exit 1): the call stayed "outcome unknown" for good. The hook returns at once
+    with the end kept, and the next start finishes the call, once."""
+    data = tmp_path / "data"
+    rang = hook(data, "ring", "--", NUMBER)
+    assert rang.returncode == 4, rang.stderr
+    locker = sqlite3.connect(data / "callercard.sqlite3", isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # an import holds the write lock for its whole length
+    try:
+        ended = hook(data, "end", "--missed", "--", NUMBER)
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
+    assert (ended.returncode, ended.stderr) == (
+        4, NOT_RUNNING + "missed call from +1 415-555-0123 kept: the database is busy (another "
+        "program is writing it); CallerCard records it when it next starts\n")  # fmt: skip
+
+    ini = tmp_path / "microsip.ini"
+    ini.write_bytes(encode_ini(render_ini({"callsLastKey": "0"}, {})))
+    app = App(tmp_path, ini, xvfb_display, "next")
+    try:
+        deadline = time.monotonic() + 20
+        while calls(data)[0]["outcome"] != "missed" and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        app.terminate()
+    [call] = calls(data)
+    assert (call["number"], call["outcome"]) == (NUMBER, "missed")
+    assert [r for r in app.records() if r["stage"] == "shown"] == []

@@ -117,6 +117,25 @@ def test_a_quote_left_open_on_the_last_line_is_said_too(store: Store, tmp_path: 
     assert [c.name for c in store.search_simple("Carl")] == []
 
 
+def test_a_file_cut_off_inside_a_quote_with_no_line_break_after_it_is_said_too(
+    store: Store, tmp_path: Path
+) -> None:
+    # A save stopped half-way: the open quote takes in no line break, so the cell looked
+    # closed and the cut line became a contact named "Carl Thr".
+    path = tmp_path / "cut.csv"
+    path.write_text('Name,Company,Phone\nAnna One,Acme,+1 415 555 0141\n"Carl Thr',
+                    encoding="utf-8")  # fmt: skip
+    report = import_file(store, path, US)
+    assert [(p.line, "never closed" in p.message) for p in report.rejected] == [(3, True)]
+    assert [c.name for c in store.search_simple("Carl")] == []
+    # A closed quote, or a quote inside a cell that never opened one, is no cut.
+    whole = tmp_path / "whole.csv"
+    whole.write_text('Name,Company,Phone\n"Carl Three",12" Screens,+1 415 555 0143',
+                     encoding="utf-8")  # fmt: skip
+    assert import_file(store, whole, US).rejected == []
+    assert [c.company for c in store.search_simple("Carl")] == ['12" Screens']
+
+
 def test_a_utf8_vcard_with_a_stray_windows_byte_stays_utf8_and_says_which_line(
     tmp_path: Path, store: Store
 ) -> None:

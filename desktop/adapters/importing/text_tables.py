@@ -28,6 +28,7 @@ MAX_CELL_CHARS = 1_000_000  # a longer cell is no contact's: its row is rejected
 # cell as 4 bytes a character: 64 MB at most. Only a quote never closed gets past this.
 PARSED_CELL_CHARS = 16 * MAX_CELL_CHARS
 _HEAD_BYTES = 64 * 1024
+_LINES_BATCH_CHARS = 64 * 1024  # about a thousand rows of a typical export at a time
 _DELIMITERS = (",", ";", "\t")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -139,8 +140,10 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
                     raise ImportFailed(f"{path}: line {line}: {exc}") from exc
                 # Only a quote still open can make the end of the file end a record. Its cell
                 # then holds the lines after it, or at least the last line's own line break,
-                # which a closed record never keeps.
-                if lines.ended and row and (_swallowed(row[-1]) or row[-1].endswith("\n")):
+                # which a closed record never keeps; a file cut off with no line break after
+                # the open quote (a save stopped half-way) has none, and is read again with one.
+                if lines.ended and row and (_swallowed(row[-1]) or row[-1].endswith("\n")
+                                            or _left_open(lines.last, delimiter)):
                     unreadable.append(_unclosed_quote(row[-1], reader.line_num))
                     return
                 if max(map(len, row), default=0) > MAX_CELL_CHARS:
@@ -181,6 +184,7 @@ class _Lines:
 
     def __init__(self, text: io.TextIOWrapper) -> None:
         self.ended = False
+        self.last = ""  # the file's last line, once they have run out
         self._text = text  # kept open until the table closes its file, not when lines run out
         self._lines = self._follow(text)
 
@@ -188,8 +192,21 @@ class _Lines:
         return self._lines
 
     def _follow(self, text: io.TextIOWrapper) -> Iterator[str]:
-        yield from text  # delegated in C: no Python call per line
+        # Read and handed on in batches, delegated in C: no Python call per line, and the
+        # last line is at hand when they run out.
+        while batch := text.readlines(_LINES_BATCH_CHARS):
+            yield from batch
+            self.last = batch[-1]
         self.ended = True
+
+
+def _left_open(last: str, delimiter: str) -> bool:
+    """Whether the file's last line, with no line break after it, leaves a quote open: read
+    with the line break a finished file ends with, its last cell takes that break in."""
+    if not last or last.endswith(("\n", "\r")):
+        return False
+    row = next(csv.reader([last + "\n"], delimiter=delimiter), [])
+    return bool(row) and row[-1].endswith("\n")
 
 
 def _swallowed(cell: str) -> int:
