@@ -158,3 +158,26 @@ def test_a_utf8_vcard_with_a_stray_windows_byte_stays_utf8_and_says_which_line(
                        b"TEL:+1 415 555 0149\r\nEND:VCARD\r\n")  # fmt: skip
     assert import_file(store, legacy, US).warnings == []
     assert [c.name for c in store.search_simple("Lima")] == ["José Lima"]
+
+
+def test_a_file_cut_off_in_its_last_row_with_no_line_break_is_said(
+    store: Store, tmp_path: Path
+) -> None:
+    # A save stopped half-way between two cells: the cut row was padded and stored as a
+    # contact with no number ("Lead 3" of company "C"), and a followed file's leads after it
+    # were gone until the next good save.
+    path = tmp_path / "cut.csv"
+    path.write_text("Name,Company,Phone\nAnna One,Acme,+1 415 555 0141\nLead 3,C",
+                    encoding="utf-8")  # fmt: skip
+    report = import_file(store, path, US)
+    assert [(p.line, "half-way" in p.message) for p in report.rejected] == [(3, True)]
+    assert [c.name for c in store.search_simple("Lead")] == []
+    assert [c.name for c in store.search_simple("Anna")] == ["Anna One"]
+    # A last row with every cell, or a short row that ends with a line break, is whole.
+    for name, text in (("full.csv", "Name,Company,Phone\nBo Two,Beta,+1 415 555 0142"),
+                       ("ended.csv", "Name,Company,Phone\nCy Three,Gamma\n")):
+        whole = tmp_path / name
+        whole.write_text(text, encoding="utf-8")
+        assert import_file(store, whole, US).rejected == [], name
+    assert {c.name for c in store.search_simple("Bo")} == {"Bo Two"}
+    assert {c.name for c in store.search_simple("Cy")} == {"Cy Three"}

@@ -124,12 +124,19 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
     unreadable: list[RowProblem] = []
 
     def records() -> Iterator[tuple[int, list[str]]]:
+        # Each row is handed on once the next one is read: only then is it known whether it
+        # was the file's last, which a save stopped half-way may have cut.
+        held: tuple[int, list[str]] | None = None
         try:
             while True:
                 line = reader.line_num + 1
                 try:
                     row = next(reader)
                 except StopIteration:
+                    if held is not None and _cut_short(held[1], header, lines.last):
+                        unreadable.append(_cut_row(held[0], len(held[1]), len(header)))
+                    elif held is not None:
+                        yield held
                     return
                 except csv.Error as exc:
                     if "field larger than field limit" in str(exc):
@@ -145,11 +152,15 @@ def read_text_table(path: Path, encoding: str | None = None) -> Table:
                 if lines.ended and row and (_swallowed(row[-1]) or row[-1].endswith("\n")
                                             or _left_open(lines.last, delimiter)):
                     unreadable.append(_unclosed_quote(row[-1], reader.line_num))
+                    if held is not None:
+                        yield held
                     return
                 if max(map(len, row), default=0) > MAX_CELL_CHARS:
                     unreadable.append(_too_big(row, header, line))
                     continue
-                yield line, row
+                if held is not None:
+                    yield held
+                held = (line, row)
         finally:
             raw.close()
 
@@ -207,6 +218,20 @@ def _left_open(last: str, delimiter: str) -> bool:
         return False
     row = next(csv.reader([last + "\n"], delimiter=delimiter), [])
     return bool(row) and row[-1].endswith("\n")
+
+
+def _cut_short(row: list[str], header: list[str], last: str) -> bool:
+    """Whether the file's last row stops before its last cells with no line break after it:
+    a save stopped half-way ("Lead 3,C" under Name,Company,Phone). Exporters end every row,
+    the last one too, with a line break; a row short of cells elsewhere is only padded."""
+    return bool(last) and not last.endswith(("\n", "\r")) and 0 < len(row) < len(header)
+
+
+def _cut_row(line: int, cells: int, columns: int) -> RowProblem:
+    return RowProblem(
+        line, "", f"the file ends in this row, after {cells} of its {columns} cells and with no "
+        "line break: was it saved only half-way? Not imported; save the file again",
+    )
 
 
 def _swallowed(cell: str) -> int:
