@@ -278,8 +278,8 @@ class Calls(Contacts):
     def open_unread_call(self, caller_id: str, since: datetime, until: datetime) -> int | None:
         """The newest inbound call a hook reported ringing between ``since`` and ``until``
         from this caller ID that is not a number (same_caller_key), whose end is not known
-        yet; or None. Its key does not say: a caller ID without digits ("Reception") keys
-        as a withheld one (desktop.core.ipc_line.hook_call_key)."""
+        yet; or None. Not by its key, which spells the caller ID as its ring did: a phone may
+        ring with "sip:Reception@pbx" and end with "Reception"."""
         key = same_caller_key(caller_id)
         rows = self._conn.execute(
             "SELECT id, caller_id FROM attempts WHERE number_e164 IS NULL AND caller_id <> '' "
