@@ -15,7 +15,9 @@ max(prebuilt, max_cards) windows however many calls ring at once.
 
 A call that ends unanswered keeps its card, folded to "Missed call · 14:05" with Call back
 (`keep_missed`), for MISSED_FOR_MS or until dismissed. One caller has one missed card: a
-second missed call replaces it, and the card says so, "Missed call · 14:05 (2 tries)".
+second missed call replaces it, and the card says so, "Missed call · 14:05 (2 tries)"; so
+does a caller ID that is no number ("Reception"), one card per caller as the history counts
+them (desktop.core.unread_caller_id.same_caller_key).
 Withheld callers are not known to be one person, yet a pile of identical "Number withheld"
 cards says no more than one: their missed calls share one card (one per name the caller ID
 gave, mostly none), "Missed call · 14:05 (2 withheld calls)". The
@@ -48,6 +50,7 @@ from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.localtime import clock_text
 from desktop.core.redaction import redact
+from desktop.core.unread_caller_id import same_caller_key
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
 from desktop.qt.stay_on_top import StayOnTop
@@ -679,14 +682,16 @@ class PopupStack(QObject):
 
 
 def _missed_caller(card: Card) -> tuple[str, str] | None:
-    """Whose missed calls share a card: a number's, or withheld callers' of one name (a
-    withheld number with a name is still someone the rep can tell apart); None for a caller
-    ID that is neither (an address nobody can call), whose cards stay apart as before."""
+    """Whose missed calls share a card: a number's, withheld callers' of one name (a withheld
+    number with a name is still someone the rep can tell apart), or one caller ID that is no
+    number ("Reception", "sip:front-desk@pbx"), told apart as the history tells them
+    (same_caller_key); None for a caller ID with nothing to tell it by."""
     if card.number.e164:
         return ("number", card.number.e164)
     if card.number.withheld:
         return ("withheld", card.number.display_name)
-    return None
+    caller = same_caller_key(card.caller_id)
+    return ("caller ID", caller) if caller else None
 
 
 def _entry_label(call: _Call, card: Card) -> str:
