@@ -173,3 +173,18 @@ def test_an_end_that_reaches_the_history_before_its_ring_still_finishes_the_call
         4, NOT_RUNNING + "missed call from +1 415-555-0123 recorded\n")  # fmt: skip
     [call] = calls(data)
     assert (call["number"], call["outcome"]) == (NUMBER, "missed")
+
+
+def test_two_withheld_callers_a_moment_apart_with_no_app_are_two_calls(tmp_path: Path) -> None:
+    # Both keyed "hook:" (nothing else tells withheld callers apart), their rings were stamped
+    # to the second and anything within 2 s taken for the one call logged twice: the second
+    # caller's call was never in the history, and both ends finished the first.
+    data = tmp_path / "data"
+    assert hook(data, "ring", "anonymous").returncode == 4
+    time.sleep(1.0)
+    assert hook(data, "ring", "").returncode == 4
+    assert hook(data, "end", "--missed").returncode == 4
+    assert hook(data, "end", "--missed").returncode == 4
+
+    withheld = [c for c in calls(data) if not c["number"]]
+    assert [c["outcome"] for c in withheld] == ["missed", "missed"]
