@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only calls of the last N days (0: today, since midnight)")
     p.add_argument("--name", default="", metavar="TEXT",
                    help="only calls with someone whose name, company or caller ID name "
-                        "holds TEXT")  # fmt: skip
+                        "holds TEXT, or from a caller ID that is no number holding it")  # fmt: skip
     p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N calls")
     p.add_argument("--json", action="store_true", help="print the calls as one JSON object")
 

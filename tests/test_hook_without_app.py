@@ -208,3 +208,33 @@ def test_an_end_while_an_import_holds_the_database_is_kept_for_the_next_start(
     [call] = calls(data)
     assert (call["number"], call["outcome"]) == (NUMBER, "missed")
     assert [r for r in app.records() if r["stage"] == "shown"] == []
+
+
+def test_two_withheld_callers_a_moment_apart_with_no_app_are_two_calls(tmp_path: Path) -> None:
+    # Both keyed "hook:" (nothing else tells withheld callers apart), their rings were stamped
+    # to the second and anything within 2 s taken for the one call logged twice: the second
+    # caller's call was never in the history, and both ends finished the first.
+    data = tmp_path / "data"
+    assert hook(data, "ring", "anonymous").returncode == 4
+    time.sleep(1.0)
+    assert hook(data, "ring", "").returncode == 4
+    assert hook(data, "end", "--missed").returncode == 4
+    assert hook(data, "end", "--missed").returncode == 4
+
+    withheld = [c for c in calls(data) if not c["number"]]
+    assert [c["outcome"] for c in withheld] == ["missed", "missed"]
+
+
+def test_calls_from_caller_ids_that_are_no_number_are_found_by_name_as_received(
+    tmp_path: Path,
+) -> None:
+    # `calls --name` looked in names and caller ID names only: these calls have neither.
+    data = tmp_path / "data"
+    for caller_id in ("Reception", "sip:front-desk@pbx", "030 90182013", "+14155550123"):
+        assert hook(data, "ring", caller_id).returncode == 4
+        assert hook(data, "end", "--missed", caller_id).returncode == 4
+    for text, found in [("reception", "Reception"), ("FRONT-DESK", "sip:front-desk@pbx"),
+                        ("90182013", "030 90182013")]:  # fmt: skip
+        out = hook(data, "calls", "--name", text, "--json")
+        assert out.returncode == 0, out.stderr
+        assert [c["caller_id"] for c in json.loads(out.stdout)["calls"]] == [found], text

@@ -82,6 +82,10 @@ DIAL_SOURCE = "dial"  # calls placed from CallerCard's Call buttons
 DIAL_KEY_PREFIX = "dial:"
 OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restart
 RING_BEFORE_END_S = 2  # the ring's and the end's wall times come from two processes' clocks
+# One withheld ring logged by two processes (its hook and the app it started) has one time to
+# the ms, worked out from the hook's one monotonic stamp: two withheld callers this close are
+# taken for one call. A second's resolution took calls 1-2 s apart for one.
+SAME_RING_S = 0.25
 _OVER = (CallState.ENDED, CallState.MISSED)
 # Per-call bookkeeping kept in memory is bounded, so a day of calls does not grow the app: the
 # oldest entry goes. A wrap-up is offered again only if a call's end were reported after 2000
@@ -345,7 +349,7 @@ class CallHistory:
             attempt = Attempt(Direction.IN, event.time, Outcome.UNKNOWN,
                               number_e164=number.e164, caller_name=caller_name(number),
                               caller_id=unread)  # fmt: skip
-            key = f"{base}@{int(event.time.timestamp())}"
+            key = f"{base}@{_ring_stamp(event.time, withheld=base == WITHHELD_KEY)}"
             attempt_id = self._store.record_call(contact_id, attempt, event.source, key)
             if attempt_id is None:
                 return None
@@ -359,7 +363,7 @@ class CallHistory:
             since = datetime.fromtimestamp(event.time.timestamp() - OPEN_CALL_S, UTC)
             # Never a call that rang after this end (one a retried end might otherwise take).
             until = datetime.fromtimestamp(event.time.timestamp() + RING_BEFORE_END_S, UTC)
-            if unread:  # its key may be a withheld one's ("Reception" has no digits)
+            if unread:  # by same_caller_key: "sip:Reception@pbx" may end as "Reception"
                 attempt_id = self._store.open_unread_call(unread, since, until)
             elif base != WITHHELD_KEY:  # a plain withheld end is the newest's, whatever its key
                 attempt_id = self._store.open_hook_call(number.e164, base + "@", since, until)
@@ -382,15 +386,21 @@ class CallHistory:
     @staticmethod
     def _still_ringing(logged: NearCall, base: str, at: datetime) -> bool:
         """Whether a call a hook logged is the one ringing at `at` under `base`. Every withheld
-        caller keys alike: another one's call ringing a few seconds earlier (its ring read by
-        the app too late, its hook logging it) is a call of its own; the same call's ring
-        logged twice (by its hook and the app it started) has the same time."""
+        caller keys alike: another one's call ringing a moment earlier (its ring read by the
+        app too late, its hook logging it; or two calls while the app is not running) is a
+        call of its own; the same call's ring logged twice (by its hook and the app it
+        started) has the same time, to the ms (SAME_RING_S)."""
         if logged.outcome is not Outcome.UNKNOWN or not logged.call_key.startswith(base + "@"):
             return False
         if base != WITHHELD_KEY:
             return True
-        rang = logged.call_key.rpartition("@")[2]
-        return rang.isdigit() and abs(int(rang) - at.timestamp()) <= RING_BEFORE_END_S
+        stamp = logged.call_key.rpartition("@")[2]
+        seconds, dot, ms = stamp.partition(".")
+        if not seconds.isdigit() or (dot and not ms.isdigit()):
+            return False
+        if not dot:  # logged before rings were stamped to the ms: whole seconds, cut down
+            return abs(int(seconds) - at.timestamp()) <= RING_BEFORE_END_S
+        return abs(float(stamp) - at.timestamp()) <= SAME_RING_S
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
         if number.e164 is None or number.withheld:
@@ -421,6 +431,15 @@ def unread_caller_id(number: CallerNumber) -> str:
 def _call_key(event: CallEvent) -> str:
     key = event.call_key or f"{event.source}:{event.number}"
     return f"{key}@{int(event.time.timestamp())}"
+
+
+def _ring_stamp(at: datetime, *, withheld: bool) -> str:
+    """When a hook's call rang, as its key says it: whole seconds, and the ms too for a
+    withheld caller, whose calls nothing else tells apart (CallHistory._still_ringing)."""
+    if not withheld:
+        return str(int(at.timestamp()))
+    ms = round(at.timestamp() * 1000)
+    return f"{ms // 1000}.{ms % 1000:03d}"
 
 
 def _hook_key(call_key: str) -> str:

@@ -14,26 +14,12 @@ import unicodedata
 import urllib.parse
 from typing import NamedTuple
 
+from desktop.core.withheld_words import WITHHELD_WORDS as _WITHHELD_WORDS
+from desktop.core.withheld_words import squash as _squash
+
 # Longer than any SIP From header a softphone writes; stops pathological input from costing
 # regex time on the ring path.
 MAX_RAW_CHARS = 512
-
-# Compared after casefolding and dropping everything but letters and digits, so "Out of Area",
-# "OUT-OF-AREA" and "out_of_area" are one entry. Never matched by substring: "Anonymous Coward"
-# is not a phone number either, but it is not a withheld marker.
-_WITHHELD_WORDS = frozenset(
-    {
-        "anonymous", "anonymouscaller", "anonym", "anonyme",
-        "restricted", "restrictednumber",
-        "private", "privatenumber", "privatecaller", "privat", "privé", "prive",
-        "unavailable", "unavailablenumber", "notavailable", "calleridunavailable",
-        "unknown", "unknowncaller", "unknownnumber", "unbekannt", "inconnu", "inconnue",
-        "withheld", "numberwithheld", "blocked", "callerblocked", "calleridblocked",
-        "outofarea", "nocallerid", "nocli", "nonumber",
-        "unterdrückt", "rufnummerunterdrückt", "masqué", "numéromasqué", "numeromasque",
-        "p", "o",  # analog caller ID: P = private, O = out of area
-    }
-)  # fmt: skip
 
 _KEYPAD = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
@@ -191,10 +177,6 @@ def _normalise(raw: str) -> str:
             if unicodedata.category(ch) != "Cf"
         )
     return text.replace("\t", " ").strip()
-
-
-def _squash(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _several(raw: str) -> str:

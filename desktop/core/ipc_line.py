@@ -29,22 +29,45 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b
             "\f": "\\f"}  # fmt: skip
 
 
+# A caller ID of only these, with a digit other than 0 in it, is a number as it stands: never
+# withheld (FreeSWITCH's "0000000000" is), so it needs no reading here.
+_NUMBER_CHARS = "0123456789+-()./ "
+# What a caller ID must not hold for `withheld_words` alone to tell whether it is withheld: the
+# SIP address, URI and escape marks desktop.core.callerid_text takes apart first.
+_ADDRESS_MARKS = frozenset("<>:@;%")
+
+
 def hook_call_key(caller_id: str) -> str:
     """The call a `ring` / `end` pair without a softphone call ID means: the one from that
     caller ID. Every withheld one keys alike, as "": a phone may ring with "anonymous" (or
     "Restricted", "sip:anonymous@…") and end with no caller ID at all, which must still close
-    that call."""
-    if not any(char.isdigit() for char in caller_id):
-        return HOOK_KEY_PREFIX  # "", "anonymous", "Private", "unknown": no number to key by
-    if not any(char.isalpha() for char in caller_id):
-        return HOOK_KEY_PREFIX + caller_id  # "+14155550142", the commonest: no marker in it
-    # Only a caller ID with digits pays for the import (the hook itself never passes one):
-    # the withheld markers that carry digits ("sip:anonymous@10.0.0.1").
-    from desktop.core.callerid_text import split_number_text
+    that call. A caller ID that is no number but not withheld either ("Reception",
+    "sip:front-desk@pbx") keys by itself, as a number does: an end with none is not its end.
 
-    if split_number_text(caller_id).withheld:
+    Withheld here is exactly what desktop.core.callerid_text says it is
+    (tests/core/test_ipc_line.py holds the two to that), without its imports for the shapes a
+    hook sees most: a number, nothing, a word."""
+    if not caller_id.strip(_NUMBER_CHARS) and caller_id.strip("0+-()./ "):
+        return HOOK_KEY_PREFIX + caller_id  # "+14155550142", the commonest: nothing to read
+    if not caller_id.strip():
+        return HOOK_KEY_PREFIX  # no caller ID at all (MicroSIP, a From with no user part)
+    if _is_withheld(caller_id):
         return HOOK_KEY_PREFIX
     return HOOK_KEY_PREFIX + caller_id
+
+
+def _is_withheld(caller_id: str) -> bool:
+    if caller_id.isascii() and not any(
+        char.isdigit() or char in _ADDRESS_MARKS for char in caller_id
+    ):
+        # A word or a few ("anonymous", "Out of Area", "Reception"): the list alone says.
+        from desktop.core.withheld_words import WITHHELD_WORDS, squash
+
+        return squash(caller_id) in WITHHELD_WORDS
+    # SIP addresses ("sip:anonymous@10.0.0.1"), names with digits, text in other scripts.
+    from desktop.core.callerid_text import split_number_text
+
+    return split_number_text(caller_id).withheld
 
 
 def json_line(body: dict[str, str | int | bool]) -> bytes:

@@ -15,7 +15,9 @@ max(prebuilt, max_cards) windows however many calls ring at once.
 
 A call that ends unanswered keeps its card, folded to "Missed call · 14:05" with Call back
 (`keep_missed`), for MISSED_FOR_MS or until dismissed. One caller has one missed card: a
-second missed call replaces it, and the card says so, "Missed call · 14:05 (2 tries)".
+second missed call replaces it, and the card says so, "Missed call · 14:05 (2 tries)"; so
+does a caller ID that is no number ("Reception"), one card per caller as the history counts
+them (desktop.core.unread_caller_id.same_caller_key).
 Withheld callers are not known to be one person, yet a pile of identical "Number withheld"
 cards says no more than one: their missed calls share one card (one per name the caller ID
 gave, mostly none), "Missed call · 14:05 (2 withheld calls)". The
@@ -47,7 +49,9 @@ from PySide6.QtWidgets import QWidget
 from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.localtime import clock_text
+from desktop.core.numbers import CallerNumber
 from desktop.core.redaction import redact
+from desktop.core.unread_caller_id import same_caller_key
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
 from desktop.qt.stay_on_top import StayOnTop
@@ -249,14 +253,26 @@ class PopupStack(QObject):
                 return key
         return None
 
-    def has_card_near(self, e164: str | None, at: datetime, within_s: float) -> bool:
-        """Whether a card, ringing or missed, is up for this number (None: a withheld caller)
-        that rang within `within_s` seconds of `at`: the same call, reported again."""
-        return any(
-            c.card.number.e164 == e164 and c.rang is not None
-            and abs((c.rang - at).total_seconds()) <= within_s
-            for c in self._calls.values()
-        )  # fmt: skip
+    def has_card_near(self, number: CallerNumber, caller_id: str, call_key: str, at: datetime,
+                      within_s: float) -> bool:  # fmt: skip
+        """Whether a card, ringing or missed, is up for the call `call_key` reported, from this
+        caller, that rang within `within_s` seconds of `at`: the same call, reported again.
+        One under that key, or another source's (a hook's ring, then the softphone's log of
+        the call); never another call of the same source, which reports each call once under
+        its own key. From this caller: this number; any withheld caller (a phone names one
+        "Anonymous", a hook not at all); one caller ID that is no number, by same_caller_key.
+        Nothing else is near a withheld call: another withheld caller is not this one."""
+        caller = _near_caller(number, caller_id)
+        if caller is None:
+            return False
+        source = _source_of(call_key)
+        for key, call in self._calls.items():
+            rang_key = key.partition(":")[2] if call.missed is not None else key
+            if (call.rang is not None and abs((call.rang - at).total_seconds()) <= within_s
+                    and (rang_key == call_key or _source_of(rang_key) != source)
+                    and _near_caller(call.card.number, call.card.caller_id) == caller):  # fmt: skip
+                return True
+        return False
 
     def has_popup(self, call_key: str) -> bool:
         """Whether the call has a card, on screen or collapsed into "+N more"."""
@@ -679,14 +695,31 @@ class PopupStack(QObject):
 
 
 def _missed_caller(card: Card) -> tuple[str, str] | None:
-    """Whose missed calls share a card: a number's, or withheld callers' of one name (a
-    withheld number with a name is still someone the rep can tell apart); None for a caller
-    ID that is neither (an address nobody can call), whose cards stay apart as before."""
+    """Whose missed calls share a card: a number's, withheld callers' of one name (a withheld
+    number with a name is still someone the rep can tell apart), or one caller ID that is no
+    number ("Reception", "sip:front-desk@pbx"), told apart as the history tells them
+    (same_caller_key); None for a caller ID with nothing to tell it by."""
     if card.number.e164:
         return ("number", card.number.e164)
     if card.number.withheld:
         return ("withheld", card.number.display_name)
-    return None
+    caller = same_caller_key(card.caller_id)
+    return ("caller ID", caller) if caller else None
+
+
+def _near_caller(number: CallerNumber, caller_id: str) -> tuple[str, str] | None:
+    """Who a call is from, as far as one call reported twice goes (`has_card_near`)."""
+    if number.e164:
+        return ("number", number.e164)
+    if number.withheld:
+        return ("withheld", "")
+    caller = same_caller_key(caller_id)
+    return ("caller ID", caller) if caller else None
+
+
+def _source_of(call_key: str) -> str:
+    """"hook" for "hook:+1415…", "linphone" for "linphone:cid-1": which source keyed the call."""
+    return call_key.partition(":")[0]
 
 
 def _entry_label(call: _Call, card: Card) -> str:

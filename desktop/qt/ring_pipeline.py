@@ -416,7 +416,9 @@ class RingPipeline(QObject):
         missed card comes now, once. Not for a call whose card did ring (a hook's ring, its
         log line after), nor for one read at start or late: that is history (Callbacks)."""
         number = self.lookup.parse(call.caller_id, call.event.name)
-        if self._paused() or self.popups.has_card_near(number.e164, call.event.time, SAME_CALL_S):
+        if self._paused() or self.popups.has_card_near(
+            number, call.caller_id, call.call_key, call.event.time, SAME_CALL_S
+        ):
             return
         self._add_missed(call.caller_id, number, call.event.time, 1,
                          call_key=call.call_key, rang_unseen=True)  # fmt: skip

@@ -69,6 +69,7 @@ from desktop.core.models import DEMO_MARK, Contact, StoredNumber
 from desktop.core.number_edit import shown_number
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
+from desktop.core.unread_caller_id import shown_caller_id
 from desktop.qt.book_watch import while_shown
 from desktop.qt.call_list import CALLER_ID_NAME_TIP, is_missed
 from desktop.qt.number_table import place_call
@@ -161,6 +162,8 @@ def call_lines(call: LoggedCall, now: datetime, cycle: HourCycle = "24h") -> tup
     happened when: ("MIKE CELL (caller ID)", "+1 415-555-0177 · missed Tue 14:05")."""
     attempt = call.attempt
     rest = [readable(attempt.number_e164)] if attempt.number_e164 else []
+    if attempt.caller_id:  # no number we can read: the caller ID as received, found by it
+        rest.append(shown_caller_id(attempt.caller_id))
     rest.append(f"{what_happened(attempt)} {when_text(attempt.at, now, cycle)}")
     return call_who(attempt, call.contact), " · ".join(rest)
 

@@ -477,3 +477,25 @@ def test_a_call_back_that_rang_then_was_refused_still_returns_the_call(
     recorded = history.record(closed)
     assert recorded is not None and recorded.wrap_up
     assert store.callbacks_due(NOW + timedelta(seconds=5)) == 0
+
+
+def test_a_withheld_ring_logged_twice_is_one_call_and_two_withheld_callers_a_second_apart_two(
+    store: Store,
+) -> None:
+    """The hook that started the app and the app log one withheld ring, each in its own
+    process (two CallHistory objects on one database), from the one monotonic stamp: one
+    call. Another withheld caller ringing 1.2 s later is a call of its own: rings stamped to
+    the second took it for the first one logged again."""
+    from desktop.core.ipc import Ring
+    from desktop.core.ring_input import from_ring_message
+
+    lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+    hook_side, app_side = CallHistory(store, lookup), CallHistory(store, lookup)
+    now_ns = time.monotonic_ns()
+    first, second = Ring("anonymous", t_ns=now_ns - 1_200_000_000), Ring("", t_ns=now_ns)
+    # The hook's wall clock and the app's, a few ms apart, read the one stamp.
+    for history, wall in ((hook_side, NOW), (app_side, NOW + timedelta(milliseconds=40))):
+        history.record(from_ring_message(first, wall, now_ns).event)
+    assert len(attempts(store)) == 1
+    assert app_side.record(from_ring_message(second, NOW, now_ns).event) is not None
+    assert len(attempts(store)) == 2

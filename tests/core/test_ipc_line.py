@@ -4,6 +4,8 @@ reads lines with json (and a hook that writes them without it) never disagree.""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from desktop.core.ipc import Ack, End, EndOutcome, Ring, decode, encode_ack
 from desktop.core.ipc_line import OK_ACK_LINE, PROTOCOL_VERSION, hook_call_key, json_line
+from tests.conftest import python_env
 
 VALUES = st.one_of(st.text(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70))
 
@@ -72,3 +75,62 @@ def test_every_withheld_caller_id_keys_as_the_end_with_none_does(withheld: str) 
 def test_numbers_key_apart() -> None:
     keys = {hook_call_key(n) for n in ("+14155550142", "+14155550178", "")}
     assert len(keys) == 3
+
+
+@pytest.mark.parametrize(
+    "caller_id",
+    ["Reception", "sip:front-desk@pbx", "Anonymous Coward", "12345", "030 90182013",
+     "Front Desk <sip:fd@pbx>"],
+)  # fmt: skip
+def test_a_caller_id_that_is_no_number_but_not_withheld_keys_apart_from_withheld_calls(
+    caller_id: str,
+) -> None:
+    # Keyed as withheld, an `end` with no caller ID closed the "Reception" card, and a
+    # "Reception" call ringing with a withheld one shared its key.
+    assert hook_call_key(caller_id) not in (hook_call_key(""), hook_call_key("anonymous"))
+    assert hook_call_key(caller_id) == hook_call_key(caller_id)
+
+
+# Caller IDs as phones send them, taken apart and put together: words from the withheld list
+# and others, SIP addresses, digits (zeros too), marks, other scripts, control characters.
+_PIECES = st.sampled_from(
+    ["anonymous", "Out of Area", "P", "Reception", "front-desk", "Unterdrückt", "ＰＲＩＶＡＴＥ",
+     "sip:", "tel:", "@", "anonymous.invalid", "<", ">", '"', ";", ":", "%20", "0", "00000",
+     "1", "+", "-", "(", ")", ".", " ", "\t", "\x1c", "\u200b", "٠", "x", "#", ","]
+)  # fmt: skip
+
+
+@given(st.one_of(st.text(), st.lists(_PIECES, max_size=6).map("".join)))
+def test_a_hook_keys_as_withheld_exactly_what_the_card_reads_as_withheld(caller_id: str) -> None:
+    # hook_call_key reads the commonest shapes without callerid_text's imports: the two must
+    # agree, or a card says "Number withheld" for a call keyed by its caller ID (or back).
+    from desktop.core.callerid_text import split_number_text
+
+    withheld = split_number_text(caller_id).withheld
+    assert (hook_call_key(caller_id) == hook_call_key("")) == withheld
+
+
+def test_every_withheld_word_is_withheld_for_the_hook_and_the_card() -> None:
+    from desktop.core.callerid_text import split_number_text
+    from desktop.core.withheld_words import WITHHELD_WORDS
+
+    for word in WITHHELD_WORDS:
+        assert split_number_text(word.upper()).withheld, word
+        assert hook_call_key(word.upper()) == hook_call_key(""), word
+
+
+def test_a_hook_reads_a_number_nothing_or_a_word_without_callerid_texts_imports() -> None:
+    # callerid_text costs a hook ~22 ms of imports (re, unicodedata, urllib.parse): the
+    # caller IDs a hook sees on nearly every call must not pay for it.
+    script = (
+        "import sys\n"
+        "from desktop.core.ipc_line import hook_call_key\n"
+        "for c in ('+14155550142', '(415) 555-0142', ''):\n"
+        "    hook_call_key(c)\n"
+        "light = 'desktop.core.withheld_words' not in sys.modules\n"
+        "hook_call_key('Reception'); hook_call_key('anonymous')\n"
+        "print(light, 'desktop.core.callerid_text' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, env=python_env(), timeout=30)  # fmt: skip
+    assert done.stdout.split() == ["True", "False"]

@@ -15,8 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters.callbacks import business_hours, load_callbacks
 from desktop.core.callbacks import tries_text
+from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import missed_when
 from desktop.core.ipc import End, EndOutcome, Ring, hook_call_key
+from desktop.core.numbers import CallerNumber
 from desktop.qt.popup_stack import PopupStack
 from tests.qt.show_popup_demo import exact_card, withheld_card
 from tests.qt.test_missed_card import close, make_stack, rung
@@ -155,3 +157,30 @@ def test_withheld_calls_missed_one_after_another_leave_one_card_that_counts_them
     [card] = again.app.popups.popups()
     assert label(card, "tierChip").text().endswith(" (2 withheld calls)")
     qtbot.wait(150)  # start-up's own timers (the menu's count) run before the store closes
+
+
+def unread_card(caller_id: str) -> Callable[[], Card]:
+    """The card of a caller ID that is no number CallerCard can read, as the lookup gives it."""
+    def card() -> Card:
+        number = CallerNumber(raw=caller_id, withheld=False, e164=None,
+                              problem=f"not a phone number: {caller_id!r}")  # fmt: skip
+        return replace(withheld_card(), caller_id=caller_id, number=number, match=MatchTier.NONE)
+
+    return card
+
+
+def test_a_caller_id_that_is_no_number_missing_you_twice_has_one_card_saying_two_tries(
+    stack: PopupStack,
+) -> None:
+    # Their cards piled up, one per call, each saying they tried once. One caller ID is one
+    # caller as the history counts them: "sip:Front-Desk@pbx" and "front-desk" alike.
+    for caller_id in ("sip:Front-Desk@pbx", "front-desk"):
+        rung(stack, f"hook:{caller_id}", unread_card(caller_id))
+        stack.keep_missed(f"hook:{caller_id}")
+    [twice] = chip(stack)
+    assert twice.startswith("Missed call · ") and twice.endswith(" (2 tries)"), twice
+    rung(stack, "hook:Reception", unread_card("Reception"))
+    stack.keep_missed("hook:Reception")
+    # Another caller: a card of their own.
+    assert sorted("tries" in said for said in chip(stack)) == [False, True], chip(stack)
+    assert [t for _, _, t in stack.open_missed()] == [2, 1]  # kept as such for the next start

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.core.ipc import End, EndOutcome, Ring
+from desktop.core.ipc import End, EndOutcome, Ring, hook_call_key
 from tests.adapters.test_history_source import LEGACY_SCHEMA, insert_call
 from tests.qt.test_popup import label
 from tests.qt.test_ring_pipeline import MIKE, Running, start_app  # noqa: F401
@@ -91,3 +91,50 @@ def test_a_ring_only_hooks_card_folds_to_missed_when_the_log_writes_the_call_mis
     assert running.records("ended")[1]["closed"] is True
     [left] = app.popups.popups()
     assert left is popup  # Dana's missed card, and no second one for anybody
+
+
+WITHHELD = '"Anonymous" <sip:anonymous@anonymous.invalid>'
+
+
+def test_withheld_calls_logged_only_at_their_end_are_each_counted_once(
+    start_app: Callable[..., Running],  # noqa: F811
+    tmp_path: Path,
+    qtbot: QtBot,
+) -> None:
+    """A withheld missed call was dropped whenever any card without a number (a "Reception"
+    call ringing, another withheld caller's missed card) had rung within 10 s of it. Another
+    withheld call of the same log is another caller; the one card a hook rang for the call
+    the log then writes is that call."""
+    db = tmp_path / "call-history.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(LEGACY_SCHEMA)
+    conn.close()
+    running = start_app("--watch", f"linphone-legacy:{db}")
+    app = running.app
+    app.start_sources()
+
+    app.on_message(Ring("Reception"))  # ringing, and no withheld caller
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    insert_call(db, WITHHELD, int(time.time()) - 4)
+    qtbot.waitUntil(lambda: bool(running.records("missed_card")), timeout=10_000)
+    insert_call(db, WITHHELD, int(time.time()) - 1)  # another withheld caller, 3 s on
+    qtbot.waitUntil(lambda: len(running.records("missed_card")) == 2, timeout=10_000)
+    [missed] = [p for p in app.popups.popups() if p.offers_call_back() is False
+                and label(p, "tierChip").text().startswith("Missed call · ")]  # fmt: skip
+    assert label(missed, "tierChip").text().endswith(" (2 withheld calls)")
+
+    # A hook's withheld ring, folded to the missed card, then the log's row of that call.
+    app.on_message(Ring("anonymous"))
+    qtbot.waitUntil(lambda: len(running.records("shown")) == 2)
+    app.on_message(End(call_key=hook_call_key(""), outcome=EndOutcome.MISSED))
+    qtbot.waitUntil(lambda: len(running.records("missed_card")) == 3)
+    logged = int(time.time())
+    insert_call(db, WITHHELD, logged)
+    key = f"linphone-legacy:cid-{logged}"
+    qtbot.waitUntil(lambda: key in [r["call_key"] for r in running.records("recorded")],
+                    timeout=10_000)  # fmt: skip
+    qtbot.wait(300)  # the pipeline has it: a card of its own would be up by now
+    assert len(running.records("missed_card")) == 3  # the same call: no card of its own
+    [missed] = [p for p in app.popups.popups()
+                if label(p, "tierChip").text().startswith("Missed call · ")]  # fmt: skip
+    assert label(missed, "tierChip").text().endswith(" (3 withheld calls)")

@@ -654,3 +654,23 @@ def test_a_result_shows_and_calls_back_a_voice_line_before_a_fax() -> None:
     assert first_number(zoe, parse_query("0136").fragment_forms()) == zoe.numbers[0]
     only_fax = Contact(5, "Kestrel", numbers=(zoe.numbers[0],))
     assert first_number(only_fax) == zoe.numbers[0]
+
+
+def test_calls_from_a_caller_id_that_is_no_number_are_found_by_that_caller_id(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    # Kept with the caller ID as received and no number, they were found by nothing typed.
+    store, _ids = book
+    for i, (caller_id, ago) in enumerate([("Reception", 5), ("sip:front-desk@pbx", 6),
+                                          ("030 90182013", 7), ("12345", 8)]):  # fmt: skip
+        attempt = Attempt(Direction.IN, NOW - timedelta(minutes=ago), Outcome.MISSED,
+                          caller_id=caller_id)  # fmt: skip
+        store.record_call(None, attempt, "hook", f"hook:{caller_id}@{i}")
+    window = calls_window
+    for text, found in [("reception", "Reception"), ("front-desk", "sip:front-desk@pbx"),
+                        ("90182013", "030 90182013"), ("030 9018", "030 90182013"),
+                        ("2345", "12345")]:  # fmt: skip
+        typed(qtbot, window, text)
+        assert window.call_rows()[0].split(" · ")[1] == found, text
+    typed(qtbot, window, "desk reception")  # every word, in one caller ID
+    assert window.call_rows() == []

@@ -32,6 +32,15 @@ _CALLER_NAME_HOLDS = (
     "(caller_name LIKE ? ESCAPE '\\' OR (length(CAST(caller_name AS BLOB)) "
     "> length(caller_name) AND folded(caller_name) LIKE ? ESCAPE '\\'))"
 )
+# The same for a caller ID that is no number (desktop.core.unread_caller_id): "reception" in
+# "Reception", "front" and "desk" in "sip:front-desk@pbx".
+_CALLER_ID_HOLDS = _CALLER_NAME_HOLDS.replace("caller_name", "caller_id")
+# Such a caller ID's digits with the marks people write between them dropped, so "90182013"
+# and "03090182013" are both in "030 90182013" (no regex in SQLite: one replace per mark).
+_CALLER_ID_DIGITS = (
+    "replace(replace(replace(replace(replace(replace("
+    "caller_id, ' ', ''), '-', ''), '.', ''), '/', ''), '(', ''), ')', '')"
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,8 @@ class Calls(Contacts):
     ) -> list[LoggedCall]:
         """Logged calls, the newest first: those since `since`, with `outcome`, of the
         contacts `contact_ids`, with someone whose name, company or caller ID name holds
-        `named` (ASCII letters in any case; each filter only when given)."""
+        `named`, or from a caller ID that is no number holding it ("reception", "front-desk",
+        "90182013"; ASCII letters in any case; each filter only when given)."""
         where: list[str] = ["1"]
         params: list[object] = []
         if since is not None:
@@ -87,10 +97,10 @@ class Calls(Contacts):
             # A scan (instr, as LIKE '%…%' would be): a listing the rep asked for, never the
             # ring path; --days bounds it by the index on `at`.
             where.append(
-                "(instr(lower(caller_name), ?) OR contact_id IN (SELECT id FROM contacts "
-                "WHERE instr(lower(name), ?) OR instr(lower(company), ?)))"
+                "(instr(lower(caller_name), ?) OR instr(lower(caller_id), ?) OR contact_id IN "
+                "(SELECT id FROM contacts WHERE instr(lower(name), ?) OR instr(lower(company), ?)))"
             )
-            params.extend([named.strip().lower()] * 3)
+            params.extend([named.strip().lower()] * 4)
         # The WHERE parts are constants; every value is a parameter.
         sql = (
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
@@ -127,8 +137,8 @@ class Calls(Contacts):
         """The Search window's calls, the newest first (since `since`): those with the
         contacts `contact_ids`, and those whose caller ID holds every one of `words` in its
         name (in any case, accents folded as the search index folds them) and every run of
-        `digits` in its number. [] when given none of them; never a withheld call (it has
-        neither)."""
+        `digits` in its number; or, from a caller ID that is no number, in that caller ID.
+        [] when given none of them; never a withheld call (it has neither)."""
         # Each part is (a constant statement, its values); none interpolates a value. A run
         # of digits may come in two forms ("0171", "49171"): either one is in the number.
         forms = [(d,) if isinstance(d, str) else tuple(d) for d in digits]
@@ -163,6 +173,19 @@ class Calls(Contacts):
                 "SELECT id, at FROM attempts INDEXED BY attempts_number_at "  # noqa: S608
                 f"WHERE number_e164 IS NOT NULL AND {held}{after}",
                 [*digit_values, *since_value],
+            ))  # fmt: skip
+        if words or forms:
+            # Calls from a caller ID that is no number: a scan of the calls with no number
+            # (attempts_number_at), these and withheld ones, a few among the rest.
+            digit_in_id = ["(" + " OR ".join([f"instr({_CALLER_ID_DIGITS}, ?)"] * len(f)) + ")"
+                           for f in forms]  # fmt: skip
+            held = " AND ".join([_CALLER_ID_HOLDS] * len(words) + digit_in_id)
+            parts.append((
+                "SELECT id, at FROM attempts INDEXED BY attempts_number_at "  # noqa: S608
+                f"WHERE number_e164 IS NULL AND caller_id <> '' AND {held}{after}",
+                [*(v for w in words for v in (f"%{_like_escaped(w)}%",
+                                              f"%{_like_escaped(fold(w))}%")),
+                 *digit_values, *since_value],
             ))  # fmt: skip
         if not parts:
             return []
@@ -278,8 +301,8 @@ class Calls(Contacts):
     def open_unread_call(self, caller_id: str, since: datetime, until: datetime) -> int | None:
         """The newest inbound call a hook reported ringing between ``since`` and ``until``
         from this caller ID that is not a number (same_caller_key), whose end is not known
-        yet; or None. Its key does not say: a caller ID without digits ("Reception") keys
-        as a withheld one (desktop.core.ipc_line.hook_call_key)."""
+        yet; or None. Not by its key, which spells the caller ID as its ring did: a phone may
+        ring with "sip:Reception@pbx" and end with "Reception"."""
         key = same_caller_key(caller_id)
         rows = self._conn.execute(
             "SELECT id, caller_id FROM attempts WHERE number_e164 IS NULL AND caller_id <> '' "
