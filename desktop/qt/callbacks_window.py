@@ -121,6 +121,7 @@ class CallbacksWindow(NumberTableWindow):
         self._load = load
         self.entries: list[CallbackEntry] = []
         self._wanted: list[int] = []  # each column's width for its text on one line
+        self._widen_pending = False  # opened, and not yet as wide as its rows want
         self._armed = ""  # a number outside their hours, asked about once: the next click calls
         self._question = ""  # what the status line asked about it
         self.table.setItemsExpandable(False)
@@ -152,9 +153,20 @@ class CallbacksWindow(NumberTableWindow):
         screen lets it: at its 760 px a German book's "Jürgen Schäfer · Müller & Söhne GmbH"
         and "05:31 — before 8:00" wrapped, "8:00" alone on a line, on a 1600 px screen."""
         shown = self.isVisible()
+        if not shown:
+            self._widen_pending = True
         super().open()
-        if shown or not self._wanted or self.table.isHidden():
+        self._widen_for_rows()
+
+    def _widen_for_rows(self) -> None:
+        """Once per opening, as soon as there are rows: a window opened on an empty list kept
+        its 760 px for the long rows a call brought later, wrapped, until it was reopened. A
+        window already fitted to its rows is left as the rep sized it."""
+        if not self._widen_pending or not self.isVisible() or not self._wanted:
             return
+        if self.table.isHidden():
+            return
+        self._widen_pending = False
         # The table's frame, the rows' indentation under their headings, the scroll bar and
         # the window's margins: what the columns' own widths leave out.
         extra = (self.width() - self.table.viewport().width()
@@ -201,6 +213,13 @@ class CallbacksWindow(NumberTableWindow):
         kept = None
         if current is not None and parent is not None:
             kept = (parent.data(0, _SECTION), current.data(0, CONTACT), current.data(0, NUMBER))
+        if self.table.isHidden() and (self.entries or self._unread):
+            # The table back in place of the empty note, laid out before its rows are: filled
+            # and measured at its hidden size (no height), it measured one row, asked for no
+            # more width and wrapped "Jürgen Schäfer · Müller & Söhne" a word a line.
+            self.table.show()
+            self.empty.hide()
+            self.body.activate()
         self.table.clear()
         bold = QFont(self.table.font())
         bold.setBold(True)
@@ -255,6 +274,7 @@ class CallbacksWindow(NumberTableWindow):
         self._wanted = [max(self.table.sizeHintForColumn(c), head.sectionSizeHint(c))
                         for c in range(len(COLUMNS))]  # fmt: skip
         self._fit_columns(new_rows=True)
+        self._widen_for_rows()
         self._update_actions()
         if armed and armed == self.selected_number():
             # Still on the number asked about: the question stays, and the next click calls.

@@ -171,6 +171,34 @@ def test_it_opens_as_wide_as_its_rows_want_where_the_screen_has_room(
     small.close()
 
 
+def test_opened_on_an_empty_list_it_widens_for_the_rows_that_arrive(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Used as a rep: opened before the day's first call, it kept its 760 px for the rows that
+    came later, the Who column at the width of its heading, "Jürgen Schäfer-Oberländer ·
+    Müller & Söhne" a word a line, until it was closed and opened again."""
+    book = Store.open(tmp_path / "late.sqlite3")
+    window = CallbacksWindow(lambda: load_callbacks(book, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    assert window.empty.isVisible() and window.width() == 760
+
+    fill_book(book, NOW)  # the calls arrive while it is open (a commit reloads it)
+    window.reload()
+    room = window.screen().availableGeometry().width() - FRAME_ALLOWANCE.width()
+    assert window.width() == room
+    who = [window.table.topLevelItem(i).child(j).text(0)  # type: ignore[union-attr]
+           for i in range(window.table.topLevelItemCount())
+           for j in range(window.table.topLevelItem(i).childCount())]  # type: ignore[union-attr]
+    widest = max(window.table.fontMetrics().horizontalAdvance(text) for text in who)
+    assert window._wanted[0] >= widest  # measured on the rows, not on the heading alone
+
+    window.resize(600, 400)  # the rep's own size stands through later calls
+    window.reload()
+    assert window.width() == 600
+    book.close()
+
+
 def test_the_their_time_heading_is_whole_over_short_times(qtbot: QtBot, tmp_path: Path) -> None:
     """Only times of day in the column ("10:30") sized it below its heading: "Their ti"."""
     book = Store.open(tmp_path / "callercard.sqlite3")
