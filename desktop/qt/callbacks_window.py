@@ -266,6 +266,11 @@ class CallbacksWindow(NumberTableWindow):
         said = f"{due} due" if due else "Nothing due"
         if due > listed:
             said += f" · the newest {listed} listed"
+        # "Nothing due" alone above five people under "We are waiting for them" read as a
+        # contradiction: they are not due, they are waited for, and the line says so.
+        waiting = sum(1 for e in self.entries if e.item.section is Section.WAITING_FOR_THEM)
+        if waiting:
+            said += f" · waiting for {waiting}"
         self.status.setText(said)
         # Measured once per fill: the row heights set below would change what is measured.
         # At least the heading's own width: a list of short times ("09:13") cut "Their time"
