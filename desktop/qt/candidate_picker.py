@@ -225,9 +225,11 @@ class CandidatePicker(QWidget):
         self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth())
         self.list.setVisible(bool(candidates))
         if candidates:
-            self.list.setCurrentRow(0)
+            # Under a name nobody has, no guess is chosen for the rep: Enter in the name box
+            # linked the number to the first guess, someone the caller ID did not name.
+            self.list.setCurrentRow(-1 if unmatched else 0)
             self.empty.setText(
-                f"Nobody here is called “{unmatched[:40]}”: New contact takes that name."
+                f"No contact is called “{unmatched[:40]}”."
             )
             self.empty.setVisible(bool(unmatched))
         else:

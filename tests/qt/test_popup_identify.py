@@ -132,6 +132,9 @@ def test_who_is_it_starts_from_the_caller_id_name_when_it_names_someone(
     [(mike, _)] = lookup.store.contacts_for_number("+14155550142")
     assert picker.shown_ids() == [mike.id]  # our voicemail in the caller's area
     assert picker.empty.isVisible() and "ROSA DELGADO" in picker.empty.text()
+    assert picker.selected_id() is None and not picker.link_button.isEnabled()
+    picker.link_selected()  # Enter in the name box: not Mike, whom the caller ID did not name
+    assert lookup.card_for(UNKNOWN).match is MatchTier.NONE
     with qtbot.waitSignal(picker.created) as made:
         picker.create_contact()
     rosa = lookup.store.contact(made.args[0])
