@@ -708,6 +708,40 @@ def test_snooze_puts_a_callback_off_until_its_time(qtbot: QtBot, store: Store) -
     assert not window.put_off.isVisibleTo(window) and window.isVisible()
 
 
+def test_what_a_click_did_stays_said_through_a_reload_for_a_minute(
+    qtbot: QtBot, store: Store
+) -> None:
+    """Used as a rep: "Put off until 08:00 tomorrow" (and "Call to … logged") went from the
+    status line as soon as the list was read again, for a call, a commit elsewhere or the
+    clock's tick, often before the rep had looked down at it."""
+    from tests.qt.test_callbacks_due_agree import tick
+
+    now = [NOW]
+
+    def write(key: object, until: datetime | None) -> None:
+        from desktop.core.put_off import PutOffKey
+
+        assert isinstance(key, PutOffKey)
+        store.take_back(key) if until is None else store.put_off(key, until, NOW)
+
+    window = CallbacksWindow(lambda: load_callbacks(store, now[0], BusinessHours(), "24h"),
+                             count=lambda: count_due(store, now[0]), put_off=write,
+                             hours=BusinessHours, clock=lambda: now[0])  # fmt: skip
+    qtbot.addWidget(window)
+    window.open()
+    menu_item(window, "Tomorrow morning")
+    said = "Put off until 08:00 tomorrow · 2 due · waiting for 3"
+    assert window.status.text() == said
+    window.reload()  # a call came or went meanwhile
+    assert window.status.text() == said
+    now[0] = NOW + timedelta(seconds=30)
+    tick(window)  # "Missed call 41 min ago": the list is read again
+    assert window.status.text() == said
+    now[0] = NOW + timedelta(seconds=61)
+    window.reload()
+    assert window.status.text() == "2 due · waiting for 3"
+
+
 def test_a_callback_put_off_in_the_window_is_put_off_for_the_cli(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
