@@ -99,6 +99,12 @@ def quote(raw: str, limit: int = 40) -> str:
     return repr(short)
 
 
+def withheld_word(text: str) -> bool:
+    """Whether `text` is one of the words a network or phone puts where the caller is
+    withheld ("Anonymous", "OUT-OF-AREA", "Unbekannt"), however written."""
+    return _squash(text) in _WITHHELD_WORDS
+
+
 def not_a_number(raw: str, why: str = "") -> str:
     return f"not a phone number: {quote(raw)}" + (f" ({why})" if why else "")
 

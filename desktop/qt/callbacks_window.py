@@ -13,7 +13,7 @@ outside business hours says so in its row, and Call back asks the status line to
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont
@@ -49,6 +49,9 @@ NOTHING_WAITING = (
     "Missed calls from your contacts, voicemails you left and the times people asked you to "
     "call back are listed here, each with the time of day where they are."
 )
+# How long what the rep's last click did ("Put off until 09:00 tomorrow") stays before the
+# count on the status line: the list is read again on every commit, and the note went with it.
+SAID_FOR = timedelta(seconds=60)
 NOTE_CHARS = 60  # of the note under What: the column's width follows its longest line
 # Room a cell's text does not get: the stylesheet's item padding and the style's text margins.
 _H_PAD = 10
@@ -121,8 +124,11 @@ class CallbacksWindow(NumberTableWindow):
         self._load = load
         self.entries: list[CallbackEntry] = []
         self._wanted: list[int] = []  # each column's width for its text on one line
+        self._widen_pending = False  # opened, and not yet as wide as its rows want
         self._armed = ""  # a number outside their hours, asked about once: the next click calls
         self._question = ""  # what the status line asked about it
+        self._said = ""  # what the rep's last click did, said before the count until
+        self._said_until: datetime | None = None
         self.table.setItemsExpandable(False)
         # Long rows wrap inside their columns instead of being cut: "several time zones: …
         # before 8:00 in some" is wider than a small screen on its own.
@@ -152,9 +158,20 @@ class CallbacksWindow(NumberTableWindow):
         screen lets it: at its 760 px a German book's "Jürgen Schäfer · Müller & Söhne GmbH"
         and "05:31 — before 8:00" wrapped, "8:00" alone on a line, on a 1600 px screen."""
         shown = self.isVisible()
+        if not shown:
+            self._widen_pending = True
         super().open()
-        if shown or not self._wanted or self.table.isHidden():
+        self._widen_for_rows()
+
+    def _widen_for_rows(self) -> None:
+        """Once per opening, as soon as there are rows: a window opened on an empty list kept
+        its 760 px for the long rows a call brought later, wrapped, until it was reopened. A
+        window already fitted to its rows is left as the rep sized it."""
+        if not self._widen_pending or not self.isVisible() or not self._wanted:
             return
+        if self.table.isHidden():
+            return
+        self._widen_pending = False
         # The table's frame, the rows' indentation under their headings, the scroll bar and
         # the window's margins: what the columns' own widths leave out.
         extra = (self.width() - self.table.viewport().width()
@@ -185,6 +202,8 @@ class CallbacksWindow(NumberTableWindow):
         except StoreError:
             return  # said by the next reload; a busy store is no news for a clock tick
         if due == self._due and list(map(entry_row, entries)) == list(map(entry_row, self.entries)):
+            if self._said and not self._still_said() and not self._armed:
+                self.status.setText(self._count_line())  # the note has had its minute
             return
         self.entries, self._due, self._unread = entries, due, False
         scroll = self.table.verticalScrollBar()
@@ -201,6 +220,13 @@ class CallbacksWindow(NumberTableWindow):
         kept = None
         if current is not None and parent is not None:
             kept = (parent.data(0, _SECTION), current.data(0, CONTACT), current.data(0, NUMBER))
+        if self.table.isHidden() and (self.entries or self._unread):
+            # The table back in place of the empty note, laid out before its rows are: filled
+            # and measured at its hidden size (no height), it measured one row, asked for no
+            # more width and wrapped "Jürgen Schäfer · Müller & Söhne" a word a line.
+            self.table.show()
+            self.empty.hide()
+            self.body.activate()
         self.table.clear()
         bold = QFont(self.table.font())
         bold.setBold(True)
@@ -242,12 +268,7 @@ class CallbacksWindow(NumberTableWindow):
         quiet = not self.entries and not self._unread
         self.table.setVisible(not quiet)
         self.empty.setVisible(quiet)
-        listed = sum(1 for e in self.entries if e.item.due)
-        due = max(listed, self._due)
-        said = f"{due} due" if due else "Nothing due"
-        if due > listed:
-            said += f" · the newest {listed} listed"
-        self.status.setText(said)
+        self.status.setText(self._count_line())
         # Measured once per fill: the row heights set below would change what is measured.
         # At least the heading's own width: a list of short times ("09:13") cut "Their time"
         # to "Their ti".
@@ -255,12 +276,36 @@ class CallbacksWindow(NumberTableWindow):
         self._wanted = [max(self.table.sizeHintForColumn(c), head.sectionSizeHint(c))
                         for c in range(len(COLUMNS))]  # fmt: skip
         self._fit_columns(new_rows=True)
+        self._widen_for_rows()
         self._update_actions()
         if armed and armed == self.selected_number():
             # Still on the number asked about: the question stays, and the next click calls.
             self._armed = armed
             self.call.setText("Call anyway")
             self.status.setText(self._question)
+
+    def _count_line(self) -> str:
+        """"2 due · waiting for 5", after what the rep's last click did while it is news."""
+        listed = sum(1 for e in self.entries if e.item.due)
+        due = max(listed, self._due)
+        said = f"{due} due" if due else "Nothing due"
+        if due > listed:
+            said += f" · the newest {listed} listed"
+        # "Nothing due" alone above five people under "We are waiting for them" read as a
+        # contradiction: they are not due, they are waited for, and the line says so.
+        waiting = sum(1 for e in self.entries if e.item.section is Section.WAITING_FOR_THEM)
+        if waiting:
+            said += f" · waiting for {waiting}"
+        return f"{self._said} · {said}" if self._still_said() else said
+
+    def _still_said(self) -> bool:
+        return bool(self._said) and self._said_until is not None and (
+            self._clock() < self._said_until)
+
+    def _say_done(self, text: str) -> None:
+        self._said, self._said_until = text, self._clock() + SAID_FOR
+        if not self._armed:
+            self.status.setText(self._count_line())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
@@ -341,17 +386,25 @@ class CallbacksWindow(NumberTableWindow):
         except StoreError as exc:
             self.status.setText(f"Not put off: {exc}")
             return
-        self.reload()
         now = self._clock()
-        said = (f"Put off until {moment_text(until, now, self._cycle)}"
-                if isinstance(until, datetime) else "Due again now")  # fmt: skip
-        self.status.setText(f"{said} · {self.status.text()}")
+        self._said = ""  # the list read again below says the count alone
+        self.reload()
+        self._say_done(f"Put off until {moment_text(until, now, self._cycle)}"
+                       if isinstance(until, datetime) else "Due again now")  # fmt: skip
 
     def log_selected(self) -> None:
         number = self.selected_number()
         item = self.table.currentItem()
-        if number and item is not None:
-            self.log_requested.emit(item.data(0, CONTACT), number)
+        if not number or item is None:
+            return
+        contact = item.data(0, CONTACT)
+        self.log_requested.emit(contact, number)
+        # A contact's call opens its wrap-up; a number nobody has has none, and its row just
+        # went: used as a rep, nothing said the click had done anything.
+        still = any(e.item.number == number and e.item.section is Section.WAITING_FOR_US
+                    for e in self.entries)  # fmt: skip
+        if contact is None and not still:
+            self._say_done(f"Call to {readable(number)} logged")
 
     def _disarm(self) -> None:
         self._armed = ""

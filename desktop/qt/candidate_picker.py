@@ -3,8 +3,10 @@ click to settle it.
 
 The popup embeds this under its "Who could this be?" section. It starts with the card's
 ranked candidates (switchboard, number block, our recent voicemails in the caller's area, each
-with its reason). Typing "mike" as the caller says "Hi, this is Mike" narrows to the Mikes,
-linked ones first, then every other Mike we called. Then:
+with its reason), narrowed at once by the caller ID's name when it names someone ("MIKE ROSS",
+"PDX WIRELESS"; not "SAN FRANCISCO CA": core/cnam.py), which stands in the name box.
+Typing "mike" as the caller says "Hi, this is Mike" narrows to the Mikes, linked ones first,
+then every other Mike we called. Then:
 - "This is them" stores the caller's number on the chosen contact, so the next call from it
   matches exactly, and gives them the calls already logged from it;
 - "New contact" makes a contact with the number, the name typed (or "Caller <number>"), and
@@ -38,6 +40,7 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, StoreError
 from desktop.core.candidates import readable
 from desktop.core.card import Candidate, Card
+from desktop.core.cnam import searchable_name
 from desktop.core.display_text import one_line
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import CallerNumber
@@ -63,6 +66,7 @@ class CandidatePicker(QWidget):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._number: CallerNumber | None = None
         self._initial: tuple[Candidate, ...] = ()
+        self._said = ""  # the caller ID's name, put in the name box for the rep
 
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("Caller says their name…")
@@ -123,13 +127,20 @@ class CandidatePicker(QWidget):
         """Start over for this call: its number and the candidates the card ranked."""
         self._number = card.number if card.number.e164 and not card.number.withheld else None
         self._initial = card.candidates
+        # The rep asked the caller's name with it on the card all along ("PDX WIRELESS"):
+        # it starts the search, selected, so the name the caller says replaces it.
+        self._said = searchable_name(card.number.display_name, card.local_time.place)
         self.name.blockSignals(True)
-        self.name.clear()
+        self.name.setText(self._said if self._number is not None else "")
+        self.name.selectAll()
         self.name.blockSignals(False)
         self.note.clear()
         self._say("")
-        self._show(self._initial)
         self.setEnabled(self._number is not None)
+        if self.name.text():
+            self.narrow()
+        else:
+            self._show(self._initial)
 
     def narrow(self) -> None:
         self._timer.stop()
@@ -143,6 +154,10 @@ class CandidatePicker(QWidget):
             found = self.lookup.candidates_for(self._number, self._clock(), named=[typed])
         except StoreError as exc:
             self._say(f"Search failed: {exc}")
+            return
+        if not found and typed == self._said:
+            # Nobody has the caller ID's name: the number's own guesses still stand.
+            self._show(self._initial, unmatched=typed)
             return
         self._show(found)
 
@@ -190,7 +205,8 @@ class CandidatePicker(QWidget):
 
     # -- display --
 
-    def _show(self, candidates: tuple[Candidate, ...]) -> None:
+    def _show(self, candidates: tuple[Candidate, ...], *, unmatched: str = "") -> None:
+        """`unmatched`: the caller ID's name, which no contact has, over other guesses."""
         self.list.clear()
         for candidate in candidates:
             contact = candidate.contact
@@ -209,8 +225,13 @@ class CandidatePicker(QWidget):
         self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth())
         self.list.setVisible(bool(candidates))
         if candidates:
-            self.list.setCurrentRow(0)
-            self.empty.hide()
+            # Under a name nobody has, no guess is chosen for the rep: Enter in the name box
+            # linked the number to the first guess, someone the caller ID did not name.
+            self.list.setCurrentRow(-1 if unmatched else 0)
+            self.empty.setText(
+                f"No contact is called “{unmatched[:40]}”."
+            )
+            self.empty.setVisible(bool(unmatched))
         else:
             typed = one_line(self.name.text())
             self.empty.setText(

@@ -185,7 +185,9 @@ class ImportWindow(QWidget):
             self.region_choice.addItem(f"{region_title(code)} ({code})", code)
         self.region_choice.setToolTip("Change the country of numbers without a country code")
         self.region_choice.currentIndexChanged.connect(lambda _i: self._reload())
-        self.hint = _plain_label("")
+        # Said lines: an empty one still took its spacing, a band between the File row and
+        # the demo note of a window with no file.
+        self.hint = _SaidLine()
         self.hint.setWordWrap(True)
         self.demo_note = _plain_label("")
         self.demo_note.setWordWrap(True)
@@ -210,7 +212,7 @@ class ImportWindow(QWidget):
         self.results = PlannedTable()
         self.results.edited.connect(self._cell_edited)
         self.results.itemDelegate().closeEditor.connect(lambda *_: self._editor_closed())
-        self.plan_summary = _plain_label("")
+        self.plan_summary = _SaidLine()
         self.plan_summary.setWordWrap(True)
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -5,11 +5,15 @@ Used as a rep, Who is it? there searched for the number and found what was known
 "Nobody has +1 312-555-0199: Call back calls it.": the rep who learnt who had called (from
 their voicemail, from a colleague) could say so nowhere but in a contact's Add number….
 Linked here, the number's calls become that contact's and its Callbacks entry is theirs.
+
+The name its last call's caller ID gave ("PDX WIRELESS") starts the search, as on the card.
+The window is as tall as what it shows: the picker's list comes and goes as the name narrows,
+and a fixed 300 px left a band of nothing under the buttons when nobody was listed.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -18,6 +22,8 @@ from desktop.adapters.store import StoreError
 from desktop.core.candidates import readable
 from desktop.qt.candidate_picker import CandidatePicker
 from desktop.qt.screen_fit import fit_to_screen
+
+WIDTH = 460
 
 
 class WhoIsItWindow(QWidget):
@@ -39,6 +45,7 @@ class WhoIsItWindow(QWidget):
         self.picker.linked.connect(self._settled)
         self.picker.created.connect(self._settled)
         close = QPushButton("Close", self)
+        close.setObjectName("close")
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -48,20 +55,39 @@ class WhoIsItWindow(QWidget):
         layout.setSpacing(8)
         layout.addWidget(self.title)
         layout.addWidget(self.picker)
-        layout.addStretch(1)
         layout.addLayout(bottom)
         try:
-            self.picker.set_card(lookup.card_for(number))
+            self.picker.set_card(lookup.card_for(number, lookup.store.caller_name_of(number)))
         except StoreError as exc:
             self.picker.setEnabled(False)
             self.title.setText(f"Could not read the contacts: {exc}")
-        fit_to_screen(self, QSize(460, 300))
+        fit_to_screen(self, QSize(WIDTH, self._content_height(WIDTH)))
 
     def open(self) -> None:
         from desktop.qt.search_window import bring_to_front
 
         bring_to_front(self)
         self.picker.name.setFocus()
+        self.picker.name.selectAll()  # the caller ID's name, replaced by the first key typed
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            # The list shown or gone, a status line: as tall as that, no band of nothing.
+            height = self._content_height(self.width())
+            screen = self.screen()
+            if screen is not None:
+                height = min(height, screen.availableGeometry().height() - 48)
+            if height != self.height():
+                self.resize(self.width(), height)
+        return handled
+
+    def _content_height(self, width: int) -> int:
+        layout = self.layout()
+        assert layout is not None
+        if layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(width)
+        return layout.totalSizeHint().height()
 
     def _settled(self, contact_id: object) -> None:
         self.settled.emit(contact_id)

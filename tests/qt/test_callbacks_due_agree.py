@@ -61,12 +61,12 @@ def test_the_menu_says_what_the_callbacks_window_says_as_the_clock_runs(
         window = app._callbacks
         assert isinstance(window, CallbacksWindow)
         qtbot.waitUntil(lambda: menu.text() == "Callbacks…")
-        assert window.status.text() == "Nothing due"
+        assert window.status.text() == "Nothing due · waiting for 1"
 
         while time.time() < end.timestamp() + 1:  # the promised window is over: call them
             qtbot.wait(100)
         tick(window)
-        assert window.status.text() == "1 due"
+        assert window.status.text() == "1 due · waiting for 1"
         assert (menu.text(), app.tray.callbacks_action.text()) == ("Callbacks (1 due)…",) * 2
 
         # With the Callbacks window closed, the menu (always open here) follows the clock too.

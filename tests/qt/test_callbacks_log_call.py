@@ -51,3 +51,30 @@ def test_log_a_call_settles_the_callback_and_asks_how_it_went(
     callbacks.reload()
     assert callbacks.status.text() == "Nothing due"
     running.close()
+
+
+def test_log_a_call_to_a_number_nobody_has_says_it_was_logged(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """Used as a rep: Log a call… on "Unknown · +1 312-555-0192" took the row away and said
+    nothing (no wrap-up opens for a number nobody has): had the click done anything?"""
+    from desktop.qt.callbacks_window import CallbacksWindow
+
+    running = start_app()
+    app = running.app
+    stranger = "+13125550192"
+    missed = Attempt(Direction.IN, datetime.now(UTC) - timedelta(minutes=5), Outcome.MISSED,
+                     number_e164=stranger)  # fmt: skip
+    assert app.store.record_call(None, missed, "hook", "hook:stranger") is not None
+    app.open_callbacks()
+    callbacks = app._callbacks
+    assert isinstance(callbacks, CallbacksWindow)
+    waiting = callbacks.table.topLevelItem(0)
+    assert waiting is not None and waiting.child(0).text(0) == "Unknown"
+    callbacks.table.setCurrentItem(waiting.child(0))
+
+    qtbot.mouseClick(callbacks.log_button, Qt.MouseButton.LeftButton)
+
+    assert app.store.calls()[0].attempt.direction is Direction.OUT
+    assert callbacks.status.text() == "Call to +1 312-555-0192 logged · Nothing due"
+    running.close()

@@ -66,3 +66,33 @@ def test_with_no_file_the_demo_book_is_named_and_can_be_removed(
     assert not window.remove_demo_button.isVisible() and store.count_contacts() == 0
     window.close()
     store.close()
+
+
+def test_with_no_file_the_demo_note_sits_right_under_the_file_row(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """An empty hint line kept its place and the spacing on both sides of it: a band as tall
+    as a line of text between File and the demo note, which looked like something missing."""
+    from PySide6.QtCore import QPoint
+
+    from desktop.adapters.demo_book import seed_demo_book
+    from desktop.adapters.store import Store
+
+    store = Store.open(tmp_path / "cc.sqlite3")
+    seed_demo_book(store)
+    window = ImportWindow(tmp_path / "cc.sqlite3", lambda: NumberPolicy("US"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.demo_note.isVisible, timeout=10_000)
+    row_bottom = window.path_edit.mapTo(window, QPoint(0, window.path_edit.height())).y()
+    demo_top = min(w.mapTo(window, QPoint(0, 0)).y()
+                   for w in (window.demo_note, window.remove_demo_button))
+    spacing = window.layout().spacing()
+    assert demo_top - row_bottom <= spacing + 2, (row_bottom, demo_top, spacing)
+    assert not window.hint.isVisible() and not window.plan_summary.isVisible()
+
+    # A file that cannot be imported still says why, in the same place
+    load(qtbot, window, tmp_path / "gone.csv")
+    assert window.hint.isVisible() and window.hint.text().startswith("This file cannot be")
+    window.close()
+    store.close()

@@ -106,3 +106,45 @@ def test_who_is_it_puts_the_cursor_in_the_name_box_once_the_rep_clicked_it(
     # Clicking elsewhere in the picker and back keeps the name box the keyboard's place.
     popup.take_focus()
     assert popup.focusWidget() is picker.name
+
+
+def test_who_is_it_starts_from_the_caller_id_name_when_it_names_someone(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """Used as a rep: the card said "ANNA BERG" in big letters, and Who is it? opened on an
+    empty name box and the number's guesses, none of them Anna."""
+    stack = PopupStack(prebuilt=1, picker_factory=lambda parent: CandidatePicker(lookup, parent))
+    popup = stack.show(lookup.card_for(UNKNOWN, "ANNA BERG"), "call-3")
+    qtbot.addWidget(popup)
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None
+    assert picker.name.text() == "ANNA BERG" and picker.name.selectedText() == "ANNA BERG"
+    [(anna, _)] = lookup.store.contacts_for_number("+442079460958")
+    assert picker.shown_ids() == [anna.id]  # named, though nothing links her to the number
+    stack.close_for_call("call-3")
+
+    # A name nobody has: the number's guesses stay, and New contact takes the name
+    popup = stack.show(lookup.card_for(UNKNOWN, "ROSA DELGADO"), "call-4")
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None
+    [(mike, _)] = lookup.store.contacts_for_number("+14155550142")
+    assert picker.shown_ids() == [mike.id]  # our voicemail in the caller's area
+    assert picker.empty.isVisible() and "ROSA DELGADO" in picker.empty.text()
+    assert picker.selected_id() is None and not picker.link_button.isEnabled()
+    picker.link_selected()  # Enter in the name box: not Mike, whom the caller ID did not name
+    assert lookup.card_for(UNKNOWN).match is MatchTier.NONE
+    with qtbot.waitSignal(picker.created) as made:
+        picker.create_contact()
+    rosa = lookup.store.contact(made.args[0])
+    assert rosa is not None and rosa.name == "ROSA DELGADO"
+    stack.close_for_call("call-4")
+
+    # Where the line is, not who: no name to start from
+    popup = stack.show(lookup.card_for("+14155550188", "SAN FRANCISCO CA"), "call-5")
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None
+    assert picker.name.text() == "" and picker.shown_ids() == [mike.id, rosa.id]
+    stack.close_for_call("call-5")

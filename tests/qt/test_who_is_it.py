@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop.core.models import Attempt, Direction, Outcome
@@ -49,6 +51,7 @@ def test_who_is_it_in_callbacks_gives_the_number_to_a_contact(
     who = app._who_is_it
     assert isinstance(who, WhoIsItWindow) and who.isVisible()
     assert who.title.text() == "Who called from +1 312-555-0199?"
+    assert who.picker.name.text() == ""  # "CHICAGO IL" is where the line is, not who
     qtbot.keyClicks(who.picker.name, "kowal")
     qtbot.waitUntil(lambda: who.picker.list.count() == 1)
     [(mike, _)] = app.store.contacts_for_number("+14155550142")
@@ -89,3 +92,50 @@ def test_who_is_it_in_recent_calls_makes_a_new_contact(
     assert rosa.name == "Rosa Delgado"
     assert not who.isVisible()
     running.close()
+
+
+def test_who_is_it_starts_from_the_caller_id_name_and_is_as_tall_as_it_needs(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Used as a rep: PDX WIRELESS's missed call opened Who is it? on an empty name box, and
+    with nobody to list a third of the 300 px window was a blank band under its buttons."""
+    from desktop.adapters.bundled import default_opener_templates
+    from desktop.adapters.lookup import CallerLookup
+    from desktop.adapters.store import NewContact, Store
+    from desktop.core.numbers import NumberPolicy
+    from desktop.qt.who_is_it import WhoIsItWindow
+
+    store = Store.open(tmp_path / "cc.sqlite3")
+    portland = "+15035550177"
+    for minutes, name in ((60, "PORTLAND OR"), (3, "PDX WIRELESS")):  # the newest call's name
+        attempt = Attempt(Direction.IN, datetime.now(UTC) - timedelta(minutes=minutes),
+                          Outcome.MISSED, number_e164=portland, caller_name=name)  # fmt: skip
+        assert store.record_call(None, attempt, "hook", f"hook:{minutes}") is not None
+    lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+    who = WhoIsItWindow(lookup, portland)
+    qtbot.addWidget(who)
+    who.open()
+    qtbot.waitExposed(who)
+    assert who.picker.name.text() == "PDX WIRELESS"
+    assert who.picker.name.selectedText() == "PDX WIRELESS"  # what the rep types replaces it
+    assert who.picker.empty.text() == "No one called “PDX WIRELESS” — make a new contact?"
+
+    def band() -> int:  # below the Close button, less the window's own bottom margin
+        close = who.findChild(QPushButton, "close")
+        assert close is not None
+        bottom = close.mapTo(who, QPoint(0, close.height())).y()
+        return who.height() - bottom - who.layout().contentsMargins().bottom()
+
+    assert band() <= 2, band()
+    short = who.height()
+
+    # The caller says "Dana": the list comes, the window grows to hold it, and goes again
+    store.add_contact(NewContact("Dana Whitfield", company="Contoso"))
+    qtbot.keyClicks(who.picker.name, "Dana")  # over the selected caller-ID name
+    qtbot.waitUntil(lambda: who.picker.list.isVisible())
+    assert who.picker.name.text() == "Dana"
+    qtbot.waitUntil(lambda: band() <= 2 and who.height() > short)
+    who.picker.name.clear()
+    qtbot.waitUntil(lambda: not who.picker.list.isVisible())
+    qtbot.waitUntil(lambda: band() <= 2 and who.height() == short)
+    store.close()

@@ -213,6 +213,19 @@ class Calls(Contacts):
             (number_e164,),
         ).fetchone() is not None
 
+    def caller_name_of(self, number_e164: str) -> str:
+        """The name the newest call from this number gave in its caller ID ("" for none):
+        what Who is it?, opened after the call, knows of who it was (attempts_number_at)."""
+        try:
+            row = self._conn.execute(
+                "SELECT caller_name FROM attempts WHERE number_e164 = ? AND direction = 'in' "
+                "AND caller_name <> '' ORDER BY at DESC LIMIT 1",
+                (number_e164,),
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+        return str(row[0]) if row is not None else ""
+
     def called_out_since(self, number_e164: str, since: int) -> bool:
         """Whether a call out to this number was logged at or after `since` (Unix seconds),
         by anyone (attempts_number_at)."""
