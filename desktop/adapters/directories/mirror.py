@@ -291,11 +291,13 @@ def apply_changes(
     deleted: Collection[str],
     notes: Mapping[str, Sequence[CallNote]] | None = None,
     uids: Mapping[str, str] | None = None,
+    groups: Collection[str] = (),
 ) -> MirrorCounts:
     """One sync's result in one transaction: cards by href (ETag, and the contact it reads as,
     or None when it could not be read), hrefs gone, the token to start from next time, the
-    shared call notes the cards hold (by href), recorded once each as attempts, and the cards'
-    own UIDs (by href; none for LDAP's entries)."""
+    shared call notes the cards hold (by href), recorded once each as attempts, the cards'
+    own UIDs (by href; none for LDAP's entries), and the hrefs of group cards among `cards`
+    (None, as unreadable ones, but not counted as such: a group is nobody to call)."""
     conn = store.connection
     uids = uids or {}
     added = changed = removed = unreadable = 0
@@ -347,7 +349,8 @@ def apply_changes(
             if contact_id is None and href in renamed:
                 contact_id = renamed[href][1]
             if draft is None:
-                unreadable += 1
+                if href not in groups:
+                    unreadable += 1
                 if contact_id is not None:
                     _forget_contact(conn, contact_id)
                     removed += 1
