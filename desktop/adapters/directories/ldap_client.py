@@ -23,6 +23,7 @@ import ldap3
 from ldap3.core import exceptions as ldap_errors
 
 from desktop.adapters.directories.dav_http import DavError
+from desktop.adapters.directories.tls_probe import PROBE_TIMEOUT_S, speaks_tls
 
 TIMEOUT_S = 20.0
 PAGE_SIZE = 500
@@ -172,10 +173,23 @@ def _connect(target: LdapTarget, timeout: float) -> ldap3.Connection:
                         _untrusted_words(exc, where) or f"{where}: StartTLS failed") from exc
     except ldap_errors.LDAPSocketOpenError as exc:
         _close(connection)
+        if secure and _handshake_failed(exc):
+            raise LdapError(f"{where}: the server does not speak TLS on this port; if it is a "
+                            "plain LDAP port, use ldap:// in its address (and --start-tls to "
+                            "secure it)",
+                            f"{where} does not answer in TLS: if it is a plain LDAP port, the "
+                            f"address starts with ldap://{_host_port(host, port)} (Use "
+                            "StartTLS then secures it)") from exc  # fmt: skip
         raise LdapError(f"{where}: {_socket_reason(exc)}",
                         _untrusted_words(exc, where) or _socket_words(exc, where)) from exc
     except ldap_errors.LDAPException as exc:
         _close(connection)
+        # A TLS-only port hangs up on a plain LDAP request without a word.
+        if not secure and speaks_tls(host, port, min(timeout, PROBE_TIMEOUT_S)):
+            raise LdapError(f"{where}: the server speaks TLS on this port; use ldaps:// in "
+                            "its address",
+                            f"{where} answers in TLS only: the address starts with "
+                            f"ldaps://{_host_port(host, port)}") from exc  # fmt: skip
         raise LdapError(f"{where}: could not connect ({exc})") from exc
     return connection
 
@@ -223,6 +237,16 @@ def _socket_reason(exc: Exception) -> str:
     if "refused" in text.casefold():
         return "connection refused (is the server running?)"
     return f"cannot reach the server ({text})"
+
+
+def _handshake_failed(exc: Exception) -> bool:
+    """The TLS handshake itself failed (not the certificate check): the port is no TLS one."""
+    text = str(exc)
+    return "ssl wrapping error" in text and "CERTIFICATE_VERIFY_FAILED" not in text
+
+
+def _host_port(host: str, port: int) -> str:
+    return f"{f'[{host}]' if ':' in host else host}:{port}"
 
 
 def _untrusted_words(exc: Exception, where: str) -> str:
