@@ -40,6 +40,10 @@ PHONE_ATTRIBUTES = {  # attribute -> the label the card shows
 ATTRIBUTES = (*NAME_ATTRIBUTES, *COMPANY_ATTRIBUTES, "title", "department", "mail",
               *PHONE_ATTRIBUTES)  # fmt: skip
 DEFAULT_FILTER = "(|(objectClass=person)(objectClass=contact))"
+# What names an entry for good, whatever its DN becomes: OpenLDAP's entryUUID (RFC 4530),
+# Active Directory's objectGUID (16 bytes, kept as hex). Active Directory names a person's
+# entry by their CN, so a name change moves the entry to a new DN.
+UUID_ATTRIBUTES = ("entryUUID", "objectGUID")
 
 
 class LdapError(DavError):
@@ -197,10 +201,10 @@ def _connect(target: LdapTarget, timeout: float) -> ldap3.Connection:
 def _pages(
     connection: ldap3.Connection, target: LdapTarget, page_size: int
 ) -> Iterator[tuple[str, Entry]]:
-    wanted = {a.casefold(): a for a in ATTRIBUTES}
+    wanted = {a.casefold(): a for a in (*ATTRIBUTES, *UUID_ATTRIBUTES)}
     responses = connection.extend.standard.paged_search(
-        target.base, target.search_filter, ldap3.SUBTREE, attributes=list(ATTRIBUTES),
-        paged_size=page_size, generator=True,
+        target.base, target.search_filter, ldap3.SUBTREE,
+        attributes=[*ATTRIBUTES, *UUID_ATTRIBUTES], paged_size=page_size, generator=True,
     )  # fmt: skip
     for response in responses:
         if response.get("type") != "searchResEntry":
@@ -208,7 +212,10 @@ def _pages(
         entry: Entry = {}
         for name, values in response["raw_attributes"].items():
             key = wanted.get(name.split(";")[0].casefold())
-            if key is not None:
+            if key == "objectGUID":
+                entry[key] = [bytes(v).hex() if isinstance(v, bytes) else str(v)
+                              for v in values]  # fmt: skip
+            elif key is not None:
                 texts = [_text(v) for v in values]
                 entry.setdefault(key, []).extend(t for t in texts if t)
         yield str(response["dn"]), entry

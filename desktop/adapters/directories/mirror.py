@@ -296,8 +296,9 @@ def apply_changes(
     """One sync's result in one transaction: cards by href (ETag, and the contact it reads as,
     or None when it could not be read), hrefs gone, the token to start from next time, the
     shared call notes the cards hold (by href), recorded once each as attempts, the cards'
-    own UIDs (by href; none for LDAP's entries), and the hrefs of group cards among `cards`
-    (None, as unreadable ones, but not counted as such: a group is nobody to call)."""
+    own UIDs (by href; LDAP's entryUUID / objectGUID, of unchanged entries too), and the
+    hrefs of group cards among `cards` (None, as unreadable ones, but not counted as such: a
+    group is nobody to call)."""
     conn = store.connection
     uids = uids or {}
     added = changed = removed = unreadable = 0
@@ -310,6 +311,12 @@ def apply_changes(
         if row[0] != target.sync_token:
             raise StoreError(f"{target.name}: another sync updated the mirror meanwhile; "
                              "nothing applied, sync again")  # fmt: skip
+        for href, uid in uids.items():
+            if href not in cards:  # unchanged, listed with its UID: learned if new to us
+                conn.execute(
+                    "UPDATE directory_cards SET uid = ? WHERE directory_id = ? AND href = ? "
+                    "AND uid <> ?", (uid, target.id, href, uid),
+                )  # fmt: skip
         moved = _moved_cards(conn, target.id, cards, deleted, uids)
         for new_href, old_href in moved.items():
             for table in ("directory_cards", "directory_outbox"):
