@@ -153,6 +153,7 @@ OUR_NETWORK_MODULES = (
     "desktop.adapters.directories.dav_http", "desktop.adapters.directories.carddav",
     "desktop.adapters.directories.syncing", "desktop.adapters.directories.ldap_client",
     "desktop.adapters.directories.ldap_sync", "desktop.adapters.directories.http_digest", "ldap3",
+    "desktop.adapters.directories.tls_probe",
 )  # fmt: skip
 NETWORK_MODULES = (*OUR_NETWORK_MODULES, "http.client", "ssl")
 

@@ -48,6 +48,9 @@ class AddDirectoryDialog(QDialog):
         self.tasks = tasks
         self._taken = taken
         self._stored = ""  # Edit: the directory whose stored password an empty field means
+        # Where the focus was when a task locked the buttons: a locked button hands it on to
+        # Cancel, and Enter there closed the dialog with everything typed.
+        self._focus_before: QWidget | None = None
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.kind = QComboBox()
@@ -155,6 +158,8 @@ class AddDirectoryDialog(QDialog):
         self._idle()
         self._say(outcome if isinstance(outcome, str) else in_words(outcome),
                   ok=isinstance(outcome, str))  # fmt: skip
+        if isinstance(outcome, str):
+            self.add_button.setFocus()  # it works: Enter now adds (or saves) it
 
     def _progress(self, fetched: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -184,12 +189,16 @@ class AddDirectoryDialog(QDialog):
 
     def _busy(self, text: str) -> None:
         self.said.setText(text)
+        self._focus_before = self.focusWidget()
         for widget in self._lockable:
             widget.setEnabled(False)
 
     def _idle(self) -> None:
         for widget in self._lockable:
             widget.setEnabled(True)
+        if self._focus_before is not None:
+            self._focus_before.setFocus()
+            self._focus_before = None
 
     def _kind_changed(self) -> None:
         ldap = self.kind.currentData() == "ldap"

@@ -5,6 +5,7 @@ backend (the one thing tests stand in for)."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -544,3 +545,47 @@ def test_a_team_contact_hidden_from_the_contact_view_stays_hidden_until_shown_ag
         assert not page.show_hidden_button.isVisible()
     finally:
         server.stop()
+
+
+def test_enter_after_a_passed_test_adds_the_directory_instead_of_cancelling(
+    qtbot: QtBot, tmp_path: Path, keychain: MemoryKeyring, page: DirectoriesPage, store: Store
+) -> None:
+    """Test connection, 'Found address book…', Enter: the rep means Add. The test button is
+    locked while it runs, and the focus it lost went to Cancel, so Enter closed the dialog and
+    threw the typed password away."""
+    from PySide6.QtCore import Qt
+
+    server = Radicale(tmp_path / "server", users={"alice": "correct horse"}).start()
+    try:
+        server.make_book("/alice/contacts/", [DANA, MIA], user="alice")
+        page.show()
+        dialog = open_dialog(page)
+        dialog.name.setText("Sales")
+        dialog.url.setText(server.base + "/alice/contacts/")
+        dialog.user.setText("alice")
+        dialog.password.setText("correct horse")
+        dialog.test_button.setFocus()
+        assert said_after(qtbot, dialog, "test").startswith("Found address book ")
+        focused = dialog.focusWidget()
+        assert focused is dialog.add_button, focused
+        qtbot.keyClick(focused, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert [d.name for d in mirror.directories(store)] == ["Sales"]
+        assert keychain.get_password("CallerCard", "directory:Sales") == "correct horse"
+    finally:
+        server.stop()
+
+
+def test_a_failed_test_gives_the_focus_back_where_the_rep_was(
+    qtbot: QtBot, page: DirectoriesPage
+) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    page.show()
+    dialog = open_dialog(page)
+    dialog.name.setText("Sales")
+    dialog.url.setText(f"http://127.0.0.1:{port}/")
+    dialog.test_button.setFocus()
+    assert said_after(qtbot, dialog, "test").startswith("⚠ http://127.0.0.1:")
+    assert dialog.focusWidget() is dialog.test_button

@@ -128,7 +128,7 @@ def describe_book(client: DavClient, collection: str) -> tuple[str, int]:
     body = _propfind_body([(DAV, "displayname"), (DAV, "resourcetype"), (DAV, "getetag")])
     response = client.request("PROPFIND", collection, body, depth="1")
     if response.status != 207:
-        raise DavError(_refused(response, "PROPFIND"))
+        raise _refused(response, "PROPFIND", client.username)
     name, count = "", 0
     for entry in _entries(_parse_xml(response), response.url):
         if _same_collection(href_key(collection, entry.href), collection):
@@ -148,7 +148,7 @@ def _propfind_one(
         return entries[0] if entries else None
     if quiet or response.status == 404:
         return None
-    raise DavError(_refused(response, "PROPFIND"))
+    raise _refused(response, "PROPFIND", client.username)
 
 
 # -- listing and fetching -------------------------------------------------------------------
@@ -199,7 +199,7 @@ def _sync_collection(
         if response.status == 404:
             raise DavError(f"{short_url(collection)}: the address book is gone (404 Not Found)")
         if response.status >= 500 and response.status != 501:
-            raise DavError(_refused(response, "sync-collection"))
+            raise _refused(response, "sync-collection", client.username)
         if response.status != 207:
             # valid-sync-token (an expired or foreign token), or no such report at all.
             raise _TokenRefused
@@ -241,7 +241,7 @@ def _propfind_listing(
     body = _propfind_body([(DAV, "getetag"), (DAV, "resourcetype"), (DAV, "sync-token")])
     response = client.request("PROPFIND", collection, body, depth="1")
     if response.status != 207:
-        raise DavError(_refused(response, "PROPFIND"))
+        raise _refused(response, "PROPFIND", client.username)
     changes = Changes(token="", method="propfind")
     listed: set[str] = set()
     wanted: dict[str, str] = {}
@@ -280,7 +280,7 @@ def _multiget(
         )
         response = client.request("REPORT", collection, body.encode(), depth="1")
         if response.status != 207:
-            raise DavError(_refused(response, "addressbook-multiget"))
+            raise _refused(response, "addressbook-multiget", client.username)
         answered: set[str] = set()
         for entry in _entries(_parse_xml(response), response.url):
             key = href_key(collection, entry.href)
@@ -373,6 +373,13 @@ def _with_slash(url: str) -> str:
                        parts.query, ""))  # fmt: skip
 
 
-def _refused(response: DavResponse, what: str) -> str:
-    return f"{short_url(response.url)}: the server answered {what} with {response.status} " + (
-        response.reason or "")
+def _refused(response: DavResponse, what: str, user: str = "") -> DavError:
+    where = short_url(response.url)
+    error = f"{where}: the server answered {what} with {response.status} {response.reason}"
+    if response.status != 403:
+        return DavError(error.rstrip())
+    # The password was right (else 401), but this book is not theirs: another user's, or a
+    # shared one they were never given.
+    who = f"to {user!r}" if user else "without a user name"
+    return DavError(error.rstrip(), f"{where} is not open {who} (403 Forbidden): check the "
+                    "address, or ask for access to that book")

@@ -22,12 +22,16 @@ from desktop.adapters.directories.http_digest import (
     best_digest,
     parse_challenges,
 )
+from desktop.adapters.directories.tls_probe import PROBE_TIMEOUT_S, speaks_tls
 
 MAX_BODY_BYTES = 64 * 1024 * 1024  # a 10,000-card multiget of ordinary cards is ~10 MB
 TIMEOUT_S = 20.0  # each connect and read; a whole answer gets TIMEOUT_S * 6
 MAX_REDIRECTS = 5
 USER_AGENT = "CallerCard/0.1 (CardDAV mirror)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# What OpenSSL says when the other end answered a TLS hello with something else (plain http).
+_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE",
+                      "UNKNOWN_PROTOCOL", "HTTP_REQUEST"})  # fmt: skip
 
 
 class DavError(Exception):
@@ -202,6 +206,14 @@ class DavClient:
                 # A kept connection the server had closed meanwhile: one fresh try.
                 if reused and attempt == 1:
                     continue
+                # A TLS-only port hangs up on a plain request without a word.
+                if parts.scheme == "http" and speaks_tls(parts.hostname, port,
+                                                         min(self.timeout, PROBE_TIMEOUT_S)):
+                    https = _root("https", parts.hostname, port)
+                    raise DavError(f"{short_url(url)}: the server speaks https here; use "
+                                   "https:// in its address",
+                                   f"{short_url(url)} answers in https only: the address "
+                                   f"starts with {https}") from exc  # fmt: skip
                 raise DavError(
                     f"{short_url(url)}: the server closed the connection ({exc})"
                 ) from exc
@@ -221,6 +233,18 @@ class DavClient:
                                "--ca-file)",
                                f"Certificate not trusted: {exc.verify_message} "
                                f"({short_url(url)})") from exc  # fmt: skip
+            except ssl.SSLError as exc:
+                self._drop(key)
+                if exc.reason not in _NOT_TLS:
+                    raise DavError(f"{short_url(url)}: cannot reach the server "
+                                   f"({exc.strerror or exc})") from exc  # fmt: skip
+                plain = _root("http", parts.hostname, port)
+                raise DavError(f"{short_url(url)}: the server does not speak https on this "
+                               f"port ({exc.reason}); if it is a plain http server, use "
+                               "http:// in its address",
+                               f"{short_url(url)} does not answer in https: if it is a plain "
+                               f"http server, the address starts with {plain}",
+                               ) from exc  # fmt: skip
             except ConnectionRefusedError as exc:
                 self._drop(key)
                 raise DavError(
@@ -284,6 +308,11 @@ class DavClient:
                                f"{self.timeout * 6:g} s")  # fmt: skip
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _root(scheme: str, host: str, port: int) -> str:
+    """The server's own address under another scheme, on the port that was tried."""
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
 def short_url(url: str) -> str:

@@ -23,6 +23,7 @@ import ldap3
 from ldap3.core import exceptions as ldap_errors
 
 from desktop.adapters.directories.dav_http import DavError
+from desktop.adapters.directories.tls_probe import PROBE_TIMEOUT_S, speaks_tls
 
 TIMEOUT_S = 20.0
 PAGE_SIZE = 500
@@ -39,6 +40,10 @@ PHONE_ATTRIBUTES = {  # attribute -> the label the card shows
 ATTRIBUTES = (*NAME_ATTRIBUTES, *COMPANY_ATTRIBUTES, "title", "department", "mail",
               *PHONE_ATTRIBUTES)  # fmt: skip
 DEFAULT_FILTER = "(|(objectClass=person)(objectClass=contact))"
+# What names an entry for good, whatever its DN becomes: OpenLDAP's entryUUID (RFC 4530),
+# Active Directory's objectGUID (16 bytes, kept as hex). Active Directory names a person's
+# entry by their CN, so a name change moves the entry to a new DN.
+UUID_ATTRIBUTES = ("entryUUID", "objectGUID")
 
 
 class LdapError(DavError):
@@ -172,10 +177,23 @@ def _connect(target: LdapTarget, timeout: float) -> ldap3.Connection:
                         _untrusted_words(exc, where) or f"{where}: StartTLS failed") from exc
     except ldap_errors.LDAPSocketOpenError as exc:
         _close(connection)
+        if secure and _handshake_failed(exc):
+            raise LdapError(f"{where}: the server does not speak TLS on this port; if it is a "
+                            "plain LDAP port, use ldap:// in its address (and --start-tls to "
+                            "secure it)",
+                            f"{where} does not answer in TLS: if it is a plain LDAP port, the "
+                            f"address starts with ldap://{_host_port(host, port)} (Use "
+                            "StartTLS then secures it)") from exc  # fmt: skip
         raise LdapError(f"{where}: {_socket_reason(exc)}",
                         _untrusted_words(exc, where) or _socket_words(exc, where)) from exc
     except ldap_errors.LDAPException as exc:
         _close(connection)
+        # A TLS-only port hangs up on a plain LDAP request without a word.
+        if not secure and speaks_tls(host, port, min(timeout, PROBE_TIMEOUT_S)):
+            raise LdapError(f"{where}: the server speaks TLS on this port; use ldaps:// in "
+                            "its address",
+                            f"{where} answers in TLS only: the address starts with "
+                            f"ldaps://{_host_port(host, port)}") from exc  # fmt: skip
         raise LdapError(f"{where}: could not connect ({exc})") from exc
     return connection
 
@@ -183,10 +201,10 @@ def _connect(target: LdapTarget, timeout: float) -> ldap3.Connection:
 def _pages(
     connection: ldap3.Connection, target: LdapTarget, page_size: int
 ) -> Iterator[tuple[str, Entry]]:
-    wanted = {a.casefold(): a for a in ATTRIBUTES}
+    wanted = {a.casefold(): a for a in (*ATTRIBUTES, *UUID_ATTRIBUTES)}
     responses = connection.extend.standard.paged_search(
-        target.base, target.search_filter, ldap3.SUBTREE, attributes=list(ATTRIBUTES),
-        paged_size=page_size, generator=True,
+        target.base, target.search_filter, ldap3.SUBTREE,
+        attributes=[*ATTRIBUTES, *UUID_ATTRIBUTES], paged_size=page_size, generator=True,
     )  # fmt: skip
     for response in responses:
         if response.get("type") != "searchResEntry":
@@ -194,7 +212,10 @@ def _pages(
         entry: Entry = {}
         for name, values in response["raw_attributes"].items():
             key = wanted.get(name.split(";")[0].casefold())
-            if key is not None:
+            if key == "objectGUID":
+                entry[key] = [bytes(v).hex() if isinstance(v, bytes) else str(v)
+                              for v in values]  # fmt: skip
+            elif key is not None:
                 texts = [_text(v) for v in values]
                 entry.setdefault(key, []).extend(t for t in texts if t)
         yield str(response["dn"]), entry
@@ -223,6 +244,16 @@ def _socket_reason(exc: Exception) -> str:
     if "refused" in text.casefold():
         return "connection refused (is the server running?)"
     return f"cannot reach the server ({text})"
+
+
+def _handshake_failed(exc: Exception) -> bool:
+    """The TLS handshake itself failed (not the certificate check): the port is no TLS one."""
+    text = str(exc)
+    return "ssl wrapping error" in text and "CERTIFICATE_VERIFY_FAILED" not in text
+
+
+def _host_port(host: str, port: int) -> str:
+    return f"{f'[{host}]' if ':' in host else host}:{port}"
 
 
 def _untrusted_words(exc: Exception, where: str) -> str:

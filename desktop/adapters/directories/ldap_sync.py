@@ -4,7 +4,8 @@ everything is listed and read first, then applied in one transaction.
 LDAP has no sync token that every server offers (AD's DirSync and OpenLDAP's syncrepl are
 each their own), so each sync lists the whole subtree with a paged search; an entry's "ETag"
 is a digest of the attributes read, so only entries that changed are rewritten, and a DN no
-longer listed is deleted. Entries are keyed by their DN.
+longer listed is deleted. Entries are keyed by their DN; their entryUUID / objectGUID is the
+card's UID, so an entry moved to a new DN (renamed, in Active Directory) keeps its contact.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from desktop.adapters.directories.ldap_client import (
     PAGE_SIZE,
     PHONE_ATTRIBUTES,
     TIMEOUT_S,
+    UUID_ATTRIBUTES,
     Entry,
     LdapError,
     LdapTarget,
@@ -80,14 +82,25 @@ def sync_ldap(
         else:
             cards[dn] = (digest, read)
     deleted = set(known) - set(entries)
+    # Every listed entry's UUID, not only the changed ones': a mirror from before UUIDs were
+    # read learns them all, so the next rename is followed.
+    uids = {dn: uid for dn, entry in entries.items() if (uid := entry_uuid(entry))}
     # No server token: the time tells this sync's result from a concurrent one's.
     token = f"ldap:{time.time_ns()}"
-    counts = mirror.apply_changes(store, target, token, cards, deleted)
+    counts = mirror.apply_changes(store, target, token, cards, deleted, None, uids)
     return SyncReport(target.name, counts, METHOD, time.monotonic() - started, tuple(problems))
 
 
+def entry_uuid(entry: Entry) -> str:
+    """What names the entry whatever its DN ("" when the server sends neither attribute)."""
+    return next((f"{name}:{values[0]}" for name in UUID_ATTRIBUTES
+                 if (values := entry.get(name))), "")  # fmt: skip
+
+
 def entry_digest(entry: Entry) -> str:
-    text = json.dumps(sorted((k, sorted(v)) for k, v in entry.items() if v))
+    # Without the UUID: entries mirrored before it was read keep their digest.
+    text = json.dumps(sorted((k, sorted(v)) for k, v in entry.items()
+                             if v and k not in UUID_ATTRIBUTES))  # fmt: skip
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -3,8 +3,9 @@ from which card. SQLite only, so the lookup may import it on the ring path.
 
 A mirrored contact is an ordinary contact (the ring path, search and call history need nothing
 new) with a row in directory_cards naming its directory, href and ETag. A sync replaces the
-fields a card carries (name, title, company, e-mail, note, numbers) and leaves what only this
-rep keeps (why we called, referral, next step, opener, call history) alone.
+fields a card carries (name, title, company, e-mail, numbers), brings the card's note into
+the notes without taking away what the rep wrote there (kept_notes), and leaves what only
+this rep keeps (why we called, referral, next step, opener, call history) alone.
 """
 
 from __future__ import annotations
@@ -290,11 +291,14 @@ def apply_changes(
     deleted: Collection[str],
     notes: Mapping[str, Sequence[CallNote]] | None = None,
     uids: Mapping[str, str] | None = None,
+    groups: Collection[str] = (),
 ) -> MirrorCounts:
     """One sync's result in one transaction: cards by href (ETag, and the contact it reads as,
     or None when it could not be read), hrefs gone, the token to start from next time, the
-    shared call notes the cards hold (by href), recorded once each as attempts, and the cards'
-    own UIDs (by href; none for LDAP's entries)."""
+    shared call notes the cards hold (by href), recorded once each as attempts, the cards'
+    own UIDs (by href; LDAP's entryUUID / objectGUID, of unchanged entries too), and the
+    hrefs of group cards among `cards` (None, as unreadable ones, but not counted as such: a
+    group is nobody to call)."""
     conn = store.connection
     uids = uids or {}
     added = changed = removed = unreadable = 0
@@ -307,6 +311,12 @@ def apply_changes(
         if row[0] != target.sync_token:
             raise StoreError(f"{target.name}: another sync updated the mirror meanwhile; "
                              "nothing applied, sync again")  # fmt: skip
+        for href, uid in uids.items():
+            if href not in cards:  # unchanged, listed with its UID: learned if new to us
+                conn.execute(
+                    "UPDATE directory_cards SET uid = ? WHERE directory_id = ? AND href = ? "
+                    "AND uid <> ?", (uid, target.id, href, uid),
+                )  # fmt: skip
         moved = _moved_cards(conn, target.id, cards, deleted, uids)
         for new_href, old_href in moved.items():
             for table in ("directory_cards", "directory_outbox"):
@@ -346,7 +356,8 @@ def apply_changes(
             if contact_id is None and href in renamed:
                 contact_id = renamed[href][1]
             if draft is None:
-                unreadable += 1
+                if href not in groups:
+                    unreadable += 1
                 if contact_id is not None:
                     _forget_contact(conn, contact_id)
                     removed += 1
@@ -589,7 +600,12 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
     imported = {str(f) for (f,) in conn.execute(
         "SELECT c.field FROM import_changes c JOIN import_batches b ON b.id = c.batch_id "
         "WHERE c.contact_id = ? AND b.undone_at IS NULL", (contact_id,))}  # fmt: skip
-    values = {k: v for k, v in _card_values(row).items() if v or k not in imported}
+    card = _card_values(row)
+    values = {k: v for k, v in card.items() if k != "notes" and (v or k not in imported)}
+    (local,) = conn.execute("SELECT notes FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+    notes = kept_notes(str(local or ""), card["notes"])
+    if notes is not None:
+        values["notes"] = notes
     assignments = "".join(f"{name} = ?, " for name in values)
     conn.execute(
         f"UPDATE contacts SET {assignments}updated_at = ? WHERE id = ?",  # noqa: S608
@@ -605,6 +621,21 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
     kept |= removed_numbers.removed_from(conn, contact_id)
     store.add_numbers(contact_id, [StoredNumber(*n) for n in row.numbers
                                    if not n[1] or (n[1], n[2]) not in kept])  # fmt: skip
+
+
+def kept_notes(local: str, card: str) -> str | None:
+    """A team contact's notes once its card changed (None: as they are). The rep writes notes
+    on team contacts too, and the contact view lets them: a card's NOTE never takes them away.
+    No note on the card leaves them alone; a note they already hold changes nothing; a note
+    that grew from what they hold (the teammate added to it) replaces it; any other note is
+    added after them, for the rep to tidy. The card's previous note is not kept, so a note a
+    teammate rewrote leaves its old text behind rather than risk wiping the rep's."""
+    card = card.strip()
+    if not card or card in local:
+        return None
+    if not local.strip() or local.strip() in card:
+        return card
+    return f"{local.rstrip()}\n\n{card}"
 
 
 def _directory(row: tuple[object, ...]) -> Directory:

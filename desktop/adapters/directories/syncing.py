@@ -7,6 +7,7 @@ or sends nonsense mid-sync leaves the mirror as it was (only the error is rememb
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -35,6 +36,11 @@ from desktop.core.numbers import NumberPolicy
 CHUNK_CARDS = 500
 WORKERS = 2
 WORKERS_FROM = 2000
+_UNFOLD = re.compile(r"\r?\n[ \t]")
+_GROUP_KIND = re.compile(
+    r"^(?:[a-z0-9-]+\.)?(?:x-addressbookserver-)?kind(?:;[^:\r\n]*)?:[ \t]*group[ \t]*\r?$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,12 @@ def sync_directory(
         mirror.record_error(store, target.id, str(exc))
         raise
     problems: list[str] = [f"call note not shared: {reason}" for reason in flushed.refused]
-    cards: dict[str, tuple[str, ContactRow | None]] = {}
-    for href, (etag, outcome) in read_cards(changes.cards, policy).items():
+    # A group is a list of members: nobody to call, so no contact ("Sales team" in search).
+    groups = {href for href, (_etag, text) in changes.cards.items() if is_group_card(text)}
+    cards: dict[str, tuple[str, ContactRow | None]] = {
+        href: (changes.cards[href][0], None) for href in groups}  # fmt: skip
+    people = {href: card for href, card in changes.cards.items() if href not in groups}
+    for href, (etag, outcome) in read_cards(people, policy).items():
         if isinstance(outcome, ContactRow):
             cards[href] = (etag, outcome)
         else:
@@ -122,9 +132,15 @@ def sync_directory(
              if (found := notes_in(text))}  # fmt: skip
     uids = {href: card_uid(text) for href, (_etag, text) in changes.cards.items()}
     counts = mirror.apply_changes(store, target, changes.token, cards, changes.deleted, notes,
-                                  uids)  # fmt: skip
+                                  uids, groups)  # fmt: skip
     return SyncReport(target.name, counts, changes.method, time.monotonic() - started,
                       tuple(problems), flushed.shared)  # fmt: skip
+
+
+def is_group_card(text: str) -> bool:
+    """A contact group's card: vCard 4's KIND:group, or Apple Contacts' and iCloud's
+    X-ADDRESSBOOKSERVER-KIND:group. An organisation's card (KIND:org) is someone to call."""
+    return _GROUP_KIND.search(_UNFOLD.sub("", text)) is not None
 
 
 def read_cards(

@@ -1,0 +1,64 @@
+"""What a rep writes in a team contact's Notes (the contact view lets them) against a real
+Radicale: a teammate changing the card on the server must not wipe it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.adapters import contact_edits
+from desktop.adapters.directories import mirror
+from desktop.adapters.directories.syncing import sync_directory
+from desktop.adapters.store import Store
+from desktop.core.numbers import NumberPolicy
+from tests.adapters.carddav_servers import Radicale, vcard
+
+MINE = "Prefers calls after 2pm. Budget approved for Q1."
+
+
+def notes_of(store: Store, e164: str) -> str:
+    (contact, _), = store.contacts_for_number(e164)
+    return contact.notes
+
+
+def test_a_card_changed_on_the_server_keeps_the_notes_the_rep_wrote(tmp_path: Path) -> None:
+    server = Radicale(tmp_path / "server").start()
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    policy = NumberPolicy("US")
+
+    def sync() -> None:
+        sync_directory(store, mirror.directories(store)[0], "", policy)
+
+    try:
+        dana = vcard("dana", "Dana Reyes", "ORG:Acme Freight", "TEL;TYPE=CELL:+1 415 555 0101")
+        lee = vcard("lee", "Lee Park", "TEL:+1 646 555 0123", "NOTE:Gatekeeper: Sue")
+        kim = vcard("kim", "Kim Ode", "TEL:+1 646 555 0124", "NOTE:Gatekeeper: Sue")
+        url = server.make_book("/team/book/", [dana, lee, kim])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        sync()
+        assert notes_of(store, "+16465550123") == "Gatekeeper: Sue", "the card's note arrives"
+        for e164 in ("+14155550101", "+16465550123"):
+            (contact, _), = store.contacts_for_number(e164)
+            contact_edits.save_field(store, contact.id, "notes", contact.notes,
+                                     f"{contact.notes}\n{MINE}".lstrip(), multiline=True)
+
+        # A teammate gives Dana a title (her card has no NOTE) and Lee's card a new note.
+        server.put("/team/book/dana.vcf", dana.replace("ORG:", "TITLE:Head of Buying\r\nORG:"))
+        server.put("/team/book/lee.vcf", lee.replace("Gatekeeper: Sue", "Moved to Chicago"))
+        server.put("/team/book/kim.vcf", kim.replace("Sue", "Sue (out till May)"))
+        sync()
+
+        (contact, _), = store.contacts_for_number("+14155550101")
+        assert contact.title == "Head of Buying", "the card's change arrives"
+        assert contact.notes == MINE, "a card without a note leaves the rep's notes alone"
+        assert notes_of(store, "+16465550123") == (
+            f"Gatekeeper: Sue\n{MINE}\n\nMoved to Chicago"
+        ), "the teammate's new note is added after what the rep wrote, which stays"
+
+        assert notes_of(store, "+16465550124") == "Gatekeeper: Sue (out till May)", (
+            "a note nobody here touched follows the card")
+
+        sync()  # nothing changed: nothing is added twice
+        assert notes_of(store, "+16465550123").count("Moved to Chicago") == 1
+    finally:
+        store.close()
+        server.stop()
