@@ -37,6 +37,9 @@ class CardData:
     emails: list[str] = field(default_factory=list)
     note: str = ""
     tels: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
+    # A contact group's card (vCard 4 KIND:group, Apple's X-ADDRESSBOOKSERVER-KIND:group):
+    # a list of members, nobody to call.
+    group: bool = False
 
 
 _TYPE_LABELS = (
@@ -79,6 +82,11 @@ def card_number_columns(card: CardData) -> list[int]:
 def draft_from_card(
     card: CardData, policy: NumberPolicy, parse: NumberParser = parse_number
 ) -> ContactDraft | RowProblem | Skipped:
+    if card.group:
+        # Apple Contacts' and iCloud's exports put each group in the file as a card of its
+        # own: imported, "Sales team" was a contact with no number, found in Search.
+        return Skipped(card.line, "a contact group, not a person: its members are cards of "
+                       "their own")  # fmt: skip
     draft = ContactDraft(line=card.line)
     name = card.formatted_name.strip()
     if not name:

@@ -75,8 +75,12 @@ class ImportReport:
             parts.append(f"{self.unchanged:,} already there")
         parts.append(f"{len(self.rejected):,} rejected")
         if self.skipped:
-            rows = "row" if self.skipped == 1 else "rows"  # "1 empty or footer rows" misread
-            parts.append(f"{self.skipped:,} empty or footer {rows} skipped")
+            if self.source.startswith("vCard"):  # a card with nothing in it, or a group's
+                cards = "card" if self.skipped == 1 else "cards"
+                parts.append(f"{self.skipped:,} {cards} skipped (empty, or a contact group)")
+            else:
+                rows = "row" if self.skipped == 1 else "rows"  # "1 empty or footer rows" misread
+                parts.append(f"{self.skipped:,} empty or footer {rows} skipped")
         if self.unreadable_numbers:
             count = self.unreadable_numbers
             parts.append(f"{count:,} number{'s need' if count > 1 else ' needs'} fixing")

@@ -251,6 +251,8 @@ def card_data(component: Any, line: int) -> CardData:
         card.org = card.org.split(";")[0] if not isinstance(value, list) else card.org
     card.title = _text(_first(contents, "title"))
     card.note = _text(_first(contents, "note"))
+    kinds = [*contents.get("kind", []), *contents.get("x-addressbookserver-kind", [])]
+    card.group = any(_text(kind).strip().casefold() == "group" for kind in kinds)
     card.emails = [_text(e) for e in contents.get("email", []) if _text(e)]
     labels = {
         item.group.casefold(): _text(item)
