@@ -387,9 +387,12 @@ class ContactView(QWidget):
         self._directory = "" if own == LOCAL_SOURCE else own
         self.delete_button.setText("Hide from my cards…" if self._directory
                                    else "Delete contact…")  # fmt: skip
+        placeholders = {field.name: field.placeholder for field in FIELDS}
         for name in WHO_FIELDS:  # the directory's next sync would write its own back
             editor = self.editors[name]
             editor.setReadOnly(bool(self._directory))
+            # "Their job title" in an empty box that takes no typing invited a rep to type.
+            editor.setPlaceholderText("" if self._directory else placeholders[name])
             editor.setToolTip(plain_tooltip(f"Kept by {self._directory}: change it there."
                                             if self._directory else ""))  # fmt: skip
 

@@ -88,5 +88,7 @@ def test_a_team_directorys_person_keeps_the_directorys_name(
         assert view.editors[field].isReadOnly(), field  # type: ignore[union-attr]
         tip = QTextDocumentFragment.fromHtml(view.editors[field].toolTip()).toPlainText()
         assert tip == "Kept by Team: change it there."
+        # An empty one (Dana's card has no title) invites no typing.
+        assert view.editors[field].placeholderText() == "", field
     assert not view.editors["notes"].isReadOnly()  # what only the rep keeps stays theirs
     assert view.editors["name"].text() == "Dana Reyes"  # type: ignore[union-attr]
