@@ -10,7 +10,8 @@ then every other Mike we called. Then:
 - "This is them" stores the caller's number on the chosen contact, so the next call from it
   matches exactly, and gives them the calls already logged from it;
 - "New contact" makes a contact with the number, the name typed (or "Caller <number>"), and
-  the note typed during the call.
+  the note typed during the call; a caller ID's capitals are cased as people write names, and
+  a business's name goes in Company (core/caller_name_parts.py).
 
 The search box needs the keyboard, and the popup never takes it on its own: `focus_wanted`
 fires when the rep clicks into the picker, and the popup answers with `take_focus()`.
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, StoreError
+from desktop.core.caller_name_parts import NameParts, contact_from_caller_name
 from desktop.core.candidates import readable
 from desktop.core.card import Candidate, Card
 from desktop.core.cnam import searchable_name
@@ -190,13 +192,18 @@ class CandidatePicker(QWidget):
         number = self._number
         if number is None or number.e164 is None:
             return
-        name = one_line(self.name.text()) or f"Caller {readable(number.e164)}"
+        # The caller ID's capitals as people write them; a business goes in Company.
+        parts = contact_from_caller_name(self.name.text())
+        if not parts.name and not parts.company:
+            parts = NameParts(f"Caller {readable(number.e164)}")
+        name = parts.name or parts.company
         stored = StoredNumber(number.raw.strip() or number.e164, number.e164, number.extension,
                               "from a call")  # fmt: skip
         try:
             contact_id = self.lookup.store.add_caller_as_contact(
-                NewContact(name=name, notes=self.note.toPlainText().strip(), numbers=(stored,))
-            )
+                NewContact(name=parts.name, company=parts.company,
+                           notes=self.note.toPlainText().strip(), numbers=(stored,))
+            )  # fmt: skip
         except StoreError as exc:
             self._say(f"Not saved: {exc}. The note is still here.")
             return

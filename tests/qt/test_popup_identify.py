@@ -138,7 +138,8 @@ def test_who_is_it_starts_from_the_caller_id_name_when_it_names_someone(
     with qtbot.waitSignal(picker.created) as made:
         picker.create_contact()
     rosa = lookup.store.contact(made.args[0])
-    assert rosa is not None and rosa.name == "ROSA DELGADO"
+    assert rosa is not None and rosa.name == "Rosa Delgado"  # as people write it
+    assert lookup.card_for(UNKNOWN).opener.startswith("Hi Rosa,")
     stack.close_for_call("call-4")
 
     # Where the line is, not who: no name to start from
@@ -148,3 +149,25 @@ def test_who_is_it_starts_from_the_caller_id_name_when_it_names_someone(
     assert picker is not None
     assert picker.name.text() == "" and picker.shown_ids() == [mike.id, rosa.id]
     stack.close_for_call("call-5")
+
+
+def test_new_contact_from_a_business_caller_id_is_the_company(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """Used as a rep: New contact from "PDX WIRELESS" made a person called "PDX WIRELESS",
+    and the next call from it opened "Hi PDX"."""
+    stack = PopupStack(prebuilt=1, picker_factory=lambda parent: CandidatePicker(lookup, parent))
+    popup = stack.show(lookup.card_for(UNKNOWN, "PDX WIRELESS"), "call-6")
+    qtbot.addWidget(popup)
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None and picker.name.text() == "PDX WIRELESS"
+    with qtbot.waitSignal(picker.created) as made:
+        picker.create_contact()
+    pdx = lookup.store.contact(made.args[0])
+    assert pdx is not None and (pdx.name, pdx.company) == ("", "PDX Wireless")
+    assert picker.status.text() == "New contact PDX Wireless saved."
+    card = lookup.card_for(UNKNOWN, "PDX WIRELESS")
+    assert card.match is MatchTier.EXACT
+    assert "PDX Wireless" in card.opener and "Hi PDX" not in card.opener
+    stack.close_for_call("call-6")
