@@ -69,6 +69,9 @@ class CandidatePicker(QWidget):
         self._number: CallerNumber | None = None
         self._initial: tuple[Candidate, ...] = ()
         self._said = ""  # the caller ID's name, put in the name box for the rep
+        # Guesses shown at once; fewer when the card would not fit the screen (the list
+        # scrolls): at 2x on a laptop screen the card's buttons went past its bottom edge.
+        self._row_limit = VISIBLE_ROWS
 
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("Caller says their name…")
@@ -138,6 +141,7 @@ class CandidatePicker(QWidget):
         self.name.blockSignals(False)
         self.note.clear()
         self._say("")
+        self._row_limit = VISIBLE_ROWS  # the card asks for fewer again if it must
         self.setEnabled(self._number is not None)
         if self.name.text():
             self.narrow()
@@ -227,9 +231,7 @@ class CandidatePicker(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{who}. {candidate.why}")
             item.setToolTip(plain_tooltip(f"{who}\n{candidate.why}"))
             self.list.addItem(item)
-        rows = min(max(len(candidates), 1), VISIBLE_ROWS)
-        row_height = self.list.sizeHintForRow(0) if candidates else 0
-        self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth())
+        self._size_list()
         self.list.setVisible(bool(candidates))
         if candidates:
             # Under a name nobody has, no guess is chosen for the rep: Enter in the name box
@@ -247,6 +249,28 @@ class CandidatePicker(QWidget):
             )  # fmt: skip
             self.empty.show()
         self._update_buttons()
+
+    def row_limit(self) -> int:
+        return self._row_limit
+
+    def set_row_limit(self, rows: int) -> None:
+        """Show at most `rows` guesses at once (at least one); the others scroll. Its new
+        height is known as this returns, for the card to measure itself again."""
+        self._row_limit = max(1, min(rows, VISIBLE_ROWS))
+        self._size_list()
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+        self.updateGeometry()
+
+    def _size_list(self) -> None:
+        count = self.list.count()
+        rows = min(max(count, 1), self._row_limit)
+        row_height = self.list.sizeHintForRow(0) if count else 0
+        self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth())
+        current = self.list.currentItem()
+        if current is not None:  # the chosen guess stays in sight in a shorter list
+            self.list.scrollToItem(current)
 
     def _say(self, text: str) -> None:
         # An empty status line would still take a line of the card's height.

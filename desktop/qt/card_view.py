@@ -921,6 +921,14 @@ class CardView(QWidget):
                 if part is not self._opened and part.can_fold():
                     part.fold()
                     height = self._content_height()
+            # Then Who is it?'s guesses show fewer at once (the list scrolls): its buttons
+            # and the card's went past the screen's bottom edge at 2x.
+            picker = self._picker
+            while height > room and picker is not None and not picker.isHidden() and (
+                picker.row_limit() > 1
+            ):
+                picker.set_row_limit(picker.row_limit() - 1)
+                height = self._content_height()
         if height != self.height():
             self.setFixedHeight(height)
 
