@@ -110,4 +110,14 @@ def test_log_a_call_to_a_number_nobody_has_opens_its_wrap_up(
     assert isinstance(wrap_up, WrapUp) and wrap_up.isVisible()
     assert not wrap_up.inbound and wrap_up.accepts_focus()
     assert "+1 312-555-0192" in wrap_up.windowTitle() + wrap_up.who.text()
+    qtbot.mouseClick(wrap_up.buttons[Outcome.VOICEMAIL], Qt.MouseButton.LeftButton)
+    wrap_up.message.setPlainText("Left my direct line")
+    qtbot.mouseClick(wrap_up.save_button, Qt.MouseButton.LeftButton)
+
+    def saved() -> None:
+        found = app.store.attempt_by_id(newest.id)
+        assert found is not None and found[1].outcome is Outcome.VOICEMAIL
+        assert found[1].message == "Left my direct line"
+
+    qtbot.waitUntil(saved, timeout=5000)
     running.close()
