@@ -22,7 +22,7 @@ _BUSINESS_WORDS = frozenset(
         "pc", "sa", "srl", "bv", "oy", "ab", "kg", "pty", "group", "holdings", "enterprises",
         "industries", "services", "solutions", "systems", "technologies", "tech", "wireless",
         "communications", "telecom", "networks", "bank", "insurance", "hospital", "clinic",
-        "medical", "dental", "pharmacy", "school", "university", "college", "church",
+        "medical", "dental", "pharmacy", "school", "university", "college",
         "associates", "partners", "consulting", "realty", "motors", "auto", "logistics",
         "international", "intl", "store", "shop", "restaurant", "cafe", "hotel", "agency",
         "dept", "department", "office", "county", "city", "state", "federal", "gov",

@@ -18,6 +18,7 @@ from desktop.core.caller_name_parts import NameParts, contact_from_caller_name
         ("MARY-JANE SMITH-JONES", NameParts("Mary-Jane Smith-Jones")),
         ("JOHN SMITH JR", NameParts("John Smith Jr")),
         ("J ROSS", NameParts("J Ross")),
+        ("CHARLOTTE CHURCH", NameParts("Charlotte Church")),  # a surname, not a parish
         ("PDX WIRELESS", NameParts("", "PDX Wireless")),
         ("ACME CORP", NameParts("", "Acme Corp")),
         ("HARBOR FREIGHT LLC", NameParts("", "Harbor Freight LLC")),
