@@ -122,7 +122,8 @@ def place_and_time(local_time: LocalTime) -> str:
 def role_line(contact: Contact) -> str:
     """Title, company and the team directories the contact is in: "Buyer · Acme · from team"."""
     parts = [DEMO_MARK if contact.demo else "", contact.title]
-    if contact.company and contact.company != contact.name:
+    # A company alone is the card's big line already ("PDX Wireless"): said once.
+    if contact.company and contact.name.strip() and contact.company != contact.name:
         parts.append(contact.company)
     shared = [s for s in contact.sources if s != "local"]  # the team directories it is in
     if shared:

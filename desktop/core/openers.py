@@ -67,6 +67,11 @@ def opener_for(
     values = opener_values(contact, now, my_name)
     if contact.opener_override.strip():
         return Opener("override", render(contact.opener_override, values))
+    company_only = contact.company.strip() and not contact.name.strip()
+    if company_only and templates.get(SWITCHBOARD_KIND):
+        # A business with nobody named in it ("PDX Wireless" from its caller ID): greet the
+        # company and ask who is calling, not "Hi there".
+        return switchboard_opener((contact,), templates, now, my_name)
     for kind, required in KINDS:
         template = templates.get(kind)
         if template and all(values.get(name) for name in required):

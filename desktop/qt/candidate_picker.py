@@ -10,7 +10,8 @@ then every other Mike we called. Then:
 - "This is them" stores the caller's number on the chosen contact, so the next call from it
   matches exactly, and gives them the calls already logged from it;
 - "New contact" makes a contact with the number, the name typed (or "Caller <number>"), and
-  the note typed during the call.
+  the note typed during the call; a caller ID's capitals are cased as people write names, and
+  a business's name goes in Company (core/caller_name_parts.py).
 
 The search box needs the keyboard, and the popup never takes it on its own: `focus_wanted`
 fires when the rep clicks into the picker, and the popup answers with `take_focus()`.
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, StoreError
+from desktop.core.caller_name_parts import NameParts, contact_from_caller_name
 from desktop.core.candidates import readable
 from desktop.core.card import Candidate, Card
 from desktop.core.cnam import searchable_name
@@ -67,6 +69,9 @@ class CandidatePicker(QWidget):
         self._number: CallerNumber | None = None
         self._initial: tuple[Candidate, ...] = ()
         self._said = ""  # the caller ID's name, put in the name box for the rep
+        # Guesses shown at once; fewer when the card would not fit the screen (the list
+        # scrolls): at 2x on a laptop screen the card's buttons went past its bottom edge.
+        self._row_limit = VISIBLE_ROWS
 
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("Caller says their name…")
@@ -136,6 +141,7 @@ class CandidatePicker(QWidget):
         self.name.blockSignals(False)
         self.note.clear()
         self._say("")
+        self._row_limit = VISIBLE_ROWS  # the card asks for fewer again if it must
         self.setEnabled(self._number is not None)
         if self.name.text():
             self.narrow()
@@ -190,13 +196,18 @@ class CandidatePicker(QWidget):
         number = self._number
         if number is None or number.e164 is None:
             return
-        name = one_line(self.name.text()) or f"Caller {readable(number.e164)}"
+        # The caller ID's capitals as people write them; a business goes in Company.
+        parts = contact_from_caller_name(self.name.text())
+        if not parts.name and not parts.company:
+            parts = NameParts(f"Caller {readable(number.e164)}")
+        name = parts.name or parts.company
         stored = StoredNumber(number.raw.strip() or number.e164, number.e164, number.extension,
                               "from a call")  # fmt: skip
         try:
             contact_id = self.lookup.store.add_caller_as_contact(
-                NewContact(name=name, notes=self.note.toPlainText().strip(), numbers=(stored,))
-            )
+                NewContact(name=parts.name, company=parts.company,
+                           notes=self.note.toPlainText().strip(), numbers=(stored,))
+            )  # fmt: skip
         except StoreError as exc:
             self._say(f"Not saved: {exc}. The note is still here.")
             return
@@ -220,9 +231,7 @@ class CandidatePicker(QWidget):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{who}. {candidate.why}")
             item.setToolTip(plain_tooltip(f"{who}\n{candidate.why}"))
             self.list.addItem(item)
-        rows = min(max(len(candidates), 1), VISIBLE_ROWS)
-        row_height = self.list.sizeHintForRow(0) if candidates else 0
-        self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth())
+        self._size_list()
         self.list.setVisible(bool(candidates))
         if candidates:
             # Under a name nobody has, no guess is chosen for the rep: Enter in the name box
@@ -240,6 +249,28 @@ class CandidatePicker(QWidget):
             )  # fmt: skip
             self.empty.show()
         self._update_buttons()
+
+    def row_limit(self) -> int:
+        return self._row_limit
+
+    def set_row_limit(self, rows: int) -> None:
+        """Show at most `rows` guesses at once (at least one); the others scroll. Its new
+        height is known as this returns, for the card to measure itself again."""
+        self._row_limit = max(1, min(rows, VISIBLE_ROWS))
+        self._size_list()
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+        self.updateGeometry()
+
+    def _size_list(self) -> None:
+        count = self.list.count()
+        rows = min(max(count, 1), self._row_limit)
+        row_height = self.list.sizeHintForRow(0) if count else 0
+        self.list.setFixedHeight(row_height * rows + 2 * self.list.frameWidth())
+        current = self.list.currentItem()
+        if current is not None:  # the chosen guess stays in sight in a shorter list
+            self.list.scrollToItem(current)
 
     def _say(self, text: str) -> None:
         # An empty status line would still take a line of the card's height.

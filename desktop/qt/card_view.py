@@ -93,6 +93,7 @@ MAX_WIDTH = 420
 MAX_ATTEMPTS = 3
 MAX_PEOPLE = 4  # switchboard: more than this collapse into "and N more"
 MAX_CANDIDATES = 3
+OPENER_GAP = 10  # above the opener block, apart from what the card says of the caller
 STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
 COPIED_FEEDBACK_MS = 1500
 SCREEN_MARGIN = 16  # the stack keeps cards this far inside the screen's available area
@@ -549,8 +550,10 @@ class CardView(QWidget):
         root.addLayout(candidates)
         self._picker_index = root.count()  # the picker, built on demand, goes here
 
-        # The opener, set apart: it is what the rep reads aloud.
-        root.addSpacing(10)
+        # The opener, set apart: it is what the rep reads aloud. The gap goes with it.
+        self._opener_gap = QSpacerItem(0, OPENER_GAP, QSizePolicy.Policy.Minimum,
+                                       QSizePolicy.Policy.Fixed)  # fmt: skip
+        root.addItem(self._opener_gap)
         self._opener_block = QFrame(self)
         self._opener_block.setObjectName("openerBlock")
         opener_layout = QVBoxLayout(self._opener_block)
@@ -918,6 +921,14 @@ class CardView(QWidget):
                 if part is not self._opened and part.can_fold():
                     part.fold()
                     height = self._content_height()
+            # Then Who is it?'s guesses show fewer at once (the list scrolls): its buttons
+            # and the card's went past the screen's bottom edge at 2x.
+            picker = self._picker
+            while height > room and picker is not None and not picker.isHidden() and (
+                picker.row_limit() > 1
+            ):
+                picker.set_row_limit(picker.row_limit() - 1)
+                height = self._content_height()
         if height != self.height():
             self.setFixedHeight(height)
 
@@ -955,11 +966,18 @@ class CardView(QWidget):
         inset = opener_layout.contentsMargins()
         self._opener_text.lay_out(width - inset.left() - inset.right())
         height = self._story.lay_out(width)
-        blank = 0 if self._story.has_content() else height
-        _set_shown(self._story, not blank and height > 0)
+        opener = not self._opener_block.isHidden()
+        # Without an opener (a missed call's card) the blank story and the opener's gap were
+        # an empty band between "Local time" and the buttons: the buttons follow the text.
+        blank = 0 if self._story.has_content() or not opener else height
+        _set_shown(self._story, self._story.has_content() and height > 0)
         if self._story_blank.sizeHint().height() != blank:
             self._story_blank.changeSize(0, blank, QSizePolicy.Policy.Minimum,
                                          QSizePolicy.Policy.Fixed)  # fmt: skip
+        gap = OPENER_GAP if opener else 0
+        if self._opener_gap.sizeHint().height() != gap:
+            self._opener_gap.changeSize(0, gap, QSizePolicy.Policy.Minimum,
+                                        QSizePolicy.Policy.Fixed)  # fmt: skip
 
     def _room(self) -> int:
         """The height the screen the card is on can show, inside the stack's margins."""

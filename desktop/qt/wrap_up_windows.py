@@ -86,7 +86,9 @@ class WrapUpWindows:
         if len(self._open) >= MAX_OPEN:  # a burst of calls must not bury the screen
             log.info("wrap-up not shown for attempt %d: %d open already", attempt_id, MAX_OPEN)
             return
-        if contact is None and found[1].direction is Direction.OUT:
+        if contact is None and found[1].direction is Direction.OUT and not asked:
+            # A stranger dialled from the softphone gets none on its own; one the rep asked
+            # for (Log a call…, Recent calls) opens: how the call went has nowhere else to go.
             return
         window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle(),
                         language=time_language())  # fmt: skip

@@ -73,6 +73,14 @@ def test_the_role_line_names_the_team_directories_a_contact_is_in() -> None:
     assert role_line(replace(dana, sources=("local",))) == "Buyer · Acme"
 
 
+def test_a_company_with_nobody_named_is_said_once() -> None:
+    """Used as a rep: a contact made from the caller ID "PDX WIRELESS" (Company only) read
+    "PDX Wireless" in big letters and again on the line under it."""
+    pdx = Contact(1, "", company="PDX Wireless")
+    assert role_line(pdx) == ""
+    assert role_line(replace(pdx, title="Front desk")) == "Front desk"
+
+
 def test_numbers_are_formatted_for_people_once_when_read() -> None:
     number = parse_number("(415) 555-0100 x204", NumberPolicy("US"))
     assert number.international == "+1 415-555-0100"

@@ -67,11 +67,6 @@ def test_unknown_caller_gets_the_unknown_opener() -> None:
     assert "who am i speaking with" in opener.text.lower()
 
 
-def test_company_only_contact_is_greeted_without_a_fake_name() -> None:
-    opener = opener_for(contact(name="", company="Contoso"), TEMPLATES, NOW)
-    assert opener.text.startswith("Hi there,")
-
-
 def test_per_contact_override_wins() -> None:
     c = contact(opener_override="Hey {first_name}! Re: {reason}", reason="pricing")
     assert opener_for(c, TEMPLATES, NOW).text == "Hey Mike! Re: pricing"
@@ -107,3 +102,19 @@ def test_values_from_imported_files_are_not_templates_themselves() -> None:
 )
 def test_relative_day(days: int, said: str) -> None:
     assert relative_day(NOW - timedelta(days=days), NOW) == said
+
+
+def test_a_company_with_nobody_named_is_greeted_as_the_company() -> None:
+    """Used as a rep: a contact made from the caller ID "PDX WIRELESS" was greeted "Hi PDX";
+    stored as the company with no person's name, the opener greets the company."""
+    opener = opener_for(contact(name="", company="PDX Wireless"), TEMPLATES, NOW)
+    assert opener.kind == "switchboard"
+    assert "PDX Wireless" in opener.text and "Hi " not in opener.text
+    assert "Contoso" in opener_for(contact(name="", company="Contoso", reason="the bid"),
+                                   TEMPLATES, NOW).text  # fmt: skip
+    # Without a switchboard template: no fake name either.
+    plain = {k: v for k, v in TEMPLATES.items() if k != "switchboard"}
+    assert opener_for(contact(name="", company="Contoso"), plain, NOW).text.startswith(
+        "Hi there,")  # fmt: skip
+    named = opener_for(contact(name="Dana Whitfield", company="PDX Wireless"), TEMPLATES, NOW)
+    assert named.text.startswith("Hi Dana,")

@@ -78,3 +78,46 @@ def test_log_a_call_to_a_number_nobody_has_says_it_was_logged(
     assert app.store.calls()[0].attempt.direction is Direction.OUT
     assert callbacks.status.text() == "Call to +1 312-555-0192 logged · Nothing due"
     running.close()
+
+
+def test_log_a_call_to_a_number_nobody_has_opens_its_wrap_up(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """Used as a rep: Log a call… on "Unknown · +1 312-555-0192" opened nothing, so how the
+    call went (left a voicemail, call back Thursday) had nowhere to go. An outgoing call to a
+    stranger gets no wrap-up on its own; one the rep asked for opens, with the keyboard."""
+    from desktop.qt.callbacks_window import CallbacksWindow
+    from desktop.qt.wrap_up import WrapUp
+
+    running = start_app()
+    app = running.app
+    stranger = "+13125550192"
+    missed = Attempt(Direction.IN, datetime.now(UTC) - timedelta(minutes=5), Outcome.MISSED,
+                     number_e164=stranger)  # fmt: skip
+    assert app.store.record_call(None, missed, "hook", "hook:stranger") is not None
+    app.open_callbacks()
+    callbacks = app._callbacks
+    assert isinstance(callbacks, CallbacksWindow)
+    waiting = callbacks.table.topLevelItem(0)
+    assert waiting is not None
+    callbacks.table.setCurrentItem(waiting.child(0))
+
+    qtbot.mouseClick(callbacks.log_button, Qt.MouseButton.LeftButton)
+
+    newest = app.store.calls()[0]
+    assert newest.attempt.direction is Direction.OUT and newest.contact is None
+    wrap_up = app.wrap_ups.window_for(newest.id)
+    assert isinstance(wrap_up, WrapUp) and wrap_up.isVisible()
+    assert not wrap_up.inbound and wrap_up.accepts_focus()
+    assert "+1 312-555-0192" in wrap_up.windowTitle() + wrap_up.who.text()
+    qtbot.mouseClick(wrap_up.buttons[Outcome.VOICEMAIL], Qt.MouseButton.LeftButton)
+    wrap_up.message.setPlainText("Left my direct line")
+    qtbot.mouseClick(wrap_up.save_button, Qt.MouseButton.LeftButton)
+
+    def saved() -> None:
+        found = app.store.attempt_by_id(newest.id)
+        assert found is not None and found[1].outcome is Outcome.VOICEMAIL
+        assert found[1].message == "Left my direct line"
+
+    qtbot.waitUntil(saved, timeout=5000)
+    running.close()

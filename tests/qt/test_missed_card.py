@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.dialing import DialPlacer
@@ -104,6 +104,36 @@ def test_a_missed_call_keeps_its_card_with_call_back_and_no_focus(stack: PopupSt
     again = rung(stack)
     assert again is not popup and not again.offers_call_back()
     assert stack.visible_count() == 2
+
+
+def _top(popup: Popup, name: str) -> int:
+    widget = popup.findChild(QWidget, name)
+    assert widget is not None
+    return widget.mapTo(popup, QPoint(0, 0)).y()
+
+
+def _bottom(popup: Popup, name: str) -> int:
+    widget = popup.findChild(QWidget, name)
+    assert widget is not None
+    return _top(popup, name) + widget.height()
+
+
+def test_a_missed_card_has_its_buttons_right_under_the_local_time(stack: PopupStack) -> None:
+    """Used as a rep: the missed card had an empty band, as tall as a line and a half,
+    between "Local time" and Call back: the room of the opener and story it no longer has.
+    Its buttons sit under its last line as the ringing card's sit under its opener."""
+    popup = rung(stack)
+    layout = popup.layout()
+    assert layout is not None
+    layout.activate()
+    ringing_gap = _top(popup, "dismiss") - _bottom(popup, "openerBlock")
+    ringing_height = popup.height()
+    stack.keep_missed("hook:+14155550142")
+    layout.activate()
+    missed_gap = _top(popup, "dismiss") - _bottom(popup, "head")
+    assert missed_gap == ringing_gap, (missed_gap, ringing_gap)
+    assert popup.height() == _bottom(popup, "dismiss") + layout.contentsMargins().bottom()
+    assert popup.height() < ringing_height / 2
 
 
 def test_an_answered_or_unknown_end_closes_the_card_as_before(stack: PopupStack) -> None:

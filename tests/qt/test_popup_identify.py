@@ -3,6 +3,8 @@ is turns the next lookup of that number into an exact match."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +21,7 @@ from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.candidate_picker import CandidatePicker
 from desktop.qt.popup_stack import PopupStack
+from tests.conftest import PYTHON, REPO, private_x_server, python_env
 
 UNKNOWN = "+14155550199"
 
@@ -138,7 +141,8 @@ def test_who_is_it_starts_from_the_caller_id_name_when_it_names_someone(
     with qtbot.waitSignal(picker.created) as made:
         picker.create_contact()
     rosa = lookup.store.contact(made.args[0])
-    assert rosa is not None and rosa.name == "ROSA DELGADO"
+    assert rosa is not None and rosa.name == "Rosa Delgado"  # as people write it
+    assert lookup.card_for(UNKNOWN).opener.startswith("Hi Rosa,")
     stack.close_for_call("call-4")
 
     # Where the line is, not who: no name to start from
@@ -148,3 +152,94 @@ def test_who_is_it_starts_from_the_caller_id_name_when_it_names_someone(
     assert picker is not None
     assert picker.name.text() == "" and picker.shown_ids() == [mike.id, rosa.id]
     stack.close_for_call("call-5")
+
+
+def test_new_contact_from_a_business_caller_id_is_the_company(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """Used as a rep: New contact from "PDX WIRELESS" made a person called "PDX WIRELESS",
+    and the next call from it opened "Hi PDX"."""
+    stack = PopupStack(prebuilt=1, picker_factory=lambda parent: CandidatePicker(lookup, parent))
+    popup = stack.show(lookup.card_for(UNKNOWN, "PDX WIRELESS"), "call-6")
+    qtbot.addWidget(popup)
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None and picker.name.text() == "PDX WIRELESS"
+    with qtbot.waitSignal(picker.created) as made:
+        picker.create_contact()
+    pdx = lookup.store.contact(made.args[0])
+    assert pdx is not None and (pdx.name, pdx.company) == ("", "PDX Wireless")
+    assert picker.status.text() == "New contact PDX Wireless saved."
+    card = lookup.card_for(UNKNOWN, "PDX WIRELESS")
+    assert card.match is MatchTier.EXACT
+    assert "PDX Wireless" in card.opener and "Hi PDX" not in card.opener
+    stack.close_for_call("call-6")
+
+
+WHO_IS_IT_AT_2X = """
+import json, sys, tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import NewContact, Store
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.candidate_picker import CandidatePicker
+from desktop.qt.popup_stack import PopupStack
+
+app = QApplication([])
+store = Store.open(Path(sys.argv[1]))
+now = datetime.now(UTC)
+with store.transaction():
+    for i, (name, company) in enumerate([("Mike Kowalski", "Harbor Freight"),
+                                         ("Dana Whitfield", "Contoso"),
+                                         ("Priya Natarajan", "Northwind Health")]):
+        store.add_contact(NewContact(
+            name=name, company=company,
+            numbers=(StoredNumber(f"+1 415 555 014{i}", f"+1415555014{i}"),),
+            attempts=(Attempt(Direction.OUT, now - timedelta(days=1 + i), Outcome.VOICEMAIL,
+                              "Left a voicemail", "the audit"),)))
+lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+stack = PopupStack(prebuilt=1, picker_factory=lambda parent: CandidatePicker(lookup, parent))
+popup = stack.show(lookup.card_for("+14155550199", "PDX WIRELESS"), "call-1")
+QTest.qWait(200)
+popup.open_picker()
+QTest.qWait(500)
+picker = popup.findChild(CandidatePicker)
+dismiss = popup.findChild(QWidget, "dismiss")
+area = popup.screen().availableGeometry()
+card = popup.frameGeometry()
+buttons = dismiss.mapToGlobal(QPoint(0, dismiss.height())).y()
+print(json.dumps({"screen": [area.width(), area.height()], "inside": area.contains(card),
+                  "buttons_in_card": buttons <= card.bottom(), "guesses": picker.shown_ids(),
+                  "list_scrolls": picker.list.verticalScrollBar().maximum() > 0}))
+if len(sys.argv) > 2:
+    popup.grab().save(sys.argv[2])
+stack.dismiss_all()
+"""
+
+
+@pytest.mark.xvfb
+def test_who_is_it_with_three_guesses_stays_inside_a_2x_screen(tmp_path: Path) -> None:
+    """Used as a rep at 2x on a 1600x1000 laptop: Who is it? with three guesses grew the card
+    past the screen's bottom edge (485 px of 500), its buttons cut. The guesses show fewer
+    at once (the list scrolls) and the card stays inside the screen's available area."""
+    shots = REPO / "artifacts" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    with private_x_server("1600x1000x24") as display:
+        done = subprocess.run(
+            [PYTHON, "-c", WHO_IS_IT_AT_2X, str(tmp_path / "cc.sqlite3"),
+             str(shots / "who_is_it_three_guesses_2x.png")], cwd=REPO,
+            capture_output=True, text=True, timeout=90, check=False,
+            env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR="2"),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["screen"] == [800, 500]
+    assert len(report["guesses"]) == 3  # all still there, one scroll away
+    assert report["inside"] and report["buttons_in_card"], report
+    assert report["list_scrolls"]
