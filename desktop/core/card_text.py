@@ -99,11 +99,13 @@ def story_title(contact: Contact, attempts: tuple[Attempt, ...], *, several: boo
 def caller_id_name(number: CallerNumber, contact: Contact | None) -> str:
     """The name the caller ID sent, when it tells the rep something: "" when nobody at the
     number is known (it is the headline then) or when it is the person's own name however
-    written ("MAYA OKAFOR", "Okafor, Maya" for Maya Okafor)."""
+    written ("MAYA OKAFOR", "Okafor, Maya" for Maya Okafor), or the company a contact with no
+    person's name is headed by ("PDX WIRELESS" for PDX Wireless)."""
     said = one_line(number.display_name)
     if contact is None or not said:
         return ""
-    return "" if _name_words(said) == _name_words(contact.name) else said
+    headline = contact.name if contact.name.strip() else contact.company
+    return "" if _name_words(said) == _name_words(headline) else said
 
 
 def _name_words(name: str) -> list[str]:

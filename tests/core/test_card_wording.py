@@ -172,3 +172,13 @@ def test_the_caller_id_name_is_said_only_when_it_is_not_the_persons_own(
     assert caller_id_name(number, _maya()) == said
     # Nobody known at the number: the caller ID's name is the card's headline, not a line.
     assert caller_id_name(number, None) == ""
+
+
+def test_the_caller_id_name_of_a_company_only_contact_is_not_said_twice() -> None:
+    # "New contact" from Who is it? files "PDX WIRELESS" as the company PDX Wireless, with no
+    # person's name: its card said "Caller ID: PDX WIRELESS" beside the headline PDX Wireless.
+    pdx = Contact(id=7, name="", company="PDX Wireless")
+    number = CallerNumber("+15035550123", False, "+15035550123", display_name="PDX WIRELESS")
+    assert caller_id_name(number, pdx) == ""
+    other = CallerNumber("+15035550123", False, "+15035550123", display_name="ACME CORP")
+    assert caller_id_name(other, pdx) == "ACME CORP"
