@@ -135,11 +135,15 @@ def who_line(contact: Contact | None, attempt: Attempt | None = None) -> str:
     return f"{name} · {company}" if company and company != name else name
 
 
-def call_line(attempt: Attempt, now: datetime, cycle: HourCycle = "24h") -> str:
+def call_line(
+    attempt: Attempt, now: datetime, cycle: HourCycle = "24h", *, number_said: bool = False
+) -> str:
+    """When the call was, and from or to which number unless the line above said it already
+    (`number_said`: a stranger is named by their number, which read twice in a row)."""
     local = attempt.at.astimezone(now.tzinfo)
     day = "today" if local.date() == now.date() else short_date(attempt.at, now)
     when = f"{day} {clock_text(local, local.date(), cycle)}"
-    number = readable(attempt.number_e164) if attempt.number_e164 else ""
+    number = readable(attempt.number_e164) if attempt.number_e164 and not number_said else ""
     if attempt.direction is Direction.IN:
         return f"They called from {number}, {when}" if number else f"They called, {when}"
     return f"Called {number}, {when}" if number else f"Called {when}"
@@ -198,7 +202,9 @@ class WrapUp(QWidget):
         root.addWidget(title)
         self.who = _plain(who_line(contact, attempt), self)
         root.addWidget(self.who)
-        self.call = _plain(call_line(attempt, now, hour_cycle), self, muted=True)
+        stranger = contact is None  # named by their number on the line above
+        self.call = _plain(call_line(attempt, now, hour_cycle, number_said=stranger), self,
+                           muted=True)  # fmt: skip
         root.addWidget(self.call)
         root.addSpacing(4)
 

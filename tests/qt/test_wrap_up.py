@@ -527,6 +527,8 @@ def test_a_strangers_call_gets_a_wrap_up_under_their_number(qtbot: QtBot) -> Non
     window = WrapUp(9, None, inbound, now=NOW)
     qtbot.addWidget(window)
     assert window.who.text() == "+44 20 7946 0321"
+    # Once: the line under it said "They called from +44 20 7946 0321, today 16:30" too.
+    assert window.call.text() == "They called, today 16:30"
     assert window.reason.text() == ""
 
 
