@@ -24,7 +24,16 @@
   ring is logged even when no end follows (Jitsi sends none, the app may quit) and while
   popups are paused. Its end finishes that row: MISSED for ``end --missed`` (and Twinkle's
   ``in_call_failed``), TALKED otherwise. An end whose ring was never logged logs nothing.
-  Hook rows carry call keys starting with ``hook:`` (store.HOOK_KEY_PREFIX).
+  Hook rows carry call keys starting with ``hook:`` (store.HOOK_KEY_PREFIX), then the ring's
+  second (``hook:<number>@<second>``).
+* A hook's ring is one row whoever writes it: its hook, or the app that read its line too late
+  (desktop.core.late_ring), which both write it at the time the hook stamped it. It is stored
+  only if no ring of the same caller under the same key rang in the same second (within
+  SAME_RING_S for a ring written late, ``CallEvent.late``: two processes work its second out),
+  whatever that row's outcome by now, looked for and written in one transaction
+  (Store.record_ring_once). A withheld ring written late looks under every withheld key: the
+  app may have keyed its card apart, its hook never does. (Two withheld callers the app keys
+  apart, ringing within a second, stay two calls.)
 * One call reported by two sources is one attempt. The rule: two reports of an inbound call
   from the same number (or both withheld, or both from one unreadable caller ID by
   same_caller_key), one of them from a hook, whose start times are
@@ -72,7 +81,7 @@ from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.unread_caller_id import kept_caller_id
-from desktop.core.withheld_calls import WITHHELD_KEY, is_withheld_key
+from desktop.core.withheld_calls import TOLD_APART, WITHHELD_KEY, is_withheld_key
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +91,10 @@ DIAL_SOURCE = "dial"  # calls placed from CallerCard's Call buttons
 DIAL_KEY_PREFIX = "dial:"
 OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restart
 RING_BEFORE_END_S = 2  # the ring's and the end's wall times come from two processes' clocks
+# One ring's second as two processes work it out from its hook's monotonic stamp (a hook, and
+# the app that read the hook's line late): it differs by one when the ring fell on a second's
+# edge (each reads the wall clock and the monotonic one a few µs apart).
+SAME_RING_S = 1
 _OVER = (CallState.ENDED, CallState.MISSED)
 # Per-call bookkeeping kept in memory is bounded, so a day of calls does not grow the app: the
 # oldest entry goes. A wrap-up is offered again only if a call's end were reported after 2000
@@ -345,8 +358,15 @@ class CallHistory:
             attempt = Attempt(Direction.IN, event.time, Outcome.UNKNOWN,
                               number_e164=number.e164, caller_name=caller_name(number),
                               caller_id=unread)  # fmt: skip
-            key = f"{base}@{int(event.time.timestamp())}"
-            attempt_id = self._store.record_call(contact_id, attempt, event.source, key)
+            # Its hook and an app that read it late may both write it: one row, whoever does.
+            # The app may have keyed a withheld call apart, its hook never does. Otherwise only
+            # the same second is the same ring: back-to-back calls of withheld callers.
+            late_withheld = event.late and is_withheld_key(base)
+            same = (f"{WITHHELD_KEY}@", TOLD_APART) if late_withheld else ()
+            attempt_id = self._store.record_ring_once(
+                contact_id, attempt, event.source, f"{base}@",
+                SAME_RING_S if event.late else 0, same,
+            )  # fmt: skip
             if attempt_id is None:
                 return None
             _remember(self._ringing, base, attempt_id, HOOK_RINGING_LIMIT)
