@@ -1,8 +1,8 @@
 """A call a hook reports while CallerCard runs but does not answer (stopped with SIGSTOP here,
 as a blocked main thread or a modal loop leaves it) is recorded by the hook itself after its
-wait, once: the app, woken later, reads the queued line and neither records the call again
-nor pops a card for a call that ended meanwhile. The real app and real hooks in child
-processes on one data dir, Xvfb."""
+wait: the app, woken later, reads the queued line, records the ring only if the hook could not
+(one row either way), and pops no card for a call that ended meanwhile. The real app and real
+hooks in child processes on one data dir, Xvfb."""
 
 from __future__ import annotations
 
@@ -160,8 +160,9 @@ def test_a_ring_answered_read_too_late_is_recorded_by_the_hook(
     fake_instance: Callable[[Callable[[bytes], bytes | None]], str],  # noqa: F811
     line: list[str],
 ) -> None:
-    """An app that read the ring after its hook may have stopped waiting answers so, and
-    records nothing of it: the hook records it, exactly as when it gets no answer at all."""
+    """An app that read the ring after its hook may have stopped waiting answers so: the hook
+    records it, exactly as when it gets no answer at all (that app records it too, as the
+    same row: desktop.core.late_ring)."""
     fake_instance(lambda _line: LATE_ACK_LINE)
     rang = hook(tmp_path / "data", *line)
     assert (rang.returncode, rang.stderr) == (
