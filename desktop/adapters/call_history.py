@@ -28,12 +28,13 @@
   second (``hook:<number>@<second>``).
 * A hook's ring is one row whoever writes it: its hook, or the app that read its line too late
   (desktop.core.late_ring), which both write it at the time the hook stamped it. It is stored
-  only if no ring of the same caller under the same key rang in the same second (within
+  only if no ring of the same caller, source and key rang in the same second (within
   SAME_RING_S for a ring written late, ``CallEvent.late``: two processes work its second out),
   whatever that row's outcome by now, looked for and written in one transaction
   (Store.record_ring_once). A withheld ring written late looks under every withheld key: the
   app may have keyed its card apart, its hook never does. (Two withheld callers the app keys
-  apart, ringing within a second, stay two calls.)
+  apart as they ring stay two calls, however close; a late one is one call with another
+  withheld caller's ringing within SAME_RING_S of it.)
 * One call reported by two sources is one attempt. The rule: two reports of an inbound call
   from the same number (or both withheld, or both from one unreadable caller ID by
   same_caller_key), one of them from a hook, whose start times are

@@ -239,11 +239,12 @@ class Calls(Contacts):
     ) -> int | None:  # fmt: skip
         """Store a hook's ring as record_call does, under ``key_prefix`` + its second, unless
         a ring of the same call is stored already, whatever its outcome by now: one from the
-        same caller (number, or caller ID that is not a number) whose key starts with
-        ``key_prefix`` (or one of ``same_call``) that rang within ``within_s`` seconds. A hook
-        and the app that read its line late both write the ring, each taking its second from
-        the one monotonic stamp. Looked for and written in one transaction, so two processes
-        writing the call at once store it once. None when it was stored already."""
+        same caller (number, or caller ID that is not a number) and ``source`` whose key
+        starts with ``key_prefix`` (or one of ``same_call``) that rang within ``within_s``
+        seconds. A hook and the app that read its line late both write the ring, each taking
+        its second from the one monotonic stamp. Looked for and written in one transaction, so
+        two processes writing the call at once store it once. None when it was stored
+        already."""
         at = int(attempt.at.timestamp())
         prefixes = (key_prefix, *same_call)
         keyed = " OR ".join(["call_key >= ? AND call_key < ?"] * len(prefixes))
@@ -251,8 +252,9 @@ class Calls(Contacts):
             with self.transaction():
                 stored = self._conn.execute(
                     "SELECT 1 FROM attempts WHERE number_e164 IS ? AND caller_id = ? "  # noqa: S608
-                    f"AND direction = 'in' AND at BETWEEN ? AND ? AND ({keyed}) LIMIT 1",
-                    (attempt.number_e164, attempt.caller_id, at - within_s, at + within_s,
+                    f"AND source = ? AND direction = 'in' AND at BETWEEN ? AND ? AND ({keyed}) "
+                    "LIMIT 1",
+                    (attempt.number_e164, attempt.caller_id, source, at - within_s, at + within_s,
                      *(bound for p in prefixes for bound in (p, p + "\uffff"))),
                 ).fetchone()  # fmt: skip
                 if stored is not None:
