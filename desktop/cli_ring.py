@@ -53,7 +53,11 @@ def send_ring(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None
 
 
 def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = None) -> int:
-    t_ns = time.monotonic_ns()
+    # A line the app did not take in time keeps the stamp it went out with: taken anew, the
+    # call was recorded as ringing when the wait ended (3 s later), under another key than
+    # the app reading that line late gives it, and was recorded twice.
+    t_ns = unanswered.t_ns if unanswered is not None and unanswered.t_ns > 0 else 0
+    t_ns = t_ns or time.monotonic_ns()
     paths = resolve_paths(args.data_dir)
     if args.verb == "quit":
         from desktop.cli_quit import quit_app

@@ -30,7 +30,7 @@ def main() -> None:
     except KeyboardInterrupt:
         exit_now(130)
     if isinstance(code, Unanswered):
-        os.environ[UNANSWERED_ENV] = str(code.code)
+        os.environ[UNANSWERED_ENV] = code.value()
     elif code is not None:
         exit_now(code)
     main_executable = os.path.join(os.path.dirname(sys.executable), MAIN_EXECUTABLE)

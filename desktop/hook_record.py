@@ -16,9 +16,16 @@ be writing it.
 
 An app that runs but does not answer within the hook's wait (ipc_line.HOOK_WAIT_S: its main
 thread blocked, the process stopped, a flood) is treated the same way (`record_unanswered`):
-the hook records the call. When that app reads the line later, a ring it reads after
-ipc_line.LATE_RING_S is not recorded again, and pops no card if its call is over by then
-(desktop.core.late_ring); an end finishes a row once, whoever writes it first.
+the hook records the call, at the time the line was stamped (not when the wait ended). When
+that app reads the line later (after ipc_line.LATE_RING_S: desktop.core.late_ring) it records
+the ring too, at the same stamped time, and pops no card if its call is over by then. The rule
+is one row per call, whoever writes it: a ring is stored only if no ring of the same call is
+(same caller and hook key, ringing within RING_BEFORE_END_S), looked for and written in one
+transaction (Store.record_ring_once), whatever that row's outcome by now. So the hook's write
+finding the database held by an import and giving up after its lock wait loses nothing: the
+app's writer waits for the lock and writes the ring. The hook must not keep such a call in the
+write journal: the running app rewrites that file. An end finishes a row once, whoever writes
+it first.
 
 Only this path pays for SQLite and the number metadata; a ring the running app takes never
 imports this module (desktop.hook_send).
@@ -29,6 +36,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -72,16 +80,18 @@ class _Report:
     """How the hook tells the softphone's log what it did: why it records the call, and the
     exit code when it recorded nothing."""
 
-    __slots__ = ("card", "launching", "not_recorded", "why")
+    __slots__ = ("card", "launching", "line_sent", "not_recorded", "why")
 
     def __init__(
-        self, why: str, not_recorded: int, *, launching: bool = False, card: str = "no card shown"
-    ) -> None:
+        self, why: str, not_recorded: int, *, launching: bool = False, card: str = "no card shown",
+        line_sent: bool = False,
+    ) -> None:  # fmt: skip
         self.why = why
         self.not_recorded = not_recorded
         # The app being started says the rest, and records what this could not.
         self.launching = launching
         self.card = card  # what became of a ring's card
+        self.line_sent = line_sent  # the running app has the line, and reads it when it can
 
 
 def record_without_app(
@@ -103,9 +113,11 @@ def record_unanswered(
     from desktop.hook_exit import EXIT_UNCONFIRMED
 
     # A line the app has (it may wake while the call still rings) can still pop its card.
-    card = "its card may still appear" if not_recorded == EXIT_UNCONFIRMED else "no card shown"
+    sent = not_recorded == EXIT_UNCONFIRMED
+    card = "its card may still appear" if sent else "no card shown"
     return _open_and_record(data_dir, region, message,
-                            _Report(NOT_ANSWERING, not_recorded, card=card))  # fmt: skip
+                            _Report(NOT_ANSWERING, not_recorded, card=card,
+                                    line_sent=sent))  # fmt: skip
 
 
 def _open_and_record(
@@ -146,6 +158,8 @@ def _record(
     now, now_ns = datetime.now(UTC), time.monotonic_ns()
     event = (from_ring_message(message, now, now_ns) if isinstance(message, Ring)
              else from_end_message(message, now, now_ns)).event  # fmt: skip
+    if report.why == NOT_ANSWERING:  # the app has the line, and may write the ring too
+        event = replace(event, late=True)
     number = lookup.parse(event.number, event.name)
     who = _who(number, event.number)
     history = CallHistory(store, lookup)
@@ -157,6 +171,11 @@ def _record(
             time.sleep(pause)
             recorded = history.record(event)
     except StoreError as exc:
+        if report.why == NOT_ANSWERING and report.line_sent and _busy(exc):
+            # The app has the line: its writer waits for the lock, and records the call.
+            _say(report, f"{_what(message)} from {who} not recorded yet: the database is busy "
+                 "(another program is writing it); CallerCard records it when it reads it")
+            return report.not_recorded
         # Only with no app running: one that runs but does not answer has the line already.
         if report.launching or report.why != NOT_RUNNING or not _busy(exc):
             return _failed(message, str(exc), report)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 # Set by the frozen `callercard-hook` (desktop.hook_main) for the main executable it hands an
-# unanswered call to: record it, do not send it again. Its value is Unanswered.code.
+# unanswered call to: record it, do not send it again. Its value is Unanswered.value().
 UNANSWERED_ENV = "CALLERCARD_HOOK_UNANSWERED"
 
 
@@ -46,10 +46,24 @@ class Unanswered:
     """A running app did not take the line in time (hung, stopped, flooded, or it read a ring
     too late to record it): desktop.cli_ring.send_ring records the call and sends nothing."""
 
-    __slots__ = ("code",)
+    __slots__ = ("code", "t_ns")
 
-    def __init__(self, code: int) -> None:
+    def __init__(self, code: int, t_ns: int = 0) -> None:
         self.code = code  # the exit code if the call cannot be recorded either
+        # The stamp of the line the app has: the call is recorded as ringing then, not when
+        # the wait ended, so the app reading that line late finds the call under its key
+        # (desktop.core.late_ring). 0: none (a stamp is taken anew).
+        self.t_ns = t_ns
+
+    def value(self) -> str:
+        """UNANSWERED_ENV's value: "code:stamp"."""
+        return f"{self.code}:{self.t_ns}"
+
+    @classmethod
+    def from_value(cls, value: str) -> Unanswered:
+        code, _, stamp = value.partition(":")
+        # hook_exit's EXIT_UNCONFIRMED or EXIT_NOT_DELIVERED (that module imports enum)
+        return cls(3 if code == "3" else 1, int(stamp) if stamp.isdigit() else 0)
 
 
 def send_line(args: HookArgs) -> int | Unanswered | None:
@@ -57,8 +71,7 @@ def send_line(args: HookArgs) -> int | Unanswered | None:
     not take it in time; None when nothing was sent and desktop.cli_ring.send_ring must do it."""
     handed = os.environ.pop(UNANSWERED_ENV, None)
     if handed is not None:
-        # hook_exit's EXIT_UNCONFIRMED or EXIT_NOT_DELIVERED (that module imports enum)
-        return Unanswered(3 if handed == "3" else 1)
+        return Unanswered.from_value(handed)
     if sys.platform == "win32":
         return None
     t_ns = time.monotonic_ns()
@@ -74,14 +87,14 @@ def send_line(args: HookArgs) -> int | Unanswered | None:
     except NoInstanceError:
         return None
     except (BusyError, SentError, OSError) as exc:
-        return _reported(address, failure=exc)
+        return _reported(address, t_ns, failure=exc)
     if answer == OK_ACK_LINE:
         return 0
-    return _reported(address, answer=answer)
+    return _reported(address, t_ns, answer=answer)
 
 
 def _reported(
-    address: str, *, answer: bytes = b"", failure: Exception | None = None
+    address: str, t_ns: int, *, answer: bytes = b"", failure: Exception | None = None
 ) -> int | Unanswered:
     """Anything but the plain ack, read and reported as the full way does it."""
     from desktop.adapters.instance_client import answered_delivery, failed_delivery
@@ -92,7 +105,7 @@ def _reported(
     else:
         result = answered_delivery(address, answer)
     if result.unanswered:
-        return Unanswered(failure_code(result))
+        return Unanswered(failure_code(result), t_ns)
     return exit_code(result)
 
 

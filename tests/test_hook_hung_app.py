@@ -1,21 +1,24 @@
 """A call a hook reports while CallerCard runs but does not answer (stopped with SIGSTOP here,
 as a blocked main thread or a modal loop leaves it) is recorded by the hook itself after its
-wait, once: the app, woken later, reads the queued line and neither records the call again
-nor pops a card for a call that ended meanwhile. The real app and real hooks in child
-processes on one data dir, Xvfb."""
+wait: the app, woken later, reads the queued line, records the ring only if the hook could not
+(one row either way), and pops no card for a call that ended meanwhile. The real app and real
+hooks in child processes on one data dir, Xvfb."""
 
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from desktop.core.ipc_line import LATE_ACK_LINE
-from desktop.hook_send import UNANSWERED_ENV
+from desktop.hook_send import UNANSWERED_ENV, Unanswered
 from tests.adapters.test_instance_client import fake_instance  # noqa: F401 - a fixture
 from tests.conftest import python_env
 from tests.test_hook_without_app import NOT_RUNNING, NUMBER, hook
@@ -123,9 +126,12 @@ def test_the_frozen_hooks_hand_over_records_the_call_and_sends_nothing(
 ) -> None:
     """The frozen `callercard-hook` hands a call the app did not take to the main executable
     with UNANSWERED_ENV set: that one records it and does not send it again (which would wait
-    another 3 s for the same hung app, and queue the ring twice)."""
+    another 3 s for the same hung app, and queue the ring twice). It records the call at the
+    stamp of the line the app has, as the app reading that line late does: one row."""
     data = tmp_path / "data"
-    monkeypatch.setenv(UNANSWERED_ENV, "3")  # the line went out: its card may still appear
+    stamped = time.monotonic_ns() - 30_000_000_000  # the line went out 30 s ago
+    # "3": the line went out, its card may still appear.
+    monkeypatch.setenv(UNANSWERED_ENV, Unanswered(3, stamped).value())
     rang = hook(data, "ring", "--", NUMBER)
     monkeypatch.delenv(UNANSWERED_ENV)
     again = hook(data, "end", "--", NUMBER)  # no app: the hook's own way, as before
@@ -138,6 +144,8 @@ def test_the_frozen_hooks_hand_over_records_the_call_and_sends_nothing(
     )  # fmt: skip
     [call] = calls(data)
     assert call["outcome"] == "talked"
+    rang_s_ago = (datetime.now(UTC) - datetime.fromisoformat(str(call["at"]))).total_seconds()
+    assert 29 <= rang_s_ago <= 40  # when the line was stamped, not when the hook ran
 
 
 @pytest.mark.parametrize(
@@ -152,11 +160,52 @@ def test_a_ring_answered_read_too_late_is_recorded_by_the_hook(
     fake_instance: Callable[[Callable[[bytes], bytes | None]], str],  # noqa: F811
     line: list[str],
 ) -> None:
-    """An app that read the ring after its hook may have stopped waiting answers so, and
-    records nothing of it: the hook records it, exactly as when it gets no answer at all."""
+    """An app that read the ring after its hook may have stopped waiting answers so: the hook
+    records it, exactly as when it gets no answer at all (that app records it too, as the
+    same row: desktop.core.late_ring)."""
     fake_instance(lambda _line: LATE_ACK_LINE)
     rang = hook(tmp_path / "data", *line)
     assert (rang.returncode, rang.stderr) == (
         4, NOT_ANSWERING + "call from +1 415-555-0123 recorded; its card may still appear\n"
     )  # fmt: skip
     assert [c["outcome"] for c in calls(tmp_path / "data")] == [""]
+
+
+@pytest.mark.xvfb
+def test_a_ring_read_too_late_while_an_import_holds_the_database_is_still_recorded(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """Found in a rep's day: the app was busy (here: stopped) as a ring came, so it read the
+    ring late and left its record to the hook; the hook's write found the database held by a
+    20,000-row import and gave up after 3 s. Neither recorded the call: a ring the hook sent
+    was missing from `calls --json`. The app, whose writer waits for the lock, records it
+    too; the call's key keeps it one row."""
+    data = tmp_path / "data"
+    app = App(tmp_path, xvfb_display)
+    try:
+        assert app.proc is not None
+        app.proc.send_signal(signal.SIGSTOP)
+        locker = sqlite3.connect(data / "callercard.sqlite3", isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")  # an import holds the write lock for its whole length
+        try:
+            rang = hook(data, "ring", "--source", "microsip", "--", NUMBER)
+            app.proc.send_signal(signal.SIGCONT)
+            app.stage("late_ring", call_key=KEY)
+        finally:
+            locker.execute("COMMIT")
+            locker.close()
+        app.stage("shown", call_key=KEY)
+        ended = hook(data, "end", "--missed", "--", NUMBER)
+        assert ended.returncode == 0, ended.stderr
+        app.stage("recorded", call_key=KEY, outcome="missed")
+    finally:
+        app.terminate()
+
+    assert rang.returncode in (1, 3), rang.stderr  # the hook could not write it
+    if rang.returncode == 3:  # the app has the line: the hook says who records the call
+        assert rang.stderr == NOT_ANSWERING + (
+            "call from +1 415-555-0123 not recorded yet: the database is busy (another program "
+            "is writing it); CallerCard records it when it reads it\n"
+        )
+    [call] = calls(data)
+    assert (call["number"], call["outcome"], call["source"]) == (NUMBER, "missed", "microsip")

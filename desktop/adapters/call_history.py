@@ -24,7 +24,17 @@
   ring is logged even when no end follows (Jitsi sends none, the app may quit) and while
   popups are paused. Its end finishes that row: MISSED for ``end --missed`` (and Twinkle's
   ``in_call_failed``), TALKED otherwise. An end whose ring was never logged logs nothing.
-  Hook rows carry call keys starting with ``hook:`` (store.HOOK_KEY_PREFIX).
+  Hook rows carry call keys starting with ``hook:`` (store.HOOK_KEY_PREFIX), then the ring's
+  second (``hook:<number>@<second>``).
+* A hook's ring is one row whoever writes it: its hook, or the app that read its line too late
+  (desktop.core.late_ring), which both write it at the time the hook stamped it. It is stored
+  only if no ring of the same caller, source and key rang in the same second (within
+  SAME_RING_S for a ring written late, ``CallEvent.late``: two processes work its second out),
+  whatever that row's outcome by now, looked for and written in one transaction
+  (Store.record_ring_once). A withheld ring written late looks under every withheld key: the
+  app may have keyed its card apart, its hook never does. (Two withheld callers the app keys
+  apart as they ring stay two calls, however close; a late one is one call with another
+  withheld caller's ringing within SAME_RING_S of it.)
 * One call reported by two sources is one attempt. The rule: two reports of an inbound call
   from the same number (or both withheld, or both from one unreadable caller ID by
   same_caller_key), one of them from a hook, whose start times are
@@ -72,7 +82,7 @@ from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.unread_caller_id import kept_caller_id
-from desktop.core.withheld_calls import WITHHELD_KEY, is_withheld_key
+from desktop.core.withheld_calls import TOLD_APART, WITHHELD_KEY, is_withheld_key
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +95,11 @@ RING_BEFORE_END_S = 2  # the ring's and the end's wall times come from two proce
 # One withheld ring logged by two processes (its hook and the app it started) has one time to
 # the ms, worked out from the hook's one monotonic stamp: two withheld callers this close are
 # taken for one call. A second's resolution took calls 1-2 s apart for one.
-SAME_RING_S = 0.25
+SAME_WITHHELD_RING_S = 0.25
+# One ring's second as two processes work it out from its hook's monotonic stamp (a hook, and
+# the app that read the hook's line late): it differs by one when the ring fell on a second's
+# edge (each reads the wall clock and the monotonic one a few µs apart).
+SAME_RING_S = 1
 _OVER = (CallState.ENDED, CallState.MISSED)
 # Per-call bookkeeping kept in memory is bounded, so a day of calls does not grow the app: the
 # oldest entry goes. A wrap-up is offered again only if a call's end were reported after 2000
@@ -349,8 +363,18 @@ class CallHistory:
             attempt = Attempt(Direction.IN, event.time, Outcome.UNKNOWN,
                               number_e164=number.e164, caller_name=caller_name(number),
                               caller_id=unread)  # fmt: skip
-            key = f"{base}@{_ring_stamp(event.time, withheld=base == WITHHELD_KEY)}"
-            attempt_id = self._store.record_call(contact_id, attempt, event.source, key)
+            # Its hook and an app that read it late may both write it: one row, whoever does.
+            # The app may have keyed a withheld call apart, its hook never does. Otherwise only
+            # the same ring is: the same second, or for a withheld caller the same ms (two
+            # withheld callers a moment apart are two calls; nothing else tells them apart).
+            withheld = base == WITHHELD_KEY
+            late_withheld = event.late and is_withheld_key(base)
+            same = (f"{WITHHELD_KEY}@", TOLD_APART) if late_withheld else ()
+            window = SAME_RING_S if event.late else (None if withheld else 0)
+            attempt_id = self._store.record_ring_once(
+                contact_id, attempt, event.source, f"{base}@",
+                _ring_stamp(event.time, withheld=withheld), window, same,
+            )  # fmt: skip
             if attempt_id is None:
                 return None
             _remember(self._ringing, base, attempt_id, HOOK_RINGING_LIMIT)
@@ -389,7 +413,7 @@ class CallHistory:
         caller keys alike: another one's call ringing a moment earlier (its ring read by the
         app too late, its hook logging it; or two calls while the app is not running) is a
         call of its own; the same call's ring logged twice (by its hook and the app it
-        started) has the same time, to the ms (SAME_RING_S)."""
+        started) has the same time, to the ms (SAME_WITHHELD_RING_S)."""
         if logged.outcome is not Outcome.UNKNOWN or not logged.call_key.startswith(base + "@"):
             return False
         if base != WITHHELD_KEY:
@@ -400,7 +424,7 @@ class CallHistory:
             return False
         if not dot:  # logged before rings were stamped to the ms: whole seconds, cut down
             return abs(int(seconds) - at.timestamp()) <= RING_BEFORE_END_S
-        return abs(float(stamp) - at.timestamp()) <= SAME_RING_S
+        return abs(float(stamp) - at.timestamp()) <= SAME_WITHHELD_RING_S
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
         if number.e164 is None or number.withheld:

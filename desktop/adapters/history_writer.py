@@ -39,12 +39,14 @@ WRITER_CACHE_MB = 0.25
 RETRY_FIRST_S = 0.05
 RETRY_MAX_S = 1.0
 CLOSE_WAIT_S = 2.0  # at quit, how long waiting jobs are still tried before they are journaled
-# A hook's end whose ring is not in the history yet is tried again after these pauses: when
-# the app read the ring too late (desktop.core.late_ring) its hook records the ring itself,
-# and an end that came a moment later could be done first and find nothing, leaving the call
-# "outcome unknown" for good. The hook writes within a second or so; a ring that was never
-# logged at all costs these few reads. While it waits the end is kept in the journal too: an
-# app killed meanwhile finishes the call at its next start, when the ring is long written.
+# A hook's end whose ring is not in the history yet is tried again after these pauses: a ring
+# whose line never reached the app (it was not running yet, or its queue was full) is recorded
+# by its hook itself, and an end that came a moment later could be done first and find
+# nothing, leaving the call "outcome unknown" for good. (A ring the app read late it records
+# itself, before its end: desktop.core.late_ring.) The hook writes within a second or so; a
+# ring that was never logged at all costs these few reads. While it waits the end is kept in
+# the journal too: an app killed meanwhile finishes the call at its next start, when the ring
+# is long written.
 END_RETRY_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 

@@ -30,6 +30,10 @@ class CallEvent:
     # From a ring/end hook or the URL endpoint, which know only that a call rang and ended
     # (and at most whether it was answered), unlike a softphone's own log or event stream.
     hook: bool = False
+    # A hook's ring written by the app that read its line too late, or by the hook whose app
+    # did not take it in time (desktop.core.late_ring): the other may have written it too,
+    # under another withheld key (the app keys a withheld card apart from another one's).
+    late: bool = False
 
 
 @dataclass(frozen=True)

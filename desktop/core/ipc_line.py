@@ -19,8 +19,8 @@ HOOK_KEY_PREFIX = "hook:"
 HOOK_WAIT_S = 3.0
 # A ring the app reads later than this after the hook stamped it is answered LATE_ACK_LINE: the
 # hook, if it still waits, records the call itself, as one that gave up waiting does. Shorter
-# than HOOK_WAIT_S by the time an ack takes to reach a hook that still waits: whichever way
-# it goes, exactly one of the two records the ring.
+# than HOOK_WAIT_S by the time an ack takes to reach a hook that still waits. The app records
+# such a ring too, and the history keeps it one row (desktop.core.late_ring).
 LATE_RING_S = 2.5
 LATE_ACK_ERROR = "read too late: the hook records the call"
 

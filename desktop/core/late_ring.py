@@ -1,12 +1,15 @@
 """A hook's ring the app read after the hook stopped waiting for it (the app was hung, stopped
 with SIGSTOP, in a modal loop that did not turn the socket server, or flooded).
 
-The hook waits ipc_line.HOOK_WAIT_S for the ack, then records the call itself. So that the
-call is recorded exactly once, the app answers a ring it reads more than ipc_line.LATE_RING_S
-after the hook stamped it (Ring.t_ns, one monotonic clock for the machine) with
-ipc_line.LATE_ACK_LINE: the hook records it whether it still waits for that answer or gave up
-already, and the app records nothing for it. (Its end finishes the hook's row, whoever
-takes it: an end finishes a ring once.)
+The hook waits ipc_line.HOOK_WAIT_S for the ack, then records the call itself. The app answers
+a ring it reads more than ipc_line.LATE_RING_S after the hook stamped it (Ring.t_ns, one
+monotonic clock for the machine) with ipc_line.LATE_ACK_LINE: the hook records it whether it
+still waits for that answer or gave up already. The app records it too, at the ring's stamped
+time: the hook's write may have found the database held by an import and given up after its
+lock wait, while the app's writer waits for as long as it takes. Whichever writes it first
+makes the call's one row, the other finds it and writes nothing (a ring of the same call: same
+caller, same hook key, ringing within a second or two; adapters/call_history.py). Its end
+finishes that row, whoever takes it: an end finishes a ring once.
 
 Its card pops only while the call may still ring: when no end for the same call was read
 with it (an app that wakes finds, in its socket's queue, the end a hook sent meanwhile) and it

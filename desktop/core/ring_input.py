@@ -17,6 +17,9 @@ from desktop.core.late_ring import STALE_RING_S, LateRing
 from desktop.core.models import Direction
 
 RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as the ring's time
+# A ring the app read late (desktop.core.late_ring) is as old as the app was stopped or hung:
+# its stamp, from the machine's monotonic clock, is trusted for that long.
+LATE_RING_AGE_MAX_S = 24 * 3600
 TEST_RING_KEY = "test-ring"
 DEMO_KEY = "demo"
 
@@ -77,24 +80,30 @@ def from_call_event(event: CallEvent) -> RingInput:
     return RingInput(event, event.read_ns, live=not isinstance(event, HistoryEvent))
 
 
-def from_ring_message(message: Ring, now: datetime, now_ns: int) -> RingInput:
+def from_ring_message(
+    message: Ring, now: datetime, now_ns: int, *, max_age_s: float = RING_AGE_MAX_S
+) -> RingInput:
     """`callercard ring`: logged at the hook's own time stamp, so a ring that had to start the
     app is logged when it rang, not seconds later."""
     key = message.call_key or hook_call_key(message.caller_id)
     event = CallEvent(
         message.source, Direction.IN, CallState.RINGING, message.caller_id, message.name,
-        hook_wall_time(message.t_ns, now, now_ns), call_key=key,
+        hook_wall_time(message.t_ns, now, now_ns, max_age_s), call_key=key,
         where=f"callercard ring ({key})", hook=True,
     )  # fmt: skip
     return RingInput(event, message.t_ns or now_ns)
 
 
 def from_late_ring(late: LateRing, now: datetime, now_ns: int) -> RingInput:
-    """A ring read after its hook stopped waiting (desktop.core.late_ring): never recorded (the
-    hook did), and a card only while its call may still ring."""
-    call = from_ring_message(late.ring, now, now_ns)
+    """A ring read after its hook stopped waiting (desktop.core.late_ring): a card only while
+    its call may still ring; recorded at the ring's own time, as its hook records it, so that
+    whichever of the two writes first is the call's one row (the hook's write may have found
+    the database held by an import and given up). A ring whose stamp does not say when it
+    rang is left to its hook: recorded at the time it was read, it would be a second row."""
+    call = from_ring_message(late.ring, now, now_ns, max_age_s=LATE_RING_AGE_MAX_S)
     ringing = not late.ended and now_ns - late.ring.t_ns <= STALE_RING_S * 1e9
-    return replace(call, live=ringing, recorded=False)
+    stamped = ring_age_s(late.ring.t_ns, now_ns, LATE_RING_AGE_MAX_S) is not None
+    return replace(call, event=replace(call.event, late=True), live=ringing, recorded=stamped)
 
 
 def from_end_message(message: End, now: datetime, now_ns: int) -> RingInput:
@@ -125,10 +134,19 @@ def welcome_test_ring(caller_id: str, name: str, now: datetime, now_ns: int) -> 
     return RingInput(event, now_ns, recorded=False)
 
 
-def hook_wall_time(t_ns: int, now: datetime, now_ns: int) -> datetime:
+def hook_wall_time(
+    t_ns: int, now: datetime, now_ns: int, max_age_s: float = RING_AGE_MAX_S
+) -> datetime:
     """When a hook's ring happened, from its monotonic stamp (one clock for every process of
     the machine); `now` when there is no stamp or one from another clock."""
-    age_s = (now_ns - t_ns) / 1e9
-    if t_ns <= 0 or not 0 <= age_s <= RING_AGE_MAX_S:
+    age_s = ring_age_s(t_ns, now_ns, max_age_s)
+    if age_s is None:
         return now
     return (now - timedelta(seconds=age_s)).astimezone(UTC)
+
+
+def ring_age_s(t_ns: int, now_ns: int, max_age_s: float = RING_AGE_MAX_S) -> float | None:
+    """How long ago a hook stamped its ring; None when there is no stamp, or one that cannot
+    be this machine's monotonic clock's (ahead of it, or older than `max_age_s`)."""
+    age_s = (now_ns - t_ns) / 1e9
+    return age_s if t_ns > 0 and 0 <= age_s <= max_age_s else None

@@ -622,7 +622,8 @@ class CallerCardApp:
             self.pipeline.arrive(from_ring_message(message, datetime.now(UTC),
                                                    time.monotonic_ns()))  # fmt: skip
         elif isinstance(message, LateRing):
-            # Read after its hook gave up waiting: the hook records it (desktop.core.late_ring).
+            # Read after its hook gave up waiting: recorded unless its hook has done so
+            # (desktop.core.late_ring), and a card only while the call may still ring.
             call = from_late_ring(message, datetime.now(UTC), time.monotonic_ns())
             self.trace.write("late_ring", call.caller_id, call_key=call.call_key,
                              card=call.rings, ended=message.ended)  # fmt: skip

@@ -5,6 +5,7 @@ it went, and the same call read from the softphone's own log is one attempt, wit
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from desktop.core.dialects.end_of_call import history_event
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction, StoredNumber
 from desktop.core.numbers import NumberPolicy
+from desktop.core.withheld_calls import TOLD_APART, WITHHELD_KEY
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 JANE = "+14155550123"
@@ -183,3 +185,48 @@ def test_a_hooks_answered_call_asks_for_one_wrap_up_when_it_ends(
     # The softphone's log of the same call takes the row over: no second wrap-up.
     taken = history.record(microsip_log(answered=True))
     assert taken is not None and taken.wrap_up is False and taken.attempt_id == ended.attempt_id
+
+
+@pytest.mark.parametrize("second", [0, 1, -1], ids=["same second", "next", "previous"])
+def test_a_late_ring_whose_hook_recorded_and_finished_the_call_adds_no_row(
+    store: Store, history: CallHistory, jane: int, second: int
+) -> None:
+    """The app read the ring after its hook recorded it, and its end: the app's write of that
+    ring (at the same stamp, its second worked out in another process) finds the call."""
+    by_hook = history_for(store)
+    by_hook.record(replace(hook(CallState.RINGING), late=True))
+    by_hook.record(hook(CallState.MISSED, at=NOW + timedelta(seconds=20)))
+
+    late = replace(hook(CallState.RINGING, at=NOW + timedelta(seconds=second)), late=True)
+    assert history.record(late) is None
+    assert calls(store) == [("missed", jane, "microsip")]
+
+
+def test_a_late_ring_the_hook_could_not_write_is_the_apps_one_row_and_its_end_finishes_it(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    assert history.record(replace(hook(CallState.RINGING), late=True)) is not None
+    # The hook's write, once the import let go of the database: the same call.
+    assert history_for(store).record(replace(hook(CallState.RINGING), late=True)) is None
+    history.record(hook(CallState.MISSED, at=NOW + timedelta(seconds=20)))
+    assert calls(store) == [("missed", jane, "microsip")]
+
+
+def test_a_withheld_late_ring_the_app_keyed_apart_is_the_hooks_call_too(
+    store: Store, history: CallHistory
+) -> None:
+    """The app keyed the late withheld card apart ("hook:~2": another withheld card was up);
+    its hook, knowing nothing of that, writes it as "hook:" after the app did."""
+    app_row = replace(hook(CallState.RINGING, number="", key=f"{TOLD_APART}2"), late=True)
+    assert history.record(app_row) is not None
+    by_hook = replace(hook(CallState.RINGING, number="", key=WITHHELD_KEY), late=True)
+    assert history_for(store).record(by_hook) is None
+    assert calls(store) == [("", None, "microsip")]
+
+
+def test_two_withheld_callers_the_app_keyed_apart_in_one_second_are_two_calls(
+    store: Store, history: CallHistory
+) -> None:
+    history.record(hook(CallState.RINGING, number="", key=WITHHELD_KEY))
+    history.record(hook(CallState.RINGING, number="", key=f"{TOLD_APART}2"))
+    assert calls(store) == [("", None, "microsip"), ("", None, "microsip")]

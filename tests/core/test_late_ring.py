@@ -1,9 +1,10 @@
-"""A ring read after its hook stopped waiting: never recorded by the app (the hook records it),
-and a card only while its call may still ring."""
+"""A ring read after its hook stopped waiting: recorded by the app at the ring's own time, as
+its hook records it (one row, whichever writes first), and a card only while its call may
+still ring."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -48,10 +49,29 @@ def test_an_end_read_after_the_late_ring_marks_its_call_over(
     ("ended", "age_s", "card"),
     [(False, 5, True), (True, 5, False), (False, STALE_RING_S + 1, False)],
 )
-def test_a_late_ring_pops_only_while_its_call_may_ring_and_is_never_recorded(
+def test_a_late_ring_pops_only_while_its_call_may_ring_and_is_recorded_when_it_rang(
     ended: bool, age_s: int, card: bool
 ) -> None:
     ring = Ring("+14155550142", "Dana", "microsip", t_ns=NOW_NS - age_s * S)
     call = from_late_ring(LateRing(ring, NOW_NS, ended), NOW, NOW_NS)
-    assert (call.rings, call.recorded, call.ends) == (card, False, False)
+    assert (call.rings, call.recorded, call.ends) == (card, True, False)
     assert call.call_key == "hook:+14155550142"
+    # The time its hook records it at, from the same stamp: the call's one row either way.
+    assert (call.event.time, call.event.late) == (NOW - timedelta(seconds=age_s), True)
+
+
+def test_a_late_ring_read_hours_late_is_still_recorded_when_it_rang() -> None:
+    """The app was stopped (a debugger, a stuck modal) for longer than a plain ring's stamp is
+    trusted: the stamp is still the machine's clock, and the hook's row has that time."""
+    read_ns = 10 * 24 * 3600 * S  # the machine has been up for ten days
+    ring = Ring("+14155550142", t_ns=read_ns - 3 * 3600 * S)
+    call = from_late_ring(LateRing(ring, read_ns), NOW, read_ns)
+    assert (call.recorded, call.event.time) == (True, NOW - timedelta(hours=3))
+
+
+def test_a_late_ring_whose_stamp_says_nothing_of_when_it_rang_is_left_to_its_hook() -> None:
+    """Written at the time it was read, it would be a second row beside the hook's."""
+    read_ns = 10 * 24 * 3600 * S
+    ring = Ring("+14155550142", t_ns=read_ns - 3 * 24 * 3600 * S)  # not a stopped app's
+    call = from_late_ring(LateRing(ring, read_ns), NOW, read_ns)
+    assert call.recorded is False

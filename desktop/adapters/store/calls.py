@@ -269,6 +269,39 @@ class Calls(Contacts):
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {describe(exc)}") from exc
 
+    def record_ring_once(
+        self, contact_id: int | None, attempt: Attempt, source: str, key_prefix: str,
+        stamp: str, within_s: int | None, same_call: Sequence[str] = (),
+    ) -> int | None:  # fmt: skip
+        """Store a hook's ring as record_call does, under ``key_prefix`` + ``stamp`` (its
+        second, or ms), unless a ring of the same call is stored already, whatever its outcome
+        by now: one from the same caller (number, or caller ID that is not a number) and
+        ``source`` whose key starts with ``key_prefix`` (or one of ``same_call``) that rang
+        within ``within_s`` seconds; with ``within_s`` None, only that very key (a withheld
+        ring's ms). A hook and the app that read its line late both write the ring, each
+        taking its time from the one monotonic stamp. Looked for and written in one
+        transaction, so two processes writing the call at once store it once. None when it was
+        stored already."""
+        if within_s is None:
+            return self.record_call(contact_id, attempt, source, f"{key_prefix}{stamp}")
+        at = int(attempt.at.timestamp())
+        prefixes = (key_prefix, *same_call)
+        keyed = " OR ".join(["call_key >= ? AND call_key < ?"] * len(prefixes))
+        try:
+            with self.transaction():
+                stored = self._conn.execute(
+                    "SELECT 1 FROM attempts WHERE number_e164 IS ? AND caller_id = ? "  # noqa: S608
+                    f"AND source = ? AND direction = 'in' AND at BETWEEN ? AND ? AND ({keyed}) "
+                    "LIMIT 1",
+                    (attempt.number_e164, attempt.caller_id, source, at - within_s, at + within_s,
+                     *(bound for p in prefixes for bound in (p, p + "\uffff"))),
+                ).fetchone()  # fmt: skip
+                if stored is not None:
+                    return None
+                return self.record_call(contact_id, attempt, source, f"{key_prefix}{stamp}")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
     def _touch_contact(self, contact_id: int, at: int) -> None:
         self._conn.execute(
             "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
