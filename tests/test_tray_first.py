@@ -103,7 +103,8 @@ def run_probe(tmp_path: Path, action: str) -> subprocess.Popen[str]:
 def records(trace: Path) -> list[dict[str, object]]:
     if not trace.exists():
         return []
-    return [json.loads(line) for line in trace.read_text("utf-8").splitlines() if line]
+    # Only whole lines: a read can meet the app writing the next one.
+    return [json.loads(line) for line in trace.read_text("utf-8").split("\n")[:-1] if line]
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:

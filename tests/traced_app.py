@@ -25,7 +25,9 @@ class TracedApp:
     def records(self) -> list[dict[str, Any]]:
         if not self.trace.exists():
             return []
-        lines = self.trace.read_text(encoding="utf-8").splitlines()
+        # Only whole lines: one read can meet the app writing the next one (a JSONDecodeError,
+        # "Unterminated string", in a parallel suite run).
+        lines = self.trace.read_text(encoding="utf-8").split("\n")[:-1]
         return [json.loads(line) for line in lines if line.strip()]
 
     def wait_for(
