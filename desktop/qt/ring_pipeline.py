@@ -112,6 +112,8 @@ class RingPipeline(QObject):
             self._end(call)
         elif call.calls_out and self.popups.missed_keys():
             self._called_back(call)
+        elif call.answered and self.popups.missed_keys():
+            self._answered(call)
         elif call.event.direction is Direction.OUT and call.live:
             self._call_out_went_on(call)
         elif _logged_at_its_end(call):
@@ -170,6 +172,15 @@ class RingPipeline(QObject):
         closed = self.popups.set_aside_missed_for(e164, dialled_ns) if e164 else 0
         if closed:
             self.trace.write("called_back", e164 or "", missed_cards_closed=closed)
+
+    def _answered(self, call: RingInput) -> None:
+        """The rep took a call from a number whose missed card is up: they are no longer
+        waiting for us (Callbacks says so too), so the card and its Call back go, and do not
+        come back at the next start."""
+        e164 = self.lookup.parse(call.caller_id, call.event.name).e164
+        closed = self.popups.close_missed_for(e164) if e164 else 0
+        if closed:
+            self.trace.write("answered", e164 or "", missed_cards_closed=closed)
 
     def _call_out_went_on(self, call: RingInput) -> None:
         """A call out answered, over or failed. One that failed before the far end rang
