@@ -436,10 +436,13 @@ class RingPipeline(QObject):
 
     def reopen_missed(self, kept: OpenMissedCard) -> str | None:
         """A missed card open when the app last quit comes back (its key), unless its caller
-        was called back since, by anyone."""
+        was called back since, by anyone, or a call with them was answered (logged while the
+        app was not running): Callbacks no longer lists them either."""
         number = self.lookup.parse(kept.caller_id, kept.name)
         since = int(kept.rang.timestamp())
-        if number.e164 and self.lookup.store.called_out_since(number.e164, since):
+        store = self.lookup.store
+        if number.e164 and (store.called_out_since(number.e164, since)
+                            or store.talked_since(number.e164, since)):  # fmt: skip
             return None
         return self._add_missed(kept.caller_id, number, kept.rang, kept.tries,
                                 call_key="restored", restored=True)  # fmt: skip

@@ -259,6 +259,17 @@ class Calls(Contacts):
         ).fetchone()
         return row is not None
 
+    def talked_since(self, number_e164: str, since: int) -> bool:
+        """Whether a call with this number, either way, was answered (outcome talked) at or
+        after `since` (Unix seconds): as a call out does, it settles their missed calls
+        (callbacks.py's _MISSED)."""
+        row = self._conn.execute(
+            "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND outcome = 'talked' "
+            "LIMIT 1",
+            (number_e164, since),
+        ).fetchone()
+        return row is not None
+
     def record_call(
         self,
         contact_id: int | None,
