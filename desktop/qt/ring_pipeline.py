@@ -461,6 +461,10 @@ class RingPipeline(QObject):
                          **traced)  # fmt: skip
         if card.number.e164 and popup is not None:
             self.missed_card_kept.emit(card.number.e164)
+        if popup is not None and not self._clocks.isActive():
+            # Started by a ring's card, but a card brought back at start, or one for a call
+            # logged only once it was over, rang nothing: its caller's time stood still.
+            self._clocks.start()
         return key
 
     def _count_tries(self, event: CallEvent, contact_id: int | None) -> None:
