@@ -96,7 +96,7 @@ def parse_window(
         return Window(start, end if end > start else _at(day, now, 23, 59))  # "today", late
     by = _BY.match(rest) or (_AT.match(rest) if deadline else None)
     if by is not None:
-        end_h, end_m = _hour(by.group(1), by.group(2), by.group(3), None)
+        end_h, end_m = _afternoon(*_hour(by.group(1), by.group(2), by.group(3), None), by)
         start = now if day is None else _at(day, now, 0, 0)
         day = day if day is not None else now
         end = _at(day, now, end_h, end_m)
@@ -111,8 +111,10 @@ def parse_window(
     if found is None:
         raise ValueError(f"say when, e.g. {_quoted(window_examples(cycle, language=language))}")
     s_h, s_m, s_suffix, e_h, e_m, e_suffix = found.groups()
-    end_h, end_m = _hour(e_h, e_m, e_suffix, None)
+    end_h, end_m = _afternoon(*_hour(e_h, e_m, e_suffix, None), found, group=4)
     start_h, start_m = _hour(s_h, s_m, s_suffix, e_suffix if s_suffix is None else None)
+    if s_suffix is None and e_suffix is None and end_h != int(e_h) and start_h + 12 <= end_h:
+        start_h += 12  # "2-4": the afternoon's 14-16, like its end
     if (start_h, start_m) > (end_h, end_m) and s_suffix is None and start_h + 12 <= end_h:
         start_h += 12
     if (start_h, start_m) >= (end_h, end_m) and end_h != 24:
@@ -163,6 +165,16 @@ def _hour(
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
         raise ValueError(f"{hour}:{minute or '00'} is not a time of day")
     return h, m
+
+
+def _afternoon(hour: int, minute: int, found: re.Match[str], group: int = 1) -> tuple[int, int]:
+    """A bare 1 to 6 o'clock is the afternoon's: "Thursday at 2", "by 5", "2-4" are said of
+    working hours, and were read as 02:00, a callback due in the night. "02:00", or an am,
+    is kept."""
+    said = found.group(group)
+    if found.group(group + 2) is None and not said.startswith("0") and 1 <= hour <= 6:
+        return hour + 12, minute
+    return hour, minute
 
 
 def _at(day: datetime, now: datetime, hour: int, minute: int) -> datetime:

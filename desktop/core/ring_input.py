@@ -70,6 +70,12 @@ class RingInput:
         return self.live and event.direction is Direction.OUT and event.state is CallState.RINGING
 
     @property
+    def answered(self) -> bool:
+        """The rep took an incoming call (baresip's CALL_ESTABLISHED, Linphone's answer)."""
+        event = self.event
+        return self.live and event.direction is Direction.IN and event.state is CallState.ANSWERED
+
+    @property
     def missed(self) -> bool:
         """The call ended without being answered, as far as the source knows."""
         return self.ends and self.event.state is CallState.MISSED

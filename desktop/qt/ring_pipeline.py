@@ -112,6 +112,8 @@ class RingPipeline(QObject):
             self._end(call)
         elif call.calls_out and self.popups.missed_keys():
             self._called_back(call)
+        elif call.answered and self.popups.missed_keys():
+            self._answered(call)
         elif call.event.direction is Direction.OUT and call.live:
             self._call_out_went_on(call)
         elif _logged_at_its_end(call):
@@ -170,6 +172,15 @@ class RingPipeline(QObject):
         closed = self.popups.set_aside_missed_for(e164, dialled_ns) if e164 else 0
         if closed:
             self.trace.write("called_back", e164 or "", missed_cards_closed=closed)
+
+    def _answered(self, call: RingInput) -> None:
+        """The rep took a call from a number whose missed card is up: they are no longer
+        waiting for us (Callbacks says so too), so the card and its Call back go, and do not
+        come back at the next start."""
+        e164 = self.lookup.parse(call.caller_id, call.event.name).e164
+        closed = self.popups.close_missed_for(e164) if e164 else 0
+        if closed:
+            self.trace.write("answered", e164 or "", missed_cards_closed=closed)
 
     def _call_out_went_on(self, call: RingInput) -> None:
         """A call out answered, over or failed. One that failed before the far end rang
@@ -425,10 +436,13 @@ class RingPipeline(QObject):
 
     def reopen_missed(self, kept: OpenMissedCard) -> str | None:
         """A missed card open when the app last quit comes back (its key), unless its caller
-        was called back since, by anyone."""
+        was called back since, by anyone, or a call with them was answered (logged while the
+        app was not running): Callbacks no longer lists them either."""
         number = self.lookup.parse(kept.caller_id, kept.name)
         since = int(kept.rang.timestamp())
-        if number.e164 and self.lookup.store.called_out_since(number.e164, since):
+        store = self.lookup.store
+        if number.e164 and (store.called_out_since(number.e164, since)
+                            or store.talked_since(number.e164, since)):  # fmt: skip
             return None
         return self._add_missed(kept.caller_id, number, kept.rang, kept.tries,
                                 call_key="restored", restored=True)  # fmt: skip
@@ -447,6 +461,10 @@ class RingPipeline(QObject):
                          **traced)  # fmt: skip
         if card.number.e164 and popup is not None:
             self.missed_card_kept.emit(card.number.e164)
+        if popup is not None and not self._clocks.isActive():
+            # Started by a ring's card, but a card brought back at start, or one for a call
+            # logged only once it was over, rang nothing: its caller's time stood still.
+            self._clocks.start()
         return key
 
     def _count_tries(self, event: CallEvent, contact_id: int | None) -> None:

@@ -386,6 +386,19 @@ class WrapUp(QWidget):
         # Words it cannot read are why Save is grey: said in the text's colour, not as a hint.
         self.hint.setForegroundRole(QPalette.ColorRole.WindowText if refused
                                     else QPalette.ColorRole.PlaceholderText)  # fmt: skip
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Taller when the line above the buttons wraps onto another: a fixed-width window
+        does not grow for a label's height-for-width by itself, and its rows were squeezed
+        over one another instead ("Why we called" on the message box). Never shorter, so
+        the rows stay where they are as the rep types."""
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     # -- actions --
 

@@ -18,7 +18,7 @@ from desktop.adapters.store import NewContact, Store
 from desktop.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
 from desktop.core.dialects.end_of_call import history_event
 from desktop.core.events import CallEvent, CallState
-from desktop.core.models import Direction, StoredNumber
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -122,3 +122,25 @@ def test_calls_are_found_by_the_caller_ids_name_or_the_contacts(store: Store) ->
     assert found == [MIKE, "+14155550100"]
     assert [c.attempt.number_e164 for c in store.calls(named="harbor")] == ["+14155550100"]
     assert len(store.calls(named="")) == 3
+
+
+def test_recent_calls_name_a_call_back_to_a_number_known_by_its_caller_id(tmp_path: Path) -> None:
+    """Used as a rep: Call back on WIRELESS CALLER's missed call was listed in Recent calls
+    (and `callercard calls`) as "Unknown · +1 312-555-0188"; Search named it, they did not."""
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    calls = [
+        (Direction.IN, "+13125550188", 30, "WIRELESS CALLER", Outcome.MISSED),
+        (Direction.OUT, "+13125550188", 10, "", Outcome.UNKNOWN),
+        (Direction.OUT, "+13125550199", 5, "", Outcome.UNKNOWN),  # nobody ever named it
+    ]  # fmt: skip
+    for i, (direction, number, minutes, name, outcome) in enumerate(calls):
+        attempt = Attempt(direction, NOW - timedelta(minutes=minutes), outcome,
+                          number_e164=number, caller_name=name)  # fmt: skip
+        store.record_call(None, attempt, "test", f"k{i}")
+    named = [(c.attempt.number_e164, c.attempt.caller_name) for c in store.calls()]
+    assert named == [("+13125550199", ""), ("+13125550188", "WIRELESS CALLER"),
+                     ("+13125550188", "WIRELESS CALLER")]  # fmt: skip
+    # The call back alone on the page (Outgoing) is named too, from its number's calls.
+    outgoing = store.calls(since=NOW - timedelta(minutes=15))
+    assert [c.attempt.caller_name for c in outgoing] == ["", "WIRELESS CALLER"]
+    store.close()

@@ -76,6 +76,21 @@ def test_call_them_back_by_a_day_alone_is_by_the_end_of_that_working_day(
         parse_window(said, NOW)
 
 
+@pytest.mark.parametrize(
+    ("said", "deadline", "start", "end"),
+    [("Thursday at 2", True, at(12, 0), at(12, 14)), ("by 5", False, NOW, at(10, 17)),
+     ("Thu 2-4", False, at(12, 14), at(12, 16)), ("1-5", False, at(10, 13), at(10, 17)),
+     ("9-5", False, at(10, 9), at(10, 17)), ("11-1", False, at(10, 11), at(10, 13)),
+     ("by 02:00", True, at(11, 0), at(11, 2)), ("Thu 2am", True, at(12, 0), at(12, 2))],
+)  # fmt: skip
+def test_a_bare_one_to_six_oclock_is_the_afternoons(
+    said: str, deadline: bool, start: datetime, end: datetime
+) -> None:
+    """Used as a rep: "call me back Thursday at 2" was due at 02:00 Thursday, "Thu 2-4" a
+    window in the night."""
+    assert parse_window(said, NOW, deadline=deadline) == Window(start, end)
+
+
 def test_a_bare_time_is_no_window_to_be_in() -> None:
     with pytest.raises(ValueError, match="say when"):
         parse_window("5pm", NOW)

@@ -60,6 +60,8 @@ def test_twelve_hour_clock() -> None:
         ("tomorrow", at(11, 8)),  # a day alone: from its morning
         ("Fri", at(13, 8)),
         ("Fri 2pm", at(13, 14)),
+        ("Wed at 2", at(11, 14)),  # was 02:00 Wednesday: a snooze that woke in the night
+        ("3", at(10, 15)),
     ],
 )
 def test_a_typed_time(typed: str, until: datetime) -> None:

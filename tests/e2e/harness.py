@@ -442,16 +442,19 @@ class Call:
 
 
 def ring_then_cancel(processes: Processes, tmp: Path, *, to_user: str, to_port: int,
-                     ring_ms: int, prospect: Prospect = PROSPECT) -> Call:  # fmt: skip
-    """Places one call to 127.0.0.1:to_port that rings for ring_ms and is then cancelled."""
+                     ring_ms: int, prospect: Prospect = PROSPECT,
+                     scenario: str = "ring_then_cancel.xml") -> Call:  # fmt: skip
+    """Places one call to 127.0.0.1:to_port that rings for ring_ms and is then cancelled
+    (with ``scenario`` "ring_then_answer.xml": that waits to be answered, talks for ring_ms
+    and hangs up)."""
     sipp = require("sipp")
     logs = tmp / "logs"
-    messages = logs / "sipp-messages.log"
+    messages = logs / f"sipp-messages-{scenario.removesuffix('.xml')}.log"
     argv = [
-        sipp, "-sf", str(SCENARIOS / "ring_then_cancel.xml"),
+        sipp, "-sf", str(SCENARIOS / scenario),
         "-key", "caller_name", prospect.display, "-key", "caller_user", prospect.number,
         "-s", to_user, "-d", str(ring_ms), "-i", "127.0.0.1", "-p", "5090", "-m", "1",
-        "-timeout", "20s", "-timeout_error", "-recv_timeout", "10s", "-nostdin",
+        "-timeout", "30s", "-timeout_error", "-recv_timeout", "20s", "-nostdin",
         "-trace_msg", "-message_file", str(messages),
         "-trace_err", "-error_file", str(logs / "sipp-errors.log"),
         f"127.0.0.1:{to_port}",

@@ -6,6 +6,7 @@ few each needs to run with no sound card, no account registration and no GUI.
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,8 @@ def start_twinkle_gui(processes: Processes, home: Path) -> Started:
     return twinkle
 
 
-def start_baresip(processes: Processes, config: Path, *, outbound: str = "") -> Started:
+def start_baresip(processes: Processes, config: Path, *, outbound: str = "",
+                  console_port: int = 0) -> Started:  # fmt: skip
     """baresip 1.0.0 with ctrl_tcp on 127.0.0.1 and calls answered by hand.
 
     ``-n 127.0.0.1``: baresip skips loopback when it picks its own address, and the namespace
@@ -111,6 +113,22 @@ def start_baresip(processes: Processes, config: Path, *, outbound: str = "") -> 
     # ``outbound``: where the calls it places go (a bare number completes to this account's
     # own address, so without a proxy they would ring baresip itself).
     proxy = f';outbound="{outbound}"' if outbound else ""
+    # ``console_port``: baresip's cons module takes menu commands ("/accept") as UDP lines
+    # there, for a test to answer a call as the rep would (ctrl_tcp is CallerCard's, §8),
+    # and plays the far end's audio to a file: there is no sound card.
+    console = (
+        "module\t\t\tcons.so\n"
+        f"cons_listen\t\t127.0.0.1:{console_port}\n"
+        "module\t\t\taufile.so\n"
+        f"audio_player\t\taufile,{config / 'heard.wav'}\n"
+        f"audio_source\t\taufile,{config / 'silence.wav'}\n"
+    ) if console_port else ""
+    if console_port:
+        with wave.open(str(config / "silence.wav"), "wb") as silence:  # 30 s: the call's "voice"
+            silence.setnchannels(1)
+            silence.setsampwidth(2)
+            silence.setframerate(8000)
+            silence.writeframes(bytes(2 * 8000 * 30))
     (config / "config").write_text(
         "poll_method\t\tepoll\n"
         f"sip_listen\t\t127.0.0.1:{BARESIP_SIP_PORT}\n"
@@ -119,7 +137,7 @@ def start_baresip(processes: Processes, config: Path, *, outbound: str = "") -> 
         "module\t\t\tctrl_tcp.so\n"
         "module_tmp\t\taccount.so\n"
         "module_app\t\tmenu.so\n"
-        f"ctrl_tcp_listen\t\t127.0.0.1:{BARESIP_CTRL_PORT}\n",
+        f"ctrl_tcp_listen\t\t127.0.0.1:{BARESIP_CTRL_PORT}\n" + console,
         encoding="utf-8",
     )
     (config / "accounts").write_text(

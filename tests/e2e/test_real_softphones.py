@@ -15,11 +15,13 @@ import contextlib
 import os
 import signal
 import sqlite3
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from desktop.adapters.missed_cards_file import MissedCardsFile
 from desktop.core.events import CallState
 from desktop.core.models import Direction
 from tests.e2e.harness import (
@@ -239,3 +241,40 @@ def test_linphonec_call_history_records_the_missed_call_and_leaves_its_card_once
     time.sleep(0.5)  # a first read that made a card would have done so by now
     again = [r for r in callercard.records()[seen:] if r["stage"] == "missed_card"]
     assert [(r.get("restored"), r.get("rang_unseen")) for r in again] == [(True, None)], again
+
+
+def test_baresip_call_answered_from_a_number_with_a_missed_card_takes_the_card_away(
+    callercard: CallerCard, processes: Processes, netns: Namespace, tmp_path: Path
+) -> None:
+    """Used as a rep: the prospect's missed call left its card ("Missed call · 14:05", Call
+    back); they rang again and the rep picked up. Callbacks no longer counted them as
+    waiting, but the card stayed up offering Call back, and came back after a restart."""
+    dana = callercard.import_book(tmp_path, PROSPECT)
+    console = 5999
+    start_baresip(processes, tmp_path / "baresip", console_port=console)
+    callercard.start(f"baresip:127.0.0.1:{BARESIP_CTRL_PORT}")
+    wait_until(lambda: connected(netns, BARESIP_CTRL_PORT),
+               "CallerCard to connect to baresip's ctrl_tcp port",
+               detail=callercard.log_tail)  # fmt: skip
+    missed = ring_then_cancel(processes, tmp_path, to_user=BARESIP_USER,
+                              to_port=BARESIP_SIP_PORT, ring_ms=RING_MS)  # fmt: skip
+    first = assert_card_popped_while_ringing(callercard, missed, dana)
+    missed.wait_done()
+    assert_card_turned_missed_when_the_caller_gave_up(callercard, missed, first)
+    kept = MissedCardsFile(callercard.data / "missed-cards.json")
+    wait_until(lambda: bool(kept.load()), "the missed card to be kept for the next start")
+
+    answered = ring_then_cancel(processes, tmp_path, to_user=BARESIP_USER,
+                                to_port=BARESIP_SIP_PORT, ring_ms=1500,
+                                scenario="ring_then_answer.xml")  # fmt: skip
+    callercard.wait_for(lambda r: r["stage"] == "shown" and r["call_key"] != first["call_key"],
+                        "the second call's card")  # fmt: skip
+    accept = "import socket; socket.socket(2, 2).sendto(b'/accept\\n', ('127.0.0.1', %d))"
+    netns.run([sys.executable, "-c", accept % console])  # the rep picks up
+    took = callercard.wait_for(lambda r: r["stage"] == "answered", "the answer to be seen")
+    assert took["missed_cards_closed"] == 1, took
+    answered.wait_done()
+    callercard.wait_for(lambda r: r["stage"] == "ended" and r["call_key"] != first["call_key"],
+                        "the answered call to end")  # fmt: skip
+    callercard.quit()
+    assert kept.load() == [], "the missed card would come back at the next start"

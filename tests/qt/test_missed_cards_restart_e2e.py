@@ -6,11 +6,14 @@ directory, brings back those still open, in their order, and nothing else. Drive
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from desktop.adapters.missed_cards_file import MissedCardsFile
+from desktop.adapters.store import Store
+from desktop.core.models import Attempt, Direction, Outcome
 from tests.qt.test_app_e2e import RunningApp
 from tests.qt.test_missed_card_e2e import a_running_twinkle, hook
 
@@ -62,3 +65,36 @@ def test_missed_cards_open_at_quit_come_back_in_order_and_nothing_else(
     finally:
         again.stop()
     assert [c.caller_id for c in MissedCardsFile(kept).load()] == [MIKE]
+
+
+def test_a_missed_card_does_not_come_back_once_a_call_with_them_was_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Used as a rep: the app was killed with Kestrel's missed card up; their next call was
+    taken and logged meanwhile (a softphone's call log, read at start). The card came back
+    offering Call back while Callbacks said nobody was waiting."""
+    a_running_twinkle(tmp_path, monkeypatch)
+    app = RunningApp(tmp_path)
+    try:
+        missed(app, MIKE)
+        missed(app, BRENNAN)
+    finally:
+        app.stop()
+    assert [c.caller_id for c in MissedCardsFile(app.data / "missed-cards.json").load()] == [
+        MIKE, BRENNAN]  # fmt: skip
+    store = Store.open(app.data / "callercard.sqlite3")
+    try:
+        taken = Attempt(Direction.IN, datetime.now(UTC), Outcome.TALKED, number_e164=MIKE)
+        assert store.record_call(None, taken, "twinkle", "twinkle:taken@1") is not None
+    finally:
+        store.close()
+
+    mark = len(app.records())
+    again = RunningApp(tmp_path)
+    try:
+        records = again.records()
+        ready = next(i for i, r in enumerate(records) if i >= mark and r["stage"] == "ready")
+        back = [r["caller_id"] for r in records[mark:ready] if r["stage"] == "missed_card"]
+        assert back == [BRENNAN], "Mike's call was answered: his card stays gone"
+    finally:
+        again.stop()

@@ -329,3 +329,31 @@ def test_a_missed_cards_local_time_keeps_up_with_the_callers_clock(
     assert time_line.full_text() != shown_before
     assert time_line.full_text().startswith(expected)
     assert "Missed call" in " ".join(popup.shown_texts()), "still the missed call's card"
+
+
+def test_a_missed_card_brought_back_at_start_keeps_its_callers_clock(
+    start_app: Callable[..., Running], qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Used as a rep: Jürgen's missed card, back after a restart, said "18:14 · Berlin" at
+    18:16 there and on: only a card that rang started the clock's tick."""
+    from datetime import timedelta
+
+    from desktop.adapters.missed_cards_file import OpenMissedCard
+    from desktop.qt import ring_pipeline
+
+    monkeypatch.setattr(ring_pipeline, "CLOCK_TICK_MS", 50)
+    running = start_app()
+    app = running.app
+    now = datetime.now(UTC)
+    assert app.pipeline.reopen_missed(OpenMissedCard(MIKE, "M KOWALSKI", now, 1)) is not None
+    [popup] = app.popups.popups()
+    time_line = popup.text_part("localTime")
+    assert time_line is not None
+    card = popup.card
+    assert card is not None
+    current = time_line.full_text()
+    popup.update_local_time(app.lookup.local_time_now(card.number, now - timedelta(hours=2)))
+    stale = time_line.full_text()
+    assert stale != current, "set two hours back"
+    # Any tick puts it back to the caller's time now (a minute may have turned meanwhile).
+    qtbot.waitUntil(lambda: time_line.full_text() != stale, timeout=3000)

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.store import NewContact, Store
@@ -520,6 +520,35 @@ def test_what_the_callback_field_reads_as_has_a_line_of_its_own(
     assert window.hint.foregroundRole() is QPalette.ColorRole.WindowText  # not a grey hint
     qtbot.wait(50)
     assert window.hint.height() <= 2 * line + 2, "two lines at most, the whole width"
+
+
+def test_a_refusal_on_two_lines_grows_the_window_instead_of_piling_up_its_rows(
+    qtbot: QtBot, store: Store
+) -> None:
+    """Used as a rep: "Thursday at 2" in the callback window was refused on two lines, and
+    the window, as tall as before, squeezed its rows: "Why we called" sat on the bottom edge
+    of the message box."""
+    window = open_wrap_up(qtbot, store, Outcome.VOICEMAIL)
+    qtbot.keyClicks(window.message, "Left VM about Q1 pricing")
+    qtbot.keyClicks(window.callback_field, "Thursday at 2")
+    assert window.hint.text().startswith("Callback window: say when")
+    qtbot.wait(50)  # laid out again
+    line = window.hint.fontMetrics().lineSpacing()
+    assert window.hint.height() >= 2 * line, "the refusal takes two lines here"
+
+    def box(widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+    shown = [w for w in window.findChildren(QWidget)
+             if w.isVisible() and w.parent() is window]  # fmt: skip
+    for i, first in enumerate(shown):
+        for second in shown[i + 1:]:
+            assert not box(first).intersects(box(second)), (
+                f"{first.objectName() or type(first).__name__} "
+                f"{getattr(first, 'text', lambda: '')()!r} overlaps "
+                f"{second.objectName() or type(second).__name__} "
+                f"{getattr(second, 'text', lambda: '')()!r}"
+            )
 
 
 def test_a_strangers_call_gets_a_wrap_up_under_their_number(qtbot: QtBot) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -111,7 +111,30 @@ class Calls(Contacts):
             sql,
             (*params, limit),
         ).fetchall()
-        return self._logged_calls(rows)
+        return self._named_by_caller_id(self._logged_calls(rows))
+
+    def _named_by_caller_id(self, calls: list[LoggedCall]) -> list[LoggedCall]:
+        """`calls`, the rep's own calls to a number nobody has named as its caller ID named
+        it, as Search names them. Used as a rep: Call back on WIRELESS CALLER's missed call
+        was listed in Recent calls and `calls` as "Unknown · +1 312-555-0188", whom nobody
+        could tell from any other stranger."""
+        names: dict[str, str] = {}
+        for call in calls:  # the newest first: a number is named as it was last
+            number = call.attempt.number_e164
+            if call.contact is None and number and call.attempt.caller_name:
+                names.setdefault(number, call.attempt.caller_name)
+        unnamed = {call.attempt.number_e164 for call in calls
+                   if call.contact is None and call.attempt.number_e164
+                   and not call.attempt.caller_name} - names.keys()  # fmt: skip
+        for number in sorted(n for n in unnamed if n is not None):  # its calls off this page
+            names[number] = self.caller_name_of(number)
+        return [
+            replace(call, attempt=replace(call.attempt, caller_name=names[number]))
+            if call.contact is None and not call.attempt.caller_name
+            and (number := call.attempt.number_e164) and names.get(number)
+            else call
+            for call in calls
+        ]
 
     def _logged_calls(self, rows: list[tuple[Any, ...]]) -> list[LoggedCall]:
         """Rows of (id, contact_id, direction, at, outcome, message, reason, number_e164,
@@ -232,6 +255,17 @@ class Calls(Contacts):
         row = self._conn.execute(
             "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND direction = 'out' "
             "AND outcome <> 'failed' LIMIT 1",
+            (number_e164, since),
+        ).fetchone()
+        return row is not None
+
+    def talked_since(self, number_e164: str, since: int) -> bool:
+        """Whether a call with this number, either way, was answered (outcome talked) at or
+        after `since` (Unix seconds): as a call out does, it settles their missed calls
+        (callbacks.py's _MISSED)."""
+        row = self._conn.execute(
+            "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND outcome = 'talked' "
+            "LIMIT 1",
             (number_e164, since),
         ).fetchone()
         return row is not None
