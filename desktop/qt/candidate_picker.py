@@ -181,10 +181,8 @@ class CandidatePicker(QWidget):
         number = self._number
         if contact_id is None or number is None or number.e164 is None:
             return
-        stored = StoredNumber(number.raw.strip() or number.e164, number.e164, number.extension,
-                              "from a call")  # fmt: skip
         try:
-            self.lookup.store.link_number(contact_id, stored)
+            self.lookup.store.link_number(contact_id, _from_the_call(number.e164, number))
         except StoreError as exc:
             self._say(f"Not linked: {exc}")
             return
@@ -201,8 +199,7 @@ class CandidatePicker(QWidget):
         if not parts.name and not parts.company:
             parts = NameParts(f"Caller {readable(number.e164)}")
         name = parts.name or parts.company
-        stored = StoredNumber(number.raw.strip() or number.e164, number.e164, number.extension,
-                              "from a call")  # fmt: skip
+        stored = _from_the_call(number.e164, number)
         try:
             contact_id = self.lookup.store.add_caller_as_contact(
                 NewContact(name=parts.name, company=parts.company,
@@ -307,3 +304,10 @@ class CandidatePicker(QWidget):
                 self.list.setCurrentRow(row)
                 return True
         return super().eventFilter(watched, event)
+
+
+def _from_the_call(e164: str, number: CallerNumber) -> StoredNumber:
+    """The caller's number as a contact keeps it: written as people write it, not as the
+    softphone reported it ("sip:+13125550193@127.0.0.1:5994;user=phone" showed in the contact
+    view, with the caller's address)."""
+    return StoredNumber(readable(e164), e164, number.extension, "from a call")

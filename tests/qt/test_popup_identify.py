@@ -243,3 +243,28 @@ def test_who_is_it_with_three_guesses_stays_inside_a_2x_screen(tmp_path: Path) -
     assert len(report["guesses"]) == 3  # all still there, one scroll away
     assert report["inside"] and report["buttons_in_card"], report
     assert report["list_scrolls"]
+
+
+@pytest.mark.parametrize("how", ["link", "new"])
+def test_a_number_from_a_sip_caller_id_is_kept_as_people_write_it(
+    qtbot: QtBot, lookup: CallerLookup, how: str
+) -> None:
+    """Used as a rep with baresip: the contact kept "sip:+13125550193@127.0.0.1:5994;user=phone",
+    the caller's address and all, as the number its view showed and Edit offered."""
+    stack = PopupStack(prebuilt=1, picker_factory=lambda parent: CandidatePicker(lookup, parent))
+    sip = "sip:+13125550193@127.0.0.1:5994;user=phone"
+    popup = stack.show(lookup.card_for(sip, "MIKE K" if how == "link" else "ROSA DELGADO"), "c")
+    qtbot.addWidget(popup)
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None
+    if how == "link":
+        picker.name.setText("mike")
+        picker.narrow()
+        picker.list.setCurrentRow(0)
+        picker.link_selected()
+    else:
+        picker.create_contact()
+    [(contact, _)] = lookup.store.contacts_for_number("+13125550193")
+    [kept] = [n for n in contact.numbers if n.e164 == "+13125550193"]
+    assert (kept.raw, kept.label) == ("+1 312-555-0193", "from a call")
