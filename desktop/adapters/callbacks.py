@@ -31,7 +31,16 @@ def load_callbacks(
     store: Store, now: datetime, hours: BusinessHours, cycle: HourCycle
 ) -> list[CallbackEntry]:
     """``now`` aware, in the rep's zone (it words "today" and the windows)."""
-    missed = _pairs(store.missed_not_returned(now))
+    missed_calls = store.missed_not_returned(now)
+    missed = _pairs(missed_calls)
+    unknown = store.unknown_missed_not_returned(now)
+    # The call back that rang out since each missed call, said beside it (keyed as
+    # callback_items looks it up: a contact's id, or a number nobody has).
+    whose: dict[int, int | str] = {c.id: c.contact.id for c in missed_calls
+                                   if c.contact is not None}  # fmt: skip
+    whose.update({u.id: u.attempt.number_e164 for u in unknown if u.attempt.number_e164})
+    missed_unreached = {whose[mid]: tried
+                        for mid, tried in store.unreached_after_missed(list(whose)).items()}
     windows = [c for c in store.callback_windows(now) if c.contact is not None]
     promises = {c.id: c.contact.id for c in windows
                 if c.contact is not None and c.attempt.direction is Direction.IN}  # fmt: skip
@@ -43,10 +52,11 @@ def load_callbacks(
         _pairs(windows),
         now,
         cycle,
-        [(u.attempt, u.tries) for u in store.unknown_missed_not_returned(now)],
+        [(u.attempt, u.tries) for u in unknown],
         store.missed_tries([c.id for _a, c in missed], now),
         _rang(store, now),
         unreached,
+        missed_unreached,
     )
     items = put_off(items, store.put_off_until(now), now, cycle)
     return [

@@ -325,6 +325,7 @@ def callback_items(
     missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h",
     unknown_missed: UnknownCalled = (), contact_tries: Mapping[int, int] | None = None,
     rang: Rang = (), unreached: Mapping[int, Unreached] | None = None,
+    missed_unreached: Mapping[int | str, Unreached] | None = None,
 ) -> list[CallbackItem]:  # fmt: skip
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
     not reached since; ``unknown_missed`` the same for numbers nobody has, listed among them
@@ -332,7 +333,9 @@ def callback_items(
     ``windows``: attempts with a callback window and no call from the contact since;
     ``contact_tries``: each missed contact's tries since we last reached them (1 if absent),
     as an unknown number's are counted; ``unreached``: by contact id, the calls back since
-    their "call them back by" promise that reached nobody (it stays open and due).
+    their "call them back by" promise that reached nobody (it stays open and due);
+    ``missed_unreached``: the same for a missed call, by contact id, or by number for a
+    number nobody has (a call back that rang out settles no missed call).
 
     ``rang``: calls that rang and whose outcome nobody reported (a hook's ring with no end: a
     softphone that crashed, a hook set for incoming calls only), each caller's newest with no
@@ -349,9 +352,16 @@ def callback_items(
     waiting += [(a, c, 0) for a, c in rang
                 if (c.id if c is not None else a.number_e164) not in listed]  # fmt: skip
     waiting.sort(key=lambda entry: entry[0].at, reverse=True)
+    tried_of = missed_unreached or {}
+
+    def missed_text(attempt: Attempt, contact: Contact | None, tries: int) -> str:
+        said = f"Missed call {ago_text(attempt.at, now)}{tries_text(tries)}"
+        who = contact.id if contact is not None else attempt.number_e164
+        tried = tried_of.get(who) if who is not None else None
+        return f"{said} · {tried.text(now, cycle)}" if tried is not None else said
+
     items = [
-        CallbackItem(Section.WAITING_FOR_US, a, c,
-                     f"Missed call {ago_text(a.at, now)}{tries_text(tries)}", True, tries)
+        CallbackItem(Section.WAITING_FOR_US, a, c, missed_text(a, c, tries), True, tries)
         if tries else
         CallbackItem(Section.WAITING_FOR_US, a, c,
                      f"Rang {ago_text(a.at, now)}, outcome unknown", False)

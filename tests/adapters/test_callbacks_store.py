@@ -49,9 +49,9 @@ def test_sections_from_the_database(store: Store) -> None:
     m, h, d = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
     dana = person(store, "Dana", "+14155550101")
     call(store, dana, "+14155550101", Direction.IN, 1 * h, Outcome.MISSED)
-    raj = person(store, "Raj", "+14155550102")  # missed, then we called back
+    raj = person(store, "Raj", "+14155550102")  # missed, then we called back and talked
     call(store, raj, "+14155550102", Direction.IN, 2 * d, Outcome.MISSED)
-    call(store, raj, "+14155550102", Direction.OUT, 1 * d, Outcome.NO_ANSWER)
+    call(store, raj, "+14155550102", Direction.OUT, 1 * d, Outcome.TALKED)
     call(store, None, "+13125550100", Direction.IN, 90 * m, Outcome.MISSED)  # nobody we know
     mike = person(store, "Mike", "+442079460958")
     call(store, mike, "+442079460958", Direction.OUT, 3 * d, Outcome.VOICEMAIL, "the bid")

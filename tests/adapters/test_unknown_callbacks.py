@@ -65,7 +65,7 @@ def test_an_unknown_callers_missed_calls_wait_with_their_tries(store: Store) -> 
 def test_calling_back_or_answering_the_number_settles_it(store: Store) -> None:
     rang(store, MIKE, 50 * m, name="MIKE CELL")
     rang(store, "+13125550100", 40 * m)
-    rang(store, MIKE, 30 * m, direction=Direction.OUT, outcome=Outcome.NO_ANSWER)
+    rang(store, MIKE, 30 * m, direction=Direction.OUT, outcome=Outcome.TALKED)
     rang(store, "+13125550100", 10 * m, outcome=Outcome.TALKED)  # they rang again; answered
     assert waiting(store) == []
     assert count_due(store, NOW) == 0
@@ -83,7 +83,7 @@ def test_a_call_back_to_a_stranger_who_called_is_kept_and_settles_them(store: St
     def out(number: str, key: str) -> Recorded | None:
         started = NOW - 2 * m
         return history.record(history_event(
-            source="twinkle", direction=Direction.OUT, answered=False, number=number, name="",
+            source="twinkle", direction=Direction.OUT, answered=True, number=number, name="",
             started=started, ended=started + m, key=key, where="twinkle.ch"))  # fmt: skip
 
     assert out("+12125550123", "a") is None  # a stranger who never called: not kept
@@ -104,7 +104,7 @@ def test_a_contacts_missed_calls_say_their_tries_as_an_unknown_numbers_do(store:
         assert store.record_call(dana, attempt, "test", f"test:dana@{ago}") is not None
 
     dana_rang(90 * m)
-    dana_rang(60 * m, Direction.OUT, Outcome.NO_ANSWER)  # we called back: that try is settled
+    dana_rang(60 * m, Direction.OUT, Outcome.TALKED)  # we called back: that try is settled
     dana_rang(40 * m)
     dana_rang(10 * m)
     rang(store, MIKE, 5 * m, name="MIKE CELL")
@@ -141,3 +141,30 @@ def test_an_unknown_callers_calls_become_theirs_when_their_sheet_is_imported(
     assert [(e.item.contact.name if e.item.contact else None, e.item.number)
             for e in load_callbacks(store, NOW, BusinessHours(), "24h")] == [
         (None, "+13125550100"), ("Mike Brennan", MIKE)]  # fmt: skip
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NO_ANSWER, Outcome.FAILED])
+def test_a_call_back_that_reached_nobody_leaves_the_missed_call_due_and_says_so(
+    store: Store, outcome: Outcome
+) -> None:
+    """A call back that rang out (or failed) took the missed call off Callbacks and the tray's
+    count: the rep still owes them the call. It stays due, with the try beside it, for a
+    number nobody has and for a contact alike; a call back that reached them settles it."""
+    dana = store.add_contact(NewContact("Dana Whitfield", numbers=(
+        StoredNumber("+13125550111", "+13125550111"),)))  # fmt: skip
+    for who, number in ((None, MIKE), (dana, "+13125550111")):
+        missed = Attempt(Direction.IN, NOW - 50 * m, Outcome.MISSED, number_e164=number)
+        assert store.record_call(who, missed, "test", f"in:{number}") is not None
+        back = Attempt(Direction.OUT, NOW - 20 * m, outcome, number_e164=number)
+        assert store.record_call(who, back, "test", f"out:{number}") is not None
+    how = "no answer" if outcome is Outcome.NO_ANSWER else "call failed"
+    tried = f"Tried {(NOW - 20 * m).astimezone(NOW.tzinfo):%H:%M}, {how}"
+    assert sorted(waiting(store)) == [
+        ("+13125550111", "", f"Missed call 50 min ago · {tried}"),
+        (MIKE, "", f"Missed call 50 min ago · {tried}"),
+    ]
+    assert count_due(store, NOW) == 2
+    reached = Attempt(Direction.OUT, NOW - 5 * m, Outcome.VOICEMAIL, number_e164=MIKE)
+    assert store.record_call(None, reached, "test", "out2") is not None
+    assert [w[0] for w in waiting(store)] == ["+13125550111"]
+    assert count_due(store, NOW) == 1

@@ -42,9 +42,11 @@ class UnknownMissed:
 
 class Callbacks(Contacts):
     # Each kind: (which attempts, what settles one of them). `a` is the attempt, `l` a later one.
-    # A call of ours that failed (Outcome.FAILED) reached nobody: it settles nothing.
+    # A call back that reached nobody (it failed, or rang out: "No answer", a busy line)
+    # settles no missed call: we still owe them the call, and the try is said beside it
+    # (unreached_after_missed), as for a "call them back by" promise.
     _MISSED = ("a.direction = 'in' AND a.outcome = 'missed'",
-               "l.at > a.at AND (l.direction = 'out' AND l.outcome <> 'failed' "
+               "l.at > a.at AND (l.direction = 'out' AND l.outcome NOT IN ('failed', 'no_answer') "
                "  OR l.outcome = 'talked')")  # fmt: skip
     _VOICEMAIL = ("a.direction = 'out' AND a.outcome = 'voicemail'",
                   "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
@@ -80,8 +82,8 @@ class Callbacks(Contacts):
             f"WHERE m.contact_id IN ({', '.join('?' * len(ids))}) AND m.direction = 'in' "
             "  AND m.outcome = 'missed' AND m.at >= ? "
             "  AND m.at > coalesce((SELECT max(s.at) FROM attempts s "
-            "    WHERE s.contact_id = m.contact_id "
-            "    AND (s.direction = 'out' AND s.outcome <> 'failed' OR s.outcome = 'talked')), 0) "
+            "    WHERE s.contact_id = m.contact_id AND (s.direction = 'out' "
+            "    AND s.outcome NOT IN ('failed', 'no_answer') OR s.outcome = 'talked')), 0) "
             "GROUP BY m.contact_id",
             (*ids, since),
         ).fetchall()
@@ -119,6 +121,25 @@ class Callbacks(Contacts):
         return {int(pid): Unreached(from_epoch(at), Outcome(outcome), int(n))
                 for pid, at, outcome, n in rows}  # fmt: skip
 
+    def unreached_after_missed(self, missed_ids: Sequence[int]) -> dict[int, Unreached]:
+        """For each missed call (its attempt id), the newest call back to that contact (or,
+        for a number nobody has, to that number) since, that reached nobody, and how many
+        did; one with none is left out."""
+        ids = sorted(set(missed_ids))
+        if not ids:
+            return {}
+        # Only placeholders are interpolated; attempts_contact_at / attempts_number_at.
+        rows = self._conn.execute(
+            "SELECT m.id, max(t.at), t.outcome, count(*) FROM attempts m "  # noqa: S608
+            "JOIN attempts t ON (t.contact_id = m.contact_id OR m.contact_id IS NULL "
+            "  AND t.number_e164 = m.number_e164) AND t.direction = 'out' "
+            f"  AND t.outcome IN {self._UNREACHED} AND t.at > m.at "
+            f"WHERE m.id IN ({', '.join('?' * len(ids))}) GROUP BY m.id",
+            ids,
+        ).fetchall()
+        return {int(mid): Unreached(from_epoch(at), Outcome(outcome), int(n))
+                for mid, at, outcome, n in rows}  # fmt: skip
+
     # An unknown caller is its number: settled, like a contact, by a later call to that
     # number or an answered call with it (attempts_number_at finds both). Withheld callers
     # (no number) can never be called back and are left out.
@@ -128,7 +149,7 @@ class Callbacks(Contacts):
         "  AND at >= ? GROUP BY number_e164) v "
         "JOIN attempts a ON a.id = v.newest "
         "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.number_e164 = a.number_e164 "
-        "  AND l.at > a.at AND (l.direction = 'out' AND l.outcome <> 'failed' "
+        "  AND l.at > a.at AND (l.direction = 'out' AND l.outcome NOT IN ('failed', 'no_answer') "
         "  OR l.outcome = 'talked'))"
     )
 
@@ -143,8 +164,8 @@ class Callbacks(Contacts):
             "  WHERE m.number_e164 = a.number_e164 AND m.direction = 'in' "
             "  AND m.outcome = 'missed' AND m.contact_id IS NULL AND m.at >= ? "
             "  AND m.at > coalesce((SELECT max(s.at) FROM attempts s "
-            "    WHERE s.number_e164 = a.number_e164 "
-            "    AND (s.direction = 'out' AND s.outcome <> 'failed' OR s.outcome = 'talked')), 0)) "
+            "    WHERE s.number_e164 = a.number_e164 AND (s.direction = 'out' "
+            "    AND s.outcome NOT IN ('failed', 'no_answer') OR s.outcome = 'talked')), 0)) "
             f"{self._UNKNOWN_MISSED} ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
             (since, since),
         ).fetchall()
