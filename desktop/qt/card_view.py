@@ -344,14 +344,45 @@ class _AttemptRow:
         self.message.fill(attempt.message, quoted=True)
 
 
+class _WrappedDetail(QLabel):
+    """A guess's strongest reason, wrapped rather than shortened: it ends in the number that
+    links the guess ("Same number block as +1 415-555-0142"), and "…" cut exactly that. The
+    weaker reason after " · " waits in the tooltip: both wrapped made each guess three lines.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setProperty("muted", True)
+        # Wrapped text asks for its width; only the card's width decides, never the reason.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = one_line(text)
+        strongest = self._full.split(" · ", 1)[0]
+        self.setText(strongest)
+        self.setToolTip(plain_tooltip(self._full) if strongest != self._full else "")
+
+    def full_text(self) -> str:
+        return self._full
+
+
 class _PersonRow:
     """One person behind a shared number, or one "who could this be" guess."""
 
     def __init__(self, parent: QWidget, grid: QGridLayout, row: int, kind: str) -> None:
         self.name = _LinkButton(parent)
-        self.detail = ElidedLabel(parent, muted=True)
-        grid.addWidget(self.name, row, 0)
-        grid.addWidget(self.detail, row, 1)
+        # A person's line ends in their title, which may be shortened; a guess's in its proof.
+        self.detail: ElidedLabel | _WrappedDetail = (
+            _WrappedDetail(parent) if kind == "candidate" else ElidedLabel(parent, muted=True)
+        )
+        # A reason wrapped to two lines keeps its name beside its first line.
+        top = Qt.AlignmentFlag.AlignTop if kind == "candidate" else Qt.AlignmentFlag(0)
+        grid.addWidget(self.name, row, 0, top)
+        grid.addWidget(self.detail, row, 1, top)
         self.name.setObjectName(f"{kind}{row}")
         self.detail.setObjectName(f"{kind}{row}Detail")
         self.contact_id = 0

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.core.card import Card, MatchTier
+from desktop.core.card import Candidate, Card, MatchTier
 from desktop.core.card_text import card_date
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -284,6 +284,36 @@ def test_unknown_caller_gets_a_compact_card_with_guesses_and_a_search_link(
     with qtbot.waitSignal(popup.open_contact_requested) as opened:
         qtbot.mouseClick(button(popup, "candidate1"), Qt.MouseButton.LeftButton)
     assert opened.args == [32]
+
+
+def test_a_guess_shows_the_number_that_links_it_whole_however_long_its_name(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    # Seen on the real card: "Same number block as +1 415-555-014…" cut the one digit that
+    # tells the rep whose line this is.
+    why = (
+        "Same number block as +1 415-555-0142 · Voicemail left Sat 5 Dec, same area (area code"
+        " 415)"
+    )
+    guesses = (
+        Candidate(Contact(id=41, name="Mike Kowalski"), why),
+        Candidate(Contact(id=42, name="", company="Kestrel Logistics International Ltd"), why),
+    )
+    shown(popup, qtbot, replace(unknown_card(), candidates=guesses))
+
+    for row in ("candidate0Detail", "candidate1Detail"):
+        detail = label(popup, row)
+        assert isinstance(detail, QLabel)
+        assert detail.text() == "Same number block as +1 415-555-0142"  # the strongest reason
+        needed = detail.fontMetrics().boundingRect(
+            QRect(0, 0, detail.width(), 0), Qt.TextFlag.TextWordWrap, detail.text()
+        )
+        assert needed.height() <= detail.height(), "the reason is cut off"
+        assert detail.geometry().right() <= popup.width()
+        assert QTextDocumentFragment.fromHtml(detail.toolTip()).toPlainText() == why
+    # The long name wraps its reason onto a second line instead of shortening it.
+    wrapped = label(popup, "candidate1Detail")
+    assert wrapped.height() >= 2 * wrapped.fontMetrics().height()
 
 
 def test_unknown_caller_without_guesses_shows_no_empty_section(popup: Popup, qtbot: QtBot) -> None:
