@@ -65,6 +65,7 @@ from desktop.core.card_text import (
     switchboard_number,
 )
 from desktop.core.display_text import display_text, one_line
+from desktop.core.localtime import clock_text
 from desktop.core.models import Attempt, Contact
 from desktop.qt.painted_text import (
     Chip,
@@ -81,6 +82,7 @@ from desktop.qt.painted_text import (
 )
 from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
 from desktop.qt.plain_tooltip import plain_tooltip
+from desktop.qt.system_clock import hour_cycle
 
 if TYPE_CHECKING:
     from desktop.core.localtime import LocalTime
@@ -338,7 +340,7 @@ class _AttemptRow:
         if attempt is None:
             self.message.hide()
             return
-        self.date.setText(card_date(attempt.at, now))
+        self.date.setText(attempt_date(attempt.at, now))
         self.date.setToolTip(plain_tooltip(attempt.at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.outcome.setText(outcome_text(attempt))
         self.message.fill(attempt.message, quoted=True)
@@ -368,6 +370,15 @@ class _WrappedDetail(QLabel):
 
     def full_text(self) -> str:
         return self._full
+
+
+def attempt_date(at: datetime, now: datetime) -> str:
+    """ "Mon 7 Dec", or "Today 14:05" for a call today: a busy day's calls read "Mon 7 Dec
+    They called" three times over, one line like the next."""
+    local = at.astimezone(now.tzinfo)
+    if local.date() != now.astimezone(now.tzinfo).date():
+        return card_date(at, now)
+    return f"Today {clock_text(local, local.date(), hour_cycle())}"
 
 
 class _PersonRow:

@@ -161,6 +161,23 @@ def test_a_caller_who_only_ever_called_us_has_earlier_calls_not_why_we_called(
     assert label(popup, "callerIdName").isHidden()
 
 
+def test_calls_today_are_told_apart_by_their_time(popup: Popup, qtbot: QtBot) -> None:
+    # Seen on a busy afternoon: "Mon 7 Dec  They called" three times over, one line like the
+    # next, the last voicemail pushed off the card.
+    today = datetime.now().astimezone()
+    early, later = today.replace(hour=0, minute=2), today.replace(hour=0, minute=10)
+    base = mike()
+    calls = (Attempt(Direction.IN, later, Outcome.MISSED),
+             Attempt(Direction.IN, early, Outcome.MISSED))  # fmt: skip
+    card = replace(exact_card(), contacts=(replace(base, attempts=calls + base.attempts),))
+    shown(popup, qtbot, card)
+
+    dates = [label(popup, f"attempt{i}Date").text() for i in range(3)]
+    assert dates[0].startswith("Today ") and ":10" in dates[0]
+    assert dates[1].startswith("Today ") and ":02" in dates[1]
+    assert dates[2] == card_date(base.attempts[0].at)  # an earlier day keeps its date
+
+
 def test_exact_match_shows_who_why_the_opener_and_their_local_time(
     popup: Popup, qtbot: QtBot
 ) -> None:
