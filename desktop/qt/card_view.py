@@ -65,6 +65,7 @@ from desktop.core.card_text import (
     switchboard_number,
 )
 from desktop.core.display_text import display_text, one_line
+from desktop.core.localtime import clock_text
 from desktop.core.models import Attempt, Contact
 from desktop.qt.painted_text import (
     Chip,
@@ -81,6 +82,7 @@ from desktop.qt.painted_text import (
 )
 from desktop.qt.palette import CardFonts, card_fonts, card_theme, stylesheet
 from desktop.qt.plain_tooltip import plain_tooltip
+from desktop.qt.system_clock import hour_cycle
 
 if TYPE_CHECKING:
     from desktop.core.localtime import LocalTime
@@ -338,10 +340,45 @@ class _AttemptRow:
         if attempt is None:
             self.message.hide()
             return
-        self.date.setText(card_date(attempt.at, now))
+        self.date.setText(attempt_date(attempt.at, now))
         self.date.setToolTip(plain_tooltip(attempt.at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.outcome.setText(outcome_text(attempt))
         self.message.fill(attempt.message, quoted=True)
+
+
+class _WrappedDetail(QLabel):
+    """A guess's strongest reason, wrapped rather than shortened: it ends in the number that
+    links the guess ("Same number block as +1 415-555-0142"), and "…" cut exactly that. The
+    weaker reason after " · " waits in the tooltip: both wrapped made each guess three lines.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setProperty("muted", True)
+        # Wrapped text asks for its width; only the card's width decides, never the reason.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = one_line(text)
+        strongest = self._full.split(" · ", 1)[0]
+        self.setText(strongest)
+        self.setToolTip(plain_tooltip(self._full) if strongest != self._full else "")
+
+    def full_text(self) -> str:
+        return self._full
+
+
+def attempt_date(at: datetime, now: datetime) -> str:
+    """ "Mon 7 Dec", or "Today 14:05" for a call today: a busy day's calls read "Mon 7 Dec
+    They called" three times over, one line like the next."""
+    local = at.astimezone(now.tzinfo)
+    if local.date() != now.astimezone(now.tzinfo).date():
+        return card_date(at, now)
+    return f"Today {clock_text(local, local.date(), hour_cycle())}"
 
 
 class _PersonRow:
@@ -349,9 +386,14 @@ class _PersonRow:
 
     def __init__(self, parent: QWidget, grid: QGridLayout, row: int, kind: str) -> None:
         self.name = _LinkButton(parent)
-        self.detail = ElidedLabel(parent, muted=True)
-        grid.addWidget(self.name, row, 0)
-        grid.addWidget(self.detail, row, 1)
+        # A person's line ends in their title, which may be shortened; a guess's in its proof.
+        self.detail: ElidedLabel | _WrappedDetail = (
+            _WrappedDetail(parent) if kind == "candidate" else ElidedLabel(parent, muted=True)
+        )
+        # A reason wrapped to two lines keeps its name beside its first line.
+        top = Qt.AlignmentFlag.AlignTop if kind == "candidate" else Qt.AlignmentFlag(0)
+        grid.addWidget(self.name, row, 0, top)
+        grid.addWidget(self.detail, row, 1, top)
         self.name.setObjectName(f"{kind}{row}")
         self.detail.setObjectName(f"{kind}{row}Detail")
         self.contact_id = 0

@@ -168,6 +168,26 @@ def call_lines(call: LoggedCall, now: datetime, cycle: HourCycle = "24h") -> tup
     return call_who(attempt, call.contact), " · ".join(rest)
 
 
+def fit_call_row(who: str, rest: str, bold: QFontMetrics, regular: QFontMetrics,
+                 width: int) -> tuple[str, str]:  # fmt: skip
+    """What a call row shows in `width` pixels: who, then " · " and the rest.
+
+    What happened and when ends the row and is its point: "…voicemail left yesterday 15:05"
+    was cut to "missed t…" behind a long caller ID name. So the who gives way first (down to
+    half the row), then the number or caller ID before the outcome, and only then is the
+    outcome itself shortened."""
+    parts = rest.split(" · ") if rest else []
+    last = regular.horizontalAdvance(" · " + parts[-1]) if parts else 0
+    shown_who = bold.elidedText(who, Qt.TextElideMode.ElideRight, max(width - last, width // 2))
+    room = max(width - bold.horizontalAdvance(shown_who), 0)
+    while len(parts) > 1 and regular.horizontalAdvance(" · " + " · ".join(parts)) > room:
+        parts.pop(0)
+    if not parts:
+        return shown_who, ""
+    return shown_who, regular.elidedText(" · " + " · ".join(parts), Qt.TextElideMode.ElideRight,
+                                         room)  # fmt: skip
+
+
 class ResultDelegate(QStyledItemDelegate):
     """Two plain-text lines per result: the name in bold, the details muted and elided."""
 
@@ -280,18 +300,16 @@ class ResultDelegate(QStyledItemDelegate):
         flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(
             Qt.TextFlag.TextSingleLine
         )
-        who = QFontMetrics(bold).elidedText(str(index.data(_PRIMARY) or ""),
-                                            Qt.TextElideMode.ElideRight, rect.width())  # fmt: skip
+        regular = QFont(style_option.font)
+        who, rest = fit_call_row(str(index.data(_PRIMARY) or ""),
+                                 str(index.data(_SECONDARY) or ""), QFontMetrics(bold),
+                                 QFontMetrics(regular), rect.width())  # fmt: skip
         painter.save()
         painter.setFont(bold)
         painter.setPen(text_colour)
         painter.drawText(rect, flags, who)
         used = QFontMetrics(bold).horizontalAdvance(who)
-        regular = QFont(style_option.font)
         rest_rect = rect.adjusted(used, 0, 0, 0)
-        rest = QFontMetrics(regular).elidedText(" · " + str(index.data(_SECONDARY) or ""),
-                                                Qt.TextElideMode.ElideRight,
-                                                max(rest_rect.width(), 0))  # fmt: skip
         painter.setFont(regular)
         painter.setPen(muted)
         painter.drawText(rest_rect, flags, rest)
@@ -434,6 +452,22 @@ class SearchWindow(QWidget):
     def call_rows(self) -> list[str]:
         """The calls listed, in order, each as its line reads."""
         return [f"{item.data(_PRIMARY)} · {item.data(_SECONDARY)}" for item in self._rows(CALL)]
+
+    def shown_call_rows(self) -> list[str]:
+        """The calls listed, each as it is painted at the list's width now."""
+        delegate = self.results.itemDelegate()
+        assert isinstance(delegate, ResultDelegate)
+        bold = QFont(self.results.font())
+        bold.setBold(True)
+        shown = []
+        for item in self._rows(CALL):
+            rect = self.results.visualItemRect(item)
+            width = rect.width() - 2 * delegate.padding - 4  # as _paint_call insets it
+            who, rest = fit_call_row(str(item.data(_PRIMARY) or ""),
+                                     str(item.data(_SECONDARY) or ""), QFontMetrics(bold),
+                                     QFontMetrics(self.results.font()), width)  # fmt: skip
+            shown.append(who + rest)
+        return shown
 
     def calls_heading(self) -> str:
         return next((str(item.data(_PRIMARY)) for item in self._rows(HEADING)), "")

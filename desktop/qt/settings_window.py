@@ -40,6 +40,7 @@ from desktop.core.numbers import home_regions
 from desktop.core.openers import KINDS, PLACEHOLDERS, UNKNOWN_KIND
 from desktop.core.softphones import popped_by_hook, watched_at_ring
 from desktop.qt.hour_box import HourBox
+from desktop.qt.list_placeholder import ListWithPlaceholder
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
 
@@ -276,7 +277,10 @@ class SettingsWindow(QWidget):
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.sources = QListWidget()
+        self.sources = ListWithPlaceholder(
+            "No call logs saved here yet: Detect softphones finds yours, or choose your softphone "
+            "below and Add… its call log."
+        )
         # A long path loses its middle, not its file name at the end (the tooltip has it all).
         self.sources.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.sources.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

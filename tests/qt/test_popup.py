@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.core.card import Card, MatchTier
+from desktop.core.card import Candidate, Card, MatchTier
 from desktop.core.card_text import card_date
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -161,6 +161,23 @@ def test_a_caller_who_only_ever_called_us_has_earlier_calls_not_why_we_called(
     assert label(popup, "callerIdName").isHidden()
 
 
+def test_calls_today_are_told_apart_by_their_time(popup: Popup, qtbot: QtBot) -> None:
+    # Seen on a busy afternoon: "Mon 7 Dec  They called" three times over, one line like the
+    # next, the last voicemail pushed off the card.
+    today = datetime.now().astimezone()
+    early, later = today.replace(hour=0, minute=2), today.replace(hour=0, minute=10)
+    base = mike()
+    calls = (Attempt(Direction.IN, later, Outcome.MISSED),
+             Attempt(Direction.IN, early, Outcome.MISSED))  # fmt: skip
+    card = replace(exact_card(), contacts=(replace(base, attempts=calls + base.attempts),))
+    shown(popup, qtbot, card)
+
+    dates = [label(popup, f"attempt{i}Date").text() for i in range(3)]
+    assert dates[0].startswith("Today ") and ":10" in dates[0]
+    assert dates[1].startswith("Today ") and ":02" in dates[1]
+    assert dates[2] == card_date(base.attempts[0].at)  # an earlier day keeps its date
+
+
 def test_exact_match_shows_who_why_the_opener_and_their_local_time(
     popup: Popup, qtbot: QtBot
 ) -> None:
@@ -284,6 +301,36 @@ def test_unknown_caller_gets_a_compact_card_with_guesses_and_a_search_link(
     with qtbot.waitSignal(popup.open_contact_requested) as opened:
         qtbot.mouseClick(button(popup, "candidate1"), Qt.MouseButton.LeftButton)
     assert opened.args == [32]
+
+
+def test_a_guess_shows_the_number_that_links_it_whole_however_long_its_name(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    # Seen on the real card: "Same number block as +1 415-555-014…" cut the one digit that
+    # tells the rep whose line this is.
+    why = (
+        "Same number block as +1 415-555-0142 · Voicemail left Sat 5 Dec, same area (area code"
+        " 415)"
+    )
+    guesses = (
+        Candidate(Contact(id=41, name="Mike Kowalski"), why),
+        Candidate(Contact(id=42, name="", company="Kestrel Logistics International Ltd"), why),
+    )
+    shown(popup, qtbot, replace(unknown_card(), candidates=guesses))
+
+    for row in ("candidate0Detail", "candidate1Detail"):
+        detail = label(popup, row)
+        assert isinstance(detail, QLabel)
+        assert detail.text() == "Same number block as +1 415-555-0142"  # the strongest reason
+        needed = detail.fontMetrics().boundingRect(
+            QRect(0, 0, detail.width(), 0), Qt.TextFlag.TextWordWrap, detail.text()
+        )
+        assert needed.height() <= detail.height(), "the reason is cut off"
+        assert detail.geometry().right() <= popup.width()
+        assert QTextDocumentFragment.fromHtml(detail.toolTip()).toPlainText() == why
+    # The long name wraps its reason onto a second line instead of shortening it.
+    wrapped = label(popup, "candidate1Detail")
+    assert wrapped.height() >= 2 * wrapped.fontMetrics().height()
 
 
 def test_unknown_caller_without_guesses_shows_no_empty_section(popup: Popup, qtbot: QtBot) -> None:

@@ -214,6 +214,29 @@ def calls_window(qtbot: QtBot, book: tuple[Store, dict[str, int]]) -> SearchWind
     return w
 
 
+def test_a_call_row_shows_what_happened_and_when_behind_a_long_caller_id_name(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    # Seen in the app: "Mike Brennan (caller ID: BRENNAN M) · Acme Tooling · +1 312-555-0178
+    # · missed t…": the row's point, when and how the call went, was the part cut off.
+    store, _ids = book
+    long_name = "MIKE AT THE REGIONAL PROCUREMENT OFFICE"
+    attempt = Attempt(Direction.IN, NOW - timedelta(minutes=5), Outcome.MISSED,
+                      number_e164="+14155550166", caller_name=long_name)  # fmt: skip
+    store.record_call(None, attempt, "twinkle", "long-name")
+    window = calls_window
+    window.resize(window.minimumWidth(), 560)  # as narrow as the window goes
+    typed(qtbot, window, "mike")
+
+    rows, shown = window.call_rows(), window.shown_call_rows()
+    assert any(long_name in row for row in rows)
+    for row, painted in zip(rows, shown, strict=True):
+        outcome = row.split(" · ")[-1]  # "missed today 14:55"
+        assert painted.endswith(" · " + outcome), (row, painted)
+    # A row that fits keeps its number.
+    assert "· +1 415-555-0177 · missed " in " | ".join(shown)
+
+
 def test_calls_are_listed_under_the_people_by_caller_id_name_and_number(
     qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
 ) -> None:

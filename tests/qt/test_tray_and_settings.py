@@ -120,3 +120,30 @@ def test_system_region_is_the_default_choice(qtbot: QtBot) -> None:
     qtbot.addWidget(window)
     assert window.region.currentData() == ""
     assert "(DE)" in window.region.currentText()
+
+
+def test_an_empty_softphone_list_says_how_to_fill_it(qtbot: QtBot) -> None:
+    # Seen in the app: "CallerCard watches these call logs" over a blank box, half the page.
+    window = SettingsWindow(Settings(), default_opener_templates(), "US")
+    qtbot.addWidget(window)
+    window.page_list.setCurrentRow(1)
+    window.resize(760, 560)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.sources.placeholder().startswith("No call logs saved here yet: Detect softp")
+
+    def inked() -> int:
+        """Pixels of the list drawn in anything but its background."""
+        image = window.sources.viewport().grab().toImage()
+        back = window.sources.palette().color(window.sources.viewport().backgroundRole()).rgb()
+        return sum(image.pixel(x, y) != back for x in range(0, image.width(), 2)
+                   for y in range(0, image.height(), 2))  # fmt: skip
+
+    assert inked() > 100  # the words are painted, not only held
+
+    window.load(Settings(sources=(WatchedSource("microsip", "/a/microsip.ini"),)))
+    assert window.sources.placeholder() == ""
+    window.sources.clearSelection()
+    window.sources.setCurrentRow(-1)
+    window.load(Settings())
+    assert window.sources.placeholder() != ""
