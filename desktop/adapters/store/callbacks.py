@@ -107,38 +107,32 @@ class Callbacks(Contacts):
         """For each "call them back by" promise (the id of the incoming call it was made on),
         the newest call out to that contact since that reached nobody, and how many did; a
         promise with none is left out."""
-        ids = sorted(set(promise_ids))
+        return self._unreached(promise_ids, "t.contact_id = p.contact_id")
+
+    def unreached_after_missed(self, missed_ids: Sequence[int]) -> dict[int, Unreached]:
+        """For each missed call (its attempt id), the newest call back to that contact (or,
+        for a number nobody has, to that number) since, that reached nobody, and how many
+        did; one with none is left out."""
+        return self._unreached(missed_ids, "t.contact_id = p.contact_id "
+                               "OR p.contact_id IS NULL AND t.number_e164 = p.number_e164")
+
+    def _unreached(self, call_ids: Sequence[int], whose: str) -> dict[int, Unreached]:
+        """By incoming call `p` (its id): the calls out `t` to `whose` since it that reached
+        nobody, the newest and how many."""
+        ids = sorted(set(call_ids))
         if not ids:
             return {}
-        # Only placeholders are interpolated; attempts_contact_at finds the tries.
+        # `whose` is one of the constants above; only placeholders are interpolated besides.
+        # attempts_contact_at / attempts_number_at find the tries.
         rows = self._conn.execute(
             "SELECT p.id, max(t.at), t.outcome, count(*) FROM attempts p "  # noqa: S608
-            "JOIN attempts t ON t.contact_id = p.contact_id AND t.direction = 'out' "
+            f"JOIN attempts t ON ({whose}) AND t.direction = 'out' "
             f"  AND t.outcome IN {self._UNREACHED} AND t.at > p.at "
             f"WHERE p.id IN ({', '.join('?' * len(ids))}) GROUP BY p.id",
             ids,
         ).fetchall()
         return {int(pid): Unreached(from_epoch(at), Outcome(outcome), int(n))
                 for pid, at, outcome, n in rows}  # fmt: skip
-
-    def unreached_after_missed(self, missed_ids: Sequence[int]) -> dict[int, Unreached]:
-        """For each missed call (its attempt id), the newest call back to that contact (or,
-        for a number nobody has, to that number) since, that reached nobody, and how many
-        did; one with none is left out."""
-        ids = sorted(set(missed_ids))
-        if not ids:
-            return {}
-        # Only placeholders are interpolated; attempts_contact_at / attempts_number_at.
-        rows = self._conn.execute(
-            "SELECT m.id, max(t.at), t.outcome, count(*) FROM attempts m "  # noqa: S608
-            "JOIN attempts t ON (t.contact_id = m.contact_id OR m.contact_id IS NULL "
-            "  AND t.number_e164 = m.number_e164) AND t.direction = 'out' "
-            f"  AND t.outcome IN {self._UNREACHED} AND t.at > m.at "
-            f"WHERE m.id IN ({', '.join('?' * len(ids))}) GROUP BY m.id",
-            ids,
-        ).fetchall()
-        return {int(mid): Unreached(from_epoch(at), Outcome(outcome), int(n))
-                for mid, at, outcome, n in rows}  # fmt: skip
 
     # An unknown caller is its number: settled, like a contact, by a later call to that
     # number or an answered call with it (attempts_number_at finds both). Withheld callers
