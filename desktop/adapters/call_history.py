@@ -76,7 +76,7 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NearCall, Store, StoreError
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
-from desktop.core.events import CallEvent, CallFailed, CallGone, CallState
+from desktop.core.events import CallEvent, CallFailed, CallGone, CallState, CallUnanswered
 from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -262,6 +262,10 @@ class CallHistory:
         if existing is not None and isinstance(event, CallFailed):
             failed_now = taken_over or existing[2].outcome is not Outcome.FAILED
             existing = self._failed(existing, event, key, cursor)
+        elif existing is not None and isinstance(event, CallUnanswered):
+            # As news as a failure: the row read "Called" (a return that reached them).
+            failed_now = taken_over or existing[2].outcome is Outcome.UNKNOWN
+            existing = self._unanswered(existing, event, key, cursor)
         if existing is None:
             outcome = _outgoing_outcome(event, Outcome.UNKNOWN)
             # A stranger's number is named by what the softphone called it, as a caller's is.
@@ -331,6 +335,26 @@ class CallHistory:
         log.info("%s could not place the call of attempt %d: %s", event.source, attempt_id,
                  event.why)  # fmt: skip
         return attempt_id, contact_id, failed
+
+    def _unanswered(
+        self,
+        existing: tuple[int, int | None, Attempt],
+        event: CallUnanswered,
+        key: str,
+        cursor: tuple[str, str] | None,
+    ) -> tuple[int, int | None, Attempt]:
+        """The call the softphone reported dialling ended with nobody answering: its row says
+        No answer, unless it already says what happened (an outcome the rep chose in a
+        wrap-up, or a failure), which stands."""
+        attempt_id, contact_id, attempt = existing
+        if attempt.outcome is not Outcome.UNKNOWN:
+            return existing
+        unanswered = replace(attempt, outcome=Outcome.NO_ANSWER)
+        self._store.take_over_call(attempt_id, contact_id, unanswered, event.source, key,
+                                   cursor=cursor)  # fmt: skip
+        log.info("nobody answered the call of attempt %d: %s", attempt_id,
+                 event.why or "hung up before an answer")  # fmt: skip
+        return attempt_id, contact_id, unanswered
 
     def _reported_before_dialed(
         self, event: CallEvent, number: CallerNumber
@@ -474,6 +498,8 @@ def _outgoing_outcome(event: CallEvent, otherwise: Outcome) -> Outcome:
     """A failed call (it reached nobody), one the source says was not answered, or as is."""
     if isinstance(event, CallFailed):
         return Outcome.FAILED
+    if isinstance(event, CallUnanswered):
+        return Outcome.NO_ANSWER
     return Outcome.NO_ANSWER if getattr(event, "answered", None) is False else otherwise
 
 

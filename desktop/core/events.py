@@ -46,6 +46,16 @@ class CallFailed(CallEvent):
 
 
 @dataclass(frozen=True)
+class CallUnanswered(CallEvent):
+    """A call of ours that ended before anyone answered, after the far end rang or with the
+    rep hanging up first (baresip's dial met "180 Ringing" and then "486 Busy Here" or
+    "603 Decline"): state ENDED, logged Outcome.NO_ANSWER, so a call back that reached
+    nobody leaves the missed call due. `why` is what the softphone said, "" for none."""
+
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class CallGone(CallEvent):
     """A call known to be over only because its source's log gave its place to another call
     (MicroSIP's 1000-entry ring buffer reusing a key) or deleted it while it still rang: the

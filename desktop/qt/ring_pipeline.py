@@ -30,7 +30,7 @@ from desktop.adapters.write_journal import RecordCall
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import card_lines
 from desktop.core.dialects.end_of_call import HistoryEvent
-from desktop.core.events import CallEvent, CallFailed, CallState
+from desktop.core.events import CallEvent, CallFailed, CallState, CallUnanswered
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.ring_input import RingInput, from_call_event
@@ -184,19 +184,23 @@ class RingPipeline(QObject):
 
     def _call_out_went_on(self, call: RingInput) -> None:
         """A call out answered, over or failed. One that failed before the far end rang
-        (CallFailed) brings back the missed card its call back took away, saying so, with
+        (CallFailed), or that the far end refused once it rang (CallUnanswered: "486 Busy
+        Here"), brings back the missed card its call back took away, saying so, with
         Call back to try again: the rep was looking at it, and the callback is still due.
         It is brought back rather than left up until the call is known to go through,
-        because most calls do, and a card the rep just acted on should go at once."""
+        because most calls do, and a card the rep just acted on should go at once. One the
+        rep hung up before an answer does not: they know, and Callbacks keeps it due."""
         if call.event.state is CallState.RINGING:
             return
         e164 = self._e164_of(call)
         if not e164:
             return
-        if not isinstance(call.event, CallFailed):
+        event = call.event
+        why = event.why if isinstance(event, CallFailed | CallUnanswered) else ""
+        if not isinstance(event, CallFailed) and not why:
             self.popups.called_back_through(e164)
             return
-        key = self.popups.restore_missed(e164, call.event.why)
+        key = self.popups.restore_missed(e164, why)
         self.trace.write("call_back_failed", e164, card=key or "")
         if key is not None:
             self.missed_card_back.emit(e164)

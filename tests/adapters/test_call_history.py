@@ -468,7 +468,9 @@ def test_a_call_back_that_never_rang_is_logged_failed_and_the_callback_stays(
 def test_a_call_back_that_rang_then_was_refused_still_returns_the_call(
     store: Store, history: CallHistory, jane: int
 ) -> None:
-    """It rang at their end (CALL_RINGING) before "486 Busy Here": a real attempt, wrapped up."""
+    """It rang at their end (CALL_RINGING) before "486 Busy Here": a real attempt, wrapped up,
+    that reached nobody. Logged "Called" with no outcome, it took Jane's missed call off
+    Callbacks as if she had been reached."""
     history.record(CallEvent("baresip", Direction.IN, CallState.MISSED, JANE, "",
                              NOW - timedelta(minutes=10), call_key="baresip:m1"))  # fmt: skip
     history.record(dialed(JANE))
@@ -476,7 +478,23 @@ def test_a_call_back_that_rang_then_was_refused_still_returns_the_call(
     history.record(ringing)
     recorded = history.record(closed)
     assert recorded is not None and recorded.wrap_up
-    assert store.callbacks_due(NOW + timedelta(seconds=5)) == 0
+    assert recorded.outcome is Outcome.NO_ANSWER  # news: whoever counts callbacks recounts
+    assert [a[1:3] for a in attempts(store)] == [("in", "missed"), ("out", "no_answer")]
+    assert store.callbacks_due(NOW + timedelta(seconds=5)) == 1
+    assert not store.called_out_since(JANE, int(NOW.timestamp()) - 60)
+
+
+def test_an_unanswered_end_never_overwrites_what_the_rep_said_of_the_call(
+    store: Store, history: CallHistory, jane: int
+) -> None:
+    """The rep wrapped the call up as a voicemail left; baresip's end, read again later,
+    leaves it so."""
+    ringing, closed = baresip_dial_events(("CALL_RINGING", ""), ("CALL_CLOSED", ""))
+    placed = history.record(ringing)
+    assert placed is not None
+    assert store.save_wrap_up(placed.attempt_id, Outcome.VOICEMAIL, "Left the Q3 prices", "")
+    history.record(closed)
+    assert [a[1:3] for a in attempts(store)] == [("out", "voicemail")]
 
 
 def test_a_withheld_ring_logged_twice_is_one_call_and_two_withheld_callers_a_second_apart_two(

@@ -18,7 +18,7 @@ from desktop.core.dialects.baresip import (
     StreamProblem,
     parse_event,
 )
-from desktop.core.events import CallState
+from desktop.core.events import CallEvent, CallFailed, CallState, CallUnanswered
 from desktop.core.models import Direction
 
 NOW = datetime(2026, 3, 10, 14, 2, 11, tzinfo=UTC)
@@ -138,6 +138,47 @@ def test_an_outgoing_call_is_dialled_then_ended_never_missed() -> None:
         ("baresip:o1", Direction.OUT, CallState.RINGING),
         ("baresip:o1", Direction.OUT, CallState.ENDED),
     ]
+
+
+def ends(*frames: bytes) -> list[CallEvent]:
+    follower = CallFollower()
+    out = []
+    for frame in NetstringDecoder().feed(b"".join(frames)):
+        assert isinstance(frame, Frame)
+        parsed = parse_event(frame.payload)
+        if isinstance(parsed, BaresipEvent) and (followed := follower.follow(parsed, NOW)):
+            out.append(followed)
+    return [e for e in out if e.state is CallState.ENDED]
+
+
+@pytest.mark.parametrize(("before", "status"), [
+    (("CALL_OUTGOING", "CALL_RINGING"), "486 Busy Here"),
+    (("CALL_OUTGOING", "CALL_PROGRESS"), "603 Decline"),
+    (("CALL_OUTGOING", "CALL_RINGING"), ""),  # the rep hung up while it rang
+    (("CALL_OUTGOING",), ""),  # the rep hung up before it rang
+])  # fmt: skip
+def test_a_call_out_that_ended_unanswered_reached_nobody(
+    before: tuple[str, ...], status: str
+) -> None:
+    """Logged "Called" it counted as a return that reached them, and took their missed call
+    off Callbacks: a call back to a busy line reached nobody."""
+    out = [event(kind, "o1", "outgoing") for kind in before]
+    [end] = ends(*out, event("CALL_CLOSED", "o1", "outgoing", param=status))
+    assert isinstance(end, CallUnanswered) and end.why == status
+    assert (end.direction, end.state) == (Direction.OUT, CallState.ENDED)
+
+
+def test_a_call_out_answered_or_refused_before_it_rang_is_not_unanswered() -> None:
+    answered = ends(event("CALL_OUTGOING", "o1", "outgoing"),
+                    event("CALL_ESTABLISHED", "o1", "outgoing"),
+                    event("CALL_CLOSED", "o1", "outgoing"))  # fmt: skip
+    assert [type(e) for e in answered] == [CallEvent]
+    refused = ends(event("CALL_OUTGOING", "o1", "outgoing"),
+                   event("CALL_CLOSED", "o1", "outgoing", param="404 Not Found"))  # fmt: skip
+    assert [type(e) for e in refused] == [CallFailed]
+    # Its start was never read (the app connected mid-call): it may have been answered.
+    unseen = ends(event("CALL_CLOSED", "o1", "outgoing"))
+    assert [type(e) for e in unseen] == [CallEvent]
 
 
 def test_two_calls_at_once_are_followed_apart() -> None:

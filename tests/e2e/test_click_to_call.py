@@ -237,3 +237,36 @@ def test_linphonec_places_the_call_for_the_number_asked(
         linphonec.proc.wait(10)
     assert outcome["placed"] is True and outcome["dialer"] == "linphone", outcome
     assert dialled_user(far_end) == PROSPECT.number
+
+
+def test_a_call_back_that_rang_then_met_a_busy_line_is_logged_no_answer_and_stays_due(
+    callercard: CallerCard, processes: Processes, netns: Namespace, tmp_path: Path
+) -> None:
+    """The prospect's missed call waits in Callbacks; the rep calls back, it rings at their
+    end (180 Ringing) and then "486 Busy Here": logged "Called" it counted as a return that
+    reached them. Logged No answer, the missed call stays due."""
+    callercard.import_book(tmp_path, PROSPECT)
+    start_baresip(processes, tmp_path / "baresip", outbound=f"sip:127.0.0.1:{FAR_END_PORT}")
+    callercard.start(f"baresip:127.0.0.1:{BARESIP_CTRL_PORT}")
+    wait_until(lambda: connected(netns, BARESIP_CTRL_PORT),
+               "CallerCard to connect to baresip's ctrl_tcp port",
+               detail=callercard.log_tail)  # fmt: skip
+    for verb in (["ring"], ["end", "--missed"]):  # a ring hook's missed call, to call back
+        assert callercard.cli(*verb, PROSPECT.number).returncode == 0
+    callercard.wait_for(lambda r: r["stage"] == "recorded" and r.get("outcome") == "missed",
+                        "the missed call")  # fmt: skip
+    far_end = far_end_rings_then_busy(processes, netns, tmp_path)
+
+    placed = callercard.cli("call", PROSPECT.number)
+    assert placed.returncode == 0, placed.stderr
+    far_end.wait_done()
+    unanswered = callercard.wait_for(
+        lambda r: r["stage"] == "recorded" and r.get("outcome") == "no_answer", "the busy call")
+    assert str(unanswered["call_key"]).startswith("baresip:"), unanswered
+    callercard.wait_for(lambda r: r["stage"] == "callbacks_due" and r["due"] == 1,
+                        "'Callbacks (1 due)' again")  # fmt: skip
+    due = json.loads(callercard.cli("callbacks", "--json").stdout)
+    assert due["due"] == 1 and due["waiting_for_us"][0]["number"] == PROSPECT.number, due
+    calls = json.loads(callercard.cli("calls", "--json").stdout)
+    rows = calls if isinstance(calls, list) else calls["calls"]
+    assert [r["outcome"] for r in rows if r["direction"] == "out"] == ["no_answer"], rows

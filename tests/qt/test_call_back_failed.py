@@ -200,3 +200,30 @@ def test_a_failure_reported_before_the_card_was_taken_says_so_on_it_and_a_retry_
         assert not popup.isVisible() and stack.missed_keys() == []
     finally:
         close(stack)
+
+
+def test_a_call_back_to_a_busy_line_brings_the_missed_card_back_and_stays_due(
+    baresip: Baresip, start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
+) -> None:
+    """It rang at Mike's end, then "486 Busy Here": logged "Called" it counted as a return
+    that reached him, and the card the rep had pressed Call back on was gone for good."""
+    running = start_app("--watch", f"baresip:127.0.0.1:{baresip.port}",
+                        settings={"dialer": "baresip", **ALWAYS_OPEN})  # fmt: skip
+    app = running.app
+    app.start(None)
+    popup = missed_card(running, baresip, qtbot)
+    rang = frame("CALL_RINGING", "out-1", direction="outgoing", peeruri=MIKE_URI,
+                 peerdisplayname="")  # fmt: skip
+    baresip.dials.append([outgoing("out-1"), "answer", rang, closed("out-1", "486 Busy Here")])
+
+    qtbot.mouseClick(button(popup, "callBack"), Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: outcomes(running) == [("in", "missed"), ("out", "no_answer")])
+    qtbot.waitUntil(lambda: app.popups.missed_keys() != [])
+    [back] = [p for p in app.popups.popups() if p.isVisible()]
+    assert label(back, "promise").text() == "Call back did not go through: the line was busy (486)"
+    assert back.offers_call_back()
+    due = app.store.missed_not_returned(datetime.now(UTC))
+    assert [c.attempt.number_e164 for c in due] == [MIKE]
+    qtbot.wait(300)  # the no-answer call's commits do not take the card away again
+    assert back.isVisible() and app.popups.missed_keys() == [back.call_key]

@@ -250,11 +250,13 @@ class Calls(Contacts):
         return str(row[0]) if row is not None else ""
 
     def called_out_since(self, number_e164: str, since: int) -> bool:
-        """Whether a call out to this number was logged at or after `since` (Unix seconds),
-        by anyone (attempts_number_at)."""
+        """Whether a call out to this number that may have reached them was logged at or
+        after `since` (Unix seconds), by anyone (attempts_number_at). One that reached nobody
+        (failed, or "No answer": a busy line) leaves their missed calls due in Callbacks
+        (callbacks.py's _MISSED), and so their missed card up."""
         row = self._conn.execute(
             "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND direction = 'out' "
-            "AND outcome <> 'failed' LIMIT 1",
+            "AND outcome NOT IN ('failed', 'no_answer') LIMIT 1",
             (number_e164, since),
         ).fetchone()
         return row is not None

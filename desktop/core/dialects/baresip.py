@@ -18,6 +18,8 @@ What each call event means (softphones.md §3.7 and §8, as baresip 1.0.0 behave
 * ``CALL_CLOSED`` does not say whether the call was missed: an incoming call that never reached
   ``CALL_ESTABLISHED`` was. MISSED or ENDED. An outgoing one closed with a SIP failure status
   ("404 Not Found") before the far end rang or answered never reached anyone: CallFailed.
+  One followed from its start that rang there and was refused ("486 Busy Here", "603
+  Decline"), or that the rep hung up before an answer, reached nobody either: CallUnanswered.
 
 The events carry no time: the receiver stamps them.
 """
@@ -32,7 +34,7 @@ from datetime import datetime
 from functools import partial
 
 from desktop.core.dialers import netstring
-from desktop.core.events import CallEvent, CallFailed, CallGone, CallState
+from desktop.core.events import CallEvent, CallFailed, CallGone, CallState, CallUnanswered
 from desktop.core.models import Direction
 from desktop.core.unicode_text import whole_unicode
 
@@ -290,6 +292,10 @@ class CallFollower:
                 _SIP_FAILURE.match(event.param)
             ):
                 return self._event(event, state, started, where, failed=event.param)
+            # Only a call seen dialling: one whose start this stream never read (the app
+            # started mid-call) may have been answered before.
+            if event.direction is Direction.OUT and followed is not None and never_answered:
+                return self._event(event, state, started, where, unanswered=True)
             return self._event(event, state, started, where)
         if followed is not None:
             followed.rang = followed.rang or event.type in _FAR_END_RANG
@@ -305,12 +311,15 @@ class CallFollower:
     @staticmethod
     def _event(
         event: BaresipEvent, state: CallState, started: datetime, where: str, *,
-        gone: bool = False, failed: str = "",
+        gone: bool = False, failed: str = "", unanswered: bool = False,
     ) -> CallEvent:
-        """A CallGone when `gone`; a CallFailed, saying why, when `failed`."""
+        """A CallGone when `gone`; a CallFailed, saying why, when `failed`; a CallUnanswered
+        (with the status it closed with) when `unanswered`."""
         make: Callable[..., CallEvent] = (
-            partial(CallFailed, why=failed) if failed else CallGone if gone else CallEvent
-        )
+            partial(CallFailed, why=failed) if failed
+            else partial(CallUnanswered, why=event.param) if unanswered
+            else CallGone if gone else CallEvent
+        )  # fmt: skip
         return make(
             source=SOURCE,
             direction=event.direction,
