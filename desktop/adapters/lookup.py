@@ -10,8 +10,14 @@ from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import Store
 from desktop.core.call_in_flight import without_call_in_flight
 from desktop.core.callbacks import promise_line
-from desktop.core.candidates import AREA_MESSAGE_DAYS, plan_for, rank_candidates
+from desktop.core.candidates import (
+    AREA_MESSAGE_DAYS,
+    caller_name_words,
+    plan_for,
+    rank_candidates,
+)
 from desktop.core.card import Candidate, Card, MatchTier
+from desktop.core.cnam import searchable_name
 from desktop.core.localtime import HourCycle, LocalTime, PlaceLookup, local_time_for
 from desktop.core.matching import classify
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
@@ -124,10 +130,14 @@ class CallerLookup:
     ) -> tuple[Candidate, ...]:
         """Ranked guesses for a number nobody has: a few index range scans (the number's
         prefixes, our recent voicemails in its area), then desktop.core.candidates ranks.
-        `named` narrows to people with those words in their name, adding search hits."""
+        `named` narrows to people with those words in their name, adding search hits. The
+        caller ID's name, when it names someone, adds the people it names (a name search)."""
         plan = plan_for(number)
         if plan is None:
             return ()
+        place = self.place_lookup(plan.e164) if self.place_lookup and number.display_name else ""
+        caller_name = searchable_name(number.display_name, place)
+        said = caller_name_words(caller_name)
         ids: list[int] = []
         for prefix in plan.prefixes:
             ids += [cid for cid, _ in self.store.numbers_with_prefix(prefix, CANDIDATE_ROWS)]
@@ -137,8 +147,10 @@ class CallerLookup:
         words = [w for w in named if w.strip()]
         if words:
             ids += [h.contact.id for h in self.store.search(parse_query(" ".join(words)), now=now)]
+        if said is not None:
+            ids += self.store.ids_named(said.words, now, CANDIDATE_ROWS)
         contacts = self.store.contacts_by_id(list(dict.fromkeys(ids)), CANDIDATE_ATTEMPTS)
-        return rank_candidates(number, contacts, now, named=words)
+        return rank_candidates(number, contacts, now, named=words, caller_name=caller_name)
 
     def card_for_contact(self, contact_id: int, now: datetime | None = None) -> Card | None:
         """The card a call from this contact would show, for looking someone up by hand."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import preview
+from desktop.core.card_text import is_own_name, preview
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -42,7 +42,11 @@ def call_who(attempt: Attempt, contact: Contact | None) -> str:
     name = one_line(contact.name) or one_line(contact.company) or "(no name)"
     who = name
     said = preview(attempt.caller_name, CALLER_ID_NAME_CHARS)[0]
-    if said and fold(said) not in fold(f"{contact.name} {contact.company}"):
+    if (
+        said
+        and fold(said) not in fold(f"{contact.name} {contact.company}")
+        and not is_own_name(said, contact)
+    ):
         who = f"{name} (caller ID: {said})"
     company = one_line(contact.company)
     return f"{who} · {company}" if company and company != name else who

@@ -7,7 +7,10 @@ A number we do not have still says a lot (anchors.md 4.2 points 5 and 8):
 - numbers of one company sit in one block: a stored number sharing all but the last few
   digits is a colleague, and the more digits shared the likelier;
 - a callback follows our voicemail: people we left a message for lately, in the caller's
-  area (same country and area code), are the ones who ring back.
+  area (same country and area code), are the ones who ring back;
+- the caller ID's name ("DANA WHITFIELD", "KESTREL LOGISTICS") is the caller saying who they
+  are: a person of that name, or a contact at a company of that name, outranks any number
+  link, and is a guess even with no link at all (a new mobile, a home number).
 North American numbers are not cut into extensions (a US/CA company's DDIs are not suffixes
 of its main number), and there a block is only the last two digits.
 
@@ -24,6 +27,7 @@ from datetime import datetime, timedelta
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from desktop.core.caller_name_parts import contact_from_caller_name
 from desktop.core.card import Candidate
 from desktop.core.models import Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
@@ -41,6 +45,14 @@ BLOCK_DIGIT_SCORE = 5.0  # per digit shared beyond the shortest prefix looked up
 AREA_MESSAGE_SCORE = 40.0
 SAME_AREA_SCORE = 10.0
 NAME_SCORE = 20.0  # the name the rep typed (picker narrowing) matches
+CALLER_NAME_SCORE = 200.0  # the caller ID names them: above a switchboard and a block together
+CALLER_NAME_REASON = "Name matches the caller ID"
+# A company's legal form: "KESTREL LOGISTICS" is "Kestrel Logistics Ltd", and the other way.
+_LEGAL_FORMS = frozenset(
+    {"llc", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited",
+     "gmbh", "ag", "plc", "llp", "lp", "pllc", "pc", "sa", "srl", "bv", "oy", "ab", "kg", "pty",
+     "the", "and", "of"}
+)  # fmt: skip
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -98,14 +110,17 @@ def rank_candidates(
     now: datetime,
     *,
     named: Sequence[str] = (),
+    caller_name: str = "",
     limit: int = MAX_CANDIDATES,
 ) -> tuple[Candidate, ...]:
     """The likeliest people first. Without `named`, only people with a link to the number
     count. With `named` (the words the rep typed as the caller said their name), only people
     whose name or company has those words count, linked or not: "all the Mikes I called,
-    and which one has this number"."""
+    and which one has this number". `caller_name`: the caller ID's name when it names someone
+    (cnam.searchable_name); the people it names come first, linked or not."""
     plan = plan_for(caller)
     wanted = [w for term in named for w in words(term)]
+    said = caller_name_words(caller_name)
     scored: list[tuple[float, datetime | None, str, int, Candidate]] = []
     seen: set[int] = set()
     for contact in contacts:
@@ -119,6 +134,8 @@ def rank_candidates(
             if not _name_matches(contact, wanted):
                 continue
             reasons.append(_Reason(NAME_SCORE, _name_reason(contact, now, bool(reasons))))
+        if said is not None and _caller_name_matches(contact, said):
+            reasons.append(_Reason(CALLER_NAME_SCORE, CALLER_NAME_REASON))
         if not reasons:
             continue
         reasons.sort(key=lambda r: -r.score)
@@ -205,6 +222,33 @@ def _number_link(plan: CandidatePlan, stored: str) -> _Reason | None:
         BLOCK_SCORE + BLOCK_DIGIT_SCORE * (shared - shortest),
         f"Same number block as {readable(stored)}",
     )
+
+
+@dataclass(frozen=True)
+class CallerNameWords:
+    """The words of a caller-ID name worth matching, and what they name."""
+
+    words: tuple[str, ...]
+    business: bool  # a company's name: matched against Company (and a Name that is one)
+
+
+def caller_name_words(caller_name: str) -> CallerNameWords | None:
+    """None for a name with nothing to match on. One-letter words are initials ("WHITFIELD
+    D"), too weak to tell people apart; a legal form may be there on one side only."""
+    if not caller_name.strip():
+        return None
+    business = not contact_from_caller_name(caller_name).name
+    kept = tuple(
+        w for w in words(caller_name) if len(w) > 1 and not (business and w in _LEGAL_FORMS)
+    )
+    return CallerNameWords(kept, business) if kept else None
+
+
+def _caller_name_matches(contact: Contact, said: CallerNameWords) -> bool:
+    # Prefixes: a carrier cuts a name at 15 characters ("KESTREL LOGISTI").
+    target = f"{contact.company} {contact.name}" if said.business else contact.name
+    have = words(target)
+    return all(any(w.startswith(term) for w in have) for term in said.words)
 
 
 def _has_area_number(contact: Contact, area_prefix: str) -> bool:

@@ -11,7 +11,7 @@ from desktop.core.callerid_text import number_as_written
 from desktop.core.candidates import readable, short_date
 from desktop.core.card import REDACTED_LABEL, Card, MatchTier, why_we_called
 from desktop.core.display_text import display_text, one_line
-from desktop.core.localtime import LocalTime
+from desktop.core.localtime import HourCycle, LocalTime, clock_text
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.switchboard import extension_text
@@ -104,12 +104,32 @@ def caller_id_name(number: CallerNumber, contact: Contact | None) -> str:
     said = one_line(number.display_name)
     if contact is None or not said:
         return ""
+    return "" if is_own_name(said, contact) else said
+
+
+def is_own_name(said: str, contact: Contact) -> bool:
+    """Whether a caller-ID name is the contact's own name written another way: its words in
+    any order, "Okafor, Maya", or with initials ("BRENNAN M" for Mike Brennan); or the
+    company a contact with no person's name is headed by."""
     headline = contact.name if contact.name.strip() else contact.company
-    return "" if _name_words(said) == _name_words(headline) else said
+    theirs = _name_words(headline)
+    words = _name_words(said)
+    if not words or len(words) != len(theirs):
+        return False
+    left = list(theirs)
+    # Whole words first, so "M" does not take "Mike" from a "MIKE M" that means Mike Mills.
+    for word in sorted(words, key=len, reverse=True):
+        match = next((w for w in left if w == word), None)
+        if match is None and len(word) == 1:
+            match = next((w for w in left if w.startswith(word)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
 
 
 def _name_words(name: str) -> list[str]:
-    return sorted(name.replace(",", " ").casefold().split())
+    return sorted(name.replace(",", " ").replace(".", " ").casefold().split())
 
 
 def card_date(at: datetime, now: datetime | None = None) -> str:
@@ -179,11 +199,21 @@ def next_step_line(contact: Contact) -> str:
     return f"Next step: {step}" if step else ""
 
 
-def person_line(contact: Contact, e164: str | None, last_called: str) -> str:
+def person_line(
+    contact: Contact, e164: str | None, now: datetime, cycle: HourCycle = "24h"
+) -> str:
     """One person behind a shared number: the extension that reaches them and when we last
     spoke first (what the rep acts on and what ranks them), then their title, which is the
-    part a narrow card may shorten."""
-    parts = [extension_text(contact, e164), f"last called {last_called}" if last_called else "",
+    part a narrow card may shorten. A call today says its time, as the card's call rows do
+    ("today 17:18"): "Mon 7 Dec" for this afternoon read as a week ago."""
+    last = contact.last_contacted
+    when = ""
+    if last is not None:
+        local = last.astimezone(now.tzinfo)
+        today = now.astimezone(now.tzinfo).date()
+        when = (f"today {clock_text(local, today, cycle)}" if local.date() == today
+                else card_date(last, now))  # fmt: skip
+    parts = [extension_text(contact, e164), f"last called {when}" if when else "",
              one_line(contact.title)]  # fmt: skip
     return " · ".join(p for p in parts if p)
 

@@ -900,8 +900,7 @@ class CardView(QWidget):
         for i, row in enumerate(self._people):
             if i < len(shown):
                 person = shown[i]
-                when = card_date(person.last_contacted, now) if person.last_contacted else ""
-                detail = person_line(person, card.number.e164, when)
+                detail = person_line(person, card.number.e164, now, hour_cycle())
                 row.fill(person.name or person.company, detail, person.id)
             else:
                 row.fill("", "", None)

@@ -60,12 +60,13 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.store import SEARCH_LIMIT, LoggedCall, StoreError
 from desktop.adapters.store.calls import CALL_SEARCH_LIMIT
+from desktop.adapters.store.search import SEARCH_ATTEMPTS
 from desktop.core.call_summary import call_who, what_happened, when_text
 from desktop.core.candidates import readable
 from desktop.core.card import why_we_called
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle
-from desktop.core.models import DEMO_MARK, Contact, StoredNumber
+from desktop.core.models import DEMO_MARK, Contact, Direction, StoredNumber
 from desktop.core.number_edit import shown_number
 from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
 from desktop.core.sources import sources_text
@@ -139,12 +140,16 @@ def result_lines(hit: SearchHit, now: datetime, fragments: Sequence[Sequence[str
     sources = sources_text(contact.sources)
     if sources:
         details.append(f"from {sources}")
-    missed = next((a for a in contact.attempts if is_missed(a)), None)
+    calls_in = [a for a in contact.attempts if a.direction is Direction.IN]  # newest first
     if contact.last_contacted is not None:
         # As the Calls group under it says it: "today 10:37", not "Mon 7 Dec" for this morning.
         details.append(f"last contact {when_text(contact.last_contacted, now, cycle)}")
-    elif missed is not None:  # they called, nobody has spoken to them yet
-        details.append(f"missed their call {when_text(missed.at, now, cycle)}")
+    elif calls_in:
+        # They called and nobody has spoken to them yet: a call that rang with no end seen
+        # ("rang") is a call too, where "never contacted" hid two calls in from a prospect.
+        said = "missed their call" if is_missed(calls_in[0]) else "they called"
+        details.append(f"{said} {when_text(calls_in[0].at, now, cycle)}"
+                       + _calls_count(len(calls_in), len(contact.attempts)))  # fmt: skip
     else:
         details.append("never contacted")
     why = one_line(why_we_called(contact))
@@ -155,6 +160,14 @@ def result_lines(hit: SearchHit, now: datetime, fragments: Sequence[Sequence[str
         if found_in:
             details.append("found in " + ", ".join(found_in))
     return primary, " · ".join(details)
+
+
+def _calls_count(calls_in: int, loaded: int) -> str:
+    """" (2 calls)"; the search loads a person's latest SEARCH_ATTEMPTS calls only, so when
+    that many are loaded there may be more: " (3+ calls)"."""
+    if calls_in < 2:
+        return ""
+    return f" ({calls_in}+ calls)" if loaded >= SEARCH_ATTEMPTS else f" ({calls_in} calls)"
 
 
 def call_lines(call: LoggedCall, now: datetime, cycle: HourCycle = "24h") -> tuple[str, str]:

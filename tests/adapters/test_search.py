@@ -399,3 +399,17 @@ def test_cli_search_prints_ranked_results_with_lookup_fields(
     text = capsys.readouterr()
     assert "Mike Kowalski" in text.out and "Mike Brennan" not in text.out
     assert cli_main(["search", '"NEAR(*']) == 0
+
+
+def test_an_unknown_callers_guesses_put_the_person_the_caller_id_names_first(store: Store) -> None:
+    add(store, "Raj Patel", "+14155550101", days_ago=0.5)
+    dana = add(store, "Dana Whitfield", "+14155550188", days_ago=40)
+    kestrel = add(store, "Kestrel Logistics Ltd", "+442079460000")
+    lookup = CallerLookup(store, NumberPolicy("US"), {})
+    card = lookup.card_for("+1 415 555 0177", "DANA WHITFIELD", now=NOW)
+    assert card.candidates[0].contact.id == dana
+    assert card.candidates[0].why.startswith("Name matches the caller ID")
+    business = lookup.candidates_for(lookup.parse("+1 312 555 0193", "KESTREL LOGISTICS"), NOW)
+    assert [c.contact.id for c in business] == [kestrel]
+    placeholder = lookup.candidates_for(lookup.parse("+1 312 555 0193", "CHICAGO IL"), NOW)
+    assert placeholder == ()

@@ -62,3 +62,21 @@ def test_a_contacts_call_says_the_caller_id_name_when_it_is_not_theirs() -> None
     assert call_line(replace(rang, caller_name="FRONT DESK"), switchboard, NOW).startswith(
         "Kestrel Logistics (caller ID: FRONT DESK) · +1")
 
+
+
+def test_a_caller_id_that_is_their_name_with_an_initial_is_not_repeated() -> None:
+    """Search's call rows said "Mike Brennan (caller ID: BRENNAN M)"."""
+    rang = Attempt(Direction.IN, NOW - timedelta(hours=1), Outcome.MISSED,
+                   number_e164="+13125550178", caller_name="BRENNAN M")  # fmt: skip
+    mike = Contact(id=4, name="Mike Brennan", company="Acme Tooling")
+    assert call_line(rang, mike, NOW).startswith("Mike Brennan · Acme Tooling · ")
+    for other in ("BRENNAN J", "MIKE M", "M BRENNAN JR"):
+        said = replace(rang, caller_name=other)
+        assert f"(caller ID: {other})" in call_line(said, mike, NOW), other
+    # The card follows the same rule.
+    from desktop.core.card_text import caller_id_name
+    from desktop.core.numbers import CallerNumber
+
+    number = CallerNumber("+13125550178", False, "+13125550178", display_name="BRENNAN M")
+    assert caller_id_name(number, mike) == ""
+    assert caller_id_name(replace(number, display_name="MIKE M"), mike) == "MIKE M"

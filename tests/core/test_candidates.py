@@ -115,3 +115,35 @@ def test_typing_the_name_finds_the_right_mike_first() -> None:
 def test_short_date_adds_the_year_only_for_another_year() -> None:
     assert short_date(datetime(2026, 10, 14, 9, tzinfo=UTC), NOW) == "Wed 14 Oct"
     assert short_date(datetime(2025, 10, 14, 9, tzinfo=UTC), NOW) == "Tue 14 Oct 2025"
+
+
+def test_the_person_the_caller_id_names_comes_first_and_says_why() -> None:
+    # Both share the caller's number block; the carrier's name says which one is calling.
+    block = person(1, "Raj Patel", "+14155550101", days_ago=0.5)
+    dana = person(2, "Dana Whitfield", "+14155550188", days_ago=40)
+    ranked = rank_candidates(caller("+1 415 555 0177"), [block, dana], NOW,
+                             caller_name="DANA WHITFIELD")  # fmt: skip
+    assert [c.contact.id for c in ranked] == [2, 1]
+    assert ranked[0].why == "Name matches the caller ID · Same number block as +1 415-555-0188"
+    assert ranked[1].why == "Same number block as +1 415-555-0101", "other reasons unchanged"
+
+
+def test_a_business_caller_id_finds_the_company_contact_with_no_number_link() -> None:
+    kestrel = person(1, "Kestrel Logistics Ltd", "+442079460000")
+    at_kestrel = person(2, "Ana Ruiz", "+442079469999", company="Kestrel Logistics Ltd")
+    elsewhere = person(3, "Kestrel Moore", "+442079460001", company="Acme")
+    ranked = rank_candidates(caller("+1 312 555 0193"), [elsewhere, kestrel, at_kestrel], NOW,
+                             caller_name="KESTREL LOGISTICS")  # fmt: skip
+    assert sorted(c.contact.id for c in ranked) == [1, 2]
+    assert all(c.why == "Name matches the caller ID" for c in ranked)
+    cut = rank_candidates(caller("+1 312 555 0193"), [kestrel], NOW,
+                          caller_name="KESTREL LOGISTI")  # fmt: skip
+    assert [c.contact.id for c in cut] == [1], "a carrier cuts names at 15 characters"
+
+
+def test_a_caller_id_name_that_names_someone_else_changes_nothing() -> None:
+    block = person(1, "Raj Patel", "+14155550101")
+    ranked = rank_candidates(caller("+1 415 555 0177"), [block], NOW, caller_name="DANA SMITH")
+    assert [c.why for c in ranked] == ["Same number block as +1 415-555-0101"]
+    initial = person(2, "Dana Whitfield", "+13125550000")
+    assert rank_candidates(caller("+1 415 555 0177"), [initial], NOW, caller_name="D W") == ()

@@ -162,7 +162,8 @@ def test_a_story_of_their_calls_only_is_not_called_why_we_called() -> None:
 
 @pytest.mark.parametrize(
     ("sent", "said"),
-    [("Maya Okafor", ""), ("MAYA OKAFOR", ""), ("Okafor, Maya", ""), ("M OKAFOR", "M OKAFOR"),
+    [("Maya Okafor", ""), ("MAYA OKAFOR", ""), ("Okafor, Maya", ""), ("M OKAFOR", ""),
+     ("OKAFOR M.", ""), ("J OKAFOR", "J OKAFOR"), ("MAYA M", "MAYA M"),
      ("Front desk", "Front desk"), ("", "")],
 )
 def test_the_caller_id_name_is_said_only_when_it_is_not_the_persons_own(

@@ -3,6 +3,7 @@ the company rather than for one person, and the card's wording for notes and lon
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -94,4 +95,19 @@ def test_the_terminal_card_has_the_extension_next_step_and_notes() -> None:
                  LocalTime())  # fmt: skip
     assert "+1 415-555-0100, ask for ext. 204 · Company switchboard" in card_lines(alone)
     assert next_step_line(RAJ) == ""
-    assert person_line(RAJ, MAIN, "Fri 27 Feb") == "ext. 317 · last called Fri 27 Feb · Buyer"
+    feb = datetime(2026, 2, 27, 18, 0, tzinfo=UTC)
+    raj = replace(RAJ, last_contacted=feb)
+    assert person_line(raj, MAIN, feb + timedelta(days=3)) == (
+        "ext. 317 · last called Fri 27 Feb · Buyer")
+
+
+def test_a_person_called_today_says_the_time_as_the_cards_call_rows_do() -> None:
+    """The card's rows said "Today 17:18 They called" and the person line under the
+    switchboard "last called Mon 7 Dec" for the same call."""
+    now = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
+    raj = replace(RAJ, last_contacted=datetime(2026, 12, 7, 17, 18, tzinfo=UTC))
+    assert person_line(raj, MAIN, now) == "ext. 317 · last called today 17:18 · Buyer"
+    assert person_line(raj, MAIN, now, "12h") == "ext. 317 · last called today 5:18 PM · Buyer"
+    yesterday = replace(raj, last_contacted=now - timedelta(days=1))
+    assert "last called Sun 6 Dec" in person_line(yesterday, MAIN, now)
+    assert person_line(replace(RAJ, last_contacted=None), MAIN, now) == "ext. 317 · Buyer"

@@ -190,7 +190,8 @@ def test_exact_match_shows_who_why_the_opener_and_their_local_time(
     assert full(popup, "role") == "VP Operations · Harbor Freight Logistics"
     assert full(popup, "number") == "+1 415-555-0142"
     assert full(popup, "localTime") == "14:05 Tue · San Francisco, CA"
-    assert full(popup, "callerIdName") == "Caller ID: M KOWALSKI"
+    # "M KOWALSKI" is his own name as the carrier writes it: the card does not say it twice.
+    assert full(popup, "callerIdName") == ""
     assert label(popup, "whyTitle").text() == "Why we called"
     assert label(popup, "reason").text() == "The freight-audit proposal I sent last week"
     assert full(popup, "referral") == "Referred by Harley Smith"

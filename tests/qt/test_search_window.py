@@ -697,3 +697,40 @@ def test_calls_from_a_caller_id_that_is_no_number_are_found_by_that_caller_id(
         assert window.call_rows()[0].split(" · ")[1] == found, text
     typed(qtbot, window, "desk reception")  # every word, in one caller ID
     assert window.call_rows() == []
+
+
+def test_a_person_who_called_in_twice_is_not_never_contacted() -> None:
+    from desktop.core.models import Contact
+    from desktop.core.search_query import SearchHit
+    from desktop.qt.search_window import result_lines
+
+    now = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday
+    # Calls the softphone saw ring, with no end reported: no conversation on record, but
+    # the prospect did call us, twice.
+    rang = [Attempt(Direction.IN, now - timedelta(days=d), Outcome.UNKNOWN,
+                    number_e164="+14155550166") for d in (3, 5)]  # fmt: skip
+    prospect = Contact(9, "Tessa Lindqvist", numbers=(StoredNumber("+14155550166",
+                       "+14155550166"),), attempts=tuple(rang))  # fmt: skip
+    details = result_lines(SearchHit(prospect, 1.0, ("name",)), now)[1]
+    assert "never contacted" not in details
+    assert "they called Tue 15:00 (2 calls)" in details, "in the Calls group's words"
+    missed = replace(prospect, attempts=(replace(rang[0], outcome=Outcome.MISSED), *rang))
+    assert "missed their call Tue 15:00 (3+ calls)" in result_lines(
+        SearchHit(missed, 1.0, ("name",)), now)[1]
+
+
+def test_a_call_row_does_not_repeat_the_persons_own_name_from_the_caller_id(
+    qtbot: QtBot, calls_window: SearchWindow, book: tuple[Store, dict[str, int]]
+) -> None:
+    store, _ids = book
+    brennan = store.add_contact(NewContact("Mike Brennan", company="Acme Tooling", numbers=(
+        StoredNumber("+13125550178", "+13125550178"),)))  # fmt: skip
+    for caller_name in ("BRENNAN M", "MIKE CELL"):
+        store.record_call(brennan, Attempt(Direction.IN, NOW - timedelta(minutes=5),
+                          Outcome.MISSED, number_e164="+13125550178", caller_name=caller_name),
+                          "twinkle", caller_name)  # fmt: skip
+    typed(qtbot, calls_window, "brennan")
+    rows = [r for r in calls_window.call_rows() if r.startswith("Mike Brennan")]
+    assert len(rows) >= 2, calls_window.call_rows()
+    assert not any("BRENNAN M" in r for r in rows), "his own name, written the carrier's way"
+    assert any("(caller ID: MIKE CELL)" in r for r in rows), "a name that says more stays"

@@ -84,6 +84,26 @@ class Search(Callbacks):
         """`search` for plain typed text."""
         return [hit.contact for hit in self.search(parse_query(text), limit=limit)]
 
+    def ids_named(self, words: Sequence[str], now: datetime, limit: int) -> list[int]:
+        """Up to 2 x `limit` people whose name or company has `words` (folded, as
+        search_query.words gives them; the last may be cut short, as a carrier cuts a caller-ID
+        name at 15 characters), unranked: who a caller-ID name may mean. Two bounded slices,
+        the recently contacted then the newest rows, where `search` loads and ranks a hundred
+        to show (7 ms at 100k contacts; this is 2 ms for a name 300 people share)."""
+        if not words or not all(w.isalnum() for w in words):
+            return []
+        *whole, last = words
+        terms = " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
+        named = f"{{name company}} : ({terms})"
+        recent = facet_expression(recency_tokens(now, RECENT_DAYS))
+        try:
+            ids = self._fts_ids(f"{named} AND {recent}", limit)
+            return list(dict.fromkeys(ids + self._fts_ids(named, limit)))
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and _is_query_error(exc):
+                return []
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
     def _search_ids(self, query: SearchQuery, now: datetime) -> list[int]:
         """Candidate contact ids, a hundred or so. A query matching more people than one slice
         holds (unordered, newest rows first) takes a second slice of those called in the last
