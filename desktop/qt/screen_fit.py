@@ -41,7 +41,9 @@ def fit_to_screen(window: QWidget, preferred: QSize, *, centre_on: QScreen | Non
         outer = size + FRAME_ALLOWANCE
         x = area.left() + (area.width() - outer.width()) // 2
         y = area.top() + (area.height() - outer.height()) // 2
-        x = min(x, max(area.left(), clear_of_cards(area.right() + 1, outer.width())))
+        clear = clear_of_cards(area.right() + 1, outer.width())
+        if clear >= area.left():  # no room beside the cards: centred, as the rep expects
+            x = min(x, clear)
     x = min(max(x, area.left()), area.right() - size.width() - FRAME_ALLOWANCE.width())
     y = min(max(y, area.top()), area.bottom() - size.height() - FRAME_ALLOWANCE.height())
     window.move(max(x, area.left()), max(y, area.top()))
