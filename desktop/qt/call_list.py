@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButton, QTreeWidgetItem
 
 from desktop.adapters.store import LoggedCall, StoreError
@@ -37,6 +37,7 @@ _CALL = Qt.ItemDataRole.UserRole + 3  # the row's attempt id, always: the row ke
 CALLER_ID_NAME_TIP = "The name the caller ID gave: nobody in your contacts has this number"
 UNREAD_CALLER_ID_TIP = ("The caller ID as the phone received it: not a number CallerCard can "
                         "read or dial. Copy it to dial it by hand.")  # fmt: skip
+_WHO, _NOTE = 2, 5  # the columns that share what When, the arrow, Number and Outcome leave
 NOTE_CHARS = 60  # of a wrap-up's note in its column; whole in the cell's tooltip
 
 
@@ -127,10 +128,32 @@ class CallList(NumberTableWindow):
         for column in (0, 1, 3, 4):
             head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         # Who and the note share what the others leave, each elided at its edge: a long
-        # imported name cannot push the note out of the window, nor a note the name.
-        for column in (2, 5):
-            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # imported name cannot push the note out of the window, nor a note the name. Who is
+        # sized by _share_room, the note takes the rest.
+        head.setSectionResizeMode(_WHO, QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(_NOTE, QHeaderView.ResizeMode.Stretch)
         head.setStretchLastSection(False)
+        self.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_room()
+        return super().eventFilter(watched, event)
+
+    def _share_room(self) -> None:
+        """Who as wide as its longest name, leaving the note at least a third of the room
+        (all it needs, when its notes are shorter): split evenly, 'DANA WHITFIELD (caller…' was
+        cut at 2× beside an empty Note column as wide as it."""
+        table, head = self.table, self.table.header()
+
+        def needs(column: int) -> int:
+            return max(head.sectionSizeHint(column), table.sizeHintForColumn(column))
+
+        room = table.viewport().width() - sum(needs(c) for c in (0, 1, 3, 4))
+        note = min(needs(_NOTE), room // 3)
+        who = max(head.sectionSizeHint(_WHO), min(needs(_WHO), room - note))
+        if head.sectionSize(_WHO) != who:
+            head.resizeSection(_WHO, who)
 
     def view(self) -> str:
         return VIEWS[max(0, self.views.checkedId())]
@@ -195,6 +218,7 @@ class CallList(NumberTableWindow):
             said = (f"the newest {loaded} calls" if shown == loaded
                     else f"{shown} of the newest {loaded} calls")  # fmt: skip
         self.status.setText(said + (f" · {missed} missed" if missed else ""))
+        self._share_room()
         self._update_actions()
 
     def wrap_up_selected(self) -> None:

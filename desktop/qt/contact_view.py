@@ -123,6 +123,10 @@ def _plain(parent: QWidget, *, muted: bool = False, wrap: bool = False) -> QLabe
     return label
 
 
+# The notes box's height in lines: grows with a long note up to the most, then scrolls.
+NOTES_LINES = (4, 14)
+
+
 class ContactView(QWidget):
     """A window for one contact. Build with the lookup (store, templates, policy), then
     `load()`; `saved` fires after each successful write with the field name."""
@@ -231,8 +235,10 @@ class ContactView(QWidget):
                 editor = QPlainTextEdit(self)
                 editor.setTabChangesFocus(True)
                 editor.setPlaceholderText(field.placeholder)
-                lines = 4 if field.name == "notes" else 2
-                editor.setFixedHeight(editor.fontMetrics().lineSpacing() * lines + 14)
+                if field.name == "notes":
+                    _grow_with_text(editor, NOTES_LINES)
+                else:
+                    editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 2 + 14)
                 editor.textChanged.connect(self._saver(field.name))
             else:
                 editor = QLineEdit(self)
@@ -342,18 +348,20 @@ class ContactView(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        for row, number in enumerate(contact.numbers):
-            self._number_row(row, number)
-            if number.e164:
-                self._their_time(row, number.e164, now)
-        self.numbers.setColumnStretch(4, 1)
-        self._edit_buttons()
         facts = []
+        said = ""  # the time "Their time" already says, not repeated beside each number
         first = next((n.e164 for n in contact.numbers if n.e164 and not n.is_fax), None)
         if first:
             local = local_time_for(first, now, self.lookup.policy.region, self.lookup.place_lookup,
                                    hour_cycle=hour_cycle())  # fmt: skip
             facts += [f"Their time {local.text}" if local.text else "", local.place]
+            said = local.text
+        for row, number in enumerate(contact.numbers):
+            self._number_row(row, number)
+            if number.e164:
+                self._their_time(row, number.e164, now, said)
+        self.numbers.setColumnStretch(4, 1)
+        self._edit_buttons()
         if contact.last_contacted is not None:
             facts.append(f"last contact {short_date(contact.last_contacted, now)}")
         place = " · ".join(f for f in facts if f)
@@ -475,15 +483,21 @@ class ContactView(QWidget):
         self.status.setText(said)
         self.saved.emit("restored")
 
-    def _their_time(self, row: int, e164: str, now: datetime) -> None:
-        """Their clock beside the number, with a warning outside their business hours."""
+    def _their_time(self, row: int, e164: str, now: datetime, said: str) -> None:
+        """Their clock beside the number when it differs from `said` (the time at the top),
+        with a warning outside their business hours: every number of a one-office contact
+        repeated '09:18 there' under 'Their time 09:18'."""
         cycle = hour_cycle()
         clock = their_clock(e164, now.astimezone(), self.hours, cycle)
-        if not clock.text:
+        if not clock.text or (clock.text == said and not clock.problem):
             return
         label = _plain(self.numbers_box, muted=True)
         label.setObjectName(f"theirTime{row}")
-        label.setText(f"{clock.text} there" + (f" — {clock.problem}" if clock.problem else ""))
+        if clock.text == said:  # the time is said above; the warning is still worth saying
+            label.setText(clock.problem[:1].upper() + clock.problem[1:])
+        else:
+            label.setText(f"{clock.text} there"
+                          + (f" — {clock.problem}" if clock.problem else ""))  # fmt: skip
         if clock.warning:
             label.setToolTip(clock.warning)
         self.numbers.addWidget(label, row, 4)
@@ -596,3 +610,25 @@ class ContactView(QWidget):
         if self._unsaved:
             self._save_pending()
         super().closeEvent(event)
+
+
+def _grow_with_text(editor: QPlainTextEdit, lines: tuple[int, int]) -> None:
+    """Keep `editor` as tall as its wrapped text, between lines[0] and lines[1] lines: a long
+    note scrolled inside a 4-line box while the view (which scrolls) had room for it."""
+    fewest, most = lines
+    # Lines wrap at the box's edge (long words anywhere), so a sideways bar has nothing to
+    # show; laid out once while the view was still narrow, it stayed and hid the last line.
+    editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fit() -> None:
+        # A plain text document's height is counted in lines, wrapped ones included.
+        shown = int(editor.document().documentLayout().documentSize().height())
+        # One line more than the text: the viewport counts only whole lines it can show, and
+        # the rep's next line appears without a scroll.
+        frame = editor.frameWidth() * 2 + int(editor.document().documentMargin() * 2)
+        height = editor.fontMetrics().lineSpacing() * max(fewest, min(most, shown + 1)) + frame
+        if editor.height() != height or editor.minimumHeight() != height:
+            editor.setFixedHeight(height)
+
+    editor.document().documentLayout().documentSizeChanged.connect(lambda _size: fit())
+    fit()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -71,10 +71,14 @@ class ImportHistoryWindow(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # File is sized by _share_room: as wide as its longest name where the window has the
+        # room, cut in the middle (the extension kept) where it has not.
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.viewport().installEventFilter(self)
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -87,6 +91,26 @@ class ImportHistoryWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_room()
+        return super().eventFilter(watched, event)
+
+    def _share_room(self) -> None:
+        """File as wide as its longest name, leaving What it did all it needs (up to half the
+        room): a long file name pushed What it did out of the window. The name is cut in
+        the middle instead, whole in its tooltip."""
+        table, head = self.table, self.table.horizontalHeader()
+
+        def needs(column: int) -> int:
+            return max(head.sectionSizeHint(column), table.sizeHintForColumn(column))
+
+        room = table.viewport().width() - needs(1) - needs(3)
+        did = min(needs(2), room // 2)
+        wide = max(head.sectionSizeHint(0), min(needs(0), room - did))
+        if head.sectionSize(0) != wide:
+            head.resizeSection(0, wide)
 
     def open(self) -> None:
         self.reload()
@@ -102,7 +126,8 @@ class ImportHistoryWindow(QWidget):
         cycle = hour_cycle()
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
-            did = counts_text(record) or ("the demo contact book" if record.demo else "")
+            # The demo's File already says "the demo contacts": not "the demo contact book" again.
+            did = counts_text(record) or ("added to try CallerCard with" if record.demo else "")
             for column, text in enumerate((record.file_name, when(record.created_at, now, cycle),
                                             did)):  # fmt: skip
                 item = QTableWidgetItem(one_line(text))
@@ -120,6 +145,7 @@ class ImportHistoryWindow(QWidget):
                 button.clicked.connect(lambda _c=False, r=record: self.undo(r))
                 self.table.setCellWidget(row, 3, button)
         self.table.resizeRowsToContents()
+        self._share_room()
         self.status.setText(
             "Undo takes out the contacts and numbers an import added and clears the fields it "
             "filled in."

@@ -44,3 +44,26 @@ def test_recent_calls_show_the_wrap_up_note_cut_and_whole_in_the_tooltip(
     tip = long.toolTip(5)  # the whole note, literally (never bold)
     assert "copy procurement" in tip and "&lt;b&gt;pilot&lt;/b&gt;" in tip
     assert long.text(3) == "+49 171 2345678"
+
+
+def test_who_gets_the_room_an_empty_note_column_does_not_need(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """At 2× (a 784 px window) Who and Note split the room evenly: 'DANA WHITFIELD (caller…'
+    was cut beside an empty Note column as wide as it."""
+    store = Store.open(tmp_path / "cc.sqlite3")
+    for minutes, name in ((30, "DANA WHITFIELD"), (20, "ROSALIND MONTGOMERY-PEMBERTON")):
+        attempt = Attempt(Direction.IN, NOW - timedelta(minutes=minutes), Outcome.MISSED, "",
+                          number_e164=f"+1415555{minutes:04}", caller_name=name)  # fmt: skip
+        store.record_call(None, attempt, "hook", f"hook:{minutes}")
+    window = CallList(store.calls, clock=lambda: NOW)
+    qtbot.addWidget(window)
+    window.resize(784, 440)
+    window.open()
+    store.close()
+    table = window.table
+    assert "ROSALIND MONTGOMERY-PEMBERTON" in table.topLevelItem(0).text(2)
+    qtbot.waitUntil(lambda: table.columnWidth(2) >= table.sizeHintForColumn(2))
+    # And a long note still gets what Who leaves, not squeezed out of the window.
+    used = sum(table.columnWidth(c) for c in range(6))
+    assert used <= table.viewport().width() + 1

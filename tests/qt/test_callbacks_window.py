@@ -355,8 +355,9 @@ def test_the_contact_view_shows_their_time_beside_each_number(
     view = ContactView(lookup, cid, clock=lambda: NOW, hours=BusinessHours(3, 18))
     qtbot.addWidget(view)
     view.open()
-    first = view.findChild(QLabel, "theirTime0")
-    assert first is not None and first.text() == "3:30 AM there"  # inside 3:00-18:00
+    # The first number's clock is the one "Their time 3:30 AM" says above: not said again.
+    assert view.place.text().startswith("Their time 3:30 AM")
+    assert view.findChild(QLabel, "theirTime0") is None
     toll = view.findChild(QLabel, "theirTime1")
     assert toll is not None and toll.text().startswith("several time zones: ")
     assert toll.text().endswith(" there — before 3 AM in some")

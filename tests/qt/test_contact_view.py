@@ -369,3 +369,43 @@ if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "edit-and-die":
         _edit_and_die(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     raise SystemExit(__doc__)
+
+
+def test_a_number_says_its_time_only_when_it_differs_from_their_time(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """Every number repeated '09:18 there' under 'Their time 09:18 · San Francisco, CA'."""
+    from PySide6.QtWidgets import QLabel
+
+    office = datetime(2026, 12, 7, 17, 18, tzinfo=UTC)  # 09:18 in San Francisco
+    cid = lookup.store.add_contact(NewContact("Dana Whitfield", numbers=(
+        StoredNumber("(415) 555-0100", "+14155550100", label="work"),
+        StoredNumber("(650) 555-0101", "+16505550101", label="mobile"),
+        StoredNumber("+44 20 7946 0958", "+442079460958", label="London"),
+    )))  # fmt: skip
+    v = ContactView(lookup, cid, clock=lambda: office)
+    qtbot.addWidget(v)
+    v.load()
+    theirs = local_time_for("+14155550100", office, "US", None, hour_cycle=hour_cycle()).text
+    assert v.place.text().startswith(f"Their time {theirs}")
+    assert v.findChild(QLabel, "theirTime0") is None
+    assert v.findChild(QLabel, "theirTime1") is None  # the same zone: said once, above
+    london = v.findChild(QLabel, "theirTime2")
+    assert london is not None and london.text().split(" there")[0] != theirs
+
+
+def test_the_notes_box_grows_with_a_long_note(qtbot: QtBot, lookup: CallerLookup) -> None:
+    """A long note scrolled inside a 4-line box; it grows with its text, up to a bound."""
+    note = "\n".join(f"Call {i}: asked about the Q{i % 4 + 1} volume discount" for i in range(8))
+    cid = lookup.store.add_contact(NewContact("Jonas Becker", notes=note))
+    v = ContactView(lookup, cid, clock=lambda: NOW)
+    qtbot.addWidget(v)
+    v.resize(680, 760)
+    v.open()
+    notes = v.editors["notes"]
+    line = notes.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: notes.height() >= 8 * line)
+    assert notes.verticalScrollBar().maximum() == 0  # all of it shows, nothing to scroll
+    notes.insertPlainText("\nmore" * 40)  # far past the bound: it stops there and scrolls
+    qtbot.waitUntil(lambda: notes.verticalScrollBar().maximum() > 0)
+    assert notes.height() < 20 * line

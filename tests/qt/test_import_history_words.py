@@ -53,3 +53,49 @@ def test_an_import_undone_from_a_terminal_leaves_the_open_window(
         assert item is not None and item.text().startswith("Undone ")
     finally:
         store.close()
+
+
+def test_the_demo_book_is_named_once(qtbot: QtBot, tmp_path: Path) -> None:
+    """A re-seeded demo book read 'the demo contacts · the demo contact book'."""
+    from desktop.adapters.demo_book import seed_demo_book
+
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    try:
+        store.undo_import(seed_demo_book(store))
+        seed_demo_book(store)
+        window = ImportHistoryWindow(store)
+        qtbot.addWidget(window)
+        window.open()
+        rows = [" · ".join(window.table.item(r, c).text() for c in (0, 2))
+                for r in range(window.table.rowCount())]  # fmt: skip
+        assert len(rows) == 2
+        assert all(row.count("demo") == 1 for row in rows), rows
+    finally:
+        store.close()
+
+
+def test_a_long_file_name_leaves_what_the_import_did_readable(
+    qtbot: QtBot, samples: Path, tmp_path: Path
+) -> None:
+    """File took its longest name's width whatever the window's: a long export name pushed
+    'What it did' out of a 2× screen's window."""
+    long = tmp_path / ("Salesforce leads report - Q4 pipeline, all regions, exported "
+                       "2026-12-01 by Dana Whitfield for the Monday review.csv")  # fmt: skip
+    long.write_bytes((samples / "contacts" / "google_contacts.csv").read_bytes())
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    try:
+        import_file(store, samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv",
+                    ImportOptions(NumberPolicy("US")))  # fmt: skip
+        import_file(store, long, ImportOptions(NumberPolicy("US")))
+        window = ImportHistoryWindow(store)
+        qtbot.addWidget(window)
+        window.resize(784, 420)
+        window.open()
+        table = window.table
+        qtbot.waitUntil(lambda: table.columnWidth(2) >= table.sizeHintForColumn(2))
+        used = sum(table.columnWidth(c) for c in range(4))
+        assert used <= table.viewport().width() + 1  # nothing off the window's edge
+        assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance(
+            "excel_prospects_de_semicolon_cp1252.csv")  # the shorter name whole
+    finally:
+        store.close()
