@@ -22,6 +22,7 @@ from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.unread_caller_id import shown_caller_id
+from desktop.qt.column_room import widen_to_longest
 from desktop.qt.number_table import CALLER_ID, CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
@@ -142,18 +143,8 @@ class CallList(NumberTableWindow):
 
     def _share_room(self) -> None:
         """Who as wide as its longest name, leaving the note at least a third of the room
-        (all it needs, when its notes are shorter): split evenly, 'DANA WHITFIELD (caller…' was
-        cut at 2× beside an empty Note column as wide as it."""
-        table, head = self.table, self.table.header()
-
-        def needs(column: int) -> int:
-            return max(head.sectionSizeHint(column), table.sizeHintForColumn(column))
-
-        room = table.viewport().width() - sum(needs(c) for c in (0, 1, 3, 4))
-        note = min(needs(_NOTE), room // 3)
-        who = max(head.sectionSizeHint(_WHO), min(needs(_WHO), room - note))
-        if head.sectionSize(_WHO) != who:
-            head.resizeSection(_WHO, who)
+        (all it needs, when its notes are shorter)."""
+        widen_to_longest(self.table, self.table.header(), _WHO, _NOTE, (0, 1, 3, 4), 3)
 
     def view(self) -> str:
         return VIEWS[max(0, self.views.checkedId())]

@@ -35,6 +35,7 @@ from desktop.core.display_text import one_line
 from desktop.core.import_history import BatchRecord, counts_text, state_text, when
 from desktop.qt.book_watch import BookWatch, while_shown
 from desktop.qt.bridge import ThreadBridge
+from desktop.qt.column_room import widen_to_longest
 from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
@@ -99,18 +100,8 @@ class ImportHistoryWindow(QWidget):
 
     def _share_room(self) -> None:
         """File as wide as its longest name, leaving What it did all it needs (up to half the
-        room): a long file name pushed What it did out of the window. The name is cut in
-        the middle instead, whole in its tooltip."""
-        table, head = self.table, self.table.horizontalHeader()
-
-        def needs(column: int) -> int:
-            return max(head.sectionSizeHint(column), table.sizeHintForColumn(column))
-
-        room = table.viewport().width() - needs(1) - needs(3)
-        did = min(needs(2), room // 2)
-        wide = max(head.sectionSizeHint(0), min(needs(0), room - did))
-        if head.sectionSize(0) != wide:
-            head.resizeSection(0, wide)
+        room); a name that does not fit is cut in the middle, whole in its tooltip."""
+        widen_to_longest(self.table, self.table.horizontalHeader(), 0, 2, (1, 3), 2)
 
     def open(self) -> None:
         self.reload()
