@@ -306,6 +306,9 @@ def card_lines(card: Card) -> list[str]:
         if contact.attempts:
             lines.append("Last attempts:")
             lines.extend(f"  {attempt_line(a)}" for a in contact.attempts)
+    if card.candidates:  # an unknown caller: the guesses the card lists, with their reasons
+        lines.append("Who could this be?")
+        lines.extend(f"  {c.contact.name or c.contact.company} · {c.why}" for c in card.candidates)
     if card.opener:
         lines.append(f"Opener: {card.opener}")
     # Every line but the labels is the caller's or an import's text.

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop.core.card import Card, MatchTier
+from desktop.core.card import Candidate, Card, MatchTier
 from desktop.core.card_text import (
     WITHHELD,
     call_back_failure,
@@ -183,3 +183,15 @@ def test_the_caller_id_name_of_a_company_only_contact_is_not_said_twice() -> Non
     assert caller_id_name(number, pdx) == ""
     other = CallerNumber("+15035550123", False, "+15035550123", display_name="ACME CORP")
     assert caller_id_name(other, pdx) == "ACME CORP"
+
+
+def test_the_text_card_lists_an_unknown_callers_guesses_with_their_reasons() -> None:
+    # `callercard lookup` printed no guesses for an unknown caller (only --json had them).
+    number = CallerNumber("+13125550199", False, "+13125550199", display_name="DANA WHITFIELD")
+    guesses = (Candidate(Contact(id=1, name="Dana Whitfield"), "Name matches the caller ID"),
+               Candidate(Contact(id=2, name="", company="Kestrel Logistics"), "Same area"))
+    card = Card("+13125550199", number, MatchTier.NONE, (), guesses, "", LocalTime())
+    lines = card_lines(card)
+    at = lines.index("Who could this be?")
+    assert lines[at + 1 :] == ["  Dana Whitfield · Name matches the caller ID",
+                               "  Kestrel Logistics · Same area"]  # fmt: skip
