@@ -132,6 +132,17 @@ def _name_words(name: str) -> list[str]:
     return sorted(name.replace(",", " ").replace(".", " ").casefold().split())
 
 
+def call_day(at: datetime, now: datetime, cycle: HourCycle = "24h", *,
+             today: str = "Today") -> str:  # fmt: skip
+    """A call's day as the card says it: "Mon 7 Dec", or "Today 14:05" for a call today (a
+    busy day's calls read "Mon 7 Dec They called" three times over, one line like the next);
+    `today` as the sentence around it needs it ("last called today 17:18")."""
+    local = at.astimezone(now.tzinfo)
+    if local.date() != now.astimezone(now.tzinfo).date():
+        return card_date(at, now)
+    return f"{today} {clock_text(local, local.date(), cycle)}"
+
+
 def card_date(at: datetime, now: datetime | None = None) -> str:
     """ "Tue 14 Oct" in the rep's zone, with the year only when it is not this year."""
     return short_date(at, now or datetime.now().astimezone())
@@ -207,12 +218,7 @@ def person_line(
     part a narrow card may shorten. A call today says its time, as the card's call rows do
     ("today 17:18"): "Mon 7 Dec" for this afternoon read as a week ago."""
     last = contact.last_contacted
-    when = ""
-    if last is not None:
-        local = last.astimezone(now.tzinfo)
-        today = now.astimezone(now.tzinfo).date()
-        when = (f"today {clock_text(local, today, cycle)}" if local.date() == today
-                else card_date(last, now))  # fmt: skip
+    when = call_day(last, now, cycle, today="today") if last is not None else ""
     parts = [extension_text(contact, e164), f"last called {when}" if when else "",
              one_line(contact.title)]  # fmt: skip
     return " · ".join(p for p in parts if p)

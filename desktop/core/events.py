@@ -36,6 +36,11 @@ class CallEvent:
     late: bool = False
 
 
+def key_source(call_key: str) -> str:
+    """Which source keyed a call: "microsip" for "microsip:12", "hook" for "hook:+1415…"."""
+    return call_key.partition(":")[0]
+
+
 @dataclass(frozen=True)
 class CallFailed(CallEvent):
     """A call of ours that ended before the far end rang or answered (baresip's dial met

@@ -50,8 +50,8 @@ from desktop.core.card_text import (
     MESSAGE_PREVIEW,
     NOTES_PREVIEW,
     WITHHELD,
+    call_day,
     caller_id_name,
-    card_date,
     name_line,
     next_step_line,
     outcome_text,
@@ -65,7 +65,7 @@ from desktop.core.card_text import (
     switchboard_number,
 )
 from desktop.core.display_text import display_text, one_line
-from desktop.core.localtime import clock_text
+from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact
 from desktop.qt.painted_text import (
     Chip,
@@ -334,13 +334,13 @@ class _AttemptRow:
             GridRow(stack=[self.message.text, self.message.more], bottom=3),
         ]
 
-    def fill(self, attempt: Attempt | None, now: datetime) -> None:
+    def fill(self, attempt: Attempt | None, now: datetime, cycle: HourCycle) -> None:
         for widget in (self.date, self.outcome):
             _set_shown(widget, attempt is not None)
         if attempt is None:
             self.message.hide()
             return
-        self.date.setText(attempt_date(attempt.at, now))
+        self.date.setText(call_day(attempt.at, now, cycle))
         self.date.setToolTip(plain_tooltip(attempt.at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.outcome.setText(outcome_text(attempt))
         self.message.fill(attempt.message, quoted=True)
@@ -370,15 +370,6 @@ class _WrappedDetail(QLabel):
 
     def full_text(self) -> str:
         return self._full
-
-
-def attempt_date(at: datetime, now: datetime) -> str:
-    """ "Mon 7 Dec", or "Today 14:05" for a call today: a busy day's calls read "Mon 7 Dec
-    They called" three times over, one line like the next."""
-    local = at.astimezone(now.tzinfo)
-    if local.date() != now.astimezone(now.tzinfo).date():
-        return card_date(at, now)
-    return f"Today {clock_text(local, local.date(), hour_cycle())}"
 
 
 class _PersonRow:
@@ -919,8 +910,9 @@ class CardView(QWidget):
         _set_shown(self._reason, bool(reason))
         self._referral.set_full_text(f"Referred by {referred}" if referred else "")
         _set_shown(self._referral, bool(referred))
+        cycle = hour_cycle() if attempts else "24h"  # asked once, not per row
         for i, row in enumerate(self._attempts):
-            row.fill(attempts[i] if i < len(attempts) else None, now)
+            row.fill(attempts[i] if i < len(attempts) else None, now, cycle)
 
     def _fill_notes(self, contact: Contact | None) -> None:
         step = next_step_line(contact) if contact is not None else ""

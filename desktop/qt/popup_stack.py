@@ -48,6 +48,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
+from desktop.core.events import key_source
 from desktop.core.localtime import clock_text
 from desktop.core.numbers import CallerNumber
 from desktop.core.redaction import redact
@@ -262,15 +263,15 @@ class PopupStack(QObject):
         its own key. From this caller: this number; any withheld caller (a phone names one
         "Anonymous", a hook not at all); one caller ID that is no number, by same_caller_key.
         Nothing else is near a withheld call: another withheld caller is not this one."""
-        caller = _near_caller(number, caller_id)
+        caller = _caller_of(number, caller_id)
         if caller is None:
             return False
-        source = _source_of(call_key)
+        source = key_source(call_key)
         for key, call in self._calls.items():
             rang_key = key.partition(":")[2] if call.missed is not None else key
             if (call.rang is not None and abs((call.rang - at).total_seconds()) <= within_s
-                    and (rang_key == call_key or _source_of(rang_key) != source)
-                    and _near_caller(call.card.number, call.card.caller_id) == caller):  # fmt: skip
+                    and (rang_key == call_key or key_source(rang_key) != source)
+                    and _caller_of(call.card.number, call.card.caller_id) == caller):  # fmt: skip
                 return True
         return False
 
@@ -699,27 +700,20 @@ def _missed_caller(card: Card) -> tuple[str, str] | None:
     number with a name is still someone the rep can tell apart), or one caller ID that is no
     number ("Reception", "sip:front-desk@pbx"), told apart as the history tells them
     (same_caller_key); None for a caller ID with nothing to tell it by."""
-    if card.number.e164:
-        return ("number", card.number.e164)
-    if card.number.withheld:
-        return ("withheld", card.number.display_name)
-    caller = same_caller_key(card.caller_id)
-    return ("caller ID", caller) if caller else None
+    return _caller_of(card.number, card.caller_id, withheld_by_name=True)
 
 
-def _near_caller(number: CallerNumber, caller_id: str) -> tuple[str, str] | None:
-    """Who a call is from, as far as one call reported twice goes (`has_card_near`)."""
+def _caller_of(
+    number: CallerNumber, caller_id: str, *, withheld_by_name: bool = False
+) -> tuple[str, str] | None:
+    """Who a call is from: its number, a withheld caller (by the name the caller ID gave,
+    when asked), or a caller ID that is no number (same_caller_key); None for nobody."""
     if number.e164:
         return ("number", number.e164)
     if number.withheld:
-        return ("withheld", "")
+        return ("withheld", number.display_name if withheld_by_name else "")
     caller = same_caller_key(caller_id)
     return ("caller ID", caller) if caller else None
-
-
-def _source_of(call_key: str) -> str:
-    """"hook" for "hook:+1415…", "linphone" for "linphone:cid-1": which source keyed the call."""
-    return call_key.partition(":")[0]
 
 
 def _entry_label(call: _Call, card: Card) -> str:

@@ -30,7 +30,13 @@ from desktop.adapters.write_journal import RecordCall
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import card_lines
 from desktop.core.dialects.end_of_call import HistoryEvent
-from desktop.core.events import CallEvent, CallFailed, CallState, CallUnanswered
+from desktop.core.events import (
+    CallEvent,
+    CallFailed,
+    CallState,
+    CallUnanswered,
+    key_source,
+)
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.ring_input import RingInput, from_call_event
@@ -270,7 +276,7 @@ class RingPipeline(QObject):
             return None
         since = time.monotonic_ns() - SAME_CALL_S * 1_000_000_000
         other = self.popups.call_for_number(card.number.e164, since)
-        if other is None or _source_of(other) == _source_of(call_key):
+        if other is None or key_source(other) == key_source(call_key):
             return None  # two calls from one switchboard number on one phone stay two
         return other
 
@@ -374,7 +380,7 @@ class RingPipeline(QObject):
         if not e164:
             return False  # two withheld callers are not known to be one call
         other = self.popups.ringing_near(e164, call.event.time, SAME_CALL_S)
-        if other is None or _source_of(other) == _source_of(call.call_key):
+        if other is None or key_source(other) == key_source(call.call_key):
             return False
         self._same_call[call.call_key] = other
         self.trace.write("same_call", call.caller_id, call_key=call.call_key, as_call=other)
@@ -544,8 +550,3 @@ def _logged_at_its_end(call: RingInput) -> bool:
         and event.direction is Direction.IN
         and event.state in (CallState.ENDED, CallState.MISSED)
     )
-
-
-def _source_of(call_key: str) -> str:
-    """"microsip" for "microsip:12", "hook" for "hook:+1415…": which source keyed the call."""
-    return call_key.partition(":")[0]
