@@ -378,12 +378,7 @@ class CallerCardApp:
             self._ringing_since = float(int(time.time()))  # MicroSIP stamps whole seconds
         self._sources_started = True
         self.sources = []
-        specs = list(self.settings.sources)
-        for spec in self.args.watch or []:
-            try:
-                specs.append(WatchedSource.parse(spec))
-            except ValueError as exc:
-                self.report_problem(str(exc))
+        specs = [*self.settings.sources, *self._command_line_watches(report=True)]
         self.watched_formats = {spec.format for spec in specs}
         # A log no longer watched takes its problem with it: a linphone.db the rep had swapped
         # for the right log still said "not the call history" under the buttons.
@@ -978,20 +973,27 @@ class CallerCardApp:
         if source not in self.settings.sources:
             self.apply_settings(replace(self.settings, sources=(*self.settings.sources, source)))
 
+    def _command_line_watches(self, *, report: bool) -> list[WatchedSource]:
+        """The logs `--watch` names; one that cannot be read is said once (`report`, when the
+        sources start) and watched by nobody."""
+        specs = []
+        for spec in self.args.watch or []:
+            try:
+                specs.append(WatchedSource.parse(spec))
+            except ValueError as exc:
+                if report:
+                    self.report_problem(str(exc))
+        return specs
+
     def open_settings(self) -> None:
         from desktop.qt.search_window import bring_to_front
         from desktop.qt.settings_window import SettingsWindow
 
         if self._settings_window is None:
-            from_command_line: list[WatchedSource] = []
-            for spec in self.args.watch or []:
-                try:
-                    from_command_line.append(WatchedSource.parse(spec))
-                except ValueError:  # said when the sources started; nothing is watched for it
-                    continue
+            from_command_line = tuple(self._command_line_watches(report=False))
             window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
                                     region_override=self.region_override,
-                                    watch_override=tuple(from_command_line))  # fmt: skip
+                                    watch_override=from_command_line)  # fmt: skip
             window.saved.connect(self.apply_settings)
             window.add_directories_page(self._directories_page())
             self._settings_window = window
