@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from desktop.adapters.directories import mirror
+from desktop.adapters.directories.managing import DirectoryForm, check_connection
 from desktop.adapters.directories.syncing import sync_directory
 from desktop.adapters.store import Store
 from desktop.adapters.store.schema import MIGRATIONS
@@ -49,6 +50,27 @@ def test_group_cards_are_not_mirrored_as_people(tmp_path: Path) -> None:
         report = sync_directory(store, mirror.directories(store)[0], "", policy)
         assert names(store) == ["Acme Freight front desk", "Dana Reyes"]
         assert (report.counts.added, report.counts.changed, report.counts.unreadable) == (0, 0, 0)
+    finally:
+        store.close()
+        server.stop()
+
+
+def test_test_connection_counts_the_contacts_a_sync_adds(tmp_path: Path) -> None:
+    """Settings' Test connection said "4 contacts" of this book, and the first sync then
+    added 2: it counted the book's files, groups among them."""
+    server = Radicale(tmp_path / "server").start()
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    try:
+        url = server.make_book("/team/book/", [DANA, APPLE_GROUP, GROUP_4, SHOP])
+        found = check_connection(DirectoryForm("carddav", "team", url))
+        assert found == "Found address book 'team/book' with 2 contacts (2 groups left out)"
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        report = sync_directory(store, mirror.directories(store)[0], "", NumberPolicy("US"))
+        assert report.counts.added == 2
+
+        server.delete("/team/book/key-accounts.vcf")
+        assert check_connection(DirectoryForm("carddav", "team", url)) == (
+            "Found address book 'team/book' with 2 contacts (1 group left out)")
     finally:
         store.close()
         server.stop()
