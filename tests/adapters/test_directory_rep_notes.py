@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop.adapters import contact_edits
 from desktop.adapters.directories import mirror
 from desktop.adapters.directories.syncing import sync_directory
@@ -91,3 +93,20 @@ def test_a_team_note_the_rep_deleted_stays_deleted_when_the_card_changes(
     finally:
         store.close()
         server.stop()
+
+
+@pytest.mark.parametrize(("local", "card", "applied", "kept"), [
+    # The team's old text as a line of its own is replaced there; the rep's lines stay.
+    ("Gatekeeper: Sue\nMine", "Moved to Chicago", "Gatekeeper: Sue", "Moved to Chicago\nMine"),
+    ("Mine\n\nGatekeeper: Sue", "", "Gatekeeper: Sue", "Mine"),
+    # Never cut out of the middle of what the rep wrote: added after it instead.
+    ("VIP since 2019", "Gold account", "VIP", "VIP since 2019\n\nGold account"),
+    # Its old text not known (mirrored before schema 20): nothing is taken away.
+    ("Gatekeeper: Sue\nMine", "Moved to Chicago", None,
+     "Gatekeeper: Sue\nMine\n\nMoved to Chicago"),
+    ("Mine", "Gatekeeper: Sue", "Gatekeeper: Sue", None),  # unchanged: the rep took it out
+])  # fmt: skip
+def test_which_of_the_notes_a_card_change_replaces(
+    local: str, card: str, applied: str | None, kept: str | None
+) -> None:
+    assert mirror.kept_notes(local, card, applied) == kept

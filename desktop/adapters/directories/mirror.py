@@ -669,16 +669,29 @@ def kept_notes(local: str, card: str, applied: str | None = None) -> str | None:
         return None
     if card and card in local:
         return None
-    if old and old in local:
+    at = _standing(local, old) if old else -1
+    if at >= 0:
+        head, tail = local[:at], local[at + len(old):]
         if card:
-            return local.replace(old, card, 1)
-        head, _old, tail = local.partition(old)
+            return f"{head}{card}{tail}"
         return "\n".join(part for part in (head.rstrip(), tail.strip()) if part)
     if not card:
         return None
     if not local.strip() or local.strip() in card:
         return card
     return f"{local.rstrip()}\n\n{card}"
+
+
+def _standing(text: str, part: str) -> int:
+    """Where `part` stands as lines of their own in `text` (-1: nowhere), so a short team
+    note ("VIP") is never cut out of the middle of what the rep wrote ("VIP since 2019")."""
+    start = 0
+    while (at := text.find(part, start)) >= 0:
+        end = at + len(part)
+        if (at == 0 or text[at - 1] == "\n") and (end == len(text) or text[end] in "\r\n"):
+            return at
+        start = at + 1
+    return -1
 
 
 def _directory(row: tuple[object, ...]) -> Directory:
