@@ -599,7 +599,8 @@ def _lookup(args: argparse.Namespace) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print("\n".join(card_lines(card)))
-    if card.number.e164 is None and not card.number.withheld:
+    # A colleague's internal extension ("3103") is no phone number, but it found them.
+    if card.number.e164 is None and not card.number.withheld and not card.contacts:
         print(f"callercard: {card.number.problem or 'not a phone number'}", file=sys.stderr)
         return 2
     return 0

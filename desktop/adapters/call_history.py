@@ -451,9 +451,7 @@ class CallHistory:
         return abs(float(stamp) - at.timestamp()) <= SAME_WITHHELD_RING_S
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
-        if number.e164 is None or number.withheld:
-            return None
-        rows = self._store.contacts_for_number(number.e164, attempts_limit=0)
+        rows = self._lookup.holders(number, attempts_limit=0)
         tier, contacts = classify(number, rows)
         if tier in (MatchTier.EXACT, MatchTier.SWITCHBOARD) and contacts:
             return contacts[0]

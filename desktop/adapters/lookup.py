@@ -18,8 +18,10 @@ from desktop.core.candidates import (
 )
 from desktop.core.card import Candidate, Card, MatchTier
 from desktop.core.cnam import searchable_name
+from desktop.core.internal_extension import internal_extension
 from desktop.core.localtime import HourCycle, LocalTime, PlaceLookup, local_time_for
 from desktop.core.matching import classify
+from desktop.core.models import Contact, StoredNumber
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 from desktop.core.openers import opener_for, switchboard_opener
 from desktop.core.search_query import parse_query
@@ -75,11 +77,7 @@ class CallerLookup:
         100k contacts), for a caller that paints first and adds them with `candidates_for`."""
         now = now or datetime.now(UTC)
         limit = self.attempts_limit
-        rows = (
-            self.store.contacts_for_number(number.e164, limit + (in_flight_from is not None))
-            if number.e164 and not number.withheld
-            else []
-        )
+        rows = self.holders(number, limit + (in_flight_from is not None))
         if in_flight_from is not None:
             rows = [(without_call_in_flight(c, in_flight_from, limit), n) for c, n in rows]
         tier, contacts = classify(number, rows)
@@ -116,6 +114,18 @@ class CallerLookup:
             # In the rep's own zone: the window was typed in it, and "today" is theirs.
             promise=promise_line(contacts[0].attempts, now.astimezone(), cycle) if contacts else "",
         )
+
+    def holders(
+        self, number: CallerNumber, attempts_limit: int
+    ) -> list[tuple[Contact, StoredNumber]]:
+        """The stored numbers a caller's is, with their contacts: by E.164, or for a caller ID
+        that is an internal extension ("3103"), the numbers kept as that extension."""
+        if number.withheld:
+            return []
+        if number.e164:
+            return self.store.contacts_for_number(number.e164, attempts_limit)
+        extension = internal_extension(number)
+        return self.store.contacts_for_extension(extension, attempts_limit) if extension else []
 
     def local_time_now(self, number: CallerNumber, now: datetime | None = None) -> LocalTime:
         """The caller's clock as of `now`: a card stays up for the whole call, and a missed

@@ -64,5 +64,6 @@ def read_typed_number(
 
 def shown_number(number: StoredNumber) -> str:
     """"+44 20 7946 0321 ext. 204", or the text as typed when it was never readable."""
-    text = readable(number.e164) if number.e164 else number.raw.strip()
-    return text + (f" ext. {number.extension}" if number.extension else "")
+    if not number.e164:  # as typed, an internal extension's "x3103" included
+        return number.raw.strip()
+    return readable(number.e164) + (f" ext. {number.extension}" if number.extension else "")

@@ -35,12 +35,17 @@ def kept_caller_id(raw: str) -> str:
 def same_caller_key(caller_id: str) -> str:
     """What two reports of one caller ID have in common: the user part of a SIP address (or
     the whole text), its letters and digits alone, casefolded."""
+    return "".join(ch for ch in caller_user_part(caller_id).casefold() if ch.isalnum())
+
+
+def caller_user_part(caller_id: str) -> str:
+    """The user part of a SIP or tel: address ("3103" of '"Dana" <sip:3103@pbx>'), or the
+    whole text when it is none."""
     text = caller_id
     inside = _NAME_ADDR.search(text)
     if inside is not None:
         text = inside.group(1)
-    text = _SCHEME.sub("", text).split(";", 1)[0].split("@", 1)[0]
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _SCHEME.sub("", text).split(";", 1)[0].split("@", 1)[0]
 
 
 def shown_caller_id(caller_id: str) -> str:

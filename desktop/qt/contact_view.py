@@ -409,8 +409,10 @@ class ContactView(QWidget):
         Outlook export lists Business Fax first, and its Call dialled the fax machine)."""
         box = self.numbers_box
         e164 = number.e164
+        # Without an E.164 the text as written says it all, an internal extension ("x3103")
+        # included.
         text = readable(e164) if e164 else one_line(number.raw)
-        if number.extension:
+        if number.extension and e164:
             text += f" ext. {number.extension}"
         shown = _plain(box)
         shown.setText(text)

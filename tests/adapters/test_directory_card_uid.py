@@ -142,6 +142,8 @@ def test_a_mirror_from_before_uids_learns_them_on_its_next_sync(
     conn.executescript("DROP INDEX directory_cards_uid; ALTER TABLE directory_cards DROP "
                        "COLUMN uid; DROP TABLE callbacks_put_off; "
                        "ALTER TABLE attempts DROP COLUMN caller_id; "
+                       "DROP INDEX phone_numbers_internal; "
+                       "ALTER TABLE directory_cards DROP COLUMN note; "
                        f"PRAGMA user_version = {VERSION_BEFORE};")
     conn.close()
     assert "directory_cards ADD COLUMN uid" in MIGRATIONS[VERSION_BEFORE]  # the one to run

@@ -122,21 +122,13 @@ def discover(client: DavClient, url: str) -> str:
                    + ", ".join(books))  # fmt: skip
 
 
-def describe_book(client: DavClient, collection: str) -> tuple[str, int]:
-    """The address book's display name (else the last part of its path) and how many cards
-    it holds, from one PROPFIND Depth: 1 of ETags: what Settings' Test connection says."""
-    body = _propfind_body([(DAV, "displayname"), (DAV, "resourcetype"), (DAV, "getetag")])
-    response = client.request("PROPFIND", collection, body, depth="1")
-    if response.status != 207:
-        raise _refused(response, "PROPFIND", client.username)
-    name, count = "", 0
-    for entry in _entries(_parse_xml(response), response.url):
-        if _same_collection(href_key(collection, entry.href), collection):
-            name = entry.text(DAV, "displayname")
-        elif entry.status == 200 and not entry.is_collection():
-            count += 1
+def book_name(client: DavClient, collection: str) -> str:
+    """The address book's display name, else the last part of its path: what Settings' Test
+    connection calls it."""
+    entry = _propfind_one(client, collection, [(DAV, "displayname")])
+    name = entry.text(DAV, "displayname") if entry is not None else ""
     segments = [unquote(s) for s in urlsplit(collection).path.split("/") if s]
-    return name or (segments[-1] if segments else short_url(collection)), count
+    return name or (segments[-1] if segments else short_url(collection))
 
 
 def _propfind_one(

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from desktop.adapters.directories import mirror
-from desktop.adapters.directories.carddav import Progress, describe_book, discover
+from desktop.adapters.directories.carddav import Progress, book_name, discover, fetch_changes
 from desktop.adapters.directories.dav_http import DavClient, DavError
 from desktop.adapters.directories.directory_form import DirectoryForm, form_of
 from desktop.adapters.directories.mirror import Directory
 from desktop.adapters.directories.syncing import (
     SyncReport,
     find_collection,
+    is_group_card,
     password_for,
     sync_directory,
 )
@@ -76,9 +77,21 @@ def check_connection(form: DirectoryForm) -> str:
         return f"Found {len(found):,} entr{plural} under {form.base.strip()}"
     with DavClient(username=form.user, password=form.password, ca_file=form.ca_file) as client:
         collection = discover(client, form.url)
-        name, count = describe_book(client, collection)
-    plural = "" if count == 1 else "s"
-    return f"Found address book {name!r} with {count:,} contact{plural}"
+        name = book_name(client, collection)
+        # The cards themselves, not a count of the book's files: a contact group is a card
+        # too, and the first sync adds no contact for it ("49 contacts", then "47 added").
+        cards = fetch_changes(client, collection, "", {}).cards
+    groups = sum(1 for _etag, text in cards.values() if is_group_card(text))
+    return _found_words(name, len(cards) - groups, groups)
+
+
+def _found_words(name: str, people: int, groups: int) -> str:
+    """"Found address book 'Sales' with 47 contacts (2 groups left out)"."""
+    plural = "" if people == 1 else "s"
+    text = f"Found address book {name!r} with {people:,} contact{plural}"
+    if groups:
+        text += f" ({groups:,} group{'' if groups == 1 else 's'} left out)"
+    return text
 
 
 def add_directory(

@@ -37,6 +37,9 @@ LOCAL_SOURCE = LOCAL
 # call notes: the note's id is its call_key, so each is recorded once.
 CALL_NOTE_SOURCE = "call-note"
 _CARD_FIELDS = ("name", "title", "company", "email", "notes")
+# Before a card's ETag: the card is to be read again, as if changed, though it may not have
+# (schema 20 marked every card mirrored before it so).
+REREAD = "reread:"
 
 
 @dataclass(frozen=True)
@@ -329,6 +332,10 @@ def apply_changes(
         hidden = _hidden_cards(conn, target.id)
         renamed = _renamed_cards(conn, target.id, cards, deleted, hidden)
         kept = {contact_id for _old, contact_id in renamed.values()}
+        # What each card was when last applied (ETag, NOTE), read before a renamed card's old
+        # row goes with the deleted ones.
+        before = {href: _applied(conn, target.id, renamed[href][0] if href in renamed else href)
+                  for href in cards}  # fmt: skip
         for href in deleted:
             contact_id = _card_contact(conn, target.id, href)
             if contact_id is not None and contact_id not in kept:
@@ -355,6 +362,8 @@ def apply_changes(
             contact_id = _card_contact(conn, target.id, href)
             if contact_id is None and href in renamed:
                 contact_id = renamed[href][1]
+            applied_etag, applied_note = before[href]
+            note = _card_values(draft)["notes"] if draft is not None else None
             if draft is None:
                 if href not in groups:
                     unreadable += 1
@@ -365,14 +374,19 @@ def apply_changes(
             elif contact_id is None:
                 contact_id = store.add_contact(_new_contact(draft))
                 added += 1
+            elif applied_etag == REREAD + etag:
+                # Read again after an upgrade, unchanged on the server: only what the mirror
+                # used to read wrong (its numbers) is replaced; a field the rep changed stays.
+                _replace_numbers(store, contact_id, draft)
             else:
-                _update_contact(store, contact_id, draft)
+                _update_contact(store, contact_id, draft, applied_note)
                 changed += 1
             conn.execute(
-                "INSERT INTO directory_cards(directory_id, href, etag, contact_id, uid) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(directory_id, href) DO UPDATE SET "
-                "etag = excluded.etag, contact_id = excluded.contact_id, uid = excluded.uid",
-                (target.id, href, etag, contact_id, uid),
+                "INSERT INTO directory_cards(directory_id, href, etag, contact_id, uid, note) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(directory_id, href) DO UPDATE SET "
+                "etag = excluded.etag, contact_id = excluded.contact_id, uid = excluded.uid, "
+                "note = excluded.note",
+                (target.id, href, etag, contact_id, uid, note),
             )
             if contact_id is not None and draft is not None and notes and href in notes:
                 _record_notes(conn, contact_id, draft, notes[href])
@@ -428,6 +442,15 @@ def _moved_cards(
         if len(hrefs) == 1 and len(rows) == 1 and rows[0] in gone:
             moved[hrefs[0]] = rows[0]
     return moved
+
+
+def _applied(conn: sqlite3.Connection, directory_id: int, href: str) -> tuple[str, str | None]:
+    """A card's ETag and NOTE as the mirror last applied them ("", None: never)."""
+    row = conn.execute(
+        "SELECT etag, note FROM directory_cards WHERE directory_id = ? AND href = ?",
+        (directory_id, href),
+    ).fetchone()
+    return (str(row[0]), None if row[1] is None else str(row[1])) if row else ("", None)
 
 
 def _has_card(conn: sqlite3.Connection, directory_id: int, href: str) -> bool:
@@ -593,7 +616,9 @@ def _new_contact(row: ContactRow) -> NewContact:
     )  # fmt: skip
 
 
-def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
+def _update_contact(
+    store: Store, contact_id: int, row: ContactRow, applied_note: str | None
+) -> None:
     conn = store.connection
     # A field the card leaves empty keeps what an import of the rep's own sheet filled in
     # (import_changes, while that import stands), as the numbers it brought do below.
@@ -603,7 +628,7 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
     card = _card_values(row)
     values = {k: v for k, v in card.items() if k != "notes" and (v or k not in imported)}
     (local,) = conn.execute("SELECT notes FROM contacts WHERE id = ?", (contact_id,)).fetchone()
-    notes = kept_notes(str(local or ""), card["notes"])
+    notes = kept_notes(str(local or ""), card["notes"], applied_note)
     if notes is not None:
         values["notes"] = notes
     assignments = "".join(f"{name} = ?, " for name in values)
@@ -611,6 +636,11 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
         f"UPDATE contacts SET {assignments}updated_at = ? WHERE id = ?",  # noqa: S608
         (*values.values(), int(time.time()), contact_id),
     )
+    _replace_numbers(store, contact_id, row)
+
+
+def _replace_numbers(store: Store, contact_id: int, row: ContactRow) -> None:
+    conn = store.connection
     # The card's numbers are replaced; those the rep gave this person by hand or an import
     # merged in (a row of their own sheet that is this team contact) stay, and one the rep
     # took off stays off, as an import's would. Undoing that import still takes its own away.
@@ -623,19 +653,45 @@ def _update_contact(store: Store, contact_id: int, row: ContactRow) -> None:
                                    if not n[1] or (n[1], n[2]) not in kept])  # fmt: skip
 
 
-def kept_notes(local: str, card: str) -> str | None:
+def kept_notes(local: str, card: str, applied: str | None = None) -> str | None:
     """A team contact's notes once its card changed (None: as they are). The rep writes notes
     on team contacts too, and the contact view lets them: a card's NOTE never takes them away.
-    No note on the card leaves them alone; a note they already hold changes nothing; a note
-    that grew from what they hold (the teammate added to it) replaces it; any other note is
-    added after them, for the rep to tidy. The card's previous note is not kept, so a note a
-    teammate rewrote leaves its old text behind rather than risk wiping the rep's."""
+    `applied` is the card's note as last brought in (None: not known, a mirror from before
+    schema 20). A note that did not change changes nothing (had the rep deleted it, it stays
+    deleted), nor does one they already hold. A note rewritten or removed on the server is
+    replaced where its old text stands in their notes, and what the rep wrote around it
+    stays. Otherwise (its old text not known, or the rep edited it) no card's note is taken
+    away: no note leaves them alone, one that grew from what they hold replaces it, any other
+    is added after them, for the rep to tidy."""
     card = card.strip()
-    if not card or card in local:
+    old = (applied or "").strip()
+    if applied is not None and card == old:
+        return None
+    if card and card in local:
+        return None
+    at = _standing(local, old) if old else -1
+    if at >= 0:
+        head, tail = local[:at], local[at + len(old):]
+        if card:
+            return f"{head}{card}{tail}"
+        return "\n".join(part for part in (head.rstrip(), tail.strip()) if part)
+    if not card:
         return None
     if not local.strip() or local.strip() in card:
         return card
     return f"{local.rstrip()}\n\n{card}"
+
+
+def _standing(text: str, part: str) -> int:
+    """Where `part` stands as lines of their own in `text` (-1: nowhere), so a short team
+    note ("VIP") is never cut out of the middle of what the rep wrote ("VIP since 2019")."""
+    start = 0
+    while (at := text.find(part, start)) >= 0:
+        end = at + len(part)
+        if (at == 0 or text[at - 1] == "\n") and (end == len(text) or text[end] in "\r\n"):
+            return at
+        start = at + 1
+    return -1
 
 
 def _directory(row: tuple[object, ...]) -> Directory:

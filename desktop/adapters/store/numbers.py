@@ -22,11 +22,25 @@ class Numbers(Contacts):
         self, e164: str, attempts_limit: int = 3
     ) -> list[tuple[Contact, StoredNumber]]:
         """Everyone who has this number stored, each with the stored form that matched."""
+        return self._holding("e164 = ?", e164, attempts_limit)
+
+    def contacts_for_extension(
+        self, extension: str, attempts_limit: int = 3
+    ) -> list[tuple[Contact, StoredNumber]]:
+        """Everyone with this internal extension stored as a number of its own ("3103", no
+        E.164: desktop.core.internal_extension), each with the stored form that matched."""
+        # "extension <> ''" lets SQLite use the partial index phone_numbers_internal.
+        return self._holding("e164 IS NULL AND extension = ? AND extension <> ''", extension,
+                             attempts_limit)  # fmt: skip
+
+    def _holding(
+        self, where: str, value: str, attempts_limit: int
+    ) -> list[tuple[Contact, StoredNumber]]:
         try:
             rows = self._conn.execute(
-                "SELECT contact_id, raw, e164, extension, label FROM phone_numbers "
-                "WHERE e164 = ?",
-                (e164,),
+                "SELECT contact_id, raw, e164, extension, label FROM phone_numbers "  # noqa: S608
+                f"WHERE {where}",
+                (value,),
             ).fetchall()
             out = []
             for contact_id, raw, num, ext, label in rows:

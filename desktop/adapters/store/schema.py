@@ -432,6 +432,23 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE attempts ADD COLUMN caller_id TEXT NOT NULL DEFAULT '';
     """,
+    # 20: a short internal extension with no number of its own (Active Directory's ipPhone
+    # "3103", "x3103"): e164 NULL and its digits in `extension` (desktop.core.internal_extension),
+    # found by a ring from "3103" through this index. A team card's NOTE as last applied
+    # (directory_cards.note, NULL while not known), so a note a teammate rewrites replaces its
+    # old text in the contact's notes and leaves the rep's own. The cards mirrored so far were
+    # read without either, and groups were mirrored as people before 8ada7e2: each directory's
+    # next sync reads every card again ("reread:" before its ETag; CardDAV's token forgotten),
+    # and a card that did not change only has its numbers, its note and its kind learned
+    # (directories/mirror.py), not its fields, so nothing the rep changed is undone
+    """
+    CREATE INDEX phone_numbers_internal ON phone_numbers(extension)
+        WHERE e164 IS NULL AND extension <> '';
+    ALTER TABLE directory_cards ADD COLUMN note TEXT;
+    UPDATE directory_cards SET etag = 'reread:' || etag
+        WHERE hidden_at IS NULL AND etag <> '';
+    UPDATE directories SET sync_token = '' WHERE kind = 'carddav';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

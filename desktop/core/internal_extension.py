@@ -1,0 +1,34 @@
+"""A colleague's short internal extension: Active Directory's `ipPhone: 3103`, a card's
+`TEL:x3103`, and the "3103" the office PBX presents when that colleague calls.
+
+It is no phone number (no E.164 reading: desktop.core.numbers), so it is stored and matched
+as itself: a number with no E.164 whose extension is the digits (adapters/store), found by a
+ring whose caller ID is that extension and nothing else. An outside caller always has an
+E.164, so +1 415 555 3103 never finds the colleague at 3103, nor does a number cut short
+("555-01": one run of digits only, as PBXs present and directories keep them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from desktop.core.numbers import CallerNumber
+from desktop.core.unread_caller_id import caller_user_part
+
+# Three digits (a small office's 101) to six (a large site's); not led by 0, which PBXs keep
+# for the operator and the outside line.
+_EXTENSION = re.compile(r"(?:(?:x|ext\.?|extension)\s*)?([1-9][0-9]{2,5})", re.IGNORECASE)
+
+
+def extension_digits(text: str) -> str:
+    """The extension's digits when `text` is one ("3103", "x3103", "Ext. 3103",
+    "sip:3103@pbx"), else ""; for text that has no E.164 reading."""
+    found = _EXTENSION.fullmatch(caller_user_part(text).strip())
+    return found.group(1) if found else ""
+
+
+def internal_extension(number: CallerNumber) -> str:
+    """The extension a caller ID is when it is no phone number, else ""."""
+    if number.e164 is not None or number.withheld:
+        return ""
+    return extension_digits(number.raw)
