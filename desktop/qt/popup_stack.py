@@ -425,12 +425,13 @@ class PopupStack(QObject):
             self._release(call)
         return tries
 
-    def count_tries(self, e164: str, tries: int) -> None:
+    def count_tries(self, number: CallerNumber, caller_id: str, tries: int) -> None:
         """The history counts `tries` missed calls from this caller since we last reached
         them, as Callbacks says it: their missed card says no fewer, though an earlier card
-        of theirs was dismissed or timed out before they called again."""
+        of theirs was dismissed or timed out before they called again. A caller ID that is
+        no number ("Reception") is counted so too; withheld callers are not one caller."""
         raised = False
-        for key in self._missed_of(e164):
+        for key in self._missed_from(number, caller_id):
             call = self._calls[key]
             if tries > call.tries:
                 call.tries, raised = tries, True
@@ -438,6 +439,18 @@ class PopupStack(QObject):
                     self._fill(key, call)
         if raised:
             self._fit()
+
+    def has_missed_from(self, number: CallerNumber, caller_id: str) -> bool:
+        """Whether a missed card is up for this caller (a number, or a caller ID that is no
+        number, by same_caller_key); never for a withheld one."""
+        return bool(self._missed_from(number, caller_id))
+
+    def _missed_from(self, number: CallerNumber, caller_id: str) -> list[str]:
+        caller = _caller_of(number, caller_id)
+        if caller is None or caller[0] == "withheld":
+            return []
+        return [k for k, c in self._calls.items() if c.missed is not None
+                and _caller_of(c.card.number, c.card.caller_id) == caller]  # fmt: skip
 
     def open_missed(self) -> list[tuple[Card, datetime | None, int]]:
         """The missed cards up, oldest first: each one's card (whole, not redacted), when its

@@ -480,16 +480,18 @@ class RingPipeline(QObject):
     def _count_tries(self, event: CallEvent, contact_id: int | None) -> None:
         """A missed call is in the history: the caller's missed card counts their tries as
         Callbacks does, so one dismissed before they called again does not leave the next
-        card saying they tried once."""
-        e164 = self.lookup.parse(event.number, event.name).e164
-        if not e164 or e164 not in self.popups.missed_numbers():
+        card saying they tried once. A caller ID that is no number too, as the history
+        tells its calls apart (same_caller_key)."""
+        number = self.lookup.parse(event.number, event.name)
+        if not self.popups.has_missed_from(number, event.number):
             return
         try:
-            tries = _tries_of(self.lookup.store, e164, contact_id, datetime.now(UTC))
+            tries = _tries_of(self.lookup.store, number, event.number, contact_id,
+                              datetime.now(UTC))  # fmt: skip
         except StoreError as exc:
-            log.info("tries of %s not counted: %s", e164, exc)
+            log.info("tries of %s not counted: %s", number.e164 or event.number, exc)
             return
-        self.popups.count_tries(e164, tries)
+        self.popups.count_tries(number, event.number, tries)
 
     # -- recorded -----------------------------------------------------------------------------
 
@@ -531,11 +533,16 @@ class RingPipeline(QObject):
             self.wrap_up_due.emit(recorded.attempt_id)
 
 
-def _tries_of(store: Store, e164: str, contact_id: int | None, now: datetime) -> int:
+def _tries_of(store: Store, number: CallerNumber, caller_id: str, contact_id: int | None,
+              now: datetime) -> int:  # fmt: skip
     """Missed calls from this caller since we last reached them, counted as Callbacks
-    counts them (desktop.adapters.callbacks): a contact's on any of their numbers."""
+    counts them (desktop.adapters.callbacks): a contact's on any of their numbers; a caller ID
+    that is no number's since the last call with it that was answered."""
     if contact_id is not None:
         return store.missed_tries([contact_id], now).get(contact_id, 1)
+    e164 = number.e164
+    if e164 is None:
+        return store.unread_missed_tries(caller_id, now)
     unknown = store.unknown_missed_not_returned(now)
     return next((u.tries for u in unknown if u.attempt.number_e164 == e164), 1)
 

@@ -16,6 +16,7 @@ from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, window
 from desktop.core.callbacks import Unreached
 from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.unread_caller_id import same_caller_key
 
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
 # A call whose outcome nobody reported is listed this long: it may have been answered, and
@@ -88,6 +89,27 @@ class Callbacks(Contacts):
             (*ids, since),
         ).fetchall()
         return {int(cid): int(tries) for cid, tries in rows}
+
+    def unread_missed_tries(self, caller_id: str, now: datetime) -> int:
+        """How many missed calls a caller ID that is no number ("Reception", told apart as
+        the history tells it: same_caller_key) made within AWAITING_DAYS since the last
+        call with it that was answered (none can be called back); 1 at least."""
+        key = same_caller_key(caller_id)
+        if not key:
+            return 1
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        # attempts_number_at: number_e164 IS NULL, then by time; few rows have a caller ID.
+        rows = self._conn.execute(
+            "SELECT id, at, outcome, caller_id FROM attempts WHERE number_e164 IS NULL "
+            "AND caller_id <> '' AND direction = 'in' AND at >= ? "
+            "AND outcome IN ('missed', 'talked') ORDER BY at, id",
+            (since,),
+        ).fetchall()
+        tries = 0
+        for _id, _at, outcome, raw in rows:
+            if same_caller_key(str(raw)) == key:
+                tries = tries + 1 if outcome == "missed" else 0
+        return max(tries, 1)
 
     def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
         """Our newest voicemail to each contact who has neither called back nor talked to us
