@@ -41,13 +41,21 @@ class UnknownMissed:
     tries: int
 
 
+# Attempt `later` was logged after attempt `call`. Times are whole seconds, and a call back
+# placed from a missed card the moment the call was missed shares its second: within one
+# second the order they were logged in (their ids) says which came first. Written so that
+# the index on (number or contact, at) still bounds the scan.
+_AFTER = "{later}.at >= {call}.at AND ({later}.at > {call}.at OR {later}.id > {call}.id)"
+
+
 class Callbacks(Contacts):
     # Each kind: (which attempts, what settles one of them). `a` is the attempt, `l` a later one.
     # A call back that reached nobody (it failed, or rang out: "No answer", a busy line)
     # settles no missed call: we still owe them the call, and the try is said beside it
     # (unreached_after_missed), as for a "call them back by" promise.
     _MISSED = ("a.direction = 'in' AND a.outcome = 'missed'",
-               "l.at > a.at AND (l.direction = 'out' AND l.outcome NOT IN ('failed', 'no_answer') "
+               f"{_AFTER.format(later='l', call='a')} AND (l.direction = 'out' "
+               "  AND l.outcome NOT IN ('failed', 'no_answer') "
                "  OR l.outcome = 'talked')")  # fmt: skip
     _VOICEMAIL = ("a.direction = 'out' AND a.outcome = 'voicemail'",
                   "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
@@ -149,7 +157,7 @@ class Callbacks(Contacts):
         rows = self._conn.execute(
             "SELECT p.id, max(t.at), t.outcome, count(*) FROM attempts p "  # noqa: S608
             f"JOIN attempts t ON ({whose}) AND t.direction = 'out' "
-            f"  AND t.outcome IN {self._UNREACHED} AND t.at > p.at "
+            f"  AND t.outcome IN {self._UNREACHED} AND {_AFTER.format(later='t', call='p')} "
             f"WHERE p.id IN ({', '.join('?' * len(ids))}) GROUP BY p.id",
             ids,
         ).fetchall()
@@ -160,12 +168,13 @@ class Callbacks(Contacts):
     # number or an answered call with it (attempts_number_at finds both). Withheld callers
     # (no number) can never be called back and are left out.
     _UNKNOWN_MISSED = (
-        "FROM (SELECT id AS newest, max(at) FROM attempts WHERE direction = 'in' "
+        "FROM (SELECT id AS newest, max(at) FROM attempts WHERE direction = 'in' "  # noqa: S608
         "  AND outcome = 'missed' AND contact_id IS NULL AND number_e164 IS NOT NULL "
         "  AND at >= ? GROUP BY number_e164) v "
         "JOIN attempts a ON a.id = v.newest "
         "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.number_e164 = a.number_e164 "
-        "  AND l.at > a.at AND (l.direction = 'out' AND l.outcome NOT IN ('failed', 'no_answer') "
+        f"  AND {_AFTER.format(later='l', call='a')} AND (l.direction = 'out' "
+        "  AND l.outcome NOT IN ('failed', 'no_answer') "
         "  OR l.outcome = 'talked'))"
     )
 
