@@ -593,7 +593,8 @@ class CallerCardApp:
         from desktop.qt.called_back_watch import CalledBackWatch
 
         if self._called_back is None:
-            self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups)
+            self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups,
+                                                tried=self.pipeline.note_tried)  # fmt: skip
         assert isinstance(self._called_back, CalledBackWatch)
         if back:
             self._called_back.back(e164)

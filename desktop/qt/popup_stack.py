@@ -46,6 +46,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
+from desktop.core.callbacks import Unreached
 from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.events import key_source
@@ -102,6 +103,9 @@ class _Call:
     call_back_failed_ns: int = 0
     call_back_failed_why: str = ""  # what the softphone said ("486 Busy Here")
     tries: int = 1  # a missed card: the caller's missed calls it stands for
+    # A missed card: the calls back since their last missed call that reached nobody, said on
+    # it in Callbacks' words ("Tried 14:05, no answer"); None: none.
+    tried: Unreached | None = None
 
 
 class PopupStack(QObject):
@@ -440,6 +444,20 @@ class PopupStack(QObject):
         if raised:
             self._fit()
 
+    def note_tried(self, e164: str, tried: Unreached | None) -> None:
+        """The calls back to `e164` since their last missed call that reached nobody, as the
+        history has them: their missed card says so, as Callbacks does, until one reaches
+        them (then the card goes) or they call again (then there is none since)."""
+        changed = False
+        for key in self._missed_of(e164):
+            call = self._calls[key]
+            if call.tried != tried:
+                call.tried, changed = tried, True
+                if call.popup is not None:
+                    self._fill(key, call)
+        if changed:
+            self._fit()
+
     def has_missed_from(self, number: CallerNumber, caller_id: str) -> bool:
         """Whether a missed card is up for this caller (a number, or a caller ID that is no
         number, by same_caller_key); never for a withheld one."""
@@ -556,6 +574,8 @@ class PopupStack(QObject):
             if call.call_back_failed_ns:
                 said = f"{said} · {CALL_BACK_FAILED}" if said else CALL_BACK_FAILED
                 failure = call_back_failure(call.call_back_failed_why)
+            elif call.tried is not None:
+                failure = call.tried.text(datetime.now().astimezone(), hour_cycle())
             call.popup.show_missed(said, failure)
 
     # -- internals --

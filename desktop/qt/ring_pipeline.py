@@ -458,7 +458,8 @@ class RingPipeline(QObject):
                                 call_key="restored", restored=True)  # fmt: skip
 
     def _add_missed(self, caller_id: str, number: CallerNumber, rang: datetime, tries: int, *,
-                    call_key: str, **traced: bool) -> str | None:  # fmt: skip
+                    call_key: str, restored: bool = False,
+                    rang_unseen: bool = False) -> str | None:  # fmt: skip
         try:
             card = self.lookup.card_for_number(caller_id, number, candidates=False)
         except StoreError as exc:
@@ -466,11 +467,14 @@ class RingPipeline(QObject):
             return None
         key = self.popups.add_missed(card, call_key, rang, tries)
         popup = self.popups.popup_for(key)
+        traced = {"restored": True} if restored else {"rang_unseen": True} if rang_unseen else {}
         self.trace.write("missed_card", caller_id, call_key=key,
                          call_back=popup is not None and popup.offers_call_back(),
                          **traced)  # fmt: skip
         if card.number.e164 and popup is not None:
             self.missed_card_kept.emit(card.number.e164)
+            if restored:  # calls back made while the app was not running
+                self.note_tried(card.number.e164)
         if popup is not None and not self._clocks.isActive():
             # Started by a ring's card, but a card brought back at start, or one for a call
             # logged only once it was over, rang nothing: its caller's time stood still.
@@ -492,6 +496,19 @@ class RingPipeline(QObject):
             log.info("tries of %s not counted: %s", number.e164 or event.number, exc)
             return
         self.popups.count_tries(number, event.number, tries)
+
+    def note_tried(self, e164: str) -> None:
+        """The calls back to `e164` that reached nobody since their last missed call, as
+        Callbacks says them ("Tried 14:05, no answer"), on their missed card if one is up:
+        it stays up after such a call (the callback is still due), and must say it was tried."""
+        if e164 not in self.popups.missed_numbers():
+            return
+        try:
+            tried = self.lookup.store.unreached_since_missed(e164)
+        except StoreError as exc:
+            log.info("calls back to %s not looked up: %s", e164, exc)
+            return
+        self.popups.note_tried(e164, tried)
 
     # -- recorded -----------------------------------------------------------------------------
 
@@ -527,6 +544,12 @@ class RingPipeline(QObject):
         )  # fmt: skip
         if recorded.outcome is Outcome.MISSED and recorded.direction is Direction.IN:
             self._count_tries(event, recorded.contact_id)
+        if recorded.direction is Direction.OUT or recorded.outcome is Outcome.MISSED:
+            # A call back that reached nobody is said on the card; a new missed call is one
+            # nobody has tried since.
+            e164 = self.lookup.parse(event.number, event.name).e164
+            if e164:
+                self.note_tried(e164)
         if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
             self.callbacks_changed.emit()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self._paused():

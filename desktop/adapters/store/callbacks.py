@@ -146,6 +146,18 @@ class Callbacks(Contacts):
         return self._unreached(missed_ids, "t.contact_id = p.contact_id "
                                "OR p.contact_id IS NULL AND t.number_e164 = p.number_e164")
 
+    def unreached_since_missed(self, number_e164: str) -> Unreached | None:
+        """What Callbacks says beside this number's newest missed call (unreached_after_missed):
+        the calls back since that reached nobody; None for none (or no missed call)."""
+        row = self._conn.execute(
+            "SELECT id FROM attempts WHERE number_e164 = ? AND direction = 'in' "
+            "AND outcome = 'missed' ORDER BY at DESC, id DESC LIMIT 1",
+            (number_e164,),
+        ).fetchone()
+        if row is None:
+            return None
+        return self.unreached_after_missed([int(row[0])]).get(int(row[0]))
+
     def _unreached(self, call_ids: Sequence[int], whose: str) -> dict[int, Unreached]:
         """By incoming call `p` (its id): the calls out `t` to `whose` since it that reached
         nobody, the newest and how many."""
