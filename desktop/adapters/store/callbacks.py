@@ -119,6 +119,22 @@ class Callbacks(Contacts):
                 tries = tries + 1 if outcome == "missed" else 0
         return max(tries, 1)
 
+    def missed_between(self, since: datetime, until: datetime) -> int:
+        """Missed calls that rang after ``since`` and up to ``until`` and wait in Callbacks
+        still: from a contact or a number (withheld callers cannot be called back), with no
+        call since that settled them (_MISSED)."""
+        settled = self._MISSED[1]
+        row = self._conn.execute(
+            "SELECT count(*) FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
+            "AND a.outcome = 'missed' AND a.at > ? AND a.at <= ? "
+            "AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.id <> a.id "
+            "  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
+            f"  AND {settled})",
+            (int(since.timestamp()), int(until.timestamp())),
+        ).fetchone()
+        return int(row[0])
+
     def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
         """Our newest voicemail to each contact who has neither called back nor talked to us
         since (Store.awaiting_callback's contacts), the newest first."""
