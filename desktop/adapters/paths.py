@@ -46,6 +46,12 @@ class AppPaths:
         return self.data_dir / "missed-cards.json"
 
     @property
+    def last_running(self) -> Path:
+        """When the app was last known to run, for what was missed while it was closed
+        (last_running.py)."""
+        return self.data_dir / "last-running.txt"
+
+    @property
     def settings(self) -> Path:
         return self.data_dir / "settings.json"
 

@@ -43,6 +43,9 @@ def hook_call_key(caller_id: str) -> str:
     "Restricted", "sip:anonymous@…") and end with no caller ID at all, which must still close
     that call. A caller ID that is no number but not withheld either ("Reception",
     "sip:front-desk@pbx") keys by itself, as a number does: an end with none is not its end.
+    It keys as the history tells such callers apart (unread_caller_id.same_caller_key): a
+    phone may ring with "sip:Reception@pbx" and end with "Reception", and that end must close
+    the card its ring put up.
 
     Withheld here is exactly what desktop.core.callerid_text says it is
     (tests/core/test_ipc_line.py holds the two to that), without its imports for the shapes a
@@ -53,7 +56,10 @@ def hook_call_key(caller_id: str) -> str:
         return HOOK_KEY_PREFIX  # no caller ID at all (MicroSIP, a From with no user part)
     if _is_withheld(caller_id):
         return HOOK_KEY_PREFIX
-    return HOOK_KEY_PREFIX + caller_id
+    from desktop.core.unread_caller_id import same_caller_key
+
+    # Nothing left to tell it by ("***"): as it came, never the withheld callers' key.
+    return HOOK_KEY_PREFIX + (same_caller_key(caller_id) or caller_id)
 
 
 def _is_withheld(caller_id: str) -> bool:

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import re
 
-from desktop.core.card_text import preview
-
 # Longer than any SIP From header's user part or a CNAM; a hook passes on whatever the phone
 # was sent, and the history keeps a bounded line of it.
 CALLER_ID_MAX = 200
@@ -51,4 +49,8 @@ def caller_user_part(caller_id: str) -> str:
 def shown_caller_id(caller_id: str) -> str:
     """The caller ID on one line, cut with "…" past CALLER_ID_SHOWN_CHARS (someone else's
     text: the views show it as plain text)."""
+    # Here, not at the top: a hook keys a call by same_caller_key (desktop.core.ipc_line),
+    # and card_text would bring it callerid_text's imports.
+    from desktop.core.card_text import preview
+
     return preview(caller_id, CALLER_ID_SHOWN_CHARS)[0]

@@ -173,6 +173,13 @@ class CallerCardApp:
 
         self.missed_cards = MissedCardsKept(MissedCardsFile(paths.missed_cards), self.popups,
                                             self.report_problem)  # fmt: skip
+        from desktop.adapters.last_running import LastRunning
+        from desktop.qt.missed_while_closed import MissedWhileClosed
+
+        self._missed_while_closed = MissedWhileClosed(
+            LastRunning(paths.last_running), self.store, self.tray, self.trace,
+            self.notifier.notify,
+        )  # fmt: skip
         self.read_only = read_only
         self.secret_status: object | None = None  # a SecretStoreStatus once probed
         login_args = ["--data-dir", str(paths.data_dir)] if args.data_dir else []
@@ -267,6 +274,7 @@ class CallerCardApp:
         # warm-up would paint over with its own.
         self.popups.warm_up()
         self._reopen_missed_cards()
+        self._missed_while_closed.start(self._after_start)
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
@@ -459,6 +467,7 @@ class CallerCardApp:
     def shutdown(self) -> None:
         self._shut_down = True
         self.missed_cards.close()  # a quit that did not come through quit()
+        self._missed_while_closed.stop()
         for source in self.sources:
             source.stop()
         self.watcher.stop()
@@ -511,6 +520,7 @@ class CallerCardApp:
         if isinstance(self._importer, ImportAction):
             windows = (*windows, self._importer.window, self._importer)
         for each in (*windows, self._called_back, self._click_to_call, self.pipeline,
+                     self._missed_while_closed,
                      self.screen_share, self.bridge):  # fmt: skip
             if isinstance(each, QObject):
                 each.deleteLater()
@@ -593,7 +603,8 @@ class CallerCardApp:
         from desktop.qt.called_back_watch import CalledBackWatch
 
         if self._called_back is None:
-            self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups)
+            self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups,
+                                                tried=self.pipeline.note_tried)  # fmt: skip
         assert isinstance(self._called_back, CalledBackWatch)
         if back:
             self._called_back.back(e164)

@@ -5,13 +5,15 @@ A call logged by another process (`callercard log-call` from a terminal, a teamm
 synced in, another tool writing the history) reaches the app only as a commit to the database:
 while a missed card is up, commits are watched (BookWatch: inotify and PRAGMA data_version,
 never polled) and each card's number is looked up for a call out since the card was kept.
-With no missed card up, nothing is watched.
+With no missed card up, nothing is watched. A call back that reached nobody leaves the card
+up, saying it was tried ("Tried 14:05, no answer"), as Callbacks does.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -25,8 +27,12 @@ log = logging.getLogger(__name__)
 
 class CalledBackWatch(QObject):
     def __init__(self, database: Path, store: Store, popups: PopupStack,
-                 parent: QObject | None = None) -> None:  # fmt: skip
+                 parent: QObject | None = None, *,
+                 tried: Callable[[str], None] | None = None) -> None:  # fmt: skip
         super().__init__(parent)
+        # Told of each number whose card stays: a call back logged that reached nobody is
+        # said on its card (RingPipeline.note_tried).
+        self._tried = tried
         self._store = store
         self._popups = popups
         self._since: dict[str, int] = {}  # a missed card's number -> when it was kept (Unix s)
@@ -64,5 +70,7 @@ class CalledBackWatch(QObject):
             if called:
                 self._popups.close_missed_for(e164)
                 del self._since[e164]
+            elif self._tried is not None:
+                self._tried(e164)
         if not self._since:
             self._watch.stop()

@@ -46,6 +46,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
+from desktop.core.callbacks import Unreached
 from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.events import key_source
@@ -102,6 +103,9 @@ class _Call:
     call_back_failed_ns: int = 0
     call_back_failed_why: str = ""  # what the softphone said ("486 Busy Here")
     tries: int = 1  # a missed card: the caller's missed calls it stands for
+    # A missed card: the calls back since their last missed call that reached nobody, said on
+    # it in Callbacks' words ("Tried 14:05, no answer"); None: none.
+    tried: Unreached | None = None
 
 
 class PopupStack(QObject):
@@ -425,12 +429,13 @@ class PopupStack(QObject):
             self._release(call)
         return tries
 
-    def count_tries(self, e164: str, tries: int) -> None:
+    def count_tries(self, number: CallerNumber, caller_id: str, tries: int) -> None:
         """The history counts `tries` missed calls from this caller since we last reached
         them, as Callbacks says it: their missed card says no fewer, though an earlier card
-        of theirs was dismissed or timed out before they called again."""
+        of theirs was dismissed or timed out before they called again. A caller ID that is
+        no number ("Reception") is counted so too; withheld callers are not one caller."""
         raised = False
-        for key in self._missed_of(e164):
+        for key in self._missed_from(number, caller_id):
             call = self._calls[key]
             if tries > call.tries:
                 call.tries, raised = tries, True
@@ -438,6 +443,32 @@ class PopupStack(QObject):
                     self._fill(key, call)
         if raised:
             self._fit()
+
+    def note_tried(self, e164: str, tried: Unreached | None) -> None:
+        """The calls back to `e164` since their last missed call that reached nobody, as the
+        history has them: their missed card says so, as Callbacks does, until one reaches
+        them (then the card goes) or they call again (then there is none since)."""
+        changed = False
+        for key in self._missed_of(e164):
+            call = self._calls[key]
+            if call.tried != tried:
+                call.tried, changed = tried, True
+                if call.popup is not None:
+                    self._fill(key, call)
+        if changed:
+            self._fit()
+
+    def has_missed_from(self, number: CallerNumber, caller_id: str) -> bool:
+        """Whether a missed card is up for this caller (a number, or a caller ID that is no
+        number, by same_caller_key); never for a withheld one."""
+        return bool(self._missed_from(number, caller_id))
+
+    def _missed_from(self, number: CallerNumber, caller_id: str) -> list[str]:
+        caller = _caller_of(number, caller_id)
+        if caller is None or caller[0] == "withheld":
+            return []
+        return [k for k, c in self._calls.items() if c.missed is not None
+                and _caller_of(c.card.number, c.card.caller_id) == caller]  # fmt: skip
 
     def open_missed(self) -> list[tuple[Card, datetime | None, int]]:
         """The missed cards up, oldest first: each one's card (whole, not redacted), when its
@@ -543,6 +574,8 @@ class PopupStack(QObject):
             if call.call_back_failed_ns:
                 said = f"{said} · {CALL_BACK_FAILED}" if said else CALL_BACK_FAILED
                 failure = call_back_failure(call.call_back_failed_why)
+            elif call.tried is not None:
+                failure = call.tried.text(datetime.now().astimezone(), hour_cycle())
             call.popup.show_missed(said, failure)
 
     # -- internals --

@@ -458,7 +458,8 @@ class RingPipeline(QObject):
                                 call_key="restored", restored=True)  # fmt: skip
 
     def _add_missed(self, caller_id: str, number: CallerNumber, rang: datetime, tries: int, *,
-                    call_key: str, **traced: bool) -> str | None:  # fmt: skip
+                    call_key: str, restored: bool = False,
+                    rang_unseen: bool = False) -> str | None:  # fmt: skip
         try:
             card = self.lookup.card_for_number(caller_id, number, candidates=False)
         except StoreError as exc:
@@ -466,11 +467,14 @@ class RingPipeline(QObject):
             return None
         key = self.popups.add_missed(card, call_key, rang, tries)
         popup = self.popups.popup_for(key)
+        traced = {"restored": True} if restored else {"rang_unseen": True} if rang_unseen else {}
         self.trace.write("missed_card", caller_id, call_key=key,
                          call_back=popup is not None and popup.offers_call_back(),
                          **traced)  # fmt: skip
         if card.number.e164 and popup is not None:
             self.missed_card_kept.emit(card.number.e164)
+            if restored:  # calls back made while the app was not running
+                self.note_tried(card.number.e164)
         if popup is not None and not self._clocks.isActive():
             # Started by a ring's card, but a card brought back at start, or one for a call
             # logged only once it was over, rang nothing: its caller's time stood still.
@@ -480,16 +484,31 @@ class RingPipeline(QObject):
     def _count_tries(self, event: CallEvent, contact_id: int | None) -> None:
         """A missed call is in the history: the caller's missed card counts their tries as
         Callbacks does, so one dismissed before they called again does not leave the next
-        card saying they tried once."""
-        e164 = self.lookup.parse(event.number, event.name).e164
-        if not e164 or e164 not in self.popups.missed_numbers():
+        card saying they tried once. A caller ID that is no number too, as the history
+        tells its calls apart (same_caller_key)."""
+        number = self.lookup.parse(event.number, event.name)
+        if not self.popups.has_missed_from(number, event.number):
             return
         try:
-            tries = _tries_of(self.lookup.store, e164, contact_id, datetime.now(UTC))
+            tries = _tries_of(self.lookup.store, number, event.number, contact_id,
+                              datetime.now(UTC))  # fmt: skip
         except StoreError as exc:
-            log.info("tries of %s not counted: %s", e164, exc)
+            log.info("tries of %s not counted: %s", number.e164 or event.number, exc)
             return
-        self.popups.count_tries(e164, tries)
+        self.popups.count_tries(number, event.number, tries)
+
+    def note_tried(self, e164: str) -> None:
+        """The calls back to `e164` that reached nobody since their last missed call, as
+        Callbacks says them ("Tried 14:05, no answer"), on their missed card if one is up:
+        it stays up after such a call (the callback is still due), and must say it was tried."""
+        if e164 not in self.popups.missed_numbers():
+            return
+        try:
+            tried = self.lookup.store.unreached_since_missed(e164)
+        except StoreError as exc:
+            log.info("calls back to %s not looked up: %s", e164, exc)
+            return
+        self.popups.note_tried(e164, tried)
 
     # -- recorded -----------------------------------------------------------------------------
 
@@ -525,17 +544,28 @@ class RingPipeline(QObject):
         )  # fmt: skip
         if recorded.outcome is Outcome.MISSED and recorded.direction is Direction.IN:
             self._count_tries(event, recorded.contact_id)
+        if recorded.direction is Direction.OUT or recorded.outcome is Outcome.MISSED:
+            # A call back that reached nobody is said on the card; a new missed call is one
+            # nobody has tried since.
+            e164 = self.lookup.parse(event.number, event.name).e164
+            if e164:
+                self.note_tried(e164)
         if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
             self.callbacks_changed.emit()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self._paused():
             self.wrap_up_due.emit(recorded.attempt_id)
 
 
-def _tries_of(store: Store, e164: str, contact_id: int | None, now: datetime) -> int:
+def _tries_of(store: Store, number: CallerNumber, caller_id: str, contact_id: int | None,
+              now: datetime) -> int:  # fmt: skip
     """Missed calls from this caller since we last reached them, counted as Callbacks
-    counts them (desktop.adapters.callbacks): a contact's on any of their numbers."""
+    counts them (desktop.adapters.callbacks): a contact's on any of their numbers; a caller ID
+    that is no number's since the last call with it that was answered."""
     if contact_id is not None:
         return store.missed_tries([contact_id], now).get(contact_id, 1)
+    e164 = number.e164
+    if e164 is None:
+        return store.unread_missed_tries(caller_id, now)
     unknown = store.unknown_missed_not_returned(now)
     return next((u.tries for u in unknown if u.attempt.number_e164 == e164), 1)
 

@@ -100,6 +100,8 @@ class TrayMenu(QObject):
         self.tray.setToolTip("CallerCard")
         self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._activated)
+        self._message_opens_callbacks = False  # the message shown last is tell_opening_callbacks'
+        self.tray.messageClicked.connect(self._message_clicked)
         self.fallback = FallbackWindow(self)
         self.fallback.setWindowIcon(icon)
         self.paused_text = ""
@@ -184,8 +186,28 @@ class TrayMenu(QObject):
     def notify(self, title: str, text: str) -> None:
         """Tell the user something without a dialog: a tray balloon, else the window."""
         if self.has_tray and QSystemTrayIcon.supportsMessages():
+            self._message_opens_callbacks = False  # the message shown now is this one
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
         self.fallback.set_status(text)
+
+    def tell_opening_callbacks(self, title: str, text: str) -> bool:
+        """News for the rep that Callbacks holds ("3 calls missed while CallerCard was
+        closed"): the tray's message, which opens Callbacks when clicked; the fallback
+        window's status line, beside its Callbacks button. Whether the tray said it."""
+        from desktop.core.missed_while_closed import where_they_wait
+
+        self.fallback.set_status(where_they_wait(text, clickable=False))
+        if not (self.has_tray and QSystemTrayIcon.supportsMessages()):
+            return False
+        self._message_opens_callbacks = True
+        self.tray.showMessage(title, where_they_wait(text, clickable=True),
+                              QSystemTrayIcon.MessageIcon.Information, 15000)  # fmt: skip
+        return True
+
+    def _message_clicked(self) -> None:
+        if self._message_opens_callbacks:
+            self._message_opens_callbacks = False
+            self.callbacks_requested.emit()
 
     def problem_over(self, about: str) -> None:
         """The problem told whose text starts with `about` is over. Only the fallback window

@@ -168,3 +168,30 @@ def test_a_call_back_that_reached_nobody_leaves_the_missed_call_due_and_says_so(
     assert store.record_call(None, reached, "test", "out2") is not None
     assert [w[0] for w in waiting(store)] == ["+13125550111"]
     assert count_due(store, NOW) == 1
+
+
+def test_a_call_back_in_the_same_second_as_the_missed_call_is_its_try_or_settles_it(
+    store: Store,
+) -> None:
+    """Times are whole seconds: a call back placed from the missed card the moment the call
+    was missed is logged in its second. One that rang out was no try at all ("Missed call"
+    with nothing beside it); one that reached them settled nothing either. Logged after the
+    missed call, it is its call back, as one a second later is."""
+    dana = store.add_contact(NewContact("Dana Whitfield", numbers=(
+        StoredNumber("+13125550111", "+13125550111"),)))  # fmt: skip
+    for who, number in ((None, MIKE), (dana, "+13125550111")):
+        missed = Attempt(Direction.IN, NOW - 50 * m, Outcome.MISSED, number_e164=number)
+        assert store.record_call(who, missed, "test", f"in:{number}") is not None
+        back = Attempt(Direction.OUT, NOW - 50 * m, Outcome.NO_ANSWER, number_e164=number)
+        assert store.record_call(who, back, "test", f"out:{number}") is not None
+    tried = f"Tried {(NOW - 50 * m).astimezone(NOW.tzinfo):%H:%M}, no answer"
+    assert sorted(waiting(store)) == [
+        ("+13125550111", "", f"Missed call 50 min ago · {tried}"),
+        (MIKE, "", f"Missed call 50 min ago · {tried}"),
+    ]
+    assert count_due(store, NOW) == 2
+    for who, number in ((None, MIKE), (dana, "+13125550111")):
+        reached = Attempt(Direction.OUT, NOW - 50 * m, Outcome.TALKED, number_e164=number)
+        assert store.record_call(who, reached, "test", f"out2:{number}") is not None
+    assert waiting(store) == []
+    assert count_due(store, NOW) == 0

@@ -156,3 +156,21 @@ def test_a_database_of_the_previous_schema_is_migrated_and_then_keeps_them(
         assert rows(store)[-1] == (None, BERLIN, "", "")
     finally:
         store.close()
+
+
+def test_a_caller_id_that_is_no_number_counts_its_missed_calls_since_one_was_answered(
+    store: Store,
+) -> None:
+    # What its missed card says after the card of an earlier call was dismissed ("(2 tries)"):
+    # from the history, however the phone spelled the caller ID each time.
+    history = history_for(store)
+    calls = [("sip:Reception@pbx", False), ("Reception", True), ("reception", False),
+             ("Reception <sip:reception@pbx>", False), ("Front Desk", False)]  # fmt: skip
+    for n, (caller_id, answered) in enumerate(calls):
+        at = NOW - timedelta(minutes=50 - 10 * n)
+        history.record(hook(CallState.RINGING, caller_id, at=at))
+        history.record(hook(CallState.ENDED if answered else CallState.MISSED, caller_id,
+                            at=at + timedelta(seconds=20)))  # fmt: skip
+    assert store.unread_missed_tries("Reception", NOW) == 2  # the one before the answer not
+    assert store.unread_missed_tries("front desk", NOW) == 1
+    assert store.unread_missed_tries("nobody", NOW) == 1

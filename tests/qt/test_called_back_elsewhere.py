@@ -36,3 +36,37 @@ def test_a_call_back_logged_from_a_terminal_takes_the_missed_card_away(
     qtbot.waitUntil(lambda: app.popups.missed_numbers() == [], timeout=10_000)
     assert app.popups.visible_count() == 0
     running.close()
+
+
+def test_a_call_back_that_reached_nobody_leaves_the_card_saying_so_as_callbacks_does(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    # The card stayed up (the callback is still due) saying nothing of the try, where
+    # Callbacks said "Missed call 2 min ago · Tried 14:05, no answer".
+    from datetime import datetime
+
+    from desktop.adapters.callbacks import business_hours, load_callbacks
+    from tests.qt.test_popup import label
+
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    qtbot.waitUntil(lambda: [r["outcome"] for r in running.records("recorded")]
+                    == ["", "missed"])  # fmt: skip
+    [card] = app.popups.popups()
+    assert not label(card, "promise").isVisible()
+
+    tried = cc("log-call", "(415) 555-0142", "--outcome", "no_answer", "--region", "US",
+               data_dir=app.paths.data_dir)  # fmt: skip
+    assert tried.returncode == 0, tried.stderr
+    qtbot.waitUntil(lambda: label(card, "promise").isVisible(), timeout=10_000)
+    now = datetime.now().astimezone()
+    [entry] = [e for e in load_callbacks(app.store, now, business_hours(app.settings), "24h")
+               if e.item.number == MIKE]  # fmt: skip
+    said = label(card, "promise").text()
+    assert said.startswith("Tried ") and said.endswith(", no answer"), said
+    assert entry.item.detail.endswith(f" · {said}"), entry.item.detail
+    assert app.popups.missed_numbers() == [MIKE]  # still due: the card stays
+    running.close()

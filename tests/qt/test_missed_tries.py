@@ -184,3 +184,24 @@ def test_a_caller_id_that_is_no_number_missing_you_twice_has_one_card_saying_two
     # Another caller: a card of their own.
     assert sorted("tries" in said for said in chip(stack)) == [False, True], chip(stack)
     assert [t for _, _, t in stack.open_missed()] == [2, 1]  # kept as such for the next start
+
+
+def test_a_caller_id_that_is_no_number_is_counted_from_the_history_after_a_dismissal_too(
+    start_app: Callable[..., Running],  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    # A number's card was recounted from the history; Reception's said "tried once" again
+    # after the rep dismissed the first card, though they had called twice unanswered.
+    running = start_app()
+    app = running.app
+    for caller_id, seconds_ago in (("sip:Reception@pbx", 30), ("Reception", 5)):
+        mark = len(running.records("recorded"))
+        app.on_message(Ring(caller_id, t_ns=time.monotonic_ns() - int(seconds_ago * 1e9)))
+        app.on_message(End(caller_id=caller_id, outcome=EndOutcome.MISSED))
+        qtbot.waitUntil(lambda mark=mark: [r["outcome"] for r in running.records("recorded")[mark:]]
+                        == ["", "missed"])  # fmt: skip
+        if seconds_ago == 30:
+            [first] = app.popups.popups()
+            first.dismiss()  # the rep saw it
+    [card] = app.popups.popups()
+    qtbot.waitUntil(lambda: label(card, "tierChip").text().endswith(" (2 tries)"))

@@ -167,3 +167,26 @@ def test_the_menu_window_told_things_while_hidden_shows_them_whole(qtbot: QtBot)
         assert line.geometry().bottom() <= window.height()
     assert window.paused_label.isVisible() and window.screen_share_note.isVisible()
     menu.hide()
+
+
+def test_calls_missed_while_closed_are_said_beside_the_callbacks_button(qtbot: QtBot) -> None:
+    """No tray to show the message in (nor to click it): the menu window says it, with
+    Callbacks a click away, and the app sends it to the desktop's notifications too."""
+    from desktop.core.missed_while_closed import missed_while_closed_text
+    from desktop.qt.icons import app_icon
+    from desktop.qt.tray import TrayMenu
+
+    menu = TrayMenu(app_icon(), paused=False)
+    window = menu.fallback
+    qtbot.addWidget(window)
+    opened: list[bool] = []
+    menu.callbacks_requested.connect(lambda: opened.append(True))
+    said = missed_while_closed_text(3)
+    assert menu.tell_opening_callbacks("CallerCard", said) is False  # the app notifies too
+    # Nothing there to click but the Callbacks button beside it.
+    assert window.status.text().endswith(f"{said}: they wait in Callbacks.")
+    window.show()
+    qtbot.waitExposed(window)
+    window.callbacks.click()
+    assert opened == [True]
+    menu.hide()

@@ -16,6 +16,7 @@ from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, window
 from desktop.core.callbacks import Unreached
 from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.unread_caller_id import same_caller_key
 
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
 # A call whose outcome nobody reported is listed this long: it may have been answered, and
@@ -40,13 +41,21 @@ class UnknownMissed:
     tries: int
 
 
+# Attempt `later` was logged after attempt `call`. Times are whole seconds, and a call back
+# placed from a missed card the moment the call was missed shares its second: within one
+# second the order they were logged in (their ids) says which came first. Written so that
+# the index on (number or contact, at) still bounds the scan.
+_AFTER = "{later}.at >= {call}.at AND ({later}.at > {call}.at OR {later}.id > {call}.id)"
+
+
 class Callbacks(Contacts):
     # Each kind: (which attempts, what settles one of them). `a` is the attempt, `l` a later one.
     # A call back that reached nobody (it failed, or rang out: "No answer", a busy line)
     # settles no missed call: we still owe them the call, and the try is said beside it
     # (unreached_after_missed), as for a "call them back by" promise.
     _MISSED = ("a.direction = 'in' AND a.outcome = 'missed'",
-               "l.at > a.at AND (l.direction = 'out' AND l.outcome NOT IN ('failed', 'no_answer') "
+               f"{_AFTER.format(later='l', call='a')} AND (l.direction = 'out' "
+               "  AND l.outcome NOT IN ('failed', 'no_answer') "
                "  OR l.outcome = 'talked')")  # fmt: skip
     _VOICEMAIL = ("a.direction = 'out' AND a.outcome = 'voicemail'",
                   "l.at > a.at AND (l.direction = 'in' OR l.outcome = 'talked')")  # fmt: skip
@@ -89,6 +98,43 @@ class Callbacks(Contacts):
         ).fetchall()
         return {int(cid): int(tries) for cid, tries in rows}
 
+    def unread_missed_tries(self, caller_id: str, now: datetime) -> int:
+        """How many missed calls a caller ID that is no number ("Reception", told apart as
+        the history tells it: same_caller_key) made within AWAITING_DAYS since the last
+        call with it that was answered (none can be called back); 1 at least."""
+        key = same_caller_key(caller_id)
+        if not key:
+            return 1
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        # attempts_number_at: number_e164 IS NULL, then by time; few rows have a caller ID.
+        rows = self._conn.execute(
+            "SELECT id, at, outcome, caller_id FROM attempts WHERE number_e164 IS NULL "
+            "AND caller_id <> '' AND direction = 'in' AND at >= ? "
+            "AND outcome IN ('missed', 'talked') ORDER BY at, id",
+            (since,),
+        ).fetchall()
+        tries = 0
+        for _id, _at, outcome, raw in rows:
+            if same_caller_key(str(raw)) == key:
+                tries = tries + 1 if outcome == "missed" else 0
+        return max(tries, 1)
+
+    def missed_between(self, since: datetime, until: datetime) -> int:
+        """Missed calls that rang after ``since`` and up to ``until`` and wait in Callbacks
+        still: from a contact or a number (withheld callers cannot be called back), with no
+        call since that settled them (_MISSED)."""
+        settled = self._MISSED[1]
+        row = self._conn.execute(
+            "SELECT count(*) FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
+            "AND a.outcome = 'missed' AND a.at > ? AND a.at <= ? "
+            "AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.id <> a.id "
+            "  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
+            f"  AND {settled})",
+            (int(since.timestamp()), int(until.timestamp())),
+        ).fetchone()
+        return int(row[0])
+
     def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
         """Our newest voicemail to each contact who has neither called back nor talked to us
         since (Store.awaiting_callback's contacts), the newest first."""
@@ -116,6 +162,18 @@ class Callbacks(Contacts):
         return self._unreached(missed_ids, "t.contact_id = p.contact_id "
                                "OR p.contact_id IS NULL AND t.number_e164 = p.number_e164")
 
+    def unreached_since_missed(self, number_e164: str) -> Unreached | None:
+        """What Callbacks says beside this number's newest missed call (unreached_after_missed):
+        the calls back since that reached nobody; None for none (or no missed call)."""
+        row = self._conn.execute(
+            "SELECT id FROM attempts WHERE number_e164 = ? AND direction = 'in' "
+            "AND outcome = 'missed' ORDER BY at DESC, id DESC LIMIT 1",
+            (number_e164,),
+        ).fetchone()
+        if row is None:
+            return None
+        return self.unreached_after_missed([int(row[0])]).get(int(row[0]))
+
     def _unreached(self, call_ids: Sequence[int], whose: str) -> dict[int, Unreached]:
         """By incoming call `p` (its id): the calls out `t` to `whose` since it that reached
         nobody, the newest and how many."""
@@ -127,7 +185,7 @@ class Callbacks(Contacts):
         rows = self._conn.execute(
             "SELECT p.id, max(t.at), t.outcome, count(*) FROM attempts p "  # noqa: S608
             f"JOIN attempts t ON ({whose}) AND t.direction = 'out' "
-            f"  AND t.outcome IN {self._UNREACHED} AND t.at > p.at "
+            f"  AND t.outcome IN {self._UNREACHED} AND {_AFTER.format(later='t', call='p')} "
             f"WHERE p.id IN ({', '.join('?' * len(ids))}) GROUP BY p.id",
             ids,
         ).fetchall()
@@ -138,12 +196,13 @@ class Callbacks(Contacts):
     # number or an answered call with it (attempts_number_at finds both). Withheld callers
     # (no number) can never be called back and are left out.
     _UNKNOWN_MISSED = (
-        "FROM (SELECT id AS newest, max(at) FROM attempts WHERE direction = 'in' "
+        "FROM (SELECT id AS newest, max(at) FROM attempts WHERE direction = 'in' "  # noqa: S608
         "  AND outcome = 'missed' AND contact_id IS NULL AND number_e164 IS NOT NULL "
         "  AND at >= ? GROUP BY number_e164) v "
         "JOIN attempts a ON a.id = v.newest "
         "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.number_e164 = a.number_e164 "
-        "  AND l.at > a.at AND (l.direction = 'out' AND l.outcome NOT IN ('failed', 'no_answer') "
+        f"  AND {_AFTER.format(later='l', call='a')} AND (l.direction = 'out' "
+        "  AND l.outcome NOT IN ('failed', 'no_answer') "
         "  OR l.outcome = 'talked'))"
     )
 

@@ -1,0 +1,75 @@
+"""At start, one quiet word of the calls missed while the app was not running.
+
+The app keeps when it last ran (adapters/last_running.py). Once start-up has had time to read
+what the softphone logged meanwhile (its log's calls are recorded as they are caught up), the
+missed calls since then that still wait in Callbacks are counted and the rep is told once, in
+the tray's message (a click opens Callbacks), or without a tray, the desktop's notification
+and the fallback window's status line. Nothing takes focus and no card pops.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, QTimer
+
+from desktop.adapters.last_running import STILL_RUNNING_EVERY_S, LastRunning
+from desktop.adapters.store import Store, StoreError
+from desktop.adapters.trace import RingTrace
+from desktop.core.missed_while_closed import TITLE, missed_while_closed_text, where_they_wait
+from desktop.qt.tray import TrayMenu
+
+log = logging.getLogger(__name__)
+
+# After the start, time for the watched logs' catch-up to be read and recorded (a ring
+# pipeline record waits 40 ms, the writer thread a few more): a call the softphone logged
+# while the app was closed counts, however it reached the history.
+COUNT_AFTER_MS = 3000
+
+
+class MissedWhileClosed(QObject):
+    def __init__(self, last_running: LastRunning, store: Store, tray: TrayMenu,
+                 trace: RingTrace, notify: Callable[[str, str], object],
+                 parent: QObject | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._last = last_running
+        self._store = store
+        self._tray = tray
+        self._trace = trace
+        self._notify = notify  # the desktop's notifications, for a desktop without a tray
+        self._still = QTimer(self)
+        self._still.setInterval(STILL_RUNNING_EVERY_S * 1000)
+        self._still.timeout.connect(lambda: self._last.save(datetime.now(UTC)))
+
+    def start(self, after: Callable[[int, Callable[[], object]], None]) -> None:
+        """The app starts now: `after(ms, work)` runs the count once the catch-up is read."""
+        closed_since = self._last.load()
+        started = datetime.now(UTC)
+        self._last.save(started)
+        self._still.start()
+        if closed_since is not None and closed_since < started:
+            after(COUNT_AFTER_MS, lambda: self.tell(closed_since, started))
+
+    def stop(self) -> None:
+        """At quit: the app ran until now."""
+        self._still.stop()
+        self._last.save(datetime.now(UTC))
+
+    def tell(self, closed_since: datetime, started: datetime) -> int:
+        """Tell the rep of the missed calls between `closed_since` and `started` that still
+        wait; how many there were."""
+        try:
+            calls = self._store.missed_between(closed_since, started)
+        except StoreError as exc:
+            log.info("calls missed while closed not counted: %s", exc)
+            return 0
+        self._trace.write("missed_while_closed", "", calls=calls,
+                          since=int(closed_since.timestamp()))  # fmt: skip
+        if calls:
+            text = missed_while_closed_text(calls)
+            log.info("%s", text)
+            if not self._tray.tell_opening_callbacks(TITLE, text):
+                self._notify(TITLE, where_they_wait(text, clickable=False))
+        return calls

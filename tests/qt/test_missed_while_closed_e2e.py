@@ -1,0 +1,70 @@
+"""Calls missed while CallerCard was not running rang no card: at the next start the rep is
+told once, quietly ("3 calls missed while CallerCard was closed", a click opens Callbacks),
+and no card pops for them. The real app in a child process, quit and started again on the
+same data directory; the calls written meanwhile to its database (as a hook that no app
+took them records them), read back from its --trace file."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from desktop.adapters.store import Store
+from desktop.core.missed_while_closed import missed_while_closed_text
+from desktop.core.models import Attempt, Direction, Outcome
+from tests.qt.test_app_e2e import RunningApp
+
+BRENNAN = "+13125550199"
+OFFICE = "+12125550100"
+TALKED_TO = "+16175550123"
+
+
+def logged(store: Store, number: str | None, direction: Direction, outcome: Outcome) -> None:
+    attempt = Attempt(direction, datetime.now(UTC), outcome, number_e164=number)
+    key = f"hook:{number or ''}@{time.monotonic_ns()}"
+    assert store.record_call(None, attempt, "hook", key) is not None
+
+
+def test_calls_missed_while_closed_are_told_once_at_start_without_a_card_each(
+    tmp_path: Path,
+) -> None:
+    app = RunningApp(tmp_path)
+    first = app.records()
+    app.stop()
+    # A first start had no time it last ran: nothing to tell, and it said nothing.
+    assert not [r for r in first if r["stage"] == "missed_while_closed"]
+
+    time.sleep(1.1)  # the calls ring in a later second than the quit
+    store = Store.open(app.data / "callercard.sqlite3")
+    try:
+        logged(store, BRENNAN, Direction.IN, Outcome.MISSED)
+        logged(store, OFFICE, Direction.IN, Outcome.MISSED)
+        logged(store, BRENNAN, Direction.IN, Outcome.MISSED)  # he tried twice: two calls
+        logged(store, None, Direction.IN, Outcome.MISSED)  # withheld: nobody to call back
+        logged(store, TALKED_TO, Direction.IN, Outcome.MISSED)
+        logged(store, TALKED_TO, Direction.OUT, Outcome.TALKED)  # called back from the desk
+    finally:
+        store.close()
+
+    mark = len(app.records())
+    again = RunningApp(tmp_path)
+    try:
+        told = again.wait_for(lambda r: r["stage"] == "missed_while_closed",
+                              "the calls missed while closed counted", after=mark)  # fmt: skip
+        assert told["calls"] == 3, told
+        after = again.records()[mark:]
+        assert not [r for r in after if r["stage"] == "missed_card"], "a card per call"
+        assert missed_while_closed_text(3) == "3 calls missed while CallerCard was closed"
+        assert missed_while_closed_text(1) == "1 call missed while CallerCard was closed"
+    finally:
+        again.stop()
+
+    mark = len(app.records())
+    third = RunningApp(tmp_path)
+    try:
+        time.sleep(4)  # past the count
+        said = [r for r in third.records()[mark:] if r["stage"] == "missed_while_closed"]
+        assert [r["calls"] for r in said] == [0], "told once: not again at the next start"
+    finally:
+        third.stop()
