@@ -598,7 +598,9 @@ def _lookup(args: argparse.Namespace) -> int:
             entry["source"] = sources.get(entry["id"], "local")
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        print("\n".join(card_lines(card)))
+        from desktop.adapters.system_locale import system_hour_cycle
+
+        print("\n".join(card_lines(card, cycle=system_hour_cycle())))
     # A colleague's internal extension ("3103") is no phone number, but it found them.
     if card.number.e164 is None and not card.number.withheld and not card.contacts:
         print(f"callercard: {card.number.problem or 'not a phone number'}", file=sys.stderr)
@@ -668,7 +670,7 @@ def _search(args: argparse.Namespace) -> int:
         if why:
             lines.append(f"  Why we called: {why}")
         if contact.attempts:
-            lines.append(f"  Last: {attempt_line(contact.attempts[0])}")
+            lines.append(f"  Last: {attempt_line(contact.attempts[0], now, system_hour_cycle())}")
     if calls:
         within = f" in the last {args.days} days" if args.days is not None else ""
         if lines:

@@ -184,9 +184,11 @@ def sentence(text: str) -> str:
     return text
 
 
-def attempt_line(attempt: Attempt) -> str:
-    when = attempt.at.astimezone()
-    text = f"{when:%a} {when.day} {when:%b}  {outcome_text(attempt)}"
+def attempt_line(attempt: Attempt, now: datetime | None = None, cycle: HourCycle = "24h") -> str:
+    """One past call for a terminal: "Today 14:05  Left voicemail: …", as the card says a
+    day, so a busy day's calls are told apart by their time."""
+    when = call_day(attempt.at, now or datetime.now().astimezone(), cycle)
+    text = f"{when}  {outcome_text(attempt)}"
     if attempt.message:
         text += f": {display_text(attempt.message)}"
     return text
@@ -270,7 +272,7 @@ def card_number(card: Card) -> str:
     return number
 
 
-def card_lines(card: Card) -> list[str]:
+def card_lines(card: Card, now: datetime | None = None, cycle: HourCycle = "24h") -> list[str]:
     if card.redacted:
         return [card.headline, REDACTED_LABEL] if card.contacts else [REDACTED_LABEL]
     number = card_number(card)
@@ -311,7 +313,7 @@ def card_lines(card: Card) -> list[str]:
             lines.append(f"Notes: {one_line(contact.notes)}")
         if contact.attempts:
             lines.append("Last attempts:")
-            lines.extend(f"  {attempt_line(a)}" for a in contact.attempts)
+            lines.extend(f"  {attempt_line(a, now, cycle)}" for a in contact.attempts)
     if card.candidates:  # an unknown caller: the guesses the card lists, with their reasons
         lines.append("Who could this be?")
         lines.extend(f"  {c.contact.name or c.contact.company} · {c.why}" for c in card.candidates)

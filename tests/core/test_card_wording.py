@@ -11,6 +11,7 @@ import pytest
 from desktop.core.card import Candidate, Card, MatchTier
 from desktop.core.card_text import (
     WITHHELD,
+    attempt_line,
     call_back_failure,
     caller_id_name,
     card_date,
@@ -60,6 +61,17 @@ def test_the_terminal_card_says_the_outcome_as_the_popup_does() -> None:
                 MatchTier.EXACT, (dana,), (), "", LocalTime())  # fmt: skip
     attempt_lines = [line for line in card_lines(card) if line.startswith("  ")]
     assert len(attempt_lines) == 1 and attempt_lines[0].endswith("They left voicemail")
+
+
+def test_the_terminal_tells_todays_calls_apart_by_their_time() -> None:
+    """`lookup` and `search` said "Mon 7 Dec  They called" for each of a busy day's calls,
+    where the card says "Today 14:05"."""
+    now = datetime(2026, 12, 7, 18, 0).astimezone()
+    today = Attempt(Direction.IN, datetime(2026, 12, 7, 14, 5).astimezone(), Outcome.MISSED)
+    earlier = Attempt(Direction.OUT, datetime(2026, 12, 1, 9, 0).astimezone(), Outcome.TALKED)
+    assert attempt_line(today, now) == "Today 14:05  Missed their call"
+    assert attempt_line(today, now, "12h") == "Today 2:05 PM  Missed their call"
+    assert attempt_line(earlier, now) == "Tue 1 Dec  Talked"
 
 
 def test_a_teammates_attempt_says_whose_it_was() -> None:
