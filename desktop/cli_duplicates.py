@@ -15,7 +15,7 @@ from desktop.adapters.duplicates import find, merge, preview, undo_merge
 from desktop.adapters.store import StoreError
 from desktop.cli import CliError, open_context
 from desktop.core.display_text import display_text
-from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
+from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan, choose_kept
 from desktop.core.models import Contact
 from desktop.core.number_edit import shown_number
 
@@ -66,9 +66,11 @@ def _list(pairs: list[DuplicatePair], as_json: bool) -> int:
         print("No possible duplicates.")
         return 0
     for pair in pairs:
-        print(display_text(f"{_who(pair.first)}  and  {_who(pair.second)}"))
-        print(f"  {'; '.join(pair.reasons)}.  Preview: callercard merge {pair.first.id} "
-              f"{pair.second.id} --preview")  # fmt: skip
+        # The one the window would keep first, so the command merges as the window would.
+        kept, other = choose_kept(pair.first, pair.second)
+        print(display_text(f"{_who(kept)}  and  {_who(other)}"))
+        print(f"  {'; '.join(pair.reasons)}.  Preview: callercard merge {kept.id} "
+              f"{other.id} --preview")  # fmt: skip
     print(f"{len(pairs)} possible duplicate{'s' if len(pairs) != 1 else ''}", file=sys.stderr)
     return 0
 

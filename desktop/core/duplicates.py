@@ -241,11 +241,19 @@ class MergePlan:
         taken = [FIELD_TITLES[c.field].lower() for c in self.fields
                  if c.source in ("other", "both")]  # fmt: skip
         if taken:
-            parts.append("takes " + _listed(taken) + f" from {_who(self.other)}")
+            parts.append("takes " + _listed(taken) + f" from {self._other_named(who)}")
         noted = [FIELD_TITLES[c.field].lower() for c in self.fields if c.to_notes]
         if noted:
             parts.append(f"keeps the other {_listed(noted)} in the notes")
         return ", ".join(parts) + "."
+
+    def _other_named(self, kept_as: str) -> str:
+        """The contact that goes, told apart from the keeper when both bear one name ("Keeps
+        Dana Whitfield, takes the title from the other Dana Whitfield (#13)")."""
+        other = _who(self.other)
+        if other.casefold() != kept_as.casefold():
+            return other
+        return f"the other {other} (#{self.other.id})"
 
 
 def plan_merge(kept: Contact, other: Contact) -> MergePlan:

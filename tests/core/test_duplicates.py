@@ -152,7 +152,7 @@ def test_the_merge_plan_keeps_the_fuller_name_both_notes_and_each_number_once() 
     assert [n.e164 for n in plan.numbers_dropped] == ["+14155550163"]
     assert plan.summary() == (
         "Keeps Astrid Lindqvist, adds 1 number, takes name, title, e-mail and notes from "
-        "Astrid Lindqvist."
+        "the other Astrid Lindqvist (#2)."
     )
     assert choose_kept(kept, other)[0] is other, "more filled in: the other stays"
 

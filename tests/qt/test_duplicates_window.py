@@ -113,7 +113,7 @@ def test_merge_from_the_preview_and_undo_restores_both(qtbot: QtBot, store: Stor
     assert window.plan is not None and window.plan.kept.id == surname
     assert window.summary.text() == (
         "Keeps Astrid Lindqvist, adds 1 number, takes name, title and e-mail from "
-        "Astrid Lindqvist."
+        f"the other Astrid Lindqvist (#{full})."
     )
     name = window.table.item(0, 3)
     assert name is not None and name.font().bold(), "what the merge takes is shown in bold"
