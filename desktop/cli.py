@@ -653,7 +653,9 @@ def _search(args: argparse.Namespace) -> int:
     lines: list[str] = []
     for hit in hits:
         contact = hit.contact
-        role = ", ".join(p for p in (contact.title, contact.company) if p)
+        # A company alone is the line's name already: said once, as on the card.
+        company = contact.company if contact.name.strip() else ""
+        role = ", ".join(p for p in (contact.title, company) if p)
         lines.append(" — ".join(p for p in (contact.name or contact.company, role) if p))
         # With the extension: a switchboard and one desk behind it are two numbers here. With
         # the label: Zoë's fax, listed first as her Outlook export had it, read as her phone.

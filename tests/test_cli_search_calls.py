@@ -67,3 +67,13 @@ def test_search_lists_the_mikes_calls_this_week_newest_first(
     only_calls = cc("search", "mike old", data_dir=book, check=True).stdout.splitlines()
     assert only_calls[0] == "Calls · newest first"
     assert only_calls[1].startswith("  MIKE OLD (caller ID) · +1 415-555-0188 · missed ")
+
+
+def test_a_company_only_contact_is_named_once(tmp_path: Path) -> None:
+    """HubSpot's company rows: search printed "Kestrel Logistics Ltd — Kestrel Logistics Ltd"."""
+    data = tmp_path / "data"
+    src = tmp_path / "companies.csv"
+    src.write_text("Company,Phone\nKestrel Logistics Ltd,+1 415 555 0190\n", encoding="utf-8")
+    assert cc("import", str(src), "--region", "US", data_dir=data).returncode == 0
+    lines = cc("search", "kestrel", data_dir=data, check=True).stdout.splitlines()
+    assert lines[0] == "Kestrel Logistics Ltd"
