@@ -32,3 +32,11 @@ def internal_extension(number: CallerNumber) -> str:
     if number.e164 is not None or number.withheld:
         return ""
     return extension_digits(number.raw)
+
+
+def extension_call_text(caller_id: str) -> str:
+    """A call from a colleague's extension as a call list's Number says it: "x3103" for the
+    caller ID "3103" or "sip:3103@pbx" (beside phone numbers, a bare "3103" reads as a
+    number cut short), else ""."""
+    digits = extension_digits(caller_id) if caller_id else ""
+    return f"x{digits}" if digits else ""
