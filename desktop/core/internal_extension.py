@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
+from desktop.core.caller_user_part import caller_user_part
 from desktop.core.numbers import CallerNumber
-from desktop.core.unread_caller_id import caller_user_part
 
 # Three digits (a small office's 101) to six (a large site's); not led by 0, which PBXs keep
 # for the operator and the outside line.
