@@ -17,9 +17,9 @@ from desktop.core.import_rows import (
     _use_row_region,
     _warn_unread,
     phone_label,
+    read_extensions,
     split_numbers,
 )
-from desktop.core.internal_extension import extension_digits
 from desktop.core.numbers import NumberPolicy, parse_number
 
 
@@ -109,12 +109,7 @@ def draft_from_card(
     for value, label in card.tels:
         _add_numbers(draft, value, label, "TEL", parse, policy, problems)
     _use_row_region(draft, parse, policy)
-    for index, number in enumerate(draft.numbers):
-        # A colleague's internal extension (ipPhone "3103", "x3103"): no phone number, but
-        # what the PBX presents when they call, so kept as one to be found by.
-        if number.e164 is None and (digits := extension_digits(number.raw)):
-            draft.numbers[index] = replace(number, extension=digits)
-            problems.pop(index, None)
+    read_extensions(draft, problems)
     _warn_unread(draft, problems)
     if not draft.name and not draft.company:
         if draft.numbers or draft.email:

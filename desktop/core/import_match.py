@@ -43,7 +43,7 @@ def contact_row(draft: ContactDraft) -> ContactRow:
     seen: set[tuple[str | None, str, str]] = set()
     for n in draft.numbers:
         # A number without an E.164 is kept as typed, so its text is what makes it a repeat.
-        key = (n.e164, n.extension, "" if n.e164 else n.raw)
+        key = (n.e164, n.extension, "" if n.e164 or n.is_internal else n.raw)
         if key not in seen:
             seen.add(key)
             numbers.append((n.raw, n.e164, n.extension, n.label))
@@ -87,7 +87,9 @@ def find_matches(
 
 def number_text(e164: str, extension: str) -> str:
     """A number as a merge names it, as people write it: "+1 415-555-0142 ext. 217" is not the
-    +1 415-555-0142 she has."""
+    +1 415-555-0142 she has; a colleague's internal extension, "extension 3103"."""
+    if not e164:
+        return f"extension {extension}"
     shown = readable(e164)
     return f"{shown} ext. {extension}" if extension else shown
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from desktop.core.import_headers import PHONE_LABELS, ColumnPlan, Field, normalise_header
 from desktop.core.import_row_region import COUNTRY_HEADER, settle_row
+from desktop.core.internal_extension import extension_digits
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import DROPPED_PLUS, CallerNumber, NumberPolicy, parse_number
 
@@ -203,6 +204,7 @@ def draft_from_cells(
         draft.warnings += [RowProblem(line, "", note) for note in notes]
         problems.update(flagged)
     _use_row_region(draft, parse, policy)
+    read_extensions(draft, problems)
     _warn_unread(draft, problems)
     if extension:
         _apply_extension(draft, extension, line)
@@ -338,6 +340,17 @@ def _home_only(
         "where the rest of this file's numbers are from: check it"))
 
 
+def read_extensions(draft: ContactDraft, problems: dict[int, tuple[str, str]]) -> None:
+    """The numbers no region reads that are a colleague's internal extension ("3103",
+    "x3103", "Ext. 3103"; an AD export's ipPhone): no phone number, but what the PBX presents
+    when they call, so kept as one to be found by (desktop.core.internal_extension) and not
+    flagged as text. One rule for a sheet's cells, a vCard's TELs and a directory's entries."""
+    for index, number in enumerate(draft.numbers):
+        if number.e164 is None and (digits := extension_digits(number.raw)):
+            draft.numbers[index] = replace(number, extension=digits)
+            problems.pop(index, None)
+
+
 def _warn_unread(draft: ContactDraft, problems: Mapping[int, tuple[str, str]]) -> None:
     # Kept as typed (never as a guessed number) so nothing the user wrote is lost; without an
     # E.164 it can never match a caller.
@@ -358,6 +371,11 @@ def _apply_extension(draft: ContactDraft, extension: str, line: int) -> None:
         iter(candidates), None
     )
     if target is None:
+        if not draft.numbers and extension_digits(digits) == digits:
+            # An Ext column and no number at all (a company phone list's "Name, Extension"): the
+            # colleague's internal extension, what a call from them presents.
+            draft.numbers.append(StoredNumber(digits, None, digits, "work"))
+            return
         draft.warnings.append(RowProblem(line, "", f"extension {digits} has no number to go with"))
         return
     index = draft.numbers.index(target)

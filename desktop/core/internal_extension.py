@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
+from desktop.core.caller_user_part import caller_user_part
 from desktop.core.numbers import CallerNumber
-from desktop.core.unread_caller_id import caller_user_part
 
 # Three digits (a small office's 101) to six (a large site's); not led by 0, which PBXs keep
 # for the operator and the outside line.
@@ -32,3 +32,11 @@ def internal_extension(number: CallerNumber) -> str:
     if number.e164 is not None or number.withheld:
         return ""
     return extension_digits(number.raw)
+
+
+def extension_call_text(caller_id: str) -> str:
+    """A call from a colleague's extension as a call list's Number says it: "x3103" for the
+    caller ID "3103" or "sip:3103@pbx" (beside phone numbers, a bare "3103" reads as a
+    number cut short), else ""."""
+    digits = extension_digits(caller_id) if caller_id else ""
+    return f"x{digits}" if digits else ""

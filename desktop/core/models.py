@@ -38,6 +38,12 @@ class StoredNumber:
         """Labelled a fax ("fax", "Business Fax", "Fax privat"): a number no rep dials."""
         return "fax" in self.label.casefold().replace("-", " ").split()
 
+    @property
+    def is_internal(self) -> bool:
+        """A colleague's internal extension ("3103") with no number of its own: no E.164, the
+        digits kept as its extension (desktop.core.internal_extension)."""
+        return self.e164 is None and bool(self.extension)
+
 
 @dataclass(frozen=True)
 class Attempt:

@@ -3,7 +3,8 @@ sentence when it is not a number anyone could call back.
 
 A contact's numbers are what calls are matched on, so a half-read number here would make the
 card pop for nobody (or for somebody else): unlike an import, which keeps an unreadable cell as
-text for later fixing, an edit either stores a valid E.164 or stores nothing.
+text for later fixing, an edit either stores a valid E.164 (or a colleague's internal
+extension, "3103", which a call from 3103 matches) or stores nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 
 from desktop.core.candidates import readable
 from desktop.core.import_region import region_title
+from desktop.core.internal_extension import extension_digits
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import NumberPolicy, parse_number
 
@@ -44,6 +46,13 @@ def read_typed_number(
     if not typed:
         raise NumberRefused("Type the number first.")
     number = parse_number(typed, NumberPolicy(region))
+    if number.e164 is None and (digits := extension_digits(typed)):
+        # A colleague's internal extension ("3103", "x3103"): what the PBX presents when they
+        # call, kept as the directory and an import keep it (desktop.core.internal_extension).
+        for other in existing:
+            if other.is_internal and other.extension == digits:
+                raise NumberRefused(f"Not saved: this contact already has extension {digits}.")
+        return StoredNumber(typed, None, digits, label.strip())
     if number.e164 is None:
         why = number.problem or f"{typed!r} is not a phone number"
         raise NumberRefused(f"Not saved: {why}.")

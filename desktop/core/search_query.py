@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from desktop.core.card import contact_json
+from desktop.core.internal_extension import extension_digits
 from desktop.core.models import Contact
 
 MAX_QUERY_CHARS = 256  # a paste longer than this is cut; nobody types more
@@ -63,6 +64,9 @@ UNEXPLAINED_MATCH = 0.5
 SUFFIX_WEIGHT = 6.0  # "0142": the last digits, the way people quote a number
 LEADING_WEIGHT = 5.0  # "415": the area code, right after the country code
 INSIDE_WEIGHT = 3.0
+# "3103" is the whole of a colleague's internal extension: them, before the outside numbers
+# that end in 3103 (desktop.core.internal_extension).
+EXTENSION_WEIGHT = 7.0
 
 # Characters that may sit between the digit groups of one number: "(415) 555-0142".
 _NUMBER_PUNCTUATION = frozenset(" -.()/+\u00a0\u2010\u2011\u2012\u2013\u2212")
@@ -111,6 +115,11 @@ class SearchHit:
 def parse_query(text: str, filters: SearchFilters | None = None) -> SearchQuery:
     """Split typed text into prefix words and number fragments. Never raises."""
     text = text[:MAX_QUERY_CHARS]
+    typed = text
+    if (extension := extension_digits(text)) and not text.strip().isdigit():
+        # "x3103", "Ext. 3103": an extension as the contact view writes it, looked for by its
+        # digits ("x3103" as a word found nobody).
+        text = extension
     terms: list[str] = []
     digit_runs: list[str] = []
     pending_digits = ""  # digit groups of one number seen so far: "(415) 555" -> "415555"
@@ -135,7 +144,7 @@ def parse_query(text: str, filters: SearchFilters | None = None) -> SearchQuery:
     fragments = [d for d in dict.fromkeys(digit_runs) if len(d) >= MIN_FRAGMENT_DIGITS]
     short = [d for d in dict.fromkeys(digit_runs) if len(d) < MIN_FRAGMENT_DIGITS]
     return SearchQuery(
-        text=text,
+        text=typed,
         terms=tuple(terms),
         fragments=tuple(f[:MAX_TERM_CHARS] for f in fragments[:MAX_FRAGMENTS]),
         short_fragments=tuple(short),
@@ -358,8 +367,9 @@ def score(query: SearchQuery, contact: Contact, now: datetime,
             matched.append(where[term])
     if query.fragments:
         numbers = number_digits(contact)
+        extensions = {n.extension for n in contact.numbers if n.is_internal}
         for forms in query.fragment_forms():
-            points = 0.0
+            points = EXTENSION_WEIGHT if extensions.intersection(forms) else 0.0
             for fragment, digits in ((f, d) for f in forms for d in numbers):
                 position = digits.find(fragment)
                 if position < 0:

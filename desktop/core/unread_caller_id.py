@@ -15,14 +15,12 @@ caller; "030 90182013" and "03090182013" too).
 
 from __future__ import annotations
 
-import re
+from desktop.core.caller_user_part import caller_user_part
 
 # Longer than any SIP From header's user part or a CNAM; a hook passes on whatever the phone
 # was sent, and the history keeps a bounded line of it.
 CALLER_ID_MAX = 200
 CALLER_ID_SHOWN_CHARS = 40  # in a list's Number column or a CLI line, like a caller ID's name
-_NAME_ADDR = re.compile(r"<([^<>]*)>")
-_SCHEME = re.compile(r"^\s*(?:sips?|tel):(?://)?", re.IGNORECASE)
 
 
 def kept_caller_id(raw: str) -> str:
@@ -34,16 +32,6 @@ def same_caller_key(caller_id: str) -> str:
     """What two reports of one caller ID have in common: the user part of a SIP address (or
     the whole text), its letters and digits alone, casefolded."""
     return "".join(ch for ch in caller_user_part(caller_id).casefold() if ch.isalnum())
-
-
-def caller_user_part(caller_id: str) -> str:
-    """The user part of a SIP or tel: address ("3103" of '"Dana" <sip:3103@pbx>'), or the
-    whole text when it is none."""
-    text = caller_id
-    inside = _NAME_ADDR.search(text)
-    if inside is not None:
-        text = inside.group(1)
-    return _SCHEME.sub("", text).split(";", 1)[0].split("@", 1)[0]
 
 
 def shown_caller_id(caller_id: str) -> str:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from desktop.adapters.importing.dry_run import DryRun, Fate, PlannedNumber, PlannedRow
 from desktop.core.display_text import display_text
 from desktop.core.import_mapping import PHONE_LABELS, ColumnPlan
+from desktop.core.models import StoredNumber
 from desktop.qt.palette import blend, is_dark
 from desktop.qt.plain_tooltip import plain_tooltip
 
@@ -251,13 +252,19 @@ def _numbers_item(numbers: list[PlannedNumber], flagged: QColor) -> QTableWidget
     if problems:
         item.setBackground(flagged)
         item.setToolTip(plain_tooltip("\n".join(problems) + "\nDouble-click to correct it."))
-    elif any(n.number.e164 for n in numbers):
+    elif any(n.number.e164 or n.number.is_internal for n in numbers):
         # The cell reads as people write numbers; what the file said and what is stored (and
         # matched on) stay a hover away for whoever checks the digits.
-        stored = [f"{n.number.raw.strip()} → stored as {n.number.e164}"
-                  for n in numbers if n.number.e164]  # fmt: skip
+        stored = [f"{n.number.raw.strip()} → stored as {_stored_as(n.number)}"
+                  for n in numbers if n.number.e164 or n.number.is_internal]  # fmt: skip
         item.setToolTip(plain_tooltip(display_text("\n".join(stored))))
     return item
+
+
+def _stored_as(number: StoredNumber) -> str:
+    if number.e164:
+        return number.e164
+    return f"internal extension {number.extension}"
 
 
 def _capped(widths: list[int], room: int, floor: int) -> list[int]:

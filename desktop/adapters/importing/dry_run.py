@@ -68,6 +68,8 @@ class PlannedNumber:
         """The number as the cards will show it ("+49 171 2345678 ext. 12 · Mobile"), not the
         E.164 it is stored as: the person checking the preview reads it at a glance."""
         n = self.number
+        if n.is_internal:  # read, though no phone number: "3103" rings the colleague's card
+            return f"{n.raw} (internal extension)" + (f" · {n.label}" if n.label else "")
         if n.e164 is None:
             return f"{n.raw} (kept as text)"
         return shown_number(n) + (f" · {n.label}" if n.label else "")
@@ -218,14 +220,14 @@ def _added(
     numbers it does not have; and what it keeps its own value for."""
     known = {(n[1], n[2]) for n in numbers}
     merge = merge_fields(fields, row.fields)
-    fresh = [n for n in row.numbers if n[1] and (n[1], n[2]) not in known]
+    fresh = [n for n in row.numbers if (n[1] or n[2]) and (n[1], n[2]) not in known]
     words = [*merge.added(), *(f"number {number_text(n[1] or '', n[2])}" for n in fresh)]
     return _Adds(words, merge.differences())
 
 
 def _merged(current: ContactRow, row: ContactRow) -> ContactRow:
     known = {(n[1], n[2]) for n in current.numbers}
-    fresh = tuple(n for n in row.numbers if n[1] and (n[1], n[2]) not in known)
+    fresh = tuple(n for n in row.numbers if (n[1] or n[2]) and (n[1], n[2]) not in known)
     fields = merge_fields(current.fields, row.fields).fields
     return current._replace(fields=fields, numbers=current.numbers + fresh)
 
@@ -310,11 +312,12 @@ def _numbers(
             unread.setdefault(w.field, deque()).append(w.message)
     for number, column in zip(draft.numbers, columns, strict=True):
         problem = ""
-        if number.e164 is None:
+        if number.e164 is None and not number.is_internal:
             header = plan.header(column) if plan is not None and column >= 0 else "TEL"
             waiting = unread.get(header)
             problem = waiting.popleft() if waiting else "not a phone number; kept as text only"
-        key = (number.e164, number.extension, "" if number.e164 else number.raw)
+        text = "" if number.e164 or number.is_internal else number.raw
+        key = (number.e164, number.extension, text)
         if key in seen:  # stored once, as contact_row keeps it
             continue
         seen.add(key)

@@ -605,7 +605,7 @@ class _Run:
         current = pending.row
         merge = merge_fields(current.fields, row.fields)
         known = {(n[1], n[2]) for n in current.numbers}
-        fresh = [n for n in row.numbers if n[1] and (n[1], n[2]) not in known]
+        fresh = [n for n in row.numbers if (n[1] or n[2]) and (n[1], n[2]) not in known]
         pending.row = current._replace(fields=merge.fields, numbers=current.numbers + tuple(fresh))
         self._remember(pending.id, row)
         self._count_merge(current.name or current.company, merge,
@@ -621,7 +621,7 @@ class _Run:
         known = {(n.e164, n.extension) for n in current.numbers}
         known |= removed_numbers.removed_from(self.store.connection, target)
         fresh = [StoredNumber(*n) for n in row.numbers
-                 if n[1] and (n[1], n[2]) not in known]  # fmt: skip
+                 if (n[1] or n[2]) and (n[1], n[2]) not in known]  # fmt: skip
         if fresh or merge.changed:
             # Only a real change opens a batch: re-importing a file changes nothing at all.
             if target >= self.first_new_id and self.writer is not None:

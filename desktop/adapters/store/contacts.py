@@ -50,9 +50,11 @@ _CONTACT_COLUMNS = (
 )
 
 
-# Attempt's fields in order, then the row's id (the tie-break of two in one second).
+# Attempt's fields in order, then the row's id (the tie-break of two in one second), then the
+# caller ID as received: a call from a colleague's extension ("3103") has no E.164 to show.
 _ATTEMPT_COLUMNS = (
-    "direction, at, outcome, message, reason, number_e164, rep, callback_from, callback_until, id"
+    "direction, at, outcome, message, reason, number_e164, rep, callback_from, callback_until, "
+    "id, caller_id"
 )
 
 EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
@@ -100,8 +102,9 @@ class Contacts(Database):
                 reverse=True,
             )[:limit]
         return tuple(
-            Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep, *window(f, u))
-            for d, at, o, m, r, n, rep, f, u, _id in rows
+            Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep, *window(f, u),
+                    caller_id=raw)
+            for d, at, o, m, r, n, rep, f, u, _id, raw in rows
         )
 
     def count_contacts(self) -> int:
@@ -232,9 +235,9 @@ class Contacts(Database):
     ) -> dict[int, tuple[Attempt, ...]]:
         """The newest `per_contact` attempts of each contact, in one query."""
         out: dict[int, list[Attempt]] = {}
-        for cid, d, at, o, m, r, n, rep, cb_from, cb_until in self._conn.execute(
+        for cid, d, at, o, m, r, n, rep, cb_from, cb_until, raw in self._conn.execute(
             "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
-            "callback_from, callback_until FROM "
+            "callback_from, callback_until, caller_id FROM "
             "(SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) "
             "   AS place FROM attempts WHERE contact_id IN (SELECT value FROM json_each(?))) "
             "WHERE place <= ? ORDER BY contact_id, place",
@@ -242,7 +245,7 @@ class Contacts(Database):
         ):
             out.setdefault(cid, []).append(
                 Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep,
-                        *window(cb_from, cb_until))
+                        *window(cb_from, cb_until), caller_id=raw)
             )
         return {cid: tuple(a) for cid, a in out.items()}
 

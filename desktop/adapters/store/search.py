@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from desktop.adapters.store.callbacks import Callbacks
 from desktop.adapters.store.connection import StoreError, describe
+from desktop.core.internal_extension import extension_digits
 from desktop.core.models import Contact
 from desktop.core.search_query import (
     SearchHit,
@@ -135,6 +136,8 @@ class Search(Callbacks):
             limit = SEARCH_POOL_LIMIT if waiting is not None else SEARCH_ROUND_LIMIT
             ids += self._called_ids(since, limit)
         if query.fragments:
+            if not parts and since is None:
+                ids += self._extension_ids(query)
             # With words too, the rounds above are checked for the digits after loading;
             # this adds matches of both that the rounds' slices missed.
             ids += self._number_ids(query, parts, since)
@@ -171,6 +174,25 @@ class Search(Callbacks):
             if len(ids) >= limit:
                 break
         return list(ids)
+
+    def _extension_ids(self, query: SearchQuery) -> list[int]:
+        """The colleagues whose internal extension is the digits typed ("3103"), whatever the
+        digit round holds: in a large book, more outside numbers hold 3103 than it takes
+        (capped, the recently called first), and the colleague was left out. One seek in
+        schema 20's index phone_numbers_internal."""
+        if len(query.fragments) != 1:
+            return []
+        [digits] = query.fragments
+        if extension_digits(digits) != digits:
+            return []
+        return [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT contact_id FROM phone_numbers WHERE e164 IS NULL AND extension = ? "
+                "AND extension <> '' LIMIT ?",
+                (digits, SEARCH_ROUND_LIMIT),
+            )
+        ]
 
     def _number_ids(self, query: SearchQuery, parts: Sequence[str], since: int | None) -> list[int]:
         digits = digits_expression(query.fragment_forms())
