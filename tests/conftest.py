@@ -89,6 +89,54 @@ def _isolated_home(
     return home
 
 
+@pytest.fixture(autouse=True)
+def _no_window_left_behind() -> Iterator[None]:
+    """A test that leaves a window alive fails: each one lived for the rest of the session
+    (about 60 at the end of the Qt tests, with their cards, timers and signal connections),
+    and a window left showing or stacking changes what the next test sees. Whatever the
+    test closed goes with Qt's deferred deletes; only what is still alive after those (and a
+    garbage collection, when anything is) counts. Autouse and defined first, so it checks
+    after every other fixture of the test (qtbot's closing of its widgets included)."""
+    before = _top_level_windows()
+    yield
+    if before is None or not _new_windows(before):
+        return  # the usual case: a count, no collection
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if _new_windows(before):
+        gc.collect()
+    left = _new_windows(before)
+    if left:
+        said = ", ".join(f"{type(w).__name__}({w.objectName() or w.windowTitle()!r})"
+                         for w in left)  # fmt: skip
+        for window in left:  # reported once, not again by every later test
+            window.close()
+            window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        pytest.fail(f"the test left {len(left)} window(s) alive: {said}; close them "
+                    "(qtbot.addWidget) or let the object that owns them go (let_go)")
+
+
+def _top_level_windows() -> set[int] | None:
+    """The addresses of the top-level widgets alive; None when no QApplication exists (a test
+    that never touched Qt costs nothing here)."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None or widgets.QApplication.instance() is None:
+        return None
+    import shiboken6
+
+    return {shiboken6.getCppPointer(w)[0] for w in widgets.QApplication.topLevelWidgets()}
+
+
+def _new_windows(before: set[int]) -> list[Any]:
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    return [w for w in QApplication.topLevelWidgets()
+            if shiboken6.getCppPointer(w)[0] not in before]  # fmt: skip
+
+
 @pytest.fixture
 def desktop_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Sets the desktop's locale to a name, e.g. ``desktop_locale("en_US")``, whatever this

@@ -10,8 +10,10 @@
 * An outbound call to a known number becomes an attempt against that contact, with the
   contact's current reason, as soon as the source reports it (MicroSIP: while dialling; the
   end-of-call logs: at the end). When it ends, ``Recorded.wrap_up`` asks the app to open
-  the wrap-up; never for a call read as catch-up (it ended while the app was not running)
-  and never twice for one attempt. One to a number nobody has is kept only when that number
+  the wrap-up; never for a call that reached nobody (failed, or rang out: it is logged "No
+  answer" and the missed call it returned stays due, so there is nothing to ask), never for
+  a call read as catch-up (it ended while the app was not running) and never twice for one
+  attempt. One to a number nobody has is kept only when that number
   called us (it returns their call, and takes it off Callbacks), with no wrap-up. An
   answered incoming call gets its wrap-up too, once it is over (a missed one waits in
   Callbacks instead).
@@ -101,6 +103,8 @@ SAME_WITHHELD_RING_S = 0.25
 # edge (each reads the wall clock and the monotonic one a few µs apart).
 SAME_RING_S = 1
 _OVER = (CallState.ENDED, CallState.MISSED)
+# A call of ours with one of these outcomes reached nobody: nothing to wrap up.
+_REACHED_NOBODY = (Outcome.NO_ANSWER, Outcome.FAILED)
 # Per-call bookkeeping kept in memory is bounded, so a day of calls does not grow the app: the
 # oldest entry goes. A wrap-up is offered again only if a call's end were reported after 2000
 # newer calls (the sources forget lines they reported at the same count); a hook's ring past
@@ -279,11 +283,17 @@ class CallHistory:
                 return None
         else:
             attempt_id, outcome = existing[0], existing[2].outcome
+            # Our "Called" row, taken over as a call that reached nobody: the callback it
+            # settled is due again, news as a failure is (it used to ride on the wrap-up).
+            failed_now = failed_now or (taken_over and outcome in _REACHED_NOBODY)
             if cursor is not None:
                 self._store.save_source_cursor(*cursor)
         wrap_up = (
             contact is not None  # a wrap-up is written on a contact
-            and not isinstance(event, CallFailed)  # it reached nobody: nothing to wrap up
+            # It reached nobody (failed, or rang out): the history says so already and the
+            # missed call it returned stays due; a "How did it go?" would ask what is known.
+            and outcome not in _REACHED_NOBODY
+            and not isinstance(event, CallFailed)
             and event.state in _OVER
             and not getattr(event, "catch_up", False)
             and self._first_offer(attempt_id)

@@ -469,6 +469,7 @@ class CardView(QWidget):
         self._call_back: QPushButton | None = None  # built with the first missed call
         self._hint_layouts: tuple[int, list[QLayout]] = (-1, [])  # root's count -> its layouts
         self._restyling = False
+        self._kept_above = 0  # room the stack keeps above this card ("+N more"), in pixels
         self._tips = PartTips(self)  # the painted lines' tooltips, while the pointer is here
 
         self._build()
@@ -1012,12 +1013,25 @@ class CardView(QWidget):
             self._opener_gap.changeSize(0, gap, QSizePolicy.Policy.Minimum,
                                         QSizePolicy.Policy.Fixed)  # fmt: skip
 
+    def keep_room_above(self, height: int) -> None:
+        """Leave `height` pixels of the screen above the card: the stack's "+N more" entry goes
+        there, above the newest card, in its column. A card as tall as the screen (at 2× a
+        1600×1000 screen is 500 high) folds as it does for the screen's edge; without this
+        the entry went to a column of its own, beside the card, where it read as another
+        call's. The stack says so before it places the card, and re-packs after."""
+        if height == self._kept_above:
+            return
+        self._kept_above = height
+        if self._card is not None:
+            self._fit_height()
+
     def _room(self) -> int:
-        """The height the screen the card is on can show, inside the stack's margins."""
+        """The height the screen the card is on can show, inside the stack's margins and
+        below what the stack keeps above it."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return 1 << 20
-        return screen.availableGeometry().height() - 2 * SCREEN_MARGIN
+        return screen.availableGeometry().height() - 2 * SCREEN_MARGIN - self._kept_above
 
     # -- who is it (unknown callers) --
 

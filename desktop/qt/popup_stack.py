@@ -619,6 +619,7 @@ class PopupStack(QObject):
         popup, call.popup = call.popup, None
         if popup is not None:
             popup.retract()
+            popup.keep_room_above(0)  # its next call may have the column to itself
             self._on_top.hidden(popup)
             self._free.append(popup)
 
@@ -682,11 +683,18 @@ class PopupStack(QObject):
             newest = id(call.screen)
             targets[newest] = call.screen
             columns.setdefault(newest, []).append((key, call.popup))
+        below_more: QWidget | None = None
         if self._more.count and newest in columns:
-            # Above the newest card, where the eye already is.
-            self._more.setFixedWidth(columns[newest][-1][1].width())
+            # Above the newest card, where the eye already is, in its column: a card as tall
+            # as the screen folds to leave the entry its room (Popup.keep_room_above).
+            below_more = columns[newest][-1][1]
+            self._more.setFixedWidth(below_more.width())
             self._more.adjustSize()  # its height, before it was ever shown
             columns[newest].append(("", self._more))
+        for call in self._calls.values():
+            if call.popup is not None:
+                kept = self._more.height() + self._spacing if call.popup is below_more else 0
+                call.popup.keep_room_above(kept)
         for screen_id, placed in columns.items():
             cards = [(k, w) for k, w in placed if k]
             # Never the newest card, nor one the rep is typing in (its picker grew it).
@@ -713,7 +721,10 @@ class PopupStack(QObject):
             width, height = widget.width(), widget.height()
             if y - height < top and y != bottom:
                 x -= column_width + self._spacing  # this column is full: start one to its left
-                y, column_width = bottom, 0
+                # "+N more" above a card that could not fold to leave it room: level with
+                # that card's top, where the eye is, not at the foot of a column of its own.
+                y = y + self._spacing + height if widget is self._more else bottom
+                column_width = 0
             column_width = max(column_width, width)
             # What does not fit stays on screen (a card taller than the screen keeps its top
             # edge visible) and is reported, so that the oldest card collapses.

@@ -83,13 +83,9 @@ class TrayMenu(QObject):
         self.pause_action.toggled.connect(self.pause_toggled)
         self.menu.addAction(self.pause_action)
         self.pause_hour_action = self.menu.addAction("Pause for 1 hour")
-        self.pause_hour_action.triggered.connect(
-            lambda: self.pause_for_requested.emit(PauseLength.HOUR.value)
-        )
+        self.pause_hour_action.triggered.connect(self.pause_for_hour)
         self.pause_tomorrow_action = self.menu.addAction("Pause until tomorrow")
-        self.pause_tomorrow_action.triggered.connect(
-            lambda: self.pause_for_requested.emit(PauseLength.TOMORROW.value)
-        )
+        self.pause_tomorrow_action.triggered.connect(self.pause_until_tomorrow)
         self._add_screen_share_action()
         self.settings_action = self._add("Settings…", self.settings_requested)
         self.welcome_action = self._add("Getting started…", self.welcome_requested)
@@ -131,6 +127,15 @@ class TrayMenu(QObject):
         self.screen_share_note.setText(note)
         self.screen_share_note.setVisible(bool(note))
         self.fallback.set_screen_share(keep_out, note)
+
+    # Methods, not lambdas over the menu: Qt keeps a connected lambda while its sender (an
+    # action of this menu) lives, so a TrayMenu dropped without let_go() kept its parentless
+    # menu and no-tray window for good; now they go with it.
+    def pause_for_hour(self) -> None:
+        self.pause_for_requested.emit(PauseLength.HOUR.value)
+
+    def pause_until_tomorrow(self) -> None:
+        self.pause_for_requested.emit(PauseLength.TOMORROW.value)
 
     def _add(self, text: str, signal: SignalInstance) -> QAction:
         action = self.menu.addAction(text)
@@ -308,14 +313,10 @@ class FallbackWindow(QWidget):
         self.pause.toggled.connect(menu.pause_toggled)
         pause_row.addWidget(self.pause)
         self.pause_hour = QPushButton("Pause for 1 hour")
-        self.pause_hour.clicked.connect(
-            lambda: menu.pause_for_requested.emit(PauseLength.HOUR.value)
-        )
+        self.pause_hour.clicked.connect(menu.pause_for_hour)
         pause_row.addWidget(self.pause_hour)
         self.pause_tomorrow = QPushButton("Pause until tomorrow")
-        self.pause_tomorrow.clicked.connect(
-            lambda: menu.pause_for_requested.emit(PauseLength.TOMORROW.value)
-        )
+        self.pause_tomorrow.clicked.connect(menu.pause_until_tomorrow)
         pause_row.addWidget(self.pause_tomorrow)
         pause_row.addStretch(1)
         layout.addLayout(pause_row)

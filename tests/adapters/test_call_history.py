@@ -272,7 +272,7 @@ def dialed(number: str, state: CallState = CallState.RINGING) -> CallEvent:
                      where="Call button (Twinkle)")  # fmt: skip
 
 
-def test_a_placed_call_the_softphone_reports_too_is_one_attempt_wrapped_up_at_its_end(
+def test_a_placed_call_the_softphone_reports_too_is_one_attempt_logged_no_answer_at_its_end(
     store: Store, history: CallHistory, jane: int
 ) -> None:
     placed = history.record(dialed(JANE))
@@ -281,7 +281,8 @@ def test_a_placed_call_the_softphone_reports_too_is_one_attempt_wrapped_up_at_it
     ended = history.record(logged(f"sip:{JANE}@sip.example.com;user=phone", answered=False,
                                   minutes_ago=-0.05))  # fmt: skip
     assert ended is not None
-    assert (ended.attempt_id, ended.wrap_up, ended.outcome) == (placed.attempt_id, True,
+    # It rang out: nothing to wrap up, the history says "No answer" already.
+    assert (ended.attempt_id, ended.wrap_up, ended.outcome) == (placed.attempt_id, False,
                                                                 Outcome.NO_ANSWER)  # fmt: skip
     assert attempts(store) == [(jane, "out", "no_answer", "Asked for the Q3 pricing sheet", JANE,
                                 "twinkle")]  # fmt: skip
@@ -468,16 +469,17 @@ def test_a_call_back_that_never_rang_is_logged_failed_and_the_callback_stays(
 def test_a_call_back_that_rang_then_was_refused_still_returns_the_call(
     store: Store, history: CallHistory, jane: int
 ) -> None:
-    """It rang at their end (CALL_RINGING) before "486 Busy Here": a real attempt, wrapped up,
-    that reached nobody. Logged "Called" with no outcome, it took Jane's missed call off
-    Callbacks as if she had been reached."""
+    """It rang at their end (CALL_RINGING) before "486 Busy Here": a real attempt that
+    reached nobody, logged "No answer" with no wrap-up to ask (there is nothing to wrap up).
+    Logged "Called" with no outcome, it took Jane's missed call off Callbacks as if she had
+    been reached."""
     history.record(CallEvent("baresip", Direction.IN, CallState.MISSED, JANE, "",
                              NOW - timedelta(minutes=10), call_key="baresip:m1"))  # fmt: skip
     history.record(dialed(JANE))
     ringing, closed = baresip_dial_events(("CALL_RINGING", ""), ("CALL_CLOSED", "486 Busy Here"))
     history.record(ringing)
     recorded = history.record(closed)
-    assert recorded is not None and recorded.wrap_up
+    assert recorded is not None and not recorded.wrap_up
     assert recorded.outcome is Outcome.NO_ANSWER  # news: whoever counts callbacks recounts
     assert [a[1:3] for a in attempts(store)] == [("in", "missed"), ("out", "no_answer")]
     assert store.callbacks_due(NOW + timedelta(seconds=5)) == 1

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6 import QtGui
@@ -1060,7 +1061,7 @@ STACK_AT_2X = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
     from desktop.qt.popup_stack import PopupStack
-    from tests.qt.show_popup_demo import exact_card, unknown_card, withheld_card
+    from tests.qt.show_popup_demo import exact_card, story_card, unknown_card, withheld_card
 
     def rect(widget):
         g = widget.frameGeometry()
@@ -1069,9 +1070,10 @@ STACK_AT_2X = textwrap.dedent(
     stack = PopupStack()
     stack.warm_up()
     calls = int(sys.argv[1])
-    kinds = [exact_card, unknown_card, withheld_card]
+    named = {"exact": exact_card, "story": story_card}
+    kinds = [named[k] for k in sys.argv[2:]] or [exact_card, unknown_card, withheld_card]
     for i in range(calls):
-        stack.show(kinds[i % 3](), f"call-{i}")
+        stack.show(kinds[i % len(kinds)](), f"call-{i}")
     deadline = time.monotonic() + 1.0
     while time.monotonic() < deadline:  # let X configure every window it was asked to
         app.processEvents()
@@ -1117,6 +1119,50 @@ def test_at_scale_factor_2_stacked_cards_never_cover_each_other_nor_leave_the_sc
         assert area.contains(rect), (rect, area)
         for other in rects[i + 1 :]:
             assert not rect.intersects(other), (rect, other)
+
+
+def _stack_at_2x(calls: int, *kinds: str) -> dict[str, Any]:
+    with private_x_server("1600x1000x24") as display:
+        result = subprocess.run(
+            [PYTHON, "-c", STACK_AT_2X, str(calls), *kinds],
+            env=python_env(DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR="2"),
+            cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    placed: dict[str, Any] = json.loads(result.stdout)
+    return placed
+
+
+@pytest.mark.xvfb
+def test_at_scale_factor_2_more_sits_above_a_card_as_tall_as_the_screen() -> None:
+    # At 2× a 1600×1000 screen is 500 high: Mike's card (three calls, two messages) takes
+    # all of it. "+1 more ringing" went to a column of its own, at the foot of the screen
+    # beside the card, where it read as another call's; it belongs above the newest card,
+    # which folds a message to give it room.
+    placed = _stack_at_2x(2, "exact")
+    area = QRect(*placed["area"])
+    [(key, *card_rect)] = placed["cards"]
+    assert key == "call-1" and placed["collapsed"] == 1
+    card, more = QRect(*card_rect), QRect(*placed["more"])
+    assert area.contains(card) and area.contains(more), (card, more, area)
+    assert (more.left(), more.width()) == (card.left(), card.width())  # in the card's column
+    assert more.bottom() < card.top() <= more.bottom() + 1 + SPACING  # just above it
+    assert card.bottom() == area.bottom() - MARGIN  # the card keeps its corner
+
+
+@pytest.mark.xvfb
+def test_at_scale_factor_2_a_card_that_cannot_fold_keeps_more_level_with_its_top() -> None:
+    # Everything on the story card that folds is folded and it still takes the screen's
+    # height: no room above it, so the entry goes beside it, level with its top (the name,
+    # where the eye is), never over it nor off the screen.
+    placed = _stack_at_2x(2, "story")
+    area = QRect(*placed["area"])
+    [(_key, *card_rect)] = placed["cards"]
+    card, more = QRect(*card_rect), QRect(*placed["more"])
+    assert area.contains(card) and area.contains(more), (card, more, area)
+    assert not card.intersects(more)
+    assert more.top() == card.top()
+    assert more.right() < card.left()
 
 
 def test_a_long_voicemail_and_the_imported_notes_are_readable_in_full(
