@@ -183,7 +183,8 @@ class HistoryWriter:
                 self._try_later(item)
         elif isinstance(job, SaveWrapUp):
             saved = self._store.save_wrap_up(job.attempt_id, job.outcome, job.message,
-                                             job.reason, job.callback)  # fmt: skip
+                                             job.reason, job.callback,
+                                             promise_done=job.promise_done)  # fmt: skip
             if saved and job.rep:
                 self._share(job)
         elif isinstance(job, SavePosition):

@@ -38,6 +38,7 @@ class SaveWrapUp:
     reason: str
     callback: tuple[datetime, datetime] | None = None  # the window the rep promised
     rep: str = ""  # who made the call, for the note on a shared card ("": not shared)
+    promise_done: bool = False  # the contact's open "call them back by" is done
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def job_to_json(job: Job) -> dict[str, Any]:
         window = [t.isoformat() for t in job.callback] if job.callback is not None else None
         return {"job": "wrap-up", "attempt_id": job.attempt_id, "outcome": job.outcome.value,
                 "message": job.message, "reason": job.reason, "callback": window,
-                "rep": job.rep}  # fmt: skip
+                "rep": job.rep, "promise_done": job.promise_done}  # fmt: skip
     return {"job": "position", "origin": job.origin, "cursor": job.cursor}
 
 
@@ -109,7 +110,8 @@ def job_from_json(data: dict[str, Any]) -> Job:
         )  # fmt: skip
         return SaveWrapUp(int(data["attempt_id"]), Outcome(data["outcome"]),
                           str(data["message"]), str(data["reason"]), callback,
-                          str(data.get("rep", "")))  # fmt: skip
+                          str(data.get("rep", "")),
+                          data.get("promise_done") is True)  # fmt: skip
     if kind == "position":
         return SavePosition(str(data["origin"]), str(data["cursor"]))
     raise ValueError(f"unknown job {kind!r}")

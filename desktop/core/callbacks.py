@@ -333,7 +333,8 @@ def callback_items(
     ``windows``: attempts with a callback window and no call from the contact since;
     ``contact_tries``: each missed contact's tries since we last reached them (1 if absent),
     as an unknown number's are counted; ``unreached``: by contact id, the calls back since
-    their "call them back by" promise that reached nobody (it stays open and due);
+    their "call them back by" promise that reached nobody (it stays open); such a promise
+    is due from the start of its window (promise_due), listed before that too;
     ``missed_unreached``: the same for a missed call, by contact id, or by number for a
     number nobody has (a call back that rang out settles no missed call).
 
@@ -383,7 +384,11 @@ def callback_items(
             tried = (unreached or {}).get(contact.id)
             if tried is not None:
                 detail += f" · {tried.text(now, cycle)}"
-            deadlines.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail, True))
+            # Due once its day has come (the window opens at the start of the day named, or
+            # when it was said for today): "by 10:00 tomorrow" counted in "Callbacks (1 due)"
+            # the evening before, and a count that is never zero is a count nobody reads.
+            deadlines.append(CallbackItem(Section.WAITING_FOR_US, attempt, contact, detail,
+                                          promise_due(window, now)))  # fmt: skip
             continue
         said = window_text(window, now, cycle)
         if window.end >= now:
@@ -401,6 +406,37 @@ def callback_items(
     late = [d for d in deadlines if (d.attempt.callback_until or now) < now]
     ahead = deadlines[len(late):]
     return late + items + ahead + promised + overdue
+
+
+def promise_due(window: Window, now: datetime) -> bool:
+    """A "call them back by" promise is due from the start of its window: the day named
+    ("by 10:00 tomorrow": tomorrow), or at once for one said for today; before that it
+    waits, listed but not counted."""
+    return window.start <= now
+
+
+@dataclass(frozen=True)
+class OpenPromise:
+    """A "call them back by" the rep made on an earlier call with the contact and has not
+    kept yet (no call out reached them since, nobody said it was done), as the wrap-up of
+    their next call shows it: ``done`` when that call's wrap-up said so already."""
+
+    attempt: Attempt  # the call it was made on, with its window and note
+    done: bool = False
+
+    def text(self, now: datetime, cycle: HourCycle = "24h") -> str:
+        """"Call them back by 10:00 tomorrow · Wants 3-year pricing by Friday"."""
+        window = window_of(self.attempt)
+        said = f"Call them back {by_text(window, now, cycle)}" if window else "Call them back"
+        if window is not None and window.end < now:
+            said += " — overdue"
+        note = " ".join(self.attempt.message.split())
+        if len(note) > PROMISE_NOTE_CHARS:
+            note = note[: PROMISE_NOTE_CHARS - 1].rstrip() + "…"
+        return f"{said} · {note}" if note else said
+
+
+PROMISE_NOTE_CHARS = 60  # of the note beside an open promise: its first line's worth
 
 
 def due_count(items: Sequence[CallbackItem]) -> int:

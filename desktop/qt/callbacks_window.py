@@ -296,6 +296,12 @@ class CallbacksWindow(NumberTableWindow):
         waiting = sum(1 for e in self.entries if e.item.section is Section.WAITING_FOR_THEM)
         if waiting:
             said += f" · waiting for {waiting}"
+        # A "call them back by" whose day has not come is listed, not due: said so, or
+        # "Nothing due" read as if the promise listed below were forgotten.
+        later = sum(1 for e in self.entries if e.item.section is Section.WAITING_FOR_US
+                    and not e.item.due and e.item.attempt.callback_until is not None)  # fmt: skip
+        if later:
+            said += f" · {later} to call back later"
         return f"{self._said} · {said}" if self._still_said() else said
 
     def _still_said(self) -> bool:

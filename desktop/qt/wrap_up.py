@@ -6,7 +6,10 @@ current reason) and when the rep will be in for the callback. After an answered 
 (a contact's or a stranger's; a missed one waits in Callbacks instead) it asks how it went
 (talked / their gatekeeper / they left voicemail, "talked" preselected), a note, what it was
 about and when to call them back by. Saving writes them onto the call's attempt and makes the
-reason the contact's current one, so the card of their next call says it.
+reason the contact's current one, so the card of their next call says it. After a call out,
+the fields are worded for the outcome chosen ("Note" once "Talked" is picked, not "Message
+left"). After a contact's incoming call it shows the "call them back by" still open from an
+earlier call, kept unless the rep picks Done (store/callbacks.py open_promise).
 
 It opens once the call has ended, and never takes the keyboard on its own: it appears without
 activation and refuses focus (the rep may be on the next call, typing into the CRM) until the
@@ -48,6 +51,7 @@ from PySide6.QtWidgets import (
 from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import (
     MAX_WINDOW_TEXT,
+    OpenPromise,
     Window,
     by_text,
     parse_window,
@@ -103,6 +107,19 @@ _OUTBOUND = _Words(
     "Why we called", "Shown on their card when they call back",
     "You'll be in for their callback",
 )  # fmt: skip
+# After a call out, what the rep is asked follows the outcome they chose: with "Talked"
+# picked the form still asked for the message left on their voicemail and when the rep would
+# be in for a callback nobody was asked for. (message, its hint, the window's label)
+_OUTCOME_WORDS = {
+    Outcome.VOICEMAIL: ("Message left", "What you said on their voicemail",
+                        "You'll be in for their callback"),
+    Outcome.GATEKEEPER: ("Message left", "What you told the gatekeeper",
+                         "You'll be in for their callback"),
+    Outcome.NO_ANSWER: ("Note", "Anything to remember about this try",
+                        "You'll be in if they call back"),
+    Outcome.TALKED: ("Note", "What they said, what you agreed",
+                     "They'll call you back, you'll be in"),
+}
 _INBOUND = _Words(
     INBOUND_CHOICES,
     "Note", "What they asked for, what you promised",
@@ -118,6 +135,7 @@ class WrapUpResult:
     message: str
     reason: str
     callback: Window | None = None  # when the rep said they'd be in for the callback
+    promise_done: bool = False  # the open promise shown (OpenPromise) is done
 
 
 def who_line(contact: Contact | None, attempt: Attempt | None = None) -> str:
@@ -174,6 +192,7 @@ class WrapUp(QWidget):
         now: datetime | None = None,
         hour_cycle: HourCycle = "24h",
         language: str = "en",  # besides English, the callback time's (core/time_words.py)
+        promise: OpenPromise | None = None,  # the contact's "call them back by" still open
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, _FLAGS)
@@ -222,6 +241,7 @@ class WrapUp(QWidget):
         root.addSpacing(4)
 
         message_label = _plain(words.message, self)
+        self.message_label = message_label
         root.addWidget(message_label)
         self.message = QPlainTextEdit(self)
         self.message.setTabChangesFocus(True)
@@ -241,7 +261,14 @@ class WrapUp(QWidget):
         reason_label.setBuddy(self.reason)
         root.addWidget(self.reason)
 
+        self.promise: QLabel | None = None
+        self.keep_promise: QRadioButton | None = None
+        self.promise_done: QRadioButton | None = None
+        if promise is not None:
+            self._add_promise(root, promise)
+
         window_label = _plain(words.callback, self)
+        self.window_label = window_label
         root.addWidget(window_label)
         self.callback_field = QLineEdit(self)
         self.callback_field.setPlaceholderText(
@@ -282,6 +309,9 @@ class WrapUp(QWidget):
             chosen.setChecked(True)
         self.outcomes.idToggled.connect(lambda _id, _on: self._update_save())
         self._update_save()
+        if not self.inbound:
+            self.outcomes.idToggled.connect(lambda _id, _on: self._follow_outcome())
+            self._follow_outcome()
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(self.save)
@@ -291,6 +321,40 @@ class WrapUp(QWidget):
         # A click anywhere in it is the rep turning to it: only then may it have the keyboard.
         for child in self.findChildren(QWidget):
             child.installEventFilter(self)
+
+    def _add_promise(self, root: QVBoxLayout, promise: OpenPromise) -> None:
+        """The promise an earlier call left open, said where the rep decides on this call's
+        callback: kept unless the rep says it is done (their calling about something else
+        settled it silently before)."""
+        heading = _plain("Still open from an earlier call", self)
+        root.addWidget(heading)
+        self.promise = _plain(promise.text(self._now, self._cycle), self)
+        self.promise.setIndent(10)
+        root.addWidget(self.promise)
+        row = QHBoxLayout()
+        row.setContentsMargins(10, 0, 0, 0)
+        group = QButtonGroup(self)
+        self.keep_promise = QRadioButton("&Keep it open", self)
+        self.promise_done = QRadioButton("&Done", self)
+        for button in (self.keep_promise, self.promise_done):
+            group.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
+        (self.promise_done if promise.done else self.keep_promise).setChecked(True)
+        self.keep_promise.setToolTip("It stays in Callbacks until you call them back. A new "
+                                     "time below replaces it.")  # fmt: skip
+        self.promise_done.setToolTip("Nothing left to do: it leaves Callbacks.")
+        root.addLayout(row)
+        root.addSpacing(2)
+
+    def _follow_outcome(self) -> None:
+        """The outbound form's labels for the outcome chosen (none yet: the generic ones)."""
+        outcome = self.outcome()
+        generic = (_OUTBOUND.message, _OUTBOUND.message_hint, _OUTBOUND.callback)
+        message, hint, callback = generic if outcome is None else _OUTCOME_WORDS[outcome]
+        self.message_label.setText(message)
+        self.message.setPlaceholderText(hint)
+        self.window_label.setText(callback)
 
     # -- focus on the rep's click --
 
@@ -360,6 +424,7 @@ class WrapUp(QWidget):
             self.message.toPlainText().strip(),
             " ".join(self.reason.text().split()),
             window,
+            self.promise_done is not None and self.promise_done.isChecked(),
         )
 
     def _typed(self) -> tuple[str, str, str]:

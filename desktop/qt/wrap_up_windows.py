@@ -90,8 +90,12 @@ class WrapUpWindows:
             # A stranger dialled from the softphone gets none on its own; one the rep asked
             # for (Log a call…, Recent calls) opens: how the call went has nowhere else to go.
             return
+        # The contact's "call them back by" still open, for the rep to keep or call done:
+        # after a call out the outcome decides (reaching them keeps the promise).
+        inbound = contact is not None and found[1].direction is Direction.IN
+        promise = self._store.open_promise(attempt_id) if inbound else None
         window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle(),
-                        language=time_language())  # fmt: skip
+                        language=time_language(), promise=promise)  # fmt: skip
         if not self.gate().admit(attempt_id, window, asked=asked):
             window.deleteLater()
             return
@@ -133,5 +137,5 @@ class WrapUpWindows:
         self._writes.submit(
             SaveWrapUp(result.attempt_id, result.outcome, result.message, result.reason,
                        (result.callback.start, result.callback.end) if result.callback else None,
-                       rep)
+                       rep, result.promise_done)
         )  # fmt: skip

@@ -144,6 +144,7 @@ def test_a_mirror_from_before_uids_learns_them_on_its_next_sync(
                        "ALTER TABLE attempts DROP COLUMN caller_id; "
                        "DROP INDEX phone_numbers_internal; "
                        "ALTER TABLE directory_cards DROP COLUMN note; "
+                       "ALTER TABLE attempts DROP COLUMN promise_done; "
                        f"PRAGMA user_version = {VERSION_BEFORE};")
     conn.close()
     assert "directory_cards ADD COLUMN uid" in MIGRATIONS[VERSION_BEFORE]  # the one to run

@@ -111,6 +111,7 @@ def test_groups_a_mirror_made_before_took_for_people_go_on_its_next_sync(
     old = sqlite3.connect(path)
     old.executescript("DROP INDEX phone_numbers_internal; "
                       "ALTER TABLE directory_cards DROP COLUMN note; "
+                      "ALTER TABLE attempts DROP COLUMN promise_done; "
                       f"PRAGMA user_version = {VERSION_BEFORE};")
     old.close()
     assert "directory_cards ADD COLUMN note" in MIGRATIONS[VERSION_BEFORE]  # the one to run

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from desktop.adapters.store.calls import LoggedCall
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, window
-from desktop.core.callbacks import Unreached
+from desktop.core.callbacks import OpenPromise, Unreached
 from desktop.core.models import Attempt, Direction, Outcome
 from desktop.core.unread_caller_id import same_caller_key
 
@@ -63,10 +63,15 @@ class Callbacks(Contacts):
     # A window on a call of ours: we wait for them in it. On their call: "call them back by"
     # (the wrap-up after an incoming call), a promise kept once we reach them or leave a
     # message: a call back that rang out ("No answer", a busy line) or failed keeps it open
-    # (_UNREACHED), shown beside it as the try it was.
+    # (_UNREACHED), shown beside it as the try it was. A call from them does not keep it:
+    # they rang about something else and the promise vanished unseen. It stays until we call
+    # back, or the rep says in a later call's wrap-up that it is done (promise_done), or a
+    # later "call them back by" replaces it (each contact's newest window counts).
+    _PROMISE_KEPT = ("l.direction = 'out' AND l.outcome NOT IN ('failed', 'no_answer') "
+                     "OR l.promise_done = 1")
     _WINDOW = ("a.callback_until IS NOT NULL",
-               "(a.direction = 'in' AND l.at > a.at AND (l.direction = 'out' "
-               "  AND l.outcome NOT IN ('failed', 'no_answer') OR l.outcome = 'talked')"
+               f"(a.direction = 'in' AND {_AFTER.format(later='l', call='a')} "
+               f"  AND ({_PROMISE_KEPT})"
                " OR a.direction <> 'in' AND ((l.direction = 'in' OR l.outcome = 'talked') "
                "  AND l.at >= a.callback_from OR l.direction = 'out' AND l.outcome <> 'failed' "
                "  AND l.at > a.callback_until))"
@@ -141,10 +146,41 @@ class Callbacks(Contacts):
         return self._callback_rows(*self._VOICEMAIL, now)
 
     def callback_windows(self, now: datetime) -> list[LoggedCall]:
-        """Each contact's newest attempt with a promised callback window, unless they have
-        called (or talked to us) since the window opened, or we have called them since it
-        closed; the newest first."""
+        """Each contact's newest attempt with a promised callback window, unless it was
+        settled since: a window of ours by their call in it (or our call after it), their
+        "call them back by" by our call that reached them or a wrap-up that said it is
+        done; the newest first."""
         return self._callback_rows(*self._WINDOW, now)
+
+    def open_promise(self, attempt_id: int) -> OpenPromise | None:
+        """The contact's "call them back by" still open when this call came (made on an
+        earlier call, the contact's newest window then, no call between that settled it),
+        for this call's wrap-up to show; ``done`` if this call's wrap-up said it is. None for
+        a call with no contact, or no promise open."""
+        row = self._conn.execute(
+            "SELECT p.id, p.direction, p.at, p.outcome, p.message, p.number_e164, "  # noqa: S608
+            "p.callback_from, p.callback_until, c.promise_done FROM attempts c "
+            "JOIN attempts p ON p.contact_id = c.contact_id AND p.id <> c.id "
+            f"  AND p.callback_until IS NOT NULL AND {_AFTER.format(later='c', call='p')} "
+            "WHERE c.id = ? ORDER BY p.at DESC, p.id DESC LIMIT 1",
+            (attempt_id,),
+        ).fetchone()
+        if row is None or row[1] != "in":
+            return None  # none, or our own window ("you'll be in"): theirs to keep
+        pid, _d, at, outcome, message, number, cb_from, cb_until, done = row
+        # A call between the promise and this one that kept it (this call's own Done aside).
+        kept = self._conn.execute(
+            "SELECT 1 FROM attempts l, attempts a, attempts c "  # noqa: S608
+            "WHERE a.id = ? AND c.id = ? AND l.contact_id = a.contact_id "
+            f"  AND l.id NOT IN (a.id, c.id) AND {_AFTER.format(later='l', call='a')} "
+            f"  AND {_AFTER.format(later='c', call='l')} AND ({self._PROMISE_KEPT}) LIMIT 1",
+            (pid, attempt_id),
+        ).fetchone()
+        if kept is not None:
+            return None
+        attempt = Attempt(Direction.IN, from_epoch(at), Outcome(outcome), str(message), "",
+                          number, "", *window(cb_from, cb_until))  # fmt: skip
+        return OpenPromise(attempt, bool(done))
 
     # Calls out that reached nobody: they keep a "call them back by" promise open.
     _UNREACHED = "('failed', 'no_answer')"
@@ -269,9 +305,11 @@ class Callbacks(Contacts):
         ).fetchone()[0]
         ran_out = self._conn.execute(
             f"SELECT count(*) {self._callback_from(*self._WINDOW)} "
-            "AND (a.direction = 'in' OR a.callback_until < ?) "
+            # core/callbacks.py's promise_due: "call them back by" from its window's start
+            "AND (a.direction = 'in' AND a.callback_from <= ? "
+            "  OR a.direction <> 'in' AND a.callback_until < ?) "
             f"AND {self._not_put_off(ours, contact)}",
-            (since, at, at),
+            (since, at, at, at),
         ).fetchone()[0]
         unknown = self._conn.execute(
             f"SELECT count(*) {self._UNKNOWN_MISSED} "

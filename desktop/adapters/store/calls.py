@@ -514,12 +514,13 @@ class Calls(Contacts):
 
     def save_wrap_up(
         self, attempt_id: int, outcome: Outcome, message: str, reason: str,
-        callback: tuple[datetime, datetime] | None = None,
+        callback: tuple[datetime, datetime] | None = None, *, promise_done: bool = False,
     ) -> bool:  # fmt: skip
         """What the rep said about a call: its outcome, the message left, why we called and
-        the callback window promised (None: none). A non-empty reason also becomes the
-        contact's current reason, so their next call's card says it. One transaction; False
-        when the attempt no longer exists."""
+        the callback window promised (None: none); `promise_done`: the contact's open "call
+        them back by" from an earlier call is done (store/callbacks.py open_promise). A
+        non-empty reason also becomes the contact's current reason, so their next call's card
+        says it. One transaction; False when the attempt no longer exists."""
         try:
             with self.transaction():
                 row = self._conn.execute(
@@ -533,8 +534,8 @@ class Calls(Contacts):
                 )  # fmt: skip
                 self._conn.execute(
                     "UPDATE attempts SET outcome = ?, message = ?, reason = ?, "
-                    "callback_from = ?, callback_until = ? WHERE id = ?",
-                    (outcome.value, message, reason, start, end, attempt_id),
+                    "callback_from = ?, callback_until = ?, promise_done = ? WHERE id = ?",
+                    (outcome.value, message, reason, start, end, int(promise_done), attempt_id),
                 )
                 if row[0] is not None and reason.strip():
                     self._conn.execute(

@@ -449,6 +449,12 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE hidden_at IS NULL AND etag <> '';
     UPDATE directories SET sync_token = '' WHERE kind = 'carddav';
     """,
+    # 21: the rep said in this call's wrap-up that the contact's open "call them back by"
+    # (made on an earlier call) is done: it leaves Callbacks (store/callbacks.py). An answered
+    # call from them no longer settles it on its own
+    """
+    ALTER TABLE attempts ADD COLUMN promise_done INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
