@@ -24,11 +24,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.adapters.regular_file import NotRegularFile, open_regular_fd
 from desktop.adapters.write_journal import RecordCall, job_from_json, job_to_json
 from desktop.core.events import CallEvent
 
@@ -76,9 +78,11 @@ class HookInbox:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         deadline = time.monotonic() + HOOK_LOCK_WAIT_S
         for _ in range(_REOPENS):
-            flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
+            flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NONBLOCK
             fd = os.open(self.path, flags, 0o600)
             try:
+                if not stat.S_ISREG(mode := os.fstat(fd).st_mode):
+                    raise NotRegularFile(self.path, mode)
                 _lock(fd, deadline)
                 if not _still_the_file(fd, self.path):
                     continue  # the app replaced or removed it while this waited
@@ -100,7 +104,7 @@ class HookInbox:
         if sys.platform == "win32":
             return InboxRead(b"", ())
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = open_regular_fd(self.path)  # a FIFO put there must not hang the writer
         except FileNotFoundError:
             return InboxRead(b"", ())
         try:
@@ -116,7 +120,7 @@ class HookInbox:
         if not taken or sys.platform == "win32":
             return
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = open_regular_fd(self.path)
         except FileNotFoundError:
             return
         try:

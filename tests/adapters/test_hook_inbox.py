@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from desktop.adapters.hook_inbox import HookInbox, InboxLocked
+from desktop.adapters.regular_file import NotRegularFile
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction
 
@@ -129,3 +130,12 @@ def test_a_file_held_by_a_stopped_process_is_waited_for_a_moment_then_left_for_l
     finally:
         os.close(held)
     assert numbers(inbox) == ["+14155550101"]
+
+
+def test_a_fifo_put_at_the_inbox_hangs_neither_the_app_nor_a_hook(inbox: HookInbox) -> None:
+    inbox.path.parent.mkdir(parents=True)
+    os.mkfifo(inbox.path)  # a plain open() for reading waits for a writer that never comes
+    with pytest.raises(NotRegularFile):
+        inbox.read()
+    with pytest.raises(NotRegularFile):
+        inbox.append(ring("+14155550101"))
