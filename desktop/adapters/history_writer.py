@@ -244,7 +244,7 @@ class HistoryWriter:
         except OSError as exc:
             log.warning("%s: calls left by hooks not read (%s)", self._inbox.path, exc)
             return True  # the next change to it, or the next start, tries again
-        if read.lines:
+        if read.lines and not self._inbox_waits:  # once, not at every retry of a long wait
             log.info("recording %d calls hooks left in %s", len(read.lines), self._inbox.path)
         done = 0
         committed = True
