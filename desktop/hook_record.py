@@ -25,7 +25,10 @@ transaction (Store.record_ring_once), whatever that row's outcome by now. So the
 finding the database held by an import and giving up after its lock wait loses nothing: the
 app's writer waits for the lock and writes the ring. The hook must not keep such a call in the
 write journal: the running app rewrites that file. An end finishes a row once, whoever writes
-it first.
+it first. A call whose line never reached the app (its listen queue full, the app stopped)
+and that the hook cannot write either (the database busy) is left in the hooks' inbox
+(adapters/hook_inbox.py): the running app records it the moment it lands, or its next start
+does.
 
 Only this path pays for SQLite and the number metadata; a ring the running app takes never
 imports this module (desktop.hook_send).
@@ -176,6 +179,14 @@ def _record(
             _say(report, f"{_what(message)} from {who} not recorded yet: the database is busy "
                  "(another program is writing it); CallerCard records it when it reads it")
             return report.not_recorded
+        if report.why == NOT_ANSWERING and _busy(exc):
+            # The app never got the line, and its journal is its own while it runs: the
+            # hooks' inbox, which the running app records from as soon as a call lands.
+            if not _left_for_app(paths.hook_inbox, event):
+                return _failed(message, str(exc), report)
+            _say(report, f"{_what(message)} from {who} kept: the database is busy (another "
+                 "program is writing it); CallerCard records it as soon as it can")  # fmt: skip
+            return EXIT_RECORDED_ONLY
         # Only with no app running: one that runs but does not answer has the line already.
         if report.launching or report.why != NOT_RUNNING or not _busy(exc):
             return _failed(message, str(exc), report)
@@ -193,6 +204,11 @@ def _record(
         # A caller ID that is not a number we can read is recorded as received, like any call.
         # None: a softphone's log, or this call's ring, is in the history already.
         _say(report, f"call from {who} recorded; {report.card}")
+        return EXIT_RECORDED_ONLY
+    if (recorded is None and _ring_may_come(report, history.end_unmatched)
+            and _left_for_app(paths.hook_inbox, event)):  # fmt: skip
+        _say(report, f"the end of a call from {who}, whose ring is not in the history yet, "
+             "kept: CallerCard finishes the call when its ring comes")  # fmt: skip
         return EXIT_RECORDED_ONLY
     if recorded is None:
         # The app's own rule: an end whose ring was never logged logs nothing (an end alone
@@ -238,6 +254,26 @@ def _kept(journal: Path, event: CallEvent) -> bool:
 
     try:
         WriteJournal(journal).append([RecordCall(event)])
+    except OSError:
+        return False
+    return True
+
+
+def _ring_may_come(report: _Report, end_unmatched: bool) -> bool:
+    """Whether an end that found no ring to finish may still find one in the running app,
+    which never got the end's line: its ring may wait in the hooks' inbox, or unread in the
+    app's socket (its line got in before the queue filled), and the app finishes the call
+    once it has written the ring (history_writer.END_RETRY_S)."""
+    return end_unmatched and report.why == NOT_ANSWERING and not report.line_sent
+
+
+def _left_for_app(inbox: Path, event: CallEvent) -> bool:
+    """Append the call to the hooks' inbox, which the running app watches and records from
+    (adapters/hook_inbox.py), and its next start too, should it quit or die first."""
+    from desktop.adapters.hook_inbox import HookInbox
+
+    try:
+        HookInbox(inbox).append(event)
     except OSError:
         return False
     return True

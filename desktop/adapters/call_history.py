@@ -34,9 +34,10 @@
   SAME_RING_S for a ring written late, ``CallEvent.late``: two processes work its second out),
   whatever that row's outcome by now, looked for and written in one transaction
   (Store.record_ring_once). A withheld ring written late looks under every withheld key: the
-  app may have keyed its card apart, its hook never does. (Two withheld callers the app keys
-  apart as they ring stay two calls, however close; a late one is one call with another
-  withheld caller's ringing within SAME_RING_S of it.)
+  app may have keyed its card apart, its hook never does; it is the same ring only to the ms
+  (SAME_WITHHELD_RING_S), so two withheld callers ringing half a second apart stay two
+  calls, however late either was read. (Two withheld callers the app keys apart as they ring
+  stay two calls, however close.)
 * One call reported by two sources is one attempt. The rule: two reports of an inbound call
   from the same number (or both withheld, or both from one unreadable caller ID by
   same_caller_key), one of them from a hook, whose start times are
@@ -401,13 +402,17 @@ class CallHistory:
             # The app may have keyed a withheld call apart, its hook never does. Otherwise only
             # the same ring is: the same second, or for a withheld caller the same ms (two
             # withheld callers a moment apart are two calls; nothing else tells them apart).
+            # A late one is told from another withheld caller's by its ms (two processes work
+            # out one ring's time to within a ms or so): not by its second, which took two
+            # withheld callers ringing half a second apart for one.
             withheld = base == WITHHELD_KEY
             late_withheld = event.late and is_withheld_key(base)
             same = (f"{WITHHELD_KEY}@", TOLD_APART) if late_withheld else ()
             window = SAME_RING_S if event.late else (None if withheld else 0)
             attempt_id = self._store.record_ring_once(
                 contact_id, attempt, event.source, f"{base}@",
-                _ring_stamp(event.time, withheld=withheld), window, same,
+                _ring_stamp(event.time, withheld=is_withheld_key(base)), window, same,
+                same_ring=_rang_with(event.time) if late_withheld else None,
             )  # fmt: skip
             if attempt_id is None:
                 return None
@@ -452,13 +457,13 @@ class CallHistory:
             return False
         if base != WITHHELD_KEY:
             return True
-        stamp = logged.call_key.rpartition("@")[2]
-        seconds, dot, ms = stamp.partition(".")
-        if not seconds.isdigit() or (dot and not ms.isdigit()):
+        stamp = _key_stamp(logged.call_key)
+        if stamp is None:
             return False
-        if not dot:  # logged before rings were stamped to the ms: whole seconds, cut down
-            return abs(int(seconds) - at.timestamp()) <= RING_BEFORE_END_S
-        return abs(float(stamp) - at.timestamp()) <= SAME_WITHHELD_RING_S
+        rang, to_the_ms = stamp
+        if not to_the_ms:  # logged before rings were stamped to the ms: whole seconds, cut down
+            return abs(rang - at.timestamp()) <= RING_BEFORE_END_S
+        return abs(rang - at.timestamp()) <= SAME_WITHHELD_RING_S
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
         rows = self._lookup.holders(number, attempts_limit=0)
@@ -491,11 +496,38 @@ def _call_key(event: CallEvent) -> str:
 
 def _ring_stamp(at: datetime, *, withheld: bool) -> str:
     """When a hook's call rang, as its key says it: whole seconds, and the ms too for a
-    withheld caller, whose calls nothing else tells apart (CallHistory._still_ringing)."""
+    withheld caller, whose calls nothing else tells apart (CallHistory._still_ringing,
+    _rang_with), under the plain key or one told apart."""
     if not withheld:
         return str(int(at.timestamp()))
     ms = round(at.timestamp() * 1000)
     return f"{ms // 1000}.{ms % 1000:03d}"
+
+
+def _key_stamp(call_key: str) -> tuple[float, bool] | None:
+    """When a hook's call rang as its key says it, and whether to the ms (_ring_stamp); None
+    for a key that says no time."""
+    stamp = call_key.rpartition("@")[2]
+    seconds, dot, ms = stamp.partition(".")
+    if not seconds.isdigit() or (dot and not ms.isdigit()):
+        return None
+    return float(stamp), bool(dot)
+
+
+def _rang_with(at: datetime) -> Callable[[str], bool]:
+    """Whether a withheld ring logged under a key is the one ringing at `at`, read twice (by
+    its hook and the app that read it late): the same time to SAME_WITHHELD_RING_S. A ring
+    logged to the second only (before withheld rings were stamped to the ms) is taken to be,
+    as then, within SAME_RING_S (Store.record_ring_once's window)."""
+
+    def same(call_key: str) -> bool:
+        stamp = _key_stamp(call_key)
+        if stamp is None:
+            return False
+        rang, to_the_ms = stamp
+        return not to_the_ms or abs(rang - at.timestamp()) <= SAME_WITHHELD_RING_S
+
+    return same
 
 
 def _hook_key(call_key: str) -> str:

@@ -9,6 +9,10 @@ finds the database locked waits and is tried again for as long as it takes; whil
 they are kept in a journal on disk (write_journal.py), so a quit or a crash loses none of
 them: the next start replays the journal before anything new. The lookups that make a card
 stay on the GUI thread: in WAL mode a writer never blocks a reader.
+
+It also records the calls hooks left in their inbox (hook_inbox.py) when neither the app nor
+they could: at its start, and whenever `inbox_changed` says the file changed. Those are
+history only, like a replayed journal: no card or wrap-up was ever shown for them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.adapters.call_history import CallHistory, Recorded
+from desktop.adapters.hook_inbox import HookInbox, InboxLocked
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import Store, StoreError
 from desktop.adapters.write_journal import Job, RecordCall, SavePosition, SaveWrapUp, WriteJournal
@@ -57,7 +62,8 @@ class CallWritten:
 
     event: CallEvent
     recorded: Recorded | None
-    replayed: bool = False  # from an earlier session's journal: history only, never a window
+    # From an earlier session's journal, or a hook's inbox: history only, never a window.
+    replayed: bool = False
     error: str = ""
 
 
@@ -68,6 +74,7 @@ class _Pending:
     journaled: bool
     tries: int = 0  # an end done before its ring was in the history: how often so far
     due: float = 0.0  # when it is tried again (monotonic)
+    inbox: bool = False  # a hook left it in its inbox: history only, never a window
 
 
 class HistoryWriter:
@@ -83,6 +90,7 @@ class HistoryWriter:
         on_written: Callable[[CallWritten], None],
         on_problem: Callable[[str], None],
         on_note_queued: Callable[[], None] | None = None,
+        inbox: Path | None = None,
     ) -> None:
         # It works after the card has painted, off the ring path, so a small page cache will
         # do (the OS keeps the file's pages); the ring's lookups have the GUI thread's.
@@ -90,6 +98,10 @@ class HistoryWriter:
         self._store.connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.history = CallHistory(self._store, lookup)
         self._journal = WriteJournal(journal)
+        self._inbox = HookInbox(inbox) if inbox is not None else None
+        # Read at the start: hooks may have left calls while no app ran, or before it watched.
+        self._inbox_due = self._inbox is not None
+        self._inbox_waits = False  # its calls wait for the database (and the log said so)
         self._on_written = on_written
         self._on_problem = on_problem
         self._on_note_queued = on_note_queued  # a wrap-up waits in a shared card's outbox
@@ -111,6 +123,14 @@ class HistoryWriter:
             self._backlog.append(_Pending(job, replayed=False, journaled=False))
             self._cond.notify()
 
+    def inbox_changed(self) -> None:
+        """The hooks' inbox may hold calls: from the file watcher's thread, or any other."""
+        if self._inbox is None:
+            return
+        with self._cond:
+            self._inbox_due = True
+            self._cond.notify()
+
     def close(self, wait_s: float = CLOSE_WAIT_S) -> None:
         """Finish what is queued, trying for at most ``wait_s`` while the database is locked;
         what is still waiting then stays in the journal for the next start."""
@@ -129,13 +149,25 @@ class HistoryWriter:
             with self._cond:
                 while True:
                     self._take_due()
-                    if self._backlog or self._flush_wanted or self._closing_by is not None:
+                    if (self._backlog or self._flush_wanted or self._inbox_due
+                            or self._closing_by is not None):  # fmt: skip
                         break
                     self._cond.wait(self._until_due())
-                if not self._backlog and not self._flush_wanted:
+                if not self._backlog and not self._flush_wanted and not self._inbox_due:
                     return  # closing, nothing left
+                inbox, self._inbox_due = self._inbox_due, False
+                jobs = bool(self._backlog) or self._flush_wanted
                 item = self._backlog[0] if self._backlog else None
-            if self._attempt(item):
+            # The inbox's calls waited for the app already: they go before what came since.
+            inbox_waits = inbox and not self._take_inbox()
+            if inbox_waits:
+                with self._cond:
+                    self._inbox_due = True
+            elif inbox:
+                pause = RETRY_FIRST_S
+                continue
+            # An inbox held by a hook (stopped mid-append) must not hold up the jobs too.
+            if jobs and self._attempt(item):
                 pause = RETRY_FIRST_S
                 with self._cond:
                     if item is None:
@@ -178,7 +210,7 @@ class HistoryWriter:
         if isinstance(job, RecordCall):
             recorded = self.history.record(job.event)
             if recorded is not None:
-                self._on_written(CallWritten(job.event, recorded, item.replayed))
+                self._on_written(CallWritten(job.event, recorded, item.replayed or item.inbox))
             elif self.history.end_unmatched and not item.replayed:
                 self._try_later(item)
         elif isinstance(job, SaveWrapUp):
@@ -197,8 +229,45 @@ class HistoryWriter:
             item.due = time.monotonic() + END_RETRY_S[item.tries]
             item.tries += 1
             self._later.append(item)
-        if not item.journaled:
+        # An inbox line goes once this returns: the journal keeps the end from then on.
+        if not item.journaled or (item.inbox and item.tries == 1):
             self._keep_on_disk([item])
+
+    def _take_inbox(self) -> bool:
+        """Record the calls in the hooks' inbox, in order, and remove each line once its
+        write committed; False when the database (or the inbox) was locked: what is left
+        waits for the next try."""
+        assert self._inbox is not None
+        try:
+            read = self._inbox.read()
+        except InboxLocked:
+            return False
+        except OSError as exc:
+            log.warning("%s: calls left by hooks not read (%s)", self._inbox.path, exc)
+            return True  # the next change to it, or the next start, tries again
+        if read.lines and not self._inbox_waits:  # once, not at every retry of a long wait
+            log.info("recording %d calls hooks left in %s", len(read.lines), self._inbox.path)
+        done = 0
+        committed = True
+        for line in read.lines:
+            if line.event is not None:
+                item = _Pending(RecordCall(line.event), replayed=False, journaled=True,
+                                inbox=True)  # fmt: skip
+                committed = self._attempt(item)
+                if not committed:
+                    break
+            done = line.end
+        try:
+            self._inbox.remove(read.data[:done])
+        except InboxLocked:
+            return False  # the lines stay, to be recorded again: that writes nothing twice
+        except OSError as exc:
+            log.warning("%s: calls recorded but not removed (%s)", self._inbox.path, exc)
+        if not committed and not self._inbox_waits:
+            log.info("database locked by another program: calls hooks left wait (%s)",
+                     self._inbox.path)  # fmt: skip
+        self._inbox_waits = not committed  # said once while they wait
+        return committed
 
     def _take_due(self) -> None:
         """Ends whose pause is over go to the back of the queue (all of them at quit: one

@@ -41,6 +41,13 @@ class AppPaths:
         return self.data_dir / "pending-writes.jsonl"
 
     @property
+    def hook_inbox(self) -> Path:
+        """Calls a hook left for the running app (hook_inbox.py). In the folder the app
+        watches beside the database (followed_list.change_marker's), not beside the database
+        itself, where every page SQLite writes would wake the watch."""
+        return self.data_dir / "notices" / "hook-calls.jsonl"
+
+    @property
     def missed_cards(self) -> Path:
         """The missed cards open on screen, for the next start (missed_cards_file.py)."""
         return self.data_dir / "missed-cards.json"

@@ -153,7 +153,7 @@ class CallerCardApp:
         self.writes = HistoryWriter(
             paths.database, paths.write_journal, self.lookup,
             self.bridge.written_from_thread, self.bridge.problem_from_thread,
-            on_note_queued=self._share_notes_now,
+            on_note_queued=self._share_notes_now, inbox=paths.hook_inbox,
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.open_search_requested.connect(self.open_search)
@@ -275,6 +275,7 @@ class CallerCardApp:
         self.popups.warm_up()
         self._reopen_missed_cards()
         self._missed_while_closed.start(self._after_start)
+        self._watch_hook_inbox()
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
@@ -307,6 +308,16 @@ class CallerCardApp:
         self._after_start(100, self.count_callbacks)
         if self._welcome_due():
             self._after_start(WELCOME_DELAY_MS, self.open_welcome)
+
+    def _watch_hook_inbox(self) -> None:
+        """A call a hook could neither hand over nor write (the database held by an import)
+        lands in its inbox: the writer records it the moment it does (adapters/hook_inbox.py).
+        Watched as the call logs are, through the one watcher: no polling."""
+        try:
+            self.paths.hook_inbox.parent.mkdir(mode=0o700, exist_ok=True)
+        except OSError as exc:  # watched from the data folder until a hook creates it
+            log.info("no folder for the hooks' inbox: %s", exc)
+        self.watcher.watch(self.paths.hook_inbox, self.writes.inbox_changed)
 
     def _warm_up(self) -> None:
         # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.

@@ -230,3 +230,35 @@ def test_two_withheld_callers_the_app_keyed_apart_in_one_second_are_two_calls(
     history.record(hook(CallState.RINGING, number="", key=WITHHELD_KEY))
     history.record(hook(CallState.RINGING, number="", key=f"{TOLD_APART}2"))
     assert calls(store) == [("", None, "microsip"), ("", None, "microsip")]
+
+
+@pytest.mark.parametrize("first_late", [False, True], ids=["first on time", "first late"])
+def test_two_withheld_callers_half_a_second_apart_are_two_calls_however_late_one_was_read(
+    store: Store, history: CallHistory, first_late: bool
+) -> None:
+    """A withheld ring written late was taken for any withheld caller's ringing within its
+    second: the second caller's call, written by its hook, was never in the history."""
+    first = hook(CallState.RINGING, at=NOW + timedelta(seconds=0.2), number="", key=WITHHELD_KEY)
+    second = hook(CallState.RINGING, at=NOW + timedelta(seconds=0.7), number="",
+                  key=WITHHELD_KEY)  # fmt: skip
+    assert history.record(replace(first, late=first_late)) is not None
+    assert history_for(store).record(replace(second, late=True)) is not None  # by its hook
+    # The app reads it late too, and keys it apart (the first caller's card is up): the
+    # same ring, written twice, is one call.
+    app_row = replace(second, call_key=f"{TOLD_APART}2", late=True)
+    assert history.record(app_row) is None
+    assert calls(store) == [("", None, "microsip"), ("", None, "microsip")]
+
+
+def test_one_withheld_ring_read_late_by_its_hook_and_by_the_app_is_one_call_across_a_ms(
+    store: Store, history: CallHistory
+) -> None:
+    # Each process works the ring's wall time out from its hook's monotonic stamp, a few µs
+    # apart: here on either side of a ms.
+    rang = NOW + timedelta(microseconds=123_499)
+    app_row = hook(CallState.RINGING, at=rang, number="", key=f"{TOLD_APART}2")
+    assert history.record(replace(app_row, late=True)) is not None
+    by_hook = hook(CallState.RINGING, at=rang + timedelta(microseconds=3), number="",
+                   key=WITHHELD_KEY)  # fmt: skip
+    assert history_for(store).record(replace(by_hook, late=True)) is None
+    assert calls(store) == [("", None, "microsip")]

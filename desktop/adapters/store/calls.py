@@ -9,7 +9,7 @@ wrap-up of a call is saved here too.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -308,16 +308,18 @@ class Calls(Contacts):
     def record_ring_once(
         self, contact_id: int | None, attempt: Attempt, source: str, key_prefix: str,
         stamp: str, within_s: int | None, same_call: Sequence[str] = (),
+        *, same_ring: Callable[[str], bool] | None = None,
     ) -> int | None:  # fmt: skip
         """Store a hook's ring as record_call does, under ``key_prefix`` + ``stamp`` (its
         second, or ms), unless a ring of the same call is stored already, whatever its outcome
         by now: one from the same caller (number, or caller ID that is not a number) and
         ``source`` whose key starts with ``key_prefix`` (or one of ``same_call``) that rang
-        within ``within_s`` seconds; with ``within_s`` None, only that very key (a withheld
-        ring's ms). A hook and the app that read its line late both write the ring, each
-        taking its time from the one monotonic stamp. Looked for and written in one
-        transaction, so two processes writing the call at once store it once. None when it was
-        stored already."""
+        within ``within_s`` seconds, and whose key ``same_ring`` takes for this ring's (when
+        given: the second is too coarse for withheld callers); with ``within_s`` None, only
+        that very key (a withheld ring's ms). A hook and the app that read its line late both
+        write the ring, each taking its time from the one monotonic stamp. Looked for and
+        written in one transaction, so two processes writing the call at once store it once.
+        None when it was stored already."""
         if within_s is None:
             return self.record_call(contact_id, attempt, source, f"{key_prefix}{stamp}")
         at = int(attempt.at.timestamp())
@@ -326,13 +328,13 @@ class Calls(Contacts):
         try:
             with self.transaction():
                 stored = self._conn.execute(
-                    "SELECT 1 FROM attempts WHERE number_e164 IS ? AND caller_id = ? "  # noqa: S608
-                    f"AND source = ? AND direction = 'in' AND at BETWEEN ? AND ? AND ({keyed}) "
-                    "LIMIT 1",
+                    "SELECT call_key FROM attempts WHERE number_e164 IS ? "  # noqa: S608
+                    "AND caller_id = ? AND source = ? AND direction = 'in' "
+                    f"AND at BETWEEN ? AND ? AND ({keyed})",
                     (attempt.number_e164, attempt.caller_id, source, at - within_s, at + within_s,
                      *(bound for p in prefixes for bound in (p, p + "\uffff"))),
-                ).fetchone()  # fmt: skip
-                if stored is not None:
+                ).fetchall()  # fmt: skip
+                if any(same_ring is None or same_ring(str(key)) for (key,) in stored):
                     return None
                 return self.record_call(contact_id, attempt, source, f"{key_prefix}{stamp}")
         except sqlite3.OperationalError as exc:

@@ -1,0 +1,207 @@
+"""Calls a hook left for the running app, which neither it nor the hook could record yet.
+
+A hook whose line never reached the running app (its listen queue full, the app stopped or
+flooded) records the call itself; while an import holds the database that write fails after
+its lock wait. The app's write journal is no place for the call: the running app replays that
+file only at its start, and rewrites it meanwhile. So the hook appends the call here, and the
+running app's history writer records it, told by a file-system event on this file (the app
+watches it with its call logs, desktop/qt/app.py), and at every start.
+
+One call a line, as the write journal spells it (write_journal.job_to_json), in a file only
+this user can read (it holds callers' numbers). Every append, read and rewrite holds an
+exclusive lock on the file (fcntl.flock), so the app never reads half a line a hook is still
+writing, and a hook never appends to a file the app has just replaced: a hook that finds the
+file it locked replaced or removed opens it again. A line is removed only once its call is
+committed; a crash in between records it a second time, which changes nothing (a hook's ring
+and its end are written once, whoever writes them: call_history.py). A line cut short (its
+hook killed mid-write) is skipped with a log line, and never holds up the lines after it.
+
+POSIX only: without fcntl (Windows) `append` refuses and there is nothing to read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.adapters.regular_file import NotRegularFile, open_regular_fd
+from desktop.adapters.write_journal import RecordCall, job_from_json, job_to_json
+from desktop.core.events import CallEvent
+
+if sys.platform != "win32":
+    import fcntl
+
+log = logging.getLogger(__name__)
+
+# How long a hook waits for the app to let go of the file (it holds it for one read or one
+# rewrite of a few lines), and the app for a hook (one write and its fsync).
+HOOK_LOCK_WAIT_S = 2.0
+APP_LOCK_WAIT_S = 0.5
+_LOCK_RETRY_S = 0.01
+_REOPENS = 20  # a hook finding the file replaced under it this often in a row gives up
+
+
+class InboxLocked(TimeoutError):
+    """Someone else held the file's lock for longer than the wait: try again later."""
+
+
+@dataclass(frozen=True)
+class InboxLine:
+    event: CallEvent | None  # None: not a call (cut short, or not ours); skipped
+    end: int  # the offset just after this line: everything before it may go once done
+
+
+@dataclass(frozen=True)
+class InboxRead:
+    data: bytes  # what was read, for `remove` to check against
+    lines: tuple[InboxLine, ...]
+
+
+class HookInbox:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    # -- the hook's side ----------------------------------------------------------------
+
+    def append(self, event: CallEvent) -> None:
+        """Raises OSError (InboxLocked among them, as TimeoutError) when the call could not
+        be kept."""
+        if sys.platform == "win32":
+            raise OSError("no hook inbox on Windows")
+        line = json.dumps(job_to_json(RecordCall(event)), ensure_ascii=False) + "\n"
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        deadline = time.monotonic() + HOOK_LOCK_WAIT_S
+        for _ in range(_REOPENS):
+            flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NONBLOCK
+            fd = os.open(self.path, flags, 0o600)
+            try:
+                if not stat.S_ISREG(mode := os.fstat(fd).st_mode):
+                    raise NotRegularFile(self.path, mode)
+                _lock(fd, deadline)
+                if not _still_the_file(fd, self.path):
+                    continue  # the app replaced or removed it while this waited
+                data = line.encode("utf-8")
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    data = b"\n" + data  # a line cut short stays a line of its own
+                _write_all(fd, data)
+                os.fsync(fd)
+                return
+            finally:
+                os.close(fd)  # and the lock with it
+        raise OSError(f"{self.path}: replaced again and again while a call was added")
+
+    # -- the app's side -----------------------------------------------------------------
+
+    def read(self) -> InboxRead:
+        """What the inbox holds. Raises InboxLocked, or OSError when it cannot be read."""
+        if sys.platform == "win32":
+            return InboxRead(b"", ())
+        try:
+            fd = open_regular_fd(self.path)  # a FIFO put there must not hang the writer
+        except FileNotFoundError:
+            return InboxRead(b"", ())
+        try:
+            _lock(fd, time.monotonic() + APP_LOCK_WAIT_S)
+            data = _read_all(fd)
+        finally:
+            os.close(fd)
+        return InboxRead(data, tuple(self._lines(data)))
+
+    def remove(self, taken: bytes) -> None:
+        """Remove `taken`, the start of what `read` returned, whose calls are committed (or
+        skipped); what hooks appended since stays. Raises InboxLocked, or OSError."""
+        if not taken or sys.platform == "win32":
+            return
+        try:
+            fd = open_regular_fd(self.path)
+        except FileNotFoundError:
+            return
+        try:
+            _lock(fd, time.monotonic() + APP_LOCK_WAIT_S)
+            now = _read_all(fd)
+            if not now.startswith(taken):
+                # Only hooks append, and only this app removes: never expected. Kept whole,
+                # since a call recorded twice is still one call.
+                log.warning("%s changed under its lock; nothing removed", self.path)
+                return
+            rest = now[len(taken) :]
+            if rest.strip():
+                from desktop.adapters.atomic_file import write_atomic
+
+                write_atomic(self.path, rest)  # a hook waiting for the lock opens it anew
+            else:
+                self.path.unlink()
+        finally:
+            os.close(fd)
+
+    def _lines(self, data: bytes) -> list[InboxLine]:
+        lines: list[InboxLine] = []
+        start = 0
+        number = 0
+        while start < len(data):
+            number += 1
+            newline = data.find(b"\n", start)
+            if newline < 0:
+                # Appends are whole lines made under the lock this read holds: a hook killed
+                # in the middle of its write.
+                log.warning("%s line %d: cut short, skipped", self.path, number)
+                lines.append(InboxLine(None, len(data)))
+                break
+            raw, start = data[start:newline], newline + 1
+            lines.append(InboxLine(self._event(raw, number) if raw.strip() else None, start))
+        return lines
+
+    def _event(self, raw: bytes, number: int) -> CallEvent | None:
+        try:
+            job = job_from_json(json.loads(raw.decode("utf-8", errors="replace")))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            log.warning("%s line %d: not a call, skipped (%s)", self.path, number, exc)
+            return None
+        if not isinstance(job, RecordCall):
+            log.warning("%s line %d: not a call, skipped", self.path, number)
+            return None
+        return job.event
+
+
+def _lock(fd: int, deadline: float) -> None:
+    """An exclusive lock on `fd`'s file, waiting until `deadline` at most."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise InboxLocked("the hook inbox is held by another process") from None
+            time.sleep(_LOCK_RETRY_S)
+
+
+def _still_the_file(fd: int, path: Path) -> bool:
+    """Whether `fd` is still the file at `path` (the app replaces or removes it whole)."""
+    held = os.fstat(fd)
+    try:
+        now = os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+

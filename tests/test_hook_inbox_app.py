@@ -1,0 +1,120 @@
+"""A call whose hook could neither hand it to the running app (the app stopped, its listen
+queue full: the line never went out) nor write it (an import holds the database) is left in
+the hooks' inbox, and the running app records it, once, as soon as it can: told by the file
+landing, not by polling. The real app (Xvfb) and real hooks in child processes on one data
+dir."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.hook_inbox import HookInbox
+from desktop.adapters.instance_address import instance_address
+from desktop.adapters.paths import AppPaths
+from desktop.core.events import CallEvent, CallState
+from desktop.core.models import Direction
+from tests.test_hook_hung_app import KEY, NOT_ANSWERING, App, calls
+from tests.test_hook_without_app import NUMBER, hook
+
+KEPT = ("kept: the database is busy (another program is writing it); CallerCard records it "
+        "as soon as it can")
+
+
+@contextmanager
+def full_listen_queue(address: str) -> Iterator[None]:
+    """Connections nobody accepts, until the app's listen queue takes no more: a hook's
+    connect then waits, and gives up without having sent its line."""
+    fillers: list[socket.socket] = []
+    try:
+        while True:
+            filler = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            filler.setblocking(False)
+            try:
+                filler.connect(address)
+            except BlockingIOError:
+                filler.close()
+                break
+            fillers.append(filler)
+        yield
+    finally:
+        for filler in fillers:
+            filler.close()
+
+
+@contextmanager
+def import_holding(database: Path) -> Iterator[None]:
+    locker = sqlite3.connect(database, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # an import holds the write lock for its whole length
+    try:
+        yield
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
+
+
+@pytest.mark.xvfb
+def test_a_call_that_never_reached_a_stopped_app_during_an_import_is_recorded_once(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """Found in a rep's day: the app was stopped with its queue full and an import held the
+    database; the hook gave up on both ("could not be recorded", exit 1) and the call was
+    never in the history."""
+    data = tmp_path / "data"
+    app = App(tmp_path, xvfb_display)
+    try:
+        assert app.proc is not None
+        app.proc.send_signal(signal.SIGSTOP)
+        with full_listen_queue(instance_address(data)), import_holding(
+            data / "callercard.sqlite3"
+        ):
+            rang = hook(data, "ring", "--source", "microsip", "--", NUMBER)
+            ended = hook(data, "end", "--missed", "--", NUMBER)
+        assert calls(data) == []  # the import is over, the app still stopped: kept, not lost
+        app.proc.send_signal(signal.SIGCONT)
+        app.stage("recorded", call_key=KEY, outcome="missed")
+    finally:
+        app.terminate()
+
+    assert (rang.returncode, rang.stderr) == (
+        4, f"{NOT_ANSWERING}call from +1 415-555-0123 {KEPT}\n"
+    )  # fmt: skip
+    assert (ended.returncode, ended.stderr) == (
+        4, f"{NOT_ANSWERING}the end of a call from +1 415-555-0123, whose ring is not in the "
+        "history yet, kept: CallerCard finishes the call when its ring comes\n"
+    )  # fmt: skip
+    [call] = calls(data)
+    assert (call["number"], call["outcome"], call["source"]) == (NUMBER, "missed", "microsip")
+    assert app.shown() == []  # a call over before the app woke pops no card
+    assert not AppPaths(data).hook_inbox.exists()
+
+
+@pytest.mark.xvfb
+def test_a_call_landing_in_the_inbox_of_a_running_app_is_recorded_at_once(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    data = tmp_path / "data"
+    app = App(tmp_path, xvfb_display)
+    try:
+        landed = time.monotonic_ns()
+        left = CallEvent("microsip", Direction.IN, CallState.RINGING, NUMBER, "",
+                         datetime.now(UTC), call_key=KEY, hook=True, late=True)  # fmt: skip
+        HookInbox(AppPaths(data).hook_inbox).append(left)
+        recorded = app.stage("recorded", call_key=KEY, outcome="")
+    finally:
+        app.terminate()
+
+    took_ms = (int(str(recorded["t_ns"])) - landed) / 1e6
+    assert took_ms < 2000, took_ms  # a file event, not a poll
+    [call] = calls(data)
+    assert (call["number"], call["outcome"]) == (NUMBER, "")
+    assert app.shown() == []
+    assert not AppPaths(data).hook_inbox.exists()
