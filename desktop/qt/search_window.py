@@ -357,6 +357,9 @@ class SearchWindow(QWidget):
         self.query.installEventFilter(self)
 
         self.recent = QCheckBox("Called in the last", self)
+        # "Called" reads as "I called": a rep asked whether Mikey, who rang us, belonged.
+        self.recent.setToolTip("A call either way, answered or not: people you called and "
+                               "people who called you")  # fmt: skip
         self.days = QSpinBox(self)
         self.days.setRange(1, 3650)
         self.days.setValue(DEFAULT_DAYS)
