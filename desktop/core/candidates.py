@@ -276,8 +276,14 @@ def _has_area_number(contact: Contact, area_prefix: str) -> bool:
 
 
 def _name_matches(contact: Contact, wanted: Sequence[str]) -> bool:
+    """The rep typed what the caller said ("Mike"): a name or company word starting with it,
+    or another form of the given name in the name (Michael)."""
     have = words(f"{contact.name} {contact.company}")
-    return all(any(w.startswith(term) for w in have) for term in wanted)
+    name = words(contact.name)
+    return all(
+        any(w.startswith(term) for w in have) or any(same_given_name(term, w) for w in name)
+        for term in wanted
+    )
 
 
 def _name_reason(contact: Contact, now: datetime, linked: bool) -> str:

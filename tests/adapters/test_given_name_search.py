@@ -94,6 +94,14 @@ def test_an_unknown_caller_id_mike_or_mike_brandt_guesses_michael_brandt(store: 
     assert names.index("Mike Kowalski") < names.index("Michael Brandt")
 
 
+def test_the_cards_picker_finds_michael_when_the_rep_types_mike(store: Store) -> None:
+    people = week(store)
+    lookup = CallerLookup(store, NumberPolicy("US"), {})
+    picked = lookup.candidates_for(lookup.parse("+1 415 555 0199"), NOW, named=["Mike"])
+    assert people["Michael Brandt"] in [c.contact.id for c in picked]
+    assert people["Dana Whitfield"] not in [c.contact.id for c in picked]
+
+
 def test_cli_search_mike_for_the_week(capsys: pytest.CaptureFixture[str]) -> None:
     from desktop.adapters.paths import resolve_paths
 
