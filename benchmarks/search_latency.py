@@ -199,6 +199,10 @@ def workloads(store: Store, rng: random.Random, samples: int) -> dict[str, list[
         plans[f"name prefix, {n} char"] = [name[:n] for name in names]
     for n in (1, 2, 3, 4):
         plans[f"'mik' names (10% of the book), {n} char"] = [name[:n] for name in mik]
+    # Typed in full, each also looked for as its other forms (desktop/core/given_names.py).
+    plans["a given name with nicknames ('mike', 'michael', 'tom', 'sam')"] = [
+        rng.choice(["mike", "michael", "tom", "sam"]) for _ in range(samples)
+    ]
     plans["surname prefix, 4 char"] = [rng.choice(LAST)[:4] for _ in range(samples)]
     plans["two words: first + surname prefix"] = [
         f"{rng.choice(FIRST)} {rng.choice(LAST)[:3]}" for _ in range(samples)
@@ -236,6 +240,7 @@ def run(size: int, directory: Path, samples: int, keep: bool) -> dict[str, objec
         "filter only: message left, no callback": (
             SearchFilters(awaiting_callback=True), [""] * samples),
         "'mi' + called in the last 30 days": (SearchFilters(days=30), ["mi"] * samples),
+        "'mike' + called in the last 7 days": (SearchFilters(days=7), ["mike"] * samples),
         "'mi' + message left, no callback": (
             SearchFilters(awaiting_callback=True), ["mi"] * samples),
     }  # fmt: skip

@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", metavar="QUERY", nargs="?", default="",
                    help='words and number fragments, e.g. "mike 415" or 0142')  # fmt: skip
     p.add_argument("--days", type=int, metavar="N",
-                   help="only people called, and calls, in the last N days (0: today)")  # fmt: skip
+                   help="only people with a call in the last N days, and those calls: "
+                        "either way, answered or not (0: today)")  # fmt: skip
     p.add_argument("--awaiting", action="store_true",
                    help="only people we left a message for who have not called back")  # fmt: skip
     p.add_argument("--referral", action="store_true", help="only people with a referral")

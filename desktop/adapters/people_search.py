@@ -39,7 +39,8 @@ def search_people(
     for contact, positions in people_across_sources([hit.contact for hit in hits], origins):
         members = [hits[p] for p in positions]
         matched = tuple(dict.fromkeys(f for hit in members for f in hit.matched_in))
-        merged.append(SearchHit(contact, max(hit.score for hit in members), matched))
+        merged.append(SearchHit(contact, max(hit.score for hit in members), matched,
+                                min(hit.tier for hit in members)))  # fmt: skip
     return merged
 
 

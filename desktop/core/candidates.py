@@ -29,6 +29,7 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from desktop.core.caller_name_parts import contact_from_caller_name
 from desktop.core.card import Candidate
+from desktop.core.given_names import same_given_name
 from desktop.core.models import Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.search_query import fold, recency_score, words
@@ -47,6 +48,9 @@ SAME_AREA_SCORE = 10.0
 NAME_SCORE = 20.0  # the name the rep typed (picker narrowing) matches
 CALLER_NAME_SCORE = 200.0  # the caller ID names them: above a switchboard and a block together
 CALLER_NAME_REASON = "Name matches the caller ID"
+# The caller ID names them by another form of their given name ("MIKE" for Michael Brandt):
+# below the name as spelled, above every number link with recency.
+CALLER_NICKNAME_SCORE = CALLER_NAME_SCORE - 10.0
 # A company's legal form: "KESTREL LOGISTICS" is "Kestrel Logistics Ltd", and the other way.
 _LEGAL_FORMS = frozenset(
     {"llc", "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited",
@@ -134,8 +138,10 @@ def rank_candidates(
             if not _name_matches(contact, wanted):
                 continue
             reasons.append(_Reason(NAME_SCORE, _name_reason(contact, now, bool(reasons))))
-        if said is not None and _caller_name_matches(contact, said):
-            reasons.append(_Reason(CALLER_NAME_SCORE, CALLER_NAME_REASON))
+        if said is not None:
+            reason = _caller_name_reason(contact, said)
+            if reason is not None:
+                reasons.append(reason)
         if not reasons:
             continue
         reasons.sort(key=lambda r: -r.score)
@@ -244,11 +250,25 @@ def caller_name_words(caller_name: str) -> CallerNameWords | None:
     return CallerNameWords(kept, business) if kept else None
 
 
-def _caller_name_matches(contact: Contact, said: CallerNameWords) -> bool:
-    # Prefixes: a carrier cuts a name at 15 characters ("KESTREL LOGISTI").
+def _caller_name_reason(contact: Contact, said: CallerNameWords) -> _Reason | None:
+    """Why the caller ID's name names `contact`, or None. Prefixes: a carrier cuts a name at
+    15 characters ("KESTREL LOGISTI"). A person's given name may come as another form of it
+    ("MIKE BRANDT" for Michael Brandt, given_names.py); a company's words may not."""
     target = f"{contact.company} {contact.name}" if said.business else contact.name
     have = words(target)
-    return all(any(w.startswith(term) for w in have) for term in said.words)
+    if all(any(w.startswith(term) for w in have) for term in said.words):
+        return _Reason(CALLER_NAME_SCORE, CALLER_NAME_REASON)
+    if said.business:
+        return None
+    nicknamed: list[str] = []
+    for term in said.words:
+        if any(w.startswith(term) for w in have):
+            continue
+        other = next((w for w in have if same_given_name(term, w)), None)
+        if other is None:
+            return None
+        nicknamed.append(f"{term.title()} for {other.title()}")
+    return _Reason(CALLER_NICKNAME_SCORE, f"Caller ID says {', '.join(nicknamed)}")
 
 
 def _has_area_number(contact: Contact, area_prefix: str) -> bool:
@@ -256,8 +276,14 @@ def _has_area_number(contact: Contact, area_prefix: str) -> bool:
 
 
 def _name_matches(contact: Contact, wanted: Sequence[str]) -> bool:
+    """The rep typed what the caller said ("Mike"): a name or company word starting with it,
+    or another form of the given name in the name (Michael)."""
     have = words(f"{contact.name} {contact.company}")
-    return all(any(w.startswith(term) for w in have) for term in wanted)
+    name = words(contact.name)
+    return all(
+        any(w.startswith(term) for w in have) or any(same_given_name(term, w) for w in name)
+        for term in wanted
+    )
 
 
 def _name_reason(contact: Contact, now: datetime, linked: bool) -> str:

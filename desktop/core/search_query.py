@@ -17,6 +17,12 @@ Ranking happens here, over the few hundred rows the index hands back unordered: 
 (perf-limits.md section 3), too slow for a keystroke. A contact scores for the field each
 word matched (name above company above notes), for where a digit fragment sits in a number
 (the last digits and the area code above the middle), and for how recently we contacted them.
+Scores order people within a tier, and the tiers come first: words found as typed in who
+someone is (name, company, title, e-mail), then words found only as another form of a given
+name ("mike" finding Michael, given_names.py), then words found only in what the rep wrote
+about them (notes, reason, next step, referred by). A recent call lifts a person within their
+tier and never above it: "mike" lists every Mike and Michael before Dana, whose note says
+"Mike K", however recently we spoke to her.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from desktop.core.card import contact_json
+from desktop.core.given_names import equivalent_names, same_given_name
 from desktop.core.internal_extension import extension_digits
 from desktop.core.models import Contact
 
@@ -57,6 +64,13 @@ FIELD_WEIGHTS = {
     "notes": 2.0,
 }
 WHOLE_WORD_BONUS = 4.0  # "mike" typed in full beats "mike" as the start of "mikela"
+# The fields that say who someone is; the rest are what the rep wrote about them.
+WHO_COLUMNS = frozenset({"name", "company", "title", "email"})
+# Tiers, best first (SearchHit.tier).
+TIER_AS_TYPED = 0  # every word in who they are, spelled as typed (or a prefix of it)
+TIER_GIVEN_NAME = 1  # some word only as another form of their given name ("mike": Michael)
+TIER_NOTES = 2  # some word only in what the rep wrote about them
+TIER_UNEXPLAINED = 3
 # The index matched, but this module's reading of the words did not (tokenizer corner cases):
 # still a result, ranked below every explained one.
 UNEXPLAINED_MATCH = 0.5
@@ -110,6 +124,7 @@ class SearchHit:
     contact: Contact
     score: float
     matched_in: tuple[str, ...]  # field names the words matched, plus "number"
+    tier: int = TIER_AS_TYPED  # how the words matched, best first (TIER_*): ranks before score
 
 
 def parse_query(text: str, filters: SearchFilters | None = None) -> SearchQuery:
@@ -201,9 +216,19 @@ def _quoted(term: str) -> str:
 
 
 def text_expression(terms: Sequence[str]) -> str:
-    """Every word as a prefix, all required, in the text columns only."""
-    joined = " AND ".join(f"{_quoted(t.translate(_SPELL_OUT))}*" for t in terms)
+    """Every word as a prefix, all required, in the text columns only; a given name also as
+    any of its other forms, whole words in the name ("mike": Michael, not Michaela, nor a
+    company called Michael's)."""
+    joined = " AND ".join(_term_expression(t) for t in terms)
     return "{" + " ".join(TEXT_COLUMNS) + "} : (" + joined + ")"
+
+
+def _term_expression(term: str) -> str:
+    typed = f"{_quoted(term.translate(_SPELL_OUT))}*"
+    others = equivalent_names(fold(term))
+    if not others:
+        return typed
+    return f"({typed} OR {{name}} : (" + " OR ".join(_quoted(n) for n in others) + "))"
 
 
 def with_home_trunk(query: SearchQuery, trunk: str, country_code: str) -> SearchQuery:
@@ -343,26 +368,38 @@ def score(query: SearchQuery, contact: Contact, now: datetime,
     terms = folded_terms if folded_terms is not None else [fold(t) for t in query.terms]
     total = 0.0
     matched: list[str] = []
-    best = dict.fromkeys(terms, 0.0)
+    # Per word, its best match: the lowest tier, then the most points within it.
+    best = dict.fromkeys(terms, (TIER_UNEXPLAINED, 0.0))
     where = dict.fromkeys(terms, "")
+    given = [t for t in terms if equivalent_names(t)]
     for name in TEXT_COLUMNS:
         value = getattr(contact, name)
         if not value:
             continue
         folded = fold(value)
         present = [t for t in terms if t in folded]  # cheap test before cutting words
-        if not present:
+        others = given if name == "name" else []
+        if not present and not others:
             continue
         words = _WORD.findall(folded)
         weight = FIELD_WEIGHTS[name]
+        tier = TIER_AS_TYPED if name in WHO_COLUMNS else TIER_NOTES
         for term in present:
             for word in words:
                 if word.startswith(term):
-                    value_here = weight + (WHOLE_WORD_BONUS if word == term else 0.0)
-                    if value_here > best[term]:
-                        best[term], where[term] = value_here, name
+                    here = (tier, weight + (WHOLE_WORD_BONUS if word == term else 0.0))
+                    if _better(here, best[term]):
+                        best[term], where[term] = here, name
+        for term in others:
+            if any(same_given_name(term, word) for word in words):
+                here = (TIER_GIVEN_NAME, weight)
+                if _better(here, best[term]):
+                    best[term], where[term] = here, name
+    tier = TIER_AS_TYPED
     for term in terms:
-        total += best[term] if where[term] else UNEXPLAINED_MATCH
+        term_tier, points = best[term]
+        total += points if where[term] else UNEXPLAINED_MATCH
+        tier = max(tier, term_tier)
         if where[term] and where[term] not in matched:
             matched.append(where[term])
     if query.fragments:
@@ -383,16 +420,22 @@ def score(query: SearchQuery, contact: Contact, now: datetime,
             total += points if points else UNEXPLAINED_MATCH
         matched.append("number")
     total += recency_score(contact, now)
-    return SearchHit(contact, total, tuple(matched))
+    return SearchHit(contact, total, tuple(matched), tier)
+
+
+def _better(match: tuple[int, float], than: tuple[int, float]) -> bool:
+    return match[0] < than[0] or (match[0] == than[0] and match[1] > than[1])
 
 
 def rank(query: SearchQuery, contacts: Iterable[Contact], now: datetime) -> list[SearchHit]:
-    """Best first: score, then the most recently contacted, then name, then id (stable)."""
+    """Best first: tier, score, then the most recently contacted, then name, then id
+    (stable)."""
     terms = [fold(t) for t in query.terms]
     hits = [score(query, c, now, terms) for c in contacts]
     epoch = datetime.min.replace(tzinfo=UTC)
     hits.sort(
         key=lambda h: (
+            h.tier,
             -h.score,
             -(h.contact.last_contacted or epoch).timestamp(),
             fold(h.contact.name or h.contact.company),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from desktop.core.given_names import same_given_name
 from desktop.core.models import Contact
 
 _WORD = re.compile(r"\w+")
@@ -31,12 +32,14 @@ def extension_text(contact: Contact, e164: str | None) -> str:
 
 def rank_by_caller_name(contacts: Sequence[Contact], display_name: str) -> tuple[Contact, ...]:
     """`contacts` (most recent first) with the ones the caller-ID name names moved ahead,
-    more of their name's words first; the order is otherwise kept. A display name that names
-    nobody in particular (the company, "WIRELESS CALLER") changes nothing."""
+    more of their name's words first, a word as spelled above another form of a given name
+    ("MIKE BRANDT" names Michael Brandt, and Mike Brandt before him); the order is otherwise
+    kept. A display name that names nobody in particular (the company, "WIRELESS CALLER")
+    changes nothing."""
     words = _words(display_name)
     if not words or len(contacts) < 2:
         return tuple(contacts)
-    scores = [len(words & _words(c.name)) for c in contacts]
+    scores = [_named_words(words, _words(c.name)) for c in contacts]
     if max(scores) == 0:
         return tuple(contacts)
     order = sorted(range(len(contacts)), key=lambda i: -scores[i])  # stable: recency within
@@ -46,6 +49,16 @@ def rank_by_caller_name(contacts: Sequence[Contact], display_name: str) -> tuple
 def company_of(contacts: Sequence[Contact]) -> str:
     """The company the people at a shared number work for (the first one named)."""
     return next((c.company.strip() for c in contacts if c.company.strip()), "")
+
+
+# A word said as another form of the given name counts a little less than the word spelled.
+_GIVEN_NAME_WEIGHT = 0.9
+
+
+def _named_words(said: set[str], name: set[str]) -> float:
+    spelled = said & name
+    nicknamed = [w for w in said - spelled if any(same_given_name(w, n) for n in name)]
+    return len(spelled) + _GIVEN_NAME_WEIGHT * len(nicknamed)
 
 
 def _words(text: str) -> set[str]:

@@ -68,7 +68,13 @@ from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle
 from desktop.core.models import DEMO_MARK, Contact, Direction, StoredNumber
 from desktop.core.number_edit import shown_number
-from desktop.core.search_query import SearchFilters, SearchHit, SearchQuery, parse_query
+from desktop.core.search_query import (
+    TIER_GIVEN_NAME,
+    SearchFilters,
+    SearchHit,
+    SearchQuery,
+    parse_query,
+)
 from desktop.core.sources import sources_text
 from desktop.core.unread_caller_id import shown_caller_id
 from desktop.qt.book_watch import while_shown
@@ -152,6 +158,9 @@ def result_lines(hit: SearchHit, now: datetime, fragments: Sequence[Sequence[str
                        + _calls_count(len(calls_in), len(contact.attempts)))  # fmt: skip
     else:
         details.append("never contacted")
+    if hit.tier == TIER_GIVEN_NAME:
+        # Michael listed for "mike" with nothing saying why read as a wrong result.
+        details.append("nickname match")
     why = one_line(why_we_called(contact))
     if why:
         details.append(why)
@@ -357,6 +366,9 @@ class SearchWindow(QWidget):
         self.query.installEventFilter(self)
 
         self.recent = QCheckBox("Called in the last", self)
+        # "Called" reads as "I called": a rep asked whether Mikey, who rang us, belonged.
+        self.recent.setToolTip("A call either way, answered or not: people you called and "
+                               "people who called you")  # fmt: skip
         self.days = QSpinBox(self)
         self.days.setRange(1, 3650)
         self.days.setValue(DEFAULT_DAYS)

@@ -152,12 +152,13 @@ def test_single_edits_update_the_index(store: Store) -> None:
     assert search(store, "zebra") == ["Mike Kowalski"]
     store.update_contact_field(cid, "notes", "")
     assert search(store, "zebra") == []
-    store.update_contact_field(cid, "name", "Michael Kowalski")
-    assert search(store, "michael") == ["Michael Kowalski"]
+    # (Not renamed to Michael: "mike" finds him, given_names.py.)
+    store.update_contact_field(cid, "name", "Dana Kowalski")
+    assert search(store, "dana") == ["Dana Kowalski"]
     assert search(store, "mike") == []
     assert store.link_number(cid, StoredNumber("+1 212 555 0100", "+12125550100"))
     assert not store.link_number(cid, StoredNumber("+1 212 555 0100", "+12125550100"))
-    assert search(store, "2125550100") == ["Michael Kowalski"]
+    assert search(store, "2125550100") == ["Dana Kowalski"]
     fts_is_consistent(store)
 
 

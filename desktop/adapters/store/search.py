@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from desktop.adapters.store.callbacks import Callbacks
 from desktop.adapters.store.connection import StoreError, describe
+from desktop.core.given_names import equivalent_names
 from desktop.core.internal_extension import extension_digits
 from desktop.core.models import Contact
 from desktop.core.search_query import (
@@ -72,6 +73,7 @@ class Search(Callbacks):
                     replace(h.contact, attempts=attempts.get(h.contact.id, ())),
                     h.score,
                     h.matched_in,
+                    h.tier,
                 )
                 for h in hits
             ]
@@ -94,7 +96,8 @@ class Search(Callbacks):
         if not words or not all(w.isalnum() for w in words):
             return []
         *whole, last = words
-        terms = " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
+        terms = " AND ".join([*(_or_given_names(f'"{w}"', w) for w in whole),
+                              _or_given_names(f'"{last}"*', last)])  # fmt: skip
         named = f"{{name company}} : ({terms})"
         recent = facet_expression(recency_tokens(now, RECENT_DAYS))
         try:
@@ -228,6 +231,15 @@ class Search(Callbacks):
                 (digits, SEARCH_DIGIT_CAP, *window, SEARCH_ROUND_LIMIT * 2),
             )
         ]
+
+
+def _or_given_names(term: str, word: str) -> str:
+    """`term`, or any other form of the given name `word` as a whole word in the name: a caller
+    ID's "MIKE" may be the book's Michael."""
+    others = equivalent_names(word)
+    if not others:
+        return term
+    return f"({term} OR {{name}} : (" + " OR ".join(f'"{n}"' for n in others) + "))"
 
 
 def _is_query_error(exc: sqlite3.OperationalError) -> bool:

@@ -1,0 +1,111 @@
+"""Given names that are one person's: a caller says "Hi, this is Mike, returning your call" and
+the rep types what they heard, while the book says "Michael Brandt". Search, the unknown
+caller's guesses and the switchboard's ordering use this to find Michael from "mike" (and Mike
+from "michael"), ranking the spelling typed first.
+
+A small table curated by hand (common English forms plus a few German and Italian ones reps
+meet), not a download: a wrong entry puts strangers in the results, so each group is a name
+and the forms people really use for it. Names are whole words, matched exactly: "Mikes" (a
+surname) and "Michaela" are not Michael. A nickname may belong to more than one name ("chris"
+is Christopher, Christine and Christian; "alex" Alexander and Alexandra), and only that far:
+"christopher" finds Chris, not Christine.
+"""
+
+from __future__ import annotations
+
+# Each group: a name and the forms people call its bearers by, folded (lower case, no accents).
+_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("michael", "mike", "mick", "mickey", "mikey", "micky"),
+    ("robert", "rob", "bob", "bobby", "robbie", "robby"),
+    ("william", "will", "bill", "billy", "willy", "liam"),
+    ("elizabeth", "elisabeth", "liz", "lizzie", "lizzy", "beth", "betty", "betsy", "eliza"),
+    ("james", "jim", "jimmy", "jamie"),
+    ("katherine", "catherine", "kathryn", "katharine", "katharina", "kate", "katie", "kathy",
+     "cathy", "kat", "kathi"),
+    ("alexander", "alex", "alec", "sasha"),
+    ("alexandra", "alex", "sasha", "lexi"),
+    ("christopher", "chris", "topher"),
+    ("christine", "christina", "chris", "tina", "chrissy"),
+    ("christian", "chris"),
+    ("daniel", "dan", "danny"),
+    ("david", "dave", "davey"),
+    ("thomas", "tom", "tommy"),
+    ("anthony", "antony", "tony"),
+    ("stephen", "steven", "steve", "stevie"),
+    ("stephanie", "steph"),
+    ("jennifer", "jen", "jenn", "jenny"),
+    ("samuel", "sam", "sammy"),
+    ("samantha", "sam", "sammy"),
+    ("richard", "rick", "ricky", "rich", "richie", "dick"),
+    ("edward", "ed", "eddie", "ted", "ned"),
+    ("joseph", "josef", "joe", "joey"),
+    ("john", "johnny", "jack"),
+    ("jonathan", "jon", "jonny"),
+    ("margaret", "maggie", "meg", "peggy"),
+    ("patrick", "pat", "paddy"),
+    ("patricia", "pat", "patty", "trish"),
+    ("nicholas", "nicolas", "nick", "nicky"),
+    ("benjamin", "ben", "benny"),
+    ("matthew", "matt"),
+    ("andrew", "andy", "drew"),
+    ("peter", "pete"),
+    ("susan", "sue", "susie", "suzy"),
+    ("deborah", "debbie", "debra", "deb"),
+    ("rebecca", "becky", "becca"),
+    ("jessica", "jess", "jessie"),
+    ("gregory", "greg"),
+    ("timothy", "tim", "timmy"),
+    ("joshua", "josh"),
+    ("nathaniel", "nathan", "nate"),
+    ("frederick", "fred", "freddie"),
+    ("charles", "charlie", "chuck"),
+    ("lawrence", "larry"),
+    ("ronald", "ron", "ronnie"),
+    ("donald", "don", "donnie"),
+    ("douglas", "doug"),
+    ("kenneth", "ken", "kenny"),
+    ("gerald", "gerry", "jerry"),
+    ("raymond", "ray"),
+    ("jacob", "jake"),
+    ("zachary", "zach", "zack"),
+    ("victoria", "vicky", "tori"),
+    ("abigail", "abby"),
+    ("pamela", "pam"),
+    ("kimberly", "kim"),
+    ("theresa", "teresa", "terri", "tess"),
+    ("barbara", "barb"),
+    # German-speaking and Italian forms reps meet.
+    ("johannes", "johann", "hans", "hannes"),
+    ("josef", "joseph", "sepp", "jupp"),
+    ("wilhelm", "willi", "willy"),
+    ("friedrich", "fritz"),
+    ("heinrich", "heinz"),
+    ("nikolaus", "klaus"),
+    ("ulrich", "uli", "ulli"),
+    ("ursula", "uschi"),
+    ("margarete", "margarethe", "grete", "gretel"),
+    ("giuseppe", "beppe", "peppe"),
+    ("giovanni", "gianni"),
+)  # fmt: skip
+
+
+def _table(groups: tuple[tuple[str, ...], ...]) -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for group in groups:
+        for name in group:
+            table.setdefault(name, set()).update(n for n in group if n != name)
+    return {name: frozenset(others) for name, others in table.items()}
+
+
+EQUIVALENTS = _table(_GROUPS)
+
+
+def equivalent_names(word: str) -> tuple[str, ...]:
+    """The other given names that `word` (folded, a whole word) may be the same person's, in
+    a stable order; () for a word that is no given name in the table ("mikes", "brandt")."""
+    return tuple(sorted(EQUIVALENTS.get(word, ())))
+
+
+def same_given_name(typed: str, word: str) -> bool:
+    """Whether `word` (folded, from a name) is another form of the given name `typed`."""
+    return word in EQUIVALENTS.get(typed, ())
