@@ -197,6 +197,7 @@ class LinphoneDbSource(FollowedFiles):
         self._version: int | None = None  # PRAGMA data_version at the last read
         self._saw_commit = False  # that read found a commit the one before it had not seen
         self._resumed: Position | None = None  # the stored position, until the first read
+        self._read_once = False  # a read of the database has worked: the ids are its own
 
     @property
     def origin(self) -> str:
@@ -208,7 +209,7 @@ class LinphoneDbSource(FollowedFiles):
         """Where the database stands now: its last row ids, the newest call, the open ones
         ("" before the first read)."""
         with self._lock:
-            if not self._tracker.has_baseline or self._version is None:
+            if not self._read_once:
                 return ""
             mark = self._tracker.mark()
             open_ids = open_calls(((str(i), mark) for i in self._tracker.open_ids()), mark)
@@ -315,6 +316,7 @@ class LinphoneDbSource(FollowedFiles):
             return None
         self._saw_commit = version != self._version
         self._version = version
+        self._read_once = True
         self._busy_reads = 0
         self._problem = ""
         return rows
