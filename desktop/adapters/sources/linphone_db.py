@@ -81,6 +81,7 @@ WHERE e.type = ? AND ce.conference_call_id > ?
 """
 
 _KIND = "linphone"
+_IDS_PER_QUERY = 500  # well under SQLite's limit on a statement's parameters
 _BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 
 
@@ -324,39 +325,45 @@ class LinphoneDbSource(FollowedFiles):
     def _snapshot(self, connection: sqlite3.Connection) -> list[LinphoneCall | LogProblem]:
         last_call, last_event = self._maxima(connection)
         low = max(last_call - SNAPSHOT_ROWS, 0)
-        since = self._since_position(connection, last_call, last_event)
-        floor = min([low, *since]) - 1 if since else low
-        ended = _ended_calls(connection, floor)
-        rows = connection.execute(_NEW_CALLS, (low, last_call)).fetchall()
-        older = sorted(set(since) - {row[0] for row in rows})
-        if older:
-            marks = ",".join("?" * len(older))
-            rows = connection.execute(_SELECT_CALLS + f"WHERE c.id IN ({marks}) ORDER BY c.id",
-                                      older).fetchall() + rows  # fmt: skip
+        resumed = self._since_position(connection, last_call, last_event)
+        older: list[int] = []
+        if resumed is not None:
+            low = min(low, resumed[0])  # every row added since, by its id
+            older = [i for i in resumed[1] if i <= low]  # earlier rows changed since
+        ended = _ended_calls(connection, min([low, *older]) - 1 if older else low)
+        rows = []
+        for chunk in range(0, len(older), _IDS_PER_QUERY):
+            some = older[chunk : chunk + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(some))
+            rows += connection.execute(_SELECT_CALLS + f"WHERE c.id IN ({marks}) ORDER BY c.id",
+                                       some).fetchall()  # fmt: skip
+        rows += connection.execute(_NEW_CALLS, (low, last_call)).fetchall()
         self._last_call_id, self._last_event_id = last_call, last_event
         return [parse_call_row(row, ended_event=row[0] in ended) for row in rows]
 
     def _since_position(
         self, connection: sqlite3.Connection, last_call: int, last_event: int
-    ) -> list[int]:
-        """The rows the database gained or changed since the stored position (also handed to
-        the tracker, whose first read reports those that are over as catch-up)."""
+    ) -> tuple[int, list[int]] | None:
+        """The stored position's last row id and the earlier rows changed since (a call open
+        at the quit, a late event); the tracker's first read is told every row the database
+        gained or changed since, to report those that are over as catch-up."""
         resumed, self._resumed = self._resumed, None
         if resumed is None:
-            return []
+            return None
         call_id, event_id = resumed.ids
         if call_id > last_call or event_id > last_event:
             # Fewer rows than at the last run: another database under the name (restored,
             # reset). Its content is the baseline, as at a first watch.
             logger.warning("%s: the database is older than its stored position; not caught up",
                            self._file)  # fmt: skip
-            return []
+            return None
         touched = {row[0] for row in connection.execute(_NEW_EVENTS, (event_id, last_event))
                    if type(row[0]) is int}  # fmt: skip
         opened = {int(i) for i in resumed.open if i.isdigit()}
-        since = sorted({*range(call_id + 1, last_call + 1), *touched, *opened})
+        changed = sorted(i for i in touched | opened if i <= call_id)
+        since = [*changed, *range(call_id + 1, last_call + 1)]
         self._tracker.resume(replace(resumed, open=tuple(map(str, since))))
-        return since
+        return call_id, changed
 
     def _changes(self, connection: sqlite3.Connection) -> list[LinphoneCall | LogProblem]:
         last_call, last_event = self._maxima(connection)
