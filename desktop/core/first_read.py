@@ -3,7 +3,9 @@
 The first read of MicroSIP's ini or Linphone's database is a snapshot: the calls in it are
 history, so a restart never pops a call again. All but one kind: a call still ringing that
 began around the app's start (written while the app was starting, or ringing when it was
-restarted) is one the rep must see now, and nothing will write it again.
+restarted) is one the rep must see now, and nothing will write it again. The calls that are
+over and were logged since the app last ran are recorded, as history
+(desktop.core.ring_log_position).
 """
 
 from __future__ import annotations

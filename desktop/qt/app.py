@@ -42,7 +42,6 @@ from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
-from desktop.adapters.write_journal import SavePosition
 from desktop.core.first_read import rings_since
 from desktop.core.ipc import (
     Dial,
@@ -215,6 +214,9 @@ class CallerCardApp:
         self.watcher = FileWatcher(event_loop=wait_in_gui_thread,
                                    on_watched_again=self._watched_again)  # fmt: skip
         self.sources: list[CallSource] = []
+        from desktop.qt.log_positions import LogPositions
+
+        self.log_positions = LogPositions(self.store, self.writes.submit, lambda: self.sources)
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
         self.follow_loop: FollowLoop | None = None
@@ -393,6 +395,7 @@ class CallerCardApp:
     def start_sources(self) -> None:
         for source in self.sources:
             source.stop()
+        self.log_positions.stop()  # where the old ones stand: the new ones resume there
         if self._sources_started:  # settings applied: earlier rings were the old sources' to pop
             self._ringing_since = float(int(time.time()))  # MicroSIP stamps whole seconds
         self._sources_started = True
@@ -415,28 +418,11 @@ class CallerCardApp:
             )
             if hasattr(source, "on_problem_over"):  # baresip: connected again
                 source.on_problem_over = self._problem_over_from_thread
-            self._start_source(source, history=not kind.ring_time)
+            self.log_positions.start_source(source, ring_time=kind.ring_time)
             self.sources.append(source)
             log.info("watching %s: %s", spec.format, spec.path)
         if self.sources:
             self.watcher.start()
-
-    def _start_source(self, source: CallSource, *, history: bool) -> None:
-        """An end-of-call log resumes where the history was last written from it, so calls
-        that came in while the app was down are recorded as history (never popped)."""
-        if not history:
-            source.start()
-            return
-        from desktop.adapters.sources.history import HistorySource
-
-        assert isinstance(source, HistorySource)
-        # A position still queued for writing is missed here: that costs a re-read, which
-        # records nothing twice.
-        stored = self.store.source_cursor(source.origin)
-        source.resume_from(stored)
-        source.start()
-        if stored is None and source.cursor:
-            self.writes.submit(SavePosition(source.origin, source.cursor))
 
     def _stop_place_build(self) -> None:
         """A build still running at exit is abandoned (the next start builds again): it must
@@ -490,6 +476,7 @@ class CallerCardApp:
             self.follow_loop.stop(timeout=2.0)
         self._record_waiting_calls()
         self.pipeline.record_pending()
+        self.log_positions.stop()  # behind the calls above: the writer keeps their order
         self.writes.close()
         self.tray.hide()
         self.screen_share.close()

@@ -451,3 +451,38 @@ def test_read_cost_of_one_ring_is_measured(tmp_path: Path) -> None:
     )
     source.stop()
     writer.close()
+
+
+def test_a_position_taken_at_stop_catches_up_on_the_calls_logged_while_stopped(
+    writer: LinphoneLikeWriter,
+) -> None:
+    from desktop.core.dialects.end_of_call import HistoryEvent
+
+    recorder = Recorder()
+    source = LinphoneDbSource(writer.path, recorder.on_event, recorder.on_problem)
+    source.start()
+    try:
+        # A call followed live: still being talked on when the app quits.
+        talked = writer.ring(JANE, "Jane")
+        writer.answer(talked)
+        recorder.wait_until(lambda: (JANE, "in", "answered") in recorder.seen(), "the answer")
+    finally:
+        source.stop()
+    cursor = source.cursor  # what the app saves at quit, after stop()
+    assert cursor
+
+    writer.end(talked, duration=42)  # hung up while the app was closed
+    missed = writer.ring(ZOE, "Zoë")
+    writer.end(missed, CallStatus.MISSED)
+
+    again = Recorder()
+    restarted = LinphoneDbSource(writer.path, again.on_event, again.on_problem)
+    restarted.resume_from(cursor)
+    restarted.start()
+    try:
+        events = again.wait_events(2)
+    finally:
+        restarted.stop()
+    assert [(e.number, e.state.value) for e in events] == [(JANE, "ended"), (ZOE, "missed")]
+    assert all(isinstance(e, HistoryEvent) and e.catch_up for e in events)  # never a card
+    assert [getattr(e, "answered", None) for e in events] == [True, False]

@@ -16,6 +16,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from stat import S_ISREG
 
@@ -28,10 +29,11 @@ from desktop.core.dialects.linphone import (
     EventType,
     LinphoneCall,
     LogProblem,
-    call_event,
+    change_event,
     parse_call_row,
 )
 from desktop.core.events import CallEvent
+from desktop.core.ring_log_position import Position, load_position, open_calls
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ FROM conference_call_event AS ce JOIN event AS e ON e.id = ce.event_id
 WHERE e.type = ? AND ce.conference_call_id > ?
 """
 
+_KIND = "linphone"
+_IDS_PER_QUERY = 500  # well under SQLite's limit on a statement's parameters
 _BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 
 
@@ -160,7 +164,8 @@ class LinphoneDbSource(FollowedFiles):
     short retry timer's); the first read is a snapshot that reports only a call still ringing
     that started at or after ``ringing_since``; nothing is reported after stop() returns. The
     database, its WAL and its rollback journal are watched, since a commit may touch only one
-    of them.
+    of them. It keeps its place across restarts as MicroSipSource does (``resume_from``,
+    ``cursor``): the first read then reports the calls Linphone logged meanwhile as catch-up.
     """
 
     def __init__(
@@ -192,6 +197,39 @@ class LinphoneDbSource(FollowedFiles):
         self._wait_until = 0.0
         self._version: int | None = None  # PRAGMA data_version at the last read
         self._saw_commit = False  # that read found a commit the one before it had not seen
+        self._resumed: Position | None = None  # the stored position, until the first read
+        self._read_once = False  # a read of the database has worked: the ids are its own
+
+    @property
+    def origin(self) -> str:
+        """The key the app stores this database's position under."""
+        return f"linphone:{Path(self._path).expanduser().absolute()}"
+
+    @property
+    def cursor(self) -> str:
+        """Where the database stands now: its last row ids, the newest call, the open ones
+        ("" before the first read)."""
+        with self._lock:
+            if not self._read_once:
+                return ""
+            mark = self._tracker.mark()
+            open_ids = open_calls(((str(i), mark) for i in self._tracker.open_ids()), mark)
+            position = Position(_KIND, mark, self._clock(), open_ids,
+                                (self._last_call_id, self._last_event_id))
+        return position.dump()
+
+    def resume_from(self, cursor: str | None) -> None:
+        """Before start(): continue after a stored cursor; one that does not fit is ignored
+        (the first read is then a snapshot) and said so in the app's log."""
+        try:
+            position = load_position(cursor, _KIND)
+            if position is not None and len(position.ids) != 2:
+                raise ValueError("no row ids")
+        except (ValueError, TypeError, KeyError) as exc:
+            logger.warning("%s: ignoring the stored position %r (%s)", self.origin, cursor, exc)
+            return
+        with self._lock:
+            self._resumed = position
 
     def _watch_paths(self) -> list[Path]:
         # A commit may touch only the journal or the WAL.
@@ -214,7 +252,7 @@ class LinphoneDbSource(FollowedFiles):
             update = self._tracker.update(rows, self._clock())
             read_ns = time.monotonic_ns()
             events = [
-                call_event(change.call, change.state, file=self._file, read_ns=read_ns)
+                change_event(change, file=self._file, read_ns=read_ns)
                 for change in update.changes
             ]
             for problem in update.problems:
@@ -279,6 +317,7 @@ class LinphoneDbSource(FollowedFiles):
             return None
         self._saw_commit = version != self._version
         self._version = version
+        self._read_once = True
         self._busy_reads = 0
         self._problem = ""
         return rows
@@ -286,10 +325,45 @@ class LinphoneDbSource(FollowedFiles):
     def _snapshot(self, connection: sqlite3.Connection) -> list[LinphoneCall | LogProblem]:
         last_call, last_event = self._maxima(connection)
         low = max(last_call - SNAPSHOT_ROWS, 0)
-        ended = _ended_calls(connection, low)
-        rows = connection.execute(_NEW_CALLS, (low, last_call)).fetchall()
+        resumed = self._since_position(connection, last_call, last_event)
+        older: list[int] = []
+        if resumed is not None:
+            low = min(low, resumed[0])  # every row added since, by its id
+            older = [i for i in resumed[1] if i <= low]  # earlier rows changed since
+        ended = _ended_calls(connection, min([low, *older]) - 1 if older else low)
+        rows = []
+        for chunk in range(0, len(older), _IDS_PER_QUERY):
+            some = older[chunk : chunk + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(some))
+            rows += connection.execute(_SELECT_CALLS + f"WHERE c.id IN ({marks}) ORDER BY c.id",
+                                       some).fetchall()  # fmt: skip
+        rows += connection.execute(_NEW_CALLS, (low, last_call)).fetchall()
         self._last_call_id, self._last_event_id = last_call, last_event
         return [parse_call_row(row, ended_event=row[0] in ended) for row in rows]
+
+    def _since_position(
+        self, connection: sqlite3.Connection, last_call: int, last_event: int
+    ) -> tuple[int, list[int]] | None:
+        """The stored position's last row id and the earlier rows changed since (a call open
+        at the quit, a late event); the tracker's first read is told every row the database
+        gained or changed since, to report those that are over as catch-up."""
+        resumed, self._resumed = self._resumed, None
+        if resumed is None:
+            return None
+        call_id, event_id = resumed.ids
+        if call_id > last_call or event_id > last_event:
+            # Fewer rows than at the last run: another database under the name (restored,
+            # reset). Its content is the baseline, as at a first watch.
+            logger.warning("%s: the database is older than its stored position; not caught up",
+                           self._file)  # fmt: skip
+            return None
+        touched = {row[0] for row in connection.execute(_NEW_EVENTS, (event_id, last_event))
+                   if type(row[0]) is int}  # fmt: skip
+        opened = {int(i) for i in resumed.open if i.isdigit()}
+        changed = sorted(i for i in touched | opened if i <= call_id)
+        since = [*changed, *range(call_id + 1, last_call + 1)]
+        self._tracker.resume(replace(resumed, open=tuple(map(str, since))))
+        return call_id, changed
 
     def _changes(self, connection: sqlite3.Connection) -> list[LinphoneCall | LogProblem]:
         last_call, last_event = self._maxima(connection)

@@ -25,6 +25,7 @@ from desktop.core.dialects.microsip import (
     decode_ini,
 )
 from desktop.core.events import CallEvent
+from desktop.core.ring_log_position import load_position
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ class MicroSipSource(FollowedFiles):
     still ringing that started at or after ``ringing_since`` (desktop.core.first_read). Nothing
     is reported after stop() returns (FollowedFiles). Pass a shared ``watcher`` to serve several
     sources from one observer thread; it is then started and stopped by its owner.
+
+    Like an end-of-call log's source it keeps its place across restarts: ``resume_from`` the
+    ``cursor`` stored at the last run, before start(), and the first read reports the calls
+    MicroSIP logged meanwhile as catch-up history (desktop.core.ring_log_position).
     """
 
     def __init__(
@@ -64,6 +69,30 @@ class MicroSipSource(FollowedFiles):
         super().__init__(Path(path), on_event, on_problem, watcher, clock)
         self._tracker = CallLogTracker(news_window_s=news_window_s, ringing_since=ringing_since)
         self._last_data = b""
+
+    @property
+    def origin(self) -> str:
+        """The key the app stores this log's position under."""
+        return f"microsip:{Path(self._path).expanduser().absolute()}"
+
+    @property
+    def cursor(self) -> str:
+        """Where the log stands now ("" before the first read)."""
+        with self._lock:
+            position = self._tracker.position(self._clock())
+        return position.dump() if position is not None else ""
+
+    def resume_from(self, cursor: str | None) -> None:
+        """Before start(): continue after a stored cursor; one that does not fit is ignored
+        (the first read is then a snapshot) and said so in the app's log."""
+        try:
+            position = load_position(cursor, "microsip")
+        except (ValueError, TypeError, KeyError) as exc:
+            logger.warning("%s: ignoring the stored position %r (%s)", self.origin, cursor, exc)
+            return
+        if position is not None:
+            with self._lock:
+                self._tracker.resume(position)
 
     def poll_now(self) -> list[CallEvent]:
         """Read the file now and report what changed since the last read; returns the events."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from desktop.adapters.filewatch import FileWatcher
 from desktop.core.events import CallEvent
@@ -25,6 +25,21 @@ class CallSource(Protocol):
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
+
+
+@runtime_checkable
+class KeepsItsPlace(Protocol):
+    """A file source that resumes where the app last stored it had read (an end-of-call log,
+    MicroSIP's ini, Linphone's database): the calls its log gained while the app was closed
+    are reported at start as catch-up history, never popped."""
+
+    @property
+    def origin(self) -> str: ...
+
+    @property
+    def cursor(self) -> str: ...
+
+    def resume_from(self, cursor: str | None) -> None: ...
 
 
 EventSink = Callable[[CallEvent], None]

@@ -41,6 +41,7 @@ from enum import IntEnum
 from desktop.core.events import CallEvent, CallState
 from desktop.core.first_read import pops_at_first_read
 from desktop.core.models import Direction
+from desktop.core.ring_log_position import Position, caught_up
 
 SOURCE = "linphone"
 
@@ -234,6 +235,8 @@ def _show(value: object, limit: int = 40) -> str:
 class CallChange:
     call: LinphoneCall
     state: CallState
+    # Logged while the app was closed, found by the first read after a restart: history.
+    caught_up: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,10 +277,23 @@ class CallTracker:
         self._news_since: float | None = None
         self._followed: dict[int, _Followed] = {}
         self._reported: set[tuple[int | None, str]] = set()
+        self._resumed: Position | None = None
 
     @property
     def has_baseline(self) -> bool:
         return self._has_baseline
+
+    def resume(self, position: Position) -> None:
+        """Before the first read: the position stored at the last run (its ``open`` holding
+        the ids of the rows the log gained or changed since). That read then reports the calls
+        over since then as catch-up (desktop.core.ring_log_position)."""
+        if not self._has_baseline:
+            self._resumed = position
+
+    def mark(self) -> float:
+        """The start (Unix seconds) of the newest call followed, or of the stored position."""
+        newest = max((f.identity[1].timestamp() for f in self._followed.values()), default=0.0)
+        return max(newest, self._resumed.mark if self._resumed is not None else 0.0)
 
     def file_missing(self) -> None:
         """There is no call table to read. Before any read that means an empty history:
@@ -330,6 +346,8 @@ class CallTracker:
             self._remember(call.id, _Followed(call.identity, state))
             if emit and self._is_news(call, state, now):
                 return CallChange(call, state)
+            if not emit and self._caught_up(call, state):
+                return CallChange(call, state, caught_up=True)
             if not emit and pops_at_first_read(
                 call.direction, state, call.started_at.timestamp(), self._ringing_since
             ):
@@ -339,6 +357,13 @@ class CallTracker:
             return None
         followed.state = state
         return CallChange(call, state)
+
+    def _caught_up(self, call: LinphoneCall, state: CallState) -> bool:
+        resumed = self._resumed
+        if resumed is None or state not in (CallState.ENDED, CallState.MISSED):
+            return False
+        started = call.started_at.timestamp()
+        return resumed.catches_up(str(call.id), started, started + call.duration)
 
     def _remember(self, row_id: int, followed: _Followed) -> None:
         # Ended calls stay remembered for a while: their row is read again when a late event
@@ -374,6 +399,14 @@ def _capped(problems: list[LogProblem]) -> tuple[LogProblem, ...]:
         return tuple(problems)
     kept = problems[: _MAX_PROBLEMS_PER_READ - 1]
     return (*kept, LogProblem(f"{len(problems) - len(kept)} more unreadable call rows"))
+
+
+def change_event(change: CallChange, *, file: str, read_ns: int = 0) -> CallEvent:
+    """What the source reports for a change: a call caught up is history."""
+    event = call_event(change.call, change.state, file=file, read_ns=read_ns)
+    if not change.caught_up:
+        return event
+    return caught_up(event, duration_s=change.call.duration, answered=change.call.connected)
 
 
 def call_event(

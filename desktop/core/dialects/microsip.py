@@ -42,6 +42,7 @@ from enum import IntEnum
 from desktop.core.events import CallEvent, CallGone, CallState
 from desktop.core.first_read import pops_at_first_read
 from desktop.core.models import Direction
+from desktop.core.ring_log_position import Position, caught_up, open_calls
 
 SOURCE = "microsip"
 
@@ -427,6 +428,8 @@ class CallChange:
     # was deleted while it still rang: MicroSIP never wrote how it ended (it crashed, or was
     # closed, during the ring).
     gone: bool = False
+    # Logged while the app was closed, found by the first read after a restart: history.
+    caught_up: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,10 +476,29 @@ class CallLogTracker:
         self._last_section = ""
         self._reported_lines: set[str] = set()
         self._content_problem = ""
+        self._resumed: Position | None = None
 
     @property
     def has_baseline(self) -> bool:
         return self._has_baseline
+
+    def resume(self, position: Position) -> None:
+        """Before the first read: the position stored at the last run. That read then
+        reports the calls over since then as catch-up (desktop.core.ring_log_position)."""
+        if not self._has_baseline:
+            self._resumed = position
+
+    def position(self, now: float) -> Position | None:
+        """Where the log stands at `now` (Unix seconds), to store; None before the first
+        read."""
+        if not self._has_baseline:
+            return None
+        mark = max((f.time for f in self._followed.values()), default=0)
+        if self._resumed is not None:
+            mark = max(mark, int(self._resumed.mark))
+        ringing = ((f.entry.call_key, float(f.time)) for f in self._followed.values()
+                   if f.state is CallState.RINGING)  # fmt: skip
+        return Position(SOURCE, float(mark), now, open_calls(ringing, mark))
 
     def file_missing(self) -> None:
         """The file does not exist. Before any read that means an empty log: whatever the file
@@ -540,6 +562,8 @@ class CallLogTracker:
             self._followed[entry.key] = _Followed(entry.time, state, entry)
             if emit and self._is_news(entry, state, now):
                 return CallChange(entry, state)
+            if not emit and self._caught_up(entry, state):
+                return CallChange(entry, state, caught_up=True)
             if not emit and pops_at_first_read(
                 entry.direction, state, entry.time, self._ringing_since
             ):
@@ -550,6 +574,14 @@ class CallLogTracker:
             return None
         followed.state = state
         return CallChange(entry, state)
+
+    def _caught_up(self, entry: CallEntry, state: CallState) -> bool:
+        resumed = self._resumed
+        return (
+            resumed is not None
+            and state is not CallState.RINGING
+            and resumed.catches_up(entry.call_key, entry.time, entry.time + entry.duration)
+        )
 
     @staticmethod
     def _replaced(followed: _Followed | None, emit: bool, changes: list[CallChange]) -> None:
@@ -588,6 +620,16 @@ def _capped(problems: list[LogProblem]) -> tuple[LogProblem, ...]:
 
 
 def call_event(change: CallChange, *, file: str, read_ns: int) -> CallEvent:
+    entry = change.entry
+    event = _live_event(change, file=file, read_ns=read_ns)
+    if not change.caught_up:
+        return event
+    # Answered elsewhere or missed: not here. A call talked on has a duration.
+    answered = entry.type in (CallType.OUTGOING, CallType.INCOMING) and entry.duration > 0
+    return caught_up(event, duration_s=entry.duration, answered=answered)
+
+
+def _live_event(change: CallChange, *, file: str, read_ns: int) -> CallEvent:
     entry = change.entry
     return (CallGone if change.gone else CallEvent)(
         source=SOURCE,

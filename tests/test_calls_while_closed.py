@@ -1,0 +1,190 @@
+"""Calls a softphone logged while the app was closed are recorded at its next start: once, as
+history (no card pops for them), the missed one waiting in Callbacks. Calls already in the
+log the first time it is watched stay where they were (the start of the watch is the
+baseline). The real app in child processes, a real microsip.ini, linphone.db and twinkle.ch,
+Xvfb."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.core.dialects.linphone import CallStatus
+from desktop.core.dialects.microsip import CallType
+from tests.softphone_writers import LinphoneLikeWriter, render_call
+from tests.test_hook_without_app import calls, hook
+from tests.test_ring_at_start import OLD, App, write
+
+pytestmark = [pytest.mark.xvfb]
+
+MISSED = "+14155550142"
+TALKED = "+14155550177"
+
+
+def run_once(tmp: Path, log: Path, display: str, name: str, watch: str) -> App:
+    """The app starts, has time to read the log and tell of missed calls, and quits."""
+    app = App(tmp, log, display, name, watch=watch)
+    try:
+        if name == "first":
+            time.sleep(1.0)  # the first read, and the position it found, written
+        else:  # told after the catch-up has had its time (desktop.qt.missed_while_closed)
+            app.wait_for(lambda r: r["stage"] == "missed_while_closed", "the count")
+    finally:
+        app.terminate()
+    return app
+
+
+def while_closed() -> int:
+    """A second (Unix) in the time the app is closed, just after the quit before: the calls
+    of the night, squeezed into seconds and over by the time this returns."""
+    closed = int(time.time()) + 1
+    time.sleep(closed + 3 - time.time())
+    return closed
+
+
+TWINKLE_HEADER = (
+    "# time_start|time_answer|time_end|direction|from_display|from_uri|from_organization|"
+    "to_display|to_uri|to_organization|reply_to_display|reply_to_uri|referred_by_display|"
+    "referred_by_uri|subject|rel_cause|invite_resp_code|invite_resp_reason|far_end_device|"
+    "user_profile\n"
+)
+
+
+def twinkle_record(number: str, name: str, start: datetime, *, answered: bool) -> str:
+    """One call in twinkle.ch as Twinkle writes it when the call is over."""
+    began = int(start.timestamp())
+    answer, end = (began + 1, began + 2) if answered else (0, began + 1)
+    cause, code, reason = ("remote user", 200, "OK") if answered else (
+        "failure", 487, "Request Terminated")  # fmt: skip
+    return (f"{began}|{answer}|{end}|in|{name}|sip:{number}@sip.example.com;user=phone|||"
+            f"sip:1001@sip.example.com|||||||{cause}|{code}|{reason}||sales\n")  # fmt: skip
+
+
+def stages(app: App, stage: str) -> list[dict[str, Any]]:
+    return [r for r in app.records() if r["stage"] == stage]
+
+
+def callbacks(data: Path) -> list[str]:
+    out = hook(data, "callbacks", "--json")
+    assert out.returncode == 0, out.stderr
+    listed = json.loads(out.stdout)
+    return [entry["number"] for section in listed.values() if isinstance(section, list)
+            for entry in section]  # fmt: skip
+
+
+def watched_calls(data: Path, source: str) -> list[dict[str, object]]:
+    return [c for c in calls(data) if c["source"] == source]
+
+
+def check_caught_up(tmp: Path, again: App, source: str) -> None:
+    data = tmp / "data"
+    listed = [(c["number"], c["outcome"], c["source"]) for c in watched_calls(data, source)]
+    # The old call of the first start stays out; the two of the night are in, once each.
+    assert sorted(listed) == [(MISSED, "missed", source), (TALKED, "talked", source)]
+    assert stages(again, "shown") == []  # a restart never pops
+    [told] = stages(again, "missed_while_closed")
+    assert told["calls"] == 1
+    assert any(MISSED in number for number in callbacks(data))
+
+
+def test_microsip_calls_logged_while_closed_are_recorded_at_the_next_start(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    ini = tmp_path / "microsip.ini"
+    ring_buffer = {0: OLD}
+    write(ini, ring_buffer)
+    run_once(tmp_path, ini, xvfb_display, "first", "microsip")
+
+    # The evening: MicroSIP logs a missed call and an answered one; CallerCard is closed.
+    at = while_closed()
+    ring_buffer[1] = render_call(MISSED, "Dana", CallType.MISSED, at, 0, "Missed Call")
+    ring_buffer[2] = render_call(TALKED, "Mike", CallType.INCOMING, at + 1, 1, "Call Ended")
+    write(ini, ring_buffer)
+    again = run_once(tmp_path, ini, xvfb_display, "again", "microsip")
+    check_caught_up(tmp_path, again, "microsip")
+
+    # Another restart, nothing new: nothing is recorded twice, nothing pops.
+    third = run_once(tmp_path, ini, xvfb_display, "third", "microsip")
+    assert stages(third, "shown") == [] and stages(third, "recorded") == []
+    assert len(watched_calls(tmp_path / "data", "microsip")) == 2
+
+
+def test_linphone_calls_logged_while_closed_are_recorded_at_the_next_start(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db)
+    try:
+        old = writer.ring("sip:+14155550100@sip.example.com", "Old",
+                          at=datetime.now(UTC) - timedelta(hours=2))  # fmt: skip
+        writer.end(old, CallStatus.MISSED, at=datetime.now(UTC) - timedelta(hours=2))
+        run_once(tmp_path, db, xvfb_display, "first", "linphone")
+
+        start = datetime.fromtimestamp(while_closed(), UTC)
+        second = timedelta(seconds=1)
+        missed = writer.ring(f"sip:{MISSED}@sip.example.com;user=phone", "Dana", at=start)
+        writer.end(missed, CallStatus.MISSED, at=start + second)
+        talked = writer.ring(f"sip:{TALKED}@sip.example.com", "Mike", at=start)
+        writer.answer(talked, at=start)
+        writer.end(talked, duration=1, at=start + second)
+        again = run_once(tmp_path, db, xvfb_display, "again", "linphone")
+        check_caught_up(tmp_path, again, "linphone")
+
+        third = run_once(tmp_path, db, xvfb_display, "third", "linphone")
+    finally:
+        writer.close()
+    assert stages(third, "shown") == [] and stages(third, "recorded") == []
+    assert len(watched_calls(tmp_path / "data", "linphone")) == 2
+
+
+def test_twinkle_calls_logged_while_closed_are_recorded_at_the_next_start(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    ch = tmp_path / "twinkle.ch"
+    old = twinkle_record("+14155550100", "Old", datetime.now(UTC) - timedelta(hours=2),
+                         answered=False)  # fmt: skip
+    ch.write_text(TWINKLE_HEADER + old, encoding="utf-8")
+    run_once(tmp_path, ch, xvfb_display, "first", "twinkle")
+
+    start = datetime.fromtimestamp(while_closed(), UTC)
+    with ch.open("a", encoding="utf-8") as log:
+        log.write(twinkle_record(MISSED, "Dana", start, answered=False))
+        log.write(twinkle_record(TALKED, "Mike", start, answered=True))
+    again = run_once(tmp_path, ch, xvfb_display, "again", "twinkle")
+    check_caught_up(tmp_path, again, "twinkle")
+
+
+def test_a_microsip_call_ringing_at_the_quit_and_missed_after_it_is_recorded_once(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    ini = tmp_path / "microsip.ini"
+    ring_buffer = {0: OLD}
+    write(ini, ring_buffer)
+    app = App(tmp_path, ini, xvfb_display, "first")
+    try:
+        # A call rings while the app runs; a second, newer one is answered and over, so the
+        # ringing one is not the newest when the app quits.
+        rang = int(time.time()) - 200
+        ring_buffer[1] = render_call(MISSED, "Dana", CallType.INCOMING, rang)
+        ring_buffer[2] = render_call(TALKED, "Mike", CallType.INCOMING, rang + 5, 30, "Call Ended")
+        write(ini, ring_buffer)
+        mike = f"microsip:2:{rang + 5}"
+        app.wait_for(lambda r: r["stage"] == "recorded" and r["call_key"] == mike,
+                     "Mike's call recorded")
+    finally:
+        app.terminate()
+
+    # Dana gives up once the app is closed, minutes after the call began.
+    ring_buffer[1] = render_call(MISSED, "Dana", CallType.MISSED, rang, 0, "Missed Call")
+    write(ini, ring_buffer)
+    again = run_once(tmp_path, ini, xvfb_display, "again", "microsip")
+    listed = [(c["number"], c["outcome"]) for c in watched_calls(tmp_path / "data", "microsip")]
+    assert sorted(listed) == [(MISSED, "missed"), (TALKED, "talked")]
+    assert stages(again, "shown") == []
+    assert any(MISSED in number for number in callbacks(tmp_path / "data"))
