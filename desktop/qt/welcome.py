@@ -556,7 +556,7 @@ def _connected_text(connected: list[FoundLog], others: list[FoundLog],
                     once: set[Path] | None = None) -> str:  # fmt: skip
     """What is connected already (`once`: for this run only), and what else was found that
     is not."""
-    names = "; ".join(log.title + (" (this run only)" if _same_file(log.path) in (once or set())
+    names = "; ".join(log.title + (", this run only" if _same_file(log.path) in (once or set())
                                    else "") for log in connected)  # fmt: skip
     text = f"Already connected: {names}."
     if others:

@@ -92,7 +92,7 @@ def test_watch_once_is_a_one_off_run_the_welcome_offers_to_keep(
         window.go_to(1)
         assert window.softphone.itemText(0) == f"MicroSIP — connected this run only: {ini}"
         assert window.detected_label.text().startswith(
-            "Already connected: MicroSIP (microsip.ini) (this run only).")
+            "Already connected: MicroSIP (microsip.ini), this run only.")
         assert window.watch_button.text() == "Keep watching"
         assert window.recipe_note.text() == (
             "CallerCard reads MicroSIP (microsip.ini) for this run only (started with "
