@@ -60,7 +60,12 @@ def _app_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument(
         "--watch", action="append", default=[], metavar="FORMAT:PATH",
-        help="watch a softphone call log, e.g. microsip:PATH (repeatable)",
+        help="watch a softphone call log, e.g. microsip:PATH (repeatable); kept in Settings → "
+        "Softphones, so CallerCard started later by a softphone hook or at login reads it too",
+    )  # fmt: skip
+    parser.add_argument(
+        "--watch-once", action="append", default=[], metavar="FORMAT:PATH",
+        help="watch a call log for this run only, not kept (a one-off test run; repeatable)",
     )  # fmt: skip
     parser.add_argument(
         "--trace", metavar="FILE", help="append one JSON line per stage of each ring to FILE"

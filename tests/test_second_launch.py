@@ -51,6 +51,13 @@ def test_a_second_launch_with_watch_says_the_running_app_does_not_take_it(
         assert second.returncode == 1, second.stderr
         assert "baresip:127.0.0.1:4444 not watched" in second.stderr
         assert "Settings → Softphones" in second.stderr
+        once = subprocess.run(
+            [sys.executable, "-m", "desktop", "--data-dir", str(app.data),
+             "--watch-once", "baresip:127.0.0.1:4444"],
+            env=python_env(), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert once.returncode == 1, once.stderr  # the one-off test run is not taken either
+        assert "baresip:127.0.0.1:4444 not watched" in once.stderr
         assert app.proc is not None and app.proc.poll() is None
     finally:
         app.stop()

@@ -181,9 +181,9 @@ class CallerCardApp:
         )  # fmt: skip
         self.read_only = read_only
         self.secret_status: object | None = None  # a SecretStoreStatus once probed
+        # No --watch: a log given to it is kept in the settings the login start reads, and
+        # there a rep who removes it in Settings → Softphones has it gone at the next login too.
         login_args = ["--data-dir", str(paths.data_dir)] if args.data_dir else []
-        for spec in args.watch or []:
-            login_args += ["--watch", spec]
         self.login_start = LoginStart(login_args, self.bridge.problem_from_thread)
         self.tray.search_requested.connect(lambda: self.open_search(""))
         self.tray.calls_requested.connect(self.open_calls)
@@ -230,6 +230,9 @@ class CallerCardApp:
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
+        # --watch-once, and --watch until start() keeps it in the settings
+        self._this_run: list[str] = [*(args.watch or []), *(getattr(args, "watch_once", None)
+                                                            or [])]  # fmt: skip
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
         self._shut_down = False  # shutdown() has begun: nothing is read or written after
@@ -278,6 +281,7 @@ class CallerCardApp:
         self._reopen_missed_cards()
         self._missed_while_closed.start(self._after_start)
         self._watch_hook_inbox()
+        self._keep_command_line_watches()
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
@@ -929,6 +933,7 @@ class CallerCardApp:
                 hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
                 lambda: self.tray.has_tray, self.bridge, set_up_softphones,
                 lambda: list(self._watched_specs),
+                lambda: self._command_line_watches(report=False),
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)
@@ -982,11 +987,41 @@ class CallerCardApp:
         if source not in self.settings.sources:
             self.apply_settings(replace(self.settings, sources=(*self.settings.sources, source)))
 
+    def _keep_command_line_watches(self) -> None:
+        """`--watch` connects a softphone for good: its log joins Settings → Softphones, so the
+        app a softphone hook or the login starts later (with no --watch) reads it too. Kept only
+        in this run, it was lost when a hook restarted the app, and a rep's calls went unseen
+        all day. Read-only, or when the settings cannot be written, it lasts this run."""
+        given = self._parsed(self.args.watch or [], report=False)
+        new = [spec for spec in dict.fromkeys(given) if spec not in self.settings.sources]
+        if self.read_only and new:
+            return
+        if new:
+            kept = replace(self.settings, sources=(*self.settings.sources, *new))
+            try:
+                self.settings_file.save(kept)
+            except OSError as exc:  # watched all the same, this run
+                self.report_problem(f"{', '.join(s.path for s in new)}: not kept for the next "
+                                    f"start ({exc}); watched until you quit.")  # fmt: skip
+                return
+            self.settings = kept
+            for spec in new:
+                log.info("kept in Settings → Softphones (--watch): %s: %s", spec.format,
+                         spec.path)  # fmt: skip
+        # Kept, it is the settings' from now: removed there, it is no longer watched.
+        self._this_run = [spec for spec in self._this_run if spec not in self.args.watch or
+                          not _parses(spec)]  # fmt: skip
+
     def _command_line_watches(self, *, report: bool) -> list[WatchedSource]:
-        """The logs `--watch` names; one that cannot be read is said once (`report`, when the
-        sources start) and watched by nobody."""
+        """The logs watched this run only (`--watch-once`, a `--watch` not kept), that
+        Settings → Softphones does not list. One that cannot be read is said once (`report`,
+        when the sources start) and watched by nobody."""
+        given = self._parsed(self._this_run, report=report)
+        return [spec for spec in dict.fromkeys(given) if spec not in self.settings.sources]
+
+    def _parsed(self, given: list[str], *, report: bool) -> list[WatchedSource]:
         specs = []
-        for spec in self.args.watch or []:
+        for spec in given:
             try:
                 specs.append(WatchedSource.parse(spec))
             except ValueError as exc:
@@ -1125,3 +1160,10 @@ class CallerCardApp:
         bridge, behind that problem and ahead of what the next read reports."""
         self._problem_over_from_thread(f"{path}: ")  # how FileWatcher words a file's problems
 
+
+def _parses(spec: str) -> bool:
+    try:
+        WatchedSource.parse(spec)
+    except ValueError:
+        return False
+    return True

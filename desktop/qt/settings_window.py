@@ -93,13 +93,15 @@ class SettingsWindow(QWidget):
                  system_region: str, *, region_named: bool | None = None,
                  region_override: str = "",
                  watch_override: tuple[WatchedSource, ...] = ()) -> None:  # fmt: skip
-        """``watch_override``: the call logs this run was started to watch (--watch), which
-        the list of saved ones does not hold."""
+        """``watch_override``: the call logs this run watches without keeping them
+        (--watch-once, or a --watch the settings could not take), which the list of saved ones
+        does not hold."""
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard Settings")
         self._settings = settings
         self._defaults = default_templates
         self._watch_override = watch_override
+        self._also_watched: list[WatchedSource] = []  # said under the list, not in it
         self.directories: DirectoriesPage | None = None
         self.page_list = QListWidget()
         self.page_list.setObjectName("settingsPages")
@@ -285,13 +287,21 @@ class SettingsWindow(QWidget):
         self.sources.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.sources.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.sources)
-        # Started with --watch, the app read a call log this list did not show: as a rep the
-        # page said "CallerCard watches these call logs" over an empty list, while it did.
+        # Started with --watch-once, the app read a call log this list did not show: as a rep
+        # the page said "CallerCard watches these call logs" over an empty list, while it did.
+        # Keep watching puts it in the list, so the next start (a hook's, the login's) reads it.
         self.sources_override = QLabel("")
         self.sources_override.setTextFormat(Qt.TextFormat.PlainText)
         self.sources_override.setWordWrap(True)
+        self.keep_override = QPushButton("Keep watching")
+        self.keep_override.setToolTip("Add it to the list above; Save keeps it for every start")
+        self.keep_override.clicked.connect(self._keep_override)
+        override = QHBoxLayout()
+        override.addWidget(self.sources_override, 1)
+        override.addWidget(self.keep_override, 0, Qt.AlignmentFlag.AlignTop)
         self.sources_override.hide()
-        layout.addWidget(self.sources_override)
+        self.keep_override.hide()
+        layout.addLayout(override)
         row = QHBoxLayout()
         self.source_kind = QComboBox()
         for kind in SOURCE_KINDS.values():
@@ -425,13 +435,24 @@ class SettingsWindow(QWidget):
         self.sources.clear()
         for source in settings.sources:
             self._add_source_item(source)
-        also = [s for s in dict.fromkeys(self._watch_override) if s not in settings.sources]
-        self.sources_override.setText(
-            "This run also watches, as CallerCard was started with --watch (not saved here): "
-            + "; ".join(f"{_source_title(s)} — {s.path}" for s in also) if also else "")
-        self.sources_override.setVisible(bool(also))
+        self._show_override(
+            [s for s in dict.fromkeys(self._watch_override) if s not in settings.sources])
         for kind, edit in self.templates.items():
             edit.setPlainText(settings.opener_templates.get(kind, self._defaults.get(kind, "")))
+
+    def _show_override(self, also: list[WatchedSource]) -> None:
+        self._also_watched = also
+        said = "; ".join(f"{_source_title(s)} — {s.path}" for s in also)
+        self.sources_override.setText(
+            "Also watched this run only (as CallerCard was started with --watch-once), not "
+            f"kept for the next start: {said}" if also else "")  # fmt: skip
+        self.sources_override.setVisible(bool(also))
+        self.keep_override.setVisible(bool(also))
+
+    def _keep_override(self) -> None:
+        for source in self._also_watched:
+            self._add_source_item(source)
+        self._show_override([])
 
     def _add_source_item(self, source: WatchedSource) -> None:
         item = QListWidgetItem(f"{_source_title(source)} — {source.path}")

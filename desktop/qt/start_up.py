@@ -357,9 +357,9 @@ def _start_only_options_ignored(args: argparse.Namespace) -> int:
     """1, with what to do instead, when the launch asked for what only a starting app does:
     the README's `callercard --watch …` typed while CallerCard already runs (it starts at
     login) used to be dropped without a word."""
-    if not args.watch:
+    if not args.watch and not args.watch_once:
         return 0
-    specs = " ".join(args.watch)
+    specs = " ".join([*args.watch, *args.watch_once])
     print(f"callercard: {specs} not watched: --watch applies only when CallerCard starts. Add "
           "it in Settings → Softphones, or run `callercard quit` and start CallerCard again "
           "with --watch", file=sys.stderr)  # fmt: skip

@@ -80,9 +80,11 @@ class WelcomeWindow(QWidget):
         bridge: ThreadBridge | None = None,
         set_up: Callable[[], list[str]] = list,
         watched: Callable[[], list[WatchedSource]] = list,
+        this_run_only: Callable[[], list[WatchedSource]] = list,
     ) -> None:
         """``watched``: the call logs the app reads now (Settings → Softphones and --watch),
-        asked again each time the softphone step is shown."""
+        asked again each time the softphone step is shown; ``this_run_only``: those of them
+        the next start will not read (--watch-once), offered to keep."""
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("Welcome to CallerCard")
         self.setAcceptDrops(True)
@@ -91,6 +93,7 @@ class WelcomeWindow(QWidget):
         self._found_logs: list[FoundLog] = []
         self._set_up: list[str] = []  # softphones set up here (ids), logged call or not
         self._watched = watched
+        self._this_run_only = this_run_only
         self._connected: list[FoundLog] = []  # as last shown: the logs already read
         self._looked = False  # the found files and softphones are in
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
@@ -382,10 +385,12 @@ class WelcomeWindow(QWidget):
         detected: set[str] = set()
         # Read already (Settings → Softphones, --watch): said first, and not asked for again.
         self._connected = _connected(self._watched())
+        once = self._once()
         for log in self._connected:
             recipe = recipe_for_kind(log.kind)
             title = recipe.softphone if recipe else log.title
-            self.softphone.addItem(f"{title} — connected: {log.path}", (recipe, log))
+            how = "connected this run only" if _same_file(log.path) in once else "connected"
+            self.softphone.addItem(f"{title} — {how}: {log.path}", (recipe, log))
             if recipe:
                 detected.add(recipe.softphone)
         read = {_same_file(log.path) for log in self._connected}
@@ -410,7 +415,7 @@ class WelcomeWindow(QWidget):
                 self.softphone.addItem(recipe.softphone, (recipe, None))
         self.softphone.blockSignals(False)
         others = [log for log in self._found_logs if _same_file(log.path) not in read]
-        self.detected_label.setText(_connected_text(self._connected, others)
+        self.detected_label.setText(_connected_text(self._connected, others, once)
                                     if self._connected else _found_text(self._found_logs, fresh))
         self._show_recipe()
 
@@ -447,9 +452,20 @@ class WelcomeWindow(QWidget):
         self.hook_line.setVisible(bool(lines))
         self.copy_button.setVisible(bool(lines))
         self.watch_button.setVisible(log is not None)
-        self.watch_button.setEnabled(not connected)
-        self.watch_button.setText("Watching" if connected else "Watch its call log")
+        once = connected and log is not None and _same_file(log.path) in self._once()
+        self.watch_button.setEnabled(not connected or once)
+        self.watch_button.setText("Keep watching" if once else "Watching" if connected else
+                                  "Watch its call log")  # fmt: skip
+        if once and log is not None:
+            # --watch-once: a hook or the login starts CallerCard without it, and then no card
+            # pops for this softphone; said here, where the rep thinks it done.
+            note = (f"CallerCard reads {log.title} for this run only (started with "
+                    "--watch-once): started again by a softphone hook or at login, it would "
+                    "not. Press Keep watching to read it at every start.")  # fmt: skip
         self.recipe_note.setText(note)
+
+    def _once(self) -> set[Path]:
+        return {_same_file(Path(s.path).expanduser()) for s in self._this_run_only()}
 
     def _fit_hook_lines(self) -> None:
         """Tall enough for every line and the sideways scroll bar under them: a fixed 78 px
@@ -536,9 +552,12 @@ def _connected(watched: list[WatchedSource]) -> list[FoundLog]:
     return logs
 
 
-def _connected_text(connected: list[FoundLog], others: list[FoundLog]) -> str:
-    """What is connected already, and what else was found that is not."""
-    names = "; ".join(log.title for log in connected)
+def _connected_text(connected: list[FoundLog], others: list[FoundLog],
+                    once: set[Path] | None = None) -> str:  # fmt: skip
+    """What is connected already (`once`: for this run only), and what else was found that
+    is not."""
+    names = "; ".join(log.title + (", this run only" if _same_file(log.path) in (once or set())
+                                   else "") for log in connected)  # fmt: skip
     text = f"Already connected: {names}."
     if others:
         plural = "s" if len(others) > 1 else ""

@@ -1,10 +1,12 @@
-"""Started with --watch, Settings → Softphones says which call log this run also reads: the
-page said "CallerCard watches these call logs" over an empty list while it watched one."""
+"""Started with --watch-once, Settings → Softphones says which call log this run also reads (the
+page said "CallerCard watches these call logs" over an empty list while it watched one), with
+Keep watching to keep it for every start."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
@@ -28,13 +30,31 @@ def test_a_log_watched_from_the_command_line_is_said_and_not_offered_again(
     assert w.sources_override.isVisible()
     # Said once: the saved Twinkle log is in the list already
     assert w.sources_override.text() == (
-        "This run also watches, as CallerCard was started with --watch (not saved here): "
-        f"MicroSIP (microsip.ini) — {ini}")  # fmt: skip
+        "Also watched this run only (as CallerCard was started with --watch-once), not kept "
+        f"for the next start: MicroSIP (microsip.ini) — {ini}")  # fmt: skip
+    assert w.keep_override.isVisible()
     assert w.current().sources == (saved,)  # not written into the settings by a Save
     w.detect = lambda: [FoundLog("microsip", Path(ini), "MicroSIP (microsip.ini)")]
     w.detect_softphones()
     assert w.detected.count() == 0  # watched already: not offered to watch again
     w.close()
+
+
+def test_keep_watching_puts_the_run_only_log_in_the_list_save_keeps(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    once = WatchedSource("microsip", str(tmp_path / "microsip.ini"))
+    w = SettingsWindow(Settings(), default_opener_templates(), "US", watch_override=(once,))
+    qtbot.addWidget(w)
+    w.show()
+    w.show_page("Softphones")
+    with qtbot.waitSignal(w.saved) as saved:
+        w.keep_override.click()
+        assert w.sources_override.isHidden() and w.keep_override.isHidden()  # in the list now
+        assert [w.sources.item(i).text() for i in range(w.sources.count())] == [
+            f"MicroSIP (microsip.ini) — {once.path}"]  # fmt: skip
+        w.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert saved.args[0].sources == (once,)
 
 
 def test_without_watch_nothing_more_is_said(qtbot: QtBot) -> None:
@@ -43,13 +63,14 @@ def test_without_watch_nothing_more_is_said(qtbot: QtBot) -> None:
     assert w.sources_override.isHidden() and w.sources_override.text() == ""
 
 
-def test_the_app_hands_its_watch_to_settings(qtbot: QtBot, tmp_path: Path) -> None:
+def test_the_app_hands_its_watch_once_to_settings(qtbot: QtBot, tmp_path: Path) -> None:
     ini = tmp_path / "microsip.ini"
     ini.write_text("[Settings]\n", encoding="utf-8")
-    with app_in_process(tmp_path, "--watch", f"microsip:{ini}") as app:
+    with app_in_process(tmp_path, "--watch-once", f"microsip:{ini}") as app:
         app.start(None)
         app.open_settings()
         window = app._settings_window
         assert isinstance(window, SettingsWindow)
+        assert window.sources.count() == 0
         assert window.sources_override.text().endswith(f"MicroSIP (microsip.ini) — {ini}")
         window.close()
