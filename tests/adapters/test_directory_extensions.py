@@ -135,3 +135,30 @@ def test_a_mirror_from_before_learns_its_extensions_on_the_next_sync(
         assert (counts.added, counts.changed, counts.removed) == (0, 0, 0)
     finally:
         store.close()
+
+
+def test_an_extension_the_rep_removed_stays_off_when_the_card_changes(tmp_path: Path) -> None:
+    """The team's card still has Cara's old extension; the rep took it off her here (it is
+    someone else's desk now): the card's next change brings everything but that."""
+    from desktop.adapters import contact_edits
+
+    server = Radicale(tmp_path / "server").start()
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    try:
+        card = vcard("cara", "Cara Diaz", "TEL;TYPE=WORK:3105", "TEL;TYPE=CELL:+1 415 555 3105")
+        url = server.make_book("/team/book/", [card])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        sync_directory(store, mirror.directories(store)[0], "", US)
+        [(cara, _n)] = store.contacts_for_extension("3105")
+        [row] = [r for r in contact_edits.numbers_of(store, cara.id) if r.number.extension]
+        contact_edits.remove_number(store, cara.id, row.id)
+
+        server.put("/team/book/cara.vcf", card.replace("FN:Cara Diaz", "FN:Cara Diaz\r\nTITLE:COO"))
+        report = sync_directory(store, mirror.directories(store)[0], "", US)
+        assert report.counts.changed == 1
+        assert who(store, "3105") == (MatchTier.NONE, [])
+        [(again, _n)] = store.contacts_for_number("+14155553105")
+        assert again.title == "COO"
+    finally:
+        store.close()
+        server.stop()
