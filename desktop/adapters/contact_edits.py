@@ -81,7 +81,7 @@ def change_number(
         if (new.e164, new.extension) != (old.e164, old.extension):
             removed_numbers.remember(store.connection, contact_id, old)  # corrected: not theirs
         _touch(store, contact_id)
-    if new.e164 != old.e164:
+    if (new.e164, new.extension) != (old.e164, old.extension):
         store.link_number(contact_id, new)  # it has it now: this only adopts its calls
     if (new.e164, new.extension, new.raw) == (old.e164, old.extension, old.raw):
         return f"{shown_number(new)} is now labelled {new.label or '(no label)'}."

@@ -11,6 +11,7 @@ from desktop.core.callerid_text import number_as_written
 from desktop.core.candidates import readable, short_date
 from desktop.core.card import REDACTED_LABEL, Card, MatchTier, why_we_called
 from desktop.core.display_text import display_text, one_line
+from desktop.core.internal_extension import internal_extension
 from desktop.core.localtime import HourCycle, LocalTime, clock_text
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
@@ -76,6 +77,11 @@ def readable_number(number: CallerNumber, caller_id: str) -> str:
     if number.withheld:
         return WITHHELD
     if not number.e164:
+        # A colleague's extension as their contact view writes it: beside phone numbers, a
+        # bare "3103" read as a number cut short.
+        extension = internal_extension(number)
+        if extension:
+            return f"x{extension}"
         return one_line(number_as_written(caller_id)) or "(no number)"
     # Parsing formats it once (numbers.parse_number); only a hand-made number lacks it.
     shown = number.international or readable(number.e164)
@@ -265,7 +271,7 @@ def card_number(card: Card) -> str:
     """The caller's number as people write it ("+49 171 2345678"), as the card shows it, not
     E.164; "" on a redacted card."""
     number = card.display_number
-    if card.number.e164:
+    if card.number.e164 or (number and internal_extension(card.number)):
         number = readable_number(card.number, card.caller_id)
     elif card.number.extension:
         number += f" ext. {card.number.extension}"

@@ -19,6 +19,7 @@ from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import WITHHELD, outcome_label, preview
 from desktop.core.display_text import display_text, one_line
+from desktop.core.internal_extension import extension_call_text
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.unread_caller_id import shown_caller_id
@@ -80,8 +81,8 @@ def call_row(
     else:  # nobody we know: who the caller ID said it was, if it said
         who = unknown_who(attempt.caller_name)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
-    if attempt.caller_id:  # a caller ID that is not a number we can read: as it came
-        number = shown_caller_id(attempt.caller_id)
+    if attempt.caller_id:  # not a number we can read: a colleague's "x3103", else as it came
+        number = extension_call_text(attempt.caller_id) or shown_caller_id(attempt.caller_id)
     outcome = outcome_label(attempt)
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         outcome = "Rang"  # a hook's ring whose end has not come (or never will: Jitsi)

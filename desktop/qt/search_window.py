@@ -65,6 +65,7 @@ from desktop.core.call_summary import call_who, what_happened, when_text
 from desktop.core.candidates import readable
 from desktop.core.card import why_we_called
 from desktop.core.display_text import one_line
+from desktop.core.internal_extension import extension_call_text
 from desktop.core.localtime import HourCycle
 from desktop.core.models import DEMO_MARK, Contact, Direction, StoredNumber
 from desktop.core.number_edit import shown_number
@@ -184,8 +185,10 @@ def call_lines(call: LoggedCall, now: datetime, cycle: HourCycle = "24h") -> tup
     happened when: ("MIKE CELL (caller ID)", "+1 415-555-0177 · missed Tue 14:05")."""
     attempt = call.attempt
     rest = [readable(attempt.number_e164)] if attempt.number_e164 else []
-    if attempt.caller_id:  # no number we can read: the caller ID as received, found by it
-        rest.append(shown_caller_id(attempt.caller_id))
+    if attempt.caller_id:  # no number we can read: a colleague's "x3103", else the caller ID
+        # as received, found by it
+        caller_id = attempt.caller_id
+        rest.append(extension_call_text(caller_id) or shown_caller_id(caller_id))
     rest.append(f"{what_happened(attempt)} {when_text(attempt.at, now, cycle)}")
     return call_who(attempt, call.contact), " · ".join(rest)
 

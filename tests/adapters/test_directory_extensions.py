@@ -119,12 +119,14 @@ def test_a_mirror_from_before_learns_its_extensions_on_the_next_sync(
     old = sqlite3.connect(path)  # as schema 19 kept them: the text alone
     old.executescript("UPDATE phone_numbers SET extension = '' WHERE e164 IS NULL; "
                       "DROP INDEX phone_numbers_internal; "
-                      "ALTER TABLE directory_cards DROP COLUMN note; PRAGMA user_version = 19;")
+                      "ALTER TABLE directory_cards DROP COLUMN note; "
+                      "ALTER TABLE attempts DROP COLUMN promise_done; PRAGMA user_version = 19;")
     old.close()
 
     store = Store.open(path)
     try:
-        assert who(store, "3103") == (MatchTier.NONE, [])
+        # The upgrade itself reads the extensions kept as text (schema 22), before any sync.
+        assert who(store, "3103") == (MatchTier.EXACT, ["Ana Silva"])
         counts = sync(store)
         assert (counts.added, counts.changed, counts.removed) == (0, 0, 0)
         assert who(store, "3103") == (MatchTier.EXACT, ["Ana Silva"])
@@ -133,3 +135,30 @@ def test_a_mirror_from_before_learns_its_extensions_on_the_next_sync(
         assert (counts.added, counts.changed, counts.removed) == (0, 0, 0)
     finally:
         store.close()
+
+
+def test_an_extension_the_rep_removed_stays_off_when_the_card_changes(tmp_path: Path) -> None:
+    """The team's card still has Cara's old extension; the rep took it off her here (it is
+    someone else's desk now): the card's next change brings everything but that."""
+    from desktop.adapters import contact_edits
+
+    server = Radicale(tmp_path / "server").start()
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    try:
+        card = vcard("cara", "Cara Diaz", "TEL;TYPE=WORK:3105", "TEL;TYPE=CELL:+1 415 555 3105")
+        url = server.make_book("/team/book/", [card])
+        mirror.add_directory(store, "team", "carddav", url, url, "")
+        sync_directory(store, mirror.directories(store)[0], "", US)
+        [(cara, _n)] = store.contacts_for_extension("3105")
+        [row] = [r for r in contact_edits.numbers_of(store, cara.id) if r.number.extension]
+        contact_edits.remove_number(store, cara.id, row.id)
+
+        server.put("/team/book/cara.vcf", card.replace("FN:Cara Diaz", "FN:Cara Diaz\r\nTITLE:COO"))
+        report = sync_directory(store, mirror.directories(store)[0], "", US)
+        assert report.counts.changed == 1
+        assert who(store, "3105") == (MatchTier.NONE, [])
+        [(again, _n)] = store.contacts_for_number("+14155553105")
+        assert again.title == "COO"
+    finally:
+        store.close()
+        server.stop()

@@ -100,7 +100,10 @@ def test_numbers_are_formatted_for_people_once_when_read() -> None:
     # A number made by hand (tests, the demo book) is still written for people.
     hand_made = CallerNumber(raw="x", withheld=False, e164="+442079460399")
     assert readable_number(hand_made, "x") == "+44 20 7946 0399"
-    assert readable_number(CallerNumber(raw="1001", withheld=False, e164=None), " 1001 ") == "1001"
+    # No number: a colleague's extension as their contact view writes it, else as it came.
+    assert readable_number(CallerNumber(raw="1001", withheld=False, e164=None), " 1001 ") == "x1001"
+    assert readable_number(CallerNumber(raw="555-01", withheld=False, e164=None), " 555-01 ") == (
+        "555-01")
 
 
 def test_a_withheld_caller_is_said_one_way() -> None:

@@ -650,7 +650,7 @@ def _replace_numbers(store: Store, contact_id: int, row: ContactRow) -> None:
         "SELECT e164, extension FROM phone_numbers WHERE contact_id = ?", (contact_id,))}
     kept |= removed_numbers.removed_from(conn, contact_id)
     store.add_numbers(contact_id, [StoredNumber(*n) for n in row.numbers
-                                   if not n[1] or (n[1], n[2]) not in kept])  # fmt: skip
+                                   if not (n[1] or n[2]) or (n[1], n[2]) not in kept])  # fmt: skip
 
 
 def kept_notes(local: str, card: str, applied: str | None = None) -> str | None:

@@ -226,7 +226,7 @@ class _Old:
     numbers: list[tuple[str, str]]  # (e164, extension) of the file's numbers
     own_numbers: list[StoredNumber]  # numbers added by hand or by another import
     calls: list[int]
-    removed: set[tuple[str, str]] = field(default_factory=set)  # taken off by hand
+    removed: set[tuple[str | None, str]] = field(default_factory=set)  # taken off by hand
 
 
 @dataclass
@@ -262,7 +262,7 @@ class _OldContacts:
             "(SELECT id FROM contacts WHERE import_batch_id = ?)",
             (batch_id,),
         ):
-            olds[contact_id].removed.add((e164, ext))
+            olds[contact_id].removed.add((e164 or None, ext))  # None: an extension (3103)
         for attempt_id, contact_id in conn.execute(
             "SELECT id, contact_id FROM attempts WHERE contact_id IN "
             "(SELECT id FROM contacts WHERE import_batch_id = ?) AND import_batch_id IS NOT ?",
@@ -336,7 +336,7 @@ class _OldContacts:
             for e164, ext in old.removed:
                 removed_numbers.remember(conn, heir, StoredNumber("", e164, ext))
             conn.executemany(
-                "DELETE FROM phone_numbers WHERE contact_id = ? AND e164 = ? AND extension = ?",
+                "DELETE FROM phone_numbers WHERE contact_id = ? AND e164 IS ? AND extension = ?",
                 [(heir, e164, ext) for e164, ext in old.removed],
             )
             conn.execute(

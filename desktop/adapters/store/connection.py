@@ -15,6 +15,7 @@ from typing import Self
 from desktop.adapters.paths import keep_private
 from desktop.adapters.regular_file import require_regular_by_name
 from desktop.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
+from desktop.core.internal_extension import extension_digits
 from desktop.core.search_query import fold
 
 BUSY_TIMEOUT_MS = 3000
@@ -36,6 +37,10 @@ SPACE_WAIT_MS = 200
 
 def _folded(text: object) -> str:
     return fold(text) if isinstance(text, str) else ""
+
+
+def _extension_digits(text: object) -> str:
+    return extension_digits(text) if isinstance(text, str) else ""
 
 
 class StoreError(Exception):
@@ -77,6 +82,10 @@ class Database:
             # folded(text): case and accents folded as the search index folds them, for text
             # that has no index of its own (a caller ID's name: "JOSÉ" found by "jose").
             conn.create_function("folded", 1, _folded, deterministic=True)
+            # extension_digits(text): a colleague's extension ("3103" of "x3103" or
+            # "sip:3103@pbx"), else '', by desktop.core.internal_extension's one rule, for
+            # rows kept before that rule (migration 22) and calls logged as text.
+            conn.create_function("extension_digits", 1, _extension_digits, deterministic=True)
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()

@@ -113,7 +113,7 @@ class Numbers(Contacts):
                         (contact_id, number.e164, number.extension),
                     )
                 removed_numbers.forget(self._conn, contact_id, number)  # wanted after all
-                self._adopt_calls(contact_id, number.e164)
+                self._adopt_calls(contact_id, number)
                 return not exists
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {describe(exc)}") from exc
@@ -125,7 +125,7 @@ class Numbers(Contacts):
             with self.transaction():
                 contact_id = self.add_contact(new)
                 for number in new.numbers:
-                    self._adopt_calls(contact_id, number.e164)
+                    self._adopt_calls(contact_id, number)
                 return contact_id
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {describe(exc)}") from exc
@@ -134,13 +134,20 @@ class Numbers(Contacts):
         """Calls logged from a number nobody had become the calls of the one person who has
         it now (an import or a directory sync just brought them): the missed call from "JO
         CELL" is Jo Baker's once her sheet is imported, in Callbacks, Recent calls and her
-        history, as linking her number by hand does. A number several people share (a
-        switchboard) adopts nothing. Inside the caller's transaction; returns how many."""
+        history, as linking her number by hand does; and the calls from "3103" are those of
+        the colleague whose extension it is. A number several people share (a switchboard)
+        adopts nothing. Inside the caller's transaction; returns how many."""
         adopted = self._conn.execute(
             "UPDATE attempts SET contact_id = (SELECT min(p.contact_id) FROM phone_numbers p "
             "WHERE p.e164 = attempts.number_e164) "
             "WHERE contact_id IS NULL AND number_e164 IS NOT NULL AND (SELECT count(DISTINCT "
             "p.contact_id) FROM phone_numbers p WHERE p.e164 = attempts.number_e164) = 1 "
+            "RETURNING contact_id, at"
+        ).fetchall()
+        adopted += self._conn.execute(
+            f"UPDATE attempts SET contact_id = (SELECT min(p.contact_id) {_EXTENSION_HOLDERS}) "  # noqa: S608
+            f"WHERE contact_id IS NULL AND {_FROM_AN_EXTENSION} "
+            f"AND (SELECT count(DISTINCT p.contact_id) {_EXTENSION_HOLDERS}) = 1 "
             "RETURNING contact_id, at"
         ).fetchall()
         latest: dict[int, int] = {}
@@ -153,20 +160,38 @@ class Numbers(Contacts):
         )
         return len(adopted)
 
-    def _adopt_calls(self, contact_id: int, e164: str | None) -> None:
-        if not e164:
+    def _adopt_calls(self, contact_id: int, number: StoredNumber) -> None:
+        if number.e164:
+            whose, value = "number_e164 = ?", number.e164
+        elif number.extension:  # a colleague's extension: its calls came as "3103"
+            whose = f"{_FROM_AN_EXTENSION} AND extension_digits(caller_id) = ?"
+            value = number.extension
+        else:
             return
         at = self._conn.execute(
-            "SELECT max(at) FROM attempts WHERE contact_id IS NULL AND number_e164 = ?", (e164,)
+            f"SELECT max(at) FROM attempts WHERE contact_id IS NULL AND {whose}",  # noqa: S608
+            (value,),
         ).fetchone()[0]
         if at is None:
             return
         self._conn.execute(
-            "UPDATE attempts SET contact_id = ? WHERE contact_id IS NULL AND number_e164 = ?",
-            (contact_id, e164),
+            f"UPDATE attempts SET contact_id = ? WHERE contact_id IS NULL AND {whose}",  # noqa: S608
+            (contact_id, value),
         )
         self._conn.execute(
             "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
             "WHERE id = ?",
             (at, contact_id),
         )
+
+
+# A call logged with no number, from a caller ID kept as received (schema 19): "3103" or
+# "sip:3103@pbx" when a colleague calls from their extension (desktop.core.internal_extension;
+# extension_digits() is its rule, registered on each connection).
+_FROM_AN_EXTENSION = "number_e164 IS NULL AND caller_id <> ''"
+# Who holds the extension of the call (attempts) in question, as contacts_for_extension finds
+# them ("p.extension <> ''" keeps it on the partial index phone_numbers_internal).
+_EXTENSION_HOLDERS = (
+    "FROM phone_numbers p WHERE p.e164 IS NULL AND p.extension <> '' "
+    "AND p.extension = extension_digits(attempts.caller_id)"
+)

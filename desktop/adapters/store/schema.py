@@ -455,6 +455,27 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE attempts ADD COLUMN promise_done INTEGER NOT NULL DEFAULT 0;
     """,
+    # 22: a colleague's extension kept before schema 20 ("3103" in a sheet imported earlier,
+    # kept as text: e164 NULL, extension '') is kept as 20 keeps it, so a call from 3103 finds
+    # them; and the calls from it logged while nobody had it become theirs, as an import's
+    # adopt_unknown_calls does (store/numbers.py). extension_digits() is the rule of
+    # desktop.core.internal_extension, a function every connection has (connection.py)
+    """
+    UPDATE phone_numbers SET extension = extension_digits(raw)
+        WHERE e164 IS NULL AND extension = '' AND extension_digits(raw) <> '';
+    UPDATE attempts SET contact_id = (SELECT min(p.contact_id) FROM phone_numbers p
+            WHERE p.e164 IS NULL AND p.extension = extension_digits(attempts.caller_id)
+            AND p.extension <> '')
+        WHERE contact_id IS NULL AND number_e164 IS NULL AND caller_id <> ''
+        AND (SELECT count(DISTINCT p.contact_id) FROM phone_numbers p
+            WHERE p.e164 IS NULL AND p.extension = extension_digits(attempts.caller_id)
+            AND p.extension <> '') = 1;
+    UPDATE contacts SET last_contacted_at = (SELECT max(at) FROM attempts a
+            WHERE a.contact_id = contacts.id)
+        WHERE id IN (SELECT contact_id FROM phone_numbers WHERE e164 IS NULL AND extension <> '')
+        AND (SELECT max(at) FROM attempts a WHERE a.contact_id = contacts.id)
+            > coalesce(last_contacted_at, 0);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

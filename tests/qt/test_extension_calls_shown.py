@@ -1,0 +1,79 @@
+"""A call from a colleague's internal extension, said as their contact view says it: "x3103".
+The card's Number said "3103" (beside phone numbers, a number cut short), Recent calls and
+Search's call rows the caller ID as it came ('"Ana" <sip:3103@pbx.office>')."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.call_history import CallHistory
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import NewContact, Store
+from desktop.core.card_text import card_lines, card_number
+from desktop.core.events import CallEvent, CallState
+from desktop.core.ipc_line import hook_call_key
+from desktop.core.models import Direction, StoredNumber
+from desktop.core.numbers import NumberPolicy
+from desktop.qt.call_list import call_row
+from desktop.qt.popup import Popup
+from desktop.qt.search_window import call_lines
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+NUMBER = 3  # Recent calls' Number column
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (raise|propagateSizeHints)\(\)"
+)
+
+
+@pytest.fixture
+def lookup(tmp_path: Path) -> Iterator[CallerLookup]:
+    store = Store.open(tmp_path / "cc.sqlite3")
+    store.add_contact(NewContact("Ana Silva", company="Kestrel Logistics", numbers=(
+        StoredNumber("3103", None, "3103", "work"),)))  # fmt: skip
+    yield CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+    store.close()
+
+
+def ring(lookup: CallerLookup, caller_id: str, at: datetime) -> None:
+    event = CallEvent("hook", Direction.IN, CallState.RINGING, caller_id, "", at,
+                      call_key=hook_call_key(caller_id), hook=True)  # fmt: skip
+    assert CallHistory(lookup.store, lookup).record(event) is not None
+
+
+def test_the_card_says_the_extension(qtbot: QtBot, lookup: CallerLookup) -> None:
+    card = lookup.card_for("sip:3103@pbx")
+    assert card_number(card) == "x3103"
+    assert "x3103 · Exact number" in card_lines(card)
+    popup = Popup()
+    qtbot.addWidget(popup)
+    with qtbot.waitSignal(popup.painted, timeout=3000):
+        popup.show_card(card, "call-1")
+    shown = popup.shown_texts()
+    assert "Ana Silva" in shown and "x3103" in shown, shown
+    assert "3103" not in shown and "sip:3103@pbx" not in shown
+
+    # Nobody at an extension: the unknown caller's card names it the same way.
+    stranger = lookup.card_for("3199")
+    assert card_number(stranger) == "x3199" and card_lines(stranger)[0] == "x3199"
+    # An outside number and text that is no extension are as before.
+    assert card_number(lookup.card_for("+1 415 555 3103")) == "+1 415-555-3103"
+    assert card_number(lookup.card_for("555-01")) == "555-01"
+
+
+def test_recent_calls_and_search_say_the_extension(lookup: CallerLookup) -> None:
+    ring(lookup, '"Ana" <sip:3103@pbx.office>', NOW - timedelta(hours=2))
+    ring(lookup, "sip:3199@pbx.office", NOW - timedelta(hours=1))
+    ring(lookup, "Reception", NOW - timedelta(minutes=30))
+    calls = lookup.store.calls()
+    rows = [call_row(c.attempt, c.contact, NOW) for c in calls]
+    assert [(r[2], r[NUMBER]) for r in rows] == [
+        ("Unknown", "Reception"), ("Unknown", "x3199"), ("Ana Silva", "x3103")]
+    assert [call_lines(c, NOW)[1].split(" · ")[0] for c in calls] == [
+        "Reception", "x3199", "x3103"]
