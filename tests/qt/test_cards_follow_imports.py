@@ -89,3 +89,63 @@ def test_cards_are_not_shown_again_for_calls_logged_elsewhere(
     qtbot.wait(800)  # the commit watch settles (250 ms) and looks
     assert running.records("card_refreshed") == []
     running.close()
+
+
+def test_new_contact_for_a_number_someone_got_meanwhile_offers_them_first(
+    qtbot: QtBot, tmp_path: Path, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """Who is it? was opened while nobody had the number; an import named Priya before the rep
+    clicked New contact: she is offered, not a second contact on her number."""
+    from PySide6.QtCore import Qt
+
+    from desktop.qt.who_is_it import WhoIsItWindow
+
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(PRIYA, "PRIYA N"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=PRIYA, outcome=EndOutcome.MISSED))
+    app.who_is_it(PRIYA)
+    who = app._who_is_it
+    assert isinstance(who, WhoIsItWindow)
+    picker = who.picker
+    assert picker.name.text() == "PRIYA N"
+
+    import_priya(tmp_path, app.paths.data_dir)
+    [(priya, _)] = app.store.contacts_for_number(PRIYA)
+    qtbot.mouseClick(picker.new_button, Qt.MouseButton.LeftButton)
+
+    assert [c.name for c, _ in app.store.contacts_for_number(PRIYA)] == ["Priya Natarajan"]
+    assert picker.shown_ids() == [priya.id] and picker.selected_id() == priya.id
+    assert "+1 650-555-0142 is Priya Natarajan's already" in picker.status.text()
+    assert picker.new_button.text() == "New contact anyway"
+    with qtbot.waitSignal(who.settled) as settled:
+        qtbot.mouseClick(picker.link_button, Qt.MouseButton.LeftButton)
+    assert settled.args == [priya.id]
+    assert [c.name for c, _ in app.store.contacts_for_number(PRIYA)] == ["Priya Natarajan"]
+    running.close()
+
+
+def test_new_contact_anyway_makes_the_second_contact_the_rep_asked_for(
+    qtbot: QtBot, tmp_path: Path, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """A shared line (a front desk) is two people's: the offer is one click, not a wall."""
+    from PySide6.QtCore import Qt
+
+    from desktop.qt.who_is_it import WhoIsItWindow
+
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(PRIYA, "PRIYA N"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=PRIYA, outcome=EndOutcome.MISSED))
+    app.who_is_it(PRIYA)
+    who = app._who_is_it
+    assert isinstance(who, WhoIsItWindow)
+    import_priya(tmp_path, app.paths.data_dir)
+    who.picker.name.setText("Raj Natarajan")
+    qtbot.mouseClick(who.picker.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(who.picker.new_button, Qt.MouseButton.LeftButton)
+    names = sorted(c.name for c, _ in app.store.contacts_for_number(PRIYA))
+    assert names == ["Priya Natarajan", "Raj Natarajan"]
+    running.close()
