@@ -62,6 +62,9 @@ class ImportHistoryWindow(QWidget):
         self._thread: threading.Thread | None = None
         self._book_watch: BookWatch | None = None
         self.asking: QMessageBox | None = None  # "Undo the import of …?", while it asks
+        # What the last undo did, or why it did not: said until the next one or a reopen, not
+        # replaced by the hint when the undo's own commit, seen by the watch, reloads the list.
+        self._outcome = ""
         self.records: list[BatchRecord] = []
         self.setWindowTitle("CallerCard — Import history")
         fit_to_screen(self, QSize(820, 420))
@@ -108,6 +111,7 @@ class ImportHistoryWindow(QWidget):
         widen_to_longest(self.table, self.table.horizontalHeader(), 0, 2, (1, 3), 2)
 
     def open(self) -> None:
+        self._outcome = ""
         self.reload()
         bring_to_front(self)
 
@@ -141,16 +145,18 @@ class ImportHistoryWindow(QWidget):
                 self.table.setCellWidget(row, 3, button)
         self.table.resizeRowsToContents()
         self._share_room()
-        self.status.setText(
+        hint = (
             "Undo takes out the contacts and numbers an import added and clears the fields it "
             "filled in."
             if self.records else "Nothing has been imported yet."
-        )
+        )  # fmt: skip
+        self.status.setText(self._outcome or hint)
 
     def undo(self, record: BatchRecord) -> None:
         """Undo `record`, asking first when its contacts carry the rep's calls or edits."""
         if self._thread is not None or self.asking is not None:
             return
+        self._outcome = ""
         self.status.setText(f"Looking at what {record.file_name} added…")
         self.table.setEnabled(False)
         path: Path = self.store.path
@@ -177,6 +183,7 @@ class ImportHistoryWindow(QWidget):
         if isinstance(found, str) or not found.warning():
             if isinstance(found, str):
                 self.table.setEnabled(True)
+                self._outcome = found
                 self.status.setText(found)
             else:
                 self._take_back(record)
@@ -186,6 +193,8 @@ class ImportHistoryWindow(QWidget):
                           QMessageBox.StandardButton.Cancel, self)  # fmt: skip
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText(found.warning())
+        # Wide enough for its title and for the warning in three lines, not eight.
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 28em; }")
         go = box.addButton("Undo import", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setWindowModality(Qt.WindowModality.WindowModal)
@@ -201,7 +210,8 @@ class ImportHistoryWindow(QWidget):
             self._take_back(record)
             return
         self.table.setEnabled(True)
-        self.status.setText(f"{record.file_name} stays imported; nothing was changed.")
+        self._outcome = f"{record.file_name} stays imported; nothing was changed."
+        self.status.setText(self._outcome)
 
     def _take_back(self, record: BatchRecord) -> None:
         self.status.setText(f"Taking back {record.file_name}…")
@@ -231,12 +241,10 @@ class ImportHistoryWindow(QWidget):
             self._thread.join()
             self._thread = None
         self.table.setEnabled(True)
-        self.reload()  # before the result: it sets the status line's hint
-        if isinstance(result, str):
-            self.status.setText(result)
-            return
-        self.status.setText(result.summary(self._clock()))
-        self.changed.emit(result)
+        self._outcome = result if isinstance(result, str) else result.summary(self._clock())
+        self.reload()
+        if not isinstance(result, str):
+            self.changed.emit(result)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
