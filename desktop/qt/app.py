@@ -251,16 +251,23 @@ class CallerCardApp:
         pipeline.missed_card_kept.connect(self._watch_for_call_back)
         pipeline.missed_card_back.connect(lambda e164: self._watch_for_call_back(e164, back=True))
         pipeline.wrap_up_due.connect(self.wrap_ups.open)
-        # After the card is painted (never on the ring's path): cards follow other processes'
-        # imports and merges (desktop/qt/cards_watch.py).
-        self.popups.painted.connect(self._cards_changed)
-        self.popups.missed_changed.connect(self._cards_changed)
-        self.popups.dismissed.connect(self._cards_changed)
+        # Cards follow other processes' imports and merges (desktop/qt/cards_watch.py),
+        # looked at in the next idle turn: a ring's path only starts a timer (1 µs).
+        from PySide6.QtCore import QTimer
+
+        self._cards_soon = QTimer()
+        self._cards_soon.setSingleShot(True)
+        self._cards_soon.setInterval(0)
+        self._cards_soon.timeout.connect(self._cards_changed)
+        for said in (self.popups.painted, self.popups.missed_changed, self.popups.dismissed):
+            said.connect(lambda *_: self._cards_soon.start())
         return pipeline
 
-    def _cards_changed(self, *_: object) -> None:
+    def _cards_changed(self) -> None:
         from desktop.qt.cards_watch import CardsWatch
 
+        if self._shut_down:
+            return
         if self._cards_watch is None:
             self._cards_watch = CardsWatch(self.paths.database, self.popups,
                                            self.pipeline.look_up_if_changed)  # fmt: skip
@@ -516,6 +523,7 @@ class CallerCardApp:
 
             assert isinstance(self._called_back, CalledBackWatch)
             self._called_back.stop()  # likewise
+        self._cards_soon.stop()
         if self._cards_watch is not None:
             from desktop.qt.cards_watch import CardsWatch
 

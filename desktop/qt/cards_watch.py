@@ -9,9 +9,10 @@ number · PRIYA N" and offered Who is it? after an import named her, while `look
 calls and Callbacks said Priya Natarajan; a New contact made from it was her duplicate.
 
 Nothing here runs on a ring's path: a card painted only starts a zero timer, and the watch
-starts in the next idle turn. Each commit (a ring's own call record is one) has the cards
-looked up again one per event-loop turn, so a ring arriving meanwhile waits for one lookup at
-most; a card is shown again only when who it names changed.
+starts in the next idle turn, looking at the cards once for what was committed before it did.
+Each commit (a ring's own call record is one) has the cards looked up again one per event-loop
+turn, so a ring arriving meanwhile waits for one lookup at most; a card is shown again only
+when who it names changed.
 """
 
 from __future__ import annotations
@@ -65,10 +66,13 @@ class CardsWatch(QObject):
                 if card.number.e164 and not card.number.withheld}  # fmt: skip
 
     def _start_or_stop(self) -> None:
-        if self._numbered():
-            self._watch.start()
-        else:
+        if not self._numbered():
             self.stop()
+        elif not self._watch.running:
+            self._watch.start()
+            # What was committed between the card's lookup and now is before the watch's
+            # first look at the database, unseen by it: the cards are looked at once now.
+            self._committed()
 
     def _committed(self) -> None:
         self._due = list(self._numbered())

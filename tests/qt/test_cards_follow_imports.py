@@ -56,6 +56,20 @@ def test_a_ringing_card_names_the_caller_an_import_from_a_terminal_adds(
     running.close()
 
 
+def test_an_import_committed_before_the_watch_started_is_seen_too(
+    qtbot: QtBot, tmp_path: Path, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """The watch starts in an idle turn after the card: an import committed in between is
+    before its first look at the database, and must not leave the card unknown for good."""
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(PRIYA, "PRIYA N"))  # looked up now, painted in the next turns
+    import_priya(tmp_path, app.paths.data_dir)  # no event-loop turn in between
+    [popup] = app.popups.popups()
+    qtbot.waitUntil(lambda: full(popup, "name") == "Priya Natarajan", timeout=10_000)
+    running.close()
+
+
 def test_a_missed_card_names_the_caller_an_import_from_a_terminal_adds(
     qtbot: QtBot, tmp_path: Path, start_app: Callable[..., Running]  # noqa: F811
 ) -> None:
@@ -105,6 +119,9 @@ def test_new_contact_for_a_number_someone_got_meanwhile_offers_them_first(
     app.on_message(Ring(PRIYA, "PRIYA N"))
     qtbot.waitUntil(lambda: bool(running.records("shown")))
     app.on_message(End(caller_id=PRIYA, outcome=EndOutcome.MISSED))
+    # Who is it? starts from the caller ID its last call recorded.
+    qtbot.waitUntil(lambda: [r["outcome"] for r in running.records("recorded")]
+                    == ["", "missed"])  # fmt: skip
     app.who_is_it(PRIYA)
     who = app._who_is_it
     assert isinstance(who, WhoIsItWindow)
