@@ -43,6 +43,7 @@ from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 from desktop.qt.system_clock import hour_cycle
+from desktop.qt.undo_import_question import ask_undo_import
 
 
 class ImportHistoryWindow(QWidget):
@@ -188,19 +189,8 @@ class ImportHistoryWindow(QWidget):
             else:
                 self._take_back(record)
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "CallerCard — Undo import",
-                          f"Undo the import of {one_line(record.file_name)}?",
-                          QMessageBox.StandardButton.Cancel, self)  # fmt: skip
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText(found.warning())
-        # Wide enough for its title and for the warning in three lines, not eight.
-        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 28em; }")
-        go = box.addButton("Undo import", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.finished.connect(lambda _r: self._answered(record, box.clickedButton() is go))
-        self.asking = box
-        box.open()
+        self.asking = ask_undo_import(self, record.file_name, found.warning(),
+                                      lambda undo: self._answered(record, undo))  # fmt: skip
 
     def _answered(self, record: BatchRecord, undo: bool) -> None:
         box, self.asking = self.asking, None

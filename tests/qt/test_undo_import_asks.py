@@ -141,3 +141,44 @@ def test_import_history_undoes_at_once_when_nothing_of_the_reps_goes(
         assert window.asking is None and store.count_contacts() == 0
     finally:
         store.close()
+
+
+def test_the_import_windows_own_undo_asks_when_the_contacts_have_calls(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The Import window left open after an import, calls taken meanwhile: its Undo asks too."""
+    from desktop.adapters.store import UndoResult
+    from desktop.core.numbers import NumberPolicy
+    from desktop.qt.import_window import ImportWindow
+    from tests.qt.test_import_window import import_and_wait, load
+
+    book = tmp_path / "book.csv"
+    book.write_text(BOOK)
+    window = ImportWindow(tmp_path / "cc.sqlite3", lambda: NumberPolicy("US"))
+    qtbot.addWidget(window)
+    window.show()
+    load(qtbot, window, book)
+    import_and_wait(qtbot, window)
+    said = window.summary.text()
+    store = Store.open(tmp_path / "cc.sqlite3")
+    try:
+        [(mike, _)] = store.contacts_for_number(MIKE)
+        store.record_call(mike.id, Attempt(Direction.IN, datetime.now(UTC), Outcome.MISSED,
+                                           number_e164=MIKE), "hook", "hook:1")  # fmt: skip
+        window.undo_button.click()
+        qtbot.waitUntil(lambda: window.asking is not None and window.asking.isVisible())
+        assert window.asking.informativeText() == CALLS
+        window.asking.reject()
+        qtbot.waitUntil(lambda: window.asking is None)
+        assert store.count_contacts() == 3 and window.summary.text() == said
+        assert window.undo_button.isVisible()
+
+        window.undo_button.click()
+        qtbot.waitUntil(lambda: window.asking is not None and window.asking.isVisible())
+        [go] = [b for b in window.asking.buttons() if b.text() == "Undo import"]
+        with qtbot.waitSignal(window.imported, timeout=10_000) as blocker:
+            go.click()
+        assert isinstance(blocker.args[0], UndoResult)
+        assert store.count_contacts() == 0
+    finally:
+        store.close()
