@@ -182,3 +182,18 @@ def test_the_import_windows_own_undo_asks_when_the_contacts_have_calls(
         assert store.count_contacts() == 0
     finally:
         store.close()
+
+
+def test_a_note_typed_after_the_import_counts_as_a_change_that_goes(tmp_path: Path) -> None:
+    import time
+
+    data = imported(tmp_path)
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        time.sleep(1.1)  # the book keeps whole seconds: a change is one after the import's
+        [(brandt, _)] = store.contacts_for_number(BRANDT)
+        store.update_contact_field(brandt.id, "notes", "Met at the Boston expo")
+        check = store.undo_import_check(1)
+        assert (check.with_calls, check.changed) == (0, 1)
+    finally:
+        store.close()
