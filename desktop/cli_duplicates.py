@@ -50,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _who(contact: Contact) -> str:
-    role = ", ".join(p for p in (contact.title, contact.company) if p)
+    # A company's own entry is named by its company once, as search and the card name it.
+    company = contact.company if contact.name else ""
+    role = ", ".join(p for p in (contact.title, company) if p)
     return f"{contact.name or contact.company or '(no name)'} (#{contact.id})" + (
         f" — {role}" if role else "")  # fmt: skip
 

@@ -101,3 +101,39 @@ def test_undo_merge_after_the_import_was_undone_brings_back_no_ghost(tmp_path: P
     )
     card = json.loads(cc("lookup", "+49301234567", "--json", data_dir=data).stdout)
     assert [(c["name"], c["email"]) for c in card["contacts"]] == [("Jürgen Schäfer", "")]
+
+
+def test_a_company_in_two_exports_with_no_person_named_is_listed(
+    samples: Path, tmp_path: Path
+) -> None:
+    """Used as a rep (h-rep 49): "Kestrel Logistics Ltd" from HubSpot, then from an Apple
+    vCard, each a company's own entry with another number: Duplicates said nothing."""
+    data = tmp_path / "data"
+    for name in ("hubspot_contacts_export.csv", "apple_ios_contacts_v30.vcf"):
+        done = cc("import", str(samples / "contacts" / name), "--region", "US", data_dir=data)
+        assert done.returncode == 0, done.stderr
+    lines = cc("duplicates", data_dir=data, check=True).stdout.splitlines()
+    kestrel = [(said, why) for said, why in zip(lines[::2], lines[1::2], strict=True)
+               if "Kestrel" in said]  # fmt: skip
+    assert len(kestrel) == 1, lines
+    [(said, why)] = kestrel
+    assert re.fullmatch(r"Kestrel Logistics Ltd \(#\d+\)  and  Kestrel Logistics Ltd \(#\d+\)",
+                        said), said  # fmt: skip
+    assert why.startswith("  same company, no person's name.  Preview: callercard merge ")
+
+
+def test_a_caller_saved_from_a_call_beside_the_imported_contact_is_listed(
+    tmp_path: Path,
+) -> None:
+    """Used as a rep (h-stale): "Priya N (from a call)" was made while an import added
+    "Priya Natarajan" on the same number; Duplicates said "No possible duplicates."."""
+    data = tmp_path / "data"
+    book = tmp_path / "book.csv"
+    book.write_text("Name,Company,Phone\nPriya Natarajan,Orbit Labs,+1 650 555 0142\n"
+                    "Priya N,,+1 650 555 0142\nPriya Raman,,+1 650 555 0142\n")  # fmt: skip
+    done = cc("import", str(book), "--region", "US", data_dir=data)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(cc("duplicates", "--json", data_dir=data, check=True).stdout)
+    assert [(sorted(p["names"]), p["reasons"]) for p in listed["pairs"]] == [
+        (["Priya N", "Priya Natarajan"], ["same number"])
+    ]

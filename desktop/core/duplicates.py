@@ -1,16 +1,19 @@
 """Which stored contacts are probably one person, and what merging two of them gives.
 
-Suggestions only: a person decides, after a preview. Five reasons make a pair:
+Suggestions only: a person decides, after a preview. Six reasons make a pair:
 - the same number (E.164 and extension), or the same e-mail, with names that can be one person
   (`names_agree`: one missing, or one's words all in the other's; at a shared number a phone's
-  label in a name, "Mike Cell", does not count). Colleagues behind one switchboard line share
-  a number, not a person, so a number alone is not enough;
+  label in a name, "Mike Cell", does not count; one name the other cut short, word by word:
+  "Priya N", "Dan Webb", "D. Webb"). Colleagues behind one switchboard line share a number,
+  not a person, so a number alone is not enough;
 - the same name, folded as search folds it ("Søren" is "soren"), at the same company, its
   legal form and "&" or "and" aside ("Sakura Imports" is "Sakura Imports LLC");
 - the same full name where one of them (or both) has no company to tell them apart ("Marcus
   Johnson" from a CRM export beside "Marcus Johnson, Ironclad Security");
 - a surname alone ("Lindqvist", as a CRM export's Last Name column leaves it) beside a full
-  name ending in it at the same company.
+  name ending in it at the same company;
+- two contacts with no person's name, only one company's ("Kestrel Logistics Ltd" from a CRM
+  export and from an address book's vCard), its legal form aside.
 
 Grouping is by key, one pass over the book: no pairwise comparison of everyone.
 """
@@ -30,6 +33,7 @@ SAME_EMAIL = "same e-mail"
 SAME_NAME = "same name at the same company"
 SAME_NAME_NO_COMPANY = "same name, no company to tell them apart"
 SURNAME_ONLY = "surname only beside the full name, same company"
+SAME_COMPANY_NO_NAME = "same company, no person's name"
 # A key shared by more contacts than this is a shared line or an info@ address, not a person.
 MAX_GROUP = 6
 
@@ -102,6 +106,9 @@ def _keys(contact: Contact, folded: dict[str, str]) -> Iterable[tuple[str, ...]]
     if not contact.company:
         return
     company = _company(contact.company, folded)
+    if company and (not words or _company(contact.name, folded) == company):
+        yield ("company", company)  # the company's own entry: no name, or its name as Name
+        return
     if not company or not words:
         return
     yield ("name", company, *sorted(words))
@@ -116,9 +123,9 @@ def _keys(contact: Contact, folded: dict[str, str]) -> Iterable[tuple[str, ...]]
 def _pairs(kind: str, a: Contact, b: Contact) -> bool:
     if kind == "number":
         return (words_agree(_person_words(a.name), _person_words(b.name))
-                or _short_first_name(a.name, b.name))  # fmt: skip
+                or _cut_short(a.name, b.name))  # fmt: skip
     if kind == "email":
-        return names_agree(a.name, b.name) or _short_first_name(a.name, b.name)
+        return names_agree(a.name, b.name) or _cut_short(a.name, b.name)
     if kind == "person":  # both at a company: the name key pairs them if it is one
         return not a.company.strip() or not b.company.strip()
     if kind == "surname":
@@ -127,14 +134,15 @@ def _pairs(kind: str, a: Contact, b: Contact) -> bool:
     return True
 
 
-def _short_first_name(a: str, b: str) -> bool:
-    """The same surname, one first name the start of the other: "Dan Webb" and "Daniel Webb",
-    "D. Webb" (used as a rep: at one number, Duplicates did not pair Dan and Daniel)."""
+def _cut_short(a: str, b: str) -> bool:
+    """One full name the other cut short word by word, each word the start of the other's:
+    "Dan Webb" and "Daniel Webb", "D. Webb"; "Priya N", as a caller ID gave it and a New
+    contact kept it, beside the "Priya Natarajan" an import added at that number (used as a
+    rep: Duplicates did not pair either)."""
     name_a, name_b = words(a), words(b)
-    if len(name_a) < 2 or len(name_b) < 2 or name_a[-1] != name_b[-1]:
+    if len(name_a) < 2 or len(name_a) != len(name_b) or name_a == name_b:
         return False  # a surname alone is SURNAME_ONLY's, at the same company only
-    first_a, first_b = name_a[0], name_b[0]
-    return first_a != first_b and (first_a.startswith(first_b) or first_b.startswith(first_a))
+    return all(x.startswith(y) or y.startswith(x) for x, y in zip(name_a, name_b, strict=True))
 
 
 def _person_words(name: str) -> frozenset[str]:
@@ -180,9 +188,11 @@ def _fold(text: str, folded: dict[str, str]) -> str:
     return found
 
 
-_REASONS = (SAME_NUMBER, SAME_EMAIL, SAME_NAME, SAME_NAME_NO_COMPANY, SURNAME_ONLY)
+_REASONS = (SAME_NUMBER, SAME_EMAIL, SAME_NAME, SAME_NAME_NO_COMPANY, SURNAME_ONLY,
+            SAME_COMPANY_NO_NAME)  # fmt: skip
 _REASON_OF = {"number": SAME_NUMBER, "email": SAME_EMAIL, "name": SAME_NAME,
-              "person": SAME_NAME_NO_COMPANY, "surname": SURNAME_ONLY}  # fmt: skip
+              "person": SAME_NAME_NO_COMPANY, "surname": SURNAME_ONLY,
+              "company": SAME_COMPANY_NO_NAME}  # fmt: skip
 
 
 # -- merging ----------------------------------------------------------------------------------

@@ -98,6 +98,24 @@ def batch_line(record: BatchRecord, now: datetime, cycle: HourCycle = "24h") -> 
     return " · ".join(p for p in parts if p)
 
 
+def undo_warning(contacts: int, with_calls: int, changed: int) -> str:
+    """What an undo is about to take from the rep's own work, said before it acts ("" when
+    nothing): "1 of the 2 contacts it added has calls: the calls stay, under their numbers,
+    as calls from a number nobody has." """
+    of = f"of the {_n(contacts, 'contact')} it added"
+    said = []
+    if with_calls:
+        has = "has" if with_calls == 1 else "have"
+        said.append(f"{with_calls:,} {of} {has} calls: the calls stay, under their numbers, "
+                    "as calls from a number nobody has.")  # fmt: skip
+    if changed:
+        who = f"{changed:,}" if with_calls else f"{changed:,} {of}"
+        said.append(f"{who} {'was' if changed == 1 else 'were'} changed since the import (a "
+                    "field saved, a number typed or linked): the changes go with "
+                    f"{'it' if changed == 1 else 'them'}.")  # fmt: skip
+    return " ".join(said)
+
+
 def undo_sentence(
     record: BatchRecord, now: datetime, *, contacts: int, numbers: int, fields: int,
     already: bool = False, numbers_off_kept: int = 0, merges: int = 0, notes: int = 0,

@@ -146,6 +146,7 @@ class CallerCardApp:
             place_lookup=self.places, hour_cycle=hour_cycle(),
         )  # fmt: skip
         self._called_back: object | None = None  # a CalledBackWatch once a missed card is up
+        self._cards_watch: object | None = None  # a CardsWatch once a card has been up
         self.bridge = ThreadBridge()
         self.bridge.problem.connect(self.report_problem)
         # Every history write goes through it: the GUI thread never waits for the write lock.
@@ -255,7 +256,28 @@ class CallerCardApp:
         pipeline.missed_card_kept.connect(self._watch_for_call_back)
         pipeline.missed_card_back.connect(lambda e164: self._watch_for_call_back(e164, back=True))
         pipeline.wrap_up_due.connect(self.wrap_ups.open)
+        # Cards follow other processes' imports and merges (desktop/qt/cards_watch.py),
+        # looked at in the next idle turn: a ring's path only starts a timer (1 µs).
+        from PySide6.QtCore import QTimer
+
+        self._cards_soon = QTimer()
+        self._cards_soon.setSingleShot(True)
+        self._cards_soon.setInterval(0)
+        self._cards_soon.timeout.connect(self._cards_changed)
+        for said in (self.popups.painted, self.popups.missed_changed, self.popups.dismissed):
+            said.connect(lambda *_: self._cards_soon.start())
         return pipeline
+
+    def _cards_changed(self) -> None:
+        from desktop.qt.cards_watch import CardsWatch
+
+        if self._shut_down:
+            return
+        if self._cards_watch is None:
+            self._cards_watch = CardsWatch(self.paths.database, self.popups,
+                                           self.pipeline.look_up_if_changed)  # fmt: skip
+        assert isinstance(self._cards_watch, CardsWatch)
+        self._cards_watch.cards_changed()
 
     def _make_picker(self, parent: QWidget) -> CandidatePicker:
         from desktop.qt.candidate_picker import CandidatePicker
@@ -503,6 +525,12 @@ class CallerCardApp:
 
             assert isinstance(self._called_back, CalledBackWatch)
             self._called_back.stop()  # likewise
+        self._cards_soon.stop()
+        if self._cards_watch is not None:
+            from desktop.qt.cards_watch import CardsWatch
+
+            assert isinstance(self._cards_watch, CardsWatch)
+            self._cards_watch.stop()
         self.store.close()
         self._let_go()
 
@@ -521,7 +549,8 @@ class CallerCardApp:
                    self._settings_window, self._welcome)  # fmt: skip
         if isinstance(self._importer, ImportAction):
             windows = (*windows, self._importer.window, self._importer)
-        for each in (*windows, self._called_back, self._click_to_call, self.pipeline,
+        for each in (*windows, self._called_back, self._cards_watch, self._click_to_call,
+                     self.pipeline,
                      self._missed_while_closed,
                      self.screen_share, self.bridge):  # fmt: skip
             if isinstance(each, QObject):

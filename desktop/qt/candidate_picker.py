@@ -11,7 +11,9 @@ then every other Mike we called. Then:
   matches exactly, and gives them the calls already logged from it;
 - "New contact" makes a contact with the number, the name typed (or "Caller <number>"), and
   the note typed during the call; a caller ID's capitals are cased as people write names, and
-  a business's name goes in Company (core/caller_name_parts.py).
+  a business's name goes in Company (core/caller_name_parts.py). When the number has become
+  someone's since the card was made (an import from a terminal named them meanwhile), New
+  contact first offers them, selected for This is them; a second click makes the new contact.
 
 The search box needs the keyboard, and the popup never takes it on its own: `focus_wanted`
 fires when the rep clicks into the picker, and the popup answers with `take_focus()`.
@@ -69,6 +71,8 @@ class CandidatePicker(QWidget):
         self._number: CallerNumber | None = None
         self._initial: tuple[Candidate, ...] = ()
         self._said = ""  # the caller ID's name, put in the name box for the rep
+        # New contact offered who has the number now; the next click makes the contact anyway.
+        self._owners_offered = False
         # Guesses shown at once; fewer when the card would not fit the screen (the list
         # scrolls): at 2x on a laptop screen the card's buttons went past its bottom edge.
         self._row_limit = VISIBLE_ROWS
@@ -141,6 +145,8 @@ class CandidatePicker(QWidget):
         self.name.blockSignals(False)
         self.note.clear()
         self._say("")
+        self._owners_offered = False
+        self.new_button.setText("New contact")
         self._row_limit = VISIBLE_ROWS  # the card asks for fewer again if it must
         self.setEnabled(self._number is not None)
         if self.name.text():
@@ -199,6 +205,8 @@ class CandidatePicker(QWidget):
         if not parts.name and not parts.company:
             parts = NameParts(f"Caller {readable(number.e164)}")
         name = parts.name or parts.company
+        if not self._owners_offered and self._offer_owners(number.e164):
+            return
         stored = _from_the_call(number.e164, number)
         try:
             contact_id = self.lookup.store.add_caller_as_contact(
@@ -210,6 +218,27 @@ class CandidatePicker(QWidget):
             return
         self._say(f"New contact {name} saved.")
         self.created.emit(contact_id)
+
+    def _offer_owners(self, e164: str) -> bool:
+        """Whoever has `e164` now, in the list with the first selected, instead of a second
+        contact on one number (Used as a rep: "Priya N (from a call)" next to the "Priya
+        Natarajan" an import had just added, and Duplicates did not say so). True if any."""
+        try:
+            owners = self.lookup.store.contacts_for_number(e164, attempts_limit=0)
+        except StoreError as exc:
+            self._say(f"Not saved: {exc}. The note is still here.")
+            return True
+        if not owners:
+            return False
+        self._owners_offered = True
+        self._show(tuple(Candidate(contact, "Has this number") for contact, _ in owners))
+        self.list.setCurrentRow(0)
+        first = owners[0][0]
+        who = one_line(first.name) or one_line(first.company) or "a contact"
+        self._say(f"{readable(e164)} is {who[:40]}'s already. This is them keeps it theirs; "
+                  f"New contact anyway makes another contact.")  # fmt: skip
+        self.new_button.setText("New contact anyway")
+        return True
 
     # -- display --
 

@@ -2,7 +2,9 @@
 
 An undo can take a big batch out (100k contacts), so it runs in a worker thread on its own
 connection, as the Import window's own Undo does, and says what it did in words for people:
-"Removed 12 contacts imported from prospects.csv on 3 Dec."
+"Removed 12 contacts imported from prospects.csv on 3 Dec.". When the batch's contacts have
+the rep's calls, or were changed since, it asks first, saying so (Store.undo_import_check): used
+as a rep, an undo after a day of calls turned them all into "Unknown" with no word before.
 
 While shown it follows the database's commits (BookWatch), so an import or an undo from a
 terminal shows here instead of an Undo for an import that is gone.
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters.import_history import batch_records
-from desktop.adapters.store import Store, StoreError, UndoResult
+from desktop.adapters.store import Store, StoreError, UndoCheck, UndoResult
 from desktop.core.display_text import one_line
 from desktop.core.import_history import BatchRecord, counts_text, state_text, when
 from desktop.qt.book_watch import BookWatch, while_shown
@@ -40,6 +43,7 @@ from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 from desktop.qt.system_clock import hour_cycle
+from desktop.qt.undo_import_question import ask_undo_import
 
 
 class ImportHistoryWindow(QWidget):
@@ -58,6 +62,10 @@ class ImportHistoryWindow(QWidget):
         self._clock = clock or (lambda: datetime.now().astimezone())
         self._thread: threading.Thread | None = None
         self._book_watch: BookWatch | None = None
+        self.asking: QMessageBox | None = None  # "Undo the import of …?", while it asks
+        # What the last undo did, or why it did not: said until the next one or a reopen, not
+        # replaced by the hint when the undo's own commit, seen by the watch, reloads the list.
+        self._outcome = ""
         self.records: list[BatchRecord] = []
         self.setWindowTitle("CallerCard — Import history")
         fit_to_screen(self, QSize(820, 420))
@@ -104,6 +112,7 @@ class ImportHistoryWindow(QWidget):
         widen_to_longest(self.table, self.table.horizontalHeader(), 0, 2, (1, 3), 2)
 
     def open(self) -> None:
+        self._outcome = ""
         self.reload()
         bring_to_front(self)
 
@@ -137,17 +146,65 @@ class ImportHistoryWindow(QWidget):
                 self.table.setCellWidget(row, 3, button)
         self.table.resizeRowsToContents()
         self._share_room()
-        self.status.setText(
+        hint = (
             "Undo takes out the contacts and numbers an import added and clears the fields it "
             "filled in."
             if self.records else "Nothing has been imported yet."
-        )
+        )  # fmt: skip
+        self.status.setText(self._outcome or hint)
 
     def undo(self, record: BatchRecord) -> None:
-        if self._thread is not None:
+        """Undo `record`, asking first when its contacts carry the rep's calls or edits."""
+        if self._thread is not None or self.asking is not None:
             return
-        self.status.setText(f"Taking back {record.file_name}…")
+        self._outcome = ""
+        self.status.setText(f"Looking at what {record.file_name} added…")
         self.table.setEnabled(False)
+        path: Path = self.store.path
+
+        def run() -> None:
+            try:
+                store = Store.open(path)
+                try:
+                    found: UndoCheck | str = store.undo_import_check(record.id)
+                finally:
+                    store.close()
+            except StoreError as exc:
+                why = str(exc).rstrip(".")
+                found = f"Could not undo {record.file_name}: {why}. Nothing was changed."
+            self._bridge.call_from_thread(lambda: self._checked(record, found), owner=self)
+
+        self._thread = threading.Thread(target=run, name="callercard-undo-check", daemon=True)
+        self._thread.start()
+
+    def _checked(self, record: BatchRecord, found: UndoCheck | str) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if isinstance(found, str) or not found.warning():
+            if isinstance(found, str):
+                self.table.setEnabled(True)
+                self._outcome = found
+                self.status.setText(found)
+            else:
+                self._take_back(record)
+            return
+        self.asking = ask_undo_import(self, record.file_name, found.warning(),
+                                      lambda undo: self._answered(record, undo))  # fmt: skip
+
+    def _answered(self, record: BatchRecord, undo: bool) -> None:
+        box, self.asking = self.asking, None
+        if box is not None:
+            box.deleteLater()
+        if undo:
+            self._take_back(record)
+            return
+        self.table.setEnabled(True)
+        self._outcome = f"{record.file_name} stays imported; nothing was changed."
+        self.status.setText(self._outcome)
+
+    def _take_back(self, record: BatchRecord) -> None:
+        self.status.setText(f"Taking back {record.file_name}…")
         path: Path = self.store.path
 
         def run() -> None:
@@ -167,19 +224,17 @@ class ImportHistoryWindow(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None
+        return self._thread is not None or self.asking is not None
 
     def _on_undone(self, result: UndoResult | str) -> None:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
         self.table.setEnabled(True)
-        self.reload()  # before the result: it sets the status line's hint
-        if isinstance(result, str):
-            self.status.setText(result)
-            return
-        self.status.setText(result.summary(self._clock()))
-        self.changed.emit(result)
+        self._outcome = result if isinstance(result, str) else result.summary(self._clock())
+        self.reload()
+        if not isinstance(result, str):
+            self.changed.emit(result)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

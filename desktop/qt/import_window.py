@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -61,7 +62,7 @@ from desktop.adapters.importing import (
 )
 from desktop.adapters.importing.book_mark import book_mark
 from desktop.adapters.importing.following import follow_file
-from desktop.adapters.store import Store, StoreError, UndoResult
+from desktop.adapters.store import Store, StoreError, UndoCheck, UndoResult
 from desktop.core.display_text import display_text
 from desktop.core.import_mapping import FIELD_TITLES, Field
 from desktop.core.import_region import REGION_NAMES, region_title
@@ -70,6 +71,7 @@ from desktop.qt.book_watch import BookWatch
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.import_preview import PlannedTable
 from desktop.qt.screen_fit import fit_to_screen
+from desktop.qt.undo_import_question import ask_undo_import
 
 FILE_FILTER = (
     "Contacts (*.csv *.txt *.tsv *.xlsx *.xlsm *.ods *.vcf *.vcard);;All files (*)"
@@ -132,6 +134,8 @@ class ImportWindow(QWidget):
         self._preview: Preview | None = None
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self.asking: QMessageBox | None = None  # "Undo the import of …?", while it asks
+        self._before_undo = ""  # what the summary said before an undo began
         self._queued: list[Path] = []  # files handed over while an import was running
         self._preview_request = 0
         self._chosen_by_hand = False  # the rep picked a column in "Import as" for this file
@@ -896,26 +900,55 @@ class ImportWindow(QWidget):
             return
         self.summary.setText(f"{self.report.summary()}\nSaved {count} rejected rows to {target}.")
 
-    def undo_last(self) -> None:
-        if self.report is None or self.report.batch_id is None or self._thread is not None:
+    def undo_last(self, *, asked: bool = False) -> None:
+        """Undo the import just made; first asking (`asked`: done) when its contacts have the
+        rep's calls or changes since, which go with them (a window left open all day)."""
+        if (self.report is None or self.report.batch_id is None or self._thread is not None
+                or self.asking is not None):  # fmt: skip
             return
         batch = self.report.batch_id
         self._set_state("running")
+        self._before_undo = self.summary.text()
         self.summary.setText(f"Taking back {self.report.path.name}…")
 
         def run() -> None:
             try:
                 store = Store.open(self.database)
                 try:
-                    result: UndoResult | str = store.undo_import(batch)
+                    check = None if asked else store.undo_import_check(batch)
+                    result: UndoResult | UndoCheck | str = (
+                        check if check is not None and check.warning()
+                        else store.undo_import(batch)
+                    )  # fmt: skip
                 finally:
                     store.close()
             except StoreError as exc:
                 result = f"Could not undo: {exc}"
-            self._to_window(lambda: self._on_finished(result))
+            self._to_window(lambda: self._undo_said(result))
 
         self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
         self._thread.start()
+
+    def _undo_said(self, result: UndoResult | UndoCheck | str) -> None:
+        if not isinstance(result, UndoCheck):
+            self._on_finished(result)
+            return
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self._set_state("done")
+        report = self.report
+        assert report is not None
+        self.summary.setText(self._before_undo)
+
+        def answered(undo: bool) -> None:
+            box, self.asking = self.asking, None
+            if box is not None:
+                box.deleteLater()
+            if undo:
+                self.undo_last(asked=True)
+
+        self.asking = ask_undo_import(self, report.path.name, result.warning(), answered)
 
     def remove_demo(self) -> None:
         """Take the demo book out now, without importing anything."""

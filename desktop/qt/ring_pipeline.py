@@ -351,13 +351,28 @@ class RingPipeline(QObject):
                     log.warning("cards not looked up again: %s", exc)
                     return
 
+    def look_up_if_changed(self, call_key: str, old: Card) -> None:
+        """Another process committed (desktop/qt/cards_watch.py): the card is shown again
+        only if who it names changed, so a card is not redrawn for each call logged."""
+        try:
+            card = self._card_again(call_key, old)
+        except StoreError as exc:
+            log.warning("card for %s not looked up again: %s", old.display_number, exc)
+            return
+        if (card.match, card.contacts, card.promise) != (old.match, old.contacts, old.promise):
+            self.popups.show(card, call_key)
+            self.trace.write("card_refreshed", old.caller_id, call_key=call_key,
+                             headline=card.headline)  # fmt: skip
+
     def _look_up_again(self, call_key: str, old: Card) -> None:
+        self.popups.show(self._card_again(call_key, old), call_key)
+
+    def _card_again(self, call_key: str, old: Card) -> Card:
         rang = self._rang_at.get(call_key)
         # A softphone's record of the call, taking the hook's row over, may start a little
         # before the ring reached us: the same margin that makes the two one call.
         since = rang - timedelta(seconds=SAME_CALL_S) if rang is not None else None
-        card = self.lookup.card_for(old.caller_id, old.number.display_name, in_flight_from=since)
-        self.popups.show(card, call_key)
+        return self.lookup.card_for(old.caller_id, old.number.display_name, in_flight_from=since)
 
     # -- end ----------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.core.duplicates import (
+    SAME_COMPANY_NO_NAME,
     SAME_EMAIL,
     SAME_NAME,
     SAME_NAME_NO_COMPANY,
@@ -99,6 +100,20 @@ def test_different_people_are_not_suggested(a: Contact, b: Contact) -> None:
          person(2, "Dan Webb", "", "", "+16175550134", "+16175550133"), (SAME_NUMBER,)),
         (person(1, "D. Webb", "", "dwebb@harbormed.example"),
          person(2, "Daniel Webb", "", "dwebb@harbormed.example"), (SAME_EMAIL,)),
+        # Used as a rep (h-stale): an import named Priya while her card still said "PRIYA N";
+        # its New contact made "Priya N" at her number, and Duplicates did not say so.
+        (person(1, "Priya Natarajan", "Orbit Labs", "", "+16505550142"),
+         person(2, "Priya N", "", "", "+16505550142"), (SAME_NUMBER,)),
+        (person(1, "P. Natarajan", "", "", "+16505550142"),
+         person(2, "Priya Natarajan", "Orbit Labs", "", "+16505550142"), (SAME_NUMBER,)),
+        # A company's own entry from a HubSpot CSV and from an Apple vCard, no person named.
+        (person(1, "", "Kestrel Logistics Ltd", "", "+442079460321"),
+         person(2, "", "Kestrel Logistics Ltd", "", "+442079460322"), (SAME_COMPANY_NO_NAME,)),
+        (person(1, "", "Kestrel Logistics Ltd"), person(2, "", "Kestrel Logistics GmbH"),
+         (SAME_COMPANY_NO_NAME,)),
+        # An Excel sheet's row with the company in Name too.
+        (person(1, "Kestrel Logistics", "Kestrel Logistics Ltd"),
+         person(2, "", "KESTREL LOGISTICS INC."), (SAME_COMPANY_NO_NAME,)),
     ],
 )
 def test_one_person_written_two_ways_is_suggested(a: Contact, b: Contact,
@@ -119,6 +134,12 @@ def test_one_person_written_two_ways_is_suggested(a: Contact, b: Contact,
          person(2, "Daniel Webb", "", "", "+16175550133")),
         (person(1, "Dan Webb", "", "", "+16175550133"),
          person(2, "Daniel Smith", "", "", "+16175550133")),
+        (person(1, "Priya N", "", "", "+16505550142"),
+         person(2, "Priya Raman", "", "", "+16505550142")),
+        # A company's entry beside a person there is the company and its staff, not one entry;
+        # two companies' entries are two companies.
+        (person(1, "", "Kestrel Logistics Ltd"), person(2, "Ana Ruiz", "Kestrel Logistics")),
+        (person(1, "", "Kestrel Logistics Ltd"), person(2, "", "Kestrel Freight Ltd")),
     ],
 )
 def test_names_that_only_look_alike_are_not_suggested(a: Contact, b: Contact) -> None:

@@ -140,12 +140,18 @@ def _say_waiting(sentence: str) -> None:
 def _undo(store: Store, batch_id: int, as_json: bool) -> int:
     try:
         with import_turn(store.path, f"undo of import {batch_id}", on_wait=_say_waiting):
+            # Said before it acts: the contacts go with the rep's calls and edits on them.
+            check = store.undo_import_check(batch_id)
+            if check.warning() and not as_json:
+                print(check.warning(), flush=True)
             result = store.undo_import(batch_id)
     except StoreError as exc:
         print(f"callercard: {exc}", file=sys.stderr)
         return 1
     if as_json:
         print(json.dumps({"batch": batch_id, "already_undone": result.already_undone,
+                          "contacts_with_calls": check.with_calls,
+                          "contacts_changed": check.changed, "warning": check.warning(),
                           "contacts_removed": result.contacts_removed,
                           "numbers_removed": result.numbers_removed,
                           "fields_restored": result.fields_restored,

@@ -28,7 +28,7 @@ duplicates, import_history, people_search, call_history) take a Store and use it
 
 from __future__ import annotations
 
-from desktop.adapters.store.batches import ImportBatches, ImportIndex, UndoResult
+from desktop.adapters.store.batches import ImportBatches, ImportIndex, UndoCheck, UndoResult
 from desktop.adapters.store.callbacks import Callbacks
 from desktop.adapters.store.calls import Calls, LoggedCall, NearCall
 from desktop.adapters.store.connection import BUSY_TIMEOUT_MS, StoreError, database_companions
@@ -49,6 +49,7 @@ __all__ = [
     "NewContact",
     "Store",
     "StoreError",
+    "UndoCheck",
     "UndoResult",
     "database_companions",
 ]

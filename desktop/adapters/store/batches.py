@@ -17,7 +17,7 @@ from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now
 from desktop.adapters.store.undone_imports import settle
-from desktop.core.import_history import BatchRecord, file_name, undo_sentence
+from desktop.core.import_history import BatchRecord, file_name, undo_sentence, undo_warning
 from desktop.core.import_merge import APPEND_MARK, FieldMerge, without_appended
 from desktop.core.models import CONTACT_FIELDS, NumberFields
 
@@ -75,6 +75,18 @@ class UndoResult:
             merges=self.merges_undone,
             notes=self.notes_taken_out,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UndoCheck:
+    """What undoing a batch would take from the rep's own work, said before it acts."""
+
+    contacts: int  # the contacts it added, still here
+    with_calls: int  # of those, the ones with calls the rep made or took (not imported ones)
+    changed: int  # of those, the ones changed since: a field edited, a number typed or linked
+
+    def warning(self) -> str:
+        return undo_warning(self.contacts, self.with_calls, self.changed)
 
 
 _MERGEABLE = frozenset(CONTACT_FIELDS)
@@ -201,6 +213,25 @@ class ImportBatches(Contacts):
             self.merge_search_segments()
         self.give_back_space()
         return result
+
+    def undo_import_check(self, batch_id: int) -> UndoCheck:
+        """Before an undo: how many of the batch's contacts have the rep's calls, and how many
+        were changed since the import, which go with them (used as a rep: a day of calls then
+        showed as "Unknown", with no word before). A change is a field saved after the import
+        (by hand, by a wrap-up's reason, by a later import filling it) or a number typed or
+        linked by hand."""
+        contacts, with_calls, changed = self._conn.execute(
+            "SELECT COUNT(*), "
+            "COALESCE(SUM(EXISTS (SELECT 1 FROM attempts a WHERE a.contact_id = c.id "
+            "                     AND a.import_batch_id IS NOT c.import_batch_id)), 0), "
+            "COALESCE(SUM(c.updated_at > c.created_at OR EXISTS ("
+            "    SELECT 1 FROM phone_numbers p WHERE p.contact_id = c.id "
+            "    AND (p.by_hand OR p.import_batch_id IS NOT c.import_batch_id))), 0) "
+            "FROM contacts c WHERE c.import_batch_id = ? AND NOT EXISTS ("
+            "    SELECT 1 FROM import_batches b WHERE b.id = ? AND b.undone_at IS NOT NULL)",
+            (batch_id, batch_id),
+        ).fetchone()
+        return UndoCheck(int(contacts), int(with_calls), int(changed))
 
     def merge_search_segments(self) -> None:
         """Merge each search index into one segment: what deleted rows left in it (FTS5 keeps a
