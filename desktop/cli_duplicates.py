@@ -61,7 +61,8 @@ def _list(pairs: list[DuplicatePair], as_json: bool) -> int:
     if as_json:
         print(json.dumps({"pairs": [
             {"ids": list(p.ids), "reasons": list(p.reasons),
-             "names": [p.first.name, p.second.name]} for p in pairs
+             # A company's own entry by its company, not "".
+             "names": [c.name or c.company for c in (p.first, p.second)]} for p in pairs
         ]}, ensure_ascii=False, indent=2))  # fmt: skip
         return 0
     if not pairs:

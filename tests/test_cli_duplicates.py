@@ -120,6 +120,9 @@ def test_a_company_in_two_exports_with_no_person_named_is_listed(
     assert re.fullmatch(r"Kestrel Logistics Ltd \(#\d+\)  and  Kestrel Logistics Ltd \(#\d+\)",
                         said), said  # fmt: skip
     assert why.startswith("  same company, no person's name.  Preview: callercard merge ")
+    listed = json.loads(cc("duplicates", "--json", data_dir=data, check=True).stdout)
+    names = [p["names"] for p in listed["pairs"] if "Kestrel Logistics Ltd" in p["names"]]
+    assert names == [["Kestrel Logistics Ltd", "Kestrel Logistics Ltd"]], listed  # not ["", ""]
 
 
 def test_a_caller_saved_from_a_call_beside_the_imported_contact_is_listed(
