@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButto
 from desktop.adapters.store import LoggedCall, StoreError
 from desktop.adapters.store.calls import CALLS_LIMIT
 from desktop.core.call_summary import unknown_who
-from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import WITHHELD, outcome_label, preview
+from desktop.core.candidates import readable
+from desktop.core.card_text import WITHHELD, call_day, outcome_label, preview
 from desktop.core.display_text import display_text, one_line
 from desktop.core.internal_extension import extension_call_text
-from desktop.core.localtime import HourCycle, clock_text
+from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.unread_caller_id import shown_caller_id
 from desktop.qt.column_room import widen_to_longest
@@ -68,8 +68,8 @@ def can_wrap_up(attempt: Attempt, contact: Contact | None) -> bool:
 def call_row(
     attempt: Attempt, contact: Contact | None, now: datetime, cycle: HourCycle = "24h"
 ) -> tuple[str, ...]:
-    local = attempt.at.astimezone(now.tzinfo)
-    when = f"{short_date(attempt.at, now)} {clock_text(local, local.date(), cycle)}"
+    # As the card says it ("Today 19:29"): "Mon 7 Dec 19:29" beside it read as another day.
+    when = call_day(attempt.at, now, cycle, timed=True)
     way = "In" if attempt.direction is Direction.IN else "Out"
     if is_missed(attempt):
         way = "Missed"

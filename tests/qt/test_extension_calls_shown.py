@@ -77,3 +77,15 @@ def test_recent_calls_and_search_say_the_extension(lookup: CallerLookup) -> None
         ("Unknown", "Reception"), ("Unknown", "x3199"), ("Ana Silva", "x3103")]
     assert [call_lines(c, NOW)[1].split(" · ")[0] for c in calls] == [
         "Reception", "x3199", "x3103"]
+
+
+def test_recent_calls_say_todays_calls_as_the_card_does(lookup: CallerLookup) -> None:
+    """Recent calls dated a call of today 'Mon 7 Dec 19:29' where its card said 'Today 19:29'."""
+    now = datetime.now().astimezone().replace(hour=19, minute=40, second=0, microsecond=0)
+    ring(lookup, "sip:3103@pbx", now - timedelta(minutes=11))
+    ring(lookup, "sip:3103@pbx", now - timedelta(days=3, minutes=11))
+    calls = lookup.store.calls()
+    whens = [call_row(c.attempt, c.contact, now)[0] for c in calls]
+    assert whens[0] == "Today 19:29"
+    earlier = (now - timedelta(days=3)).strftime("%a %-d %b")
+    assert whens[1] == f"{earlier} 19:29"
