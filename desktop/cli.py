@@ -721,6 +721,7 @@ def _calls(args: argparse.Namespace) -> int:
     from desktop.core.candidates import readable
     from desktop.core.card_text import WITHHELD, outcome_text
     from desktop.core.display_text import display_text
+    from desktop.core.internal_extension import extension_call_text
     from desktop.core.models import Direction, Outcome
     from desktop.core.search_query import days_before
     from desktop.core.unread_caller_id import shown_caller_id
@@ -757,8 +758,9 @@ def _calls(args: argparse.Namespace) -> int:
         who = (call.contact.name or call.contact.company if call.contact
                else unknown_who(attempt.caller_name))  # fmt: skip
         number = readable(attempt.number_e164) if attempt.number_e164 else WITHHELD
-        if attempt.caller_id:  # not a number we can read: as it came, and said to be
-            number = f"{shown_caller_id(attempt.caller_id)} (caller ID as received)"
+        if attempt.caller_id:  # not a number: a colleague's "x3103", else as it came, said so
+            number = (extension_call_text(attempt.caller_id)
+                      or f"{shown_caller_id(attempt.caller_id)} (caller ID as received)")
         when = attempt.at.astimezone()
         label = outcome_text(attempt)
         line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "

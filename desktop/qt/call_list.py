@@ -19,10 +19,9 @@ from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable
 from desktop.core.card_text import WITHHELD, call_day, outcome_label, preview
 from desktop.core.display_text import display_text, one_line
-from desktop.core.internal_extension import extension_call_text
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact, Direction, Outcome
-from desktop.core.unread_caller_id import shown_caller_id
+from desktop.core.unread_caller_id import caller_id_text
 from desktop.qt.column_room import widen_to_longest
 from desktop.qt.number_table import CALLER_ID, CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.plain_tooltip import plain_tooltip
@@ -82,7 +81,7 @@ def call_row(
         who = unknown_who(attempt.caller_name)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
     if attempt.caller_id:  # not a number we can read: a colleague's "x3103", else as it came
-        number = extension_call_text(attempt.caller_id) or shown_caller_id(attempt.caller_id)
+        number = caller_id_text(attempt.caller_id)
     outcome = outcome_label(attempt)
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         outcome = "Rang"  # a hook's ring whose end has not come (or never will: Jitsi)

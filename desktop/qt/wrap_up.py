@@ -64,7 +64,7 @@ from desktop.core.card_text import WITHHELD
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
-from desktop.core.unread_caller_id import shown_caller_id
+from desktop.core.unread_caller_id import caller_id_text
 from desktop.qt.popup_stack import screen_under_cursor
 
 WIDTH = 400
@@ -146,7 +146,7 @@ def who_line(contact: Contact | None, attempt: Attempt | None = None) -> str:
         said = one_line(attempt.caller_name) if attempt is not None else ""
         shown = readable(number) if number else WITHHELD
         if attempt is not None and attempt.caller_id:  # a caller ID we cannot read: as it came
-            shown = shown_caller_id(attempt.caller_id)
+            shown = caller_id_text(attempt.caller_id)
         return f"{unknown_who(said)} · {shown}" if said else shown
     company = one_line(contact.company)
     name = one_line(contact.name) or company or "(no name)"  # a company alone: its name

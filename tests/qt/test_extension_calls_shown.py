@@ -9,20 +9,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.call_history import CallHistory
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
+from desktop.core.call_summary import call_line as summary_call_line
 from desktop.core.card_text import card_lines, card_number
 from desktop.core.events import CallEvent, CallState
 from desktop.core.ipc_line import hook_call_key
 from desktop.core.models import Direction, StoredNumber
 from desktop.core.numbers import NumberPolicy
-from desktop.qt.call_list import call_row
+from desktop.qt.call_list import CallList, call_row
 from desktop.qt.popup import Popup
 from desktop.qt.search_window import call_lines
+from desktop.qt.wrap_up import who_line
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 NUMBER = 3  # Recent calls' Number column
@@ -89,3 +92,22 @@ def test_recent_calls_say_todays_calls_as_the_card_does(lookup: CallerLookup) ->
     assert whens[0] == "Today 19:29"
     earlier = (now - timedelta(days=3)).strftime("%a %-d %b")
     assert whens[1] == f"{earlier} 19:29"
+
+
+def test_the_wrap_up_callbacks_and_copy_say_the_extension(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """The wrap-up, Callbacks' line and Recent calls' Copy number said 'sip:3199@pbx.office'
+    as it came, where every list says 'x3199'; Copy now gives what a rep can dial."""
+    ring(lookup, "sip:3199@pbx.office", NOW - timedelta(minutes=5))
+    [call] = lookup.store.calls()
+    assert who_line(None, call.attempt) == "x3199"
+    assert summary_call_line(call.attempt, None, NOW).startswith("Unknown · x3199 · rang ")
+    window = CallList(lookup.store.calls, clock=lambda: NOW)
+    qtbot.addWidget(window)
+    window.open()
+    window.table.setCurrentItem(window.table.topLevelItem(0))
+    window.copy.click()
+    assert QGuiApplication.clipboard().text() == "3199"
+    assert window.status.text() == "Copied 3199"
+    window.close()
