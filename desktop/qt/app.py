@@ -230,6 +230,7 @@ class CallerCardApp:
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
+        self._not_kept_why = ""  # why a --watch log is watched this run only, when it is
         # --watch-once, and --watch until start() keeps it in the settings
         self._this_run: list[str] = [*(args.watch or []), *(getattr(args, "watch_once", None)
                                                             or [])]  # fmt: skip
@@ -995,6 +996,7 @@ class CallerCardApp:
         given = self._parsed(self.args.watch or [], report=False)
         new = [spec for spec in dict.fromkeys(given) if spec not in self.settings.sources]
         if self.read_only and new:
+            self._not_kept_why = "the data folder is read-only, so --watch could not keep it"
             return
         if new:
             kept = replace(self.settings, sources=(*self.settings.sources, *new))
@@ -1003,6 +1005,7 @@ class CallerCardApp:
             except OSError as exc:  # watched all the same, this run
                 self.report_problem(f"{', '.join(s.path for s in new)}: not kept for the next "
                                     f"start ({exc}); watched until you quit.")  # fmt: skip
+                self._not_kept_why = f"--watch could not save it: {exc}"
                 return
             self.settings = kept
             for spec in new:
@@ -1035,9 +1038,13 @@ class CallerCardApp:
 
         if self._settings_window is None:
             from_command_line = tuple(self._command_line_watches(report=False))
+            given = self._parsed(self.args.watch or [], report=False)
+            why = {spec: self._not_kept_why for spec in from_command_line
+                   if spec in given and self._not_kept_why}  # fmt: skip
             window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
                                     region_override=self.region_override,
-                                    watch_override=from_command_line)  # fmt: skip
+                                    watch_override=from_command_line,
+                                    watch_override_why=why)  # fmt: skip
             window.saved.connect(self.apply_settings)
             window.add_directories_page(self._directories_page())
             self._settings_window = window

@@ -3,7 +3,7 @@ start), watched softphones and opener templates; more pages plug in with `add_pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QSize, Qt, Signal
@@ -65,6 +65,14 @@ def region_name(code: str) -> str:
     return f"{name} ({code})" if name else code
 
 
+NO_SOURCES = ("No call logs saved here yet: Detect softphones finds yours, or choose your "
+              "softphone below and Add… its call log.")
+# A log this run watches is said under the list: the empty list says only what is kept.
+NO_SOURCES_BUT_RUN_ONLY = ("None kept for every start yet: Keep watching adds the one below; "
+                           "Detect softphones finds others.")
+WATCH_ONCE_WHY = "CallerCard was started with --watch-once"
+
+
 def sources_intro() -> str:
     """The Softphones page's first words, from the one table of softphones: which pop a card
     at ring through what is watched here, which through a hook of their own."""
@@ -92,15 +100,18 @@ class SettingsWindow(QWidget):
     def __init__(self, settings: Settings, default_templates: dict[str, str],
                  system_region: str, *, region_named: bool | None = None,
                  region_override: str = "",
-                 watch_override: tuple[WatchedSource, ...] = ()) -> None:  # fmt: skip
+                 watch_override: tuple[WatchedSource, ...] = (),
+                 watch_override_why: Mapping[WatchedSource, str] | None = None,
+                 ) -> None:  # fmt: skip
         """``watch_override``: the call logs this run watches without keeping them
         (--watch-once, or a --watch the settings could not take), which the list of saved ones
-        does not hold."""
+        does not hold; ``watch_override_why``, why a log was not kept, when not --watch-once."""
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard Settings")
         self._settings = settings
         self._defaults = default_templates
         self._watch_override = watch_override
+        self._watch_override_why = dict(watch_override_why or {})
         self._also_watched: list[WatchedSource] = []  # said under the list, not in it
         self.directories: DirectoriesPage | None = None
         self.page_list = QListWidget()
@@ -279,10 +290,7 @@ class SettingsWindow(QWidget):
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.sources = ListWithPlaceholder(
-            "No call logs saved here yet: Detect softphones finds yours, or choose your softphone "
-            "below and Add… its call log."
-        )
+        self.sources = ListWithPlaceholder(NO_SOURCES)
         # A long path loses its middle, not its file name at the end (the tooltip has it all).
         self.sources.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.sources.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -441,13 +449,21 @@ class SettingsWindow(QWidget):
             edit.setPlainText(settings.opener_templates.get(kind, self._defaults.get(kind, "")))
 
     def _show_override(self, also: list[WatchedSource]) -> None:
+        """Said under the list, each log with why it is not kept: "Also watched" under "No
+        call logs saved" read as a contradiction, and a --watch a read-only data folder could
+        not keep was put down to a --watch-once nobody typed."""
         self._also_watched = also
-        said = "; ".join(f"{_source_title(s)} — {s.path}" for s in also)
-        self.sources_override.setText(
-            "Also watched this run only (as CallerCard was started with --watch-once), not "
-            f"kept for the next start: {said}" if also else "")  # fmt: skip
+        by_why: dict[str, list[WatchedSource]] = {}
+        for source in also:
+            by_why.setdefault(self._watch_override_why.get(source, WATCH_ONCE_WHY), []).append(
+                source)  # fmt: skip
+        self.sources_override.setText("\n".join(
+            f"Watched this run only, not kept for the next start ({why}): "
+            + "; ".join(f"{_source_title(s)} — {s.path}" for s in sources)
+            for why, sources in by_why.items()))  # fmt: skip
         self.sources_override.setVisible(bool(also))
         self.keep_override.setVisible(bool(also))
+        self.sources.set_placeholder(NO_SOURCES_BUT_RUN_ONLY if also else NO_SOURCES)
 
     def _keep_override(self) -> None:
         for source in self._also_watched:
