@@ -49,7 +49,14 @@ def _app_parser() -> argparse.ArgumentParser:
         prog="callercard",
         description="Pops a prepared card the instant a prospect calls back.",
     )
-    _add_common(parser, top=True)
+    _add_common(parser, top=True, region_help=(
+        "home region for numbers written without a country code (e.g. US, GB, DE); CallerCard "
+        "started with it keeps it in Settings → General, so CallerCard started later by a "
+        "softphone hook or at login reads it too"))
+    parser.add_argument(
+        "--region-once", metavar="CC",
+        help="read numbers in this home region for this run only, not kept (a one-off test run)",
+    )  # fmt: skip
     parser.add_argument(
         "--demo", action="store_true",
         help="run with the bundled demo book in a throwaway data directory",

@@ -99,7 +99,7 @@ class SettingsWindow(QWidget):
 
     def __init__(self, settings: Settings, default_templates: dict[str, str],
                  system_region: str, *, region_named: bool | None = None,
-                 region_override: str = "",
+                 region_override: str = "", region_override_why: str = "",
                  watch_override: tuple[WatchedSource, ...] = (),
                  watch_override_why: Mapping[WatchedSource, str] | None = None,
                  ) -> None:  # fmt: skip
@@ -120,7 +120,10 @@ class SettingsWindow(QWidget):
         self.pages = QStackedWidget()
         self.page_list.currentRowChanged.connect(self.pages.setCurrentIndex)
         named = system_names_region() if region_named is None else region_named
-        self.add_page("General", self._general_tab(system_region, named, region_override))
+        self.add_page("General", self._general_tab(
+            system_region, named, region_override,
+            region_override_why or f"CallerCard was started with --region-once {region_override}",
+        ))  # fmt: skip
         self.add_page("Softphones", self._sources_tab())
         self.add_page("Openers", self._openers_tab())
         self.buttons = QDialogButtonBox(
@@ -173,7 +176,8 @@ class SettingsWindow(QWidget):
         if found:
             self.page_list.setCurrentItem(found[0])
 
-    def _general_tab(self, system_region: str, named: bool, override: str) -> QWidget:
+    def _general_tab(self, system_region: str, named: bool, override: str,
+                     override_why: str) -> QWidget:  # fmt: skip
         page = QWidget()
         form = QFormLayout(page)
         # On a narrow screen (2× on 1024×600) a label goes above its field rather than the
@@ -194,12 +198,12 @@ class SettingsWindow(QWidget):
         for code in sorted(home_regions(), key=region_name):
             self.region.addItem(region_name(code), code)
         _narrowable(self.region)
-        # Started with --region, the app reads numbers in that region whatever is chosen here:
-        # as a rep, Settings said "From the system: none set" and a choice changed nothing.
+        # Started with --region-once (or a --region that could not be kept), the app reads
+        # numbers in that region whatever is chosen here: as a rep, Settings said "From the
+        # system: none set" and a choice changed nothing. A kept --region is the choice above.
         self.region_override = QLabel(
-            f"This run reads numbers as {region_name(override)}: CallerCard was started with "
-            f"--region {override}, which wins over the choice above until it is started "
-            "without it." if override else ""
+            f"This run reads numbers as {region_name(override)}: {override_why}. The choice "
+            "above applies from the next start." if override else ""
         )
         self.region_override.setTextFormat(Qt.TextFormat.PlainText)
         self.region_override.setWordWrap(True)
