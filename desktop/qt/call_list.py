@@ -19,6 +19,7 @@ from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable
 from desktop.core.card_text import WITHHELD, call_day, outcome_label, preview
 from desktop.core.display_text import display_text, one_line
+from desktop.core.internal_extension import extension_digits
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.unread_caller_id import caller_id_text
@@ -212,6 +213,16 @@ class CallList(NumberTableWindow):
         self._share_room()
         self._update_actions()
 
+    def open_selected(self) -> None:
+        item = self.table.currentItem()
+        if item is not None and item.data(0, CONTACT) is None and self._selected_extension():
+            self.search_requested.emit(self._selected_caller_id())  # Who is it? for "3103"
+            return
+        super().open_selected()
+
+    def _selected_extension(self) -> str:
+        return extension_digits(self._selected_caller_id())
+
     def wrap_up_selected(self) -> None:
         item = self.table.currentItem()
         if item is not None and item.data(0, ATTEMPT) is not None:
@@ -222,8 +233,9 @@ class CallList(NumberTableWindow):
         item = self.table.currentItem()
         self.wrap_up_button.setEnabled(item is not None and item.data(0, ATTEMPT) is not None)
         # A withheld caller or an unreadable caller ID has nothing to look up: Who is it? did
-        # nothing there.
+        # nothing there. A colleague's extension has: the rep can say whose it is.
         self.open_button.setEnabled(item is not None and bool(
-            item.data(0, CONTACT) is not None or item.data(0, NUMBER)))  # fmt: skip
+            item.data(0, CONTACT) is not None or item.data(0, NUMBER)
+            or self._selected_extension()))  # fmt: skip
         unknown = item is not None and item.data(0, CONTACT) is None
         self.open_button.setText("Who is it?" if unknown else "Open")

@@ -111,3 +111,33 @@ def test_the_wrap_up_callbacks_and_copy_say_the_extension(
     assert QGuiApplication.clipboard().text() == "3199"
     assert window.status.text() == "Copied 3199"
     window.close()
+
+
+def test_recent_calls_who_is_it_gives_an_extension_to_a_colleague(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """A call from 3199, whom nobody has: Who is it? was greyed out, as for a withheld call."""
+    from desktop.qt.who_is_it import WhoIsItWindow
+
+    ring(lookup, "sip:3199@pbx.office", NOW - timedelta(minutes=5))
+    window = CallList(lookup.store.calls, clock=lambda: NOW)
+    qtbot.addWidget(window)
+    window.open()
+    window.table.setCurrentItem(window.table.topLevelItem(0))
+    assert window.open_button.text() == "Who is it?" and window.open_button.isEnabled()
+    with qtbot.waitSignal(window.search_requested) as asked:
+        window.open_button.click()
+    who = WhoIsItWindow(lookup, asked.args[0])
+    qtbot.addWidget(who)
+    assert who.title.text() == "Who called from x3199?"
+    who.picker.name.setText("Ana")
+    who.picker.narrow()
+    [ana_id] = who.picker.shown_ids()
+    with qtbot.waitSignal(who.settled):
+        who.picker.link_selected()
+    assert lookup.card_for("3199").contacts[0].id == ana_id
+    window.reload()
+    window.table.setCurrentItem(window.table.topLevelItem(0))
+    assert window.table.topLevelItem(0).text(2) == "Ana Silva"  # type: ignore[union-attr]
+    window.close()
+    who.close()
