@@ -49,7 +49,14 @@ def _app_parser() -> argparse.ArgumentParser:
         prog="callercard",
         description="Pops a prepared card the instant a prospect calls back.",
     )
-    _add_common(parser, top=True)
+    _add_common(parser, top=True, region_help=(
+        "home region for numbers written without a country code (e.g. US, GB, DE); CallerCard "
+        "started with it keeps it in Settings → General, so CallerCard started later by a "
+        "softphone hook or at login reads it too"))
+    parser.add_argument(
+        "--region-once", metavar="CC",
+        help="read numbers in this home region for this run only, not kept (a one-off test run)",
+    )  # fmt: skip
     parser.add_argument(
         "--demo", action="store_true",
         help="run with the bundled demo book in a throwaway data directory",
@@ -721,6 +728,7 @@ def _calls(args: argparse.Namespace) -> int:
     from desktop.core.candidates import readable
     from desktop.core.card_text import WITHHELD, outcome_text
     from desktop.core.display_text import display_text
+    from desktop.core.internal_extension import extension_call_text
     from desktop.core.models import Direction, Outcome
     from desktop.core.search_query import days_before
     from desktop.core.unread_caller_id import shown_caller_id
@@ -757,8 +765,9 @@ def _calls(args: argparse.Namespace) -> int:
         who = (call.contact.name or call.contact.company if call.contact
                else unknown_who(attempt.caller_name))  # fmt: skip
         number = readable(attempt.number_e164) if attempt.number_e164 else WITHHELD
-        if attempt.caller_id:  # not a number we can read: as it came, and said to be
-            number = f"{shown_caller_id(attempt.caller_id)} (caller ID as received)"
+        if attempt.caller_id:  # not a number: a colleague's "x3103", else as it came, said so
+            number = (extension_call_text(attempt.caller_id)
+                      or f"{shown_caller_id(attempt.caller_id)} (caller ID as received)")
         when = attempt.at.astimezone()
         label = outcome_text(attempt)
         line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "

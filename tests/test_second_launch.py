@@ -61,3 +61,31 @@ def test_a_second_launch_with_watch_says_the_running_app_does_not_take_it(
         assert app.proc is not None and app.proc.poll() is None
     finally:
         app.stop()
+
+
+def test_a_second_launch_with_another_region_says_the_running_app_does_not_take_it(
+    tmp_path: Path,
+) -> None:
+    """`callercard --region GB` typed while CallerCard runs in the US was 'handed over' and
+    exit 0, and numbers still parsed as American; the region it runs in already is no news."""
+    ini = tmp_path / "microsip.ini"
+    ini.write_bytes(b"")
+    app = WatchingApp(tmp_path, f"microsip:{ini}")  # started with --region US, kept
+    try:
+        def second(*region: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "desktop", "--data-dir", str(app.data), *region],
+                env=python_env(), capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+
+        same = second("--region", "us")
+        assert same.returncode == 0, same.stderr
+        other = second("--region", "GB")
+        assert other.returncode == 1, other.stderr
+        assert "--region GB not applied" in other.stderr
+        assert "Settings → General" in other.stderr
+        once = second("--region-once", "US")
+        assert once.returncode == 1 and "--region US not applied" in once.stderr
+        assert app.proc is not None and app.proc.poll() is None
+    finally:
+        app.stop()

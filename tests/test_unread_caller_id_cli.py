@@ -73,3 +73,15 @@ def test_the_hooks_call_and_the_softphones_log_of_it_are_one_call(
     [call] = calls(data)
     assert (call["number"], call["caller_id"], call["outcome"], call["source"]) == (
         None, BERLIN, "missed", "microsip")  # fmt: skip
+
+
+def test_callercard_calls_says_a_colleagues_extension_as_the_lists_do(tmp_path: Path) -> None:
+    """'sip:3103@pbx.office (caller ID as received)' where Recent calls say 'x3103'."""
+    data = tmp_path / "data"
+    assert hook(data, "ring", "--", "sip:3103@pbx.office").returncode == 4
+    assert hook(data, "ring", "--", "Reception").returncode == 4
+    text = hook(data, "calls")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0].endswith("Unknown · Reception (caller ID as received)"), lines
+    assert lines[1].endswith("Unknown · x3103"), lines

@@ -143,15 +143,18 @@ class CallerLookup:
         `named` narrows to people with those words in their name, adding search hits. The
         caller ID's name, when it names someone, adds the people it names (a name search)."""
         plan = plan_for(number)
-        if plan is None:
+        # A colleague's extension ("3103") has no number to guess by, but the name they say
+        # (or their caller ID gives) finds them, for the rep to link it or save them.
+        if plan is None and not internal_extension(number):
             return ()
-        place = self.place_lookup(plan.e164) if self.place_lookup and number.display_name else ""
+        place = (self.place_lookup(plan.e164) if plan is not None and self.place_lookup
+                 and number.display_name else "")  # fmt: skip
         caller_name = searchable_name(number.display_name, place)
         said = caller_name_words(caller_name)
         ids: list[int] = []
-        for prefix in plan.prefixes:
+        for prefix in plan.prefixes if plan is not None else ():
             ids += [cid for cid, _ in self.store.numbers_with_prefix(prefix, CANDIDATE_ROWS)]
-        if plan.area_prefix:
+        if plan is not None and plan.area_prefix:
             since = now - timedelta(days=AREA_MESSAGE_DAYS)
             ids += self.store.voicemails_in_area(plan.area_prefix, since, CANDIDATE_ROWS)
         words = [w for w in named if w.strip()]

@@ -16,7 +16,7 @@ from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.search_query import fold
-from desktop.core.unread_caller_id import shown_caller_id
+from desktop.core.unread_caller_id import caller_id_text
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
@@ -85,6 +85,6 @@ def call_line(
     if attempt.number_e164:
         parts.append(readable(attempt.number_e164))
     elif attempt.caller_id:  # not a number we can read: the caller ID as it came
-        parts.append(shown_caller_id(attempt.caller_id))
+        parts.append(caller_id_text(attempt.caller_id))
     parts.append(f"{what_happened(attempt)} {when_text(attempt.at, now, cycle)}")
     return " · ".join(parts)

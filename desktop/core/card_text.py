@@ -139,14 +139,16 @@ def _name_words(name: str) -> list[str]:
 
 
 def call_day(at: datetime, now: datetime, cycle: HourCycle = "24h", *,
-             today: str = "Today") -> str:  # fmt: skip
+             today: str = "Today", timed: bool = False) -> str:  # fmt: skip
     """A call's day as the card says it: "Mon 7 Dec", or "Today 14:05" for a call today (a
     busy day's calls read "Mon 7 Dec They called" three times over, one line like the next);
-    `today` as the sentence around it needs it ("last called today 17:18")."""
+    `today` as the sentence around it needs it ("last called today 17:18"). `timed`: an
+    earlier day's call says its time too ("Fri 4 Dec 09:12"), as a list of calls needs."""
     local = at.astimezone(now.tzinfo)
+    clock = clock_text(local, local.date(), cycle)
     if local.date() != now.astimezone(now.tzinfo).date():
-        return card_date(at, now)
-    return f"{today} {clock_text(local, local.date(), cycle)}"
+        return f"{card_date(at, now)} {clock}" if timed else card_date(at, now)
+    return f"{today} {clock}"
 
 
 def card_date(at: datetime, now: datetime | None = None) -> str:

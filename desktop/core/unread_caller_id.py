@@ -42,3 +42,22 @@ def shown_caller_id(caller_id: str) -> str:
     from desktop.core.card_text import preview
 
     return preview(caller_id, CALLER_ID_SHOWN_CHARS)[0]
+
+
+def caller_id_text(caller_id: str) -> str:
+    """A caller ID with no number as every view and the CLI say it: a colleague's extension
+    "x3103" (a bare "3103" beside phone numbers reads as a number cut short; a SIP address
+    around it says nothing), anything else as it came, cut."""
+    # Not at the top: the extension rule brings phonenumbers, which a hook keying a call by
+    # same_caller_key has no time for.
+    from desktop.core.internal_extension import extension_call_text
+
+    return extension_call_text(caller_id) or shown_caller_id(caller_id)
+
+
+def dialable_caller_id(caller_id: str) -> str:
+    """What a rep can dial of a caller ID with no number: an extension's digits ("3103", not
+    "sip:3103@pbx" nor "x3103"), anything else as it came (they read it back)."""
+    from desktop.core.internal_extension import extension_digits
+
+    return extension_digits(caller_id) or caller_id

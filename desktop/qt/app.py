@@ -124,7 +124,9 @@ class CallerCardApp:
         self.background = bool(args.background)
         self.settings_file = SettingsFile(paths.settings)
         self.settings = self.settings_file.load()
-        self.region_override = (args.region or "").upper()
+        # Until start() keeps --region in the settings; --region-once, for the whole run.
+        self.region_override = (getattr(args, "region_once", None) or args.region or "").upper()
+        self.region_override_why = ""  # why --region is this run's only, when it could not be kept
         # The process started under a second ago: first_read's margin of a minute covers that.
         self._ringing_since = rings_since(time.time())
         self._sources_started = False
@@ -231,6 +233,7 @@ class CallerCardApp:
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
+        self._not_kept_why = ""  # why a --watch log is watched this run only, when it is
         # --watch-once, and --watch until start() keeps it in the settings
         self._this_run: list[str] = [*(args.watch or []), *(getattr(args, "watch_once", None)
                                                             or [])]  # fmt: skip
@@ -304,6 +307,7 @@ class CallerCardApp:
         self._missed_while_closed.start(self._after_start)
         self._watch_hook_inbox()
         self._keep_command_line_watches()
+        self._keep_command_line_region()
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
@@ -1024,6 +1028,7 @@ class CallerCardApp:
         given = self._parsed(self.args.watch or [], report=False)
         new = [spec for spec in dict.fromkeys(given) if spec not in self.settings.sources]
         if self.read_only and new:
+            self._not_kept_why = "the data folder is read-only, so --watch could not keep it"
             return
         if new:
             kept = replace(self.settings, sources=(*self.settings.sources, *new))
@@ -1032,6 +1037,7 @@ class CallerCardApp:
             except OSError as exc:  # watched all the same, this run
                 self.report_problem(f"{', '.join(s.path for s in new)}: not kept for the next "
                                     f"start ({exc}); watched until you quit.")  # fmt: skip
+                self._not_kept_why = f"--watch could not save it: {exc}"
                 return
             self.settings = kept
             for spec in new:
@@ -1040,6 +1046,42 @@ class CallerCardApp:
         # Kept, it is the settings' from now: removed there, it is no longer watched.
         self._this_run = [spec for spec in self._this_run if spec not in self.args.watch or
                           not _parses(spec)]  # fmt: skip
+
+    def _region_override_why(self) -> str:
+        if not self.region_override:
+            return ""
+        if getattr(self.args, "region_once", None):
+            return f"CallerCard was started with --region-once {self.region_override}"
+        why = self.region_override_why or "it names no home region CallerCard knows"
+        return f"CallerCard was started with --region {self.region_override}, not kept as {why}"
+
+    def _keep_command_line_region(self) -> None:
+        """`--region` sets the home region for good, as `--watch` keeps its log: kept only in
+        this run, the app a softphone hook or the login started later read numbers in the
+        saved or the system's region, and a rep's calls parsed in the wrong country.
+        Read-only, or when the settings cannot be written, it lasts this run (and Settings
+        says why); `--region-once` is the one-off."""
+        from desktop.core.numbers import home_regions
+
+        region = (self.args.region or "").upper()
+        if getattr(self.args, "region_once", None) or region not in home_regions():
+            return  # this run's region is the override; a code no phone book knows is not kept
+        if region != self.settings.region:
+            if self.read_only:
+                self.region_override_why = "the data folder is read-only"
+                return
+            kept = replace(self.settings, region=region)
+            try:
+                self.settings_file.save(kept)
+            except OSError as exc:
+                self.report_problem(f"--region {region}: not kept for the next start ({exc}); "
+                                    "used until you quit.")  # fmt: skip
+                self.region_override_why = f"it could not be saved: {exc}"
+                return
+            self.settings = kept
+            log.info("kept in Settings → General (--region): %s", region)
+        # Kept, it is the settings' from now: another region chosen there applies at once.
+        self.region_override = ""
 
     def _command_line_watches(self, *, report: bool) -> list[WatchedSource]:
         """The logs watched this run only (`--watch-once`, a `--watch` not kept), that
@@ -1064,9 +1106,14 @@ class CallerCardApp:
 
         if self._settings_window is None:
             from_command_line = tuple(self._command_line_watches(report=False))
+            given = self._parsed(self.args.watch or [], report=False)
+            why = {spec: self._not_kept_why for spec in from_command_line
+                   if spec in given and self._not_kept_why}  # fmt: skip
             window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
                                     region_override=self.region_override,
-                                    watch_override=from_command_line)  # fmt: skip
+                                    region_override_why=self._region_override_why(),
+                                    watch_override=from_command_line,
+                                    watch_override_why=why)  # fmt: skip
             window.saved.connect(self.apply_settings)
             window.add_directories_page(self._directories_page())
             self._settings_window = window

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButto
 from desktop.adapters.store import LoggedCall, StoreError
 from desktop.adapters.store.calls import CALLS_LIMIT
 from desktop.core.call_summary import unknown_who
-from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import WITHHELD, outcome_label, preview
+from desktop.core.candidates import readable
+from desktop.core.card_text import WITHHELD, call_day, outcome_label, preview
 from desktop.core.display_text import display_text, one_line
-from desktop.core.internal_extension import extension_call_text
-from desktop.core.localtime import HourCycle, clock_text
+from desktop.core.internal_extension import extension_digits
+from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact, Direction, Outcome
-from desktop.core.unread_caller_id import shown_caller_id
+from desktop.core.unread_caller_id import caller_id_text
 from desktop.qt.column_room import widen_to_longest
 from desktop.qt.number_table import CALLER_ID, CONTACT, NUMBER, NumberTableWindow
 from desktop.qt.plain_tooltip import plain_tooltip
@@ -68,8 +68,8 @@ def can_wrap_up(attempt: Attempt, contact: Contact | None) -> bool:
 def call_row(
     attempt: Attempt, contact: Contact | None, now: datetime, cycle: HourCycle = "24h"
 ) -> tuple[str, ...]:
-    local = attempt.at.astimezone(now.tzinfo)
-    when = f"{short_date(attempt.at, now)} {clock_text(local, local.date(), cycle)}"
+    # As the card says it ("Today 19:29"): "Mon 7 Dec 19:29" beside it read as another day.
+    when = call_day(attempt.at, now, cycle, timed=True)
     way = "In" if attempt.direction is Direction.IN else "Out"
     if is_missed(attempt):
         way = "Missed"
@@ -82,7 +82,7 @@ def call_row(
         who = unknown_who(attempt.caller_name)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
     if attempt.caller_id:  # not a number we can read: a colleague's "x3103", else as it came
-        number = extension_call_text(attempt.caller_id) or shown_caller_id(attempt.caller_id)
+        number = caller_id_text(attempt.caller_id)
     outcome = outcome_label(attempt)
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         outcome = "Rang"  # a hook's ring whose end has not come (or never will: Jitsi)
@@ -213,6 +213,16 @@ class CallList(NumberTableWindow):
         self._share_room()
         self._update_actions()
 
+    def open_selected(self) -> None:
+        item = self.table.currentItem()
+        if item is not None and item.data(0, CONTACT) is None and self._selected_extension():
+            self.search_requested.emit(self._selected_caller_id())  # Who is it? for "3103"
+            return
+        super().open_selected()
+
+    def _selected_extension(self) -> str:
+        return extension_digits(self._selected_caller_id())
+
     def wrap_up_selected(self) -> None:
         item = self.table.currentItem()
         if item is not None and item.data(0, ATTEMPT) is not None:
@@ -223,8 +233,9 @@ class CallList(NumberTableWindow):
         item = self.table.currentItem()
         self.wrap_up_button.setEnabled(item is not None and item.data(0, ATTEMPT) is not None)
         # A withheld caller or an unreadable caller ID has nothing to look up: Who is it? did
-        # nothing there.
+        # nothing there. A colleague's extension has: the rep can say whose it is.
         self.open_button.setEnabled(item is not None and bool(
-            item.data(0, CONTACT) is not None or item.data(0, NUMBER)))  # fmt: skip
+            item.data(0, CONTACT) is not None or item.data(0, NUMBER)
+            or self._selected_extension()))  # fmt: skip
         unknown = item is not None and item.data(0, CONTACT) is None
         self.open_button.setText("Who is it?" if unknown else "Open")

@@ -8,7 +8,8 @@ with its reason), narrowed at once by the caller ID's name when it names someone
 Typing "mike" as the caller says "Hi, this is Mike" narrows to the Mikes, linked ones first,
 then every other Mike we called. Then:
 - "This is them" stores the caller's number on the chosen contact, so the next call from it
-  matches exactly, and gives them the calls already logged from it;
+  matches exactly, and gives them the calls already logged from it (a colleague's internal
+  extension, "3103", is kept as "x3103", the extension their next call finds);
 - "New contact" makes a contact with the number, the name typed (or "Caller <number>"), and
   the note typed during the call; a caller ID's capitals are cased as people write names, and
   a business's name goes in Company (core/caller_name_parts.py). When the number has become
@@ -46,6 +47,7 @@ from desktop.core.candidates import readable
 from desktop.core.card import Candidate, Card
 from desktop.core.cnam import searchable_name
 from desktop.core.display_text import one_line
+from desktop.core.internal_extension import internal_extension
 from desktop.core.models import StoredNumber
 from desktop.core.numbers import CallerNumber
 from desktop.qt.plain_tooltip import plain_tooltip
@@ -134,7 +136,7 @@ class CandidatePicker(QWidget):
 
     def set_card(self, card: Card) -> None:
         """Start over for this call: its number and the candidates the card ranked."""
-        self._number = card.number if card.number.e164 and not card.number.withheld else None
+        self._number = card.number if _from_the_call(card.number) is not None else None
         self._initial = card.candidates
         # The rep asked the caller's name with it on the card all along ("PDX WIRELESS"):
         # it starts the search, selected, so the name the caller says replaces it.
@@ -184,30 +186,29 @@ class CandidatePicker(QWidget):
         if self._timer.isActive():
             self.narrow()
         contact_id = self.selected_id()
-        number = self._number
-        if contact_id is None or number is None or number.e164 is None:
+        stored = _from_the_call(self._number) if self._number is not None else None
+        if contact_id is None or stored is None:
             return
         try:
-            self.lookup.store.link_number(contact_id, _from_the_call(number.e164, number))
+            self.lookup.store.link_number(contact_id, stored)
         except StoreError as exc:
             self._say(f"Not linked: {exc}")
             return
-        self._say(f"Saved {readable(number.e164)} on {self._name_of(contact_id)}.")
+        self._say(f"Saved {stored.raw} on {self._name_of(contact_id)}.")
         self.linked.emit(contact_id)
 
     def create_contact(self) -> None:
         self._timer.stop()  # the name typed so far is the name; no narrowing after this
-        number = self._number
-        if number is None or number.e164 is None:
+        stored = _from_the_call(self._number) if self._number is not None else None
+        if stored is None:
             return
         # The caller ID's capitals as people write them; a business goes in Company.
         parts = contact_from_caller_name(self.name.text())
         if not parts.name and not parts.company:
-            parts = NameParts(f"Caller {readable(number.e164)}")
+            parts = NameParts(f"Caller {stored.raw}")
         name = parts.name or parts.company
-        if not self._owners_offered and self._offer_owners(number.e164):
+        if stored.e164 and not self._owners_offered and self._offer_owners(stored.e164):
             return
-        stored = _from_the_call(number.e164, number)
         try:
             contact_id = self.lookup.store.add_caller_as_contact(
                 NewContact(name=parts.name, company=parts.company,
@@ -335,8 +336,14 @@ class CandidatePicker(QWidget):
         return super().eventFilter(watched, event)
 
 
-def _from_the_call(e164: str, number: CallerNumber) -> StoredNumber:
+def _from_the_call(number: CallerNumber) -> StoredNumber | None:
     """The caller's number as a contact keeps it: written as people write it, not as the
     softphone reported it ("sip:+13125550193@127.0.0.1:5994;user=phone" showed in the contact
-    view, with the caller's address)."""
-    return StoredNumber(readable(e164), e164, number.extension, "from a call")
+    view, with the caller's address); a colleague's extension as "x3103", kept as the
+    extension a call from 3103 finds. None when there is nothing to keep (withheld, text)."""
+    if number.withheld:
+        return None
+    if number.e164:
+        return StoredNumber(readable(number.e164), number.e164, number.extension, "from a call")
+    digits = internal_extension(number)
+    return StoredNumber(f"x{digits}", None, digits, "from a call") if digits else None

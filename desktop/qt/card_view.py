@@ -65,6 +65,7 @@ from desktop.core.card_text import (
     switchboard_number,
 )
 from desktop.core.display_text import display_text, one_line
+from desktop.core.internal_extension import internal_extension
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact
 from desktop.qt.painted_text import (
@@ -1039,7 +1040,8 @@ class CardView(QWidget):
         return (
             self._picker_factory is not None
             and card.match is MatchTier.NONE
-            and card.number.e164 is not None
+            # a colleague's extension too: "3103" is linked or saved as a number is
+            and (card.number.e164 is not None or bool(internal_extension(card.number)))
         )
 
     def open_picker(self) -> None:

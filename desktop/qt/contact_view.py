@@ -56,12 +56,11 @@ from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import outcome_text
 from desktop.core.display_text import one_line
-from desktop.core.internal_extension import extension_call_text
 from desktop.core.localtime import HourCycle, clock_text, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, StoredNumber
 from desktop.core.openers import opener_for
 from desktop.core.sources import sources_text
-from desktop.core.unread_caller_id import shown_caller_id
+from desktop.core.unread_caller_id import caller_id_text
 from desktop.qt.book_watch import BookWatch, while_shown
 from desktop.qt.contact_fixes import DeleteBar, NumberEditor
 from desktop.qt.number_table import call_number, copy_number
@@ -114,7 +113,7 @@ def attempt_row(
         number = readable(attempt.number_e164)
     else:  # a colleague's extension ("x3103"), else the caller ID as it came ("" if withheld)
         caller_id = attempt.caller_id
-        number = extension_call_text(caller_id) or shown_caller_id(caller_id)
+        number = caller_id_text(caller_id)
     said = " — ".join(one_line(t) for t in (attempt.reason, attempt.message) if t.strip())
     return when, way, outcome, number, said
 

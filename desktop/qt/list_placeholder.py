@@ -17,6 +17,10 @@ class ListWithPlaceholder(QListWidget):
         super().__init__(parent)
         self._placeholder = placeholder
 
+    def set_placeholder(self, placeholder: str) -> None:
+        self._placeholder = placeholder
+        self.viewport().update()
+
     def placeholder(self) -> str:
         """What the empty list says ("" once it holds something)."""
         return self._placeholder if self.count() == 0 else ""

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.candidates import readable
-from desktop.core.unread_caller_id import shown_caller_id
+from desktop.core.unread_caller_id import dialable_caller_id, shown_caller_id
 from desktop.qt.book_watch import BookWatch, while_shown
 
 if TYPE_CHECKING:
@@ -148,8 +148,10 @@ class NumberTableWindow(QWidget):
             copy_number(number)
             self.status.setText(f"Copied {readable(number)}")
         elif caller_id := self._selected_caller_id():
-            copy_number(caller_id)
-            self.status.setText(f"Copied {shown_caller_id(caller_id)}")
+            # What the rep can dial: a colleague's extension is "3103", not "sip:3103@pbx".
+            dialable = dialable_caller_id(caller_id)
+            copy_number(dialable)
+            self.status.setText(f"Copied {shown_caller_id(dialable)}")
 
     def _selected_caller_id(self) -> str:
         item = self.table.currentItem()

@@ -65,7 +65,6 @@ from desktop.core.call_summary import call_who, what_happened, when_text
 from desktop.core.candidates import readable
 from desktop.core.card import why_we_called
 from desktop.core.display_text import one_line
-from desktop.core.internal_extension import extension_call_text
 from desktop.core.localtime import HourCycle
 from desktop.core.models import DEMO_MARK, Contact, Direction, StoredNumber
 from desktop.core.number_edit import shown_number
@@ -77,7 +76,7 @@ from desktop.core.search_query import (
     parse_query,
 )
 from desktop.core.sources import sources_text
-from desktop.core.unread_caller_id import shown_caller_id
+from desktop.core.unread_caller_id import caller_id_text
 from desktop.qt.book_watch import while_shown
 from desktop.qt.call_list import CALLER_ID_NAME_TIP, is_missed
 from desktop.qt.number_table import place_call
@@ -188,7 +187,7 @@ def call_lines(call: LoggedCall, now: datetime, cycle: HourCycle = "24h") -> tup
     if attempt.caller_id:  # no number we can read: a colleague's "x3103", else the caller ID
         # as received, found by it
         caller_id = attempt.caller_id
-        rest.append(extension_call_text(caller_id) or shown_caller_id(caller_id))
+        rest.append(caller_id_text(caller_id))
     rest.append(f"{what_happened(attempt)} {when_text(attempt.at, now, cycle)}")
     return call_who(attempt, call.contact), " · ".join(rest)
 

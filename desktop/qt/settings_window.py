@@ -3,7 +3,7 @@ start), watched softphones and opener templates; more pages plug in with `add_pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QSize, Qt, Signal
@@ -65,6 +65,14 @@ def region_name(code: str) -> str:
     return f"{name} ({code})" if name else code
 
 
+NO_SOURCES = ("No call logs saved here yet: Detect softphones finds yours, or choose your "
+              "softphone below and Add… its call log.")
+# A log this run watches is said under the list: the empty list says only what is kept.
+NO_SOURCES_BUT_RUN_ONLY = ("None kept for every start yet: Keep watching adds the one below; "
+                           "Detect softphones finds others.")
+WATCH_ONCE_WHY = "CallerCard was started with --watch-once"
+
+
 def sources_intro() -> str:
     """The Softphones page's first words, from the one table of softphones: which pop a card
     at ring through what is watched here, which through a hook of their own."""
@@ -91,16 +99,19 @@ class SettingsWindow(QWidget):
 
     def __init__(self, settings: Settings, default_templates: dict[str, str],
                  system_region: str, *, region_named: bool | None = None,
-                 region_override: str = "",
-                 watch_override: tuple[WatchedSource, ...] = ()) -> None:  # fmt: skip
+                 region_override: str = "", region_override_why: str = "",
+                 watch_override: tuple[WatchedSource, ...] = (),
+                 watch_override_why: Mapping[WatchedSource, str] | None = None,
+                 ) -> None:  # fmt: skip
         """``watch_override``: the call logs this run watches without keeping them
         (--watch-once, or a --watch the settings could not take), which the list of saved ones
-        does not hold."""
+        does not hold; ``watch_override_why``, why a log was not kept, when not --watch-once."""
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle("CallerCard Settings")
         self._settings = settings
         self._defaults = default_templates
         self._watch_override = watch_override
+        self._watch_override_why = dict(watch_override_why or {})
         self._also_watched: list[WatchedSource] = []  # said under the list, not in it
         self.directories: DirectoriesPage | None = None
         self.page_list = QListWidget()
@@ -109,7 +120,10 @@ class SettingsWindow(QWidget):
         self.pages = QStackedWidget()
         self.page_list.currentRowChanged.connect(self.pages.setCurrentIndex)
         named = system_names_region() if region_named is None else region_named
-        self.add_page("General", self._general_tab(system_region, named, region_override))
+        self.add_page("General", self._general_tab(
+            system_region, named, region_override,
+            region_override_why or f"CallerCard was started with --region-once {region_override}",
+        ))  # fmt: skip
         self.add_page("Softphones", self._sources_tab())
         self.add_page("Openers", self._openers_tab())
         self.buttons = QDialogButtonBox(
@@ -162,7 +176,8 @@ class SettingsWindow(QWidget):
         if found:
             self.page_list.setCurrentItem(found[0])
 
-    def _general_tab(self, system_region: str, named: bool, override: str) -> QWidget:
+    def _general_tab(self, system_region: str, named: bool, override: str,
+                     override_why: str) -> QWidget:  # fmt: skip
         page = QWidget()
         form = QFormLayout(page)
         # On a narrow screen (2× on 1024×600) a label goes above its field rather than the
@@ -183,12 +198,12 @@ class SettingsWindow(QWidget):
         for code in sorted(home_regions(), key=region_name):
             self.region.addItem(region_name(code), code)
         _narrowable(self.region)
-        # Started with --region, the app reads numbers in that region whatever is chosen here:
-        # as a rep, Settings said "From the system: none set" and a choice changed nothing.
+        # Started with --region-once (or a --region that could not be kept), the app reads
+        # numbers in that region whatever is chosen here: as a rep, Settings said "From the
+        # system: none set" and a choice changed nothing. A kept --region is the choice above.
         self.region_override = QLabel(
-            f"This run reads numbers as {region_name(override)}: CallerCard was started with "
-            f"--region {override}, which wins over the choice above until it is started "
-            "without it." if override else ""
+            f"This run reads numbers as {region_name(override)}: {override_why}. The choice "
+            "above applies from the next start." if override else ""
         )
         self.region_override.setTextFormat(Qt.TextFormat.PlainText)
         self.region_override.setWordWrap(True)
@@ -279,10 +294,7 @@ class SettingsWindow(QWidget):
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.sources = ListWithPlaceholder(
-            "No call logs saved here yet: Detect softphones finds yours, or choose your softphone "
-            "below and Add… its call log."
-        )
+        self.sources = ListWithPlaceholder(NO_SOURCES)
         # A long path loses its middle, not its file name at the end (the tooltip has it all).
         self.sources.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.sources.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -441,13 +453,21 @@ class SettingsWindow(QWidget):
             edit.setPlainText(settings.opener_templates.get(kind, self._defaults.get(kind, "")))
 
     def _show_override(self, also: list[WatchedSource]) -> None:
+        """Said under the list, each log with why it is not kept: "Also watched" under "No
+        call logs saved" read as a contradiction, and a --watch a read-only data folder could
+        not keep was put down to a --watch-once nobody typed."""
         self._also_watched = also
-        said = "; ".join(f"{_source_title(s)} — {s.path}" for s in also)
-        self.sources_override.setText(
-            "Also watched this run only (as CallerCard was started with --watch-once), not "
-            f"kept for the next start: {said}" if also else "")  # fmt: skip
+        by_why: dict[str, list[WatchedSource]] = {}
+        for source in also:
+            by_why.setdefault(self._watch_override_why.get(source, WATCH_ONCE_WHY), []).append(
+                source)  # fmt: skip
+        self.sources_override.setText("\n".join(
+            f"Watched this run only, not kept for the next start ({why}): "
+            + "; ".join(f"{_source_title(s)} — {s.path}" for s in sources)
+            for why, sources in by_why.items()))  # fmt: skip
         self.sources_override.setVisible(bool(also))
         self.keep_override.setVisible(bool(also))
+        self.sources.set_placeholder(NO_SOURCES_BUT_RUN_ONLY if also else NO_SOURCES)
 
     def _keep_override(self) -> None:
         for source in self._also_watched:

@@ -100,7 +100,7 @@ def _run_app(args: argparse.Namespace, early_quit: EarlyQuitSignals,
 
     if not args.demo and _handed_to_running(instance_dir, pending or Show(ShowTarget.SEARCH)):
         print("callercard: already running; handed over to it", file=sys.stderr)
-        return _start_only_options_ignored(args)
+        return _start_only_options_ignored(args, paths)
 
     # Qt is imported only now: every path above must stay cheap for the hook's sake.
     from PySide6.QtWidgets import QApplication
@@ -131,7 +131,7 @@ def _run_app(args: argparse.Namespace, early_quit: EarlyQuitSignals,
         result = forward_to_running(instance.address, message)
         if result.status is SendStatus.DELIVERED:
             print("callercard: already running; handed over to it", file=sys.stderr)
-            return _start_only_options_ignored(args)
+            return _start_only_options_ignored(args, paths)
         print(f"callercard: another instance holds the lock but {result.detail}",
               file=sys.stderr)  # fmt: skip
         return 1
@@ -353,17 +353,32 @@ def _handed_to_running(instance_dir: Path, message: Message) -> bool:
     return deliver(address, message).status is SendStatus.DELIVERED
 
 
-def _start_only_options_ignored(args: argparse.Namespace) -> int:
+def _start_only_options_ignored(args: argparse.Namespace, paths: AppPaths) -> int:
     """1, with what to do instead, when the launch asked for what only a starting app does:
     the README's `callercard --watch …` typed while CallerCard already runs (it starts at
-    login) used to be dropped without a word."""
-    if not args.watch and not args.watch_once:
-        return 0
-    specs = " ".join([*args.watch, *args.watch_once])
-    print(f"callercard: {specs} not watched: --watch applies only when CallerCard starts. Add "
-          "it in Settings → Softphones, or run `callercard quit` and start CallerCard again "
-          "with --watch", file=sys.stderr)  # fmt: skip
-    return 1
+    login) used to be dropped without a word; a `--region` other than the one kept too."""
+    code = 0
+    if args.watch or args.watch_once:
+        specs = " ".join([*args.watch, *args.watch_once])
+        print(f"callercard: {specs} not watched: --watch applies only when CallerCard starts. "
+              "Add it in Settings → Softphones, or run `callercard quit` and start CallerCard "
+              "again with --watch", file=sys.stderr)  # fmt: skip
+        code = 1
+    region = (getattr(args, "region_once", None) or args.region or "").upper()
+    if region and (getattr(args, "region_once", None) or region != _kept_region(paths)):
+        print(f"callercard: --region {region} not applied: it applies only when CallerCard "
+              "starts. Choose the home region in Settings → General, or run `callercard quit` "
+              f"and start CallerCard again with --region {region}", file=sys.stderr)  # fmt: skip
+        code = 1
+    return code
+
+
+def _kept_region(paths: AppPaths) -> str:
+    """The home region a running app started without --region-once reads numbers in."""
+    from desktop.adapters.settings import SettingsFile
+    from desktop.adapters.system_locale import system_region
+
+    return (SettingsFile(paths.settings).load().region or system_region()).upper()
 
 
 def _check_writable(folder: Path) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import StoreError
 from desktop.core.candidates import readable
+from desktop.core.internal_extension import extension_call_text
 from desktop.qt.candidate_picker import CandidatePicker
 from desktop.qt.screen_fit import fit_to_screen
 
@@ -32,7 +33,7 @@ class WhoIsItWindow(QWidget):
     def __init__(self, lookup: CallerLookup, number: str) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.number = number
-        shown = readable(number)
+        shown = extension_call_text(number) or readable(number)  # "x3103", as the lists say
         self.setWindowTitle(f"CallerCard — Who is {shown}?")
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)

@@ -64,7 +64,7 @@ from desktop.core.card_text import WITHHELD
 from desktop.core.display_text import display_text, one_line
 from desktop.core.localtime import HourCycle, clock_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
-from desktop.core.unread_caller_id import shown_caller_id
+from desktop.core.unread_caller_id import caller_id_text
 from desktop.qt.popup_stack import screen_under_cursor
 
 WIDTH = 400
@@ -146,7 +146,7 @@ def who_line(contact: Contact | None, attempt: Attempt | None = None) -> str:
         said = one_line(attempt.caller_name) if attempt is not None else ""
         shown = readable(number) if number else WITHHELD
         if attempt is not None and attempt.caller_id:  # a caller ID we cannot read: as it came
-            shown = shown_caller_id(attempt.caller_id)
+            shown = caller_id_text(attempt.caller_id)
         return f"{unknown_who(said)} · {shown}" if said else shown
     company = one_line(contact.company)
     name = one_line(contact.name) or company or "(no name)"  # a company alone: its name
@@ -317,7 +317,7 @@ class WrapUp(QWidget):
             shortcut.activated.connect(self.save)
         self.setTabOrder(self.buttons[words.choices[0][0]], self.message)
         self._opened = self._typed()  # what Esc may drop without asking
-        self._asked_about: tuple[str, str, str] | None = None  # what the last Esc asked about
+        self._asked_about: tuple[str, str, str, bool] | None = None  # what the last Esc asked about
         # A click anywhere in it is the rep turning to it: only then may it have the keyboard.
         for child in self.findChildren(QWidget):
             child.installEventFilter(self)
@@ -427,8 +427,11 @@ class WrapUp(QWidget):
             self.promise_done is not None and self.promise_done.isChecked(),
         )
 
-    def _typed(self) -> tuple[str, str, str]:
-        return (self.message.toPlainText(), self.reason.text(), self.callback_field.text())
+    def _typed(self) -> tuple[str, str, str, bool]:
+        """What the rep has said so far; Done on an open promise counts, as a note does (one
+        Esc dropped it without a word, the promise kept)."""
+        done = self.promise_done is not None and self.promise_done.isChecked()
+        return (self.message.toPlainText(), self.reason.text(), self.callback_field.text(), done)
 
     def _update_save(self) -> None:
         problem = "" if self.outcome() is not None else "Pick how it went to save."
@@ -508,7 +511,10 @@ class WrapUp(QWidget):
             typed = self._typed()
             if typed not in (self._opened, self._asked_about):  # typed since: ask again
                 self._asked_about = typed
-                self.hint.setText("Esc again drops what you typed; Ctrl+Enter saves it.")
+                only_done = typed[:3] == self._opened[:3]  # the promise's Done alone
+                self.hint.setText("Esc again drops Done, the promise kept; Ctrl+Enter "
+                                  "saves it." if only_done and typed[3] else
+                                  "Esc again drops what you typed; Ctrl+Enter saves it.")
                 self.hint.setVisible(True)
                 return
             self.skip()

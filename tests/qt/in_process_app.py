@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def app_in_process(tmp_path: Path, *extra: str) -> Iterator[CallerCardApp]:
+def app_in_process(tmp_path: Path, *extra: str, region: str | None = "US",
+                   ) -> Iterator[CallerCardApp]:  # fmt: skip
     """Built, not started (`start(None)` is the test's: what it checks may come before);
-    `extra` are command-line arguments (`--watch FORMAT:PATH`). Shut down at the end, its
+    `extra` are command-line arguments (`--watch FORMAT:PATH`); `region`, its --region (None:
+    started without, as a hook or the login starts it). Shut down at the end, its
     instance released, as a quit leaves it."""
     from desktop.adapters.instance_address import instance_address
     from desktop.adapters.paths import resolve_paths
@@ -25,7 +27,8 @@ def app_in_process(tmp_path: Path, *extra: str) -> Iterator[CallerCardApp]:
     from desktop.qt.single_instance import SingleInstance
 
     args = build_parser().parse_args(
-        ["--data-dir", str(tmp_path / "data"), "--background", "--region", "US", *extra]
+        ["--data-dir", str(tmp_path / "data"), "--background",
+         *(["--region", region] if region else []), *extra]
     )
     paths = resolve_paths(args.data_dir)
     paths.ensure()

@@ -9,20 +9,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.call_history import CallHistory
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
+from desktop.core.call_summary import call_line as summary_call_line
 from desktop.core.card_text import card_lines, card_number
 from desktop.core.events import CallEvent, CallState
 from desktop.core.ipc_line import hook_call_key
 from desktop.core.models import Direction, StoredNumber
 from desktop.core.numbers import NumberPolicy
-from desktop.qt.call_list import call_row
+from desktop.qt.call_list import CallList, call_row
 from desktop.qt.popup import Popup
 from desktop.qt.search_window import call_lines
+from desktop.qt.wrap_up import who_line
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 NUMBER = 3  # Recent calls' Number column
@@ -77,3 +80,64 @@ def test_recent_calls_and_search_say_the_extension(lookup: CallerLookup) -> None
         ("Unknown", "Reception"), ("Unknown", "x3199"), ("Ana Silva", "x3103")]
     assert [call_lines(c, NOW)[1].split(" · ")[0] for c in calls] == [
         "Reception", "x3199", "x3103"]
+
+
+def test_recent_calls_say_todays_calls_as_the_card_does(lookup: CallerLookup) -> None:
+    """Recent calls dated a call of today 'Mon 7 Dec 19:29' where its card said 'Today 19:29'."""
+    now = datetime.now().astimezone().replace(hour=19, minute=40, second=0, microsecond=0)
+    ring(lookup, "sip:3103@pbx", now - timedelta(minutes=11))
+    ring(lookup, "sip:3103@pbx", now - timedelta(days=3, minutes=11))
+    calls = lookup.store.calls()
+    whens = [call_row(c.attempt, c.contact, now)[0] for c in calls]
+    assert whens[0] == "Today 19:29"
+    earlier = (now - timedelta(days=3)).strftime("%a %-d %b")
+    assert whens[1] == f"{earlier} 19:29"
+
+
+def test_the_wrap_up_callbacks_and_copy_say_the_extension(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """The wrap-up, Callbacks' line and Recent calls' Copy number said 'sip:3199@pbx.office'
+    as it came, where every list says 'x3199'; Copy now gives what a rep can dial."""
+    ring(lookup, "sip:3199@pbx.office", NOW - timedelta(minutes=5))
+    [call] = lookup.store.calls()
+    assert who_line(None, call.attempt) == "x3199"
+    assert summary_call_line(call.attempt, None, NOW).startswith("Unknown · x3199 · rang ")
+    window = CallList(lookup.store.calls, clock=lambda: NOW)
+    qtbot.addWidget(window)
+    window.open()
+    window.table.setCurrentItem(window.table.topLevelItem(0))
+    window.copy.click()
+    assert QGuiApplication.clipboard().text() == "3199"
+    assert window.status.text() == "Copied 3199"
+    window.close()
+
+
+def test_recent_calls_who_is_it_gives_an_extension_to_a_colleague(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """A call from 3199, whom nobody has: Who is it? was greyed out, as for a withheld call."""
+    from desktop.qt.who_is_it import WhoIsItWindow
+
+    ring(lookup, "sip:3199@pbx.office", NOW - timedelta(minutes=5))
+    window = CallList(lookup.store.calls, clock=lambda: NOW)
+    qtbot.addWidget(window)
+    window.open()
+    window.table.setCurrentItem(window.table.topLevelItem(0))
+    assert window.open_button.text() == "Who is it?" and window.open_button.isEnabled()
+    with qtbot.waitSignal(window.search_requested) as asked:
+        window.open_button.click()
+    who = WhoIsItWindow(lookup, asked.args[0])
+    qtbot.addWidget(who)
+    assert who.title.text() == "Who called from x3199?"
+    who.picker.name.setText("Ana")
+    who.picker.narrow()
+    [ana_id] = who.picker.shown_ids()
+    with qtbot.waitSignal(who.settled):
+        who.picker.link_selected()
+    assert lookup.card_for("3199").contacts[0].id == ana_id
+    window.reload()
+    window.table.setCurrentItem(window.table.topLevelItem(0))
+    assert window.table.topLevelItem(0).text(2) == "Ana Silva"  # type: ignore[union-attr]
+    window.close()
+    who.close()

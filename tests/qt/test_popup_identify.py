@@ -289,3 +289,54 @@ def test_a_number_from_a_sip_caller_id_is_kept_as_people_write_it(
     [(contact, _)] = lookup.store.contacts_for_number("+13125550193")
     [kept] = [n for n in contact.numbers if n.e164 == "+13125550193"]
     assert (kept.raw, kept.label) == ("+1 312-555-0193", "from a call")
+
+
+def test_who_is_it_links_a_colleagues_extension_or_saves_them(
+    qtbot: QtBot, lookup: CallerLookup, new_stack: Callable[..., PopupStack]
+) -> None:
+    """An unknown caller at an internal extension ("3103"): the card offered no Who is it?,
+    and the picker could link nothing without a phone number."""
+    from desktop.adapters.call_history import CallHistory
+    from desktop.core.events import CallEvent, CallState
+    from desktop.core.ipc_line import hook_call_key
+
+    caller = "sip:3103@pbx.office"
+    CallHistory(lookup.store, lookup).record(CallEvent(
+        "hook", Direction.IN, CallState.RINGING, caller, "", datetime.now(UTC),
+        call_key=hook_call_key(caller), hook=True))  # fmt: skip
+    stack = new_stack(lookup)
+    card = lookup.card_for(caller)
+    assert card.match is MatchTier.NONE
+    popup = stack.show(card, "call-3103")
+    qtbot.addWidget(popup)
+    identify = popup.findChild(QWidget, "identify")
+    assert identify is not None and not identify.isHidden()
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None and picker.new_button.isEnabled()
+    picker.name.setText("anna")
+    picker.narrow()
+    [anna] = picker.shown_ids()
+    with qtbot.waitSignal(stack.caller_identified):
+        picker.link_selected()
+    assert picker.status.text() == "Saved x3103 on Anna Berg."
+    again = lookup.card_for("3103")
+    assert again.match is MatchTier.EXACT and again.contacts[0].id == anna
+    contact = lookup.store.contact(anna)
+    assert contact is not None
+    assert [(n.raw, n.extension) for n in contact.numbers if n.is_internal] == [
+        ("x3103", "3103")]  # fmt: skip
+    from_3103 = [c for c in lookup.store.calls() if c.attempt.caller_id]
+    assert [c.contact.id if c.contact else None for c in from_3103] == [anna]  # hers now
+
+    # Nobody yet at 3199: a new contact with the extension
+    popup = stack.show(lookup.card_for("3199"), "call-3199")
+    qtbot.addWidget(popup)
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None
+    picker.name.setText("Bea Lund")
+    with qtbot.waitSignal(stack.caller_identified):
+        picker.create_contact()
+    found = lookup.card_for("sip:3199@pbx")
+    assert found.match is MatchTier.EXACT and found.contacts[0].name == "Bea Lund"

@@ -95,16 +95,16 @@ def test_a_home_region_the_system_did_not_name_is_called_a_fallback(
 
 
 def test_a_region_given_at_start_is_named_beside_the_home_region_choice(qtbot: QtBot) -> None:
-    """Used as a rep, started with --region US: the Home region read "From the system: none
-    set, so United States (US)", and choosing Germany there changed nothing in this run."""
+    """Used as a rep, started with --region-once US: the Home region read "From the system:
+    none set, so United States (US)", and choosing Germany there changed nothing in this run."""
     window = SettingsWindow(Settings(), default_opener_templates(), "US", region_named=False,
                             region_override="US")  # fmt: skip
     qtbot.addWidget(window)
     window.show()
     assert window.region_override.isVisible()
     assert window.region_override.text() == (
-        "This run reads numbers as United States (US): CallerCard was started with --region "
-        "US, which wins over the choice above until it is started without it."
+        "This run reads numbers as United States (US): CallerCard was started with "
+        "--region-once US. The choice above applies from the next start."
     )
     plain = settings_window(qtbot)
     plain.show()

@@ -30,8 +30,8 @@ def test_a_log_watched_from_the_command_line_is_said_and_not_offered_again(
     assert w.sources_override.isVisible()
     # Said once: the saved Twinkle log is in the list already
     assert w.sources_override.text() == (
-        "Also watched this run only (as CallerCard was started with --watch-once), not kept "
-        f"for the next start: MicroSIP (microsip.ini) — {ini}")  # fmt: skip
+        "Watched this run only, not kept for the next start (CallerCard was started with "
+        f"--watch-once): MicroSIP (microsip.ini) — {ini}")  # fmt: skip
     assert w.keep_override.isVisible()
     assert w.current().sources == (saved,)  # not written into the settings by a Save
     w.detect = lambda: [FoundLog("microsip", Path(ini), "MicroSIP (microsip.ini)")]
@@ -73,4 +73,39 @@ def test_the_app_hands_its_watch_once_to_settings(qtbot: QtBot, tmp_path: Path) 
         assert isinstance(window, SettingsWindow)
         assert window.sources.count() == 0
         assert window.sources_override.text().endswith(f"MicroSIP (microsip.ini) — {ini}")
+        window.close()
+
+
+def test_an_empty_list_does_not_deny_the_log_said_under_it(qtbot: QtBot, tmp_path: Path) -> None:
+    """'No call logs saved here yet' stood above 'Also watched this run only'."""
+    once = WatchedSource("microsip", str(tmp_path / "microsip.ini"))
+    w = SettingsWindow(Settings(), default_opener_templates(), "US", watch_override=(once,))
+    qtbot.addWidget(w)
+    assert w.sources.placeholder() == (
+        "None kept for every start yet: Keep watching adds the one below; Detect softphones "
+        "finds others.")  # fmt: skip
+    assert not w.sources_override.text().startswith("Also")
+    w.keep_override.click()
+    assert w.sources.placeholder() == ""  # it holds the log now
+    w.sources.clear()
+    assert w.sources.placeholder().startswith("No call logs saved here yet")
+
+
+def test_a_watch_a_read_only_folder_could_not_keep_is_not_called_watch_once(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    ini = tmp_path / "microsip.ini"
+    ini.write_text("[Settings]\n", encoding="utf-8")
+    with app_in_process(tmp_path, "--watch", f"microsip:{ini}") as app:
+        app.read_only = "The data folder is read-only: nothing is saved until you quit."
+        app.start(None)
+        app.open_settings()
+        window = app._settings_window
+        assert isinstance(window, SettingsWindow)
+        assert window.sources.count() == 0
+        text = window.sources_override.text()
+        assert "--watch-once" not in text
+        assert text == (
+            "Watched this run only, not kept for the next start (the data folder is read-only, "
+            f"so --watch could not keep it): MicroSIP (microsip.ini) — {ini}")  # fmt: skip
         window.close()

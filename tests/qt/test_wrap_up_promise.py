@@ -161,3 +161,19 @@ def test_callbacks_says_a_promise_for_tomorrow_is_for_later_not_due(
     assert window.status.text() == "Nothing due · 1 to call back later"
     assert count_due(book, NOW) == 0
     book.close()
+
+
+def test_esc_after_picking_done_asks_before_dropping_it(qtbot: QtBot, store: Store) -> None:
+    """Done picked, then one stray Esc: the wrap-up went and the promise stayed open."""
+    window = next_call_wrap_up(qtbot, store)
+    assert window.promise_done is not None
+    qtbot.mouseClick(window.promise_done, Qt.MouseButton.LeftButton)
+    skipped: list[int] = []
+    window.skipped.connect(skipped.append)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.isVisible() and skipped == []
+    assert window.hint.text() == "Esc again drops Done, the promise kept; Ctrl+Enter saves it."
+    with qtbot.waitSignal(window.saved) as saved:
+        qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    assert saved.args[0].promise_done
+    assert listed(store) == []
