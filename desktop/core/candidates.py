@@ -48,6 +48,7 @@ SAME_AREA_SCORE = 10.0
 NAME_SCORE = 20.0  # the name the rep typed (picker narrowing) matches
 CALLER_NAME_SCORE = 200.0  # the caller ID names them: above a switchboard and a block together
 CALLER_NAME_REASON = "Name matches the caller ID"
+CALLER_COMPANY_REASON = "Company matches the caller ID"  # "ACME LTD" for Mike at Acme Tooling
 # The caller ID names them by another form of their given name ("MIKE" for Michael Brandt):
 # below the name as spelled, above every number link with recency.
 CALLER_NICKNAME_SCORE = CALLER_NAME_SCORE - 10.0
@@ -257,7 +258,8 @@ def _caller_name_reason(contact: Contact, said: CallerNameWords) -> _Reason | No
     target = f"{contact.company} {contact.name}" if said.business else contact.name
     have = words(target)
     if all(any(w.startswith(term) for w in have) for term in said.words):
-        return _Reason(CALLER_NAME_SCORE, CALLER_NAME_REASON)
+        named = all(any(w.startswith(t) for w in words(contact.name)) for t in said.words)
+        return _Reason(CALLER_NAME_SCORE, CALLER_NAME_REASON if named else CALLER_COMPANY_REASON)
     if said.business:
         return None
     nicknamed: list[str] = []

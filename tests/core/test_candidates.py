@@ -135,7 +135,9 @@ def test_a_business_caller_id_finds_the_company_contact_with_no_number_link() ->
     ranked = rank_candidates(caller("+1 312 555 0193"), [elsewhere, kestrel, at_kestrel], NOW,
                              caller_name="KESTREL LOGISTICS")  # fmt: skip
     assert sorted(c.contact.id for c in ranked) == [1, 2]
-    assert all(c.why == "Name matches the caller ID" for c in ranked)
+    why = {c.contact.id: c.why for c in ranked}
+    assert why == {1: "Name matches the caller ID", 2: "Company matches the caller ID"}, (
+        "Ana is guessed for her company, and says so")
     cut = rank_candidates(caller("+1 312 555 0193"), [kestrel], NOW,
                           caller_name="KESTREL LOGISTI")  # fmt: skip
     assert [c.contact.id for c in cut] == [1], "a carrier cuts names at 15 characters"
