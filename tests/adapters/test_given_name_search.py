@@ -114,3 +114,27 @@ def test_cli_search_mike_for_the_week(capsys: pytest.CaptureFixture[str]) -> Non
     names = [r["name"] for r in json.loads(capsys.readouterr().out)["results"]]
     assert names.index("Michael Brandt") < names.index("Dana Whitfield")
     assert "Michael Old" not in names
+
+
+def test_mike_is_a_michael_by_his_given_name_not_a_man_named_michael(store: Store) -> None:
+    """'Tom Michael' has Michael for a surname: 'mike' listed him as a nickname match. A given
+    name stands where the book puts it: after a surname's comma, past a title or an initial."""
+    for name in ("Tom Michael", "Brandt, Michael", "Dr. Michael Brandt", "J. Michael Ross",
+                 "Michael Jones, Jr."):  # fmt: skip
+        store.add_contact(NewContact(name=name))
+    assert sorted(search(store, "mike")) == sorted(
+        ["Brandt, Michael", "Dr. Michael Brandt", "J. Michael Ross", "Michael Jones, Jr."])
+    assert "Tom Michael" in search(store, "michael"), "spelled as typed, any word"
+    assert search(store, "tommy") == ["Tom Michael"]
+    lookup = CallerLookup(store, NumberPolicy("US"), {})
+    guessed = lookup.candidates_for(lookup.parse("+1 212 555 0100", "MIKE"), NOW)
+    assert "Tom Michael" not in [c.contact.name for c in guessed]
+    picked = lookup.candidates_for(lookup.parse("+1 415 555 0199"), NOW, named=["Mike"])
+    assert "Tom Michael" not in [c.contact.name for c in picked]
+    assert "Brandt, Michael" in [c.contact.name for c in picked]
+
+
+def test_tom_michael_found_by_mike_in_his_notes_is_listed_for_them(store: Store) -> None:
+    store.add_contact(NewContact(name="Tom Michael", notes="Ask for Mike at the desk"))
+    hits = search_people(store, parse_query("mike"), now=NOW)
+    assert [(h.contact.name, h.matched_in) for h in hits] == [("Tom Michael", ("notes",))]
