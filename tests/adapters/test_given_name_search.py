@@ -138,3 +138,27 @@ def test_tom_michael_found_by_mike_in_his_notes_is_listed_for_them(store: Store)
     store.add_contact(NewContact(name="Tom Michael", notes="Ask for Mike at the desk"))
     hits = search_people(store, parse_query("mike"), now=NOW)
     assert [(h.contact.name, h.matched_in) for h in hits] == [("Tom Michael", ("notes",))]
+
+
+def test_mike_lists_the_calls_of_an_unknown_caller_whose_caller_id_says_michael(
+    store: Store,
+) -> None:
+    """"Hi, this is Mike, returning your call": the call came from a number nobody has, and
+    its caller ID said MICHAEL B. Search listed Michael Brandt for 'mike', not that call."""
+    from desktop.adapters.people_search import search_calls
+
+    for i, name in enumerate(("MICHAEL B", "BRANDT, MICHAEL", "MICHAËL DUPONT", "TOM MICHAEL",
+                              "MICHAELA ROSS", "MIKE KOWALSKI", "DANA W")):  # fmt: skip
+        number = f"+1415555{i:04d}"
+        store.record_call(None, Attempt(Direction.IN, NOW - timedelta(hours=i + 1),
+                                        Outcome.MISSED, number_e164=number, caller_name=name),
+                          "test", f"test:{number}")  # fmt: skip
+    query = parse_query("mike")
+    calls = search_calls(store, query, search_people(store, query, now=NOW), now=NOW)
+    # Newest first; a surname Michael and Michaela are no Mike.
+    assert [c.attempt.caller_name for c in calls] == [
+        "MICHAEL B", "BRANDT, MICHAEL", "MICHAËL DUPONT", "MIKE KOWALSKI"]
+    query = parse_query("mike b")
+    calls = search_calls(store, query, search_people(store, query, now=NOW), now=NOW)
+    assert [c.attempt.caller_name for c in calls] == ["MICHAEL B", "BRANDT, MICHAEL"]
+
