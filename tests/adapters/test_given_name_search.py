@@ -162,3 +162,22 @@ def test_mike_lists_the_calls_of_an_unknown_caller_whose_caller_id_says_michael(
     calls = search_calls(store, query, search_people(store, query, now=NOW), now=NOW)
     assert [c.attempt.caller_name for c in calls] == ["MICHAEL B", "BRANDT, MICHAEL"]
 
+
+def test_cli_search_says_why_a_person_is_listed_as_the_search_window_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`callercard search mike` listed Michael Brandt and Dana Whitfield with no word of why:
+    the window says 'nickname match' and 'found in notes', and so does the terminal now."""
+    from desktop.adapters.paths import resolve_paths
+
+    paths = resolve_paths(None)
+    paths.ensure()
+    store = Store.open(paths.database)
+    week(store)
+    store.close()
+    assert cli_main(["search", "mike", "--days", "7"]) == 0
+    out = capsys.readouterr().out
+    people = out.split("\n\n")[0].splitlines()
+    assert people[people.index("Michael Brandt") + 1] == "  nickname match"
+    assert people[people.index("Dana Whitfield") + 1] == "  found in notes"
+    assert people[people.index("Mike Kowalski") + 1].startswith("  +1 415")  # as typed: no word
