@@ -634,6 +634,7 @@ def _search(args: argparse.Namespace) -> int:
     from desktop.core.display_text import display_text, one_line
     from desktop.core.number_edit import shown_number
     from desktop.core.search_query import SearchFilters, hit_json, parse_query
+    from desktop.core.search_reasons import how_found
     from desktop.core.sources import sources_text
 
     if args.days is not None and args.days < 0:
@@ -670,6 +671,11 @@ def _search(args: argparse.Namespace) -> int:
         company = contact.company if contact.name.strip() else ""
         role = ", ".join(p for p in (contact.title, company) if p)
         lines.append(" — ".join(p for p in (contact.name or contact.company, role) if p))
+        why = why_we_called(contact)
+        # As the Search window's row says it: Michael for "mike" is no wrong result.
+        found = how_found(hit, why)
+        if found:
+            lines.append(f"  {' · '.join(found)}")
         # With the extension: a switchboard and one desk behind it are two numbers here. With
         # the label: Zoë's fax, listed first as her Outlook export had it, read as her phone.
         numbers = ", ".join(
@@ -681,7 +687,6 @@ def _search(args: argparse.Namespace) -> int:
         found_in = sources_text(contact.sources)
         if found_in:
             lines.append(f"  From: {found_in}")
-        why = why_we_called(contact)
         if why:
             lines.append(f"  Why we called: {why}")
         if contact.attempts:

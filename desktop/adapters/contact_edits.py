@@ -69,8 +69,10 @@ def change_number(
             new = read_typed_number(text, label, region, others)
         # A number the rep typed is theirs, no longer the import batch's: a followed file's
         # next version hands it over to the same person (as a number added by hand), undoing
-        # the batch that brought the old one leaves it, and a directory's sync keeps it. A
-        # relabel keeps it the file's (or the card's).
+        # the batch that brought the old one onto a contact it did not add leaves it, and a
+        # directory's sync keeps it. On a contact the batch added, its undo takes the contact
+        # and this number with it, and says so first (a change since the import:
+        # undo_import_check). A relabel keeps it the file's (or the card's).
         typed = (new.e164, new.extension, new.raw) != (old.e164, old.extension, old.raw)
         store.connection.execute(
             "UPDATE phone_numbers SET raw = ?, e164 = ?, extension = ?, label = ?, "

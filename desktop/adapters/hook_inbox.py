@@ -9,14 +9,14 @@ watches it with its call logs, desktop/qt/app.py), and at every start.
 
 One call a line, as the write journal spells it (write_journal.job_to_json), in a file only
 this user can read (it holds callers' numbers). Every append, read and rewrite holds an
-exclusive lock on the file (fcntl.flock), so the app never reads half a line a hook is still
-writing, and a hook never appends to a file the app has just replaced: a hook that finds the
-file it locked replaced or removed opens it again. A line is removed only once its call is
-committed; a crash in between records it a second time, which changes nothing (a hook's ring
-and its end are written once, whoever writes them: call_history.py). A line cut short (its
-hook killed mid-write) is skipped with a log line, and never holds up the lines after it.
-
-POSIX only: without fcntl (Windows) `append` refuses and there is nothing to read.
+exclusive lock, taken on a lock file beside it (file_lock.py: fcntl.flock on POSIX,
+msvcrt.locking on Windows), so the app never reads half a line a hook is still writing, and a
+hook never appends to a file the app is replacing. The inbox itself is opened only under the
+lock and closed before the app replaces or removes it, which Windows refuses while another
+process has it open. A line is removed only once its call is committed; a crash in between
+records it a second time, which changes nothing (a hook's ring and its end are written once,
+whoever writes them: call_history.py). A line cut short (its hook killed mid-write) is skipped
+with a log line, and never holds up the lines after it.
 """
 
 from __future__ import annotations
@@ -25,17 +25,13 @@ import json
 import logging
 import os
 import stat
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.adapters.file_lock import LockHeld, held_lock
 from desktop.adapters.regular_file import NotRegularFile, open_regular_fd
 from desktop.adapters.write_journal import RecordCall, job_from_json, job_to_json
 from desktop.core.events import CallEvent
-
-if sys.platform != "win32":
-    import fcntl
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +39,15 @@ log = logging.getLogger(__name__)
 # rewrite of a few lines), and the app for a hook (one write and its fsync).
 HOOK_LOCK_WAIT_S = 2.0
 APP_LOCK_WAIT_S = 0.5
-_LOCK_RETRY_S = 0.01
-_REOPENS = 20  # a hook finding the file replaced under it this often in a row gives up
+_HELD = "the hooks' inbox"
+# Appending, never inherited; a FIFO put at the path opens at once and is refused.
+_APPEND_FLAGS = (os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+                 | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0)
+                 | getattr(os, "O_NONBLOCK", 0))  # fmt: skip
 
 
-class InboxLocked(TimeoutError):
-    """Someone else held the file's lock for longer than the wait: try again later."""
+# Someone else held the inbox for longer than the wait: try again later.
+InboxLocked = LockHeld
 
 
 @dataclass(frozen=True)
@@ -66,66 +65,46 @@ class InboxRead:
 class HookInbox:
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Never removed: a process waiting on a lock file removed under it would lock nothing.
+        self.lock_path = path.with_name(path.name + ".lock")
 
     # -- the hook's side ----------------------------------------------------------------
 
     def append(self, event: CallEvent) -> None:
         """Raises OSError (InboxLocked among them, as TimeoutError) when the call could not
         be kept."""
-        if sys.platform == "win32":
-            raise OSError("no hook inbox on Windows")
         line = json.dumps(job_to_json(RecordCall(event)), ensure_ascii=False) + "\n"
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        deadline = time.monotonic() + HOOK_LOCK_WAIT_S
-        for _ in range(_REOPENS):
-            flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | os.O_NONBLOCK
-            fd = os.open(self.path, flags, 0o600)
+        with held_lock(self.lock_path, HOOK_LOCK_WAIT_S, _HELD):
+            fd = os.open(self.path, _APPEND_FLAGS, 0o600)
             try:
                 if not stat.S_ISREG(mode := os.fstat(fd).st_mode):
                     raise NotRegularFile(self.path, mode)
-                _lock(fd, deadline)
-                if not _still_the_file(fd, self.path):
-                    continue  # the app replaced or removed it while this waited
                 data = line.encode("utf-8")
                 size = os.fstat(fd).st_size
-                if size and os.pread(fd, 1, size - 1) != b"\n":
+                if size and _byte_at(fd, size - 1) != b"\n":
                     data = b"\n" + data  # a line cut short stays a line of its own
                 _write_all(fd, data)
                 os.fsync(fd)
-                return
             finally:
-                os.close(fd)  # and the lock with it
-        raise OSError(f"{self.path}: replaced again and again while a call was added")
+                os.close(fd)
 
     # -- the app's side -----------------------------------------------------------------
 
     def read(self) -> InboxRead:
         """What the inbox holds. Raises InboxLocked, or OSError when it cannot be read."""
-        if sys.platform == "win32":
-            return InboxRead(b"", ())
-        try:
-            fd = open_regular_fd(self.path)  # a FIFO put there must not hang the writer
-        except FileNotFoundError:
-            return InboxRead(b"", ())
-        try:
-            _lock(fd, time.monotonic() + APP_LOCK_WAIT_S)
-            data = _read_all(fd)
-        finally:
-            os.close(fd)
+        if not os.path.lexists(self.path):
+            return InboxRead(b"", ())  # nothing left: no lock file made for nothing
+        with held_lock(self.lock_path, APP_LOCK_WAIT_S, _HELD):
+            data = self._whole()
         return InboxRead(data, tuple(self._lines(data)))
 
     def remove(self, taken: bytes) -> None:
         """Remove `taken`, the start of what `read` returned, whose calls are committed (or
         skipped); what hooks appended since stays. Raises InboxLocked, or OSError."""
-        if not taken or sys.platform == "win32":
+        if not taken or not os.path.lexists(self.path):
             return
-        try:
-            fd = open_regular_fd(self.path)
-        except FileNotFoundError:
-            return
-        try:
-            _lock(fd, time.monotonic() + APP_LOCK_WAIT_S)
-            now = _read_all(fd)
+        with held_lock(self.lock_path, APP_LOCK_WAIT_S, _HELD):
+            now = self._whole()  # closed again: Windows replaces no file held open
             if not now.startswith(taken):
                 # Only hooks append, and only this app removes: never expected. Kept whole,
                 # since a call recorded twice is still one call.
@@ -135,9 +114,17 @@ class HookInbox:
             if rest.strip():
                 from desktop.adapters.atomic_file import write_atomic
 
-                write_atomic(self.path, rest)  # a hook waiting for the lock opens it anew
+                write_atomic(self.path, rest)
             else:
-                self.path.unlink()
+                self.path.unlink(missing_ok=True)
+
+    def _whole(self) -> bytes:
+        try:
+            fd = open_regular_fd(self.path)  # a FIFO put there must not hang the writer
+        except FileNotFoundError:
+            return b""
+        try:
+            return _read_all(fd)
         finally:
             os.close(fd)
 
@@ -170,26 +157,11 @@ class HookInbox:
         return job.event
 
 
-def _lock(fd: int, deadline: float) -> None:
-    """An exclusive lock on `fd`'s file, waiting until `deadline` at most."""
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise InboxLocked("the hook inbox is held by another process") from None
-            time.sleep(_LOCK_RETRY_S)
-
-
-def _still_the_file(fd: int, path: Path) -> bool:
-    """Whether `fd` is still the file at `path` (the app replaces or removes it whole)."""
-    held = os.fstat(fd)
-    try:
-        now = os.stat(path)
-    except FileNotFoundError:
-        return False
-    return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
+def _byte_at(fd: int, offset: int) -> bytes:
+    # Not os.pread, which Windows lacks; a write with O_APPEND goes to the end wherever this
+    # leaves the position.
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, 1)
 
 
 def _read_all(fd: int) -> bytes:

@@ -29,7 +29,7 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from desktop.core.caller_name_parts import contact_from_caller_name
 from desktop.core.card import Candidate
-from desktop.core.given_names import same_given_name
+from desktop.core.given_names import given_name, same_given_name
 from desktop.core.models import Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.search_query import fold, recency_score, words
@@ -263,13 +263,13 @@ def _caller_name_reason(contact: Contact, said: CallerNameWords) -> _Reason | No
     if said.business:
         return None
     nicknamed: list[str] = []
+    first = given_name(fold(contact.name))  # "MIKE" is not Tom Michael
     for term in said.words:
         if any(w.startswith(term) for w in have):
             continue
-        other = next((w for w in have if same_given_name(term, w)), None)
-        if other is None:
+        if not same_given_name(term, first):
             return None
-        nicknamed.append(f"{term.title()} for {other.title()}")
+        nicknamed.append(f"{term.title()} for {first.title()}")
     return _Reason(CALLER_NICKNAME_SCORE, f"Caller ID says {', '.join(nicknamed)}")
 
 
@@ -281,10 +281,9 @@ def _name_matches(contact: Contact, wanted: Sequence[str]) -> bool:
     """The rep typed what the caller said ("Mike"): a name or company word starting with it,
     or another form of the given name in the name (Michael)."""
     have = words(f"{contact.name} {contact.company}")
-    name = words(contact.name)
+    first = given_name(fold(contact.name))
     return all(
-        any(w.startswith(term) for w in have) or any(same_given_name(term, w) for w in name)
-        for term in wanted
+        any(w.startswith(term) for w in have) or same_given_name(term, first) for term in wanted
     )
 
 

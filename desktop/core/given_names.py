@@ -13,6 +13,8 @@ is Christopher, Christine and Christian; "alex" Alexander and Alexandra), and on
 
 from __future__ import annotations
 
+import re
+
 # Each group: a name and the forms people call its bearers by, folded (lower case, no accents).
 _GROUPS: tuple[tuple[str, ...], ...] = (
     ("michael", "mike", "mick", "mickey", "mikey", "micky"),
@@ -109,3 +111,25 @@ def equivalent_names(word: str) -> tuple[str, ...]:
 def same_given_name(typed: str, word: str) -> bool:
     """Whether `word` (folded, from a name) is another form of the given name `typed`."""
     return word in EQUIVALENTS.get(typed, ())
+
+
+# Words before a given name that are no name: "Dr. Michael Brandt" goes by Michael.
+_TITLES = frozenset({
+    "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev", "fr",
+    "herr", "frau", "dipl", "ing", "mag", "sig", "signor", "signora", "dott",
+})  # fmt: skip
+# What may follow a comma without it meaning "Surname, Given": "Michael Brandt, Jr."
+_AFTER_A_COMMA = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "mba", "esq", "cpa"})
+_WORD = re.compile(r"[^\W_]+")
+
+
+def given_name(folded_name: str) -> str:
+    """The word of a person's name (folded) that is their given name, "" for none: the first
+    word, "Michael Brandt"; after the comma, "Brandt, Michael"; past a title or an initial,
+    "Dr. Michael Brandt", "J. Michael Brandt". Only that word stands for another form of it:
+    "mike" is not Tom Michael, whose surname Michael is."""
+    head, comma, tail = folded_name.partition(",")
+    tail_words = _WORD.findall(tail)
+    if comma and tail_words and not set(tail_words) <= _AFTER_A_COMMA:
+        head = tail
+    return next((w for w in _WORD.findall(head) if w not in _TITLES and len(w) > 1), "")

@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from desktop.core.card import contact_json
-from desktop.core.given_names import equivalent_names, same_given_name
+from desktop.core.given_names import equivalent_names, given_name, same_given_name
 from desktop.core.internal_extension import extension_digits
 from desktop.core.models import Contact
 
@@ -71,6 +71,10 @@ TIER_AS_TYPED = 0  # every word in who they are, spelled as typed (or a prefix o
 TIER_GIVEN_NAME = 1  # some word only as another form of their given name ("mike": Michael)
 TIER_NOTES = 2  # some word only in what the rep wrote about them
 TIER_UNEXPLAINED = 3
+# A word the index matched only as another form of a name's word that is not the given name
+# ("mike" and Tom Michael, whose surname it is): the index cannot tell a given name from a
+# surname, so `rank` leaves these out.
+TIER_NOT_THEIR_NAME = 4
 # The index matched, but this module's reading of the words did not (tokenizer corner cases):
 # still a result, ranked below every explained one.
 UNEXPLAINED_MATCH = 0.5
@@ -390,14 +394,23 @@ def score(query: SearchQuery, contact: Contact, now: datetime,
                     here = (tier, weight + (WHOLE_WORD_BONUS if word == term else 0.0))
                     if _better(here, best[term]):
                         best[term], where[term] = here, name
+        first = given_name(folded) if others else ""
         for term in others:
-            if any(same_given_name(term, word) for word in words):
+            if same_given_name(term, first):
                 here = (TIER_GIVEN_NAME, weight)
-                if _better(here, best[term]):
-                    best[term], where[term] = here, name
+            elif not where[term] and any(same_given_name(term, word) for word in words):
+                # Why the index matched, unless a later field explains it better (the notes).
+                best[term], where[term] = (TIER_NOT_THEIR_NAME, 0.0), name
+                continue
+            else:
+                continue
+            if _better(here, best[term]):
+                best[term], where[term] = here, name
     tier = TIER_AS_TYPED
     for term in terms:
         term_tier, points = best[term]
+        if term_tier == TIER_NOT_THEIR_NAME:
+            return SearchHit(contact, 0.0, (), TIER_NOT_THEIR_NAME)
         total += points if where[term] else UNEXPLAINED_MATCH
         tier = max(tier, term_tier)
         if where[term] and where[term] not in matched:
@@ -431,7 +444,8 @@ def rank(query: SearchQuery, contacts: Iterable[Contact], now: datetime) -> list
     """Best first: tier, score, then the most recently contacted, then name, then id
     (stable)."""
     terms = [fold(t) for t in query.terms]
-    hits = [score(query, c, now, terms) for c in contacts]
+    hits = [hit for hit in (score(query, c, now, terms) for c in contacts)
+            if hit.tier != TIER_NOT_THEIR_NAME]  # fmt: skip
     epoch = datetime.min.replace(tzinfo=UTC)
     hits.sort(
         key=lambda h: (

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desktop.core.given_names import same_given_name
+from desktop.core.given_names import given_name, same_given_name
 from desktop.core.models import Contact
+from desktop.core.search_query import fold
 
 _WORD = re.compile(r"\w+")
 
@@ -39,7 +40,7 @@ def rank_by_caller_name(contacts: Sequence[Contact], display_name: str) -> tuple
     words = _words(display_name)
     if not words or len(contacts) < 2:
         return tuple(contacts)
-    scores = [_named_words(words, _words(c.name)) for c in contacts]
+    scores = [_named_words(words, _words(c.name), given_name(fold(c.name))) for c in contacts]
     if max(scores) == 0:
         return tuple(contacts)
     order = sorted(range(len(contacts)), key=lambda i: -scores[i])  # stable: recency within
@@ -55,9 +56,9 @@ def company_of(contacts: Sequence[Contact]) -> str:
 _GIVEN_NAME_WEIGHT = 0.9
 
 
-def _named_words(said: set[str], name: set[str]) -> float:
+def _named_words(said: set[str], name: set[str], first: str) -> float:
     spelled = said & name
-    nicknamed = [w for w in said - spelled if any(same_given_name(w, n) for n in name)]
+    nicknamed = [w for w in said - spelled if same_given_name(w, first)]
     return len(spelled) + _GIVEN_NAME_WEIGHT * len(nicknamed)
 
 

@@ -73,8 +73,9 @@ class CandidatePicker(QWidget):
         self._number: CallerNumber | None = None
         self._initial: tuple[Candidate, ...] = ()
         self._said = ""  # the caller ID's name, put in the name box for the rep
-        # New contact offered who has the number now; the next click makes the contact anyway.
-        self._owners_offered = False
+        # New contact offered who has the number now (their ids): the next click makes the
+        # contact anyway, while the list shows that offer and they still are who has it.
+        self._offered: tuple[int, ...] = ()
         # Guesses shown at once; fewer when the card would not fit the screen (the list
         # scrolls): at 2x on a laptop screen the card's buttons went past its bottom edge.
         self._row_limit = VISIBLE_ROWS
@@ -125,6 +126,8 @@ class CandidatePicker(QWidget):
         self._timer.setInterval(NARROW_DELAY_MS)
         self._timer.timeout.connect(self.narrow)
         self.name.textChanged.connect(self._timer.start)
+        # Another name typed is another question: its guesses replace the offer's list.
+        self.name.textChanged.connect(self._withdraw_offer)
         self.name.returnPressed.connect(self.link_selected)
         self.list.itemActivated.connect(lambda _item: self.link_selected())
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
@@ -147,8 +150,7 @@ class CandidatePicker(QWidget):
         self.name.blockSignals(False)
         self.note.clear()
         self._say("")
-        self._owners_offered = False
-        self.new_button.setText("New contact")
+        self._withdraw_offer()
         self._row_limit = VISIBLE_ROWS  # the card asks for fewer again if it must
         self.setEnabled(self._number is not None)
         if self.name.text():
@@ -207,7 +209,7 @@ class CandidatePicker(QWidget):
         if not parts.name and not parts.company:
             parts = NameParts(f"Caller {stored.raw}")
         name = parts.name or parts.company
-        if stored.e164 and not self._owners_offered and self._offer_owners(stored.e164):
+        if stored.e164 and self._offer_owners(stored.e164):
             return
         try:
             contact_id = self.lookup.store.add_caller_as_contact(
@@ -223,15 +225,17 @@ class CandidatePicker(QWidget):
     def _offer_owners(self, e164: str) -> bool:
         """Whoever has `e164` now, in the list with the first selected, instead of a second
         contact on one number (Used as a rep: "Priya N (from a call)" next to the "Priya
-        Natarajan" an import had just added, and Duplicates did not say so). True if any."""
+        Natarajan" an import had just added, and Duplicates did not say so). True if offered;
+        False when nobody has it, or when this very offer is on show (New contact anyway)."""
         try:
             owners = self.lookup.store.contacts_for_number(e164, attempts_limit=0)
         except StoreError as exc:
             self._say(f"Not saved: {exc}. The note is still here.")
             return True
-        if not owners:
+        ids = tuple(contact.id for contact, _ in owners)
+        if not owners or ids == self._offered:
             return False
-        self._owners_offered = True
+        self._offered = ids
         self._show(tuple(Candidate(contact, "Has this number") for contact, _ in owners))
         self.list.setCurrentRow(0)
         first = owners[0][0]
@@ -240,6 +244,13 @@ class CandidatePicker(QWidget):
                   f"New contact anyway makes another contact.")  # fmt: skip
         self.new_button.setText("New contact anyway")
         return True
+
+    def _withdraw_offer(self) -> None:
+        if not self._offered:
+            return
+        self._offered = ()
+        self.new_button.setText("New contact")
+        self._say("")
 
     # -- display --
 

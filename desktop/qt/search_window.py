@@ -69,12 +69,12 @@ from desktop.core.localtime import HourCycle
 from desktop.core.models import DEMO_MARK, Contact, Direction, StoredNumber
 from desktop.core.number_edit import shown_number
 from desktop.core.search_query import (
-    TIER_GIVEN_NAME,
     SearchFilters,
     SearchHit,
     SearchQuery,
     parse_query,
 )
+from desktop.core.search_reasons import how_found
 from desktop.core.sources import sources_text
 from desktop.core.unread_caller_id import caller_id_text
 from desktop.qt.book_watch import while_shown
@@ -99,10 +99,6 @@ _ID = Qt.ItemDataRole.UserRole  # a contact's id; a call's contact id, or None
 _KIND = Qt.ItemDataRole.UserRole + 3  # one of the three below
 _NUMBER = Qt.ItemDataRole.UserRole + 4  # a call's number (E.164)
 PERSON, HEADING, CALL = "person", "heading", "call"
-_FIELD_NAMES = {
-    "company": "company", "title": "title", "email": "email", "notes": "notes",
-    "reason": "reason", "referred_by": "referral", "next_step": "next step",
-}  # fmt: skip
 
 Search = Callable[[SearchQuery], list[SearchHit]]
 FindCalls = Callable[[SearchQuery, list[SearchHit]], list[LoggedCall]]
@@ -158,16 +154,10 @@ def result_lines(hit: SearchHit, now: datetime, fragments: Sequence[Sequence[str
                        + _calls_count(len(calls_in), len(contact.attempts)))  # fmt: skip
     else:
         details.append("never contacted")
-    if hit.tier == TIER_GIVEN_NAME:
-        # Michael listed for "mike" with nothing saying why read as a wrong result.
-        details.append("nickname match")
     why = one_line(why_we_called(contact))
+    details.extend(how_found(hit, why))
     if why:
         details.append(why)
-    else:
-        found_in = [_FIELD_NAMES[f] for f in hit.matched_in if f in _FIELD_NAMES]
-        if found_in:
-            details.append("found in " + ", ".join(found_in))
     return primary, " · ".join(details)
 
 

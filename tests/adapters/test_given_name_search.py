@@ -114,3 +114,70 @@ def test_cli_search_mike_for_the_week(capsys: pytest.CaptureFixture[str]) -> Non
     names = [r["name"] for r in json.loads(capsys.readouterr().out)["results"]]
     assert names.index("Michael Brandt") < names.index("Dana Whitfield")
     assert "Michael Old" not in names
+
+
+def test_mike_is_a_michael_by_his_given_name_not_a_man_named_michael(store: Store) -> None:
+    """'Tom Michael' has Michael for a surname: 'mike' listed him as a nickname match. A given
+    name stands where the book puts it: after a surname's comma, past a title or an initial."""
+    for name in ("Tom Michael", "Brandt, Michael", "Dr. Michael Brandt", "J. Michael Ross",
+                 "Michael Jones, Jr."):  # fmt: skip
+        store.add_contact(NewContact(name=name))
+    assert sorted(search(store, "mike")) == sorted(
+        ["Brandt, Michael", "Dr. Michael Brandt", "J. Michael Ross", "Michael Jones, Jr."])
+    assert "Tom Michael" in search(store, "michael"), "spelled as typed, any word"
+    assert search(store, "tommy") == ["Tom Michael"]
+    lookup = CallerLookup(store, NumberPolicy("US"), {})
+    guessed = lookup.candidates_for(lookup.parse("+1 212 555 0100", "MIKE"), NOW)
+    assert "Tom Michael" not in [c.contact.name for c in guessed]
+    picked = lookup.candidates_for(lookup.parse("+1 415 555 0199"), NOW, named=["Mike"])
+    assert "Tom Michael" not in [c.contact.name for c in picked]
+    assert "Brandt, Michael" in [c.contact.name for c in picked]
+
+
+def test_tom_michael_found_by_mike_in_his_notes_is_listed_for_them(store: Store) -> None:
+    store.add_contact(NewContact(name="Tom Michael", notes="Ask for Mike at the desk"))
+    hits = search_people(store, parse_query("mike"), now=NOW)
+    assert [(h.contact.name, h.matched_in) for h in hits] == [("Tom Michael", ("notes",))]
+
+
+def test_mike_lists_the_calls_of_an_unknown_caller_whose_caller_id_says_michael(
+    store: Store,
+) -> None:
+    """"Hi, this is Mike, returning your call": the call came from a number nobody has, and
+    its caller ID said MICHAEL B. Search listed Michael Brandt for 'mike', not that call."""
+    from desktop.adapters.people_search import search_calls
+
+    for i, name in enumerate(("MICHAEL B", "BRANDT, MICHAEL", "MICHAËL DUPONT", "TOM MICHAEL",
+                              "MICHAELA ROSS", "MIKE KOWALSKI", "DANA W")):  # fmt: skip
+        number = f"+1415555{i:04d}"
+        store.record_call(None, Attempt(Direction.IN, NOW - timedelta(hours=i + 1),
+                                        Outcome.MISSED, number_e164=number, caller_name=name),
+                          "test", f"test:{number}")  # fmt: skip
+    query = parse_query("mike")
+    calls = search_calls(store, query, search_people(store, query, now=NOW), now=NOW)
+    # Newest first; a surname Michael and Michaela are no Mike.
+    assert [c.attempt.caller_name for c in calls] == [
+        "MICHAEL B", "BRANDT, MICHAEL", "MICHAËL DUPONT", "MIKE KOWALSKI"]
+    query = parse_query("mike b")
+    calls = search_calls(store, query, search_people(store, query, now=NOW), now=NOW)
+    assert [c.attempt.caller_name for c in calls] == ["MICHAEL B", "BRANDT, MICHAEL"]
+
+
+def test_cli_search_says_why_a_person_is_listed_as_the_search_window_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`callercard search mike` listed Michael Brandt and Dana Whitfield with no word of why:
+    the window says 'nickname match' and 'found in notes', and so does the terminal now."""
+    from desktop.adapters.paths import resolve_paths
+
+    paths = resolve_paths(None)
+    paths.ensure()
+    store = Store.open(paths.database)
+    week(store)
+    store.close()
+    assert cli_main(["search", "mike", "--days", "7"]) == 0
+    out = capsys.readouterr().out
+    people = out.split("\n\n")[0].splitlines()
+    assert people[people.index("Michael Brandt") + 1] == "  nickname match"
+    assert people[people.index("Dana Whitfield") + 1] == "  found in notes"
+    assert people[people.index("Mike Kowalski") + 1].startswith("  +1 415")  # as typed: no word

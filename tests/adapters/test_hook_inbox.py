@@ -100,7 +100,7 @@ def test_a_hook_that_waited_while_the_app_replaced_the_file_adds_to_the_new_one(
     inbox.append(ring("+14155550102"))
     read = inbox.read()
     # The app holds the lock (as `remove` does) while a hook comes to add its call.
-    held = os.open(inbox.path, os.O_RDONLY)
+    held = os.open(inbox.lock_path, os.O_RDONLY)
     fcntl.flock(held, fcntl.LOCK_EX)
     hook = threading.Thread(target=inbox.append, args=(ring("+14155550103"),))
     hook.start()
@@ -120,7 +120,7 @@ def test_a_file_held_by_a_stopped_process_is_waited_for_a_moment_then_left_for_l
     inbox: HookInbox,
 ) -> None:
     inbox.append(ring("+14155550101"))
-    held = os.open(inbox.path, os.O_RDONLY)
+    held = os.open(inbox.lock_path, os.O_RDONLY)
     fcntl.flock(held, fcntl.LOCK_EX)
     try:
         started = time.monotonic()
@@ -139,3 +139,62 @@ def test_a_fifo_put_at_the_inbox_hangs_neither_the_app_nor_a_hook(inbox: HookInb
         inbox.read()
     with pytest.raises(NotRegularFile):
         inbox.append(ring("+14155550101"))
+
+
+HOOK = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from desktop.adapters.hook_inbox import HookInbox
+from desktop.core.events import CallEvent, CallState
+from desktop.core.models import Direction
+HookInbox(Path(sys.argv[1])).append(CallEvent(
+    "hook", Direction.IN, CallState.RINGING, "+14155550109", "", datetime.now(UTC),
+    call_key="hook:+14155550109", hook=True, late=True))
+"""
+
+
+def test_a_waiting_hook_does_not_hold_the_inbox_open_so_windows_lets_the_app_replace_it(
+    inbox: HookInbox,
+) -> None:
+    """Windows refuses to replace or remove a file another process has open: a hook that
+    opened the inbox and then waited for the app's lock made the app's rewrite fail. A hook
+    waits on the lock file, and opens the inbox only once it holds the lock."""
+    import subprocess
+
+    from desktop.adapters.atomic_file import write_atomic
+    from desktop.adapters.file_lock import held_lock
+    from tests.conftest import PYTHON, python_env
+
+    inbox.append(ring("+14155550101"))
+    inbox.append(ring("+14155550102"))
+    read = inbox.read()
+    with held_lock(inbox.lock_path, 1, "the test's inbox"):  # the app, rewriting
+        hook = subprocess.Popen([PYTHON, "-c", HOOK, str(inbox.path)], env=python_env())
+        try:
+            deadline = time.monotonic() + 10
+            fds = Path(f"/proc/{hook.pid}/fd")
+            while not any(_points_to(fd, inbox.lock_path) for fd in _listed(fds)):
+                assert time.monotonic() < deadline and hook.poll() is None
+                time.sleep(0.02)
+            assert not any(_points_to(fd, inbox.path) for fd in _listed(fds))
+            write_atomic(inbox.path, read.data[read.lines[0].end :])
+        except BaseException:
+            hook.kill()
+            raise
+    assert hook.wait(10) == 0
+    assert numbers(inbox) == ["+14155550102", "+14155550109"]
+
+
+def _listed(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _points_to(fd: Path, target: Path) -> bool:
+    try:
+        return Path(os.readlink(fd)) == target
+    except OSError:
+        return False

@@ -187,3 +187,35 @@ def test_calls_the_rep_logged_with_an_imported_contact_stay_when_the_import_goes
     assert [(c.contact, c.attempt.message) for c in calls] == [(None, "Wants a quote")], (
         "the rep's call stays in Recent calls; the call crm.csv brought goes with it"
     )
+
+
+def test_a_number_typed_on_a_contact_the_import_added_goes_with_it_and_the_undo_says_so(
+    store: Store,
+) -> None:
+    batch, [s] = crm(store, "Schäfer")
+    [row] = contact_edits.numbers_of(store, s)
+    contact_edits.change_number(store, s, row.id, "+49 89 1111111", "mobile", "DE")
+    check = store.undo_import_check(batch)
+    assert (check.contacts, check.changed) == (1, 1), "the undo warns first: a change goes"
+    store.undo_import(batch)
+    assert found(store, "+49891111111") == [], (
+        "the contact crm.csv added goes whole, the number typed on it too: nothing is left "
+        "on a number with nobody behind it"
+    )
+    assert store.connection.execute("SELECT COUNT(*) FROM phone_numbers").fetchone() == (0,)
+
+
+def test_a_number_typed_over_one_the_import_added_to_the_reps_own_contact_stays(
+    store: Store,
+) -> None:
+    j = jurgen(store)
+    batch = store.create_batch("Import of crm.csv", "/home/rep/crm.csv")
+    store.connection.execute(
+        "INSERT INTO phone_numbers(contact_id, raw, e164, extension, label, import_batch_id) "
+        "VALUES (?, ?, ?, '', 'work', ?)", (j, MUNICH.raw, MUNICH.e164, batch))
+    munich = next(r for r in contact_edits.numbers_of(store, j) if r.number.e164 == MUNICH.e164)
+    contact_edits.change_number(store, j, munich.id, "+49 89 1111111", "mobile", "DE")
+    store.undo_import(batch)
+    assert found(store, "+49891111111") == ["Jürgen Schäfer"], (
+        "a number the rep typed is theirs: undoing the batch that brought the old one leaves it"
+    )

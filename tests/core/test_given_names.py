@@ -131,3 +131,15 @@ def test_an_unknown_callers_caller_id_mike_guesses_michael() -> None:
     # As spelled first (Anna Mikes: "MIKE" may be a cut-off name), then the nickname.
     assert [c.contact.name for c in guesses] == ["Mike Stone", "Anna Mikes", "Michael Brandt"]
     assert guesses[0].why == CALLER_NAME_REASON
+
+
+def test_the_given_name_of_a_name_as_books_write_it() -> None:
+    from desktop.core.given_names import given_name
+
+    assert given_name("michael brandt") == "michael"
+    assert given_name("brandt, michael") == "michael"
+    assert given_name("dr. michael brandt") == "michael"
+    assert given_name("j. michael brandt") == "michael"
+    assert given_name("michael brandt, jr.") == "michael"
+    assert given_name("tom michael") == "tom"
+    assert given_name("") == given_name("dr.") == ""

@@ -340,3 +340,61 @@ def test_who_is_it_links_a_colleagues_extension_or_saves_them(
         picker.create_contact()
     found = lookup.card_for("sip:3199@pbx")
     assert found.match is MatchTier.EXACT and found.contacts[0].name == "Bea Lund"
+
+
+def test_new_contact_anyway_is_armed_only_for_the_offer_it_was_shown_with(
+    qtbot: QtBot, lookup: CallerLookup, new_stack: Callable[..., PopupStack]
+) -> None:
+    """Someone got the number while Who is it? was open: New contact offers them first, and
+    the next click makes the contact anyway. Typing another name after that is another
+    question: the list shows that name's guesses, and a click made 'Raj' a second contact on
+    the number without a word, under a list no longer showing who has it."""
+    stack = new_stack(lookup)
+    popup = stack.show(lookup.card_for(UNKNOWN, "PRIYA N"), "call-7")
+    qtbot.addWidget(popup)
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None
+    priya = lookup.store.add_contact(NewContact(
+        "Priya Natarajan", numbers=(StoredNumber("+1 415 555 0199", UNKNOWN),)))  # fmt: skip
+    picker.create_contact()
+    assert picker.new_button.text() == "New contact anyway"
+    assert picker.shown_ids() == [priya]
+
+    picker.name.setText("Raj")
+    picker.narrow()
+    assert picker.new_button.text() == "New contact", "the offer went with the list"
+    assert "already" not in picker.status.text()
+    picker.create_contact()  # offered again, not made
+    assert [c.name for c, _ in lookup.store.contacts_for_number(UNKNOWN)] == ["Priya Natarajan"]
+    assert picker.shown_ids() == [priya] and picker.new_button.text() == "New contact anyway"
+
+    # The same offer, answered: made, as the rep asked.
+    with qtbot.waitSignal(picker.created):
+        picker.create_contact()
+    assert sorted(c.name for c, _ in lookup.store.contacts_for_number(UNKNOWN)) == [
+        "Priya Natarajan", "Raj"]
+    stack.close_for_call("call-7")
+
+
+def test_new_contact_anyway_offers_again_when_the_number_changed_hands_since(
+    qtbot: QtBot, lookup: CallerLookup, new_stack: Callable[..., PopupStack]
+) -> None:
+    """The offer named Priya; an import gave the number to Raj too before the click: the rep
+    is shown who has it now, rather than a contact made past an offer they never saw."""
+    stack = new_stack(lookup)
+    popup = stack.show(lookup.card_for(UNKNOWN, "SAM"), "call-8")
+    qtbot.addWidget(popup)
+    popup.open_picker()
+    picker = popup.findChild(CandidatePicker)
+    assert picker is not None
+    number = StoredNumber("+1 415 555 0199", UNKNOWN)
+    priya = lookup.store.add_contact(NewContact("Priya Natarajan", numbers=(number,)))
+    picker.create_contact()
+    raj = lookup.store.add_contact(NewContact("Raj Natarajan", numbers=(number,)))
+    picker.create_contact()
+    assert sorted(picker.shown_ids()) == sorted([priya, raj])
+    assert len(lookup.store.contacts_for_number(UNKNOWN)) == 2, "nothing made yet"
+    with qtbot.waitSignal(picker.created):
+        picker.create_contact()
+    stack.close_for_call("call-8")

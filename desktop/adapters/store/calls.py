@@ -17,6 +17,7 @@ from typing import Any
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now, window
+from desktop.core.given_names import equivalent_names
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.search_query import fold
@@ -32,6 +33,17 @@ _CALLER_NAME_HOLDS = (
     "(caller_name LIKE ? ESCAPE '\\' OR (length(CAST(caller_name AS BLOB)) "
     "> length(caller_name) AND folded(caller_name) LIKE ? ESCAPE '\\'))"
 )
+# A caller ID's name whose given name is another form of a word typed ("MICHAEL B" for "mike",
+# desktop.core.given_names). Only a name holding one of the other forms (LIKE's case-blind
+# test; "mick" holds "mickey" too, so fewer LIKEs) or with letters beyond ASCII is looked at
+# further: one that starts with the other form and has no comma is one (LIKE alone), any other
+# is asked given_name_for (connection.py): "BRANDT, MICHAEL", "DR MICHAEL B", not "TOM
+# MICHAEL". Formatted with the LIKEs for each other form.
+_GIVEN_NAME_FOR = (
+    "(({holds} OR length(CAST(caller_name AS BLOB)) > length(caller_name)) "
+    "AND ((({starts}) AND instr(caller_name, ',') = 0) OR given_name_for(caller_name, ?)))"
+)
+_LIKE_NAME = "caller_name LIKE ? ESCAPE '\\'"
 # The same for a caller ID that is no number (desktop.core.unread_caller_id): "reception" in
 # "Reception", "front" and "desk" in "sip:front-desk@pbx".
 _CALLER_ID_HOLDS = _CALLER_NAME_HOLDS.replace("caller_name", "caller_id")
@@ -182,13 +194,12 @@ class Calls(Contacts):
             # case-insensitive, as `calls` named=; the table's rows are read for those shown.
             # A name with letters beyond ASCII is also folded ("JOSÉ PÉREZ" found by "josé"
             # and "jose", as people are): only those rows pay for the Python call.
-            held = " AND ".join([_CALLER_NAME_HOLDS] * len(words) + digit_held)
+            named = [_caller_name_holds(w) for w in words]
+            held = " AND ".join([sql for sql, _ in named] + digit_held)
             parts.append((
                 "SELECT id, at FROM attempts INDEXED BY attempts_caller_name "  # noqa: S608
                 f"WHERE caller_name <> '' AND number_e164 IS NOT NULL AND {held}{after}",
-                [*(v for w in words for v in (f"%{_like_escaped(w)}%",
-                                              f"%{_like_escaped(fold(w))}%")),
-                 *digit_values, *since_value],
+                [*(v for _, values in named for v in values), *digit_values, *since_value],
             ))  # fmt: skip
         elif forms:  # the numbers alone: attempts_number_at holds them and the time
             held = " AND ".join(digit_held)
@@ -568,6 +579,24 @@ class Calls(Contacts):
             "updated_at = excluded.updated_at",
             (origin, cursor, unix_now()),
         )
+
+
+def _caller_name_holds(word: str) -> tuple[str, list[object]]:
+    """The test that a caller ID's name holds `word` as typed, or holds another form of it as
+    its given name (the search's own rule for a contact's name), with its values."""
+    values: list[object] = [f"%{_like_escaped(word)}%", f"%{_like_escaped(fold(word))}%"]
+    others = equivalent_names(fold(word))
+    if not others:
+        return _CALLER_NAME_HOLDS, values
+    # A name holding the word typed matched as typed already: only the forms it is not in.
+    held = [o for o in others if fold(word) not in o]
+    held = [o for o in held if not any(h != o and h in o for h in held)]
+    starts = " OR ".join([_LIKE_NAME] * (2 * len(others)))
+    holds = " OR ".join([_LIKE_NAME] * len(held)) or "0"
+    sql = f"({_CALLER_NAME_HOLDS} OR {_GIVEN_NAME_FOR.format(holds=holds, starts=starts)})"
+    return sql, [*values, *(f"%{_like_escaped(o)}%" for o in held),
+                 *(v for o in others for v in (_like_escaped(o), f"{_like_escaped(o)} %")),
+                 fold(word)]  # fmt: skip
 
 
 def _like_escaped(text: str) -> str:
