@@ -152,7 +152,7 @@ class CallerCardApp:
         self.writes = HistoryWriter(
             paths.database, paths.write_journal, self.lookup,
             self.bridge.written_from_thread, self.bridge.problem_from_thread,
-            on_note_queued=self._share_notes_now, inbox=paths.hook_inbox,
+            on_note_queued=self._share_notes_now, inbox=paths.hook_inbox, start=False,
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.open_search_requested.connect(self.open_search)
@@ -167,6 +167,8 @@ class CallerCardApp:
                                       lambda: self.settings.my_name)  # fmt: skip
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
         self.pipeline = self._build_pipeline()
+        # Only now: the calls it writes as it starts (the journal's, the inbox's) are heard.
+        self.writes.start()
         from desktop.adapters.missed_cards_file import MissedCardsFile
         from desktop.qt.missed_cards_kept import MissedCardsKept
 
