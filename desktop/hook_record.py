@@ -155,12 +155,14 @@ def _record(
     from desktop.adapters.store import StoreError
     from desktop.core.models import Outcome
     from desktop.core.numbers import NumberPolicy
-    from desktop.core.ring_input import from_end_message, from_ring_message
+    from desktop.core.ring_input import from_end_message, from_ring_message, keyed_by_number
 
     lookup = CallerLookup(store, NumberPolicy(home, prefixes), {})  # parse and match: no card
     now, now_ns = datetime.now(UTC), time.monotonic_ns()
-    event = (from_ring_message(message, now, now_ns) if isinstance(message, Ring)
-             else from_end_message(message, now, now_ns)).event  # fmt: skip
+    call = (from_ring_message(message, now, now_ns) if isinstance(message, Ring)
+            else from_end_message(message, now, now_ns))  # fmt: skip
+    # Keyed as the app keys it (by the number's E.164), so either may finish the other's call.
+    event = keyed_by_number(call, lambda caller_id: lookup.parse(caller_id).e164).event
     if report.why == NOT_ANSWERING:  # the app has the line, and may write the ring too
         event = replace(event, late=True)
     number = lookup.parse(event.number, event.name)

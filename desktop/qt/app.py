@@ -547,7 +547,7 @@ class CallerCardApp:
             else:
                 continue
             if call.recorded:
-                self.pipeline.record_later(call.event)
+                self.pipeline.record_later(self.pipeline.keyed(call).event)
 
     def _end_workers(self) -> None:
         """What no owner could stop (a preview, an import, a notification) gets a moment to
