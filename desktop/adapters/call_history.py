@@ -57,6 +57,12 @@
   so the call is one attempt, and the softphone's end of it opens the wrap-up. When the
   softphone's report comes first (the dial is asked from a worker thread), the placed call
   is that row and no second one is written.
+* A call note the rep logs (`callercard log-call`, from a dialer or CRM) for a number called
+  moments ago is about that call (NOTE_AFTER_CALL_S says how long "moments" is): when the
+  softphone reported the call first, the note updates that row (cli_log_call.py); when the
+  note comes first, the softphone's report of the call finds the note's row and writes none
+  (what the note says stands, and no wrap-up asks it again). A teammate's note, read from a
+  shared card, is never taken for a call of ours.
 * A call log's position (HistoryEvent.cursor) is stored with the call it came with, in one
   transaction. Positions reached by calls that record nothing are kept in memory and written
   now and then (``flush``): losing one costs a re-read, never a call.
