@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 
 def log_call(args: argparse.Namespace) -> int:
-    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
     from desktop.adapters.store import StoreError
     from desktop.cli import CliError, open_context
     from desktop.core.call_notes import CallNote
@@ -59,7 +58,8 @@ def log_call(args: argparse.Namespace) -> int:
         attempt = Attempt(Direction.OUT, now, note.outcome, note.message, note.reason,
                           number.e164)  # fmt: skip
         try:
-            store.record_call(contact.id if contact else None, attempt, CALL_NOTE_SOURCE, note.id)
+            note = _note_or_call(store, number.e164, note, contact.id if contact else None,
+                                 attempt)  # fmt: skip
         except StoreError as exc:
             raise CliError(str(exc)) from exc
         who = contact.name or contact.company if contact else number.e164
@@ -69,6 +69,32 @@ def log_call(args: argparse.Namespace) -> int:
         return _share(store, cards, note)
     finally:
         store.close()
+
+
+def _note_or_call(
+    store: Store, number_e164: str, note: CallNote, contact_id: int | None, attempt: Attempt
+) -> CallNote:
+    """Records the note: on the call it is about when that call is in the history already
+    (a dialer or CRM logs the call the softphone reported moments ago: see
+    call_history.NOTE_AFTER_CALL_S), else as a call of its own (the softphone's report, if
+    one comes, then finds it: CallHistory._record_outgoing). The note as it is shared: a
+    note on a call is shared as its wrap-up would be, so reading it back from the card finds
+    that call."""
+    from dataclasses import replace
+
+    from desktop.adapters.call_history import NOTE_AFTER_CALL_S
+    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+    from desktop.core.call_notes import attempt_note_id
+
+    call = store.call_just_made(number_e164, note.at, NOTE_AFTER_CALL_S, CALL_NOTE_SOURCE)
+    if call is not None:
+        attempt_id, source, call_key = call
+        if store.note_on_call(attempt_id, note.outcome, note.message, note.reason):
+            found = store.attempt_by_id(attempt_id)
+            at = found[1].at if found is not None else note.at
+            return replace(note, id=attempt_note_id(source, call_key), at=at)
+    store.record_call(contact_id, attempt, CALL_NOTE_SOURCE, note.id)
+    return note
 
 
 def _share(store: Store, cards: list[SharedCard], note: CallNote) -> int:

@@ -155,12 +155,14 @@ def _record(
     from desktop.adapters.store import StoreError
     from desktop.core.models import Outcome
     from desktop.core.numbers import NumberPolicy
-    from desktop.core.ring_input import from_end_message, from_ring_message
+    from desktop.core.ring_input import from_end_message, from_ring_message, keyed_by_number
 
     lookup = CallerLookup(store, NumberPolicy(home, prefixes), {})  # parse and match: no card
     now, now_ns = datetime.now(UTC), time.monotonic_ns()
-    event = (from_ring_message(message, now, now_ns) if isinstance(message, Ring)
-             else from_end_message(message, now, now_ns)).event  # fmt: skip
+    call = (from_ring_message(message, now, now_ns) if isinstance(message, Ring)
+            else from_end_message(message, now, now_ns))  # fmt: skip
+    # Keyed as the app keys it (by the number's E.164), so either may finish the other's call.
+    event = keyed_by_number(call, lambda caller_id: lookup.parse(caller_id).e164).event
     if report.why == NOT_ANSWERING:  # the app has the line, and may write the ring too
         event = replace(event, late=True)
     number = lookup.parse(event.number, event.name)
@@ -193,7 +195,7 @@ def _record(
         taken = _taken_by_app_started_meanwhile(paths, message)
         if taken is not None:
             return taken
-        if not _kept(paths.write_journal, event):
+        if not keep_until_recorded(paths, event):
             return _failed(message, str(exc), report)
         _say(report, f"{_what(message)} from {who} kept: the database is busy (another program "
              "is writing it); CallerCard records it when it next starts")  # fmt: skip
@@ -236,8 +238,9 @@ def _busy(exc: StoreError) -> bool:
 
 def _taken_by_app_started_meanwhile(paths: AppPaths, message: Ring | End) -> int | None:
     """The exit code when an app started while this waited (another call's hook starts one)
-    took the message; its writer waits for the lock. None when no app took it. The journal is
-    no place for it then: that app replays the journal at its start only, and clears it."""
+    took the message; its writer waits for the lock. None when no app took it: then the call is
+    kept in the hooks' inbox (keep_until_recorded), which an app that starts just after this
+    records from too."""
     from desktop.adapters.instance_address import instance_address
     from desktop.adapters.instance_client import SendStatus, deliver
     from desktop.hook_exit import exit_code
@@ -246,10 +249,22 @@ def _taken_by_app_started_meanwhile(paths: AppPaths, message: Ring | End) -> int
     return None if result.status is SendStatus.NO_INSTANCE else exit_code(result)
 
 
+def keep_until_recorded(paths: AppPaths, event: CallEvent) -> bool:
+    """Keep a call no app took and the hook could not write (the database busy), for the app
+    to record: in the hooks' inbox, which an app records from as it starts, when its watch of
+    the inbox starts, and on every append after; so an app that started after this hook found
+    none running (_taken_by_app_started_meanwhile) records it too, at once. Not in the write
+    journal, which such an app read as it started and rewrites: the call was lost there. The
+    journal only where there is no inbox (no file locks: Windows). False when neither could be
+    written."""
+    return _left_for_app(paths.hook_inbox, event) or _kept(paths.write_journal, event)
+
+
 def _kept(journal: Path, event: CallEvent) -> bool:
     """Append the call to the history's write journal, which the next start of the app replays
     (history_writer.py) as it replays its own: the hook cannot wait for an import to finish
-    (Twinkle waits for its scripts), and the call must not be lost meanwhile."""
+    (Twinkle waits for its scripts), and the call must not be lost meanwhile. Only where the
+    hooks' inbox cannot be written: an app starting as this appends may miss it."""
     from desktop.adapters.write_journal import RecordCall, WriteJournal
 
     try:

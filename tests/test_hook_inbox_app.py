@@ -118,3 +118,56 @@ def test_a_call_landing_in_the_inbox_of_a_running_app_is_recorded_at_once(
     assert (call["number"], call["outcome"]) == (NUMBER, "")
     assert app.shown() == []
     assert not AppPaths(data).hook_inbox.exists()
+
+
+@pytest.mark.xvfb
+def test_calls_waiting_in_the_inbox_and_the_journal_at_the_start_are_heard_as_recorded(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """The writer records what waited for the app as it starts; the app hears of each as of
+    any call (the "recorded" trace, which its callbacks' count follows). It listened only after the
+    writer had started, and heard nothing of them: no trace, no callbacks counted again."""
+    from desktop.adapters.write_journal import RecordCall, WriteJournal
+
+    data = tmp_path / "data"
+    paths = AppPaths(data)
+    rang = datetime.now(UTC)
+    inboxed = CallEvent("microsip", Direction.IN, CallState.MISSED, NUMBER, "", rang,
+                        call_key=KEY, hook=True)  # fmt: skip
+    journaled = CallEvent("twinkle", Direction.IN, CallState.MISSED, "+14155550177", "",
+                          rang, call_key="twinkle:1")  # fmt: skip
+    # The hook's ring: recorded as it rang, its end waiting in the inbox.
+    assert hook(data, "ring", "--source", "microsip", "--", NUMBER).returncode == 4
+    HookInbox(paths.hook_inbox).append(inboxed)
+    WriteJournal(paths.write_journal).append([RecordCall(journaled)])
+    app = App(tmp_path, xvfb_display)
+    try:
+        app.stage("recorded", call_key=KEY, outcome="missed")
+        app.stage("recorded", call_key="twinkle:1", outcome="missed")
+    finally:
+        app.terminate()
+
+
+@pytest.mark.xvfb
+def test_a_call_kept_by_a_hook_that_found_no_app_just_before_one_started_is_recorded(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """The hook found no app running and could not write the call (an import held the
+    database); an app started just then. What the hook does next (keep the call for the app)
+    happens with that app running: it records the call as soon as the import lets go, not
+    at some next start (it was kept in the write journal, which the app had read as it
+    started and rewrites: the call was lost)."""
+    from desktop.hook_record import keep_until_recorded
+
+    data = tmp_path / "data"
+    app = App(tmp_path, xvfb_display)  # started just after the hook looked for one
+    try:
+        with import_holding(data / "callercard.sqlite3"):
+            missed = CallEvent("microsip", Direction.IN, CallState.RINGING, NUMBER, "",
+                               datetime.now(UTC), call_key=KEY, hook=True)  # fmt: skip
+            assert keep_until_recorded(AppPaths(data), missed)
+        app.stage("recorded", call_key=KEY, outcome="")
+    finally:
+        app.terminate()
+    [call] = calls(data)
+    assert call["number"] == NUMBER

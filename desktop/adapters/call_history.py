@@ -57,6 +57,12 @@
   so the call is one attempt, and the softphone's end of it opens the wrap-up. When the
   softphone's report comes first (the dial is asked from a worker thread), the placed call
   is that row and no second one is written.
+* A call note the rep logs (`callercard log-call`, from a dialer or CRM) for a number called
+  moments ago is about that call (NOTE_AFTER_CALL_S says how long "moments" is): when the
+  softphone reported the call first, the note updates that row (cli_log_call.py); when the
+  note comes first, the softphone's report of the call finds the note's row and writes none
+  (what the note says stands, and no wrap-up asks it again). A teammate's note, read from a
+  shared card, is never taken for a call of ours.
 * A call log's position (HistoryEvent.cursor) is stored with the call it came with, in one
   transaction. Positions reached by calls that record nothing are kept in memory and written
   now and then (``flush``): losing one costs a re-read, never a call.
@@ -75,6 +81,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NearCall, Store, StoreError
 from desktop.core.card import MatchTier
@@ -91,6 +98,11 @@ log = logging.getLogger(__name__)
 
 CURSOR_FLUSH_S = 5.0
 SAME_CALL_S = 10  # a hook's ring and a softphone's record of one call start this close
+# A call note (`callercard log-call`) for a number called moments ago is about that call. The
+# history keeps when a call started, not when it ended: "moments ago" is a call out started
+# within this long before the note (a call of up to a quarter of an hour, noted within five
+# minutes of its end), with no other call with that number since.
+NOTE_AFTER_CALL_S = 20 * 60
 DIAL_SOURCE = "dial"  # calls placed from CallerCard's Call buttons
 DIAL_KEY_PREFIX = "dial:"
 OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restart
@@ -256,11 +268,23 @@ class CallHistory:
         key = _call_key(event)
         existing = self._store.call_attempt(event.source, key)
         taken_over = False
+        noted = False
         if existing is None and event.source != DIAL_SOURCE:
             existing = self._take_over_dialed(event, number, contact, key, cursor)
             taken_over = existing is not None
+            if existing is None and number.e164:
+                existing = self._store.note_after(number.e164, event.time, NOTE_AFTER_CALL_S,
+                                                  CALL_NOTE_SOURCE)  # fmt: skip
+                # The rep logged this call before its softphone reported it: the note's row
+                # is the call, kept under the note's key (the note comes back from a shared
+                # card by that key), and what it says stands: nothing to wrap up.
+                noted = existing is not None
         elif existing is None:
             existing = self._reported_before_dialed(event, number)
+        if noted:
+            if cursor is not None:
+                self._store.save_source_cursor(*cursor)
+            return None
         # A call that failed is news even on a row already written: the callback it took off
         # is due again, so whoever counts them must hear of it.
         failed_now = False

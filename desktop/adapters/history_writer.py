@@ -91,7 +91,12 @@ class HistoryWriter:
         on_problem: Callable[[str], None],
         on_note_queued: Callable[[], None] | None = None,
         inbox: Path | None = None,
+        *,
+        start: bool = True,
     ) -> None:
+        """``start`` False: the thread starts at ``start()``, once whoever hears of the calls
+        it writes listens (the journal's and the inbox's calls are written as it starts, and a
+        Qt signal with no slot connected yet drops them)."""
         # It works after the card has painted, off the ring path, so a small page cache will
         # do (the OS keeps the file's pages); the ring's lookups have the GUI thread's.
         self._store = Store.open(database, cache_mb=WRITER_CACHE_MB)
@@ -116,7 +121,13 @@ class HistoryWriter:
         if self._backlog:
             log.info("replaying %d history writes left waiting last time", len(self._backlog))
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
-        self._thread.start()
+        if start:
+            self._thread.start()
+
+    def start(self) -> None:
+        """Starts the writing thread, when built with ``start`` False (once; again is a no-op)."""
+        if self._thread.ident is None:
+            self._thread.start()
 
     def submit(self, job: Job) -> None:
         with self._cond:
@@ -138,6 +149,7 @@ class HistoryWriter:
             self._flush_wanted = True
             self._closing_by = time.monotonic() + wait_s
             self._cond.notify()
+        self.start()  # never started (the app failed to start): what is queued is kept
         self._thread.join()
         self._store.close()
 

@@ -155,7 +155,7 @@ class CallerCardApp:
         self.writes = HistoryWriter(
             paths.database, paths.write_journal, self.lookup,
             self.bridge.written_from_thread, self.bridge.problem_from_thread,
-            on_note_queued=self._share_notes_now, inbox=paths.hook_inbox,
+            on_note_queued=self._share_notes_now, inbox=paths.hook_inbox, start=False,
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
         self.popups.open_search_requested.connect(self.open_search)
@@ -170,6 +170,8 @@ class CallerCardApp:
                                       lambda: self.settings.my_name)  # fmt: skip
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
         self.pipeline = self._build_pipeline()
+        # Only now: the calls it writes as it starts (the journal's, the inbox's) are heard.
+        self.writes.start()
         from desktop.adapters.missed_cards_file import MissedCardsFile
         from desktop.qt.missed_cards_kept import MissedCardsKept
 
@@ -578,7 +580,7 @@ class CallerCardApp:
             else:
                 continue
             if call.recorded:
-                self.pipeline.record_later(call.event)
+                self.pipeline.record_later(self.pipeline.keyed(call).event)
 
     def _end_workers(self) -> None:
         """What no owner could stop (a preview, an import, a notification) gets a moment to

@@ -39,7 +39,7 @@ from desktop.core.events import (
 )
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import CallerNumber
-from desktop.core.ring_input import RingInput, from_call_event
+from desktop.core.ring_input import RingInput, from_call_event, keyed_by_number
 from desktop.core.withheld_calls import WITHHELD_KEY, WithheldCalls
 from desktop.qt.notifier import Notifier, PopupObstacles
 from desktop.qt.popup_stack import PopupStack
@@ -110,6 +110,7 @@ class RingPipeline(QObject):
 
     def arrive(self, call: RingInput) -> None:
         """A source reported a call: its card pops or goes, then it is logged (after paint)."""
+        call = self.keyed(call)
         if call.call_key == WITHHELD_KEY and call.live:
             call = self._withheld_apart(call)
         if call.rings:
@@ -126,6 +127,12 @@ class RingPipeline(QObject):
             self._logged_at_end(call)
         if call.recorded:
             self.record_later(call.event)
+
+    def keyed(self, call: RingInput) -> RingInput:
+        """A hook's call keyed by its number's E.164, however the hook spelled it
+        (desktop.core.ring_input.keyed_by_number)."""
+        return keyed_by_number(call, lambda caller_id: self.lookup.parse(
+            caller_id, call.event.name).e164)  # fmt: skip
 
     def _withheld_apart(self, call: RingInput) -> RingInput:
         """A hook's withheld caller, keyed apart from another one ringing now (its own card,

@@ -519,3 +519,55 @@ def test_a_withheld_ring_logged_twice_is_one_call_and_two_withheld_callers_a_sec
     assert len(attempts(store)) == 1
     assert app_side.record(from_ring_message(second, NOW, now_ns).event) is not None
     assert len(attempts(store)) == 2
+
+
+def _note(store: Store, jane: int, at: datetime, *, rep: str = "") -> None:
+    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+    from desktop.core.models import Attempt
+
+    attempt = Attempt(Direction.OUT, at, Outcome.NO_ANSWER, number_e164=JANE, rep=rep)
+    store.record_call(jane, attempt, CALL_NOTE_SOURCE, f"note-{at.timestamp()}")
+    if rep:  # a teammate's, read from a shared card
+        store.connection.execute("UPDATE attempts SET rep = ? WHERE call_key = ?",
+                                 (rep, f"note-{at.timestamp()}"))  # fmt: skip
+
+
+def test_a_softphone_reporting_a_call_the_rep_noted_already_writes_no_second_row(
+    store: Store, jane: int, history: CallHistory
+) -> None:
+    _note(store, jane, NOW)  # log-call, a minute after the dial below started
+    assert history.record(logged(JANE, minutes_ago=1)) is None
+    assert [(o, s) for *_, o, _r, _n, s in attempts(store)] == [("no_answer", "call-note")]
+
+
+@pytest.mark.parametrize(
+    ("note_minutes_after", "rep", "between"),
+    [
+        (25, "", False),  # noted long after this call: about another
+        (1, "Sam", False),  # a teammate's note, read from the shared card
+        (2, "", True),  # another call with them came between the call and the note
+    ],
+)
+def test_a_note_not_about_the_reported_call_is_left_alone(
+    store: Store, jane: int, history: CallHistory, note_minutes_after: int, rep: str,
+    between: bool,
+) -> None:  # fmt: skip
+    started = NOW - timedelta(minutes=30)
+    _note(store, jane, started + timedelta(minutes=note_minutes_after), rep=rep)
+    if between:
+        history.record(logged(JANE, direction=Direction.IN, minutes_ago=29, key="in"))
+    history.record(logged(JANE, minutes_ago=30))
+    assert [r[5] for r in attempts(store) if r[1] == "out"] == ["call-note", "twinkle"]
+
+
+def test_a_note_is_on_the_call_just_made_only_while_it_is_the_newest_and_recent(
+    store: Store, jane: int, history: CallHistory
+) -> None:
+    from desktop.adapters.call_history import NOTE_AFTER_CALL_S
+
+    history.record(logged(JANE, minutes_ago=3))
+    assert store.call_just_made(JANE, NOW, NOTE_AFTER_CALL_S, "call-note") is not None
+    assert store.call_just_made(JANE, NOW + timedelta(minutes=30), NOTE_AFTER_CALL_S,
+                                "call-note") is None  # fmt: skip
+    history.record(logged(JANE, direction=Direction.IN, minutes_ago=1, key="in"))
+    assert store.call_just_made(JANE, NOW, NOTE_AFTER_CALL_S, "call-note") is None

@@ -95,3 +95,25 @@ def test_the_demo_ring_is_logged_and_the_test_ring_is_not() -> None:
 )
 def test_a_stamp_from_another_clock_or_too_old_is_not_trusted(t_ns: int) -> None:
     assert hook_wall_time(t_ns, NOW, NOW_NS) == NOW
+
+
+@pytest.mark.parametrize(
+    ("caller_id", "call_key", "keyed"),
+    [
+        ("+1 (415) 555-0142", "", "hook:+14155550142"),  # one caller, however spelled
+        ("4155550142", "", "hook:+14155550142"),
+        ("+14155550142", "", "hook:+14155550142"),
+        ("Reception", "", "hook:reception"),  # not a number: as the hook keyed it
+        ("anonymous", "", "hook:"),  # every withheld caller alike
+        ("+1 (415) 555-0142", "twinkle:abc", "twinkle:abc"),  # the phone's own call ID
+    ],
+)
+def test_a_hooks_call_is_keyed_by_its_number_however_the_hook_spelled_it(
+    caller_id: str, call_key: str, keyed: str
+) -> None:
+    from desktop.core.numbers import NumberPolicy, parse_number
+    from desktop.core.ring_input import keyed_by_number
+
+    ring = from_ring_message(Ring(caller_id, "", call_key=call_key), NOW, 0)
+    got = keyed_by_number(ring, lambda raw: parse_number(raw, NumberPolicy("US")).e164)
+    assert got.call_key == keyed

@@ -439,6 +439,64 @@ class Calls(Contacts):
         ).fetchall()  # fmt: skip
         return next((int(i) for (i,) in rows if int(i) not in excluding), None)
 
+    def call_just_made(
+        self, number_e164: str, now: datetime, within_s: int, note_source: str
+    ) -> tuple[int, str, str] | None:
+        """(id, source, call key) of the call a call note logged at ``now`` is about: the
+        newest call with this number, either way, is a call out (not itself a note) that
+        started within ``within_s`` seconds before ``now`` (call_history.NOTE_AFTER_CALL_S);
+        or None (attempts_number_at)."""
+        t = int(now.timestamp())
+        row = self._conn.execute(
+            "SELECT id, source, call_key, direction, at FROM attempts WHERE number_e164 = ? "
+            "AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
+            (number_e164, t + 5),  # the softphone's clock and ours: a few seconds apart
+        ).fetchone()
+        if row is None or row[3] != Direction.OUT.value or row[1] == note_source:
+            return None
+        if int(row[4]) < t - within_s:
+            return None
+        return int(row[0]), str(row[1]), str(row[2])
+
+    def note_after(
+        self, number_e164: str, at: datetime, within_s: int, note_source: str
+    ) -> tuple[int, int | None, Attempt] | None:
+        """A call note the rep logged (``note_source``, none mirrored from a teammate) on a
+        call out to this number started at ``at``: logged within ``within_s`` seconds after it
+        (call_history.NOTE_AFTER_CALL_S), with no other call with this number between; or
+        None."""
+        t = int(at.timestamp())
+        row = self._conn.execute(
+            "SELECT n.id FROM attempts n WHERE n.number_e164 = ? AND n.direction = 'out' "
+            "AND n.source = ? AND n.rep = '' AND n.at BETWEEN ? AND ? AND NOT EXISTS ("
+            "SELECT 1 FROM attempts o WHERE o.number_e164 = n.number_e164 AND o.id <> n.id "
+            "AND o.at BETWEEN ? AND n.at) ORDER BY n.at, n.id LIMIT 1",
+            (number_e164, note_source, t - 5, t + within_s, t),
+        ).fetchone()
+        if row is None:
+            return None
+        found = self.attempt_by_id(int(row[0]))
+        return (int(row[0]), found[0], found[1]) if found is not None else None
+
+    def note_on_call(self, attempt_id: int, outcome: Outcome, message: str, reason: str) -> bool:
+        """A call note (log-call) on a call recorded already: its outcome, and its message and
+        reason when it gives them. False when the call no longer exists."""
+        try:
+            with self.transaction():
+                row = self._conn.execute(
+                    "UPDATE attempts SET outcome = ?, message = coalesce(nullif(?, ''), message), "
+                    "reason = coalesce(nullif(?, ''), reason) WHERE id = ? "
+                    "RETURNING contact_id, at, direction",
+                    (outcome.value, message, reason, attempt_id),
+                ).fetchone()
+                if row is None:
+                    return False
+                if row[0] is not None and outcome is not Outcome.MISSED:
+                    self._touch_contact(int(row[0]), int(row[1]))
+                return True
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+
     def finish_call(self, attempt_id: int, outcome: Outcome) -> bool:
         """A hook's call that rang is over: its outcome, unless a softphone's log has said it
         already (that is kept). An answered call counts as contact. False when nothing
