@@ -481,34 +481,28 @@ class Calls(Contacts):
     def note_on_call(self, attempt_id: int, outcome: Outcome, message: str, reason: str) -> bool:
         """A call note (log-call) on a call recorded already: its outcome, and its message and
         reason when it gives them. False when the call no longer exists."""
-        try:
-            with self.transaction():
-                row = self._conn.execute(
-                    "UPDATE attempts SET outcome = ?, message = coalesce(nullif(?, ''), message), "
-                    "reason = coalesce(nullif(?, ''), reason) WHERE id = ? "
-                    "RETURNING contact_id, at, direction",
-                    (outcome.value, message, reason, attempt_id),
-                ).fetchone()
-                if row is None:
-                    return False
-                if row[0] is not None and outcome is not Outcome.MISSED:
-                    self._touch_contact(int(row[0]), int(row[1]))
-                return True
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+        return self._set_outcome(
+            "UPDATE attempts SET outcome = ?, message = coalesce(nullif(?, ''), message), "
+            "reason = coalesce(nullif(?, ''), reason) WHERE id = ? RETURNING contact_id, at",
+            (outcome.value, message, reason, attempt_id), outcome,
+        )  # fmt: skip
 
     def finish_call(self, attempt_id: int, outcome: Outcome) -> bool:
         """A hook's call that rang is over: its outcome, unless a softphone's log has said it
         already (that is kept). An answered call counts as contact. False when nothing
         changed."""
+        return self._set_outcome(
+            "UPDATE attempts SET outcome = ? WHERE id = ? AND outcome = '' "
+            "AND substr(call_key, 1, 5) = ? RETURNING contact_id, at",
+            (outcome.value, attempt_id, HOOK_KEY_PREFIX), outcome,
+        )  # fmt: skip
+
+    def _set_outcome(self, update: str, params: tuple[object, ...], outcome: Outcome) -> bool:
+        """Run `update` (one call's row, RETURNING contact_id, at); a call that reached them
+        counts as contact. False when no row changed."""
         try:
             with self.transaction():
-                cur = self._conn.execute(
-                    "UPDATE attempts SET outcome = ? WHERE id = ? AND outcome = '' "
-                    "AND substr(call_key, 1, 5) = ? RETURNING contact_id, at",
-                    (outcome.value, attempt_id, HOOK_KEY_PREFIX),
-                )
-                row = cur.fetchone()
+                row = self._conn.execute(update, params).fetchone()
                 if row is None:
                     return False
                 if row[0] is not None and outcome is not Outcome.MISSED:
