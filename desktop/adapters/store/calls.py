@@ -464,14 +464,15 @@ class Calls(Contacts):
         """A call note the rep logged (``note_source``, none mirrored from a teammate) on a
         call out to this number started at ``at``: logged within ``within_s`` seconds after it
         (call_history.NOTE_AFTER_CALL_S), with no other call with this number between; or
-        None."""
+        None. A note logged before the call started is another call's (a rep who logs "no
+        answer" and redials at once), but for the second the two times are rounded to."""
         t = int(at.timestamp())
         row = self._conn.execute(
             "SELECT n.id FROM attempts n WHERE n.number_e164 = ? AND n.direction = 'out' "
             "AND n.source = ? AND n.rep = '' AND n.at BETWEEN ? AND ? AND NOT EXISTS ("
             "SELECT 1 FROM attempts o WHERE o.number_e164 = n.number_e164 AND o.id <> n.id "
             "AND o.at BETWEEN ? AND n.at) ORDER BY n.at, n.id LIMIT 1",
-            (number_e164, note_source, t - 5, t + within_s, t),
+            (number_e164, note_source, t - 1, t + within_s, t),
         ).fetchone()
         if row is None:
             return None
