@@ -46,11 +46,11 @@ def held_lock(path: Path, wait_s: float, what: str) -> Iterator[None]:
     try:
         if not stat.S_ISREG(mode := os.fstat(fd).st_mode):
             raise NotRegularFile(path, mode)
-        wait_for(lambda: _try_lock(fd), time.monotonic() + wait_s, what)
+        wait_for(lambda: try_lock(fd), time.monotonic() + wait_s, what)
         try:
             yield
         finally:
-            _unlock(fd)
+            unlock(fd)
     finally:
         os.close(fd)
 
@@ -72,11 +72,15 @@ def is_held_elsewhere(exc: OSError) -> bool:
     return exc.errno in (errno.EACCES, errno.EDEADLOCK)
 
 
+# `at`: the byte Windows locks, its locks being mandatory byte ranges: one past what the
+# holder writes in the file lets a waiting process still read it (import_turn.py). flock
+# locks the whole open file.
 if sys.platform == "win32":
     import msvcrt
 
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, 0, os.SEEK_SET)  # the range starts where the descriptor stands
+    def try_lock(fd: int, at: int = 0) -> bool:
+        """Take the lock on `fd` if free; False when another process holds it."""
+        os.lseek(fd, at, os.SEEK_SET)  # the range starts where the descriptor stands
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError as exc:
@@ -85,20 +89,21 @@ if sys.platform == "win32":
             raise
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int, at: int = 0) -> None:
         # Closing would let go too, but Windows says when only "eventually".
-        os.lseek(fd, 0, os.SEEK_SET)
+        os.lseek(fd, at, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 else:
     import fcntl
 
-    def _try_lock(fd: int) -> bool:
+    def try_lock(fd: int, at: int = 0) -> bool:
+        """Take the lock on `fd` if free; False when another process holds it."""
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
 
-    def _unlock(fd: int) -> None:
+    def unlock(fd: int, at: int = 0) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)

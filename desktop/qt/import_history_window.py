@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
@@ -44,6 +45,8 @@ from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 from desktop.qt.system_clock import hour_cycle
 from desktop.qt.undo_import_question import ask_undo_import
+
+_T = TypeVar("_T")
 
 
 class ImportHistoryWindow(QWidget):
@@ -160,27 +163,13 @@ class ImportHistoryWindow(QWidget):
         self._outcome = ""
         self.status.setText(f"Looking at what {record.file_name} added…")
         self.table.setEnabled(False)
-        path: Path = self.store.path
-
-        def run() -> None:
-            try:
-                store = Store.open(path)
-                try:
-                    found: UndoCheck | str = store.undo_import_check(record.id)
-                finally:
-                    store.close()
-            except StoreError as exc:
-                why = str(exc).rstrip(".")
-                found = f"Could not undo {record.file_name}: {why}. Nothing was changed."
-            self._bridge.call_from_thread(lambda: self._checked(record, found), owner=self)
-
-        self._thread = threading.Thread(target=run, name="callercard-undo-check", daemon=True)
-        self._thread.start()
+        self._off_thread(
+            "callercard-undo-check", record, lambda store: store.undo_import_check(record.id),
+            lambda found: self._checked(record, found),
+        )  # fmt: skip
 
     def _checked(self, record: BatchRecord, found: UndoCheck | str) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._joined()
         if isinstance(found, str) or not found.warning():
             if isinstance(found, str):
                 self.table.setEnabled(True)
@@ -205,31 +194,43 @@ class ImportHistoryWindow(QWidget):
 
     def _take_back(self, record: BatchRecord) -> None:
         self.status.setText(f"Taking back {record.file_name}…")
+        self._off_thread("callercard-undo", record, lambda store: store.undo_import(record.id),
+                         self._on_undone)  # fmt: skip
+
+    def _off_thread(self, name: str, record: BatchRecord, work: Callable[[Store], _T],
+                    then: Callable[[_T | str], None]) -> None:  # fmt: skip
+        """`work` on a store of its own in a thread (an undo holds the write lock for as long
+        as the import did), then `then` with its result, or the sentence saying why it failed,
+        on the GUI thread."""
         path: Path = self.store.path
 
         def run() -> None:
+            result: _T | str
             try:
                 store = Store.open(path)
                 try:
-                    result: UndoResult | str = store.undo_import(record.id)
+                    result = work(store)
                 finally:
                     store.close()
             except StoreError as exc:
                 why = str(exc).rstrip(".")  # a sentence of its own ends in one full stop
                 result = f"Could not undo {record.file_name}: {why}. Nothing was changed."
-            self._bridge.call_from_thread(lambda: self._on_undone(result), owner=self)
+            self._bridge.call_from_thread(lambda: then(result), owner=self)
 
-        self._thread = threading.Thread(target=run, name="callercard-undo", daemon=True)
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
         self._thread.start()
+
+    def _joined(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
     @property
     def busy(self) -> bool:
         return self._thread is not None or self.asking is not None
 
     def _on_undone(self, result: UndoResult | str) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._joined()
         self.table.setEnabled(True)
         self._outcome = result if isinstance(result, str) else result.summary(self._clock())
         self.reload()

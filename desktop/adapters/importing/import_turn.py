@@ -15,13 +15,13 @@ killed import never leaves the next one waiting.
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from desktop.adapters.file_lock import try_lock
 from desktop.adapters.importing.report import ImportCancelled
 
 # How often a waiting import looks again: it also notices a cancel this quickly.
@@ -30,6 +30,8 @@ _RETRY_S = 0.1
 # replace (undo the old batch, import the new version), and the import inside it must not wait
 # for itself (flock is per open file, so a second open in one process would).
 _held = threading.local()
+# Where Windows locks the turn: far past the holder's text, which a waiting process reads.
+_LOCKED_BYTE = 1 << 20
 
 
 def turn_file(database: Path) -> Path:
@@ -55,10 +57,10 @@ def import_turn(
         return
     fd = os.open(turn_file(database), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        if not _try_lock(fd):
+        if not try_lock(fd, _LOCKED_BYTE):
             if on_wait is not None:
                 on_wait(f"Waiting for another import to finish ({_holder(fd)})…")
-            while not _try_lock(fd):
+            while not try_lock(fd, _LOCKED_BYTE):
                 if cancel is not None and cancel.is_set():
                     raise ImportCancelled("cancelled while waiting for another import")
                 time.sleep(_RETRY_S)
@@ -89,27 +91,3 @@ def _note_holder(fd: int, what: str) -> None:
         os.write(fd, text)
     except OSError:
         pass  # only the waiting message is poorer for it
-
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        # Windows locks are mandatory byte ranges: lock one byte far past the holder's text,
-        # so a waiting process can still read who holds the turn.
-        os.lseek(fd, 1 << 20, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True

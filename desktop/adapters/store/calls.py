@@ -464,14 +464,15 @@ class Calls(Contacts):
         """A call note the rep logged (``note_source``, none mirrored from a teammate) on a
         call out to this number started at ``at``: logged within ``within_s`` seconds after it
         (call_history.NOTE_AFTER_CALL_S), with no other call with this number between; or
-        None."""
+        None. A note logged before the call started is another call's (a rep who logs "no
+        answer" and redials at once), but for the second the two times are rounded to."""
         t = int(at.timestamp())
         row = self._conn.execute(
             "SELECT n.id FROM attempts n WHERE n.number_e164 = ? AND n.direction = 'out' "
             "AND n.source = ? AND n.rep = '' AND n.at BETWEEN ? AND ? AND NOT EXISTS ("
             "SELECT 1 FROM attempts o WHERE o.number_e164 = n.number_e164 AND o.id <> n.id "
             "AND o.at BETWEEN ? AND n.at) ORDER BY n.at, n.id LIMIT 1",
-            (number_e164, note_source, t - 5, t + within_s, t),
+            (number_e164, note_source, t - 1, t + within_s, t),
         ).fetchone()
         if row is None:
             return None
@@ -481,34 +482,28 @@ class Calls(Contacts):
     def note_on_call(self, attempt_id: int, outcome: Outcome, message: str, reason: str) -> bool:
         """A call note (log-call) on a call recorded already: its outcome, and its message and
         reason when it gives them. False when the call no longer exists."""
-        try:
-            with self.transaction():
-                row = self._conn.execute(
-                    "UPDATE attempts SET outcome = ?, message = coalesce(nullif(?, ''), message), "
-                    "reason = coalesce(nullif(?, ''), reason) WHERE id = ? "
-                    "RETURNING contact_id, at, direction",
-                    (outcome.value, message, reason, attempt_id),
-                ).fetchone()
-                if row is None:
-                    return False
-                if row[0] is not None and outcome is not Outcome.MISSED:
-                    self._touch_contact(int(row[0]), int(row[1]))
-                return True
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: {describe(exc)}") from exc
+        return self._set_outcome(
+            "UPDATE attempts SET outcome = ?, message = coalesce(nullif(?, ''), message), "
+            "reason = coalesce(nullif(?, ''), reason) WHERE id = ? RETURNING contact_id, at",
+            (outcome.value, message, reason, attempt_id), outcome,
+        )  # fmt: skip
 
     def finish_call(self, attempt_id: int, outcome: Outcome) -> bool:
         """A hook's call that rang is over: its outcome, unless a softphone's log has said it
         already (that is kept). An answered call counts as contact. False when nothing
         changed."""
+        return self._set_outcome(
+            "UPDATE attempts SET outcome = ? WHERE id = ? AND outcome = '' "
+            "AND substr(call_key, 1, 5) = ? RETURNING contact_id, at",
+            (outcome.value, attempt_id, HOOK_KEY_PREFIX), outcome,
+        )  # fmt: skip
+
+    def _set_outcome(self, update: str, params: tuple[object, ...], outcome: Outcome) -> bool:
+        """Run `update` (one call's row, RETURNING contact_id, at); a call that reached them
+        counts as contact. False when no row changed."""
         try:
             with self.transaction():
-                cur = self._conn.execute(
-                    "UPDATE attempts SET outcome = ? WHERE id = ? AND outcome = '' "
-                    "AND substr(call_key, 1, 5) = ? RETURNING contact_id, at",
-                    (outcome.value, attempt_id, HOOK_KEY_PREFIX),
-                )
-                row = cur.fetchone()
+                row = self._conn.execute(update, params).fetchone()
                 if row is None:
                     return False
                 if row[0] is not None and outcome is not Outcome.MISSED:
