@@ -5,7 +5,8 @@ calls that rang with no outcome reported), we are waiting for them (voicemails l
 callback), promised callback windows and follow-ups due, then what the rep put off (Snooze in
 the window) and until when; each with the other end's time and a warning outside their
 business hours. Every name and message is the caller's or an import's text, printed through
-display_text.
+display_text. Calls missed while CallerCard was closed that the app could tell nobody of (no
+tray, its menu window hidden) are said first, once (adapters/untold_missed.py).
 """
 
 from __future__ import annotations
@@ -17,22 +18,29 @@ from datetime import datetime
 
 from desktop.adapters.callbacks import business_hours, count_due, entry_json, load_callbacks
 from desktop.adapters.system_locale import system_hour_cycle
+from desktop.adapters.untold_missed import UntoldMissed
 from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.display_text import display_text, one_line
+from desktop.core.missed_while_closed import missed_while_closed_text
 
 
 def print_callbacks(args: argparse.Namespace) -> int:
     from desktop.cli import open_context
 
-    _paths, settings, store, _region = open_context(args)
+    paths, settings, store, _region = open_context(args)
+    untold = UntoldMissed(paths.untold_missed)
     try:
         now = datetime.now().astimezone()
         entries = load_callbacks(store, now, business_hours(settings), system_hour_cycle())
         due = max(count_due(store, now), sum(1 for e in entries if e.item.due))
+        missed = sum(store.missed_between(since, until) for since, until in untold.load())
     finally:
         store.close()
+    if missed:
+        print(f"{missed_while_closed_text(missed)}: they wait below", file=sys.stderr)
+    untold.told()
     if args.json:
         out: dict[str, object] = {s.value: [] for s in Section}
         for entry in entries:

@@ -4,12 +4,18 @@ it needs no display of its own: from a terminal without one it used to abort in 
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import python_env
 from tests.qt.test_ring_sources_e2e import WatchingApp
+from tests.traced_app import TracedApp
 
 
 def test_a_second_launch_without_a_display_hands_over_to_the_running_app(
@@ -85,7 +91,72 @@ def test_a_second_launch_with_another_region_says_the_running_app_does_not_take_
         assert "--region GB not applied" in other.stderr
         assert "Settings → General" in other.stderr
         once = second("--region-once", "US")
-        assert once.returncode == 1 and "--region US not applied" in once.stderr
+        assert once.returncode == 1 and "--region-once US not applied" in once.stderr
         assert app.proc is not None and app.proc.poll() is None
     finally:
         app.stop()
+
+
+class AppOnDisplay(TracedApp):
+    """The tray app on a real X display, started into the tray as a hook or the login does."""
+
+    def __init__(self, tmp: Path, display: str) -> None:
+        self.trace = tmp / "trace.jsonl"
+        self.data = tmp / "data"
+        self.display = display
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "desktop", "--data-dir", str(self.data), "--region", "US",
+             "--background", "--trace", str(self.trace)],
+            env=python_env(QT_QPA_PLATFORM="xcb", DISPLAY=display),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.wait_for(lambda r: r["stage"] == "ready", "the app")
+
+    def launch(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "desktop", "--data-dir", str(self.data), *args],
+            env=python_env(QT_QPA_PLATFORM="xcb", DISPLAY=self.display),
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    def search_windows(self, wait: float) -> list[str]:
+        """The Search windows on screen, once one shows or `wait` seconds have passed."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--name", "CallerCard — Search"],
+                env={**os.environ, "DISPLAY": self.display}, capture_output=True, text=True,
+                timeout=20, check=False,
+            )  # fmt: skip
+            if found.stdout.split() or time.monotonic() > deadline:
+                return found.stdout.split()
+            time.sleep(0.2)
+
+
+@pytest.mark.xvfb
+def test_a_refused_second_launch_opens_no_window(tmp_path: Path, xvfb_display: str) -> None:
+    """`callercard --watch-once microsip:…` typed while CallerCard runs said it was not watched
+    and exited 1, and the running app opened its Search window all the same, as if it had
+    taken the launch; the advice said `--watch`, which keeps the log for every start."""
+    if shutil.which("xdotool") is None:
+        pytest.fail("xdotool is missing; scripts/bootstrap installs it")
+    app = AppOnDisplay(tmp_path, xvfb_display)
+    try:
+        once = app.launch("--watch-once", "microsip:/tmp/ms/microsip.ini")
+        assert once.returncode == 1, once.stderr
+        assert "microsip:/tmp/ms/microsip.ini not watched" in once.stderr
+        assert "again with --watch-once microsip:/tmp/ms/microsip.ini" in once.stderr
+        kept = app.launch("--watch", "microsip:/tmp/ms/microsip.ini")
+        assert "again with --watch microsip:/tmp/ms/microsip.ini" in kept.stderr
+        region = app.launch("--region-once", "GB")
+        assert region.returncode == 1 and "again with --region-once GB" in region.stderr
+        quiet = app.launch("--background")
+        assert quiet.returncode == 0 and "already running" in quiet.stderr
+        assert app.search_windows(wait=3) == [], "nobody asked for a window"
+        # What a plain launch asks for still comes: the Search window.
+        plain = app.launch()
+        assert plain.returncode == 0, plain.stderr
+        assert app.search_windows(wait=15), "a plain launch brings Search up"
+        assert app.proc is not None and app.proc.poll() is None
+    finally:
+        app.terminate()

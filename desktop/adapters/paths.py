@@ -59,6 +59,12 @@ class AppPaths:
         return self.data_dir / "last-running.txt"
 
     @property
+    def untold_missed(self) -> Path:
+        """When it was closed with calls missed that nobody has told the rep of yet
+        (untold_missed.py)."""
+        return self.data_dir / "missed-untold.txt"
+
+    @property
     def settings(self) -> Path:
         return self.data_dir / "settings.json"
 

@@ -11,10 +11,12 @@ from desktop.core.callerid_text import number_as_written
 from desktop.core.candidates import readable, short_date
 from desktop.core.card import REDACTED_LABEL, Card, MatchTier, why_we_called
 from desktop.core.display_text import display_text, one_line
+from desktop.core.given_names import given_name, same_given_name
 from desktop.core.internal_extension import internal_extension
 from desktop.core.localtime import HourCycle, LocalTime, clock_text
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, Outcome
 from desktop.core.numbers import CallerNumber
+from desktop.core.search_query import fold
 from desktop.core.switchboard import extension_text
 
 # How much of a voicemail or of the notes the card shows before "Show all": a few lines.
@@ -115,19 +117,25 @@ def caller_id_name(number: CallerNumber, contact: Contact | None) -> str:
 
 def is_own_name(said: str, contact: Contact) -> bool:
     """Whether a caller-ID name is the contact's own name written another way: its words in
-    any order, "Okafor, Maya", or with initials ("BRENNAN M" for Mike Brennan); or the
+    any order, "Okafor, Maya", with initials ("BRENNAN M" for Mike Brennan), or their given
+    name in another form ("MIKE BRANDT" for Michael Brandt: a nickname is still his name, and
+    "Michael Brandt (caller ID: MIKE BRANDT)" read as if someone else had called); or the
     company a contact with no person's name is headed by."""
     headline = contact.name if contact.name.strip() else contact.company
     theirs = _name_words(headline)
     words = _name_words(said)
     if not words or len(words) != len(theirs):
         return False
+    # Only the given name has other forms: "TOM MIKE" is not Tom Michael, whose surname it is.
+    first = given_name(fold(contact.name)) if contact.name.strip() else ""
     left = list(theirs)
     # Whole words first, so "M" does not take "Mike" from a "MIKE M" that means Mike Mills.
     for word in sorted(words, key=len, reverse=True):
         match = next((w for w in left if w == word), None)
         if match is None and len(word) == 1:
             match = next((w for w in left if w.startswith(word)), None)
+        if match is None and first and same_given_name(fold(word), first):
+            match = next((w for w in left if fold(w) == first), None)
         if match is None:
             return False
         left.remove(match)

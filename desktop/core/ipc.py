@@ -135,6 +135,14 @@ class Quit(Record):
     __slots__ = ()
 
 
+class Ping(Record):
+    """Is the app there? It does nothing else: a second launch that is refused (`--watch`
+    typed while CallerCard runs) or asks for no window (`--background`) learns that the app
+    runs without bringing up a window nobody asked for."""
+
+    __slots__ = ()
+
+
 class OpenImport(Record):
     """Open this contact file in the running app's Import window (`callercard import
     --window`, or the file manager's "Open with CallerCard")."""
@@ -161,7 +169,7 @@ class Dial(Record):
         super().__init__(number=number)
 
 
-Message = Ring | End | Show | Quit | OpenImport | Dial
+Message = Ring | End | Show | Quit | Ping | OpenImport | Dial
 
 
 class Ack(Record):
@@ -176,7 +184,8 @@ class Ack(Record):
 
 
 _KIND_OF: dict[type[Message], str] = {
-    Ring: "ring", End: "end", Show: "show", Quit: "quit", OpenImport: "import", Dial: "call",
+    Ring: "ring", End: "end", Show: "show", Quit: "quit", Ping: "ping", OpenImport: "import",
+    Dial: "call",
 }
 
 # The exact field set per kind, with the JSON type each must have.
@@ -185,6 +194,7 @@ _FIELDS: dict[str, dict[str, type]] = {
     "end": {"call_key": str, "caller_id": str, "outcome": str},
     "show": {"window": str},
     "quit": {},
+    "ping": {},
     "import": {"path": str},
     "call": {"number": str},
     "ack": {"ok": bool, "error": str},
@@ -252,6 +262,8 @@ def decode(line: bytes) -> Message:
             ) from None
     if kind == "quit":
         return Quit()
+    if kind == "ping":
+        return Ping()
     if kind == "import":
         return OpenImport(_text(fields, "path"))
     if kind == "call":

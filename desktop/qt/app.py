@@ -178,11 +178,12 @@ class CallerCardApp:
         self.missed_cards = MissedCardsKept(MissedCardsFile(paths.missed_cards), self.popups,
                                             self.report_problem)  # fmt: skip
         from desktop.adapters.last_running import LastRunning
+        from desktop.adapters.untold_missed import UntoldMissed
         from desktop.qt.missed_while_closed import MissedWhileClosed
 
         self._missed_while_closed = MissedWhileClosed(
-            LastRunning(paths.last_running), self.store, self.tray, self.trace,
-            self.notifier.notify,
+            LastRunning(paths.last_running), UntoldMissed(paths.untold_missed), self.store,
+            self.tray, self.trace, self.notifier.notify,
         )  # fmt: skip
         self.read_only = read_only
         self.secret_status: object | None = None  # a SecretStoreStatus once probed
@@ -676,6 +677,8 @@ class CallerCardApp:
                                                   time.monotonic_ns()))  # fmt: skip
         elif isinstance(message, Show):
             self.tray.offer_window()
+            if self.tray.fallback.isVisible():  # its status line says what was missed
+                self._missed_while_closed.seen()
             if message.window is ShowTarget.SETTINGS:
                 self.open_settings()
             else:
@@ -791,6 +794,7 @@ class CallerCardApp:
         assert isinstance(self._callbacks, CallbacksWindow)
         self._callbacks.open()
         self.count_callbacks()
+        self._missed_while_closed.seen()  # the calls missed while closed are in it
 
     def _put_off_callback(self, key: object, until: datetime | None) -> None:
         """Callbacks' Snooze (store/put_off.py); None: due again now."""

@@ -5,6 +5,12 @@ what the softphone logged meanwhile (its log's calls are recorded as they are ca
 missed calls since then that still wait in Callbacks are counted and the rep is told once, in
 the tray's message (a click opens Callbacks), or without a tray, the desktop's notification
 and the fallback window's status line. Nothing takes focus and no card pops.
+
+Without a tray, and with the menu window hidden (a hook's --background start), the rep may
+see none of that: a notification service may be missing too, and the status line is in a
+window nobody opened. Those periods are kept (adapters/untold_missed.py) until the rep opens
+the menu window or Callbacks, or runs `callercard callbacks`; a later start tells them with
+its own, where they were lost with the run.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer
 from desktop.adapters.last_running import STILL_RUNNING_EVERY_S, LastRunning
 from desktop.adapters.store import Store, StoreError
 from desktop.adapters.trace import RingTrace
+from desktop.adapters.untold_missed import Period, UntoldMissed
 from desktop.core.missed_while_closed import TITLE, missed_while_closed_text, where_they_wait
 from desktop.qt.tray import TrayMenu
 
@@ -30,11 +37,12 @@ COUNT_AFTER_MS = 3000
 
 
 class MissedWhileClosed(QObject):
-    def __init__(self, last_running: LastRunning, store: Store, tray: TrayMenu,
-                 trace: RingTrace, notify: Callable[[str, str], object],
+    def __init__(self, last_running: LastRunning, untold: UntoldMissed, store: Store,
+                 tray: TrayMenu, trace: RingTrace, notify: Callable[[str, str], object],
                  parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self._last = last_running
+        self._untold = untold
         self._store = store
         self._tray = tray
         self._trace = trace
@@ -49,27 +57,40 @@ class MissedWhileClosed(QObject):
         started = datetime.now(UTC)
         self._last.save(started)
         self._still.start()
+        periods = self._untold.load()
         if closed_since is not None and closed_since < started:
-            after(COUNT_AFTER_MS, lambda: self.tell(closed_since, started))
+            periods.append((closed_since, started))
+        if periods:
+            after(COUNT_AFTER_MS, lambda: self.tell(periods))
 
     def stop(self) -> None:
         """At quit: the app ran until now."""
         self._still.stop()
         self._last.save(datetime.now(UTC))
 
-    def tell(self, closed_since: datetime, started: datetime) -> int:
-        """Tell the rep of the missed calls between `closed_since` and `started` that still
+    def tell(self, periods: list[Period]) -> int:
+        """Tell the rep of the missed calls in `periods` (closed since, started) that still
         wait; how many there were."""
         try:
-            calls = self._store.missed_between(closed_since, started)
+            calls = sum(self._store.missed_between(since, until) for since, until in periods)
         except StoreError as exc:
             log.info("calls missed while closed not counted: %s", exc)
             return 0
-        self._trace.write("missed_while_closed", "", calls=calls,
-                          since=int(closed_since.timestamp()))  # fmt: skip
+        told = True
         if calls:
             text = missed_while_closed_text(calls)
             log.info("%s", text)
             if not self._tray.tell_opening_callbacks(TITLE, text):
                 self._notify(TITLE, where_they_wait(text, clickable=False))
+                told = self._tray.fallback.isVisible()
+        if told:
+            self._untold.told()
+        else:
+            self._untold.keep(periods)
+        self._trace.write("missed_while_closed", "", calls=calls, told=told,
+                          since=int(min(since for since, _ in periods).timestamp()))  # fmt: skip
         return calls
+
+    def seen(self) -> None:
+        """The rep opened the menu window, whose status line says it, or Callbacks."""
+        self._untold.told()

@@ -36,7 +36,7 @@ from desktop.adapters.paths import AppPaths, resolve_paths
 from desktop.adapters.starting_mark import StartingMark
 from desktop.adapters.thread_turns import give_the_gui_thread_quick_turns
 from desktop.adapters.trace import RingTrace
-from desktop.core.ipc import IpcError, Message, Show, ShowTarget, decode
+from desktop.core.ipc import IpcError, Message, Ping, Show, ShowTarget, decode
 
 if TYPE_CHECKING:
     import argparse
@@ -98,7 +98,8 @@ def _run_app(args: argparse.Namespace, early_quit: EarlyQuitSignals,
             print(f"callercard: --deliver: {exc}", file=sys.stderr)
             return 2
 
-    if not args.demo and _handed_to_running(instance_dir, pending or Show(ShowTarget.SEARCH)):
+    handover = pending or _second_launch_message(args, paths)
+    if not args.demo and _handed_to_running(instance_dir, handover):
         print("callercard: already running; handed over to it", file=sys.stderr)
         return _start_only_options_ignored(args, paths)
 
@@ -127,8 +128,7 @@ def _run_app(args: argparse.Namespace, early_quit: EarlyQuitSignals,
     if not primary:
         from desktop.adapters.instance_client import SendStatus, forward_to_running
 
-        message = pending or Show(ShowTarget.SEARCH)
-        result = forward_to_running(instance.address, message)
+        result = forward_to_running(instance.address, handover)
         if result.status is SendStatus.DELIVERED:
             print("callercard: already running; handed over to it", file=sys.stderr)
             return _start_only_options_ignored(args, paths)
@@ -353,24 +353,47 @@ def _handed_to_running(instance_dir: Path, message: Message) -> bool:
     return deliver(address, message).status is SendStatus.DELIVERED
 
 
+def _second_launch_message(args: argparse.Namespace, paths: AppPaths) -> Message:
+    """What a launch with nothing to deliver hands the running app: its Search window, as a
+    plain `callercard` asks; only a ping when the launch is refused (`--watch-once` typed
+    while CallerCard runs opened Search under the refusal, as if it had been taken) or asked
+    for no window (--background). The region is read only when one was typed."""
+    if args.background or _refused_options(args, paths):
+        return Ping()
+    return Show(ShowTarget.SEARCH)
+
+
+def _refused_options(args: argparse.Namespace, paths: AppPaths) -> list[str]:
+    """Why a running app cannot take this launch's options, with what to do instead: only
+    a starting app reads --watch, --watch-once and --region; the region it runs in already
+    is no news."""
+    refusals: list[str] = []
+    for flag, specs in (("--watch", args.watch), ("--watch-once", args.watch_once)):
+        if specs:
+            again = " ".join(f"{flag} {spec}" for spec in specs)
+            refusals.append(
+                f"{' '.join(specs)} not watched: {flag} applies only when CallerCard starts. "
+                "Add it in Settings → Softphones, or run `callercard quit` and start "
+                f"CallerCard again with {again}")  # fmt: skip
+    once = getattr(args, "region_once", None)
+    region = (once or args.region or "").upper()
+    if region and (once or region != _kept_region(paths)):
+        flag = "--region-once" if once else "--region"
+        refusals.append(
+            f"{flag} {region} not applied: it applies only when CallerCard starts. Choose "
+            "the home region in Settings → General, or run `callercard quit` and start "
+            f"CallerCard again with {flag} {region}")  # fmt: skip
+    return refusals
+
+
 def _start_only_options_ignored(args: argparse.Namespace, paths: AppPaths) -> int:
     """1, with what to do instead, when the launch asked for what only a starting app does:
     the README's `callercard --watch …` typed while CallerCard already runs (it starts at
     login) used to be dropped without a word; a `--region` other than the one kept too."""
-    code = 0
-    if args.watch or args.watch_once:
-        specs = " ".join([*args.watch, *args.watch_once])
-        print(f"callercard: {specs} not watched: --watch applies only when CallerCard starts. "
-              "Add it in Settings → Softphones, or run `callercard quit` and start CallerCard "
-              "again with --watch", file=sys.stderr)  # fmt: skip
-        code = 1
-    region = (getattr(args, "region_once", None) or args.region or "").upper()
-    if region and (getattr(args, "region_once", None) or region != _kept_region(paths)):
-        print(f"callercard: --region {region} not applied: it applies only when CallerCard "
-              "starts. Choose the home region in Settings → General, or run `callercard quit` "
-              f"and start CallerCard again with --region {region}", file=sys.stderr)  # fmt: skip
-        code = 1
-    return code
+    refusals = _refused_options(args, paths)
+    for refusal in refusals:
+        print(f"callercard: {refusal}", file=sys.stderr)
+    return 1 if refusals else 0
 
 
 def _kept_region(paths: AppPaths) -> str:

@@ -307,6 +307,7 @@ class WrapUp(QWidget):
         chosen = self.buttons.get(attempt.outcome)
         if chosen is not None:
             chosen.setChecked(True)
+        self._opened_outcome = self.outcome()  # what follow() may change: none the rep chose
         self.outcomes.idToggled.connect(lambda _id, _on: self._update_save())
         self._update_save()
         if not self.inbound:
@@ -355,6 +356,33 @@ class WrapUp(QWidget):
         self.message_label.setText(message)
         self.message.setPlaceholderText(hint)
         self.window_label.setText(callback)
+
+    def follow(self, attempt: Attempt) -> None:
+        """The call's row as it is now: a note another program logged on it (`callercard
+        log-call` from a dialer or CRM, moments after the dial) is shown where the rep has not
+        chosen or typed yet, so Save keeps what it says. With no outcome picked the window
+        stayed as it opened, and Save wrote the rep's choice over the note's. What the rep
+        picked or typed stays theirs. It stays open: it still asks what the note may not say
+        (why, when to call back), and closing under the rep's pointer loses what they meant to
+        type."""
+        if self._done:
+            return
+        button = self.buttons.get(attempt.outcome)
+        if button is not None and self.outcome() == self._opened_outcome:
+            button.setChecked(True)
+            self._opened_outcome = attempt.outcome
+        message, reason, callback, done = self._opened
+        if self.message.toPlainText() == message and attempt.message.strip():
+            message = attempt.message
+            if message != self.message.toPlainText():
+                self.message.setPlainText(message)
+        said = display_text(attempt.reason)
+        if self.reason.text() == reason and said.strip():
+            reason = said
+            if reason != self.reason.text():
+                self.reason.setText(reason)
+                self.reason.setCursorPosition(0)
+        self._opened = (message, reason, callback, done)  # the note's words are not the rep's
 
     # -- focus on the rep's click --
 

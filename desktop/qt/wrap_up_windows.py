@@ -116,9 +116,29 @@ class WrapUpWindows:
             window.activateWindow()
             window.type_into_note()
         self._open[attempt_id] = window
+        self._follow_the_call(attempt_id, window)
         log.info("wrap-up shown for attempt %d (%s, contact %s)", attempt_id,
                  found[1].direction.value, contact.id if contact else "none")  # fmt: skip
         self._trace.write("wrap_up_shown", "", attempt=attempt_id, asked=asked)
+
+    def _follow_the_call(self, attempt_id: int, window: WrapUp) -> None:
+        """While it is on screen, the window follows its call's row: a dialer's log-call note
+        on it, committed from another process, is what its Save should keep."""
+        from desktop.qt.book_watch import run_while_shown, while_shown
+
+        def follow() -> None:
+            from desktop.adapters.store import StoreError
+
+            try:
+                found = self._store.attempt_by_id(attempt_id)
+            except StoreError as exc:
+                log.info("wrap-up %d not refreshed: %s", attempt_id, exc)
+                return
+            if found is not None and self._open.get(attempt_id) is window:
+                window.follow(found[1])
+
+        while_shown(window, self._store.path, follow)
+        run_while_shown(window, follow, lambda: None)  # a note logged while it waited
 
     def asked(self, attempt_id: int) -> None:
         """The rep asked to write or correct a call's wrap-up (Recent calls): it opens filled

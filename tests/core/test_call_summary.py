@@ -80,3 +80,30 @@ def test_a_caller_id_that_is_their_name_with_an_initial_is_not_repeated() -> Non
     number = CallerNumber("+13125550178", False, "+13125550178", display_name="BRENNAN M")
     assert caller_id_name(number, mike) == ""
     assert caller_id_name(replace(number, display_name="MIKE M"), mike) == "MIKE M"
+
+
+def test_a_caller_id_with_a_nickname_of_their_given_name_is_their_own_name() -> None:
+    """Search 'mike' listed "Michael Brandt (caller ID: MIKE BRANDT)", as if someone else had
+    called from his number: Mike is his own name, another form of it."""
+    rang = Attempt(Direction.IN, NOW - timedelta(hours=1), Outcome.MISSED,
+                   number_e164="+14155550142", caller_name="MIKE BRANDT")  # fmt: skip
+    michael = Contact(id=6, name="Michael Brandt", company="Acme Tooling")
+    for said in ("MIKE BRANDT", "BRANDT, MIKE", "MICK B", "BRANDT MIKEY"):
+        line = call_line(replace(rang, caller_name=said), michael, NOW)
+        assert line.startswith("Michael Brandt · Acme Tooling · "), line
+    assert call_line(rang, Contact(id=7, name="Brandt, Michael"), NOW).startswith(
+        "Brandt, Michael · +1")
+    # Not another given name, nor another form of a surname, nor another person's name.
+    for other in ("MICHAELA BRANDT", "MIKE SMITH", "BOB BRANDT"):
+        said = replace(rang, caller_name=other)
+        assert f"(caller ID: {other})" in call_line(said, michael, NOW), other
+    tom = Contact(id=8, name="Tom Michael")
+    assert "(caller ID: TOM MIKE)" in call_line(replace(rang, caller_name="TOM MIKE"), tom, NOW)
+    tommy = replace(rang, caller_name="TOMMY MICHAEL")
+    assert call_line(tommy, tom, NOW).startswith("Tom Michael ·")
+    # The card follows the same rule.
+    from desktop.core.card_text import caller_id_name
+    from desktop.core.numbers import CallerNumber
+
+    number = CallerNumber("+14155550142", False, "+14155550142", display_name="MIKE BRANDT")
+    assert caller_id_name(number, michael) == ""

@@ -18,6 +18,7 @@ from desktop.core.ipc import (
     IpcError,
     Message,
     OpenImport,
+    Ping,
     Quit,
     Ring,
     Show,
@@ -42,6 +43,7 @@ MESSAGES: list[Message] = [
     Show(),
     Show(ShowTarget.SETTINGS),
     Quit(),
+    Ping(),
     OpenImport("/home/rep/Downloads/Messe 2026 – Kontakte.csv"),
     Dial("+14155550142"),
 ]

@@ -57,6 +57,13 @@ def test_calls_missed_while_closed_are_told_once_at_start_without_a_card_each(
         assert not [r for r in after if r["stage"] == "missed_card"], "a card per call"
         assert missed_while_closed_text(3) == "3 calls missed while CallerCard was closed"
         assert missed_while_closed_text(1) == "1 call missed while CallerCard was closed"
+        # No tray here and the menu window hidden (--background): nobody has read it yet, so
+        # the terminal's Callbacks says it, once.
+        assert told["told"] is False
+        listed = again.cli("callbacks")
+        assert listed.returncode == 0, listed.stderr
+        assert "3 calls missed while CallerCard was closed: they wait below" in listed.stderr
+        assert "missed while" not in again.cli("callbacks").stderr
     finally:
         again.stop()
 
@@ -68,3 +75,54 @@ def test_calls_missed_while_closed_are_told_once_at_start_without_a_card_each(
         assert [r["calls"] for r in said] == [0], "told once: not again at the next start"
     finally:
         third.stop()
+
+
+def test_calls_missed_while_closed_that_nobody_was_told_of_are_told_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """A hook's --background start on a desktop with no tray and no notification service
+    counted the calls missed while closed into a hidden window's status line and the log: the
+    rep never learnt of them, and the next start counted only from then on."""
+    app = RunningApp(tmp_path)
+    app.stop()
+    time.sleep(1.1)
+    store = Store.open(app.data / "callercard.sqlite3")
+    try:
+        logged(store, BRENNAN, Direction.IN, Outcome.MISSED)
+        logged(store, OFFICE, Direction.IN, Outcome.MISSED)
+    finally:
+        store.close()
+
+    def started_again() -> dict[str, object]:
+        mark = len(app.records())
+        run = RunningApp(tmp_path)
+        try:
+            return run.wait_for(lambda r: r["stage"] == "missed_while_closed",
+                                "the calls missed while closed counted", after=mark)  # fmt: skip
+        finally:
+            run.stop()
+
+    first = started_again()
+    assert (first["calls"], first["told"]) == (2, False)
+    # Quit before anyone looked: the next start says them again, with what it missed itself.
+    time.sleep(1.1)
+    store = Store.open(app.data / "callercard.sqlite3")
+    try:
+        logged(store, TALKED_TO, Direction.IN, Outcome.MISSED)
+    finally:
+        store.close()
+    mark = len(app.records())
+    run = RunningApp(tmp_path)
+    try:
+        again = run.wait_for(lambda r: r["stage"] == "missed_while_closed",
+                             "the calls missed while closed counted", after=mark)  # fmt: skip
+        assert (again["calls"], again["told"]) == (3, False)
+        # CallerCard launched again brings up the menu window, whose status line says it.
+        assert run.cli().returncode == 0
+        deadline = time.monotonic() + 10
+        while (app.data / "missed-untold.txt").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not (app.data / "missed-untold.txt").exists(), "the menu window was seen"
+    finally:
+        run.stop()
+    assert started_again()["calls"] == 0, "told once it was seen"
