@@ -188,3 +188,37 @@ def test_a_microsip_call_ringing_at_the_quit_and_missed_after_it_is_recorded_onc
     assert sorted(listed) == [(MISSED, "missed"), (TALKED, "talked")]
     assert stages(again, "shown") == []
     assert any(MISSED in number for number in callbacks(tmp_path / "data"))
+
+
+def test_a_microsip_call_over_before_the_first_watch_is_never_recorded_at_a_restart(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """A call answered on another device ended seconds before CallerCard first watched the
+    log, and the app quit soon after: the first watch took it as the log's past, so the next
+    start must not record it (a call before the first start, said 'Talked')."""
+    ini = tmp_path / "microsip.ini"
+    ended = int(time.time()) - 5
+    write(ini, {0: render_call(TALKED, "Mike", CallType.ELSEWHERE, ended - 30, 30, "")})
+    run_once(tmp_path, ini, xvfb_display, "first", "microsip")
+    again = run_once(tmp_path, ini, xvfb_display, "again", "microsip")
+    assert stages(again, "recorded") == []
+    assert watched_calls(tmp_path / "data", "microsip") == []
+
+
+def test_a_linphone_call_over_before_the_first_watch_is_never_recorded_at_a_restart(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db)
+    try:
+        start = datetime.now(UTC) - timedelta(seconds=40)
+        talked = writer.ring(f"sip:{TALKED}@sip.example.com", "Mike", at=start)
+        writer.answer(talked, at=start)
+        writer.end(talked, duration=30, at=start + timedelta(seconds=30))
+        run_once(tmp_path, db, xvfb_display, "first", "linphone")
+        again = run_once(tmp_path, db, xvfb_display, "again", "linphone")
+    finally:
+        writer.close()
+    assert stages(again, "recorded") == []
+    assert watched_calls(tmp_path / "data", "linphone") == []

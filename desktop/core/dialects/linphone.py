@@ -278,10 +278,18 @@ class CallTracker:
         self._followed: dict[int, _Followed] = {}
         self._reported: set[tuple[int | None, str]] = set()
         self._resumed: Position | None = None
+        # When the database was first watched (ring_log_position.Position.since): kept from
+        # the stored position, else the time of this run's first read.
+        self._since = 0.0
 
     @property
     def has_baseline(self) -> bool:
         return self._has_baseline
+
+    @property
+    def since(self) -> float:
+        """When the database was first watched: a call over before that is its past."""
+        return self._since
 
     def resume(self, position: Position) -> None:
         """Before the first read: the position stored at the last run (its ``open`` holding
@@ -309,6 +317,7 @@ class CallTracker:
         if not self._has_baseline:
             self._has_baseline = True
             self._news_since = since
+            self._since = since
 
     def open_ids(self) -> list[int]:
         """Row ids of the calls followed that have not ended yet: read them again each time."""
@@ -325,6 +334,8 @@ class CallTracker:
 
     def update(self, rows: Iterable[LinphoneCall | LogProblem], now: float) -> TrackerUpdate:
         emit = self._has_baseline
+        if not emit:
+            self._since = self._resumed.since if self._resumed is not None else now
         self._has_baseline = True
         changes: list[CallChange] = []
         problems: list[LogProblem] = []

@@ -477,6 +477,9 @@ class CallLogTracker:
         self._reported_lines: set[str] = set()
         self._content_problem = ""
         self._resumed: Position | None = None
+        # When the log was first watched (ring_log_position.Position.since): kept from the
+        # stored position, else the time of this run's first read.
+        self._since = 0.0
 
     @property
     def has_baseline(self) -> bool:
@@ -498,7 +501,7 @@ class CallLogTracker:
             mark = max(mark, int(self._resumed.mark))
         ringing = ((f.entry.call_key, float(f.time)) for f in self._followed.values()
                    if f.state is CallState.RINGING)  # fmt: skip
-        return Position(SOURCE, float(mark), now, open_calls(ringing, mark))
+        return Position(SOURCE, float(mark), now, open_calls(ringing, mark), since=self._since)
 
     def file_missing(self) -> None:
         """The file does not exist. Before any read that means an empty log: whatever the file
@@ -519,6 +522,8 @@ class CallLogTracker:
             return TrackerUpdate(problems=(problem,))
         self._content_problem = ""
         emit = self._has_baseline
+        if not emit:
+            self._since = self._resumed.since if self._resumed is not None else now
         self._has_baseline = True
         offset, section = _calls_section(complete)
         previous = self._last_section
