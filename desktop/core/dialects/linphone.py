@@ -235,7 +235,8 @@ def _show(value: object, limit: int = 40) -> str:
 class CallChange:
     call: LinphoneCall
     state: CallState
-    # Logged while the app was closed, found by the first read after a restart: history.
+    # Logged while the app was closed, found by the first read after a restart, or over for
+    # longer than the news window when first seen: history.
     caught_up: bool = False
 
 
@@ -355,11 +356,11 @@ class CallTracker:
         followed = self._followed.get(call.id)
         if followed is None or followed.identity != call.identity:
             self._remember(call.id, _Followed(call.identity, state))
-            if emit and self._is_news(call, state, now):
-                return CallChange(call, state)
-            if not emit and self._caught_up(call, state):
+            if emit:
+                return self._first_seen(call, state, now)
+            if self._caught_up(call, state):
                 return CallChange(call, state, caught_up=True)
-            if not emit and pops_at_first_read(
+            if pops_at_first_read(
                 call.direction, state, call.started_at.timestamp(), self._ringing_since
             ):
                 return CallChange(call, state)
@@ -387,13 +388,18 @@ class CallTracker:
             if self._followed[old_id].state in (CallState.ENDED, CallState.MISSED):
                 del self._followed[old_id]
 
-    def _is_news(self, call: LinphoneCall, state: CallState, now: float) -> bool:
-        happened = call.started_at.timestamp()
-        if state in (CallState.ENDED, CallState.MISSED):
-            happened += call.duration
+    def _first_seen(self, call: LinphoneCall, state: CallState, now: float) -> CallChange | None:
+        """A call first read after the first read: news if it rings or ended within the news
+        window; over long ago (a database restored or copied in), history the app never had,
+        recorded without a card (the store drops a call it has already); nothing when it
+        happened before a start whose database could not be read (the log's past then)."""
+        over = state in (CallState.ENDED, CallState.MISSED)
+        happened = call.started_at.timestamp() + (call.duration if over else 0)
         if self._news_since is not None and happened < self._news_since:
-            return False
-        return self._news_window_s is None or now - happened <= self._news_window_s
+            return None
+        if self._news_window_s is None or now - happened <= self._news_window_s:
+            return CallChange(call, state)
+        return CallChange(call, state, caught_up=True) if over else None
 
     def _first_report(self, problem: LogProblem) -> bool:
         key = (problem.row, problem.message)

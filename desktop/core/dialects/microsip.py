@@ -48,7 +48,7 @@ SOURCE = "microsip"
 
 # A call first seen after start-up is news only if it started (still ringing) or ended this
 # recently; older ones are history that reached us late (a file restored or copied in, or a
-# snapshot read while MicroSIP was half-way through rewriting the file).
+# snapshot read while MicroSIP was half-way through rewriting the file): recorded, no card.
 DEFAULT_NEWS_WINDOW_S = 900.0
 
 # "ANSI" is the Windows code page of the machine that wrote the file; Western Europe and the
@@ -428,7 +428,8 @@ class CallChange:
     # was deleted while it still rang: MicroSIP never wrote how it ended (it crashed, or was
     # closed, during the ring).
     gone: bool = False
-    # Logged while the app was closed, found by the first read after a restart: history.
+    # Logged while the app was closed, found by the first read after a restart, or over for
+    # longer than the news window when first seen: history.
     caught_up: bool = False
 
 
@@ -567,6 +568,10 @@ class CallLogTracker:
             self._followed[entry.key] = _Followed(entry.time, state, entry)
             if emit and self._is_news(entry, state, now):
                 return CallChange(entry, state)
+            if emit and state is not CallState.RINGING:
+                # Over long ago, first seen now (an ini restored or copied in): history the
+                # app never had, without a card. The store drops a call it has already.
+                return CallChange(entry, state, caught_up=True)
             if not emit and self._caught_up(entry, state):
                 return CallChange(entry, state, caught_up=True)
             if not emit and pops_at_first_read(
