@@ -188,3 +188,86 @@ def test_a_microsip_call_ringing_at_the_quit_and_missed_after_it_is_recorded_onc
     assert sorted(listed) == [(MISSED, "missed"), (TALKED, "talked")]
     assert stages(again, "shown") == []
     assert any(MISSED in number for number in callbacks(tmp_path / "data"))
+
+
+def test_a_microsip_call_over_before_the_first_watch_is_never_recorded_at_a_restart(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """A call answered on another device ended seconds before CallerCard first watched the
+    log, and the app quit soon after: the first watch took it as the log's past, so the next
+    start must not record it (a call before the first start, said 'Talked')."""
+    ini = tmp_path / "microsip.ini"
+    ended = int(time.time()) - 5
+    write(ini, {0: render_call(TALKED, "Mike", CallType.ELSEWHERE, ended - 30, 30, "")})
+    run_once(tmp_path, ini, xvfb_display, "first", "microsip")
+    again = run_once(tmp_path, ini, xvfb_display, "again", "microsip")
+    assert stages(again, "recorded") == []
+    assert watched_calls(tmp_path / "data", "microsip") == []
+
+
+def test_a_linphone_call_over_before_the_first_watch_is_never_recorded_at_a_restart(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db)
+    try:
+        start = datetime.now(UTC) - timedelta(seconds=40)
+        talked = writer.ring(f"sip:{TALKED}@sip.example.com", "Mike", at=start)
+        writer.answer(talked, at=start)
+        writer.end(talked, duration=30, at=start + timedelta(seconds=30))
+        run_once(tmp_path, db, xvfb_display, "first", "linphone")
+        again = run_once(tmp_path, db, xvfb_display, "again", "linphone")
+    finally:
+        writer.close()
+    assert stages(again, "recorded") == []
+    assert watched_calls(tmp_path / "data", "linphone") == []
+
+
+def test_microsip_calls_long_over_first_seen_while_the_app_runs_are_recorded_as_history(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """A microsip.ini restored or copied in while the app runs brings calls that ended hours
+    ago: history the app never had, recorded (no card, no wrap-up), not dropped as stale."""
+    ini = tmp_path / "microsip.ini"
+    ring_buffer = {0: OLD}
+    write(ini, ring_buffer)
+    app = App(tmp_path, ini, xvfb_display, "running")
+    try:
+        hours_ago = int(time.time()) - 3 * 3600
+        ring_buffer[1] = render_call(MISSED, "Dana", CallType.MISSED, hours_ago, 0, "Missed Call")
+        ring_buffer[2] = render_call(TALKED, "Mike", CallType.INCOMING, hours_ago + 600, 95,
+                                     "Call Ended")  # fmt: skip
+        write(ini, ring_buffer)
+        mike = f"microsip:2:{hours_ago + 600}"
+        app.wait_for(lambda r: r["stage"] == "recorded" and r["call_key"] == mike, "Mike's call")
+    finally:
+        app.terminate()
+    listed = [(c["number"], c["outcome"]) for c in watched_calls(tmp_path / "data", "microsip")]
+    assert sorted(listed) == [(MISSED, "missed"), (TALKED, "talked")]  # the old one stays out
+    assert stages(app, "shown") == []
+    assert any(MISSED in number for number in callbacks(tmp_path / "data"))
+
+
+def test_linphone_calls_long_over_first_seen_while_the_app_runs_are_recorded_as_history(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db)
+    try:
+        app = App(tmp_path, db, xvfb_display, "running", watch="linphone")
+        try:
+            start = datetime.now(UTC) - timedelta(hours=3)
+            second = timedelta(seconds=1)
+            missed = writer.ring(f"sip:{MISSED}@sip.example.com;user=phone", "Dana", at=start)
+            writer.end(missed, CallStatus.MISSED, at=start + second)
+            app.wait_for(lambda r: r["stage"] == "recorded" and r["caller_id"].find(MISSED) >= 0,
+                         "Dana's call")  # fmt: skip
+        finally:
+            app.terminate()
+    finally:
+        writer.close()
+    listed = [(c["number"], c["outcome"]) for c in watched_calls(tmp_path / "data", "linphone")]
+    assert listed == [(MISSED, "missed")]
+    assert stages(app, "shown") == []

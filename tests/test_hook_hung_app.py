@@ -60,11 +60,11 @@ def calls(data: Path) -> list[dict[str, object]]:
     return [call for call in all_calls(data) if call["number"] == NUMBER]
 
 
-def stopped_ring(app: App, data: Path) -> None:
+def stopped_ring(app: App, data: Path, caller_id: str = NUMBER) -> None:
     """`callercard ring` while the app is stopped: recorded by the hook after its wait."""
     assert app.proc is not None
     app.proc.send_signal(signal.SIGSTOP)
-    rang = hook(data, "ring", "--source", "microsip", "--", NUMBER)
+    rang = hook(data, "ring", "--source", "microsip", "--", caller_id)
     assert (rang.returncode, rang.stderr) == (
         4, NOT_ANSWERING + "call from +1 415-555-0123 recorded; its card may still appear\n"
     )  # fmt: skip
@@ -96,6 +96,33 @@ def test_a_call_that_rang_and_ended_while_the_app_was_stopped_is_one_row_and_no_
     assert (late["call_key"], late["card"], late["ended"]) == (KEY, False, True)
     [call] = calls(data)
     assert (call["number"], call["outcome"], call["source"]) == (NUMBER, "missed", "microsip")
+
+
+@pytest.mark.xvfb
+def test_a_late_ring_ended_by_an_end_spelling_the_number_otherwise_pops_no_card(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """The ring said "+1 (415) 555-0123", its end "+14155550123": one call, keyed by its E.164
+    (ring_input.keyed_by_number), so the end read with the late ring says it is over."""
+    data = tmp_path / "data"
+    app = App(tmp_path, xvfb_display)
+    try:
+        stopped_ring(app, data, "+1 (415) 555-0123")
+        ended = hook(data, "end", "--missed", "--", NUMBER)
+        assert ended.returncode == 4, ended.stderr
+        assert app.proc is not None
+        app.proc.send_signal(signal.SIGCONT)
+        app.stage("ended", call_key=KEY)
+        app.stage("late_ring")
+        time.sleep(1)  # a card for the late ring would be shown by now
+    finally:
+        app.terminate()
+
+    assert app.shown() == []  # no card for a call that is over
+    [late] = [r for r in app.records() if r["stage"] == "late_ring"]
+    assert (late["card"], late["ended"]) == (False, True)
+    [call] = calls(data)
+    assert call["outcome"] == "missed"
 
 
 @pytest.mark.xvfb

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from desktop.core.ipc import End, Record, Ring, hook_call_key
+from desktop.core.hook_number_key import E164Of, message_key
+from desktop.core.ipc import End, Record, Ring
 from desktop.core.ipc_line import LATE_RING_S
 
 # Most phone systems send a ring nobody answers to voicemail, or drop it, within 30-45 s.
@@ -49,13 +50,14 @@ def read_late(ring: Ring, read_ns: int) -> bool:
     return ring.t_ns > 0 and read_ns - ring.t_ns > LATE_RING_S * 1e9
 
 
-def message_call_key(message: Ring | End) -> str:
-    """The call a hook's ring or end is about, as desktop.core.ring_input keys it."""
-    return message.call_key or hook_call_key(message.caller_id)
+def message_call_key(message: Ring | End, e164_of: E164Of) -> str:
+    """The call a hook's ring or end is about, as desktop.core.ring_input keys it: by the
+    number's E.164, however the hook spelled it (desktop.core.hook_number_key)."""
+    return message_key(message.call_key, message.caller_id, e164_of)
 
 
-def with_end_read(late: LateRing, read_after: Iterable[object]) -> LateRing:
+def with_end_read(late: LateRing, read_after: Iterable[object], e164_of: E164Of) -> LateRing:
     """`late`, told whether an end for its call is among the messages read after it."""
-    key = message_call_key(late.ring)
-    ended = any(isinstance(m, End) and message_call_key(m) == key for m in read_after)
+    key = message_call_key(late.ring, e164_of)
+    ended = any(isinstance(m, End) and message_call_key(m, e164_of) == key for m in read_after)
     return LateRing(late.ring, late.read_ns, ended) if ended else late

@@ -7,14 +7,13 @@ closed and recorded does not depend on how it reached us.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
-from desktop.core.ipc import HOOK_KEY_PREFIX, End, EndOutcome, Ring, hook_call_key
+from desktop.core.hook_number_key import E164Of, number_call_key
+from desktop.core.ipc import End, EndOutcome, Ring, hook_call_key
 from desktop.core.late_ring import STALE_RING_S, LateRing
 from desktop.core.models import Direction
 
@@ -23,7 +22,6 @@ RING_AGE_MAX_S = 120  # older than this, a hook's time stamp is not trusted as t
 # its stamp, from the machine's monotonic clock, is trusted for that long.
 LATE_RING_AGE_MAX_S = 24 * 3600
 TEST_RING_KEY = "test-ring"
-_E164_SHAPED = re.compile(r"\+[1-9][0-9]{6,14}")  # the commonest caller ID: its own E.164
 DEMO_KEY = "demo"
 
 
@@ -126,7 +124,7 @@ def from_end_message(message: End, now: datetime, now_ns: int) -> RingInput:
     return RingInput(event, now_ns)
 
 
-def keyed_by_number(call: RingInput, e164_of: Callable[[str], str | None]) -> RingInput:
+def keyed_by_number(call: RingInput, e164_of: E164Of) -> RingInput:
     """A hook's call keyed by its caller ID as the hook spelled it (hook_call_key) is keyed by
     the number's E.164 once the app (or the hook writing the call itself) has read it: a hook
     may pass "+1 (415) 555-0142" at the ring and "+14155550142" at the end (or a national
@@ -138,12 +136,8 @@ def keyed_by_number(call: RingInput, e164_of: Callable[[str], str | None]) -> Ri
     event = call.event
     if not event.hook or event.call_key != hook_call_key(event.number):
         return call
-    if _E164_SHAPED.fullmatch(event.number):
-        return call
-    e164 = e164_of(event.number)
-    if not e164:
-        return call
-    return replace(call, event=replace(event, call_key=HOOK_KEY_PREFIX + e164))
+    key = number_call_key(event.number, e164_of)
+    return call if key == event.call_key else replace(call, event=replace(event, call_key=key))
 
 
 def demo_call(caller_id: str, name: str, now: datetime, now_ns: int) -> RingInput:

@@ -10,7 +10,9 @@ ended since). Calls that ended up to CATCH_UP_SLACK_S before the position was ta
 offered again too: a call read just before a quit or a save may not have reached the
 history yet, and the store drops the ones it has. Without a stored position (a log watched
 for the first time) the first read stays a snapshot (desktop.core.first_read): the log's
-long past is not imported.
+long past is not imported, then or ever: the position keeps when that first read was
+(`since`), and a call over before it is never offered again, however soon the app quit after
+it (the slack would have taken one that ended a minute before the first start).
 """
 
 from __future__ import annotations
@@ -37,23 +39,28 @@ _VERSION = 1
 class Position:
     """`mark`: the start (Unix seconds) of the newest call seen; `taken`: when the position
     was taken; `open`: the calls not over then, by the log's own ids; `ids`: what else the
-    log's reader needs (row ids)."""
+    log's reader needs (row ids); `since`: when the log was first watched, its snapshot read
+    (0: not known, a position stored before it was kept)."""
 
     kind: str
     mark: float
     taken: float
     open: tuple[str, ...] = ()
     ids: tuple[int, ...] = ()
+    since: float = 0.0
 
     def dump(self) -> str:
         return json.dumps({"v": _VERSION, "kind": self.kind, "mark": self.mark,
-                           "taken": self.taken, "open": list(self.open), "ids": list(self.ids)},
-                          separators=(",", ":"))  # fmt: skip
+                           "taken": self.taken, "open": list(self.open), "ids": list(self.ids),
+                           "since": self.since}, separators=(",", ":"))  # fmt: skip
 
     def catches_up(self, call_id: str, started: float, ended: float) -> bool:
         """Whether a call that is over, read at the first read, is reported as catch-up."""
-        return (started > self.mark or ended >= self.taken - CATCH_UP_SLACK_S
-                or call_id in self._open)  # fmt: skip
+        if call_id in self._open:
+            return True  # not over at the save: it ended after the first watch
+        if ended < self.since:
+            return False  # the first watch's snapshot took it as the log's past
+        return started > self.mark or ended >= self.taken - CATCH_UP_SLACK_S
 
     @cached_property
     def _open(self) -> frozenset[str]:
@@ -73,7 +80,8 @@ def load_position(cursor: str | None, kind: str) -> Position | None:
     if not (isinstance(open_ids, list) and isinstance(ids, list)):
         raise ValueError("not a position")
     return Position(kind, float(data["mark"]), float(data["taken"]),
-                    tuple(str(i) for i in open_ids[:OPEN_LIMIT]), tuple(int(i) for i in ids))
+                    tuple(str(i) for i in open_ids[:OPEN_LIMIT]), tuple(int(i) for i in ids),
+                    float(data.get("since", 0.0)))  # fmt: skip
 
 
 def open_calls(calls: Iterable[tuple[str, float]], mark: float) -> tuple[str, ...]:

@@ -214,6 +214,9 @@ class CallerCardApp:
         self._importer: object | None = None  # built on first use: the readers are heavy
         self.instance = instance
         instance.message_received.connect(self.on_message)
+        # A late ring is matched with an end read with it as the pipeline matches them: by
+        # the number's E.164, however each hook spelled it.
+        instance.read_numbers_with(lambda caller_id: self.lookup.parse(caller_id).e164)
         from desktop.qt.file_events import wait_in_gui_thread
 
         # Every watched call log, read in this thread (Linux) or watchdog's (elsewhere).

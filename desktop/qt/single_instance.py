@@ -43,6 +43,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from desktop.adapters.instance_address import instance_lock_path
+from desktop.core.hook_number_key import E164Of
 from desktop.core.ipc import (
     MAX_LINE_BYTES,
     Ack,
@@ -78,6 +79,10 @@ class InstanceLockError(OSError):
     """The lock or the server could not be set up for a reason other than another instance."""
 
 
+def _unread(_caller_id: str) -> str | None:
+    return None
+
+
 class SingleInstance(QObject):
     """Owns the instance address and turns incoming lines into `message_received` signals."""
 
@@ -109,6 +114,7 @@ class SingleInstance(QObject):
         self._server.newConnection.connect(self._accept)
         self._peers: dict[QLocalSocket, _Peer] = {}
         self._inbox: deque[Message | LateRing] = deque()
+        self._e164_of: E164Of = _unread
         self._holding = False
         self._accepting = False
         self._reaper = QTimer(self)
@@ -332,6 +338,12 @@ class SingleInstance(QObject):
         if self._holding and isinstance(message, Quit):
             self.quit_held.emit()
 
+    def read_numbers_with(self, e164_of: E164Of) -> None:
+        """How caller IDs read as numbers, so that a late ring is matched with an end read
+        with it however each hook spelled the number (desktop.core.hook_number_key). Until
+        set, each is keyed as spelled."""
+        self._e164_of = e164_of
+
     def _dispatch(self) -> None:
         if self._holding or not self._inbox:
             return
@@ -342,7 +354,7 @@ class SingleInstance(QObject):
                 self._settle.start(int(wait_ms))
                 return
             self._inbox.popleft()
-            message = with_end_read(message, self._inbox)
+            message = with_end_read(message, self._inbox, self._e164_of)
         else:
             self._inbox.popleft()
         if self._inbox:

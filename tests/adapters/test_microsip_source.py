@@ -12,6 +12,7 @@ import pytest
 
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.sources.microsip import MicroSipSource
+from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.dialects.microsip import CallType, decode_ini
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction
@@ -284,8 +285,10 @@ def test_a_file_that_does_not_exist_yet_pops_when_it_appears(tmp_path: Path, sta
 
     rewrite(path, microsip_text({**history(3), 3: ring()}, 3))
 
-    (event,) = recorder.wait_events(1)  # the three old calls are history, not news
-    assert event.call_key.startswith("microsip:3:")
+    # The three old calls are history (recorded, no card), the ring is news.
+    events = recorder.wait_events(4)
+    assert [e.call_key.split(":")[1] for e in events if not isinstance(e, HistoryEvent)] == ["3"]
+    assert sum(isinstance(e, HistoryEvent) and e.catch_up for e in events) == 3
     assert recorder.problems == []
 
 

@@ -12,11 +12,16 @@ from desktop.adapters.instance_socket import DEFAULT_TIMEOUT
 from desktop.core.ipc import End, EndOutcome, Ring, Show
 from desktop.core.ipc_line import LATE_RING_S
 from desktop.core.late_ring import STALE_RING_S, LateRing, read_late, with_end_read
+from desktop.core.numbers import NumberPolicy, parse_number
 from desktop.core.ring_input import from_late_ring
 
 NOW = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
 NOW_NS = 5_000_000_000_000
 S = 1_000_000_000
+
+
+def us_e164(caller_id: str) -> str | None:
+    return parse_number(caller_id, NumberPolicy("US")).e164
 
 
 def test_a_ring_is_late_once_its_hook_may_have_stopped_waiting_never_before() -> None:
@@ -37,12 +42,17 @@ def test_a_ring_is_late_once_its_hook_may_have_stopped_waiting_never_before() ->
         (Ring("anonymous"), [End(call_key="hook:")], True),  # a withheld ring and its end
         (Ring("1001", call_key="twinkle:abc"), [End(call_key="twinkle:abc")], True),
         (Ring("1001", call_key="twinkle:abc"), [End(call_key="twinkle:xyz")], False),
+        # One number spelled two ways is one call, as the pipeline keys it (by its E.164).
+        (Ring("+1 (415) 555-0142"), [End(caller_id="+14155550142")], True),
+        (Ring("+14155550142"), [End(caller_id="(415) 555-0142")], True),
+        (Ring("+1 (415) 555-0142"), [End(caller_id="+14155550199")], False),
     ],
 )
 def test_an_end_read_after_the_late_ring_marks_its_call_over(
     ring: Ring, after: list[object], ended: bool
 ) -> None:
-    assert with_end_read(LateRing(ring, NOW_NS), after).ended is ended
+    read = with_end_read(LateRing(ring, NOW_NS), after, us_e164)
+    assert read.ended is ended
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.dialects.linphone import (
     CallStatus,
     CallTracker,
     LinphoneCall,
     LogProblem,
     call_event,
+    change_event,
     format_utc,
     parse_call_row,
     parse_utc,
@@ -207,9 +209,18 @@ def test_a_row_id_reused_for_a_new_call_is_a_new_call() -> None:
 
 
 def test_calls_first_seen_long_after_they_happened_are_history() -> None:
-    # What Linphone 5.2 does on its first start: it imports the whole legacy history.
+    """Over long ago and first seen now (a database restored or copied in; Linphone 5.2's
+    first start imports the whole legacy history): recorded as history, never a card. A ring
+    first seen long after it started is no call to pop: nothing."""
     old = [call(row_id=i, status=2, ended=True, start=stamp(86_400 + i)) for i in range(1, 50)]
-    assert tracked(old) == []
+    tracker = CallTracker()
+    tracker.update([], NOW)
+    changes = tracker.update(old, NOW).changes
+    assert [(c.call.id, c.state, c.caught_up) for c in changes] == [
+        (i, CallState.MISSED, True) for i in range(1, 50)
+    ]
+    assert all(isinstance(e, HistoryEvent) and e.catch_up
+               for e in (change_event(c, file="linphone.db") for c in changes))  # fmt: skip
     assert tracked([call(start=stamp(901))]) == []
     assert tracked([call(start=stamp(899))]) == [(7, "ringing")]
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.dialects.microsip import (
     CallEntry,
     CallLogTracker,
@@ -417,13 +418,21 @@ def test_a_line_cut_before_its_info_is_not_mistaken_for_a_ring() -> None:
 
 
 def test_calls_first_seen_long_after_they_happened_are_history() -> None:
+    """Recorded as history (no card): the calls of an ini restored or copied in are calls the
+    app never had. A ring from a day ago is a line a crash never closed: nothing."""
     tracker = CallLogTracker()
     tracker.file_missing()  # the file appears later, e.g. restored or copied in
     fresh_ring = render_call("+14155550199", "Sam", CallType.INCOMING, NOW - 3)
     stale_ring = render_call("+14155550177", "Crashed", CallType.INCOMING, NOW - 86_400)
-    assert states(tracker, ini({**HISTORY, 4: stale_ring, 5: fresh_ring})) == [
-        (f"microsip:5:{NOW - 3}", Direction.IN, CallState.RINGING)
+    changes = tracker.update(ini({**HISTORY, 4: stale_ring, 5: fresh_ring}), NOW).changes
+    assert [(c.entry.call_key, c.state, c.caught_up) for c in changes] == [
+        (f"microsip:0:{NOW - 9000}", CallState.ENDED, True),
+        (f"microsip:1:{NOW - 8000}", CallState.ENDED, True),
+        (f"microsip:3:{NOW - 7000}", CallState.MISSED, True),
+        (f"microsip:5:{NOW - 3}", CallState.RINGING, False),
     ]
+    events = [call_event(c, file="microsip.ini", read_ns=0) for c in changes]
+    assert [isinstance(e, HistoryEvent) and e.catch_up for e in events] == [True] * 3 + [False]
 
 
 def test_junk_is_reported_once_and_the_calls_survive_it() -> None:

@@ -67,12 +67,42 @@ def test_a_call_ringing_at_the_quit_is_reported_when_its_end_was_written_meanwhi
 
 
 def test_a_call_that_ended_just_before_the_quit_is_offered_again() -> None:
-    # It may have been read and not yet recorded: the store drops it if it has it.
+    # It was read as it was written and may not have been recorded yet: the store drops it if
+    # it has it.
     ended = int(QUIT - CATCH_UP_SLACK_S / 2)
-    calls = {0: render_call("+14155550142", "", CallType.MISSED, ended, 0, "Missed")}
-    assert caught_up(position_at_quit(calls), calls) == [
-        (f"microsip:0:{ended}", CallState.MISSED, False)
-    ]
+    before = {0: render_call("+14155550100", "", CallType.MISSED, int(QUIT) - 7200, 0, "Missed")}
+    calls = {**before, 1: render_call("+14155550142", "", CallType.MISSED, ended, 0, "Missed")}
+    tracker = CallLogTracker()
+    tracker.update(ini(before), QUIT - 3600)  # the first watch, an hour before
+    assert len(tracker.update(ini(calls), ended + 1).changes) == 1  # read as it happened
+    position = tracker.position(QUIT)
+    assert position is not None
+    assert caught_up(position.dump(), calls) == [(f"microsip:1:{ended}", CallState.MISSED, False)]
+
+
+def test_a_call_over_just_before_the_first_watch_is_never_offered_at_the_next_start() -> None:
+    """The first watch took it as the log's past; the app quit a minute later (well within
+    the slack for calls read just before a quit): it was never news, so never history."""
+    ended = int(QUIT) - 70
+    calls = {0: render_call("+14155550188", "", CallType.ELSEWHERE, ended - 30, 30, "")}
+    tracker = CallLogTracker()
+    tracker.update(ini(calls), QUIT - 60)
+    position = tracker.position(QUIT)
+    assert position is not None
+    assert position.since == QUIT - 60
+    assert caught_up(position.dump(), calls) == []
+    # Kept from start to start: the next position still says when the log was first watched.
+    again = CallLogTracker()
+    again.resume(position)
+    again.update(ini(calls), NIGHT)
+    later = again.position(NIGHT + 60)
+    assert later is not None and later.since == QUIT - 60
+
+
+def test_a_position_kept_before_it_said_when_the_log_was_first_watched_still_loads() -> None:
+    position = load_position('{"v":1,"kind":"microsip","mark":5,"taken":9,"open":[],"ids":[]}',
+                             "microsip")  # fmt: skip
+    assert position == Position("microsip", 5.0, 9.0, since=0.0)
 
 
 def test_a_stale_ringing_line_never_grows_the_position() -> None:

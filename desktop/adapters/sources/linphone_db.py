@@ -215,7 +215,7 @@ class LinphoneDbSource(FollowedFiles):
             mark = self._tracker.mark()
             open_ids = open_calls(((str(i), mark) for i in self._tracker.open_ids()), mark)
             position = Position(_KIND, mark, self._clock(), open_ids,
-                                (self._last_call_id, self._last_event_id))
+                                (self._last_call_id, self._last_event_id), self._tracker.since)
         return position.dump()
 
     def resume_from(self, cursor: str | None) -> None:

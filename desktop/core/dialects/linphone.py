@@ -235,7 +235,8 @@ def _show(value: object, limit: int = 40) -> str:
 class CallChange:
     call: LinphoneCall
     state: CallState
-    # Logged while the app was closed, found by the first read after a restart: history.
+    # Logged while the app was closed, found by the first read after a restart, or over for
+    # longer than the news window when first seen: history.
     caught_up: bool = False
 
 
@@ -278,10 +279,18 @@ class CallTracker:
         self._followed: dict[int, _Followed] = {}
         self._reported: set[tuple[int | None, str]] = set()
         self._resumed: Position | None = None
+        # When the database was first watched (ring_log_position.Position.since): kept from
+        # the stored position, else the time of this run's first read.
+        self._since = 0.0
 
     @property
     def has_baseline(self) -> bool:
         return self._has_baseline
+
+    @property
+    def since(self) -> float:
+        """When the database was first watched: a call over before that is its past."""
+        return self._since
 
     def resume(self, position: Position) -> None:
         """Before the first read: the position stored at the last run (its ``open`` holding
@@ -309,6 +318,7 @@ class CallTracker:
         if not self._has_baseline:
             self._has_baseline = True
             self._news_since = since
+            self._since = since
 
     def open_ids(self) -> list[int]:
         """Row ids of the calls followed that have not ended yet: read them again each time."""
@@ -325,6 +335,8 @@ class CallTracker:
 
     def update(self, rows: Iterable[LinphoneCall | LogProblem], now: float) -> TrackerUpdate:
         emit = self._has_baseline
+        if not emit:
+            self._since = self._resumed.since if self._resumed is not None else now
         self._has_baseline = True
         changes: list[CallChange] = []
         problems: list[LogProblem] = []
@@ -344,11 +356,11 @@ class CallTracker:
         followed = self._followed.get(call.id)
         if followed is None or followed.identity != call.identity:
             self._remember(call.id, _Followed(call.identity, state))
-            if emit and self._is_news(call, state, now):
-                return CallChange(call, state)
-            if not emit and self._caught_up(call, state):
+            if emit:
+                return self._first_seen(call, state, now)
+            if self._caught_up(call, state):
                 return CallChange(call, state, caught_up=True)
-            if not emit and pops_at_first_read(
+            if pops_at_first_read(
                 call.direction, state, call.started_at.timestamp(), self._ringing_since
             ):
                 return CallChange(call, state)
@@ -376,13 +388,18 @@ class CallTracker:
             if self._followed[old_id].state in (CallState.ENDED, CallState.MISSED):
                 del self._followed[old_id]
 
-    def _is_news(self, call: LinphoneCall, state: CallState, now: float) -> bool:
-        happened = call.started_at.timestamp()
-        if state in (CallState.ENDED, CallState.MISSED):
-            happened += call.duration
+    def _first_seen(self, call: LinphoneCall, state: CallState, now: float) -> CallChange | None:
+        """A call first read after the first read: news if it rings or ended within the news
+        window; over long ago (a database restored or copied in), history the app never had,
+        recorded without a card (the store drops a call it has already); nothing when it
+        happened before a start whose database could not be read (the log's past then)."""
+        over = state in (CallState.ENDED, CallState.MISSED)
+        happened = call.started_at.timestamp() + (call.duration if over else 0)
         if self._news_since is not None and happened < self._news_since:
-            return False
-        return self._news_window_s is None or now - happened <= self._news_window_s
+            return None
+        if self._news_window_s is None or now - happened <= self._news_window_s:
+            return CallChange(call, state)
+        return CallChange(call, state, caught_up=True) if over else None
 
     def _first_report(self, problem: LogProblem) -> bool:
         key = (problem.row, problem.message)

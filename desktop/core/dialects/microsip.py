@@ -48,7 +48,7 @@ SOURCE = "microsip"
 
 # A call first seen after start-up is news only if it started (still ringing) or ended this
 # recently; older ones are history that reached us late (a file restored or copied in, or a
-# snapshot read while MicroSIP was half-way through rewriting the file).
+# snapshot read while MicroSIP was half-way through rewriting the file): recorded, no card.
 DEFAULT_NEWS_WINDOW_S = 900.0
 
 # "ANSI" is the Windows code page of the machine that wrote the file; Western Europe and the
@@ -428,7 +428,8 @@ class CallChange:
     # was deleted while it still rang: MicroSIP never wrote how it ended (it crashed, or was
     # closed, during the ring).
     gone: bool = False
-    # Logged while the app was closed, found by the first read after a restart: history.
+    # Logged while the app was closed, found by the first read after a restart, or over for
+    # longer than the news window when first seen: history.
     caught_up: bool = False
 
 
@@ -477,6 +478,9 @@ class CallLogTracker:
         self._reported_lines: set[str] = set()
         self._content_problem = ""
         self._resumed: Position | None = None
+        # When the log was first watched (ring_log_position.Position.since): kept from the
+        # stored position, else the time of this run's first read.
+        self._since = 0.0
 
     @property
     def has_baseline(self) -> bool:
@@ -498,7 +502,7 @@ class CallLogTracker:
             mark = max(mark, int(self._resumed.mark))
         ringing = ((f.entry.call_key, float(f.time)) for f in self._followed.values()
                    if f.state is CallState.RINGING)  # fmt: skip
-        return Position(SOURCE, float(mark), now, open_calls(ringing, mark))
+        return Position(SOURCE, float(mark), now, open_calls(ringing, mark), since=self._since)
 
     def file_missing(self) -> None:
         """The file does not exist. Before any read that means an empty log: whatever the file
@@ -519,6 +523,8 @@ class CallLogTracker:
             return TrackerUpdate(problems=(problem,))
         self._content_problem = ""
         emit = self._has_baseline
+        if not emit:
+            self._since = self._resumed.since if self._resumed is not None else now
         self._has_baseline = True
         offset, section = _calls_section(complete)
         previous = self._last_section
@@ -562,6 +568,10 @@ class CallLogTracker:
             self._followed[entry.key] = _Followed(entry.time, state, entry)
             if emit and self._is_news(entry, state, now):
                 return CallChange(entry, state)
+            if emit and state is not CallState.RINGING:
+                # Over long ago, first seen now (an ini restored or copied in): history the
+                # app never had, without a card. The store drops a call it has already.
+                return CallChange(entry, state, caught_up=True)
             if not emit and self._caught_up(entry, state):
                 return CallChange(entry, state, caught_up=True)
             if not emit and pops_at_first_read(
