@@ -53,11 +53,11 @@ class MissedWhileClosed(QObject):
             # A call that rang before the quit and ended missed while the app was closed (a
             # softphone logs it so) is recorded only now, by the catch-up: counted by when it
             # was recorded, after the calls the history held at the start, not by its ring.
+            known: int | None = None
             try:
                 known = self._store.last_attempt_id()
             except StoreError as exc:
                 log.info("calls recorded at start not told apart: %s", exc)
-                known = 0
             after(COUNT_AFTER_MS, lambda: self.tell(closed_since, started, known))
 
     def stop(self) -> None:
@@ -65,7 +65,7 @@ class MissedWhileClosed(QObject):
         self._still.stop()
         self._last.save(datetime.now(UTC))
 
-    def tell(self, closed_since: datetime, started: datetime, known: int = 0) -> int:
+    def tell(self, closed_since: datetime, started: datetime, known: int | None = None) -> int:
         """Tell the rep of the missed calls that still wait and were missed while the app was
         closed: they rang between `closed_since` and `started`, or rang before and are
         recorded after the call of id `known` (the newest at the start); how many there were."""
