@@ -188,6 +188,9 @@ def test_a_microsip_call_ringing_at_the_quit_and_missed_after_it_is_recorded_onc
     assert sorted(listed) == [(MISSED, "missed"), (TALKED, "talked")]
     assert stages(again, "shown") == []
     assert any(MISSED in number for number in callbacks(tmp_path / "data"))
+    # Missed while closed, though it rang before the quit: the start says so.
+    [told] = stages(again, "missed_while_closed")
+    assert told["calls"] == 1
 
 
 def test_a_microsip_call_over_before_the_first_watch_is_never_recorded_at_a_restart(

@@ -23,10 +23,13 @@ cards says no more than one: their missed calls share one card (one per name the
 gave, mostly none), "Missed call · 14:05 (2 withheld calls)". The
 missed cards open when the app last quit come back (`add_missed`); `missed_changed` tells
 whoever keeps them for the next start. A missed card is one of the `max_cards`, but it
-gives way to a ringing call: it goes (it never waits in "+N more", which lists calls still
-ringing) before a ringing call would collapse. Calling the caller back takes their missed
-card off the screen, kept aside for CALL_BACK_FAILS_WITHIN_S: a call back the softphone then
-reports failed brings the card back, "call back failed", with Call back.
+gives way to a ringing call before that would collapse: it waits, off the screen (never in
+"+N more", which lists calls still ringing), and comes back once a card's room is free, for
+its full MISSED_FOR_MS; a call that ends missed while collapsed waits so too (MAX_WAITING
+of them at most). Waiting, it is still one of the missed cards kept for the next start
+(`open_missed`). Calling the caller back takes their missed card off the screen, kept aside
+for CALL_BACK_FAILS_WITHIN_S: a call back the softphone then reports failed brings the card
+back, "call back failed", with Call back.
 
 The pool is filled to that size in idle time, one card per turn of the event loop, after
 start-up's warm-up and after each card has painted: a card built while a call rings pays
@@ -224,7 +227,8 @@ class PopupStack(QObject):
         return self._calls[call_key].popup
 
     def _forget_oldest_waiting(self) -> None:
-        waiting = [key for key, call in self._calls.items() if call.popup is None]
+        waiting = [key for key, call in self._calls.items()
+                   if call.popup is None and call.missed is None]  # fmt: skip
         if len(waiting) > MAX_WAITING:
             for key in waiting[: len(waiting) - MAX_WAITING]:
                 del self._calls[key]
@@ -310,7 +314,16 @@ class PopupStack(QObject):
         return sum(1 for popup in self.popups() if popup.isVisible())
 
     def collapsed_count(self) -> int:
-        return sum(1 for call in self._calls.values() if call.popup is None)
+        return sum(1 for c in self._calls.values() if c.popup is None and c.missed is None)
+
+    def missed_waiting(self) -> int:
+        """Missed cards off the screen, waiting for room."""
+        return sum(1 for c in self._calls.values() if c.popup is None and c.missed is not None)
+
+    def card_for(self, call_key: str) -> Card | None:
+        """The card of a call up or waiting (whole, not redacted); None if no such call."""
+        call = self._calls.get(call_key)
+        return call.card if call else None
 
     def more_entry(self) -> MoreCalls:
         return self._more
@@ -384,10 +397,11 @@ class PopupStack(QObject):
     def keep_missed(self, call_key: str) -> str | None:
         """The call ended unanswered: its card stays, folded to "Missed call" with Call back,
         under a new key (returned) so that the caller ringing again gets a card of its own.
-        None when the call has no card on screen (collapsed, dismissed, paused): then it
-        simply ends, as an answered call does."""
+        A call collapsed into "+N more" becomes a missed card all the same, one that waits
+        for room (at 2x a screen holds one ringing card). None when the call has no card
+        (dismissed, paused): then it simply ends, as an answered call does."""
         call = self._calls.get(call_key)
-        if call is None or call.popup is None or call.missed is not None:
+        if call is None or call.missed is not None:
             return None
         call.tries = self._replace_missed_like(call.card) + 1
         self._missed_count += 1
@@ -395,7 +409,11 @@ class PopupStack(QObject):
         # Renamed where it stands: the card keeps its place in the stack.
         self._calls = {(key if k == call_key else k): c for k, c in self._calls.items()}
         call.missed = self._goes_in_time(key)
-        self._fill(key, call)
+        if call.popup is not None:
+            self._fill(key, call)
+        waiting = [k for k, c in self._calls.items() if c.missed is not None and c.popup is None]
+        for old in waiting[: max(0, len(waiting) - MAX_WAITING)]:
+            del self._calls[old]  # as "+N more" holds, so do the missed that wait: the oldest go
         self._settle()
         return key
 
@@ -551,15 +569,14 @@ class PopupStack(QObject):
         return [e164 for c in self._calls.values()
                 if c.missed is not None and (e164 := c.card.number.e164)]  # fmt: skip
 
-    def _give_way(self) -> None:
-        """More calls than cards: missed cards go (oldest first) before a ringing one collapses."""
-        excess = len(self._calls) - self._max_cards
-        for key in [k for k, c in self._calls.items() if c.missed is not None][: max(0, excess)]:
-            self._release(self._calls.pop(key))
-
-    def _drop_hidden_missed(self) -> None:
-        for key in [k for k, c in self._calls.items() if c.missed is not None and c.popup is None]:
-            del self._calls[key]
+    def _with_cards(self) -> list[str]:
+        """The calls that get cards, in arrival order: the newest `max_cards` ringing ones,
+        then the newest missed cards in the room left; older missed cards wait for room."""
+        ringing = [k for k, c in self._calls.items() if c.missed is None]
+        missed = [k for k, c in self._calls.items() if c.missed is not None]
+        room = self._max_cards - min(len(ringing), self._max_cards)
+        chosen = set(ringing[-self._max_cards :]) | set(missed[max(0, len(missed) - room) :])
+        return [k for k in self._calls if k in chosen]
 
     def _fill(self, key: str, call: _Call) -> None:
         assert call.popup is not None
@@ -583,22 +600,23 @@ class PopupStack(QObject):
     def _collapsed(self) -> list[tuple[str, str]]:
         calls = self._calls.items()
         return [(key, _entry_label(call, self._shown(call.card))) for key, call in calls
-                if call.popup is None]  # fmt: skip
+                if call.popup is None and call.missed is None]  # fmt: skip
 
     def _settle(self, newest: str | None = None) -> None:
-        """The newest `max_cards` calls get cards, the others collapse; then re-place all.
+        """The newest `max_cards` ringing calls get cards, the others collapse; missed cards
+        take the room left, the newest first, the others wait off the screen; then re-place all.
 
         With `newest` (a call that just rang or was brought up), only that call gains a card:
         the others that wait collapsed found no room before and the screen has not grown, so
         filling their cards would only cost the ring path time. A call that ends frees room,
         and then every waiting call in the newest `max_cards` is tried."""
-        self._give_way()
-        keys = list(self._calls)
-        shown = keys[-self._max_cards :]
-        for key in keys[: -self._max_cards]:
-            self._release(self._calls[key])
+        shown = self._with_cards()
+        with_cards = set(shown)
+        for key, call in self._calls.items():
+            if key not in with_cards:
+                self._release(call)
         if newest is not None:
-            shown = [newest]
+            shown = [newest] if newest in with_cards else []
         revealed: list[Popup] = []
         for key in shown:
             call = self._calls[key]
@@ -606,6 +624,8 @@ class PopupStack(QObject):
                 call.popup = self._free_popup()
                 self._fill(key, call)
                 revealed.append(call.popup)
+                if call.missed is not None and not call.missed.isActive():
+                    call.missed.start()  # a card that waited for room is up its full time
         self._fit()
         in_use = self.popups()
         for popup in revealed:
@@ -614,7 +634,7 @@ class PopupStack(QObject):
                 self._on_top.shown(popup)
 
     def _release(self, call: _Call) -> None:
-        if call.missed is not None:  # a missed card is never collapsed: it goes
+        if call.missed is not None:  # a missed card waiting for room: its time starts when up
             call.missed.stop()
         popup, call.popup = call.popup, None
         if popup is not None:
@@ -646,7 +666,6 @@ class PopupStack(QObject):
         """Place every card; while a screen cannot hold its cards side by side, the oldest
         card on it collapses into the "+N more" entry (the newest call keeps its card)."""
         while True:
-            self._drop_hidden_missed()
             self._more.set_calls(self._collapsed())
             crowded = self._repack()
             if crowded is None:

@@ -444,13 +444,15 @@ class RingPipeline(QObject):
         state, only later, on another thread, and not at all when the write fails, a
         softphone's row already settled the call, or the number cannot be stored."""
         kept = self.popups.keep_missed(call_key)
-        popup = self.popups.popup_for(kept) if kept is not None else None
-        if popup is not None:
-            self.trace.write("missed_card", "", call_key=kept,
-                             call_back=popup.offers_call_back())  # fmt: skip
-            e164 = popup.card.number.e164 if popup.card is not None else None
-            if e164:
-                self.missed_card_kept.emit(e164)
+        card = self.popups.card_for(kept) if kept is not None else None
+        if card is not None:
+            # A card with no room (collapsed in "+N more" as it ended) waits off the screen.
+            popup = self.popups.popup_for(kept) if kept is not None else None
+            self.trace.write("missed_card", "", call_key=kept, waiting=popup is None,
+                             call_back=popup.offers_call_back() if popup else bool(
+                                 card.number.e164))  # fmt: skip
+            if card.number.e164:
+                self.missed_card_kept.emit(card.number.e164)
         return kept
 
     def _missed_with_no_ring(self, call: RingInput) -> None:
@@ -493,7 +495,7 @@ class RingPipeline(QObject):
         self.trace.write("missed_card", caller_id, call_key=key,
                          call_back=popup is not None and popup.offers_call_back(),
                          **traced)  # fmt: skip
-        if card.number.e164 and popup is not None:
+        if card.number.e164:  # up, or waiting for room
             self.missed_card_kept.emit(card.number.e164)
             if restored:  # calls back made while the app was not running
                 self.note_tried(card.number.e164)

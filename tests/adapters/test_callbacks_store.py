@@ -275,3 +275,25 @@ def test_a_put_off_callback_is_not_due_until_its_time_and_survives_a_restart(
         assert count_due(store, NOW + 2 * h) == 3
     finally:
         store.close()
+
+
+def test_missed_while_closed_counts_a_call_that_rang_before_the_quit_and_ended_after(
+    store: Store,
+) -> None:
+    """The start's "N calls missed while CallerCard was closed": the app quit 10 minutes ago
+    and started now, with an empty history. Dana's call rang before the quit and was missed
+    once it had closed; the softphone's log is read at the start, recorded after it."""
+    quit_at, started = NOW - timedelta(minutes=10), NOW
+    known = store.last_attempt_id()
+    assert known == 0
+    dana = person(store, "Dana", "+13125550123")
+    call(store, dana, "+13125550123", Direction.IN, timedelta(minutes=12), Outcome.MISSED)
+    assert store.missed_between(quit_at, started, known) == 1
+    assert store.missed_between(quit_at, started) == 0, "by its ring alone it was not"
+
+
+def test_a_call_missed_before_the_quit_is_not_missed_while_closed(store: Store) -> None:
+    mike = person(store, "Mike", "+14155550142")
+    call(store, mike, "+14155550142", Direction.IN, timedelta(minutes=12), Outcome.MISSED)
+    known = store.last_attempt_id()  # recorded while the app ran: its card was up
+    assert store.missed_between(NOW - timedelta(minutes=10), NOW, known) == 0

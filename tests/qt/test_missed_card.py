@@ -217,33 +217,72 @@ def test_missed_cards_go_by_themselves_and_on_dismiss(qtbot: QtBot, qapp: QAppli
         close(popups)
 
 
-def test_missed_cards_give_way_to_ringing_calls_and_never_wait_in_more(
-    qapp: QApplication,
-) -> None:
-    popups = make_stack(max_cards=3)
-
+def short_cards() -> Callable[[], Card]:
     numbers = iter(range(100, 200))
 
     def short() -> Card:  # three of them fit on the offscreen test screen; each its own caller
         card = unknown_card(with_candidates=False)
         return replace(card, number=replace(card.number, e164=f"+1415555{next(numbers)}"))
 
+    return short
+
+
+def test_missed_cards_give_way_to_ringing_calls_wait_off_screen_and_come_back(
+    qapp: QApplication,
+) -> None:
+    popups = make_stack(max_cards=3)
+    short = short_cards()
     try:
         for i in range(3):
             rung(popups, f"call-{i}", short)
         missed = [popups.keep_missed(f"call-{i}") for i in range(2)]
         assert popups.visible_count() == 3 and len(popups.missed_keys()) == 2
-        rung(popups, "call-3", short)  # a fourth call: the oldest missed card goes
+        rung(popups, "call-3", short)  # a fourth call: the oldest missed card makes room
 
         assert popups.visible_count() == 3 and popups.collapsed_count() == 0
-        assert popups.missed_keys() == [missed[1]]
+        assert popups.missed_keys() == missed and popups.missed_waiting() == 1
         rung(popups, "call-4", short)
         rung(popups, "call-5", short)  # more ringing calls than cards: ringing ones collapse
-        assert popups.missed_keys() == []
+        assert popups.missed_waiting() == 2
         assert popups.collapsed_count() >= 1
         entries = [a.text() for a in popups.more_entry().menu().actions()]
         assert len(entries) == popups.collapsed_count(), "only ringing calls wait there"
         assert all("rang" in entry for entry in entries)
+        # Kept for the next start meanwhile, oldest first.
+        assert [c.number.e164 for c, _, _ in popups.open_missed()] == [
+            "+1415555100", "+1415555101"]  # fmt: skip
+
+        for key in ("call-2", "call-3", "call-4", "call-5"):  # answered, one by one
+            popups.close_for_call(key)
+        assert popups.missed_waiting() == 0 and popups.visible_count() == 2
+        shown = {p.card.number.e164 for p in popups.popups() if p.isVisible() and p.card}
+        assert shown == {"+1415555100", "+1415555101"}
+    finally:
+        close(popups)
+
+
+def test_a_call_that_ends_missed_while_waiting_in_more_gets_its_card_once_room_is_free(
+    qapp: QApplication,
+) -> None:
+    """At 2x a screen holds one or two cards: the calls before collapse into "+N more", and
+    one of them that ends unanswered is a missed call all the same."""
+    popups = make_stack(max_cards=2)
+    short = short_cards()
+    try:
+        for i in range(3):
+            rung(popups, f"call-{i}", short)
+        assert popups.collapsed_count() == 1  # call-0 waits in "+1 more ringing"
+        kept = popups.keep_missed("call-0")
+        assert kept is not None and popups.missed_keys() == [kept]
+        assert popups.collapsed_count() == 0 and not popups.more_entry().isVisible()
+        assert [c.number.e164 for c, _, _ in popups.open_missed()] == ["+1415555100"]
+        assert popups.missed_waiting() == 1, "two calls still ring on the two cards"
+
+        popups.close_for_call("call-2")  # answered: its card's room is free
+        assert popups.missed_waiting() == 0
+        card = popups.popup_for(kept)
+        assert card is not None and card.isVisible() and card.offers_call_back()
+        assert any(t.startswith("Missed call") for t in visible_texts(card))
     finally:
         close(popups)
 

@@ -30,6 +30,9 @@ RANG_LISTED_AFTER = timedelta(minutes=30)
 CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
 
 
+_NO_ID = 2**62  # greater than any attempt's id
+
+
 @dataclass(frozen=True)
 class UnknownMissed:
     """A number nobody has that called and was not called back: its newest missed call
@@ -124,19 +127,26 @@ class Callbacks(Contacts):
                 tries = tries + 1 if outcome == "missed" else 0
         return max(tries, 1)
 
-    def missed_between(self, since: datetime, until: datetime) -> int:
-        """Missed calls that rang after ``since`` and up to ``until`` and wait in Callbacks
-        still: from a contact or a number (withheld callers cannot be called back), with no
-        call since that settled them (_MISSED)."""
+    def last_attempt_id(self) -> int:
+        """The newest call's id: calls recorded later have greater ones."""
+        return self._max_id("attempts")
+
+    def missed_between(self, since: datetime, until: datetime,
+                       recorded_after: int | None = None) -> int:  # fmt: skip
+        """Missed calls that rang after ``since`` and up to ``until``, or rang before it and
+        were recorded after the call of id ``recorded_after`` (0: the history was empty;
+        None: not asked), and wait in Callbacks still: from a contact or a number (withheld
+        callers cannot be called back), with no call since that settled them (_MISSED)."""
         settled = self._MISSED[1]
         row = self._conn.execute(
             "SELECT count(*) FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
-            "AND a.outcome = 'missed' AND a.at > ? AND a.at <= ? "
+            "AND a.outcome = 'missed' AND (a.at > ? OR a.id > ?) AND a.at <= ? "
             "AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
             "AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.id <> a.id "
             "  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
             f"  AND {settled})",
-            (int(since.timestamp()), int(until.timestamp())),
+            (int(since.timestamp()), _NO_ID if recorded_after is None else recorded_after,
+             int(until.timestamp())),
         ).fetchone()
         return int(row[0])
 
