@@ -46,10 +46,11 @@ def log_call(args: argparse.Namespace) -> int:
             problem = number.problem or not_a_number(args.number)
             print(f"callercard: log-call: {problem}; nothing recorded", file=sys.stderr)
             return 2
+        from desktop.adapters.directories.call_sharing import cards_of
         from desktop.adapters.directories.note_writer import shared_cards
 
         contacts = [c for c, _n in store.contacts_for_number(number.e164, attempts_limit=0)]
-        cards = shared_cards(store, [c.id for c in contacts])
+        teams = shared_cards(store, [c.id for c in contacts])
         now = datetime.now(UTC).replace(microsecond=0)
         # A number several contacts share: the call is for the one whose missed call from it
         # is due, else the one last in touch on it (desktop.core.callee); with nothing to go
@@ -57,7 +58,10 @@ def log_call(args: argparse.Namespace) -> int:
         history = store.number_history(number.e164, [c.id for c in contacts], now)
         told = history.missed_due or history.in_touch
         contact = callee(contacts, history,
-                         meant=cards[0].contact_id if cards and not told else None)  # fmt: skip
+                         meant=teams[0].contact_id if teams and not told else None)  # fmt: skip
+        # Shared on that contact's cards only, as a wrap-up is: another holder's team card
+        # is not told of a call that was not theirs.
+        cards = cards_of(store, contact.id, number.e164) if contact else []
         rep = args.rep.strip() or settings.my_name.strip() or getpass.getuser()
         note = CallNote(uuid.uuid4().hex, now, Direction.OUT, Outcome(args.outcome), rep,
                         args.message.strip(), args.reason.strip())  # fmt: skip
