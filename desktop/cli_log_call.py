@@ -33,6 +33,7 @@ def log_call(args: argparse.Namespace) -> int:
     from desktop.adapters.store import StoreError
     from desktop.cli import CliError, open_context
     from desktop.core.call_notes import CallNote
+    from desktop.core.callee import callee
     from desktop.core.callerid_text import not_a_number
     from desktop.core.numbers import NumberPolicy, parse_number
 
@@ -45,13 +46,22 @@ def log_call(args: argparse.Namespace) -> int:
             problem = number.problem or not_a_number(args.number)
             print(f"callercard: log-call: {problem}; nothing recorded", file=sys.stderr)
             return 2
+        from desktop.adapters.directories.call_sharing import cards_of
         from desktop.adapters.directories.note_writer import shared_cards
 
         contacts = [c for c, _n in store.contacts_for_number(number.e164, attempts_limit=0)]
-        cards = shared_cards(store, [c.id for c in contacts])
-        contact = next((c for c in contacts if cards and c.id == cards[0].contact_id),
-                       contacts[0] if contacts else None)  # fmt: skip
+        teams = shared_cards(store, [c.id for c in contacts])
         now = datetime.now(UTC).replace(microsecond=0)
+        # A number several contacts share: the call is for the one whose missed call from it
+        # is due, else the one last in touch on it (desktop.core.callee); with nothing to go
+        # on, the one a team's card holds, whose teammates read the note.
+        history = store.number_history(number.e164, [c.id for c in contacts], now)
+        told = history.missed_due or history.in_touch
+        contact = callee(contacts, history,
+                         meant=teams[0].contact_id if teams and not told else None)  # fmt: skip
+        # Shared on that contact's cards only, as a wrap-up is: another holder's team card
+        # is not told of a call that was not theirs.
+        cards = cards_of(store, contact.id, number.e164) if contact else []
         rep = args.rep.strip() or settings.my_name.strip() or getpass.getuser()
         note = CallNote(uuid.uuid4().hex, now, Direction.OUT, Outcome(args.outcome), rep,
                         args.message.strip(), args.reason.strip())  # fmt: skip

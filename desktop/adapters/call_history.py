@@ -84,6 +84,7 @@ from typing import TypeVar
 from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NearCall, Store, StoreError
+from desktop.core.callee import callee
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallFailed, CallGone, CallState, CallUnanswered
@@ -193,7 +194,10 @@ class CallHistory:
             return None  # a softphone's ring: recorded when it says how the call ended
         cursor = _cursor_of(event)
         number = self._lookup.parse(event.number, event.name)
-        contact = self._contact_for(number)
+        if event.direction is Direction.IN:
+            contact = self._contact_for(number)
+        else:
+            contact = self._callee_for(number, event.time, event.for_contact)
         if event.direction is Direction.IN:
             recorded = self._record_incoming(event, number, contact, cursor)
         else:
@@ -325,8 +329,10 @@ class CallHistory:
         )
         if not wrap_up and existing is not None and not failed_now:
             return None  # seen before (ringing again, or read again): nothing new
-        return Recorded(attempt_id, contact.id if contact else None, Direction.OUT, outcome,
-                        wrap_up)  # fmt: skip
+        # A row already written keeps whom it was for (a Call button's, a log-call note's).
+        whose = existing[1] if existing is not None and existing[1] is not None else (
+            contact.id if contact else None)  # fmt: skip
+        return Recorded(attempt_id, whose, Direction.OUT, outcome, wrap_up)
 
     def _take_over_dialed(
         self,
@@ -347,7 +353,8 @@ class CallHistory:
             return None
         outcome = _outgoing_outcome(event, dialed.outcome)
         attempt = replace(found[1], at=event.time, outcome=outcome)
-        contact_id = contact.id if contact else None
+        # The Call button knew whom it called (a card's, on a number others share too).
+        contact_id = found[0] if found[0] is not None else contact.id if contact else None
         self._store.take_over_call(dialed.id, contact_id, attempt, event.source, key,
                                    cursor=cursor)  # fmt: skip
         log.info("%s reported the call placed as attempt %d", event.source, dialed.id)
@@ -490,11 +497,26 @@ class CallHistory:
         return abs(rang - at.timestamp()) <= SAME_WITHHELD_RING_S
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
+        contacts = self._holders(number)
+        return contacts[0] if contacts else None
+
+    def _holders(self, number: CallerNumber) -> tuple[Contact, ...]:
         rows = self._lookup.holders(number, attempts_limit=0)
         tier, contacts = classify(number, rows)
-        if tier in (MatchTier.EXACT, MatchTier.SWITCHBOARD) and contacts:
-            return contacts[0]
-        return None
+        return contacts if tier in (MatchTier.EXACT, MatchTier.SWITCHBOARD) else ()
+
+    def _callee_for(
+        self, number: CallerNumber, at: datetime, meant: int | None = None
+    ) -> Contact | None:
+        """Whom a call out to `number` was for: on a number several contacts share, the one
+        the Call button's card was for (`meant`), else the one whose missed call from it is
+        due, else the one last in touch on it (core/callee.py), where the caller's own
+        ranking only says who rings."""
+        contacts = self._holders(number)
+        if len(contacts) < 2 or not number.e164:
+            return contacts[0] if contacts else None
+        history = self._store.number_history(number.e164, [c.id for c in contacts], at)
+        return callee(contacts, history, meant=meant, name=number.display_name)
 
 
 def caller_name(number: CallerNumber) -> str:

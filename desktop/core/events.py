@@ -34,6 +34,9 @@ class CallEvent:
     # did not take it in time (desktop.core.late_ring): the other may have written it too,
     # under another withheld key (the app keys a withheld card apart from another one's).
     late: bool = False
+    # A call out placed from a contact's card or view: whom it was for, on a number several
+    # contacts share (desktop.core.callee); None when the place it came from does not say.
+    for_contact: int | None = None
 
 
 def key_source(call_key: str) -> str:

@@ -659,10 +659,11 @@ class CallerCardApp:
         if sync is not None:
             sync.share_now()
 
-    def call_back(self, e164: str) -> None:
+    def call_back(self, e164: str, contact_id: object = None) -> None:
         """A missed call's Call back: the same ClickToCall as every Call button (their hours
-        asked about, the call logged, its wrap-up at its end)."""
-        self.click_to_call.call(e164, None)
+        asked about, the call logged, its wrap-up at its end), for the contact its card named."""
+        who = contact_id if isinstance(contact_id, int) else None
+        self.click_to_call.call(e164, None, contact_id=who)
 
     def on_message(self, message: Message | LateRing) -> None:
         if isinstance(message, Ring):

@@ -447,7 +447,9 @@ class CardView(QWidget):
     open_contact_requested = Signal(object)  # contact id (int; a rowid can outgrow a C int)
     caller_identified = Signal(str, object)  # call_key, contact id: the picker settled who it is
     height_changed = Signal()  # the card grew or shrank while shown (the stack re-packs)
-    call_back_requested = Signal(str)  # e164; Call back on a missed call's card
+    # e164, and the contact the card names (int; None for none): a number several contacts
+    # share is called back for the one whose call it was (desktop.core.callee)
+    call_back_requested = Signal(str, object)
 
     def __init__(
         self,
@@ -857,7 +859,8 @@ class CardView(QWidget):
     def _request_call_back(self) -> None:
         card = self._card
         if card is not None and card.number.e164 and not card.redacted:
-            self.call_back_requested.emit(card.number.e164)
+            who = card.contacts[0].id if card.contacts else None
+            self.call_back_requested.emit(card.number.e164, who)
 
     def _fill_redacted(self, card: Card) -> None:
         """The company and REDACTED_LABEL (desktop.core.redaction): every other part is

@@ -37,6 +37,7 @@ class PlacedCall:
     e164: str
     result: DialResult
     asked_ns: int = 0  # time.monotonic_ns() when the softphone was asked to place it
+    contact_id: int | None = None  # whom the card or view it was placed from was for
 
 
 class ClickToCall(QObject):
@@ -69,19 +70,22 @@ class ClickToCall(QObject):
         return tip
 
     def call(self, e164: str, parent: QWidget | None, *, asked: bool = False,
-             report: Report | None = None) -> None:  # fmt: skip
-        """Place the call; outside their hours ask first, unless the window ``asked``."""
+             report: Report | None = None, contact_id: int | None = None) -> None:  # fmt: skip
+        """Place the call; outside their hours ask first, unless the window ``asked``.
+        ``contact_id``: whom it is for, when the number is one several contacts share."""
         clock = self._their_clock(e164)
         if clock.warning and not asked:
-            self._confirm(e164, clock, parent, report)
+            self._confirm(e164, clock, parent, report, contact_id)
             return
-        self._place(e164, parent, report)
+        self._place(e164, parent, report, contact_id)
 
-    def _place(self, e164: str, parent: QWidget | None, report: Report | None) -> None:
+    def _place(self, e164: str, parent: QWidget | None, report: Report | None,
+               contact_id: int | None = None) -> None:  # fmt: skip
         on_main = self._on_main
         asked = time.monotonic_ns()
         if on_main is None:
-            self._answered(e164, parent, report, self._placer.place(self._choice(), e164), asked)
+            self._answered(e164, parent, report, self._placer.place(self._choice(), e164), asked,
+                           contact_id)  # fmt: skip
             return
         if e164 in self._dialing:
             return  # a second click while the softphone is still being asked
@@ -92,19 +96,20 @@ class ClickToCall(QObject):
 
         def ask() -> None:
             result = self._placer.place(choice, e164)
-            on_main(lambda: self._answered(e164, parent, report, result, asked))
+            on_main(lambda: self._answered(e164, parent, report, result, asked, contact_id))
 
         threading.Thread(target=ask, name="callercard-dial", daemon=True).start()
 
     def _answered(self, e164: str, parent: QWidget | None, report: Report | None,
-                  result: DialResult, asked_ns: int) -> None:  # fmt: skip
+                  result: DialResult, asked_ns: int,
+                  contact_id: int | None = None) -> None:  # fmt: skip
         self._dialing.discard(e164)
         if parent is not None and not shiboken6.isValid(parent):
             parent, report = None, None  # the window was closed while the softphone answered
         if result.placed:
             if report is not None:
                 report(f"{result.message}: {readable(e164)}")
-            self.placed.emit(PlacedCall(e164, result, asked_ns))
+            self.placed.emit(PlacedCall(e164, result, asked_ns, contact_id))
             return
         QGuiApplication.clipboard().setText(e164)
         copied = f"{readable(e164)} is on the clipboard: dial it on your phone."
@@ -116,10 +121,11 @@ class ClickToCall(QObject):
         self._show(parent, QMessageBox.Icon.Warning, "Call not placed", text)
 
     def _confirm(self, e164: str, clock: TheirClock, parent: QWidget | None,
-                 report: Report | None) -> None:  # fmt: skip
+                 report: Report | None, contact_id: int | None = None) -> None:  # fmt: skip
         self._show(parent, QMessageBox.Icon.Question, "Outside business hours",
                    f"It is {clock.said or clock.text} at {readable(e164)}: {clock.warning}.",
-                   ("Call anyway", lambda: self._place(e164, parent, report)))  # fmt: skip
+                   ("Call anyway",
+                    lambda: self._place(e164, parent, report, contact_id)))  # fmt: skip
 
     def _show(self, parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
               accept: tuple[str, Callable[[], None]] | None = None) -> QMessageBox:  # fmt: skip

@@ -442,7 +442,8 @@ class ContactView(QWidget):
 
     def _call(self, e164: str) -> None:
         if self.placer is not None:
-            self.placer.call(e164, self, report=self.status.setText)
+            # For this contact: a number others share too is called for them.
+            self.placer.call(e164, self, report=self.status.setText, contact_id=self.contact_id)
         else:
             call_number(e164)
 

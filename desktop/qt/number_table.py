@@ -55,11 +55,12 @@ def copy_number(e164: str) -> None:
 
 def place_call(placer: ClickToCall | None, number: str, parent: QWidget,
                report: Callable[[str], None], *, scheme: str = "tel",
-               asked: bool = False) -> None:  # fmt: skip
+               asked: bool = False, contact_id: int | None = None) -> None:  # fmt: skip
     """Hand the number to the app's ClickToCall; a window made without one hands a link to
-    the desktop and, when nothing takes it, copies the number and says so."""
+    the desktop and, when nothing takes it, copies the number and says so. ``contact_id``:
+    whom the call is for, on a number several contacts share."""
     if placer is not None:
-        placer.call(number, parent, asked=asked, report=report)
+        placer.call(number, parent, asked=asked, report=report, contact_id=contact_id)
         return
     if not call_number(number, scheme):
         copy_number(number)
@@ -139,8 +140,11 @@ class NumberTableWindow(QWidget):
     def dial(self, number: str, *, asked: bool = False) -> None:
         """Hand the number to the softphone; without one, copy it and say so. ``asked``: the
         window has already asked about calling outside their business hours."""
+        # The selected row's contact (a Callbacks entry, a call): the number may be shared.
+        item = self.table.currentItem()
+        who = item.data(0, CONTACT) if item is not None else None
         place_call(self.placer, number, self, self.status.setText, scheme=self.scheme,
-                   asked=asked)  # fmt: skip
+                   asked=asked, contact_id=int(who) if who is not None else None)  # fmt: skip
 
     def copy_selected(self) -> None:
         number = self.selected_number()

@@ -120,7 +120,7 @@ class PopupStack(QObject):
     open_contact_requested = Signal(object)  # contact id (int)
     painted = Signal(str, object)  # call_key, time.monotonic_ns() (int) when the card was painted
     caller_identified = Signal(str, object)  # call_key, contact id (an unknown caller, settled)
-    call_back_requested = Signal(str)  # e164; a missed call's Call back
+    call_back_requested = Signal(str, object)  # e164, contact id; a missed call's Call back
     missed_changed = Signal()  # a missed card came, went, or counts one more try
 
     def __init__(

@@ -171,6 +171,7 @@ class RingPipeline(QObject):
             DIAL_SOURCE, Direction.OUT, CallState.RINGING if followed else CallState.ENDED,
             placed.e164, "", datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{placed.e164}",
             where=f"Call button ({label})", read_ns=placed.asked_ns,
+            for_contact=placed.contact_id,
         )))  # fmt: skip
         self.trace.write("dialed", placed.e164, dialer=dialer.value if dialer else "",
                          followed=followed, missed_cards_closed=called_back)  # fmt: skip

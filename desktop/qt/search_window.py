@@ -594,7 +594,11 @@ class SearchWindow(QWidget):
     def call_selected(self) -> None:
         number = self.selected_number()
         if number:
-            place_call(self.placer, number, self, self.status.setText, scheme=self.scheme)
+            # For the person or call selected: the number may be one others share.
+            item = self.results.currentItem()
+            who = item.data(_ID) if item is not None else None
+            place_call(self.placer, number, self, self.status.setText, scheme=self.scheme,
+                       contact_id=int(who) if who is not None else None)  # fmt: skip
 
     def _update_call(self) -> None:
         # With people alone too: "Message left, no callback" lists whom to call back, and

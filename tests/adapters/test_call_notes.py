@@ -242,3 +242,27 @@ def test_a_book_that_is_read_only_for_the_rep_refuses_the_note_and_says_so(
         assert [a["outcome"] for a in contact["last_attempts"]] == ["talked"]
     finally:
         server.stop()
+
+
+def test_a_call_back_on_a_shared_number_is_noted_on_the_card_of_the_one_it_was_for(
+    radicale: Radicale, book: str, tmp_path: Path
+) -> None:
+    """Dana's team card and the rep's own Michael Brandt share +1 415-555-0101; Michael rang
+    and was missed, so the voicemail left on that number is his call: not written on Dana's
+    card for the team to read as hers."""
+    from tests.test_hook_without_app import hook
+
+    data = tmp_path / "data"
+    add(data, radicale.base + book, "--name", "team")
+    mine = tmp_path / "mine.csv"
+    mine.write_text("Name,Phone\nMichael Brandt,+1 415 555 0101\n", encoding="utf-8")
+    assert cc("import", str(mine), "--region", "US", data_dir=data).returncode == 0
+    assert hook(data, "ring", "+14155550101", "MIKE BRANDT").returncode == 4  # no app running
+    assert hook(data, "end", "--missed", "+14155550101").returncode == 4
+
+    logged = cc("log-call", "+14155550101", "--outcome", "voicemail", "--message", "re pricing",
+                "--region", "US", data_dir=data)  # fmt: skip
+
+    assert logged.returncode == 0, logged.stderr
+    assert logged.stdout.splitlines() == ["logged voicemail for Michael Brandt"]
+    assert notes_in(card_text(radicale, book + "dana.vcf")) == []

@@ -784,3 +784,34 @@ def test_snooze_follows_business_hours_changed_in_settings(
     assert "(08:00" in morning()
     app.apply_settings(app.settings.with_changes(business_start_hour=10))
     assert "(10:00" in morning()
+
+
+def test_call_back_from_the_list_is_placed_for_the_contact_of_the_entry(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    """A number several contacts share is called back for the one whose entry it is
+    (desktop.core.callee): the placed call names them."""
+    from desktop.core.business_hours import TheirClock
+    from desktop.core.dialers import Dialer
+    from desktop.qt.click_to_call import ClickToCall, PlacedCall
+    from desktop.qt.number_table import CONTACT, NUMBER
+    from tests.qt.test_missed_card import twinkle
+
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    daytime = TheirClock("10:30", "", several_zones=False)
+    window.placer = ClickToCall(twinkle(tmp_path), lambda: Dialer.TWINKLE, lambda _: daytime)
+    window.open()
+    waiting = window.table.topLevelItem(0)
+    assert waiting is not None
+    row = waiting.child(0)
+    window.table.setCurrentItem(row)
+    with qtbot.waitSignal(window.placer.placed, timeout=10_000) as placed:
+        qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+        if window.call.text() == "Call anyway":  # outside their hours: asked, then called
+            qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
+
+    [call] = placed.args
+    assert isinstance(call, PlacedCall)
+    assert (call.e164, call.contact_id) == (row.data(0, NUMBER), row.data(0, CONTACT))
+    assert call.contact_id is not None

@@ -211,6 +211,30 @@ def test_the_contact_views_call_button_goes_through_the_same_place(
     QApplication.processEvents()
 
 
+def test_a_call_from_a_contact_s_view_is_placed_for_that_contact(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    """On a number several contacts share, the history files the call under the contact
+    whose view placed it (desktop.core.callee), so the view says whom it was for."""
+    from desktop.qt.click_to_call import PlacedCall
+    from tests.qt.test_missed_card import twinkle
+
+    calls = ClickToCall(twinkle(tmp_path), lambda: Dialer.TWINKLE, lambda _: DAYTIME)
+    placed: list[object] = []
+    calls.placed.connect(placed.append)
+    lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+    view = ContactView(lookup, 1, placer=calls)
+    qtbot.addWidget(view)
+    view.open()
+    [call] = [b for b in view.findChildren(QToolButton) if b.text() == "Call"]
+
+    qtbot.mouseClick(call, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: bool(placed))
+    [done] = placed
+    assert isinstance(done, PlacedCall) and (done.e164, done.contact_id) == ("+14155550142", 1)
+
+
 def test_settings_offer_each_way_to_place_calls_and_keep_the_choice(qtbot: QtBot) -> None:
     from desktop.adapters.settings import Settings
     from desktop.qt.settings_window import SettingsWindow

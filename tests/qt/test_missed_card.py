@@ -173,7 +173,7 @@ def test_call_back_places_the_call_through_click_to_call_and_the_card_goes(
     calls = ClickToCall(twinkle(tmp_path), lambda: Dialer.AUTOMATIC, lambda _: DAYTIME)
     placed: list[object] = []
     calls.placed.connect(placed.append)
-    stack.call_back_requested.connect(lambda e164: calls.call(e164, None))
+    stack.call_back_requested.connect(lambda e164, who: calls.call(e164, None, contact_id=who))
     # As the app does: a placed call takes that caller's missed cards away.
     calls.placed.connect(lambda p: stack.close_missed_for(p.e164))
     popup = rung(stack)
@@ -184,6 +184,8 @@ def test_call_back_places_the_call_through_click_to_call_and_the_card_goes(
     assert argv_of(tmp_path / "bin", "twinkle") == ["--immediate", "--call", MIKE]
     [call] = placed
     assert isinstance(call, PlacedCall) and call.e164 == MIKE
+    # For the contact the card names: a number others share is called back for them.
+    assert call.contact_id == exact_card().contacts[0].id
     assert not popup.isVisible() and stack.missed_keys() == []
 
 
@@ -191,7 +193,7 @@ def test_outside_their_hours_call_back_asks_first_and_the_card_waits(
     qtbot: QtBot, stack: PopupStack, tmp_path: Path
 ) -> None:
     calls = ClickToCall(twinkle(tmp_path), lambda: Dialer.AUTOMATIC, lambda _: NIGHT)
-    stack.call_back_requested.connect(lambda e164: calls.call(e164, None))
+    stack.call_back_requested.connect(lambda e164, who: calls.call(e164, None, contact_id=who))
     popup = rung(stack)
     stack.keep_missed("hook:+14155550142")
     qtbot.mouseClick(button(popup, "callBack"), Qt.MouseButton.LeftButton)

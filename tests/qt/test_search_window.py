@@ -317,6 +317,7 @@ def test_a_call_is_chosen_with_the_keys_and_called_back(
         baresip.close()
     call = placed.args[0]
     assert isinstance(call, PlacedCall) and call.e164 == MIKE_CELL
+    assert call.contact_id is None  # nobody has it
     assert [c["params"] for c in baresip.commands] == [MIKE_CELL]
     assert window.status.text() == "Calling with baresip: +1 415-555-0177"
 
@@ -344,11 +345,13 @@ def test_a_chosen_person_is_called_back_on_their_number_or_told_why_not(
         daytime = TheirClock("10:30", "", several_zones=False)
         window.placer = ClickToCall(placer, lambda: Dialer.BARESIP, lambda _: daytime,
                                     on_main=bridge.call_from_thread)  # fmt: skip
-        with qtbot.waitSignal(window.placer.placed, timeout=10_000):
+        with qtbot.waitSignal(window.placer.placed, timeout=10_000) as placed:
             qtbot.mouseClick(window.call, Qt.MouseButton.LeftButton)
     finally:
         baresip.close()
     assert [c["params"] for c in baresip.commands] == ["+13125550178"]
+    # For the person chosen: a number others share too is called for them (core/callee.py).
+    assert placed.args[0].contact_id == ids["Mike Brennan"]
 
     window.results.setCurrentRow(window.result_ids().index(nobody))
     assert not window.call.isEnabled()

@@ -28,7 +28,7 @@ def queue_wrap_up_note(store: Store, attempt_id: int, rep: str) -> int:
     contact_id, attempt = found
     if contact_id is None:
         return 0  # a stranger's call: no card to share it on
-    cards = _cards_of(store, contact_id, attempt.number_e164)
+    cards = cards_of(store, contact_id, attempt.number_e164)
     if not cards:
         return 0
     note_id = attempt_note_id(str(keyed[0]), str(keyed[1]))
@@ -39,7 +39,7 @@ def queue_wrap_up_note(store: Store, attempt_id: int, rep: str) -> int:
                                    note_value(note)))  # fmt: skip
 
 
-def _cards_of(store: Store, contact_id: int, e164: str | None) -> list[SharedCard]:
+def cards_of(store: Store, contact_id: int, e164: str | None) -> list[SharedCard]:
     """The contact's own cards; for a contact of the rep's own book, the cards of the same
     person (same name) at the call's number, which the card merged with it."""
     cards = shared_cards(store, [contact_id])

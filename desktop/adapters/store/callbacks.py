@@ -15,6 +15,7 @@ from desktop.adapters.store.calls import LoggedCall
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, window
 from desktop.core.callbacks import OpenPromise, Unreached
+from desktop.core.callee import NumberHistory
 from desktop.core.models import Attempt, Direction, Outcome
 from desktop.core.unread_caller_id import same_caller_key
 
@@ -105,6 +106,35 @@ class Callbacks(Contacts):
             (*ids, since),
         ).fetchall()
         return {int(cid): int(tries) for cid, tries in rows}
+
+    def number_history(
+        self, number_e164: str, contact_ids: Sequence[int], now: datetime
+    ) -> NumberHistory:
+        """Of these contacts sharing `number_e164`: whose missed call from it (within
+        AWAITING_DAYS) is not returned yet, as Callbacks counts it (_MISSED), and who had any
+        call on it; newest first (desktop.core.callee)."""
+        ids = sorted(set(contact_ids))
+        if not ids:
+            return NumberHistory()
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        holders = ", ".join("?" * len(ids))
+        # Only placeholders and the _MISSED constant are interpolated.
+        missed = self._conn.execute(
+            "SELECT a.contact_id FROM attempts a "  # noqa: S608
+            f"WHERE a.number_e164 = ? AND a.contact_id IN ({holders}) AND a.at >= ? "
+            f"AND {self._MISSED[0]} AND NOT EXISTS (SELECT 1 FROM attempts l "
+            f"  WHERE l.contact_id = a.contact_id AND l.id <> a.id AND {self._MISSED[1]}) "
+            "ORDER BY a.at DESC, a.id DESC",
+            (number_e164, *ids, since),
+        ).fetchall()
+        touched = self._conn.execute(
+            "SELECT contact_id FROM attempts "  # noqa: S608
+            f"WHERE number_e164 = ? AND contact_id IN ({holders}) "
+            "GROUP BY contact_id ORDER BY max(at) DESC, max(id) DESC",
+            (number_e164, *ids),
+        ).fetchall()
+        return NumberHistory(tuple(dict.fromkeys(int(r[0]) for r in missed)),
+                             tuple(int(r[0]) for r in touched))  # fmt: skip
 
     def unread_missed_tries(self, caller_id: str, now: datetime) -> int:
         """How many missed calls a caller ID that is no number ("Reception", told apart as
