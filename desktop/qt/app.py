@@ -808,9 +808,13 @@ class CallerCardApp:
         import uuid
 
         from desktop.adapters.store import StoreError
+        from desktop.core.dialers import is_extension
         from desktop.core.models import Attempt, Direction
 
-        attempt = Attempt(Direction.OUT, datetime.now(UTC), number_e164=e164)
+        # A colleague's extension ("3103": Callbacks' number for them) is kept as dialled,
+        # as a call to it from a softphone is; it is no E.164.
+        attempt = (Attempt(Direction.OUT, datetime.now(UTC), caller_id=e164) if is_extension(e164)
+                   else Attempt(Direction.OUT, datetime.now(UTC), number_e164=e164))  # fmt: skip
         owner = contact_id if isinstance(contact_id, int) else None
         try:
             attempt_id = self.store.record_call(owner, attempt, "by hand",

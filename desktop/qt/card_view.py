@@ -447,7 +447,7 @@ class CardView(QWidget):
     open_contact_requested = Signal(object)  # contact id (int; a rowid can outgrow a C int)
     caller_identified = Signal(str, object)  # call_key, contact id: the picker settled who it is
     height_changed = Signal()  # the card grew or shrank while shown (the stack re-packs)
-    call_back_requested = Signal(str)  # e164; Call back on a missed call's card
+    call_back_requested = Signal(str)  # call_back_to(card); Call back on a missed call's card
 
     def __init__(
         self,
@@ -817,8 +817,7 @@ class CardView(QWidget):
         self._fill_candidates(())
         if self._picker is not None:
             _set_shown(self._picker, False)
-        e164 = card.number.e164
-        can_call = bool(e164) and not card.number.withheld and not card.redacted
+        can_call = bool(call_back_to(card)) and not card.number.withheld and not card.redacted
         if card.number.withheld and not card.redacted:  # says why there is no Call back
             named = self._name.full_text() != WITHHELD  # else it said so just above
             self._role.set_full_text("Number withheld: no number to call back" if named
@@ -856,8 +855,8 @@ class CardView(QWidget):
 
     def _request_call_back(self) -> None:
         card = self._card
-        if card is not None and card.number.e164 and not card.redacted:
-            self.call_back_requested.emit(card.number.e164)
+        if card is not None and call_back_to(card) and not card.redacted:
+            self.call_back_requested.emit(call_back_to(card))
 
     def _fill_redacted(self, card: Card) -> None:
         """The company and REDACTED_LABEL (desktop.core.redaction): every other part is
@@ -1161,3 +1160,9 @@ class CardView(QWidget):
 
     def _panels(self) -> list[TextPanel]:
         return [self._head, self._story, self._opener_text]
+
+
+def call_back_to(card: Card) -> str:
+    """What a card's Call back dials: the caller's E.164, or the colleague's internal
+    extension ("3103") their call came from, which the office PBX connects; "" for neither."""
+    return card.number.e164 or internal_extension(card.number)

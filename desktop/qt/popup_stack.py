@@ -54,6 +54,7 @@ from desktop.core.localtime import clock_text
 from desktop.core.numbers import CallerNumber
 from desktop.core.redaction import redact
 from desktop.core.unread_caller_id import same_caller_key
+from desktop.qt.card_view import call_back_to
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
 from desktop.qt.stay_on_top import StayOnTop
@@ -532,8 +533,9 @@ class PopupStack(QObject):
 
     def _missed_of(self, e164: str) -> list[str]:
         """The keys of this caller's missed cards, oldest first."""
+        # A colleague's extension ("3103") is called back as it is dialled (call_back_to).
         return [k for k, c in self._calls.items()
-                if c.missed is not None and c.card.number.e164 == e164]  # fmt: skip
+                if c.missed is not None and call_back_to(c.card) == e164]  # fmt: skip
 
     def _goes_in_time(self, key: str) -> QTimer:
         """A missed card's timer: the card goes after MISSED_FOR_MS."""

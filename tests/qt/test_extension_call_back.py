@@ -1,0 +1,120 @@
+"""A colleague who called from their internal extension (Ana, 'x3103', no phone number) is
+called back on it: the missed card offers Call back and the softphone dials '3103' on the
+office PBX; Callbacks says 'x3103', copies '3103', logs a call made from another phone and
+calls back. Before, the card had no Call back and Callbacks' Number was empty with Copy
+number, Log a call… and Call back greyed: the missed call stayed due forever.
+
+The app runs in this process over a real store, following a baresip played by a local peer
+that speaks ctrl_tcp (tests/qt/test_call_back_failed.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.adapters.store import NewContact
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from tests.adapters.test_baresip_source import frame
+from tests.qt.test_call_back_failed import ALWAYS_OPEN, Baresip, baresip  # noqa: F401
+from tests.qt.test_popup import button
+from tests.qt.test_ring_pipeline import Running, start_app  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (raise|propagateSizeHints)\(\)"
+)
+
+ANA_URI = "sip:3103@127.0.0.1"
+
+
+def with_ana(running: Running) -> int:
+    store = running.app.store
+    extension = StoredNumber("x3103", None, "3103")
+    with store.transaction():
+        return store.add_contact(NewContact(name="Ana Lopez", company="Our Team",
+                                            numbers=(extension,)))  # fmt: skip
+
+
+def calls_of(running: Running) -> list[tuple[str, str, int | None, str | None, str]]:
+    return running.app.store.connection.execute(
+        "SELECT direction, outcome, contact_id, number_e164, caller_id FROM attempts "
+        "ORDER BY id").fetchall()  # fmt: skip
+
+
+def test_the_missed_card_of_an_extension_calls_it_back(
+    baresip: Baresip, start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
+) -> None:
+    running = start_app("--watch", f"baresip:127.0.0.1:{baresip.port}",
+                        settings={"dialer": "baresip", **ALWAYS_OPEN})  # fmt: skip
+    ana = with_ana(running)
+    app = running.app
+    app.start(None)
+    qtbot.waitUntil(baresip.connected.is_set)
+    baresip.send(frame("CALL_INCOMING", "in-1", peeruri=ANA_URI, peerdisplayname="Ana"))
+    qtbot.waitUntil(lambda: app.popups.has_popup("baresip:in-1"))
+    baresip.send(frame("CALL_CLOSED", "in-1", peeruri=ANA_URI, param="Connection reset"))
+    qtbot.waitUntil(lambda: app.popups.missed_keys() != [])
+    [popup] = app.popups.popups()
+    assert popup.offers_call_back()
+    baresip.dials.append([frame("CALL_OUTGOING", "out-1", direction="outgoing",
+                                peeruri=ANA_URI, peerdisplayname=""), "answer"])  # fmt: skip
+
+    qtbot.mouseClick(button(popup, "callBack"), Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: bool(running.records("dialed")))
+    assert baresip.dialled == ["3103"]  # the PBX connects the extension
+    assert app.popups.missed_keys() == [] and app.popups.visible_count() == 0
+    qtbot.waitUntil(lambda: len(calls_of(running)) == 2)
+    qtbot.wait(300)  # the dial's row and baresip's report of it: one call, either first
+    [called, back] = calls_of(running)
+    assert called == ("in", "missed", ana, None, ANA_URI)
+    assert back[:4] == ("out", "", ana, None) and back[4] in ("3103", ANA_URI)
+    assert app.store.missed_not_returned(datetime.now(UTC)) == []  # called back: settled
+
+
+def test_callbacks_call_copy_and_log_a_colleague_on_their_extension(
+    baresip: Baresip, start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
+) -> None:
+    from desktop.qt.callbacks_window import CallbacksWindow
+    from desktop.qt.wrap_up import WrapUp
+
+    running = start_app("--watch", f"baresip:127.0.0.1:{baresip.port}",
+                        settings={"dialer": "baresip", **ALWAYS_OPEN})  # fmt: skip
+    ana = with_ana(running)
+    app = running.app
+    app.start(None)
+    missed = Attempt(Direction.IN, datetime.now(UTC) - timedelta(minutes=5), Outcome.MISSED,
+                     caller_id="3103")  # fmt: skip
+    assert app.store.record_call(ana, missed, "hook", "hook:ana") is not None
+    app.open_callbacks()
+    callbacks = app._callbacks
+    assert isinstance(callbacks, CallbacksWindow)
+    waiting = callbacks.table.topLevelItem(0)
+    assert waiting is not None and waiting.childCount() == 1
+    row = waiting.child(0)
+    assert (row.text(0), row.text(1)) == ("Ana Lopez · Our Team", "x3103")
+    callbacks.table.setCurrentItem(row)
+    assert callbacks.copy.isEnabled() and callbacks.call.isEnabled()
+    assert callbacks.log_button.isEnabled()
+
+    qtbot.mouseClick(callbacks.copy, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == "3103"  # what the rep dials
+
+    qtbot.waitUntil(baresip.connected.is_set)
+    baresip.dials.append(["answer"])
+    qtbot.mouseClick(callbacks.call, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: baresip.dialled == ["3103"])
+    qtbot.waitUntil(lambda: bool(running.records("dialed")))
+
+    # The rep reached her from the desk phone instead: logged on her, and settled.
+    qtbot.mouseClick(callbacks.log_button, Qt.MouseButton.LeftButton)
+    newest = app.store.calls()[0]
+    assert (newest.attempt.direction, newest.attempt.caller_id) == (Direction.OUT, "3103")
+    assert newest.contact is not None and newest.contact.id == ana
+    assert isinstance(app.wrap_ups.window_for(newest.id), WrapUp)  # how it went: asked now
+    callbacks.reload()
+    assert callbacks.status.text() == "Nothing due"
