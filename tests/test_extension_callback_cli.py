@@ -59,3 +59,18 @@ def test_an_extension_nobody_has_is_refused_and_nothing_recorded(tmp_path: Path)
     assert (logged.returncode, logged.stderr) == (
         2, "callercard: log-call: nobody has the extension x3199; nothing recorded\n")  # fmt: skip
     assert len(calls(data)) == 1
+
+
+def test_calls_and_search_say_x3103_for_a_call_from_linphones_sip_address(
+    tmp_path: Path,
+) -> None:
+    """Linphone logs the colleague as 'sip:3103@sip.example.com': the terminal's call rows say
+    'x3103' as the lists and the contact view do, not the address as received."""
+    data = ana_missed(tmp_path)
+    assert hook(data, "ring", "--", "sip:3103@sip.example.com").returncode == 4
+    assert hook(data, "end", "--", "sip:3103@sip.example.com").returncode == 4
+    newest = hook(data, "calls").stdout.splitlines()[0]
+    assert newest.endswith("Ana Lopez · x3103"), newest
+    found = hook(data, "search", "ana").stdout
+    rows = found[found.index("Calls · newest first"):].splitlines()[1:3]
+    assert all(" · Our Team · x3103 · " in row for row in rows), found
