@@ -65,7 +65,7 @@ from desktop.core.card_text import (
     switchboard_number,
 )
 from desktop.core.display_text import display_text, one_line
-from desktop.core.internal_extension import internal_extension
+from desktop.core.internal_extension import call_back_to, internal_extension
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact
 from desktop.qt.painted_text import (
@@ -447,7 +447,7 @@ class CardView(QWidget):
     open_contact_requested = Signal(object)  # contact id (int; a rowid can outgrow a C int)
     caller_identified = Signal(str, object)  # call_key, contact id: the picker settled who it is
     height_changed = Signal()  # the card grew or shrank while shown (the stack re-packs)
-    call_back_requested = Signal(str)  # call_back_to(card); Call back on a missed call's card
+    call_back_requested = Signal(str)  # call_back_to: a missed call's Call back
 
     def __init__(
         self,
@@ -817,7 +817,8 @@ class CardView(QWidget):
         self._fill_candidates(())
         if self._picker is not None:
             _set_shown(self._picker, False)
-        can_call = bool(call_back_to(card)) and not card.number.withheld and not card.redacted
+        can_call = (bool(call_back_to(card.number)) and not card.number.withheld
+                    and not card.redacted)  # fmt: skip
         if card.number.withheld and not card.redacted:  # says why there is no Call back
             named = self._name.full_text() != WITHHELD  # else it said so just above
             self._role.set_full_text("Number withheld: no number to call back" if named
@@ -855,8 +856,8 @@ class CardView(QWidget):
 
     def _request_call_back(self) -> None:
         card = self._card
-        if card is not None and call_back_to(card) and not card.redacted:
-            self.call_back_requested.emit(call_back_to(card))
+        if card is not None and call_back_to(card.number) and not card.redacted:
+            self.call_back_requested.emit(call_back_to(card.number))
 
     def _fill_redacted(self, card: Card) -> None:
         """The company and REDACTED_LABEL (desktop.core.redaction): every other part is
@@ -1160,9 +1161,3 @@ class CardView(QWidget):
 
     def _panels(self) -> list[TextPanel]:
         return [self._head, self._story, self._opener_text]
-
-
-def call_back_to(card: Card) -> str:
-    """What a card's Call back dials: the caller's E.164, or the colleague's internal
-    extension ("3103") their call came from, which the office PBX connects; "" for neither."""
-    return card.number.e164 or internal_extension(card.number)

@@ -50,11 +50,11 @@ from desktop.core.callbacks import Unreached
 from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.events import key_source
+from desktop.core.internal_extension import call_back_to
 from desktop.core.localtime import clock_text
 from desktop.core.numbers import CallerNumber
 from desktop.core.redaction import redact
 from desktop.core.unread_caller_id import same_caller_key
-from desktop.qt.card_view import call_back_to
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
 from desktop.qt.stay_on_top import StayOnTop
@@ -535,7 +535,7 @@ class PopupStack(QObject):
         """The keys of this caller's missed cards, oldest first."""
         # A colleague's extension ("3103") is called back as it is dialled (call_back_to).
         return [k for k, c in self._calls.items()
-                if c.missed is not None and call_back_to(c.card) == e164]  # fmt: skip
+                if c.missed is not None and call_back_to(c.card.number) == e164]  # fmt: skip
 
     def _goes_in_time(self, key: str) -> QTimer:
         """A missed card's timer: the card goes after MISSED_FOR_MS."""
@@ -549,9 +549,10 @@ class PopupStack(QObject):
         return [k for k, c in self._calls.items() if c.missed is not None]
 
     def missed_numbers(self) -> list[str]:
-        """The numbers of the missed cards up (a withheld caller's has none)."""
+        """The numbers of the missed cards up, a colleague's extension as it is called back
+        ("3103"); a withheld caller's has none."""
         return [e164 for c in self._calls.values()
-                if c.missed is not None and (e164 := c.card.number.e164)]  # fmt: skip
+                if c.missed is not None and (e164 := call_back_to(c.card.number))]  # fmt: skip
 
     def _give_way(self) -> None:
         """More calls than cards: missed cards go (oldest first) before a ringing one collapses."""

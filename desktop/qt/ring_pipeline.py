@@ -37,6 +37,7 @@ from desktop.core.events import (
     CallUnanswered,
     key_source,
 )
+from desktop.core.internal_extension import call_back_to
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.ring_input import RingInput, from_call_event, keyed_by_number
@@ -448,7 +449,8 @@ class RingPipeline(QObject):
         if popup is not None:
             self.trace.write("missed_card", "", call_key=kept,
                              call_back=popup.offers_call_back())  # fmt: skip
-            e164 = popup.card.number.e164 if popup.card is not None else None
+            # A colleague's extension ("3103") is watched for as it is called back.
+            e164 = call_back_to(popup.card.number) if popup.card is not None else None
             if e164:
                 self.missed_card_kept.emit(e164)
         return kept
@@ -493,9 +495,10 @@ class RingPipeline(QObject):
         self.trace.write("missed_card", caller_id, call_key=key,
                          call_back=popup is not None and popup.offers_call_back(),
                          **traced)  # fmt: skip
-        if card.number.e164 and popup is not None:
-            self.missed_card_kept.emit(card.number.e164)
-            if restored:  # calls back made while the app was not running
+        dialled = call_back_to(card.number)  # a colleague's extension ("3103") too
+        if dialled and popup is not None:
+            self.missed_card_kept.emit(dialled)
+            if restored and card.number.e164:  # calls back made while the app was not running
                 self.note_tried(card.number.e164)
         if popup is not None and not self._clocks.isActive():
             # Started by a ring's card, but a card brought back at start, or one for a call

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,10 +20,12 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters.store import NewContact
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.qt.popup import Popup
 from tests.adapters.test_baresip_source import frame
 from tests.qt.test_call_back_failed import ALWAYS_OPEN, Baresip, baresip  # noqa: F401
 from tests.qt.test_popup import button
 from tests.qt.test_ring_pipeline import Running, start_app  # noqa: F401 (fixture)
+from tests.test_hook_without_app import hook
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (raise|propagateSizeHints)\(\)"
@@ -45,6 +48,18 @@ def calls_of(running: Running) -> list[tuple[str, str, int | None, str | None, s
         "ORDER BY id").fetchall()  # fmt: skip
 
 
+def ana_missed_card(running: Running, peer: Baresip, qtbot: QtBot) -> Popup:
+    """Ana rang from her extension through baresip and nobody answered: her missed card."""
+    app = running.app
+    qtbot.waitUntil(peer.connected.is_set)
+    peer.send(frame("CALL_INCOMING", "in-1", peeruri=ANA_URI, peerdisplayname="Ana"))
+    qtbot.waitUntil(lambda: app.popups.has_popup("baresip:in-1"))
+    peer.send(frame("CALL_CLOSED", "in-1", peeruri=ANA_URI, param="Connection reset"))
+    qtbot.waitUntil(lambda: app.popups.missed_keys() != [])
+    [popup] = app.popups.popups()
+    return popup
+
+
 def test_the_missed_card_of_an_extension_calls_it_back(
     baresip: Baresip, start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
 ) -> None:
@@ -53,12 +68,7 @@ def test_the_missed_card_of_an_extension_calls_it_back(
     ana = with_ana(running)
     app = running.app
     app.start(None)
-    qtbot.waitUntil(baresip.connected.is_set)
-    baresip.send(frame("CALL_INCOMING", "in-1", peeruri=ANA_URI, peerdisplayname="Ana"))
-    qtbot.waitUntil(lambda: app.popups.has_popup("baresip:in-1"))
-    baresip.send(frame("CALL_CLOSED", "in-1", peeruri=ANA_URI, param="Connection reset"))
-    qtbot.waitUntil(lambda: app.popups.missed_keys() != [])
-    [popup] = app.popups.popups()
+    popup = ana_missed_card(running, baresip, qtbot)
     assert popup.offers_call_back()
     baresip.dials.append([frame("CALL_OUTGOING", "out-1", direction="outgoing",
                                 peeruri=ANA_URI, peerdisplayname=""), "answer"])  # fmt: skip
@@ -118,3 +128,22 @@ def test_callbacks_call_copy_and_log_a_colleague_on_their_extension(
     assert isinstance(app.wrap_ups.window_for(newest.id), WrapUp)  # how it went: asked now
     callbacks.reload()
     assert callbacks.status.text() == "Nothing due"
+
+
+def test_the_missed_card_of_an_extension_goes_when_a_terminal_logs_the_call_back(
+    baresip: Baresip, start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The rep called Ana from the desk phone and a script logged it (log-call x3103): her
+    card goes, as a number's does when another process logs a call back to it."""
+    running = start_app("--watch", f"baresip:127.0.0.1:{baresip.port}",
+                        settings={"dialer": "baresip", **ALWAYS_OPEN})  # fmt: skip
+    with_ana(running)
+    running.app.start(None)
+    ana_missed_card(running, baresip, qtbot)
+    qtbot.wait(1100)  # a call back counts from the second after the card was kept
+
+    logged = hook(tmp_path / "data", "log-call", "--outcome", "talked", "x3103")
+    assert logged.returncode == 0, logged.stderr
+
+    qtbot.waitUntil(lambda: running.app.popups.missed_keys() == [])
