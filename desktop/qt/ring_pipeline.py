@@ -475,8 +475,9 @@ class RingPipeline(QObject):
         number = self.lookup.parse(kept.caller_id, kept.name)
         since = int(kept.rang.timestamp())
         store = self.lookup.store
-        if number.e164 and (store.called_out_since(number.e164, since)
-                            or store.talked_since(number.e164, since)):  # fmt: skip
+        dialled = call_back_to(number)  # a colleague's extension ("3103") is called back too
+        if dialled and (store.called_out_since(dialled, since)
+                        or (number.e164 and store.talked_since(number.e164, since))):  # fmt: skip
             return None
         return self._add_missed(kept.caller_id, number, kept.rang, kept.tries,
                                 call_key="restored", restored=True)  # fmt: skip

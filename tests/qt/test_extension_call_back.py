@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters.store import NewContact
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.qt.callbacks_window import CallbacksWindow
 from desktop.qt.popup import Popup
 from tests.adapters.test_baresip_source import frame
 from tests.qt.test_call_back_failed import ALWAYS_OPEN, Baresip, baresip  # noqa: F401
@@ -86,17 +87,10 @@ def test_the_missed_card_of_an_extension_calls_it_back(
     assert app.store.missed_not_returned(datetime.now(UTC)) == []  # called back: settled
 
 
-def test_callbacks_call_copy_and_log_a_colleague_on_their_extension(
-    baresip: Baresip, start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
-) -> None:
-    from desktop.qt.callbacks_window import CallbacksWindow
-    from desktop.qt.wrap_up import WrapUp
-
-    running = start_app("--watch", f"baresip:127.0.0.1:{baresip.port}",
-                        settings={"dialer": "baresip", **ALWAYS_OPEN})  # fmt: skip
+def ana_in_callbacks(running: Running) -> tuple[int, CallbacksWindow]:
+    """Ana's missed call from her extension, her row chosen in Callbacks."""
     ana = with_ana(running)
     app = running.app
-    app.start(None)
     missed = Attempt(Direction.IN, datetime.now(UTC) - timedelta(minutes=5), Outcome.MISSED,
                      caller_id="3103")  # fmt: skip
     assert app.store.record_call(ana, missed, "hook", "hook:ana") is not None
@@ -110,6 +104,16 @@ def test_callbacks_call_copy_and_log_a_colleague_on_their_extension(
     callbacks.table.setCurrentItem(row)
     assert callbacks.copy.isEnabled() and callbacks.call.isEnabled()
     assert callbacks.log_button.isEnabled()
+    return ana, callbacks
+
+
+def test_callbacks_copy_and_call_a_colleague_back_on_their_extension(
+    baresip: Baresip, start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
+) -> None:
+    running = start_app("--watch", f"baresip:127.0.0.1:{baresip.port}",
+                        settings={"dialer": "baresip", **ALWAYS_OPEN})  # fmt: skip
+    running.app.start(None)
+    ana, callbacks = ana_in_callbacks(running)
 
     qtbot.mouseClick(callbacks.copy, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "3103"  # what the rep dials
@@ -118,14 +122,28 @@ def test_callbacks_call_copy_and_log_a_colleague_on_their_extension(
     baresip.dials.append(["answer"])
     qtbot.mouseClick(callbacks.call, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: baresip.dialled == ["3103"])
-    qtbot.waitUntil(lambda: bool(running.records("dialed")))
+    qtbot.waitUntil(lambda: len(calls_of(running)) == 2)  # the call out, on her
+    assert calls_of(running)[1] == ("out", "", ana, None, "3103")
+    callbacks.reload()
+    assert callbacks.status.text() == "Nothing due"
 
-    # The rep reached her from the desk phone instead: logged on her, and settled.
+
+def test_callbacks_log_a_call_to_a_colleagues_extension(
+    start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
+) -> None:
+    """The rep reached Ana from the desk phone: logged on her, kept as '3103', settled."""
+    from desktop.qt.wrap_up import WrapUp
+
+    running = start_app()
+    ana, callbacks = ana_in_callbacks(running)
+    app = running.app
+
     qtbot.mouseClick(callbacks.log_button, Qt.MouseButton.LeftButton)
-    newest = app.store.calls()[0]
-    assert (newest.attempt.direction, newest.attempt.caller_id) == (Direction.OUT, "3103")
-    assert newest.contact is not None and newest.contact.id == ana
-    assert isinstance(app.wrap_ups.window_for(newest.id), WrapUp)  # how it went: asked now
+
+    [(by_hand, whose, dialled)] = app.store.connection.execute(
+        "SELECT id, contact_id, caller_id FROM attempts WHERE source = 'by hand'").fetchall()
+    assert (whose, dialled) == (ana, "3103")
+    assert isinstance(app.wrap_ups.window_for(by_hand), WrapUp)  # how it went: asked now
     callbacks.reload()
     assert callbacks.status.text() == "Nothing due"
 
@@ -147,3 +165,24 @@ def test_the_missed_card_of_an_extension_goes_when_a_terminal_logs_the_call_back
     assert logged.returncode == 0, logged.stderr
 
     qtbot.waitUntil(lambda: running.app.popups.missed_keys() == [])
+
+
+def test_a_missed_card_of_an_extension_called_back_while_the_app_was_down_stays_gone(
+    start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
+) -> None:
+    """Ana's card was up at quit; the rep called her back from the desk phone and a script
+    logged it (log-call x3103) before the app started again: it does not come back."""
+    from desktop.adapters.missed_cards_file import OpenMissedCard
+
+    running = start_app()
+    ana = with_ana(running)
+    app = running.app
+    rang = datetime.now(UTC) - timedelta(minutes=20)
+    assert app.pipeline.reopen_missed(OpenMissedCard("3103", "Ana", rang, 1)) is not None
+    app.popups.dismiss_all()
+    called = Attempt(Direction.OUT, rang + timedelta(minutes=5), Outcome.TALKED,
+                     caller_id="3103")  # fmt: skip
+    assert app.store.record_call(ana, called, "by hand", "desk-phone") is not None
+
+    assert app.pipeline.reopen_missed(OpenMissedCard("3103", "Ana", rang, 1)) is None
+    assert app.popups.missed_keys() == []
