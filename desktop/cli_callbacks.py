@@ -23,6 +23,7 @@ from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.display_text import display_text, one_line
+from desktop.core.internal_extension import extension_call_text
 from desktop.core.missed_while_closed import missed_while_closed_text
 
 
@@ -65,7 +66,8 @@ def print_callbacks(args: argparse.Namespace) -> int:
                 who = unknown_who(item.attempt.caller_name)
             else:
                 who = one_line(item.contact.name or item.contact.company) or "(no name)"
-            number = readable(item.number) if item.number else "no number"
+            number = (readable(item.number) if item.number
+                      else extension_call_text(item.extension) or "no number")  # fmt: skip
             line = f"  {who} · {number} · {item.detail}"
             if entry.clock.text:
                 line += f" · their time {entry.clock.text}"

@@ -24,6 +24,7 @@ from desktop.core.models import Attempt, Direction, Outcome
 if TYPE_CHECKING:
     from desktop.adapters.directories.mirror import Directory
     from desktop.adapters.directories.note_writer import SharedCard
+    from desktop.adapters.settings import Settings
     from desktop.adapters.store import Store
     from desktop.core.call_notes import CallNote
 
@@ -35,11 +36,17 @@ def log_call(args: argparse.Namespace) -> int:
     from desktop.core.call_notes import CallNote
     from desktop.core.callee import callee
     from desktop.core.callerid_text import not_a_number
+    from desktop.core.internal_extension import internal_extension
     from desktop.core.numbers import NumberPolicy, parse_number
 
     _paths, settings, store, region = open_context(args)
     try:
         number = parse_number(args.number, NumberPolicy(region, settings.outside_line_prefixes))
+        # A colleague's internal extension ("3103", "x3103"): the office PBX dials it, so a
+        # call to it is theirs and settles their missed call, as a number's does.
+        extension = internal_extension(number)
+        if number.e164 is None and extension:
+            return _log_extension_call(args, settings, store, extension)
         if number.e164 is None:
             # The problem quotes the value, cut to a readable length (a 5,000-character paste
             # was printed whole before it).
@@ -79,6 +86,39 @@ def log_call(args: argparse.Namespace) -> int:
         return _share(store, cards, note)
     finally:
         store.close()
+
+
+def _log_extension_call(
+    args: argparse.Namespace, settings: Settings, store: Store, extension: str
+) -> int:
+    """A call to a colleague's extension, recorded on whoever has it: the call out keeps the
+    extension dialled as its caller ID (no E.164 to keep), as a call from it does."""
+    from desktop.adapters.directories.note_writer import shared_cards
+    from desktop.adapters.store import StoreError
+    from desktop.cli import CliError
+    from desktop.core.call_notes import CallNote
+
+    contacts = [c for c, _n in store.contacts_for_extension(extension, attempts_limit=0)]
+    if not contacts:
+        print(f"callercard: log-call: nobody has the extension x{extension}; nothing recorded",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    cards = shared_cards(store, [c.id for c in contacts])
+    contact = next((c for c in contacts if cards and c.id == cards[0].contact_id), contacts[0])
+    now = datetime.now(UTC).replace(microsecond=0)
+    rep = args.rep.strip() or settings.my_name.strip() or getpass.getuser()
+    note = CallNote(uuid.uuid4().hex, now, Direction.OUT, Outcome(args.outcome), rep,
+                    args.message.strip(), args.reason.strip())  # fmt: skip
+    attempt = Attempt(Direction.OUT, now, note.outcome, note.message, note.reason,
+                      caller_id=extension)  # fmt: skip
+    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+
+    try:
+        store.record_call(contact.id, attempt, CALL_NOTE_SOURCE, note.id)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"logged {note.outcome.value} for {contact.name or contact.company or f'x{extension}'}")
+    return _share(store, cards, note)
 
 
 def _note_or_call(

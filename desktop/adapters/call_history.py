@@ -302,9 +302,12 @@ class CallHistory:
         if existing is None:
             outcome = _outgoing_outcome(event, Outcome.UNKNOWN)
             # A stranger's number is named by what the softphone called it, as a caller's is.
+            # A call to a colleague's extension keeps the extension dialled, as their call
+            # from it does: it has no E.164 to say it by.
             attempt = Attempt(Direction.OUT, event.time, outcome,
                               reason=contact.reason if contact else "", number_e164=number.e164,
-                              caller_name="" if contact else caller_name(number))  # fmt: skip
+                              caller_name="" if contact else caller_name(number),
+                              caller_id=unread_caller_id(number) if contact else "")  # fmt: skip
             attempt_id = self._store.record_call(
                 contact.id if contact else None, attempt, event.source, key, cursor=cursor
             )  # fmt: skip
@@ -342,8 +345,10 @@ class CallHistory:
         key: str,
         cursor: tuple[str, str] | None,
     ) -> tuple[int, int | None, Attempt] | None:
-        """The softphone's first report of a call we placed: it takes over our row."""
-        near = self._store.calls_near(number.e164, Direction.OUT, event.time, SAME_CALL_S)
+        """The softphone's first report of a call we placed: it takes over our row. A call to
+        a colleague's extension is found by it ("sip:3103@pbx" reports our "3103")."""
+        near = self._store.calls_near(number.e164, Direction.OUT, event.time, SAME_CALL_S,
+                                      caller_id=unread_caller_id(number))  # fmt: skip
         dialed = next((c for c in near if c.source == DIAL_SOURCE
                        and c.call_key.startswith(DIAL_KEY_PREFIX)), None)  # fmt: skip
         if dialed is None:
@@ -404,7 +409,8 @@ class CallHistory:
         """The softphone reported the call we placed before our own row was written (the
         dial is asked from a worker thread, and baresip's event can come first): that row
         is the call, and ours is not written."""
-        near = self._store.calls_near(number.e164, Direction.OUT, event.time, SAME_CALL_S)
+        near = self._store.calls_near(number.e164, Direction.OUT, event.time, SAME_CALL_S,
+                                      caller_id=unread_caller_id(number))  # fmt: skip
         reported = next((c for c in near if c.source != DIAL_SOURCE), None)
         if reported is None:
             return None

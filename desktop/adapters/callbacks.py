@@ -92,7 +92,10 @@ def entry_json(entry: CallbackEntry) -> dict[str, Any]:
         "contact": {"id": item.contact.id, "name": item.contact.name,
                     "company": item.contact.company} if item.contact is not None else None,
         "caller_name": attempt.caller_name or None,  # the caller ID's, for a number nobody has
-        "number": item.number,
+        # What to call them back on: a colleague's extension ("3103") when they have no
+        # number, which log-call takes too; "extension" says it is one.
+        "number": item.dial or None,
+        "extension": item.extension or None,
         "call_at": attempt.at.isoformat(),
         "detail": item.detail,
         "due": item.due,

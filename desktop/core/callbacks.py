@@ -290,6 +290,25 @@ class CallbackItem:
             return self.attempt.number_e164
         return next((n.e164 for n in self.contact.numbers if n.e164), None)
 
+    @property
+    def extension(self) -> str:
+        """A colleague's internal extension ("3103") when they have no number to call: the
+        one their call came from, else the one kept on them; "" otherwise. The office PBX
+        dials it, so it is called back, copied and logged as a number is."""
+        if self.number:
+            return ""
+        from desktop.core.internal_extension import extension_digits
+
+        came_from = extension_digits(self.attempt.caller_id) if self.attempt.caller_id else ""
+        if came_from or self.contact is None:
+            return came_from
+        return next((n.extension for n in self.contact.numbers if n.is_internal), "")
+
+    @property
+    def dial(self) -> str:
+        """What the rep calls them back on: the number, else their extension; "" for none."""
+        return self.number or self.extension
+
 
 @dataclass(frozen=True)
 class Unreached:

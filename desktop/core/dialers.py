@@ -12,6 +12,7 @@ RFC 3966 ``tel:+14155550142`` that softphones register for. What each program re
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -64,10 +65,22 @@ REPORTED_BY = {
 }
 
 
+# A colleague's extension: internal_extension's digits (3 to 6, not led by 0).
+_EXTENSION = re.compile(r"[1-9][0-9]{2,5}")
+
+
 def dialable(e164: str) -> bool:
-    """Only a whole E.164 number is handed to a program's command line or socket: nothing a
+    """Only a whole E.164 number, or a colleague's internal extension the softphone's account
+    dials on the office PBX, is handed to a program's command line or socket: nothing a
     contact file wrote can become an option (``--cmd``) or a second command."""
-    return e164.startswith("+") and e164[1:].isdigit() and 3 <= len(e164) <= 16
+    return ((e164.startswith("+") and e164[1:].isdigit() and 3 <= len(e164) <= 16)
+            or is_extension(e164))  # fmt: skip
+
+
+def is_extension(dialled: str) -> bool:
+    """A colleague's internal extension as dialled ("3103": desktop.core.internal_extension's
+    digits), which the office PBX connects: digits alone, so as safe on a command line."""
+    return _EXTENSION.fullmatch(dialled) is not None
 
 
 def tel_uri(e164: str) -> str:

@@ -34,6 +34,12 @@ def internal_extension(number: CallerNumber) -> str:
     return extension_digits(number.raw)
 
 
+def call_back_to(number: CallerNumber) -> str:
+    """What a missed card's Call back dials: the caller's E.164, or the colleague's internal
+    extension ("3103") their call came from, which the office PBX connects; "" for neither."""
+    return number.e164 or internal_extension(number)
+
+
 def extension_call_text(caller_id: str) -> str:
     """A call from a colleague's extension as a call list's Number says it: "x3103" for the
     caller ID "3103" or "sip:3103@pbx" (beside phone numbers, a bare "3103" reads as a

@@ -659,11 +659,12 @@ class CallerCardApp:
         if sync is not None:
             sync.share_now()
 
-    def call_back(self, e164: str, contact_id: object = None) -> None:
-        """A missed call's Call back: the same ClickToCall as every Call button (their hours
-        asked about, the call logged, its wrap-up at its end), for the contact its card named."""
+    def call_back(self, number: str, contact_id: object = None) -> None:
+        """A missed call's Call back (`number`: an E.164, or a colleague's extension "3103"):
+        the same ClickToCall as every Call button (their hours asked about, the call logged,
+        its wrap-up at its end), for the contact its card named."""
         who = contact_id if isinstance(contact_id, int) else None
-        self.click_to_call.call(e164, None, contact_id=who)
+        self.click_to_call.call(number, None, contact_id=who)
 
     def on_message(self, message: Message | LateRing) -> None:
         if isinstance(message, Ring):
@@ -816,9 +817,13 @@ class CallerCardApp:
         import uuid
 
         from desktop.adapters.store import StoreError
+        from desktop.core.dialers import is_extension
         from desktop.core.models import Attempt, Direction
 
-        attempt = Attempt(Direction.OUT, datetime.now(UTC), number_e164=e164)
+        # A colleague's extension ("3103": Callbacks' number for them) is kept as dialled,
+        # as a call to it from a softphone is; it is no E.164.
+        attempt = (Attempt(Direction.OUT, datetime.now(UTC), caller_id=e164) if is_extension(e164)
+                   else Attempt(Direction.OUT, datetime.now(UTC), number_e164=e164))  # fmt: skip
         owner = contact_id if isinstance(contact_id, int) else None
         try:
             attempt_id = self.store.record_call(owner, attempt, "by hand",

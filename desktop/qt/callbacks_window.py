@@ -27,6 +27,7 @@ from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
 from desktop.core.display_text import one_line
+from desktop.core.internal_extension import extension_call_text
 from desktop.core.localtime import HourCycle
 from desktop.core.put_off import PutOffKey, key_of, moment_text
 from desktop.qt.call_list import CALLER_ID_NAME_TIP
@@ -67,11 +68,16 @@ def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
         company = one_line(item.contact.company)
         if company and item.contact.name and company != who:
             who += f" · {company}"
-    number = readable(item.number) if item.number else ""
+    number = said_number(item.dial)
     clock = entry.clock.text
     if entry.clock.problem:  # in full in the tooltip and when calling
         clock += f" — {entry.clock.problem}"
     return who, number, what_cell(item.detail, item.attempt.message), clock
+
+
+def said_number(dialled: str) -> str:
+    """A number as the list says it ("+1 415-555-0142"), a colleague's extension "x3103"."""
+    return (extension_call_text(dialled) or readable(dialled)) if dialled else ""
 
 
 def what_cell(detail: str, note: str) -> str:
@@ -249,7 +255,8 @@ class CallbacksWindow(NumberTableWindow):
                 row.setData(0, CONTACT, contact.id if contact is not None else None)
                 if contact is None and entry.item.attempt.caller_name:
                     row.setToolTip(0, CALLER_ID_NAME_TIP)
-                row.setData(0, NUMBER, entry.item.number or "")
+                # A colleague with no number is called back on their extension ("3103").
+                row.setData(0, NUMBER, entry.item.dial)
                 if entry.item.attempt.message:
                     row.setToolTip(2, plain_tooltip(entry.item.attempt.message))
                 row.setData(0, _ENTRY, entry)
@@ -407,10 +414,10 @@ class CallbacksWindow(NumberTableWindow):
         self.log_requested.emit(contact, number)
         # A contact's call opens its wrap-up; a number nobody has has none, and its row just
         # went: used as a rep, nothing said the click had done anything.
-        still = any(e.item.number == number and e.item.section is Section.WAITING_FOR_US
+        still = any(e.item.dial == number and e.item.section is Section.WAITING_FOR_US
                     for e in self.entries)  # fmt: skip
         if contact is None and not still:
-            self._say_done(f"Call to {readable(number)} logged")
+            self._say_done(f"Call to {said_number(number)} logged")
 
     def _disarm(self) -> None:
         self._armed = ""

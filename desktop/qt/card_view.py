@@ -65,7 +65,7 @@ from desktop.core.card_text import (
     switchboard_number,
 )
 from desktop.core.display_text import display_text, one_line
-from desktop.core.internal_extension import internal_extension
+from desktop.core.internal_extension import call_back_to, internal_extension
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact
 from desktop.qt.painted_text import (
@@ -447,8 +447,9 @@ class CardView(QWidget):
     open_contact_requested = Signal(object)  # contact id (int; a rowid can outgrow a C int)
     caller_identified = Signal(str, object)  # call_key, contact id: the picker settled who it is
     height_changed = Signal()  # the card grew or shrank while shown (the stack re-packs)
-    # e164, and the contact the card names (int; None for none): a number several contacts
-    # share is called back for the one whose call it was (desktop.core.callee)
+    # The number a missed call's Call back dials (call_back_to: e164, or a colleague's
+    # extension "3103"), and the contact the card names (int; None for none): a number several
+    # contacts share is called back for the one whose call it was (desktop.core.callee)
     call_back_requested = Signal(str, object)
 
     def __init__(
@@ -819,8 +820,8 @@ class CardView(QWidget):
         self._fill_candidates(())
         if self._picker is not None:
             _set_shown(self._picker, False)
-        e164 = card.number.e164
-        can_call = bool(e164) and not card.number.withheld and not card.redacted
+        can_call = (bool(call_back_to(card.number)) and not card.number.withheld
+                    and not card.redacted)  # fmt: skip
         if card.number.withheld and not card.redacted:  # says why there is no Call back
             named = self._name.full_text() != WITHHELD  # else it said so just above
             self._role.set_full_text("Number withheld: no number to call back" if named
@@ -858,9 +859,9 @@ class CardView(QWidget):
 
     def _request_call_back(self) -> None:
         card = self._card
-        if card is not None and card.number.e164 and not card.redacted:
+        if card is not None and (dialled := call_back_to(card.number)) and not card.redacted:
             who = card.contacts[0].id if card.contacts else None
-            self.call_back_requested.emit(card.number.e164, who)
+            self.call_back_requested.emit(dialled, who)
 
     def _fill_redacted(self, card: Card) -> None:
         """The company and REDACTED_LABEL (desktop.core.redaction): every other part is

@@ -53,6 +53,7 @@ from desktop.core.callbacks import Unreached
 from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.events import key_source
+from desktop.core.internal_extension import call_back_to
 from desktop.core.localtime import clock_text
 from desktop.core.numbers import CallerNumber
 from desktop.core.redaction import redact
@@ -120,7 +121,7 @@ class PopupStack(QObject):
     open_contact_requested = Signal(object)  # contact id (int)
     painted = Signal(str, object)  # call_key, time.monotonic_ns() (int) when the card was painted
     caller_identified = Signal(str, object)  # call_key, contact id (an unknown caller, settled)
-    call_back_requested = Signal(str, object)  # e164, contact id; a missed call's Call back
+    call_back_requested = Signal(str, object)  # number or extension, contact id: Call back
     missed_changed = Signal()  # a missed card came, went, or counts one more try
 
     def __init__(
@@ -550,8 +551,9 @@ class PopupStack(QObject):
 
     def _missed_of(self, e164: str) -> list[str]:
         """The keys of this caller's missed cards, oldest first."""
+        # A colleague's extension ("3103") is called back as it is dialled (call_back_to).
         return [k for k, c in self._calls.items()
-                if c.missed is not None and c.card.number.e164 == e164]  # fmt: skip
+                if c.missed is not None and call_back_to(c.card.number) == e164]  # fmt: skip
 
     def _goes_in_time(self, key: str) -> QTimer:
         """A missed card's timer: the card goes after MISSED_FOR_MS."""
@@ -565,9 +567,10 @@ class PopupStack(QObject):
         return [k for k, c in self._calls.items() if c.missed is not None]
 
     def missed_numbers(self) -> list[str]:
-        """The numbers of the missed cards up (a withheld caller's has none)."""
+        """The numbers of the missed cards up, a colleague's extension as it is called back
+        ("3103"); a withheld caller's has none."""
         return [e164 for c in self._calls.values()
-                if c.missed is not None and (e164 := c.card.number.e164)]  # fmt: skip
+                if c.missed is not None and (e164 := call_back_to(c.card.number))]  # fmt: skip
 
     def _with_cards(self) -> list[str]:
         """The calls that get cards, in arrival order: the newest `max_cards` ringing ones,

@@ -37,6 +37,7 @@ from desktop.core.events import (
     CallUnanswered,
     key_source,
 )
+from desktop.core.internal_extension import call_back_to
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.ring_input import RingInput, from_call_event, keyed_by_number
@@ -449,11 +450,12 @@ class RingPipeline(QObject):
         if card is not None:
             # A card with no room (collapsed in "+N more" as it ended) waits off the screen.
             popup = self.popups.popup_for(kept) if kept is not None else None
+            dialled = call_back_to(card.number)  # a colleague's extension ("3103") too
+            offers = popup.offers_call_back() if popup else bool(dialled)
             self.trace.write("missed_card", "", call_key=kept, waiting=popup is None,
-                             call_back=popup.offers_call_back() if popup else bool(
-                                 card.number.e164))  # fmt: skip
-            if card.number.e164:
-                self.missed_card_kept.emit(card.number.e164)
+                             call_back=offers)  # fmt: skip
+            if dialled:  # watched for as it is called back
+                self.missed_card_kept.emit(dialled)
         return kept
 
     def _missed_with_no_ring(self, call: RingInput) -> None:
@@ -476,8 +478,9 @@ class RingPipeline(QObject):
         number = self.lookup.parse(kept.caller_id, kept.name)
         since = int(kept.rang.timestamp())
         store = self.lookup.store
-        if number.e164 and (store.called_out_since(number.e164, since)
-                            or store.talked_since(number.e164, since)):  # fmt: skip
+        dialled = call_back_to(number)  # a colleague's extension ("3103") is called back too
+        if dialled and (store.called_out_since(dialled, since)
+                        or (number.e164 and store.talked_since(number.e164, since))):  # fmt: skip
             return None
         return self._add_missed(kept.caller_id, number, kept.rang, kept.tries,
                                 call_key="restored", restored=True)  # fmt: skip
@@ -496,9 +499,10 @@ class RingPipeline(QObject):
         self.trace.write("missed_card", caller_id, call_key=key,
                          call_back=popup is not None and popup.offers_call_back(),
                          **traced)  # fmt: skip
-        if card.number.e164:  # up, or waiting for room
-            self.missed_card_kept.emit(card.number.e164)
-            if restored:  # calls back made while the app was not running
+        dialled = call_back_to(card.number)  # a colleague's extension ("3103") too
+        if dialled:  # up, or waiting for room
+            self.missed_card_kept.emit(dialled)
+            if restored and card.number.e164:  # calls back made while the app was not running
                 self.note_tried(card.number.e164)
         if popup is not None and not self._clocks.isActive():
             # Started by a ring's card, but a card brought back at start, or one for a call

@@ -70,6 +70,11 @@ def test_ctrl_tcp_answers_are_told_from_events(
     ("+", False),
     ("+1234567890123456", False),  # longer than E.164 allows
     ("", False),
+    ("3103", True),  # a colleague's internal extension: the office PBX connects it
+    ("101", True),
+    ("0310", False),  # the operator's or the outside line's 0, not an extension
+    ("31", False),
+    ("1234567", False),  # a local number cut short, not an extension
 ])  # fmt: skip
 def test_only_whole_international_numbers_are_handed_over(number: str, ok: bool) -> None:
     assert dialable(number) is ok

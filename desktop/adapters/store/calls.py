@@ -17,6 +17,7 @@ from typing import Any
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now, window
+from desktop.core.dialers import is_extension
 from desktop.core.given_names import equivalent_names
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -264,7 +265,19 @@ class Calls(Contacts):
         """Whether a call out to this number that may have reached them was logged at or
         after `since` (Unix seconds), by anyone (attempts_number_at). One that reached nobody
         (failed, or "No answer": a busy line) leaves their missed calls due in Callbacks
-        (callbacks.py's _MISSED), and so their missed card up."""
+        (callbacks.py's _MISSED), and so their missed card up. A colleague's extension
+        ("3103") is found as the calls to it keep it, a caller ID with no E.164."""
+        if is_extension(number_e164):
+            # attempts_number_at: number_e164 IS NULL, then by time; extension_digits() is
+            # desktop.core.internal_extension's rule, registered on each connection.
+            row = self._conn.execute(
+                "SELECT 1 FROM attempts WHERE number_e164 IS NULL AND at >= ? "
+                "AND direction = 'out' AND caller_id <> '' "
+                "AND outcome NOT IN ('failed', 'no_answer') "
+                "AND extension_digits(caller_id) = ? LIMIT 1",
+                (since, number_e164),
+            ).fetchone()
+            return row is not None
         row = self._conn.execute(
             "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND direction = 'out' "
             "AND outcome NOT IN ('failed', 'no_answer') LIMIT 1",
