@@ -78,7 +78,7 @@ def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = N
         return EXIT_USAGE
     if unanswered is not None:
         return _record_unanswered(args, message, unanswered.code)
-    result = deliver(instance_address(paths.data_dir), message)
+    result = deliver(instance_address(paths.data_dir), message, watch_app=True)
     if result.unanswered:
         return _record_unanswered(args, message, failure_code(result))
     if result.status is not SendStatus.NO_INSTANCE:
