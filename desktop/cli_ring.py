@@ -3,8 +3,9 @@
 A softphone waits for its hook (MicroSIP up to 10 s, delaying "180 Ringing"; Twinkle blocks
 call setup), so this hands the message over or starts the app, and returns at once. With no
 app to take it, the hook records the call itself first (desktop.hook_record), so it is never
-lost: the app it starts, or one started later, finds it in the history. So it does when the
-app runs but does not take the line within ipc_line.HOOK_WAIT_S (hung, stopped, flooded).
+lost: the app it starts, or one started later, finds it in the history. When the app runs but
+does not take the line (stopped, blocked, or not within ipc_line.HOOK_WAIT_S), the call is
+left in the hooks' inbox for it (desktop.hook_record.record_unanswered).
 
 How each softphone passes the caller is in desktop.core.hook_fields. Twinkle reads the
 hook's standard output until it closes, so nothing is printed there, and nothing started from

@@ -14,9 +14,12 @@ app quits during a call; the `end` that follows, whoever takes it, finishes that
 that finds no ring looks again for a moment (END_LOOKS_AGAIN_S): the ring's own hook may still
 be writing it.
 
-An app that runs but does not answer within the hook's wait (ipc_line.HOOK_WAIT_S: its main
-thread blocked, the process stopped, a flood) is treated the same way (`record_unanswered`):
-the hook records the call, at the time the line was stamped (not when the wait ended). When
+An app that runs but does not answer (its main thread stopped or blocked, seen at once on
+Linux: instance_socket._MainThreadWatch; else after ipc_line.HOOK_WAIT_S) gets the call in the
+hooks' inbox at once (`record_unanswered`), stamped when the line was: the softphone waits for
+the hook, and opening the database costs seconds more. Only when the inbox cannot be written
+is it treated the way a hook with no app does: the hook records the call itself, at the time
+the line was stamped (not when the wait ended). When
 that app reads the line later (after ipc_line.LATE_RING_S: desktop.core.late_ring) it records
 the ring too, at the same stamped time, and pops no card if its call is over by then. The rule
 is one row per call, whoever writes it: a ring is stored only if no ring of the same call is
