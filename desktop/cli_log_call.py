@@ -7,7 +7,9 @@ card as a call note (docs/team-directories.md), for the next rep who gets the ca
 
 Exit status: 0 when recorded (and shared, or queued to be shared at the next sync when the
 server cannot be reached), 1 when recorded but a server refused the note for good (a book that
-is read-only for this user, a card that is gone), 2 when nothing was recorded (not a number).
+is read-only for this user, a card that is gone), 2 when nothing was recorded (not a number),
+4 when another program held the database and the note waits in the hooks' inbox for CallerCard
+to record (as `callercard ring` / `end` do).
 """
 
 from __future__ import annotations
@@ -22,16 +24,23 @@ from typing import TYPE_CHECKING
 from desktop.core.models import Attempt, Direction, Outcome
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from desktop.adapters.directories.mirror import Directory
     from desktop.adapters.directories.note_writer import SharedCard
     from desktop.adapters.settings import Settings
-    from desktop.adapters.store import Store
+    from desktop.adapters.store import Store, StoreError
+    from desktop.adapters.write_journal import LogCall
     from desktop.core.call_notes import CallNote
 
+# The note waits in the hooks' inbox (hook_record.EXIT_RECORDED_ONLY's code).
+KEPT_FOR_APP = 4
 
 
 def log_call(args: argparse.Namespace) -> int:
+    from desktop.adapters.call_note_log import record_note
     from desktop.adapters.store import StoreError
+    from desktop.adapters.write_journal import LogCall
     from desktop.cli import CliError, open_context
     from desktop.core.call_notes import CallNote
     from desktop.core.callee import callee
@@ -72,14 +81,14 @@ def log_call(args: argparse.Namespace) -> int:
         rep = args.rep.strip() or settings.my_name.strip() or getpass.getuser()
         note = CallNote(uuid.uuid4().hex, now, Direction.OUT, Outcome(args.outcome), rep,
                         args.message.strip(), args.reason.strip())  # fmt: skip
-        attempt = Attempt(Direction.OUT, now, note.outcome, note.message, note.reason,
-                          number.e164)  # fmt: skip
-        try:
-            note = _note_or_call(store, number.e164, note, contact.id if contact else None,
-                                 attempt)  # fmt: skip
-        except StoreError as exc:
-            raise CliError(str(exc)) from exc
         who = contact.name or contact.company if contact else number.e164
+        contact_id = contact.id if contact else None
+        try:
+            note = record_note(store, number.e164, note, contact_id)
+        except StoreError as exc:
+            if not _busy(exc):
+                raise CliError(str(exc)) from exc
+            return _kept(_paths.hook_inbox, LogCall(number.e164, contact_id, note), who, exc)
         print(f"logged {note.outcome.value} for {who}")
         # The note is queued in a transaction of its own: a crash between the two loses only
         # the sharing, never the call.
@@ -121,30 +130,33 @@ def _log_extension_call(
     return _share(store, cards, note)
 
 
-def _note_or_call(
-    store: Store, number_e164: str, note: CallNote, contact_id: int | None, attempt: Attempt
-) -> CallNote:
-    """Records the note: on the call it is about when that call is in the history already
-    (a dialer or CRM logs the call the softphone reported moments ago: see
-    call_history.NOTE_AFTER_CALL_S), else as a call of its own (the softphone's report, if
-    one comes, then finds it: CallHistory._record_outgoing). The note as it is shared: a
-    note on a call is shared as its wrap-up would be, so reading it back from the card finds
-    that call."""
-    from dataclasses import replace
+def _busy(exc: StoreError) -> bool:
+    """Another program (an import, a backup, a sync) held the database past the lock wait."""
+    import sqlite3
 
-    from desktop.adapters.call_history import NOTE_AFTER_CALL_S
-    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
-    from desktop.core.call_notes import attempt_note_id
+    cause = exc.__cause__
+    return isinstance(cause, sqlite3.OperationalError) and (
+        "locked" in str(cause) or "busy" in str(cause)
+    )
 
-    call = store.call_just_made(number_e164, note.at, NOTE_AFTER_CALL_S, CALL_NOTE_SOURCE)
-    if call is not None:
-        attempt_id, source, call_key = call
-        if store.note_on_call(attempt_id, note.outcome, note.message, note.reason):
-            found = store.attempt_by_id(attempt_id)
-            at = found[1].at if found is not None else note.at
-            return replace(note, id=attempt_note_id(source, call_key), at=at)
-    store.record_call(contact_id, attempt, CALL_NOTE_SOURCE, note.id)
-    return note
+
+def _kept(inbox: Path, job: LogCall, who: str, exc: StoreError) -> int:
+    """Leave the note in the hooks' inbox, which the running app records from as soon as the
+    database lets go, or its next start does: a dialer or a softphone hook runs this, and
+    nobody reads what it prints (the note was lost, 'nothing was changed', exit 1). Exit 4, as
+    a hook's call kept there; 1 when the inbox could not be written either."""
+    from desktop.adapters.hook_inbox import HookInbox
+    from desktop.cli import CliError
+
+    try:
+        inbox.parent.mkdir(exist_ok=True, mode=0o700)
+        HookInbox(inbox).append(job)
+    except OSError as kept_exc:
+        raise CliError(f"{exc}; not kept for later either ({kept_exc})") from exc
+    print(f"callercard: the database is busy (another program is writing it): "
+          f"{job.note.outcome.value} for {who} kept; CallerCard records it as soon as it "
+          "can", file=sys.stderr)  # fmt: skip
+    return KEPT_FOR_APP
 
 
 def _share(store: Store, cards: list[SharedCard], note: CallNote) -> int:

@@ -3,8 +3,9 @@
 A softphone waits for its hook (MicroSIP up to 10 s, delaying "180 Ringing"; Twinkle blocks
 call setup), so this hands the message over or starts the app, and returns at once. With no
 app to take it, the hook records the call itself first (desktop.hook_record), so it is never
-lost: the app it starts, or one started later, finds it in the history. So it does when the
-app runs but does not take the line within ipc_line.HOOK_WAIT_S (hung, stopped, flooded).
+lost: the app it starts, or one started later, finds it in the history. When the app runs but
+does not take the line (stopped, blocked, or not within ipc_line.HOOK_WAIT_S), the call is
+left in the hooks' inbox for it (desktop.hook_record.record_unanswered).
 
 How each softphone passes the caller is in desktop.core.hook_fields. Twinkle reads the
 hook's standard output until it closes, so nothing is printed there, and nothing started from
@@ -78,7 +79,7 @@ def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = N
         return EXIT_USAGE
     if unanswered is not None:
         return _record_unanswered(args, message, unanswered.code)
-    result = deliver(instance_address(paths.data_dir), message)
+    result = deliver(instance_address(paths.data_dir), message, watch_app=True)
     if result.unanswered:
         return _record_unanswered(args, message, failure_code(result))
     if result.status is not SendStatus.NO_INSTANCE:

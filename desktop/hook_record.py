@@ -14,9 +14,12 @@ app quits during a call; the `end` that follows, whoever takes it, finishes that
 that finds no ring looks again for a moment (END_LOOKS_AGAIN_S): the ring's own hook may still
 be writing it.
 
-An app that runs but does not answer within the hook's wait (ipc_line.HOOK_WAIT_S: its main
-thread blocked, the process stopped, a flood) is treated the same way (`record_unanswered`):
-the hook records the call, at the time the line was stamped (not when the wait ended). When
+An app that runs but does not answer (its main thread stopped or blocked, seen at once on
+Linux: instance_socket._MainThreadWatch; else after ipc_line.HOOK_WAIT_S) gets the call in the
+hooks' inbox at once (`record_unanswered`), stamped when the line was: the softphone waits for
+the hook, and opening the database costs seconds more. Only when the inbox cannot be written
+is it treated the way a hook with no app does: the hook records the call itself, at the time
+the line was stamped (not when the wait ended). When
 that app reads the line later (after ipc_line.LATE_RING_S: desktop.core.late_ring) it records
 the ring too, at the same stamped time, and pops no card if its call is over by then. The rule
 is one row per call, whoever writes it: a ring is stored only if no ring of the same call is
@@ -118,9 +121,46 @@ def record_unanswered(
     # A line the app has (it may wake while the call still rings) can still pop its card.
     sent = not_recorded == EXIT_UNCONFIRMED
     card = "its card may still appear" if sent else "no card shown"
+    kept = _handed_to_inbox(data_dir, message, card)
+    if kept is not None:
+        return kept
     return _open_and_record(data_dir, region, message,
                             _Report(NOT_ANSWERING, not_recorded, card=card,
                                     line_sent=sent))  # fmt: skip
+
+
+def _handed_to_inbox(data_dir: str | None, message: Ring | End, card: str) -> int | None:
+    """The softphone still waits (MicroSIP holds back "180 Ringing" until the hook returns):
+    the call goes to the hooks' inbox at once, a file append, rather than into the database,
+    whose opening and lock wait cost seconds more (6.3 s in all when an import held it). The
+    app records it from there when it runs again (its writer thread at once when only its
+    window hangs), or its next start does should it die first. Keyed by the caller ID as
+    spelled: the app's writer keys it by the number (ring_input.keyed_by_number), so this
+    reads no numbers. None when the inbox could not be written: the database, as before."""
+    import time
+
+    from desktop.adapters.paths import resolve_paths
+    from desktop.core.display_text import one_line
+    from desktop.core.ring_input import from_end_message, from_ring_message
+
+    try:
+        paths = resolve_paths(data_dir)
+        paths.ensure()
+        paths.hook_inbox.parent.mkdir(exist_ok=True, mode=0o700)
+    except (OSError, ValueError):
+        return None
+    now, now_ns = datetime.now(UTC), time.monotonic_ns()
+    call = (from_ring_message(message, now, now_ns) if isinstance(message, Ring)
+            else from_end_message(message, now, now_ns))  # fmt: skip
+    # Late: the app that reads the line may write the ring too, at the same stamp: one row.
+    if not _left_for_app(paths.hook_inbox, replace(call.event, late=True)):
+        return None
+    who = one_line(message.caller_id) or "a withheld number"
+    what = f"{_what(message)} from {who}"
+    after = f"; {card}" if isinstance(message, Ring) else ""
+    print(f"callercard: {NOT_ANSWERING}: {what} kept for CallerCard, which records it as soon "
+          f"as it runs again{after}", file=sys.stderr)  # fmt: skip
+    return EXIT_RECORDED_ONLY
 
 
 def _open_and_record(
@@ -207,7 +247,7 @@ def _record(
         # None: a softphone's log, or this call's ring, is in the history already.
         _say(report, f"call from {who} recorded; {report.card}")
         return EXIT_RECORDED_ONLY
-    if (recorded is None and _ring_may_come(report, history.end_unmatched)
+    if (recorded is None and _ring_may_come(report, history.end_unmatched, paths)
             and _left_for_app(paths.hook_inbox, event)):  # fmt: skip
         _say(report, f"the end of a call from {who}, whose ring is not in the history yet, "
              "kept: CallerCard finishes the call when its ring comes")  # fmt: skip
@@ -274,12 +314,25 @@ def _kept(journal: Path, event: CallEvent) -> bool:
     return True
 
 
-def _ring_may_come(report: _Report, end_unmatched: bool) -> bool:
+def _ring_may_come(report: _Report, end_unmatched: bool, paths: AppPaths) -> bool:
     """Whether an end that found no ring to finish may still find one in the running app,
     which never got the end's line: its ring may wait in the hooks' inbox, or unread in the
     app's socket (its line got in before the queue filled), and the app finishes the call
     once it has written the ring (history_writer.END_RETRY_S)."""
-    return end_unmatched and report.why == NOT_ANSWERING and not report.line_sent
+    if not end_unmatched:
+        return False
+    if report.why == NOT_ANSWERING:
+        return not report.line_sent
+    # No app runs now, but one that stopped answering and died may have left the ring there
+    # (its hook kept it in the inbox at once): the next start records the two in order.
+    return report.why == NOT_RUNNING and _inbox_holds_calls(paths.hook_inbox)
+
+
+def _inbox_holds_calls(inbox: Path) -> bool:
+    try:
+        return inbox.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _left_for_app(inbox: Path, event: CallEvent) -> bool:

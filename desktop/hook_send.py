@@ -83,7 +83,7 @@ def send_line(args: HookArgs) -> int | Unanswered | None:
     except (OSError, ValueError):
         return None  # an unusable socket directory: the full way says so, as it always did
     try:
-        answer = exchange_unix(address, json_line(fields), DEFAULT_TIMEOUT)
+        answer = exchange_unix(address, json_line(fields), DEFAULT_TIMEOUT, watch_app=True)
     except NoInstanceError:
         return None
     except (BusyError, SentError, OSError) as exc:

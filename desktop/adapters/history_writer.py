@@ -30,7 +30,14 @@ from desktop.adapters.call_history import CallHistory, Recorded
 from desktop.adapters.hook_inbox import HookInbox, InboxLocked
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import Store, StoreError
-from desktop.adapters.write_journal import Job, RecordCall, SavePosition, SaveWrapUp, WriteJournal
+from desktop.adapters.write_journal import (
+    Job,
+    LogCall,
+    RecordCall,
+    SavePosition,
+    SaveWrapUp,
+    WriteJournal,
+)
 from desktop.core.events import CallEvent
 
 log = logging.getLogger(__name__)
@@ -102,6 +109,7 @@ class HistoryWriter:
         self._store = Store.open(database, cache_mb=WRITER_CACHE_MB)
         self._store.connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.history = CallHistory(self._store, lookup)
+        self._lookup = lookup
         self._journal = WriteJournal(journal)
         self._inbox = HookInbox(inbox) if inbox is not None else None
         # Read at the start: hooks may have left calls while no app ran, or before it watched.
@@ -233,6 +241,8 @@ class HistoryWriter:
                 self._share(job)
         elif isinstance(job, SavePosition):
             self.history.remember_position(job.origin, job.cursor)
+        elif isinstance(job, LogCall):
+            self._log_call(job)
 
     def _try_later(self, item: _Pending) -> None:
         with self._cond:
@@ -262,9 +272,11 @@ class HistoryWriter:
         done = 0
         committed = True
         for line in read.lines:
+            job: Job | None = line.note
             if line.event is not None:
-                item = _Pending(RecordCall(line.event), replayed=False, journaled=True,
-                                inbox=True)  # fmt: skip
+                job = RecordCall(self._keyed(line.event))
+            if job is not None:
+                item = _Pending(job, replayed=False, journaled=True, inbox=True)
                 committed = self._attempt(item)
                 if not committed:
                     break
@@ -280,6 +292,14 @@ class HistoryWriter:
                      self._inbox.path)  # fmt: skip
         self._inbox_waits = not committed  # said once while they wait
         return committed
+
+    def _keyed(self, event: CallEvent) -> CallEvent:
+        """A hook's call keyed by its number, as the app keys the line it reads: a hook that
+        did not wait for the app left it keyed by the caller ID as spelled (hook_record)."""
+        from desktop.core.ring_input import from_call_event, keyed_by_number
+
+        parse = self._lookup.parse
+        return keyed_by_number(from_call_event(event), lambda c: parse(c).e164).event
 
     def _take_due(self) -> None:
         """Ends whose pause is over go to the back of the queue (all of them at quit: one
@@ -299,6 +319,25 @@ class HistoryWriter:
             return None
         return max(0.0, min(item.due for item in self._later) - time.monotonic())
 
+    def _log_call(self, job: LogCall) -> None:
+        """A call note log-call left (the database was busy), as log-call records it; shared
+        at the next sync of the contact's books."""
+        from desktop.adapters.call_note_log import record_note
+        from desktop.adapters.directories import mirror
+        from desktop.adapters.directories.call_sharing import cards_of
+        from desktop.core.call_notes import note_value
+
+        note = record_note(self._store, job.number_e164, job.note, job.contact_id)
+        log.info("call note for %s recorded (log-call left it)", job.number_e164)
+        # The cards log-call itself would have shared it on: that contact's only.
+        cards = (cards_of(self._store, job.contact_id, job.number_e164)
+                 if job.contact_id is not None else [])  # fmt: skip
+        if cards:
+            mirror.enqueue_note(self._store, [(c.directory.id, c.href) for c in cards],
+                                note_value(note))  # fmt: skip
+            if self._on_note_queued is not None:
+                self._on_note_queued()
+
     def _share(self, job: SaveWrapUp) -> None:
         from desktop.adapters.directories.call_sharing import queue_wrap_up_note
 
@@ -314,6 +353,8 @@ class HistoryWriter:
                                          str(exc)))  # fmt: skip
         elif isinstance(job, SaveWrapUp):
             self._on_problem(f"The wrap-up was not saved: {exc}")
+        elif isinstance(job, LogCall):
+            log.warning("call note for %s not recorded: %s", job.number_e164, exc)
         else:
             log.warning("call log positions not saved: %s", exc)
 

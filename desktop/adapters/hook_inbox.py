@@ -7,7 +7,9 @@ file only at its start, and rewrites it meanwhile. So the hook appends the call 
 running app's history writer records it, told by a file-system event on this file (the app
 watches it with its call logs, desktop/qt/app.py), and at every start.
 
-One call a line, as the write journal spells it (write_journal.job_to_json), in a file only
+One call a line, as the write journal spells it (write_journal.job_to_json): a hook's call
+event, or a call note `callercard log-call` could not write (a "call-note" line, which an app
+older than that skips with a log line), in a file only
 this user can read (it holds callers' numbers). Every append, read and rewrite holds an
 exclusive lock, taken on a lock file beside it (file_lock.py: fcntl.flock on POSIX,
 msvcrt.locking on Windows), so the app never reads half a line a hook is still writing, and a
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from desktop.adapters.file_lock import LockHeld, held_lock
 from desktop.adapters.regular_file import NotRegularFile, open_regular_fd
-from desktop.adapters.write_journal import RecordCall, job_from_json, job_to_json
+from desktop.adapters.write_journal import LogCall, RecordCall, job_from_json, job_to_json
 from desktop.core.events import CallEvent
 
 log = logging.getLogger(__name__)
@@ -52,8 +54,9 @@ InboxLocked = LockHeld
 
 @dataclass(frozen=True)
 class InboxLine:
-    event: CallEvent | None  # None: not a call (cut short, or not ours); skipped
+    event: CallEvent | None  # None: not a call (cut short, or not ours, or a note); skipped
     end: int  # the offset just after this line: everything before it may go once done
+    note: LogCall | None = None  # a call note `callercard log-call` could not write
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,11 @@ class HookInbox:
 
     # -- the hook's side ----------------------------------------------------------------
 
-    def append(self, event: CallEvent) -> None:
+    def append(self, call: CallEvent | LogCall) -> None:
         """Raises OSError (InboxLocked among them, as TimeoutError) when the call could not
         be kept."""
-        line = json.dumps(job_to_json(RecordCall(event)), ensure_ascii=False) + "\n"
+        job = call if isinstance(call, LogCall) else RecordCall(call)
+        line = json.dumps(job_to_json(job), ensure_ascii=False) + "\n"
         with held_lock(self.lock_path, HOOK_LOCK_WAIT_S, _HELD):
             fd = os.open(self.path, _APPEND_FLAGS, 0o600)
             try:
@@ -142,15 +146,21 @@ class HookInbox:
                 lines.append(InboxLine(None, len(data)))
                 break
             raw, start = data[start:newline], newline + 1
-            lines.append(InboxLine(self._event(raw, number) if raw.strip() else None, start))
+            job = self._job(raw, number) if raw.strip() else None
+            if isinstance(job, LogCall):
+                lines.append(InboxLine(None, start, job))
+            else:
+                lines.append(InboxLine(job, start))
         return lines
 
-    def _event(self, raw: bytes, number: int) -> CallEvent | None:
+    def _job(self, raw: bytes, number: int) -> CallEvent | LogCall | None:
         try:
             job = job_from_json(json.loads(raw.decode("utf-8", errors="replace")))
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             log.warning("%s line %d: not a call, skipped (%s)", self.path, number, exc)
             return None
+        if isinstance(job, LogCall):
+            return job
         if not isinstance(job, RecordCall):
             log.warning("%s line %d: not a call, skipped", self.path, number)
             return None

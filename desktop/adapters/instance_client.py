@@ -99,14 +99,18 @@ def send(address: str, message: Message, timeout: float = DEFAULT_TIMEOUT) -> bo
     return deliver(address, message, timeout).status is SendStatus.DELIVERED
 
 
-def deliver(address: str, message: Message, timeout: float = DEFAULT_TIMEOUT) -> Delivery:
-    """Send one message and wait for its ack; never raises for a missing or broken instance."""
+def deliver(
+    address: str, message: Message, timeout: float = DEFAULT_TIMEOUT, watch_app: bool = False
+) -> Delivery:
+    """Send one message and wait for its ack (`watch_app`: not once the app is seen doing
+    nothing with it, instance_socket.exchange_unix); never raises for a missing or broken
+    instance."""
     line = encode(message)
     try:
         if sys.platform == "win32":
             answer = _exchange_pipe(address, line, timeout)
         else:
-            answer = exchange_unix(address, line, timeout)
+            answer = exchange_unix(address, line, timeout, watch_app)
     except (NoInstanceError, BusyError, SentError, OSError) as exc:
         return failed_delivery(address, exc, timeout)
     return answered_delivery(address, answer)

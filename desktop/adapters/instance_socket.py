@@ -16,7 +16,7 @@ import sys
 import time
 
 from desktop.adapters.instance_address import instance_lock_path
-from desktop.core.ipc_line import HOOK_WAIT_S
+from desktop.core.ipc_line import HOOK_STALL_LOOK_S, HOOK_WAIT_S
 
 # A healthy instance answers in milliseconds, a busy one (a storm of rings, or one still starting)
 # within a second or two; MicroSIP gives its hook 10 s, and a hook not answered in this time
@@ -58,7 +58,9 @@ def owner_alive(address: str) -> bool:
     return True
 
 
-def exchange_unix(address: str, line: bytes, timeout: float) -> bytes:
+def exchange_unix(address: str, line: bytes, timeout: float, watch_app: bool = False) -> bytes:
+    """`watch_app`: a hook's line, given up on before `timeout` once the app is seen doing
+    nothing with it (ipc_line.HOOK_STALL_LOOK_S)."""
     if sys.platform == "win32":
         raise NotImplementedError("Windows uses _exchange_pipe")
     deadline = time.monotonic() + timeout
@@ -79,28 +81,94 @@ def exchange_unix(address: str, line: bytes, timeout: float) -> bytes:
                     raise
                 time.sleep(RETRY_EVERY)
                 continue
-            return read_ack(sock, deadline, timeout)
+            stalled = _MainThreadWatch.of(address) if watch_app else None
+            return read_ack(sock, deadline, timeout, stalled)
         finally:
             sock.close()
 
 
-def read_ack(sock: _socket.socket, deadline: float, timeout: float) -> bytes:
+def read_ack(
+    sock: _socket.socket, deadline: float, timeout: float,
+    stalled: _MainThreadWatch | None = None,
+) -> bytes:  # fmt: skip
     answer = b""
     while not answer.endswith(b"\n") and len(answer) < MAX_ACK_BYTES:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise SentError(f"no answer within {timeout:g} s")
-        sock.settimeout(remaining)
+        sock.settimeout(remaining if stalled is None else min(remaining, HOOK_STALL_LOOK_S))
         try:
             chunk = sock.recv(MAX_ACK_BYTES)
         except TimeoutError:
-            raise SentError(f"no answer within {timeout:g} s") from None
+            if stalled is not None and stalled():
+                raise SentError("no answer: CallerCard is stopped or not responding") from None
+            continue  # looked again, or past the deadline: said above
         except ConnectionResetError:
             return b""  # dropped unread, as a closed connection below
         if not chunk:
             break
         answer += chunk
     return answer
+
+
+class _MainThreadWatch:
+    """Whether the app whose ack a hook waits for is working on anything: its main thread
+    (which reads the line and acks it) stopped, or asleep with nothing run since the last look,
+    twice running. Linux only (/proc); elsewhere it never says so, and the hook waits its whole
+    budget. The hook's fast path: nothing but os and the builtins."""
+
+    __slots__ = ("idle_looks", "last", "task")
+
+    def __init__(self, pid: int) -> None:
+        self.task = f"/proc/{pid}/task/{pid}/"  # the main thread's tid is the pid
+        self.last = self._look()
+        self.idle_looks = 0
+
+    @classmethod
+    def of(cls, address: str) -> _MainThreadWatch | None:
+        if not sys.platform.startswith("linux"):
+            return None
+        try:
+            # instance_lock_path's, without the pathlib it costs the hook's fast path
+            pid = int(_read(address + ".lock").split(b"\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+        return cls(pid) if pid > 0 else None
+
+    def _look(self) -> tuple[bytes, bytes] | None:
+        """Its state, and what it has run so far: schedstat's time on the CPU, time waiting
+        for one and slices run, in ns (stat's ticks of 10 ms miss a thread on a loaded
+        machine that runs a little, often: a storm's app on two cores)."""
+        try:
+            stat = _read(self.task + "stat")
+            # After the name in brackets (which may hold anything): the state, and utime and
+            # stime as the 12th and 13th fields.
+            fields = stat[stat.rfind(b")") + 2 :].split()
+            try:
+                ran = _read(self.task + "schedstat")
+            except OSError:  # a kernel without scheduler statistics
+                ran = b" ".join(fields[11:13])
+            return fields[0], ran
+        except (OSError, IndexError):
+            return None
+
+    def __call__(self) -> bool:
+        now, before = self._look(), self.last
+        self.last = now
+        if now is None or before is None:
+            return False  # cannot tell: wait for the ack
+        state, ran = now
+        if state in (b"T", b"t"):
+            return True  # stopped (SIGSTOP) or held by a debugger
+        # Runnable: working, or about to be. Asleep having run nothing since the last look
+        # while a line waits to be read: blocked.
+        self.idle_looks = self.idle_looks + 1 if state != b"R" and ran == before[1] else 0
+        return self.idle_looks >= 2
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def connect_unix(address: str, deadline: float) -> _socket.socket:

@@ -14,11 +14,15 @@ import os
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction, Outcome
+
+if TYPE_CHECKING:
+    # hashlib's C module, which the ring path and the start do without (tests/test_layers.py)
+    from desktop.core.call_notes import CallNote
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +53,17 @@ class SavePosition:
     cursor: str
 
 
-Job = RecordCall | SaveWrapUp | SavePosition
+@dataclass(frozen=True)
+class LogCall:
+    """A call note `callercard log-call` could not write (another program held the database):
+    recorded as that command records it (call_note_log.record_note), then shared."""
+
+    number_e164: str
+    contact_id: int | None  # who the number belonged to when it was logged
+    note: CallNote
+
+
+Job = RecordCall | SaveWrapUp | SavePosition | LogCall
 
 
 class WriteJournal:
@@ -95,6 +109,12 @@ def job_to_json(job: Job) -> dict[str, Any]:
         return {"job": "wrap-up", "attempt_id": job.attempt_id, "outcome": job.outcome.value,
                 "message": job.message, "reason": job.reason, "callback": window,
                 "rep": job.rep, "promise_done": job.promise_done}  # fmt: skip
+    if isinstance(job, LogCall):
+        note = job.note
+        return {"job": "call-note", "number": job.number_e164, "contact_id": job.contact_id,
+                "id": note.id, "at": note.at.isoformat(), "direction": note.direction.value,
+                "outcome": note.outcome.value, "rep": note.rep, "message": note.message,
+                "reason": note.reason}  # fmt: skip
     return {"job": "position", "origin": job.origin, "cursor": job.cursor}
 
 
@@ -114,6 +134,15 @@ def job_from_json(data: dict[str, Any]) -> Job:
                           data.get("promise_done") is True)  # fmt: skip
     if kind == "position":
         return SavePosition(str(data["origin"]), str(data["cursor"]))
+    if kind == "call-note":
+        from desktop.core.call_notes import CallNote
+
+        contact_id = data.get("contact_id")
+        note = CallNote(str(data["id"]), datetime.fromisoformat(data["at"]),
+                        Direction(data["direction"]), Outcome(data["outcome"]),
+                        str(data["rep"]), str(data["message"]), str(data["reason"]))  # fmt: skip
+        return LogCall(str(data["number"]),
+                       int(contact_id) if isinstance(contact_id, int) else None, note)  # fmt: skip
     raise ValueError(f"unknown job {kind!r}")
 
 

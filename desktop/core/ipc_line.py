@@ -17,6 +17,14 @@ HOOK_KEY_PREFIX = "hook:"
 # How long a hook waits for the app's ack before it records the call itself (a hung or stopped
 # app); MicroSIP gives its hook 10 s, and the rest goes to that recording.
 HOOK_WAIT_S = 3.0
+# Once its line went out, a hook looks this often whether the app is working on anything: an
+# app whose main thread is stopped (SIGSTOP), or did no work for two looks running while the
+# line waited (blocked, a deadlock), will not ack in time, and the softphone waits meanwhile
+# (MicroSIP sends no "180 Ringing": the caller hears nothing). The hook then leaves the call in
+# the hooks' inbox and returns: the app reads the line when it runs again (a card if the call
+# still rings) and records the call from either, once. An app busy with a storm of rings is
+# working: its hooks wait for their acks, up to HOOK_WAIT_S.
+HOOK_STALL_LOOK_S = 0.25
 # A ring the app reads later than this after the hook stamped it is answered LATE_ACK_LINE: the
 # hook, if it still waits, records the call itself, as one that gave up waiting does. Shorter
 # than HOOK_WAIT_S by the time an ack takes to reach a hook that still waits. The app records

@@ -90,6 +90,9 @@ class RingPipeline(QObject):
         self._withheld = WithheldCalls(popups.has_popup)
         # A second source's key for a call already on screen -> that call's key.
         self._same_call: dict[str, str] = {}
+        # Call key -> when it rang: a hook's ring read late (the app was stopped or hung) and
+        # over by then, so no card rang; its end, if missed, leaves the missed card.
+        self._late_unseen: dict[str, datetime] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
         # One timer, started by each ring: a QTimer.singleShot costs 10-40 µs of the ring's
         # path (it builds a timer object each time), a start() 1 µs.
@@ -118,6 +121,8 @@ class RingPipeline(QObject):
             self._ring(call)
         elif call.ends:
             self._end(call)
+        elif _read_late_over(call):
+            _remember_late(self._late_unseen, call.call_key, call.event.time)
         elif call.calls_out and self.popups.missed_keys():
             self._called_back(call)
         elif call.answered and self.popups.missed_keys():
@@ -391,7 +396,12 @@ class RingPipeline(QObject):
         --missed`)."""
         if call.call_key not in self._same_call and not self.popups.has_popup(call.call_key):
             self._same_as_ringing(call)
+        rang = self._late_unseen.pop(call.call_key, None)
         self.end_call(call.call_key, call.caller_id, missed=call.missed)
+        if rang is not None and call.missed:
+            # Its ring was read late, over by then: no card rang, so the missed card comes
+            # now, as for a missed call a log wrote only at its end.
+            self._missed_with_no_ring(replace(call, event=replace(call.event, time=rang)))
 
     def _same_as_ringing(self, call: RingInput) -> bool:
         """A call this source reports over without its ring having reached us, while another
@@ -597,6 +607,25 @@ def _tries_of(store: Store, number: CallerNumber, caller_id: str, contact_id: in
         return store.unread_missed_tries(caller_id, now)
     unknown = store.unknown_missed_not_returned(now)
     return next((u.tries for u in unknown if u.attempt.number_e164 == e164), 1)
+
+
+# Late rings whose end has not come (a hook that sends none): the oldest are forgotten.
+LATE_UNSEEN_LIMIT = 64
+
+
+def _read_late_over(call: RingInput) -> bool:
+    """A hook's ring the app read late (desktop.core.late_ring) with its call over by then:
+    no card pops for it."""
+    event = call.event
+    return (not call.live and event.late and event.hook and event.direction is Direction.IN
+            and event.state is CallState.RINGING)  # fmt: skip
+
+
+def _remember_late(late: dict[str, datetime], call_key: str, rang: datetime) -> None:
+    late.pop(call_key, None)
+    late[call_key] = rang
+    while len(late) > LATE_UNSEEN_LIMIT:
+        del late[next(iter(late))]
 
 
 def _logged_at_its_end(call: RingInput) -> bool:
