@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop.core.dialects.linphone import EPOCH_TEXT, CallStatus, EventType, format_utc
@@ -167,6 +167,26 @@ class LinphoneLikeWriter:
                     "UPDATE conference_call SET duration = ? WHERE id = ?", (duration, row_id)
                 )
             self._event(row_id, EventType.CALL_ENDED, moment)
+
+    def copy_in(self, calls: list[tuple[str, str, datetime, CallStatus, int]]) -> None:
+        """Calls over long ago (remote, name, start, status, duration), copied in at once as
+        Linphone 5.2's first start imports the legacy call-history.db (one transaction)."""
+        with _transaction(self.connection):
+            for remote, name, start, status, duration in calls:
+                other = self._address(remote, name)
+                cursor = self.connection.execute(
+                    "INSERT INTO conference_call (from_sip_address_id, to_sip_address_id,"
+                    " direction, duration, start_time, connected_time, status, video_enabled,"
+                    " quality, call_id, refkey, conference_info_id)"
+                    " VALUES (?, ?, 1, ?, ?, ?, ?, 0, -1.0, ?, '', NULL)",
+                    (other, self._me, duration, format_utc(start),
+                     format_utc(start) if status is CallStatus.SUCCESS else EPOCH_TEXT,
+                     int(status), f"{start.timestamp():.6f}@legacy"),
+                )  # fmt: skip
+                assert cursor.lastrowid is not None
+                self._event(cursor.lastrowid, EventType.CALL_STARTED, start)
+                self._event(cursor.lastrowid, EventType.CALL_ENDED,
+                            start + timedelta(seconds=duration))  # fmt: skip
 
     def _address(self, value: str, name: str | None) -> int:
         row = self.connection.execute(

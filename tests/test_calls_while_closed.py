@@ -7,7 +7,9 @@ Xvfb."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ pytestmark = [pytest.mark.xvfb]
 
 MISSED = "+14155550142"
 TALKED = "+14155550177"
+LEGACY = "+1206555010"  # a number no demo contact has: calls copied in from an old history
 
 
 def run_once(tmp: Path, log: Path, display: str, name: str, watch: str) -> App:
@@ -166,7 +169,10 @@ def test_a_microsip_call_ringing_at_the_quit_and_missed_after_it_is_recorded_onc
     ini = tmp_path / "microsip.ini"
     ring_buffer = {0: OLD}
     write(ini, ring_buffer)
-    app = App(tmp_path, ini, xvfb_display, "first")
+    # Watched for a while already: the calls below, minutes old, are after the first watch.
+    run_once(tmp_path, ini, xvfb_display, "first", "microsip")
+    move_first_watch_back(tmp_path / "data", "microsip", 3600)
+    app = App(tmp_path, ini, xvfb_display, "running")
     try:
         # A call rings while the app runs; a second, newer one is answered and over, so the
         # ringing one is not the newest when the app quits.
@@ -227,50 +233,91 @@ def test_a_linphone_call_over_before_the_first_watch_is_never_recorded_at_a_rest
     assert watched_calls(tmp_path / "data", "linphone") == []
 
 
+def move_first_watch_back(data: Path, source: str, seconds: int) -> None:
+    """The stored position of the log says it was first watched `seconds` earlier than it
+    was: the app has watched it for hours (a test cannot wait them out)."""
+    [store] = [f for f in data.rglob("*") if f.is_file()
+               and f.read_bytes().startswith(b"SQLite format 3")
+               and b"source_cursors" in f.read_bytes()]  # fmt: skip
+    with closing(sqlite3.connect(store)) as db, db:
+        [(origin, cursor)] = db.execute(
+            "SELECT origin, cursor FROM source_cursors WHERE origin LIKE ?", (f"{source}:%",)
+        ).fetchall()
+        position = json.loads(cursor)
+        position["since"] -= seconds
+        db.execute("UPDATE source_cursors SET cursor = ? WHERE origin = ?",
+                   (json.dumps(position), origin))  # fmt: skip
+
+
 def test_microsip_calls_long_over_first_seen_while_the_app_runs_are_recorded_as_history(
     tmp_path: Path, xvfb_display: str
 ) -> None:
-    """A microsip.ini restored or copied in while the app runs brings calls that ended hours
-    ago: history the app never had, recorded (no card, no wrap-up), not dropped as stale."""
+    """A microsip.ini restored while the app runs, from a backup made after the log was first
+    watched, brings calls that ended hours ago: history the app never had, recorded (no card,
+    no wrap-up), not dropped as stale. Calls over before that first watch stay out."""
     ini = tmp_path / "microsip.ini"
     ring_buffer = {0: OLD}
     write(ini, ring_buffer)
+    run_once(tmp_path, ini, xvfb_display, "first", "microsip")
+    move_first_watch_back(tmp_path / "data", "microsip", 4 * 3600)
     app = App(tmp_path, ini, xvfb_display, "running")
     try:
         hours_ago = int(time.time()) - 3 * 3600
         ring_buffer[1] = render_call(MISSED, "Dana", CallType.MISSED, hours_ago, 0, "Missed Call")
         ring_buffer[2] = render_call(TALKED, "Mike", CallType.INCOMING, hours_ago + 600, 95,
                                      "Call Ended")  # fmt: skip
+        # Over before the first watch (five hours ago): the log's past, as OLD is.
+        ring_buffer[3] = render_call(f"{LEGACY}0", "Ann", CallType.MISSED, hours_ago - 7200,
+                                     0, "Missed Call")  # fmt: skip
         write(ini, ring_buffer)
         mike = f"microsip:2:{hours_ago + 600}"
         app.wait_for(lambda r: r["stage"] == "recorded" and r["call_key"] == mike, "Mike's call")
     finally:
         app.terminate()
     listed = [(c["number"], c["outcome"]) for c in watched_calls(tmp_path / "data", "microsip")]
-    assert sorted(listed) == [(MISSED, "missed"), (TALKED, "talked")]  # the old one stays out
+    assert sorted(listed) == [(MISSED, "missed"), (TALKED, "talked")]  # the old ones stay out
     assert stages(app, "shown") == []
-    assert any(MISSED in number for number in callbacks(tmp_path / "data"))
+    due = callbacks(tmp_path / "data")
+    assert any(MISSED in number for number in due)
+    assert not any(LEGACY in number for number in due)
 
 
-def test_linphone_calls_long_over_first_seen_while_the_app_runs_are_recorded_as_history(
+def test_linphone_52_copying_in_its_legacy_history_while_the_app_runs_records_none_of_it(
     tmp_path: Path, xvfb_display: str
 ) -> None:
+    """Linphone 5.2's first start copies the whole legacy call-history.db into a new
+    linphone.db: years of calls, over before CallerCard began to watch that path. None is
+    recorded and none of its missed calls is due in Callbacks (a flood of them); a call that
+    rings after the copy pops and, missed, is due."""
     db = tmp_path / "linphone" / "linphone.db"
     db.parent.mkdir()
-    writer = LinphoneLikeWriter(db)
+    app = App(tmp_path, db, xvfb_display, "running", watch="linphone")
     try:
-        app = App(tmp_path, db, xvfb_display, "running", watch="linphone")
+        time.sleep(1.0)  # the watch has begun, and found no file
+        writer = LinphoneLikeWriter(db)  # Linphone 5.2's first start creates it
         try:
-            start = datetime.now(UTC) - timedelta(hours=3)
-            second = timedelta(seconds=1)
-            missed = writer.ring(f"sip:{MISSED}@sip.example.com;user=phone", "Dana", at=start)
-            writer.end(missed, CallStatus.MISSED, at=start + second)
-            app.wait_for(lambda r: r["stage"] == "recorded" and r["caller_id"].find(MISSED) >= 0,
-                         "Dana's call")  # fmt: skip
+            now = datetime.now(UTC)
+            legacy = [(f"sip:{LEGACY}{i}@sip.example.com;user=phone", "Old",
+                       now - timedelta(days=days), CallStatus.MISSED, 0)
+                      for i, days in enumerate((1, 30, 200, 364, 800))]  # fmt: skip
+            talked = (f"sip:{TALKED}@sip.example.com", "Mike", now - timedelta(hours=5),
+                      CallStatus.SUCCESS, 60)  # fmt: skip
+            writer.copy_in([*legacy, talked])
+
+            # After the copy, a real call: once it has popped, the copy has been read.
+            ringing = writer.ring(f"sip:{MISSED}@sip.example.com;user=phone", "Dana")
+            app.wait_for(lambda r: r["stage"] == "shown" and MISSED in r.get("caller_id", ""),
+                         "Dana's card")  # fmt: skip
+            writer.end(ringing, CallStatus.MISSED)
+            app.wait_for(lambda r: r["stage"] == "recorded" and MISSED in r.get("caller_id", ""),
+                         "Dana's call recorded")  # fmt: skip
         finally:
-            app.terminate()
+            writer.close()
     finally:
-        writer.close()
+        app.terminate()
     listed = [(c["number"], c["outcome"]) for c in watched_calls(tmp_path / "data", "linphone")]
     assert listed == [(MISSED, "missed")]
-    assert stages(app, "shown") == []
+    assert [MISSED in r["caller_id"] for r in stages(app, "recorded")] == [True]
+    due = callbacks(tmp_path / "data")
+    assert any(MISSED in number for number in due)
+    assert not any(LEGACY in number for number in due)

@@ -67,6 +67,18 @@ class Position:
         return frozenset(self.open)
 
 
+def over_before_first_watch(ended: float, since: float) -> bool:
+    """Whether a call first seen while the app runs, over at `ended` (Unix seconds), is the
+    log's past: over before the log was first watched (`since`; 0 when not known). Such a
+    call is not recorded, as the first watch's snapshot left the log's past out: Linphone
+    5.2's first start copies years of its legacy call-history.db into linphone.db, and its
+    missed calls are no callbacks due. CATCH_UP_SLACK_S before `since` still counts as after
+    it: a missed call's end is only known as its start (no duration), and Linphone writes the
+    row of a late-offer INVITE only once the call is over, so a call that rang out just after
+    the first watch looks as if it ended before it."""
+    return ended < since - CATCH_UP_SLACK_S
+
+
 def load_position(cursor: str | None, kind: str) -> Position | None:
     """The position stored for a log of this kind; None when none was, or it does not fit
     (raises ValueError when it is not a position at all)."""

@@ -214,7 +214,7 @@ def test_calls_first_seen_long_after_they_happened_are_history() -> None:
     first seen long after it started is no call to pop: nothing."""
     old = [call(row_id=i, status=2, ended=True, start=stamp(86_400 + i)) for i in range(1, 50)]
     tracker = CallTracker()
-    tracker.update([], NOW)
+    tracker.update([], NOW - 2 * 86_400)  # first watched before those calls
     changes = tracker.update(old, NOW).changes
     assert [(c.call.id, c.state, c.caught_up) for c in changes] == [
         (i, CallState.MISSED, True) for i in range(1, 50)
@@ -225,9 +225,48 @@ def test_calls_first_seen_long_after_they_happened_are_history() -> None:
     assert tracked([call(start=stamp(899))]) == [(7, "ringing")]
 
 
+def test_a_legacy_history_copied_in_after_the_first_watch_is_not_recorded() -> None:
+    """Linphone 5.2's first start copies the whole legacy call-history.db into linphone.db:
+    years of calls, every one over before the database was first watched. They are its past,
+    as a first watch's snapshot takes it: none is recorded, no missed call becomes due. A call
+    over after the first watch (a database restored from after it) is recorded as history."""
+    legacy = [call(row_id=i, status=2, ended=True, start=stamp(86_400 * i)) for i in range(1, 40)]
+    later = call(row_id=50, status=2, ended=True, start=stamp(3000))
+    tracker = CallTracker()
+    tracker.file_missing(since=NOW - 3600)  # watched from then on; Linphone 5.2 not yet run
+    changes = tracker.update([*legacy, later], NOW).changes
+    assert [(c.call.id, c.state, c.caught_up) for c in changes] == [
+        (50, CallState.MISSED, True)
+    ]
+
+
+def test_a_copy_over_the_watched_database_brings_in_no_past() -> None:
+    """The first read is the first watch: rows of a copy read later that ended before it
+    (ten minutes before: recent, yet the log's past) are not recorded; one that ended after
+    it is news."""
+    tracker = CallTracker()
+    tracker.update([], NOW)
+    before = call(row_id=3, status=2, ended=True, start=stamp(600))
+    after = call(row_id=4, status=2, ended=True, start=stamp(-5))
+    changes = tracker.update([before, after], NOW + 20).changes
+    assert [(c.call.id, c.state, c.caught_up) for c in changes] == [
+        (4, CallState.MISSED, False)
+    ]
+
+
+def test_the_first_watch_of_a_database_that_had_no_file_is_kept() -> None:
+    """A database watched before it existed: its first watch is when the watch began, what
+    the stored position keeps, not the first read once the file is there."""
+    tracker = CallTracker()
+    tracker.file_missing(since=NOW - 3600)
+    tracker.file_missing(since=NOW - 60)  # later reads still find no file
+    tracker.update([], NOW)
+    assert tracker.since == NOW - 3600
+
+
 def test_without_a_file_at_start_everything_recent_is_news() -> None:
     tracker = CallTracker()
-    tracker.file_missing()
+    tracker.file_missing(since=NOW - 60)
     assert [c.state for c in tracker.update([call()], NOW).changes] == [CallState.RINGING]
 
 

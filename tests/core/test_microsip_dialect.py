@@ -120,7 +120,7 @@ def test_a_call_event_carries_where_and_when(samples: Path) -> None:
     data = (samples / "softphones" / "microsip.ini").read_bytes()
     entry = parse_ini(decode_ini(data)).calls[7]
     tracker = CallLogTracker(news_window_s=None)
-    tracker.file_missing()
+    tracker.file_missing(since=0.0)
     (change,) = [c for c in tracker.update(decode_ini(data), NOW).changes if c.entry.key == 7]
 
     event = call_event(change, file="C:/Users/a/microsip.ini", read_ns=123)
@@ -418,10 +418,12 @@ def test_a_line_cut_before_its_info_is_not_mistaken_for_a_ring() -> None:
 
 
 def test_calls_first_seen_long_after_they_happened_are_history() -> None:
-    """Recorded as history (no card): the calls of an ini restored or copied in are calls the
-    app never had. A ring from a day ago is a line a crash never closed: nothing."""
+    """Recorded as history (no card): the calls of an ini restored or copied in, over after
+    the log was first watched, are calls the app never had. A ring from a day ago is a line a
+    crash never closed: nothing."""
     tracker = CallLogTracker()
-    tracker.file_missing()  # the file appears later, e.g. restored or copied in
+    # Watched since before those calls; the file appears later, e.g. restored or copied in.
+    tracker.file_missing(since=NOW - 100_000)
     fresh_ring = render_call("+14155550199", "Sam", CallType.INCOMING, NOW - 3)
     stale_ring = render_call("+14155550177", "Crashed", CallType.INCOMING, NOW - 86_400)
     changes = tracker.update(ini({**HISTORY, 4: stale_ring, 5: fresh_ring}), NOW).changes
@@ -433,6 +435,45 @@ def test_calls_first_seen_long_after_they_happened_are_history() -> None:
     ]
     events = [call_event(c, file="microsip.ini", read_ns=0) for c in changes]
     assert [isinstance(e, HistoryEvent) and e.catch_up for e in events] == [True] * 3 + [False]
+
+
+def test_calls_over_before_the_first_watch_are_not_recorded_when_copied_in() -> None:
+    """An ini copied in while the app runs, holding calls over before the log was first
+    watched: the log's past, as the first watch's snapshot took it, so nothing is recorded
+    (no history, no Callbacks). A call of the copy over after the first watch is recorded."""
+    tracker = CallLogTracker()
+    tracker.file_missing(since=NOW - 7500)  # watched, without a file, from then on
+    changes = tracker.update(ini(HISTORY), NOW).changes
+    assert [(c.entry.call_key, c.state, c.caught_up) for c in changes] == [
+        (f"microsip:3:{NOW - 7000}", CallState.MISSED, True),
+    ]
+
+
+def test_a_call_copied_in_that_ended_before_the_first_read_is_the_logs_past() -> None:
+    """The first read's snapshot time is the first watch: a missed call over ten minutes
+    before it, first seen in a later read (an ini copied over the one watched), is not
+    recorded though it is recent; one that ended after it is news."""
+    tracker = CallLogTracker()
+    tracker.update(ini({0: "null"}), NOW)
+    before = render_call("+14155550177", "Old", CallType.MISSED, NOW - 600, 0, "Canceled")
+    after = render_call("+14155550188", "New", CallType.MISSED, NOW + 5, 0, "Canceled")
+    assert states(tracker, ini({4: before, 5: after}), now=NOW + 20) == [
+        ("microsip:5:" + str(NOW + 5), Direction.IN, CallState.MISSED)
+    ]
+
+
+def test_a_restart_keeps_the_first_watch_of_a_log_that_had_no_file() -> None:
+    """A log watched before its file existed keeps that first watch across a restart: the
+    calls of a copy made later that are older than it stay out."""
+    first = CallLogTracker()
+    first.file_missing(since=NOW - 7500)
+    stored = first.position(NOW - 7400)
+    assert stored is not None and stored.since == NOW - 7500
+    tracker = CallLogTracker()
+    tracker.resume(stored)
+    tracker.file_missing(since=NOW - 100)
+    changes = tracker.update(ini(HISTORY), NOW).changes
+    assert [c.entry.key for c in changes] == [3]
 
 
 def test_junk_is_reported_once_and_the_calls_survive_it() -> None:

@@ -47,7 +47,7 @@ def check_microsip(data: bytes) -> None:
         invariants.one_line(problem.message)
     assert ini.calls_last_key is None or 0 <= ini.calls_last_key < 10**6
     tracker = microsip.CallLogTracker(news_window_s=None)
-    tracker.file_missing()  # so every call in the read is news and becomes an event
+    tracker.file_missing(since=0.0)  # so every call in the read is news and becomes an event
     for update in (tracker.update(text, NOW.timestamp()), tracker.update(text, 0.0)):
         for problem in update.problems:
             invariants.one_line(problem.message)
@@ -86,7 +86,7 @@ def check_linphone_rows(data: bytes) -> None:
                 invariants.aware(got.started_at)
             parsed.append(got)
     tracker = linphone.CallTracker(news_window_s=None)
-    tracker.file_missing()
+    tracker.file_missing(since=0.0)
     update = tracker.update(parsed, NOW.timestamp())
     for change in update.changes:
         event = linphone.call_event(change.call, change.state, file="linphone.db")

@@ -269,7 +269,7 @@ class LinphoneDbSource(FollowedFiles):
             stat = os.stat(self._path)
         except FileNotFoundError:
             self._close()
-            self._tracker.file_missing()
+            self._tracker.file_missing(self._started_at)
             self._problem = ""
             return None
         except OSError as exc:
@@ -280,13 +280,13 @@ class LinphoneDbSource(FollowedFiles):
             self._close()
             # No database there, as when it is missing: what one holds once it is back is new
             # (a snapshot then would swallow a ring written before that first read).
-            self._tracker.file_missing()
+            self._tracker.file_missing(self._started_at)
             self._report_once(
                 f"cannot read the file: {NotRegularFile(self._path, stat.st_mode).strerror}"
             )
             return None
         if stat.st_size == 0:
-            self._tracker.file_missing()  # Linphone is creating it
+            self._tracker.file_missing(self._started_at)  # Linphone is creating it
             return None
         file_id = (stat.st_dev, stat.st_ino)
         if file_id != self._file_id:
@@ -410,7 +410,7 @@ class LinphoneDbSource(FollowedFiles):
             return
         message = explain(exc, damaged=self._starts_as_sqlite())
         if "no such table" in str(exc).lower():
-            self._tracker.file_missing()
+            self._tracker.file_missing(self._started_at)
             if self._is_empty_database():
                 self._close()
                 return  # Linphone has created the file and not yet its tables

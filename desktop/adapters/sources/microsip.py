@@ -121,10 +121,11 @@ class MicroSipSource(FollowedFiles):
                 data = _read_whole(self._path)
             except FileNotFoundError:
                 self._problem = ""
-                self._tracker.file_missing()
+                self._tracker.file_missing(self._clock())
                 return None
             except NotRegularFile as exc:
-                self._tracker.file_missing()  # what was there is gone; a real file may come back
+                # What was there is gone; a real file may come back.
+                self._tracker.file_missing(self._clock())
                 self._report_once(f"cannot read the file: {exc.strerror}")
                 return None
             except _TooBig as too_big:

@@ -41,7 +41,7 @@ from enum import IntEnum
 from desktop.core.events import CallEvent, CallState
 from desktop.core.first_read import pops_at_first_read
 from desktop.core.models import Direction
-from desktop.core.ring_log_position import Position, caught_up
+from desktop.core.ring_log_position import Position, caught_up, over_before_first_watch
 
 SOURCE = "linphone"
 
@@ -304,9 +304,13 @@ class CallTracker:
         newest = max((f.identity[1].timestamp() for f in self._followed.values()), default=0.0)
         return max(newest, self._resumed.mark if self._resumed is not None else 0.0)
 
-    def file_missing(self) -> None:
-        """There is no call table to read. Before any read that means an empty history:
-        whatever appears later is new (within the news window)."""
+    def file_missing(self, since: float) -> None:
+        """There is no call table to read. Before any read that means an empty history, first
+        watched at `since` (Unix seconds, when the watch began): whatever appears later is new
+        (within the news window), but for calls over before `since`, the log's past (Linphone
+        5.2 copies its legacy call history in at its first start)."""
+        if not self._has_baseline:
+            self._since = self._resumed.since if self._resumed is not None else since
         self._has_baseline = True
 
     def unreadable_at_start(self, since: float) -> None:
@@ -392,11 +396,14 @@ class CallTracker:
         """A call first read after the first read: news if it rings or ended within the news
         window; over long ago (a database restored or copied in), history the app never had,
         recorded without a card (the store drops a call it has already); nothing when it
-        happened before a start whose database could not be read (the log's past then)."""
+        happened before a start whose database could not be read, or is over and ended before
+        the database was first watched (the log's past then)."""
         over = state in (CallState.ENDED, CallState.MISSED)
         happened = call.started_at.timestamp() + (call.duration if over else 0)
         if self._news_since is not None and happened < self._news_since:
             return None
+        if over and over_before_first_watch(happened, self._since):
+            return None  # the log's past, copied or restored in: the snapshot left it out
         if self._news_window_s is None or now - happened <= self._news_window_s:
             return CallChange(call, state)
         return CallChange(call, state, caught_up=True) if over else None

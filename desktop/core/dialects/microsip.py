@@ -42,7 +42,12 @@ from enum import IntEnum
 from desktop.core.events import CallEvent, CallGone, CallState
 from desktop.core.first_read import pops_at_first_read
 from desktop.core.models import Direction
-from desktop.core.ring_log_position import Position, caught_up, open_calls
+from desktop.core.ring_log_position import (
+    Position,
+    caught_up,
+    open_calls,
+    over_before_first_watch,
+)
 
 SOURCE = "microsip"
 
@@ -504,9 +509,12 @@ class CallLogTracker:
                    if f.state is CallState.RINGING)  # fmt: skip
         return Position(SOURCE, float(mark), now, open_calls(ringing, mark), since=self._since)
 
-    def file_missing(self) -> None:
-        """The file does not exist. Before any read that means an empty log: whatever the file
-        holds when it appears is new (within the news window)."""
+    def file_missing(self, since: float) -> None:
+        """The file does not exist. Before any read that means an empty log, first watched at
+        `since` (Unix seconds, when the watch began): whatever the file holds when it appears
+        is new (within the news window), but for calls over before `since`, the log's past."""
+        if not self._has_baseline:
+            self._since = self._resumed.since if self._resumed is not None else since
         self._has_baseline = True
 
     def update(self, text: str, now: float) -> TrackerUpdate:
@@ -566,6 +574,10 @@ class CallLogTracker:
         if followed is None or followed.time != entry.time:
             self._replaced(followed, emit, changes)
             self._followed[entry.key] = _Followed(entry.time, state, entry)
+            if emit and state is not CallState.RINGING and over_before_first_watch(
+                entry.time + entry.duration, self._since
+            ):
+                return None  # the log's past, copied or restored in: the snapshot left it out
             if emit and self._is_news(entry, state, now):
                 return CallChange(entry, state)
             if emit and state is not CallState.RINGING:
