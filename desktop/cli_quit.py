@@ -6,13 +6,11 @@ logout script or a rep who quits right after login finds the app gone rather tha
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from desktop.adapters.instance_address import instance_address
-from desktop.adapters.instance_client import Delivery, SendStatus, deliver
-from desktop.adapters.instance_socket import RETRY_EVERY
-from desktop.adapters.starting_mark import START_WAIT_S, app_starting
+from desktop.adapters.instance_client import Delivery, SendStatus
+from desktop.adapters.starting_mark import START_WAIT_S, deliver_once_listening
 from desktop.core.ipc import Quit
 
 
@@ -23,14 +21,4 @@ def quit_app(data_dir: Path, wait_s: float = START_WAIT_S) -> int:
 
 
 def deliver_quit(address: str, wait_s: float) -> Delivery:
-    deadline = time.monotonic() + wait_s
-    while True:
-        # Looked at before the attempt: an app withdraws its mark only once it listens, so
-        # a mark gone by now means the attempt below reaches it (or nothing is starting).
-        starting = app_starting(address)
-        result = deliver(address, Quit())
-        if result.status is not SendStatus.NO_INSTANCE or not starting:
-            return result
-        if time.monotonic() >= deadline:
-            return result
-        time.sleep(RETRY_EVERY)
+    return deliver_once_listening(address, Quit(), wait_s)

@@ -5,7 +5,9 @@ call setup), so this hands the message over or starts the app, and returns at on
 app to take it, the hook records the call itself first (desktop.hook_record), so it is never
 lost: the app it starts, or one started later, finds it in the history. When the app runs but
 does not take the line (stopped, blocked, or not within ipc_line.HOOK_WAIT_S), the call is
-left in the hooks' inbox for it (desktop.hook_record.record_unanswered).
+left in the hooks' inbox for it (desktop.hook_record.record_unanswered). An end that finds
+the app still starting (the one this call's ring launched, say) waits for it to listen, so
+that it reaches the card that app pops (desktop.adapters.starting_mark).
 
 How each softphone passes the caller is in desktop.core.hook_fields. Twinkle reads the
 hook's standard output until it closes, so nothing is printed there, and nothing started from
@@ -79,7 +81,16 @@ def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = N
         return EXIT_USAGE
     if unanswered is not None:
         return _record_unanswered(args, message, unanswered.code)
-    result = deliver(instance_address(paths.data_dir), message, watch_app=True)
+    address = instance_address(paths.data_dir)
+    if isinstance(message, End):
+        # An app still starting (launched by this call's ring, most often) is waited for: the
+        # end must reach the card it is about to pop from its command line, or that card stays
+        # ringing for good (desktop.adapters.starting_mark).
+        from desktop.adapters.starting_mark import deliver_once_listening
+
+        result = deliver_once_listening(address, message, watch_app=True)
+    else:
+        result = deliver(address, message, watch_app=True)
     if result.unanswered:
         return _record_unanswered(args, message, failure_code(result))
     if result.status is not SendStatus.NO_INSTANCE:
@@ -95,7 +106,13 @@ def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = N
     # The app this starts must not inherit the softphone's descriptors: Twinkle waits for its
     # pipe to close before it lets the phone ring.
     stop_passing_on_inherited_descriptors()
-    return exit_code(ring_or_launch(paths.data_dir, message))
+    launched = ring_or_launch(paths.data_dir, message)
+    if launched.pid is not None:
+        # Until the app marks itself, a moment from now: an end that comes meanwhile waits.
+        from desktop.adapters.starting_mark import mark_launched
+
+        mark_launched(paths.data_dir, launched.pid)
+    return exit_code(launched)
 
 
 
