@@ -53,12 +53,20 @@ def call_who(attempt: Attempt, contact: Contact | None) -> str:
 
 
 def what_happened(attempt: Attempt) -> str:
-    """"missed", "answered", "rang" (its end never came), "you called", "voicemail left"."""
+    """"missed", "answered", "rang" (its end never came), "you called", "you called, no
+    answer", "voicemail left"."""
     if attempt.direction is Direction.IN:
         if attempt.outcome in _MISSED:
             return "missed"
         return "rang" if attempt.outcome is Outcome.UNKNOWN else "answered"
-    return "voicemail left" if attempt.outcome is Outcome.VOICEMAIL else "you called"
+    if attempt.outcome is Outcome.VOICEMAIL:
+        return "voicemail left"
+    # A call that rang out is no call that reached them: said, as Callbacks' "Tried" says it.
+    if attempt.outcome is Outcome.NO_ANSWER:
+        return "you called, no answer"
+    if attempt.outcome is Outcome.FAILED:
+        return "you called, it failed"
+    return "you called"
 
 
 def when_text(at: datetime, now: datetime, cycle: HourCycle = "24h") -> str:

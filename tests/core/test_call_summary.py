@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from desktop.core.call_summary import call_line, unknown_who, when_text
+from desktop.core.call_summary import call_line, unknown_who, what_happened, when_text
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 
 NOW = datetime(2026, 12, 6, 16, 30, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Sunday
@@ -107,3 +107,14 @@ def test_a_caller_id_with_a_nickname_of_their_given_name_is_their_own_name() -> 
 
     number = CallerNumber("+14155550142", False, "+14155550142", display_name="MIKE BRANDT")
     assert caller_id_name(number, michael) == ""
+
+
+def test_a_call_of_ours_that_reached_nobody_says_so() -> None:
+    """Search and `callercard search` said "you called today 20:27" for a call that rang out,
+    beside the Callbacks entry saying "Tried 20:27, no answer"."""
+    at = datetime(2026, 12, 7, 20, 27).astimezone()
+    said = {outcome: what_happened(Attempt(Direction.OUT, at, outcome)) for outcome in (
+        Outcome.NO_ANSWER, Outcome.FAILED, Outcome.TALKED, Outcome.UNKNOWN, Outcome.VOICEMAIL)}
+    assert said == {Outcome.NO_ANSWER: "you called, no answer",
+                    Outcome.FAILED: "you called, it failed", Outcome.TALKED: "you called",
+                    Outcome.UNKNOWN: "you called", Outcome.VOICEMAIL: "voicemail left"}
