@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
@@ -49,7 +50,8 @@ def open_regular_fd(path: str | os.PathLike[str]) -> int:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise NotRegularFile(path, mode)
-        if REGULAR_OPEN_FLAGS & getattr(os, "O_NONBLOCK", 0):
+        # Windows has no O_NONBLOCK, and no os.set_blocking for files either.
+        if sys.platform != "win32" and REGULAR_OPEN_FLAGS & getattr(os, "O_NONBLOCK", 0):
             os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
