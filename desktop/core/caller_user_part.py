@@ -1,6 +1,8 @@
 """The user part of a caller ID that is a SIP or tel: address: what a PBX's "3103" and
 '"Dana" <sip:3103@pbx>' have in common. Imports nothing of the app's, so that parsing a
-search (desktop.core.search_query) can tell an extension without the card's text around it."""
+search (desktop.core.search_query) can tell an extension without the card's text around it,
+and a softphone hook can key a call by it (desktop.core.ipc_line) without the card's text and
+phonenumbers reaching the frozen hook's bundle (packaging/smoke_test.py's size check)."""
 
 from __future__ import annotations
 
@@ -18,3 +20,9 @@ def caller_user_part(caller_id: str) -> str:
     if inside is not None:
         text = inside.group(1)
     return _SCHEME.sub("", text).split(";", 1)[0].split("@", 1)[0]
+
+
+def same_caller_key(caller_id: str) -> str:
+    """What two reports of one caller ID have in common: the user part of a SIP address (or
+    the whole text), its letters and digits alone, casefolded."""
+    return "".join(ch for ch in caller_user_part(caller_id).casefold() if ch.isalnum())

@@ -64,7 +64,7 @@ def hook_call_key(caller_id: str) -> str:
         return HOOK_KEY_PREFIX  # no caller ID at all (MicroSIP, a From with no user part)
     if _is_withheld(caller_id):
         return HOOK_KEY_PREFIX
-    from desktop.core.unread_caller_id import same_caller_key
+    from desktop.core.caller_user_part import same_caller_key
 
     # Nothing left to tell it by ("***"): as it came, never the withheld callers' key.
     return HOOK_KEY_PREFIX + (same_caller_key(caller_id) or caller_id)

@@ -15,8 +15,6 @@ caller; "030 90182013" and "03090182013" too).
 
 from __future__ import annotations
 
-from desktop.core.caller_user_part import caller_user_part
-
 # Longer than any SIP From header's user part or a CNAM; a hook passes on whatever the phone
 # was sent, and the history keeps a bounded line of it.
 CALLER_ID_MAX = 200
@@ -26,12 +24,6 @@ CALLER_ID_SHOWN_CHARS = 40  # in a list's Number column or a CLI line, like a ca
 def kept_caller_id(raw: str) -> str:
     """The caller ID as the history keeps it: as received, cut at CALLER_ID_MAX characters."""
     return raw[:CALLER_ID_MAX]
-
-
-def same_caller_key(caller_id: str) -> str:
-    """What two reports of one caller ID have in common: the user part of a SIP address (or
-    the whole text), its letters and digits alone, casefolded."""
-    return "".join(ch for ch in caller_user_part(caller_id).casefold() if ch.isalnum())
 
 
 def shown_caller_id(caller_id: str) -> str:

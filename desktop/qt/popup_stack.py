@@ -50,6 +50,7 @@ from PySide6.QtGui import QCursor, QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
 from desktop.core.callbacks import Unreached
+from desktop.core.caller_user_part import same_caller_key
 from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.events import key_source
@@ -57,7 +58,6 @@ from desktop.core.internal_extension import call_back_to
 from desktop.core.localtime import clock_text
 from desktop.core.numbers import CallerNumber
 from desktop.core.redaction import redact
-from desktop.core.unread_caller_id import same_caller_key
 from desktop.qt.more_calls import MoreCalls
 from desktop.qt.popup import Popup
 from desktop.qt.stay_on_top import StayOnTop

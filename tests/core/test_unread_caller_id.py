@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.unread_caller_id import (
-    CALLER_ID_MAX,
-    kept_caller_id,
-    same_caller_key,
-    shown_caller_id,
-)
+from desktop.core.caller_user_part import same_caller_key
+from desktop.core.unread_caller_id import CALLER_ID_MAX, kept_caller_id, shown_caller_id
 
 
 @pytest.mark.parametrize(

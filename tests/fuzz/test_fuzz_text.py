@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from desktop.adapters.url_endpoint import EndpointConfig, judge_request
 from desktop.core import ipc
+from desktop.core.caller_user_part import same_caller_key
 from desktop.core.callerid_text import MAX_RAW_CHARS, split_number_text
 from desktop.core.numbers import NumberPolicy, parse_number
-from desktop.core.unread_caller_id import same_caller_key
 from tests.core.test_numbers_property import _sound
 from tests.fuzz import invariants
 from tests.fuzz.corpus import Check, bounded, entries, fuzz_settings, mutants, replay_cases

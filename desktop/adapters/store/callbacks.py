@@ -16,8 +16,8 @@ from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, window
 from desktop.core.callbacks import OpenPromise, Unreached
 from desktop.core.callee import NumberHistory
+from desktop.core.caller_user_part import same_caller_key
 from desktop.core.models import Attempt, Direction, Outcome
-from desktop.core.unread_caller_id import same_caller_key
 
 AWAITING_DAYS = 365  # an older unanswered voicemail no longer counts as awaiting a callback
 # A call whose outcome nobody reported is listed this long: it may have been answered, and

@@ -17,12 +17,12 @@ from typing import Any
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now, window
+from desktop.core.caller_user_part import same_caller_key
 from desktop.core.dialers import is_extension
 from desktop.core.given_names import equivalent_names
 from desktop.core.ipc import HOOK_KEY_PREFIX  # call keys of calls a hook logged
 from desktop.core.models import Attempt, Contact, Direction, Outcome
 from desktop.core.search_query import fold
-from desktop.core.unread_caller_id import same_caller_key
 from desktop.core.withheld_calls import TOLD_APART, WITHHELD_KEY
 
 CALL_SEARCH_LIMIT = 50  # calls the Search window lists under the people found
