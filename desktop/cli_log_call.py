@@ -39,7 +39,7 @@ KEPT_FOR_APP = 4
 
 def log_call(args: argparse.Namespace) -> int:
     from desktop.adapters.call_note_log import record_note
-    from desktop.adapters.store import StoreError
+    from desktop.adapters.store import StoreError, held_by_another
     from desktop.adapters.write_journal import LogCall
     from desktop.cli import CliError, open_context
     from desktop.core.call_notes import CallNote
@@ -86,7 +86,7 @@ def log_call(args: argparse.Namespace) -> int:
         try:
             note = record_note(store, number.e164, note, contact_id)
         except StoreError as exc:
-            if not _busy(exc):
+            if not held_by_another(exc):
                 raise CliError(str(exc)) from exc
             return _kept(_paths.hook_inbox, LogCall(number.e164, contact_id, note), who, exc)
         print(f"logged {note.outcome.value} for {who}")
@@ -128,16 +128,6 @@ def _log_extension_call(
         raise CliError(str(exc)) from exc
     print(f"logged {note.outcome.value} for {contact.name or contact.company or f'x{extension}'}")
     return _share(store, cards, note)
-
-
-def _busy(exc: StoreError) -> bool:
-    """Another program (an import, a backup, a sync) held the database past the lock wait."""
-    import sqlite3
-
-    cause = exc.__cause__
-    return isinstance(cause, sqlite3.OperationalError) and (
-        "locked" in str(cause) or "busy" in str(cause)
-    )
 
 
 def _kept(inbox: Path, job: LogCall, who: str, exc: StoreError) -> int:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from desktop.adapters.paths import AppPaths
-    from desktop.adapters.store import Store, StoreError
+    from desktop.adapters.store import Store
     from desktop.core.events import CallEvent
     from desktop.core.numbers import CallerNumber
 
@@ -192,7 +192,7 @@ def _record(
 
     from desktop.adapters.call_history import CallHistory
     from desktop.adapters.lookup import CallerLookup
-    from desktop.adapters.store import StoreError
+    from desktop.adapters.store import StoreError, held_by_another
     from desktop.core.models import Outcome
     from desktop.core.numbers import NumberPolicy
     from desktop.core.ring_input import from_end_message, from_ring_message, keyed_by_number
@@ -216,12 +216,12 @@ def _record(
             time.sleep(pause)
             recorded = history.record(event)
     except StoreError as exc:
-        if report.why == NOT_ANSWERING and report.line_sent and _busy(exc):
+        if report.why == NOT_ANSWERING and report.line_sent and held_by_another(exc):
             # The app has the line: its writer waits for the lock, and records the call.
             _say(report, f"{_what(message)} from {who} not recorded yet: the database is busy "
                  "(another program is writing it); CallerCard records it when it reads it")
             return report.not_recorded
-        if report.why == NOT_ANSWERING and _busy(exc):
+        if report.why == NOT_ANSWERING and held_by_another(exc):
             # The app never got the line, and its journal is its own while it runs: the
             # hooks' inbox, which the running app records from as soon as a call lands.
             if not _left_for_app(paths.hook_inbox, event):
@@ -230,7 +230,7 @@ def _record(
                  "program is writing it); CallerCard records it as soon as it can")  # fmt: skip
             return EXIT_RECORDED_ONLY
         # Only with no app running: one that runs but does not answer has the line already.
-        if report.launching or report.why != NOT_RUNNING or not _busy(exc):
+        if report.launching or report.why != NOT_RUNNING or not held_by_another(exc):
             return _failed(message, str(exc), report)
         taken = _taken_by_app_started_meanwhile(paths, message)
         if taken is not None:
@@ -263,17 +263,6 @@ def _record(
     how = "missed call" if recorded.outcome is Outcome.MISSED else "answered call"
     _say(report, f"{how} from {who} recorded")
     return EXIT_RECORDED_ONLY
-
-
-def _busy(exc: StoreError) -> bool:
-    """Whether the write failed only because another process holds the write lock (an import
-    holds it for the whole file), which its waiting out would have fixed."""
-    import sqlite3
-
-    cause = exc.__cause__
-    return isinstance(cause, sqlite3.OperationalError) and (
-        "locked" in str(cause) or "busy" in str(cause)
-    )
 
 
 def _taken_by_app_started_meanwhile(paths: AppPaths, message: Ring | End) -> int | None:

@@ -31,7 +31,12 @@ from __future__ import annotations
 from desktop.adapters.store.batches import ImportBatches, ImportIndex, UndoCheck, UndoResult
 from desktop.adapters.store.callbacks import Callbacks
 from desktop.adapters.store.calls import Calls, LoggedCall, NearCall
-from desktop.adapters.store.connection import BUSY_TIMEOUT_MS, StoreError, database_companions
+from desktop.adapters.store.connection import (
+    BUSY_TIMEOUT_MS,
+    StoreError,
+    database_companions,
+    held_by_another,
+)
 from desktop.adapters.store.contacts import NewContact
 from desktop.adapters.store.demo import DEMO_BATCH_SOURCE, DemoBook
 from desktop.adapters.store.numbers import Numbers
@@ -52,6 +57,7 @@ __all__ = [
     "UndoCheck",
     "UndoResult",
     "database_companions",
+    "held_by_another",
 ]
 
 

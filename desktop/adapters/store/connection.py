@@ -53,6 +53,16 @@ class StoreError(Exception):
     """The database could not do what was asked; the message says which file and why."""
 
 
+def held_by_another(exc: StoreError) -> bool:
+    """Whether `exc` only says another process held the write lock past the busy wait (an
+    import holds it for the whole file): what waiting it out, or leaving the work in the hooks'
+    inbox, mends."""
+    cause = exc.__cause__
+    return isinstance(cause, sqlite3.OperationalError) and (
+        "locked" in str(cause) or "busy" in str(cause)
+    )
+
+
 class Database:
     """The connection and its path; each part of the Store subclasses it."""
 
