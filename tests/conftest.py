@@ -89,6 +89,17 @@ def _isolated_home(
     return home
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _no_window_left_by_a_module() -> Iterator[None]:
+    """The same check around each test module: what a module- or class-scoped fixture made
+    (set up before a test's own check looks, torn down after it) and what the module's first
+    Qt test made before any QApplication existed are counted here. Autouse, so it is set up
+    before the module's other fixtures and torn down after them."""
+    before = _top_level_windows()
+    yield
+    _fail_if_windows_left(set() if before is None else before, "the test module")
+
+
 @pytest.fixture(autouse=True)
 def _no_window_left_behind() -> Iterator[None]:
     """A test that leaves a window alive fails: each one lived for the rest of the session
@@ -99,7 +110,11 @@ def _no_window_left_behind() -> Iterator[None]:
     after every other fixture of the test (qtbot's closing of its widgets included)."""
     before = _top_level_windows()
     yield
-    if before is None or not _new_windows(before):
+    _fail_if_windows_left(set() if before is None else before, "the test")
+
+
+def _fail_if_windows_left(before: set[int], who: str) -> None:
+    if _top_level_windows() is None or not _new_windows(before):
         return  # the usual case: a count, no collection
     from PySide6.QtCore import QCoreApplication, QEvent
 
@@ -114,7 +129,7 @@ def _no_window_left_behind() -> Iterator[None]:
             window.close()
             window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        pytest.fail(f"the test left {len(left)} window(s) alive: {said}; close them "
+        pytest.fail(f"{who} left {len(left)} window(s) alive: {said}; close them "
                     "(qtbot.addWidget) or let the object that owns them go (let_go)")
 
 

@@ -1,6 +1,7 @@
 """The suite's own guard (tests/conftest.py, _no_window_left_behind): a test that leaves a
-window alive fails, naming it; one that closes its windows passes. About 60 windows were
-alive at the end of the Qt tests before it, each left by a test that passed."""
+window alive fails, naming it; one that closes its windows passes; a module whose fixture
+leaves one fails too (_no_window_left_by_a_module). About 60 windows were alive at the end of
+the Qt tests before it, each left by a test that passed."""
 
 from __future__ import annotations
 
@@ -44,3 +45,43 @@ def test_a_test_that_leaves_a_window_alive_fails_and_names_it(tmp_path: Path) ->
     assert "2 passed, 1 error" in said, said  # the leaking test passed; its teardown failed
     assert "ERROR at teardown of test_a_window_left_alive" in said, said
     assert "the test left 1 window(s) alive: QWidget('leftBehind')" in said, said
+
+
+MODULE_FIXTURE = textwrap.dedent(
+    """
+    import pytest
+    from PySide6.QtWidgets import QApplication, QWidget
+
+
+    @pytest.fixture(scope="module")
+    def shared_window():
+        app = QApplication.instance() or QApplication([])
+        window = QWidget()
+        window.setObjectName("sharedByTheModule")
+        yield window  # never closed: the module's tests all pass, the module does not
+
+
+    def test_one(shared_window):
+        assert shared_window.objectName() == "sharedByTheModule"
+
+
+    def test_two(shared_window):
+        assert not shared_window.isVisible()
+    """
+)
+
+
+def test_a_module_fixture_that_leaves_a_window_alive_fails_the_module(tmp_path: Path) -> None:
+    """A window made by a module-scoped fixture exists before each test's own check looks
+    and outlives it; the module-level check is what sees it."""
+    tests = tmp_path / "test_module_window.py"
+    tests.write_text(MODULE_FIXTURE, encoding="utf-8")
+    run = subprocess.run(
+        [PYTHON, "-m", "pytest", "-c", str(REPO / "pyproject.toml"), "-p", "tests.conftest",
+         "-p", "no:cacheprovider", "-n", "0", "-q", str(tests)],
+        cwd=REPO, env=python_env(), capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    said = run.stdout + run.stderr
+    assert run.returncode == 1, said
+    assert "2 passed, 1 error" in said, said
+    assert "the test module left 1 window(s) alive: QWidget('sharedByTheModule')" in said, said
