@@ -321,3 +321,50 @@ def test_linphone_52_copying_in_its_legacy_history_while_the_app_runs_records_no
     due = callbacks(tmp_path / "data")
     assert any(MISSED in number for number in due)
     assert not any(LEGACY in number for number in due)
+
+
+def test_a_bigger_linphone_db_put_in_place_while_closed_brings_none_of_its_past(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """linphone.db replaced while the app was closed by a bigger one (a backup restored,
+    another profile's): its rows read as gained since the quit, and the row of the call
+    ringing at the quit is someone else's call there. Its calls of before the first watch
+    are its past (none due in Callbacks); tonight's missed call is recorded, no card."""
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db)
+    try:
+        old = datetime.now(UTC) - timedelta(days=2)
+        writer.copy_in([(f"sip:+1628555000{i}@sip.example.com", "Old", old, CallStatus.MISSED,
+                         0) for i in range(2)])  # fmt: skip
+        run_once(tmp_path, db, xvfb_display, "first", "linphone")
+        app = App(tmp_path, db, xvfb_display, "running", watch="linphone")
+        try:
+            writer.ring(f"sip:{TALKED}@sip.example.com", "Mike")  # rings at the quit
+            app.wait_for(lambda r: r["stage"] == "shown", "Mike's card")
+        finally:
+            app.terminate()
+    finally:
+        writer.close()
+
+    backup = tmp_path / "backup.db"
+    other = LinphoneLikeWriter(backup)
+    try:
+        now = datetime.now(UTC)
+        other.copy_in([(f"sip:{LEGACY}{i}@sip.example.com;user=phone", "Old",
+                        now - timedelta(days=days), CallStatus.MISSED, 0)
+                       for i, days in enumerate((3, 40, 200, 400))])  # fmt: skip
+        tonight = other.ring(f"sip:{MISSED}@sip.example.com;user=phone", "Dana",
+                             at=now - timedelta(seconds=30))  # fmt: skip
+        other.end(tonight, CallStatus.MISSED, at=now - timedelta(seconds=10))
+    finally:
+        other.close()
+    backup.replace(db)
+
+    again = run_once(tmp_path, db, xvfb_display, "again", "linphone")
+    listed = [(c["number"], c["outcome"]) for c in watched_calls(tmp_path / "data", "linphone")]
+    assert listed == [(MISSED, "missed")]
+    assert stages(again, "shown") == []
+    due = callbacks(tmp_path / "data")
+    assert any(MISSED in number for number in due)
+    assert not any(LEGACY in number for number in due)
