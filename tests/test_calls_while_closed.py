@@ -321,3 +321,92 @@ def test_linphone_52_copying_in_its_legacy_history_while_the_app_runs_records_no
     due = callbacks(tmp_path / "data")
     assert any(MISSED in number for number in due)
     assert not any(LEGACY in number for number in due)
+
+
+def test_a_bigger_linphone_db_put_in_place_while_closed_brings_none_of_its_past(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """linphone.db replaced while the app was closed by a bigger one (a backup restored,
+    another profile's): its rows read as gained since the quit, and the row of the call
+    ringing at the quit is someone else's call there. Its calls of before the first watch
+    are its past (none due in Callbacks); tonight's missed call is recorded, no card."""
+    db = tmp_path / "linphone" / "linphone.db"
+    db.parent.mkdir()
+    writer = LinphoneLikeWriter(db)
+    try:
+        old = datetime.now(UTC) - timedelta(days=2)
+        writer.copy_in([(f"sip:+1628555000{i}@sip.example.com", "Old", old, CallStatus.MISSED,
+                         0) for i in range(2)])  # fmt: skip
+        run_once(tmp_path, db, xvfb_display, "first", "linphone")
+        app = App(tmp_path, db, xvfb_display, "running", watch="linphone")
+        try:
+            writer.ring(f"sip:{TALKED}@sip.example.com", "Mike")  # rings at the quit
+            app.wait_for(lambda r: r["stage"] == "shown", "Mike's card")
+        finally:
+            app.terminate()
+    finally:
+        writer.close()
+
+    backup = tmp_path / "backup.db"
+    other = LinphoneLikeWriter(backup)
+    try:
+        now = datetime.now(UTC)
+        other.copy_in([(f"sip:{LEGACY}{i}@sip.example.com;user=phone", "Old",
+                        now - timedelta(days=days), CallStatus.MISSED, 0)
+                       for i, days in enumerate((3, 40, 200, 400))])  # fmt: skip
+        tonight = other.ring(f"sip:{MISSED}@sip.example.com;user=phone", "Dana",
+                             at=now - timedelta(seconds=30))  # fmt: skip
+        other.end(tonight, CallStatus.MISSED, at=now - timedelta(seconds=10))
+    finally:
+        other.close()
+    backup.replace(db)
+
+    again = run_once(tmp_path, db, xvfb_display, "again", "linphone")
+    listed = [(c["number"], c["outcome"]) for c in watched_calls(tmp_path / "data", "linphone")]
+    assert listed == [(MISSED, "missed")]
+    assert stages(again, "shown") == []
+    due = callbacks(tmp_path / "data")
+    assert any(MISSED in number for number in due)
+    assert not any(LEGACY in number for number in due)
+
+
+def test_a_microsip_ini_put_back_with_old_rings_ends_them_as_history_not_as_calls_of_now(
+    tmp_path: Path, xvfb_display: str
+) -> None:
+    """While the app runs, microsip.ini is put back (rewritten in place) holding rings hours
+    and days old (a backup made while the phone rang, MicroSIP killed mid-ring); their ends
+    come in the next rewrite. No card, no missed card and no wrap-up for them: the one over
+    after the first watch is recorded as history, the one of last week not at all."""
+    ini = tmp_path / "microsip.ini"
+    ring_buffer = {0: OLD}
+    write(ini, ring_buffer)
+    run_once(tmp_path, ini, xvfb_display, "first", "microsip")
+    move_first_watch_back(tmp_path / "data", "microsip", 4 * 3600)
+    app = App(tmp_path, ini, xvfb_display, "running")
+    try:
+        last_week, hours_ago = int(time.time()) - 5 * 86_400, int(time.time()) - 2 * 3600
+        ring_buffer[1] = render_call(f"{LEGACY}0", "Ann", CallType.INCOMING, last_week)
+        ring_buffer[2] = render_call(TALKED, "Mike", CallType.INCOMING, hours_ago)
+        write(ini, ring_buffer)
+        time.sleep(1.5)  # read as rings: too old to pop
+        ring_buffer[1] = render_call(f"{LEGACY}0", "Ann", CallType.MISSED, last_week, 0,
+                                     "Missed Call")  # fmt: skip
+        ring_buffer[2] = render_call(TALKED, "Mike", CallType.INCOMING, hours_ago, 95,
+                                     "Call Ended")  # fmt: skip
+        write(ini, ring_buffer)
+        # A ring of now after them: once its card is up, their ends have been read.
+        ring_buffer[3] = render_call(MISSED, "Dana", CallType.INCOMING, int(time.time()))
+        write(ini, ring_buffer)
+        app.wait_for(lambda r: r["stage"] == "shown" and MISSED in r.get("caller_id", ""),
+                     "Dana's card")  # fmt: skip
+        mike = f"microsip:2:{hours_ago}"
+        app.wait_for(lambda r: r["stage"] == "recorded" and r["call_key"] == mike, "Mike's call")
+        time.sleep(1.0)  # a wrap-up or a missed card would be up by now
+    finally:
+        app.terminate()
+    assert [MISSED in r["caller_id"] for r in stages(app, "shown")] == [True]
+    assert stages(app, "missed_card") == []
+    assert stages(app, "wrap_up_shown") == []
+    listed = [(c["number"], c["outcome"]) for c in watched_calls(tmp_path / "data", "microsip")]
+    assert listed == [(TALKED, "talked")]
+    assert not any(LEGACY in number for number in callbacks(tmp_path / "data"))

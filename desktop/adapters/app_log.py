@@ -46,7 +46,7 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
 
     def _open(self) -> TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        if os.name == "posix":
+        if sys.platform != "win32":  # Windows has no fchmod (nor such modes)
             os.fchmod(fd, 0o600)  # a file left 0644 by an older version
         stream = os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
         assert isinstance(stream, TextIOWrapper)

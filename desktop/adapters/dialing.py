@@ -12,6 +12,7 @@ connection (a BaresipChannel) so the call's own events are not lost to a second 
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -94,8 +95,7 @@ class DialPlacer:
         linphonec_pipe: Path | None = None,
     ) -> None:
         self._home = home if home is not None else Path.home()
-        # ortp's server pipe for linphonec --pipe (and `linphonecsh init`): /tmp/linphonec-UID
-        self._pipe = linphonec_pipe or Path("/tmp") / f"linphonec-{os.getuid()}"  # noqa: S108
+        self._pipe = linphonec_pipe or _linphonec_pipe_here()
         self._path = search_path  # None: the PATH of this process
         self._baresip_address = baresip_address
         self._channels = channels
@@ -226,7 +226,8 @@ class DialPlacer:
 
     def _linphone(self, e164: str, *, launch: bool) -> DialResult | _Absent:
         shell = self._which("linphonecsh")
-        if shell is not None and self._linphonec_pipe().exists():
+        pipe = self._linphonec_pipe()
+        if shell is not None and pipe is not None and pipe.exists():
             problem = _run(linphonecsh_argv(shell, e164))
             if problem:
                 return DialResult(False, Dialer.LINPHONE,
@@ -263,7 +264,7 @@ class DialPlacer:
         uri = tel_uri(e164)
         if self._platform == "win32":
             try:
-                os.startfile(uri)  # type: ignore[attr-defined]  # noqa: S606 (a tel: URI, Windows)
+                _start_file(uri)
             except OSError as exc:
                 return _Absent(f"no application is set to open tel: links ({exc.strerror})")
             return DialResult(True, Dialer.SYSTEM, "Opened the tel: link")
@@ -290,7 +291,7 @@ class DialPlacer:
     def _linphone_program(self) -> str | None:
         return self._which("linphonecsh") or self._which("linphone")
 
-    def _linphonec_pipe(self) -> Path:
+    def _linphonec_pipe(self) -> Path | None:
         return self._pipe
 
     def _microsip(self) -> str | None:
@@ -400,3 +401,18 @@ def _launch(argv: list[str]) -> str:
         errors.seek(0)
         said = " ".join(errors.read(400).decode("utf-8", "replace").split())
     return said or f"{Path(argv[0]).name} exited with status {code}"
+
+
+def _linphonec_pipe_here() -> Path | None:
+    """ortp's server pipe for linphonec --pipe (and `linphonecsh init`): /tmp/linphonec-UID.
+    None on Windows, which has no user ids (os.getuid raised there while the app started)."""
+    if sys.platform == "win32":
+        return None
+    return Path("/tmp") / f"linphonec-{os.getuid()}"  # noqa: S108
+
+
+def _start_file(uri: str) -> None:
+    """Windows' shell opens the tel: link with the handler set for it."""
+    if sys.platform != "win32":
+        raise OSError(errno.ENOSYS, "only Windows opens a link with os.startfile")
+    os.startfile(uri)  # noqa: S606 (a tel: URI)

@@ -18,9 +18,13 @@ import errno
 import logging
 import os
 import struct
+import sys
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+if sys.platform == "win32":  # FileWatcher imports this on Linux only; Windows has no inotify
+    raise ImportError("inotify is Linux only")
 
 from watchdog.observers.inotify_c import (
     InotifyConstants,

@@ -57,7 +57,11 @@ class Position:
     def catches_up(self, call_id: str, started: float, ended: float) -> bool:
         """Whether a call that is over, read at the first read, is reported as catch-up."""
         if call_id in self._open:
-            return True  # not over at the save: it ended after the first watch
+            # Not over at the save, or gained since: new, unless the log is another one now
+            # (a bigger linphone.db restored, or Linphone 5.2's legacy history copied in, while
+            # the app was closed), whose ids say nothing of ours: a call over before the first
+            # watch is the log's past, as it is when first seen while the app runs.
+            return not over_before_first_watch(ended, self.since)
         if ended < self.since:
             return False  # the first watch's snapshot took it as the log's past
         return started > self.mark or ended >= self.taken - CATCH_UP_SLACK_S

@@ -486,3 +486,51 @@ def test_a_position_taken_at_stop_catches_up_on_the_calls_logged_while_stopped(
     assert [(e.number, e.state.value) for e in events] == [(JANE, "ended"), (ZOE, "missed")]
     assert all(isinstance(e, HistoryEvent) and e.catch_up for e in events)  # never a card
     assert [getattr(e, "answered", None) for e in events] == [True, False]
+
+
+def test_a_bigger_database_put_in_place_while_stopped_brings_none_of_its_past(
+    writer: LinphoneLikeWriter, tmp_path: Path
+) -> None:
+    """While the app was closed, linphone.db was replaced by a bigger one (a backup restored,
+    another profile's copied in): more rows and events than the stored position, so its rows
+    read as gained since, and the row id of the call ringing at the quit is someone else's
+    call there. Its calls over before the log was first watched are its past: not one is
+    caught up (a year of missed calls due in Callbacks); a call over after it still is."""
+    from desktop.core.dialects.end_of_call import HistoryEvent
+
+    recorder = Recorder()
+    source = LinphoneDbSource(writer.path, recorder.on_event, recorder.on_problem)
+    source.start()
+    try:
+        ringing = writer.ring(JANE, "Jane")  # still ringing at the quit: an open call
+        recorder.wait_until(lambda: (JANE, "in", "ringing") in recorder.seen(), "the ring")
+    finally:
+        source.stop()
+    cursor = source.cursor
+    assert ringing == 4
+    writer.close()  # Linphone is closed for the restore: its WAL is checked in and removed
+
+    backup = tmp_path / "backup.db"
+    other = LinphoneLikeWriter(backup)
+    try:
+        now = datetime.now(UTC)
+        other.copy_in([(f"sip:+1206555{i:04d}@sip.example.com", "Old",
+                        now - timedelta(days=3 + i), CallStatus.MISSED, 0)
+                       for i in range(12)])  # fmt: skip
+        missed = other.ring(ZOE, "Zoë", at=now - timedelta(seconds=20))
+        other.end(missed, CallStatus.MISSED, at=now - timedelta(seconds=5))
+    finally:
+        other.close()
+    os.replace(backup, writer.path)
+
+    again = Recorder()
+    restarted = LinphoneDbSource(writer.path, again.on_event, again.on_problem)
+    restarted.resume_from(cursor)
+    restarted.start()
+    try:
+        again.wait_until(lambda: (ZOE, "in", "missed") in again.seen(), "Zoë's call")
+        time.sleep(0.5)  # nothing more comes
+    finally:
+        restarted.stop()
+    assert again.seen() == [(ZOE, "in", "missed")]
+    assert all(isinstance(e, HistoryEvent) and e.catch_up for e in again.events)

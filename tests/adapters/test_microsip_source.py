@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import time
@@ -430,3 +431,48 @@ def test_parse_and_diff_latency_is_measured(tmp_path: Path) -> None:
             f"p90 {costs_us[int(len(costs_us) * 0.9)]:.0f} us, max {costs_us[-1]:.0f} us"
         )
     print("\nMicroSipSource.poll_now for one ring\n" + "\n".join(lines))
+
+
+def test_a_ring_first_seen_long_after_it_rang_ends_as_history_not_as_a_live_call(
+    tmp_path: Path, start: Start
+) -> None:
+    """An ini put back in place while the app runs (a backup made while the phone rang, or
+    MicroSIP killed mid-ring) holds rings hours or days old; their ends come in a later
+    rewrite. A ring that old pops nothing, and its end is no live end either (no missed card,
+    no wrap-up for a call of last week): over before the log was first watched, it is the
+    log's past and nothing is reported; over after it, it is history (catch-up)."""
+    path = tmp_path / "microsip.ini"
+    calls = history(3)
+    rewrite(path, microsip_text(calls, 2))
+    first, _ = start(path)
+    assert first.poll_now() == []
+    first.stop()
+    # Watched for hours already (a test cannot wait them out): its first watch moved back.
+    position = json.loads(first.cursor)
+    position["since"] -= 4 * 3600
+    source = MicroSipSource(path, (recorder := Recorder()).on_event, recorder.on_problem)
+    source.resume_from(json.dumps(position))
+    source.start()
+    try:
+        assert source.poll_now() == []
+        last_week, hours_ago = now() - 5 * 86_400, now() - 2 * 3600
+        old = "+12065550100", "Ann Old"
+        recent = "+14155550177", "Mike Recent"
+        # Key 5 rang last week too and MicroSIP never wrote its end: its key is reused below.
+        unended = {5: ring("+12065550111", "Bo Unended", at=last_week + 60)}
+        rewrite(path, microsip_text({**calls, 3: ring(*old, at=last_week),
+                                     4: ring(*recent, at=hours_ago), **unended}, 4))  # fmt: skip
+        source.poll_now()  # the rings read as rings, before their ends are written
+        ended = {
+            **calls,
+            3: render_call(*old, CallType.MISSED, last_week, 0, "Missed Call"),
+            4: render_call(*recent, CallType.INCOMING, hours_ago, 95, "Call Ended"),
+            **unended,
+        }
+        rewrite(path, microsip_text(ended, 4))
+        sentinel(path, ended, 5, recorder, 1)
+    finally:
+        source.stop()
+    seen = [(e.name, e.state, isinstance(e, HistoryEvent) and e.catch_up)
+            for e in recorder.events]  # fmt: skip
+    assert seen == [("Mike Recent", CallState.ENDED, True), ("Sentinel", CallState.RINGING, False)]

@@ -99,6 +99,18 @@ def test_a_call_over_just_before_the_first_watch_is_never_offered_at_the_next_st
     assert later is not None and later.since == QUIT - 60
 
 
+def test_a_row_gained_since_the_quit_but_over_before_the_first_watch_is_not_offered() -> None:
+    """Linphone's rows gained since the quit are told as open: in a bigger database put in
+    place meanwhile they are anyone's, and one over before the first watch is the log's past.
+    A missed call's end is only its start: up to the slack before the first watch still
+    counts, as for a call first seen while the app runs."""
+    since = QUIT - 3600
+    position = Position("linphone", mark=QUIT - 60, taken=QUIT, open=("7",), since=since)
+    assert not position.catches_up("7", since - 400 * 86_400, since - 400 * 86_400)
+    assert position.catches_up("7", since - 60, since - 60)
+    assert position.catches_up("7", QUIT - 600, QUIT + 300)
+
+
 def test_a_position_kept_before_it_said_when_the_log_was_first_watched_still_loads() -> None:
     position = load_position('{"v":1,"kind":"microsip","mark":5,"taken":9,"open":[],"ids":[]}',
                              "microsip")  # fmt: skip

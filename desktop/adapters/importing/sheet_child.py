@@ -26,10 +26,10 @@ def limit_memory(limit: int = MEMORY_LIMIT_BYTES) -> None:
     """Cap this process's address space where the OS enforces it (Linux; macOS and Windows
     do not, and there only the checks in workbook_guard.py stand between calamine and a
     runaway allocation)."""
-    try:
-        import resource
-    except ImportError:
+    if sys.platform == "win32":  # no resource module there
         return
+    import resource
+
     with contextlib.suppress(ValueError, OSError):
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:

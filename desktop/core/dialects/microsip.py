@@ -452,6 +452,9 @@ class _Followed:
     time: int
     state: CallState
     entry: CallEntry  # what its end reports when the key is reused before MicroSIP wrote one
+    # Its ring was not reported (first seen too old to pop, or ringing before the start at
+    # the first read): its end is judged as a call first seen over, not as a live end.
+    unseen: bool = False
 
 
 class CallLogTracker:
@@ -560,7 +563,7 @@ class CallLogTracker:
                 if change is not None:
                     changes.append(change)
             elif isinstance(parsed, DeletedEntry):
-                self._replaced(self._followed.pop(parsed.key, None), emit, changes)
+                self._replaced(self._followed.pop(parsed.key, None), now, emit, changes)
             elif isinstance(parsed, LogProblem) and self._first_report(line):
                 problems.append(replace(parsed, line=_line_number(complete, offset, line)))
         changes.sort(key=lambda change: (change.entry.time, change.entry.key))
@@ -572,30 +575,44 @@ class CallLogTracker:
         state = entry.state
         followed = self._followed.get(entry.key)
         if followed is None or followed.time != entry.time:
-            self._replaced(followed, emit, changes)
-            self._followed[entry.key] = _Followed(entry.time, state, entry)
-            if emit and state is not CallState.RINGING and over_before_first_watch(
-                entry.time + entry.duration, self._since
-            ):
-                return None  # the log's past, copied or restored in: the snapshot left it out
-            if emit and self._is_news(entry, state, now):
-                return CallChange(entry, state)
-            if emit and state is not CallState.RINGING:
-                # Over long ago, first seen now (an ini restored or copied in): history the
-                # app never had, without a card. The store drops a call it has already.
+            self._replaced(followed, now, emit, changes)
+            followed = _Followed(entry.time, state, entry)
+            self._followed[entry.key] = followed
+            if emit:
+                change = self._first_seen(entry, state, now)
+                followed.unseen = change is None
+                return change
+            if self._caught_up(entry, state):
                 return CallChange(entry, state, caught_up=True)
-            if not emit and self._caught_up(entry, state):
-                return CallChange(entry, state, caught_up=True)
-            if not emit and pops_at_first_read(
-                entry.direction, state, entry.time, self._ringing_since
-            ):
+            if pops_at_first_read(entry.direction, state, entry.time, self._ringing_since):
                 return CallChange(entry, state)
+            followed.unseen = True
             return None
         # Never back to RINGING: a call that has ended does not ring again.
         if state is followed.state or state is CallState.RINGING:
             return None
         followed.state = state
+        if followed.unseen:
+            # A ring nobody was shown: its end from an ini put back in place may be of last
+            # week, and would be taken for a call that just ended (a missed card, a wrap-up).
+            return self._first_seen(entry, state, now)
         return CallChange(entry, state)
+
+    def _first_seen(self, entry: CallEntry, state: CallState, now: float) -> CallChange | None:
+        """A call first read after the first read, or first read over after a ring that was
+        not reported: news if it rings or ended within the news window; over long ago,
+        history; nothing when it was over before the log was first watched."""
+        if state is not CallState.RINGING and over_before_first_watch(
+            entry.time + entry.duration, self._since
+        ):
+            return None  # the log's past, copied or restored in: the snapshot left it out
+        if self._is_news(entry, state, now):
+            return CallChange(entry, state)
+        if state is not CallState.RINGING:
+            # Over long ago, first seen now (an ini restored or copied in): history the
+            # app never had, without a card. The store drops a call it has already.
+            return CallChange(entry, state, caught_up=True)
+        return None
 
     def _caught_up(self, entry: CallEntry, state: CallState) -> bool:
         resumed = self._resumed
@@ -605,13 +622,21 @@ class CallLogTracker:
             and resumed.catches_up(entry.call_key, entry.time, entry.time + entry.duration)
         )
 
-    @staticmethod
-    def _replaced(followed: _Followed | None, emit: bool, changes: list[CallChange]) -> None:
+    def _replaced(
+        self, followed: _Followed | None, now: float, emit: bool, changes: list[CallChange]
+    ) -> None:
         """A key's call gave way to another call or to null: an incoming one that still rang
-        is over (a call out has no card to take down, and a wrap-up for it would come late)."""
-        if (emit and followed is not None and followed.state is CallState.RINGING
+        is over (a call out has no card to take down, and a wrap-up for it would come late).
+        Not a ring nobody was shown that rang before the first watch or long ago (MicroSIP
+        killed mid-ring last week): that would wait in Callbacks as a call of now."""
+        if not (emit and followed is not None and followed.state is CallState.RINGING
                 and followed.entry.direction is Direction.IN):  # fmt: skip
-            changes.append(CallChange(followed.entry, CallState.ENDED, gone=True))
+            return
+        entry = followed.entry
+        if followed.unseen and (over_before_first_watch(entry.time, self._since)
+                                or not self._is_news(entry, CallState.RINGING, now)):  # fmt: skip
+            return
+        changes.append(CallChange(entry, CallState.ENDED, gone=True))
 
     def _is_news(self, entry: CallEntry, state: CallState, now: float) -> bool:
         if self._news_window_s is None:
