@@ -68,8 +68,9 @@ def wait_for(attempt: Callable[[], bool], deadline: float, what: str) -> None:
 def is_held_elsewhere(exc: OSError) -> bool:
     """Whether msvcrt.locking failed because another process holds the range (EACCES for a
     lock that does not wait; EDEADLOCK when the CRT gave up waiting), not for a real error
-    (a bad descriptor) that waiting cannot mend."""
-    return exc.errno in (errno.EACCES, errno.EDEADLOCK)
+    (a bad descriptor) that waiting cannot mend. EDEADLK: the CRT's EDEADLOCK is the same
+    number on Windows, and macOS has only this name."""
+    return exc.errno in (errno.EACCES, errno.EDEADLK)
 
 
 # `at`: the byte Windows locks, its locks being mandatory byte ranges: one past what the
