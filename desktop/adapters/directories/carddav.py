@@ -157,10 +157,12 @@ def count_cards(client: DavClient, collection: str) -> tuple[int, int] | None:
     if response.status != 207:
         return None
     try:
-        groups = _members(collection, response)
+        groups = _members(collection, response) & cards
     except DavError:
         return None
-    return len(cards), len(groups & cards)
+    if cards and groups == cards:
+        return None  # every card a group, or a server that ignored the filter: read them
+    return len(cards), len(groups)
 
 
 def _members(collection: str, response: DavResponse) -> set[str]:
