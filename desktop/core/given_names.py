@@ -133,3 +133,17 @@ def given_name(folded_name: str) -> str:
     if comma and tail_words and not set(tail_words) <= _AFTER_A_COMMA:
         head = tail
     return next((w for w in _WORD.findall(head) if w not in _TITLES and len(w) > 1), "")
+
+
+def caller_id_given_name(folded_name: str) -> str:
+    """The given name in a caller ID's name (folded), "" for none. Carriers send CNAM surname
+    first with no comma ("BRANDT MICHAEL"), people's own phones given name first ("MICHAEL B"):
+    with no comma, a first word that is no given name in the table gives way to a later word
+    that is one. "TOM MICHAEL" stays Tom's (his first word is a given name); a first name the
+    table does not hold before a surname it does ("ROSS MICHAEL" for a Ross) reads as
+    surname first, the form carriers send."""
+    first = given_name(folded_name)
+    if "," in folded_name or not first or first in EQUIVALENTS:
+        return first
+    later = (w for w in _WORD.findall(folded_name) if w != first and w in EQUIVALENTS)
+    return next(later, first)

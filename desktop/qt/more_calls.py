@@ -4,6 +4,10 @@ A storm of calls (a hunt group, a misdialled script) must not bury the screen or
 memory under one window per call, so the stack shows a few cards and collapses the older
 ringing calls into this one small window. Its menu lists them, newest first; choosing one
 brings that call's card up.
+
+Missed cards waiting for room (the column is full of ringing cards, or at 2x of other missed
+cards) are counted here too, "+1 more ringing · 2 missed", and listed below the ringing
+calls: a missed call the rep has no sign of until Callbacks might as well not have a card.
 """
 
 from __future__ import annotations
@@ -24,6 +28,15 @@ MENU_ENTRIES = 20  # a menu taller than the screen helps nobody; the rest are co
 def _menu_text(text: str) -> str:
     # An action's text is plain, except that "&" marks a mnemonic; a caller's name is literal.
     return text.replace("&", "&&")
+
+
+def more_text(ringing: int, missed: int) -> str:
+    """What the entry says: "+2 more ringing", "+1 missed call", "+2 more ringing · 1 missed"."""
+    if not missed:
+        return f"+{ringing} more ringing" if ringing else ""
+    if not ringing:
+        return f"+{missed} missed call{'' if missed == 1 else 's'}"
+    return f"+{ringing} more ringing · {missed} missed"
 
 
 class MoreCalls(QWidget):
@@ -55,6 +68,7 @@ class MoreCalls(QWidget):
         layout.addWidget(self._label, 1)
         layout.addWidget(self._button)
         self._count = 0
+        self._missed = 0
         self.restyle()
 
     def restyle(self) -> None:
@@ -75,7 +89,12 @@ class MoreCalls(QWidget):
 
     @property
     def count(self) -> int:
+        """Calls it stands for: ringing ones and missed cards waiting for room."""
         return self._count
+
+    @property
+    def missed_count(self) -> int:
+        return self._missed
 
     def text(self) -> str:
         return self._label.text()
@@ -83,21 +102,36 @@ class MoreCalls(QWidget):
     def menu(self) -> QMenu:
         return self._menu
 
-    def set_calls(self, calls: Sequence[tuple[str, str]]) -> None:
-        """(call_key, label) of the collapsed calls, oldest first; hides itself when none."""
-        if not calls and not self._count and self.isHidden():
+    def set_calls(
+        self, calls: Sequence[tuple[str, str]], missed: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """(call_key, label) of the collapsed ringing calls and of the missed cards waiting
+        for room, oldest first; hides itself when none."""
+        if not calls and not missed and not self._count and self.isHidden():
             return  # the usual case, on every ring: nothing collapsed before or now
-        self._count = len(calls)
-        self._label.setText(f"+{len(calls)} more ringing" if calls else "")
+        self._count = len(calls) + len(missed)
+        self._missed = len(missed)
+        self._label.setText(more_text(len(calls), len(missed)))
         self._menu.clear()
-        newest_first = list(reversed(calls))
-        for call_key, label in newest_first[:MENU_ENTRIES]:
+        entries = [*reversed(calls)][:MENU_ENTRIES]
+        left = len(calls) - len(entries)
+        for call_key, label in entries:
             action = self._menu.addAction(_menu_text(label))
             action.setData(call_key)
-        if len(newest_first) > MENU_ENTRIES:
-            rest = self._menu.addAction(f"… and {len(newest_first) - MENU_ENTRIES} older")
+        if left:
+            rest = self._menu.addAction(f"… and {left} older")
             rest.setEnabled(False)
-        if not calls:
+        if missed:
+            if calls:
+                self._menu.addSeparator()
+            waiting = [*reversed(missed)][:MENU_ENTRIES]
+            for call_key, label in waiting:
+                action = self._menu.addAction(_menu_text(label))
+                action.setData(call_key)
+            if len(missed) > len(waiting):
+                rest = self._menu.addAction(f"… and {len(missed) - len(waiting)} older missed")
+                rest.setEnabled(False)
+        if not self._count:
             self.hide()
 
     def _chosen(self, action: object) -> None:

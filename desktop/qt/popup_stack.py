@@ -23,11 +23,13 @@ cards says no more than one: their missed calls share one card (one per name the
 gave, mostly none), "Missed call · 14:05 (2 withheld calls)". The
 missed cards open when the app last quit come back (`add_missed`); `missed_changed` tells
 whoever keeps them for the next start. A missed card is one of the `max_cards`, but it
-gives way to a ringing call before that would collapse: it waits, off the screen (never in
-"+N more", which lists calls still ringing), and comes back once a card's room is free, for
-its full MISSED_FOR_MS; a call that ends missed while collapsed waits so too (MAX_WAITING
-of them at most). Waiting, it is still one of the missed cards kept for the next start
-(`open_missed`). Calling the caller back takes their missed card off the screen, kept aside
+gives way to a ringing call before that would collapse: it waits, off the screen but
+counted in "+N more" ("+2 more ringing · 1 missed", listed below the ringing calls, and
+opened from there as they are), and comes back once a card's room is free, for its full
+MISSED_FOR_MS; a call that ends missed while collapsed waits so too (MAX_WAITING of them at
+most). Waiting, it is still one of the missed cards kept for the next start
+(`open_missed`). A card that waited is shown with its caller's clock as of then, not as of
+its lookup (`set_clock`). Calling the caller back takes their missed card off the screen, kept aside
 for CALL_BACK_FAILS_WITHIN_S: a call back the softphone then reports failed brings the card
 back, "call back failed", with Call back.
 
@@ -41,7 +43,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -55,7 +57,7 @@ from desktop.core.card import Card
 from desktop.core.card_text import call_back_failure, card_number, missed_when
 from desktop.core.events import key_source
 from desktop.core.internal_extension import call_back_to
-from desktop.core.localtime import clock_text
+from desktop.core.localtime import LocalTime, clock_text
 from desktop.core.numbers import CallerNumber
 from desktop.core.redaction import redact
 from desktop.qt.more_calls import MoreCalls
@@ -110,6 +112,9 @@ class _Call:
     # A missed card: the calls back since their last missed call that reached nobody, said on
     # it in Callbacks' words ("Tried 14:05, no answer"); None: none.
     tried: Unreached | None = None
+    # It was off the screen (collapsed, or a missed card waiting for room): its card's
+    # clock is that of its lookup, and it gets its caller's clock of now when it comes up.
+    waited: bool = False
 
 
 class PopupStack(QObject):
@@ -154,6 +159,11 @@ class PopupStack(QObject):
         # aside (time.monotonic_ns()), until the call back fails or CALL_BACK_FAILS_WITHIN_S.
         self._set_aside: dict[str, tuple[str, _Call, int]] = {}
         self._redacted = False  # cards show desktop.core.redaction.redact(card)
+        # The caller's clock as of now, for a card that comes up after waiting (set_clock).
+        self._clock: Callable[[Card], LocalTime | None] | None = None
+        # The missed card the rep opened from "+N more": it has a card though ringing calls
+        # fill the room, until the next call rings.
+        self._asked: str | None = None
         # Applied to every card window once it exists (capture exclusion on Windows/macOS).
         self._window_guard: Callable[[QWidget], None] | None = None
         self._on_top = StayOnTop(QGuiApplication.platformName(), self)
@@ -214,7 +224,7 @@ class PopupStack(QObject):
         if call is not None:
             call.card = card
             if call.popup is None:
-                self._more.set_calls(self._collapsed())
+                self._tell_more()
                 return None
             self._fill(call_key, call)
             self._fit()
@@ -223,6 +233,7 @@ class PopupStack(QObject):
             return call.popup
         rang = datetime.now().astimezone()
         self._calls[call_key] = _Call(card, self._pick_screen(), None, rang, time.monotonic_ns())
+        self._asked = None  # a ringing call comes before a missed card opened from the list
         self._settle(call_key)
         self._forget_oldest_waiting()
         return self._calls[call_key].popup
@@ -233,16 +244,24 @@ class PopupStack(QObject):
         if len(waiting) > MAX_WAITING:
             for key in waiting[: len(waiting) - MAX_WAITING]:
                 del self._calls[key]
-            self._more.set_calls(self._collapsed())
+            self._tell_more()
 
     def bring_up(self, call_key: str) -> Popup | None:
-        """Give a collapsed call a card (it counts as the newest now); None if no such call."""
+        """Give a collapsed call, or a missed card waiting for room, a card (it counts as the
+        newest now); None if no such call."""
         call = self._calls.pop(call_key, None)
         if call is None:
             return None
         self._calls[call_key] = call
+        if call.missed is not None:
+            self._asked = call_key  # the rep asked for it: it takes a ringing card's room
         self._settle(call_key)
         return call.popup
+
+    def set_clock(self, clock: Callable[[Card], LocalTime | None] | None) -> None:
+        """`clock(card)`: the caller's local time now (None: none to say), for a card that
+        comes up after waiting for room, so that it never shows the clock of its lookup."""
+        self._clock = clock
 
     def call_for_number(self, e164: str, since_ns: int) -> str | None:
         """The key of the newest call with a card for this number that started ringing at or
@@ -308,7 +327,7 @@ class PopupStack(QObject):
         self._set_aside.clear()
         for call in calls:
             self._release(call)
-        self._more.set_calls([])
+        self._more.set_calls([], [])
 
     def visible_count(self) -> int:
         """Cards on screen, not counting the "+N more" entry."""
@@ -574,11 +593,20 @@ class PopupStack(QObject):
 
     def _with_cards(self) -> list[str]:
         """The calls that get cards, in arrival order: the newest `max_cards` ringing ones,
-        then the newest missed cards in the room left; older missed cards wait for room."""
+        then the newest missed cards in the room left; older missed cards wait for room. A
+        missed card the rep opened from "+N more" has a card before the ringing ones."""
         ringing = [k for k, c in self._calls.items() if c.missed is None]
         missed = [k for k, c in self._calls.items() if c.missed is not None]
-        room = self._max_cards - min(len(ringing), self._max_cards)
-        chosen = set(ringing[-self._max_cards :]) | set(missed[max(0, len(missed) - room) :])
+        cards = self._max_cards
+        asked = self._asked if self._asked in missed else None
+        if asked is not None:  # opened from "+N more": it has one of the cards
+            missed.remove(asked)
+            cards -= 1
+        room = cards - min(len(ringing), cards)
+        chosen = set(ringing[len(ringing) - min(len(ringing), cards) :])
+        chosen |= set(missed[max(0, len(missed) - room) :])
+        if asked is not None:
+            chosen.add(asked)
         return [k for k in self._calls if k in chosen]
 
     def _fill(self, key: str, call: _Call) -> None:
@@ -600,10 +628,14 @@ class PopupStack(QObject):
 
     # -- internals --
 
-    def _collapsed(self) -> list[tuple[str, str]]:
+    def _tell_more(self) -> None:
+        """"+N more" lists the ringing calls collapsed and the missed cards waiting."""
         calls = self._calls.items()
-        return [(key, _entry_label(call, self._shown(call.card))) for key, call in calls
-                if call.popup is None and call.missed is None]  # fmt: skip
+        ringing = [(key, _entry_label(call, self._shown(call.card))) for key, call in calls
+                   if call.popup is None and call.missed is None]  # fmt: skip
+        missed = [(key, _missed_label(call, self._shown(call.card))) for key, call in calls
+                  if call.popup is None and call.missed is not None]  # fmt: skip
+        self._more.set_calls(ringing, missed)
 
     def _settle(self, newest: str | None = None) -> None:
         """The newest `max_cards` ringing calls get cards, the others collapse; missed cards
@@ -625,6 +657,7 @@ class PopupStack(QObject):
             call = self._calls[key]
             if call.popup is None:
                 call.popup = self._free_popup()
+                self._catch_up_clock(call)
                 self._fill(key, call)
                 revealed.append(call.popup)
                 if call.missed is not None and not call.missed.isActive():
@@ -636,7 +669,19 @@ class PopupStack(QObject):
                 popup.reveal()
                 self._on_top.shown(popup)
 
+    def _catch_up_clock(self, call: _Call) -> None:
+        """A card that waited (a missed card restored at start behind ringing calls, a call
+        opened from "+N more") shows its caller's clock of now, not of its lookup."""
+        if not call.waited:
+            return  # a call that just rang: looked up a moment ago, on the ring's path
+        call.waited = False
+        if self._clock is not None and call.card.local_time.zones:
+            local = self._clock(call.card)
+            if local is not None:
+                call.card = replace(call.card, local_time=local)
+
     def _release(self, call: _Call) -> None:
+        call.waited = True  # every way off the screen, or never on it, comes here
         if call.missed is not None:  # a missed card waiting for room: its time starts when up
             call.missed.stop()
         popup, call.popup = call.popup, None
@@ -669,7 +714,7 @@ class PopupStack(QObject):
         """Place every card; while a screen cannot hold its cards side by side, the oldest
         card on it collapses into the "+N more" entry (the newest call keeps its card)."""
         while True:
-            self._more.set_calls(self._collapsed())
+            self._tell_more()
             crowded = self._repack()
             if crowded is None:
                 break
@@ -780,6 +825,20 @@ def _caller_of(
         return ("withheld", number.display_name if withheld_by_name else "")
     caller = same_caller_key(caller_id)
     return ("caller ID", caller) if caller else None
+
+
+def _missed_label(call: _Call, card: Card) -> str:
+    """A missed card waiting for room, as its card would say it: "Missed call 14:05 (2
+    tries) · Mike Kowalski · +1 415-555-0142"."""
+    today = datetime.now().astimezone().date()
+    rang = clock_text(call.rang, today, hour_cycle()) if call.rang is not None else ""
+    said = missed_when(rang, call.tries, withheld=card.number.withheld)
+    number = card_number(card)
+    headline = number if card.headline == card.display_number else card.headline
+    parts = [f"Missed call {said}".strip(), headline]
+    if number and number != headline:
+        parts.append(number)
+    return " · ".join(p for p in parts if p)
 
 
 def _entry_label(call: _Call, card: Card) -> str:

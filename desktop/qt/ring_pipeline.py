@@ -38,6 +38,7 @@ from desktop.core.events import (
     key_source,
 )
 from desktop.core.internal_extension import call_back_to
+from desktop.core.localtime import LocalTime
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.ring_input import RingInput, from_call_event, keyed_by_number
@@ -108,6 +109,7 @@ class RingPipeline(QObject):
         self._clocks = QTimer(self)  # runs while cards are shown
         self._clocks.setInterval(CLOCK_TICK_MS)
         self._clocks.timeout.connect(self.tick_clocks)
+        popups.set_clock(self._clock_now)
         popups.caller_identified.connect(self._caller_identified)
 
     # -- in -----------------------------------------------------------------------------------
@@ -345,6 +347,14 @@ class RingPipeline(QObject):
             card = popup.card
             if card is not None and card.local_time.zones:
                 popup.update_local_time(self.lookup.local_time_now(card.number, now))
+
+    def _clock_now(self, card: Card) -> LocalTime:
+        """A card that waited for room comes up (a missed card restored at start behind
+        ringing calls): its caller's clock as of now, and the tick keeps it so, though it
+        started no tick when it was added with no room."""
+        if not self._clocks.isActive():
+            self._clocks.start()
+        return self.lookup.local_time_now(card.number)
 
     def _caller_identified(self, call_key: str, _contact_id: object) -> None:
         """The rep linked the number or made a contact: the card becomes an exact match."""

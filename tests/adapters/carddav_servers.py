@@ -201,10 +201,13 @@ def _request(
 
 class MisbehavingProxy:
     """Passes requests through to a server until `mode` says otherwise: "garbage" answers
-    REPORTs with broken XML, "huge" with a 100 MB body, "loop" redirects to itself."""
+    REPORTs with broken XML, "huge" with a 100 MB body, "loop" redirects to itself,
+    "no-query" refuses addressbook-query as a server without it would (501). `served`
+    counts the bytes of the bodies it passed back: what a client downloaded."""
 
     def __init__(self, upstream_port: int) -> None:
         self.mode = "pass"
+        self.served = 0
         upstream = upstream_port
         proxy = self
 
@@ -225,6 +228,11 @@ class MisbehavingProxy:
                 if mode in ("garbage", "huge") and self.command == "REPORT":
                     self._misbehave(mode)
                     return
+                if mode == "no-query" and b"addressbook-query" in body:
+                    self.send_response(501)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 conn = http.client.HTTPConnection("127.0.0.1", upstream, timeout=30)
                 headers = {k: v for k, v in self.headers.items()
                            if k.lower() not in ("host", "connection")}  # fmt: skip
@@ -240,6 +248,7 @@ class MisbehavingProxy:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                proxy.served += len(data)
 
             def _misbehave(self, mode: str) -> None:
                 self.send_response(207)

@@ -181,3 +181,36 @@ def test_cli_search_says_why_a_person_is_listed_as_the_search_window_does(
     assert people[people.index("Michael Brandt") + 1] == "  nickname match"
     assert people[people.index("Dana Whitfield") + 1] == "  found in notes"
     assert people[people.index("Mike Kowalski") + 1].startswith("  +1 415")  # as typed: no word
+
+
+def test_mike_lists_the_calls_of_a_caller_id_sent_surname_first_with_no_comma(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Carriers send CNAM surname first and with no comma ("BRANDT MICHAEL", 15 letters at
+    most): search 'mike' left that call out, as if only a comma could say which word is the
+    given name. A first word that is a given name still is one: TOM MICHAEL is no Mike."""
+    from desktop.adapters.paths import resolve_paths
+    from desktop.adapters.people_search import search_calls
+
+    paths = resolve_paths(None)
+    paths.ensure()
+    store = Store.open(paths.database)
+    try:
+        for i, name in enumerate(("BRANDT MICHAEL", "TOM MICHAEL", "KOWALSKI MIKE J",
+                                  "CHRIS MICHAEL", "DANA W")):  # fmt: skip
+            number = f"+1415555{i:04d}"
+            store.record_call(None, Attempt(Direction.IN, NOW - timedelta(hours=i + 1),
+                                            Outcome.MISSED, number_e164=number,
+                                            caller_name=name),
+                              "test", f"test:{number}")  # fmt: skip
+        query = parse_query("mike")
+        calls = search_calls(store, query, search_people(store, query, now=NOW), now=NOW)
+        assert [c.attempt.caller_name for c in calls] == ["BRANDT MICHAEL", "KOWALSKI MIKE J"]
+    finally:
+        store.close()
+    # The rep's terminal lists the same call, and says what happened.
+    assert cli_main(["search", "mike"]) == 0
+    calls_said = capsys.readouterr().out.splitlines()
+    assert [line for line in calls_said if "MICHAEL" in line or "MIKE" in line] == [
+        line for line in calls_said if "BRANDT MICHAEL" in line or "KOWALSKI MIKE J" in line]
+    assert any("BRANDT MICHAEL" in line and "missed" in line for line in calls_said)

@@ -143,3 +143,18 @@ def test_the_given_name_of_a_name_as_books_write_it() -> None:
     assert given_name("michael brandt, jr.") == "michael"
     assert given_name("tom michael") == "tom"
     assert given_name("") == given_name("dr.") == ""
+
+
+def test_the_given_name_of_a_caller_id_sent_surname_first() -> None:
+    """CNAM comes surname first with no comma ("BRANDT MICHAEL"): the book's rule read Brandt
+    as his given name. A first word that is a given name keeps it ("TOM MICHAEL")."""
+    from desktop.core.given_names import caller_id_given_name
+
+    assert caller_id_given_name("brandt michael") == "michael"
+    assert caller_id_given_name("kowalski mike j") == "mike"
+    assert caller_id_given_name("michael b") == "michael"
+    assert caller_id_given_name("tom michael") == "tom"
+    assert caller_id_given_name("brandt, michael") == "michael"
+    assert caller_id_given_name("dana w") == "dana"
+    assert caller_id_given_name("acme tooling") == "acme"
+    assert caller_id_given_name("") == ""

@@ -247,9 +247,14 @@ def test_missed_cards_give_way_to_ringing_calls_wait_off_screen_and_come_back(
         rung(popups, "call-5", short)  # more ringing calls than cards: ringing ones collapse
         assert popups.missed_waiting() == 2
         assert popups.collapsed_count() >= 1
-        entries = [a.text() for a in popups.more_entry().menu().actions()]
-        assert len(entries) == popups.collapsed_count(), "only ringing calls wait there"
-        assert all("rang" in entry for entry in entries)
+        # "+N more" counts and lists them too, below the ringing calls: the rep sees them.
+        more = popups.more_entry()
+        ringing = popups.collapsed_count()
+        assert more.text() == f"+{ringing} more ringing · 2 missed"
+        entries = [a.text() for a in more.menu().actions() if not a.isSeparator()]
+        assert all("rang" in entry for entry in entries[:ringing])
+        assert [e.startswith("Missed call ") for e in entries[ringing:]] == [True, True]
+        assert "+1 415555101" in entries[ringing], "the newest missed first"
         # Kept for the next start meanwhile, oldest first.
         assert [c.number.e164 for c, _, _ in popups.open_missed()] == [
             "+1415555100", "+1415555101"]  # fmt: skip
@@ -276,9 +281,10 @@ def test_a_call_that_ends_missed_while_waiting_in_more_gets_its_card_once_room_i
         assert popups.collapsed_count() == 1  # call-0 waits in "+1 more ringing"
         kept = popups.keep_missed("call-0")
         assert kept is not None and popups.missed_keys() == [kept]
-        assert popups.collapsed_count() == 0 and not popups.more_entry().isVisible()
+        assert popups.collapsed_count() == 0
         assert [c.number.e164 for c, _, _ in popups.open_missed()] == ["+1415555100"]
         assert popups.missed_waiting() == 1, "two calls still ring on the two cards"
+        assert popups.more_entry().isVisible() and popups.more_entry().text() == "+1 missed call"
 
         popups.close_for_call("call-2")  # answered: its card's room is free
         assert popups.missed_waiting() == 0
@@ -287,6 +293,59 @@ def test_a_call_that_ends_missed_while_waiting_in_more_gets_its_card_once_room_i
         assert any(t.startswith("Missed call") for t in visible_texts(card))
     finally:
         close(popups)
+
+
+def test_a_missed_card_waiting_for_room_opens_from_more_and_gives_way_to_the_next_ring(
+    qapp: QApplication,
+) -> None:
+    """The rep chooses the waiting missed call in "+N more": its card comes up with Call back
+    though calls still ring on every card (the oldest of those collapses for it), and goes
+    back to waiting, still counted, when the next call rings."""
+    popups = make_stack(max_cards=2)
+    short = short_cards()
+    try:
+        for i in range(3):
+            rung(popups, f"call-{i}", short)
+        kept = popups.keep_missed("call-0")
+        assert kept is not None and popups.missed_waiting() == 1
+        more = popups.more_entry()
+        [action] = [a for a in more.menu().actions() if a.data() == kept]
+        action.trigger()
+        card = popups.popup_for(kept)
+        assert card is not None and card.isVisible() and card.offers_call_back()
+        assert popups.missed_waiting() == 0 and more.text() == "+1 more ringing"
+        assert popups.popup_for("call-2") is not None, "the newest ringing call keeps its card"
+        rung(popups, "call-3", short)
+        assert popups.missed_waiting() == 1 and popups.popup_for(kept) is None
+        assert more.text() == "+1 more ringing · 1 missed"  # call-1 waits still
+    finally:
+        close(popups)
+
+
+@pytest.mark.xvfb
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_on_a_real_display_a_missed_card_waiting_for_room_is_counted_and_opens(
+    xvfb_display: str, scale: str
+) -> None:
+    """Calls fill the column and the oldest rings out: its missed card waits for room. It said
+    nothing on screen (the rep learnt of it in Callbacks); "+N more" counts it and opens it,
+    at 1x and at 2x, where a screen holds few cards."""
+    result = subprocess.run(
+        [PYTHON, "-m", "tests.qt.show_missed_waiting_demo", str(SHOTS), f"_{scale}x"],
+        env=python_env(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb", QT_SCALE_FACTOR=scale),
+        cwd=REPO, capture_output=True, text=True, timeout=90, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["platform"] == "xcb" and report["missed_waiting"] == 1
+    assert report["more_visible"] and report["more_on_screen"] and report["more_clear_of_cards"]
+    assert report["more_text"].endswith(("+1 missed call", " · 1 missed")), report["more_text"]
+    assert report["entries"][-1].startswith("Missed call ")
+    assert report["opened"] and report["opened_offers_call_back"]
+    assert report["opened_texts"][0].startswith("Missed call")
+    assert not report["overlap_after"]
+    for name in ("missed_waiting", "missed_opened"):
+        assert (SHOTS / f"{name}_{scale}x.png").stat().st_size > 2000
 
 
 @pytest.mark.xvfb

@@ -131,6 +131,47 @@ def book_name(client: DavClient, collection: str) -> str:
     return name or (segments[-1] if segments else short_url(collection))
 
 
+def count_cards(client: DavClient, collection: str) -> tuple[int, int] | None:
+    """(cards, contact groups) in the address book, for Settings' Test connection, without
+    any card's text: a PROPFIND of the ETags lists the cards (a line each, where a card with
+    a photo is tens of kilobytes and a book of them a sync's worth of downloading), and an
+    addressbook-query (RFC 6352 8.6, which every CardDAV server must answer) asking for
+    ETags alone lists the groups, KIND:group or Apple's X-ADDRESSBOOKSERVER-KIND:group, that
+    a sync leaves out. None when the server cannot tell the groups apart: the caller then
+    counts them from the cards."""
+    body = _propfind_body([(DAV, "getetag"), (DAV, "resourcetype")])
+    response = client.request("PROPFIND", collection, body, depth="1")
+    if response.status != 207:
+        raise _refused(response, "PROPFIND", client.username)
+    cards = _members(collection, response)
+    match = '<c:text-match match-type="equals">group</c:text-match>'
+    query = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<c:addressbook-query xmlns:d="{DAV}" xmlns:c="{CARDDAV}">'
+        '<d:prop><d:getetag/></d:prop><c:filter test="anyof">'
+        f'<c:prop-filter name="KIND">{match}</c:prop-filter>'
+        f'<c:prop-filter name="X-ADDRESSBOOKSERVER-KIND">{match}</c:prop-filter>'
+        "</c:filter></c:addressbook-query>"
+    )
+    response = client.request("REPORT", collection, query.encode(), depth="1")
+    if response.status != 207:
+        return None
+    try:
+        groups = _members(collection, response) & cards
+    except DavError:
+        return None
+    if cards and groups == cards:
+        return None  # every card a group, or a server that ignored the filter: read them
+    return len(cards), len(groups)
+
+
+def _members(collection: str, response: DavResponse) -> set[str]:
+    """The cards a multistatus lists (keys as in Changes), not the collection itself."""
+    return {key for entry in _entries(_parse_xml(response), response.url)
+            if not _same_collection(key := href_key(collection, entry.href), collection)
+            and entry.status == 200 and not entry.is_collection()}  # fmt: skip
+
+
 def _propfind_one(
     client: DavClient, url: str, props: list[tuple[str, str]], *, quiet: bool = False
 ) -> DavEntry | None:

@@ -13,7 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from desktop.adapters.directories import mirror
-from desktop.adapters.directories.carddav import Progress, book_name, discover, fetch_changes
+from desktop.adapters.directories.carddav import (
+    Progress,
+    book_name,
+    count_cards,
+    discover,
+    fetch_changes,
+)
 from desktop.adapters.directories.dav_http import DavClient, DavError
 from desktop.adapters.directories.directory_form import DirectoryForm, form_of
 from desktop.adapters.directories.mirror import Directory
@@ -78,11 +84,16 @@ def check_connection(form: DirectoryForm) -> str:
     with DavClient(username=form.user, password=form.password, ca_file=form.ca_file) as client:
         collection = discover(client, form.url)
         name = book_name(client, collection)
-        # The cards themselves, not a count of the book's files: a contact group is a card
-        # too, and the first sync adds no contact for it ("49 contacts", then "47 added").
-        cards = fetch_changes(client, collection, "", {}).cards
-    groups = sum(1 for _etag, text in cards.values() if is_group_card(text))
-    return _found_words(name, len(cards) - groups, groups)
+        # Counted without downloading the book, which the first sync does: a book of cards
+        # with photos was fetched twice, once for a number. Its groups are cards too, and
+        # the first sync adds no contact for them ("49 contacts", then "47 added").
+        counted = count_cards(client, collection)
+        if counted is None:  # no group query here: the cards' own text says which
+            cards = fetch_changes(client, collection, "", {}).cards
+            groups = sum(1 for _etag, text in cards.values() if is_group_card(text))
+            counted = len(cards), groups
+    everything, groups = counted
+    return _found_words(name, everything - groups, groups)
 
 
 def _found_words(name: str, people: int, groups: int) -> str:

@@ -38,8 +38,8 @@ _CALLER_NAME_HOLDS = (
 # desktop.core.given_names). Only a name holding one of the other forms (LIKE's case-blind
 # test; "mick" holds "mickey" too, so fewer LIKEs) or with letters beyond ASCII is looked at
 # further: one that starts with the other form and has no comma is one (LIKE alone), any other
-# is asked given_name_for (connection.py): "BRANDT, MICHAEL", "DR MICHAEL B", not "TOM
-# MICHAEL". Formatted with the LIKEs for each other form.
+# is asked given_name_for (connection.py): "BRANDT, MICHAEL", "BRANDT MICHAEL" (CNAM's surname
+# first), "DR MICHAEL B", not "TOM MICHAEL". Formatted with the LIKEs for each other form.
 _GIVEN_NAME_FOR = (
     "(({holds} OR length(CAST(caller_name AS BLOB)) > length(caller_name)) "
     "AND ((({starts}) AND instr(caller_name, ',') = 0) OR given_name_for(caller_name, ?)))"

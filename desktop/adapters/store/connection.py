@@ -15,7 +15,7 @@ from typing import Self
 from desktop.adapters.paths import keep_private
 from desktop.adapters.regular_file import require_regular_by_name
 from desktop.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
-from desktop.core.given_names import given_name, same_given_name
+from desktop.core.given_names import caller_id_given_name, same_given_name
 from desktop.core.internal_extension import extension_digits
 from desktop.core.search_query import fold
 
@@ -46,7 +46,7 @@ def _extension_digits(text: object) -> str:
 
 def _given_name_for(name: object, word: object) -> bool:
     return (isinstance(name, str) and isinstance(word, str)
-            and same_given_name(word, given_name(fold(name))))  # fmt: skip
+            and same_given_name(word, caller_id_given_name(fold(name))))  # fmt: skip
 
 
 class StoreError(Exception):
@@ -102,8 +102,9 @@ class Database:
             # "sip:3103@pbx"), else '', by desktop.core.internal_extension's one rule, for
             # rows kept before that rule (migration 22) and calls logged as text.
             conn.create_function("extension_digits", 1, _extension_digits, deterministic=True)
-            # given_name_for(name, word): whether the name's given name is another form of the
-            # given name `word` ("MICHAEL B" for "mike"), by desktop.core.given_names' rules.
+            # given_name_for(name, word): whether a caller ID name's given name is another form
+            # of the given name `word` ("MICHAEL B", "BRANDT MICHAEL" for "mike"), by
+            # desktop.core.given_names' rule for caller IDs.
             conn.create_function("given_name_for", 2, _given_name_for, deterministic=True)
             store._migrate()
         except sqlite3.DatabaseError as exc:
