@@ -764,12 +764,21 @@ class PopupStack(QObject):
                 call.popup.keep_room_above(kept)
         for screen_id, placed in columns.items():
             cards = [(k, w) for k, w in placed if k]
-            # Never the newest card, nor one the rep is typing in (its picker grew it).
-            collapsible = [k for k, w in cards[:-1] if not w.isActiveWindow()]
+            kept = self._kept_up([k for k, _ in cards])
+            # Never that card, nor one the rep is typing in (its picker grew it).
+            collapsible = [k for k, w in cards if k != kept and not w.isActiveWindow()]
             collapsible.sort(key=lambda k: self._calls[k].missed is None)  # missed ones first
             if not self._place_on(targets[screen_id], [w for _, w in placed]) and collapsible:
                 return collapsible[0]
         return None
+
+    def _kept_up(self, keys: list[str]) -> str:
+        """The card of a column that never collapses: the newest ringing call's (or the missed
+        card the rep opened from "+N more"), the phone ringing now before a missed card that
+        arrived after it (one restored at start, one a softphone logged at its end); the
+        newest card when none rings."""
+        wanted = [k for k in keys if self._calls[k].missed is None or k == self._asked]
+        return (wanted or keys)[-1]
 
     def _place_on(self, screen: QScreen | None, widgets: list[QWidget]) -> bool:
         """Stack `widgets` (oldest first) in columns from the bottom-right corner of the

@@ -8,6 +8,7 @@ import json
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -318,6 +319,30 @@ def test_a_missed_card_waiting_for_room_opens_from_more_and_gives_way_to_the_nex
         rung(popups, "call-3", short)
         assert popups.missed_waiting() == 1 and popups.popup_for(kept) is None
         assert more.text() == "+1 more ringing · 1 missed"  # call-1 waits still
+    finally:
+        close(popups)
+
+
+def test_a_missed_card_arriving_on_a_full_screen_waits_and_no_ringing_call_loses_its_card(
+    qapp: QApplication,
+) -> None:
+    """A screen (not the card limit) full of ringing calls, and then a missed card arrives:
+    one restored at start, or a call a softphone logs only at its end. The phones ringing
+    now keep the cards; the missed card waits in "+N more" (whose line takes the oldest
+    ringing call's room). Two ringing calls lost their cards to it: the newest card never
+    collapsed, and it was the missed one."""
+    popups = make_stack(max_cards=5)
+    short = short_cards()
+    try:
+        for i in range(3):  # as many as the offscreen test screen holds
+            rung(popups, f"call-{i}", short)
+        assert popups.collapsed_count() == 0 and popups.visible_count() == 3
+
+        missed = popups.add_missed(short(), "log:+1415555199", datetime.now().astimezone())
+
+        assert popups.popup_for(missed) is None and popups.missed_waiting() == 1
+        assert popups.popup_for("call-1") is not None and popups.popup_for("call-2") is not None
+        assert popups.more_entry().text() == "+1 more ringing · 1 missed"
     finally:
         close(popups)
 
