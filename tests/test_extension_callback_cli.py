@@ -74,3 +74,25 @@ def test_calls_and_search_say_x3103_for_a_call_from_linphones_sip_address(
     found = hook(data, "search", "ana").stdout
     rows = found[found.index("Calls · newest first"):].splitlines()[1:3]
     assert all(" · Our Team · x3103 · " in row for row in rows), found
+
+
+@pytest.mark.parametrize("typed", ["x3103", "3103"])
+def test_callercard_call_dials_a_colleagues_extension_as_the_cards_call_button_does(
+    tmp_path: Path, typed: str
+) -> None:
+    """`callercard call x3103` was refused ('not a phone number … too short', exit 1) while
+    the missed card's Call back dialled 3103: the softphone is handed the extension's digits."""
+    from tests.adapters.test_dialing import CtrlTcpAnswerer
+    from tests.test_cli import cc
+
+    data = ana_missed(tmp_path)
+    softphone = CtrlTcpAnswerer()
+    try:
+        placed = cc("call", typed, "--baresip", f"127.0.0.1:{softphone.port}", "--json",
+                    data_dir=data)  # fmt: skip
+        assert placed.returncode == 0, placed.stderr
+        said = json.loads(placed.stdout)
+        assert (said["placed"], said["number"], said["dialer"]) == (True, "3103", "baresip")
+        assert [(c["command"], c["params"]) for c in softphone.commands] == [("dial", "3103")]
+    finally:
+        softphone.close()
