@@ -21,7 +21,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.models import Direction, Outcome
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -118,12 +118,11 @@ def _log_extension_call(
     rep = args.rep.strip() or settings.my_name.strip() or getpass.getuser()
     note = CallNote(uuid.uuid4().hex, now, Direction.OUT, Outcome(args.outcome), rep,
                     args.message.strip(), args.reason.strip())  # fmt: skip
-    attempt = Attempt(Direction.OUT, now, note.outcome, note.message, note.reason,
-                      caller_id=extension)  # fmt: skip
-    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+    from desktop.adapters.call_note_log import record_note
 
     try:
-        store.record_call(contact.id, attempt, CALL_NOTE_SOURCE, note.id)
+        # On the call to the extension just dialled, when there is one, as a number's note is.
+        note = record_note(store, extension, note, contact.id)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     print(f"logged {note.outcome.value} for {contact.name or contact.company or f'x{extension}'}")

@@ -88,6 +88,7 @@ from desktop.core.callee import callee
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallFailed, CallGone, CallState, CallUnanswered
+from desktop.core.internal_extension import call_back_to
 from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -276,8 +277,10 @@ class CallHistory:
         if existing is None and event.source != DIAL_SOURCE:
             existing = self._take_over_dialed(event, number, contact, key, cursor)
             taken_over = existing is not None
-            if existing is None and number.e164:
-                existing = self._store.note_after(number.e164, event.time, NOTE_AFTER_CALL_S,
+            # A colleague's extension ("3103") is noted as a number is (log-call x3103).
+            dialled = call_back_to(number)
+            if existing is None and dialled:
+                existing = self._store.note_after(dialled, event.time, NOTE_AFTER_CALL_S,
                                                   CALL_NOTE_SOURCE)  # fmt: skip
                 # The rep logged this call before its softphone reported it: the note's row
                 # is the call, kept under the note's key (the note comes back from a shared
