@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from desktop.adapters.store.calls import LoggedCall
+from desktop.adapters.store.calls import LoggedCall, number_clause
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, window
 from desktop.core.callbacks import OpenPromise, Unreached
@@ -240,10 +240,12 @@ class Callbacks(Contacts):
 
     def unreached_since_missed(self, number_e164: str) -> Unreached | None:
         """What Callbacks says beside this number's newest missed call (unreached_after_missed):
-        the calls back since that reached nobody; None for none (or no missed call)."""
+        the calls back since that reached nobody; None for none (or no missed call). A
+        colleague's extension ("3103") is found as their calls from it keep it (number_clause)."""
+        # The clause is one of two constants; the number is a parameter.
         row = self._conn.execute(
-            "SELECT id FROM attempts WHERE number_e164 = ? AND direction = 'in' "
-            "AND outcome = 'missed' ORDER BY at DESC, id DESC LIMIT 1",
+            f"SELECT id FROM attempts WHERE {number_clause('attempts', number_e164)} "  # noqa: S608
+            "AND direction = 'in' AND outcome = 'missed' ORDER BY at DESC, id DESC LIMIT 1",
             (number_e164,),
         ).fetchone()
         if row is None:

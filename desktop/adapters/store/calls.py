@@ -456,14 +456,14 @@ class Calls(Contacts):
         self, number_e164: str, now: datetime, within_s: int, note_source: str
     ) -> tuple[int, str, str] | None:
         """(id, source, call key) of the call a call note logged at ``now`` is about: the
-        newest call with this number (or colleague's extension: _dialled), either way, is a
+        newest call with this number (or colleague's extension: number_clause), either way, is a
         call out (not itself a note) that started within ``within_s`` seconds before ``now``
         (call_history.NOTE_AFTER_CALL_S); or None (attempts_number_at)."""
         t = int(now.timestamp())
         # The clause is one of two constants; every value is a parameter.
         row = self._conn.execute(
             "SELECT id, source, call_key, direction, at FROM attempts "  # noqa: S608
-            f"WHERE {_dialled('attempts', number_e164)} "
+            f"WHERE {number_clause('attempts', number_e164)} "
             "AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
             (number_e164, t + 5),  # the softphone's clock and ours: a few seconds apart
         ).fetchone()
@@ -477,7 +477,7 @@ class Calls(Contacts):
         self, number_e164: str, at: datetime, within_s: int, note_source: str
     ) -> tuple[int, int | None, Attempt] | None:
         """A call note the rep logged (``note_source``, none mirrored from a teammate) on a
-        call out to this number (or colleague's extension: _dialled) started at ``at``:
+        call out to this number (or colleague's extension: number_clause) started at ``at``:
         logged within ``within_s`` seconds after it (call_history.NOTE_AFTER_CALL_S), with
         no other call with this number between; or None. A note logged before the call
         started is another call's (a rep who logs "no answer" and redials at once), but for
@@ -485,10 +485,10 @@ class Calls(Contacts):
         t = int(at.timestamp())
         # The clauses are constants; every value is a parameter.
         row = self._conn.execute(
-            f"SELECT n.id FROM attempts n WHERE {_dialled('n', number_e164)} "  # noqa: S608
+            f"SELECT n.id FROM attempts n WHERE {number_clause('n', number_e164)} "  # noqa: S608
             "AND n.direction = 'out' "
             "AND n.source = ? AND n.rep = '' AND n.at BETWEEN ? AND ? AND NOT EXISTS ("
-            f"SELECT 1 FROM attempts o WHERE {_dialled('o', number_e164)} AND o.id <> n.id "
+            f"SELECT 1 FROM attempts o WHERE {number_clause('o', number_e164)} AND o.id <> n.id "
             "AND o.at BETWEEN ? AND n.at) ORDER BY n.at, n.id LIMIT 1",
             (number_e164, note_source, t - 1, t + within_s, number_e164, t),
         ).fetchone()
@@ -681,7 +681,7 @@ def _in_contact(attempt: Attempt) -> bool:
     return not (attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN)
 
 
-def _dialled(table: str, number: str) -> str:
+def number_clause(table: str, number: str) -> str:
     """`table`'s calls with `number`: its E.164, or a colleague's extension ("3103"), which
     their calls and ours keep as the caller ID, with no E.164 (attempts_number_at: number_e164
     IS NULL, then by time; extension_digits() is desktop.core.internal_extension's rule,
