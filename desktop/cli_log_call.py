@@ -108,12 +108,15 @@ def _log_extension_call(
     from desktop.core.call_notes import CallNote
 
     contacts = [c for c, _n in store.contacts_for_extension(extension, attempts_limit=0)]
-    if not contacts:
+    # One nobody has is logged only when it called us (its missed call waits in Callbacks,
+    # and this settles it), as a softphone's call back to it is: else a typo's.
+    if not contacts and not store.has_called_us(extension):
         print(f"callercard: log-call: nobody has the extension x{extension}; nothing recorded",
               file=sys.stderr)  # fmt: skip
         return 2
     cards = shared_cards(store, [c.id for c in contacts])
-    contact = next((c for c in contacts if cards and c.id == cards[0].contact_id), contacts[0])
+    contact = next((c for c in contacts if cards and c.id == cards[0].contact_id),
+                   contacts[0] if contacts else None)  # fmt: skip
     now = datetime.now(UTC).replace(microsecond=0)
     rep = args.rep.strip() or settings.my_name.strip() or getpass.getuser()
     note = CallNote(uuid.uuid4().hex, now, Direction.OUT, Outcome(args.outcome), rep,
@@ -122,10 +125,11 @@ def _log_extension_call(
 
     try:
         # On the call to the extension just dialled, when there is one, as a number's note is.
-        note = record_note(store, extension, note, contact.id)
+        note = record_note(store, extension, note, contact.id if contact else None)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
-    print(f"logged {note.outcome.value} for {contact.name or contact.company or f'x{extension}'}")
+    who = (contact.name or contact.company) if contact else ""
+    print(f"logged {note.outcome.value} for {who or f'x{extension}'}")
     return _share(store, cards, note)
 
 

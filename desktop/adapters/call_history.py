@@ -268,8 +268,11 @@ class CallHistory:
         contact: Contact | None,
         cursor: tuple[str, str] | None,
     ) -> Recorded | None:
-        if contact is None and not (number.e164 and self._store.has_called_us(number.e164)):
-            return None  # a stranger's number: only a call returning one of theirs is kept
+        # A stranger's number: only a call returning one of theirs is kept; so is an
+        # extension nobody has that called us ("3199"), which settles that missed call.
+        dialled = call_back_to(number)
+        if contact is None and not (dialled and self._store.has_called_us(dialled)):
+            return None
         key = _call_key(event)
         existing = self._store.call_attempt(event.source, key)
         taken_over = False
@@ -310,7 +313,8 @@ class CallHistory:
             attempt = Attempt(Direction.OUT, event.time, outcome,
                               reason=contact.reason if contact else "", number_e164=number.e164,
                               caller_name="" if contact else caller_name(number),
-                              caller_id=unread_caller_id(number) if contact else "")  # fmt: skip
+                              caller_id=unread_caller_id(number) if contact or not number.e164
+                              else "")  # fmt: skip
             attempt_id = self._store.record_call(
                 contact.id if contact else None, attempt, event.source, key, cursor=cursor
             )  # fmt: skip

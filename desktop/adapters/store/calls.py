@@ -242,9 +242,12 @@ class Calls(Contacts):
         return self._conn.execute("SELECT 1 FROM attempts LIMIT 1").fetchone() is not None
 
     def has_called_us(self, number_e164: str) -> bool:
-        """Whether any incoming call from this number is in the history."""
+        """Whether any incoming call from this number (or colleague's extension:
+        number_clause) is in the history."""
+        # The clause is one of two constants; the number is a parameter.
         return self._conn.execute(
-            "SELECT 1 FROM attempts WHERE number_e164 = ? AND direction = 'in' LIMIT 1",
+            f"SELECT 1 FROM attempts WHERE {number_clause('attempts', number_e164)} "  # noqa: S608
+            "AND direction = 'in' LIMIT 1",
             (number_e164,),
         ).fetchone() is not None
 
