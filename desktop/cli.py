@@ -167,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("call", help="place a call with your softphone (Settings → Place "
                          "calls with, or --with)")  # fmt: skip
     _add_common(p, top=False)
-    p.add_argument("number", help="the number, international or of the home region")
+    p.add_argument("number", help="the number, international or of the home region, or a "
+                   "colleague's extension (x3103)")
     p.add_argument("--with", dest="dialer", choices=[d.value for d in Dialer],
                    help="which softphone places it (default: the one chosen in Settings)")
     p.add_argument("--baresip", metavar="HOST:PORT",

@@ -20,6 +20,7 @@ from desktop.adapters.instance_client import SendStatus, deliver
 from desktop.adapters.sources.baresip_ctrl import parse_address
 from desktop.core.callerid_text import quote
 from desktop.core.dialers import Dialer
+from desktop.core.internal_extension import call_back_to
 from desktop.core.ipc import Dial
 
 
@@ -31,15 +32,18 @@ def place_call(args: argparse.Namespace) -> int:
         number = make_lookup(paths, settings, store, region).parse(args.number, "")
     finally:
         store.close()
-    if number.e164 is None:
+    # A colleague's internal extension ("x3103", "3103") is dialled as the card's Call
+    # buttons dial it: its digits, which the office PBX connects (internal_extension).
+    dialled = call_back_to(number)
+    if not dialled:
         raise CliError(_why_not_dialable(args.number, number.withheld, number.problem, region))
     if not args.dialer and not args.baresip:
-        handed = deliver(instance_address(paths.data_dir), Dial(number.e164))
+        handed = deliver(instance_address(paths.data_dir), Dial(dialled))
         if handed.status is SendStatus.DELIVERED:
             message = "Handed to the running CallerCard, which places the call"
-            print(json.dumps({"placed": None, "number": number.e164, "dialer": None,
+            print(json.dumps({"placed": None, "number": dialled, "dialer": None,
                               "message": message}) if args.json
-                  else f"{message}: {number.e164}")  # fmt: skip
+                  else f"{message}: {dialled}")  # fmt: skip
             return 0
     watched = [s.path for s in settings.sources if s.format == "baresip"]
     try:
@@ -47,13 +51,13 @@ def place_call(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     choice = Dialer.parse(args.dialer) if args.dialer else Dialer.parse(settings.dialer)
-    result = DialPlacer(baresip_address=address).place(choice, number.e164)
+    result = DialPlacer(baresip_address=address).place(choice, dialled)
     if args.json:
-        print(json.dumps({"placed": result.placed, "number": number.e164,
+        print(json.dumps({"placed": result.placed, "number": dialled,
                           "dialer": result.dialer.value if result.dialer else None,
                           "message": result.message, "detail": result.detail}))  # fmt: skip
     elif result.placed:
-        print(f"{result.message}: {number.e164}")
+        print(f"{result.message}: {dialled}")
     else:
         print(f"callercard: {result.message} {result.detail}".rstrip(), file=sys.stderr)
     return 0 if result.placed else 1

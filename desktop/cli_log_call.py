@@ -21,7 +21,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.models import Direction, Outcome
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -108,25 +108,28 @@ def _log_extension_call(
     from desktop.core.call_notes import CallNote
 
     contacts = [c for c, _n in store.contacts_for_extension(extension, attempts_limit=0)]
-    if not contacts:
+    # One nobody has is logged only when it called us (its missed call waits in Callbacks,
+    # and this settles it), as a softphone's call back to it is: else a typo's.
+    if not contacts and not store.has_called_us(extension):
         print(f"callercard: log-call: nobody has the extension x{extension}; nothing recorded",
               file=sys.stderr)  # fmt: skip
         return 2
     cards = shared_cards(store, [c.id for c in contacts])
-    contact = next((c for c in contacts if cards and c.id == cards[0].contact_id), contacts[0])
+    contact = next((c for c in contacts if cards and c.id == cards[0].contact_id),
+                   contacts[0] if contacts else None)  # fmt: skip
     now = datetime.now(UTC).replace(microsecond=0)
     rep = args.rep.strip() or settings.my_name.strip() or getpass.getuser()
     note = CallNote(uuid.uuid4().hex, now, Direction.OUT, Outcome(args.outcome), rep,
                     args.message.strip(), args.reason.strip())  # fmt: skip
-    attempt = Attempt(Direction.OUT, now, note.outcome, note.message, note.reason,
-                      caller_id=extension)  # fmt: skip
-    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+    from desktop.adapters.call_note_log import record_note
 
     try:
-        store.record_call(contact.id, attempt, CALL_NOTE_SOURCE, note.id)
+        # On the call to the extension just dialled, when there is one, as a number's note is.
+        note = record_note(store, extension, note, contact.id if contact else None)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
-    print(f"logged {note.outcome.value} for {contact.name or contact.company or f'x{extension}'}")
+    who = (contact.name or contact.company) if contact else ""
+    print(f"logged {note.outcome.value} for {who or f'x{extension}'}")
     return _share(store, cards, note)
 
 

@@ -74,3 +74,53 @@ def test_calls_and_search_say_x3103_for_a_call_from_linphones_sip_address(
     found = hook(data, "search", "ana").stdout
     rows = found[found.index("Calls · newest first"):].splitlines()[1:3]
     assert all(" · Our Team · x3103 · " in row for row in rows), found
+
+
+@pytest.mark.parametrize("typed", ["x3103", "3103"])
+def test_callercard_call_dials_a_colleagues_extension_as_the_cards_call_button_does(
+    tmp_path: Path, typed: str
+) -> None:
+    """`callercard call x3103` was refused ('not a phone number … too short', exit 1) while
+    the missed card's Call back dialled 3103: the softphone is handed the extension's digits."""
+    from tests.adapters.test_dialing import CtrlTcpAnswerer
+    from tests.test_cli import cc
+
+    data = ana_missed(tmp_path)
+    softphone = CtrlTcpAnswerer()
+    try:
+        placed = cc("call", typed, "--baresip", f"127.0.0.1:{softphone.port}", "--json",
+                    data_dir=data)  # fmt: skip
+        assert placed.returncode == 0, placed.stderr
+        said = json.loads(placed.stdout)
+        assert (said["placed"], said["number"], said["dialer"]) == (True, "3103", "baresip")
+        assert [(c["command"], c["params"]) for c in softphone.commands] == [("dial", "3103")]
+    finally:
+        softphone.close()
+
+
+def test_a_missed_call_from_an_extension_nobody_has_waits_in_callbacks_until_returned(
+    tmp_path: Path,
+) -> None:
+    """A missed call from x3199 (nobody in the book) was not in Callbacks, where a number
+    nobody has is: it is listed and counted, the call back that rang out is said beside it,
+    and one that reached them settles it."""
+    data = ana_missed(tmp_path)
+    for _ in range(2):
+        assert hook(data, "ring", "--", "sip:3199@pbx.example.com").returncode == 4
+        assert hook(data, "end", "--missed", "--", "sip:3199@pbx.example.com").returncode == 4
+    listed = json.loads(hook(data, "callbacks", "--json").stdout)
+    assert listed["due"] == 2  # Ana's and x3199's
+    stranger = [e for e in listed["waiting_for_us"] if e["extension"] == "3199"]
+    assert [(e["number"], e["due"]) for e in stranger] == [("3199", True)], listed
+
+    rang_out = hook(data, "log-call", "--outcome", "no_answer", "x3199")
+    assert (rang_out.returncode, rang_out.stdout) == (0, "logged no_answer for x3199\n")
+    line = next(s for s in hook(data, "callbacks").stdout.splitlines() if "x3199" in s)
+    assert " · x3199 · Missed call " in line and "(2 tries) · Tried " in line, line
+    assert line.endswith(", no answer"), line
+
+    reached = hook(data, "log-call", "--outcome", "talked", "3199")
+    assert reached.returncode == 0, reached.stderr
+    listed = json.loads(hook(data, "callbacks", "--json").stdout)
+    assert listed["due"] == 1
+    assert [e["extension"] for e in listed["waiting_for_us"]] == ["3103"]

@@ -88,6 +88,7 @@ from desktop.core.callee import callee
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import CallEvent, CallFailed, CallGone, CallState, CallUnanswered
+from desktop.core.internal_extension import call_back_to
 from desktop.core.ipc import HOOK_KEY_PREFIX
 from desktop.core.matching import classify
 from desktop.core.models import Attempt, Contact, Direction, Outcome
@@ -267,8 +268,11 @@ class CallHistory:
         contact: Contact | None,
         cursor: tuple[str, str] | None,
     ) -> Recorded | None:
-        if contact is None and not (number.e164 and self._store.has_called_us(number.e164)):
-            return None  # a stranger's number: only a call returning one of theirs is kept
+        # A stranger's number: only a call returning one of theirs is kept; so is an
+        # extension nobody has that called us ("3199"), which settles that missed call.
+        dialled = call_back_to(number)
+        if contact is None and not (dialled and self._store.has_called_us(dialled)):
+            return None
         key = _call_key(event)
         existing = self._store.call_attempt(event.source, key)
         taken_over = False
@@ -276,8 +280,10 @@ class CallHistory:
         if existing is None and event.source != DIAL_SOURCE:
             existing = self._take_over_dialed(event, number, contact, key, cursor)
             taken_over = existing is not None
-            if existing is None and number.e164:
-                existing = self._store.note_after(number.e164, event.time, NOTE_AFTER_CALL_S,
+            # A colleague's extension ("3103") is noted as a number is (log-call x3103).
+            dialled = call_back_to(number)
+            if existing is None and dialled:
+                existing = self._store.note_after(dialled, event.time, NOTE_AFTER_CALL_S,
                                                   CALL_NOTE_SOURCE)  # fmt: skip
                 # The rep logged this call before its softphone reported it: the note's row
                 # is the call, kept under the note's key (the note comes back from a shared
@@ -307,7 +313,8 @@ class CallHistory:
             attempt = Attempt(Direction.OUT, event.time, outcome,
                               reason=contact.reason if contact else "", number_e164=number.e164,
                               caller_name="" if contact else caller_name(number),
-                              caller_id=unread_caller_id(number) if contact else "")  # fmt: skip
+                              caller_id=unread_caller_id(number) if contact or not number.e164
+                              else "")  # fmt: skip
             attempt_id = self._store.record_call(
                 contact.id if contact else None, attempt, event.source, key, cursor=cursor
             )  # fmt: skip

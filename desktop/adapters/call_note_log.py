@@ -17,7 +17,8 @@ from desktop.core.models import Attempt
 def record_note(
     store: Store, number_e164: str, note: CallNote, contact_id: int | None
 ) -> CallNote:
-    """Records the note: on the call it is about when that call is in the history already
+    """Records the note for `number_e164` (or a colleague's extension, "3103"): on the
+    call it is about when that call is in the history already
     (a dialer or CRM logs the call the softphone reported moments ago: see
     call_history.NOTE_AFTER_CALL_S), else as a call of its own (the softphone's report, if
     one comes, then finds it: CallHistory._record_outgoing). Written twice, it is one row: the
@@ -27,9 +28,14 @@ def record_note(
     from desktop.adapters.call_history import NOTE_AFTER_CALL_S
     from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
     from desktop.core.call_notes import attempt_note_id
+    from desktop.core.dialers import is_extension
 
+    # A colleague's extension ("3103") has no E.164: the call keeps it as its caller ID, as
+    # their calls from it do.
+    extension = is_extension(number_e164)
     attempt = Attempt(note.direction, note.at, note.outcome, note.message, note.reason,
-                      number_e164)  # fmt: skip
+                      None if extension else number_e164,
+                      caller_id=number_e164 if extension else "")  # fmt: skip
     call = store.call_just_made(number_e164, note.at, NOTE_AFTER_CALL_S, CALL_NOTE_SOURCE)
     if call is not None:
         attempt_id, source, call_key = call

@@ -10,7 +10,7 @@ from typing import Any
 from desktop.adapters.settings import Settings
 from desktop.adapters.store import LoggedCall, Store
 from desktop.core.business_hours import BusinessHours, TheirClock, their_clock
-from desktop.core.callbacks import CallbackItem, callback_items
+from desktop.core.callbacks import CallbackItem, callback_items, unknown_caller
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact, Direction
 from desktop.core.put_off import put_off
@@ -38,7 +38,7 @@ def load_callbacks(
     # callback_items looks it up: a contact's id, or a number nobody has).
     whose: dict[int, int | str] = {c.id: c.contact.id for c in missed_calls
                                    if c.contact is not None}  # fmt: skip
-    whose.update({u.id: u.attempt.number_e164 for u in unknown if u.attempt.number_e164})
+    whose.update({u.id: who for u in unknown if (who := unknown_caller(u.attempt))})
     missed_unreached = {whose[mid]: tried
                         for mid, tried in store.unreached_after_missed(list(whose)).items()}
     windows = [c for c in store.callback_windows(now) if c.contact is not None]

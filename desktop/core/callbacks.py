@@ -336,6 +336,16 @@ UnknownCalled = Sequence[tuple[Attempt, int]]
 Rang = Sequence[tuple[Attempt, Contact | None]]
 
 
+def unknown_caller(attempt: Attempt) -> str:
+    """Who a call from someone nobody has is, as Callbacks keys them: its E.164, else the
+    colleague's extension it came from ("3199"); "" for neither."""
+    if attempt.number_e164:
+        return attempt.number_e164
+    from desktop.core.internal_extension import extension_digits
+
+    return extension_digits(attempt.caller_id) if attempt.caller_id else ""
+
+
 def tries_text(tries: int) -> str:
     return f" ({tries} tries)" if tries > 1 else ""
 
@@ -354,8 +364,9 @@ def callback_items(
     as an unknown number's are counted; ``unreached``: by contact id, the calls back since
     their "call them back by" promise that reached nobody (it stays open); such a promise
     is due from the start of its window (promise_due), listed before that too;
-    ``missed_unreached``: the same for a missed call, by contact id, or by number for a
-    number nobody has (a call back that rang out settles no missed call).
+    ``missed_unreached``: the same for a missed call, by contact id, or by number (or
+    extension: unknown_caller) for one nobody has (a call back that rang out settles no
+    missed call).
 
     ``rang``: calls that rang and whose outcome nobody reported (a hook's ring with no end: a
     softphone that crashed, a hook set for incoming calls only), each caller's newest with no
@@ -368,7 +379,7 @@ def callback_items(
         (a, c, max(tries_of.get(c.id, 1), 1)) for a, c in missed
     ]
     waiting += [(a, None, tries) for a, tries in unknown_missed]
-    listed = {c.id for _a, c in missed} | {a.number_e164 for a, _t in unknown_missed}
+    listed = {c.id for _a, c in missed} | {unknown_caller(a) for a, _t in unknown_missed}
     waiting += [(a, c, 0) for a, c in rang
                 if (c.id if c is not None else a.number_e164) not in listed]  # fmt: skip
     waiting.sort(key=lambda entry: entry[0].at, reverse=True)
@@ -376,8 +387,8 @@ def callback_items(
 
     def missed_text(attempt: Attempt, contact: Contact | None, tries: int) -> str:
         said = f"Missed call {ago_text(attempt.at, now)}{tries_text(tries)}"
-        who = contact.id if contact is not None else attempt.number_e164
-        tried = tried_of.get(who) if who is not None else None
+        who = contact.id if contact is not None else unknown_caller(attempt)
+        tried = tried_of.get(who) if who else None
         return f"{said} · {tried.text(now, cycle)}" if tried is not None else said
 
     items = [

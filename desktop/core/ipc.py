@@ -161,7 +161,7 @@ class Dial(Record):
     running app logs it and opens its wrap-up."""
 
     __slots__ = ("number",)
-    number: str  # E.164, as the sending process parsed it
+    number: str  # E.164, or a colleague's extension ("3103"), as the sender parsed it
 
     def __init__(self, number: str) -> None:
         if not number:

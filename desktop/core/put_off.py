@@ -31,7 +31,8 @@ class PutOffKey:
 def key_of(item: CallbackItem) -> PutOffKey:
     section = item.put_off_from or item.section
     contact_id = item.contact.id if item.contact is not None else None
-    number = None if contact_id is not None else item.attempt.number_e164
+    # A colleague's extension nobody has is known by it ("3199"), as a number is.
+    number = None if contact_id is not None else item.attempt.number_e164 or item.extension
     return PutOffKey(section, contact_id, number, int(item.attempt.at.timestamp()))
 
 

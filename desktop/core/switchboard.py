@@ -47,6 +47,14 @@ def rank_by_caller_name(contacts: Sequence[Contact], display_name: str) -> tuple
     return tuple(contacts[i] for i in order)
 
 
+def names_one_of(contacts: Sequence[Contact], display_name: str) -> bool:
+    """Whether the caller-ID name names one of `contacts` (rank_by_caller_name's rule): on
+    a shared number, only then is it known whose call it was."""
+    words = _words(display_name)
+    return bool(words) and any(
+        _named_words(words, _words(c.name), given_name(fold(c.name))) > 0 for c in contacts)
+
+
 def company_of(contacts: Sequence[Contact]) -> str:
     """The company the people at a shared number work for (the first one named)."""
     return next((c.company.strip() for c in contacts if c.company.strip()), "")

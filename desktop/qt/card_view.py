@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QSpacerItem,
@@ -68,6 +69,7 @@ from desktop.core.display_text import display_text, one_line
 from desktop.core.internal_extension import call_back_to, internal_extension
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact
+from desktop.core.switchboard import names_one_of
 from desktop.qt.painted_text import (
     Chip,
     Grid,
@@ -95,6 +97,7 @@ MIN_WIDTH = 380
 MAX_WIDTH = 420
 MAX_ATTEMPTS = 3
 MAX_PEOPLE = 4  # switchboard: more than this collapse into "and N more"
+MAX_CALL_BACK_FOR = 12  # Call back's "for whom" menu on a shared number: a screenful
 MAX_CANDIDATES = 3
 OPENER_GAP = 10  # above the opener block, apart from what the card says of the caller
 STRIPE_WIDTH = 5  # the match-tier colour down the card's left edge
@@ -468,6 +471,7 @@ class CardView(QWidget):
         self._theme = card_theme(QGuiApplication.palette())
 
         self._card: Card | None = None
+        self._call_back_menu: QMenu | None = None  # built for the first shared number
         self._call_key = ""
         self._opened: _Expandable | None = None  # the text the rep asked for last
         self._call_back: QPushButton | None = None  # built with the first missed call
@@ -830,8 +834,19 @@ class CardView(QWidget):
         # Who rang from a number nobody has is still worth settling: Who is it? stays.
         _set_shown(self._identify, self._can_identify(card) and not card.redacted)
         button = self._call_back_button()
+        # A number several people share, and no caller-ID name said whose call it was: the
+        # rep says whom the call back is for (its note and Callbacks go there), where it
+        # went to the one last in touch as if we knew.
+        unsure = (can_call and len(card.contacts) > 1
+                  and not names_one_of(card.contacts, card.number.display_name))  # fmt: skip
+        if unsure:
+            button.setMenu(self._for_whom(card.contacts))
+        elif button.menu() is not None:  # a card reused from a shared number's call
+            button.setMenu(None)  # type: ignore[arg-type]  # Qt takes nullptr: no menu
         if can_call:
-            button.setToolTip(plain_tooltip(f"Call {readable_number(card.number, '')}"))
+            tip = f"Call {readable_number(card.number, '')}"
+            button.setToolTip(plain_tooltip(f"{tip}: choose whom the call is for" if unsure
+                                            else tip))  # fmt: skip
         _set_shown(button, can_call)
         self._refit()
 
@@ -853,6 +868,26 @@ class CardView(QWidget):
                     row.insertWidget(0, button)  # first: it is what the rep came back for
             self._call_back = button
         return self._call_back
+
+    def _for_whom(self, contacts: tuple[Contact, ...]) -> QMenu:
+        """Call back's menu on a shared number: one entry per person at it, in the card's
+        order (the one last in touch first)."""
+        if self._call_back_menu is None:
+            self._call_back_menu = QMenu(self)
+            self._call_back_menu.setObjectName("callBackFor")
+        menu = self._call_back_menu
+        menu.clear()
+        for contact in contacts[:MAX_CALL_BACK_FOR]:
+            who = one_line(contact.name or contact.company) or "(no name)"
+            # "&" would make the next letter a shortcut and vanish from the name.
+            action = menu.addAction(f"Call back for {display_text(who)}".replace("&", "&&"))
+            action.triggered.connect(lambda _c=False, cid=contact.id: self._call_back_for(cid))
+        return menu
+
+    def _call_back_for(self, contact_id: int) -> None:
+        card = self._card
+        if card is not None and (dialled := call_back_to(card.number)) and not card.redacted:
+            self.call_back_requested.emit(dialled, contact_id)
 
     def offers_call_back(self) -> bool:
         return self._call_back is not None and not self._call_back.isHidden()

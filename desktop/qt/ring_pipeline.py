@@ -522,8 +522,8 @@ class RingPipeline(QObject):
         dialled = call_back_to(card.number)  # a colleague's extension ("3103") too
         if dialled:  # up, or waiting for room
             self.missed_card_kept.emit(dialled)
-            if restored and card.number.e164:  # calls back made while the app was not running
-                self.note_tried(card.number.e164)
+            if restored:  # calls back made while the app was not running
+                self.note_tried(dialled)
         if popup is not None and not self._clocks.isActive():
             # Started by a ring's card, but a card brought back at start, or one for a call
             # logged only once it was over, rang nothing: its caller's time stood still.
@@ -547,7 +547,8 @@ class RingPipeline(QObject):
         self.popups.count_tries(number, event.number, tries)
 
     def note_tried(self, e164: str) -> None:
-        """The calls back to `e164` that reached nobody since their last missed call, as
+        """The calls back to `e164` (or a colleague's extension, "3103") that reached nobody
+        since their last missed call, as
         Callbacks says them ("Tried 14:05, no answer"), on their missed card if one is up:
         it stays up after such a call (the callback is still due), and must say it was tried."""
         if e164 not in self.popups.missed_numbers():
@@ -596,9 +597,10 @@ class RingPipeline(QObject):
         if recorded.direction is Direction.OUT or recorded.outcome is Outcome.MISSED:
             # A call back that reached nobody is said on the card; a new missed call is one
             # nobody has tried since.
-            e164 = self.lookup.parse(event.number, event.name).e164
-            if e164:
-                self.note_tried(e164)
+            # A colleague's extension ("3103") too, as their card's Call back dials it.
+            dialled = call_back_to(self.lookup.parse(event.number, event.name))
+            if dialled:
+                self.note_tried(dialled)
         if recorded.outcome is Outcome.MISSED or recorded.direction is Direction.OUT:
             self.callbacks_changed.emit()  # a missed call waits for us; a call out may settle one
         if recorded.wrap_up and not written.replayed and not self._paused():

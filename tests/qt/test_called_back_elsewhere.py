@@ -70,3 +70,36 @@ def test_a_call_back_that_reached_nobody_leaves_the_card_saying_so_as_callbacks_
     assert entry.item.detail.endswith(f" · {said}"), entry.item.detail
     assert app.popups.missed_numbers() == [MIKE]  # still due: the card stays
     running.close()
+
+
+def test_a_colleagues_missed_card_says_a_call_back_to_their_extension_rang_out(
+    qtbot: QtBot, start_app: Callable[..., Running]  # noqa: F811
+) -> None:
+    """Ana rang from her extension 3103 and was missed; `log-call x3103 --outcome no_answer`
+    left her card up saying nothing, where a number's card says 'Tried 14:05, no answer'."""
+    from desktop.adapters.store import NewContact
+    from desktop.core.models import StoredNumber
+    from tests.qt.test_popup import label
+
+    running = start_app()
+    app = running.app
+    extension = StoredNumber("x3103", None, "3103")
+    with app.store.transaction():
+        app.store.add_contact(NewContact(name="Ana Lopez", company="Our Team",
+                                         numbers=(extension,)))  # fmt: skip
+    app.on_message(Ring("3103", "Ana"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id="3103", outcome=EndOutcome.MISSED))
+    qtbot.waitUntil(lambda: [r["outcome"] for r in running.records("recorded")]
+                    == ["", "missed"])  # fmt: skip
+    [card] = app.popups.popups()
+    assert not label(card, "promise").isVisible()
+
+    tried = cc("log-call", "x3103", "--outcome", "no_answer", "--region", "US",
+               data_dir=app.paths.data_dir)  # fmt: skip
+    assert tried.returncode == 0, tried.stderr
+    qtbot.waitUntil(lambda: label(card, "promise").isVisible(), timeout=10_000)
+    said = label(card, "promise").text()
+    assert said.startswith("Tried ") and said.endswith(", no answer"), said
+    assert app.popups.missed_numbers() == ["3103"]  # still due: the card stays
+    running.close()

@@ -394,3 +394,37 @@ def test_on_a_real_display_missed_cards_are_drawn_whole_at_2x_and_leave_the_keyb
         assert (SHOTS / f"{name}_2x.png").stat().st_size > 2000
         width, height = report["shots"][name]
         assert height < width, f"{name} is compact ({width}x{height})"
+
+
+def test_a_shared_numbers_call_back_asks_whom_it_is_for_when_no_caller_id_name_said(
+    qtbot: QtBot, stack: PopupStack
+) -> None:
+    """Contoso's main number, Dana and Raj behind it, rang with no caller-ID name: Call back
+    filed the call under Dana (the one last in touch) as if we knew it was her. Its menu
+    asks; the call is for the one chosen. A name that says who rang needs no asking."""
+    from tests.qt.show_popup_demo import switchboard_card
+
+    asked: list[tuple[str, object]] = []
+    stack.call_back_requested.connect(lambda number, who: asked.append((number, who)))
+    popup = rung(stack, "hook:+14155550100", switchboard_card)
+    stack.keep_missed("hook:+14155550100")
+    call_back = button(popup, "callBack")
+    menu = call_back.menu()
+    assert menu is not None
+    assert [a.text() for a in menu.actions()] == [
+        "Call back for Dana Whitfield", "Call back for Raj Patel"]  # fmt: skip
+    menu.actions()[1].trigger()
+    assert asked == [("+14155550100", 22)]  # Raj's id: his call, his note
+
+    named = replace(switchboard_card(), number=replace(switchboard_card().number,
+                                                       display_name="RAJ PATEL"))  # fmt: skip
+    # Ranked as the lookup ranks it: the one the name names first.
+    named = replace(named, contacts=tuple(reversed(named.contacts)))
+    stack.dismiss_all()
+    again = rung(stack, "hook:+14155550100#2", lambda: named)
+    stack.keep_missed("hook:+14155550100#2")
+    assert again is popup  # the card back from the pool: no menu left over from the last
+    call_back = button(again, "callBack")
+    assert call_back.menu() is None
+    qtbot.mouseClick(call_back, Qt.MouseButton.LeftButton)
+    assert asked[1:] == [("+14155550100", 22)]

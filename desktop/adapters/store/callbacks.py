@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from desktop.adapters.store.calls import LoggedCall
+from desktop.adapters.store.calls import LoggedCall, number_clause
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, window
 from desktop.core.callbacks import OpenPromise, Unreached
@@ -233,17 +233,24 @@ class Callbacks(Contacts):
 
     def unreached_after_missed(self, missed_ids: Sequence[int]) -> dict[int, Unreached]:
         """For each missed call (its attempt id), the newest call back to that contact (or,
-        for a number nobody has, to that number) since, that reached nobody, and how many
+        for a number or extension nobody has, to it) since, that reached nobody, and how many
         did; one with none is left out."""
         return self._unreached(missed_ids, "t.contact_id = p.contact_id "
-                               "OR p.contact_id IS NULL AND t.number_e164 = p.number_e164")
+                               "OR p.contact_id IS NULL AND t.number_e164 = p.number_e164 "
+                               "OR p.contact_id IS NULL AND p.number_e164 IS NULL "
+                               "AND t.number_e164 IS NULL AND t.caller_id <> '' "
+                               "AND p.caller_id <> '' AND extension_digits(p.caller_id) <> '' "
+                               "AND extension_digits(t.caller_id) = "
+                               "extension_digits(p.caller_id)")  # fmt: skip
 
     def unreached_since_missed(self, number_e164: str) -> Unreached | None:
         """What Callbacks says beside this number's newest missed call (unreached_after_missed):
-        the calls back since that reached nobody; None for none (or no missed call)."""
+        the calls back since that reached nobody; None for none (or no missed call). A
+        colleague's extension ("3103") is found as their calls from it keep it (number_clause)."""
+        # The clause is one of two constants; the number is a parameter.
         row = self._conn.execute(
-            "SELECT id FROM attempts WHERE number_e164 = ? AND direction = 'in' "
-            "AND outcome = 'missed' ORDER BY at DESC, id DESC LIMIT 1",
+            f"SELECT id FROM attempts WHERE {number_clause('attempts', number_e164)} "  # noqa: S608
+            "AND direction = 'in' AND outcome = 'missed' ORDER BY at DESC, id DESC LIMIT 1",
             (number_e164,),
         ).fetchone()
         if row is None:
@@ -282,6 +289,25 @@ class Callbacks(Contacts):
         "  OR l.outcome = 'talked'))"
     )
 
+    # A colleague's extension nobody in the book has ("3199": no E.164, its caller ID kept):
+    # settled, as a number is, by a later call to it that reached them or an answered call
+    # with it, its calls told by their digits (extension_digits(), the rule of
+    # desktop.core.internal_extension registered on each connection). attempts_number_at:
+    # number_e164 IS NULL, then by time; few rows have a caller ID.
+    _FROM_EXTENSION = ("number_e164 IS NULL AND caller_id <> '' "
+                       "AND extension_digits(caller_id) <> ''")  # fmt: skip
+    _UNKNOWN_EXTENSION_MISSED = (
+        "FROM (SELECT id AS newest, max(at) FROM attempts WHERE direction = 'in' "  # noqa: S608
+        f"  AND outcome = 'missed' AND contact_id IS NULL AND {_FROM_EXTENSION} "
+        "  AND at >= ? GROUP BY extension_digits(caller_id)) v "
+        "JOIN attempts a ON a.id = v.newest "
+        "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.number_e164 IS NULL "
+        "  AND l.caller_id <> '' AND extension_digits(l.caller_id) = extension_digits(a.caller_id) "
+        f"  AND {_AFTER.format(later='l', call='a')} AND (l.direction = 'out' "
+        "  AND l.outcome NOT IN ('failed', 'no_answer') "
+        "  OR l.outcome = 'talked'))"
+    )
+
     def unknown_missed_not_returned(self, now: datetime) -> list[UnknownMissed]:
         """Each unknown number's newest missed call within AWAITING_DAYS that nobody
         returned, the newest first, with its tries since the last call to or answered call
@@ -298,11 +324,38 @@ class Callbacks(Contacts):
             f"{self._UNKNOWN_MISSED} ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
             (since, since),
         ).fetchall()
-        return [
+        unknown = [
             UnknownMissed(int(aid), Attempt(Direction.IN, from_epoch(at), Outcome.MISSED,
                                             number_e164=str(number), caller_name=str(name)),
                           max(int(tries), 1))
             for aid, at, number, name, tries in rows
+        ]  # fmt: skip
+        unknown += self._unknown_extensions_missed(since)
+        unknown.sort(key=lambda u: (u.attempt.at, u.id), reverse=True)
+        return unknown[:CALLBACKS_LIMIT]
+
+    def _unknown_extensions_missed(self, since: int) -> list[UnknownMissed]:
+        """unknown_missed_not_returned's entries for extensions nobody has: the caller ID
+        kept (CallbackItem.extension reads "3199" from it), no E.164."""
+        rows = self._conn.execute(
+            "SELECT a.id, a.at, a.caller_id, a.caller_name, (SELECT count(*) FROM attempts m "  # noqa: S608
+            "  WHERE m.number_e164 IS NULL AND m.caller_id <> '' "
+            "  AND extension_digits(m.caller_id) = extension_digits(a.caller_id) "
+            "  AND m.direction = 'in' AND m.outcome = 'missed' AND m.contact_id IS NULL "
+            "  AND m.at >= ? AND m.at > coalesce((SELECT max(s.at) FROM attempts s "
+            "    WHERE s.number_e164 IS NULL AND s.caller_id <> '' "
+            "    AND extension_digits(s.caller_id) = extension_digits(a.caller_id) "
+            "    AND (s.direction = 'out' AND s.outcome NOT IN ('failed', 'no_answer') "
+            "    OR s.outcome = 'talked')), 0)) "
+            f"{self._UNKNOWN_EXTENSION_MISSED} ORDER BY a.at DESC, a.id DESC "
+            f"LIMIT {CALLBACKS_LIMIT}",
+            (since, since),
+        ).fetchall()
+        return [
+            UnknownMissed(int(aid), Attempt(Direction.IN, from_epoch(at), Outcome.MISSED,
+                                            caller_name=str(name), caller_id=str(raw)),
+                          max(int(tries), 1))
+            for aid, at, raw, name, tries in rows
         ]  # fmt: skip
 
     def rang_not_returned(self, now: datetime) -> list[tuple[Attempt, int | None]]:
@@ -356,7 +409,13 @@ class Callbacks(Contacts):
             f"AND {self._not_put_off(self._WAITING, number)}",
             (since, at),
         ).fetchone()[0]
-        return int(missed) + int(ran_out) + int(unknown)
+        extension = "'n:' || extension_digits(a.caller_id)"  # core/put_off.key_of's
+        extensions = self._conn.execute(
+            f"SELECT count(*) {self._UNKNOWN_EXTENSION_MISSED} "
+            f"AND {self._not_put_off(self._WAITING, extension)}",
+            (since, at),
+        ).fetchone()[0]
+        return int(missed) + int(ran_out) + int(unknown) + int(extensions)
 
     _WAITING = "'waiting_for_us'"
 

@@ -242,9 +242,12 @@ class Calls(Contacts):
         return self._conn.execute("SELECT 1 FROM attempts LIMIT 1").fetchone() is not None
 
     def has_called_us(self, number_e164: str) -> bool:
-        """Whether any incoming call from this number is in the history."""
+        """Whether any incoming call from this number (or colleague's extension:
+        number_clause) is in the history."""
+        # The clause is one of two constants; the number is a parameter.
         return self._conn.execute(
-            "SELECT 1 FROM attempts WHERE number_e164 = ? AND direction = 'in' LIMIT 1",
+            f"SELECT 1 FROM attempts WHERE {number_clause('attempts', number_e164)} "  # noqa: S608
+            "AND direction = 'in' LIMIT 1",
             (number_e164,),
         ).fetchone() is not None
 
@@ -456,12 +459,14 @@ class Calls(Contacts):
         self, number_e164: str, now: datetime, within_s: int, note_source: str
     ) -> tuple[int, str, str] | None:
         """(id, source, call key) of the call a call note logged at ``now`` is about: the
-        newest call with this number, either way, is a call out (not itself a note) that
-        started within ``within_s`` seconds before ``now`` (call_history.NOTE_AFTER_CALL_S);
-        or None (attempts_number_at)."""
+        newest call with this number (or colleague's extension: number_clause), either way, is a
+        call out (not itself a note) that started within ``within_s`` seconds before ``now``
+        (call_history.NOTE_AFTER_CALL_S); or None (attempts_number_at)."""
         t = int(now.timestamp())
+        # The clause is one of two constants; every value is a parameter.
         row = self._conn.execute(
-            "SELECT id, source, call_key, direction, at FROM attempts WHERE number_e164 = ? "
+            "SELECT id, source, call_key, direction, at FROM attempts "  # noqa: S608
+            f"WHERE {number_clause('attempts', number_e164)} "
             "AND at <= ? ORDER BY at DESC, id DESC LIMIT 1",
             (number_e164, t + 5),  # the softphone's clock and ours: a few seconds apart
         ).fetchone()
@@ -475,17 +480,20 @@ class Calls(Contacts):
         self, number_e164: str, at: datetime, within_s: int, note_source: str
     ) -> tuple[int, int | None, Attempt] | None:
         """A call note the rep logged (``note_source``, none mirrored from a teammate) on a
-        call out to this number started at ``at``: logged within ``within_s`` seconds after it
-        (call_history.NOTE_AFTER_CALL_S), with no other call with this number between; or
-        None. A note logged before the call started is another call's (a rep who logs "no
-        answer" and redials at once), but for the second the two times are rounded to."""
+        call out to this number (or colleague's extension: number_clause) started at ``at``:
+        logged within ``within_s`` seconds after it (call_history.NOTE_AFTER_CALL_S), with
+        no other call with this number between; or None. A note logged before the call
+        started is another call's (a rep who logs "no answer" and redials at once), but for
+        the second the two times are rounded to."""
         t = int(at.timestamp())
+        # The clauses are constants; every value is a parameter.
         row = self._conn.execute(
-            "SELECT n.id FROM attempts n WHERE n.number_e164 = ? AND n.direction = 'out' "
+            f"SELECT n.id FROM attempts n WHERE {number_clause('n', number_e164)} "  # noqa: S608
+            "AND n.direction = 'out' "
             "AND n.source = ? AND n.rep = '' AND n.at BETWEEN ? AND ? AND NOT EXISTS ("
-            "SELECT 1 FROM attempts o WHERE o.number_e164 = n.number_e164 AND o.id <> n.id "
+            f"SELECT 1 FROM attempts o WHERE {number_clause('o', number_e164)} AND o.id <> n.id "
             "AND o.at BETWEEN ? AND n.at) ORDER BY n.at, n.id LIMIT 1",
-            (number_e164, note_source, t - 1, t + within_s, t),
+            (number_e164, note_source, t - 1, t + within_s, number_e164, t),
         ).fetchone()
         if row is None:
             return None
@@ -674,3 +682,14 @@ def _in_contact(attempt: Attempt) -> bool:
     if attempt.outcome is Outcome.MISSED:
         return False
     return not (attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN)
+
+
+def number_clause(table: str, number: str) -> str:
+    """`table`'s calls with `number`: its E.164, or a colleague's extension ("3103"), which
+    their calls and ours keep as the caller ID, with no E.164 (attempts_number_at: number_e164
+    IS NULL, then by time; extension_digits() is desktop.core.internal_extension's rule,
+    registered on each connection). One parameter: the number."""
+    if is_extension(number):
+        return (f"{table}.number_e164 IS NULL AND {table}.caller_id <> '' "
+                f"AND extension_digits({table}.caller_id) = ?")  # fmt: skip
+    return f"{table}.number_e164 = ?"
