@@ -764,9 +764,9 @@ class PopupStack(QObject):
                 call.popup.keep_room_above(kept)
         for screen_id, placed in columns.items():
             cards = [(k, w) for k, w in placed if k]
-            kept = self._kept_up([k for k, _ in cards])
+            stays = self._kept_up([k for k, _ in cards])
             # Never that card, nor one the rep is typing in (its picker grew it).
-            collapsible = [k for k, w in cards if k != kept and not w.isActiveWindow()]
+            collapsible = [k for k, w in cards if k != stays and not w.isActiveWindow()]
             collapsible.sort(key=lambda k: self._calls[k].missed is None)  # missed ones first
             if not self._place_on(targets[screen_id], [w for _, w in placed]) and collapsible:
                 return collapsible[0]
