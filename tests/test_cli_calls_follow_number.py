@@ -1,7 +1,10 @@
-"""What was said on a call follows the number it was on when its contact goes, as
-`callercard callbacks` tells it (real child processes): a promised callback stays in
-Callbacks, under its number, when the import that brought its contact is undone (it
-vanished: nothing reminded the rep on Friday).
+"""What was said on a call follows the number it was on when its contact goes or a merge is
+taken back, as `callercard callbacks` and `lookup` tell it (real child processes):
+
+- a promised callback stays in Callbacks, under its number, when the import that brought its
+  contact is undone (it vanished: nothing reminded the rep on Friday);
+- calls made to a number the merge brought go back with it at undo-merge: its card has the
+  reason and the voicemail, and Callbacks lists it under the contact that has the number.
 """
 
 from __future__ import annotations
@@ -57,3 +60,31 @@ def test_a_promise_stays_under_its_number_when_the_import_is_undone(tmp_path: Pa
     plain = cc("callbacks", data_dir=data, check=True).stdout
     assert "Unknown · +1 415-555-0111 · Call them back by 17:00 tomorrow" in plain
 
+
+def test_undo_merge_sends_calls_back_with_their_number(samples: Path, tmp_path: Path) -> None:
+    data, book = tmp_path / "data", samples / "contacts"
+    for name in ("excel_prospects_us_cp1252.csv", "outlook_contacts_en_cp1252.csv"):
+        cc("import", str(book / name), "--region", "US", data_dir=data, check=True)
+    found = json.loads(cc("search", "--json", "Kestrel", data_dir=data, check=True).stdout)
+    kept, other = sorted(c["id"] for c in found["results"])
+    cc("merge", str(kept), str(other), data_dir=data, check=True)
+    # +44 20 7946 0999 came with the contact merged in
+    cc("log-call", "+442079460999", "--outcome", "voicemail", "--message",
+       "VM for Kestrel main line", "--reason", "renewal", data_dir=data, check=True)  # fmt: skip
+
+    cc("undo-merge", data_dir=data, check=True)
+
+    card = json.loads(cc("lookup", "+442079460999", "--json", "--region", "US",
+                         data_dir=data, check=True).stdout)  # fmt: skip
+    [holder] = card["contacts"]
+    assert (holder["company"], holder["why"]) == ("Kestrel Logistics Ltd", "renewal")
+    assert [(a["outcome"], a["message"]) for a in holder["last_attempts"]] == [
+        ("voicemail", "VM for Kestrel main line")]
+    waiting = json.loads(cc("callbacks", "--json", data_dir=data, check=True).stdout)
+    assert [(e["contact"]["company"], e["number"]) for e in waiting["waiting_for_them"]] == [
+        ("Kestrel Logistics Ltd", "+442079460999")]
+    # The contact that kept the merge has none of it
+    kept_card = json.loads(cc("lookup", "+442079460321", "--json", "--region", "US",
+                              data_dir=data, check=True).stdout)  # fmt: skip
+    assert [(c["name"], c["why"], c["last_attempts"]) for c in kept_card["contacts"]] == [
+        ("Kestrel Logistics", "", [])]
