@@ -41,15 +41,20 @@ def load_callbacks(
     whose.update({u.id: who for u in unknown if (who := unknown_caller(u.attempt))})
     missed_unreached = {whose[mid]: tried
                         for mid, tried in store.unreached_after_missed(list(whose)).items()}
-    windows = [c for c in store.callback_windows(now) if c.contact is not None]
-    promises = {c.id: c.contact.id for c in windows
-                if c.contact is not None and c.attempt.direction is Direction.IN}  # fmt: skip
+    # A promise whose contact has gone since waits under its number (contact None), keyed
+    # by it as a number nobody has is.
+    windows = [c for c in store.callback_windows(now)
+               if c.contact is not None or c.attempt.number_e164]  # fmt: skip
+    promises: dict[int, int | str] = {
+        c.id: c.contact.id if c.contact is not None else c.attempt.number_e164 or ""
+        for c in windows if c.attempt.direction is Direction.IN
+    }  # fmt: skip
     unreached = {promises[pid]: tried
                  for pid, tried in store.unreached_since(list(promises)).items()}  # fmt: skip
     items = callback_items(
         missed,
         _pairs(store.voicemails_awaiting(now)),
-        _pairs(windows),
+        [(c.attempt, c.contact) for c in windows],
         now,
         cycle,
         [(u.attempt, u.tries) for u in unknown],

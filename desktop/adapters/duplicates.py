@@ -99,6 +99,9 @@ def merge(store: Store, kept_id: int, other_id: int) -> MergeDone:
             "moved_numbers": [r["id"] for r in number_rows if r not in dropped],
             "dropped_numbers": dropped,
             "attempts": contact_undo.ids_where(conn, "attempts", "contact_id", other_id),
+            # Calls recorded after this one are the merged contact's own (_separate)
+            "last_attempt": conn.execute("SELECT coalesce(max(id), 0) FROM attempts")
+            .fetchone()[0],
             "changes": contact_undo.ids_where(conn, "import_changes", "contact_id", other_id),
             "cards": contact_undo.cards_of(conn, other_id),
         }
@@ -173,6 +176,7 @@ def _separate(conn: sqlite3.Connection, payload: dict[str, Any]) -> tuple[int, s
         if number.get("import_batch_id") not in undone:  # nothing comes back from an undone import
             contact_undo.insert_row(conn, "phone_numbers", number, contact_id=other_id)
     contact_undo.relink(conn, "attempts", payload["attempts"], other_id, kept_id)
+    _calls_follow_numbers(conn, kept_id, other_id, int(payload.get("last_attempt", 0)))
     contact_undo.relink(conn, "import_changes", payload["changes"], other_id, kept_id)
     contact_undo.relink_cards(conn, payload["cards"], other_id, kept_id)
     other, before = payload["other"], payload["kept_before"]
@@ -181,6 +185,40 @@ def _separate(conn: sqlite3.Connection, payload: dict[str, Any]) -> tuple[int, s
     text = (f"Separated the two {kept_name} contacts again." if gone == kept_name
             else f"Separated {gone} from {kept_name} again.")  # fmt: skip
     return other_id, text
+
+
+def _calls_follow_numbers(
+    conn: sqlite3.Connection, kept_id: int, other_id: int, last_attempt: int
+) -> None:
+    """Calls made since the merge to or from a number that goes back with the other contact
+    (and the kept one does not have) go with it, their reasons and promises too: they stayed
+    on the kept contact, so that number's card had no "why we called", no voicemail and a cold
+    opener, and Callbacks listed it under a contact that no longer has the number. A merge
+    recorded before `last_attempt` was kept (0) takes every such call of the kept contact's."""
+    moved = conn.execute(
+        "UPDATE attempts SET contact_id = ?1 WHERE contact_id = ?2 AND id > ?3 "
+        "AND number_e164 IN (SELECT e164 FROM phone_numbers WHERE contact_id = ?1 "
+        "  AND e164 IS NOT NULL) "
+        "AND number_e164 NOT IN (SELECT e164 FROM phone_numbers WHERE contact_id = ?2 "
+        "  AND e164 IS NOT NULL) "
+        "RETURNING at, direction, outcome",
+        (other_id, kept_id, last_attempt),
+    ).fetchall()
+    # A Snooze on such a call's entry goes with it (store/put_off.py keys it by contact).
+    conn.executemany(
+        "UPDATE OR IGNORE callbacks_put_off SET who = ? WHERE who = ? AND call_at = ?",
+        [(f"c:{other_id}", f"c:{kept_id}", int(at)) for at, _d, _o in moved],
+    )
+    # "Last contacted" as recording them on the other contact would have set it (calls.py:
+    # a missed call, or a ring with no outcome, is no contact).
+    contacted = [int(at) for at, direction, outcome in moved
+                 if outcome != "missed" and not (direction == "in" and outcome == "")]  # fmt: skip
+    if contacted:
+        conn.execute(
+            "UPDATE contacts SET last_contacted_at = max(coalesce(last_contacted_at, 0), ?) "
+            "WHERE id = ?",
+            (max(contacted), other_id),
+        )
 
 
 def dismiss(store: Store, a: int, b: int) -> None:

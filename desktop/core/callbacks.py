@@ -334,6 +334,8 @@ Called = Sequence[tuple[Attempt, Contact]]
 UnknownCalled = Sequence[tuple[Attempt, int]]
 # A caller's newest call whose outcome is not known, nothing since; None: a number nobody has.
 Rang = Sequence[tuple[Attempt, Contact | None]]
+# A call with a callback window; None: its contact has gone since, it waits under its number.
+Windowed = Sequence[tuple[Attempt, Contact | None]]
 
 
 def unknown_caller(attempt: Attempt) -> str:
@@ -351,17 +353,19 @@ def tries_text(tries: int) -> str:
 
 
 def callback_items(
-    missed: Called, voicemails: Called, windows: Called, now: datetime, cycle: HourCycle = "24h",
+    missed: Called, voicemails: Called, windows: Windowed, now: datetime, cycle: HourCycle = "24h",
     unknown_missed: UnknownCalled = (), contact_tries: Mapping[int, int] | None = None,
-    rang: Rang = (), unreached: Mapping[int, Unreached] | None = None,
+    rang: Rang = (), unreached: Mapping[int | str, Unreached] | None = None,
     missed_unreached: Mapping[int | str, Unreached] | None = None,
 ) -> list[CallbackItem]:  # fmt: skip
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
     not reached since; ``unknown_missed`` the same for numbers nobody has, listed among them
     by time; ``voicemails``: our newest voicemail to contacts who have not called back;
-    ``windows``: attempts with a callback window and no call from the contact since;
+    ``windows``: attempts with a callback window and no call from the contact since (None:
+    its contact has gone since, and it waits under its number, as the calls do);
     ``contact_tries``: each missed contact's tries since we last reached them (1 if absent),
-    as an unknown number's are counted; ``unreached``: by contact id, the calls back since
+    as an unknown number's are counted; ``unreached``: by contact id (by number for a
+    promise whose contact has gone), the calls back since
     their "call them back by" promise that reached nobody (it stays open); such a promise
     is due from the start of its window (promise_due), listed before that too;
     ``missed_unreached``: the same for a missed call, by contact id, or by number (or
@@ -411,7 +415,8 @@ def callback_items(
         if attempt.direction is Direction.IN:  # they asked us to call back by then
             by = f"Call them back {by_text(window, now, cycle)}"
             detail = by if window.end >= now else f"{by} — overdue"
-            tried = (unreached or {}).get(contact.id)
+            whose = contact.id if contact is not None else attempt.number_e164
+            tried = (unreached or {}).get(whose) if whose is not None else None
             if tried is not None:
                 detail += f" · {tried.text(now, cycle)}"
             # Due once its day has come (the window opens at the start of the day named, or
@@ -464,6 +469,23 @@ class OpenPromise:
         if len(note) > PROMISE_NOTE_CHARS:
             note = note[: PROMISE_NOTE_CHARS - 1].rstrip() + "…"
         return f"{said} · {note}" if note else said
+
+
+def stays_text(attempt: Attempt, number: str, now: datetime, cycle: HourCycle = "24h") -> str:
+    """What the question before deleting a contact says of their open promise or window
+    (``number``: the call's, as shown; "" for none): it stays in Callbacks under that number,
+    as their calls stay in Recent calls. Unsaid, a rep deleting a duplicate lost "call them
+    back by Friday" without a word."""
+    window = window_of(attempt)
+    if window is None:
+        return ""
+    if attempt.direction is Direction.IN:
+        said = f"Your promise to call them back {by_text(window, now, cycle)}"
+    else:
+        said = f"The window you gave them ({window_text(window, now, cycle)})"
+    if not number:
+        return f"{said} goes with them."
+    return f"{said} stays in Callbacks, under {number}."
 
 
 PROMISE_NOTE_CHARS = 60  # of the note beside an open promise: its first line's worth

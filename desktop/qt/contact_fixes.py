@@ -231,13 +231,16 @@ class DeleteBar(QFrame):
         layout.addWidget(self.undo_button)
         self.hide()
 
-    def ask(self, contact_id: int, who: str, calls: int, directory: str = "") -> None:
+    def ask(self, contact_id: int, who: str, calls: int, directory: str = "",
+            promise: str = "") -> None:  # fmt: skip
         """`directory`: the team directory the contact is mirrored from. Its next sync would
         bring a deleted person back, so they are hidden from this rep's cards instead, and
-        the question says where they stay and how to show them again."""
+        the question says where they stay and how to show them again. `promise`: what
+        becomes of their open callback promise (core/callbacks.stays_text), said after."""
         self.contact_id = contact_id
         kept = (" Their call stays in Recent calls." if calls == 1
                 else f" Their {calls} calls stay in Recent calls." if calls else "")  # fmt: skip
+        kept += f" {promise}" if promise else ""
         if directory:
             self.text.setText(f"Hide {who} from your cards? They stay in {directory}, the "
                               "team's directory, whose syncs leave them out until you choose "

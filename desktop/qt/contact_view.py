@@ -53,6 +53,7 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.people_search import sources_of
 from desktop.adapters.store import StoreError
 from desktop.core.business_hours import BusinessHours, their_clock
+from desktop.core.callbacks import stays_text
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import outcome_text
 from desktop.core.display_text import one_line
@@ -468,8 +469,13 @@ class ContactView(QWidget):
     def _ask_delete(self) -> None:
         if self._contact is not None:
             who = one_line(self._contact.name) or one_line(self._contact.company) or "this contact"
+            now = self._clock().astimezone()
+            window = self.lookup.store.open_window_of(self.contact_id, now)
+            promise = (stays_text(window, readable(window.number_e164) if window.number_e164
+                                  else "", now, hour_cycle())
+                       if window is not None else "")  # fmt: skip
             self.delete_bar.ask(self.contact_id, who, len(self._contact.attempts),
-                                self._directory)  # fmt: skip
+                                self._directory, promise)  # fmt: skip
 
     def _deleted(self, said: str) -> None:
         self._unsaved.clear()

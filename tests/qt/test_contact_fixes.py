@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,12 @@ from pytestqt.qtbot import QtBot
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
+from desktop.core.callbacks import by_text, parse_window
+from desktop.core.models import Attempt, Direction, Outcome
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.app import GUI_WRITE_WAIT_MS
 from desktop.qt.contact_view import ContactView
+from desktop.qt.system_clock import hour_cycle
 from tests.conftest import PYTHON, REPO, python_env
 from tests.qt.test_contact_view import NOW, SHOTS, mike
 
@@ -269,3 +273,24 @@ def test_one_call_is_said_in_the_singular(qtbot: QtBot, view: ContactView) -> No
     view.delete_bar.ask(view.contact_id, "Bo Li", 1)
     assert view.delete_bar.text.text() == (
         "Delete Bo Li and their numbers? Their call stays in Recent calls.")
+
+
+def test_the_delete_question_says_their_promise_stays_under_the_number(
+    qtbot: QtBot, view: ContactView, lookup: CallerLookup
+) -> None:
+    """A rep deleting a contact lost "call them back by Friday" without a word: it now stays
+    in Callbacks under the number, and the question says so."""
+    now = NOW.astimezone()
+    call = lookup.store.record_call(
+        view.contact_id, Attempt(Direction.IN, now - timedelta(hours=1), Outcome.TALKED,
+                                 number_e164="+14155550142"), "test", "test:promise")  # fmt: skip
+    by = parse_window("tomorrow 17:00", now, deadline=True)
+    assert call is not None and by is not None
+    assert lookup.store.save_wrap_up(call, Outcome.TALKED, "Send the audit summary", "",
+                                     (by.start, by.end))  # fmt: skip
+    view.load()
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    assert view.delete_bar.text.text() == (
+        "Delete Mike Kowalski and their numbers? Their 7 calls stay in Recent calls. Your "
+        f"promise to call them back {by_text(by, now, hour_cycle())} stays in Callbacks, "
+        "under +1 415-555-0142.")

@@ -32,6 +32,9 @@ CALLBACKS_LIMIT = 500  # entries listed per Callbacks section, the newest first
 
 
 _NO_ID = 2**62  # greater than any attempt's id
+# What a callback entry is kept under: its contact, or, once the contact has gone (deleted,
+# its import undone), the number the call was on, as the calls themselves are.
+_CONTACT, _NUMBER = "contact_id", "number_e164"
 
 
 @dataclass(frozen=True)
@@ -189,8 +192,32 @@ class Callbacks(Contacts):
         """Each contact's newest attempt with a promised callback window, unless it was
         settled since: a window of ours by their call in it (or our call after it), their
         "call them back by" by our call that reached them or a wrap-up that said it is
-        done; the newest first."""
-        return self._callback_rows(*self._WINDOW, now)
+        done; the newest first. A window whose contact has gone since (deleted, its import
+        undone) stays under its number, as its calls do (contact None), settled the same way
+        by the calls on that number: the rep still owes that call on Friday."""
+        rows = self._callback_rows(*self._WINDOW, now)
+        rows += self._callback_rows(*self._WINDOW, now, by=_NUMBER)
+        rows.sort(key=lambda c: (c.attempt.at, c.id), reverse=True)
+        return rows[:CALLBACKS_LIMIT]
+
+    def open_window_of(self, contact_id: int, now: datetime) -> Attempt | None:
+        """The contact's open promise or window (callback_windows' entry for them), for the
+        question before deleting them to say it stays; None for none."""
+        since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
+        row = self._conn.execute(
+            "SELECT a.direction, a.at, a.outcome, a.message, a.number_e164, "  # noqa: S608
+            "a.callback_from, a.callback_until FROM attempts a "
+            "WHERE a.id = (SELECT id FROM attempts WHERE contact_id = ? "
+            "  AND callback_until IS NOT NULL AND at >= ? ORDER BY at DESC, id DESC LIMIT 1) "
+            "AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = a.contact_id "
+            f"  AND l.id <> a.id AND {self._WINDOW[1]})",
+            (contact_id, since),
+        ).fetchone()
+        if row is None:
+            return None
+        direction, at, outcome, message, number, cb_from, cb_until = row
+        return Attempt(Direction(direction), from_epoch(at), Outcome(outcome), str(message),
+                       "", number, "", *window(cb_from, cb_until))  # fmt: skip
 
     def open_promise(self, attempt_id: int) -> OpenPromise | None:
         """The contact's "call them back by" still open when this call came (made on an
@@ -227,9 +254,10 @@ class Callbacks(Contacts):
 
     def unreached_since(self, promise_ids: Sequence[int]) -> dict[int, Unreached]:
         """For each "call them back by" promise (the id of the incoming call it was made on),
-        the newest call out to that contact since that reached nobody, and how many did; a
-        promise with none is left out."""
-        return self._unreached(promise_ids, "t.contact_id = p.contact_id")
+        the newest call out to that contact (to that number, for a promise whose contact has
+        gone) since that reached nobody, and how many did; a promise with none is left out."""
+        return self._unreached(promise_ids, "t.contact_id = p.contact_id "
+                               "OR p.contact_id IS NULL AND t.number_e164 = p.number_e164")
 
     def unreached_after_missed(self, missed_ids: Sequence[int]) -> dict[int, Unreached]:
         """For each missed call (its attempt id), the newest call back to that contact (or,
@@ -404,6 +432,14 @@ class Callbacks(Contacts):
             f"AND {self._not_put_off(ours, contact)}",
             (since, at, at, at),
         ).fetchone()[0]
+        # A promise whose contact has gone waits under its number (callback_windows).
+        ran_out += self._conn.execute(
+            f"SELECT count(*) {self._callback_from(*self._WINDOW, by=_NUMBER)} "
+            "AND (a.direction = 'in' AND a.callback_from <= ? "
+            "  OR a.direction <> 'in' AND a.callback_until < ?) "
+            f"AND {self._not_put_off(ours, number)}",
+            (since, at, at, at),
+        ).fetchone()[0]
         unknown = self._conn.execute(
             f"SELECT count(*) {self._UNKNOWN_MISSED} "
             f"AND {self._not_put_off(self._WAITING, number)}",
@@ -426,29 +462,42 @@ class Callbacks(Contacts):
                 f"{section} AND z.who = {who} AND z.call_at = a.at AND z.until > ?)")  # fmt: skip
 
     @staticmethod
-    def _callback_from(which: str, settled_by: str) -> str:
+    def _callback_from(which: str, settled_by: str, by: str = _CONTACT) -> str:
         """FROM and WHERE of a callback kind: each contact's newest matching attempt since
-        the first parameter, unless a later call settled it. (SQLite fills a bare column of a
-        max() aggregate from the row holding the maximum: `id` is the newest attempt's.)"""
+        the first parameter, unless a later call settled it; ``by`` _NUMBER: each number's,
+        of the calls no contact has (its contact gone since), settled by the calls on that
+        number. (SQLite fills a bare column of a max() aggregate from the row holding the
+        maximum: `id` is the newest attempt's.)"""
         newest = which.replace("a.", "")
-        # `which` and `settled_by` are the constants above; values are parameters.
+        whose = ("contact_id IS NOT NULL" if by == _CONTACT
+                 else "contact_id IS NULL AND number_e164 IS NOT NULL")  # fmt: skip
+        # `which`, `settled_by` and `by` are the constants above; values are parameters.
         return (
             "FROM (SELECT id AS newest, max(at) FROM attempts "  # noqa: S608
-            f"  WHERE {newest} AND contact_id IS NOT NULL AND at >= ? GROUP BY contact_id) v "
+            f"  WHERE {newest} AND {whose} AND at >= ? GROUP BY {by}) v "
             "JOIN attempts a ON a.id = v.newest "
-            "WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.contact_id = a.contact_id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM attempts l WHERE l.{by} = a.{by} "
             f"  AND l.id <> a.id AND {settled_by})"
         )
 
-    def _callback_rows(self, which: str, settled_by: str, now: datetime) -> list[LoggedCall]:
+    def _callback_rows(
+        self, which: str, settled_by: str, now: datetime, by: str = _CONTACT
+    ) -> list[LoggedCall]:
         since = int((now - timedelta(days=AWAITING_DAYS)).timestamp())
         sql = (
             "SELECT a.id, a.contact_id, a.direction, a.at, a.outcome, a.message, a.reason, "
-            "a.number_e164, a.source, a.callback_from, a.callback_until "
-            f"{self._callback_from(which, settled_by)} "
+            "a.number_e164, a.source, a.callback_from, a.callback_until, a.caller_name "
+            f"{self._callback_from(which, settled_by, by)} "
             f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}"
         )
         rows = self._conn.execute(sql, (since,)).fetchall()
+        if by == _NUMBER:  # a number nobody has: what its caller ID said names it
+            return [
+                LoggedCall(int(aid), Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n,
+                                             "", *window(cb_from, cb_until),
+                                             caller_name=str(name)), None, str(src))
+                for aid, _c, d, at, o, m, r, n, src, cb_from, cb_until, name in rows
+            ]  # fmt: skip
         contacts = {
             c.id: c for c in self.contacts_by_id([int(r[1]) for r in rows], attempts_limit=0)
         }
@@ -456,7 +505,8 @@ class Callbacks(Contacts):
             LoggedCall(int(aid), Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n,
                                          "", *window(cb_from, cb_until)),
                        contacts[cid], str(src))
-            for aid, cid, d, at, o, m, r, n, src, cb_from, cb_until in rows if cid in contacts
+            for aid, cid, d, at, o, m, r, n, src, cb_from, cb_until, _name in rows
+            if cid in contacts
         ]  # fmt: skip
 
     _awaiting_cache: tuple[tuple[object, ...], list[int], dict[int, int]] | None = None
