@@ -16,8 +16,8 @@ its own, where they were lost with the run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 # pipeline record waits 40 ms, the writer thread a few more): a call the softphone logged
 # while the app was closed counts, however it reached the history.
 COUNT_AFTER_MS = 3000
+# A call still ringing at the quit that ends missed after it rang at most this long before: a
+# ring goes to voicemail or drops within minutes; an older open call is one whose hook sends
+# no end, or one that was answered.
+RINGS_AT_MOST_S = 15 * 60
 
 
 class MissedWhileClosed(QObject):
@@ -49,17 +53,19 @@ class MissedWhileClosed(QObject):
         self._notify = notify  # the desktop's notifications, for a desktop without a tray
         self._still = QTimer(self)
         self._still.setInterval(STILL_RUNNING_EVERY_S * 1000)
-        self._still.timeout.connect(lambda: self._last.save(datetime.now(UTC)))
+        self._still.timeout.connect(self._save_running)
 
     def start(self, after: Callable[[int, Callable[[], object]], None]) -> None:
         """The app starts now: `after(ms, work)` runs the count once the catch-up is read."""
-        closed_since = self._last.load()
+        closed_since, open_then = self._last.load_with_open()
         started = datetime.now(UTC)
         self._last.save(started)
         self._still.start()
         periods = self._untold.load()
         known: int | None = None
-        if closed_since is not None and closed_since < started:
+        if closed_since is None or closed_since >= started:
+            open_then = ()
+        else:
             periods.append((closed_since, started))
             # A call that rang before the quit and ended missed while the app was closed (a
             # softphone logs it so) is recorded only now, by the catch-up: counted by when it
@@ -69,20 +75,35 @@ class MissedWhileClosed(QObject):
             except StoreError as exc:
                 log.info("calls recorded at start not told apart: %s", exc)
         if periods:
-            after(COUNT_AFTER_MS, lambda: self.tell(periods, known))
+            after(COUNT_AFTER_MS, lambda: self.tell(periods, known, open_then))
 
     def stop(self) -> None:
         """At quit: the app ran until now."""
         self._still.stop()
-        self._last.save(datetime.now(UTC))
+        self._save_running()
 
-    def tell(self, periods: list[Period], known: int | None = None) -> int:
+    def _save_running(self) -> None:
+        """The app runs now, with these calls still ringing: a hook's ring recorded while it
+        ran whose end comes once it has quit (`callercard end --missed`, the old row updated)
+        is a call missed while it was closed."""
+        now = datetime.now(UTC)
+        try:
+            open_calls = self._store.open_calls_since(now - timedelta(seconds=RINGS_AT_MOST_S))
+        except StoreError as exc:
+            log.info("calls still ringing not looked up: %s", exc)
+            open_calls = []
+        self._last.save(now, open_calls)
+
+    def tell(self, periods: list[Period], known: int | None = None,
+             open_then: Sequence[int] = ()) -> int:  # fmt: skip
         """Tell the rep of the missed calls in `periods` (closed since, started) that still
         wait; how many there were. Calls of the last period include those that rang before it
-        and were recorded after the call of id `known` (the newest at this start)."""
+        and were recorded after the call of id `known` (the newest at this start), or were
+        still ringing when the app last ran (`open_then`) and ended missed since."""
         try:
             last = len(periods) - 1
-            calls = sum(self._store.missed_between(since, until, known if i == last else None)
+            calls = sum(self._store.missed_between(since, until, known if i == last else None,
+                                                   open_then if i == last else ())
                         for i, (since, until) in enumerate(periods))  # fmt: skip
         except StoreError as exc:
             log.info("calls missed while closed not counted: %s", exc)
