@@ -16,7 +16,7 @@ its own, where they were lost with the run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer
@@ -63,10 +63,8 @@ class MissedWhileClosed(QObject):
         self._still.start()
         periods = self._untold.load()
         known: int | None = None
-        if closed_since is None or closed_since >= started:
-            open_then = ()
-        else:
-            periods.append((closed_since, started))
+        if closed_since is not None and closed_since < started:
+            periods.append((closed_since, started, open_then))
             # A call that rang before the quit and ended missed while the app was closed (a
             # softphone logs it so) is recorded only now, by the catch-up: counted by when it
             # was recorded, after the calls the history held at the start, not by its ring.
@@ -75,7 +73,7 @@ class MissedWhileClosed(QObject):
             except StoreError as exc:
                 log.info("calls recorded at start not told apart: %s", exc)
         if periods:
-            after(COUNT_AFTER_MS, lambda: self.tell(periods, known, open_then))
+            after(COUNT_AFTER_MS, lambda: self.tell(periods, known))
 
     def stop(self) -> None:
         """At quit: the app ran until now."""
@@ -94,20 +92,23 @@ class MissedWhileClosed(QObject):
             open_calls = []
         self._last.save(now, open_calls)
 
-    def tell(self, periods: list[Period], known: int | None = None,
-             open_then: Sequence[int] = ()) -> int:  # fmt: skip
-        """Tell the rep of the missed calls in `periods` (closed since, started) that still
-        wait; how many there were. Calls of the last period include those that rang before it
-        and were recorded after the call of id `known` (the newest at this start), or were
-        still ringing when the app last ran (`open_then`) and ended missed since."""
+    def tell(self, periods: list[Period], known: int | None = None) -> int:
+        """Tell the rep of the missed calls in `periods` (closed since, started, and the calls
+        still ringing then) that still wait; how many there were. Calls of the last period
+        include those that rang before it and were recorded after the call of id `known` (the
+        newest at this start), or were still ringing when the app last ran and ended missed
+        since. Kept untold, each period keeps the calls it counted that rang before it."""
         try:
             last = len(periods) - 1
-            calls = sum(self._store.missed_between(since, until, known if i == last else None,
-                                                   open_then if i == last else ())
-                        for i, (since, until) in enumerate(periods))  # fmt: skip
+            found = [self._store.missed_ids_between(since, until, known if i == last else None,
+                                                    ids)
+                     for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
         except StoreError as exc:
             log.info("calls missed while closed not counted: %s", exc)
             return 0
+        calls = sum(len(ids) for ids in found)
+        periods = [(since, until, tuple(found[i]) if i == last else ids)
+                   for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
         told = True
         if calls:
             text = missed_while_closed_text(calls)
@@ -120,7 +121,7 @@ class MissedWhileClosed(QObject):
         else:
             self._untold.keep(periods)
         self._trace.write("missed_while_closed", "", calls=calls, told=told,
-                          since=int(min(since for since, _ in periods).timestamp()))  # fmt: skip
+                          since=int(min(p[0] for p in periods).timestamp()))  # fmt: skip
         return calls
 
     def seen(self) -> None:

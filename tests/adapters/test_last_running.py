@@ -32,3 +32,15 @@ def test_a_damaged_file_says_nothing(tmp_path: Path) -> None:
     path = tmp_path / "last-running.txt"
     path.write_text("yesterday\n41\n", "ascii")
     assert LastRunning(path).load_with_open() == (None, ())
+
+
+def test_a_period_nobody_was_told_of_keeps_the_calls_that_rang_before_it(tmp_path: Path) -> None:
+    from desktop.adapters.untold_missed import UntoldMissed
+
+    path = tmp_path / "missed-untold.txt"
+    untold = UntoldMissed(path)
+    later = AT.replace(hour=18)
+    untold.keep([(AT, later, (41, 43)), (later, later.replace(minute=45), ())])
+    assert untold.load() == [(AT, later, (41, 43)), (later, later.replace(minute=45), ())]
+    path.write_text(f"{int(AT.timestamp())} {int(later.timestamp())}\n", "ascii")  # as before
+    assert untold.load() == [(AT, later, ())]

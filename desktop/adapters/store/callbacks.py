@@ -170,19 +170,25 @@ class Callbacks(Contacts):
         ``since``, open_calls_since), and wait in Callbacks still: from a contact or a number
         (withheld callers cannot be called back), with no call since that settled them
         (_MISSED)."""
+        return len(self.missed_ids_between(since, until, recorded_after, open_then))
+
+    def missed_ids_between(self, since: datetime, until: datetime,
+                           recorded_after: int | None = None,
+                           open_then: Sequence[int] = ()) -> list[int]:  # fmt: skip
+        """The ids of the calls missed_between counts, oldest first."""
         settled = self._MISSED[1]
         open_ids = ",".join(str(int(i)) for i in open_then)  # ints: nothing to bind
-        row = self._conn.execute(
-            "SELECT count(*) FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
+        rows = self._conn.execute(
+            "SELECT a.id FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
             f"AND a.outcome = 'missed' AND (a.at > ? OR a.id > ? OR a.id IN ({open_ids})) "
             "AND a.at <= ? AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
             "AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.id <> a.id "
             "  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
-            f"  AND {settled})",
+            f"  AND {settled}) ORDER BY a.id",
             (int(since.timestamp()), _NO_ID if recorded_after is None else recorded_after,
              int(until.timestamp())),
-        ).fetchone()
-        return int(row[0])
+        ).fetchall()
+        return [int(i) for (i,) in rows]
 
     def open_calls_since(self, since: datetime) -> list[int]:
         """Incoming calls that rang from ``since`` on and whose end is not known yet (a
