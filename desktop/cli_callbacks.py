@@ -36,7 +36,8 @@ def print_callbacks(args: argparse.Namespace) -> int:
         now = datetime.now().astimezone()
         entries = load_callbacks(store, now, business_hours(settings), system_hour_cycle())
         due = max(count_due(store, now), sum(1 for e in entries if e.item.due))
-        missed = sum(store.missed_between(since, until) for since, until in untold.load())
+        missed = sum(store.missed_between(since, until, None, ids)
+                     for since, until, ids in untold.load())  # fmt: skip
     finally:
         store.close()
     if missed:

@@ -25,7 +25,6 @@ from desktop.adapters.instance_address import instance_address
 from desktop.adapters.instance_client import (
     SendStatus,
     default_launch_argv,
-    deliver,
     forward_to_running,
     ring_or_launch,
 )
@@ -34,7 +33,13 @@ from desktop.core.hook_fields import header_display_name as header_display_name
 from desktop.core.hook_fields import hook_fields
 from desktop.core.hook_fields import twinkle_party as twinkle_party
 from desktop.core.ipc import End, EndOutcome, OpenImport, Ring
-from desktop.hook_exit import EXIT_DELIVERED, EXIT_USAGE, exit_code, failure_code
+from desktop.hook_exit import (
+    EXIT_DELIVERED,
+    EXIT_NOT_DELIVERED,
+    EXIT_USAGE,
+    exit_code,
+    failure_code,
+)
 
 TYPE_CHECKING = False  # not typing's: this runs on every incoming call (see desktop.hook_argv)
 if TYPE_CHECKING:
@@ -43,6 +48,11 @@ if TYPE_CHECKING:
 
     from desktop.hook_argv import HookArgs
     from desktop.hook_send import Unanswered
+
+
+# How long a ring waits for an app that is starting to listen (warm: ~0.3 s, a cold login
+# seconds) while the softphone waits for its hook (MicroSIP sends no "180 Ringing" meanwhile).
+RING_START_WAIT_S = 3.0
 
 
 def send_ring(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = None) -> int:
@@ -82,19 +92,22 @@ def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = N
     if unanswered is not None:
         return _record_unanswered(args, message, unanswered.code)
     address = instance_address(paths.data_dir)
-    if isinstance(message, End):
-        # An app still starting (launched by this call's ring, most often) is waited for: the
-        # end must reach the card it is about to pop from its command line, or that card stays
-        # ringing for good (desktop.adapters.starting_mark).
-        from desktop.adapters.starting_mark import deliver_once_listening
+    # An app still starting (launched by this call's ring, or another call's) is waited for
+    # (desktop.adapters.starting_mark): an end must reach the card it is about to pop from its
+    # command line, or that card stays ringing for good; a ring launched a second app, a
+    # second Python and Qt start slowing the first, only to hand the ring over to it. A ring
+    # waits less, for the softphone waits for its hook: an app still starting after that
+    # gets it in the hooks' inbox, and pops its card from there as it starts.
+    from desktop.adapters.starting_mark import START_WAIT_S, app_starting, deliver_once_listening
 
-        result = deliver_once_listening(address, message, watch_app=True)
-    else:
-        result = deliver(address, message, watch_app=True)
+    wait_s = START_WAIT_S if isinstance(message, End) else RING_START_WAIT_S
+    result = deliver_once_listening(address, message, wait_s, watch_app=True)
     if result.unanswered:
         return _record_unanswered(args, message, failure_code(result))
     if result.status is not SendStatus.NO_INSTANCE:
         return exit_code(result)
+    if isinstance(message, Ring) and app_starting(address):
+        return _record_unanswered(args, message, EXIT_NOT_DELIVERED)
     # Nobody took it: the hook records the call itself, so it is never lost (a ring is
     # recorded before the app it starts is, which then finds it in the history).
     from desktop.hook_record import can_show_cards, record_without_app

@@ -121,7 +121,8 @@ def record_unanswered(
     # A line the app has (it may wake while the call still rings) can still pop its card.
     sent = not_recorded == EXIT_UNCONFIRMED
     card = "its card may still appear" if sent else "no card shown"
-    kept = _handed_to_inbox(data_dir, message, card)
+    # From the inbox too, while it may still ring (desktop.core.late_ring.still_ringing).
+    kept = _handed_to_inbox(data_dir, message, "its card may still appear")
     if kept is not None:
         return kept
     return _open_and_record(data_dir, region, message,

@@ -11,8 +11,9 @@ them: the next start replays the journal before anything new. The lookups that m
 stay on the GUI thread: in WAL mode a writer never blocks a reader.
 
 It also records the calls hooks left in their inbox (hook_inbox.py) when neither the app nor
-they could: at its start, and whenever `inbox_changed` says the file changed. Those are
-history only, like a replayed journal: no card or wrap-up was ever shown for them.
+they could: at its start, and whenever `inbox_changed` says the file changed. No wrap-up is
+ever shown for them; a ring that may still ring, and an end, are told to the cards
+(CallWritten.for_cards: the ring pipeline decides whether a card pops, late).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from desktop.adapters.write_journal import (
     SaveWrapUp,
     WriteJournal,
 )
-from desktop.core.events import CallEvent
+from desktop.core.events import CallEvent, CallState
+from desktop.core.models import Direction
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ CLOSE_WAIT_S = 2.0  # at quit, how long waiting jobs are still tried before they
 # the journal too: an app killed meanwhile finishes the call at its next start, when the ring
 # is long written.
 END_RETRY_S = (0.25, 0.5, 1.0, 2.0, 4.0)
+_OVER = (CallState.ENDED, CallState.MISSED)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,10 @@ class CallWritten:
     # From an earlier session's journal, or a hook's inbox: history only, never a window.
     replayed: bool = False
     error: str = ""
+    # A hook's ring or end from the inbox, recorded, told to the cards: a ring whose end was
+    # not among the lines read with it may still ring (its card may pop, late), an end closes
+    # the card its ring put up. Never a wrap-up.
+    for_cards: bool = False
 
 
 @dataclass
@@ -271,15 +278,18 @@ class HistoryWriter:
             log.info("recording %d calls hooks left in %s", len(read.lines), self._inbox.path)
         done = 0
         committed = True
-        for line in read.lines:
-            job: Job | None = line.note
-            if line.event is not None:
-                job = RecordCall(self._keyed(line.event))
+        events = [self._keyed(line.event) if line.event is not None else None
+                  for line in read.lines]  # fmt: skip
+        for index, line in enumerate(read.lines):
+            event = events[index]
+            job: Job | None = line.note if event is None else RecordCall(event)
             if job is not None:
                 item = _Pending(job, replayed=False, journaled=True, inbox=True)
                 committed = self._attempt(item)
                 if not committed:
                     break
+            if event is not None:
+                self._tell_cards(event, events[index + 1 :])
             done = line.end
         try:
             self._inbox.remove(read.data[:done])
@@ -292,6 +302,20 @@ class HistoryWriter:
                      self._inbox.path)  # fmt: skip
         self._inbox_waits = not committed  # said once while they wait
         return committed
+
+    def _tell_cards(self, event: CallEvent, read_after: list[CallEvent | None]) -> None:
+        """An inbox call's ring or end, recorded, for the cards (CallWritten.for_cards): a
+        call whose line never reached the app (its listen queue full, it hung a moment) may
+        still ring, or the rep be on it. A ring whose end came with it is over: history only."""
+        if not event.hook or event.direction is not Direction.IN:
+            return
+        if event.state is CallState.RINGING:
+            if any(e is not None and e.call_key == event.call_key and e.state in _OVER
+                   for e in read_after):  # fmt: skip
+                return
+        elif event.state not in _OVER:
+            return
+        self._on_written(CallWritten(event, None, replayed=True, for_cards=True))
 
     def _keyed(self, event: CallEvent) -> CallEvent:
         """A hook's call keyed by its number, as the app keys the line it reads: a hook that

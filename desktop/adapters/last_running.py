@@ -6,11 +6,16 @@ Written at quit and every STILL_RUNNING_EVERY_S while it runs, so that after a c
 power cut the calls counted are those of the last minutes it ran at most, not every missed
 call since the last clean quit (calls whose cards the rep saw). One line, the Unix time in
 whole seconds; a file that is missing or damaged says nothing, and nothing is told.
+
+A second line, when there were any, holds the ids of the calls still ringing then (a hook's
+ring whose end had not come): an end that comes after the quit makes such a call missed while
+the app was closed, though it rang, and was recorded, while it ran.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,22 +32,32 @@ class LastRunning:
 
     def load(self) -> datetime | None:
         """When the app last said it ran (aware, UTC); None when it never did here."""
+        return self.load_with_open()[0]
+
+    def load_with_open(self) -> tuple[datetime | None, tuple[int, ...]]:
+        """When the app last said it ran (None when it never did here), and the ids of the
+        calls still ringing then."""
         try:
-            text = self.path.read_text(encoding="ascii").strip()
+            text = self.path.read_text(encoding="ascii")
         except FileNotFoundError:
-            return None
+            return None, ()
         except (OSError, ValueError) as exc:
             log.warning("%s: not read (%s)", self.path, exc)
-            return None
-        if not text.isdigit():
-            log.warning("%s: not a time: %r", self.path, text[:40])
-            return None
-        return datetime.fromtimestamp(int(text), UTC)
+            return None, ()
+        first, _, rest = text.strip().partition("\n")
+        if not first.isdigit():
+            log.warning("%s: not a time: %r", self.path, first[:40])
+            return None, ()
+        open_calls = tuple(int(i) for i in rest.split() if i.isdigit())
+        return datetime.fromtimestamp(int(first), UTC), open_calls
 
-    def save(self, at: datetime) -> None:
-        """`at` (aware) as the time the app last ran. Not synced: a lost stamp costs one
-        message at the next start, never a call."""
+    def save(self, at: datetime, open_calls: Sequence[int] = ()) -> None:
+        """`at` (aware) as the time the app last ran, and the calls still ringing then. Not
+        synced: a lost stamp costs one message at the next start, never a call."""
+        text = f"{int(at.timestamp())}\n"
+        if open_calls:
+            text += " ".join(str(i) for i in open_calls) + "\n"
         try:
-            write_atomic(self.path, f"{int(at.timestamp())}\n".encode("ascii"), durable=False)
+            write_atomic(self.path, text.encode("ascii"), durable=False)
         except OSError as exc:
             log.warning("%s: not written (%s)", self.path, exc)

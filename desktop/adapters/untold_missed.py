@@ -7,7 +7,10 @@ the hidden menu window's status line and the log: the rep learnt nothing, and th
 counted only from then on. The periods stay here until the rep sees the menu window or
 Callbacks, or runs `callercard callbacks`; a later start tells them with its own.
 
-One line per period, "SINCE UNTIL" in whole Unix seconds; a damaged line is skipped.
+One line per period, "SINCE UNTIL" in whole Unix seconds, and the ids of the calls counted in
+it that rang before SINCE ("SINCE UNTIL 41,43": one still ringing at the quit and ended missed
+after it, one a softphone logged at the start), which no time finds again; a damaged line is
+skipped.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from desktop.adapters.atomic_file import write_atomic
 
 log = logging.getLogger(__name__)
 
-Period = tuple[datetime, datetime]
+# Closed since, until, and the calls missed in it that rang before it.
+Period = tuple[datetime, datetime, tuple[int, ...]]
 
 
 class UntoldMissed:
@@ -38,13 +42,16 @@ class UntoldMissed:
         periods: list[Period] = []
         for line in text.splitlines():
             parts = line.split()
-            if len(parts) == 2 and all(p.isdigit() for p in parts):
-                since, until = (datetime.fromtimestamp(int(p), UTC) for p in parts)
-                periods.append((since, until))
+            if len(parts) in (2, 3) and all(p.isdigit() for p in parts[:2]):
+                since, until = (datetime.fromtimestamp(int(p), UTC) for p in parts[:2])
+                ids = parts[2].split(",") if len(parts) == 3 else []
+                periods.append((since, until, tuple(int(i) for i in ids if i.isdigit())))
         return periods
 
     def keep(self, periods: list[Period]) -> None:
-        text = "".join(f"{int(s.timestamp())} {int(u.timestamp())}\n" for s, u in periods)
+        text = "".join(f"{int(s.timestamp())} {int(u.timestamp())}"
+                       + (f" {','.join(str(i) for i in ids)}" if ids else "") + "\n"
+                       for s, u, ids in periods)  # fmt: skip
         try:
             write_atomic(self.path, text.encode("ascii"), durable=False)
         except OSError as exc:

@@ -15,11 +15,20 @@ Its card pops only while the call may still ring: when no end for the same call 
 with it (an app that wakes finds, in its socket's queue, the end a hook sent meanwhile) and it
 rang less than STALE_RING_S ago (a hook that sends no end: the card would be for a call that
 long stopped ringing).
+
+A ring whose line never reached the app (its listen queue full, or it hung a moment) reaches
+it by the hooks' inbox (adapters/hook_inbox.py): a late ring by another road, under the same
+rule (`still_ringing`). Its card pops when its end was not read with it, none reached the app
+since, and it rang less than STALE_RING_S ago: within that the caller may still ring, or the
+rep be on the call (late, but the card still says who it is); past it, a hook that sends no
+end would pop a card for a call long over. No shorter window: an app whose queue was full
+takes seconds to drain it, and the card is worth most in the first minute of a call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from desktop.core.hook_number_key import E164Of, message_key
 from desktop.core.ipc import End, Record, Ring
@@ -48,6 +57,17 @@ class LateRing(Record):
 def read_late(ring: Ring, read_ns: int) -> bool:
     """Whether the hook that sent `ring` may have stopped waiting by `read_ns`."""
     return ring.t_ns > 0 and read_ns - ring.t_ns > LATE_RING_S * 1e9
+
+
+# The wall clock a hook's stamp was turned into and the app's may disagree by a moment.
+_CLOCK_SLACK_S = 2
+
+
+def still_ringing(rang: datetime, now: datetime) -> bool:
+    """Whether a hook's ring, from the inbox, that rang at `rang` may still ring at `now`
+    (no end known for it): its card pops, late."""
+    age_s = (now - rang).total_seconds()
+    return -_CLOCK_SLACK_S <= age_s <= STALE_RING_S
 
 
 def message_call_key(message: Ring | End, e164_of: E164Of) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 # pipeline record waits 40 ms, the writer thread a few more): a call the softphone logged
 # while the app was closed counts, however it reached the history.
 COUNT_AFTER_MS = 3000
+# A call still ringing at the quit that ends missed after it rang at most this long before: a
+# ring goes to voicemail or drops within minutes; an older open call is one whose hook sends
+# no end, or one that was answered.
+RINGS_AT_MOST_S = 15 * 60
 
 
 class MissedWhileClosed(QObject):
@@ -49,18 +53,18 @@ class MissedWhileClosed(QObject):
         self._notify = notify  # the desktop's notifications, for a desktop without a tray
         self._still = QTimer(self)
         self._still.setInterval(STILL_RUNNING_EVERY_S * 1000)
-        self._still.timeout.connect(lambda: self._last.save(datetime.now(UTC)))
+        self._still.timeout.connect(self._save_running)
 
     def start(self, after: Callable[[int, Callable[[], object]], None]) -> None:
         """The app starts now: `after(ms, work)` runs the count once the catch-up is read."""
-        closed_since = self._last.load()
+        closed_since, open_then = self._last.load_with_open()
         started = datetime.now(UTC)
         self._last.save(started)
         self._still.start()
         periods = self._untold.load()
         known: int | None = None
         if closed_since is not None and closed_since < started:
-            periods.append((closed_since, started))
+            periods.append((closed_since, started, open_then))
             # A call that rang before the quit and ended missed while the app was closed (a
             # softphone logs it so) is recorded only now, by the catch-up: counted by when it
             # was recorded, after the calls the history held at the start, not by its ring.
@@ -74,19 +78,37 @@ class MissedWhileClosed(QObject):
     def stop(self) -> None:
         """At quit: the app ran until now."""
         self._still.stop()
-        self._last.save(datetime.now(UTC))
+        self._save_running()
+
+    def _save_running(self) -> None:
+        """The app runs now, with these calls still ringing: a hook's ring recorded while it
+        ran whose end comes once it has quit (`callercard end --missed`, the old row updated)
+        is a call missed while it was closed."""
+        now = datetime.now(UTC)
+        try:
+            open_calls = self._store.open_calls_since(now - timedelta(seconds=RINGS_AT_MOST_S))
+        except StoreError as exc:
+            log.info("calls still ringing not looked up: %s", exc)
+            open_calls = []
+        self._last.save(now, open_calls)
 
     def tell(self, periods: list[Period], known: int | None = None) -> int:
-        """Tell the rep of the missed calls in `periods` (closed since, started) that still
-        wait; how many there were. Calls of the last period include those that rang before it
-        and were recorded after the call of id `known` (the newest at this start)."""
+        """Tell the rep of the missed calls in `periods` (closed since, started, and the calls
+        still ringing then) that still wait; how many there were. Calls of the last period
+        include those that rang before it and were recorded after the call of id `known` (the
+        newest at this start), or were still ringing when the app last ran and ended missed
+        since. Kept untold, each period keeps the calls it counted that rang before it."""
         try:
             last = len(periods) - 1
-            calls = sum(self._store.missed_between(since, until, known if i == last else None)
-                        for i, (since, until) in enumerate(periods))  # fmt: skip
+            found = [self._store.missed_ids_between(since, until, known if i == last else None,
+                                                    ids)
+                     for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
         except StoreError as exc:
             log.info("calls missed while closed not counted: %s", exc)
             return 0
+        calls = sum(len(ids) for ids in found)
+        periods = [(since, until, tuple(found[i]) if i == last else ids)
+                   for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
         told = True
         if calls:
             text = missed_while_closed_text(calls)
@@ -99,7 +121,7 @@ class MissedWhileClosed(QObject):
         else:
             self._untold.keep(periods)
         self._trace.write("missed_while_closed", "", calls=calls, told=told,
-                          since=int(min(since for since, _ in periods).timestamp()))  # fmt: skip
+                          since=int(min(p[0] for p in periods).timestamp()))  # fmt: skip
         return calls
 
     def seen(self) -> None:

@@ -38,6 +38,7 @@ from desktop.core.events import (
     key_source,
 )
 from desktop.core.internal_extension import call_back_to
+from desktop.core.late_ring import still_ringing
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Direction, Outcome
 from desktop.core.numbers import CallerNumber
@@ -94,6 +95,11 @@ class RingPipeline(QObject):
         # Call key -> when it rang: a hook's ring read late (the app was stopped or hung) and
         # over by then, so no card rang; its end, if missed, leaves the missed card.
         self._late_unseen: dict[str, datetime] = {}
+        # Call key -> when its last ring came, and its last end: a hook's ring from the
+        # inbox (its line never reached us) pops no card for a call shown already, by its
+        # line read late, nor for one whose end came by the socket first.
+        self._rang: dict[str, datetime] = {}
+        self._ended: dict[str, datetime] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
         # One timer, started by each ring: a QTimer.singleShot costs 10-40 µs of the ring's
         # path (it builds a timer object each time), a start() 1 µs.
@@ -119,7 +125,11 @@ class RingPipeline(QObject):
         call = self.keyed(call)
         if call.call_key == WITHHELD_KEY and call.live:
             call = self._withheld_apart(call)
-        if call.rings:
+        if call.rings and call.event.hook and self._seen_near(
+            self._rang, call.call_key, call.event.time
+        ):
+            pass  # its line read after its hook left it in the inbox too, whose card popped
+        elif call.rings:
             self._ring(call)
         elif call.ends:
             self._end(call)
@@ -239,6 +249,7 @@ class RingPipeline(QObject):
 
     def _ring(self, call: RingInput) -> None:
         caller_id, call_key = call.caller_id, call.call_key
+        _remember_late(self._rang, call_key, call.event.time)
         try:
             # Guesses for an unknown caller cost a few ms of queries: they follow the card.
             card = self.lookup.card_for(caller_id, call.event.name, candidates=False)
@@ -404,6 +415,7 @@ class RingPipeline(QObject):
         """An incoming call is over, its card goes. The one place a call's end is decided on:
         `call.missed` is whether nobody answered it (the log said so, or `callercard end
         --missed`)."""
+        _remember_late(self._ended, call.call_key, call.event.time)
         if call.call_key not in self._same_call and not self.popups.has_popup(call.call_key):
             self._same_as_ringing(call)
         rang = self._late_unseen.pop(call.call_key, None)
@@ -579,6 +591,9 @@ class RingPipeline(QObject):
         """The history writer's answer (through the bridge): traced, and what it asks for."""
         assert isinstance(written, CallWritten)
         event, recorded = written.event, written.recorded
+        if written.for_cards:
+            self._from_inbox(event)
+            return
         if written.error:
             where = event.where or event.source
             self._report_problem(f"Could not record the call from {where}: {written.error}")
@@ -607,6 +622,41 @@ class RingPipeline(QObject):
             self.wrap_up_due.emit(recorded.attempt_id)
 
 
+    def _from_inbox(self, event: CallEvent) -> None:
+        """A hook's ring or end the writer recorded from the hooks' inbox (its line never
+        reached us): a ring that may still ring pops its card, late (desktop.core.late_ring
+        .still_ringing), once: never for a call whose card this app showed or whose end it
+        read already; an end closes the card its ring put up. Recorded already: not again."""
+        call = RingInput(event, time.monotonic_ns())
+        key = call.call_key
+        if event.state is CallState.RINGING:
+            seen = (self._seen_near(self._rang, key, event.time)
+                    or self._seen_near(self._ended, key, event.time, after=True)
+                    or key in self._late_unseen or self.popups.has_popup(key))  # fmt: skip
+            card = still_ringing(event.time, datetime.now(UTC)) and not seen
+            self.trace.write("inbox_ring", event.number, call_key=key, card=card)
+            if card:
+                self._ring(self._withheld_apart(call) if key == WITHHELD_KEY else call)
+            return
+        if self._seen_near(self._ended, key, event.time):
+            return  # its line reached us too, and ended the call
+        up = self.popups.has_popup(key) and key not in self.popups.missed_keys()
+        if up or key in self._same_call:
+            self._end(self._withheld_apart(call) if key == WITHHELD_KEY else call)
+
+    @staticmethod
+    def _seen_near(seen: dict[str, datetime], key: str, at: datetime, *,
+                   after: bool = False) -> bool:  # fmt: skip
+        """Whether `seen` has the call `key` at about `at`: one hook's stamp, read from its
+        line and from the inbox (`after`: at it or later, but for a second of clock between
+        the hook's stamp and our reading of an end)."""
+        when = seen.get(key)
+        if when is None:
+            return False
+        gap_s = (when - at).total_seconds()
+        return gap_s >= -1 if after else abs(gap_s) <= ONE_RING_S
+
+
 def _tries_of(store: Store, number: CallerNumber, caller_id: str, contact_id: int | None,
               now: datetime) -> int:  # fmt: skip
     """Missed calls from this caller since we last reached them, counted as Callbacks
@@ -620,6 +670,10 @@ def _tries_of(store: Store, number: CallerNumber, caller_id: str, contact_id: in
     unknown = store.unknown_missed_not_returned(now)
     return next((u.tries for u in unknown if u.attempt.number_e164 == e164), 1)
 
+
+# A hook's ring read twice (its line, late, and the inbox) is one stamp turned into a wall
+# time twice: a few ms apart. A second call from the number is seconds later at the least.
+ONE_RING_S = 1.0
 
 # Late rings whose end has not come (a hook that sends none): the oldest are forgotten.
 LATE_UNSEEN_LIMIT = 64

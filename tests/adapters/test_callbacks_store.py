@@ -297,3 +297,23 @@ def test_a_call_missed_before_the_quit_is_not_missed_while_closed(store: Store) 
     call(store, mike, "+14155550142", Direction.IN, timedelta(minutes=12), Outcome.MISSED)
     known = store.last_attempt_id()  # recorded while the app ran: its card was up
     assert store.missed_between(NOW - timedelta(minutes=10), NOW, known) == 0
+
+
+def test_missed_while_closed_counts_a_call_ringing_at_the_quit_that_ended_missed_after(
+    store: Store,
+) -> None:
+    """A hook's ring recorded while the app ran, still ringing at the quit; its end (--missed)
+    came once the app had closed and finished that row."""
+    mike = person(store, "Mike", "+14155550142")
+    quit_at, started = NOW - timedelta(minutes=10), NOW
+    rang = Attempt(Direction.IN, NOW - timedelta(minutes=11), Outcome.UNKNOWN,
+                   number_e164="+14155550142")  # fmt: skip
+    ringing = store.record_call(mike, rang, "hook", "hook:+14155550142")
+    assert ringing is not None
+    open_then = store.open_calls_since(quit_at - timedelta(minutes=15))
+    assert open_then == [ringing]
+    known = store.last_attempt_id()
+    assert store.finish_call(ringing, Outcome.MISSED)  # the end hook, after the quit
+    assert store.missed_between(quit_at, started, known) == 0, "by ring and by record alone"
+    assert store.missed_between(quit_at, started, known, open_then) == 1
+    assert store.missed_between(quit_at, started, known, []) == 0

@@ -61,9 +61,27 @@ def test_calls_left_before_the_start_are_recorded_once_each_as_history_only(
     finally:
         writer.close()
     assert [outcome for _, outcome in setup.calls()] == ["missed"]
-    assert [(w.recorded is not None, w.replayed) for w in setup.written] == [
+    history = [w for w in setup.written if not w.for_cards]
+    assert [(w.recorded is not None, w.replayed) for w in history] == [
         (True, True), (True, True)
     ], "calls no card was shown for are history only: no wrap-up window"  # fmt: skip
+    # Its end was read with the rings: over, no card pops for them; the end may close one.
+    assert [w.event.state for w in setup.written if w.for_cards] == [CallState.MISSED]
+
+
+def test_a_ring_whose_end_is_not_in_the_inbox_is_told_to_the_cards_once_recorded(
+    setup: InboxSetup,
+) -> None:
+    """Its line never reached the app: the call may still ring, and its card pop late."""
+    setup.inbox.append(left_by_hook(CallState.RINGING))
+    writer = setup.writer()
+    try:
+        wait_until(lambda: not setup.inbox.path.exists(), "the inbox to be emptied")
+    finally:
+        writer.close()
+    [told] = [w for w in setup.written if w.for_cards]
+    assert (told.event.state, told.event.call_key) == (CallState.RINGING, f"hook:{JANE}")
+    assert len(setup.calls()) == 1  # recorded before the cards hear of it
 
 
 def test_a_call_left_while_the_database_is_locked_stays_in_the_inbox_until_it_is_committed(

@@ -11,7 +11,13 @@ import pytest
 from desktop.adapters.instance_socket import DEFAULT_TIMEOUT
 from desktop.core.ipc import End, EndOutcome, Ring, Show
 from desktop.core.ipc_line import LATE_RING_S
-from desktop.core.late_ring import STALE_RING_S, LateRing, read_late, with_end_read
+from desktop.core.late_ring import (
+    STALE_RING_S,
+    LateRing,
+    read_late,
+    still_ringing,
+    with_end_read,
+)
 from desktop.core.numbers import NumberPolicy, parse_number
 from desktop.core.ring_input import from_late_ring
 
@@ -85,3 +91,14 @@ def test_a_late_ring_whose_stamp_says_nothing_of_when_it_rang_is_left_to_its_hoo
     ring = Ring("+14155550142", t_ns=read_ns - 3 * 24 * 3600 * S)  # not a stopped app's
     call = from_late_ring(LateRing(ring, read_ns), NOW, read_ns)
     assert call.recorded is False
+
+
+@pytest.mark.parametrize(
+    ("rang_s_ago", "card"),
+    [(0, True), (STALE_RING_S, True), (STALE_RING_S + 1, False), (600, False),
+     (-1, True), (-30, False)],  # a stamp a moment ahead of our clock; one from elsewhere
+)  # fmt: skip
+def test_a_ring_from_the_inbox_rings_on_as_long_as_a_late_ring_does(
+    rang_s_ago: int, card: bool
+) -> None:
+    assert still_ringing(NOW - timedelta(seconds=rang_s_ago), NOW) is card

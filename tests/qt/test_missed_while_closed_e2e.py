@@ -126,3 +126,37 @@ def test_calls_missed_while_closed_that_nobody_was_told_of_are_told_at_the_next_
     finally:
         run.stop()
     assert started_again()["calls"] == 0, "told once it was seen"
+
+
+def test_a_call_still_ringing_at_the_quit_that_ended_missed_after_it_is_told_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """A hook's ring came while the app ran (its card up, its row recorded), the rep quit,
+    and the call's `end --missed` came after: the hook finished the row the app had recorded.
+    It rang before the quit and was recorded before the next start, so the count, by ring
+    time and by what was recorded at the start, said nothing of it. Real hooks."""
+    app = RunningApp(tmp_path)
+    try:
+        rang = app.cli("ring", BRENNAN)
+        assert rang.returncode == 0, rang.stderr
+        app.wait_for(lambda r: r["stage"] == "recorded" and r["caller_id"] == BRENNAN,
+                     "the ring recorded")  # fmt: skip
+    finally:
+        app.stop()
+    time.sleep(1.1)  # ends in a later second than the quit
+    ended = app.cli("end", "--missed", BRENNAN)
+    assert ended.returncode == 4, ended.stderr  # no app: the hook finished the call itself
+
+    mark = len(app.records())
+    again = RunningApp(tmp_path)
+    try:
+        told = again.wait_for(lambda r: r["stage"] == "missed_while_closed",
+                              "the calls missed while closed counted", after=mark)  # fmt: skip
+    finally:
+        again.stop()
+    assert (told["calls"], told["told"]) == (1, False), told
+    # Nobody saw it (no tray, the window hidden): kept, with the call that rang before its
+    # period, for the terminal's Callbacks to say.
+    listed = app.cli("callbacks")
+    assert listed.returncode == 0, listed.stderr
+    assert "1 call missed while CallerCard was closed: they wait below" in listed.stderr

@@ -165,23 +165,44 @@ class Callbacks(Contacts):
         return self._max_id("attempts")
 
     def missed_between(self, since: datetime, until: datetime,
-                       recorded_after: int | None = None) -> int:  # fmt: skip
+                       recorded_after: int | None = None,
+                       open_then: Sequence[int] = ()) -> int:  # fmt: skip
         """Missed calls that rang after ``since`` and up to ``until``, or rang before it and
         were recorded after the call of id ``recorded_after`` (0: the history was empty;
-        None: not asked), and wait in Callbacks still: from a contact or a number (withheld
-        callers cannot be called back), with no call since that settled them (_MISSED)."""
+        None: not asked) or are among ``open_then`` (calls whose end was not known at
+        ``since``, open_calls_since), and wait in Callbacks still: from a contact or a number
+        (withheld callers cannot be called back), with no call since that settled them
+        (_MISSED)."""
+        return len(self.missed_ids_between(since, until, recorded_after, open_then))
+
+    def missed_ids_between(self, since: datetime, until: datetime,
+                           recorded_after: int | None = None,
+                           open_then: Sequence[int] = ()) -> list[int]:  # fmt: skip
+        """The ids of the calls missed_between counts, oldest first."""
         settled = self._MISSED[1]
-        row = self._conn.execute(
-            "SELECT count(*) FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
-            "AND a.outcome = 'missed' AND (a.at > ? OR a.id > ?) AND a.at <= ? "
-            "AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
+        open_ids = ",".join(str(int(i)) for i in open_then)  # ints: nothing to bind
+        rows = self._conn.execute(
+            "SELECT a.id FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
+            f"AND a.outcome = 'missed' AND (a.at > ? OR a.id > ? OR a.id IN ({open_ids})) "
+            "AND a.at <= ? AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
             "AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.id <> a.id "
             "  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
-            f"  AND {settled})",
+            f"  AND {settled}) ORDER BY a.id",
             (int(since.timestamp()), _NO_ID if recorded_after is None else recorded_after,
              int(until.timestamp())),
-        ).fetchone()
-        return int(row[0])
+        ).fetchall()
+        return [int(i) for (i,) in rows]
+
+    def open_calls_since(self, since: datetime) -> list[int]:
+        """Incoming calls that rang from ``since`` on and whose end is not known yet (a
+        hook's ring, its end still to come): ids, oldest first. An end that comes once the
+        app has quit makes such a call missed while it was closed (missed_between)."""
+        rows = self._conn.execute(
+            "SELECT id FROM attempts WHERE direction = 'in' AND outcome = '' AND at >= ? "
+            "ORDER BY id LIMIT 100",
+            (int(since.timestamp()),),
+        ).fetchall()
+        return [int(i) for (i,) in rows]
 
     def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
         """Our newest voicemail to each contact who has neither called back nor talked to us
