@@ -18,7 +18,12 @@ from desktop.adapters.store.contacts import EDITABLE_FIELDS
 from desktop.adapters.store.undone_imports import undone_imports
 from desktop.core.field_merge import merged_edit
 from desktop.core.models import StoredNumber
-from desktop.core.number_edit import contact_region, read_typed_number, shown_number
+from desktop.core.number_edit import (
+    contact_region,
+    read_typed_number,
+    shared_number_warning,
+    shown_number,
+)
 
 
 @dataclass(frozen=True)
@@ -52,21 +57,48 @@ def add_number(store: Store, contact_id: int, text: str, label: str, home_region
     return f"Added {shown_number(number)}."
 
 
+def shared_with(store: Store, contact_id: int, number_id: int | None, text: str, label: str,
+                home_region: str) -> str:  # fmt: skip
+    """What to say before adding (`number_id` None) or changing a number to one other contacts
+    have already ("+1 415-555-0122 is Dana Whitfield's mobile. ..."); "" when nobody else has
+    it, or the number is the one this row had. NumberRefused when it is no number."""
+    if number_id is None:
+        existing = [r.number for r in _numbers_or_gone(store, contact_id)]
+        old = None
+        new = read_typed_number(text, label, contact_region(existing, home_region), existing)
+    else:
+        old, new = _typed_change(store, contact_id, number_id, text, label, home_region)
+    if old is not None and (old.e164, old.extension) == (new.e164, new.extension):
+        return ""
+    if new.e164 is not None:
+        held = store.contacts_for_number(new.e164, attempts_limit=0)
+    else:
+        held = store.contacts_for_extension(new.extension, attempts_limit=0)
+    holders = [(c.name or c.company, n.label) for c, n in held
+               if c.id != contact_id and n.extension == new.extension]  # fmt: skip
+    return shared_number_warning(shown_number(new), holders)
+
+
+def _typed_change(store: Store, contact_id: int, number_id: int, text: str, label: str,
+                  home_region: str) -> tuple[StoredNumber, StoredNumber]:  # fmt: skip
+    """The stored number `number_id` and what it becomes as typed (NumberRefused)."""
+    rows = _numbers_or_gone(store, contact_id)
+    old = next((r.number for r in rows if r.id == number_id), None)
+    if old is None:
+        raise StoreError("That number was removed meanwhile; nothing was changed.")
+    others = [r.number for r in rows if r.id != number_id]
+    region = contact_region([old, *others], home_region)
+    if text.strip() == old.raw.strip() and old.e164 is not None:
+        return old, StoredNumber(old.raw, old.e164, old.extension, label.strip())
+    return old, read_typed_number(text, label, region, others)
+
+
 def change_number(
     store: Store, contact_id: int, number_id: int, text: str, label: str, home_region: str
 ) -> str:
     """Replace a stored number (or only its label) with what was typed."""
     with writing(store):
-        rows = _numbers_or_gone(store, contact_id)
-        old = next((r.number for r in rows if r.id == number_id), None)
-        if old is None:
-            raise StoreError("That number was removed meanwhile; nothing was changed.")
-        others = [r.number for r in rows if r.id != number_id]
-        region = contact_region([old, *others], home_region)
-        if text.strip() == old.raw.strip() and old.e164 is not None:
-            new = StoredNumber(old.raw, old.e164, old.extension, label.strip())
-        else:
-            new = read_typed_number(text, label, region, others)
+        old, new = _typed_change(store, contact_id, number_id, text, label, home_region)
         # A number the rep typed is theirs, no longer the import batch's: a followed file's
         # next version hands it over to the same person (as a number added by hand), undoing
         # the batch that brought the old one onto a contact it did not add leaves it, and a

@@ -165,6 +165,7 @@ def judge_request(
         call_key=hook_call_key(number),
         where=f"http://{HOST}:{config.port}{action}",
         hook=True,
+        said_answered=action == "/end" and params.get("outcome", "").strip().lower() == "answered",
     )
     return Verdict(200, "ok", event)
 

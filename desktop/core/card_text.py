@@ -22,6 +22,7 @@ from desktop.core.switchboard import extension_text
 # How much of a voicemail or of the notes the card shows before "Show all": a few lines.
 MESSAGE_PREVIEW = 160
 NOTES_PREVIEW = 200
+NOTES_PREVIEW_LINES = 4  # a note's own lines, each wrapped: the card stays a card
 
 WITHHELD = "Number withheld"  # a caller who sent no number, wherever it is said
 
@@ -221,6 +222,26 @@ def preview(text: str, limit: int) -> tuple[str, bool]:
     if space >= limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-–—") + "…", True
+
+
+def lines_preview(text: str, limit: int, max_lines: int) -> tuple[str, bool]:
+    """`text` kept to its first `max_lines` lines (blank ones left out, each line's own spaces
+    made one) and `limit` characters, the last line cut at a word boundary and ended with "…"
+    when anything was left out; and whether it was. Notes written as lines ("Met at SaaStr." /
+    "Prefers calls after 3pm PT") read as lines on the card, as in the contact's view."""
+    lines = [line for line in map(one_line, text.splitlines()) if line]
+    kept: list[str] = []
+    room = limit
+    for line in lines[:max_lines]:
+        if len(line) > room:
+            kept.append(preview(line, max(room, 1))[0])
+            return "\n".join(kept), True
+        kept.append(line)
+        room -= len(line)
+    if len(lines) > max_lines:
+        kept[-1] = kept[-1].rstrip(" ,;:.-–—") + "…"
+        return "\n".join(kept), True
+    return "\n".join(kept), False
 
 
 def next_step_line(contact: Contact) -> str:

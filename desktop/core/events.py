@@ -37,6 +37,10 @@ class CallEvent:
     # A call out placed from a contact's card or view: whom it was for, on a number several
     # contacts share (desktop.core.callee); None when the place it came from does not say.
     for_contact: int | None = None
+    # A hook's end that said the call was answered (`end --answered`, the URL's
+    # outcome=answered), not merely that it ended: the caller's missed card can go then. A
+    # softphone's own ENDED says as much already.
+    said_answered: bool = False
 
 
 def key_source(call_key: str) -> str:

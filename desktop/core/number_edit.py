@@ -76,3 +76,33 @@ def shown_number(number: StoredNumber) -> str:
     if not number.e164:  # as typed, an internal extension's "x3103" included
         return number.raw.strip()
     return readable(number.e164) + (f" ext. {number.extension}" if number.extension else "")
+
+
+def shared_number_warning(shown: str, holders: Sequence[tuple[str, str]]) -> str:
+    """What Save says first when the number typed is another contact's already (`holders`:
+    each one's name and the number's label there): a typo that would make that person's calls
+    pop this card, or a line they share (a switchboard), which the rep may keep."""
+    if not holders:
+        return ""
+    whose = [_whose(name, label) for name, label in holders[:2]]
+    said = " and ".join(whose)
+    if len(holders) > 2:
+        said += f" (and {len(holders) - 2} more contacts')"
+    return (f"{shown} is {said}. Saved here too, their calls may show this card instead. "
+            "Save anyway for a line they share (a switchboard), or fix the number.")
+
+
+def _whose(name: str, label: str) -> str:
+    """"Dana Whitfield's mobile", "Acme's work number", "another contact's number"."""
+    who = " ".join(name.split()) or "another contact"
+    label = " ".join(label.split())
+    if not label:
+        what = "number"
+    elif label.lower() in ("mobile", "cell", "fax", "pager") or label.lower().endswith(
+        ("number", "phone", "line", "mobile")
+    ):
+        what = label
+    else:
+        what = f"{label} number"
+    return f"{who}'{'' if who.endswith('s') else 's'} {what}"
+

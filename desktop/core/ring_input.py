@@ -120,6 +120,7 @@ def from_end_message(message: End, now: datetime, now_ns: int) -> RingInput:
     event = CallEvent(
         "hook", Direction.IN, CallState.MISSED if missed else CallState.ENDED,
         message.caller_id, "", now, call_key=key, where=f"callercard end ({key})", hook=True,
+        said_answered=message.outcome is EndOutcome.ANSWERED,
     )  # fmt: skip
     return RingInput(event, now_ns)
 

@@ -50,9 +50,11 @@ from desktop.core.card import REDACTED_LABEL, Candidate, Card, MatchTier, why_we
 from desktop.core.card_text import (
     MESSAGE_PREVIEW,
     NOTES_PREVIEW,
+    NOTES_PREVIEW_LINES,
     WITHHELD,
     call_day,
     caller_id_name,
+    lines_preview,
     name_line,
     next_step_line,
     outcome_text,
@@ -278,8 +280,10 @@ class _Expandable:
         limit: int,
         on_resized: Callable[[_Expandable], None],
         what: str,
+        lines: int = 1,  # the text's own lines kept in the preview (1: run together)
     ) -> None:
         self.text = TextPart(panel, names[0], ink=Ink.MUTED, wrap=True)
+        self._lines = lines
         self.more = _LinkButton(panel)
         self.more.setObjectName(names[1])
         self.more.clicked.connect(self.expand)
@@ -292,7 +296,10 @@ class _Expandable:
 
     def fill(self, text: str, *, quoted: bool = False) -> None:
         self._full, self._quoted, self.expanded = text, quoted, False
-        shown, cut = preview(text, self._limit)
+        if self._lines > 1:
+            shown, cut = lines_preview(text, self._limit, self._lines)
+        else:
+            shown, cut = preview(text, self._limit)
         self.text.setText(self._quote(shown))
         self.more.setText("Show all")
         _set_shown(self.text, bool(shown))
@@ -561,7 +568,7 @@ class CardView(QWidget):
         self._notes_title = _painted_title(story, "notesTitle", "Notes")
         self._next_step = TextPart(story, "nextStep", wrap=True)
         self._notes = _Expandable(story, ("notes", "notesMore"), NOTES_PREVIEW, self._expanded,
-                                  "notes")  # fmt: skip
+                                  "notes", NOTES_PREVIEW_LINES)  # fmt: skip
         parts: list[Item] = [
             self._promise,
             self._why_title,

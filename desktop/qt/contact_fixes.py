@@ -106,6 +106,9 @@ class NumberEditor(QFrame):
         self.number.setObjectName("numberText")
         self.number.setPlaceholderText("e.g. +44 20 7946 0958 or 415 555 0142 x12")
         self.number.returnPressed.connect(self.save)
+        self.number.textEdited.connect(self._not_confirmed)
+        # The number the rep chose to keep although another contact has it (a shared line).
+        self._shared_ok: str | None = None
         self.label = QComboBox(self)
         self.label.setObjectName("numberLabel")
         self.label.setEditable(True)
@@ -155,6 +158,7 @@ class NumberEditor(QFrame):
             self.number.setText(row.number.raw)
             self.label.setCurrentText(row.number.label)
         self.remove_button.setVisible(row is not None)
+        self._not_confirmed()
         self.message.clear()
         self.message.hide()
         self.show()
@@ -163,6 +167,17 @@ class NumberEditor(QFrame):
 
     def save(self) -> None:
         text, label, row = self.number.text(), self.label.currentText(), self._row
+        if self._shared_ok != text.strip():
+            warning = self._shared_warning(text, label)
+            if warning:
+                # Asked once: a second Save of this same number keeps it.
+                self._retry.stop()
+                self._shared_ok = text.strip()
+                self.message.setText(warning)
+                self.message.show()
+                self.save_button.setText("Save anyway")
+                self.number.setFocus()
+                return
 
         def write() -> None:
             if row is None:
@@ -174,6 +189,22 @@ class NumberEditor(QFrame):
             self._finish(said)
 
         self._write(write)
+
+    def _shared_warning(self, text: str, label: str) -> str:
+        """Whose number this is already, or "" (also when it is no number, or the database
+        cannot be read now: the write itself says so)."""
+        row = self._row
+        try:
+            return contact_edits.shared_with(self.store, self.contact_id,
+                                             row.id if row is not None else None, text, label,
+                                             self._home_region())  # fmt: skip
+        except (NumberRefused, StoreError):
+            return ""
+
+    def _not_confirmed(self) -> None:
+        if self._shared_ok is not None:
+            self._shared_ok = None
+            self.save_button.setText("Save number")
 
     def remove(self) -> None:
         row = self._row

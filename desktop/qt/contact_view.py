@@ -69,6 +69,7 @@ from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
 from desktop.qt.system_clock import hour_cycle
+from desktop.qt.text_box_height import grow_with_text
 
 if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
@@ -242,7 +243,7 @@ class ContactView(QWidget):
                 editor.setTabChangesFocus(True)
                 editor.setPlaceholderText(field.placeholder)
                 if field.name == "notes":
-                    _grow_with_text(editor, NOTES_LINES)
+                    grow_with_text(editor, NOTES_LINES)
                 else:
                     editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 2 + 14)
                 editor.textChanged.connect(self._saver(field.name))
@@ -624,25 +625,3 @@ class ContactView(QWidget):
         if self._unsaved:
             self._save_pending()
         super().closeEvent(event)
-
-
-def _grow_with_text(editor: QPlainTextEdit, lines: tuple[int, int]) -> None:
-    """Keep `editor` as tall as its wrapped text, between lines[0] and lines[1] lines: a long
-    note scrolled inside a 4-line box while the view (which scrolls) had room for it."""
-    fewest, most = lines
-    # Lines wrap at the box's edge (long words anywhere), so a sideways bar has nothing to
-    # show; laid out once while the view was still narrow, it stayed and hid the last line.
-    editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-    def fit() -> None:
-        # A plain text document's height is counted in lines, wrapped ones included.
-        shown = int(editor.document().documentLayout().documentSize().height())
-        # One line more than the text: the viewport counts only whole lines it can show, and
-        # the rep's next line appears without a scroll.
-        frame = editor.frameWidth() * 2 + int(editor.document().documentMargin() * 2)
-        height = editor.fontMetrics().lineSpacing() * max(fewest, min(most, shown + 1)) + frame
-        if editor.height() != height or editor.minimumHeight() != height:
-            editor.setFixedHeight(height)
-
-    editor.document().documentLayout().documentSizeChanged.connect(lambda _size: fit())
-    fit()

@@ -168,11 +168,7 @@ class DuplicatesWindow(QWidget):
         self.split = split
         # In place of two empty panes (which read as a window that failed to load) once a
         # reading found nothing: what would be listed, so the rep knows it was looked for.
-        self.empty = _plain(
-            "Nothing to merge.\n\nTwo contacts are listed here when they look like one "
-            "person: the same number or e-mail with names that agree, or the same name at the "
-            "same company."
-        )
+        self.empty = _plain(_EMPTY.format(first="Nothing to merge."))
         self.empty.setObjectName("empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setContentsMargins(150, 0, 150, 0)
@@ -235,8 +231,6 @@ class DuplicatesWindow(QWidget):
         else:
             self.pairs = result
             self._fill()
-            self.split.setVisible(bool(result))
-            self.empty.setVisible(not result)
             count = len(result)
             self.status.setText(
                 self._said or (f"{count} possible duplicate{'s' if count != 1 else ''}." if count
@@ -266,6 +260,7 @@ class DuplicatesWindow(QWidget):
     def _fill(self) -> None:
         row = self.list.currentRow()
         chosen = tuple(self.list.item(row).data(_ID)) if row >= 0 else None
+        listed = self.list.count() > 0
         self.list.blockSignals(True)
         self.list.clear()
         for pair in self.pairs:
@@ -278,6 +273,13 @@ class DuplicatesWindow(QWidget):
         row = next((i for i, p in enumerate(self.pairs) if p.ids == chosen), 0)
         self.list.setCurrentRow(row if self.pairs else -1)
         self._show_pair(self.list.currentRow())
+        # The last pair merged or set aside here: two blank panes read as a window that
+        # failed; the list was done, and the window says so.
+        if not self.pairs:
+            first = "No more possible duplicates." if listed else "Nothing to merge."
+            self.empty.setText(_EMPTY.format(first=first))
+        self.split.setVisible(bool(self.pairs))
+        self.empty.setVisible(not self.pairs)
 
     # -- the preview --
 
@@ -434,6 +436,12 @@ class DuplicatesWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._retry.stop()
         super().closeEvent(event)
+
+
+_EMPTY = (
+    "{first}\n\nTwo contacts are listed here when they look like one person: the same number "
+    "or e-mail with names that agree, or the same name at the same company."
+)
 
 
 def _number(number: StoredNumber) -> str:

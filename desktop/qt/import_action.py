@@ -38,6 +38,8 @@ class ImportAction(QObject):
             self.window.imported.connect(self.finished.emit)
             self.window.state_changed.connect(self.state_changed.emit)
             self.window.history_requested.connect(self.history_requested.emit)
+        elif not self.window.isVisible():
+            self.window.start_fresh()  # closed on an import's result: a new import opens
         bring_to_front(self.window)
 
     def open_file(self, path: Path, policy: NumberPolicy, *, chosen_now: bool = False) -> None:

@@ -94,6 +94,7 @@ PLANNED_TAB = "Contacts as they will be stored"
 # beside "3 imported" read as if the file still waited to be imported.
 IMPORTED_TAB = "Contacts as they were stored"
 IMPORTED_PLAN = "Imported as planned below."
+NOTHING_IMPORTED_TAB = "Contacts in the file"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -408,6 +409,41 @@ class ImportWindow(QWidget):
             return
         self._queued.append(path)
         self._show_waiting()
+
+    def start_fresh(self) -> None:
+        """Opened again from the menu after it was closed on an import's result: a new import
+        starts here (or the file that waited its turn), and no Undo for an old batch is left
+        live under it. Import history is where earlier imports are taken back. As a rep: the
+        window reopened on the welcome's import, 18 imports later, with "Undo this import"
+        for it, and a file handed over waited under that result."""
+        if self._state != "done" or self._thread is not None or self.asking is not None:
+            return
+        self._path = self.path_edit.loaded = None
+        self.path_edit.clear()
+        self._preview = None
+        self._preview_request += 1  # an answer still on its way is for the old file
+        self._landed_request = self._preview_request
+        self._edits.clear()
+        self._edited_from.clear()
+        self._plan_before_import = ""
+        self.report = None
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.results.clear()
+        self.results.setRowCount(0)
+        for label in (self.source_label, self.region_label, self.plan_summary, self.hint,
+                      self.summary):  # fmt: skip
+            label.setText("")
+        self.details.setPlainText("")
+        self.tabs.setTabText(0, PLANNED_TAB)
+        self.keep_following.setChecked(False)
+        self.progress.setValue(0)
+        self._set_state("empty")
+        if self._queued:
+            self.load(self._queued.pop(0))
+        elif self.database.exists():
+            self._count_demo_contacts()
 
     def next_file(self) -> None:
         """Preview the next file that waits its turn."""
@@ -856,8 +892,13 @@ class ImportWindow(QWidget):
         self.details.setPlainText("\n".join(lines))
         # What was imported is the plan as last worked out: "worked out again" is history now.
         self._plan_before_import = self.plan_summary.text().replace(f" {WORKED_OUT_AGAIN}", "")
-        self.plan_summary.setText(IMPORTED_PLAN)
-        self.tabs.setTabText(0, IMPORTED_TAB)
+        if result.batch_id is not None:
+            self.plan_summary.setText(IMPORTED_PLAN)
+            self.tabs.setTabText(0, IMPORTED_TAB)
+        else:
+            # "Imported as planned below." read as if something had been.
+            self.plan_summary.setText(_nothing_imported(result))
+            self.tabs.setTabText(0, NOTHING_IMPORTED_TAB)
         self._set_state("done")
         self.imported.emit(result)
 
@@ -1051,6 +1092,17 @@ def typed_path(text: str) -> Path | None:
     if text.startswith("file://"):
         text = unquote(urlsplit(text).path)
     return Path(text).expanduser() if text else None
+
+
+def _nothing_imported(report: ImportReport) -> str:
+    """Above the rows, after an import that changed nothing: why."""
+    if report.unchanged and not report.rejected:
+        which = "every contact" if report.unchanged > 1 else "the contact"
+        return (f"Nothing was imported: {which} below is in your contacts already, as the "
+                "file has it.")
+    if report.rejected and not report.unchanged:
+        return "Nothing was imported: no row could be read as a contact (why, under the rows)."
+    return "Nothing was imported: the contacts below are there already or could not be read."
 
 
 def _take_plan(shown: Preview, again: Preview) -> None:

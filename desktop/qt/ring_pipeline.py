@@ -33,6 +33,7 @@ from desktop.core.dialects.end_of_call import HistoryEvent
 from desktop.core.events import (
     CallEvent,
     CallFailed,
+    CallGone,
     CallState,
     CallUnanswered,
     key_source,
@@ -208,7 +209,10 @@ class RingPipeline(QObject):
     def _answered(self, call: RingInput) -> None:
         """The rep took a call from a number whose missed card is up: they are no longer
         waiting for us (Callbacks says so too), so the card and its Call back go, and do not
-        come back at the next start."""
+        come back at the next start. Learnt from the answer itself (baresip, Linphone) or
+        only from the end (a hook's `end --answered`, MicroSIP's log): either way."""
+        if not self.popups.missed_keys():
+            return
         e164 = self.lookup.parse(call.caller_id, call.event.name).e164
         closed = self.popups.close_missed_for(e164) if e164 else 0
         if closed:
@@ -420,6 +424,8 @@ class RingPipeline(QObject):
             self._same_as_ringing(call)
         rang = self._late_unseen.pop(call.call_key, None)
         self.end_call(call.call_key, call.caller_id, missed=call.missed)
+        if _taken(call.event):
+            self._answered(call)
         if rang is not None and call.missed:
             # Its ring was read late, over by then: no card rang, so the missed card comes
             # now, as for a missed call a log wrote only at its end.
@@ -450,6 +456,8 @@ class RingPipeline(QObject):
             self.end_call(call.call_key, call.caller_id, missed=missed)
         elif missed:
             self._missed_with_no_ring(call)
+        if _taken(call.event):
+            self._answered(call)
 
     def end_call(self, call_key: str, caller_id: str, *, missed: bool = False) -> None:
         """The call is over: its card goes, or stays as a missed call's with Call back when
@@ -692,6 +700,17 @@ def _remember_late(late: dict[str, datetime], call_key: str, rang: datetime) -> 
     late[call_key] = rang
     while len(late) > LATE_UNSEEN_LIMIT:
         del late[next(iter(late))]
+
+
+def _taken(event: CallEvent) -> bool:
+    """An incoming call over that its source knows was answered: a softphone's ENDED (the
+    history's TALKED), not a call whose end its source never wrote (CallGone); a hook's end
+    only when it said so (`end --answered`). A plain `end` is recorded as taken too, but some
+    hooks send it for every call, the missed ones as well (one call two sources report: the
+    log's MISSED, then the hook's plain end), so the card it would close may be the call's own."""
+    if event.direction is not Direction.IN or event.state is not CallState.ENDED:
+        return False
+    return event.said_answered if event.hook else not isinstance(event, CallGone)
 
 
 def _logged_at_its_end(call: RingInput) -> bool:

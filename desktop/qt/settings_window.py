@@ -43,6 +43,7 @@ from desktop.qt.hour_box import HourBox
 from desktop.qt.list_placeholder import ListWithPlaceholder
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.system_clock import hour_cycle
+from desktop.qt.text_box_height import grow_with_text
 
 if TYPE_CHECKING:  # the module itself imports keyring, which the window never needs
     from desktop.adapters.secrets import SecretStoreStatus
@@ -57,6 +58,8 @@ _KIND_TITLES = {
     UNKNOWN_KIND: "Unknown number",
 }
 _CHECKING = "Checking where passwords can be kept…"
+# An opener template's box: the defaults' three lines, and room for a longer one's.
+TEMPLATE_LINES = (3, 6)
 
 
 def region_name(code: str) -> str:
@@ -426,7 +429,9 @@ class SettingsWindow(QWidget):
         self.templates: dict[str, QPlainTextEdit] = {}
         for kind in [k for k, _ in KINDS] + [UNKNOWN_KIND]:
             edit = QPlainTextEdit()
-            edit.setFixedHeight(54)
+            # A fixed 54 px held three lines in Fusion's font, not in GTK's (Adwaita:dark):
+            # two defaults scrolled inside their boxes with room to spare below.
+            grow_with_text(edit, TEMPLATE_LINES)
             edit.setPlaceholderText(self._defaults.get(kind, ""))
             self.templates[kind] = edit
             form.addRow(_KIND_TITLES[kind], edit)

@@ -63,6 +63,11 @@ def test_an_end_url_can_say_the_call_was_missed_and_is_a_hooks_call() -> None:
     assert missed is not None and taken is not None
     assert (missed.state, taken.state) == (CallState.MISSED, CallState.ENDED)
     assert missed.hook and taken.hook  # logged by the ring/end rule of call_history.py
+    # Only an end that says answered takes the caller's earlier missed card away.
+    plain = judge(f"/end?token={TOKEN}&number=+14155550142").event
+    assert plain is not None
+    assert (taken.said_answered, missed.said_answered, plain.said_answered) == (
+        True, False, False)  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NewContact, Store
 from desktop.core.callbacks import by_text, parse_window
-from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.app import GUI_WRITE_WAIT_MS
 from desktop.qt.contact_view import ContactView
@@ -118,6 +118,48 @@ def test_add_edit_relabel_and_remove_a_number(qtbot: QtBot, view: ContactView,
     assert view.status.text() == "Removed +1 415-555-0199."
     assert who_calls(lookup, "+14155550199") == []
     assert numbers_shown(view) == ["+1 415-555-0143", "+1 415-555-0177"]
+
+
+def dana(store: Store) -> int:
+    return store.add_contact(NewContact("Dana Whitfield", numbers=(
+        StoredNumber("415 555 0122", "+14155550122", label="mobile"),)))  # fmt: skip
+
+
+def test_a_number_another_contact_has_is_named_before_it_is_saved(
+    qtbot: QtBot, view: ContactView, lookup: CallerLookup
+) -> None:
+    """Used as a rep: Mike's work number changed to 415 555 0122, Dana's mobile, by a typo;
+    it saved without a word and Dana's next call popped Mike's card."""
+    dana(lookup.store)
+    qtbot.mouseClick(edit_button(view, 0), Qt.MouseButton.LeftButton)
+    type_number(qtbot, view, "415 555 0122", "work")
+    editor = view.number_editor
+    assert editor.isVisible() and editor.message.isVisible()
+    assert editor.message.text().startswith("+1 415-555-0122 is Dana Whitfield's mobile.")
+    assert editor.save_button.text() == "Save anyway"
+    assert who_calls(lookup, "+14155550122") == ["Dana Whitfield"], "nothing saved yet"
+    assert numbers_shown(view)[0] == "+1 415-555-0142"
+
+    # The typo fixed: the number nobody has saves at once.
+    type_number(qtbot, view, "415 555 0123", "work")
+    assert not editor.isVisible()
+    assert view.status.text() == "Changed +1 415-555-0142 to +1 415-555-0123."
+    assert who_calls(lookup, "+14155550122") == ["Dana Whitfield"]
+
+
+def test_a_shared_line_is_kept_once_the_rep_says_so(
+    qtbot: QtBot, view: ContactView, lookup: CallerLookup
+) -> None:
+    """A switchboard both work behind: adding it asks first, Save anyway keeps it."""
+    dana(lookup.store)
+    qtbot.mouseClick(view.add_number_button, Qt.MouseButton.LeftButton)
+    type_number(qtbot, view, "+1 415 555 0122", "main")
+    editor = view.number_editor
+    assert "Dana Whitfield's mobile" in editor.message.text()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.isVisible()
+    assert view.status.text() == "Added +1 415-555-0122."
+    assert sorted(who_calls(lookup, "+14155550122")) == ["Dana Whitfield", "Mike Kowalski"]
 
 
 def test_what_a_change_said_stays_after_the_view_reads_the_contact_again(

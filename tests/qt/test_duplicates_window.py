@@ -367,3 +367,22 @@ def test_no_pair_chosen_shows_no_numbered_column_headings(qtbot: QtBot, store: S
     select(window, "Priya Raman")
     assert not head.isHidden()
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Stays"
+
+
+@pytest.mark.parametrize("act", ["merge", "dismiss"])
+def test_after_the_last_pair_the_window_says_no_more_duplicates(
+    qtbot: QtBot, store: Store, act: str
+) -> None:
+    """Used as a rep: merging the last pair left two blank panes; only the footer said
+    "Merged Kestrel Logistics Ltd into Kestrel Logistics."."""
+    lindqvists(store)
+    window = opened(qtbot, store)
+    assert window.list.count() == 1
+    button = window.merge_button if act == "merge" else window.dismiss_button
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.list.count() == 0)
+    assert window.split.isHidden() and not window.empty.isHidden()
+    assert window.empty.text().startswith("No more possible duplicates.")
+    said = ("Merged Lindqvist into Astrid Lindqvist." if act == "merge"
+            else "Lindqvist and Astrid Lindqvist will not be suggested again.")  # fmt: skip
+    assert window.status.text() == said

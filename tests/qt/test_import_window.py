@@ -344,6 +344,65 @@ def test_a_file_chosen_in_the_welcome_replaces_a_finished_import_at_once(
     assert window.import_button.isEnabled()
 
 
+def test_import_opened_again_after_closing_on_a_result_starts_fresh(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Used as a rep: Import… reopened, 18 imports later, on the welcome's "phone_multi.vcf:
+    2 imported, 1 merged (batch 3)" with a live "Undo this import" for that old batch, and a
+    file handed over waited under it ("Waiting: de_quoted_cp1252.csv", Next file)."""
+    from desktop.qt.import_action import ImportAction
+
+    action = ImportAction(tmp_path / "cc.sqlite3")
+    first = write_csv(tmp_path / "first.csv", [["Name", "Phone"], ["Ann Lee", "+1 415 555 0144"]])
+    second = write_csv(tmp_path / "second.csv", [["Name", "Phone"], ["Bo Kim", "+1 415 555 0145"]])
+    action.choose_and_import(NumberPolicy("US"))
+    window = action.window
+    assert window is not None
+    qtbot.addWidget(window)
+    load(qtbot, window, first)
+    import_and_wait(qtbot, window)
+    assert window.undo_button.isVisible()
+    window.close_button.click()
+    assert not window.isVisible()
+
+    action.choose_and_import(NumberPolicy("US"))
+    assert window.isVisible() and window.empty.isVisible()
+    assert not window.undo_button.isVisible(), "old imports are undone in Import history"
+    assert window.path_edit.text() == "" and not window.summary.isVisible()
+    assert window.tabs.tabText(0) == "Contacts as they will be stored"
+    window.close_button.click()
+
+    # A file handed over once the window was closed on a result is shown at once.
+    load(qtbot, window, first)
+    import_and_wait(qtbot, window)
+    window.close_button.click()
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        action.open_file(second, NumberPolicy("US"))
+    assert window.path_edit.text() == str(second)
+    assert not window.waiting.isVisible() and window.import_button.isEnabled()
+
+
+def test_an_import_that_changed_nothing_says_so_above_the_rows(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    """Used as a rep: "Imported as planned below." stood above "0 imported, 3 already
+    there (nothing changed)"."""
+    path = write_csv(tmp_path / "a.csv", [["Name", "Phone"], ["Ann Lee", "+1 415 555 0144"],
+                                          ["Bo Kim", "+1 415 555 0145"]])  # fmt: skip
+    load(qtbot, window, path)
+    import_and_wait(qtbot, window)
+    load(qtbot, window, path)
+    report = import_and_wait(qtbot, window)
+    assert isinstance(report, ImportReport) and report.batch_id is None
+    assert window.summary.text() == (
+        "a.csv: 0 imported, 0 merged, 2 already there, 0 rejected (nothing changed)")
+    assert window.plan_summary.text() == (
+        "Nothing was imported: every contact below is in your contacts already, as the file "
+        "has it.")  # fmt: skip
+    assert window.tabs.tabText(0) == "Contacts in the file"
+    assert not window.undo_button.isVisible()
+
+
 def test_a_minimized_import_window_comes_back_when_a_file_is_handed_over(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -1231,3 +1231,31 @@ def test_the_more_entry_writes_each_number_as_people_do(capped: PopupStack) -> N
         capped.show(card, f"call-{i}")
     entries = [a.text() for a in capped.more_entry().menu().actions()]
     assert entries and all(e.startswith("+1 415-555-0199 · rang ") for e in entries), entries
+
+
+def test_the_cards_notes_keep_their_lines_as_the_contact_view_does(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    """Used as a rep: "Café meeting – June / Met at SaaStr. / Prefers calls after 3pm PT"
+    read "Café meeting – June Met at SaaStr. Prefers calls…" on the card."""
+    notes_text = "Café meeting – June\nMet at SaaStr.\n\nPrefers calls after 3pm PT"
+    contact = replace(mike(), notes=notes_text)
+    shown(popup, qtbot, replace(exact_card(), contacts=(contact,)))
+    notes = label(popup, "notes")
+    assert notes.text() == "Café meeting – June\nMet at SaaStr.\nPrefers calls after 3pm PT"
+    assert not button(popup, "notesMore").isVisible()
+    assert isinstance(notes, TextPart)
+    assert notes.geometry_in(popup).height() >= 3 * notes.metrics.lineSpacing()
+
+
+def test_notes_of_many_lines_show_their_first_lines_and_show_all(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    notes_text = "\n".join(f"Line {i} of the notes" for i in range(1, 9))
+    contact = replace(mike(), notes=notes_text)
+    shown(popup, qtbot, replace(exact_card(), contacts=(contact,)))
+    notes = label(popup, "notes")
+    assert notes.text().splitlines() == [
+        "Line 1 of the notes", "Line 2 of the notes", "Line 3 of the notes",
+        "Line 4 of the notes…"]  # fmt: skip
+    assert button(popup, "notesMore").isVisible()

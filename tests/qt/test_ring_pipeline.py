@@ -247,8 +247,9 @@ def test_hundreds_of_calls_leave_no_call_behind_in_memory(
 ) -> None:
     """A day of calls in a few seconds: hooks and call logs ringing for the same call, callers
     known and unknown, answered and missed. Once every call has ended nothing is kept for any
-    of them but the missed cards (MAX_CARDS of them on screen, the others waiting for room,
-    one per caller), and the card objects alive are those, not one per call."""
+    of them but the missed cards of callers not taken since (MAX_CARDS of them on screen, the
+    others waiting for room, one per caller), and the card objects alive are those, not one
+    per call."""
     import gc
 
     from desktop.core.card import Card
@@ -273,7 +274,8 @@ def test_hundreds_of_calls_leave_no_call_behind_in_memory(
     qtbot.waitUntil(lambda: len(running.records("recorded")) >= calls)
     assert len(running.records("same_call")) == calls
     assert app.pipeline.calls_in_flight() == 0
-    missed_callers = 1 + len(range(0, calls, 12))  # Mike, and each unknown caller missed
+    # Each unknown caller missed; not Mike, whose last call was taken (his card went then).
+    missed_callers = len(range(0, calls, 12))
     assert len(app.popups.missed_keys()) == missed_callers
     # MAX_CARDS at most on screen (one fewer here, where "+N more" takes a card's room), the
     # others waiting and counted there.
@@ -410,3 +412,85 @@ def test_a_restored_missed_card_that_waited_for_room_shows_the_callers_clock_of_
     assert time_line is not None
     assert time_line.full_text().startswith(expected), (time_line.full_text(), expected)
     assert app.pipeline._clocks.isActive(), "and it follows the clock from then on"
+
+
+def _missed_then_rings_again(running: Running, qtbot: QtBot) -> None:
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    assert len(app.popups.missed_keys()) == 1
+    qtbot.waitUntil(lambda: app.paths.missed_cards.exists()
+                    and MIKE in app.paths.missed_cards.read_text())  # fmt: skip
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: len(running.records("shown")) == 2)
+
+
+def _missed_card_gone(running: Running, qtbot: QtBot) -> None:
+    """Closed on screen and forgotten for the next start."""
+    app = running.app
+    assert app.popups.missed_keys() == [] and app.popups.visible_count() == 0
+    assert [r["missed_cards_closed"] for r in running.records("answered")] == [1]
+    kept = app.paths.missed_cards
+    qtbot.waitUntil(lambda: not kept.exists() or MIKE not in kept.read_text())
+
+
+def test_a_hooks_answered_end_of_the_callers_next_call_takes_the_missed_card_away(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """Used as a rep: Mike was missed, rang again and was taken (`end --answered`); his
+    missed card stayed up with Call back for ten minutes beside the wrap-up, while Callbacks
+    said nobody was waiting."""
+    running = start_app()
+    _missed_then_rings_again(running, qtbot)
+    running.app.on_message(End(caller_id=MIKE, outcome=EndOutcome.ANSWERED))
+    _missed_card_gone(running, qtbot)
+
+
+def test_a_hooks_plain_end_after_the_logs_missed_keeps_the_calls_own_missed_card(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """A hook that sends a plain `end` for every call, missed or not, beside the softphone's
+    log that says missed: the one missed call keeps its card."""
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI", call_key="c1"))
+    app.pipeline.arrive(from_call_event(CallEvent(
+        "microsip", Direction.IN, CallState.RINGING, MIKE, "", datetime.now(UTC),
+        call_key="microsip:1")))  # fmt: skip
+    qtbot.waitUntil(lambda: bool(running.records("same_call")))
+    app.pipeline.arrive(from_call_event(CallEvent(
+        "microsip", Direction.IN, CallState.MISSED, MIKE, "", datetime.now(UTC),
+        call_key="microsip:1")))  # fmt: skip
+    app.on_message(End(call_key="c1", caller_id=MIKE))
+    assert len(app.popups.missed_keys()) == 1 and running.records("answered") == []
+
+
+def test_a_softphone_logs_taken_call_takes_the_missed_card_away(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """MicroSIP writes nothing at an answer: the taken call is known at its end (ENDED)."""
+    running = start_app()
+    _missed_then_rings_again(running, qtbot)
+    running.app.pipeline.arrive(from_call_event(CallEvent(
+        "microsip", Direction.IN, CallState.ENDED, MIKE, "", datetime.now(UTC),
+        call_key="microsip:8")))  # fmt: skip
+    _missed_card_gone(running, qtbot)
+
+
+def test_a_call_whose_end_nobody_wrote_leaves_the_missed_card(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """A call that only vanished from its log (CallGone) is not known to have been taken:
+    Callbacks keeps Mike due, and so does his card."""
+    from desktop.core.events import CallGone
+
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    app.pipeline.arrive(from_call_event(CallGone(
+        "microsip", Direction.IN, CallState.ENDED, MIKE, "", datetime.now(UTC),
+        call_key="microsip:9")))  # fmt: skip
+    assert len(app.popups.missed_keys()) == 1 and running.records("answered") == []

@@ -109,3 +109,24 @@ def test_a_region_given_at_start_is_named_beside_the_home_region_choice(qtbot: Q
     plain = settings_window(qtbot)
     plain.show()
     assert not plain.region_override.isVisible()
+
+
+@pytest.mark.parametrize("points", [9, 12])
+def test_every_opener_template_shows_its_lines_without_a_scroll_bar_of_its_own(
+    qtbot: QtBot, points: int
+) -> None:
+    """Used as a rep in GTK's Adwaita:dark, whose font is larger than Fusion's: the boxes of
+    "Referral and a reason" and "Unknown number" (54 px each) clipped their three lines and
+    scrolled inside, with room to spare under them."""
+    window = settings_window(qtbot)
+    font = window.font()
+    font.setPointSize(points)
+    window.setFont(font)
+    window.show_page("Openers")
+    window.show()
+    qtbot.waitExposed(window)
+    for kind, box in window.templates.items():
+        assert box.toPlainText(), kind
+        qtbot.waitUntil(lambda box=box: box.verticalScrollBar().maximum() == 0, timeout=2000)
+        lines = box.document().documentLayout().documentSize().height()
+        assert box.viewport().height() >= lines * box.fontMetrics().lineSpacing(), kind
