@@ -126,9 +126,7 @@ class RingPipeline(QObject):
         call = self.keyed(call)
         if call.call_key == WITHHELD_KEY and call.live:
             call = self._withheld_apart(call)
-        if call.rings and call.event.hook and self._seen_near(
-            self._rang, call.call_key, call.event.time
-        ):
+        if call.rings and call.event.hook and self._ring_read_twice(call):
             pass  # its line read after its hook left it in the inbox too, whose card popped
         elif call.rings:
             self._ring(call)
@@ -651,6 +649,16 @@ class RingPipeline(QObject):
         up = self.popups.has_popup(key) and key not in self.popups.missed_keys()
         if up or key in self._same_call:
             self._end(self._withheld_apart(call) if key == WITHHELD_KEY else call)
+
+    def _ring_read_twice(self, call: RingInput) -> bool:
+        """Whether this hook ring is one already handled, read again (from the inbox, then
+        its line): rung at about the same time and not ended since. A caller who rings again
+        right after an end (a test's hook, a redial within the second) is a new call."""
+        key = call.call_key
+        if not self._seen_near(self._rang, key, call.event.time):
+            return False
+        ended = self._ended.get(key)
+        return ended is None or ended < self._rang[key]
 
     @staticmethod
     def _seen_near(seen: dict[str, datetime], key: str, at: datetime, *,
