@@ -156,6 +156,8 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
                           "numbers_removed": result.numbers_removed,
                           "fields_restored": result.fields_restored,
                           "merges_undone": result.merges_undone,
+                          "contacts_kept": [{"name": name, "kept_for": file}
+                                            for name, file in result.stays],
                           "summary": result.summary()}, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         print(result.summary())
