@@ -17,7 +17,7 @@ from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.import_holds import hand_over, staying
 from desktop.adapters.store.times import from_epoch, unix_now
-from desktop.adapters.store.undone_imports import settle
+from desktop.adapters.store.undone_imports import MergeFirst, merge_first_of, settle
 from desktop.core.import_history import BatchRecord, file_name, undo_sentence, undo_warning
 from desktop.core.import_merge import APPEND_MARK, FieldMerge, without_appended
 from desktop.core.models import CONTACT_FIELDS, NumberFields
@@ -91,9 +91,18 @@ class UndoCheck:
     changed: int  # of those, the ones changed since: a field edited, a number typed or linked
     # the contacts it added that stay, a file still imported having them too: (name, file)
     stays: tuple[tuple[str, str], ...] = ()
+    # a merge to take back first: the undo would refuse, so nothing is asked
+    merge_first: MergeFirst | None = None
+    file: str = ""  # the import's file name, for the refusal
 
     def warning(self) -> str:
         return undo_warning(self.contacts, self.with_calls, self.changed, self.stays)
+
+    def refusal(self, *, window: bool) -> str:
+        """Why the undo would change nothing ("" when it can go ahead), said before asking."""
+        if self.merge_first is None:
+            return ""
+        return self.merge_first.sentence(self.file, window=window)
 
 
 _MERGEABLE = frozenset(CONTACT_FIELDS)
@@ -227,12 +236,17 @@ class ImportBatches(Contacts):
         showed as "Unknown", with no word before). A change is a field saved after the import
         (by hand, by a wrap-up's reason, by a later import filling it) or a number typed or
         linked by hand. A contact another import still in the book has too stays, and is named
-        (import_holds.py)."""
-        undone = self._conn.execute(
-            "SELECT 1 FROM import_batches WHERE id = ? AND undone_at IS NOT NULL", (batch_id,)
+        (import_holds.py); a merge that would make the undo refuse is found here, so the rep is
+        told before being asked."""
+        batch = self._conn.execute(
+            "SELECT source, label, undone_at FROM import_batches WHERE id = ?", (batch_id,)
         ).fetchone()
-        if undone is not None:
+        if batch is None or batch[2] is not None:
             return UndoCheck(0, 0, 0)
+        name = file_name(str(batch[0]), str(batch[1]))
+        first = merge_first_of(self._conn, batch_id)
+        if first is not None:
+            return UndoCheck(0, 0, 0, merge_first=first, file=name)
         contacts, with_calls, changed = self._conn.execute(
             "SELECT COUNT(*), "
             "COALESCE(SUM(EXISTS (SELECT 1 FROM attempts a WHERE a.contact_id = c.id "
@@ -247,7 +261,7 @@ class ImportBatches(Contacts):
             (batch_id, batch_id),
         ).fetchone()
         stays = tuple((s.name, s.file) for s in staying(self._conn, batch_id))
-        return UndoCheck(int(contacts), int(with_calls), int(changed), stays)
+        return UndoCheck(int(contacts), int(with_calls), int(changed), stays, file=name)
 
     def merge_search_segments(self) -> None:
         """Merge each search index into one segment: what deleted rows left in it (FTS5 keeps a
