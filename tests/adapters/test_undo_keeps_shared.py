@@ -14,7 +14,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+from desktop.adapters.importing import ImportOptions, import_file
 from desktop.adapters.store import Store
+from desktop.core.numbers import NumberPolicy
 from tests.test_cli import cc
 
 LEGACY = "google_contacts_legacy_utf16le.csv"
@@ -126,3 +128,27 @@ def test_a_book_from_before_keeps_a_contact_another_file_merged_into(
     assert undone.returncode == 0, undone.stderr
     assert f"Maya Okafor stays: {ANDROID} also has this contact." in undone.stdout
     assert who_has(data, "+14155550190") == "Maya Okafor"
+
+
+def test_a_contact_another_file_had_already_there_stays_with_its_number(tmp_path: Path) -> None:
+    """Nothing of the second file changed Ann ("already there"), yet it has her: undoing the
+    first file, the old way too (undo_batch), leaves her and the number both files carry, and
+    takes the number only the first file had."""
+    first = tmp_path / "first.csv"
+    first.write_text("Name,Phone,Mobile\nAnn Lee,+1 415 555 0142,+1 415 555 0177\n")
+    second = tmp_path / "second.csv"
+    second.write_text("Name,Phone\nAnn Lee,+1 415 555 0142\nBo Chen,+1 415 555 0188\n")
+    store = Store.open(tmp_path / "cc.sqlite3")
+    try:
+        options = ImportOptions(NumberPolicy("US"))
+        one = import_file(store, first, options).batch_id
+        report = import_file(store, second, options)
+        assert (report.imported, report.unchanged) == (1, 1)
+        assert one is not None and store.undo_batch(one) == 0
+        [(ann, _)] = store.contacts_for_number("+14155550142")
+        assert ann.name == "Ann Lee"
+        assert store.contacts_for_number("+14155550177") == []
+        assert store.undo_import(report.batch_id or 0).contacts_removed == 2, "Ann goes with it"
+        assert store.count_contacts() == 0
+    finally:
+        store.close()

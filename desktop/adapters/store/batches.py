@@ -133,6 +133,7 @@ class ImportBatches(Contacts):
                 raise StoreError(f"{self.path}: there is no import batch {batch_id}")
             if row[0] is not None:
                 return 0
+            hand_over(self._conn, batch_id)  # what another import still has stays
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
             # The rep's calls with its contacts stay, as calls from a number nobody has.
             self._conn.execute(
