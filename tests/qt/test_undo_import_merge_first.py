@@ -11,6 +11,7 @@ offered no way to take back.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters import duplicates
 from desktop.adapters.store import NewContact, Store
-from desktop.core.models import StoredNumber
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.core.numbers import NumberPolicy
 from desktop.qt.duplicates_window import DuplicatesWindow
 from desktop.qt.import_history_window import ImportHistoryWindow
+from desktop.qt.import_window import ImportWindow
 from tests.adapters.test_contact_fixes import everything
 from tests.test_cli import cc
 
@@ -106,3 +109,32 @@ def test_import_history_refuses_without_asking_and_points_to_the_duplicates_wind
         go.click()
     assert store.contacts_for_number("+49897654321") == []
     assert [c.name for c, _ in store.contacts_for_number("+49301234567")] == ["Jürgen Schäfer"]
+
+
+def test_the_import_windows_undo_refuses_without_asking_too(qtbot: QtBot, tmp_path: Path) -> None:
+    window = ImportWindow(tmp_path / "cc.sqlite3", lambda: NumberPolicy("DE"))
+    qtbot.addWidget(window)
+    window.show()
+    (tmp_path / "crm.csv").write_text(BOOK, encoding="utf-8")
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        window.load(tmp_path / "crm.csv")
+    with qtbot.waitSignal(window.imported, timeout=30_000):
+        window.import_button.click()
+    store = Store.open(tmp_path / "cc.sqlite3")
+    try:
+        [(imported, _)] = store.contacts_for_number("+49897654321")
+        call = Attempt(Direction.IN, datetime.now(UTC), Outcome.TALKED,
+                       number_e164="+49897654321")  # fmt: skip
+        store.record_call(imported.id, call, "hook", "hook:1")
+        own = store.add_contact(NewContact("Jürgen Schäfer", company="Kaffee GmbH"))
+        duplicates.merge(store, imported.id, own)
+        before = everything(store)
+        window.undo_button.click()
+        qtbot.waitUntil(lambda: window.summary.text().startswith("Could not undo"), timeout=10_000)
+        assert window.asking is None
+        assert window.summary.text().endswith(
+            "Take that merge back first in the Duplicates window (Undo merge), then undo the "
+            "import.")  # fmt: skip
+        assert everything(store) == before
+    finally:
+        store.close()
