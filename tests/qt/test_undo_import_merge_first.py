@@ -1,4 +1,5 @@
-"""An import that a merge blocks from being undone says so before asking anything, and the
+"""Import history's undo in words: who stays, said before and after (finding 1), and an
+import that a merge blocks from being undone says so before asking anything, and the
 Import history window points to the Duplicates window's Undo merge, which can take that merge
 back even when it was made in another session; the terminal keeps its command.
 
@@ -27,6 +28,8 @@ from desktop.qt.duplicates_window import DuplicatesWindow
 from desktop.qt.import_history_window import ImportHistoryWindow
 from desktop.qt.import_window import ImportWindow
 from tests.adapters.test_contact_fixes import everything
+from tests.adapters.test_undo_keeps_shared import ANDROID
+from tests.adapters.test_undo_keeps_shared import imported as imported_samples
 from tests.test_cli import cc
 
 BOOK = "First Name,Last Name,Company,Phone\nJürgen,Schäfer,Kaffee GmbH,+49 89 7654321\n"
@@ -136,5 +139,33 @@ def test_the_import_windows_undo_refuses_without_asking_too(qtbot: QtBot, tmp_pa
             "Take that merge back first in the Duplicates window (Undo merge), then undo the "
             "import.")  # fmt: skip
         assert everything(store) == before
+    finally:
+        store.close()
+
+
+def test_import_history_says_who_stays_before_and_after(
+    qtbot: QtBot, samples: Path, tmp_path: Path
+) -> None:
+    """h-rep3 finding 1 in the window: the question and the result name who stays and why."""
+    data = imported_samples(samples, tmp_path)
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        window = ImportHistoryWindow(store)
+        qtbot.addWidget(window)
+        window.open()
+        undo = window.findChild(QPushButton, "undo1")
+        assert undo is not None
+        qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.asking is not None and window.asking.isVisible(),
+                        timeout=10_000)  # fmt: skip
+        stays = (f"Maya Okafor stays: {ANDROID} also has this contact. "
+                 f"Ελένη Παππά stays: {ANDROID} also has this contact.")  # fmt: skip
+        assert window.asking.informativeText() == stays
+        [go] = [b for b in window.asking.buttons() if b.text() == "Undo import"]
+        with qtbot.waitSignal(window.changed, timeout=10_000):
+            go.click()
+        assert window.status.text().endswith(
+            "removed 1 number only it had from the contacts that stay. " + stays)
+        assert [c.name for c, _ in store.contacts_for_number("+14155550190")] == ["Maya Okafor"]
     finally:
         store.close()
