@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text
 
 DEMO_SOURCE = "demo"  # the demo book's batch source (adapters.store.DEMO_BATCH_SOURCE)
@@ -98,7 +99,8 @@ def batch_line(record: BatchRecord, now: datetime, cycle: HourCycle = "24h") -> 
     return " · ".join(p for p in parts if p)
 
 
-def undo_warning(contacts: int, with_calls: int, changed: int) -> str:
+def undo_warning(contacts: int, with_calls: int, changed: int,
+                 stays: Sequence[tuple[str, str]] = ()) -> str:  # fmt: skip
     """What an undo is about to take from the rep's own work, said before it acts ("" when
     nothing): "1 of the 2 contacts it added has calls: the calls stay, under their numbers,
     as calls from a number nobody has." """
@@ -113,16 +115,45 @@ def undo_warning(contacts: int, with_calls: int, changed: int) -> str:
         said.append(f"{who} {'was' if changed == 1 else 'were'} changed since the import (a "
                     "field saved, a number typed or linked): the changes go with "
                     f"{'it' if changed == 1 else 'them'}.")  # fmt: skip
+    return " ".join([*said, stays_text(stays)]).strip()
+
+
+# Contacts named one by one where another import keeps them; the rest are counted.
+STAYS_NAMED = 3
+
+
+def stays_text(stays: Sequence[tuple[str, str]]) -> str:
+    """The contacts an undo leaves because a file still imported has them too, as (name, file):
+    "Maya Okafor stays: android_contacts_v21.vcf also has this contact." ("" for none)."""
+    said = [f"{one_line(name) or 'A contact'} stays: {one_line(file)} also has this contact."
+            for name, file in stays[:STAYS_NAMED]]  # fmt: skip
+    more = len(stays) - STAYS_NAMED
+    if more > 0:
+        said.append(f"{_n(more, 'more contact')} {'stays' if more == 1 else 'stay'}: other "
+                    "files still imported have them.")  # fmt: skip
     return " ".join(said)
+
+
+def merge_first(file: str, who: str, merge: str, undo_id: int, *, window: bool) -> str:
+    """Why an import cannot be undone yet: a merge kept one of its contacts and folded the
+    rep's own into it, which would go too. In a window the way out is the Duplicates window's
+    (a rep there has no terminal); on the command line, the command."""
+    how = ("in the Duplicates window (Undo merge)" if window
+           else f"(callercard undo-merge {undo_id})")  # fmt: skip
+    return (f"Undoing {file} would delete {who} too, merged since into a contact it brought "
+            f"({merge}). Take that merge back first {how}, then undo the import.")
 
 
 def undo_sentence(
     record: BatchRecord, now: datetime, *, contacts: int, numbers: int, fields: int,
     already: bool = False, numbers_off_kept: int = 0, merges: int = 0, notes: int = 0,
+    stays: Sequence[tuple[str, str]] = (), numbers_only_its: int = 0,
 ) -> str:  # fmt: skip
     """What undoing a batch did. ``numbers`` counts every number it removed, those of the
     contacts it removed too; ``numbers_off_kept`` those it took off contacts that stay;
-    ``merges`` the merges of its contacts into contacts that stay it took back."""
+    ``merges`` the merges of its contacts into contacts that stay it took back; ``stays``
+    its contacts left because a file still imported has them (name, file), and
+    ``numbers_only_its`` the numbers it alone had on those, removed."""
     file, on = record.file_name, day(record.created_at, now)
     if already:
         return f"The import of {file} from {on} was undone already; nothing changed."
@@ -136,8 +167,11 @@ def undo_sentence(
     if numbers_off_kept:
         parts.append(f"removed {_n(numbers_off_kept, 'number')} it had added to existing "
                      "contacts")  # fmt: skip
-    elif numbers and not contacts and not fields:
+    elif numbers and not contacts and not fields and not stays:
         parts.append(f"removed {_n(numbers, 'number')} it had added")
+    if numbers_only_its:
+        parts.append(f"removed {_n(numbers_only_its, 'number')} only it had from the contacts "
+                     "that stay")  # fmt: skip
     if fields:
         parts.append(f"cleared {_n(fields, 'field')} it had filled in existing contacts")
     if merges:
@@ -145,8 +179,10 @@ def undo_sentence(
     if notes:
         parts.append(f"took out {_n(notes, 'note')} it had added to existing contacts")
     if len(parts) > 2:
-        return f"{', '.join(parts[:-1])} and {parts[-1]}."
-    return " and ".join(parts) + "."
+        said = f"{', '.join(parts[:-1])} and {parts[-1]}."
+    else:
+        said = " and ".join(parts) + "."
+    return f"{said} {stays_text(stays)}".strip()
 
 
 def _n(count: int, noun: str) -> str:

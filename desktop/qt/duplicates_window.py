@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters import duplicates
-from desktop.adapters.contact_undo import UndoRefused
+from desktop.adapters.contact_undo import UndoRefused, entries
 from desktop.adapters.store import Store, StoreError
 from desktop.core.display_text import one_line
 from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
@@ -100,7 +100,10 @@ class DuplicatesWindow(QWidget):
         fit_to_screen(self, QSize(980, 560))
         self.pairs: list[DuplicatePair] = []
         self.plan: MergePlan | None = None
-        self._undo_ids: list[int] = []  # this window's merges, oldest first: Undo takes the last
+        # merges not taken back yet, oldest first: Undo takes the last. Those made before this
+        # window opened count too: Undo import sends the rep here to take one back
+        self._undo_ids: list[int] = []
+        self._merge_said: dict[int, str] = {}  # each one's summary, for the button's tooltip
         self._said = ""  # what the last action did, shown once the list is read again
         self._thread: threading.Thread | None = None
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
@@ -194,8 +197,20 @@ class DuplicatesWindow(QWidget):
     # -- finding --
 
     def open(self) -> None:
+        self._offer_earlier_merges()
         self.refresh()
         bring_to_front(self)
+
+    def _offer_earlier_merges(self) -> None:
+        """Undo merge offers the merges made before (another session, callercard merge) too:
+        an import that one of them blocks says to take it back here."""
+        for entry in entries(self.store, "merge"):
+            if entry.undone_at is None:
+                self._merge_said[entry.id] = entry.summary
+                if entry.id not in self._undo_ids:
+                    self._undo_ids.append(entry.id)
+        self._undo_ids.sort()
+        self._show_undo()
 
     def refresh(self) -> None:
         """Look for duplicates again, in a worker thread."""
@@ -370,6 +385,7 @@ class DuplicatesWindow(QWidget):
                 self.refresh()
                 return
             self._undo_ids.append(done.undo_id)
+            self._merge_said[done.undo_id] = done.summary
             self.status.setText(done.summary)
             self._show_undo()
             self._forget(other)
@@ -416,8 +432,10 @@ class DuplicatesWindow(QWidget):
     def _show_undo(self) -> None:
         count = len(self._undo_ids)
         self.undo_button.setText("Undo merge" if count < 2 else f"Undo merge ({count})")
+        last = one_line(self._merge_said.get(self._undo_ids[-1], "")).rstrip(".") if count else ""
         self.undo_button.setToolTip(
             "Separates the two contacts of the last merge again"
+            + (f" ({last})" if last else "")
             + (f"; press again for the {count - 1} before it." if count > 1 else ".")
         )
         self.undo_button.setVisible(count > 0)

@@ -170,6 +170,9 @@ class ImportHistoryWindow(QWidget):
 
     def _checked(self, record: BatchRecord, found: UndoCheck | str) -> None:
         self._joined()
+        if not isinstance(found, str) and found.refusal(window=True):
+            why = found.refusal(window=True).rstrip(".")
+            found = f"Could not undo {record.file_name}: {why}. Nothing was changed."
         if isinstance(found, str) or not found.warning():
             if isinstance(found, str):
                 self.table.setEnabled(True)

@@ -958,7 +958,9 @@ class ImportWindow(QWidget):
                 try:
                     check = None if asked else store.undo_import_check(batch)
                     result: UndoResult | UndoCheck | str = (
-                        check if check is not None and check.warning()
+                        f"Could not undo: {check.refusal(window=True)}"
+                        if check is not None and check.refusal(window=True)
+                        else check if check is not None and check.warning()
                         else store.undo_import(batch)
                     )  # fmt: skip
                 finally:

@@ -280,7 +280,11 @@ def test_cli_imports_with_a_json_summary_and_undoes(samples: Path, tmp_path: Pat
     batch = summary["files"][0]["batch"]
     undone = run_cli("--undo", str(batch), home=home)
     assert undone.returncode == 0
-    assert undone.stdout.startswith("Removed 5 contacts imported from google_contacts.csv on ")
+    # Kestrel stays: the vCard, still imported, has that card too
+    assert undone.stdout.splitlines()[-1].startswith(
+        "Removed 4 contacts imported from google_contacts.csv on ")
+    assert undone.stdout.splitlines()[-1].endswith(
+        ". Kestrel Logistics Ltd stays: apple_ios_contacts_v30.vcf also has this contact.")
     failed = run_cli(str(tmp_path / "missing.csv"), "--json", home=home)
     assert failed.returncode == 1 and "cannot read" in json.loads(failed.stdout)["failed"][0]
 

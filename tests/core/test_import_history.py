@@ -49,3 +49,14 @@ def test_a_history_line_names_the_file_the_day_and_the_counts() -> None:
                             datetime(2025, 6, 9, 9, 0, tzinfo=UTC),
                             undone_at=datetime(2026, 1, 2, tzinfo=UTC))  # fmt: skip
     assert batch_line(last_year, NOW) == "a.vcf · 9 Jun 2025, 09:00 · undone 2 Jan"
+
+
+def test_an_undo_names_three_who_stay_and_counts_the_rest() -> None:
+    """A big export undone while a phone's vCard still has most of its people: the sentence
+    stays readable, naming three."""
+    stays = [(f"Person {i}", "phone.vcf") for i in range(1, 6)]
+    said = undo_sentence(BATCH, NOW, contacts=7, numbers=7, fields=0, stays=stays)
+    assert said == ("Removed 7 contacts imported from prospects.csv on 3 Dec. Person 1 stays: "
+                    "phone.vcf also has this contact. Person 2 stays: phone.vcf also has this "
+                    "contact. Person 3 stays: phone.vcf also has this contact. 2 more contacts "
+                    "stay: other files still imported have them.")  # fmt: skip

@@ -142,6 +142,8 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
         with import_turn(store.path, f"undo of import {batch_id}", on_wait=_say_waiting):
             # Said before it acts: the contacts go with the rep's calls and edits on them.
             check = store.undo_import_check(batch_id)
+            if check.refusal(window=False):
+                raise StoreError(check.refusal(window=False))
             if check.warning() and not as_json:
                 print(check.warning(), flush=True)
             result = store.undo_import(batch_id)
@@ -156,6 +158,8 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
                           "numbers_removed": result.numbers_removed,
                           "fields_restored": result.fields_restored,
                           "merges_undone": result.merges_undone,
+                          "contacts_kept": [{"name": name, "kept_for": file}
+                                            for name, file in result.stays],
                           "summary": result.summary()}, ensure_ascii=False, indent=2))  # fmt: skip
     else:
         print(result.summary())

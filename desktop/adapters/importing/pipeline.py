@@ -46,6 +46,7 @@ from desktop.adapters.store import (
     Store,
     StoreError,
     database_companions,
+    import_holds,
     removed_numbers,
 )
 from desktop.core.import_mapping import (
@@ -450,6 +451,9 @@ class _Run:
         # Name words per contact, folded once: a shared switchboard number is compared
         # against every name behind it on every row that carries it.
         self.words: dict[int, frozenset[str]] = {}
+        # The stored contacts its rows matched, and the numbers they carried that those had:
+        # what undoing the import that brought them must leave while this one stays
+        self.holds: list[import_holds.Hold] = []
 
     def execute(
         self,
@@ -538,6 +542,7 @@ class _Run:
             )
         self._flush()
         if report.batch_id is not None:
+            import_holds.record(self.store.connection, report.batch_id, self.holds)
             self.store.finish_batch(report.batch_id, json.dumps(report.to_json()))
         if plan_to_remember is not None:
             self.store.remember_mapping(
@@ -622,6 +627,11 @@ class _Run:
         known |= removed_numbers.removed_from(self.store.connection, target)
         fresh = [StoredNumber(*n) for n in row.numbers
                  if (n[1] or n[2]) and (n[1], n[2]) not in known]  # fmt: skip
+        if target < self.first_new_id:  # a contact of before this import: it has it too
+            had = {(n.e164, n.extension) for n in current.numbers}
+            self.holds.append((target, None, None))
+            self.holds.extend((target, n[1], n[2]) for n in row.numbers
+                              if (n[1] or n[2]) and (n[1], n[2]) in had)  # fmt: skip
         if fresh or merge.changed:
             # Only a real change opens a batch: re-importing a file changes nothing at all.
             if target >= self.first_new_id and self.writer is not None:

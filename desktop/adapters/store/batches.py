@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts
+from desktop.adapters.store.import_holds import hand_over, staying
 from desktop.adapters.store.times import from_epoch, unix_now
-from desktop.adapters.store.undone_imports import settle
+from desktop.adapters.store.undone_imports import MergeFirst, merge_first_of, settle
 from desktop.core.import_history import BatchRecord, file_name, undo_sentence, undo_warning
 from desktop.core.import_merge import APPEND_MARK, FieldMerge, without_appended
 from desktop.core.models import CONTACT_FIELDS, NumberFields
@@ -63,6 +64,9 @@ class UndoResult:
     numbers_off_kept: int = 0  # of numbers_removed, those taken off contacts that stay
     merges_undone: int = 0  # merges of its contacts into contacts that stay, taken back
     notes_taken_out: int = 0  # text a merge had appended to a contact's notes, taken out again
+    # its contacts left because a file still imported has them too: (name, that file's name)
+    stays: tuple[tuple[str, str], ...] = ()
+    numbers_only_its: int = 0  # of numbers_removed, those only it had on the contacts that stay
 
     def summary(self, now: datetime | None = None) -> str:
         """For people: "Removed 12 contacts imported from prospects.csv on 3 Dec."."""
@@ -73,7 +77,8 @@ class UndoResult:
             numbers=self.numbers_removed, fields=self.fields_restored,
             already=self.already_undone, numbers_off_kept=self.numbers_off_kept,
             merges=self.merges_undone,
-            notes=self.notes_taken_out,
+            notes=self.notes_taken_out, stays=self.stays,
+            numbers_only_its=self.numbers_only_its,
         )  # fmt: skip
 
 
@@ -81,12 +86,23 @@ class UndoResult:
 class UndoCheck:
     """What undoing a batch would take from the rep's own work, said before it acts."""
 
-    contacts: int  # the contacts it added, still here
+    contacts: int  # the contacts it added that would go (no file still imported has them)
     with_calls: int  # of those, the ones with calls the rep made or took (not imported ones)
     changed: int  # of those, the ones changed since: a field edited, a number typed or linked
+    # the contacts it added that stay, a file still imported having them too: (name, file)
+    stays: tuple[tuple[str, str], ...] = ()
+    # a merge to take back first: the undo would refuse, so nothing is asked
+    merge_first: MergeFirst | None = None
+    file: str = ""  # the import's file name, for the refusal
 
     def warning(self) -> str:
-        return undo_warning(self.contacts, self.with_calls, self.changed)
+        return undo_warning(self.contacts, self.with_calls, self.changed, self.stays)
+
+    def refusal(self, *, window: bool) -> str:
+        """Why the undo would change nothing ("" when it can go ahead), said before asking."""
+        if self.merge_first is None:
+            return ""
+        return self.merge_first.sentence(self.file, window=window)
 
 
 _MERGEABLE = frozenset(CONTACT_FIELDS)
@@ -117,6 +133,7 @@ class ImportBatches(Contacts):
                 raise StoreError(f"{self.path}: there is no import batch {batch_id}")
             if row[0] is not None:
                 return 0
+            hand_over(self._conn, batch_id)  # what another import still has stays
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
             # The rep's calls with its contacts stay, as calls from a number nobody has.
             self._conn.execute(
@@ -219,7 +236,18 @@ class ImportBatches(Contacts):
         were changed since the import, which go with them (used as a rep: a day of calls then
         showed as "Unknown", with no word before). A change is a field saved after the import
         (by hand, by a wrap-up's reason, by a later import filling it) or a number typed or
-        linked by hand."""
+        linked by hand. A contact another import still in the book has too stays, and is named
+        (import_holds.py); a merge that would make the undo refuse is found here, so the rep is
+        told before being asked."""
+        batch = self._conn.execute(
+            "SELECT source, label, undone_at FROM import_batches WHERE id = ?", (batch_id,)
+        ).fetchone()
+        if batch is None or batch[2] is not None:
+            return UndoCheck(0, 0, 0)
+        name = file_name(str(batch[0]), str(batch[1]))
+        first = merge_first_of(self._conn, batch_id)
+        if first is not None:
+            return UndoCheck(0, 0, 0, merge_first=first, file=name)
         contacts, with_calls, changed = self._conn.execute(
             "SELECT COUNT(*), "
             "COALESCE(SUM(EXISTS (SELECT 1 FROM attempts a WHERE a.contact_id = c.id "
@@ -228,10 +256,13 @@ class ImportBatches(Contacts):
             "    SELECT 1 FROM phone_numbers p WHERE p.contact_id = c.id "
             "    AND (p.by_hand OR p.import_batch_id IS NOT c.import_batch_id))), 0) "
             "FROM contacts c WHERE c.import_batch_id = ? AND NOT EXISTS ("
-            "    SELECT 1 FROM import_batches b WHERE b.id = ? AND b.undone_at IS NOT NULL)",
+            "    SELECT 1 FROM import_holds h JOIN import_batches b ON b.id = h.batch_id "
+            "    AND b.undone_at IS NULL WHERE h.contact_id = c.id AND h.batch_id <> ? "
+            "    AND h.extension IS NULL)",
             (batch_id, batch_id),
         ).fetchone()
-        return UndoCheck(int(contacts), int(with_calls), int(changed))
+        stays = tuple((s.name, s.file) for s in staying(self._conn, batch_id))
+        return UndoCheck(int(contacts), int(with_calls), int(changed), stays, file=name)
 
     def merge_search_segments(self) -> None:
         """Merge each search index into one segment: what deleted rows left in it (FTS5 keeps a
@@ -275,6 +306,18 @@ class ImportBatches(Contacts):
             # Before its contacts go: a merge that must be taken back first refuses here (the
             # transaction then changes nothing), the others end with what they brought.
             merges = settle(self._conn, batch_id, file_name(str(row[2]), str(row[1])))
+            (off_kept,) = self._conn.execute(
+                "SELECT COUNT(*) FROM phone_numbers p JOIN contacts c ON c.id = p.contact_id "
+                "WHERE p.import_batch_id = ? AND c.import_batch_id IS NOT ?",
+                (batch_id, batch_id),
+            ).fetchone()
+            # What a file still imported has too stays, as that file's, with its calls.
+            stays = hand_over(self._conn, batch_id)
+            (alone,) = self._conn.execute(
+                "SELECT COUNT(*) FROM phone_numbers p JOIN contacts c ON c.id = p.contact_id "
+                "WHERE p.import_batch_id = ? AND c.import_batch_id IS NOT ?",
+                (batch_id, batch_id),
+            ).fetchone()
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
             # The calls the rep logged with its contacts are the rep's: they stay in the call
             # history as calls from a number nobody has (as after deleting a contact), not
@@ -284,11 +327,6 @@ class ImportBatches(Contacts):
                 "(SELECT id FROM contacts WHERE import_batch_id = ?)",
                 (batch_id,),
             )
-            (off_kept,) = self._conn.execute(
-                "SELECT COUNT(*) FROM phone_numbers p JOIN contacts c ON c.id = p.contact_id "
-                "WHERE p.import_batch_id = ? AND c.import_batch_id IS NOT ?",
-                (batch_id, batch_id),
-            ).fetchone()
             numbers = self._conn.execute(
                 "DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
@@ -301,7 +339,9 @@ class ImportBatches(Contacts):
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
                               source=str(row[2]), created_at=int(row[3]),
                               numbers_off_kept=int(off_kept), merges_undone=merges,
-                              notes_taken_out=appended)  # fmt: skip
+                              notes_taken_out=appended,
+                              stays=tuple((s.name, s.file) for s in stays),
+                              numbers_only_its=int(alone) - int(off_kept))  # fmt: skip
 
     def _take_appended(self, contact_id: int, name: str, text: str) -> int:
         row = self._conn.execute(

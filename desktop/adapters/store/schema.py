@@ -476,6 +476,28 @@ MIGRATIONS: tuple[str, ...] = (
         AND (SELECT max(at) FROM attempts a WHERE a.contact_id = contacts.id)
             > coalesce(last_contacted_at, 0);
     """,
+    # 23: what an import's rows matched among the contacts already stored ("merged", "already
+    # there"): the contact (e164 and extension NULL) and each number a row carried that it
+    # already had, so undoing the import that brought a contact leaves what another file still
+    # in the book also has (store/import_holds.py). Imports made before are known to hold a
+    # contact they added a number to or filled a field in; an "already there" row left no trace
+    """
+    CREATE TABLE import_holds (
+        batch_id   INTEGER NOT NULL REFERENCES import_batches(id),
+        contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        e164       TEXT,
+        extension  TEXT
+    );
+    CREATE INDEX import_holds_contact ON import_holds(contact_id);
+    CREATE INDEX import_holds_batch ON import_holds(batch_id);
+    INSERT INTO import_holds(batch_id, contact_id)
+        SELECT DISTINCT p.import_batch_id, p.contact_id FROM phone_numbers p
+        JOIN contacts c ON c.id = p.contact_id
+        WHERE p.import_batch_id IS NOT NULL AND p.import_batch_id IS NOT c.import_batch_id
+        UNION
+        SELECT i.batch_id, i.contact_id FROM import_changes i
+        JOIN contacts c ON c.id = i.contact_id WHERE i.batch_id IS NOT c.import_batch_id;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

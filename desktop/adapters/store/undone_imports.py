@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.times import unix_now
-from desktop.core.import_history import file_name
+from desktop.core.import_history import file_name, merge_first
 
 Row = dict[str, Any]
 
@@ -64,6 +65,32 @@ def restore_kept(conn: sqlite3.Connection, payload: Row) -> int:
     return len(back)
 
 
+@dataclass(frozen=True)
+class MergeFirst:
+    """A merge that must be taken back before the import can be undone."""
+
+    undo_id: int
+    who: str  # the rep's own contact, folded into one the import brought
+    summary: str  # the merge as the rep saw it
+
+    def sentence(self, file: str, *, window: bool) -> str:
+        return merge_first(file, self.who, self.summary, self.undo_id, window=window)
+
+
+def merge_first_of(conn: sqlite3.Connection, batch_id: int) -> MergeFirst | None:
+    """The newest live merge that kept one of the import's contacts and folded another
+    contact into it, or None: undoing the import refuses while there is one."""
+    for undo_id, summary, payload in conn.execute(
+        "SELECT id, summary, payload FROM contact_undo WHERE undone_at IS NULL "
+        "AND kind = 'merge' ORDER BY id DESC"
+    ):
+        merge = json.loads(payload)
+        if (_batch(merge.get("kept_before")) == batch_id
+                and _batch(merge.get("other")) != batch_id):  # fmt: skip
+            return MergeFirst(int(undo_id), _who(merge["other"]), str(summary))
+    return None
+
+
 def settle(conn: sqlite3.Connection, batch_id: int, name: str) -> int:
     """Settle the live merges and deletions that involve the import's contacts (see the module
     docstring); StoreError with a sentence when a merge has to be taken back first. Returns
@@ -84,11 +111,8 @@ def settle(conn: sqlite3.Connection, batch_id: int, name: str) -> int:
         kept_ours = _batch(payload.get("kept_before")) == batch_id
         other_ours = _batch(payload.get("other")) == batch_id
         if kept_ours and not other_ours:
-            raise StoreError(
-                f"Undoing {name} would delete {_who(payload['other'])} too, merged since into "
-                f"a contact it brought ({summary}). Take that merge back first (callercard "
-                f"undo-merge {undo_id}), then undo the import."
-            )
+            first = MergeFirst(undo_id, _who(payload["other"]), summary)
+            raise StoreError(first.sentence(name, window=False))
         if other_ours:
             mine.append((undo_id, None if kept_ours else payload))
     merges = 0
