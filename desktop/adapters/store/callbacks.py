@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from desktop.adapters.store.calls import LoggedCall, number_clause
-from desktop.adapters.store.contacts import Contacts
+from desktop.adapters.store.contacts import _ATTEMPT_COLUMNS, Contacts
 from desktop.adapters.store.times import from_epoch, window
 from desktop.core.callbacks import OpenPromise, Unreached
 from desktop.core.callee import NumberHistory
@@ -53,6 +53,11 @@ class UnknownMissed:
 # second the order they were logged in (their ids) says which came first. Written so that
 # the index on (number or contact, at) still bounds the scan.
 _AFTER = "{later}.at >= {call}.at AND ({later}.at > {call}.at OR {later}.id > {call}.id)"
+
+
+# Attempt `one` is kept under the same contact as `other`, or, with no contact, on its number.
+_SAME_OWNER = ("({one}.contact_id = {other}.contact_id OR {other}.contact_id IS NULL "
+               "AND {one}.contact_id IS NULL AND {one}.number_e164 = {other}.number_e164)")
 
 
 class Callbacks(Contacts):
@@ -185,8 +190,14 @@ class Callbacks(Contacts):
 
     def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
         """Our newest voicemail to each contact who has neither called back nor talked to us
-        since (Store.awaiting_callback's contacts), the newest first."""
-        return self._callback_rows(*self._VOICEMAIL, now)
+        since (Store.awaiting_callback's contacts), the newest first. A voicemail whose
+        contact has gone since (deleted, its import undone) stays under its number, as its
+        calls do (contact None), settled by a call from that number: we are still waiting
+        for them to ring back."""
+        rows = self._callback_rows(*self._VOICEMAIL, now)
+        rows += self._callback_rows(*self._VOICEMAIL, now, by=_NUMBER)
+        rows.sort(key=lambda c: (c.attempt.at, c.id), reverse=True)
+        return rows[:CALLBACKS_LIMIT]
 
     def callback_windows(self, now: datetime) -> list[LoggedCall]:
         """Each contact's newest attempt with a promised callback window, unless it was
@@ -219,15 +230,32 @@ class Callbacks(Contacts):
         return Attempt(Direction(direction), from_epoch(at), Outcome(outcome), str(message),
                        "", number, "", *window(cb_from, cb_until))  # fmt: skip
 
+    def attempts_on_number(self, number_e164: str, limit: int) -> tuple[Attempt, ...]:
+        """The newest ``limit`` calls on a number no contact has (its contact gone since, or
+        never had one), the newest first: a promise kept under it is among them, for the
+        card (core/callbacks.promise_line), as a contact's are."""
+        rows = self._conn.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts "  # noqa: S608 (constant)
+            "WHERE number_e164 = ? AND contact_id IS NULL ORDER BY at DESC, id DESC LIMIT ?",
+            (number_e164, limit),
+        ).fetchall()
+        return tuple(
+            Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep, *window(f, u),
+                    caller_id=raw)
+            for d, at, o, m, r, n, rep, f, u, _id, raw in rows
+        )  # fmt: skip
+
     def open_promise(self, attempt_id: int) -> OpenPromise | None:
         """The contact's "call them back by" still open when this call came (made on an
         earlier call, the contact's newest window then, no call between that settled it),
         for this call's wrap-up to show; ``done`` if this call's wrap-up said it is. None for
-        a call with no contact, or no promise open."""
+        a call with neither contact nor number, or no promise open. A call on a number no
+        contact has (its contact gone since) finds the promise kept under that number, as
+        Callbacks lists it (callback_windows)."""
         row = self._conn.execute(
             "SELECT p.id, p.direction, p.at, p.outcome, p.message, p.number_e164, "  # noqa: S608
             "p.callback_from, p.callback_until, c.promise_done FROM attempts c "
-            "JOIN attempts p ON p.contact_id = c.contact_id AND p.id <> c.id "
+            f"JOIN attempts p ON {_SAME_OWNER.format(one='p', other='c')} AND p.id <> c.id "
             f"  AND p.callback_until IS NOT NULL AND {_AFTER.format(later='c', call='p')} "
             "WHERE c.id = ? ORDER BY p.at DESC, p.id DESC LIMIT 1",
             (attempt_id,),
@@ -238,7 +266,7 @@ class Callbacks(Contacts):
         # A call between the promise and this one that kept it (this call's own Done aside).
         kept = self._conn.execute(
             "SELECT 1 FROM attempts l, attempts a, attempts c "  # noqa: S608
-            "WHERE a.id = ? AND c.id = ? AND l.contact_id = a.contact_id "
+            f"WHERE a.id = ? AND c.id = ? AND {_SAME_OWNER.format(one='l', other='a')} "
             f"  AND l.id NOT IN (a.id, c.id) AND {_AFTER.format(later='l', call='a')} "
             f"  AND {_AFTER.format(later='c', call='l')} AND ({self._PROMISE_KEPT}) LIMIT 1",
             (pid, attempt_id),
