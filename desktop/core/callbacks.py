@@ -387,7 +387,7 @@ def callback_items(
     waiting += [(a, None, tries) for a, tries in unknown_missed]
     listed = {c.id for _a, c in missed} | {unknown_caller(a) for a, _t in unknown_missed}
     waiting += [(a, c, 0) for a, c in rang
-                if (c.id if c is not None else a.number_e164) not in listed]  # fmt: skip
+                if (c.id if c is not None else unknown_caller(a)) not in listed]  # fmt: skip
     waiting.sort(key=lambda entry: entry[0].at, reverse=True)
     tried_of = missed_unreached or {}
 

@@ -60,6 +60,18 @@ _SAME_OWNER = ("({one}.contact_id = {other}.contact_id OR {other}.contact_id IS 
                "AND {one}.contact_id IS NULL AND {one}.number_e164 = {other}.number_e164)")
 
 
+# The call `a` can be called back: a contact's, a number's, or a colleague's extension nobody
+# has ("3199": no E.164, its caller ID kept; extension_digits() is registered on each
+# connection). Withheld callers and caller IDs that are no number ("Reception") cannot.
+_CALLABLE = ("(a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL "
+             "OR a.caller_id <> '' AND extension_digits(a.caller_id) <> '')")
+# The call `l` is with the extension nobody has that `a` came from (_UNKNOWN_EXTENSION_MISSED's
+# rule: a call back to 3199 keeps it as its caller ID).
+_SAME_EXTENSION = ("a.contact_id IS NULL AND a.number_e164 IS NULL AND l.number_e164 IS NULL "
+                   "AND l.caller_id <> '' "
+                   "AND extension_digits(l.caller_id) = extension_digits(a.caller_id)")
+
+
 class Callbacks(Contacts):
     # Each kind: (which attempts, what settles one of them). `a` is the attempt, `l` a later one.
     # A call back that reached nobody (it failed, or rang out: "No answer", a busy line)
@@ -173,16 +185,17 @@ class Callbacks(Contacts):
                        recorded_after: int | None = None) -> int:  # fmt: skip
         """Missed calls that rang after ``since`` and up to ``until``, or rang before it and
         were recorded after the call of id ``recorded_after`` (0: the history was empty;
-        None: not asked), and wait in Callbacks still: from a contact or a number (withheld
-        callers cannot be called back), with no call since that settled them (_MISSED)."""
+        None: not asked), and wait in Callbacks still: from a contact, a number or a
+        colleague's extension nobody has (x3199; withheld callers cannot be called back), with
+        no call since that settled them (_MISSED)."""
         settled = self._MISSED[1]
         row = self._conn.execute(
             "SELECT count(*) FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
             "AND a.outcome = 'missed' AND (a.at > ? OR a.id > ?) AND a.at <= ? "
-            "AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
+            f"AND {_CALLABLE} "
             "AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.id <> a.id "
-            "  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
-            f"  AND {settled})",
+            f"  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164 "
+            f"  OR {_SAME_EXTENSION}) AND {settled})",
             (int(since.timestamp()), _NO_ID if recorded_after is None else recorded_after,
              int(until.timestamp())),
         ).fetchone()
@@ -418,25 +431,26 @@ class Callbacks(Contacts):
         """Each caller's newest inbound call within RANG_DAYS, and RANG_LISTED_AFTER old at
         least, whose outcome is not known (a hook's ring that no end followed), with no call
         from or to them since, the newest first; with its contact's id, None for a number
-        nobody has. Withheld callers (no number, no contact) cannot be called back and are
-        left out."""
+        nobody has (a colleague's extension nobody has, x3199, keeps its caller ID). Withheld
+        callers (no number, no contact) cannot be called back and are left out."""
         since = int((now - timedelta(days=RANG_DAYS)).timestamp())
         until = int((now - RANG_LISTED_AFTER).timestamp())
         rows = self._conn.execute(
-            "SELECT a.contact_id, a.at, a.number_e164, a.caller_name FROM attempts a "  # noqa: S608
-            "WHERE a.at >= ? AND a.at <= ? AND a.direction = 'in' AND a.outcome = '' "
-            "  AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
+            "SELECT a.contact_id, a.at, a.number_e164, a.caller_name, a.caller_id "  # noqa: S608
+            "FROM attempts a WHERE a.at >= ? AND a.at <= ? AND a.direction = 'in' "
+            f"  AND a.outcome = '' AND {_CALLABLE} "
             "  AND NOT EXISTS (SELECT 1 FROM attempts l "
             "    WHERE (l.at > a.at OR l.at = a.at AND l.id > a.id) "
-            "    AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
-            "    AND l.outcome <> 'failed') "
+            "    AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164 "
+            f"    OR {_SAME_EXTENSION}) AND l.outcome <> 'failed') "
             f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
             (since, until),
         ).fetchall()
         return [
             (Attempt(Direction.IN, from_epoch(at), Outcome.UNKNOWN, number_e164=number,
-                     caller_name=str(name or "")), None if cid is None else int(cid))
-            for cid, at, number, name in rows
+                     caller_name=str(name or ""), caller_id=str(raw or "")),
+             None if cid is None else int(cid))
+            for cid, at, number, name, raw in rows
         ]  # fmt: skip
 
     def callbacks_due(self, now: datetime) -> int:
