@@ -55,7 +55,7 @@ def log_call(args: argparse.Namespace) -> int:
         # call to it is theirs and settles their missed call, as a number's does.
         extension = internal_extension(number)
         if number.e164 is None and extension:
-            return _log_extension_call(args, settings, store, extension)
+            return _log_extension_call(args, settings, store, extension, _paths.hook_inbox)
         if number.e164 is None:
             # The problem quotes the value, cut to a readable length (a 5,000-character paste
             # was printed whole before it).
@@ -98,12 +98,15 @@ def log_call(args: argparse.Namespace) -> int:
 
 
 def _log_extension_call(
-    args: argparse.Namespace, settings: Settings, store: Store, extension: str
+    args: argparse.Namespace, settings: Settings, store: Store, extension: str, inbox: Path
 ) -> int:
     """A call to a colleague's extension, recorded on whoever has it: the call out keeps the
-    extension dialled as its caller ID (no E.164 to keep), as a call from it does."""
+    extension dialled as its caller ID (no E.164 to keep), as a call from it does. Kept in
+    the hooks' `inbox` while another program holds the database, as a number's note is
+    (call_note_log.record_note takes the extension there too)."""
     from desktop.adapters.directories.note_writer import shared_cards
-    from desktop.adapters.store import StoreError
+    from desktop.adapters.store import StoreError, held_by_another
+    from desktop.adapters.write_journal import LogCall
     from desktop.cli import CliError
     from desktop.core.call_notes import CallNote
 
@@ -123,13 +126,16 @@ def _log_extension_call(
                     args.message.strip(), args.reason.strip())  # fmt: skip
     from desktop.adapters.call_note_log import record_note
 
+    contact_id = contact.id if contact else None
+    who = ((contact.name or contact.company) if contact else "") or f"x{extension}"
     try:
         # On the call to the extension just dialled, when there is one, as a number's note is.
-        note = record_note(store, extension, note, contact.id if contact else None)
+        note = record_note(store, extension, note, contact_id)
     except StoreError as exc:
-        raise CliError(str(exc)) from exc
-    who = (contact.name or contact.company) if contact else ""
-    print(f"logged {note.outcome.value} for {who or f'x{extension}'}")
+        if not held_by_another(exc):
+            raise CliError(str(exc)) from exc
+        return _kept(inbox, LogCall(extension, contact_id, note), who, exc)
+    print(f"logged {note.outcome.value} for {who}")
     return _share(store, cards, note)
 
 

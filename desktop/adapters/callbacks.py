@@ -53,7 +53,9 @@ def load_callbacks(
                  for pid, tried in store.unreached_since(list(promises)).items()}  # fmt: skip
     items = callback_items(
         missed,
-        _pairs(store.voicemails_awaiting(now)),
+        # A voicemail whose contact has gone since waits under its number (contact None).
+        [(c.attempt, c.contact) for c in store.voicemails_awaiting(now)
+         if c.contact is not None or c.attempt.number_e164],
         [(c.attempt, c.contact) for c in windows],
         now,
         cycle,

@@ -113,6 +113,7 @@ def merge(store: Store, kept_id: int, other_id: int) -> MergeDone:
                 f"UPDATE {table} SET contact_id = ? WHERE contact_id = ?",  # noqa: S608 (constants)
                 (kept_id, other_id),
             )
+        payload["put_off_raised"] = _put_offs_join(conn, kept_id, other_id)
         contact_undo.set_fields(conn, kept_id, plan.changed)
         conn.execute(
             "UPDATE contacts SET updated_at = CAST(strftime('%s', 'now') AS INTEGER), "
@@ -179,6 +180,7 @@ def _separate(conn: sqlite3.Connection, payload: dict[str, Any]) -> tuple[int, s
     _calls_follow_numbers(conn, kept_id, other_id, int(payload.get("last_attempt", 0)))
     contact_undo.relink(conn, "import_changes", payload["changes"], other_id, kept_id)
     contact_undo.relink_cards(conn, payload["cards"], other_id, kept_id)
+    _put_offs_follow_calls(conn, kept_id, other_id, payload.get("put_off_raised", []))
     other, before = payload["other"], payload["kept_before"]
     gone, kept_name = (other["name"] or other["company"] or "the contact",
                        before["name"] or before["company"] or "the kept contact")  # fmt: skip
@@ -204,11 +206,7 @@ def _calls_follow_numbers(
         "RETURNING at, direction, outcome",
         (other_id, kept_id, last_attempt),
     ).fetchall()
-    # A Snooze on such a call's entry goes with it (store/put_off.py keys it by contact).
-    conn.executemany(
-        "UPDATE OR IGNORE callbacks_put_off SET who = ? WHERE who = ? AND call_at = ?",
-        [(f"c:{other_id}", f"c:{kept_id}", int(at)) for at, _d, _o in moved],
-    )
+    # A Snooze on such a call's entry goes with it: _put_offs_follow_calls, after this.
     # "Last contacted" as recording them on the other contact would have set it (calls.py:
     # a missed call, or a ring with no outcome, is no contact).
     contacted = [int(at) for at, direction, outcome in moved
@@ -219,6 +217,73 @@ def _calls_follow_numbers(
             "WHERE id = ?",
             (max(contacted), other_id),
         )
+
+
+def _put_offs_join(conn: sqlite3.Connection, kept_id: int, other_id: int) -> list[list[int | str]]:
+    """The merged contact's Snoozes (store/put_off.py keys them "c:<id>") go to the kept one:
+    under the old key nothing matched its entry any more and it came back early. Where both
+    had put off an entry of one section, the merged entry (keyed by the newest call) stays put
+    off until the later of the two. Returns each such raise, [section, call_at, until before,
+    until after], for undo_merge to lower again."""
+    kept, other = f"c:{kept_id}", f"c:{other_id}"
+    both = [str(section) for (section,) in conn.execute(
+        "SELECT DISTINCT section FROM callbacks_put_off WHERE who = ?1 "
+        "AND section IN (SELECT section FROM callbacks_put_off WHERE who = ?2)",
+        (kept, other),
+    )]  # fmt: skip
+    conn.execute(
+        "INSERT INTO callbacks_put_off(section, who, call_at, until, put_at) "
+        "SELECT section, ?1, call_at, until, put_at FROM callbacks_put_off WHERE who = ?2 "
+        "ON CONFLICT(section, who, call_at) DO UPDATE SET until = max(until, excluded.until), "
+        "put_at = max(put_at, excluded.put_at)",
+        (kept, other),
+    )
+    conn.execute("DELETE FROM callbacks_put_off WHERE who = ?", (other,))
+    raised: list[list[int | str]] = []
+    for section in both:
+        call_at, until, latest = conn.execute(
+            "SELECT call_at, until, (SELECT max(until) FROM callbacks_put_off "
+            "  WHERE section = ?1 AND who = ?2) "
+            "FROM callbacks_put_off WHERE section = ?1 AND who = ?2 ORDER BY call_at DESC LIMIT 1",
+            (section, kept),
+        ).fetchone()
+        if latest > until:
+            conn.execute(
+                "UPDATE callbacks_put_off SET until = ? WHERE section = ? AND who = ? "
+                "AND call_at = ?",
+                (latest, section, kept, call_at),
+            )
+            raised.append([section, int(call_at), int(until), int(latest)])
+    return raised
+
+
+def _put_offs_follow_calls(
+    conn: sqlite3.Connection, kept_id: int, other_id: int, raised: list[list[Any]]
+) -> None:
+    """A Snooze goes back with the call its entry comes from: a call the other contact has
+    again takes its entry's Snooze along (the kept contact keeps one too if it also has a call
+    of that moment). A Snooze the merge raised to the other's later one has its own time
+    back, unless the rep snoozed it again since."""
+    kept, other = f"c:{kept_id}", f"c:{other_id}"
+    conn.execute(
+        "INSERT INTO callbacks_put_off(section, who, call_at, until, put_at) "
+        "SELECT section, ?2, call_at, until, put_at FROM callbacks_put_off p WHERE who = ?1 "
+        "AND EXISTS (SELECT 1 FROM attempts WHERE contact_id = ?3 AND at = p.call_at) "
+        "ON CONFLICT(section, who, call_at) DO UPDATE SET until = max(until, excluded.until)",
+        (kept, other, other_id),
+    )
+    conn.execute(
+        "DELETE FROM callbacks_put_off AS p WHERE who = ?1 "
+        "AND EXISTS (SELECT 1 FROM attempts WHERE contact_id = ?3 AND at = p.call_at) "
+        "AND NOT EXISTS (SELECT 1 FROM attempts WHERE contact_id = ?2 AND at = p.call_at)",
+        (kept, kept_id, other_id),
+    )
+    conn.executemany(
+        "UPDATE callbacks_put_off SET until = ? WHERE section = ? AND call_at = ? "
+        "AND until = ? AND who IN (?, ?)",
+        [(before, section, call_at, after, kept, other)
+         for section, call_at, before, after in raised],
+    )  # fmt: skip
 
 
 def dismiss(store: Store, a: int, b: int) -> None:

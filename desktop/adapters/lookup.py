@@ -21,7 +21,7 @@ from desktop.core.cnam import searchable_name
 from desktop.core.internal_extension import internal_extension
 from desktop.core.localtime import HourCycle, LocalTime, PlaceLookup, local_time_for
 from desktop.core.matching import classify
-from desktop.core.models import Contact, StoredNumber
+from desktop.core.models import Attempt, Contact, Direction, StoredNumber
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 from desktop.core.openers import opener_for, switchboard_opener
 from desktop.core.search_query import parse_query
@@ -112,8 +112,26 @@ class CallerLookup:
             opener=opener.text,
             local_time=local,
             # In the rep's own zone: the window was typed in it, and "today" is theirs.
-            promise=promise_line(contacts[0].attempts, now.astimezone(), cycle) if contacts else "",
+            promise=promise_line(
+                contacts[0].attempts if contacts else self._unowned(number, in_flight_from),
+                now.astimezone(), cycle,
+            ),
         )
+
+    def _unowned(
+        self, number: CallerNumber, in_flight_from: datetime | None
+    ) -> tuple[Attempt, ...]:
+        """A number nobody has: its past calls, where a promise made to a contact deleted
+        since waits (Callbacks lists it under the number), for the card to say it as a
+        contact's is said."""
+        if not number.e164 or number.withheld:
+            return ()
+        limit = self.attempts_limit
+        past = self.store.attempts_on_number(number.e164, limit + (in_flight_from is not None))
+        if in_flight_from is not None:
+            past = tuple(a for a in past
+                         if a.direction is not Direction.IN or a.at < in_flight_from)  # fmt: skip
+        return past[:limit]
 
     def holders(
         self, number: CallerNumber, attempts_limit: int

@@ -353,14 +353,16 @@ def tries_text(tries: int) -> str:
 
 
 def callback_items(
-    missed: Called, voicemails: Called, windows: Windowed, now: datetime, cycle: HourCycle = "24h",
+    missed: Called, voicemails: Windowed, windows: Windowed, now: datetime,
+    cycle: HourCycle = "24h",
     unknown_missed: UnknownCalled = (), contact_tries: Mapping[int, int] | None = None,
     rang: Rang = (), unreached: Mapping[int | str, Unreached] | None = None,
     missed_unreached: Mapping[int | str, Unreached] | None = None,
 ) -> list[CallbackItem]:  # fmt: skip
     """The four sections in order. ``missed``: their newest missed call, for contacts we have
     not reached since; ``unknown_missed`` the same for numbers nobody has, listed among them
-    by time; ``voicemails``: our newest voicemail to contacts who have not called back;
+    by time; ``voicemails``: our newest voicemail to contacts who have not called back (None:
+    its contact has gone since, it waits under its number);
     ``windows``: attempts with a callback window and no call from the contact since (None:
     its contact has gone since, and it waits under its number, as the calls do);
     ``contact_tries``: each missed contact's tries since we last reached them (1 if absent),
@@ -385,7 +387,7 @@ def callback_items(
     waiting += [(a, None, tries) for a, tries in unknown_missed]
     listed = {c.id for _a, c in missed} | {unknown_caller(a) for a, _t in unknown_missed}
     waiting += [(a, c, 0) for a, c in rang
-                if (c.id if c is not None else a.number_e164) not in listed]  # fmt: skip
+                if (c.id if c is not None else unknown_caller(a)) not in listed]  # fmt: skip
     waiting.sort(key=lambda entry: entry[0].at, reverse=True)
     tried_of = missed_unreached or {}
 

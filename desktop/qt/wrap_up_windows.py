@@ -91,8 +91,9 @@ class WrapUpWindows:
             # for (Log a call…, Recent calls) opens: how the call went has nowhere else to go.
             return
         # The contact's "call them back by" still open, for the rep to keep or call done:
-        # after a call out the outcome decides (reaching them keeps the promise).
-        inbound = contact is not None and found[1].direction is Direction.IN
+        # after a call out the outcome decides (reaching them keeps the promise). A contact
+        # deleted since left theirs under the number: its call finds it there.
+        inbound = found[1].direction is Direction.IN
         promise = self._store.open_promise(attempt_id) if inbound else None
         window = WrapUp(attempt_id, contact, found[1], hour_cycle=hour_cycle(),
                         language=time_language(), promise=promise)  # fmt: skip

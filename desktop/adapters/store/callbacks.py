@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from desktop.adapters.store.calls import LoggedCall, number_clause
-from desktop.adapters.store.contacts import Contacts
+from desktop.adapters.store.contacts import _ATTEMPT_COLUMNS, Contacts
 from desktop.adapters.store.times import from_epoch, window
 from desktop.core.callbacks import OpenPromise, Unreached
 from desktop.core.callee import NumberHistory
@@ -53,6 +53,23 @@ class UnknownMissed:
 # second the order they were logged in (their ids) says which came first. Written so that
 # the index on (number or contact, at) still bounds the scan.
 _AFTER = "{later}.at >= {call}.at AND ({later}.at > {call}.at OR {later}.id > {call}.id)"
+
+
+# Attempt `one` is kept under the same contact as `other`, or, with no contact, on its number.
+_SAME_OWNER = ("({one}.contact_id = {other}.contact_id OR {other}.contact_id IS NULL "
+               "AND {one}.contact_id IS NULL AND {one}.number_e164 = {other}.number_e164)")
+
+
+# The call `a` can be called back: a contact's, a number's, or a colleague's extension nobody
+# has ("3199": no E.164, its caller ID kept; extension_digits() is registered on each
+# connection). Withheld callers and caller IDs that are no number ("Reception") cannot.
+_CALLABLE = ("(a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL "
+             "OR a.caller_id <> '' AND extension_digits(a.caller_id) <> '')")
+# The call `l` is with the extension nobody has that `a` came from (_UNKNOWN_EXTENSION_MISSED's
+# rule: a call back to 3199 keeps it as its caller ID).
+_SAME_EXTENSION = ("a.contact_id IS NULL AND a.number_e164 IS NULL AND l.number_e164 IS NULL "
+                   "AND l.caller_id <> '' "
+                   "AND extension_digits(l.caller_id) = extension_digits(a.caller_id)")
 
 
 class Callbacks(Contacts):
@@ -170,9 +187,9 @@ class Callbacks(Contacts):
         """Missed calls that rang after ``since`` and up to ``until``, or rang before it and
         were recorded after the call of id ``recorded_after`` (0: the history was empty;
         None: not asked) or are among ``open_then`` (calls whose end was not known at
-        ``since``, open_calls_since), and wait in Callbacks still: from a contact or a number
-        (withheld callers cannot be called back), with no call since that settled them
-        (_MISSED)."""
+        ``since``, open_calls_since), and wait in Callbacks still: from a contact, a number or
+        a colleague's extension nobody has (x3199; withheld callers cannot be called back),
+        with no call since that settled them (_MISSED)."""
         return len(self.missed_ids_between(since, until, recorded_after, open_then))
 
     def missed_ids_between(self, since: datetime, until: datetime,
@@ -184,10 +201,10 @@ class Callbacks(Contacts):
         rows = self._conn.execute(
             "SELECT a.id FROM attempts a WHERE a.direction = 'in' "  # noqa: S608
             f"AND a.outcome = 'missed' AND (a.at > ? OR a.id > ? OR a.id IN ({open_ids})) "
-            "AND a.at <= ? AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
+            f"AND a.at <= ? AND {_CALLABLE} "
             "AND NOT EXISTS (SELECT 1 FROM attempts l WHERE l.id <> a.id "
-            "  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
-            f"  AND {settled}) ORDER BY a.id",
+            "  AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164 "
+            f"  OR {_SAME_EXTENSION}) AND {settled}) ORDER BY a.id",
             (int(since.timestamp()), _NO_ID if recorded_after is None else recorded_after,
              int(until.timestamp())),
         ).fetchall()
@@ -206,8 +223,14 @@ class Callbacks(Contacts):
 
     def voicemails_awaiting(self, now: datetime) -> list[LoggedCall]:
         """Our newest voicemail to each contact who has neither called back nor talked to us
-        since (Store.awaiting_callback's contacts), the newest first."""
-        return self._callback_rows(*self._VOICEMAIL, now)
+        since (Store.awaiting_callback's contacts), the newest first. A voicemail whose
+        contact has gone since (deleted, its import undone) stays under its number, as its
+        calls do (contact None), settled by a call from that number: we are still waiting
+        for them to ring back."""
+        rows = self._callback_rows(*self._VOICEMAIL, now)
+        rows += self._callback_rows(*self._VOICEMAIL, now, by=_NUMBER)
+        rows.sort(key=lambda c: (c.attempt.at, c.id), reverse=True)
+        return rows[:CALLBACKS_LIMIT]
 
     def callback_windows(self, now: datetime) -> list[LoggedCall]:
         """Each contact's newest attempt with a promised callback window, unless it was
@@ -240,15 +263,32 @@ class Callbacks(Contacts):
         return Attempt(Direction(direction), from_epoch(at), Outcome(outcome), str(message),
                        "", number, "", *window(cb_from, cb_until))  # fmt: skip
 
+    def attempts_on_number(self, number_e164: str, limit: int) -> tuple[Attempt, ...]:
+        """The newest ``limit`` calls on a number no contact has (its contact gone since, or
+        never had one), the newest first: a promise kept under it is among them, for the
+        card (core/callbacks.promise_line), as a contact's are."""
+        rows = self._conn.execute(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts "  # noqa: S608 (constant)
+            "WHERE number_e164 = ? AND contact_id IS NULL ORDER BY at DESC, id DESC LIMIT ?",
+            (number_e164, limit),
+        ).fetchall()
+        return tuple(
+            Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep, *window(f, u),
+                    caller_id=raw)
+            for d, at, o, m, r, n, rep, f, u, _id, raw in rows
+        )  # fmt: skip
+
     def open_promise(self, attempt_id: int) -> OpenPromise | None:
         """The contact's "call them back by" still open when this call came (made on an
         earlier call, the contact's newest window then, no call between that settled it),
         for this call's wrap-up to show; ``done`` if this call's wrap-up said it is. None for
-        a call with no contact, or no promise open."""
+        a call with neither contact nor number, or no promise open. A call on a number no
+        contact has (its contact gone since) finds the promise kept under that number, as
+        Callbacks lists it (callback_windows)."""
         row = self._conn.execute(
             "SELECT p.id, p.direction, p.at, p.outcome, p.message, p.number_e164, "  # noqa: S608
             "p.callback_from, p.callback_until, c.promise_done FROM attempts c "
-            "JOIN attempts p ON p.contact_id = c.contact_id AND p.id <> c.id "
+            f"JOIN attempts p ON {_SAME_OWNER.format(one='p', other='c')} AND p.id <> c.id "
             f"  AND p.callback_until IS NOT NULL AND {_AFTER.format(later='c', call='p')} "
             "WHERE c.id = ? ORDER BY p.at DESC, p.id DESC LIMIT 1",
             (attempt_id,),
@@ -259,7 +299,7 @@ class Callbacks(Contacts):
         # A call between the promise and this one that kept it (this call's own Done aside).
         kept = self._conn.execute(
             "SELECT 1 FROM attempts l, attempts a, attempts c "  # noqa: S608
-            "WHERE a.id = ? AND c.id = ? AND l.contact_id = a.contact_id "
+            f"WHERE a.id = ? AND c.id = ? AND {_SAME_OWNER.format(one='l', other='a')} "
             f"  AND l.id NOT IN (a.id, c.id) AND {_AFTER.format(later='l', call='a')} "
             f"  AND {_AFTER.format(later='c', call='l')} AND ({self._PROMISE_KEPT}) LIMIT 1",
             (pid, attempt_id),
@@ -411,25 +451,26 @@ class Callbacks(Contacts):
         """Each caller's newest inbound call within RANG_DAYS, and RANG_LISTED_AFTER old at
         least, whose outcome is not known (a hook's ring that no end followed), with no call
         from or to them since, the newest first; with its contact's id, None for a number
-        nobody has. Withheld callers (no number, no contact) cannot be called back and are
-        left out."""
+        nobody has (a colleague's extension nobody has, x3199, keeps its caller ID). Withheld
+        callers (no number, no contact) cannot be called back and are left out."""
         since = int((now - timedelta(days=RANG_DAYS)).timestamp())
         until = int((now - RANG_LISTED_AFTER).timestamp())
         rows = self._conn.execute(
-            "SELECT a.contact_id, a.at, a.number_e164, a.caller_name FROM attempts a "  # noqa: S608
-            "WHERE a.at >= ? AND a.at <= ? AND a.direction = 'in' AND a.outcome = '' "
-            "  AND (a.contact_id IS NOT NULL OR a.number_e164 IS NOT NULL) "
+            "SELECT a.contact_id, a.at, a.number_e164, a.caller_name, a.caller_id "  # noqa: S608
+            "FROM attempts a WHERE a.at >= ? AND a.at <= ? AND a.direction = 'in' "
+            f"  AND a.outcome = '' AND {_CALLABLE} "
             "  AND NOT EXISTS (SELECT 1 FROM attempts l "
             "    WHERE (l.at > a.at OR l.at = a.at AND l.id > a.id) "
-            "    AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164) "
-            "    AND l.outcome <> 'failed') "
+            "    AND (l.contact_id = a.contact_id OR l.number_e164 = a.number_e164 "
+            f"    OR {_SAME_EXTENSION}) AND l.outcome <> 'failed') "
             f"ORDER BY a.at DESC, a.id DESC LIMIT {CALLBACKS_LIMIT}",
             (since, until),
         ).fetchall()
         return [
             (Attempt(Direction.IN, from_epoch(at), Outcome.UNKNOWN, number_e164=number,
-                     caller_name=str(name or "")), None if cid is None else int(cid))
-            for cid, at, number, name in rows
+                     caller_name=str(name or ""), caller_id=str(raw or "")),
+             None if cid is None else int(cid))
+            for cid, at, number, name, raw in rows
         ]  # fmt: skip
 
     def callbacks_due(self, now: datetime) -> int:
