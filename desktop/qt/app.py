@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.command_line_keeping import CommandLineKeeping
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
@@ -124,12 +125,10 @@ class CallerCardApp:
         self.background = bool(args.background)
         self.settings_file = SettingsFile(paths.settings)
         self.settings = self.settings_file.load()
-        # Until start() keeps --region in the settings; --region-once, for the whole run.
-        self.region_override = (getattr(args, "region_once", None) or args.region or "").upper()
-        self.region_override_why = ""  # why --region is this run's only, when it could not be kept
         # The process started under a second ago: first_read's margin of a minute covers that.
         self._ringing_since = rings_since(time.time())
         self._sources_started = False
+        self.command_line = CommandLineKeeping(args, self.settings_file, self.report_problem)
         self.store = Store.open(paths.database, cache_mb=RESIDENT_CACHE_MB)
         # This connection belongs to the GUI thread: its few writes (an edited field, a number
         # linked from a card) give up quickly while an import holds the lock, and their windows
@@ -239,10 +238,6 @@ class CallerCardApp:
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
-        self._not_kept_why = ""  # why a --watch log is watched this run only, when it is
-        # --watch-once, and --watch until start() keeps it in the settings
-        self._this_run: list[str] = [*(args.watch or []), *(getattr(args, "watch_once", None)
-                                                            or [])]  # fmt: skip
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
         self._shut_down = False  # shutdown() has begun: nothing is read or written after
@@ -296,7 +291,7 @@ class CallerCardApp:
     # -- life cycle -------------------------------------------------------------------------
 
     def policy(self) -> NumberPolicy:
-        region = self.region_override or self.settings.region or system_region()
+        region = self.command_line.region_override or self.settings.region or system_region()
         return NumberPolicy(region, self.settings.outside_line_prefixes)
 
     def start(self, pending: Message | None) -> None:
@@ -312,8 +307,8 @@ class CallerCardApp:
         self._reopen_missed_cards()
         self._missed_while_closed.start(self._after_start)
         self._watch_hook_inbox()
-        self._keep_command_line_watches()
-        self._keep_command_line_region()
+        self.settings = self.command_line.keep_watches(self.settings, self.read_only)
+        self.settings = self.command_line.keep_region(self.settings, self.read_only)
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
@@ -436,7 +431,7 @@ class CallerCardApp:
             self._ringing_since = float(int(time.time()))  # MicroSIP stamps whole seconds
         self._sources_started = True
         self.sources = []
-        specs = [*self.settings.sources, *self._command_line_watches(report=True)]
+        specs = [*self.settings.sources, *self.command_line.watches(self.settings, report=True)]
         self.watched_formats = {spec.format for spec in specs}
         # A log no longer watched takes its problem with it: a linphone.db the rep had swapped
         # for the right log still said "not the call history" under the buttons.
@@ -981,7 +976,7 @@ class CallerCardApp:
                 hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
                 lambda: self.tray.has_tray, self.bridge, set_up_softphones,
                 lambda: list(self._watched_specs),
-                lambda: self._command_line_watches(report=False),
+                lambda: self.command_line.watches(self.settings, report=False),
             )  # fmt: skip
             window.import_requested.connect(self._welcome_import)
             window.test_ring_requested.connect(self.test_ring)
@@ -1035,100 +1030,19 @@ class CallerCardApp:
         if source not in self.settings.sources:
             self.apply_settings(replace(self.settings, sources=(*self.settings.sources, source)))
 
-    def _keep_command_line_watches(self) -> None:
-        """`--watch` connects a softphone for good: its log joins Settings → Softphones, so the
-        app a softphone hook or the login starts later (with no --watch) reads it too. Kept only
-        in this run, it was lost when a hook restarted the app, and a rep's calls went unseen
-        all day. Read-only, or when the settings cannot be written, it lasts this run."""
-        given = self._parsed(self.args.watch or [], report=False)
-        new = [spec for spec in dict.fromkeys(given) if spec not in self.settings.sources]
-        if self.read_only and new:
-            self._not_kept_why = "the data folder is read-only, so --watch could not keep it"
-            return
-        if new:
-            kept = replace(self.settings, sources=(*self.settings.sources, *new))
-            try:
-                self.settings_file.save(kept)
-            except OSError as exc:  # watched all the same, this run
-                self.report_problem(f"{', '.join(s.path for s in new)}: not kept for the next "
-                                    f"start ({exc}); watched until you quit.")  # fmt: skip
-                self._not_kept_why = f"--watch could not save it: {exc}"
-                return
-            self.settings = kept
-            for spec in new:
-                log.info("kept in Settings → Softphones (--watch): %s: %s", spec.format,
-                         spec.path)  # fmt: skip
-        # Kept, it is the settings' from now: removed there, it is no longer watched.
-        self._this_run = [spec for spec in self._this_run if spec not in self.args.watch or
-                          not _parses(spec)]  # fmt: skip
-
-    def _region_override_why(self) -> str:
-        if not self.region_override:
-            return ""
-        if getattr(self.args, "region_once", None):
-            return f"CallerCard was started with --region-once {self.region_override}"
-        why = self.region_override_why or "it names no home region CallerCard knows"
-        return f"CallerCard was started with --region {self.region_override}, not kept as {why}"
-
-    def _keep_command_line_region(self) -> None:
-        """`--region` sets the home region for good, as `--watch` keeps its log: kept only in
-        this run, the app a softphone hook or the login started later read numbers in the
-        saved or the system's region, and a rep's calls parsed in the wrong country.
-        Read-only, or when the settings cannot be written, it lasts this run (and Settings
-        says why); `--region-once` is the one-off."""
-        from desktop.core.numbers import home_regions
-
-        region = (self.args.region or "").upper()
-        if getattr(self.args, "region_once", None) or region not in home_regions():
-            return  # this run's region is the override; a code no phone book knows is not kept
-        if region != self.settings.region:
-            if self.read_only:
-                self.region_override_why = "the data folder is read-only"
-                return
-            kept = replace(self.settings, region=region)
-            try:
-                self.settings_file.save(kept)
-            except OSError as exc:
-                self.report_problem(f"--region {region}: not kept for the next start ({exc}); "
-                                    "used until you quit.")  # fmt: skip
-                self.region_override_why = f"it could not be saved: {exc}"
-                return
-            self.settings = kept
-            log.info("kept in Settings → General (--region): %s", region)
-        # Kept, it is the settings' from now: another region chosen there applies at once.
-        self.region_override = ""
-
-    def _command_line_watches(self, *, report: bool) -> list[WatchedSource]:
-        """The logs watched this run only (`--watch-once`, a `--watch` not kept), that
-        Settings → Softphones does not list. One that cannot be read is said once (`report`,
-        when the sources start) and watched by nobody."""
-        given = self._parsed(self._this_run, report=report)
-        return [spec for spec in dict.fromkeys(given) if spec not in self.settings.sources]
-
-    def _parsed(self, given: list[str], *, report: bool) -> list[WatchedSource]:
-        specs = []
-        for spec in given:
-            try:
-                specs.append(WatchedSource.parse(spec))
-            except ValueError as exc:
-                if report:
-                    self.report_problem(str(exc))
-        return specs
-
     def open_settings(self) -> None:
         from desktop.qt.search_window import bring_to_front
         from desktop.qt.settings_window import SettingsWindow
 
         if self._settings_window is None:
-            from_command_line = tuple(self._command_line_watches(report=False))
-            given = self._parsed(self.args.watch or [], report=False)
-            why = {spec: self._not_kept_why for spec in from_command_line
-                   if spec in given and self._not_kept_why}  # fmt: skip
+            command_line = self.command_line
             window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
-                                    region_override=self.region_override,
-                                    region_override_why=self._region_override_why(),
-                                    watch_override=from_command_line,
-                                    watch_override_why=why)  # fmt: skip
+                                    region_override=command_line.region_override,
+                                    region_override_why=command_line.region_override_why(),
+                                    watch_override=tuple(command_line.watches(self.settings,
+                                                                              report=False)),
+                                    watch_override_why=command_line.watches_not_kept_why(
+                                        self.settings))  # fmt: skip
             window.saved.connect(self.apply_settings)
             window.add_directories_page(self._directories_page())
             self._settings_window = window
@@ -1251,10 +1165,3 @@ class CallerCardApp:
         bridge, behind that problem and ahead of what the next read reports."""
         self._problem_over_from_thread(f"{path}: ")  # how FileWatcher words a file's problems
 
-
-def _parses(spec: str) -> bool:
-    try:
-        WatchedSource.parse(spec)
-    except ValueError:
-        return False
-    return True
