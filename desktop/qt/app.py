@@ -56,7 +56,6 @@ from desktop.core.ipc import (
 )
 from desktop.core.late_ring import LateRing
 from desktop.core.numbers import NumberPolicy, warm_up
-from desktop.core.pause import PauseLength, pause_end, pause_over
 from desktop.core.ring_input import (
     demo_call,
     from_call_event,
@@ -83,7 +82,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("callercard")
 
 GUI_WRITE_WAIT_MS = 100
-PAUSE_CHECK_MS = 15_000  # how often a pause with an end is checked (and its text refreshed)
 WELCOME_DELAY_MS = 300  # after the tray is up, so its step can say whether there is one
 
 
@@ -105,12 +103,12 @@ class CallerCardApp:
         read_only: str = "", tray: TrayMenu | None = None, trace: RingTrace | None = None,
     ) -> None:  # fmt: skip
         """`tray` and `trace` when start-up made them already (the tray is shown first)."""
-        from PySide6.QtCore import QTimer
         from PySide6.QtGui import QGuiApplication
 
         from desktop.adapters.autostart import LoginStart
         from desktop.qt.bridge import ThreadBridge
         from desktop.qt.notifier import Notifier, PopupObstacles
+        from desktop.qt.popup_pause import PopupPause
         from desktop.qt.popup_stack import PopupStack
         from desktop.qt.single_instance import SingleInstance
         from desktop.qt.tray import make_tray
@@ -168,6 +166,8 @@ class CallerCardApp:
                                       self.screen_share, self.trace,
                                       lambda: self.settings.my_name)  # fmt: skip
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
+        self.pause = PopupPause(lambda: self.settings, self.apply_settings, self.tray,
+                                lambda: self._bring_back(self.missed_cards.take_back()))
         self.pipeline = self._build_pipeline()
         # Only now: the calls it writes as it starts (the journal's, the inbox's) are heard.
         self.writes.start()
@@ -203,12 +203,7 @@ class CallerCardApp:
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.welcome_requested.connect(self.open_welcome)
         self.tray.pause_toggled.connect(self.set_paused)
-        self.tray.pause_for_requested.connect(self.pause_for)
-        # A pause with an end is checked now and then rather than timed to the minute: a
-        # timer does not count the time a laptop sleeps.
-        self._pause_check = QTimer()
-        self._pause_check.setInterval(PAUSE_CHECK_MS)
-        self._pause_check.timeout.connect(self._show_pause)
+        self.tray.pause_for_requested.connect(self.pause.pause_for)
         self.tray.quit_requested.connect(self.quit)
         self._importer: object | None = None  # built on first use: the readers are heavy
         self.instance = instance
@@ -251,7 +246,7 @@ class CallerCardApp:
 
         pipeline = RingPipeline(
             self.lookup, self.popups, self.writes, self.trace, notifier=self.notifier,
-            obstacles=self.obstacles, paused=self.popups_paused,
+            obstacles=self.obstacles, paused=self.pause.paused,
             report_problem=self.report_problem,
         )  # fmt: skip
         self.bridge.receive_call_events(lambda event: pipeline.arrive(from_call_event(event)))
@@ -314,7 +309,7 @@ class CallerCardApp:
         self.url_endpoint = start_url_endpoint(
             self.paths.data_dir, self.bridge.event_from_thread, self.bridge.problem_from_thread
         )
-        self._show_pause()
+        self.pause.show()
         self.directory_sync = DirectorySyncLoop(
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread,
             problem_over=self._problem_over_from_thread,
@@ -472,7 +467,7 @@ class CallerCardApp:
         """The missed cards open when the app last quit come back, oldest lowest, before any
         call that rings now; while popups are paused they wait, kept, until the rep resumes
         popups (set_paused)."""
-        if self.popups_paused():
+        if self.pause.paused():
             self.missed_cards.hold_back()
             return
         self._bring_back(self.missed_cards.remembered())
@@ -1093,51 +1088,7 @@ class CallerCardApp:
         self.start_sources()
 
     def set_paused(self, paused: bool, until: datetime | None = None) -> None:
-        """Pause popups (until ``until``, or until resumed) or resume them; calls are still
-        logged while paused."""
-        self.apply_settings(self.settings.with_changes(
-            popups_paused=paused, popups_paused_until=until.isoformat() if paused and until
-            else "",
-        ))  # fmt: skip
-        if not paused:  # by the rep, or a pause that ended: what waited is shown now
-            self._bring_back(self.missed_cards.take_back())
-        self._show_pause()
-
-    def pause_for(self, length: str) -> None:
-        """"hour" or "tomorrow" (a PauseLength), from the tray menu or the fallback window."""
-        try:
-            kind = PauseLength(length)
-        except ValueError:
-            log.warning("unknown pause length %r", length)
-            return
-        self.set_paused(True, pause_end(kind, datetime.now().astimezone()))
-
-    def popups_paused(self) -> bool:
-        return self.settings.popups_paused and not pause_over(
-            self.settings.pause_end(), datetime.now(UTC)
-        )
-
-    def _show_pause(self) -> None:
-        """The tray, its menu and the fallback window say whether popups are paused and for
-        how long; a pause whose end has passed is lifted."""
-        if self.settings.popups_paused and not self.popups_paused():
-            log.info("popups resumed: the pause has ended")
-            self.set_paused(False)
-            return
-        from desktop.core.pause import pause_text
-        from desktop.qt.system_clock import hour_cycle
-
-        paused = self.settings.popups_paused
-        if paused:
-            now = datetime.now().astimezone()
-            text = pause_text(self.settings.pause_end(), now, hour_cycle())
-            self.tray.set_paused(True, text)
-        else:
-            self.tray.set_paused(False)
-        if paused and self.settings.pause_end() is not None:
-            self._pause_check.start()
-        else:
-            self._pause_check.stop()
+        self.pause.set_paused(paused, until)
 
     def _refresh_lookup(self) -> None:
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}
