@@ -112,6 +112,7 @@ class CallerCardApp:
         from desktop.qt.popup_stack import PopupStack
         from desktop.qt.single_instance import SingleInstance
         from desktop.qt.tray import make_tray
+        from desktop.qt.windows import Windows
         from desktop.qt.wrap_up_windows import WrapUpWindows
 
         assert isinstance(instance, SingleInstance)
@@ -155,9 +156,6 @@ class CallerCardApp:
             on_note_queued=self._share_notes_now, inbox=paths.hook_inbox, start=False,
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
-        self.popups.open_search_requested.connect(self.open_search)
-        self.popups.open_contact_requested.connect(self.show_contact)
-        self.popups.call_back_requested.connect(self.call_back)
         self.tray = tray if tray is not None else make_tray()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
         self.notifier = Notifier(self.tray.tray, on_main=self.bridge.call_from_thread)
@@ -169,6 +167,23 @@ class CallerCardApp:
         self.pause = PopupPause(lambda: self.settings, self.apply_settings, self.tray,
                                 lambda: self._bring_back(self.missed_cards.take_back()))
         self.pipeline = self._build_pipeline()
+        self.windows = Windows(
+            paths.database, self.store, self.lookup, self.bridge, self.trace,
+            pipeline=self.pipeline, wrap_ups=self.wrap_ups, placer=lambda: self.click_to_call,
+            settings=lambda: self.settings, policy=self.policy,
+            refresh_lookup=self._refresh_lookup, imported=self._tell_welcome,
+        )  # fmt: skip
+        # What the tray, the cards, hooks and the welcome open, by the names they ask for.
+        self.open_search = self.windows.open_search
+        self.show_contact = self.windows.show_contact
+        self.who_is_it = self.windows.who_is_it
+        self.open_calls = self.windows.open_calls
+        self.open_import = self.windows.open_import
+        self.open_duplicates = self.windows.open_duplicates
+        self.open_import_history = self.windows.open_import_history
+        self.popups.open_search_requested.connect(self.open_search)
+        self.popups.open_contact_requested.connect(self.show_contact)
+        self.popups.call_back_requested.connect(self.call_back)
         # Only now: the calls it writes as it starts (the journal's, the inbox's) are heard.
         self.writes.start()
         from desktop.adapters.missed_cards_file import MissedCardsFile
@@ -205,7 +220,6 @@ class CallerCardApp:
         self.tray.pause_toggled.connect(self.set_paused)
         self.tray.pause_for_requested.connect(self.pause.pause_for)
         self.tray.quit_requested.connect(self.quit)
-        self._importer: object | None = None  # built on first use: the readers are heavy
         self.instance = instance
         instance.message_received.connect(self.on_message)
         # A late ring is matched with an end read with it as the pipeline matches them: by
@@ -223,13 +237,7 @@ class CallerCardApp:
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
         self.follow_loop: FollowLoop | None = None
-        self._search_window: object | None = None
-        self._call_list: object | None = None
         self._callbacks: object | None = None
-        self._who_is_it: object | None = None  # Who is it? for a number nobody has, while open
-        self._contact_views: dict[int, object] = {}  # open contact views by contact id
-        self._duplicates: object | None = None
-        self._import_history: object | None = None
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
@@ -515,9 +523,8 @@ class CallerCardApp:
 
         # Each window that reads the store on a commit it sees must not read it closed below;
         # closed, a contact view also saves what was typed in it.
-        for window in (*self._contact_views.values(), self._search_window, self._call_list,
-                       self._callbacks, self._who_is_it, self._duplicates,
-                       self._import_history, self._settings_window):  # fmt: skip
+        for window in (*self.windows.reading_the_store(), self._callbacks,
+                       self._settings_window):  # fmt: skip
             if isinstance(window, QWidget):
                 window.close()
         if self._called_back is not None:
@@ -542,13 +549,7 @@ class CallerCardApp:
         app's process ends right after."""
         from PySide6.QtCore import QObject
 
-        from desktop.qt.import_action import ImportAction
-
-        windows = (*self._contact_views.values(), self._search_window, self._call_list,
-                   self._callbacks, self._who_is_it, self._duplicates, self._import_history,
-                   self._settings_window, self._welcome)  # fmt: skip
-        if isinstance(self._importer, ImportAction):
-            windows = (*windows, self._importer.window, self._importer)
+        windows = (*self.windows.made(), self._callbacks, self._settings_window, self._welcome)
         for each in (*windows, self._called_back, self._cards_watch, self._click_to_call,
                      self.pipeline,
                      self._missed_while_closed,
@@ -688,84 +689,6 @@ class CallerCardApp:
 
     # -- windows ----------------------------------------------------------------------------
 
-    def open_search(self, text: str = "") -> None:
-        from desktop.adapters.people_search import at_home, search_calls, search_people
-        from desktop.core.search_query import SearchQuery
-        from desktop.qt.search_window import SearchWindow
-
-        if self._search_window is None:
-
-            def home(query: SearchQuery) -> SearchQuery:  # the region as Settings say it now
-                return at_home(query, self.lookup.policy.region)
-
-            window = SearchWindow(lambda query: search_people(self.store, query),
-                                  calls=lambda query, hits: search_calls(self.store, query, hits),
-                                  database=self.store.path, home=home)  # fmt: skip
-            window.contact_chosen.connect(self.show_contact)
-            window.placer = self.click_to_call
-            self._search_window = window
-        assert isinstance(self._search_window, SearchWindow)
-        self._search_window.open(text)
-
-    def show_contact(self, contact_id: int) -> None:
-        """The contact view: the card plus full history and the fields the rep edits."""
-        from PySide6.QtCore import Qt
-
-        from desktop.adapters.callbacks import business_hours
-        from desktop.qt.contact_view import ContactView
-        from desktop.qt.search_window import install_search_shortcut
-
-        view = self._contact_views.get(contact_id)
-        if not isinstance(view, ContactView):
-            view = ContactView(self.lookup, contact_id, hours=business_hours(self.settings),
-                               placer=self.click_to_call)  # fmt: skip
-            view.search_requested.connect(lambda: self.open_search(""))
-            view.saved.connect(lambda _field: self._contacts_changed())
-            view.destroyed.connect(lambda *_: self._contact_views.pop(contact_id, None))
-            view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            install_search_shortcut(view, lambda: self.open_search(""))
-            self._contact_views[contact_id] = view
-        view.open()
-
-    def who_is_it(self, number: str) -> None:
-        """A number nobody has, from Callbacks or Recent calls: whose it is, or a new contact."""
-        from PySide6.QtCore import Qt
-
-        from desktop.qt.who_is_it import WhoIsItWindow
-
-        if isinstance(self._who_is_it, WhoIsItWindow):
-            self._who_is_it.close()  # one at a time: the newest number asked about
-        window = WhoIsItWindow(self.lookup, number)
-        # A lambda, not the bound method: see WrapUpWindows.open (a weakref a window, for good).
-        window.settled.connect(lambda contact_id: self.show_contact(contact_id))
-        window.settled.connect(lambda _id: self.pipeline.refresh_cards())
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.destroyed.connect(lambda *_, gone=window: self._forget_who_is_it(gone))
-        self._who_is_it = window
-        window.open()
-
-    def _forget_who_is_it(self, gone: object) -> None:
-        if self._who_is_it is gone:  # not a newer one opened meanwhile
-            self._who_is_it = None
-
-    def open_calls(self) -> None:
-        """Recent calls both ways, missed ones, and call-back actions."""
-        from desktop.qt.call_list import CallList
-        from desktop.qt.search_window import install_search_shortcut
-
-        if self._call_list is None:
-            window = CallList(self.store.calls)
-            window.follow_commits(self.paths.database)  # calls come in while it is open
-            window.committed_elsewhere.connect(window.reload)
-            window.placer = self.click_to_call
-            window.contact_chosen.connect(self.show_contact)
-            window.wrap_up_requested.connect(self.wrap_ups.asked)
-            window.search_requested.connect(self.who_is_it)
-            install_search_shortcut(window, lambda: self.open_search(""))
-            self._call_list = window
-        assert isinstance(self._call_list, CallList)
-        self._call_list.open()
-
     def open_callbacks(self) -> None:
         """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
         from desktop.adapters.callbacks import business_hours, load_callbacks
@@ -865,85 +788,6 @@ class CallerCardApp:
             if self._callbacks.isVisible():
                 self._callbacks.reload()
         self.trace.write("callbacks_due", "", due=due)
-
-    def open_import(self, path: Path | None = None, *, chosen_now: bool = False) -> None:
-        """The Import window, with `path` loaded when one was handed over (`chosen_now`: by
-        the rep this moment, in the welcome)."""
-        # Contact files never carry PBX outside-line digits; stripping them there would
-        # misread numbers (with "0" in Germany, Paris "0033 1…" would become Potsdam).
-        from desktop.qt.import_action import ImportAction
-
-        if self._importer is None:
-            importer = ImportAction(self.paths.database, self.bridge)
-            importer.finished.connect(lambda _result: self._refresh_lookup())
-            importer.finished.connect(lambda _result: self.pipeline.refresh_cards())
-            importer.history_requested.connect(self.open_import_history)
-            importer.finished.connect(lambda _result: self._reload_import_history())
-            importer.finished.connect(self._tell_welcome)
-            # Traced, so a test (or a script) driving the window from outside can follow it.
-            importer.state_changed.connect(
-                lambda state: self.trace.write("import_window", "", state=state)
-            )
-            self._importer = importer
-        assert isinstance(self._importer, ImportAction)
-        policy = NumberPolicy(self.policy().region)
-        if path is None:
-            self._importer.choose_and_import(policy)
-        else:
-            self._importer.open_file(path, policy, chosen_now=chosen_now)
-
-    def open_duplicates(self) -> None:
-        """Possible duplicates: pairs, a merge preview, Merge and Undo."""
-        from desktop.qt.duplicates_window import DuplicatesWindow
-
-        if self._duplicates is None:
-            window = DuplicatesWindow(self.store, self.bridge)
-            window.changed.connect(lambda _id: self._reload_contact_views())
-            window.contact_chosen.connect(self.show_contact)
-            self._duplicates = window
-        assert isinstance(self._duplicates, DuplicatesWindow)
-        self._duplicates.open()
-
-    def open_import_history(self) -> None:
-        """Every import with its file, date and counts, each with Undo."""
-        from desktop.qt.import_history_window import ImportHistoryWindow
-
-        if self._import_history is None:
-            window = ImportHistoryWindow(self.store, bridge=self.bridge)
-            window.changed.connect(lambda _result: self._refresh_lookup())
-            window.changed.connect(lambda _result: self._reload_contact_views())
-            self._import_history = window
-        assert isinstance(self._import_history, ImportHistoryWindow)
-        self._import_history.open()
-
-    def _reload_import_history(self) -> None:
-        """An import or its undo in the Import window: an open history shows it at once."""
-        from desktop.qt.import_history_window import ImportHistoryWindow
-
-        window = self._import_history
-        if isinstance(window, ImportHistoryWindow) and window.isVisible() and not window.busy:
-            window.reload()
-
-    def _reload_contact_views(self) -> None:
-        """A merge, an undo or a deletion elsewhere: open contact views read afresh."""
-        from desktop.qt.contact_view import ContactView
-
-        for view in list(self._contact_views.values()):
-            if isinstance(view, ContactView) and not view.has_unsaved():
-                view.load()
-        self._contacts_changed()
-
-    def _contacts_changed(self) -> None:
-        """An edit, a merge or an undo made here: the searches and the cards on screen follow."""
-        self._refresh_search()
-        self.pipeline.refresh_cards()
-
-    def _refresh_search(self) -> None:
-        """Search results on screen follow an edit, a merge or an undo made elsewhere."""
-        from desktop.qt.search_window import SearchWindow
-
-        if isinstance(self._search_window, SearchWindow):
-            self._search_window.refresh()
 
     # -- the first-start welcome (desktop/qt/welcome.py) -------------------------------------
 

@@ -94,7 +94,7 @@ def main() -> None:
         # Open the newest found file, as a double-click does: the Import window previews it.
         welcome.found_files.setCurrentRow(0)
         welcome.open_found_button.click()
-        importer = app._importer
+        importer = app.windows.importer
         assert isinstance(importer, ImportAction) and importer.window is not None
         import_window = importer.window
         until(lambda: import_window._state == "ready", "the Import window's preview")

@@ -63,7 +63,7 @@ def test_calls_made_while_recent_calls_is_open_are_listed_in_it(
     running = start_app()
     app = running.app
     app.open_calls()
-    window = app._call_list
+    window = app.windows.call_list
     assert isinstance(window, CallList)
     qtbot.waitUntil(window.isVisible)
     assert window.table.topLevelItemCount() == 0
