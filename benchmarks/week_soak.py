@@ -159,7 +159,7 @@ class Week:
         app.who_is_it(UNKNOWN)
         self.wait(30)
         windows = app.windows
-        self.close_all(windows.search_window, windows.call_list, app._callbacks,
+        self.close_all(windows.search_window, windows.call_list, app.callbacks.window,
                        windows.duplicates, windows.import_history, app._settings_window,
                        windows.who_is_it_window, windows.contact_views.get(self.mike))  # fmt: skip
         self.import_once()

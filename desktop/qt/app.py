@@ -107,6 +107,7 @@ class CallerCardApp:
 
         from desktop.adapters.autostart import LoginStart
         from desktop.qt.bridge import ThreadBridge
+        from desktop.qt.callbacks_due import CallbacksDue
         from desktop.qt.notifier import Notifier, PopupObstacles
         from desktop.qt.popup_pause import PopupPause
         from desktop.qt.popup_stack import PopupStack
@@ -205,13 +206,21 @@ class CallerCardApp:
         # there a rep who removes it in Settings → Softphones has it gone at the next login too.
         login_args = ["--data-dir", str(paths.data_dir)] if args.data_dir else []
         self.login_start = LoginStart(login_args, self.bridge.problem_from_thread)
+        self.callbacks = CallbacksDue(
+            paths.database, self.store, self.tray, self.trace, settings=lambda: self.settings,
+            placer=lambda: self.click_to_call, wrap_ups=self.wrap_ups,
+            show_contact=self.show_contact, who_is_it=self.who_is_it,
+            seen=self._missed_while_closed.seen,
+        )  # fmt: skip
+        self.open_callbacks = self.callbacks.open
+        self.count_callbacks = self.callbacks.count
+        self.pipeline.callbacks_changed.connect(self.count_callbacks)
         self.tray.search_requested.connect(lambda: self.open_search(""))
         self.tray.calls_requested.connect(self.open_calls)
         self.tray.callbacks_requested.connect(self.open_callbacks)
         self.tray.menu.aboutToShow.connect(self.count_callbacks)
         self.tray.fallback.follow_commits(paths.database)  # no tray: its menu is always open
         self.tray.fallback.committed_elsewhere.connect(self.count_callbacks)
-        self._follow_the_clock_in_the_menu()
         self.tray.import_requested.connect(self.open_import)
         self.tray.import_history_requested.connect(self.open_import_history)
         self.tray.duplicates_requested.connect(self.open_duplicates)
@@ -237,7 +246,6 @@ class CallerCardApp:
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
         self.follow_loop: FollowLoop | None = None
-        self._callbacks: object | None = None
         self._settings_window: object | None = None
         self._welcome: object | None = None  # the first-start welcome, while open
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
@@ -259,7 +267,6 @@ class CallerCardApp:
         )  # fmt: skip
         self.bridge.receive_call_events(lambda event: pipeline.arrive(from_call_event(event)))
         self.bridge.written.connect(pipeline.call_written)
-        pipeline.callbacks_changed.connect(self.count_callbacks)
         pipeline.missed_card_kept.connect(self._watch_for_call_back)
         pipeline.missed_card_back.connect(lambda e164: self._watch_for_call_back(e164, back=True))
         pipeline.wrap_up_due.connect(self.wrap_ups.open)
@@ -523,7 +530,7 @@ class CallerCardApp:
 
         # Each window that reads the store on a commit it sees must not read it closed below;
         # closed, a contact view also saves what was typed in it.
-        for window in (*self.windows.reading_the_store(), self._callbacks,
+        for window in (*self.windows.reading_the_store(), self.callbacks.window,
                        self._settings_window):  # fmt: skip
             if isinstance(window, QWidget):
                 window.close()
@@ -549,7 +556,8 @@ class CallerCardApp:
         app's process ends right after."""
         from PySide6.QtCore import QObject
 
-        windows = (*self.windows.made(), self._callbacks, self._settings_window, self._welcome)
+        windows = (*self.windows.made(), self.callbacks.window, self._settings_window,
+                   self._welcome)  # fmt: skip
         for each in (*windows, self._called_back, self._cards_watch, self._click_to_call,
                      self.pipeline,
                      self._missed_while_closed,
@@ -686,108 +694,6 @@ class CallerCardApp:
         elif isinstance(message, Dial):
             # From `callercard call`: whoever ran it meant now, so no question about the hour.
             self.click_to_call.call(message.number, None, asked=True)
-
-    # -- windows ----------------------------------------------------------------------------
-
-    def open_callbacks(self) -> None:
-        """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
-        from desktop.adapters.callbacks import business_hours, load_callbacks
-        from desktop.qt.callbacks_window import CallbacksWindow
-        from desktop.qt.system_clock import hour_cycle, time_language
-
-        if self._callbacks is None:
-            window = CallbacksWindow(lambda: load_callbacks(
-                self.store, datetime.now().astimezone(), business_hours(self.settings),
-                hour_cycle()),
-                count=self._count_due_for_menu_too, put_off=self._put_off_callback,
-                hours=lambda: business_hours(self.settings), cycle=hour_cycle(),
-                language=time_language())  # fmt: skip
-            window.follow_commits(self.paths.database)
-            window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
-            window.contact_chosen.connect(self.show_contact)
-            window.search_requested.connect(self.who_is_it)  # a number nobody has
-            window.log_requested.connect(self._log_call_by_hand)
-            window.placer = self.click_to_call
-            self._callbacks = window
-        assert isinstance(self._callbacks, CallbacksWindow)
-        self._callbacks.open()
-        self.count_callbacks()
-        self._missed_while_closed.seen()  # the calls missed while closed are in it
-
-    def _put_off_callback(self, key: object, until: datetime | None) -> None:
-        """Callbacks' Snooze (store/put_off.py); None: due again now."""
-        from desktop.core.put_off import PutOffKey
-
-        assert isinstance(key, PutOffKey)
-        if until is None:
-            self.store.take_back(key)
-        else:
-            self.store.put_off(key, until, datetime.now().astimezone())
-
-    def _log_call_by_hand(self, contact_id: object, e164: str) -> None:
-        """Callbacks' Log a call…: the rep called from another phone. Logged as a call made
-        now (so it is called back, as after a Call button) and its wrap-up opens."""
-        import uuid
-
-        from desktop.adapters.store import StoreError
-        from desktop.core.dialers import is_extension
-        from desktop.core.models import Attempt, Direction
-
-        # A colleague's extension ("3103": Callbacks' number for them) is kept as dialled,
-        # as a call to it from a softphone is; it is no E.164.
-        attempt = (Attempt(Direction.OUT, datetime.now(UTC), caller_id=e164) if is_extension(e164)
-                   else Attempt(Direction.OUT, datetime.now(UTC), number_e164=e164))  # fmt: skip
-        owner = contact_id if isinstance(contact_id, int) else None
-        try:
-            attempt_id = self.store.record_call(owner, attempt, "by hand",
-                                                f"hand:{uuid.uuid4().hex}")  # fmt: skip
-        except StoreError as exc:
-            from desktop.qt.callbacks_window import CallbacksWindow
-
-            if isinstance(self._callbacks, CallbacksWindow):  # where it was asked for
-                self._callbacks.status.setText(f"The call was not logged: {exc}")
-            return
-        if attempt_id is not None:
-            self.wrap_ups.asked(attempt_id)
-        self.count_callbacks()
-
-    def _count_due_for_menu_too(self) -> int:
-        """The Callbacks window's count, which the menu then says too: the window reads it
-        again on its clock tick (a promised window ran out: a follow-up is due), and the menu
-        said the number of the last call or commit until then ("4 due" beside "3 due")."""
-        from desktop.adapters.callbacks import count_due
-
-        due = count_due(self.store, datetime.now().astimezone())
-        self.tray.set_callbacks_due(due)
-        return due
-
-    def _follow_the_clock_in_the_menu(self) -> None:
-        """The no-tray window's menu is always open: its "Callbacks (N due)" follows the clock
-        while shown, as the Callbacks window does (the tray's own menu counts as it opens)."""
-        from desktop.qt.clock_tick import tick_while_shown
-
-        tick_while_shown(self.tray.fallback, self._count_for_menu)
-
-    def _count_for_menu(self) -> int | None:
-        """The menu's count read again; None while the store cannot say (it is busy)."""
-        try:
-            return self._count_due_for_menu_too()
-        except StoreError as exc:
-            log.info("callbacks not counted: %s", exc)
-            return None
-
-    def count_callbacks(self) -> None:
-        """The menu's "Callbacks (N due)": counted when the menu opens and after each call."""
-        due = self._count_for_menu()
-        if due is None:
-            return
-        if self._callbacks is not None:  # open: a call back made leaves it, a new miss comes
-            from desktop.qt.callbacks_window import CallbacksWindow
-
-            assert isinstance(self._callbacks, CallbacksWindow)
-            if self._callbacks.isVisible():
-                self._callbacks.reload()
-        self.trace.write("callbacks_due", "", due=due)
 
     # -- the first-start welcome (desktop/qt/welcome.py) -------------------------------------
 

@@ -40,7 +40,7 @@ def test_a_stranger_called_back_from_a_terminal_leaves_the_open_window(
                      caller_name="PDX WIRELESS")  # fmt: skip
     assert app.store.record_call(None, missed, "zoiper", "k1") is not None
     app.open_callbacks()
-    window = app._callbacks
+    window = app.callbacks.window
     assert isinstance(window, CallbacksWindow)
     qtbot.waitUntil(window.isVisible)
     assert _rows(window) == ["PDX WIRELESS (caller ID)"]

@@ -38,7 +38,7 @@ def test_who_is_it_in_callbacks_gives_the_number_to_a_contact(
     app = running.app
     missed_from_chicago(running)
     app.open_callbacks()
-    callbacks = app._callbacks
+    callbacks = app.callbacks.window
     assert isinstance(callbacks, CallbacksWindow)
     waiting = callbacks.table.topLevelItem(0)
     assert waiting is not None
