@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,7 +61,6 @@ from desktop.core.ring_input import (
     from_end_message,
     from_late_ring,
     from_ring_message,
-    welcome_test_ring,
 )
 
 if TYPE_CHECKING:
@@ -113,6 +111,7 @@ class CallerCardApp:
         from desktop.qt.popup_stack import PopupStack
         from desktop.qt.single_instance import SingleInstance
         from desktop.qt.tray import make_tray
+        from desktop.qt.welcome_opening import WelcomeOpening
         from desktop.qt.windows import Windows
         from desktop.qt.wrap_up_windows import WrapUpWindows
 
@@ -172,7 +171,8 @@ class CallerCardApp:
             paths.database, self.store, self.lookup, self.bridge, self.trace,
             pipeline=self.pipeline, wrap_ups=self.wrap_ups, placer=lambda: self.click_to_call,
             settings=lambda: self.settings, policy=self.policy,
-            refresh_lookup=self._refresh_lookup, imported=self._tell_welcome,
+            refresh_lookup=self._refresh_lookup,
+            imported=lambda result: self.welcome.import_done(result),
         )  # fmt: skip
         # What the tray, the cards, hooks and the welcome open, by the names they ask for.
         self.open_search = self.windows.open_search
@@ -182,6 +182,16 @@ class CallerCardApp:
         self.open_import = self.windows.open_import
         self.open_duplicates = self.windows.open_duplicates
         self.open_import_history = self.windows.open_import_history
+        self.welcome = WelcomeOpening(
+            paths.data_dir, self.store, self.tray, self.bridge, self.popups, self.pipeline,
+            self.trace, watched=lambda: list(self._watched_specs),
+            this_run_only=lambda: self.command_line.watches(self.settings, report=False),
+            settings=lambda: self.settings, apply_settings=self.apply_settings,
+            open_import=lambda path: self.windows.open_import(path, chosen_now=True),
+            quitting=lambda: self._quitting,
+        )  # fmt: skip
+        self.open_welcome = self.welcome.open
+        self.test_ring = self.welcome.test_ring
         self.popups.open_search_requested.connect(self.open_search)
         self.popups.open_contact_requested.connect(self.show_contact)
         self.popups.call_back_requested.connect(self.call_back)
@@ -247,7 +257,6 @@ class CallerCardApp:
         self.directory_sync: DirectorySyncLoop | None = None
         self.follow_loop: FollowLoop | None = None
         self._settings_window: object | None = None
-        self._welcome: object | None = None  # the first-start welcome, while open
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
@@ -349,7 +358,7 @@ class CallerCardApp:
         # first unknown caller does not pay for lazy loading, and the place index if missing.
         self._after_start(50, self._warm_up)
         self._after_start(100, self.count_callbacks)
-        if self._welcome_due():
+        if self.welcome.due(demo=self.demo, background=self.background):
             self._after_start(WELCOME_DELAY_MS, self.open_welcome)
 
     def _watch_hook_inbox(self) -> None:
@@ -557,7 +566,7 @@ class CallerCardApp:
         from PySide6.QtCore import QObject
 
         windows = (*self.windows.made(), self.callbacks.window, self._settings_window,
-                   self._welcome)  # fmt: skip
+                   self.welcome.window)  # fmt: skip
         for each in (*windows, self._called_back, self._cards_watch, self._click_to_call,
                      self.pipeline,
                      self._missed_while_closed,
@@ -694,86 +703,6 @@ class CallerCardApp:
         elif isinstance(message, Dial):
             # From `callercard call`: whoever ran it meant now, so no question about the hour.
             self.click_to_call.call(message.number, None, asked=True)
-
-    # -- the first-start welcome (desktop/qt/welcome.py) -------------------------------------
-
-    def _welcome_due(self) -> bool:
-        """At a first start a rep chose to make (not at login, not a demo) while the book has
-        none of their own contacts, until the welcome has been closed once."""
-        from desktop.adapters.first_start import WelcomeState
-
-        if self.demo or self.background or WelcomeState(self.paths.data_dir).done:
-            return False
-        return self.store.count_contacts() == self.store.demo_contact_count()
-
-    def open_welcome(self) -> None:
-        from PySide6.QtCore import Qt
-
-        from desktop.adapters.contact_files import find_contact_files
-        from desktop.adapters.first_start import hook_command
-        from desktop.adapters.sources.detect import detect_softphones, set_up_softphones
-        from desktop.qt.icons import current_tray_look, tray_icon
-        from desktop.qt.welcome import WelcomeWindow
-
-        if self._welcome is None:
-            window = WelcomeWindow(
-                lambda: find_contact_files(Path.home()), detect_softphones,
-                hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
-                lambda: self.tray.has_tray, self.bridge, set_up_softphones,
-                lambda: list(self._watched_specs),
-                lambda: self.command_line.watches(self.settings, report=False),
-            )  # fmt: skip
-            window.import_requested.connect(self._welcome_import)
-            window.test_ring_requested.connect(self.test_ring)
-            window.watch_requested.connect(self._watch_detected)
-            window.closed.connect(self._welcome_closed)
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self._welcome = window
-        assert isinstance(self._welcome, WelcomeWindow)
-        # A card is up: the rep may be reading it or typing in it; the welcome comes up
-        # without taking the keyboard.
-        self._welcome.come_forward(quietly=bool(self.popups.visible_count()))
-        self.trace.write("welcome", "", state="shown")
-
-    def _welcome_import(self, path: object) -> None:
-        self.open_import(path if isinstance(path, Path) else None, chosen_now=True)
-
-    def _tell_welcome(self, result: object) -> None:
-        """An import done while the welcome is open: its first step says how it went."""
-        from desktop.adapters.importing.report import ImportReport
-        from desktop.qt.welcome import WelcomeWindow
-
-        if isinstance(self._welcome, WelcomeWindow) and isinstance(result, ImportReport):
-            note = result.region.caller_id_note() if result.region is not None else ""
-            self._welcome.import_finished(result.summary(), note)
-
-    def _welcome_closed(self) -> None:
-        from desktop.adapters.first_start import WelcomeState
-
-        self._welcome = None
-        if self._quitting:  # a logout or Quit: the welcome comes back at the next start
-            self.trace.write("welcome", "", state="left open")
-            return
-        try:
-            WelcomeState(self.paths.data_dir).mark_done()
-        except OSError as exc:  # it comes back at the next start; nothing else is lost
-            log.warning("could not remember that the welcome was seen: %s", exc)
-        self.trace.write("welcome", "", state="closed")
-
-    def test_ring(self) -> None:
-        """The welcome's Test ring: the demo caller's card through the same lookup and card
-        stack as a softphone's ring, kept out of the call history (nobody called)."""
-        from desktop.adapters.demo_book import demo_ring
-
-        ring = demo_ring()
-        self.pipeline.arrive(
-            welcome_test_ring(ring.caller_id, ring.name, datetime.now(UTC), time.monotonic_ns())
-        )
-
-    def _watch_detected(self, kind: str, path: str) -> None:
-        source = WatchedSource(kind, path)
-        if source not in self.settings.sources:
-            self.apply_settings(replace(self.settings, sources=(*self.settings.sources, source)))
 
     def open_settings(self) -> None:
         from desktop.qt.search_window import bring_to_front

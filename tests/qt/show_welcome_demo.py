@@ -78,10 +78,10 @@ def main() -> None:
     try:
         if again:
             pump(WELCOME_DELAY_MS / 1000 + 1.0)
-            report["welcome_shown"] = app._welcome is not None
+            report["welcome_shown"] = app.welcome.window is not None
             return
-        until(lambda: isinstance(app._welcome, WelcomeWindow), "the welcome")
-        welcome = app._welcome
+        until(lambda: isinstance(app.welcome.window, WelcomeWindow), "the welcome")
+        welcome = app.welcome.window
         assert isinstance(welcome, WelcomeWindow)
         welcome.move(60, 60)
         found: list[int] = []
@@ -127,7 +127,7 @@ def main() -> None:
         report["tray_text"] = welcome.tray_text.text()
         welcome.grab().save(str(out / "welcome_3_tray.png"))
         welcome.next_button.click()  # Done
-        until(lambda: app._welcome is None, "the welcome to close")
+        until(lambda: app.welcome.window is None, "the welcome to close")
         report["done_marker"] = (paths.data_dir / "welcome-done").exists()
         # A card with the keyboard, then "Getting started…" from the tray menu.
         app.test_ring()
@@ -135,8 +135,8 @@ def main() -> None:
         app.popups.take_focus()
         until(lambda: active() == "Popup", "the card to take the keyboard", timeout=10)
         app.tray.welcome_action.trigger()
-        until(lambda: isinstance(app._welcome, WelcomeWindow) and app._welcome.isVisible(),
-              "the welcome again")  # fmt: skip
+        until(lambda: isinstance(app.welcome.window, WelcomeWindow)
+              and app.welcome.window.isVisible(), "the welcome again")  # fmt: skip
         pump(0.5)
         report["reopened_active"] = active()
         screen(out / "welcome_over_card.png")

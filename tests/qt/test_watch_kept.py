@@ -85,7 +85,7 @@ def test_watch_once_is_a_one_off_run_the_welcome_offers_to_keep(
         assert app._watched_specs == [WatchedSource("microsip", str(ini))]  # watched now
         assert saved_sources(tmp_path) == []  # and not kept
         app.open_welcome()
-        window = app._welcome
+        window = app.welcome.window
         assert isinstance(window, WelcomeWindow)
         qtbot.waitUntil(lambda: window.detected_label.text() != "Looking for softphones…",
                         timeout=10_000)  # fmt: skip
