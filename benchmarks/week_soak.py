@@ -160,7 +160,7 @@ class Week:
         self.wait(30)
         windows = app.windows
         self.close_all(windows.search_window, windows.call_list, app.callbacks.window,
-                       windows.duplicates, windows.import_history, app._settings_window,
+                       windows.duplicates, windows.import_history, app.settings_opening.window,
                        windows.who_is_it_window, windows.contact_views.get(self.mike))  # fmt: skip
         self.import_once()
         # A hook's call is stored by number and start second: the same numbers ringing again

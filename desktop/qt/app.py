@@ -74,7 +74,6 @@ if TYPE_CHECKING:
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
     from desktop.qt.ring_pipeline import RingPipeline
-    from desktop.qt.settings_directories import DirectoriesPage
     from desktop.qt.tray import TrayMenu
 
 log = logging.getLogger("callercard")
@@ -109,6 +108,7 @@ class CallerCardApp:
         from desktop.qt.notifier import Notifier, PopupObstacles
         from desktop.qt.popup_pause import PopupPause
         from desktop.qt.popup_stack import PopupStack
+        from desktop.qt.settings_opening import SettingsOpening
         from desktop.qt.single_instance import SingleInstance
         from desktop.qt.tray import make_tray
         from desktop.qt.welcome_opening import WelcomeOpening
@@ -211,11 +211,17 @@ class CallerCardApp:
             self.tray, self.trace, self.notifier.notify,
         )  # fmt: skip
         self.read_only = read_only
-        self.secret_status: object | None = None  # a SecretStoreStatus once probed
         # No --watch: a log given to it is kept in the settings the login start reads, and
         # there a rep who removes it in Settings → Softphones has it gone at the next login too.
         login_args = ["--data-dir", str(paths.data_dir)] if args.data_dir else []
         self.login_start = LoginStart(login_args, self.bridge.problem_from_thread)
+        self.settings_opening = SettingsOpening(
+            paths.database, self.store, self.tray, self.bridge, self.trace, self.command_line,
+            self.login_start, demo=demo, settings=lambda: self.settings,
+            apply=self.apply_settings, policy=self.policy,
+            directory_sync=lambda: self.directory_sync,
+        )  # fmt: skip
+        self.open_settings = self.settings_opening.open
         self.callbacks = CallbacksDue(
             paths.database, self.store, self.tray, self.trace, settings=lambda: self.settings,
             placer=lambda: self.click_to_call, wrap_ups=self.wrap_ups,
@@ -256,7 +262,6 @@ class CallerCardApp:
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
         self.follow_loop: FollowLoop | None = None
-        self._settings_window: object | None = None
         self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
@@ -410,14 +415,6 @@ class CallerCardApp:
                          problem=result.problem, batch=result.batch, replaced=result.replaced,
                          calls_kept=result.calls_kept)  # fmt: skip
 
-    def _probe_secrets(self) -> None:
-        from desktop.adapters.secrets import SecretStore
-
-        status = SecretStore.open().status
-        self.secret_status = status
-        self.trace.write("secrets", "", secure=status.secure, store=status.label,
-                         backend=status.backend, detail=status.detail)  # fmt: skip
-
     def _restyle_tray(self, *_scheme: object) -> None:
         from desktop.qt.icons import current_tray_look, tray_icon
 
@@ -540,7 +537,7 @@ class CallerCardApp:
         # Each window that reads the store on a commit it sees must not read it closed below;
         # closed, a contact view also saves what was typed in it.
         for window in (*self.windows.reading_the_store(), self.callbacks.window,
-                       self._settings_window):  # fmt: skip
+                       self.settings_opening.window):  # fmt: skip
             if isinstance(window, QWidget):
                 window.close()
         if self._called_back is not None:
@@ -565,7 +562,7 @@ class CallerCardApp:
         app's process ends right after."""
         from PySide6.QtCore import QObject
 
-        windows = (*self.windows.made(), self.callbacks.window, self._settings_window,
+        windows = (*self.windows.made(), self.callbacks.window, self.settings_opening.window,
                    self.welcome.window)  # fmt: skip
         for each in (*windows, self._called_back, self._cards_watch, self._click_to_call,
                      self.pipeline,
@@ -703,54 +700,6 @@ class CallerCardApp:
         elif isinstance(message, Dial):
             # From `callercard call`: whoever ran it meant now, so no question about the hour.
             self.click_to_call.call(message.number, None, asked=True)
-
-    def open_settings(self) -> None:
-        from desktop.qt.search_window import bring_to_front
-        from desktop.qt.settings_window import SettingsWindow
-
-        if self._settings_window is None:
-            command_line = self.command_line
-            window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
-                                    region_override=command_line.region_override,
-                                    region_override_why=command_line.region_override_why(),
-                                    watch_override=tuple(command_line.watches(self.settings,
-                                                                              report=False)),
-                                    watch_override_why=command_line.watches_not_kept_why(
-                                        self.settings))  # fmt: skip
-            window.saved.connect(self.apply_settings)
-            window.add_directories_page(self._directories_page())
-            self._settings_window = window
-        assert isinstance(self._settings_window, SettingsWindow)
-        self._settings_window.load(self.settings)
-        if self._settings_window.directories is not None:
-            self._settings_window.directories.refresh()
-        if self.secret_status is None:
-            self._probe_secrets()
-        from desktop.adapters.secrets import SecretStoreStatus
-
-        status = self.secret_status
-        self._settings_window.set_platform_status(
-            status if isinstance(status, SecretStoreStatus) else None,
-            self.login_start.unavailable if not self.demo else "not for a demo session",
-        )
-        bring_to_front(self._settings_window)
-
-    def _directories_page(self) -> DirectoriesPage:
-        from desktop.qt.directory_tasks import DirectoryTasks
-        from desktop.qt.settings_directories import DirectoriesPage
-
-        tasks = DirectoryTasks(self.paths.database, self.policy, self.bridge)
-        page = DirectoriesPage(self.store, tasks)
-        page.synced.connect(self._directory_synced_in_settings)
-        return page
-
-    def _directory_synced_in_settings(self, name: str) -> None:
-        """The rep fixed a failing directory in Settings: what the loop said of it is over."""
-        from desktop.adapters.directories.background import problem_about
-
-        self.tray.problem_over(problem_about(name))
-        if self.directory_sync is not None:
-            self.directory_sync.synced_elsewhere(name)
 
     def apply_settings(self, settings: Settings) -> None:
         try:

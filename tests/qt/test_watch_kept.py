@@ -39,7 +39,7 @@ def test_a_log_given_to_watch_is_kept_and_read_by_the_next_start_without_it(
         app.start(None)
         assert saved_sources(tmp_path) == [{"format": "microsip", "path": str(ini)}]
         app.open_settings()
-        window = app._settings_window
+        window = app.settings_opening.window
         assert isinstance(window, SettingsWindow)
         # Listed as any saved log, with Remove; nothing said as "this run only"
         assert [window.sources.item(i).text() for i in range(window.sources.count())] == [
