@@ -34,8 +34,7 @@ from desktop.adapters.places import (
     place_lookup_for,
     start_place_index_build,
 )
-from desktop.adapters.settings import Settings, SettingsFile, WatchedSource
-from desktop.adapters.sources.registry import SOURCE_KINDS, CallSource
+from desktop.adapters.settings import Settings, SettingsFile
 from desktop.adapters.store import Store, StoreError
 from desktop.adapters.store.connection import RESIDENT_CACHE_MB
 from desktop.adapters.system_locale import system_region
@@ -70,7 +69,6 @@ if TYPE_CHECKING:
 
     from desktop.adapters.demo_book import DemoRing
     from desktop.adapters.missed_cards_file import OpenMissedCard
-    from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
     from desktop.qt.ring_pipeline import RingPipeline
@@ -104,6 +102,7 @@ class CallerCardApp:
 
         from desktop.adapters.autostart import LoginStart
         from desktop.qt.bridge import ThreadBridge
+        from desktop.qt.call_sources import CallSources
         from desktop.qt.callbacks_due import CallbacksDue
         from desktop.qt.notifier import Notifier, PopupObstacles
         from desktop.qt.popup_pause import PopupPause
@@ -124,9 +123,6 @@ class CallerCardApp:
         self.background = bool(args.background)
         self.settings_file = SettingsFile(paths.settings)
         self.settings = self.settings_file.load()
-        # The process started under a second ago: first_read's margin of a minute covers that.
-        self._ringing_since = rings_since(time.time())
-        self._sources_started = False
         self.command_line = CommandLineKeeping(args, self.settings_file, self.report_problem)
         self.store = Store.open(paths.database, cache_mb=RESIDENT_CACHE_MB)
         # This connection belongs to the GUI thread: its few writes (an edited field, a number
@@ -184,7 +180,7 @@ class CallerCardApp:
         self.open_import_history = self.windows.open_import_history
         self.welcome = WelcomeOpening(
             paths.data_dir, self.store, self.tray, self.bridge, self.popups, self.pipeline,
-            self.trace, watched=lambda: list(self._watched_specs),
+            self.trace, watched=lambda: list(self.call_sources.watched_specs),
             this_run_only=lambda: self.command_line.watches(self.settings, report=False),
             settings=lambda: self.settings, apply_settings=self.apply_settings,
             open_import=lambda path: self.windows.open_import(path, chosen_now=True),
@@ -255,18 +251,22 @@ class CallerCardApp:
         # Every watched call log, read in this thread (Linux) or watchdog's (elsewhere).
         self.watcher = FileWatcher(event_loop=wait_in_gui_thread,
                                    on_watched_again=self._watched_again)  # fmt: skip
-        self.sources: list[CallSource] = []
+        # The process started under a second ago: first_read's margin of a minute covers that.
+        self.call_sources = CallSources(
+            self.watcher, self.tray, ringing_since=rings_since(time.time()),
+            on_event=self.bridge.event_from_thread, on_problem=self.bridge.problem_from_thread,
+            problem_over=self._problem_over_from_thread,
+        )  # fmt: skip
         from desktop.qt.log_positions import LogPositions
 
-        self.log_positions = LogPositions(self.store, self.writes.submit, lambda: self.sources)
+        self.log_positions = LogPositions(self.store, self.writes.submit,
+                                          lambda: self.call_sources.sources)  # fmt: skip
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
         self.follow_loop: FollowLoop | None = None
-        self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
         self._shut_down = False  # shutdown() has begun: nothing is read or written after
-        self.watched_formats: set[str] = set()  # the kinds of call source being followed
         self._click_to_call: ClickToCall | None = None  # built on first use, after start-up
 
     def _build_pipeline(self) -> RingPipeline:
@@ -440,36 +440,8 @@ class CallerCardApp:
         )
 
     def start_sources(self) -> None:
-        for source in self.sources:
-            source.stop()
-        self.log_positions.stop()  # where the old ones stand: the new ones resume there
-        if self._sources_started:  # settings applied: earlier rings were the old sources' to pop
-            self._ringing_since = float(int(time.time()))  # MicroSIP stamps whole seconds
-        self._sources_started = True
-        self.sources = []
         specs = [*self.settings.sources, *self.command_line.watches(self.settings, report=True)]
-        self.watched_formats = {spec.format for spec in specs}
-        # A log no longer watched takes its problem with it: a linphone.db the rep had swapped
-        # for the right log still said "not the call history" under the buttons.
-        for gone in set(self._watched_specs) - set(specs):
-            self.tray.problem_over(f"{Path(gone.path).expanduser()}: ")
-        self._watched_specs = specs
-        for spec in dict.fromkeys(specs):
-            kind = SOURCE_KINDS[spec.format]
-            source = kind.create(
-                Path(spec.path).expanduser(),
-                self.bridge.event_from_thread,
-                self.bridge.problem_from_thread,
-                self.watcher,
-                ringing_since=self._ringing_since,
-            )
-            if hasattr(source, "on_problem_over"):  # baresip: connected again
-                source.on_problem_over = self._problem_over_from_thread
-            self.log_positions.start_source(source, ring_time=kind.ring_time)
-            self.sources.append(source)
-            log.info("watching %s: %s", spec.format, spec.path)
-        if self.sources:
-            self.watcher.start()
+        self.call_sources.start(specs, self.log_positions)
 
     def _stop_place_build(self) -> None:
         """A build still running at exit is abandoned (the next start builds again): it must
@@ -512,8 +484,7 @@ class CallerCardApp:
         self._shut_down = True
         self.missed_cards.close()  # a quit that did not come through quit()
         self._missed_while_closed.stop()
-        for source in self.sources:
-            source.stop()
+        self.call_sources.stop()
         self.watcher.stop()
         if self.url_endpoint is not None:
             self.url_endpoint.stop()
@@ -630,18 +601,12 @@ class CallerCardApp:
             return their_clock(e164, datetime.now().astimezone(), business_hours(self.settings),
                                hour_cycle())  # fmt: skip
 
-        calls = ClickToCall(DialPlacer(channels=self._baresip_channels),
+        calls = ClickToCall(DialPlacer(channels=self.call_sources.baresip_channels),
                             lambda: Dialer.parse(self.settings.dialer), clock,
                             on_main=self.bridge.call_from_thread)  # fmt: skip
-        calls.placed.connect(lambda placed: self.pipeline.placed(placed, self.watched_formats))
+        sources = self.call_sources
+        calls.placed.connect(lambda placed: self.pipeline.placed(placed, sources.watched_formats))
         return calls
-
-    def _baresip_channels(self) -> list[BaresipCtrlSource]:
-        """The baresip event streams followed: a dial goes through one (ctrl_tcp has room for
-        a single client)."""
-        from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
-
-        return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
 
     def _watch_for_call_back(self, e164: str, *, back: bool = False) -> None:
         """A missed card is up (`back`: again, a call back failed): it goes if another process
