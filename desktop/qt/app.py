@@ -590,21 +590,11 @@ class CallerCardApp:
         return self._click_to_call
 
     def _make_click_to_call(self) -> ClickToCall:
-        from desktop.adapters.callbacks import business_hours
-        from desktop.adapters.dialing import DialPlacer
-        from desktop.core.business_hours import TheirClock, their_clock
-        from desktop.core.dialers import Dialer
-        from desktop.qt.click_to_call import ClickToCall
-        from desktop.qt.system_clock import hour_cycle
+        from desktop.qt.click_to_call import click_to_call_for
 
-        def clock(e164: str) -> TheirClock:
-            return their_clock(e164, datetime.now().astimezone(), business_hours(self.settings),
-                               hour_cycle())  # fmt: skip
-
-        calls = ClickToCall(DialPlacer(channels=self.call_sources.baresip_channels),
-                            lambda: Dialer.parse(self.settings.dialer), clock,
-                            on_main=self.bridge.call_from_thread)  # fmt: skip
         sources = self.call_sources
+        calls = click_to_call_for(lambda: self.settings, sources.baresip_channels,
+                                  self.bridge.call_from_thread)  # fmt: skip
         calls.placed.connect(lambda placed: self.pipeline.placed(placed, sources.watched_formats))
         return calls
 
