@@ -104,6 +104,7 @@ class CallerCardApp:
         from desktop.qt.bridge import ThreadBridge
         from desktop.qt.call_sources import CallSources
         from desktop.qt.callbacks_due import CallbacksDue
+        from desktop.qt.card_watches import CardWatches
         from desktop.qt.notifier import Notifier, PopupObstacles
         from desktop.qt.popup_pause import PopupPause
         from desktop.qt.popup_stack import PopupStack
@@ -141,8 +142,6 @@ class CallerCardApp:
             self.store, self.policy(), self.templates, my_name=self.settings.my_name,
             place_lookup=self.places, hour_cycle=hour_cycle(),
         )  # fmt: skip
-        self._called_back: object | None = None  # a CalledBackWatch once a missed card is up
-        self._cards_watch: object | None = None  # a CardsWatch once a card has been up
         self.bridge = ThreadBridge()
         self.bridge.problem.connect(self.report_problem)
         # Every history write goes through it: the GUI thread never waits for the write lock.
@@ -163,6 +162,8 @@ class CallerCardApp:
         self.pause = PopupPause(lambda: self.settings, self.apply_settings, self.tray,
                                 lambda: self._bring_back(self.missed_cards.take_back()))
         self.pipeline = self._build_pipeline()
+        self.card_watches = CardWatches(paths.database, self.store, self.popups, self.pipeline,
+                                        lambda: self._shut_down)  # fmt: skip
         self.windows = Windows(
             paths.database, self.store, self.lookup, self.bridge, self.trace,
             pipeline=self.pipeline, wrap_ups=self.wrap_ups, placer=lambda: self.click_to_call,
@@ -281,31 +282,8 @@ class CallerCardApp:
         )  # fmt: skip
         self.bridge.receive_call_events(lambda event: pipeline.arrive(from_call_event(event)))
         self.bridge.written.connect(pipeline.call_written)
-        pipeline.missed_card_kept.connect(self._watch_for_call_back)
-        pipeline.missed_card_back.connect(lambda e164: self._watch_for_call_back(e164, back=True))
         pipeline.wrap_up_due.connect(self.wrap_ups.open)
-        # Cards follow other processes' imports and merges (desktop/qt/cards_watch.py),
-        # looked at in the next idle turn: a ring's path only starts a timer (1 µs).
-        from PySide6.QtCore import QTimer
-
-        self._cards_soon = QTimer()
-        self._cards_soon.setSingleShot(True)
-        self._cards_soon.setInterval(0)
-        self._cards_soon.timeout.connect(self._cards_changed)
-        for said in (self.popups.painted, self.popups.missed_changed, self.popups.dismissed):
-            said.connect(lambda *_: self._cards_soon.start())
         return pipeline
-
-    def _cards_changed(self) -> None:
-        from desktop.qt.cards_watch import CardsWatch
-
-        if self._shut_down:
-            return
-        if self._cards_watch is None:
-            self._cards_watch = CardsWatch(self.paths.database, self.popups,
-                                           self.pipeline.look_up_if_changed)  # fmt: skip
-        assert isinstance(self._cards_watch, CardsWatch)
-        self._cards_watch.cards_changed()
 
     def _make_picker(self, parent: QWidget) -> CandidatePicker:
         from desktop.qt.candidate_picker import CandidatePicker
@@ -511,17 +489,7 @@ class CallerCardApp:
                        self.settings_opening.window):  # fmt: skip
             if isinstance(window, QWidget):
                 window.close()
-        if self._called_back is not None:
-            from desktop.qt.called_back_watch import CalledBackWatch
-
-            assert isinstance(self._called_back, CalledBackWatch)
-            self._called_back.stop()  # likewise
-        self._cards_soon.stop()
-        if self._cards_watch is not None:
-            from desktop.qt.cards_watch import CardsWatch
-
-            assert isinstance(self._cards_watch, CardsWatch)
-            self._cards_watch.stop()
+        self.card_watches.stop()  # likewise
         self.store.close()
         self._let_go()
 
@@ -535,7 +503,7 @@ class CallerCardApp:
 
         windows = (*self.windows.made(), self.callbacks.window, self.settings_opening.window,
                    self.welcome.window)  # fmt: skip
-        for each in (*windows, self._called_back, self._cards_watch, self._click_to_call,
+        for each in (*windows, *self.card_watches.made(), self._click_to_call,
                      self.pipeline,
                      self._missed_while_closed,
                      self.screen_share, self.bridge):  # fmt: skip
@@ -597,20 +565,6 @@ class CallerCardApp:
                                   self.bridge.call_from_thread)  # fmt: skip
         calls.placed.connect(lambda placed: self.pipeline.placed(placed, sources.watched_formats))
         return calls
-
-    def _watch_for_call_back(self, e164: str, *, back: bool = False) -> None:
-        """A missed card is up (`back`: again, a call back failed): it goes if another process
-        logs a call back to that number."""
-        from desktop.qt.called_back_watch import CalledBackWatch
-
-        if self._called_back is None:
-            self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups,
-                                                tried=self.pipeline.note_tried)  # fmt: skip
-        assert isinstance(self._called_back, CalledBackWatch)
-        if back:
-            self._called_back.back(e164)
-        else:
-            self._called_back.missed(e164)
 
     def _share_notes_now(self) -> None:
         """From the history writer's thread: a wrap-up waits in a shared card's outbox."""
