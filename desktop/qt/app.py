@@ -514,21 +514,13 @@ class CallerCardApp:
         self.tray.let_go()
 
     def _record_waiting_calls(self) -> None:
-        """Rings and ends hooks handed over just before the quit, still waiting for their
-        event-loop turn: recorded (no card), as the hooks were told they were delivered."""
+        from desktop.core.waiting_at_quit import recorded_at_quit
         from desktop.qt.single_instance import SingleInstance
 
         assert isinstance(self.instance, SingleInstance)
-        for message in self.instance.take_waiting():
-            now, now_ns = datetime.now(UTC), time.monotonic_ns()
-            if isinstance(message, Ring):
-                call = from_ring_message(message, now, now_ns)
-            elif isinstance(message, End):
-                call = from_end_message(message, now, now_ns)
-            else:
-                continue
-            if call.recorded:
-                self.pipeline.record_later(self.pipeline.keyed(call).event)
+        waiting = self.instance.take_waiting()
+        for call in recorded_at_quit(waiting, lambda: (datetime.now(UTC), time.monotonic_ns())):
+            self.pipeline.record_later(self.pipeline.keyed(call).event)
 
     def _end_workers(self) -> None:
         """What no owner could stop (a preview, an import, a notification) gets a moment to
