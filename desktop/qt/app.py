@@ -11,7 +11,6 @@ import argparse
 import gc
 import logging
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.card_places import CardPlaces
 from desktop.adapters.command_line_keeping import CommandLineKeeping
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
@@ -28,12 +28,6 @@ from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.native_heap import release_idle_memory
 from desktop.adapters.paths import AppPaths
-from desktop.adapters.places import (
-    PlaceIndexBuild,
-    ensure_place_index,
-    place_lookup_for,
-    start_place_index_build,
-)
 from desktop.adapters.settings import Settings, SettingsFile
 from desktop.adapters.store import Store, StoreError
 from desktop.adapters.store.connection import RESIDENT_CACHE_MB
@@ -134,13 +128,12 @@ class CallerCardApp:
             trace = RingTrace(Path(args.trace) if args.trace else None)
         self.trace = trace
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}
-        self.places = place_lookup_for(paths.cache_dir, self.policy().region)
-        self._place_build: PlaceIndexBuild | None = None
+        self.places = CardPlaces(paths.cache_dir, self.policy().region)
         from desktop.qt.system_clock import hour_cycle
 
         self.lookup = CallerLookup(
             self.store, self.policy(), self.templates, my_name=self.settings.my_name,
-            place_lookup=self.places, hour_cycle=hour_cycle(),
+            place_lookup=self.places.lookup, hour_cycle=hour_cycle(),
         )  # fmt: skip
         self.bridge = ThreadBridge()
         self.bridge.problem.connect(self.report_problem)
@@ -357,11 +350,7 @@ class CallerCardApp:
     def _warm_up(self) -> None:
         # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.
         threading.Thread(target=_warm_numbers, name="callercard-warm-up", daemon=True).start()
-        if ensure_place_index(self.paths.cache_dir) is None:
-            # Built once per phonenumbers version, in a child process: the geocoder's 100 MB
-            # never enter this one. Until it lands, cards show the time without the place.
-            self._place_build = start_place_index_build(self.paths.cache_dir)
-        self.places.warm()
+        self.places.warm_up()
         self.screen_share.watch_do_not_disturb(os.environ, on_main=self.bridge.call_from_thread)
         if self.settings.start_at_login and not self.demo:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
@@ -421,19 +410,6 @@ class CallerCardApp:
         specs = [*self.settings.sources, *self.command_line.watches(self.settings, report=True)]
         self.call_sources.start(specs, self.log_positions)
 
-    def _stop_place_build(self) -> None:
-        """A build still running at exit is abandoned (the next start builds again): it must
-        not keep writing into a data folder that is about to be removed."""
-        build = self._place_build
-        if build is None or build.finished():
-            return
-        build.process.terminate()
-        try:
-            build.process.wait(5)
-        except subprocess.TimeoutExpired:
-            build.process.kill()
-            build.process.wait()
-
     def _reopen_missed_cards(self) -> None:
         """The missed cards open when the app last quit come back, oldest lowest, before any
         call that rings now; while popups are paused they wait, kept, until the rep resumes
@@ -477,7 +453,7 @@ class CallerCardApp:
         self.tray.hide()
         self.screen_share.close()
         self.obstacles.close()
-        self._stop_place_build()
+        self.places.abandon_build()
         self._end_workers()
         self.places.close()
         self.trace.close()
@@ -624,9 +600,7 @@ class CallerCardApp:
         self.lookup.policy = self.policy()
         self.lookup.templates = self.templates
         self.lookup.my_name = self.settings.my_name
-        self.places.close()
-        self.places = place_lookup_for(self.paths.cache_dir, self.policy().region)
-        self.lookup.place_lookup = self.places
+        self.lookup.place_lookup = self.places.for_region(self.policy().region)
 
     def report_problem(self, message: str) -> None:
         log.warning("%s", message)
