@@ -102,6 +102,7 @@ class CallerCardApp:
         from desktop.qt.notifier import Notifier, PopupObstacles
         from desktop.qt.popup_pause import PopupPause
         from desktop.qt.popup_stack import PopupStack
+        from desktop.qt.screen_share_tray import screen_share_in_tray
         from desktop.qt.settings_opening import SettingsOpening
         from desktop.qt.single_instance import SingleInstance
         from desktop.qt.tray import make_tray
@@ -147,7 +148,11 @@ class CallerCardApp:
         self.tray = tray if tray is not None else make_tray()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
         self.notifier = Notifier(self.tray.tray, on_main=self.bridge.call_from_thread)
-        self._build_screen_share()
+        self.screen_share = screen_share_in_tray(
+            self.popups, self.tray, self.trace, keep_out=self.settings.keep_out_of_screen_shares,
+            set_keep_out=lambda keep_out: self.apply_settings(
+                self.settings.with_changes(keep_out_of_screen_shares=keep_out)),
+        )  # fmt: skip
         self.wrap_ups = WrapUpWindows(self.store, self.popups, self.writes, self.tray,
                                       self.screen_share, self.trace,
                                       lambda: self.settings.my_name)  # fmt: skip
@@ -355,26 +360,6 @@ class CallerCardApp:
         if self.settings.start_at_login and not self.demo:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
             self.login_start.apply(True)
-
-    def _build_screen_share(self) -> None:
-        from desktop.qt.capture_exclusion import capture_exclusion_for
-        from desktop.qt.screen_share import ScreenShareGuard
-
-        self.screen_share = ScreenShareGuard(self.popups, capture_exclusion_for(),
-                                             self.settings.keep_out_of_screen_shares)  # fmt: skip
-        self.screen_share.changed.connect(self._show_screen_share)
-        self.tray.screen_share_toggled.connect(self.set_keep_out_of_screen_shares)
-        self._show_screen_share()
-
-    def set_keep_out_of_screen_shares(self, keep_out: bool) -> None:
-        """The tray's toggle: saved like the setting, applied to the cards on screen too."""
-        self.apply_settings(self.settings.with_changes(keep_out_of_screen_shares=keep_out))
-
-    def _show_screen_share(self) -> None:
-        guard = self.screen_share
-        self.tray.set_screen_share(guard.keep_out(), guard.describe())
-        self.trace.write("screen_share", "", protection=guard.protection().value,
-                         do_not_disturb=guard.do_not_disturb())  # fmt: skip
 
     def _followed_file_read(self, result: FollowResult) -> None:
         # On the follow loop's thread: only the trace, which writes one line per call.
