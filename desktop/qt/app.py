@@ -37,23 +37,12 @@ from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
 from desktop.core.first_read import rings_since
 from desktop.core.ipc import (
-    Dial,
-    End,
     Message,
-    OpenImport,
-    Quit,
-    Ring,
-    Show,
-    ShowTarget,
 )
-from desktop.core.late_ring import LateRing
 from desktop.core.numbers import NumberPolicy, warm_up
 from desktop.core.ring_input import (
     demo_call,
     from_call_event,
-    from_end_message,
-    from_late_ring,
-    from_ring_message,
 )
 
 if TYPE_CHECKING:
@@ -99,6 +88,7 @@ class CallerCardApp:
         from desktop.qt.call_sources import CallSources
         from desktop.qt.callbacks_due import CallbacksDue
         from desktop.qt.card_watches import CardWatches
+        from desktop.qt.hook_messages import HookMessages
         from desktop.qt.notifier import Notifier, PopupObstacles
         from desktop.qt.popup_pause import PopupPause
         from desktop.qt.popup_stack import PopupStack
@@ -240,6 +230,13 @@ class CallerCardApp:
         self.tray.pause_toggled.connect(self.set_paused)
         self.tray.pause_for_requested.connect(self.pause.pause_for)
         self.tray.quit_requested.connect(self.quit)
+        self.hook_messages = HookMessages(
+            self.pipeline, self.tray, self.trace, missed_seen=self._missed_while_closed.seen,
+            open_settings=self.open_settings, open_search=self.open_search,
+            open_import=self.open_import, quit_app=self.quit,
+            placer=lambda: self.click_to_call,
+        )  # fmt: skip
+        self.on_message = self.hook_messages.handle
         self.instance = instance
         instance.message_received.connect(self.on_message)
         # A late ring is matched with an end read with it as the pipeline matches them: by
@@ -532,36 +529,6 @@ class CallerCardApp:
         its wrap-up at its end), for the contact its card named."""
         who = contact_id if isinstance(contact_id, int) else None
         self.click_to_call.call(number, None, contact_id=who)
-
-    def on_message(self, message: Message | LateRing) -> None:
-        if isinstance(message, Ring):
-            self.pipeline.arrive(from_ring_message(message, datetime.now(UTC),
-                                                   time.monotonic_ns()))  # fmt: skip
-        elif isinstance(message, LateRing):
-            # Read after its hook gave up waiting: recorded unless its hook has done so
-            # (desktop.core.late_ring), and a card only while the call may still ring.
-            call = from_late_ring(message, datetime.now(UTC), time.monotonic_ns())
-            self.trace.write("late_ring", call.caller_id, call_key=call.call_key,
-                             card=call.rings, ended=message.ended)  # fmt: skip
-            self.pipeline.arrive(call)
-        elif isinstance(message, End):
-            self.pipeline.arrive(from_end_message(message, datetime.now(UTC),
-                                                  time.monotonic_ns()))  # fmt: skip
-        elif isinstance(message, Show):
-            self.tray.offer_window()
-            if self.tray.fallback.isVisible():  # its status line says what was missed
-                self._missed_while_closed.seen()
-            if message.window is ShowTarget.SETTINGS:
-                self.open_settings()
-            else:
-                self.open_search("")
-        elif isinstance(message, Quit):
-            self.quit()
-        elif isinstance(message, OpenImport):
-            self.open_import(Path(message.path))
-        elif isinstance(message, Dial):
-            # From `callercard call`: whoever ran it meant now, so no question about the hour.
-            self.click_to_call.call(message.number, None, asked=True)
 
     def apply_settings(self, settings: Settings) -> None:
         try:
