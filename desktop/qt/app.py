@@ -8,7 +8,6 @@ Nothing below this module looks anything up globally; each piece gets what it ne
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sys
@@ -26,7 +25,7 @@ from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.native_heap import release_idle_memory
+from desktop.adapters.number_warm_up import warm_numbers_in_background
 from desktop.adapters.paths import AppPaths
 from desktop.adapters.settings import Settings, SettingsFile
 from desktop.adapters.store import Store, StoreError
@@ -36,14 +35,9 @@ from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
 from desktop.core.first_read import rings_since
-from desktop.core.ipc import (
-    Message,
-)
-from desktop.core.numbers import NumberPolicy, warm_up
-from desktop.core.ring_input import (
-    demo_call,
-    from_call_event,
-)
+from desktop.core.ipc import Message
+from desktop.core.numbers import NumberPolicy
+from desktop.core.ring_input import demo_call, from_call_event
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,18 +55,6 @@ log = logging.getLogger("callercard")
 
 GUI_WRITE_WAIT_MS = 100
 WELCOME_DELAY_MS = 300  # after the tray is up, so its step can say whether there is one
-
-
-def _warm_numbers() -> None:
-    try:
-        warm_up()
-    finally:
-        # What is loaded by now lives for the whole session; keep the collector off it so a
-        # full collection never lands in the middle of a ring.
-        gc.collect()
-        gc.freeze()
-        gc.enable()  # off since start-up began (desktop.cli)
-        release_idle_memory()  # start-up's temporaries and the sources linecache kept
 
 
 class CallerCardApp:
@@ -350,8 +332,7 @@ class CallerCardApp:
         self.watcher.watch(self.paths.hook_inbox, self.writes.inbox_changed)
 
     def _warm_up(self) -> None:
-        # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.
-        threading.Thread(target=_warm_numbers, name="callercard-warm-up", daemon=True).start()
+        warm_numbers_in_background()
         self.places.warm_up()
         self.screen_share.watch_do_not_disturb(os.environ, on_main=self.bridge.call_from_thread)
         if self.settings.start_at_login and not self.demo:
@@ -496,10 +477,6 @@ class CallerCardApp:
         self._quitting = True
         self.missed_cards.close()  # the cards Qt closes now were open: they come back
         QApplication.quit()
-
-    # -- rings ------------------------------------------------------------------------------
-
-    # -- click to call -----------------------------------------------------------------------
 
     @property
     def click_to_call(self) -> ClickToCall:
