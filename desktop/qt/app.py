@@ -39,6 +39,17 @@ from desktop.core.ipc import Message
 from desktop.core.numbers import NumberPolicy
 from desktop.core.ring_input import demo_call, from_call_event
 
+# Imported with the module (start-up's import step, desktop/qt/start_up.py), not in the build:
+from desktop.qt.call_sources import CallSources
+from desktop.qt.callbacks_due import CallbacksDue
+from desktop.qt.card_watches import CardWatches
+from desktop.qt.hook_messages import HookMessages
+from desktop.qt.popup_pause import PopupPause
+from desktop.qt.screen_share_tray import screen_share_in_tray
+from desktop.qt.settings_opening import SettingsOpening
+from desktop.qt.welcome_opening import WelcomeOpening
+from desktop.qt.windows import Windows
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -67,19 +78,10 @@ class CallerCardApp:
 
         from desktop.adapters.autostart import LoginStart
         from desktop.qt.bridge import ThreadBridge
-        from desktop.qt.call_sources import CallSources
-        from desktop.qt.callbacks_due import CallbacksDue
-        from desktop.qt.card_watches import CardWatches
-        from desktop.qt.hook_messages import HookMessages
         from desktop.qt.notifier import Notifier, PopupObstacles
-        from desktop.qt.popup_pause import PopupPause
         from desktop.qt.popup_stack import PopupStack
-        from desktop.qt.screen_share_tray import screen_share_in_tray
-        from desktop.qt.settings_opening import SettingsOpening
         from desktop.qt.single_instance import SingleInstance
         from desktop.qt.tray import make_tray
-        from desktop.qt.welcome_opening import WelcomeOpening
-        from desktop.qt.windows import Windows
         from desktop.qt.wrap_up_windows import WrapUpWindows
 
         assert isinstance(instance, SingleInstance)
