@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from desktop.adapters.demo_book import DemoRing
-    from desktop.adapters.missed_cards_file import OpenMissedCard
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
     from desktop.qt.ring_pipeline import RingPipeline
@@ -132,7 +131,7 @@ class CallerCardApp:
                                       lambda: self.settings.my_name)  # fmt: skip
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
         self.pause = PopupPause(lambda: self.settings, self.apply_settings, self.tray,
-                                lambda: self._bring_back(self.missed_cards.take_back()))
+                                lambda: self.missed_cards.resumed(self.pipeline.reopen_missed))
         self.pipeline = self._build_pipeline()
         self.card_watches = CardWatches(paths.database, self.store, self.popups, self.pipeline,
                                         lambda: self._shut_down)  # fmt: skip
@@ -285,7 +284,8 @@ class CallerCardApp:
         # Before the sources: their first read may pop a call ringing now, whose card the
         # warm-up would paint over with its own.
         self.popups.warm_up()
-        self._reopen_missed_cards()
+        self.missed_cards.come_back(paused=self.pause.paused(),
+                                    reopen=self.pipeline.reopen_missed)  # fmt: skip
         self._missed_while_closed.start(self._after_start)
         self._watch_hook_inbox()
         self.settings = self.command_line.keep_watches(self.settings, self.read_only)
@@ -374,23 +374,6 @@ class CallerCardApp:
     def start_sources(self) -> None:
         specs = [*self.settings.sources, *self.command_line.watches(self.settings, report=True)]
         self.call_sources.start(specs, self.log_positions)
-
-    def _reopen_missed_cards(self) -> None:
-        """The missed cards open when the app last quit come back, oldest lowest, before any
-        call that rings now; while popups are paused they wait, kept, until the rep resumes
-        popups (set_paused)."""
-        if self.pause.paused():
-            self.missed_cards.hold_back()
-            return
-        self._bring_back(self.missed_cards.remembered())
-
-    def _bring_back(self, cards: list[OpenMissedCard]) -> None:
-        for kept in cards:
-            try:
-                self.pipeline.reopen_missed(kept)
-            except StoreError as exc:
-                self.report_problem(f"Missed cards from before the restart not shown: {exc}")
-                return
 
     def _after_start(self, ms: int, work: Callable[[], object]) -> None:
         """Start-up's later work, dropped if the app has shut down by then: one quit within
