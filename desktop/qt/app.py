@@ -45,6 +45,7 @@ from desktop.qt.callbacks_due import CallbacksDue
 from desktop.qt.card_watches import CardWatches
 from desktop.qt.hook_messages import HookMessages
 from desktop.qt.popup_pause import PopupPause
+from desktop.qt.problem_report import ProblemReport
 from desktop.qt.screen_share_tray import screen_share_in_tray
 from desktop.qt.settings_opening import SettingsOpening
 from desktop.qt.welcome_opening import WelcomeOpening
@@ -121,6 +122,7 @@ class CallerCardApp:
         self.tray = tray if tray is not None else make_tray()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
         self.notifier = Notifier(self.tray.tray, on_main=self.bridge.call_from_thread)
+        self.problems = ProblemReport(self.tray, self.notifier, self.bridge, self.trace)
         self.screen_share = screen_share_in_tray(
             self.popups, self.tray, self.trace, keep_out=self.settings.keep_out_of_screen_shares,
             set_keep_out=lambda keep_out: self.apply_settings(
@@ -229,12 +231,12 @@ class CallerCardApp:
 
         # Every watched call log, read in this thread (Linux) or watchdog's (elsewhere).
         self.watcher = FileWatcher(event_loop=wait_in_gui_thread,
-                                   on_watched_again=self._watched_again)  # fmt: skip
+                                   on_watched_again=self.problems.watched_again)  # fmt: skip
         # The process started under a second ago: first_read's margin of a minute covers that.
         self.call_sources = CallSources(
             self.watcher, self.tray, ringing_since=rings_since(time.time()),
             on_event=self.bridge.event_from_thread, on_problem=self.bridge.problem_from_thread,
-            problem_over=self._problem_over_from_thread,
+            problem_over=self.problems.over_from_thread,
         )  # fmt: skip
         from desktop.qt.log_positions import LogPositions
 
@@ -298,7 +300,7 @@ class CallerCardApp:
         self.pause.show()
         self.directory_sync = DirectorySyncLoop(
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread,
-            problem_over=self._problem_over_from_thread,
+            problem_over=self.problems.over_from_thread,
         )  # fmt: skip
         self.directory_sync.start()
         self.follow_loop = FollowLoop(
@@ -517,19 +519,4 @@ class CallerCardApp:
         self.lookup.place_lookup = self.places.for_region(self.policy().region)
 
     def report_problem(self, message: str) -> None:
-        log.warning("%s", message)
-        self.trace.write("problem", "", message=message)
-        self.tray.notify("CallerCard", message)
-        if not self.tray.has_tray:
-            self.notifier.notify("CallerCard", message)
-
-    def _problem_over_from_thread(self, about: str) -> None:
-        """A problem a source or loop reported (`about` starts it) is over, said from its
-        thread: the tray takes it back in order, behind the problem itself."""
-        self.bridge.call_from_thread(lambda: self.tray.problem_over(about))
-
-    def _watched_again(self, path: Path) -> None:
-        """A watched file's folder is back: its "does not exist" problem is over. Through the
-        bridge, behind that problem and ahead of what the next read reports."""
-        self._problem_over_from_thread(f"{path}: ")  # how FileWatcher words a file's problems
-
+        self.problems.report(message)
