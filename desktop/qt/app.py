@@ -289,7 +289,7 @@ class CallerCardApp:
         self.missed_cards.come_back(paused=self.pause.paused(),
                                     reopen=self.pipeline.reopen_missed)  # fmt: skip
         self._missed_while_closed.start(self._after_start)
-        self._watch_hook_inbox()
+        self.call_sources.watch_hook_inbox(self.paths.hook_inbox, self.writes.inbox_changed)
         self.settings = self.command_line.keep_watches(self.settings, self.read_only)
         self.settings = self.command_line.keep_region(self.settings, self.read_only)
         self.start_sources()
@@ -324,16 +324,6 @@ class CallerCardApp:
         self._after_start(100, self.count_callbacks)
         if self.welcome.due(demo=self.demo, background=self.background):
             self._after_start(WELCOME_DELAY_MS, self.open_welcome)
-
-    def _watch_hook_inbox(self) -> None:
-        """A call a hook could neither hand over nor write (the database held by an import)
-        lands in its inbox: the writer records it the moment it does (adapters/hook_inbox.py).
-        Watched as the call logs are, through the one watcher: no polling."""
-        try:
-            self.paths.hook_inbox.parent.mkdir(mode=0o700, exist_ok=True)
-        except OSError as exc:  # watched from the data folder until a hook creates it
-            log.info("no folder for the hooks' inbox: %s", exc)
-        self.watcher.watch(self.paths.hook_inbox, self.writes.inbox_changed)
 
     def _warm_up(self) -> None:
         warm_numbers_in_background()

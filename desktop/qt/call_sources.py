@@ -69,6 +69,16 @@ class CallSources:
         if self.sources:
             self._watcher.start()
 
+    def watch_hook_inbox(self, inbox: Path, changed: Callable[[], None]) -> None:
+        """A call a hook could neither hand over nor write (the database held by an import)
+        lands in its inbox: `changed` records it the moment it does (adapters/hook_inbox.py).
+        Watched as the call logs are, through the one watcher: no polling."""
+        try:
+            inbox.parent.mkdir(mode=0o700, exist_ok=True)
+        except OSError as exc:  # watched from the data folder until a hook creates it
+            log.info("no folder for the hooks' inbox: %s", exc)
+        self._watcher.watch(inbox, changed)
+
     def stop(self) -> None:
         for source in self.sources:
             source.stop()
