@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from desktop.adapters.bundled import default_opener_templates
 from desktop.adapters.card_places import CardPlaces
 from desktop.adapters.command_line_keeping import CommandLineKeeping
+from desktop.adapters.demo_seeding import seed_demo_if_new
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
@@ -28,7 +29,7 @@ from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.number_warm_up import warm_numbers_in_background
 from desktop.adapters.paths import AppPaths
 from desktop.adapters.settings import Settings, SettingsFile
-from desktop.adapters.store import Store, StoreError
+from desktop.adapters.store import Store
 from desktop.adapters.store.connection import RESIDENT_CACHE_MB
 from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
@@ -282,7 +283,7 @@ class CallerCardApp:
             self.report_problem(self.settings_file.problem)
         if self.read_only:
             self.report_problem(self.read_only)
-        self._seed_demo_if_new()
+        seed_demo_if_new(self.store, datetime.now(UTC))
         # Before the sources: their first read may pop a call ringing now, whose card the
         # warm-up would paint over with its own.
         self.popups.warm_up()
@@ -344,19 +345,6 @@ class CallerCardApp:
 
         look = current_tray_look()
         self.tray.set_icons(tray_icon(look), tray_icon(look, paused=True))
-
-    def _seed_demo_if_new(self) -> None:
-        # Calls a hook recorded before the first start make it the rep's own book, not a new one.
-        store = self.store
-        if store.count_contacts() == 0 and not store.batches() and not store.has_calls():
-            from desktop.adapters.demo_book import seed_demo_book
-
-            try:
-                seed_demo_book(self.store, datetime.now(UTC))
-            except StoreError as exc:  # another process is writing: it is not a new book
-                log.info("demo contact book not loaded: %s", exc)
-                return
-            log.info("no contacts yet: loaded the demo contact book (undo its batch to remove)")
 
     def _demo_ring(self, ring: DemoRing) -> None:
         self.pipeline.arrive(
