@@ -158,9 +158,10 @@ class Week:
         app.show_contact(self.mike)
         app.who_is_it(UNKNOWN)
         self.wait(30)
-        self.close_all(app._search_window, app._call_list, app._callbacks, app._duplicates,
-                       app._import_history, app._settings_window, app._who_is_it,
-                       app._contact_views.get(self.mike))  # fmt: skip
+        windows = app.windows
+        self.close_all(windows.search_window, windows.call_list, app.callbacks.window,
+                       windows.duplicates, windows.import_history, app.settings_opening.window,
+                       windows.who_is_it_window, windows.contact_views.get(self.mike))  # fmt: skip
         self.import_once()
         # A hook's call is stored by number and start second: the same numbers ringing again
         # within the second would be the same calls.
@@ -191,7 +192,7 @@ class Week:
                        for n in range(first, first + 20))
         self.csv.write_text("Name,Phone,Company\n" + rows, encoding="utf-8")
         app.open_import()  # Import… from the tray
-        importer = app._importer
+        importer = app.windows.importer
         assert isinstance(importer, ImportAction) and importer.window is not None
         window = importer.window
         window.load(self.csv)  # as its Choose… does with the file the rep picked

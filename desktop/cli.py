@@ -452,7 +452,7 @@ def _run_verb(args: argparse.Namespace) -> int:
 
         # What start-up allocates (modules, classes, Qt wrappers) lives for the session: the
         # ~80 collections it would trigger free nothing and cost 35-60 ms of the tray's
-        # start-up. The app turns the collector back on once that is frozen (_warm_numbers).
+        # start-up. The app turns it back on once that is frozen (adapters/number_warm_up.py).
         gc.disable()
         from desktop.qt.start_up import run_app
 

@@ -8,62 +8,49 @@ Nothing below this module looks anything up globally; each piece gets what it ne
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
-import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.card_places import CardPlaces
+from desktop.adapters.command_line_keeping import CommandLineKeeping
+from desktop.adapters.demo_seeding import seed_demo_if_new
 from desktop.adapters.directories.background import DirectorySyncLoop
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
 from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.lookup import CallerLookup
-from desktop.adapters.native_heap import release_idle_memory
+from desktop.adapters.number_warm_up import warm_numbers_in_background
 from desktop.adapters.paths import AppPaths
-from desktop.adapters.places import (
-    PlaceIndexBuild,
-    ensure_place_index,
-    place_lookup_for,
-    start_place_index_build,
-)
-from desktop.adapters.settings import Settings, SettingsFile, WatchedSource
-from desktop.adapters.sources.registry import SOURCE_KINDS, CallSource
-from desktop.adapters.store import Store, StoreError
+from desktop.adapters.settings import Settings, SettingsFile
+from desktop.adapters.store import Store
 from desktop.adapters.store.connection import RESIDENT_CACHE_MB
 from desktop.adapters.system_locale import system_region
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.url_endpoint import UrlEndpoint
 from desktop.adapters.url_endpoint import start_if_enabled as start_url_endpoint
 from desktop.core.first_read import rings_since
-from desktop.core.ipc import (
-    Dial,
-    End,
-    Message,
-    OpenImport,
-    Quit,
-    Ring,
-    Show,
-    ShowTarget,
-)
-from desktop.core.late_ring import LateRing
-from desktop.core.numbers import NumberPolicy, warm_up
-from desktop.core.pause import PauseLength, pause_end, pause_over
-from desktop.core.ring_input import (
-    demo_call,
-    from_call_event,
-    from_end_message,
-    from_late_ring,
-    from_ring_message,
-    welcome_test_ring,
-)
+from desktop.core.ipc import Message
+from desktop.core.numbers import NumberPolicy
+from desktop.core.ring_input import demo_call, from_call_event
+
+# Imported with the module (start-up's import step, desktop/qt/start_up.py), not in the build:
+from desktop.qt.call_sources import CallSources
+from desktop.qt.callbacks_due import CallbacksDue
+from desktop.qt.card_watches import CardWatches
+from desktop.qt.hook_messages import HookMessages
+from desktop.qt.popup_pause import PopupPause
+from desktop.qt.problem_report import ProblemReport
+from desktop.qt.screen_share_tray import screen_share_in_tray
+from desktop.qt.settings_opening import SettingsOpening
+from desktop.qt.welcome_opening import WelcomeOpening
+from desktop.qt.windows import Windows
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,31 +58,15 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from desktop.adapters.demo_book import DemoRing
-    from desktop.adapters.missed_cards_file import OpenMissedCard
-    from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
     from desktop.qt.candidate_picker import CandidatePicker
     from desktop.qt.click_to_call import ClickToCall
     from desktop.qt.ring_pipeline import RingPipeline
-    from desktop.qt.settings_directories import DirectoriesPage
     from desktop.qt.tray import TrayMenu
 
 log = logging.getLogger("callercard")
 
 GUI_WRITE_WAIT_MS = 100
-PAUSE_CHECK_MS = 15_000  # how often a pause with an end is checked (and its text refreshed)
 WELCOME_DELAY_MS = 300  # after the tray is up, so its step can say whether there is one
-
-
-def _warm_numbers() -> None:
-    try:
-        warm_up()
-    finally:
-        # What is loaded by now lives for the whole session; keep the collector off it so a
-        # full collection never lands in the middle of a ring.
-        gc.collect()
-        gc.freeze()
-        gc.enable()  # off since start-up began (desktop.cli)
-        release_idle_memory()  # start-up's temporaries and the sources linecache kept
 
 
 class CallerCardApp:
@@ -104,7 +75,6 @@ class CallerCardApp:
         read_only: str = "", tray: TrayMenu | None = None, trace: RingTrace | None = None,
     ) -> None:  # fmt: skip
         """`tray` and `trace` when start-up made them already (the tray is shown first)."""
-        from PySide6.QtCore import QTimer
         from PySide6.QtGui import QGuiApplication
 
         from desktop.adapters.autostart import LoginStart
@@ -124,12 +94,7 @@ class CallerCardApp:
         self.background = bool(args.background)
         self.settings_file = SettingsFile(paths.settings)
         self.settings = self.settings_file.load()
-        # Until start() keeps --region in the settings; --region-once, for the whole run.
-        self.region_override = (getattr(args, "region_once", None) or args.region or "").upper()
-        self.region_override_why = ""  # why --region is this run's only, when it could not be kept
-        # The process started under a second ago: first_read's margin of a minute covers that.
-        self._ringing_since = rings_since(time.time())
-        self._sources_started = False
+        self.command_line = CommandLineKeeping(args, self.settings_file, self.report_problem)
         self.store = Store.open(paths.database, cache_mb=RESIDENT_CACHE_MB)
         # This connection belongs to the GUI thread: its few writes (an edited field, a number
         # linked from a card) give up quickly while an import holds the lock, and their windows
@@ -139,16 +104,13 @@ class CallerCardApp:
             trace = RingTrace(Path(args.trace) if args.trace else None)
         self.trace = trace
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}
-        self.places = place_lookup_for(paths.cache_dir, self.policy().region)
-        self._place_build: PlaceIndexBuild | None = None
+        self.places = CardPlaces(paths.cache_dir, self.policy().region)
         from desktop.qt.system_clock import hour_cycle
 
         self.lookup = CallerLookup(
             self.store, self.policy(), self.templates, my_name=self.settings.my_name,
-            place_lookup=self.places, hour_cycle=hour_cycle(),
+            place_lookup=self.places.lookup, hour_cycle=hour_cycle(),
         )  # fmt: skip
-        self._called_back: object | None = None  # a CalledBackWatch once a missed card is up
-        self._cards_watch: object | None = None  # a CardsWatch once a card has been up
         self.bridge = ThreadBridge()
         self.bridge.problem.connect(self.report_problem)
         # Every history write goes through it: the GUI thread never waits for the write lock.
@@ -158,18 +120,52 @@ class CallerCardApp:
             on_note_queued=self._share_notes_now, inbox=paths.hook_inbox, start=False,
         )  # fmt: skip
         self.popups = PopupStack(picker_factory=self._make_picker)
-        self.popups.open_search_requested.connect(self.open_search)
-        self.popups.open_contact_requested.connect(self.show_contact)
-        self.popups.call_back_requested.connect(self.call_back)
         self.tray = tray if tray is not None else make_tray()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._restyle_tray)
         self.notifier = Notifier(self.tray.tray, on_main=self.bridge.call_from_thread)
-        self._build_screen_share()
+        self.problems = ProblemReport(self.tray, self.notifier, self.bridge, self.trace)
+        self.screen_share = screen_share_in_tray(
+            self.popups, self.tray, self.trace, keep_out=self.settings.keep_out_of_screen_shares,
+            set_keep_out=lambda keep_out: self.apply_settings(
+                self.settings.with_changes(keep_out_of_screen_shares=keep_out)),
+        )  # fmt: skip
         self.wrap_ups = WrapUpWindows(self.store, self.popups, self.writes, self.tray,
                                       self.screen_share, self.trace,
                                       lambda: self.settings.my_name)  # fmt: skip
         self.obstacles = PopupObstacles(QGuiApplication.platformName())
+        self.pause = PopupPause(lambda: self.settings, self.apply_settings, self.tray,
+                                lambda: self.missed_cards.resumed(self.pipeline.reopen_missed))
         self.pipeline = self._build_pipeline()
+        self.card_watches = CardWatches(paths.database, self.store, self.popups, self.pipeline,
+                                        lambda: self._shut_down)  # fmt: skip
+        self.windows = Windows(
+            paths.database, self.store, self.lookup, self.bridge, self.trace,
+            pipeline=self.pipeline, wrap_ups=self.wrap_ups, placer=lambda: self.click_to_call,
+            settings=lambda: self.settings, policy=self.policy,
+            refresh_lookup=self._refresh_lookup,
+            imported=lambda result: self.welcome.import_done(result),
+        )  # fmt: skip
+        # What the tray, the cards, hooks and the welcome open, by the names they ask for.
+        self.open_search = self.windows.open_search
+        self.show_contact = self.windows.show_contact
+        self.who_is_it = self.windows.who_is_it
+        self.open_calls = self.windows.open_calls
+        self.open_import = self.windows.open_import
+        self.open_duplicates = self.windows.open_duplicates
+        self.open_import_history = self.windows.open_import_history
+        self.welcome = WelcomeOpening(
+            paths.data_dir, self.store, self.tray, self.bridge, self.popups, self.pipeline,
+            self.trace, watched=lambda: list(self.call_sources.watched_specs),
+            this_run_only=lambda: self.command_line.watches(self.settings, report=False),
+            settings=lambda: self.settings, apply_settings=self.apply_settings,
+            open_import=lambda path: self.windows.open_import(path, chosen_now=True),
+            quitting=lambda: self._quitting,
+        )  # fmt: skip
+        self.open_welcome = self.welcome.open
+        self.test_ring = self.welcome.test_ring
+        self.popups.open_search_requested.connect(self.open_search)
+        self.popups.open_contact_requested.connect(self.show_contact)
+        self.popups.call_back_requested.connect(self.call_back)
         # Only now: the calls it writes as it starts (the journal's, the inbox's) are heard.
         self.writes.start()
         from desktop.adapters.missed_cards_file import MissedCardsFile
@@ -186,32 +182,47 @@ class CallerCardApp:
             self.tray, self.trace, self.notifier.notify,
         )  # fmt: skip
         self.read_only = read_only
-        self.secret_status: object | None = None  # a SecretStoreStatus once probed
         # No --watch: a log given to it is kept in the settings the login start reads, and
         # there a rep who removes it in Settings → Softphones has it gone at the next login too.
         login_args = ["--data-dir", str(paths.data_dir)] if args.data_dir else []
         self.login_start = LoginStart(login_args, self.bridge.problem_from_thread)
+        self.settings_opening = SettingsOpening(
+            paths.database, self.store, self.tray, self.bridge, self.trace, self.command_line,
+            self.login_start, demo=demo, settings=lambda: self.settings,
+            apply=self.apply_settings, policy=self.policy,
+            directory_sync=lambda: self.directory_sync,
+        )  # fmt: skip
+        self.open_settings = self.settings_opening.open
+        self.callbacks = CallbacksDue(
+            paths.database, self.store, self.tray, self.trace, settings=lambda: self.settings,
+            placer=lambda: self.click_to_call, wrap_ups=self.wrap_ups,
+            show_contact=self.show_contact, who_is_it=self.who_is_it,
+            seen=self._missed_while_closed.seen,
+        )  # fmt: skip
+        self.open_callbacks = self.callbacks.open
+        self.count_callbacks = self.callbacks.count
+        self.pipeline.callbacks_changed.connect(self.count_callbacks)
         self.tray.search_requested.connect(lambda: self.open_search(""))
         self.tray.calls_requested.connect(self.open_calls)
         self.tray.callbacks_requested.connect(self.open_callbacks)
         self.tray.menu.aboutToShow.connect(self.count_callbacks)
         self.tray.fallback.follow_commits(paths.database)  # no tray: its menu is always open
         self.tray.fallback.committed_elsewhere.connect(self.count_callbacks)
-        self._follow_the_clock_in_the_menu()
         self.tray.import_requested.connect(self.open_import)
         self.tray.import_history_requested.connect(self.open_import_history)
         self.tray.duplicates_requested.connect(self.open_duplicates)
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.welcome_requested.connect(self.open_welcome)
         self.tray.pause_toggled.connect(self.set_paused)
-        self.tray.pause_for_requested.connect(self.pause_for)
-        # A pause with an end is checked now and then rather than timed to the minute: a
-        # timer does not count the time a laptop sleeps.
-        self._pause_check = QTimer()
-        self._pause_check.setInterval(PAUSE_CHECK_MS)
-        self._pause_check.timeout.connect(self._show_pause)
+        self.tray.pause_for_requested.connect(self.pause.pause_for)
         self.tray.quit_requested.connect(self.quit)
-        self._importer: object | None = None  # built on first use: the readers are heavy
+        self.hook_messages = HookMessages(
+            self.pipeline, self.tray, self.trace, missed_seen=self._missed_while_closed.seen,
+            open_settings=self.open_settings, open_search=self.open_search,
+            open_import=self.open_import, quit_app=self.quit,
+            placer=lambda: self.click_to_call,
+        )  # fmt: skip
+        self.on_message = self.hook_messages.handle
         self.instance = instance
         instance.message_received.connect(self.on_message)
         # A late ring is matched with an end read with it as the pipeline matches them: by
@@ -221,32 +232,23 @@ class CallerCardApp:
 
         # Every watched call log, read in this thread (Linux) or watchdog's (elsewhere).
         self.watcher = FileWatcher(event_loop=wait_in_gui_thread,
-                                   on_watched_again=self._watched_again)  # fmt: skip
-        self.sources: list[CallSource] = []
+                                   on_watched_again=self.problems.watched_again)  # fmt: skip
+        # The process started under a second ago: first_read's margin of a minute covers that.
+        self.call_sources = CallSources(
+            self.watcher, self.tray, ringing_since=rings_since(time.time()),
+            on_event=self.bridge.event_from_thread, on_problem=self.bridge.problem_from_thread,
+            problem_over=self.problems.over_from_thread,
+        )  # fmt: skip
         from desktop.qt.log_positions import LogPositions
 
-        self.log_positions = LogPositions(self.store, self.writes.submit, lambda: self.sources)
+        self.log_positions = LogPositions(self.store, self.writes.submit,
+                                          lambda: self.call_sources.sources)  # fmt: skip
         self.url_endpoint: UrlEndpoint | None = None
         self.directory_sync: DirectorySyncLoop | None = None
         self.follow_loop: FollowLoop | None = None
-        self._search_window: object | None = None
-        self._call_list: object | None = None
-        self._callbacks: object | None = None
-        self._who_is_it: object | None = None  # Who is it? for a number nobody has, while open
-        self._contact_views: dict[int, object] = {}  # open contact views by contact id
-        self._duplicates: object | None = None
-        self._import_history: object | None = None
-        self._settings_window: object | None = None
-        self._welcome: object | None = None  # the first-start welcome, while open
-        self._watched_specs: list[WatchedSource] = []  # the logs start_sources watches
-        self._not_kept_why = ""  # why a --watch log is watched this run only, when it is
-        # --watch-once, and --watch until start() keeps it in the settings
-        self._this_run: list[str] = [*(args.watch or []), *(getattr(args, "watch_once", None)
-                                                            or [])]  # fmt: skip
         # Set on the way out: Qt closes every window on quit, and that close is not the rep's.
         self._quitting = False
         self._shut_down = False  # shutdown() has begun: nothing is read or written after
-        self.watched_formats: set[str] = set()  # the kinds of call source being followed
         self._click_to_call: ClickToCall | None = None  # built on first use, after start-up
 
     def _build_pipeline(self) -> RingPipeline:
@@ -256,37 +258,13 @@ class CallerCardApp:
 
         pipeline = RingPipeline(
             self.lookup, self.popups, self.writes, self.trace, notifier=self.notifier,
-            obstacles=self.obstacles, paused=self.popups_paused,
+            obstacles=self.obstacles, paused=self.pause.paused,
             report_problem=self.report_problem,
         )  # fmt: skip
         self.bridge.receive_call_events(lambda event: pipeline.arrive(from_call_event(event)))
         self.bridge.written.connect(pipeline.call_written)
-        pipeline.callbacks_changed.connect(self.count_callbacks)
-        pipeline.missed_card_kept.connect(self._watch_for_call_back)
-        pipeline.missed_card_back.connect(lambda e164: self._watch_for_call_back(e164, back=True))
         pipeline.wrap_up_due.connect(self.wrap_ups.open)
-        # Cards follow other processes' imports and merges (desktop/qt/cards_watch.py),
-        # looked at in the next idle turn: a ring's path only starts a timer (1 µs).
-        from PySide6.QtCore import QTimer
-
-        self._cards_soon = QTimer()
-        self._cards_soon.setSingleShot(True)
-        self._cards_soon.setInterval(0)
-        self._cards_soon.timeout.connect(self._cards_changed)
-        for said in (self.popups.painted, self.popups.missed_changed, self.popups.dismissed):
-            said.connect(lambda *_: self._cards_soon.start())
         return pipeline
-
-    def _cards_changed(self) -> None:
-        from desktop.qt.cards_watch import CardsWatch
-
-        if self._shut_down:
-            return
-        if self._cards_watch is None:
-            self._cards_watch = CardsWatch(self.paths.database, self.popups,
-                                           self.pipeline.look_up_if_changed)  # fmt: skip
-        assert isinstance(self._cards_watch, CardsWatch)
-        self._cards_watch.cards_changed()
 
     def _make_picker(self, parent: QWidget) -> CandidatePicker:
         from desktop.qt.candidate_picker import CandidatePicker
@@ -296,7 +274,7 @@ class CallerCardApp:
     # -- life cycle -------------------------------------------------------------------------
 
     def policy(self) -> NumberPolicy:
-        region = self.region_override or self.settings.region or system_region()
+        region = self.command_line.region_override or self.settings.region or system_region()
         return NumberPolicy(region, self.settings.outside_line_prefixes)
 
     def start(self, pending: Message | None) -> None:
@@ -305,24 +283,25 @@ class CallerCardApp:
             self.report_problem(self.settings_file.problem)
         if self.read_only:
             self.report_problem(self.read_only)
-        self._seed_demo_if_new()
+        seed_demo_if_new(self.store, datetime.now(UTC))
         # Before the sources: their first read may pop a call ringing now, whose card the
         # warm-up would paint over with its own.
         self.popups.warm_up()
-        self._reopen_missed_cards()
+        self.missed_cards.come_back(paused=self.pause.paused(),
+                                    reopen=self.pipeline.reopen_missed)  # fmt: skip
         self._missed_while_closed.start(self._after_start)
-        self._watch_hook_inbox()
-        self._keep_command_line_watches()
-        self._keep_command_line_region()
+        self.call_sources.watch_hook_inbox(self.paths.hook_inbox, self.writes.inbox_changed)
+        self.settings = self.command_line.keep_watches(self.settings, self.read_only)
+        self.settings = self.command_line.keep_region(self.settings, self.read_only)
         self.start_sources()
         # Off unless the user ran `callercard hook-url --enable`; see url_endpoint.py.
         self.url_endpoint = start_url_endpoint(
             self.paths.data_dir, self.bridge.event_from_thread, self.bridge.problem_from_thread
         )
-        self._show_pause()
+        self.pause.show()
         self.directory_sync = DirectorySyncLoop(
             self.paths.database, lambda: self.policy().region, self.bridge.problem_from_thread,
-            problem_over=self._problem_over_from_thread,
+            problem_over=self.problems.over_from_thread,
         )  # fmt: skip
         self.directory_sync.start()
         self.follow_loop = FollowLoop(
@@ -344,51 +323,16 @@ class CallerCardApp:
         # first unknown caller does not pay for lazy loading, and the place index if missing.
         self._after_start(50, self._warm_up)
         self._after_start(100, self.count_callbacks)
-        if self._welcome_due():
+        if self.welcome.due(demo=self.demo, background=self.background):
             self._after_start(WELCOME_DELAY_MS, self.open_welcome)
 
-    def _watch_hook_inbox(self) -> None:
-        """A call a hook could neither hand over nor write (the database held by an import)
-        lands in its inbox: the writer records it the moment it does (adapters/hook_inbox.py).
-        Watched as the call logs are, through the one watcher: no polling."""
-        try:
-            self.paths.hook_inbox.parent.mkdir(mode=0o700, exist_ok=True)
-        except OSError as exc:  # watched from the data folder until a hook creates it
-            log.info("no folder for the hooks' inbox: %s", exc)
-        self.watcher.watch(self.paths.hook_inbox, self.writes.inbox_changed)
-
     def _warm_up(self) -> None:
-        # ~200 ms of metadata loading, kept off the GUI thread so the tray stays responsive.
-        threading.Thread(target=_warm_numbers, name="callercard-warm-up", daemon=True).start()
-        if ensure_place_index(self.paths.cache_dir) is None:
-            # Built once per phonenumbers version, in a child process: the geocoder's 100 MB
-            # never enter this one. Until it lands, cards show the time without the place.
-            self._place_build = start_place_index_build(self.paths.cache_dir)
-        self.places.warm()
+        warm_numbers_in_background()
+        self.places.warm_up()
         self.screen_share.watch_do_not_disturb(os.environ, on_main=self.bridge.call_from_thread)
         if self.settings.start_at_login and not self.demo:
             # Rewritten at each start, so the entry follows the app when it moves or updates.
             self.login_start.apply(True)
-
-    def _build_screen_share(self) -> None:
-        from desktop.qt.capture_exclusion import capture_exclusion_for
-        from desktop.qt.screen_share import ScreenShareGuard
-
-        self.screen_share = ScreenShareGuard(self.popups, capture_exclusion_for(),
-                                             self.settings.keep_out_of_screen_shares)  # fmt: skip
-        self.screen_share.changed.connect(self._show_screen_share)
-        self.tray.screen_share_toggled.connect(self.set_keep_out_of_screen_shares)
-        self._show_screen_share()
-
-    def set_keep_out_of_screen_shares(self, keep_out: bool) -> None:
-        """The tray's toggle: saved like the setting, applied to the cards on screen too."""
-        self.apply_settings(self.settings.with_changes(keep_out_of_screen_shares=keep_out))
-
-    def _show_screen_share(self) -> None:
-        guard = self.screen_share
-        self.tray.set_screen_share(guard.keep_out(), guard.describe())
-        self.trace.write("screen_share", "", protection=guard.protection().value,
-                         do_not_disturb=guard.do_not_disturb())  # fmt: skip
 
     def _followed_file_read(self, result: FollowResult) -> None:
         # On the follow loop's thread: only the trace, which writes one line per call.
@@ -396,32 +340,11 @@ class CallerCardApp:
                          problem=result.problem, batch=result.batch, replaced=result.replaced,
                          calls_kept=result.calls_kept)  # fmt: skip
 
-    def _probe_secrets(self) -> None:
-        from desktop.adapters.secrets import SecretStore
-
-        status = SecretStore.open().status
-        self.secret_status = status
-        self.trace.write("secrets", "", secure=status.secure, store=status.label,
-                         backend=status.backend, detail=status.detail)  # fmt: skip
-
     def _restyle_tray(self, *_scheme: object) -> None:
         from desktop.qt.icons import current_tray_look, tray_icon
 
         look = current_tray_look()
         self.tray.set_icons(tray_icon(look), tray_icon(look, paused=True))
-
-    def _seed_demo_if_new(self) -> None:
-        # Calls a hook recorded before the first start make it the rep's own book, not a new one.
-        store = self.store
-        if store.count_contacts() == 0 and not store.batches() and not store.has_calls():
-            from desktop.adapters.demo_book import seed_demo_book
-
-            try:
-                seed_demo_book(self.store, datetime.now(UTC))
-            except StoreError as exc:  # another process is writing: it is not a new book
-                log.info("demo contact book not loaded: %s", exc)
-                return
-            log.info("no contacts yet: loaded the demo contact book (undo its batch to remove)")
 
     def _demo_ring(self, ring: DemoRing) -> None:
         self.pipeline.arrive(
@@ -429,66 +352,8 @@ class CallerCardApp:
         )
 
     def start_sources(self) -> None:
-        for source in self.sources:
-            source.stop()
-        self.log_positions.stop()  # where the old ones stand: the new ones resume there
-        if self._sources_started:  # settings applied: earlier rings were the old sources' to pop
-            self._ringing_since = float(int(time.time()))  # MicroSIP stamps whole seconds
-        self._sources_started = True
-        self.sources = []
-        specs = [*self.settings.sources, *self._command_line_watches(report=True)]
-        self.watched_formats = {spec.format for spec in specs}
-        # A log no longer watched takes its problem with it: a linphone.db the rep had swapped
-        # for the right log still said "not the call history" under the buttons.
-        for gone in set(self._watched_specs) - set(specs):
-            self.tray.problem_over(f"{Path(gone.path).expanduser()}: ")
-        self._watched_specs = specs
-        for spec in dict.fromkeys(specs):
-            kind = SOURCE_KINDS[spec.format]
-            source = kind.create(
-                Path(spec.path).expanduser(),
-                self.bridge.event_from_thread,
-                self.bridge.problem_from_thread,
-                self.watcher,
-                ringing_since=self._ringing_since,
-            )
-            if hasattr(source, "on_problem_over"):  # baresip: connected again
-                source.on_problem_over = self._problem_over_from_thread
-            self.log_positions.start_source(source, ring_time=kind.ring_time)
-            self.sources.append(source)
-            log.info("watching %s: %s", spec.format, spec.path)
-        if self.sources:
-            self.watcher.start()
-
-    def _stop_place_build(self) -> None:
-        """A build still running at exit is abandoned (the next start builds again): it must
-        not keep writing into a data folder that is about to be removed."""
-        build = self._place_build
-        if build is None or build.finished():
-            return
-        build.process.terminate()
-        try:
-            build.process.wait(5)
-        except subprocess.TimeoutExpired:
-            build.process.kill()
-            build.process.wait()
-
-    def _reopen_missed_cards(self) -> None:
-        """The missed cards open when the app last quit come back, oldest lowest, before any
-        call that rings now; while popups are paused they wait, kept, until the rep resumes
-        popups (set_paused)."""
-        if self.popups_paused():
-            self.missed_cards.hold_back()
-            return
-        self._bring_back(self.missed_cards.remembered())
-
-    def _bring_back(self, cards: list[OpenMissedCard]) -> None:
-        for kept in cards:
-            try:
-                self.pipeline.reopen_missed(kept)
-            except StoreError as exc:
-                self.report_problem(f"Missed cards from before the restart not shown: {exc}")
-                return
+        specs = [*self.settings.sources, *self.command_line.watches(self.settings, report=True)]
+        self.call_sources.start(specs, self.log_positions)
 
     def _after_start(self, ms: int, work: Callable[[], object]) -> None:
         """Start-up's later work, dropped if the app has shut down by then: one quit within
@@ -501,8 +366,7 @@ class CallerCardApp:
         self._shut_down = True
         self.missed_cards.close()  # a quit that did not come through quit()
         self._missed_while_closed.stop()
-        for source in self.sources:
-            source.stop()
+        self.call_sources.stop()
         self.watcher.stop()
         if self.url_endpoint is not None:
             self.url_endpoint.stop()
@@ -517,7 +381,7 @@ class CallerCardApp:
         self.tray.hide()
         self.screen_share.close()
         self.obstacles.close()
-        self._stop_place_build()
+        self.places.abandon_build()
         self._end_workers()
         self.places.close()
         self.trace.close()
@@ -525,22 +389,11 @@ class CallerCardApp:
 
         # Each window that reads the store on a commit it sees must not read it closed below;
         # closed, a contact view also saves what was typed in it.
-        for window in (*self._contact_views.values(), self._search_window, self._call_list,
-                       self._callbacks, self._who_is_it, self._duplicates,
-                       self._import_history, self._settings_window):  # fmt: skip
+        for window in (*self.windows.reading_the_store(), self.callbacks.window,
+                       self.settings_opening.window):  # fmt: skip
             if isinstance(window, QWidget):
                 window.close()
-        if self._called_back is not None:
-            from desktop.qt.called_back_watch import CalledBackWatch
-
-            assert isinstance(self._called_back, CalledBackWatch)
-            self._called_back.stop()  # likewise
-        self._cards_soon.stop()
-        if self._cards_watch is not None:
-            from desktop.qt.cards_watch import CardsWatch
-
-            assert isinstance(self._cards_watch, CardsWatch)
-            self._cards_watch.stop()
+        self.card_watches.stop()  # likewise
         self.store.close()
         self._let_go()
 
@@ -552,14 +405,9 @@ class CallerCardApp:
         app's process ends right after."""
         from PySide6.QtCore import QObject
 
-        from desktop.qt.import_action import ImportAction
-
-        windows = (*self._contact_views.values(), self._search_window, self._call_list,
-                   self._callbacks, self._who_is_it, self._duplicates, self._import_history,
-                   self._settings_window, self._welcome)  # fmt: skip
-        if isinstance(self._importer, ImportAction):
-            windows = (*windows, self._importer.window, self._importer)
-        for each in (*windows, self._called_back, self._cards_watch, self._click_to_call,
+        windows = (*self.windows.made(), self.callbacks.window, self.settings_opening.window,
+                   self.welcome.window)  # fmt: skip
+        for each in (*windows, *self.card_watches.made(), self._click_to_call,
                      self.pipeline,
                      self._missed_while_closed,
                      self.screen_share, self.bridge):  # fmt: skip
@@ -570,21 +418,13 @@ class CallerCardApp:
         self.tray.let_go()
 
     def _record_waiting_calls(self) -> None:
-        """Rings and ends hooks handed over just before the quit, still waiting for their
-        event-loop turn: recorded (no card), as the hooks were told they were delivered."""
+        from desktop.core.waiting_at_quit import recorded_at_quit
         from desktop.qt.single_instance import SingleInstance
 
         assert isinstance(self.instance, SingleInstance)
-        for message in self.instance.take_waiting():
-            now, now_ns = datetime.now(UTC), time.monotonic_ns()
-            if isinstance(message, Ring):
-                call = from_ring_message(message, now, now_ns)
-            elif isinstance(message, End):
-                call = from_end_message(message, now, now_ns)
-            else:
-                continue
-            if call.recorded:
-                self.pipeline.record_later(self.pipeline.keyed(call).event)
+        waiting = self.instance.take_waiting()
+        for call in recorded_at_quit(waiting, lambda: (datetime.now(UTC), time.monotonic_ns())):
+            self.pipeline.record_later(self.pipeline.keyed(call).event)
 
     def _end_workers(self) -> None:
         """What no owner could stop (a preview, an import, a notification) gets a moment to
@@ -603,10 +443,6 @@ class CallerCardApp:
         self.missed_cards.close()  # the cards Qt closes now were open: they come back
         QApplication.quit()
 
-    # -- rings ------------------------------------------------------------------------------
-
-    # -- click to call -----------------------------------------------------------------------
-
     @property
     def click_to_call(self) -> ClickToCall:
         if self._click_to_call is None:
@@ -614,43 +450,13 @@ class CallerCardApp:
         return self._click_to_call
 
     def _make_click_to_call(self) -> ClickToCall:
-        from desktop.adapters.callbacks import business_hours
-        from desktop.adapters.dialing import DialPlacer
-        from desktop.core.business_hours import TheirClock, their_clock
-        from desktop.core.dialers import Dialer
-        from desktop.qt.click_to_call import ClickToCall
-        from desktop.qt.system_clock import hour_cycle
+        from desktop.qt.click_to_call import click_to_call_for
 
-        def clock(e164: str) -> TheirClock:
-            return their_clock(e164, datetime.now().astimezone(), business_hours(self.settings),
-                               hour_cycle())  # fmt: skip
-
-        calls = ClickToCall(DialPlacer(channels=self._baresip_channels),
-                            lambda: Dialer.parse(self.settings.dialer), clock,
-                            on_main=self.bridge.call_from_thread)  # fmt: skip
-        calls.placed.connect(lambda placed: self.pipeline.placed(placed, self.watched_formats))
+        sources = self.call_sources
+        calls = click_to_call_for(lambda: self.settings, sources.baresip_channels,
+                                  self.bridge.call_from_thread)  # fmt: skip
+        calls.placed.connect(lambda placed: self.pipeline.placed(placed, sources.watched_formats))
         return calls
-
-    def _baresip_channels(self) -> list[BaresipCtrlSource]:
-        """The baresip event streams followed: a dial goes through one (ctrl_tcp has room for
-        a single client)."""
-        from desktop.adapters.sources.baresip_ctrl import BaresipCtrlSource
-
-        return [s for s in self.sources if isinstance(s, BaresipCtrlSource)]
-
-    def _watch_for_call_back(self, e164: str, *, back: bool = False) -> None:
-        """A missed card is up (`back`: again, a call back failed): it goes if another process
-        logs a call back to that number."""
-        from desktop.qt.called_back_watch import CalledBackWatch
-
-        if self._called_back is None:
-            self._called_back = CalledBackWatch(self.paths.database, self.store, self.popups,
-                                                tried=self.pipeline.note_tried)  # fmt: skip
-        assert isinstance(self._called_back, CalledBackWatch)
-        if back:
-            self._called_back.back(e164)
-        else:
-            self._called_back.missed(e164)
 
     def _share_notes_now(self) -> None:
         """From the history writer's thread: a wrap-up waits in a shared card's outbox."""
@@ -665,504 +471,6 @@ class CallerCardApp:
         its wrap-up at its end), for the contact its card named."""
         who = contact_id if isinstance(contact_id, int) else None
         self.click_to_call.call(number, None, contact_id=who)
-
-    def on_message(self, message: Message | LateRing) -> None:
-        if isinstance(message, Ring):
-            self.pipeline.arrive(from_ring_message(message, datetime.now(UTC),
-                                                   time.monotonic_ns()))  # fmt: skip
-        elif isinstance(message, LateRing):
-            # Read after its hook gave up waiting: recorded unless its hook has done so
-            # (desktop.core.late_ring), and a card only while the call may still ring.
-            call = from_late_ring(message, datetime.now(UTC), time.monotonic_ns())
-            self.trace.write("late_ring", call.caller_id, call_key=call.call_key,
-                             card=call.rings, ended=message.ended)  # fmt: skip
-            self.pipeline.arrive(call)
-        elif isinstance(message, End):
-            self.pipeline.arrive(from_end_message(message, datetime.now(UTC),
-                                                  time.monotonic_ns()))  # fmt: skip
-        elif isinstance(message, Show):
-            self.tray.offer_window()
-            if self.tray.fallback.isVisible():  # its status line says what was missed
-                self._missed_while_closed.seen()
-            if message.window is ShowTarget.SETTINGS:
-                self.open_settings()
-            else:
-                self.open_search("")
-        elif isinstance(message, Quit):
-            self.quit()
-        elif isinstance(message, OpenImport):
-            self.open_import(Path(message.path))
-        elif isinstance(message, Dial):
-            # From `callercard call`: whoever ran it meant now, so no question about the hour.
-            self.click_to_call.call(message.number, None, asked=True)
-
-    # -- windows ----------------------------------------------------------------------------
-
-    def open_search(self, text: str = "") -> None:
-        from desktop.adapters.people_search import at_home, search_calls, search_people
-        from desktop.core.search_query import SearchQuery
-        from desktop.qt.search_window import SearchWindow
-
-        if self._search_window is None:
-
-            def home(query: SearchQuery) -> SearchQuery:  # the region as Settings say it now
-                return at_home(query, self.lookup.policy.region)
-
-            window = SearchWindow(lambda query: search_people(self.store, query),
-                                  calls=lambda query, hits: search_calls(self.store, query, hits),
-                                  database=self.store.path, home=home)  # fmt: skip
-            window.contact_chosen.connect(self.show_contact)
-            window.placer = self.click_to_call
-            self._search_window = window
-        assert isinstance(self._search_window, SearchWindow)
-        self._search_window.open(text)
-
-    def show_contact(self, contact_id: int) -> None:
-        """The contact view: the card plus full history and the fields the rep edits."""
-        from PySide6.QtCore import Qt
-
-        from desktop.adapters.callbacks import business_hours
-        from desktop.qt.contact_view import ContactView
-        from desktop.qt.search_window import install_search_shortcut
-
-        view = self._contact_views.get(contact_id)
-        if not isinstance(view, ContactView):
-            view = ContactView(self.lookup, contact_id, hours=business_hours(self.settings),
-                               placer=self.click_to_call)  # fmt: skip
-            view.search_requested.connect(lambda: self.open_search(""))
-            view.saved.connect(lambda _field: self._contacts_changed())
-            view.destroyed.connect(lambda *_: self._contact_views.pop(contact_id, None))
-            view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            install_search_shortcut(view, lambda: self.open_search(""))
-            self._contact_views[contact_id] = view
-        view.open()
-
-    def who_is_it(self, number: str) -> None:
-        """A number nobody has, from Callbacks or Recent calls: whose it is, or a new contact."""
-        from PySide6.QtCore import Qt
-
-        from desktop.qt.who_is_it import WhoIsItWindow
-
-        if isinstance(self._who_is_it, WhoIsItWindow):
-            self._who_is_it.close()  # one at a time: the newest number asked about
-        window = WhoIsItWindow(self.lookup, number)
-        # A lambda, not the bound method: see WrapUpWindows.open (a weakref a window, for good).
-        window.settled.connect(lambda contact_id: self.show_contact(contact_id))
-        window.settled.connect(lambda _id: self.pipeline.refresh_cards())
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.destroyed.connect(lambda *_, gone=window: self._forget_who_is_it(gone))
-        self._who_is_it = window
-        window.open()
-
-    def _forget_who_is_it(self, gone: object) -> None:
-        if self._who_is_it is gone:  # not a newer one opened meanwhile
-            self._who_is_it = None
-
-    def open_calls(self) -> None:
-        """Recent calls both ways, missed ones, and call-back actions."""
-        from desktop.qt.call_list import CallList
-        from desktop.qt.search_window import install_search_shortcut
-
-        if self._call_list is None:
-            window = CallList(self.store.calls)
-            window.follow_commits(self.paths.database)  # calls come in while it is open
-            window.committed_elsewhere.connect(window.reload)
-            window.placer = self.click_to_call
-            window.contact_chosen.connect(self.show_contact)
-            window.wrap_up_requested.connect(self.wrap_ups.asked)
-            window.search_requested.connect(self.who_is_it)
-            install_search_shortcut(window, lambda: self.open_search(""))
-            self._call_list = window
-        assert isinstance(self._call_list, CallList)
-        self._call_list.open()
-
-    def open_callbacks(self) -> None:
-        """Who waits for a call from us, whom we wait for, promised windows, follow-ups."""
-        from desktop.adapters.callbacks import business_hours, load_callbacks
-        from desktop.qt.callbacks_window import CallbacksWindow
-        from desktop.qt.system_clock import hour_cycle, time_language
-
-        if self._callbacks is None:
-            window = CallbacksWindow(lambda: load_callbacks(
-                self.store, datetime.now().astimezone(), business_hours(self.settings),
-                hour_cycle()),
-                count=self._count_due_for_menu_too, put_off=self._put_off_callback,
-                hours=lambda: business_hours(self.settings), cycle=hour_cycle(),
-                language=time_language())  # fmt: skip
-            window.follow_commits(self.paths.database)
-            window.committed_elsewhere.connect(self.count_callbacks)  # reads the window again
-            window.contact_chosen.connect(self.show_contact)
-            window.search_requested.connect(self.who_is_it)  # a number nobody has
-            window.log_requested.connect(self._log_call_by_hand)
-            window.placer = self.click_to_call
-            self._callbacks = window
-        assert isinstance(self._callbacks, CallbacksWindow)
-        self._callbacks.open()
-        self.count_callbacks()
-        self._missed_while_closed.seen()  # the calls missed while closed are in it
-
-    def _put_off_callback(self, key: object, until: datetime | None) -> None:
-        """Callbacks' Snooze (store/put_off.py); None: due again now."""
-        from desktop.core.put_off import PutOffKey
-
-        assert isinstance(key, PutOffKey)
-        if until is None:
-            self.store.take_back(key)
-        else:
-            self.store.put_off(key, until, datetime.now().astimezone())
-
-    def _log_call_by_hand(self, contact_id: object, e164: str) -> None:
-        """Callbacks' Log a call…: the rep called from another phone. Logged as a call made
-        now (so it is called back, as after a Call button) and its wrap-up opens."""
-        import uuid
-
-        from desktop.adapters.store import StoreError
-        from desktop.core.dialers import is_extension
-        from desktop.core.models import Attempt, Direction
-
-        # A colleague's extension ("3103": Callbacks' number for them) is kept as dialled,
-        # as a call to it from a softphone is; it is no E.164.
-        attempt = (Attempt(Direction.OUT, datetime.now(UTC), caller_id=e164) if is_extension(e164)
-                   else Attempt(Direction.OUT, datetime.now(UTC), number_e164=e164))  # fmt: skip
-        owner = contact_id if isinstance(contact_id, int) else None
-        try:
-            attempt_id = self.store.record_call(owner, attempt, "by hand",
-                                                f"hand:{uuid.uuid4().hex}")  # fmt: skip
-        except StoreError as exc:
-            from desktop.qt.callbacks_window import CallbacksWindow
-
-            if isinstance(self._callbacks, CallbacksWindow):  # where it was asked for
-                self._callbacks.status.setText(f"The call was not logged: {exc}")
-            return
-        if attempt_id is not None:
-            self.wrap_ups.asked(attempt_id)
-        self.count_callbacks()
-
-    def _count_due_for_menu_too(self) -> int:
-        """The Callbacks window's count, which the menu then says too: the window reads it
-        again on its clock tick (a promised window ran out: a follow-up is due), and the menu
-        said the number of the last call or commit until then ("4 due" beside "3 due")."""
-        from desktop.adapters.callbacks import count_due
-
-        due = count_due(self.store, datetime.now().astimezone())
-        self.tray.set_callbacks_due(due)
-        return due
-
-    def _follow_the_clock_in_the_menu(self) -> None:
-        """The no-tray window's menu is always open: its "Callbacks (N due)" follows the clock
-        while shown, as the Callbacks window does (the tray's own menu counts as it opens)."""
-        from desktop.qt.clock_tick import tick_while_shown
-
-        tick_while_shown(self.tray.fallback, self._count_for_menu)
-
-    def _count_for_menu(self) -> int | None:
-        """The menu's count read again; None while the store cannot say (it is busy)."""
-        try:
-            return self._count_due_for_menu_too()
-        except StoreError as exc:
-            log.info("callbacks not counted: %s", exc)
-            return None
-
-    def count_callbacks(self) -> None:
-        """The menu's "Callbacks (N due)": counted when the menu opens and after each call."""
-        due = self._count_for_menu()
-        if due is None:
-            return
-        if self._callbacks is not None:  # open: a call back made leaves it, a new miss comes
-            from desktop.qt.callbacks_window import CallbacksWindow
-
-            assert isinstance(self._callbacks, CallbacksWindow)
-            if self._callbacks.isVisible():
-                self._callbacks.reload()
-        self.trace.write("callbacks_due", "", due=due)
-
-    def open_import(self, path: Path | None = None, *, chosen_now: bool = False) -> None:
-        """The Import window, with `path` loaded when one was handed over (`chosen_now`: by
-        the rep this moment, in the welcome)."""
-        # Contact files never carry PBX outside-line digits; stripping them there would
-        # misread numbers (with "0" in Germany, Paris "0033 1…" would become Potsdam).
-        from desktop.qt.import_action import ImportAction
-
-        if self._importer is None:
-            importer = ImportAction(self.paths.database, self.bridge)
-            importer.finished.connect(lambda _result: self._refresh_lookup())
-            importer.finished.connect(lambda _result: self.pipeline.refresh_cards())
-            importer.history_requested.connect(self.open_import_history)
-            importer.finished.connect(lambda _result: self._reload_import_history())
-            importer.finished.connect(self._tell_welcome)
-            # Traced, so a test (or a script) driving the window from outside can follow it.
-            importer.state_changed.connect(
-                lambda state: self.trace.write("import_window", "", state=state)
-            )
-            self._importer = importer
-        assert isinstance(self._importer, ImportAction)
-        policy = NumberPolicy(self.policy().region)
-        if path is None:
-            self._importer.choose_and_import(policy)
-        else:
-            self._importer.open_file(path, policy, chosen_now=chosen_now)
-
-    def open_duplicates(self) -> None:
-        """Possible duplicates: pairs, a merge preview, Merge and Undo."""
-        from desktop.qt.duplicates_window import DuplicatesWindow
-
-        if self._duplicates is None:
-            window = DuplicatesWindow(self.store, self.bridge)
-            window.changed.connect(lambda _id: self._reload_contact_views())
-            window.contact_chosen.connect(self.show_contact)
-            self._duplicates = window
-        assert isinstance(self._duplicates, DuplicatesWindow)
-        self._duplicates.open()
-
-    def open_import_history(self) -> None:
-        """Every import with its file, date and counts, each with Undo."""
-        from desktop.qt.import_history_window import ImportHistoryWindow
-
-        if self._import_history is None:
-            window = ImportHistoryWindow(self.store, bridge=self.bridge)
-            window.changed.connect(lambda _result: self._refresh_lookup())
-            window.changed.connect(lambda _result: self._reload_contact_views())
-            self._import_history = window
-        assert isinstance(self._import_history, ImportHistoryWindow)
-        self._import_history.open()
-
-    def _reload_import_history(self) -> None:
-        """An import or its undo in the Import window: an open history shows it at once."""
-        from desktop.qt.import_history_window import ImportHistoryWindow
-
-        window = self._import_history
-        if isinstance(window, ImportHistoryWindow) and window.isVisible() and not window.busy:
-            window.reload()
-
-    def _reload_contact_views(self) -> None:
-        """A merge, an undo or a deletion elsewhere: open contact views read afresh."""
-        from desktop.qt.contact_view import ContactView
-
-        for view in list(self._contact_views.values()):
-            if isinstance(view, ContactView) and not view.has_unsaved():
-                view.load()
-        self._contacts_changed()
-
-    def _contacts_changed(self) -> None:
-        """An edit, a merge or an undo made here: the searches and the cards on screen follow."""
-        self._refresh_search()
-        self.pipeline.refresh_cards()
-
-    def _refresh_search(self) -> None:
-        """Search results on screen follow an edit, a merge or an undo made elsewhere."""
-        from desktop.qt.search_window import SearchWindow
-
-        if isinstance(self._search_window, SearchWindow):
-            self._search_window.refresh()
-
-    # -- the first-start welcome (desktop/qt/welcome.py) -------------------------------------
-
-    def _welcome_due(self) -> bool:
-        """At a first start a rep chose to make (not at login, not a demo) while the book has
-        none of their own contacts, until the welcome has been closed once."""
-        from desktop.adapters.first_start import WelcomeState
-
-        if self.demo or self.background or WelcomeState(self.paths.data_dir).done:
-            return False
-        return self.store.count_contacts() == self.store.demo_contact_count()
-
-    def open_welcome(self) -> None:
-        from PySide6.QtCore import Qt
-
-        from desktop.adapters.contact_files import find_contact_files
-        from desktop.adapters.first_start import hook_command
-        from desktop.adapters.sources.detect import detect_softphones, set_up_softphones
-        from desktop.qt.icons import current_tray_look, tray_icon
-        from desktop.qt.welcome import WelcomeWindow
-
-        if self._welcome is None:
-            window = WelcomeWindow(
-                lambda: find_contact_files(Path.home()), detect_softphones,
-                hook_command(self.paths.data_dir), tray_icon(current_tray_look()),
-                lambda: self.tray.has_tray, self.bridge, set_up_softphones,
-                lambda: list(self._watched_specs),
-                lambda: self._command_line_watches(report=False),
-            )  # fmt: skip
-            window.import_requested.connect(self._welcome_import)
-            window.test_ring_requested.connect(self.test_ring)
-            window.watch_requested.connect(self._watch_detected)
-            window.closed.connect(self._welcome_closed)
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self._welcome = window
-        assert isinstance(self._welcome, WelcomeWindow)
-        # A card is up: the rep may be reading it or typing in it; the welcome comes up
-        # without taking the keyboard.
-        self._welcome.come_forward(quietly=bool(self.popups.visible_count()))
-        self.trace.write("welcome", "", state="shown")
-
-    def _welcome_import(self, path: object) -> None:
-        self.open_import(path if isinstance(path, Path) else None, chosen_now=True)
-
-    def _tell_welcome(self, result: object) -> None:
-        """An import done while the welcome is open: its first step says how it went."""
-        from desktop.adapters.importing.report import ImportReport
-        from desktop.qt.welcome import WelcomeWindow
-
-        if isinstance(self._welcome, WelcomeWindow) and isinstance(result, ImportReport):
-            note = result.region.caller_id_note() if result.region is not None else ""
-            self._welcome.import_finished(result.summary(), note)
-
-    def _welcome_closed(self) -> None:
-        from desktop.adapters.first_start import WelcomeState
-
-        self._welcome = None
-        if self._quitting:  # a logout or Quit: the welcome comes back at the next start
-            self.trace.write("welcome", "", state="left open")
-            return
-        try:
-            WelcomeState(self.paths.data_dir).mark_done()
-        except OSError as exc:  # it comes back at the next start; nothing else is lost
-            log.warning("could not remember that the welcome was seen: %s", exc)
-        self.trace.write("welcome", "", state="closed")
-
-    def test_ring(self) -> None:
-        """The welcome's Test ring: the demo caller's card through the same lookup and card
-        stack as a softphone's ring, kept out of the call history (nobody called)."""
-        from desktop.adapters.demo_book import demo_ring
-
-        ring = demo_ring()
-        self.pipeline.arrive(
-            welcome_test_ring(ring.caller_id, ring.name, datetime.now(UTC), time.monotonic_ns())
-        )
-
-    def _watch_detected(self, kind: str, path: str) -> None:
-        source = WatchedSource(kind, path)
-        if source not in self.settings.sources:
-            self.apply_settings(replace(self.settings, sources=(*self.settings.sources, source)))
-
-    def _keep_command_line_watches(self) -> None:
-        """`--watch` connects a softphone for good: its log joins Settings → Softphones, so the
-        app a softphone hook or the login starts later (with no --watch) reads it too. Kept only
-        in this run, it was lost when a hook restarted the app, and a rep's calls went unseen
-        all day. Read-only, or when the settings cannot be written, it lasts this run."""
-        given = self._parsed(self.args.watch or [], report=False)
-        new = [spec for spec in dict.fromkeys(given) if spec not in self.settings.sources]
-        if self.read_only and new:
-            self._not_kept_why = "the data folder is read-only, so --watch could not keep it"
-            return
-        if new:
-            kept = replace(self.settings, sources=(*self.settings.sources, *new))
-            try:
-                self.settings_file.save(kept)
-            except OSError as exc:  # watched all the same, this run
-                self.report_problem(f"{', '.join(s.path for s in new)}: not kept for the next "
-                                    f"start ({exc}); watched until you quit.")  # fmt: skip
-                self._not_kept_why = f"--watch could not save it: {exc}"
-                return
-            self.settings = kept
-            for spec in new:
-                log.info("kept in Settings → Softphones (--watch): %s: %s", spec.format,
-                         spec.path)  # fmt: skip
-        # Kept, it is the settings' from now: removed there, it is no longer watched.
-        self._this_run = [spec for spec in self._this_run if spec not in self.args.watch or
-                          not _parses(spec)]  # fmt: skip
-
-    def _region_override_why(self) -> str:
-        if not self.region_override:
-            return ""
-        if getattr(self.args, "region_once", None):
-            return f"CallerCard was started with --region-once {self.region_override}"
-        why = self.region_override_why or "it names no home region CallerCard knows"
-        return f"CallerCard was started with --region {self.region_override}, not kept as {why}"
-
-    def _keep_command_line_region(self) -> None:
-        """`--region` sets the home region for good, as `--watch` keeps its log: kept only in
-        this run, the app a softphone hook or the login started later read numbers in the
-        saved or the system's region, and a rep's calls parsed in the wrong country.
-        Read-only, or when the settings cannot be written, it lasts this run (and Settings
-        says why); `--region-once` is the one-off."""
-        from desktop.core.numbers import home_regions
-
-        region = (self.args.region or "").upper()
-        if getattr(self.args, "region_once", None) or region not in home_regions():
-            return  # this run's region is the override; a code no phone book knows is not kept
-        if region != self.settings.region:
-            if self.read_only:
-                self.region_override_why = "the data folder is read-only"
-                return
-            kept = replace(self.settings, region=region)
-            try:
-                self.settings_file.save(kept)
-            except OSError as exc:
-                self.report_problem(f"--region {region}: not kept for the next start ({exc}); "
-                                    "used until you quit.")  # fmt: skip
-                self.region_override_why = f"it could not be saved: {exc}"
-                return
-            self.settings = kept
-            log.info("kept in Settings → General (--region): %s", region)
-        # Kept, it is the settings' from now: another region chosen there applies at once.
-        self.region_override = ""
-
-    def _command_line_watches(self, *, report: bool) -> list[WatchedSource]:
-        """The logs watched this run only (`--watch-once`, a `--watch` not kept), that
-        Settings → Softphones does not list. One that cannot be read is said once (`report`,
-        when the sources start) and watched by nobody."""
-        given = self._parsed(self._this_run, report=report)
-        return [spec for spec in dict.fromkeys(given) if spec not in self.settings.sources]
-
-    def _parsed(self, given: list[str], *, report: bool) -> list[WatchedSource]:
-        specs = []
-        for spec in given:
-            try:
-                specs.append(WatchedSource.parse(spec))
-            except ValueError as exc:
-                if report:
-                    self.report_problem(str(exc))
-        return specs
-
-    def open_settings(self) -> None:
-        from desktop.qt.search_window import bring_to_front
-        from desktop.qt.settings_window import SettingsWindow
-
-        if self._settings_window is None:
-            from_command_line = tuple(self._command_line_watches(report=False))
-            given = self._parsed(self.args.watch or [], report=False)
-            why = {spec: self._not_kept_why for spec in from_command_line
-                   if spec in given and self._not_kept_why}  # fmt: skip
-            window = SettingsWindow(self.settings, default_opener_templates(), system_region(),
-                                    region_override=self.region_override,
-                                    region_override_why=self._region_override_why(),
-                                    watch_override=from_command_line,
-                                    watch_override_why=why)  # fmt: skip
-            window.saved.connect(self.apply_settings)
-            window.add_directories_page(self._directories_page())
-            self._settings_window = window
-        assert isinstance(self._settings_window, SettingsWindow)
-        self._settings_window.load(self.settings)
-        if self._settings_window.directories is not None:
-            self._settings_window.directories.refresh()
-        if self.secret_status is None:
-            self._probe_secrets()
-        from desktop.adapters.secrets import SecretStoreStatus
-
-        status = self.secret_status
-        self._settings_window.set_platform_status(
-            status if isinstance(status, SecretStoreStatus) else None,
-            self.login_start.unavailable if not self.demo else "not for a demo session",
-        )
-        bring_to_front(self._settings_window)
-
-    def _directories_page(self) -> DirectoriesPage:
-        from desktop.qt.directory_tasks import DirectoryTasks
-        from desktop.qt.settings_directories import DirectoriesPage
-
-        tasks = DirectoryTasks(self.paths.database, self.policy, self.bridge)
-        page = DirectoriesPage(self.store, tasks)
-        page.synced.connect(self._directory_synced_in_settings)
-        return page
-
-    def _directory_synced_in_settings(self, name: str) -> None:
-        """The rep fixed a failing directory in Settings: what the loop said of it is over."""
-        from desktop.adapters.directories.background import problem_about
-
-        self.tray.problem_over(problem_about(name))
-        if self.directory_sync is not None:
-            self.directory_sync.synced_elsewhere(name)
 
     def apply_settings(self, settings: Settings) -> None:
         try:
@@ -1179,82 +487,14 @@ class CallerCardApp:
         self.start_sources()
 
     def set_paused(self, paused: bool, until: datetime | None = None) -> None:
-        """Pause popups (until ``until``, or until resumed) or resume them; calls are still
-        logged while paused."""
-        self.apply_settings(self.settings.with_changes(
-            popups_paused=paused, popups_paused_until=until.isoformat() if paused and until
-            else "",
-        ))  # fmt: skip
-        if not paused:  # by the rep, or a pause that ended: what waited is shown now
-            self._bring_back(self.missed_cards.take_back())
-        self._show_pause()
-
-    def pause_for(self, length: str) -> None:
-        """"hour" or "tomorrow" (a PauseLength), from the tray menu or the fallback window."""
-        try:
-            kind = PauseLength(length)
-        except ValueError:
-            log.warning("unknown pause length %r", length)
-            return
-        self.set_paused(True, pause_end(kind, datetime.now().astimezone()))
-
-    def popups_paused(self) -> bool:
-        return self.settings.popups_paused and not pause_over(
-            self.settings.pause_end(), datetime.now(UTC)
-        )
-
-    def _show_pause(self) -> None:
-        """The tray, its menu and the fallback window say whether popups are paused and for
-        how long; a pause whose end has passed is lifted."""
-        if self.settings.popups_paused and not self.popups_paused():
-            log.info("popups resumed: the pause has ended")
-            self.set_paused(False)
-            return
-        from desktop.core.pause import pause_text
-        from desktop.qt.system_clock import hour_cycle
-
-        paused = self.settings.popups_paused
-        if paused:
-            now = datetime.now().astimezone()
-            text = pause_text(self.settings.pause_end(), now, hour_cycle())
-            self.tray.set_paused(True, text)
-        else:
-            self.tray.set_paused(False)
-        if paused and self.settings.pause_end() is not None:
-            self._pause_check.start()
-        else:
-            self._pause_check.stop()
+        self.pause.set_paused(paused, until)
 
     def _refresh_lookup(self) -> None:
         self.templates = {**default_opener_templates(), **self.settings.opener_templates}
         self.lookup.policy = self.policy()
         self.lookup.templates = self.templates
         self.lookup.my_name = self.settings.my_name
-        self.places.close()
-        self.places = place_lookup_for(self.paths.cache_dir, self.policy().region)
-        self.lookup.place_lookup = self.places
+        self.lookup.place_lookup = self.places.for_region(self.policy().region)
 
     def report_problem(self, message: str) -> None:
-        log.warning("%s", message)
-        self.trace.write("problem", "", message=message)
-        self.tray.notify("CallerCard", message)
-        if not self.tray.has_tray:
-            self.notifier.notify("CallerCard", message)
-
-    def _problem_over_from_thread(self, about: str) -> None:
-        """A problem a source or loop reported (`about` starts it) is over, said from its
-        thread: the tray takes it back in order, behind the problem itself."""
-        self.bridge.call_from_thread(lambda: self.tray.problem_over(about))
-
-    def _watched_again(self, path: Path) -> None:
-        """A watched file's folder is back: its "does not exist" problem is over. Through the
-        bridge, behind that problem and ahead of what the next read reports."""
-        self._problem_over_from_thread(f"{path}: ")  # how FileWatcher words a file's problems
-
-
-def _parses(spec: str) -> bool:
-    try:
-        WatchedSource.parse(spec)
-    except ValueError:
-        return False
-    return True
+        self.problems.report(message)

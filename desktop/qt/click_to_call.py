@@ -17,16 +17,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.adapters.dialing import DialPlacer, DialResult
+from desktop.adapters.dialing import BaresipChannel, DialPlacer, DialResult
 from desktop.core.business_hours import TheirClock
 from desktop.core.candidates import readable
 from desktop.core.dialers import Dialer
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from desktop.adapters.settings import Settings
 
 Report = Callable[[str], None]
 OnMain = Callable[[Callable[[], None]], None]  # runs a function in the GUI thread, soon
@@ -150,3 +157,21 @@ class ClickToCall(QObject):
 
     def _forget(self, box: QMessageBox) -> None:
         self.messages = [m for m in self.messages if m is not box]
+
+
+def click_to_call_for(settings: Callable[[], Settings],
+                      channels: Callable[[], Sequence[BaresipChannel]],
+                      on_main: OnMain) -> ClickToCall:  # fmt: skip
+    """The app's one ClickToCall: the softphone Settings choose when the call is made, the
+    other end's hours as Settings say them then, and baresip dialled through an event stream
+    already followed (`channels`: ctrl_tcp has room for a single client)."""
+    from desktop.adapters.callbacks import business_hours
+    from desktop.core.business_hours import their_clock
+    from desktop.qt.system_clock import hour_cycle
+
+    def clock(e164: str) -> TheirClock:
+        return their_clock(e164, datetime.now().astimezone(), business_hours(settings()),
+                           hour_cycle())  # fmt: skip
+
+    return ClickToCall(DialPlacer(channels=channels), lambda: Dialer.parse(settings().dialer),
+                       clock, on_main=on_main)  # fmt: skip

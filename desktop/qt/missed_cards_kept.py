@@ -18,6 +18,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 
 from desktop.adapters.missed_cards_file import MissedCardsFile, OpenMissedCard
+from desktop.adapters.store import StoreError
 from desktop.qt.popup_stack import PopupStack
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,28 @@ class MissedCardsKept(QObject):
         self._save_soon.setInterval(SAVE_AFTER_MS)
         self._save_soon.timeout.connect(self.save)
         popups.missed_changed.connect(self._save_soon.start)
+
+    def come_back(self, *, paused: bool, reopen: Callable[[OpenMissedCard], object]) -> None:
+        """At start: the missed cards open when the app last quit come back (`reopen`),
+        oldest lowest, before any call that rings now; while popups are `paused` they wait,
+        kept, until the rep resumes popups (`resumed`)."""
+        if paused:
+            self.hold_back()
+            return
+        self._reopen(self.remembered(), reopen)
+
+    def resumed(self, reopen: Callable[[OpenMissedCard], object]) -> None:
+        """Popups are back on: the cards that waited are shown now."""
+        self._reopen(self.take_back(), reopen)
+
+    def _reopen(self, cards: list[OpenMissedCard],
+                reopen: Callable[[OpenMissedCard], object]) -> None:  # fmt: skip
+        for kept in cards:
+            try:
+                reopen(kept)
+            except StoreError as exc:
+                self._report_problem(f"Missed cards from before the restart not shown: {exc}")
+                return
 
     def remembered(self) -> list[OpenMissedCard]:
         """The missed cards open when the app last quit, oldest first."""

@@ -78,10 +78,10 @@ def main() -> None:
     try:
         if again:
             pump(WELCOME_DELAY_MS / 1000 + 1.0)
-            report["welcome_shown"] = app._welcome is not None
+            report["welcome_shown"] = app.welcome.window is not None
             return
-        until(lambda: isinstance(app._welcome, WelcomeWindow), "the welcome")
-        welcome = app._welcome
+        until(lambda: isinstance(app.welcome.window, WelcomeWindow), "the welcome")
+        welcome = app.welcome.window
         assert isinstance(welcome, WelcomeWindow)
         welcome.move(60, 60)
         found: list[int] = []
@@ -94,7 +94,7 @@ def main() -> None:
         # Open the newest found file, as a double-click does: the Import window previews it.
         welcome.found_files.setCurrentRow(0)
         welcome.open_found_button.click()
-        importer = app._importer
+        importer = app.windows.importer
         assert isinstance(importer, ImportAction) and importer.window is not None
         import_window = importer.window
         until(lambda: import_window._state == "ready", "the Import window's preview")
@@ -127,7 +127,7 @@ def main() -> None:
         report["tray_text"] = welcome.tray_text.text()
         welcome.grab().save(str(out / "welcome_3_tray.png"))
         welcome.next_button.click()  # Done
-        until(lambda: app._welcome is None, "the welcome to close")
+        until(lambda: app.welcome.window is None, "the welcome to close")
         report["done_marker"] = (paths.data_dir / "welcome-done").exists()
         # A card with the keyboard, then "Getting started…" from the tray menu.
         app.test_ring()
@@ -135,8 +135,8 @@ def main() -> None:
         app.popups.take_focus()
         until(lambda: active() == "Popup", "the card to take the keyboard", timeout=10)
         app.tray.welcome_action.trigger()
-        until(lambda: isinstance(app._welcome, WelcomeWindow) and app._welcome.isVisible(),
-              "the welcome again")  # fmt: skip
+        until(lambda: isinstance(app.welcome.window, WelcomeWindow)
+              and app.welcome.window.isVisible(), "the welcome again")  # fmt: skip
         pump(0.5)
         report["reopened_active"] = active()
         screen(out / "welcome_over_card.png")

@@ -64,8 +64,8 @@ def test_wrap_ups_and_who_is_it_opened_and_closed_all_day_leave_nothing_behind(
         assert wrap_up is not None
         wrap_up.close()
         app.who_is_it("+12125550199")
-        assert app._who_is_it is not None
-        app._who_is_it.close()
+        assert app.windows.who_is_it_window is not None
+        app.windows.who_is_it_window.close()
         qtbot.wait(1)  # the event loop's turn: both windows are deleted
 
     a_call_wrapped_up_and_a_number_looked_up()

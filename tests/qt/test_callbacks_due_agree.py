@@ -58,7 +58,7 @@ def test_the_menu_says_what_the_callbacks_window_says_as_the_clock_runs(
         app.start(None)
         app.tray.offer_window()  # no tray: the window with the menu
         app.open_callbacks()
-        window = app._callbacks
+        window = app.callbacks.window
         assert isinstance(window, CallbacksWindow)
         qtbot.waitUntil(lambda: menu.text() == "Callbacks…")
         assert window.status.text() == "Nothing due · waiting for 1"

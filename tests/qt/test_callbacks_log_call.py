@@ -33,7 +33,7 @@ def test_log_a_call_settles_the_callback_and_asks_how_it_went(
     app.store.save_wrap_up(attempt_id, Outcome.TALKED, "Wants pricing for 40 seats", "",
                            (now, now + timedelta(hours=1)))  # fmt: skip
     app.open_callbacks()
-    callbacks = app._callbacks
+    callbacks = app.callbacks.window
     assert isinstance(callbacks, CallbacksWindow)
     waiting = callbacks.table.topLevelItem(0)
     assert waiting is not None and waiting.childCount() == 1
@@ -67,7 +67,7 @@ def test_log_a_call_to_a_number_nobody_has_says_it_was_logged(
                      number_e164=stranger)  # fmt: skip
     assert app.store.record_call(None, missed, "hook", "hook:stranger") is not None
     app.open_callbacks()
-    callbacks = app._callbacks
+    callbacks = app.callbacks.window
     assert isinstance(callbacks, CallbacksWindow)
     waiting = callbacks.table.topLevelItem(0)
     assert waiting is not None and waiting.child(0).text(0) == "Unknown"
@@ -96,7 +96,7 @@ def test_log_a_call_to_a_number_nobody_has_opens_its_wrap_up(
                      number_e164=stranger)  # fmt: skip
     assert app.store.record_call(None, missed, "hook", "hook:stranger") is not None
     app.open_callbacks()
-    callbacks = app._callbacks
+    callbacks = app.callbacks.window
     assert isinstance(callbacks, CallbacksWindow)
     waiting = callbacks.table.topLevelItem(0)
     assert waiting is not None

@@ -774,7 +774,7 @@ def test_snooze_follows_business_hours_changed_in_settings(
     their day to start at 10 was still offered "Tomorrow morning (08:00 …)" until a restart."""
     app = start_app().app
     app.open_callbacks()
-    window = app._callbacks
+    window = app.callbacks.window
     assert isinstance(window, CallbacksWindow)
 
     def morning() -> str:

@@ -123,7 +123,7 @@ def test_new_contact_for_a_number_someone_got_meanwhile_offers_them_first(
     qtbot.waitUntil(lambda: [r["outcome"] for r in running.records("recorded")]
                     == ["", "missed"])  # fmt: skip
     app.who_is_it(PRIYA)
-    who = app._who_is_it
+    who = app.windows.who_is_it_window
     assert isinstance(who, WhoIsItWindow)
     picker = who.picker
     assert picker.name.text() == "PRIYA N"
@@ -157,7 +157,7 @@ def test_new_contact_anyway_makes_the_second_contact_the_rep_asked_for(
     qtbot.waitUntil(lambda: bool(running.records("shown")))
     app.on_message(End(caller_id=PRIYA, outcome=EndOutcome.MISSED))
     app.who_is_it(PRIYA)
-    who = app._who_is_it
+    who = app.windows.who_is_it_window
     assert isinstance(who, WhoIsItWindow)
     import_priya(tmp_path, app.paths.data_dir)
     who.picker.name.setText("Raj Natarajan")

@@ -40,7 +40,7 @@ def test_a_missed_caller_named_in_callbacks_is_named_on_their_card(
     assert full(popup, "name") != "Mike Kowalski"
 
     app.who_is_it(CHICAGO)
-    who = app._who_is_it
+    who = app.windows.who_is_it_window
     assert isinstance(who, WhoIsItWindow)
     qtbot.keyClicks(who.picker.name, "kowal")
     qtbot.waitUntil(lambda: who.picker.list.count() == 1)
@@ -67,7 +67,7 @@ def test_a_name_fixed_in_the_contact_view_is_fixed_on_the_ringing_card(
 
     [(mike, _)] = app.store.contacts_for_number(MIKE)
     app.show_contact(mike.id)
-    view = app._contact_views[mike.id]
+    view = app.windows.contact_views[mike.id]
     assert isinstance(view, ContactView)
     name = view.editors["name"]
     name.selectAll()  # type: ignore[union-attr]

@@ -222,13 +222,13 @@ def test_the_tray_menu_opens_both_windows_and_a_merge_reloads_open_views(
     app = CallerCardApp(args, paths, instance, demo=False)
     try:
         app.show_contact(surname)
-        view = app._contact_views[surname]
+        view = app.windows.contact_views[surname]
         assert isinstance(view, ContactView)
         app.tray.import_history_action.trigger()
-        assert isinstance(app._import_history, ImportHistoryWindow)
-        assert app._import_history.isVisible()
+        assert isinstance(app.windows.import_history, ImportHistoryWindow)
+        assert app.windows.import_history.isVisible()
         app.tray.duplicates_action.trigger()
-        window = app._duplicates
+        window = app.windows.duplicates
         assert isinstance(window, DuplicatesWindow)
         qtbot.waitUntil(lambda: not window.busy_finding() and window.list.count() == 1)
         window.merge()
@@ -237,7 +237,7 @@ def test_the_tray_menu_opens_both_windows_and_a_merge_reloads_open_views(
         card = app.lookup.card_for("+1 415 555 0173 x44", candidates=False)
         assert [c.id for c in card.contacts] == [full]
     finally:
-        for widget in (view, app._import_history, app._duplicates):
+        for widget in (view, app.windows.import_history, app.windows.duplicates):
             if isinstance(widget, QWidget):
                 widget.close()
         app.shutdown()

@@ -95,7 +95,7 @@ def ana_in_callbacks(running: Running) -> tuple[int, CallbacksWindow]:
                      caller_id="3103")  # fmt: skip
     assert app.store.record_call(ana, missed, "hook", "hook:ana") is not None
     app.open_callbacks()
-    callbacks = app._callbacks
+    callbacks = app.callbacks.window
     assert isinstance(callbacks, CallbacksWindow)
     waiting = callbacks.table.topLevelItem(0)
     assert waiting is not None and waiting.childCount() == 1

@@ -40,7 +40,7 @@ def test_a_stranger_called_back_from_a_terminal_leaves_the_open_window(
                      caller_name="PDX WIRELESS")  # fmt: skip
     assert app.store.record_call(None, missed, "zoiper", "k1") is not None
     app.open_callbacks()
-    window = app._callbacks
+    window = app.callbacks.window
     assert isinstance(window, CallbacksWindow)
     qtbot.waitUntil(window.isVisible)
     assert _rows(window) == ["PDX WIRELESS (caller ID)"]
@@ -63,7 +63,7 @@ def test_calls_made_while_recent_calls_is_open_are_listed_in_it(
     running = start_app()
     app = running.app
     app.open_calls()
-    window = app._call_list
+    window = app.windows.call_list
     assert isinstance(window, CallList)
     qtbot.waitUntil(window.isVisible)
     assert window.table.topLevelItemCount() == 0

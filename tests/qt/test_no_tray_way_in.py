@@ -60,7 +60,7 @@ def test_launching_again_without_a_tray_brings_the_menu_window(
         assert app.tray.fallback.isVisible()
         qtbot.wait(200)  # start()'s first count of callbacks, before the store closes
     finally:
-        for window in (app._search_window, app.tray.fallback):
+        for window in (app.windows.search_window, app.tray.fallback):
             if window is not None:
                 window.close()
         app.shutdown()

@@ -26,7 +26,7 @@ def test_windows_left_open_at_quit_read_nothing_after_it(
     app.show_contact(mike.id)
     app.open_search("kowalski")
     app.open_duplicates()
-    view = app._contact_views[mike.id]
+    view = app.windows.contact_views[mike.id]
     qtbot.waitExposed(view)
     path = app.store.path
 

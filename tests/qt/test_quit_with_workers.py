@@ -43,7 +43,7 @@ def test_a_preview_still_reading_at_quit_is_waited_for_and_its_result_dropped(
         app.start(None)
         qtbot.wait(300)  # start-up's own timers (the warm-up, the callbacks count) have run
         app.open_import(contacts)
-        importer = app._importer
+        importer = app.windows.importer
         assert isinstance(importer, ImportAction) and importer.window is not None
         importer.window.state_changed.connect(states.append)
         assert importer.window.hint.text().startswith("Reading prospects.csv")

@@ -33,7 +33,7 @@ def saved_region(tmp_path: Path) -> str:
 
 def settings_window(app: object) -> SettingsWindow:
     app.open_settings()  # type: ignore[attr-defined]
-    window = app._settings_window  # type: ignore[attr-defined]
+    window = app.settings_opening.window  # type: ignore[attr-defined]
     assert isinstance(window, SettingsWindow)
     return window
 

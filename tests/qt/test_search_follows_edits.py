@@ -22,13 +22,13 @@ def test_search_results_follow_an_edit_made_in_the_contact_view(
     app = running.app
     [(mike, _)] = app.store.contacts_for_number(MIKE)
     app.open_search("kowalski")
-    search = app._search_window
+    search = app.windows.search_window
     assert isinstance(search, SearchWindow)
     qtbot.waitUntil(lambda: search.result_ids() == [mike.id])
     assert "freight audit" not in search.results.item(0).data(Qt.ItemDataRole.UserRole + 2)
 
     app.show_contact(mike.id)
-    view = app._contact_views[mike.id]
+    view = app.windows.contact_views[mike.id]
     assert isinstance(view, ContactView)
     qtbot.keyClicks(view.editors["reason"], "the freight audit")
     # The result on screen says it, without the rep typing the search again.
@@ -48,7 +48,7 @@ def test_search_results_follow_an_import_run_in_a_terminal(
     running = start_app()
     app = running.app
     app.open_search("mike")
-    search = app._search_window
+    search = app.windows.search_window
     assert isinstance(search, SearchWindow)
     qtbot.waitUntil(lambda: len(search.result_ids()) == 1)
     sheet = tmp_path / "more.csv"

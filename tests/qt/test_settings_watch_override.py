@@ -69,7 +69,7 @@ def test_the_app_hands_its_watch_once_to_settings(qtbot: QtBot, tmp_path: Path) 
     with app_in_process(tmp_path, "--watch-once", f"microsip:{ini}") as app:
         app.start(None)
         app.open_settings()
-        window = app._settings_window
+        window = app.settings_opening.window
         assert isinstance(window, SettingsWindow)
         assert window.sources.count() == 0
         assert window.sources_override.text().endswith(f"MicroSIP (microsip.ini) — {ini}")
@@ -100,7 +100,7 @@ def test_a_watch_a_read_only_folder_could_not_keep_is_not_called_watch_once(
         app.read_only = "The data folder is read-only: nothing is saved until you quit."
         app.start(None)
         app.open_settings()
-        window = app._settings_window
+        window = app.settings_opening.window
         assert isinstance(window, SettingsWindow)
         assert window.sources.count() == 0
         text = window.sources_override.text()

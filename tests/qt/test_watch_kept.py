@@ -39,7 +39,7 @@ def test_a_log_given_to_watch_is_kept_and_read_by_the_next_start_without_it(
         app.start(None)
         assert saved_sources(tmp_path) == [{"format": "microsip", "path": str(ini)}]
         app.open_settings()
-        window = app._settings_window
+        window = app.settings_opening.window
         assert isinstance(window, SettingsWindow)
         # Listed as any saved log, with Remove; nothing said as "this run only"
         assert [window.sources.item(i).text() for i in range(window.sources.count())] == [
@@ -49,7 +49,7 @@ def test_a_log_given_to_watch_is_kept_and_read_by_the_next_start_without_it(
     # As a softphone hook or the login starts it: --background --data-dir, no --watch
     with app_in_process(tmp_path) as again:
         again.start(None)
-        assert again._watched_specs == [WatchedSource("microsip", str(ini))]
+        assert again.call_sources.watched_specs == [WatchedSource("microsip", str(ini))]
 
 
 def test_the_same_watch_again_is_kept_once(qtbot: QtBot, tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ def test_the_same_watch_again_is_kept_once(qtbot: QtBot, tmp_path: Path) -> None
     for _ in range(2):
         with app_in_process(tmp_path, "--watch", f"microsip:{ini}") as app:
             app.start(None)
-            assert app._watched_specs == [WatchedSource("microsip", str(ini))]
+            assert app.call_sources.watched_specs == [WatchedSource("microsip", str(ini))]
     assert saved_sources(tmp_path) == [{"format": "microsip", "path": str(ini)}]
 
 
@@ -71,7 +71,7 @@ def test_a_kept_watch_removed_in_settings_is_no_longer_watched(
     with app_in_process(tmp_path, "--watch", f"microsip:{ini}") as app:
         app.start(None)
         app.apply_settings(app.settings.with_changes(sources=()))
-        assert app._watched_specs == []
+        assert app.call_sources.watched_specs == []
         assert "--watch" not in app.login_start._extra
     assert saved_sources(tmp_path) == []
 
@@ -82,10 +82,11 @@ def test_watch_once_is_a_one_off_run_the_welcome_offers_to_keep(
     ini = microsip_ini(tmp_path)
     with app_in_process(tmp_path, "--watch-once", f"microsip:{ini}") as app:
         app.start(None)
-        assert app._watched_specs == [WatchedSource("microsip", str(ini))]  # watched now
+        # watched now
+        assert app.call_sources.watched_specs == [WatchedSource("microsip", str(ini))]
         assert saved_sources(tmp_path) == []  # and not kept
         app.open_welcome()
-        window = app._welcome
+        window = app.welcome.window
         assert isinstance(window, WelcomeWindow)
         qtbot.waitUntil(lambda: window.detected_label.text() != "Looking for softphones…",
                         timeout=10_000)  # fmt: skip
@@ -102,5 +103,6 @@ def test_watch_once_is_a_one_off_run_the_welcome_offers_to_keep(
         assert saved_sources(tmp_path) == [{"format": "microsip", "path": str(ini)}]
         assert window.softphone.itemText(0) == f"MicroSIP — connected: {ini}"
         assert window.watch_button.text() == "Watching" and not window.watch_button.isEnabled()
-        assert app._watched_specs == [WatchedSource("microsip", str(ini))]  # once, not twice
+        # once, not twice
+        assert app.call_sources.watched_specs == [WatchedSource("microsip", str(ini))]
         window.close()

@@ -106,7 +106,7 @@ def test_the_app_tells_the_welcome_what_it_watches(qtbot: QtBot, tmp_path: Path)
     with app_in_process(tmp_path, "--watch", f"microsip:{ini}") as app:
         app.start(None)
         app.open_welcome()
-        window = app._welcome
+        window = app.welcome.window
         assert isinstance(window, WelcomeWindow)
         qtbot.waitUntil(lambda: window.detected_label.text() != "Looking for softphones…",
                         timeout=10_000)  # fmt: skip

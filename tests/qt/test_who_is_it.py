@@ -38,7 +38,7 @@ def test_who_is_it_in_callbacks_gives_the_number_to_a_contact(
     app = running.app
     missed_from_chicago(running)
     app.open_callbacks()
-    callbacks = app._callbacks
+    callbacks = app.callbacks.window
     assert isinstance(callbacks, CallbacksWindow)
     waiting = callbacks.table.topLevelItem(0)
     assert waiting is not None
@@ -48,7 +48,7 @@ def test_who_is_it_in_callbacks_gives_the_number_to_a_contact(
     assert callbacks.open_button.text() == "Who is it?"
 
     qtbot.mouseClick(callbacks.open_button, Qt.MouseButton.LeftButton)
-    who = app._who_is_it
+    who = app.windows.who_is_it_window
     assert isinstance(who, WhoIsItWindow) and who.isVisible()
     assert who.title.text() == "Who called from +1 312-555-0199?"
     assert who.picker.name.text() == ""  # "CHICAGO IL" is where the line is, not who
@@ -62,7 +62,7 @@ def test_who_is_it_in_callbacks_gives_the_number_to_a_contact(
     # Callbacks lists the missed call as his.
     assert [n.e164 for n in (app.store.contact(mike.id) or mike).numbers] == [
         "+14155550142", CHICAGO]  # fmt: skip
-    view = app._contact_views.get(mike.id)
+    view = app.windows.contact_views.get(mike.id)
     assert isinstance(view, ContactView) and view.isVisible()
     assert not who.isVisible()
     callbacks.reload()
@@ -81,10 +81,10 @@ def test_who_is_it_in_recent_calls_makes_a_new_contact(
     app = running.app
     missed_from_chicago(running)
     app.open_calls()
-    calls = app._call_list
+    calls = app.windows.call_list
     assert isinstance(calls, CallList)
     calls.open_selected()  # the newest call, Chicago's, is selected
-    who = app._who_is_it
+    who = app.windows.who_is_it_window
     assert isinstance(who, WhoIsItWindow)
     qtbot.keyClicks(who.picker.name, "Rosa Delgado")
     qtbot.mouseClick(who.picker.new_button, Qt.MouseButton.LeftButton)

@@ -44,7 +44,7 @@ def test_a_skipped_wrap_up_is_written_later_from_recent_calls(
     store.save_wrap_up(talked, Outcome.TALKED, "wants a quote", "the quote")
 
     app.open_calls()
-    window = app._call_list
+    window = app.windows.call_list
     assert isinstance(window, CallList)
     qtbot.waitUntil(window.isVisible)
     rows = _rows(window)
@@ -100,7 +100,7 @@ def test_a_teammates_shared_note_has_no_wrap_up_here(
         (mike.id, MIKE, int(AT.timestamp())),
     )
     running.app.open_calls()
-    window = running.app._call_list
+    window = running.app.windows.call_list
     assert isinstance(window, CallList)
     qtbot.waitUntil(window.isVisible)
     assert _rows(window)["Out"] == ("Left voicemail", None)
@@ -121,7 +121,7 @@ def test_what_the_rep_types_after_wrap_up_goes_into_the_note(
     assert talked is not None
     store.save_wrap_up(talked, Outcome.TALKED, "wants a quote", "the quote")
     app.open_calls()
-    window = app._call_list
+    window = app.windows.call_list
     assert isinstance(window, CallList)
     qtbot.waitUntil(window.isVisible)
     window.table.setCurrentItem(window.table.topLevelItem(0))
