@@ -366,6 +366,7 @@ class CallerCardApp:
         self._shut_down = True
         self.missed_cards.close()  # a quit that did not come through quit()
         self._missed_while_closed.stop()
+        self.pause.stop()
         self.call_sources.stop()
         self.watcher.stop()
         if self.url_endpoint is not None:

@@ -80,3 +80,8 @@ class PopupPause:
             self._check.start()
         else:
             self._check.stop()
+
+    def stop(self) -> None:
+        """At quit: a pause's end must not resume popups (and restart the call sources) in a
+        process that goes on after the app, on a closed store."""
+        self._check.stop()

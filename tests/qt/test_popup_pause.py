@@ -87,3 +87,18 @@ def test_an_unknown_length_leaves_popups_on(qtbot: QtBot, tmp_path: Path) -> Non
     assert not pause.paused()
     assert not saved.file.path.exists()
     menu.hide()
+
+
+def test_after_quit_a_pause_ending_resumes_nothing(qtbot: QtBot, tmp_path: Path) -> None:
+    """The app quit during an hour's pause (in a process that goes on: the in-process tests,
+    a restart): the pause's check must not come back later to resume popups and restart the
+    call sources on a closed store."""
+    pause, saved, menu = pause_with(qtbot, tmp_path)
+    pause.pause_for("hour")
+    assert pause._check.isActive()
+
+    pause.stop()
+
+    assert not pause._check.isActive()
+    assert saved.brought_back == 0
+    menu.hide()
