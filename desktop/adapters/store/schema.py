@@ -475,6 +475,16 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE id IN (SELECT contact_id FROM phone_numbers WHERE e164 IS NULL AND extension <> '')
         AND (SELECT max(at) FROM attempts a WHERE a.contact_id = contacts.id)
             > coalesce(last_contacted_at, 0);
+    """,    # 23: what a followed file said for each contact it brought, as last imported (JSON: its
+    # fields and numbers), so the next version updates that contact in place and tells a cell
+    # the file changed from a value the rep changed by hand (importing/following.py); and what
+    # the last re-import said about the rep's own values there ("told"), for the contact view
+    """
+    CREATE TABLE followed_rows (
+        contact_id  INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+        file_values TEXT NOT NULL,
+        told        TEXT NOT NULL DEFAULT ''
+    );
     """,
 )
 
