@@ -187,8 +187,8 @@ class SetAside:
         ):
             removed.setdefault(contact_id, set()).add((str(e164) or None, str(ext)))
         moves: list[tuple[int, int]] = []  # (contact, phone) of numbers new in the file
-        drops: list[tuple[int]] = []
-        owned: list[tuple[int | None, int]] = []
+        drops: list[int] = []
+        owned: list[int] = []
         snapshots: list[tuple[int, str, str]] = []
         when = datetime.now().astimezone()
         for old_id, fresh_id in pairs.items():
@@ -209,26 +209,45 @@ class SetAside:
                 new_keys.add(key)
                 if key in have:
                     if have[key].from_file:
-                        owned.append((new_batch, have[key].id))
+                        owned.append(have[key].id)
                 elif key not in file_keys and (number.e164, number.extension) not in off:
                     moves.append((old_id, phone_id))
-            dropped = [(p.id,) for p in held.phones if p.from_file and p.key not in new_keys]
+            dropped = [p.id for p in held.phones if p.from_file and p.key not in new_keys]
             drops += dropped
             if changes or dropped or (moves and moves[-1][0] == old_id):
                 done.updated += 1
             snapshots.append((old_id, new.file_values(), told or held.told))
             done.kept += 1
             done.calls_kept += held.calls
+        # Set by set, not row by row: a 6,000-row file folds 6,000 contacts (a DELETE each,
+        # with its cascade, took 0.4 s of a 1.5 s re-import).
         conn.executemany("UPDATE phone_numbers SET contact_id = ? WHERE id = ?", moves)
-        conn.executemany("UPDATE phone_numbers SET import_batch_id = ? WHERE id = ?", owned)
-        conn.executemany("DELETE FROM phone_numbers WHERE id = ?", drops)
+        conn.execute(
+            "UPDATE phone_numbers SET import_batch_id = ? WHERE id IN "
+            "(SELECT value FROM json_each(?))",
+            (new_batch, json.dumps(owned)),
+        )
+        conn.execute("DELETE FROM phone_numbers WHERE id IN (SELECT value FROM json_each(?))",
+                     (json.dumps(drops),))  # fmt: skip
+        copies = json.dumps(list(pairs.values()))
         # Calls the import gave the new copy (from a number unknown until now) are theirs too.
-        moved = [(old, new) for old, new in pairs.items()]
-        conn.executemany("UPDATE attempts SET contact_id = ? WHERE contact_id = ?", moved)
-        conn.executemany("UPDATE import_changes SET contact_id = ? WHERE contact_id = ?", moved)
-        conn.executemany("DELETE FROM contacts WHERE id = ?", [(new,) for new in pairs.values()])
-        conn.executemany("UPDATE contacts SET import_batch_id = ? WHERE id = ?",
-                         [(new_batch, old) for old in pairs])  # fmt: skip
+        back = {new: old for old, new in pairs.items()}
+        for table in ("attempts", "import_changes"):
+            given = [(back[new], new) for (new,) in conn.execute(
+                f"SELECT DISTINCT contact_id FROM {table} WHERE contact_id IN "  # noqa: S608
+                "(SELECT value FROM json_each(?))",
+                (copies,),
+            )]  # fmt: skip
+            conn.executemany(f"UPDATE {table} SET contact_id = ? WHERE contact_id = ?",  # noqa: S608
+                             given)  # fmt: skip
+        conn.execute("DELETE FROM phone_numbers WHERE contact_id IN "
+                     "(SELECT value FROM json_each(?))", (copies,))  # fmt: skip
+        conn.execute("DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))",
+                     (copies,))  # fmt: skip
+        conn.execute(
+            "UPDATE contacts SET import_batch_id = ? WHERE id IN (SELECT value FROM json_each(?))",
+            (new_batch, json.dumps(list(pairs))),
+        )
         conn.execute(
             "UPDATE contacts SET last_contacted_at = (SELECT max(at) FROM attempts a "
             "WHERE a.contact_id = contacts.id) WHERE id IN (SELECT value FROM json_each(?)) "

@@ -180,7 +180,7 @@ def _replace(
         result.replaced_batch = old
     report = import_file(store, record.path,
                          replace(options, first_new_id=int(top) + 1, set_aside=held.ids,
-                                 index_later=True),
+                                 index_later=bool(held.held)),
                          progress=progress, cancel=cancel)  # fmt: skip
     if old is not None and len(report.rejected) > record.rejected:
         first = report.rejected[0]
