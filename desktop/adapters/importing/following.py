@@ -244,8 +244,10 @@ class _Old:
 
 @dataclass
 class _OldContacts:
-    """The old batch's contacts, taken off before it is undone: their calls detached (so the
-    cascade does not delete them), what the rep added remembered."""
+    """The last version's people the new one no longer has (none of its rows matched them),
+    deleted: their calls detached first (so the cascade does not delete them), what the rep
+    added remembered for whoever in the book is the same person (a row that now merges into
+    a contact of the rep's own, a row whose name and e-mail both changed)."""
 
     contacts: list[_Old] = field(default_factory=list)
 
