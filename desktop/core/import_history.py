@@ -81,6 +81,8 @@ def counts_text(record: BatchRecord) -> str:
         parts.append(f"{c['imported']:,} added")
     if c.get("merged"):
         parts.append(f"{c['merged']:,} merged into existing contacts")
+    if c.get("updated"):
+        parts.append(f"{c['updated']:,} updated")
     if c.get("unchanged"):
         parts.append(f"{c['unchanged']:,} already there")
     if c.get("rejected_count"):

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from desktop.adapters.contact_edits import NumberRow, gone_reason, numbers_of, save_field
 from desktop.adapters.directories.mirror import LOCAL_SOURCE, contact_sources
+from desktop.adapters.importing.followed_rows import told_about
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.people_search import sources_of
 from desktop.adapters.store import StoreError
@@ -192,6 +193,9 @@ class ContactView(QWidget):
         self.role = _plain(self)
         self.email = _plain(self, muted=True)
         self.sources = _plain(self, muted=True)  # "From your contacts, team": where it is found
+        # A followed file that changed a cell the rep had typed over: what they had there.
+        self.file_changes = _plain(self, wrap=True)
+        self.file_changes.setVisible(False)
         self.numbers_box = QWidget(self)
         self.numbers = QGridLayout(self.numbers_box)
         self.numbers.setContentsMargins(0, 0, 0, 0)
@@ -204,6 +208,7 @@ class ContactView(QWidget):
         header.addWidget(self.role)
         header.addWidget(self.email)
         header.addWidget(self.sources)
+        header.addWidget(self.file_changes)
         header.addSpacing(4)
         header.addWidget(self.numbers_box)
         self.number_editor = NumberEditor(self.lookup.store, self.contact_id,
@@ -397,6 +402,12 @@ class ContactView(QWidget):
             found_in, own = "", LOCAL_SOURCE  # only the line is missing; the contact was read
         self.sources.setText(f"From {found_in}" if found_in else "")
         self.sources.setVisible(bool(found_in))
+        try:
+            told = told_about(self.lookup.store, self.contact_id)
+        except (StoreError, sqlite3.Error):
+            told = ""
+        self.file_changes.setText(told)
+        self.file_changes.setVisible(bool(told))
         # A team directory's person is hidden from this rep's cards, never deleted: the
         # directory's next sync would bring them back.
         self._directory = "" if own == LOCAL_SOURCE else own

@@ -1,16 +1,14 @@
 """Followed files: a contact file (or a folder of .vcf files) re-imported whenever it is saved.
 
-A followed file owns one import batch. A save that changed the bytes is imported again and
-replaces that batch in ONE transaction: the old batch is undone and the new version imported
-together, so a lookup sees either the old contacts or the new ones, never both or neither. A
-version that cannot be imported (half written, unreadable, or rejecting more rows than the
-accepted version did) is refused whole: the old batch stays and the reason is recorded once.
-
-Undoing a batch deletes its contacts, and with them (by cascade) the calls logged against
-them. The calls, the numbers linked by hand and what only this rep keeps on a contact (a field
-the file never fills: why we called, next step, an opener) are therefore moved off the old
-contacts first and onto the same people in the new version, as the directory mirror keeps
-them across a sync.
+A followed file owns one import batch. A save that changed the bytes is imported again in ONE
+transaction that replaces that batch: a lookup sees either the old version or the new one,
+never both or neither. The people both versions have are the same contacts, updated in place
+(followed_rows.py): same ids, the rep's calls and promises and merges with them, a field the
+rep typed kept unless the file's cell changed since. People the new version no longer has go,
+as an undo of the batch takes them; their calls stay as calls from a number nobody has, or move
+to whoever in the book is the same person. A version that cannot be imported (half written,
+unreadable, or rejecting more rows than the accepted version did) is refused whole: the old
+batch stays and the reason is recorded once.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from desktop.adapters.followed_list import (
     followed_file,
     followed_key,
 )
+from desktop.adapters.importing.followed_rows import SetAside
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.pipeline import ImportOptions, Progress, import_file
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
@@ -170,12 +169,18 @@ def _replace(
         options.check_plan(store)
         options = replace(options, check_plan=None)
     old = _live_batch(store, record.batch_id)
-    kept = _OldContacts.take(store, old) if old is not None else _OldContacts()
+    # The last version's people are set aside, not undone: the new version updates them in
+    # place (followed_rows.py), so they keep their ids and everything that names them.
+    held = SetAside.take(store, old, record.path.name) if old is not None else SetAside()
     top = store.connection.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
     if old is not None:
-        store.undo_import(old)  # joins this transaction
+        # What else it did (fields filled in, numbers added to contacts it did not bring) is
+        # taken back first: the new version does it again where it still says so.
+        store.undo_import(old, keep=held.ids)  # joins this transaction
         result.replaced_batch = old
-    report = import_file(store, record.path, replace(options, first_new_id=int(top) + 1),
+    report = import_file(store, record.path,
+                         replace(options, first_new_id=int(top) + 1, set_aside=held.ids,
+                                 index_later=bool(held.held)),
                          progress=progress, cancel=cancel)  # fmt: skip
     if old is not None and len(report.rejected) > record.rejected:
         first = report.rejected[0]
@@ -184,11 +189,19 @@ def _replace(
             f"{len(report.rejected)} rows (the one imported before rejected {record.rejected}), "
             "so it was not imported"
         )
-    result.calls_kept = kept.hand_over(store, report.batch_id)
+    folded = held.fold_into(store, report.batch_id)
+    # Kept people were counted as new by the import: they are the same ones, updated or not.
+    report.imported -= folded.kept
+    report.updated += folded.updated
+    report.unchanged += folded.kept - folded.updated
+    gone = _OldContacts.take(store, folded.gone, held)
+    result.calls_kept = folded.calls_kept + gone.hand_over(store, report.batch_id)
+    store.catch_up_search_index()  # the new version's people who were not folded away
     if report.batch_id is not None:
         store.connection.execute(
-            "UPDATE import_batches SET label = ? WHERE id = ?",
-            (f"Import of {record.path.name} (followed)", report.batch_id),
+            "UPDATE import_batches SET label = ?, summary = ? WHERE id = ?",
+            (f"Import of {record.path.name} (followed)", json.dumps(report.to_json()),
+             report.batch_id),
         )
     store.connection.execute(
         "UPDATE followed_files SET batch_id = ?, content_hash = ?, rejected = ?, problem = '', "
@@ -231,47 +244,65 @@ class _Old:
 
 @dataclass
 class _OldContacts:
-    """The old batch's contacts, taken off before it is undone: their calls detached (so the
-    cascade does not delete them), what the rep added remembered."""
+    """The last version's people the new one no longer has (none of its rows matched them),
+    deleted: their calls detached first (so the cascade does not delete them), what the rep
+    added remembered for whoever in the book is the same person (a row that now merges into
+    a contact of the rep's own, a row whose name and e-mail both changed)."""
 
     contacts: list[_Old] = field(default_factory=list)
 
     @classmethod
-    def take(cls, store: Store, batch_id: int) -> _OldContacts:
+    def take(cls, store: Store, ids: list[int], held: SetAside) -> _OldContacts:
+        """The people the file no longer has, deleted as undoing the batch would delete them,
+        with what they carry remembered for whoever is the same person in the book. One the
+        rep merged another person into stays, now the rep's own: it holds that person too."""
         conn = store.connection
+        merged_into = {
+            int(row[0]) for row in conn.execute(
+                "SELECT contact_id FROM contact_undo WHERE kind = 'merge' AND undone_at IS NULL "
+                "AND contact_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),),
+            )
+        }  # fmt: skip
+        ids = [i for i in ids if i not in merged_into]
+        if not ids:
+            return cls()
+        chosen = json.dumps(ids)
         columns = ", ".join(_CARRIED)
         olds = {
             row[0]: _Old(row[0], dict(zip(_CARRIED, row[1:], strict=True)), [], [], [])
             for row in conn.execute(
-                f"SELECT id, {columns} FROM contacts WHERE import_batch_id = ?",  # noqa: S608
-                (batch_id,),
+                f"SELECT id, {columns} FROM contacts WHERE id IN "  # noqa: S608
+                "(SELECT value FROM json_each(?))",
+                (chosen,),
             )
         }
-        for contact_id, raw, e164, ext, label, number_batch in conn.execute(
-            "SELECT contact_id, raw, e164, extension, label, import_batch_id FROM phone_numbers "
-            "WHERE contact_id IN (SELECT id FROM contacts WHERE import_batch_id = ?)",
-            (batch_id,),
-        ):
-            if number_batch == batch_id:
-                if e164:
-                    olds[contact_id].numbers.append((e164, ext))
-            else:
-                olds[contact_id].own_numbers.append(StoredNumber(raw, e164, ext, label))
+        for contact_id, kept in held.held.items():
+            if contact_id in olds:
+                old = olds[contact_id]
+                old.numbers = [(e164, ext) for _raw, e164, ext, _label in kept.file_numbers
+                               if e164]  # fmt: skip
+                old.own_numbers = [p.number for p in kept.phones if not p.from_file]
         for contact_id, e164, ext in conn.execute(
             "SELECT contact_id, e164, extension FROM removed_numbers WHERE contact_id IN "
-            "(SELECT id FROM contacts WHERE import_batch_id = ?)",
-            (batch_id,),
+            "(SELECT value FROM json_each(?))",
+            (chosen,),
         ):
             olds[contact_id].removed.add((e164 or None, ext))  # None: an extension (3103)
         for attempt_id, contact_id in conn.execute(
             "SELECT id, contact_id FROM attempts WHERE contact_id IN "
-            "(SELECT id FROM contacts WHERE import_batch_id = ?) AND import_batch_id IS NOT ?",
-            (batch_id, batch_id),
+            "(SELECT value FROM json_each(?))",
+            (chosen,),
         ):
             olds[contact_id].calls.append(attempt_id)
-        calls = [call for old in olds.values() for call in old.calls]
-        conn.executemany("UPDATE attempts SET contact_id = NULL WHERE id = ?",
-                         [(call,) for call in calls])  # fmt: skip
+        # The rep's calls with them stay, as calls from a number nobody has (as an undo
+        # leaves them) unless someone in the book is the same person.
+        conn.execute(
+            "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
+            "(SELECT value FROM json_each(?))",
+            (chosen,),
+        )
+        conn.execute("DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))", (chosen,))
         return cls(list(olds.values()))
 
     def hand_over(self, store: Store, new_batch: int | None) -> int:

@@ -99,6 +99,13 @@ class ImportOptions:
     # anything is written; raising stops the import with nothing changed. The Import window
     # checks there that its preview is still what the import will do (stale_plan.py).
     check_plan: Callable[[Store], None] | None = None
+    # Contacts no row merges into: a followed file's people while its next version is
+    # imported beside them, to be matched to it and updated in place (following.py).
+    set_aside: frozenset[int] = frozenset()
+    # The new contacts are left out of the search index, for the caller to index in the same
+    # transaction (Store.catch_up_search_index): a followed re-import drops most of them again,
+    # folded into the contacts they update, and each would be indexed and unindexed for nothing.
+    index_later: bool = False
 
 
 def file_kind(path: Path) -> str:
@@ -498,7 +505,10 @@ class _Run:
                 report.demo_removed = self.store.remove_demo_book()
                 # New rows skip the per-row search-index triggers (6.8x the insert itself);
                 # the writer thread indexes each chunk once it is stored.
-                with self.store.deferred_search_index(), ChunkWriter() as self.writer:
+                with (
+                    self.store.deferred_search_index(catch_up=not self.options.index_later),
+                    ChunkWriter() as self.writer,
+                ):
                     self._load(outcomes, where, plan_to_remember)
                 self.store.adopt_unknown_calls()  # an unknown caller's calls, now theirs
         except StoreError as exc:
@@ -517,7 +527,7 @@ class _Run:
         plan_to_remember: ColumnPlan | None,
     ) -> None:
         report = self.report
-        self.index = self.store.import_index()
+        self.index = self.store.import_index(self.options.set_aside)
         self.index.next_id = max(self.index.next_id, self.options.first_new_id)
         self.first_new_id = self.index.next_id
         for outcome in outcomes:
@@ -573,7 +583,8 @@ class _Run:
         # Indexing is one long statement per table: sqlite3 lets go of the GIL for all of
         # it, so it runs on the other core while this thread matches the next chunk.
         last_contact, store = rows[-1][0], self.store
-        self.writer.submit(lambda: store.advance_search_index(last_contact, last_number))
+        if not self.options.index_later:
+            self.writer.submit(lambda: store.advance_search_index(last_contact, last_number))
         self.pending.clear()
 
     def _place(self, row: ContactRow) -> None:

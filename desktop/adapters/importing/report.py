@@ -26,6 +26,9 @@ class ImportReport:
     imported: int = 0
     merged: int = 0
     unchanged: int = 0
+    # People of a followed file's last version its new one changed (followed_rows.py): the
+    # same contacts, updated in place; its unchanged people count as already there
+    updated: int = 0
     skipped: int = 0
     rejected: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
@@ -59,6 +62,7 @@ class ImportReport:
             "imported": self.imported,
             "merged": self.merged,
             "unchanged": self.unchanged,
+            "updated": self.updated,
             "skipped": self.skipped,
             "rejected_count": len(self.rejected),
             "unreadable_numbers": self.unreadable_numbers,
@@ -71,6 +75,8 @@ class ImportReport:
 
     def summary(self) -> str:
         parts = [f"{self.imported:,} imported", f"{self.merged:,} merged"]
+        if self.updated:
+            parts.append(f"{self.updated:,} updated")
         if self.unchanged:
             parts.append(f"{self.unchanged:,} already there")
         parts.append(f"{len(self.rejected):,} rejected")

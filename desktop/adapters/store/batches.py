@@ -157,18 +157,22 @@ class ImportBatches(Contacts):
             )
         )
 
-    def import_index(self) -> ImportIndex:
+    def import_index(self, leave_out: frozenset[int] = frozenset()) -> ImportIndex:
         """Everything the importer matches on, read once: a 100k-row import then costs dict
-        lookups, not 200k queries."""
+        lookups, not 200k queries. `leave_out`: contacts no row may merge into (a followed
+        file's people, matched to its next version afterwards)."""
         top = self._conn.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
         index = ImportIndex(next_id=1 + int(top))
         for e164, extension, contact_id in self._conn.execute(
             "SELECT e164, extension, contact_id FROM phone_numbers WHERE e164 IS NOT NULL"
         ):
-            index.by_number.setdefault((e164, extension), set()).add(contact_id)
+            if contact_id not in leave_out:
+                index.by_number.setdefault((e164, extension), set()).add(contact_id)
         for contact_id, email, name, company in self._conn.execute(
             "SELECT id, lower(email), name, company FROM contacts"
         ):
+            if contact_id in leave_out:
+                continue
             index.names[contact_id] = name
             index.by_identity.setdefault((name.casefold(), company.casefold()), set()).add(
                 contact_id
@@ -219,13 +223,15 @@ class ImportBatches(Contacts):
                for name, text in merge.appended)],
         )  # fmt: skip
 
-    def undo_import(self, batch_id: int) -> UndoResult:
+    def undo_import(self, batch_id: int, keep: frozenset[int] = frozenset()) -> UndoResult:
         """Take a batch back whole: the contacts and numbers it added go, and the fields it
         filled in existing contacts are emptied again unless someone changed them since. A
         merge of one of its contacts into another is taken back out of the one that stayed,
         and no merge or deletion of its contacts can be undone after (undone_imports.py).
-        The space it took goes back to the disk."""
-        result = self._undo_import(batch_id)
+        The space it took goes back to the disk. `keep`: contacts of the batch that stay,
+        taken out of it by the caller (a followed file's people, updated in place by its next
+        version): what the batch or a merge changed on them is left as it is."""
+        result = self._undo_import(batch_id, keep)
         if result.contacts_removed + result.numbers_removed >= BULK_UNDO_ROWS:
             self.merge_search_segments()
         self.give_back_space()
@@ -275,7 +281,7 @@ class ImportBatches(Contacts):
                     f"INSERT INTO {table}({table}) VALUES ('optimize')"  # noqa: S608 (constant)
                 )
 
-    def _undo_import(self, batch_id: int) -> UndoResult:
+    def _undo_import(self, batch_id: int, keep: frozenset[int]) -> UndoResult:
         with self.transaction():
             row = self._conn.execute(
                 "SELECT undone_at, label, source, created_at FROM import_batches WHERE id = ?",
@@ -292,10 +298,12 @@ class ImportBatches(Contacts):
                 "ORDER BY id DESC",
                 (batch_id,),
             ).fetchall():
+                if contact_id in keep:
+                    continue
                 if name.endswith(APPEND_MARK) and name[:-1] in _MERGEABLE:
                     appended += self._take_appended(contact_id, name[:-1], value)
                     continue
-                if name not in _MERGEABLE:
+                if name not in _MERGEABLE or contact_id in keep:
                     continue
                 restored += self._conn.execute(
                     f"UPDATE contacts SET {name} = '', updated_at = ? "  # noqa: S608 (whitelisted)
@@ -305,7 +313,7 @@ class ImportBatches(Contacts):
             self._conn.execute("DELETE FROM import_changes WHERE batch_id = ?", (batch_id,))
             # Before its contacts go: a merge that must be taken back first refuses here (the
             # transaction then changes nothing), the others end with what they brought.
-            merges = settle(self._conn, batch_id, file_name(str(row[2]), str(row[1])))
+            merges = settle(self._conn, batch_id, file_name(str(row[2]), str(row[1])), keep)
             (off_kept,) = self._conn.execute(
                 "SELECT COUNT(*) FROM phone_numbers p JOIN contacts c ON c.id = p.contact_id "
                 "WHERE p.import_batch_id = ? AND c.import_batch_id IS NOT ?",

@@ -498,6 +498,17 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT i.batch_id, i.contact_id FROM import_changes i
         JOIN contacts c ON c.id = i.contact_id WHERE i.batch_id IS NOT c.import_batch_id;
     """,
+    # 24: what a followed file said for each contact it brought, as last imported (JSON: its
+    # fields and numbers), so the next version updates that contact in place and tells a cell
+    # the file changed from a value the rep changed by hand (importing/following.py); and what
+    # the last re-import said about the rep's own values there ("told"), for the contact view
+    """
+    CREATE TABLE followed_rows (
+        contact_id  INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+        file_values TEXT NOT NULL,
+        told        TEXT NOT NULL DEFAULT ''
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,11 +18,12 @@ _SEARCH_COLUMNS = ", ".join([*TEXT_COLUMNS, "facets"])
 
 class SearchIndex(Database):
     @contextmanager
-    def deferred_search_index(self) -> Iterator[None]:
+    def deferred_search_index(self, catch_up: bool = True) -> Iterator[None]:
         """For bulk loads: contacts and numbers added inside skip the per-row index triggers
         and are indexed in one statement on the way out. Use it inside the load's transaction
         (`with store.transaction(), store.deferred_search_index(): ...`) so that a failed load
-        rolls the deferral back with the rows."""
+        rolls the deferral back with the rows. Without `catch_up` they are left unindexed, the
+        deferral on: the caller calls catch_up_search_index() before its transaction ends."""
         self._conn.execute(
             "UPDATE search_state SET "
             "contacts_deferred_from = coalesce(contacts_deferred_from, "
@@ -37,7 +38,8 @@ class SearchIndex(Database):
                 # Autocommit: the rows that made it in are committed, so index them.
                 self.catch_up_search_index()
             raise
-        self.catch_up_search_index()
+        if catch_up:
+            self.catch_up_search_index()
 
     def catch_up_search_index(self) -> None:
         """Index what a deferred load added and stop deferring. Idempotent."""

@@ -91,10 +91,13 @@ def merge_first_of(conn: sqlite3.Connection, batch_id: int) -> MergeFirst | None
     return None
 
 
-def settle(conn: sqlite3.Connection, batch_id: int, name: str) -> int:
+def settle(
+    conn: sqlite3.Connection, batch_id: int, name: str, keep: frozenset[int] = frozenset()
+) -> int:
     """Settle the live merges and deletions that involve the import's contacts (see the module
     docstring); StoreError with a sentence when a merge has to be taken back first. Returns
-    how many merges of its contacts into contacts that stay were taken back."""
+    how many merges of its contacts into contacts that stay were taken back. A merge into a
+    contact in `keep` (it stays: a followed file's person) is left live, undoable as before."""
     live = [
         (int(i), str(kind), str(summary), json.loads(payload))
         for i, kind, summary, payload in conn.execute(
@@ -107,6 +110,8 @@ def settle(conn: sqlite3.Connection, batch_id: int, name: str) -> int:
         if kind == "delete":
             if _batch(payload.get("contact")) == batch_id:
                 mine.append((undo_id, None))
+            continue
+        if (payload.get("kept_before") or {}).get("id") in keep:
             continue
         kept_ours = _batch(payload.get("kept_before")) == batch_id
         other_ours = _batch(payload.get("other")) == batch_id

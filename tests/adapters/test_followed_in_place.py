@@ -1,0 +1,211 @@
+"""A followed file's next save updates the same contacts in place: same ids, the rep's typing
+kept unless the file's cell changed since, a number fixed by hand fixed for good.
+
+Real files written as Excel saves a German "CSV (Trennzeichen-getrennt)" (cp1252, ';', CRLF,
+a temporary file renamed over the old one), a real SQLite store, and watchdog's real inotify
+observer driving the re-imports (FollowLoop).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.contact_edits import change_number, save_field
+from desktop.adapters.duplicates import merge, undo_merge
+from desktop.adapters.importing import ImportOptions
+from desktop.adapters.importing.followed_rows import told_about
+from desktop.adapters.importing.following import follow
+from desktop.adapters.store import NewContact, Store
+from desktop.core.callbacks import Section
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.core.numbers import NumberPolicy
+from desktop.core.put_off import PutOffKey
+from tests.adapters.test_followed_files import Loop
+
+OPTIONS = ImportOptions(NumberPolicy("DE"))
+HEADER = "Name;Firma;Position;Telefon;Notizen"
+BAERBEL = "Bärbel Kühn;Kühn Logistik;;030 90182045;Rückruf: Montag"
+UENAL = "Ünal Öztürk;Straßenbau AG;Bauleiter;4,93091E+11;"
+OTTO = "Otto Brandt;Brandt & Söhne;;030 90182046;"
+
+
+def excel_save(path: Path, rows: list[str]) -> None:
+    """As Excel saves a CSV: a temporary file in the folder, renamed over the old one."""
+    temporary = path.with_name("~$" + path.name)
+    temporary.write_bytes("\r\n".join([HEADER, *rows, ""]).encode("cp1252"))
+    os.replace(temporary, path)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def loop(store: Store) -> Iterator[Loop]:
+    watching = Loop(store.path)
+    watching.loop.start()
+    watching.wait_looks(1)
+    yield watching
+    watching.loop.stop()
+    watching.watcher.stop()
+
+
+@pytest.fixture
+def book(tmp_path: Path, store: Store) -> Path:
+    path = tmp_path / "Liste.csv"
+    excel_save(path, [BAERBEL, UENAL, OTTO])
+    follow(store, path, OPTIONS)
+    return path
+
+
+def contact_id(store: Store, name: str) -> int:
+    row = store.connection.execute("SELECT id FROM contacts WHERE name = ?", (name,)).fetchone()
+    assert row is not None, f"{name} is not in the book"
+    return int(row[0])
+
+
+def field(store: Store, contact: int, name: str) -> str:
+    row = store.connection.execute(
+        f"SELECT {name} FROM contacts WHERE id = ?", (contact,)
+    ).fetchone()
+    assert row is not None, f"contact {contact} is gone"
+    return str(row[0])
+
+
+def test_a_save_keeps_the_contact_and_what_the_rep_typed(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    baerbel = contact_id(store, "Bärbel Kühn")
+    save_field(store, baerbel, "notes", "Rückruf: Montag",
+               "Rückruf: Montag\nEntscheiderin, Budget 50k", multiline=True)  # fmt: skip
+    save_field(store, baerbel, "title", "", "Einkaufsleiterin", multiline=False)
+    now = datetime.now(UTC)
+    missed = now - timedelta(hours=1)
+    store.add_attempt(baerbel, Attempt(Direction.IN, missed, Outcome.MISSED,
+                                       number_e164="+493090182045"))  # fmt: skip
+    store.put_off(PutOffKey(Section.WAITING_FOR_US, baerbel, None, int(missed.timestamp())),
+                  now + timedelta(days=1), now)  # fmt: skip
+    assert store.callbacks_due(now) == 0, "put off until tomorrow"
+
+    excel_save(book, [BAERBEL, UENAL, OTTO, "Neue Person;Neu GmbH;;030 90182047;"])
+    result = loop.wait_results(1)
+
+    assert result.problem == ""
+    assert contact_id(store, "Bärbel Kühn") == baerbel, "the same contact, not a copy"
+    assert field(store, baerbel, "notes") == "Rückruf: Montag\nEntscheiderin, Budget 50k"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin"
+    (contact, _), = store.contacts_for_number("+493090182045")
+    assert [a.outcome for a in contact.attempts] == [Outcome.MISSED], "her call is still hers"
+    assert store.callbacks_due(now) == 0, "what the rep put off stays put off"
+    assert "1 imported" in result.summary and "3 already there" in result.summary
+    assert told_about(store, baerbel) == "", "nothing of hers was changed"
+    assert [c.name for c in store.search_simple("Neue")] == ["Neue Person"], "searchable"
+    assert [c.id for c in store.search_simple("Einkaufsleiterin")] == [baerbel]
+
+
+def test_a_cell_the_file_changed_since_the_rep_typed_there(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    baerbel = contact_id(store, "Bärbel Kühn")
+    save_field(store, baerbel, "notes", "Rückruf: Montag",
+               "Rückruf: Montag\nEntscheiderin, Budget 50k", multiline=True)  # fmt: skip
+    uenal = contact_id(store, "Ünal Öztürk")
+    save_field(store, uenal, "title", "Bauleiter", "Bauleiter Nord", multiline=False)
+    otto = contact_id(store, "Otto Brandt")
+
+    excel_save(book, [
+        "Bärbel Kühn;Kühn Logistik;;030 90182045;Rückruf: Dienstag",
+        "Ünal Öztürk;Straßenbau AG;Oberbauleiter;4,93091E+11;",
+        "Otto Brandt;Brandt & Söhne;Inhaber;030 90182046;",
+    ])  # fmt: skip
+    result = loop.wait_results(1)
+
+    assert result.problem == ""
+    assert field(store, baerbel, "notes") == (
+        "Rückruf: Montag\nEntscheiderin, Budget 50k\nRückruf: Dienstag"
+    ), "both kept: the rep's lines, then the file's new one"
+    assert "Notes: Liste.csv changed them" in told_about(store, baerbel)
+    assert field(store, uenal, "title") == "Oberbauleiter", "the cell changed after the rep"
+    assert "you had 'Bauleiter Nord'" in told_about(store, uenal)
+    assert field(store, otto, "title") == "Inhaber", "untouched by the rep: the file's"
+    assert told_about(store, otto) == ""
+    assert "3 updated" in result.summary, result.summary
+    assert [c.id for c in store.search_simple("Oberbauleiter")] == [uenal], "found as it is now"
+    assert store.search_simple("Bauleiter Nord") == []
+
+
+def test_a_number_fixed_by_hand_replaces_its_broken_cell_for_good(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    uenal = contact_id(store, "Ünal Öztürk")
+    (broken,) = store.connection.execute(
+        "SELECT id FROM phone_numbers WHERE contact_id = ? AND raw = '4,93091E+11'", (uenal,)
+    ).fetchone()
+    change_number(store, uenal, broken, "+49 30 90182099", "mobile", "DE")
+
+    excel_save(book, [BAERBEL, UENAL, OTTO, "Neue Person;Neu GmbH;;030 90182047;"])
+    loop.wait_results(1)
+    excel_save(book, [BAERBEL, UENAL, OTTO])  # and again, the new row taken out
+    loop.wait_results(2)
+
+    numbers = store.connection.execute(
+        "SELECT raw, e164, by_hand FROM phone_numbers WHERE contact_id = ? ORDER BY id", (uenal,)
+    ).fetchall()
+    assert numbers == [("+49 30 90182099", "+493090182099", 1)], "no '4,93091E+11' beside it"
+    assert contact_id(store, "Ünal Öztürk") == uenal
+    assert store.connection.execute(
+        "SELECT count(*) FROM contacts WHERE name = 'Neue Person'"
+    ).fetchone() == (0,), "a row gone from the file goes"
+
+
+def test_a_merge_into_a_followed_contact_survives_the_next_save(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    otto = contact_id(store, "Otto Brandt")
+    mobile = store.add_contact(NewContact(name="Otto Brandt (Handy)", numbers=(
+        StoredNumber("+49 171 5550100", "+491715550100", "", "mobile"),)))  # fmt: skip
+    merge(store, otto, mobile)
+
+    excel_save(book, [BAERBEL, UENAL, "Otto Brandt;Brandt & Söhne;Inhaber;030 90182046;"])
+    result = loop.wait_results(1)
+
+    assert result.problem == "", "the file is re-imported, not refused over the merge"
+    assert field(store, otto, "title") == "Inhaber"
+    assert [c.id for c, _ in store.contacts_for_number("+491715550100")] == [otto]
+    _other, said = undo_merge(store)
+    assert [c.name for c, _ in store.contacts_for_number("+491715550100")] == [
+        "Otto Brandt (Handy)"
+    ], said
+    assert contact_id(store, "Otto Brandt") == otto
+
+
+def test_a_contact_followed_before_its_file_values_were_kept(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    baerbel = contact_id(store, "Bärbel Kühn")
+    otto = contact_id(store, "Otto Brandt")
+    store.connection.execute("DELETE FROM followed_rows")  # as a book followed before schema 24
+    store.connection.execute("UPDATE contacts SET created_at = created_at - 3600, "
+                             "updated_at = updated_at - 3600")  # followed an hour ago
+    save_field(store, baerbel, "notes", "Rückruf: Montag", "Rückruf: Montag, 10 Uhr",
+               multiline=True)  # fmt: skip
+
+    excel_save(book, [
+        "Bärbel Kühn;Kühn Logistik;;030 90182045;Rückruf: Dienstag",
+        UENAL,
+        "Otto Brandt;Brandt & Söhne;Inhaber;030 90182046;",
+    ])  # fmt: skip
+    loop.wait_results(1)
+
+    assert field(store, baerbel, "notes") == "Rückruf: Montag, 10 Uhr", "the rep's work stays"
+    assert field(store, otto, "title") == "Inhaber", "a contact nobody changed: the file's"
+    assert contact_id(store, "Bärbel Kühn") == baerbel
+    assert store.connection.execute("SELECT count(*) FROM followed_rows").fetchone() == (3,)
