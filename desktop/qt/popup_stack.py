@@ -115,6 +115,9 @@ class _Call:
     # It was off the screen (collapsed, or a missed card waiting for room): its card's
     # clock is that of its lookup, and it gets its caller's clock of now when it comes up.
     waited: bool = False
+    # A missed card that never rang here (add_missed: restored at start, logged by a softphone
+    # at its end): on a full screen it waits rather than push a ringing call's card off.
+    arrived: bool = False
 
 
 class PopupStack(QObject):
@@ -446,7 +449,7 @@ class PopupStack(QObject):
         self._missed_count += 1
         key = f"missed-{self._missed_count}:{call_key}"
         call = _Call(card, self._pick_screen(), None, rang.astimezone(), time.monotonic_ns(),
-                     tries=tries)  # fmt: skip
+                     tries=tries, arrived=True)  # fmt: skip
         call.missed = self._goes_in_time(key)
         self._calls[key] = call
         self._settle(key)
@@ -773,11 +776,11 @@ class PopupStack(QObject):
         return None
 
     def _kept_up(self, keys: list[str]) -> str:
-        """The card of a column that never collapses: the newest ringing call's (or the missed
-        card the rep opened from "+N more"), the phone ringing now before a missed card that
-        arrived after it (one restored at start, one a softphone logged at its end); the
-        newest card when none rings."""
-        wanted = [k for k in keys if self._calls[k].missed is None or k == self._asked]
+        """The card of a column that never collapses: the newest, the one the rep's eyes are
+        on (a call that just rang out stays where it rang), but not a missed card that arrived
+        from elsewhere (restored at start, logged by a softphone at its end): the phones
+        ringing now keep their cards before it, unless the rep opened it from "+N more"."""
+        wanted = [k for k in keys if not self._calls[k].arrived or k == self._asked]
         return (wanted or keys)[-1]
 
     def _place_on(self, screen: QScreen | None, widgets: list[QWidget]) -> bool:
