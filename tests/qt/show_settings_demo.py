@@ -78,6 +78,8 @@ def main() -> None:
         "cancel": rect_of(window.buttons, QDialogButtonBox.StandardButton.Cancel),
         "buttons_visible": window.buttons.isVisible(),
         "scrolls": bar.isVisible() and bar.maximum() > 0,
+        # The whole page inside the area that shows it: nothing cut off below.
+        "fits": scroll.widget().height() <= scroll.viewport().height(),
         "sideways": scroll.horizontalScrollBar().isVisible()
         and scroll.horizontalScrollBar().maximum() > 0,
         "page": window.page_list.currentItem().text(),

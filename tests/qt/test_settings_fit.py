@@ -49,9 +49,9 @@ def test_save_and_cancel_stay_on_a_small_screen_and_long_pages_scroll(
     assert report["buttons_visible"] is True
     assert inside(report["save"], report["available"]), report
     assert inside(report["cancel"], report["available"]), report
-    if scale == "2":
-        # Six opener templates are taller than 500 logical pixels: the page scrolls.
-        assert report["scrolls"] is True
+    # What does not fit scrolls: nothing is cut off (six opener templates at 2x fit once
+    # their boxes are as tall as their text; they scrolled when each box was taller).
+    assert report["fits"] or report["scrolls"], report
     assert shot.stat().st_size > 10_000
 
 
