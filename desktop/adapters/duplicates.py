@@ -129,6 +129,7 @@ def merge(store: Store, kept_id: int, other_id: int) -> MergeDone:
         contact_undo.set_fields(conn, kept_id, plan.changed)
         conn.execute(
             "UPDATE contacts SET updated_at = CAST(strftime('%s', 'now') AS INTEGER), "
+            "edited_at = CAST(strftime('%s', 'now') AS INTEGER), "
             "last_contacted_at = (SELECT max(at) FROM (SELECT ? AS at UNION ALL SELECT ?)) "
             "WHERE id = ?",
             (before["last_contacted_at"] if before else None,

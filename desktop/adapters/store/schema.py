@@ -498,6 +498,15 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT i.batch_id, i.contact_id FROM import_changes i
         JOIN contacts c ON c.id = i.contact_id WHERE i.batch_id IS NOT c.import_batch_id;
     """,
+    # 24: when the rep last changed the contact themselves (a field saved, a number typed or
+    # linked, a wrap-up's reason, a merge), apart from updated_at, which an import merging into
+    # it moves too: undoing the import that brought a contact asks about the rep's changes
+    # only (store/batches.py undo_import_check). Before, a change cannot be told from another
+    # import's: a contact changed since it was made counts as the rep's, so the undo asks
+    """
+    ALTER TABLE contacts ADD COLUMN edited_at INTEGER;
+    UPDATE contacts SET edited_at = updated_at WHERE updated_at > created_at;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
