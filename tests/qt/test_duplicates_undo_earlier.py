@@ -108,3 +108,36 @@ def test_a_merge_a_later_one_of_the_same_contact_started_from_waits_for_it(
     )
     assert everything(store) == before
     assert len(window.earlier_button.menu().actions()) == 2, "both are still offered"
+
+
+def test_import_history_offers_to_undo_the_merge_that_blocks_the_import(
+    qtbot: QtBot, store: Store
+) -> None:
+    history = ImportHistoryWindow(store)
+    qtbot.addWidget(history)
+    history.show()
+    history.open()
+    undo = history.findChild(QPushButton, "undo1")
+    assert undo is not None
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not history.busy, timeout=10_000)
+    assert history.status.text().endswith(
+        f"({BLOCKING}). Take that merge back first with Undo that merge, then undo the import. "
+        "Nothing was changed.")  # fmt: skip
+    button = history.merge_button
+    assert button.isVisible() and button.text() == "Undo that merge"
+    assert f"Takes back: {BLOCKING}<" in button.toolTip()
+    history.grab().save("/tmp/h-undo2/history_offers_merge.png")
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert history.status.text() == (
+        "Separated the two Jürgen Schäfer contacts again. Undo crm.csv again to take the "
+        "import back.")  # fmt: skip
+    assert not button.isVisible()
+    assert _names(store, "+49301234567") == ["Jürgen Schäfer"], "the rep's Jürgen is back"
+    assert _names(store, "+14155550102") == ["Ana Lopez"], "the newer, unrelated merge stays"
+
+    with qtbot.waitSignal(history.changed, timeout=10_000):
+        qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert store.contacts_for_number("+49897654321") == []
+    assert _names(store, "+49301234567") == ["Jürgen Schäfer"]

@@ -98,11 +98,12 @@ class UndoCheck:
     def warning(self) -> str:
         return undo_warning(self.contacts, self.with_calls, self.changed, self.stays)
 
-    def refusal(self, *, window: bool) -> str:
-        """Why the undo would change nothing ("" when it can go ahead), said before asking."""
+    def refusal(self, *, window: bool, here: bool = False) -> str:
+        """Why the undo would change nothing ("" when it can go ahead), said before asking;
+        `here`: the window offers Undo that merge itself."""
         if self.merge_first is None:
             return ""
-        return self.merge_first.sentence(self.file, window=window)
+        return self.merge_first.sentence(self.file, window=window, here=here)
 
 
 _MERGEABLE = frozenset(CONTACT_FIELDS)
