@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 
-from desktop.adapters.duplicates import find, merge, preview, undo_merge
+from desktop.adapters.duplicates import LaterMergeFirst, find, merge, preview, undo_merge
 from desktop.adapters.store import StoreError
 from desktop.cli import CliError, open_context
 from desktop.core.display_text import display_text
@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(display_text(said))
         return 0
+    except LaterMergeFirst as exc:
+        raise CliError(f"{exc} (callercard undo-merge {exc.undo_id})") from exc
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     finally:

@@ -140,3 +140,51 @@ def test_a_caller_saved_from_a_call_beside_the_imported_contact_is_listed(
     assert [(sorted(p["names"]), p["reasons"]) for p in listed["pairs"]] == [
         (["Priya N", "Priya Natarajan"], ["same number"])
     ]
+
+
+def test_undo_merge_takes_back_an_older_merge_unless_a_later_one_built_on_it(
+    tmp_path: Path,
+) -> None:
+    """A rep takes back the merge they mean, not only the newest (an import's undo may wait
+    on an older one), but not one a later merge of the same contact started from."""
+    data = tmp_path / "data"
+    sheet = tmp_path / "leads.csv"
+    sheet.write_text(
+        "Name,Phone\nAna Lopez,+1 415-555-0101\nA. Lopez,+1 415-555-0102\n"
+        "Ana,+1 415-555-0103\nBen Ortiz,+1 415-555-0104\nB Ortiz,+1 415-555-0105\n",
+        encoding="utf-8",
+    )
+    cc("import", str(sheet), "--region", "US", data_dir=data, check=True)
+
+    def contact(number: str) -> int:
+        card = json.loads(cc("lookup", number, "--json", data_dir=data, check=True).stdout)
+        return int(card["contacts"][0]["id"])
+
+    def merge(keep: str, other: str) -> int:
+        done = cc("merge", str(contact(keep)), str(contact(other)), "--json", data_dir=data,
+                  check=True)  # fmt: skip
+        return int(json.loads(done.stdout)["merge"])
+
+    first = merge("+14155550101", "+14155550102")  # A. Lopez into Ana Lopez
+    unrelated = merge("+14155550104", "+14155550105")
+    later = merge("+14155550101", "+14155550103")  # Ana into Ana Lopez, after
+
+    refused = cc("undo-merge", str(first), data_dir=data)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "callercard: “Merged Ana into Ana Lopez” came after this merge, on the same "
+        f"contact: take it back first, then this one. Nothing was changed. (callercard "
+        f"undo-merge {later})\n"
+    )
+    assert contact("+14155550102") == contact("+14155550101"), "nothing was separated"
+
+    assert cc("undo-merge", str(unrelated), data_dir=data, check=True).stdout == (
+        "Separated B Ortiz from Ben Ortiz again.\n")  # fmt: skip
+    assert cc("undo-merge", str(later), data_dir=data, check=True).stdout == (
+        "Separated Ana from Ana Lopez again.\n")  # fmt: skip
+    assert cc("undo-merge", str(first), data_dir=data, check=True).stdout == (
+        "Separated A. Lopez from Ana Lopez again.\n")  # fmt: skip
+    names = {n: json.loads(cc("lookup", n, "--json", data_dir=data).stdout)["contacts"][0]["name"]
+             for n in ("+14155550101", "+14155550102", "+14155550103")}  # fmt: skip
+    assert names == {"+14155550101": "Ana Lopez", "+14155550102": "A. Lopez",
+                     "+14155550103": "Ana"}  # fmt: skip

@@ -236,7 +236,8 @@ def _numbers_or_gone(store: Store, contact_id: int) -> list[NumberRow]:
 
 def _touch(store: Store, contact_id: int) -> None:
     store.connection.execute(
-        "UPDATE contacts SET updated_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = ?",
+        "UPDATE contacts SET updated_at = CAST(strftime('%s', 'now') AS INTEGER), "
+        "edited_at = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = ?",
         (contact_id,),
     )
 

@@ -25,7 +25,19 @@ from desktop.core.duplicates import (
 )
 from desktop.core.models import Contact, StoredNumber
 
-__all__ = ["MergeDone", "UndoRefused", "dismiss", "find", "merge", "preview", "undo_merge"]
+__all__ = ["LaterMergeFirst", "MergeDone", "UndoRefused", "dismiss", "find", "merge", "preview",
+           "undo_merge"]
+
+
+class LaterMergeFirst(StoreError):
+    """A merge made after this one, with the contact this one kept, must be taken back first:
+    it started from what this one made (its "before" holds this one's fields, the numbers and
+    calls it moved). Nothing was changed; `undo_id` and `summary` name that later merge."""
+
+    def __init__(self, undo_id: int, summary: str, sentence: str) -> None:
+        super().__init__(sentence)
+        self.undo_id = undo_id
+        self.summary = summary
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,7 @@ def merge(store: Store, kept_id: int, other_id: int) -> MergeDone:
         contact_undo.set_fields(conn, kept_id, plan.changed)
         conn.execute(
             "UPDATE contacts SET updated_at = CAST(strftime('%s', 'now') AS INTEGER), "
+            "edited_at = CAST(strftime('%s', 'now') AS INTEGER), "
             "last_contacted_at = (SELECT max(at) FROM (SELECT ? AS at UNION ALL SELECT ?)) "
             "WHERE id = ?",
             (before["last_contacted_at"] if before else None,
@@ -134,8 +147,11 @@ def undo_merge(store: Store, undo_id: int | None = None) -> tuple[int, str]:
     """Take a merge back (the newest when `undo_id` is None): the other contact returns with
     its numbers, calls, import changes and cards, and the kept one gets back each field the
     merge changed and nobody has edited since. Returns (the other's id, what happened).
-    UndoRefused when a side came from an import undone since: it is not brought back."""
+    UndoRefused when a side came from an import undone since: it is not brought back;
+    LaterMergeFirst when a later merge of the same contact has to be taken back first."""
     with writing(store) as conn:
+        if undo_id is not None:
+            _refuse_under_later(conn, undo_id)
         _id, payload = contact_undo.take_back(conn, "merge", undo_id)
         ended = _from_undone_import(conn, payload)
         if ended is None:
@@ -143,6 +159,30 @@ def undo_merge(store: Store, undo_id: int | None = None) -> tuple[int, str]:
     if ended is not None:  # committed: the merge ends, it never blocks the next one
         raise UndoRefused(ended)
     return other_id, text
+
+
+def _refuse_under_later(conn: sqlite3.Connection, undo_id: int) -> None:
+    """An older merge can be taken back on its own (the rep need not first take back newer,
+    unrelated ones) unless a merge made since kept its contact, or folded it into another:
+    that one is named, to take back first."""
+    found = conn.execute(
+        "SELECT contact_id FROM contact_undo WHERE id = ? AND kind = 'merge' "
+        "AND undone_at IS NULL",
+        (undo_id,),
+    ).fetchone()
+    if found is None:
+        return  # none, or taken back already: take_back says which
+    later = conn.execute(
+        "SELECT id, summary FROM contact_undo WHERE kind = 'merge' AND undone_at IS NULL "
+        "AND id > ?1 AND (contact_id = ?2 OR json_extract(payload, '$.other.id') = ?2) "
+        "ORDER BY id DESC LIMIT 1",
+        (undo_id, found[0]),
+    ).fetchone()
+    if later is not None:
+        summary = str(later[1])
+        raise LaterMergeFirst(int(later[0]), summary, (
+            f"“{summary}” came after this merge, on the same contact: take it back first, "
+            "then this one. Nothing was changed."))  # fmt: skip
 
 
 def _from_undone_import(conn: sqlite3.Connection, payload: dict[str, Any]) -> str | None:

@@ -136,11 +136,14 @@ def stays_text(stays: Sequence[tuple[str, str]]) -> str:
     return " ".join(said)
 
 
-def merge_first(file: str, who: str, merge: str, undo_id: int, *, window: bool) -> str:
+def merge_first(file: str, who: str, merge: str, undo_id: int, *, window: bool,
+                here: bool = False) -> str:  # fmt: skip
     """Why an import cannot be undone yet: a merge kept one of its contacts and folded the
     rep's own into it, which would go too. In a window the way out is the Duplicates window's
-    (a rep there has no terminal); on the command line, the command."""
-    how = ("in the Duplicates window (Undo merge)" if window
+    (a rep there has no terminal), or the window's own Undo that merge button (`here`); on
+    the command line, the command."""
+    how = ("with Undo that merge" if here
+           else "in the Duplicates window (Undo merge, or Undo an earlier merge)" if window
            else f"(callercard undo-merge {undo_id})")  # fmt: skip
     return (f"Undoing {file} would delete {who} too, merged since into a contact it brought "
             f"({merge}). Take that merge back first {how}, then undo the import.")

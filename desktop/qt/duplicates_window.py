@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -26,10 +27,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +42,7 @@ from desktop.adapters.contact_undo import UndoRefused, entries
 from desktop.adapters.store import Store, StoreError
 from desktop.core.display_text import one_line
 from desktop.core.duplicates import FIELD_TITLES, DuplicatePair, MergePlan
+from desktop.core.import_history import when
 from desktop.core.models import Contact, StoredNumber
 from desktop.core.number_edit import shown_number
 from desktop.qt.book_watch import while_shown
@@ -47,6 +51,7 @@ from desktop.qt.contact_fixes import Retrying
 from desktop.qt.plain_tooltip import plain_tooltip
 from desktop.qt.screen_fit import fit_to_screen
 from desktop.qt.search_window import bring_to_front
+from desktop.qt.system_clock import hour_cycle
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -100,10 +105,12 @@ class DuplicatesWindow(QWidget):
         fit_to_screen(self, QSize(980, 560))
         self.pairs: list[DuplicatePair] = []
         self.plan: MergePlan | None = None
-        # merges not taken back yet, oldest first: Undo takes the last. Those made before this
-        # window opened count too: Undo import sends the rep here to take one back
+        # merges not taken back yet, oldest first: Undo takes the last, Undo an earlier merge
+        # any other. Those made before this window opened count too: Undo import sends the
+        # rep here to take one back, and newer, unrelated merges need not go first
         self._undo_ids: list[int] = []
         self._merge_said: dict[int, str] = {}  # each one's summary, for the button's tooltip
+        self._merge_at: dict[int, datetime] = {}  # when each was made, for the earlier ones
         self._said = ""  # what the last action did, shown once the list is read again
         self._thread: threading.Thread | None = None
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
@@ -180,12 +187,18 @@ class DuplicatesWindow(QWidget):
         self.status = _plain()
         self.status.setObjectName("status")
         self.undo_button = QPushButton("Undo merge")
-        self.undo_button.clicked.connect(self.undo)
+        self.undo_button.clicked.connect(lambda _checked=False: self.undo())
         self.undo_button.hide()
+        self.earlier_button = QToolButton()
+        self.earlier_button.setText("Undo an earlier merge")
+        self.earlier_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.earlier_button.setMenu(QMenu(self.earlier_button))
+        self.earlier_button.hide()
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
+        footer.addWidget(self.earlier_button)
         footer.addWidget(self.undo_button)
         footer.addWidget(close)
         layout = QVBoxLayout(self)
@@ -207,6 +220,7 @@ class DuplicatesWindow(QWidget):
         for entry in entries(self.store, "merge"):
             if entry.undone_at is None:
                 self._merge_said[entry.id] = entry.summary
+                self._merge_at[entry.id] = datetime.fromtimestamp(entry.created_at).astimezone()
                 if entry.id not in self._undo_ids:
                     self._undo_ids.append(entry.id)
         self._undo_ids.sort()
@@ -386,6 +400,7 @@ class DuplicatesWindow(QWidget):
                 return
             self._undo_ids.append(done.undo_id)
             self._merge_said[done.undo_id] = done.summary
+            self._merge_at[done.undo_id] = datetime.now().astimezone()
             self.status.setText(done.summary)
             self._show_undo()
             self._forget(other)
@@ -408,11 +423,14 @@ class DuplicatesWindow(QWidget):
 
         self._retry.run(write)
 
-    def undo(self) -> None:
-        """Take back this window's newest merge; pressed again, the one before it."""
+    def undo(self, undo_id: int | None = None) -> None:
+        """Take back the merge `undo_id` (Undo an earlier merge) or the newest (Undo merge;
+        pressed again, the one before it). An earlier one a later merge of the same contact
+        started from is refused, that one named (duplicates.LaterMergeFirst)."""
         if not self._undo_ids:
             return
-        undo_id = self._undo_ids[-1]
+        if undo_id is None:
+            undo_id = self._undo_ids[-1]
 
         def write() -> None:
             try:
@@ -439,6 +457,18 @@ class DuplicatesWindow(QWidget):
             + (f"; press again for the {count - 1} before it." if count > 1 else ".")
         )
         self.undo_button.setVisible(count > 0)
+        menu = self.earlier_button.menu()
+        menu.clear()
+        now, cycle = datetime.now().astimezone(), hour_cycle()
+        for undo_id in reversed(self._undo_ids[:-1]):
+            said = one_line(self._merge_said.get(undo_id, "")).rstrip(".") or "A merge"
+            at = self._merge_at.get(undo_id)
+            action = menu.addAction(f"{said}  ·  {when(at, now, cycle)}" if at else said)
+            action.triggered.connect(lambda _c=False, i=undo_id: self.undo(i))
+        self.earlier_button.setToolTip(
+            "Takes back the merge you choose, leaving the ones made after it (unless one of "
+            "them merged into the same contact: that one is named, to take back first).")
+        self.earlier_button.setVisible(count > 1)
 
     def _forget(self, gone: int) -> None:
         """The pairs that named the contact that went no longer exist as such."""

@@ -5,6 +5,7 @@ connection, as the Import window's own Undo does, and says what it did in words 
 "Removed 12 contacts imported from prospects.csv on 3 Dec.". When the batch's contacts have
 the rep's calls, or were changed since, it asks first, saying so (Store.undo_import_check): used
 as a rep, an undo after a day of calls turned them all into "Unknown" with no word before.
+An undo a merge blocks says so without asking, and offers Undo that merge beside it.
 
 While shown it follows the database's commits (BookWatch), so an import or an undo from a
 terminal shows here instead of an Undo for an import that is gone.
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.adapters import duplicates
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.store import Store, StoreError, UndoCheck, UndoResult
 from desktop.core.display_text import one_line
@@ -95,10 +97,18 @@ class ImportHistoryWindow(QWidget):
         self.status.setObjectName("status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
+        # An undo a merge blocks offers to take that merge back here: the rep came to undo
+        # an import, not to find the merge among others in the Duplicates window.
+        self.merge_button = QPushButton("Undo that merge")
+        self.merge_button.setObjectName("undo_merge")
+        self.merge_button.clicked.connect(self.take_merge_back)
+        self.merge_button.hide()
+        self._blocking: tuple[int, BatchRecord] | None = None  # (merge's undo id, its import)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
+        footer.addWidget(self.merge_button)
         footer.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -161,6 +171,7 @@ class ImportHistoryWindow(QWidget):
         if self._thread is not None or self.asking is not None:
             return
         self._outcome = ""
+        self._offer_merge(None)
         self.status.setText(f"Looking at what {record.file_name} added…")
         self.table.setEnabled(False)
         self._off_thread(
@@ -170,8 +181,9 @@ class ImportHistoryWindow(QWidget):
 
     def _checked(self, record: BatchRecord, found: UndoCheck | str) -> None:
         self._joined()
-        if not isinstance(found, str) and found.refusal(window=True):
-            why = found.refusal(window=True).rstrip(".")
+        if not isinstance(found, str) and found.merge_first is not None:
+            why = found.refusal(window=True, here=True).rstrip(".")
+            self._offer_merge((found.merge_first.undo_id, record), found.merge_first.summary)
             found = f"Could not undo {record.file_name}: {why}. Nothing was changed."
         if isinstance(found, str) or not found.warning():
             if isinstance(found, str):
@@ -183,6 +195,27 @@ class ImportHistoryWindow(QWidget):
             return
         self.asking = ask_undo_import(self, record.file_name, found.warning(),
                                       lambda undo: self._answered(record, undo))  # fmt: skip
+
+    def _offer_merge(self, blocking: tuple[int, BatchRecord] | None, summary: str = "") -> None:
+        self._blocking = blocking
+        self.merge_button.setToolTip(plain_tooltip(f"Takes back: {summary}") if summary else "")
+        self.merge_button.setVisible(blocking is not None)
+
+    def take_merge_back(self) -> None:
+        """Take back the merge that blocked the undo (a short write, on this thread, as the
+        Duplicates window's is); the rep then presses Undo again."""
+        if self._blocking is None or self.busy:
+            return
+        undo_id, record = self._blocking
+        try:
+            _other, said = duplicates.undo_merge(self.store, undo_id)
+        except StoreError as exc:  # a later merge first, the book busy: said, offered again
+            self._outcome = f"Not done: {exc}"
+            self.status.setText(self._outcome)
+            return
+        self._offer_merge(None)
+        self._outcome = f"{said} Undo {record.file_name} again to take the import back."
+        self.reload()
 
     def _answered(self, record: BatchRecord, undo: bool) -> None:
         box, self.asking = self.asking, None

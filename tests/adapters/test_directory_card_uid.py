@@ -140,6 +140,7 @@ def test_a_mirror_from_before_uids_learns_them_on_its_next_sync(
     # tables later migrations add).
     conn = sqlite3.connect(path)
     conn.executescript("DROP TABLE import_holds; DROP TABLE followed_rows; "
+                       "ALTER TABLE contacts DROP COLUMN edited_at; "
                        "DROP INDEX directory_cards_uid; ALTER TABLE directory_cards DROP "
                        "COLUMN uid; DROP TABLE callbacks_put_off; "
                        "ALTER TABLE attempts DROP COLUMN caller_id; "

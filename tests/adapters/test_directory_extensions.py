@@ -118,6 +118,7 @@ def test_a_mirror_from_before_learns_its_extensions_on_the_next_sync(
         store.close()
     old = sqlite3.connect(path)  # as schema 19 kept them: the text alone
     old.executescript("DROP TABLE import_holds; DROP TABLE followed_rows; "
+                      "ALTER TABLE contacts DROP COLUMN edited_at; "
                       "UPDATE phone_numbers SET extension = '' WHERE e164 IS NULL; "
                       "DROP INDEX phone_numbers_internal; "
                       "ALTER TABLE directory_cards DROP COLUMN note; "

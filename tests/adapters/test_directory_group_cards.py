@@ -110,6 +110,7 @@ def test_groups_a_mirror_made_before_took_for_people_go_on_its_next_sync(
         store.close()
     old = sqlite3.connect(path)
     old.executescript("DROP TABLE import_holds; DROP TABLE followed_rows; "
+                      "ALTER TABLE contacts DROP COLUMN edited_at; "
                       "DROP INDEX phone_numbers_internal; "
                       "ALTER TABLE directory_cards DROP COLUMN note; "
                       "ALTER TABLE attempts DROP COLUMN promise_done; "

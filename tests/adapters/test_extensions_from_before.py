@@ -79,6 +79,7 @@ def test_an_extension_kept_as_text_before_finds_the_colleague_after_the_upgrade(
         store.close()
     old = sqlite3.connect(path)
     old.executescript("DROP TABLE import_holds; DROP TABLE followed_rows; "
+                      "ALTER TABLE contacts DROP COLUMN edited_at; "
                       "ALTER TABLE attempts DROP COLUMN promise_done; "
                       f"PRAGMA user_version = {SCHEMA_BEFORE};")  # fmt: skip
     old.close()

@@ -122,6 +122,7 @@ def test_a_book_from_before_keeps_a_contact_another_file_merged_into(
     data = imported(samples, tmp_path)
     conn = sqlite3.connect(data / "callercard.sqlite3")
     conn.executescript("DROP TABLE import_holds; DROP TABLE followed_rows; "
+                       "ALTER TABLE contacts DROP COLUMN edited_at; "
                        "PRAGMA user_version = 22;")
     conn.close()
 

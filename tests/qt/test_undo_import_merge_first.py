@@ -87,10 +87,11 @@ def test_import_history_refuses_without_asking_and_points_to_the_duplicates_wind
     assert window.asking is None, "no question for an undo that would refuse"
     assert window.status.text() == (
         "Could not undo crm.csv: Undoing crm.csv would delete Jürgen Schäfer too, merged since "
-        f"into a contact it brought ({MERGE}). Take that merge back first in the Duplicates "
-        "window (Undo merge), then undo the import. Nothing was changed."
+        f"into a contact it brought ({MERGE}). Take that merge back first with Undo that merge, "
+        "then undo the import. Nothing was changed."
     )
     assert everything(store) == before
+    assert window.merge_button.isVisible(), "Undo that merge, here"
 
     # The Duplicates window, opened now, offers that merge of an earlier session
     duplicates_window = DuplicatesWindow(store)
@@ -136,8 +137,8 @@ def test_the_import_windows_undo_refuses_without_asking_too(qtbot: QtBot, tmp_pa
         qtbot.waitUntil(lambda: window.summary.text().startswith("Could not undo"), timeout=10_000)
         assert window.asking is None
         assert window.summary.text().endswith(
-            "Take that merge back first in the Duplicates window (Undo merge), then undo the "
-            "import.")  # fmt: skip
+            "Take that merge back first in the Duplicates window (Undo merge, or Undo an "
+            "earlier merge), then undo the import.")  # fmt: skip
         assert everything(store) == before
     finally:
         store.close()

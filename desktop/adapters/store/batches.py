@@ -98,11 +98,12 @@ class UndoCheck:
     def warning(self) -> str:
         return undo_warning(self.contacts, self.with_calls, self.changed, self.stays)
 
-    def refusal(self, *, window: bool) -> str:
-        """Why the undo would change nothing ("" when it can go ahead), said before asking."""
+    def refusal(self, *, window: bool, here: bool = False) -> str:
+        """Why the undo would change nothing ("" when it can go ahead), said before asking;
+        `here`: the window offers Undo that merge itself."""
         if self.merge_first is None:
             return ""
-        return self.merge_first.sentence(self.file, window=window)
+        return self.merge_first.sentence(self.file, window=window, here=here)
 
 
 _MERGEABLE = frozenset(CONTACT_FIELDS)
@@ -240,11 +241,15 @@ class ImportBatches(Contacts):
     def undo_import_check(self, batch_id: int) -> UndoCheck:
         """Before an undo: how many of the batch's contacts have the rep's calls, and how many
         were changed since the import, which go with them (used as a rep: a day of calls then
-        showed as "Unknown", with no word before). A change is a field saved after the import
-        (by hand, by a wrap-up's reason, by a later import filling it) or a number typed or
-        linked by hand. A contact another import still in the book has too stays, and is named
-        (import_holds.py); a merge that would make the undo refuse is found here, so the rep is
-        told before being asked."""
+        showed as "Unknown", with no word before). A change is the rep's own: a field saved by
+        hand or by a wrap-up's reason, a merge, a number typed or linked by hand or brought by
+        a merge (edited_at, schema 24; a number of no import's). Another import filling a field
+        or adding a number is not (it said so of contacts a later import merely merged into),
+        and an edit in the import's own second counts (updated_at > created_at missed it). A
+        book from before 24 cannot tell the two apart and counts any change: it asks. A contact
+        another import still in the book has too stays, and is named (import_holds.py); a
+        merge that would make the undo refuse is found here, so the rep is told before being
+        asked."""
         batch = self._conn.execute(
             "SELECT source, label, undone_at FROM import_batches WHERE id = ?", (batch_id,)
         ).fetchone()
@@ -258,9 +263,9 @@ class ImportBatches(Contacts):
             "SELECT COUNT(*), "
             "COALESCE(SUM(EXISTS (SELECT 1 FROM attempts a WHERE a.contact_id = c.id "
             "                     AND a.import_batch_id IS NOT c.import_batch_id)), 0), "
-            "COALESCE(SUM(c.updated_at > c.created_at OR EXISTS ("
+            "COALESCE(SUM(c.edited_at IS NOT NULL OR EXISTS ("
             "    SELECT 1 FROM phone_numbers p WHERE p.contact_id = c.id "
-            "    AND (p.by_hand OR p.import_batch_id IS NOT c.import_batch_id))), 0) "
+            "    AND (p.by_hand OR p.import_batch_id IS NULL))), 0) "
             "FROM contacts c WHERE c.import_batch_id = ? AND NOT EXISTS ("
             "    SELECT 1 FROM import_holds h JOIN import_batches b ON b.id = h.batch_id "
             "    AND b.undone_at IS NULL WHERE h.contact_id = c.id AND h.batch_id <> ? "

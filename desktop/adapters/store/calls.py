@@ -626,8 +626,9 @@ class Calls(Contacts):
                 )
                 if row[0] is not None and reason.strip():
                     self._conn.execute(
-                        "UPDATE contacts SET reason = ?, updated_at = ? WHERE id = ?",
-                        (reason.strip(), unix_now(), row[0]),
+                        "UPDATE contacts SET reason = ?, updated_at = ?, edited_at = ? "
+                        "WHERE id = ?",
+                        (reason.strip(), unix_now(), unix_now(), row[0]),
                     )
                 return True
         except sqlite3.OperationalError as exc:

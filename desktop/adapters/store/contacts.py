@@ -254,10 +254,12 @@ class Contacts(Database):
         one): an edit must survive the app being killed a moment later."""
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"{name!r} is not an editable contact field")
+        now = unix_now()  # edited_at: the rep's own change, which an import's never is
         try:
             self._conn.execute(
-                f"UPDATE contacts SET {name} = ?, updated_at = ? WHERE id = ?",  # noqa: S608
-                (value, unix_now(), contact_id),
+                f"UPDATE contacts SET {name} = ?, updated_at = ?, edited_at = ? "  # noqa: S608
+                "WHERE id = ?",
+                (value, now, now, contact_id),
             )
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {describe(exc)}") from exc

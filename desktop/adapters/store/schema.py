@@ -509,6 +509,15 @@ MIGRATIONS: tuple[str, ...] = (
         told        TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 25: when the rep last changed the contact themselves (a field saved, a number typed or
+    # linked, a wrap-up's reason, a merge), apart from updated_at, which an import merging into
+    # it moves too: undoing the import that brought a contact asks about the rep's changes
+    # only (store/batches.py undo_import_check). Before, a change cannot be told from another
+    # import's: a contact changed since it was made counts as the rep's, so the undo asks
+    """
+    ALTER TABLE contacts ADD COLUMN edited_at INTEGER;
+    UPDATE contacts SET edited_at = updated_at WHERE updated_at > created_at;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

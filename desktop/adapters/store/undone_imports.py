@@ -73,8 +73,8 @@ class MergeFirst:
     who: str  # the rep's own contact, folded into one the import brought
     summary: str  # the merge as the rep saw it
 
-    def sentence(self, file: str, *, window: bool) -> str:
-        return merge_first(file, self.who, self.summary, self.undo_id, window=window)
+    def sentence(self, file: str, *, window: bool, here: bool = False) -> str:
+        return merge_first(file, self.who, self.summary, self.undo_id, window=window, here=here)
 
 
 def merge_first_of(conn: sqlite3.Connection, batch_id: int) -> MergeFirst | None:
