@@ -79,7 +79,7 @@ def test_the_reps_edit_is_counted_even_in_the_imports_own_second(tmp_path: Path)
 
 
 def test_a_book_from_before_counts_any_change_as_the_reps(tmp_path: Path) -> None:
-    """Before schema 24 a change by the rep and one by another import looked the same: the
+    """Before schema 25 a change by the rep and one by another import looked the same: the
     upgrade counts a contact changed since it was made as the rep's, so the undo asks."""
     data = tmp_path / "data"
     _imported(tmp_path, "crm.csv", CRM, data)
@@ -87,7 +87,8 @@ def test_a_book_from_before_counts_any_change_as_the_reps(tmp_path: Path) -> Non
     with conn:
         conn.execute("UPDATE contacts SET notes = 'Wants a demo', updated_at = created_at + 60 "
                      "WHERE name = 'Leo Park'")  # fmt: skip
-    conn.executescript("ALTER TABLE contacts DROP COLUMN edited_at; PRAGMA user_version = 23;")
+    conn.executescript("ALTER TABLE contacts DROP COLUMN edited_at; DROP TABLE followed_rows; "
+                       "PRAGMA user_version = 23;")
     conn.close()
 
     assert _undone(data, 1)["contacts_changed"] == 1
