@@ -243,7 +243,7 @@ class ImportBatches(Contacts):
         were changed since the import, which go with them (used as a rep: a day of calls then
         showed as "Unknown", with no word before). A change is the rep's own: a field saved by
         hand or by a wrap-up's reason, a merge, a number typed or linked by hand or brought by
-        a merge (edited_at, schema 24; a number of no import's). Another import filling a field
+        a merge (edited_at, schema 25; a number of no import's). Another import filling a field
         or adding a number is not (it said so of contacts a later import merely merged into),
         and an edit in the import's own second counts (updated_at > created_at missed it). A
         book from before 24 cannot tell the two apart and counts any change: it asks. A contact
