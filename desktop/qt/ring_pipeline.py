@@ -204,17 +204,42 @@ class RingPipeline(QObject):
         if closed:
             self.trace.write("called_back", e164 or "", missed_cards_closed=closed)
 
-    def _answered(self, call: RingInput) -> None:
+    def _answered(self, call: RingInput, began: datetime | None = None) -> None:
         """The rep took a call from a number whose missed card is up: they are no longer
         waiting for us (Callbacks says so too), so the card and its Call back go, and do not
         come back at the next start. Learnt from the answer itself (baresip, Linphone) or
-        only from the end (a hook's `end --answered`, MicroSIP's log): either way."""
+        only from the end (a hook's `end --answered`, MicroSIP's log): either way.
+
+        Only the missed cards of earlier calls go, never the call's own: one call two sources
+        report differently (a hook's `end --missed`, then the softphone's log of it as taken)
+        took away the missed card of the very call the rep did not answer. `began`: when this
+        call rang here (its card's ring, `_answer_began`, taken before its end forgot it)."""
         if not self.popups.missed_keys():
             return
         e164 = self.lookup.parse(call.caller_id, call.event.name).e164
-        closed = self.popups.close_missed_for(e164) if e164 else 0
+        if began is None:
+            began = self._answer_began(call)
+        closed = 0
+        if e164 and began is not None:
+            closed = self.popups.close_missed_for(e164, rang_before=began)
+        elif e164:  # a hook's end: its own earlier ring was under its key
+            closed = self.popups.close_missed_for(e164, not_of=call.call_key)
         if closed:
             self.trace.write("answered", e164 or "", missed_cards_closed=closed)
+
+    def _answer_began(self, call: RingInput) -> datetime | None:
+        """When the taken call began, to tell the caller's earlier calls from it: its card's
+        ring while that card still rings (its own, or another source's for the same call); a
+        softphone log's call, when its log says it began, less the margin within which two
+        reports are one call (SAME_CALL_S). None for a hook's end whose ring has no card up:
+        it says when it ended only."""
+        shown_as = self._same_call.get(call.call_key, call.call_key)
+        rang = self._rang_at.get(shown_as)
+        if rang is not None and self.popups.has_popup(shown_as):
+            return rang
+        if call.event.hook:
+            return None
+        return call.event.time - timedelta(seconds=SAME_CALL_S)
 
     def _call_out_went_on(self, call: RingInput) -> None:
         """A call out answered, over or failed. One that failed before the far end rang
@@ -421,9 +446,11 @@ class RingPipeline(QObject):
         if call.call_key not in self._same_call and not self.popups.has_popup(call.call_key):
             self._same_as_ringing(call)
         rang = self._late_unseen.pop(call.call_key, None)
+        taken = _taken(call.event)
+        began = self._answer_began(call) if taken else None  # before its end forgets its ring
         self.end_call(call.call_key, call.caller_id, missed=call.missed)
-        if _taken(call.event):
-            self._answered(call)
+        if taken:
+            self._answered(call, began)
         if rang is not None and call.missed:
             # Its ring was read late, over by then: no card rang, so the missed card comes
             # now, as for a missed call a log wrote only at its end.
@@ -450,12 +477,15 @@ class RingPipeline(QObject):
         """A call an end-of-call log wrote as it ended: the card another source rang for it
         goes, or folds to a missed card; a missed call that had no card gets one."""
         missed = call.event.state is CallState.MISSED
+        taken = _taken(call.event)
+        began = None
         if self._same_as_ringing(call):
+            began = self._answer_began(call) if taken else None
             self.end_call(call.call_key, call.caller_id, missed=missed)
         elif missed:
             self._missed_with_no_ring(call)
-        if _taken(call.event):
-            self._answered(call)
+        if taken:
+            self._answered(call, began)
 
     def end_call(self, call_key: str, caller_id: str, *, missed: bool = False) -> None:
         """The call is over: its card goes, or stays as a missed call's with Call back when

@@ -494,3 +494,58 @@ def test_a_call_whose_end_nobody_wrote_leaves_the_missed_card(
         "microsip", Direction.IN, CallState.ENDED, MIKE, "", datetime.now(UTC),
         call_key="microsip:9")))  # fmt: skip
     assert len(app.popups.missed_keys()) == 1 and running.records("answered") == []
+
+
+def test_the_logs_taken_report_of_the_hooks_missed_call_keeps_its_missed_card(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """One call, two reports that disagree: the hook said `end --missed`, then the softphone's
+    log wrote the same call as taken (ENDED). The card of the call the rep did not answer
+    stays: only a later call taken closes it."""
+    running = start_app()
+    app = running.app
+    rang = datetime.now(UTC)
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    assert len(app.popups.missed_keys()) == 1
+    app.pipeline.arrive(from_call_event(CallEvent(
+        "microsip", Direction.IN, CallState.ENDED, MIKE, "", rang,
+        call_key="microsip:7")))  # fmt: skip
+
+    assert len(app.popups.missed_keys()) == 1 and running.records("answered") == []
+
+
+def test_a_hooks_answered_end_of_the_missed_call_itself_keeps_its_missed_card(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """The softphone's log said missed, then its hook's end of that same call said answered."""
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI", call_key="c1"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(call_key="c1", caller_id=MIKE, outcome=EndOutcome.MISSED))
+    assert len(app.popups.missed_keys()) == 1
+    app.on_message(End(call_key="c1", caller_id=MIKE, outcome=EndOutcome.ANSWERED))
+
+    assert len(app.popups.missed_keys()) == 1 and running.records("answered") == []
+
+
+def test_a_later_call_the_log_wrote_taken_takes_the_missed_card_away(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """The next call, whose ring no card showed (a log written at the call's end), began a
+    minute after the missed one: it closes that card."""
+    from datetime import timedelta
+
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    app.pipeline.arrive(from_call_event(CallEvent(
+        "microsip", Direction.IN, CallState.ENDED, MIKE, "",
+        datetime.now(UTC) + timedelta(minutes=1), call_key="microsip:8")))  # fmt: skip
+
+    assert app.popups.missed_keys() == []
+    assert [r["missed_cards_closed"] for r in running.records("answered")] == [1]
