@@ -588,6 +588,11 @@ class PopupStack(QObject):
         timer.start(self._missed_for_ms)
         return timer
 
+    @property
+    def missed_for_ms(self) -> int:
+        """How long a missed card stays up."""
+        return self._missed_for_ms
+
     def missed_keys(self) -> list[str]:
         return [k for k, c in self._calls.items() if c.missed is not None]
 

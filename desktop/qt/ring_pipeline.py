@@ -628,7 +628,7 @@ class RingPipeline(QObject):
         assert isinstance(written, CallWritten)
         event, recorded = written.event, written.recorded
         if written.for_cards:
-            self._from_inbox(event)
+            self._from_inbox(event, over=written.over)
             return
         if written.error:
             where = event.where or event.source
@@ -658,27 +658,42 @@ class RingPipeline(QObject):
             self.wrap_up_due.emit(recorded.attempt_id)
 
 
-    def _from_inbox(self, event: CallEvent) -> None:
+    def _from_inbox(self, event: CallEvent, *, over: bool = False) -> None:
         """A hook's ring or end the writer recorded from the hooks' inbox (its line never
         reached us): a ring that may still ring pops its card, late (desktop.core.late_ring
         .still_ringing), once: never for a call whose card this app showed or whose end it
-        read already; an end closes the card its ring put up. Recorded already: not again."""
+        read already, nor one whose end was read with it (`over`); an end closes the card its
+        ring put up, or, missed and recent, leaves the missed card of a ring that popped none.
+        Recorded already: not again."""
         call = RingInput(event, time.monotonic_ns())
         key = call.call_key
         if event.state is CallState.RINGING:
             seen = (self._seen_near(self._rang, key, event.time)
                     or self._seen_near(self._ended, key, event.time, after=True)
                     or key in self._late_unseen or self.popups.has_popup(key))  # fmt: skip
-            card = still_ringing(event.time, datetime.now(UTC)) and not seen
+            card = still_ringing(event.time, datetime.now(UTC)) and not seen and not over
             self.trace.write("inbox_ring", event.number, call_key=key, card=card)
             if card:
                 self._ring(self._withheld_apart(call) if key == WITHHELD_KEY else call)
+            elif not seen:
+                # Over by now, or soon told so: its end, if missed and recent, leaves the
+                # missed card (`_end`), as a call read late does.
+                _remember_late(self._late_unseen, key, event.time)
             return
         if self._seen_near(self._ended, key, event.time):
             return  # its line reached us too, and ended the call
         up = self.popups.has_popup(key) and key not in self.popups.missed_keys()
         if up or key in self._same_call:
             self._end(self._withheld_apart(call) if key == WITHHELD_KEY else call)
+        elif key in self._late_unseen:
+            # Its ring and its end both waited in the inbox for an app still starting: a
+            # missed card while the rep may still be at the desk (the time a missed card
+            # stays up), as for a call missed while the app ran; older, Callbacks has it.
+            age_s = (datetime.now(UTC) - event.time).total_seconds()
+            if age_s > self.popups.missed_for_ms / 1000:
+                self._late_unseen.pop(key, None)
+                return
+            self._end(call)
 
     def _ring_read_twice(self, call: RingInput) -> bool:
         """Whether this hook ring is one already handled, read again (from the inbox, then

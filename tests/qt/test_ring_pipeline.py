@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -549,3 +549,52 @@ def test_a_later_call_the_log_wrote_taken_takes_the_missed_card_away(
 
     assert app.popups.missed_keys() == []
     assert [r["missed_cards_closed"] for r in running.records("answered")] == [1]
+
+
+def _left_in_the_inbox(start_app: Callable[..., Running], tmp_path: Path, rang_s: float,
+                       ended_s: float) -> Running:  # fmt: skip
+    """Mike's ring and `end --missed`, `rang_s` and `ended_s` seconds ago, both kept in the
+    hooks' inbox by hooks that found the app still starting; the app then starts."""
+    from datetime import timedelta
+
+    from desktop.adapters.hook_inbox import HookInbox
+    from desktop.adapters.paths import resolve_paths
+    from desktop.core.ring_input import from_end_message, from_ring_message
+
+    paths = resolve_paths(str(tmp_path / "data"))
+    paths.ensure()
+    paths.hook_inbox.parent.mkdir(exist_ok=True, mode=0o700)
+    now = datetime.now(UTC)
+    ring = from_ring_message(Ring(MIKE, "M KOWALSKI"), now - timedelta(seconds=rang_s), 0)
+    end = from_end_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED),
+                           now - timedelta(seconds=ended_s), 0)  # fmt: skip
+    inbox = HookInbox(paths.hook_inbox)
+    inbox.append(replace(ring.event, late=True))
+    inbox.append(replace(end.event, late=True))
+    return start_app()
+
+
+def test_a_call_missed_while_the_app_started_leaves_its_missed_card(
+    start_app: Callable[..., Running], qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The app took a minute to start (a cold login): the ring was too old for a card by
+    then, and the end 20 s old; the rep is at the desk and gets the missed card with Call
+    back, as for a call missed while the app ran (it was in Callbacks only)."""
+    running = _left_in_the_inbox(start_app, tmp_path, rang_s=60, ended_s=20)
+    app = running.app
+    qtbot.waitUntil(lambda: len(running.records("recorded")) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: app.popups.missed_keys() != [], timeout=5_000)
+    popup = app.popups.popup_for(app.popups.missed_keys()[0])
+    assert popup is not None and "Missed call" in " ".join(popup.shown_texts())
+    assert "Mike Kowalski" in popup.accessibleName()
+
+
+def test_a_call_missed_long_before_the_app_started_is_in_callbacks_only(
+    start_app: Callable[..., Running], qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Ended an hour before: the rep has long left the desk; no card for it."""
+    running = _left_in_the_inbox(start_app, tmp_path, rang_s=3630, ended_s=3600)
+    qtbot.waitUntil(lambda: len(running.records("recorded")) == 2, timeout=10_000)
+    qtbot.wait(300)
+    assert running.app.popups.missed_keys() == []
+    assert running.app.popups.visible_count() == 0
