@@ -132,6 +132,7 @@ def _plain(parent: QWidget, *, muted: bool = False, wrap: bool = False) -> QLabe
 
 # The notes box's height in lines: grows with a long note up to the most, then scrolls.
 NOTES_LINES = (4, 14)
+OPENER_LINES = (2, 6)  # their own opener: a sentence or two, as the card says it
 
 
 class ContactView(QWidget):
@@ -242,10 +243,9 @@ class ContactView(QWidget):
                 editor = QPlainTextEdit(self)
                 editor.setTabChangesFocus(True)
                 editor.setPlaceholderText(field.placeholder)
-                if field.name == "notes":
-                    grow_with_text(editor, NOTES_LINES)
-                else:
-                    editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 2 + 14)
+                # As tall as their text in any theme's font: a fixed 2 lines + 14 px, set
+                # for the font of the moment, clipped an opener in GTK's (Adwaita:dark).
+                grow_with_text(editor, NOTES_LINES if field.name == "notes" else OPENER_LINES)
                 editor.textChanged.connect(self._saver(field.name))
             else:
                 editor = QLineEdit(self)
