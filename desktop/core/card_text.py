@@ -247,12 +247,12 @@ def lines_preview(text: str, limit: int, max_lines: int) -> tuple[str, bool]:
     return "\n".join(kept), False
 
 
-def lines_in_one(text: str, limit: int) -> tuple[str, bool]:
+def lines_in_one(text: str, limit: int | None = None) -> tuple[str, bool]:
     """`text` for a one-line cell (a table row's): its lines (blank ones left out) kept
     apart by " · " rather than run into one sentence ("Budget 40k Decision maker: Sam"),
-    cut as `preview` cuts; and whether it was."""
-    lines = [line for line in map(one_line, text.splitlines()) if line]
-    return preview(" · ".join(lines), limit)
+    cut as `preview` cuts (None: whole, the cell elides it); and whether it was."""
+    joined = " · ".join(line for line in map(one_line, text.splitlines()) if line)
+    return (joined, False) if limit is None else preview(joined, limit)
 
 
 def next_step_line(contact: Contact) -> str:

@@ -55,7 +55,7 @@ from desktop.adapters.store import StoreError
 from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.callbacks import stays_text
 from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import outcome_text
+from desktop.core.card_text import lines_in_one, outcome_text
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, StoredNumber
@@ -116,7 +116,9 @@ def attempt_row(
     else:  # a colleague's extension ("x3103"), else the caller ID as it came ("" if withheld)
         caller_id = attempt.caller_id
         number = caller_id_text(caller_id)
-    said = " — ".join(one_line(t) for t in (attempt.reason, attempt.message) if t.strip())
+    # A note's lines kept apart, as in Recent calls: a row holds one line.
+    message = lines_in_one(attempt.message)[0]
+    said = " — ".join(t for t in (one_line(attempt.reason), message) if t)
     return when, way, outcome, number, said
 
 

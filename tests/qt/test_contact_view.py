@@ -430,3 +430,12 @@ def test_their_opener_shows_its_lines_without_a_scroll_bar_of_its_own(
     lines = box.document().documentLayout().documentSize().height()
     assert lines >= 3
     assert box.viewport().height() >= lines * box.fontMetrics().lineSpacing()
+
+
+def test_a_calls_note_of_several_lines_keeps_them_apart_in_the_history() -> None:
+    """"Sent the quote / Budget 40k" read "Sent the quote Budget 40k" in its row."""
+    from desktop.qt.contact_view import attempt_row
+
+    called = Attempt(Direction.OUT, NOW, Outcome.TALKED, "Sent the quote\nBudget 40k\n\nSam",
+                     "the renewal")  # fmt: skip
+    assert attempt_row(called, NOW)[-1] == "the renewal — Sent the quote · Budget 40k · Sam"
