@@ -47,6 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psutil
 from _book import build_book
 
+from desktop.adapters.child_process import end_child
+
 # MicroSIP keeps [Calls] wherever the ini first had it; here it sits between [Settings] and the
 # account, so a reader that assumes it is the last section is caught.
 INI_HEAD = (
@@ -380,12 +382,7 @@ def start_app(
 
 
 def stop_app(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    end_child(proc, 10)
 
 
 def stage_by_caller(trace: list[dict[str, object]], stage: str) -> dict[str, int]:

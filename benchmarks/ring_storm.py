@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psutil
 
+from desktop.adapters.child_process import end_child
 from desktop.adapters.instance_client import deliver
 from desktop.core.ipc import End, Ring
 
@@ -99,12 +100,7 @@ class App:
         return float(psutil.Process(self.proc.pid).memory_info().rss) / 2**20
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end_child(self.proc, 20)
 
 
 def parallel_hooks(app: App, hooks: int, rings: int, first: int) -> dict[int, int]:

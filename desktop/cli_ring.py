@@ -107,7 +107,7 @@ def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = N
     if result.status is not SendStatus.NO_INSTANCE:
         return exit_code(result)
     if isinstance(message, Ring) and app_starting(address):
-        return _record_unanswered(args, message, EXIT_NOT_DELIVERED)
+        return _record_unanswered(args, message, EXIT_NOT_DELIVERED, starting=True)
     # Nobody took it: the hook records the call itself, so it is never lost (a ring is
     # recorded before the app it starts is, which then finds it in the history).
     from desktop.hook_record import can_show_cards, record_without_app
@@ -130,13 +130,16 @@ def _send(args: argparse.Namespace | HookArgs, unanswered: Unanswered | None = N
 
 
 def _record_unanswered(
-    args: argparse.Namespace | HookArgs, message: Ring | End, not_recorded: int
-) -> int:
-    """The running app did not take the call in time: the hook records it, as when no app
-    runs (the app, reading the line late, leaves a ring's record to the hook)."""
+    args: argparse.Namespace | HookArgs, message: Ring | End, not_recorded: int,
+    *, starting: bool = False,
+) -> int:  # fmt: skip
+    """The running app did not take the call in time (`starting`: it is not listening yet):
+    the hook records it, as when no app runs (the app, reading the line late, leaves a ring's
+    record to the hook)."""
     from desktop.hook_record import record_unanswered
 
-    return record_unanswered(args.data_dir, args.region, message, not_recorded)
+    return record_unanswered(args.data_dir, args.region, message, not_recorded,
+                             starting=starting)  # fmt: skip
 
 
 # A launched app takes a second or two to listen; files after the first wait for it.

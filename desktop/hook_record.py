@@ -62,6 +62,7 @@ EXIT_RECORDED_ONLY = 4
 _NOT_RECORDED = 1  # hook_exit.EXIT_NOT_DELIVERED: neither delivered nor recorded
 NOT_RUNNING = "CallerCard is not running"
 NOT_ANSWERING = "CallerCard did not answer in time"
+STARTING = "CallerCard is still starting"  # the hooks' inbox holds the call for it
 # An end whose ring is not in the history yet looks again after these pauses (1.5 s in all):
 # the softphone ran the ring's hook first, but for a short call that process may still be
 # writing the ring (its start-up, a database another program is writing). An end whose ring
@@ -111,18 +112,25 @@ def record_without_app(
 
 
 def record_unanswered(
-    data_dir: str | None, region: str | None, message: Ring | End, not_recorded: int
-) -> int:
-    """Record the call `message` reports, which the running app did not take in time; the
-    exit code (`not_recorded` when nothing could be recorded: what the delivery alone would
-    have given), and a one-line report on stderr."""
+    data_dir: str | None, region: str | None, message: Ring | End, not_recorded: int,
+    *, starting: bool = False,
+) -> int:  # fmt: skip
+    """Record the call `message` reports, which the running app did not take in time (or,
+    `starting`, an app still starting cannot take yet); the exit code (`not_recorded` when
+    nothing could be recorded: what the delivery alone would have given), and a one-line
+    report on stderr."""
     from desktop.hook_exit import EXIT_UNCONFIRMED
 
     # A line the app has (it may wake while the call still rings) can still pop its card.
     sent = not_recorded == EXIT_UNCONFIRMED
     card = "its card may still appear" if sent else "no card shown"
     # From the inbox too, while it may still ring (desktop.core.late_ring.still_ringing).
-    kept = _handed_to_inbox(data_dir, message, "its card may still appear")
+    if starting:
+        # Nothing went wrong: the app pops the card from the inbox as it starts. "Did not
+        # answer in time" sent the rep looking for a hung CallerCard.
+        kept = _handed_to_inbox(data_dir, message, "", why=STARTING)
+    else:
+        kept = _handed_to_inbox(data_dir, message, "its card may still appear")
     if kept is not None:
         return kept
     return _open_and_record(data_dir, region, message,
@@ -130,7 +138,9 @@ def record_unanswered(
                                     line_sent=sent))  # fmt: skip
 
 
-def _handed_to_inbox(data_dir: str | None, message: Ring | End, card: str) -> int | None:
+def _handed_to_inbox(
+    data_dir: str | None, message: Ring | End, card: str, why: str = NOT_ANSWERING
+) -> int | None:
     """The softphone still waits (MicroSIP holds back "180 Ringing" until the hook returns):
     the call goes to the hooks' inbox at once, a file append, rather than into the database,
     whose opening and lock wait cost seconds more (6.3 s in all when an import held it). The
@@ -158,8 +168,12 @@ def _handed_to_inbox(data_dir: str | None, message: Ring | End, card: str) -> in
         return None
     who = one_line(message.caller_id) or "a withheld number"
     what = f"{_what(message)} from {who}"
+    if why == STARTING:
+        card = " and its card will show when it is ready" if isinstance(message, Ring) else ""
+        print(f"callercard: {STARTING}: the {what} is kept{card}", file=sys.stderr)
+        return EXIT_RECORDED_ONLY
     after = f"; {card}" if isinstance(message, Ring) else ""
-    print(f"callercard: {NOT_ANSWERING}: {what} kept for CallerCard, which records it as soon "
+    print(f"callercard: {why}: {what} kept for CallerCard, which records it as soon "
           f"as it runs again{after}", file=sys.stderr)  # fmt: skip
     return EXIT_RECORDED_ONLY
 

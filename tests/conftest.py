@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from desktop.adapters.child_process import end_child
 from desktop.adapters.sources.baresip_ctrl import ADDRESS_VARIABLE
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -264,14 +265,8 @@ def desktop_with_wm(tmp_path: Path) -> Iterator[str]:
 
 def stop_process(proc: subprocess.Popen[Any] | None, wait: float = 5) -> None:
     """Ask a server the test started to stop; kill it if it does not within `wait` seconds."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(wait)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    if proc is not None:
+        end_child(proc, wait)
 
 
 @pytest.fixture

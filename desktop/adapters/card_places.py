@@ -6,9 +6,9 @@ desktop/adapters/places.py."""
 
 from __future__ import annotations
 
-import subprocess
 from typing import TYPE_CHECKING
 
+from desktop.adapters.child_process import end_child
 from desktop.adapters.places import (
     LazyPlaceLookup,
     PlaceIndexBuild,
@@ -45,12 +45,7 @@ class CardPlaces:
         build = self.build
         if build is None or build.finished():
             return
-        build.process.terminate()
-        try:
-            build.process.wait(5)
-        except subprocess.TimeoutExpired:
-            build.process.kill()
-            build.process.wait()
+        end_child(build.process, 5)
 
     def close(self) -> None:
         self.lookup.close()

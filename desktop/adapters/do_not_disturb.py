@@ -29,6 +29,8 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from desktop.adapters.child_process import end_child
+
 log = logging.getLogger(__name__)
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
@@ -158,13 +160,8 @@ class MonitoredSetting:
     def stop(self) -> None:
         self._stopping.set()
         process = self._process
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(BUS_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process is not None:
+            end_child(process, BUS_TIMEOUT_S)
         if self._thread is not None:
             self._thread.join(BUS_TIMEOUT_S)
         if process is not None and process.stdout is not None:

@@ -79,6 +79,9 @@ class CallWritten:
     # not among the lines read with it may still ring (its card may pop, late), an end closes
     # the card its ring put up. Never a wrap-up.
     for_cards: bool = False
+    # A ring told with its end among the lines read with it: over, no card pops; its end,
+    # missed and recent, leaves the missed card (the app was still starting, say).
+    over: bool = False
 
 
 @dataclass
@@ -306,16 +309,17 @@ class HistoryWriter:
     def _tell_cards(self, event: CallEvent, read_after: list[CallEvent | None]) -> None:
         """An inbox call's ring or end, recorded, for the cards (CallWritten.for_cards): a
         call whose line never reached the app (its listen queue full, it hung a moment) may
-        still ring, or the rep be on it. A ring whose end came with it is over: history only."""
+        still ring, or the rep be on it. A ring whose end came with it is over: told as
+        such, for when it rang (its end's missed card), never to pop its card."""
         if not event.hook or event.direction is not Direction.IN:
             return
+        over = False
         if event.state is CallState.RINGING:
-            if any(e is not None and e.call_key == event.call_key and e.state in _OVER
-                   for e in read_after):  # fmt: skip
-                return
+            over = any(e is not None and e.call_key == event.call_key and e.state in _OVER
+                       for e in read_after)  # fmt: skip
         elif event.state not in _OVER:
             return
-        self._on_written(CallWritten(event, None, replayed=True, for_cards=True))
+        self._on_written(CallWritten(event, None, replayed=True, for_cards=True, over=over))
 
     def _keyed(self, event: CallEvent) -> CallEvent:
         """A hook's call keyed by its number, as the app keys the line it reads: a hook that

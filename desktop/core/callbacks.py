@@ -240,15 +240,39 @@ def ago_text(then: datetime, now: datetime) -> str:
 
 
 def promise_line(attempts: Sequence[Attempt], now: datetime, cycle: HourCycle = "24h") -> str:
-    """What the card says when the contact calls inside a window the rep promised:
-    "You said you'd be in 9–12 today"; "" otherwise."""
-    for attempt in attempts:
+    """What the card says when the contact calls inside a window the rep promised and still
+    open: "You said you'd be in 9–12 today"; "" otherwise. `attempts` newest first.
+
+    Open as Callbacks says (adapters/store/callbacks.py, _WINDOW): the newest window only (a
+    later one replaces it), a "call them back by" until a call of ours reached them or a
+    wrap-up said Done, a "you'd be in" until they rang in it. A kept promise said again on
+    their next call told the rep they still owed a call they had made."""
+    for place, attempt in enumerate(attempts):
         window = window_of(attempt)
-        if window is not None and window.holds(now):
-            if attempt.direction is Direction.IN:  # the rep was to call them back
-                return f"You said you'd call them back {by_text(window, now, cycle)}"
-            return f"You said you'd be in {window_text(window, now, cycle)}"
+        if window is None:
+            continue
+        if not window.holds(now) or _settled(attempt, window, attempts[:place]):
+            return ""
+        if attempt.direction is Direction.IN:  # the rep was to call them back
+            return f"You said you'd call them back {by_text(window, now, cycle)}"
+        return f"You said you'd be in {window_text(window, now, cycle)}"
     return ""
+
+
+def _settled(promise: Attempt, window: Window, since: Sequence[Attempt]) -> bool:
+    """Whether a call after the promise (`since`) kept it."""
+    if promise.direction is Direction.IN:
+        return any(
+            later.promise_done
+            or (later.direction is Direction.OUT
+                and later.outcome not in (Outcome.FAILED, Outcome.NO_ANSWER))
+            for later in since
+        )
+    return any(
+        (later.direction is Direction.IN or later.outcome is Outcome.TALKED)
+        and later.at >= window.start
+        for later in since
+    )
 
 
 class Section(StrEnum):

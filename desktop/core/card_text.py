@@ -21,6 +21,9 @@ from desktop.core.switchboard import extension_text
 
 # How much of a voicemail or of the notes the card shows before "Show all": a few lines.
 MESSAGE_PREVIEW = 160
+# A past call's voicemail or wrap-up note keeps its own lines too, fewer than the notes': a
+# card lists up to three calls, and each of them wrapped must leave room for the rest.
+MESSAGE_PREVIEW_LINES = 3
 NOTES_PREVIEW = 200
 NOTES_PREVIEW_LINES = 4  # a note's own lines, each wrapped: the card stays a card
 
@@ -242,6 +245,14 @@ def lines_preview(text: str, limit: int, max_lines: int) -> tuple[str, bool]:
         kept[-1] = kept[-1].rstrip(" ,;:.-–—") + "…"
         return "\n".join(kept), True
     return "\n".join(kept), False
+
+
+def lines_in_one(text: str, limit: int | None = None) -> tuple[str, bool]:
+    """`text` for a one-line cell (a table row's): its lines (blank ones left out) kept
+    apart by " · " rather than run into one sentence ("Budget 40k Decision maker: Sam"),
+    cut as `preview` cuts (None: whole, the cell elides it); and whether it was."""
+    joined = " · ".join(line for line in map(one_line, text.splitlines()) if line)
+    return (joined, False) if limit is None else preview(joined, limit)
 
 
 def next_step_line(contact: Contact) -> str:

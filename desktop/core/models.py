@@ -61,6 +61,8 @@ class Attempt:
     # The caller ID as received when it is not a number we can read (no E.164, not withheld:
     # desktop.core.unread_caller_id); "" for every other call
     caller_id: str = ""
+    # This call's wrap-up said the open "call them back by" promise before it is done
+    promise_done: bool = False
 
 
 # A contact's text, as imports fill it and merges compare it (NewContact's and the contacts

@@ -17,7 +17,7 @@ from desktop.adapters.store import LoggedCall, StoreError
 from desktop.adapters.store.calls import CALLS_LIMIT
 from desktop.core.call_summary import unknown_who
 from desktop.core.candidates import readable
-from desktop.core.card_text import WITHHELD, call_day, outcome_label, preview
+from desktop.core.card_text import WITHHELD, call_day, lines_in_one, outcome_label
 from desktop.core.display_text import display_text, one_line
 from desktop.core.internal_extension import extension_digits
 from desktop.core.localtime import HourCycle
@@ -87,7 +87,7 @@ def call_row(
     if attempt.direction is Direction.IN and attempt.outcome is Outcome.UNKNOWN:
         outcome = "Rang"  # a hook's ring whose end has not come (or never will: Jitsi)
     # What the rep noted at the wrap-up: "Left voicemail" alone did not say what about.
-    note, _cut = preview(display_text(attempt.message), NOTE_CHARS)
+    note, _cut = lines_in_one(display_text(attempt.message), NOTE_CHARS)
     return when, way, who or "(no name)", number, outcome, note
 
 

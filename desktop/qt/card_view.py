@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from desktop.core.card import REDACTED_LABEL, Candidate, Card, MatchTier, why_we_called
 from desktop.core.card_text import (
     MESSAGE_PREVIEW,
+    MESSAGE_PREVIEW_LINES,
     NOTES_PREVIEW,
     NOTES_PREVIEW_LINES,
     WITHHELD,
@@ -339,7 +340,8 @@ class _AttemptRow:
         self.outcome = TextPart(panel, f"attempt{row}Outcome")
         # The message under the outcome, wrapped: a voicemail is read, not guessed at.
         names = (f"attempt{row}Message", f"attempt{row}More")
-        self.message = _Expandable(panel, names, MESSAGE_PREVIEW, on_resized, "message")
+        self.message = _Expandable(panel, names, MESSAGE_PREVIEW, on_resized, "message",
+                                   MESSAGE_PREVIEW_LINES)  # fmt: skip
         self.rows = [
             GridRow(key=self.date, value=self.outcome),
             GridRow(stack=[self.message.text, self.message.more], bottom=3),

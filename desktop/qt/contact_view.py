@@ -56,7 +56,7 @@ from desktop.adapters.store import StoreError
 from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.callbacks import stays_text
 from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import outcome_text
+from desktop.core.card_text import lines_in_one, outcome_text
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, clock_text, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, StoredNumber
@@ -117,7 +117,9 @@ def attempt_row(
     else:  # a colleague's extension ("x3103"), else the caller ID as it came ("" if withheld)
         caller_id = attempt.caller_id
         number = caller_id_text(caller_id)
-    said = " — ".join(one_line(t) for t in (attempt.reason, attempt.message) if t.strip())
+    # A note's lines kept apart, as in Recent calls: a row holds one line.
+    message = lines_in_one(attempt.message)[0]
+    said = " — ".join(t for t in (one_line(attempt.reason), message) if t)
     return when, way, outcome, number, said
 
 
@@ -133,6 +135,7 @@ def _plain(parent: QWidget, *, muted: bool = False, wrap: bool = False) -> QLabe
 
 # The notes box's height in lines: grows with a long note up to the most, then scrolls.
 NOTES_LINES = (4, 14)
+OPENER_LINES = (2, 6)  # their own opener: a sentence or two, as the card says it
 
 
 class ContactView(QWidget):
@@ -247,10 +250,9 @@ class ContactView(QWidget):
                 editor = QPlainTextEdit(self)
                 editor.setTabChangesFocus(True)
                 editor.setPlaceholderText(field.placeholder)
-                if field.name == "notes":
-                    grow_with_text(editor, NOTES_LINES)
-                else:
-                    editor.setFixedHeight(editor.fontMetrics().lineSpacing() * 2 + 14)
+                # As tall as their text in any theme's font: a fixed 2 lines + 14 px, set
+                # for the font of the moment, clipped an opener in GTK's (Adwaita:dark).
+                grow_with_text(editor, NOTES_LINES if field.name == "notes" else OPENER_LINES)
                 editor.textChanged.connect(self._saver(field.name))
             else:
                 editor = QLineEdit(self)

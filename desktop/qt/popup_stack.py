@@ -516,9 +516,15 @@ class PopupStack(QObject):
         last call rang and the tries it stands for."""
         return [(c.card, c.rang, c.tries) for c in self._calls.values() if c.missed is not None]
 
-    def close_missed_for(self, e164: str) -> int:
-        """The rep called them back: their missed cards go. How many went."""
-        keys = self._missed_of(e164)
+    def close_missed_for(
+        self, e164: str, *, rang_before: datetime | None = None, not_of: str = ""
+    ) -> int:
+        """The rep called them back: their missed cards go. How many went. A call of theirs
+        answered: those that rang `rang_before` it, or (a call known by its key only) those of
+        another call than `not_of`; the answered call's own missed card stays."""
+        keys = [k for k in self._missed_of(e164)
+                if (rang_before is None or _rang_before(self._calls[k].rang, rang_before))
+                and (not not_of or k.partition(":")[2] != not_of)]  # fmt: skip
         for key in keys:
             self.close_for_call(key)
         return len(keys)
@@ -584,6 +590,11 @@ class PopupStack(QObject):
         timer.timeout.connect(lambda: self.close_for_call(key))
         timer.start(self._missed_for_ms)
         return timer
+
+    @property
+    def missed_for_ms(self) -> int:
+        """How long a missed card stays up."""
+        return self._missed_for_ms
 
     def missed_keys(self) -> list[str]:
         return [k for k, c in self._calls.items() if c.missed is not None]
@@ -864,3 +875,7 @@ def _entry_label(call: _Call, card: Card) -> str:
     if call.rang is not None:
         parts.append(f"rang {clock_text(call.rang, call.rang.date(), hour_cycle())}")
     return " · ".join(parts)
+
+
+def _rang_before(rang: datetime | None, moment: datetime) -> bool:
+    return rang is None or rang < moment  # a card kept with no ring time: an earlier call

@@ -204,17 +204,42 @@ class RingPipeline(QObject):
         if closed:
             self.trace.write("called_back", e164 or "", missed_cards_closed=closed)
 
-    def _answered(self, call: RingInput) -> None:
+    def _answered(self, call: RingInput, began: datetime | None = None) -> None:
         """The rep took a call from a number whose missed card is up: they are no longer
         waiting for us (Callbacks says so too), so the card and its Call back go, and do not
         come back at the next start. Learnt from the answer itself (baresip, Linphone) or
-        only from the end (a hook's `end --answered`, MicroSIP's log): either way."""
+        only from the end (a hook's `end --answered`, MicroSIP's log): either way.
+
+        Only the missed cards of earlier calls go, never the call's own: one call two sources
+        report differently (a hook's `end --missed`, then the softphone's log of it as taken)
+        took away the missed card of the very call the rep did not answer. `began`: when this
+        call rang here (its card's ring, `_answer_began`, taken before its end forgot it)."""
         if not self.popups.missed_keys():
             return
         e164 = self.lookup.parse(call.caller_id, call.event.name).e164
-        closed = self.popups.close_missed_for(e164) if e164 else 0
+        if began is None:
+            began = self._answer_began(call)
+        closed = 0
+        if e164 and began is not None:
+            closed = self.popups.close_missed_for(e164, rang_before=began)
+        elif e164:  # a hook's end: its own earlier ring was under its key
+            closed = self.popups.close_missed_for(e164, not_of=call.call_key)
         if closed:
             self.trace.write("answered", e164 or "", missed_cards_closed=closed)
+
+    def _answer_began(self, call: RingInput) -> datetime | None:
+        """When the taken call began, to tell the caller's earlier calls from it: its card's
+        ring while that card still rings (its own, or another source's for the same call); a
+        softphone log's call, when its log says it began, less the margin within which two
+        reports are one call (SAME_CALL_S). None for a hook's end whose ring has no card up:
+        it says when it ended only."""
+        shown_as = self._same_call.get(call.call_key, call.call_key)
+        rang = self._rang_at.get(shown_as)
+        if rang is not None and self.popups.has_popup(shown_as):
+            return rang
+        if call.event.hook:
+            return None
+        return call.event.time - timedelta(seconds=SAME_CALL_S)
 
     def _call_out_went_on(self, call: RingInput) -> None:
         """A call out answered, over or failed. One that failed before the far end rang
@@ -421,9 +446,11 @@ class RingPipeline(QObject):
         if call.call_key not in self._same_call and not self.popups.has_popup(call.call_key):
             self._same_as_ringing(call)
         rang = self._late_unseen.pop(call.call_key, None)
+        taken = _taken(call.event)
+        began = self._answer_began(call) if taken else None  # before its end forgets its ring
         self.end_call(call.call_key, call.caller_id, missed=call.missed)
-        if _taken(call.event):
-            self._answered(call)
+        if taken:
+            self._answered(call, began)
         if rang is not None and call.missed:
             # Its ring was read late, over by then: no card rang, so the missed card comes
             # now, as for a missed call a log wrote only at its end.
@@ -450,12 +477,15 @@ class RingPipeline(QObject):
         """A call an end-of-call log wrote as it ended: the card another source rang for it
         goes, or folds to a missed card; a missed call that had no card gets one."""
         missed = call.event.state is CallState.MISSED
+        taken = _taken(call.event)
+        began = None
         if self._same_as_ringing(call):
+            began = self._answer_began(call) if taken else None
             self.end_call(call.call_key, call.caller_id, missed=missed)
         elif missed:
             self._missed_with_no_ring(call)
-        if _taken(call.event):
-            self._answered(call)
+        if taken:
+            self._answered(call, began)
 
     def end_call(self, call_key: str, caller_id: str, *, missed: bool = False) -> None:
         """The call is over: its card goes, or stays as a missed call's with Call back when
@@ -598,7 +628,7 @@ class RingPipeline(QObject):
         assert isinstance(written, CallWritten)
         event, recorded = written.event, written.recorded
         if written.for_cards:
-            self._from_inbox(event)
+            self._from_inbox(event, over=written.over)
             return
         if written.error:
             where = event.where or event.source
@@ -628,27 +658,42 @@ class RingPipeline(QObject):
             self.wrap_up_due.emit(recorded.attempt_id)
 
 
-    def _from_inbox(self, event: CallEvent) -> None:
+    def _from_inbox(self, event: CallEvent, *, over: bool = False) -> None:
         """A hook's ring or end the writer recorded from the hooks' inbox (its line never
         reached us): a ring that may still ring pops its card, late (desktop.core.late_ring
         .still_ringing), once: never for a call whose card this app showed or whose end it
-        read already; an end closes the card its ring put up. Recorded already: not again."""
+        read already, nor one whose end was read with it (`over`); an end closes the card its
+        ring put up, or, missed and recent, leaves the missed card of a ring that popped none.
+        Recorded already: not again."""
         call = RingInput(event, time.monotonic_ns())
         key = call.call_key
         if event.state is CallState.RINGING:
             seen = (self._seen_near(self._rang, key, event.time)
                     or self._seen_near(self._ended, key, event.time, after=True)
                     or key in self._late_unseen or self.popups.has_popup(key))  # fmt: skip
-            card = still_ringing(event.time, datetime.now(UTC)) and not seen
+            card = still_ringing(event.time, datetime.now(UTC)) and not seen and not over
             self.trace.write("inbox_ring", event.number, call_key=key, card=card)
             if card:
                 self._ring(self._withheld_apart(call) if key == WITHHELD_KEY else call)
+            elif not seen:
+                # Over by now, or soon told so: its end, if missed and recent, leaves the
+                # missed card (`_end`), as a call read late does.
+                _remember_late(self._late_unseen, key, event.time)
             return
         if self._seen_near(self._ended, key, event.time):
             return  # its line reached us too, and ended the call
         up = self.popups.has_popup(key) and key not in self.popups.missed_keys()
         if up or key in self._same_call:
             self._end(self._withheld_apart(call) if key == WITHHELD_KEY else call)
+        elif key in self._late_unseen:
+            # Its ring and its end both waited in the inbox for an app still starting: a
+            # missed card while the rep may still be at the desk (the time a missed card
+            # stays up), as for a call missed while the app ran; older, Callbacks has it.
+            age_s = (datetime.now(UTC) - event.time).total_seconds()
+            if age_s > self.popups.missed_for_ms / 1000:
+                self._late_unseen.pop(key, None)
+                return
+            self._end(call)
 
     def _ring_read_twice(self, call: RingInput) -> bool:
         """Whether this hook ring is one already handled, read again (from the inbox, then

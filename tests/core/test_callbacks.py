@@ -258,3 +258,16 @@ def test_the_card_of_a_caller_we_were_to_call_back_says_so() -> None:
     asked = Attempt(Direction.IN, at(10, 9), Outcome.TALKED, number_e164="+14155550111",
                     callback_from=at(10, 9), callback_until=at(10, 17))  # fmt: skip
     assert promise_line([asked], NOW) == "You said you'd call them back by 17:00 today"
+
+
+def test_the_card_says_only_the_newest_window_while_it_is_open() -> None:
+    ours = Attempt(Direction.OUT, at(10, 8), Outcome.VOICEMAIL,
+                   callback_from=at(10, 9), callback_until=at(10, 12))  # fmt: skip
+    assert promise_line([ours], NOW) == "You said you'd be in 9–12 today"
+    # They rang in it since (and talked): the window did its job.
+    rang = Attempt(Direction.IN, at(10, 9, 30), Outcome.TALKED)
+    assert promise_line([rang, ours], NOW) == ""
+    # A later window replaced it: the one that holds now is not the rep's word any more.
+    later = Attempt(Direction.OUT, at(10, 8, 30), Outcome.VOICEMAIL,
+                    callback_from=at(11, 9), callback_until=at(11, 12))  # fmt: skip
+    assert promise_line([later, ours], NOW) == ""

@@ -37,7 +37,8 @@ def test_recent_calls_show_the_wrap_up_note_cut_and_whole_in_the_tooltip(
     rows = [table.topLevelItem(i) for i in range(table.topLevelItemCount())]
     none, short, long = rows  # newest first
     assert (none.text(5), none.toolTip(5)) == ("", "")
-    assert short.text(5) == "Sent it"  # one line, as Callbacks shows it
+    # One line, its lines kept apart: "Sent it" read as one sentence of two.
+    assert short.text(5) == "Sent · it"
     cut = long.text(5)
     assert cut.startswith("Wants the <b>pilot</b> for the Kiel depot") and cut.endswith("…")
     assert len(cut) <= NOTE_CHARS

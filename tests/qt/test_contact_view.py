@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QPlainTextEdit, QToolButton
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
@@ -409,3 +409,33 @@ def test_the_notes_box_grows_with_a_long_note(qtbot: QtBot, lookup: CallerLookup
     notes.insertPlainText("\nmore" * 40)  # far past the bound: it stops there and scrolls
     qtbot.waitUntil(lambda: notes.verticalScrollBar().maximum() > 0)
     assert notes.height() < 20 * line
+
+
+@pytest.mark.parametrize("points", [9, 12])
+def test_their_opener_shows_its_lines_without_a_scroll_bar_of_its_own(
+    qtbot: QtBot, view: ContactView, points: int
+) -> None:
+    """GTK's Adwaita:dark font is larger than Fusion's: the box, fixed at two lines of the
+    font it was built with, clipped an opener of three lines and scrolled inside it."""
+    font = view.font()
+    font.setPointSize(points)
+    view.setFont(font)
+    view.show()
+    qtbot.waitExposed(view)
+    box = view.editors["opener_override"]
+    assert isinstance(box, QPlainTextEdit)
+    box.setPlainText("Hi {first_name}, Sam from Harbor here.\nYou asked about {reason}.\n"
+                     "Is now still a good time?")  # fmt: skip
+    qtbot.waitUntil(lambda: box.verticalScrollBar().maximum() == 0, timeout=2000)
+    lines = box.document().documentLayout().documentSize().height()
+    assert lines >= 3
+    assert box.viewport().height() >= lines * box.fontMetrics().lineSpacing()
+
+
+def test_a_calls_note_of_several_lines_keeps_them_apart_in_the_history() -> None:
+    """"Sent the quote / Budget 40k" read "Sent the quote Budget 40k" in its row."""
+    from desktop.qt.contact_view import attempt_row
+
+    called = Attempt(Direction.OUT, NOW, Outcome.TALKED, "Sent the quote\nBudget 40k\n\nSam",
+                     "the renewal")  # fmt: skip
+    assert attempt_row(called, NOW)[-1] == "the renewal — Sent the quote · Budget 40k · Sam"

@@ -1259,3 +1259,36 @@ def test_notes_of_many_lines_show_their_first_lines_and_show_all(
         "Line 1 of the notes", "Line 2 of the notes", "Line 3 of the notes",
         "Line 4 of the notes…"]  # fmt: skip
     assert button(popup, "notesMore").isVisible()
+
+
+def test_a_past_calls_note_keeps_its_lines_on_the_card(popup: Popup, qtbot: QtBot) -> None:
+    """Used as a rep: the wrap-up "Sent the quote / Budget 40k / Decision: Sam (CFO)" read
+    "Sent the quote Budget 40k Decision: Sam (CFO)" under the call on the card."""
+    note = "Sent the quote\nBudget 40k\n\nDecision: Sam (CFO)"
+    called = Attempt(Direction.OUT, datetime(2026, 3, 9, 15, 0, tzinfo=UTC), Outcome.TALKED,
+                     note)  # fmt: skip
+    contact = replace(mike(), attempts=(called,))
+    shown(popup, qtbot, replace(exact_card(), contacts=(contact,)))
+    message = label(popup, "attempt0Message")
+    assert message.text() == "“Sent the quote\nBudget 40k\nDecision: Sam (CFO)”"
+    assert not button(popup, "attempt0More").isVisible()
+    assert isinstance(message, TextPart)
+    assert message.geometry_in(popup).height() >= 3 * message.metrics.lineSpacing()
+
+
+def test_a_past_calls_note_of_many_lines_shows_three_and_show_all(
+    popup: Popup, qtbot: QtBot
+) -> None:
+    """Three calls' notes of many lines each must leave the card a card."""
+    note = "\n".join(f"Point {i} of the call" for i in range(1, 7))
+    called = Attempt(Direction.OUT, datetime(2026, 3, 9, 15, 0, tzinfo=UTC), Outcome.TALKED,
+                     note)  # fmt: skip
+    contact = replace(mike(), attempts=(called,))
+    shown(popup, qtbot, replace(exact_card(), contacts=(contact,)))
+    message = label(popup, "attempt0Message")
+    assert message.text().splitlines() == [
+        "“Point 1 of the call", "Point 2 of the call", "Point 3 of the call…”"]  # fmt: skip
+    more = button(popup, "attempt0More")
+    assert more.isVisible()
+    qtbot.mouseClick(more, Qt.MouseButton.LeftButton)
+    assert label(popup, "attempt0Message").text() == f"“{note}”"

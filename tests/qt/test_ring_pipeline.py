@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -494,3 +494,107 @@ def test_a_call_whose_end_nobody_wrote_leaves_the_missed_card(
         "microsip", Direction.IN, CallState.ENDED, MIKE, "", datetime.now(UTC),
         call_key="microsip:9")))  # fmt: skip
     assert len(app.popups.missed_keys()) == 1 and running.records("answered") == []
+
+
+def test_the_logs_taken_report_of_the_hooks_missed_call_keeps_its_missed_card(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """One call, two reports that disagree: the hook said `end --missed`, then the softphone's
+    log wrote the same call as taken (ENDED). The card of the call the rep did not answer
+    stays: only a later call taken closes it."""
+    running = start_app()
+    app = running.app
+    rang = datetime.now(UTC)
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    assert len(app.popups.missed_keys()) == 1
+    app.pipeline.arrive(from_call_event(CallEvent(
+        "microsip", Direction.IN, CallState.ENDED, MIKE, "", rang,
+        call_key="microsip:7")))  # fmt: skip
+
+    assert len(app.popups.missed_keys()) == 1 and running.records("answered") == []
+
+
+def test_a_hooks_answered_end_of_the_missed_call_itself_keeps_its_missed_card(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """The softphone's log said missed, then its hook's end of that same call said answered."""
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI", call_key="c1"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(call_key="c1", caller_id=MIKE, outcome=EndOutcome.MISSED))
+    assert len(app.popups.missed_keys()) == 1
+    app.on_message(End(call_key="c1", caller_id=MIKE, outcome=EndOutcome.ANSWERED))
+
+    assert len(app.popups.missed_keys()) == 1 and running.records("answered") == []
+
+
+def test_a_later_call_the_log_wrote_taken_takes_the_missed_card_away(
+    start_app: Callable[..., Running], qtbot: QtBot
+) -> None:
+    """The next call, whose ring no card showed (a log written at the call's end), began a
+    minute after the missed one: it closes that card."""
+    from datetime import timedelta
+
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI"))
+    qtbot.waitUntil(lambda: bool(running.records("shown")))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED))
+    app.pipeline.arrive(from_call_event(CallEvent(
+        "microsip", Direction.IN, CallState.ENDED, MIKE, "",
+        datetime.now(UTC) + timedelta(minutes=1), call_key="microsip:8")))  # fmt: skip
+
+    assert app.popups.missed_keys() == []
+    assert [r["missed_cards_closed"] for r in running.records("answered")] == [1]
+
+
+def _left_in_the_inbox(start_app: Callable[..., Running], tmp_path: Path, rang_s: float,
+                       ended_s: float) -> Running:  # fmt: skip
+    """Mike's ring and `end --missed`, `rang_s` and `ended_s` seconds ago, both kept in the
+    hooks' inbox by hooks that found the app still starting; the app then starts."""
+    from datetime import timedelta
+
+    from desktop.adapters.hook_inbox import HookInbox
+    from desktop.adapters.paths import resolve_paths
+    from desktop.core.ring_input import from_end_message, from_ring_message
+
+    paths = resolve_paths(str(tmp_path / "data"))
+    paths.ensure()
+    paths.hook_inbox.parent.mkdir(exist_ok=True, mode=0o700)
+    now = datetime.now(UTC)
+    ring = from_ring_message(Ring(MIKE, "M KOWALSKI"), now - timedelta(seconds=rang_s), 0)
+    end = from_end_message(End(caller_id=MIKE, outcome=EndOutcome.MISSED),
+                           now - timedelta(seconds=ended_s), 0)  # fmt: skip
+    inbox = HookInbox(paths.hook_inbox)
+    inbox.append(replace(ring.event, late=True))
+    inbox.append(replace(end.event, late=True))
+    return start_app()
+
+
+def test_a_call_missed_while_the_app_started_leaves_its_missed_card(
+    start_app: Callable[..., Running], qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The app took a minute to start (a cold login): the ring was too old for a card by
+    then, and the end 20 s old; the rep is at the desk and gets the missed card with Call
+    back, as for a call missed while the app ran (it was in Callbacks only)."""
+    running = _left_in_the_inbox(start_app, tmp_path, rang_s=60, ended_s=20)
+    app = running.app
+    qtbot.waitUntil(lambda: len(running.records("recorded")) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: app.popups.missed_keys() != [], timeout=5_000)
+    popup = app.popups.popup_for(app.popups.missed_keys()[0])
+    assert popup is not None and "Missed call" in " ".join(popup.shown_texts())
+    assert "Mike Kowalski" in popup.accessibleName()
+
+
+def test_a_call_missed_long_before_the_app_started_is_in_callbacks_only(
+    start_app: Callable[..., Running], qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Ended an hour before: the rep has long left the desk; no card for it."""
+    running = _left_in_the_inbox(start_app, tmp_path, rang_s=3630, ended_s=3600)
+    qtbot.waitUntil(lambda: len(running.records("recorded")) == 2, timeout=10_000)
+    qtbot.wait(300)
+    assert running.app.popups.missed_keys() == []
+    assert running.app.popups.visible_count() == 0

@@ -54,7 +54,7 @@ _CONTACT_COLUMNS = (
 # caller ID as received: a call from a colleague's extension ("3103") has no E.164 to show.
 _ATTEMPT_COLUMNS = (
     "direction, at, outcome, message, reason, number_e164, rep, callback_from, callback_until, "
-    "id, caller_id"
+    "id, caller_id, promise_done"
 )
 
 EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
@@ -103,8 +103,8 @@ class Contacts(Database):
             )[:limit]
         return tuple(
             Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep, *window(f, u),
-                    caller_id=raw)
-            for d, at, o, m, r, n, rep, f, u, _id, raw in rows
+                    caller_id=raw, promise_done=bool(done))
+            for d, at, o, m, r, n, rep, f, u, _id, raw, done in rows
         )
 
     def count_contacts(self) -> int:
@@ -235,9 +235,9 @@ class Contacts(Database):
     ) -> dict[int, tuple[Attempt, ...]]:
         """The newest `per_contact` attempts of each contact, in one query."""
         out: dict[int, list[Attempt]] = {}
-        for cid, d, at, o, m, r, n, rep, cb_from, cb_until, raw in self._conn.execute(
+        for cid, d, at, o, m, r, n, rep, cb_from, cb_until, raw, done in self._conn.execute(
             "SELECT contact_id, direction, at, outcome, message, reason, number_e164, rep, "
-            "callback_from, callback_until, caller_id FROM "
+            "callback_from, callback_until, caller_id, promise_done FROM "
             "(SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY at DESC, id DESC) "
             "   AS place FROM attempts WHERE contact_id IN (SELECT value FROM json_each(?))) "
             "WHERE place <= ? ORDER BY contact_id, place",
@@ -245,7 +245,7 @@ class Contacts(Database):
         ):
             out.setdefault(cid, []).append(
                 Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep,
-                        *window(cb_from, cb_until), caller_id=raw)
+                        *window(cb_from, cb_until), caller_id=raw, promise_done=bool(done))
             )
         return {cid: tuple(a) for cid, a in out.items()}
 
