@@ -26,6 +26,7 @@ from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
 from desktop.core.card import MatchTier
+from desktop.core.card_text import lines_in_one
 from desktop.core.display_text import one_line
 from desktop.core.internal_extension import extension_call_text
 from desktop.core.localtime import HourCycle
@@ -83,10 +84,9 @@ def said_number(dialled: str) -> str:
 def what_cell(detail: str, note: str) -> str:
     """What is due, and under it what the rep noted or said on their voicemail: "Call them
     back by 12:00 tomorrow" alone did not say what about (`callercard callbacks` printed it,
-    the window did not). A long note is cut here and whole in the cell's tooltip."""
-    note = one_line(note)
-    if len(note) > NOTE_CHARS:
-        note = note[: NOTE_CHARS - 1].rstrip() + "…"
+    the window did not). A note's lines are kept apart (" · "), as in Recent calls; a long
+    note is cut here and whole in the cell's tooltip."""
+    note = lines_in_one(note, NOTE_CHARS)[0]
     return f"{one_line(detail)}\n{note}" if note else one_line(detail)
 
 

@@ -144,6 +144,31 @@ def test_what_the_rep_noted_is_under_what_is_due(qtbot: QtBot, store: Store) -> 
     assert cell.height() >= 2 * window.table.fontMetrics().lineSpacing()
 
 
+def test_a_note_written_as_lines_keeps_them_apart_under_what_is_due(
+    qtbot: QtBot, store: Store
+) -> None:
+    """A wrap-up note typed as lines ("Budget 40k" / "Decision maker: Sam") read as one
+    sentence in the window ("Budget 40k Decision maker: Sam") while Recent calls and the card
+    keep them apart."""
+    cid = store.add_contact(NewContact("Priya Raman", numbers=(
+        StoredNumber("+12125550190", "+12125550190"),)))  # fmt: skip
+    asked = Attempt(Direction.IN, NOW - timedelta(minutes=3), Outcome.TALKED,
+                    number_e164="+12125550190")  # fmt: skip
+    attempt_id = store.record_call(cid, asked, "hook", "hook:priya")
+    assert attempt_id is not None
+    by = NOW + timedelta(days=1)
+    store.save_wrap_up(attempt_id, Outcome.TALKED, "Budget 40k\n\nDecision maker: Sam", "",
+                       (NOW, by.replace(hour=12, minute=0)))  # fmt: skip
+    window = CallbacksWindow(lambda: load_callbacks(store, NOW, BusinessHours(), "24h"))
+    qtbot.addWidget(window)
+    window.open()
+    waiting = window.table.topLevelItem(0)
+    assert waiting is not None
+    priya = next(waiting.child(i) for i in range(waiting.childCount())
+                 if waiting.child(i).text(0).startswith("Priya"))  # fmt: skip
+    assert priya.text(2) == "Call them back by 12:00 tomorrow\nBudget 40k · Decision maker: Sam"
+
+
 def test_it_opens_as_wide_as_its_rows_want_where_the_screen_has_room(
     qtbot: QtBot, store: Store, tmp_path: Path
 ) -> None:
