@@ -254,7 +254,10 @@ class RingPipeline(QObject):
         _remember_late(self._rang, call_key, call.event.time)
         try:
             # Guesses for an unknown caller cost a few ms of queries: they follow the card.
-            card = self.lookup.card_for(caller_id, call.event.name, candidates=False)
+            # Its own row may be in the history already (a hook that found no app recorded
+            # it): that is no earlier call (core/call_in_flight.is_ringing_call).
+            card = self.lookup.card_for(caller_id, call.event.name, candidates=False,
+                                        ringing_at=call.event.time)  # fmt: skip
         except StoreError as exc:
             self._trace_read(call)
             self._report_problem(f"Could not look up {caller_id!r}: {exc}")
