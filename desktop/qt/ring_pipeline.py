@@ -523,23 +523,26 @@ class RingPipeline(QObject):
         if dialled and (store.called_out_since(dialled, since)
                         or (number.e164 and store.talked_since(number.e164, since))):  # fmt: skip
             return None
+        # Its time on screen goes on from when it was first a missed card, not anew: a card
+        # restored at each start outlived newer ones (h-rep4, 19 min and two restarts).
         return self._add_missed(kept.caller_id, number, kept.rang, kept.tries,
-                                call_key="restored", restored=True)  # fmt: skip
+                                call_key="restored", restored=True,
+                                missed_at=kept.shown or kept.rang)  # fmt: skip
 
     def _add_missed(self, caller_id: str, number: CallerNumber, rang: datetime, tries: int, *,
-                    call_key: str, restored: bool = False,
-                    rang_unseen: bool = False) -> str | None:  # fmt: skip
+                    call_key: str, restored: bool = False, rang_unseen: bool = False,
+                    missed_at: datetime | None = None) -> str | None:  # fmt: skip
         try:
             card = self.lookup.card_for_number(caller_id, number, candidates=False)
         except StoreError as exc:
             self._report_problem(f"Could not look up {caller_id!r}: {exc}")
             return None
-        key = self.popups.add_missed(card, call_key, rang, tries)
+        key = self.popups.add_missed(card, call_key, rang, tries, missed_at)
         popup = self.popups.popup_for(key)
         traced = {"restored": True} if restored else {"rang_unseen": True} if rang_unseen else {}
         self.trace.write("missed_card", caller_id, call_key=key,
                          call_back=popup is not None and popup.offers_call_back(),
-                         **traced)  # fmt: skip
+                         goes_in_s=self.popups.missed_goes_in_s(key), **traced)  # fmt: skip
         dialled = call_back_to(card.number)  # a colleague's extension ("3103") too
         if dialled:  # up, or waiting for room
             self.missed_card_kept.emit(dialled)
