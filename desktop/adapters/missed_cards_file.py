@@ -7,8 +7,9 @@ this user alone: it holds callers' numbers) whenever the cards up change. Not th
 the cards change on the GUI thread, whose store connection gives up quickly while an import
 holds the write lock, and what is on screen is the app's state, not the book's. Only what
 the card is built from again is kept: the caller ID as the softphone sent it and its name,
-when the last call rang, and how many calls the card stands for; the card itself is looked
-up again at start, so a caller named meanwhile is named on it.
+when the last call rang, how many calls the card stands for, and when it became a missed card
+(its time on screen counts from then, across restarts: desktop.qt.popup_stack); the card
+itself is looked up again at start, so a caller named meanwhile is named on it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class OpenMissedCard:
     name: str  # the caller ID's name
     rang: datetime  # aware: when their last missed call rang
     tries: int = 1  # missed calls the card stands for
+    # Aware: when it became a missed card; None from a file written before it was kept (the
+    # ring's time stands for it then).
+    shown: datetime | None = None
 
 
 class MissedCardsFile:
@@ -46,7 +50,8 @@ class MissedCardsFile:
             self.path.unlink(missing_ok=True)
             return
         data = [{"caller_id": c.caller_id, "name": c.name, "rang": c.rang.isoformat(),
-                 "tries": c.tries} for c in cards[-KEPT_MAX:]]  # fmt: skip
+                 "tries": c.tries, **({"shown": c.shown.isoformat()} if c.shown else {})}
+                for c in cards[-KEPT_MAX:]]  # fmt: skip
         # Not synced: saved from the GUI thread, where an fsync (4-8 ms) would hold back a
         # ring arriving meanwhile; a quit or a restart still finds it whole.
         write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"),
@@ -66,10 +71,12 @@ class MissedCardsFile:
         for entry in data if isinstance(data, list) else []:
             try:
                 rang = datetime.fromisoformat(str(entry["rang"]))
-                if rang.tzinfo is None:
+                shown = datetime.fromisoformat(str(entry["shown"])) if "shown" in entry else None
+                if rang.tzinfo is None or (shown is not None and shown.tzinfo is None):
                     raise ValueError("a time without its zone")
                 cards.append(OpenMissedCard(str(entry["caller_id"]), str(entry.get("name", "")),
-                                            rang, max(1, int(entry.get("tries", 1)))))  # fmt: skip
+                                            rang, max(1, int(entry.get("tries", 1))),
+                                            shown))  # fmt: skip
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 log.warning("%s: a missed card skipped (%s)", self.path, exc)
         return cards[-KEPT_MAX:]

@@ -4,14 +4,34 @@ A ring is logged a moment after its card paints, so a card built again during th
 rep linked an unknown caller to a contact with "Who is it?") finds that call in the history and
 would list it under the contact's past attempts ("They called", today). The call's row is the
 inbound one from the time it rang on (a softphone's own start time may come a little earlier:
-the caller passes that margin in)."""
+the caller passes that margin in).
+
+The ring's own card can find its call in the history already too: a hook that found no app
+listening records the ring itself (desktop/hook_record.py), and a second ring while the first
+one's app starts is handed over only once that app is up, seconds after its hook wrote the row.
+So the ring's card leaves out, as the ringing call, an inbound call from that number that
+
+- rang from the ring's own second on (rows keep whole seconds: the hook's row of 22:05:07.8
+  is at 22:05:07), whatever it says by now; or
+- rang at most OPEN_CALL_WITHIN_S before it and has no end yet (outcome unknown): a hook's
+  stamp not trusted, or none, puts the app's ring at the time it was read, up to an app's
+  start later than its row. An earlier call that was missed, answered or voicemailed has an
+  end, so it is listed however close before: a caller who rings again at once (0843d8d) sees
+  the call they just made. What is lost is only a second open call within that minute (a hook
+  that sends no `end`), which is on screen as its own card anyway.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from desktop.core.models import Contact, Direction
+from desktop.core.models import Attempt, Contact, Direction, Outcome
+
+# How long before its ring an unfinished call of the same number is taken for the ringing one.
+OPEN_CALL_WITHIN_S = 60
+# Rows keep whole seconds: the ringing call's row can read up to this much before its ring.
+STORED_SECOND = timedelta(seconds=1)
 
 
 def without_call_in_flight(contact: Contact, rang_from: datetime, keep: int) -> Contact:
@@ -20,4 +40,22 @@ def without_call_in_flight(contact: Contact, rang_from: datetime, keep: int) -> 
     past = tuple(
         a for a in contact.attempts if a.direction is not Direction.IN or a.at < rang_from
     )[:keep]
+    return contact if past == contact.attempts else replace(contact, attempts=past)
+
+
+def is_ringing_call(attempt: Attempt, rang_at: datetime) -> bool:
+    """Whether `attempt`, on the number ringing since `rang_at`, is that ringing call's row."""
+    if attempt.direction is not Direction.IN:
+        return False
+    if attempt.at > rang_at - STORED_SECOND:
+        return True
+    return attempt.outcome is Outcome.UNKNOWN and (
+        attempt.at >= rang_at - timedelta(seconds=OPEN_CALL_WITHIN_S)
+    )
+
+
+def without_ringing_call(contact: Contact, rang_at: datetime, keep: int) -> Contact:
+    """`contact` as the ring's card shows it: the ringing call left out of its attempts, and
+    at most `keep` of the others (it was read with one more than the card shows)."""
+    past = tuple(a for a in contact.attempts if not is_ringing_call(a, rang_at))[:keep]
     return contact if past == contact.attempts else replace(contact, attempts=past)

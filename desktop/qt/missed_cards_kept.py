@@ -86,9 +86,10 @@ class MissedCardsKept(QObject):
         return waiting
 
     def save(self) -> None:
+        open_missed = zip(self._popups.open_missed(), self._popups.missed_since(), strict=True)
         cards = [*self._waiting] + [
-            OpenMissedCard(card.caller_id, card.number.display_name, rang, tries)
-            for card, rang, tries in self._popups.open_missed()
+            OpenMissedCard(card.caller_id, card.number.display_name, rang, tries, shown)
+            for (card, rang, tries), shown in open_missed
             if rang is not None
         ]
         try:

@@ -11,6 +11,14 @@ see none of that: a notification service may be missing too, and the status line
 window nobody opened. Those periods are kept (adapters/untold_missed.py) until the rep opens
 the menu window or Callbacks, or runs `callercard callbacks`; a later start tells them with
 its own, where they were lost with the run.
+
+A call of those that ended recently, within a missed card's own time (popup_stack
+MISSED_FOR_MS), gets its missed card too, as if the app had been running: a call ringing at
+the quit and missed just after it, or one missed during a restart, is what the rep was about
+to call back, and a hook-started app with no tray says nothing the rep sees until its window
+is opened (h-rep4). Its time counts from when it ended at the earliest (the quit, or its ring
+when later), which is all the history knows of its end. Older ones only wait in Callbacks and
+the count, as before.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from desktop.adapters.store import Store, StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.untold_missed import Period, UntoldMissed
 from desktop.core.missed_while_closed import TITLE, missed_while_closed_text, where_they_wait
+from desktop.qt.popup_stack import MISSED_FOR_MS
 from desktop.qt.tray import TrayMenu
 
 log = logging.getLogger(__name__)
@@ -43,8 +52,13 @@ RINGS_AT_MOST_S = 15 * 60
 class MissedWhileClosed(QObject):
     def __init__(self, last_running: LastRunning, untold: UntoldMissed, store: Store,
                  tray: TrayMenu, trace: RingTrace, notify: Callable[[str, str], object],
-                 parent: QObject | None = None) -> None:  # fmt: skip
+                 parent: QObject | None = None, *,
+                 missed_card: Callable[[int, datetime], object] | None = None,
+                 missed_for_ms: int = MISSED_FOR_MS) -> None:  # fmt: skip
         super().__init__(parent)
+        # A recent call's missed card: (its id, when it ended at the earliest).
+        self._missed_card = missed_card
+        self._missed_for = timedelta(milliseconds=missed_for_ms)
         self._last = last_running
         self._untold = untold
         self._store = store
@@ -107,6 +121,7 @@ class MissedWhileClosed(QObject):
             log.info("calls missed while closed not counted: %s", exc)
             return 0
         calls = sum(len(ids) for ids in found)
+        self._cards_for_recent(periods, found)
         periods = [(since, until, tuple(found[i]) if i == last else ids)
                    for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
         told = True
@@ -123,6 +138,26 @@ class MissedWhileClosed(QObject):
         self._trace.write("missed_while_closed", "", calls=calls, told=told,
                           since=int(min(p[0] for p in periods).timestamp()))  # fmt: skip
         return calls
+
+    def _cards_for_recent(self, periods: list[Period], found: list[list[int]]) -> None:
+        """The calls of `found` (each period's) that ended within a missed card's time of now
+        get their missed cards, oldest first."""
+        if self._missed_card is None:
+            return
+        now = datetime.now(UTC)
+        for (since, _until, _ids), ids in zip(periods, found, strict=True):
+            for attempt_id in ids:
+                try:
+                    row = self._store.attempt_by_id(attempt_id)
+                except StoreError as exc:
+                    log.info("missed cards of calls missed while closed not shown: %s", exc)
+                    return
+                if row is None:
+                    continue
+                # It ended after the quit, and after it rang: no sooner than the later.
+                ended_by = max(row[1].at, since)
+                if now - ended_by <= self._missed_for:
+                    self._missed_card(attempt_id, ended_by)
 
     def seen(self) -> None:
         """The rep opened the menu window, whose status line says it, or Callbacks."""

@@ -25,11 +25,14 @@ missed cards open when the app last quit come back (`add_missed`); `missed_chang
 whoever keeps them for the next start. A missed card is one of the `max_cards`, but it
 gives way to a ringing call before that would collapse: it waits, off the screen but
 counted in "+N more" ("+2 more ringing · 1 missed", listed below the ringing calls, and
-opened from there as they are), and comes back once a card's room is free, for its full
-MISSED_FOR_MS; a call that ends missed while collapsed waits so too (MAX_WAITING of them at
-most). Waiting, it is still one of the missed cards kept for the next start
-(`open_missed`). A card that waited is shown with its caller's clock as of then, not as of
-its lookup (`set_clock`). Calling the caller back takes their missed card off the screen, kept aside
+opened from there as they are), and comes back once a card's room is free; a call that
+ends missed while collapsed waits so too (MAX_WAITING of them at most). A missed card's
+MISSED_FOR_MS counts from when it became one (`missed_at`, kept across restarts): one that
+comes up later (from "+N more", restored at start) has what is left of it, and at least
+MISSED_AT_LEAST_MS to be seen, so an older missed card never outlives newer ones.
+Waiting, it is still one of the missed cards kept for the next start (`open_missed`). A
+card that waited is shown with its caller's clock as of then, not as of its lookup
+(`set_clock`). Calling the caller back takes their missed card off the screen, kept aside
 for CALL_BACK_FAILS_WITHIN_S: a call back the softphone then reports failed brings the card
 back, "call back failed", with Call back.
 
@@ -44,7 +47,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -78,6 +81,9 @@ MARGIN = 16  # from the screen's available edge (the taskbar is already outside 
 # a call is missed) to end with the card still there, short enough that it does not sit in
 # the corner all afternoon; Recent calls and Callbacks keep the missed call after that.
 MISSED_FOR_MS = 10 * 60 * 1000
+# A missed card whose time ran out off the screen (waiting for room, or while the app was
+# closed) is still shown this long when it comes up: the rep sees what they were to act on.
+MISSED_AT_LEAST_MS = 60 * 1000
 SPACING = 10  # between stacked cards
 # How long a missed card taken away by a call back is kept aside, in case the softphone reports
 # that call failed: a SIP failure comes before the far end rings, within INVITE's 32 s timeout.
@@ -118,6 +124,8 @@ class _Call:
     # A missed card that never rang here (add_missed: restored at start, logged by a softphone
     # at its end): on a full screen it waits rather than push a ringing call's card off.
     arrived: bool = False
+    # A missed card: when it became one (aware), which its MISSED_FOR_MS counts from.
+    missed_at: datetime | None = None
 
 
 class PopupStack(QObject):
@@ -143,9 +151,11 @@ class PopupStack(QObject):
         pick_screen: Callable[[], QScreen | None] = screen_under_cursor,
         picker_factory: PickerFactory | None = None,
         missed_for_ms: int = MISSED_FOR_MS,
+        missed_at_least_ms: int = MISSED_AT_LEAST_MS,
     ) -> None:
         super().__init__(parent)
         self._missed_for_ms = missed_for_ms
+        self._missed_at_least_ms = min(missed_at_least_ms, missed_for_ms)
         self._missed_count = 0  # makes each missed card's key unique
         self._missed_told: list[tuple[str, int]] = []  # the missed cards missed_changed told of
         self._picker_factory = picker_factory
@@ -431,7 +441,8 @@ class PopupStack(QObject):
         key = f"missed-{self._missed_count}:{call_key}"
         # Renamed where it stands: the card keeps its place in the stack.
         self._calls = {(key if k == call_key else k): c for k, c in self._calls.items()}
-        call.missed = self._goes_in_time(key)
+        call.missed_at = datetime.now(UTC)
+        call.missed = self._goes_in_time(key, call)
         if call.popup is not None:
             self._fill(key, call)
         waiting = [k for k, c in self._calls.items() if c.missed is not None and c.popup is None]
@@ -440,17 +451,20 @@ class PopupStack(QObject):
         self._settle()
         return key
 
-    def add_missed(self, card: Card, call_key: str, rang: datetime, tries: int = 1) -> str:
+    def add_missed(self, card: Card, call_key: str, rang: datetime, tries: int = 1,
+                   missed_at: datetime | None = None) -> str:  # fmt: skip
         """A missed call whose card never rang here gets the missed card `keep_missed` leaves,
         as the newest card, without taking focus: a call a softphone logs only at its end, or
         a missed card that was open when the app last quit (`rang`: when it rang, aware;
-        `tries`: the missed calls it stood for). Its key."""
+        `tries`: the missed calls it stood for; `missed_at`: when it first became a missed
+        card, whose time it has what is left of; None: now). Its key."""
         tries += self._replace_missed_like(card)
         self._missed_count += 1
         key = f"missed-{self._missed_count}:{call_key}"
         call = _Call(card, self._pick_screen(), None, rang.astimezone(), time.monotonic_ns(),
-                     tries=tries, arrived=True)  # fmt: skip
-        call.missed = self._goes_in_time(key)
+                     tries=tries, arrived=True,
+                     missed_at=missed_at or datetime.now(UTC))  # fmt: skip
+        call.missed = self._goes_in_time(key, call)
         self._calls[key] = call
         self._settle(key)
         return key
@@ -516,6 +530,18 @@ class PopupStack(QObject):
         last call rang and the tries it stands for."""
         return [(c.card, c.rang, c.tries) for c in self._calls.values() if c.missed is not None]
 
+    def missed_goes_in_s(self, key: str) -> int | None:
+        """How long a missed card up has left, in whole seconds (for the trace); None for one
+        not up, whose time stands still while it waits for room."""
+        call = self._calls.get(key)
+        if call is None or call.missed is None or not call.missed.isActive():
+            return None
+        return round(call.missed.remainingTime() / 1000)
+
+    def missed_since(self) -> list[datetime | None]:
+        """When each of `open_missed`'s cards became a missed card, in the same order."""
+        return [c.missed_at for c in self._calls.values() if c.missed is not None]
+
     def close_missed_for(
         self, e164: str, *, rang_before: datetime | None = None, not_of: str = ""
     ) -> int:
@@ -568,7 +594,8 @@ class PopupStack(QObject):
             return None
         key, call, _ = aside
         call.call_back_failed_ns, call.call_back_failed_why = now, why
-        call.missed = self._goes_in_time(key)
+        call.missed_at = datetime.now(UTC)  # news again: its full time
+        call.missed = self._goes_in_time(key, call)
         self._calls[key] = call  # the newest: it is news again
         self._settle(key)
         return key
@@ -583,18 +610,27 @@ class PopupStack(QObject):
         return [k for k, c in self._calls.items()
                 if c.missed is not None and call_back_to(c.card.number) == e164]  # fmt: skip
 
-    def _goes_in_time(self, key: str) -> QTimer:
-        """A missed card's timer: the card goes after MISSED_FOR_MS."""
+    def _goes_in_time(self, key: str, call: _Call) -> QTimer:
+        """A missed card's timer: the card goes once MISSED_FOR_MS from `missed_at` is over."""
         timer = QTimer()  # no parent: it goes with its call
         timer.setSingleShot(True)
         timer.timeout.connect(lambda: self.close_for_call(key))
-        timer.start(self._missed_for_ms)
+        timer.start(self._missed_left_ms(call))
         return timer
 
     @property
     def missed_for_ms(self) -> int:
         """How long a missed card stays up."""
         return self._missed_for_ms
+
+    def _missed_left_ms(self, call: _Call) -> int:
+        """What is left of a missed card's time, and at least MISSED_AT_LEAST_MS (never more
+        than the whole): it comes up now, and the rep is to see it."""
+        at_least = self._missed_at_least_ms
+        if call.missed_at is None:
+            return self._missed_for_ms
+        gone_ms = (datetime.now(UTC) - call.missed_at).total_seconds() * 1000
+        return max(at_least, min(self._missed_for_ms, round(self._missed_for_ms - gone_ms)))
 
     def missed_keys(self) -> list[str]:
         return [k for k, c in self._calls.items() if c.missed is not None]
@@ -675,7 +711,8 @@ class PopupStack(QObject):
                 self._fill(key, call)
                 revealed.append(call.popup)
                 if call.missed is not None and not call.missed.isActive():
-                    call.missed.start()  # a card that waited for room is up its full time
+                    # A card that waited for room is up for what is left of its time.
+                    call.missed.start(self._missed_left_ms(call))
         self._fit()
         in_use = self.popups()
         for popup in revealed:

@@ -279,7 +279,10 @@ class RingPipeline(QObject):
         _remember_late(self._rang, call_key, call.event.time)
         try:
             # Guesses for an unknown caller cost a few ms of queries: they follow the card.
-            card = self.lookup.card_for(caller_id, call.event.name, candidates=False)
+            # Its own row may be in the history already (a hook that found no app recorded
+            # it): that is no earlier call (core/call_in_flight.is_ringing_call).
+            card = self.lookup.card_for(caller_id, call.event.name, candidates=False,
+                                        ringing_at=call.event.time)  # fmt: skip
         except StoreError as exc:
             self._trace_read(call)
             self._report_problem(f"Could not look up {caller_id!r}: {exc}")
@@ -550,23 +553,46 @@ class RingPipeline(QObject):
         if dialled and (store.called_out_since(dialled, since)
                         or (number.e164 and store.talked_since(number.e164, since))):  # fmt: skip
             return None
+        # Its time on screen goes on from when it was first a missed card, not anew: a card
+        # restored at each start outlived newer ones (h-rep4, 19 min and two restarts).
         return self._add_missed(kept.caller_id, number, kept.rang, kept.tries,
-                                call_key="restored", restored=True)  # fmt: skip
+                                call_key="restored", restored=True,
+                                missed_at=kept.shown or kept.rang)  # fmt: skip
+
+    def missed_while_closed(self, attempt_id: int, ended_by: datetime) -> str | None:
+        """A call missed while the app was closed that ended recently (not before `ended_by`:
+        the quit, or its ring) gets the missed card the app would have left up, with what is
+        left of its time from then (desktop/qt/missed_while_closed.py). None when popups are
+        paused (Callbacks and the count have it), or the call is gone or has no caller ID."""
+        if self._paused():
+            return None
+        row = self.lookup.store.attempt_by_id(attempt_id)
+        if row is None:
+            return None
+        attempt = row[1]
+        caller_id = attempt.number_e164 or attempt.caller_id
+        if not caller_id:
+            return None
+        number = self.lookup.parse(caller_id, attempt.caller_name)
+        return self._add_missed(caller_id, number, attempt.at, 1, call_key="closed",
+                                missed_at=ended_by, while_closed=True)  # fmt: skip
 
     def _add_missed(self, caller_id: str, number: CallerNumber, rang: datetime, tries: int, *,
-                    call_key: str, restored: bool = False,
-                    rang_unseen: bool = False) -> str | None:  # fmt: skip
+                    call_key: str, restored: bool = False, rang_unseen: bool = False,
+                    missed_at: datetime | None = None,
+                    while_closed: bool = False) -> str | None:  # fmt: skip
         try:
             card = self.lookup.card_for_number(caller_id, number, candidates=False)
         except StoreError as exc:
             self._report_problem(f"Could not look up {caller_id!r}: {exc}")
             return None
-        key = self.popups.add_missed(card, call_key, rang, tries)
+        key = self.popups.add_missed(card, call_key, rang, tries, missed_at)
         popup = self.popups.popup_for(key)
-        traced = {"restored": True} if restored else {"rang_unseen": True} if rang_unseen else {}
+        traced = ({"restored": True} if restored else {"rang_unseen": True} if rang_unseen
+                  else {"while_closed": True} if while_closed else {})  # fmt: skip
         self.trace.write("missed_card", caller_id, call_key=key,
                          call_back=popup is not None and popup.offers_call_back(),
-                         **traced)  # fmt: skip
+                         goes_in_s=self.popups.missed_goes_in_s(key), **traced)  # fmt: skip
         dialled = call_back_to(card.number)  # a colleague's extension ("3103") too
         if dialled:  # up, or waiting for room
             self.missed_card_kept.emit(dialled)

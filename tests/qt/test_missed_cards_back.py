@@ -68,7 +68,9 @@ def test_what_is_kept_follows_the_cards(stack: PopupStack, tmp_path: Path, qtbot
     first = stack.popups()[0]
     stack.add_missed(withheld_card(), "restored", rang)
     qtbot.waitUntil(lambda: len(file.load()) == 2)
-    assert file.load()[0] == OpenMissedCard(exact_card().caller_id, "M KOWALSKI", rang, 1)
+    saved = file.load()[0]
+    assert saved == OpenMissedCard(exact_card().caller_id, "M KOWALSKI", rang, 1, saved.shown)
+    assert saved.shown is not None and abs((saved.shown - rang).total_seconds()) < 5
 
     first.dismiss()
     qtbot.waitUntil(lambda: [c.caller_id for c in file.load()] == ["anonymous"])

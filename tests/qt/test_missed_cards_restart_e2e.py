@@ -133,3 +133,44 @@ def test_a_missed_card_comes_back_when_the_call_back_reached_nobody(
         assert back == [MIKE, BRENNAN], "nobody answered: Brennan still waits for a call back"
     finally:
         again.stop()
+
+
+def test_a_restored_missed_card_has_what_is_left_of_its_time_at_every_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """h-rep4: a 22:04 missed card, restored at two starts, was still up at 22:23 while the
+    22:05 ones had gone: each start gave it a whole MISSED_FOR_MS again."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from desktop.qt.popup_stack import MISSED_AT_LEAST_MS, MISSED_FOR_MS
+
+    a_running_twinkle(tmp_path, monkeypatch)
+    app = RunningApp(tmp_path)
+    try:
+        missed(app, MIKE)
+        missed(app, BRENNAN)
+    finally:
+        app.stop()
+    kept = MissedCardsFile(app.data / "missed-cards.json")
+    mike, brennan = kept.load()
+    assert mike.shown is not None and brennan.shown is not None
+    # As if Mike's card came up 8 minutes ago (two starts since), Brennan's 20 minutes ago.
+    eight, twenty = timedelta(minutes=8), timedelta(minutes=20)
+    kept.save([replace(mike, shown=mike.shown - eight),
+               replace(brennan, shown=brennan.shown - twenty)])  # fmt: skip
+
+    mark = len(app.records())
+    again = RunningApp(tmp_path)
+    try:
+        back = again.wait_for(lambda r: r["stage"] == "missed_card" and r["caller_id"] == BRENNAN,
+                              "Brennan's card back", after=mark)  # fmt: skip
+        [mike_back] = [r for r in again.records()[mark:]
+                       if r["stage"] == "missed_card" and r["caller_id"] == MIKE]  # fmt: skip
+        whole_s, at_least_s = MISSED_FOR_MS // 1000, MISSED_AT_LEAST_MS // 1000
+        assert whole_s - 8 * 60 - 30 <= mike_back["goes_in_s"] <= whole_s - 8 * 60
+        assert back["goes_in_s"] == at_least_s  # its time ran out while closed: a minute
+    finally:
+        again.stop()
+    # Kept with when they first came up, not when this start brought them back.
+    assert [c.shown for c in kept.load()] == [mike.shown - eight, brennan.shown - twenty]

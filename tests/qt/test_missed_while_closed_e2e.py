@@ -7,7 +7,7 @@ took them records them), read back from its --trace file."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from desktop.adapters.store import Store
@@ -20,8 +20,9 @@ OFFICE = "+12125550100"
 TALKED_TO = "+16175550123"
 
 
-def logged(store: Store, number: str | None, direction: Direction, outcome: Outcome) -> None:
-    attempt = Attempt(direction, datetime.now(UTC), outcome, number_e164=number)
+def logged(store: Store, number: str | None, direction: Direction, outcome: Outcome,
+           ago: timedelta = timedelta(0)) -> None:  # fmt: skip
+    attempt = Attempt(direction, datetime.now(UTC) - ago, outcome, number_e164=number)
     key = f"hook:{number or ''}@{time.monotonic_ns()}"
     assert store.record_call(None, attempt, "hook", key) is not None
 
@@ -35,15 +36,19 @@ def test_calls_missed_while_closed_are_told_once_at_start_without_a_card_each(
     # A first start had no time it last ran: nothing to tell, and it said nothing.
     assert not [r for r in first if r["stage"] == "missed_while_closed"]
 
-    time.sleep(1.1)  # the calls ring in a later second than the quit
+    # Closed for an hour, the calls 20 minutes ago: past a missed card's own time, they only
+    # wait in Callbacks (a recent one gets its card: the ringing-at-quit test below).
+    quit_at = datetime.now(UTC) - timedelta(hours=1)
+    (app.data / "last-running.txt").write_text(f"{int(quit_at.timestamp())}\n")
+    ago = timedelta(minutes=20)
     store = Store.open(app.data / "callercard.sqlite3")
     try:
-        logged(store, BRENNAN, Direction.IN, Outcome.MISSED)
-        logged(store, OFFICE, Direction.IN, Outcome.MISSED)
-        logged(store, BRENNAN, Direction.IN, Outcome.MISSED)  # he tried twice: two calls
-        logged(store, None, Direction.IN, Outcome.MISSED)  # withheld: nobody to call back
-        logged(store, TALKED_TO, Direction.IN, Outcome.MISSED)
-        logged(store, TALKED_TO, Direction.OUT, Outcome.TALKED)  # called back from the desk
+        logged(store, BRENNAN, Direction.IN, Outcome.MISSED, ago)
+        logged(store, OFFICE, Direction.IN, Outcome.MISSED, ago)
+        logged(store, BRENNAN, Direction.IN, Outcome.MISSED, ago)  # he tried twice: two calls
+        logged(store, None, Direction.IN, Outcome.MISSED, ago)  # withheld: nobody to call back
+        logged(store, TALKED_TO, Direction.IN, Outcome.MISSED, ago)
+        logged(store, TALKED_TO, Direction.OUT, Outcome.TALKED, ago)  # called back from the desk
     finally:
         store.close()
 
@@ -152,6 +157,13 @@ def test_a_call_still_ringing_at_the_quit_that_ended_missed_after_it_is_told_at_
     try:
         told = again.wait_for(lambda r: r["stage"] == "missed_while_closed",
                               "the calls missed while closed counted", after=mark)  # fmt: skip
+        # h-rep4: missed a second after the quit, it was what the rep was about to call back,
+        # yet no card came and a start with no tray said nothing the rep could see.
+        card = again.wait_for(lambda r: r["stage"] == "missed_card", "its missed card",
+                              after=mark)  # fmt: skip
+        assert (card["caller_id"], card["while_closed"], card["call_back"]) == (
+            BRENNAN, True, True)  # fmt: skip
+        assert 8 * 60 < card["goes_in_s"] <= 10 * 60  # its time counts from the quit
     finally:
         again.stop()
     assert (told["calls"], told["told"]) == (1, False), told

@@ -1,0 +1,94 @@
+"""A ringing card never lists the call it rings for under "Earlier calls": a hook that found
+no app recorded that ring itself, so the app's lookup finds it in the history (h-rep4's
+cold start with two rings 0.3 s apart: "Earlier calls · Today 22:05 They called" on Michael
+Brandt's first call). Calls of theirs that did end are listed, however close before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop.adapters.lookup import CallerLookup
+from desktop.adapters.store import NewContact, Store
+from desktop.core.card_text import card_lines
+from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
+from desktop.core.numbers import NumberPolicy
+
+BRANDT = "+12125550199"
+UNKNOWN = "+12125550142"
+# The ring as the app reads it; the hook's row keeps its whole second (22:05:07).
+RANG = datetime(2026, 12, 7, 22, 5, 7, 800_000, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    yield store
+    store.close()
+
+
+def _brandt(store: Store) -> int:
+    return store.add_contact(NewContact("Michael Brandt", company="Brandt Freight",
+                                        numbers=(StoredNumber(BRANDT, BRANDT),)))  # fmt: skip
+
+
+def _call(store: Store, contact: int | None, number: str, at: datetime,
+          outcome: Outcome, key: str) -> None:  # fmt: skip
+    call = store.record_call(contact, Attempt(Direction.IN, at, outcome, number_e164=number),
+                             "hook", key)  # fmt: skip
+    assert call is not None
+
+
+def _lines(store: Store, number: str, rang: datetime) -> list[str]:
+    lookup = CallerLookup(store, NumberPolicy("US", ()), {})
+    card = lookup.card_for(number, "BRANDT MICHAEL", now=rang + timedelta(seconds=2),
+                           ringing_at=rang)  # fmt: skip
+    return card_lines(card)
+
+
+def test_the_ring_a_hook_recorded_first_is_not_an_earlier_call(store: Store) -> None:
+    contact = _brandt(store)
+    _call(store, contact, BRANDT, RANG.replace(microsecond=0), Outcome.UNKNOWN, "hook:a@1")
+
+    lines = _lines(store, BRANDT, RANG)
+
+    assert not any("Last attempts" in line or "They called" in line for line in lines), lines
+
+
+def test_an_open_ring_stamped_before_the_app_read_it_is_the_ringing_call(store: Store) -> None:
+    """A hook's stamp not trusted (or none) puts the app's ring at the time it read it, after
+    an app start of several seconds: the open row from then is still this call."""
+    contact = _brandt(store)
+    _call(store, contact, BRANDT, RANG - timedelta(seconds=25), Outcome.UNKNOWN, "hook:a@1")
+
+    assert not any("They called" in line for line in _lines(store, BRANDT, RANG))
+
+
+def test_calls_that_ended_are_earlier_calls_however_close(store: Store) -> None:
+    """A caller whose call went unanswered rings again at once: the card says the missed
+    one, and an older call, while the ringing one is left out."""
+    contact = _brandt(store)
+    _call(store, contact, BRANDT, RANG - timedelta(hours=3), Outcome.TALKED, "hook:a@1")
+    _call(store, contact, BRANDT, RANG - timedelta(seconds=20), Outcome.MISSED, "hook:a@2")
+    _call(store, contact, BRANDT, RANG.replace(microsecond=0), Outcome.UNKNOWN, "hook:a@3")
+
+    lines = _lines(store, BRANDT, RANG)
+
+    past = lines[lines.index("Last attempts:") + 1:]
+    assert [line.split() for line in past] == [
+        ["Today", "22:04", "Missed", "their", "call"], ["Today", "19:05", "Talked"],
+    ]
+
+
+def test_an_unknown_numbers_ringing_call_is_no_past_call_either(store: Store) -> None:
+    """A number nobody has: its past calls are read for a promise kept under it; the
+    ringing call's row is not among them."""
+    _call(store, None, UNKNOWN, RANG.replace(microsecond=0), Outcome.UNKNOWN, "hook:u@1")
+    lookup = CallerLookup(store, NumberPolicy("US", ()), {})
+
+    past = lookup._unowned(lookup.parse(UNKNOWN), None, RANG)
+
+    assert past == ()
