@@ -103,6 +103,7 @@ def test_import_history_asks_before_undoing_contacts_with_calls(
         qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.asking is not None and window.asking.isVisible())
         box = window.asking
+        assert box.windowFlags() & Qt.WindowType.WindowStaysOnTopHint, "above the cards"
         assert box.text() == "Undo the import of book.csv?"
         assert box.informativeText() == CALLS
 
