@@ -156,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only calls of the last N days (0: today, since midnight)")
     p.add_argument("--name", default="", metavar="TEXT",
                    help="only calls with someone whose name, company or caller ID name "
-                        "holds TEXT, or from a caller ID that is no number holding it")  # fmt: skip
+                        "holds each word of TEXT, or from a caller ID that is no number "
+                        "holding it; as search, a given name finds its other forms ('mike' "
+                        "finds Michael Brandt and BRANDT MICHAEL)")  # fmt: skip
     p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N calls")
     p.add_argument("--json", action="store_true", help="print the calls as one JSON object")
 

@@ -153,6 +153,9 @@ def delete_contact(store: Store, contact_id: int) -> tuple[int, str]:
             "changes": contact_undo.rows_where(conn, "import_changes", "contact_id", contact_id),
             "attempts": contact_undo.ids_where(conn, "attempts", "contact_id", contact_id),
             "cards": contact_undo.cards_of(conn, contact_id),
+            # What their calls were about at the deletion: Undo takes a reason a wrap-up
+            # saved on them since, never one the rep had cleared from the contact.
+            "newest_reason": store.newest_call_reason(contact_id),
         }
         conn.execute("UPDATE attempts SET contact_id = NULL WHERE contact_id = ?", (contact_id,))
         # A team directory's person: hidden from this rep's cards (their syncs leave it out).
@@ -187,6 +190,10 @@ def undo_delete(store: Store, undo_id: int | None = None) -> tuple[int, str]:
                 if change["batch_id"] not in undone:
                     contact_undo.insert_row(conn, "import_changes", change, contact_id=contact_id)
             contact_undo.relink(conn, "attempts", payload["attempts"], contact_id, None)
+            # A wrap-up's "What it was about" saved on their call while they were gone, for a
+            # contact with none (or whose reason an undone import had brought).
+            if store.newest_call_reason(contact_id) != payload.get("newest_reason", ""):
+                store.reason_from_calls((contact_id,))
             contact_undo.relink_cards(conn, payload["cards"], contact_id, None)
         who = contact["name"] or contact["company"] or "the contact"
     if ended is not None:  # committed: the deletion ends, it never blocks the next one

@@ -114,9 +114,11 @@ def undo_warning(contacts: int, with_calls: int, changed: int,
                     "as calls from a number nobody has.")  # fmt: skip
     if changed:
         who = f"{changed:,}" if with_calls else f"{changed:,} {of}"
+        # A wrap-up's "What it was about" is named: a rep never took it for a field they saved
+        # (it comes back with the calls if the file is imported again, numbers.py).
         said.append(f"{who} {'was' if changed == 1 else 'were'} changed since the import (a "
-                    "field saved, a number typed or linked): the changes go with "
-                    f"{'it' if changed == 1 else 'them'}.")  # fmt: skip
+                    "field saved, what a call was about, a number typed or linked): the "
+                    f"changes go with {'it' if changed == 1 else 'them'}.")  # fmt: skip
     return " ".join([*said, stays_text(stays)]).strip()
 
 

@@ -29,6 +29,7 @@ from desktop.adapters.dialing import BaresipChannel, DialPlacer, DialResult
 from desktop.core.business_hours import TheirClock
 from desktop.core.candidates import readable
 from desktop.core.dialers import Dialer
+from desktop.qt.above_cards import stand_above_cards
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -149,6 +150,8 @@ class ClickToCall(QObject):
             box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setWindowModality(Qt.WindowModality.NonModal)
+        # Over the caller cards: asked from a card's Call back, at 2x it opened under them.
+        stand_above_cards(box, True)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.destroyed.connect(lambda *_: self._forget(box))
         self.messages = [m for m in self.messages if m is not box] + [box]

@@ -28,6 +28,7 @@ from desktop.adapters import contact_edits
 from desktop.adapters.contact_edits import NumberRow
 from desktop.adapters.store import Store, StoreError
 from desktop.core.number_edit import LABELS, NumberRefused, shown_number
+from desktop.qt.above_cards import WhileAsking
 
 RETRY_MS = 2000
 
@@ -245,6 +246,7 @@ class DeleteBar(QFrame):
         self.store = store
         self.contact_id = 0
         self._undo_id: int | None = None
+        self._above: WhileAsking | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.text = _plain(self)
         self.confirm_button = QPushButton("Delete", self)
@@ -282,6 +284,10 @@ class DeleteBar(QFrame):
             self.confirm_button.setText("Delete")
         self._buttons(asking=True)
         self.show()
+        # Its Delete and Keep stand above the caller cards until answered (above_cards.py).
+        if self._above is None or self._above.parent() is not self.window():
+            self._above = WhileAsking(self.window())
+        self._above.ask()
 
     def confirm(self) -> None:
         def write() -> None:
@@ -302,6 +308,8 @@ class DeleteBar(QFrame):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._retry.stop()  # Keep, or the view closing: no deletion waits to happen later
+        if self._above is not None:
+            self._above.done()
         super().hideEvent(event)
 
     def _buttons(self, *, asking: bool) -> None:

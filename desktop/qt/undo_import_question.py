@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.display_text import one_line
+from desktop.qt.above_cards import stand_above_cards
 
 UNDO = "Undo import"
 
@@ -27,6 +28,7 @@ def ask_undo_import(parent: QWidget, file_name: str, warning: str,
     go = box.addButton(UNDO, QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setWindowModality(Qt.WindowModality.WindowModal)
+    stand_above_cards(box, True)  # never under the caller cards (above_cards.py)
     box.finished.connect(lambda _result: answered(box.clickedButton() is go))
     box.open()
     return box

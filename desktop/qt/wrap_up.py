@@ -286,10 +286,15 @@ class WrapUp(QWidget):
         # On a line of its own above the buttons: beside them it had a third of the width and
         # "Call them back by: say by when, e.g. …" ran to three grey lines against the window's
         # edge. Its room is kept while it is hidden, so the window does not jump as one types.
+        # Two lines of room from the start, whatever it says (a refusal takes two): empty, it
+        # had none, and "Call them back by 17:00 tomorrow" appearing as the rep typed pushed
+        # Skip and Save down a line, under a click aimed at Save.
         self.hint = _plain("Pick how it went to save.", self, muted=True)
         kept = self.hint.sizePolicy()
         kept.setRetainSizeWhenHidden(True)
         self.hint.setSizePolicy(kept)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.hint.setMinimumHeight(2 * self.hint.fontMetrics().lineSpacing())
         root.addSpacing(2)
         root.addWidget(self.hint)
         row = QHBoxLayout()

@@ -214,3 +214,47 @@ def test_mike_lists_the_calls_of_a_caller_id_sent_surname_first_with_no_comma(
     assert [line for line in calls_said if "MICHAEL" in line or "MIKE" in line] == [
         line for line in calls_said if "BRANDT MICHAEL" in line or "KOWALSKI MIKE J" in line]
     assert any("BRANDT MICHAEL" in line and "missed" in line for line in calls_said)
+
+
+def test_calls_name_mike_lists_the_calls_search_mike_lists(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Used as a rep: `callercard search mike` listed Michael Brandt and the "BRANDT MICHAEL"
+    caller ID's calls, while `callercard calls --name mike` said "No calls match.": it looked
+    for the letters as typed. It takes a given name's other forms as search does (a surname
+    Michael is no Mike), and each word typed on its own ("mike brandt")."""
+    from desktop.adapters.paths import resolve_paths
+
+    paths = resolve_paths(None)
+    paths.ensure()
+    store = Store.open(paths.database)
+    try:
+        for name, number in (("Michael Brandt", "+14155550142"), ("Tom Michael", "+14155550150")):
+            store.add_contact(NewContact(
+                name=name, numbers=(StoredNumber(number, number),),
+                attempts=(Attempt(Direction.OUT, NOW - timedelta(days=1), Outcome.TALKED,
+                                  number_e164=number),),
+            ))  # fmt: skip
+        for i, name in enumerate(("BRANDT MICHAEL", "TOM MICHAEL", "MICHAËL DUPONT", "DANA W")):
+            number = f"+1212555{i:04d}"
+            store.record_call(None, Attempt(Direction.IN, NOW - timedelta(hours=i + 1),
+                                            Outcome.MISSED, number_e164=number,
+                                            caller_name=name),
+                              "test", f"test:{number}")  # fmt: skip
+    finally:
+        store.close()
+
+    def listed(*argv: str) -> list[str]:
+        assert cli_main([*argv, "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        return sorted(c["contact"]["name"] if c["contact"] else c["caller_name"]
+                      for c in out["calls"])  # fmt: skip
+
+    mikes = ["BRANDT MICHAEL", "MICHAËL DUPONT", "Michael Brandt"]
+    assert listed("search", "mike") == mikes
+    assert listed("calls", "--name", "mike") == mikes
+    assert listed("calls", "--name", "Mike") == mikes
+    assert listed("calls", "--name", "mike brandt") == ["BRANDT MICHAEL", "Michael Brandt"]
+    assert listed("calls", "--name", "michael") == listed("search", "michael") == [
+        "BRANDT MICHAEL", "MICHAËL DUPONT", "Michael Brandt", "TOM MICHAEL", "Tom Michael"]
+    assert listed("calls", "--name", "michaël") == ["MICHAËL DUPONT"]

@@ -134,6 +134,8 @@ def test_outside_their_hours_the_call_waits_for_call_anyway(qtbot: QtBot, store:
         assert question.text() == ("It is 23:40 at +1 415-555-0142: outside business hours "
                                    "there (after 18:00).")  # fmt: skip
         assert question.windowModality() is Qt.WindowModality.NonModal
+        # Asked from a card's Call back too: never under the always-on-top cards.
+        assert question.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
         assert baresip.commands == [], "not placed before the rep says so"
         [call_anyway] = [b for b in question.buttons() if b.text() == "Call anyway"]
         qtbot.mouseClick(call_anyway, Qt.MouseButton.LeftButton)

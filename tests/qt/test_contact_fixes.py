@@ -336,3 +336,28 @@ def test_the_delete_question_says_their_promise_stays_under_the_number(
         "Delete Mike Kowalski and their numbers? Their 7 calls stay in Recent calls. Your "
         f"promise to call them back {by_text(by, now, hour_cycle())} stays in Callbacks, "
         "under +1 415-555-0142.")
+
+
+def test_the_delete_question_stands_above_the_caller_cards_until_answered(
+    qtbot: QtBot, view: ContactView
+) -> None:
+    """Used as a rep at 2x: the always-on-top cards covered the question's Delete and Keep,
+    and the window had to be dragged off the screen to reach them. While it asks, the view
+    stands above the cards (no card moves); answered, it goes back among ordinary windows."""
+    from desktop.qt.above_cards import above_cards
+
+    assert not above_cards(view.window())
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    assert view.delete_bar.isVisible() and above_cards(view.window())
+    handle = view.window().windowHandle()
+    assert handle is not None and handle.flags() & Qt.WindowType.WindowStaysOnTopHint
+    assert view.isVisible(), "raised on the live window, not hidden and made again"
+    qtbot.mouseClick(view.delete_bar.keep_button, Qt.MouseButton.LeftButton)
+    assert not above_cards(view.window())
+
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.delete_bar.confirm_button, Qt.MouseButton.LeftButton)
+    assert view.delete_bar.undo_button.isVisible() and above_cards(view.window()), (
+        "its Undo too, right after")
+    qtbot.mouseClick(view.delete_bar.undo_button, Qt.MouseButton.LeftButton)
+    assert not above_cards(view.window())

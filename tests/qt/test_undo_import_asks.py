@@ -72,8 +72,8 @@ def test_a_number_linked_by_hand_counts_as_a_change_that_goes(tmp_path: Path) ->
         check = store.undo_import_check(1)
         assert (check.contacts, check.with_calls, check.changed) == (3, 0, 1)
         assert check.warning() == (
-            "1 of the 3 contacts it added was changed since the import (a field saved, a number "
-            "typed or linked): the changes go with it."
+            "1 of the 3 contacts it added was changed since the import (a field saved, what a "
+            "call was about, a number typed or linked): the changes go with it."
         )
         store.undo_import(1)
         assert store.undo_import_check(1).warning() == ""  # undone: nothing left to lose
@@ -103,6 +103,7 @@ def test_import_history_asks_before_undoing_contacts_with_calls(
         qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.asking is not None and window.asking.isVisible())
         box = window.asking
+        assert box.windowFlags() & Qt.WindowType.WindowStaysOnTopHint, "above the cards"
         assert box.text() == "Undo the import of book.csv?"
         assert box.informativeText() == CALLS
 

@@ -509,7 +509,9 @@ def test_what_the_callback_field_reads_as_has_a_line_of_its_own(
     assert window.hint.text() == "Call them back by 12:00 tomorrow"
     qtbot.wait(50)  # laid out again
     line = window.hint.fontMetrics().lineSpacing()
-    assert window.hint.height() < 2 * line, "one line"
+    wrapped = window.hint.fontMetrics().boundingRect(
+        QRect(0, 0, window.hint.width(), 0), Qt.TextFlag.TextWordWrap, window.hint.text())
+    assert wrapped.height() < 2 * line, "one line"
     hint_bottom = window.hint.mapTo(window, window.hint.rect().bottomLeft()).y()
     assert hint_bottom < window.save_button.mapTo(window, window.save_button.rect().topLeft()).y()
     assert talked.mapTo(window, talked.rect().topLeft()) == top, "the rows stay where they were"
@@ -520,6 +522,39 @@ def test_what_the_callback_field_reads_as_has_a_line_of_its_own(
     assert window.hint.foregroundRole() is QPalette.ColorRole.WindowText  # not a grey hint
     qtbot.wait(50)
     assert window.hint.height() <= 2 * line + 2, "two lines at most, the whole width"
+
+
+def test_save_stays_where_it_was_while_the_rep_types_when_to_call_back(qtbot: QtBot) -> None:
+    """Used as a rep: "Call them back by 17:00 tomorrow" appeared under the field as it was
+    typed and pushed Skip and Save down 14 px, so a click aimed at Save hit nothing and the
+    promise stayed unsaved. The line under the field is kept from the start, two lines of it
+    (a refusal takes two): nothing under a field the rep types in moves."""
+    inbound = Attempt(Direction.IN, NOW, Outcome.TALKED, number_e164="+14155550122",
+                      caller_name="Dana W")  # fmt: skip
+    window = WrapUp(3, None, inbound, now=NOW)
+    qtbot.addWidget(window)
+    window.reveal()
+    qtbot.wait(50)
+
+    def where() -> tuple[int, int, int]:
+        save = window.save_button.mapTo(window, QPoint(0, 0)).y()
+        skip = window.skip_button.mapTo(window, QPoint(0, 0)).y()
+        return save, skip, window.height()
+
+    before = where()
+    said = set()
+    keys = [*"tomorrow 17:00"] + [Qt.Key.Key_Backspace] * len("tomorrow 17:00")
+    for key in keys:
+        if isinstance(key, str):
+            qtbot.keyClicks(window.callback_field, key)
+        else:
+            qtbot.keyClick(window.callback_field, key)
+        qtbot.wait(20)  # laid out again
+        said.add(window.hint.text())
+        assert where() == before, f"at {window.callback_field.text()!r} ({window.hint.text()!r})"
+    assert window.hint.text() == "" and not window.hint.isVisible()
+    assert "Call them back by 17:00 tomorrow" in said
+    assert any(text.startswith("Call them back by: say by when") for text in said)
 
 
 def test_a_refusal_on_two_lines_grows_the_window_instead_of_piling_up_its_rows(

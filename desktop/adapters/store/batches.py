@@ -88,7 +88,8 @@ class UndoCheck:
 
     contacts: int  # the contacts it added that would go (no file still imported has them)
     with_calls: int  # of those, the ones with calls the rep made or took (not imported ones)
-    changed: int  # of those, the ones changed since: a field edited, a number typed or linked
+    changed: int  # of those, the ones changed since: a field edited, what a call was about, a
+    # number typed or linked
     # the contacts it added that stay, a file still imported having them too: (name, file)
     stays: tuple[tuple[str, str], ...] = ()
     # a merge to take back first: the undo would refuse, so nothing is asked

@@ -106,14 +106,18 @@ class Calls(Contacts):
             ids = sorted(set(contact_ids))
             where.append(f"contact_id IN ({', '.join('?' * len(ids))})")
             params.extend(ids)
-        if named.strip():
-            # A scan (instr, as LIKE '%…%' would be): a listing the rep asked for, never the
-            # ring path; --days bounds it by the index on `at`.
-            where.append(
-                "(instr(lower(caller_name), ?) OR instr(lower(caller_id), ?) OR contact_id IN "
-                "(SELECT id FROM contacts WHERE instr(lower(name), ?) OR instr(lower(company), ?)))"
-            )
-            params.extend([named.strip().lower()] * 4)
+        for word in named.split():
+            # A scan (LIKE '%…%'): a listing the rep asked for, never the ring path; --days
+            # bounds it by the index on `at`. Each word as Search takes it: in the caller ID's
+            # name or the contact's name or company, a given name's other forms too ("mike"
+            # is the MICHAEL of "BRANDT MICHAEL" and of Michael Brandt).
+            caller_name, caller_name_values = _caller_name_holds(word)
+            contact, contact_values = _contact_holds(word)
+            # Constant statements: every value is a parameter.
+            where.append(f"({caller_name} OR {_CALLER_ID_HOLDS} OR contact_id IN "  # noqa: S608
+                         f"(SELECT id FROM contacts WHERE {contact}))")  # fmt: skip
+            params.extend([*caller_name_values, f"%{_like_escaped(word)}%",
+                           f"%{_like_escaped(fold(word))}%", *contact_values])  # fmt: skip
         # The WHERE parts are constants; every value is a parameter.
         sql = (
             "SELECT id, contact_id, direction, at, outcome, message, reason, number_e164, "  # noqa: S608
@@ -672,6 +676,24 @@ def _caller_name_holds(word: str) -> tuple[str, list[object]]:
     return sql, [*values, *(f"%{_like_escaped(o)}%" for o in held),
                  *(v for o in others for v in (_like_escaped(o), f"{_like_escaped(o)} %")),
                  fold(word)]  # fmt: skip
+
+
+def _contact_holds(word: str) -> tuple[str, list[object]]:
+    """The test that a contact's name or company holds `word` (ASCII in any case, accents
+    folded as Search folds them), or that their given name is another form of it ("Michael
+    Brandt" for "mike"; not Tom Michael, whose surname it is), with its values."""
+    values: list[object] = []
+    parts = []
+    for column in ("name", "company"):
+        parts.append(_CALLER_NAME_HOLDS.replace("caller_name", column))
+        values += [f"%{_like_escaped(word)}%", f"%{_like_escaped(fold(word))}%"]
+    others = equivalent_names(fold(word))
+    if others:
+        holds = " OR ".join(["name LIKE ? ESCAPE '\\'"] * len(others))
+        parts.append(f"(({holds} OR length(CAST(name AS BLOB)) > length(name)) "
+                     "AND contact_given_name_for(name, ?))")  # fmt: skip
+        values += [*(f"%{_like_escaped(o)}%" for o in others), fold(word)]
+    return "(" + " OR ".join(parts) + ")", values
 
 
 def _like_escaped(text: str) -> str:

@@ -15,7 +15,7 @@ from typing import Self
 from desktop.adapters.paths import keep_private
 from desktop.adapters.regular_file import require_regular_by_name
 from desktop.adapters.store.schema import MIGRATIONS, SCHEMA_VERSION
-from desktop.core.given_names import caller_id_given_name, same_given_name
+from desktop.core.given_names import caller_id_given_name, given_name, same_given_name
 from desktop.core.internal_extension import extension_digits
 from desktop.core.search_query import fold
 
@@ -47,6 +47,11 @@ def _extension_digits(text: object) -> str:
 def _given_name_for(name: object, word: object) -> bool:
     return (isinstance(name, str) and isinstance(word, str)
             and same_given_name(word, caller_id_given_name(fold(name))))  # fmt: skip
+
+
+def _contact_given_name_for(name: object, word: object) -> bool:
+    return (isinstance(name, str) and isinstance(word, str)
+            and same_given_name(word, given_name(fold(name))))  # fmt: skip
 
 
 class StoreError(Exception):
@@ -106,6 +111,10 @@ class Database:
             # of the given name `word` ("MICHAEL B", "BRANDT MICHAEL" for "mike"), by
             # desktop.core.given_names' rule for caller IDs.
             conn.create_function("given_name_for", 2, _given_name_for, deterministic=True)
+            # contact_given_name_for(name, word): the same for a contact's name, whose given
+            # name stands first or after a surname's comma ("Michael Brandt" for "mike").
+            conn.create_function("contact_given_name_for", 2, _contact_given_name_for,
+                                 deterministic=True)  # fmt: skip
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()

@@ -158,7 +158,28 @@ class Numbers(Contacts):
             "WHERE id = ?",
             [(at, contact_id) for contact_id, at in latest.items()],
         )
+        self.reason_from_calls(latest)
         return len(adopted)
+
+    def reason_from_calls(self, contact_ids: Iterable[int]) -> None:
+        """Each of `contact_ids` that has no "why we called" takes what their newest call with
+        one was about, as its wrap-up had set it (save_wrap_up): their calls just came back
+        (a re-import, Delete contact's Undo) and the reason had gone with the contact, while
+        the opener still said it. Not an edit: updated_at stays. Inside the caller's
+        transaction."""
+        self._conn.executemany(
+            f"UPDATE contacts SET reason = ({_NEWEST_REASON}) "  # noqa: S608 (a constant)
+            "WHERE id = ? AND trim(coalesce(reason, '')) = ''"
+            f" AND ({_NEWEST_REASON}) IS NOT NULL",
+            [(contact_id,) for contact_id in sorted(set(contact_ids))],
+        )
+
+    def newest_call_reason(self, contact_id: int) -> str:
+        """What the contact's newest call with a reason was about ("" for none)."""
+        row = self._conn.execute(
+            _NEWEST_REASON.replace("contacts.id", "?"), (contact_id,)
+        ).fetchone()
+        return str(row[0]) if row is not None else ""
 
     def _adopt_calls(self, contact_id: int, number: StoredNumber) -> None:
         if number.e164:
@@ -183,8 +204,15 @@ class Numbers(Contacts):
             "WHERE id = ?",
             (at, contact_id),
         )
+        self.reason_from_calls((contact_id,))
 
 
+# What a contact's newest call with a reason was about (attempts_contact_at: by contact, then
+# time), for contacts.id.
+_NEWEST_REASON = (
+    "SELECT a.reason FROM attempts a WHERE a.contact_id = contacts.id "
+    "AND trim(a.reason) <> '' ORDER BY a.at DESC, a.id DESC LIMIT 1"
+)
 # A call logged with no number, from a caller ID kept as received (schema 19): "3103" or
 # "sip:3103@pbx" when a colleague calls from their extension (desktop.core.internal_extension;
 # extension_digits() is its rule, registered on each connection).
