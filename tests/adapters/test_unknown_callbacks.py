@@ -166,7 +166,11 @@ def test_a_call_back_that_reached_nobody_leaves_the_missed_call_due_and_says_so(
     assert count_due(store, NOW) == 2
     reached = Attempt(Direction.OUT, NOW - 5 * m, Outcome.VOICEMAIL, number_e164=MIKE)
     assert store.record_call(None, reached, "test", "out2") is not None
-    assert [w[0] for w in waiting(store)] == ["+13125550111"]
+    # Settled: the rep left a message, and waits for them now, as for a contact.
+    assert sorted(waiting(store)) == [
+        ("+13125550111", "", f"Missed call 50 min ago · {tried}"),
+        (MIKE, "", "Voicemail left 5 min ago"),
+    ]
     assert count_due(store, NOW) == 1
 
 
