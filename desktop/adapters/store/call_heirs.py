@@ -1,0 +1,92 @@
+"""Calls left with no contact go to whoever has their number now.
+
+A call is filed under one person; when that person goes (deleted, their import undone) and
+someone else has the number (a switchboard two contacts share), the call is theirs, as a
+ring from it now shows their card. A call whose number nobody had, or whose holders all
+went, goes to the holder an import or sync later brings. Among several holders the one a
+ring picks (CallHistory._contact_for: desktop.core.matching.classify) gets it, so Callbacks,
+Recent calls and the card name the same person.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from desktop.core.card import MatchTier
+from desktop.core.matching import classify
+from desktop.core.models import Contact, StoredNumber
+from desktop.core.numbers import CallerNumber
+
+ContactOf = Callable[[int], "Contact | None"]
+
+# A call whose number someone has now (by E.164, or a colleague's extension it came from).
+_HELD = (
+    "contact_id IS NULL AND ("
+    "(number_e164 IS NOT NULL AND EXISTS (SELECT 1 FROM phone_numbers p "
+    "WHERE p.e164 = attempts.number_e164)) OR "
+    "(number_e164 IS NULL AND caller_id <> '' AND EXISTS (SELECT 1 FROM phone_numbers p "
+    "WHERE p.e164 IS NULL AND p.extension <> '' "
+    "AND p.extension = extension_digits(attempts.caller_id))))"
+)
+
+
+def give_to_holders(
+    conn: sqlite3.Connection, contact_of: ContactOf, ids: Sequence[int] | None = None
+) -> list[tuple[int, int, int]]:
+    """File each call with no contact (only those of `ids` when given) under its number's
+    holder; returns (call id, contact id, when) for each call given. Inside the caller's
+    transaction."""
+    if ids is not None and not ids:
+        return []
+    where = _HELD
+    args: tuple[object, ...] = ()
+    if ids is not None:
+        where += " AND id IN (SELECT value FROM json_each(?))"
+        args = ("[" + ",".join(str(int(i)) for i in ids) + "]",)
+    rows = conn.execute(
+        f"SELECT id, number_e164, caller_id, caller_name, at FROM attempts WHERE {where}",  # noqa: S608
+        args,
+    ).fetchall()
+    picked: dict[tuple[str | None, str, str], int | None] = {}
+    given: list[tuple[int, int, int]] = []
+    for call_id, e164, caller_id, caller_name, at in rows:
+        key = (e164, "" if e164 else caller_id, caller_name)
+        if key not in picked:
+            picked[key] = _heir(conn, contact_of, e164, caller_id, caller_name)
+        heir = picked[key]
+        if heir is not None:
+            given.append((call_id, heir, at))
+    conn.executemany(
+        "UPDATE attempts SET contact_id = ? WHERE id = ? AND contact_id IS NULL",
+        [(heir, call_id) for call_id, heir, _at in given],
+    )
+    return given
+
+
+def _heir(
+    conn: sqlite3.Connection, contact_of: ContactOf, e164: str | None, caller_id: str,
+    caller_name: str,
+) -> int | None:
+    if e164:
+        number = CallerNumber(raw=e164, withheld=False, e164=e164, display_name=caller_name)
+        found = conn.execute(
+            "SELECT contact_id, raw, e164, extension, label FROM phone_numbers WHERE e164 = ?",
+            (e164,),
+        ).fetchall()
+    else:
+        number = CallerNumber(raw=caller_id, withheld=False, e164=None, display_name=caller_name)
+        found = conn.execute(
+            "SELECT contact_id, raw, e164, extension, label FROM phone_numbers "
+            "WHERE e164 IS NULL AND extension <> '' AND extension = extension_digits(?)",
+            (caller_id,),
+        ).fetchall()
+    rows: list[tuple[Contact, StoredNumber]] = []
+    for contact_id, raw, num, ext, label in found:
+        contact = contact_of(contact_id)
+        if contact is not None:
+            rows.append((contact, StoredNumber(raw, num, ext, label)))
+    tier, contacts = classify(number, rows)
+    if tier not in (MatchTier.EXACT, MatchTier.SWITCHBOARD) or not contacts:
+        return None
+    return contacts[0].id
