@@ -5,18 +5,25 @@
   shows (it was filed under nobody: "Unknown · +1 415-555-0100" beside a card naming Raj);
 - Delete's Undo gives it back to the contact deleted;
 - with no holder left, the same file imported again gives it to the holder a ring names (it
-  stayed under nobody, while a number one contact has got its calls back).
+  stayed under nobody, while a number one contact has got its calls back);
+- a call back for the one the rep chose (the missed card's "Call back for Raj Patel") that
+  reaches them files the missed call under them; one that rang out leaves it where it was.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+from desktop.adapters.bundled import default_opener_templates
+from desktop.adapters.call_history import DIAL_KEY_PREFIX, DIAL_SOURCE, CallHistory
 from desktop.adapters.contact_edits import delete_contact, undo_delete
+from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import Store
+from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Attempt, Direction, Outcome
+from desktop.core.numbers import NumberPolicy
 from tests.test_cli import cc
 
 SWITCHBOARD = "+14155550100"
@@ -73,7 +80,7 @@ def _filed_under(data: Path) -> tuple[list[object], list[object]]:
     return ([e["contact"] and e["contact"]["name"] for e in due["waiting_for_us"]
              if e["number"] == SWITCHBOARD],
             [c["contact"] and c["contact"]["name"] for c in calls
-             if c["number"] == SWITCHBOARD])  # fmt: skip
+             if c["number"] == SWITCHBOARD and c["direction"] == "in"])  # fmt: skip
 
 
 def test_undoing_one_holders_import_gives_the_call_to_the_other(tmp_path: Path) -> None:
@@ -124,4 +131,54 @@ def test_deleting_one_holder_gives_the_call_to_the_other_and_undo_back(tmp_path:
         undo_delete(store, undo_id)
     finally:
         store.close()
+    assert _filed_under(data) == (["Dana Whitfield"], ["Dana Whitfield"])
+
+
+def _called_back_for(data: Path, who: str) -> None:
+    """The missed card's Call back ▸ "Call back for Raj Patel", dialled with no softphone to
+    report the call: the app logs it over at once, for the one chosen (ring_pipeline)."""
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        [chosen] = [c.id for c in store.search_simple(who)]
+        history = CallHistory(store, CallerLookup(store, NumberPolicy("US"),
+                                                  default_opener_templates()))  # fmt: skip
+        assert history.record(CallEvent(
+            DIAL_SOURCE, Direction.OUT, CallState.ENDED, SWITCHBOARD, "",
+            datetime.now(UTC), call_key=f"{DIAL_KEY_PREFIX}{SWITCHBOARD}", for_contact=chosen,
+        )) is not None  # fmt: skip
+    finally:
+        store.close()
+
+
+def test_the_call_back_that_reaches_the_one_chosen_files_the_missed_call_under_them(
+    tmp_path: Path,
+) -> None:
+    """Nothing said whose the switchboard's missed call was; it was filed under Dana (the
+    ring's guess). The rep chose Raj, dialled by hand and logged that they talked: the
+    missed call is Raj's (it stayed Dana's, in her history, while Raj was called)."""
+    data = tmp_path / "data"
+    _import(data, tmp_path / "book.vcf", DANA + RAJ)
+    _missed_call_as_the_app_files_it(data)
+    _called_back_for(data, "Raj Patel")
+    assert _filed_under(data) == (["Dana Whitfield"], ["Dana Whitfield"])  # not reached yet
+
+    logged = cc("log-call", SWITCHBOARD, "--outcome", "talked", "--message", "Wants a demo",
+                data_dir=data, check=True)  # fmt: skip
+
+    assert "Raj Patel" in logged.stdout
+    calls = json.loads(cc("calls", "--json", data_dir=data, check=True).stdout)["calls"]
+    assert [(c["direction"], c["outcome"], c["contact"]["name"]) for c in calls] == [
+        ("out", "talked", "Raj Patel"), ("in", "missed", "Raj Patel")]
+    due = json.loads(cc("callbacks", "--json", data_dir=data, check=True).stdout)
+    assert due["waiting_for_us"] == []
+
+
+def test_a_call_back_that_rang_out_leaves_the_missed_call_where_it_was(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _import(data, tmp_path / "book.vcf", DANA + RAJ)
+    _missed_call_as_the_app_files_it(data)
+    _called_back_for(data, "Raj Patel")
+
+    cc("log-call", SWITCHBOARD, "--outcome", "no_answer", data_dir=data, check=True)
+
     assert _filed_under(data) == (["Dana Whitfield"], ["Dana Whitfield"])

@@ -90,3 +90,35 @@ def _heir(
     if tier not in (MatchTier.EXACT, MatchTier.SWITCHBOARD) or not contacts:
         return None
     return contacts[0].id
+
+
+# A call out that reached the person it was for: they answered, or their voicemail did.
+_REACHED = ("talked", "voicemail")
+
+
+def claim_returned(conn: sqlite3.Connection, call_id: int) -> int:
+    """A call back on a shared number that reached the one it was for (the rep chose "Call
+    back for Raj Patel", or logged the call by hand for him) makes the calls from that number
+    it returns his: a missed call or message filed under the number's other holder, with no
+    call that reached anyone on it between them. A switchboard's missed call is filed under
+    whoever a ring names, a guess; whom the rep called back is what the call was. Returns how
+    many. Inside the caller's transaction."""
+    row = conn.execute(
+        "SELECT contact_id, number_e164, at FROM attempts WHERE id = ? AND direction = 'out' "
+        "AND outcome IN (?, ?) AND contact_id IS NOT NULL AND number_e164 IS NOT NULL",
+        (call_id, *_REACHED),
+    ).fetchone()
+    if row is None:
+        return 0
+    contact_id, e164, at = row
+    return conn.execute(
+        "UPDATE attempts SET contact_id = ?1 WHERE number_e164 = ?2 AND direction = 'in' "
+        "AND outcome IN ('missed', 'voicemail') AND at <= ?3 AND id <> ?4 "
+        "AND contact_id <> ?1 AND contact_id IN "
+        "(SELECT p.contact_id FROM phone_numbers p WHERE p.e164 = ?2) "
+        "AND EXISTS (SELECT 1 FROM phone_numbers p WHERE p.e164 = ?2 AND p.contact_id = ?1) "
+        "AND NOT EXISTS (SELECT 1 FROM attempts o WHERE o.number_e164 = ?2 AND o.id <> ?4 "
+        "AND o.outcome IN (?5, ?6) AND o.at >= attempts.at AND o.at <= ?3 "
+        "AND (o.direction = 'out' OR o.outcome = 'talked'))",
+        (contact_id, e164, at, call_id, *_REACHED),
+    ).rowcount
