@@ -64,9 +64,18 @@ def give_to_holders(
     return given
 
 
+def heir_after(
+    conn: sqlite3.Connection, contact_of: ContactOf, e164: str, leaving: int
+) -> Contact | None:
+    """Who a call on `e164` would pass to once contact `leaving` goes (the delete question
+    says so beforehand); None when nobody else has the number."""
+    heir = _heir(conn, contact_of, e164, "", "", leaving=leaving)
+    return contact_of(heir) if heir is not None else None
+
+
 def _heir(
     conn: sqlite3.Connection, contact_of: ContactOf, e164: str | None, caller_id: str,
-    caller_name: str,
+    caller_name: str, *, leaving: int | None = None,
 ) -> int | None:
     if e164:
         number = CallerNumber(raw=e164, withheld=False, e164=e164, display_name=caller_name)
@@ -83,7 +92,7 @@ def _heir(
         ).fetchall()
     rows: list[tuple[Contact, StoredNumber]] = []
     for contact_id, raw, num, ext, label in found:
-        contact = contact_of(contact_id)
+        contact = contact_of(contact_id) if contact_id != leaving else None
         if contact is not None:
             rows.append((contact, StoredNumber(raw, num, ext, label)))
     tier, contacts = classify(number, rows)
