@@ -21,7 +21,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from desktop.core.models import Direction, Outcome
+from desktop.core.models import Contact, Direction, Outcome
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,6 +75,9 @@ def log_call(args: argparse.Namespace) -> int:
         told = history.missed_due or history.in_touch
         contact = callee(contacts, history,
                          meant=teams[0].contact_id if teams and not told else None)  # fmt: skip
+        # A note on the call just made is that call's: for whom its Call button was (the
+        # missed card's "Call back for Raj Patel"), not the one whose missed call is due.
+        contact = _callee_of_call_just_made(store, number.e164, now, contacts) or contact
         # Shared on that contact's cards only, as a wrap-up is: another holder's team card
         # is not told of a call that was not theirs.
         cards = cards_of(store, contact.id, number.e164) if contact else []
@@ -95,6 +98,19 @@ def log_call(args: argparse.Namespace) -> int:
         return _share(store, cards, note)
     finally:
         store.close()
+
+
+def _callee_of_call_just_made(
+    store: Store, e164: str, now: datetime, contacts: list[Contact]
+) -> Contact | None:
+    from desktop.adapters.call_history import NOTE_AFTER_CALL_S
+    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+
+    call = store.call_just_made(e164, now, NOTE_AFTER_CALL_S, CALL_NOTE_SOURCE)
+    found = store.attempt_by_id(call[0]) if call is not None else None
+    if found is None or found[0] is None:
+        return None
+    return next((c for c in contacts if c.id == found[0]), None)
 
 
 def _log_extension_call(

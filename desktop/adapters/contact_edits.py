@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from desktop.adapters import contact_undo
 from desktop.adapters.contact_undo import UndoRefused, writing
 from desktop.adapters.store import Store, StoreError, removed_numbers
+from desktop.adapters.store.call_heirs import give_to_holders
 from desktop.adapters.store.contacts import EDITABLE_FIELDS
 from desktop.adapters.store.undone_imports import undone_imports
 from desktop.core.field_merge import merged_edit
@@ -141,17 +142,19 @@ def remove_number(store: Store, contact_id: int, number_id: int) -> str:
 
 def delete_contact(store: Store, contact_id: int) -> tuple[int, str]:
     """Delete a contact with its numbers; the calls with them stay in Recent calls as calls
-    from a number we do not know. Returns (the undo id, what happened, for people)."""
+    from a number we do not know, or of the contact who has that number too. Returns (the
+    undo id, what happened, for people)."""
     with writing(store) as conn:
         contact = contact_undo.row(conn, "contacts", "id", contact_id)
         if contact is None:
             raise StoreError("This contact no longer exists; nothing was deleted.")
         who = contact["name"] or contact["company"] or "the contact"
+        calls = contact_undo.ids_where(conn, "attempts", "contact_id", contact_id)
         payload = {
             "contact": contact,
             "numbers": contact_undo.rows_where(conn, "phone_numbers", "contact_id", contact_id),
             "changes": contact_undo.rows_where(conn, "import_changes", "contact_id", contact_id),
-            "attempts": contact_undo.ids_where(conn, "attempts", "contact_id", contact_id),
+            "attempts": calls,
             "cards": contact_undo.cards_of(conn, contact_id),
             # What their calls were about at the deletion: Undo takes a reason a wrap-up
             # saved on them since, never one the rep had cleared from the contact.
@@ -161,6 +164,10 @@ def delete_contact(store: Store, contact_id: int) -> tuple[int, str]:
         # A team directory's person: hidden from this rep's cards (their syncs leave it out).
         contact_undo.hide_cards(conn, contact_id)
         conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+        # A number another contact has too (a switchboard): its calls are theirs now, as a
+        # ring from it shows their card; Undo takes back those still theirs.
+        given = give_to_holders(conn, store.contact_of, calls)
+        payload["heirs"] = [[call, heir] for call, heir, _at in given]
         contact_undo.forget_dismissals(conn, contact_id)
         summary = f"Hid {who} from your cards" if payload["cards"] else f"Deleted {who}"
         undo_id = contact_undo.record(conn, "delete", contact_id, summary, payload)
@@ -189,6 +196,8 @@ def undo_delete(store: Store, undo_id: int | None = None) -> tuple[int, str]:
             for change in payload["changes"]:
                 if change["batch_id"] not in undone:
                     contact_undo.insert_row(conn, "import_changes", change, contact_id=contact_id)
+            for call, heir in payload.get("heirs", ()):
+                contact_undo.relink(conn, "attempts", [call], contact_id, heir)
             contact_undo.relink(conn, "attempts", payload["attempts"], contact_id, None)
             # A wrap-up's "What it was about" saved on their call while they were gone, for a
             # contact with none (or whose reason an undone import had brought).

@@ -497,11 +497,13 @@ class OpenPromise:
         return f"{said} · {note}" if note else said
 
 
-def stays_text(attempt: Attempt, number: str, now: datetime, cycle: HourCycle = "24h") -> str:
+def stays_text(attempt: Attempt, number: str, now: datetime, cycle: HourCycle = "24h",
+               heir: str = "") -> str:  # fmt: skip
     """What the question before deleting a contact says of their open promise or window
     (``number``: the call's, as shown; "" for none): it stays in Callbacks under that number,
-    as their calls stay in Recent calls. Unsaid, a rep deleting a duplicate lost "call them
-    back by Friday" without a word."""
+    as their calls stay in Recent calls, or with ``heir``, who has that number too (a
+    switchboard), whose it becomes. Unsaid, a rep deleting a duplicate lost "call them back
+    by Friday" without a word."""
     window = window_of(attempt)
     if window is None:
         return ""
@@ -511,6 +513,8 @@ def stays_text(attempt: Attempt, number: str, now: datetime, cycle: HourCycle = 
         said = f"The window you gave them ({window_text(window, now, cycle)})"
     if not number:
         return f"{said} goes with them."
+    if heir:
+        return f"{said} stays in Callbacks, under {heir}, who has {number} too."
     return f"{said} stays in Callbacks, under {number}."
 
 

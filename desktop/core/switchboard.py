@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from desktop.core.display_text import one_line
 from desktop.core.given_names import given_name, same_given_name
 from desktop.core.models import Contact
 from desktop.core.search_query import fold
@@ -53,6 +54,23 @@ def names_one_of(contacts: Sequence[Contact], display_name: str) -> bool:
     words = _words(display_name)
     return bool(words) and any(
         _named_words(words, _words(c.name), given_name(fold(c.name))) > 0 for c in contacts)
+
+
+def either_of(contacts: Sequence[Contact]) -> str:
+    """Who a missed call on a shared number may have been for, when nothing said whose it
+    was: "Dana Whitfield or Raj Patel", "Dana Whitfield or 2 others" (one line at 2x too)."""
+    names = [one_line(c.name or c.company) or "(no name)" for c in contacts]
+    if len(names) < 2:
+        return names[0] if names else ""
+    if len(names) == 2:
+        return f"{names[0]} or {names[1]}"
+    return f"{names[0]} or {len(names) - 1} others"
+
+
+def shared_company(contacts: Sequence[Contact]) -> str:
+    """The company every one of `contacts` who has one names, "" when they differ."""
+    companies = {one_line(c.company) for c in contacts if c.company.strip()}
+    return companies.pop() if len(companies) == 1 else ""
 
 
 def company_of(contacts: Sequence[Contact]) -> str:

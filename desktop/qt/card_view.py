@@ -72,7 +72,7 @@ from desktop.core.display_text import display_text, one_line
 from desktop.core.internal_extension import call_back_to, internal_extension
 from desktop.core.localtime import HourCycle
 from desktop.core.models import Attempt, Contact
-from desktop.core.switchboard import names_one_of
+from desktop.core.switchboard import either_of, names_one_of, shared_company
 from desktop.qt.painted_text import (
     Chip,
     Grid,
@@ -850,6 +850,12 @@ class CardView(QWidget):
                   and not names_one_of(card.contacts, card.number.display_name))  # fmt: skip
         if unsure:
             button.setMenu(self._for_whom(card.contacts))
+            # Nothing said whose call it was: the big line names no one person either.
+            self._name.set_full_text(either_of(card.contacts))
+            company = shared_company(card.contacts)
+            self._role.set_full_text(company)
+            _set_shown(self._role, bool(company))
+            self.setAccessibleName(f"Missed call: {self._name.full_text()}")
         elif button.menu() is not None:  # a card reused from a shared number's call
             button.setMenu(None)  # type: ignore[arg-type]  # Qt takes nullptr: no menu
         if can_call:

@@ -53,6 +53,7 @@ from desktop.adapters.importing.followed_rows import told_about
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.people_search import sources_of
 from desktop.adapters.store import StoreError
+from desktop.adapters.store.call_heirs import heir_after
 from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.callbacks import stays_text
 from desktop.core.candidates import readable, short_date
@@ -484,9 +485,14 @@ class ContactView(QWidget):
         if self._contact is not None:
             who = one_line(self._contact.name) or one_line(self._contact.company) or "this contact"
             now = self._clock().astimezone()
-            window = self.lookup.store.open_window_of(self.contact_id, now)
+            store = self.lookup.store
+            window = store.open_window_of(self.contact_id, now)
+            heir = (heir_after(store.connection, store.contact_of, window.number_e164,
+                               self.contact_id)
+                    if window is not None and window.number_e164 else None)  # fmt: skip
             promise = (stays_text(window, readable(window.number_e164) if window.number_e164
-                                  else "", now, hour_cycle())
+                                  else "", now, hour_cycle(),
+                                  one_line(heir.name or heir.company) if heir else "")
                        if window is not None else "")  # fmt: skip
             self.delete_bar.ask(self.contact_id, who, len(self._contact.attempts),
                                 self._directory, promise)  # fmt: skip

@@ -108,15 +108,16 @@ def test_added_and_removed_numbers_match_calls_at_once(store: Store) -> None:
 
 
 def test_a_deleted_contact_comes_back_exactly(store: Store) -> None:
-    a, _b = two_priyas(store)
+    a, b = two_priyas(store)
     before = everything(store)
     undo_id, said = contact_edits.delete_contact(store, a)
     assert said == "Deleted Priya Raman."
     assert store.contact(a) is None
     calls = store.calls(limit=10)
-    assert any(c.contact is None and c.attempt.message == "Left a message" for c in calls), (
-        "the call stays in the history, from a number we no longer know"
-    )
+    assert [c.contact.id if c.contact else None for c in calls
+            if c.attempt.message == "Left a message"] == [b], (
+        "the call stays in the history, of the other Priya, who has its number too"
+    )  # fmt: skip
     contact_id, said = contact_edits.undo_delete(store, undo_id)
     assert (contact_id, said) == (a, "Brought back Priya Raman.")
     assert everything(store) == before

@@ -45,3 +45,34 @@ def test_a_mirrored_contact_is_never_offered_or_merged(tmp_path: Path) -> None:
         assert kept is not None and kept.notes == "Met at SaaStr"
     finally:
         store.close()
+
+
+def test_removing_a_directory_gives_its_persons_calls_to_the_reps_contact_on_that_number(
+    tmp_path: Path,
+) -> None:
+    """Maya is in the rep's own book and the team's directory, on one number; her missed
+    call was filed under the team's Maya. Removing the directory left it under nobody
+    ("Unknown" in Callbacks) while her number's card named the rep's Maya."""
+    from datetime import UTC, datetime
+
+    from desktop.core.models import Attempt, Direction, Outcome
+
+    store = Store.open(tmp_path / "callercard.sqlite3")
+    try:
+        own = store.add_contact(NewContact("Maya Okafor", numbers=(MAYA,)))
+        for server in running_radicale(tmp_path / "radicale"):
+            url = server.make_book("/team/sales/", [
+                vcard("maya", "Maya O.", "TEL:+1 415 555 0142"),
+            ])  # fmt: skip
+            target = mirror.add_directory(store, "sales", "carddav", url, url, "")
+            sync_directory(store, target, "", NumberPolicy("US"))
+        [team] = [c.id for c, _ in store.contacts_for_number("+14155550142") if c.id != own]
+        missed = Attempt(Direction.IN, datetime.now(UTC), Outcome.MISSED,
+                         number_e164="+14155550142")  # fmt: skip
+        assert store.record_call(team, missed, "hook", "hook:maya@1") is not None
+
+        mirror.remove_directory(store, "sales")
+
+        assert [c.contact.id if c.contact else None for c in store.calls(limit=5)] == [own]
+    finally:
+        store.close()

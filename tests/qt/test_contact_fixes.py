@@ -361,3 +361,31 @@ def test_the_delete_question_stands_above_the_caller_cards_until_answered(
         "its Undo too, right after")
     qtbot.mouseClick(view.delete_bar.undo_button, Qt.MouseButton.LeftButton)
     assert not above_cards(view.window())
+
+
+def test_the_delete_question_names_who_gets_a_promise_on_a_shared_number(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """Dana promised to call the Acme switchboard back; Raj has that number too. Deleting
+    Dana hands the call and its promise to Raj: the question said it stayed "under +1
+    415-555-0100", as for a number nobody keeps, and it does, with Raj."""
+    store = lookup.store
+    board = StoredNumber("+1 415 555 0100", "+14155550100", label="work")
+    dana = store.add_contact(NewContact("Dana Whitfield", company="Acme Corp", numbers=(board,)))
+    store.add_contact(NewContact("Raj Patel", company="Acme Corp", numbers=(board,)))
+    call = store.record_call(dana, Attempt(Direction.IN, NOW - timedelta(hours=1), Outcome.TALKED,
+                                           number_e164="+14155550100"), "test", "t:1")  # fmt: skip
+    by = parse_window("tomorrow 17:00", NOW, deadline=True, cycle=hour_cycle())
+    assert call is not None and by is not None
+    assert store.save_wrap_up(call, Outcome.TALKED, "Quote", "", (by.start, by.end))
+    view = ContactView(lookup, dana, clock=lambda: NOW)
+    qtbot.addWidget(view)
+    view.open()
+
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+
+    assert view.delete_bar.text.text().endswith(
+        f"Your promise to call them back {by_text(by, NOW, hour_cycle())} stays in Callbacks, "
+        "under Raj Patel, who has +1 415-555-0100 too.")
+    qtbot.mouseClick(view.delete_bar.confirm_button, Qt.MouseButton.LeftButton)
+    assert [c.contact.name if c.contact else None for c in store.calls(limit=5)] == ["Raj Patel"]

@@ -428,3 +428,28 @@ def test_a_shared_numbers_call_back_asks_whom_it_is_for_when_no_caller_id_name_s
     assert call_back.menu() is None
     qtbot.mouseClick(call_back, Qt.MouseButton.LeftButton)
     assert asked[1:] == [("+14155550100", 22)]
+
+
+def test_a_shared_numbers_missed_card_names_no_one_person_when_nothing_said_whose_call(
+    stack: PopupStack,
+) -> None:
+    """Its headline said "Dana Whitfield" while its Call back asked whether the call was for
+    Dana or Raj: the card claimed to know who rang. It names both and their company, whole;
+    a caller-ID name that names Raj makes it his card."""
+    from tests.qt.show_popup_demo import switchboard_card
+
+    popup = rung(stack, "hook:+14155550100", switchboard_card)
+    stack.keep_missed("hook:+14155550100")
+    assert full(popup, "name") == "Dana Whitfield or Raj Patel"
+    assert full(popup, "role") == "Contoso Ltd"
+    name = label(popup, "name")
+    assert name.isVisible() and not getattr(name, "is_elided", lambda: False)()
+    assert popup.accessibleName().endswith("Dana Whitfield or Raj Patel")
+
+    named = replace(switchboard_card(), number=replace(switchboard_card().number,
+                                                       display_name="RAJ PATEL"))  # fmt: skip
+    named = replace(named, contacts=tuple(reversed(named.contacts)))
+    stack.dismiss_all()
+    again = rung(stack, "hook:+14155550100#2", lambda: named)
+    stack.keep_missed("hook:+14155550100#2")
+    assert full(again, "name") == "Raj Patel"

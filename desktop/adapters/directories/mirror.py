@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from desktop.adapters.store import NewContact, Store, StoreError, removed_numbers
+from desktop.adapters.store.call_heirs import give_to_holders
 from desktop.core.models import CONTACT_FIELDS, Outcome, StoredNumber
 from desktop.core.sources import LOCAL, RANKS, Origin
 
@@ -177,7 +178,8 @@ def _book_path(target: Directory, collection_url: str) -> tuple[str, str] | None
 
 def remove_directory(store: Store, name: str) -> int:
     """Remove a directory and the contacts mirrored from it (their calls stay in the
-    history, as calls from numbers nobody has); returns how many contacts went."""
+    history, as calls from numbers nobody has, or of the rep's contact who has that number
+    too); returns how many contacts went."""
     conn = store.connection
     with store.transaction():
         row = conn.execute("SELECT id FROM directories WHERE name = ?", (name,)).fetchone()
@@ -186,8 +188,9 @@ def remove_directory(store: Store, name: str) -> int:
         ids = [r[0] for r in conn.execute(
             "SELECT contact_id FROM directory_cards WHERE directory_id = ? "
             "AND contact_id IS NOT NULL", (row[0],))]  # fmt: skip
-        for contact_id in ids:
-            _forget_contact(conn, contact_id)
+        left = [call for contact_id in ids for call in _forget_contact(conn, contact_id)]
+        # A number the rep's own contact has too (a team's switchboard): its calls are theirs.
+        give_to_holders(conn, store.contact_of, left)
         conn.execute("DELETE FROM directories WHERE id = ?", (row[0],))
         return len(ids)
 
@@ -597,10 +600,15 @@ def _card_contact(conn: sqlite3.Connection, directory_id: int, href: str) -> int
     return int(row[0]) if row is not None and row[0] is not None else None
 
 
-def _forget_contact(conn: sqlite3.Connection, contact_id: int) -> None:
-    # Deleting would cascade to the calls; they stay, as calls from a number nobody has.
-    conn.execute("UPDATE attempts SET contact_id = NULL WHERE contact_id = ?", (contact_id,))
+def _forget_contact(conn: sqlite3.Connection, contact_id: int) -> list[int]:
+    """Delete a mirrored contact; returns the ids of their calls, which stay (deleting would
+    cascade to them), as calls from a number nobody has until someone who has it takes them
+    (call_heirs.give_to_holders; a sync's adopt_unknown_calls)."""
+    left = [row[0] for row in conn.execute(
+        "UPDATE attempts SET contact_id = NULL WHERE contact_id = ? RETURNING id", (contact_id,)
+    ).fetchall()]  # fmt: skip
     conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+    return left
 
 
 def _card_values(row: ContactRow) -> dict[str, str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from desktop.adapters.store.call_heirs import give_to_holders
 from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.import_holds import hand_over, staying
@@ -138,15 +139,17 @@ class ImportBatches(Contacts):
             hand_over(self._conn, batch_id)  # what another import still has stays
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
             # The rep's calls with its contacts stay, as calls from a number nobody has.
-            self._conn.execute(
+            left = [row[0] for row in self._conn.execute(
                 "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
-                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+                "(SELECT id FROM contacts WHERE import_batch_id = ?) RETURNING id",
                 (batch_id,),
-            )
+            ).fetchall()]  # fmt: skip
             self._conn.execute("DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,))
             removed = self._conn.execute(
                 "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
+            # A number someone else has too (a switchboard): its calls are theirs now.
+            give_to_holders(self._conn, self.contact_of, left)
             self._conn.execute(
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
             )
@@ -336,17 +339,19 @@ class ImportBatches(Contacts):
             # The calls the rep logged with its contacts are the rep's: they stay in the call
             # history as calls from a number nobody has (as after deleting a contact), not
             # deleted by the cascade.
-            self._conn.execute(
+            left = [row[0] for row in self._conn.execute(
                 "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
-                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+                "(SELECT id FROM contacts WHERE import_batch_id = ?) RETURNING id",
                 (batch_id,),
-            )
+            ).fetchall()]  # fmt: skip
             numbers = self._conn.execute(
                 "DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
             removed = self._conn.execute(
                 "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
+            # A number someone else has too (a switchboard): its calls are theirs now.
+            give_to_holders(self._conn, self.contact_of, left)
             self._conn.execute(
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
             )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from desktop.adapters.store.call_heirs import claim_returned
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.times import from_epoch, unix_now, window
@@ -330,6 +331,8 @@ class Calls(Contacts):
                 new_id = int(cur.lastrowid or 0) if cur.rowcount == 1 else None
                 if new_id and contact_id is not None and _in_contact(attempt):
                     self._touch_contact(contact_id, at)
+                if new_id:
+                    claim_returned(self._conn, new_id)
                 if cursor is not None:
                     self._save_cursor(*cursor)
                 return new_id
@@ -509,7 +512,7 @@ class Calls(Contacts):
         reason when it gives them. False when the call no longer exists."""
         return self._set_outcome(
             "UPDATE attempts SET outcome = ?, message = coalesce(nullif(?, ''), message), "
-            "reason = coalesce(nullif(?, ''), reason) WHERE id = ? RETURNING contact_id, at",
+            "reason = coalesce(nullif(?, ''), reason) WHERE id = ? RETURNING contact_id, at, id",
             (outcome.value, message, reason, attempt_id), outcome,
         )  # fmt: skip
 
@@ -519,7 +522,7 @@ class Calls(Contacts):
         changed."""
         return self._set_outcome(
             "UPDATE attempts SET outcome = ? WHERE id = ? AND outcome = '' "
-            "AND substr(call_key, 1, 5) = ? RETURNING contact_id, at",
+            "AND substr(call_key, 1, 5) = ? RETURNING contact_id, at, id",
             (outcome.value, attempt_id, HOOK_KEY_PREFIX), outcome,
         )  # fmt: skip
 
@@ -533,6 +536,7 @@ class Calls(Contacts):
                     return False
                 if row[0] is not None and outcome is not Outcome.MISSED:
                     self._touch_contact(int(row[0]), int(row[1]))
+                claim_returned(self._conn, int(row[2]))
                 return True
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {describe(exc)}") from exc
@@ -571,6 +575,7 @@ class Calls(Contacts):
                     self._touch_contact(owner, at)
                 elif owner is not None and old[2] != Outcome.MISSED.value:
                     self._untouch_contact(owner, attempt_id, int(old[1]))
+                claim_returned(self._conn, attempt_id)
                 if cursor is not None:
                     self._save_cursor(*cursor)
         except sqlite3.OperationalError as exc:
@@ -634,6 +639,7 @@ class Calls(Contacts):
                         "WHERE id = ?",
                         (reason.strip(), unix_now(), unix_now(), row[0]),
                     )
+                claim_returned(self._conn, attempt_id)
                 return True
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {describe(exc)}") from exc

@@ -61,6 +61,10 @@ EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
 
 
 class Contacts(Database):
+    def contact_of(self, contact_id: int) -> Contact | None:
+        """The contact without their calls: who they are, for choosing whom a call is of."""
+        return self.contact(contact_id, attempts_limit=0)
+
     def contact(self, contact_id: int, attempts_limit: int | None = 3) -> Contact | None:
         row = self._conn.execute(
             f"SELECT {_CONTACT_COLUMNS} FROM contacts WHERE id = ?",  # noqa: S608 (constant)

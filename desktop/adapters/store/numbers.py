@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from desktop.adapters.store import removed_numbers
+from desktop.adapters.store.call_heirs import give_to_holders
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts, NewContact
 from desktop.core.models import Contact, StoredNumber
@@ -131,25 +132,15 @@ class Numbers(Contacts):
             raise StoreError(f"{self.path}: {describe(exc)}") from exc
 
     def adopt_unknown_calls(self) -> int:
-        """Calls logged from a number nobody had become the calls of the one person who has
-        it now (an import or a directory sync just brought them): the missed call from "JO
-        CELL" is Jo Baker's once her sheet is imported, in Callbacks, Recent calls and her
-        history, as linking her number by hand does; and the calls from "3103" are those of
-        the colleague whose extension it is. A number several people share (a switchboard)
-        adopts nothing. Inside the caller's transaction; returns how many."""
-        adopted = self._conn.execute(
-            "UPDATE attempts SET contact_id = (SELECT min(p.contact_id) FROM phone_numbers p "
-            "WHERE p.e164 = attempts.number_e164) "
-            "WHERE contact_id IS NULL AND number_e164 IS NOT NULL AND (SELECT count(DISTINCT "
-            "p.contact_id) FROM phone_numbers p WHERE p.e164 = attempts.number_e164) = 1 "
-            "RETURNING contact_id, at"
-        ).fetchall()
-        adopted += self._conn.execute(
-            f"UPDATE attempts SET contact_id = (SELECT min(p.contact_id) {_EXTENSION_HOLDERS}) "  # noqa: S608
-            f"WHERE contact_id IS NULL AND {_FROM_AN_EXTENSION} "
-            f"AND (SELECT count(DISTINCT p.contact_id) {_EXTENSION_HOLDERS}) = 1 "
-            "RETURNING contact_id, at"
-        ).fetchall()
+        """Calls logged from a number nobody had become the calls of whoever has it now (an
+        import or a directory sync just brought them): the missed call from "JO CELL" is Jo
+        Baker's once her sheet is imported, in Callbacks, Recent calls and her history, as
+        linking her number by hand does; and the calls from "3103" are those of the colleague
+        whose extension it is. On a number several people share (a switchboard) they go to
+        the one a ring from it names (store/call_heirs.py), as a call of now is filed. Inside
+        the caller's transaction; returns how many."""
+        adopted = [(contact_id, at) for _call, contact_id, at
+                   in give_to_holders(self._conn, self.contact_of)]  # fmt: skip
         latest: dict[int, int] = {}
         for contact_id, at in adopted:
             latest[contact_id] = max(at, latest.get(contact_id, at))
