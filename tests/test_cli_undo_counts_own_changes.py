@@ -73,8 +73,8 @@ def test_the_reps_edit_is_counted_even_in_the_imports_own_second(tmp_path: Path)
     assert said["contacts_changed"] == 2, "Leo's note and Maya's reason from her wrap-up"
     assert said["warning"] == (
         "1 of the 2 contacts it added has calls: the calls stay, under their numbers, as calls "
-        "from a number nobody has. 2 were changed since the import (a field saved, a number "
-        "typed or linked): the changes go with them."
+        "from a number nobody has. 2 were changed since the import (a field saved, what a "
+        "call was about, a number typed or linked): the changes go with them."
     )
 
 
