@@ -434,10 +434,10 @@ class RingPipeline(QObject):
 
     def _card_again(self, call_key: str, old: Card) -> Card:
         rang = self._rang_at.get(call_key)
-        # A softphone's record of the call, taking the hook's row over, may start a little
-        # before the ring reached us: the same margin that makes the two one call.
-        since = rang - timedelta(seconds=SAME_CALL_S) if rang is not None else None
-        return self.lookup.card_for(old.caller_id, old.number.display_name, in_flight_from=since)
+        # Its own row is the one still open (a softphone's record taking the hook's row over
+        # may start a little before the ring: it has no end until the call's end): a call of
+        # theirs that ended is listed however close before, as on the ring's first card.
+        return self.lookup.card_for(old.caller_id, old.number.display_name, ringing_at=rang)
 
     # -- end ----------------------------------------------------------------------------------
 
