@@ -219,13 +219,24 @@ class RingPipeline(QObject):
         e164 = self.lookup.parse(call.caller_id, call.event.name).e164
         if began is None:
             began = self._answer_began(call)
+        person = self._only_holder(e164) if e164 else None
         closed = 0
         if e164 and began is not None:
-            closed = self.popups.close_missed_for(e164, rang_before=began)
+            closed = self.popups.close_missed_for(e164, rang_before=began, person=person)
         elif e164:  # a hook's end: its own earlier ring was under its key
-            closed = self.popups.close_missed_for(e164, not_of=call.call_key)
+            closed = self.popups.close_missed_for(e164, not_of=call.call_key, person=person)
         if closed:
             self.trace.write("answered", e164 or "", missed_cards_closed=closed)
+
+    def _only_holder(self, e164: str) -> int | None:
+        """The one contact who has this number, whose call taken on it reached them on every
+        number (a shared number's call is not known to be any one holder's): None else."""
+        try:
+            holders = self.lookup.store.contacts_for_number(e164, 0)
+        except StoreError as exc:
+            log.info("holders of %s not read: %s", e164, exc)
+            return None
+        return holders[0][0].id if len(holders) == 1 else None
 
     def _answer_began(self, call: RingInput) -> datetime | None:
         """When the taken call began, to tell the caller's earlier calls from it: its card's
