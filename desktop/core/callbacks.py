@@ -241,7 +241,8 @@ def ago_text(then: datetime, now: datetime) -> str:
 
 def promise_line(attempts: Sequence[Attempt], now: datetime, cycle: HourCycle = "24h") -> str:
     """What the card says when the contact calls inside a window the rep promised and still
-    open: "You said you'd be in 9–12 today"; "" otherwise. `attempts` newest first.
+    open, or before a "call them back by" is due: "You said you'd be in 9–12 today"; ""
+    otherwise. `attempts` newest first.
 
     Open as Callbacks says (adapters/store/callbacks.py, _WINDOW): the newest window only (a
     later one replaces it), a "call them back by" until a call of ours reached them or a
@@ -251,7 +252,10 @@ def promise_line(attempts: Sequence[Attempt], now: datetime, cycle: HourCycle = 
         window = window_of(attempt)
         if window is None:
             continue
-        if not window.holds(now) or _settled(attempt, window, attempts[:place]):
+        # A "call them back by" is owed from the call it was promised in (its window may be
+        # kept from tomorrow 00:00): their call tonight reminds the rep, as the wrap-up does.
+        owed = now <= window.end if attempt.direction is Direction.IN else window.holds(now)
+        if not owed or _settled(attempt, window, attempts[:place]):
             return ""
         if attempt.direction is Direction.IN:  # the rep was to call them back
             return f"You said you'd call them back {by_text(window, now, cycle)}"
