@@ -495,7 +495,10 @@ class OpenPromise:
         said = f"Call them back {by_text(window, now, cycle)}" if window else "Call them back"
         if window is not None and window.end < now:
             said += " — overdue"
-        note = " ".join(self.attempt.message.split())
+        # Its lines kept apart, as the card's and Recent calls' (card_text.lines_in_one):
+        # "Sent the quote Budget 40k" read as one sentence.
+        note = " · ".join(" ".join(line.split()) for line in self.attempt.message.splitlines()
+                          if line.strip())  # fmt: skip
         if len(note) > PROMISE_NOTE_CHARS:
             note = note[: PROMISE_NOTE_CHARS - 1].rstrip() + "…"
         return f"{said} · {note}" if note else said

@@ -10,6 +10,7 @@ import pytest
 
 from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.callbacks import (
+    OpenPromise,
     Section,
     Window,
     ago_text,
@@ -284,3 +285,13 @@ def test_the_card_says_a_call_them_back_by_from_when_it_was_made_until_it_is_due
     kept = Attempt(Direction.OUT, at(10, 11), Outcome.TALKED, number_e164="+14155550142")
     assert promise_line([kept, by_tomorrow], NOW) == ""
 
+
+def test_the_wrap_ups_open_promise_keeps_the_notes_lines_apart() -> None:
+    """h-rep5: 'Call them back by 17:00 tomorrow · Sent the quote Budget 40k Decision: Sam
+    (CFO)' read as one sentence, where the card and Recent calls keep the lines apart."""
+    made = Attempt(Direction.IN, at(10, 9), Outcome.TALKED, number_e164="+14155550142",
+                   message="Sent the quote\nBudget 40k\n\nDecision: Sam (CFO)",
+                   callback_from=at(11, 0), callback_until=at(11, 17))  # fmt: skip
+    assert OpenPromise(made).text(NOW) == (
+        "Call them back by 17:00 tomorrow · Sent the quote · Budget 40k · Decision: Sam (CFO)"
+    )
