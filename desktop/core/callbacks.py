@@ -241,7 +241,8 @@ def ago_text(then: datetime, now: datetime) -> str:
 
 def promise_line(attempts: Sequence[Attempt], now: datetime, cycle: HourCycle = "24h") -> str:
     """What the card says when the contact calls inside a window the rep promised and still
-    open: "You said you'd be in 9–12 today"; "" otherwise. `attempts` newest first.
+    open, or before a "call them back by" is due: "You said you'd be in 9–12 today"; ""
+    otherwise. `attempts` newest first.
 
     Open as Callbacks says (adapters/store/callbacks.py, _WINDOW): the newest window only (a
     later one replaces it), a "call them back by" until a call of ours reached them or a
@@ -251,7 +252,10 @@ def promise_line(attempts: Sequence[Attempt], now: datetime, cycle: HourCycle = 
         window = window_of(attempt)
         if window is None:
             continue
-        if not window.holds(now) or _settled(attempt, window, attempts[:place]):
+        # A "call them back by" is owed from the call it was promised in (its window may be
+        # kept from tomorrow 00:00): their call tonight reminds the rep, as the wrap-up does.
+        owed = now <= window.end if attempt.direction is Direction.IN else window.holds(now)
+        if not owed or _settled(attempt, window, attempts[:place]):
             return ""
         if attempt.direction is Direction.IN:  # the rep was to call them back
             return f"You said you'd call them back {by_text(window, now, cycle)}"
@@ -491,7 +495,10 @@ class OpenPromise:
         said = f"Call them back {by_text(window, now, cycle)}" if window else "Call them back"
         if window is not None and window.end < now:
             said += " — overdue"
-        note = " ".join(self.attempt.message.split())
+        # Its lines kept apart, as the card's and Recent calls' (card_text.lines_in_one):
+        # "Sent the quote Budget 40k" read as one sentence.
+        note = " · ".join(" ".join(line.split()) for line in self.attempt.message.splitlines()
+                          if line.strip())  # fmt: skip
         if len(note) > PROMISE_NOTE_CHARS:
             note = note[: PROMISE_NOTE_CHARS - 1].rstrip() + "…"
         return f"{said} · {note}" if note else said

@@ -180,7 +180,7 @@ class CallerCardApp:
         self._missed_while_closed = MissedWhileClosed(
             LastRunning(paths.last_running), UntoldMissed(paths.untold_missed), self.store,
             self.tray, self.trace, self.notifier.notify,
-            missed_card=self.pipeline.missed_while_closed,
+            missed_card=self.pipeline.missed_while_closed, shown=self.pipeline.showed_call,
         )  # fmt: skip
         self.read_only = read_only
         # No --watch: a log given to it is kept in the settings the login start reads, and

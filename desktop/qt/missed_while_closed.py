@@ -34,6 +34,7 @@ from desktop.adapters.store import Store, StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.untold_missed import Period, UntoldMissed
 from desktop.core.missed_while_closed import TITLE, missed_while_closed_text, where_they_wait
+from desktop.core.models import Attempt
 from desktop.qt.popup_stack import MISSED_FOR_MS
 from desktop.qt.tray import TrayMenu
 
@@ -54,8 +55,12 @@ class MissedWhileClosed(QObject):
                  tray: TrayMenu, trace: RingTrace, notify: Callable[[str, str], object],
                  parent: QObject | None = None, *,
                  missed_card: Callable[[int, datetime], object] | None = None,
+                 shown: Callable[[Attempt], bool] | None = None,
                  missed_for_ms: int = MISSED_FOR_MS) -> None:  # fmt: skip
         super().__init__(parent)
+        # Whether this app put a card up for a call (RingPipeline.showed_call): a ring that
+        # started the app, recorded by its hook before it ran, is no call missed while closed.
+        self._shown = shown
         # A recent call's missed card: (its id, when it ended at the earliest).
         self._missed_card = missed_card
         self._missed_for = timedelta(milliseconds=missed_for_ms)
@@ -117,6 +122,7 @@ class MissedWhileClosed(QObject):
             found = [self._store.missed_ids_between(since, until, known if i == last else None,
                                                     ids)
                      for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
+            found = [self._not_shown(ids) for ids in found]
         except StoreError as exc:
             log.info("calls missed while closed not counted: %s", exc)
             return 0
@@ -138,6 +144,13 @@ class MissedWhileClosed(QObject):
         self._trace.write("missed_while_closed", "", calls=calls, told=told,
                           since=int(min(p[0] for p in periods).timestamp()))  # fmt: skip
         return calls
+
+    def _not_shown(self, ids: list[int]) -> list[int]:
+        """`ids` but the calls this app showed a card for."""
+        if self._shown is None:
+            return ids
+        rows = [(i, self._store.attempt_by_id(i)) for i in ids]
+        return [i for i, row in rows if row is None or not self._shown(row[1])]
 
     def _cards_for_recent(self, periods: list[Period], found: list[list[int]]) -> None:
         """The calls of `found` (each period's) that ended within a missed card's time of now

@@ -543,12 +543,15 @@ class PopupStack(QObject):
         return [c.missed_at for c in self._calls.values() if c.missed is not None]
 
     def close_missed_for(
-        self, e164: str, *, rang_before: datetime | None = None, not_of: str = ""
-    ) -> int:
+        self, e164: str, *, rang_before: datetime | None = None, not_of: str = "",
+        person: int | None = None,
+    ) -> int:  # fmt: skip
         """The rep called them back: their missed cards go. How many went. A call of theirs
         answered: those that rang `rang_before` it, or (a call known by its key only) those of
-        another call than `not_of`; the answered call's own missed card stays."""
-        keys = [k for k in self._missed_of(e164)
+        another call than `not_of`; the answered call's own missed card stays. `person`: the
+        contact reached, whose missed cards on their other numbers go too (Callbacks no longer
+        lists them either)."""
+        keys = [k for k in self._missed_of(e164, person)
                 if (rang_before is None or _rang_before(self._calls[k].rang, rang_before))
                 and (not not_of or k.partition(":")[2] != not_of)]  # fmt: skip
         for key in keys:
@@ -604,11 +607,14 @@ class PopupStack(QObject):
         """The call back was answered or ended as a call: no card to bring back for it."""
         self._set_aside.pop(e164, None)
 
-    def _missed_of(self, e164: str) -> list[str]:
-        """The keys of this caller's missed cards, oldest first."""
+    def _missed_of(self, e164: str, person: int | None = None) -> list[str]:
+        """The keys of this caller's missed cards, oldest first; with `person`, those that
+        name that contact alone too, from any of their numbers."""
         # A colleague's extension ("3103") is called back as it is dialled (call_back_to).
         return [k for k, c in self._calls.items()
-                if c.missed is not None and call_back_to(c.card.number) == e164]  # fmt: skip
+                if c.missed is not None
+                and (call_back_to(c.card.number) == e164
+                     or _names_only(c.card, person))]  # fmt: skip
 
     def _goes_in_time(self, key: str, call: _Call) -> QTimer:
         """A missed card's timer: the card goes once MISSED_FOR_MS from `missed_at` is over."""
@@ -912,6 +918,12 @@ def _entry_label(call: _Call, card: Card) -> str:
     if call.rang is not None:
         parts.append(f"rang {clock_text(call.rang, call.rang.date(), hour_cycle())}")
     return " · ".join(parts)
+
+
+def _names_only(card: Card, person: int | None) -> bool:
+    """Whether the card names that contact and nobody else (a switchboard's 'Dana Whitfield or
+    Raj Patel' is not settled by reaching one of them)."""
+    return person is not None and [c.id for c in card.contacts] == [person]
 
 
 def _rang_before(rang: datetime | None, moment: datetime) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -41,7 +42,7 @@ from desktop.core.events import (
 from desktop.core.internal_extension import call_back_to
 from desktop.core.late_ring import still_ringing
 from desktop.core.localtime import LocalTime
-from desktop.core.models import Direction, Outcome
+from desktop.core.models import Attempt, Direction, Outcome
 from desktop.core.numbers import CallerNumber
 from desktop.core.ring_input import RingInput, from_call_event, keyed_by_number
 from desktop.core.withheld_calls import WITHHELD_KEY, WithheldCalls
@@ -96,6 +97,10 @@ class RingPipeline(QObject):
         # Call key -> when it rang: a hook's ring read late (the app was stopped or hung) and
         # over by then, so no card rang; its end, if missed, leaves the missed card.
         self._late_unseen: dict[str, datetime] = {}
+        # The calls this app put a card up for (number, when it rang), ringing or missed: none
+        # of them was missed while CallerCard was closed, though a hook that started the app
+        # for it recorded it before the app ran (showed_call).
+        self._cards_shown: deque[tuple[str, datetime]] = deque(maxlen=200)
         # Call key -> when its last ring came, and its last end: a hook's ring from the
         # inbox (its line never reached us) pops no card for a call shown already, by its
         # line read late, nor for one whose end came by the socket first.
@@ -219,13 +224,24 @@ class RingPipeline(QObject):
         e164 = self.lookup.parse(call.caller_id, call.event.name).e164
         if began is None:
             began = self._answer_began(call)
+        person = self._only_holder(e164) if e164 else None
         closed = 0
         if e164 and began is not None:
-            closed = self.popups.close_missed_for(e164, rang_before=began)
+            closed = self.popups.close_missed_for(e164, rang_before=began, person=person)
         elif e164:  # a hook's end: its own earlier ring was under its key
-            closed = self.popups.close_missed_for(e164, not_of=call.call_key)
+            closed = self.popups.close_missed_for(e164, not_of=call.call_key, person=person)
         if closed:
             self.trace.write("answered", e164 or "", missed_cards_closed=closed)
+
+    def _only_holder(self, e164: str) -> int | None:
+        """The one contact who has this number, whose call taken on it reached them on every
+        number (a shared number's call is not known to be any one holder's): None else."""
+        try:
+            holders = self.lookup.store.contacts_for_number(e164, 0)
+        except StoreError as exc:
+            log.info("holders of %s not read: %s", e164, exc)
+            return None
+        return holders[0][0].id if len(holders) == 1 else None
 
     def _answer_began(self, call: RingInput) -> datetime | None:
         """When the taken call began, to tell the caller's earlier calls from it: its card's
@@ -308,6 +324,8 @@ class RingPipeline(QObject):
             return
         self._ringing[call_key] = card
         self._rang_at[call_key] = call.event.time
+        if card.number.e164:
+            self._cards_shown.append((card.number.e164, call.event.time))
         if self.popups.show(card, call_key) is None:
             self.trace.release()  # it waits collapsed in "+N more": no paint will follow
         self._forget_calls_gone()
@@ -434,10 +452,10 @@ class RingPipeline(QObject):
 
     def _card_again(self, call_key: str, old: Card) -> Card:
         rang = self._rang_at.get(call_key)
-        # A softphone's record of the call, taking the hook's row over, may start a little
-        # before the ring reached us: the same margin that makes the two one call.
-        since = rang - timedelta(seconds=SAME_CALL_S) if rang is not None else None
-        return self.lookup.card_for(old.caller_id, old.number.display_name, in_flight_from=since)
+        # Its own row is the one still open (a softphone's record taking the hook's row over
+        # may start a little before the ring: it has no end until the call's end): a call of
+        # theirs that ended is listed however close before, as on the ring's first card.
+        return self.lookup.card_for(old.caller_id, old.number.display_name, ringing_at=rang)
 
     # -- end ----------------------------------------------------------------------------------
 
@@ -559,6 +577,16 @@ class RingPipeline(QObject):
                                 call_key="restored", restored=True,
                                 missed_at=kept.shown or kept.rang)  # fmt: skip
 
+    def showed_call(self, attempt: Attempt) -> bool:
+        """Whether this app put a card up for the call (its ring, or its missed card): a
+        ring that started the app is recorded by its hook before the app ran, and was told
+        twice, by its card and as '1 call missed while CallerCard was closed'."""
+        if attempt.direction is not Direction.IN or not attempt.number_e164:
+            return False
+        near = timedelta(seconds=SAME_CALL_S)
+        return any(e164 == attempt.number_e164 and abs(rang - attempt.at) <= near
+                   for e164, rang in self._cards_shown)  # fmt: skip
+
     def missed_while_closed(self, attempt_id: int, ended_by: datetime) -> str | None:
         """A call missed while the app was closed that ended recently (not before `ended_by`:
         the quit, or its ring) gets the missed card the app would have left up, with what is
@@ -587,6 +615,8 @@ class RingPipeline(QObject):
             self._report_problem(f"Could not look up {caller_id!r}: {exc}")
             return None
         key = self.popups.add_missed(card, call_key, rang, tries, missed_at)
+        if number.e164 and not (restored or while_closed):
+            self._cards_shown.append((number.e164, rang))
         popup = self.popups.popup_for(key)
         traced = ({"restored": True} if restored else {"rang_unseen": True} if rang_unseen
                   else {"while_closed": True} if while_closed else {})  # fmt: skip

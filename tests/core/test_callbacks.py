@@ -10,6 +10,7 @@ import pytest
 
 from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.callbacks import (
+    OpenPromise,
     Section,
     Window,
     ago_text,
@@ -271,3 +272,26 @@ def test_the_card_says_only_the_newest_window_while_it_is_open() -> None:
     later = Attempt(Direction.OUT, at(10, 8, 30), Outcome.VOICEMAIL,
                     callback_from=at(11, 9), callback_until=at(11, 12))  # fmt: skip
     assert promise_line([later, ours], NOW) == ""
+
+
+def test_the_card_says_a_call_them_back_by_from_when_it_was_made_until_it_is_due() -> None:
+    """h-rep5: 'by 17:00 tomorrow' is kept from tomorrow 00:00; Dana rang again tonight and
+    the card said nothing, while that call's wrap-up listed the promise as still open."""
+    made = at(10, 9)
+    by_tomorrow = Attempt(Direction.IN, made, Outcome.TALKED, number_e164="+14155550142",
+                          callback_from=at(11, 0), callback_until=at(11, 17))  # fmt: skip
+    assert promise_line([by_tomorrow], NOW) == "You said you'd call them back by 17:00 tomorrow"
+    assert promise_line([by_tomorrow], at(11, 16)) == "You said you'd call them back by 17:00 today"
+    kept = Attempt(Direction.OUT, at(10, 11), Outcome.TALKED, number_e164="+14155550142")
+    assert promise_line([kept, by_tomorrow], NOW) == ""
+
+
+def test_the_wrap_ups_open_promise_keeps_the_notes_lines_apart() -> None:
+    """h-rep5: 'Call them back by 17:00 tomorrow · Sent the quote Budget 40k Decision: Sam
+    (CFO)' read as one sentence, where the card and Recent calls keep the lines apart."""
+    made = Attempt(Direction.IN, at(10, 9), Outcome.TALKED, number_e164="+14155550142",
+                   message="Sent the quote\nBudget 40k\n\nDecision: Sam (CFO)",
+                   callback_from=at(11, 0), callback_until=at(11, 17))  # fmt: skip
+    assert OpenPromise(made).text(NOW) == (
+        "Call them back by 17:00 tomorrow · Sent the quote · Budget 40k · Decision: Sam (CFO)"
+    )

@@ -46,3 +46,25 @@ def test_a_ring_its_hook_recorded_first_is_not_listed_as_an_earlier_call(
     assert popup is not None and popup.isVisible()
     qtbot.wait(300)  # the app records the ring after paint: it finds the hook's row
     assert len(app.store.calls()) == 2  # still one row for the ringing call
+
+
+def test_a_caller_who_rings_again_at_once_keeps_the_call_that_ended_on_a_rebuilt_card(
+    start_app: Callable[..., Running], qtbot: QtBot,  # noqa: F811
+) -> None:
+    """h-rep5: a dropped line rung back 9 s after it began; the card, built again when the
+    book changed (a wrap-up saved, another process's commit), left the ended call out as if
+    it were the ringing one: no Earlier calls at all."""
+    running = start_app()
+    app = running.app
+    app.on_message(Ring(MIKE, "M KOWALSKI", t_ns=time.monotonic_ns() - 5 * 10**9))
+    app.on_message(End(caller_id=MIKE, outcome=EndOutcome.ANSWERED))
+    qtbot.waitUntil(lambda: [c.attempt.outcome for c in app.store.calls()] == [Outcome.TALKED])
+    app.popups.dismiss_all()
+
+    app.on_message(Ring(MIKE, "M KOWALSKI", t_ns=time.monotonic_ns()))
+    qtbot.waitUntil(lambda: len(app.store.calls()) == 2)
+    app.pipeline.refresh_cards()
+
+    card = app.popups.card_for("hook:" + MIKE)
+    assert card is not None and card.contacts
+    assert [a.outcome for a in card.contacts[0].attempts] == [Outcome.TALKED]
