@@ -63,7 +63,7 @@ def kept_from_summary(summary_json: str) -> tuple[str, ...]:
 
 
 def kept_text(names: Sequence[str]) -> str:
-    """"Dana Whitfield kept: you had worked on them; remove them by hand if they should go."
+    """"Dana Whitfield kept: you had worked on them; remove them by hand if they should go"
     ("" when none): a row gone from a followed file did not take the rep's work with it."""
     if not names:
         return ""
@@ -71,8 +71,7 @@ def kept_text(names: Sequence[str]) -> str:
     if len(names) > STAYS_NAMED:
         shown.append(_n(len(names) - STAYS_NAMED, "other"))
     who = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
-    return (f"{who} kept: you had worked on them; remove them by hand if they should go "
-            "(the file no longer has them).")  # fmt: skip
+    return f"{who} kept: you had worked on them; remove them by hand if they should go"
 
 
 def file_name(source: str, label: str) -> str:

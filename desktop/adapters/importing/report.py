@@ -103,7 +103,7 @@ class ImportReport:
             parts.append(f"the {self.demo_removed:,} demo contacts removed")
         batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"
         kept = kept_text(self.kept_by_rep)
-        return f"{self.path.name}: " + ", ".join(parts) + batch + (f". {kept}" if kept else "")
+        return f"{self.path.name}: " + ", ".join(parts) + batch + (f". {kept}." if kept else "")
 
     def write_rejected_csv(self, target: Path) -> int:
         """The rejected rows as they were, with the reason in a first column, as a UTF-8 CSV
