@@ -114,6 +114,8 @@ def counts_text(record: BatchRecord) -> str:
 
 
 def state_text(record: BatchRecord, now: datetime) -> str:
+    if record.undone_at and record.counts.get("replaced_by"):
+        return "replaced by the next save"  # a followed file's earlier version
     return f"undone {day(record.undone_at, now)}" if record.undone_at else ""
 
 

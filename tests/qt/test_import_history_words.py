@@ -134,3 +134,31 @@ def test_the_window_says_who_a_followed_files_save_left_out_but_kept(
         assert did.toolTip() != "", "the whole sentence, however narrow the column"
     finally:
         store.close()
+
+
+def test_a_followed_files_earlier_versions_are_replaced_not_undone(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The rep never undid leads.csv: each save replaced the version before it."""
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Name,Company,Phone\nDana Whitfield,Acme Corp,+1 415 555 0122\n",
+                     encoding="utf-8")  # fmt: skip
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    try:
+        options = ImportOptions(NumberPolicy("US"))
+        follow(store, leads, options)
+        temporary = leads.with_name("~$leads.csv")
+        temporary.write_text("Name,Company,Phone\nDana Whitfield,Acme Corp,+1 415 555 0122\n"
+                             "Raj Patel,Acme Corp,+1 415 555 0133\n", encoding="utf-8")  # fmt: skip
+        os.replace(temporary, leads)
+        assert refresh(store, leads, options).problem == ""
+        window = ImportHistoryWindow(store)
+        qtbot.addWidget(window)
+        window.open()
+        assert window.table.rowCount() == 2
+        assert window.table.cellWidget(0, 3) is not None, "the newest version: Undo"
+        state = window.table.item(1, 3)
+        assert state is not None
+        assert state.text() == "Replaced by the next save"
+    finally:
+        store.close()

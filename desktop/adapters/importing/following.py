@@ -205,6 +205,14 @@ def _replace(
             (f"Import of {record.path.name} (followed)", json.dumps(report.to_json()),
              report.batch_id),
         )
+    if old is not None and report.batch_id is not None:
+        # Taken back by the save, not by the rep: Import history says it was replaced, not
+        # "undone" (the rep never undid it).
+        store.connection.execute(
+            "UPDATE import_batches SET summary = json_set(CASE WHEN json_valid(summary) AND "
+            "summary LIKE '{%' THEN summary ELSE '{}' END, '$.replaced_by', ?) WHERE id = ?",
+            (report.batch_id, old),
+        )
     store.connection.execute(
         "UPDATE followed_files SET batch_id = ?, content_hash = ?, rejected = ?, problem = '', "
         "checked_at = ? WHERE path = ?",
