@@ -127,11 +127,14 @@ def batch_line(record: BatchRecord, now: datetime, cycle: HourCycle = "24h") -> 
 
 
 def undo_warning(contacts: int, with_calls: int, changed: int,
-                 stays: Sequence[tuple[str, str]] = ()) -> str:  # fmt: skip
+                 stays: Sequence[tuple[str, str]] = (),
+                 of_what: str = "it added") -> str:  # fmt: skip
     """What an undo is about to take from the rep's own work, said before it acts ("" when
     nothing): "1 of the 2 contacts it added has calls: the calls stay, under their numbers,
     as calls from a number nobody has." """
-    of = f"of the {_n(contacts, 'contact')} it added"
+    # `of_what`: "Undo removes" for a followed file, whose row says '1 added, 2 updated'
+    # while Undo takes all 4 of its people.
+    of = f"of the {_n(contacts, 'contact')} {of_what}"
     said = []
     if with_calls:
         has = "has" if with_calls == 1 else "have"

@@ -287,3 +287,22 @@ def test_the_files_old_notes_line_goes_when_the_file_changes_it(
     assert field(store, baerbel, "notes") == "mag Vormittage\nRückruf: Dienstag", (
         "the rep's line, then the file's new one; not the file's old 'Rückruf: Montag'"
     )
+
+
+def test_undoing_a_followed_files_save_asks_about_all_it_would_remove(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    baerbel = contact_id(store, "Bärbel Kühn")
+    store.add_attempt(baerbel, Attempt(Direction.IN, datetime.now(UTC) - timedelta(hours=1),
+                                       Outcome.MISSED, number_e164="+493090182045"))  # fmt: skip
+
+    excel_save(book, [BAERBEL, UENAL, OTTO, "Neue Person;Neu GmbH;;030 90182047;"])
+    result = loop.wait_results(1)
+
+    (newest, _first) = batch_records(store)
+    assert "1 added" in batch_line(newest, datetime.now(UTC)), "the row counts the save's new one"
+    assert result.batch is not None
+    warning = store.undo_import_check(result.batch).warning()
+    assert warning.startswith("1 of the 4 contacts Undo removes has calls"), (
+        f"not 'the 4 contacts it added' beside '1 added': {warning}"
+    )
