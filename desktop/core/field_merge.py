@@ -32,6 +32,19 @@ def merged_edit(base: str, mine: str, stored: str, *, multiline: bool = True) ->
     return _joined(mine, "\n".join(theirs)) if theirs else mine
 
 
+def followed_notes(was_files: str, mine: str, files: str) -> str:
+    """Notes a followed file changed (`was_files` to `files`) after the rep edited them
+    (`was_files` to `mine`): the rep's lines, then the file's new ones. A line the file had
+    and no longer has is the file's, not the rep's: it goes ('Budget Q1' beside 'Budget Q2'
+    told the rep a budget nobody has any more)."""
+    old_lines = set(was_files.splitlines())
+    now_lines = set(files.splitlines())
+    kept = [line for line in mine.splitlines() if line not in old_lines or line in now_lines]
+    have = set(kept)
+    new = [line for line in files.splitlines() if line.strip() and line not in have]
+    return _joined("\n".join(kept), "\n".join(new))
+
+
 def _joined(first: str, second: str) -> str:
     """Two texts one after the other, on separate lines unless either already ends or starts
     one; with one empty, the other alone (without the line break it was added after)."""

@@ -30,6 +30,7 @@ class BatchRecord:
     created_at: datetime  # timezone-aware
     undone_at: datetime | None = None
     counts: Mapping[str, int] = field(default_factory=dict)  # from the batch's summary JSON
+    kept: tuple[str, ...] = ()  # a followed file's people gone from it, kept for the rep's work
 
     @property
     def file_name(self) -> str:
@@ -49,6 +50,28 @@ def counts_from_summary(summary_json: str) -> dict[str, int]:
     if not isinstance(data, dict):
         return {}
     return {k: v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def kept_from_summary(summary_json: str) -> tuple[str, ...]:
+    """The names a followed file's re-import kept for the rep's work (ImportReport.to_json)."""
+    try:
+        data = json.loads(summary_json or "{}")
+    except ValueError:
+        return ()
+    names = data.get("kept_by_rep") if isinstance(data, dict) else None
+    return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()
+
+
+def kept_text(names: Sequence[str]) -> str:
+    """"Dana Whitfield kept: you had worked on them; remove them by hand if they should go"
+    ("" when none): a row gone from a followed file did not take the rep's work with it."""
+    if not names:
+        return ""
+    shown = [one_line(n) or "(no name)" for n in names[:STAYS_NAMED]]
+    if len(names) > STAYS_NAMED:
+        shown.append(_n(len(names) - STAYS_NAMED, "other"))
+    who = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f"{who} kept: you had worked on them; remove them by hand if they should go"
 
 
 def file_name(source: str, label: str) -> str:
@@ -91,22 +114,27 @@ def counts_text(record: BatchRecord) -> str:
 
 
 def state_text(record: BatchRecord, now: datetime) -> str:
+    if record.undone_at and record.counts.get("replaced_by"):
+        return "replaced by the next save"  # a followed file's earlier version
     return f"undone {day(record.undone_at, now)}" if record.undone_at else ""
 
 
 def batch_line(record: BatchRecord, now: datetime, cycle: HourCycle = "24h") -> str:
     """One line of the history: "prospects.csv · 3 Dec, 14:05 · 12 added, 1 rejected"."""
     parts = [record.file_name, when(record.created_at, now, cycle), counts_text(record),
-             state_text(record, now)]  # fmt: skip
+             state_text(record, now), kept_text(record.kept)]  # fmt: skip
     return " · ".join(p for p in parts if p)
 
 
 def undo_warning(contacts: int, with_calls: int, changed: int,
-                 stays: Sequence[tuple[str, str]] = ()) -> str:  # fmt: skip
+                 stays: Sequence[tuple[str, str]] = (),
+                 of_what: str = "it added") -> str:  # fmt: skip
     """What an undo is about to take from the rep's own work, said before it acts ("" when
     nothing): "1 of the 2 contacts it added has calls: the calls stay, under their numbers,
     as calls from a number nobody has." """
-    of = f"of the {_n(contacts, 'contact')} it added"
+    # `of_what`: "Undo removes" for a followed file, whose row says '1 added, 2 updated'
+    # while Undo takes all 4 of its people.
+    of = f"of the {_n(contacts, 'contact')} {of_what}"
     said = []
     if with_calls:
         has = "has" if with_calls == 1 else "have"

@@ -38,7 +38,13 @@ from desktop.adapters import duplicates
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.store import Store, StoreError, UndoCheck, UndoResult
 from desktop.core.display_text import one_line
-from desktop.core.import_history import BatchRecord, counts_text, state_text, when
+from desktop.core.import_history import (
+    BatchRecord,
+    counts_text,
+    kept_text,
+    state_text,
+    when,
+)
 from desktop.qt.book_watch import BookWatch, while_shown
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.column_room import widen_to_longest
@@ -141,11 +147,16 @@ class ImportHistoryWindow(QWidget):
         for row, record in enumerate(self.records):
             # The demo's File already says "the demo contacts": not "the demo contact book" again.
             did = counts_text(record) or ("added to try CallerCard with" if record.demo else "")
+            # Who a followed file's new version left out but the rep's work kept: said where
+            # the rep looks for what the save did, or they would not know to remove them.
+            did = " · ".join(part for part in (did, kept_text(record.kept)) if part)
             for column, text in enumerate((record.file_name, when(record.created_at, now, cycle),
                                             did)):  # fmt: skip
                 item = QTableWidgetItem(one_line(text))
                 if column == 0:
                     item.setToolTip(plain_tooltip(record.source) if not record.demo else "")
+                elif column == 2 and record.kept:
+                    item.setToolTip(plain_tooltip(text))  # wider than the column can be
                 self.table.setItem(row, column, item)
             if record.undone_at is not None:
                 self.table.removeCellWidget(row, 3)

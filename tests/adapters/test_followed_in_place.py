@@ -17,11 +17,13 @@ import pytest
 
 from desktop.adapters.contact_edits import change_number, save_field
 from desktop.adapters.duplicates import merge, undo_merge
+from desktop.adapters.import_history import batch_records
 from desktop.adapters.importing import ImportOptions
 from desktop.adapters.importing.followed_rows import told_about
 from desktop.adapters.importing.following import follow
 from desktop.adapters.store import NewContact, Store
 from desktop.core.callbacks import Section
+from desktop.core.import_history import batch_line
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 from desktop.core.put_off import PutOffKey
@@ -130,8 +132,8 @@ def test_a_cell_the_file_changed_since_the_rep_typed_there(
 
     assert result.problem == ""
     assert field(store, baerbel, "notes") == (
-        "Rückruf: Montag\nEntscheiderin, Budget 50k\nRückruf: Dienstag"
-    ), "both kept: the rep's lines, then the file's new one"
+        "Entscheiderin, Budget 50k\nRückruf: Dienstag"
+    ), "the rep's lines, then the file's new one (its old one was not the rep's)"
     assert "Notes: Liste.csv changed them" in told_about(store, baerbel)
     assert field(store, uenal, "title") == "Oberbauleiter", "the cell changed after the rep"
     assert "you had 'Bauleiter Nord'" in told_about(store, uenal)
@@ -209,3 +211,98 @@ def test_a_contact_followed_before_its_file_values_were_kept(
     assert field(store, otto, "title") == "Inhaber", "a contact nobody changed: the file's"
     assert contact_id(store, "Bärbel Kühn") == baerbel
     assert store.connection.execute("SELECT count(*) FROM followed_rows").fetchone() == (3,)
+
+
+def test_a_row_gone_from_the_file_keeps_the_contact_the_rep_worked_on(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    baerbel = contact_id(store, "Bärbel Kühn")
+    save_field(store, baerbel, "title", "", "Einkaufsleiterin", multiline=False)
+    save_field(store, baerbel, "notes", "Rückruf: Montag", "Rückruf: Montag\nmag Vormittage",
+               multiline=True)  # fmt: skip
+    uenal = contact_id(store, "Ünal Öztürk")
+    store.add_attempt(uenal, Attempt(Direction.OUT, datetime.now(UTC) - timedelta(hours=1),
+                                     Outcome.TALKED, number_e164="+493091000000"))  # fmt: skip
+
+    excel_save(book, [OTTO])  # Bärbel's and Ünal's rows deleted (or filtered out) in Excel
+    result = loop.wait_results(1)
+
+    assert result.problem == ""
+    assert contact_id(store, "Bärbel Kühn") == baerbel, "kept: the rep had typed on her"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin"
+    assert field(store, baerbel, "notes") == "Rückruf: Montag\nmag Vormittage"
+    assert contact_id(store, "Ünal Öztürk") == uenal, "kept: the rep had called him"
+    assert store.connection.execute(
+        "SELECT count(*) FROM attempts WHERE contact_id = ?", (uenal,)
+    ).fetchone() == (1,), "his call is still his"
+    mine = store.connection.execute(
+        "SELECT count(*) FROM contacts WHERE id IN (?, ?) AND import_batch_id IS NULL",
+        (baerbel, uenal),
+    ).fetchone()
+    assert mine == (2,), "the rep's own now: undoing the file's import leaves them"
+    said = "Bärbel Kühn and Ünal Öztürk kept: you had worked on them; remove them by hand"
+    assert said in result.summary, result.summary
+    (newest, *_older) = batch_records(store)
+    assert said in batch_line(newest, datetime.now(UTC)), "Import history says so too"
+
+    excel_save(book, [OTTO, "Bärbel Kühn;Kühn Logistik;;030 90182045;Rückruf: Dienstag"])
+    result = loop.wait_results(2)
+
+    assert result.problem == ""
+    assert store.connection.execute(
+        "SELECT id FROM contacts WHERE name = 'Bärbel Kühn'"
+    ).fetchall() == [(baerbel,)], "her row back updates her in place, no second Bärbel"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin"
+    assert field(store, baerbel, "notes") == "mag Vormittage\nRückruf: Dienstag"
+    assert store.connection.execute(
+        "SELECT import_batch_id FROM contacts WHERE id = ?", (baerbel,)
+    ).fetchone() == (result.batch,), "the file's again"
+    assert [c.id for c, _ in store.contacts_for_number("+493090182045")] == [baerbel]
+    assert contact_id(store, "Ünal Öztürk") == uenal, "still kept, said once"
+
+
+def test_a_contact_nobody_worked_on_goes_with_its_row(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    excel_save(book, [BAERBEL, UENAL])
+    result = loop.wait_results(1)
+
+    assert result.problem == ""
+    assert store.connection.execute(
+        "SELECT count(*) FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchone() == (0,)
+    assert "kept" not in result.summary, result.summary
+
+
+def test_the_files_old_notes_line_goes_when_the_file_changes_it(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    baerbel = contact_id(store, "Bärbel Kühn")
+    save_field(store, baerbel, "notes", "Rückruf: Montag", "Rückruf: Montag\nmag Vormittage",
+               multiline=True)  # fmt: skip
+
+    excel_save(book, ["Bärbel Kühn;Kühn Logistik;;030 90182045;Rückruf: Dienstag", UENAL, OTTO])
+    loop.wait_results(1)
+
+    assert field(store, baerbel, "notes") == "mag Vormittage\nRückruf: Dienstag", (
+        "the rep's line, then the file's new one; not the file's old 'Rückruf: Montag'"
+    )
+
+
+def test_undoing_a_followed_files_save_asks_about_all_it_would_remove(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    baerbel = contact_id(store, "Bärbel Kühn")
+    store.add_attempt(baerbel, Attempt(Direction.IN, datetime.now(UTC) - timedelta(hours=1),
+                                       Outcome.MISSED, number_e164="+493090182045"))  # fmt: skip
+
+    excel_save(book, [BAERBEL, UENAL, OTTO, "Neue Person;Neu GmbH;;030 90182047;"])
+    result = loop.wait_results(1)
+
+    (newest, _first) = batch_records(store)
+    assert "1 added" in batch_line(newest, datetime.now(UTC)), "the row counts the save's new one"
+    assert result.batch is not None
+    warning = store.undo_import_check(result.batch).warning()
+    assert warning.startswith("1 of the 4 contacts Undo removes has calls"), (
+        f"not 'the 4 contacts it added' beside '1 added': {warning}"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.field_merge import merged_edit
+from desktop.core.field_merge import followed_notes, merged_edit
 
 BASE = "Prefers mornings."
 
@@ -41,3 +41,14 @@ def test_an_empty_field_filled_on_both_sides_keeps_both() -> None:
 def test_a_field_the_rep_emptied_keeps_only_what_was_added_elsewhere() -> None:
     assert merged_edit(BASE, "", f"{BASE}\nMet at Dreamforce") == "Met at Dreamforce"
 
+
+
+def test_a_followed_files_changed_line_replaces_its_old_one_beside_the_reps() -> None:
+    assert followed_notes("Budget Q1", "Budget Q1\nPrefers mornings", "Budget Q2") == (
+        "Prefers mornings\nBudget Q2"
+    ), "the file's old line was not the rep's"
+    assert followed_notes("Budget Q1", "Budget Q1 approved", "Budget Q2") == (
+        "Budget Q1 approved\nBudget Q2"
+    ), "a line the rep rewrote is the rep's"
+    assert followed_notes("Budget Q1\nCFO: Sam", "Budget Q1\nCFO: Sam\nmornings",
+                          "CFO: Sam\nBudget Q2") == "CFO: Sam\nmornings\nBudget Q2"  # fmt: skip

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from desktop.adapters.contact_edits import save_field
 from desktop.adapters.importing import ImportOptions, import_file
+from desktop.adapters.importing.following import follow, refresh
 from desktop.adapters.store import Store
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.import_history_window import ImportHistoryWindow
@@ -97,5 +100,65 @@ def test_a_long_file_name_leaves_what_the_import_did_readable(
         assert used <= table.viewport().width() + 1  # nothing off the window's edge
         assert table.columnWidth(0) >= table.fontMetrics().horizontalAdvance(
             "excel_prospects_de_semicolon_cp1252.csv")  # the shorter name whole
+    finally:
+        store.close()
+
+
+def test_the_window_says_who_a_followed_files_save_left_out_but_kept(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Dana's row deleted in Excel: she stays for the rep's typing, and the window says so."""
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Name,Company,Phone\nDana Whitfield,Acme Corp,+1 415 555 0122\n"
+                     "Raj Patel,Acme Corp,+1 415 555 0133\n", encoding="utf-8")  # fmt: skip
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    try:
+        options = ImportOptions(NumberPolicy("US"))
+        follow(store, leads, options)
+        (dana, _), = store.contacts_for_number("+14155550122")
+        save_field(store, dana.id, "title", "", "Head of Ops", multiline=False)
+        temporary = leads.with_name("~$leads.csv")  # saved as Excel saves: renamed over it
+        temporary.write_text("Name,Company,Phone\nRaj Patel,Acme Corp,+1 415 555 0133\n",
+                             encoding="utf-8")  # fmt: skip
+        os.replace(temporary, leads)
+        assert refresh(store, leads, options).problem == ""
+        window = ImportHistoryWindow(store)
+        qtbot.addWidget(window)
+        window.open()
+        did = window.table.item(0, 2)
+        assert did is not None
+        assert did.text() == (
+            "0 added, 1 already there · Dana Whitfield kept: you had worked on them; remove "
+            "them by hand if they should go"
+        )
+        assert did.toolTip() != "", "the whole sentence, however narrow the column"
+    finally:
+        store.close()
+
+
+def test_a_followed_files_earlier_versions_are_replaced_not_undone(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The rep never undid leads.csv: each save replaced the version before it."""
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Name,Company,Phone\nDana Whitfield,Acme Corp,+1 415 555 0122\n",
+                     encoding="utf-8")  # fmt: skip
+    store = Store.open(tmp_path / "data" / "callercard.sqlite3")
+    try:
+        options = ImportOptions(NumberPolicy("US"))
+        follow(store, leads, options)
+        temporary = leads.with_name("~$leads.csv")
+        temporary.write_text("Name,Company,Phone\nDana Whitfield,Acme Corp,+1 415 555 0122\n"
+                             "Raj Patel,Acme Corp,+1 415 555 0133\n", encoding="utf-8")  # fmt: skip
+        os.replace(temporary, leads)
+        assert refresh(store, leads, options).problem == ""
+        window = ImportHistoryWindow(store)
+        qtbot.addWidget(window)
+        window.open()
+        assert window.table.rowCount() == 2
+        assert window.table.cellWidget(0, 3) is not None, "the newest version: Undo"
+        state = window.table.item(1, 3)
+        assert state is not None
+        assert state.text() == "Replaced by the next save"
     finally:
         store.close()

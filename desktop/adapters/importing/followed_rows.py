@@ -5,17 +5,21 @@ row merges into them: pipeline's ImportOptions.set_aside). Each of them is then 
 same person in the new version, and that new contact is folded into the old one, which keeps
 its id: an open contact view, the calls, a promised callback, a snoozed one, a merge the rep
 made, anything that names the contact by id stays with it. A person the file no longer has
-goes, as when the batch is undone.
+goes, as when the batch is undone, unless the rep worked on them.
 
 What the file said for each person is kept (`followed_rows.file_values`), so each field is
 settled three ways, between the file's last version, the contact now and the file now:
 
 - the file's cell did not change: the contact keeps its value (typed by the rep, or the file's);
 - only the file changed it: the file's new value;
-- both changed it: Notes keep both (the rep's text, the file's new lines after it:
-  core/field_merge); a one-line field takes the file's new value, since the cell was changed
-  after the rep's edit by whoever keeps the sheet, and the contact view says what the rep had
-  typed there (`told`), so it can be typed back.
+- both changed it: Notes keep both (the rep's lines, the file's new lines after them; the
+  file's old lines go, they were not the rep's: core/field_merge); a one-line field takes the
+  file's new value, since the cell was changed after the rep's edit by whoever keeps the sheet,
+  and the contact view says what the rep had typed there (`told`), so it can be typed back.
+
+A person the new version no longer has whom the rep worked on stays as the rep's own
+(following._OldContacts), what the file said for them kept: held with the next version's
+people, so their row coming back updates them in place.
 
 Numbers the same way: a number the file had last time that is no longer on the contact was taken
 off or corrected by hand and stays off (Excel's `4,93091E+11` fixed to +49 30 90182099 does not
@@ -37,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from desktop.adapters.store import ImportIndex, Store
-from desktop.core.field_merge import merged_edit
+from desktop.core.field_merge import followed_notes
 from desktop.core.import_mapping import name_words, words_agree
 from desktop.core.models import CONTACT_FIELDS, NumberFields, StoredNumber
 
@@ -115,6 +119,7 @@ class SetAside:
 
     held: dict[int, _Held] = field(default_factory=dict)
     file_name: str = ""
+    kept_before: frozenset[int] = frozenset()  # the rep's own now; not the file's to remove
 
     @property
     def ids(self) -> frozenset[int]:
@@ -124,12 +129,22 @@ class SetAside:
     def take(cls, store: Store, batch_id: int, file_name: str) -> SetAside:
         conn = store.connection
         columns = ", ".join(f"c.{name}" for name in _CARRIED)
+        # A person an earlier version dropped whom the rep had worked on stayed as the rep's
+        # own (following._OldContacts), with what the file said kept: held too, so their row
+        # coming back updates them in place instead of adding a second one.
+        kept_before = {
+            int(row[0]) for row in conn.execute(
+                "SELECT c.id FROM contacts c JOIN followed_rows f ON f.contact_id = c.id "
+                "WHERE c.import_batch_id IS NULL"
+            )
+        }  # fmt: skip
+        chosen = json.dumps(sorted(kept_before))
         held: dict[int, _Held] = {}
         for row in conn.execute(
             f"SELECT c.id, c.created_at, c.updated_at, f.file_values, coalesce(f.told, ''), "  # noqa: S608
             f"{columns} FROM contacts c LEFT JOIN followed_rows f ON f.contact_id = c.id "
-            "WHERE c.import_batch_id = ?",
-            (batch_id,),
+            "WHERE c.import_batch_id = ? OR c.id IN (SELECT value FROM json_each(?))",
+            (batch_id, chosen),
         ):
             contact_id, created, updated, kept, told = row[:5]
             file_fields, file_numbers = None, []
@@ -141,23 +156,27 @@ class SetAside:
                 contact_id, dict(zip(_CARRIED, row[5:], strict=True)), file_fields,
                 file_numbers, int(updated) > int(created), told=str(told),
             )  # fmt: skip
+        ids = json.dumps(sorted(held))
         for phone_id, contact_id, raw, e164, ext, label, by_hand, batch in conn.execute(
             "SELECT id, contact_id, raw, e164, extension, label, by_hand, import_batch_id "
-            "FROM phone_numbers WHERE contact_id IN "
-            "(SELECT id FROM contacts WHERE import_batch_id = ?) ORDER BY id",
-            (batch_id,),
+            "FROM phone_numbers WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (ids,),
         ):
             one = held[contact_id]
             number = StoredNumber(raw, e164, ext, label)
-            from_file = batch == batch_id and not by_hand
+            if contact_id in kept_before:  # its numbers left the batch with it
+                was_files = {number_key(*n[:3]) for n in one.file_numbers}
+                from_file = not by_hand and number_key(raw, e164, ext) in was_files
+            else:
+                from_file = batch == batch_id and not by_hand
             one.phones.append(_Phone(phone_id, number, bool(by_hand), from_file))
             if one.file_fields is None and from_file:
                 one.file_numbers.append((raw, e164, ext, label))
         for contact_id, calls in conn.execute(
             "SELECT contact_id, count(*) FROM attempts WHERE contact_id IN "
-            "(SELECT id FROM contacts WHERE import_batch_id = ?) AND import_batch_id IS NOT ? "
+            "(SELECT value FROM json_each(?)) AND import_batch_id IS NOT ? "
             "GROUP BY contact_id",
-            (batch_id, batch_id),
+            (ids, batch_id),
         ):
             held[contact_id].calls = int(calls)
         # Out of the batch, so undoing it leaves them (and the numbers it brought them).
@@ -169,7 +188,7 @@ class SetAside:
         conn.execute(
             "UPDATE contacts SET import_batch_id = NULL WHERE import_batch_id = ?", (batch_id,)
         )
-        return cls(held, file_name)
+        return cls(held, file_name, frozenset(kept_before))
 
     def fold_into(self, store: Store, new_batch: int | None) -> Folded:
         """Match each held person to the new version's, update them in place with it and drop
@@ -263,7 +282,7 @@ class SetAside:
             "INSERT OR REPLACE INTO followed_rows(contact_id, file_values, told) VALUES (?, ?, ?)",
             snapshots,
         )
-        done.gone = sorted(set(self.held) - set(pairs))
+        done.gone = sorted(set(self.held) - set(pairs) - self.kept_before)
         return done
 
     def _fields(self, held: _Held, new: _Fresh, when: datetime) -> tuple[dict[str, str], str]:
@@ -283,7 +302,7 @@ class SetAside:
             if mine == base:
                 changes[name] = theirs
             elif name in _MULTILINE:
-                changes[name] = merged_edit(base, mine, theirs, multiline=True)
+                changes[name] = followed_notes(base, mine, theirs)
                 told.append(f"{_LABELS[name]}: {self.file_name} changed them on {_when(when)}; "
                             "your lines were kept, its new lines follow them.")  # fmt: skip
             else:

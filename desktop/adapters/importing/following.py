@@ -6,9 +6,10 @@ never both or neither. The people both versions have are the same contacts, upda
 (followed_rows.py): same ids, the rep's calls and promises and merges with them, a field the
 rep typed kept unless the file's cell changed since. People the new version no longer has go,
 as an undo of the batch takes them; their calls stay as calls from a number nobody has, or move
-to whoever in the book is the same person. A version that cannot be imported (half written,
-unreadable, or rejecting more rows than the accepted version did) is refused whole: the old
-batch stays and the reason is recorded once.
+to whoever in the book is the same person. One the rep worked on (a field typed, a call, a
+promise, a merge) stays as the rep's own, and the re-import says so. A version that cannot be
+imported (half written, unreadable, or rejecting more rows than the accepted version did) is
+refused whole: the old batch stays and the reason is recorded once.
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ def _replace(
     report.updated += folded.updated
     report.unchanged += folded.kept - folded.updated
     gone = _OldContacts.take(store, folded.gone, held)
+    report.kept_by_rep = gone.kept
     result.calls_kept = folded.calls_kept + gone.hand_over(store, report.batch_id)
     store.catch_up_search_index()  # the new version's people who were not folded away
     if report.batch_id is not None:
@@ -202,6 +204,14 @@ def _replace(
             "UPDATE import_batches SET label = ?, summary = ? WHERE id = ?",
             (f"Import of {record.path.name} (followed)", json.dumps(report.to_json()),
              report.batch_id),
+        )
+    if old is not None and report.batch_id is not None:
+        # Taken back by the save, not by the rep: Import history says it was replaced, not
+        # "undone" (the rep never undid it).
+        store.connection.execute(
+            "UPDATE import_batches SET summary = json_set(CASE WHEN json_valid(summary) AND "
+            "summary LIKE '{%' THEN summary ELSE '{}' END, '$.replaced_by', ?) WHERE id = ?",
+            (report.batch_id, old),
         )
     store.connection.execute(
         "UPDATE followed_files SET batch_id = ?, content_hash = ?, rejected = ?, problem = '', "
@@ -250,6 +260,7 @@ class _OldContacts:
     a contact of the rep's own, a row whose name and e-mail both changed)."""
 
     contacts: list[_Old] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # names of those the rep's work keeps
 
     @classmethod
     def take(cls, store: Store, ids: list[int], held: SetAside) -> _OldContacts:
@@ -264,9 +275,29 @@ class _OldContacts:
                 (json.dumps(ids),),
             )
         }  # fmt: skip
-        ids = [i for i in ids if i not in merged_into]
+        # One the rep worked on (a field typed, a wrap-up's reason, a call, a promise) stays
+        # too: one row filtered out or deleted in Excel must not take the rep's work with it.
+        # It is no longer the file's (SetAside took it out of the batch); what the file said
+        # stays kept, so the row coming back updates it in place (SetAside.take).
+        worked_on = {
+            int(row[0]) for row in conn.execute(
+                "SELECT id FROM contacts c WHERE id IN (SELECT value FROM json_each(?)) AND "
+                "(edited_at IS NOT NULL OR EXISTS (SELECT 1 FROM attempts a "
+                "WHERE a.contact_id = c.id))",
+                (json.dumps(ids),),
+            )
+        }  # fmt: skip
+        staying = merged_into | worked_on
+        kept_names = [
+            str(row[0]) for row in conn.execute(
+                "SELECT name FROM contacts WHERE id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY name COLLATE NOCASE, id",
+                (json.dumps(sorted(staying)),),
+            )
+        ]  # fmt: skip
+        ids = [i for i in ids if i not in staying]
         if not ids:
-            return cls()
+            return cls(kept=kept_names)
         chosen = json.dumps(ids)
         columns = ", ".join(_CARRIED)
         olds = {
@@ -303,7 +334,7 @@ class _OldContacts:
             (chosen,),
         )
         conn.execute("DELETE FROM contacts WHERE id IN (SELECT value FROM json_each(?))", (chosen,))
-        return cls(list(olds.values()))
+        return cls(list(olds.values()), kept_names)
 
     def hand_over(self, store: Store, new_batch: int | None) -> int:
         """Give each old contact's calls, hand-added numbers and rep-only fields to the same

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.adapters.atomic_file import write_atomic
+from desktop.core.import_history import kept_text
 from desktop.core.import_mapping import RowProblem
 from desktop.core.import_region import RegionChoice
 
@@ -40,6 +41,9 @@ class ImportReport:
     region: RegionChoice | None = None  # where numbers without a country code were read
     demo_removed: int = 0  # demo contacts this import took out of the book
     lost_letters: int = 0  # cells with a "?" for a letter the file's code page lost
+    # A followed file's people its new version no longer has whom the rep had worked on:
+    # kept as the rep's own contacts (following._OldContacts), by name
+    kept_by_rep: list[str] = field(default_factory=list)
 
     @property
     def unreadable_numbers(self) -> int:
@@ -71,6 +75,7 @@ class ImportReport:
             "warnings": listed(self.warnings),
             "merges": self.merges,
             "demo_contacts_removed": self.demo_removed,
+            "kept_by_rep": self.kept_by_rep,
         }
 
     def summary(self) -> str:
@@ -97,7 +102,8 @@ class ImportReport:
         if self.demo_removed:
             parts.append(f"the {self.demo_removed:,} demo contacts removed")
         batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"
-        return f"{self.path.name}: " + ", ".join(parts) + batch
+        kept = kept_text(self.kept_by_rep)
+        return f"{self.path.name}: " + ", ".join(parts) + batch + (f". {kept}." if kept else "")
 
     def write_rejected_csv(self, target: Path) -> int:
         """The rejected rows as they were, with the reason in a first column, as a UTF-8 CSV

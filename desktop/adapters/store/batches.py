@@ -96,9 +96,11 @@ class UndoCheck:
     # a merge to take back first: the undo would refuse, so nothing is asked
     merge_first: MergeFirst | None = None
     file: str = ""  # the import's file name, for the refusal
+    followed: bool = False  # a followed file's current version
 
     def warning(self) -> str:
-        return undo_warning(self.contacts, self.with_calls, self.changed, self.stays)
+        return undo_warning(self.contacts, self.with_calls, self.changed, self.stays,
+                            of_what="Undo removes" if self.followed else "it added")  # fmt: skip
 
     def refusal(self, *, window: bool, here: bool = False) -> str:
         """Why the undo would change nothing ("" when it can go ahead), said before asking;
@@ -277,7 +279,11 @@ class ImportBatches(Contacts):
             (batch_id, batch_id),
         ).fetchone()
         stays = tuple((s.name, s.file) for s in staying(self._conn, batch_id))
-        return UndoCheck(int(contacts), int(with_calls), int(changed), stays, file=name)
+        # A followed file's batch holds every person of its last version, not only those its
+        # last save added ('1 added, 2 updated, 1 already there'): the question says so.
+        followed = str(batch[1]).endswith("(followed)")
+        return UndoCheck(int(contacts), int(with_calls), int(changed), stays, file=name,
+                         followed=followed)  # fmt: skip
 
     def merge_search_segments(self) -> None:
         """Merge each search index into one segment: what deleted rows left in it (FTS5 keeps a
