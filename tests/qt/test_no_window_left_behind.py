@@ -32,16 +32,20 @@ TESTS = textwrap.dedent(
 )
 
 
-def test_a_test_that_leaves_a_window_alive_fails_and_names_it(tmp_path: Path) -> None:
-    tests = tmp_path / "test_windows.py"
-    tests.write_text(TESTS, encoding="utf-8")
+def run_with_the_suites_guard(tests: Path, source: str) -> tuple[int, str]:
+    """`source` as a test module run by pytest with the suite's conftest: exit code, output."""
+    tests.write_text(source, encoding="utf-8")
     run = subprocess.run(
         [PYTHON, "-m", "pytest", "-c", str(REPO / "pyproject.toml"), "-p", "tests.conftest",
          "-p", "no:cacheprovider", "-n", "0", "-q", str(tests)],
         cwd=REPO, env=python_env(), capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
-    said = run.stdout + run.stderr
-    assert run.returncode == 1, said
+    return run.returncode, run.stdout + run.stderr
+
+
+def test_a_test_that_leaves_a_window_alive_fails_and_names_it(tmp_path: Path) -> None:
+    code, said = run_with_the_suites_guard(tmp_path / "test_windows.py", TESTS)
+    assert code == 1, said
     assert "2 passed, 1 error" in said, said  # the leaking test passed; its teardown failed
     assert "ERROR at teardown of test_a_window_left_alive" in said, said
     assert "the test left 1 window(s) alive: QWidget('leftBehind')" in said, said
@@ -74,14 +78,7 @@ MODULE_FIXTURE = textwrap.dedent(
 def test_a_module_fixture_that_leaves_a_window_alive_fails_the_module(tmp_path: Path) -> None:
     """A window made by a module-scoped fixture exists before each test's own check looks
     and outlives it; the module-level check is what sees it."""
-    tests = tmp_path / "test_module_window.py"
-    tests.write_text(MODULE_FIXTURE, encoding="utf-8")
-    run = subprocess.run(
-        [PYTHON, "-m", "pytest", "-c", str(REPO / "pyproject.toml"), "-p", "tests.conftest",
-         "-p", "no:cacheprovider", "-n", "0", "-q", str(tests)],
-        cwd=REPO, env=python_env(), capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    said = run.stdout + run.stderr
-    assert run.returncode == 1, said
+    code, said = run_with_the_suites_guard(tmp_path / "test_module_window.py", MODULE_FIXTURE)
+    assert code == 1, said
     assert "2 passed, 1 error" in said, said
     assert "the test module left 1 window(s) alive: QWidget('sharedByTheModule')" in said, said
