@@ -10,6 +10,7 @@ from pathlib import Path
 
 from desktop.adapters.atomic_file import write_atomic
 from desktop.adapters.store import Store
+from desktop.adapters.store.batches import UndoResult
 
 # A followed folder's files: importing.vcards.VCARD_SUFFIXES, not imported from there because
 # that module loads vobject.
@@ -53,6 +54,15 @@ def make_marker_folder(database: Path) -> None:
 def announce_change(database: Path) -> None:
     make_marker_folder(database)
     write_atomic(change_marker(database), f"{time.time_ns()}\n".encode())
+
+
+def undo_import(store: Store, batch_id: int) -> UndoResult:
+    """Store.undo_import as the rep asks it (the CLI, the windows): a followed file whose last
+    version it was stops being followed, and the running app's follow loop is told."""
+    result = store.undo_import(batch_id)
+    if result.unfollowed:
+        announce_change(store.path)
+    return result
 
 
 def followed_key(path: Path) -> Path:

@@ -182,13 +182,14 @@ def merge_first(file: str, who: str, merge: str, undo_id: int, *, window: bool,
 def undo_sentence(
     record: BatchRecord, now: datetime, *, contacts: int, numbers: int, fields: int,
     already: bool = False, numbers_off_kept: int = 0, merges: int = 0, notes: int = 0,
-    stays: Sequence[tuple[str, str]] = (), numbers_only_its: int = 0,
+    stays: Sequence[tuple[str, str]] = (), numbers_only_its: int = 0, unfollowed: str = "",
 ) -> str:  # fmt: skip
     """What undoing a batch did. ``numbers`` counts every number it removed, those of the
     contacts it removed too; ``numbers_off_kept`` those it took off contacts that stay;
     ``merges`` the merges of its contacts into contacts that stay it took back; ``stays``
     its contacts left because a file still imported has them (name, file), and
-    ``numbers_only_its`` the numbers it alone had on those, removed."""
+    ``numbers_only_its`` the numbers it alone had on those, removed; ``unfollowed`` the
+    followed file it was the last version of, no longer followed."""
     file, on = record.file_name, day(record.created_at, now)
     if already:
         return f"The import of {file} from {on} was undone already; nothing changed."
@@ -217,7 +218,9 @@ def undo_sentence(
         said = f"{', '.join(parts[:-1])} and {parts[-1]}."
     else:
         said = " and ".join(parts) + "."
-    return f"{said} {stays_text(stays)}".strip()
+    following = (f"{file} is no longer followed: its next save is not imported (follow it "
+                 "again to bring its contacts back)." if unfollowed else "")  # fmt: skip
+    return " ".join(p for p in (said, stays_text(stays), following) if p)
 
 
 def _n(count: int, noun: str) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.adapters import duplicates
+from desktop.adapters.followed_list import undo_import
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.store import Store, StoreError, UndoCheck, UndoResult
 from desktop.core.display_text import one_line
@@ -241,7 +242,7 @@ class ImportHistoryWindow(QWidget):
 
     def _take_back(self, record: BatchRecord) -> None:
         self.status.setText(f"Taking back {record.file_name}…")
-        self._off_thread("callercard-undo", record, lambda store: store.undo_import(record.id),
+        self._off_thread("callercard-undo", record, lambda store: undo_import(store, record.id),
                          self._on_undone)  # fmt: skip
 
     def _off_thread(self, name: str, record: BatchRecord, work: Callable[[Store], _T],

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.adapters.followed_list import undo_import
 from desktop.adapters.importing import (
     ImportCancelled,
     ImportFailed,
@@ -961,7 +962,7 @@ class ImportWindow(QWidget):
                         f"Could not undo: {check.refusal(window=True)}"
                         if check is not None and check.refusal(window=True)
                         else check if check is not None and check.warning()
-                        else store.undo_import(batch)
+                        else undo_import(store, batch)
                     )  # fmt: skip
                 finally:
                     store.close()

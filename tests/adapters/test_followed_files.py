@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from desktop.adapters.filewatch import FileWatcher
 from desktop.adapters.follow_loop import FollowLoop, FollowResult
-from desktop.adapters.followed_list import followed_file, followed_files
+from desktop.adapters.followed_list import followed_file, followed_files, undo_import
 from desktop.adapters.importing import ImportFailed, ImportOptions
 from desktop.adapters.importing.following import follow, refresh, unfollow
 from desktop.adapters.store import Store
@@ -161,14 +162,42 @@ def test_undo_and_unfollow(tmp_path: Path, store: Store) -> None:
     book.write_text(BOOK, encoding="utf-8")
     report = follow(store, book, OPTIONS).report
     assert report is not None and report.batch_id is not None
-    store.undo_import(report.batch_id)
-    assert names_at(store, "+14155550101") == []
-    book.write_text(DANA_MOVED, encoding="utf-8")
-    refresh(store, book, OPTIONS)  # still followed: the next save comes back
-    assert names_at(store, "+14155550199") == ["Dana Reyes"]
     gone = unfollow(store, tmp_path / "." / "prospects.csv")
     assert gone is not None and followed_files(store) == []
-    assert names_at(store, "+14155550199") == ["Dana Reyes"], "its contacts stay"
+    assert names_at(store, "+14155550101") == ["Dana Reyes"], "its contacts stay"
+
+
+def test_undoing_a_followed_files_import_stops_following_it(
+    tmp_path: Path, store: Store
+) -> None:
+    """Used as a rep: the import of a followed spreadsheet undone, and its next save brought
+    back every contact just removed (the file was still followed, and Import history said
+    nothing). The undo stops following it, says so, and the running app's loop stops too."""
+    book = tmp_path / "prospects.csv"
+    book.write_text(BOOK, encoding="utf-8")
+    report = follow(store, book, OPTIONS).report
+    assert report is not None and report.batch_id is not None
+    loop = Loop(store.path)
+    loop.loop.start()
+    try:
+        loop.wait_looks(1)
+        other = Store.open(store.path)  # as `callercard import --undo` does, elsewhere
+        try:
+            result = undo_import(other, report.batch_id)
+        finally:
+            other.close()
+        assert result.unfollowed == str(book)
+        assert result.summary().endswith(
+            "prospects.csv is no longer followed: its next save is not imported (follow it "
+            "again to bring its contacts back).")
+        assert followed_files(store) == []
+        save(book, DANA_MOVED)
+        time.sleep(1.5)  # the loop's settle (0.3 s) several times over: nothing may come
+    finally:
+        loop.loop.stop()
+        loop.watcher.stop()
+    assert loop.results == [] and loop.problems == []
+    assert names_at(store, "+14155550199") == [] and names_at(store, "+14155550101") == []
 
 
 def test_following_a_file_that_cannot_be_imported_follows_nothing(

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from desktop.adapters.followed_list import undo_import
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.importing.cli_follow import run_follow_listing
 from desktop.adapters.importing.following import follow_file
@@ -146,7 +147,7 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
                 raise StoreError(check.refusal(window=False))
             if check.warning() and not as_json:
                 print(check.warning(), flush=True)
-            result = store.undo_import(batch_id)
+            result = undo_import(store, batch_id)
     except StoreError as exc:
         print(f"callercard: {exc}", file=sys.stderr)
         return 1
@@ -158,6 +159,7 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
                           "numbers_removed": result.numbers_removed,
                           "fields_restored": result.fields_restored,
                           "merges_undone": result.merges_undone,
+                          "unfollowed": result.unfollowed,
                           "contacts_kept": [{"name": name, "kept_for": file}
                                             for name, file in result.stays],
                           "summary": result.summary()}, ensure_ascii=False, indent=2))  # fmt: skip

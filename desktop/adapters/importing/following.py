@@ -177,7 +177,7 @@ def _replace(
     if old is not None:
         # What else it did (fields filled in, numbers added to contacts it did not bring) is
         # taken back first: the new version does it again where it still says so.
-        store.undo_import(old, keep=held.ids)  # joins this transaction
+        store.undo_import(old, keep=held.ids, stop_following=False)  # joins this transaction
         result.replaced_batch = old
     report = import_file(store, record.path,
                          replace(options, first_new_id=int(top) + 1, set_aside=held.ids,

@@ -68,6 +68,9 @@ class UndoResult:
     # its contacts left because a file still imported has them too: (name, that file's name)
     stays: tuple[tuple[str, str], ...] = ()
     numbers_only_its: int = 0  # of numbers_removed, those only it had on the contacts that stay
+    # The followed file whose last version it was, no longer followed ("" for none): its next
+    # save would have brought back everyone the rep had just removed.
+    unfollowed: str = ""
 
     def summary(self, now: datetime | None = None) -> str:
         """For people: "Removed 12 contacts imported from prospects.csv on 3 Dec."."""
@@ -79,7 +82,7 @@ class UndoResult:
             already=self.already_undone, numbers_off_kept=self.numbers_off_kept,
             merges=self.merges_undone,
             notes=self.notes_taken_out, stays=self.stays,
-            numbers_only_its=self.numbers_only_its,
+            numbers_only_its=self.numbers_only_its, unfollowed=self.unfollowed,
         )  # fmt: skip
 
 
@@ -230,15 +233,18 @@ class ImportBatches(Contacts):
                for name, text in merge.appended)],
         )  # fmt: skip
 
-    def undo_import(self, batch_id: int, keep: frozenset[int] = frozenset()) -> UndoResult:
+    def undo_import(self, batch_id: int, keep: frozenset[int] = frozenset(), *,
+                    stop_following: bool = True) -> UndoResult:  # fmt: skip
         """Take a batch back whole: the contacts and numbers it added go, and the fields it
         filled in existing contacts are emptied again unless someone changed them since. A
         merge of one of its contacts into another is taken back out of the one that stayed,
         and no merge or deletion of its contacts can be undone after (undone_imports.py).
         The space it took goes back to the disk. `keep`: contacts of the batch that stay,
         taken out of it by the caller (a followed file's people, updated in place by its next
-        version): what the batch or a merge changed on them is left as it is."""
-        result = self._undo_import(batch_id, keep)
+        version): what the batch or a merge changed on them is left as it is. A followed
+        file whose last version it was is no longer followed (`stop_following`; not when its
+        next version replaces it)."""
+        result = self._undo_import(batch_id, keep, stop_following)
         if result.contacts_removed + result.numbers_removed >= BULK_UNDO_ROWS:
             self.merge_search_segments()
         self.give_back_space()
@@ -296,7 +302,8 @@ class ImportBatches(Contacts):
                     f"INSERT INTO {table}({table}) VALUES ('optimize')"  # noqa: S608 (constant)
                 )
 
-    def _undo_import(self, batch_id: int, keep: frozenset[int]) -> UndoResult:
+    def _undo_import(self, batch_id: int, keep: frozenset[int],
+                     stop_following: bool = True) -> UndoResult:  # fmt: skip
         with self.transaction():
             row = self._conn.execute(
                 "SELECT undone_at, label, source, created_at FROM import_batches WHERE id = ?",
@@ -361,12 +368,16 @@ class ImportBatches(Contacts):
             self._conn.execute(
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
             )
+            unfollowed = self._conn.execute(
+                "DELETE FROM followed_files WHERE batch_id = ? RETURNING path", (batch_id,)
+            ).fetchone() if stop_following else None  # fmt: skip
             return UndoResult(batch_id, str(row[1]), int(removed), int(numbers), restored,
                               source=str(row[2]), created_at=int(row[3]),
                               numbers_off_kept=int(off_kept), merges_undone=merges,
                               notes_taken_out=appended,
                               stays=tuple((s.name, s.file) for s in stays),
-                              numbers_only_its=int(alone) - int(off_kept))  # fmt: skip
+                              numbers_only_its=int(alone) - int(off_kept),
+                              unfollowed=str(unfollowed[0]) if unfollowed else "")  # fmt: skip
 
     def _take_appended(self, contact_id: int, name: str, text: str) -> int:
         row = self._conn.execute(
