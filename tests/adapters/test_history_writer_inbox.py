@@ -16,7 +16,7 @@ import pytest
 
 from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.hook_inbox import HookInbox
-from desktop.adapters.write_journal import RecordCall
+from desktop.adapters.write_journal import RecordCall, WriteJournal
 from desktop.core.events import CallEvent, CallState
 from desktop.core.models import Direction
 from tests.adapters.test_history_writer import JANE, NOW, Setup, missed, wait_until
@@ -158,3 +158,29 @@ def test_an_end_left_before_its_ring_is_written_still_finishes_the_call(
     finally:
         writer.close()
     assert not setup.journal.exists()
+
+
+def test_an_end_kept_from_the_last_run_waits_for_its_ring_held_in_a_locked_inbox(
+    setup: InboxSetup,
+) -> None:
+    """The app was killed while an end waited for its ring; the hook then left the ring in
+    the inbox. At the next start the inbox is held a moment (a hook adding a line): the end
+    from the journal was tried first, found no ring and was dropped, so the call stayed
+    "outcome unknown" for good (seen under load in CI). It waits for its ring instead."""
+    WriteJournal(setup.journal).append([RecordCall(replace(left_by_hook(CallState.MISSED, 20),
+                                                           late=False))])  # fmt: skip
+    setup.inbox.append(left_by_hook(CallState.RINGING))
+    held = os.open(setup.inbox.lock_path, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # a hook adding a line (its lock file, hook_inbox.py)
+    writer = setup.writer()
+    try:
+        time.sleep(1.0)  # past APP_LOCK_WAIT_S: the journal's end is tried while the inbox is held
+        assert setup.calls() == [], "the ring is still in the inbox"
+        os.close(held)
+        held = -1
+        writer.inbox_changed()
+        wait_until(lambda: [o for _, o in setup.calls()] == ["missed"], "the call to end")
+    finally:
+        if held >= 0:
+            os.close(held)
+        writer.close()
