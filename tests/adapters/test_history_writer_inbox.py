@@ -126,7 +126,7 @@ def test_an_inbox_held_by_a_stopped_hook_does_not_hold_up_the_apps_own_writes(
     setup: InboxSetup,
 ) -> None:
     setup.inbox.append(left_by_hook(CallState.RINGING))
-    held = os.open(setup.inbox.path, os.O_RDONLY)
+    held = os.open(setup.inbox.lock_path, os.O_RDONLY)
     fcntl.flock(held, fcntl.LOCK_EX)  # a hook stopped in the middle of adding a call
     writer = setup.writer()
     try:
