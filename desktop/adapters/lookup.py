@@ -8,11 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from desktop.adapters.directories.mirror import contact_origins
 from desktop.adapters.store import Store
-from desktop.core.call_in_flight import (
-    is_ringing_call,
-    without_call_in_flight,
-    without_ringing_call,
-)
+from desktop.core.call_in_flight import is_ringing_call, without_ringing_call
 from desktop.core.callbacks import promise_line
 from desktop.core.candidates import (
     AREA_MESSAGE_DAYS,
@@ -25,7 +21,7 @@ from desktop.core.cnam import searchable_name
 from desktop.core.internal_extension import internal_extension
 from desktop.core.localtime import HourCycle, LocalTime, PlaceLookup, local_time_for
 from desktop.core.matching import classify
-from desktop.core.models import Attempt, Contact, Direction, StoredNumber
+from desktop.core.models import Attempt, Contact, StoredNumber
 from desktop.core.numbers import CallerNumber, NumberPolicy, parse_number
 from desktop.core.openers import opener_for, switchboard_opener
 from desktop.core.search_query import parse_query
@@ -64,33 +60,26 @@ class CallerLookup:
 
     def card_for(
         self, caller_id: str, display_name: str = "", now: datetime | None = None,
-        *, candidates: bool = True, in_flight_from: datetime | None = None,
-        ringing_at: datetime | None = None,
+        *, candidates: bool = True, ringing_at: datetime | None = None,
     ) -> Card:  # fmt: skip
-        """`in_flight_from`: the card of a call in progress built again, whose own row in the
-        history (inbound, from then on) is no past attempt (core/call_in_flight.py).
-        `ringing_at`: the card of a call ringing since then, whose row a hook may have
-        written already (core/call_in_flight.is_ringing_call)."""
+        """`ringing_at`: the card of a call ringing since then (its first card, or one built
+        again during the call), whose own row may be in the history already: it is no past
+        attempt (core/call_in_flight.is_ringing_call)."""
         number = self.parse(caller_id, display_name)
         return self.card_for_number(
-            caller_id, number, now, candidates=candidates, in_flight_from=in_flight_from,
-            ringing_at=ringing_at,
+            caller_id, number, now, candidates=candidates, ringing_at=ringing_at
         )
 
     def card_for_number(
         self, caller_id: str, number: CallerNumber, now: datetime | None = None,
-        *, candidates: bool = True, in_flight_from: datetime | None = None,
-        ringing_at: datetime | None = None,
+        *, candidates: bool = True, ringing_at: datetime | None = None,
     ) -> Card:  # fmt: skip
         """`candidates=False` leaves guesses for an unknown number out (they cost 1-2 ms at
         100k contacts), for a caller that paints first and adds them with `candidates_for`."""
         now = now or datetime.now(UTC)
         limit = self.attempts_limit
-        apart = in_flight_from is not None or ringing_at is not None
-        rows = self.holders(number, limit + apart)
-        if in_flight_from is not None:
-            rows = [(without_call_in_flight(c, in_flight_from, limit), n) for c, n in rows]
-        elif ringing_at is not None:
+        rows = self.holders(number, limit + (ringing_at is not None))
+        if ringing_at is not None:
             rows = [(without_ringing_call(c, ringing_at, limit), n) for c, n in rows]
         tier, contacts = classify(number, rows)
         if contacts:
@@ -126,27 +115,20 @@ class CallerLookup:
             # In the rep's own zone: the window was typed in it, and "today" is theirs.
             promise=promise_line(
                 contacts[0].attempts if contacts
-                else self._unowned(number, in_flight_from, ringing_at),
+                else self._unowned(number, ringing_at),
                 now.astimezone(), cycle,
             ),
         )
 
-    def _unowned(
-        self, number: CallerNumber, in_flight_from: datetime | None,
-        ringing_at: datetime | None = None,
-    ) -> tuple[Attempt, ...]:
+    def _unowned(self, number: CallerNumber, ringing_at: datetime | None) -> tuple[Attempt, ...]:
         """A number nobody has: its past calls, where a promise made to a contact deleted
         since waits (Callbacks lists it under the number), for the card to say it as a
         contact's is said."""
         if not number.e164 or number.withheld:
             return ()
         limit = self.attempts_limit
-        apart = in_flight_from is not None or ringing_at is not None
-        past = self.store.attempts_on_number(number.e164, limit + apart)
-        if in_flight_from is not None:
-            past = tuple(a for a in past
-                         if a.direction is not Direction.IN or a.at < in_flight_from)  # fmt: skip
-        elif ringing_at is not None:
+        past = self.store.attempts_on_number(number.e164, limit + (ringing_at is not None))
+        if ringing_at is not None:
             past = tuple(a for a in past if not is_ringing_call(a, ringing_at))
         return past[:limit]
 

@@ -3,8 +3,7 @@
 A ring is logged a moment after its card paints, so a card built again during the call (the
 rep linked an unknown caller to a contact with "Who is it?") finds that call in the history and
 would list it under the contact's past attempts ("They called", today). The call's row is the
-inbound one from the time it rang on (a softphone's own start time may come a little earlier:
-the caller passes that margin in).
+inbound one from the time it rang on.
 
 The ring's own card can find its call in the history already too: a hook that found no app
 listening records the ring itself (desktop/hook_record.py), and a second ring while the first
@@ -32,15 +31,6 @@ from desktop.core.models import Attempt, Contact, Direction, Outcome
 OPEN_CALL_WITHIN_S = 60
 # Rows keep whole seconds: the ringing call's row can read up to this much before its ring.
 STORED_SECOND = timedelta(seconds=1)
-
-
-def without_call_in_flight(contact: Contact, rang_from: datetime, keep: int) -> Contact:
-    """`contact` with its inbound attempts from `rang_from` on left out, and at most `keep`
-    of the others (it was read with one more than the card shows)."""
-    past = tuple(
-        a for a in contact.attempts if a.direction is not Direction.IN or a.at < rang_from
-    )[:keep]
-    return contact if past == contact.attempts else replace(contact, attempts=past)
 
 
 def is_ringing_call(attempt: Attempt, rang_at: datetime) -> bool:

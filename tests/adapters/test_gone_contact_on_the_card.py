@@ -71,7 +71,7 @@ def test_the_numbers_card_says_a_gone_contacts_promise(store: Store) -> None:
     ring = store.record_call(None, Attempt(Direction.IN, FRIDAY, Outcome.UNKNOWN,
                                            number_e164=CHIDI), "test", "test:ring")  # fmt: skip
     assert ring is not None
-    again = lookup.card_for(CHIDI, now=FRIDAY + timedelta(minutes=1), in_flight_from=FRIDAY)
+    again = lookup.card_for(CHIDI, now=FRIDAY + timedelta(minutes=1), ringing_at=FRIDAY)
     assert again.promise == card.promise
 
 

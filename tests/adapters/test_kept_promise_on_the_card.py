@@ -85,7 +85,7 @@ def test_a_wrap_up_that_said_done_keeps_it(store: Store) -> None:
     ring = store.record_call(contact, Attempt(Direction.IN, ELEVEN, Outcome.UNKNOWN,
                                               number_e164=CHIDI), "test", "t:11")  # fmt: skip
     assert ring is not None
-    card = lookup_of(store).card_for(CHIDI, now=ELEVEN, in_flight_from=ELEVEN)
+    card = lookup_of(store).card_for(CHIDI, now=ELEVEN, ringing_at=ELEVEN)
     assert card.promise == ""
 
 

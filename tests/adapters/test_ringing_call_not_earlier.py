@@ -89,6 +89,6 @@ def test_an_unknown_numbers_ringing_call_is_no_past_call_either(store: Store) ->
     _call(store, None, UNKNOWN, RANG.replace(microsecond=0), Outcome.UNKNOWN, "hook:u@1")
     lookup = CallerLookup(store, NumberPolicy("US", ()), {})
 
-    past = lookup._unowned(lookup.parse(UNKNOWN), None, RANG)
+    past = lookup._unowned(lookup.parse(UNKNOWN), RANG)
 
     assert past == ()
