@@ -20,7 +20,9 @@ from desktop.core.numbers import NumberPolicy
 BRANDT = "+12125550199"
 UNKNOWN = "+12125550142"
 # The ring as the app reads it; the hook's row keeps its whole second (22:05:07).
-RANG = datetime(2026, 12, 7, 22, 5, 7, 800_000, tzinfo=UTC)
+# Today's date: the card says "Today" of calls made on the day the test runs (it was pinned to
+# 7 Dec, and read "Mon 7 Dec" from the next day on).
+RANG = datetime.now(UTC).replace(hour=22, minute=5, second=7, microsecond=800_000)
 
 
 @pytest.fixture
