@@ -4,7 +4,7 @@ A rep whose tray app crashed, or is not started yet, must still find every call 
 reported in Callbacks and `callercard calls`. So when nothing listens, the hook writes the row
 the app would have written: the same CallEvent (desktop.core.ring_input builds it from the
 same message) through the same CallHistory rules, hence the same source and call key
-(``hook:<number>@<ring's second>``). That is what keeps one call one row: the app this ring
+(``hook:<number>@<ring's time, to the ms>``). That is what keeps one call one row: the app this ring
 launches, an app started later, or a softphone's own log of the call finds the row and does
 not log the call again (adapters/call_history.py). A row is history only: no app start pops
 a card for it.

@@ -27,17 +27,18 @@
   popups are paused. Its end finishes that row: MISSED for ``end --missed`` (and Twinkle's
   ``in_call_failed``), TALKED otherwise. An end whose ring was never logged logs nothing.
   Hook rows carry call keys starting with ``hook:`` (store.HOOK_KEY_PREFIX), then the ring's
-  second (``hook:<number>@<second>``).
-* A hook's ring is one row whoever writes it: its hook, or the app that read its line too late
-  (desktop.core.late_ring), which both write it at the time the hook stamped it. It is stored
-  only if no ring of the same caller, source and key rang in the same second (within
-  SAME_RING_S for a ring written late, ``CallEvent.late``: two processes work its second out),
-  whatever that row's outcome by now, looked for and written in one transaction
-  (Store.record_ring_once). A withheld ring written late looks under every withheld key: the
-  app may have keyed its card apart, its hook never does; it is the same ring only to the ms
-  (SAME_WITHHELD_RING_S), so two withheld callers ringing half a second apart stay two
-  calls, however late either was read. (Two withheld callers the app keys apart as they ring
-  stay two calls, however close.)
+  time to the ms (``hook:<number>@<second>.<ms>``; rows logged before that say the second).
+* A hook's ring is one row whoever writes it: its hook, or the app it started or that read its
+  line too late (desktop.core.late_ring), which all write it at the time the hook stamped it.
+  It is stored only if no ring of the same caller, source and key rang at the same time to the
+  ms (SAME_RING_MS_S: two processes work it out from one stamp), whatever that row's
+  outcome by now, looked for and written in one transaction (Store.record_ring_once). The
+  second alone took a caller who rang again within it (a call ended at once, then redialled)
+  for the call already over, and dropped the new ring, whose end then found none. A withheld
+  ring written late looks under every withheld key: the app may have keyed its card apart,
+  its hook never does; so two withheld callers ringing half a second apart stay two calls,
+  however late either was read. (Two withheld callers the app keys apart as they ring stay
+  two calls, however close.)
 * One call reported by two sources is one attempt. The rule: two reports of an inbound call
   from the same number (or both withheld, or both from one unreadable caller ID by
   same_caller_key), one of them from a hook, whose start times are
@@ -109,13 +110,13 @@ DIAL_SOURCE = "dial"  # calls placed from CallerCard's Call buttons
 DIAL_KEY_PREFIX = "dial:"
 OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restart
 RING_BEFORE_END_S = 2  # the ring's and the end's wall times come from two processes' clocks
-# One withheld ring logged by two processes (its hook and the app it started) has one time to
-# the ms, worked out from the hook's one monotonic stamp: two withheld callers this close are
-# taken for one call. A second's resolution took calls 1-2 s apart for one.
-SAME_WITHHELD_RING_S = 0.25
+# One ring logged by two processes (its hook and the app it started) has one time to the ms,
+# worked out from the hook's one monotonic stamp: two rings of one caller this close are taken
+# for one call. A second's resolution took calls 1-2 s apart for one.
+SAME_RING_MS_S = 0.25
 # One ring's second as two processes work it out from its hook's monotonic stamp (a hook, and
-# the app that read the hook's line late): it differs by one when the ring fell on a second's
-# edge (each reads the wall clock and the monotonic one a few µs apart).
+# the app that read the hook's line): it differs by one when the ring fell on a second's edge
+# (each reads the wall clock and the monotonic one a few µs apart). The ms in the keys tell.
 SAME_RING_S = 1
 _OVER = (CallState.ENDED, CallState.MISSED)
 # A call of ours with one of these outcomes reached nobody: nothing to wrap up.
@@ -452,11 +453,10 @@ class CallHistory:
             withheld = base == WITHHELD_KEY
             late_withheld = event.late and is_withheld_key(base)
             same = (f"{WITHHELD_KEY}@", TOLD_APART) if late_withheld else ()
-            window = SAME_RING_S if event.late else (None if withheld else 0)
+            window = None if withheld and not event.late else SAME_RING_S
             attempt_id = self._store.record_ring_once(
-                contact_id, attempt, event.source, f"{base}@",
-                _ring_stamp(event.time, withheld=is_withheld_key(base)), window, same,
-                same_ring=_rang_with(event.time) if late_withheld else None,
+                contact_id, attempt, event.source, f"{base}@", _ring_stamp(event.time), window,
+                same, same_ring=_rang_with(event.time),
             )  # fmt: skip
             if attempt_id is None:
                 return None
@@ -496,7 +496,7 @@ class CallHistory:
         caller keys alike: another one's call ringing a moment earlier (its ring read by the
         app too late, its hook logging it; or two calls while the app is not running) is a
         call of its own; the same call's ring logged twice (by its hook and the app it
-        started) has the same time, to the ms (SAME_WITHHELD_RING_S)."""
+        started) has the same time, to the ms (SAME_RING_MS_S)."""
         if logged.outcome is not Outcome.UNKNOWN or not logged.call_key.startswith(base + "@"):
             return False
         if base != WITHHELD_KEY:
@@ -507,7 +507,7 @@ class CallHistory:
         rang, to_the_ms = stamp
         if not to_the_ms:  # logged before rings were stamped to the ms: whole seconds, cut down
             return abs(rang - at.timestamp()) <= RING_BEFORE_END_S
-        return abs(rang - at.timestamp()) <= SAME_WITHHELD_RING_S
+        return abs(rang - at.timestamp()) <= SAME_RING_MS_S
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
         contacts = self._holders(number)
@@ -553,12 +553,9 @@ def _call_key(event: CallEvent) -> str:
     return f"{key}@{int(event.time.timestamp())}"
 
 
-def _ring_stamp(at: datetime, *, withheld: bool) -> str:
-    """When a hook's call rang, as its key says it: whole seconds, and the ms too for a
-    withheld caller, whose calls nothing else tells apart (CallHistory._still_ringing,
-    _rang_with), under the plain key or one told apart."""
-    if not withheld:
-        return str(int(at.timestamp()))
+def _ring_stamp(at: datetime) -> str:
+    """When a hook's call rang, as its key says it: to the ms, which tells one ring logged by
+    two processes from a caller ringing again within the second (_rang_with)."""
     ms = round(at.timestamp() * 1000)
     return f"{ms // 1000}.{ms % 1000:03d}"
 
@@ -574,17 +571,17 @@ def _key_stamp(call_key: str) -> tuple[float, bool] | None:
 
 
 def _rang_with(at: datetime) -> Callable[[str], bool]:
-    """Whether a withheld ring logged under a key is the one ringing at `at`, read twice (by
-    its hook and the app that read it late): the same time to SAME_WITHHELD_RING_S. A ring
-    logged to the second only (before withheld rings were stamped to the ms) is taken to be,
-    as then, within SAME_RING_S (Store.record_ring_once's window)."""
+    """Whether a ring logged under a key is the one ringing at `at`, read twice (by its hook
+    and the app it started, or that read it late): the same time to SAME_RING_MS_S. A
+    ring logged to the second only (before rings were stamped to the ms) is taken to be, as
+    then, within Store.record_ring_once's window."""
 
     def same(call_key: str) -> bool:
         stamp = _key_stamp(call_key)
         if stamp is None:
             return False
         rang, to_the_ms = stamp
-        return not to_the_ms or abs(rang - at.timestamp()) <= SAME_WITHHELD_RING_S
+        return not to_the_ms or abs(rang - at.timestamp()) <= SAME_RING_MS_S
 
     return same
 

@@ -521,6 +521,44 @@ def test_a_withheld_ring_logged_twice_is_one_call_and_two_withheld_callers_a_sec
     assert len(attempts(store)) == 2
 
 
+def test_a_caller_ringing_again_within_the_second_of_a_call_just_over_is_a_call_of_its_own(
+    store: Store, jane: int
+) -> None:
+    """Jane's call ends at once and she redials in the same second: her new ring is a call,
+    whose end finishes it (rings keyed to the second took it for the call already over, and
+    its end found no ring). The app her hook started logs each ring again from the one stamp,
+    across a second's edge too: still one call each."""
+    from desktop.core.ipc import End, EndOutcome, Ring
+    from desktop.core.ring_input import from_end_message, from_ring_message
+
+    lookup = CallerLookup(store, NumberPolicy("US"), default_opener_templates())
+    hook_side, app_side = CallHistory(store, lookup), CallHistory(store, lookup)
+    now_ns = time.monotonic_ns()
+
+    def ring(history: CallHistory, at_s: float, drift_ms: int = 0) -> None:
+        message = Ring(JANE, t_ns=now_ns - round((10 - at_s) * 1e9))
+        wall = NOW + timedelta(seconds=10, milliseconds=drift_ms)  # when the stamp is read
+        history.record(from_ring_message(message, wall, now_ns).event)
+
+    def end(at_s: float, *, missed: bool) -> None:
+        message = End(caller_id=JANE, outcome=EndOutcome.MISSED if missed else EndOutcome.UNKNOWN)
+        hook_side.record(from_end_message(message, NOW + timedelta(seconds=at_s), now_ns).event)
+
+    ring(hook_side, 0.1)
+    ring(app_side, 0.1, drift_ms=3)
+    end(0.4, missed=True)
+    ring(hook_side, 0.7)
+    ring(app_side, 0.7, drift_ms=-2)
+    end(0.9, missed=False)
+    ring(hook_side, 5.9996)  # on a second's edge: the app's clock reads it in the next one
+    ring(app_side, 5.9996, drift_ms=1)
+    assert attempts(store) == [
+        (jane, "in", "missed", "", JANE, "hook"),
+        (jane, "in", "talked", "", JANE, "hook"),
+        (jane, "in", "", "", JANE, "hook"),
+    ]
+
+
 def _note(store: Store, jane: int, at: datetime, *, rep: str = "") -> None:
     from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
     from desktop.core.models import Attempt

@@ -187,17 +187,21 @@ def test_a_hooks_answered_call_asks_for_one_wrap_up_when_it_ends(
     assert taken is not None and taken.wrap_up is False and taken.attempt_id == ended.attempt_id
 
 
-@pytest.mark.parametrize("second", [0, 1, -1], ids=["same second", "next", "previous"])
+@pytest.mark.parametrize(
+    ("hook_ms", "app_ms"), [(300, 302), (-1, 1), (1, -1)], ids=["same second", "next", "previous"]
+)
 def test_a_late_ring_whose_hook_recorded_and_finished_the_call_adds_no_row(
-    store: Store, history: CallHistory, jane: int, second: int
+    store: Store, history: CallHistory, jane: int, hook_ms: int, app_ms: int
 ) -> None:
     """The app read the ring after its hook recorded it, and its end: the app's write of that
-    ring (at the same stamp, its second worked out in another process) finds the call."""
+    ring (at the same stamp, worked out in another process to within a ms or two, so on a
+    second's edge in the next second or the one before) finds the call."""
     by_hook = history_for(store)
-    by_hook.record(replace(hook(CallState.RINGING), late=True))
+    rang = hook(CallState.RINGING, at=NOW + timedelta(milliseconds=hook_ms))
+    by_hook.record(replace(rang, late=True))
     by_hook.record(hook(CallState.MISSED, at=NOW + timedelta(seconds=20)))
 
-    late = replace(hook(CallState.RINGING, at=NOW + timedelta(seconds=second)), late=True)
+    late = replace(hook(CallState.RINGING, at=NOW + timedelta(milliseconds=app_ms)), late=True)
     assert history.record(late) is None
     assert calls(store) == [("missed", jane, "microsip")]
 
