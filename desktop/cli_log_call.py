@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from desktop.adapters.directories.mirror import Directory
     from desktop.adapters.directories.note_writer import SharedCard
+    from desktop.adapters.paths import AppPaths
     from desktop.adapters.settings import Settings
     from desktop.adapters.store import Store, StoreError
     from desktop.adapters.write_journal import LogCall
@@ -76,8 +77,9 @@ def log_call(args: argparse.Namespace) -> int:
         contact = callee(contacts, history,
                          meant=teams[0].contact_id if teams and not told else None)  # fmt: skip
         # A note on the call just made is that call's: for whom its Call button was (the
-        # missed card's "Call back for Raj Patel"), not the one whose missed call is due.
-        contact = _callee_of_call_just_made(store, number.e164, now, contacts) or contact
+        # missed card's "Call back for Raj Patel"), not the one whose missed call is due; so
+        # is one on a call the rep chose that no softphone could place, dialled by hand.
+        contact = _callee_of_call_just_made(_paths, store, number.e164, now, contacts) or contact
         # Shared on that contact's cards only, as a wrap-up is: another holder's team card
         # is not told of a call that was not theirs.
         cards = cards_of(store, contact.id, number.e164) if contact else []
@@ -101,16 +103,21 @@ def log_call(args: argparse.Namespace) -> int:
 
 
 def _callee_of_call_just_made(
-    store: Store, e164: str, now: datetime, contacts: list[Contact]
+    paths: AppPaths, store: Store, e164: str, now: datetime, contacts: list[Contact]
 ) -> Contact | None:
     from desktop.adapters.call_history import NOTE_AFTER_CALL_S
+    from desktop.adapters.dial_intents import DialIntents
     from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
 
     call = store.call_just_made(e164, now, NOTE_AFTER_CALL_S, CALL_NOTE_SOURCE)
     found = store.attempt_by_id(call[0]) if call is not None else None
-    if found is None or found[0] is None:
-        return None
-    return next((c for c in contacts if c.id == found[0]), None)
+    meant = DialIntents(paths.dial_intents).meant(e164, now, NOTE_AFTER_CALL_S)
+    # The newer of the two: a call placed after the one that was not is the one just made.
+    if meant is not None and (found is None or found[1].at <= meant[1]):
+        whom: int | None = meant[0]
+    else:
+        whom = found[0] if found is not None else None
+    return next((c for c in contacts if c.id == whom), None) if whom is not None else None
 
 
 def _log_extension_call(

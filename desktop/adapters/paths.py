@@ -53,6 +53,11 @@ class AppPaths:
         return self.data_dir / "missed-cards.json"
 
     @property
+    def dial_intents(self) -> Path:
+        """Whom a call no softphone could place was for, for log-call (dial_intents.py)."""
+        return self.data_dir / "dial-intents.txt"
+
+    @property
     def last_running(self) -> Path:
         """When the app was last known to run, for what was missed while it was closed
         (last_running.py)."""

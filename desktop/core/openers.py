@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.core.card import why_we_called
-from desktop.core.display_text import display_text
+from desktop.core.display_text import display_text, one_line
 from desktop.core.models import Contact, Outcome
 from desktop.core.switchboard import company_of
 
@@ -31,7 +31,17 @@ PLACEHOLDERS = frozenset(
     {"first_name", "name", "company", "title", "reason", "referred_by", "last_called",
      "message", "next_step", "my_name"}
 )  # fmt: skip
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_]+)\}")
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(?P<name>[A-Za-z_]+)\}")
+# A placeholder with the words that introduce it ("about {reason}", "Re: {reason}"): with no
+# value the clause goes whole, so the line never reads "thanks for calling back about .".
+# Four times slower than the plain one, so only for a template with a value missing.
+_CLAUSE = re.compile(
+    r"\{\{|\}\}|(?P<lead>[ \t]*(?:\b(?i:about|regarding|concerning|re:|on)[ \t]+)?)"
+    r"\{(?P<name>[A-Za-z_]+)\}"
+)
+_GONE = "\ufdd0"  # where a clause went, until the sentence is mended around it (a noncharacter)
+# A clause gone at a sentence's end takes the comma before it: "Hi Mike, about ." is "Hi Mike."
+_GONE_AT_END = re.compile(f"[,;:]?{_GONE}+(?=[.!?…]|$)")
 
 
 @dataclass(frozen=True)
@@ -41,19 +51,35 @@ class Opener:
 
 
 def render(template: str, values: Mapping[str, str]) -> str:
-    """Fill known placeholders; `{{`/`}}` are literal braces; anything else stays as written."""
+    """Fill known placeholders; `{{`/`}}` are literal braces; anything else stays as written.
+    A known one with no value goes with the words that bring it in ("about {reason}")."""
+    missing = False
 
     def fill(m: re.Match[str]) -> str:
+        nonlocal missing
         whole = m.group(0)
         if whole in ("{{", "}}"):
             return whole[0]
-        name = m.group(1)
-        if name in PLACEHOLDERS:
-            return values.get(name, "")
-        return whole  # an unknown name is shown as typed, so the user can spot the typo
+        name = m.group("name")
+        if name not in PLACEHOLDERS:
+            return whole  # an unknown name is shown as typed, so the user can spot the typo
+        value = values.get(name, "")
+        if shown(value):
+            lead = m.group("lead") if m.re is _CLAUSE else ""
+            return lead + (value if value.isascii() else value.replace(_GONE, ""))
+        missing = True
+        return _GONE
 
+    filled = _PLACEHOLDER.sub(fill, template)
+    if missing:
+        filled = _GONE_AT_END.sub("", _CLAUSE.sub(fill, template)).replace(_GONE, "")
     # The opener is read out and copied: the contact's fields must not steer its direction.
-    return display_text(_PLACEHOLDER.sub(fill, template))
+    return display_text(filled)
+
+
+def shown(value: str) -> bool:
+    """Whether a value says anything once on the card: not spaces or direction marks only."""
+    return bool(value.strip() if value.isascii() else one_line(value))
 
 
 def opener_for(
@@ -74,7 +100,7 @@ def opener_for(
         return switchboard_opener((contact,), templates, now, my_name)
     for kind, required in KINDS:
         template = templates.get(kind)
-        if template and all(values.get(name) for name in required):
+        if template and all(shown(values.get(name, "")) for name in required):
             return Opener(kind, render(template, values))
     return Opener("fallback", "")
 

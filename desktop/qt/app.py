@@ -458,7 +458,16 @@ class CallerCardApp:
         calls = click_to_call_for(lambda: self.settings, sources.baresip_channels,
                                   self.bridge.call_from_thread)  # fmt: skip
         calls.placed.connect(lambda placed: self.pipeline.placed(placed, sources.watched_formats))
+        calls.not_placed.connect(self._remember_whom_for)
         return calls
+
+    def _remember_whom_for(self, number: str, contact_id: object) -> None:
+        """No softphone placed the call the rep chose to make for `contact_id`: the rep dials
+        it by hand, and a log-call of it files it for them (dial_intents.py)."""
+        from desktop.adapters.dial_intents import DialIntents
+
+        if isinstance(contact_id, int):
+            DialIntents(self.paths.dial_intents).remember(number, contact_id, datetime.now(UTC))
 
     def _share_notes_now(self) -> None:
         """From the history writer's thread: a wrap-up waits in a shared card's outbox."""

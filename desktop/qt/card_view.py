@@ -481,6 +481,7 @@ class CardView(QWidget):
 
         self._card: Card | None = None
         self._call_back_menu: QMenu | None = None  # built for the first shared number
+        self._open_menu: QMenu | None = None  # Open contact's "which of them", likewise
         self._call_key = ""
         self._opened: _Expandable | None = None  # the text the rep asked for last
         self._call_back: QPushButton | None = None  # built with the first missed call
@@ -787,6 +788,8 @@ class CardView(QWidget):
         _set_shown(self._copy, bool(card.opener.strip()))
         self._reset_copy_button()
         _set_shown(self._open, first is not None)
+        if self._open.menu() is not None:  # a card reused from a shared number's missed call
+            self._open.setMenu(None)  # type: ignore[arg-type]  # Qt takes nullptr: no menu
         # A withheld caller may still say who they are: the search opens empty for the name.
         _set_shown(self._search, card.number.withheld or bool(card.caller_id.strip()))
         _set_shown(self._identify, self._can_identify(card))
@@ -850,14 +853,18 @@ class CardView(QWidget):
                   and not names_one_of(card.contacts, card.number.display_name))  # fmt: skip
         if unsure:
             button.setMenu(self._for_whom(card.contacts))
+            # Nor does Open contact know whom the rep means: it asks too, as Call back does.
+            self._open.setMenu(self._open_whom(card.contacts))
             # Nothing said whose call it was: the big line names no one person either.
             self._name.set_full_text(either_of(card.contacts))
             company = shared_company(card.contacts)
             self._role.set_full_text(company)
             _set_shown(self._role, bool(company))
             self.setAccessibleName(f"Missed call: {self._name.full_text()}")
-        elif button.menu() is not None:  # a card reused from a shared number's call
-            button.setMenu(None)  # type: ignore[arg-type]  # Qt takes nullptr: no menu
+        else:  # a card reused from a shared number's call
+            for asking in (button, self._open):
+                if asking.menu() is not None:
+                    asking.setMenu(None)  # type: ignore[arg-type]  # Qt takes nullptr: no menu
         if can_call:
             tip = f"Call {readable_number(card.number, '')}"
             button.setToolTip(plain_tooltip(f"{tip}: choose whom the call is for" if unsure
@@ -899,6 +906,21 @@ class CardView(QWidget):
             action.triggered.connect(lambda _c=False, cid=contact.id: self._call_back_for(cid))
         return menu
 
+    def _open_whom(self, contacts: tuple[Contact, ...]) -> QMenu:
+        """Open contact's menu on a card that names no one person: an entry per person at
+        the number, as Call back's menu has them."""
+        if self._open_menu is None:
+            self._open_menu = QMenu(self)
+            self._open_menu.setObjectName("openContactFor")
+        menu = self._open_menu
+        menu.clear()
+        for contact in contacts[:MAX_CALL_BACK_FOR]:
+            who = one_line(contact.name or contact.company) or "(no name)"
+            action = menu.addAction(f"Open {display_text(who)}".replace("&", "&&"))
+            action.triggered.connect(
+                lambda _c=False, cid=contact.id: self.open_contact_requested.emit(cid))
+        return menu
+
     def _call_back_for(self, contact_id: int) -> None:
         card = self._card
         if card is not None and (dialled := call_back_to(card.number)) and not card.redacted:
@@ -909,6 +931,8 @@ class CardView(QWidget):
 
     def _request_call_back(self) -> None:
         card = self._card
+        if self._call_back is not None and self._call_back.menu() is not None:
+            return  # its menu says whom for (_open_first_contact)
         if card is not None and (dialled := call_back_to(card.number)) and not card.redacted:
             who = card.contacts[0].id if card.contacts else None
             self.call_back_requested.emit(dialled, who)
@@ -1173,7 +1197,9 @@ class CardView(QWidget):
             self._copy.setText("Copy opener")
 
     def _open_first_contact(self) -> None:
-        if self._card is not None and self._card.contacts:
+        # With a menu the button opens whom the rep picks there: a click too quick for the
+        # menu (Enter, a test's) is not a pick of the first.
+        if self._open.menu() is None and self._card is not None and self._card.contacts:
             self.open_contact_requested.emit(self._card.contacts[0].id)
 
     def _request_search(self) -> None:

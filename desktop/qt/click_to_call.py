@@ -50,6 +50,9 @@ class PlacedCall:
 
 class ClickToCall(QObject):
     placed = Signal(object)  # PlacedCall
+    # The number no softphone could call, and whom the call was for (int; None for nobody
+    # said): the rep dials it by hand, and log-call is told whom it was for (dial_intents.py)
+    not_placed = Signal(str, object)
 
     def __init__(
         self,
@@ -120,6 +123,7 @@ class ClickToCall(QObject):
             self.placed.emit(PlacedCall(e164, result, asked_ns, contact_id))
             return
         QGuiApplication.clipboard().setText(e164)
+        self.not_placed.emit(e164, contact_id)
         copied = f"{readable(e164)} is on the clipboard: dial it on your phone."
         if report is not None:
             report(f"{result.message} Number copied.")

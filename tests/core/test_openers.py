@@ -118,3 +118,59 @@ def test_a_company_with_nobody_named_is_greeted_as_the_company() -> None:
         "Hi there,")  # fmt: skip
     named = opener_for(contact(name="Dana Whitfield", company="PDX Wireless"), TEMPLATES, NOW)
     assert named.text.startswith("Hi Dana,")
+
+
+# Every bundled template, filled as for a contact with no reason (and all else known): none
+# reads "about ." or leaves a gap where the reason was.
+NO_REASON = {"first_name": "Mike", "name": "Mike Kowalski", "company": "Contoso",
+             "referred_by": "Harley Smith", "last_called": "on Tuesday", "reason": ""}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("referral_reason", "Hi Mike, thanks for calling me back! Harley Smith suggested I "
+                            "reach out to you."),
+        ("referral", "Hi Mike, thanks for calling me back! Harley Smith suggested I give you "
+                     "a call."),
+        ("reason", "Hi Mike, thanks for calling back."),
+        ("voicemail", "Hi Mike, thanks for returning my call. I left you a message on Tuesday."),
+        ("fallback", "Hi Mike, good to hear from you. What can I do for you today?"),
+        ("switchboard", "Hello, thanks for calling back from Contoso! Who am I speaking with?"),
+        ("unknown", "Thanks for calling back! I'm sorry, I didn't catch which of my messages "
+                    "you're returning. Who am I speaking with?"),
+    ],
+)  # fmt: skip
+def test_a_bundled_template_with_no_reason_reads_naturally(kind: str, expected: str) -> None:
+    assert set(TEMPLATES) == {"referral_reason", "referral", "reason", "voicemail", "fallback",
+                              "switchboard", "unknown"}, "a new bundled template: check it here"
+    assert render(TEMPLATES[kind], NO_REASON) == expected
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("Hey {first_name}! Re: {reason}", "Hey Mike!"),
+        ("Hi {first_name}, about {reason}.", "Hi Mike."),
+        ("Hi {first_name}, following up on {reason} from last week.",
+         "Hi Mike, following up from last week."),
+        ("{reason}", ""),
+        ("Hi {first_name}. {reason}", "Hi Mike."),
+        ("Hi {first_name}, about {{reason}}.", "Hi Mike, about {reason}."),
+    ],
+)  # fmt: skip
+def test_a_rep_s_own_template_with_no_reason_drops_the_clause(template: str,
+                                                              expected: str) -> None:  # fmt: skip
+    """A contact's own opener or an edited template may say {reason} where no reason is
+    known: "Hi Mike, about ." read out to the caller. The clause goes with it."""
+    assert render(template, NO_REASON) == expected
+    assert opener_for(contact(opener_override=template), TEMPLATES, NOW).text == expected
+
+
+def test_a_reason_of_nothing_visible_is_no_reason() -> None:
+    """A reason cell holding only a direction mark (an RTL spreadsheet's) or spaces: the
+    'reason' opener was chosen and read "Hi Mike, thanks for calling back about ."."""
+    for blank in ("\u200f", "  ", "\u2066\u2069"):
+        opener = opener_for(contact(reason=blank), TEMPLATES, NOW)
+        assert opener.kind == "fallback", repr(blank)
+        assert opener.text == "Hi Mike, good to hear from you. What can I do for you today?"

@@ -453,3 +453,84 @@ def test_a_shared_numbers_missed_card_names_no_one_person_when_nothing_said_whos
     again = rung(stack, "hook:+14155550100#2", lambda: named)
     stack.keep_missed("hook:+14155550100#2")
     assert full(again, "name") == "Raj Patel"
+
+
+def _pick_from_menu_of(qtbot: QtBot, pushed: QWidget, entry: str) -> list[str]:
+    """Click `pushed` as the rep does; in the menu it opens, click `entry`. Returns the
+    menu's entries (none when the button opened no menu)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMenu
+
+    seen: list[str] = []
+    tries = iter(range(40))
+
+    def pick() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            if next(tries, None) is not None:  # the button opens its menu on a later pass
+                QTimer.singleShot(25, pick)
+            return
+        seen.extend(a.text() for a in menu.actions())
+        [action] = [a for a in menu.actions() if a.text() == entry]
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton,
+                         pos=menu.actionGeometry(action).center())  # fmt: skip
+
+    QTimer.singleShot(25, pick)
+    # Pressed, then released as a hand does: the menu opens on the press.
+    qtbot.mousePress(pushed, Qt.MouseButton.LeftButton)
+    qtbot.wait(1100)  # the menu's time to open and take the click, or not to open at all
+    qtbot.mouseRelease(pushed, Qt.MouseButton.LeftButton)
+    return seen
+
+
+# A menu open grabs the keyboard, which the offscreen platform cannot.
+@pytest.mark.qt_log_ignore(r"This plugin does not support (raise|propagateSizeHints)\(\)",
+                           r"This plugin does not support grabbing the keyboard")
+def test_a_shared_numbers_open_contact_opens_the_one_the_rep_chooses(
+    qtbot: QtBot, stack: PopupStack
+) -> None:
+    """The card says "Dana Whitfield or Raj Patel": Open contact opened Dana, whoever the rep
+    meant. Its menu names both and opens the one chosen; a card about one person opens them."""
+    from tests.qt.show_popup_demo import switchboard_card
+
+    opened: list[object] = []
+    stack.open_contact_requested.connect(opened.append)
+    popup = rung(stack, "hook:+14155550100", switchboard_card)
+    stack.keep_missed("hook:+14155550100")
+    open_contact = button(popup, "openContact")
+    assert open_contact.isVisible()
+
+    entries = _pick_from_menu_of(qtbot, open_contact, "Open Raj Patel")
+
+    assert entries == ["Open Dana Whitfield", "Open Raj Patel"]
+    assert opened == [22]  # Raj's id
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    popup.grab().save(str(SHOTS / "missed_card_shared_open_contact.png"))
+
+    named = replace(switchboard_card(), number=replace(switchboard_card().number,
+                                                       display_name="RAJ PATEL"))  # fmt: skip
+    named = replace(named, contacts=tuple(reversed(named.contacts)))
+    stack.dismiss_all()
+    again = rung(stack, "hook:+14155550100#2", lambda: named)
+    stack.keep_missed("hook:+14155550100#2")
+    assert again is popup  # from the pool: no menu left over from the last card
+    assert button(again, "openContact").menu() is None
+    qtbot.mouseClick(button(again, "openContact"), Qt.MouseButton.LeftButton)
+    assert opened[1:] == [22]
+
+
+def test_a_ringing_card_reused_from_a_shared_missed_card_opens_its_caller(
+    qtbot: QtBot, stack: PopupStack
+) -> None:
+    from tests.qt.show_popup_demo import switchboard_card
+
+    opened: list[object] = []
+    stack.open_contact_requested.connect(opened.append)
+    popup = rung(stack, "hook:+14155550100", switchboard_card)
+    stack.keep_missed("hook:+14155550100")
+    stack.dismiss_all()
+    again = rung(stack, "hook:+14155550142")
+    assert again is popup
+    assert button(again, "openContact").menu() is None
+    qtbot.mouseClick(button(again, "openContact"), Qt.MouseButton.LeftButton)
+    assert opened == [exact_card().contacts[0].id]
