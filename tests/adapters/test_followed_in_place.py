@@ -306,3 +306,94 @@ def test_undoing_a_followed_files_save_asks_about_all_it_would_remove(
     assert warning.startswith("1 of the 4 contacts Undo removes has calls"), (
         f"not 'the 4 contacts it added' beside '1 added': {warning}"
     )
+
+
+@pytest.fixture
+def team(tmp_path: Path, store: Store, book: Path) -> Path:
+    """A second followed file, kept by someone else, that may have the same people."""
+    path = tmp_path / "Team.csv"
+    excel_save(path, [ANNA])
+    follow(store, path, OPTIONS)
+    return path
+
+
+ANNA = "Anna Schmidt;Schmidt GmbH;;030 90182050;"
+
+
+def kept_by_the_rep(store: Store, book: Path, loop: Loop, *, saves: int = 1) -> int:
+    """Bärbel, on whom the rep typed, kept as the rep's own when her row left Liste.csv."""
+    baerbel = contact_id(store, "Bärbel Kühn")
+    save_field(store, baerbel, "title", "", "Einkaufsleiterin", multiline=False)
+    save_field(store, baerbel, "notes", "Rückruf: Montag", "Rückruf: Montag\nmag Vormittage",
+               multiline=True)  # fmt: skip
+    excel_save(book, [UENAL, OTTO])
+    result = loop.wait_results(saves)
+    assert "Bärbel Kühn kept" in result.summary, result.summary
+    return baerbel
+
+
+def test_another_followed_file_with_a_kept_contact_does_not_take_her_over(
+    store: Store, book: Path, team: Path, loop: Loop
+) -> None:
+    """Used as a rep would: Bärbel's row left Liste.csv and she stayed as the rep's own; the
+    team's Team.csv then listed her too. Its save claimed her as Team.csv's and wrote its title
+    over the one the rep typed; its next save without her row treated her as its own to
+    remove. A kept contact is the rep's: another file's row fills only what is empty there,
+    and that row going takes back only what it brought."""
+    baerbel = kept_by_the_rep(store, book, loop)
+
+    excel_save(team, [ANNA, "Bärbel Kühn;Kühn Logistik;Geschäftsführerin;030 90182045;"
+                            "Rückruf: Freitag"])  # fmt: skip
+    result = loop.wait_results(2)
+
+    assert result.problem == ""
+    assert store.connection.execute(
+        "SELECT id, import_batch_id FROM contacts WHERE name = 'Bärbel Kühn'"
+    ).fetchall() == [(baerbel, None)], "the same Bärbel, still the rep's own"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin", "the rep typed it"
+    assert "mag Vormittage" in field(store, baerbel, "notes")
+
+    excel_save(team, [ANNA])  # her row deleted from Team.csv
+    result = loop.wait_results(3)
+
+    assert result.problem == ""
+    assert contact_id(store, "Bärbel Kühn") == baerbel, "not Team.csv's to remove"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin"
+    assert field(store, baerbel, "notes") == "Rückruf: Montag\nmag Vormittage", (
+        "Team.csv's line went with its row; the rep's stay"
+    )
+    assert "Bärbel" not in result.summary, f"Team.csv never had her to keep: {result.summary}"
+
+    excel_save(book, [UENAL, OTTO, "Bärbel Kühn;Kühn Logistik;;030 90182045;Rückruf: Dienstag"])
+    result = loop.wait_results(4)
+
+    assert store.connection.execute(
+        "SELECT id, import_batch_id FROM contacts WHERE name = 'Bärbel Kühn'"
+    ).fetchall() == [(baerbel, result.batch)], "her row back in Liste.csv: Liste.csv's again"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin"
+    assert field(store, baerbel, "notes") == "mag Vormittage\nRückruf: Dienstag"
+
+
+def test_a_kept_contact_only_called_gets_what_another_file_knows_until_its_row_goes(
+    store: Store, book: Path, team: Path, loop: Loop
+) -> None:
+    otto = contact_id(store, "Otto Brandt")
+    store.add_attempt(otto, Attempt(Direction.OUT, datetime.now(UTC) - timedelta(hours=1),
+                                    Outcome.TALKED, number_e164="+493090182046"))  # fmt: skip
+    excel_save(book, [BAERBEL, UENAL])
+    assert "Otto Brandt kept" in loop.wait_results(1).summary
+
+    excel_save(team, [ANNA, "Otto Brandt;Brandt & Söhne;Inhaber;030 90182046;"])
+    loop.wait_results(2)
+    assert store.connection.execute(
+        "SELECT id, import_batch_id, title FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchall() == [(otto, None, "Inhaber")], "an empty field filled, Otto still the rep's"
+
+    excel_save(team, [ANNA])
+    loop.wait_results(3)
+    assert store.connection.execute(
+        "SELECT id, import_batch_id, title FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchall() == [(otto, None, "")], "what Team.csv filled went with its row; Otto stays"
+    assert store.connection.execute(
+        "SELECT count(*) FROM attempts WHERE contact_id = ?", (otto,)
+    ).fetchone() == (1,), "his call is still his"

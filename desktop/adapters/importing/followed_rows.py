@@ -18,8 +18,10 @@ settled three ways, between the file's last version, the contact now and the fil
   and the contact view says what the rep had typed there (`told`), so it can be typed back.
 
 A person the new version no longer has whom the rep worked on stays as the rep's own
-(following._OldContacts), what the file said for them kept: held with the next version's
-people, so their row coming back updates them in place.
+(following._OldContacts), what the file said for them kept with the file that kept them
+(`kept_by`): held with that file's next version's people, so their row coming back updates them
+in place. Another followed file does not hold them: the rep's own, its row only fills what is
+empty on them, as any import's row does on a contact it did not bring.
 
 Numbers the same way: a number the file had last time that is no longer on the contact was taken
 off or corrected by hand and stays off (Excel's `4,93091E+11` fixed to +49 30 90182099 does not
@@ -39,6 +41,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 
 from desktop.adapters.store import ImportIndex, Store
 from desktop.core.field_merge import followed_notes
@@ -126,16 +129,22 @@ class SetAside:
         return frozenset(self.held)
 
     @classmethod
-    def take(cls, store: Store, batch_id: int, file_name: str) -> SetAside:
+    def take(cls, store: Store, batch_id: int, path: str) -> SetAside:
         conn = store.connection
         columns = ", ".join(f"c.{name}" for name in _CARRIED)
-        # A person an earlier version dropped whom the rep had worked on stayed as the rep's
-        # own (following._OldContacts), with what the file said kept: held too, so their row
-        # coming back updates them in place instead of adding a second one.
+        # A person an earlier version of THIS file dropped whom the rep had worked on stayed
+        # as the rep's own (following._OldContacts, which records the file in kept_by), with
+        # what the file said kept: held too, so their row coming back updates them in place
+        # instead of adding a second one. Another followed file's row meets them as any
+        # contact of the rep's: it fills what is empty and takes that back when it goes, it
+        # neither claims them nor writes over what the rep typed. One kept before kept_by was
+        # recorded is nobody's to hold: the rep's, as the rule says.
         kept_before = {
             int(row[0]) for row in conn.execute(
                 "SELECT c.id FROM contacts c JOIN followed_rows f ON f.contact_id = c.id "
-                "WHERE c.import_batch_id IS NULL"
+                "WHERE c.import_batch_id IS NULL AND json_valid(f.file_values) AND "
+                "json_extract(f.file_values, '$.kept_by') = ?",
+                (path,),
             )
         }  # fmt: skip
         chosen = json.dumps(sorted(kept_before))
@@ -188,7 +197,7 @@ class SetAside:
         conn.execute(
             "UPDATE contacts SET import_batch_id = NULL WHERE import_batch_id = ?", (batch_id,)
         )
-        return cls(held, file_name, frozenset(kept_before))
+        return cls(held, PurePath(path).name, frozenset(kept_before))
 
     def fold_into(self, store: Store, new_batch: int | None) -> Folded:
         """Match each held person to the new version's, update them in place with it and drop

@@ -172,7 +172,7 @@ def _replace(
     old = _live_batch(store, record.batch_id)
     # The last version's people are set aside, not undone: the new version updates them in
     # place (followed_rows.py), so they keep their ids and everything that names them.
-    held = SetAside.take(store, old, record.path.name) if old is not None else SetAside()
+    held = SetAside.take(store, old, str(record.path)) if old is not None else SetAside()
     top = store.connection.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
     if old is not None:
         # What else it did (fields filled in, numbers added to contacts it did not bring) is
@@ -195,7 +195,7 @@ def _replace(
     report.imported -= folded.kept
     report.updated += folded.updated
     report.unchanged += folded.kept - folded.updated
-    gone = _OldContacts.take(store, folded.gone, held)
+    gone = _OldContacts.take(store, folded.gone, held, str(record.path))
     report.kept_by_rep = gone.kept
     result.calls_kept = folded.calls_kept + gone.hand_over(store, report.batch_id)
     store.catch_up_search_index()  # the new version's people who were not folded away
@@ -263,7 +263,7 @@ class _OldContacts:
     kept: list[str] = field(default_factory=list)  # names of those the rep's work keeps
 
     @classmethod
-    def take(cls, store: Store, ids: list[int], held: SetAside) -> _OldContacts:
+    def take(cls, store: Store, ids: list[int], held: SetAside, path: str) -> _OldContacts:
         """The people the file no longer has, deleted as undoing the batch would delete them,
         with what they carry remembered for whoever is the same person in the book. One the
         rep merged another person into stays, now the rep's own: it holds that person too."""
@@ -288,6 +288,13 @@ class _OldContacts:
             )
         }  # fmt: skip
         staying = merged_into | worked_on
+        # Kept for this file alone: its row coming back updates them in place (SetAside.take);
+        # another followed file's row must not claim them.
+        conn.execute(
+            "UPDATE followed_rows SET file_values = json_set(file_values, '$.kept_by', ?) "
+            "WHERE json_valid(file_values) AND contact_id IN (SELECT value FROM json_each(?))",
+            (path, json.dumps(sorted(staying))),
+        )
         kept_names = [
             str(row[0]) for row in conn.execute(
                 "SELECT name FROM contacts WHERE id IN (SELECT value FROM json_each(?)) "
