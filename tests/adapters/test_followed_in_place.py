@@ -207,7 +207,9 @@ def test_a_contact_followed_before_its_file_values_were_kept(
     ])  # fmt: skip
     loop.wait_results(1)
 
-    assert field(store, baerbel, "notes") == "Rückruf: Montag, 10 Uhr", "the rep's work stays"
+    assert field(store, baerbel, "notes") == "Rückruf: Montag, 10 Uhr\nRückruf: Dienstag", (
+        "the rep's work stays, the file's new line after it"
+    )
     assert field(store, otto, "title") == "Inhaber", "a contact nobody changed: the file's"
     assert contact_id(store, "Bärbel Kühn") == baerbel
     assert store.connection.execute("SELECT count(*) FROM followed_rows").fetchone() == (3,)
@@ -397,3 +399,66 @@ def test_a_kept_contact_only_called_gets_what_another_file_knows_until_its_row_g
     assert store.connection.execute(
         "SELECT count(*) FROM attempts WHERE contact_id = ?", (otto,)
     ).fetchone() == (1,), "his call is still his"
+
+
+def as_followed_before_schema_24(store: Store) -> None:
+    """The book as CallerCard kept it before followed_rows: no record of what the file said,
+    the import an hour old (the rep's edits came later, as they do)."""
+    store.connection.execute("DELETE FROM followed_rows")
+    store.connection.execute("UPDATE contacts SET created_at = created_at - 3600, "
+                             "updated_at = updated_at - 3600, edited_at = NULL")  # fmt: skip
+
+
+def test_the_first_save_after_the_upgrade_keeps_a_number_fixed_by_hand_fixed(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    """A book followed before schema 24: its first save after the upgrade put Excel's broken
+    '4,93091E+11' back beside the number the rep had typed in its place (nothing said it had
+    been the file's). Later saves did not, so the rep saw it once, and kept it."""
+    uenal = contact_id(store, "Ünal Öztürk")
+    (broken,) = store.connection.execute(
+        "SELECT id FROM phone_numbers WHERE contact_id = ? AND raw = '4,93091E+11'", (uenal,)
+    ).fetchone()
+    change_number(store, uenal, broken, "+49 30 90182099", "mobile", "DE")
+    as_followed_before_schema_24(store)
+
+    excel_save(book, [BAERBEL, UENAL, OTTO, "Neue Person;Neu GmbH;;030 90182047;"])
+    result = loop.wait_results(1)
+
+    assert result.problem == ""
+    assert contact_id(store, "Ünal Öztürk") == uenal
+    assert store.connection.execute(
+        "SELECT raw, e164, by_hand FROM phone_numbers WHERE contact_id = ? ORDER BY id", (uenal,)
+    ).fetchall() == [("+49 30 90182099", "+493090182099", 1)], "no '4,93091E+11' beside it"
+
+
+def test_the_first_save_after_the_upgrade_keeps_the_reps_notes_and_the_files_news(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    """A book followed before schema 24 cannot tell which field the rep typed in: the first
+    save kept every value of a contact the rep had changed anything on, so Bärbel's new
+    'Rückruf: Dienstag' and the file's new Position were lost for her, for good (the next
+    saves took them as the file's own and unchanged). Now her Notes keep the rep's lines and
+    then the file's new one, an empty field takes the file's value, and a field the rep may
+    have typed in keeps the rep's."""
+    baerbel = contact_id(store, "Bärbel Kühn")
+    as_followed_before_schema_24(store)
+    save_field(store, baerbel, "company", "Kühn Logistik", "Kühn Logistik GmbH",
+               multiline=False)  # fmt: skip
+
+    excel_save(book, ["Bärbel Kühn;Kühn Logistik KG;Prokuristin;030 90182045;Rückruf: Dienstag",
+                      UENAL, OTTO])  # fmt: skip
+    loop.wait_results(1)
+
+    assert contact_id(store, "Bärbel Kühn") == baerbel
+    assert field(store, baerbel, "company") == "Kühn Logistik GmbH", "perhaps the rep's: kept"
+    assert field(store, baerbel, "title") == "Prokuristin", "empty: the file's"
+    assert field(store, baerbel, "notes") == "Rückruf: Montag\nRückruf: Dienstag"
+    assert "Notes: Liste.csv changed them" in told_about(store, baerbel)
+
+    excel_save(book, ["Bärbel Kühn;Kühn Logistik KG;Prokuristin;030 90182045;Rückruf: Mittwoch",
+                      UENAL, OTTO])  # fmt: skip
+    loop.wait_results(2)
+    assert field(store, baerbel, "notes") == "Rückruf: Montag\nRückruf: Mittwoch", (
+        "from then on as any followed contact: the file's old line goes"
+    )

@@ -29,8 +29,9 @@ come back beside its fix); a number new in the file is added unless the rep took
 person before; one the file no longer has goes, unless the rep typed it.
 
 A contact followed before file_values were kept has none: its values as they are stand for the
-file's, except that a contact the rep changed since keeps its values where the file now differs
-(which side changed cannot be told; the rep's work is not thrown away). From then on it has them.
+file's, except that on a contact the rep changed since (which field cannot be told) the file
+only fills what is empty, and Notes keep the rep's lines and then the file's new ones; a number
+that never read as one is not put back beside a number the rep typed. From then on it has them.
 
 Runs inside the re-import's transaction.
 """
@@ -235,7 +236,8 @@ class SetAside:
                 if key in have:
                     if have[key].from_file:
                         owned.append(have[key].id)
-                elif key not in file_keys and (number.e164, number.extension) not in off:
+                elif (key not in file_keys and (number.e164, number.extension) not in off
+                      and not _fixed_before(held, number)):  # fmt: skip
                     moves.append((old_id, phone_id))
             dropped = [p.id for p in held.phones if p.from_file and p.key not in new_keys]
             drops += dropped
@@ -301,9 +303,20 @@ class SetAside:
         for name in CONTACT_FIELDS:
             mine, theirs = held.values[name], new.values[name]
             if held.file_fields is None:
-                # Not known what the file said: the rep's values stand where they changed any.
-                if theirs != mine and theirs and not held.edited:
+                # Not known what the file said (followed before schema 24), nor which field a
+                # contact the rep changed was changed in: the file fills what is empty, Notes
+                # keep the rep's lines and then the file's new ones, and any other field keeps
+                # what the rep may have typed. Its news must not be lost for good: from now on
+                # it is taken as what the file said.
+                if theirs == mine or not theirs:
+                    continue
+                if not held.edited or not mine:
                     changes[name] = theirs
+                elif name in _MULTILINE and (both := followed_notes("", mine, theirs)) != mine:
+                    changes[name] = both
+                    told.append(f"{_LABELS[name]}: {self.file_name} changed them on "
+                                f"{_when(when)}; your lines were kept, its new lines follow "
+                                "them.")  # fmt: skip
                 continue
             base = held.file_fields[name]
             if theirs in (base, mine):
@@ -319,6 +332,15 @@ class SetAside:
                 told.append(f"{_LABELS[name]}: {self.file_name} changed it to {theirs!r} on "
                             f"{_when(when)}; you had {mine!r}.")  # fmt: skip
         return changes, " ".join(told)
+
+
+def _fixed_before(held: _Held, number: StoredNumber) -> bool:
+    """A number that never read as one (Excel's `4,93091E+11`), new to a contact followed
+    before schema 24 who has a number typed by hand: most likely the cell the rep fixed by
+    typing that number, which nothing recorded (a number never read as one is not kept in
+    removed_numbers). It is not put back beside the fix; it could not be dialled anyway."""
+    return (held.file_fields is None and not number.e164 and not number.extension
+            and any(phone.by_hand for phone in held.phones))  # fmt: skip
 
 
 def _when(moment: datetime) -> str:
