@@ -462,3 +462,42 @@ def test_the_first_save_after_the_upgrade_keeps_the_reps_notes_and_the_files_new
     assert field(store, baerbel, "notes") == "Rückruf: Montag\nRückruf: Mittwoch", (
         "from then on as any followed contact: the file's old line goes"
     )
+
+
+def test_a_row_gone_from_the_file_leaves_a_contact_another_file_still_has(
+    store: Store, book: Path, tmp_path: Path
+) -> None:
+    """Otto's row deleted from Liste.csv deleted Otto, whom Team.csv, imported too, still
+    listed (nobody had worked on him): undoing Liste.csv would have left him, as Team.csv's,
+    and its save must too. He becomes Team.csv's, with the number both files have; undoing
+    Team.csv then takes him."""
+    team = tmp_path / "Team.csv"
+    excel_save(team, ["Otto Brandt;Brandt & Söhne;Inhaber;030 90182046;"])
+    follow(store, team, OPTIONS)
+    otto = contact_id(store, "Otto Brandt")
+    team_batch = store.connection.execute(
+        "SELECT batch_id FROM followed_files WHERE path LIKE '%Team.csv'"
+    ).fetchone()[0]
+    watching = Loop(store.path)
+    watching.loop.start()
+    try:
+        watching.wait_looks(2)
+        excel_save(book, [BAERBEL, UENAL])  # Otto's row deleted
+        result = watching.wait_results(1)
+    finally:
+        watching.loop.stop()
+        watching.watcher.stop()
+
+    assert result.problem == ""
+    assert store.connection.execute(
+        "SELECT id, import_batch_id, title FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchall() == [(otto, team_batch, "Inhaber")], "Team.csv's now"
+    assert store.connection.execute(
+        "SELECT e164, import_batch_id FROM phone_numbers WHERE contact_id = ?", (otto,)
+    ).fetchall() == [("+493090182046", team_batch)]
+    check = store.undo_import_check(team_batch)
+    assert (check.contacts, check.changed) == (1, 0), "nothing of the rep's on him"
+    store.undo_import(team_batch)
+    assert store.connection.execute(
+        "SELECT count(*) FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchone() == (0,)

@@ -15,6 +15,7 @@ refused whole: the old batch stays and the reason is recorded once.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -303,6 +304,7 @@ class _OldContacts:
             )
         ]  # fmt: skip
         ids = [i for i in ids if i not in staying]
+        ids = [i for i in ids if i not in _pass_to_holders(conn, ids, held)]
         if not ids:
             return cls(kept=kept_names)
         chosen = json.dumps(ids)
@@ -415,6 +417,39 @@ class _OldContacts:
                 (heir, heir, heir),
             )
         return moved
+
+
+def _pass_to_holders(conn: sqlite3.Connection, ids: list[int], held: SetAside) -> set[int]:
+    """Of the people the file no longer has, those another import still in the book has too
+    (import_holds.py) become that import's, as an undo of the file's batch leaves them: with
+    each number the file brought that the other import's row carried too (the file's others
+    go with its row). Returns their ids."""
+    holders = dict(conn.execute(
+        "SELECT h.contact_id, min(h.batch_id) FROM import_holds h JOIN import_batches b "
+        "ON b.id = h.batch_id AND b.undone_at IS NULL WHERE h.extension IS NULL AND "
+        "h.e164 IS NULL AND h.contact_id IN (SELECT value FROM json_each(?)) "
+        "GROUP BY h.contact_id",
+        (json.dumps(ids),),
+    ).fetchall())  # fmt: skip
+    for contact_id, batch in holders.items():
+        conn.execute("UPDATE contacts SET import_batch_id = ? WHERE id = ?", (batch, contact_id))
+        conn.execute("DELETE FROM followed_rows WHERE contact_id = ?", (contact_id,))
+        kept = held.held.get(contact_id)
+        for phone in kept.phones if kept is not None else ():
+            if not phone.from_file:
+                continue  # typed or linked by hand: the rep's, it stays
+            holder = conn.execute(
+                "SELECT min(h.batch_id) FROM import_holds h JOIN import_batches b "
+                "ON b.id = h.batch_id AND b.undone_at IS NULL WHERE h.contact_id = ? "
+                "AND h.e164 IS ? AND h.extension = ?",
+                (contact_id, phone.number.e164, phone.number.extension),
+            ).fetchone()[0]
+            if holder is None:
+                conn.execute("DELETE FROM phone_numbers WHERE id = ?", (phone.id,))
+            else:
+                conn.execute("UPDATE phone_numbers SET import_batch_id = ? WHERE id = ?",
+                             (holder, phone.id))  # fmt: skip
+    return set(holders)
 
 
 def _heir(old: _Old, index: ImportIndex, fresh_ids: set[int]) -> int | None:
