@@ -107,3 +107,33 @@ def test_an_import_no_longer_followed_does_not_say_it(tmp_path: Path) -> None:
     assert undone.returncode == 0, undone.stderr
     said = json.loads(undone.stdout)
     assert (said["warning"], said["unfollowed"]) == ("", "")
+
+
+def test_the_import_windows_undo_of_a_followed_import_says_so_too(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from desktop.qt.import_window import ImportWindow
+
+    database = tmp_path / "data" / "cc.sqlite3"
+    team = tmp_path / "team.csv"
+    team.write_text(TEAM, encoding="utf-8")
+    window = ImportWindow(database, lambda: NumberPolicy("US"))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.previewed, timeout=30_000):
+        window.load(team)
+    window.keep_following.setChecked(True)
+    with qtbot.waitSignal(window.imported, timeout=30_000):
+        window.import_button.click()
+
+    window.undo_button.click()
+    qtbot.waitUntil(lambda: window.asking is not None and window.asking.isVisible())
+    assert window.asking.informativeText() == STOPS
+    [go] = [b for b in window.asking.buttons() if b.text() == "Undo import"]
+    with qtbot.waitSignal(window.imported, timeout=10_000):
+        go.click()
+    store = Store.open(database)
+    try:
+        assert followed_files(store) == [] and store.count_contacts() == 0
+    finally:
+        store.close()
