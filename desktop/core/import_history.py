@@ -150,6 +150,15 @@ def undo_warning(contacts: int, with_calls: int, changed: int,
     return " ".join([*said, stays_text(stays)]).strip()
 
 
+def unfollow_warning(path: str) -> str:
+    """Said before undoing a followed file's last version ("" for none): the undo stops
+    following it, so its later saves bring nobody back."""
+    if not path:
+        return ""
+    name = one_line(file_name(path, ""))
+    return f"CallerCard will also stop following {name}; later saves are not imported."
+
+
 # Contacts named one by one where another import keeps them; the rest are counted.
 STAYS_NAMED = 3
 

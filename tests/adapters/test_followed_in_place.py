@@ -207,7 +207,9 @@ def test_a_contact_followed_before_its_file_values_were_kept(
     ])  # fmt: skip
     loop.wait_results(1)
 
-    assert field(store, baerbel, "notes") == "Rückruf: Montag, 10 Uhr", "the rep's work stays"
+    assert field(store, baerbel, "notes") == "Rückruf: Montag, 10 Uhr\nRückruf: Dienstag", (
+        "the rep's work stays, the file's new line after it"
+    )
     assert field(store, otto, "title") == "Inhaber", "a contact nobody changed: the file's"
     assert contact_id(store, "Bärbel Kühn") == baerbel
     assert store.connection.execute("SELECT count(*) FROM followed_rows").fetchone() == (3,)
@@ -306,3 +308,196 @@ def test_undoing_a_followed_files_save_asks_about_all_it_would_remove(
     assert warning.startswith("1 of the 4 contacts Undo removes has calls"), (
         f"not 'the 4 contacts it added' beside '1 added': {warning}"
     )
+
+
+@pytest.fixture
+def team(tmp_path: Path, store: Store, book: Path) -> Path:
+    """A second followed file, kept by someone else, that may have the same people."""
+    path = tmp_path / "Team.csv"
+    excel_save(path, [ANNA])
+    follow(store, path, OPTIONS)
+    return path
+
+
+ANNA = "Anna Schmidt;Schmidt GmbH;;030 90182050;"
+
+
+def kept_by_the_rep(store: Store, book: Path, loop: Loop, *, saves: int = 1) -> int:
+    """Bärbel, on whom the rep typed, kept as the rep's own when her row left Liste.csv."""
+    baerbel = contact_id(store, "Bärbel Kühn")
+    save_field(store, baerbel, "title", "", "Einkaufsleiterin", multiline=False)
+    save_field(store, baerbel, "notes", "Rückruf: Montag", "Rückruf: Montag\nmag Vormittage",
+               multiline=True)  # fmt: skip
+    excel_save(book, [UENAL, OTTO])
+    result = loop.wait_results(saves)
+    assert "Bärbel Kühn kept" in result.summary, result.summary
+    return baerbel
+
+
+def test_another_followed_file_with_a_kept_contact_does_not_take_her_over(
+    store: Store, book: Path, team: Path, loop: Loop
+) -> None:
+    """Used as a rep would: Bärbel's row left Liste.csv and she stayed as the rep's own; the
+    team's Team.csv then listed her too. Its save claimed her as Team.csv's and wrote its title
+    over the one the rep typed; its next save without her row treated her as its own to
+    remove. A kept contact is the rep's: another file's row fills only what is empty there,
+    and that row going takes back only what it brought."""
+    baerbel = kept_by_the_rep(store, book, loop)
+
+    excel_save(team, [ANNA, "Bärbel Kühn;Kühn Logistik;Geschäftsführerin;030 90182045;"
+                            "Rückruf: Freitag"])  # fmt: skip
+    result = loop.wait_results(2)
+
+    assert result.problem == ""
+    assert store.connection.execute(
+        "SELECT id, import_batch_id FROM contacts WHERE name = 'Bärbel Kühn'"
+    ).fetchall() == [(baerbel, None)], "the same Bärbel, still the rep's own"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin", "the rep typed it"
+    assert "mag Vormittage" in field(store, baerbel, "notes")
+
+    excel_save(team, [ANNA])  # her row deleted from Team.csv
+    result = loop.wait_results(3)
+
+    assert result.problem == ""
+    assert contact_id(store, "Bärbel Kühn") == baerbel, "not Team.csv's to remove"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin"
+    assert field(store, baerbel, "notes") == "Rückruf: Montag\nmag Vormittage", (
+        "Team.csv's line went with its row; the rep's stay"
+    )
+    assert "Bärbel" not in result.summary, f"Team.csv never had her to keep: {result.summary}"
+
+    excel_save(book, [UENAL, OTTO, "Bärbel Kühn;Kühn Logistik;;030 90182045;Rückruf: Dienstag"])
+    result = loop.wait_results(4)
+
+    assert store.connection.execute(
+        "SELECT id, import_batch_id FROM contacts WHERE name = 'Bärbel Kühn'"
+    ).fetchall() == [(baerbel, result.batch)], "her row back in Liste.csv: Liste.csv's again"
+    assert field(store, baerbel, "title") == "Einkaufsleiterin"
+    assert field(store, baerbel, "notes") == "mag Vormittage\nRückruf: Dienstag"
+
+
+def test_a_kept_contact_only_called_gets_what_another_file_knows_until_its_row_goes(
+    store: Store, book: Path, team: Path, loop: Loop
+) -> None:
+    otto = contact_id(store, "Otto Brandt")
+    store.add_attempt(otto, Attempt(Direction.OUT, datetime.now(UTC) - timedelta(hours=1),
+                                    Outcome.TALKED, number_e164="+493090182046"))  # fmt: skip
+    excel_save(book, [BAERBEL, UENAL])
+    assert "Otto Brandt kept" in loop.wait_results(1).summary
+
+    excel_save(team, [ANNA, "Otto Brandt;Brandt & Söhne;Inhaber;030 90182046;"])
+    loop.wait_results(2)
+    assert store.connection.execute(
+        "SELECT id, import_batch_id, title FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchall() == [(otto, None, "Inhaber")], "an empty field filled, Otto still the rep's"
+
+    excel_save(team, [ANNA])
+    loop.wait_results(3)
+    assert store.connection.execute(
+        "SELECT id, import_batch_id, title FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchall() == [(otto, None, "")], "what Team.csv filled went with its row; Otto stays"
+    assert store.connection.execute(
+        "SELECT count(*) FROM attempts WHERE contact_id = ?", (otto,)
+    ).fetchone() == (1,), "his call is still his"
+
+
+def as_followed_before_schema_24(store: Store) -> None:
+    """The book as CallerCard kept it before followed_rows: no record of what the file said,
+    the import an hour old (the rep's edits came later, as they do)."""
+    store.connection.execute("DELETE FROM followed_rows")
+    store.connection.execute("UPDATE contacts SET created_at = created_at - 3600, "
+                             "updated_at = updated_at - 3600, edited_at = NULL")  # fmt: skip
+
+
+def test_the_first_save_after_the_upgrade_keeps_a_number_fixed_by_hand_fixed(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    """A book followed before schema 24: its first save after the upgrade put Excel's broken
+    '4,93091E+11' back beside the number the rep had typed in its place (nothing said it had
+    been the file's). Later saves did not, so the rep saw it once, and kept it."""
+    uenal = contact_id(store, "Ünal Öztürk")
+    (broken,) = store.connection.execute(
+        "SELECT id FROM phone_numbers WHERE contact_id = ? AND raw = '4,93091E+11'", (uenal,)
+    ).fetchone()
+    change_number(store, uenal, broken, "+49 30 90182099", "mobile", "DE")
+    as_followed_before_schema_24(store)
+
+    excel_save(book, [BAERBEL, UENAL, OTTO, "Neue Person;Neu GmbH;;030 90182047;"])
+    result = loop.wait_results(1)
+
+    assert result.problem == ""
+    assert contact_id(store, "Ünal Öztürk") == uenal
+    assert store.connection.execute(
+        "SELECT raw, e164, by_hand FROM phone_numbers WHERE contact_id = ? ORDER BY id", (uenal,)
+    ).fetchall() == [("+49 30 90182099", "+493090182099", 1)], "no '4,93091E+11' beside it"
+
+
+def test_the_first_save_after_the_upgrade_keeps_the_reps_notes_and_the_files_news(
+    store: Store, book: Path, loop: Loop
+) -> None:
+    """A book followed before schema 24 cannot tell which field the rep typed in: the first
+    save kept every value of a contact the rep had changed anything on, so Bärbel's new
+    'Rückruf: Dienstag' and the file's new Position were lost for her, for good (the next
+    saves took them as the file's own and unchanged). Now her Notes keep the rep's lines and
+    then the file's new one, an empty field takes the file's value, and a field the rep may
+    have typed in keeps the rep's."""
+    baerbel = contact_id(store, "Bärbel Kühn")
+    as_followed_before_schema_24(store)
+    save_field(store, baerbel, "company", "Kühn Logistik", "Kühn Logistik GmbH",
+               multiline=False)  # fmt: skip
+
+    excel_save(book, ["Bärbel Kühn;Kühn Logistik KG;Prokuristin;030 90182045;Rückruf: Dienstag",
+                      UENAL, OTTO])  # fmt: skip
+    loop.wait_results(1)
+
+    assert contact_id(store, "Bärbel Kühn") == baerbel
+    assert field(store, baerbel, "company") == "Kühn Logistik GmbH", "perhaps the rep's: kept"
+    assert field(store, baerbel, "title") == "Prokuristin", "empty: the file's"
+    assert field(store, baerbel, "notes") == "Rückruf: Montag\nRückruf: Dienstag"
+    assert "Notes: Liste.csv changed them" in told_about(store, baerbel)
+
+    excel_save(book, ["Bärbel Kühn;Kühn Logistik KG;Prokuristin;030 90182045;Rückruf: Mittwoch",
+                      UENAL, OTTO])  # fmt: skip
+    loop.wait_results(2)
+    assert field(store, baerbel, "notes") == "Rückruf: Montag\nRückruf: Mittwoch", (
+        "from then on as any followed contact: the file's old line goes"
+    )
+
+
+def test_a_row_gone_from_the_file_leaves_a_contact_another_file_still_has(
+    store: Store, book: Path, tmp_path: Path
+) -> None:
+    """Otto's row deleted from Liste.csv deleted Otto, whom Team.csv, imported too, still
+    listed (nobody had worked on him): undoing Liste.csv would have left him, as Team.csv's,
+    and its save must too. He becomes Team.csv's, with the number both files have; undoing
+    Team.csv then takes him."""
+    team = tmp_path / "Team.csv"
+    excel_save(team, ["Otto Brandt;Brandt & Söhne;Inhaber;030 90182046;"])
+    follow(store, team, OPTIONS)
+    otto = contact_id(store, "Otto Brandt")
+    team_batch = store.connection.execute(
+        "SELECT batch_id FROM followed_files WHERE path LIKE '%Team.csv'"
+    ).fetchone()[0]
+    watching = Loop(store.path)
+    watching.loop.start()
+    try:
+        watching.wait_looks(2)
+        excel_save(book, [BAERBEL, UENAL])  # Otto's row deleted
+        result = watching.wait_results(1)
+    finally:
+        watching.loop.stop()
+        watching.watcher.stop()
+
+    assert result.problem == ""
+    assert store.connection.execute(
+        "SELECT id, import_batch_id, title FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchall() == [(otto, team_batch, "Inhaber")], "Team.csv's now"
+    assert store.connection.execute(
+        "SELECT e164, import_batch_id FROM phone_numbers WHERE contact_id = ?", (otto,)
+    ).fetchall() == [("+493090182046", team_batch)]
+    check = store.undo_import_check(team_batch)
+    assert (check.contacts, check.changed) == (1, 0), "nothing of the rep's on him"
+    store.undo_import(team_batch)
+    assert store.connection.execute(
+        "SELECT count(*) FROM contacts WHERE name = 'Otto Brandt'"
+    ).fetchone() == (0,)

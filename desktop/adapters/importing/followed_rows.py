@@ -18,8 +18,10 @@ settled three ways, between the file's last version, the contact now and the fil
   and the contact view says what the rep had typed there (`told`), so it can be typed back.
 
 A person the new version no longer has whom the rep worked on stays as the rep's own
-(following._OldContacts), what the file said for them kept: held with the next version's
-people, so their row coming back updates them in place.
+(following._OldContacts), what the file said for them kept with the file that kept them
+(`kept_by`): held with that file's next version's people, so their row coming back updates them
+in place. Another followed file does not hold them: the rep's own, its row only fills what is
+empty on them, as any import's row does on a contact it did not bring.
 
 Numbers the same way: a number the file had last time that is no longer on the contact was taken
 off or corrected by hand and stays off (Excel's `4,93091E+11` fixed to +49 30 90182099 does not
@@ -27,8 +29,9 @@ come back beside its fix); a number new in the file is added unless the rep took
 person before; one the file no longer has goes, unless the rep typed it.
 
 A contact followed before file_values were kept has none: its values as they are stand for the
-file's, except that a contact the rep changed since keeps its values where the file now differs
-(which side changed cannot be told; the rep's work is not thrown away). From then on it has them.
+file's, except that on a contact the rep changed since (which field cannot be told) the file
+only fills what is empty, and Notes keep the rep's lines and then the file's new ones; a number
+that never read as one is not put back beside a number the rep typed. From then on it has them.
 
 Runs inside the re-import's transaction.
 """
@@ -39,6 +42,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 
 from desktop.adapters.store import ImportIndex, Store
 from desktop.core.field_merge import followed_notes
@@ -126,16 +130,22 @@ class SetAside:
         return frozenset(self.held)
 
     @classmethod
-    def take(cls, store: Store, batch_id: int, file_name: str) -> SetAside:
+    def take(cls, store: Store, batch_id: int, path: str) -> SetAside:
         conn = store.connection
         columns = ", ".join(f"c.{name}" for name in _CARRIED)
-        # A person an earlier version dropped whom the rep had worked on stayed as the rep's
-        # own (following._OldContacts), with what the file said kept: held too, so their row
-        # coming back updates them in place instead of adding a second one.
+        # A person an earlier version of THIS file dropped whom the rep had worked on stayed
+        # as the rep's own (following._OldContacts, which records the file in kept_by), with
+        # what the file said kept: held too, so their row coming back updates them in place
+        # instead of adding a second one. Another followed file's row meets them as any
+        # contact of the rep's: it fills what is empty and takes that back when it goes, it
+        # neither claims them nor writes over what the rep typed. One kept before kept_by was
+        # recorded is nobody's to hold: the rep's, as the rule says.
         kept_before = {
             int(row[0]) for row in conn.execute(
                 "SELECT c.id FROM contacts c JOIN followed_rows f ON f.contact_id = c.id "
-                "WHERE c.import_batch_id IS NULL"
+                "WHERE c.import_batch_id IS NULL AND json_valid(f.file_values) AND "
+                "json_extract(f.file_values, '$.kept_by') = ?",
+                (path,),
             )
         }  # fmt: skip
         chosen = json.dumps(sorted(kept_before))
@@ -188,7 +198,7 @@ class SetAside:
         conn.execute(
             "UPDATE contacts SET import_batch_id = NULL WHERE import_batch_id = ?", (batch_id,)
         )
-        return cls(held, file_name, frozenset(kept_before))
+        return cls(held, PurePath(path).name, frozenset(kept_before))
 
     def fold_into(self, store: Store, new_batch: int | None) -> Folded:
         """Match each held person to the new version's, update them in place with it and drop
@@ -226,7 +236,8 @@ class SetAside:
                 if key in have:
                     if have[key].from_file:
                         owned.append(have[key].id)
-                elif key not in file_keys and (number.e164, number.extension) not in off:
+                elif (key not in file_keys and (number.e164, number.extension) not in off
+                      and not _fixed_before(held, number)):  # fmt: skip
                     moves.append((old_id, phone_id))
             dropped = [p.id for p in held.phones if p.from_file and p.key not in new_keys]
             drops += dropped
@@ -292,9 +303,20 @@ class SetAside:
         for name in CONTACT_FIELDS:
             mine, theirs = held.values[name], new.values[name]
             if held.file_fields is None:
-                # Not known what the file said: the rep's values stand where they changed any.
-                if theirs != mine and theirs and not held.edited:
+                # Not known what the file said (followed before schema 24), nor which field a
+                # contact the rep changed was changed in: the file fills what is empty, Notes
+                # keep the rep's lines and then the file's new ones, and any other field keeps
+                # what the rep may have typed. Its news must not be lost for good: from now on
+                # it is taken as what the file said.
+                if theirs == mine or not theirs:
+                    continue
+                if not held.edited or not mine:
                     changes[name] = theirs
+                elif name in _MULTILINE and (both := followed_notes("", mine, theirs)) != mine:
+                    changes[name] = both
+                    told.append(f"{_LABELS[name]}: {self.file_name} changed them on "
+                                f"{_when(when)}; your lines were kept, its new lines follow "
+                                "them.")  # fmt: skip
                 continue
             base = held.file_fields[name]
             if theirs in (base, mine):
@@ -310,6 +332,15 @@ class SetAside:
                 told.append(f"{_LABELS[name]}: {self.file_name} changed it to {theirs!r} on "
                             f"{_when(when)}; you had {mine!r}.")  # fmt: skip
         return changes, " ".join(told)
+
+
+def _fixed_before(held: _Held, number: StoredNumber) -> bool:
+    """A number that never read as one (Excel's `4,93091E+11`), new to a contact followed
+    before schema 24 who has a number typed by hand: most likely the cell the rep fixed by
+    typing that number, which nothing recorded (a number never read as one is not kept in
+    removed_numbers). It is not put back beside the fix; it could not be dialled anyway."""
+    return (held.file_fields is None and not number.e164 and not number.extension
+            and any(phone.by_hand for phone in held.phones))  # fmt: skip
 
 
 def _when(moment: datetime) -> str:

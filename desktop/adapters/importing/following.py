@@ -15,6 +15,7 @@ refused whole: the old batch stays and the reason is recorded once.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -172,7 +173,7 @@ def _replace(
     old = _live_batch(store, record.batch_id)
     # The last version's people are set aside, not undone: the new version updates them in
     # place (followed_rows.py), so they keep their ids and everything that names them.
-    held = SetAside.take(store, old, record.path.name) if old is not None else SetAside()
+    held = SetAside.take(store, old, str(record.path)) if old is not None else SetAside()
     top = store.connection.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
     if old is not None:
         # What else it did (fields filled in, numbers added to contacts it did not bring) is
@@ -195,7 +196,7 @@ def _replace(
     report.imported -= folded.kept
     report.updated += folded.updated
     report.unchanged += folded.kept - folded.updated
-    gone = _OldContacts.take(store, folded.gone, held)
+    gone = _OldContacts.take(store, folded.gone, held, str(record.path))
     report.kept_by_rep = gone.kept
     result.calls_kept = folded.calls_kept + gone.hand_over(store, report.batch_id)
     store.catch_up_search_index()  # the new version's people who were not folded away
@@ -263,7 +264,7 @@ class _OldContacts:
     kept: list[str] = field(default_factory=list)  # names of those the rep's work keeps
 
     @classmethod
-    def take(cls, store: Store, ids: list[int], held: SetAside) -> _OldContacts:
+    def take(cls, store: Store, ids: list[int], held: SetAside, path: str) -> _OldContacts:
         """The people the file no longer has, deleted as undoing the batch would delete them,
         with what they carry remembered for whoever is the same person in the book. One the
         rep merged another person into stays, now the rep's own: it holds that person too."""
@@ -288,6 +289,13 @@ class _OldContacts:
             )
         }  # fmt: skip
         staying = merged_into | worked_on
+        # Kept for this file alone: its row coming back updates them in place (SetAside.take);
+        # another followed file's row must not claim them.
+        conn.execute(
+            "UPDATE followed_rows SET file_values = json_set(file_values, '$.kept_by', ?) "
+            "WHERE json_valid(file_values) AND contact_id IN (SELECT value FROM json_each(?))",
+            (path, json.dumps(sorted(staying))),
+        )
         kept_names = [
             str(row[0]) for row in conn.execute(
                 "SELECT name FROM contacts WHERE id IN (SELECT value FROM json_each(?)) "
@@ -296,6 +304,7 @@ class _OldContacts:
             )
         ]  # fmt: skip
         ids = [i for i in ids if i not in staying]
+        ids = [i for i in ids if i not in _pass_to_holders(conn, ids, held)]
         if not ids:
             return cls(kept=kept_names)
         chosen = json.dumps(ids)
@@ -408,6 +417,39 @@ class _OldContacts:
                 (heir, heir, heir),
             )
         return moved
+
+
+def _pass_to_holders(conn: sqlite3.Connection, ids: list[int], held: SetAside) -> set[int]:
+    """Of the people the file no longer has, those another import still in the book has too
+    (import_holds.py) become that import's, as an undo of the file's batch leaves them: with
+    each number the file brought that the other import's row carried too (the file's others
+    go with its row). Returns their ids."""
+    holders = dict(conn.execute(
+        "SELECT h.contact_id, min(h.batch_id) FROM import_holds h JOIN import_batches b "
+        "ON b.id = h.batch_id AND b.undone_at IS NULL WHERE h.extension IS NULL AND "
+        "h.e164 IS NULL AND h.contact_id IN (SELECT value FROM json_each(?)) "
+        "GROUP BY h.contact_id",
+        (json.dumps(ids),),
+    ).fetchall())  # fmt: skip
+    for contact_id, batch in holders.items():
+        conn.execute("UPDATE contacts SET import_batch_id = ? WHERE id = ?", (batch, contact_id))
+        conn.execute("DELETE FROM followed_rows WHERE contact_id = ?", (contact_id,))
+        kept = held.held.get(contact_id)
+        for phone in kept.phones if kept is not None else ():
+            if not phone.from_file:
+                continue  # typed or linked by hand: the rep's, it stays
+            holder = conn.execute(
+                "SELECT min(h.batch_id) FROM import_holds h JOIN import_batches b "
+                "ON b.id = h.batch_id AND b.undone_at IS NULL WHERE h.contact_id = ? "
+                "AND h.e164 IS ? AND h.extension = ?",
+                (contact_id, phone.number.e164, phone.number.extension),
+            ).fetchone()[0]
+            if holder is None:
+                conn.execute("DELETE FROM phone_numbers WHERE id = ?", (phone.id,))
+            else:
+                conn.execute("UPDATE phone_numbers SET import_batch_id = ? WHERE id = ?",
+                             (holder, phone.id))  # fmt: skip
+    return set(holders)
 
 
 def _heir(old: _Old, index: ImportIndex, fresh_ids: set[int]) -> int | None:

@@ -19,7 +19,13 @@ from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.import_holds import hand_over, staying
 from desktop.adapters.store.times import from_epoch, unix_now
 from desktop.adapters.store.undone_imports import MergeFirst, merge_first_of, settle
-from desktop.core.import_history import BatchRecord, file_name, undo_sentence, undo_warning
+from desktop.core.import_history import (
+    BatchRecord,
+    file_name,
+    undo_sentence,
+    undo_warning,
+    unfollow_warning,
+)
 from desktop.core.import_merge import APPEND_MARK, FieldMerge, without_appended
 from desktop.core.models import CONTACT_FIELDS, NumberFields
 
@@ -100,10 +106,13 @@ class UndoCheck:
     merge_first: MergeFirst | None = None
     file: str = ""  # the import's file name, for the refusal
     followed: bool = False  # a followed file's current version
+    # The followed file whose last version it is ("" for none): the undo stops following it.
+    unfollows: str = ""
 
     def warning(self) -> str:
-        return undo_warning(self.contacts, self.with_calls, self.changed, self.stays,
+        said = undo_warning(self.contacts, self.with_calls, self.changed, self.stays,
                             of_what="Undo removes" if self.followed else "it added")  # fmt: skip
+        return " ".join(p for p in (said, unfollow_warning(self.unfollows)) if p)
 
     def refusal(self, *, window: bool, here: bool = False) -> str:
         """Why the undo would change nothing ("" when it can go ahead), said before asking;
@@ -288,8 +297,14 @@ class ImportBatches(Contacts):
         # A followed file's batch holds every person of its last version, not only those its
         # last save added ('1 added, 2 updated, 1 already there'): the question says so.
         followed = str(batch[1]).endswith("(followed)")
+        # Said before, not only after: the rep who expects the next save to bring the file's
+        # people back learns that it will not (undo_import stops following it).
+        unfollows = self._conn.execute(
+            "SELECT path FROM followed_files WHERE batch_id = ?", (batch_id,)
+        ).fetchone()
         return UndoCheck(int(contacts), int(with_calls), int(changed), stays, file=name,
-                         followed=followed)  # fmt: skip
+                         followed=followed,
+                         unfollows=str(unfollows[0]) if unfollows else "")  # fmt: skip
 
     def merge_search_segments(self) -> None:
         """Merge each search index into one segment: what deleted rows left in it (FTS5 keeps a
