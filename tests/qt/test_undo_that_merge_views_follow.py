@@ -105,6 +105,7 @@ def test_undo_that_merge_updates_the_open_contact_views_search_and_callbacks(
     assert own_view.editors["name"].isEnabled() and own_view.delete_button.isEnabled()
     assert own_view.editors["company"].text() == "Globex"
     assert not own_view.status.text().startswith("Merged")
+    own_view.grab().save("/tmp/h-merge3/contact_view_after_undo_that_merge.png")
     qtbot.waitUntil(lambda: sorted(search.result_ids()) == sorted([acme, own]), timeout=5_000)
     qtbot.waitUntil(lambda: [entry_row(e)[0] for e in callbacks.entries]
                     == ["Mike Brandt · Globex"], timeout=5_000)  # fmt: skip
