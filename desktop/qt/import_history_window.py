@@ -220,8 +220,11 @@ class ImportHistoryWindow(QWidget):
         count = len(merges)
         self.merge_button.setText("Undo that merge" if count < 2 else f"Undo those {count} merges")
         now, cycle = self._clock(), hour_cycle()
+        # A merge a line, broken before "into": whole, a line wrapped inside a number
+        # ("+1 / 415-555-0151").
         self.merge_button.setToolTip(plain_tooltip("Takes back:\n" + "\n".join(
-            m.told_when(now, cycle) for m in merges)) if merges else "")  # fmt: skip
+            m.told_when(now, cycle).replace(" into ", "\n    into ", 1) for m in merges
+        )) if merges else "")  # fmt: skip
         self.merge_button.setVisible(self._blocking is not None)
 
     def take_merge_back(self) -> None:

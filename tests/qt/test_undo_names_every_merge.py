@@ -107,7 +107,9 @@ def test_import_history_names_both_and_takes_both_back(qtbot: QtBot, store: Stor
         "then undo the import. Nothing was changed.")  # fmt: skip
     button = history.merge_button
     assert button.isVisible() and button.text() == "Undo those 2 merges"
-    assert HOOLI in button.toolTip() and GLOBEX in button.toolTip()
+    assert "white-space:pre\"" in button.toolTip(), "no line of it wraps"
+    for told in (HOOLI, GLOBEX):
+        assert told.replace(" into ", "\n    into ") in button.toolTip()
     history.grab().save("/tmp/h-merge3/history_two_merges.png")
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
