@@ -8,6 +8,7 @@ it back needs goes into contact_undo in the same transaction, so either both hap
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from desktop.adapters import contact_undo
 from desktop.adapters.contact_undo import UndoRefused, writing
 from desktop.adapters.store import Store, StoreError
-from desktop.adapters.store.undone_imports import restore_kept, undone_imports
+from desktop.adapters.store.undone_imports import restore_kept, told_apart, undone_imports
 from desktop.core.duplicates import (
     DuplicatePair,
     MergePlan,
@@ -26,7 +27,7 @@ from desktop.core.duplicates import (
 from desktop.core.models import Contact, StoredNumber
 
 __all__ = ["LaterMergeFirst", "MergeDone", "UndoRefused", "dismiss", "find", "merge", "preview",
-           "undo_merge"]
+           "told", "undo_merge"]
 
 
 class LaterMergeFirst(StoreError):
@@ -159,6 +160,15 @@ def undo_merge(store: Store, undo_id: int | None = None) -> tuple[int, str]:
     if ended is not None:  # committed: the merge ends, it never blocks the next one
         raise UndoRefused(ended)
     return other_id, text
+
+
+def told(store: Store, undo_id: int) -> str:
+    """A merge told apart from another of the same names ("Mike Brandt (Globex,
+    +1 212-555-0199) into Mike Brandt (Acme, +1 415-555-0142)"); "" when there is none."""
+    found = store.connection.execute(
+        "SELECT payload FROM contact_undo WHERE id = ? AND kind = 'merge'", (undo_id,)
+    ).fetchone()
+    return told_apart(store.connection, json.loads(found[0])) if found is not None else ""
 
 
 def _refuse_under_later(conn: sqlite3.Connection, undo_id: int) -> None:

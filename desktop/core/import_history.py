@@ -175,17 +175,31 @@ def stays_text(stays: Sequence[tuple[str, str]]) -> str:
     return " ".join(said)
 
 
-def merge_first(file: str, who: str, merge: str, undo_id: int, *, window: bool,
+def merge_first(file: str, merges: Sequence[tuple[str, str, int]], *, window: bool,
                 here: bool = False) -> str:  # fmt: skip
-    """Why an import cannot be undone yet: a merge kept one of its contacts and folded the
-    rep's own into it, which would go too. In a window the way out is the Duplicates window's
-    (a rep there has no terminal), or the window's own Undo that merge button (`here`); on
-    the command line, the command."""
-    how = ("with Undo that merge" if here
-           else "in the Duplicates window (Undo merge, or Undo an earlier merge)" if window
-           else f"(callercard undo-merge {undo_id})")  # fmt: skip
-    return (f"Undoing {file} would delete {who} too, merged since into a contact it brought "
-            f"({merge}). Take that merge back first {how}, then undo the import.")
+    """Why an import cannot be undone yet: merges kept its contacts and folded the rep's own
+    into them, which would go too. `merges`, newest first (the order to take them back in):
+    each as (the rep's contact, the merge told apart from others of the same names with its
+    time, its undo id). Every one is named at once: one at a time, the rep took one back,
+    tried again and heard of the next. In a window the way out is the Duplicates window's (a
+    rep there has no terminal), or the window's own button (`here`); on the command line,
+    each one's command."""
+    if len(merges) == 1:
+        [(who, told, undo_id)] = merges
+        how = ("with Undo that merge" if here
+               else "in the Duplicates window (Undo merge, or Undo an earlier merge)" if window
+               else f"(callercard undo-merge {undo_id})")  # fmt: skip
+        return (f"Undoing {file} would delete {who} too, merged since into a contact it "
+                f"brought: {told}. Take that merge back first {how}, then undo the import.")
+    listed = "; ".join(told if window else f"{told} (callercard undo-merge {undo_id})"
+                       for _who, told, undo_id in merges)  # fmt: skip
+    how = (f"with Undo those {len(merges)} merges" if here
+           else "in the Duplicates window (Undo merge, or Undo an earlier merge), the newest "
+                "first" if window
+           else "in that order")  # fmt: skip
+    return (f"Undoing {file} would delete {len(merges)} of your contacts too, merged since into "
+            f"contacts it brought: {listed}. Take those {len(merges)} merges back first {how}, "
+            "then undo the import.")
 
 
 def undo_sentence(

@@ -162,6 +162,7 @@ class ContactView(QWidget):
         self._unsaved: set[str] = set()
         self._base: dict[str, str] = {}  # each field as last read or written: what a save merges
         self._read_failed = False  # the status line says why the contact could not be read
+        self._gone = False  # greyed out: the contact was merged away or deleted
         self._book_watch: BookWatch | None = None
         self.setWindowTitle("CallerCard — Contact")
         self._build()
@@ -323,11 +324,15 @@ class ContactView(QWidget):
             return False
         if contact is None:
             self.status.setText(gone_reason(self.lookup.store, self.contact_id))
-            self._read_failed = True
-            for editor in (*self.editors.values(), self.add_number_button, self.delete_button,
-                           self.numbers_box, self.number_editor):  # fmt: skip
-                editor.setEnabled(False)
+            self._read_failed = self._gone = True
+            self._set_editable(False)
             return False
+        if self._gone:
+            self._gone = False
+            # Back after it was gone (its merge taken back, in Duplicates or Import history):
+            # the view said "Merged … into …" with every field greyed out while the contact
+            # was there again.
+            self._set_editable(True)
         self._contact = contact
         for field in FIELDS:
             if field.name in self._unsaved:
@@ -344,6 +349,11 @@ class ContactView(QWidget):
             self.status.setText("Changes are saved as you type.")
         self._read_failed = False
         return True
+
+    def _set_editable(self, editable: bool) -> None:
+        for editor in (*self.editors.values(), self.add_number_button, self.delete_button,
+                       self.numbers_box, self.number_editor):  # fmt: skip
+            editor.setEnabled(editable)
 
     def open(self) -> None:
         self.load()
@@ -505,9 +515,11 @@ class ContactView(QWidget):
         for widget in (*self.editors.values(), self.add_number_button, self.delete_button,
                        self.numbers_box):  # fmt: skip
             widget.setEnabled(False)
+        self._gone = True  # its Undo, or another window's, brings it back editable
         self.saved.emit("deleted")
 
     def _restored(self, contact_id: int, said: str) -> None:
+        self._gone = False
         self.contact_id = contact_id
         self.number_editor.contact_id = contact_id
         for widget in (*self.editors.values(), self.add_number_button, self.delete_button,

@@ -111,6 +111,9 @@ class DuplicatesWindow(QWidget):
         self._undo_ids: list[int] = []
         self._merge_said: dict[int, str] = {}  # each one's summary, for the button's tooltip
         self._merge_at: dict[int, datetime] = {}  # when each was made, for the earlier ones
+        # each one's sides with their company and number: two "Merged the two Mike Brandt
+        # contacts" in the list read alike
+        self._merge_told: dict[int, str] = {}
         self._said = ""  # what the last action did, shown once the list is read again
         self._thread: threading.Thread | None = None
         # The app's one bridge; a window made on its own (a test, a demo) brings its own.
@@ -220,6 +223,7 @@ class DuplicatesWindow(QWidget):
         for entry in entries(self.store, "merge"):
             if entry.undone_at is None:
                 self._merge_said[entry.id] = entry.summary
+                self._merge_told[entry.id] = duplicates.told(self.store, entry.id)
                 self._merge_at[entry.id] = datetime.fromtimestamp(entry.created_at).astimezone()
                 if entry.id not in self._undo_ids:
                     self._undo_ids.append(entry.id)
@@ -400,6 +404,7 @@ class DuplicatesWindow(QWidget):
                 return
             self._undo_ids.append(done.undo_id)
             self._merge_said[done.undo_id] = done.summary
+            self._merge_told[done.undo_id] = duplicates.told(self.store, done.undo_id)
             self._merge_at[done.undo_id] = datetime.now().astimezone()
             self.status.setText(done.summary)
             self._show_undo()
@@ -450,7 +455,7 @@ class DuplicatesWindow(QWidget):
     def _show_undo(self) -> None:
         count = len(self._undo_ids)
         self.undo_button.setText("Undo merge" if count < 2 else f"Undo merge ({count})")
-        last = one_line(self._merge_said.get(self._undo_ids[-1], "")).rstrip(".") if count else ""
+        last = self._told(self._undo_ids[-1]) if count else ""
         self.undo_button.setToolTip(
             "Separates the two contacts of the last merge again"
             + (f" ({last})" if last else "")
@@ -461,7 +466,7 @@ class DuplicatesWindow(QWidget):
         menu.clear()
         now, cycle = datetime.now().astimezone(), hour_cycle()
         for undo_id in reversed(self._undo_ids[:-1]):
-            said = one_line(self._merge_said.get(undo_id, "")).rstrip(".") or "A merge"
+            said = self._told(undo_id) or "A merge"
             at = self._merge_at.get(undo_id)
             action = menu.addAction(f"{said}  ·  {when(at, now, cycle)}" if at else said)
             action.triggered.connect(lambda _c=False, i=undo_id: self.undo(i))
@@ -469,6 +474,11 @@ class DuplicatesWindow(QWidget):
             "Takes back the merge you choose, leaving the ones made after it (unless one of "
             "them merged into the same contact: that one is named, to take back first).")
         self.earlier_button.setVisible(count > 1)
+
+    def _told(self, undo_id: int) -> str:
+        """A merge as the rep can tell it from another of the same names."""
+        told = one_line(self._merge_told.get(undo_id, ""))
+        return f"Merged {told}" if told else one_line(self._merge_said.get(undo_id, "")).rstrip(".")
 
     def _forget(self, gone: int) -> None:
         """The pairs that named the contact that went no longer exist as such."""

@@ -14,7 +14,7 @@ terminal shows here instead of an Undo for an import that is gone.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -38,6 +38,7 @@ from desktop.adapters import duplicates
 from desktop.adapters.followed_list import undo_import
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.store import Store, StoreError, UndoCheck, UndoResult
+from desktop.adapters.store.undone_imports import MergeFirst
 from desktop.core.display_text import one_line
 from desktop.core.import_history import (
     BatchRecord,
@@ -59,9 +60,12 @@ _T = TypeVar("_T")
 
 
 class ImportHistoryWindow(QWidget):
-    """`changed` fires after an undo took contacts out, so the app refreshes its lookup."""
+    """`changed` fires after an undo took contacts out, so the app refreshes its lookup;
+    `merges_taken_back` after Undo that merge separated contacts, so open views follow."""
 
     changed = Signal(object)
+    # The contacts separated again by Undo that merge (their ids): open views read them afresh.
+    merges_taken_back = Signal(object)
 
     def __init__(
         self,
@@ -110,7 +114,8 @@ class ImportHistoryWindow(QWidget):
         self.merge_button.setObjectName("undo_merge")
         self.merge_button.clicked.connect(self.take_merge_back)
         self.merge_button.hide()
-        self._blocking: tuple[int, BatchRecord] | None = None  # (merge's undo id, its import)
+        # the merges in an import's way, newest first, and that import
+        self._blocking: tuple[tuple[MergeFirst, ...], BatchRecord] | None = None
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         footer = QHBoxLayout()
@@ -183,7 +188,7 @@ class ImportHistoryWindow(QWidget):
         if self._thread is not None or self.asking is not None:
             return
         self._outcome = ""
-        self._offer_merge(None)
+        self._offer_merges((), None)
         self.status.setText(f"Looking at what {record.file_name} added…")
         self.table.setEnabled(False)
         self._off_thread(
@@ -193,9 +198,10 @@ class ImportHistoryWindow(QWidget):
 
     def _checked(self, record: BatchRecord, found: UndoCheck | str) -> None:
         self._joined()
-        if not isinstance(found, str) and found.merge_first is not None:
-            why = found.refusal(window=True, here=True).rstrip(".")
-            self._offer_merge((found.merge_first.undo_id, record), found.merge_first.summary)
+        if not isinstance(found, str) and found.merges_first:
+            why = found.refusal(window=True, here=True, now=self._clock(),
+                                cycle=hour_cycle()).rstrip(".")  # fmt: skip
+            self._offer_merges(found.merges_first, record)
             found = f"Could not undo {record.file_name}: {why}. Nothing was changed."
         if isinstance(found, str) or not found.warning():
             if isinstance(found, str):
@@ -208,26 +214,48 @@ class ImportHistoryWindow(QWidget):
         self.asking = ask_undo_import(self, record.file_name, found.warning(),
                                       lambda undo: self._answered(record, undo))  # fmt: skip
 
-    def _offer_merge(self, blocking: tuple[int, BatchRecord] | None, summary: str = "") -> None:
-        self._blocking = blocking
-        self.merge_button.setToolTip(plain_tooltip(f"Takes back: {summary}") if summary else "")
-        self.merge_button.setVisible(blocking is not None)
+    def _offer_merges(self, merges: Sequence[MergeFirst], record: BatchRecord | None) -> None:
+        """The button that takes back every merge in the way (newest first), or none."""
+        self._blocking = (tuple(merges), record) if merges and record is not None else None
+        count = len(merges)
+        self.merge_button.setText("Undo that merge" if count < 2 else f"Undo those {count} merges")
+        now, cycle = self._clock(), hour_cycle()
+        # A merge a line, broken before "into": whole, a line wrapped inside a number
+        # ("+1 / 415-555-0151").
+        self.merge_button.setToolTip(plain_tooltip("Takes back:\n" + "\n".join(
+            m.told_when(now, cycle).replace(" into ", "\n    into ", 1) for m in merges
+        )) if merges else "")  # fmt: skip
+        self.merge_button.setVisible(self._blocking is not None)
 
     def take_merge_back(self) -> None:
-        """Take back the merge that blocked the undo (a short write, on this thread, as the
-        Duplicates window's is); the rep then presses Undo again."""
+        """Take back the merges that blocked the undo, the newest first (short writes, on this
+        thread, as the Duplicates window's are); the rep then presses Undo again. Open views
+        follow (`merges_taken_back`): the contacts they show were just separated."""
         if self._blocking is None or self.busy:
             return
-        undo_id, record = self._blocking
-        try:
-            _other, said = duplicates.undo_merge(self.store, undo_id)
-        except StoreError as exc:  # a later merge first, the book busy: said, offered again
-            self._outcome = f"Not done: {exc}"
-            self.status.setText(self._outcome)
-            return
-        self._offer_merge(None)
-        self._outcome = f"{said} Undo {record.file_name} again to take the import back."
-        self.reload()
+        merges, record = self._blocking
+        said: list[str] = []
+        separated: list[int] = []
+        for at, merge in enumerate(merges):
+            try:
+                other, text = duplicates.undo_merge(self.store, merge.undo_id)
+            except StoreError as exc:  # a later merge first, the book busy: said, offered again
+                self._offer_merges(merges[at:], record)
+                self._outcome = " ".join([*said, f"Not done: {exc}"])
+                self.status.setText(self._outcome)
+                break
+            said.append(text)
+            separated.append(other)
+        else:
+            self._offer_merges((), None)
+            if len(said) > 1:
+                said = [f"Took back {len(said)} merges: "
+                        + "; ".join(m.told or m.summary for m in merges) + "."]
+            again = f"Undo {record.file_name} again to take the import back."
+            self._outcome = " ".join([*said, again])
+            self.reload()
+        if separated:
+            self.merges_taken_back.emit(separated)
 
     def _answered(self, record: BatchRecord, undo: bool) -> None:
         box, self.asking = self.asking, None

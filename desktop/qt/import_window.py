@@ -893,7 +893,7 @@ class ImportWindow(QWidget):
         self.details.setPlainText("\n".join(lines))
         # What was imported is the plan as last worked out: "worked out again" is history now.
         self._plan_before_import = self.plan_summary.text().replace(f" {WORKED_OUT_AGAIN}", "")
-        if result.batch_id is not None:
+        if result.batch_id is not None and result.imported + result.merged + result.updated:
             self.plan_summary.setText(IMPORTED_PLAN)
             self.tabs.setTabText(0, IMPORTED_TAB)
         else:
@@ -1101,8 +1101,13 @@ def _nothing_imported(report: ImportReport) -> str:
     """Above the rows, after an import that changed nothing: why."""
     if report.unchanged and not report.rejected:
         which = "every contact" if report.unchanged > 1 else "the contact"
-        return (f"Nothing was imported: {which} below is in your contacts already, as the "
+        said = (f"Nothing was imported: {which} below is in your contacts already, as the "
                 "file has it.")
+        if report.batch_id is not None:  # another file's: this one holds them too now
+            said += (" The import is kept in Import history: undoing another file that has "
+                     f"{'them' if report.unchanged > 1 else 'it'} leaves "
+                     f"{'them' if report.unchanged > 1 else 'it'}.")
+        return said
     if report.rejected and not report.unchanged:
         return "Nothing was imported: no row could be read as a contact (why, under the rows)."
     return "Nothing was imported: the contacts below are there already or could not be read."

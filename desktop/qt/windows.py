@@ -190,6 +190,9 @@ class Windows:
             window = ImportHistoryWindow(self._store, bridge=self._bridge)
             window.changed.connect(lambda _result: self._refresh_lookup())
             window.changed.connect(lambda _result: self._reload_contact_views())
+            # Undo that merge brings a contact back: views and cards show the two again now.
+            window.merges_taken_back.connect(lambda _ids: self._refresh_lookup())
+            window.merges_taken_back.connect(lambda _ids: self._reload_contact_views())
             self.import_history = window
         self.import_history.open()
 

@@ -94,11 +94,12 @@ def test_a_merge_that_kept_the_imports_contact_must_be_taken_back_first(store: S
     before_undo = everything(store)
     with pytest.raises(StoreError) as refused:
         store.undo_import(batch)
-    assert str(refused.value) == (
+    assert str(refused.value).startswith(
         "Undoing crm.csv would delete Jürgen Schäfer too, merged since into a contact it "
-        "brought (Merged the two Jürgen Schäfer contacts). Take that merge back first "
-        f"(callercard undo-merge {done.undo_id}), then undo the import."
-    )
+        "brought: Jürgen Schäfer (")
+    assert str(refused.value).endswith(
+        f"Take that merge back first (callercard undo-merge {done.undo_id}), then undo the "
+        "import.")  # fmt: skip
     assert everything(store) == before_undo, "nothing changed: Jürgen's number and calls stay"
     assert found(store, "+49301234567") == ["Jürgen Schäfer"]
 

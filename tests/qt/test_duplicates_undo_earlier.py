@@ -22,11 +22,16 @@ from desktop.adapters.store import NewContact, Store
 from desktop.core.models import StoredNumber
 from desktop.qt.duplicates_window import DuplicatesWindow
 from desktop.qt.import_history_window import ImportHistoryWindow
+from desktop.qt.system_clock import hour_cycle
 from tests.adapters.test_contact_fixes import everything
+from tests.qt.test_undo_names_every_merge import made_words
 from tests.test_cli import cc
 
 BOOK = "First Name,Last Name,Company,Phone\nJürgen,Schäfer,Kaffee GmbH,+49 89 7654321\n"
 BLOCKING = "Merged the two Jürgen Schäfer contacts"
+# The blocking merge as the rep can tell it from another of the same names
+TOLD = "Jürgen Schäfer (+49 30 1234567) into Jürgen Schäfer (Kaffee GmbH, +49 89 7654321)"
+LOPEZ = "Merged A. Lopez (+1 415-555-0102) into Ana Lopez (+1 415-555-0101)"
 
 
 def _own(store: Store, name: str, e164: str) -> int:
@@ -65,11 +70,11 @@ def test_the_merge_an_import_waits_on_is_taken_back_leaving_a_newer_one(
 ) -> None:
     window = _opened(qtbot, store)
     assert window.undo_button.isVisible()
-    assert "(Merged A. Lopez into Ana Lopez)" in window.undo_button.toolTip()
+    assert f"({LOPEZ})" in window.undo_button.toolTip()
     earlier = window.earlier_button
     assert earlier.isVisible() and earlier.text() == "Undo an earlier merge"
     [action] = earlier.menu().actions()
-    assert action.text().startswith(f"{BLOCKING}  ·  ")  # then "7 Dec, 14:05"
+    assert action.text().startswith(f"Merged {TOLD}  ·  ")  # then "7 Dec, 14:05"
     assert any(c.isdigit() for c in action.text().rsplit("·", 1)[1])
     window.grab().save(str(Path("/tmp/h-undo2/duplicates_earlier.png")))
 
@@ -78,7 +83,7 @@ def test_the_merge_an_import_waits_on_is_taken_back_leaving_a_newer_one(
     assert _names(store, "+49301234567") == ["Jürgen Schäfer"], "the rep's Jürgen is back"
     assert _names(store, "+14155550102") == ["Ana Lopez"], "the newer merge stays"
     assert not earlier.isVisible()
-    assert "(Merged A. Lopez into Ana Lopez)" in window.undo_button.toolTip()
+    assert f"({LOPEZ})" in window.undo_button.toolTip()
 
     # The import's undo is no longer blocked: it asks nothing and goes
     history = ImportHistoryWindow(store)
@@ -98,7 +103,7 @@ def test_a_merge_a_later_one_of_the_same_contact_started_from_waits_for_it(
     duplicates.merge(store, imported.id, _own(store, "J. Schäfer", "+49301234568"))
     window = _opened(qtbot, store)
     texts = [a.text().split("  ·  ")[0] for a in window.earlier_button.menu().actions()]
-    assert texts == ["Merged A. Lopez into Ana Lopez", BLOCKING]
+    assert texts == [LOPEZ, f"Merged {TOLD}"]
     before = everything(store)
 
     window.earlier_button.menu().actions()[1].trigger()
@@ -122,11 +127,11 @@ def test_import_history_offers_to_undo_the_merge_that_blocks_the_import(
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not history.busy, timeout=10_000)
     assert history.status.text().endswith(
-        f"({BLOCKING}). Take that merge back first with Undo that merge, then undo the import. "
-        "Nothing was changed.")  # fmt: skip
+        f": {TOLD}, {made_words(store, 1, hour_cycle())}. Take that merge back first with Undo "
+        "that merge, then undo the import. Nothing was changed.")  # fmt: skip
     button = history.merge_button
     assert button.isVisible() and button.text() == "Undo that merge"
-    assert f"Takes back: {BLOCKING}<" in button.toolTip()
+    assert "Takes back:\n" + TOLD.replace(" into ", "\n    into ") in button.toolTip()
     history.grab().save("/tmp/h-undo2/history_offers_merge.png")
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

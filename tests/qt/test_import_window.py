@@ -403,6 +403,25 @@ def test_an_import_that_changed_nothing_says_so_above_the_rows(
     assert not window.undo_button.isVisible()
 
 
+def test_another_file_all_already_there_is_kept_as_an_import(
+    qtbot: QtBot, window: ImportWindow, tmp_path: Path
+) -> None:
+    """b.csv's people all came from a.csv: nothing is added, and its import is recorded, so
+    undoing a.csv leaves them (h-merge3)."""
+    rows = [["Name", "Phone"], ["Ann Lee", "+1 415 555 0144"], ["Bo Kim", "+1 415 555 0145"]]
+    load(qtbot, window, write_csv(tmp_path / "a.csv", [*rows, ["Cy Day", "+1 415 555 0146"]]))
+    import_and_wait(qtbot, window)
+    load(qtbot, window, write_csv(tmp_path / "b.csv", rows))
+    report = import_and_wait(qtbot, window)
+    assert isinstance(report, ImportReport) and report.batch_id == 2
+    assert window.plan_summary.text() == (
+        "Nothing was imported: every contact below is in your contacts already, as the file "
+        "has it. The import is kept in Import history: undoing another file that has them "
+        "leaves them.")  # fmt: skip
+    assert window.tabs.tabText(0) == "Contacts in the file"
+    window.grab().save("/tmp/h-merge3/import_window_all_there.png")
+
+
 def test_a_minimized_import_window_comes_back_when_a_file_is_handed_over(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -22,18 +22,22 @@ from pytestqt.qtbot import QtBot
 
 from desktop.adapters import duplicates
 from desktop.adapters.store import NewContact, Store
+from desktop.adapters.system_locale import system_hour_cycle
 from desktop.core.models import Attempt, Direction, Outcome, StoredNumber
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.duplicates_window import DuplicatesWindow
 from desktop.qt.import_history_window import ImportHistoryWindow
 from desktop.qt.import_window import ImportWindow
+from desktop.qt.system_clock import hour_cycle
 from tests.adapters.test_contact_fixes import everything
 from tests.adapters.test_undo_keeps_shared import ANDROID
 from tests.adapters.test_undo_keeps_shared import imported as imported_samples
+from tests.qt.test_undo_names_every_merge import made_words
 from tests.test_cli import cc
 
 BOOK = "First Name,Last Name,Company,Phone\nJürgen,Schäfer,Kaffee GmbH,+49 89 7654321\n"
-MERGE = "Merged the two Jürgen Schäfer contacts"
+TOLD = ("Jürgen Schäfer (Kaffee GmbH, +49 30 1234567) into Jürgen Schäfer (Kaffee GmbH, "
+        "+49 89 7654321)")
 
 
 @pytest.fixture
@@ -66,10 +70,15 @@ def test_the_terminal_refuses_before_it_warns(data: Path) -> None:
     undone = cc("import", "--undo", "1", data_dir=data)
     assert undone.returncode == 1
     assert undone.stdout == "", "nothing said about calls or changes going: nothing goes"
+    store = Store.open(data / "callercard.sqlite3")
+    try:
+        made = made_words(store, 1, system_hour_cycle())
+    finally:
+        store.close()
     assert undone.stderr == (
         "callercard: Undoing crm.csv would delete Jürgen Schäfer too, merged since into a "
-        f"contact it brought ({MERGE}). Take that merge back first (callercard undo-merge 1), "
-        "then undo the import.\n"
+        f"contact it brought: {TOLD}, {made}. Take that merge back first (callercard "
+        "undo-merge 1), then undo the import.\n"
     )
 
 
@@ -87,8 +96,8 @@ def test_import_history_refuses_without_asking_and_points_to_the_duplicates_wind
     assert window.asking is None, "no question for an undo that would refuse"
     assert window.status.text() == (
         "Could not undo crm.csv: Undoing crm.csv would delete Jürgen Schäfer too, merged since "
-        f"into a contact it brought ({MERGE}). Take that merge back first with Undo that merge, "
-        "then undo the import. Nothing was changed."
+        f"into a contact it brought: {TOLD}, {made_words(store, 1, hour_cycle())}. Take that "
+        "merge back first with Undo that merge, then undo the import. Nothing was changed."
     )
     assert everything(store) == before
     assert window.merge_button.isVisible(), "Undo that merge, here"
@@ -100,7 +109,7 @@ def test_import_history_refuses_without_asking_and_points_to_the_duplicates_wind
         duplicates_window.open()
     button = duplicates_window.undo_button
     assert button.isVisible() and button.text() == "Undo merge"
-    assert f"({MERGE})" in button.toolTip()
+    assert f"(Merged {TOLD})" in button.toolTip()
     with qtbot.waitSignal(duplicates_window.loaded, timeout=10_000):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not button.isVisible()

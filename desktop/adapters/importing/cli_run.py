@@ -143,8 +143,9 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
         with import_turn(store.path, f"undo of import {batch_id}", on_wait=_say_waiting):
             # Said before it acts: the contacts go with the rep's calls and edits on them.
             check = store.undo_import_check(batch_id)
-            if check.refusal(window=False):
-                raise StoreError(check.refusal(window=False))
+            refused = check.refusal(window=False, cycle=system_hour_cycle())
+            if refused:
+                raise StoreError(refused)
             if check.warning() and not as_json:
                 print(check.warning(), flush=True)
             result = undo_import(store, batch_id)

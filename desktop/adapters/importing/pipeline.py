@@ -551,6 +551,14 @@ class _Run:
                 + (" below its header row" if report.header else "")
             )
         self._flush()
+        if report.batch_id is None and import_holds.holds_anew(
+            self.store.connection, str(report.path), self.holds
+        ):
+            # Every row already there, but not as this file's: its import is recorded and holds
+            # them ('0 added, 3 already there'), or undoing the file that brought them took
+            # them from the rep while this one, still imported, has them too. The same file
+            # again holds nothing anew and changes nothing.
+            self._batch()
         if report.batch_id is not None:
             import_holds.record(self.store.connection, report.batch_id, self.holds)
             self.store.finish_batch(report.batch_id, json.dumps(report.to_json()))

@@ -18,7 +18,7 @@ from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.import_holds import hand_over, staying
 from desktop.adapters.store.times import from_epoch, unix_now
-from desktop.adapters.store.undone_imports import MergeFirst, merge_first_of, settle
+from desktop.adapters.store.undone_imports import MergeFirst, merges_first_of, refusal, settle
 from desktop.core.import_history import (
     BatchRecord,
     file_name,
@@ -27,6 +27,7 @@ from desktop.core.import_history import (
     unfollow_warning,
 )
 from desktop.core.import_merge import APPEND_MARK, FieldMerge, without_appended
+from desktop.core.localtime import HourCycle
 from desktop.core.models import CONTACT_FIELDS, NumberFields
 
 if TYPE_CHECKING:  # the import modules stay out of the app's start-up (test_layers)
@@ -102,8 +103,8 @@ class UndoCheck:
     # number typed or linked
     # the contacts it added that stay, a file still imported having them too: (name, file)
     stays: tuple[tuple[str, str], ...] = ()
-    # a merge to take back first: the undo would refuse, so nothing is asked
-    merge_first: MergeFirst | None = None
+    # the merges to take back first, newest first: the undo would refuse, so nothing is asked
+    merges_first: tuple[MergeFirst, ...] = ()
     file: str = ""  # the import's file name, for the refusal
     followed: bool = False  # a followed file's current version
     # The followed file whose last version it is ("" for none): the undo stops following it.
@@ -114,12 +115,14 @@ class UndoCheck:
                             of_what="Undo removes" if self.followed else "it added")  # fmt: skip
         return " ".join(p for p in (said, unfollow_warning(self.unfollows)) if p)
 
-    def refusal(self, *, window: bool, here: bool = False) -> str:
-        """Why the undo would change nothing ("" when it can go ahead), said before asking;
-        `here`: the window offers Undo that merge itself."""
-        if self.merge_first is None:
+    def refusal(self, *, window: bool, here: bool = False, now: datetime | None = None,
+                cycle: HourCycle = "24h") -> str:  # fmt: skip
+        """Why the undo would change nothing ("" when it can go ahead), said before asking,
+        naming every merge in the way; `here`: the window offers to take them back itself."""
+        if not self.merges_first:
             return ""
-        return self.merge_first.sentence(self.file, window=window, here=here)
+        return refusal(self.file, self.merges_first, window=window, here=here, now=now,
+                       cycle=cycle)  # fmt: skip
 
 
 _MERGEABLE = frozenset(CONTACT_FIELDS)
@@ -277,9 +280,9 @@ class ImportBatches(Contacts):
         if batch is None or batch[2] is not None:
             return UndoCheck(0, 0, 0)
         name = file_name(str(batch[0]), str(batch[1]))
-        first = merge_first_of(self._conn, batch_id)
-        if first is not None:
-            return UndoCheck(0, 0, 0, merge_first=first, file=name)
+        first = merges_first_of(self._conn, batch_id)
+        if first:
+            return UndoCheck(0, 0, 0, merges_first=first, file=name)
         contacts, with_calls, changed = self._conn.execute(
             "SELECT COUNT(*), "
             "COALESCE(SUM(EXISTS (SELECT 1 FROM attempts a WHERE a.contact_id = c.id "

@@ -40,6 +40,24 @@ def record(conn: sqlite3.Connection, batch_id: int, holds: Iterable[Hold]) -> No
     )
 
 
+def holds_anew(conn: sqlite3.Connection, source: str, holds: Iterable[Hold]) -> bool:
+    """Whether an import of `source` that changed nothing still has contacts no import of that
+    same file still in the book brought or holds: another file's, or the rep's own."""
+    contacts = {contact for contact, e164, extension in holds
+                if e164 is None and extension is None}  # fmt: skip
+    if not contacts:
+        return False
+    its = {int(contact) for (contact,) in conn.execute(
+        "SELECT c.id FROM contacts c JOIN import_batches b ON b.id = c.import_batch_id "
+        "WHERE b.source = :source AND b.undone_at IS NULL "
+        "UNION SELECT h.contact_id FROM import_holds h JOIN import_batches b "
+        "ON b.id = h.batch_id WHERE b.source = :source AND b.undone_at IS NULL "
+        "AND h.e164 IS NULL AND h.extension IS NULL",
+        {"source": source},
+    )}  # fmt: skip
+    return not contacts <= its
+
+
 # The import still in the book, other than the one being undone, that holds each contact.
 _HOLDERS = (
     "SELECT h.contact_id, min(h.batch_id) FROM import_holds h "

@@ -21,12 +21,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from desktop.adapters.store.connection import StoreError
-from desktop.adapters.store.times import unix_now
+from desktop.adapters.store.times import from_epoch, unix_now
+from desktop.core.candidates import readable
 from desktop.core.import_history import file_name, merge_first
+from desktop.core.localtime import HourCycle
+from desktop.core.merge_words import MergeSide, merge_told, merge_told_when
 
 Row = dict[str, Any]
 
@@ -72,23 +77,82 @@ class MergeFirst:
     undo_id: int
     who: str  # the rep's own contact, folded into one the import brought
     summary: str  # the merge as the rep saw it
+    told: str = ""  # who into whom with their companies and numbers (merge_words)
+    made_at: int = 0  # when it was made, Unix time
 
-    def sentence(self, file: str, *, window: bool, here: bool = False) -> str:
-        return merge_first(file, self.who, self.summary, self.undo_id, window=window, here=here)
+    def told_when(self, now: datetime | None = None, cycle: HourCycle = "24h") -> str:
+        """The merge as the refusal names it: told apart from another of the same names."""
+        if not self.made_at:
+            return self.told or self.summary
+        now = now or datetime.now().astimezone()
+        return merge_told_when(self.told or self.summary, from_epoch(self.made_at), now, cycle)
 
 
-def merge_first_of(conn: sqlite3.Connection, batch_id: int) -> MergeFirst | None:
-    """The newest live merge that kept one of the import's contacts and folded another
-    contact into it, or None: undoing the import refuses while there is one."""
-    for undo_id, summary, payload in conn.execute(
-        "SELECT id, summary, payload FROM contact_undo WHERE undone_at IS NULL "
+def refusal(file: str, merges: Sequence[MergeFirst], *, window: bool, here: bool = False,
+            now: datetime | None = None, cycle: HourCycle = "24h") -> str:  # fmt: skip
+    """Why undoing `file` refuses: every merge in `merges` named at once, newest first."""
+    return merge_first(file, [(m.who, m.told_when(now, cycle), m.undo_id) for m in merges],
+                       window=window, here=here)  # fmt: skip
+
+
+def merge_sides(conn: sqlite3.Connection, payload: Row) -> tuple[MergeSide, MergeSide]:
+    """The contact a merge folded in and the one it kept, each with its company and first
+    number (the folded one's as it brought them), to tell one merge of two Mike Brandts
+    from another."""
+    other, kept = payload.get("other") or {}, payload.get("kept_before") or {}
+    moved = [int(i) for i in payload.get("moved_numbers") or []]
+    gone_number = ""
+    if moved:
+        found = conn.execute(
+            f"SELECT raw, e164, extension FROM phone_numbers WHERE id IN "  # noqa: S608
+            f"({', '.join('?' * len(moved))}) ORDER BY id LIMIT 1",
+            moved,
+        ).fetchone()
+        if found is not None:
+            gone_number = _shown(*found)
+    if not gone_number and payload.get("dropped_numbers"):
+        first = payload["dropped_numbers"][0]
+        gone_number = _shown(first.get("raw"), first.get("e164"), first.get("extension"))
+    # The kept contact's own number: not one the merge moved onto it.
+    row = conn.execute(
+        f"SELECT raw, e164, extension FROM phone_numbers WHERE contact_id = ? "  # noqa: S608
+        f"AND id NOT IN ({', '.join('?' * len(moved)) or 'NULL'}) ORDER BY id LIMIT 1",
+        (kept.get("id"), *moved),
+    ).fetchone()
+    kept_number = _shown(*row) if row is not None else ""
+    return (MergeSide(str(other.get("name") or ""), str(other.get("company") or ""),
+                      gone_number),
+            MergeSide(str(kept.get("name") or ""), str(kept.get("company") or ""),
+                      kept_number))  # fmt: skip
+
+
+def told_apart(conn: sqlite3.Connection, payload: Row) -> str:
+    """"Mike Brandt (Globex, +1 212-555-0199) into Mike Brandt (Acme, +1 415-555-0142)"."""
+    return merge_told(*merge_sides(conn, payload))
+
+
+def _shown(raw: object, e164: object, extension: object) -> str:
+    """As the contact view shows it (number_edit.shown_number, whose import the store's
+    start-up does without)."""
+    if not e164:
+        return str(raw or "").strip()
+    return readable(str(e164)) + (f" ext. {extension}" if extension else "")
+
+
+def merges_first_of(conn: sqlite3.Connection, batch_id: int) -> tuple[MergeFirst, ...]:
+    """Every live merge that kept one of the import's contacts and folded another contact
+    into it, newest first: undoing the import refuses while there is one."""
+    found = []
+    for undo_id, summary, payload, made_at in conn.execute(
+        "SELECT id, summary, payload, created_at FROM contact_undo WHERE undone_at IS NULL "
         "AND kind = 'merge' ORDER BY id DESC"
     ):
         merge = json.loads(payload)
         if (_batch(merge.get("kept_before")) == batch_id
                 and _batch(merge.get("other")) != batch_id):  # fmt: skip
-            return MergeFirst(int(undo_id), _who(merge["other"]), str(summary))
-    return None
+            found.append(MergeFirst(int(undo_id), _who(merge["other"]), str(summary),
+                                    told_apart(conn, merge), int(made_at or 0)))  # fmt: skip
+    return tuple(found)
 
 
 def settle(
@@ -99,14 +163,14 @@ def settle(
     how many merges of its contacts into contacts that stay were taken back. A merge into a
     contact in `keep` (it stays: a followed file's person) is left live, undoable as before."""
     live = [
-        (int(i), str(kind), str(summary), json.loads(payload))
-        for i, kind, summary, payload in conn.execute(
-            "SELECT id, kind, summary, payload FROM contact_undo WHERE undone_at IS NULL "
+        (int(i), str(kind), json.loads(payload))
+        for i, kind, payload in conn.execute(
+            "SELECT id, kind, payload FROM contact_undo WHERE undone_at IS NULL "
             "ORDER BY id DESC"
         )
     ]
     mine: list[tuple[int, Row | None]] = []  # (entry, the merge whose kept contact gets back)
-    for undo_id, kind, summary, payload in live:
+    for undo_id, kind, payload in live:
         if kind == "delete":
             if _batch(payload.get("contact")) == batch_id:
                 mine.append((undo_id, None))
@@ -116,8 +180,8 @@ def settle(
         kept_ours = _batch(payload.get("kept_before")) == batch_id
         other_ours = _batch(payload.get("other")) == batch_id
         if kept_ours and not other_ours:
-            first = MergeFirst(undo_id, _who(payload["other"]), summary)
-            raise StoreError(first.sentence(name, window=False))
+            # Every such merge is named, not the first found: merges_first_of's refusal.
+            raise StoreError(refusal(name, merges_first_of(conn, batch_id), window=False))
         if other_ours:
             mine.append((undo_id, None if kept_ours else payload))
     merges = 0
