@@ -108,9 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="import contacts from CSV, TXT, XLSX or vCard files (one batch per file)"
     )
     _add_common(p, top=False, region_help=(
-        "read numbers without a country code in these files as numbers of this region (e.g. "
-        "DE); overrides the region otherwise inferred from each file (its headers' language, "
-        "+49 numbers, .de addresses…; the home region when the file says nothing)"))
+        "home region (e.g. US, GB, DE), as for every command: numbers without a country code "
+        "are read in it when a file does not say where it is from"))
+    # Not --region: that is the home region on every other command, and a rep copying
+    # `--region US` from elsewhere read a German file's numbers as American.
+    p.add_argument("--numbers-region", metavar="CC", dest="numbers_region",
+                   help="read numbers without a country code in these files as numbers of this "
+                   "region; overrides the region inferred from each file (its headers' "
+                   "language, +49 numbers, .de addresses…)")  # fmt: skip
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--encoding", metavar="E", help="read text files in this encoding (cp1252…)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -577,6 +582,12 @@ def _import(args: argparse.Namespace) -> int:
         )
     if args.follow and not args.files:
         raise CliError("import --follow: name the files or folders to follow")
+    if args.numbers_region is not None:
+        code = args.numbers_region.strip().upper()
+        if len(code) != 2 or not code.isalpha():
+            raise CliError("--numbers-region wants a two-letter region code such as US or DE, "
+                           f"not {args.numbers_region!r}")  # fmt: skip
+        args.numbers_region = code
     _paths, _settings, store, region = open_context(args)
     try:
         return run_import_command(args, store, region)

@@ -91,7 +91,7 @@ class RegionChoice:
     region: str
     home: str
     reasons: tuple[str, ...] = ()
-    chosen: bool = False  # the person chose it for this file (Import window, --region)
+    chosen: bool = False  # the person chose it for this file (Import window, --numbers-region)
     mixed: bool = False  # the file points at several countries, none clearly
     # When mixed, the other countries it points at: a row's national numbers that read better
     # in one of them than at home are flagged (import_row_region.settle_row).

@@ -102,16 +102,33 @@ def test_cli_json_report_says_which_region_was_used_and_why(samples: Path, tmp_p
     assert report["imported"] == 3
 
 
-def test_cli_explicit_region_overrides_the_file_and_is_documented(
+def test_cli_numbers_region_overrides_the_file_and_is_documented(
     samples: Path, tmp_path: Path
 ) -> None:
     path = samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv"
-    result = cc(tmp_path / "data", str(path), "--region", "GB", "--json")
+    result = cc(tmp_path / "data", str(path), "--numbers-region", "gb", "--json")
     assert result.returncode == 0, result.stderr
     region = json.loads(result.stdout)["files"][0]["region"]
     assert (region["region"], region["why"]) == ("GB", "chosen for this file")
     help_text = cc(tmp_path / "data", "--help").stdout
-    assert "overrides" in help_text and "inferred" in help_text
+    assert "--numbers-region" in help_text and "inferred" in help_text
+    refused = cc(tmp_path / "data", str(path), "--numbers-region", "Germany")
+    assert (refused.returncode, refused.stderr) == (1, "callercard: --numbers-region wants a "
+                                                    "two-letter region code such as US or DE, "
+                                                    "not 'Germany'\n")  # fmt: skip
+
+
+def test_cli_region_on_import_is_the_home_region_as_on_every_command(
+    samples: Path, tmp_path: Path
+) -> None:
+    """A rep who copies `--region US` from another command imports a German file: its numbers
+    are still read as German (they used to be read as American), US only where a file says
+    nothing."""
+    path = samples / "contacts" / "excel_prospects_de_semicolon_cp1252.csv"
+    result = cc(tmp_path / "data", str(path), "--region", "US", "--json")
+    assert result.returncode == 0, result.stderr
+    region = json.loads(result.stdout)["files"][0]["region"]
+    assert (region["region"], region["home_region"], region["inferred"]) == ("DE", "US", True)
 
 
 MIXED = "prospects_mixed_types.xlsx"  # US, UK and German prospects, no single region

@@ -3,7 +3,7 @@
 A progress line goes to stderr only when it is a terminal, so scripts and --json get clean
 output. Contact files carry no PBX outside-line prefixes, so numbers are read with the home
 region alone (see desktop.core.numbers): the file's own region (desktop.core.import_region)
-unless --region names one.
+unless --numbers-region names one.
 """
 
 from __future__ import annotations
@@ -61,9 +61,9 @@ def run_import_command(args: argparse.Namespace, store: Store, region: str) -> i
         return _undo(store, args.undo, args.json)
     if args.remove_demo and not args.files:
         return _remove_demo(store, args.json)
-    # An explicit --region says where the files' numbers are from; without it, each file's
-    # region is inferred from the file and `region` is only the home region.
-    chosen = region if getattr(args, "region", None) else None
+    # --numbers-region says where the files' numbers are from; without it, each file's region
+    # is inferred from the file and `region` (the home region) is only its fallback.
+    chosen = getattr(args, "numbers_region", None)
     options = ImportOptions(NumberPolicy(region), encoding=args.encoding, region=chosen,
                             on_wait=_say_waiting)  # fmt: skip
     reports: list[ImportReport] = []

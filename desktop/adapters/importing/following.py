@@ -133,7 +133,7 @@ def refresh(
         return result
     result.changed = True
     # Read as the person asked when they followed it (the Import window's encoding and
-    # region, `--encoding`, `--region`), whoever looks now.
+    # region, `--encoding`, `--numbers-region`), whoever looks now.
     options = replace(options, encoding=record.encoding or options.encoding,
                       region=record.region or options.region)  # fmt: skip
     try:

@@ -83,7 +83,7 @@ class ImportOptions:
     remember_mapping: bool = True
     workers: int | None = None  # number-parsing processes; None: by file size
     # The region for this file's numbers without a country code (the Import window's choice,
-    # `import --region`); None: inferred from the file (desktop.core.import_region).
+    # `import --numbers-region`); None: inferred from the file (desktop.core.import_region).
     region: str | None = None
     # Told once, in words, when another import of this contact book is running and this one
     # waits its turn (desktop.adapters.importing.import_turn).
