@@ -148,3 +148,20 @@ def test_the_ringing_calls_row_ended_since_is_still_its_own(store: Store) -> Non
     lines = _lines(store, BRANDT, RANG)
 
     assert not any("Missed" in line for line in lines), lines
+
+
+def test_a_teammates_note_on_a_call_they_took_is_an_earlier_call(store: Store) -> None:
+    """Read from the team's card: a colleague's inbound call, noted in the ring's second, is
+    theirs, never the call ringing here."""
+    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+
+    contact = _brandt(store)
+    theirs = Attempt(Direction.IN, RANG.replace(microsecond=0), Outcome.TALKED, "Wants a demo",
+                     number_e164=BRANDT)  # fmt: skip
+    note = store.record_call(contact, theirs, CALL_NOTE_SOURCE, "note-1")
+    # Whose it is, as a sync of the team's card records it (directories/mirror.py).
+    store.connection.execute("UPDATE attempts SET rep = 'Dana Reyes' WHERE id = ?", (note,))
+
+    lines = _lines(store, BRANDT, RANG)
+
+    assert any("Wants a demo" in line for line in lines), lines
