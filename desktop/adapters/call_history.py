@@ -85,6 +85,7 @@ from typing import TypeVar
 from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NearCall, Store, StoreError
+from desktop.core import call_in_flight
 from desktop.core.callee import callee
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
@@ -112,8 +113,9 @@ OPEN_CALL_S = 12 * 3600  # how far back an end looks for its ring after a restar
 RING_BEFORE_END_S = 2  # the ring's and the end's wall times come from two processes' clocks
 # One ring logged by two processes (its hook and the app it started) has one time to the ms,
 # worked out from the hook's one monotonic stamp: two rings of one caller this close are taken
-# for one call. A second's resolution took calls 1-2 s apart for one.
-SAME_RING_MS_S = 0.25
+# for one call (as the ringing card takes its own row: core/call_in_flight). A second's
+# resolution took calls 1-2 s apart for one.
+SAME_RING_MS_S = call_in_flight.SAME_RING_MS_S
 # One ring's second as two processes work it out from its hook's monotonic stamp (a hook, and
 # the app that read the hook's line): it differs by one when the ring fell on a second's edge
 # (each reads the wall clock and the monotonic one a few µs apart). The ms in the keys tell.

@@ -60,7 +60,8 @@ CLOSE_WAIT_S = 2.0  # at quit, how long waiting jobs are still tried before they
 # itself, before its end: desktop.core.late_ring.) The hook writes within a second or so; a
 # ring that was never logged at all costs these few reads. While it waits the end is kept in
 # the journal too: an app killed meanwhile finishes the call at its next start, when the ring
-# is long written.
+# is long written. A ring kept in the hooks' inbox is that end's too: it waits on while the
+# inbox is held unread, and is tried at once when the inbox gives rings.
 END_RETRY_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 _OVER = (CallState.ENDED, CallState.MISSED)
 
@@ -258,9 +259,17 @@ class HistoryWriter:
 
     def _try_later(self, item: _Pending) -> None:
         with self._cond:
-            if item.tries >= len(END_RETRY_S) or self._closing_by is not None:
-                return  # its ring was never logged (or the app quits): nothing to finish
-            item.due = time.monotonic() + END_RETRY_S[item.tries]
+            if self._closing_by is not None:
+                return  # the app quits: the journal keeps it for the next start
+            if item.tries < len(END_RETRY_S):
+                pause = END_RETRY_S[item.tries]
+            elif self._inbox_due:
+                # Its ring may be in the hooks' inbox, held by a hook (stopped mid-append)
+                # since before the end came: dropped, the call stayed "outcome unknown".
+                pause = END_RETRY_S[-1]
+            else:
+                return  # its ring was never logged: nothing to finish
+            item.due = time.monotonic() + pause
             item.tries += 1
             self._later.append(item)
         # An inbox line goes once this returns: the journal keeps the end from then on.
@@ -296,6 +305,8 @@ class HistoryWriter:
             if event is not None:
                 self._tell_cards(event, events[index + 1 :])
             done = line.end
+        if any(e is not None and e.state is CallState.RINGING for e in events):
+            self._ends_due_now()
         try:
             self._inbox.remove(read.data[:done])
         except InboxLocked:
@@ -307,6 +318,14 @@ class HistoryWriter:
                      self._inbox.path)  # fmt: skip
         self._inbox_waits = not committed  # said once while they wait
         return committed
+
+    def _ends_due_now(self) -> None:
+        """Rings came from the inbox: the ends waiting for their ring (one that reached the
+        app over its socket before the app read the inbox) are tried at once, not seconds
+        later, so the call reads missed as soon as its missed card is up."""
+        with self._cond:
+            for item in self._later:
+                item.due = 0.0
 
     def _tell_cards(self, event: CallEvent, read_after: list[CallEvent | None]) -> None:
         """An inbox call's ring or end, recorded, for the cards (CallWritten.for_cards): a

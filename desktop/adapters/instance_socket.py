@@ -58,6 +58,19 @@ def owner_alive(address: str) -> bool:
     return True
 
 
+def _may_listen_soon(address: str) -> bool:
+    """Whether a refused connect is worth trying again: a live process holds the instance
+    lock and is a CallerCard still starting (it listens a moment after taking the lock; its
+    mark says so until it does: desktop.adapters.starting_mark). A lock naming a live pid
+    that made no mark is a dead app's whose pid another process has now, or an app that
+    stopped listening as it quits: neither will accept, and the softphone waits meanwhile."""
+    if not owner_alive(address):
+        return False
+    from desktop.adapters.starting_mark import app_starting
+
+    return app_starting(address)
+
+
 def exchange_unix(address: str, line: bytes, timeout: float, watch_app: bool = False) -> bytes:
     """`watch_app`: a hook's line, given up on before `timeout` once the app is seen doing
     nothing with it (ipc_line.HOOK_STALL_LOOK_S)."""
@@ -65,7 +78,7 @@ def exchange_unix(address: str, line: bytes, timeout: float, watch_app: bool = F
         raise NotImplementedError("Windows uses _exchange_pipe")
     deadline = time.monotonic() + timeout
     while True:
-        sock = connect_unix(address, deadline)
+        sock = connect_unix(address, deadline, watch_app)
         try:
             try:
                 sock.settimeout(max(deadline - time.monotonic(), 0.001))
@@ -171,12 +184,16 @@ def _read(path: str) -> bytes:
         return file.read()
 
 
-def connect_unix(address: str, deadline: float) -> _socket.socket:
+def connect_unix(address: str, deadline: float, watch_app: bool = False) -> _socket.socket:
     """A socket connected to `address`, retrying with backoff while the instance is busy (its
-    listen queue full: EAGAIN) or still starting (lock held, not listening yet)."""
+    listen queue full: EAGAIN) or still starting (lock held, not listening yet). `watch_app`:
+    a hook's, which gives up on a full queue once the app is seen doing nothing
+    (ipc_line.HOOK_STALL_LOOK_S): a stopped app accepts nothing however long it waits."""
     if sys.platform == "win32":
         raise NotImplementedError("Windows uses _exchange_pipe")
     backoff = _FIRST_BACKOFF
+    stalled: _MainThreadWatch | None = None
+    next_look = 0.0
     while True:
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         sock.settimeout(max(deadline - time.monotonic(), 0.001))
@@ -185,14 +202,22 @@ def connect_unix(address: str, deadline: float) -> _socket.socket:
             return sock
         except (FileNotFoundError, ConnectionRefusedError) as exc:
             sock.close()
-            if not owner_alive(address) or time.monotonic() + backoff >= deadline:
+            if not _may_listen_soon(address) or time.monotonic() + backoff >= deadline:
                 # No socket file, or one left behind by an instance that died: nobody listens.
                 raise NoInstanceError(
                     f"{address}: no instance is running ({exc.strerror})"
                 ) from exc
         except (BlockingIOError, InterruptedError, TimeoutError) as exc:
             sock.close()
-            if time.monotonic() + backoff >= deadline:
+            now = time.monotonic()
+            gave_up = now + backoff >= deadline
+            if watch_app and not gave_up and now >= next_look:
+                if next_look == 0.0:
+                    stalled = _MainThreadWatch.of(address)  # its state as the queue is full
+                else:
+                    gave_up = stalled is not None and stalled()
+                next_look = now + HOOK_STALL_LOOK_S
+            if gave_up:
                 raise BusyError(
                     f"{address}: busy, the connection was not taken in time "
                     f"({getattr(exc, 'strerror', None) or 'timed out'}); nothing was sent"

@@ -63,6 +63,9 @@ class Attempt:
     caller_id: str = ""
     # This call's wrap-up said the open "call them back by" promise before it is done
     promise_done: bool = False
+    # The store's key of the call (a hook's says when it rang, to the ms: call_history.py);
+    # "" when not read
+    call_key: str = ""
 
 
 # A contact's text, as imports fill it and merges compare it (NewContact's and the contacts

@@ -106,6 +106,10 @@ class RingPipeline(QObject):
         # line read late, nor for one whose end came by the socket first.
         self._rang: dict[str, datetime] = {}
         self._ended: dict[str, datetime] = {}
+        # Call key -> when it ended: a hook's `end --missed` that found no card of its call
+        # (its ring waits in the inbox, unread yet): that ring, read later, leaves the missed
+        # card.
+        self._missed_no_card: dict[str, datetime] = {}
         self._to_record: list[CallEvent] = []  # call events waiting to go into the history
         # One timer, started by each ring: a QTimer.singleShot costs 10-40 µs of the ring's
         # path (it builds a timer object each time), a start() 1 µs.
@@ -467,6 +471,10 @@ class RingPipeline(QObject):
         if call.call_key not in self._same_call and not self.popups.has_popup(call.call_key):
             self._same_as_ringing(call)
         rang = self._late_unseen.pop(call.call_key, None)
+        if (call.event.hook and call.missed and rang is None
+                and call.call_key not in self._same_call
+                and not self.popups.has_popup(call.call_key)):  # fmt: skip
+            _remember_late(self._missed_no_card, call.call_key, call.event.time)
         taken = _taken(call.event)
         began = self._answer_began(call) if taken else None  # before its end forgets its ring
         self.end_call(call.call_key, call.caller_id, missed=call.missed)
@@ -718,8 +726,9 @@ class RingPipeline(QObject):
         """A hook's ring or end the writer recorded from the hooks' inbox (its line never
         reached us): a ring that may still ring pops its card, late (desktop.core.late_ring
         .still_ringing), once: never for a call whose card this app showed or whose end it
-        read already, nor one whose end was read with it (`over`); an end closes the card its
-        ring put up, or, missed and recent, leaves the missed card of a ring that popped none.
+        read already, nor one whose end was read with it (`over`); one whose `end --missed`
+        came first, over the socket, leaves its missed card; an end closes the card its ring
+        put up, or, missed and recent, leaves the missed card of a ring that popped none.
         Recorded already: not again."""
         call = RingInput(event, time.monotonic_ns())
         key = call.call_key
@@ -731,6 +740,10 @@ class RingPipeline(QObject):
             self.trace.write("inbox_ring", event.number, call_key=key, card=card)
             if card:
                 self._ring(self._withheld_apart(call) if key == WITHHELD_KEY else call)
+            elif (self._seen_near(self._missed_no_card, key, event.time, after=True)
+                  and not self._seen_near(self._rang, key, event.time)):  # fmt: skip
+                # Not a ring whose card the rep dismissed before its end: that stays gone.
+                self._missed_before_its_ring(call)
             elif not seen:
                 # Over by now, or soon told so: its end, if missed and recent, leaves the
                 # missed card (`_end`), as a call read late does.
@@ -750,6 +763,16 @@ class RingPipeline(QObject):
                 self._late_unseen.pop(key, None)
                 return
             self._end(call)
+
+    def _missed_before_its_ring(self, call: RingInput) -> None:
+        """An inbox ring whose `end --missed` reached us first, over the socket (the app
+        woke, or finished starting, before it read the inbox): that end found no card, so the
+        missed card comes now, as when the ring is read first, while the rep may still be at
+        the desk (the time a missed card stays up)."""
+        ended = self._missed_no_card.pop(call.call_key)
+        age_s = (datetime.now(UTC) - ended).total_seconds()
+        if age_s <= self.popups.missed_for_ms / 1000:
+            self._missed_with_no_ring(call)
 
     def _ring_read_twice(self, call: RingInput) -> bool:
         """Whether this hook ring is one already handled, read again (from the inbox, then

@@ -5,6 +5,7 @@ database or inbox for longer than the lock lasts, and never holding up the app's
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.adapters import history_writer
 from desktop.adapters.history_writer import HistoryWriter
 from desktop.adapters.hook_inbox import HookInbox
 from desktop.adapters.write_journal import RecordCall, WriteJournal
@@ -184,3 +186,68 @@ def test_an_end_kept_from_the_last_run_waits_for_its_ring_held_in_a_locked_inbox
         if held >= 0:
             os.close(held)
         writer.close()
+
+
+def tries(caplog: pytest.LogCaptureFixture) -> int:
+    """How often an end was done and found no ring (the writer's thread logs it)."""
+    return sum("ended, but its ring is not logged" in r.getMessage() for r in caplog.records)
+
+
+def held_inbox(inbox: HookInbox) -> int:
+    """The inbox's lock, taken as a hook stopped in the middle of adding a call holds it."""
+    held = os.open(inbox.lock_path, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    return held
+
+
+def test_an_end_waits_for_its_ring_as_long_as_the_inbox_holding_it_is_held(
+    setup: InboxSetup, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The ring was kept in the inbox (the app stopped), its `end --missed` reached the woken
+    app over the socket while a hook held the inbox: once its tries ran out the end was
+    dropped, and the ring read later stayed "outcome unknown" for good."""
+    monkeypatch.setattr(history_writer, "END_RETRY_S", (0.05, 0.1))  # run out in 0.15 s
+    setup.inbox.append(left_by_hook(CallState.RINGING))
+    held = held_inbox(setup.inbox)
+    writer = setup.writer()
+    try:
+        writer.submit(RecordCall(replace(left_by_hook(CallState.MISSED, 20), late=False)))
+        caplog.set_level(logging.INFO, "desktop.adapters.call_history")
+        wait_until(lambda: tries(caplog) > len(history_writer.END_RETRY_S), "its tries to run out")
+        assert setup.calls() == [], "the ring is still in the inbox"
+        os.close(held)
+        held = -1
+        writer.inbox_changed()
+        wait_until(lambda: [o for _, o in setup.calls()] == ["missed"], "the call to end")
+    finally:
+        if held >= 0:
+            os.close(held)
+        writer.close()
+    assert not setup.journal.exists()
+
+
+def test_an_end_waiting_for_its_ring_is_done_as_soon_as_the_inbox_gives_the_ring(
+    setup: InboxSetup, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The ring read from the inbox pairs with the end at once: the call reads missed as its
+    missed card comes up, not at the end's next try (up to 4 s later)."""
+    monkeypatch.setattr(history_writer, "END_RETRY_S", (30.0,))
+    setup.inbox.append(left_by_hook(CallState.RINGING))
+    held = held_inbox(setup.inbox)
+    writer = setup.writer()
+    try:
+        writer.submit(RecordCall(replace(left_by_hook(CallState.MISSED, 20), late=False)))
+        caplog.set_level(logging.INFO, "desktop.adapters.call_history")
+        wait_until(lambda: tries(caplog) == 1, "the end to wait for its ring")
+        os.close(held)
+        held = -1
+        writer.inbox_changed()
+        wait_until(lambda: len(setup.calls()) == 1, "the ring")
+        started = time.monotonic()
+        wait_until(lambda: [o for _, o in setup.calls()] == ["missed"], "the call to end")
+        took_s = time.monotonic() - started
+    finally:
+        if held >= 0:
+            os.close(held)
+        writer.close()
+    assert took_s < 2.0, took_s

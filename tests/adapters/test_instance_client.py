@@ -34,6 +34,7 @@ from desktop.adapters.instance_client import (
     ring_or_launch,
     send,
 )
+from desktop.adapters.starting_mark import mark_launched
 from desktop.core.ipc import Ack, End, Quit, Ring, Show, ShowTarget, decode, encode, encode_ack
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix sockets")
@@ -378,10 +379,12 @@ def test_a_full_listen_queue_is_waited_out_not_failed(tmp_path: Path) -> None:
 
 def test_an_app_holding_the_lock_but_not_listening_yet_is_waited_for(tmp_path: Path) -> None:
     # Between taking the lock and listening a starting app refuses connections; launching a
-    # second app then would only bounce off the lock.
+    # second app then would only bounce off the lock. It is marked as starting meanwhile, as
+    # the app marks itself (desktop.adapters.starting_mark).
     address = instance_address(tmp_path / "data")
     owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     instance_lock_path(address).write_text(f"{owner.pid}\npython\nhost\n", encoding="ascii")
+    mark_launched(tmp_path / "data", owner.pid)
     servers: list[FakeInstance] = []
 
     def start_late() -> None:

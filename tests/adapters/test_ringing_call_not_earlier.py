@@ -94,3 +94,74 @@ def test_an_unknown_numbers_ringing_call_is_no_past_call_either(store: Store) ->
     past = lookup._unowned(lookup.parse(UNKNOWN), RANG)
 
     assert past == ()
+
+
+def _log_call(store: Store, contact: int, at: datetime) -> None:
+    """`callercard log-call` as a dialer runs it: a call out, with its note."""
+    from desktop.adapters.call_note_log import record_note
+    from desktop.core.call_notes import CallNote
+
+    note = CallNote("5f0c" * 8, at, Direction.OUT, Outcome.TALKED, "", "Sent the quote", "")
+    record_note(store, BRANDT, note, contact)
+
+
+def test_a_call_out_logged_in_the_rings_second_is_an_earlier_call(store: Store) -> None:
+    """The rep logs the call they just made (log-call) and the contact rings back within that
+    second: the note is the rep's call out, never the ringing call's own row."""
+    contact = _brandt(store)
+    _log_call(store, contact, RANG.replace(microsecond=0))
+    _call(store, contact, BRANDT, RANG.replace(microsecond=0), Outcome.UNKNOWN,
+          f"hook:{BRANDT}@{int(RANG.timestamp())}.800")  # fmt: skip
+
+    lines = _lines(store, BRANDT, RANG)
+
+    past = lines[lines.index("Last attempts:") + 1:]
+    assert [line.split() for line in past] == [
+        ["Today", "22:05", "Talked:", "Sent", "the", "quote"]
+    ]
+
+
+def test_a_call_missed_in_the_rings_own_second_is_an_earlier_call(store: Store) -> None:
+    """A caller whose call was missed redials within the same second: the hook's key says the
+    missed ring came 0.7 s before this one (to the ms), so it is their earlier call, not the
+    ringing call's row, and the card says it as it does one a second older."""
+    contact = _brandt(store)
+    second = int(RANG.timestamp())
+    _call(store, contact, BRANDT, RANG.replace(microsecond=0), Outcome.MISSED,
+          f"hook:{BRANDT}@{second}.100")  # fmt: skip
+    _call(store, contact, BRANDT, RANG.replace(microsecond=0), Outcome.UNKNOWN,
+          f"hook:{BRANDT}@{second}.800")  # fmt: skip
+
+    lines = _lines(store, BRANDT, RANG)
+
+    past = lines[lines.index("Last attempts:") + 1:]
+    assert [line.split() for line in past] == [["Today", "22:05", "Missed", "their", "call"]]
+
+
+def test_the_ringing_calls_row_ended_since_is_still_its_own(store: Store) -> None:
+    """The missed card built again after its call ended (a wrap-up saved elsewhere): its own
+    row, missed by now, stamped with its ring to the ms, is not an earlier call of its own."""
+    contact = _brandt(store)
+    _call(store, contact, BRANDT, RANG.replace(microsecond=0), Outcome.MISSED,
+          f"hook:{BRANDT}@{int(RANG.timestamp())}.801")  # fmt: skip
+
+    lines = _lines(store, BRANDT, RANG)
+
+    assert not any("Missed" in line for line in lines), lines
+
+
+def test_a_teammates_note_on_a_call_they_took_is_an_earlier_call(store: Store) -> None:
+    """Read from the team's card: a colleague's inbound call, noted in the ring's second, is
+    theirs, never the call ringing here."""
+    from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
+
+    contact = _brandt(store)
+    theirs = Attempt(Direction.IN, RANG.replace(microsecond=0), Outcome.TALKED, "Wants a demo",
+                     number_e164=BRANDT)  # fmt: skip
+    note = store.record_call(contact, theirs, CALL_NOTE_SOURCE, "note-1")
+    # Whose it is, as a sync of the team's card records it (directories/mirror.py).
+    store.connection.execute("UPDATE attempts SET rep = 'Dana Reyes' WHERE id = ?", (note,))
+
+    lines = _lines(store, BRANDT, RANG)
+
+    assert any("Wants a demo" in line for line in lines), lines

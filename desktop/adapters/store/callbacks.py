@@ -274,8 +274,8 @@ class Callbacks(Contacts):
         ).fetchall()
         return tuple(
             Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep, *window(f, u),
-                    caller_id=raw, promise_done=bool(done))
-            for d, at, o, m, r, n, rep, f, u, _id, raw, done in rows
+                    caller_id=raw, promise_done=bool(done), call_key=key or "")
+            for d, at, o, m, r, n, rep, f, u, _id, raw, done, key in rows
         )  # fmt: skip
 
     def open_promise(self, attempt_id: int) -> OpenPromise | None:

@@ -51,10 +51,11 @@ _CONTACT_COLUMNS = (
 
 
 # Attempt's fields in order, then the row's id (the tie-break of two in one second), then the
-# caller ID as received: a call from a colleague's extension ("3103") has no E.164 to show.
+# caller ID as received: a call from a colleague's extension ("3103") has no E.164 to show;
+# then its key (a hook's tells the ringing call's row from one in the same second).
 _ATTEMPT_COLUMNS = (
     "direction, at, outcome, message, reason, number_e164, rep, callback_from, callback_until, "
-    "id, caller_id, promise_done"
+    "id, caller_id, promise_done, call_key"
 )
 
 EDITABLE_FIELDS = frozenset({*CONTACT_FIELDS, "opener_override"})
@@ -107,8 +108,8 @@ class Contacts(Database):
             )[:limit]
         return tuple(
             Attempt(Direction(d), from_epoch(at), Outcome(o), m, r, n, rep, *window(f, u),
-                    caller_id=raw, promise_done=bool(done))
-            for d, at, o, m, r, n, rep, f, u, _id, raw, done in rows
+                    caller_id=raw, promise_done=bool(done), call_key=key or "")
+            for d, at, o, m, r, n, rep, f, u, _id, raw, done, key in rows
         )
 
     def count_contacts(self) -> int:
