@@ -211,6 +211,8 @@ class ImportHistoryWindow(QWidget):
             else:
                 self._take_back(record)
             return
+        # The look is over: the status line must not say it goes on behind the question.
+        self.status.setText(f"Undo {record.file_name}? Answer the question to go on.")
         self.asking = ask_undo_import(self, record.file_name, found.warning(),
                                       lambda undo: self._answered(record, undo))  # fmt: skip
 

@@ -106,6 +106,8 @@ def test_import_history_asks_before_undoing_contacts_with_calls(
         assert box.windowFlags() & Qt.WindowType.WindowStaysOnTopHint, "above the cards"
         assert box.text() == "Undo the import of book.csv?"
         assert box.informativeText() == CALLS
+        # Not "Looking at what book.csv added…": the look is over, the question waits.
+        assert window.status.text() == "Undo book.csv? Answer the question to go on."
 
         box.reject()  # Cancel
         qtbot.waitUntil(lambda: window.asking is None)
