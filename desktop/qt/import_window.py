@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -72,6 +73,7 @@ from desktop.qt.book_watch import BookWatch
 from desktop.qt.bridge import ThreadBridge
 from desktop.qt.import_preview import PlannedTable
 from desktop.qt.screen_fit import fit_to_screen
+from desktop.qt.system_clock import hour_cycle
 from desktop.qt.undo_import_question import ask_undo_import
 
 FILE_FILTER = (
@@ -953,14 +955,17 @@ class ImportWindow(QWidget):
         self._before_undo = self.summary.text()
         self.summary.setText(f"Taking back {self.report.path.name}…")
 
+        cycle = hour_cycle()  # the merges' times as the rep's clock says them
+
         def run() -> None:
             try:
                 store = Store.open(self.database)
                 try:
                     check = None if asked else store.undo_import_check(batch)
+                    refused = (check.refusal(window=True, now=datetime.now(UTC), cycle=cycle)
+                               if check is not None else "")  # fmt: skip
                     result: UndoResult | UndoCheck | str = (
-                        f"Could not undo: {check.refusal(window=True)}"
-                        if check is not None and check.refusal(window=True)
+                        f"Could not undo: {refused}" if refused
                         else check if check is not None and check.warning()
                         else undo_import(store, batch)
                     )  # fmt: skip

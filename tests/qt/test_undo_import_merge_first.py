@@ -124,7 +124,10 @@ def test_import_history_refuses_without_asking_and_points_to_the_duplicates_wind
     assert [c.name for c, _ in store.contacts_for_number("+49301234567")] == ["Jürgen Schäfer"]
 
 
-def test_the_import_windows_undo_refuses_without_asking_too(qtbot: QtBot, tmp_path: Path) -> None:
+def test_the_import_windows_undo_refuses_without_asking_too(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # a US desktop: the merge's time on its clock
     window = ImportWindow(tmp_path / "cc.sqlite3", lambda: NumberPolicy("DE"))
     qtbot.addWidget(window)
     window.show()
@@ -145,6 +148,7 @@ def test_the_import_windows_undo_refuses_without_asking_too(qtbot: QtBot, tmp_pa
         window.undo_button.click()
         qtbot.waitUntil(lambda: window.summary.text().startswith("Could not undo"), timeout=10_000)
         assert window.asking is None
+        assert made_words(store, 1, "12h") in window.summary.text()
         assert window.summary.text().endswith(
             "Take that merge back first in the Duplicates window (Undo merge, or Undo an "
             "earlier merge), then undo the import.")  # fmt: skip
