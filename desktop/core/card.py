@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.core.callerid_text import number_as_written
+from desktop.core.display_text import shown
 from desktop.core.localtime import LocalTime
 from desktop.core.models import Attempt, Contact
 from desktop.core.numbers import CallerNumber
@@ -111,10 +112,12 @@ def contact_json(contact: Contact) -> dict[str, Any]:
 
 
 def why_we_called(contact: Contact) -> str:
-    """The contact's current reason, else the reason of the newest attempt that had one."""
-    if contact.reason:
+    """The contact's current reason, else the reason of the newest attempt that had one. A
+    reason of spaces or direction marks only says nothing: it hid an older call's reason and
+    left the card's "Why we called" blank."""
+    if shown(contact.reason):
         return contact.reason
-    return next((a.reason for a in contact.attempts if a.reason), "")
+    return next((a.reason for a in contact.attempts if shown(a.reason)), "")
 
 
 def card_json(card: Card) -> dict[str, Any]:

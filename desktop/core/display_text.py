@@ -33,6 +33,11 @@ def display_text(text: str) -> str:
     return text if text.isascii() else text.translate(_REMOVE)
 
 
+def shown(value: str) -> bool:
+    """Whether a value says anything once on the card: not spaces or direction marks only."""
+    return bool(value.strip() if value.isascii() else one_line(value))
+
+
 def one_line(text: str) -> str:
     """Untrusted text for a one-line label: bidi controls gone, all whitespace runs one space."""
     return " ".join(display_text(text).split())

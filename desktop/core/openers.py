@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from desktop.core.card import why_we_called
-from desktop.core.display_text import display_text, one_line
+from desktop.core.display_text import display_text, shown
 from desktop.core.models import Contact, Outcome
 from desktop.core.switchboard import company_of
 
@@ -75,11 +75,6 @@ def render(template: str, values: Mapping[str, str]) -> str:
         filled = _GONE_AT_END.sub("", _CLAUSE.sub(fill, template)).replace(_GONE, "")
     # The opener is read out and copied: the contact's fields must not steer its direction.
     return display_text(filled)
-
-
-def shown(value: str) -> bool:
-    """Whether a value says anything once on the card: not spaces or direction marks only."""
-    return bool(value.strip() if value.isascii() else one_line(value))
 
 
 def opener_for(

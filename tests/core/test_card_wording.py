@@ -210,3 +210,16 @@ def test_the_text_card_lists_an_unknown_callers_guesses_with_their_reasons() -> 
     at = lines.index("Who could this be?")
     assert lines[at + 1 :] == ["  Dana Whitfield · Name matches the caller ID",
                                "  Kestrel Logistics · Same area"]  # fmt: skip
+
+
+@pytest.mark.parametrize("blank", ["   ", "\u200f", " \u202e\u202c "])
+def test_a_reason_that_says_nothing_does_not_hide_the_last_calls_reason(blank: str) -> None:
+    """A reason of spaces or direction marks only (a cell pasted from a right-to-left sheet)
+    left the card's "Why we called" empty over the reason the last call had."""
+    from desktop.core.card import why_we_called
+
+    called = Attempt(Direction.OUT, datetime(2026, 12, 1, 15, tzinfo=UTC), Outcome.VOICEMAIL,
+                     reason="Renewal quote")  # fmt: skip
+    contact = Contact(id=1, name="Mike Brandt", reason=blank, attempts=(called,))
+    assert why_we_called(contact) == "Renewal quote"
+    assert why_we_called(replace(contact, attempts=(replace(called, reason=blank),))) == ""
