@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.adapters.contact_edits import change_number, numbers_of
 from desktop.adapters.followed_list import undo_import
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.importing import ImportOptions, import_file
@@ -143,3 +144,22 @@ def test_a_number_nobody_used_goes_with_its_row(store: Store, leads: Path, loop:
     assert holders(store, MAYA_OTHER) == [], "nobody used it: it goes with its row"
     assert holders(store, "+14155550171") == ["Maya Okafor"]
     assert "keeps" not in result.summary, result.summary
+
+
+def test_a_number_the_rep_relabelled_keeps_its_label_and_stays(
+    store: Store, leads: Path, loop: Loop
+) -> None:
+    """The rep labelled Søren's new line 'direct': the next save of the report, his row
+    unchanged, put it back unlabelled, and his row going took it off him."""
+    him = soren(store)
+    (line,) = [row for row in numbers_of(store, him) if row.number.e164 == SOREN_DIRECT]
+    change_number(store, him, line.id, line.number.raw, "direct", "US")
+
+    excel_save(leads, [SOREN, MAYA, '"Ola","Nordmann","CFO","Fjord AS","+47 22 12 34 57",""'])
+    assert loop.wait_results(1).problem == ""
+    assert [(row.number.e164, row.number.label) for row in numbers_of(store, him)
+            if row.number.e164 == SOREN_DIRECT] == [(SOREN_DIRECT, "direct")]  # fmt: skip
+
+    excel_save(leads, [MAYA, OLA])  # his row deleted
+    assert loop.wait_results(2).problem == ""
+    assert holders(store, SOREN_DIRECT) == ["Søren Kjær"], "the rep typed on it: it stays"
