@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.adapters.contact_edits import change_number, numbers_of
+from desktop.adapters.contact_edits import change_number, numbers_of, save_field
 from desktop.adapters.followed_list import undo_import
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.importing import ImportOptions, import_file
@@ -163,3 +163,42 @@ def test_a_number_the_rep_relabelled_keeps_its_label_and_stays(
     excel_save(leads, [MAYA, OLA])  # his row deleted
     assert loop.wait_results(2).problem == ""
     assert holders(store, SOREN_DIRECT) == ["Søren Kjær"], "the rep typed on it: it stays"
+
+
+def test_a_field_a_row_filled_on_the_reps_contact_stays_once_typed_over(
+    tmp_path: Path, store: Store
+) -> None:
+    """The same rule for the fields a row fills on a contact of the rep's: one the rep typed
+    over stays theirs through the next saves and the row going; one nobody touched goes."""
+    outlook = tmp_path / "outlook.csv"
+    no_titles = OUTLOOK.replace("Head of Sales", "").replace("VP Sales", "")
+    outlook.write_bytes(no_titles.encode("cp1252"))
+    import_file(store, outlook, OPTIONS)
+    leads = tmp_path / "leads.csv"
+    excel_save(leads, [SOREN, MAYA, OLA])
+    follow(store, leads, OPTIONS)
+    him = soren(store)
+    assert title(store, "Søren Kjær") == "Head of Sales", "filled by the report"
+    save_field(store, him, "title", "Head of Sales", "Head of Sales EMEA", multiline=False)
+    watching = Loop(store.path)
+    watching.loop.start()
+    try:
+        watching.wait_looks(1)
+        excel_save(leads, [SOREN.replace("Head of Sales", "CEO"), MAYA, OLA])
+        assert watching.wait_results(1).problem == ""
+        # The rep's own contact: a row fills only what is empty there.
+        assert title(store, "Søren Kjær") == "Head of Sales EMEA"
+        excel_save(leads, [OLA])  # his and Maya's rows deleted
+        assert watching.wait_results(2).problem == ""
+    finally:
+        watching.loop.stop()
+        watching.watcher.stop()
+
+    assert title(store, "Søren Kjær") == "Head of Sales EMEA", "typed by the rep: it stays"
+    assert title(store, "Maya Okafor") == "", "the report's, untouched: it goes with her row"
+
+
+def title(store: Store, name: str) -> str:
+    row = store.connection.execute("SELECT title FROM contacts WHERE name = ?", (name,)).fetchone()
+    assert row is not None, f"{name} is not in the book"
+    return str(row[0])
