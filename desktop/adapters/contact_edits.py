@@ -105,13 +105,17 @@ def change_number(
         # the batch that brought the old one onto a contact it did not add leaves it, and a
         # directory's sync keeps it. On a contact the batch added, its undo takes the contact
         # and this number with it, and says so first (a change since the import:
-        # undo_import_check). A relabel keeps it the file's (or the card's).
+        # undo_import_check). A relabel keeps it the file's (or the card's) on a contact the
+        # file brought; on one it did not, the label typed is the rep's too: a followed file's
+        # next save put the number back unlabelled (its rows' numbers are taken back and added
+        # again), and its row going took the number off the contact.
         typed = (new.e164, new.extension, new.raw) != (old.e164, old.extension, old.raw)
         store.connection.execute(
             "UPDATE phone_numbers SET raw = ?, e164 = ?, extension = ?, label = ?, "
-            "import_batch_id = CASE WHEN ? THEN NULL ELSE import_batch_id END, "
-            "by_hand = by_hand OR ? WHERE id = ?",
-            (new.raw, new.e164, new.extension, new.label, typed, typed, number_id),
+            "import_batch_id = CASE WHEN ? OR (label <> ? AND import_batch_id IS NOT (SELECT "
+            "import_batch_id FROM contacts WHERE id = phone_numbers.contact_id)) THEN NULL "
+            "ELSE import_batch_id END, by_hand = by_hand OR ? WHERE id = ?",
+            (new.raw, new.e164, new.extension, new.label, typed, new.label, typed, number_id),
         )
         if (new.e164, new.extension) != (old.e164, old.extension):
             removed_numbers.remember(store.connection, contact_id, old)  # corrected: not theirs

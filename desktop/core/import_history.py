@@ -31,6 +31,9 @@ class BatchRecord:
     undone_at: datetime | None = None
     counts: Mapping[str, int] = field(default_factory=dict)  # from the batch's summary JSON
     kept: tuple[str, ...] = ()  # a followed file's people gone from it, kept for the rep's work
+    # (who, number): numbers its rows had added to the rep's contacts, gone from it, kept
+    # because the rep had calls on them
+    kept_numbers: tuple[tuple[str, str], ...] = ()
 
     @property
     def file_name(self) -> str:
@@ -62,9 +65,42 @@ def kept_from_summary(summary_json: str) -> tuple[str, ...]:
     return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()
 
 
-def kept_text(names: Sequence[str]) -> str:
+def kept_numbers_from_summary(summary_json: str) -> tuple[tuple[str, str], ...]:
+    """(who, number) a followed file's re-import kept for the rep's calls (ImportReport)."""
+    try:
+        data = json.loads(summary_json or "{}")
+    except ValueError:
+        return ()
+    pairs = data.get("numbers_kept_by_rep") if isinstance(data, dict) else None
+    if not isinstance(pairs, list):
+        return ()
+    return tuple((str(p[0]), str(p[1])) for p in pairs
+                 if isinstance(p, list) and len(p) == 2)  # fmt: skip
+
+
+def kept_text(names: Sequence[str], numbers: Sequence[tuple[str, str]] = ()) -> str:
     """"Dana Whitfield kept: you had worked on them; remove them by hand if they should go"
-    ("" when none): a row gone from a followed file did not take the rep's work with it."""
+    ("" when none): a row gone from a followed file did not take the rep's work with it. Then
+    the numbers it had added to the rep's contacts, kept for the calls on them: "Søren Kjær
+    keeps +44 20 7946 0432: you had calls on it; remove it by hand if it should go"."""
+    said = [text for text in (_kept_people(names), _kept_numbers(numbers)) if text]
+    return ". ".join(said)
+
+
+def _kept_numbers(numbers: Sequence[tuple[str, str]]) -> str:
+    if not numbers:
+        return ""
+    shown = [f"{one_line(who) or '(no name)'} keeps {number}"
+             for who, number in numbers[:STAYS_NAMED]]  # fmt: skip
+    if len(numbers) > STAYS_NAMED:
+        shown.append(f"{_n(len(numbers) - STAYS_NAMED, 'other number')} kept")
+    if len(numbers) == 1:
+        return f"{shown[0]}: you had calls on it; remove it by hand if it should go"
+    said = f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f"{said}: you had calls on them; remove them by hand if they should go"
+
+
+def _kept_people(names: Sequence[str]) -> str:
     if not names:
         return ""
     shown = [one_line(n) or "(no name)" for n in names[:STAYS_NAMED]]
@@ -122,7 +158,7 @@ def state_text(record: BatchRecord, now: datetime) -> str:
 def batch_line(record: BatchRecord, now: datetime, cycle: HourCycle = "24h") -> str:
     """One line of the history: "prospects.csv · 3 Dec, 14:05 · 12 added, 1 rejected"."""
     parts = [record.file_name, when(record.created_at, now, cycle), counts_text(record),
-             state_text(record, now), kept_text(record.kept)]  # fmt: skip
+             state_text(record, now), kept_text(record.kept, record.kept_numbers)]  # fmt: skip
     return " · ".join(p for p in parts if p)
 
 

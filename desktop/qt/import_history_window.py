@@ -155,13 +155,14 @@ class ImportHistoryWindow(QWidget):
             did = counts_text(record) or ("added to try CallerCard with" if record.demo else "")
             # Who a followed file's new version left out but the rep's work kept: said where
             # the rep looks for what the save did, or they would not know to remove them.
-            did = " · ".join(part for part in (did, kept_text(record.kept)) if part)
+            did = " · ".join(part for part in (did, kept_text(record.kept, record.kept_numbers))
+                             if part)  # fmt: skip
             for column, text in enumerate((record.file_name, when(record.created_at, now, cycle),
                                             did)):  # fmt: skip
                 item = QTableWidgetItem(one_line(text))
                 if column == 0:
                     item.setToolTip(plain_tooltip(record.source) if not record.demo else "")
-                elif column == 2 and record.kept:
+                elif column == 2 and (record.kept or record.kept_numbers):
                     item.setToolTip(plain_tooltip(text))  # wider than the column can be
                 self.table.setItem(row, column, item)
             if record.undone_at is not None:

@@ -6,7 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop.core.import_history import BatchRecord, batch_line, counts_from_summary, undo_sentence
+from desktop.core.import_history import (
+    BatchRecord,
+    batch_line,
+    counts_from_summary,
+    kept_from_summary,
+    kept_numbers_from_summary,
+    kept_text,
+    undo_sentence,
+)
 
 NOW = datetime(2026, 12, 6, 18, 0, tzinfo=UTC)
 BATCH = BatchRecord(2, "Import of prospects.csv", "/home/sam/Downloads/prospects.csv",
@@ -60,3 +68,23 @@ def test_an_undo_names_three_who_stay_and_counts_the_rest() -> None:
                     "phone.vcf also has this contact. Person 2 stays: phone.vcf also has this "
                     "contact. Person 3 stays: phone.vcf also has this contact. 2 more contacts "
                     "stay: other files still imported have them.")  # fmt: skip
+
+
+def test_a_followed_save_names_who_it_kept_and_the_numbers_kept_for_the_reps_calls() -> None:
+    """Said in Import history's row of the save, where the rep looks for what it did."""
+    summary = ('{"imported": 0, "merged": 0, "unchanged": 2, "kept_by_rep": ["Dana Whitfield"], '
+               '"numbers_kept_by_rep": [["Søren Kjær", "+44 20 7946 0432"], '
+               '["Maya Okafor", "+1 415-555-0179"]]}')  # fmt: skip
+    saved = BatchRecord(3, "Import of leads.csv (followed)", "/home/sam/leads.csv",
+                        datetime(2026, 12, 6, 9, 0, tzinfo=UTC),
+                        counts=counts_from_summary(summary), kept=kept_from_summary(summary),
+                        kept_numbers=kept_numbers_from_summary(summary))  # fmt: skip
+    assert batch_line(saved, NOW) == (
+        "leads.csv · 6 Dec, 09:00 · 0 added, 2 already there · Dana Whitfield kept: you had "
+        "worked on them; remove them by hand if they should go. Søren Kjær keeps +44 20 7946 "
+        "0432 and Maya Okafor keeps +1 415-555-0179: you had calls on them; remove them by hand "
+        "if they should go"
+    )
+    one = kept_text([], [("Søren Kjær", "+44 20 7946 0432")])
+    assert one == ("Søren Kjær keeps +44 20 7946 0432: you had calls on it; remove it by hand "
+                   "if it should go")  # fmt: skip

@@ -7,9 +7,10 @@ never both or neither. The people both versions have are the same contacts, upda
 rep typed kept unless the file's cell changed since. People the new version no longer has go,
 as an undo of the batch takes them; their calls stay as calls from a number nobody has, or move
 to whoever in the book is the same person. One the rep worked on (a field typed, a call, a
-promise, a merge) stays as the rep's own, and the re-import says so. A version that cannot be
-imported (half written, unreadable, or rejecting more rows than the accepted version did) is
-refused whole: the old batch stays and the reason is recorded once.
+promise, a merge) stays as the rep's own, and the re-import says so; so does a number its rows
+added to a contact of the rep's that the rep had calls on (used_numbers.py). A version that
+cannot be imported (half written, unreadable, or rejecting more rows than the accepted version
+did) is refused whole: the old batch stays and the reason is recorded once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from desktop.adapters.importing.followed_rows import SetAside
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.pipeline import ImportOptions, Progress, import_file
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
+from desktop.adapters.importing.used_numbers import UsedNumbers
 from desktop.adapters.store import ImportIndex, Store, StoreError, removed_numbers
 from desktop.core.import_mapping import name_words, words_agree
 from desktop.core.models import CONTACT_FIELDS, StoredNumber
@@ -175,6 +177,9 @@ def _replace(
     # place (followed_rows.py), so they keep their ids and everything that names them.
     held = SetAside.take(store, old, str(record.path)) if old is not None else SetAside()
     top = store.connection.execute("SELECT coalesce(max(id), 0) FROM contacts").fetchone()[0]
+    # Numbers its rows added to the rep's contacts that the rep has had calls on: kept on them
+    # if the new version no longer brings them (used_numbers.py).
+    used = UsedNumbers.take(store.connection, old) if old is not None else UsedNumbers()
     if old is not None:
         # What else it did (fields filled in, numbers added to contacts it did not bring) is
         # taken back first: the new version does it again where it still says so.
@@ -200,6 +205,7 @@ def _replace(
     report.kept_by_rep = gone.kept
     result.calls_kept = folded.calls_kept + gone.hand_over(store, report.batch_id)
     store.catch_up_search_index()  # the new version's people who were not folded away
+    report.numbers_kept_by_rep = used.keep(store.connection)
     if report.batch_id is not None:
         store.connection.execute(
             "UPDATE import_batches SET label = ?, summary = ? WHERE id = ?",

@@ -44,6 +44,9 @@ class ImportReport:
     # A followed file's people its new version no longer has whom the rep had worked on:
     # kept as the rep's own contacts (following._OldContacts), by name
     kept_by_rep: list[str] = field(default_factory=list)
+    # (who, number): numbers its rows had added to the rep's contacts that its new version no
+    # longer brings, kept on them for the rep's calls on them (used_numbers.py)
+    numbers_kept_by_rep: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def unreadable_numbers(self) -> int:
@@ -76,6 +79,7 @@ class ImportReport:
             "merges": self.merges,
             "demo_contacts_removed": self.demo_removed,
             "kept_by_rep": self.kept_by_rep,
+            "numbers_kept_by_rep": [list(pair) for pair in self.numbers_kept_by_rep],
         }
 
     def summary(self) -> str:
@@ -102,7 +106,7 @@ class ImportReport:
         if self.demo_removed:
             parts.append(f"the {self.demo_removed:,} demo contacts removed")
         batch = f" (batch {self.batch_id})" if self.batch_id else " (nothing changed)"
-        kept = kept_text(self.kept_by_rep)
+        kept = kept_text(self.kept_by_rep, self.numbers_kept_by_rep)
         return f"{self.path.name}: " + ", ".join(parts) + batch + (f". {kept}." if kept else "")
 
     def write_rejected_csv(self, target: Path) -> int:
