@@ -64,12 +64,14 @@ def print_callbacks(args: argparse.Namespace) -> int:
         for entry in shown:
             item = entry.item
             if item.contact is None:  # a number nobody has
-                who = unknown_who(item.attempt.caller_name)
+                who = unknown_who(item.attempt.caller_name, item.attempt.caller_id)
             else:
                 who = one_line(item.contact.name or item.contact.company) or "(no name)"
             number = (readable(item.number) if item.number
                       else extension_call_text(item.extension) or "no number")  # fmt: skip
-            line = f"  {who} · {number} · {item.detail}"
+            # An extension nobody has is named by it ("x3103"), said once.
+            said = [who] if number == who else [who, number]
+            line = "  " + " · ".join([*said, item.detail])
             if entry.clock.text:
                 line += f" · their time {entry.clock.text}"
             if entry.clock.warning:
