@@ -734,7 +734,7 @@ def _calls(args: argparse.Namespace) -> int:
 
     from desktop.core.call_summary import unknown_who
     from desktop.core.candidates import readable
-    from desktop.core.card_text import WITHHELD, outcome_text
+    from desktop.core.card_text import WITHHELD, lines_in_one, outcome_text
     from desktop.core.display_text import display_text
     from desktop.core.internal_extension import extension_call_text
     from desktop.core.models import Direction, Outcome
@@ -782,6 +782,6 @@ def _calls(args: argparse.Namespace) -> int:
         # An extension nobody has is named by it ("x3103"), said once.
         line += f"{label:<{width}}  {who}" + (f" · {number}" if number != who else "")
         print(display_text(line))
-        if attempt.message:
-            print(" " * 23 + display_text(attempt.message))  # under the outcome
+        if attempt.message:  # under the outcome, its lines kept apart as Recent calls does
+            print(" " * 23 + lines_in_one(attempt.message)[0])
     return 0

@@ -22,6 +22,7 @@ from desktop.adapters.untold_missed import UntoldMissed
 from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
+from desktop.core.card_text import lines_in_one
 from desktop.core.display_text import display_text, one_line
 from desktop.core.internal_extension import extension_call_text
 from desktop.core.missed_while_closed import missed_while_closed_text
@@ -77,6 +78,6 @@ def print_callbacks(args: argparse.Namespace) -> int:
             if entry.clock.warning:
                 line += f" — {entry.clock.warning}"
             print(display_text(line))
-            if item.attempt.message:
-                print("    " + display_text(one_line(item.attempt.message)))
+            if item.attempt.message:  # its lines kept apart, as the window's What does
+                print("    " + lines_in_one(item.attempt.message)[0])
     return 0
