@@ -745,7 +745,7 @@ def _calls(args: argparse.Namespace) -> int:
 
     from desktop.core.call_summary import unknown_who
     from desktop.core.candidates import readable
-    from desktop.core.card_text import WITHHELD, outcome_text
+    from desktop.core.card_text import WITHHELD, lines_in_one, outcome_text
     from desktop.core.display_text import display_text
     from desktop.core.internal_extension import extension_call_text
     from desktop.core.models import Direction, Outcome
@@ -782,7 +782,7 @@ def _calls(args: argparse.Namespace) -> int:
         # A caller ID's name is marked as one, never passed off as a contact's (500 characters
         # of it cut as Callbacks cuts it).
         who = (call.contact.name or call.contact.company if call.contact
-               else unknown_who(attempt.caller_name))  # fmt: skip
+               else unknown_who(attempt.caller_name, attempt.caller_id))  # fmt: skip
         number = readable(attempt.number_e164) if attempt.number_e164 else WITHHELD
         if attempt.caller_id:  # not a number: a colleague's "x3103", else as it came, said so
             number = (extension_call_text(attempt.caller_id)
@@ -790,8 +790,9 @@ def _calls(args: argparse.Namespace) -> int:
         when = attempt.at.astimezone()
         label = outcome_text(attempt)
         line = f"{when:%Y-%m-%d %H:%M}  {'out' if attempt.direction is Direction.OUT else 'in '}  "
-        line += f"{label:<{width}}  {who} · {number}"
+        # An extension nobody has is named by it ("x3103"), said once.
+        line += f"{label:<{width}}  {who}" + (f" · {number}" if number != who else "")
         print(display_text(line))
-        if attempt.message:
-            print(" " * 23 + display_text(attempt.message))  # under the outcome
+        if attempt.message:  # under the outcome, its lines kept apart as Recent calls does
+            print(" " * 23 + lines_in_one(attempt.message)[0])
     return 0

@@ -22,6 +22,7 @@ from desktop.adapters.untold_missed import UntoldMissed
 from desktop.core.call_summary import unknown_who
 from desktop.core.callbacks import Section
 from desktop.core.candidates import readable
+from desktop.core.card_text import lines_in_one
 from desktop.core.display_text import display_text, one_line
 from desktop.core.internal_extension import extension_call_text
 from desktop.core.missed_while_closed import missed_while_closed_text
@@ -64,17 +65,19 @@ def print_callbacks(args: argparse.Namespace) -> int:
         for entry in shown:
             item = entry.item
             if item.contact is None:  # a number nobody has
-                who = unknown_who(item.attempt.caller_name)
+                who = unknown_who(item.attempt.caller_name, item.attempt.caller_id)
             else:
                 who = one_line(item.contact.name or item.contact.company) or "(no name)"
             number = (readable(item.number) if item.number
                       else extension_call_text(item.extension) or "no number")  # fmt: skip
-            line = f"  {who} · {number} · {item.detail}"
+            # An extension nobody has is named by it ("x3103"), said once.
+            said = [who] if number == who else [who, number]
+            line = "  " + " · ".join([*said, item.detail])
             if entry.clock.text:
                 line += f" · their time {entry.clock.text}"
             if entry.clock.warning:
                 line += f" — {entry.clock.warning}"
             print(display_text(line))
-            if item.attempt.message:
-                print("    " + display_text(one_line(item.attempt.message)))
+            if item.attempt.message:  # its lines kept apart, as the window's What does
+                print("    " + lines_in_one(item.attempt.message)[0])
     return 0

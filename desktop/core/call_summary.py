@@ -24,13 +24,20 @@ _MISSED = (Outcome.MISSED, Outcome.NO_ANSWER)
 CALLER_ID_NAME_CHARS = 40
 
 
-def unknown_who(caller_name: str) -> str:
-    """A caller nobody in the book has the number of: "MIKE CELL (caller ID)", or "Unknown"
-    when the caller ID gave no name. A name past CALLER_ID_NAME_CHARS is cut with "…": a hook
-    passes on whatever the phone was sent, and 500 characters of it pushed the rest of a
-    Callbacks or Recent calls row out of the window."""
+def unknown_who(caller_name: str, caller_id: str = "") -> str:
+    """A caller nobody in the book has the number of: "MIKE CELL (caller ID)"; when the caller
+    ID gave no name, a colleague's extension as their card says it ("x3103": a call out to
+    it has no caller ID name, and said "Unknown" beside the calls in from "Front desk"),
+    else "Unknown". A name past CALLER_ID_NAME_CHARS is cut with "…": a hook passes on
+    whatever the phone was sent, and 500 characters of it pushed the rest of a Callbacks or
+    Recent calls row out of the window."""
     name, _cut = preview(caller_name, CALLER_ID_NAME_CHARS)
-    return f"{name} (caller ID)" if name else "Unknown"
+    if name:
+        return f"{name} (caller ID)"
+    # Not at the top: the extension rule brings phonenumbers (unread_caller_id says why).
+    from desktop.core.internal_extension import extension_call_text
+
+    return (extension_call_text(caller_id) if caller_id else "") or "Unknown"
 
 
 def call_who(attempt: Attempt, contact: Contact | None) -> str:
@@ -38,7 +45,7 @@ def call_who(attempt: Attempt, contact: Contact | None) -> str:
     not theirs ("Bo (caller ID: MIKE CELL)": Search finds calls by it, and a row naming only
     Bo would not say why "mike" found it); an unknown caller by the caller ID alone."""
     if contact is None:
-        return unknown_who(attempt.caller_name)
+        return unknown_who(attempt.caller_name, attempt.caller_id)
     name = one_line(contact.name) or one_line(contact.company) or "(no name)"
     who = name
     said = preview(attempt.caller_name, CALLER_ID_NAME_CHARS)[0]
@@ -93,6 +100,8 @@ def call_line(
     if attempt.number_e164:
         parts.append(readable(attempt.number_e164))
     elif attempt.caller_id:  # not a number we can read: the caller ID as it came
-        parts.append(caller_id_text(attempt.caller_id))
+        said = caller_id_text(attempt.caller_id)
+        if said != parts[0]:  # an extension nobody has is named by it: "x3199", once
+            parts.append(said)
     parts.append(f"{what_happened(attempt)} {when_text(attempt.at, now, cycle)}")
     return " · ".join(parts)

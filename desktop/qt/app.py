@@ -288,6 +288,10 @@ class CallerCardApp:
         # Before the sources: their first read may pop a call ringing now, whose card the
         # warm-up would paint over with its own.
         self.popups.warm_up()
+        # Seen before the quit or a crash, shown again now or when popups resume: their
+        # calls were not missed while CallerCard was closed.
+        for kept in self.missed_cards.remembered():
+            self.pipeline.showed_before(kept)
         self.missed_cards.come_back(paused=self.pause.paused(),
                                     reopen=self.pipeline.reopen_missed)  # fmt: skip
         self._missed_while_closed.start(self._after_start)

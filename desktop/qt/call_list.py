@@ -79,7 +79,7 @@ def call_row(
           and not one_line(attempt.caller_name)):  # fmt: skip
         who = WITHHELD  # as its card said it: "Unknown" read as a number nobody has
     else:  # nobody we know: who the caller ID said it was, if it said
-        who = unknown_who(attempt.caller_name)
+        who = unknown_who(attempt.caller_name, attempt.caller_id)
     number = readable(attempt.number_e164) if attempt.number_e164 else ""
     if attempt.caller_id:  # not a number we can read: a colleague's "x3103", else as it came
         number = caller_id_text(attempt.caller_id)

@@ -63,7 +63,7 @@ _V_PAD = 8
 def entry_row(entry: CallbackEntry) -> tuple[str, str, str, str]:
     item = entry.item
     if item.contact is None:  # a number nobody has: what its caller ID said, marked as such
-        who = unknown_who(item.attempt.caller_name)
+        who = unknown_who(item.attempt.caller_name, item.attempt.caller_id)
     else:
         who = one_line(item.contact.name or item.contact.company) or "(no name)"
         company = one_line(item.contact.company)

@@ -55,6 +55,7 @@ from desktop.adapters.people_search import sources_of
 from desktop.adapters.store import StoreError
 from desktop.adapters.store.call_heirs import heir_after
 from desktop.core.business_hours import BusinessHours, their_clock
+from desktop.core.call_summary import when_text
 from desktop.core.callbacks import stays_text
 from desktop.core.candidates import readable, short_date
 from desktop.core.card_text import lines_in_one, outcome_text
@@ -388,7 +389,9 @@ class ContactView(QWidget):
         self.numbers.setColumnStretch(4, 1)
         self._edit_buttons()
         if contact.last_contacted is not None:
-            facts.append(f"last contact {short_date(contact.last_contacted, now)}")
+            # As Search and the Calls below say it: "today 14:02", not "Tue 8 Dec" on Tue 8 Dec.
+            when = when_text(contact.last_contacted, now.astimezone(), hour_cycle())
+            facts.append(f"last contact {when}")
         place = " · ".join(f for f in facts if f)
         self.place.setText(place)
         self.place.setVisible(bool(place))

@@ -55,11 +55,12 @@ class MissedWhileClosed(QObject):
                  tray: TrayMenu, trace: RingTrace, notify: Callable[[str, str], object],
                  parent: QObject | None = None, *,
                  missed_card: Callable[[int, datetime], object] | None = None,
-                 shown: Callable[[Attempt], bool] | None = None,
+                 shown: Callable[[Attempt, bool], bool] | None = None,
                  missed_for_ms: int = MISSED_FOR_MS) -> None:  # fmt: skip
         super().__init__(parent)
-        # Whether this app put a card up for a call (RingPipeline.showed_call): a ring that
-        # started the app, recorded by its hook before it ran, is no call missed while closed.
+        # Whether this app put a card up for a call, or (asked so) the last run left one up
+        # for it (RingPipeline.showed_call): a ring that started the app, recorded by its
+        # hook before it ran, or one missed before a crash is no call missed while closed.
         self._shown = shown
         # A recent call's missed card: (its id, when it ended at the earliest).
         self._missed_card = missed_card
@@ -122,7 +123,9 @@ class MissedWhileClosed(QObject):
             found = [self._store.missed_ids_between(since, until, known if i == last else None,
                                                     ids)
                      for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
-            found = [self._not_shown(ids) for ids in found]
+            # A card the last run left up says nothing of an earlier closing's calls: it may
+            # be the card they got at that start, untold as missed while closed since.
+            found = [self._not_shown(ids, left_up=i == last) for i, ids in enumerate(found)]
         except StoreError as exc:
             log.info("calls missed while closed not counted: %s", exc)
             return 0
@@ -145,12 +148,12 @@ class MissedWhileClosed(QObject):
                           since=int(min(p[0] for p in periods).timestamp()))  # fmt: skip
         return calls
 
-    def _not_shown(self, ids: list[int]) -> list[int]:
-        """`ids` but the calls this app showed a card for."""
+    def _not_shown(self, ids: list[int], *, left_up: bool) -> list[int]:
+        """`ids` but the calls this app showed a card for (or, `left_up`, the last run)."""
         if self._shown is None:
             return ids
         rows = [(i, self._store.attempt_by_id(i)) for i in ids]
-        return [i for i, row in rows if row is None or not self._shown(row[1])]
+        return [i for i, row in rows if row is None or not self._shown(row[1], left_up)]
 
     def _cards_for_recent(self, periods: list[Period], found: list[list[int]]) -> None:
         """The calls of `found` (each period's) that ended within a missed card's time of now

@@ -849,15 +849,23 @@ class PopupStack(QObject):
         top = area.y() + self._margin
         x, y = right, bottom
         column_width = 0
+        in_column = 0
         fits = True
         for widget in widgets:
             width, height = widget.width(), widget.height()
             if y - height < top and y != bottom:
                 x -= column_width + self._spacing  # this column is full: start one to its left
+                if widget is self._more and in_column > 1:
+                    # A full column of cards: one gives way (a missed one first), for the
+                    # entry to sit in it above the newest; beside the column it covered the
+                    # rep's other windows (h-rep6).
+                    fits = False
                 # "+N more" above a card that could not fold to leave it room: level with
                 # that card's top, where the eye is, not at the foot of a column of its own.
                 y = y + self._spacing + height if widget is self._more else bottom
                 column_width = 0
+                in_column = 0
+            in_column += 1
             column_width = max(column_width, width)
             # What does not fit stays on screen (a card taller than the screen keeps its top
             # edge visible) and is reported, so that the oldest card collapses.

@@ -28,6 +28,7 @@ from desktop.adapters.native_heap import release_idle_memory
 from desktop.adapters.store import Store, StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.write_journal import RecordCall
+from desktop.core.caller_user_part import same_caller_key
 from desktop.core.card import Card, MatchTier
 from desktop.core.card_text import card_lines
 from desktop.core.dialects.end_of_call import HistoryEvent
@@ -97,10 +98,13 @@ class RingPipeline(QObject):
         # Call key -> when it rang: a hook's ring read late (the app was stopped or hung) and
         # over by then, so no card rang; its end, if missed, leaves the missed card.
         self._late_unseen: dict[str, datetime] = {}
-        # The calls this app put a card up for (number, when it rang), ringing or missed: none
+        # The calls this app put a card up for (who, when it rang), ringing or missed: none
         # of them was missed while CallerCard was closed, though a hook that started the app
         # for it recorded it before the app ran (showed_call).
         self._cards_shown: deque[tuple[str, datetime]] = deque(maxlen=200)
+        # The missed cards the last run left up (who, their last ring): their calls rang
+        # while it ran, though after its last 'still running' stamp when it crashed.
+        self._left_up: list[tuple[str, datetime]] = []
         # Call key -> when its last ring came, and its last end: a hook's ring from the
         # inbox (its line never reached us) pops no card for a call shown already, by its
         # line read late, nor for one whose end came by the socket first.
@@ -328,8 +332,7 @@ class RingPipeline(QObject):
             return
         self._ringing[call_key] = card
         self._rang_at[call_key] = call.event.time
-        if card.number.e164:
-            self._cards_shown.append((card.number.e164, call.event.time))
+        self._card_shown(card.number, card.caller_id, call.event.time)
         if self.popups.show(card, call_key) is None:
             self.trace.release()  # it waits collapsed in "+N more": no paint will follow
         self._forget_calls_gone()
@@ -585,15 +588,34 @@ class RingPipeline(QObject):
                                 call_key="restored", restored=True,
                                 missed_at=kept.shown or kept.rang)  # fmt: skip
 
-    def showed_call(self, attempt: Attempt) -> bool:
-        """Whether this app put a card up for the call (its ring, or its missed card): a
-        ring that started the app is recorded by its hook before the app ran, and was told
-        twice, by its card and as '1 call missed while CallerCard was closed'."""
-        if attempt.direction is not Direction.IN or not attempt.number_e164:
+    def showed_call(self, attempt: Attempt, left_up: bool = True) -> bool:
+        """Whether a card was up for the call: its ring or its missed card here (a ring that
+        started the app is recorded by its hook before the app ran, and was told twice, by
+        its card and as '1 call missed while CallerCard was closed'), or, when `left_up`, a
+        missed card the last run left up, which stood for its caller's missed calls up to
+        its last ring (a call missed in the minutes before a crash came back as '2 tries'
+        and '1 call missed while CallerCard was closed')."""
+        who = _who(attempt.number_e164, attempt.caller_id)
+        if attempt.direction is not Direction.IN or not who:
             return False
         near = timedelta(seconds=SAME_CALL_S)
-        return any(e164 == attempt.number_e164 and abs(rang - attempt.at) <= near
-                   for e164, rang in self._cards_shown)  # fmt: skip
+        return any(shown == who and abs(rang - attempt.at) <= near
+                   for shown, rang in self._cards_shown) or (
+            left_up and any(shown == who and attempt.at <= rang + near
+                            for shown, rang in self._left_up))  # fmt: skip
+
+    def showed_before(self, kept: OpenMissedCard) -> None:
+        """A missed card the last run left up (missed-cards.json), shown again now or once
+        popups resume."""
+        number = self.lookup.parse(kept.caller_id, kept.name)
+        who = "" if number.withheld else _who(number.e164, kept.caller_id)
+        if who:
+            self._left_up.append((who, kept.rang))
+
+    def _card_shown(self, number: CallerNumber, caller_id: str, rang: datetime) -> None:
+        who = "" if number.withheld else _who(number.e164, caller_id)
+        if who:
+            self._cards_shown.append((who, rang))
 
     def missed_while_closed(self, attempt_id: int, ended_by: datetime) -> str | None:
         """A call missed while the app was closed that ended recently (not before `ended_by`:
@@ -623,8 +645,8 @@ class RingPipeline(QObject):
             self._report_problem(f"Could not look up {caller_id!r}: {exc}")
             return None
         key = self.popups.add_missed(card, call_key, rang, tries, missed_at)
-        if number.e164 and not (restored or while_closed):
-            self._cards_shown.append((number.e164, rang))
+        if not (restored or while_closed):
+            self._card_shown(number, caller_id, rang)
         popup = self.popups.popup_for(key)
         traced = ({"restored": True} if restored else {"rang_unseen": True} if rang_unseen
                   else {"while_closed": True} if while_closed else {})  # fmt: skip
@@ -855,3 +877,13 @@ def _logged_at_its_end(call: RingInput) -> bool:
         and event.direction is Direction.IN
         and event.state in (CallState.ENDED, CallState.MISSED)
     )
+
+
+def _who(e164: str | None, caller_id: str) -> str:
+    """Who a call is from, as showed_call tells its calls apart: its number, or a caller ID
+    that is no number ("3103" ringing, "sip:3103@pbx" ending), as the history tells those
+    apart (same_caller_key); "" for nobody to tell."""
+    if e164:
+        return e164
+    key = same_caller_key(caller_id)
+    return f"caller ID {key}" if key else ""

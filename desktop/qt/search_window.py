@@ -173,13 +173,15 @@ def call_lines(call: LoggedCall, now: datetime, cycle: HourCycle = "24h") -> tup
     """A call row's two parts, shown on one line: who (in bold), then the number and what
     happened when: ("MIKE CELL (caller ID)", "+1 415-555-0177 · missed Tue 14:05")."""
     attempt = call.attempt
+    who = call_who(attempt, call.contact)
     rest = [readable(attempt.number_e164)] if attempt.number_e164 else []
     if attempt.caller_id:  # no number we can read: a colleague's "x3103", else the caller ID
         # as received, found by it
-        caller_id = attempt.caller_id
-        rest.append(caller_id_text(caller_id))
+        said = caller_id_text(attempt.caller_id)
+        if said != who:  # an extension nobody has is named by it: "x3199", once
+            rest.append(said)
     rest.append(f"{what_happened(attempt)} {when_text(attempt.at, now, cycle)}")
-    return call_who(attempt, call.contact), " · ".join(rest)
+    return who, " · ".join(rest)
 
 
 def fit_call_row(who: str, rest: str, bold: QFontMetrics, regular: QFontMetrics,

@@ -439,3 +439,21 @@ def test_a_calls_note_of_several_lines_keeps_them_apart_in_the_history() -> None
     called = Attempt(Direction.OUT, NOW, Outcome.TALKED, "Sent the quote\nBudget 40k\n\nSam",
                      "the renewal")  # fmt: skip
     assert attempt_row(called, NOW)[-1] == "the renewal — Sent the quote · Budget 40k · Sam"
+
+
+def test_the_last_contact_of_today_says_today_and_when(qtbot: QtBot, lookup: CallerLookup) -> None:
+    """h-rep6: the contact view said 'last contact Tue 8 Dec' on Tue 8 Dec, where Search and
+    the view's own Calls say 'today 14:02'."""
+    from desktop.core.localtime import clock_text
+
+    local = datetime.now().astimezone().replace(hour=15, minute=0, second=0, microsecond=0)
+    talked = local.replace(hour=14, minute=2)
+    cid = lookup.store.add_contact(NewContact("Søren Kjær", numbers=(
+        StoredNumber("+44 20 7946 0432", "+442079460432", label="direct"),),
+        attempts=(Attempt(Direction.OUT, talked.astimezone(UTC), Outcome.TALKED,
+                          number_e164="+442079460432"),)))  # fmt: skip
+    v = ContactView(lookup, cid, clock=lambda: local.astimezone(UTC))
+    qtbot.addWidget(v)
+    v.load()
+    said = clock_text(talked, talked.date(), hour_cycle())
+    assert v.place.text().endswith(f"last contact today {said}"), v.place.text()

@@ -77,9 +77,34 @@ def test_recent_calls_and_search_say_the_extension(lookup: CallerLookup) -> None
     calls = lookup.store.calls()
     rows = [call_row(c.attempt, c.contact, NOW) for c in calls]
     assert [(r[2], r[NUMBER]) for r in rows] == [
-        ("Unknown", "Reception"), ("Unknown", "x3199"), ("Ana Silva", "x3103")]
-    assert [call_lines(c, NOW)[1].split(" · ")[0] for c in calls] == [
-        "Reception", "x3199", "x3103"]
+        ("Unknown", "Reception"), ("x3199", "x3199"), ("Ana Silva", "x3103")]
+    said = [" · ".join(call_lines(c, NOW)).split(" · rang")[0] for c in calls]
+    assert said == ["Unknown · Reception", "x3199", "Ana Silva · Kestrel Logistics · x3103"]
+
+
+def test_a_call_out_to_an_extension_is_said_as_the_calls_in_from_it(lookup: CallerLookup) -> None:
+    """h-rep6: a call out to 3103 (a dialer's note, log-call) was 'Unknown · x3103' in Recent
+    calls and Search, beside 'Front desk (caller ID) · x3103' for the calls in from it: the
+    colleague who has the extension, else the extension as their card names it."""
+    from desktop.core.models import Attempt, Outcome
+
+    ring(lookup, '"Front desk" <sip:3199@pbx.office>', NOW - timedelta(hours=2))
+    ana = lookup.card_for("3103").contacts[0].id
+    for contact_id, extension, minutes in ((None, "3199", 30), (ana, "3103", 20)):
+        out = Attempt(Direction.OUT, NOW - timedelta(minutes=minutes), Outcome.TALKED,
+                      caller_id=extension)  # fmt: skip
+        assert lookup.store.record_call(contact_id, out, "call-note", f"note-{extension}")
+    calls = lookup.store.calls()
+    rows = [call_row(c.attempt, c.contact, NOW) for c in calls]
+    assert [(r[1], r[2], r[NUMBER]) for r in rows] == [
+        ("Out", "Ana Silva", "x3103"), ("Out", "x3199", "x3199"),
+        ("In", "Front desk (caller ID)", "x3199")]
+    lines = [call_lines(c, NOW) for c in calls]
+    assert [line[0] for line in lines] == ["Ana Silva · Kestrel Logistics", "x3199",
+                                           "Front desk (caller ID)"]
+    # Search's second line says the extension once, not again after its name.
+    assert lines[1][1].startswith("you called today"), lines[1]
+    assert summary_call_line(calls[1].attempt, None, NOW).startswith("x3199 · you called ")
 
 
 def test_recent_calls_say_todays_calls_as_the_card_does(lookup: CallerLookup) -> None:
@@ -102,7 +127,7 @@ def test_the_wrap_up_callbacks_and_copy_say_the_extension(
     ring(lookup, "sip:3199@pbx.office", NOW - timedelta(minutes=5))
     [call] = lookup.store.calls()
     assert who_line(None, call.attempt) == "x3199"
-    assert summary_call_line(call.attempt, None, NOW).startswith("Unknown · x3199 · rang ")
+    assert summary_call_line(call.attempt, None, NOW).startswith("x3199 · rang ")
     window = CallList(lookup.store.calls, clock=lambda: NOW)
     qtbot.addWidget(window)
     window.open()

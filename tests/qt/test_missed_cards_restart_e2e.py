@@ -174,3 +174,52 @@ def test_a_restored_missed_card_has_what_is_left_of_its_time_at_every_start(
         again.stop()
     # Kept with when they first came up, not when this start brought them back.
     assert [c.shown for c in kept.load()] == [mike.shown - eight, brennan.shown - twenty]
+
+
+@pytest.mark.parametrize(("rang", "ended"), [
+    (MIKE, MIKE),
+    ("3103", "sip:3103@pbx.example.com"),  # an extension's two forms, as a PBX sends them
+])  # fmt: skip
+def test_a_missed_card_up_at_a_crash_comes_back_as_it_was_and_is_no_call_missed_while_closed(
+    tmp_path: Path, rang: str, ended: str
+) -> None:
+    """h-rep6: after a kill -9, a missed card up at the crash came back as '(2 tries)' for
+    one missed call, and the start said '1 call missed while CallerCard was closed' though
+    the rep had seen its card: the crash left the app's last 'still running' stamp older
+    than the call, and only the run that showed a card knew it had."""
+    app = RunningApp(tmp_path)
+    try:
+        mark = len(app.records())
+        hook(app, "ring", rang, "--name", "Front desk")
+        app.wait_for(lambda r: r["stage"] == "shown", "the first ring's card", after=mark)
+        hook(app, "end", ended, "--answered")
+        app.wait_for(lambda r: r["stage"] == "ended", "the answered call's end", after=mark)
+        mark = len(app.records())
+        hook(app, "ring", ended, "--name", "Front desk")
+        app.wait_for(lambda r: r["stage"] == "shown", "the second ring's card", after=mark)
+        hook(app, "end", rang, "--missed")
+        app.wait_for(lambda r: r["stage"] == "missed_card", "its missed card", after=mark)
+        kept = MissedCardsFile(app.data / "missed-cards.json")
+        deadline = time.monotonic() + 10
+        while not kept.load() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [c.tries for c in kept.load()] == [1]
+    finally:
+        assert app.proc is not None
+        app.proc.kill()  # a crash: nothing is saved at the end
+        app.proc.communicate()
+    # Its last stamp that it still ran was taken before the missed call (every 5 minutes).
+    stamp = int(time.time()) - 120
+    (app.data / "last-running.txt").write_text(f"{stamp}\n")
+
+    mark = len(app.records())
+    again = RunningApp(tmp_path)
+    try:
+        told = again.wait_for(lambda r: r["stage"] == "missed_while_closed",
+                              "the calls missed while closed counted", after=mark)  # fmt: skip
+        assert told["calls"] == 0, "its card was seen before the crash"
+        cards = [r for r in again.records()[mark:] if r["stage"] == "missed_card"]
+        assert [(r.get("restored"), r.get("while_closed")) for r in cards] == [(True, None)]
+    finally:
+        again.stop()
+    assert [c.tries for c in kept.load()] == [1], "one missed call, one try"

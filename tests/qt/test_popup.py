@@ -1165,6 +1165,74 @@ def test_at_scale_factor_2_a_card_that_cannot_fold_keeps_more_level_with_its_top
     assert more.right() < card.left()
 
 
+FULL_COLUMN = textwrap.dedent(
+    """
+    import json, sys
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from desktop.qt.popup_stack import PopupStack
+    from tests.qt.show_popup_demo import withheld_card
+
+    def rect(widget):
+        g = widget.geometry()
+        return [g.x(), g.y(), g.width(), g.height()]
+
+    stack = PopupStack(max_cards=int(sys.argv[1]))
+    for i in range(int(sys.argv[2])):
+        stack.show(withheld_card(), f"call-{i}")
+    app.processEvents()
+    more = stack.more_entry()
+    area = stack.popups()[0].screen().availableGeometry()
+    print(json.dumps({
+        "area": [area.x(), area.y(), area.width(), area.height()],
+        "cards": [rect(p) for p in stack.popups() if p.isVisible()],
+        "more": rect(more) if more.isVisible() else None,
+    }))
+    """
+)
+
+
+def _stack_offscreen(tmp: Path, max_cards: int, calls: int, height: int = 0) -> dict[str, Any]:
+    """The stack in a child process on an offscreen screen 1600 wide (two columns of cards)
+    and `height` high (0: the platform's own 800×800)."""
+    platform = "offscreen"
+    if height:
+        config = tmp / f"screen-{height}.json"
+        config.write_text(json.dumps({"screens": [{
+            "name": "s", "x": 0, "y": 0, "width": 1600, "height": height,
+            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))  # fmt: skip
+        platform += f":configfile={config}"
+    result = subprocess.run(
+        [PYTHON, "-c", FULL_COLUMN, str(max_cards), str(calls)],
+        env=python_env(QT_QPA_PLATFORM=platform), cwd=REPO,
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    placed: dict[str, Any] = json.loads(result.stdout)
+    return placed
+
+
+def test_more_sits_in_the_card_column_when_the_column_is_full(tmp_path: Path) -> None:
+    """h-rep6: five cards filled the column to the screen's top, and '+1 missed call' went
+    to the left of it, level with the top card, over the rep's other windows. A card of the
+    column gives way (into the entry) and the entry sits above the newest, in its column."""
+    # One card and the entry: how tall each is in this font.
+    measured = _stack_offscreen(tmp_path, 1, 2)
+    card_h, more_h = measured["cards"][0][3], measured["more"][3]
+    # Four cards fill the column; the entry above them is 1 px short of room.
+    height = 2 * MARGIN + 4 * card_h + 4 * SPACING + more_h - 1
+    placed = _stack_offscreen(tmp_path, 4, 5, height)
+    area = QRect(*placed["area"])
+    cards = [QRect(*r) for r in placed["cards"]]
+    more = QRect(*placed["more"])
+    assert len(cards) == 3, "one card gave way to the entry"
+    assert {c.left() for c in cards} == {more.left()}, (cards, more)  # one column
+    assert area.contains(more) and all(area.contains(c) for c in cards)
+    newest = min(cards, key=lambda c: c.top())
+    assert more.bottom() < newest.top() <= more.bottom() + 1 + SPACING  # just above it
+    assert not any(more.intersects(c) for c in cards)
+
+
 def test_a_long_voicemail_and_the_imported_notes_are_readable_in_full(
     popup: Popup, qtbot: QtBot
 ) -> None:
