@@ -101,9 +101,15 @@ def test_a_call_on_a_number_someone_else_has_goes_to_them(
                                  numbers=(StoredNumber(DESK, DESK),)))  # fmt: skip
     assert store.record_call(kept, Attempt(Direction.IN, NOW - H, Outcome.MISSED,
                                            number_e164=DESK), "test", "test:desk") is not None
+    [entry] = [e for e in load_callbacks(store, NOW, BusinessHours(), "24h")
+               if e.item.number == DESK]  # fmt: skip
+    store.put_off(key_of(entry.item), NOW + 24 * H, NOW)
 
     store.undo_import(google)
 
     reception = holder(store, DESK)
     assert reception is not None and reception != kept, "Tessa keeps 0321"
     assert calls_on(store, DESK) == [reception], "the call goes to who has 0321 now"
+    listed = [(e.item.section, e.item.contact.id if e.item.contact else None, e.item.number)
+              for e in load_callbacks(store, NOW, BusinessHours(), "24h")]  # fmt: skip
+    assert listed == [(Section.PUT_OFF, reception, DESK)], "snoozed, under Tessa"
