@@ -29,6 +29,7 @@ from desktop.adapters.followed_list import (
     followed_file,
     followed_key,
 )
+from desktop.adapters.importing import followed_plain
 from desktop.adapters.importing.followed_rows import SetAside
 from desktop.adapters.importing.import_turn import import_turn
 from desktop.adapters.importing.pipeline import ImportOptions, Progress, import_file
@@ -173,6 +174,8 @@ def _replace(
         options.check_plan(store)
         options = replace(options, check_plan=None)
     old = _live_batch(store, record.batch_id)
+    # The same file imported the ordinary way is the follow's too (followed_plain.py).
+    old, taken_in = followed_plain.take_in(store.connection, record.path, old)
     # The last version's people are set aside, not undone: the new version updates them in
     # place (followed_rows.py), so they keep their ids and everything that names them.
     held = SetAside.take(store, old, str(record.path)) if old is not None else SetAside()
@@ -220,6 +223,7 @@ def _replace(
             "summary LIKE '{%' THEN summary ELSE '{}' END, '$.replaced_by', ?) WHERE id = ?",
             (report.batch_id, old),
         )
+        followed_plain.mark_replaced(store.connection, taken_in, report.batch_id)
     store.connection.execute(
         "UPDATE followed_files SET batch_id = ?, content_hash = ?, rejected = ?, problem = '', "
         "checked_at = ? WHERE path = ?",

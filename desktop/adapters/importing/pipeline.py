@@ -552,7 +552,7 @@ class _Run:
             )
         self._flush()
         if report.batch_id is None and import_holds.holds_anew(
-            self.store.connection, str(report.path), self.holds
+            self.store.connection, str(report.path.absolute()), self.holds
         ):
             # Every row already there, but not as this file's: its import is recorded and holds
             # them ('0 added, 3 already there'), or undoing the file that brought them took
@@ -579,7 +579,10 @@ class _Run:
     def _batch(self) -> int:
         if self.report.batch_id is None:
             path = self.report.path
-            self.report.batch_id = self.store.create_batch(f"Import of {path.name}", str(path))
+            # Absolute, as a followed file's is: `callercard import Liste.csv` typed in its
+            # folder is an import of that same file (followed_plain.py).
+            self.report.batch_id = self.store.create_batch(f"Import of {path.name}",
+                                                           str(path.absolute()))
         return self.report.batch_id
 
     def _flush(self) -> None:

@@ -11,14 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.adapters.store.call_heirs import give_to_holders
 from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.import_holds import hand_over, staying
 from desktop.adapters.store.times import from_epoch, unix_now
-from desktop.adapters.store.undone_imports import MergeFirst, merges_first_of, refusal, settle
+from desktop.adapters.store.undone_imports import (
+    MergeFirst,
+    calls_follow_numbers,
+    merges_first_of,
+    put_offs_follow,
+    refusal,
+    settle,
+)
 from desktop.core.import_history import (
     BatchRecord,
     file_name,
@@ -353,7 +360,9 @@ class ImportBatches(Contacts):
             self._conn.execute("DELETE FROM import_changes WHERE batch_id = ?", (batch_id,))
             # Before its contacts go: a merge that must be taken back first refuses here (the
             # transaction then changes nothing), the others end with what they brought.
-            merges = settle(self._conn, batch_id, file_name(str(row[2]), str(row[1])), keep)
+            taken_back: list[dict[str, Any]] = []
+            merges = settle(self._conn, batch_id, file_name(str(row[2]), str(row[1])), keep,
+                            taken_back)  # fmt: skip
             (off_kept,) = self._conn.execute(
                 "SELECT COUNT(*) FROM phone_numbers p JOIN contacts c ON c.id = p.contact_id "
                 "WHERE p.import_batch_id = ? AND c.import_batch_id IS NOT ?",
@@ -381,8 +390,10 @@ class ImportBatches(Contacts):
             removed = self._conn.execute(
                 "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
+            # A call on a number taken off a contact its contact was merged into goes too.
+            left += calls_follow_numbers(self._conn, taken_back)
             # A number someone else has too (a switchboard): its calls are theirs now.
-            give_to_holders(self._conn, self.contact_of, left)
+            put_offs_follow(self._conn, give_to_holders(self._conn, self.contact_of, left))
             self._conn.execute(
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
             )

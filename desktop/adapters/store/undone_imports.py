@@ -156,11 +156,13 @@ def merges_first_of(conn: sqlite3.Connection, batch_id: int) -> tuple[MergeFirst
 
 
 def settle(
-    conn: sqlite3.Connection, batch_id: int, name: str, keep: frozenset[int] = frozenset()
+    conn: sqlite3.Connection, batch_id: int, name: str, keep: frozenset[int] = frozenset(),
+    taken_back: list[Row] | None = None,
 ) -> int:
     """Settle the live merges and deletions that involve the import's contacts (see the module
     docstring); StoreError with a sentence when a merge has to be taken back first. Returns
-    how many merges of its contacts into contacts that stay were taken back. A merge into a
+    how many merges of its contacts into contacts that stay were taken back, each added to
+    `taken_back` (for calls_follow_numbers once their numbers are gone). A merge into a
     contact in `keep` (it stays: a followed file's person) is left live, undoable as before."""
     live = [
         (int(i), str(kind), json.loads(payload))
@@ -189,12 +191,54 @@ def settle(
         if merge is not None:
             restore_kept(conn, merge)
             merges += 1
+            if taken_back is not None:
+                taken_back.append(merge)
         conn.execute(
             "UPDATE contact_undo SET undone_at = ?, payload = json_set(payload, "
             "'$.settled_by_import', ?) WHERE id = ?",
             (unix_now(), name, undo_id),
         )
     return merges
+
+
+def calls_follow_numbers(conn: sqlite3.Connection, merges: Sequence[Row]) -> list[int]:
+    """Once the undo took the numbers an import's contact brought off the contact it had been
+    merged into: the calls on such a number (made since the merge, or the merged contact's
+    own) leave that contact, as undo-merge sends them with their number (duplicates.
+    _calls_follow_numbers). They stayed there: Callbacks and calls --json named Kestrel for a
+    missed call on 0321 while lookup and the card said 'Unknown number'. Returns their ids,
+    with no contact now, for give_to_holders; a Snooze on such a call's entry goes with it
+    (put_offs_follow)."""
+    left: list[int] = []
+    for merge in merges:
+        kept = int(merge["kept"])
+        moved = conn.execute(
+            "UPDATE attempts SET contact_id = NULL WHERE contact_id = ?1 "
+            "AND (id > ?2 OR id IN (SELECT value FROM json_each(?3))) "
+            "AND number_e164 IS NOT NULL AND number_e164 NOT IN ("
+            "  SELECT e164 FROM phone_numbers WHERE contact_id = ?1 AND e164 IS NOT NULL) "
+            "RETURNING id, number_e164, at",
+            (kept, int(merge.get("last_attempt", 0)), json.dumps(merge.get("attempts", []))),
+        ).fetchall()
+        # Under its number for now: a Snooze of a number nobody has is keyed by it
+        # (put_off.who_of); put_offs_follow moves it on to whoever gets the call.
+        conn.executemany(
+            "UPDATE OR REPLACE callbacks_put_off SET who = ?1 WHERE who = ?2 AND call_at = ?3 "
+            "AND NOT EXISTS (SELECT 1 FROM attempts WHERE contact_id = ?4 AND at = ?3)",
+            [(f"n:{e164}", f"c:{kept}", at, kept) for _id, e164, at in moved],
+        )
+        left += [int(call) for call, _e164, _at in moved]
+    return left
+
+
+def put_offs_follow(conn: sqlite3.Connection, given: Sequence[tuple[int, int, int]]) -> None:
+    """A Snooze kept under a call's number goes to the contact give_to_holders filed that call
+    under (call id, contact id, when)."""
+    conn.executemany(
+        "UPDATE OR REPLACE callbacks_put_off SET who = ?1 WHERE call_at = ?3 AND who = "
+        "(SELECT 'n:' || number_e164 FROM attempts WHERE id = ?2)",
+        [(f"c:{heir}", call, at) for call, heir, at in given],
+    )
 
 
 def _who(row: Row) -> str:
