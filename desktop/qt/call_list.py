@@ -8,7 +8,7 @@ same window as at the call's end, filled with what was saved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QHeaderView, QPushButton, QTreeWidgetItem
@@ -103,7 +103,7 @@ class CallList(NumberTableWindow):
         # them would re-negotiate the window's size hints on every row.
         self.setMinimumSize(480, 320)
         self._load = load
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or (lambda: datetime.now().astimezone())
         self._calls: Calls = []
 
         tabs = QHBoxLayout()

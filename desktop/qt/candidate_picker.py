@@ -24,7 +24,7 @@ Names and reasons are painted as plain text (search_window.ResultDelegate).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent
@@ -69,7 +69,7 @@ class CandidatePicker(QWidget):
                  clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.lookup = lookup
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or (lambda: datetime.now().astimezone())
         self._number: CallerNumber | None = None
         self._initial: tuple[Candidate, ...] = ()
         self._said = ""  # the caller ID's name, put in the name box for the rep

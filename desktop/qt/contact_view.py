@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -156,7 +156,7 @@ class ContactView(QWidget):
         self.placer = placer  # how Call places calls (the app's); None: a tel: link
         self.contact_id = contact_id
         self.hours = hours or BusinessHours()
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or (lambda: datetime.now().astimezone())
         self._contact: Contact | None = None
         self._directory = ""  # the team directory this contact is mirrored from, if any
         self._loading = False

@@ -19,7 +19,7 @@ results are painted as plain text by the delegate below, never as rich text.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -346,7 +346,7 @@ class SearchWindow(QWidget):
         # What was typed read as the home region writes numbers ("0171" is also 49171 in DE):
         # the search, and which number a result shows first, both go by it.
         self._home = home or (lambda query: query)
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or (lambda: datetime.now().astimezone())
         self.placer: ClickToCall | None = None  # set by the app: how its calls are placed
         self.scheme = "tel"
 
