@@ -57,10 +57,10 @@ from desktop.adapters.store.call_heirs import heir_after
 from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.call_summary import when_text
 from desktop.core.callbacks import stays_text
-from desktop.core.candidates import readable, short_date
-from desktop.core.card_text import lines_in_one, outcome_text
+from desktop.core.candidates import readable
+from desktop.core.card_text import call_day, lines_in_one, outcome_text
 from desktop.core.display_text import one_line
-from desktop.core.localtime import HourCycle, clock_text, local_time_for
+from desktop.core.localtime import HourCycle, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, StoredNumber
 from desktop.core.openers import opener_for
 from desktop.core.sources import sources_text
@@ -110,8 +110,8 @@ def attempt_row(
     attempt: Attempt, now: datetime, cycle: HourCycle = "24h"
 ) -> tuple[str, str, str, str, str]:
     """When, which way, how it ended, which number, what was said: the history's columns."""
-    local = attempt.at.astimezone(now.tzinfo)
-    when = f"{short_date(attempt.at, now)} {clock_text(local, local.date(), cycle)}"
+    # As Recent calls and the card say it: "Tue 8 Dec 00:49" beside them read as another day.
+    when = call_day(attempt.at, now, cycle, timed=True)
     way = "In" if attempt.direction is Direction.IN else "Out"
     outcome = outcome_text(attempt)
     if attempt.number_e164:

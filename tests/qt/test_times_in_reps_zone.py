@@ -79,3 +79,18 @@ def test_search_and_the_contact_view_say_it_on_the_reps_clock_too(
     view.open()
     history = view.history.topLevelItem(0).text(0)
     assert local in history, history
+
+
+def test_the_contact_views_history_says_today_as_recent_calls_do(
+    qtbot: QtBot, store: tuple[Store, int, str]
+) -> None:
+    """"Tue 8 Dec 00:49" in the contact view beside "Today 00:49" in Recent calls read as two
+    days."""
+    book, mike, local = store
+    called = datetime.now().astimezone() - timedelta(hours=1)
+    lookup = CallerLookup(book, NumberPolicy("US"), default_opener_templates())
+    view = ContactView(lookup, mike)
+    qtbot.addWidget(view)
+    view.open()
+    day = "Today" if called.date() == datetime.now().astimezone().date() else called.strftime("%a")
+    assert view.history.topLevelItem(0).text(0).startswith(f"{day} "), local
