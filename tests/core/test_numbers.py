@@ -555,6 +555,32 @@ def test_warm_up_for_one_region_covers_its_shared_country_code() -> None:
     assert done.stdout.split() == ["GB", "GG", "IM", "JE"], done.stderr
 
 
+def test_after_the_warm_up_no_caller_s_local_time_compiles_a_pattern_on_the_ring() -> None:
+    # A card's local time and place ask for the number's type: before, the first callers from
+    # each country after start-up compiled its premium, toll-free, VoIP… patterns mid-ring
+    # (~1 ms for a country's first caller).
+    script = (
+        "import phonenumbers\n"
+        "from phonenumbers import re_util\n"
+        "from desktop.core.localtime import zones_for\n"
+        "from desktop.core.numbers import warm_up\n"
+        "warm_up()\n"
+        "before = len(re_util._COMPILED_PATTERNS)\n"
+        "for region in sorted(phonenumbers.SUPPORTED_REGIONS):\n"
+        "    for kind in (phonenumbers.PhoneNumberType.FIXED_LINE,\n"
+        "                 phonenumbers.PhoneNumberType.MOBILE):\n"
+        "        example = phonenumbers.example_number_for_type(region, kind)\n"
+        "        if example is not None:\n"
+        "            zones_for(phonenumbers.format_number(\n"
+        "                example, phonenumbers.PhoneNumberFormat.E164))\n"
+        "print(len(re_util._COMPILED_PATTERNS) - before)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["0"], done.stderr
+
+
 def test_every_region_reads_its_own_example_number() -> None:
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         example = phonenumbers.example_number(region)
