@@ -56,8 +56,11 @@ class MissedWhileClosed(QObject):
                  parent: QObject | None = None, *,
                  missed_card: Callable[[int, datetime], object] | None = None,
                  shown: Callable[[Attempt], bool] | None = None,
-                 missed_for_ms: int = MISSED_FOR_MS) -> None:  # fmt: skip
+                 missed_for_ms: int = MISSED_FOR_MS,
+                 owed_wrap_ups: Callable[[list[int]], object] | None = None) -> None:  # fmt: skip
         super().__init__(parent)
+        # Calls taken that ended while closed, whose wrap-ups wait (WrapUpWindows.owe).
+        self._owed_wrap_ups = owed_wrap_ups
         # Whether this app put a card up for a call (RingPipeline.showed_call): a ring that
         # started the app, recorded by its hook before it ran, is no call missed while closed.
         self._shown = shown
@@ -128,6 +131,7 @@ class MissedWhileClosed(QObject):
             return 0
         calls = sum(len(ids) for ids in found)
         self._cards_for_recent(periods, found)
+        self._wrap_ups_owed(periods, known)
         periods = [(since, until, tuple(found[i]) if i == last else ids)
                    for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
         told = True
@@ -144,6 +148,22 @@ class MissedWhileClosed(QObject):
         self._trace.write("missed_while_closed", "", calls=calls, told=told,
                           since=int(min(p[0] for p in periods).timestamp()))  # fmt: skip
         return calls
+
+    def _wrap_ups_owed(self, periods: list[Period], known: int | None) -> None:
+        """The calls taken that ended while the app was closed (quit or killed mid-call, the
+        end recorded without it) get their wrap-ups waiting in the menu, said once: none was
+        ever offered, and nothing said one was owed (h-rep6). This start's closed time only:
+        an earlier one's were there to be asked about at the start after it."""
+        if self._owed_wrap_ups is None or known is None or not periods:
+            return
+        since, until, open_then = periods[-1]
+        try:
+            owed = self._store.talked_unwrapped_between(since, until, known, open_then)
+        except StoreError as exc:
+            log.info("calls taken while closed not looked up: %s", exc)
+            return
+        if owed:
+            self._owed_wrap_ups(owed)
 
     def _not_shown(self, ids: list[int]) -> list[int]:
         """`ids` but the calls this app showed a card for."""

@@ -211,6 +211,25 @@ class Callbacks(Contacts):
         ).fetchall()
         return [int(i) for (i,) in rows]
 
+    def talked_unwrapped_between(self, since: datetime, until: datetime, recorded_by: int,
+                                 open_then: Sequence[int] = ()) -> list[int]:  # fmt: skip
+        """Calls taken that the app had seen ring (recorded by the call of id ``recorded_by``,
+        the newest at this start, or earlier) and that ended while it was closed: rang from
+        ``since``'s second (a stamp written as the app started, a ring in that second came
+        after it) up to ``until``, or were among ``open_then`` (still ringing at the
+        quit), with nothing written on them (no note, reason, callback or Done): their
+        wrap-up was never offered. A softphone's catch-up of calls it alone saw (recorded
+        after ``recorded_by``) is history, never asked about. Ids, oldest first."""
+        open_ids = ",".join(str(int(i)) for i in open_then)  # ints: nothing to bind
+        rows = self._conn.execute(
+            "SELECT id FROM attempts WHERE direction = 'in' AND outcome = 'talked' "  # noqa: S608
+            f"AND (at >= ? OR id IN ({open_ids})) AND at <= ? AND id <= ? "
+            "AND message = '' AND reason = '' AND callback_until IS NULL AND promise_done = 0 "
+            "ORDER BY id LIMIT 100",
+            (int(since.timestamp()), int(until.timestamp()), recorded_by),
+        ).fetchall()
+        return [int(i) for (i,) in rows]
+
     def open_calls_since(self, since: datetime) -> list[int]:
         """Incoming calls that rang from ``since`` on and whose end is not known yet (a
         hook's ring, its end still to come): ids, oldest first. An end that comes once the
