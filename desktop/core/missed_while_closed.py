@@ -31,3 +31,4 @@ def unwrapped_while_closed_text(calls: int) -> str:
                 "(Open waiting wrap-ups in the menu).")  # fmt: skip
     return (f"{calls} calls you took ended while CallerCard was closed: their wrap-ups wait "
             "(Open waiting wrap-ups in the menu).")  # fmt: skip
+

@@ -61,16 +61,18 @@ class WrapUpGate(QObject):
     def waiting(self) -> list[int]:
         return [*self._waiting, *self._owed]
 
-    def owe(self, attempt_ids: list[int], text: str) -> None:
+    def owe(self, attempt_ids: list[int], text: str, *, tell: bool = True) -> None:
         """Wrap-ups never offered (their calls ended while the app was closed): they wait in
-        the menu's Open waiting wrap-ups, `text` told once, nothing opened nor focused."""
+        the menu's Open waiting wrap-ups, `text` told once (unless said elsewhere: not
+        `tell`), nothing opened nor focused."""
         new = [i for i in attempt_ids if i not in self._owed and i not in self._waiting]
         if not new:
             return
         self._owed += new
-        self._owed_text = text
         log.info("wrap-ups of %d calls that ended while closed wait", len(new))
-        self._tell(text)
+        if tell:
+            self._owed_text = text  # taken back from the status line once they open
+            self._tell(text)
         self.waiting_changed.emit(len(self.waiting()))
 
     def admit(self, attempt_id: int, window: WrapUp, *, asked: bool = False) -> bool:

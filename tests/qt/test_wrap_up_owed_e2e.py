@@ -15,6 +15,7 @@ from desktop.core.missed_while_closed import unwrapped_while_closed_text
 from tests.qt.test_app_e2e import RunningApp
 
 ZOE = "+14155550134"
+BRENNAN = "+13125550199"
 
 
 @pytest.mark.parametrize("how", ["quit", "kill -9"])
@@ -64,3 +65,33 @@ def test_a_call_taken_that_ended_while_closed_has_its_wrap_up_waiting_at_the_nex
         assert not [r for r in third.records()[mark:] if r["stage"] == "wrap_ups_waiting"]
     finally:
         third.stop()
+
+
+def test_with_a_call_missed_meanwhile_one_message_says_both(tmp_path: Path) -> None:
+    """The missed calls' message and the wrap-ups' would each take the tray's one balloon and
+    the menu window's one status line: the later hid the earlier. One message says both."""
+    app = RunningApp(tmp_path)
+    try:
+        for number in (ZOE, BRENNAN):
+            assert app.cli("ring", number).returncode == 0
+            app.wait_for(lambda r, n=number: r["stage"] == "recorded" and r["caller_id"] == n,
+                         "the ring recorded")  # fmt: skip
+    finally:
+        app.stop()
+    time.sleep(1.1)
+    assert app.cli("end", "--answered", ZOE).returncode == 4
+    assert app.cli("end", "--missed", BRENNAN).returncode == 4
+
+    mark = len(app.records())
+    again = RunningApp(tmp_path)
+    try:
+        again.wait_for(lambda r: r["stage"] == "wrap_ups_waiting", "its wrap-up owed", after=mark)
+        told = again.wait_for(lambda r: r["stage"] == "missed_while_closed", "the count",
+                              after=mark)  # fmt: skip
+        assert told["calls"] == 1
+    finally:
+        again.stop()
+    log = (app.data / "callercard.log").read_text(encoding="utf-8")
+    assert ("1 call missed while CallerCard was closed. 1 call you took ended while "
+            "CallerCard was closed: its wrap-up waits (Open waiting wrap-ups in the menu).\n"
+            ) in log  # fmt: skip
