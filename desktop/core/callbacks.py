@@ -263,13 +263,20 @@ def promise_line(attempts: Sequence[Attempt], now: datetime, cycle: HourCycle = 
     return ""
 
 
+# Calls out that do not keep a "call them back by": they reached nobody (failed, rang out), or
+# nobody said whether they did (a dial or a softphone's call whose wrap-up was skipped, a hook
+# with no end). An unknown outcome kept it, and a promise vanished from Callbacks as MicroSIP
+# logged the call, before anyone knew whether it was answered; it stays, said beside it
+# ("Called 14:02, outcome not logged"), until a wrap-up says the call reached them.
+NOT_KEPT_BY = (Outcome.FAILED, Outcome.NO_ANSWER, Outcome.UNKNOWN)
+
+
 def _settled(promise: Attempt, window: Window, since: Sequence[Attempt]) -> bool:
     """Whether a call after the promise (`since`) kept it."""
     if promise.direction is Direction.IN:
         return any(
             later.promise_done
-            or (later.direction is Direction.OUT
-                and later.outcome not in (Outcome.FAILED, Outcome.NO_ANSWER))
+            or (later.direction is Direction.OUT and later.outcome not in NOT_KEPT_BY)
             for later in since
         )
     return any(
@@ -340,11 +347,14 @@ class CallbackItem:
 
 @dataclass(frozen=True)
 class Unreached:
-    """Calls back since a "call them back by" promise that reached nobody: they keep it
-    open, and the newest is said beside it ("Tried 14:05, no answer")."""
+    """Calls back since a "call them back by" promise that reached nobody, or nobody said
+    whether they did: they keep it open, and the newest is said beside it ("Tried 14:05, no
+    answer", "Called 14:02, outcome not logged")."""
 
     at: datetime
-    outcome: Outcome  # NO_ANSWER (a busy line too: the call logs say no more) or FAILED
+    # NO_ANSWER (a busy line too: the call logs say no more) or FAILED; UNKNOWN for a call
+    # whose outcome nobody logged (NOT_KEPT_BY)
+    outcome: Outcome
     tries: int = 1
 
     def text(self, now: datetime, cycle: HourCycle = "24h") -> str:
@@ -352,6 +362,8 @@ class Unreached:
         when = clock_text(local, local.date(), cycle)
         if local.date() != now.date():
             when = f"{day_text(local, now)} {when}"
+        if self.outcome is Outcome.UNKNOWN:
+            return f"Called {when}, outcome not logged{tries_text(self.tries)}"
         how = "call failed" if self.outcome is Outcome.FAILED else "no answer"
         return f"Tried {when}, {how}{tries_text(self.tries)}"
 

@@ -181,6 +181,7 @@ class CallerCardApp:
             LastRunning(paths.last_running), UntoldMissed(paths.untold_missed), self.store,
             self.tray, self.trace, self.notifier.notify,
             missed_card=self.pipeline.missed_while_closed, shown=self.pipeline.showed_call,
+            owed_wrap_ups=self.wrap_ups.owe,
         )  # fmt: skip
         self.read_only = read_only
         # No --watch: a log given to it is kept in the settings the login start reads, and

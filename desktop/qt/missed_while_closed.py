@@ -33,7 +33,12 @@ from desktop.adapters.last_running import STILL_RUNNING_EVERY_S, LastRunning
 from desktop.adapters.store import Store, StoreError
 from desktop.adapters.trace import RingTrace
 from desktop.adapters.untold_missed import Period, UntoldMissed
-from desktop.core.missed_while_closed import TITLE, missed_while_closed_text, where_they_wait
+from desktop.core.missed_while_closed import (
+    TITLE,
+    missed_while_closed_text,
+    unwrapped_while_closed_text,
+    where_they_wait,
+)
 from desktop.core.models import Attempt
 from desktop.qt.popup_stack import MISSED_FOR_MS
 from desktop.qt.tray import TrayMenu
@@ -56,8 +61,13 @@ class MissedWhileClosed(QObject):
                  parent: QObject | None = None, *,
                  missed_card: Callable[[int, datetime], object] | None = None,
                  shown: Callable[[Attempt, bool], bool] | None = None,
-                 missed_for_ms: int = MISSED_FOR_MS) -> None:  # fmt: skip
+                 missed_for_ms: int = MISSED_FOR_MS,
+                 owed_wrap_ups: Callable[[list[int], bool], object] | None = None,
+                 ) -> None:  # fmt: skip
         super().__init__(parent)
+        # Calls taken that ended while closed, whose wrap-ups wait (WrapUpWindows.owe), and
+        # whether the missed calls' message said so already.
+        self._owed_wrap_ups = owed_wrap_ups
         # Whether this app put a card up for a call, or (asked so) the last run left one up
         # for it (RingPipeline.showed_call): a ring that started the app, recorded by its
         # hook before it ran, or one missed before a crash is no call missed while closed.
@@ -131,15 +141,20 @@ class MissedWhileClosed(QObject):
             return 0
         calls = sum(len(ids) for ids in found)
         self._cards_for_recent(periods, found)
+        owed = self._wrap_ups_owed(periods, known)
         periods = [(since, until, tuple(found[i]) if i == last else ids)
                    for i, (since, until, ids) in enumerate(periods)]  # fmt: skip
         told = True
         if calls:
             text = missed_while_closed_text(calls)
-            log.info("%s", text)
-            if not self._tray.tell_opening_callbacks(TITLE, text):
-                self._notify(TITLE, where_they_wait(text, clickable=False))
+            # One message: a second one in its place would hide the first.
+            more = unwrapped_while_closed_text(len(owed)) if owed else ""
+            log.info("%s", f"{text}. {more}" if more else text)
+            if not self._tray.tell_opening_callbacks(TITLE, text, more):
+                self._notify(TITLE, f"{where_they_wait(text, clickable=False)} {more}".strip())
                 told = self._tray.fallback.isVisible()
+        if owed and self._owed_wrap_ups is not None:
+            self._owed_wrap_ups(owed, bool(calls))
         if told:
             self._untold.told()
         else:
@@ -147,6 +162,20 @@ class MissedWhileClosed(QObject):
         self._trace.write("missed_while_closed", "", calls=calls, told=told,
                           since=int(min(p[0] for p in periods).timestamp()))  # fmt: skip
         return calls
+
+    def _wrap_ups_owed(self, periods: list[Period], known: int | None) -> list[int]:
+        """The calls taken that ended while the app was closed (quit or killed mid-call, the
+        end recorded without it): their wrap-ups are to wait in the menu, said once, as none
+        was ever offered and nothing said one was owed (h-rep6). This start's closed time
+        only: an earlier one's were there to be asked about at the start after it."""
+        if self._owed_wrap_ups is None or known is None or not periods:
+            return []
+        since, until, open_then = periods[-1]
+        try:
+            return self._store.talked_unwrapped_between(since, until, known, open_then)
+        except StoreError as exc:
+            log.info("calls taken while closed not looked up: %s", exc)
+            return []
 
     def _not_shown(self, ids: list[int], *, left_up: bool) -> list[int]:
         """`ids` but the calls this app showed a card for (or, `left_up`, the last run)."""

@@ -195,17 +195,20 @@ class TrayMenu(QObject):
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
         self.fallback.set_status(text)
 
-    def tell_opening_callbacks(self, title: str, text: str) -> bool:
+    def tell_opening_callbacks(self, title: str, text: str, more: str = "") -> bool:
         """News for the rep that Callbacks holds ("3 calls missed while CallerCard was
         closed"): the tray's message, which opens Callbacks when clicked; the fallback
-        window's status line, beside its Callbacks button. Whether the tray said it."""
+        window's status line, beside its Callbacks button; `more`, a sentence of other news
+        of the start, after it (one message: a second would hide the first). Whether the
+        tray said it."""
         from desktop.core.missed_while_closed import where_they_wait
 
-        self.fallback.set_status(where_they_wait(text, clickable=False))
+        after = f" {more}" if more else ""
+        self.fallback.set_status(where_they_wait(text, clickable=False) + after)
         if not (self.has_tray and QSystemTrayIcon.supportsMessages()):
             return False
         self._message_opens_callbacks = True
-        self.tray.showMessage(title, where_they_wait(text, clickable=True),
+        self.tray.showMessage(title, where_they_wait(text, clickable=True) + after,
                               QSystemTrayIcon.MessageIcon.Information, 15000)  # fmt: skip
         return True
 

@@ -52,10 +52,28 @@ class WrapUpGate(QObject):
         # problem on show until it is over.
         self._over = over
         self._waiting: list[int] = []  # attempt ids, oldest first
+        # Wrap-ups of calls that ended while the app was closed (owe): they wait for the
+        # rep's Open waiting wrap-ups, never for the protection to end, and are told apart.
+        self._owed: list[int] = []
+        self._owed_text = ""
         guard.changed.connect(self._protection_changed)
 
     def waiting(self) -> list[int]:
-        return list(self._waiting)
+        return [*self._waiting, *self._owed]
+
+    def owe(self, attempt_ids: list[int], text: str, *, tell: bool = True) -> None:
+        """Wrap-ups never offered (their calls ended while the app was closed): they wait in
+        the menu's Open waiting wrap-ups, `text` told once (unless said elsewhere: not
+        `tell`), nothing opened nor focused."""
+        new = [i for i in attempt_ids if i not in self._owed and i not in self._waiting]
+        if not new:
+            return
+        self._owed += new
+        log.info("wrap-ups of %d calls that ended while closed wait", len(new))
+        if tell:
+            self._owed_text = text  # taken back from the status line once they open
+            self._tell(text)
+        self.waiting_changed.emit(len(self.waiting()))
 
     def admit(self, attempt_id: int, window: WrapUp, *, asked: bool = False) -> bool:
         """True: show `window` now (kept out of captures where the OS can). False: it would
@@ -66,12 +84,17 @@ class WrapUpGate(QObject):
         self._hold(attempt_id)
         return False
 
-    def open_waiting(self) -> None:
-        """Open every waiting wrap-up now: the rep asked (tray menu) or the protection ended."""
+    def open_waiting(self, *, owed: bool = True) -> None:
+        """Open every waiting wrap-up now: the rep asked (tray menu) or the protection ended
+        (`owed`: those of calls that ended while the app was closed too, for the rep)."""
         waiting, self._waiting = self._waiting, []
-        self.waiting_changed.emit(0)
+        were_owed, self._owed = (self._owed, []) if owed else ([], self._owed)
+        self.waiting_changed.emit(len(self._owed))
         if waiting and self._over is not None:
             self._over(WAITING_TEXT)
+        if were_owed and self._over is not None and self._owed_text:
+            self._over(self._owed_text)
+        waiting += [i for i in were_owed if i not in waiting]
         windows = self._open_windows()
         for attempt_id in waiting:
             window = windows.get(attempt_id)
@@ -88,12 +111,12 @@ class WrapUpGate(QObject):
         log.info("wrap-up for attempt %d waits: cards are redacted", attempt_id)
         if len(self._waiting) == 1:
             self._tell(WAITING_TEXT)  # once per wait, never with a name
-        self.waiting_changed.emit(len(self._waiting))
+        self.waiting_changed.emit(len(self.waiting()))
 
     def _protection_changed(self) -> None:
         if self._guard.protection() is not Protection.REDACTED:
             if self._waiting:
-                self.open_waiting()
+                self.open_waiting(owed=False)
             for window in self._open_windows().values():
                 if isinstance(window, WrapUp):
                     self._guard.protect_window(window)  # the setting was just turned on

@@ -141,6 +141,16 @@ class WrapUpWindows:
         while_shown(window, self._store.path, follow)
         run_while_shown(window, follow, lambda: None)  # a note logged while it waited
 
+    def owe(self, attempt_ids: list[int], told: bool = False) -> None:
+        """Calls taken that ended while the app was closed: no wrap-up asked how they went.
+        They wait in the menu's Open waiting wrap-ups, told once (`told`: by the message of
+        the calls missed meanwhile already); none opens by itself."""
+        from desktop.core.missed_while_closed import unwrapped_while_closed_text
+
+        owed = [i for i in attempt_ids if i not in self._open]
+        if owed:
+            self.gate().owe(owed, unwrapped_while_closed_text(len(owed)), tell=not told)
+
     def asked(self, attempt_id: int) -> None:
         """The rep asked to write or correct a call's wrap-up (Recent calls): it opens filled
         with what was saved, and has the keyboard, since the rep is turning to it now."""

@@ -124,3 +124,22 @@ def test_a_journalled_wrap_up_keeps_done() -> None:
     old = job_to_json(SaveWrapUp(7, Outcome.TALKED, "m", "r"))
     del old["promise_done"]  # written before a wrap-up could say a promise is done
     assert job_from_json(old) == SaveWrapUp(7, Outcome.TALKED, "m", "r")
+
+
+def test_a_call_out_nobody_said_the_outcome_of_keeps_it_until_its_wrap_up_does(
+    store: Store,
+) -> None:
+    """h-rep6: a call back logged as 'Called' (its wrap-up skipped, or a hook's dial with no
+    end) took the promise out of Callbacks though the database never said it reached them."""
+    mike, _first = promised(store)
+    called = call(store, mike, Direction.OUT, NOW, Outcome.UNKNOWN)
+
+    assert listed(store, NOW + H) == [(Section.WAITING_FOR_US,
+        "Call them back by 10:00 tomorrow · Called 10:30, outcome not logged", False)]  # fmt: skip
+    later = call(store, mike, Direction.IN, NOW + 2 * H, Outcome.TALKED)
+    assert store.open_promise(later) is not None  # their next call's wrap-up says it too
+
+    # Recent calls' Wrap-up… of the call back: it reached them.
+    assert store.save_wrap_up(called, Outcome.TALKED, "sent the 3-year pricing", "")
+    assert listed(store, NOW + 3 * H) == []
+    assert count_due(store, NOW + 24 * H) == 0

@@ -3,6 +3,7 @@ a fixed clock."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from desktop.core.business_hours import BusinessHours, their_clock
 from desktop.core.callbacks import (
     OpenPromise,
     Section,
+    Unreached,
     Window,
     ago_text,
     callback_items,
@@ -295,3 +297,21 @@ def test_the_wrap_ups_open_promise_keeps_the_notes_lines_apart() -> None:
     assert OpenPromise(made).text(NOW) == (
         "Call them back by 17:00 tomorrow · Sent the quote · Budget 40k · Decision: Sam (CFO)"
     )
+
+
+def test_a_call_back_whose_outcome_nobody_logged_does_not_keep_the_promise() -> None:
+    """h-rep6: MicroSIP logged the call back and its wrap-up was skipped; the card (and
+    Callbacks) dropped 'call them back by' though nobody knew whether it reached them."""
+    asked = Attempt(Direction.IN, at(10, 9), Outcome.TALKED, number_e164="+14155550111",
+                    callback_from=at(10, 9), callback_until=at(10, 17))  # fmt: skip
+    unknown = Attempt(Direction.OUT, at(10, 10), Outcome.UNKNOWN, number_e164="+14155550111")
+    assert promise_line([unknown, asked], NOW) == "You said you'd call them back by 17:00 today"
+    talked = replace(unknown, outcome=Outcome.TALKED)  # its wrap-up said Talked
+    assert promise_line([talked, asked], NOW) == ""
+
+
+def test_a_call_back_of_unknown_outcome_is_said_beside_the_promise() -> None:
+    assert Unreached(at(10, 10, 2), Outcome.UNKNOWN).text(NOW) == (
+        "Called 10:02, outcome not logged")
+    assert Unreached(at(9, 14, 2), Outcome.UNKNOWN, 2).text(NOW, "12h") == (
+        "Called yesterday 2:02 PM, outcome not logged (2 tries)")

@@ -48,6 +48,16 @@ def test_log_a_call_settles_the_callback_and_asks_how_it_went(
     wrap_up = app.wrap_ups.window_for(newest.id)
     assert isinstance(wrap_up, WrapUp) and wrap_up.isVisible()  # how it went: asked now
     assert not wrap_up.inbound and wrap_up.accepts_focus()
+    # Logged, not yet said to have reached him (h-rep6: a call back whose wrap-up was
+    # skipped took the promise with it): it stays, the call said beside it.
+    callbacks.reload()
+    waiting = callbacks.table.topLevelItem(0)
+    assert waiting is not None and waiting.childCount() == 1
+    assert "outcome not logged" in waiting.child(0).text(2)
+    assert callbacks.status.text() == "1 due"
+    wrap_up.buttons[Outcome.TALKED].click()
+    qtbot.mouseClick(wrap_up.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.store.calls()[0].attempt.outcome is Outcome.TALKED)
     callbacks.reload()
     assert callbacks.status.text() == "Nothing due"
     running.close()

@@ -214,3 +214,28 @@ def test_the_app_holds_the_wrap_up_of_an_answered_call_during_do_not_disturb(
     finally:
         app.stop()
         daemon.stop()
+
+
+def test_wrap_ups_owed_from_while_closed_wait_for_the_rep_not_for_the_screen(
+    qtbot: QtBot, stack: PopupStack
+) -> None:
+    """h-rep6: a call taken that ended while CallerCard was closed had no wrap-up and nothing
+    said one was owed. At the next start it waits in the menu, told once; nothing opens by
+    itself (the protection ending opens only what it held), the rep's click opens it."""
+    guard = ScreenShareGuard(stack, NoExclusion(), keep_out=True)
+    opened = Opened(qtbot)
+    gate = opened.gate(guard)
+    counts: list[int] = []
+    gate.waiting_changed.connect(counts.append)
+    assert opened.offer(gate, 41) is None  # held off the shared screen
+
+    gate.owe([50], "1 call you took ended while CallerCard was closed: …")
+    gate.owe([50], "again")  # the same call again: nothing new to say
+    assert gate.waiting() == [41, 50] and counts == [1, 2]
+    assert opened.told == [WAITING_TEXT, "1 call you took ended while CallerCard was closed: …"]
+    guard.set_keep_out(False)  # the share is over: only what it held opens
+    assert opened.asked == [41] and gate.waiting() == [50] and counts[-1] == 1
+
+    gate.open_waiting()  # the rep's Open waiting wrap-ups (1)
+    assert opened.asked == [41, 50] and gate.waiting() == [] and counts[-1] == 0
+    assert opened.windows[50].isVisible()

@@ -90,8 +90,9 @@ class Callbacks(Contacts):
     # (_UNREACHED), shown beside it as the try it was. A call from them does not keep it:
     # they rang about something else and the promise vanished unseen. It stays until we call
     # back, or the rep says in a later call's wrap-up that it is done (promise_done), or a
-    # later "call them back by" replaces it (each contact's newest window counts).
-    _PROMISE_KEPT = ("l.direction = 'out' AND l.outcome NOT IN ('failed', 'no_answer') "
+    # later "call them back by" replaces it (each contact's newest window counts). A call
+    # back whose outcome nobody logged keeps it open too (core/callbacks.NOT_KEPT_BY).
+    _PROMISE_KEPT = ("l.direction = 'out' AND l.outcome NOT IN ('', 'failed', 'no_answer') "
                      "OR l.promise_done = 1")
     _WINDOW = ("a.callback_until IS NOT NULL",
                f"(a.direction = 'in' AND {_AFTER.format(later='l', call='a')} "
@@ -210,6 +211,25 @@ class Callbacks(Contacts):
         ).fetchall()
         return [int(i) for (i,) in rows]
 
+    def talked_unwrapped_between(self, since: datetime, until: datetime, recorded_by: int,
+                                 open_then: Sequence[int] = ()) -> list[int]:  # fmt: skip
+        """Calls taken that the app had seen ring (recorded by the call of id ``recorded_by``,
+        the newest at this start, or earlier) and that ended while it was closed: rang from
+        ``since``'s second (a stamp written as the app started, a ring in that second came
+        after it) up to ``until``, or were among ``open_then`` (still ringing at the
+        quit), with nothing written on them (no note, reason, callback or Done): their
+        wrap-up was never offered. A softphone's catch-up of calls it alone saw (recorded
+        after ``recorded_by``) is history, never asked about. Ids, oldest first."""
+        open_ids = ",".join(str(int(i)) for i in open_then)  # ints: nothing to bind
+        rows = self._conn.execute(
+            "SELECT id FROM attempts WHERE direction = 'in' AND outcome = 'talked' "  # noqa: S608
+            f"AND (at >= ? OR id IN ({open_ids})) AND at <= ? AND id <= ? "
+            "AND message = '' AND reason = '' AND callback_until IS NULL AND promise_done = 0 "
+            "ORDER BY id LIMIT 100",
+            (int(since.timestamp()), int(until.timestamp()), recorded_by),
+        ).fetchall()
+        return [int(i) for (i,) in rows]
+
     def open_calls_since(self, since: datetime) -> list[int]:
         """Incoming calls that rang from ``since`` on and whose end is not known yet (a
         hook's ring, its end still to come): ids, oldest first. An end that comes once the
@@ -310,15 +330,19 @@ class Callbacks(Contacts):
                           number, "", *window(cb_from, cb_until))  # fmt: skip
         return OpenPromise(attempt, bool(done))
 
-    # Calls out that reached nobody: they keep a "call them back by" promise open.
+    # Calls out that reached nobody: they keep a missed call due...
     _UNREACHED = "('failed', 'no_answer')"
+    # ...and a "call them back by" promise open, as do those whose outcome nobody logged.
+    _PROMISE_UNKEPT = "('', 'failed', 'no_answer')"
 
     def unreached_since(self, promise_ids: Sequence[int]) -> dict[int, Unreached]:
         """For each "call them back by" promise (the id of the incoming call it was made on),
         the newest call out to that contact (to that number, for a promise whose contact has
-        gone) since that reached nobody, and how many did; a promise with none is left out."""
+        gone) since that reached nobody or whose outcome nobody logged, and how many; a
+        promise with none is left out."""
         return self._unreached(promise_ids, "t.contact_id = p.contact_id "
-                               "OR p.contact_id IS NULL AND t.number_e164 = p.number_e164")
+                               "OR p.contact_id IS NULL AND t.number_e164 = p.number_e164",
+                               self._PROMISE_UNKEPT)  # fmt: skip
 
     def unreached_after_missed(self, missed_ids: Sequence[int]) -> dict[int, Unreached]:
         """For each missed call (its attempt id), the newest call back to that contact (or,
@@ -346,9 +370,10 @@ class Callbacks(Contacts):
             return None
         return self.unreached_after_missed([int(row[0])]).get(int(row[0]))
 
-    def _unreached(self, call_ids: Sequence[int], whose: str) -> dict[int, Unreached]:
-        """By incoming call `p` (its id): the calls out `t` to `whose` since it that reached
-        nobody, the newest and how many."""
+    def _unreached(self, call_ids: Sequence[int], whose: str,
+                   outcomes: str = _UNREACHED) -> dict[int, Unreached]:  # fmt: skip
+        """By incoming call `p` (its id): the calls out `t` to `whose` since it with one of
+        `outcomes` (reached nobody), the newest and how many."""
         ids = sorted(set(call_ids))
         if not ids:
             return {}
@@ -357,7 +382,7 @@ class Callbacks(Contacts):
         rows = self._conn.execute(
             "SELECT p.id, max(t.at), t.outcome, count(*) FROM attempts p "  # noqa: S608
             f"JOIN attempts t ON ({whose}) AND t.direction = 'out' "
-            f"  AND t.outcome IN {self._UNREACHED} AND {_AFTER.format(later='t', call='p')} "
+            f"  AND t.outcome IN {outcomes} AND {_AFTER.format(later='t', call='p')} "
             f"WHERE p.id IN ({', '.join('?' * len(ids))}) GROUP BY p.id",
             ids,
         ).fetchall()

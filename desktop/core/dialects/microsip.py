@@ -25,7 +25,8 @@ reported for it:
   info. Type 2 with a duration or an info is MISSED; type 3 is ENDED (answered elsewhere); types 0
   and 1 with a duration or an info are ENDED.
 * Nothing is written when a call is answered, so ANSWERED is never reported.
-* Outgoing calls get direction OUT and the same pair: RINGING while dialling or talking, ENDED.
+* Outgoing calls get direction OUT and the same pair: RINGING while dialling or talking, ENDED;
+  one over with 0 s (the duration is the time connected) is a CallUnanswered: nobody answered.
 
 A call is known by its key and time: the ring buffer reuses keys, and the number can change
 spelling between the ring and the end of the same call, so neither identifies it alone.
@@ -35,11 +36,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import IntEnum
+from functools import partial
 
-from desktop.core.events import CallEvent, CallGone, CallState
+from desktop.core.events import CallEvent, CallGone, CallState, CallUnanswered
 from desktop.core.first_read import pops_at_first_read
 from desktop.core.models import Direction
 from desktop.core.ring_log_position import (
@@ -678,7 +681,10 @@ def call_event(change: CallChange, *, file: str, read_ns: int) -> CallEvent:
 
 def _live_event(change: CallChange, *, file: str, read_ns: int) -> CallEvent:
     entry = change.entry
-    return (CallGone if change.gone else CallEvent)(
+    kind: Callable[..., CallEvent] = CallGone if change.gone else CallEvent
+    if not change.gone and _rang_out(entry, change.state):
+        kind = partial(CallUnanswered, why=entry.info)
+    return kind(
         source=SOURCE,
         direction=entry.direction,
         state=change.state,
@@ -689,3 +695,11 @@ def _live_event(change: CallChange, *, file: str, read_ns: int) -> CallEvent:
         where=f"{file} [Calls] key {entry.key}",
         read_ns=read_ns,
     )
+
+
+def _rang_out(entry: CallEntry, state: CallState) -> bool:
+    """A call of ours MicroSIP logged over with 0 s talked: nobody answered (its duration is
+    the time connected, written before the info that ends the line). Taken for a call of
+    unknown outcome, it kept the "call them back by" it was meant to keep, and its wrap-up,
+    easily skipped, was the only way to say it rang out."""
+    return entry.type is CallType.OUTGOING and state is CallState.ENDED and entry.duration == 0
