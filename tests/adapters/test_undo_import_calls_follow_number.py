@@ -113,3 +113,31 @@ def test_a_call_on_a_number_someone_else_has_goes_to_them(
     listed = [(e.item.section, e.item.contact.id if e.item.contact else None, e.item.number)
               for e in load_callbacks(store, NOW, BusinessHours(), "24h")]  # fmt: skip
     assert listed == [(Section.PUT_OFF, reception, DESK)], "snoozed, under Tessa"
+
+
+@pytest.mark.parametrize("someone_else", [False, True], ids=["nobody", "reception"])
+def test_a_snoozed_missed_call_of_a_contact_the_undo_deletes_stays_snoozed(
+    store: Store, tmp_path: Path, someone_else: bool
+) -> None:
+    """Undoing the import deletes the contact the call was filed under: the call stays under
+    its number (or goes to whoever else has it), and the rep's Snooze stays with it. Keyed by
+    the contact gone, the snoozed missed call was back in 'waiting for us' at once."""
+    google = imported(store, tmp_path / "google.csv", ["Kestrel Logistics Ltd,+44 20 7946 0321"])
+    kestrel = holder(store, DESK)
+    assert kestrel is not None
+    if someone_else:
+        store.add_contact(NewContact("Tessa Lind", company="Kestrel Logistics Ltd",
+                                     numbers=(StoredNumber(DESK, DESK),)))  # fmt: skip
+    assert store.record_call(kestrel, Attempt(Direction.IN, NOW - H, Outcome.MISSED,
+                                              number_e164=DESK), "test", "test:desk") is not None
+    [entry] = [e for e in load_callbacks(store, NOW, BusinessHours(), "24h")
+               if e.item.number == DESK and e.item.contact and e.item.contact.id == kestrel]
+    store.put_off(key_of(entry.item), NOW + 24 * H, NOW)
+
+    store.undo_import(google)
+
+    heir = holder(store, DESK)
+    assert (heir is not None) == someone_else and heir != kestrel
+    listed = [(e.item.section, e.item.contact.id if e.item.contact else None, e.item.number)
+              for e in load_callbacks(store, NOW, BusinessHours(), "24h")]  # fmt: skip
+    assert listed == [(Section.PUT_OFF, heir, DESK)], listed

@@ -22,6 +22,7 @@ from desktop.adapters.store.undone_imports import (
     MergeFirst,
     calls_follow_numbers,
     merges_first_of,
+    numbers_keep_put_offs,
     put_offs_follow,
     refusal,
     settle,
@@ -163,11 +164,22 @@ class ImportBatches(Contacts):
             hand_over(self._conn, batch_id)  # what another import still has stays
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
             # The rep's calls with its contacts stay, as calls from a number nobody has.
-            left = [row[0] for row in self._conn.execute(
-                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
-                "(SELECT id FROM contacts WHERE import_batch_id = ?) RETURNING id",
+            orphans = self._conn.execute(
+                "SELECT id, contact_id, number_e164, at FROM attempts WHERE contact_id IN "
+                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
                 (batch_id,),
-            ).fetchall()]  # fmt: skip
+            ).fetchall()
+            self._conn.execute(
+                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
+                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+                (batch_id,),
+            )
+            left = [int(row[0]) for row in orphans]
+            # Their Snoozes go under the number, as a Snooze of a number nobody has is kept
+            # (put_off.who_of), and on to whoever gets the call: keyed by the contact gone,
+            # a snoozed missed call came back at once.
+            numbers_keep_put_offs(self._conn, [(int(c), str(e), int(a))
+                                               for _i, c, e, a in orphans if e])  # fmt: skip
             self._conn.execute("DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,))
             removed = self._conn.execute(
                 "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
@@ -379,11 +391,22 @@ class ImportBatches(Contacts):
             # The calls the rep logged with its contacts are the rep's: they stay in the call
             # history as calls from a number nobody has (as after deleting a contact), not
             # deleted by the cascade.
-            left = [row[0] for row in self._conn.execute(
-                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
-                "(SELECT id FROM contacts WHERE import_batch_id = ?) RETURNING id",
+            orphans = self._conn.execute(
+                "SELECT id, contact_id, number_e164, at FROM attempts WHERE contact_id IN "
+                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
                 (batch_id,),
-            ).fetchall()]  # fmt: skip
+            ).fetchall()
+            self._conn.execute(
+                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
+                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+                (batch_id,),
+            )
+            left = [int(row[0]) for row in orphans]
+            # Their Snoozes go under the number, as a Snooze of a number nobody has is kept
+            # (put_off.who_of), and on to whoever gets the call: keyed by the contact gone,
+            # a snoozed missed call came back at once.
+            numbers_keep_put_offs(self._conn, [(int(c), str(e), int(a))
+                                               for _i, c, e, a in orphans if e])  # fmt: skip
             numbers = self._conn.execute(
                 "DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
