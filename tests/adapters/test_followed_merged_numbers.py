@@ -12,18 +12,21 @@ on inotify.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from desktop.adapters.call_note_log import record_note
 from desktop.adapters.contact_edits import change_number, numbers_of, save_field
 from desktop.adapters.followed_list import undo_import
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.importing import ImportOptions, import_file
 from desktop.adapters.importing.following import follow, refresh
 from desktop.adapters.store import Store
+from desktop.core.call_notes import CallNote
 from desktop.core.import_history import batch_line
 from desktop.core.models import Attempt, Direction, Outcome
 from desktop.core.numbers import NumberPolicy
@@ -251,3 +254,43 @@ def test_a_number_kept_its_row_when_a_new_one_took_its_id_first(
     assert [c.name for c in store.search_simple("2079460432")] == ["Søren Kjær"]
     assert [c.name for c in store.search_simple("4155550180")] == ["Maya Okafor"]
     assert holders(store, "+14155550180") == ["Maya Okafor"]
+
+
+def test_an_extension_the_rep_had_calls_on_stays_when_its_row_goes(
+    tmp_path: Path, store: Store
+) -> None:
+    """Søren's internal extension x3103 (the report's row added it to his Outlook contact, no
+    full number): the rep called him on it, which the history keeps by its caller ID, not by
+    an E.164. His row deleted in Excel took it off him: his next call from it was nobody's."""
+    outlook = tmp_path / "outlook.csv"
+    outlook.write_bytes(OUTLOOK.encode("cp1252"))
+    import_file(store, outlook, OPTIONS)
+    leads = tmp_path / "leads.csv"
+    internal = SOREN.replace("+44 20 7946 0432", "x3103")
+    excel_save(leads, [internal, MAYA, OLA])
+    follow(store, leads, OPTIONS)
+    assert extension_holders(store, "3103") == ["Søren Kjær"]
+    ago = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    # As 'callercard log-call 3103 --outcome talked' records it (cli_log_call).
+    record_note(store, "3103", CallNote(uuid.uuid4().hex, ago, Direction.OUT, Outcome.TALKED,
+                                        "", "Sent the Oslo pricing", ""), soren(store))  # fmt: skip
+    assert store.connection.execute("SELECT caller_id FROM attempts").fetchall() == [("3103",)]
+
+    watching = Loop(store.path)
+    watching.loop.start()
+    try:
+        watching.wait_looks(1)
+        excel_save(leads, [MAYA, OLA])  # his row deleted
+        result = watching.wait_results(1)
+    finally:
+        watching.loop.stop()
+        watching.watcher.stop()
+
+    assert result.problem == ""
+    assert extension_holders(store, "3103") == ["Søren Kjær"], "his next call is his card"
+    said = "Søren Kjær keeps x3103: you had calls on it; remove it by hand if it should go"
+    assert said in result.summary, result.summary
+
+
+def extension_holders(store: Store, extension: str) -> list[str]:
+    return [c.name for c, _n in store.contacts_for_extension(extension, attempts_limit=0)]
