@@ -12,18 +12,21 @@ on inotify.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from desktop.adapters.call_note_log import record_note
 from desktop.adapters.contact_edits import change_number, numbers_of, save_field
 from desktop.adapters.followed_list import undo_import
 from desktop.adapters.import_history import batch_records
 from desktop.adapters.importing import ImportOptions, import_file
-from desktop.adapters.importing.following import follow
+from desktop.adapters.importing.following import follow, refresh
 from desktop.adapters.store import Store
+from desktop.core.call_notes import CallNote
 from desktop.core.import_history import batch_line
 from desktop.core.models import Attempt, Direction, Outcome
 from desktop.core.numbers import NumberPolicy
@@ -202,3 +205,92 @@ def title(store: Store, name: str) -> str:
     row = store.connection.execute("SELECT title FROM contacts WHERE name = ?", (name,)).fetchone()
     assert row is not None, f"{name} is not in the book"
     return str(row[0])
+
+
+def phones(store: Store) -> list[tuple[int, int, str | None, str, str]]:
+    return store.connection.execute(
+        "SELECT id, contact_id, e164, extension, label FROM phone_numbers ORDER BY id"
+    ).fetchall()
+
+
+def test_a_save_keeps_the_rows_of_the_numbers_it_still_brings(store: Store, leads: Path) -> None:
+    """Each save took the numbers its rows added to the rep's contacts back and added them
+    again: their rows' ids changed at every save, and an open contact view's Edit on Søren's
+    direct line said 'That number was removed meanwhile'. Only what left a row goes."""
+    before = phones(store)
+    assert [p for p in before if p[2] in (SOREN_DIRECT, MAYA_OTHER)], "merged onto them"
+
+    excel_save(leads, [SOREN, MAYA, OLA.replace("CFO", "CEO")])  # his and Maya's rows unchanged
+    assert refresh(store, leads, OPTIONS).problem == ""
+    assert phones(store) == before, "every number is the same row, with the same id"
+
+    excel_save(leads, [SOREN, OLA.replace("CFO", "CEO")])  # Maya's row deleted
+    assert refresh(store, leads, OPTIONS).problem == ""
+    assert phones(store) == [p for p in before if p[2] != MAYA_OTHER], "only hers went"
+
+
+def test_a_number_kept_its_row_when_a_new_one_took_its_id_first(
+    tmp_path: Path, store: Store
+) -> None:
+    """The ids a save frees are the highest: a number the next version adds first (Maya's new
+    line) takes one of them. Søren's line, added again after it, still gets its own id back,
+    and both are found by number search under their rows."""
+    outlook = tmp_path / "outlook.csv"
+    outlook.write_bytes(OUTLOOK.encode("cp1252"))
+    import_file(store, outlook, OPTIONS)
+    leads = tmp_path / "leads.csv"
+    excel_save(leads, [OLA])
+    follow(store, leads, OPTIONS)
+    excel_save(leads, [OLA, SOREN, MAYA])  # his line, then hers: the highest ids
+    assert refresh(store, leads, OPTIONS).problem == ""
+    before = {e164: i for i, _c, e164, _x, _l in phones(store)}
+
+    excel_save(leads, [OLA, MAYA.replace("555-0179", "555-0180"), SOREN])
+    assert refresh(store, leads, OPTIONS).problem == ""
+
+    after = {e164: i for i, _c, e164, _x, _l in phones(store)}
+    assert after[SOREN_DIRECT] == before[SOREN_DIRECT], "his line is the same row"
+    assert MAYA_OTHER not in after, "her old line went with the cell"
+    assert [c.name for c in store.search_simple("2079460432")] == ["Søren Kjær"]
+    assert [c.name for c in store.search_simple("4155550180")] == ["Maya Okafor"]
+    assert holders(store, "+14155550180") == ["Maya Okafor"]
+
+
+def test_an_extension_the_rep_had_calls_on_stays_when_its_row_goes(
+    tmp_path: Path, store: Store
+) -> None:
+    """Søren's internal extension x3103 (the report's row added it to his Outlook contact, no
+    full number): the rep called him on it, which the history keeps by its caller ID, not by
+    an E.164. His row deleted in Excel took it off him: his next call from it was nobody's."""
+    outlook = tmp_path / "outlook.csv"
+    outlook.write_bytes(OUTLOOK.encode("cp1252"))
+    import_file(store, outlook, OPTIONS)
+    leads = tmp_path / "leads.csv"
+    internal = SOREN.replace("+44 20 7946 0432", "x3103")
+    excel_save(leads, [internal, MAYA, OLA])
+    follow(store, leads, OPTIONS)
+    assert extension_holders(store, "3103") == ["Søren Kjær"]
+    ago = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    # As 'callercard log-call 3103 --outcome talked' records it (cli_log_call).
+    record_note(store, "3103", CallNote(uuid.uuid4().hex, ago, Direction.OUT, Outcome.TALKED,
+                                        "", "Sent the Oslo pricing", ""), soren(store))  # fmt: skip
+    assert store.connection.execute("SELECT caller_id FROM attempts").fetchall() == [("3103",)]
+
+    watching = Loop(store.path)
+    watching.loop.start()
+    try:
+        watching.wait_looks(1)
+        excel_save(leads, [MAYA, OLA])  # his row deleted
+        result = watching.wait_results(1)
+    finally:
+        watching.loop.stop()
+        watching.watcher.stop()
+
+    assert result.problem == ""
+    assert extension_holders(store, "3103") == ["Søren Kjær"], "his next call is his card"
+    said = "Søren Kjær keeps x3103: you had calls on it; remove it by hand if it should go"
+    assert said in result.summary, result.summary
+
+
+def extension_holders(store: Store, extension: str) -> list[str]:
+    return [c.name for c, _n in store.contacts_for_extension(extension, attempts_limit=0)]

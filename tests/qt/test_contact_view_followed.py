@@ -9,16 +9,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QToolButton
 from pytestqt.qtbot import QtBot
 
 from desktop.adapters.bundled import default_opener_templates
-from desktop.adapters.importing import ImportOptions
+from desktop.adapters.contact_edits import numbers_of
+from desktop.adapters.importing import ImportOptions, import_file
 from desktop.adapters.importing.following import follow, refresh
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import Store
 from desktop.core.numbers import NumberPolicy
 from desktop.qt.contact_view import ContactView
+from tests.adapters.test_followed_files import Loop
+from tests.adapters.test_followed_merged_numbers import (
+    MAYA,
+    OLA,
+    OUTLOOK,
+    SOREN,
+    SOREN_DIRECT,
+    soren,
+)
+from tests.adapters.test_followed_merged_numbers import excel_save as leads_save
 
 OPTIONS = ImportOptions(NumberPolicy("US"))
 BOOK = "Name,Title,Company,Phone\r\nDana Reyes,Buyer,Acme,+1 415 555 0101\r\n"
@@ -69,3 +81,44 @@ def test_the_view_stays_open_and_says_what_the_file_changed(
 def _title(lookup: CallerLookup, contact_id: int) -> str:
     contact = lookup.store.contact(contact_id, attempts_limit=0)
     return contact.title if contact is not None else ""
+
+
+def test_a_number_the_file_added_to_the_reps_contact_is_editable_across_a_save(
+    qtbot: QtBot, lookup: CallerLookup, tmp_path: Path
+) -> None:
+    """Søren's view open on his direct line (leads.csv's row added it to his Outlook contact)
+    while Excel saves the report, his row unchanged: the rep's label is saved. It answered
+    'That number was removed meanwhile' (every save took the line back and added it again)."""
+    store = lookup.store
+    outlook = tmp_path / "outlook.csv"
+    outlook.write_bytes(OUTLOOK.encode("cp1252"))
+    import_file(store, outlook, OPTIONS)
+    leads = tmp_path / "leads.csv"
+    leads_save(leads, [SOREN, MAYA, OLA])
+    follow(store, leads, OPTIONS)
+    him = soren(store)
+    view = ContactView(lookup, him)
+    qtbot.addWidget(view)
+    view.open()
+    (row,) = [i for i, n in enumerate(numbers_of(store, him)) if n.number.e164 == SOREN_DIRECT]
+    edit = view.findChild(QToolButton, f"editNumber{row}")
+    assert edit is not None
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    assert view.number_editor.isVisible()
+
+    watching = Loop(store.path)
+    watching.loop.start()
+    try:
+        watching.wait_looks(1)
+        leads_save(leads, [SOREN, MAYA, OLA.replace("CFO", "CEO")])  # his row unchanged
+        assert watching.wait_results(1).problem == ""
+    finally:
+        watching.loop.stop()
+        watching.watcher.stop()
+
+    view.number_editor.label.setCurrentText("direct")
+    qtbot.mouseClick(view.number_editor.save_button, Qt.MouseButton.LeftButton)
+    assert view.status.text() == "+44 20 7946 0432 is now labelled direct.", (
+        view.number_editor.message.text())
+    assert [(n.number.e164, n.number.label) for n in numbers_of(store, him)
+            if n.number.e164 == SOREN_DIRECT] == [(SOREN_DIRECT, "direct")]  # fmt: skip

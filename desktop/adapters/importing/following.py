@@ -32,6 +32,7 @@ from desktop.adapters.followed_list import (
 from desktop.adapters.importing import followed_plain
 from desktop.adapters.importing.followed_rows import SetAside
 from desktop.adapters.importing.import_turn import import_turn
+from desktop.adapters.importing.number_rows import NumberRows
 from desktop.adapters.importing.pipeline import ImportOptions, Progress, import_file
 from desktop.adapters.importing.report import ImportCancelled, ImportFailed, ImportReport
 from desktop.adapters.importing.used_numbers import UsedNumbers
@@ -183,14 +184,17 @@ def _replace(
     # Numbers its rows added to the rep's contacts that the rep has had calls on: kept on them
     # if the new version no longer brings them (used_numbers.py).
     used = UsedNumbers.take(store.connection, old) if old is not None else UsedNumbers()
+    # Those added again keep their rows' ids: an open contact view names a number by its id.
+    rows = NumberRows.take(store.connection, old) if old is not None else NumberRows()
     if old is not None:
         # What else it did (fields filled in, numbers added to contacts it did not bring) is
         # taken back first: the new version does it again where it still says so.
         store.undo_import(old, keep=held.ids, stop_following=False)  # joins this transaction
         result.replaced_batch = old
+    # Indexed here, not by the import: the numbers given back their rows' ids move after it.
     report = import_file(store, record.path,
                          replace(options, first_new_id=int(top) + 1, set_aside=held.ids,
-                                 index_later=bool(held.held)),
+                                 index_later=bool(held.held or rows.ids)),
                          progress=progress, cancel=cancel)  # fmt: skip
     if old is not None and len(report.rejected) > record.rejected:
         first = report.rejected[0]
@@ -207,6 +211,8 @@ def _replace(
     gone = _OldContacts.take(store, folded.gone, held, str(record.path))
     report.kept_by_rep = gone.kept
     result.calls_kept = folded.calls_kept + gone.hand_over(store, report.batch_id)
+    # Before the catch-up: the rows it moves are indexed once, where they land.
+    rows.give_back(store, report.batch_id)
     store.catch_up_search_index()  # the new version's people who were not folded away
     report.numbers_kept_by_rep = used.keep(store.connection)
     if report.batch_id is not None:

@@ -7,9 +7,10 @@ changed in Excel then took the number off the contact silently, although the rep
 call on it and promised a call back there: the next ring from it was "Unknown number", its
 missed call nobody's, the promise in Callbacks under a number the contact no longer had.
 
-So a number the rep had calls on with that contact (a promise is made on a call) is put back on
-them when the new version no longer brings it, as the rep's own (no import's: undoing the file
-leaves it), and the re-import says so. A number nobody used goes, as before. One the rep typed
+So a number the rep had calls on with that contact (a promise is made on a call; an internal
+extension's calls are found by the caller ID they keep) is put back on them when the new
+version no longer brings it, as the rep's own (no import's: undoing the file leaves it), and
+the re-import says so. A number nobody used goes, as before. One the rep typed
 over is the rep's already (contact_edits.change_number) and never left.
 
 Runs inside the re-import's transaction.
@@ -45,9 +46,13 @@ class UsedNumbers:
             _Used(int(phone), int(contact), StoredNumber(raw, e164, ext, label))
             for phone, contact, raw, e164, ext, label in conn.execute(
                 "SELECT p.id, p.contact_id, p.raw, p.e164, p.extension, p.label "
-                "FROM phone_numbers p WHERE p.import_batch_id = ? AND p.e164 IS NOT NULL "
+                "FROM phone_numbers p WHERE p.import_batch_id = ? "
                 "AND EXISTS (SELECT 1 FROM attempts a WHERE a.contact_id = p.contact_id "
-                "AND a.number_e164 = p.e164 AND a.import_batch_id IS NOT ?) "
+                "AND a.import_batch_id IS NOT ? AND (a.number_e164 = p.e164 "
+                # An internal extension ("x3103") has no E.164: its calls keep the caller ID
+                # it rang from or was dialled as (call_history.unread_caller_id, log-call).
+                "OR (p.e164 IS NULL AND p.extension <> '' AND a.number_e164 IS NULL "
+                "AND a.caller_id <> '' AND extension_digits(a.caller_id) = p.extension))) "
                 # The same line without the file's extension, which the contact had before:
                 # the calls were on that one.
                 "AND NOT EXISTS (SELECT 1 FROM phone_numbers q WHERE q.contact_id = "

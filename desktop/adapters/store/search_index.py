@@ -7,6 +7,7 @@ Triggers keep the indexes in step with single edits. Bulk loads defer that work
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -80,6 +81,35 @@ class SearchIndex(Database):
             "numbers_deferred_from = max(numbers_deferred_from, ?)",
             (contacts_upto, numbers_upto),
         )
+
+    def renumber_numbers(self, moves: list[tuple[int, int]]) -> None:
+        """Give phone number rows other ids, (from, to) each, `to` free: every column kept, the
+        search index in step (a followed file's numbers getting their rows' ids back). Inside
+        a deferred load the triggers index nothing new: a row is in the index when its id is
+        at or below the mark, so one moved there is indexed here and one moved above it by the
+        load's catch-up, each once, where the triggers outside one delete and add an entry."""
+        if not moves:
+            return
+        rest = [str(row[1]) for row in self._conn.execute("PRAGMA table_info(phone_numbers)")
+                if row[1] != "id"]  # fmt: skip
+        pairs = json.dumps(moves)
+        self._conn.execute(
+            f"INSERT INTO phone_numbers(id, {', '.join(rest)}) SELECT m.value ->> 1, "  # noqa: S608
+            f"{', '.join(f'p.{name}' for name in rest)} FROM json_each(?) m "
+            "JOIN phone_numbers p ON p.id = m.value ->> 0",
+            (pairs,),
+        )
+        self._conn.execute(
+            "DELETE FROM phone_numbers WHERE id IN (SELECT value ->> 0 FROM json_each(?))",
+            (pairs,),
+        )
+        (mark,) = self._conn.execute("SELECT numbers_deferred_from FROM search_state").fetchone()
+        if mark is not None:
+            self._conn.execute(
+                "INSERT INTO number_search(rowid, digits) SELECT id, digits FROM "
+                "number_search_source WHERE id IN (SELECT value FROM json_each(?)) AND id <= ?",
+                (json.dumps([to_id for _from, to_id in moves]), mark),
+            )
 
     def refresh_search_index(self) -> None:
         """Rebuild both search indexes from the tables and merge their segments (about 2 s
