@@ -65,7 +65,7 @@ class Attempt:
     promise_done: bool = False
     # The store's key of the call (a hook's says when it rang, to the ms: call_history.py);
     # "" when not read
-    call_key: str = ""
+    call_key: str = field(default="", compare=False)  # bookkeeping: not what the call was
 
 
 # A contact's text, as imports fill it and merges compare it (NewContact's and the contacts
