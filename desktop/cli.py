@@ -541,10 +541,21 @@ def open_context(args: argparse.Namespace) -> tuple[AppPaths, Settings, Store, s
                 "database there. Make the folder writable, or use --data-dir with one that is."
             ) from exc
         raise CliError(str(exc)) from exc
-    region = (args.region or settings.region or system_region()).upper()
-    if len(region) != 2 or not region.isalpha():
-        raise CliError(f"--region wants a two-letter region code such as US or GB, not {region!r}")
+    if args.region:
+        region = _region_code("--region", args.region)
+    else:
+        region = (settings.region or system_region()).upper()
     return paths, settings, store, region
+
+
+def _region_code(flag: str, typed: str) -> str:
+    from desktop.core.numbers import region_code
+
+    code = region_code(typed)
+    if code is None:
+        # "XX" was taken and every number without a country code in it read as text.
+        raise CliError(f"{flag} wants a region code such as US, GB or DE, not {typed!r}")
+    return code
 
 
 def make_lookup(paths: AppPaths, settings: Settings, store: Store, region: str) -> CallerLookup:
@@ -583,11 +594,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.follow and not args.files:
         raise CliError("import --follow: name the files or folders to follow")
     if args.numbers_region is not None:
-        code = args.numbers_region.strip().upper()
-        if len(code) != 2 or not code.isalpha():
-            raise CliError("--numbers-region wants a two-letter region code such as US or DE, "
-                           f"not {args.numbers_region!r}")  # fmt: skip
-        args.numbers_region = code
+        args.numbers_region = _region_code("--numbers-region", args.numbers_region)
     _paths, _settings, store, region = open_context(args)
     try:
         return run_import_command(args, store, region)

@@ -106,6 +106,14 @@ def home_regions() -> frozenset[str]:
     return frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
+def region_code(typed: str) -> str | None:
+    """The region a rep typed ("de", "UK"), as phonenumbers knows it ("DE", "GB"); None for a
+    code it does not know ("XX", "DEU"): numbers read in it would all be text."""
+    code = typed.strip().upper()
+    code = _REGION_ALIASES.get(code, code)
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
 def region_from_locale(locale_name: str | None, fallback: str = "US") -> str:
     """The territory of a POSIX ("en_US.UTF-8", "de_DE@euro") or BCP 47 ("en-GB") locale name,
     upper case; `fallback` for "C", "POSIX", empty names and territories phonenumbers lacks."""

@@ -112,10 +112,13 @@ def test_cli_numbers_region_overrides_the_file_and_is_documented(
     assert (region["region"], region["why"]) == ("GB", "chosen for this file")
     help_text = cc(tmp_path / "data", "--help").stdout
     assert "--numbers-region" in help_text and "inferred" in help_text
-    refused = cc(tmp_path / "data", str(path), "--numbers-region", "Germany")
-    assert (refused.returncode, refused.stderr) == (1, "callercard: --numbers-region wants a "
-                                                    "two-letter region code such as US or DE, "
-                                                    "not 'Germany'\n")  # fmt: skip
+    for typed in ("Germany", "XX", "DEU"):  # "XX" read every national number as text
+        refused = cc(tmp_path / "data", str(path), "--numbers-region", typed)
+        assert (refused.returncode, refused.stderr) == (1, "callercard: --numbers-region wants "
+                                                        "a region code such as US, GB or DE, "
+                                                        f"not {typed!r}\n")  # fmt: skip
+    uk = cc(tmp_path / "data2", str(path), "--numbers-region", "uk", "--json")
+    assert json.loads(uk.stdout)["files"][0]["region"]["region"] == "GB"
 
 
 def test_cli_region_on_import_is_the_home_region_as_on_every_command(
