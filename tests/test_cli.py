@@ -129,7 +129,7 @@ def test_import_of_a_missing_file_says_which_file(tmp_path: Path) -> None:
 def test_bad_region_is_refused(tmp_path: Path) -> None:
     result = cc("lookup", "+14155550142", "--region", "USA", data_dir=tmp_path / "d")
     assert result.returncode == 1
-    assert "two-letter region" in result.stderr
+    assert "wants a region code such as US, GB or DE, not 'USA'" in result.stderr
 
 
 def test_plain_lookup_output_reads_like_the_card(book: Path) -> None:

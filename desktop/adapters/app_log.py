@@ -91,12 +91,23 @@ class RepeatFilter(logging.Filter):
         return False
 
 
+class _ZonedFormatter(logging.Formatter):
+    """Times with the ms and the zone's offset ("2026-12-08 01:30:12.345+0000"): runs under
+    other zones (a laptop that travelled, TZ set for one) read out of order in one file without
+    it, and support could not line the log up with a softphone's."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        at = time.localtime(record.created)
+        return (f"{time.strftime('%Y-%m-%d %H:%M:%S', at)}.{int(record.msecs):03d}"
+                f"{time.strftime('%z', at)}")  # fmt: skip
+
+
 def setup_file_log(path: Path, level: int = logging.INFO) -> logging.Handler:
     """Send the root logger to `path`; returns the handler (already installed)."""
     handler = PrivateRotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", errors="backslashreplace"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_ZonedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RepeatFilter())
     root = logging.getLogger()
     root.addHandler(handler)

@@ -81,3 +81,33 @@ def test_a_log_file_left_readable_by_others_is_made_private(
     path.chmod(0o644)
     logger.addHandler(PrivateRotatingFileHandler(path, encoding="utf-8"))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_each_line_says_its_zone_so_runs_under_two_zones_read_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run under New York's time, then one under UTC, wrote '20:27' then '01:27' with
+    nothing to say which was later: support read the file out of order."""
+    import re
+    import time
+
+    from desktop.adapters.app_log import setup_file_log
+
+    path = tmp_path / "callercard.log"
+    root = logging.getLogger()
+    level = root.level
+    try:
+        for zone in ("America/New_York", "UTC"):
+            monkeypatch.setenv("TZ", zone)
+            time.tzset()
+            handler = setup_file_log(path)
+            logging.getLogger("callercard.test").info("started under %s", zone)
+            root.removeHandler(handler)
+            handler.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+        root.setLevel(level)
+    stamps = re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})([+-]\d{4}) INFO",
+                        path.read_text(encoding="utf-8"), re.M)  # fmt: skip
+    assert [offset for _at, offset in stamps] in (["-0500", "+0000"], ["-0400", "+0000"])
