@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.candidates import readable
+from desktop.core.internal_extension import extension_digits
 from desktop.core.unread_caller_id import dialable_caller_id, shown_caller_id
 from desktop.qt.book_watch import BookWatch, while_shown
+from desktop.qt.plain_tooltip import plain_tooltip
 
 if TYPE_CHECKING:
     from desktop.qt.click_to_call import ClickToCall
@@ -133,9 +135,15 @@ class NumberTableWindow(QWidget):
         return str(item.data(0, NUMBER) or "") if item is not None else ""
 
     def call_selected(self) -> None:
-        number = self.selected_number()
+        number = self.selected_number() or self._selected_extension_digits()
         if number:
             self.dial(number)
+
+    def _selected_extension_digits(self) -> str:
+        """A colleague's extension the selected row's call came from ("3103"): the office
+        PBX connects it, as the missed card's Call back dials it."""
+        caller_id = self._selected_caller_id()
+        return extension_digits(caller_id) if caller_id else ""
 
     def dial(self, number: str, *, asked: bool = False) -> None:
         """Hand the number to the softphone; without one, copy it and say so. ``asked``: the
@@ -174,9 +182,12 @@ class NumberTableWindow(QWidget):
 
     def _update_actions(self) -> None:
         has_number = bool(self.selected_number())
+        extension = "" if has_number else self._selected_extension_digits()
         if has_number and self.placer is not None:  # with whom, and their time there
             self.call.setToolTip(self.placer.tooltip(self.selected_number()))
-        self.call.setEnabled(has_number)
+        elif extension:
+            self.call.setToolTip(plain_tooltip(f"Call x{extension}"))
+        self.call.setEnabled(has_number or bool(extension))
         self.copy.setEnabled(has_number or bool(self._selected_caller_id()))
         item = self.table.currentItem()
         self.open_button.setEnabled(item is not None and item.data(0, CONTACT) is not None)

@@ -166,3 +166,26 @@ def test_recent_calls_who_is_it_gives_an_extension_to_a_colleague(
     assert window.table.topLevelItem(0).text(2) == "Ana Silva"  # type: ignore[union-attr]
     window.close()
     who.close()
+
+
+def test_recent_calls_call_an_extension_back_as_its_missed_card_does(
+    qtbot: QtBot, lookup: CallerLookup
+) -> None:
+    """Call back was greyed out on a call from x3199 while the card beside it offered it: the
+    office PBX connects the extension's digits. A caller ID that is no extension still has
+    nothing to dial."""
+    ring(lookup, "Reception", NOW - timedelta(minutes=9))
+    ring(lookup, "sip:3199@pbx.office", NOW - timedelta(minutes=5))
+    window = CallList(lookup.store.calls, clock=lambda: NOW)
+    qtbot.addWidget(window)
+    window.open()
+    extension, reception = (window.table.topLevelItem(i) for i in range(2))
+    window.table.setCurrentItem(reception)
+    assert not window.call.isEnabled()
+    window.table.setCurrentItem(extension)
+    assert window.call.isEnabled() and "Call x3199" in window.call.toolTip()
+    dialled: list[str] = []
+    window.dial = lambda number, asked=False: dialled.append(number)  # type: ignore[method-assign]
+    window.call.click()
+    assert dialled == ["3199"]
+    window.close()
