@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -146,8 +147,10 @@ def _undo(store: Store, batch_id: int, as_json: bool) -> int:
             refused = check.refusal(window=False, cycle=system_hour_cycle())
             if refused:
                 raise StoreError(refused)
-            if check.warning() and not as_json:
-                print(check.warning(), flush=True)
+            # Who stays is said once, by the result: the terminal does not wait for an answer.
+            said_first = replace(check, stays=()).warning()
+            if said_first and not as_json:
+                print(said_first, flush=True)
             result = undo_import(store, batch_id)
     except StoreError as exc:
         print(f"callercard: {exc}", file=sys.stderr)
