@@ -11,13 +11,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from desktop.core.card import why_we_called
 from desktop.core.display_text import display_text, shown
 from desktop.core.models import Contact, Outcome
 from desktop.core.switchboard import company_of
 
-# Most specific first: the first kind whose required placeholders all have values wins.
+# Most specific first: the first kind whose required placeholders, and every placeholder its
+# template uses, all have values wins.
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("referral_reason", ("referred_by", "reason")),
     ("referral", ("referred_by",)),
@@ -42,6 +44,8 @@ _CLAUSE = re.compile(
 _GONE = "\ufdd0"  # where a clause went, until the sentence is mended around it (a noncharacter)
 # A clause gone at a sentence's end takes the comma before it: "Hi Mike, about ." is "Hi Mike."
 _GONE_AT_END = re.compile(f"[,;:]?{_GONE}+(?=[.!?…]|$)")
+# Said when even the fallback template needs a value this contact lacks and reads as nothing.
+LAST_RESORT = "Hi {first_name}, good to hear from you."
 
 
 @dataclass(frozen=True)
@@ -86,18 +90,43 @@ def opener_for(
     if contact is None:
         return Opener(UNKNOWN_KIND, render(templates.get(UNKNOWN_KIND, ""), {"my_name": my_name}))
     values = opener_values(contact, now, my_name)
-    if contact.opener_override.strip():
+    if contact.opener_override.strip() and _all_filled(contact.opener_override, (), values):
         return Opener("override", render(contact.opener_override, values))
     company_only = contact.company.strip() and not contact.name.strip()
     if company_only and templates.get(SWITCHBOARD_KIND):
         # A business with nobody named in it ("PDX Wireless" from its caller ID): greet the
         # company and ask who is calling, not "Hi there".
         return switchboard_opener((contact,), templates, now, my_name)
+    # A template is used only when everything it says has a value: in any language, a
+    # sentence with a hole in it ("wir hatten über gesprochen", "still on for?") cannot be
+    # mended by dropping words, so the next kind that has all its values is said instead.
     for kind, required in KINDS:
         template = templates.get(kind)
-        if template and all(shown(values.get(name, "")) for name in required):
+        if template and _all_filled(template, required, values):
             return Opener(kind, render(template, values))
-    return Opener("fallback", "")
+    # The rep's own fallback needs something this contact lacks: said with what can go gone
+    # (render drops "about {reason}"), or a plain greeting, never an empty opener box.
+    text = render(templates.get("fallback", ""), values)
+    return Opener("fallback", text if text.strip() else render(LAST_RESORT, values))
+
+
+@lru_cache(maxsize=256)  # the same few templates on every ring
+def placeholders_in(template: str) -> tuple[str, ...]:
+    """The known placeholders a template fills, in order: `{{reason}}` is literal text, a typo
+    is not one."""
+    names = (m.group("name") for m in _PLACEHOLDER.finditer(template))
+    return tuple(dict.fromkeys(name for name in names if name in PLACEHOLDERS))
+
+
+def unfilled(template: str, values: Mapping[str, str]) -> tuple[str, ...]:
+    """The placeholders a template uses that have no value here: it is not said until then."""
+    return tuple(name for name in placeholders_in(template) if not shown(values.get(name, "")))
+
+
+def _all_filled(template: str, required: Sequence[str], values: Mapping[str, str]) -> bool:
+    return all(shown(values.get(name, "")) for name in required) and not unfilled(
+        template, values
+    )
 
 
 def switchboard_opener(

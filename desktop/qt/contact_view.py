@@ -62,7 +62,7 @@ from desktop.core.card_text import call_day, lines_in_one, outcome_text
 from desktop.core.display_text import one_line
 from desktop.core.localtime import HourCycle, local_time_for
 from desktop.core.models import DEMO_MARK, Attempt, Contact, Direction, StoredNumber
-from desktop.core.openers import opener_for
+from desktop.core.openers import opener_for, opener_values, unfilled
 from desktop.core.sources import sources_text
 from desktop.core.unread_caller_id import caller_id_text
 from desktop.qt.book_watch import BookWatch, while_shown
@@ -552,8 +552,16 @@ class ContactView(QWidget):
         self.numbers.addWidget(label, row, 4)
 
     def _show_opener(self, contact: Contact) -> None:
-        opener = opener_for(contact, self.lookup.templates, self._clock(), self.lookup.my_name)
+        now = self._clock()
+        opener = opener_for(contact, self.lookup.templates, now, self.lookup.my_name)
         text = opener.text.strip()
+        values = opener_values(contact, now, self.lookup.my_name)
+        waiting = unfilled(contact.opener_override, values)
+        if contact.opener_override.strip() and waiting:
+            # The rep typed their own opener and the card says another: say why, or it reads
+            # as their opener being ignored.
+            names = " and ".join(f"{{{name}}}" for name in waiting)
+            text += f"\n(Their opener is used once {names} can be filled in.)"
         self.opener.setText(text or "(no opener: add a reason, a referral or your own)")
 
     def _show_history(self, contact: Contact) -> None:

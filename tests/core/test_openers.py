@@ -161,10 +161,9 @@ def test_a_bundled_template_with_no_reason_reads_naturally(kind: str, expected: 
 )  # fmt: skip
 def test_a_rep_s_own_template_with_no_reason_drops_the_clause(template: str,
                                                               expected: str) -> None:  # fmt: skip
-    """A contact's own opener or an edited template may say {reason} where no reason is
-    known: "Hi Mike, about ." read out to the caller. The clause goes with it."""
+    """An edited fallback template may say {reason} where no reason is known: "Hi Mike,
+    about ." read out to the caller. The clause goes with it."""
     assert render(template, NO_REASON) == expected
-    assert opener_for(contact(opener_override=template), TEMPLATES, NOW).text == expected
 
 
 def test_a_reason_of_nothing_visible_is_no_reason() -> None:
@@ -174,3 +173,64 @@ def test_a_reason_of_nothing_visible_is_no_reason() -> None:
         opener = opener_for(contact(reason=blank), TEMPLATES, NOW)
         assert opener.kind == "fallback", repr(blank)
         assert opener.text == "Hi Mike, good to hear from you. What can I do for you today?"
+
+
+FALLBACK = "Hi Mike, good to hear from you. What can I do for you today?"
+
+
+@pytest.mark.parametrize(
+    "own",
+    [
+        "Hallo {first_name}, wir hatten über {reason} gesprochen – passt es jetzt?",
+        "Hey {first_name}! Re: {reason} — still on for {next_step}?",
+        "{reason}",
+        "Hi {first_name}, about {reason}.",
+    ],
+)
+def test_a_rep_s_own_opener_with_nothing_to_fill_gives_way_to_the_prepared_one(own: str) -> None:
+    """Tried as a rep: the German opener read "wir hatten über gesprochen", the English one
+    "Hey Maya! — still on for?", and an opener of only {reason} left no opener box at all.
+    Words cannot be dropped soundly in every language: the prepared opener is said."""
+    opener = opener_for(contact(opener_override=own, reason=" \u200f "), TEMPLATES, NOW)
+    assert (opener.kind, opener.text) == ("fallback", FALLBACK)
+    # With a reason but no next step, the prepared reason opener, not half of theirs.
+    half = opener_for(contact(opener_override=own, reason="the bid"), TEMPLATES, NOW)
+    if "{next_step}" in own:
+        assert half.text == "Hi Mike, thanks for calling back about the bid."
+    else:
+        assert half.kind == "override" and "the bid" in half.text
+
+
+def test_a_rep_s_own_opener_is_said_once_everything_in_it_is_known() -> None:
+    own = "Hey {first_name}! Re: {reason} — still on for {next_step}?"
+    c = contact(opener_override=own, reason="the bid", next_step="Thursday's demo")
+    said = opener_for(c, TEMPLATES, NOW).text
+    assert said == "Hey Mike! Re: the bid — still on for Thursday's demo?"
+    literal = contact(opener_override="Hi {first_name}, about {{reason}}.")
+    assert opener_for(literal, TEMPLATES, NOW).text == "Hi Mike, about {reason}."
+    typo = contact(opener_override="Hi {first_name}, {reasn}")
+    assert opener_for(typo, TEMPLATES, NOW).text == "Hi Mike, {reasn}"  # shown so it is fixed
+
+
+def test_an_edited_template_needs_every_value_it_uses() -> None:
+    """A rep's 'reason' template that also names the next step is passed over for a contact
+    with a reason and no next step, to the next kind that has all its values."""
+    edited = {**TEMPLATES, "reason": "Hi {first_name}, re {reason}: still on for {next_step}?"}
+    c = contact(reason="the bid", attempts=(voicemail(3),))
+    opener = opener_for(c, edited, NOW)
+    assert opener.kind == "voicemail"
+    assert opener.text == "Hi Mike, thanks for returning my call. I left you a message on Tuesday."
+
+
+@pytest.mark.parametrize(
+    ("fallback", "expected"),
+    [
+        ("Hi {first_name}, about {reason}.", "Hi Mike."),
+        ("{reason}", "Hi Mike, good to hear from you."),
+        ("", "Hi Mike, good to hear from you."),
+    ],
+)
+def test_the_opener_box_is_never_empty(fallback: str, expected: str) -> None:
+    """Even a rep's fallback that needs a value this contact lacks says something."""
+    opener = opener_for(contact(), {**TEMPLATES, "fallback": fallback}, NOW)
+    assert (opener.kind, opener.text) == ("fallback", expected)

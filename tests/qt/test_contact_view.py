@@ -127,6 +127,23 @@ def test_each_edit_is_in_the_database_at_once(
     assert lookup.store.search_simple("renewal")[0].id == view.contact_id, "searchable at once"
 
 
+def test_their_opener_waiting_for_a_value_says_so(qtbot: QtBot, view: ContactView) -> None:
+    """An own opener naming a field this contact has empty is not said (it read "still on for
+    ?"): the view shows the prepared opener the card will say, and why theirs is not it."""
+    step = view.editors["next_step"]
+    step.setFocus()
+    step.selectAll()  # type: ignore[union-attr]
+    qtbot.keyClick(step, Qt.Key.Key_Backspace)
+    view.editors["opener_override"].setPlainText(  # type: ignore[union-attr]
+        "Hey {first_name}! Re: {reason} — still on for {next_step}?")  # fmt: skip
+    shown = view.opener.text().splitlines()
+    assert shown[0].startswith("Hi Mike, thanks for calling me back! Harley Smith suggested")
+    assert shown[1] == "(Their opener is used once {next_step} can be filled in.)"
+    qtbot.keyClicks(step, "the demo")
+    assert view.opener.text() == ("Hey Mike! Re: the freight-audit proposal I sent last week — "
+                                  "still on for the demo?")  # fmt: skip
+
+
 def test_a_line_another_process_adds_to_the_notes_survives_the_reps_typing(
     qtbot: QtBot, view: ContactView, lookup: CallerLookup
 ) -> None:
