@@ -40,6 +40,8 @@ from _book import build_book
 PROBED_APP = r"""
 import functools, importlib, json, os, runpy, sys, time
 
+from PySide6.QtCore import QTimer
+
 out = open(os.environ["RING_PROBE_OUT"], "w", buffering=1)
 ring = None  # the marks of the ring being followed, from its wake-up (FileWatcher.drain)
 STEPS = [
@@ -71,6 +73,14 @@ def probed(name, fn):
             or t0 - ring["t0"] > 1_000_000_000  # one that never painted
         ):
             ring = {"t0": t0, "marks": {}}
+        followed = ring
+        if name == "Popup._probe_painted" and followed is not None and (
+            "CallerLookup.card_for" in followed["marks"]
+        ):
+            # Posted before the paint's own listeners can post anything: it runs first in
+            # the next turn of the event loop, once the paint pass has returned and the
+            # backing store has been flushed to the X server.
+            QTimer.singleShot(0, lambda: flushed(followed))
         try:
             return fn(*args, **kwargs)
         finally:
@@ -78,9 +88,14 @@ def probed(name, fn):
             if ring is not None:
                 ring["marks"].setdefault(name, ((t0 - ring["t0"]) / 1e3, (t1 - ring["t0"]) / 1e3))
                 if name == "Popup._probe_painted" and "CallerLookup.card_for" in ring["marks"]:
-                    out.write(json.dumps(ring["marks"]) + "\n")
-                    ring = None
+                    ring = None  # written once flushed
     return step
+
+
+def flushed(followed):
+    t = (time.perf_counter_ns() - followed["t0"]) / 1e3
+    followed["marks"]["flushed"] = (t, t)
+    out.write(json.dumps(followed["marks"]) + "\n")
 
 
 for spec in STEPS:
@@ -133,6 +148,10 @@ def step_table(rows: list[dict[str, tuple[float, float]]]) -> dict[str, list[flo
         add("event loop → Dismiss painted (expose, paint)", m["Popup._probe_painted"][0]
             - drain_end)  # fmt: skip
         add("wake-up → painted", m["Popup._probe_painted"][0])
+        if "flushed" in m:  # the paint pass returned: its pixels are on their way to the screen
+            add("painted → back in the event loop (flushed)", m["flushed"][0]
+                - m["Popup._probe_painted"][0])  # fmt: skip
+            add("wake-up → flushed", m["flushed"][0])
     return steps
 
 

@@ -87,6 +87,10 @@ def stack(qapp: QApplication) -> Iterator[PopupStack]:
     popups = PopupStack()
     yield popups
     popups.dismiss_all()
+    # A card told as painted (in the event loop's turn after its paint) asks the pool for a
+    # new card: that one is built now, so that it is closed with the rest.
+    while popups._top_up_pending:
+        QApplication.sendPostedEvents()
     for card in [*popups._pool, popups.more_entry()]:
         card.close()
         card.deleteLater()
@@ -837,6 +841,10 @@ def capped(qapp: QApplication) -> Iterator[PopupStack]:
     popups = PopupStack(max_cards=CAP)
     yield popups
     popups.dismiss_all()
+    # A card told as painted (in the event loop's turn after its paint) asks the pool for a
+    # new card: that one is built now, so that it is closed with the rest.
+    while popups._top_up_pending:
+        QApplication.sendPostedEvents()
     for card in [*popups._pool, popups.more_entry()]:
         card.close()
         card.deleteLater()
