@@ -576,7 +576,9 @@ class RingPipeline(QObject):
         was called back since, by anyone, or a call with them was answered (logged while the
         app was not running): Callbacks no longer lists them either."""
         number = self.lookup.parse(kept.caller_id, kept.name)
-        since = int(kept.rang.timestamp())
+        # From the next second on: rows keep whole seconds, and the call answered just
+        # before a caller redialled and was missed (one second) is no answer since.
+        since = int(kept.rang.timestamp()) + 1
         store = self.lookup.store
         dialled = call_back_to(number)  # a colleague's extension ("3103") is called back too
         if dialled and (store.called_out_since(dialled, since)
