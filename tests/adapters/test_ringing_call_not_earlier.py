@@ -51,6 +51,12 @@ def _lines(store: Store, number: str, rang: datetime) -> list[str]:
     return card_lines(card)
 
 
+def _past(lines: list[str]) -> list[str]:
+    """The card's past calls: the lines under "Last attempts:", up to the opener."""
+    past = lines[lines.index("Last attempts:") + 1:]
+    return [line for line in past if not line.startswith("Opener:")]
+
+
 def test_the_ring_a_hook_recorded_first_is_not_an_earlier_call(store: Store) -> None:
     contact = _brandt(store)
     _call(store, contact, BRANDT, RANG.replace(microsecond=0), Outcome.UNKNOWN, "hook:a@1")
@@ -79,7 +85,7 @@ def test_calls_that_ended_are_earlier_calls_however_close(store: Store) -> None:
 
     lines = _lines(store, BRANDT, RANG)
 
-    past = lines[lines.index("Last attempts:") + 1:]
+    past = _past(lines)
     assert [line.split() for line in past] == [
         ["Today", "22:04", "Missed", "their", "call"], ["Today", "19:05", "Talked"],
     ]
@@ -115,7 +121,7 @@ def test_a_call_out_logged_in_the_rings_second_is_an_earlier_call(store: Store) 
 
     lines = _lines(store, BRANDT, RANG)
 
-    past = lines[lines.index("Last attempts:") + 1:]
+    past = _past(lines)
     assert [line.split() for line in past] == [
         ["Today", "22:05", "Talked:", "Sent", "the", "quote"]
     ]
@@ -134,7 +140,7 @@ def test_a_call_missed_in_the_rings_own_second_is_an_earlier_call(store: Store) 
 
     lines = _lines(store, BRANDT, RANG)
 
-    past = lines[lines.index("Last attempts:") + 1:]
+    past = _past(lines)
     assert [line.split() for line in past] == [["Today", "22:05", "Missed", "their", "call"]]
 
 
