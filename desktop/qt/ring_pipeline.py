@@ -576,13 +576,14 @@ class RingPipeline(QObject):
         was called back since, by anyone, or a call with them was answered (logged while the
         app was not running): Callbacks no longer lists them either."""
         number = self.lookup.parse(kept.caller_id, kept.name)
-        # From the next second on: rows keep whole seconds, and the call answered just
-        # before a caller redialled and was missed (one second) is no answer since.
-        since = int(kept.rang.timestamp()) + 1
+        since = int(kept.rang.timestamp())
         store = self.lookup.store
         dialled = call_back_to(number)  # a colleague's extension ("3103") is called back too
-        if dialled and (store.called_out_since(dialled, since)
-                        or (number.e164 and store.talked_since(number.e164, since))):  # fmt: skip
+        # Rows keep whole seconds: in the missed call's own second, only what was recorded
+        # after it (the call answered just before the caller redialled is no answer since).
+        after = store.missed_id_at(dialled, since) if dialled else 0
+        if dialled and (store.called_out_since(dialled, since, after)
+                        or (number.e164 and store.talked_since(number.e164, since, after))):
             return None
         # Its time on screen goes on from when it was first a missed card, not anew: a card
         # restored at each start outlived newer ones (h-rep4, 19 min and two restarts).

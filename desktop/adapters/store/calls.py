@@ -269,40 +269,60 @@ class Calls(Contacts):
             raise StoreError(f"{self.path}: {describe(exc)}") from exc
         return str(row[0]) if row is not None else ""
 
-    def called_out_since(self, number_e164: str, since: int) -> bool:
+    def called_out_since(self, number_e164: str, since: int, after_id: int = 0) -> bool:
         """Whether a call out to this number that may have reached them was logged at or
-        after `since` (Unix seconds), by anyone (attempts_number_at). One that reached nobody
-        (failed, or "No answer": a busy line) leaves their missed calls due in Callbacks
-        (callbacks.py's _MISSED), and so their missed card up. A colleague's extension
-        ("3103") is found as the calls to it keep it, a caller ID with no E.164."""
+        after `since` (Unix seconds), by anyone (attempts_number_at); one logged in that very
+        second only when recorded after the call of id `after_id` (rows keep whole seconds:
+        Callbacks orders them so). One that reached nobody (failed, or "No answer": a busy
+        line) leaves their missed calls due in Callbacks (callbacks.py's _MISSED), and so
+        their missed card up. A colleague's extension ("3103") is found as the calls to it
+        keep it, a caller ID with no E.164."""
         if is_extension(number_e164):
             # attempts_number_at: number_e164 IS NULL, then by time; extension_digits() is
             # desktop.core.internal_extension's rule, registered on each connection.
             row = self._conn.execute(
-                "SELECT 1 FROM attempts WHERE number_e164 IS NULL AND at >= ? "
-                "AND direction = 'out' AND caller_id <> '' "
+                "SELECT 1 FROM attempts WHERE number_e164 IS NULL AND at >= ?1 "
+                "AND (at > ?1 OR id > ?3) AND direction = 'out' AND caller_id <> '' "
                 "AND outcome NOT IN ('failed', 'no_answer') "
-                "AND extension_digits(caller_id) = ? LIMIT 1",
-                (since, number_e164),
+                "AND extension_digits(caller_id) = ?2 LIMIT 1",
+                (since, number_e164, after_id),
             ).fetchone()
             return row is not None
         row = self._conn.execute(
-            "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND direction = 'out' "
-            "AND outcome NOT IN ('failed', 'no_answer') LIMIT 1",
-            (number_e164, since),
+            "SELECT 1 FROM attempts WHERE number_e164 = ?2 AND at >= ?1 AND (at > ?1 OR id > ?3) "
+            "AND direction = 'out' AND outcome NOT IN ('failed', 'no_answer') LIMIT 1",
+            (since, number_e164, after_id),
         ).fetchone()
         return row is not None
 
-    def talked_since(self, number_e164: str, since: int) -> bool:
+    def talked_since(self, number_e164: str, since: int, after_id: int = 0) -> bool:
         """Whether a call with this number, either way, was answered (outcome talked) at or
-        after `since` (Unix seconds): as a call out does, it settles their missed calls
-        (callbacks.py's _MISSED)."""
+        after `since` (Unix seconds; in that second, recorded after the call of id
+        `after_id`): as a call out does, it settles their missed calls (callbacks.py's
+        _MISSED)."""
         row = self._conn.execute(
-            "SELECT 1 FROM attempts WHERE number_e164 = ? AND at >= ? AND outcome = 'talked' "
-            "LIMIT 1",
-            (number_e164, since),
+            "SELECT 1 FROM attempts WHERE number_e164 = ?2 AND at >= ?1 AND (at > ?1 OR id > ?3) "
+            "AND outcome = 'talked' LIMIT 1",
+            (since, number_e164, after_id),
         ).fetchone()
         return row is not None
+
+    def missed_id_at(self, number: str, at: int) -> int:
+        """The id of the newest missed call from this number (or colleague's extension)
+        logged in the second `at`; 0 for none."""
+        if is_extension(number):
+            row = self._conn.execute(
+                "SELECT max(id) FROM attempts WHERE number_e164 IS NULL AND at = ? "
+                "AND direction = 'in' AND outcome = 'missed' AND extension_digits(caller_id) = ?",
+                (at, number),
+            ).fetchone()
+        else:
+            row = self._conn.execute(
+                "SELECT max(id) FROM attempts WHERE number_e164 = ? AND at = ? "
+                "AND direction = 'in' AND outcome = 'missed'",
+                (number, at),
+            ).fetchone()
+        return int(row[0]) if row is not None and row[0] is not None else 0
 
     def record_call(
         self,
