@@ -141,3 +141,27 @@ def test_a_snoozed_missed_call_of_a_contact_the_undo_deletes_stays_snoozed(
     listed = [(e.item.section, e.item.contact.id if e.item.contact else None, e.item.number)
               for e in load_callbacks(store, NOW, BusinessHours(), "24h")]  # fmt: skip
     assert listed == [(Section.PUT_OFF, heir, DESK)], listed
+
+
+def test_a_snoozed_call_stays_snoozed_when_the_undone_file_is_imported_again(
+    store: Store, tmp_path: Path
+) -> None:
+    """h-rep8: Tomás's missed call snoozed, his import undone (the call stays put off, under
+    its number), the same file imported again: the call is his again, and was back in
+    'waiting for us' at once, its Snooze left under the number."""
+    rows = ["Kestrel Logistics Ltd,+44 20 7946 0321"]
+    first = imported(store, tmp_path / "google.csv", rows)
+    kestrel = holder(store, DESK)
+    assert store.record_call(kestrel, Attempt(Direction.IN, NOW - H, Outcome.MISSED,
+                                              number_e164=DESK), "test", "test:desk") is not None
+    [entry] = load_callbacks(store, NOW, BusinessHours(), "24h")
+    store.put_off(key_of(entry.item), NOW + 24 * H, NOW)
+    store.undo_import(first)
+
+    imported(store, tmp_path / "google.csv", rows)
+
+    again = holder(store, DESK)
+    assert again is not None
+    listed = [(e.item.section, e.item.contact.id if e.item.contact else None, e.item.number)
+              for e in load_callbacks(store, NOW, BusinessHours(), "24h")]  # fmt: skip
+    assert listed == [(Section.PUT_OFF, again, DESK)], listed

@@ -17,13 +17,12 @@ from desktop.adapters.store.call_heirs import give_to_holders
 from desktop.adapters.store.connection import StoreError
 from desktop.adapters.store.contacts import Contacts
 from desktop.adapters.store.import_holds import hand_over, staying
+from desktop.adapters.store.put_off import numbers_keep_put_offs, put_offs_follow
 from desktop.adapters.store.times import from_epoch, unix_now
 from desktop.adapters.store.undone_imports import (
     MergeFirst,
     calls_follow_numbers,
     merges_first_of,
-    numbers_keep_put_offs,
-    put_offs_follow,
     refusal,
     settle,
 )
@@ -185,7 +184,7 @@ class ImportBatches(Contacts):
                 "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
             # A number someone else has too (a switchboard): its calls are theirs now.
-            give_to_holders(self._conn, self.contact_of, left)
+            put_offs_follow(self._conn, give_to_holders(self._conn, self.contact_of, left))
             self._conn.execute(
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
             )

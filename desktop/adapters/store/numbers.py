@@ -15,6 +15,7 @@ from desktop.adapters.store import removed_numbers
 from desktop.adapters.store.call_heirs import give_to_holders
 from desktop.adapters.store.connection import StoreError, describe
 from desktop.adapters.store.contacts import Contacts, NewContact
+from desktop.adapters.store.put_off import put_offs_follow
 from desktop.core.models import Contact, StoredNumber
 
 
@@ -139,8 +140,11 @@ class Numbers(Contacts):
         whose extension it is. On a number several people share (a switchboard) they go to
         the one a ring from it names (store/call_heirs.py), as a call of now is filed. Inside
         the caller's transaction; returns how many."""
-        adopted = [(contact_id, at) for _call, contact_id, at
-                   in give_to_holders(self._conn, self.contact_of)]  # fmt: skip
+        given = give_to_holders(self._conn, self.contact_of)
+        # A Snooze on such a call, kept under its number, is theirs too: it came back at once
+        # when the import that had been undone was imported again.
+        put_offs_follow(self._conn, given)
+        adopted = [(contact_id, at) for _call, contact_id, at in given]
         latest: dict[int, int] = {}
         for contact_id, at in adopted:
             latest[contact_id] = max(at, latest.get(contact_id, at))

@@ -8,6 +8,7 @@ entries against it in SQL).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from desktop.adapters.store.connection import Database, StoreError, describe
@@ -22,6 +23,27 @@ KEPT_AFTER = timedelta(days=1)
 def who_of(key: PutOffKey) -> str:
     """The `who` column: "c:<contact id>", or "n:<E.164>" for a number nobody has."""
     return f"c:{key.contact_id}" if key.contact_id is not None else f"n:{key.number or ''}"
+
+
+def numbers_keep_put_offs(
+    conn: sqlite3.Connection, calls: Sequence[tuple[int, str, int]]
+) -> None:
+    """The Snoozes of calls (contact id, number, when) whose contact is going are kept under
+    the call's number; put_offs_follow then moves them on with the call."""
+    conn.executemany(
+        "UPDATE OR REPLACE callbacks_put_off SET who = ?1 WHERE who = ?2 AND call_at = ?3",
+        [(f"n:{e164}", f"c:{contact}", at) for contact, e164, at in calls],
+    )
+
+
+def put_offs_follow(conn: sqlite3.Connection, given: Sequence[tuple[int, int, int]]) -> None:
+    """A Snooze kept under a call's number goes to the contact give_to_holders filed that call
+    under (call id, contact id, when)."""
+    conn.executemany(
+        "UPDATE OR REPLACE callbacks_put_off SET who = ?1 WHERE call_at = ?3 AND who = "
+        "(SELECT 'n:' || number_e164 FROM attempts WHERE id = ?2)",
+        [(f"c:{heir}", call, at) for call, heir, at in given],
+    )
 
 
 class PutOff(Database):
