@@ -400,6 +400,8 @@ _EXIT_BROKEN_PIPE = 141  # what a shell reports for a program that SIGPIPE ended
 
 def _run_verb(args: argparse.Namespace) -> int:
     try:
+        if getattr(args, "region_once", None):  # "XX" read every number as +1, unsaid
+            args.region_once = _region_code("--region-once", args.region_once)
         if args.verb in ("ring", "end", "quit"):
             from desktop.cli_ring import send_ring
 

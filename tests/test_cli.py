@@ -127,6 +127,9 @@ def test_import_of_a_missing_file_says_which_file(tmp_path: Path) -> None:
 
 
 def test_bad_region_is_refused(tmp_path: Path) -> None:
+    once = cc("--region-once", "XX", "lookup", "+14155550142", data_dir=tmp_path / "d")
+    assert (once.returncode, once.stderr) == (
+        1, "callercard: --region-once wants a region code such as US, GB or DE, not 'XX'\n")
     result = cc("lookup", "+14155550142", "--region", "USA", data_dir=tmp_path / "d")
     assert result.returncode == 1
     assert "wants a region code such as US, GB or DE, not 'USA'" in result.stderr
