@@ -169,7 +169,10 @@ def undo_warning(contacts: int, with_calls: int, changed: int,
     nothing): "1 of the 2 contacts it added has calls: the calls stay, under their numbers,
     as calls from a number nobody has." """
     # `of_what`: "Undo removes" for a followed file, whose row says '1 added, 2 updated'
-    # while Undo takes all 4 of its people.
+    # while Undo takes all 4 of its people; and when some stay (another file has them), the
+    # count is of those that go: "1 of the 1 contact it added" for a file that added 2.
+    if stays:
+        of_what = "Undo removes"
     of = f"of the {_n(contacts, 'contact')} {of_what}"
     said = []
     if with_calls:

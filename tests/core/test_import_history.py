@@ -88,3 +88,13 @@ def test_a_followed_save_names_who_it_kept_and_the_numbers_kept_for_the_reps_cal
     one = kept_text([], [("Søren Kjær", "+44 20 7946 0432")])
     assert one == ("Søren Kjær keeps +44 20 7946 0432: you had calls on it; remove it by hand "
                    "if it should go")  # fmt: skip
+
+
+def test_the_undo_warning_counts_the_contacts_that_go_when_some_stay() -> None:
+    """crm.csv added Dana and Ola; team.csv has Dana too: 'of the 1 contact it added' read as
+    if the file had added one."""
+    from desktop.core.import_history import undo_warning
+
+    said = undo_warning(1, 1, 0, stays=(("Dana Whitfield", "team.csv"),))
+    assert said.startswith("1 of the 1 contact Undo removes has calls: "), said
+    assert said.endswith("Dana Whitfield stays: team.csv also has this contact.")
