@@ -78,6 +78,9 @@ class Popup(CardView):
 
     def set_card(self, card: Card, call_key: str) -> None:
         """Fill the card and fit its height, without showing it (the stack places it first)."""
+        # A ring's card that painted is told so before it becomes another (its missed card):
+        # told after, its ring was forgotten by then and its "card shown" never said.
+        self._tell_painted_now()
         self._opened = None
         self._card = card
         self._call_key = call_key
@@ -127,6 +130,11 @@ class Popup(CardView):
             # The time is the paint's; only the telling waits for the flush.
             self._painted_owed.append((key, time.monotonic_ns()))
             self._say_painted.start()
+
+    def _tell_painted_now(self) -> None:
+        if self._painted_owed:
+            self._say_painted.stop()
+            self._tell_painted()
 
     def _tell_painted(self) -> None:
         owed, self._painted_owed = self._painted_owed, []
@@ -188,8 +196,7 @@ class Popup(CardView):
         self._armed_key = None
         # A card that painted is told as painted before it goes, so its ring's "shown" comes
         # before its end, as when it was told inside the paint.
-        self._say_painted.stop()
-        self._tell_painted()
+        self._tell_painted_now()
         self._give_back_focus()
         self.hide()
         self._call_key = ""
