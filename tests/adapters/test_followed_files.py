@@ -9,6 +9,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -239,6 +240,20 @@ class Loop:
         with self._condition:
             if not self._condition.wait_for(lambda: self.looks >= count, TIMEOUT_S):
                 pytest.fail(f"not looked at {count} times within {TIMEOUT_S} s")
+
+    @classmethod
+    @contextmanager
+    def running(cls, database: Path) -> Iterator[Loop]:
+        """Started and past its first look (the file unchanged since it was followed);
+        stopped with its watcher at the end."""
+        watching = cls(database)
+        watching.loop.start()
+        try:
+            watching.wait_looks(1)
+            yield watching
+        finally:
+            watching.loop.stop()
+            watching.watcher.stop()
 
     def wait_results(self, count: int) -> FollowResult:
         with self._condition:

@@ -63,12 +63,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def loop(store: Store) -> Iterator[Loop]:
-    watching = Loop(store.path)
-    watching.loop.start()
-    watching.wait_looks(1)
-    yield watching
-    watching.loop.stop()
-    watching.watcher.stop()
+    with Loop.running(store.path) as watching:
+        yield watching
 
 
 @pytest.fixture

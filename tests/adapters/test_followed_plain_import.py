@@ -44,12 +44,8 @@ def book(tmp_path: Path, store: Store) -> Path:
 
 @pytest.fixture
 def loop(store: Store, book: Path) -> Iterator[Loop]:
-    watching = Loop(store.path)
-    watching.loop.start()
-    watching.wait_looks(1)
-    yield watching
-    watching.loop.stop()
-    watching.watcher.stop()
+    with Loop.running(store.path) as watching:
+        yield watching
 
 
 def names(store: Store) -> list[str]:

@@ -106,15 +106,9 @@ def test_a_number_the_file_added_to_the_reps_contact_is_editable_across_a_save(
     qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
     assert view.number_editor.isVisible()
 
-    watching = Loop(store.path)
-    watching.loop.start()
-    try:
-        watching.wait_looks(1)
+    with Loop.running(store.path) as watching:
         leads_save(leads, [SOREN, MAYA, OLA.replace("CFO", "CEO")])  # his row unchanged
         assert watching.wait_results(1).problem == ""
-    finally:
-        watching.loop.stop()
-        watching.watcher.stop()
 
     view.number_editor.label.setCurrentText("direct")
     qtbot.mouseClick(view.number_editor.save_button, Qt.MouseButton.LeftButton)
