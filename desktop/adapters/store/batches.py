@@ -163,22 +163,7 @@ class ImportBatches(Contacts):
             hand_over(self._conn, batch_id)  # what another import still has stays
             self._conn.execute("DELETE FROM attempts WHERE import_batch_id = ?", (batch_id,))
             # The rep's calls with its contacts stay, as calls from a number nobody has.
-            orphans = self._conn.execute(
-                "SELECT id, contact_id, number_e164, at FROM attempts WHERE contact_id IN "
-                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
-                (batch_id,),
-            ).fetchall()
-            self._conn.execute(
-                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
-                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
-                (batch_id,),
-            )
-            left = [int(row[0]) for row in orphans]
-            # Their Snoozes go under the number, as a Snooze of a number nobody has is kept
-            # (put_off.who_of), and on to whoever gets the call: keyed by the contact gone,
-            # a snoozed missed call came back at once.
-            numbers_keep_put_offs(self._conn, [(int(c), str(e), int(a))
-                                               for _i, c, e, a in orphans if e])  # fmt: skip
+            left = self._calls_to_numbers(batch_id)
             self._conn.execute("DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,))
             removed = self._conn.execute(
                 "DELETE FROM contacts WHERE import_batch_id = ?", (batch_id,)
@@ -189,6 +174,25 @@ class ImportBatches(Contacts):
                 "UPDATE import_batches SET undone_at = ? WHERE id = ?", (unix_now(), batch_id)
             )
             return int(removed)
+
+    def _calls_to_numbers(self, batch_id: int) -> list[int]:
+        """The calls with the contacts `batch_id` added, before they go: kept, under their
+        numbers (no contact); their ids. Their Snoozes go under the number too, as a Snooze of
+        a number nobody has is kept (put_off.who_of), and on to whoever gets the call: keyed by
+        the contact gone, a snoozed missed call came back at once."""
+        orphans = self._conn.execute(
+            "SELECT id, contact_id, number_e164, at FROM attempts WHERE contact_id IN "
+            "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+            (batch_id,),
+        ).fetchall()
+        self._conn.execute(
+            "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
+            "(SELECT id FROM contacts WHERE import_batch_id = ?)",
+            (batch_id,),
+        )
+        numbers_keep_put_offs(self._conn, [(int(c), str(e), int(a))
+                                           for _i, c, e, a in orphans if e])  # fmt: skip
+        return [int(row[0]) for row in orphans]
 
     def batches(self) -> list[tuple[int, str, str, int, int | None]]:
         return list(
@@ -390,22 +394,7 @@ class ImportBatches(Contacts):
             # The calls the rep logged with its contacts are the rep's: they stay in the call
             # history as calls from a number nobody has (as after deleting a contact), not
             # deleted by the cascade.
-            orphans = self._conn.execute(
-                "SELECT id, contact_id, number_e164, at FROM attempts WHERE contact_id IN "
-                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
-                (batch_id,),
-            ).fetchall()
-            self._conn.execute(
-                "UPDATE attempts SET contact_id = NULL WHERE contact_id IN "
-                "(SELECT id FROM contacts WHERE import_batch_id = ?)",
-                (batch_id,),
-            )
-            left = [int(row[0]) for row in orphans]
-            # Their Snoozes go under the number, as a Snooze of a number nobody has is kept
-            # (put_off.who_of), and on to whoever gets the call: keyed by the contact gone,
-            # a snoozed missed call came back at once.
-            numbers_keep_put_offs(self._conn, [(int(c), str(e), int(a))
-                                               for _i, c, e, a in orphans if e])  # fmt: skip
+            left = self._calls_to_numbers(batch_id)
             numbers = self._conn.execute(
                 "DELETE FROM phone_numbers WHERE import_batch_id = ?", (batch_id,)
             ).rowcount
