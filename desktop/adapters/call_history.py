@@ -31,7 +31,7 @@
 * A hook's ring is one row whoever writes it: its hook, or the app it started or that read its
   line too late (desktop.core.late_ring), which all write it at the time the hook stamped it.
   It is stored only if no ring of the same caller, source and key rang at the same time to the
-  ms (SAME_RING_MS_S: two processes work it out from one stamp), whatever that row's
+  ms (ONE_RING_WITHIN_S: two processes work it out from one stamp), whatever that row's
   outcome by now, looked for and written in one transaction (Store.record_ring_once). The
   second alone took a caller who rang again within it (a call ended at once, then redialled)
   for the call already over, and dropped the new ring, whose end then found none. A withheld
@@ -85,6 +85,7 @@ from typing import TypeVar
 from desktop.adapters.directories.mirror import CALL_NOTE_SOURCE
 from desktop.adapters.lookup import CallerLookup
 from desktop.adapters.store import NearCall, Store, StoreError
+from desktop.core.call_in_flight import key_stamp
 from desktop.core.callee import callee
 from desktop.core.card import MatchTier
 from desktop.core.dialects.end_of_call import HistoryEvent
@@ -115,7 +116,7 @@ RING_BEFORE_END_S = 2  # the ring's and the end's wall times come from two proce
 # close are taken for one call. A second's resolution took calls 1-2 s apart for one, and a
 # quarter of a second a call answered, ended and rung again by a fast PBX (0.18 s apart).
 # (The ringing card keeps its wider margin, core/call_in_flight: its time may be a read's.)
-SAME_RING_MS_S = 0.05
+ONE_RING_WITHIN_S = 0.05
 # One ring's second as two processes work it out from its hook's monotonic stamp (a hook, and
 # the app that read the hook's line): it differs by one when the ring fell on a second's edge
 # (each reads the wall clock and the monotonic one a few µs apart). The ms in the keys tell.
@@ -498,18 +499,18 @@ class CallHistory:
         caller keys alike: another one's call ringing a moment earlier (its ring read by the
         app too late, its hook logging it; or two calls while the app is not running) is a
         call of its own; the same call's ring logged twice (by its hook and the app it
-        started) has the same time, to the ms (SAME_RING_MS_S)."""
+        started) has the same time, to the ms (ONE_RING_WITHIN_S)."""
         if logged.outcome is not Outcome.UNKNOWN or not logged.call_key.startswith(base + "@"):
             return False
         if base != WITHHELD_KEY:
             return True
-        stamp = _key_stamp(logged.call_key)
+        stamp = key_stamp(logged.call_key)
         if stamp is None:
             return False
         rang, to_the_ms = stamp
         if not to_the_ms:  # logged before rings were stamped to the ms: whole seconds, cut down
             return abs(rang - at.timestamp()) <= RING_BEFORE_END_S
-        return abs(rang - at.timestamp()) <= SAME_RING_MS_S
+        return abs(rang - at.timestamp()) <= ONE_RING_WITHIN_S
 
     def _contact_for(self, number: CallerNumber) -> Contact | None:
         contacts = self._holders(number)
@@ -562,28 +563,18 @@ def _ring_stamp(at: datetime) -> str:
     return f"{ms // 1000}.{ms % 1000:03d}"
 
 
-def _key_stamp(call_key: str) -> tuple[float, bool] | None:
-    """When a hook's call rang as its key says it, and whether to the ms (_ring_stamp); None
-    for a key that says no time."""
-    stamp = call_key.rpartition("@")[2]
-    seconds, dot, ms = stamp.partition(".")
-    if not seconds.isdigit() or (dot and not ms.isdigit()):
-        return None
-    return float(stamp), bool(dot)
-
-
 def _rang_with(at: datetime) -> Callable[[str], bool]:
     """Whether a ring logged under a key is the one ringing at `at`, read twice (by its hook
-    and the app it started, or that read it late): the same time to SAME_RING_MS_S. A
+    and the app it started, or that read it late): the same time to ONE_RING_WITHIN_S. A
     ring logged to the second only (before rings were stamped to the ms) is taken to be, as
     then, within Store.record_ring_once's window."""
 
     def same(call_key: str) -> bool:
-        stamp = _key_stamp(call_key)
+        stamp = key_stamp(call_key)
         if stamp is None:
             return False
         rang, to_the_ms = stamp
-        return not to_the_ms or abs(rang - at.timestamp()) <= SAME_RING_MS_S
+        return not to_the_ms or abs(rang - at.timestamp()) <= ONE_RING_WITHIN_S
 
     return same
 

@@ -69,7 +69,15 @@ def hook_ring_stamp(call_key: str) -> float | None:
     None for another source's key, or a hook's of before rings were stamped to the ms."""
     if not call_key.startswith(HOOK_KEY_PREFIX):
         return None
-    seconds, dot, ms = call_key.rpartition("@")[2].partition(".")
-    if not (dot and seconds.isdigit() and ms.isdigit()):
+    stamp = key_stamp(call_key)
+    return stamp[0] if stamp is not None and stamp[1] else None
+
+
+def key_stamp(call_key: str) -> tuple[float, bool] | None:
+    """When a hook's call rang as its key says it (``…@<s>``, or ``…@<s>.<ms>`` since rings
+    are stamped to the ms), and whether to the ms; None for a key that says no time."""
+    stamp = call_key.rpartition("@")[2]
+    seconds, dot, ms = stamp.partition(".")
+    if not seconds.isdigit() or (dot and not ms.isdigit()):
         return None
-    return float(f"{seconds}.{ms}")
+    return float(stamp), bool(dot)
