@@ -224,12 +224,7 @@ def _replace(
     if old is not None and report.batch_id is not None:
         # Taken back by the save, not by the rep: Import history says it was replaced, not
         # "undone" (the rep never undid it).
-        store.connection.execute(
-            "UPDATE import_batches SET summary = json_set(CASE WHEN json_valid(summary) AND "
-            "summary LIKE '{%' THEN summary ELSE '{}' END, '$.replaced_by', ?) WHERE id = ?",
-            (report.batch_id, old),
-        )
-        followed_plain.mark_replaced(store.connection, taken_in, report.batch_id)
+        followed_plain.mark_replaced(store.connection, [old, *taken_in], report.batch_id)
     store.connection.execute(
         "UPDATE followed_files SET batch_id = ?, content_hash = ?, rejected = ?, problem = '', "
         "checked_at = ? WHERE path = ?",
